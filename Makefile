@@ -1,0 +1,99 @@
+# vigil build.
+#
+# Sources are discovered, not listed: every src/<stage>/*.c goes into
+# build/libvigil.a, src/main.c links it into build/vigil, and every
+# tests/unit/test_*.c becomes its own cmocka binary.  Adding a decoder, a
+# keyword or a parser therefore never touches this file.
+#
+#   make                 optimised build        -> build/vigil
+#   make test            unit + integration tests, warnings are errors
+#   make asan            the same tests under ASan+UBSan (build-asan/)
+#   make conformance     suricata-verify pass counts, gated on tests/conformance/floor.txt
+#   make sweep           every capture under ../shared through vigil
+#   make bench           throughput and peak RSS (bench/run.sh)
+#   make fuzz            libFuzzer targets, short runs (clang)
+
+PKGS      := libpcap libhs libpcre2-8 zlib libcrypto yaml-0.1 sqlite3 jansson
+BUILD     ?= build
+CC        ?= cc
+OPT       ?= -O2 -g
+WERROR    ?=
+SAN       ?=
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lmagic -lpthread -lm
+
+CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
+            -Wstrict-prototypes -Wmissing-prototypes $(WERROR) $(SAN) \
+            -Isrc $(PKG_CFLAGS) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_GIT_REV='"$(GIT_REV)"' \
+            -MMD -MP
+LDFLAGS  := $(SAN)
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all test unit integration asan conformance sweep bench fuzz clean format
+
+all: $(BUILD)/vigil
+
+$(BUILD)/vigil: $(MAIN_OBJ) $(BUILD)/libvigil.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libvigil.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libvigil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c -o $@ $<
+
+unit: $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  VIGIL_BIN=$(BUILD)/vigil $$t || fail=1; \
+	done; exit $$fail
+
+integration: $(BUILD)/vigil
+	@VIGIL_BIN=$(BUILD)/vigil tests/integration/run.sh
+
+test:
+	$(MAKE) WERROR=-Werror all unit
+	$(MAKE) WERROR=-Werror integration
+
+asan:
+	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' WERROR=-Werror \
+	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' all unit integration
+
+conformance: $(BUILD)/vigil
+	tests/conformance/run.sh $(BUILD)/vigil
+
+sweep: $(BUILD)/vigil
+	tests/integration/sweep.sh $(BUILD)/vigil
+
+bench: $(BUILD)/vigil
+	bench/run.sh $(BUILD)/vigil
+
+fuzz:
+	tests/fuzz/run.sh
+
+format:
+	clang-format -i $(LIB_SRC) src/main.c $(TEST_SRC)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
