@@ -1,0 +1,228 @@
+/*
+ * pcap-file — reads capture files (pcap, pcapng) through libpcap; see
+ * capture.h.  This file owns the file list and the libpcap handle; it never
+ * interprets packet bytes beyond handing them on with their link type.
+ */
+#include "capture/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct capture {
+	char **files;
+	uint32_t nfiles;
+	uint32_t cur; /* index of the open file, or nfiles when done */
+	pcap_t *pcap;
+	FILE *fp; /* the stream libpcap reads, for position */
+	int linktype;
+	uint64_t done_before; /* bytes of files already finished */
+	uint64_t pcap_cnt;
+	capture_linktype_ok_fn linktype_ok;
+	struct capture_stats stats;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool add_file(struct capture *c, const char *path, uint32_t *cap)
+{
+	if (c->nfiles == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 16;
+		char **nf = realloc(c->files, ncap * sizeof(*nf));
+		if (!nf)
+			return false;
+		c->files = nf;
+		*cap = ncap;
+	}
+	c->files[c->nfiles] = strdup(path);
+	if (!c->files[c->nfiles])
+		return false;
+	c->nfiles++;
+	struct stat st;
+	if (stat(path, &st) == 0)
+		c->stats.input_bytes_total += (uint64_t)st.st_size;
+	return true;
+}
+
+static bool list_directory(struct capture *c, const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return false;
+	}
+	uint32_t cap = 0;
+	struct dirent *de;
+	char path[4096];
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (!add_file(c, path, &cap)) {
+			closedir(d);
+			snprintf(err, errlen, "out of memory listing %s", dir);
+			return false;
+		}
+	}
+	closedir(d);
+	if (c->nfiles == 0) {
+		snprintf(err, errlen, "%s: directory holds no capture files", dir);
+		return false;
+	}
+	qsort(c->files, c->nfiles, sizeof(*c->files), cmp_str);
+	return true;
+}
+
+struct capture *capture_open(const char *path, capture_linktype_ok_fn ok, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->linktype_ok = ok;
+	bool good;
+	if (S_ISDIR(st.st_mode)) {
+		good = list_directory(c, path, err, errlen);
+	} else {
+		uint32_t cap = 0;
+		good = add_file(c, path, &cap);
+		if (!good)
+			snprintf(err, errlen, "out of memory");
+	}
+	if (!good) {
+		capture_close(c);
+		return NULL;
+	}
+	c->stats.files_total = c->nfiles;
+	c->cur = UINT32_MAX; /* nothing opened yet */
+	return c;
+}
+
+static void close_current(struct capture *c)
+{
+	if (c->pcap) {
+		struct stat st;
+		if (stat(c->files[c->cur], &st) == 0)
+			c->done_before += (uint64_t)st.st_size;
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		c->fp = NULL;
+	}
+}
+
+/* Opens the next readable file; returns false when none is left. */
+static bool open_next(struct capture *c)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	close_current(c);
+	for (c->cur = c->cur == UINT32_MAX ? 0 : c->cur + 1; c->cur < c->nfiles; c->cur++) {
+		const char *name = c->files[c->cur];
+		errbuf[0] = '\0';
+		c->pcap = pcap_open_offline_with_tstamp_precision(name, PCAP_TSTAMP_PRECISION_MICRO,
+								 errbuf);
+		if (!c->pcap) {
+			fprintf(stderr, "vigil: %s: cannot read capture: %s\n", name, errbuf);
+			c->stats.files_failed++;
+			continue;
+		}
+		c->linktype = pcap_datalink(c->pcap);
+		if (c->linktype_ok && !c->linktype_ok(c->linktype)) {
+			const char *ln = pcap_datalink_val_to_name(c->linktype);
+			fprintf(stderr, "vigil: %s: unsupported link type %d (%s), file skipped\n",
+				name, c->linktype, ln ? ln : "unknown");
+			c->stats.files_failed++;
+			c->stats.unsupported_linktype_files++;
+			pcap_close(c->pcap);
+			c->pcap = NULL;
+			continue;
+		}
+		c->fp = pcap_file(c->pcap);
+		c->stats.files_read++;
+		return true;
+	}
+	return false;
+}
+
+int capture_next(struct capture *c, struct capture_frame *f)
+{
+	for (;;) {
+		if (!c->pcap && !open_next(c))
+			return 0;
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(c->pcap, &h, &data);
+		if (rc == 1) {
+			c->pcap_cnt++;
+			c->stats.packets++;
+			c->stats.bytes += h->caplen;
+			f->data = data;
+			f->caplen = h->caplen;
+			f->wirelen = h->len;
+			f->ts_sec = h->ts.tv_sec;
+			f->ts_usec = (uint32_t)h->ts.tv_usec;
+			f->linktype = c->linktype;
+			f->file_index = c->cur;
+			f->pcap_cnt = c->pcap_cnt;
+			return 1;
+		}
+		if (rc == PCAP_ERROR) {
+			/* libpcap says "truncated dump file; ..." for a cut record. */
+			fprintf(stderr, "vigil: %s: read error after packet %llu: %s; rest of file skipped\n",
+				c->files[c->cur], (unsigned long long)c->pcap_cnt,
+				pcap_geterr(c->pcap));
+			c->stats.truncated_records++;
+		}
+		/* PCAP_ERROR_BREAK (end of file) or an error: next file. */
+		close_current(c);
+	}
+}
+
+const char *capture_file_name(const struct capture *c, uint32_t i)
+{
+	return i < c->nfiles ? c->files[i] : "";
+}
+
+uint64_t capture_position(const struct capture *c)
+{
+	uint64_t pos = c->done_before;
+	if (c->fp) {
+		long off = ftell(c->fp);
+		if (off > 0)
+			pos += (uint64_t)off;
+	}
+	return pos;
+}
+
+const struct capture_stats *capture_get_stats(struct capture *c)
+{
+	c->stats.input_bytes_done = capture_position(c);
+	return &c->stats;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->pcap)
+		pcap_close(c->pcap);
+	for (uint32_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c);
+}
