@@ -139,7 +139,7 @@ struct packet {
 	uint64_t pcap_cnt; /* 1-based number of the frame in the input */
 	int linktype;
 	uint32_t file_index; /* which input file (engine's list) */
-	enum packet_source src;
+	enum packet_source pkt_src;
 	struct packet *parent; /* outer packet for tunnel / defrag packets */
 	uint8_t tunnel_depth;  /* 0 for wire packets */
 

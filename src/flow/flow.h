@@ -76,6 +76,8 @@ struct flow {
 	enum flow_state state;
 	enum tcp_state tcp_state;
 	uint8_t tcp_flags_ts, tcp_flags_tc;
+	/* ICMP: type/code of the first packet each way (EVE icmp_type, response_icmp_type). */
+	uint8_t icmp_type, icmp_code, icmp_resp_type, icmp_resp_code;
 	bool alerted;
 	bool seen_toclient;
 
@@ -125,6 +127,9 @@ struct flow_table;
 /* `on_end` is called for every flow that leaves the table, before it is
  * freed; it must release the later-stage slots (stream/app/detect). */
 struct flow_table *flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *arg);
+/* Flow ids are unique per (worker_id, flow) and fit in 51 bits so that
+ * JSON consumers using doubles read them exactly. */
+void flow_table_set_worker_id(struct flow_table *t, unsigned worker_id);
 void flow_table_free(struct flow_table *t);
 
 /*
