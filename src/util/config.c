@@ -3,7 +3,7 @@
  * a map into an existing map merges key by key, any other node replaces.
  * YAML aliases are reported as an error (Suricata configs do not use them).
  */
-#include "engine/config.h"
+#include "util/config.h"
 
 #include <ctype.h>
 #include <errno.h>

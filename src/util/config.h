@@ -8,8 +8,8 @@
  * The tree is built once at start-up and read-only afterwards, so workers
  * may read it without locks.
  */
-#ifndef VIGIL_ENGINE_CONFIG_H
-#define VIGIL_ENGINE_CONFIG_H
+#ifndef VIGIL_UTIL_CONFIG_H
+#define VIGIL_UTIL_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

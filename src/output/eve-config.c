@@ -1,0 +1,106 @@
+/*
+ * eve-config — which EVE events and fields are written, from the
+ * `outputs: - eve-log:` section of a suricata.yaml-style config.  Without a
+ * config the defaults are those of Suricata's shipped suricata.yaml.
+ */
+#include "util/config.h"
+#include "output/eve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void eve_config_defaults(struct eve_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+	snprintf(c->filename, sizeof(c->filename), "eve.json");
+	for (int t = 0; t < EVE_T_MAX; t++)
+		c->types[t] = true;
+	c->anomaly_decode = false; /* Suricata's default: decode and stream off */
+	c->anomaly_stream = false;
+	c->anomaly_applayer = true;
+	c->alert_metadata = true;
+	c->stats_interval = 8;
+	c->stats_totals = true;
+}
+
+static const struct {
+	const char *name;
+	enum eve_type type;
+} type_names[] = {
+	{"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
+	{"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},       {"http", EVE_T_HTTP},
+	{"dns", EVE_T_DNS},     {"tls", EVE_T_TLS},         {"files", EVE_T_FILES},
+};
+
+static void load_alert(struct eve_config *c, const struct config_node *n)
+{
+	c->alert_payload = config_get_bool(n, "payload", false);
+	c->alert_payload_printable = config_get_bool(n, "payload-printable", false);
+	c->alert_packet = config_get_bool(n, "packet", false);
+	c->alert_metadata = config_get_bool(n, "metadata", true);
+	c->alert_verdict = config_get_bool(n, "verdict", false);
+}
+
+static void load_anomaly(struct eve_config *c, const struct config_node *n)
+{
+	c->types[EVE_T_ANOMALY] = config_get_bool(n, "enabled", true);
+	c->anomaly_decode = config_get_bool(n, "types.decode", false);
+	c->anomaly_stream = config_get_bool(n, "types.stream", false);
+	c->anomaly_applayer = config_get_bool(n, "types.applayer", true);
+}
+
+/* `types:` is a list whose items are a name or a one-key map of options. */
+static void load_types(struct eve_config *c, const struct config_node *types)
+{
+	for (int t = 0; t < EVE_T_MAX; t++)
+		c->types[t] = false;
+	for (size_t i = 0; i < types->nchild; i++) {
+		const struct config_node *it = types->child[i];
+		const char *name = it->kind == CONFIG_SCALAR ? it->value
+				   : it->kind == CONFIG_MAP && it->nchild ? it->child[0]->key
+									  : NULL;
+		const struct config_node *opts = it->kind == CONFIG_MAP && it->nchild ? it->child[0] : NULL;
+		if (!name)
+			continue;
+		for (size_t k = 0; k < sizeof(type_names) / sizeof(type_names[0]); k++) {
+			if (strcmp(name, type_names[k].name) != 0)
+				continue;
+			c->types[type_names[k].type] = true;
+			if (opts && type_names[k].type == EVE_T_ALERT)
+				load_alert(c, opts);
+			if (type_names[k].type == EVE_T_ANOMALY)
+				load_anomaly(c, opts && opts->kind == CONFIG_MAP ? opts : NULL);
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_STATS) {
+				c->stats_totals = config_get_bool(opts, "totals", true);
+				c->stats_threads = config_get_bool(opts, "threads", false);
+			}
+		}
+	}
+}
+
+void eve_config_load(struct eve_config *c, const struct config_node *root)
+{
+	const struct config_node *outputs = config_get(root, "outputs");
+	int64_t interval = config_get_int(root, "stats.interval", c->stats_interval);
+	c->stats_interval = interval > 0 ? (unsigned)interval : 0;
+	if (!config_get_bool(root, "stats.enabled", true))
+		c->types[EVE_T_STATS] = false;
+	if (!outputs || outputs->kind != CONFIG_SEQ)
+		return;
+	for (size_t i = 0; i < outputs->nchild; i++) {
+		const struct config_node *eve = config_child(outputs->child[i], "eve-log");
+		if (!eve)
+			continue;
+		c->enabled = config_get_bool(eve, "enabled", true);
+		const char *fn = config_get_str(eve, "filename", "eve.json");
+		snprintf(c->filename, sizeof(c->filename), "%s", fn);
+		c->ethernet = config_get_bool(eve, "ethernet", false);
+		c->pcap_filename = config_get_bool(eve, "pcap-file", false);
+		c->community_id = config_get_bool(eve, "community-id", false);
+		const struct config_node *types = config_child(eve, "types");
+		if (types && types->kind == CONFIG_SEQ)
+			load_types(c, types);
+		break; /* the first eve-log is the one we write */
+	}
+}

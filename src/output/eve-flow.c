@@ -1,0 +1,58 @@
+/*
+ * eve-flow — the EVE "flow" event written when a flow ends: counters per
+ * direction, start/end/age, state and reason, and the TCP flags seen.
+ */
+#include "output/eve.h"
+#include "util/json.h"
+
+#include <stdio.h>
+
+static void put_tcp(struct json *j, const struct flow *f)
+{
+	char hex[4];
+	uint8_t all = f->tcp_flags_ts | f->tcp_flags_tc;
+	json_open_object(j, "tcp");
+	snprintf(hex, sizeof(hex), "%02x", all);
+	json_str(j, "tcp_flags", hex);
+	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags_ts);
+	json_str(j, "tcp_flags_ts", hex);
+	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags_tc);
+	json_str(j, "tcp_flags_tc", hex);
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} flags[] = {{TCP_SYN, "syn"}, {TCP_FIN, "fin"}, {TCP_RST, "rst"}, {TCP_PSH, "psh"},
+		     {TCP_ACK, "ack"}, {TCP_URG, "urg"}, {TCP_ECE, "ecn"}, {TCP_CWR, "cwr"}};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (all & flags[i].bit)
+			json_bool(j, flags[i].name, true);
+	if (f->tcp_state != TCP_STATE_NONE)
+		json_str(j, "state", flow_tcp_state_name(f->tcp_state));
+	json_close_object(j);
+}
+
+void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
+		  int64_t now_sec, uint32_t now_usec)
+{
+	if (!eve_logger_config(l)->types[EVE_T_FLOW])
+		return;
+	char ts[40];
+	struct json *j = eve_begin(l, "flow", NULL, f, now_sec, now_usec);
+	json_open_object(j, "flow");
+	json_uint(j, "pkts_toserver", f->pkts_toserver);
+	json_uint(j, "pkts_toclient", f->pkts_toclient);
+	json_uint(j, "bytes_toserver", f->bytes_toserver);
+	json_uint(j, "bytes_toclient", f->bytes_toclient);
+	eve_format_time(f->start_sec, f->start_usec, ts);
+	json_str(j, "start", ts);
+	eve_format_time(f->last_sec, f->last_usec, ts);
+	json_str(j, "end", ts);
+	json_int(j, "age", f->last_sec - f->start_sec);
+	json_str(j, "state", flow_state_name(f->state));
+	json_str(j, "reason", flow_end_reason_name(why));
+	json_bool(j, "alerted", f->alerted);
+	json_close_object(j);
+	if (f->proto == 6 && (f->tcp_flags_ts | f->tcp_flags_tc))
+		put_tcp(j, f);
+	eve_commit(l);
+}

@@ -1,0 +1,236 @@
+/*
+ * eve-logger — a worker's EVE event builder: the common header every
+ * event starts with, the batch buffer, and the time formatting cache.
+ * Belongs to one worker; never shared.
+ */
+#include "output/eve.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EVE_BATCH_BYTES (256 * 1024)
+
+struct eve_logger {
+	struct eve_file *file;
+	struct eve_config cfg;
+	eve_file_name_fn name_fn;
+	void *name_arg;
+	struct json ev;   /* the event being built */
+	char *batch;      /* whole lines waiting for the file */
+	size_t batch_len, batch_cap;
+};
+
+void eve_format_time(int64_t sec, uint32_t usec, char out[40])
+{
+	/* localtime_r is costly; most events share the second of the last. */
+	static _Thread_local int64_t cached_sec = INT64_MIN;
+	static _Thread_local char date[24], zone[8];
+	if (sec != cached_sec) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		if (!localtime_r(&t, &tm))
+			memset(&tm, 0, sizeof(tm));
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(zone, sizeof(zone), "%z", &tm);
+		cached_sec = sec;
+	}
+	snprintf(out, 40, "%s.%06u%s", date, usec % 1000000u, zone);
+}
+
+struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
+				  eve_file_name_fn name_fn, void *name_arg)
+{
+	struct eve_logger *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->file = f;
+	l->cfg = *cfg;
+	l->name_fn = name_fn;
+	l->name_arg = name_arg;
+	json_init(&l->ev);
+	l->batch_cap = EVE_BATCH_BYTES + 64 * 1024;
+	l->batch = malloc(l->batch_cap);
+	if (!l->batch) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+const struct eve_config *eve_logger_config(const struct eve_logger *l)
+{
+	return &l->cfg;
+}
+
+void eve_logger_flush(struct eve_logger *l)
+{
+	if (l->batch_len && l->file)
+		eve_file_write(l->file, l->batch, l->batch_len);
+	l->batch_len = 0;
+}
+
+void eve_logger_free(struct eve_logger *l)
+{
+	if (!l)
+		return;
+	eve_logger_flush(l);
+	json_free(&l->ev);
+	free(l->batch);
+	free(l);
+}
+
+static void put_addr(struct json *j, const char *key, const struct ip_addr *a)
+{
+	char buf[64];
+	json_str(j, key, decode_addr_str(a, buf, sizeof(buf)));
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+static void put_mac(struct json *j, const char *key, const uint8_t m[6])
+{
+	char buf[18];
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	json_str(j, key, buf);
+}
+
+/* Tuple of a packet, in packet direction. */
+static void header_packet_tuple(struct json *j, const struct packet *p)
+{
+	char pbuf[8];
+	put_addr(j, "src_ip", &p->src);
+	if (proto_has_ports(p->proto))
+		json_uint(j, "src_port", p->sp);
+	put_addr(j, "dest_ip", &p->dst);
+	if (proto_has_ports(p->proto))
+		json_uint(j, "dest_port", p->dp);
+	json_uint(j, "ip_v", p->ip_version);
+	json_str(j, "proto", decode_proto_name(p->proto, pbuf));
+	if (p->proto == 1 || p->proto == 58) {
+		json_uint(j, "icmp_type", p->icmp.type);
+		json_uint(j, "icmp_code", p->icmp.code);
+	}
+}
+
+/* Tuple of a flow, initiator first. */
+static void header_flow_tuple(struct json *j, const struct flow *f)
+{
+	char pbuf[8];
+	put_addr(j, "src_ip", &f->src);
+	if (proto_has_ports(f->proto))
+		json_uint(j, "src_port", f->sp);
+	put_addr(j, "dest_ip", &f->dst);
+	if (proto_has_ports(f->proto))
+		json_uint(j, "dest_port", f->dp);
+	json_uint(j, "ip_v", f->src.family);
+	json_str(j, "proto", decode_proto_name(f->proto, pbuf));
+	if (f->proto == 1 || f->proto == 58) {
+		json_uint(j, "icmp_type", f->icmp_type);
+		json_uint(j, "icmp_code", f->icmp_code);
+		if (f->seen_toclient) {
+			json_uint(j, "response_icmp_type", f->icmp_resp_type);
+			json_uint(j, "response_icmp_code", f->icmp_resp_code);
+		}
+	}
+}
+
+/* The outermost packet of a tunnel chain, whose tuple EVE's "tunnel" names. */
+static void header_tunnel(struct json *j, const struct packet *p)
+{
+	const struct packet *root = p;
+	while (root->parent)
+		root = root->parent;
+	if (root == p || root->ip_version == 0 || p->pkt_src == PKT_SRC_DEFRAG)
+		return;
+	char pbuf[8];
+	json_open_object(j, "tunnel");
+	put_addr(j, "src_ip", &root->src);
+	if (proto_has_ports(root->proto))
+		json_uint(j, "src_port", root->sp);
+	put_addr(j, "dest_ip", &root->dst);
+	if (proto_has_ports(root->proto))
+		json_uint(j, "dest_port", root->dp);
+	json_str(j, "proto", decode_proto_name(root->proto, pbuf));
+	json_uint(j, "depth", p->tunnel_depth);
+	json_str(j, "pkt_src", decode_packet_source_name(root->pkt_src));
+	json_close_object(j);
+}
+
+struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
+		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec)
+{
+	struct json *j = &l->ev;
+	char ts[40];
+	json_reset(j);
+	json_open_object(j, NULL);
+	if (p) {
+		ts_sec = p->ts_sec;
+		ts_usec = p->ts_usec;
+	}
+	eve_format_time(ts_sec, ts_usec, ts);
+	json_str(j, "timestamp", ts);
+	if (f)
+		json_uint(j, "flow_id", f->flow_id);
+	if (p && p->pcap_cnt) {
+		json_uint(j, "pcap_cnt", p->pcap_cnt);
+		if (l->cfg.pcap_filename && l->name_fn)
+			json_str(j, "pcap_filename", l->name_fn(l->name_arg, p->file_index));
+	}
+	json_str(j, "event_type", event_type);
+	uint8_t nvlan = p ? p->vlan_count : f ? f->vlan_count : 0;
+	const uint16_t *vlan = p ? p->vlan_id : f ? f->vlan_id : NULL;
+	if (nvlan) {
+		json_open_array(j, "vlan");
+		for (uint8_t i = 0; i < nvlan && i < DECODE_MAX_VLAN; i++)
+			json_uint(j, NULL, vlan[i]);
+		json_close_array(j);
+	}
+	if (p && p->ip_version)
+		header_packet_tuple(j, p);
+	else if (!p && f)
+		header_flow_tuple(j, f);
+	if (p) {
+		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));
+		header_tunnel(j, p);
+		if (l->cfg.ethernet && p->has_eth) {
+			json_open_object(j, "ether");
+			put_mac(j, "src_mac", p->eth_src);
+			put_mac(j, "dest_mac", p->eth_dst);
+			json_close_object(j);
+		}
+	}
+	return j;
+}
+
+void eve_commit(struct eve_logger *l)
+{
+	struct json *j = &l->ev;
+	json_close_object(j);
+	if (j->oom) {
+		fprintf(stderr, "vigil: out of memory building an EVE event; event lost\n");
+		return;
+	}
+	if (l->batch_len + j->len + 1 > l->batch_cap) {
+		eve_logger_flush(l);
+		if (j->len + 1 > l->batch_cap) {
+			/* An event larger than the batch goes out on its own. */
+			j->buf[j->len] = '\n';
+			if (l->file)
+				eve_file_write(l->file, j->buf, j->len + 1);
+			j->buf[j->len] = '\0';
+			return;
+		}
+	}
+	memcpy(l->batch + l->batch_len, j->buf, j->len);
+	l->batch_len += j->len;
+	l->batch[l->batch_len++] = '\n';
+	if (l->batch_len >= EVE_BATCH_BYTES)
+		eve_logger_flush(l);
+}

@@ -1,0 +1,96 @@
+/*
+ * eve — Suricata's EVE JSON output: one JSON object per line in eve.json.
+ *
+ * One struct eve_file is shared by all workers; each worker owns a
+ * struct eve_logger that builds events into its own buffers and hands the
+ * file whole batches of lines under a mutex, so lines never interleave and
+ * the packet path takes the lock once per ~256 KiB, not once per event.
+ * No allocation happens per event once the buffers have grown.
+ *
+ * Field names, order and formats follow Suricata 8's EVE schema so tools
+ * built for Suricata read vigil's output unchanged.
+ */
+#ifndef VIGIL_OUTPUT_EVE_H
+#define VIGIL_OUTPUT_EVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "flow/flow.h"
+
+struct config_node;
+struct json;
+
+enum eve_type {
+	EVE_T_ALERT = 0,
+	EVE_T_ANOMALY,
+	EVE_T_FLOW,
+	EVE_T_STATS,
+	EVE_T_DROP,
+	EVE_T_HTTP,
+	EVE_T_DNS,
+	EVE_T_TLS,
+	EVE_T_FILES,
+	EVE_T_MAX,
+};
+
+struct eve_config {
+	bool enabled;
+	char filename[256];
+	bool types[EVE_T_MAX];
+	bool ethernet;      /* "ether": {src_mac, dest_mac} */
+	bool pcap_filename; /* "pcap_filename" (eve-log pcap-file: yes) */
+	bool community_id;
+	/* anomaly types */
+	bool anomaly_decode, anomaly_stream, anomaly_applayer;
+	/* alert options */
+	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
+	bool alert_verdict;
+	/* stats */
+	unsigned stats_interval; /* seconds of wall time; 0 = only at the end */
+	bool stats_totals, stats_threads;
+};
+
+/* Suricata's default suricata.yaml settings for eve-log. */
+void eve_config_defaults(struct eve_config *c);
+/* Reads `outputs: - eve-log:` and `stats:` from the config tree. */
+void eve_config_load(struct eve_config *c, const struct config_node *root);
+
+struct eve_file;
+struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
+/* Writes n bytes of whole lines atomically with respect to other writers. */
+bool eve_file_write(struct eve_file *f, const char *buf, size_t n);
+uint64_t eve_file_events(const struct eve_file *f);
+void eve_file_close(struct eve_file *f);
+
+/* Resolves file_index to a capture file name, for pcap_filename. */
+typedef const char *(*eve_file_name_fn)(void *arg, uint32_t file_index);
+
+struct eve_logger;
+struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
+				  eve_file_name_fn name_fn, void *name_arg);
+void eve_logger_flush(struct eve_logger *l);
+void eve_logger_free(struct eve_logger *l);
+const struct eve_config *eve_logger_config(const struct eve_logger *l);
+
+/* Per-packet and per-flow events. */
+void eve_log_anomalies(struct eve_logger *l, const struct packet *p);
+void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
+		  int64_t now_sec, uint32_t now_usec);
+
+/*
+ * Building blocks for event writers in other files (alert, app layer):
+ * eve_begin() opens an event with the common header of a packet, or of a
+ * flow when p is NULL; the caller adds its object; eve_commit() ends the
+ * line and queues it.
+ */
+struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
+		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec);
+void eve_commit(struct eve_logger *l);
+
+/* "2024-01-02T03:04:05.123456+0000" in the local time zone, as Suricata. */
+void eve_format_time(int64_t sec, uint32_t usec, char out[40]);
+
+#endif
