@@ -1,0 +1,265 @@
+/*
+ * store-eve — loads EVE JSON (one event object per line, as vigil and any
+ * Suricata write it) into the event table: alerts, anomalies and flow
+ * summaries.  Other event types are counted, not stored: the briefing does
+ * not use them and the sensor's own EVE file keeps them.
+ *
+ * Each line is parsed on its own (jansson), so a malformed line is counted
+ * and reported with its number and the import goes on.  A file is known by
+ * a fingerprint of its first 4 KiB, so re-importing it, or importing it
+ * again after the sensor appended to it, adds only the new lines; rows are
+ * unique on (file, line).  Commits happen every STORE_BATCH lines.
+ */
+#include "store/store-internal.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EVE_FINGERPRINT_BYTES 4096
+
+/* FNV-1a over the file's first bytes: cheap, and collisions only matter
+ * between two different files whose first 4 KiB differ yet hash equal. */
+static bool eve_fingerprint(FILE *f, char *out, size_t outlen)
+{
+	unsigned char buf[EVE_FINGERPRINT_BYTES];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= buf[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(out, outlen, "%016llx-%zu", (unsigned long long)h, n);
+	rewind(f);
+	return n > 0;
+}
+
+static int64_t eve_file_row(struct store *st, const char *path, const char *fingerprint)
+{
+	char today[16];
+	store_format_date(store_now(), today, sizeof(today));
+	sqlite3_stmt *s;
+	int64_t id = -1;
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO eve_file(path, fingerprint, imported_at) VALUES(?,?,?)"
+			       " ON CONFLICT(fingerprint) DO UPDATE SET path=excluded.path"
+			       " RETURNING id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, today, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+static void bind_str(sqlite3_stmt *s, int i, json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_int(sqlite3_stmt *s, int i, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_integer(v))
+		sqlite3_bind_int64(s, i, json_integer_value(v));
+}
+
+static json_int_t sum_ints(json_t *obj, const char *a, const char *b)
+{
+	return json_integer_value(json_object_get(obj, a)) +
+	       json_integer_value(json_object_get(obj, b));
+}
+
+/* Binds the event-type specific columns; returns the counter to bump. */
+static uint64_t *eve_bind_kind(sqlite3_stmt *s, const char *type, json_t *ev,
+			       struct store_eve_stats *stats)
+{
+	if (strcmp(type, "alert") == 0) {
+		json_t *a = json_object_get(ev, "alert");
+		bind_int(s, 13, a, "signature_id");
+		bind_str(s, 14, a, "signature");
+		bind_str(s, 15, a, "category");
+		bind_int(s, 16, a, "severity");
+		bind_str(s, 17, a, "action");
+		return &stats->alerts;
+	}
+	if (strcmp(type, "anomaly") == 0) {
+		json_t *a = json_object_get(ev, "anomaly");
+		const char *e = json_string_value(json_object_get(a, "event"));
+		if (!e)
+			e = json_string_value(json_object_get(a, "type"));
+		if (e)
+			sqlite3_bind_text(s, 18, e, -1, SQLITE_TRANSIENT);
+		return &stats->anomalies;
+	}
+	if (strcmp(type, "flow") == 0) {
+		json_t *f = json_object_get(ev, "flow");
+		sqlite3_bind_int64(s, 19, sum_ints(f, "pkts_toserver", "pkts_toclient"));
+		sqlite3_bind_int64(s, 20, sum_ints(f, "bytes_toserver", "bytes_toclient"));
+		return &stats->flows;
+	}
+	return NULL;
+}
+
+static void eve_bind_asset(struct store *st, sqlite3_stmt *s, json_t *ev)
+{
+	struct store_asset_match m;
+	const char *dst = json_string_value(json_object_get(ev, "dest_ip"));
+	const char *src = json_string_value(json_object_get(ev, "src_ip"));
+	if (store_assets_lookup(st, dst, &m) || store_assets_lookup(st, src, &m)) {
+		sqlite3_bind_text(s, 21, m.organisation, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 22, m.sector, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 23, m.country, -1, SQLITE_TRANSIENT);
+	}
+}
+
+/* Stores one parsed event; returns false only on a database error. */
+static bool eve_store_event(struct store *st, int64_t file_id, uint64_t line, json_t *ev,
+			    struct store_eve_stats *stats)
+{
+	const char *ts = json_string_value(json_object_get(ev, "timestamp"));
+	const char *type = json_string_value(json_object_get(ev, "event_type"));
+	char day[11];
+	if (!ts || !type || strlen(ts) < 10) {
+		stats->malformed++;
+		fprintf(stderr, "vigil: line %llu: EVE event without timestamp or event_type\n",
+			(unsigned long long)line);
+		if (!stats->first_bad_line)
+			stats->first_bad_line = line;
+		return true;
+	}
+	memcpy(day, ts, 10);
+	day[10] = '\0';
+	sqlite3_stmt *s = store_stmt(
+		st, STMT_EVENT_INSERT,
+		"INSERT OR IGNORE INTO event(file_id, line, ts, day, event_type, src_ip, src_port,"
+		" dest_ip, dest_port, proto, app_proto, signature_id, signature, category,"
+		" severity, action, anomaly, pkts, bytes, asset_org, asset_sector, asset_country)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?13,?14,?15,?16,?17,?18,?19,?20,"
+		"?21,?22,?23)");
+	if (!s)
+		return false;
+	uint64_t *counter = eve_bind_kind(s, type, ev, stats);
+	if (!counter) {
+		stats->other++;
+		return true;
+	}
+	sqlite3_bind_int64(s, 1, file_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)line);
+	sqlite3_bind_text(s, 3, ts, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, type, -1, SQLITE_TRANSIENT);
+	bind_str(s, 6, ev, "src_ip");
+	bind_int(s, 7, ev, "src_port");
+	bind_str(s, 8, ev, "dest_ip");
+	bind_int(s, 9, ev, "dest_port");
+	bind_str(s, 10, ev, "proto");
+	bind_str(s, 11, ev, "app_proto");
+	eve_bind_asset(st, s, ev);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		return false;
+	}
+	if (sqlite3_changes(st->db) == 0)
+		stats->duplicate++;
+	else
+		(*counter)++;
+	return true;
+}
+
+static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_t file_id,
+			     struct store_eve_stats *stats)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool ok = store_begin(st);
+	while (ok && (n = getline(&buf, &cap, f)) >= 0) {
+		stats->lines++;
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		if (n == 0)
+			continue;
+		json_error_t jerr;
+		json_t *ev = json_loadb(buf, (size_t)n, 0, &jerr);
+		if (!json_is_object(ev)) {
+			stats->malformed++;
+			if (!stats->first_bad_line)
+				stats->first_bad_line = stats->lines;
+			fprintf(stderr, "vigil: %s:%llu: not a JSON object: %s\n", path,
+				(unsigned long long)stats->lines, ev ? "wrong type" : jerr.text);
+		} else {
+			ok = eve_store_event(st, file_id, stats->lines, ev, stats);
+		}
+		json_decref(ev);
+		if (ok && stats->lines % STORE_BATCH == 0)
+			ok = store_commit(st) && store_begin(st);
+	}
+	free(buf);
+	if (ok)
+		ok = store_commit(st);
+	else
+		store_rollback(st);
+	return ok;
+}
+
+int store_import_eve(struct store *st, const char *eve_path, struct store_eve_stats *stats)
+{
+	struct store_eve_stats local;
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	FILE *f = fopen(eve_path, "rb");
+	if (!f) {
+		fprintf(stderr, "vigil: %s: cannot open\n", eve_path);
+		return -1;
+	}
+	char fp[64];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!eve_fingerprint(f, fp, sizeof(fp))) {
+		fclose(f);
+		return 0; /* empty file: nothing to import, not an error */
+	}
+	char *real = realpath(eve_path, NULL);
+	int64_t file_id = eve_file_row(st, real ? real : eve_path, fp);
+	free(real);
+	bool ok = file_id >= 0 && eve_import_lines(st, f, eve_path, file_id, stats);
+	fclose(f);
+	if (ok) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "UPDATE eve_file SET lines=%llu, malformed=%llu WHERE id=%lld",
+			 (unsigned long long)stats->lines, (unsigned long long)stats->malformed,
+			 (long long)file_id);
+		ok = store_exec(st, sql);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return ok ? 0 : -1;
+}
+
+int store_import_eve_file(const char *db_path, const char *eve_path, const char *assets_path,
+			  struct store_eve_stats *stats)
+{
+	char err[512] = "";
+	struct store *st = store_open(db_path, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "vigil: %s\n", err);
+		return -1;
+	}
+	if (assets_path && store_assets_load(st, assets_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		store_close(st);
+		return -1;
+	}
+	int rc = store_import_eve(st, eve_path, stats);
+	store_close(st);
+	return rc;
+}

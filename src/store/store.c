@@ -1,0 +1,337 @@
+/*
+ * store — opening the database, the versioned schema and its migrations,
+ * transactions, and the source/record API the importers in intel/ use.
+ *
+ * Migrations are an append-only list: step N brings user_version from N-1
+ * to N inside one transaction.  Never edit a published step; add one.  A
+ * database newer than this binary is refused rather than half-understood.
+ */
+#include "store/store-internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+	/* 1: vigil's detections from EVE JSON, and the asset map. */
+	"CREATE TABLE eve_file(id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+	" fingerprint TEXT NOT NULL UNIQUE, imported_at TEXT, lines INTEGER DEFAULT 0,"
+	" malformed INTEGER DEFAULT 0);"
+	"CREATE TABLE event(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES eve_file(id),"
+	" line INTEGER NOT NULL, ts TEXT NOT NULL, day TEXT NOT NULL, event_type TEXT NOT NULL,"
+	" src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER, proto TEXT, app_proto TEXT,"
+	" signature_id INTEGER, signature TEXT, category TEXT, severity INTEGER, action TEXT,"
+	" anomaly TEXT, pkts INTEGER, bytes INTEGER,"
+	" asset_org TEXT, asset_sector TEXT, asset_country TEXT, UNIQUE(file_id, line));"
+	"CREATE INDEX event_type_day ON event(event_type, day);"
+	"CREATE INDEX event_signature ON event(signature_id);"
+	"CREATE TABLE asset(id INTEGER PRIMARY KEY, network TEXT NOT NULL, organisation TEXT,"
+	" sector TEXT, country TEXT);",
+	/* 2: public sources with provenance, their records and attributes. */
+	"CREATE TABLE source(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL,"
+	" publisher TEXT, stakeholder TEXT, tlp TEXT, licence TEXT, title TEXT, imported_at TEXT,"
+	" records INTEGER DEFAULT 0, malformed INTEGER DEFAULT 0, UNIQUE(kind, path));"
+	"CREATE TABLE record(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES source(id),"
+	" kind TEXT NOT NULL, ext_id TEXT NOT NULL, date TEXT, title TEXT, score REAL,"
+	" UNIQUE(source_id, ext_id));"
+	"CREATE INDEX record_kind_date ON record(kind, date);"
+	"CREATE TABLE record_attr(record_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY(record_id, key, value)) WITHOUT ROWID;"
+	"CREATE INDEX record_attr_key ON record_attr(key, value);"
+	"CREATE TABLE source_issue(source_id INTEGER NOT NULL, file TEXT, line INTEGER, reason TEXT);",
+};
+
+bool store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "vigil: store: %s\n", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sql)
+{
+	sqlite3_stmt *s = st->stmt[id];
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+		    SQLITE_OK) {
+			fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+			return NULL;
+		}
+		st->stmt[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static bool store_migrate(struct store *st, char *err, size_t errlen)
+{
+	int v = store_schema_version(st);
+	if (v < 0 || v > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "database schema version %d is not supported (this vigil: %d)",
+			 v, STORE_SCHEMA_VERSION);
+		return false;
+	}
+	for (; v < STORE_SCHEMA_VERSION; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+		if (!store_exec(st, "BEGIN IMMEDIATE") || !store_exec(st, store_migrations[v]) ||
+		    !store_exec(st, pragma) || !store_exec(st, "COMMIT")) {
+			store_exec(st, "ROLLBACK");
+			snprintf(err, errlen, "migration to schema version %d failed", v + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	/* WAL lets a briefing read while the sensor writes; NORMAL sync is
+	 * durable across application crashes, which is what an event log needs. */
+	if (!store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			    "PRAGMA foreign_keys=ON;") ||
+	    !store_migrate(st, err, errlen)) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	store_assets_forget(st);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+bool store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+bool store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK");
+}
+
+int64_t store_now(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end == '\0' && v >= 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+void store_format_date(int64_t t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, outlen, "%Y-%m-%d", &tm);
+}
+
+bool store_valid_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+static bool store_step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		return false;
+	}
+	return true;
+}
+
+int64_t store_source_begin(struct store *st, const struct store_source *src)
+{
+	char today[16];
+	store_format_date(store_now(), today, sizeof(today));
+	sqlite3_stmt *s;
+	const char *upsert =
+		"INSERT INTO source(kind, path, publisher, stakeholder, tlp, licence, title,"
+		" imported_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(kind, path) DO UPDATE SET publisher=?3, stakeholder=?4, tlp=?5,"
+		" licence=?6, title=?7, imported_at=?8 RETURNING id";
+	if (sqlite3_prepare_v2(st->db, upsert, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	const char *vals[] = {src->kind,    src->path,    src->publisher, src->stakeholder,
+			      src->tlp,     src->licence, src->title,     today};
+	for (int i = 0; i < 8; i++)
+		sqlite3_bind_text(s, i + 1, vals[i], -1, SQLITE_TRANSIENT);
+	int64_t id = -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else
+		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	if (id < 0)
+		return -1;
+
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM record_attr WHERE record_id IN (SELECT id FROM record WHERE"
+		 " source_id=%lld); DELETE FROM record WHERE source_id=%lld;"
+		 " DELETE FROM source_issue WHERE source_id=%lld;",
+		 (long long)id, (long long)id, (long long)id);
+	return store_exec(st, sql) ? id : -1;
+}
+
+bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
+			 uint64_t malformed)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql), "UPDATE source SET records=%llu, malformed=%llu WHERE id=%lld",
+		 (unsigned long long)records, (unsigned long long)malformed,
+		 (long long)source_id);
+	return store_exec(st, sql);
+}
+
+bool store_source_issue(struct store *st, int64_t source_id, const char *file, uint64_t line,
+			const char *reason)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_ISSUE_INSERT,
+				     "INSERT INTO source_issue(source_id, file, line, reason)"
+				     " VALUES(?,?,?,?)");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)line);
+	sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+int64_t store_record_put(struct store *st, int64_t source_id, const char *kind, const char *ext_id,
+			 const char *date, const char *title, double score)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_RECORD_PUT,
+				     "INSERT OR REPLACE INTO record(source_id, kind, ext_id, date,"
+				     " title, score) VALUES(?,?,?,?,?,?) RETURNING id");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ext_id, -1, SQLITE_STATIC);
+	if (date && *date)
+		sqlite3_bind_text(s, 4, date, -1, SQLITE_STATIC);
+	if (title)
+		sqlite3_bind_text(s, 5, title, -1, SQLITE_STATIC);
+	if (!isnan(score))
+		sqlite3_bind_double(s, 6, score);
+	int64_t id = -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else
+		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+	sqlite3_reset(s);
+	return id;
+}
+
+bool store_record_attr(struct store *st, int64_t record_id, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return true;
+	sqlite3_stmt *s = store_stmt(st, STMT_RECORD_ATTR,
+				     "INSERT OR IGNORE INTO record_attr(record_id, key, value)"
+				     " VALUES(?,?,?)");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, record_id);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+int64_t store_record_find(struct store *st, int64_t source_id, const char *ext_id)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_RECORD_FIND,
+				     "SELECT id FROM record WHERE source_id=? AND ext_id=?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, ext_id, -1, SQLITE_STATIC);
+	int64_t id = -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+bool store_record_set_date(struct store *st, int64_t record_id, const char *date)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_RECORD_DATE,
+				     "UPDATE record SET date=?2 WHERE id=?1 AND (date IS NULL OR"
+				     " date > ?2)");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, record_id);
+	sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}

@@ -1,0 +1,150 @@
+/*
+ * store — vigil's embedded event store (SQLite, `vigil.db`).
+ *
+ * One database holds two kinds of evidence for the threat-landscape
+ * briefing: vigil's own detections (alerts, anomalies, flow summaries read
+ * from EVE JSON, any Suricata's or vigil's) and records imported from public
+ * sources (incidents, vulnerabilities, intelligence), each tied to the
+ * source row that carries its provenance (publisher, stakeholder kind,
+ * licence, TLP, import date).
+ *
+ * Invariants kept here:
+ *  - the schema version is PRAGMA user_version; store_open() migrates an
+ *    older database forward, one numbered step at a time, and refuses a
+ *    newer one;
+ *  - the database runs in WAL mode and every import commits once per batch
+ *    (STORE_BATCH rows), never per row;
+ *  - re-importing the same input is idempotent: EVE rows are keyed by
+ *    (file fingerprint, line), source records by (source, external id);
+ *  - raw source categories are stored as the source spells them; mapping to
+ *    vigil's vocabulary happens at briefing time (brief/taxonomy), so a
+ *    taxonomy change never needs a re-import.
+ */
+#ifndef VIGIL_STORE_STORE_H
+#define VIGIL_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define STORE_SCHEMA_VERSION 2
+#define STORE_BATCH 5000
+
+struct store; /* opaque: see store-internal.h */
+
+/* Opens (creating if needed) and migrates the database.  On failure
+ * returns NULL with a message in err. */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+/* The SQLite handle, for read queries (brief/).  Owned by the store. */
+sqlite3 *store_db(struct store *st);
+
+/* Schema version of an open store (PRAGMA user_version). */
+int store_schema_version(struct store *st);
+
+bool store_begin(struct store *st);
+bool store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Generation/import timestamp: SOURCE_DATE_EPOCH when set (reproducible
+ * builds convention), else the current time.  Returns a UNIX time. */
+int64_t store_now(void);
+/* Formats t as "YYYY-MM-DD" (UTC) into out (>= 11 bytes). */
+void store_format_date(int64_t t, char *out, size_t outlen);
+
+/*
+ * Asset map: networks or hosts → organisation, sector, country.  Read from
+ * the `assets:` sequence of a YAML file, which may be a standalone asset
+ * file or vigil's main configuration file:
+ *
+ *   assets:
+ *     - network: 10.1.0.0/16        # or a single address
+ *       organisation: City Hospital
+ *       sector: health              # vigil sector id (data/taxonomy)
+ *       country: FR
+ *
+ * Loading replaces the map stored in the database.  Returns the number of
+ * entries loaded, or -1 with "file:line: problem" in err.
+ */
+int store_assets_load(struct store *st, const char *yaml_path, char *err, size_t errlen);
+
+struct store_asset_match {
+	char organisation[128];
+	char sector[64];
+	char country[64];
+};
+/* Most specific asset entry containing the textual address ip (v4 or v6);
+ * false when none does. */
+bool store_assets_lookup(struct store *st, const char *ip, struct store_asset_match *out);
+
+/* Counters of one EVE import. */
+struct store_eve_stats {
+	uint64_t lines;     /* lines read */
+	uint64_t alerts;    /* rows stored, per event type */
+	uint64_t anomalies;
+	uint64_t flows;
+	uint64_t other;     /* event types the store does not keep (dns, http, stats...) */
+	uint64_t duplicate; /* rows already in the store (re-import) */
+	uint64_t malformed; /* lines that are not a JSON object with timestamp/event_type */
+	uint64_t first_bad_line;
+	double seconds;
+};
+
+/*
+ * Loads one EVE JSON file (one event per line) into the store at db_path,
+ * creating the database if needed.  assets_path, when not NULL, is a YAML
+ * file with an `assets:` map (see store_assets_load) loaded first.
+ * Malformed lines are counted and reported on stderr as "file:line: why";
+ * they do not stop the import.  stats may be NULL.
+ * Returns 0 on success, -1 on an error that stopped the import (message on
+ * stderr).
+ */
+int store_import_eve_file(const char *db_path, const char *eve_path, const char *assets_path,
+			  struct store_eve_stats *stats);
+
+/* The same on an already open store. */
+int store_import_eve(struct store *st, const char *eve_path, struct store_eve_stats *stats);
+
+/*
+ * Source provenance and records (used by intel/ importers).
+ */
+struct store_source {
+	const char *kind;      /* importer kind: "eurepoc", "kev", ... */
+	const char *path;      /* the file or directory imported */
+	const char *publisher;
+	const char *stakeholder; /* un|government|private|civil-society|academia */
+	const char *tlp;         /* clear|green|amber|red */
+	const char *licence;
+	const char *title;       /* e.g. catalogue name and version, may be NULL */
+};
+
+/* Creates or updates the source row identified by (kind, path) and deletes
+ * its previous records, so a re-import replaces rather than duplicates.
+ * Returns the source id, or -1. */
+int64_t store_source_begin(struct store *st, const struct store_source *src);
+/* Records the outcome of an import on the source row. */
+bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
+			 uint64_t malformed);
+/* A malformed input row, kept for the briefing's method section. */
+bool store_source_issue(struct store *st, int64_t source_id, const char *file, uint64_t line,
+			const char *reason);
+
+/* Inserts (or, for the same (source, ext_id), replaces) a record and
+ * returns its id, or -1.  kind: "incident", "vulnerability", "harm",
+ * "actor", "malware", "technique", "campaign", "indicator", "sighting",
+ * "report", "sector", ...  date: "YYYY-MM-DD" or NULL; score: NaN if none. */
+int64_t store_record_put(struct store *st, int64_t source_id, const char *kind, const char *ext_id,
+			 const char *date, const char *title, double score);
+/* Adds one attribute value to a record (a set: duplicates are ignored). */
+bool store_record_attr(struct store *st, int64_t record_id, const char *key, const char *value);
+/* Looks up a record id by (source, ext_id); -1 if absent. */
+int64_t store_record_find(struct store *st, int64_t source_id, const char *ext_id);
+/* Narrows a record's date to the earliest of its current and given date. */
+bool store_record_set_date(struct store *st, int64_t record_id, const char *date);
+
+/* Validates "YYYY-MM-DD" (a real calendar date). */
+bool store_valid_date(const char *s);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * test_store — the event store: schema and migrations, EVE import
+ * (counts, malformed lines, idempotent re-import), the asset map.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char tmpdir[256];
+
+static void path_in_tmp(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int64_t query_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static const char *eve_text =
+	"{\"timestamp\":\"2024-03-01T10:00:00.000000+0000\",\"event_type\":\"alert\","
+	"\"src_ip\":\"192.0.2.1\",\"src_port\":4444,\"dest_ip\":\"10.1.2.3\",\"dest_port\":80,"
+	"\"proto\":\"TCP\",\"alert\":{\"signature_id\":2000001,\"signature\":\"ET TEST one\","
+	"\"category\":\"Misc\",\"severity\":2,\"action\":\"allowed\"}}\n"
+	"{\"timestamp\":\"2024-03-02T10:00:00.000000+0000\",\"event_type\":\"anomaly\","
+	"\"src_ip\":\"10.9.0.1\",\"dest_ip\":\"198.51.100.7\",\"anomaly\":{\"type\":\"decode\","
+	"\"event\":\"ipv4.trunc_pkt\"}}\n"
+	"this is not json\n"
+	"{\"timestamp\":\"2024-03-02T11:00:00.000000+0000\",\"event_type\":\"flow\","
+	"\"src_ip\":\"10.1.9.9\",\"dest_ip\":\"203.0.113.5\",\"proto\":\"UDP\","
+	"\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":2,\"bytes_toserver\":300,"
+	"\"bytes_toclient\":200}}\n"
+	"{\"timestamp\":\"2024-03-02T11:00:01.000000+0000\",\"event_type\":\"dns\"}\n"
+	"{\"event_type\":\"alert\"}\n";
+
+static const char *assets_text = "assets:\n"
+				 "  - network: 10.1.0.0/16\n"
+				 "    organisation: City Hospital\n"
+				 "    sector: health\n"
+				 "    country: FR\n"
+				 "  - network: 10.1.2.0/24\n"
+				 "    organisation: Hospital Lab\n"
+				 "    sector: health\n"
+				 "    country: FR\n"
+				 "  - host: 10.9.0.1\n"
+				 "    organisation: Water Works\n"
+				 "    sector: water\n"
+				 "    country: DE\n";
+
+static void test_open_migrates(void **state)
+{
+	char db[300], err[256] = "";
+	path_in_tmp(db, sizeof(db), "m.db");
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name='record'"),
+			 1);
+	store_close(st);
+	/* A database from a newer vigil is refused. */
+	st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	sqlite3_exec(store_db(st), "PRAGMA user_version=99", NULL, NULL, NULL);
+	store_close(st);
+	err[0] = '\0';
+	assert_null(store_open(db, err, sizeof(err)));
+	assert_non_null(strstr(err, "99"));
+}
+
+static void test_eve_import_counts_and_idempotence(void **state)
+{
+	char db[300], eve[300], assets[300];
+	path_in_tmp(db, sizeof(db), "e.db");
+	path_in_tmp(eve, sizeof(eve), "eve.json");
+	path_in_tmp(assets, sizeof(assets), "assets.yaml");
+	write_file(eve, eve_text);
+	write_file(assets, assets_text);
+	struct store_eve_stats s;
+	assert_int_equal(store_import_eve_file(db, eve, assets, &s), 0);
+	assert_int_equal(s.lines, 6);
+	assert_int_equal(s.alerts, 1);
+	assert_int_equal(s.anomalies, 1);
+	assert_int_equal(s.flows, 1);
+	assert_int_equal(s.other, 1);
+	assert_int_equal(s.malformed, 2);
+	assert_int_equal(s.first_bad_line, 3);
+
+	assert_int_equal(store_import_eve_file(db, eve, NULL, &s), 0);
+	assert_int_equal(s.alerts + s.anomalies + s.flows, 0);
+	assert_int_equal(s.duplicate, 3);
+
+	char err[256];
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 3);
+	/* Most specific asset wins: 10.1.2.3 is in the /24 and the /16. */
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE event_type='alert'"
+				       " AND asset_org='Hospital Lab'"),
+			 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE asset_sector='water'"),
+			 1);
+	assert_int_equal(query_int(st, "SELECT pkts FROM event WHERE event_type='flow'"), 5);
+	store_close(st);
+}
+
+static void test_assets_errors(void **state)
+{
+	char db[300], assets[300], err[256] = "";
+	path_in_tmp(db, sizeof(db), "a.db");
+	path_in_tmp(assets, sizeof(assets), "bad-assets.yaml");
+	write_file(assets, "assets:\n  - network: 10.0.0.0/33\n    sector: health\n");
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_assets_load(st, assets, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2:"));
+	struct store_asset_match m;
+	assert_false(store_assets_lookup(st, "10.0.0.1", &m));
+	store_close(st);
+}
+
+static void test_records_replace_on_reimport(void **state)
+{
+	char db[300], err[256];
+	path_in_tmp(db, sizeof(db), "r.db");
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	struct store_source src = {.kind = "test", .path = "/x", .publisher = "P",
+				   .stakeholder = "academia", .tlp = "clear", .licence = "CC0"};
+	for (int round = 0; round < 2; round++) {
+		int64_t sid = store_source_begin(st, &src);
+		assert_true(sid > 0);
+		int64_t r = store_record_put(st, sid, "incident", "1", "2021-05-01", "t", NAN);
+		assert_true(r > 0);
+		assert_true(store_record_attr(st, r, "incident_type", "Ransomware"));
+		assert_true(store_record_attr(st, r, "incident_type", "Ransomware"));
+		assert_true(store_record_set_date(st, r, "2021-04-01"));
+		assert_true(store_record_set_date(st, r, "2021-06-01"));
+		assert_true(store_source_finish(st, sid, 1, 0));
+	}
+	assert_int_equal(query_int(st, "SELECT count(*) FROM record"), 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM record_attr"), 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM source"), 1);
+	assert_int_equal(query_int(st, "SELECT date='2021-04-01' FROM record"), 1);
+	store_close(st);
+}
+
+static void test_valid_date(void **state)
+{
+	assert_true(store_valid_date("2024-02-29"));
+	assert_false(store_valid_date("2023-02-29"));
+	assert_false(store_valid_date("2023-13-01"));
+	assert_false(store_valid_date("2023-1-01"));
+	assert_false(store_valid_date(NULL));
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vigil-test-store-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_migrates),
+		cmocka_unit_test(test_eve_import_counts_and_idempotence),
+		cmocka_unit_test(test_assets_errors),
+		cmocka_unit_test(test_records_replace_on_reimport),
+		cmocka_unit_test(test_valid_date),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		rc = rc ? rc : 1;
+	return rc;
+}
