@@ -193,6 +193,7 @@ struct packet {
 	uint8_t event_count;
 	uint16_t events[DECODE_MAX_EVENTS];
 	bool invalid; /* a decode error stopped decoding */
+	bool checksum_invalid; /* set by the engine when -k all finds a bad checksum */
 
 	/* ---- later stages ---- */
 	struct flow *flow;

@@ -1,0 +1,44 @@
+/*
+ * engine — runs the pipeline over an input: capture → decode → flow →
+ * (stream → app → detect) → output, in one thread or in N workers.
+ *
+ * The engine owns the threads and the per-worker contexts; the stages it
+ * calls own their data.  In `workers` mode one reader thread reads the
+ * capture and routes each frame to a worker by a symmetric hash of the
+ * outermost IP pair (and VLAN ids), so every fragment, tunnel and
+ * direction of a conversation is seen by one worker, and flows never cross
+ * workers.  Results are the same as `single` apart from event order.
+ */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ENGINE_MAX_RULE_FILES 64
+#define ENGINE_MAX_SETS 128
+#define ENGINE_MAX_WORKERS 64
+
+enum engine_runmode { RUNMODE_SINGLE = 0, RUNMODE_WORKERS };
+enum checksum_mode { CHECKSUM_NONE = 0, CHECKSUM_ALL };
+
+struct engine_options {
+	const char *input;  /* -r: file or directory */
+	const char *logdir; /* -l */
+	const char *config; /* -c, may be NULL (built-in defaults) */
+	const char *rule_files[ENGINE_MAX_RULE_FILES];
+	int nrule_files;
+	const char *sets[ENGINE_MAX_SETS]; /* --set key=value */
+	int nsets;
+	enum checksum_mode checksum;
+	enum engine_runmode runmode;
+	int threads; /* workers mode: 0 = number of CPUs */
+	int verbose;
+	bool simulate_ips;
+	bool progress; /* progress line on stderr when it is a terminal */
+};
+
+/* Runs the whole job; returns the process exit status. */
+int engine_run(const struct engine_options *o);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * stats — the engine-wide counters and Suricata's EVE "stats" event
+ * (uptime, capture, decoder incl. decoder events, flow, defrag).
+ */
+#ifndef VIGIL_ENGINE_STATS_H
+#define VIGIL_ENGINE_STATS_H
+
+#include <stdint.h>
+
+#include "capture/capture.h"
+#include "engine/worker.h"
+
+/* Adds b's counters into a (for totals over workers). */
+void stats_add(struct worker_counters *a, const struct worker_counters *b);
+
+/* Writes one "stats" event with the given totals. */
+void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
+		   const struct capture_stats *cap, uint64_t uptime_s, int64_t ts_sec,
+		   uint32_t ts_usec);
+
+#endif

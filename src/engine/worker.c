@@ -1,0 +1,167 @@
+/*
+ * worker — the per-packet pipeline of one worker; see worker.h.
+ *
+ * A captured frame becomes a chain of packets: the wire packet, then one
+ * packet per tunnel layer or reassembled datagram found inside it.  Each
+ * runs through the same steps (flow, then output), children after their
+ * parent, so a tunnel's inner flow is tracked like any other.
+ */
+#include "engine/worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
+{
+	struct worker *w = arg;
+	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
+}
+
+struct worker *worker_new(const struct worker_setup *s)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->id = s->id;
+	w->checksum = s->checksum;
+	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
+	w->defrag = defrag_table_new(s->defrag_cfg);
+	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
+	if (!w->flows || !w->defrag || !w->eve) {
+		worker_free(w);
+		return NULL;
+	}
+	flow_table_set_worker_id(w->flows, s->id);
+	pthread_mutex_init(&w->pub_lock, NULL);
+	w->last_expire_sec = INT64_MIN;
+	return w;
+}
+
+static void advance_time(struct worker *w, const struct packet *p)
+{
+	if (p->ts_sec > w->now_sec || (p->ts_sec == w->now_sec && p->ts_usec > w->now_usec)) {
+		w->now_sec = p->ts_sec;
+		w->now_usec = p->ts_usec;
+	}
+	/* Timeouts are checked once per second of packet time, like a flow
+	 * manager waking up every second. */
+	if (w->now_sec != w->last_expire_sec) {
+		w->last_expire_sec = w->now_sec;
+		flow_table_expire(w->flows, w->now_sec, w->now_usec);
+		defrag_expire(w->defrag, w->now_sec);
+	}
+}
+
+static void check_checksums(struct worker *w, struct packet *p)
+{
+	if (w->checksum != CHECKSUM_ALL || p->ip_version == 0)
+		return;
+	if (!decode_checksums_ok(p)) {
+		p->checksum_invalid = true;
+		w->checksum_invalid++;
+	}
+}
+
+/* Initialises a child packet (tunnel inner or reassembled) of `parent`. */
+static void child_init(struct packet *c, const struct packet *parent, const uint8_t *data,
+		       uint32_t len, int linktype, enum packet_source src)
+{
+	decode_packet_reset(c);
+	c->data = data;
+	c->len = c->wire_len = len;
+	c->ts_sec = parent->ts_sec;
+	c->ts_usec = parent->ts_usec;
+	c->pcap_cnt = parent->pcap_cnt;
+	c->file_index = parent->file_index;
+	c->linktype = linktype;
+	c->pkt_src = src;
+	c->parent = (struct packet *)parent;
+	c->tunnel_depth = (uint8_t)(parent->tunnel_depth + (src == PKT_SRC_DEFRAG ? 0 : 1));
+	/* Inner frames keep the VLAN context of the outer one. */
+	c->vlan_count = parent->vlan_count;
+	memcpy(c->vlan_id, parent->vlan_id, sizeof(c->vlan_id));
+}
+
+static void process_packet(struct worker *w, struct packet *p)
+{
+	check_checksums(w, p);
+	flow_table_handle_packet(w->flows, p);
+	eve_log_anomalies(w->eve, p);
+}
+
+void worker_process_frame(struct worker *w, const struct capture_frame *fr)
+{
+	struct packet *p = &w->pkts[0];
+	decode_packet_reset(p);
+	p->data = fr->data;
+	p->len = fr->caplen;
+	p->wire_len = fr->wirelen;
+	p->ts_sec = fr->ts_sec;
+	p->ts_usec = fr->ts_usec;
+	p->pcap_cnt = fr->pcap_cnt;
+	p->linktype = fr->linktype;
+	p->file_index = fr->file_index;
+	p->pkt_src = PKT_SRC_WIRE;
+	advance_time(w, p);
+
+	struct defrag_result reassembled[DECODE_MAX_TUNNEL_DEPTH + 2];
+	int nreassembled = 0;
+	int n = 1;
+	for (int i = 0; i < n; i++) {
+		struct packet *cur = &w->pkts[i];
+		decode_packet(cur, &w->dstats);
+		process_packet(w, cur);
+		if (n >= (int)(sizeof(w->pkts) / sizeof(w->pkts[0])))
+			continue;
+		if (cur->tunnel_inner && cur->tunnel_depth < DECODE_MAX_TUNNEL_DEPTH) {
+			child_init(&w->pkts[n], cur, cur->tunnel_inner, cur->tunnel_inner_len,
+				   cur->tunnel_inner_linktype, cur->tunnel_src);
+			n++;
+		} else if (cur->is_fragment &&
+			   defrag_packet(w->defrag, cur, &reassembled[nreassembled])) {
+			struct defrag_result *r = &reassembled[nreassembled++];
+			child_init(&w->pkts[n], cur, r->data, r->len,
+				   cur->ip_version == 6 ? LINKTYPE_INNER_IPV6 : LINKTYPE_INNER_IPV4,
+				   PKT_SRC_DEFRAG);
+			n++;
+		}
+	}
+	for (int i = 0; i < nreassembled; i++)
+		defrag_result_release(&reassembled[i]);
+}
+
+void worker_publish(struct worker *w)
+{
+	pthread_mutex_lock(&w->pub_lock);
+	w->published.decode = w->dstats;
+	w->published.flow = *flow_table_stats(w->flows);
+	w->published.defrag = *defrag_table_stats(w->defrag);
+	w->published.checksum_invalid = w->checksum_invalid;
+	pthread_mutex_unlock(&w->pub_lock);
+}
+
+void worker_read_published(struct worker *w, struct worker_counters *out)
+{
+	pthread_mutex_lock(&w->pub_lock);
+	*out = w->published;
+	pthread_mutex_unlock(&w->pub_lock);
+}
+
+void worker_finish(struct worker *w)
+{
+	flow_table_flush(w->flows);
+	worker_publish(w);
+	eve_logger_flush(w->eve);
+}
+
+void worker_free(struct worker *w)
+{
+	if (!w)
+		return;
+	flow_table_free(w->flows);
+	defrag_table_free(w->defrag);
+	eve_logger_free(w->eve);
+	pthread_mutex_destroy(&w->pub_lock);
+	free(w);
+}

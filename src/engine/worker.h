@@ -1,0 +1,66 @@
+/*
+ * worker — everything one worker thread owns: its flow table, defrag
+ * table, decode counters, EVE logger and (later) detection and stream
+ * contexts.  Nothing here is shared between workers.
+ */
+#ifndef VIGIL_ENGINE_WORKER_H
+#define VIGIL_ENGINE_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "engine/engine.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+
+struct worker_counters {
+	struct decode_stats decode;
+	struct flow_stats flow;
+	struct defrag_stats defrag;
+	uint64_t checksum_invalid;
+};
+
+struct worker {
+	unsigned id;
+	enum checksum_mode checksum;
+	struct flow_table *flows;
+	struct defrag_table *defrag;
+	struct eve_logger *eve;
+	struct decode_stats dstats;
+	uint64_t checksum_invalid;
+	int64_t now_sec; /* newest packet time seen */
+	uint32_t now_usec;
+	int64_t last_expire_sec;
+	/* Packets of one frame: the wire packet, then tunnel/defrag children. */
+	struct packet pkts[DECODE_MAX_TUNNEL_DEPTH + 2];
+	/* Counters published for the stats thread (under lock). */
+	pthread_mutex_t pub_lock;
+	struct worker_counters published;
+};
+
+struct worker_setup {
+	unsigned id;
+	enum checksum_mode checksum;
+	const struct flow_config *flow_cfg;
+	const struct defrag_config *defrag_cfg;
+	struct eve_file *eve_file;
+	const struct eve_config *eve_cfg;
+	eve_file_name_fn file_name_fn;
+	void *file_name_arg;
+};
+
+struct worker *worker_new(const struct worker_setup *s);
+/* Processes one captured frame end to end. */
+void worker_process_frame(struct worker *w, const struct capture_frame *fr);
+/* Copies this worker's counters for readers on other threads. */
+void worker_publish(struct worker *w);
+void worker_read_published(struct worker *w, struct worker_counters *out);
+/* Ends all flows (end of input) and flushes output. */
+void worker_finish(struct worker *w);
+void worker_free(struct worker *w);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * main — vigil's command line.  The sensor takes Suricata's offline
+ * options (-r, -l, -S, -c, -k, --runmode, --set) so existing scripts and
+ * test harnesses run it unchanged; the other jobs are subcommands
+ * (`vigil brief ...`, `vigil scenario ...`) dispatched to their stage.
+ */
+#include "decode/decode.h"
+#include "engine/engine.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hs/hs.h>
+#include <openssl/opensslv.h>
+#include <pcap/pcap.h>
+#include <pcre2.h>
+#include <sqlite3.h>
+#include <yaml.h>
+#include <zlib.h>
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vigil -r FILE|DIR [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
+	      "       vigil COMMAND [ARGS]   (vigil COMMAND --help for details)\n"
+	      "\n"
+	      "Sensor (Suricata-compatible offline options):\n"
+	      "  -r FILE|DIR          read a pcap/pcapng file, or every file of a directory in name order\n"
+	      "  -l OUTDIR            write eve.json (and other logs) here (default: current directory)\n"
+	      "  -S FILE              load signatures from FILE (repeatable)\n"
+	      "  -c FILE              suricata.yaml-style configuration (default: built-in defaults)\n"
+	      "  --set KEY=VALUE      override a configuration value (repeatable)\n"
+	      "  -k none|all          checksum validation (default: none for capture files)\n"
+	      "  --runmode MODE       single (default) or workers\n"
+	      "  --threads N          worker threads for --runmode workers (default: CPU count)\n"
+	      "  --simulate-ips       accepted for compatibility (IPS verdicts are logged, not enforced)\n"
+	      "  -v                   more messages on stderr (repeatable)\n"
+	      "  --no-progress        no progress line, even on a terminal\n"
+	      "\n"
+	      "Information:\n"
+	      "  -h, --help           this text\n"
+	      "  -V, --version        version\n"
+	      "  --build-info         version, libraries and link types of this build\n",
+	      out);
+}
+
+static void build_info(void)
+{
+	printf("vigil %s (git %s)\n", VIGIL_VERSION, VIGIL_GIT_REV);
+	printf("compiler: %s\n", __VERSION__);
+	printf("libpcap: %s\n", pcap_lib_version());
+	printf("hyperscan: %s\n", hs_version());
+	char pcre_ver[64] = "";
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre_ver);
+	uint32_t jit = 0;
+	pcre2_config(PCRE2_CONFIG_JIT, &jit);
+	printf("pcre2: %s (JIT %s)\n", pcre_ver, jit ? "yes" : "no");
+	printf("zlib: %s\n", zlibVersion());
+	printf("openssl: %s\n", OPENSSL_VERSION_TEXT);
+	printf("sqlite: %s\n", sqlite3_libversion());
+	printf("libyaml: %s\n", yaml_get_version_string());
+	printf("link types: ");
+	static const int lts[] = {0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276};
+	for (size_t i = 0; i < sizeof(lts) / sizeof(lts[0]); i++)
+		if (decode_linktype_supported(lts[i]))
+			printf("%s%s(%d)", i ? " " : "", decode_linktype_name(lts[i]), lts[i]);
+	printf("\n");
+}
+
+enum {
+	OPT_RUNMODE = 256,
+	OPT_THREADS,
+	OPT_SET,
+	OPT_SIMULATE_IPS,
+	OPT_BUILD_INFO,
+	OPT_NO_PROGRESS,
+};
+
+static int parse_sensor_args(int argc, char **argv, struct engine_options *o)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"build-info", no_argument, NULL, OPT_BUILD_INFO},
+		{"runmode", required_argument, NULL, OPT_RUNMODE},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"set", required_argument, NULL, OPT_SET},
+		{"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
+		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->input = optarg; break;
+		case 'l': o->logdir = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'S':
+			if (o->nrule_files == ENGINE_MAX_RULE_FILES) {
+				fprintf(stderr, "vigil: too many -S files (max %d)\n", ENGINE_MAX_RULE_FILES);
+				return 2;
+			}
+			o->rule_files[o->nrule_files++] = optarg;
+			break;
+		case 'k':
+			if (strcmp(optarg, "none") == 0)
+				o->checksum = CHECKSUM_NONE;
+			else if (strcmp(optarg, "all") == 0)
+				o->checksum = CHECKSUM_ALL;
+			else {
+				fprintf(stderr, "vigil: -k takes none or all, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v': o->verbose++; break;
+		case OPT_RUNMODE:
+			if (strcmp(optarg, "single") == 0)
+				o->runmode = RUNMODE_SINGLE;
+			else if (strcmp(optarg, "workers") == 0 || strcmp(optarg, "autofp") == 0)
+				o->runmode = RUNMODE_WORKERS;
+			else {
+				fprintf(stderr, "vigil: --runmode takes single or workers, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_THREADS: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > ENGINE_MAX_WORKERS) {
+				fprintf(stderr, "vigil: --threads takes 1..%d\n", ENGINE_MAX_WORKERS);
+				return 2;
+			}
+			o->threads = (int)n;
+			break;
+		}
+		case OPT_SET:
+			if (o->nsets == ENGINE_MAX_SETS) {
+				fprintf(stderr, "vigil: too many --set options\n");
+				return 2;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case OPT_SIMULATE_IPS: o->simulate_ips = true; break;
+		case OPT_NO_PROGRESS: o->progress = false; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vigil %s\n", VIGIL_VERSION); return 0;
+		case OPT_BUILD_INFO: build_info(); return 0;
+		case ':':
+			fprintf(stderr, "vigil: option %s needs a value\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		default:
+			fprintf(stderr, "vigil: unknown option %s\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vigil: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	return -1; /* go on */
+}
+
+int main(int argc, char **argv)
+{
+	struct engine_options o = {.logdir = ".", .progress = true};
+	int rc = parse_sensor_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (!o.input) {
+		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR (see vigil --help)\n");
+		return 2;
+	}
+	o.progress = o.progress && isatty(STDERR_FILENO);
+	return engine_run(&o);
+}
