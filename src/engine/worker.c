@@ -32,7 +32,6 @@ struct worker *worker_new(const struct worker_setup *s)
 		worker_free(w);
 		return NULL;
 	}
-	flow_table_set_worker_id(w->flows, s->id);
 	pthread_mutex_init(&w->pub_lock, NULL);
 	w->last_expire_sec = INT64_MIN;
 	return w;

@@ -26,8 +26,6 @@ struct flow_table {
 	struct flow_list lru[FLOW_LISTS];
 	flow_end_fn on_end;
 	void *arg;
-	uint64_t next_seq;
-	unsigned worker_id;
 	bool emergency;
 	int64_t now_sec;
 	uint32_t now_usec;
@@ -84,11 +82,6 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, flow_end_fn on_
 	t->arg = arg;
 	t->stats.memuse = (uint64_t)n * sizeof(*t->buckets);
 	return t;
-}
-
-void flow_table_set_worker_id(struct flow_table *t, unsigned worker_id)
-{
-	t->worker_id = worker_id & 0x3f;
 }
 
 static enum flow_proto_class proto_class(uint8_t proto)
@@ -162,12 +155,18 @@ static void flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason 
 	free(f);
 }
 
-/* A bijection on 51-bit values, so distinct sequence numbers give distinct,
- * well-spread ids. */
-static uint64_t flow_id_from_seq(uint64_t seq)
+/*
+ * The flow id mixes the flow's hash with its start time (as Suricata does),
+ * so it does not depend on which worker owns the flow or in what order
+ * flows were created: `single` and `workers` runs give the same ids.  The
+ * mix is a bijection on 51 bits, so ids only collide when hash and start
+ * microsecond bits both do.
+ */
+static uint64_t flow_id_make(uint32_t hash, int64_t start_sec, uint32_t start_usec)
 {
 	const uint64_t m = (1ull << 51) - 1;
-	uint64_t x = seq & m;
+	uint64_t us = (uint64_t)start_sec * 1000000u + start_usec;
+	uint64_t x = ((uint64_t)hash << 19 | (us & 0x7ffff)) & m;
 	x = (x * 0x5bd1e9955bd1e995ull) & m; /* odd multiplier: invertible mod 2^51 */
 	x ^= x >> 26;
 	x = (x * 0x27d4eb2f165667c5ull) & m;
@@ -250,7 +249,7 @@ static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
 	f->vlan_count = k->vlan_count;
 	memcpy(f->vlan_id, k->vlan_id, sizeof(f->vlan_id));
 	f->hash = hash;
-	f->flow_id = flow_id_from_seq(++t->next_seq << 6 | t->worker_id);
+	f->flow_id = flow_id_make(hash, p->ts_sec, p->ts_usec);
 	f->start_sec = f->last_sec = p->ts_sec;
 	f->start_usec = f->last_usec = p->ts_usec;
 	f->state = FLOW_STATE_NEW;
@@ -343,10 +342,8 @@ struct flow *flow_table_handle_packet(struct flow_table *t, struct packet *p)
 		dir = 1;
 	}
 	bool toserver = dir > 0;
-	uint8_t old_class = f->lru_class;
 	flow_account(f, p, toserver, k.icmp_error);
 	/* Move to the tail of its (possibly new) list: last-seen order holds. */
-	f->lru_class = old_class;
 	lru_unlink(t, f);
 	lru_append(t, f);
 	p->flow = f;

@@ -65,7 +65,7 @@ struct flow {
 	uint8_t vlan_count;
 	uint16_t vlan_id[DECODE_MAX_VLAN];
 	uint32_t hash;
-	uint64_t flow_id;
+	uint64_t flow_id; /* < 2^51, so JSON readers using doubles read it exactly */
 
 	int64_t start_sec, last_sec;
 	uint32_t start_usec, last_usec;
@@ -127,9 +127,6 @@ struct flow_table;
 /* `on_end` is called for every flow that leaves the table, before it is
  * freed; it must release the later-stage slots (stream/app/detect). */
 struct flow_table *flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *arg);
-/* Flow ids are unique per (worker_id, flow) and fit in 51 bits so that
- * JSON consumers using doubles read them exactly. */
-void flow_table_set_worker_id(struct flow_table *t, unsigned worker_id);
 void flow_table_free(struct flow_table *t);
 
 /*
