@@ -1,0 +1,157 @@
+/*
+ * detect — the Suricata rule language: loading rules, and matching them
+ * against decoded packets.
+ *
+ * This is the only header other stages include.  The engine owner fills a
+ * struct detect_config (from suricata.yaml and the command line), builds one
+ * struct detect_engine per ruleset, and one struct detect_thread per worker.
+ * The engine is immutable once built; everything the packet path writes
+ * lives in the detect_thread or in the flow's `detect` slot, so workers
+ * never take locks.
+ *
+ * Alerts come back in Suricata's order (rule ordering: action precedence
+ * pass > drop > reject > alert, then priority, then load order), at most
+ * DETECT_PACKET_ALERT_MAX per packet.  A struct alert points into the engine
+ * (msg, category, metadata ...) and stays valid while the engine lives.
+ */
+#ifndef VIGIL_DETECT_H
+#define VIGIL_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct packet;
+
+#define DETECT_PACKET_ALERT_MAX 15
+
+/* A name → value pair, e.g. {"HOME_NET", "[10.0.0.0/8]"}. */
+struct detect_var {
+	const char *name;
+	const char *value;
+};
+
+struct detect_config {
+	const char *const *rule_files; /* files or directories (all *.rules in it) */
+	size_t rule_file_count;
+	const char *classification_file; /* NULL = none (categories empty, priority 3) */
+	const char *reference_file;      /* NULL = none */
+	const char *threshold_file;      /* NULL = none */
+	/* Override / add to Suricata's default address and port groups. */
+	const struct detect_var *address_vars;
+	size_t address_var_count;
+	const struct detect_var *port_vars;
+	size_t port_var_count;
+	bool strict;           /* any rule failure makes detect_engine_new() fail */
+	const char *cache_dir; /* Hyperscan DB cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil */
+	bool no_cache;         /* never read or write the cache */
+	unsigned packet_alert_max; /* 0 = DETECT_PACKET_ALERT_MAX */
+};
+
+struct detect_load_stats {
+	unsigned loaded;  /* rules in the engine */
+	unsigned failed;  /* syntax / semantic errors */
+	unsigned skipped; /* valid rules using unsupported keywords */
+	unsigned files;   /* rule files read */
+	bool cache_hit;   /* prefilter databases came from the cache */
+	double seconds;   /* wall time of detect_engine_new() */
+};
+
+enum detect_action {
+	DETECT_ACTION_ALERT = 0,
+	DETECT_ACTION_PASS,
+	DETECT_ACTION_DROP,
+	DETECT_ACTION_REJECT,
+	DETECT_ACTION_REJECTSRC,
+	DETECT_ACTION_REJECTDST,
+	DETECT_ACTION_REJECTBOTH,
+	DETECT_ACTION_CONFIG,
+};
+
+/* struct alert flags (Suricata's PACKET_ALERT_FLAG_*). */
+enum {
+	ALERT_F_STREAM_MATCH = 1 << 0, /* matched on reassembled stream data */
+	ALERT_F_STATE_MATCH = 1 << 1,  /* matched on app-layer state */
+	ALERT_F_TX = 1 << 2,           /* tied to an app-layer transaction (tx_id valid) */
+	ALERT_F_APPLY_FLOW = 1 << 3,   /* the action applies to the whole flow */
+	ALERT_F_PKT_PAYLOAD = 1 << 4,  /* matched on packet payload bytes */
+	ALERT_F_RATE_FILTER = 1 << 5,  /* action changed by a rate_filter */
+};
+
+struct detect_reference {
+	const char *key; /* "url", "cve", ... */
+	const char *value;
+	const char *url; /* key's prefix from reference.config + value, or NULL */
+};
+
+struct alert {
+	enum detect_action action; /* after rate_filter */
+	uint32_t gid, sid, rev;
+	int priority; /* EVE "severity" */
+	const char *msg;       /* "" when the rule has none */
+	const char *category;  /* "" when no classtype / unknown */
+	const char *classtype; /* NULL when none */
+	/* "key value" strings from `metadata:` as written in the rule. */
+	const char *const *metadata;
+	size_t metadata_count;
+	const struct detect_reference *references;
+	size_t reference_count;
+	const char *target; /* "src_ip", "dest_ip" or NULL */
+	uint32_t flags;     /* ALERT_F_* */
+	uint64_t tx_id;
+	uint32_t rule_num; /* internal ordering number */
+};
+
+struct alert_queue {
+	unsigned count;
+	unsigned discarded; /* alerts beyond packet_alert_max */
+	bool drop;          /* a drop/reject rule matched (IPS verdict) */
+	bool pass;          /* a pass rule matched */
+	struct alert alerts[DETECT_PACKET_ALERT_MAX];
+};
+
+struct detect_engine;
+struct detect_thread;
+
+/*
+ * Loads every rule file in cfg and builds the prefilter.  Diagnostics (one
+ * line per failed or skipped rule, then "N rules loaded, N failed, N
+ * skipped") go to `log` (NULL = silent).  Returns NULL on a fatal error:
+ * unreadable rule file, strict mode with failures, or no memory.
+ */
+struct detect_engine *detect_engine_new(const struct detect_config *cfg,
+					struct detect_load_stats *stats, FILE *log);
+void detect_engine_free(struct detect_engine *de);
+
+/* -T: loads the ruleset, prints the summary to `log`; returns the process exit code (0/1). */
+int detect_test_ruleset(const struct detect_config *cfg, FILE *log);
+
+/* One per worker; never shared between threads. */
+struct detect_thread *detect_thread_new(struct detect_engine *de);
+void detect_thread_free(struct detect_thread *dt);
+
+/*
+ * Runs every applicable rule over one decoded packet (p->flow may be set;
+ * per-flow state goes in p->flow->detect).  `out` is reset and filled.
+ */
+void detect_packet(struct detect_thread *dt, struct packet *p, struct alert_queue *out);
+
+/* Releases a flow's detect slot (flowbits, flowints); NULL is fine. */
+void detect_flow_free(void *flow_detect_slot);
+
+/* "allowed" or "blocked" as EVE's alert.action; `ips` = inline mode. */
+const char *detect_alert_action_name(const struct alert *a, bool ips);
+const char *detect_action_name(enum detect_action a);
+
+/* Keyword registry. */
+bool detect_keyword_supported(const char *name);
+void detect_list_keywords(FILE *out); /* --list-keywords */
+
+/* --rule-stats: failures and skips by keyword after detect_engine_new(). */
+void detect_print_rule_stats(const struct detect_engine *de, FILE *out);
+
+/* Number of rules in the engine. */
+unsigned detect_engine_rule_count(const struct detect_engine *de);
+
+#endif
