@@ -342,6 +342,10 @@ struct flow *flow_table_handle_packet(struct flow_table *t, struct packet *p)
 		dir = 1;
 	}
 	bool toserver = dir > 0;
+	/* An ICMP error matched on the datagram it quotes travels back towards
+	 * that datagram's sender: its direction comes from its own source. */
+	if (k.icmp_error)
+		toserver = memcmp(p->src.bytes, f->src.bytes, sizeof(p->src.bytes)) == 0;
 	flow_account(f, p, toserver, k.icmp_error);
 	/* Move to the tail of its (possibly new) list: last-seen order holds. */
 	lru_unlink(t, f);
