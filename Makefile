@@ -88,7 +88,7 @@ bench: $(BUILD)/vigil
 	bench/run.sh $(BUILD)/vigil
 
 fuzz:
-	tests/fuzz/run.sh
+	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "fuzz: no targets"; fi
 
 format:
 	clang-format -i $(LIB_SRC) src/main.c $(TEST_SRC)
