@@ -244,13 +244,22 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 }
 
 bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
-			 uint64_t malformed)
+			 uint64_t malformed, const char *title)
 {
-	char sql[256];
-	snprintf(sql, sizeof(sql), "UPDATE source SET records=%llu, malformed=%llu WHERE id=%lld",
-		 (unsigned long long)records, (unsigned long long)malformed,
-		 (long long)source_id);
-	return store_exec(st, sql);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "UPDATE source SET records=?2, malformed=?3, title=coalesce(?4, title)"
+			       " WHERE id=?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)records);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)malformed);
+	if (title && *title)
+		sqlite3_bind_text(s, 4, title, -1, SQLITE_STATIC);
+	bool ok = store_step_done(st, s);
+	sqlite3_finalize(s);
+	return ok;
 }
 
 bool store_source_issue(struct store *st, int64_t source_id, const char *file, uint64_t line,
@@ -333,5 +342,17 @@ bool store_record_set_date(struct store *st, int64_t record_id, const char *date
 		return false;
 	sqlite3_bind_int64(s, 1, record_id);
 	sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+bool store_record_score_max(struct store *st, int64_t record_id, double score)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_RECORD_SCORE,
+				     "UPDATE record SET score=?2 WHERE id=?1 AND (score IS NULL OR"
+				     " score < ?2)");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, record_id);
+	sqlite3_bind_double(s, 2, score);
 	return store_step_done(st, s);
 }

@@ -124,9 +124,10 @@ struct store_source {
  * its previous records, so a re-import replaces rather than duplicates.
  * Returns the source id, or -1. */
 int64_t store_source_begin(struct store *st, const struct store_source *src);
-/* Records the outcome of an import on the source row. */
+/* Records the outcome of an import on the source row; title (e.g. the
+ * catalogue's name and version found in the file) may be NULL. */
 bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
-			 uint64_t malformed);
+			 uint64_t malformed, const char *title);
 /* A malformed input row, kept for the briefing's method section. */
 bool store_source_issue(struct store *st, int64_t source_id, const char *file, uint64_t line,
 			const char *reason);
@@ -143,6 +144,9 @@ bool store_record_attr(struct store *st, int64_t record_id, const char *key, con
 int64_t store_record_find(struct store *st, int64_t source_id, const char *ext_id);
 /* Narrows a record's date to the earliest of its current and given date. */
 bool store_record_set_date(struct store *st, int64_t record_id, const char *date);
+
+/* Raises a record's score to score if it is higher (or unset). */
+bool store_record_score_max(struct store *st, int64_t record_id, double score);
 
 /* Validates "YYYY-MM-DD" (a real calendar date). */
 bool store_valid_date(const char *s);

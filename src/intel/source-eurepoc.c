@@ -1,0 +1,142 @@
+/*
+ * source-eurepoc — the European Repository of Cyber Incidents dashboard
+ * extracts: a directory of CSV files, each a long table with one row per
+ * (incident, one value of some facet) — so one incident appears on many
+ * rows and in many files.  All files are folded into one `incident` record
+ * per EuRepoC ID, each facet value becoming a record attribute:
+ *
+ *   start_date                            → the record date (earliest seen)
+ *   receiver_country, initiator_country   → receiver_country, initiator_country
+ *   receiver_region (a Python-style list) → receiver_region, one per region
+ *   incident_type                         → incident_type
+ *   receiver_category [+ _subcode]        → receiver ("Category / Sub-category")
+ *   ci_subtype (critical infrastructure)  → ci_subtype ("Sub-category / Sub-type")
+ *   initiator_category, initiator_name    → initiator_category, initiator_name
+ *   attribution_basis_clean               → attribution_basis
+ *   weighted_cyber_intensity              → the record score (highest seen)
+ *
+ * Files or columns it does not know are read and ignored, so a newer
+ * extract with extra columns still imports.  A row without a numeric ID or
+ * with a start_date that is not a date is malformed.
+ */
+#include "intel/intel-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct eurepoc_map {
+	const char *column;
+	const char *attr;
+};
+
+static const struct eurepoc_map eurepoc_columns[] = {
+	{"receiver_country", "receiver_country"},
+	{"initiator_country", "initiator_country"},
+	{"incident_type", "incident_type"},
+	{"initiator_category", "initiator_category"},
+	{"initiator_name", "initiator_name"},
+	{"attribution_basis_clean", "attribution_basis"},
+	{"region_name", "receiver_region"},
+};
+
+static bool eurepoc_id(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* "['ASIA', 'CENTAS']" → ASIA, CENTAS */
+static void eurepoc_regions(struct intel_ctx *ctx, int64_t id, const char *list)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *tok = strtok_r(buf, "[],", &save); tok;
+	     tok = strtok_r(NULL, "[],", &save)) {
+		while (*tok == ' ' || *tok == '\'' || *tok == '"')
+			tok++;
+		size_t n = strlen(tok);
+		while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\'' || tok[n - 1] == '"'))
+			tok[--n] = '\0';
+		store_record_attr(ctx->st, id, "receiver_region", tok);
+	}
+}
+
+static void eurepoc_pair(struct intel_ctx *ctx, int64_t id, const char *attr, const char *a,
+			 const char *b)
+{
+	char v[512];
+	if (!*a)
+		return;
+	if (*b)
+		snprintf(v, sizeof(v), "%s / %s", a, b);
+	else
+		snprintf(v, sizeof(v), "%s", a);
+	store_record_attr(ctx->st, id, attr, v);
+}
+
+static int64_t eurepoc_record(struct intel_ctx *ctx, const char *ext_id, const char *date)
+{
+	int64_t id = store_record_find(ctx->st, ctx->source_id, ext_id);
+	if (id < 0)
+		return intel_put(ctx, "incident", ext_id, date, NULL, NAN);
+	if (*date)
+		store_record_set_date(ctx->st, id, date);
+	return id;
+}
+
+static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct intel_csv_row *row)
+{
+	const char *ext_id = intel_csv_get(row, "ID");
+	if (intel_csv_col(row, "ID") < 0)
+		ext_id = intel_csv_get(row, "id");
+	const char *date = intel_csv_get(row, "start_date");
+	if (!eurepoc_id(ext_id)) {
+		intel_malformed(ctx, file, row->line, "incident ID '%s' is not a number", ext_id);
+		return;
+	}
+	if (*date && !store_valid_date(date)) {
+		intel_malformed(ctx, file, row->line, "incident %s: start_date '%s' is not a date",
+				ext_id, date);
+		return;
+	}
+	int64_t id = eurepoc_record(ctx, ext_id, date);
+	if (id < 0)
+		return;
+	for (size_t i = 0; i < sizeof(eurepoc_columns) / sizeof(eurepoc_columns[0]); i++)
+		store_record_attr(ctx->st, id, eurepoc_columns[i].attr,
+				  intel_csv_get(row, eurepoc_columns[i].column));
+	const char *regions = intel_csv_get(row, "receiver_region");
+	if (*regions)
+		eurepoc_regions(ctx, id, regions);
+	eurepoc_pair(ctx, id, "receiver", intel_csv_get(row, "receiver_category"),
+		     intel_csv_get(row, "receiver_category_subcode"));
+	const char *ci = intel_csv_get(row, "ci_subtype");
+	if (*ci)
+		eurepoc_pair(ctx, id, "ci_subtype", intel_csv_get(row, "receiver_subcategory"), ci);
+	const char *intensity = intel_csv_get(row, "weighted_cyber_intensity");
+	if (*intensity) {
+		char *end;
+		double v = strtod(intensity, &end);
+		if (*end == '\0')
+			store_record_score_max(ctx->st, id, v);
+	}
+}
+
+bool intel_import_eurepoc(struct intel_ctx *ctx, const char *path)
+{
+	char **files = intel_dir_files(path, ".csv");
+	bool ok = true;
+	if (!files) /* a single extract file */
+		return intel_csv_read(ctx, path, eurepoc_row);
+	int nfiles = 0;
+	for (char **f = files; ok && *f; f++, nfiles++)
+		ok = intel_csv_read(ctx, *f, eurepoc_row);
+	intel_free_list(files);
+	snprintf(ctx->title, sizeof(ctx->title), "EuRepoC dashboard extracts (%d files)", nfiles);
+	return ok && nfiles > 0;
+}
