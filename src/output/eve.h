@@ -75,7 +75,11 @@ void eve_logger_flush(struct eve_logger *l);
 void eve_logger_free(struct eve_logger *l);
 const struct eve_config *eve_logger_config(const struct eve_logger *l);
 
+struct alert_queue;
+
 /* Per-packet and per-flow events. */
+void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,
+		    bool ips);
 void eve_log_anomalies(struct eve_logger *l, const struct packet *p);
 void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
 		  int64_t now_sec, uint32_t now_usec);

@@ -198,6 +198,17 @@ void json_strn(struct json *j, const char *key, const uint8_t *s, size_t n)
 	json_putc(j, '"');
 }
 
+void json_str_open(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_putc(j, '"');
+}
+
+void json_str_close(struct json *j)
+{
+	json_putc(j, '"');
+}
+
 void json_str(struct json *j, const char *key, const char *s)
 {
 	json_strn(j, key, (const uint8_t *)s, strlen(s));

@@ -50,7 +50,9 @@ void json_raw(struct json *j, const char *key, const char *raw, size_t n);
 /* Base64 of bytes, as a string value. */
 void json_base64(struct json *j, const char *key, const uint8_t *b, size_t n);
 
-/* Appends escaped text without quotes or separators (for composite strings). */
+/* A string value built in pieces: open, append escaped bytes, close. */
+void json_str_open(struct json *j, const char *key);
 void json_append_escaped(struct json *j, const uint8_t *s, size_t n);
+void json_str_close(struct json *j);
 
 #endif

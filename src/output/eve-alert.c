@@ -1,0 +1,145 @@
+/*
+ * eve-alert — EVE "alert" events from a packet's alert queue, with
+ * Suricata 8's fields: alert.{action, gid, signature_id, rev, signature,
+ * category, severity, metadata}, direction, the flow's counters, and the
+ * payload / packet options of the eve-log alert config.
+ */
+#include "detect/detect.h"
+#include "output/eve.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Suricata prints bytes that are printable or CR/LF as they are, others as '.'. */
+static void put_printable(struct json *j, const char *key, const uint8_t *b, size_t n)
+{
+	json_str_open(j, key);
+	size_t run = 0;
+	for (size_t i = 0; i <= n; i++) {
+		bool keep = i < n && ((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\n' || b[i] == '\r');
+		if (keep)
+			continue;
+		json_append_escaped(j, b + run, i - run);
+		if (i < n)
+			json_append_escaped(j, (const uint8_t *)".", 1);
+		run = i + 1;
+	}
+	json_str_close(j);
+}
+
+/* metadata: "key value" strings grouped as {"key": ["value", ...]}. */
+static void put_metadata(struct json *j, const struct alert *a)
+{
+	if (a->metadata_count == 0)
+		return;
+	json_open_object(j, "metadata");
+	bool done[64] = {false};
+	size_t n = a->metadata_count < 64 ? a->metadata_count : 64;
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		const char *m = a->metadata[i];
+		size_t kl = strcspn(m, " ");
+		char key[128];
+		snprintf(key, sizeof(key), "%.*s", (int)kl, m);
+		json_open_array(j, key);
+		for (size_t k = i; k < n; k++) {
+			const char *o = a->metadata[k];
+			if (done[k] || strncmp(o, m, kl) != 0 || (o[kl] != ' ' && o[kl] != '\0'))
+				continue;
+			done[k] = true;
+			const char *v = o + kl;
+			while (*v == ' ')
+				v++;
+			json_str(j, NULL, v);
+		}
+		json_close_array(j);
+	}
+	json_close_object(j);
+}
+
+static void put_alert_object(struct json *j, const struct alert *a, bool ips)
+{
+	json_open_object(j, "alert");
+	json_str(j, "action", detect_alert_action_name(a, ips));
+	json_uint(j, "gid", a->gid);
+	json_uint(j, "signature_id", a->sid);
+	json_uint(j, "rev", a->rev);
+	json_str(j, "signature", a->msg);
+	json_str(j, "category", a->category);
+	json_int(j, "severity", a->priority);
+	put_metadata(j, a);
+	json_close_object(j);
+}
+
+static void put_flow_summary(struct json *j, const struct flow *f)
+{
+	char ts[40], addr[64];
+	json_open_object(j, "flow");
+	json_uint(j, "pkts_toserver", f->pkts_toserver);
+	json_uint(j, "pkts_toclient", f->pkts_toclient);
+	json_uint(j, "bytes_toserver", f->bytes_toserver);
+	json_uint(j, "bytes_toclient", f->bytes_toclient);
+	eve_format_time(f->start_sec, f->start_usec, ts);
+	json_str(j, "start", ts);
+	json_str(j, "src_ip", decode_addr_str(&f->src, addr, sizeof(addr)));
+	json_str(j, "dest_ip", decode_addr_str(&f->dst, addr, sizeof(addr)));
+	if (f->proto == 6 || f->proto == 17 || f->proto == 132) {
+		json_uint(j, "src_port", f->sp);
+		json_uint(j, "dest_port", f->dp);
+	}
+	json_close_object(j);
+}
+
+static const char *verdict_of(const struct alert_queue *q)
+{
+	if (q->drop)
+		return "drop";
+	if (q->pass)
+		return "pass";
+	return "alert";
+}
+
+void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,
+		    bool ips)
+{
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_ALERT])
+		return;
+	for (unsigned i = 0; i < q->count; i++) {
+		const struct alert *a = &q->alerts[i];
+		if (a->action == DETECT_ACTION_PASS)
+			continue; /* pass rules are not logged as alerts */
+		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
+		if (a->flags & ALERT_F_TX)
+			json_uint(j, "tx_id", a->tx_id);
+		put_alert_object(j, a, ips);
+		if (p->flow) {
+			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
+			put_flow_summary(j, p->flow);
+		}
+		if (cfg->alert_payload && p->payload_len)
+			json_base64(j, "payload", p->payload, p->payload_len);
+		if (cfg->alert_payload_printable && p->payload_len)
+			put_printable(j, "payload_printable", p->payload, p->payload_len);
+		if (cfg->alert_payload || cfg->alert_payload_printable)
+			json_uint(j, "stream", (a->flags & ALERT_F_STREAM_MATCH) ? 1 : 0);
+		if (cfg->alert_packet && p->len) {
+			const struct packet *root = p;
+			while (root->parent)
+				root = root->parent;
+			json_base64(j, "packet", root->data, root->len);
+			json_open_object(j, "packet_info");
+			json_int(j, "linktype", root->linktype);
+			json_str(j, "linktype_name", decode_linktype_name(root->linktype));
+			json_close_object(j);
+		}
+		if (cfg->alert_verdict) {
+			json_open_object(j, "verdict");
+			json_str(j, "action", verdict_of(q));
+			json_close_object(j);
+		}
+		eve_commit(l);
+	}
+}
