@@ -5,6 +5,7 @@
  * (`vigil brief ...`, `vigil scenario ...`) dispatched to their stage.
  */
 #include "decode/decode.h"
+#include "detect/detect.h"
 #include "engine/engine.h"
 
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <hs/hs.h>
 #include <openssl/opensslv.h>
 #include <pcap/pcap.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <sqlite3.h>
 #include <yaml.h>
@@ -38,6 +40,12 @@ static void usage(FILE *out)
 	      "  --simulate-ips       accepted for compatibility (IPS verdicts are logged, not enforced)\n"
 	      "  -v                   more messages on stderr (repeatable)\n"
 	      "  --no-progress        no progress line, even on a terminal\n"
+	      "\n"
+	      "Rules:\n"
+	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"
+	      "  --strict             a rule that fails to load is fatal (default: skipped and reported)\n"
+	      "  --rule-stats         after loading, list rule failures by keyword\n"
+	      "  --list-keywords      the rule keywords this build supports\n"
 	      "\n"
 	      "Information:\n"
 	      "  -h, --help           this text\n"
@@ -76,9 +84,12 @@ enum {
 	OPT_SIMULATE_IPS,
 	OPT_BUILD_INFO,
 	OPT_NO_PROGRESS,
+	OPT_STRICT,
+	OPT_RULE_STATS,
+	OPT_LIST_KEYWORDS,
 };
 
-static int parse_sensor_args(int argc, char **argv, struct engine_options *o)
+static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -89,11 +100,14 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o)
 		{"set", required_argument, NULL, OPT_SET},
 		{"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"rule-stats", no_argument, NULL, OPT_RULE_STATS},
+		{"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vhVT", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
 		case 'l': o->logdir = optarg; break;
@@ -145,6 +159,10 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o)
 			break;
 		case OPT_SIMULATE_IPS: o->simulate_ips = true; break;
 		case OPT_NO_PROGRESS: o->progress = false; break;
+		case OPT_STRICT: o->strict = true; break;
+		case OPT_RULE_STATS: o->rule_stats = true; break;
+		case OPT_LIST_KEYWORDS: detect_list_keywords(stdout); return 0;
+		case 'T': *test_rules = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vigil %s\n", VIGIL_VERSION); return 0;
 		case OPT_BUILD_INFO: build_info(); return 0;
@@ -169,9 +187,12 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o)
 int main(int argc, char **argv)
 {
 	struct engine_options o = {.logdir = ".", .progress = true};
-	int rc = parse_sensor_args(argc, argv, &o);
+	bool test_rules = false;
+	int rc = parse_sensor_args(argc, argv, &o, &test_rules);
 	if (rc >= 0)
 		return rc;
+	if (test_rules)
+		return engine_test_rules(&o);
 	if (!o.input) {
 		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR (see vigil --help)\n");
 		return 2;

@@ -9,6 +9,7 @@
 #include "engine/stats.h"
 #include "engine/worker.h"
 #include "util/config.h"
+#include "util/datadir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,12 @@ struct engine {
 	struct eve_logger *main_eve; /* stats events from the main thread */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
+	struct detect_engine *detect;
+	/* Storage behind the detect_config the rules were loaded with. */
+	const char *rule_paths[ENGINE_MAX_RULE_FILES];
+	char rule_path_buf[ENGINE_MAX_RULE_FILES][1024];
+	struct detect_var addr_vars[128], port_vars[128];
+	char classification[1024], reference[1024];
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
@@ -91,6 +98,114 @@ static bool open_output(struct engine *e, char *err, size_t errlen)
 	return e->eve_file != NULL;
 }
 
+/* Rule files: -S wins over the config's `rule-files` (relative names are
+ * under `default-rule-path`), as in Suricata. */
+static size_t collect_rule_files(struct engine *e)
+{
+	size_t n = 0;
+	for (int i = 0; i < e->opt->nrule_files && n < ENGINE_MAX_RULE_FILES; i++)
+		e->rule_paths[n++] = e->opt->rule_files[i];
+	if (n)
+		return n;
+	const struct config_node *rf = config_get(e->config, "rule-files");
+	const char *base = config_get_str(e->config, "default-rule-path", NULL);
+	for (size_t i = 0; rf && rf->kind == CONFIG_SEQ && i < rf->nchild; i++) {
+		const char *v = rf->child[i]->value;
+		if (!v || n == ENGINE_MAX_RULE_FILES)
+			continue;
+		if (v[0] != '/' && base)
+			snprintf(e->rule_path_buf[n], sizeof(e->rule_path_buf[n]), "%s/%s", base, v);
+		else
+			snprintf(e->rule_path_buf[n], sizeof(e->rule_path_buf[n]), "%s", v);
+		e->rule_paths[n] = e->rule_path_buf[n];
+		n++;
+	}
+	return n;
+}
+
+static size_t collect_vars(const struct config_node *root, const char *path,
+			   struct detect_var *out, size_t max)
+{
+	const struct config_node *m = config_get(root, path);
+	size_t n = 0;
+	for (size_t i = 0; m && m->kind == CONFIG_MAP && i < m->nchild && n < max; i++)
+		if (m->child[i]->kind == CONFIG_SCALAR && m->child[i]->value)
+			out[n++] = (struct detect_var){m->child[i]->key, m->child[i]->value};
+	return n;
+}
+
+/* A table file named in the config if it exists, else vigil's own. */
+static const char *table_file(struct engine *e, const char *key, const char *shipped, char *buf,
+			      size_t len)
+{
+	const char *conf = config_get_str(e->config, key, NULL);
+	if (conf && access(conf, R_OK) == 0)
+		return conf;
+	char err[512];
+	if (datadir_find(shipped, buf, len, err, sizeof(err)))
+		return buf;
+	if (e->opt->verbose)
+		fprintf(stderr, "vigil: no %s found (tried %s)\n", shipped, err);
+	return NULL;
+}
+
+static void fill_detect_config(struct engine *e, struct detect_config *dc)
+{
+	memset(dc, 0, sizeof(*dc));
+	dc->rule_files = e->rule_paths;
+	dc->rule_file_count = collect_rule_files(e);
+	dc->classification_file = table_file(e, "classification-file", "classification.config",
+					     e->classification, sizeof(e->classification));
+	dc->reference_file = table_file(e, "reference-config-file", "reference.config",
+					e->reference, sizeof(e->reference));
+	const char *th = config_get_str(e->config, "threshold-file", NULL);
+	dc->threshold_file = th && access(th, R_OK) == 0 ? th : NULL;
+	dc->address_vars = e->addr_vars;
+	dc->address_var_count = collect_vars(e->config, "vars.address-groups", e->addr_vars, 128);
+	dc->port_vars = e->port_vars;
+	dc->port_var_count = collect_vars(e->config, "vars.port-groups", e->port_vars, 128);
+	dc->strict = e->opt->strict;
+	dc->cache_dir = config_get_str(e->config, "detect.cache-dir", NULL);
+	dc->no_cache = !config_get_bool(e->config, "detect.cache", true);
+	dc->packet_alert_max = (unsigned)config_get_int(e->config, "detect.packet-alert-max", 0);
+}
+
+static bool load_rules(struct engine *e, char *err, size_t errlen)
+{
+	struct detect_config dc;
+	fill_detect_config(e, &dc);
+	if (dc.rule_file_count == 0)
+		return true; /* no rules: decode, flows and logging only */
+	struct detect_load_stats ls;
+	e->detect = detect_engine_new(&dc, &ls, stderr);
+	if (!e->detect) {
+		snprintf(err, errlen, "rules could not be loaded%s", e->opt->strict ? " (--strict)" : "");
+		return false;
+	}
+	if (e->opt->rule_stats)
+		detect_print_rule_stats(e->detect, stderr);
+	if (e->opt->verbose)
+		fprintf(stderr, "vigil: rules loaded in %.2f s%s\n", ls.seconds,
+			ls.cache_hit ? " (prefilter from cache)" : "");
+	return true;
+}
+
+int engine_test_rules(const struct engine_options *o)
+{
+	struct engine e = {.opt = o};
+	char err[512] = "";
+	if (!load_config(&e, err, sizeof(err))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		config_free(e.config);
+		return 1;
+	}
+	struct detect_config dc;
+	fill_detect_config(&e, &dc);
+	int rc = detect_test_ruleset(&dc, stderr);
+	config_free(e.config);
+	return rc;
+}
+
 static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;
@@ -110,6 +225,8 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 			.eve_cfg = &e->eve_cfg,
 			.file_name_fn = file_name_of,
 			.file_name_arg = e->capture,
+			.detect = e->detect,
+			.ips = e->opt->simulate_ips,
 		};
 		e->workers[i] = worker_new(&s);
 		if (!e->workers[i]) {
@@ -230,6 +347,7 @@ static void engine_cleanup(struct engine *e)
 		worker_free(e->workers[i]);
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
+	detect_engine_free(e->detect);
 	capture_close(e->capture);
 	config_free(e->config);
 }
@@ -246,7 +364,7 @@ int engine_run(const struct engine_options *o)
 		e.capture = capture_open(o->input, decode_linktype_supported, err, sizeof(err));
 		ok = e.capture != NULL;
 	}
-	ok = ok && start_workers(&e, err, sizeof(err));
+	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);

@@ -35,10 +35,15 @@ struct engine_options {
 	int threads; /* workers mode: 0 = number of CPUs */
 	int verbose;
 	bool simulate_ips;
-	bool progress; /* progress line on stderr when it is a terminal */
+	bool progress;   /* progress line on stderr when it is a terminal */
+	bool strict;     /* --strict: any rule that fails to load is fatal */
+	bool rule_stats; /* --rule-stats: failures by keyword after loading */
 };
 
 /* Runs the whole job; returns the process exit status. */
 int engine_run(const struct engine_options *o);
+
+/* -T: loads the configuration and rules, reports, returns 0 or 1. */
+int engine_test_rules(const struct engine_options *o);
 
 #endif

@@ -38,6 +38,7 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	for (size_t i = 0; i < sizeof(a->defrag) / sizeof(uint64_t); i++)
 		dd[i] += ds[i];
 	ADD_FIELD(checksum_invalid);
+	ADD_FIELD(alerts);
 }
 
 /* decoder.event.<proto>.<name>: events grouped by the part before the dot. */
@@ -148,6 +149,9 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	json_uint(j, "truncated", cap->truncated_records);
 	json_close_object(j);
 	put_decoder(j, c);
+	json_open_object(j, "detect");
+	json_uint(j, "alert", c->alerts);
+	json_close_object(j);
 	put_flow(j, &c->flow);
 	defrag_stats_json(j, &c->defrag);
 	json_close_object(j);

@@ -16,6 +16,8 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
 	struct worker *w = arg;
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
+	detect_flow_free(f->detect);
+	f->detect = NULL;
 }
 
 struct worker *worker_new(const struct worker_setup *s)
@@ -28,7 +30,10 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
-	if (!w->flows || !w->defrag || !w->eve) {
+	w->ips = s->ips;
+	if (s->detect)
+		w->detect = detect_thread_new(s->detect);
+	if (!w->flows || !w->defrag || !w->eve || (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
 	}
@@ -82,10 +87,25 @@ static void child_init(struct packet *c, const struct packet *parent, const uint
 	memcpy(c->vlan_id, parent->vlan_id, sizeof(c->vlan_id));
 }
 
+static void detect(struct worker *w, struct packet *p)
+{
+	detect_packet(w->detect, p, &w->alerts);
+	if (w->alerts.count == 0)
+		return;
+	w->alerts_total += w->alerts.count;
+	eve_log_alerts(w->eve, p, &w->alerts, w->ips);
+	if (p->flow)
+		for (unsigned i = 0; i < w->alerts.count; i++)
+			if (w->alerts.alerts[i].action != DETECT_ACTION_PASS)
+				p->flow->alerted = true;
+}
+
 static void process_packet(struct worker *w, struct packet *p)
 {
 	check_checksums(w, p);
 	flow_table_handle_packet(w->flows, p);
+	if (w->detect)
+		detect(w, p);
 	eve_log_anomalies(w->eve, p);
 }
 
@@ -137,6 +157,7 @@ void worker_publish(struct worker *w)
 	w->published.flow = *flow_table_stats(w->flows);
 	w->published.defrag = *defrag_table_stats(w->defrag);
 	w->published.checksum_invalid = w->checksum_invalid;
+	w->published.alerts = w->alerts_total;
 	pthread_mutex_unlock(&w->pub_lock);
 }
 
@@ -158,7 +179,8 @@ void worker_free(struct worker *w)
 {
 	if (!w)
 		return;
-	flow_table_free(w->flows);
+	flow_table_free(w->flows); /* ends flows first: needs the detect thread */
+	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);
 	pthread_mutex_destroy(&w->pub_lock);

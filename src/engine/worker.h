@@ -13,6 +13,7 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "decode/defrag.h"
+#include "detect/detect.h"
 #include "engine/engine.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -22,6 +23,7 @@ struct worker_counters {
 	struct flow_stats flow;
 	struct defrag_stats defrag;
 	uint64_t checksum_invalid;
+	uint64_t alerts;
 };
 
 struct worker {
@@ -30,6 +32,10 @@ struct worker {
 	struct flow_table *flows;
 	struct defrag_table *defrag;
 	struct eve_logger *eve;
+	struct detect_thread *detect; /* NULL when no rules are loaded */
+	struct alert_queue alerts;
+	bool ips;
+	uint64_t alerts_total;
 	struct decode_stats dstats;
 	uint64_t checksum_invalid;
 	int64_t now_sec; /* newest packet time seen */
@@ -51,6 +57,8 @@ struct worker_setup {
 	const struct eve_config *eve_cfg;
 	eve_file_name_fn file_name_fn;
 	void *file_name_arg;
+	struct detect_engine *detect; /* NULL: no detection */
+	bool ips;
 };
 
 struct worker *worker_new(const struct worker_setup *s);
