@@ -1,0 +1,180 @@
+/*
+ * brief-internal — the pieces of the briefing shared inside brief/: the
+ * message catalogue, the taxonomy, the document model the renderers
+ * consume, and the YAML helpers the loaders use.
+ */
+#ifndef VIGIL_BRIEF_INTERNAL_H
+#define VIGIL_BRIEF_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#include "brief/brief.h"
+
+/* ---- message catalogue (messages.c, data/messages/<lang>.yaml) ---- */
+
+struct messages;
+struct messages *messages_load(const char *datadir, const char *lang, char *err, size_t errlen);
+void messages_free(struct messages *m);
+/* The text for key; the key itself if the catalogue lacks it (so a
+ * missing message is visible, never a crash). */
+const char *msg(const struct messages *m, const char *key);
+/* The text for key with {name} placeholders replaced by the values of the
+ * NULL-terminated (name, value) string pairs that follow.  malloc'd. */
+char *msgf(const struct messages *m, const char *key, ...) __attribute__((sentinel));
+
+/* ---- taxonomy (taxonomy.c, data/taxonomy/NAME.yaml) ---- */
+
+enum tax_dim { TAX_SECTOR, TAX_THREAT };
+#define TAX_MAX 32 /* sectors and threat types each fit a uint32_t mask */
+
+struct tax_theme {
+	char *id;
+	uint32_t sectors, threats;
+	char **evidence;
+	size_t nevidence;
+};
+
+struct tax_map {
+	char *source; /* source kind */
+	enum tax_dim dim;
+	char *attribute;
+	char *raw;   /* NULL for a `default:` mapping */
+	int target;  /* index into sectors/threats */
+};
+
+struct taxonomy {
+	char *sector[TAX_MAX];
+	bool critical[TAX_MAX];
+	size_t nsectors;
+	char *threat[TAX_MAX];
+	size_t nthreats;
+	int sector_other, threat_other;
+	struct tax_theme *themes;
+	size_t nthemes;
+	struct tax_map *maps;
+	size_t nmaps;
+};
+
+struct taxonomy *taxonomy_load(const char *datadir, char *err, size_t errlen);
+void taxonomy_free(struct taxonomy *t);
+int taxonomy_sector(const struct taxonomy *t, const char *id);
+int taxonomy_threat(const struct taxonomy *t, const char *id);
+/* Whether source's attribute feeds dimension dim at all. */
+bool taxonomy_maps_attribute(const struct taxonomy *t, const char *source, enum tax_dim dim,
+			     const char *attribute);
+/* Vocabulary index for a raw value (trying "A / B / C", then "A / B", then
+ * "A"), or -1 when unmapped. */
+int taxonomy_lookup(const struct taxonomy *t, const char *source, enum tax_dim dim,
+		    const char *attribute, const char *raw);
+
+/* ---- YAML helpers (taxonomy.c) ---- */
+
+yaml_node_t *yaml_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
+const char *yaml_str(yaml_node_t *n);
+/* Loads path into doc; false with "path:line:col: problem" in err. */
+bool yaml_load_path(const char *path, yaml_document_t *doc, char *err, size_t errlen);
+
+/* ---- document model (doc.c) ---- */
+
+enum block_type { BLOCK_PARA, BLOCK_LIST, BLOCK_TABLE, BLOCK_CHART, BLOCK_NOTE };
+enum chart_kind { CHART_BARS, CHART_STACKED };
+
+struct chart {
+	enum chart_kind kind;
+	char *title;
+	size_t nlabels, nseries;
+	char **labels;
+	char **series;
+	double *value; /* value[label * nseries + series] */
+};
+
+struct table {
+	char *caption;
+	size_t ncols, nrows; /* rows exclude the header */
+	char **cell;         /* (nrows + 1) * ncols, header first */
+	bool *numeric;       /* per column: right-aligned */
+};
+
+struct block {
+	enum block_type type;
+	char *text;    /* PARA, NOTE */
+	char **items;  /* LIST */
+	size_t nitems;
+	struct table *table;
+	struct chart *chart;
+};
+
+struct section {
+	char *id;
+	char *title;
+	struct block *block;
+	size_t nblocks;
+};
+
+struct figure {
+	char *key;
+	double value;
+};
+
+struct doc {
+	char *lang;
+	char *title;
+	char *subtitle;
+	char *generated; /* generation date */
+	char *footer;
+	struct section *section;
+	size_t nsections;
+	struct figure *figure; /* machine-readable figures for JSON, sorted by key */
+	size_t nfigures;
+};
+
+struct doc *doc_new(void);
+void doc_free(struct doc *d);
+struct section *doc_section(struct doc *d, const char *id, const char *title);
+void doc_para(struct section *s, char *text);   /* takes ownership */
+void doc_note(struct section *s, char *text);   /* takes ownership */
+void doc_list(struct section *s, char **items, size_t n); /* takes ownership */
+struct table *doc_table(struct section *s, const char *caption, size_t ncols);
+void table_header(struct table *t, size_t col, const char *text, bool numeric);
+/* Appends a row; cells are copied.  Pass exactly ncols strings. */
+void table_row(struct table *t, ...);
+struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *title,
+			size_t nseries);
+void chart_series(struct chart *c, size_t i, const char *name);
+/* Appends a label with nseries values. */
+void chart_add(struct chart *c, const char *label, const double *values);
+void doc_figure(struct doc *d, const char *key, double value);
+void doc_sort_figures(struct doc *d);
+
+/* ---- renderers ---- */
+
+bool render_html(const struct doc *d, FILE *out);
+bool render_markdown(const struct doc *d, FILE *out);
+bool render_json(const struct doc *d, FILE *out);
+/* Draws a chart as inline SVG (svg.c). */
+void svg_chart(const struct chart *c, FILE *out);
+void html_escape(FILE *out, const char *s);
+
+/* ---- building the briefing (brief-facts.c) ---- */
+
+struct brief_env {
+	const struct messages *m;
+	const struct taxonomy *tax;
+	void *db; /* sqlite3 * */
+	const struct brief_options *opt;
+	char from[11], to[11];          /* the period, inclusive */
+	char prev_from[11], prev_to[11]; /* the previous period of equal length */
+	int sector;                      /* taxonomy index or -1 */
+};
+
+struct doc *brief_build(struct brief_env *env, char *err, size_t errlen);
+
+/* Small helpers (doc.c). */
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "12,345" style thousands, locale-independent. */
+void fmt_count(char *out, size_t n, int64_t v);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * brief — threat-landscape briefings for decision-makers, and the command
+ * line that feeds them: `vigil import eve`, `vigil source import`,
+ * `vigil brief`.
+ *
+ * A briefing is built in three steps that never reach into each other:
+ * the store is queried into facts (brief-facts.c, numbers only), the facts
+ * are written up as a document of sections, paragraphs, tables and charts
+ * whose every user-visible word comes from the message catalogue
+ * (brief-sections.c, data/messages/), and the document is rendered as
+ * HTML, Markdown or JSON (render-*.c).  Source categories are mapped to
+ * vigil's vocabulary by the taxonomy files (data/taxonomy/).  Output
+ * depends only on the store, the data files and SOURCE_DATE_EPOCH.
+ */
+#ifndef VIGIL_BRIEF_BRIEF_H
+#define VIGIL_BRIEF_BRIEF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Entry point for `vigil brief|import|source ...`: argv[0] is the
+ * subcommand word.  Returns the process exit code. */
+int brief_command_main(int argc, char **argv);
+
+enum brief_format { BRIEF_HTML, BRIEF_MARKDOWN, BRIEF_JSON };
+
+struct brief_options {
+	const char *db;      /* default "vigil.db" */
+	const char *from;    /* "YYYY-MM-DD" or NULL */
+	const char *to;      /* "YYYY-MM-DD" or NULL: the latest dated record */
+	int period_days;     /* used when from is NULL; default 365 */
+	const char *sector;  /* a sector id or NULL */
+	enum brief_format format;
+	const char *output;  /* file; "-" for stdout */
+	const char *lang;    /* message catalogue, default "en" */
+};
+
+/* Writes a briefing.  Returns 0, or -1 with a message in err. */
+int brief_generate(const struct brief_options *opt, char *err, size_t errlen);
+
+/* The data directory (taxonomy, messages): $VIGIL_DATADIR, else
+ * <dir of the executable>/../data or /../../data, else /usr/share/vigil.
+ * Returns false with the places tried in err when none exists. */
+bool brief_find_datadir(char *out, size_t outlen, char *err, size_t errlen);
+
+#endif
