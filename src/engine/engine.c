@@ -59,6 +59,8 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	if (!config_load_string(e->config, engine_default_config(), err, errlen))
+		return false;
 	if (e->opt->config && !config_load_file(e->config, e->opt->config, err, errlen))
 		return false;
 	for (int i = 0; i < e->opt->nsets; i++)
@@ -69,6 +71,9 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	flow_config_defaults(&e->flow_cfg);
 	e->flow_cfg.memcap = config_get_size(e->config, "flow.memcap", e->flow_cfg.memcap);
 	e->flow_cfg.hash_size = (uint32_t)config_get_int(e->config, "flow.hash-size", e->flow_cfg.hash_size);
+	e->flow_cfg.emergency_recovery = (uint32_t)config_get_int(e->config, "flow.emergency-recovery",
+								  e->flow_cfg.emergency_recovery);
+	flow_config_load_timeouts(&e->flow_cfg, e->config);
 	defrag_config_defaults(&e->defrag_cfg);
 	defrag_config_load(&e->defrag_cfg, e->config);
 	return true;

@@ -43,6 +43,9 @@ struct engine_options {
 /* Runs the whole job; returns the process exit status. */
 int engine_run(const struct engine_options *o);
 
+/* The built-in configuration (YAML, Suricata's layout). */
+const char *engine_default_config(void);
+
 /* -T: loads the configuration and rules, reports, returns 0 or 1. */
 int engine_test_rules(const struct engine_options *o);
 

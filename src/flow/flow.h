@@ -110,6 +110,9 @@ struct flow_config {
 
 /* Suricata's default timeouts and caps. */
 void flow_config_defaults(struct flow_config *cfg);
+struct config_node;
+/* Overrides timeouts from a config tree's `flow-timeouts:` section. */
+void flow_config_load_timeouts(struct flow_config *cfg, const struct config_node *root);
 
 struct flow_stats {
 	uint64_t total, tcp, udp, icmpv4, icmpv6, other;

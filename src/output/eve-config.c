@@ -66,7 +66,8 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 		for (size_t k = 0; k < sizeof(type_names) / sizeof(type_names[0]); k++) {
 			if (strcmp(name, type_names[k].name) != 0)
 				continue;
-			c->types[type_names[k].type] = true;
+			c->types[type_names[k].type] =
+				!(opts && opts->kind == CONFIG_MAP) || config_get_bool(opts, "enabled", true);
 			if (opts && type_names[k].type == EVE_T_ALERT)
 				load_alert(c, opts);
 			if (type_names[k].type == EVE_T_ANOMALY)

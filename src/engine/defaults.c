@@ -1,0 +1,85 @@
+/*
+ * defaults — vigil's built-in configuration, used when no -c is given and
+ * underneath any -c file.  It has the layout of Suricata's shipped
+ * suricata.yaml for the settings vigil reads, so `--set` paths written for
+ * Suricata (e.g. outputs.1.eve-log.types.2.anomaly.types.stream=yes) land
+ * on the same keys.  Entries vigil does not act on yet keep their place in
+ * the lists for that reason and are marked so.
+ */
+#include "engine/engine.h"
+
+static const char default_yaml[] =
+	"stats:\n"
+	"  enabled: yes\n"
+	"  interval: 8\n"
+	"outputs:\n"
+	"  - fast:\n" /* not written by vigil; keeps eve-log at index 1 */
+	"      enabled: no\n"
+	"      filename: fast.log\n"
+	"  - eve-log:\n"
+	"      enabled: yes\n"
+	"      filetype: regular\n"
+	"      filename: eve.json\n"
+	"      pcap-file: false\n"
+	"      community-id: false\n"
+	"      ethernet: no\n"
+	"      types:\n"
+	"        - alert:\n"
+	"            tagged-packets: yes\n"
+	"        - frame:\n"
+	"            enabled: no\n"
+	"        - anomaly:\n"
+	"            enabled: yes\n"
+	"            types:\n"
+	"              decode: no\n"
+	"              stream: no\n"
+	"              applayer: yes\n"
+	"        - http:\n"
+	"            extended: yes\n"
+	"        - dns\n"
+	"        - tls:\n"
+	"            extended: yes\n"
+	"        - files:\n"
+	"            force-magic: no\n"
+	"        - smtp\n"
+	"        - ftp\n"
+	"        - rdp\n"
+	"        - nfs\n"
+	"        - smb\n"
+	"        - tftp\n"
+	"        - ike\n"
+	"        - dcerpc\n"
+	"        - krb5\n"
+	"        - bittorrent-dht\n"
+	"        - snmp\n"
+	"        - rfb\n"
+	"        - sip\n"
+	"        - quic\n"
+	"        - dhcp\n"
+	"        - ssh\n"
+	"        - mqtt\n"
+	"        - http2\n"
+	"        - stats:\n"
+	"            totals: yes\n"
+	"            threads: no\n"
+	"            deltas: no\n"
+	"        - flow\n"
+	"flow:\n"
+	"  memcap: 128mb\n"
+	"  hash-size: 65536\n"
+	"  emergency-recovery: 30\n"
+	"defrag:\n"
+	"  memcap: 32mb\n"
+	"  timeout: 60\n"
+	"stream:\n"
+	"  memcap: 64mb\n"
+	"  midstream: false\n"
+	"  async-oneside: false\n"
+	"  reassembly:\n"
+	"    memcap: 256mb\n"
+	"    depth: 1mb\n";
+
+const char *engine_default_config(void)
+{
+	return default_yaml;
+}
