@@ -102,6 +102,20 @@ enum {
 	IP4_OPT_ANY = 1 << 15,
 };
 
+/* Bits of p->ip6.exthdrs: which IPv6 extension headers were seen. */
+enum {
+	IP6_EXT_HOPOPTS = 1 << 0,
+	IP6_EXT_ROUTING = 1 << 1,
+	IP6_EXT_FRAGMENT = 1 << 2,
+	IP6_EXT_ESP = 1 << 3,
+	IP6_EXT_AH = 1 << 4,
+	IP6_EXT_DSTOPTS = 1 << 5,
+	IP6_EXT_MH = 1 << 6,
+	IP6_EXT_HIP = 1 << 7,
+	IP6_EXT_SHIM6 = 1 << 8,
+	IP6_EXT_NONE = 1 << 9,
+};
+
 /* Fragment bits for p->frag_flags (the fragbits keyword's M, D, R). */
 enum { FRAG_MF = 0x1, FRAG_DF = 0x2, FRAG_RB = 0x4 };
 
@@ -168,7 +182,7 @@ struct packet {
 	} ip4;
 	struct {
 		uint32_t flow_label;
-		uint32_t exthdrs; /* bit n set = extension header type n seen (n < 32), see decode/ipv6.c */
+		uint32_t exthdrs; /* IP6_EXT_* seen */
 		const uint8_t *frag_hdr;
 	} ip6;
 
@@ -210,6 +224,7 @@ struct decode_stats {
 	uint64_t ethernet, vlan, vlan_qinq, mpls, pppoe, ppp, sll, null, raw;
 	uint64_t ipv4, ipv6, tcp, udp, icmpv4, icmpv6, sctp;
 	uint64_t gre, vxlan, geneve, teredo, ipv4_in_ipv6, ipv6_in_ipv6;
+	uint64_t ipv4_in_ipv4, ipv6_in_ipv4;
 	uint64_t frag_ipv4, frag_ipv6;
 	uint64_t too_many_layers;
 	uint64_t events[DECODE_EV_MAX];
@@ -224,6 +239,10 @@ void decode_packet_reset(struct packet *p);
  * type (nothing else is set).  Decode errors are events, not failures.
  */
 bool decode_packet(struct packet *p, struct decode_stats *st);
+
+/* -k all: true when the IPv4 header checksum and the TCP/UDP/ICMP
+ * checksum (where the packet holds the whole datagram) are correct. */
+bool decode_checksums_ok(const struct packet *p);
 
 /* Records a decoder event (duplicates are kept once; the list is bounded). */
 void decode_set_event(struct packet *p, enum decode_event ev);
