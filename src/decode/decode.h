@@ -261,4 +261,16 @@ const char *decode_proto_name(uint8_t proto, char buf[8]);
 /* Formats an address as text ("1.2.3.4", "2001:db8::1"); buf >= 46 bytes. */
 const char *decode_addr_str(const struct ip_addr *a, char *buf, size_t len);
 
+/*
+ * Checksum validation (decode/checksum.c), for `-k all`.  Each returns
+ * true only when the layer was decoded and its checksum verifies; TCP,
+ * UDP and ICMPv6 include the IPv4 or IPv6 pseudo header.  A zero UDP
+ * checksum over IPv4 ("not computed") counts as valid.
+ */
+bool decode_ipv4_checksum_ok(const struct packet *p);
+bool decode_tcp_checksum_ok(const struct packet *p);
+bool decode_udp_checksum_ok(const struct packet *p);
+bool decode_icmpv4_checksum_ok(const struct packet *p);
+bool decode_icmpv6_checksum_ok(const struct packet *p);
+
 #endif

@@ -37,6 +37,8 @@ struct engine {
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
+	int64_t last_ts_sec; /* newest packet time read: stats events carry it */
+	uint32_t last_ts_usec;
 	bool progress_shown;
 };
 
@@ -159,6 +161,8 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	memset(dc, 0, sizeof(*dc));
 	dc->rule_files = e->rule_paths;
 	dc->rule_file_count = collect_rule_files(e);
+	if (dc->rule_file_count == 0)
+		return;
 	dc->classification_file = table_file(e, "classification-file", "classification.config",
 					     e->classification, sizeof(e->classification));
 	dc->reference_file = table_file(e, "reference-config-file", "reference.config",
@@ -262,12 +266,18 @@ static void log_stats(struct engine *e)
 {
 	struct worker_counters t;
 	totals(e, &t);
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
 	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture),
-		      (uint64_t)elapsed_since(&e->started), now.tv_sec,
-		      (uint32_t)(now.tv_nsec / 1000));
+		      (uint64_t)elapsed_since(&e->started), e->last_ts_sec, e->last_ts_usec);
 	eve_logger_flush(e->main_eve);
+}
+
+static void note_time(struct engine *e, const struct capture_frame *fr)
+{
+	if (fr->ts_sec > e->last_ts_sec ||
+	    (fr->ts_sec == e->last_ts_sec && fr->ts_usec > e->last_ts_usec)) {
+		e->last_ts_sec = fr->ts_sec;
+		e->last_ts_usec = fr->ts_usec;
+	}
 }
 
 /* Called by the reading thread every few thousand frames. */
@@ -300,6 +310,7 @@ static void run_single(struct engine *e)
 	struct capture_frame fr;
 	uint32_t tick = 0;
 	while (capture_next(e->capture, &fr) == 1) {
+		note_time(e, &fr);
 		worker_process_frame(e->workers[0], &fr);
 		if (++tick == 4096) {
 			tick = 0;
@@ -319,6 +330,7 @@ static void run_workers(struct engine *e)
 	struct capture_frame fr;
 	uint32_t tick = 0;
 	while (capture_next(e->capture, &fr) == 1) {
+		note_time(e, &fr);
 		dispatch_frame(d, &fr);
 		if (++tick == 4096) {
 			tick = 0;

@@ -41,38 +41,35 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(alerts);
 }
 
-/* decoder.event.<proto>.<name>: events grouped by the part before the dot. */
+/* decoder.event.<group>.<name>, one object per group ("ipv4", "tcp", ...)
+ * even where a group's events are not contiguous in the event list. */
 static void put_decoder_events(struct json *j, const struct decode_stats *d)
 {
 	json_open_object(j, "event");
-	char group[32] = "";
-	bool open = false;
+	bool done[DECODE_EV_MAX] = {false};
 	for (int e = 0; e < DECODE_EV_MAX; e++) {
 		const char *name = decode_event_name((enum decode_event)e);
-		const char *dot = name ? strchr(name, '.') : NULL;
+		if (done[e] || !name)
+			continue;
+		const char *dot = strchr(name, '.');
 		if (!dot) {
-			if (name) {
-				if (open) {
-					json_close_object(j);
-					open = false;
-					group[0] = '\0';
-				}
-				json_uint(j, name, d->events[e]);
-			}
+			json_uint(j, name, d->events[e]);
+			done[e] = true;
 			continue;
 		}
 		size_t gl = (size_t)(dot - name);
-		if (!open || strlen(group) != gl || strncmp(group, name, gl) != 0) {
-			if (open)
-				json_close_object(j);
-			snprintf(group, sizeof(group), "%.*s", (int)gl, name);
-			json_open_object(j, group);
-			open = true;
+		char group[32];
+		snprintf(group, sizeof(group), "%.*s", (int)gl, name);
+		json_open_object(j, group);
+		for (int k = e; k < DECODE_EV_MAX; k++) {
+			const char *other = decode_event_name((enum decode_event)k);
+			if (!done[k] && other && strncmp(other, name, gl + 1) == 0) {
+				json_uint(j, other + gl + 1, d->events[k]);
+				done[k] = true;
+			}
 		}
-		json_uint(j, dot + 1, d->events[e]);
-	}
-	if (open)
 		json_close_object(j);
+	}
 	json_close_object(j);
 }
 
