@@ -57,11 +57,28 @@ static void advance_time(struct worker *w, const struct packet *p)
 	}
 }
 
+/* -k all: the IPv4 header and the transport checksum must verify; a
+ * fragment's transport checksum is checked on the reassembled datagram. */
+static bool checksums_ok(const struct packet *p)
+{
+	if (p->ip_version == 4 && !decode_ipv4_checksum_ok(p))
+		return false;
+	if (p->is_fragment || !p->l4_hdr)
+		return true;
+	switch (p->proto) {
+	case 6: return decode_tcp_checksum_ok(p);
+	case 17: return decode_udp_checksum_ok(p);
+	case 1: return decode_icmpv4_checksum_ok(p);
+	case 58: return decode_icmpv6_checksum_ok(p);
+	default: return true;
+	}
+}
+
 static void check_checksums(struct worker *w, struct packet *p)
 {
 	if (w->checksum != CHECKSUM_ALL || p->ip_version == 0)
 		return;
-	if (!decode_checksums_ok(p)) {
+	if (!checksums_ok(p)) {
 		p->checksum_invalid = true;
 		w->checksum_invalid++;
 	}
@@ -82,9 +99,6 @@ static void child_init(struct packet *c, const struct packet *parent, const uint
 	c->pkt_src = src;
 	c->parent = (struct packet *)parent;
 	c->tunnel_depth = (uint8_t)(parent->tunnel_depth + (src == PKT_SRC_DEFRAG ? 0 : 1));
-	/* Inner frames keep the VLAN context of the outer one. */
-	c->vlan_count = parent->vlan_count;
-	memcpy(c->vlan_id, parent->vlan_id, sizeof(c->vlan_id));
 }
 
 static void detect(struct worker *w, struct packet *p)
@@ -130,6 +144,11 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	for (int i = 0; i < n; i++) {
 		struct packet *cur = &w->pkts[i];
 		decode_packet(cur, &w->dstats);
+		if (cur->parent && cur->vlan_count == 0) {
+			/* Inner packets belong to the VLANs of the outer one. */
+			cur->vlan_count = cur->parent->vlan_count;
+			memcpy(cur->vlan_id, cur->parent->vlan_id, sizeof(cur->vlan_id));
+		}
 		process_packet(w, cur);
 		if (n >= (int)(sizeof(w->pkts) / sizeof(w->pkts[0])))
 			continue;
