@@ -29,6 +29,7 @@ struct engine {
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
 	struct detect_engine *detect;
+	struct detect_load_stats rules;
 	/* Storage behind the detect_config the rules were loaded with. */
 	const char *rule_paths[ENGINE_MAX_RULE_FILES];
 	char rule_path_buf[ENGINE_MAX_RULE_FILES][1024];
@@ -186,7 +187,9 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 	if (dc.rule_file_count == 0)
 		return true; /* no rules: decode, flows and logging only */
 	struct detect_load_stats ls;
+	memset(&ls, 0, sizeof(ls));
 	e->detect = detect_engine_new(&dc, &ls, stderr);
+	e->rules = ls;
 	if (!e->detect) {
 		snprintf(err, errlen, "rules could not be loaded%s", e->opt->strict ? " (--strict)" : "");
 		return false;
@@ -266,7 +269,7 @@ static void log_stats(struct engine *e)
 {
 	struct worker_counters t;
 	totals(e, &t);
-	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture),
+	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture), e->detect ? &e->rules : NULL,
 		      (uint64_t)elapsed_since(&e->started), e->last_ts_sec, e->last_ts_usec);
 	eve_logger_flush(e->main_eve);
 }

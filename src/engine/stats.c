@@ -11,6 +11,13 @@
 
 #define ADD_FIELD(field) a->field += b->field
 
+/* Suricata 8 leaves zero-valued counters out unless `null-values` is on. */
+static void counter(struct json *j, bool zeros, const char *key, uint64_t v)
+{
+	if (v || zeros)
+		json_uint(j, key, v);
+}
+
 void stats_add(struct worker_counters *a, const struct worker_counters *b)
 {
 	const uint64_t *src = (const uint64_t *)&b->decode;
@@ -43,7 +50,7 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 
 /* decoder.event.<group>.<name>, one object per group ("ipv4", "tcp", ...)
  * even where a group's events are not contiguous in the event list. */
-static void put_decoder_events(struct json *j, const struct decode_stats *d)
+static void put_decoder_events(struct json *j, const struct decode_stats *d, bool zeros)
 {
 	json_open_object(j, "event");
 	bool done[DECODE_EV_MAX] = {false};
@@ -53,103 +60,126 @@ static void put_decoder_events(struct json *j, const struct decode_stats *d)
 			continue;
 		const char *dot = strchr(name, '.');
 		if (!dot) {
-			json_uint(j, name, d->events[e]);
+			counter(j, zeros, name, d->events[e]);
 			done[e] = true;
 			continue;
 		}
 		size_t gl = (size_t)(dot - name);
+		uint64_t group_total = 0;
+		for (int k = e; k < DECODE_EV_MAX; k++) {
+			const char *other = decode_event_name((enum decode_event)k);
+			if (!done[k] && other && strncmp(other, name, gl + 1) == 0)
+				group_total += d->events[k];
+		}
+		bool show = zeros || group_total;
 		char group[32];
 		snprintf(group, sizeof(group), "%.*s", (int)gl, name);
-		json_open_object(j, group);
+		if (show)
+			json_open_object(j, group);
 		for (int k = e; k < DECODE_EV_MAX; k++) {
 			const char *other = decode_event_name((enum decode_event)k);
 			if (!done[k] && other && strncmp(other, name, gl + 1) == 0) {
-				json_uint(j, other + gl + 1, d->events[k]);
+				if (show)
+					counter(j, zeros, other + gl + 1, d->events[k]);
 				done[k] = true;
 			}
 		}
-		json_close_object(j);
+		if (show)
+			json_close_object(j);
 	}
 	json_close_object(j);
 }
 
-static void put_decoder(struct json *j, const struct worker_counters *c)
+static void put_decoder(struct json *j, const struct worker_counters *c, bool zeros)
 {
 	const struct decode_stats *d = &c->decode;
 	json_open_object(j, "decoder");
-	json_uint(j, "pkts", d->pkts);
-	json_uint(j, "bytes", d->bytes);
-	json_uint(j, "invalid", d->invalid);
-	json_uint(j, "ipv4", d->ipv4);
-	json_uint(j, "ipv6", d->ipv6);
-	json_uint(j, "ethernet", d->ethernet);
-	json_uint(j, "raw", d->raw);
-	json_uint(j, "null", d->null);
-	json_uint(j, "sll", d->sll);
-	json_uint(j, "tcp", d->tcp);
-	json_uint(j, "udp", d->udp);
-	json_uint(j, "sctp", d->sctp);
-	json_uint(j, "icmpv4", d->icmpv4);
-	json_uint(j, "icmpv6", d->icmpv6);
-	json_uint(j, "ppp", d->ppp);
-	json_uint(j, "pppoe", d->pppoe);
-	json_uint(j, "gre", d->gre);
-	json_uint(j, "vlan", d->vlan);
-	json_uint(j, "vlan_qinq", d->vlan_qinq);
-	json_uint(j, "vxlan", d->vxlan);
-	json_uint(j, "geneve", d->geneve);
-	json_uint(j, "teredo", d->teredo);
-	json_uint(j, "ipv4_in_ipv6", d->ipv4_in_ipv6);
-	json_uint(j, "ipv6_in_ipv6", d->ipv6_in_ipv6);
-	json_uint(j, "mpls", d->mpls);
-	json_uint(j, "avg_pkt_size", d->pkts ? d->bytes / d->pkts : 0);
-	json_uint(j, "too_many_layers", d->too_many_layers);
-	json_uint(j, "invalid_checksum", c->checksum_invalid);
-	put_decoder_events(j, d);
+	counter(j, zeros, "pkts", d->pkts);
+	counter(j, zeros, "bytes", d->bytes);
+	counter(j, zeros, "invalid", d->invalid);
+	counter(j, zeros, "ipv4", d->ipv4);
+	counter(j, zeros, "ipv6", d->ipv6);
+	counter(j, zeros, "ethernet", d->ethernet);
+	counter(j, zeros, "raw", d->raw);
+	counter(j, zeros, "null", d->null);
+	counter(j, zeros, "sll", d->sll);
+	counter(j, zeros, "tcp", d->tcp);
+	counter(j, zeros, "udp", d->udp);
+	counter(j, zeros, "sctp", d->sctp);
+	counter(j, zeros, "icmpv4", d->icmpv4);
+	counter(j, zeros, "icmpv6", d->icmpv6);
+	counter(j, zeros, "ppp", d->ppp);
+	counter(j, zeros, "pppoe", d->pppoe);
+	counter(j, zeros, "gre", d->gre);
+	counter(j, zeros, "vlan", d->vlan);
+	counter(j, zeros, "vlan_qinq", d->vlan_qinq);
+	counter(j, zeros, "vxlan", d->vxlan);
+	counter(j, zeros, "geneve", d->geneve);
+	counter(j, zeros, "teredo", d->teredo);
+	counter(j, zeros, "ipv4_in_ipv6", d->ipv4_in_ipv6);
+	counter(j, zeros, "ipv6_in_ipv6", d->ipv6_in_ipv6);
+	counter(j, zeros, "mpls", d->mpls);
+	counter(j, zeros, "avg_pkt_size", d->pkts ? d->bytes / d->pkts : 0);
+	counter(j, zeros, "too_many_layers", d->too_many_layers);
+	counter(j, zeros, "invalid_checksum", c->checksum_invalid);
+	put_decoder_events(j, d, zeros);
 	json_close_object(j);
 }
 
-static void put_flow(struct json *j, const struct flow_stats *f)
+static void put_flow(struct json *j, const struct flow_stats *f, bool zeros)
 {
 	json_open_object(j, "flow");
-	json_uint(j, "total", f->total);
-	json_uint(j, "active", f->active);
-	json_uint(j, "tcp", f->tcp);
-	json_uint(j, "udp", f->udp);
-	json_uint(j, "icmpv4", f->icmpv4);
-	json_uint(j, "icmpv6", f->icmpv6);
-	json_uint(j, "other", f->other);
-	json_uint(j, "memcap", f->memcap_refused);
-	json_uint(j, "memuse", f->memuse);
-	json_uint(j, "emerg_mode_entered", f->emerg_mode_entered);
-	json_uint(j, "emerg_mode_over", f->emerg_mode_over);
+	counter(j, zeros, "total", f->total);
+	counter(j, zeros, "active", f->active);
+	counter(j, zeros, "tcp", f->tcp);
+	counter(j, zeros, "udp", f->udp);
+	counter(j, zeros, "icmpv4", f->icmpv4);
+	counter(j, zeros, "icmpv6", f->icmpv6);
+	counter(j, zeros, "other", f->other);
+	counter(j, zeros, "memcap", f->memcap_refused);
+	counter(j, zeros, "memuse", f->memuse);
+	counter(j, zeros, "emerg_mode_entered", f->emerg_mode_entered);
+	counter(j, zeros, "emerg_mode_over", f->emerg_mode_over);
 	json_open_object(j, "end");
-	json_uint(j, "timeout", f->timeout);
-	json_uint(j, "forced", f->forced);
-	json_uint(j, "shutdown", f->shutdown);
+	counter(j, zeros, "timeout", f->timeout);
+	counter(j, zeros, "forced", f->forced);
+	counter(j, zeros, "shutdown", f->shutdown);
 	json_close_object(j);
 	json_close_object(j);
 }
 
 void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
-		   const struct capture_stats *cap, uint64_t uptime_s, int64_t ts_sec,
-		   uint32_t ts_usec)
+		   const struct capture_stats *cap, const struct detect_load_stats *rules,
+		   uint64_t uptime_s, int64_t ts_sec, uint32_t ts_usec)
 {
-	if (!eve_logger_config(l)->types[EVE_T_STATS])
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_STATS])
 		return;
+	bool zeros = cfg->stats_null_values;
 	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", uptime_s);
 	json_open_object(j, "capture");
-	json_uint(j, "files", cap->files_total);
-	json_uint(j, "files_failed", cap->files_failed);
-	json_uint(j, "truncated", cap->truncated_records);
+	counter(j, zeros, "files", cap->files_total);
+	counter(j, zeros, "files_failed", cap->files_failed);
+	counter(j, zeros, "truncated", cap->truncated_records);
 	json_close_object(j);
-	put_decoder(j, c);
+	put_decoder(j, c, zeros);
 	json_open_object(j, "detect");
-	json_uint(j, "alert", c->alerts);
+	if (rules) {
+		/* Suricata reports rule counts per detection engine (one here). */
+		json_open_array(j, "engines");
+		json_open_object(j, NULL);
+		json_uint(j, "id", 0);
+		json_uint(j, "rules_loaded", rules->loaded);
+		json_uint(j, "rules_failed", rules->failed);
+		json_uint(j, "rules_skipped", rules->skipped);
+		json_close_object(j);
+		json_close_array(j);
+	}
+	counter(j, zeros, "alert", c->alerts);
 	json_close_object(j);
-	put_flow(j, &c->flow);
+	put_flow(j, &c->flow, zeros);
 	defrag_stats_json(j, &c->defrag);
 	json_close_object(j);
 	eve_commit(l);

@@ -8,14 +8,16 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
+#include "detect/detect.h"
 #include "engine/worker.h"
 
 /* Adds b's counters into a (for totals over workers). */
 void stats_add(struct worker_counters *a, const struct worker_counters *b);
 
-/* Writes one "stats" event with the given totals. */
+/* Writes one "stats" event with the given totals; `rules` is NULL when no
+ * ruleset is loaded. */
 void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
-		   const struct capture_stats *cap, uint64_t uptime_s, int64_t ts_sec,
-		   uint32_t ts_usec);
+		   const struct capture_stats *cap, const struct detect_load_stats *rules,
+		   uint64_t uptime_s, int64_t ts_sec, uint32_t ts_usec);
 
 #endif

@@ -75,6 +75,7 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_STATS) {
 				c->stats_totals = config_get_bool(opts, "totals", true);
 				c->stats_threads = config_get_bool(opts, "threads", false);
+				c->stats_null_values = config_get_bool(opts, "null-values", false);
 			}
 		}
 	}

@@ -51,6 +51,7 @@ struct eve_config {
 	/* stats */
 	unsigned stats_interval; /* seconds of wall time; 0 = only at the end */
 	bool stats_totals, stats_threads;
+	bool stats_null_values; /* also log zero-valued counters */
 };
 
 /* Suricata's default suricata.yaml settings for eve-log. */
