@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sqlite3.h>
 #include <yaml.h>
 
 #include "brief/brief.h"
@@ -147,6 +148,9 @@ void chart_series(struct chart *c, size_t i, const char *name);
 void chart_add(struct chart *c, const char *label, const double *values);
 void doc_figure(struct doc *d, const char *key, double value);
 void doc_sort_figures(struct doc *d);
+/* Drops charts without a non-zero value and tables without rows, so a
+ * reader (and the render test) never meets an empty chart. */
+void doc_prune_empty_charts(struct doc *d);
 
 /* ---- renderers ---- */
 
@@ -157,19 +161,72 @@ bool render_json(const struct doc *d, FILE *out);
 void svg_chart(const struct chart *c, FILE *out);
 void html_escape(FILE *out, const char *s);
 
-/* ---- building the briefing (brief-facts.c) ---- */
+/* ---- building the briefing (brief-build.c and brief-section-*.c) ---- */
 
-struct brief_env {
-	const struct messages *m;
-	const struct taxonomy *tax;
-	void *db; /* sqlite3 * */
-	const struct brief_options *opt;
-	char from[11], to[11];          /* the period, inclusive */
-	char prev_from[11], prev_to[11]; /* the previous period of equal length */
-	int sector;                      /* taxonomy index or -1 */
+/* A period is a pair of inclusive "YYYY-MM-DD" dates. */
+struct period {
+	char from[11], to[11];
 };
 
-struct doc *brief_build(struct brief_env *env, char *err, size_t errlen);
+/* Counts for one vocabulary entry in the period and the previous one. */
+struct pair {
+	int64_t cur, prev;
+};
+
+struct unmapped {
+	char *source, *attribute, *raw;
+	enum tax_dim dim;
+	int64_t count;
+};
+
+/* Everything the sections share: the inputs, the periods, and the incident
+ * aggregates computed once in brief-build.c. */
+struct brief_ctx {
+	const struct messages *m;
+	const struct taxonomy *tax;
+	sqlite3 *db;
+	const struct brief_options *opt;
+	struct doc *doc;
+	struct period cur, prev;
+	int sector;       /* taxonomy index of --sector, or -1 */
+	bool yearly;      /* trend buckets are years, else months */
+	char **bucket;    /* trend bucket labels, "YYYY" or "YYYY-MM" */
+	size_t nbuckets;
+	int64_t *trend;   /* trend[bucket * nthreats + threat] */
+	struct pair incidents;
+	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
+	int64_t undated;  /* incidents without a date (never in a period) */
+	struct unmapped *unmapped;
+	size_t nunmapped;
+	char **judgements; /* key judgements collected from sections */
+	size_t njudgements;
+};
+
+struct doc *brief_build(const struct brief_options *opt, const struct messages *m,
+			const struct taxonomy *tax, sqlite3 *db, char *err, size_t errlen);
+
+/* Incident sections (brief-section-incidents.c). */
+void section_trend(struct brief_ctx *c);
+void section_sectors(struct brief_ctx *c);
+void section_threats(struct brief_ctx *c);
+void section_where_who(struct brief_ctx *c);
+/* Evidence from other sources (brief-section-evidence.c). */
+void section_vulnerabilities(struct brief_ctx *c);
+void section_patients(struct brief_ctx *c);
+void section_detections(struct brief_ctx *c);
+void section_themes(struct brief_ctx *c);
+void section_method(struct brief_ctx *c);
+
+/* Helpers shared by the sections (brief-build.c). */
+void judgement(struct brief_ctx *c, char *text); /* takes ownership */
+/* "+25%", "-10%", "new", "no change" from the message catalogue. */
+void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev);
+const char *sector_label(const struct brief_ctx *c, int i);
+const char *threat_label(const struct brief_ctx *c, int i);
+/* Runs sql with the period bound to ?1/?2 (and ?3 = --sector id or NULL);
+ * returns the first column of the first row as an integer. */
+int64_t query_count(struct brief_ctx *c, const char *sql, const struct period *p);
+sqlite3_stmt *query_prepare(struct brief_ctx *c, const char *sql, const struct period *p);
 
 /* Small helpers (doc.c). */
 char *xstrdup(const char *s);

@@ -247,3 +247,29 @@ void doc_sort_figures(struct doc *d)
 	if (d->nfigures)
 		qsort(d->figure, d->nfigures, sizeof(*d->figure), figure_cmp);
 }
+
+void doc_prune_empty_charts(struct doc *d)
+{
+	for (size_t i = 0; i < d->nsections; i++) {
+		struct section *s = &d->section[i];
+		size_t keep = 0;
+		for (size_t b = 0; b < s->nblocks; b++) {
+			struct block *bl = &s->block[b];
+			bool empty = false;
+			if (bl->type == BLOCK_CHART) {
+				empty = true;
+				for (size_t k = 0; k < bl->chart->nlabels * bl->chart->nseries; k++)
+					empty = empty && bl->chart->value[k] <= 0;
+			} else if (bl->type == BLOCK_TABLE) {
+				empty = bl->table->nrows == 0;
+			}
+			if (empty) {
+				table_free(bl->table);
+				chart_free(bl->chart);
+				continue;
+			}
+			s->block[keep++] = *bl;
+		}
+		s->nblocks = keep;
+	}
+}

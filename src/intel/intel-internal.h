@@ -18,6 +18,7 @@ struct intel_ctx {
 	int64_t source_id;
 	struct intel_import_result *res;
 	char title[256]; /* filled by an importer: catalogue name/version */
+	int pass;        /* for importers that read their input more than once */
 };
 
 /* Counts, reports and stores one malformed row. */

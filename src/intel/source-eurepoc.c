@@ -16,7 +16,10 @@
  *   weighted_cyber_intensity              → the record score (highest seen)
  *
  * Files or columns it does not know are read and ignored, so a newer
- * extract with extra columns still imports.  A row without a numeric ID or
+ * extract with extra columns still imports.  Files without a start_date
+ * column (the critical-infrastructure sub-types) only enrich incidents the
+ * dated files define; they are read in a second pass, and their rows for
+ * other incidents are counted as skipped and reported.  A row without a numeric ID or
  * with a start_date that is not a date is malformed.
  */
 #include "intel/intel-internal.h"
@@ -82,6 +85,10 @@ static void eurepoc_pair(struct intel_ctx *ctx, int64_t id, const char *attr, co
 static int64_t eurepoc_record(struct intel_ctx *ctx, const char *ext_id, const char *date)
 {
 	int64_t id = store_record_find(ctx->st, ctx->source_id, ext_id);
+	if (id < 0 && ctx->pass == 2) {
+		ctx->res->skipped++;
+		return -1;
+	}
 	if (id < 0)
 		return intel_put(ctx, "incident", ext_id, date, NULL, NAN);
 	if (*date)
@@ -95,6 +102,9 @@ static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct in
 	if (intel_csv_col(row, "ID") < 0)
 		ext_id = intel_csv_get(row, "id");
 	const char *date = intel_csv_get(row, "start_date");
+	bool dated_file = intel_csv_col(row, "start_date") >= 0;
+	if (dated_file != (ctx->pass == 1))
+		return; /* this file belongs to the other pass */
 	if (!eurepoc_id(ext_id)) {
 		intel_malformed(ctx, file, row->line, "incident ID '%s' is not a number", ext_id);
 		return;
@@ -130,12 +140,21 @@ static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct in
 bool intel_import_eurepoc(struct intel_ctx *ctx, const char *path)
 {
 	char **files = intel_dir_files(path, ".csv");
+	char *single[] = {(char *)path, NULL};
+	char **list = files ? files : single;
 	bool ok = true;
-	if (!files) /* a single extract file */
-		return intel_csv_read(ctx, path, eurepoc_row);
 	int nfiles = 0;
-	for (char **f = files; ok && *f; f++, nfiles++)
-		ok = intel_csv_read(ctx, *f, eurepoc_row);
+	for (ctx->pass = 1; ok && ctx->pass <= 2; ctx->pass++)
+		for (char **f = list; ok && *f; f++) {
+			uint64_t skipped = ctx->res->skipped;
+			ok = intel_csv_read(ctx, *f, eurepoc_row);
+			nfiles += ctx->pass == 1;
+			if (ctx->res->skipped > skipped)
+				fprintf(stderr,
+					"vigil: %s: %llu rows skipped: their incident is not in the"
+					" dated extracts\n",
+					*f, (unsigned long long)(ctx->res->skipped - skipped));
+		}
 	intel_free_list(files);
 	snprintf(ctx->title, sizeof(ctx->title), "EuRepoC dashboard extracts (%d files)", nfiles);
 	return ok && nfiles > 0;

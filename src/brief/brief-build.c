@@ -1,0 +1,411 @@
+/*
+ * brief-build — turns the store into a briefing document.
+ *
+ * It fixes the period (and the previous period of equal length, which
+ * every "rise" and "fall" is measured against), reads every incident once,
+ * maps its source categories to vigil's vocabulary with the taxonomy, and
+ * keeps the aggregates the sections share; the ids of the incidents in
+ * either period go into a TEMP table `sel(id, period)` so sections can
+ * aggregate other attributes in SQL.  Then the sections are built in
+ * reading order, key judgements first although they are written last,
+ * from the judgements the other sections contribute.
+ *
+ * Determinism: every query orders fully (count, then name), dates come
+ * from the data or SOURCE_DATE_EPOCH, and no figure depends on hash order.
+ */
+#include "brief/brief-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+
+static int64_t date_days(const char *d)
+{
+	struct tm tm = {0};
+	tm.tm_year = atoi(d) - 1900;
+	tm.tm_mon = atoi(d + 5) - 1;
+	tm.tm_mday = atoi(d + 8);
+	return (int64_t)timegm(&tm) / 86400;
+}
+
+static void days_date(int64_t days, char *out)
+{
+	store_format_date(days * 86400, out, 11);
+}
+
+void judgement(struct brief_ctx *c, char *text)
+{
+	char **n = realloc(c->judgements, (c->njudgements + 1) * sizeof(*n));
+	if (!n)
+		abort();
+	c->judgements = n;
+	c->judgements[c->njudgements++] = text;
+}
+
+void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev)
+{
+	if (cur == prev)
+		snprintf(out, n, "%s", msg(c->m, "change.none"));
+	else if (prev == 0)
+		snprintf(out, n, "%s", msg(c->m, "change.new"));
+	else
+		snprintf(out, n, "%+.0f%%", 100.0 * (double)(cur - prev) / (double)prev);
+}
+
+const char *sector_label(const struct brief_ctx *c, int i)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "sector.%s", c->tax->sector[i]);
+	return msg(c->m, key);
+}
+
+const char *threat_label(const struct brief_ctx *c, int i)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "threat.%s", c->tax->threat[i]);
+	return msg(c->m, key);
+}
+
+sqlite3_stmt *query_prepare(struct brief_ctx *c, const char *sql, const struct period *p)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "vigil: brief: %s\n", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	int n = sqlite3_bind_parameter_count(s);
+	if (p && n >= 2) {
+		sqlite3_bind_text(s, 1, p->from, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, p->to, -1, SQLITE_TRANSIENT);
+	}
+	if (n >= 3 && c->sector >= 0)
+		sqlite3_bind_text(s, 3, c->tax->sector[c->sector], -1, SQLITE_STATIC);
+	return s;
+}
+
+int64_t query_count(struct brief_ctx *c, const char *sql, const struct period *p)
+{
+	sqlite3_stmt *s = query_prepare(c, sql, p);
+	int64_t v = 0;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The latest date of any dated record or event: the default end. */
+static bool latest_date(sqlite3 *db, char *out)
+{
+	sqlite3_stmt *s;
+	bool ok = false;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT max(d) FROM (SELECT max(date) AS d FROM record"
+			       " UNION ALL SELECT max(day) FROM event)",
+			       -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+		snprintf(out, 11, "%s", (const char *)sqlite3_column_text(s, 0));
+		ok = store_valid_date(out);
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
+{
+	const struct brief_options *o = c->opt;
+	if (o->to)
+		snprintf(c->cur.to, sizeof(c->cur.to), "%s", o->to);
+	else if (!latest_date(c->db, c->cur.to))
+		store_format_date(store_now(), c->cur.to, sizeof(c->cur.to));
+	int64_t to = date_days(c->cur.to), from;
+	if (o->from)
+		from = date_days(o->from);
+	else
+		from = to - (o->period_days > 0 ? o->period_days : 365) + 1;
+	if (from > to) {
+		snprintf(err, errlen, "--from is after --to");
+		return false;
+	}
+	days_date(from, c->cur.from);
+	days_date(from - 1, c->prev.to);
+	days_date(from - 1 - (to - from), c->prev.from);
+	c->yearly = to - from > 3 * 366;
+	return true;
+}
+
+static void add_bucket(struct brief_ctx *c, const char *label)
+{
+	char **n = realloc(c->bucket, (c->nbuckets + 1) * sizeof(*n));
+	if (!n)
+		abort();
+	c->bucket = n;
+	c->bucket[c->nbuckets++] = xstrdup(label);
+}
+
+static void make_buckets(struct brief_ctx *c)
+{
+	int y = atoi(c->cur.from), m = atoi(c->cur.from + 5);
+	int ye = atoi(c->cur.to), me = atoi(c->cur.to + 5);
+	char label[16];
+	while (y < ye || (y == ye && (c->yearly || m <= me))) {
+		if (c->yearly) {
+			snprintf(label, sizeof(label), "%04d", y++);
+		} else {
+			snprintf(label, sizeof(label), "%04d-%02d", y, m);
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+		add_bucket(c, label);
+	}
+	c->trend = calloc(c->nbuckets * c->tax->nthreats + 1, sizeof(*c->trend));
+	if (!c->trend)
+		abort();
+}
+
+static int bucket_of(const struct brief_ctx *c, const char *date)
+{
+	size_t n = c->yearly ? 4 : 7;
+	for (size_t i = 0; i < c->nbuckets; i++)
+		if (strncmp(c->bucket[i], date, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void count_unmapped(struct brief_ctx *c, const char *source, enum tax_dim dim,
+			   const char *attr, const char *raw)
+{
+	for (size_t i = 0; i < c->nunmapped; i++) {
+		struct unmapped *u = &c->unmapped[i];
+		if (u->dim == dim && !strcmp(u->source, source) && !strcmp(u->attribute, attr) &&
+		    !strcmp(u->raw, raw)) {
+			u->count++;
+			return;
+		}
+	}
+	struct unmapped *n = realloc(c->unmapped, (c->nunmapped + 1) * sizeof(*n));
+	if (!n)
+		abort();
+	c->unmapped = n;
+	c->unmapped[c->nunmapped++] =
+		(struct unmapped){xstrdup(source), xstrdup(attr), xstrdup(raw), dim, 1};
+}
+
+/* One incident being read: its mapped sectors and threat types, and the
+ * raw values that did not map (counted only if the incident is kept). */
+struct incident {
+	int64_t id;
+	char date[11];
+	char source[32];
+	uint32_t sectors, threats;
+	struct {
+		enum tax_dim dim;
+		char attr[32];
+		char raw[160];
+	} unmapped[32];
+	size_t nunmapped;
+};
+
+static void incident_attr(struct brief_ctx *c, struct incident *in, const char *key,
+			  const char *value)
+{
+	for (int d = TAX_SECTOR; d <= TAX_THREAT; d++) {
+		if (!taxonomy_maps_attribute(c->tax, in->source, (enum tax_dim)d, key))
+			continue;
+		int idx = taxonomy_lookup(c->tax, in->source, (enum tax_dim)d, key, value);
+		uint32_t *mask = d == TAX_SECTOR ? &in->sectors : &in->threats;
+		if (idx >= 0) {
+			*mask |= 1u << idx;
+		} else if (in->nunmapped < 32) {
+			in->unmapped[in->nunmapped].dim = (enum tax_dim)d;
+			snprintf(in->unmapped[in->nunmapped].attr, 32, "%s", key);
+			snprintf(in->unmapped[in->nunmapped++].raw, 160, "%s", value);
+		}
+	}
+}
+
+static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_stmt *ins)
+{
+	if (in->id < 0)
+		return;
+	for (size_t i = 0; i < in->nunmapped; i++) {
+		if (in->unmapped[i].dim == TAX_SECTOR)
+			in->sectors |= 1u << c->tax->sector_other;
+		else
+			in->threats |= 1u << c->tax->threat_other;
+	}
+	if (!in->sectors)
+		in->sectors = 1u << c->tax->sector_other;
+	if (!in->threats)
+		in->threats = 1u << c->tax->threat_other;
+	if (c->sector >= 0 && !(in->sectors & (1u << c->sector)))
+		return;
+	if (!in->date[0]) {
+		c->undated++;
+		return;
+	}
+	bool cur = strcmp(in->date, c->cur.from) >= 0 && strcmp(in->date, c->cur.to) <= 0;
+	bool prev = strcmp(in->date, c->prev.from) >= 0 && strcmp(in->date, c->prev.to) <= 0;
+	if (!cur && !prev)
+		return;
+	struct pair *total = &c->incidents;
+	cur ? total->cur++ : total->prev++;
+	for (size_t i = 0; i < c->tax->nsectors; i++)
+		if (in->sectors & (1u << i))
+			cur ? c->by_sector[i].cur++ : c->by_sector[i].prev++;
+	int b = cur ? bucket_of(c, in->date) : -1;
+	for (size_t i = 0; i < c->tax->nthreats; i++) {
+		if (!(in->threats & (1u << i)))
+			continue;
+		cur ? c->by_threat[i].cur++ : c->by_threat[i].prev++;
+		if (b >= 0)
+			c->trend[(size_t)b * c->tax->nthreats + i]++;
+	}
+	for (size_t i = 0; cur && i < in->nunmapped; i++)
+		count_unmapped(c, in->source, in->unmapped[i].dim, in->unmapped[i].attr,
+			       in->unmapped[i].raw);
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, in->id);
+	sqlite3_bind_int(ins, 2, cur ? 1 : 0);
+	sqlite3_step(ins);
+}
+
+static bool load_incidents(struct brief_ctx *c)
+{
+	sqlite3_stmt *q, *ins;
+	if (sqlite3_exec(c->db,
+			 "DROP TABLE IF EXISTS temp.sel;"
+			 "CREATE TEMP TABLE sel(id INTEGER PRIMARY KEY, period INTEGER NOT NULL)",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT INTO temp.sel(id, period) VALUES(?,?)", -1, &ins,
+			       NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT r.id, r.date, s.kind, a.key, a.value FROM record r"
+			       " JOIN source s ON s.id = r.source_id"
+			       " LEFT JOIN record_attr a ON a.record_id = r.id"
+			       " WHERE r.kind = 'incident' ORDER BY r.id",
+			       -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(ins);
+		return false;
+	}
+	struct incident *in = calloc(1, sizeof(*in));
+	if (!in)
+		abort();
+	in->id = -1;
+	sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		if (id != in->id) {
+			incident_finish(c, in, ins);
+			memset(in, 0, sizeof(*in));
+			in->id = id;
+			const unsigned char *d = sqlite3_column_text(q, 1);
+			snprintf(in->date, sizeof(in->date), "%s", d ? (const char *)d : "");
+			snprintf(in->source, sizeof(in->source), "%s", sqlite3_column_text(q, 2));
+		}
+		const char *key = (const char *)sqlite3_column_text(q, 3);
+		const char *value = (const char *)sqlite3_column_text(q, 4);
+		if (key && value)
+			incident_attr(c, in, key, value);
+	}
+	incident_finish(c, in, ins);
+	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	free(in);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	return true;
+}
+
+static void incident_figures(struct brief_ctx *c)
+{
+	char key[128];
+	doc_figure(c->doc, "incidents.total.current", (double)c->incidents.cur);
+	doc_figure(c->doc, "incidents.total.previous", (double)c->incidents.prev);
+	doc_figure(c->doc, "incidents.undated", (double)c->undated);
+	for (size_t i = 0; i < c->tax->nsectors; i++) {
+		snprintf(key, sizeof(key), "incidents.sector.%s.current", c->tax->sector[i]);
+		doc_figure(c->doc, key, (double)c->by_sector[i].cur);
+		snprintf(key, sizeof(key), "incidents.sector.%s.previous", c->tax->sector[i]);
+		doc_figure(c->doc, key, (double)c->by_sector[i].prev);
+	}
+	for (size_t i = 0; i < c->tax->nthreats; i++) {
+		snprintf(key, sizeof(key), "incidents.threat.%s.current", c->tax->threat[i]);
+		doc_figure(c->doc, key, (double)c->by_threat[i].cur);
+		snprintf(key, sizeof(key), "incidents.threat.%s.previous", c->tax->threat[i]);
+		doc_figure(c->doc, key, (double)c->by_threat[i].prev);
+	}
+}
+
+static void doc_head(struct brief_ctx *c)
+{
+	struct doc *d = c->doc;
+	char today[16];
+	store_format_date(store_now(), today, sizeof(today));
+	d->lang = xstrdup(c->opt->lang ? c->opt->lang : "en");
+	d->title = xstrdup(msg(c->m, "brief.title"));
+	d->generated = xstrdup(today);
+	const char *scope = c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
+	d->subtitle = msgf(c->m, "brief.subtitle", "from", c->cur.from, "to", c->cur.to, "prev_from",
+			   c->prev.from, "prev_to", c->prev.to, "scope", scope, "date", today, NULL);
+	d->footer = msgf(c->m, "brief.footer", "date", today, "version", VIGIL_VERSION, NULL);
+	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
+}
+
+static void ctx_free(struct brief_ctx *c)
+{
+	for (size_t i = 0; i < c->nbuckets; i++)
+		free(c->bucket[i]);
+	free(c->bucket);
+	free(c->trend);
+	for (size_t i = 0; i < c->nunmapped; i++) {
+		free(c->unmapped[i].source);
+		free(c->unmapped[i].attribute);
+		free(c->unmapped[i].raw);
+	}
+	free(c->unmapped);
+	/* judgements are owned by the document once listed */
+}
+
+struct doc *brief_build(const struct brief_options *opt, const struct messages *m,
+			const struct taxonomy *tax, sqlite3 *db, char *err, size_t errlen)
+{
+	struct brief_ctx c = {.m = m, .tax = tax, .db = db, .opt = opt, .sector = -1};
+	if (opt->sector && (c.sector = taxonomy_sector(tax, opt->sector)) < 0) {
+		snprintf(err, errlen, "unknown sector '%s' (see data/taxonomy/vocabulary.yaml)",
+			 opt->sector);
+		return NULL;
+	}
+	if (!resolve_periods(&c, err, errlen))
+		return NULL;
+	make_buckets(&c);
+	if (!load_incidents(&c)) {
+		snprintf(err, errlen, "reading incidents: %s", sqlite3_errmsg(db));
+		ctx_free(&c);
+		return NULL;
+	}
+	c.doc = doc_new();
+	doc_head(&c);
+	incident_figures(&c);
+	doc_section(c.doc, "key-judgements", msg(m, "section.key-judgements"));
+	size_t kj = c.doc->nsections - 1; /* sections move as more are added */
+	section_trend(&c);
+	section_sectors(&c);
+	section_threats(&c);
+	section_where_who(&c);
+	section_vulnerabilities(&c);
+	section_patients(&c);
+	section_detections(&c);
+	section_themes(&c);
+	section_method(&c);
+	if (c.njudgements == 0)
+		judgement(&c, xstrdup(msg(m, "judgement.none")));
+	doc_list(&c.doc->section[kj], c.judgements, c.njudgements);
+	doc_prune_empty_charts(c.doc);
+	doc_sort_figures(c.doc);
+	ctx_free(&c);
+	return c.doc;
+}

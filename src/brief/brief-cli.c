@@ -1,0 +1,394 @@
+/*
+ * brief-cli — the `vigil import`, `vigil source` and `vigil brief`
+ * subcommands: argument parsing, help and progress messages (all from the
+ * message catalogue), then a call into store/, intel/ or the briefing.
+ * Options are `--name value` or `--name=value`; anything unexpected is an
+ * error with exit code 2, never silently ignored.
+ */
+#include "brief/brief-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "intel/intel.h"
+#include "store/store.h"
+
+#define MAX_OPTS 12
+#define MAX_POS 64
+
+struct cli_opt {
+	const char *name; /* without "--" */
+	const char *value;
+	bool flag; /* takes no value */
+	bool set;
+};
+
+struct cli {
+	struct cli_opt opt[MAX_OPTS];
+	size_t nopt;
+	const char *pos[MAX_POS];
+	size_t npos;
+	bool help;
+};
+
+static const struct messages *cli_messages;
+
+static void cli_error(const char *key, const char *arg)
+{
+	char *t = msgf(cli_messages, key, "arg", arg ? arg : "", NULL);
+	fprintf(stderr, "vigil: %s\n", t);
+	free(t);
+}
+
+static struct cli_opt *cli_find(struct cli *cl, const char *name, size_t len)
+{
+	for (size_t i = 0; i < cl->nopt; i++)
+		if (strlen(cl->opt[i].name) == len && strncmp(cl->opt[i].name, name, len) == 0)
+			return &cl->opt[i];
+	return NULL;
+}
+
+static const char *cli_get(struct cli *cl, const char *name)
+{
+	struct cli_opt *o = cli_find(cl, name, strlen(name));
+	return o && o->set ? o->value : NULL;
+}
+
+/* Parses argv[first..] against the options declared in cl. */
+static bool cli_parse(struct cli *cl, int argc, char **argv, int first)
+{
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-o") == 0)
+			a = "--o"; /* -o FILE is the documented short form of --output */
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cl->help = true;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (cl->npos == MAX_POS) {
+				cli_error("cli.too-many", a);
+				return false;
+			}
+			cl->pos[cl->npos++] = a;
+			continue;
+		}
+		const char *eq = strchr(a + 2, '=');
+		struct cli_opt *o = cli_find(cl, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (!o) {
+			cli_error("cli.unknown-option", a);
+			return false;
+		}
+		o->set = true;
+		if (o->flag)
+			continue;
+		if (eq) {
+			o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			o->value = argv[++i];
+		} else {
+			cli_error("cli.missing-value", a);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void cli_declare(struct cli *cl, const char *name, bool flag)
+{
+	cl->opt[cl->nopt++] = (struct cli_opt){name, NULL, flag, false};
+}
+
+static void print_help(const char *key)
+{
+	fputs(msg(cli_messages, key), stdout);
+	fputc('\n', stdout);
+}
+
+static struct store *open_store(const char *db)
+{
+	char err[512] = "";
+	struct store *st = store_open(db ? db : "vigil.db", err, sizeof(err));
+	if (!st)
+		fprintf(stderr, "vigil: %s\n", err);
+	return st;
+}
+
+/* ---- vigil import eve FILE... ---- */
+
+static void report_eve(const char *path, const struct store_eve_stats *s)
+{
+	char rate[32], secs[32];
+	double rows = (double)(s->alerts + s->anomalies + s->flows + s->duplicate);
+	snprintf(rate, sizeof(rate), "%.0f", s->seconds > 0 ? rows / s->seconds : rows);
+	snprintf(secs, sizeof(secs), "%.3f", s->seconds);
+	char n[6][32];
+	const uint64_t v[6] = {s->lines, s->alerts, s->anomalies, s->flows, s->duplicate, s->malformed};
+	for (int i = 0; i < 6; i++)
+		snprintf(n[i], sizeof(n[i]), "%llu", (unsigned long long)v[i]);
+	char *t = msgf(cli_messages, "import.done", "file", path, "lines", n[0], "alerts", n[1],
+		       "anomalies", n[2], "flows", n[3], "duplicate", n[4], "malformed", n[5],
+		       "seconds", secs, "rate", rate, NULL);
+	printf("%s\n", t);
+	free(t);
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	struct cli cl = {0};
+	cli_declare(&cl, "db", false);
+	cli_declare(&cl, "assets", false);
+	if (!cli_parse(&cl, argc, argv, 1))
+		return 2;
+	if (cl.help) {
+		print_help("help.import");
+		return 0;
+	}
+	if (cl.npos < 2 || strcmp(cl.pos[0], "eve") != 0) {
+		cli_error("cli.import-usage", NULL);
+		return 2;
+	}
+	struct store *st = open_store(cli_get(&cl, "db"));
+	if (!st)
+		return 1;
+	char err[512];
+	const char *assets = cli_get(&cl, "assets");
+	if (assets && store_assets_load(st, assets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		store_close(st);
+		return 1;
+	}
+	int rc = 0;
+	for (size_t i = 1; i < cl.npos; i++) {
+		struct store_eve_stats s;
+		if (store_import_eve(st, cl.pos[i], &s) != 0) {
+			rc = 1;
+			continue;
+		}
+		report_eve(cl.pos[i], &s);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ---- vigil source import KIND PATH ... | source list | source kinds ---- */
+
+static int source_kinds(void)
+{
+	size_t n;
+	const struct intel_source_kind *k = intel_source_kinds(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("%-10s %s\n", k[i].name, k[i].description);
+	return 0;
+}
+
+static int source_list(struct cli *cl)
+{
+	struct store *st = open_store(cli_get(cl, "db"));
+	if (!st)
+		return 1;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT kind, coalesce(title, ''), publisher, stakeholder, tlp, licence,"
+			       " records, malformed, imported_at, path FROM source ORDER BY kind, path",
+			       -1, &q, NULL) == SQLITE_OK)
+		while (sqlite3_step(q) == SQLITE_ROW)
+			printf("%s\t%s\t%s\t%s\tTLP:%s\t%s\t%lld\t%lld\t%s\t%s\n",
+			       sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+			       sqlite3_column_text(q, 2), sqlite3_column_text(q, 3),
+			       sqlite3_column_text(q, 4), sqlite3_column_text(q, 5),
+			       (long long)sqlite3_column_int64(q, 6),
+			       (long long)sqlite3_column_int64(q, 7), sqlite3_column_text(q, 8),
+			       sqlite3_column_text(q, 9));
+	sqlite3_finalize(q);
+	store_close(st);
+	return 0;
+}
+
+static bool source_check(struct cli *cl, struct intel_provenance *p)
+{
+	p->publisher = cli_get(cl, "publisher");
+	p->stakeholder = cli_get(cl, "stakeholder");
+	p->tlp = cli_get(cl, "tlp");
+	p->licence = cli_get(cl, "licence");
+	if (!p->licence)
+		p->licence = cli_get(cl, "license");
+	if (cl->npos != 3 || !intel_source_known(cl->pos[1])) {
+		cli_error("cli.source-usage", cl->npos > 1 ? cl->pos[1] : "");
+		return false;
+	}
+	if (!p->publisher || !*p->publisher) {
+		cli_error("cli.need-publisher", NULL);
+		return false;
+	}
+	if (!intel_valid_stakeholder(p->stakeholder)) {
+		cli_error("cli.bad-stakeholder", p->stakeholder);
+		return false;
+	}
+	if (p->tlp && !intel_valid_tlp(p->tlp)) {
+		cli_error("cli.bad-tlp", p->tlp);
+		return false;
+	}
+	return true;
+}
+
+static int source_import(struct cli *cl)
+{
+	struct intel_provenance prov;
+	if (!source_check(cl, &prov))
+		return 2;
+	struct store *st = open_store(cli_get(cl, "db"));
+	if (!st)
+		return 1;
+	struct intel_import_result res;
+	int rc = intel_source_import(st, cl->pos[1], cl->pos[2], &prov, &res);
+	store_close(st);
+	if (rc != 0)
+		return 1;
+	char r[32], m[32], s[32];
+	snprintf(r, sizeof(r), "%llu", (unsigned long long)res.records);
+	snprintf(m, sizeof(m), "%llu", (unsigned long long)res.malformed);
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)res.skipped);
+	char *t = msgf(cli_messages, "source.done", "kind", cl->pos[1], "path", cl->pos[2],
+		       "records", r, "malformed", m, "skipped", s, NULL);
+	printf("%s\n", t);
+	free(t);
+	return 0;
+}
+
+static int cmd_source(int argc, char **argv)
+{
+	struct cli cl = {0};
+	const char *opts[] = {"db", "publisher", "stakeholder", "tlp", "licence", "license"};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		cli_declare(&cl, opts[i], false);
+	if (!cli_parse(&cl, argc, argv, 1))
+		return 2;
+	if (cl.help || cl.npos == 0) {
+		print_help("help.source");
+		source_kinds();
+		return cl.help ? 0 : 2;
+	}
+	if (strcmp(cl.pos[0], "kinds") == 0)
+		return source_kinds();
+	if (strcmp(cl.pos[0], "list") == 0)
+		return source_list(&cl);
+	if (strcmp(cl.pos[0], "import") == 0)
+		return source_import(&cl);
+	cli_error("cli.source-usage", cl.pos[0]);
+	return 2;
+}
+
+/* ---- vigil brief ---- */
+
+static bool parse_period(const char *s, int *days)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (v <= 0 || v > 36600)
+		return false;
+	if (strcmp(end, "d") == 0 || *end == '\0')
+		*days = (int)v;
+	else if (strcmp(end, "w") == 0)
+		*days = (int)v * 7;
+	else if (strcmp(end, "m") == 0)
+		*days = (int)v * 30;
+	else if (strcmp(end, "y") == 0)
+		*days = (int)v * 365;
+	else
+		return false;
+	return true;
+}
+
+static bool brief_parse_format(const char *f, enum brief_format *out)
+{
+	if (!f || strcmp(f, "html") == 0)
+		*out = BRIEF_HTML;
+	else if (strcmp(f, "md") == 0 || strcmp(f, "markdown") == 0)
+		*out = BRIEF_MARKDOWN;
+	else if (strcmp(f, "json") == 0)
+		*out = BRIEF_JSON;
+	else
+		return false;
+	return true;
+}
+
+static bool brief_check(struct cli *cl, struct brief_options *o)
+{
+	const char *period = cli_get(cl, "period");
+	o->db = cli_get(cl, "db");
+	o->from = cli_get(cl, "from");
+	o->to = cli_get(cl, "to");
+	o->sector = cli_get(cl, "sector");
+	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
+	o->lang = cli_get(cl, "lang");
+	o->period_days = 365;
+	if ((o->from && !store_valid_date(o->from)) || (o->to && !store_valid_date(o->to))) {
+		cli_error("cli.bad-date", o->from && !store_valid_date(o->from) ? o->from : o->to);
+		return false;
+	}
+	if (period && (o->from || !parse_period(period, &o->period_days))) {
+		cli_error("cli.bad-period", period);
+		return false;
+	}
+	if (!brief_parse_format(cli_get(cl, "format"), &o->format)) {
+		cli_error("cli.bad-format", cli_get(cl, "format"));
+		return false;
+	}
+	if (!o->output || cl->npos) {
+		cli_error("cli.brief-usage", cl->npos ? cl->pos[0] : NULL);
+		return false;
+	}
+	return true;
+}
+
+static int cmd_brief(int argc, char **argv)
+{
+	struct cli cl = {0};
+	const char *opts[] = {"db", "from", "to", "period", "sector", "format", "output", "o", "lang"};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		cli_declare(&cl, opts[i], false);
+	if (!cli_parse(&cl, argc, argv, 1))
+		return 2;
+	if (cl.help) {
+		print_help("help.brief");
+		return 0;
+	}
+	struct brief_options o = {0};
+	if (!brief_check(&cl, &o))
+		return 2;
+	char err[1024] = "";
+	if (brief_generate(&o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+int brief_command_main(int argc, char **argv)
+{
+	char dir[4096], err[4096] = "";
+	struct messages *m = NULL;
+	if (!brief_find_datadir(dir, sizeof(dir), err, sizeof(err)) ||
+	    !(m = messages_load(dir, "en", err, sizeof(err)))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		return 1;
+	}
+	cli_messages = m;
+	int rc;
+	if (argc < 1 || !argv[0])
+		rc = 2;
+	else if (strcmp(argv[0], "import") == 0)
+		rc = cmd_import(argc, argv);
+	else if (strcmp(argv[0], "source") == 0)
+		rc = cmd_source(argc, argv);
+	else if (strcmp(argv[0], "brief") == 0)
+		rc = cmd_brief(argc, argv);
+	else {
+		cli_error("cli.unknown-command", argv[0]);
+		rc = 2;
+	}
+	cli_messages = NULL;
+	messages_free(m);
+	return rc;
+}

@@ -1,0 +1,519 @@
+/*
+ * brief-section-evidence — the sections built from evidence other than
+ * incidents: newly exploited vulnerabilities (KEV), patient harm (CIPHER),
+ * vigil's own detections (EVE events), the Security Council themes that
+ * the findings bear on, and the sources-and-method section that makes
+ * every figure traceable (provenance, coverage, unmapped categories,
+ * malformed rows, caveats).
+ */
+#include "brief/brief-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void cnt(char *out, size_t n, int64_t v)
+{
+	fmt_count(out, n, v);
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? (const char *)t : "";
+}
+
+/* ---- newly exploited vulnerabilities ---- */
+
+static void kev_vendors(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
+		" JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		" LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
+		" WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
+		" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+		&c->cur);
+	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "kev.chart"), 2);
+	chart_series(ch, 0, msg(c->m, "col.added"));
+	chart_series(ch, 1, msg(c->m, "col.ransomware"));
+	struct table *t = doc_table(s, msg(c->m, "kev.vendors"), 3);
+	table_header(t, 0, msg(c->m, "col.vendor"), false);
+	table_header(t, 1, msg(c->m, "col.added"), true);
+	table_header(t, 2, msg(c->m, "col.ransomware"), true);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		double v[2] = {(double)sqlite3_column_int64(q, 1), (double)sqlite3_column_int64(q, 2)};
+		char a[32], b[32];
+		cnt(a, sizeof(a), (int64_t)v[0]);
+		cnt(b, sizeof(b), (int64_t)v[1]);
+		chart_add(ch, col_text(q, 0), v);
+		table_row(t, col_text(q, 0), a, b);
+	}
+	sqlite3_finalize(q);
+}
+
+static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT r.date, r.ext_id, v.value, p.value FROM record r"
+		" JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
+		" LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		" LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
+		" WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
+		" ORDER BY r.date DESC, r.ext_id LIMIT 15",
+		&c->cur);
+	struct table *t = doc_table(s, msg(c->m, "kev.ransomware-table"), 4);
+	table_header(t, 0, msg(c->m, "col.date"), false);
+	table_header(t, 1, msg(c->m, "col.cve"), false);
+	table_header(t, 2, msg(c->m, "col.vendor"), false);
+	table_header(t, 3, msg(c->m, "col.product"), false);
+	while (q && sqlite3_step(q) == SQLITE_ROW)
+		table_row(t, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3));
+	sqlite3_finalize(q);
+}
+
+void section_vulnerabilities(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "vulnerabilities", msg(c->m, "section.vulnerabilities"));
+	const char *count_sql = "SELECT count(*) FROM record WHERE kind = 'vulnerability'"
+				" AND date BETWEEN ?1 AND ?2";
+	const char *ransom_sql = "SELECT count(*) FROM record r JOIN record_attr k ON"
+				 " k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
+				 " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2";
+	int64_t cur = query_count(c, count_sql, &c->cur), prev = query_count(c, count_sql, &c->prev);
+	int64_t ransom = query_count(c, ransom_sql, &c->cur);
+	doc_figure(c->doc, "kev.added.current", (double)cur);
+	doc_figure(c->doc, "kev.added.previous", (double)prev);
+	doc_figure(c->doc, "kev.ransomware.current", (double)ransom);
+	if (cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "kev.none")));
+		return;
+	}
+	char a[32], b[32], r[32], ch[32];
+	cnt(a, sizeof(a), cur);
+	cnt(b, sizeof(b), prev);
+	cnt(r, sizeof(r), ransom);
+	fmt_change(c, ch, sizeof(ch), cur, prev);
+	char *text = msgf(c->m, "kev.intro", "count", a, "previous", b, "change", ch, "ransomware", r,
+			  NULL);
+	doc_para(s, text);
+	judgement(c, msgf(c->m, "judgement.kev", "count", a, "ransomware", r, "change", ch, NULL));
+	kev_vendors(c, s);
+	if (ransom > 0)
+		kev_ransomware_list(c, s);
+	if (c->sector >= 0)
+		doc_note(s, xstrdup(msg(c->m, "kev.sector-note")));
+}
+
+/* ---- patient harm ---- */
+
+static void harm_domains(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT a.value, count(*), avg(r.score) FROM record r JOIN record_attr a ON"
+		" a.record_id = r.id AND a.key = 'technical_domain' WHERE r.kind = 'harm'"
+		" GROUP BY 1 ORDER BY 2 DESC, 1",
+		NULL);
+	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "harm.chart"), 1);
+	chart_series(ch, 0, msg(c->m, "col.events"));
+	struct table *t = doc_table(s, msg(c->m, "harm.domains"), 3);
+	table_header(t, 0, msg(c->m, "col.domain"), false);
+	table_header(t, 1, msg(c->m, "col.events"), true);
+	table_header(t, 2, msg(c->m, "col.mean-impact"), true);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		double v = (double)sqlite3_column_int64(q, 1);
+		char a[32], m[16];
+		cnt(a, sizeof(a), (int64_t)v);
+		snprintf(m, sizeof(m), "%.1f", sqlite3_column_double(q, 2));
+		chart_add(ch, col_text(q, 0), &v);
+		table_row(t, col_text(q, 0), a, m);
+	}
+	sqlite3_finalize(q);
+}
+
+static void harm_examples(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT r.title, CAST(r.score AS INTEGER), coalesce(tp.value, '') FROM record r"
+		" LEFT JOIN record_attr tp ON tp.record_id = r.id AND tp.key = 'time_point'"
+		" WHERE r.kind = 'harm' GROUP BY r.title ORDER BY max(r.score) DESC, r.title LIMIT 8",
+		NULL);
+	struct table *t = doc_table(s, msg(c->m, "harm.examples"), 3);
+	table_header(t, 0, msg(c->m, "col.harm"), false);
+	table_header(t, 1, msg(c->m, "col.impact"), true);
+	table_header(t, 2, msg(c->m, "col.time-point"), false);
+	while (q && sqlite3_step(q) == SQLITE_ROW)
+		table_row(t, col_text(q, 0), col_text(q, 1), col_text(q, 2));
+	sqlite3_finalize(q);
+}
+
+void section_patients(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "patients", msg(c->m, "section.patients"));
+	int health = taxonomy_sector(c->tax, "health");
+	if (c->sector >= 0 && c->sector != health) {
+		doc_para(s, xstrdup(msg(c->m, "harm.other-sector")));
+		return;
+	}
+	int64_t total = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm'", NULL);
+	int64_t high = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm' AND score >= 8",
+				   NULL);
+	doc_figure(c->doc, "harm.total", (double)total);
+	doc_figure(c->doc, "harm.high_impact", (double)high);
+	char h[32], t[32], hi[32];
+	cnt(h, sizeof(h), health >= 0 ? c->by_sector[health].cur : 0);
+	doc_para(s, msgf(c->m, "harm.health-incidents", "count", h, NULL));
+	if (total == 0) {
+		doc_para(s, xstrdup(msg(c->m, "harm.none")));
+		return;
+	}
+	cnt(t, sizeof(t), total);
+	cnt(hi, sizeof(hi), high);
+	doc_para(s, msgf(c->m, "harm.intro", "count", t, "high", hi, NULL));
+	judgement(c, msgf(c->m, "judgement.harm", "count", t, "high", hi, NULL));
+	harm_domains(c, s);
+	harm_examples(c, s);
+	doc_note(s, xstrdup(msg(c->m, "harm.note")));
+}
+
+/* ---- vigil's own detections ---- */
+
+#define EVENT_FILTER " AND (?3 IS NULL OR asset_sector = ?3)"
+
+static void detections_signatures(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT signature_id, coalesce(signature, ''), count(*) FROM event WHERE"
+		" event_type = 'alert' AND day BETWEEN ?1 AND ?2" EVENT_FILTER
+		" GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10",
+		&c->cur);
+	struct table *t = doc_table(s, msg(c->m, "det.signatures"), 3);
+	table_header(t, 0, msg(c->m, "col.signature-id"), true);
+	table_header(t, 1, msg(c->m, "col.signature"), false);
+	table_header(t, 2, msg(c->m, "col.alerts"), true);
+	bool first = true;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		char a[32];
+		cnt(a, sizeof(a), sqlite3_column_int64(q, 2));
+		table_row(t, col_text(q, 0), col_text(q, 1), a);
+		if (first)
+			judgement(c, msgf(c->m, "judgement.top-signature", "signature", col_text(q, 1),
+					  "count", a, NULL));
+		first = false;
+	}
+	sqlite3_finalize(q);
+}
+
+static void detections_sectors(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT coalesce(asset_sector, ''), count(*) FROM event WHERE event_type = 'alert'"
+		" AND day BETWEEN ?1 AND ?2" EVENT_FILTER " GROUP BY 1 ORDER BY 2 DESC, 1",
+		&c->cur);
+	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "det.sectors-chart"), 1);
+	chart_series(ch, 0, msg(c->m, "col.alerts"));
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		const char *id = col_text(q, 0);
+		int idx = taxonomy_sector(c->tax, id);
+		const char *label = idx >= 0 ? sector_label(c, idx) : msg(c->m, "det.unmapped-asset");
+		double v = (double)sqlite3_column_int64(q, 1);
+		chart_add(ch, label, &v);
+		char key[96];
+		snprintf(key, sizeof(key), "detections.sector.%s", *id ? id : "unmapped");
+		doc_figure(c->doc, key, v);
+	}
+	sqlite3_finalize(q);
+}
+
+static void detections_trend(struct brief_ctx *c, struct section *s)
+{
+	struct chart *ch = doc_chart(s, CHART_STACKED, msg(c->m, "det.trend-chart"), 2);
+	chart_series(ch, 0, msg(c->m, "col.alerts"));
+	chart_series(ch, 1, msg(c->m, "col.anomalies"));
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+		 "SELECT substr(day, 1, %d), sum(event_type = 'alert'), sum(event_type = 'anomaly')"
+		 " FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER " GROUP BY 1",
+		 c->yearly ? 4 : 7);
+	double *v = calloc(c->nbuckets * 2 + 1, sizeof(double));
+	sqlite3_stmt *q = query_prepare(c, sql, &c->cur);
+	while (v && q && sqlite3_step(q) == SQLITE_ROW)
+		for (size_t b = 0; b < c->nbuckets; b++)
+			if (strcmp(c->bucket[b], col_text(q, 0)) == 0) {
+				v[b * 2] = (double)sqlite3_column_int64(q, 1);
+				v[b * 2 + 1] = (double)sqlite3_column_int64(q, 2);
+			}
+	sqlite3_finalize(q);
+	for (size_t b = 0; v && b < c->nbuckets; b++)
+		chart_add(ch, c->bucket[b], &v[b * 2]);
+	free(v);
+}
+
+void section_detections(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "detections", msg(c->m, "section.detections"));
+	const char *sql = "SELECT count(*) FROM event WHERE event_type = 'alert'"
+			  " AND day BETWEEN ?1 AND ?2" EVENT_FILTER;
+	int64_t cur = query_count(c, sql, &c->cur), prev = query_count(c, sql, &c->prev);
+	int64_t anomalies = query_count(c,
+					"SELECT count(*) FROM event WHERE event_type = 'anomaly'"
+					" AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
+					&c->cur);
+	int64_t flows = query_count(c,
+				    "SELECT count(*) FROM event WHERE event_type = 'flow'"
+				    " AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
+				    &c->cur);
+	doc_figure(c->doc, "detections.alerts.current", (double)cur);
+	doc_figure(c->doc, "detections.alerts.previous", (double)prev);
+	doc_figure(c->doc, "detections.anomalies.current", (double)anomalies);
+	doc_figure(c->doc, "detections.flows.current", (double)flows);
+	if (cur + anomalies + flows == 0) {
+		doc_para(s, xstrdup(msg(c->m, "det.none")));
+		return;
+	}
+	char a[32], p[32], an[32], fl[32], ch[32];
+	cnt(a, sizeof(a), cur);
+	cnt(p, sizeof(p), prev);
+	cnt(an, sizeof(an), anomalies);
+	cnt(fl, sizeof(fl), flows);
+	fmt_change(c, ch, sizeof(ch), cur, prev);
+	doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, "anomalies", an,
+			 "flows", fl, NULL));
+	judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
+	if (cur > 0) {
+		detections_signatures(c, s);
+		detections_sectors(c, s);
+	}
+	detections_trend(c, s);
+	doc_note(s, xstrdup(msg(c->m, "det.note")));
+}
+
+/* ---- Security Council themes ---- */
+
+/* "raw:<source>:<attribute>:<value>" evidence: incidents in the period
+ * whose source attribute has that value. */
+static char *theme_raw(struct brief_ctx *c, const char *spec)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", spec + 4);
+	char *attr = strchr(buf, ':'), *value = attr ? strchr(attr + 1, ':') : NULL;
+	if (!value)
+		return NULL;
+	*attr++ = '\0';
+	*value++ = '\0';
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT count(*) FROM temp.sel s JOIN record r ON r.id = s.id JOIN source src ON"
+		" src.id = r.source_id JOIN record_attr a ON a.record_id = s.id AND a.key = ?2"
+		" AND a.value = ?3 WHERE s.period = 1 AND src.kind = ?1",
+		NULL);
+	int64_t n = 0;
+	if (q) {
+		sqlite3_bind_text(q, 1, buf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, attr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, value, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (n == 0)
+		return NULL;
+	char a[32];
+	cnt(a, sizeof(a), n);
+	return msgf(c->m, "theme.finding.raw", "count", a, "category", value, "source", buf, NULL);
+}
+
+static char *theme_evidence(struct brief_ctx *c, const char *spec)
+{
+	char a[32];
+	if (strncmp(spec, "raw:", 4) == 0)
+		return theme_raw(c, spec);
+	if (strcmp(spec, "kev-ransomware") == 0) {
+		int64_t n = query_count(c,
+					"SELECT count(*) FROM record r JOIN record_attr k ON"
+					" k.record_id = r.id AND k.key = 'ransomware' AND k.value ="
+					" 'Known' WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1"
+					" AND ?2",
+					&c->cur);
+		cnt(a, sizeof(a), n);
+		return n ? msgf(c->m, "theme.finding.kev-ransomware", "count", a, NULL) : NULL;
+	}
+	if (strcmp(spec, "patient-harm") == 0) {
+		int64_t n = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm'", NULL);
+		cnt(a, sizeof(a), n);
+		return n ? msgf(c->m, "theme.finding.patient-harm", "count", a, NULL) : NULL;
+	}
+	return NULL;
+}
+
+static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char ***items,
+			   size_t *n)
+{
+	char a[32], ch[32];
+	for (size_t i = 0; i < c->tax->nsectors; i++) {
+		if (!(th->sectors & (1u << i)) || c->by_sector[i].cur == 0)
+			continue;
+		cnt(a, sizeof(a), c->by_sector[i].cur);
+		fmt_change(c, ch, sizeof(ch), c->by_sector[i].cur, c->by_sector[i].prev);
+		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
+					sector_label(c, (int)i), "change", ch, NULL);
+	}
+	for (size_t i = 0; i < c->tax->nthreats; i++) {
+		if (!(th->threats & (1u << i)) || c->by_threat[i].cur == 0)
+			continue;
+		cnt(a, sizeof(a), c->by_threat[i].cur);
+		fmt_change(c, ch, sizeof(ch), c->by_threat[i].cur, c->by_threat[i].prev);
+		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
+					threat_label(c, (int)i), "change", ch, NULL);
+	}
+	for (size_t e = 0; e < th->nevidence; e++) {
+		char *f = theme_evidence(c, th->evidence[e]);
+		if (!f)
+			continue;
+		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		(*items)[(*n)++] = f;
+	}
+}
+
+void section_themes(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "themes", msg(c->m, "section.themes"));
+	doc_para(s, xstrdup(msg(c->m, "theme.intro")));
+	for (size_t i = 0; i < c->tax->nthemes; i++) {
+		const struct tax_theme *th = &c->tax->themes[i];
+		char key[128];
+		snprintf(key, sizeof(key), "theme.%s", th->id);
+		char **items = NULL;
+		size_t n = 0;
+		theme_findings(c, th, &items, &n);
+		snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s", "");
+		doc_para(s, msgf(c->m, "theme.heading", "theme", msg(c->m, key), NULL));
+		if (n == 0) {
+			items = realloc(items, sizeof(char *));
+			items[n++] = xstrdup(msg(c->m, "theme.no-finding"));
+		}
+		doc_list(s, items, n);
+		snprintf(key, sizeof(key), "themes.%s.findings", th->id);
+		doc_figure(c->doc, key, (double)n);
+	}
+}
+
+/* ---- sources and method ---- */
+
+static void method_sources(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT coalesce(src.title, src.kind), src.publisher, src.stakeholder,"
+		" (SELECT count(*) FROM record r WHERE r.source_id = src.id AND"
+		"  (r.date BETWEEN ?1 AND ?2 OR r.date IS NULL) AND r.kind <> 'relationship'),"
+		" src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
+		"  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
+		" FROM source src ORDER BY src.kind, src.path",
+		&c->cur);
+	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
+	const char *cols[] = {"col.source",   "col.publisher", "col.stakeholder", "col.used",
+			      "col.records",  "col.coverage",  "col.licence",     "col.tlp",
+			      "col.imported", "col.malformed"};
+	for (size_t i = 0; i < 10; i++)
+		table_header(t, i, msg(c->m, cols[i]), i == 3 || i == 4 || i == 9);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		char used[32], recs[32], bad[32], sk[64];
+		cnt(used, sizeof(used), sqlite3_column_int64(q, 3));
+		cnt(recs, sizeof(recs), sqlite3_column_int64(q, 4));
+		cnt(bad, sizeof(bad), sqlite3_column_int64(q, 9));
+		snprintf(sk, sizeof(sk), "stakeholder.%s", col_text(q, 2));
+		const char *cov = col_text(q, 5);
+		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs,
+			  *cov ? cov : msg(c->m, "method.undated"), col_text(q, 6),
+			  col_text(q, 7), col_text(q, 8), bad);
+	}
+	sqlite3_finalize(q);
+	int64_t events = query_count(c, "SELECT count(*) FROM event", NULL);
+	if (events > 0) {
+		char a[32];
+		cnt(a, sizeof(a), events);
+		doc_para(s, msgf(c->m, "method.events", "count", a, NULL));
+	}
+}
+
+static int unmapped_cmp(const void *a, const void *b)
+{
+	const struct unmapped *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	int r = strcmp(x->source, y->source);
+	return r ? r : strcmp(x->raw, y->raw);
+}
+
+static void method_unmapped(struct brief_ctx *c, struct section *s)
+{
+	if (c->nunmapped == 0) {
+		doc_para(s, xstrdup(msg(c->m, "method.all-mapped")));
+		return;
+	}
+	qsort(c->unmapped, c->nunmapped, sizeof(*c->unmapped), unmapped_cmp);
+	doc_para(s, xstrdup(msg(c->m, "method.unmapped-intro")));
+	struct table *t = doc_table(s, msg(c->m, "method.unmapped"), 4);
+	table_header(t, 0, msg(c->m, "col.source"), false);
+	table_header(t, 1, msg(c->m, "col.dimension"), false);
+	table_header(t, 2, msg(c->m, "col.category"), false);
+	table_header(t, 3, msg(c->m, "col.incidents"), true);
+	for (size_t i = 0; i < c->nunmapped; i++) {
+		const struct unmapped *u = &c->unmapped[i];
+		char a[32];
+		cnt(a, sizeof(a), u->count);
+		table_row(t, u->source, msg(c->m, u->dim == TAX_SECTOR ? "col.sector" : "col.threat"),
+			  u->raw, a);
+	}
+}
+
+static void method_issues(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(c,
+					"SELECT coalesce(src.title, src.kind), i.file, i.line, i.reason"
+					" FROM source_issue i JOIN source src ON src.id = i.source_id"
+					" ORDER BY src.kind, i.file, i.line LIMIT 20",
+					NULL);
+	struct table *t = NULL;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		if (!t) {
+			t = doc_table(s, msg(c->m, "method.issues"), 3);
+			table_header(t, 0, msg(c->m, "col.source"), false);
+			table_header(t, 1, msg(c->m, "col.location"), false);
+			table_header(t, 2, msg(c->m, "col.reason"), false);
+		}
+		const char *file = col_text(q, 1), *base = strrchr(file, '/');
+		char loc[512];
+		snprintf(loc, sizeof(loc), "%s:%lld", base ? base + 1 : file,
+			 (long long)sqlite3_column_int64(q, 2));
+		table_row(t, col_text(q, 0), loc, col_text(q, 3));
+	}
+	sqlite3_finalize(q);
+}
+
+void section_method(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "method", msg(c->m, "section.method"));
+	char a[32];
+	cnt(a, sizeof(a), c->undated);
+	doc_para(s, msgf(c->m, "method.intro", "from", c->cur.from, "to", c->cur.to, "prev_from",
+			 c->prev.from, "prev_to", c->prev.to, NULL));
+	method_sources(c, s);
+	method_unmapped(c, s);
+	if (c->undated > 0)
+		doc_para(s, msgf(c->m, "method.undated-incidents", "count", a, NULL));
+	method_issues(c, s);
+	static const char *const caveats[] = {"caveat.reporting-bias", "caveat.attribution",
+					      "caveat.multi-count", "caveat.kev", "caveat.cipher",
+					      "caveat.detections"};
+	for (size_t i = 0; i < sizeof(caveats) / sizeof(caveats[0]); i++)
+		doc_note(s, xstrdup(msg(c->m, caveats[i])));
+}

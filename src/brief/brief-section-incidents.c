@@ -1,0 +1,343 @@
+/*
+ * brief-section-incidents — the sections built from incident records
+ * (EuRepoC, STIX incidents): trend by threat type, sectors targeted
+ * (critical infrastructure first), threat types, and where/who.  Counts
+ * come from the aggregates brief-build.c computed; breakdowns by country,
+ * initiator and attribution basis are SQL over the TEMP table `sel`.
+ * Attribution is never shown without its source and basis.
+ */
+#include "brief/brief-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void cnt(char *out, size_t n, int64_t v)
+{
+	fmt_count(out, n, v);
+}
+
+void section_trend(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "trend", msg(c->m, "section.trend"));
+	char n[32], p[32], ch[32];
+	cnt(n, sizeof(n), c->incidents.cur);
+	cnt(p, sizeof(p), c->incidents.prev);
+	fmt_change(c, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
+	judgement(c, msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to", c->cur.to,
+			  "change", ch, "previous", p, NULL));
+	if (c->incidents.cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "trend.none")));
+		return;
+	}
+	doc_para(s, msgf(c->m, "trend.intro", "count", n, "from", c->cur.from, "to", c->cur.to,
+			 "unit", msg(c->m, c->yearly ? "trend.unit.year" : "trend.unit.month"), NULL));
+	/* Only threat types present in the period get a series. */
+	size_t used[TAX_MAX], nused = 0;
+	for (size_t t = 0; t < c->tax->nthreats; t++)
+		if (c->by_threat[t].cur > 0)
+			used[nused++] = t;
+	struct chart *ch_ = doc_chart(s, CHART_STACKED, msg(c->m, "trend.chart"), nused);
+	for (size_t i = 0; i < nused; i++)
+		chart_series(ch_, i, threat_label(c, (int)used[i]));
+	for (size_t b = 0; b < c->nbuckets; b++) {
+		double v[TAX_MAX];
+		for (size_t i = 0; i < nused; i++)
+			v[i] = (double)c->trend[b * c->tax->nthreats + used[i]];
+		chart_add(ch_, c->bucket[b], v);
+	}
+	doc_note(s, xstrdup(msg(c->m, "trend.note")));
+}
+
+/* Indices of the sectors, critical infrastructure first, each group by
+ * count in the period (descending), then vocabulary order. */
+static size_t sector_order(const struct brief_ctx *c, int *order)
+{
+	size_t n = 0;
+	for (int crit = 1; crit >= 0; crit--) {
+		size_t start = n;
+		for (size_t i = 0; i < c->tax->nsectors; i++)
+			if (c->tax->critical[i] == (bool)crit)
+				order[n++] = (int)i;
+		for (size_t i = start + 1; i < n; i++)
+			for (size_t j = i; j > start && c->by_sector[order[j]].cur >
+							  c->by_sector[order[j - 1]].cur;
+			     j--) {
+				int t = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+	}
+	return n;
+}
+
+static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int k = order[i];
+		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || c->incidents.cur == 0)
+			continue;
+		char cn[32], share[16];
+		cnt(cn, sizeof(cn), c->by_sector[k].cur);
+		snprintf(share, sizeof(share), "%.0f%%",
+			 100.0 * (double)c->by_sector[k].cur / (double)c->incidents.cur);
+		judgement(c, msgf(c->m, "judgement.top-ci-sector", "sector", sector_label(c, k),
+				  "count", cn, "share", share, NULL));
+		return;
+	}
+}
+
+void section_sectors(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "sectors", msg(c->m, "section.sectors"));
+	int order[TAX_MAX];
+	size_t n = sector_order(c, order);
+	doc_para(s, xstrdup(msg(c->m, "sectors.intro")));
+	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "sectors.chart"), 2);
+	chart_series(ch, 0, msg(c->m, "col.this-period"));
+	chart_series(ch, 1, msg(c->m, "col.previous-period"));
+	struct table *t = doc_table(s, msg(c->m, "sectors.table"), 5);
+	table_header(t, 0, msg(c->m, "col.sector"), false);
+	table_header(t, 1, msg(c->m, "col.critical"), false);
+	table_header(t, 2, msg(c->m, "col.this-period"), true);
+	table_header(t, 3, msg(c->m, "col.previous-period"), true);
+	table_header(t, 4, msg(c->m, "col.change"), true);
+	for (size_t i = 0; i < n; i++) {
+		int k = order[i];
+		struct pair pr = c->by_sector[k];
+		if (pr.cur == 0 && pr.prev == 0)
+			continue;
+		double v[2] = {(double)pr.cur, (double)pr.prev};
+		chart_add(ch, sector_label(c, k), v);
+		char a[32], b[32], d[32];
+		cnt(a, sizeof(a), pr.cur);
+		cnt(b, sizeof(b), pr.prev);
+		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a, b,
+			  d);
+	}
+	doc_note(s, xstrdup(msg(c->m, "sectors.note")));
+	sector_judgement(c, order, n);
+}
+
+/* The threat type with the largest rise (sign > 0) or fall (sign < 0). */
+static int threat_extreme(const struct brief_ctx *c, int sign)
+{
+	int best = -1;
+	int64_t best_d = 0;
+	for (size_t i = 0; i < c->tax->nthreats; i++) {
+		int64_t d = (c->by_threat[i].cur - c->by_threat[i].prev) * sign;
+		if (d > best_d) {
+			best_d = d;
+			best = (int)i;
+		}
+	}
+	return best;
+}
+
+static void threat_judgements(struct brief_ctx *c)
+{
+	const char *keys[2] = {"judgement.rise", "judgement.fall"};
+	for (int k = 0; k < 2; k++) {
+		int i = threat_extreme(c, k == 0 ? 1 : -1);
+		if (i < 0)
+			continue;
+		char a[32], b[32], d[32];
+		cnt(a, sizeof(a), c->by_threat[i].cur);
+		cnt(b, sizeof(b), c->by_threat[i].prev);
+		fmt_change(c, d, sizeof(d), c->by_threat[i].cur, c->by_threat[i].prev);
+		judgement(c, msgf(c->m, keys[k], "threat", threat_label(c, i), "count", a,
+				  "previous", b, "change", d, NULL));
+	}
+}
+
+void section_threats(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "threats", msg(c->m, "section.threats"));
+	int order[TAX_MAX];
+	size_t n = c->tax->nthreats;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (int)i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && c->by_threat[order[j]].cur > c->by_threat[order[j - 1]].cur;
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "threats.chart"), 2);
+	chart_series(ch, 0, msg(c->m, "col.this-period"));
+	chart_series(ch, 1, msg(c->m, "col.previous-period"));
+	struct table *t = doc_table(s, msg(c->m, "threats.table"), 4);
+	table_header(t, 0, msg(c->m, "col.threat"), false);
+	table_header(t, 1, msg(c->m, "col.this-period"), true);
+	table_header(t, 2, msg(c->m, "col.previous-period"), true);
+	table_header(t, 3, msg(c->m, "col.change"), true);
+	for (size_t i = 0; i < n; i++) {
+		struct pair pr = c->by_threat[order[i]];
+		if (pr.cur == 0 && pr.prev == 0)
+			continue;
+		double v[2] = {(double)pr.cur, (double)pr.prev};
+		chart_add(ch, threat_label(c, order[i]), v);
+		char a[32], b[32], d[32];
+		cnt(a, sizeof(a), pr.cur);
+		cnt(b, sizeof(b), pr.prev);
+		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		table_row(t, threat_label(c, order[i]), a, b, d);
+	}
+	int64_t families = query_count(c,
+				       "SELECT count(*) FROM record r JOIN record_attr a ON"
+				       " a.record_id = r.id AND a.key = 'malware_type' AND"
+				       " a.value = 'ransomware' WHERE r.kind = 'malware'",
+				       NULL);
+	if (families > 0) {
+		char f[32];
+		cnt(f, sizeof(f), families);
+		doc_para(s, msgf(c->m, "threats.ransomware-families", "count", f, NULL));
+	}
+	doc_figure(c->doc, "reference.ransomware_families", (double)families);
+	threat_judgements(c);
+}
+
+/* A "value | incidents" table of attribute key over current-period
+ * incidents, top 10; returns the number of rows. */
+static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key,
+			 const char *caption, const char *col, struct chart *chart)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT a.value, count(*) FROM temp.sel s JOIN record_attr a ON"
+		 " a.record_id = s.id AND a.key = '%s' WHERE s.period = 1"
+		 " GROUP BY a.value ORDER BY 2 DESC, 1 LIMIT 10",
+		 key);
+	sqlite3_stmt *q = query_prepare(c, sql, NULL);
+	struct table *t = doc_table(s, caption, 2);
+	table_header(t, 0, col, false);
+	table_header(t, 1, msg(c->m, "col.incidents"), true);
+	size_t rows = 0;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(q, 0);
+		int64_t n = sqlite3_column_int64(q, 1);
+		char a[32];
+		cnt(a, sizeof(a), n);
+		table_row(t, v, a);
+		if (chart) {
+			double d = (double)n;
+			chart_add(chart, v, &d);
+		}
+		rows++;
+	}
+	sqlite3_finalize(q);
+	return rows;
+}
+
+/* "Industry attribution (12), Attacker confirms (3)" for one initiator. */
+static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t n)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT b.value, count(*) FROM temp.sel s JOIN record_attr a ON a.record_id = s.id"
+		" AND a.key = 'initiator_country' AND a.value = ?1 JOIN record_attr b ON"
+		" b.record_id = s.id AND b.key = 'attribution_basis' WHERE s.period = 1"
+		" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3",
+		NULL);
+	out[0] = '\0';
+	if (!q)
+		return;
+	sqlite3_bind_text(q, 1, country, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		size_t used = strlen(out);
+		snprintf(out + used, n - used, "%s%s (%lld)", used ? "; " : "",
+			 sqlite3_column_text(q, 0), (long long)sqlite3_column_int64(q, 1));
+	}
+	if (!out[0])
+		snprintf(out, n, "%s", msg(c->m, "who.basis-none"));
+	sqlite3_finalize(q);
+}
+
+static void initiators_table(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT a.value, coalesce(src.title, src.kind), src.publisher, count(*) FROM temp.sel s"
+		" JOIN record r ON r.id = s.id JOIN source src ON src.id = r.source_id"
+		" JOIN record_attr a ON a.record_id = s.id AND a.key = 'initiator_country'"
+		" WHERE s.period = 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
+		NULL);
+	struct table *t = doc_table(s, msg(c->m, "who.table"), 4);
+	table_header(t, 0, msg(c->m, "col.initiator"), false);
+	table_header(t, 1, msg(c->m, "col.incidents"), true);
+	table_header(t, 2, msg(c->m, "col.basis"), false);
+	table_header(t, 3, msg(c->m, "col.source"), false);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		const char *who = (const char *)sqlite3_column_text(q, 0);
+		char a[32], basis[512], src[300];
+		cnt(a, sizeof(a), sqlite3_column_int64(q, 3));
+		basis_of(c, who, basis, sizeof(basis));
+		snprintf(src, sizeof(src), "%s (%s)", sqlite3_column_text(q, 1),
+			 sqlite3_column_text(q, 2));
+		table_row(t, who, a, basis, src);
+	}
+	sqlite3_finalize(q);
+}
+
+static void reference_actors(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+		c,
+		"SELECT a.value, count(*) FROM record r JOIN record_attr a ON a.record_id = r.id"
+		" AND a.key = 'sponsor' WHERE r.kind = 'actor' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+		NULL);
+	struct table *t = NULL;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		if (!t) {
+			t = doc_table(s, msg(c->m, "who.sponsors"), 2);
+			table_header(t, 0, msg(c->m, "col.sponsor"), false);
+			table_header(t, 1, msg(c->m, "col.actors"), true);
+		}
+		char a[32];
+		cnt(a, sizeof(a), sqlite3_column_int64(q, 1));
+		table_row(t, (const char *)sqlite3_column_text(q, 0), a);
+	}
+	sqlite3_finalize(q);
+	q = query_prepare(c,
+			  "SELECT r.date, r.title, src.publisher FROM record r JOIN source src ON"
+			  " src.id = r.source_id WHERE r.kind = 'campaign' AND r.date BETWEEN ?1"
+			  " AND ?2 ORDER BY r.date, r.title LIMIT 20",
+			  &c->cur);
+	t = NULL;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		if (!t) {
+			t = doc_table(s, msg(c->m, "who.campaigns"), 3);
+			table_header(t, 0, msg(c->m, "col.date"), false);
+			table_header(t, 1, msg(c->m, "col.campaign"), false);
+			table_header(t, 2, msg(c->m, "col.source"), false);
+		}
+		table_row(t, (const char *)sqlite3_column_text(q, 0),
+			  (const char *)sqlite3_column_text(q, 1),
+			  (const char *)sqlite3_column_text(q, 2));
+	}
+	sqlite3_finalize(q);
+}
+
+void section_where_who(struct brief_ctx *c)
+{
+	struct section *s = doc_section(c->doc, "where-who", msg(c->m, "section.where-who"));
+	if (c->incidents.cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "where.none")));
+	} else {
+		struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "where.chart"), 1);
+		chart_series(ch, 0, msg(c->m, "col.incidents"));
+		attr_table(c, s, "receiver_country", msg(c->m, "where.countries"),
+			   msg(c->m, "col.country"), ch);
+		attr_table(c, s, "receiver_region", msg(c->m, "where.regions"),
+			   msg(c->m, "col.region"), NULL);
+		doc_para(s, xstrdup(msg(c->m, "who.intro")));
+		initiators_table(c, s);
+		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
+			   msg(c->m, "col.category"), NULL);
+		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"), msg(c->m, "col.basis"),
+			   NULL);
+		doc_note(s, xstrdup(msg(c->m, "who.note")));
+	}
+	reference_actors(c, s);
+}
