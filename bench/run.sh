@@ -3,7 +3,7 @@
 # large capture and reports the median packets/s, Mbit/s, wall time and
 # peak RSS.  Usage: bench/run.sh VIGIL_BINARY [CAPTURE] [-- VIGIL ARGS...]
 # Without CAPTURE it builds one (cached in build/bench/) by concatenating
-# every Ethernet pcap under ../shared four times with shifted timestamps.
+# every Ethernet capture under ../shared eight times with shifted timestamps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-build/vigil}")
@@ -17,22 +17,14 @@ if [ -z "$CAP" ]; then
 	CAP=build/bench/corpus.pcap
 	if [ ! -s "$CAP" ]; then
 		[ -d ../shared ] || { echo "bench: give a capture (../shared absent)"; exit 1; }
-		python3 - ../shared build/bench/eth.list <<'PY'
-import os, struct, sys
-out = open(sys.argv[2], "w")
-for root, _, files in os.walk(sys.argv[1]):
-    for n in sorted(files):
-        p = os.path.join(root, n)
-        if not n.endswith((".pcap", ".cap")):
-            continue
-        with open(p, "rb") as f:
-            h = f.read(24)
-        if len(h) == 24 and h[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") and struct.unpack("<I", h[20:24])[0] == 1:
-            out.write(p + "\n")
-PY
-		xargs -a build/bench/eth.list mergecap -a -F pcap -w build/bench/once.pcap 2>/dev/null || true
+		# Every Ethernet capture (pcap or pcapng) under ../shared.
+		# (capinfos fails on the broken captures among them: not an error here)
+		find ../shared -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -print0 |
+			{ xargs -0 capinfos -T -E -m 2>/dev/null || true; } |
+			awk -F, '$NF == "ether" { print $1 }' | sort >build/bench/eth.list
+		tr '\n' '\0' <build/bench/eth.list | xargs -0 mergecap -a -F pcap -w build/bench/once.pcap 2>/dev/null || true
 		parts=()
-		for i in 0 1 2 3; do
+		for i in 0 1 2 3 4 5 6 7; do
 			editcap -F pcap -t $((i * 86400)) build/bench/once.pcap "build/bench/part$i.pcap"
 			parts+=("build/bench/part$i.pcap")
 		done
