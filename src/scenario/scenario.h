@@ -1,0 +1,41 @@
+/*
+ * scenario — vigil's capture generator: public interface.
+ *
+ * Writes realistic, valid pcaps of named scenarios (a sample capture for
+ * the demo and attack scenarios against critical infrastructure) with a
+ * ground-truth JSON next to each.  Output is a pure function of (name,
+ * seed, scale): the same arguments always give byte-identical files.
+ * The generator stands alone: it uses no other pipeline stage.
+ */
+#ifndef VIGIL_SCENARIO_H
+#define VIGIL_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCENARIO_DEFAULT_SEED 20260310u
+
+/*
+ * `vigil scenario ...`: argv[0] is "scenario".  Subcommands: list, write.
+ * Returns the process exit status.
+ */
+int scenario_command_main(int argc, char **argv);
+
+/*
+ * Writes scenario `name` to pcap_path, and its ground truth to the same
+ * path with ".pcap" replaced by ".truth.json" (or ".truth.json" appended).
+ * scale multiplies benign and flood volume (0 is taken as 1).
+ * Returns 0, or -1 with a one-line reason in err.
+ */
+int scenario_write(const char *name, const char *pcap_path, uint64_t seed, unsigned scale,
+		   char *err, size_t errlen);
+
+/* Number of scenarios and their names/descriptions, for listings. */
+size_t scenario_count(void);
+const char *scenario_name(size_t i);
+const char *scenario_description(size_t i);
+
+/* The truth path for a pcap path, as scenario_write() derives it. */
+void scenario_truth_path(const char *pcap_path, char *out, size_t outlen);
+
+#endif
