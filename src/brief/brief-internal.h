@@ -79,7 +79,7 @@ bool yaml_load_path(const char *path, yaml_document_t *doc, char *err, size_t er
 
 /* ---- document model (doc.c) ---- */
 
-enum block_type { BLOCK_PARA, BLOCK_LIST, BLOCK_TABLE, BLOCK_CHART, BLOCK_NOTE };
+enum block_type { BLOCK_PARA, BLOCK_LIST, BLOCK_TABLE, BLOCK_CHART, BLOCK_NOTE, BLOCK_HEADING };
 enum chart_kind { CHART_BARS, CHART_STACKED };
 
 struct chart {
@@ -100,7 +100,7 @@ struct table {
 
 struct block {
 	enum block_type type;
-	char *text;    /* PARA, NOTE */
+	char *text;    /* PARA, NOTE, HEADING */
 	char **items;  /* LIST */
 	size_t nitems;
 	struct table *table;
@@ -136,6 +136,7 @@ void doc_free(struct doc *d);
 struct section *doc_section(struct doc *d, const char *id, const char *title);
 void doc_para(struct section *s, char *text);   /* takes ownership */
 void doc_note(struct section *s, char *text);   /* takes ownership */
+void doc_heading(struct section *s, const char *text); /* a sub-heading */
 void doc_list(struct section *s, char **items, size_t n); /* takes ownership */
 struct table *doc_table(struct section *s, const char *caption, size_t ncols);
 void table_header(struct table *t, size_t col, const char *text, bool numeric);

@@ -393,8 +393,7 @@ void section_themes(struct brief_ctx *c)
 		char **items = NULL;
 		size_t n = 0;
 		theme_findings(c, th, &items, &n);
-		snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s", "");
-		doc_para(s, msgf(c->m, "theme.heading", "theme", msg(c->m, key), NULL));
+		doc_heading(s, msg(c->m, key));
 		if (n == 0) {
 			items = realloc(items, sizeof(char *));
 			items[n++] = xstrdup(msg(c->m, "theme.no-finding"));
@@ -413,7 +412,9 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 		c,
 		"SELECT coalesce(src.title, src.kind), src.publisher, src.stakeholder,"
 		" (SELECT count(*) FROM record r WHERE r.source_id = src.id AND"
-		"  (r.date BETWEEN ?1 AND ?2 OR r.date IS NULL) AND r.kind <> 'relationship'),"
+		"  r.kind <> 'relationship' AND (r.date BETWEEN ?1 AND ?2 OR (r.date IS NULL"
+		"  AND NOT EXISTS (SELECT 1 FROM record x WHERE x.source_id = src.id"
+		"  AND x.date IS NOT NULL)))),"
 		" src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
 		"  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
 		" FROM source src ORDER BY src.kind, src.path",

@@ -126,6 +126,8 @@ static int threat_extreme(const struct brief_ctx *c, int sign)
 	int64_t best_d = 0;
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
 		int64_t d = (c->by_threat[i].cur - c->by_threat[i].prev) * sign;
+		if ((int)i == c->tax->threat_other)
+			continue; /* "other" is a residue, not a finding */
 		if (d > best_d) {
 			best_d = d;
 			best = (int)i;

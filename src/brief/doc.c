@@ -147,6 +147,11 @@ void doc_para(struct section *s, char *text)
 	add_block(s, BLOCK_PARA)->text = text;
 }
 
+void doc_heading(struct section *s, const char *text)
+{
+	add_block(s, BLOCK_HEADING)->text = xstrdup(text);
+}
+
 void doc_note(struct section *s, char *text)
 {
 	add_block(s, BLOCK_NOTE)->text = text;

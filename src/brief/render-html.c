@@ -27,7 +27,7 @@ static const char *const html_css =
 	"body{font-family:Georgia,'Times New Roman',serif;color:#1b1b1b;max-width:52rem;"
 	"margin:2rem auto;padding:0 1rem;line-height:1.5}"
 	"header{border-bottom:3px solid #1f5f99;margin-bottom:1.5rem}"
-	"h1{font-size:1.9rem;margin:0 0 .3rem}h2{font-size:1.35rem;color:#1f5f99;"
+	"h1{font-size:1.9rem;margin:0 0 .3rem}h3{font-size:1.05rem;margin:1.2rem 0 .2rem}h2{font-size:1.35rem;color:#1f5f99;"
 	"border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
 	".sub{color:#555;margin:.2rem 0 1rem}"
 	"nav ol{columns:2;font-size:.95rem}"
@@ -75,6 +75,11 @@ static void html_block(const struct block *b, FILE *out)
 		fputs(b->type == BLOCK_NOTE ? "<p class=\"note\">" : "<p>", out);
 		html_escape(out, b->text);
 		fputs("</p>\n", out);
+		break;
+	case BLOCK_HEADING:
+		fputs("<h3>", out);
+		html_escape(out, b->text);
+		fputs("</h3>\n", out);
 		break;
 	case BLOCK_LIST:
 		fputs("<ul>\n", out);

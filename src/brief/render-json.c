@@ -65,6 +65,12 @@ static void json_block(struct json *j, const struct block *b)
 		json_str(j, "text", b->text);
 		json_close_object(j);
 		break;
+	case BLOCK_HEADING:
+		json_open_object(j, NULL);
+		json_str(j, "type", "heading");
+		json_str(j, "text", b->text);
+		json_close_object(j);
+		break;
 	case BLOCK_LIST:
 		json_open_object(j, NULL);
 		json_str(j, "type", "list");

@@ -74,6 +74,7 @@ bool render_markdown(const struct doc *d, FILE *out)
 			switch (bl->type) {
 			case BLOCK_PARA: fprintf(out, "%s\n\n", bl->text); break;
 			case BLOCK_NOTE: fprintf(out, "> %s\n\n", bl->text); break;
+			case BLOCK_HEADING: fprintf(out, "### %s\n\n", bl->text); break;
 			case BLOCK_LIST:
 				for (size_t k = 0; k < bl->nitems; k++)
 					fprintf(out, "- %s\n", bl->items[k]);

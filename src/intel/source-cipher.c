@@ -55,6 +55,7 @@ static void cipher_row(struct intel_ctx *ctx, const char *file, const struct int
 
 bool intel_import_cipher(struct intel_ctx *ctx, const char *path)
 {
+	snprintf(ctx->title, sizeof(ctx->title), "CIPHER patient-harm events");
 	char **files = intel_dir_files(path, ".csv");
 	bool ok = true;
 	if (!files)

@@ -102,9 +102,6 @@ static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct in
 	if (intel_csv_col(row, "ID") < 0)
 		ext_id = intel_csv_get(row, "id");
 	const char *date = intel_csv_get(row, "start_date");
-	bool dated_file = intel_csv_col(row, "start_date") >= 0;
-	if (dated_file != (ctx->pass == 1))
-		return; /* this file belongs to the other pass */
 	if (!eurepoc_id(ext_id)) {
 		intel_malformed(ctx, file, row->line, "incident ID '%s' is not a number", ext_id);
 		return;
@@ -137,6 +134,19 @@ static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct in
 	}
 }
 
+/* Whether the file's header names a start_date column (read in pass 1). */
+static bool eurepoc_dated_file(const char *path)
+{
+	char line[4096] = "";
+	FILE *f = fopen(path, "rb");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, "start_date") != NULL;
+}
+
 bool intel_import_eurepoc(struct intel_ctx *ctx, const char *path)
 {
 	char **files = intel_dir_files(path, ".csv");
@@ -146,6 +156,8 @@ bool intel_import_eurepoc(struct intel_ctx *ctx, const char *path)
 	int nfiles = 0;
 	for (ctx->pass = 1; ok && ctx->pass <= 2; ctx->pass++)
 		for (char **f = list; ok && *f; f++) {
+			if (eurepoc_dated_file(*f) != (ctx->pass == 1))
+				continue; /* read in the other pass */
 			uint64_t skipped = ctx->res->skipped;
 			ok = intel_csv_read(ctx, *f, eurepoc_row);
 			nfiles += ctx->pass == 1;
