@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "source_test_util.h"
+#include "test_source_util.h"
 
 static void write_fixture(void)
 {

@@ -1,5 +1,5 @@
 /*
- * source_test_util — helpers shared by the test_source_*.c files (header
+ * test_source_util — helpers shared by the test_source_*.c files (header
  * only: each test is its own program): a scratch directory, writing
  * fixture files, a store, and single-value queries.
  */
