@@ -30,6 +30,7 @@ struct flow;
 #define DECODE_MAX_EVENTS 16
 #define DECODE_MAX_VLAN 3
 #define DECODE_MAX_TUNNEL_DEPTH 8
+#define PACKET_MAX_STREAM_EVENTS 8 /* stream/stream.h's enum stream_event */
 
 /* Link types we decode, as DLT numbers (what pcap files carry). */
 enum {
@@ -213,6 +214,11 @@ struct packet {
 	struct flow *flow;
 	bool flow_toserver; /* set by flow stage */
 	uint32_t flow_hash;
+
+	/* ---- stream events (set by the stream stage; names in stream/stream.h) ---- */
+	uint8_t stream_event_count;
+	uint8_t stream_events_lost; /* events that did not fit */
+	uint16_t stream_events[PACKET_MAX_STREAM_EVENTS];
 };
 
 /*

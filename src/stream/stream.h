@@ -1,0 +1,294 @@
+/*
+ * stream — TCP session tracking and stream reassembly, the stage between
+ * flow/ and the application layer / detection.
+ *
+ * This is the public interface of the stream stage.  For every TCP packet
+ * that has a flow, the worker calls stream_handle_packet() right after
+ * flow_table_handle_packet().  The stage then owns, for TCP flows:
+ *   - f->stream      (the session; freed with stream_flow_free()),
+ *   - f->tcp_state   (Suricata's TCP state names, see flow.h),
+ *   - f->state       (new / established / closed, as Suricata derives it),
+ * and overwrites whatever the flow stage's coarse tracker put there, so
+ * calling it after the flow stage is all it takes for its state to win.
+ * f->tcp_flags_ts/tc stay the flow stage's (it ORs every packet's flags).
+ *
+ * Stream events (Suricata's `stream.*` names) are added to the packet's
+ * p->stream_events[] (decode.h); the EVE anomaly logger and the
+ * stream-event keyword read them from there.
+ *
+ * Reassembled data is read, never pushed: the application layer reads the
+ * contiguous data of each direction with stream_app_data() and says how far
+ * it got with stream_app_consumed(); detection reads the raw stream with
+ * stream_raw_window() / stream_raw_consumed().  Bytes are released once
+ * every registered reader has consumed them; a reader that is not
+ * registered (struct stream_config.app_reader / raw_reader false) never
+ * holds data back.
+ *
+ * Nothing here is global: a struct stream_ctx belongs to one worker, like
+ * its flow table, and all memory accounting (memcaps) is per context.
+ */
+#ifndef VIGIL_STREAM_H
+#define VIGIL_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+
+struct flow;
+struct config_node;
+
+/* ---------------------------------------------------------------- events */
+
+/* Suricata's stream event names (decode-events.c), "stream." included. */
+#define STREAM_EVENT_LIST(X) \
+	X(3WHS_ACK_IN_WRONG_DIR, "stream.3whs_ack_in_wrong_dir") \
+	X(3WHS_ASYNC_WRONG_SEQ, "stream.3whs_async_wrong_seq") \
+	X(3WHS_RIGHT_SEQ_WRONG_ACK_EVASION, "stream.3whs_right_seq_wrong_ack_evasion") \
+	X(3WHS_SYNACK_IN_WRONG_DIRECTION, "stream.3whs_synack_in_wrong_direction") \
+	X(3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.3whs_synack_resend_with_different_ack") \
+	X(3WHS_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.3whs_synack_resend_with_diff_seq") \
+	X(3WHS_SYNACK_TOSERVER_ON_SYN_RECV, "stream.3whs_synack_toserver_on_syn_recv") \
+	X(3WHS_SYNACK_WITH_WRONG_ACK, "stream.3whs_synack_with_wrong_ack") \
+	X(3WHS_SYNACK_FLOOD, "stream.3whs_synack_flood") \
+	X(3WHS_SYNACK_TFO_DATA_IGNORED, "stream.3whs_synack_tfo_data_ignored") \
+	X(3WHS_SYN_FLOOD, "stream.3whs_syn_flood") \
+	X(3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV, "stream.3whs_syn_resend_diff_seq_on_syn_recv") \
+	X(3WHS_SYN_TOCLIENT_ON_SYN_RECV, "stream.3whs_syn_toclient_on_syn_recv") \
+	X(3WHS_WRONG_SEQ_WRONG_ACK, "stream.3whs_wrong_seq_wrong_ack") \
+	X(3WHS_ACK_DATA_INJECT, "stream.3whs_ack_data_inject") \
+	X(4WHS_SYNACK_WITH_WRONG_ACK, "stream.4whs_synack_with_wrong_ack") \
+	X(4WHS_SYNACK_WITH_WRONG_SYN, "stream.4whs_synack_with_wrong_syn") \
+	X(4WHS_WRONG_SEQ, "stream.4whs_wrong_seq") \
+	X(4WHS_INVALID_ACK, "stream.4whs_invalid_ack") \
+	X(CLOSEWAIT_ACK_OUT_OF_WINDOW, "stream.closewait_ack_out_of_window") \
+	X(CLOSEWAIT_FIN_OUT_OF_WINDOW, "stream.closewait_fin_out_of_window") \
+	X(CLOSEWAIT_PKT_BEFORE_LAST_ACK, "stream.closewait_pkt_before_last_ack") \
+	X(CLOSEWAIT_INVALID_ACK, "stream.closewait_invalid_ack") \
+	X(CLOSING_ACK_WRONG_SEQ, "stream.closing_ack_wrong_seq") \
+	X(CLOSING_INVALID_ACK, "stream.closing_invalid_ack") \
+	X(EST_PACKET_OUT_OF_WINDOW, "stream.est_packet_out_of_window") \
+	X(EST_PKT_BEFORE_LAST_ACK, "stream.est_pkt_before_last_ack") \
+	X(EST_SYNACK_RESEND, "stream.est_synack_resend") \
+	X(EST_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.est_synack_resend_with_different_ack") \
+	X(EST_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.est_synack_resend_with_diff_seq") \
+	X(EST_SYNACK_TOSERVER, "stream.est_synack_toserver") \
+	X(EST_SYN_RESEND, "stream.est_syn_resend") \
+	X(EST_SYN_RESEND_DIFF_SEQ, "stream.est_syn_resend_diff_seq") \
+	X(EST_SYN_TOCLIENT, "stream.est_syn_toclient") \
+	X(EST_INVALID_ACK, "stream.est_invalid_ack") \
+	X(FIN_INVALID_ACK, "stream.fin_invalid_ack") \
+	X(FIN1_ACK_WRONG_SEQ, "stream.fin1_ack_wrong_seq") \
+	X(FIN1_FIN_WRONG_SEQ, "stream.fin1_fin_wrong_seq") \
+	X(FIN1_INVALID_ACK, "stream.fin1_invalid_ack") \
+	X(FIN2_ACK_WRONG_SEQ, "stream.fin2_ack_wrong_seq") \
+	X(FIN2_FIN_WRONG_SEQ, "stream.fin2_fin_wrong_seq") \
+	X(FIN2_INVALID_ACK, "stream.fin2_invalid_ack") \
+	X(FIN_BUT_NO_SESSION, "stream.fin_but_no_session") \
+	X(FIN_OUT_OF_WINDOW, "stream.fin_out_of_window") \
+	X(FIN_SYN, "stream.fin_syn") \
+	X(LASTACK_ACK_WRONG_SEQ, "stream.lastack_ack_wrong_seq") \
+	X(LASTACK_INVALID_ACK, "stream.lastack_invalid_ack") \
+	X(RST_BUT_NO_SESSION, "stream.rst_but_no_session") \
+	X(TIMEWAIT_ACK_WRONG_SEQ, "stream.timewait_ack_wrong_seq") \
+	X(TIMEWAIT_INVALID_ACK, "stream.timewait_invalid_ack") \
+	X(SHUTDOWN_SYN_RESEND, "stream.shutdown_syn_resend") \
+	X(PKT_INVALID_TIMESTAMP, "stream.pkt_invalid_timestamp") \
+	X(PKT_INVALID_ACK, "stream.pkt_invalid_ack") \
+	X(PKT_BROKEN_ACK, "stream.pkt_broken_ack") \
+	X(RST_INVALID_ACK, "stream.rst_invalid_ack") \
+	X(PKT_RETRANSMISSION, "stream.pkt_retransmission") \
+	X(PKT_SPURIOUS_RETRANSMISSION, "stream.pkt_spurious_retransmission") \
+	X(PKT_BAD_WINDOW_UPDATE, "stream.pkt_bad_window_update") \
+	X(SUSPECTED_RST_INJECT, "stream.suspected_rst_inject") \
+	X(WRONG_THREAD, "stream.wrong_thread") \
+	X(REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ, "stream.reassembly_segment_before_base_seq") \
+	X(REASSEMBLY_NO_SEGMENT, "stream.reassembly_no_segment") \
+	X(REASSEMBLY_SEQ_GAP, "stream.reassembly_seq_gap") \
+	X(REASSEMBLY_OVERLAP_DIFFERENT_DATA, "stream.reassembly_overlap_different_data") \
+	X(REASSEMBLY_DEPTH_REACHED, "stream.reassembly_depth_reached") \
+	X(REASSEMBLY_URGENT_OOB_LIMIT_REACHED, "stream.reassembly_urgent_oob_limit_reached") \
+	X(REASSEMBLY_INSERT_MEMCAP, "stream.reassembly_insert_memcap") \
+	X(REASSEMBLY_INSERT_LIMIT, "stream.reassembly_insert_limit") \
+	X(REASSEMBLY_INSERT_INVALID, "stream.reassembly_insert_invalid")
+
+enum stream_event {
+#define STREAM_EV_ENUM(id, name) STREAM_EV_##id,
+	STREAM_EVENT_LIST(STREAM_EV_ENUM)
+#undef STREAM_EV_ENUM
+	STREAM_EV_MAX
+};
+
+/* "stream.est_invalid_ack" for STREAM_EV_EST_INVALID_ACK; NULL when out of range. */
+const char *stream_event_name(enum stream_event ev);
+/* Accepts "est_invalid_ack" (the stream-event keyword's form) and
+ * "stream.est_invalid_ack"; returns -1 for an unknown name. */
+int stream_event_lookup(const char *name);
+/* Records an event on the packet (once; the list is bounded by
+ * PACKET_MAX_STREAM_EVENTS and overflow is counted in p->stream_events_lost). */
+void stream_set_event(struct packet *p, enum stream_event ev);
+bool stream_has_event(const struct packet *p, enum stream_event ev);
+
+/* ---------------------------------------------------------------- config */
+
+/* Target-based overlap policies, with Suricata's host-os-policy names. */
+enum stream_policy {
+	STREAM_POLICY_BSD = 0, /* Suricata's default */
+	STREAM_POLICY_BSD_RIGHT,
+	STREAM_POLICY_OLD_LINUX,
+	STREAM_POLICY_LINUX,
+	STREAM_POLICY_OLD_SOLARIS,
+	STREAM_POLICY_SOLARIS,
+	STREAM_POLICY_HPUX10,
+	STREAM_POLICY_HPUX11,
+	STREAM_POLICY_IRIX,
+	STREAM_POLICY_MACOS,
+	STREAM_POLICY_WINDOWS,
+	STREAM_POLICY_VISTA,
+	STREAM_POLICY_WINDOWS2K3,
+	STREAM_POLICY_FIRST,
+	STREAM_POLICY_LAST,
+	STREAM_POLICY_MAX
+};
+
+const char *stream_policy_name(enum stream_policy pol);
+/* Returns -1 for an unknown name. */
+int stream_policy_lookup(const char *name);
+
+struct stream_config {
+	bool midstream;         /* stream.midstream (false) */
+	bool async_oneside;     /* stream.async-oneside (false) */
+	bool inline_mode;       /* stream.inline (false): data readable before it is ACKed */
+	uint64_t memcap;        /* stream.memcap: sessions (64 MiB) */
+	uint64_t reassembly_memcap; /* stream.reassembly.memcap: segment bytes (256 MiB) */
+	uint64_t depth;         /* stream.reassembly.depth per direction (1 MiB); 0 = unlimited */
+	uint32_t toserver_chunk_size; /* stream.reassembly.toserver-chunk-size (2560) */
+	uint32_t toclient_chunk_size; /* stream.reassembly.toclient-chunk-size (2560) */
+	uint32_t max_syn_queued;    /* stream.max-syn-queued (10) */
+	uint32_t max_synack_queued; /* stream.max-synack-queued (5) */
+	enum stream_policy policy;  /* overlap policy for every host (bsd) */
+	/* Readers that hold data until they consume it.  A reader that is
+	 * false is treated as having consumed everything readable. */
+	bool app_reader;
+	bool raw_reader;
+};
+
+/* Suricata's defaults (see the field comments). */
+void stream_config_defaults(struct stream_config *cfg);
+/* Reads the `stream:` section of a config tree over the defaults already
+ * in cfg.  Unknown or malformed values keep the default; returns false
+ * (with a message in err) only for a value that cannot be honoured, e.g.
+ * an unknown overlap policy. */
+bool stream_config_load(struct stream_config *cfg, const struct config_node *root, char *err,
+			size_t errlen);
+
+/* ---------------------------------------------------------------- stats */
+
+struct stream_stats {
+	uint64_t sessions;          /* tcp.sessions */
+	uint64_t ssn_memcap_drop;   /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
+	uint64_t midstream_pickups; /* tcp.midstream_pickups */
+	uint64_t syn, synack, rst;  /* tcp.syn, tcp.synack, tcp.rst (packets) */
+	uint64_t invalid_checksum;  /* reserved: the engine drops those before us */
+	uint64_t pkt_on_wrong_thread;
+	uint64_t segment_memcap_drop; /* tcp.segment_memcap_drop: segments refused by reassembly.memcap */
+	uint64_t segment_memcap_bytes; /* bytes of those segments */
+	uint64_t reassembly_gap;    /* tcp.reassembly_gap */
+	uint64_t overlap;           /* tcp.overlap */
+	uint64_t overlap_diff_data; /* tcp.overlap_diff_data */
+	uint64_t depth_reached;     /* directions that reached depth */
+	uint64_t retransmissions;
+	uint64_t stream_depth_bytes; /* bytes not stored because past depth */
+	uint64_t events[STREAM_EV_MAX];
+	/* Current and peak memory use, in bytes, per cap. */
+	uint64_t memuse, memuse_max;                       /* sessions */
+	uint64_t reassembly_memuse, reassembly_memuse_max; /* segments + buffers */
+};
+
+/* ---------------------------------------------------------------- context */
+
+struct stream_ctx;
+
+/* cfg is copied; NULL means stream_config_defaults(). */
+struct stream_ctx *stream_ctx_new(const struct stream_config *cfg);
+void stream_ctx_free(struct stream_ctx *ctx);
+const struct stream_stats *stream_ctx_stats(const struct stream_ctx *ctx);
+
+/*
+ * Tracks one packet.  p->flow must be set (flow_table_handle_packet);
+ * packets that are not TCP or have no flow are ignored.  Updates the
+ * session in f->stream (creating it on a SYN, or mid-stream when the
+ * config allows), sets f->tcp_state and f->state, inserts the payload
+ * into the reassembly of its direction and records stream events on p.
+ * Returns false when the packet was judged invalid for the session
+ * (out of window, bad handshake, ...): Suricata would not pass such a
+ * packet's payload to the stream, and neither do we.
+ */
+bool stream_handle_packet(struct stream_ctx *ctx, struct packet *p);
+
+/*
+ * Releases a session (the flow end callback calls this on f->stream).
+ * The session remembers its context, so this needs nothing else; the
+ * context must still exist (free flows before the stream context).
+ */
+void stream_flow_free(void *slot);
+
+/* ---------------------------------------------------------------- reading */
+
+/* Directions as the TCP session sees them: the client is the side that
+ * sent the SYN (or, mid-stream, the side Suricata would call client). */
+enum stream_dir { STREAM_TOSERVER = 0, STREAM_TOCLIENT = 1 };
+
+/*
+ * True when packet p travels from the TCP client to the server.  Usually
+ * p->flow_toserver, but a flow first seen with a SYN/ACK (mid-stream) has
+ * the server as the flow's source: stream_flow_reversed() says so.
+ */
+bool stream_packet_toserver(const struct flow *f, const struct packet *p);
+bool stream_flow_reversed(const struct flow *f);
+
+struct stream_chunk {
+	const uint8_t *data; /* valid until the next stream_* call on this flow */
+	uint32_t len;
+	uint64_t offset;   /* stream offset of data[0]: 0 = first byte after the SYN */
+	bool gap;          /* bytes before `offset` were lost (reassembly gap) */
+	bool eof;          /* the direction is finished (FIN/RST/end of flow): nothing more will come */
+	bool ready;        /* raw only: at least the chunk size, or eof */
+};
+
+/*
+ * Application-layer view: the contiguous in-order data of one direction
+ * not yet consumed, up to what the receiver ACKed (IDS mode) or all of it
+ * (inline mode, async sessions, closed streams).  Returns false when there
+ * is nothing new (out->eof is still set when applicable).
+ */
+bool stream_app_data(const struct flow *f, enum stream_dir dir, struct stream_chunk *out);
+/* The app layer has used every byte before stream offset `upto`. */
+void stream_app_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
+
+/*
+ * Raw stream for rules on `tcp` / `tcp-stream` (content without app-layer
+ * buffers): the window from the raw progress point to the readable end.
+ * Detection calls it for the direction of the packet being inspected
+ * (stream_packet_toserver), after stream_handle_packet, and inspects when
+ * out->ready; it then calls stream_raw_consumed() with the offset it is
+ * done with — to match patterns that straddle two windows, keep the last
+ * (longest pattern - 1) bytes unconsumed.
+ */
+bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_chunk *out);
+void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
+
+/*
+ * The flow is ending (timeout, shutdown): makes every stored in-order byte
+ * readable regardless of ACKs, declares trailing holes as gaps, and sets
+ * eof on both directions.  Call before the last detection/app-layer pass
+ * of a flow, then stream_flow_free().
+ */
+void stream_flow_end(struct flow *f);
+
+/* Bytes stored for one direction (in-order and out-of-order), for tests
+ * and diagnostics. */
+uint64_t stream_stored_bytes(const struct flow *f, enum stream_dir dir);
+
+#endif
