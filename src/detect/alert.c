@@ -1,0 +1,71 @@
+/*
+ * alert.c — the per-packet alert queue and the names EVE uses for actions.
+ *
+ * Alerts are appended in rule order, which is already Suricata's order, so
+ * the queue only enforces packet_alert_max (the overflow is counted, not
+ * silently lost).
+ */
+#include <string.h>
+
+#include "detect/detect-internal.h"
+
+void alert_queue_reset(struct alert_queue *q)
+{
+	q->count = 0;
+	q->discarded = 0;
+	q->drop = false;
+	q->pass = false;
+}
+
+void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
+			enum detect_action action, uint32_t flags)
+{
+	if (q->count >= de->alert_max) {
+		q->discarded++;
+		return;
+	}
+	struct alert *a = &q->alerts[q->count++];
+	a->action = action;
+	a->gid = r->gid;
+	a->sid = r->sid;
+	a->rev = r->rev;
+	a->priority = r->priority;
+	a->msg = r->msg ? r->msg : "";
+	a->category = r->category ? r->category : "";
+	a->classtype = r->classtype;
+	a->metadata = (const char *const *)r->metadata;
+	a->metadata_count = r->nmetadata;
+	a->references = r->refs;
+	a->reference_count = r->nrefs;
+	a->target = r->target;
+	a->flags = flags;
+	a->tx_id = 0;
+	a->rule_num = r->num;
+}
+
+const char *detect_action_name(enum detect_action a)
+{
+	switch (a) {
+	case DETECT_ACTION_ALERT: return "alert";
+	case DETECT_ACTION_PASS: return "pass";
+	case DETECT_ACTION_DROP: return "drop";
+	case DETECT_ACTION_REJECT: return "reject";
+	case DETECT_ACTION_REJECTSRC: return "rejectsrc";
+	case DETECT_ACTION_REJECTDST: return "rejectdst";
+	case DETECT_ACTION_REJECTBOTH: return "rejectboth";
+	case DETECT_ACTION_CONFIG: return "config";
+	}
+	return "alert";
+}
+
+const char *detect_alert_action_name(const struct alert *a, bool ips)
+{
+	switch (a->action) {
+	case DETECT_ACTION_DROP: return ips ? "blocked" : "allowed";
+	case DETECT_ACTION_REJECT:
+	case DETECT_ACTION_REJECTSRC:
+	case DETECT_ACTION_REJECTDST:
+	case DETECT_ACTION_REJECTBOTH: return "blocked";
+	default: return "allowed";
+	}
+}

@@ -1,0 +1,482 @@
+/*
+ * detect-internal.h — what the files of src/detect share and nothing
+ * outside src/detect may include.
+ *
+ * A rule (struct rule) is a header (action, protocol, addresses, ports,
+ * direction), metadata, and match lists:
+ *   - MATCH: packet-level keywords (ttl, flags, flow, dsize, flowbits isset ...),
+ *     evaluated first, cheapest;
+ *   - one list per inspected buffer (struct rule_buffer: buffer id + transform
+ *     chain + content-like keywords), run through the content inspection
+ *     engine (inspect.c) with Suricata's relative/backtracking semantics;
+ *   - POSTMATCH: keywords with side effects (flowbits set, flowint +=),
+ *     run only once everything else matched;
+ *   - THRESHOLD: threshold / detection_filter, consulted last.
+ * Keywords are described by struct kw_def; each keyword family file exports
+ * one array of them and keywords.c joins those arrays into the one table.
+ */
+#ifndef VIGIL_DETECT_INTERNAL_H
+#define VIGIL_DETECT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode/decode.h"
+#include "detect/detect.h"
+#include "flow/flow.h"
+
+typedef unsigned __int128 u128;
+
+/* ------------------------------------------------------------ range sets */
+
+struct range {
+	u128 lo, hi;
+};
+
+/* A sorted, non-overlapping set of inclusive ranges. */
+struct rset {
+	struct range *r;
+	uint32_t n, cap;
+};
+
+void rset_free(struct rset *s);
+int rset_add(struct rset *s, u128 lo, u128 hi);
+int rset_union(struct rset *dst, const struct rset *src);
+int rset_subtract(struct rset *dst, const struct rset *src);
+int rset_complement(struct rset *s, u128 max);
+bool rset_contains(const struct rset *s, u128 v);
+int rset_copy(struct rset *dst, const struct rset *src);
+
+struct addr_set {
+	bool any;
+	struct rset v4, v6;
+};
+
+struct port_set {
+	bool any;
+	struct rset ports;
+};
+
+/* ------------------------------------------------------------ variables */
+
+struct var_table;
+struct var_table *vars_new(void);
+void vars_free(struct var_table *vt);
+/* Adds Suricata's default address and port groups. */
+int vars_add_defaults(struct var_table *vt);
+int vars_set(struct var_table *vt, bool port, const char *name, const char *value);
+const char *vars_get(const struct var_table *vt, bool port, const char *name);
+
+/* ------------------------------------------------------------ classification / references */
+
+struct class_entry {
+	char *name, *desc;
+	int priority;
+};
+struct class_table {
+	struct class_entry *v;
+	size_t n;
+};
+int classification_load(struct class_table *ct, const char *path, FILE *log);
+const struct class_entry *classification_find(const struct class_table *ct, const char *name);
+void classification_free(struct class_table *ct);
+
+struct ref_table {
+	char **keys, **prefixes;
+	size_t n;
+};
+int reference_load(struct ref_table *rt, const char *path, FILE *log);
+const char *reference_prefix(const struct ref_table *rt, const char *key);
+void reference_free(struct ref_table *rt);
+
+/* ------------------------------------------------------------ rule header */
+
+enum rule_proto_flags {
+	RP_PKTHDR = 1 << 0,     /* also packets without an IP layer */
+	RP_TCP_PKT = 1 << 1,    /* tcp-pkt: packets only */
+	RP_TCP_STREAM = 1 << 2, /* tcp-stream: stream only */
+	RP_APP = 1 << 3,        /* application-layer protocol in app_proto */
+};
+
+struct rule_header {
+	enum detect_action action;
+	uint8_t protos[32]; /* bitmap of IP protocol numbers; all set for "ip" */
+	bool proto_any;     /* "ip" / "pkthdr" */
+	uint32_t proto_flags;
+	char app_proto[24];
+	struct addr_set src, dst;
+	struct port_set sp, dp;
+	bool bidir;
+};
+
+struct parse_ctx;
+int rule_header_parse(struct parse_ctx *pc, const char *hdr, struct rule_header *h);
+int addr_set_parse(const struct var_table *vt, const char *s, struct addr_set *out, char *err,
+		   size_t errlen);
+int port_set_parse(const struct var_table *vt, const char *s, struct port_set *out, char *err,
+		   size_t errlen);
+void addr_set_free(struct addr_set *a);
+void port_set_free(struct port_set *p);
+bool addr_set_match(const struct addr_set *a, const struct ip_addr *ip);
+bool port_set_match(const struct port_set *p, uint16_t port);
+bool ip_addr_parse(const char *s, struct ip_addr *out);
+
+/* ------------------------------------------------------------ keywords */
+
+struct rule;
+struct det_thread;
+struct inspect_buf;
+
+/* List ids within a rule. */
+enum {
+	LIST_MATCH = 0,
+	LIST_POSTMATCH,
+	LIST_THRESHOLD,
+	LIST_MAX,
+};
+
+enum kw_flags {
+	KW_NOOPT = 1 << 0,       /* takes no value */
+	KW_OPTIONAL = 1 << 1,    /* value is optional */
+	KW_PAYLOAD = 1 << 2,     /* content-like: goes in the current buffer list */
+	KW_STICKY = 1 << 3,      /* sticky buffer selector */
+	KW_TRANSFORM = 1 << 4,   /* transform of the current buffer */
+	KW_MODIFIER = 1 << 5,    /* modifies the previous content */
+	KW_QUOTES_OK = 1 << 6,   /* value may be quoted (quotes stripped before setup) */
+	KW_NEEDS_QUOTES = 1 << 7,
+};
+
+/* Packet-level match: 1 = match, 0 = no match. */
+typedef int (*kw_match_fn)(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			   const void *ctx);
+
+/*
+ * Content-like match on a buffer.  `cursor` is the end of the previous
+ * match (relative keywords start there); `resume` is 0 on the first try
+ * and, when the engine backtracks, the position returned in *retry.
+ * Returns 1 match (*end = new cursor), 0 no match, -1 no match and no
+ * point in trying any other occurrence of earlier keywords.
+ * Set *retry to a position to search again from, or UINT32_MAX.
+ */
+typedef int (*kw_inspect_fn)(struct det_thread *dt, const void *ctx, const struct inspect_buf *b,
+			     uint32_t cursor, uint32_t resume, uint32_t *end, uint32_t *retry);
+
+/* Setup: parse `arg` (NULL for no value) into the rule; return 0, or -1 after pc_error(). */
+typedef int (*kw_setup_fn)(struct parse_ctx *pc, struct rule *r, const char *arg);
+
+struct kw_def {
+	const char *name;
+	const char *alias;
+	const char *desc;
+	kw_setup_fn setup;
+	kw_match_fn match;
+	kw_inspect_fn inspect;
+	void (*free)(void *ctx);
+	uint32_t flags;
+};
+
+struct kw_family {
+	const struct kw_def *defs;
+	size_t n;
+};
+
+/* One array per keyword family (defined in kw-<family>.c). */
+extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre, kw_family_byte,
+	kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits,
+	kw_family_flowint, kw_family_xbits, kw_family_threshold, kw_family_ipheader,
+	kw_family_tcpheader, kw_family_icmp, kw_family_udp, kw_family_vlan, kw_family_events,
+	kw_family_flowstats, kw_family_buffers;
+
+const struct kw_def *kw_lookup(const char *name);
+/* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
+bool kw_known_unsupported(const char *name);
+
+/* ------------------------------------------------------------ buffers */
+
+enum {
+	BUF_PKT = 0, /* packet payload ("pkt_data") */
+	BUF_STREAM,  /* reassembled stream (stream issue); payload until then */
+	BUF_IPV4_HDR,
+	BUF_IPV6_HDR,
+	BUF_TCP_HDR,
+	BUF_UDP_HDR,
+	BUF_ICMPV4_HDR,
+	BUF_ICMPV6_HDR,
+	BUF_MAX_BUILTIN,
+};
+
+struct buffer_def {
+	const char *name;
+	/* NULL = not available yet (rules using it are skipped as unsupported). */
+	bool (*get)(const struct packet *p, const uint8_t **data, uint32_t *len);
+	uint8_t ip_proto; /* implied protocol, 0 = none */
+};
+const struct buffer_def *buffer_def(int id);
+/* Makes buf_id the rule's current (sticky) buffer. */
+int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id);
+int buffer_lookup(const char *name);
+
+/* ------------------------------------------------------------ transforms */
+
+struct transform {
+	int type;
+	void *ctx;
+};
+
+struct inspect_buf {
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/* Applies a transform into dt's scratch; returns false when it fails. */
+bool transform_apply(struct det_thread *dt, const struct transform *t, struct inspect_buf *b,
+		     int slot);
+void transform_free(struct transform *t);
+
+/* ------------------------------------------------------------ rules */
+
+struct sm {
+	const struct kw_def *kw;
+	void *ctx;
+	bool relative; /* depends on the previous match's end (distance, within, R ...) */
+};
+
+struct sm_list {
+	struct sm *v;
+	uint32_t n, cap;
+};
+
+struct rule_buffer {
+	int buf_id;
+	struct transform *xf;
+	uint32_t nxf;
+	struct sm_list sms;
+	bool absent;         /* `absent`: matches when the buffer does not exist */
+	bool absent_or_else; /* `absent: or_else`: also inspect it when it exists */
+};
+
+/* Fast pattern chosen for the prefilter. */
+struct fast_pattern {
+	const uint8_t *pat;
+	uint32_t len;
+	bool nocase;
+	int buf_id;
+};
+
+enum rule_flags {
+	RF_NOALERT = 1 << 0,
+	RF_HAS_SID = 1 << 1,
+	RF_NEED_PAYLOAD = 1 << 2,
+	RF_NEED_FLOW = 1 << 3,
+	RF_TOSERVER = 1 << 4, /* from flow:to_server */
+	RF_TOCLIENT = 1 << 5,
+	RF_FLOWBITS_SET = 1 << 6, /* for ordering */
+	RF_FLOWBITS_READ = 1 << 7,
+	RF_FLOWINT = 1 << 8,
+	RF_PRIO_SET = 1 << 9,
+	RF_FP_ONLY = 1 << 10,
+	RF_IPONLY = 1 << 11,
+};
+
+struct rule {
+	struct rule_header h;
+	uint32_t gid, sid, rev;
+	int priority;
+	char *msg;
+	char *classtype;
+	const char *category;
+	char **metadata;
+	size_t nmetadata;
+	struct detect_reference *refs;
+	size_t nrefs;
+	const char *target;
+	uint32_t flags;
+	uint32_t num; /* position after ordering */
+	struct sm_list lists[LIST_MAX];
+	struct rule_buffer *bufs;
+	uint32_t nbufs;
+	int cur_buf; /* parse time: index into bufs of the sticky buffer, -1 = none */
+	int last_content_buf; /* parse time: bufs index of the last content, -1 = none */
+	uint32_t last_content_idx;
+	struct fast_pattern fp;
+	bool has_fp;
+	uint16_t byte_vars; /* byte_extract / byte_math variables defined */
+	char *byte_var_names[16];
+	const char *file;
+	unsigned line;
+	/* Lists of sm pointers modified after setup: kw-content keeps the content ctx. */
+};
+
+/* Adds a content-like keyword to a buffer's list. */
+struct sm *list_add_payload(struct rule_buffer *rb, const struct kw_def *kw, void *ctx);
+/* Adds a keyword instance to a list; returns the sm or NULL (no memory). */
+struct sm *rule_add_sm(struct rule *r, int list, const struct kw_def *kw, void *ctx);
+/* Current payload buffer (created as pkt_data when no sticky buffer is set). */
+struct rule_buffer *rule_cur_buffer(struct rule *r);
+struct sm *rule_last_content_sm(struct rule *r);
+void rule_set_last_content(struct rule *r, struct rule_buffer *rb);
+struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create);
+int rule_byte_var_lookup(const struct rule *r, const char *name);
+int rule_byte_var_add(struct parse_ctx *pc, struct rule *r, const char *name);
+void rule_free(struct rule *r);
+
+/* Parse-time context handed to every setup function. */
+struct parse_ctx {
+	struct detect_engine *de;
+	const struct var_table *vars;
+	const char *file;
+	unsigned line;
+	char err[256];
+	char *unsupported; /* keyword name when the failure is "unsupported" */
+	bool is_unsupported;
+};
+
+void pc_error(struct parse_ctx *pc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Marks the rule as skipped because of an unsupported keyword/value. */
+void pc_unsupported(struct parse_ctx *pc, const char *kw);
+
+/* Whole-rule content checks and fast-pattern choice (kw-content.c). */
+int rule_validate_content(struct parse_ctx *pc, struct rule *r);
+void rule_finalize_content(struct rule *r);
+
+/* Parses one complete rule line.  Returns the rule, or NULL with pc->err set. */
+struct rule *rule_parse(struct parse_ctx *pc, const char *text);
+
+/* Parsing helpers shared by keyword files. */
+char *str_trim(char *s);
+/* Strips enclosing double quotes; -1 when unbalanced. */
+int str_unquote(char *s);
+bool parse_u64(const char *s, uint64_t *v);
+bool parse_i64(const char *s, int64_t *v);
+/* Splits "a , b,c" on `sep` in place into at most max fields; returns count. */
+int str_split(char *s, char sep, char **fields, int max);
+/* Content string with |hex| and escapes; returns malloc'd bytes, or NULL + error. */
+uint8_t *content_decode(struct parse_ctx *pc, const char *s, uint32_t *len);
+
+/* Numeric comparisons used by many keywords (dsize, ttl, flow.pkts ...): Suricata's uint syntax. */
+enum u64_mode { U_EQ, U_LT, U_LE, U_GT, U_GE, U_RANGE, U_NE, U_NRANGE, U_BITS_ANY, U_BITS_ALL };
+struct u64_cmp {
+	enum u64_mode mode;
+	uint64_t a, b;
+};
+int u64_cmp_parse(const char *s, uint64_t max, struct u64_cmp *c);
+bool u64_cmp_match(const struct u64_cmp *c, uint64_t v);
+
+/* ------------------------------------------------------------ per-flow and per-thread state */
+
+struct detect_flow {
+	uint32_t nbits;
+	uint8_t *bits;
+	uint32_t nints;
+	uint32_t *ints;
+	uint8_t *int_set;
+	bool pass;
+};
+
+/* Returns (allocating) the flow's detect state, or NULL without flow. */
+struct detect_flow *detect_flow_get(struct det_thread *dt, const struct packet *p);
+
+/* Variable-name registries (flowbits, flowints, xbits): ids stable per engine. */
+int engine_var_id(struct detect_engine *de, int kind, const char *name);
+enum { VAR_FLOWBIT, VAR_FLOWINT, VAR_XBIT, VAR_KINDS };
+
+#define BYTE_VARS_MAX 16
+#define XFORM_SLOTS 4
+
+struct det_thread {
+	struct detect_engine *de;
+	const struct packet *p;
+	const struct rule *r;
+	uint64_t byte_values[BYTE_VARS_MAX];
+	void *pcre_md; /* pcre2_match_data */
+	uint8_t *xbuf[XFORM_SLOTS];
+	uint32_t xcap[XFORM_SLOTS];
+	uint32_t recursion;
+	void *thresholds; /* threshold state (kw-threshold.c) */
+	void *xbits;      /* ip-tracked xbits (kw-xbits.c) */
+	/* prefilter */
+	void *hs_scratch;
+	uint32_t *cand;
+	uint32_t ncand;
+	uint8_t *cand_seen;
+	uint64_t pkt_count;
+	/* keyword side-effects collected while a rule matches, applied on full match */
+	bool noalert;
+};
+
+int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);
+
+/* Thresholding state shared by the keywords and threshold.config (kw-threshold.c). */
+enum thr_type { THR_LIMIT, THR_THRESHOLD, THR_BOTH, THR_DETECTION_FILTER, THR_RATE };
+enum thr_track { TRK_SRC, TRK_DST, TRK_RULE, TRK_BOTH, TRK_FLOW, TRK_EITHER };
+struct thr_spec {
+	enum thr_type type;
+	enum thr_track track;
+	uint32_t count, seconds;
+	/* rate_filter */
+	enum detect_action new_action;
+	uint32_t timeout;
+};
+int thr_spec_parse(struct parse_ctx *pc, const char *arg, bool detection_filter,
+		   struct thr_spec *out);
+/* true = alert; for THR_RATE, true = action changes. */
+bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct thr_spec *t,
+	       const struct packet *p, int salt);
+/* threshold-config.c */
+struct threshold_cfg;
+int threshold_config_load(struct detect_engine *de, const char *path, FILE *log);
+/* Returns false when the alert must be suppressed; may change *action. */
+bool threshold_config_check(struct det_thread *dt, const struct rule *r, const struct packet *p,
+			    enum detect_action *action);
+void threshold_config_free(struct detect_engine *de);
+bool threshold_rule_check(struct det_thread *dt, const struct rule *r, const struct packet *p);
+void threshold_thread_free(struct det_thread *dt);
+void xbits_thread_free(struct det_thread *dt);
+
+/* ------------------------------------------------------------ engine */
+
+struct kw_stat {
+	char *name;
+	unsigned failed, skipped;
+};
+
+struct prefilter;
+
+struct detect_engine {
+	struct var_table *vars;
+	struct class_table classes;
+	struct ref_table refs;
+	struct threshold_cfg *thresholds;
+	struct rule **rules;
+	uint32_t nrules, cap;
+	struct kw_stat *kwstats;
+	size_t nkwstats;
+	char **varnames[VAR_KINDS];
+	uint32_t nvarnames[VAR_KINDS];
+	struct prefilter *pf;
+	unsigned alert_max;
+	char *cache_dir;
+	bool no_cache;
+	bool cache_hit;
+	char **files; /* rule file names (rules point at them) */
+	size_t nfiles;
+};
+
+/* prefilter.c */
+int prefilter_build(struct detect_engine *de, FILE *log);
+void prefilter_free(struct prefilter *pf);
+int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt);
+void prefilter_thread_free(struct det_thread *dt);
+/* Fills dt->cand with the sorted rule numbers to evaluate for p. */
+void prefilter_run(struct det_thread *dt, const struct packet *p);
+
+/* rule evaluation (engine.c) */
+bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);
+/* alert.c */
+void alert_queue_reset(struct alert_queue *q);
+void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
+			enum detect_action action, uint32_t flags);
+
+#endif

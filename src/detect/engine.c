@@ -1,0 +1,622 @@
+/*
+ * engine.c — builds a detect_engine from rule files, orders its rules, and
+ * runs them over packets.
+ *
+ * Loading: rule files are read line by line, continuation lines ('\' at the
+ * end) joined, comments and blank lines skipped; each rule goes through
+ * rule_parse().  A failure is reported on one line (file:line: sid N: why)
+ * and counted as failed or, for an unsupported keyword, skipped.
+ *
+ * Ordering is Suricata's: action (pass, drop, reject, alert), then flowbits
+ * role (setters before readers, so an isset sees a bit set by the same
+ * packet), then priority, then load order.  Rule numbers follow this order
+ * and the packet path evaluates candidates by number, which yields alerts
+ * already in Suricata's order.
+ *
+ * The engine is read-only after detect_engine_new(); workers write only to
+ * their det_thread and to the flows they own.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <dirent.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "detect/detect-internal.h"
+
+/* ------------------------------------------------------------ var registry */
+
+int engine_var_id(struct detect_engine *de, int kind, const char *name)
+{
+	if (de == NULL)
+		return 0;
+	for (uint32_t i = 0; i < de->nvarnames[kind]; i++)
+		if (strcmp(de->varnames[kind][i], name) == 0)
+			return (int)i;
+	char **nv = realloc(de->varnames[kind], (de->nvarnames[kind] + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return -1;
+	de->varnames[kind] = nv;
+	nv[de->nvarnames[kind]] = strdup(name);
+	if (nv[de->nvarnames[kind]] == NULL)
+		return -1;
+	return (int)de->nvarnames[kind]++;
+}
+
+/* ------------------------------------------------------------ stats */
+
+static void kwstat_add(struct detect_engine *de, const char *kw, bool skipped)
+{
+	if (kw == NULL)
+		kw = "(syntax)";
+	for (size_t i = 0; i < de->nkwstats; i++)
+		if (strcmp(de->kwstats[i].name, kw) == 0) {
+			if (skipped)
+				de->kwstats[i].skipped++;
+			else
+				de->kwstats[i].failed++;
+			return;
+		}
+	struct kw_stat *n = realloc(de->kwstats, (de->nkwstats + 1) * sizeof(*n));
+	if (n == NULL)
+		return;
+	de->kwstats = n;
+	n[de->nkwstats].name = strdup(kw);
+	n[de->nkwstats].failed = skipped ? 0 : 1;
+	n[de->nkwstats].skipped = skipped ? 1 : 0;
+	if (n[de->nkwstats].name != NULL)
+		de->nkwstats++;
+}
+
+static int kwstat_cmp(const void *a, const void *b)
+{
+	const struct kw_stat *x = a, *y = b;
+	unsigned tx = x->failed + x->skipped, ty = y->failed + y->skipped;
+	if (tx != ty)
+		return tx < ty ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+void detect_print_rule_stats(const struct detect_engine *de, FILE *out)
+{
+	struct kw_stat *s = malloc((de->nkwstats + 1) * sizeof(*s));
+	if (s == NULL)
+		return;
+	memcpy(s, de->kwstats, de->nkwstats * sizeof(*s));
+	qsort(s, de->nkwstats, sizeof(*s), kwstat_cmp);
+	fprintf(out, "%-32s %8s %8s\n", "keyword", "skipped", "failed");
+	for (size_t i = 0; i < de->nkwstats; i++)
+		fprintf(out, "%-32s %8u %8u\n", s[i].name, s[i].skipped, s[i].failed);
+	free(s);
+}
+
+unsigned detect_engine_rule_count(const struct detect_engine *de)
+{
+	return de->nrules;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* The sid of a rule that failed to parse, read from its text; 0 if none. */
+static unsigned long text_sid(const char *text)
+{
+	const char *p = text;
+	while ((p = strstr(p, "sid")) != NULL) {
+		const char *q = p + 3;
+		bool word_start = p == text || p[-1] == ';' || p[-1] == ' ' || p[-1] == '(' ||
+				  p[-1] == '\t';
+		p = q;
+		if (!word_start)
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != ':')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '"')
+			q++;
+		return strtoul(q, NULL, 10);
+	}
+	return 0;
+}
+
+static int add_rule(struct detect_engine *de, struct rule *r)
+{
+	if (de->nrules == de->cap) {
+		uint32_t nc = de->cap ? de->cap * 2 : 1024;
+		struct rule **nv = realloc(de->rules, nc * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		de->rules = nv;
+		de->cap = nc;
+	}
+	de->rules[de->nrules++] = r;
+	return 0;
+}
+
+static void load_one(struct detect_engine *de, struct parse_ctx *pc, const char *text,
+		     struct detect_load_stats *st, FILE *log)
+{
+	struct rule *r = rule_parse(pc, text);
+	if (r != NULL) {
+		if (add_rule(de, r) != 0) {
+			rule_free(r);
+			st->failed++;
+		}
+		return;
+	}
+	if (pc->is_unsupported)
+		st->skipped++;
+	else
+		st->failed++;
+	kwstat_add(de, pc->unsupported, pc->is_unsupported);
+	if (log)
+		fprintf(log, "%s:%u: sid %lu: %s\n", pc->file, pc->line, text_sid(text), pc->err);
+}
+
+static int load_file(struct detect_engine *de, const char *path, struct detect_load_stats *st,
+		     FILE *log)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		if (log)
+			fprintf(log, "%s: cannot open rule file\n", path);
+		return -1;
+	}
+	/* The path string must outlive the rules (they point at it). */
+	char *keep = strdup(path);
+	char **nf = realloc(de->files, (de->nfiles + 1) * sizeof(*nf));
+	if (keep == NULL || nf == NULL) {
+		free(keep);
+		if (nf != NULL)
+			de->files = nf;
+		fclose(f);
+		return -1;
+	}
+	de->files = nf;
+	de->files[de->nfiles++] = keep;
+	struct parse_ctx pc = {.de = de, .vars = de->vars, .file = keep};
+	char *line = NULL, *acc = NULL;
+	size_t cap = 0, acc_len = 0, acc_cap = 0;
+	ssize_t n;
+	unsigned ln = 0, start = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		ln++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		bool cont = n > 0 && line[n - 1] == '\\';
+		if (cont)
+			line[--n] = '\0';
+		if (acc_len == 0) {
+			char *t = line;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			if (*t == '#' || (*t == '\0' && !cont))
+				continue;
+			start = ln;
+		}
+		if (acc_len + (size_t)n + 1 > acc_cap) {
+			acc_cap = (acc_len + (size_t)n + 1) * 2;
+			char *na = realloc(acc, acc_cap);
+			if (na == NULL)
+				break;
+			acc = na;
+		}
+		memcpy(acc + acc_len, line, (size_t)n);
+		acc_len += (size_t)n;
+		acc[acc_len] = '\0';
+		if (cont)
+			continue;
+		pc.line = start;
+		load_one(de, &pc, acc, st, log);
+		acc_len = 0;
+	}
+	if (acc_len > 0) {
+		pc.line = start;
+		load_one(de, &pc, acc, st, log);
+	}
+	free(pc.unsupported);
+	free(line);
+	free(acc);
+	fclose(f);
+	st->files++;
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_path(struct detect_engine *de, const char *path, struct detect_load_stats *st,
+		     FILE *log)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		if (log)
+			fprintf(log, "%s: no such rule file\n", path);
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return load_file(de, path, st, log);
+	DIR *d = opendir(path);
+	if (d == NULL)
+		return -1;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+		if (l < 7 || strcmp(e->d_name + l - 6, ".rules") != 0)
+			continue;
+		char **nn = realloc(names, (n + 1) * sizeof(*nn));
+		if (nn == NULL)
+			break;
+		names = nn;
+		if (asprintf(&names[n], "%s/%s", path, e->d_name) >= 0)
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (load_file(de, names[i], st, log) != 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* ------------------------------------------------------------ ordering */
+
+static int action_rank(enum detect_action a)
+{
+	switch (a) {
+	case DETECT_ACTION_PASS: return 0;
+	case DETECT_ACTION_DROP: return 1;
+	case DETECT_ACTION_REJECT:
+	case DETECT_ACTION_REJECTSRC:
+	case DETECT_ACTION_REJECTDST:
+	case DETECT_ACTION_REJECTBOTH: return 2;
+	default: return 3;
+	}
+}
+
+static int flowbits_rank(const struct rule *r)
+{
+	bool set = r->flags & RF_FLOWBITS_SET, read = r->flags & RF_FLOWBITS_READ;
+	if (set && !read)
+		return 0;
+	if (set && read)
+		return 1;
+	if (!set && !read)
+		return 2;
+	return 3;
+}
+
+static int rule_order_cmp(const void *a, const void *b)
+{
+	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
+	int d = action_rank(x->h.action) - action_rank(y->h.action);
+	if (d == 0)
+		d = flowbits_rank(x) - flowbits_rank(y);
+	if (d == 0)
+		d = x->priority - y->priority;
+	if (d == 0)
+		d = (x->num > y->num) - (x->num < y->num);
+	return d;
+}
+
+static int gid_sid_cmp(const void *a, const void *b)
+{
+	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
+	if (x->gid != y->gid)
+		return x->gid < y->gid ? -1 : 1;
+	if (x->sid != y->sid)
+		return x->sid < y->sid ? -1 : 1;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+/* Suricata refuses a second rule with the same gid:sid; the later one fails. */
+static void drop_duplicates(struct detect_engine *de, struct detect_load_stats *st, FILE *log)
+{
+	for (uint32_t i = 0; i < de->nrules; i++)
+		de->rules[i]->num = i;
+	qsort(de->rules, de->nrules, sizeof(*de->rules), gid_sid_cmp);
+	uint32_t o = 0;
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		struct rule *r = de->rules[i];
+		if (o > 0 && de->rules[o - 1]->gid == r->gid && de->rules[o - 1]->sid == r->sid) {
+			if (log)
+				fprintf(log, "%s:%u: sid %u: duplicate signature id\n", r->file,
+					r->line, r->sid);
+			st->failed++;
+			kwstat_add(de, "sid", false);
+			rule_free(r);
+			continue;
+		}
+		de->rules[o++] = r;
+	}
+	de->nrules = o;
+}
+
+static void order_rules(struct detect_engine *de)
+{
+	/* num holds load order at this point (set by drop_duplicates). */
+	qsort(de->rules, de->nrules, sizeof(*de->rules), rule_order_cmp);
+	for (uint32_t i = 0; i < de->nrules; i++)
+		de->rules[i]->num = i;
+}
+
+/* ------------------------------------------------------------ engine */
+
+static int setup_vars(struct detect_engine *de, const struct detect_config *cfg)
+{
+	de->vars = vars_new();
+	if (de->vars == NULL || vars_add_defaults(de->vars) != 0)
+		return -1;
+	for (size_t i = 0; i < cfg->address_var_count; i++)
+		if (vars_set(de->vars, false, cfg->address_vars[i].name,
+			     cfg->address_vars[i].value) != 0)
+			return -1;
+	for (size_t i = 0; i < cfg->port_var_count; i++)
+		if (vars_set(de->vars, true, cfg->port_vars[i].name, cfg->port_vars[i].value) != 0)
+			return -1;
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct detect_engine *detect_engine_new(const struct detect_config *cfg,
+					struct detect_load_stats *stats, FILE *log)
+{
+	double t0 = now_seconds();
+	struct detect_load_stats local = {0};
+	struct detect_load_stats *st = stats ? stats : &local;
+	memset(st, 0, sizeof(*st));
+	struct detect_engine *de = calloc(1, sizeof(*de));
+	if (de == NULL)
+		return NULL;
+	de->alert_max = cfg->packet_alert_max ? cfg->packet_alert_max : DETECT_PACKET_ALERT_MAX;
+	if (de->alert_max > DETECT_PACKET_ALERT_MAX)
+		de->alert_max = DETECT_PACKET_ALERT_MAX;
+	de->no_cache = cfg->no_cache;
+	if (cfg->cache_dir != NULL)
+		de->cache_dir = strdup(cfg->cache_dir);
+	bool fatal = false;
+	if (setup_vars(de, cfg) != 0)
+		goto fail;
+	if (cfg->classification_file != NULL &&
+	    classification_load(&de->classes, cfg->classification_file, log) != 0)
+		fatal |= cfg->strict;
+	if (cfg->reference_file != NULL && reference_load(&de->refs, cfg->reference_file, log) != 0)
+		fatal |= cfg->strict;
+	if (cfg->threshold_file != NULL && threshold_config_load(de, cfg->threshold_file, log) != 0)
+		fatal |= cfg->strict;
+	for (size_t i = 0; i < cfg->rule_file_count; i++)
+		if (load_path(de, cfg->rule_files[i], st, log) != 0)
+			fatal = true;
+	drop_duplicates(de, st, log);
+	order_rules(de);
+	st->loaded = de->nrules;
+	if (log)
+		fprintf(log, "%u rules loaded, %u failed, %u skipped\n", st->loaded, st->failed,
+			st->skipped);
+	if (fatal || (cfg->strict && (st->failed > 0 || st->skipped > 0)))
+		goto fail;
+	if (prefilter_build(de, log) != 0)
+		goto fail;
+	st->cache_hit = de->cache_hit;
+	st->seconds = now_seconds() - t0;
+	return de;
+fail:
+	st->seconds = now_seconds() - t0;
+	detect_engine_free(de);
+	return NULL;
+}
+
+void detect_engine_free(struct detect_engine *de)
+{
+	if (de == NULL)
+		return;
+	prefilter_free(de->pf);
+	for (uint32_t i = 0; i < de->nrules; i++)
+		rule_free(de->rules[i]);
+	free(de->rules);
+	for (int k = 0; k < VAR_KINDS; k++) {
+		for (uint32_t i = 0; i < de->nvarnames[k]; i++)
+			free(de->varnames[k][i]);
+		free(de->varnames[k]);
+	}
+	for (size_t i = 0; i < de->nkwstats; i++)
+		free(de->kwstats[i].name);
+	free(de->kwstats);
+	for (size_t i = 0; i < de->nfiles; i++)
+		free(de->files[i]);
+	free(de->files);
+	classification_free(&de->classes);
+	reference_free(&de->refs);
+	threshold_config_free(de);
+	vars_free(de->vars);
+	free(de->cache_dir);
+	free(de);
+}
+
+int detect_test_ruleset(const struct detect_config *cfg, FILE *log)
+{
+	struct detect_config c = *cfg;
+	struct detect_load_stats st;
+	struct detect_engine *de = detect_engine_new(&c, &st, log);
+	if (de == NULL)
+		return 1;
+	int rc = (st.failed > 0 && cfg->strict) ? 1 : 0;
+	if (log)
+		fprintf(log, "Configuration provided was successfully loaded.\n");
+	detect_engine_free(de);
+	return rc;
+}
+
+/* ------------------------------------------------------------ threads */
+
+struct detect_thread *detect_thread_new(struct detect_engine *de)
+{
+	struct det_thread *dt = calloc(1, sizeof(*dt));
+	if (dt == NULL)
+		return NULL;
+	dt->de = de;
+	dt->pcre_md = pcre2_match_data_create(32, NULL);
+	if (dt->pcre_md == NULL || prefilter_thread_init(de, dt) != 0) {
+		detect_thread_free((struct detect_thread *)dt);
+		return NULL;
+	}
+	return (struct detect_thread *)dt;
+}
+
+void detect_thread_free(struct detect_thread *t)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	if (dt == NULL)
+		return;
+	pcre2_match_data_free(dt->pcre_md);
+	for (int i = 0; i < XFORM_SLOTS; i++)
+		free(dt->xbuf[i]);
+	threshold_thread_free(dt);
+	xbits_thread_free(dt);
+	prefilter_thread_free(dt);
+	free(dt);
+}
+
+/* ------------------------------------------------------------ per flow */
+
+struct detect_flow *detect_flow_get(struct det_thread *dt, const struct packet *p)
+{
+	struct flow *f = p->flow;
+	if (f == NULL)
+		return NULL;
+	if (f->detect == NULL)
+		f->detect = calloc(1, sizeof(struct detect_flow));
+	return f->detect;
+}
+
+void detect_flow_free(void *slot)
+{
+	struct detect_flow *df = slot;
+	if (df == NULL)
+		return;
+	free(df->bits);
+	free(df->ints);
+	free(df->int_set);
+	free(df);
+}
+
+/* ------------------------------------------------------------ matching */
+
+static bool header_match(const struct rule *r, const struct packet *p, bool *swapped)
+{
+	const struct rule_header *h = &r->h;
+	*swapped = false;
+	if (p->ip_version == 0)
+		return (h->proto_flags & RP_PKTHDR) && h->src.any && h->dst.any && h->sp.any &&
+		       h->dp.any;
+	if (!(h->protos[p->proto / 8] & (1u << (p->proto % 8))))
+		return false;
+	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
+	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
+	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
+		return true;
+	if (!h->bidir)
+		return false;
+	*swapped = true;
+	return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
+	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+}
+
+static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
+			 const struct packet *p)
+{
+	const struct buffer_def *bd = buffer_def(rb->buf_id);
+	struct inspect_buf b = {NULL, 0};
+	bool present = bd->get(p, &b.data, &b.len);
+	if (!present)
+		return rb->absent;
+	if (rb->absent && !rb->absent_or_else)
+		return false;
+	for (uint32_t i = 0; i < rb->nxf; i++)
+		if (!transform_apply(dt, &rb->xf[i], &b, (int)(i % XFORM_SLOTS)))
+			return false;
+	if (rb->sms.n == 0)
+		return true;
+	return inspect_buffer(dt, &rb->sms, &b);
+}
+
+bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p)
+{
+	bool swapped;
+	if (!header_match(r, p, &swapped))
+		return false;
+	dt->r = r;
+	const struct sm_list *m = &r->lists[LIST_MATCH];
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))
+			return false;
+	for (uint32_t i = 0; i < r->nbufs; i++)
+		if (!buffer_match(dt, &r->bufs[i], p))
+			return false;
+	return true;
+}
+
+static void run_postmatch(struct det_thread *dt, const struct rule *r, const struct packet *p)
+{
+	const struct sm_list *l = &r->lists[LIST_POSTMATCH];
+	for (uint32_t i = 0; i < l->n; i++)
+		l->v[i].kw->match(dt, p, r, l->v[i].ctx);
+}
+
+void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue *out)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	struct detect_engine *de = dt->de;
+	alert_queue_reset(out);
+	dt->p = p;
+	if (p->flow != NULL && p->flow->detect != NULL &&
+	    ((struct detect_flow *)p->flow->detect)->pass)
+		return;
+	prefilter_run(dt, p);
+	for (uint32_t i = 0; i < dt->ncand; i++) {
+		const struct rule *r = de->rules[dt->cand[i]];
+		if (!rule_match_packet(dt, r, p))
+			continue;
+		run_postmatch(dt, r, p);
+		enum detect_action action = r->h.action;
+		if (!threshold_config_check(dt, r, p, &action))
+			continue;
+		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
+		if (action == DETECT_ACTION_PASS) {
+			out->pass = true;
+			if (r->nbufs == 0 && r->lists[LIST_MATCH].n == 0 && p->flow != NULL) {
+				/* An IP-only pass rule passes the whole flow, as in Suricata. */
+				struct detect_flow *df = detect_flow_get(dt, p);
+				if (df != NULL)
+					df->pass = true;
+				flags |= ALERT_F_APPLY_FLOW;
+			}
+		} else if (action != DETECT_ACTION_ALERT) {
+			out->drop = true;
+		}
+		/* Pass rules stop inspection but are not logged as alerts. */
+		if (!(r->flags & RF_NOALERT) && action != DETECT_ACTION_PASS)
+			alert_queue_append(de, out, r, action, flags);
+		if (action == DETECT_ACTION_PASS)
+			break; /* pass stops every later rule */
+	}
+	if (out->count > 0 && p->flow != NULL)
+		p->flow->alerted = true;
+}

@@ -1,0 +1,79 @@
+/*
+ * keywords.c — the one keyword table.
+ *
+ * Every keyword family (kw-*.c) exports an array of struct kw_def; this
+ * file lists the families, and nothing else.  Adding a keyword means adding
+ * it to its family's array (or adding a family here), never touching the
+ * parser or the engine.  Lookups go through a sorted index built once.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+
+static const struct kw_family *const families[] = {
+	&kw_family_meta,     &kw_family_content,   &kw_family_pcre,	     &kw_family_byte,
+	&kw_family_entropy,  &kw_family_transforms, &kw_family_flow,	     &kw_family_flowbits,
+	&kw_family_flowint,  &kw_family_xbits,	    &kw_family_threshold,    &kw_family_ipheader,
+	&kw_family_tcpheader, &kw_family_icmp,	    &kw_family_udp,	     &kw_family_vlan,
+	&kw_family_events,   &kw_family_flowstats, &kw_family_buffers,
+};
+
+struct kw_index {
+	const char *name;
+	const struct kw_def *def;
+};
+
+static struct kw_index *kw_index;
+static size_t kw_index_n;
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static int index_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kw_index *)a)->name, ((const struct kw_index *)b)->name);
+}
+
+static void build_index(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		n += families[i]->n * 2;
+	kw_index = calloc(n, sizeof(*kw_index));
+	if (kw_index == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		for (size_t j = 0; j < families[i]->n; j++) {
+			const struct kw_def *d = &families[i]->defs[j];
+			kw_index[kw_index_n++] = (struct kw_index){d->name, d};
+			if (d->alias != NULL)
+				kw_index[kw_index_n++] = (struct kw_index){d->alias, d};
+		}
+	qsort(kw_index, kw_index_n, sizeof(*kw_index), index_cmp);
+}
+
+const struct kw_def *kw_lookup(const char *name)
+{
+	pthread_once(&kw_once, build_index);
+	struct kw_index key = {name, NULL};
+	struct kw_index *f = bsearch(&key, kw_index, kw_index_n, sizeof(*kw_index), index_cmp);
+	return f ? f->def : NULL;
+}
+
+bool detect_keyword_supported(const char *name)
+{
+	const struct kw_def *d = kw_lookup(name);
+	return d != NULL && d->setup != NULL;
+}
+
+void detect_list_keywords(FILE *out)
+{
+	pthread_once(&kw_once, build_index);
+	for (size_t i = 0; i < kw_index_n; i++) {
+		const struct kw_def *d = kw_index[i].def;
+		if (d->setup == NULL || strcmp(kw_index[i].name, d->name) != 0)
+			continue;
+		fprintf(out, "%s%s%s: %s\n", d->name, d->alias ? ", alias " : "",
+			d->alias ? d->alias : "", d->desc ? d->desc : "");
+	}
+}

@@ -1,0 +1,143 @@
+/*
+ * kw-buffers.c — the inspection buffers a rule's content can be attached
+ * to, and the sticky-buffer keywords that select them.
+ *
+ * Every buffer has an id in one table.  A buffer whose getter is NULL is
+ * known by name but not produced yet (the app-layer issue will fill them
+ * in): a rule using it is skipped as "unsupported keyword", never loaded to
+ * silently never match.  Getters return a view into the packet; they
+ * never copy and never read past the lengths decode recorded.
+ */
+#include <string.h>
+
+#include "detect/detect-internal.h"
+
+static bool get_payload(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	if (p->payload == NULL || p->payload_len == 0)
+		return false;
+	*d = p->payload;
+	*l = p->payload_len;
+	return true;
+}
+
+static bool get_ipv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	if (p->ip_version != 4 || p->ip_hdr == NULL)
+		return false;
+	*d = p->ip_hdr;
+	*l = p->ip_hdr_len;
+	return true;
+}
+
+static bool get_ipv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	if (p->ip_version != 6 || p->ip_hdr == NULL)
+		return false;
+	*d = p->ip_hdr;
+	*l = p->ip_hdr_len < 40 ? p->ip_hdr_len : 40;
+	return true;
+}
+
+static bool get_l4(const struct packet *p, uint8_t proto, uint32_t hl, const uint8_t **d,
+		   uint32_t *l)
+{
+	if (p->proto != proto || p->l4_hdr == NULL || p->is_fragment || p->l4_len < hl)
+		return false;
+	*d = p->l4_hdr;
+	*l = hl;
+	return true;
+}
+
+static bool get_tcp_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	return p->proto == 6 && get_l4(p, 6, p->tcp.hlen ? p->tcp.hlen : 20, d, l);
+}
+
+static bool get_udp_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	return get_l4(p, 17, 8, d, l);
+}
+
+static bool get_icmpv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	return get_l4(p, 1, 8, d, l);
+}
+
+static bool get_icmpv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+{
+	return get_l4(p, 58, 8, d, l);
+}
+
+/* Indexed by BUF_*; app-layer names follow with NULL getters. */
+static const struct buffer_def buffers[] = {
+	[BUF_PKT] = {"pkt_data", get_payload, 0},
+	[BUF_STREAM] = {"stream", get_payload, 0},
+	[BUF_IPV4_HDR] = {"ipv4.hdr", get_ipv4_hdr, 0},
+	[BUF_IPV6_HDR] = {"ipv6.hdr", get_ipv6_hdr, 0},
+	[BUF_TCP_HDR] = {"tcp.hdr", get_tcp_hdr, 6},
+	[BUF_UDP_HDR] = {"udp.hdr", get_udp_hdr, 17},
+	[BUF_ICMPV4_HDR] = {"icmpv4.hdr", get_icmpv4_hdr, 1},
+	[BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
+	{"file.data", NULL, 0},
+	{"http.uri", NULL, 6},
+	{"http.method", NULL, 6},
+	{"http.header", NULL, 6},
+	{"http.request_body", NULL, 6},
+	{"http.response_body", NULL, 6},
+	{"http.host", NULL, 6},
+	{"http.user_agent", NULL, 6},
+	{"dns.query", NULL, 0},
+	{"tls.sni", NULL, 6},
+};
+
+const struct buffer_def *buffer_def(int id)
+{
+	if (id < 0 || (size_t)id >= sizeof(buffers) / sizeof(buffers[0]))
+		return NULL;
+	return &buffers[id];
+}
+
+int buffer_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(buffers) / sizeof(buffers[0]); i++)
+		if (buffers[i].name != NULL && strcmp(buffers[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id)
+{
+	const struct buffer_def *bd = buffer_def(buf_id);
+	if (bd == NULL || bd->get == NULL) {
+		pc_unsupported(pc, bd ? bd->name : "buffer");
+		return -1;
+	}
+	struct rule_buffer *rb = rule_get_buffer(r, buf_id, true);
+	if (rb == NULL)
+		return -1;
+	r->cur_buf = (int)(rb - r->bufs);
+	rule_set_last_content(r, NULL); /* modifiers never cross a buffer change */
+	if (bd->ip_proto != 0 && !r->h.proto_any) {
+		if (!(r->h.protos[bd->ip_proto / 8] & (1u << (bd->ip_proto % 8)))) {
+			pc_error(pc, "buffer '%s' does not apply to the rule's protocol", bd->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pkt_data_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	/* pkt_data resets to the payload: it is not a sticky buffer for transforms. */
+	r->cur_buf = -1;
+	rule_set_last_content(r, NULL);
+	return 0;
+}
+
+static const struct kw_def defs[] = {
+	{"pkt_data", NULL, "inspect the packet payload again (resets the sticky buffer)",
+	 pkt_data_setup, NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
+};
+
+const struct kw_family kw_family_buffers = {defs, sizeof(defs) / sizeof(defs[0])};
