@@ -213,10 +213,10 @@ static int parse_bval(struct parse_ctx *pc, struct rule *r, const char *s, int64
 	return 0;
 }
 
-static int parse_bytes(struct parse_ctx *pc, const char *s, struct byte_ctx *c)
+static int parse_bytes(struct parse_ctx *pc, const char *s, struct byte_ctx *c, bool zero_ok)
 {
 	uint64_t n;
-	if (!parse_u64(s, &n) || n == 0 || n > 23) {
+	if (!parse_u64(s, &n) || (n == 0 && !zero_ok) || n > 23) {
 		pc_error(pc, "invalid number of bytes '%s'", s);
 		return -1;
 	}
@@ -294,7 +294,7 @@ static int byte_test_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 		pc_error(pc, "byte_test needs bytes, operator, value, offset");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c) != 0)
+	if (parse_bytes(pc, f[0], c, false) != 0)
 		goto fail;
 	char *op = f[1];
 	if (*op == '!') {
@@ -347,7 +347,7 @@ static int byte_jump_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 		pc_error(pc, "byte_jump needs bytes, offset");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c) != 0 ||
+	if (parse_bytes(pc, f[0], c, true) != 0 ||
 	    parse_bval(pc, r, f[1], -65535, 65535, &c->offset, "byte_jump offset") != 0)
 		goto fail;
 	for (int i = 2; i < n; i++) {
@@ -399,7 +399,7 @@ static int byte_extract_setup(struct parse_ctx *pc, struct rule *r, const char *
 		pc_error(pc, "byte_extract needs bytes, offset, name");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c) != 0 ||
+	if (parse_bytes(pc, f[0], c, false) != 0 ||
 	    parse_bval(pc, r, f[1], -65535, 65535, &c->offset, "byte_extract offset") != 0)
 		goto fail;
 	for (int i = 3; i < n; i++) {
@@ -449,7 +449,7 @@ static int byte_math_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 			v = str_trim(v + 1);
 		}
 		if (v != NULL && strcmp(k, "bytes") == 0) {
-			if (parse_bytes(pc, v, c) != 0)
+			if (parse_bytes(pc, v, c, false) != 0)
 				goto fail;
 			have_bytes = true;
 		} else if (v != NULL && strcmp(k, "offset") == 0) {

@@ -355,10 +355,6 @@ static int startswith_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 		pc_error(pc, "startswith mixed with depth/offset/distance/within");
 		return -1;
 	}
-	if (c->flags & CF_NEGATED) {
-		pc_error(pc, "startswith on a negated content");
-		return -1;
-	}
 	c->flags |= CF_STARTSWITH | CF_DEPTH;
 	c->depth = c->len;
 	c->offset = 0;

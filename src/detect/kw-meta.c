@@ -17,15 +17,17 @@
 #define FOLLOWED_MINOR 0
 #define FOLLOWED_PATCH 0
 
-/* Removes Suricata's escapes (\" \; \\ \:) in place. */
+/* Removes Suricata's escapes (\" \; \\ \:) in place; any other backslash
+ * is kept as written (ET rules have msgs like "(^IE[\d\s])"). */
 static int unescape(char *s)
 {
 	char *o = s;
 	for (char *i = s; *i; i++) {
 		if (*i == '\\') {
-			i++;
-			if (*i != '"' && *i != ';' && *i != '\\' && *i != ':')
+			if (i[1] == '\0')
 				return -1;
+			if (i[1] == '"' || i[1] == ';' || i[1] == '\\' || i[1] == ':')
+				i++;
 		}
 		*o++ = *i;
 	}

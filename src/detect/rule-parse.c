@@ -47,16 +47,25 @@ char *str_trim(char *s)
 	return s;
 }
 
+/* True when the quote at s[i] is escaped by an odd run of backslashes. */
+static bool escaped_at(const char *s, size_t i)
+{
+	size_t n = 0;
+	while (i > n && s[i - n - 1] == '\\')
+		n++;
+	return n % 2 == 1;
+}
+
 int str_unquote(char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || s[0] != '"') {
 		/* A stray closing quote without an opening one is unbalanced too. */
-		if (n > 0 && s[n - 1] == '"' && (n < 2 || s[n - 2] != '\\'))
+		if (n > 0 && s[n - 1] == '"' && !escaped_at(s, n - 1))
 			return -1;
 		return 0;
 	}
-	if (n < 2 || s[n - 1] != '"' || s[n - 2] == '\\')
+	if (n < 2 || s[n - 1] != '"' || escaped_at(s, n - 1))
 		return -1;
 	memmove(s, s + 1, n - 2);
 	s[n - 2] = '\0';
