@@ -411,10 +411,9 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	sqlite3_stmt *q = query_prepare(
 		c,
 		"SELECT coalesce(src.title, src.kind), src.publisher, src.stakeholder,"
-		" (SELECT count(*) FROM record r WHERE r.source_id = src.id AND"
-		"  r.kind <> 'relationship' AND (r.date BETWEEN ?1 AND ?2 OR (r.date IS NULL"
-		"  AND NOT EXISTS (SELECT 1 FROM record x WHERE x.source_id = src.id"
-		"  AND x.date IS NOT NULL)))),"
+		" (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
+		"  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
+		"  AND r.kind <> 'relationship'),"
 		" src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
 		"  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
 		" FROM source src ORDER BY src.kind, src.path",
