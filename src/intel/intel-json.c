@@ -152,6 +152,9 @@ bool intel_json_read(struct intel_ctx *ctx, const char *path, const char *key,
 				n, json_array_size(arr), key ? key : "the root array");
 	}
 	free(buf);
-	*root = doc;
+	if (ok)
+		*root = doc;
+	else
+		json_decref(doc);
 	return ok;
 }

@@ -101,6 +101,9 @@ bool intel_import_misp(struct intel_ctx *ctx, const char *path)
 			ok = misp_file(ctx, *f, titles, sizeof(titles));
 		intel_free_list(files);
 	}
-	snprintf(ctx->title, sizeof(ctx->title), "MISP galaxies: %s", titles);
+	char full[sizeof(titles) + 32];
+	snprintf(full, sizeof(full), "MISP galaxies: %s", titles);
+	memcpy(ctx->title, full, sizeof(ctx->title) - 1); /* a long list is cut */
+	ctx->title[sizeof(ctx->title) - 1] = '\0';
 	return ok;
 }

@@ -121,15 +121,15 @@ static void eve_bind_asset(struct store *st, sqlite3_stmt *s, json_t *ev)
 }
 
 /* Stores one parsed event; returns false only on a database error. */
-static bool eve_store_event(struct store *st, int64_t file_id, uint64_t line, json_t *ev,
-			    struct store_eve_stats *stats)
+static bool eve_store_event(struct store *st, const char *path, int64_t file_id, uint64_t line,
+			    json_t *ev, struct store_eve_stats *stats)
 {
 	const char *ts = json_string_value(json_object_get(ev, "timestamp"));
 	const char *type = json_string_value(json_object_get(ev, "event_type"));
 	char day[11];
 	if (!ts || !type || strlen(ts) < 10) {
 		stats->malformed++;
-		fprintf(stderr, "vigil: line %llu: EVE event without timestamp or event_type\n",
+		fprintf(stderr, "vigil: %s:%llu: EVE event without timestamp or event_type\n", path,
 			(unsigned long long)line);
 		if (!stats->first_bad_line)
 			stats->first_bad_line = line;
@@ -196,7 +196,7 @@ static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_
 			fprintf(stderr, "vigil: %s:%llu: not a JSON object: %s\n", path,
 				(unsigned long long)stats->lines, ev ? "wrong type" : jerr.text);
 		} else {
-			ok = eve_store_event(st, file_id, stats->lines, ev, stats);
+			ok = eve_store_event(st, path, file_id, stats->lines, ev, stats);
 		}
 		json_decref(ev);
 		if (ok && stats->lines % STORE_BATCH == 0)
