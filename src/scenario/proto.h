@@ -75,6 +75,7 @@ struct tls_client_profile {
 extern const struct tls_client_profile tls_profile_schannel_beacon;
 extern const struct tls_client_profile tls_profile_firefox;
 extern const struct tls_client_profile tls_profile_python_requests;
+extern const struct tls_client_profile tls_profile_go;
 
 /*
  * A whole TLS session on an open connection: ClientHello (with SNI),
@@ -189,5 +190,20 @@ void sc_syn_flood(struct sc_ctx *c, uint64_t t, struct sc_host *victim, uint16_t
 void sc_dns_amplification(struct sc_ctx *c, uint64_t t, struct sc_host *victim,
 			  struct sc_host *reflectors, size_t nreflectors, const char *qname,
 			  uint64_t count, uint64_t span_us);
+
+/* ---- Benign background shared by scenarios (background.c) ---- */
+
+struct sc_site {
+	const char *name; /* hostname looked up and sent as SNI */
+	const char *addr; /* its address */
+};
+
+/*
+ * `visits` HTTPS visits (DNS lookup, then a Firefox TLS 1.3 session) by
+ * client to sites chosen at random, spread over [t_start, t_end).
+ */
+void sc_bg_browse(struct sc_ctx *c, struct sc_host *client, struct sc_host *resolver,
+		  const struct sc_site *sites, size_t nsites, unsigned visits, uint64_t t_start,
+		  uint64_t t_end);
 
 #endif

@@ -19,6 +19,9 @@ static const struct sc_scenario scenarios[] = {
     {"sample", "a few TCP/UDP/ICMP conversations, an IPv4 fragment train, IPv6, one malformed "
 	       "packet (the sensor demo)",
      scenario_build_sample},
+    {"hospital-ransomware", "phishing, C2 beacons (HTTPS/HTTP), RDP spraying, SMB2 lateral "
+			    "movement, exfiltration, share encryption; HL7 and DICOM background",
+     scenario_build_hospital_ransomware},
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
