@@ -8,8 +8,11 @@
  * word for the STIX type (threat-actor and intrusion-set are both `actor`,
  * attack-pattern is `technique`).  The date is the first of first_seen,
  * published, valid_from, created that is a date.  Relationships become
- * attributes of their source object ("rel:targets" → target id), so the
- * store needs no graph.  An object without type or id is malformed.
+ * records of their own (source_ref, target_ref).  After a bundle is read,
+ * incidents inherit the sectors of the identities they `target` and the
+ * malware types of the malware they `use` (as labels), so the briefing
+ * can place STIX incidents by sector and threat type with the taxonomy.
+ * An object without type or id is malformed.
  */
 #include "intel/intel-internal.h"
 
@@ -147,6 +150,35 @@ static void stix_object(struct intel_ctx *ctx, const char *file, json_t *obj, ui
 		stix_attrs(ctx, id, obj);
 }
 
+/* Copies attribute from_key of the objects that incidents relate to by
+ * relationship rel onto the incidents as to_key. */
+static bool stix_inherit(struct intel_ctx *ctx, const char *rel, const char *target_kind,
+			 const char *from_key, const char *to_key)
+{
+	sqlite3_stmt *s;
+	const char *sql =
+		"INSERT OR IGNORE INTO record_attr(record_id, key, value)"
+		" SELECT inc.id, ?5, ta.value FROM record r"
+		" JOIN record_attr sr ON sr.record_id = r.id AND sr.key = 'source_ref'"
+		" JOIN record_attr tr ON tr.record_id = r.id AND tr.key = 'target_ref'"
+		" JOIN record inc ON inc.source_id = r.source_id AND inc.ext_id = sr.value"
+		"  AND inc.kind = 'incident'"
+		" JOIN record tgt ON tgt.source_id = r.source_id AND tgt.ext_id = tr.value"
+		"  AND tgt.kind = ?3"
+		" JOIN record_attr ta ON ta.record_id = tgt.id AND ta.key = ?4"
+		" WHERE r.source_id = ?1 AND r.kind = 'relationship' AND r.title = ?2";
+	if (sqlite3_prepare_v2(store_db(ctx->st), sql, -1, &s, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_text(s, 2, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, target_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, from_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, to_key, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
 static bool stix_file(struct intel_ctx *ctx, const char *path, bool attack)
 {
 	json_t *root;
@@ -175,12 +207,15 @@ static bool stix_path(struct intel_ctx *ctx, const char *path, bool attack)
 {
 	char **files = intel_dir_files(path, ".json");
 	bool ok = true;
-	if (!files)
-		return stix_file(ctx, path, attack);
-	for (char **f = files; ok && *f; f++)
-		ok = stix_file(ctx, *f, attack);
-	intel_free_list(files);
-	return ok;
+	if (!files) {
+		ok = stix_file(ctx, path, attack);
+	} else {
+		for (char **f = files; ok && *f; f++)
+			ok = stix_file(ctx, *f, attack);
+		intel_free_list(files);
+	}
+	return ok && stix_inherit(ctx, "targets", "identity", "sector", "sector") &&
+	       stix_inherit(ctx, "uses", "malware", "malware_type", "label");
 }
 
 bool intel_import_stix(struct intel_ctx *ctx, const char *path)

@@ -118,6 +118,33 @@ static void build_store(void)
 	fputs("assets:\n  - network: 10.0.0.0/8\n    organisation: H\n    sector: health\n", f);
 	fclose(f);
 	assert_int_equal(store_import_eve_file(db, eve, assets, NULL), 0);
+
+	/* A generic STIX incident against a hospital, using ransomware. */
+	char bundle[320];
+	snprintf(bundle, sizeof(bundle), "%s/bundle.json", tmp);
+	f = fopen(bundle, "w");
+	assert_non_null(f);
+	fputs("{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": [\n"
+	      "{\"type\": \"incident\", \"id\": \"incident--9\", \"name\": \"Outage\","
+	      " \"created\": \"2021-07-01T00:00:00Z\"},\n"
+	      "{\"type\": \"identity\", \"id\": \"identity--9\", \"name\": \"Hospital\","
+	      " \"sectors\": [\"healthcare\"]},\n"
+	      "{\"type\": \"malware\", \"id\": \"malware--9\", \"name\": \"L\","
+	      " \"malware_types\": [\"ransomware\"]},\n"
+	      "{\"type\": \"relationship\", \"id\": \"relationship--8\", \"relationship_type\":"
+	      " \"targets\", \"source_ref\": \"incident--9\", \"target_ref\": \"identity--9\"},\n"
+	      "{\"type\": \"relationship\", \"id\": \"relationship--9\", \"relationship_type\":"
+	      " \"uses\", \"source_ref\": \"incident--9\", \"target_ref\": \"malware--9\"}\n"
+	      "]}\n",
+	      f);
+	fclose(f);
+	char err2[256];
+	struct store *st2 = store_open(db, err2, sizeof(err2));
+	assert_non_null(st2);
+	struct intel_provenance prov = {"CERT", "government", "amber", "none"};
+	struct intel_import_result res;
+	assert_int_equal(intel_source_import(st2, "stix", bundle, &prov, &res), 0);
+	store_close(st2);
 }
 
 static json_t *brief_json(const char *sector, const char *name)
@@ -143,10 +170,10 @@ static long long fig(json_t *j, const char *key)
 static void test_brief_figures(void **state)
 {
 	json_t *j = brief_json(NULL, "all.json");
-	assert_int_equal(fig(j, "incidents.total.current"), 4);
+	assert_int_equal(fig(j, "incidents.total.current"), 5);
 	assert_int_equal(fig(j, "incidents.total.previous"), 1);
-	assert_int_equal(fig(j, "incidents.threat.ransomware.current"), 2);
-	assert_int_equal(fig(j, "incidents.sector.health.current"), 2);
+	assert_int_equal(fig(j, "incidents.threat.ransomware.current"), 3);
+	assert_int_equal(fig(j, "incidents.sector.health.current"), 3);
 	assert_int_equal(fig(j, "incidents.sector.health.previous"), 1);
 	assert_int_equal(fig(j, "incidents.sector.other.current"), 1);
 	assert_int_equal(fig(j, "incidents.threat.other.current"), 1);

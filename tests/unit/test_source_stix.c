@@ -23,7 +23,13 @@ static const char *bundle =
 	" \"source_ref\": \"threat-actor--1\", \"target_ref\": \"malware--1\"},\n"
 	"{\"type\": \"campaign\", \"id\": \"campaign--1\", \"name\": \"Old\", \"revoked\": true},\n"
 	"{\"type\": \"indicator\", \"name\": \"no id\"},\n" /* line 7 */
-	"{\"type\": \"marking-definition\", \"id\": \"marking-definition--1\"}\n"
+	"{\"type\": \"marking-definition\", \"id\": \"marking-definition--1\"},\n"
+	"{\"type\": \"identity\", \"id\": \"identity--1\", \"name\": \"Clinic\","
+	" \"sectors\": [\"healthcare\"]},\n"
+	"{\"type\": \"relationship\", \"id\": \"relationship--2\", \"relationship_type\":"
+	" \"targets\", \"source_ref\": \"incident--1\", \"target_ref\": \"identity--1\"},\n"
+	"{\"type\": \"relationship\", \"id\": \"relationship--3\", \"relationship_type\":"
+	" \"uses\", \"source_ref\": \"incident--1\", \"target_ref\": \"malware--1\"}\n"
 	"]}\n";
 
 static void test_bundle(void **state)
@@ -34,7 +40,7 @@ static void test_bundle(void **state)
 	assert_int_equal(intel_source_import(st, "stix", scratch_path("bundle.json"), &test_prov,
 					     &res),
 			 0);
-	assert_int_equal(res.records, 4);
+	assert_int_equal(res.records, 7);
 	assert_int_equal(res.malformed, 1);
 	assert_int_equal(res.skipped, 2);
 	assert_int_equal(q_int(st, "SELECT line FROM source_issue"), 7);
@@ -52,6 +58,14 @@ static void test_bundle(void **state)
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record r JOIN record_attr a ON"
 				   " a.record_id = r.id WHERE r.kind = 'relationship' AND"
 				   " a.key = 'target_ref' AND a.value = 'malware--1'"),
+			 2);
+	/* The incident inherits its target's sector and its malware's type. */
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record r JOIN record_attr a ON"
+				   " a.record_id = r.id WHERE r.kind = 'incident' AND a.key = 'sector'"
+				   " AND a.value = 'healthcare'"),
+			 1);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record r JOIN record_attr a ON"
+				   " a.record_id = r.id WHERE r.kind = 'incident' AND a.key = 'label'"),
 			 1);
 	store_close(st);
 }
