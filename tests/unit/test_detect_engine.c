@@ -1,0 +1,373 @@
+/*
+ * test_detect_engine.c — the engine as a whole: the prefilter never loses
+ * a match (alert iff the full rule matches, checked against brute force on
+ * random rules and payloads), action precedence and priority order, pass,
+ * noalert, packet_alert_max, thresholds, threshold.config, and the
+ * Hyperscan cache.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_detect_helpers.h"
+
+static uint32_t rng = 12345;
+static uint32_t next_rand(void)
+{
+	rng = rng * 1103515245u + 12345u;
+	return rng >> 8;
+}
+
+static void rand_word(char *out, int len)
+{
+	for (int i = 0; i < len; i++)
+		out[i] = (char)('a' + next_rand() % 3);
+	out[len] = '\0';
+}
+
+static void test_prefilter_equals_bruteforce(void **state)
+{
+	char *rules = calloc(1, 200 * 256);
+	size_t off = 0;
+	for (int i = 0; i < 200; i++) {
+		char w1[8], w2[8];
+		rand_word(w1, 2 + (int)(next_rand() % 3));
+		rand_word(w2, 1 + (int)(next_rand() % 3));
+		const char *mod = (const char *)(const char *[]){"", "nocase;", "depth:6;",
+								 "offset:2;"}[next_rand() % 4];
+		const char *rel = (const char *)(const char *[]){"", "distance:0;", "within:4;",
+								 "distance:1; within:3;"}[next_rand() % 4];
+		const char *neg = next_rand() % 5 == 0 ? "!" : "";
+		off += (size_t)sprintf(rules + off,
+				       "alert tcp any any -> any any (content:\"%s\"; %s "
+				       "content:%s\"%s\"; %s sid:%d;)\n",
+				       w1, mod, neg, w2, *neg ? "" : rel, i + 1);
+	}
+	struct detect_load_stats st;
+	struct detect_engine *de = th_engine(rules, &st);
+	assert_non_null(de);
+	assert_int_equal(st.loaded, 200);
+	struct detect_thread *t = detect_thread_new(de);
+	struct det_thread *dt = (struct det_thread *)t;
+	unsigned total_alerts = 0;
+	for (int n = 0; n < 500; n++) {
+		char payload[32];
+		int len = 1 + (int)(next_rand() % 24);
+		for (int i = 0; i < len; i++)
+			payload[i] = (char)("abcABC"[next_rand() % 6]);
+		struct packet p;
+		th_packet(&p, 6, 1234, 80, payload, (uint32_t)len);
+		/* brute force: every rule, no prefilter */
+		uint8_t want[201] = {0};
+		unsigned nwant = 0;
+		for (uint32_t i = 0; i < de->nrules; i++)
+			if (rule_match_packet(dt, de->rules[i], &p)) {
+				want[de->rules[i]->sid] = 1;
+				nwant++;
+			}
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		unsigned got = q.count + q.discarded;
+		assert_int_equal(got, nwant);
+		for (unsigned i = 0; i < q.count; i++)
+			assert_true(want[q.alerts[i].sid]);
+		total_alerts += got;
+	}
+	assert_true(total_alerts > 0);
+	detect_thread_free(t);
+	detect_engine_free(de);
+	free(rules);
+}
+
+static unsigned run_sids(struct detect_engine *de, struct packet *p, uint32_t *sids)
+{
+	return th_run(de, p, sids, DETECT_PACKET_ALERT_MAX);
+}
+
+static void test_action_order(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
+		"drop tcp any any -> any any (content:\"x\"; priority:3; sid:2;)\n"
+		"reject tcp any any -> any any (content:\"x\"; priority:2; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"x\"; priority:3; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"x\"; priority:2; sid:5;)\n",
+		NULL);
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "x", 1);
+	uint32_t s[16];
+	assert_int_equal(run_sids(de, &p, s), 5);
+	assert_int_equal(s[0], 2); /* drop */
+	assert_int_equal(s[1], 3); /* reject */
+	assert_int_equal(s[2], 1); /* alerts by priority */
+	assert_int_equal(s[3], 5);
+	assert_int_equal(s[4], 4);
+	detect_engine_free(de);
+}
+
+static void test_pass_stops(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
+		"pass tcp any any -> any any (content:\"pass\"; sid:2;)\n"
+		"drop tcp any any -> any any (content:\"x\"; sid:3;)\n",
+		NULL);
+	struct packet p;
+	uint32_t s[16];
+	th_packet(&p, 6, 1, 2, "x pass", 6);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 0);
+	assert_true(q.pass);
+	assert_false(q.drop);
+	th_packet(&p, 6, 1, 2, "x", 1);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 2);
+	assert_true(q.drop);
+	detect_thread_free(t);
+	(void)s;
+	detect_engine_free(de);
+}
+
+static void test_noalert_and_flowbits(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"login\"; flowbits:set,seen; flowbits:noalert; "
+		"sid:1;)\n"
+		"alert tcp any any -> any any (content:\"secret\"; flowbits:isset,seen; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"secret\"; flowbits:isnotset,seen; sid:3;)\n",
+		NULL);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct packet p;
+	uint32_t s[16];
+	th_packet(&p, 6, 1, 2, "secret", 6);
+	p.flow = &f;
+	assert_int_equal(run_sids(de, &p, s), 1);
+	assert_int_equal(s[0], 3);
+	/* the setter runs first even within one packet */
+	th_packet(&p, 6, 1, 2, "login secret", 12);
+	p.flow = &f;
+	assert_int_equal(run_sids(de, &p, s), 1);
+	assert_int_equal(s[0], 2);
+	th_packet(&p, 6, 1, 2, "secret", 6);
+	p.flow = &f;
+	assert_int_equal(run_sids(de, &p, s), 1);
+	assert_int_equal(s[0], 2);
+	assert_true(f.alerted);
+	detect_flow_free(f.detect);
+	detect_engine_free(de);
+}
+
+static void test_alert_max(void **state)
+{
+	char rules[4096] = "";
+	for (int i = 1; i <= 20; i++)
+		snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules),
+			 "alert tcp any any -> any any (content:\"z\"; sid:%d;)\n", i);
+	struct detect_engine *de = th_engine(rules, NULL);
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "z", 1);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, DETECT_PACKET_ALERT_MAX);
+	assert_int_equal(q.discarded, 5);
+	assert_int_equal(q.alerts[0].sid, 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+static void test_header_and_direction(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (sid:1;)\n"
+		"alert tcp $EXTERNAL_NET any -> $HOME_NET 80 (sid:2;)\n"
+		"alert tcp 10.0.0.1 80 <> 192.168.1.1 any (sid:3;)\n"
+		"alert udp any any -> any any (sid:4;)\n"
+		"alert ip any any -> any any (sid:5;)\n",
+		NULL);
+	struct packet p;
+	uint32_t s[16];
+	th_packet(&p, 6, 1234, 80, "", 0);
+	/* 192.168.1.1 -> 10.0.0.1: both HOME_NET, so neither 1 nor 2; 3 matches reversed */
+	unsigned n = run_sids(de, &p, s);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0], 3);
+	assert_int_equal(s[1], 5);
+	th_ip4(&p.dst, 8, 8, 8, 8);
+	n = run_sids(de, &p, s);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0], 1);
+	/* bidirectional rule matches the reverse direction */
+	th_packet(&p, 6, 1234, 80, "", 0);
+	p.sp = 80;
+	p.dp = 1234;
+	struct ip_addr tmp = p.src;
+	p.src = p.dst;
+	p.dst = tmp;
+	n = run_sids(de, &p, s);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0], 3);
+	detect_engine_free(de);
+}
+
+static void test_threshold_keyword(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
+		"count 2, seconds 60; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"t\"; threshold:type threshold, track by_src, "
+		"count 3, seconds 60; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"t\"; detection_filter:track by_src, count 3, "
+		"seconds 60; sid:3;)\n",
+		NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	unsigned hits[4] = {0};
+	for (int i = 0; i < 6; i++) {
+		struct packet p;
+		th_packet(&p, 6, 1, 2, "t", 1);
+		p.ts_sec = 1000 + i;
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		for (unsigned k = 0; k < q.count; k++)
+			hits[q.alerts[k].sid]++;
+	}
+	assert_int_equal(hits[1], 2); /* limit 2 */
+	assert_int_equal(hits[2], 2); /* every 3rd of 6 */
+	assert_int_equal(hits[3], 3); /* after the first 3 */
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+static void test_threshold_config(void **state)
+{
+	char rpath[] = "/tmp/vigil-thr-rules-XXXXXX", tpath[] = "/tmp/vigil-thr-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (content:\"s\"; sid:1;)\n"
+	      "alert tcp any any -> any any (content:\"s\"; sid:2;)\n"
+	      "alert tcp any any -> any any (content:\"s\"; sid:3;)\n",
+	      f);
+	fclose(f);
+	f = fdopen(mkstemp(tpath), "w");
+	fputs("# comment\n"
+	      "suppress gen_id 1, sig_id 1\n"
+	      "suppress gen_id 1, sig_id 2, track by_src, ip 10.0.0.0/8\n"
+	      "threshold gen_id 1, sig_id 3, type limit, track by_rule, count 1, seconds 60\n"
+	      "bogus line\n",
+	      f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {.rule_files = files,
+				    .rule_file_count = 1,
+				    .threshold_file = tpath,
+				    .no_cache = true};
+	struct detect_engine *de = detect_engine_new(&cfg, NULL, NULL);
+	assert_non_null(de);
+	struct detect_thread *t = detect_thread_new(de);
+	unsigned hits[4] = {0};
+	for (int i = 0; i < 3; i++) {
+		struct packet p;
+		th_packet(&p, 6, 1, 2, "s", 1);
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		for (unsigned k = 0; k < q.count; k++)
+			hits[q.alerts[k].sid]++;
+	}
+	assert_int_equal(hits[1], 0);
+	assert_int_equal(hits[2], 3); /* source 192.168.1.1 is not suppressed */
+	assert_int_equal(hits[3], 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+	unlink(rpath);
+	unlink(tpath);
+}
+
+static void test_classification_and_alert_fields(void **state)
+{
+	char rpath[] = "/tmp/vigil-cls-rules-XXXXXX", cpath[] = "/tmp/vigil-cls-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (msg:\"M\"; content:\"c\"; classtype:trojan-activity; "
+	      "metadata:a b; sid:9; rev:3;)\n"
+	      "alert tcp any any -> any any (content:\"c\"; classtype:nope; sid:10;)\n",
+	      f);
+	fclose(f);
+	f = fdopen(mkstemp(cpath), "w");
+	fputs("config classification: trojan-activity,A Network Trojan was detected,1\n", f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {.rule_files = files,
+				    .rule_file_count = 1,
+				    .classification_file = cpath,
+				    .no_cache = true};
+	struct detect_load_stats st;
+	struct detect_engine *de = detect_engine_new(&cfg, &st, NULL);
+	assert_int_equal(st.loaded, 1);
+	assert_int_equal(st.failed, 1);
+	struct detect_thread *t = detect_thread_new(de);
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "c", 1);
+	struct alert_queue q;
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	const struct alert *a = &q.alerts[0];
+	assert_string_equal(a->msg, "M");
+	assert_string_equal(a->category, "A Network Trojan was detected");
+	assert_int_equal(a->priority, 1);
+	assert_int_equal(a->rev, 3);
+	assert_int_equal(a->metadata_count, 1);
+	assert_string_equal(a->metadata[0], "a b");
+	assert_string_equal(detect_alert_action_name(a, false), "allowed");
+	detect_thread_free(t);
+	detect_engine_free(de);
+	unlink(rpath);
+	unlink(cpath);
+}
+
+static void test_cache(void **state)
+{
+	char dir[] = "/tmp/vigil-cache-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char rpath[] = "/tmp/vigil-cache-rules-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (content:\"cached\"; sid:1;)\n", f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {.rule_files = files, .rule_file_count = 1, .cache_dir = dir};
+	struct detect_load_stats st;
+	struct detect_engine *de = detect_engine_new(&cfg, &st, NULL);
+	assert_false(st.cache_hit);
+	detect_engine_free(de);
+	de = detect_engine_new(&cfg, &st, NULL);
+	assert_true(st.cache_hit);
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "xx cached", 9);
+	uint32_t s[4];
+	assert_int_equal(th_run(de, &p, s, 4), 1);
+	detect_engine_free(de);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	unlink(rpath);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefilter_equals_bruteforce),
+		cmocka_unit_test(test_action_order),
+		cmocka_unit_test(test_pass_stops),
+		cmocka_unit_test(test_noalert_and_flowbits),
+		cmocka_unit_test(test_alert_max),
+		cmocka_unit_test(test_header_and_direction),
+		cmocka_unit_test(test_threshold_keyword),
+		cmocka_unit_test(test_threshold_config),
+		cmocka_unit_test(test_classification_and_alert_fields),
+		cmocka_unit_test(test_cache),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
