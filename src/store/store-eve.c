@@ -57,11 +57,13 @@ static int64_t eve_file_row(struct store *st, const char *path, const char *fing
 	return id;
 }
 
+/* Strings are bound without a copy: the event they point into outlives
+ * the sqlite3_step() that reads them (eve_store_event). */
 static void bind_str(sqlite3_stmt *s, int i, json_t *obj, const char *key)
 {
 	const char *v = json_string_value(json_object_get(obj, key));
 	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
 static void bind_int(sqlite3_stmt *s, int i, json_t *obj, const char *key)
@@ -96,7 +98,7 @@ static uint64_t *eve_bind_kind(sqlite3_stmt *s, const char *type, json_t *ev,
 		if (!e)
 			e = json_string_value(json_object_get(a, "type"));
 		if (e)
-			sqlite3_bind_text(s, 18, e, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s, 18, e, -1, SQLITE_STATIC);
 		return &stats->anomalies;
 	}
 	if (strcmp(type, "flow") == 0) {
@@ -153,9 +155,9 @@ static bool eve_store_event(struct store *st, const char *path, int64_t file_id,
 	}
 	sqlite3_bind_int64(s, 1, file_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)line);
-	sqlite3_bind_text(s, 3, ts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, ts, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, type, -1, SQLITE_STATIC);
 	bind_str(s, 6, ev, "src_ip");
 	bind_int(s, 7, ev, "src_port");
 	bind_str(s, 8, ev, "dest_ip");
