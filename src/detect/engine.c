@@ -84,8 +84,10 @@ void detect_print_rule_stats(const struct detect_engine *de, FILE *out)
 	struct kw_stat *s = malloc((de->nkwstats + 1) * sizeof(*s));
 	if (s == NULL)
 		return;
-	memcpy(s, de->kwstats, de->nkwstats * sizeof(*s));
-	qsort(s, de->nkwstats, sizeof(*s), kwstat_cmp);
+	if (de->nkwstats > 0) {
+		memcpy(s, de->kwstats, de->nkwstats * sizeof(*s));
+		qsort(s, de->nkwstats, sizeof(*s), kwstat_cmp);
+	}
 	fprintf(out, "%-32s %8s %8s\n", "keyword", "skipped", "failed");
 	for (size_t i = 0; i < de->nkwstats; i++)
 		fprintf(out, "%-32s %8u %8u\n", s[i].name, s[i].skipped, s[i].failed);
@@ -325,7 +327,8 @@ static void drop_duplicates(struct detect_engine *de, struct detect_load_stats *
 {
 	for (uint32_t i = 0; i < de->nrules; i++)
 		de->rules[i]->num = i;
-	qsort(de->rules, de->nrules, sizeof(*de->rules), gid_sid_cmp);
+	if (de->nrules > 1)
+		qsort(de->rules, de->nrules, sizeof(*de->rules), gid_sid_cmp);
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		struct rule *r = de->rules[i];
@@ -346,7 +349,8 @@ static void drop_duplicates(struct detect_engine *de, struct detect_load_stats *
 static void order_rules(struct detect_engine *de)
 {
 	/* num holds load order at this point (set by drop_duplicates). */
-	qsort(de->rules, de->nrules, sizeof(*de->rules), rule_order_cmp);
+	if (de->nrules > 1)
+		qsort(de->rules, de->nrules, sizeof(*de->rules), rule_order_cmp);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		de->rules[i]->num = i;
 }

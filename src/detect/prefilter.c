@@ -156,7 +156,8 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 		else
 			g->nofp[g->nnofp++] = r->num;
 	}
-	qsort(refs, nrefs, sizeof(*refs), patref_cmp);
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(*refs), patref_cmp);
 	uint32_t nr = 0;
 	for (uint32_t i = 0; i < nrefs; i++) {
 		const struct rule *r = refs[i].r;
@@ -436,5 +437,6 @@ void prefilter_run(struct det_thread *dt, const struct packet *p)
 	}
 	for (uint32_t i = 0; i < dt->ncand; i++)
 		dt->cand_seen[dt->cand[i]] = 0;
-	qsort(dt->cand, dt->ncand, sizeof(uint32_t), u32_cmp);
+	if (dt->ncand > 1)
+		qsort(dt->cand, dt->ncand, sizeof(uint32_t), u32_cmp);
 }
