@@ -22,6 +22,9 @@ static const struct sc_scenario scenarios[] = {
     {"hospital-ransomware", "phishing, C2 beacons (HTTPS/HTTP), RDP spraying, SMB2 lateral "
 			    "movement, exfiltration, share encryption; HL7 and DICOM background",
      scenario_build_hospital_ransomware},
+    {"grid-manipulation", "OT network scan, Modbus coil/register writes, DNP3 direct operate and "
+			  "cold restart, IEC 104 commands; SCADA polling background",
+     scenario_build_grid_manipulation},
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
