@@ -436,6 +436,16 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 			  col_text(q, 7), col_text(q, 8), bad);
 	}
 	sqlite3_finalize(q);
+	q = query_prepare(c,
+			  "SELECT coalesce(title, kind), skipped FROM source WHERE skipped > 0"
+			  " ORDER BY kind, path",
+			  NULL);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		char n[32];
+		cnt(n, sizeof(n), sqlite3_column_int64(q, 1));
+		doc_para(s, msgf(c->m, "method.skipped", "count", n, "source", col_text(q, 0), NULL));
+	}
+	sqlite3_finalize(q);
 	int64_t events = query_count(c, "SELECT count(*) FROM event", NULL);
 	if (events > 0) {
 		char a[32];

@@ -171,8 +171,9 @@ int intel_source_import(struct store *st, const char *kind, const char *path,
 	if (ok)
 		ok = k->import(&ctx, path);
 	if (ok)
-		ok = store_source_finish(st, ctx.source_id, res->records, res->malformed,
-					 ctx.title) &&
+		ok = store_source_finish(st, ctx.source_id,
+					 &(struct store_source_outcome){res->records, res->malformed,
+									res->skipped, ctx.title}) &&
 		     store_commit(st);
 	if (!ok)
 		store_rollback(st);

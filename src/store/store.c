@@ -41,6 +41,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" PRIMARY KEY(record_id, key, value)) WITHOUT ROWID;"
 	"CREATE INDEX record_attr_key ON record_attr(key, value);"
 	"CREATE TABLE source_issue(source_id INTEGER NOT NULL, file TEXT, line INTEGER, reason TEXT);",
+	/* 3: rows an importer deliberately did not keep are counted too. */
+	"ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
 };
 
 bool store_exec(struct store *st, const char *sql)
@@ -243,20 +245,21 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	return store_exec(st, sql) ? id : -1;
 }
 
-bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
-			 uint64_t malformed, const char *title)
+bool store_source_finish(struct store *st, int64_t source_id,
+			 const struct store_source_outcome *out)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "UPDATE source SET records=?2, malformed=?3, title=coalesce(?4, title)"
-			       " WHERE id=?1",
+			       "UPDATE source SET records=?2, malformed=?3, skipped=?4,"
+			       " title=coalesce(?5, title) WHERE id=?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(s, 1, source_id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)records);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)malformed);
-	if (title && *title)
-		sqlite3_bind_text(s, 4, title, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)out->records);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)out->malformed);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)out->skipped);
+	if (out->title && *out->title)
+		sqlite3_bind_text(s, 5, out->title, -1, SQLITE_STATIC);
 	bool ok = store_step_done(st, s);
 	sqlite3_finalize(s);
 	return ok;

@@ -29,7 +29,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BATCH 5000
 
 struct store; /* opaque: see store-internal.h */
@@ -124,10 +124,15 @@ struct store_source {
  * its previous records, so a re-import replaces rather than duplicates.
  * Returns the source id, or -1. */
 int64_t store_source_begin(struct store *st, const struct store_source *src);
-/* Records the outcome of an import on the source row; title (e.g. the
- * catalogue's name and version found in the file) may be NULL. */
-bool store_source_finish(struct store *st, int64_t source_id, uint64_t records,
-			 uint64_t malformed, const char *title);
+/* The outcome of one source import, recorded on its source row. */
+struct store_source_outcome {
+	uint64_t records;   /* records stored */
+	uint64_t malformed; /* input rows rejected (each in source_issue) */
+	uint64_t skipped;   /* input rows deliberately not kept */
+	const char *title;  /* e.g. the catalogue's name and version; may be NULL */
+};
+bool store_source_finish(struct store *st, int64_t source_id,
+			 const struct store_source_outcome *out);
 /* A malformed input row, kept for the briefing's method section. */
 bool store_source_issue(struct store *st, int64_t source_id, const char *file, uint64_t line,
 			const char *reason);

@@ -99,7 +99,7 @@ static void build_store(void)
 	add_incident(st, sid, "3", "2021-03-02", "Disruption", "Critical infrastructure / Energy");
 	add_incident(st, sid, "4", "2020-06-01", "Data theft", "Critical infrastructure / Health");
 	add_incident(st, sid, "5", "2021-04-01", "Hijacking with Misuse", "Unknown");
-	store_source_finish(st, sid, 5, 0, "EuRepoC fixture");
+	store_source_finish(st, sid, &(struct store_source_outcome){5, 0, 0, "EuRepoC fixture"});
 	assert_true(store_commit(st));
 	store_close(st);
 	char eve[320];

@@ -92,6 +92,24 @@ static void test_open_migrates(void **state)
 	assert_non_null(strstr(err, "99"));
 }
 
+static void test_migrates_old_database(void **state)
+{
+	char db[300], err[256] = "";
+	path_in_tmp(db, sizeof(db), "v1.db");
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE eve_file(id INTEGER PRIMARY KEY);"
+					   "PRAGMA user_version=1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+	assert_int_equal(query_int(st, "SELECT count(skipped) FROM source"), 0);
+	store_close(st);
+}
+
 static void test_eve_import_counts_and_idempotence(void **state)
 {
 	char db[300], eve[300], assets[300];
@@ -160,11 +178,13 @@ static void test_records_replace_on_reimport(void **state)
 		assert_true(store_record_attr(st, r, "incident_type", "Ransomware"));
 		assert_true(store_record_set_date(st, r, "2021-04-01"));
 		assert_true(store_record_set_date(st, r, "2021-06-01"));
-		assert_true(store_source_finish(st, sid, 1, 0));
+		assert_true(store_source_finish(st, sid,
+						&(struct store_source_outcome){1, 0, 2, "Title v1"}));
 	}
 	assert_int_equal(query_int(st, "SELECT count(*) FROM record"), 1);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM record_attr"), 1);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM source"), 1);
+	assert_int_equal(query_int(st, "SELECT skipped FROM source"), 2);
 	assert_int_equal(query_int(st, "SELECT date='2021-04-01' FROM record"), 1);
 	store_close(st);
 }
@@ -185,6 +205,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrates),
+		cmocka_unit_test(test_migrates_old_database),
 		cmocka_unit_test(test_eve_import_counts_and_idempotence),
 		cmocka_unit_test(test_assets_errors),
 		cmocka_unit_test(test_records_replace_on_reimport),
