@@ -154,11 +154,13 @@ const char *decode_linktype_name(int linktype)
 	case LINKTYPE_IPV4: return "IPV4";
 	case LINKTYPE_IPV6: return "IPV6";
 	case LINKTYPE_LINUX_SLL2: return "LINUX_SLL2";
-	case LINKTYPE_INNER_IPV4: return "inner IPv4";
-	case LINKTYPE_INNER_IPV6: return "inner IPv6";
-	case LINKTYPE_INNER_ETHERNET: return "inner Ethernet";
-	case LINKTYPE_INNER_IP: return "inner IP";
-	case LINKTYPE_INNER_PPP: return "inner PPP";
+	/* Suricata gives tunnel and defrag packets DLT_RAW, so EVE's
+	 * packet_info.linktype_name says "RAW" for all of them. */
+	case LINKTYPE_INNER_IPV4:
+	case LINKTYPE_INNER_IPV6:
+	case LINKTYPE_INNER_ETHERNET:
+	case LINKTYPE_INNER_IP:
+	case LINKTYPE_INNER_PPP: return "RAW";
 	default: return NULL;
 	}
 }

@@ -229,6 +229,11 @@ static void ipv6_upper(struct packet *p, struct decode_stats *st, struct ext_wal
 {
 	p->proto = w->nh;
 	p->ip_hdr_len = (uint16_t)(w->d - p->ip_hdr);
+	/* Past an extension header Suricata wants 2 bytes of any next header. */
+	if (w->seen != 0 && w->left < 2) {
+		decode_set_invalid(p, DECODE_EV_IPV6_TRUNC_EXTHDR);
+		return;
+	}
 	switch (w->nh) {
 	case IPPROTO_NUM_TCP: decode_tcp(p, st, w->d, w->left); return;
 	case IPPROTO_NUM_UDP: decode_udp(p, st, w->d, w->left); return;

@@ -5,7 +5,10 @@
  * Reads only the `len` bytes it is given.  The HDLC address/control bytes
  * (0xff 0x03) are optional and the protocol field may be compressed to one
  * byte (RFC 1661).  IPv4, IPv6 and VJ-uncompressed TCP are followed; other
- * assigned protocols are ppp.unsup_proto, the rest ppp.wrong_type.
+ * assigned network protocols are ppp.unsup_proto, the rest ppp.wrong_type.
+ * Link and network control protocols (0x8000 and up: LCP, IPCP, CCP, ...)
+ * are ordinary PPP operation and raise nothing, as in Suricata >= 7.0.12
+ * (suricata-verify "pppoe" expects no alert on LCP/IPCP/CCP).
  */
 #include "decode/layers.h"
 
@@ -62,6 +65,8 @@ void decode_ppp_proto(struct packet *p, struct decode_stats *st, uint16_t proto,
 			decode_ipv4(p, st, d, len);
 		return;
 	default:
+		if (ppp_proto_known(proto) && proto >= 0x8000)
+			return;
 		if (ppp_proto_known(proto))
 			decode_set_event(p, DECODE_EV_PPP_UNSUP_PROTO);
 		else

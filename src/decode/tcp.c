@@ -8,7 +8,7 @@
  * (the option length wraps past 40); an option whose length runs past the
  * option space, or is under 2, is tcp.opt_invalid_len and ends option
  * parsing; a known option with the wrong length is tcp.opt_invalid_len and
- * is ignored; a repeated one is tcp.opt_duplicate.
+ * is ignored (an empty SACK, length 2, is accepted as Suricata does); a repeated one is tcp.opt_duplicate.
  */
 #include "decode/layers.h"
 
@@ -32,7 +32,7 @@ static bool tcp_opt_len_ok(uint8_t type, uint8_t olen)
 	case OPT_WS: return olen == 3;
 	case OPT_SACKOK: return olen == 2;
 	case OPT_TS: return olen == 10;
-	case OPT_SACK: return olen >= 10 && olen <= 34 && (olen - 2) % 8 == 0;
+	case OPT_SACK: return olen >= 2 && olen <= 34 && (olen - 2) % 8 == 0; /* empty is fine */
 	case OPT_TFO: return olen == 2 || (olen >= 6 && olen <= 18 && olen % 2 == 0);
 	default: return true;
 	}

@@ -116,16 +116,18 @@ static void test_vxlan(void **state)
 	dtest_decode(&p, &st, LINKTYPE_ETHERNET, vxlan_frame, sizeof(vxlan_frame));
 	assert_int_equal(dtest_event_count(&p), 0);
 	assert_int_equal(p.dp, 4789);
-	assert_int_equal(p.tunnel_inner_linktype, LINKTYPE_INNER_ETHERNET);
+	/* The inner Ethernet header is consumed, as Suricata does. */
+	assert_int_equal(p.tunnel_inner_linktype, LINKTYPE_INNER_IPV4);
 	assert_int_equal(p.tunnel_src, PKT_SRC_TUNNEL_VXLAN);
-	assert_int_equal(p.tunnel_inner_len, sizeof(vxlan_frame) - 50);
-	assert_int_equal(p.tunnel_inner[12], 0x08);
+	assert_int_equal(p.tunnel_inner_len, sizeof(vxlan_frame) - 64);
+	assert_ptr_equal(p.tunnel_inner, p.data + 64);
 	assert_int_equal(st.vxlan, 1);
 
 	struct packet in;
-	uint8_t inner[sizeof(vxlan_frame) - 50];
-	memcpy(inner, vxlan_frame + 50, sizeof(inner));
-	dtest_decode(&in, &st, LINKTYPE_INNER_ETHERNET, inner, sizeof(inner));
+	uint8_t inner[sizeof(vxlan_frame) - 64];
+	memcpy(inner, vxlan_frame + 64, sizeof(inner));
+	dtest_decode(&in, &st, LINKTYPE_INNER_IPV4, inner, sizeof(inner));
+	assert_false(in.has_eth);
 	assert_int_equal(dtest_event_count(&in), 0);
 	assert_int_equal(in.proto, 1);
 	assert_int_equal(in.icmp.type, 8);
@@ -134,8 +136,16 @@ static void test_vxlan(void **state)
 	assert_int_equal(in.icmp.seq, 1);
 	assert_true(decode_icmpv4_checksum_ok(&in));
 
-	/* Without the I flag it stays plain UDP. */
+	/* ARP inside: VXLAN, but no inner packet to decode. */
 	uint8_t f[sizeof(vxlan_frame)];
+	memcpy(f, vxlan_frame, sizeof(f));
+	f[62] = 0x08;
+	f[63] = 0x06;
+	dtest_decode(&p, &st, LINKTYPE_ETHERNET, f, sizeof(f));
+	assert_null(p.tunnel_inner);
+	assert_int_equal(st.vxlan, 2);
+
+	/* Without the I flag it stays plain UDP. */
 	memcpy(f, vxlan_frame, sizeof(f));
 	f[42] = 0x00;
 	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, sizeof(f));
