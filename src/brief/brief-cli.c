@@ -87,7 +87,7 @@ static bool cli_parse(struct cli *cl, int argc, char **argv, int first)
 		} else if (i + 1 < argc) {
 			o->value = argv[++i];
 		} else {
-			cli_error("cli.missing-value", a);
+			cli_error("cli.missing-value", argv[i]);
 			return false;
 		}
 	}
@@ -177,8 +177,12 @@ static int source_kinds(void)
 {
 	size_t n;
 	const struct intel_source_kind *k = intel_source_kinds(&n);
-	for (size_t i = 0; i < n; i++)
-		printf("%-10s %s\n", k[i].name, k[i].description);
+	for (size_t i = 0; i < n; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "source.kind.%s", k[i].name);
+		const char *text = msg(cli_messages, key);
+		printf("%-10s %s\n", k[i].name, strcmp(text, key) ? text : k[i].description);
+	}
 	return 0;
 }
 

@@ -260,7 +260,9 @@ CFLAGS_CHROME=(--headless --no-sandbox --disable-gpu --no-first-run --disable-ba
 SHOT=${BRIEF_SCREENSHOT:-$TMP/brief.png}
 timeout 120 "$CHROME" "${CFLAGS_CHROME[@]}" --dump-dom "file://$TMP/b1.html" >"$TMP/dom.html" 2>"$TMP/chrome.err" || fail "chromium --dump-dom: $(tail -5 "$TMP/chrome.err")"
 timeout 120 "$CHROME" "${CFLAGS_CHROME[@]}" --window-size=1000,2600 --screenshot="$SHOT" "file://$TMP/b1.html" >/dev/null 2>>"$TMP/chrome.err" || fail "chromium --screenshot"
+timeout 120 "$CHROME" "${CFLAGS_CHROME[@]}" --no-pdf-header-footer --print-to-pdf="$TMP/brief.pdf" "file://$TMP/b1.html" >/dev/null 2>>"$TMP/chrome.err" || fail "chromium --print-to-pdf"
 rm -rf "$PROFILE"
+head -c 5 "$TMP/brief.pdf" | grep -q "%PDF-" || fail "briefing does not print to PDF"
 [ -s "$SHOT" ] || fail "no screenshot"
 if grep -E "CONSOLE|Uncaught|Failed to load resource|net::ERR" "$TMP/chrome.err"; then
 	fail "console errors while loading the briefing"
