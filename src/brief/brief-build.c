@@ -191,7 +191,7 @@ static void count_unmapped(struct brief_ctx *c, const char *source, enum tax_dim
 		abort();
 	c->unmapped = n;
 	c->unmapped[c->nunmapped++] =
-		(struct unmapped){xstrdup(source), xstrdup(attr), xstrdup(raw), dim, 1};
+	    (struct unmapped){xstrdup(source), xstrdup(attr), xstrdup(raw), dim, 1};
 }
 
 /* One incident being read: its mapped sectors and threat types, and the
@@ -348,9 +348,11 @@ static void doc_head(struct brief_ctx *c)
 	d->lang = xstrdup(c->opt->lang ? c->opt->lang : "en");
 	d->title = xstrdup(msg(c->m, "brief.title"));
 	d->generated = xstrdup(today);
-	const char *scope = c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
-	d->subtitle = msgf(c->m, "brief.subtitle", "from", c->cur.from, "to", c->cur.to, "prev_from",
-			   c->prev.from, "prev_to", c->prev.to, "scope", scope, "date", today, NULL);
+	const char *scope =
+	    c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
+	d->subtitle =
+	    msgf(c->m, "brief.subtitle", "from", c->cur.from, "to", c->cur.to, "prev_from",
+		 c->prev.from, "prev_to", c->prev.to, "scope", scope, "date", today, NULL);
 	d->footer = msgf(c->m, "brief.footer", "date", today, "version", VIGIL_VERSION, NULL);
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }

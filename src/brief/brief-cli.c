@@ -123,7 +123,8 @@ static void report_eve(const char *path, const struct store_eve_stats *s)
 	snprintf(rate, sizeof(rate), "%.0f", s->seconds > 0 ? rows / s->seconds : rows);
 	snprintf(secs, sizeof(secs), "%.3f", s->seconds);
 	char n[6][32];
-	const uint64_t v[6] = {s->lines, s->alerts, s->anomalies, s->flows, s->duplicate, s->malformed};
+	const uint64_t v[6] = {s->lines, s->alerts,    s->anomalies,
+			       s->flows, s->duplicate, s->malformed};
 	for (int i = 0; i < 6; i++)
 		snprintf(n[i], sizeof(n[i]), "%llu", (unsigned long long)v[i]);
 	char *t = msgf(cli_messages, "import.done", "file", path, "lines", n[0], "alerts", n[1],
@@ -192,10 +193,11 @@ static int source_list(struct cli *cl)
 	if (!st)
 		return 1;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(store_db(st),
-			       "SELECT kind, coalesce(title, ''), publisher, stakeholder, tlp, licence,"
-			       " records, malformed, imported_at, path FROM source ORDER BY kind, path",
-			       -1, &q, NULL) == SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(st),
+		"SELECT kind, coalesce(title, ''), publisher, stakeholder, tlp, licence,"
+		" records, malformed, imported_at, path FROM source ORDER BY kind, path",
+		-1, &q, NULL) == SQLITE_OK)
 		while (sqlite3_step(q) == SQLITE_ROW)
 			printf("%s\t%s\t%s\t%s\tTLP:%s\t%s\t%lld\t%lld\t%s\t%s\n",
 			       sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
@@ -349,7 +351,8 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 static int cmd_brief(int argc, char **argv)
 {
 	struct cli cl = {0};
-	const char *opts[] = {"db", "from", "to", "period", "sector", "format", "output", "o", "lang"};
+	const char *opts[] = {"db",	"from",	  "to", "period", "sector",
+			      "format", "output", "o",	"lang"};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		cli_declare(&cl, opts[i], false);
 	if (!cli_parse(&cl, argc, argv, 1))

@@ -6,9 +6,9 @@
 #ifndef VIGIL_BRIEF_INTERNAL_H
 #define VIGIL_BRIEF_INTERNAL_H
 
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sqlite3.h>
 #include <yaml.h>
 
 #include "brief/brief.h"
@@ -41,8 +41,8 @@ struct tax_map {
 	char *source; /* source kind */
 	enum tax_dim dim;
 	char *attribute;
-	char *raw;   /* NULL for a `default:` mapping */
-	int target;  /* index into sectors/threats */
+	char *raw;  /* NULL for a `default:` mapping */
+	int target; /* index into sectors/threats */
 };
 
 struct taxonomy {
@@ -94,14 +94,14 @@ struct chart {
 struct table {
 	char *caption;
 	size_t ncols, nrows; /* rows exclude the header */
-	char **cell;         /* (nrows + 1) * ncols, header first */
-	bool *numeric;       /* per column: right-aligned */
+	char **cell;	     /* (nrows + 1) * ncols, header first */
+	bool *numeric;	     /* per column: right-aligned */
 };
 
 struct block {
 	enum block_type type;
-	char *text;    /* PARA, NOTE, HEADING */
-	char **items;  /* LIST */
+	char *text;   /* PARA, NOTE, HEADING */
+	char **items; /* LIST */
 	size_t nitems;
 	struct table *table;
 	struct chart *chart;
@@ -134,16 +134,15 @@ struct doc {
 struct doc *doc_new(void);
 void doc_free(struct doc *d);
 struct section *doc_section(struct doc *d, const char *id, const char *title);
-void doc_para(struct section *s, char *text);   /* takes ownership */
-void doc_note(struct section *s, char *text);   /* takes ownership */
-void doc_heading(struct section *s, const char *text); /* a sub-heading */
+void doc_para(struct section *s, char *text);		  /* takes ownership */
+void doc_note(struct section *s, char *text);		  /* takes ownership */
+void doc_heading(struct section *s, const char *text);	  /* a sub-heading */
 void doc_list(struct section *s, char **items, size_t n); /* takes ownership */
 struct table *doc_table(struct section *s, const char *caption, size_t ncols);
 void table_header(struct table *t, size_t col, const char *text, bool numeric);
 /* Appends a row; cells are copied.  Pass exactly ncols strings. */
 void table_row(struct table *t, ...);
-struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *title,
-			size_t nseries);
+struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *title, size_t nseries);
 void chart_series(struct chart *c, size_t i, const char *name);
 /* Appends a label with nseries values. */
 void chart_add(struct chart *c, const char *label, const double *values);
@@ -189,14 +188,14 @@ struct brief_ctx {
 	const struct brief_options *opt;
 	struct doc *doc;
 	struct period cur, prev;
-	int sector;       /* taxonomy index of --sector, or -1 */
-	bool yearly;      /* trend buckets are years, else months */
-	char **bucket;    /* trend bucket labels, "YYYY" or "YYYY-MM" */
+	int sector;    /* taxonomy index of --sector, or -1 */
+	bool yearly;   /* trend buckets are years, else months */
+	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
 	size_t nbuckets;
-	int64_t *trend;   /* trend[bucket * nthreats + threat] */
+	int64_t *trend; /* trend[bucket * nthreats + threat] */
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
-	int64_t undated;  /* incidents without a date (never in a period) */
+	int64_t undated; /* incidents without a date (never in a period) */
 	struct unmapped *unmapped;
 	size_t nunmapped;
 	char **judgements; /* key judgements collected from sections */

@@ -27,13 +27,13 @@ static const char *col_text(sqlite3_stmt *q, int i)
 static void kev_vendors(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
-		" JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-		" LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
-		" WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-		" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-		&c->cur);
+	    c,
+	    "SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
+	    " JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+	    " LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
+	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
+	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+	    &c->cur);
 	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "kev.chart"), 2);
 	chart_series(ch, 0, msg(c->m, "col.added"));
 	chart_series(ch, 1, msg(c->m, "col.ransomware"));
@@ -42,7 +42,8 @@ static void kev_vendors(struct brief_ctx *c, struct section *s)
 	table_header(t, 1, msg(c->m, "col.added"), true);
 	table_header(t, 2, msg(c->m, "col.ransomware"), true);
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
-		double v[2] = {(double)sqlite3_column_int64(q, 1), (double)sqlite3_column_int64(q, 2)};
+		double v[2] = {(double)sqlite3_column_int64(q, 1),
+			       (double)sqlite3_column_int64(q, 2)};
 		char a[32], b[32];
 		cnt(a, sizeof(a), (int64_t)v[0]);
 		cnt(b, sizeof(b), (int64_t)v[1]);
@@ -54,15 +55,16 @@ static void kev_vendors(struct brief_ctx *c, struct section *s)
 
 static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT r.date, r.ext_id, v.value, p.value FROM record r"
-		" JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
-		" LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-		" LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
-		" WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-		" ORDER BY r.date DESC, r.ext_id LIMIT 15",
-		&c->cur);
+	sqlite3_stmt *q =
+	    query_prepare(c,
+			  "SELECT r.date, r.ext_id, v.value, p.value FROM record r"
+			  " JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware' AND "
+			  "k.value = 'Known'"
+			  " LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+			  " LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
+			  " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
+			  " ORDER BY r.date DESC, r.ext_id LIMIT 15",
+			  &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "kev.ransomware-table"), 4);
 	table_header(t, 0, msg(c->m, "col.date"), false);
 	table_header(t, 1, msg(c->m, "col.cve"), false);
@@ -75,13 +77,16 @@ static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 
 void section_vulnerabilities(struct brief_ctx *c)
 {
-	struct section *s = doc_section(c->doc, "vulnerabilities", msg(c->m, "section.vulnerabilities"));
+	struct section *s =
+	    doc_section(c->doc, "vulnerabilities", msg(c->m, "section.vulnerabilities"));
 	const char *count_sql = "SELECT count(*) FROM record WHERE kind = 'vulnerability'"
 				" AND date BETWEEN ?1 AND ?2";
-	const char *ransom_sql = "SELECT count(*) FROM record r JOIN record_attr k ON"
-				 " k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
-				 " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2";
-	int64_t cur = query_count(c, count_sql, &c->cur), prev = query_count(c, count_sql, &c->prev);
+	const char *ransom_sql =
+	    "SELECT count(*) FROM record r JOIN record_attr k ON"
+	    " k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
+	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2";
+	int64_t cur = query_count(c, count_sql, &c->cur),
+		prev = query_count(c, count_sql, &c->prev);
 	int64_t ransom = query_count(c, ransom_sql, &c->cur);
 	doc_figure(c->doc, "kev.added.current", (double)cur);
 	doc_figure(c->doc, "kev.added.previous", (double)prev);
@@ -95,8 +100,8 @@ void section_vulnerabilities(struct brief_ctx *c)
 	cnt(b, sizeof(b), prev);
 	cnt(r, sizeof(r), ransom);
 	fmt_change(c, ch, sizeof(ch), cur, prev);
-	char *text = msgf(c->m, "kev.intro", "count", a, "previous", b, "change", ch, "ransomware", r,
-			  NULL);
+	char *text =
+	    msgf(c->m, "kev.intro", "count", a, "previous", b, "change", ch, "ransomware", r, NULL);
 	doc_para(s, text);
 	judgement(c, msgf(c->m, "judgement.kev", "count", a, "ransomware", r, "change", ch, NULL));
 	kev_vendors(c, s);
@@ -111,11 +116,11 @@ void section_vulnerabilities(struct brief_ctx *c)
 static void harm_domains(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT a.value, count(*), avg(r.score) FROM record r JOIN record_attr a ON"
-		" a.record_id = r.id AND a.key = 'technical_domain' WHERE r.kind = 'harm'"
-		" GROUP BY 1 ORDER BY 2 DESC, 1",
-		NULL);
+	    c,
+	    "SELECT a.value, count(*), avg(r.score) FROM record r JOIN record_attr a ON"
+	    " a.record_id = r.id AND a.key = 'technical_domain' WHERE r.kind = 'harm'"
+	    " GROUP BY 1 ORDER BY 2 DESC, 1",
+	    NULL);
 	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "harm.chart"), 1);
 	chart_series(ch, 0, msg(c->m, "col.events"));
 	struct table *t = doc_table(s, msg(c->m, "harm.domains"), 3);
@@ -136,11 +141,11 @@ static void harm_domains(struct brief_ctx *c, struct section *s)
 static void harm_examples(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT r.title, CAST(r.score AS INTEGER), coalesce(tp.value, '') FROM record r"
-		" LEFT JOIN record_attr tp ON tp.record_id = r.id AND tp.key = 'time_point'"
-		" WHERE r.kind = 'harm' GROUP BY r.title ORDER BY max(r.score) DESC, r.title LIMIT 8",
-		NULL);
+	    c,
+	    "SELECT r.title, CAST(r.score AS INTEGER), coalesce(tp.value, '') FROM record r"
+	    " LEFT JOIN record_attr tp ON tp.record_id = r.id AND tp.key = 'time_point'"
+	    " WHERE r.kind = 'harm' GROUP BY r.title ORDER BY max(r.score) DESC, r.title LIMIT 8",
+	    NULL);
 	struct table *t = doc_table(s, msg(c->m, "harm.examples"), 3);
 	table_header(t, 0, msg(c->m, "col.harm"), false);
 	table_header(t, 1, msg(c->m, "col.impact"), true);
@@ -159,8 +164,8 @@ void section_patients(struct brief_ctx *c)
 		return;
 	}
 	int64_t total = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm'", NULL);
-	int64_t high = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm' AND score >= 8",
-				   NULL);
+	int64_t high =
+	    query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm' AND score >= 8", NULL);
 	doc_figure(c->doc, "harm.total", (double)total);
 	doc_figure(c->doc, "harm.high_impact", (double)high);
 	char h[32], t[32], hi[32];
@@ -185,12 +190,12 @@ void section_patients(struct brief_ctx *c)
 
 static void detections_signatures(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT signature_id, coalesce(signature, ''), count(*) FROM event WHERE"
-		" event_type = 'alert' AND day BETWEEN ?1 AND ?2" EVENT_FILTER
-		" GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10",
-		&c->cur);
+	sqlite3_stmt *q =
+	    query_prepare(c,
+			  "SELECT signature_id, coalesce(signature, ''), count(*) FROM event WHERE"
+			  " event_type = 'alert' AND day BETWEEN ?1 AND ?2" EVENT_FILTER
+			  " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10",
+			  &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "det.signatures"), 3);
 	table_header(t, 0, msg(c->m, "col.signature-id"), true);
 	table_header(t, 1, msg(c->m, "col.signature"), false);
@@ -201,8 +206,8 @@ static void detections_signatures(struct brief_ctx *c, struct section *s)
 		cnt(a, sizeof(a), sqlite3_column_int64(q, 2));
 		table_row(t, col_text(q, 0), col_text(q, 1), a);
 		if (first)
-			judgement(c, msgf(c->m, "judgement.top-signature", "signature", col_text(q, 1),
-					  "count", a, NULL));
+			judgement(c, msgf(c->m, "judgement.top-signature", "signature",
+					  col_text(q, 1), "count", a, NULL));
 		first = false;
 	}
 	sqlite3_finalize(q);
@@ -211,16 +216,17 @@ static void detections_signatures(struct brief_ctx *c, struct section *s)
 static void detections_sectors(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT coalesce(asset_sector, ''), count(*) FROM event WHERE event_type = 'alert'"
-		" AND day BETWEEN ?1 AND ?2" EVENT_FILTER " GROUP BY 1 ORDER BY 2 DESC, 1",
-		&c->cur);
+	    c,
+	    "SELECT coalesce(asset_sector, ''), count(*) FROM event WHERE event_type = 'alert'"
+	    " AND day BETWEEN ?1 AND ?2" EVENT_FILTER " GROUP BY 1 ORDER BY 2 DESC, 1",
+	    &c->cur);
 	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "det.sectors-chart"), 1);
 	chart_series(ch, 0, msg(c->m, "col.alerts"));
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		const char *id = col_text(q, 0);
 		int idx = taxonomy_sector(c->tax, id);
-		const char *label = idx >= 0 ? sector_label(c, idx) : msg(c->m, "det.unmapped-asset");
+		const char *label =
+		    idx >= 0 ? sector_label(c, idx) : msg(c->m, "det.unmapped-asset");
 		double v = (double)sqlite3_column_int64(q, 1);
 		chart_add(ch, label, &v);
 		char key[96];
@@ -282,8 +288,8 @@ void section_detections(struct brief_ctx *c)
 	cnt(an, sizeof(an), anomalies);
 	cnt(fl, sizeof(fl), flows);
 	fmt_change(c, ch, sizeof(ch), cur, prev);
-	doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, "anomalies", an,
-			 "flows", fl, NULL));
+	doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, "anomalies",
+			 an, "flows", fl, NULL));
 	judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
 	if (cur > 0) {
 		detections_signatures(c, s);
@@ -307,11 +313,11 @@ static char *theme_raw(struct brief_ctx *c, const char *spec)
 	*attr++ = '\0';
 	*value++ = '\0';
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT count(*) FROM temp.sel s JOIN record r ON r.id = s.id JOIN source src ON"
-		" src.id = r.source_id JOIN record_attr a ON a.record_id = s.id AND a.key = ?2"
-		" AND a.value = ?3 WHERE s.period = 1 AND src.kind = ?1",
-		NULL);
+	    c,
+	    "SELECT count(*) FROM temp.sel s JOIN record r ON r.id = s.id JOIN source src ON"
+	    " src.id = r.source_id JOIN record_attr a ON a.record_id = s.id AND a.key = ?2"
+	    " AND a.value = ?3 WHERE s.period = 1 AND src.kind = ?1",
+	    NULL);
 	int64_t n = 0;
 	if (q) {
 		sqlite3_bind_text(q, 1, buf, -1, SQLITE_TRANSIENT);
@@ -334,12 +340,13 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 	if (strncmp(spec, "raw:", 4) == 0)
 		return theme_raw(c, spec);
 	if (strcmp(spec, "kev-ransomware") == 0) {
-		int64_t n = query_count(c,
-					"SELECT count(*) FROM record r JOIN record_attr k ON"
-					" k.record_id = r.id AND k.key = 'ransomware' AND k.value ="
-					" 'Known' WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1"
-					" AND ?2",
-					&c->cur);
+		int64_t n =
+		    query_count(c,
+				"SELECT count(*) FROM record r JOIN record_attr k ON"
+				" k.record_id = r.id AND k.key = 'ransomware' AND k.value ="
+				" 'Known' WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1"
+				" AND ?2",
+				&c->cur);
 		cnt(a, sizeof(a), n);
 		return n ? msgf(c->m, "theme.finding.kev-ransomware", "count", a, NULL) : NULL;
 	}
@@ -409,18 +416,18 @@ void section_themes(struct brief_ctx *c)
 static void method_sources(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT coalesce(src.title, src.kind), src.publisher, src.stakeholder,"
-		" (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
-		"  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
-		"  AND r.kind <> 'relationship'),"
-		" src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
-		"  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
-		" FROM source src ORDER BY src.kind, src.path",
-		&c->cur);
+	    c,
+	    "SELECT coalesce(src.title, src.kind), src.publisher, src.stakeholder,"
+	    " (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
+	    "  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
+	    "  AND r.kind <> 'relationship'),"
+	    " src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
+	    "  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
+	    " FROM source src ORDER BY src.kind, src.path",
+	    &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
 	const char *cols[] = {"col.source",   "col.publisher", "col.stakeholder", "col.used",
-			      "col.records",  "col.coverage",  "col.licence",     "col.tlp",
+			      "col.records",  "col.coverage",  "col.licence",	  "col.tlp",
 			      "col.imported", "col.malformed"};
 	for (size_t i = 0; i < 10; i++)
 		table_header(t, i, msg(c->m, cols[i]), i == 3 || i == 4 || i == 9);
@@ -432,8 +439,8 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 		snprintf(sk, sizeof(sk), "stakeholder.%s", col_text(q, 2));
 		const char *cov = col_text(q, 5);
 		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs,
-			  *cov ? cov : msg(c->m, "method.undated"), col_text(q, 6),
-			  col_text(q, 7), col_text(q, 8), bad);
+			  *cov ? cov : msg(c->m, "method.undated"), col_text(q, 6), col_text(q, 7),
+			  col_text(q, 8), bad);
 	}
 	sqlite3_finalize(q);
 	q = query_prepare(c,
@@ -443,7 +450,8 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		char n[32];
 		cnt(n, sizeof(n), sqlite3_column_int64(q, 1));
-		doc_para(s, msgf(c->m, "method.skipped", "count", n, "source", col_text(q, 0), NULL));
+		doc_para(s,
+			 msgf(c->m, "method.skipped", "count", n, "source", col_text(q, 0), NULL));
 	}
 	sqlite3_finalize(q);
 	int64_t events = query_count(c, "SELECT count(*) FROM event", NULL);
@@ -480,18 +488,19 @@ static void method_unmapped(struct brief_ctx *c, struct section *s)
 		const struct unmapped *u = &c->unmapped[i];
 		char a[32];
 		cnt(a, sizeof(a), u->count);
-		table_row(t, u->source, msg(c->m, u->dim == TAX_SECTOR ? "col.sector" : "col.threat"),
-			  u->raw, a);
+		table_row(t, u->source,
+			  msg(c->m, u->dim == TAX_SECTOR ? "col.sector" : "col.threat"), u->raw, a);
 	}
 }
 
 static void method_issues(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q = query_prepare(c,
-					"SELECT coalesce(src.title, src.kind), i.file, i.line, i.reason"
-					" FROM source_issue i JOIN source src ON src.id = i.source_id"
-					" ORDER BY src.kind, i.file, i.line LIMIT 20",
-					NULL);
+	sqlite3_stmt *q =
+	    query_prepare(c,
+			  "SELECT coalesce(src.title, src.kind), i.file, i.line, i.reason"
+			  " FROM source_issue i JOIN source src ON src.id = i.source_id"
+			  " ORDER BY src.kind, i.file, i.line LIMIT 20",
+			  NULL);
 	struct table *t = NULL;
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		if (!t) {
@@ -522,8 +531,8 @@ void section_method(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "method.undated-incidents", "count", a, NULL));
 	method_issues(c, s);
 	static const char *const caveats[] = {"caveat.reporting-bias", "caveat.attribution",
-					      "caveat.multi-count", "caveat.kev", "caveat.cipher",
-					      "caveat.detections"};
+					      "caveat.multi-count",    "caveat.kev",
+					      "caveat.cipher",	       "caveat.detections"};
 	for (size_t i = 0; i < sizeof(caveats) / sizeof(caveats[0]); i++)
 		doc_note(s, xstrdup(msg(c->m, caveats[i])));
 }

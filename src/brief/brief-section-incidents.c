@@ -29,8 +29,9 @@ void section_trend(struct brief_ctx *c)
 		doc_para(s, xstrdup(msg(c->m, "trend.none")));
 		return;
 	}
-	doc_para(s, msgf(c->m, "trend.intro", "count", n, "from", c->cur.from, "to", c->cur.to,
-			 "unit", msg(c->m, c->yearly ? "trend.unit.year" : "trend.unit.month"), NULL));
+	doc_para(s,
+		 msgf(c->m, "trend.intro", "count", n, "from", c->cur.from, "to", c->cur.to, "unit",
+		      msg(c->m, c->yearly ? "trend.unit.year" : "trend.unit.month"), NULL));
 	/* Only threat types present in the period get a series. */
 	size_t used[TAX_MAX], nused = 0;
 	for (size_t t = 0; t < c->tax->nthreats; t++)
@@ -60,7 +61,7 @@ static size_t sector_order(const struct brief_ctx *c, int *order)
 				order[n++] = (int)i;
 		for (size_t i = start + 1; i < n; i++)
 			for (size_t j = i; j > start && c->by_sector[order[j]].cur >
-							  c->by_sector[order[j - 1]].cur;
+							    c->by_sector[order[j - 1]].cur;
 			     j--) {
 				int t = order[j];
 				order[j] = order[j - 1];
@@ -112,8 +113,8 @@ void section_sectors(struct brief_ctx *c)
 		cnt(a, sizeof(a), pr.cur);
 		cnt(b, sizeof(b), pr.prev);
 		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
-		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a, b,
-			  d);
+		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a,
+			  b, d);
 	}
 	doc_note(s, xstrdup(msg(c->m, "sectors.note")));
 	sector_judgement(c, order, n);
@@ -160,8 +161,8 @@ void section_threats(struct brief_ctx *c)
 	for (size_t i = 0; i < n; i++)
 		order[i] = (int)i;
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && c->by_threat[order[j]].cur > c->by_threat[order[j - 1]].cur;
-		     j--) {
+		for (size_t j = i;
+		     j > 0 && c->by_threat[order[j]].cur > c->by_threat[order[j - 1]].cur; j--) {
 			int t = order[j];
 			order[j] = order[j - 1];
 			order[j - 1] = t;
@@ -236,12 +237,12 @@ static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key
 static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t n)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT b.value, count(*) FROM temp.sel s JOIN record_attr a ON a.record_id = s.id"
-		" AND a.key = 'initiator_country' AND a.value = ?1 JOIN record_attr b ON"
-		" b.record_id = s.id AND b.key = 'attribution_basis' WHERE s.period = 1"
-		" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3",
-		NULL);
+	    c,
+	    "SELECT b.value, count(*) FROM temp.sel s JOIN record_attr a ON a.record_id = s.id"
+	    " AND a.key = 'initiator_country' AND a.value = ?1 JOIN record_attr b ON"
+	    " b.record_id = s.id AND b.key = 'attribution_basis' WHERE s.period = 1"
+	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3",
+	    NULL);
 	out[0] = '\0';
 	if (!q)
 		return;
@@ -259,12 +260,12 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 static void initiators_table(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT a.value, coalesce(src.title, src.kind), src.publisher, count(*) FROM temp.sel s"
-		" JOIN record r ON r.id = s.id JOIN source src ON src.id = r.source_id"
-		" JOIN record_attr a ON a.record_id = s.id AND a.key = 'initiator_country'"
-		" WHERE s.period = 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
-		NULL);
+	    c,
+	    "SELECT a.value, coalesce(src.title, src.kind), src.publisher, count(*) FROM temp.sel s"
+	    " JOIN record r ON r.id = s.id JOIN source src ON src.id = r.source_id"
+	    " JOIN record_attr a ON a.record_id = s.id AND a.key = 'initiator_country'"
+	    " WHERE s.period = 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
+	    NULL);
 	struct table *t = doc_table(s, msg(c->m, "who.table"), 4);
 	table_header(t, 0, msg(c->m, "col.initiator"), false);
 	table_header(t, 1, msg(c->m, "col.incidents"), true);
@@ -285,10 +286,10 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 static void reference_actors(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
-		c,
-		"SELECT a.value, count(*) FROM record r JOIN record_attr a ON a.record_id = r.id"
-		" AND a.key = 'sponsor' WHERE r.kind = 'actor' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-		NULL);
+	    c,
+	    "SELECT a.value, count(*) FROM record r JOIN record_attr a ON a.record_id = r.id"
+	    " AND a.key = 'sponsor' WHERE r.kind = 'actor' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+	    NULL);
 	struct table *t = NULL;
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		if (!t) {
@@ -337,8 +338,8 @@ void section_where_who(struct brief_ctx *c)
 		initiators_table(c, s);
 		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
 			   msg(c->m, "col.category"), NULL);
-		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"), msg(c->m, "col.basis"),
-			   NULL);
+		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
+			   msg(c->m, "col.basis"), NULL);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}
 	reference_actors(c, s);

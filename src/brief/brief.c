@@ -48,12 +48,14 @@ int brief_generate(const struct brief_options *opt, char *err, size_t errlen)
 	if (!brief_find_datadir(dir, sizeof(dir), err, errlen))
 		return -1;
 	struct taxonomy *tax = taxonomy_load(dir, err, errlen);
-	struct messages *m = tax ? messages_load(dir, opt->lang ? opt->lang : "en", err, errlen) : NULL;
+	struct messages *m =
+	    tax ? messages_load(dir, opt->lang ? opt->lang : "en", err, errlen) : NULL;
 	struct store *st = NULL;
 	struct doc *d = NULL;
 	if (m && access(opt->db ? opt->db : "vigil.db", R_OK) != 0)
-		snprintf(err, errlen, "%s: no such database (run `vigil import eve` or"
-				      " `vigil source import` first)",
+		snprintf(err, errlen,
+			 "%s: no such database (run `vigil import eve` or"
+			 " `vigil source import` first)",
 			 opt->db ? opt->db : "vigil.db");
 	else if (m)
 		st = store_open(opt->db ? opt->db : "vigil.db", err, errlen);

@@ -25,14 +25,14 @@ int brief_command_main(int argc, char **argv);
 enum brief_format { BRIEF_HTML, BRIEF_MARKDOWN, BRIEF_JSON };
 
 struct brief_options {
-	const char *db;      /* default "vigil.db" */
-	const char *from;    /* "YYYY-MM-DD" or NULL */
-	const char *to;      /* "YYYY-MM-DD" or NULL: the latest dated record */
-	int period_days;     /* used when from is NULL; default 365 */
-	const char *sector;  /* a sector id or NULL */
+	const char *db;	    /* default "vigil.db" */
+	const char *from;   /* "YYYY-MM-DD" or NULL */
+	const char *to;	    /* "YYYY-MM-DD" or NULL: the latest dated record */
+	int period_days;    /* used when from is NULL; default 365 */
+	const char *sector; /* a sector id or NULL */
 	enum brief_format format;
-	const char *output;  /* file; "-" for stdout */
-	const char *lang;    /* message catalogue, default "en" */
+	const char *output; /* file; "-" for stdout */
+	const char *lang;   /* message catalogue, default "en" */
 };
 
 /* Writes a briefing.  Returns 0, or -1 with a message in err. */

@@ -199,8 +199,7 @@ void table_row(struct table *t, ...)
 	t->nrows++;
 }
 
-struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *title,
-			size_t nseries)
+struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *title, size_t nseries)
 {
 	struct chart *c = calloc(1, sizeof(*c));
 	if (!c)

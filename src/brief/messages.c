@@ -43,8 +43,8 @@ struct messages *messages_load(const char *datadir, const char *lang, char *err,
 	}
 	size_t cap = (size_t)(root->data.mapping.pairs.top - root->data.mapping.pairs.start);
 	m->m = calloc(cap ? cap : 1, sizeof(*m->m));
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; m->m && p < root->data.mapping.pairs.top;
-	     p++) {
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     m->m && p < root->data.mapping.pairs.top; p++) {
 		const char *k = yaml_str(yaml_document_get_node(&doc, p->key));
 		const char *v = yaml_str(yaml_document_get_node(&doc, p->value));
 		if (k && v) {
@@ -119,7 +119,8 @@ char *msgf(const struct messages *m, const char *key, ...)
 			if (strlen(names[i]) == nlen && memcmp(names[i], open + 1, nlen) == 0)
 				break;
 		if (i < nargs)
-			append(&buf, &len, &cap, values[i] ? values[i] : "", strlen(values[i] ? values[i] : ""));
+			append(&buf, &len, &cap, values[i] ? values[i] : "",
+			       strlen(values[i] ? values[i] : ""));
 		else
 			append(&buf, &len, &cap, open, (size_t)(close - open + 1));
 		t = close + 1;

@@ -24,27 +24,28 @@ void html_escape(FILE *out, const char *s)
 }
 
 static const char *const html_css =
-	"body{font-family:Georgia,'Times New Roman',serif;color:#1b1b1b;max-width:52rem;"
-	"margin:2rem auto;padding:0 1rem;line-height:1.5}"
-	"header{border-bottom:3px solid #1f5f99;margin-bottom:1.5rem}"
-	"h1{font-size:1.9rem;margin:0 0 .3rem}h3{font-size:1.05rem;margin:1.2rem 0 .2rem}h2{font-size:1.35rem;color:#1f5f99;"
-	"border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
-	".sub{color:#555;margin:.2rem 0 1rem}"
-	"nav ol{columns:2;font-size:.95rem}"
-	"table{border-collapse:collapse;margin:.8rem 0 1.2rem;font-size:.9rem;width:100%}"
-	"caption{text-align:left;font-weight:bold;padding:.3rem 0}"
-	"th,td{border-bottom:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:top}"
-	"th{background:#eef2f7}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	".note{font-size:.88rem;color:#444;border-left:3px solid #d4a017;padding:.2rem .7rem;"
-	"background:#fbf8ee}"
-	"figure{margin:1rem 0}figcaption{font-weight:bold;font-size:.92rem;margin-bottom:.3rem}"
-	"svg.chart{max-width:100%;height:auto;font-family:Helvetica,Arial,sans-serif}"
-	"svg .lb{font-size:11px;fill:#333}svg .vl{font-size:10px;fill:#555}"
-	"svg .lg{font-size:11px;fill:#333}svg .ax{stroke:#999;stroke-width:1}"
-	"#key-judgements ul{font-size:1.05rem}"
-	"footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
-	"@media print{body{margin:0;max-width:none}nav{display:none}"
-	"section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}}";
+    "body{font-family:Georgia,'Times New Roman',serif;color:#1b1b1b;max-width:52rem;"
+    "margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "header{border-bottom:3px solid #1f5f99;margin-bottom:1.5rem}"
+    "h1{font-size:1.9rem;margin:0 0 .3rem}h3{font-size:1.05rem;margin:1.2rem 0 "
+    ".2rem}h2{font-size:1.35rem;color:#1f5f99;"
+    "border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
+    ".sub{color:#555;margin:.2rem 0 1rem}"
+    "nav ol{columns:2;font-size:.95rem}"
+    "table{border-collapse:collapse;margin:.8rem 0 1.2rem;font-size:.9rem;width:100%}"
+    "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
+    "th,td{border-bottom:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+    "th{background:#eef2f7}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".note{font-size:.88rem;color:#444;border-left:3px solid #d4a017;padding:.2rem .7rem;"
+    "background:#fbf8ee}"
+    "figure{margin:1rem 0}figcaption{font-weight:bold;font-size:.92rem;margin-bottom:.3rem}"
+    "svg.chart{max-width:100%;height:auto;font-family:Helvetica,Arial,sans-serif}"
+    "svg .lb{font-size:11px;fill:#333}svg .vl{font-size:10px;fill:#555}"
+    "svg .lg{font-size:11px;fill:#333}svg .ax{stroke:#999;stroke-width:1}"
+    "#key-judgements ul{font-size:1.05rem}"
+    "footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
+    "@media print{body{margin:0;max-width:none}nav{display:none}"
+    "section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}}";
 
 static void html_table(const struct table *t, FILE *out)
 {
@@ -105,7 +106,8 @@ bool render_html(const struct doc *d, FILE *out)
 {
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
 		d->lang ? d->lang : "en");
-	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	      out);
 	html_escape(out, d->title);
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", html_css);
 	html_escape(out, d->title);

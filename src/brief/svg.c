@@ -32,8 +32,9 @@ static size_t nonzero(const struct chart *c)
 
 static void svg_open(const struct chart *c, FILE *out, int w, int h)
 {
-	fprintf(out, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-		     "width=\"%d\" height=\"%d\" role=\"img\" data-values=\"%zu\"><title>",
+	fprintf(out,
+		"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+		"width=\"%d\" height=\"%d\" role=\"img\" data-values=\"%zu\"><title>",
 		w, h, w, h, nonzero(c));
 	html_escape(out, c->title);
 	fputs("</title>\n", out);
@@ -47,7 +48,8 @@ static void svg_legend(const struct chart *c, FILE *out, int x, int y)
 		int row = (int)(s / 3), col = (int)(s % 3);
 		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>",
 			x + col * 230, y + row * 16, colour(s));
-		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lg\">", x + col * 230 + 14, y + row * 16 + 9);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lg\">", x + col * 230 + 14,
+			y + row * 16 + 9);
 		html_escape(out, c->series[s]);
 		fputs("</text>\n", out);
 	}
@@ -79,16 +81,18 @@ static void svg_bars(const struct chart *c, FILE *out)
 	svg_legend(c, out, 0, 4);
 	for (size_t l = 0; l < c->nlabels; l++) {
 		int y0 = legend_h + (int)l * group_h;
-		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lb\" text-anchor=\"end\">", label_w - 6,
-			y0 + (int)c->nseries * bar_h / 2 + 4);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lb\" text-anchor=\"end\">",
+			label_w - 6, y0 + (int)c->nseries * bar_h / 2 + 4);
 		html_escape(out, c->labels[l]);
 		fputs("</text>\n", out);
 		for (size_t s = 0; s < c->nseries; s++) {
 			double v = c->value[l * c->nseries + s];
 			double bw = (w - label_w - 60) * v / max;
-			fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-				     "fill=\"%s\">",
-				label_w, y0 + (int)s * bar_h, bw, bar_h - 2, colour(s));
+			fprintf(
+			    out,
+			    "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+			    "fill=\"%s\">",
+			    label_w, y0 + (int)s * bar_h, bw, bar_h - 2, colour(s));
 			bar_title(out, c->labels[l], c->series[s], v);
 			fprintf(out, "</rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%g</text>\n",
 				label_w + bw + 4, y0 + (int)s * bar_h + bar_h - 4, v);
@@ -118,8 +122,8 @@ static void svg_stacked(const struct chart *c, FILE *out)
 		top + plot_h, w - 10, top + plot_h);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"vl\" text-anchor=\"end\">%g</text>", left - 4,
 		top + 8, max);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"vl\" text-anchor=\"end\">0</text>\n", left - 4,
-		top + plot_h);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"vl\" text-anchor=\"end\">0</text>\n",
+		left - 4, top + plot_h);
 	size_t every = c->nlabels > 12 ? (c->nlabels + 11) / 12 : 1;
 	for (size_t l = 0; l < c->nlabels; l++) {
 		double x = left + slot * (double)l + (slot - bw) / 2, y = top + plot_h;
@@ -129,14 +133,17 @@ static void svg_stacked(const struct chart *c, FILE *out)
 				continue;
 			double bh = plot_h * v / max;
 			y -= bh;
-			fprintf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				     "fill=\"%s\">",
+			fprintf(out,
+				"<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+				"height=\"%.1f\" "
+				"fill=\"%s\">",
 				x, y, bw, bh, colour(s));
 			bar_title(out, c->labels[l], c->series[s], v);
 			fputs("</rect>", out);
 		}
 		if (l % every == 0) {
-			fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lb\" text-anchor=\"middle\">",
+			fprintf(out,
+				"<text x=\"%.1f\" y=\"%d\" class=\"lb\" text-anchor=\"middle\">",
 				x + bw / 2, top + plot_h + 14);
 			html_escape(out, c->labels[l]);
 			fputs("</text>", out);

@@ -44,9 +44,9 @@ bool yaml_load_path(const char *path, yaml_document_t *doc, char *err, size_t er
 	yaml_parser_set_input_file(&p, f);
 	bool ok = yaml_parser_load(&p, doc);
 	if (!ok)
-		snprintf(err, errlen, "%s:%lu:%lu: %s", path, (unsigned long)p.problem_mark.line + 1,
-			 (unsigned long)p.problem_mark.column + 1,
-			 p.problem ? p.problem : "YAML error");
+		snprintf(
+		    err, errlen, "%s:%lu:%lu: %s", path, (unsigned long)p.problem_mark.line + 1,
+		    (unsigned long)p.problem_mark.column + 1, p.problem ? p.problem : "YAML error");
 	yaml_parser_delete(&p);
 	fclose(f);
 	return ok;
@@ -75,7 +75,8 @@ static bool ids_mask(const struct taxonomy *t, yaml_document_t *doc, yaml_node_t
 	*mask = 0;
 	if (!n)
 		return true;
-	for (yaml_node_item_t *it = n->type == YAML_SEQUENCE_NODE ? n->data.sequence.items.start : NULL;
+	for (yaml_node_item_t *it = n->type == YAML_SEQUENCE_NODE ? n->data.sequence.items.start
+								  : NULL;
 	     it && it < n->data.sequence.items.top; it++) {
 		const char *id = yaml_str(yaml_document_get_node(doc, *it));
 		int i = dim == TAX_SECTOR ? taxonomy_sector(t, id) : taxonomy_threat(t, id);
@@ -96,21 +97,25 @@ static bool load_themes(struct taxonomy *t, yaml_document_t *doc, yaml_node_t *s
 		return true;
 	size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
 	t->themes = calloc(n ? n : 1, sizeof(*t->themes));
-	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
-	     it++) {
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *th = yaml_document_get_node(doc, *it);
 		struct tax_theme *x = &t->themes[t->nthemes++];
 		x->id = xstrdup(yaml_str(yaml_get(doc, th, "id")));
-		if (!ids_mask(t, doc, yaml_get(doc, th, "sectors"), TAX_SECTOR, &x->sectors, err, errlen) ||
-		    !ids_mask(t, doc, yaml_get(doc, th, "threats"), TAX_THREAT, &x->threats, err, errlen))
+		if (!ids_mask(t, doc, yaml_get(doc, th, "sectors"), TAX_SECTOR, &x->sectors, err,
+			      errlen) ||
+		    !ids_mask(t, doc, yaml_get(doc, th, "threats"), TAX_THREAT, &x->threats, err,
+			      errlen))
 			return false;
 		yaml_node_t *ev = yaml_get(doc, th, "evidence");
 		if (!ev || ev->type != YAML_SEQUENCE_NODE)
 			continue;
 		size_t ne = (size_t)(ev->data.sequence.items.top - ev->data.sequence.items.start);
 		x->evidence = calloc(ne ? ne : 1, sizeof(char *));
-		for (yaml_node_item_t *e = ev->data.sequence.items.start; e < ev->data.sequence.items.top; e++)
-			x->evidence[x->nevidence++] = xstrdup(yaml_str(yaml_document_get_node(doc, *e)));
+		for (yaml_node_item_t *e = ev->data.sequence.items.start;
+		     e < ev->data.sequence.items.top; e++)
+			x->evidence[x->nevidence++] =
+			    xstrdup(yaml_str(yaml_document_get_node(doc, *e)));
 	}
 	return true;
 }
@@ -138,8 +143,8 @@ static bool load_vocabulary(struct taxonomy *t, const char *dir, char *err, size
 	t->sector_other = taxonomy_sector(t, "other");
 	t->threat_other = taxonomy_threat(t, "other");
 	if (!ok || t->sector_other < 0 || t->threat_other < 0)
-		snprintf(err, errlen, "%s: needs `sectors:` and `threats:` lists, each with `other`",
-			 path);
+		snprintf(err, errlen,
+			 "%s: needs `sectors:` and `threats:` lists, each with `other`", path);
 	ok = ok && t->sector_other >= 0 && t->threat_other >= 0 &&
 	     load_themes(t, &doc, yaml_get(&doc, root, "themes"), err, errlen);
 	yaml_document_delete(&doc);
@@ -151,16 +156,16 @@ static bool add_map(struct taxonomy *t, const char *source, enum tax_dim dim, co
 {
 	int idx = dim == TAX_SECTOR ? taxonomy_sector(t, target) : taxonomy_threat(t, target);
 	if (idx < 0) {
-		snprintf(err, errlen, "%s: '%s' maps to unknown id '%s'", path, raw ? raw : "default",
-			 target ? target : "?");
+		snprintf(err, errlen, "%s: '%s' maps to unknown id '%s'", path,
+			 raw ? raw : "default", target ? target : "?");
 		return false;
 	}
 	struct tax_map *n = realloc(t->maps, (t->nmaps + 1) * sizeof(*n));
 	if (!n)
 		return false;
 	t->maps = n;
-	t->maps[t->nmaps++] = (struct tax_map){xstrdup(source), dim, xstrdup(attr),
-					       raw ? xstrdup(raw) : NULL, idx};
+	t->maps[t->nmaps++] =
+	    (struct tax_map){xstrdup(source), dim, xstrdup(attr), raw ? xstrdup(raw) : NULL, idx};
 	return true;
 }
 
@@ -170,7 +175,8 @@ static bool load_mapping(struct taxonomy *t, yaml_document_t *doc, yaml_node_t *
 	const char *dim_s = yaml_str(yaml_get(doc, m, "dimension"));
 	const char *attr = yaml_str(yaml_get(doc, m, "attribute"));
 	if (!dim_s || !attr || (strcmp(dim_s, "sector") && strcmp(dim_s, "threat"))) {
-		snprintf(err, errlen, "%s:%lu: a mapping needs `dimension: sector|threat` and `attribute:`",
+		snprintf(err, errlen,
+			 "%s:%lu: a mapping needs `dimension: sector|threat` and `attribute:`",
 			 path, (unsigned long)m->start_mark.line + 1);
 		return false;
 	}
@@ -179,7 +185,8 @@ static bool load_mapping(struct taxonomy *t, yaml_document_t *doc, yaml_node_t *
 	if (def && !add_map(t, source, dim, attr, NULL, def, path, err, errlen))
 		return false;
 	yaml_node_t *vals = yaml_get(doc, m, "values");
-	for (yaml_node_pair_t *p = vals && vals->type == YAML_MAPPING_NODE ? vals->data.mapping.pairs.start : NULL;
+	for (yaml_node_pair_t *p =
+		 vals && vals->type == YAML_MAPPING_NODE ? vals->data.mapping.pairs.start : NULL;
 	     p && p < vals->data.mapping.pairs.top; p++)
 		if (!add_map(t, source, dim, attr, yaml_str(yaml_document_get_node(doc, p->key)),
 			     yaml_str(yaml_document_get_node(doc, p->value)), path, err, errlen))
@@ -200,7 +207,8 @@ static bool load_source_file(struct taxonomy *t, const char *path, char *err, si
 		snprintf(err, errlen, "%s: needs `source:` and a `mappings:` list", path);
 	for (yaml_node_item_t *it = ok ? maps->data.sequence.items.start : NULL;
 	     ok && it < maps->data.sequence.items.top; it++)
-		ok = load_mapping(t, &doc, yaml_document_get_node(&doc, *it), source, path, err, errlen);
+		ok = load_mapping(t, &doc, yaml_document_get_node(&doc, *it), source, path, err,
+				  errlen);
 	yaml_document_delete(&doc);
 	return ok;
 }

@@ -21,7 +21,7 @@ struct csv_state {
 	size_t nfield, cap;
 	char **header;
 	size_t nheader;
-	uint64_t line;      /* line being fed */
+	uint64_t line;	    /* line being fed */
 	uint64_t row_start; /* line the current row started on */
 	bool oom;
 };

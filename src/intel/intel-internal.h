@@ -18,12 +18,12 @@ struct intel_ctx {
 	int64_t source_id;
 	struct intel_import_result *res;
 	char title[256]; /* filled by an importer: catalogue name/version */
-	int pass;        /* for importers that read their input more than once */
+	int pass;	 /* for importers that read their input more than once */
 };
 
 /* Counts, reports and stores one malformed row. */
 void intel_malformed(struct intel_ctx *ctx, const char *file, uint64_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* A CSV row: fields by position, with the header for lookups by name. */
 struct intel_csv_row {

@@ -41,8 +41,8 @@ static char *slurp(const char *path, size_t *len)
 
 static size_t skip_ws(const char *buf, size_t len, size_t pos, uint64_t *line)
 {
-	while (pos < len && (buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' ||
-			     buf[pos] == '\r')) {
+	while (pos < len &&
+	       (buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r')) {
 		if (buf[pos] == '\n')
 			(*line)++;
 		pos++;
@@ -99,9 +99,9 @@ static size_t walk_array(struct intel_ctx *ctx, const char *path, const char *bu
 		json_error_t err;
 		json_t *elem = json_loadb(buf + pos, len - pos, JSON_DISABLE_EOF_CHECK, &err);
 		if (!elem) {
-			intel_malformed(ctx, path, line + (uint64_t)(err.line > 0 ? err.line - 1 : 0),
-					"JSON syntax error: %s; the rest of the file is not read",
-					err.text);
+			intel_malformed(
+			    ctx, path, line + (uint64_t)(err.line > 0 ? err.line - 1 : 0),
+			    "JSON syntax error: %s; the rest of the file is not read", err.text);
 			break;
 		}
 		fn(ctx, path, elem, line);
@@ -131,8 +131,8 @@ bool intel_json_read(struct intel_ctx *ctx, const char *path, const char *key,
 	size_t start = find_array(buf, len, key);
 	bool ok = true;
 	if (doc && !json_is_array(arr)) {
-		fprintf(stderr, "vigil: %s: no JSON array %s%s\n", path, key ? "member " : "at root",
-			key ? key : "");
+		fprintf(stderr, "vigil: %s: no JSON array %s%s\n", path,
+			key ? "member " : "at root", key ? key : "");
 		ok = false;
 	} else if (start == SIZE_MAX && !doc) {
 		intel_malformed(ctx, path, (uint64_t)(err.line > 0 ? err.line : 1),
@@ -148,8 +148,8 @@ bool intel_json_read(struct intel_ctx *ctx, const char *path, const char *key,
 			intel_malformed(ctx, path, (uint64_t)(err.line > 0 ? err.line : 1),
 					"JSON syntax error: %s", err.text);
 		if (doc && n != json_array_size(arr))
-			fprintf(stderr, "vigil: %s: warning: read %zu of %zu elements of %s\n", path,
-				n, json_array_size(arr), key ? key : "the root array");
+			fprintf(stderr, "vigil: %s: warning: read %zu of %zu elements of %s\n",
+				path, n, json_array_size(arr), key ? key : "the root array");
 	}
 	free(buf);
 	if (ok)

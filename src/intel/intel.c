@@ -19,12 +19,12 @@ struct intel_kind_entry {
 };
 
 static const struct intel_kind_entry intel_kinds[] = {
-	{{"eurepoc", "EuRepoC dashboard extracts (directory of CSV files)"}, intel_import_eurepoc},
-	{{"cipher", "CIPHER patient-harm events (CSV)"}, intel_import_cipher},
-	{{"kev", "CISA Known Exploited Vulnerabilities catalog (JSON)"}, intel_import_kev},
-	{{"attack", "MITRE ATT&CK STIX 2.1 bundle (JSON)"}, intel_import_attack},
-	{{"stix", "generic STIX 2.1 bundle (JSON file or directory)"}, intel_import_stix},
-	{{"misp", "MISP galaxy clusters (JSON file or directory)"}, intel_import_misp},
+    {{"eurepoc", "EuRepoC dashboard extracts (directory of CSV files)"}, intel_import_eurepoc},
+    {{"cipher", "CIPHER patient-harm events (CSV)"}, intel_import_cipher},
+    {{"kev", "CISA Known Exploited Vulnerabilities catalog (JSON)"}, intel_import_kev},
+    {{"attack", "MITRE ATT&CK STIX 2.1 bundle (JSON)"}, intel_import_attack},
+    {{"stix", "generic STIX 2.1 bundle (JSON file or directory)"}, intel_import_stix},
+    {{"misp", "MISP galaxy clusters (JSON file or directory)"}, intel_import_misp},
 };
 #define INTEL_NKINDS (sizeof(intel_kinds) / sizeof(intel_kinds[0]))
 
@@ -60,8 +60,8 @@ static bool in_list(const char *s, const char *const *list)
 
 bool intel_valid_stakeholder(const char *s)
 {
-	static const char *const kinds[] = {"un",	     "government", "private",
-					    "civil-society", "academia",   NULL};
+	static const char *const kinds[] = {"un",	"government", "private", "civil-society",
+					    "academia", NULL};
 	return in_list(s, kinds);
 }
 
@@ -116,7 +116,8 @@ char **intel_dir_files(const char *path, const char *suffix)
 	struct dirent *e;
 	while (list && (e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < slen || strcmp(e->d_name + len - slen, suffix) != 0)
+		if (e->d_name[0] == '.' || len < slen ||
+		    strcmp(e->d_name + len - slen, suffix) != 0)
 			continue;
 		if (n + 2 > cap) {
 			char **nl = realloc(list, (cap *= 2) * sizeof(*list));
@@ -158,12 +159,12 @@ int intel_source_import(struct store *st, const char *kind, const char *path,
 	char *real = realpath(path, NULL);
 	struct intel_ctx ctx = {.st = st, .res = res};
 	struct store_source src = {
-		.kind = kind,
-		.path = real ? real : path,
-		.publisher = prov->publisher,
-		.stakeholder = prov->stakeholder,
-		.tlp = prov->tlp ? prov->tlp : "clear",
-		.licence = prov->licence ? prov->licence : "not stated",
+	    .kind = kind,
+	    .path = real ? real : path,
+	    .publisher = prov->publisher,
+	    .stakeholder = prov->stakeholder,
+	    .tlp = prov->tlp ? prov->tlp : "clear",
+	    .licence = prov->licence ? prov->licence : "not stated",
 	};
 	bool ok = store_begin(st);
 	if (ok)
@@ -171,10 +172,11 @@ int intel_source_import(struct store *st, const char *kind, const char *path,
 	if (ok)
 		ok = k->import(&ctx, path);
 	if (ok)
-		ok = store_source_finish(st, ctx.source_id,
-					 &(struct store_source_outcome){res->records, res->malformed,
-									res->skipped, ctx.title}) &&
-		     store_commit(st);
+		ok =
+		    store_source_finish(st, ctx.source_id,
+					&(struct store_source_outcome){res->records, res->malformed,
+								       res->skipped, ctx.title}) &&
+		    store_commit(st);
 	if (!ok)
 		store_rollback(st);
 	free(real);

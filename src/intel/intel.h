@@ -20,10 +20,10 @@
 #include "store/store.h"
 
 struct intel_provenance {
-	const char *publisher;   /* required */
+	const char *publisher;	 /* required */
 	const char *stakeholder; /* un|government|private|civil-society|academia */
-	const char *tlp;         /* clear|green|amber|red; NULL → clear */
-	const char *licence;     /* free text; NULL → "not stated" */
+	const char *tlp;	 /* clear|green|amber|red; NULL → clear */
+	const char *licence;	 /* free text; NULL → "not stated" */
 };
 
 struct intel_import_result {
@@ -33,7 +33,7 @@ struct intel_import_result {
 };
 
 struct intel_source_kind {
-	const char *name;        /* the KIND of `vigil source import KIND` */
+	const char *name;	 /* the KIND of `vigil source import KIND` */
 	const char *description; /* one line for --help */
 };
 

@@ -34,13 +34,10 @@ struct eurepoc_map {
 };
 
 static const struct eurepoc_map eurepoc_columns[] = {
-	{"receiver_country", "receiver_country"},
-	{"initiator_country", "initiator_country"},
-	{"incident_type", "incident_type"},
-	{"initiator_category", "initiator_category"},
-	{"initiator_name", "initiator_name"},
-	{"attribution_basis_clean", "attribution_basis"},
-	{"region_name", "receiver_region"},
+    {"receiver_country", "receiver_country"}, {"initiator_country", "initiator_country"},
+    {"incident_type", "incident_type"},	      {"initiator_category", "initiator_category"},
+    {"initiator_name", "initiator_name"},     {"attribution_basis_clean", "attribution_basis"},
+    {"region_name", "receiver_region"},
 };
 
 static bool eurepoc_id(const char *s)

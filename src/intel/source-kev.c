@@ -36,7 +36,7 @@ static void kev_entry(struct intel_ctx *ctx, const char *file, json_t *v, uint64
 	size_t i;
 	json_t *cwe;
 	json_array_foreach(json_object_get(v, "cwes"), i, cwe)
-		store_record_attr(ctx->st, id, "cwe", json_string_value(cwe));
+	    store_record_attr(ctx->st, id, "cwe", json_string_value(cwe));
 }
 
 bool intel_import_kev(struct intel_ctx *ctx, const char *path)

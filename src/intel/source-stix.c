@@ -25,11 +25,19 @@ struct stix_kind {
 };
 
 static const struct stix_kind stix_kinds[] = {
-	{"incident", "incident"},	{"sighting", "sighting"},	{"indicator", "indicator"},
-	{"report", "report"},		{"threat-actor", "actor"},	{"intrusion-set", "actor"},
-	{"campaign", "campaign"},	{"malware", "malware"},		{"tool", "tool"},
-	{"attack-pattern", "technique"}, {"identity", "identity"},	{"x-mitre-asset", "asset"},
-	{"vulnerability", "vulnerability"},
+    {"incident", "incident"},
+    {"sighting", "sighting"},
+    {"indicator", "indicator"},
+    {"report", "report"},
+    {"threat-actor", "actor"},
+    {"intrusion-set", "actor"},
+    {"campaign", "campaign"},
+    {"malware", "malware"},
+    {"tool", "tool"},
+    {"attack-pattern", "technique"},
+    {"identity", "identity"},
+    {"x-mitre-asset", "asset"},
+    {"vulnerability", "vulnerability"},
 };
 
 static const char *stix_kind_of(const char *type)
@@ -66,20 +74,21 @@ static void stix_attr_list(struct intel_ctx *ctx, int64_t id, json_t *obj, const
 static void stix_attrs(struct intel_ctx *ctx, int64_t id, json_t *obj)
 {
 	static const char *const lists[][2] = {
-		{"labels", "label"},
-		{"aliases", "alias"},
-		{"malware_types", "malware_type"},
-		{"threat_actor_types", "actor_type"},
-		{"indicator_types", "indicator_type"},
-		{"report_types", "report_type"},
-		{"sectors", "sector"},
-		{"x_mitre_domains", "domain"},
-		{"primary_motivation", "motivation"},
-		{"incident_types", "incident_type"},
+	    {"labels", "label"},
+	    {"aliases", "alias"},
+	    {"malware_types", "malware_type"},
+	    {"threat_actor_types", "actor_type"},
+	    {"indicator_types", "indicator_type"},
+	    {"report_types", "report_type"},
+	    {"sectors", "sector"},
+	    {"x_mitre_domains", "domain"},
+	    {"primary_motivation", "motivation"},
+	    {"incident_types", "incident_type"},
 	};
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		stix_attr_list(ctx, id, obj, lists[i][0], lists[i][1]);
-	store_record_attr(ctx->st, id, "stix_type", json_string_value(json_object_get(obj, "type")));
+	store_record_attr(ctx->st, id, "stix_type",
+			  json_string_value(json_object_get(obj, "type")));
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(obj, "external_references"), i, e)
@@ -89,9 +98,8 @@ static void stix_attrs(struct intel_ctx *ctx, int64_t id, json_t *obj)
 		if (src && ext && (strcmp(src, "mitre-attack") == 0 || strcmp(src, "cve") == 0))
 			store_record_attr(ctx->st, id, "external_id", ext);
 	}
-	json_array_foreach(json_object_get(obj, "kill_chain_phases"), i, e)
-		store_record_attr(ctx->st, id, "tactic",
-				  json_string_value(json_object_get(e, "phase_name")));
+	json_array_foreach(json_object_get(obj, "kill_chain_phases"), i, e) store_record_attr(
+	    ctx->st, id, "tactic", json_string_value(json_object_get(e, "phase_name")));
 }
 
 /* Relationships and sightings are read after the objects they refer to
@@ -108,8 +116,8 @@ static void stix_relationship(struct intel_ctx *ctx, const char *file, json_t *o
 	}
 	/* Kept as a record of its own so it survives whichever end is imported
 	 * first; briefing queries join on the attribute values. */
-	int64_t id = intel_put(ctx, "relationship",
-			       json_string_value(json_object_get(obj, "id")), NULL, rel, NAN);
+	int64_t id = intel_put(ctx, "relationship", json_string_value(json_object_get(obj, "id")),
+			       NULL, rel, NAN);
 	if (id < 0)
 		return;
 	store_record_attr(ctx->st, id, "source_ref", src);
@@ -157,16 +165,16 @@ static bool stix_inherit(struct intel_ctx *ctx, const char *rel, const char *tar
 {
 	sqlite3_stmt *s;
 	const char *sql =
-		"INSERT OR IGNORE INTO record_attr(record_id, key, value)"
-		" SELECT inc.id, ?5, ta.value FROM record r"
-		" JOIN record_attr sr ON sr.record_id = r.id AND sr.key = 'source_ref'"
-		" JOIN record_attr tr ON tr.record_id = r.id AND tr.key = 'target_ref'"
-		" JOIN record inc ON inc.source_id = r.source_id AND inc.ext_id = sr.value"
-		"  AND inc.kind = 'incident'"
-		" JOIN record tgt ON tgt.source_id = r.source_id AND tgt.ext_id = tr.value"
-		"  AND tgt.kind = ?3"
-		" JOIN record_attr ta ON ta.record_id = tgt.id AND ta.key = ?4"
-		" WHERE r.source_id = ?1 AND r.kind = 'relationship' AND r.title = ?2";
+	    "INSERT OR IGNORE INTO record_attr(record_id, key, value)"
+	    " SELECT inc.id, ?5, ta.value FROM record r"
+	    " JOIN record_attr sr ON sr.record_id = r.id AND sr.key = 'source_ref'"
+	    " JOIN record_attr tr ON tr.record_id = r.id AND tr.key = 'target_ref'"
+	    " JOIN record inc ON inc.source_id = r.source_id AND inc.ext_id = sr.value"
+	    "  AND inc.kind = 'incident'"
+	    " JOIN record tgt ON tgt.source_id = r.source_id AND tgt.ext_id = tr.value"
+	    "  AND tgt.kind = ?3"
+	    " JOIN record_attr ta ON ta.record_id = tgt.id AND ta.key = ?4"
+	    " WHERE r.source_id = ?1 AND r.kind = 'relationship' AND r.title = ?2";
 	if (sqlite3_prepare_v2(store_db(ctx->st), sql, -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(s, 1, ctx->source_id);

@@ -75,9 +75,9 @@ static bool assets_cache(struct store *st)
 	if (st->assets_loaded)
 		return true;
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT network, organisation, sector, country FROM asset ORDER BY id",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		st->db, "SELECT network, organisation, sector, country FROM asset ORDER BY id", -1,
+		&s, NULL) != SQLITE_OK)
 		return false;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct store_asset a;
@@ -157,8 +157,8 @@ static bool asset_insert(struct store *st, sqlite3_stmt *ins, yaml_document_t *d
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, net, -1, SQLITE_TRANSIENT);
 	for (int k = 0; k < 3; k++)
-		sqlite3_bind_text(ins, k + 2, yaml_scalar(doc, yaml_map_get(doc, item, keys[k])), -1,
-				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, k + 2, yaml_scalar(doc, yaml_map_get(doc, item, keys[k])),
+				  -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
 		return false;
@@ -178,7 +178,8 @@ static int assets_from_doc(struct store *st, yaml_document_t *doc, const char *p
 	if (sqlite3_prepare_v2(st->db,
 			       "INSERT INTO asset(network, organisation, sector, country)"
 			       " VALUES(?,?,?,?)",
-			       -1, &ins, NULL) != SQLITE_OK || !store_begin(st)) {
+			       -1, &ins, NULL) != SQLITE_OK ||
+	    !store_begin(st)) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
 		return -1;
 	}
@@ -186,7 +187,8 @@ static int assets_from_doc(struct store *st, yaml_document_t *doc, const char *p
 	bool ok = store_exec(st, "DELETE FROM asset");
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     ok && it < seq->data.sequence.items.top; it++, n++)
-		ok = asset_insert(st, ins, doc, yaml_document_get_node(doc, *it), path, err, errlen);
+		ok =
+		    asset_insert(st, ins, doc, yaml_document_get_node(doc, *it), path, err, errlen);
 	sqlite3_finalize(ins);
 	if (!ok || !store_commit(st)) {
 		store_rollback(st);

@@ -140,12 +140,12 @@ static bool eve_store_event(struct store *st, const char *path, int64_t file_id,
 	memcpy(day, ts, 10);
 	day[10] = '\0';
 	sqlite3_stmt *s = store_stmt(
-		st, STMT_EVENT_INSERT,
-		"INSERT OR IGNORE INTO event(file_id, line, ts, day, event_type, src_ip, src_port,"
-		" dest_ip, dest_port, proto, app_proto, signature_id, signature, category,"
-		" severity, action, anomaly, pkts, bytes, asset_org, asset_sector, asset_country)"
-		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?13,?14,?15,?16,?17,?18,?19,?20,"
-		"?21,?22,?23)");
+	    st, STMT_EVENT_INSERT,
+	    "INSERT OR IGNORE INTO event(file_id, line, ts, day, event_type, src_ip, src_port,"
+	    " dest_ip, dest_port, proto, app_proto, signature_id, signature, category,"
+	    " severity, action, anomaly, pkts, bytes, asset_org, asset_sector, asset_country)"
+	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?13,?14,?15,?16,?17,?18,?19,?20,"
+	    "?21,?22,?23)");
 	if (!s)
 		return false;
 	uint64_t *counter = eve_bind_kind(s, type, ev, stats);
@@ -237,7 +237,8 @@ int store_import_eve(struct store *st, const char *eve_path, struct store_eve_st
 	fclose(f);
 	if (ok) {
 		char sql[160];
-		snprintf(sql, sizeof(sql), "UPDATE eve_file SET lines=%llu, malformed=%llu WHERE id=%lld",
+		snprintf(sql, sizeof(sql),
+			 "UPDATE eve_file SET lines=%llu, malformed=%llu WHERE id=%lld",
 			 (unsigned long long)stats->lines, (unsigned long long)stats->malformed,
 			 (long long)file_id);
 		ok = store_exec(st, sql);

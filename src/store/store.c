@@ -15,34 +15,34 @@
 #include <time.h>
 
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
-	/* 1: vigil's detections from EVE JSON, and the asset map. */
-	"CREATE TABLE eve_file(id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
-	" fingerprint TEXT NOT NULL UNIQUE, imported_at TEXT, lines INTEGER DEFAULT 0,"
-	" malformed INTEGER DEFAULT 0);"
-	"CREATE TABLE event(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES eve_file(id),"
-	" line INTEGER NOT NULL, ts TEXT NOT NULL, day TEXT NOT NULL, event_type TEXT NOT NULL,"
-	" src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER, proto TEXT, app_proto TEXT,"
-	" signature_id INTEGER, signature TEXT, category TEXT, severity INTEGER, action TEXT,"
-	" anomaly TEXT, pkts INTEGER, bytes INTEGER,"
-	" asset_org TEXT, asset_sector TEXT, asset_country TEXT, UNIQUE(file_id, line));"
-	"CREATE INDEX event_type_day ON event(event_type, day);"
-	"CREATE INDEX event_signature ON event(signature_id);"
-	"CREATE TABLE asset(id INTEGER PRIMARY KEY, network TEXT NOT NULL, organisation TEXT,"
-	" sector TEXT, country TEXT);",
-	/* 2: public sources with provenance, their records and attributes. */
-	"CREATE TABLE source(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL,"
-	" publisher TEXT, stakeholder TEXT, tlp TEXT, licence TEXT, title TEXT, imported_at TEXT,"
-	" records INTEGER DEFAULT 0, malformed INTEGER DEFAULT 0, UNIQUE(kind, path));"
-	"CREATE TABLE record(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES source(id),"
-	" kind TEXT NOT NULL, ext_id TEXT NOT NULL, date TEXT, title TEXT, score REAL,"
-	" UNIQUE(source_id, ext_id));"
-	"CREATE INDEX record_kind_date ON record(kind, date);"
-	"CREATE TABLE record_attr(record_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-	" PRIMARY KEY(record_id, key, value)) WITHOUT ROWID;"
-	"CREATE INDEX record_attr_key ON record_attr(key, value);"
-	"CREATE TABLE source_issue(source_id INTEGER NOT NULL, file TEXT, line INTEGER, reason TEXT);",
-	/* 3: rows an importer deliberately did not keep are counted too. */
-	"ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
+    /* 1: vigil's detections from EVE JSON, and the asset map. */
+    "CREATE TABLE eve_file(id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+    " fingerprint TEXT NOT NULL UNIQUE, imported_at TEXT, lines INTEGER DEFAULT 0,"
+    " malformed INTEGER DEFAULT 0);"
+    "CREATE TABLE event(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES eve_file(id),"
+    " line INTEGER NOT NULL, ts TEXT NOT NULL, day TEXT NOT NULL, event_type TEXT NOT NULL,"
+    " src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER, proto TEXT, app_proto TEXT,"
+    " signature_id INTEGER, signature TEXT, category TEXT, severity INTEGER, action TEXT,"
+    " anomaly TEXT, pkts INTEGER, bytes INTEGER,"
+    " asset_org TEXT, asset_sector TEXT, asset_country TEXT, UNIQUE(file_id, line));"
+    "CREATE INDEX event_type_day ON event(event_type, day);"
+    "CREATE INDEX event_signature ON event(signature_id);"
+    "CREATE TABLE asset(id INTEGER PRIMARY KEY, network TEXT NOT NULL, organisation TEXT,"
+    " sector TEXT, country TEXT);",
+    /* 2: public sources with provenance, their records and attributes. */
+    "CREATE TABLE source(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL,"
+    " publisher TEXT, stakeholder TEXT, tlp TEXT, licence TEXT, title TEXT, imported_at TEXT,"
+    " records INTEGER DEFAULT 0, malformed INTEGER DEFAULT 0, UNIQUE(kind, path));"
+    "CREATE TABLE record(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES source(id),"
+    " kind TEXT NOT NULL, ext_id TEXT NOT NULL, date TEXT, title TEXT, score REAL,"
+    " UNIQUE(source_id, ext_id));"
+    "CREATE INDEX record_kind_date ON record(kind, date);"
+    "CREATE TABLE record_attr(record_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(record_id, key, value)) WITHOUT ROWID;"
+    "CREATE INDEX record_attr_key ON record_attr(key, value);"
+    "CREATE TABLE source_issue(source_id INTEGER NOT NULL, file TEXT, line INTEGER, reason TEXT);",
+    /* 3: rows an importer deliberately did not keep are counted too. */
+    "ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
 };
 
 bool store_exec(struct store *st, const char *sql)
@@ -88,8 +88,9 @@ static bool store_migrate(struct store *st, char *err, size_t errlen)
 {
 	int v = store_schema_version(st);
 	if (v < 0 || v > STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen, "database schema version %d is not supported (this vigil: %d)",
-			 v, STORE_SCHEMA_VERSION);
+		snprintf(err, errlen,
+			 "database schema version %d is not supported (this vigil: %d)", v,
+			 STORE_SCHEMA_VERSION);
 		return false;
 	}
 	for (; v < STORE_SCHEMA_VERSION; v++) {
@@ -114,7 +115,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		snprintf(err, errlen, "%s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		store_close(st);
 		return NULL;
 	}
@@ -215,16 +217,16 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	store_format_date(store_now(), today, sizeof(today));
 	sqlite3_stmt *s;
 	const char *upsert =
-		"INSERT INTO source(kind, path, publisher, stakeholder, tlp, licence, title,"
-		" imported_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-		" ON CONFLICT(kind, path) DO UPDATE SET publisher=?3, stakeholder=?4, tlp=?5,"
-		" licence=?6, title=?7, imported_at=?8 RETURNING id";
+	    "INSERT INTO source(kind, path, publisher, stakeholder, tlp, licence, title,"
+	    " imported_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+	    " ON CONFLICT(kind, path) DO UPDATE SET publisher=?3, stakeholder=?4, tlp=?5,"
+	    " licence=?6, title=?7, imported_at=?8 RETURNING id";
 	if (sqlite3_prepare_v2(st->db, upsert, -1, &s, NULL) != SQLITE_OK) {
 		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
 		return -1;
 	}
-	const char *vals[] = {src->kind,    src->path,    src->publisher, src->stakeholder,
-			      src->tlp,     src->licence, src->title,     today};
+	const char *vals[] = {src->kind, src->path,    src->publisher, src->stakeholder,
+			      src->tlp,	 src->licence, src->title,     today};
 	for (int i = 0; i < 8; i++)
 		sqlite3_bind_text(s, i + 1, vals[i], -1, SQLITE_TRANSIENT);
 	int64_t id = -1;

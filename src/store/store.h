@@ -81,11 +81,11 @@ bool store_assets_lookup(struct store *st, const char *ip, struct store_asset_ma
 
 /* Counters of one EVE import. */
 struct store_eve_stats {
-	uint64_t lines;     /* lines read */
-	uint64_t alerts;    /* rows stored, per event type */
+	uint64_t lines;	 /* lines read */
+	uint64_t alerts; /* rows stored, per event type */
 	uint64_t anomalies;
 	uint64_t flows;
-	uint64_t other;     /* event types the store does not keep (dns, http, stats...) */
+	uint64_t other;	    /* event types the store does not keep (dns, http, stats...) */
 	uint64_t duplicate; /* rows already in the store (re-import) */
 	uint64_t malformed; /* lines that are not a JSON object with timestamp/event_type */
 	uint64_t first_bad_line;
@@ -111,13 +111,13 @@ int store_import_eve(struct store *st, const char *eve_path, struct store_eve_st
  * Source provenance and records (used by intel/ importers).
  */
 struct store_source {
-	const char *kind;      /* importer kind: "eurepoc", "kev", ... */
-	const char *path;      /* the file or directory imported */
+	const char *kind; /* importer kind: "eurepoc", "kev", ... */
+	const char *path; /* the file or directory imported */
 	const char *publisher;
 	const char *stakeholder; /* un|government|private|civil-society|academia */
-	const char *tlp;         /* clear|green|amber|red */
+	const char *tlp;	 /* clear|green|amber|red */
 	const char *licence;
-	const char *title;       /* e.g. catalogue name and version, may be NULL */
+	const char *title; /* e.g. catalogue name and version, may be NULL */
 };
 
 /* Creates or updates the source row identified by (kind, path) and deletes

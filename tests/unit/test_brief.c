@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -44,9 +46,10 @@ static void test_taxonomy(void **state)
 	assert_non_null(t);
 	int gov = taxonomy_sector(t, "government"), health = taxonomy_sector(t, "health");
 	assert_true(gov >= 0 && health >= 0);
-	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver",
-					 "State institutions / political system / Government / ministries"),
-			 gov);
+	assert_int_equal(
+	    taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver",
+			    "State institutions / political system / Government / ministries"),
+	    gov);
 	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver",
 					 "Critical infrastructure / Health"),
 			 health);
@@ -90,8 +93,8 @@ static void build_store(void)
 	snprintf(db, sizeof(db), "%s/b.db", tmp);
 	struct store *st = store_open(db, err, sizeof(err));
 	assert_non_null(st);
-	struct store_source src = {"eurepoc", "/fixture", "EuRepoC", "academia", "clear", "none",
-				   NULL};
+	struct store_source src = {"eurepoc", "/fixture", "EuRepoC", "academia",
+				   "clear",   "none",	  NULL};
 	assert_true(store_begin(st));
 	int64_t sid = store_source_begin(st, &src);
 	add_incident(st, sid, "1", "2021-02-01", "Ransomware", "Critical infrastructure / Health");
@@ -151,8 +154,12 @@ static json_t *brief_json(const char *sector, const char *name)
 {
 	char out[320], err[512] = "";
 	snprintf(out, sizeof(out), "%s/%s", tmp, name);
-	struct brief_options o = {.db = db, .from = "2021-01-01", .to = "2021-12-31",
-				  .sector = sector, .format = BRIEF_JSON, .output = out};
+	struct brief_options o = {.db = db,
+				  .from = "2021-01-01",
+				  .to = "2021-12-31",
+				  .sector = sector,
+				  .format = BRIEF_JSON,
+				  .output = out};
 	assert_int_equal(brief_generate(&o, err, sizeof(err)), 0);
 	json_error_t jerr;
 	json_t *j = json_load_file(out, 0, &jerr);
@@ -207,8 +214,8 @@ static void test_brief_deterministic_html(void **state)
 	snprintf(a, sizeof(a), "%s/a.html", tmp);
 	snprintf(b, sizeof(b), "%s/b.html", tmp);
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	struct brief_options o = {.db = db, .period_days = 365, .to = "2021-12-31",
-				  .format = BRIEF_HTML, .output = a};
+	struct brief_options o = {
+	    .db = db, .period_days = 365, .to = "2021-12-31", .format = BRIEF_HTML, .output = a};
 	assert_int_equal(brief_generate(&o, err, sizeof(err)), 0);
 	o.output = b;
 	assert_int_equal(brief_generate(&o, err, sizeof(err)), 0);
@@ -229,8 +236,8 @@ static void test_brief_deterministic_html(void **state)
 static void test_brief_errors(void **state)
 {
 	char err[512] = "";
-	struct brief_options o = {.db = db, .sector = "nonsense", .format = BRIEF_HTML,
-				  .output = "/dev/null"};
+	struct brief_options o = {
+	    .db = db, .sector = "nonsense", .format = BRIEF_HTML, .output = "/dev/null"};
 	assert_int_equal(brief_generate(&o, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "nonsense"));
 	o.sector = NULL;
@@ -260,13 +267,13 @@ int main(void)
 	if (!mkdtemp(tmp))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_taxonomy),
-		cmocka_unit_test(test_fmt_count),
-		cmocka_unit_test(test_brief_figures),
-		cmocka_unit_test(test_brief_deterministic_html),
-		cmocka_unit_test(test_brief_errors),
-		cmocka_unit_test(test_datadir_missing),
+	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_taxonomy),
+	    cmocka_unit_test(test_fmt_count),
+	    cmocka_unit_test(test_brief_figures),
+	    cmocka_unit_test(test_brief_deterministic_html),
+	    cmocka_unit_test(test_brief_errors),
+	    cmocka_unit_test(test_datadir_missing),
 	};
 	build_store();
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "test_source_util.h"
@@ -22,9 +24,8 @@ static void test_rows(void **state)
 		   "Study,http://x,Delays,d,q,Week 2,All,Booking Systems,4\n");
 	struct store *st = scratch_store("c.db");
 	struct intel_import_result res;
-	assert_int_equal(intel_source_import(st, "cipher", scratch_path("cipher.csv"), &test_prov,
-					     &res),
-			 0);
+	assert_int_equal(
+	    intel_source_import(st, "cipher", scratch_path("cipher.csv"), &test_prov, &res), 0);
 	assert_int_equal(res.records, 2);
 	assert_int_equal(res.malformed, 1);
 	assert_int_equal(q_int(st, "SELECT line FROM source_issue"), 4);
@@ -39,7 +40,7 @@ int main(void)
 {
 	scratch_init("test-cipher");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows),
+	    cmocka_unit_test(test_rows),
 	};
 	return scratch_cleanup(cmocka_run_group_tests(tests, NULL, NULL));
 }

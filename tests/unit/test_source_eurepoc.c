@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "test_source_util.h"
@@ -18,9 +20,9 @@ static void write_fixture(void)
 		   "1,France,2021-03-04,Ransomware,\"['EUROPE', 'NATO']\"\n"
 		   "1,France,2021-03-04,Data theft,\"['EUROPE', 'NATO']\"\n"
 		   "2,\"Multi\nline\",2022-01-01,Disruption,[]\n"
-		   "x3,Spain,2022-01-01,Disruption,[]\n"       /* line 6: bad ID */
-		   "4,Spain,2022-13-01,Disruption,[]\n"        /* line 7: bad date */
-		   "5,Spain,2022-01-01\n"                      /* line 8: short row */
+		   "x3,Spain,2022-01-01,Disruption,[]\n" /* line 6: bad ID */
+		   "4,Spain,2022-13-01,Disruption,[]\n"	 /* line 7: bad date */
+		   "5,Spain,2022-01-01\n"		 /* line 8: short row */
 		   "6,Italy,,Disruption,[]\n");
 	write_text(scratch_path("eurepoc/dashboard_targeted_sectors_data.csv"),
 		   "ID,start_date,receiver_category,receiver_category_subcode\n"
@@ -36,9 +38,8 @@ static void test_counts_and_lines(void **state)
 {
 	struct store *st = scratch_store("e2.db");
 	struct intel_import_result res;
-	assert_int_equal(intel_source_import(st, "eurepoc", scratch_path("eurepoc"), &test_prov,
-					     &res),
-			 0);
+	assert_int_equal(
+	    intel_source_import(st, "eurepoc", scratch_path("eurepoc"), &test_prov, &res), 0);
 	assert_int_equal(res.malformed, 3);
 	assert_int_equal(res.skipped, 1); /* id 99 exists only in the CI file */
 	assert_int_equal(q_int(st, "SELECT count(*) FROM source_issue WHERE line = 6"), 1);
@@ -46,9 +47,10 @@ static void test_counts_and_lines(void **state)
 	assert_int_equal(q_int(st, "SELECT count(*) FROM source_issue WHERE line = 8"), 1);
 	/* The earliest start date wins; both incident types are kept. */
 	assert_int_equal(q_int(st, "SELECT date = '2021-03-01' FROM record WHERE ext_id = '1'"), 1);
-	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr a JOIN record r ON"
-				   " r.id = a.record_id WHERE r.ext_id = '1' AND a.key = 'incident_type'"),
-			 2);
+	assert_int_equal(
+	    q_int(st, "SELECT count(*) FROM record_attr a JOIN record r ON"
+		      " r.id = a.record_id WHERE r.ext_id = '1' AND a.key = 'incident_type'"),
+	    2);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr WHERE key = 'receiver'"
 				   " AND value = 'Critical infrastructure / Health'"),
 			 1);
@@ -60,17 +62,17 @@ static void test_counts_and_lines(void **state)
 			 1);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr WHERE value = 'Multi\nline'"),
 			 1);
-	assert_int_equal(q_int(st, "SELECT count(*) FROM record WHERE ext_id = '6' AND date IS NULL"),
-			 1);
+	assert_int_equal(
+	    q_int(st, "SELECT count(*) FROM record WHERE ext_id = '6' AND date IS NULL"), 1);
 	/* Provenance. */
-	assert_int_equal(q_int(st, "SELECT count(*) FROM source WHERE publisher = 'Test Publisher'"
-				   " AND stakeholder = 'academia' AND tlp = 'green' AND licence = 'CC0'"
-				   " AND records = 3 AND malformed = 3"),
+	assert_int_equal(q_int(st,
+			       "SELECT count(*) FROM source WHERE publisher = 'Test Publisher'"
+			       " AND stakeholder = 'academia' AND tlp = 'green' AND licence = 'CC0'"
+			       " AND records = 3 AND malformed = 3"),
 			 1);
 	/* Re-import is idempotent. */
-	assert_int_equal(intel_source_import(st, "eurepoc", scratch_path("eurepoc"), &test_prov,
-					     &res),
-			 0);
+	assert_int_equal(
+	    intel_source_import(st, "eurepoc", scratch_path("eurepoc"), &test_prov, &res), 0);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record"), 3);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM source"), 1);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM source_issue"), 3);
@@ -85,9 +87,8 @@ static void test_quote_error_recovers(void **state)
 					    "3,2021-01-02,Disruption\n");
 	struct store *st = scratch_store("q.db");
 	struct intel_import_result res;
-	assert_int_equal(intel_source_import(st, "eurepoc", scratch_path("bad.csv"), &test_prov,
-					     &res),
-			 0);
+	assert_int_equal(
+	    intel_source_import(st, "eurepoc", scratch_path("bad.csv"), &test_prov, &res), 0);
 	assert_int_equal(res.malformed, 1);
 	assert_int_equal(res.records, 2);
 	assert_int_equal(q_int(st, "SELECT line FROM source_issue"), 3);
@@ -103,8 +104,8 @@ int main(void)
 		return 1;
 	write_fixture();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts_and_lines),
-		cmocka_unit_test(test_quote_error_recovers),
+	    cmocka_unit_test(test_counts_and_lines),
+	    cmocka_unit_test(test_quote_error_recovers),
 	};
 	return scratch_cleanup(cmocka_run_group_tests(tests, NULL, NULL));
 }

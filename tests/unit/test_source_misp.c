@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "test_source_util.h"
@@ -34,15 +36,17 @@ static void test_galaxies(void **state)
 	assert_int_equal(res.records, 3);
 	assert_int_equal(res.malformed, 1);
 	assert_int_equal(q_int(st, "SELECT line FROM source_issue"), 3);
-	assert_int_equal(q_int(st, "SELECT count(*) FROM record r JOIN record_attr a ON"
-				   " a.record_id = r.id WHERE r.kind = 'actor' AND a.key = 'sponsor'"
-				   " AND a.value = 'Xland'"),
+	assert_int_equal(q_int(st,
+			       "SELECT count(*) FROM record r JOIN record_attr a ON"
+			       " a.record_id = r.id WHERE r.kind = 'actor' AND a.key = 'sponsor'"
+			       " AND a.value = 'Xland'"),
 			 1);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record r JOIN record_attr a ON"
 				   " a.record_id = r.id WHERE r.kind = 'malware' AND"
 				   " a.key = 'malware_type' AND a.value = 'ransomware'"),
 			 2);
-	assert_int_equal(q_int(st, "SELECT count(*) FROM record WHERE ext_id = 'ransomware:r1'"), 1);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record WHERE ext_id = 'ransomware:r1'"),
+			 1);
 	store_close(st);
 }
 
@@ -50,7 +54,7 @@ int main(void)
 {
 	scratch_init("test-misp");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_galaxies),
+	    cmocka_unit_test(test_galaxies),
 	};
 	return scratch_cleanup(cmocka_run_group_tests(tests, NULL, NULL));
 }

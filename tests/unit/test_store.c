@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <math.h>
@@ -43,20 +45,20 @@ static int64_t query_int(struct store *st, const char *sql)
 }
 
 static const char *eve_text =
-	"{\"timestamp\":\"2024-03-01T10:00:00.000000+0000\",\"event_type\":\"alert\","
-	"\"src_ip\":\"192.0.2.1\",\"src_port\":4444,\"dest_ip\":\"10.1.2.3\",\"dest_port\":80,"
-	"\"proto\":\"TCP\",\"alert\":{\"signature_id\":2000001,\"signature\":\"ET TEST one\","
-	"\"category\":\"Misc\",\"severity\":2,\"action\":\"allowed\"}}\n"
-	"{\"timestamp\":\"2024-03-02T10:00:00.000000+0000\",\"event_type\":\"anomaly\","
-	"\"src_ip\":\"10.9.0.1\",\"dest_ip\":\"198.51.100.7\",\"anomaly\":{\"type\":\"decode\","
-	"\"event\":\"ipv4.trunc_pkt\"}}\n"
-	"this is not json\n"
-	"{\"timestamp\":\"2024-03-02T11:00:00.000000+0000\",\"event_type\":\"flow\","
-	"\"src_ip\":\"10.1.9.9\",\"dest_ip\":\"203.0.113.5\",\"proto\":\"UDP\","
-	"\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":2,\"bytes_toserver\":300,"
-	"\"bytes_toclient\":200}}\n"
-	"{\"timestamp\":\"2024-03-02T11:00:01.000000+0000\",\"event_type\":\"dns\"}\n"
-	"{\"event_type\":\"alert\"}\n";
+    "{\"timestamp\":\"2024-03-01T10:00:00.000000+0000\",\"event_type\":\"alert\","
+    "\"src_ip\":\"192.0.2.1\",\"src_port\":4444,\"dest_ip\":\"10.1.2.3\",\"dest_port\":80,"
+    "\"proto\":\"TCP\",\"alert\":{\"signature_id\":2000001,\"signature\":\"ET TEST one\","
+    "\"category\":\"Misc\",\"severity\":2,\"action\":\"allowed\"}}\n"
+    "{\"timestamp\":\"2024-03-02T10:00:00.000000+0000\",\"event_type\":\"anomaly\","
+    "\"src_ip\":\"10.9.0.1\",\"dest_ip\":\"198.51.100.7\",\"anomaly\":{\"type\":\"decode\","
+    "\"event\":\"ipv4.trunc_pkt\"}}\n"
+    "this is not json\n"
+    "{\"timestamp\":\"2024-03-02T11:00:00.000000+0000\",\"event_type\":\"flow\","
+    "\"src_ip\":\"10.1.9.9\",\"dest_ip\":\"203.0.113.5\",\"proto\":\"UDP\","
+    "\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":2,\"bytes_toserver\":300,"
+    "\"bytes_toclient\":200}}\n"
+    "{\"timestamp\":\"2024-03-02T11:00:01.000000+0000\",\"event_type\":\"dns\"}\n"
+    "{\"event_type\":\"alert\"}\n";
 
 static const char *assets_text = "assets:\n"
 				 "  - network: 10.1.0.0/16\n"
@@ -98,8 +100,9 @@ static void test_migrates_old_database(void **state)
 	path_in_tmp(db, sizeof(db), "v1.db");
 	sqlite3 *raw;
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE eve_file(id INTEGER PRIMARY KEY);"
-					   "PRAGMA user_version=1;",
+	assert_int_equal(sqlite3_exec(raw,
+				      "CREATE TABLE eve_file(id INTEGER PRIMARY KEY);"
+				      "PRAGMA user_version=1;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(raw);
@@ -140,8 +143,7 @@ static void test_eve_import_counts_and_idempotence(void **state)
 	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE event_type='alert'"
 				       " AND asset_org='Hospital Lab'"),
 			 1);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE asset_sector='water'"),
-			 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE asset_sector='water'"), 1);
 	assert_int_equal(query_int(st, "SELECT pkts FROM event WHERE event_type='flow'"), 5);
 	store_close(st);
 }
@@ -167,8 +169,12 @@ static void test_records_replace_on_reimport(void **state)
 	path_in_tmp(db, sizeof(db), "r.db");
 	struct store *st = store_open(db, err, sizeof(err));
 	assert_non_null(st);
-	struct store_source src = {.kind = "test", .path = "/x", .publisher = "P",
-				   .stakeholder = "academia", .tlp = "clear", .licence = "CC0"};
+	struct store_source src = {.kind = "test",
+				   .path = "/x",
+				   .publisher = "P",
+				   .stakeholder = "academia",
+				   .tlp = "clear",
+				   .licence = "CC0"};
 	for (int round = 0; round < 2; round++) {
 		int64_t sid = store_source_begin(st, &src);
 		assert_true(sid > 0);
@@ -178,8 +184,8 @@ static void test_records_replace_on_reimport(void **state)
 		assert_true(store_record_attr(st, r, "incident_type", "Ransomware"));
 		assert_true(store_record_set_date(st, r, "2021-04-01"));
 		assert_true(store_record_set_date(st, r, "2021-06-01"));
-		assert_true(store_source_finish(st, sid,
-						&(struct store_source_outcome){1, 0, 2, "Title v1"}));
+		assert_true(store_source_finish(
+		    st, sid, &(struct store_source_outcome){1, 0, 2, "Title v1"}));
 	}
 	assert_int_equal(query_int(st, "SELECT count(*) FROM record"), 1);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM record_attr"), 1);
@@ -204,12 +210,12 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_migrates),
-		cmocka_unit_test(test_migrates_old_database),
-		cmocka_unit_test(test_eve_import_counts_and_idempotence),
-		cmocka_unit_test(test_assets_errors),
-		cmocka_unit_test(test_records_replace_on_reimport),
-		cmocka_unit_test(test_valid_date),
+	    cmocka_unit_test(test_open_migrates),
+	    cmocka_unit_test(test_migrates_old_database),
+	    cmocka_unit_test(test_eve_import_counts_and_idempotence),
+	    cmocka_unit_test(test_assets_errors),
+	    cmocka_unit_test(test_records_replace_on_reimport),
+	    cmocka_unit_test(test_valid_date),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[300];
