@@ -1,0 +1,110 @@
+/*
+ * segment-list — the per-direction list of stored segments and the
+ * target-based overlap policies.
+ *
+ * A record is only bounds (offset, length); the bytes are in the
+ * direction's buffer (reassemble.c).  The list is sorted by offset, then
+ * length, and is short: records are released as soon as every reader has
+ * consumed their bytes.  Most segments arrive in order, so insertion first
+ * tries the tail.  Every record is counted against the reassembly memcap.
+ *
+ * The policies say which copy of a byte a receiving host would keep when
+ * two segments disagree.  They follow Suricata's reading of each stack:
+ * the decision depends only on how the new segment lies against the old
+ * one (starts before / at / after it, ends before / at / after it).
+ */
+#include <stdlib.h>
+
+#include "stream/stream-internal.h"
+
+static bool policy_in(enum stream_policy pol, const enum stream_policy *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == pol)
+			return true;
+	return false;
+}
+
+#define IN(pol, ...) \
+	policy_in(pol, (const enum stream_policy[]){__VA_ARGS__}, \
+		  sizeof((const enum stream_policy[]){__VA_ARGS__}) / sizeof(enum stream_policy))
+
+bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend, uint64_t noff,
+			   uint64_t nend)
+{
+	if (pol == STREAM_POLICY_LAST)
+		return true;
+	if (noff == ooff) {
+		if (nend < oend)
+			return false;
+		if (nend > oend && pol == STREAM_POLICY_LINUX)
+			return true;
+		return IN(pol, STREAM_POLICY_OLD_LINUX, STREAM_POLICY_SOLARIS, STREAM_POLICY_HPUX11);
+	}
+	if (noff < ooff) {
+		/* Starting earlier wins on most stacks; Solaris and HP-UX 11
+		 * also want the old segment fully covered. */
+		if (nend >= oend && IN(pol, STREAM_POLICY_SOLARIS, STREAM_POLICY_HPUX11))
+			return true;
+		return IN(pol, STREAM_POLICY_BSD, STREAM_POLICY_HPUX10, STREAM_POLICY_IRIX,
+			  STREAM_POLICY_WINDOWS, STREAM_POLICY_WINDOWS2K3, STREAM_POLICY_OLD_LINUX,
+			  STREAM_POLICY_LINUX, STREAM_POLICY_MACOS);
+	}
+	/* Starts inside the old segment. */
+	return nend > oend && IN(pol, STREAM_POLICY_SOLARIS, STREAM_POLICY_HPUX11);
+}
+
+static bool rec_before(const struct stream_seg *s, uint64_t off, uint32_t len)
+{
+	return s->off < off || (s->off == off && s->len < len);
+}
+
+bool seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint32_t len, bool *dup)
+{
+	*dup = false;
+	struct stream_seg **pp = &ra->segs;
+	while (*pp && rec_before(*pp, off, len))
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->off == off && (*pp)->len == len) {
+		*dup = true;
+		return true;
+	}
+	if (!stream_ra_mem_reserve(ctx, sizeof(struct stream_seg)))
+		return false;
+	struct stream_seg *s = malloc(sizeof(*s));
+	if (!s) {
+		stream_ra_mem_release(ctx, sizeof(struct stream_seg));
+		return false;
+	}
+	s->off = off;
+	s->len = len;
+	s->next = *pp;
+	*pp = s;
+	ra->nsegs++;
+	return true;
+}
+
+void seglist_release(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto)
+{
+	/* Sorted by start, not end: a long early record may outlive a later
+	 * short one, so walk the whole (short) list. */
+	struct stream_seg **pp = &ra->segs;
+	while (*pp) {
+		struct stream_seg *s = *pp;
+		if (s->off + s->len <= upto) {
+			*pp = s->next;
+			free(s);
+			ra->nsegs--;
+			stream_ra_mem_release(ctx, sizeof(struct stream_seg));
+		} else {
+			if (s->off >= upto)
+				break;
+			pp = &s->next;
+		}
+	}
+}
+
+void seglist_free(struct stream_ctx *ctx, struct reasm *ra)
+{
+	seglist_release(ctx, ra, UINT64_MAX);
+}

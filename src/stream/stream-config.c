@@ -1,0 +1,104 @@
+/*
+ * stream-config — the stream stage's settings: Suricata's defaults and the
+ * `stream:` section of the configuration tree, read once at start-up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "stream/stream.h"
+#include "util/config.h"
+
+static const char *const policy_names[STREAM_POLICY_MAX] = {
+	[STREAM_POLICY_BSD] = "bsd",
+	[STREAM_POLICY_BSD_RIGHT] = "bsd-right",
+	[STREAM_POLICY_OLD_LINUX] = "old-linux",
+	[STREAM_POLICY_LINUX] = "linux",
+	[STREAM_POLICY_OLD_SOLARIS] = "old-solaris",
+	[STREAM_POLICY_SOLARIS] = "solaris",
+	[STREAM_POLICY_HPUX10] = "hpux10",
+	[STREAM_POLICY_HPUX11] = "hpux11",
+	[STREAM_POLICY_IRIX] = "irix",
+	[STREAM_POLICY_MACOS] = "macos",
+	[STREAM_POLICY_WINDOWS] = "windows",
+	[STREAM_POLICY_VISTA] = "vista",
+	[STREAM_POLICY_WINDOWS2K3] = "windows2k3",
+	[STREAM_POLICY_FIRST] = "first",
+	[STREAM_POLICY_LAST] = "last",
+};
+
+const char *stream_policy_name(enum stream_policy pol)
+{
+	if ((int)pol < 0 || pol >= STREAM_POLICY_MAX)
+		return NULL;
+	return policy_names[pol];
+}
+
+int stream_policy_lookup(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int i = 0; i < STREAM_POLICY_MAX; i++)
+		if (strcmp(policy_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void stream_config_defaults(struct stream_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memcap = 64ull << 20;
+	cfg->reassembly_memcap = 256ull << 20;
+	cfg->depth = 1ull << 20;
+	cfg->toserver_chunk_size = 2560;
+	cfg->toclient_chunk_size = 2560;
+	cfg->max_syn_queued = 10;
+	cfg->max_synack_queued = 5;
+	cfg->policy = STREAM_POLICY_BSD;
+}
+
+static uint32_t clamp_u32(uint64_t v, uint32_t def)
+{
+	return v == 0 || v > UINT32_MAX ? def : (uint32_t)v;
+}
+
+bool stream_config_load(struct stream_config *cfg, const struct config_node *root, char *err,
+			size_t errlen)
+{
+	if (!root)
+		return true;
+	cfg->midstream = config_get_bool(root, "stream.midstream", cfg->midstream);
+	cfg->async_oneside = config_get_bool(root, "stream.async-oneside", cfg->async_oneside);
+	/* "auto" means inline only in IPS runmodes, which we do not run. */
+	const char *inl = config_get_str(root, "stream.inline", NULL);
+	if (inl && strcmp(inl, "auto") != 0)
+		cfg->inline_mode = config_parse_bool(inl, cfg->inline_mode);
+	cfg->memcap = config_get_size(root, "stream.memcap", cfg->memcap);
+	cfg->reassembly_memcap = config_get_size(root, "stream.reassembly.memcap", cfg->reassembly_memcap);
+	cfg->depth = config_get_size(root, "stream.reassembly.depth", cfg->depth);
+	cfg->toserver_chunk_size = clamp_u32(
+		config_get_size(root, "stream.reassembly.toserver-chunk-size", cfg->toserver_chunk_size),
+		cfg->toserver_chunk_size);
+	cfg->toclient_chunk_size = clamp_u32(
+		config_get_size(root, "stream.reassembly.toclient-chunk-size", cfg->toclient_chunk_size),
+		cfg->toclient_chunk_size);
+	int64_t v = config_get_int(root, "stream.max-syn-queued", cfg->max_syn_queued);
+	if (v >= 0 && v <= UINT32_MAX)
+		cfg->max_syn_queued = (uint32_t)v;
+	v = config_get_int(root, "stream.max-synack-queued", cfg->max_synack_queued);
+	if (v >= 0 && v <= UINT32_MAX)
+		cfg->max_synack_queued = (uint32_t)v;
+	/* One policy for every host: Suricata's per-address host-os-policy
+	 * table is not implemented; its `default` entry is honoured. */
+	const char *pol = config_get_str(root, "stream.reassembly.policy",
+					 config_get_str(root, "host-os-policy.default", NULL));
+	if (pol) {
+		int p = stream_policy_lookup(pol);
+		if (p < 0) {
+			if (err && errlen)
+				snprintf(err, errlen, "stream: unknown overlap policy \"%s\"", pol);
+			return false;
+		}
+		cfg->policy = (enum stream_policy)p;
+	}
+	return true;
+}

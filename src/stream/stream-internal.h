@@ -1,0 +1,166 @@
+/*
+ * stream-internal — the data structures shared by the files of the stream
+ * stage (session tracking, reassembly, segment list).  Nothing outside
+ * src/stream/ includes this; other stages use stream.h.
+ *
+ * Sequence numbers wrap, so they are only ever compared with the SEQ_*
+ * macros (serial-number arithmetic).  Reassembly works in 64-bit stream
+ * offsets instead: offset 0 is the first byte after the SYN (or the first
+ * byte seen, mid-stream), so a long stream never wraps inside the buffer.
+ */
+#ifndef VIGIL_STREAM_INTERNAL_H
+#define VIGIL_STREAM_INTERNAL_H
+
+#include "flow/flow.h"
+#include "stream/stream.h"
+
+#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+#define SEQ_EQ(a, b) ((uint32_t)(a) == (uint32_t)(b))
+
+#define TCP_WSCALE_MAX 14
+
+struct stream_ctx {
+	struct stream_config cfg;
+	struct stream_stats st;
+	uint8_t *scratch; /* one segment's bytes while overlaps are resolved */
+	uint32_t scratch_cap;
+};
+
+/* One stored segment as it arrived (after trimming to the retained range
+ * and the depth).  Segments may overlap each other; their bytes live in
+ * the direction's buffer, where every offset has exactly one value: the
+ * one the overlap policy chose.  The original bounds are kept because the
+ * policies decide by how a new segment lies against each old one. */
+struct stream_seg {
+	struct stream_seg *next;
+	uint64_t off;
+	uint32_t len;
+};
+
+/* A range the receiver ACKed that we never saw: readers skip it. */
+struct stream_gap {
+	struct stream_gap *next;
+	uint64_t off, end;
+};
+
+/*
+ * The reassembly of one direction.  Invariants:
+ *   buf_off <= app_progress, raw_progress (bytes before buf_off are gone);
+ *   buf[i] holds offset buf_off + i, for i < buf_cap;
+ *   every offset in [buf_off, ra_end) is stored or inside a gap;
+ *   segs are sorted by (off, len) and all end after buf_off.
+ */
+struct reasm {
+	uint32_t base_seq; /* sequence number of offset 0 */
+	uint8_t *buf;
+	uint32_t buf_cap;
+	uint64_t buf_off;
+	uint64_t ra_end;   /* contiguous end */
+	uint64_t max_end;  /* highest end of any stored segment */
+	uint64_t ack_end;  /* offset the receiver ACKed (FIN excluded) */
+	uint64_t app_progress, raw_progress;
+	struct stream_seg *segs;
+	struct stream_gap *gaps;
+	uint32_t nsegs, ngaps;
+	bool depth_reached;
+	bool no_ack_gate; /* readable without ACK: inline, async, RST, flow end */
+	bool eof;
+	bool gap_seen;
+};
+
+/* Per-side session flags. */
+enum {
+	SIDE_FIN = 1 << 0,      /* this side sent a FIN */
+	SIDE_RST = 1 << 1,      /* this side sent a valid RST */
+	SIDE_WSCALE = 1 << 2,   /* this side offered window scaling */
+	SIDE_SACKOK = 1 << 3,
+	SIDE_TS = 1 << 4,       /* this side sent timestamps in its SYN */
+	SIDE_FIN_ACKED = 1 << 5, /* the peer ACKed this side's FIN */
+};
+
+/* One sender of the connection, as Suricata's TcpStream. */
+struct tcp_side {
+	uint32_t isn;
+	uint32_t next_seq; /* next sequence number expected from this side */
+	uint32_t last_ack; /* highest ACK the peer sent for this side's data */
+	uint32_t window;   /* window the peer advertised (scaled): what this side may send */
+	uint32_t next_win; /* last_ack + window: right edge of what it may send */
+	uint32_t fin_seq;  /* sequence number of the FIN, when SIDE_FIN */
+	uint32_t last_ts;
+	uint8_t wscale;    /* scale of the windows this side advertises */
+	uint8_t flags;
+	struct reasm ra;
+};
+
+enum {
+	SSN_MIDSTREAM = 1 << 0,
+	SSN_MIDSTREAM_SYNACK = 1 << 1,
+	SSN_ASYNC = 1 << 2,
+	SSN_4WHS = 1 << 3,
+	SSN_TIMESTAMP = 1 << 4,
+	SSN_SACKOK = 1 << 5,
+	SSN_TFO = 1 << 6,
+	SSN_REVERSED = 1 << 7, /* the flow's source is the TCP server */
+	SSN_CLOSED_BY_RST = 1 << 8,
+};
+
+struct tcp_session {
+	struct stream_ctx *ctx;
+	enum tcp_state state;
+	enum tcp_state pstate; /* state before the last change (RST injection) */
+	uint32_t flags;
+	struct tcp_side client, server;
+	uint32_t syn_count, synack_count;
+	uint32_t synack_seq, synack_ack; /* of the SYN/ACK that was accepted */
+	bool rst_by_client;
+};
+
+/* ---- memory accounting (stream.c) ---- */
+bool stream_ssn_mem_reserve(struct stream_ctx *ctx, uint64_t n);
+void stream_ssn_mem_release(struct stream_ctx *ctx, uint64_t n);
+bool stream_ra_mem_reserve(struct stream_ctx *ctx, uint64_t n);
+void stream_ra_mem_release(struct stream_ctx *ctx, uint64_t n);
+void stream_count_event(struct stream_ctx *ctx, struct packet *p, enum stream_event ev);
+
+/* ---- segment list and overlap policies (segment-list.c) ---- */
+
+/* True when, for bytes where a new segment [noff, nend) overlaps an
+ * old one [ooff, oend) with different data, the policy keeps the new data. */
+bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend, uint64_t noff,
+			   uint64_t nend);
+/* Inserts a record, keeping the (off, len) order.  Returns false on a
+ * memcap refusal; *dup is set when an identical record exists (nothing
+ * is inserted then). */
+bool seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint32_t len, bool *dup);
+/* Frees the records that end at or before `upto`. */
+void seglist_release(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto);
+void seglist_free(struct stream_ctx *ctx, struct reasm *ra);
+
+/* ---- reassembly (reassemble.c) ---- */
+
+void reasm_init(struct reasm *ra, uint32_t base_seq, bool no_ack_gate);
+/* Offset of a sequence number: the 64-bit value nearest the contiguous end. */
+int64_t reasm_seq_to_offset(const struct reasm *ra, uint32_t seq);
+/* Stores a segment's payload; raises reassembly events on p. */
+void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, uint32_t seq,
+		  const uint8_t *data, uint32_t len);
+/* The receiver ACKed everything before `ack_off`: moves the readable end
+ * and declares gaps for ACKed bytes that never arrived. */
+void reasm_acked(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t ack_off);
+/* Declares every hole up to the highest stored byte a gap (flow end). */
+void reasm_close_holes(struct stream_ctx *ctx, struct reasm *ra, struct packet *p);
+uint64_t reasm_readable_end(const struct reasm *ra);
+bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *out);
+/* Drops what every reader has consumed. */
+void reasm_release(struct stream_ctx *ctx, struct reasm *ra);
+void reasm_free(struct stream_ctx *ctx, struct reasm *ra);
+
+/* ---- session tracking (tcp-session.c) ---- */
+
+bool tcp_session_packet(struct stream_ctx *ctx, struct flow *f, struct packet *p);
+void tcp_session_free(struct tcp_session *ssn);
+
+#endif
