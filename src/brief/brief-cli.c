@@ -154,8 +154,12 @@ static int cmd_import(int argc, char **argv)
 		return 1;
 	char err[512];
 	const char *assets = cli_get(&cl, "assets");
-	if (assets && store_assets_load(st, assets, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vigil: %s\n", err);
+	int nassets = assets ? store_assets_load(st, assets, err, sizeof(err)) : 1;
+	if (nassets <= 0) {
+		if (nassets == 0)
+			cli_error("cli.no-assets", assets);
+		else
+			fprintf(stderr, "vigil: %s\n", err);
 		store_close(st);
 		return 1;
 	}

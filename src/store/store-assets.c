@@ -170,8 +170,11 @@ static int assets_from_doc(struct store *st, yaml_document_t *doc, const char *p
 			   size_t errlen)
 {
 	yaml_node_t *seq = yaml_map_get(doc, yaml_document_get_root_node(doc), "assets");
-	if (!seq || seq->type != YAML_SEQUENCE_NODE) {
-		snprintf(err, errlen, "%s: no `assets:` sequence", path);
+	if (!seq)
+		return 0; /* a config without an asset map: keep the stored one */
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		snprintf(err, errlen, "%s:%lu: `assets:` must be a list", path,
+			 (unsigned long)seq->start_mark.line + 1);
 		return -1;
 	}
 	sqlite3_stmt *ins;

@@ -66,7 +66,8 @@ void store_format_date(int64_t t, char *out, size_t outlen);
  *       country: FR
  *
  * Loading replaces the map stored in the database.  Returns the number of
- * entries loaded, or -1 with "file:line: problem" in err.
+ * entries loaded (0, map unchanged, when the file has no `assets:` key, so
+ * any config file may be passed), or -1 with "file:line: problem" in err.
  */
 int store_assets_load(struct store *st, const char *yaml_path, char *err, size_t errlen);
 

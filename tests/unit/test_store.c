@@ -163,6 +163,27 @@ static void test_assets_errors(void **state)
 	store_close(st);
 }
 
+static void test_assets_from_config_file(void **state)
+{
+	char db[300], cfg[300], err[256] = "";
+	path_in_tmp(db, sizeof(db), "c.db");
+	path_in_tmp(cfg, sizeof(cfg), "vigil.yaml");
+	write_file(cfg, "outputs:\n  - sqlite:\n      enabled: yes\n"
+			"assets:\n  - network: 2001:db8::/32\n    sector: energy\n");
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_assets_load(st, cfg, err, sizeof(err)), 1);
+	struct store_asset_match m;
+	assert_true(store_assets_lookup(st, "2001:db8::1", &m));
+	assert_string_equal(m.sector, "energy");
+	assert_false(store_assets_lookup(st, "2001:db9::1", &m));
+	/* A config without `assets:` leaves the stored map alone. */
+	write_file(cfg, "outputs:\n  - sqlite:\n      enabled: yes\n");
+	assert_int_equal(store_assets_load(st, cfg, err, sizeof(err)), 0);
+	assert_true(store_assets_lookup(st, "2001:db8::1", &m));
+	store_close(st);
+}
+
 static void test_records_replace_on_reimport(void **state)
 {
 	char db[300], err[256];
@@ -214,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(test_migrates_old_database),
 	    cmocka_unit_test(test_eve_import_counts_and_idempotence),
 	    cmocka_unit_test(test_assets_errors),
+	    cmocka_unit_test(test_assets_from_config_file),
 	    cmocka_unit_test(test_records_replace_on_reimport),
 	    cmocka_unit_test(test_valid_date),
 	};
