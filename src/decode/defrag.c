@@ -575,22 +575,45 @@ size_t defrag_table_trackers(const struct defrag_table *t)
 	return t->ntrackers;
 }
 
+/* Writes one counter unless it is zero and zeros are not wanted. */
+static void defrag_counter(struct json *j, bool zeros, const char *key, uint64_t v)
+{
+	if (v || zeros)
+		json_uint(j, key, v);
+}
+
+void defrag_stats_json_opt(struct json *j, const struct defrag_stats *s, bool zeros)
+{
+	bool v4 = s->ipv4_fragments || s->ipv4_reassembled;
+	bool v6 = s->ipv6_fragments || s->ipv6_reassembled;
+	bool any = v4 || v6 || s->max_trackers_reached || s->memcap_refusals || s->timeouts;
+	if (!any && !zeros)
+		return;
+	json_open_object(j, "defrag");
+	if (v4 || zeros) {
+		json_open_object(j, "ipv4");
+		defrag_counter(j, zeros, "fragments", s->ipv4_fragments);
+		defrag_counter(j, zeros, "reassembled", s->ipv4_reassembled);
+		json_close_object(j);
+	}
+	if (v6 || zeros) {
+		json_open_object(j, "ipv6");
+		defrag_counter(j, zeros, "fragments", s->ipv6_fragments);
+		defrag_counter(j, zeros, "reassembled", s->ipv6_reassembled);
+		json_close_object(j);
+	}
+	defrag_counter(j, zeros, "max_trackers_reached", s->max_trackers_reached);
+	defrag_counter(j, zeros, "max_frags_reached", 0);
+	defrag_counter(j, zeros, "memcap_exception", s->memcap_refusals);
+	if (s->timeouts || zeros) {
+		json_open_object(j, "mgr");
+		defrag_counter(j, zeros, "tracker_timeout", s->timeouts);
+		json_close_object(j);
+	}
+	json_close_object(j);
+}
+
 void defrag_stats_json(struct json *j, const struct defrag_stats *s)
 {
-	json_open_object(j, "defrag");
-	json_open_object(j, "ipv4");
-	json_uint(j, "fragments", s->ipv4_fragments);
-	json_uint(j, "reassembled", s->ipv4_reassembled);
-	json_close_object(j);
-	json_open_object(j, "ipv6");
-	json_uint(j, "fragments", s->ipv6_fragments);
-	json_uint(j, "reassembled", s->ipv6_reassembled);
-	json_close_object(j);
-	json_uint(j, "max_trackers_reached", s->max_trackers_reached);
-	json_uint(j, "max_frags_reached", 0);
-	json_uint(j, "memcap_exception", s->memcap_refusals);
-	json_open_object(j, "mgr");
-	json_uint(j, "tracker_timeout", s->timeouts);
-	json_close_object(j);
-	json_close_object(j);
+	defrag_stats_json_opt(j, s, true);
 }

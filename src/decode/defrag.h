@@ -113,5 +113,9 @@ size_t defrag_table_trackers(const struct defrag_table *t);
 
 /* Writes Suricata's "defrag" stats object into an open JSON object. */
 void defrag_stats_json(struct json *j, const struct defrag_stats *s);
+/* The same; with zeros false, zero counters (and objects left empty, and
+ * "defrag" itself when all are zero) are left out, as Suricata 8 does
+ * unless stats null-values is on. */
+void defrag_stats_json_opt(struct json *j, const struct defrag_stats *s, bool zeros);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,6 +16,7 @@
 #include "decode/decode.h"
 #include "decode/defrag.h"
 #include "support/decode_test.h"
+#include "util/json.h"
 
 /* defrag/bug-6887-defrag-ipv4-tcp-syn/frag-ip-tcp-syn.pcap frames 1-3
  * (link type 228): a TCP SYN 1.1.1.1:12345 -> 2.2.2.2:8080 split into
@@ -322,13 +324,43 @@ static void test_too_large_and_ignored(void **state)
 	dtest_free();
 }
 
+static void stats_text(const struct defrag_stats *s, bool zeros, char *out, size_t n)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	defrag_stats_json_opt(&j, s, zeros);
+	json_close_object(&j);
+	snprintf(out, n, "%.*s", (int)j.len, j.buf);
+	json_free(&j);
+}
+
+static void test_stats_json(void **state)
+{
+	char buf[512];
+	struct defrag_stats s = {0};
+	stats_text(&s, false, buf, sizeof(buf));
+	assert_string_equal(buf, "{}");
+	s.ipv4_fragments = 3;
+	s.ipv4_reassembled = 1;
+	s.timeouts = 2;
+	stats_text(&s, false, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"defrag\":{\"ipv4\":{\"fragments\":3,\"reassembled\":1},"
+				 "\"mgr\":{\"tracker_timeout\":2}}}");
+	stats_text(&s, true, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"defrag\":{\"ipv4\":{\"fragments\":3,\"reassembled\":1},"
+				 "\"ipv6\":{\"fragments\":0,\"reassembled\":0},"
+				 "\"max_trackers_reached\":0,\"max_frags_reached\":0,"
+				 "\"memcap_exception\":0,\"mgr\":{\"tracker_timeout\":2}}}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_order),     cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_policies),     cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_timeout),      cmocka_unit_test(test_memcap_and_trackers),
-		cmocka_unit_test(test_too_large_and_ignored),
+		cmocka_unit_test(test_too_large_and_ignored), cmocka_unit_test(test_stats_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
