@@ -25,6 +25,12 @@ static const struct sc_scenario scenarios[] = {
     {"grid-manipulation", "OT network scan, Modbus coil/register writes, DNP3 direct operate and "
 			  "cold restart, IEC 104 commands; SCADA polling background",
      scenario_build_grid_manipulation},
+    {"crypto-theft", "wallet-drainer and fake-exchange sites, Stratum cryptominer, clipboard "
+		     "hijacker beacon, mixer API calls; exchange browsing background",
+     scenario_build_crypto_theft},
+    {"emergency-ddos", "SYN flood and DNS amplification against a 911 answering point; SIP "
+		       "emergency calls background",
+     scenario_build_emergency_ddos},
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
