@@ -205,7 +205,7 @@ struct incident {
 		enum tax_dim dim;
 		char attr[32];
 		char raw[160];
-	} unmapped[32];
+	} unmapped[64]; /* far above what a source gives one incident */
 	size_t nunmapped;
 };
 
@@ -219,7 +219,7 @@ static void incident_attr(struct brief_ctx *c, struct incident *in, const char *
 		uint32_t *mask = d == TAX_SECTOR ? &in->sectors : &in->threats;
 		if (idx >= 0) {
 			*mask |= 1u << idx;
-		} else if (in->nunmapped < 32) {
+		} else if (in->nunmapped < sizeof(in->unmapped) / sizeof(in->unmapped[0])) {
 			in->unmapped[in->nunmapped].dim = (enum tax_dim)d;
 			snprintf(in->unmapped[in->nunmapped].attr, 32, "%s", key);
 			snprintf(in->unmapped[in->nunmapped++].raw, 160, "%s", value);

@@ -83,8 +83,26 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 			 100.0 * (double)c->by_sector[k].cur / (double)c->incidents.cur);
 		judgement(c, msgf(c->m, "judgement.top-ci-sector", "sector", sector_label(c, k),
 				  "count", cn, "share", share, NULL));
-		return;
+		break;
 	}
+	/* The critical-infrastructure sector whose count rose the most. */
+	int best = -1;
+	int64_t best_d = 0;
+	for (size_t i = 0; i < c->tax->nsectors; i++) {
+		int64_t d = c->by_sector[i].cur - c->by_sector[i].prev;
+		if (c->tax->critical[i] && d > best_d) {
+			best_d = d;
+			best = (int)i;
+		}
+	}
+	if (best < 0)
+		return;
+	char a[32], b[32], ch[32];
+	cnt(a, sizeof(a), c->by_sector[best].cur);
+	cnt(b, sizeof(b), c->by_sector[best].prev);
+	fmt_change(c, ch, sizeof(ch), c->by_sector[best].cur, c->by_sector[best].prev);
+	judgement(c, msgf(c->m, "judgement.ci-sector-rise", "sector", sector_label(c, best),
+			  "count", a, "previous", b, "change", ch, NULL));
 }
 
 void section_sectors(struct brief_ctx *c)
