@@ -6,7 +6,9 @@
  */
 #include "decode/decode.h"
 #include "detect/detect.h"
+#include "brief/brief.h"
 #include "engine/engine.h"
+#include "scenario/scenario.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -27,6 +29,12 @@ static void usage(FILE *out)
 {
 	fputs("Usage: vigil -r FILE|DIR [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
 	      "       vigil COMMAND [ARGS]   (vigil COMMAND --help for details)\n"
+	      "\n"
+	      "Commands:\n"
+	      "  scenario list|write  generate realistic attack and benign traffic as pcap\n"
+	      "  import eve FILE...   load EVE JSON (vigil's or Suricata's) into the event store\n"
+	      "  source import KIND   load incident and intelligence data (EuRepoC, CIPHER, KEV, ...)\n"
+	      "  brief                write a threat-landscape briefing (HTML, Markdown or JSON)\n"
 	      "\n"
 	      "Sensor (Suricata-compatible offline options):\n"
 	      "  -r FILE|DIR          read a pcap/pcapng file, or every file of a directory in name order\n"
@@ -184,8 +192,23 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 	return -1; /* go on */
 }
 
+/* `vigil WORD ...` subcommands, each handled by its own stage. */
+static const struct {
+	const char *word;
+	int (*main)(int argc, char **argv);
+} commands[] = {
+	{"scenario", scenario_command_main},
+	{"brief", brief_command_main},
+	{"import", brief_command_main},
+	{"source", brief_command_main},
+};
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && argv[1][0] != '-')
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[1], commands[i].word) == 0)
+				return commands[i].main(argc - 1, argv + 1);
 	struct engine_options o = {.logdir = ".", .progress = true};
 	bool test_rules = false;
 	int rc = parse_sensor_args(argc, argv, &o, &test_rules);
