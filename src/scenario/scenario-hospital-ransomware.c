@@ -327,6 +327,7 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	sc_step_begin(c, "ransom-note", "ransom note akira_readme.txt written to every folder "
 					"of the share",
 		      true, "T1486");
+	sc_step_flow(c, 6, &h->nurse, s.cport, &h->fs, 445);
 	static const char *dirs[] = {"", "Oncology\\", "Cardiology\\", "ICU\\", "Pharmacy\\",
 				     "Surgery\\", "Radiology\\", "Emergency\\"};
 	sc_buf_reset(&data);
