@@ -98,6 +98,7 @@ static bool decode_dispatch(struct packet *p, struct decode_stats *st)
 	case LINKTYPE_PPP_SERIAL:
 	case LINKTYPE_INNER_PPP: decode_ppp(p, st, d, len); return true;
 	case LINKTYPE_LINUX_SLL: decode_sll(p, st, d, len); return true;
+	case LINKTYPE_CISCO_HDLC: decode_chdlc(p, st, d, len); return true;
 	case LINKTYPE_LINUX_SLL2: decode_sll2(p, st, d, len); return true;
 	case LINKTYPE_NULL:
 	case LINKTYPE_LOOP: decode_null(p, st, d, len); return true;
@@ -150,6 +151,7 @@ const char *decode_linktype_name(int linktype)
 	case LINKTYPE_PPP_SERIAL: return "PPP_SERIAL";
 	case LINKTYPE_RAW_PCAP: return "RAW";
 	case LINKTYPE_LINUX_SLL: return "LINUX_SLL";
+	case LINKTYPE_CISCO_HDLC: return "C_HDLC";
 	case LINKTYPE_LOOP: return "LOOP";
 	case LINKTYPE_IPV4: return "IPV4";
 	case LINKTYPE_IPV6: return "IPV6";

@@ -30,6 +30,8 @@ struct flow;
 #define DECODE_MAX_EVENTS 16
 #define DECODE_MAX_VLAN 3
 #define DECODE_MAX_TUNNEL_DEPTH 8
+/* Ethertype-dispatched layers per packet (Suricata's decoder.max-layers). */
+#define DECODE_MAX_LAYERS 16
 #define PACKET_MAX_STREAM_EVENTS 8 /* stream/stream.h's enum stream_event */
 
 /* Link types we decode, as DLT numbers (what pcap files carry). */
@@ -42,6 +44,7 @@ enum {
 	LINKTYPE_PPP_SERIAL = 50,
 	LINKTYPE_RAW_PCAP = 101, /* LINKTYPE_RAW in files */
 	LINKTYPE_LINUX_SLL = 113,
+	LINKTYPE_CISCO_HDLC = 104,
 	LINKTYPE_LOOP = 108,
 	LINKTYPE_IPV4 = 228,
 	LINKTYPE_IPV6 = 229,
@@ -164,6 +167,7 @@ struct packet {
 	uint16_t eth_type;
 	uint8_t vlan_count;
 	uint16_t vlan_id[DECODE_MAX_VLAN];
+	uint8_t layers; /* ethertype dispatches so far, see DECODE_MAX_LAYERS */
 
 	/* ---- network layer ---- */
 	uint8_t ip_version; /* 0 when no IP layer was decoded */

@@ -4,8 +4,8 @@
  *
  * Reads only the `len` bytes it is given.  A frame shorter than the 14-byte
  * header is ethernet.pkt_too_small; an ethertype we do not follow is
- * ethernet.unknown_ethertype (as Suricata, this includes 802.3 length
- * fields such as STP frames).
+ * ethernet.unknown_ethertype (as Suricata, this includes RARP and 802.3
+ * length fields such as STP frames).
  */
 #include <string.h>
 
@@ -16,6 +16,12 @@ enum { ETH_HDR_LEN = 14 };
 bool decode_ethertype(struct packet *p, struct decode_stats *st, uint16_t type,
 		      const uint8_t *d, uint32_t len)
 {
+	/* Tags that carry tags (VN-Tag, DCE, 802.1ah) could nest without end. */
+	if (++p->layers > DECODE_MAX_LAYERS) {
+		decode_set_invalid(p, DECODE_EV_TOO_MANY_LAYERS);
+		st->too_many_layers++;
+		return true;
+	}
 	switch (type) {
 	case ETHERTYPE_IPV4: decode_ipv4(p, st, d, len); return true;
 	case ETHERTYPE_IPV6: decode_ipv6(p, st, d, len); return true;
@@ -26,13 +32,13 @@ bool decode_ethertype(struct packet *p, struct decode_stats *st, uint16_t type,
 	case ETHERTYPE_MPLS_MC: decode_mpls(p, st, d, len); return true;
 	case ETHERTYPE_PPPOE_DISC: decode_pppoe_discovery(p, st, d, len); return true;
 	case ETHERTYPE_PPPOE_SESS: decode_pppoe_session(p, st, d, len); return true;
+	case ETHERTYPE_8021AH: decode_ieee8021ah(p, st, d, len); return true;
+	case ETHERTYPE_DCE: decode_dce(p, st, d, len); return true;
+	case ETHERTYPE_VNTAG: decode_vntag(p, st, d, len); return true;
+	case ETHERTYPE_ETAG: decode_etag(p, st, d, len); return true;
 	case ETHERTYPE_ARP:
-	case ETHERTYPE_REVARP:
-	case ETHERTYPE_8021AH:
-	case ETHERTYPE_DCE:
-	case ETHERTYPE_VNTAG:
 	case ETHERTYPE_NSH:
-		/* Known, not decoded further. */
+		/* Known, not decoded further (RARP is not: Suricata reports it). */
 		return true;
 	default:
 		decode_set_event(p, DECODE_EV_ETHERNET_UNKNOWN_ETHERTYPE);

@@ -30,7 +30,6 @@ enum {
 	ETHERTYPE_ARP = 0x0806,
 	ETHERTYPE_BRIDGE = 0x6558, /* transparent Ethernet bridging (GRE, Geneve) */
 	ETHERTYPE_VLAN = 0x8100,
-	ETHERTYPE_REVARP = 0x8035,
 	ETHERTYPE_IPV6 = 0x86dd,
 	ETHERTYPE_PPP = 0x880b,
 	ETHERTYPE_MPLS_UC = 0x8847,
@@ -42,6 +41,7 @@ enum {
 	ETHERTYPE_DCE = 0x8903,
 	ETHERTYPE_VNTAG = 0x8926,
 	ETHERTYPE_NSH = 0x894f,
+	ETHERTYPE_ETAG = 0x893f,
 	ETHERTYPE_QINQ = 0x9100,
 };
 
@@ -86,6 +86,12 @@ bool decode_ethertype(struct packet *p, struct decode_stats *st, uint16_t type,
 		      const uint8_t *d, uint32_t len);
 void decode_vlan(struct packet *p, struct decode_stats *st, uint16_t tpid, const uint8_t *d,
 		 uint32_t len);
+void decode_ieee8021ah(struct packet *p, struct decode_stats *st, const uint8_t *d,
+		       uint32_t len);
+void decode_dce(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
+void decode_vntag(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
+void decode_etag(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
+void decode_chdlc(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_mpls(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_pppoe_discovery(struct packet *p, struct decode_stats *st, const uint8_t *d,
 			    uint32_t len);

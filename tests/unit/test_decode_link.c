@@ -284,6 +284,115 @@ static void test_raw(void **state)
 	dtest_free();
 }
 
+/* Ethernet header of vlan3 with the given ethertype, then body. */
+static uint32_t eth_with(uint8_t *out, uint16_t type, const uint8_t *body, uint32_t n)
+{
+	memcpy(out, vlan3, 12);
+	out[12] = (uint8_t)(type >> 8);
+	out[13] = (uint8_t)type;
+	memcpy(out + 14, body, n);
+	return 14 + n;
+}
+
+static void test_tags(void **state)
+{
+	uint8_t body[128], f[160];
+	struct packet p;
+	uint32_t n;
+
+	/* 802.1ah: I-tag, customer MACs, customer ethertype IPv4 */
+	memset(body, 0, 16);
+	body[2] = 0x01;
+	memcpy(body + 4, vlan3, 12);
+	body[16] = 0x08;
+	body[17] = 0x00;
+	memcpy(body + 18, ip4, IP4_LEN);
+	n = eth_with(f, 0x88e7, body, 18 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_int_equal(p.icmp.type, 8);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, 14 + 17);
+	assert_true(decode_has_event(&p, DECODE_EV_IEEE8021AH_HEADER_TOO_SMALL));
+	body[16] = 0x80;
+	body[17] = 0x35; /* RARP: not followed, reported */
+	n = eth_with(f, 0x88e7, body, 18 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_true(decode_has_event(&p, DECODE_EV_ETHERNET_UNKNOWN_ETHERTYPE));
+
+	/* DCE: 2 bytes, then a whole Ethernet frame */
+	body[0] = body[1] = 0;
+	memcpy(body + 2, vlan3, sizeof(vlan3));
+	n = eth_with(f, 0x8903, body, 2 + sizeof(vlan3));
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_int_equal(p.vlan_count, 3);
+	for (uint32_t cut = 14; cut < 14 + 16; cut++) {
+		dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, cut);
+		assert_true(decode_has_event(&p, DECODE_EV_DCE_PKT_TOO_SMALL));
+	}
+
+	/* VN-Tag: 4 bytes of tag, then the ethertype */
+	memset(body, 0, 4);
+	body[4] = 0x08;
+	body[5] = 0x00;
+	memcpy(body + 6, ip4, IP4_LEN);
+	n = eth_with(f, 0x8926, body, 6 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_int_equal(p.icmp.type, 8);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, 14 + 5);
+	assert_true(decode_has_event(&p, DECODE_EV_VNTAG_HEADER_TOO_SMALL));
+	body[4] = 0x12;
+	n = eth_with(f, 0x8926, body, 6 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_true(decode_has_event(&p, DECODE_EV_VNTAG_UNKNOWN_TYPE));
+
+	/* E-Tag: 6 bytes of tag, then the ethertype */
+	memset(body, 0, 6);
+	body[6] = 0x08;
+	body[7] = 0x00;
+	memcpy(body + 8, ip4, IP4_LEN);
+	n = eth_with(f, 0x893f, body, 8 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_int_equal(dtest_event_count(&p), 0);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, 14 + 7);
+	assert_true(decode_has_event(&p, DECODE_EV_ETAG_HEADER_TOO_SMALL));
+	body[6] = 0x12;
+	n = eth_with(f, 0x893f, body, 8 + IP4_LEN);
+	dtest_decode(&p, NULL, LINKTYPE_ETHERNET, f, n);
+	assert_true(decode_has_event(&p, DECODE_EV_ETAG_UNKNOWN_TYPE));
+
+	/* 20 nested VN-Tags: stopped at DECODE_MAX_LAYERS */
+	for (int i = 0; i < 20; i++) {
+		memset(body + 6 * i, 0, 4);
+		body[6 * i + 4] = 0x89;
+		body[6 * i + 5] = 0x26;
+	}
+	n = eth_with(f, 0x8926, body, 120);
+	struct decode_stats st = {0};
+	dtest_decode(&p, &st, LINKTYPE_ETHERNET, f, n);
+	assert_true(decode_has_event(&p, DECODE_EV_TOO_MANY_LAYERS));
+	assert_int_equal(p.layers, DECODE_MAX_LAYERS + 1);
+	assert_int_equal(st.too_many_layers, 1);
+	dtest_free();
+}
+
+static void test_chdlc(void **state)
+{
+	uint8_t f[4 + IP4_LEN] = {0x0f, 0x00, 0x08, 0x00};
+	memcpy(f + 4, ip4, IP4_LEN);
+	struct packet p;
+	dtest_decode(&p, NULL, LINKTYPE_CISCO_HDLC, f, sizeof(f));
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_int_equal(p.icmp.type, 8);
+	for (uint32_t len = 0; len < 4; len++) {
+		dtest_decode(&p, NULL, LINKTYPE_CISCO_HDLC, f, len);
+		assert_true(decode_has_event(&p, DECODE_EV_CHDLC_PKT_TOO_SMALL));
+	}
+	assert_string_equal(decode_linktype_name(LINKTYPE_CISCO_HDLC), "C_HDLC");
+	dtest_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_pppoe_discovery), cmocka_unit_test(test_pppoe_session),
 		cmocka_unit_test(test_ppp),            cmocka_unit_test(test_mpls),
 		cmocka_unit_test(test_sll),            cmocka_unit_test(test_raw),
+		cmocka_unit_test(test_tags),           cmocka_unit_test(test_chdlc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
