@@ -403,7 +403,7 @@ static void synack_accept(struct tcp_pkt *t)
 		ssn->flags |= SSN_TIMESTAMP;
 	if ((c->flags & SIDE_SACKOK) && (s->flags & SIDE_SACKOK))
 		ssn->flags |= SSN_SACKOK;
-	c->last_ack = t->ack;
+	update_ack(t); /* acknowledges the SYN, and TFO data */
 	c->window = t->p->tcp.win; /* SYN/ACK windows are never scaled */
 	c->next_win = c->last_ack + c->window;
 	s->next_win = s->last_ack + s->window;
