@@ -268,7 +268,7 @@ static int parse_single_addr(const char *s, struct addr_set *out, char *err, siz
 				ERR("invalid netmask '%s'", s);
 			uint32_t mv = (uint32_t)ip_to_u128(&mask);
 			bits = __builtin_popcount(mv);
-			if (bits != 32 && mv != (uint32_t)(0xffffffffu << (32 - bits)))
+			if (mv != (uint32_t)(0xffffffffull << (32 - bits)))
 				ERR("invalid netmask '%s'", s);
 		} else {
 			char *end;

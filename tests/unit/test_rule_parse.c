@@ -109,6 +109,8 @@ static void test_valid_rules(void **state)
 		 OK},
 		{"alert tcp any any -> any any (requires: version >= 7.0; sid:1;)", OK},
 		{"  alert tcp any any -> any any (sid:1;)   ", OK},
+		/* found by fuzz_rule_parse: a /0.0.0.0 netmask shifted by 32 */
+		{"alert ip [1.2.3.4/0.0.0.0] any -> any any (sid:1;)", OK},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
 }
