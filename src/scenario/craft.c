@@ -159,7 +159,8 @@ void sc_emit_udp_fragmented(struct sc_ctx *c, uint64_t ts, struct sc_host *src, 
 	put16(dgram + 2, dport);
 	put16(dgram + 4, (uint16_t)total);
 	put16(dgram + 6, 0);
-	memcpy(dgram + 8, payload, len);
+	if (len)
+		memcpy(dgram + 8, payload, len);
 	put16(dgram + 6, craft_l4_checksum(src, dst, 17, dgram, total));
 
 	frag_payload &= ~(size_t)7;
@@ -198,7 +199,8 @@ void sc_emit_udp(struct sc_ctx *c, uint64_t ts, struct sc_host *src, uint16_t sp
 	put16(u + 2, dport);
 	put16(u + 4, (uint16_t)(8 + len));
 	put16(u + 6, 0);
-	memcpy(u + 8, payload, len);
+	if (len)
+		memcpy(u + 8, payload, len);
 	put16(u + 6, craft_l4_checksum(src, dst, 17, u, 8 + len));
 	sc_emit_frame(c, ts, frame, hl + 8 + len);
 }
@@ -222,7 +224,8 @@ void sc_emit_echo(struct sc_ctx *c, uint64_t ts, struct sc_host *src, struct sc_
 	put16(m + 2, 0);
 	put16(m + 4, ident);
 	put16(m + 6, seq);
-	memcpy(m + 8, data, len);
+	if (len)
+		memcpy(m + 8, data, len);
 	uint16_t ck = src->v6 ? craft_l4_checksum(src, dst, 58, m, 8 + len)
 			      : craft_inet_checksum(m, 8 + len);
 	put16(m + 2, ck);
@@ -258,7 +261,8 @@ void sc_emit_tcp(struct sc_ctx *c, uint64_t ts, struct sc_host *src, uint16_t sp
 		uint8_t o[8] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss, 1, 1, 4, 2};
 		memcpy(t + 20, o, 8);
 	}
-	memcpy(t + thl, payload, len);
+	if (len)
+		memcpy(t + thl, payload, len);
 	put16(t + 16, craft_l4_checksum(src, dst, 6, t, thl + len));
 	sc_emit_frame(c, ts, frame, hl + thl + len);
 }
