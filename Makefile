@@ -52,7 +52,8 @@ $(BUILD)/libvigil.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libvigil.a
 	@mkdir -p $(dir $@)
@@ -60,7 +61,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libvigil.
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c -o $@ $<
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c -o $@ $<
 
 unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \

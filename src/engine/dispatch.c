@@ -38,6 +38,8 @@ struct lane {
 struct dispatch {
 	struct lane lanes[ENGINE_MAX_WORKERS];
 	unsigned n;
+	int64_t tick_sec; /* second of packet time last announced to all lanes */
+	bool ticked;
 };
 
 static struct batch *batch_new(void)
@@ -168,11 +170,10 @@ unsigned dispatch_route(const struct capture_frame *fr, unsigned nworkers)
 	return h % nworkers;
 }
 
-void dispatch_frame(struct dispatch *d, const struct capture_frame *fr)
+static void lane_add(struct lane *l, const struct capture_frame *fr)
 {
-	struct lane *l = &d->lanes[dispatch_route(fr, d->n)];
 	struct batch *b = l->filling;
-	uint32_t len = fr->caplen;
+	uint32_t len = fr->data ? fr->caplen : 0;
 	if (len > BATCH_BYTES)
 		len = BATCH_BYTES; /* larger than any snaplen libpcap accepts */
 	if (b->n == BATCH_FRAMES || b->used + len > BATCH_BYTES) {
@@ -181,10 +182,32 @@ void dispatch_frame(struct dispatch *d, const struct capture_frame *fr)
 	}
 	struct capture_frame *slot = &b->frames[b->n++];
 	*slot = *fr;
-	memcpy(b->buf + b->used, fr->data, len);
-	slot->data = b->buf + b->used;
-	slot->caplen = len;
-	b->used += len;
+	if (fr->data) {
+		memcpy(b->buf + b->used, fr->data, len);
+		slot->data = b->buf + b->used;
+		slot->caplen = len;
+		b->used += len;
+	}
+}
+
+/*
+ * Workers keep packet time by the frames they see.  So that every worker
+ * runs its timeouts at the same point of the input as a single worker
+ * would, each new second of packet time is announced to all lanes as a
+ * tick (a frame without data) ahead of the frame that starts it.
+ */
+void dispatch_frame(struct dispatch *d, const struct capture_frame *fr)
+{
+	if (!d->ticked || fr->ts_sec != d->tick_sec) {
+		struct capture_frame tick = *fr;
+		tick.data = NULL;
+		tick.caplen = tick.wirelen = 0;
+		for (unsigned i = 0; i < d->n; i++)
+			lane_add(&d->lanes[i], &tick);
+		d->tick_sec = fr->ts_sec;
+		d->ticked = true;
+	}
+	lane_add(&d->lanes[dispatch_route(fr, d->n)], fr);
 }
 
 void dispatch_finish(struct dispatch *d)

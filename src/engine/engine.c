@@ -395,7 +395,7 @@ int engine_run(const struct engine_options *o)
 	else
 		run_single(&e);
 	for (unsigned i = 0; i < e.nworkers; i++)
-		worker_finish(e.workers[i]);
+		worker_finish(e.workers[i], e.last_ts_sec, e.last_ts_usec);
 	log_stats(&e);
 	summary(&e);
 	const struct capture_stats *cs = capture_get_stats(e.capture);

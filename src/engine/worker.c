@@ -137,6 +137,8 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	p->file_index = fr->file_index;
 	p->pkt_src = PKT_SRC_WIRE;
 	advance_time(w, p);
+	if (!fr->data)
+		return; /* a clock tick */
 
 	struct defrag_result reassembled[DECODE_MAX_TUNNEL_DEPTH + 2];
 	int nreassembled = 0;
@@ -187,8 +189,12 @@ void worker_read_published(struct worker *w, struct worker_counters *out)
 	pthread_mutex_unlock(&w->pub_lock);
 }
 
-void worker_finish(struct worker *w)
+void worker_finish(struct worker *w, int64_t last_sec, uint32_t last_usec)
 {
+	if (last_sec > w->now_sec || (last_sec == w->now_sec && last_usec > w->now_usec)) {
+		w->now_sec = last_sec;
+		w->now_usec = last_usec;
+	}
 	flow_table_flush(w->flows);
 	worker_publish(w);
 	eve_logger_flush(w->eve);

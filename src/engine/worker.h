@@ -62,13 +62,14 @@ struct worker_setup {
 };
 
 struct worker *worker_new(const struct worker_setup *s);
-/* Processes one captured frame end to end. */
+/* Processes one captured frame end to end.  A frame with no data is a
+ * clock tick: it only advances packet time (and so runs timeouts). */
 void worker_process_frame(struct worker *w, const struct capture_frame *fr);
 /* Copies this worker's counters for readers on other threads. */
 void worker_publish(struct worker *w);
 void worker_read_published(struct worker *w, struct worker_counters *out);
-/* Ends all flows (end of input) and flushes output. */
-void worker_finish(struct worker *w);
+/* Ends all flows at the input's last packet time and flushes output. */
+void worker_finish(struct worker *w, int64_t last_sec, uint32_t last_usec);
 void worker_free(struct worker *w);
 
 #endif

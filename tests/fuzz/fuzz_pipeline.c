@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(frame);
 		p = cut + 3;
 	}
-	worker_finish(w);
+	worker_finish(w, fr.ts_sec, fr.ts_usec);
 	worker_free(w);
 	return 0;
 }
