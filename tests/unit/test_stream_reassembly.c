@@ -1,0 +1,416 @@
+/* Tests for stream/reassemble.c and stream/segment-list.c: in-order and
+ * out-of-order delivery, overlap policies, gaps, depth, memcap refusal,
+ * ACK gating and the two readers (application layer, raw stream). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+
+#include "test_stream_util.h"
+
+#define A TCP_ACK
+#define C(off) (CISN + 1 + (off)) /* client sequence number of stream offset off */
+
+static struct stream_config cfg_with(bool app, bool raw)
+{
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.app_reader = app;
+	cfg.raw_reader = raw;
+	return cfg;
+}
+
+static void client_data(struct harness *h, uint32_t off, const char *data)
+{
+	send_pkt(h, 1, A, C(off), SISN + 1, data);
+}
+
+static struct packet server_ack(struct harness *h, uint32_t off)
+{
+	return send_pkt(h, 0, A, SISN + 1, C(off), NULL);
+}
+
+static void expect_app(struct flow *f, const char *want, uint64_t offset)
+{
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.offset, offset);
+	assert_int_equal(c.len, strlen(want));
+	assert_memory_equal(c.data, want, c.len);
+}
+
+static void test_in_order_needs_ack(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "GET / ");
+	client_data(&h, 6, "HTTP/1.0\r\n");
+	struct stream_chunk c;
+	/* IDS mode: nothing is readable before the receiver ACKs it. */
+	assert_false(stream_app_data(f, STREAM_TOSERVER, &c));
+	server_ack(&h, 6);
+	expect_app(f, "GET / ", 0);
+	server_ack(&h, 16);
+	expect_app(f, "GET / HTTP/1.0\r\n", 0);
+	stream_app_consumed(f, STREAM_TOSERVER, 4);
+	expect_app(f, "/ HTTP/1.0\r\n", 4);
+	stream_app_consumed(f, STREAM_TOSERVER, 16);
+	assert_false(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 0);
+	harness_free(&h);
+}
+
+static void test_inline_mode_no_ack_needed(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.inline_mode = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "abc");
+	expect_app(f, "abc", 0);
+	harness_free(&h);
+}
+
+static void test_out_of_order_delivery(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 6, "ghi");
+	client_data(&h, 3, "def");
+	struct stream_chunk c;
+	server_ack(&h, 0);
+	assert_false(stream_app_data(f, STREAM_TOSERVER, &c));
+	client_data(&h, 0, "abc");
+	server_ack(&h, 9);
+	expect_app(f, "abcdefghi", 0);
+	assert_int_equal(stream_ctx_stats(h.sc)->reassembly_gap, 0);
+	harness_free(&h);
+}
+
+/* The same overlapping segments under every policy: what each receiving
+ * stack would have kept.  Old segments first, then new ones that lie
+ * before / at / after them, then fillers for the holes. */
+static const struct {
+	uint32_t off;
+	const char *data;
+} overlap_input[] = {
+	{2, "bbbb"}, {10, "dddd"}, {16, "ffff"}, {24, "hh"}, {30, "jj"},
+	{0, "XXXXXXXX"}, /* starts before "bbbb", ends after it */
+	{10, "YY"},      /* same start as "dddd", ends before */
+	{17, "ZZZZZ"},   /* starts inside "ffff", ends after */
+	{24, "WWWW"},    /* same start as "hh", ends after */
+	{30, "VV"},      /* exactly over "jj" */
+	{8, ".."}, {14, ".."}, {22, ".."}, {28, ".."},
+};
+
+static const struct {
+	enum stream_policy pol;
+	const char *want;
+} overlap_expect[] = {
+	{STREAM_POLICY_BSD, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_BSD_RIGHT, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_OLD_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..VV"},
+	{STREAM_POLICY_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..jj"},
+	{STREAM_POLICY_OLD_SOLARIS, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_SOLARIS, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
+	{STREAM_POLICY_HPUX10, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_HPUX11, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
+	{STREAM_POLICY_IRIX, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_MACOS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_WINDOWS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_VISTA, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_WINDOWS2K3, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_FIRST, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+	{STREAM_POLICY_LAST, "XXXXXXXX..YYdd..fZZZZZ..WWWW..VV"},
+};
+
+static void test_overlap_policies(void **state)
+{
+	(void)state;
+	size_t npol = sizeof(overlap_expect) / sizeof(overlap_expect[0]);
+	assert_int_equal(npol, STREAM_POLICY_MAX);
+	for (size_t i = 0; i < npol; i++) {
+		struct stream_config cfg = cfg_with(true, false);
+		cfg.policy = overlap_expect[i].pol;
+		struct harness h;
+		harness_init(&h, &cfg);
+		struct flow *f = handshake(&h);
+		bool diff_event = false;
+		for (size_t k = 0; k < sizeof(overlap_input) / sizeof(overlap_input[0]); k++) {
+			struct packet p = send_pkt(&h, 1, A, C(overlap_input[k].off), SISN + 1,
+						   overlap_input[k].data);
+			diff_event |= stream_has_event(&p, STREAM_EV_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
+		}
+		server_ack(&h, 32);
+		struct stream_chunk c;
+		assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+		char got[64] = {0};
+		memcpy(got, c.data, c.len < 63 ? c.len : 63);
+		if (strcmp(got, overlap_expect[i].want) != 0)
+			fprintf(stderr, "policy %s: got %s want %s\n",
+				stream_policy_name(overlap_expect[i].pol), got, overlap_expect[i].want);
+		assert_string_equal(got, overlap_expect[i].want);
+		assert_true(diff_event);
+		assert_int_equal(stream_ctx_stats(h.sc)->overlap_diff_data, 5);
+		harness_free(&h);
+	}
+}
+
+static void test_overlap_same_data_no_event(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	handshake(&h);
+	client_data(&h, 4, "efgh");
+	struct packet p = send_pkt(&h, 1, A, C(2), SISN + 1, "cdef");
+	assert_false(stream_has_event(&p, STREAM_EV_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+	assert_int_equal(stream_ctx_stats(h.sc)->overlap, 1);
+	assert_int_equal(stream_ctx_stats(h.sc)->overlap_diff_data, 0);
+	harness_free(&h);
+}
+
+static void test_gap_on_ack_past_hole(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "abc");
+	/* "def" is lost */
+	client_data(&h, 6, "ghi");
+	struct packet p = server_ack(&h, 9);
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEQ_GAP));
+	assert_int_equal(stream_ctx_stats(h.sc)->reassembly_gap, 1);
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_false(c.gap);
+	assert_int_equal(c.len, 3);
+	assert_memory_equal(c.data, "abc", 3);
+	stream_app_consumed(f, STREAM_TOSERVER, 3);
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_true(c.gap);
+	assert_int_equal(c.offset, 6);
+	assert_memory_equal(c.data, "ghi", 3);
+	stream_app_consumed(f, STREAM_TOSERVER, 9);
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 0);
+	assert_int_equal(stream_ctx_stats(h.sc)->reassembly_memuse, 0);
+	harness_free(&h);
+}
+
+static void test_depth_reached(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.depth = 10;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "0123456");
+	struct packet p = send_pkt(&h, 1, A, C(7), SISN + 1, "789abc");
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_DEPTH_REACHED));
+	p = send_pkt(&h, 1, A, C(13), SISN + 1, "def");
+	assert_false(stream_has_event(&p, STREAM_EV_REASSEMBLY_DEPTH_REACHED));
+	p = server_ack(&h, 16);
+	/* past the depth nothing is a gap: it was never meant to be kept */
+	assert_false(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEQ_GAP));
+	expect_app(f, "0123456789", 0);
+	const struct stream_stats *st = stream_ctx_stats(h.sc);
+	assert_int_equal(st->depth_reached, 1);
+	assert_int_equal(st->stream_depth_bytes, 6);
+	harness_free(&h);
+}
+
+static void test_memcap_refusal_counted(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.reassembly_memcap = 4096;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	char block[1001];
+	memset(block, 'q', 1000);
+	block[1000] = 0;
+	uint32_t off = 0;
+	for (int i = 0; i < 8; i++, off += 1000) {
+		client_data(&h, off, block);
+		assert_true(stream_ctx_stats(h.sc)->reassembly_memuse <= cfg.reassembly_memcap);
+	}
+	const struct stream_stats *st = stream_ctx_stats(h.sc);
+	assert_true(st->segment_memcap_drop > 0);
+	assert_int_equal(st->segment_memcap_bytes, st->segment_memcap_drop * 1000);
+	assert_true(st->events[STREAM_EV_REASSEMBLY_INSERT_MEMCAP] > 0);
+	/* What was refused comes back as a gap once the receiver ACKs it. */
+	struct packet p = server_ack(&h, off);
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEQ_GAP) ||
+		    st->segment_memcap_drop == 0);
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.offset, 0);
+	assert_true(st->reassembly_memuse_max <= cfg.reassembly_memcap);
+	harness_free(&h);
+}
+
+static void test_raw_and_app_readers(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, true);
+	cfg.toserver_chunk_size = 8;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "abcd");
+	server_ack(&h, 4);
+	struct stream_chunk c;
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_false(c.ready);
+	client_data(&h, 4, "efghij");
+	server_ack(&h, 10);
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_true(c.ready);
+	assert_int_equal(c.len, 10);
+	/* keep an overlap of 3 bytes for patterns across windows */
+	stream_raw_consumed(f, STREAM_TOSERVER, c.offset + c.len - 3);
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.offset, 7);
+	assert_memory_equal(c.data, "hij", 3);
+	/* the app layer has consumed nothing: everything is still held */
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 10);
+	stream_app_consumed(f, STREAM_TOSERVER, 10);
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 3);
+	stream_raw_consumed(f, STREAM_TOSERVER, 10);
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 0);
+	/* consuming past the readable end is clamped */
+	stream_raw_consumed(f, STREAM_TOSERVER, 1000);
+	client_data(&h, 10, "k");
+	server_ack(&h, 11);
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.offset, 10);
+	harness_free(&h);
+}
+
+static void test_both_directions(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "ping");
+	send_pkt(&h, 0, A, SISN + 1, C(4), "pong!");
+	send_pkt(&h, 1, A, C(4), SISN + 6, NULL);
+	expect_app(f, "ping", 0);
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOCLIENT, &c));
+	assert_int_equal(c.len, 5);
+	assert_memory_equal(c.data, "pong!", 5);
+	harness_free(&h);
+}
+
+static void test_segment_before_base_seq(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(false, false);
+	cfg.async_oneside = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	client_data(&h, 0, "abcdef");
+	struct packet p = send_pkt(&h, 1, A, C(0), SISN + 1, "abc");
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ));
+	harness_free(&h);
+}
+
+static void test_flow_end_makes_all_readable(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "abc");
+	client_data(&h, 5, "fg");
+	struct stream_chunk c;
+	assert_false(stream_app_data(f, STREAM_TOSERVER, &c));
+	stream_flow_end(f);
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.len, 3);
+	assert_false(c.eof);
+	stream_app_consumed(f, STREAM_TOSERVER, 3);
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_true(c.gap);
+	assert_true(c.eof);
+	assert_int_equal(c.offset, 5);
+	assert_memory_equal(c.data, "fg", 2);
+	harness_free(&h);
+}
+
+static void test_fin_sets_eof(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	send_pkt(&h, 1, A | TCP_FIN, C(0), SISN + 1, "bye");
+	/* the FIN's own sequence number is not a missing byte */
+	struct packet p = server_ack(&h, 4);
+	assert_false(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEQ_GAP));
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.len, 3);
+	assert_true(c.eof);
+	harness_free(&h);
+}
+
+static void test_sequence_wrap(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct harness h;
+	harness_init(&h, &cfg);
+	uint32_t isn = 0xfffffffcu;
+	struct packet p = send_pkt(&h, 1, TCP_SYN, isn, 0, NULL);
+	struct flow *f = p.flow;
+	send_pkt(&h, 0, TCP_SYN | A, SISN, isn + 1, NULL);
+	send_pkt(&h, 1, A, isn + 1, SISN + 1, NULL);
+	send_pkt(&h, 1, A, isn + 1 + 4, SISN + 1, "wxyz");
+	send_pkt(&h, 1, A, isn + 1, SISN + 1, "abcd");
+	send_pkt(&h, 0, A, SISN + 1, isn + 9, NULL);
+	expect_app(f, "abcdwxyz", 0);
+	harness_free(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_in_order_needs_ack),
+		cmocka_unit_test(test_inline_mode_no_ack_needed),
+		cmocka_unit_test(test_out_of_order_delivery),
+		cmocka_unit_test(test_overlap_policies),
+		cmocka_unit_test(test_overlap_same_data_no_event),
+		cmocka_unit_test(test_gap_on_ack_past_hole),
+		cmocka_unit_test(test_depth_reached),
+		cmocka_unit_test(test_memcap_refusal_counted),
+		cmocka_unit_test(test_raw_and_app_readers),
+		cmocka_unit_test(test_both_directions),
+		cmocka_unit_test(test_segment_before_base_seq),
+		cmocka_unit_test(test_flow_end_makes_all_readable),
+		cmocka_unit_test(test_fin_sets_eof),
+		cmocka_unit_test(test_sequence_wrap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
