@@ -133,4 +133,21 @@ static __attribute__((unused)) int th_match_payload(const char *rule, const void
 	return n > 0;
 }
 
+/* Does the single rule `rule` (one line, no newline needed) alert on p? -1 if it does not load. */
+static __attribute__((unused)) int th_match_pkt(const char *rule, struct packet *p)
+{
+	char buf[2048];
+	snprintf(buf, sizeof(buf), "%s\n", rule);
+	struct detect_load_stats st;
+	struct detect_engine *de = th_engine(buf, &st);
+	if (de == NULL || st.loaded != 1) {
+		detect_engine_free(de);
+		return -1;
+	}
+	uint32_t sids[4];
+	unsigned n = th_run(de, p, sids, 4);
+	detect_engine_free(de);
+	return n > 0;
+}
+
 #endif

@@ -1,0 +1,95 @@
+/*
+ * test_kw_byte.c — byte_test, byte_jump, byte_extract, byte_math and the
+ * use of extracted variables by content modifiers and isdataat.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_detect_helpers.h"
+
+static int m(const char *opts, const void *payload, uint32_t len)
+{
+	char rule[1024];
+	snprintf(rule, sizeof(rule), "alert tcp any any -> any any (%s sid:1;)\n", opts);
+	return th_match_payload(rule, payload, len);
+}
+
+static void test_byte_test(void **state)
+{
+	const uint8_t p[] = {0x00, 0x10, 0x20, 0x00, 'x'};
+	assert_int_equal(m("byte_test:2,=,16,0;", p, 5), 1);
+	assert_int_equal(m("byte_test:2,=,16,0,little;", p, 5), 0);
+	assert_int_equal(m("byte_test:2,=,4096,0,little;", p, 5), 1);
+	assert_int_equal(m("byte_test:1,>,15,1;", p, 5), 1);
+	assert_int_equal(m("byte_test:1,<,15,1;", p, 5), 0);
+	assert_int_equal(m("byte_test:1,!=,15,1;", p, 5), 1);
+	assert_int_equal(m("byte_test:1,!=,16,1;", p, 5), 0);
+	assert_int_equal(m("byte_test:1,&,0x20,2;", p, 5), 1);
+	assert_int_equal(m("byte_test:1,&,0x40,2;", p, 5), 0);
+	assert_int_equal(m("byte_test:4,>,0,4;", p, 5), 0); /* out of bounds */
+	assert_int_equal(m("byte_test:1,=,16,1,relative; content:\"|10|\";", p, 5), 1);
+	assert_int_equal(m("content:\"|10|\"; byte_test:1,=,32,0,relative;", p, 5), 1);
+	assert_int_equal(m("byte_test:2,=,0x1020,1,bitmask 0xffff;", p, 5), 1);
+	const char *s = "len=123;";
+	assert_int_equal(m("byte_test:3,=,123,4,string,dec;", s, 8), 1);
+	assert_int_equal(m("byte_test:3,>,100,4,string,dec;", s, 8), 1);
+	assert_int_equal(m("byte_test:2,=,0x12,4,string,hex;", s, 8), 1);
+}
+
+static void test_byte_jump_extract_math(void **state)
+{
+	/* length-prefixed fields: [len=3]abc[len=2]de */
+	const uint8_t p[] = {3, 'a', 'b', 'c', 2, 'd', 'e'};
+	assert_int_equal(m("byte_jump:1,0; content:\"|02|\"; within:1;", p, 7), 1);
+	assert_int_equal(m("byte_jump:1,0; content:\"d\"; within:1;", p, 7), 0);
+	assert_int_equal(m("byte_jump:1,0; byte_jump:1,0,relative; isdataat:!1,relative;", p, 7),
+			 1);
+	assert_int_equal(m("byte_jump:1,0,from_beginning,post_offset 1; content:\"|02|\"; "
+			   "within:1;",
+			   p, 7),
+			 1);
+	assert_int_equal(m("byte_jump:1,0,multiplier 2; isdataat:!1,relative;", p, 7), 1);
+	assert_int_equal(m("byte_jump:1,6;", p, 7), 0); /* jumps past the end */
+	assert_int_equal(m("byte_extract:1,0,len; content:\"|02|\"; offset:len; depth:1;", p, 7),
+			 0);
+	assert_int_equal(m("byte_extract:1,0,len; byte_test:1,=,len,0;", p, 7), 1);
+	assert_int_equal(m("byte_extract:1,0,len,relative; content:\"c\"; distance:len;", p, 7),
+			 0);
+	assert_int_equal(m("byte_extract:1,0,skip; content:\"|02|\"; distance:skip; within:1;", p,
+			   7),
+			 1);
+	assert_int_equal(m("byte_extract:1,0,n; isdataat:n,relative;", p, 7), 1);
+	assert_int_equal(m("byte_extract:1,4,n; byte_math:bytes 1, offset 0, oper +, rvalue n, "
+			   "result s; byte_test:1,=,s,0;",
+			   p, 7),
+			 0);
+	assert_int_equal(m("byte_extract:1,4,n; byte_math:bytes 1, offset 0, oper +, rvalue n, "
+			   "result s; byte_test:1,<,s,0;",
+			   p, 7),
+			 1);
+	assert_int_equal(m("byte_math:bytes 1, offset 0, oper *, rvalue 2, result d; "
+			   "content:\"e\"; distance:d; within:1;",
+			   p, 7),
+			 1);
+	assert_int_equal(m("byte_math:bytes 1, offset 0, oper <<, rvalue 1, result d; "
+			   "byte_test:1,=,d,0;",
+			   p, 7),
+			 0);
+	assert_int_equal(m("byte_math:bytes 1, offset 0, oper /, rvalue 3, result d; "
+			   "byte_test:1,>,d,0;",
+			   p, 7),
+			 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_byte_test),
+		cmocka_unit_test(test_byte_jump_extract_math),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
