@@ -24,6 +24,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 V() { "$VIGIL_BIN" "$@"; }
+# sql DB QUERY: the first column of the first row (python3's sqlite3, no CLI needed)
+sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"; }
 DB=$TMP/vigil.db
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01
 
@@ -43,13 +45,13 @@ imp kev "$D/intel/kev.json" --publisher CISA --stakeholder government --licence 
 imp cipher "$D/incidents/cipher/cipher.csv" --publisher CIPHER --stakeholder academia --licence Apache-2.0
 imp attack "$D/intel/ics-attack.json" --publisher MITRE --stakeholder private --licence "ATT&CK terms of use"
 imp misp "$D/intel/misp-galaxy" --publisher "MISP Project" --stakeholder civil-society --tlp clear --licence "CC0/BSD-2"
-n1=$(sqlite3 "$DB" "SELECT count(*) || '/' || (SELECT count(*) FROM record_attr) FROM record")
+n1=$(sql "$DB" "SELECT count(*) || '/' || (SELECT count(*) FROM record_attr) FROM record")
 imp kev "$D/intel/kev.json" --publisher CISA --stakeholder government --licence CC0
 imp eurepoc "$D/incidents/eurepoc" --publisher EuRepoC --stakeholder academia --licence "not stated"
-n2=$(sqlite3 "$DB" "SELECT count(*) || '/' || (SELECT count(*) FROM record_attr) FROM record")
+n2=$(sql "$DB" "SELECT count(*) || '/' || (SELECT count(*) FROM record_attr) FROM record")
 [ "$n1" = "$n2" ] || fail "re-import not idempotent: $n1 then $n2"
-[ "$(sqlite3 "$DB" "SELECT count(*) FROM source")" = 5 ] || fail "expected 5 sources"
-sqlite3 "$DB" "SELECT count(*) FROM source WHERE kind='kev' AND publisher='CISA' AND stakeholder='government' AND licence='CC0' AND tlp='clear' AND imported_at='2026-01-01'" | grep -qx 1 || fail "KEV provenance"
+[ "$(sql "$DB" "SELECT count(*) FROM source")" = 5 ] || fail "expected 5 sources"
+sql "$DB" "SELECT count(*) FROM source WHERE kind='kev' AND publisher='CISA' AND stakeholder='government' AND licence='CC0' AND tlp='clear' AND imported_at='2026-01-01'" | grep -qx 1 || fail "KEV provenance"
 V source import kev "$D/intel/kev.json" --publisher X --stakeholder pirates --db "$DB" 2>/dev/null && fail "bad --stakeholder accepted"
 
 # ---- malformed rows, reported with line numbers ----------------------------
@@ -94,7 +96,7 @@ grep -q "1403 records, 1 malformed" "$TMP/k.out" || fail "kev counts: $(cat "$TM
 V source import kev "$TMP/kev-syntax.json" --publisher CISA --stakeholder government --db "$TMP/bad.db" >"$TMP/s.out" 2>"$TMP/s.err" || fail "kev import with a syntax error"
 grep -q "kev-syntax.json:$(cat "$TMP/kev-syntax.line"): JSON syntax error" "$TMP/s.err" || fail "JSON syntax error not at line $(cat "$TMP/kev-syntax.line"): $(cat "$TMP/s.err")"
 grep -q "^kev .*: 5 records, 1 malformed" "$TMP/s.out" || fail "entries before a syntax error: $(cat "$TMP/s.out")"
-sqlite3 "$TMP/bad.db" "SELECT count(*) FROM source_issue" | grep -qx 4 || fail "issues not stored"
+sql "$TMP/bad.db" "SELECT count(*) FROM source_issue" | grep -qx 4 || fail "issues not stored"
 
 # ---- an EVE file with an asset map -------------------------------------------
 python3 - "$TMP" <<'PY'
