@@ -21,7 +21,7 @@ void sc_bg_browse(struct sc_ctx *c, struct sc_host *client, struct sc_host *reso
 		/* Remote peers are behind the gateway: its MAC, a TTL some hops down. */
 		sc_host_init(&srv, &c->rng, site->name, site->addr, sc_gateway_mac, 54);
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, client, sc_ephemeral_port(&c->rng), &srv, 443, t + 200, 0);
+		sc_tcp_connect(&s, c, client, sc_host_port(client), &srv, 443, t + 200, 0);
 		struct tls_session_plan p = {
 		    .client = &tls_profile_firefox,
 		    .sni = site->name,

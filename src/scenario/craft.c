@@ -102,6 +102,7 @@ int sc_host_init(struct sc_host *h, struct sc_rng *r, const char *name, const ch
 	}
 	h->ttl = ttl ? ttl : 64;
 	h->ip_id = (uint16_t)sc_rng_next(r);
+	h->next_port = (uint16_t)sc_rng_range(r, 49152, 60000);
 	return 0;
 }
 
@@ -270,6 +271,13 @@ void sc_emit_tcp(struct sc_ctx *c, uint64_t ts, struct sc_host *src, uint16_t sp
 uint16_t sc_ephemeral_port(struct sc_rng *r)
 {
 	return (uint16_t)sc_rng_range(r, 49152, 65000);
+}
+
+uint16_t sc_host_port(struct sc_host *h)
+{
+	uint16_t p = h->next_port;
+	h->next_port = h->next_port >= 65535 ? 49152 : (uint16_t)(h->next_port + 1);
+	return p;
 }
 
 uint64_t sc_think(struct sc_rng *r, unsigned lo_ms, unsigned hi_ms)

@@ -76,6 +76,7 @@ struct sc_host {
 	uint8_t ip[16]; /* IPv4 in the first 4 bytes */
 	uint8_t ttl;    /* TTL / hop limit as seen at the sensor */
 	uint16_t ip_id; /* next IPv4 identification */
+	uint16_t next_port; /* next ephemeral TCP port, as stacks hand them out */
 };
 
 /* Fills a host from a dotted or colon address; returns -1 on a bad address. */
@@ -230,7 +231,9 @@ void sc_tcp_close(struct sc_tcp *s, enum sc_dir dir);
 /* Aborts with RST from dir. */
 void sc_tcp_reset(struct sc_tcp *s, enum sc_dir dir);
 
-/* An ephemeral client port (Windows/Linux-like ranges). */
+/* The host's next ephemeral TCP port: sequential, so 5-tuples never repeat. */
+uint16_t sc_host_port(struct sc_host *h);
+/* A random ephemeral port (DNS clients randomise theirs). */
 uint16_t sc_ephemeral_port(struct sc_rng *r);
 /* A think time between lo and hi milliseconds, in µs. */
 uint64_t sc_think(struct sc_rng *r, unsigned lo_ms, unsigned hi_ms);

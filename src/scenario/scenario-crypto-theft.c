@@ -41,7 +41,7 @@ static void tls_visit(struct sc_ctx *c, struct desk *d, struct sc_host *client,
 	struct dns_rr a = {.type = DNS_A, .ttl = 60, .addr = addr};
 	t = sc_dns_lookup(c, t, client, &d->dns, srv->name, DNS_A, &a, 1);
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, client, sc_ephemeral_port(&c->rng), srv, 443, t + 300, 0);
+	sc_tcp_connect(&s, c, client, sc_host_port(client), srv, 443, t + 300, 0);
 	struct tls_session_plan p = {
 	    .client = prof,
 	    .sni = srv->name,
@@ -87,7 +87,7 @@ static void step_clipper(struct sc_ctx *c, struct desk *d, uint64_t t, uint64_t 
 	unsigned n = 0;
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &d->trader, sc_ephemeral_port(&c->rng), &d->clipper, 80, t, 0);
+		sc_tcp_connect(&s, c, &d->trader, sc_host_port(&d->trader), &d->clipper, 80, t, 0);
 		struct sc_buf req, resp, body;
 		sc_buf_init(&req);
 		sc_buf_init(&resp);
@@ -128,7 +128,7 @@ static void step_miner(struct sc_ctx *c, struct desk *d, uint64_t t)
 	struct dns_rr a = {.type = DNS_A, .ttl = 300, .addr = "198.51.100.90"};
 	t = sc_dns_lookup(c, t, &d->build, &d->dns, "stratum.antpool.com", DNS_A, &a, 1);
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &d->build, sc_ephemeral_port(&c->rng), &d->pool, 3333, t + 200, 0);
+	sc_tcp_connect(&s, c, &d->build, sc_host_port(&d->build), &d->pool, 3333, t + 200, 0);
 	sc_stratum_session(&s, &c->rng, "bc1q9h7garjhs2xq5sm3d4ekhmw5q6c0nq5rxx0zv4", "build02", 12,
 			   30);
 	sc_tcp_close(&s, SC_C2S);

@@ -43,7 +43,7 @@ static void bg_modbus_poll(struct sc_ctx *c, struct sc_host *hmi, struct sc_host
 			   uint64_t t, uint64_t t_end)
 {
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, hmi, sc_ephemeral_port(&c->rng), plc, 502, t, 0);
+	sc_tcp_connect(&s, c, hmi, sc_host_port(hmi), plc, 502, t, 0);
 	struct modbus_client m = {.s = &s, .tid = 1, .unit = 1, .r = &c->rng};
 	uint64_t period = 2 * SC_SEC / c->scale;
 	while (s.t < t_end) {
@@ -57,7 +57,7 @@ static void bg_modbus_poll(struct sc_ctx *c, struct sc_host *hmi, struct sc_host
 static void bg_dnp3_poll(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 {
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->fep, sc_ephemeral_port(&c->rng), &g->rtu_dnp3, 20000, SC_SEC, 0);
+	sc_tcp_connect(&s, c, &g->fep, sc_host_port(&g->fep), &g->rtu_dnp3, 20000, SC_SEC, 0);
 	struct dnp3_master m = {.s = &s, .master_addr = 1, .outstation_addr = 10, .r = &c->rng};
 	uint64_t period = 5 * SC_SEC / c->scale;
 	while (s.t < t_end) {
@@ -70,7 +70,7 @@ static void bg_dnp3_poll(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 static void bg_iec104(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 {
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->iccp, sc_ephemeral_port(&c->rng), &g->rtu_104, 2404,
+	sc_tcp_connect(&s, c, &g->iccp, sc_host_port(&g->iccp), &g->rtu_104, 2404,
 		       2 * SC_SEC, 0);
 	struct iec104_link l = {.s = &s, .asdu_addr = 7, .r = &c->rng};
 	iec104_startdt(&l);
@@ -95,7 +95,7 @@ static void step_recon(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      true, "T0846");
 	static const uint16_t ports[] = {502, 20000, 2404, 102, 44818, 80, 443, 22};
 	struct sc_host *live[] = {&g->plc1, &g->plc2, &g->rtu_dnp3, &g->rtu_104};
-	uint16_t sport = sc_ephemeral_port(&c->rng);
+	uint16_t sport = sc_host_port(&g->ews);
 	for (int net = 20; net <= 30; net += 10) {
 		for (int host = 1; host <= 40; host++) {
 			char addr[32];
@@ -143,7 +143,7 @@ static void step_modbus(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      "(Modbus function 5 and 15)",
 		      true, "T0855");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->ews, sc_ephemeral_port(&c->rng), &g->plc1, 502, t, 0);
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->plc1, 502, t, 0);
 	struct modbus_client m = {.s = &s, .tid = 1, .unit = 1, .r = &c->rng};
 	modbus_read_holding(&m, 0, 10);
 	sc_tcp_wait(&s, sc_think(&c->rng, 2000, 5000));
@@ -158,7 +158,7 @@ static void step_modbus(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      "engineering workstation rewrites pressure and level set-points on the PLCs "
 		      "(Modbus function 6 and 16)",
 		      true, "T0836");
-	sc_tcp_connect(&s, c, &g->ews, sc_ephemeral_port(&c->rng), &g->plc2, 502,
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->plc2, 502,
 		       s.t + 3 * SC_SEC, 0);
 	m.s = &s;
 	m.tid = 1;
@@ -176,7 +176,7 @@ static void step_dnp3(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      "trip) from the engineering workstation",
 		      true, "T0855");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->ews, sc_ephemeral_port(&c->rng), &g->rtu_dnp3, 20000, t, 0);
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->rtu_dnp3, 20000, t, 0);
 	struct dnp3_master m = {.s = &s, .master_addr = 1, .outstation_addr = 10, .r = &c->rng};
 	dnp3_read_class(&m);
 	for (uint16_t i = 0; i < 4; i++) {
@@ -198,7 +198,7 @@ static void step_iec104(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      "substation over IEC 104 from the engineering workstation",
 		      true, "T0855");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->ews, sc_ephemeral_port(&c->rng), &g->rtu_104, 2404, t, 0);
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->rtu_104, 2404, t, 0);
 	struct iec104_link l = {.s = &s, .asdu_addr = 7, .r = &c->rng};
 	iec104_startdt(&l);
 	for (uint32_t ioa = 5001; ioa <= 5004; ioa++) {

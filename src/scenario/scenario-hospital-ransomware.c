@@ -75,7 +75,7 @@ static void step_phishing(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	struct dns_rr a = {.type = DNS_A, .ttl = 60, .addr = "203.0.113.45"};
 	t = sc_dns_lookup(c, t, &h->nurse, &h->dc, "files.medsupply-invoices.com", DNS_A, &a, 1);
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->dropper, 80, t + 300, 0);
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->dropper, 80, t + 300, 0);
 	struct sc_buf req, resp, body;
 	sc_buf_init(&req);
 	sc_buf_init(&resp);
@@ -105,7 +105,7 @@ static void step_beacon_tls(struct sc_ctx *c, struct hospital *h, uint64_t t, ui
 		      true, "T1071.001");
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->c2, 443, t, 0);
+		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->c2, 443, t, 0);
 		struct tls_session_plan p = {
 		    .client = &tls_profile_schannel_beacon,
 		    .cert_cn = "outlook-cdn-sync.com",
@@ -149,7 +149,7 @@ static void step_beacon_http(struct sc_ctx *c, struct hospital *h, uint64_t t, u
 	unsigned n = 0;
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->c2, 80, t, 0);
+		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->c2, 80, t, 0);
 		struct sc_buf req, resp, hdr, meta, body;
 		sc_buf_init(&req);
 		sc_buf_init(&resp);
@@ -208,7 +208,7 @@ static void step_rdp_spray(struct sc_ctx *c, struct hospital *h, uint64_t t)
 				      "helpdesk",      "pacsadmin", "test", "nurse"};
 	for (unsigned i = 0; i < 36; i++) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->ts, 3389, t, 0);
+		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->ts, 3389, t, 0);
 		sc_rdp_connect_attempt(&s, users[i % 8], true);
 		sc_tcp_wait(&s, sc_rng_range(&c->rng, 20 * SC_MS, 90 * SC_MS));
 		sc_tcp_close(&s, SC_S2C);
@@ -217,7 +217,7 @@ static void step_rdp_spray(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	sc_step_begin(c, "rdp-logon", "successful RDP logon with a sprayed service account",
 		      true, "T1021.001");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->ts, 3389, t, 0);
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->ts, 3389, t, 0);
 	sc_rdp_connect_attempt(&s, "svc_backup", true);
 	uint8_t frame[1200];
 	for (unsigned i = 0; i < 60; i++) {
@@ -238,7 +238,7 @@ static void step_lateral(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		      "(PsExec-style lateral movement)",
 		      true, "T1021.002");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->radws, 445, t, 0);
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->radws, 445, t, 0);
 	struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
 	if (!cl)
 		return;
@@ -266,7 +266,7 @@ static void step_exfil(struct sc_ctx *c, struct hospital *h, uint64_t t)
 			  1);
 	for (unsigned i = 0; i < 2; i++) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->mega, 443,
+		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->mega, 443,
 			       t + 500, 0);
 		struct tls_session_plan p = {
 		    .client = &tls_profile_go,
@@ -301,7 +301,7 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		      "to .akira over SMB2",
 		      true, "T1486");
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->nurse, sc_ephemeral_port(&c->rng), &h->fs, 445, t, 0);
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445, t, 0);
 	struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
 	if (!cl)
 		return;
@@ -361,7 +361,7 @@ static void bg_hl7(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 					  "over HL7/MLLP",
 		      false, NULL);
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->hl7eng, sc_ephemeral_port(&c->rng), &h->ehr, 2575, SC_SEC, 0);
+	sc_tcp_connect(&s, c, &h->hl7eng, sc_host_port(&h->hl7eng), &h->ehr, 2575, SC_SEC, 0);
 	unsigned n = 1;
 	uint64_t gap = 6 * SC_SEC / c->scale;
 	while (s.t < t_end) {
@@ -381,7 +381,7 @@ static void bg_dicom(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 	unsigned i = 0;
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->ct, sc_ephemeral_port(&c->rng), &h->pacs, 104, t, 0);
+		sc_tcp_connect(&s, c, &h->ct, sc_host_port(&h->ct), &h->pacs, 104, t, 0);
 		sc_dicom_association(&s, &c->rng, "CT01_SCANNER", "PACS_STMARYS", i % 2 == 1,
 				     131072);
 		sc_tcp_close(&s, SC_C2S);
@@ -398,7 +398,7 @@ static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 	uint64_t t = 20 * SC_SEC;
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->clerk, sc_ephemeral_port(&c->rng), &h->fs, 445, t, 0);
+		sc_tcp_connect(&s, c, &h->clerk, sc_host_port(&h->clerk), &h->fs, 445, t, 0);
 		struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "j.okafor",
 							 "WS-ADMISSIONS07");
 		if (!cl)

@@ -18,7 +18,7 @@ static void sample_web(struct sc_ctx *c, uint64_t t, struct sc_host *ws, struct 
 	struct dns_rr a = {.type = DNS_A, .ttl = 300, .addr = "203.0.113.80"};
 	t = sc_dns_lookup(c, t, ws, dns, "www.riverside-news.org", DNS_A, &a, 1);
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, ws, sc_ephemeral_port(&c->rng), web, 80, t + 300, 0);
+	sc_tcp_connect(&s, c, ws, sc_host_port(ws), web, 80, t + 300, 0);
 	struct sc_buf req, resp, body;
 	sc_buf_init(&req);
 	sc_buf_init(&resp);
