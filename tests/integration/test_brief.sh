@@ -234,7 +234,11 @@ for s in j["sections"]:
 n = j["figures"]["incidents.total.current"]
 assert "{:,}".format(n) in md and "{:,}".format(n) in html
 assert "<script" not in html and "src=" not in html
-print("sections and figures agree across html, md and json")
+# A key missing from the message catalogue is rendered as the key itself.
+keys = re.findall(r"\b(?:brief|section|judgement|change|trend|sectors|threats|where|who|kev|harm|"
+                  r"det|theme|method|caveat|col|sector|threat|stakeholder)\.[a-z][a-z.-]*[a-z]\b", md)
+assert not keys, "untranslated message keys: %s" % sorted(set(keys))
+print("sections and figures agree across html, md and json; no missing messages")
 PY
 V brief --db "$DB" --period 90d -o "$TMP/p.html" || fail "--period"
 V brief --db "$DB" --period 90d --from 2021-01-01 -o "$TMP/p.html" 2>/dev/null && fail "--period with --from accepted"
