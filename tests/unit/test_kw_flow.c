@@ -1,0 +1,87 @@
+/*
+ * test_kw_flow.c — flow (direction, state, stateless, stream/frag options)
+ * and the flow counters (flow.pkts, flow.bytes, flow.age, stream_size).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_detect_helpers.h"
+
+static int mf(const char *opts, struct flow *f, bool toserver)
+{
+	char rule[512];
+	snprintf(rule, sizeof(rule), "alert tcp any any -> any any (%s sid:1;)", opts);
+	struct packet p;
+	th_packet(&p, 6, 1234, 80, "x", 1);
+	p.flow = f;
+	p.flow_toserver = toserver;
+	int r = th_match_pkt(rule, &p);
+	if (f != NULL) {
+		detect_flow_free(f->detect);
+		f->detect = NULL;
+	}
+	return r;
+}
+
+static void test_flow_keyword(void **state)
+{
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.state = FLOW_STATE_ESTABLISHED;
+	assert_int_equal(mf("flow:to_server;", &f, true), 1);
+	assert_int_equal(mf("flow:to_server;", &f, false), 0);
+	assert_int_equal(mf("flow:from_server;", &f, false), 1);
+	assert_int_equal(mf("flow:to_client;", &f, true), 0);
+	assert_int_equal(mf("flow:established,to_server;", &f, true), 1);
+	assert_int_equal(mf("flow:not_established;", &f, true), 0);
+	f.state = FLOW_STATE_NEW;
+	assert_int_equal(mf("flow:established;", &f, true), 0);
+	assert_int_equal(mf("flow:not_established;", &f, true), 1);
+	assert_int_equal(mf("flow:stateless;", &f, true), 1);
+	assert_int_equal(mf("flow:no_stream;", &f, true), 1);
+	assert_int_equal(mf("flow:only_stream;", &f, true), 0);
+	assert_int_equal(mf("flow:no_frag;", &f, true), 1);
+	assert_int_equal(mf("flow:only_frag;", &f, true), 0);
+	/* no flow at all */
+	assert_int_equal(mf("flow:to_server;", NULL, true), 0);
+	assert_int_equal(mf("flow:stateless;", NULL, true), 1);
+}
+
+static void test_flow_counters(void **state)
+{
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.pkts_toserver = 5;
+	f.pkts_toclient = 2;
+	f.bytes_toserver = 500;
+	f.bytes_toclient = 20;
+	f.start_sec = 100;
+	f.last_sec = 110;
+	assert_int_equal(mf("flow.pkts:toserver,>,4;", &f, true), 1);
+	assert_int_equal(mf("flow.pkts:toserver,5;", &f, true), 1);
+	assert_int_equal(mf("flow.pkts:toclient,>=,3;", &f, true), 0);
+	assert_int_equal(mf("flow.pkts:either,<,3;", &f, true), 1);
+	assert_int_equal(mf("flow.pkts:both,<,3;", &f, true), 0);
+	assert_int_equal(mf("flow.pkts_toserver:5;", &f, true), 1);
+	assert_int_equal(mf("flow.bytes:toclient,<,100;", &f, true), 1);
+	assert_int_equal(mf("flow.bytes_toserver:>499;", &f, true), 1);
+	assert_int_equal(mf("flow.age:10;", &f, true), 1);
+	assert_int_equal(mf("flow.age:>10;", &f, true), 0);
+	assert_int_equal(mf("stream_size:server,>,100;", &f, true), 1);
+	assert_int_equal(mf("stream_size:client,>,100;", &f, true), 0);
+	assert_int_equal(mf("stream_size:either,!=,20;", &f, true), 1);
+	assert_int_equal(mf("flow.age:>1;", NULL, true), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flow_keyword),
+		cmocka_unit_test(test_flow_counters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
