@@ -38,9 +38,9 @@ struct brief_options {
 /* Writes a briefing.  Returns 0, or -1 with a message in err. */
 int brief_generate(const struct brief_options *opt, char *err, size_t errlen);
 
-/* The data directory (taxonomy, messages): $VIGIL_DATADIR, else
- * <dir of the executable>/../data or /../../data, else /usr/share/vigil.
- * Returns false with the places tried in err when none exists. */
+/* The data directory holding taxonomy/ and messages/ (util/datadir's
+ * search: $VIGIL_DATADIR, <dir of the executable>/../data, /../../data,
+ * /usr/share/vigil).  Returns false with the places tried in err. */
 bool brief_find_datadir(char *out, size_t outlen, char *err, size_t errlen);
 
 #endif

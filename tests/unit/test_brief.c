@@ -246,13 +246,20 @@ static void test_brief_errors(void **state)
 	assert_non_null(strstr(err, "no such database"));
 }
 
-static void test_datadir_missing(void **state)
+static void test_datadir_env_first(void **state)
 {
-	char out[64], err[512] = "";
-	setenv("VIGIL_DATADIR", "/nonexistent", 1);
-	assert_false(brief_find_datadir(out, sizeof(out), err, sizeof(err)));
-	assert_non_null(strstr(err, "/nonexistent"));
+	char dir[300], out[4096], err[512] = "";
+	snprintf(dir, sizeof(dir), "%s/data", tmp);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/taxonomy' && touch '%s/taxonomy/vocabulary.yaml'",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	setenv("VIGIL_DATADIR", dir, 1);
+	assert_true(brief_find_datadir(out, sizeof(out), err, sizeof(err)));
+	assert_string_equal(out, dir);
 	unsetenv("VIGIL_DATADIR");
+	assert_true(brief_find_datadir(out, sizeof(out), err, sizeof(err)));
+	assert_string_not_equal(out, dir);
 }
 
 int main(void)
@@ -273,7 +280,7 @@ int main(void)
 	    cmocka_unit_test(test_brief_figures),
 	    cmocka_unit_test(test_brief_deterministic_html),
 	    cmocka_unit_test(test_brief_errors),
-	    cmocka_unit_test(test_datadir_missing),
+	    cmocka_unit_test(test_datadir_env_first),
 	};
 	build_store();
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
