@@ -43,6 +43,12 @@ static bool asset_parse_network(const char *text, struct store_asset *a)
 	return true;
 }
 
+bool store_asset_valid(const char *text)
+{
+	struct store_asset a;
+	return asset_parse_network(text, &a);
+}
+
 static bool asset_contains(const struct store_asset *a, int family, const uint8_t *addr)
 {
 	if (a->family != family)

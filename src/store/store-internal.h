@@ -40,5 +40,7 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sql);
 bool store_exec(struct store *st, const char *sql);
 void store_assets_forget(struct store *st);
+/* Whether text is an address or "address/prefix" the asset map accepts. */
+bool store_asset_valid(const char *text);
 
 #endif

@@ -109,6 +109,33 @@ int store_import_eve_file(const char *db_path, const char *eve_path, const char 
 int store_import_eve(struct store *st, const char *eve_path, struct store_eve_stats *stats);
 
 /*
+ * The sensor's end-of-run hook (store-config.c), driven by vigil's config:
+ *
+ *   outputs:
+ *     - sqlite:
+ *         enabled: yes        # the default, also when the entry is absent
+ *         filename: vigil.db  # relative to the log directory
+ *   assets:                   # optional, see store_assets_load()
+ *     - network: 10.1.0.0/16
+ *       sector: health
+ *
+ * store_import_run() loads eve_path into <log_dir>/vigil.db (or the
+ * configured file), replacing the stored asset map with the config's when
+ * it has one.  Returns 0 (also when the output is disabled) or -1.
+ */
+struct config_node;
+struct store_output_config {
+	bool enabled;
+	char path[4096];
+};
+void store_output_config(const struct config_node *root, const char *log_dir,
+			 struct store_output_config *out);
+int store_assets_from_config(struct store *st, const struct config_node *root, char *err,
+			     size_t errlen);
+int store_import_run(const struct config_node *root, const char *log_dir, const char *eve_path,
+		     struct store_eve_stats *stats);
+
+/*
  * Source provenance and records (used by intel/ importers).
  */
 struct store_source {

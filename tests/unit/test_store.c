@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "util/config.h"
 
 static char tmpdir[256];
 
@@ -184,6 +185,43 @@ static void test_assets_from_config_file(void **state)
 	store_close(st);
 }
 
+static void test_import_run_from_config(void **state)
+{
+	char eve[300], db[300], err[256] = "";
+	path_in_tmp(eve, sizeof(eve), "run-eve.json");
+	write_file(eve, eve_text);
+	struct config_node *cfg = config_new();
+	assert_true(config_load_string(cfg,
+				       "outputs:\n  - sqlite:\n      filename: run.db\n"
+				       "assets:\n  - network: 10.1.0.0/16\n    sector: finance\n",
+				       err, sizeof(err)));
+	struct store_output_config oc;
+	store_output_config(cfg, tmpdir, &oc);
+	assert_true(oc.enabled);
+	path_in_tmp(db, sizeof(db), "run.db");
+	assert_string_equal(oc.path, db);
+	struct store_eve_stats s;
+	assert_int_equal(store_import_run(cfg, tmpdir, eve, &s), 0);
+	assert_int_equal(s.alerts, 1);
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE asset_sector='finance'"), 2);
+	store_close(st);
+	/* Disabled: nothing written. */
+	assert_true(config_set(cfg, "outputs.0.sqlite.enabled", "no"));
+	assert_true(config_set(cfg, "outputs.0.sqlite.filename", "off.db"));
+	assert_int_equal(store_import_run(cfg, tmpdir, eve, NULL), 0);
+	path_in_tmp(db, sizeof(db), "off.db");
+	assert_int_equal(access(db, F_OK), -1);
+	/* No sqlite entry at all: on, as vigil.db. */
+	config_free(cfg);
+	cfg = config_new();
+	store_output_config(cfg, "/var/log/vigil", &oc);
+	assert_true(oc.enabled);
+	assert_string_equal(oc.path, "/var/log/vigil/vigil.db");
+	config_free(cfg);
+}
+
 static void test_records_replace_on_reimport(void **state)
 {
 	char db[300], err[256];
@@ -236,6 +274,7 @@ int main(void)
 	    cmocka_unit_test(test_eve_import_counts_and_idempotence),
 	    cmocka_unit_test(test_assets_errors),
 	    cmocka_unit_test(test_assets_from_config_file),
+	    cmocka_unit_test(test_import_run_from_config),
 	    cmocka_unit_test(test_records_replace_on_reimport),
 	    cmocka_unit_test(test_valid_date),
 	};
