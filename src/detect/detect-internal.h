@@ -409,12 +409,13 @@ struct det_thread {
 int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);
 
 /* Thresholding state shared by the keywords and threshold.config (kw-threshold.c). */
-enum thr_type { THR_LIMIT, THR_THRESHOLD, THR_BOTH, THR_DETECTION_FILTER, THR_RATE };
+enum thr_type { THR_LIMIT, THR_THRESHOLD, THR_BOTH, THR_DETECTION_FILTER, THR_RATE, THR_BACKOFF };
 enum thr_track { TRK_SRC, TRK_DST, TRK_RULE, TRK_BOTH, TRK_FLOW, TRK_EITHER };
 struct thr_spec {
 	enum thr_type type;
 	enum thr_track track;
 	uint32_t count, seconds;
+	uint32_t multiplier; /* backoff */
 	/* rate_filter */
 	enum detect_action new_action;
 	uint32_t timeout;

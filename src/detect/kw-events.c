@@ -2,14 +2,15 @@
  * kw-events.c — decode-event and stream-event.
  *
  * decode-event names are the decoder's own (decode/events.h), with or
- * without the "decoder." prefix.  stream-event names are accepted now so
- * Suricata's stream-events.rules load; they match once the stream stage
- * reports events (it does not exist yet, so they never fire).
+ * without the "decoder." prefix; a Suricata event name the decoder does
+ * not raise (yet) skips the rule as unsupported.  stream-event names are
+ * the stream stage's (stream/stream.h), matched on p->stream_events.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "stream/stream.h"
 
 static const char *const decode_names[] = {
 #define DECODE_EV_NAME(id, name) name,
@@ -42,7 +43,9 @@ static int decode_event_setup(struct parse_ctx *pc, struct rule *r, const char *
 		name += 8;
 	int id = event_id(name);
 	if (id < 0) {
-		pc_error(pc, "unknown decode-event '%s'", arg);
+		char kw[96];
+		snprintf(kw, sizeof(kw), "decode-event:%s", name);
+		pc_unsupported(pc, kw);
 		return -1;
 	}
 	uint16_t *c = malloc(sizeof(*c));
@@ -56,46 +59,30 @@ static int decode_event_setup(struct parse_ctx *pc, struct rule *r, const char *
 	return 0;
 }
 
-/* Suricata's stream event names (stream-events.rules). */
+/* The stream stage's event names ("stream." prefix included). */
 static const char *const stream_names[] = {
-	"3whs_ack_in_wrong_dir", "3whs_async_wrong_seq", "3whs_right_seq_wrong_ack_evasion",
-	"3whs_synack_in_wrong_direction", "3whs_synack_resend_with_different_ack",
-	"3whs_synack_resend_with_diff_seq", "3whs_synack_toserver_on_syn_recv",
-	"3whs_synack_with_wrong_ack", "3whs_synack_flood", "3whs_syn_resend_diff_seq_on_syn_recv",
-	"3whs_syn_toclient_on_syn_recv", "3whs_wrong_seq_wrong_ack", "3whs_ack_data_inject",
-	"4whs_synack_with_wrong_ack", "4whs_synack_with_wrong_syn", "4whs_wrong_seq",
-	"4whs_invalid_ack", "closewait_ack_out_of_window", "closewait_fin_out_of_window",
-	"closewait_pkt_before_last_ack", "closewait_invalid_ack", "closing_ack_wrong_seq",
-	"closing_invalid_ack", "est_packet_out_of_window", "est_pkt_before_last_ack",
-	"est_synack_resend", "est_synack_resend_with_different_ack",
-	"est_synack_resend_with_diff_seq", "est_synack_toserver", "est_syn_resend",
-	"est_syn_resend_diff_seq", "est_syn_toclient", "est_invalid_ack", "fin_invalid_ack",
-	"fin1_ack_wrong_seq", "fin1_fin_wrong_seq", "fin1_invalid_ack", "fin2_ack_wrong_seq",
-	"fin2_fin_wrong_seq", "fin2_invalid_ack", "fin_but_no_session", "fin_out_of_window",
-	"fin_syn", "lastack_ack_wrong_seq", "lastack_invalid_ack", "rst_but_no_session",
-	"timewait_ack_wrong_seq", "timewait_invalid_ack", "shutdown_syn_resend",
-	"pkt_invalid_timestamp", "pkt_invalid_ack", "pkt_broken_ack", "rst_invalid_ack",
-	"pkt_retransmission", "pkt_spurious_retransmission", "pkt_bad_window_update",
-	"suspected_rst_inject", "wrong_thread", "reassembly_segment_before_base_seq",
-	"reassembly_no_segment", "reassembly_seq_gap", "reassembly_overlap_different_data",
-	"reassembly_depth_reached", "reassembly_insert_memcap", "reassembly_insert_limit",
-	"reassembly_insert_invalid", "reassembly_urgent_oob_limit_reached",
-	"est_syn_resend_diff_seq", "pkt_in_window_reset", "fin1_fin_wrong_seq",
+#define STREAM_EV_NAME(id, name) name,
+	STREAM_EVENT_LIST(STREAM_EV_NAME)
+#undef STREAM_EV_NAME
 };
 
 static int stream_event_match(struct det_thread *dt, const struct packet *p,
 			      const struct rule *r, const void *ctx)
 {
-	return 0; /* no stream stage yet */
+	uint16_t ev = *(const uint16_t *)ctx;
+	for (uint8_t i = 0; i < p->stream_event_count && i < PACKET_MAX_STREAM_EVENTS; i++)
+		if (p->stream_events[i] == ev)
+			return 1;
+	return 0;
 }
 
 static int stream_event_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	const char *name = arg;
-	if (strncmp(name, "stream.", 7) == 0)
-		name += 7;
+	char full[128];
+	snprintf(full, sizeof(full), "%s%s", strncmp(arg, "stream.", 7) == 0 ? "" : "stream.",
+		 arg);
 	for (size_t i = 0; i < sizeof(stream_names) / sizeof(stream_names[0]); i++) {
-		if (strcmp(stream_names[i], name) != 0)
+		if (strcmp(stream_names[i], full) != 0)
 			continue;
 		uint16_t *c = malloc(sizeof(*c));
 		if (c == NULL)
@@ -114,7 +101,7 @@ static int stream_event_setup(struct parse_ctx *pc, struct rule *r, const char *
 static const struct kw_def defs[] = {
 	{"decode-event", NULL, "decoder anomaly event", decode_event_setup, decode_event_match,
 	 NULL, NULL, 0},
-	{"stream-event", NULL, "TCP stream anomaly event (fires once streams exist)",
+	{"stream-event", NULL, "TCP stream anomaly event",
 	 stream_event_setup, stream_event_match, NULL, NULL, 0},
 };
 

@@ -7,7 +7,8 @@
  *   detection_filter: track ..., count N, seconds M
  * limit: the first N matches per window alert; threshold: every Nth;
  * both: once per window after N; detection_filter: every match after the
- * first N in the window.  Time is packet time.  Counters are per worker:
+ * first N in the window; backoff (count N, multiplier M, no window): the
+ * Nth match, then the N*M-th, N*M*M-th ...  Time is packet time.  Counters are per worker:
  * with several workers each sees its share, the price of no locks (the
  * engine routes a flow's packets to one worker, so by_flow is exact).
  */
@@ -24,6 +25,7 @@ struct thr_entry {
 	int64_t start;
 	uint32_t count;
 	int64_t rate_until;
+	uint64_t next; /* backoff: match count of the next alert */
 };
 
 struct thr_table {
@@ -116,7 +118,8 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 		memcpy(e->key, key, 33);
 		e->start = now;
 		tab->n++;
-	} else if (now - e->start >= (int64_t)t->seconds && t->type != THR_RATE) {
+	} else if (now - e->start >= (int64_t)t->seconds && t->type != THR_RATE &&
+		   t->type != THR_BACKOFF) {
 		e->start = now;
 		e->count = 0;
 	}
@@ -130,6 +133,13 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 		return false;
 	case THR_BOTH: return ++e->count == t->count;
 	case THR_DETECTION_FILTER: return ++e->count > t->count;
+	case THR_BACKOFF:
+		if (e->next == 0)
+			e->next = t->count;
+		if (++e->count < e->next)
+			return false;
+		e->next *= t->multiplier;
+		return true;
 	case THR_RATE:
 		if (e->rate_until != 0 && now < e->rate_until)
 			return true;
@@ -179,6 +189,8 @@ int thr_spec_parse(struct parse_ctx *pc, const char *arg, bool detection_filter,
 				out->type = THR_THRESHOLD;
 			else if (strcmp(v, "both") == 0)
 				out->type = THR_BOTH;
+			else if (strcmp(v, "backoff") == 0)
+				out->type = THR_BACKOFF;
 			else
 				goto bad;
 			have |= 1;
@@ -200,11 +212,16 @@ int thr_spec_parse(struct parse_ctx *pc, const char *arg, bool detection_filter,
 		} else if (strcmp(k, "seconds") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
 			out->seconds = (uint32_t)u;
 			have |= 8;
+		} else if (strcmp(k, "multiplier") == 0 && parse_u64(v, &u) && u >= 2 &&
+			   u <= 65535) {
+			out->multiplier = (uint32_t)u;
+			have |= 16;
 		} else {
 			goto bad;
 		}
 	}
-	if (have != (detection_filter ? 14 : 15))
+	if (out->type == THR_BACKOFF ? have != (1 | 2 | 4 | 16)
+				     : have != (detection_filter ? 14 : 15))
 		goto bad;
 	return 0;
 bad:

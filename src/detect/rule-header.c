@@ -610,7 +610,7 @@ static const struct {
 	{"ike", 17},   {"krb5", 0},   {"dhcp", 17},	 {"snmp", 17},	{"sip", 0},
 	{"rfb", 6},    {"mqtt", 6},   {"pgsql", 6},	 {"telnet", 6}, {"rdp", 6},
 	{"quic", 17},  {"bittorrent-dht", 17}, {"websocket", 6}, {"ldap", 0},
-	{"doh2", 6},   {"pop3", 6},   {"template", 0}, {"irc", 6},	{"ntp", 17},
+	{"doh2", 6},   {"pop3", 6},   {"template", 0}, {"irc", 6},	{"mdns", 17},
 };
 
 static void proto_set(struct rule_header *h, uint8_t p)
@@ -651,6 +651,10 @@ static int header_proto(struct rule_header *h, const char *p, char *err, size_t 
 	}
 	if (strcmp(p, "icmpv6") == 0) {
 		proto_set(h, 58);
+		return 0;
+	}
+	if (strcmp(p, "igmp") == 0) {
+		proto_set(h, 2);
 		return 0;
 	}
 	if (strcmp(p, "sctp") == 0) {
