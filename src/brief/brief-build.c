@@ -37,10 +37,7 @@ static void days_date(int64_t days, char *out)
 
 void judgement(struct brief_ctx *c, char *text)
 {
-	char **n = realloc(c->judgements, (c->njudgements + 1) * sizeof(*n));
-	if (!n)
-		abort();
-	c->judgements = n;
+	c->judgements = xrealloc(c->judgements, (c->njudgements + 1) * sizeof(char *));
 	c->judgements[c->njudgements++] = text;
 }
 
@@ -137,10 +134,7 @@ static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
 
 static void add_bucket(struct brief_ctx *c, const char *label)
 {
-	char **n = realloc(c->bucket, (c->nbuckets + 1) * sizeof(*n));
-	if (!n)
-		abort();
-	c->bucket = n;
+	c->bucket = xrealloc(c->bucket, (c->nbuckets + 1) * sizeof(char *));
 	c->bucket[c->nbuckets++] = xstrdup(label);
 }
 
@@ -186,10 +180,7 @@ static void count_unmapped(struct brief_ctx *c, const char *source, enum tax_dim
 			return;
 		}
 	}
-	struct unmapped *n = realloc(c->unmapped, (c->nunmapped + 1) * sizeof(*n));
-	if (!n)
-		abort();
-	c->unmapped = n;
+	c->unmapped = xrealloc(c->unmapped, (c->nunmapped + 1) * sizeof(*c->unmapped));
 	c->unmapped[c->nunmapped++] =
 	    (struct unmapped){xstrdup(source), xstrdup(attr), xstrdup(raw), dim, 1};
 }

@@ -229,6 +229,8 @@ int64_t query_count(struct brief_ctx *c, const char *sql, const struct period *p
 sqlite3_stmt *query_prepare(struct brief_ctx *c, const char *sql, const struct period *p);
 
 /* Small helpers (doc.c). */
+/* Allocation helpers that abort on failure (a briefing is a batch job). */
+void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "12,345" style thousands, locale-independent. */

@@ -367,7 +367,7 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 			continue;
 		cnt(a, sizeof(a), c->by_sector[i].cur);
 		fmt_change(c, ch, sizeof(ch), c->by_sector[i].cur, c->by_sector[i].prev);
-		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
 					sector_label(c, (int)i), "change", ch, NULL);
 	}
@@ -376,7 +376,7 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 			continue;
 		cnt(a, sizeof(a), c->by_threat[i].cur);
 		fmt_change(c, ch, sizeof(ch), c->by_threat[i].cur, c->by_threat[i].prev);
-		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
 					threat_label(c, (int)i), "change", ch, NULL);
 	}
@@ -384,7 +384,7 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 		char *f = theme_evidence(c, th->evidence[e]);
 		if (!f)
 			continue;
-		*items = realloc(*items, (*n + 1) * sizeof(char *));
+		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = f;
 	}
 }
@@ -402,7 +402,7 @@ void section_themes(struct brief_ctx *c)
 		theme_findings(c, th, &items, &n);
 		doc_heading(s, msg(c->m, key));
 		if (n == 0) {
-			items = realloc(items, sizeof(char *));
+			items = xrealloc(items, sizeof(char *));
 			items[n++] = xstrdup(msg(c->m, "theme.no-finding"));
 		}
 		doc_list(s, items, n);
