@@ -27,6 +27,7 @@ void reasm_init(struct reasm *ra, uint32_t base_seq, bool no_ack_gate)
 	memset(ra, 0, sizeof(*ra));
 	ra->base_seq = base_seq;
 	ra->no_ack_gate = no_ack_gate;
+	ra->active = true;
 }
 
 int64_t reasm_seq_to_offset(const struct reasm *ra, uint32_t seq)
@@ -149,7 +150,7 @@ static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, struct pa
 void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, uint32_t seq,
 		  const uint8_t *data, uint32_t len)
 {
-	if (len == 0 || !data)
+	if (len == 0 || !data || !ra->active)
 		return;
 	int64_t off = reasm_seq_to_offset(ra, seq);
 	if (off + (int64_t)len <= (int64_t)ra->buf_off) {
@@ -230,7 +231,7 @@ static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet
 
 void reasm_acked(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t ack_off)
 {
-	if (ack_off <= 0 || (uint64_t)ack_off <= ra->ack_end)
+	if (!ra->active || ack_off <= 0 || (uint64_t)ack_off <= ra->ack_end)
 		return;
 	ra->ack_end = (uint64_t)ack_off;
 	declare_gaps(ctx, ra, p, ra->ack_end);

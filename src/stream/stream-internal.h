@@ -65,6 +65,7 @@ struct reasm {
 	struct stream_seg *segs;
 	struct stream_gap *gaps;
 	uint32_t nsegs, ngaps;
+	bool active;      /* the side's sequence space is known */
 	bool depth_reached;
 	bool no_ack_gate; /* readable without ACK: inline, async, RST, flow end */
 	bool eof;

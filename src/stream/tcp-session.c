@@ -212,6 +212,13 @@ static bool ra_no_gate(const struct stream_ctx *ctx, const struct tcp_session *s
 	return ctx->cfg.inline_mode || (ssn->flags & SSN_ASYNC);
 }
 
+/* (Re)starts a side's reassembly at `base`; whatever it held is released. */
+static void ra_reset(struct stream_ctx *ctx, struct tcp_session *ssn, struct reasm *ra, uint32_t base)
+{
+	reasm_free(ctx, ra);
+	reasm_init(ra, base, ra_no_gate(ctx, ssn));
+}
+
 /* A SYN with no session: the normal start. */
 static bool start_on_syn(struct tcp_pkt *t, struct flow *f)
 {
@@ -228,7 +235,7 @@ static bool start_on_syn(struct tcp_pkt *t, struct flow *f)
 	side_options_from(c, t->p);
 	/* No scaling on the SYN's own window. */
 	ssn->server.window = t->p->tcp.win;
-	reasm_init(&c->ra, t->seq + 1, ra_no_gate(t->ctx, ssn));
+	ra_reset(t->ctx, ssn, &c->ra, t->seq + 1);
 	set_state(ssn, TCP_STATE_SYN_SENT);
 	if (t->len > 0) {
 		/* TCP Fast Open: data on the SYN is stream data. */
@@ -270,8 +277,8 @@ static bool start_on_synack(struct tcp_pkt *t, struct flow *f)
 	ssn->synack_seq = t->seq;
 	ssn->synack_ack = t->ack;
 	ssn->synack_count = 1;
-	reasm_init(&s->ra, t->seq + 1, ra_no_gate(ctx, ssn));
-	reasm_init(&c->ra, t->ack, ra_no_gate(ctx, ssn));
+	ra_reset(ctx, ssn, &s->ra, t->seq + 1);
+	ra_reset(ctx, ssn, &c->ra, t->ack);
 	set_state(ssn, TCP_STATE_SYN_RECV);
 	return true;
 }
@@ -307,8 +314,8 @@ static bool start_midstream(struct tcp_pkt *t, struct flow *f)
 		ssn->flags |= SSN_TIMESTAMP;
 		c->last_ts = t->p->tcp.ts_val;
 	}
-	reasm_init(&c->ra, t->seq, ra_no_gate(ctx, ssn));
-	reasm_init(&s->ra, t->ack, ra_no_gate(ctx, ssn));
+	ra_reset(ctx, ssn, &c->ra, t->seq);
+	ra_reset(ctx, ssn, &s->ra, t->ack);
 	set_state(ssn, TCP_STATE_ESTABLISHED);
 	advance_next_seq(t);
 	store_data(t);
@@ -407,7 +414,7 @@ static void synack_accept(struct tcp_pkt *t)
 	c->window = t->p->tcp.win; /* SYN/ACK windows are never scaled */
 	c->next_win = c->last_ack + c->window;
 	s->next_win = s->last_ack + s->window;
-	reasm_init(&s->ra, t->seq + 1, ra_no_gate(t->ctx, ssn));
+	ra_reset(t->ctx, ssn, &s->ra, t->seq + 1);
 	ssn->synack_seq = t->seq;
 	ssn->synack_ack = t->ack;
 	ssn->synack_count = 1;
@@ -465,7 +472,7 @@ static bool syn_sent_syn(struct tcp_pkt *t)
 		side_options_from(s, t->p);
 		ssn->client.window = t->p->tcp.win;
 		ssn->client.next_win = ssn->client.last_ack + ssn->client.window;
-		reasm_init(&s->ra, t->seq + 1, ra_no_gate(t->ctx, ssn));
+		ra_reset(t->ctx, ssn, &s->ra, t->seq + 1);
 		return true;
 	}
 	if (SEQ_EQ(t->seq, ssn->client.isn))
@@ -479,8 +486,7 @@ static bool syn_sent_syn(struct tcp_pkt *t)
 	c->isn = t->seq;
 	c->next_seq = t->seq + 1;
 	c->last_ack = t->seq + 1;
-	reasm_free(t->ctx, &c->ra);
-	reasm_init(&c->ra, t->seq + 1, ra_no_gate(t->ctx, ssn));
+	ra_reset(t->ctx, ssn, &c->ra, t->seq + 1);
 	return true;
 }
 
@@ -506,7 +512,7 @@ static bool syn_sent_ack(struct tcp_pkt *t)
 	s->last_ack = t->ack;
 	c->wscale = s->wscale = TCP_WSCALE_MAX;
 	c->ra.no_ack_gate = true;
-	reasm_init(&s->ra, t->ack, true);
+	ra_reset(t->ctx, ssn, &s->ra, t->ack);
 	set_state(ssn, TCP_STATE_ESTABLISHED);
 	advance_next_seq(t);
 	store_data(t);
@@ -847,7 +853,9 @@ static bool state_closed(struct tcp_pkt *t, struct packet *p)
 		return true;
 	/* The receiver of a RST that goes on sending data did not take the
 	 * RST: somebody else may have sent it. */
-	if ((ssn->flags & SSN_CLOSED_BY_RST) && t->from_client != ssn->rst_by_client && t->len > 0) {
+	bool was_open = ssn->pstate >= TCP_STATE_ESTABLISHED && ssn->pstate < TCP_STATE_CLOSED;
+	if ((ssn->flags & SSN_CLOSED_BY_RST) && was_open && t->from_client != ssn->rst_by_client &&
+	    t->len > 0) {
 		ev(t, STREAM_EV_SUSPECTED_RST_INJECT);
 		ssn->flags &= ~SSN_CLOSED_BY_RST;
 		ssn->state = ssn->pstate;

@@ -381,6 +381,27 @@ static void test_rst_in_syn_sent(void **state)
 	harness_free(&h);
 }
 
+/* Found by fuzz_stream: after a client RST in syn_sent, data from the
+ * server re-opened the session and acknowledged into a reassembly that
+ * had not started, leaking its accounting. */
+static void test_rst_in_syn_sent_stays_closed(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	struct flow *f = p.flow;
+	send_pkt(&h, 1, TCP_RST | A, CISN + 1, SISN + 1, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, "late");
+	assert_false(stream_has_event(&p, EV(SUSPECTED_RST_INJECT)));
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	assert_int_equal(stream_ctx_stats(h.sc)->reassembly_memuse, 0);
+	flow_table_flush(h.ft);
+	assert_int_equal(stream_ctx_stats(h.sc)->memuse, 0);
+	harness_free(&h);
+}
+
 static void test_no_session_events(void **state)
 {
 	(void)state;
@@ -577,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_rst_valid_and_invalid),
 		cmocka_unit_test(test_rst_linux_policy_window),
 		cmocka_unit_test(test_rst_in_syn_sent),
+		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
 		cmocka_unit_test(test_no_session_events),
 		cmocka_unit_test(test_established_syn_events),
 		cmocka_unit_test(test_window_and_ack_checks),
