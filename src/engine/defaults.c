@@ -64,6 +64,9 @@ static const char default_yaml[] =
 	"            threads: no\n"
 	"            deltas: no\n"
 	"        - flow\n"
+	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
+	"      enabled: yes\n"
+	"      filename: vigil.db\n"
 	"flow:\n"
 	"  memcap: 128mb\n"
 	"  hash-size: 65536\n"

@@ -8,6 +8,7 @@
 #include "engine/dispatch.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
+#include "store/store.h"
 #include "util/config.h"
 #include "util/datadir.h"
 
@@ -25,6 +26,7 @@ struct engine {
 	struct capture *capture;
 	struct eve_config eve_cfg;
 	struct eve_file *eve_file;
+	char eve_path[4096];
 	struct eve_logger *main_eve; /* stats events from the main thread */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
@@ -97,12 +99,12 @@ static bool open_output(struct engine *e, char *err, size_t errlen)
 	}
 	if (!e->eve_cfg.enabled)
 		return true;
-	char path[4096];
 	if (e->eve_cfg.filename[0] == '/')
-		snprintf(path, sizeof(path), "%s", e->eve_cfg.filename);
+		snprintf(e->eve_path, sizeof(e->eve_path), "%s", e->eve_cfg.filename);
 	else
-		snprintf(path, sizeof(path), "%s/%s", e->opt->logdir, e->eve_cfg.filename);
-	e->eve_file = eve_file_open(path, err, errlen);
+		snprintf(e->eve_path, sizeof(e->eve_path), "%s/%s", e->opt->logdir,
+			 e->eve_cfg.filename);
+	e->eve_file = eve_file_open(e->eve_path, err, errlen);
 	return e->eve_file != NULL;
 }
 
@@ -361,6 +363,24 @@ static void summary(struct engine *e)
 			(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
 }
 
+/* The event store (vigil.db) is filled from the run's eve.json, so it
+ * holds exactly what was logged and the packet path never waits on it. */
+static void store_events(struct engine *e)
+{
+	if (!e->eve_file)
+		return;
+	eve_file_close(e->eve_file); /* everything is on disk before the import */
+	e->eve_file = NULL;
+	struct store_eve_stats st;
+	memset(&st, 0, sizeof(st));
+	if (store_import_run(e->config, e->opt->logdir, e->eve_path, &st) != 0)
+		fprintf(stderr, "vigil: the event store was not updated (see above); eve.json is complete\n");
+	else if (e->opt->verbose && st.lines)
+		fprintf(stderr, "vigil: event store: %llu alerts, %llu anomalies, %llu flows in %.2f s\n",
+			(unsigned long long)st.alerts, (unsigned long long)st.anomalies,
+			(unsigned long long)st.flows, st.seconds);
+}
+
 static void engine_cleanup(struct engine *e)
 {
 	for (unsigned i = 0; i < e->nworkers; i++)
@@ -398,6 +418,7 @@ int engine_run(const struct engine_options *o)
 		worker_finish(e.workers[i], e.last_ts_sec, e.last_ts_usec);
 	log_stats(&e);
 	summary(&e);
+	store_events(&e);
 	const struct capture_stats *cs = capture_get_stats(e.capture);
 	int rc = cs->files_read == 0 ? 1 : 0;
 	if (rc)

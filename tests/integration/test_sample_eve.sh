@@ -54,9 +54,21 @@ assert st["decoder"]["ipv4"] > 0 and st["decoder"]["tcp"] > 0
 assert st["flow"]["total"] == len(flows), (st["flow"]["total"], len(flows))
 print("ok", {k: len(v) for k, v in types.items()})
 PY
+# The event store is written by default and holds what eve.json holds.
+python3 - "$TMP" <<'PY' || fail "vigil.db"
+import json, sqlite3, sys
+d = sys.argv[1]
+flows = sum(1 for l in open(d + "/eve.json") if json.loads(l)["event_type"] == "flow")
+db = sqlite3.connect(d + "/vigil.db")
+n = db.execute("select count(*) from event where event_type = 'flow'").fetchone()[0]
+assert n == flows and n > 0, (n, flows)
+PY
 # Built-in defaults (no -c): decode anomalies off, as in Suricata's default config.
 mkdir "$TMP/d"
 "$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP/d" 2>/dev/null || fail "default run"
 [ "$(count_events "$TMP/d/eve.json" 'e["event_type"]=="anomaly"')" -eq 0 ] || fail "decode anomalies on by default"
 [ "$(count_events "$TMP/d/eve.json" 'e["event_type"]=="flow"')" -gt 0 ] || fail "no flows by default"
+mkdir "$TMP/n"
+"$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP/n" --set outputs.2.sqlite.enabled=no 2>/dev/null || fail "run without store"
+[ ! -e "$TMP/n/vigil.db" ] || fail "vigil.db written although disabled"
 echo ok
