@@ -15,6 +15,7 @@ void alert_queue_reset(struct alert_queue *q)
 	q->discarded = 0;
 	q->drop = false;
 	q->pass = false;
+	q->flow_pass = false;
 }
 
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,

@@ -278,6 +278,7 @@ enum rule_flags {
 	RF_PRIO_SET = 1 << 9,
 	RF_FP_ONLY = 1 << 10,
 	RF_IPONLY = 1 << 11,
+	RF_PASS_ALERT = 1 << 12, /* `alert` keyword: a pass rule is logged too */
 };
 
 struct rule {

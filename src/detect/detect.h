@@ -108,6 +108,7 @@ struct alert_queue {
 	unsigned discarded; /* alerts beyond packet_alert_max */
 	bool drop;          /* a drop/reject rule matched (IPS verdict) */
 	bool pass;          /* a pass rule matched */
+	bool flow_pass;     /* ... and it applies to the whole flow (IP-only pass rule) */
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };
 

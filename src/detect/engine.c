@@ -611,12 +611,14 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 				if (df != NULL)
 					df->pass = true;
 				flags |= ALERT_F_APPLY_FLOW;
+				out->flow_pass = true;
 			}
 		} else if (action != DETECT_ACTION_ALERT) {
 			out->drop = true;
 		}
-		/* Pass rules stop inspection but are not logged as alerts. */
-		if (!(r->flags & RF_NOALERT) && action != DETECT_ACTION_PASS)
+		/* Pass rules stop inspection; they are logged only with `alert`. */
+		if (!(r->flags & RF_NOALERT) &&
+		    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT)))
 			alert_queue_append(de, out, r, action, flags);
 		if (action == DETECT_ACTION_PASS)
 			break; /* pass stops every later rule */

@@ -34,8 +34,9 @@ static bool get_ipv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
 {
 	if (p->ip_version != 6 || p->ip_hdr == NULL)
 		return false;
+	/* Suricata's ipv6.hdr includes the extension headers. */
 	*d = p->ip_hdr;
-	*l = p->ip_hdr_len < 40 ? p->ip_hdr_len : 40;
+	*l = p->ip_hdr_len;
 	return true;
 }
 
@@ -59,9 +60,24 @@ static bool get_udp_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
 	return get_l4(p, 17, 8, d, l);
 }
 
+/* ICMPv4 header length by type, as Suricata counts it: router
+ * advertisements carry their address list, timestamps and address masks
+ * their extra fields. */
 static bool get_icmpv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
 {
-	return get_l4(p, 1, 8, d, l);
+	uint32_t hl = 8;
+	if (p->proto == 1 && p->l4_hdr != NULL && p->l4_len >= 8) {
+		switch (p->l4_hdr[0]) {
+		case 9: hl = 8 + (uint32_t)p->l4_hdr[4] * p->l4_hdr[5] * 4; break;
+		case 13:
+		case 14: hl = 20; break;
+		case 17:
+		case 18: hl = 12; break;
+		}
+	}
+	if (hl > p->l4_len)
+		hl = p->l4_len;
+	return get_l4(p, 1, hl < 8 ? 8 : hl, d, l);
 }
 
 static bool get_icmpv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)

@@ -117,7 +117,7 @@ static int content_inspect(struct det_thread *dt, const void *ctx, const struct 
 		offset = (c->flags & CF_OFFSET_VAR) ? (uint32_t)dt->byte_values[c->offset]
 						     : c->offset;
 		if (c->flags & (CF_OFFSET_VAR | CF_DEPTH_VAR))
-			depth = (c->flags & CF_DEPTH_VAR) ? depth + offset : depth;
+			depth += offset; /* depth was not pre-added to a variable offset */
 	}
 	if (resume != 0)
 		offset = resume;
@@ -283,7 +283,9 @@ static int depth_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		return -1;
 	}
 	c->flags |= CF_DEPTH | (var ? CF_DEPTH_VAR : 0);
-	c->depth = (uint32_t)v + ((c->flags & CF_OFFSET) && !var ? c->offset : 0);
+	/* Stored as offset+depth, unless a variable makes that a match-time sum. */
+	c->depth = (uint32_t)v +
+		   ((c->flags & CF_OFFSET) && !(c->flags & CF_OFFSET_VAR) && !var ? c->offset : 0);
 	return 0;
 }
 
@@ -509,10 +511,15 @@ static int bsize_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	return 0;
 }
 
+/* As Suricata: only <, <= and "= 0" can match a packet without payload. */
 static int dsize_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		       const void *ctx)
 {
-	return u64_cmp_match(ctx, p->payload_len);
+	const struct u64_cmp *c = ctx;
+	if (p->payload_len == 0 && c->mode != U_LT && c->mode != U_LE &&
+	    !(c->mode == U_EQ && c->a == 0))
+		return 0;
+	return u64_cmp_match(c, p->payload_len);
 }
 
 static int dsize_setup(struct parse_ctx *pc, struct rule *r, const char *arg)

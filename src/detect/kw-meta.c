@@ -5,7 +5,7 @@
  *
  * classtype gives the alert category and, unless `priority` is given
  * anywhere in the rule, the priority.  `requires` is checked against the
- * Suricata version vigil follows (8.0): an unmet requirement skips the
+ * Suricata version vigil follows (8.0.7): an unmet requirement skips the
  * rule, as Suricata does.
  */
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #define FOLLOWED_MAJOR 8
 #define FOLLOWED_MINOR 0
-#define FOLLOWED_PATCH 0
+#define FOLLOWED_PATCH 7
 
 /* Removes Suricata's escapes (\" \; \\ \:) in place; any other backslash
  * is kept as written (ET rules have msgs like "(^IE[\d\s])"). */
@@ -311,6 +311,20 @@ static int requires_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	return rc;
 }
 
+/* `prefilter`: asks Suricata to prefilter on this keyword; vigil picks its
+ * prefilter itself, so the hint is accepted and ignored. */
+static int prefilter_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return 0;
+}
+
+/* `alert` on a pass rule: log the pass as an alert as well. */
+static int alert_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	r->flags |= RF_PASS_ALERT;
+	return 0;
+}
+
 static const struct kw_def defs[] = {
 	{"msg", NULL, "alert message", msg_setup, NULL, NULL, NULL, KW_QUOTES_OK | KW_OPTIONAL},
 	{"sid", NULL, "signature id", sid_setup, NULL, NULL, NULL, KW_QUOTES_OK},
@@ -327,6 +341,10 @@ static const struct kw_def defs[] = {
 	{"target", NULL, "which side is the target (src_ip, dest_ip)", target_setup, NULL, NULL,
 	 NULL, 0},
 	{"noalert", NULL, "match without alerting", noalert_setup, NULL, NULL, NULL, KW_NOOPT},
+	{"prefilter", NULL, "prefilter hint (accepted, vigil chooses its own)", prefilter_setup,
+	 NULL, NULL, NULL, KW_NOOPT},
+	{"alert", NULL, "also log a pass rule's match as an alert", alert_setup, NULL, NULL, NULL,
+	 KW_NOOPT},
 	{"requires", NULL, "minimum engine version / features", requires_setup, NULL, NULL, NULL,
 	 KW_QUOTES_OK},
 };

@@ -36,7 +36,8 @@ struct thr_table {
 static void thr_key(const struct thr_spec *t, const struct packet *p, uint8_t key[33])
 {
 	memset(key, 0, 33);
-	key[0] = (uint8_t)t->track;
+	/* track in the low bits, the address family above it */
+	key[0] = (uint8_t)(t->track | (p->src.family << 4));
 	switch (t->track) {
 	case TRK_SRC: memcpy(key + 1, p->src.bytes, 16); break;
 	case TRK_DST: memcpy(key + 1, p->dst.bytes, 16); break;

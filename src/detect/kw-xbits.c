@@ -24,7 +24,7 @@ struct xbits_ctx {
 
 struct xbit {
 	uint32_t id;
-	uint8_t key[32];
+	uint8_t key[34];
 	int64_t expires; /* 0 = never */
 };
 
@@ -33,9 +33,12 @@ struct xbit_store {
 	uint32_t n, cap;
 };
 
-static void xkey(const struct xbits_ctx *c, const struct packet *p, uint8_t key[32])
+/* Addresses plus their families, so an IPv4 pair never equals an IPv6 one. */
+static void xkey(const struct xbits_ctx *c, const struct packet *p, uint8_t key[34])
 {
-	memset(key, 0, 32);
+	memset(key, 0, 34);
+	key[32] = p->src.family;
+	key[33] = p->dst.family;
 	if (c->track == XT_SRC) {
 		memcpy(key, p->src.bytes, 16);
 	} else if (c->track == XT_DST) {
@@ -48,11 +51,11 @@ static void xkey(const struct xbits_ctx *c, const struct packet *p, uint8_t key[
 	}
 }
 
-static struct xbit *xfind(struct xbit_store *s, uint32_t id, const uint8_t key[32], int64_t now)
+static struct xbit *xfind(struct xbit_store *s, uint32_t id, const uint8_t key[34], int64_t now)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		struct xbit *b = &s->v[i];
-		if (b->id == id && memcmp(b->key, key, 32) == 0) {
+		if (b->id == id && memcmp(b->key, key, 34) == 0) {
 			if (b->expires != 0 && now >= b->expires) {
 				s->v[i] = s->v[--s->n];
 				return NULL;
@@ -76,7 +79,7 @@ static int xbits_match(struct det_thread *dt, const struct packet *p, const stru
 	}
 	if (p->ip_version == 0)
 		return 0;
-	uint8_t key[32];
+	uint8_t key[34];
 	xkey(c, p, key);
 	struct xbit *b = xfind(s, c->id, key, p->ts_sec);
 	switch (c->cmd) {
@@ -104,7 +107,7 @@ static int xbits_match(struct det_thread *dt, const struct packet *p, const stru
 			}
 			b = &s->v[s->n++];
 			b->id = c->id;
-			memcpy(b->key, key, 32);
+			memcpy(b->key, key, 34);
 		}
 		b->expires = c->expire ? p->ts_sec + c->expire : 0;
 		return 1;
