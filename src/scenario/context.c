@@ -77,6 +77,16 @@ void sc_step_end(struct sc_ctx *c)
 	c->cur_step = -1;
 }
 
+static void add_addr(char (*set)[46], unsigned *n, uint64_t *count, const char *a)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (!strcmp(set[i], a))
+			return;
+	(*count)++;
+	if (*n < SC_STEP_MAX_ADDRS)
+		snprintf(set[(*n)++], 46, "%s", a);
+}
+
 void sc_step_flow(struct sc_ctx *c, uint8_t proto, const struct sc_host *src, uint16_t sport,
 		  const struct sc_host *dst, uint16_t dport)
 {
@@ -93,6 +103,8 @@ void sc_step_flow(struct sc_ctx *c, uint8_t proto, const struct sc_host *src, ui
 			return;
 	}
 	s->flow_count++;
+	add_addr(s->src_ips, &s->nsrc, &s->src_count, f.src);
+	add_addr(s->dest_ips, &s->ndst, &s->dest_count, f.dst);
 	if (s->nflows < SC_STEP_MAX_FLOWS)
 		s->flows[s->nflows++] = f;
 }
@@ -223,6 +235,16 @@ static void truth_step(struct json *j, const struct sc_step *s)
 		json_uint(j, "dest_port", f->dport);
 		json_close_object(j);
 	}
+	json_close_array(j);
+	json_uint(j, "src_ip_count", s->src_count);
+	json_open_array(j, "src_ips");
+	for (unsigned i = 0; i < s->nsrc; i++)
+		json_str(j, NULL, s->src_ips[i]);
+	json_close_array(j);
+	json_uint(j, "dest_ip_count", s->dest_count);
+	json_open_array(j, "dest_ips");
+	for (unsigned i = 0; i < s->ndst; i++)
+		json_str(j, NULL, s->dest_ips[i]);
 	json_close_array(j);
 	json_close_object(j);
 }

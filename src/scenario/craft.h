@@ -87,6 +87,7 @@ void sc_host_addr_str(const struct sc_host *h, char *out, size_t outlen);
 /* ---- ground truth ---- */
 
 #define SC_STEP_MAX_FLOWS 24
+#define SC_STEP_MAX_ADDRS 32
 
 struct sc_flow_tuple {
 	uint8_t proto;
@@ -95,7 +96,7 @@ struct sc_flow_tuple {
 };
 
 struct sc_step {
-	char id[16];
+	char id[48];
 	char name[160];
 	char technique[32]; /* MITRE ATT&CK id, "" for benign */
 	bool malicious;
@@ -104,6 +105,11 @@ struct sc_step {
 	struct sc_flow_tuple flows[SC_STEP_MAX_FLOWS];
 	unsigned nflows;
 	uint64_t flow_count; /* all flows, including those not listed */
+	/* Distinct initiator / responder addresses (first SC_STEP_MAX_ADDRS), so
+	 * scans and floods with more flows than are listed can still be matched. */
+	char src_ips[SC_STEP_MAX_ADDRS][46], dest_ips[SC_STEP_MAX_ADDRS][46];
+	unsigned nsrc, ndst;
+	uint64_t src_count, dest_count;
 	uint64_t packets;
 };
 

@@ -183,10 +183,12 @@ static void step_dnp3(struct sc_ctx *c, struct grid *g, uint64_t t)
 		sc_tcp_wait(&s, sc_think(&c->rng, 800, 2500));
 		dnp3_direct_operate(&m, i, true);
 	}
+	sc_tcp_close(&s, SC_C2S);
 	sc_step_begin(c, "dnp3-cold-restart", "RTU cold-restarted over DNP3 to delay recovery",
 		      true, "T0816");
-	sc_tcp_wait(&s, sc_think(&c->rng, 3000, 8000));
-	sc_step_flow(c, 6, &g->ews, s.cport, &g->rtu_dnp3, 20000);
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->rtu_dnp3, 20000,
+		       s.t + sc_think(&c->rng, 3000, 8000), 0);
+	m.s = &s;
 	dnp3_cold_restart(&m);
 	sc_tcp_close(&s, SC_S2C);
 }

@@ -327,7 +327,19 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	sc_step_begin(c, "ransom-note", "ransom note akira_readme.txt written to every folder "
 					"of the share",
 		      true, "T1486");
-	sc_step_flow(c, 6, &h->nurse, s.cport, &h->fs, 445);
+	/* The note dropper runs as its own thread: a second SMB session. */
+	smb2_logoff(cl);
+	smb2_client_free(cl);
+	sc_tcp_close(&s, SC_C2S);
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445,
+		       s.t + sc_think(&c->rng, 300, 1500), 0);
+	cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
+	if (!cl) {
+		sc_buf_free(&data);
+		return;
+	}
+	smb2_negotiate_and_login(cl, true);
+	smb2_tree_connect(cl, "\\\\fs01.stmarys.local\\Clinical");
 	static const char *dirs[] = {"", "Oncology\\", "Cardiology\\", "ICU\\", "Pharmacy\\",
 				     "Surgery\\", "Radiology\\", "Emergency\\"};
 	sc_buf_reset(&data);
