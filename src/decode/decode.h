@@ -147,6 +147,13 @@ struct icmp_info {
 	uint16_t inner_sp, inner_dp;
 };
 
+struct igmp_info {
+	uint8_t type;
+	uint8_t version; /* 1, 2 or 3; 255 for types of no known version */
+	uint16_t hlen;   /* header incl. IGMPv3 sources / group records */
+	uint8_t group[4];
+};
+
 struct packet {
 	/* ---- set by capture ---- */
 	const uint8_t *data; /* the frame; valid for the packet's lifetime */
@@ -198,6 +205,7 @@ struct packet {
 	union {
 		struct tcp_info tcp;
 		struct icmp_info icmp;
+		struct igmp_info igmp;
 	};
 	const uint8_t *payload;
 	uint32_t payload_len;
@@ -232,7 +240,7 @@ struct packet {
 struct decode_stats {
 	uint64_t pkts, bytes, invalid;
 	uint64_t ethernet, vlan, vlan_qinq, mpls, pppoe, ppp, sll, null, raw;
-	uint64_t ipv4, ipv6, tcp, udp, icmpv4, icmpv6, sctp;
+	uint64_t ipv4, ipv6, tcp, udp, icmpv4, icmpv6, sctp, igmp;
 	uint64_t gre, vxlan, geneve, teredo, ipv4_in_ipv6, ipv6_in_ipv6;
 	uint64_t ipv4_in_ipv4, ipv6_in_ipv4;
 	uint64_t frag_ipv4, frag_ipv6;

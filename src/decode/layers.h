@@ -117,6 +117,7 @@ void decode_tcp(struct packet *p, struct decode_stats *st, const uint8_t *d, uin
 void decode_udp(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_icmpv4(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_icmpv6(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
+void decode_igmp(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_sctp(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 void decode_gre(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len);
 
