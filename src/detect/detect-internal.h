@@ -187,7 +187,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
 	kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits,
 	kw_family_flowint, kw_family_xbits, kw_family_threshold, kw_family_ipheader,
 	kw_family_tcpheader, kw_family_icmp, kw_family_udp, kw_family_vlan, kw_family_events,
-	kw_family_flowstats, kw_family_buffers;
+	kw_family_flowstats, kw_family_buffers, kw_family_tag, kw_family_checksum;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -374,6 +374,11 @@ struct detect_flow {
 	uint32_t *ints;
 	uint8_t *int_set;
 	bool pass;
+	/* tag:session (kw-tag.c) */
+	bool tag_active;
+	uint8_t tag_metric;
+	uint64_t tag_left;
+	int64_t tag_until;
 };
 
 /* Returns (allocating) the flow's detect state, or NULL without flow. */
@@ -397,6 +402,7 @@ struct det_thread {
 	uint32_t recursion;
 	void *thresholds; /* threshold state (kw-threshold.c) */
 	void *xbits;      /* ip-tracked xbits (kw-xbits.c) */
+	void *tags;       /* host tags (kw-tag.c) */
 	/* prefilter */
 	void *hs_scratch;
 	uint32_t *cand;
@@ -436,6 +442,9 @@ void threshold_config_free(struct detect_engine *de);
 bool threshold_rule_check(struct det_thread *dt, const struct rule *r, const struct packet *p);
 void threshold_thread_free(struct det_thread *dt);
 void xbits_thread_free(struct det_thread *dt);
+/* True when p falls under an earlier tag (and consumes it). */
+bool tag_packet_check(struct det_thread *dt, const struct packet *p);
+void tag_thread_free(struct det_thread *dt);
 
 /* ------------------------------------------------------------ engine */
 

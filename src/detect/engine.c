@@ -494,6 +494,7 @@ void detect_thread_free(struct detect_thread *t)
 		free(dt->xbuf[i]);
 	threshold_thread_free(dt);
 	xbits_thread_free(dt);
+	tag_thread_free(dt);
 	prefilter_thread_free(dt);
 	free(dt);
 }
@@ -590,6 +591,8 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 	struct detect_engine *de = dt->de;
 	alert_queue_reset(out);
 	dt->p = p;
+	/* Tags set by earlier packets are checked before this packet can set new ones. */
+	out->tagged = tag_packet_check(dt, p);
 	if (p->flow != NULL && p->flow->detect != NULL &&
 	    ((struct detect_flow *)p->flow->detect)->pass)
 		return;

@@ -289,7 +289,7 @@ static int ipv6_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"ttl", NULL, "IP time to live / hop limit", ttl_setup, ttl_match, NULL, NULL, 0},
+	{"ttl", "ip.ttl", "IP time to live / hop limit", ttl_setup, ttl_match, NULL, NULL, 0},
 	{"tos", NULL, "IPv4 type of service", tos_setup, tos_match, NULL, NULL, 0},
 	{"id", NULL, "IPv4 identification", id_setup, id_match, NULL, NULL, 0},
 	{"ipopts", NULL, "IPv4 option present", ipopts_setup, ipopts_match, NULL, NULL, 0},
