@@ -8,7 +8,7 @@
  */
 #include "scenario/proto.h"
 
-static uint16_t dnp3_crc(const uint8_t *p, size_t n)
+uint16_t proto_dnp3_crc(const uint8_t *p, size_t n)
 {
 	uint16_t crc = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -26,11 +26,11 @@ static void link_frame(struct sc_buf *out, bool from_master, uint16_t dst, uint1
 	uint8_t h[8] = {0x05, 0x64, (uint8_t)(5 + n), from_master ? 0xc4 : 0x44,
 			(uint8_t)dst, (uint8_t)(dst >> 8), (uint8_t)src, (uint8_t)(src >> 8)};
 	sc_buf_put(out, h, 8);
-	sc_buf_le16(out, dnp3_crc(h, 8));
+	sc_buf_le16(out, proto_dnp3_crc(h, 8));
 	for (size_t off = 0; off < n; off += 16) {
 		size_t k = n - off > 16 ? 16 : n - off;
 		sc_buf_put(out, tp + off, k);
-		sc_buf_le16(out, dnp3_crc(tp + off, k));
+		sc_buf_le16(out, proto_dnp3_crc(tp + off, k));
 	}
 }
 

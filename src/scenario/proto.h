@@ -140,6 +140,8 @@ struct dnp3_master {
 	uint8_t app_seq, tp_seq_m, tp_seq_o;
 	struct sc_rng *r;
 };
+/* DNP3 CRC-16 of a link header or data block, as sent (little endian). */
+uint16_t proto_dnp3_crc(const uint8_t *p, size_t n);
 void dnp3_read_class(struct dnp3_master *m); /* class 0123 integrity poll */
 void dnp3_direct_operate(struct dnp3_master *m, uint16_t index, bool trip);
 void dnp3_cold_restart(struct dnp3_master *m);

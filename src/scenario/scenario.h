@@ -22,6 +22,21 @@
 int scenario_command_main(int argc, char **argv);
 
 /*
+ * Ground truth (FILE.truth.json), one JSON object:
+ *   scenario, seed, scale, packets
+ *   steps: [ { id, name, malicious (bool), technique (MITRE ATT&CK Enterprise
+ *              or ICS id, null when benign), start, end (EVE-style UTC
+ *              timestamps), start_us, end_us (µs since the epoch), packets,
+ *              flow_count, flows: [ {proto, src_ip, src_port, dest_ip,
+ *              dest_port} ] (initiator first; at most 24 listed),
+ *              src_ip_count, src_ips, dest_ip_count, dest_ips (distinct
+ *              initiator/responder addresses, at most 32 listed) } ]
+ * A step's packets all lie in [start_us, end_us].  Steps may run
+ * concurrently; a flow belongs to exactly one step.  Scans and floods have
+ * more flows than are listed: match them by address sets and time span.
+ */
+
+/*
  * Writes scenario `name` to pcap_path, and its ground truth to the same
  * path with ".pcap" replaced by ".truth.json" (or ".truth.json" appended).
  * scale multiplies benign and flood volume (0 is taken as 1).

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scenario/proto.h"
 #include "scenario/scenario.h"
 
 static char tmpdir[] = "/tmp/vigil-test-scenario-XXXXXX";
@@ -316,6 +317,63 @@ static void test_scale_grows(void **state)
 	free(db);
 }
 
+/* RFC 1071 section 3 worked example: sum 0xddf2, checksum its complement. */
+static void test_inet_checksum(void **state)
+{
+	(void)state;
+	static const uint8_t v[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+	assert_int_equal(craft_inet_checksum(v, sizeof(v)), 0x220d);
+	static const uint8_t odd[] = {0x01};
+	assert_int_equal(craft_inet_checksum(odd, 1), 0xfeff);
+}
+
+/* DNP3 link header of a "request link status" frame as published in IEEE 1815 examples. */
+static void test_dnp3_crc(void **state)
+{
+	(void)state;
+	static const uint8_t h[] = {0x05, 0x64, 0x05, 0xc0, 0x01, 0x00, 0x00, 0x04};
+	assert_int_equal(proto_dnp3_crc(h, sizeof(h)), 0x21e9);
+}
+
+static void test_rng(void **state)
+{
+	(void)state;
+	struct sc_rng a, b;
+	sc_rng_seed(&a, 1);
+	sc_rng_seed(&b, 1);
+	for (int i = 0; i < 100; i++)
+		assert_true(sc_rng_next(&a) == sc_rng_next(&b));
+	sc_rng_seed(&b, 2);
+	assert_true(sc_rng_next(&a) != sc_rng_next(&b));
+	for (int i = 0; i < 10000; i++) {
+		uint64_t v = sc_rng_range(&a, 10, 12);
+		assert_true(v >= 10 && v <= 12);
+		assert_true(sc_rng_below(&a, 7) < 7);
+	}
+	assert_int_equal(sc_rng_below(&a, 0), 0);
+	assert_int_equal(sc_rng_range(&a, 5, 5), 5);
+}
+
+static void test_buf(void **state)
+{
+	(void)state;
+	struct sc_buf b;
+	sc_buf_init(&b);
+	sc_buf_be16(&b, 0x1234);
+	sc_buf_le32(&b, 0xa1b2c3d4);
+	sc_buf_printf(&b, "%s-%d", "x", 7);
+	for (int i = 0; i < 1000; i++)
+		sc_buf_u8(&b, (uint8_t)i);
+	assert_false(b.oom);
+	assert_int_equal(b.len, 2 + 4 + 3 + 1000);
+	static const uint8_t head[] = {0x12, 0x34, 0xd4, 0xc3, 0xb2, 0xa1, 'x', '-', '7'};
+	assert_memory_equal(b.b, head, sizeof(head));
+	sc_buf_set_be16(&b, 0, 0xbeef);
+	assert_int_equal(b.b[0], 0xbe);
+	sc_buf_set_be32(&b, b.len - 2, 1); /* out of range: ignored, no overflow */
+	sc_buf_free(&b);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -331,6 +389,10 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_inet_checksum),
+	    cmocka_unit_test(test_dnp3_crc),
+	    cmocka_unit_test(test_rng),
+	    cmocka_unit_test(test_buf),
 	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_frames_valid),
 	    cmocka_unit_test(test_unknown_and_cli),
