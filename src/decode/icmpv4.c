@@ -7,7 +7,9 @@
  * is icmpv4.pkt_too_small; an unlisted type is icmpv4.unknown_type, a code
  * out of range for its type icmpv4.unknown_code; a quoted datagram shorter
  * than an IPv4 header is icmpv4.ipv4_trunc_pkt and one of another version
- * icmpv4.ipv4_unknown_ver.
+ * icmpv4.ipv4_unknown_ver (both make the packet invalid); a router
+ * advertisement whose address list does not fit is icmpv4.ipv4_trunc_pkt
+ * too, as a warning.
  */
 #include <string.h>
 
@@ -15,7 +17,7 @@
 
 enum { ICMP_HDR_LEN = 8, IPV4_HDR_LEN = 20 };
 
-/* Largest valid code for a type, -1 for an unknown type. */
+/* Largest code Suricata accepts for a type, -1 for an unknown type. */
 static int icmpv4_max_code(uint8_t type)
 {
 	switch (type) {
@@ -23,6 +25,7 @@ static int icmpv4_max_code(uint8_t type)
 	case 4:  /* source quench */
 	case 8:  /* echo request */
 	case 10: /* router solicitation */
+	case 12: /* parameter problem: Suricata only knows code 0 */
 	case 13: /* timestamp */
 	case 14:
 	case 15: /* information */
@@ -31,9 +34,8 @@ static int icmpv4_max_code(uint8_t type)
 	case 18: return 0;
 	case 3: return 15;  /* destination unreachable */
 	case 5: return 3;   /* redirect */
-	case 9: return 16;  /* router advertisement: 0 or 16 */
+	case 9: return 255; /* router advertisement: no code check */
 	case 11: return 1;  /* time exceeded */
-	case 12: return 2;  /* parameter problem */
 	default: return -1;
 	}
 }
@@ -46,11 +48,11 @@ static bool icmpv4_is_error(uint8_t type)
 static void icmpv4_inner(struct packet *p, const uint8_t *d, uint32_t len)
 {
 	if (len < IPV4_HDR_LEN) {
-		decode_set_event(p, DECODE_EV_ICMPV4_IPV4_TRUNC_PKT);
+		decode_set_invalid(p, DECODE_EV_ICMPV4_IPV4_TRUNC_PKT);
 		return;
 	}
 	if ((d[0] >> 4) != 4) {
-		decode_set_event(p, DECODE_EV_ICMPV4_IPV4_UNKNOWN_VER);
+		decode_set_invalid(p, DECODE_EV_ICMPV4_IPV4_UNKNOWN_VER);
 		return;
 	}
 	struct icmp_info *ic = &p->icmp;
@@ -61,12 +63,22 @@ static void icmpv4_inner(struct packet *p, const uint8_t *d, uint32_t len)
 	memcpy(ic->inner_src.bytes, d + 12, 4);
 	ic->inner_dst.family = 4;
 	memcpy(ic->inner_dst.bytes, d + 16, 4);
-	bool ports = ic->inner_proto == IPPROTO_NUM_TCP || ic->inner_proto == IPPROTO_NUM_UDP ||
-		     ic->inner_proto == IPPROTO_NUM_SCTP;
-	if (ports && hlen >= IPV4_HDR_LEN && len >= hlen + 4) {
+	/* TCP ports need only their 4 bytes (errors quote 8); UDP its header. */
+	uint32_t need = ic->inner_proto == IPPROTO_NUM_TCP   ? 4
+			: ic->inner_proto == IPPROTO_NUM_UDP ? 8
+							     : 0;
+	if (need != 0 && hlen >= IPV4_HDR_LEN && len >= hlen + need) {
 		ic->inner_sp = rd16(d + hlen);
 		ic->inner_dp = rd16(d + hlen + 2);
 	}
+}
+
+/* Router advertisement: the address list must fit (number x entry size). */
+static void icmpv4_router_advert(struct packet *p, const uint8_t *d, uint32_t len)
+{
+	uint32_t list = (uint32_t)d[4] * d[5] * 4u;
+	if (len < ICMP_HDR_LEN + list)
+		decode_set_event(p, DECODE_EV_ICMPV4_IPV4_TRUNC_PKT);
 }
 
 void decode_icmpv4(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len)
@@ -90,15 +102,21 @@ void decode_icmpv4(struct packet *p, struct decode_stats *st, const uint8_t *d, 
 		decode_set_event(p, DECODE_EV_ICMPV4_UNKNOWN_TYPE);
 		return;
 	}
-	if (ic->code > max || (ic->type == 9 && ic->code != 0 && ic->code != 16)) {
-		decode_set_event(p, DECODE_EV_ICMPV4_UNKNOWN_CODE);
-		return;
-	}
-	if (icmpv4_is_error(ic->type)) {
-		icmpv4_inner(p, d + ICMP_HDR_LEN, len - ICMP_HDR_LEN);
-	} else if (ic->type != 9 && ic->type != 10) {
+	if (!icmpv4_is_error(ic->type) && ic->type != 9 && ic->type != 10) {
 		ic->has_id = true;
 		ic->id = rd16(d + 4);
 		ic->seq = rd16(d + 6);
 	}
+	if (ic->code > max) {
+		decode_set_event(p, DECODE_EV_ICMPV4_UNKNOWN_CODE);
+		return;
+	}
+	if (ic->type == 9) {
+		icmpv4_router_advert(p, d, len);
+		return;
+	}
+	/* Source quench is parsed even with nothing quoted; the others need
+	 * at least one quoted byte (Suricata's quirk, kept for its events). */
+	if (icmpv4_is_error(ic->type) && (len > ICMP_HDR_LEN || ic->type == 4))
+		icmpv4_inner(p, d + ICMP_HDR_LEN, len - ICMP_HDR_LEN);
 }

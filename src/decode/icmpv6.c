@@ -7,7 +7,8 @@
  * Suricata: fewer than 8 bytes is icmpv6.pkt_too_small; MLD messages must
  * arrive with hop limit 1; types 100, 101, 200 and 201 are
  * icmpv6.experimentation_type, IANA-unassigned ranges
- * icmpv6.unassigned_type, anything else unlisted icmpv6.unknown_type.
+ * icmpv6.unassigned_type, anything else unlisted icmpv6.unknown_type.  A
+ * quoted datagram that is cut or not IPv6 makes the packet invalid.
  */
 #include <string.h>
 
@@ -42,10 +43,19 @@ static int icmpv6_max_code(uint8_t type)
 	case 147:
 	case 148:           /* certification path */
 	case 149:
+	case 150:           /* experimental mobility */
 	case 151:           /* multicast router advertisement/solicitation/termination */
 	case 152:
-	case 153: return 0;
-	case 138: return 255; /* router renumbering: 0, 1, 255 */
+	case 153:
+	case 154:           /* FMIPv6 */
+	case 155:           /* RPL control */
+	case 156:           /* ILNPv6 locator update */
+	case 157:           /* duplicate address request/confirmation */
+	case 158:
+	case 159:           /* MPL control */
+	case 160:           /* extended echo request/reply */
+	case 161: return 0;
+	case 138: return 255; /* router renumbering: 0, 1, 2, 255 */
 	case 139:             /* node information */
 	case 140: return 2;
 	default: return -1;
@@ -71,11 +81,11 @@ static void icmpv6_unlisted(struct packet *p, uint8_t type)
 static void icmpv6_inner(struct packet *p, const uint8_t *d, uint32_t len)
 {
 	if (len < IPV6_HDR_LEN) {
-		decode_set_event(p, DECODE_EV_ICMPV6_IPV6_TRUNC_PKT);
+		decode_set_invalid(p, DECODE_EV_ICMPV6_IPV6_TRUNC_PKT);
 		return;
 	}
 	if ((d[0] >> 4) != 6) {
-		decode_set_event(p, DECODE_EV_ICMPV6_IPV6_UNKNOWN_VERSION);
+		decode_set_invalid(p, DECODE_EV_ICMPV6_IPV6_UNKNOWN_VERSION);
 		return;
 	}
 	struct icmp_info *ic = &p->icmp;
@@ -85,9 +95,11 @@ static void icmpv6_inner(struct packet *p, const uint8_t *d, uint32_t len)
 	memcpy(ic->inner_src.bytes, d + 8, 16);
 	ic->inner_dst.family = 6;
 	memcpy(ic->inner_dst.bytes, d + 24, 16);
-	bool ports = ic->inner_proto == IPPROTO_NUM_TCP || ic->inner_proto == IPPROTO_NUM_UDP ||
-		     ic->inner_proto == IPPROTO_NUM_SCTP;
-	if (ports && len >= IPV6_HDR_LEN + 4) {
+	/* Ports only from a whole quoted TCP (20) or UDP (8) header, as Suricata. */
+	uint32_t need = ic->inner_proto == IPPROTO_NUM_TCP   ? 20
+			: ic->inner_proto == IPPROTO_NUM_UDP ? 8
+							     : 0;
+	if (need != 0 && len >= IPV6_HDR_LEN + need) {
 		ic->inner_sp = rd16(d + IPV6_HDR_LEN);
 		ic->inner_dp = rd16(d + IPV6_HDR_LEN + 2);
 	}
@@ -96,7 +108,7 @@ static void icmpv6_inner(struct packet *p, const uint8_t *d, uint32_t len)
 static bool icmpv6_code_ok(uint8_t type, uint8_t code, int max)
 {
 	if (type == 138)
-		return code == 0 || code == 1 || code == 255;
+		return code <= 2 || code == 255;
 	return code <= max;
 }
 
