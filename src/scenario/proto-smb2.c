@@ -1,8 +1,8 @@
 /*
- * proto-smb2 — an SMB 3.0.2 client conversation over direct TCP (445):
- * NEGOTIATE, SESSION_SETUP with SPNEGO-wrapped NTLMSSP (negotiate,
+ * proto-smb2 — an SMB 3.1.1 client conversation over direct TCP (445):
+ * NEGOTIATE (with 3.1.1 negotiate contexts), SESSION_SETUP with SPNEGO-wrapped NTLMSSP (negotiate,
  * challenge, NTLMv2 authenticate), TREE_CONNECT, CREATE, READ, WRITE,
- * SET_INFO (FileRenameInformation), CLOSE, LOGOFF, each answered by the
+ * QUERY_DIRECTORY, SET_INFO (FileRenameInformation), CLOSE, LOGOFF, each answered by the
  * server.  Messages are built field by field after MS-SMB2 2.2; message
  * ids advance by one per request (no request exceeds 64 KiB, so each
  * costs one credit).  Sessions are unsigned, as on most file servers.
@@ -21,11 +21,13 @@
 #define SMB2_CLOSE 0x0006
 #define SMB2_READ 0x0008
 #define SMB2_WRITE 0x0009
+#define SMB2_QUERY_DIRECTORY 0x000e
 #define SMB2_SET_INFO 0x0011
 
 #define STATUS_SUCCESS 0x00000000u
 #define STATUS_MORE_PROCESSING 0xc0000016u
 #define STATUS_LOGON_FAILURE 0xc000006du
+#define STATUS_NO_MORE_FILES 0x80000006u
 
 #define SMB2_MAX_HANDLES 64
 
@@ -321,41 +323,78 @@ static void ntlm_authenticate(struct smb2_client *cl, struct sc_buf *b)
 	sc_buf_free(&nt);
 }
 
+static void align8(struct sc_buf *b, size_t base)
+{
+	while ((b->len - base) % 8)
+		sc_buf_u8(b, 0);
+}
+
+/* SMB 3.1.1 negotiate contexts: pre-auth integrity (SHA-512) and encryption. */
+static void negotiate_contexts(struct smb2_client *cl, struct sc_buf *b, size_t base, bool resp)
+{
+	sc_buf_le16(b, 1);
+	sc_buf_le16(b, 38);
+	sc_buf_le32(b, 0);
+	sc_buf_le16(b, 1);
+	sc_buf_le16(b, 32);
+	sc_buf_le16(b, 0x0001);
+	sc_buf_rand(b, cl->r, 32);
+	align8(b, base);
+	sc_buf_le16(b, 2);
+	sc_buf_le16(b, resp ? 4 : 6);
+	sc_buf_le32(b, 0);
+	sc_buf_le16(b, resp ? 1 : 2);
+	sc_buf_le16(b, 0x0002); /* AES-128-GCM */
+	if (!resp)
+		sc_buf_le16(b, 0x0001); /* AES-128-CCM */
+}
+
 static void negotiate(struct smb2_client *cl)
 {
 	struct sc_buf q, a, sec;
 	sc_buf_init(&q);
 	sc_buf_init(&a);
 	sc_buf_init(&sec);
-	static const uint16_t dialects[] = {0x0202, 0x0210, 0x0300, 0x0302};
+	static const uint16_t dialects[] = {0x0202, 0x0210, 0x0300, 0x0302, 0x0311};
 	header(&q, cl, SMB2_NEGOTIATE, false, 0, cl->msg_id);
+	size_t base = 4; /* offsets count from the SMB2 header */
 	sc_buf_le16(&q, 36);
-	sc_buf_le16(&q, 4);
+	sc_buf_le16(&q, 5);
 	sc_buf_le16(&q, 1); /* signing enabled */
 	sc_buf_le16(&q, 0);
 	sc_buf_le32(&q, 0x7f);
 	sc_buf_rand(&q, cl->r, 16);
-	sc_buf_le64(&q, 0);
-	for (int i = 0; i < 4; i++)
+	size_t ctx_off = q.len;
+	sc_buf_le32(&q, 0); /* NegotiateContextOffset, patched */
+	sc_buf_le16(&q, 2);
+	sc_buf_le16(&q, 0);
+	for (int i = 0; i < 5; i++)
 		sc_buf_le16(&q, dialects[i]);
+	align8(&q, base);
+	sc_buf_set_le32(&q, ctx_off, (uint32_t)(q.len - base));
+	negotiate_contexts(cl, &q, base, false);
 
 	spnego_init_token(&sec, NULL, 0);
 	header(&a, cl, SMB2_NEGOTIATE, true, STATUS_SUCCESS, cl->msg_id);
 	sc_buf_le16(&a, 65);
 	sc_buf_le16(&a, 1);
-	sc_buf_le16(&a, 0x0302);
-	sc_buf_le16(&a, 0);
+	sc_buf_le16(&a, 0x0311);
+	sc_buf_le16(&a, 2); /* NegotiateContextCount */
 	sc_buf_rand(&a, cl->r, 16);
 	sc_buf_le32(&a, 0x2f);
 	sc_buf_le32(&a, 8388608);
 	sc_buf_le32(&a, 8388608);
 	sc_buf_le32(&a, 8388608);
 	sc_buf_le64(&a, cl->filetime);
-	sc_buf_le64(&a, cl->filetime - 36000000000ULL * 24 * 9);
+	sc_buf_le64(&a, 0);
 	sc_buf_le16(&a, 128);
 	sc_buf_le16(&a, (uint16_t)sec.len);
+	ctx_off = a.len;
 	sc_buf_le32(&a, 0);
 	sc_buf_put(&a, sec.b, sec.len);
+	align8(&a, base);
+	sc_buf_set_le32(&a, ctx_off, (uint32_t)(a.len - base));
+	negotiate_contexts(cl, &a, base, true);
 	cl->msg_id++;
 	exchange(cl, &q, &a);
 	sc_buf_free(&q);
@@ -676,4 +715,80 @@ void smb2_logoff(struct smb2_client *cl)
 	exchange(cl, &q, &a);
 	sc_buf_free(&q);
 	sc_buf_free(&a);
+}
+
+static void query_dir_req(struct smb2_client *cl, struct sc_buf *q, int h, bool restart)
+{
+	header(q, cl, SMB2_QUERY_DIRECTORY, false, 0, cl->msg_id);
+	sc_buf_le16(q, 33);
+	sc_buf_u8(q, 0x25); /* FileIdBothDirectoryInformation */
+	sc_buf_u8(q, restart ? 0x01 : 0x00);
+	sc_buf_le32(q, 0);
+	sc_buf_put(q, cl->handles[h], 16);
+	sc_buf_le16(q, 96);
+	sc_buf_le16(q, 2);
+	sc_buf_le32(q, 65536);
+	utf16(q, "*");
+}
+
+static void dir_entry(struct smb2_client *cl, struct sc_buf *b, const char *name, bool last)
+{
+	size_t start = b->len;
+	bool dir = !strchr(name, '.') || !strcmp(name, ".") || !strcmp(name, "..");
+	uint64_t size = dir ? 0 : sc_rng_range(cl->r, 12000, 900000);
+	sc_buf_le32(b, 0); /* NextEntryOffset, patched */
+	sc_buf_le32(b, 0);
+	put_times(cl, b);
+	sc_buf_le64(b, size);
+	sc_buf_le64(b, (size + 4095) & ~4095ULL);
+	sc_buf_le32(b, dir ? 0x10 : 0x20);
+	sc_buf_le32(b, (uint32_t)(2 * strlen(name)));
+	sc_buf_le32(b, 0);
+	sc_buf_u8(b, 0);
+	sc_buf_u8(b, 0);
+	sc_buf_zero(b, 24);
+	sc_buf_le16(b, 0);
+	sc_buf_le64(b, sc_rng_range(cl->r, 1000, 900000));
+	utf16(b, name);
+	if (!last) {
+		align8(b, start);
+		sc_buf_set_le32(b, start, (uint32_t)(b->len - start));
+	}
+}
+
+void smb2_list_dir(struct smb2_client *cl, int h, const char *const *names, size_t n)
+{
+	if (h < 0 || h >= SMB2_MAX_HANDLES || !cl->used[h])
+		return;
+	struct sc_buf q, a, list;
+	sc_buf_init(&q);
+	sc_buf_init(&a);
+	sc_buf_init(&list);
+	query_dir_req(cl, &q, h, true);
+	dir_entry(cl, &list, ".", false);
+	dir_entry(cl, &list, "..", n == 0);
+	for (size_t i = 0; i < n; i++)
+		dir_entry(cl, &list, names[i], i + 1 == n);
+	header(&a, cl, SMB2_QUERY_DIRECTORY, true, STATUS_SUCCESS, cl->msg_id);
+	sc_buf_le16(&a, 9);
+	sc_buf_le16(&a, 72);
+	sc_buf_le32(&a, (uint32_t)list.len);
+	sc_buf_put(&a, list.b, list.len);
+	cl->msg_id++;
+	exchange(cl, &q, &a);
+	/* The follow-up query ends the enumeration. */
+	sc_buf_reset(&q);
+	sc_buf_reset(&a);
+	query_dir_req(cl, &q, h, false);
+	header(&a, cl, SMB2_QUERY_DIRECTORY, true, STATUS_NO_MORE_FILES, cl->msg_id);
+	sc_buf_le16(&a, 9);
+	sc_buf_u8(&a, 0);
+	sc_buf_u8(&a, 0);
+	sc_buf_le32(&a, 0);
+	sc_buf_u8(&a, 0);
+	cl->msg_id++;
+	exchange(cl, &q, &a);
+	sc_buf_free(&q);
+	sc_buf_free(&a);
+	sc_buf_free(&list);
 }

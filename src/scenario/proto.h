@@ -105,6 +105,8 @@ void smb2_negotiate_and_login(struct smb2_client *cl, bool success);
 void smb2_tree_connect(struct smb2_client *cl, const char *unc);
 /* Opens (or creates) a file and returns its handle index, -1 on failure. */
 int smb2_create(struct smb2_client *cl, const char *path, bool create, bool dir);
+/* Lists an open directory handle: ".", "..", then names (QUERY_DIRECTORY until NO_MORE_FILES). */
+void smb2_list_dir(struct smb2_client *cl, int h, const char *const *names, size_t n);
 void smb2_read(struct smb2_client *cl, int h, size_t len);
 void smb2_write(struct smb2_client *cl, int h, const uint8_t *data, size_t len);
 void smb2_rename(struct smb2_client *cl, int h, const char *new_path);

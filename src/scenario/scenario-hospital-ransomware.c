@@ -310,6 +310,24 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	struct sc_buf data;
 	sc_buf_init(&data);
 	size_t nfiles = sizeof(clinical_files) / sizeof(clinical_files[0]);
+	/* Enumerate before encrypting, as ransomware walks the tree. */
+	static const char *const top[] = {"Archive", "Cardiology", "Emergency", "ICU",
+					  "Oncology", "Pharmacy", "Radiology", "Surgery"};
+	int root = smb2_create(cl, "", false, true);
+	smb2_list_dir(cl, root, top, sizeof(top) / sizeof(top[0]));
+	smb2_close(cl, root);
+	for (size_t i = 1; i < sizeof(top) / sizeof(top[0]); i++) {
+		const char *names[4];
+		size_t n = 0;
+		for (size_t k = 0; k < nfiles; k++) {
+			size_t dl = strlen(top[i]);
+			if (!strncmp(clinical_files[k], top[i], dl) && clinical_files[k][dl] == '\\')
+				names[n++] = clinical_files[k] + dl + 1;
+		}
+		int d = smb2_create(cl, top[i], false, true);
+		smb2_list_dir(cl, d, names, n);
+		smb2_close(cl, d);
+	}
 	for (unsigned i = 0; i < 3 * nfiles; i++) {
 		char path[160], renamed[180];
 		snprintf(path, sizeof(path), "%s%s", i < nfiles ? "" : i < 2 * nfiles ? "Archive\\2025\\" : "Archive\\2024\\",
