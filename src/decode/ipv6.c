@@ -10,8 +10,8 @@
  * not fit is ipv6.trunc_exthdr and stops decoding; duplicates, padding-only
  * option headers, type 0 routing headers and a non-zero fragment reserved
  * byte only warn.  A fragment with offset 0 and no MF flag is "useless"
- * and decoding continues through it; any other fragment is marked and its
- * payload left to defrag.
+ * and decoding continues through it; any other fragment is marked (proto
+ * 44, as Suricata) and its payload left to defrag.
  */
 #include <string.h>
 
@@ -85,7 +85,10 @@ static void ext_options(struct packet *p, const uint8_t *o, uint32_t optslen, bo
 				decode_set_invalid(p, DECODE_EV_IPV6_EXTHDR_INVALID_OPTLEN);
 				break;
 			}
-			other++;
+			/* Suricata does not count a jumbo option as "other": a
+			 * header of jumbo and padding is still padding-only. */
+			if (type != OPT_JUMBO)
+				other++;
 		}
 		off += 2u + olen;
 	}
@@ -185,15 +188,13 @@ static bool ext_fragment(struct packet *p, struct decode_stats *st, struct ext_w
 		ext_skip(w, FRAG_HDR_LEN);
 		return true;
 	}
-	/* Every fragment but the last carries a multiple of 8 bytes. */
-	if ((p->frag_flags & FRAG_MF) && (w->left - FRAG_HDR_LEN) % 8 != 0) {
-		decode_set_invalid(p, DECODE_EV_IPV6_FRAG_INVALID_LENGTH);
-		return false;
-	}
+	/* Every fragment but the last carries a multiple of 8 bytes; like
+	 * Suricata this only warns, the fragment still goes to defrag. */
+	if ((p->frag_flags & FRAG_MF) && (w->left - FRAG_HDR_LEN) % 8 != 0)
+		decode_set_event(p, DECODE_EV_IPV6_FRAG_INVALID_LENGTH);
 	p->is_fragment = true;
-	p->proto = w->d[0];
 	st->frag_ipv6++;
-	return false;
+	return false; /* p->proto stays 44, as Suricata's fragment packets */
 }
 
 static void ipv6_tunnel(struct packet *p, struct decode_stats *st, const uint8_t *d,
@@ -234,17 +235,29 @@ static void ipv6_upper(struct packet *p, struct decode_stats *st, struct ext_wal
 		decode_set_invalid(p, DECODE_EV_IPV6_TRUNC_EXTHDR);
 		return;
 	}
+	/* Suricata follows GRE and IPv6-in-IPv6 only right after the fixed
+	 * header; past extension headers they are unknown next headers. */
+	bool after_ext = w->seen != 0;
 	switch (w->nh) {
 	case IPPROTO_NUM_TCP: decode_tcp(p, st, w->d, w->left); return;
 	case IPPROTO_NUM_UDP: decode_udp(p, st, w->d, w->left); return;
 	case IPPROTO_NUM_ICMPV6: decode_icmpv6(p, st, w->d, w->left); return;
 	case IPPROTO_NUM_SCTP: decode_sctp(p, st, w->d, w->left); return;
-	case IPPROTO_NUM_GRE: decode_gre(p, st, w->d, w->left); return;
+	case IPPROTO_NUM_GRE:
+		if (after_ext)
+			break;
+		decode_gre(p, st, w->d, w->left);
+		return;
 	case IPPROTO_NUM_IPIP: ipv6_tunnel(p, st, w->d, w->left, true); return;
-	case IPPROTO_NUM_IPV6: ipv6_tunnel(p, st, w->d, w->left, false); return;
+	case IPPROTO_NUM_IPV6:
+		if (after_ext)
+			break;
+		ipv6_tunnel(p, st, w->d, w->left, false);
+		return;
 	case IPPROTO_NUM_ICMP: decode_set_event(p, DECODE_EV_IPV6_ICMPV4); return;
-	default: decode_set_event(p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER); return;
+	default: break;
 	}
+	decode_set_event(p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER);
 }
 
 static bool is_ext_header(uint8_t nh)
@@ -274,6 +287,7 @@ static bool ipv6_ext_step(struct packet *p, struct decode_stats *st, struct ext_
 			decode_set_event(p, DECODE_EV_IPV6_DATA_AFTER_NONE_HEADER);
 		return false;
 	}
+	p->proto = w->nh; /* as Suricata: the last header looked at */
 	if (w->left < 2) {
 		decode_set_invalid(p, DECODE_EV_IPV6_TRUNC_EXTHDR);
 		return false;

@@ -206,15 +206,16 @@ static void test_fragment_header(void **state)
 	assert_int_equal(p.ip_id, 0xdeadbeef);
 	assert_int_equal(p.frag_flags, FRAG_MF);
 	assert_int_equal(p.frag_offset, 0);
-	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.proto, 44); /* Suricata's fragments carry proto 44 */
 	assert_null(p.l4_hdr);
 	assert_ptr_equal(p.ip6.frag_hdr, p.data + 40);
 	assert_int_equal(st.frag_ipv6, 1);
 
-	/* M=1 with 7 data bytes */
+	/* M=1 with 7 data bytes: a warning, still a fragment for defrag */
 	decode6(&p, 44, frag, 15);
 	assert_true(decode_has_event(&p, DECODE_EV_IPV6_FRAG_INVALID_LENGTH));
-	assert_true(p.invalid);
+	assert_false(p.invalid);
+	assert_true(p.is_fragment);
 
 	/* two fragment headers (the first useless) */
 	uint8_t two[24] = {44, 0, 0, 0, 0, 0, 0, 1, 17, 0, 0, 0, 0, 0, 0, 2};
@@ -238,6 +239,19 @@ static void test_next_header_events(void **state)
 	decode6(&p, 99, junk, sizeof(junk));
 	assert_true(decode_has_event(&p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER));
 	assert_int_equal(p.proto, 99);
+	/* GRE is followed right after the fixed header, not past an
+	 * extension header (Suricata's decoder) */
+	uint8_t gre_after_hbh[16] = {47, 0, 0x05, 0x02, 0, 0, 0, 0, 0x00, 0x00, 0x08, 0x00};
+	decode6(&p, 0, gre_after_hbh, sizeof(gre_after_hbh));
+	assert_true(decode_has_event(&p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER));
+	decode6(&p, 47, gre_after_hbh + 8, 8);
+	assert_false(decode_has_event(&p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER));
+	assert_int_equal(p.proto, 47);
+	/* jumbo and padding count as padding only (Suricata's counting) */
+	uint8_t jumbo[16] = {59, 1, 0xc2, 0x04, 0, 1, 0, 0, 0x01, 0x06, 0, 0, 0, 0, 0, 0};
+	decode6(&p, 0, jumbo, sizeof(jumbo));
+	assert_true(decode_has_event(&p, DECODE_EV_IPV6_HOPOPTS_ONLY_PADDING));
+	assert_int_equal(dtest_event_count(&p), 1);
 	decode6(&p, 1, junk, sizeof(junk));
 	assert_true(decode_has_event(&p, DECODE_EV_IPV6_ICMPV4));
 	dtest_free();
