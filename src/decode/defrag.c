@@ -493,7 +493,8 @@ static bool tracker_build(struct defrag_table *t, struct tracker *tr, struct def
 static bool frag_too_large(struct packet *p, const struct frag_view *v)
 {
 	uint32_t end = v->off + v->len;
-	if (p->ip_version == 4 && v->hdr_len + end > DEFRAG_MAX_LEN) {
+	/* Suricata counts a bare 20-byte header here, whatever the options. */
+	if (p->ip_version == 4 && IPV4_HDR_MIN + end > DEFRAG_MAX_LEN) {
 		decode_set_event(p, DECODE_EV_IPV4_FRAG_PKT_TOO_LARGE);
 		return true;
 	}

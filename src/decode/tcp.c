@@ -6,8 +6,8 @@
  * fewer than 20 bytes is tcp.pkt_too_small, a data offset past the end is
  * tcp.hlen_too_small, a data offset under 5 words is tcp.invalid_optlen
  * (the option length wraps past 40); an option whose length runs past the
- * option space, or is under 2, is tcp.opt_invalid_len and ends option
- * parsing; a known option with the wrong length is tcp.opt_invalid_len and
+ * option space, or is under 2, is tcp.opt_invalid_len, ends option parsing
+ * and marks the packet invalid (its header is still decoded); a known option with the wrong length is tcp.opt_invalid_len and
  * is ignored (an empty SACK, length 2, is accepted as Suricata does); a repeated one is tcp.opt_duplicate.
  */
 #include "decode/layers.h"
@@ -22,7 +22,12 @@ enum {
 	OPT_SACKOK = 4,
 	OPT_SACK = 5,
 	OPT_TS = 8,
+	OPT_MD5 = 19,
+	OPT_AO = 29,
 	OPT_TFO = 34,
+	OPT_EXP1 = 253,
+	OPT_EXP2 = 254,
+	TFO_EXP_MAGIC = 0xf989,
 };
 
 static bool tcp_opt_len_ok(uint8_t type, uint8_t olen)
@@ -65,6 +70,38 @@ static void tcp_opt_store(struct tcp_info *t, uint8_t type, const uint8_t *data)
 	}
 }
 
+/*
+ * Options outside the tracked set that Suricata still checks: MD5 (18
+ * bytes) and TCP-AO (at least 4) make the packet invalid when wrong; the
+ * experimental kinds 253/254 count as TFO when they carry the TFO magic
+ * and must be 4 or 12 bytes long.
+ */
+static void tcp_opt_other(struct packet *p, uint8_t type, uint8_t olen, const uint8_t *data)
+{
+	struct tcp_info *t = &p->tcp;
+	switch (type) {
+	case OPT_MD5:
+		if (olen != 18)
+			decode_set_invalid(p, DECODE_EV_TCP_OPT_INVALID_LEN);
+		break;
+	case OPT_AO:
+		if (olen < 4)
+			decode_set_invalid(p, DECODE_EV_TCP_OPT_INVALID_LEN);
+		break;
+	case OPT_EXP1:
+	case OPT_EXP2:
+		if (olen != 4 && olen != 12) {
+			decode_set_event(p, DECODE_EV_TCP_OPT_INVALID_LEN);
+		} else if (rd16(data) == TFO_EXP_MAGIC) {
+			if (t->has_tfo)
+				decode_set_event(p, DECODE_EV_TCP_OPT_DUPLICATE);
+			t->has_tfo = true;
+		}
+		break;
+	default: break;
+	}
+}
+
 static void decode_tcp_options(struct packet *p, const uint8_t *o, uint32_t len)
 {
 	struct tcp_info *t = &p->tcp;
@@ -84,6 +121,8 @@ static void decode_tcp_options(struct packet *p, const uint8_t *o, uint32_t len)
 			return;
 		}
 		bool *flag = tcp_opt_flag(t, type);
+		if (flag == NULL)
+			tcp_opt_other(p, type, olen, o + 2);
 		if (flag != NULL) {
 			if (!tcp_opt_len_ok(type, olen)) {
 				decode_set_event(p, DECODE_EV_TCP_OPT_INVALID_LEN);
@@ -117,10 +156,10 @@ void decode_tcp(struct packet *p, struct decode_stats *st, const uint8_t *d, uin
 	}
 	struct tcp_info *t = &p->tcp;
 	*t = (struct tcp_info){0};
+	/* As Suricata, a bad option marks the packet invalid but the header
+	 * is still decoded. */
 	if (hlen > TCP_HDR_LEN)
 		decode_tcp_options(p, d + TCP_HDR_LEN, hlen - TCP_HDR_LEN);
-	if (p->invalid)
-		return;
 	p->l4_hdr = d;
 	p->l4_len = len;
 	p->sp = rd16(d);

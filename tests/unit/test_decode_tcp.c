@@ -147,6 +147,45 @@ static void test_option_events(void **state)
 	decode_tcp_bytes(&p, t, sizeof(t));
 	assert_true(decode_has_event(&p, DECODE_EV_TCP_OPT_INVALID_LEN));
 	assert_true(p.invalid);
+	assert_int_equal(p.dp, 22); /* invalid, but the header is decoded */
+	assert_false(p.tcp.has_mss);
+
+	/* MD5 signature must be 18 bytes; TCP-AO at least 4 */
+	static const uint8_t md5[] = {
+		0x9d, 0x48, 0x00, 0x16, 0x30, 0x7f, 0x70, 0xe7, 0x00, 0x00, 0x00, 0x00,
+		0x60, 0x10, 0x16, 0x70, 0x00, 0x00, 0x00, 0x00, 0x13, 0x04, 0x00, 0x00,
+	};
+	decode_tcp_bytes(&p, md5, sizeof(md5));
+	assert_true(decode_has_event(&p, DECODE_EV_TCP_OPT_INVALID_LEN));
+	assert_true(p.invalid);
+	uint8_t ao[sizeof(md5)];
+	memcpy(ao, md5, sizeof(ao));
+	ao[20] = 0x1d;
+	decode_tcp_bytes(&p, ao, sizeof(ao));
+	assert_int_equal(dtest_event_count(&p), 0);
+	ao[21] = 0x03;
+	ao[23] = 0x01; /* AO of 3, then NOP */
+	decode_tcp_bytes(&p, ao, sizeof(ao));
+	assert_true(decode_has_event(&p, DECODE_EV_TCP_OPT_INVALID_LEN));
+
+	/* experimental option 254 with the TFO magic counts as TFO */
+	uint8_t exp[sizeof(md5)];
+	memcpy(exp, md5, sizeof(exp));
+	exp[20] = 0xfe;
+	exp[21] = 0x04;
+	exp[22] = 0xf9;
+	exp[23] = 0x89;
+	decode_tcp_bytes(&p, exp, sizeof(exp));
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_true(p.tcp.has_tfo);
+	exp[22] = 0x12; /* other magic: just an experiment */
+	decode_tcp_bytes(&p, exp, sizeof(exp));
+	assert_false(p.tcp.has_tfo);
+	exp[21] = 0x03;
+	exp[23] = 0x01;
+	decode_tcp_bytes(&p, exp, sizeof(exp));
+	assert_true(decode_has_event(&p, DECODE_EV_TCP_OPT_INVALID_LEN));
+	assert_false(p.invalid);
 
 	static const uint8_t dup_mss[] = {
 		0x9d, 0x48, 0x00, 0x16, 0x30, 0x7f, 0x70, 0xe7, 0x00, 0x00, 0x00, 0x00,
