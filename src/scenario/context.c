@@ -37,6 +37,8 @@ void sc_ctx_free(struct sc_ctx *c)
 	free(c->pkts);
 	free(c->data);
 	free(c->steps);
+	for (size_t i = 0; i < c->ncerts; i++)
+		free(c->certs[i].der);
 	memset(c, 0, sizeof(*c));
 }
 

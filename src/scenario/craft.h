@@ -123,6 +123,14 @@ struct sc_pkt {
 	uint32_t step; /* index + 1 into steps, 0 = none */
 };
 
+/* A server certificate, made once per server name so every session shows the same one. */
+#define SC_MAX_CERTS 32
+struct sc_cert {
+	char cn[128];
+	uint8_t *der;
+	size_t len;
+};
+
 struct sc_ctx {
 	struct sc_rng rng;
 	unsigned scale;
@@ -138,6 +146,9 @@ struct sc_ctx {
 
 	struct sc_step *steps;
 	size_t nsteps, cap_steps;
+
+	struct sc_cert certs[SC_MAX_CERTS];
+	size_t ncerts;
 	int cur_step; /* -1: packets are attributed to no step */
 };
 

@@ -3,15 +3,20 @@
  * write them.  A client is a profile (cipher suites, extension order,
  * groups), so the ClientHello carries that client's JA3; the server's
  * choice of suite and extensions fixes its JA3S.  TLS 1.2 servers send a
- * real X.509 certificate made with libcrypto at run time: an Ed25519 key
- * derived from the scenario's PRNG and a deterministic Ed25519 signature,
- * so the same seed gives the same certificate bytes.  Everything after
+ * real X.509 certificate made with libcrypto at run time: an RSA-2048 key
+ * whose primes are searched from PRNG-seeded starts, signed with PKCS#1
+ * v1.5 (deterministic), so the same seed gives the same certificate bytes.
+ * A server presents the same certificate in every session.  Everything after
  * ChangeCipherSpec is random bytes of realistic size (it is "encrypted").
  */
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/proto.h"
@@ -168,16 +173,98 @@ static void client_hello(struct sc_buf *b, struct sc_rng *r, const struct tls_cl
 	record_end(b, rec);
 }
 
-/* Self-signed certificate for cn/org, DER, deterministic from r. */
+/* A random odd number of `bits` bits with the top two set, stepped up to the next prime. */
+static BIGNUM *det_prime(struct sc_rng *r, int bits, BN_CTX *bn)
+{
+	uint8_t buf[256];
+	size_t n = (size_t)bits / 8;
+	sc_rng_bytes(r, buf, n);
+	buf[0] |= 0xc0;
+	buf[n - 1] |= 1;
+	BIGNUM *p = BN_bin2bn(buf, (int)n, NULL);
+	while (p && BN_check_prime(p, bn, NULL) != 1)
+		BN_add_word(p, 2);
+	return p;
+}
+
+/*
+ * RSA-2048 key from the PRNG: primes found by stepping from seeded random
+ * starts (OpenSSL's key generator draws from its own RNG, which would make
+ * output differ run to run).  Returns NULL on failure.
+ */
+static EVP_PKEY *det_rsa_key(struct sc_rng *r)
+{
+	EVP_PKEY *pk = NULL;
+	BN_CTX *bn = BN_CTX_new();
+	BIGNUM *p = NULL, *q = NULL, *n = BN_new(), *e = BN_new(), *d = BN_new(), *p1 = BN_new(),
+	       *q1 = BN_new(), *phi = BN_new(), *dp = BN_new(), *dq = BN_new(), *qi = BN_new();
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pc = NULL;
+	if (!bn || !n || !e || !d || !p1 || !q1 || !phi || !dp || !dq || !qi || !bld)
+		goto done;
+	BN_set_word(e, 65537);
+	for (int tries = 0; tries < 8; tries++) {
+		BN_free(p);
+		BN_free(q);
+		p = det_prime(r, 1024, bn);
+		q = det_prime(r, 1024, bn);
+		if (!p || !q || BN_cmp(p, q) == 0)
+			continue;
+		BN_sub(p1, p, BN_value_one());
+		BN_sub(q1, q, BN_value_one());
+		BN_mul(phi, p1, q1, bn);
+		if (BN_mod_inverse(d, e, phi, bn))
+			break;
+	}
+	if (!p || !q || BN_is_zero(d))
+		goto done;
+	BN_mul(n, p, q, bn);
+	BN_mod(dp, d, p1, bn);
+	BN_mod(dq, d, q1, bn);
+	if (!BN_mod_inverse(qi, q, p, bn))
+		goto done;
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dp);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qi);
+	params = OSSL_PARAM_BLD_to_param(bld);
+	pc = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!params || !pc || EVP_PKEY_fromdata_init(pc) <= 0 ||
+	    EVP_PKEY_fromdata(pc, &pk, EVP_PKEY_KEYPAIR, params) <= 0)
+		pk = NULL;
+done:
+	EVP_PKEY_CTX_free(pc);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(p);
+	BN_free(q);
+	BN_free(n);
+	BN_free(e);
+	BN_clear_free(d);
+	BN_free(p1);
+	BN_free(q1);
+	BN_free(phi);
+	BN_clear_free(dp);
+	BN_clear_free(dq);
+	BN_clear_free(qi);
+	BN_CTX_free(bn);
+	return pk;
+}
+
+/* Self-signed RSA-2048/SHA-256 certificate for cn/org, DER, deterministic from r. */
 static int make_cert(struct sc_rng *r, uint64_t now_us, const char *cn, const char *org,
 		     struct sc_buf *out)
 {
-	uint8_t seed[32], serial[9];
-	sc_rng_bytes(r, seed, sizeof(seed));
+	uint8_t serial[9];
 	sc_rng_bytes(r, serial, sizeof(serial));
 	serial[0] &= 0x7f; /* positive */
 	int rc = -1;
-	EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof(seed));
+	EVP_PKEY *pk = det_rsa_key(r);
 	X509 *x = X509_new();
 	BIGNUM *bn = BN_bin2bn(serial, sizeof(serial), NULL);
 	if (!pk || !x || !bn)
@@ -203,7 +290,8 @@ static int make_cert(struct sc_rng *r, uint64_t now_us, const char *cn, const ch
 		X509_add_ext(x, ext, -1);
 		X509_EXTENSION_free(ext);
 	}
-	if (X509_sign(x, pk, NULL) <= 0)
+	/* RSA PKCS#1 v1.5 signatures are deterministic: same key, same bytes. */
+	if (X509_sign(x, pk, EVP_sha256()) <= 0)
 		goto done;
 	unsigned char *der = NULL;
 	int n = i2d_X509(x, &der);
@@ -217,6 +305,33 @@ done:
 	X509_free(x);
 	EVP_PKEY_free(pk);
 	return rc;
+}
+
+/* The server's certificate: made on first use, then the same bytes every session. */
+static int server_cert(struct sc_ctx *c, uint64_t now_us, const char *cn, const char *org,
+		       struct sc_buf *out)
+{
+	for (size_t i = 0; i < c->ncerts; i++)
+		if (!strcmp(c->certs[i].cn, cn)) {
+			sc_buf_put(out, c->certs[i].der, c->certs[i].len);
+			return 0;
+		}
+	/* A generator of its own, so later traffic does not depend on key search length. */
+	struct sc_rng r;
+	sc_rng_fork(&c->rng, &r);
+	if (make_cert(&r, now_us, cn, org, out) != 0)
+		return -1;
+	if (c->ncerts < SC_MAX_CERTS) {
+		struct sc_cert *k = &c->certs[c->ncerts];
+		k->der = malloc(out->len);
+		if (k->der) {
+			memcpy(k->der, out->b, out->len);
+			k->len = out->len;
+			snprintf(k->cn, sizeof(k->cn), "%s", cn);
+			c->ncerts++;
+		}
+	}
+	return 0;
 }
 
 static void server_hello(struct sc_buf *b, struct sc_rng *r, uint16_t suite, bool tls13)
@@ -256,8 +371,8 @@ static int server_flight12(struct sc_buf *b, struct sc_tcp *s, const struct tls_
 	struct sc_rng *r = &s->c->rng;
 	struct sc_buf der;
 	sc_buf_init(&der);
-	if (make_cert(r, s->c->t0_us + s->t, p->cert_cn, p->cert_org ? p->cert_org : p->cert_cn,
-		      &der) != 0) {
+	if (server_cert(s->c, s->c->t0_us + s->t, p->cert_cn,
+			p->cert_org ? p->cert_org : p->cert_cn, &der) != 0) {
 		sc_buf_free(&der);
 		return -1;
 	}
