@@ -110,6 +110,7 @@ static bool decode_dispatch(struct packet *p, struct decode_stats *st)
 	case LINKTYPE_INNER_IPV4: decode_ipv4(p, st, d, len); return true;
 	case LINKTYPE_INNER_IPV6: decode_ipv6(p, st, d, len); return true;
 	case LINKTYPE_INNER_IP: decode_raw(p, st, d, len, 0); return true;
+	case LINKTYPE_INNER_VLAN: decode_vlan(p, st, ETHERTYPE_VLAN, d, len); return true;
 	default: return false;
 	}
 }
@@ -162,7 +163,8 @@ const char *decode_linktype_name(int linktype)
 	case LINKTYPE_INNER_IPV6:
 	case LINKTYPE_INNER_ETHERNET:
 	case LINKTYPE_INNER_IP:
-	case LINKTYPE_INNER_PPP: return "RAW";
+	case LINKTYPE_INNER_PPP:
+	case LINKTYPE_INNER_VLAN: return "RAW";
 	default: return NULL;
 	}
 }

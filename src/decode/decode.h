@@ -55,6 +55,7 @@ enum {
 	LINKTYPE_INNER_ETHERNET,
 	LINKTYPE_INNER_IP, /* version from the first nibble (Teredo, GRE/IP) */
 	LINKTYPE_INNER_PPP,
+	LINKTYPE_INNER_VLAN, /* starts with an 802.1Q tag (GRE protocol 0x8100) */
 };
 
 /* Where a packet came from; named as Suricata's `pkt_src` in EVE. */

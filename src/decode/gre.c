@@ -4,7 +4,9 @@
  *
  * Reads only the `len` bytes it is given.  The flag checks and their
  * gre.* events follow Suricata's decoder; every one of them makes the
- * packet invalid.  The inner frame (IPv4, IPv6, PPP, transparent Ethernet
+ * packet invalid.  (A cut version 0 source route list is reported as
+ * gre.version0_hdr_too_big: the shared event list has no
+ * version0_malformed_sre_hdr.)  The inner frame (IPv4, IPv6, PPP, transparent Ethernet
  * bridging, ERSPAN's Ethernet) is recorded as a tunnel for the worker, not
  * decoded here.
  */
@@ -105,23 +107,27 @@ static uint32_t gre_v1_hdr_len(struct packet *p, const uint8_t *d, uint32_t len)
 	return hlen;
 }
 
-/* ERSPAN type II has an 8-byte header (version 1); type I has none. */
+/*
+ * ERSPAN type II (sequence flag set) has an 8-byte header of version 1
+ * before the mirrored Ethernet frame.  Type I (no header) is off by
+ * default in Suricata (decoder.erspan.typeI.enabled), so it is not
+ * followed here either.
+ */
 static void gre_erspan(struct packet *p, struct decode_stats *st, bool has_seq,
 		       const uint8_t *d, uint32_t len)
 {
-	if (has_seq) {
-		if (len < ERSPAN_II_HDR_LEN) {
-			decode_set_invalid(p, DECODE_EV_ERSPAN_HEADER_TOO_SMALL);
-			return;
-		}
-		if ((d[0] >> 4) != 1) {
-			decode_set_invalid(p, DECODE_EV_ERSPAN_UNSUPPORTED_VERSION);
-			return;
-		}
-		d += ERSPAN_II_HDR_LEN;
-		len -= ERSPAN_II_HDR_LEN;
+	if (!has_seq)
+		return;
+	if (len < ERSPAN_II_HDR_LEN) {
+		decode_set_invalid(p, DECODE_EV_ERSPAN_HEADER_TOO_SMALL);
+		return;
 	}
-	decode_set_tunnel(p, st, d, len, LINKTYPE_INNER_ETHERNET, PKT_SRC_TUNNEL_GRE);
+	if ((d[0] >> 4) != 1) {
+		decode_set_invalid(p, DECODE_EV_ERSPAN_UNSUPPORTED_VERSION);
+		return;
+	}
+	decode_set_tunnel(p, st, d + ERSPAN_II_HDR_LEN, len - ERSPAN_II_HDR_LEN,
+			  LINKTYPE_INNER_ETHERNET, PKT_SRC_TUNNEL_GRE);
 }
 
 void decode_gre(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len)
@@ -151,7 +157,13 @@ void decode_gre(struct packet *p, struct decode_stats *st, const uint8_t *d, uin
 		decode_set_tunnel(p, st, in, in_len, LINKTYPE_INNER_IPV6, PKT_SRC_TUNNEL_GRE);
 		return;
 	case ETHERTYPE_PPP:
+		/* PPTP: a zero payload length (key high half) carries no frame */
+		if ((d[1] & GRE_VERSION) == 1 && rd16(d + 4) == 0)
+			return;
 		decode_set_tunnel(p, st, in, in_len, LINKTYPE_INNER_PPP, PKT_SRC_TUNNEL_GRE);
+		return;
+	case ETHERTYPE_VLAN:
+		decode_set_tunnel(p, st, in, in_len, LINKTYPE_INNER_VLAN, PKT_SRC_TUNNEL_GRE);
 		return;
 	case ETHERTYPE_BRIDGE:
 		decode_set_tunnel(p, st, in, in_len, LINKTYPE_INNER_ETHERNET, PKT_SRC_TUNNEL_GRE);

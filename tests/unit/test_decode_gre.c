@@ -30,6 +30,10 @@ static const uint8_t gre_frame[] = {
 	0x36, 0x37,
 };
 
+/* Ethernet header (MACs of gre_frame, type IPv4) for mirrored frames. */
+static const uint8_t mirror_eth_hdr[14] = {0x00, 0xc0, 0xca, 0x14, 0xb0, 0x52, 0x00,
+					  0x02, 0x2d, 0x56, 0x4a, 0xfd, 0x08, 0x00};
+
 static void test_valid(void **state)
 {
 	struct packet p;
@@ -153,6 +157,57 @@ static void test_v1_pptp(void **state)
 	dtest_free();
 }
 
+static void test_other_payloads(void **state)
+{
+	struct packet p;
+	/* 802.1Q inside GRE: the worker decodes a VLAN-first inner frame */
+	uint8_t vlan[4 + 4 + 84] = {0x00, 0x00, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00};
+	memcpy(vlan + 8, gre_frame + 38, 84);
+	uint8_t dg[160];
+	size_t len = dtest_ipv4(dg, 47, NULL, 0, vlan, sizeof(vlan));
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_int_equal(p.tunnel_inner_linktype, LINKTYPE_INNER_VLAN);
+	struct packet in;
+	uint8_t inner[4 + 84];
+	memcpy(inner, vlan + 4, sizeof(inner));
+	dtest_decode(&in, NULL, LINKTYPE_INNER_VLAN, inner, sizeof(inner));
+	assert_int_equal(dtest_event_count(&in), 0);
+	assert_int_equal(in.vlan_count, 1);
+	assert_int_equal(in.vlan_id[0], 100);
+	assert_int_equal(in.icmp.type, 8);
+	assert_string_equal(decode_linktype_name(LINKTYPE_INNER_VLAN), "RAW");
+
+	/* PPTP with a zero payload length: an ack-only packet, no tunnel */
+	static const uint8_t ack_only[] = {0x20, 0x81, 0x88, 0x0b, 0x00, 0x00, 0x12, 0x34,
+					   0x00, 0x00, 0x00, 0x07};
+	decode_gre(&p, ack_only, sizeof(ack_only), 0);
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_null(p.tunnel_inner);
+
+	/* ERSPAN type II: version 1 header, then the mirrored frame */
+	uint8_t erspan[8 + 8 + 14 + 84] = {0x10, 0x00, 0x88, 0xbe, 0, 0, 0, 1,
+					   0x10, 0x01, 0x00, 0x05, 0, 0, 0, 0};
+	memcpy(erspan + 16, mirror_eth_hdr, 14);
+	memcpy(erspan + 30, gre_frame + 38, 84);
+	len = dtest_ipv4(dg, 47, NULL, 0, erspan, sizeof(erspan));
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_int_equal(dtest_event_count(&p), 0);
+	assert_int_equal(p.tunnel_inner_linktype, LINKTYPE_INNER_ETHERNET);
+	assert_int_equal(p.tunnel_inner_len, 14 + 84);
+	erspan[8] = 0x20; /* version 2 */
+	len = dtest_ipv4(dg, 47, NULL, 0, erspan, sizeof(erspan));
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_true(decode_has_event(&p, DECODE_EV_ERSPAN_UNSUPPORTED_VERSION));
+	len = dtest_ipv4(dg, 47, NULL, 0, erspan, 8 + 5);
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_true(decode_has_event(&p, DECODE_EV_ERSPAN_HEADER_TOO_SMALL));
+	erspan[0] = 0x00; /* type I: off by default, as in Suricata */
+	len = dtest_ipv4(dg, 47, NULL, 0, erspan, sizeof(erspan));
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_null(p.tunnel_inner);
+	dtest_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_v0_events),
 		cmocka_unit_test(test_v1_pptp),
+		cmocka_unit_test(test_other_payloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
