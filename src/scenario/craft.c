@@ -132,8 +132,8 @@ size_t craft_eth_ip(uint8_t *out, const struct craft_ip *ip, size_t l4len)
 	h[1] = ip->tos;
 	put16(h + 2, (uint16_t)(IPV4_LEN + l4len));
 	put16(h + 4, ip->id);
-	put16(h + 6, (uint16_t)((ip->df ? 0x4000 : 0) | (ip->mf ? 0x2000 : 0) |
-				(ip->frag_off8 & 0x1fff)));
+	put16(h + 6,
+	      (uint16_t)((ip->df ? 0x4000 : 0) | (ip->mf ? 0x2000 : 0) | (ip->frag_off8 & 0x1fff)));
 	h[8] = ip->ttl ? ip->ttl : ip->src->ttl;
 	h[9] = ip->proto;
 	put16(h + 10, 0);
@@ -171,8 +171,12 @@ void sc_emit_udp_fragmented(struct sc_ctx *c, uint64_t ts, struct sc_host *src, 
 	uint8_t frame[FRAME_MAX];
 	for (size_t off = 0; off < total; off += frag_payload) {
 		size_t n = total - off < frag_payload ? total - off : frag_payload;
-		struct craft_ip ip = {.src = src, .dst = dst, .proto = 17, .id = id,
-				      .mf = off + n < total, .frag_off8 = (uint16_t)(off / 8)};
+		struct craft_ip ip = {.src = src,
+				      .dst = dst,
+				      .proto = 17,
+				      .id = id,
+				      .mf = off + n < total,
+				      .frag_off8 = (uint16_t)(off / 8)};
 		size_t hl = craft_eth_ip(frame, &ip, n);
 		memcpy(frame + hl, dgram + off, n);
 		sc_emit_frame(c, ts, frame, hl + n);
@@ -192,8 +196,7 @@ void sc_emit_udp(struct sc_ctx *c, uint64_t ts, struct sc_host *src, uint16_t sp
 	if (hdr + 8 + len > SC_MTU)
 		return; /* IPv6 fragmentation is not needed by any scenario */
 	uint8_t frame[FRAME_MAX];
-	struct craft_ip ip = {.src = src, .dst = dst, .proto = 17, .id = src->ip_id++,
-			      .df = false};
+	struct craft_ip ip = {.src = src, .dst = dst, .proto = 17, .id = src->ip_id++, .df = false};
 	size_t hl = craft_eth_ip(frame, &ip, 8 + len);
 	uint8_t *u = frame + hl;
 	put16(u, sport);
@@ -213,8 +216,8 @@ void sc_emit_echo(struct sc_ctx *c, uint64_t ts, struct sc_host *src, struct sc_
 	if (len > 1000)
 		len = 1000;
 	uint8_t proto = src->v6 ? 58 : 1;
-	struct craft_ip ip = {.src = src, .dst = dst, .proto = proto, .id = src->ip_id++,
-			      .df = !src->v6};
+	struct craft_ip ip = {
+	    .src = src, .dst = dst, .proto = proto, .id = src->ip_id++, .df = !src->v6};
 	size_t hl = craft_eth_ip(frame, &ip, 8 + len);
 	uint8_t *m = frame + hl;
 	if (src->v6)
@@ -227,8 +230,8 @@ void sc_emit_echo(struct sc_ctx *c, uint64_t ts, struct sc_host *src, struct sc_
 	put16(m + 6, seq);
 	if (len)
 		memcpy(m + 8, data, len);
-	uint16_t ck = src->v6 ? craft_l4_checksum(src, dst, 58, m, 8 + len)
-			      : craft_inet_checksum(m, 8 + len);
+	uint16_t ck =
+	    src->v6 ? craft_l4_checksum(src, dst, 58, m, 8 + len) : craft_inet_checksum(m, 8 + len);
 	put16(m + 2, ck);
 	sc_emit_frame(c, ts, frame, hl + 8 + len);
 }
@@ -243,8 +246,7 @@ void sc_emit_tcp(struct sc_ctx *c, uint64_t ts, struct sc_host *src, uint16_t sp
 	size_t hdr = src->v6 ? IPV6_LEN : IPV4_LEN;
 	if (hdr + thl + len > SC_MTU)
 		return;
-	struct craft_ip ip = {.src = src, .dst = dst, .proto = 6, .id = src->ip_id++,
-			      .df = true};
+	struct craft_ip ip = {.src = src, .dst = dst, .proto = 6, .id = src->ip_id++, .df = true};
 	size_t hl = craft_eth_ip(frame, &ip, thl + len);
 	uint8_t *t = frame + hl;
 	put16(t, sport);

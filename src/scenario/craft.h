@@ -71,11 +71,11 @@ uint16_t craft_inet_checksum(const uint8_t *p, size_t n);
 
 struct sc_host {
 	const char *name; /* realistic hostname, for the truth file */
-	uint8_t mac[6];   /* for remote hosts: the gateway's MAC */
+	uint8_t mac[6];	  /* for remote hosts: the gateway's MAC */
 	bool v6;
-	uint8_t ip[16]; /* IPv4 in the first 4 bytes */
-	uint8_t ttl;    /* TTL / hop limit as seen at the sensor */
-	uint16_t ip_id; /* next IPv4 identification */
+	uint8_t ip[16];	    /* IPv4 in the first 4 bytes */
+	uint8_t ttl;	    /* TTL / hop limit as seen at the sensor */
+	uint16_t ip_id;	    /* next IPv4 identification */
 	uint16_t next_port; /* next ephemeral TCP port, as stacks hand them out */
 };
 
@@ -176,11 +176,11 @@ int sc_ctx_write_truth(struct sc_ctx *c, const char *path, char *err, size_t err
 struct craft_ip {
 	const struct sc_host *src, *dst;
 	uint8_t proto;
-	uint16_t id;         /* IPv4 only */
-	bool df;             /* IPv4 don't-fragment */
-	bool mf;             /* IPv4 more-fragments */
-	uint16_t frag_off8;  /* IPv4 fragment offset in 8-byte units */
-	uint8_t ttl;         /* 0: the source host's TTL */
+	uint16_t id;	    /* IPv4 only */
+	bool df;	    /* IPv4 don't-fragment */
+	bool mf;	    /* IPv4 more-fragments */
+	uint16_t frag_off8; /* IPv4 fragment offset in 8-byte units */
+	uint8_t ttl;	    /* 0: the source host's TTL */
 	uint8_t tos;
 };
 

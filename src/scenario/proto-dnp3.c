@@ -23,8 +23,14 @@ uint16_t proto_dnp3_crc(const uint8_t *p, size_t n)
 static void link_frame(struct sc_buf *out, bool from_master, uint16_t dst, uint16_t src,
 		       const uint8_t *tp, size_t n)
 {
-	uint8_t h[8] = {0x05, 0x64, (uint8_t)(5 + n), from_master ? 0xc4 : 0x44,
-			(uint8_t)dst, (uint8_t)(dst >> 8), (uint8_t)src, (uint8_t)(src >> 8)};
+	uint8_t h[8] = {0x05,
+			0x64,
+			(uint8_t)(5 + n),
+			from_master ? 0xc4 : 0x44,
+			(uint8_t)dst,
+			(uint8_t)(dst >> 8),
+			(uint8_t)src,
+			(uint8_t)(src >> 8)};
 	sc_buf_put(out, h, 8);
 	sc_buf_le16(out, proto_dnp3_crc(h, 8));
 	for (size_t off = 0; off < n; off += 16) {

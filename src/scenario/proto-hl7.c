@@ -9,10 +9,10 @@
 
 #include "scenario/proto.h"
 
-static const char *family[] = {"GARCIA", "NGUYEN", "OKAFOR", "MUELLER", "ROSSI",
-			       "KOWALSKI", "TANAKA", "MARTIN", "SILVA", "JOHNSON"};
+static const char *family[] = {"GARCIA",   "NGUYEN", "OKAFOR", "MUELLER", "ROSSI",
+			       "KOWALSKI", "TANAKA", "MARTIN", "SILVA",	  "JOHNSON"};
 static const char *given[] = {"MARIA", "JAMES", "AMARA", "LUKAS", "SOFIA",
-			      "PIOTR", "HANA", "LOUIS", "ANA", "EMMA"};
+			      "PIOTR", "HANA",	"LOUIS", "ANA",	  "EMMA"};
 
 static void hl7_ts(uint64_t us, char *out, size_t n)
 {

@@ -46,7 +46,8 @@ void modbus_read_holding(struct modbus_client *m, uint16_t addr, uint16_t count)
 	sc_buf_u8(&a, 3);
 	sc_buf_u8(&a, (uint8_t)(2 * count));
 	for (uint16_t i = 0; i < count; i++)
-		sc_buf_be16(&a, (uint16_t)(1200 + sc_rng_below(m->r, 40) + 37 * i)); /* process values */
+		sc_buf_be16(
+		    &a, (uint16_t)(1200 + sc_rng_below(m->r, 40) + 37 * i)); /* process values */
 	mbap_end(&a, l);
 	transact(m, &q, &a);
 }

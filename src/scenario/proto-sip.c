@@ -30,17 +30,19 @@ static void sdp(struct sc_buf *b, const struct sc_host *h, uint16_t rtp_port, un
 {
 	char ip[46];
 	sc_host_addr_str(h, ip, sizeof(ip));
-	sc_buf_printf(b,
-		      "v=0\r\no=- %u %u IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
-		      "m=audio %u RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-		      "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n"
-		      "a=sendrecv\r\n",
-		      sess, sess, ip, ip, rtp_port);
+	sc_buf_printf(
+	    b,
+	    "v=0\r\no=- %u %u IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+	    "m=audio %u RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+	    "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n"
+	    "a=sendrecv\r\n",
+	    sess, sess, ip, ip, rtp_port);
 }
 
 /* Writes a request (method != NULL) or response (status) with optional SDP body. */
 static void message(struct sip_call *k, struct sc_buf *b, const char *method, int status,
-		    const char *reason, const char *cseq_method, bool to_tag, const struct sc_buf *body)
+		    const char *reason, const char *cseq_method, bool to_tag,
+		    const struct sc_buf *body)
 {
 	char cip[46], sip[46];
 	sc_host_addr_str(k->caller, cip, sizeof(cip));
@@ -90,8 +92,12 @@ uint64_t sc_sip_call(struct sc_ctx *c, uint64_t t, struct sc_host *caller, const
 		     struct sc_host *callee, const char *callee_uri, uint64_t duration_us)
 {
 	struct sc_rng *r = &c->rng;
-	struct sip_call k = {.c = c, .caller = caller, .callee = callee, .from_uri = caller_uri,
-			     .to_uri = callee_uri, .cseq = (unsigned)sc_rng_range(r, 1, 200)};
+	struct sip_call k = {.c = c,
+			     .caller = caller,
+			     .callee = callee,
+			     .from_uri = caller_uri,
+			     .to_uri = callee_uri,
+			     .cseq = (unsigned)sc_rng_range(r, 1, 200)};
 	char cid[24];
 	token(r, cid, sizeof(cid));
 	snprintf(k.call_id, sizeof(k.call_id), "%s@sbc.carrier.net", cid);

@@ -37,18 +37,20 @@ static void notify(struct sc_tcp *s, struct sc_rng *r, struct sc_buf *b, unsigne
 	sc_buf_puts(b, "\",\"");
 	hex(b, r, 32);
 	sc_buf_printf(b, "\"],\"20000000\",\"17034219\",\"%08x\",%s]}",
-		      (unsigned)(1773129600u + (unsigned)(s->t / SC_SEC)), clean ? "true" : "false");
+		      (unsigned)(1773129600u + (unsigned)(s->t / SC_SEC)),
+		      clean ? "true" : "false");
 	line(s, SC_S2C, b);
 }
 
-void sc_stratum_session(struct sc_tcp *s, struct sc_rng *r, const char *wallet,
-			const char *worker, unsigned jobs, unsigned shares)
+void sc_stratum_session(struct sc_tcp *s, struct sc_rng *r, const char *wallet, const char *worker,
+			unsigned jobs, unsigned shares)
 {
 	struct sc_buf b;
 	sc_buf_init(&b);
 	unsigned id = 1;
-	sc_buf_printf(&b, "{\"id\":%u,\"method\":\"mining.subscribe\",\"params\":[\"cpuminer-opt/"
-			  "23.15\"]}",
+	sc_buf_printf(&b,
+		      "{\"id\":%u,\"method\":\"mining.subscribe\",\"params\":[\"cpuminer-opt/"
+		      "23.15\"]}",
 		      id++);
 	line(s, SC_C2S, &b);
 	sc_tcp_wait(s, sc_rng_range(r, 20 * SC_MS, 90 * SC_MS));
@@ -75,12 +77,14 @@ void sc_stratum_session(struct sc_tcp *s, struct sc_rng *r, const char *wallet,
 		unsigned per_job = jobs ? shares / jobs + (j < shares % jobs) : 0;
 		for (unsigned k = 0; k < per_job; k++) {
 			sc_tcp_wait(s, sc_think(r, 2000, 12000));
-			sc_buf_printf(&b,
-				      "{\"id\":%u,\"method\":\"mining.submit\",\"params\":[\"%s.%s\","
-				      "\"%x\",\"",
-				      id, wallet, worker, job);
+			sc_buf_printf(
+			    &b,
+			    "{\"id\":%u,\"method\":\"mining.submit\",\"params\":[\"%s.%s\","
+			    "\"%x\",\"",
+			    id, wallet, worker, job);
 			hex(&b, r, 4);
-			sc_buf_printf(&b, "\",\"%08x\",\"", (unsigned)(1773129600u + s->t / SC_SEC));
+			sc_buf_printf(&b, "\",\"%08x\",\"",
+				      (unsigned)(1773129600u + s->t / SC_SEC));
 			hex(&b, r, 4);
 			sc_buf_puts(&b, "\"]}");
 			line(s, SC_C2S, &b);

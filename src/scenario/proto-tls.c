@@ -11,8 +11,8 @@
  */
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/param_build.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -28,28 +28,39 @@ static const uint16_t schannel_ciphers[] = {0xc02c, 0xc02b, 0xc030, 0xc02f, 0xc0
 					    0x003d, 0x003c, 0x0035, 0x002f, 0x000a};
 static const uint16_t schannel_exts[] = {5, 10, 11, 13, 35, 23, 65281};
 static const uint16_t schannel_groups[] = {0x001d, 0x0017, 0x0018};
-const struct tls_client_profile tls_profile_schannel_beacon = {
-    "Windows SChannel (WinINet)", 0x0303, schannel_ciphers, 19, schannel_exts, 7,
-    schannel_groups, 3, NULL};
+const struct tls_client_profile tls_profile_schannel_beacon = {"Windows SChannel (WinINet)",
+							       0x0303,
+							       schannel_ciphers,
+							       19,
+							       schannel_exts,
+							       7,
+							       schannel_groups,
+							       3,
+							       NULL};
 
-static const uint16_t firefox_ciphers[] = {0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f, 0xcca9, 0xcca8,
-					   0xc02c, 0xc030, 0xc00a, 0xc009, 0xc013, 0xc014, 0x009c,
-					   0x009d, 0x002f, 0x0035};
+static const uint16_t firefox_ciphers[] = {0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f, 0xcca9,
+					   0xcca8, 0xc02c, 0xc030, 0xc00a, 0xc009, 0xc013,
+					   0xc014, 0x009c, 0x009d, 0x002f, 0x0035};
 static const uint16_t firefox_exts[] = {0, 23, 65281, 10, 11, 35, 16, 5, 34, 51, 43, 13, 45, 28};
 static const uint16_t firefox_groups[] = {0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101};
 const struct tls_client_profile tls_profile_firefox = {
     "Firefox 128", 0x0303, firefox_ciphers, 17, firefox_exts, 14, firefox_groups, 6, "h2"};
 
-static const uint16_t python_ciphers[] = {0x1302, 0x1303, 0x1301, 0xc02c, 0xc030, 0x009f, 0xcca9,
-					  0xcca8, 0xccaa, 0xc02b, 0xc02f, 0x009e, 0xc024, 0xc028,
-					  0x006b, 0xc023, 0xc027, 0x0067, 0xc00a, 0xc014, 0x0039,
-					  0xc009, 0xc013, 0x0033, 0x009d, 0x009c, 0x003d, 0x003c,
-					  0x0035, 0x002f, 0x00ff};
+static const uint16_t python_ciphers[] = {
+    0x1302, 0x1303, 0x1301, 0xc02c, 0xc030, 0x009f, 0xcca9, 0xcca8, 0xccaa, 0xc02b, 0xc02f,
+    0x009e, 0xc024, 0xc028, 0x006b, 0xc023, 0xc027, 0x0067, 0xc00a, 0xc014, 0x0039, 0xc009,
+    0xc013, 0x0033, 0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f, 0x00ff};
 static const uint16_t python_exts[] = {0, 11, 10, 35, 22, 23, 13, 43, 45, 51};
 static const uint16_t python_groups[] = {0x001d, 0x0017, 0x001e, 0x0019, 0x0018};
-const struct tls_client_profile tls_profile_python_requests = {
-    "Python requests / OpenSSL 3", 0x0303, python_ciphers, 31, python_exts, 10, python_groups, 5,
-    "http/1.1"};
+const struct tls_client_profile tls_profile_python_requests = {"Python requests / OpenSSL 3",
+							       0x0303,
+							       python_ciphers,
+							       31,
+							       python_exts,
+							       10,
+							       python_groups,
+							       5,
+							       "http/1.1"};
 
 /* Go crypto/tls 1.21+ (rclone, many implants written in Go). */
 static const uint16_t go_ciphers[] = {0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc009,

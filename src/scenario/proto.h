@@ -44,12 +44,11 @@ struct dns_rr {
 	const char *owner; /* NULL: the question name */
 	const char *text;  /* CNAME/NS/MX target, TXT text, SOA mname */
 	const char *addr;  /* A/AAAA in text form */
-	uint16_t pref;     /* MX preference; DNSKEY flags */
-	size_t keylen;     /* DNSKEY key length (random key bytes) */
+	uint16_t pref;	   /* MX preference; DNSKEY flags */
+	size_t keylen;	   /* DNSKEY key length (random key bytes) */
 };
 
-void proto_dns_query(struct sc_buf *b, uint16_t id, const char *qname, uint16_t qtype,
-		     bool edns);
+void proto_dns_query(struct sc_buf *b, uint16_t id, const char *qname, uint16_t qtype, bool edns);
 void proto_dns_response(struct sc_buf *b, struct sc_rng *r, uint16_t id, const char *qname,
 			uint16_t qtype, uint16_t rcode, const struct dns_rr *rrs, size_t nrr,
 			bool edns);
@@ -61,8 +60,8 @@ uint64_t sc_dns_lookup(struct sc_ctx *c, uint64_t t, struct sc_host *client,
 /* ---- TLS (proto-tls.c) ---- */
 
 struct tls_client_profile {
-	const char *name;       /* e.g. "Windows 10 SChannel (Cobalt Strike beacon)" */
-	uint16_t version;       /* ClientHello legacy version, 0x0303 */
+	const char *name; /* e.g. "Windows 10 SChannel (Cobalt Strike beacon)" */
+	uint16_t version; /* ClientHello legacy version, 0x0303 */
 	const uint16_t *ciphers;
 	size_t nciphers;
 	const uint16_t *exts; /* extension types, in order */
@@ -176,8 +175,8 @@ void sc_dicom_association(struct sc_tcp *s, struct sc_rng *r, const char *callin
 
 /* ---- Stratum mining (proto-stratum.c) ---- */
 
-void sc_stratum_session(struct sc_tcp *s, struct sc_rng *r, const char *wallet,
-			const char *worker, unsigned jobs, unsigned shares);
+void sc_stratum_session(struct sc_tcp *s, struct sc_rng *r, const char *wallet, const char *worker,
+			unsigned jobs, unsigned shares);
 
 /* ---- SIP (proto-sip.c) ---- */
 

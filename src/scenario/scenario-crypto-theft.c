@@ -34,9 +34,9 @@ static void desk_hosts(struct sc_ctx *c, struct desk *d)
 	sc_host_init(&d->mixer, r, "api.sinbad.io", "198.51.100.99", sc_gateway_mac, 45);
 }
 
-static void tls_visit(struct sc_ctx *c, struct desk *d, struct sc_host *client,
-		      struct sc_host *srv, const char *addr, const struct tls_client_profile *prof,
-		      uint64_t t, unsigned rounds)
+static void tls_visit(struct sc_ctx *c, struct desk *d, struct sc_host *client, struct sc_host *srv,
+		      const char *addr, const struct tls_client_profile *prof, uint64_t t,
+		      unsigned rounds)
 {
 	struct dns_rr a = {.type = DNS_A, .ttl = 60, .addr = addr};
 	t = sc_dns_lookup(c, t, client, &d->dns, srv->name, DNS_A, &a, 1);
@@ -80,9 +80,9 @@ static void step_clipper(struct sc_ctx *c, struct desk *d, uint64_t t, uint64_t 
 		      true, "T1115");
 	static const char *key = "b7f2c9d4e1a84f6c9e3d2b1a0f5e7c8d";
 	char guid[40];
-	snprintf(guid, sizeof(guid), "%08x-%04x-%04x-%04x-%012llx",
-		 (unsigned)sc_rng_next(&c->rng), (unsigned)sc_rng_below(&c->rng, 65536),
+	snprintf(guid, sizeof(guid), "%08x-%04x-%04x-%04x-%012llx", (unsigned)sc_rng_next(&c->rng),
 		 (unsigned)sc_rng_below(&c->rng, 65536), (unsigned)sc_rng_below(&c->rng, 65536),
+		 (unsigned)sc_rng_below(&c->rng, 65536),
 		 (unsigned long long)(sc_rng_next(&c->rng) & 0xffffffffffffULL));
 	unsigned n = 0;
 	while (t < t_end) {
@@ -95,12 +95,14 @@ static void step_clipper(struct sc_ctx *c, struct desk *d, uint64_t t, uint64_t 
 		char uri[256];
 		if (n == 0) {
 			snprintf(uri, sizeof(uri), "/bot/regex?key=%s", key);
-			sc_buf_puts(&body, "^(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,39}$|^0x[a-fA-F0-9]{40}$|"
-					   "^T[A-Za-z1-9]{33}$");
+			sc_buf_puts(&body,
+				    "^(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,39}$|^0x[a-fA-F0-9]{40}$|"
+				    "^T[A-Za-z1-9]{33}$");
 		} else if (n % 4 == 2) {
-			snprintf(uri, sizeof(uri),
-				 "/bot/get?address=bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh&key=%s",
-				 key);
+			snprintf(
+			    uri, sizeof(uri),
+			    "/bot/get?address=bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh&key=%s",
+			    key);
 			sc_buf_puts(&body, "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlq");
 		} else {
 			snprintf(uri, sizeof(uri), "/bot/online?guid=%s&key=%s", guid, key);
@@ -147,8 +149,8 @@ static void step_mixer(struct sc_ctx *c, struct desk *d, uint64_t t)
 
 static void bg_price_feed(struct sc_ctx *c, struct desk *d, uint64_t t_end)
 {
-	sc_step_begin(c, "price-feed", "treasury host polls an exchange price API over HTTPS", false,
-		      NULL);
+	sc_step_begin(c, "price-feed", "treasury host polls an exchange price API over HTTPS",
+		      false, NULL);
 	struct sc_host api;
 	sc_host_init(&api, &c->rng, "api.kraken.com", "198.51.100.120", sc_gateway_mac, 52);
 	uint64_t period = 60 * SC_SEC / c->scale;

@@ -22,8 +22,9 @@ int scenario_build_emergency_ddos(struct sc_ctx *c)
 	sc_host_init(&dns, r, "dns01.psap.countyecc.local", "10.40.0.53", NULL, 64);
 	const uint64_t end = 600 * SC_SEC;
 
-	sc_step_begin(c, "sip-emergency-calls", "emergency calls (urn:service:sos) signalled over "
-						"SIP from the carrier SBC",
+	sc_step_begin(c, "sip-emergency-calls",
+		      "emergency calls (urn:service:sos) signalled over "
+		      "SIP from the carrier SBC",
 		      false, NULL);
 	uint64_t t = 2 * SC_SEC;
 	uint64_t gap = 25 * SC_SEC / c->scale;
@@ -40,25 +41,26 @@ int scenario_build_emergency_ddos(struct sc_ctx *c)
 	    {"www.weather.gov", "198.51.100.160"},
 	    {"maps.arcgis.com", "198.51.100.161"},
 	};
-	sc_step_begin(c, "calltaker-browsing", "call-taker console uses CAD, weather and maps over "
-					       "HTTPS",
+	sc_step_begin(c, "calltaker-browsing",
+		      "call-taker console uses CAD, weather and maps over "
+		      "HTTPS",
 		      false, NULL);
 	sc_bg_browse(c, &calltaker, &dns, sites, 3, 8 * c->scale, 0, end);
 
-	sc_step_begin(c, "syn-flood", "spoofed-source SYN flood against the PSAP's public HTTPS "
-				      "service",
+	sc_step_begin(c, "syn-flood",
+		      "spoofed-source SYN flood against the PSAP's public HTTPS "
+		      "service",
 		      true, "T1499.001");
-	sc_syn_flood(c, 200 * SC_SEC, &psap, 443, 15000ULL * c->scale, 90 * SC_SEC,
-		     sc_gateway_mac);
+	sc_syn_flood(c, 200 * SC_SEC, &psap, 443, 15000ULL * c->scale, 90 * SC_SEC, sc_gateway_mac);
 
-	sc_step_begin(c, "dns-amplification", "DNS ANY answers reflected by open resolvers at the "
-					      "PSAP (amplification flood)",
+	sc_step_begin(c, "dns-amplification",
+		      "DNS ANY answers reflected by open resolvers at the "
+		      "PSAP (amplification flood)",
 		      true, "T1498.002");
 	struct sc_host reflectors[32];
 	for (int i = 0; i < 32; i++) {
 		char addr[32];
-		snprintf(addr, sizeof(addr), "%s.%d", i % 2 ? "192.0.2" : "198.51.100",
-			 20 + i * 7);
+		snprintf(addr, sizeof(addr), "%s.%d", i % 2 ? "192.0.2" : "198.51.100", 20 + i * 7);
 		sc_host_init(&reflectors[i], r, "open-resolver", addr, sc_gateway_mac,
 			     (uint8_t)sc_rng_range(r, 40, 60));
 	}

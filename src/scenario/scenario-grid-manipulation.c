@@ -39,8 +39,8 @@ static void grid_hosts(struct sc_ctx *c, struct grid *g)
 	sc_host_init(&g->rtu_104, r, "rtu-sub-kelby.ot.northgrid.local", "172.16.30.6", abb, 64);
 }
 
-static void bg_modbus_poll(struct sc_ctx *c, struct sc_host *hmi, struct sc_host *plc,
-			   uint64_t t, uint64_t t_end)
+static void bg_modbus_poll(struct sc_ctx *c, struct sc_host *hmi, struct sc_host *plc, uint64_t t,
+			   uint64_t t_end)
 {
 	struct sc_tcp s;
 	sc_tcp_connect(&s, c, hmi, sc_host_port(hmi), plc, 502, t, 0);
@@ -70,8 +70,7 @@ static void bg_dnp3_poll(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 static void bg_iec104(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 {
 	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &g->iccp, sc_host_port(&g->iccp), &g->rtu_104, 2404,
-		       2 * SC_SEC, 0);
+	sc_tcp_connect(&s, c, &g->iccp, sc_host_port(&g->iccp), &g->rtu_104, 2404, 2 * SC_SEC, 0);
 	struct iec104_link l = {.s = &s, .asdu_addr = 7, .r = &c->rng};
 	iec104_startdt(&l);
 	iec104_interrogation(&l);
@@ -102,7 +101,8 @@ static void step_recon(struct sc_ctx *c, struct grid *g, uint64_t t)
 			snprintf(addr, sizeof(addr), "172.16.%d.%d", net, host);
 			struct sc_host *target = NULL, ghost;
 			for (size_t k = 0; k < 4; k++)
-				if (!memcmp(live[k]->ip, (uint8_t[]){172, 16, (uint8_t)net, (uint8_t)host}, 4))
+				if (!memcmp(live[k]->ip,
+					    (uint8_t[]){172, 16, (uint8_t)net, (uint8_t)host}, 4))
 					target = live[k];
 			if (!target) {
 				sc_host_init(&ghost, &c->rng, NULL, addr, sc_gateway_mac, 64);
@@ -158,8 +158,7 @@ static void step_modbus(struct sc_ctx *c, struct grid *g, uint64_t t)
 		      "engineering workstation rewrites pressure and level set-points on the PLCs "
 		      "(Modbus function 6 and 16)",
 		      true, "T0836");
-	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->plc2, 502,
-		       s.t + 3 * SC_SEC, 0);
+	sc_tcp_connect(&s, c, &g->ews, sc_host_port(&g->ews), &g->plc2, 502, s.t + 3 * SC_SEC, 0);
 	m.s = &s;
 	m.tid = 1;
 	modbus_read_holding(&m, 100, 4);

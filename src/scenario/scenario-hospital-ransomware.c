@@ -69,8 +69,9 @@ static void fake_pe(struct sc_buf *b, struct sc_rng *r, size_t size)
 
 static void step_phishing(struct sc_ctx *c, struct hospital *h, uint64_t t)
 {
-	sc_step_begin(c, "phish-download", "user follows an e-mailed link and downloads a fake "
-					    "invoice executable over HTTP",
+	sc_step_begin(c, "phish-download",
+		      "user follows an e-mailed link and downloads a fake "
+		      "invoice executable over HTTP",
 		      true, "T1566.002");
 	struct dns_rr a = {.type = DNS_A, .ttl = 60, .addr = "203.0.113.45"};
 	t = sc_dns_lookup(c, t, &h->nurse, &h->dc, "files.medsupply-invoices.com", DNS_A, &a, 1);
@@ -204,8 +205,8 @@ static void step_rdp_spray(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		      "password spraying against the terminal server over RDP (NLA), many short "
 		      "failed connections",
 		      true, "T1110.003");
-	static const char *users[] = {"administrator", "admin", "svc_backup", "scanner",
-				      "helpdesk",      "pacsadmin", "test", "nurse"};
+	static const char *users[] = {"administrator", "admin",	    "svc_backup", "scanner",
+				      "helpdesk",      "pacsadmin", "test",	  "nurse"};
 	for (unsigned i = 0; i < 36; i++) {
 		struct sc_tcp s;
 		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->ts, 3389, t, 0);
@@ -214,8 +215,8 @@ static void step_rdp_spray(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		sc_tcp_close(&s, SC_S2C);
 		t = s.t + sc_rng_range(&c->rng, 600 * SC_MS, 2500 * SC_MS);
 	}
-	sc_step_begin(c, "rdp-logon", "successful RDP logon with a sprayed service account",
-		      true, "T1021.001");
+	sc_step_begin(c, "rdp-logon", "successful RDP logon with a sprayed service account", true,
+		      "T1021.001");
 	struct sc_tcp s;
 	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->ts, 3389, t, 0);
 	sc_rdp_connect_attempt(&s, "svc_backup", true);
@@ -259,15 +260,15 @@ static void step_lateral(struct sc_ctx *c, struct hospital *h, uint64_t t)
 static void step_exfil(struct sc_ctx *c, struct hospital *h, uint64_t t)
 {
 	sc_step_begin(c, "exfil-cloud-storage",
-		      "bulk upload of archived patient records to MEGA cloud storage (rclone)", true,
-		      "T1567.002");
+		      "bulk upload of archived patient records to MEGA cloud storage (rclone)",
+		      true, "T1567.002");
 	struct dns_rr rr[] = {{.type = DNS_A, .ttl = 120, .addr = "203.0.113.150"}};
 	t = sc_dns_lookup(c, t, &h->nurse, &h->dc, "gfs270n091.userstorage.mega.co.nz", DNS_A, rr,
 			  1);
 	for (unsigned i = 0; i < 2; i++) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->mega, 443,
-			       t + 500, 0);
+		sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->mega, 443, t + 500,
+			       0);
 		struct tls_session_plan p = {
 		    .client = &tls_profile_go,
 		    .sni = "gfs270n091.userstorage.mega.co.nz",
@@ -286,12 +287,12 @@ static void step_exfil(struct sc_ctx *c, struct hospital *h, uint64_t t)
 }
 
 static const char *clinical_files[] = {
-    "Oncology\\Treatment_Plans_Q1.docx", "Oncology\\Chemo_Schedule_March.xlsx",
+    "Oncology\\Treatment_Plans_Q1.docx",  "Oncology\\Chemo_Schedule_March.xlsx",
     "Cardiology\\Echo_Reports_2026.docx", "Cardiology\\Cath_Lab_Rota.xlsx",
-    "ICU\\Bed_Management.xlsx",          "ICU\\Ventilator_Inventory.xlsx",
-    "Pharmacy\\Formulary_2026.xlsx",     "Pharmacy\\Controlled_Drugs_Log.xlsx",
-    "Surgery\\Theatre_List_Week11.docx", "Surgery\\Consent_Templates.docx",
-    "Radiology\\Reporting_Backlog.xlsx", "Emergency\\Triage_Protocol_v7.docx",
+    "ICU\\Bed_Management.xlsx",		  "ICU\\Ventilator_Inventory.xlsx",
+    "Pharmacy\\Formulary_2026.xlsx",	  "Pharmacy\\Controlled_Drugs_Log.xlsx",
+    "Surgery\\Theatre_List_Week11.docx",  "Surgery\\Consent_Templates.docx",
+    "Radiology\\Reporting_Backlog.xlsx",  "Emergency\\Triage_Protocol_v7.docx",
 };
 
 static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
@@ -311,8 +312,8 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	sc_buf_init(&data);
 	size_t nfiles = sizeof(clinical_files) / sizeof(clinical_files[0]);
 	/* Enumerate before encrypting, as ransomware walks the tree. */
-	static const char *const top[] = {"Archive", "Cardiology", "Emergency", "ICU",
-					  "Oncology", "Pharmacy", "Radiology", "Surgery"};
+	static const char *const top[] = {"Archive",  "Cardiology", "Emergency", "ICU",
+					  "Oncology", "Pharmacy",   "Radiology", "Surgery"};
 	int root = smb2_create(cl, "", false, true);
 	smb2_list_dir(cl, root, top, sizeof(top) / sizeof(top[0]));
 	smb2_close(cl, root);
@@ -321,7 +322,8 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		size_t n = 0;
 		for (size_t k = 0; k < nfiles; k++) {
 			size_t dl = strlen(top[i]);
-			if (!strncmp(clinical_files[k], top[i], dl) && clinical_files[k][dl] == '\\')
+			if (!strncmp(clinical_files[k], top[i], dl) &&
+			    clinical_files[k][dl] == '\\')
 				names[n++] = clinical_files[k] + dl + 1;
 		}
 		int d = smb2_create(cl, top[i], false, true);
@@ -330,7 +332,10 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	}
 	for (unsigned i = 0; i < 3 * nfiles; i++) {
 		char path[160], renamed[180];
-		snprintf(path, sizeof(path), "%s%s", i < nfiles ? "" : i < 2 * nfiles ? "Archive\\2025\\" : "Archive\\2024\\",
+		snprintf(path, sizeof(path), "%s%s",
+			 i < nfiles	  ? ""
+			 : i < 2 * nfiles ? "Archive\\2025\\"
+					  : "Archive\\2024\\",
 			 clinical_files[i % nfiles]);
 		snprintf(renamed, sizeof(renamed), "%s.akira", path);
 		int f = smb2_create(cl, path, false, false);
@@ -342,8 +347,9 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 		smb2_rename(cl, f, renamed);
 		smb2_close(cl, f);
 	}
-	sc_step_begin(c, "ransom-note", "ransom note akira_readme.txt written to every folder "
-					"of the share",
+	sc_step_begin(c, "ransom-note",
+		      "ransom note akira_readme.txt written to every folder "
+		      "of the share",
 		      true, "T1486");
 	/* The note dropper runs as its own thread: a second SMB session. */
 	smb2_logoff(cl);
@@ -358,17 +364,18 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 	}
 	smb2_negotiate_and_login(cl, true);
 	smb2_tree_connect(cl, "\\\\fs01.stmarys.local\\Clinical");
-	static const char *dirs[] = {"", "Oncology\\", "Cardiology\\", "ICU\\", "Pharmacy\\",
-				     "Surgery\\", "Radiology\\", "Emergency\\"};
+	static const char *dirs[] = {"",	   "Oncology\\", "Cardiology\\", "ICU\\",
+				     "Pharmacy\\", "Surgery\\",	 "Radiology\\",	 "Emergency\\"};
 	sc_buf_reset(&data);
-	sc_buf_puts(&data,
-		    "Hi friends,\r\n\r\nWhatever who you are and what your title is if you're reading "
-		    "this it means the internal infrastructure of your company is fully or partially "
-		    "dead, all your backups - virtual, physical - everything that we managed to reach "
-		    "- are completely removed. Moreover, we have taken a great amount of your "
-		    "corporate data prior to encryption.\r\n\r\nWell, for now let's keep all the "
-		    "tears and resentment to ourselves and try to build a constructive dialogue. "
-		    "Contact us through our Tor chat with the code below.\r\n\r\nYour code: ");
+	sc_buf_puts(
+	    &data,
+	    "Hi friends,\r\n\r\nWhatever who you are and what your title is if you're reading "
+	    "this it means the internal infrastructure of your company is fully or partially "
+	    "dead, all your backups - virtual, physical - everything that we managed to reach "
+	    "- are completely removed. Moreover, we have taken a great amount of your "
+	    "corporate data prior to encryption.\r\n\r\nWell, for now let's keep all the "
+	    "tears and resentment to ourselves and try to build a constructive dialogue. "
+	    "Contact us through our Tor chat with the code below.\r\n\r\nYour code: ");
 	for (int i = 0; i < 24; i++)
 		sc_buf_printf(&data, "%c", "0123456789ABCDEF"[sc_rng_below(&c->rng, 16)]);
 	sc_buf_puts(&data, "\r\n");
@@ -387,8 +394,9 @@ static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
 
 static void bg_hl7(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 {
-	sc_step_begin(c, "hl7-interface", "interface engine sends ADT and lab results to the EHR "
-					  "over HL7/MLLP",
+	sc_step_begin(c, "hl7-interface",
+		      "interface engine sends ADT and lab results to the EHR "
+		      "over HL7/MLLP",
 		      false, NULL);
 	struct sc_tcp s;
 	sc_tcp_connect(&s, c, &h->hl7eng, sc_host_port(&h->hl7eng), &h->ehr, 2575, SC_SEC, 0);
@@ -404,8 +412,9 @@ static void bg_hl7(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 
 static void bg_dicom(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 {
-	sc_step_begin(c, "dicom-imaging", "CT scanner verifies and stores studies on PACS over "
-					  "DICOM",
+	sc_step_begin(c, "dicom-imaging",
+		      "CT scanner verifies and stores studies on PACS over "
+		      "DICOM",
 		      false, NULL);
 	uint64_t t = 5 * SC_SEC;
 	unsigned i = 0;
@@ -422,15 +431,16 @@ static void bg_dicom(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 
 static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 {
-	sc_step_begin(c, "fileshare-use", "admissions clerk opens and saves documents on the "
-					  "clinical share",
+	sc_step_begin(c, "fileshare-use",
+		      "admissions clerk opens and saves documents on the "
+		      "clinical share",
 		      false, NULL);
 	uint64_t t = 20 * SC_SEC;
 	while (t < t_end) {
 		struct sc_tcp s;
 		sc_tcp_connect(&s, c, &h->clerk, sc_host_port(&h->clerk), &h->fs, 445, t, 0);
-		struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "j.okafor",
-							 "WS-ADMISSIONS07");
+		struct smb2_client *cl =
+		    smb2_client_new(&s, "STMARYS", "j.okafor", "WS-ADMISSIONS07");
 		if (!cl)
 			return;
 		smb2_negotiate_and_login(cl, true);

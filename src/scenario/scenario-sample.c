@@ -61,21 +61,21 @@ static void sample_ping(struct sc_ctx *c, uint64_t t, struct sc_host *a, struct 
 	for (unsigned i = 1; i <= count; i++) {
 		sc_rng_bytes(&c->rng, data, 8);
 		sc_emit_echo(c, t, a, b, false, ident, (uint16_t)i, data, sizeof(data));
-		sc_emit_echo(c, t + sc_rng_range(&c->rng, 200, 700), b, a, true, ident,
-			     (uint16_t)i, data, sizeof(data));
+		sc_emit_echo(c, t + sc_rng_range(&c->rng, 200, 700), b, a, true, ident, (uint16_t)i,
+			     data, sizeof(data));
 		t += SC_SEC + sc_rng_below(&c->rng, 3000);
 	}
 }
 
 /* A DNSSEC-signed TXT answer too big for one frame: arrives as IPv4 fragments. */
-static void sample_fragments(struct sc_ctx *c, uint64_t t, struct sc_host *ws,
-			     struct sc_host *dns)
+static void sample_fragments(struct sc_ctx *c, uint64_t t, struct sc_host *ws, struct sc_host *dns)
 {
 	static const char *spf = "v=spf1 ip4:198.51.100.0/24 ip4:203.0.113.0/24 "
 				 "include:_spf.mailhost.example.net ~all";
 	char dkim[1100];
 	size_t n = (size_t)snprintf(dkim, sizeof(dkim), "v=DKIM1; k=rsa; p=");
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	while (n < 1000)
 		dkim[n++] = b64[sc_rng_below(&c->rng, 64)];
 	dkim[n] = '\0';
@@ -102,8 +102,7 @@ static void sample_fragments(struct sc_ctx *c, uint64_t t, struct sc_host *ws,
 }
 
 /* An IPv4 header claiming IHL 3 (12 bytes), below the 20-byte minimum. */
-static void sample_malformed(struct sc_ctx *c, uint64_t t, struct sc_host *src,
-			     struct sc_host *dst)
+static void sample_malformed(struct sc_ctx *c, uint64_t t, struct sc_host *src, struct sc_host *dst)
 {
 	uint8_t f[14 + 40];
 	struct craft_ip ip = {.src = src, .dst = dst, .proto = 6, .id = src->ip_id++, .df = true};
@@ -138,8 +137,8 @@ int scenario_build_sample(struct sc_ctx *c)
 	static const char *names[] = {"time.windows.com", "outlook.office365.com",
 				      "update.riverside.lan", "printer-2f.office.riverside.lan"};
 	for (unsigned i = 0; i < 4 * c->scale; i++) {
-		struct dns_rr a = {.type = DNS_A, .ttl = 600,
-				   .addr = i % 2 ? "198.51.100.20" : "192.168.10.40"};
+		struct dns_rr a = {
+		    .type = DNS_A, .ttl = 600, .addr = i % 2 ? "198.51.100.20" : "192.168.10.40"};
 		sc_dns_lookup(c, 2 * SC_SEC + i * 1900 * SC_MS, &ws, &dns, names[i % 4], DNS_A, &a,
 			      1);
 	}

@@ -16,20 +16,25 @@
 const uint8_t sc_gateway_mac[6] = {0x00, 0x1a, 0x8c, 0x4e, 0x21, 0x01}; /* site firewall */
 
 static const struct sc_scenario scenarios[] = {
-    {"sample", "a few TCP/UDP/ICMP conversations, an IPv4 fragment train, IPv6, one malformed "
-	       "packet (the sensor demo)",
+    {"sample",
+     "a few TCP/UDP/ICMP conversations, an IPv4 fragment train, IPv6, one malformed "
+     "packet (the sensor demo)",
      scenario_build_sample},
-    {"hospital-ransomware", "phishing, C2 beacons (HTTPS/HTTP), RDP spraying, SMB2 lateral "
-			    "movement, exfiltration, share encryption; HL7 and DICOM background",
+    {"hospital-ransomware",
+     "phishing, C2 beacons (HTTPS/HTTP), RDP spraying, SMB2 lateral "
+     "movement, exfiltration, share encryption; HL7 and DICOM background",
      scenario_build_hospital_ransomware},
-    {"grid-manipulation", "OT network scan, Modbus coil/register writes, DNP3 direct operate and "
-			  "cold restart, IEC 104 commands; SCADA polling background",
+    {"grid-manipulation",
+     "OT network scan, Modbus coil/register writes, DNP3 direct operate and "
+     "cold restart, IEC 104 commands; SCADA polling background",
      scenario_build_grid_manipulation},
-    {"crypto-theft", "wallet-drainer and fake-exchange sites, Stratum cryptominer, clipboard "
-		     "hijacker beacon, mixer API calls; exchange browsing background",
+    {"crypto-theft",
+     "wallet-drainer and fake-exchange sites, Stratum cryptominer, clipboard "
+     "hijacker beacon, mixer API calls; exchange browsing background",
      scenario_build_crypto_theft},
-    {"emergency-ddos", "SYN flood and DNS amplification against a 911 answering point; SIP "
-		       "emergency calls background",
+    {"emergency-ddos",
+     "SYN flood and DNS amplification against a 911 answering point; SIP "
+     "emergency calls background",
      scenario_build_emergency_ddos},
 };
 
@@ -73,7 +78,8 @@ int scenario_write(const char *name, const char *pcap_path, uint64_t seed, unsig
 	sc_ctx_init(&c, sc->name, seed, scale);
 	int rc = sc->build(&c);
 	if (rc != 0 || c.oom) {
-		snprintf(err, errlen, "%s: generation failed%s", name, c.oom ? " (out of memory)" : "");
+		snprintf(err, errlen, "%s: generation failed%s", name,
+			 c.oom ? " (out of memory)" : "");
 		sc_ctx_free(&c);
 		return -1;
 	}
@@ -132,10 +138,11 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 static int cmd_write(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
-	    {"scale", required_argument, NULL, 'x'},  {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+					     {"seed", required_argument, NULL, 's'},
+					     {"scale", required_argument, NULL, 'x'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *out = NULL;
 	uint64_t seed = SCENARIO_DEFAULT_SEED, scale = 1;
 	int ch;

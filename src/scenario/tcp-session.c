@@ -31,7 +31,7 @@ static uint16_t side_port(struct sc_tcp *s, enum sc_dir d)
 static void seg(struct sc_tcp *s, enum sc_dir d, uint64_t ts, uint32_t seq, uint8_t flags,
 		const uint8_t *p, size_t n)
 {
-	enum sc_dir o = (enum sc_dir)!d;
+	enum sc_dir o = (enum sc_dir) !d;
 	sc_emit_tcp(s->c, ts, side_host(s, d), side_port(s, d), side_host(s, o), side_port(s, o),
 		    seq, s->seq[o], flags, s->win[d], p, n);
 }
@@ -99,7 +99,7 @@ static uint64_t seg_gap(size_t n)
 /* Sends one burst of up to SC_BURST_SEGS segments starting at data[0]. */
 static size_t send_burst(struct sc_tcp *s, enum sc_dir d, const uint8_t *data, size_t len)
 {
-	enum sc_dir o = (enum sc_dir)!d;
+	enum sc_dir o = (enum sc_dir) !d;
 	uint32_t seqs[SC_BURST_SEGS];
 	size_t lens[SC_BURST_SEGS];
 	uint64_t times[SC_BURST_SEGS];
@@ -163,7 +163,7 @@ void sc_tcp_close(struct sc_tcp *s, enum sc_dir dir)
 {
 	if (!s->open)
 		return;
-	enum sc_dir o = (enum sc_dir)!dir;
+	enum sc_dir o = (enum sc_dir) !dir;
 	seg(s, dir, s->t, s->seq[dir], TCP_FIN | TCP_ACK, NULL, 0);
 	s->seq[dir]++;
 	s->t += s->rtt;
