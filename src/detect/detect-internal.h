@@ -407,6 +407,8 @@ struct det_thread {
 	void *hs_scratch;
 	uint32_t *cand;
 	uint32_t ncand;
+	uint32_t *cand_extra;
+	uint32_t nextra;
 	uint8_t *cand_seen;
 	uint64_t pkt_count;
 	/* keyword side-effects collected while a rule matches, applied on full match */

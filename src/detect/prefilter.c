@@ -10,6 +10,15 @@
  * none, in rule order.  A rule is evaluated in full afterwards, so the
  * prefilter may only ever add candidates, never decide a match.
  *
+ * Rules without a fast pattern are mostly "IP-only" rules with long
+ * address lists (blocklists).  Rather than testing each on every packet,
+ * those whose source or destination set is small enough are put in an
+ * address index: the address space is cut into elementary intervals at
+ * every range boundary, and each interval lists the rules whose set
+ * covers it, so one binary search per packet address finds them.  Rules
+ * that do not fit (bidirectional, "any" on both sides, very wide sets) are
+ * evaluated on every packet of their group.
+ *
  * Compiled databases are cached on disk under a SHA-256 of their input
  * (patterns, flags, ids, Hyperscan version), so an unchanged ruleset skips
  * compilation on the next start.  A damaged or foreign cache file is
@@ -38,7 +47,18 @@ struct pattern {
 	uint32_t first, count; /* rule numbers in pf->pat_rules[first .. first+count) */
 };
 
+/* Elementary intervals [bounds[i], bounds[i+1]) -> rules[first[i] .. first[i+1]). */
+struct addr_index {
+	u128 *bounds;
+	uint32_t *first; /* nb + 1 entries */
+	uint32_t *rules;
+	uint32_t nb;
+};
+
+enum { AI_SRC4, AI_DST4, AI_SRC6, AI_DST6, AI_MAX };
+
 struct group {
+	struct addr_index ai[AI_MAX];
 	hs_database_t *db;
 	struct pattern *pats;
 	uint32_t npats;
@@ -96,6 +116,12 @@ static bool fp_usable(const struct rule *r)
 
 /* ------------------------------------------------------------ build */
 
+static int u32_cmp_pub(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 struct pat_ref {
 	const struct rule *r;
 };
@@ -136,6 +162,205 @@ static bool same_pattern(const struct rule *x, const struct rule *y)
 	       memchr(x->fp.pat, 0, x->fp.len) == NULL && memchr(y->fp.pat, 0, y->fp.len) == NULL;
 }
 
+
+#define AI_MAX_RANGES 65536 /* per rule side: larger sets stay generic */
+#define AI_MAX_SPAN 256     /* elementary intervals one rule may cover */
+
+struct ai_item {
+	uint32_t num;
+	const struct rset *set;
+};
+
+static int u128_cmp(const void *a, const void *b)
+{
+	u128 x = *(const u128 *)a, y = *(const u128 *)b;
+	return (x > y) - (x < y);
+}
+
+static uint32_t ai_find(const struct addr_index *ai, u128 v)
+{
+	/* last i with bounds[i] <= v (bounds[0] == 0) */
+	uint32_t lo = 0, hi = ai->nb;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (ai->bounds[mid] <= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Builds one index from (rule, set) items; items whose set spans too many
+ * intervals are returned in *rejected (rule numbers). */
+static int ai_build(struct addr_index *ai, const struct ai_item *it, uint32_t n, u128 max,
+		    uint32_t *rejected, uint32_t *nrej)
+{
+	size_t nbounds = 1;
+	for (uint32_t i = 0; i < n; i++)
+		nbounds += (size_t)it[i].set->n * 2;
+	u128 *b = malloc(nbounds * sizeof(*b));
+	if (b == NULL)
+		return -1;
+	size_t k = 0;
+	b[k++] = 0;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < it[i].set->n; j++) {
+			b[k++] = it[i].set->r[j].lo;
+			if (it[i].set->r[j].hi < max)
+				b[k++] = it[i].set->r[j].hi + 1;
+		}
+	qsort(b, k, sizeof(*b), u128_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (m == 0 || b[m - 1] != b[i])
+			b[m++] = b[i];
+	ai->bounds = b;
+	ai->nb = (uint32_t)m;
+	uint32_t *cnt = calloc(m + 1, sizeof(uint32_t));
+	uint8_t *rej = calloc(n ? n : 1, 1);
+	if (cnt == NULL || rej == NULL) {
+		free(cnt);
+		free(rej);
+		return -1;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			if (rej[i])
+				continue;
+			uint32_t span = 0;
+			for (uint32_t j = 0; j < it[i].set->n; j++) {
+				uint32_t a = ai_find(ai, it[i].set->r[j].lo);
+				uint32_t z = ai_find(ai, it[i].set->r[j].hi);
+				span += z - a + 1;
+				for (uint32_t e = a; pass == 1 && e <= z; e++)
+					ai->rules[cnt[e]++] = it[i].num;
+			}
+			if (pass == 0 && span > AI_MAX_SPAN) {
+				rej[i] = 1;
+				rejected[(*nrej)++] = it[i].num;
+				continue;
+			}
+			for (uint32_t j = 0; pass == 0 && j < it[i].set->n; j++) {
+				uint32_t a = ai_find(ai, it[i].set->r[j].lo);
+				uint32_t z = ai_find(ai, it[i].set->r[j].hi);
+				for (uint32_t e = a; e <= z; e++)
+					cnt[e + 1]++;
+			}
+		}
+		if (pass == 0) {
+			for (size_t e = 0; e < m; e++)
+				cnt[e + 1] += cnt[e];
+			ai->first = malloc((m + 1) * sizeof(uint32_t));
+			ai->rules = malloc((cnt[m] + 1) * sizeof(uint32_t));
+			if (ai->first == NULL || ai->rules == NULL) {
+				free(cnt);
+				free(rej);
+				return -1;
+			}
+			memcpy(ai->first, cnt, (m + 1) * sizeof(uint32_t));
+		}
+	}
+	free(cnt);
+	free(rej);
+	return 0;
+}
+
+static void ai_free(struct addr_index *ai)
+{
+	free(ai->bounds);
+	free(ai->first);
+	free(ai->rules);
+}
+
+/* Number of addresses a set covers, IPv4 and IPv6 weighted alike (an
+ * approximation that only has to rank two sets). */
+static u128 set_coverage(const struct addr_set *a)
+{
+	u128 c = 0;
+	for (uint32_t i = 0; i < a->v4.n; i++)
+		c += (a->v4.r[i].hi - a->v4.r[i].lo) << 96;
+	for (uint32_t i = 0; i < a->v6.n; i++)
+		c += (a->v6.r[i].hi - a->v6.r[i].lo) >> 1;
+	return c;
+}
+
+/* Which side of a rule keys the index: the non-any side that covers fewer
+ * addresses (a blocklist rather than $HOME_NET), so few packets hit it. */
+static int ai_side(const struct rule *r, struct ai_item items[AI_MAX])
+{
+	if (r->h.bidir || r->nbufs > 0)
+		return -1;
+	const struct addr_set *src = &r->h.src, *dst = &r->h.dst;
+	if (src->any && dst->any)
+		return -1;
+	bool use_src;
+	if (src->any)
+		use_src = false;
+	else if (dst->any)
+		use_src = true;
+	else
+		use_src = set_coverage(src) <= set_coverage(dst);
+	const struct addr_set *a = use_src ? src : dst;
+	if (a->v4.n + a->v6.n > AI_MAX_RANGES)
+		return -1;
+	items[0].set = &a->v4;
+	items[1].set = &a->v6;
+	return use_src ? 0 : 1;
+}
+
+static int group_build_index(struct group *g, struct detect_engine *de, uint32_t *cands,
+			     uint32_t ncands)
+{
+	struct ai_item *lists[AI_MAX];
+	uint32_t nl[AI_MAX] = {0};
+	for (int i = 0; i < AI_MAX; i++)
+		lists[i] = malloc((ncands + 1) * sizeof(struct ai_item));
+	uint32_t *generic = malloc((ncands + 1) * sizeof(uint32_t));
+	uint32_t ng = 0;
+	int rc = -1;
+	if (lists[0] == NULL || lists[1] == NULL || lists[2] == NULL || lists[3] == NULL ||
+	    generic == NULL)
+		goto out;
+	for (uint32_t i = 0; i < ncands; i++) {
+		const struct rule *r = de->rules[cands[i]];
+		struct ai_item it[AI_MAX];
+		int side = ai_side(r, it);
+		if (side < 0) {
+			generic[ng++] = cands[i];
+			continue;
+		}
+		/* side 0 = src, 1 = dst; v4 and v6 parts go to their own index */
+		if (it[0].set->n > 0)
+			lists[side == 0 ? AI_SRC4 : AI_DST4][nl[side == 0 ? AI_SRC4 : AI_DST4]++] =
+				(struct ai_item){cands[i], it[0].set};
+		if (it[1].set->n > 0)
+			lists[side == 0 ? AI_SRC6 : AI_DST6][nl[side == 0 ? AI_SRC6 : AI_DST6]++] =
+				(struct ai_item){cands[i], it[1].set};
+	}
+	for (int i = 0; i < AI_MAX; i++) {
+		u128 max = (i == AI_SRC4 || i == AI_DST4) ? (u128)0xffffffffu : ~(u128)0;
+		uint32_t before = ng;
+		if (ai_build(&g->ai[i], lists[i], nl[i], max, generic, &ng) != 0)
+			goto out;
+		(void)before;
+	}
+	/* A rule rejected from one index may still sit in another: generic wins. */
+	qsort(generic, ng, sizeof(uint32_t), u32_cmp_pub);
+	uint32_t o = 0;
+	for (uint32_t i = 0; i < ng; i++)
+		if (o == 0 || generic[o - 1] != generic[i])
+			generic[o++] = generic[i];
+	memcpy(g->nofp, generic, o * sizeof(uint32_t));
+	g->nnofp = o;
+	rc = 0;
+out:
+	for (int i = 0; i < AI_MAX; i++)
+		free(lists[i]);
+	free(generic);
+	return rc;
+}
+
 static int group_collect(struct detect_engine *de, struct group *g, int pc, int dir)
 {
 	struct pat_ref *refs = malloc((de->nrules + 1) * sizeof(*refs));
@@ -158,6 +383,20 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 	}
 	if (nrefs > 1)
 		qsort(refs, nrefs, sizeof(*refs), patref_cmp);
+	{
+		uint32_t *cands = malloc((g->nnofp + 1) * sizeof(uint32_t));
+		if (cands == NULL) {
+			free(refs);
+			return -1;
+		}
+		memcpy(cands, g->nofp, g->nnofp * sizeof(uint32_t));
+		int brc = group_build_index(g, de, cands, g->nnofp);
+		free(cands);
+		if (brc != 0) {
+			free(refs);
+			return -1;
+		}
+	}
 	uint32_t nr = 0;
 	for (uint32_t i = 0; i < nrefs; i++) {
 		const struct rule *r = refs[i].r;
@@ -357,6 +596,8 @@ void prefilter_free(struct prefilter *pf)
 		free(pf->g[i].pats);
 		free(pf->g[i].pat_rules);
 		free(pf->g[i].nofp);
+		for (int k = 0; k < AI_MAX; k++)
+			ai_free(&pf->g[i].ai[k]);
 	}
 	free(pf);
 }
@@ -367,6 +608,9 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 {
 	struct prefilter *pf = de->pf;
 	dt->cand = malloc((de->nrules + 1) * sizeof(uint32_t));
+	dt->cand_extra = malloc((de->nrules + 1) * sizeof(uint32_t));
+	if (dt->cand_extra == NULL)
+		return -1;
 	dt->cand_seen = calloc(de->nrules + 1, 1);
 	if (dt->cand == NULL || dt->cand_seen == NULL)
 		return -1;
@@ -385,6 +629,8 @@ void prefilter_thread_free(struct det_thread *dt)
 	hs_free_scratch(dt->hs_scratch);
 	dt->hs_scratch = NULL;
 	free(dt->cand);
+	free(dt->cand_extra);
+	dt->cand_extra = NULL;
 	free(dt->cand_seen);
 	dt->cand = NULL;
 	dt->cand_seen = NULL;
@@ -395,12 +641,15 @@ struct scan_ctx {
 	const struct group *g;
 };
 
+/* Candidates found by the fast patterns and the address index go to
+ * cand_extra (few, sorted afterwards); they are merged with the group's
+ * generic list, which is already in rule order. */
 static void add_cand(struct det_thread *dt, uint32_t num)
 {
 	if (dt->cand_seen[num])
 		return;
 	dt->cand_seen[num] = 1;
-	dt->cand[dt->ncand++] = num;
+	dt->cand_extra[dt->nextra++] = num;
 }
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
@@ -413,30 +662,60 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	return 0;
 }
 
-static int u32_cmp(const void *a, const void *b)
+static u128 addr_value(const struct ip_addr *a)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
+	u128 v = 0;
+	int n = a->family == 4 ? 4 : 16;
+	for (int i = 0; i < n; i++)
+		v = (v << 8) | a->bytes[i];
+	return v;
+}
+
+static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const struct ip_addr *a)
+{
+	if (ai->nb == 0)
+		return;
+	uint32_t e = ai_find(ai, addr_value(a));
+	for (uint32_t i = ai->first[e]; i < ai->first[e + 1]; i++)
+		add_cand(dt, ai->rules[i]);
 }
 
 void prefilter_run(struct det_thread *dt, const struct packet *p)
 {
 	const struct prefilter *pf = dt->de->pf;
 	dt->ncand = 0;
+	dt->nextra = 0;
 	if (pf == NULL)
 		return;
 	int pc = p->ip_version == 0 ? PC_OTHER : proto_class(p->proto);
 	int dir = (p->flow != NULL && !p->flow_toserver) ? DIR_TC : DIR_TS;
 	const struct group *g = &pf->g[pc * DIR_MAX + dir];
-	for (uint32_t i = 0; i < g->nnofp; i++)
-		add_cand(dt, g->nofp[i]);
 	if (g->db != NULL && p->payload != NULL && p->payload_len > 0) {
 		struct scan_ctx sc = {dt, g};
 		hs_scan(g->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch,
 			on_match, &sc);
 	}
-	for (uint32_t i = 0; i < dt->ncand; i++)
-		dt->cand_seen[dt->cand[i]] = 0;
-	if (dt->ncand > 1)
-		qsort(dt->cand, dt->ncand, sizeof(uint32_t), u32_cmp);
+	if (p->src.family == 4) {
+		ai_lookup(dt, &g->ai[AI_SRC4], &p->src);
+		ai_lookup(dt, &g->ai[AI_DST4], &p->dst);
+	} else if (p->src.family == 6) {
+		ai_lookup(dt, &g->ai[AI_SRC6], &p->src);
+		ai_lookup(dt, &g->ai[AI_DST6], &p->dst);
+	}
+	for (uint32_t i = 0; i < dt->nextra; i++)
+		dt->cand_seen[dt->cand_extra[i]] = 0;
+	if (dt->nextra > 1)
+		qsort(dt->cand_extra, dt->nextra, sizeof(uint32_t), u32_cmp_pub);
+	/* merge (a rule too wide for one address family's index is generic and
+	 * may also come from the other family's index: keep it once) */
+	uint32_t a = 0, b = 0;
+	while (a < g->nnofp || b < dt->nextra) {
+		if (b == dt->nextra || (a < g->nnofp && g->nofp[a] < dt->cand_extra[b])) {
+			dt->cand[dt->ncand++] = g->nofp[a++];
+		} else {
+			if (a < g->nnofp && g->nofp[a] == dt->cand_extra[b])
+				a++;
+			dt->cand[dt->ncand++] = dt->cand_extra[b++];
+		}
+	}
 }

@@ -82,6 +82,64 @@ static void test_prefilter_equals_bruteforce(void **state)
 	free(rules);
 }
 
+/* IP-only rules go through the address index: it must find exactly what
+ * evaluating every rule finds. */
+static void test_address_index_equals_bruteforce(void **state)
+{
+	char *rules = calloc(1, 300 * 512);
+	size_t off = 0;
+	for (int i = 0; i < 300; i++) {
+		char list[400] = "";
+		int n = 1 + (int)(next_rand() % 6);
+		for (int k = 0; k < n; k++) {
+			size_t l = strlen(list);
+			if (next_rand() % 4 == 0)
+				snprintf(list + l, sizeof(list) - l, "%s10.%u.0.0/16", k ? "," : "",
+					 next_rand() % 4);
+			else
+				snprintf(list + l, sizeof(list) - l, "%s10.%u.%u.%u", k ? "," : "",
+					 next_rand() % 4, next_rand() % 4, next_rand() % 4);
+		}
+		const char *other = (const char *[]){"any", "$HOME_NET", "!10.1.0.0/16",
+						     "[10.0.0.0/8,2001:db8::/32]"}[next_rand() % 4];
+		bool src_side = next_rand() % 2;
+		const char *dir = next_rand() % 7 == 0 ? "<>" : "->";
+		const char *proto = next_rand() % 3 == 0 ? "tcp" : "ip";
+		off += (size_t)sprintf(rules + off, "alert %s %s%s%s any %s %s%s%s any (sid:%d;)\n",
+				       proto, src_side ? "[" : "", src_side ? list : other,
+				       src_side ? "]" : "", dir, src_side ? "" : "[",
+				       src_side ? other : list, src_side ? "" : "]", i + 1);
+	}
+	struct detect_load_stats st;
+	struct detect_engine *de = th_engine(rules, &st);
+	assert_non_null(de);
+	assert_int_equal(st.failed, 0);
+	struct detect_thread *t = detect_thread_new(de);
+	struct det_thread *dt = (struct det_thread *)t;
+	unsigned total = 0;
+	for (int n = 0; n < 2000; n++) {
+		struct packet p;
+		th_packet(&p, next_rand() % 2 ? 6 : 17, 1, 2, "", 0);
+		th_ip4(&p.src, 10, (uint8_t)(next_rand() % 4), (uint8_t)(next_rand() % 4),
+		       (uint8_t)(next_rand() % 4));
+		th_ip4(&p.dst, 10, (uint8_t)(next_rand() % 4), (uint8_t)(next_rand() % 4),
+		       (uint8_t)(next_rand() % 4));
+		unsigned want = 0;
+		for (uint32_t i = 0; i < de->nrules; i++)
+			want += rule_match_packet(dt, de->rules[i], &p);
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		assert_int_equal(q.count + q.discarded, want);
+		for (unsigned i = 1; i < q.count; i++)
+			assert_true(q.alerts[i - 1].rule_num < q.alerts[i].rule_num);
+		total += want;
+	}
+	assert_true(total > 0);
+	detect_thread_free(t);
+	detect_engine_free(de);
+	free(rules);
+}
+
 static unsigned run_sids(struct detect_engine *de, struct packet *p, uint32_t *sids)
 {
 	return th_run(de, p, sids, DETECT_PACKET_ALERT_MAX);
@@ -359,6 +417,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefilter_equals_bruteforce),
+		cmocka_unit_test(test_address_index_equals_bruteforce),
 		cmocka_unit_test(test_action_order),
 		cmocka_unit_test(test_pass_stops),
 		cmocka_unit_test(test_noalert_and_flowbits),
