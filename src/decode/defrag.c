@@ -11,7 +11,8 @@
  * map, i.e. payload bytes held by at least one fragment; `end` is the
  * largest fragment end seen; the datagram is complete when the last
  * fragment and the header-bearing first fragment have arrived and
- * covered == end.  `mem` in the table is the sum of every allocation the
+ * covered == end (no hole anywhere, Suricata's check).  The rebuilt
+ * payload then ends where the fragments up to the last one end.  `mem` in the table is the sum of every allocation the
  * table holds, which is what the memcap compares against.
  */
 #include <stdlib.h>
@@ -53,6 +54,7 @@ struct tracker {
 	uint32_t nh_off; /* IPv6: offset in hdr of the next-header byte to patch */
 	uint8_t next_hdr;
 	bool seen_last;
+	uint32_t last_off; /* lowest offset of a fragment without MF */
 	uint32_t end, covered, nfrags;
 	uint8_t *cover; /* COVER_BYTES bitmap */
 	struct frag *frags, *last_frag;
@@ -224,6 +226,7 @@ static struct tracker *tracker_new(struct defrag_table *t, const struct packet *
 		return NULL;
 	}
 	tr->cover = cover;
+	tr->last_off = UINT32_MAX;
 	tr->hash = h;
 	tr->version = p->ip_version;
 	tr->proto = p->proto;
@@ -393,8 +396,11 @@ static bool tracker_add(struct defrag_table *t, struct tracker *tr, const struct
 	cover_mark(tr, v->off, v->len);
 	if (v->off + v->len > tr->end)
 		tr->end = v->off + v->len;
-	if (!v->more)
+	if (!v->more) {
 		tr->seen_last = true;
+		if (v->off < tr->last_off)
+			tr->last_off = v->off;
+	}
 	return true;
 }
 
@@ -412,26 +418,43 @@ static bool policy_newer_wins(enum defrag_policy policy, const struct frag *n,
 	case DEFRAG_POLICY_LINUX: return n->off <= o->off;
 	case DEFRAG_POLICY_WINDOWS: return n->off < o->off && n_end > o_end;
 	case DEFRAG_POLICY_SOLARIS: return n->off < o->off && n_end >= o_end;
-	case DEFRAG_POLICY_BSD_RIGHT: return n_end >= o_end;
+	case DEFRAG_POLICY_BSD_RIGHT: return n->off >= o->off;
 	}
 	return false;
 }
 
-/* Fills out[0 .. tr->end) byte by byte from the winning fragment. */
-static bool reassemble_payload(const struct tracker *tr, enum defrag_policy policy,
-			       uint8_t *out)
+/*
+ * The datagram ends with the last fragment: as Suricata, fragments that
+ * start after it take no part, and the length is the furthest end of the
+ * fragments that do.
+ */
+static uint32_t reassembled_len(const struct tracker *tr)
 {
-	const struct frag **owner = calloc(tr->end ? tr->end : 1, sizeof(*owner));
+	uint32_t total = 0;
+	for (const struct frag *f = tr->frags; f; f = f->next) {
+		if (f->off <= tr->last_off && f->off + f->len > total)
+			total = f->off + f->len;
+	}
+	return total;
+}
+
+/* Fills out[0 .. total) byte by byte from the winning fragment. */
+static bool reassemble_payload(const struct tracker *tr, enum defrag_policy policy,
+			       uint8_t *out, uint32_t total)
+{
+	const struct frag **owner = calloc(total ? total : 1, sizeof(*owner));
 	if (owner == NULL)
 		return false;
 	for (const struct frag *f = tr->frags; f; f = f->next) {
+		if (f->off > tr->last_off)
+			continue;
 		for (uint32_t b = f->off; b < f->off + f->len; b++) {
 			if (owner[b] == NULL || policy_newer_wins(policy, f, owner[b]))
 				owner[b] = f;
 		}
 	}
-	for (uint32_t b = 0; b < tr->end; b++)
-		out[b] = owner[b]->data[b - owner[b]->off];
+	for (uint32_t b = 0; b < total; b++)
+		out[b] = owner[b] ? owner[b]->data[b - owner[b]->off] : 0;
 	free(owner);
 	return true;
 }
@@ -473,14 +496,15 @@ static bool tracker_complete(const struct tracker *tr)
 
 static bool tracker_build(struct defrag_table *t, struct tracker *tr, struct defrag_result *out)
 {
-	uint32_t total = tr->hdr_len + tr->end;
+	uint32_t payload = reassembled_len(tr);
+	uint32_t total = tr->hdr_len + payload;
 	if (total > DEFRAG_MAX_LEN + (tr->version == 6 ? IPV6_HDR_LEN : 0))
 		return false;
 	uint8_t *buf = malloc(total);
 	if (buf == NULL)
 		return false;
 	memcpy(buf, tr->hdr, tr->hdr_len);
-	if (!reassemble_payload(tr, t->cfg.policy, buf + tr->hdr_len)) {
+	if (!reassemble_payload(tr, t->cfg.policy, buf + tr->hdr_len, payload)) {
 		free(buf);
 		return false;
 	}
@@ -537,8 +561,11 @@ bool defrag_packet(struct defrag_table *t, struct packet *p, struct defrag_resul
 	}
 	if (v.len > 0 && !tracker_add(t, tr, &v))
 		return false;
-	if (v.len == 0 && !v.more)
+	if (v.len == 0 && !v.more) {
 		tr->seen_last = true;
+		if (v.off < tr->last_off)
+			tr->last_off = v.off;
+	}
 	if (!tracker_complete(tr))
 		return false;
 	bool ok = tracker_build(t, tr, out);

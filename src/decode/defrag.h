@@ -19,7 +19,8 @@
  *   linux      N wins when it starts at or before O
  *   windows    N wins when it starts before and ends after O
  *   solaris    N wins when it starts before and ends at or after O
- *   bsd-right  N wins when it ends at or after O's end
+ *   bsd-right  N wins when it starts at or after O (Suricata has no
+ *              rule of its own for it: offset order decides)
  * Any overlap raises ipv4.frag_overlap / ipv6.frag_overlap on the
  * fragment that caused it.  A fragment reaching past 65535 bytes raises
  * ipv4/ipv6.frag_pkt_too_large and is dropped.

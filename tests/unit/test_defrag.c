@@ -177,7 +177,7 @@ static void test_policies(void **state)
 	run_policy(DEFRAG_POLICY_LAST,
 		   "AAAAAAAAAAAAAAAAFFFFFFFFFFFFFFFFCCCCCCCCKKKKKKKKKKKKKKKKDDDDDDDD");
 	run_policy(DEFRAG_POLICY_BSD_RIGHT,
-		   "AAAAAAAAAAAAAAAACCCCCCCCCCCCCCCCCCCCCCCCKKKKKKKKDDDDDDDDDDDDDDDD");
+		   "AAAAAAAAAAAAAAAAFFFFFFFFFFFFFFFFBBBBBBBBKKKKKKKKDDDDDDDDDDDDDDDD");
 	enum defrag_policy pol;
 	assert_true(defrag_policy_from_name("bsd-right", &pol));
 	assert_int_equal(pol, DEFRAG_POLICY_BSD_RIGHT);
@@ -335,6 +335,27 @@ static void stats_text(const struct defrag_stats *s, bool zeros, char *out, size
 	json_free(&j);
 }
 
+/* Fragments starting after the last one take no part (Suricata). */
+static void test_beyond_last(void **state)
+{
+	struct defrag_table *t = defrag_table_new(NULL);
+	struct packet p;
+	struct defrag_result r = {0};
+	uint8_t b[64];
+	uint32_t len = make_frag(b, 16, true, 'X', 8);
+	assert_false(feed(t, &p, b, len, 1, &r));
+	len = make_frag(b, 0, true, 'A', 8);
+	assert_false(feed(t, &p, b, len, 1, &r));
+	len = make_frag(b, 8, false, 'B', 8);
+	assert_true(feed(t, &p, b, len, 1, &r));
+	assert_int_equal(r.len, 20 + 16);
+	assert_int_equal(r.data[3], 36);
+	assert_memory_equal(r.data + 20, "AAAAAAAABBBBBBBB", 16);
+	defrag_result_release(&r);
+	defrag_table_free(t);
+	dtest_free();
+}
+
 static void test_stats_json(void **state)
 {
 	char buf[512];
@@ -361,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_policies),     cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_timeout),      cmocka_unit_test(test_memcap_and_trackers),
 		cmocka_unit_test(test_too_large_and_ignored), cmocka_unit_test(test_stats_json),
+		cmocka_unit_test(test_beyond_last),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
