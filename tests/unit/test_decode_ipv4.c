@@ -329,6 +329,57 @@ static void test_event_list_bounded(void **state)
 	assert_false(decode_has_event(&p, DECODE_EV_IPV4_UNKNOWN_PROTOCOL));
 }
 
+static void test_reset_and_stats(void **state)
+{
+	struct packet p;
+	memset(&p, 0x5a, sizeof(p));
+	p.data = syn_frame;
+	p.len = sizeof(syn_frame);
+	p.linktype = LINKTYPE_ETHERNET;
+	p.pcap_cnt = 7;
+	p.pkt_src = PKT_SRC_TUNNEL_GRE;
+	p.tunnel_depth = 2;
+	struct packet *parent = &p;
+	p.parent = parent;
+	decode_packet_reset(&p);
+	assert_int_equal(p.pcap_cnt, 7);
+	assert_int_equal(p.pkt_src, PKT_SRC_TUNNEL_GRE);
+	assert_int_equal(p.tunnel_depth, 2);
+	assert_ptr_equal(p.parent, parent);
+	assert_int_equal(p.event_count, 0);
+	assert_null(p.flow);
+	assert_null(p.tunnel_inner);
+
+	/* decode_packet resets by itself and counts events per name */
+	struct decode_stats st = {0};
+	uint8_t f[sizeof(syn_frame)];
+	memcpy(f, syn_frame, sizeof(f));
+	f[14] = 0x44;
+	p.data = f;
+	assert_true(decode_packet(&p, &st));
+	assert_true(decode_packet(&p, &st));
+	assert_int_equal(p.event_count, 1);
+	assert_int_equal(st.pkts, 2);
+	assert_int_equal(st.bytes, 2 * sizeof(f));
+	assert_int_equal(st.invalid, 2);
+	assert_int_equal(st.events[DECODE_EV_IPV4_HLEN_TOO_SMALL], 2);
+}
+
+static void test_udp_zero_checksum(void **state)
+{
+	static const uint8_t udp[8] = {0x04, 0x00, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00};
+	uint8_t dg[64];
+	size_t len = dtest_ipv4(dg, 17, NULL, 0, udp, sizeof(udp));
+	struct packet p;
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_true(decode_udp_checksum_ok(&p)); /* 0 = not computed, over IPv4 */
+	assert_false(decode_tcp_checksum_ok(&p));
+	dg[27] = 0x01;
+	dtest_decode(&p, NULL, LINKTYPE_IPV4, dg, (uint32_t)len);
+	assert_false(decode_udp_checksum_ok(&p));
+	dtest_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +394,8 @@ int main(void)
 		cmocka_unit_test(test_ip_in_ip_tunnels),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_event_list_bounded),
+		cmocka_unit_test(test_reset_and_stats),
+		cmocka_unit_test(test_udp_zero_checksum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
