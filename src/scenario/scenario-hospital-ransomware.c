@@ -429,18 +429,42 @@ static void bg_dicom(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 	}
 }
 
-static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
+/* How Office saves a document on a share: new content to a temp file, then two renames. */
+static void office_save(struct sc_ctx *c, struct smb2_client *cl, const char *path)
 {
-	sc_step_begin(c, "fileshare-use",
-		      "admissions clerk opens and saves documents on the "
-		      "clinical share",
-		      false, NULL);
-	uint64_t t = 20 * SC_SEC;
+	char dir[96], tmp_new[128], tmp_old[128];
+	const char *slash = strrchr(path, '\\');
+	size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)dl, path);
+	snprintf(tmp_new, sizeof(tmp_new), "%s~WRD%04u.tmp", dir,
+		 (unsigned)sc_rng_range(&c->rng, 1, 9999));
+	snprintf(tmp_old, sizeof(tmp_old), "%s~WRL%04u.tmp", dir,
+		 (unsigned)sc_rng_range(&c->rng, 1, 9999));
+	struct sc_buf doc;
+	sc_buf_init(&doc);
+	sc_buf_put(&doc, "PK\x03\x04\x14\x00\x06\x00", 8);
+	sc_buf_rand(&doc, &c->rng, (size_t)sc_rng_range(&c->rng, 15000, 45000));
+	int f = smb2_create(cl, tmp_new, true, false);
+	smb2_write(cl, f, doc.b, doc.len);
+	smb2_close(cl, f);
+	f = smb2_create(cl, path, false, false);
+	smb2_rename(cl, f, tmp_old);
+	smb2_close(cl, f);
+	f = smb2_create(cl, tmp_new, false, false);
+	smb2_rename(cl, f, path);
+	smb2_close(cl, f);
+	sc_buf_free(&doc);
+}
+
+/* One user's working sessions on the share: open a few documents, save one. */
+static void fileshare_user(struct sc_ctx *c, struct hospital *h, struct sc_host *ws,
+			   const char *user, const char *wsname, uint64_t t, uint64_t t_end,
+			   uint64_t period)
+{
 	while (t < t_end) {
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, &h->clerk, sc_host_port(&h->clerk), &h->fs, 445, t, 0);
-		struct smb2_client *cl =
-		    smb2_client_new(&s, "STMARYS", "j.okafor", "WS-ADMISSIONS07");
+		sc_tcp_connect(&s, c, ws, sc_host_port(ws), &h->fs, 445, t, 0);
+		struct smb2_client *cl = smb2_client_new(&s, "STMARYS", user, wsname);
 		if (!cl)
 			return;
 		smb2_negotiate_and_login(cl, true);
@@ -452,10 +476,34 @@ static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 			sc_tcp_wait(&s, sc_think(&c->rng, 2000, 9000));
 			smb2_close(cl, f);
 		}
+		office_save(c, cl, clinical_files[sc_rng_below(&c->rng, 12)]);
 		smb2_logoff(cl);
 		smb2_client_free(cl);
 		sc_tcp_close(&s, SC_C2S);
-		t = s.t + (60 + sc_rng_below(&c->rng, 60)) * SC_SEC / c->scale;
+		t = s.t + period / 2 + sc_rng_below(&c->rng, period);
+	}
+}
+
+/* More scale means more staff on the share, not one clerk saving faster. */
+static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
+{
+	sc_step_begin(c, "fileshare-use",
+		      "admissions and ward staff open and save documents on the clinical share",
+		      false, NULL);
+	static const char *users[] = {"j.okafor", "m.rossi", "a.tanaka", "l.martin",
+				      "s.silva", "e.johnson", "p.kowalski", "h.nguyen"};
+	unsigned n = c->scale < 8 ? c->scale : 8;
+	uint64_t period = 80 * SC_SEC * n / c->scale;
+	fileshare_user(c, h, &h->clerk, users[0], "WS-ADMISSIONS07", 20 * SC_SEC, t_end, period);
+	for (unsigned k = 1; k < n; k++) {
+		struct sc_host ws;
+		char addr[32], name[64], nb[32];
+		snprintf(addr, sizeof(addr), "10.20.14.%u", 60 + k);
+		snprintf(name, sizeof(name), "ws-ward%02u.stmarys.local", k);
+		snprintf(nb, sizeof(nb), "WS-WARD%02u", k);
+		sc_host_init(&ws, &c->rng, NULL, addr, NULL, 128);
+		ws.name = name;
+		fileshare_user(c, h, &ws, users[k], nb, (20 + 7 * k) * SC_SEC, t_end, period);
 	}
 }
 
