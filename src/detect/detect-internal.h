@@ -279,6 +279,10 @@ enum rule_flags {
 	RF_FP_ONLY = 1 << 10,
 	RF_IPONLY = 1 << 11,
 	RF_PASS_ALERT = 1 << 12, /* `alert` keyword: a pass rule is logged too */
+	RF_FLOWINT_SET = 1 << 13,
+	RF_FLOWINT_READ = 1 << 14,
+	RF_XBITS_SET = 1 << 15,
+	RF_XBITS_READ = 1 << 16,
 };
 
 struct rule {

@@ -7,9 +7,10 @@
  * rule_parse().  A failure is reported on one line (file:line: sid N: why)
  * and counted as failed or, for an unsupported keyword, skipped.
  *
- * Ordering is Suricata's: action (pass, drop, reject, alert), then flowbits
- * role (setters before readers, so an isset sees a bit set by the same
- * packet), then priority, then load order.  Rule numbers follow this order
+ * Ordering is Suricata's: action (pass, drop, reject, alert), then the role
+ * in flowbits, flowint and xbits (setters, set-and-read, readers, others:
+ * an isset sees a bit set by the same packet), then priority, then load
+ * order.  Rule numbers follow this order
  * and the packet path evaluates candidates by number, which yields alerts
  * already in Suricata's order.
  *
@@ -287,14 +288,16 @@ static int action_rank(enum detect_action a)
 	}
 }
 
-static int flowbits_rank(const struct rule *r)
+/* Suricata ranks variable users: setters, then set-and-read, then
+ * readers, then rules that do not use the variable kind at all. */
+static int var_rank(const struct rule *r, uint32_t set_flag, uint32_t read_flag)
 {
-	bool set = r->flags & RF_FLOWBITS_SET, read = r->flags & RF_FLOWBITS_READ;
+	bool set = r->flags & set_flag, read = r->flags & read_flag;
 	if (set && !read)
 		return 0;
 	if (set && read)
 		return 1;
-	if (!set && !read)
+	if (read)
 		return 2;
 	return 3;
 }
@@ -304,7 +307,14 @@ static int rule_order_cmp(const void *a, const void *b)
 	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
 	int d = action_rank(x->h.action) - action_rank(y->h.action);
 	if (d == 0)
-		d = flowbits_rank(x) - flowbits_rank(y);
+		d = var_rank(x, RF_FLOWBITS_SET, RF_FLOWBITS_READ) -
+		    var_rank(y, RF_FLOWBITS_SET, RF_FLOWBITS_READ);
+	if (d == 0)
+		d = var_rank(x, RF_FLOWINT_SET, RF_FLOWINT_READ) -
+		    var_rank(y, RF_FLOWINT_SET, RF_FLOWINT_READ);
+	if (d == 0)
+		d = var_rank(x, RF_XBITS_SET, RF_XBITS_READ) -
+		    var_rank(y, RF_XBITS_SET, RF_XBITS_READ);
 	if (d == 0)
 		d = x->priority - y->priority;
 	if (d == 0)

@@ -134,7 +134,7 @@ static int flowint_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	if (rule_add_sm(r, op <= FI_SET ? LIST_POSTMATCH : LIST_MATCH, kw_lookup("flowint"), c) ==
 	    NULL)
 		goto fail;
-	r->flags |= RF_FLOWINT;
+	r->flags |= RF_FLOWINT | (op <= FI_SET ? RF_FLOWINT_SET : RF_FLOWINT_READ);
 	return 0;
 fail:
 	free(c);

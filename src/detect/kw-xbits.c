@@ -175,7 +175,7 @@ static int xbits_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		free(c);
 		return -1;
 	}
-	r->flags |= post ? RF_FLOWBITS_SET : RF_FLOWBITS_READ;
+	r->flags |= post ? RF_XBITS_SET : RF_XBITS_READ;
 	return 0;
 bad:
 	pc_error(pc, "invalid xbits '%s'", arg);
