@@ -186,18 +186,6 @@ const char *decode_packet_source_name(enum packet_source s)
 	return "unknown";
 }
 
-const char *decode_proto_name(uint8_t proto, char buf[8])
-{
-	switch (proto) {
-	case IPPROTO_NUM_TCP: return "TCP";
-	case IPPROTO_NUM_UDP: return "UDP";
-	case IPPROTO_NUM_ICMP: return "ICMP";
-	case IPPROTO_NUM_ICMPV6: return "IPv6-ICMP";
-	case IPPROTO_NUM_SCTP: return "SCTP";
-	default: snprintf(buf, 8, "%u", (unsigned)proto); return buf;
-	}
-}
-
 const char *decode_addr_str(const struct ip_addr *a, char *buf, size_t len)
 {
 	if (len == 0)

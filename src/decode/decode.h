@@ -274,7 +274,8 @@ const char *decode_linktype_name(int linktype);
 /* "wire/pcap", "defrag", "gre tunnel", ... as Suricata's pkt_src. */
 const char *decode_packet_source_name(enum packet_source s);
 
-/* Protocol name as EVE's `proto` ("TCP", "UDP", "ICMP", "IPv6-ICMP", "SCTP", or the number). */
+/* Protocol name as EVE's `proto`: the IANA keyword as Suricata prints it ("TCP", "UDP",
+ * "ICMP", "IPv6-ICMP", "SCTP", "GRE", "IP-in-IP", ...), or the number past 143. */
 const char *decode_proto_name(uint8_t proto, char buf[8]);
 
 /* Formats an address as text ("1.2.3.4", "2001:db8::1"); buf >= 46 bytes. */

@@ -305,7 +305,12 @@ static void test_names(void **state)
 	char b[8];
 	assert_string_equal(decode_proto_name(6, b), "TCP");
 	assert_string_equal(decode_proto_name(58, b), "IPv6-ICMP");
-	assert_string_equal(decode_proto_name(47, b), "47");
+	assert_string_equal(decode_proto_name(47, b), "GRE");
+	assert_string_equal(decode_proto_name(4, b), "IP-in-IP"); /* suricata-verify bug-4571-03 */
+	assert_string_equal(decode_proto_name(41, b), "IPv6");
+	assert_string_equal(decode_proto_name(143, b), "Ethernet");
+	assert_string_equal(decode_proto_name(200, b), "200");
+	assert_string_equal(b, "200");
 	assert_string_equal(decode_packet_source_name(PKT_SRC_TUNNEL_GRE), "gre tunnel");
 	assert_string_equal(decode_packet_source_name(PKT_SRC_WIRE), "wire/pcap");
 	assert_true(decode_linktype_supported(LINKTYPE_LINUX_SLL2));
