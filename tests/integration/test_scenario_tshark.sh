@@ -83,4 +83,26 @@ print("%s: %d frames, %d problems" % (name, frames, len(bad)))
 sys.exit(1 if bad else 0)
 PY
 done
+
+# The hospital's C2 beacon must carry the published Cobalt Strike fingerprints:
+# JA3 72a589da... (WinINet/SChannel) and JA3S fd4bc6ce... (team server).
+tshark -r "$TMP/hospital-ransomware.pcap" -Y 'tls.handshake.type==1 || tls.handshake.type==2' \
+	-T fields -E separator=';' -e ip.dst -e tls.handshake.type -e tls.handshake.version \
+	-e tls.handshake.ciphersuite -e tls.handshake.extension.type \
+	-e tls.handshake.extensions_supported_group -e tls.handshake.extensions_ec_point_format \
+	>"$TMP/hello.fields" 2>/dev/null
+python3 - "$TMP/hello.fields" <<'PY' || fail "beacon JA3/JA3S not the expected Cobalt Strike fingerprints"
+import hashlib, sys
+dec = lambda s: "-".join(str(int(x, 0)) for x in s.split(",") if x)
+ja3, ja3s = set(), set()
+for line in open(sys.argv[1]):
+    ip, typ, ver, suites, exts, groups, fmts = line.rstrip("\n").split(";")
+    if "1" in typ.split(","):
+        ja3.add(hashlib.md5(("%d,%s,%s,%s,%s" % (int(ver, 0), dec(suites), dec(exts), dec(groups), dec(fmts))).encode()).hexdigest())
+    if "2" in typ.split(","):
+        ja3s.add(hashlib.md5(("%d,%s,%s" % (int(ver, 0), dec(suites), dec(exts))).encode()).hexdigest())
+ok = "72a589da586844d7f0818ce684948eea" in ja3 and "fd4bc6cea4877646ccd62f0792ec0b62" in ja3s
+print("JA3s seen:", sorted(ja3), "JA3Ss seen:", sorted(ja3s))
+sys.exit(0 if ok else 1)
+PY
 echo "all scenarios dissect cleanly"
