@@ -89,6 +89,20 @@ static void add_addr(char (*set)[46], unsigned *n, uint64_t *count, const char *
 		snprintf(set[(*n)++], 46, "%s", a);
 }
 
+static void note_host(struct sc_ctx *c, const struct sc_host *h, const char *ip)
+{
+	if (!h->name || !strcmp(h->name, ip))
+		return;
+	for (size_t i = 0; i < c->nhosts; i++)
+		if (!strcmp(c->hosts[i].ip, ip))
+			return;
+	if (c->nhosts == SC_MAX_HOSTS)
+		return;
+	snprintf(c->hosts[c->nhosts].ip, sizeof(c->hosts[0].ip), "%s", ip);
+	snprintf(c->hosts[c->nhosts].name, sizeof(c->hosts[0].name), "%s", h->name);
+	c->nhosts++;
+}
+
 void sc_step_flow(struct sc_ctx *c, uint8_t proto, const struct sc_host *src, uint16_t sport,
 		  const struct sc_host *dst, uint16_t dport)
 {
@@ -98,6 +112,8 @@ void sc_step_flow(struct sc_ctx *c, uint8_t proto, const struct sc_host *src, ui
 	struct sc_flow_tuple f = {.proto = proto, .sport = sport, .dport = dport};
 	sc_host_addr_str(src, f.src, sizeof(f.src));
 	sc_host_addr_str(dst, f.dst, sizeof(f.dst));
+	note_host(c, src, f.src);
+	note_host(c, dst, f.dst);
 	for (unsigned i = 0; i < s->nflows; i++) {
 		const struct sc_flow_tuple *g = &s->flows[i];
 		if (g->proto == proto && g->sport == sport && g->dport == dport &&
@@ -260,6 +276,14 @@ int sc_ctx_write_truth(struct sc_ctx *c, const char *path, char *err, size_t err
 	json_uint(&j, "seed", c->seed);
 	json_uint(&j, "scale", c->scale);
 	json_uint(&j, "packets", c->npkts);
+	json_open_array(&j, "hosts");
+	for (size_t i = 0; i < c->nhosts; i++) {
+		json_open_object(&j, NULL);
+		json_str(&j, "ip", c->hosts[i].ip);
+		json_str(&j, "name", c->hosts[i].name);
+		json_close_object(&j);
+	}
+	json_close_array(&j);
 	json_open_array(&j, "steps");
 	for (size_t i = 0; i < c->nsteps; i++)
 		truth_step(&j, &c->steps[i]);

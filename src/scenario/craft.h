@@ -123,6 +123,13 @@ struct sc_pkt {
 	uint32_t step; /* index + 1 into steps, 0 = none */
 };
 
+/* Named hosts seen in flows, for the truth file's address book. */
+#define SC_MAX_HOSTS 256
+struct sc_named_host {
+	char ip[46];
+	char name[96];
+};
+
 /* A server certificate, made once per server name so every session shows the same one. */
 #define SC_MAX_CERTS 32
 struct sc_cert {
@@ -149,6 +156,9 @@ struct sc_ctx {
 
 	struct sc_cert certs[SC_MAX_CERTS];
 	size_t ncerts;
+
+	struct sc_named_host hosts[SC_MAX_HOSTS];
+	size_t nhosts;
 	int cur_step; /* -1: packets are attributed to no step */
 };
 

@@ -24,6 +24,7 @@ int scenario_command_main(int argc, char **argv);
 /*
  * Ground truth (FILE.truth.json), one JSON object:
  *   scenario, seed, scale, packets
+ *   hosts: [ {ip, name} ] the hostnames of the addresses that appear in flows
  *   steps: [ { id, name, malicious (bool), technique (MITRE ATT&CK Enterprise
  *              or ICS id, null when benign), start, end (EVE-style UTC
  *              timestamps), start_us, end_us (µs since the epoch), packets,
