@@ -187,7 +187,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
 	kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits,
 	kw_family_flowint, kw_family_xbits, kw_family_threshold, kw_family_ipheader,
 	kw_family_tcpheader, kw_family_icmp, kw_family_udp, kw_family_vlan, kw_family_events,
-	kw_family_flowstats, kw_family_buffers, kw_family_tag, kw_family_checksum;
+	kw_family_flowstats, kw_family_buffers, kw_family_tag, kw_family_checksum, kw_family_base64;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -204,6 +204,7 @@ enum {
 	BUF_UDP_HDR,
 	BUF_ICMPV4_HDR,
 	BUF_ICMPV6_HDR,
+	BUF_BASE64, /* base64_data: what base64_decode produced for this rule */
 	BUF_MAX_BUILTIN,
 };
 
@@ -415,6 +416,9 @@ struct det_thread {
 	uint32_t nextra;
 	uint8_t *cand_seen;
 	uint64_t pkt_count;
+	/* base64_decode output (kw-base64.c), read through BUF_BASE64 */
+	uint8_t *b64;
+	uint32_t b64_len, b64_cap;
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 };

@@ -500,6 +500,7 @@ void detect_thread_free(struct detect_thread *t)
 	if (dt == NULL)
 		return;
 	pcre2_match_data_free(dt->pcre_md);
+	free(dt->b64);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);
 	threshold_thread_free(dt);
@@ -559,7 +560,14 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 {
 	const struct buffer_def *bd = buffer_def(rb->buf_id);
 	struct inspect_buf b = {NULL, 0};
-	bool present = bd->get(p, &b.data, &b.len);
+	bool present;
+	if (rb->buf_id == BUF_BASE64) {
+		b.data = dt->b64;
+		b.len = dt->b64_len;
+		present = b.len > 0;
+	} else {
+		present = bd->get(p, &b.data, &b.len);
+	}
 	if (!present)
 		return rb->absent;
 	if (rb->absent && !rb->absent_or_else)
@@ -578,6 +586,7 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 	if (!header_match(r, p, &swapped))
 		return false;
 	dt->r = r;
+	dt->b64_len = 0;
 	const struct sm_list *m = &r->lists[LIST_MATCH];
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))

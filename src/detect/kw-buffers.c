@@ -95,6 +95,8 @@ static const struct buffer_def buffers[] = {
 	[BUF_UDP_HDR] = {"udp.hdr", get_udp_hdr, 17},
 	[BUF_ICMPV4_HDR] = {"icmpv4.hdr", get_icmpv4_hdr, 1},
 	[BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
+	/* filled per rule by base64_decode; engine.c reads it from the det_thread */
+	[BUF_BASE64] = {"base64_data", get_payload, 0},
 	{"file.data", NULL, 0},
 	{"http.uri", NULL, 6},
 	{"http.method", NULL, 6},

@@ -621,6 +621,8 @@ void rule_finalize_content(struct rule *r)
 	uint32_t best_len = 0, best_strength = 0;
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		const struct sm_list *l = &r->bufs[i].sms;
+		if (r->bufs[i].buf_id == BUF_BASE64)
+			continue; /* decoded per rule: nothing to prefilter on */
 		for (uint32_t j = 0; j < l->n; j++) {
 			if (!is_content(&l->v[j]))
 				continue;

@@ -123,6 +123,25 @@ static void test_entropy(void **state)
 	assert_int_equal(th_match_payload(rule, high, 16), 1);
 }
 
+static void test_base64_decode(void **state)
+{
+	const char *pl = "id=aGVsbG8gd29ybGQ= end";
+	char rule[256];
+	snprintf(rule, sizeof(rule),
+		 "alert tcp any any -> any any (content:\"id=\"; base64_decode:relative; "
+		 "base64_data; content:\"hello\"; startswith; sid:1;)\n");
+	assert_int_equal(th_match_payload(rule, pl, (uint32_t)strlen(pl)), 1);
+	snprintf(rule, sizeof(rule),
+		 "alert tcp any any -> any any (base64_decode:offset 3, bytes 8; base64_data; "
+		 "content:\"hello\"; bsize:6; sid:1;)\n");
+	assert_int_equal(th_match_payload(rule, pl, (uint32_t)strlen(pl)), 1);
+	snprintf(rule, sizeof(rule),
+		 "alert tcp any any -> any any (base64_decode; base64_data; content:\"hello\"; "
+		 "sid:1;)\n");
+	assert_int_equal(th_match_payload(rule, pl, (uint32_t)strlen(pl)), 0);
+	assert_int_equal(th_parse_result("alert tcp any any -> any any (base64_data; sid:1;)"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_digests),
 		cmocka_unit_test(test_transform_in_rule),
 		cmocka_unit_test(test_entropy),
+		cmocka_unit_test(test_base64_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
