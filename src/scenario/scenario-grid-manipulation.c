@@ -88,10 +88,33 @@ static void bg_iec104(struct sc_ctx *c, struct grid *g, uint64_t t_end)
 /* Nmap-style SYN scan of the field subnets for ICS service ports. */
 static void step_recon(struct sc_ctx *c, struct grid *g, uint64_t t)
 {
-	sc_step_begin(c, "ot-recon-scan",
-		      "engineering workstation SYN-scans the field device subnets for Modbus, "
-		      "DNP3, IEC 104, S7, EtherNet/IP, HTTP(S) and SSH",
-		      true, "T0846");
+	sc_step_begin(
+	    c, "ot-recon-scan",
+	    "engineering workstation ping-sweeps, then SYN-scans the field device subnets "
+	    "for Modbus, DNP3, IEC 104, S7, EtherNet/IP, HTTP(S) and SSH",
+	    true, "T0846");
+	/* Host discovery first (nmap -sn style ICMP echo), then the port scan. */
+	uint16_t ident = (uint16_t)sc_rng_next(&c->rng);
+	for (int net = 20; net <= 30; net += 10) {
+		for (int host = 1; host <= 40; host++) {
+			char addr[32];
+			snprintf(addr, sizeof(addr), "172.16.%d.%d", net, host);
+			struct sc_host probe;
+			sc_host_init(&probe, &c->rng, NULL, addr, sc_gateway_mac, 64);
+			struct sc_host *live = NULL;
+			struct sc_host *cand[] = {&g->plc1, &g->plc2, &g->rtu_dnp3, &g->rtu_104};
+			for (size_t k = 0; k < 4; k++)
+				if (!memcmp(cand[k]->ip, probe.ip, 4))
+					live = cand[k];
+			sc_step_flow(c, 1, &g->ews, 0, live ? live : &probe, 0);
+			sc_emit_echo(c, t, &g->ews, live ? live : &probe, false, ident, 0, NULL, 0);
+			if (live)
+				sc_emit_echo(c, t + sc_rng_range(&c->rng, 300, 1200), live, &g->ews,
+					     true, ident, 0, NULL, 0);
+			t += sc_rng_range(&c->rng, 2 * SC_MS, 12 * SC_MS);
+		}
+	}
+	t += 2 * SC_SEC;
 	static const uint16_t ports[] = {502, 20000, 2404, 102, 44818, 80, 443, 22};
 	struct sc_host *live[] = {&g->plc1, &g->plc2, &g->rtu_dnp3, &g->rtu_104};
 	uint16_t sport = sc_host_port(&g->ews);

@@ -490,8 +490,8 @@ static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 	sc_step_begin(c, "fileshare-use",
 		      "admissions and ward staff open and save documents on the clinical share",
 		      false, NULL);
-	static const char *users[] = {"j.okafor", "m.rossi", "a.tanaka", "l.martin",
-				      "s.silva", "e.johnson", "p.kowalski", "h.nguyen"};
+	static const char *users[] = {"j.okafor", "m.rossi",   "a.tanaka",   "l.martin",
+				      "s.silva",  "e.johnson", "p.kowalski", "h.nguyen"};
 	unsigned n = c->scale < 8 ? c->scale : 8;
 	uint64_t period = 80 * SC_SEC * n / c->scale;
 	fileshare_user(c, h, &h->clerk, users[0], "WS-ADMISSIONS07", 20 * SC_SEC, t_end, period);

@@ -7,11 +7,13 @@
  * holds a fragment train of three or more and exactly one bad IPv4 header;
  * and the ground truth exists next to the pcap.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above included first. */
+#include <cmocka.h>
 
 #include <pcap/pcap.h>
 #include <stdio.h>
