@@ -126,7 +126,8 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 					struct detect_load_stats *stats, FILE *log);
 void detect_engine_free(struct detect_engine *de);
 
-/* -T: loads the ruleset, prints the summary to `log`; returns the process exit code (0/1). */
+/* -T: loads the ruleset, prints the summary to `log`; returns the process exit code:
+ * 1 when a rule failed to parse (or, with strict, anything failed or was skipped). */
 int detect_test_ruleset(const struct detect_config *cfg, FILE *log);
 
 /* One per worker; never shared between threads. */

@@ -400,7 +400,11 @@ static void test_diagnostic_line(void **state)
 	assert_null(detect_engine_new(&cfg, &st, NULL));
 	assert_int_equal(detect_test_ruleset(&cfg, NULL), 1);
 	cfg.strict = false;
-	assert_int_equal(detect_test_ruleset(&cfg, NULL), 0);
+	assert_int_equal(detect_test_ruleset(&cfg, NULL), 0); /* skipped only: fine */
+	f = fopen(path, "a");
+	fputs("alert tcp any any -> any any (sid:43; ttl:300;)\n", f);
+	fclose(f);
+	assert_int_equal(detect_test_ruleset(&cfg, NULL), 1); /* a failed rule: bad */
 	unlink(path);
 	free(buf);
 }
