@@ -32,6 +32,11 @@ static bool policy_in(enum stream_policy pol, const enum stream_policy *set, siz
 bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend, uint64_t noff,
 			   uint64_t nend)
 {
+	/* As Suricata: bsd-right and old-solaris are applied as bsd and solaris. */
+	if (pol == STREAM_POLICY_BSD_RIGHT)
+		pol = STREAM_POLICY_BSD;
+	else if (pol == STREAM_POLICY_OLD_SOLARIS)
+		pol = STREAM_POLICY_SOLARIS;
 	if (pol == STREAM_POLICY_LAST)
 		return true;
 	if (noff == ooff) {

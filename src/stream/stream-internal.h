@@ -74,24 +74,29 @@ struct reasm {
 
 /* Per-side session flags. */
 enum {
-	SIDE_FIN = 1 << 0,      /* this side sent a FIN */
-	SIDE_RST = 1 << 1,      /* this side sent a valid RST */
-	SIDE_WSCALE = 1 << 2,   /* this side offered window scaling */
+	SIDE_FIN = 1 << 0,       /* this side sent a FIN (fin_seq is valid) */
+	SIDE_RST_RECV = 1 << 1,  /* this side received a RST (Suricata's RST_RECV) */
+	SIDE_WSCALE = 1 << 2,    /* this side offered window scaling */
 	SIDE_SACKOK = 1 << 3,
-	SIDE_TS = 1 << 4,       /* this side sent timestamps in its SYN */
-	SIDE_FIN_ACKED = 1 << 5, /* the peer ACKed this side's FIN */
+	SIDE_TS = 1 << 4,        /* this side sent timestamps in its SYN */
+	SIDE_ZERO_TS = 1 << 5,   /* ... with value 0 */
+	SIDE_KEEPALIVE = 1 << 6, /* last packet from this side was a keep-alive */
+	SIDE_SEEN = 1 << 7,      /* a packet from this side was seen */
 };
 
-/* One sender of the connection, as Suricata's TcpStream. */
+/* One sender of the connection, as Suricata's TcpStream.  Windows follow
+ * the sender: `window` is what the peer advertised, i.e. how far this
+ * side may send; `wscale` scales the windows this side advertises. */
 struct tcp_side {
 	uint32_t isn;
 	uint32_t next_seq; /* next sequence number expected from this side */
 	uint32_t last_ack; /* highest ACK the peer sent for this side's data */
-	uint32_t window;   /* window the peer advertised (scaled): what this side may send */
-	uint32_t next_win; /* last_ack + window: right edge of what it may send */
+	uint32_t window;   /* window the peer advertised (scaled) */
+	uint32_t next_win; /* right edge of what this side may send */
 	uint32_t fin_seq;  /* sequence number of the FIN, when SIDE_FIN */
 	uint32_t last_ts;
-	uint8_t wscale;    /* scale of the windows this side advertises */
+	uint32_t last_pkt_ts; /* packet time (s) of last_ts */
+	uint8_t wscale;
 	uint8_t flags;
 	struct reasm ra;
 };
@@ -99,24 +104,42 @@ struct tcp_side {
 enum {
 	SSN_MIDSTREAM = 1 << 0,
 	SSN_MIDSTREAM_SYNACK = 1 << 1,
-	SSN_ASYNC = 1 << 2,
-	SSN_4WHS = 1 << 3,
-	SSN_TIMESTAMP = 1 << 4,
-	SSN_SACKOK = 1 << 5,
-	SSN_TFO = 1 << 6,
-	SSN_REVERSED = 1 << 7, /* the flow's source is the TCP server */
-	SSN_CLOSED_BY_RST = 1 << 8,
+	SSN_MIDSTREAM_ESTABLISHED = 1 << 2,
+	SSN_ASYNC = 1 << 3,
+	SSN_4WHS = 1 << 4,
+	SSN_TIMESTAMP = 1 << 5,
+	SSN_SACKOK = 1 << 6,
+	SSN_TFO = 1 << 7,
+	SSN_TFO_DATA_IGNORED = 1 << 8,
+	SSN_REVERSED = 1 << 9, /* the flow's source is the TCP server */
+	SSN_CLOSED_BY_RST = 1 << 10,
+	SSN_3WHS_CONFIRMED = 1 << 11,
+	SSN_EVASION = 1 << 12, /* right seq, wrong ack in the handshake */
+	SSN_ZWP_TS = 1 << 13,  /* a zero window probe went to the server */
+	SSN_ZWP_TC = 1 << 14,
+	SSN_CLIENT_WSCALE = 1 << 15, /* the SYN offered window scaling */
+	SSN_CLIENT_SACKOK = 1 << 16,
 };
 
 struct tcp_session {
 	struct stream_ctx *ctx;
 	enum tcp_state state;
-	enum tcp_state pstate; /* state before the last change (RST injection) */
+	enum tcp_state pstate; /* state before the last change */
 	uint32_t flags;
 	struct tcp_side client, server;
-	uint32_t syn_count, synack_count;
-	uint32_t synack_seq, synack_ack; /* of the SYN/ACK that was accepted */
-	bool rst_by_client;
+	uint32_t syn_queued, synack_queued; /* differing SYNs / SYN/ACKs seen */
+	bool ended; /* stream_flow_end() was called */
+};
+
+/* What one packet means to its session (tcp-*.c). */
+struct tcp_pkt {
+	struct stream_ctx *ctx;
+	struct tcp_session *ssn;
+	struct packet *p;
+	struct tcp_side *snd, *rcv;
+	bool from_client;
+	uint8_t fl;
+	uint32_t seq, ack, len;
 };
 
 /* ---- memory accounting (stream.c) ---- */
@@ -159,9 +182,47 @@ bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *
 void reasm_release(struct stream_ctx *ctx, struct reasm *ra);
 void reasm_free(struct stream_ctx *ctx, struct reasm *ra);
 
-/* ---- session tracking (tcp-session.c) ---- */
+/* ---- session tracking (tcp-session.c: entry and shared checks) ---- */
 
 bool tcp_session_packet(struct stream_ctx *ctx, struct flow *f, struct packet *p);
 void tcp_session_free(struct tcp_session *ssn);
+
+void tcp_ev(struct tcp_pkt *t, enum stream_event e);
+void tcp_set_state(struct tcp_pkt *t, enum tcp_state s);
+void tcp_bind(struct tcp_pkt *t, struct tcp_session *ssn, bool from_client);
+struct tcp_session *tcp_session_new(struct tcp_pkt *t, struct flow *f);
+void tcp_ra_reset(struct tcp_pkt *t, struct tcp_side *s, uint32_t base_seq);
+/* Suricata's ValidateAck for an ACK of `s`'s data (raises pkt_invalid_ack). */
+bool tcp_ack_valid(struct tcp_pkt *t, const struct tcp_side *s);
+bool tcp_ts_valid(struct tcp_pkt *t);
+void tcp_ts_update(struct tcp_pkt *t);
+bool tcp_rst_valid(struct tcp_pkt *t);
+/* Payload of the packet retransmits data of its sender (raises the event). */
+bool tcp_is_retransmission(struct tcp_pkt *t);
+void tcp_update_last_ack(struct tcp_pkt *t, struct tcp_side *s, uint32_t ack);
+void tcp_update_next_win(struct tcp_side *s);
+/* The packet's window bounds the other side: rcv->window = win << snd->wscale. */
+void tcp_take_window(struct tcp_pkt *t);
+/* Hands the payload to the sender's reassembly. */
+void tcp_store(struct tcp_pkt *t);
+void tcp_close_with_rst(struct tcp_pkt *t);
+/* RST handling shared by every state past the handshake. */
+bool tcp_rst_after_handshake(struct tcp_pkt *t);
+bool tcp_dispatch(struct tcp_pkt *t, enum tcp_state state);
+
+/* ---- states (tcp-handshake.c, tcp-established.c, tcp-close.c) ---- */
+
+bool tcp_state_none(struct tcp_pkt *t, struct flow *f);
+bool tcp_state_syn_sent(struct tcp_pkt *t);
+bool tcp_state_syn_recv(struct tcp_pkt *t);
+bool tcp_state_established(struct tcp_pkt *t);
+bool tcp_handle_fin(struct tcp_pkt *t);
+bool tcp_state_fin_wait1(struct tcp_pkt *t);
+bool tcp_state_fin_wait2(struct tcp_pkt *t);
+bool tcp_state_closing(struct tcp_pkt *t);
+bool tcp_state_close_wait(struct tcp_pkt *t);
+bool tcp_state_last_ack(struct tcp_pkt *t);
+bool tcp_state_time_wait(struct tcp_pkt *t);
+bool tcp_state_closed(struct tcp_pkt *t);
 
 #endif

@@ -202,6 +202,7 @@ void stream_flow_end(struct flow *f)
 	struct tcp_session *ssn = f ? f->stream : NULL;
 	if (!ssn)
 		return;
+	ssn->ended = true;
 	struct reasm *ras[2] = {&ssn->client.ra, &ssn->server.ra};
 	for (int i = 0; i < 2; i++) {
 		reasm_close_holes(ssn->ctx, ras[i], NULL);

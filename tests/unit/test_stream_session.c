@@ -59,14 +59,13 @@ static void test_syn_recv_events(void **state)
 	assert_true(stream_has_event(&p, EV(3WHS_SYNACK_TOSERVER_ON_SYN_RECV)));
 	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 9, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK)));
+	/* A different SYN/ACK is queued, as Suricata does: no event yet. */
 	p = send_pkt(&h, 0, TCP_SYN | A, SISN + 3, CISN + 1, NULL);
-	assert_true(stream_has_event(&p, EV(3WHS_SYNACK_RESEND_WITH_DIFF_SEQ)));
+	assert_int_equal(p.stream_event_count, 0);
 	p = send_pkt(&h, 0, TCP_SYN, SISN, 0, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_SYN_TOCLIENT_ON_SYN_RECV)));
 	p = send_pkt(&h, 1, TCP_SYN, CISN + 50, 0, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV)));
-	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, NULL);
-	assert_true(stream_has_event(&p, EV(3WHS_ACK_IN_WRONG_DIR)));
 	p = send_pkt(&h, 1, A, CISN + 1, SISN + 77, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_RIGHT_SEQ_WRONG_ACK_EVASION)));
 	p = send_pkt(&h, 1, A, CISN + 100000, SISN + 77, NULL);
@@ -83,8 +82,11 @@ static void test_synack_flood(void **state)
 	send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
 	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
 	struct packet p;
-	for (int i = 1; i <= 5; i++)
+	for (int i = 1; i <= 5; i++) {
 		p = send_pkt(&h, 0, TCP_SYN | A, SISN + (uint32_t)i * 100, CISN + 1, NULL);
+		assert_false(stream_has_event(&p, EV(3WHS_SYNACK_FLOOD)));
+	}
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN + 600, CISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_SYNACK_FLOOD)));
 	harness_free(&h);
 }
@@ -94,9 +96,17 @@ static void test_syn_flood(void **state)
 	(void)state;
 	struct harness h;
 	harness_init(&h, NULL);
+	/* Resent SYNs that differ (here: their timestamps) are queued up to
+	 * stream.max-syn-queued; one more is a flood. */
 	struct packet p;
-	for (int i = 0; i <= 11; i++)
-		p = send_pkt(&h, 1, TCP_SYN, CISN + (uint32_t)i * 1000, 0, NULL);
+	for (int i = 0; i <= 11; i++) {
+		p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+		p.tcp.has_ts = true;
+		p.tcp.ts_val = 100 + (uint32_t)i;
+		harness_send(&h, &p);
+		if (i <= 10)
+			assert_false(stream_has_event(&p, EV(3WHS_SYN_FLOOD)));
+	}
 	assert_true(stream_has_event(&p, EV(3WHS_SYN_FLOOD)));
 	harness_free(&h);
 }
@@ -118,7 +128,7 @@ static void test_four_way_handshake(void **state)
 	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
 	p = send_pkt(&h, 0, A, SISN + 9, CISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(4WHS_WRONG_SEQ)));
-	p = send_pkt(&h, 0, A, SISN + 1, CISN + 9, NULL);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 200000, NULL);
 	assert_true(stream_has_event(&p, EV(4WHS_INVALID_ACK)));
 	send_pkt(&h, 0, A, SISN + 1, CISN + 1, NULL);
 	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
@@ -213,7 +223,9 @@ static void test_tcp_fast_open(void **state)
 	cfg.app_reader = true;
 	struct harness h;
 	harness_init(&h, &cfg);
-	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, "tfo");
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, "tfo");
+	p.tcp.has_tfo = true;
+	harness_send(&h, &p);
 	struct flow *f = p.flow;
 	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 4, NULL);
 	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
@@ -227,7 +239,9 @@ static void test_tcp_fast_open(void **state)
 
 	/* The server ACKs only the SYN: the data was ignored. */
 	harness_init(&h, &cfg);
-	send_pkt(&h, 1, TCP_SYN, CISN, 0, "tfo");
+	p = tcp_pkt(1, TCP_SYN, CISN, 0, "tfo");
+	p.tcp.has_tfo = true;
+	harness_send(&h, &p);
 	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(3WHS_SYNACK_TFO_DATA_IGNORED)));
 	assert_int_equal(p.flow->tcp_state, TCP_STATE_SYN_RECV);
@@ -280,11 +294,12 @@ static void test_fin_simultaneous_closing(void **state)
 	harness_init(&h, NULL);
 	struct flow *f = handshake(&h);
 	send_pkt(&h, 0, A | TCP_FIN, SISN + 1, CISN + 1, NULL);
-	send_pkt(&h, 1, A | TCP_FIN, CISN + 1, SISN + 1, NULL);
+	/* a bare FIN crossing the server's: closing */
+	send_pkt(&h, 1, TCP_FIN, CISN + 1, 0, NULL);
 	assert_int_equal(f->tcp_state, TCP_STATE_CLOSING);
-	send_pkt(&h, 1, A, CISN + 2, SISN + 2, NULL);
-	assert_int_equal(f->tcp_state, TCP_STATE_TIME_WAIT);
 	send_pkt(&h, 0, A, SISN + 2, CISN + 2, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_TIME_WAIT);
+	send_pkt(&h, 1, A, CISN + 2, SISN + 2, NULL);
 	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
 	harness_free(&h);
 }
@@ -346,10 +361,23 @@ static void test_rst_valid_and_invalid(void **state)
 	send_pkt(&h, 0, TCP_RST | A, SISN + 1, CISN + 4, NULL);
 	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
 	assert_int_equal(f->state, FLOW_STATE_CLOSED);
-	/* The receiver goes on talking: the RST was not its peer's. */
-	p = send_pkt(&h, 1, A, CISN + 4, SISN + 1, "more");
+	harness_free(&h);
+}
+
+/* The server refuses the SYN, then answers it anyway: whoever sent the
+ * RST was not the server. */
+static void test_suspected_rst_inject(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	struct flow *f = p.flow;
+	send_pkt(&h, 0, TCP_RST | A, 0, CISN + 1, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(SUSPECTED_RST_INJECT)));
-	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
 	harness_free(&h);
 }
 
@@ -391,7 +419,12 @@ static void test_rst_in_syn_sent_stays_closed(void **state)
 	harness_init(&h, NULL);
 	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
 	struct flow *f = p.flow;
+	/* only the client's own abort of its SYN counts: seq isn, window 0 */
 	send_pkt(&h, 1, TCP_RST | A, CISN + 1, SISN + 1, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_SENT);
+	p = tcp_pkt(1, TCP_RST | A, CISN, CISN + 1, NULL);
+	p.tcp.win = 0;
+	harness_send(&h, &p);
 	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
 	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, "late");
 	assert_false(stream_has_event(&p, EV(SUSPECTED_RST_INJECT)));
@@ -399,6 +432,83 @@ static void test_rst_in_syn_sent_stays_closed(void **state)
 	assert_int_equal(stream_ctx_stats(h.sc)->reassembly_memuse, 0);
 	flow_table_flush(h.ft);
 	assert_int_equal(stream_ctx_stats(h.sc)->memuse, 0);
+	harness_free(&h);
+}
+
+/* IDS mode: the server's data after its SYN/ACK means the client's ACK
+ * was lost, not that something is wrong. */
+static void test_missed_final_ack(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	struct flow *f = p.flow;
+	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, "220 hello");
+	assert_int_equal(p.stream_event_count, 0);
+	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	harness_free(&h);
+
+	/* Inline mode sees every packet: the same is an ACK in the wrong
+	 * direction, or with data, a suspected injection. */
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.inline_mode = true;
+	harness_init(&h, &cfg);
+	send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, NULL);
+	assert_true(stream_has_event(&p, EV(3WHS_ACK_IN_WRONG_DIR)));
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, "220 hello");
+	assert_true(stream_has_event(&p, EV(3WHS_ACK_DATA_INJECT)));
+	assert_int_equal(p.flow->tcp_state, TCP_STATE_SYN_RECV);
+	harness_free(&h);
+}
+
+static void test_midstream_fin_pickup(void **state)
+{
+	(void)state;
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.midstream = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct packet p = send_pkt(&h, 1, A | TCP_FIN, CISN, SISN, NULL);
+	assert_true(stream_has_event(&p, EV(FIN_BUT_NO_SESSION)));
+	p = send_pkt(&h, 1, A | TCP_FIN, CISN, SISN, "bye");
+	assert_int_equal(p.flow->tcp_state, TCP_STATE_FIN_WAIT1);
+	assert_int_equal(stream_ctx_stats(h.sc)->midstream_pickups, 1);
+	harness_free(&h);
+}
+
+static void test_keepalive_skips_checks(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct flow *f = handshake(&h);
+	send_pkt(&h, 1, A, CISN + 1, SISN + 1, "abc");
+	send_pkt(&h, 0, A, SISN + 1, CISN + 4, NULL);
+	/* seq one below next_seq, ACK as before: a keep-alive */
+	struct packet p = send_pkt(&h, 1, A, CISN + 3, SISN + 1, NULL);
+	assert_int_equal(p.stream_event_count, 0);
+	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	harness_free(&h);
+}
+
+static void test_bad_window_update(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	handshake(&h);
+	/* ACKs unseen server data, starts past next_seq, and shrinks the
+	 * window by far more than it ACKs */
+	struct packet p = tcp_pkt(1, A, CISN + 1 + 100, SISN + 1 + 10, NULL);
+	p.tcp.win = 100;
+	harness_send(&h, &p);
+	assert_true(stream_has_event(&p, EV(PKT_BAD_WINDOW_UPDATE)));
 	harness_free(&h);
 }
 
@@ -431,6 +541,11 @@ static void test_established_syn_events(void **state)
 	assert_true(stream_has_event(&p, EV(EST_SYN_RESEND_DIFF_SEQ)));
 	p = send_pkt(&h, 0, TCP_SYN, SISN, 0, NULL);
 	assert_true(stream_has_event(&p, EV(EST_SYN_TOCLIENT)));
+	/* Before the server spoke in this state, a resent SYN/ACK just means
+	 * it missed the final ACK; after, it is suspicious. */
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	assert_int_equal(p.stream_event_count, 0);
+	send_pkt(&h, 0, A, SISN + 1, CISN + 1, NULL);
 	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(EST_SYNACK_RESEND)));
 	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 2, NULL);
@@ -439,7 +554,7 @@ static void test_established_syn_events(void **state)
 	assert_true(stream_has_event(&p, EV(EST_SYNACK_RESEND_WITH_DIFF_SEQ)));
 	p = send_pkt(&h, 1, TCP_SYN | A, CISN, SISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(EST_SYNACK_TOSERVER)));
-	p = send_pkt(&h, 1, TCP_SYN | TCP_FIN, CISN, SISN + 1, NULL);
+	p = send_pkt(&h, 1, TCP_SYN | TCP_FIN | A, CISN + 1, SISN + 1, NULL);
 	assert_true(stream_has_event(&p, EV(FIN_SYN)));
 	assert_int_equal(p.flow->tcp_state, TCP_STATE_ESTABLISHED);
 	harness_free(&h);
@@ -470,13 +585,18 @@ static void test_retransmissions(void **state)
 	(void)state;
 	struct harness h;
 	harness_init(&h, NULL);
-	handshake(&h);
+	struct flow *f = handshake(&h);
 	send_pkt(&h, 1, A, CISN + 1, SISN + 1, "abcd");
-	struct packet p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, "abcd");
-	assert_true(stream_has_event(&p, EV(PKT_RETRANSMISSION)));
 	send_pkt(&h, 0, A, SISN + 1, CISN + 5, NULL);
-	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, "abcd");
+	/* data the receiver already ACKed */
+	struct packet p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, "abcd");
 	assert_true(stream_has_event(&p, EV(PKT_SPURIOUS_RETRANSMISSION)));
+	/* in the closing states, a resend of in-flight data */
+	send_pkt(&h, 0, A, SISN + 1, CISN + 5, "xyz");
+	send_pkt(&h, 0, A | TCP_FIN, SISN + 4, CISN + 5, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_FIN_WAIT1);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 5, "xyz");
+	assert_true(stream_has_event(&p, EV(PKT_RETRANSMISSION)));
 	assert_true(stream_ctx_stats(h.sc)->retransmissions >= 2);
 	harness_free(&h);
 }
@@ -596,10 +716,15 @@ int main(void)
 		cmocka_unit_test(test_fin_simultaneous_closing),
 		cmocka_unit_test(test_closing_state_events),
 		cmocka_unit_test(test_rst_valid_and_invalid),
+		cmocka_unit_test(test_suspected_rst_inject),
 		cmocka_unit_test(test_rst_linux_policy_window),
 		cmocka_unit_test(test_rst_in_syn_sent),
 		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
 		cmocka_unit_test(test_no_session_events),
+		cmocka_unit_test(test_missed_final_ack),
+		cmocka_unit_test(test_midstream_fin_pickup),
+		cmocka_unit_test(test_keepalive_skips_checks),
+		cmocka_unit_test(test_bad_window_update),
 		cmocka_unit_test(test_established_syn_events),
 		cmocka_unit_test(test_window_and_ack_checks),
 		cmocka_unit_test(test_retransmissions),
