@@ -94,16 +94,16 @@ void reference_free(struct ref_table *rt);
 /* ------------------------------------------------------------ rule header */
 
 enum rule_proto_flags {
-	RP_PKTHDR = 1 << 0,     /* also packets without an IP layer */
-	RP_TCP_PKT = 1 << 1,    /* tcp-pkt: packets only */
+	RP_PKTHDR = 1 << 0,	/* also packets without an IP layer */
+	RP_TCP_PKT = 1 << 1,	/* tcp-pkt: packets only */
 	RP_TCP_STREAM = 1 << 2, /* tcp-stream: stream only */
-	RP_APP = 1 << 3,        /* application-layer protocol in app_proto */
+	RP_APP = 1 << 3,	/* application-layer protocol in app_proto */
 };
 
 struct rule_header {
 	enum detect_action action;
 	uint8_t protos[32]; /* bitmap of IP protocol numbers; all set for "ip" */
-	bool proto_any;     /* "ip" / "pkthdr" */
+	bool proto_any;	    /* "ip" / "pkthdr" */
 	uint32_t proto_flags;
 	char app_proto[24];
 	struct addr_set src, dst;
@@ -138,13 +138,13 @@ enum {
 };
 
 enum kw_flags {
-	KW_NOOPT = 1 << 0,       /* takes no value */
-	KW_OPTIONAL = 1 << 1,    /* value is optional */
-	KW_PAYLOAD = 1 << 2,     /* content-like: goes in the current buffer list */
-	KW_STICKY = 1 << 3,      /* sticky buffer selector */
-	KW_TRANSFORM = 1 << 4,   /* transform of the current buffer */
-	KW_MODIFIER = 1 << 5,    /* modifies the previous content */
-	KW_QUOTES_OK = 1 << 6,   /* value may be quoted (quotes stripped before setup) */
+	KW_NOOPT = 1 << 0,     /* takes no value */
+	KW_OPTIONAL = 1 << 1,  /* value is optional */
+	KW_PAYLOAD = 1 << 2,   /* content-like: goes in the current buffer list */
+	KW_STICKY = 1 << 3,    /* sticky buffer selector */
+	KW_TRANSFORM = 1 << 4, /* transform of the current buffer */
+	KW_MODIFIER = 1 << 5,  /* modifies the previous content */
+	KW_QUOTES_OK = 1 << 6, /* value may be quoted (quotes stripped before setup) */
 	KW_NEEDS_QUOTES = 1 << 7,
 };
 
@@ -184,10 +184,10 @@ struct kw_family {
 
 /* One array per keyword family (defined in kw-<family>.c). */
 extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre, kw_family_byte,
-	kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits,
-	kw_family_flowint, kw_family_xbits, kw_family_threshold, kw_family_ipheader,
-	kw_family_tcpheader, kw_family_icmp, kw_family_udp, kw_family_vlan, kw_family_events,
-	kw_family_flowstats, kw_family_buffers, kw_family_tag, kw_family_checksum, kw_family_base64;
+    kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
+    kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
+    kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
+    kw_family_tag, kw_family_checksum, kw_family_base64;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -254,7 +254,7 @@ struct rule_buffer {
 	struct transform *xf;
 	uint32_t nxf;
 	struct sm_list sms;
-	bool absent;         /* `absent`: matches when the buffer does not exist */
+	bool absent;	     /* `absent`: matches when the buffer does not exist */
 	bool absent_or_else; /* `absent: or_else`: also inspect it when it exists */
 };
 
@@ -303,7 +303,7 @@ struct rule {
 	struct sm_list lists[LIST_MAX];
 	struct rule_buffer *bufs;
 	uint32_t nbufs;
-	int cur_buf; /* parse time: index into bufs of the sticky buffer, -1 = none */
+	int cur_buf;	      /* parse time: index into bufs of the sticky buffer, -1 = none */
 	int last_content_buf; /* parse time: bufs index of the last content, -1 = none */
 	uint32_t last_content_idx;
 	struct fast_pattern fp;
@@ -406,8 +406,8 @@ struct det_thread {
 	uint32_t xcap[XFORM_SLOTS];
 	uint32_t recursion;
 	void *thresholds; /* threshold state (kw-threshold.c) */
-	void *xbits;      /* ip-tracked xbits (kw-xbits.c) */
-	void *tags;       /* host tags (kw-tag.c) */
+	void *xbits;	  /* ip-tracked xbits (kw-xbits.c) */
+	void *tags;	  /* host tags (kw-tag.c) */
 	/* prefilter */
 	void *hs_scratch;
 	uint32_t *cand;

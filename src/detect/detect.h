@@ -36,16 +36,17 @@ struct detect_config {
 	const char *const *rule_files; /* files or directories (all *.rules in it) */
 	size_t rule_file_count;
 	const char *classification_file; /* NULL = none (categories empty, priority 3) */
-	const char *reference_file;      /* NULL = none */
-	const char *threshold_file;      /* NULL = none */
+	const char *reference_file;	 /* NULL = none */
+	const char *threshold_file;	 /* NULL = none */
 	/* Override / add to Suricata's default address and port groups. */
 	const struct detect_var *address_vars;
 	size_t address_var_count;
 	const struct detect_var *port_vars;
 	size_t port_var_count;
-	bool strict;           /* any rule failure makes detect_engine_new() fail */
-	const char *cache_dir; /* Hyperscan DB cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil */
-	bool no_cache;         /* never read or write the cache */
+	bool strict; /* any rule failure makes detect_engine_new() fail */
+	const char
+	    *cache_dir; /* Hyperscan DB cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil */
+	bool no_cache;	/* never read or write the cache */
 	unsigned packet_alert_max; /* 0 = DETECT_PACKET_ALERT_MAX */
 };
 
@@ -53,9 +54,9 @@ struct detect_load_stats {
 	unsigned loaded;  /* rules in the engine */
 	unsigned failed;  /* syntax / semantic errors */
 	unsigned skipped; /* valid rules using unsupported keywords */
-	unsigned files;   /* rule files read */
-	bool cache_hit;   /* prefilter databases came from the cache */
-	double seconds;   /* wall time of detect_engine_new() */
+	unsigned files;	  /* rule files read */
+	bool cache_hit;	  /* prefilter databases came from the cache */
+	double seconds;	  /* wall time of detect_engine_new() */
 };
 
 enum detect_action {
@@ -73,7 +74,7 @@ enum detect_action {
 enum {
 	ALERT_F_STREAM_MATCH = 1 << 0, /* matched on reassembled stream data */
 	ALERT_F_STATE_MATCH = 1 << 1,  /* matched on app-layer state */
-	ALERT_F_TX = 1 << 2,           /* tied to an app-layer transaction (tx_id valid) */
+	ALERT_F_TX = 1 << 2,	       /* tied to an app-layer transaction (tx_id valid) */
 	ALERT_F_APPLY_FLOW = 1 << 3,   /* the action applies to the whole flow */
 	ALERT_F_PKT_PAYLOAD = 1 << 4,  /* matched on packet payload bytes */
 	ALERT_F_RATE_FILTER = 1 << 5,  /* action changed by a rate_filter */
@@ -88,7 +89,7 @@ struct detect_reference {
 struct alert {
 	enum detect_action action; /* after rate_filter */
 	uint32_t gid, sid, rev;
-	int priority; /* EVE "severity" */
+	int priority;	       /* EVE "severity" */
 	const char *msg;       /* "" when the rule has none */
 	const char *category;  /* "" when no classtype / unknown */
 	const char *classtype; /* NULL when none */
@@ -98,7 +99,7 @@ struct alert {
 	const struct detect_reference *references;
 	size_t reference_count;
 	const char *target; /* "src_ip", "dest_ip" or NULL */
-	uint32_t flags;     /* ALERT_F_* */
+	uint32_t flags;	    /* ALERT_F_* */
 	uint64_t tx_id;
 	uint32_t rule_num; /* internal ordering number */
 };
@@ -106,10 +107,10 @@ struct alert {
 struct alert_queue {
 	unsigned count;
 	unsigned discarded; /* alerts beyond packet_alert_max */
-	bool drop;          /* a drop/reject rule matched (IPS verdict) */
-	bool pass;          /* a pass rule matched */
-	bool flow_pass;     /* ... and it applies to the whole flow (IP-only pass rule) */
-	bool tagged;        /* an earlier `tag` covers this packet: log it (EVE "packet") */
+	bool drop;	    /* a drop/reject rule matched (IPS verdict) */
+	bool pass;	    /* a pass rule matched */
+	bool flow_pass;	    /* ... and it applies to the whole flow (IP-only pass rule) */
+	bool tagged;	    /* an earlier `tag` covers this packet: log it (EVE "packet") */
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };
 

@@ -108,8 +108,8 @@ static unsigned long text_sid(const char *text)
 	const char *p = text;
 	while ((p = strstr(p, "sid")) != NULL) {
 		const char *q = p + 3;
-		bool word_start = p == text || p[-1] == ';' || p[-1] == ' ' || p[-1] == '(' ||
-				  p[-1] == '\t';
+		bool word_start =
+		    p == text || p[-1] == ';' || p[-1] == ' ' || p[-1] == '(' || p[-1] == '\t';
 		p = q;
 		if (!word_start)
 			continue;

@@ -13,12 +13,12 @@
 #include "detect/detect-internal.h"
 
 static const struct kw_family *const families[] = {
-	&kw_family_meta,     &kw_family_content,   &kw_family_pcre,	     &kw_family_byte,
-	&kw_family_entropy,  &kw_family_transforms, &kw_family_flow,	     &kw_family_flowbits,
-	&kw_family_flowint,  &kw_family_xbits,	    &kw_family_threshold,    &kw_family_ipheader,
-	&kw_family_tcpheader, &kw_family_icmp,	    &kw_family_udp,	     &kw_family_vlan,
-	&kw_family_events,   &kw_family_flowstats, &kw_family_buffers,	     &kw_family_tag,
-	&kw_family_checksum, &kw_family_base64,
+    &kw_family_meta,	  &kw_family_content,	 &kw_family_pcre,      &kw_family_byte,
+    &kw_family_entropy,	  &kw_family_transforms, &kw_family_flow,      &kw_family_flowbits,
+    &kw_family_flowint,	  &kw_family_xbits,	 &kw_family_threshold, &kw_family_ipheader,
+    &kw_family_tcpheader, &kw_family_icmp,	 &kw_family_udp,       &kw_family_vlan,
+    &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
+    &kw_family_checksum,  &kw_family_base64,
 };
 
 struct kw_index {

@@ -94,8 +94,8 @@ static int b64_decode_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 			uint64_t u;
 			if (strcmp(f[i], "relative") == 0)
 				c->relative = true;
-			else if (strncmp(f[i], "bytes", 5) == 0 && parse_u64(f[i] + 5, &u) && u > 0 &&
-				 u <= 65535)
+			else if (strncmp(f[i], "bytes", 5) == 0 && parse_u64(f[i] + 5, &u) &&
+				 u > 0 && u <= 65535)
 				c->bytes = (uint32_t)u;
 			else if (strncmp(f[i], "offset", 6) == 0 && parse_u64(f[i] + 6, &u) &&
 				 u <= 65535)
@@ -136,10 +136,10 @@ static int b64_data_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"base64_decode", NULL, "base64-decode part of the buffer for base64_data",
-	 b64_decode_setup, NULL, b64_decode_inspect, NULL, KW_PAYLOAD | KW_OPTIONAL},
-	{"base64_data", NULL, "sticky buffer: the output of base64_decode", b64_data_setup, NULL,
-	 NULL, NULL, KW_NOOPT | KW_STICKY},
+    {"base64_decode", NULL, "base64-decode part of the buffer for base64_data", b64_decode_setup,
+     NULL, b64_decode_inspect, NULL, KW_PAYLOAD | KW_OPTIONAL},
+    {"base64_data", NULL, "sticky buffer: the output of base64_decode", b64_data_setup, NULL, NULL,
+     NULL, KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_base64 = {defs, sizeof(defs) / sizeof(defs[0])};

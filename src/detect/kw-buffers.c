@@ -87,26 +87,26 @@ static bool get_icmpv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *
 
 /* Indexed by BUF_*; app-layer names follow with NULL getters. */
 static const struct buffer_def buffers[] = {
-	[BUF_PKT] = {"pkt_data", get_payload, 0},
-	[BUF_STREAM] = {"stream", get_payload, 0},
-	[BUF_IPV4_HDR] = {"ipv4.hdr", get_ipv4_hdr, 0},
-	[BUF_IPV6_HDR] = {"ipv6.hdr", get_ipv6_hdr, 0},
-	[BUF_TCP_HDR] = {"tcp.hdr", get_tcp_hdr, 6},
-	[BUF_UDP_HDR] = {"udp.hdr", get_udp_hdr, 17},
-	[BUF_ICMPV4_HDR] = {"icmpv4.hdr", get_icmpv4_hdr, 1},
-	[BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
-	/* filled per rule by base64_decode; engine.c reads it from the det_thread */
-	[BUF_BASE64] = {"base64_data", get_payload, 0},
-	{"file.data", NULL, 0},
-	{"http.uri", NULL, 6},
-	{"http.method", NULL, 6},
-	{"http.header", NULL, 6},
-	{"http.request_body", NULL, 6},
-	{"http.response_body", NULL, 6},
-	{"http.host", NULL, 6},
-	{"http.user_agent", NULL, 6},
-	{"dns.query", NULL, 0},
-	{"tls.sni", NULL, 6},
+    [BUF_PKT] = {"pkt_data", get_payload, 0},
+    [BUF_STREAM] = {"stream", get_payload, 0},
+    [BUF_IPV4_HDR] = {"ipv4.hdr", get_ipv4_hdr, 0},
+    [BUF_IPV6_HDR] = {"ipv6.hdr", get_ipv6_hdr, 0},
+    [BUF_TCP_HDR] = {"tcp.hdr", get_tcp_hdr, 6},
+    [BUF_UDP_HDR] = {"udp.hdr", get_udp_hdr, 17},
+    [BUF_ICMPV4_HDR] = {"icmpv4.hdr", get_icmpv4_hdr, 1},
+    [BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
+    /* filled per rule by base64_decode; engine.c reads it from the det_thread */
+    [BUF_BASE64] = {"base64_data", get_payload, 0},
+    {"file.data", NULL, 0},
+    {"http.uri", NULL, 6},
+    {"http.method", NULL, 6},
+    {"http.header", NULL, 6},
+    {"http.request_body", NULL, 6},
+    {"http.response_body", NULL, 6},
+    {"http.host", NULL, 6},
+    {"http.user_agent", NULL, 6},
+    {"dns.query", NULL, 0},
+    {"tls.sni", NULL, 6},
 };
 
 const struct buffer_def *buffer_def(int id)
@@ -154,8 +154,8 @@ static int pkt_data_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"pkt_data", NULL, "inspect the packet payload again (resets the sticky buffer)",
-	 pkt_data_setup, NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
+    {"pkt_data", NULL, "inspect the packet payload again (resets the sticky buffer)",
+     pkt_data_setup, NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_buffers = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -145,9 +145,8 @@ static int byte_jump_inspect(struct det_thread *dt, const void *ctx, const struc
 	return 1;
 }
 
-static int byte_extract_inspect(struct det_thread *dt, const void *ctx,
-				const struct inspect_buf *b, uint32_t cursor, uint32_t resume,
-				uint32_t *end, uint32_t *retry)
+static int byte_extract_inspect(struct det_thread *dt, const void *ctx, const struct inspect_buf *b,
+				uint32_t cursor, uint32_t resume, uint32_t *end, uint32_t *retry)
 {
 	const struct byte_ctx *c = ctx;
 	*retry = UINT32_MAX;
@@ -515,14 +514,14 @@ fail:
 }
 
 static const struct kw_def defs[] = {
-	{"byte_test", NULL, "compare bytes with a value", byte_test_setup, NULL, byte_test_inspect,
-	 NULL, KW_PAYLOAD},
-	{"byte_jump", NULL, "move the cursor by a value read from the buffer", byte_jump_setup,
-	 NULL, byte_jump_inspect, NULL, KW_PAYLOAD},
-	{"byte_extract", NULL, "read bytes into a variable", byte_extract_setup, NULL,
-	 byte_extract_inspect, NULL, KW_PAYLOAD},
-	{"byte_math", NULL, "arithmetic on bytes into a variable", byte_math_setup, NULL,
-	 byte_math_inspect, NULL, KW_PAYLOAD},
+    {"byte_test", NULL, "compare bytes with a value", byte_test_setup, NULL, byte_test_inspect,
+     NULL, KW_PAYLOAD},
+    {"byte_jump", NULL, "move the cursor by a value read from the buffer", byte_jump_setup, NULL,
+     byte_jump_inspect, NULL, KW_PAYLOAD},
+    {"byte_extract", NULL, "read bytes into a variable", byte_extract_setup, NULL,
+     byte_extract_inspect, NULL, KW_PAYLOAD},
+    {"byte_math", NULL, "arithmetic on bytes into a variable", byte_math_setup, NULL,
+     byte_math_inspect, NULL, KW_PAYLOAD},
 };
 
 const struct kw_family kw_family_byte = {defs, sizeof(defs) / sizeof(defs[0])};

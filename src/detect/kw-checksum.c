@@ -98,20 +98,20 @@ CSUM_SETUP(icmpv4_setup, CS_ICMPV4, "icmpv4-csum")
 CSUM_SETUP(icmpv6_setup, CS_ICMPV6, "icmpv6-csum")
 
 static const struct kw_def defs[] = {
-	{"ipv4-csum", NULL, "IPv4 header checksum valid/invalid", ipv4_setup, csum_match, NULL,
-	 NULL, KW_QUOTES_OK},
-	{"tcpv4-csum", NULL, "TCP/IPv4 checksum valid/invalid", tcpv4_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
-	{"tcpv6-csum", NULL, "TCP/IPv6 checksum valid/invalid", tcpv6_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
-	{"udpv4-csum", NULL, "UDP/IPv4 checksum valid/invalid", udpv4_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
-	{"udpv6-csum", NULL, "UDP/IPv6 checksum valid/invalid", udpv6_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
-	{"icmpv4-csum", NULL, "ICMPv4 checksum valid/invalid", icmpv4_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
-	{"icmpv6-csum", NULL, "ICMPv6 checksum valid/invalid", icmpv6_setup, csum_match, NULL, NULL,
-	 KW_QUOTES_OK},
+    {"ipv4-csum", NULL, "IPv4 header checksum valid/invalid", ipv4_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"tcpv4-csum", NULL, "TCP/IPv4 checksum valid/invalid", tcpv4_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"tcpv6-csum", NULL, "TCP/IPv6 checksum valid/invalid", tcpv6_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"udpv4-csum", NULL, "UDP/IPv4 checksum valid/invalid", udpv4_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"udpv6-csum", NULL, "UDP/IPv6 checksum valid/invalid", udpv6_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"icmpv4-csum", NULL, "ICMPv4 checksum valid/invalid", icmpv4_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
+    {"icmpv6-csum", NULL, "ICMPv6 checksum valid/invalid", icmpv6_setup, csum_match, NULL, NULL,
+     KW_QUOTES_OK},
 };
 
 const struct kw_family kw_family_checksum = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -114,8 +114,8 @@ static int content_inspect(struct det_thread *dt, const void *ctx, const struct 
 			depth = (uint32_t)dt->byte_values[c->depth];
 		else if (c->depth != 0)
 			depth = c->depth;
-		offset = (c->flags & CF_OFFSET_VAR) ? (uint32_t)dt->byte_values[c->offset]
-						     : c->offset;
+		offset =
+		    (c->flags & CF_OFFSET_VAR) ? (uint32_t)dt->byte_values[c->offset] : c->offset;
 		if (c->flags & (CF_OFFSET_VAR | CF_DEPTH_VAR))
 			depth += offset; /* depth was not pre-added to a variable offset */
 	}
@@ -384,7 +384,8 @@ static int fast_pattern_setup(struct parse_ctx *pc, struct rule *r, const char *
 	for (uint32_t i = 0; i < r->nbufs; i++)
 		for (uint32_t j = 0; j < r->bufs[i].sms.n; j++) {
 			const struct sm *s = &r->bufs[i].sms.v[j];
-			if (s->kw == kw_content_def() && (((struct content *)s->ctx)->flags & CF_FP)) {
+			if (s->kw == kw_content_def() &&
+			    (((struct content *)s->ctx)->flags & CF_FP)) {
 				pc_error(pc, "fast_pattern set twice");
 				return -1;
 			}
@@ -659,33 +660,31 @@ chosen:
 /* ------------------------------------------------------------ table */
 
 static const struct kw_def defs[] = {
-	{"content", NULL, "match on a byte string in the current buffer", content_setup, NULL,
-	 content_inspect, content_free, KW_PAYLOAD},
-	{"nocase", NULL, "case-insensitive content", nocase_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_MODIFIER},
-	{"rawbytes", NULL, "content on raw bytes (no-op)", rawbytes_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_MODIFIER},
-	{"depth", NULL, "content within the first N bytes (from offset)", depth_setup, NULL, NULL,
-	 NULL, KW_MODIFIER},
-	{"offset", NULL, "content starts at or after N", offset_setup, NULL, NULL, NULL,
-	 KW_MODIFIER},
-	{"distance", NULL, "content N bytes after the previous match", distance_setup, NULL, NULL,
-	 NULL, KW_MODIFIER},
-	{"within", NULL, "content within N bytes of the previous match", within_setup, NULL, NULL,
-	 NULL, KW_MODIFIER},
-	{"startswith", NULL, "content at the start of the buffer", startswith_setup, NULL, NULL,
-	 NULL, KW_NOOPT | KW_MODIFIER},
-	{"endswith", NULL, "content at the end of the buffer", endswith_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_MODIFIER},
-	{"fast_pattern", NULL, "use this content in the prefilter (only, chop)",
-	 fast_pattern_setup, NULL, NULL, NULL, KW_OPTIONAL | KW_MODIFIER},
-	{"isdataat", NULL, "data present at a position", isdataat_setup, NULL, isdataat_inspect,
-	 NULL, KW_PAYLOAD},
-	{"bsize", NULL, "size of the current buffer", bsize_setup, NULL, bsize_inspect, NULL,
-	 KW_PAYLOAD},
-	{"dsize", NULL, "packet payload size", dsize_setup, dsize_match, NULL, NULL, 0},
-	{"absent", NULL, "the sticky buffer is absent", absent_setup, NULL, NULL, NULL,
-	 KW_OPTIONAL},
+    {"content", NULL, "match on a byte string in the current buffer", content_setup, NULL,
+     content_inspect, content_free, KW_PAYLOAD},
+    {"nocase", NULL, "case-insensitive content", nocase_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_MODIFIER},
+    {"rawbytes", NULL, "content on raw bytes (no-op)", rawbytes_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_MODIFIER},
+    {"depth", NULL, "content within the first N bytes (from offset)", depth_setup, NULL, NULL, NULL,
+     KW_MODIFIER},
+    {"offset", NULL, "content starts at or after N", offset_setup, NULL, NULL, NULL, KW_MODIFIER},
+    {"distance", NULL, "content N bytes after the previous match", distance_setup, NULL, NULL, NULL,
+     KW_MODIFIER},
+    {"within", NULL, "content within N bytes of the previous match", within_setup, NULL, NULL, NULL,
+     KW_MODIFIER},
+    {"startswith", NULL, "content at the start of the buffer", startswith_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_MODIFIER},
+    {"endswith", NULL, "content at the end of the buffer", endswith_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_MODIFIER},
+    {"fast_pattern", NULL, "use this content in the prefilter (only, chop)", fast_pattern_setup,
+     NULL, NULL, NULL, KW_OPTIONAL | KW_MODIFIER},
+    {"isdataat", NULL, "data present at a position", isdataat_setup, NULL, isdataat_inspect, NULL,
+     KW_PAYLOAD},
+    {"bsize", NULL, "size of the current buffer", bsize_setup, NULL, bsize_inspect, NULL,
+     KW_PAYLOAD},
+    {"dsize", NULL, "packet payload size", dsize_setup, dsize_match, NULL, NULL, 0},
+    {"absent", NULL, "the sticky buffer is absent", absent_setup, NULL, NULL, NULL, KW_OPTIONAL},
 };
 
 const struct kw_family kw_family_content = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -86,8 +86,7 @@ static int entropy_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 			c->op[ol] = '\0';
 			char *end;
 			c->value = strtod(v + ol, &end);
-			if (end == v + ol || *str_trim(end) != '\0' || c->value < 0 ||
-			    c->value > 8)
+			if (end == v + ol || *str_trim(end) != '\0' || c->value < 0 || c->value > 8)
 				goto bad;
 			have_value = true;
 		} else {
@@ -111,8 +110,8 @@ bad:
 }
 
 static const struct kw_def defs[] = {
-	{"entropy", NULL, "Shannon entropy of (part of) the buffer", entropy_setup, NULL,
-	 entropy_inspect, NULL, KW_PAYLOAD},
+    {"entropy", NULL, "Shannon entropy of (part of) the buffer", entropy_setup, NULL,
+     entropy_inspect, NULL, KW_PAYLOAD},
 };
 
 const struct kw_family kw_family_entropy = {defs, sizeof(defs) / sizeof(defs[0])};

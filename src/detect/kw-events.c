@@ -14,7 +14,7 @@
 
 static const char *const decode_names[] = {
 #define DECODE_EV_NAME(id, name) name,
-	DECODE_EVENT_LIST(DECODE_EV_NAME)
+    DECODE_EVENT_LIST(DECODE_EV_NAME)
 #undef DECODE_EV_NAME
 };
 
@@ -62,12 +62,12 @@ static int decode_event_setup(struct parse_ctx *pc, struct rule *r, const char *
 /* The stream stage's event names ("stream." prefix included). */
 static const char *const stream_names[] = {
 #define STREAM_EV_NAME(id, name) name,
-	STREAM_EVENT_LIST(STREAM_EV_NAME)
+    STREAM_EVENT_LIST(STREAM_EV_NAME)
 #undef STREAM_EV_NAME
 };
 
-static int stream_event_match(struct det_thread *dt, const struct packet *p,
-			      const struct rule *r, const void *ctx)
+static int stream_event_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			      const void *ctx)
 {
 	uint16_t ev = *(const uint16_t *)ctx;
 	for (uint8_t i = 0; i < p->stream_event_count && i < PACKET_MAX_STREAM_EVENTS; i++)
@@ -79,8 +79,7 @@ static int stream_event_match(struct det_thread *dt, const struct packet *p,
 static int stream_event_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
 	char full[128];
-	snprintf(full, sizeof(full), "%s%s", strncmp(arg, "stream.", 7) == 0 ? "" : "stream.",
-		 arg);
+	snprintf(full, sizeof(full), "%s%s", strncmp(arg, "stream.", 7) == 0 ? "" : "stream.", arg);
 	for (size_t i = 0; i < sizeof(stream_names) / sizeof(stream_names[0]); i++) {
 		if (strcmp(stream_names[i], full) != 0)
 			continue;
@@ -99,10 +98,10 @@ static int stream_event_setup(struct parse_ctx *pc, struct rule *r, const char *
 }
 
 static const struct kw_def defs[] = {
-	{"decode-event", NULL, "decoder anomaly event", decode_event_setup, decode_event_match,
-	 NULL, NULL, 0},
-	{"stream-event", NULL, "TCP stream anomaly event",
-	 stream_event_setup, stream_event_match, NULL, NULL, 0},
+    {"decode-event", NULL, "decoder anomaly event", decode_event_setup, decode_event_match, NULL,
+     NULL, 0},
+    {"stream-event", NULL, "TCP stream anomaly event", stream_event_setup, stream_event_match, NULL,
+     NULL, 0},
 };
 
 const struct kw_family kw_family_events = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -67,12 +67,12 @@ static int flow_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		const char *name;
 		uint32_t bit;
 	} opts[] = {
-		{"to_server", FL_TOSERVER},	 {"from_client", FL_TOSERVER},
-		{"to_client", FL_TOCLIENT},	 {"from_server", FL_TOCLIENT},
-		{"established", FL_ESTABLISHED}, {"not_established", FL_NOT_ESTABLISHED},
-		{"stateless", FL_STATELESS},	 {"only_stream", FL_ONLY_STREAM},
-		{"no_stream", FL_NO_STREAM},	 {"only_frag", FL_ONLY_FRAG},
-		{"no_frag", FL_NO_FRAG},
+	    {"to_server", FL_TOSERVER},	     {"from_client", FL_TOSERVER},
+	    {"to_client", FL_TOCLIENT},	     {"from_server", FL_TOCLIENT},
+	    {"established", FL_ESTABLISHED}, {"not_established", FL_NOT_ESTABLISHED},
+	    {"stateless", FL_STATELESS},     {"only_stream", FL_ONLY_STREAM},
+	    {"no_stream", FL_NO_STREAM},     {"only_frag", FL_ONLY_FRAG},
+	    {"no_frag", FL_NO_FRAG},
 	};
 	uint32_t flags = 0;
 	for (int i = 0; i < n; i++) {
@@ -120,7 +120,7 @@ static int flow_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"flow", NULL, "flow direction and state", flow_setup, flow_match, NULL, NULL, 0},
+    {"flow", NULL, "flow direction and state", flow_setup, flow_match, NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_flow = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -132,8 +132,8 @@ static int flowbits_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"flowbits", NULL, "set and test named bits on the flow", flowbits_setup, flowbits_match,
-	 NULL, NULL, 0},
+    {"flowbits", NULL, "set and test named bits on the flow", flowbits_setup, flowbits_match, NULL,
+     NULL, 0},
 };
 
 const struct kw_family kw_family_flowbits = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -87,8 +87,8 @@ static int flowint_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	char buf[256], *f[4];
 	snprintf(buf, sizeof(buf), "%s", arg);
 	int n = str_split(buf, ',', f, 4);
-	static const char *ops[] = {"+", "-", "=", "==", "!=", "<", ">", "<=", ">=", "isset",
-				    "notset"};
+	static const char *ops[] = {"+", "-",  "=",  "==",    "!=",    "<",
+				    ">", "<=", ">=", "isset", "notset"};
 	if (n < 2 || f[0][0] == '\0') {
 		pc_error(pc, "invalid flowint '%s'", arg);
 		return -1;
@@ -142,8 +142,8 @@ fail:
 }
 
 static const struct kw_def defs[] = {
-	{"flowint", NULL, "named integer counters on the flow", flowint_setup, flowint_match, NULL,
-	 NULL, 0},
+    {"flowint", NULL, "named integer counters on the flow", flowint_setup, flowint_match, NULL,
+     NULL, 0},
 };
 
 const struct kw_family kw_family_flowint = {defs, sizeof(defs) / sizeof(defs[0])};

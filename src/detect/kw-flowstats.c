@@ -86,7 +86,10 @@ static int dir_cmp_setup(struct parse_ctx *pc, struct rule *r, const char *kw, i
 	}
 	if (n == 3)
 		snprintf(cmp, sizeof(cmp), "%s%s",
-			 strcmp(f[1], "=") == 0 ? "" : strcmp(f[1], "!=") == 0 ? "!" : f[1], f[2]);
+			 strcmp(f[1], "=") == 0	   ? ""
+			 : strcmp(f[1], "!=") == 0 ? "!"
+						   : f[1],
+			 f[2]);
 	else
 		snprintf(cmp, sizeof(cmp), "%s", f[1]);
 	return add(pc, r, kw, what, dir, cmp);
@@ -133,20 +136,18 @@ static int bytes_tc_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"stream_size", NULL, "bytes seen per side (approximate until streams exist)",
-	 stream_size_setup, fstat_match, NULL, NULL, 0},
-	{"flow.pkts", NULL, "packets in the flow per direction", flow_pkts_setup, fstat_match,
-	 NULL, NULL, 0},
-	{"flow.bytes", NULL, "bytes in the flow per direction", flow_bytes_setup, fstat_match, NULL,
-	 NULL, 0},
-	{"flow.age", NULL, "seconds since the flow started", flow_age_setup, fstat_match, NULL,
-	 NULL, 0},
-	{"flow.pkts_toserver", NULL, "packets to server", pkts_ts_setup, fstat_match, NULL, NULL, 0},
-	{"flow.pkts_toclient", NULL, "packets to client", pkts_tc_setup, fstat_match, NULL, NULL, 0},
-	{"flow.bytes_toserver", NULL, "bytes to server", bytes_ts_setup, fstat_match, NULL, NULL,
-	 0},
-	{"flow.bytes_toclient", NULL, "bytes to client", bytes_tc_setup, fstat_match, NULL, NULL,
-	 0},
+    {"stream_size", NULL, "bytes seen per side (approximate until streams exist)",
+     stream_size_setup, fstat_match, NULL, NULL, 0},
+    {"flow.pkts", NULL, "packets in the flow per direction", flow_pkts_setup, fstat_match, NULL,
+     NULL, 0},
+    {"flow.bytes", NULL, "bytes in the flow per direction", flow_bytes_setup, fstat_match, NULL,
+     NULL, 0},
+    {"flow.age", NULL, "seconds since the flow started", flow_age_setup, fstat_match, NULL, NULL,
+     0},
+    {"flow.pkts_toserver", NULL, "packets to server", pkts_ts_setup, fstat_match, NULL, NULL, 0},
+    {"flow.pkts_toclient", NULL, "packets to client", pkts_tc_setup, fstat_match, NULL, NULL, 0},
+    {"flow.bytes_toserver", NULL, "bytes to server", bytes_ts_setup, fstat_match, NULL, NULL, 0},
+    {"flow.bytes_toclient", NULL, "bytes to client", bytes_tc_setup, fstat_match, NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_flowstats = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -100,16 +100,16 @@ static int icmpv6_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 }
 
 static const struct kw_def defs[] = {
-	{"itype", NULL, "ICMP type", itype_setup, itype_match, NULL, NULL, 0},
-	{"icode", NULL, "ICMP code", icode_setup, icode_match, NULL, NULL, 0},
-	{"icmp_id", NULL, "ICMP echo/timestamp id", icmp_id_setup, icmp_id_match, NULL, NULL, 0},
-	{"icmp_seq", NULL, "ICMP echo/timestamp sequence", icmp_seq_setup, icmp_seq_match, NULL,
-	 NULL, 0},
-	{"icmpv6.mtu", NULL, "ICMPv6 packet-too-big MTU", mtu_setup, mtu_match, NULL, NULL, 0},
-	{"icmpv4.hdr", NULL, "sticky buffer: ICMPv4 header", icmpv4_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
-	{"icmpv6.hdr", NULL, "sticky buffer: ICMPv6 header", icmpv6_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
+    {"itype", NULL, "ICMP type", itype_setup, itype_match, NULL, NULL, 0},
+    {"icode", NULL, "ICMP code", icode_setup, icode_match, NULL, NULL, 0},
+    {"icmp_id", NULL, "ICMP echo/timestamp id", icmp_id_setup, icmp_id_match, NULL, NULL, 0},
+    {"icmp_seq", NULL, "ICMP echo/timestamp sequence", icmp_seq_setup, icmp_seq_match, NULL, NULL,
+     0},
+    {"icmpv6.mtu", NULL, "ICMPv6 packet-too-big MTU", mtu_setup, mtu_match, NULL, NULL, 0},
+    {"icmpv4.hdr", NULL, "sticky buffer: ICMPv4 header", icmpv4_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
+    {"icmpv6.hdr", NULL, "sticky buffer: ICMPv6 header", icmpv6_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_icmp = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -112,10 +112,10 @@ static const struct {
 	const char *name;
 	uint16_t bit;
 } ipopt_names[] = {
-	{"rr", IP4_OPT_RR},   {"eol", IP4_OPT_EOL},	{"nop", IP4_OPT_NOP},
-	{"ts", IP4_OPT_TS},   {"sec", IP4_OPT_SEC},	{"esec", IP4_OPT_ESEC},
-	{"lsrr", IP4_OPT_LSRR}, {"ssrr", IP4_OPT_SSRR}, {"satid", IP4_OPT_SATID},
-	{"any", IP4_OPT_ANY},
+    {"rr", IP4_OPT_RR},	    {"eol", IP4_OPT_EOL},   {"nop", IP4_OPT_NOP},
+    {"ts", IP4_OPT_TS},	    {"sec", IP4_OPT_SEC},   {"esec", IP4_OPT_ESEC},
+    {"lsrr", IP4_OPT_LSRR}, {"ssrr", IP4_OPT_SSRR}, {"satid", IP4_OPT_SATID},
+    {"any", IP4_OPT_ANY},
 };
 
 static int ipopts_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -289,22 +289,19 @@ static int ipv6_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"ttl", "ip.ttl", "IP time to live / hop limit", ttl_setup, ttl_match, NULL, NULL, 0},
-	{"tos", NULL, "IPv4 type of service", tos_setup, tos_match, NULL, NULL, 0},
-	{"id", NULL, "IPv4 identification", id_setup, id_match, NULL, NULL, 0},
-	{"ipopts", NULL, "IPv4 option present", ipopts_setup, ipopts_match, NULL, NULL, 0},
-	{"fragbits", NULL, "IPv4 fragment bits (M D R)", fragbits_setup, fragbits_match, NULL,
-	 NULL, 0},
-	{"fragoffset", NULL, "IPv4 fragment offset", fragoffset_setup, fragoffset_match, NULL,
-	 NULL, 0},
-	{"ip_proto", NULL, "IP protocol number or name", ip_proto_setup, ip_proto_match, NULL,
-	 NULL, 0},
-	{"sameip", NULL, "source equals destination address", sameip_setup, sameip_match, NULL,
-	 NULL, KW_NOOPT},
-	{"ipv4.hdr", NULL, "sticky buffer: IPv4 header", ipv4_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
-	{"ipv6.hdr", NULL, "sticky buffer: IPv6 header", ipv6_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
+    {"ttl", "ip.ttl", "IP time to live / hop limit", ttl_setup, ttl_match, NULL, NULL, 0},
+    {"tos", NULL, "IPv4 type of service", tos_setup, tos_match, NULL, NULL, 0},
+    {"id", NULL, "IPv4 identification", id_setup, id_match, NULL, NULL, 0},
+    {"ipopts", NULL, "IPv4 option present", ipopts_setup, ipopts_match, NULL, NULL, 0},
+    {"fragbits", NULL, "IPv4 fragment bits (M D R)", fragbits_setup, fragbits_match, NULL, NULL, 0},
+    {"fragoffset", NULL, "IPv4 fragment offset", fragoffset_setup, fragoffset_match, NULL, NULL, 0},
+    {"ip_proto", NULL, "IP protocol number or name", ip_proto_setup, ip_proto_match, NULL, NULL, 0},
+    {"sameip", NULL, "source equals destination address", sameip_setup, sameip_match, NULL, NULL,
+     KW_NOOPT},
+    {"ipv4.hdr", NULL, "sticky buffer: IPv4 header", ipv4_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
+    {"ipv6.hdr", NULL, "sticky buffer: IPv6 header", ipv6_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_ipheader = {defs, sizeof(defs) / sizeof(defs[0])};

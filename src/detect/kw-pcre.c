@@ -98,19 +98,26 @@ static int pcre_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		case 'R': relative = true; break;
 		case 'O':
 		case 'B': break;
-		case 'U': case 'I': case 'P': case 'H': case 'D': case 'M': case 'C':
-		case 'S': case 'Y': case 'V': case 'W': case 'Q': case 'Z': {
+		case 'U':
+		case 'I':
+		case 'P':
+		case 'H':
+		case 'D':
+		case 'M':
+		case 'C':
+		case 'S':
+		case 'Y':
+		case 'V':
+		case 'W':
+		case 'Q':
+		case 'Z': {
 			char name[16];
 			snprintf(name, sizeof(name), "pcre:%c", *f);
 			pc_unsupported(pc, name);
 			goto out;
 		}
-		case ',':
-			pc_unsupported(pc, "pcre-capture");
-			goto out;
-		default:
-			pc_error(pc, "unknown pcre flag '%c'", *f);
-			goto out;
+		case ',': pc_unsupported(pc, "pcre-capture"); goto out;
+		default: pc_error(pc, "unknown pcre flag '%c'", *f); goto out;
 		}
 	}
 	c = calloc(1, sizeof(*c));
@@ -142,8 +149,8 @@ out:
 }
 
 static const struct kw_def defs[] = {
-	{"pcre", NULL, "Perl-compatible regular expression (PCRE2, JIT)", pcre_setup, NULL,
-	 pcre_inspect, pcre_ctx_free, KW_PAYLOAD},
+    {"pcre", NULL, "Perl-compatible regular expression (PCRE2, JIT)", pcre_setup, NULL,
+     pcre_inspect, pcre_ctx_free, KW_PAYLOAD},
 };
 
 const struct kw_family kw_family_pcre = {defs, sizeof(defs) / sizeof(defs[0])};

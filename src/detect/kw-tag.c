@@ -188,8 +188,8 @@ bad:
 }
 
 static const struct kw_def defs[] = {
-	{"tag", NULL, "log the packets that follow an alert (session or host)", tag_setup,
-	 tag_match, NULL, NULL, 0},
+    {"tag", NULL, "log the packets that follow an alert (session or host)", tag_setup, tag_match,
+     NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_tag = {defs, sizeof(defs) / sizeof(defs[0])};

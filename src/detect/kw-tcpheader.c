@@ -167,13 +167,13 @@ static int tcp_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"flags", "tcp.flags", "TCP flags", flags_setup, flags_match, NULL, NULL, 0},
-	{"seq", "tcp.seq", "TCP sequence number", seq_setup, seq_match, NULL, NULL, 0},
-	{"ack", "tcp.ack", "TCP acknowledgement number", ack_setup, ack_match, NULL, NULL, 0},
-	{"window", "tcp.window", "TCP window size", window_setup, window_match, NULL, NULL, 0},
-	{"tcp.mss", NULL, "TCP MSS option value", mss_setup, mss_match, NULL, NULL, 0},
-	{"tcp.hdr", NULL, "sticky buffer: TCP header", tcp_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
+    {"flags", "tcp.flags", "TCP flags", flags_setup, flags_match, NULL, NULL, 0},
+    {"seq", "tcp.seq", "TCP sequence number", seq_setup, seq_match, NULL, NULL, 0},
+    {"ack", "tcp.ack", "TCP acknowledgement number", ack_setup, ack_match, NULL, NULL, 0},
+    {"window", "tcp.window", "TCP window size", window_setup, window_match, NULL, NULL, 0},
+    {"tcp.mss", NULL, "TCP MSS option value", mss_setup, mss_match, NULL, NULL, 0},
+    {"tcp.hdr", NULL, "sticky buffer: TCP header", tcp_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_tcpheader = {defs, sizeof(defs) / sizeof(defs[0])};

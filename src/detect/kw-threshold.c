@@ -70,8 +70,8 @@ static int thr_grow(struct thr_table *t)
 	for (uint32_t i = 0; i < t->cap; i++) {
 		if (!t->v[i].used)
 			continue;
-		struct thr_entry *e = thr_find(&nt, t->v[i].gid, t->v[i].sid, t->v[i].salt,
-					       t->v[i].key);
+		struct thr_entry *e =
+		    thr_find(&nt, t->v[i].gid, t->v[i].sid, t->v[i].salt, t->v[i].key);
 		*e = t->v[i];
 		nt.n++;
 	}
@@ -174,7 +174,7 @@ int thr_spec_parse(struct parse_ctx *pc, const char *arg, bool detection_filter,
 	snprintf(buf, sizeof(buf), "%s", arg);
 	int n = str_split(buf, ',', f, 8);
 	memset(out, 0, sizeof(*out));
-	out->type = detection_filter ? THR_DETECTION_FILTER : (enum thr_type)-1;
+	out->type = detection_filter ? THR_DETECTION_FILTER : (enum thr_type) - 1;
 	int have = 0;
 	for (int i = 0; i < n; i++) {
 		char *k = f[i], *v = strpbrk(k, " \t");
@@ -196,8 +196,8 @@ int thr_spec_parse(struct parse_ctx *pc, const char *arg, bool detection_filter,
 				goto bad;
 			have |= 1;
 		} else if (strcmp(k, "track") == 0) {
-			static const char *tr[] = {"by_src", "by_dst", "by_rule", "by_both",
-						   "by_flow", "by_either"};
+			static const char *tr[] = {"by_src",  "by_dst",	 "by_rule",
+						   "by_both", "by_flow", "by_either"};
 			int t = -1;
 			for (int j = 0; j < 6; j++)
 				if (strcmp(v, tr[j]) == 0)
@@ -230,8 +230,7 @@ bad:
 	return -1;
 }
 
-static int threshold_setup_common(struct parse_ctx *pc, struct rule *r, const char *arg,
-				  bool df)
+static int threshold_setup_common(struct parse_ctx *pc, struct rule *r, const char *arg, bool df)
 {
 	if (r->lists[LIST_THRESHOLD].n > 0) {
 		pc_error(pc, "only one threshold or detection_filter per rule");
@@ -272,10 +271,10 @@ bool threshold_rule_check(struct det_thread *dt, const struct rule *r, const str
 }
 
 static const struct kw_def defs[] = {
-	{"threshold", NULL, "alert limit / threshold / both per tracker and window",
-	 threshold_setup, NULL, NULL, NULL, 0},
-	{"detection_filter", NULL, "alert only after N matches in a window",
-	 detection_filter_setup, NULL, NULL, NULL, 0},
+    {"threshold", NULL, "alert limit / threshold / both per tracker and window", threshold_setup,
+     NULL, NULL, NULL, 0},
+    {"detection_filter", NULL, "alert only after N matches in a window", detection_filter_setup,
+     NULL, NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_threshold = {defs, sizeof(defs) / sizeof(defs[0])};

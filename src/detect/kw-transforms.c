@@ -367,8 +367,8 @@ static int pcrexform_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 {
 	int err;
 	PCRE2_SIZE eoff;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, 0, &err, &eoff,
-					 NULL);
+	pcre2_code *code =
+	    pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, 0, &err, &eoff, NULL);
 	if (code == NULL) {
 		pc_error(pc, "invalid pcrexform '%s'", arg);
 		return -1;
@@ -389,34 +389,33 @@ static int pcrexform_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 }
 
 static const struct kw_def defs[] = {
-	{"to_lowercase", NULL, "transform: lowercase", lower_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"to_uppercase", NULL, "transform: uppercase", upper_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"strip_whitespace", NULL, "transform: remove whitespace", strip_ws_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"compress_whitespace", NULL, "transform: collapse whitespace runs", compress_ws_setup,
-	 NULL, NULL, NULL, KW_NOOPT | KW_TRANSFORM},
-	{"dotprefix", NULL, "transform: prepend a dot", dotprefix_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"url_decode", NULL, "transform: URL-decode", url_decode_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"to_md5", NULL, "transform: MD5 digest", md5_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"to_sha1", NULL, "transform: SHA-1 digest", sha1_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"to_sha256", NULL, "transform: SHA-256 digest", sha256_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_TRANSFORM},
-	{"xor", NULL, "transform: XOR with a hex key", xor_setup, NULL, NULL, NULL,
-	 KW_TRANSFORM | KW_QUOTES_OK},
-	{"from_base64", NULL, "transform: base64-decode", from_base64_setup, NULL, NULL, NULL,
-	 KW_OPTIONAL | KW_TRANSFORM},
-	{"pcrexform", NULL, "transform: first capture of a regex", pcrexform_setup, NULL, NULL,
-	 NULL, KW_TRANSFORM | KW_NEEDS_QUOTES},
-	{"header_lowercase", NULL, "transform: lowercase header names", header_lower_setup, NULL,
-	 NULL, NULL, KW_NOOPT | KW_TRANSFORM},
-	{"strip_pseudo_headers", NULL, "transform: drop HTTP/2 pseudo headers", strip_pseudo_setup,
-	 NULL, NULL, NULL, KW_NOOPT | KW_TRANSFORM},
+    {"to_lowercase", NULL, "transform: lowercase", lower_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"to_uppercase", NULL, "transform: uppercase", upper_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"strip_whitespace", NULL, "transform: remove whitespace", strip_ws_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"compress_whitespace", NULL, "transform: collapse whitespace runs", compress_ws_setup, NULL,
+     NULL, NULL, KW_NOOPT | KW_TRANSFORM},
+    {"dotprefix", NULL, "transform: prepend a dot", dotprefix_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"url_decode", NULL, "transform: URL-decode", url_decode_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"to_md5", NULL, "transform: MD5 digest", md5_setup, NULL, NULL, NULL, KW_NOOPT | KW_TRANSFORM},
+    {"to_sha1", NULL, "transform: SHA-1 digest", sha1_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"to_sha256", NULL, "transform: SHA-256 digest", sha256_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_TRANSFORM},
+    {"xor", NULL, "transform: XOR with a hex key", xor_setup, NULL, NULL, NULL,
+     KW_TRANSFORM | KW_QUOTES_OK},
+    {"from_base64", NULL, "transform: base64-decode", from_base64_setup, NULL, NULL, NULL,
+     KW_OPTIONAL | KW_TRANSFORM},
+    {"pcrexform", NULL, "transform: first capture of a regex", pcrexform_setup, NULL, NULL, NULL,
+     KW_TRANSFORM | KW_NEEDS_QUOTES},
+    {"header_lowercase", NULL, "transform: lowercase header names", header_lower_setup, NULL, NULL,
+     NULL, KW_NOOPT | KW_TRANSFORM},
+    {"strip_pseudo_headers", NULL, "transform: drop HTTP/2 pseudo headers", strip_pseudo_setup,
+     NULL, NULL, NULL, KW_NOOPT | KW_TRANSFORM},
 };
 
 const struct kw_family kw_family_transforms = {defs, sizeof(defs) / sizeof(defs[0])};

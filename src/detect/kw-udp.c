@@ -9,8 +9,8 @@ static int udp_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-	{"udp.hdr", NULL, "sticky buffer: UDP header", udp_hdr_setup, NULL, NULL, NULL,
-	 KW_NOOPT | KW_STICKY},
+    {"udp.hdr", NULL, "sticky buffer: UDP header", udp_hdr_setup, NULL, NULL, NULL,
+     KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_udp = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -80,9 +80,9 @@ static int vlan_layers_setup(struct parse_ctx *pc, struct rule *r, const char *a
 }
 
 static const struct kw_def defs[] = {
-	{"vlan.id", NULL, "VLAN id (of a layer)", vlan_id_setup, vlan_id_match, NULL, NULL, 0},
-	{"vlan.layers", NULL, "number of VLAN layers", vlan_layers_setup, vlan_layers_match, NULL,
-	 NULL, 0},
+    {"vlan.id", NULL, "VLAN id (of a layer)", vlan_id_setup, vlan_id_match, NULL, NULL, 0},
+    {"vlan.layers", NULL, "number of VLAN layers", vlan_layers_setup, vlan_layers_match, NULL, NULL,
+     0},
 };
 
 const struct kw_family kw_family_vlan = {defs, sizeof(defs) / sizeof(defs[0])};

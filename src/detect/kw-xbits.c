@@ -184,8 +184,7 @@ bad:
 }
 
 static const struct kw_def defs[] = {
-	{"xbits", NULL, "named bits per host or host pair", xbits_setup, xbits_match, NULL, NULL,
-	 0},
+    {"xbits", NULL, "named bits per host or host pair", xbits_setup, xbits_match, NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_xbits = {defs, sizeof(defs) / sizeof(defs[0])};

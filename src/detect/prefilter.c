@@ -90,7 +90,8 @@ static bool rule_in_class(const struct rule *r, int pc)
 	static const uint8_t reps[PC_MAX][2] = {{6, 6}, {17, 17}, {1, 58}, {0, 0}};
 	if (pc == PC_OTHER) {
 		for (int p = 0; p < 256; p++)
-			if (proto_class((uint8_t)p) == PC_OTHER && (r->h.protos[p / 8] & (1u << (p % 8))))
+			if (proto_class((uint8_t)p) == PC_OTHER &&
+			    (r->h.protos[p / 8] & (1u << (p % 8))))
 				return true;
 		return false;
 	}
@@ -133,8 +134,7 @@ static int patref_cmp(const void *a, const void *b)
 		return x->fp.nocase ? 1 : -1;
 	if (x->fp.len != y->fp.len)
 		return x->fp.len < y->fp.len ? -1 : 1;
-	int c = x->fp.nocase ? strncasecmp((const char *)x->fp.pat, (const char *)y->fp.pat, 0)
-			     : 0;
+	int c = x->fp.nocase ? strncasecmp((const char *)x->fp.pat, (const char *)y->fp.pat, 0) : 0;
 	c = memcmp(x->fp.pat, y->fp.pat, x->fp.len);
 	if (c == 0 && x->fp.nocase) {
 		/* Case-insensitive patterns compare case-folded so they merge. */
@@ -162,9 +162,8 @@ static bool same_pattern(const struct rule *x, const struct rule *y)
 	       memchr(x->fp.pat, 0, x->fp.len) == NULL && memchr(y->fp.pat, 0, y->fp.len) == NULL;
 }
 
-
 #define AI_MAX_RANGES 65536 /* per rule side: larger sets stay generic */
-#define AI_MAX_SPAN 256     /* elementary intervals one rule may cover */
+#define AI_MAX_SPAN 256	    /* elementary intervals one rule may cover */
 
 struct ai_item {
 	uint32_t num;
@@ -333,10 +332,10 @@ static int group_build_index(struct group *g, struct detect_engine *de, uint32_t
 		/* side 0 = src, 1 = dst; v4 and v6 parts go to their own index */
 		if (it[0].set->n > 0)
 			lists[side == 0 ? AI_SRC4 : AI_DST4][nl[side == 0 ? AI_SRC4 : AI_DST4]++] =
-				(struct ai_item){cands[i], it[0].set};
+			    (struct ai_item){cands[i], it[0].set};
 		if (it[1].set->n > 0)
 			lists[side == 0 ? AI_SRC6 : AI_DST6][nl[side == 0 ? AI_SRC6 : AI_DST6]++] =
-				(struct ai_item){cands[i], it[1].set};
+			    (struct ai_item){cands[i], it[1].set};
 	}
 	for (int i = 0; i < AI_MAX; i++) {
 		u128 max = (i == AI_SRC4 || i == AI_DST4) ? (u128)0xffffffffu : ~(u128)0;

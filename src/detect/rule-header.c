@@ -288,8 +288,9 @@ static int parse_single_addr(const char *s, struct addr_set *out, char *err, siz
 	if (bits > width)
 		ERR("invalid netmask '%s'", s);
 	u128 v = ip_to_u128(&a);
-	u128 hostmask = bits == width ? 0 : (bits == 0 ? (a.family == 4 ? V4_MAX : V6_MAX)
-						     : (((u128)1 << (width - bits)) - 1));
+	u128 hostmask = bits == width ? 0
+				      : (bits == 0 ? (a.family == 4 ? V4_MAX : V6_MAX)
+						   : (((u128)1 << (width - bits)) - 1));
 	return rset_add(a.family == 4 ? &out->v4 : &out->v6, v & ~hostmask, v | hostmask);
 }
 
@@ -592,10 +593,14 @@ static const struct {
 	const char *name;
 	enum detect_action a;
 } actions[] = {
-	{"alert", DETECT_ACTION_ALERT},	    {"pass", DETECT_ACTION_PASS},
-	{"drop", DETECT_ACTION_DROP},	    {"reject", DETECT_ACTION_REJECT},
-	{"rejectsrc", DETECT_ACTION_REJECTSRC}, {"rejectdst", DETECT_ACTION_REJECTDST},
-	{"rejectboth", DETECT_ACTION_REJECTBOTH}, {"config", DETECT_ACTION_CONFIG},
+    {"alert", DETECT_ACTION_ALERT},
+    {"pass", DETECT_ACTION_PASS},
+    {"drop", DETECT_ACTION_DROP},
+    {"reject", DETECT_ACTION_REJECT},
+    {"rejectsrc", DETECT_ACTION_REJECTSRC},
+    {"rejectdst", DETECT_ACTION_REJECTDST},
+    {"rejectboth", DETECT_ACTION_REJECTBOTH},
+    {"config", DETECT_ACTION_CONFIG},
 };
 
 /* Application-layer protocol names Suricata accepts in the header (with their transport). */
@@ -603,14 +608,16 @@ static const struct {
 	const char *name;
 	uint8_t ipproto; /* 0 = tcp and udp */
 } app_protos[] = {
-	{"http", 6},   {"http1", 6},  {"http2", 6},	 {"ftp", 6},	{"ftp-data", 6},
-	{"smtp", 6},   {"tls", 6},    {"ssl", 6},	 {"ssh", 6},	{"imap", 6},
-	{"smb", 0},    {"dcerpc", 0}, {"dns", 0},	 {"modbus", 6}, {"enip", 0},
-	{"dnp3", 6},   {"nfs", 0},    {"ntp", 17},	 {"tftp", 17},	{"ikev2", 17},
-	{"ike", 17},   {"krb5", 0},   {"dhcp", 17},	 {"snmp", 17},	{"sip", 0},
-	{"rfb", 6},    {"mqtt", 6},   {"pgsql", 6},	 {"telnet", 6}, {"rdp", 6},
-	{"quic", 17},  {"bittorrent-dht", 17}, {"websocket", 6}, {"ldap", 0},
-	{"doh2", 6},   {"pop3", 6},   {"template", 0}, {"irc", 6},	{"mdns", 17},
+    {"http", 6},      {"http1", 6},  {"http2", 6}, {"ftp", 6},
+    {"ftp-data", 6},  {"smtp", 6},   {"tls", 6},   {"ssl", 6},
+    {"ssh", 6},	      {"imap", 6},   {"smb", 0},   {"dcerpc", 0},
+    {"dns", 0},	      {"modbus", 6}, {"enip", 0},  {"dnp3", 6},
+    {"nfs", 0},	      {"ntp", 17},   {"tftp", 17}, {"ikev2", 17},
+    {"ike", 17},      {"krb5", 0},   {"dhcp", 17}, {"snmp", 17},
+    {"sip", 0},	      {"rfb", 6},    {"mqtt", 6},  {"pgsql", 6},
+    {"telnet", 6},    {"rdp", 6},    {"quic", 17}, {"bittorrent-dht", 17},
+    {"websocket", 6}, {"ldap", 0},   {"doh2", 6},  {"pop3", 6},
+    {"template", 0},  {"irc", 6},    {"mdns", 17},
 };
 
 static void proto_set(struct rule_header *h, uint8_t p)
@@ -714,7 +721,7 @@ int rule_header_parse(struct parse_ctx *pc, const char *hdr, struct rule_header 
 		ERR("out of memory");
 	int n = header_fields(copy, f, 8);
 	memset(h, 0, sizeof(*h));
-	h->action = (enum detect_action)-1;
+	h->action = (enum detect_action) - 1;
 	for (size_t i = 0; n > 0 && i < sizeof(actions) / sizeof(actions[0]); i++)
 		if (strcmp(f[0], actions[i].name) == 0)
 			h->action = actions[i].a;

@@ -496,7 +496,6 @@ static int apply_option(struct parse_ctx *pc, struct rule *r, char *opt)
 	return 0;
 }
 
-
 static int rule_finish(struct parse_ctx *pc, struct rule *r)
 {
 	if (!(r->flags & RF_HAS_SID)) {

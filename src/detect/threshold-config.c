@@ -81,10 +81,10 @@ static int parse_line(struct detect_engine *de, char *line, struct tc_entry *e, 
 			e->sid = (uint32_t)u;
 			have_sid = true;
 		} else if (e->kind == TC_SUPPRESS && strcmp(k[i], "track") == 0) {
-			e->sup_track = strcmp(v[i], "by_src") == 0   ? TRK_SRC
-				       : strcmp(v[i], "by_dst") == 0 ? TRK_DST
+			e->sup_track = strcmp(v[i], "by_src") == 0	? TRK_SRC
+				       : strcmp(v[i], "by_dst") == 0	? TRK_DST
 				       : strcmp(v[i], "by_either") == 0 ? TRK_EITHER
-								       : -2;
+									: -2;
 			if (e->sup_track == -2)
 				return -1;
 		} else if (e->kind == TC_SUPPRESS && strcmp(k[i], "ip") == 0) {

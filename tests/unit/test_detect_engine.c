@@ -38,8 +38,8 @@ static void test_prefilter_equals_bruteforce(void **state)
 		rand_word(w2, 1 + (int)(next_rand() % 3));
 		const char *mod = (const char *)(const char *[]){"", "nocase;", "depth:6;",
 								 "offset:2;"}[next_rand() % 4];
-		const char *rel = (const char *)(const char *[]){"", "distance:0;", "within:4;",
-								 "distance:1; within:3;"}[next_rand() % 4];
+		const char *rel = (const char *)(const char *[]){
+		    "", "distance:0;", "within:4;", "distance:1; within:3;"}[next_rand() % 4];
 		const char *neg = next_rand() % 5 == 0 ? "!" : "";
 		off += (size_t)sprintf(rules + off,
 				       "alert tcp any any -> any any (content:\"%s\"; %s "
@@ -147,13 +147,13 @@ static unsigned run_sids(struct detect_engine *de, struct packet *p, uint32_t *s
 
 static void test_action_order(void **state)
 {
-	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
-		"drop tcp any any -> any any (content:\"x\"; priority:3; sid:2;)\n"
-		"reject tcp any any -> any any (content:\"x\"; priority:2; sid:3;)\n"
-		"alert tcp any any -> any any (content:\"x\"; priority:3; sid:4;)\n"
-		"alert tcp any any -> any any (content:\"x\"; priority:2; sid:5;)\n",
-		NULL);
+	struct detect_engine *de =
+	    th_engine("alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
+		      "drop tcp any any -> any any (content:\"x\"; priority:3; sid:2;)\n"
+		      "reject tcp any any -> any any (content:\"x\"; priority:2; sid:3;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; priority:3; sid:4;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; priority:2; sid:5;)\n",
+		      NULL);
 	struct packet p;
 	th_packet(&p, 6, 1, 2, "x", 1);
 	uint32_t s[16];
@@ -168,11 +168,11 @@ static void test_action_order(void **state)
 
 static void test_pass_stops(void **state)
 {
-	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
-		"pass tcp any any -> any any (content:\"pass\"; sid:2;)\n"
-		"drop tcp any any -> any any (content:\"x\"; sid:3;)\n",
-		NULL);
+	struct detect_engine *de =
+	    th_engine("alert tcp any any -> any any (content:\"x\"; priority:1; sid:1;)\n"
+		      "pass tcp any any -> any any (content:\"pass\"; sid:2;)\n"
+		      "drop tcp any any -> any any (content:\"x\"; sid:3;)\n",
+		      NULL);
 	struct packet p;
 	uint32_t s[16];
 	th_packet(&p, 6, 1, 2, "x pass", 6);
@@ -194,11 +194,11 @@ static void test_pass_stops(void **state)
 static void test_noalert_and_flowbits(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"login\"; flowbits:set,seen; flowbits:noalert; "
-		"sid:1;)\n"
-		"alert tcp any any -> any any (content:\"secret\"; flowbits:isset,seen; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"secret\"; flowbits:isnotset,seen; sid:3;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"login\"; flowbits:set,seen; flowbits:noalert; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any any (content:\"secret\"; flowbits:isset,seen; sid:2;)\n"
+	    "alert tcp any any -> any any (content:\"secret\"; flowbits:isnotset,seen; sid:3;)\n",
+	    NULL);
 	struct flow f;
 	memset(&f, 0, sizeof(f));
 	struct packet p;
@@ -242,13 +242,13 @@ static void test_alert_max(void **state)
 
 static void test_header_and_direction(void **state)
 {
-	struct detect_engine *de = th_engine(
-		"alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (sid:1;)\n"
-		"alert tcp $EXTERNAL_NET any -> $HOME_NET 80 (sid:2;)\n"
-		"alert tcp 10.0.0.1 80 <> 192.168.1.1 any (sid:3;)\n"
-		"alert udp any any -> any any (sid:4;)\n"
-		"alert ip any any -> any any (sid:5;)\n",
-		NULL);
+	struct detect_engine *de =
+	    th_engine("alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (sid:1;)\n"
+		      "alert tcp $EXTERNAL_NET any -> $HOME_NET 80 (sid:2;)\n"
+		      "alert tcp 10.0.0.1 80 <> 192.168.1.1 any (sid:3;)\n"
+		      "alert udp any any -> any any (sid:4;)\n"
+		      "alert ip any any -> any any (sid:5;)\n",
+		      NULL);
 	struct packet p;
 	uint32_t s[16];
 	th_packet(&p, 6, 1234, 80, "", 0);
@@ -277,13 +277,13 @@ static void test_header_and_direction(void **state)
 static void test_threshold_keyword(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
-		"count 2, seconds 60; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"t\"; threshold:type threshold, track by_src, "
-		"count 3, seconds 60; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"t\"; detection_filter:track by_src, count 3, "
-		"seconds 60; sid:3;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
+	    "count 2, seconds 60; sid:1;)\n"
+	    "alert tcp any any -> any any (content:\"t\"; threshold:type threshold, track by_src, "
+	    "count 3, seconds 60; sid:2;)\n"
+	    "alert tcp any any -> any any (content:\"t\"; detection_filter:track by_src, count 3, "
+	    "seconds 60; sid:3;)\n",
+	    NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	unsigned hits[4] = {0};
 	for (int i = 0; i < 6; i++) {
@@ -320,10 +320,8 @@ static void test_threshold_config(void **state)
 	      f);
 	fclose(f);
 	const char *files[] = {rpath};
-	struct detect_config cfg = {.rule_files = files,
-				    .rule_file_count = 1,
-				    .threshold_file = tpath,
-				    .no_cache = true};
+	struct detect_config cfg = {
+	    .rule_files = files, .rule_file_count = 1, .threshold_file = tpath, .no_cache = true};
 	struct detect_engine *de = detect_engine_new(&cfg, NULL, NULL);
 	assert_non_null(de);
 	struct detect_thread *t = detect_thread_new(de);
@@ -416,17 +414,17 @@ static void test_cache(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefilter_equals_bruteforce),
-		cmocka_unit_test(test_address_index_equals_bruteforce),
-		cmocka_unit_test(test_action_order),
-		cmocka_unit_test(test_pass_stops),
-		cmocka_unit_test(test_noalert_and_flowbits),
-		cmocka_unit_test(test_alert_max),
-		cmocka_unit_test(test_header_and_direction),
-		cmocka_unit_test(test_threshold_keyword),
-		cmocka_unit_test(test_threshold_config),
-		cmocka_unit_test(test_classification_and_alert_fields),
-		cmocka_unit_test(test_cache),
+	    cmocka_unit_test(test_prefilter_equals_bruteforce),
+	    cmocka_unit_test(test_address_index_equals_bruteforce),
+	    cmocka_unit_test(test_action_order),
+	    cmocka_unit_test(test_pass_stops),
+	    cmocka_unit_test(test_noalert_and_flowbits),
+	    cmocka_unit_test(test_alert_max),
+	    cmocka_unit_test(test_header_and_direction),
+	    cmocka_unit_test(test_threshold_keyword),
+	    cmocka_unit_test(test_threshold_config),
+	    cmocka_unit_test(test_classification_and_alert_fields),
+	    cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,8 @@ static __attribute__((unused)) struct detect_engine *th_parse_engine(void)
 }
 
 /* Parses one rule; returns it or NULL with pc->err (and is_unsupported) set. */
-static __attribute__((unused)) struct rule *th_parse(struct detect_engine *de, struct parse_ctx *pc, const char *text)
+static __attribute__((unused)) struct rule *th_parse(struct detect_engine *de, struct parse_ctx *pc,
+						     const char *text)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->de = de;
@@ -51,7 +52,8 @@ static __attribute__((unused)) int th_parse_result(const char *text)
 }
 
 /* Builds a full engine from rule text (one rule per line). */
-static __attribute__((unused)) struct detect_engine *th_engine(const char *rules, struct detect_load_stats *st)
+static __attribute__((unused)) struct detect_engine *th_engine(const char *rules,
+							       struct detect_load_stats *st)
 {
 	char path[] = "/tmp/vigil-test-rules-XXXXXX";
 	int fd = mkstemp(path);
@@ -69,7 +71,8 @@ static __attribute__((unused)) struct detect_engine *th_engine(const char *rules
 	return de;
 }
 
-static __attribute__((unused)) void th_ip4(struct ip_addr *a, uint8_t b0, uint8_t b1, uint8_t b2, uint8_t b3)
+static __attribute__((unused)) void th_ip4(struct ip_addr *a, uint8_t b0, uint8_t b1, uint8_t b2,
+					   uint8_t b3)
 {
 	memset(a, 0, sizeof(*a));
 	a->family = 4;
@@ -80,8 +83,8 @@ static __attribute__((unused)) void th_ip4(struct ip_addr *a, uint8_t b0, uint8_
 }
 
 /* A decoded IPv4 packet 192.168.1.1:sp -> 10.0.0.1:dp with the given payload. */
-static __attribute__((unused)) void th_packet(struct packet *p, uint8_t proto, uint16_t sp, uint16_t dp,
-		      const void *payload, uint32_t len)
+static __attribute__((unused)) void th_packet(struct packet *p, uint8_t proto, uint16_t sp,
+					      uint16_t dp, const void *payload, uint32_t len)
 {
 	static uint8_t hdr[64];
 	memset(p, 0, sizeof(*p));
@@ -105,7 +108,8 @@ static __attribute__((unused)) void th_packet(struct packet *p, uint8_t proto, u
 }
 
 /* Runs the packet; returns the number of alerts and copies their sids. */
-static __attribute__((unused)) unsigned th_run(struct detect_engine *de, struct packet *p, uint32_t *sids, unsigned max)
+static __attribute__((unused)) unsigned th_run(struct detect_engine *de, struct packet *p,
+					       uint32_t *sids, unsigned max)
 {
 	struct detect_thread *dt = detect_thread_new(de);
 	struct alert_queue q;
@@ -117,7 +121,8 @@ static __attribute__((unused)) unsigned th_run(struct detect_engine *de, struct 
 }
 
 /* Does the single rule `rule` alert on the payload (TCP 1234 -> 80)? */
-static __attribute__((unused)) int th_match_payload(const char *rule, const void *payload, uint32_t len)
+static __attribute__((unused)) int th_match_payload(const char *rule, const void *payload,
+						    uint32_t len)
 {
 	struct detect_load_stats st;
 	struct detect_engine *de = th_engine(rule, &st);

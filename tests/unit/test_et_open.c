@@ -29,14 +29,15 @@ static void test_et_open_load(void **state)
 	}
 	const char *files[] = {ET_DIR};
 	struct detect_config cfg = {
-		.rule_files = files,
-		.rule_file_count = 1,
-		.classification_file = ET_DIR "/classification.config",
-		.no_cache = getenv("ET_CACHE") == NULL,
+	    .rule_files = files,
+	    .rule_file_count = 1,
+	    .classification_file = ET_DIR "/classification.config",
+	    .no_cache = getenv("ET_CACHE") == NULL,
 	};
 	FILE *devnull = fopen("/dev/null", "w");
 	struct detect_load_stats st;
-	struct detect_engine *de = detect_engine_new(&cfg, &st, getenv("ET_LOG") ? stderr : devnull);
+	struct detect_engine *de =
+	    detect_engine_new(&cfg, &st, getenv("ET_LOG") ? stderr : devnull);
 	assert_non_null(de);
 	unsigned total = st.loaded + st.failed + st.skipped;
 	printf("ET Open: %u rules, %u loaded (%.1f%%), %u failed, %u skipped, %.3f s%s\n", total,

@@ -57,11 +57,9 @@ static void test_byte_jump_extract_math(void **state)
 	assert_int_equal(m("byte_extract:1,0,len; content:\"|02|\"; offset:len; depth:1;", p, 7),
 			 0);
 	assert_int_equal(m("byte_extract:1,0,len; byte_test:1,=,len,0;", p, 7), 1);
-	assert_int_equal(m("byte_extract:1,0,len,relative; content:\"c\"; distance:len;", p, 7),
-			 0);
-	assert_int_equal(m("byte_extract:1,0,skip; content:\"|02|\"; distance:skip; within:1;", p,
-			   7),
-			 1);
+	assert_int_equal(m("byte_extract:1,0,len,relative; content:\"c\"; distance:len;", p, 7), 0);
+	assert_int_equal(
+	    m("byte_extract:1,0,skip; content:\"|02|\"; distance:skip; within:1;", p, 7), 1);
 	assert_int_equal(m("byte_extract:1,0,n; isdataat:n,relative;", p, 7), 1);
 	assert_int_equal(m("byte_extract:1,4,n; byte_math:bytes 1, offset 0, oper +, rvalue n, "
 			   "result s; byte_test:1,=,s,0;",
@@ -88,8 +86,8 @@ static void test_byte_jump_extract_math(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_byte_test),
-		cmocka_unit_test(test_byte_jump_extract_math),
+	    cmocka_unit_test(test_byte_test),
+	    cmocka_unit_test(test_byte_jump_extract_math),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

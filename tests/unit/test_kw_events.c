@@ -17,20 +17,20 @@ static void test_decode_event(void **state)
 	struct packet p;
 	th_packet(&p, 6, 1, 2, "x", 1);
 	assert_int_equal(
-		th_match_pkt("alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", &p),
-		0);
+	    th_match_pkt("alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", &p),
+	    0);
 	p.events[p.event_count++] = DECODE_EV_IPV4_TRUNC_PKT;
 	assert_int_equal(
-		th_match_pkt("alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", &p),
-		1);
+	    th_match_pkt("alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", &p),
+	    1);
 	assert_int_equal(th_match_pkt("alert ip any any -> any any "
 				      "(decode-event:decoder.ipv4.trunc_pkt; sid:1;)",
 				      &p),
 			 1);
 	assert_int_equal(
-		th_match_pkt("alert ip any any -> any any (decode-event:tcp.pkt_too_small; sid:1;)",
-			     &p),
-		0);
+	    th_match_pkt("alert ip any any -> any any (decode-event:tcp.pkt_too_small; sid:1;)",
+			 &p),
+	    0);
 	/* pkthdr rules see packets without an IP layer */
 	struct packet raw;
 	memset(&raw, 0, sizeof(raw));
@@ -62,8 +62,8 @@ static void test_stream_event(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_event),
-		cmocka_unit_test(test_stream_event),
+	    cmocka_unit_test(test_decode_event),
+	    cmocka_unit_test(test_stream_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

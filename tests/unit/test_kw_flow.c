@@ -80,8 +80,8 @@ static void test_flow_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flow_keyword),
-		cmocka_unit_test(test_flow_counters),
+	    cmocka_unit_test(test_flow_keyword),
+	    cmocka_unit_test(test_flow_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

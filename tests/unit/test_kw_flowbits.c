@@ -29,16 +29,19 @@ static uint32_t step(struct detect_thread *t, struct flow *f, const char *payloa
 static void test_flowbits(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"A\"; flowbits:set,a; flowbits:noalert; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"B\"; flowbits:set,b; flowbits:noalert; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"U\"; flowbits:unset,a; flowbits:noalert; sid:3;)\n"
-		"alert tcp any any -> any any (content:\"T\"; flowbits:toggle,b; flowbits:noalert; "
-		"sid:4;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,a|b; sid:10;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,a&b; sid:11;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowbits:isnotset,a; sid:12;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowbits:isnotset,a&b; sid:13;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"A\"; flowbits:set,a; flowbits:noalert; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any any (content:\"B\"; flowbits:set,b; flowbits:noalert; "
+	    "sid:2;)\n"
+	    "alert tcp any any -> any any (content:\"U\"; flowbits:unset,a; flowbits:noalert; "
+	    "sid:3;)\n"
+	    "alert tcp any any -> any any (content:\"T\"; flowbits:toggle,b; flowbits:noalert; "
+	    "sid:4;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowbits:isset,a|b; sid:10;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowbits:isset,a&b; sid:11;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowbits:isnotset,a; sid:12;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowbits:isnotset,a&b; sid:13;)\n",
+	    NULL);
 	assert_non_null(de);
 	struct detect_thread *t = detect_thread_new(de);
 	struct flow f;
@@ -66,13 +69,13 @@ static void test_flowbits(void **state)
 static void test_flowint(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"+\"; flowint:cnt,+,1; noalert; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"=\"; flowint:cnt,=,10; noalert; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowint:cnt,>,2; sid:10;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowint:cnt,isset; sid:11;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowint:cnt,notset; sid:12;)\n"
-		"alert tcp any any -> any any (content:\"?\"; flowint:cnt,==,10; sid:13;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"+\"; flowint:cnt,+,1; noalert; sid:1;)\n"
+	    "alert tcp any any -> any any (content:\"=\"; flowint:cnt,=,10; noalert; sid:2;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowint:cnt,>,2; sid:10;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowint:cnt,isset; sid:11;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowint:cnt,notset; sid:12;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; flowint:cnt,==,10; sid:13;)\n",
+	    NULL);
 	assert_non_null(de);
 	struct detect_thread *t = detect_thread_new(de);
 	struct flow f;
@@ -93,12 +96,12 @@ static void test_flowint(void **state)
 static void test_xbits(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"S\"; xbits:set,x,track ip_pair,expire 10; "
-		"noalert; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"?\"; xbits:isset,x,track ip_pair; sid:10;)\n"
-		"alert tcp any any -> any any (content:\"?\"; xbits:isnotset,x,track ip_pair; "
-		"sid:11;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"S\"; xbits:set,x,track ip_pair,expire 10; "
+	    "noalert; sid:1;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; xbits:isset,x,track ip_pair; sid:10;)\n"
+	    "alert tcp any any -> any any (content:\"?\"; xbits:isnotset,x,track ip_pair; "
+	    "sid:11;)\n",
+	    NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	struct packet p;
 	struct alert_queue q;
@@ -131,9 +134,9 @@ static void test_xbits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flowbits),
-		cmocka_unit_test(test_flowint),
-		cmocka_unit_test(test_xbits),
+	    cmocka_unit_test(test_flowbits),
+	    cmocka_unit_test(test_flowint),
+	    cmocka_unit_test(test_xbits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,8 +75,8 @@ static void test_ip_hdr_buffers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ip_fields),
-		cmocka_unit_test(test_ip_hdr_buffers),
+	    cmocka_unit_test(test_ip_fields),
+	    cmocka_unit_test(test_ip_hdr_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

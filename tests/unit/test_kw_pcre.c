@@ -53,9 +53,9 @@ static void test_pcre_unsupported_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pcre_basic),
-		cmocka_unit_test(test_pcre_relative),
-		cmocka_unit_test(test_pcre_unsupported_flags),
+	    cmocka_unit_test(test_pcre_basic),
+	    cmocka_unit_test(test_pcre_relative),
+	    cmocka_unit_test(test_pcre_unsupported_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

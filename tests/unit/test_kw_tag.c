@@ -14,7 +14,7 @@
 static void test_tag_host(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"T\"; tag:host,3,packets,dst; sid:1;)\n", NULL);
+	    "alert tcp any any -> any any (content:\"T\"; tag:host,3,packets,dst; sid:1;)\n", NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	struct alert_queue q;
 	struct packet p;
@@ -47,7 +47,7 @@ static void test_tag_host(void **state)
 static void test_tag_session(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"T\"; tag:session,2,packets; sid:1;)\n", NULL);
+	    "alert tcp any any -> any any (content:\"T\"; tag:session,2,packets; sid:1;)\n", NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	struct alert_queue q;
 	struct flow f, g;
@@ -75,13 +75,13 @@ static void test_tag_session(void **state)
 static void test_tag_parse(void **state)
 {
 	struct detect_load_stats st;
-	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (tag:session; sid:1;)\n"
-		"alert tcp any any -> any any (tag:host,10,seconds,src; sid:2;)\n"
-		"alert tcp any any -> any any (tag:host,10,seconds; sid:3;)\n"
-		"alert tcp any any -> any any (tag:flow; sid:4;)\n"
-		"alert tcp any any -> any any (tag:session,0,packets; sid:5;)\n",
-		&st);
+	struct detect_engine *de =
+	    th_engine("alert tcp any any -> any any (tag:session; sid:1;)\n"
+		      "alert tcp any any -> any any (tag:host,10,seconds,src; sid:2;)\n"
+		      "alert tcp any any -> any any (tag:host,10,seconds; sid:3;)\n"
+		      "alert tcp any any -> any any (tag:flow; sid:4;)\n"
+		      "alert tcp any any -> any any (tag:session,0,packets; sid:5;)\n",
+		      &st);
 	assert_int_equal(st.loaded, 2);
 	assert_int_equal(st.failed, 3);
 	detect_engine_free(de);
@@ -90,17 +90,17 @@ static void test_tag_parse(void **state)
 static void test_checksum_keywords(void **state)
 {
 	struct detect_load_stats st;
-	struct detect_engine *de = th_engine(
-		"alert ip any any -> any any (ipv4-csum:valid; sid:1;)\n"
-		"alert ip any any -> any any (tcpv4-csum:invalid; sid:2;)\n"
-		"alert ip any any -> any any (udpv6-csum:valid; sid:3;)\n"
-		"alert ip any any -> any any (icmpv4-csum:bogus; sid:4;)\n",
-		&st);
+	struct detect_engine *de =
+	    th_engine("alert ip any any -> any any (ipv4-csum:valid; sid:1;)\n"
+		      "alert ip any any -> any any (tcpv4-csum:invalid; sid:2;)\n"
+		      "alert ip any any -> any any (udpv6-csum:valid; sid:3;)\n"
+		      "alert ip any any -> any any (icmpv4-csum:bogus; sid:4;)\n",
+		      &st);
 	assert_int_equal(st.loaded, 3);
 	assert_int_equal(st.failed, 1);
 	/* An IPv4 header with a correct checksum (RFC 1071 example-like). */
 	static uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x06,
-				  0x00, 0x00, 192,  168,  1,    1,    10,   0,    0,    1};
+				  0x00, 0x00, 192,  168,  1,	1,    10,   0,	  0,	1};
 	uint32_t sum = 0;
 	for (int i = 0; i < 20; i += 2)
 		sum += (uint32_t)(hdr[i] << 8 | hdr[i + 1]);
@@ -132,10 +132,10 @@ static void test_checksum_keywords(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tag_host),
-		cmocka_unit_test(test_tag_session),
-		cmocka_unit_test(test_tag_parse),
-		cmocka_unit_test(test_checksum_keywords),
+	    cmocka_unit_test(test_tag_host),
+	    cmocka_unit_test(test_tag_session),
+	    cmocka_unit_test(test_tag_parse),
+	    cmocka_unit_test(test_checksum_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

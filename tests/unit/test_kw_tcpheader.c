@@ -72,8 +72,8 @@ static void test_hdr_buffers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tcp_fields),
-		cmocka_unit_test(test_hdr_buffers),
+	    cmocka_unit_test(test_tcp_fields),
+	    cmocka_unit_test(test_hdr_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

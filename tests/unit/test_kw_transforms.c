@@ -78,7 +78,8 @@ static void test_digests(void **state)
 	char *o = xf("to_md5;", "abc", &len);
 	assert_non_null(o);
 	assert_int_equal(len, 16);
-	assert_memory_equal(o, "\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72", 16);
+	assert_memory_equal(o, "\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72",
+			    16);
 	o = xf("to_sha1;", "abc", &len);
 	assert_int_equal(len, 20);
 	assert_memory_equal(o, "\xa9\x99\x3e\x36", 4);
@@ -145,11 +146,9 @@ static void test_base64_decode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple_transforms),
-		cmocka_unit_test(test_digests),
-		cmocka_unit_test(test_transform_in_rule),
-		cmocka_unit_test(test_entropy),
-		cmocka_unit_test(test_base64_decode),
+	    cmocka_unit_test(test_simple_transforms), cmocka_unit_test(test_digests),
+	    cmocka_unit_test(test_transform_in_rule), cmocka_unit_test(test_entropy),
+	    cmocka_unit_test(test_base64_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,91 +26,93 @@ static void run_cases(const struct case_ *c, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int got = th_parse_result(c[i].rule);
 		if (got != c[i].expect)
-			fail_msg("rule %zu: expected %d got %d: %s", i, c[i].expect, got, c[i].rule);
+			fail_msg("rule %zu: expected %d got %d: %s", i, c[i].expect, got,
+				 c[i].rule);
 	}
 }
 
 static void test_valid_rules(void **state)
 {
 	static const struct case_ c[] = {
-		{"alert tcp any any -> any any (msg:\"x\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (sid:1;)", OK},
-		{"alert ip any any -> any any (sid:1; rev:2; gid:3;)", OK},
-		{"drop udp $HOME_NET any <> $EXTERNAL_NET 53 (sid:1;)", OK},
-		{"pass icmp any any -> any any (sid:1;)", OK},
-		{"reject tcp any any -> any any (sid:1;)", OK},
-		{"rejectsrc tcp any any -> any any (sid:1;)", OK},
-		{"rejectdst tcp any any -> any any (sid:1;)", OK},
-		{"rejectboth tcp any any -> any any (sid:1;)", OK},
-		{"alert pkthdr any any -> any any (sid:1;)", OK},
-		{"alert tcp-pkt any any -> any any (sid:1;)", OK},
-		{"alert tcp-stream any any -> any any (sid:1;)", OK},
-		{"alert icmpv6 any any -> any any (sid:1;)", OK},
-		{"alert tcp [1.2.3.4,5.6.7.0/24] [80,443,1000:2000] -> !1.2.3.4 !80 (sid:1;)", OK},
-		{"alert tcp [10.0.0.0/8,![10.1.0.0/16,10.2.0.0/16]] any -> any any (sid:1;)", OK},
-		{"alert tcp 1.2.3.4-1.2.3.9 :1024 -> 2001:db8::/32 1024: (sid:1;)", OK},
-		{"alert tcp 10.0.0.0/255.0.0.0 any -> [2001:db8::1,::1] any (sid:1;)", OK},
-		{"alert tcp $HOME_NET $HTTP_PORTS -> $EXTERNAL_NET $SHELLCODE_PORTS (sid:1;)", OK},
-		{"alert tcp any $FILE_DATA_PORTS -> any [$HTTP_PORTS,!81] (sid:1;)", OK},
-		{"alert tcp any any -> any any (msg:\"semi\\;colon \\\"quoted\\\"\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (content:\"a|3b|b\"; content:\"\\;\\\\\\\"\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (content:!\"abc\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (content:\"abc\"; nocase; depth:10; offset:2; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:0; within:5; "
-		 "sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (content:\"a\"; fast_pattern:only; sid:1;)", OK},
-		{"alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:1,3; sid:1;)", OK},
-		{"alert tcp any any -> any any (content:\"GET\"; startswith; content:\"x\"; endswith; "
-		 "sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (pcre:\"/a.b/Rsmi\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (byte_test:2,>,10,0,relative,little; sid:1;)", OK},
-		{"alert tcp any any -> any any (byte_extract:2,0,len; content:\"x\"; distance:len; "
-		 "sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (byte_math:bytes 2, offset 0, oper +, rvalue 5, result "
-		 "v; byte_test:2,=,v,2; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (flow:established,to_server; flowbits:set,a; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (flowbits:isset,a|b; flowbits:noalert; sid:1;)", OK},
-		{"alert tcp any any -> any any (flowint:cnt,+,1; flowint:cnt,>,3; sid:1;)", OK},
-		{"alert tcp any any -> any any (xbits:set,x,track ip_pair,expire 60; sid:1;)", OK},
-		{"alert tcp any any -> any any (threshold:type limit, track by_src, count 1, seconds "
-		 "60; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (detection_filter:track by_dst, count 5, seconds 1; "
-		 "sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (ttl:<10; tos:8; id:1; ipopts:rr; fragbits:M+; "
-		 "fragoffset:>0; ip_proto:tcp; sameip; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (flags:SA,12; seq:1; ack:2; window:!100; tcp.mss:<500; "
-		 "sid:1;)",
-		 OK},
-		{"alert icmp any any -> any any (itype:8; icode:0; icmp_id:1; icmp_seq:2; sid:1;)", OK},
-		{"alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", OK},
-		{"alert tcp any any -> any any (stream-event:reassembly_overlap_different_data; "
-		 "sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (tcp.hdr; content:\"|50 02|\"; sid:1;)", OK},
-		{"alert tcp any any -> any any (tcp.hdr; to_md5; bsize:16; sid:1;)", OK},
-		{"alert tcp any any -> any any (dsize:>10; isdataat:5; isdataat:!2,relative; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (content:\"x\"; entropy:value >5; sid:1;)", OK},
-		{"alert tcp any any -> any any (vlan.id:200; vlan.layers:>0; sid:1;)", OK},
-		{"alert tcp any any -> any any (flow.pkts:toserver,>,5; flow.age:>2; "
-		 "stream_size:server,>,10; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (metadata:a b, c d; reference:url,example.com; "
-		 "target:src_ip; priority:2; noalert; sid:1;)",
-		 OK},
-		{"alert tcp any any -> any any (requires: version >= 7.0; sid:1;)", OK},
-		{"  alert tcp any any -> any any (sid:1;)   ", OK},
-		/* found by fuzz_rule_parse: a /0.0.0.0 netmask shifted by 32 */
-		{"alert ip [1.2.3.4/0.0.0.0] any -> any any (sid:1;)", OK},
+	    {"alert tcp any any -> any any (msg:\"x\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (sid:1;)", OK},
+	    {"alert ip any any -> any any (sid:1; rev:2; gid:3;)", OK},
+	    {"drop udp $HOME_NET any <> $EXTERNAL_NET 53 (sid:1;)", OK},
+	    {"pass icmp any any -> any any (sid:1;)", OK},
+	    {"reject tcp any any -> any any (sid:1;)", OK},
+	    {"rejectsrc tcp any any -> any any (sid:1;)", OK},
+	    {"rejectdst tcp any any -> any any (sid:1;)", OK},
+	    {"rejectboth tcp any any -> any any (sid:1;)", OK},
+	    {"alert pkthdr any any -> any any (sid:1;)", OK},
+	    {"alert tcp-pkt any any -> any any (sid:1;)", OK},
+	    {"alert tcp-stream any any -> any any (sid:1;)", OK},
+	    {"alert icmpv6 any any -> any any (sid:1;)", OK},
+	    {"alert tcp [1.2.3.4,5.6.7.0/24] [80,443,1000:2000] -> !1.2.3.4 !80 (sid:1;)", OK},
+	    {"alert tcp [10.0.0.0/8,![10.1.0.0/16,10.2.0.0/16]] any -> any any (sid:1;)", OK},
+	    {"alert tcp 1.2.3.4-1.2.3.9 :1024 -> 2001:db8::/32 1024: (sid:1;)", OK},
+	    {"alert tcp 10.0.0.0/255.0.0.0 any -> [2001:db8::1,::1] any (sid:1;)", OK},
+	    {"alert tcp $HOME_NET $HTTP_PORTS -> $EXTERNAL_NET $SHELLCODE_PORTS (sid:1;)", OK},
+	    {"alert tcp any $FILE_DATA_PORTS -> any [$HTTP_PORTS,!81] (sid:1;)", OK},
+	    {"alert tcp any any -> any any (msg:\"semi\\;colon \\\"quoted\\\"\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (content:\"a|3b|b\"; content:\"\\;\\\\\\\"\"; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (content:!\"abc\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (content:\"abc\"; nocase; depth:10; offset:2; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:0; within:5; "
+	     "sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (content:\"a\"; fast_pattern:only; sid:1;)", OK},
+	    {"alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:1,3; sid:1;)", OK},
+	    {"alert tcp any any -> any any (content:\"GET\"; startswith; content:\"x\"; endswith; "
+	     "sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (pcre:\"/a.b/Rsmi\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (byte_test:2,>,10,0,relative,little; sid:1;)", OK},
+	    {"alert tcp any any -> any any (byte_extract:2,0,len; content:\"x\"; distance:len; "
+	     "sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (byte_math:bytes 2, offset 0, oper +, rvalue 5, result "
+	     "v; byte_test:2,=,v,2; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (flow:established,to_server; flowbits:set,a; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (flowbits:isset,a|b; flowbits:noalert; sid:1;)", OK},
+	    {"alert tcp any any -> any any (flowint:cnt,+,1; flowint:cnt,>,3; sid:1;)", OK},
+	    {"alert tcp any any -> any any (xbits:set,x,track ip_pair,expire 60; sid:1;)", OK},
+	    {"alert tcp any any -> any any (threshold:type limit, track by_src, count 1, seconds "
+	     "60; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (detection_filter:track by_dst, count 5, seconds 1; "
+	     "sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (ttl:<10; tos:8; id:1; ipopts:rr; fragbits:M+; "
+	     "fragoffset:>0; ip_proto:tcp; sameip; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (flags:SA,12; seq:1; ack:2; window:!100; tcp.mss:<500; "
+	     "sid:1;)",
+	     OK},
+	    {"alert icmp any any -> any any (itype:8; icode:0; icmp_id:1; icmp_seq:2; sid:1;)", OK},
+	    {"alert ip any any -> any any (decode-event:ipv4.trunc_pkt; sid:1;)", OK},
+	    {"alert tcp any any -> any any (stream-event:reassembly_overlap_different_data; "
+	     "sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (tcp.hdr; content:\"|50 02|\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (tcp.hdr; to_md5; bsize:16; sid:1;)", OK},
+	    {"alert tcp any any -> any any (dsize:>10; isdataat:5; isdataat:!2,relative; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (content:\"x\"; entropy:value >5; sid:1;)", OK},
+	    {"alert tcp any any -> any any (vlan.id:200; vlan.layers:>0; sid:1;)", OK},
+	    {"alert tcp any any -> any any (flow.pkts:toserver,>,5; flow.age:>2; "
+	     "stream_size:server,>,10; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (metadata:a b, c d; reference:url,example.com; "
+	     "target:src_ip; priority:2; noalert; sid:1;)",
+	     OK},
+	    {"alert tcp any any -> any any (requires: version >= 7.0; sid:1;)", OK},
+	    {"  alert tcp any any -> any any (sid:1;)   ", OK},
+	    /* found by fuzz_rule_parse: a /0.0.0.0 netmask shifted by 32 */
+	    {"alert ip [1.2.3.4/0.0.0.0] any -> any any (sid:1;)", OK},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
 }
@@ -118,110 +120,110 @@ static void test_valid_rules(void **state)
 static void test_malformed_rules(void **state)
 {
 	static const struct case_ c[] = {
-		/* structure */
-		{"", FAIL},
-		{"alert tcp any any -> any any", FAIL},
-		{"alert tcp any any -> any any (sid:1;", FAIL},
-		{"alert tcp any any -> any any (sid:1)", FAIL},
-		{"alert tcp any any -> any any (msg:\"x\";)", FAIL}, /* no sid */
-		{"alert tcp any any -> any any (sid:1; sid:2;)", FAIL},
-		{"alert tcp any any -> any any (;sid:1;)", FAIL},
-		/* header */
-		{"alarm tcp any any -> any any (sid:1;)", FAIL},
-		{"alert tcpx any any -> any any (sid:1;)", FAIL},
-		{"alert tcp any any => any any (sid:1;)", FAIL},
-		{"alert tcp any any -> any (sid:1;)", FAIL},
-		{"alert tcp any any -> any any any (sid:1;)", FAIL},
-		/* addresses */
-		{"alert tcp 1.2.3 any -> any any (sid:1;)", FAIL},
-		{"alert tcp 1.2.3.256 any -> any any (sid:1;)", FAIL},
-		{"alert tcp 1.2.3.4/33 any -> any any (sid:1;)", FAIL},
-		{"alert tcp 1.2.3.4/255.0.255.0 any -> any any (sid:1;)", FAIL},
-		{"alert tcp 1.2.3.9-1.2.3.4 any -> any any (sid:1;)", FAIL},
-		{"alert tcp [1.2.3.4 any -> any any (sid:1;)", FAIL},
-		{"alert tcp [1.2.3.4]] any -> any any (sid:1;)", FAIL},
-		{"alert tcp [] any -> any any (sid:1;)", FAIL},
-		{"alert tcp !any any -> any any (sid:1;)", FAIL},
-		{"alert tcp [1.2.3.4,!1.2.3.4] any -> any any (sid:1;)", FAIL},
-		{"alert tcp $NOPE any -> any any (sid:1;)", FAIL},
-		{"alert tcp $ any -> any any (sid:1;)", FAIL},
-		{"alert tcp $HTTP_PORTS any -> any any (sid:1;)", FAIL}, /* port var as address */
-		{"alert tcp gg::1::2 any -> any any (sid:1;)", FAIL},
-		/* ports */
-		{"alert tcp any 65536 -> any any (sid:1;)", FAIL},
-		{"alert tcp any -1 -> any any (sid:1;)", FAIL},
-		{"alert tcp any 90:80 -> any any (sid:1;)", FAIL},
-		{"alert tcp any : -> any any (sid:1;)", FAIL},
-		{"alert tcp any !any -> any any (sid:1;)", FAIL},
-		{"alert tcp any [80,!80] -> any any (sid:1;)", FAIL},
-		{"alert tcp any http -> any any (sid:1;)", FAIL},
-		{"alert tcp any $NOPE_PORTS -> any any (sid:1;)", FAIL},
-		{"alert tcp any [80 -> any any (sid:1;)", FAIL},
-		/* quotes and escapes */
-		{"alert tcp any any -> any any (msg:\"unterminated; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (msg:unopened\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"abc; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:abc; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"a\\xb\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"a\"b\"; sid:1;)", FAIL},
-		/* hex */
-		{"alert tcp any any -> any any (content:\"|4|\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"|4g|\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"|41 42\"; sid:1;)", FAIL},
-		{"alert tcp any any -> any any (content:\"|4 1|\"; sid:1;)", FAIL},
-		/* values out of range / invalid */
-		{"alert tcp any any -> any any (sid:0;)", FAIL},
-		{"alert tcp any any -> any any (sid:abc;)", FAIL},
-		{"alert tcp any any -> any any (sid:4294967296;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; priority:0;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; priority:256;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; ttl:256;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; ttl:>255;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; dsize:70000;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; dsize:10<>5;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:2;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:70000;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; within:2;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:5; distance:1;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; within:5; offset:1;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; nocase; nocase;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; nocase;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; depth:5;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"abc\"; fast_pattern:2,5;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:!\"abc\"; fast_pattern:only;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; content:\"a\"; distance:nosuchvar;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; pcre:\"/a(/\";)", FAIL},
-		{"alert tcp any any -> any any (sid:1; pcre:\"a\";)", FAIL},
-		{"alert tcp any any -> any any (sid:1; pcre:\"/a/q\";)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_test:9,>,1,0;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_test:2,~,1,0;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_test:2,>,1;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_jump:2,0,bogus;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_extract:2,0,v; byte_extract:2,0,v;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; byte_math:bytes 2, offset 0;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flow:to_server,to_client;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flow:bogus;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flowbits:bogus,a;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flowbits:set,a|b;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flowint:a,+;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; xbits:set,a,track nowhere;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; threshold:type limit, count 1;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; flags:SX;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; fragbits:Q;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; ipopts:bogus;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; itype:300;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; vlan.id:5000;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; decode-event:no.such_event;)", SKIP},
-		{"alert tcp any any -> any any (sid:1; target:both;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; sameip:1;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; msg;)", OK},
-		{"alert tcp any any -> any any (sid:1; to_lowercase;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; tcp.hdr; content:\"a\"; to_lowercase;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; tcp.hdr; xor:\"0g\";)", FAIL},
-		{"alert tcp any any -> any any (sid:1; entropy:value 9;)", FAIL},
-		{"alert tcp any any -> any any (sid:1; requires: version >= 99;)", SKIP},
-		{"alert udp any any -> any any (sid:1; tcp.hdr;)", FAIL},
+	    /* structure */
+	    {"", FAIL},
+	    {"alert tcp any any -> any any", FAIL},
+	    {"alert tcp any any -> any any (sid:1;", FAIL},
+	    {"alert tcp any any -> any any (sid:1)", FAIL},
+	    {"alert tcp any any -> any any (msg:\"x\";)", FAIL}, /* no sid */
+	    {"alert tcp any any -> any any (sid:1; sid:2;)", FAIL},
+	    {"alert tcp any any -> any any (;sid:1;)", FAIL},
+	    /* header */
+	    {"alarm tcp any any -> any any (sid:1;)", FAIL},
+	    {"alert tcpx any any -> any any (sid:1;)", FAIL},
+	    {"alert tcp any any => any any (sid:1;)", FAIL},
+	    {"alert tcp any any -> any (sid:1;)", FAIL},
+	    {"alert tcp any any -> any any any (sid:1;)", FAIL},
+	    /* addresses */
+	    {"alert tcp 1.2.3 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp 1.2.3.256 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp 1.2.3.4/33 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp 1.2.3.4/255.0.255.0 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp 1.2.3.9-1.2.3.4 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp [1.2.3.4 any -> any any (sid:1;)", FAIL},
+	    {"alert tcp [1.2.3.4]] any -> any any (sid:1;)", FAIL},
+	    {"alert tcp [] any -> any any (sid:1;)", FAIL},
+	    {"alert tcp !any any -> any any (sid:1;)", FAIL},
+	    {"alert tcp [1.2.3.4,!1.2.3.4] any -> any any (sid:1;)", FAIL},
+	    {"alert tcp $NOPE any -> any any (sid:1;)", FAIL},
+	    {"alert tcp $ any -> any any (sid:1;)", FAIL},
+	    {"alert tcp $HTTP_PORTS any -> any any (sid:1;)", FAIL}, /* port var as address */
+	    {"alert tcp gg::1::2 any -> any any (sid:1;)", FAIL},
+	    /* ports */
+	    {"alert tcp any 65536 -> any any (sid:1;)", FAIL},
+	    {"alert tcp any -1 -> any any (sid:1;)", FAIL},
+	    {"alert tcp any 90:80 -> any any (sid:1;)", FAIL},
+	    {"alert tcp any : -> any any (sid:1;)", FAIL},
+	    {"alert tcp any !any -> any any (sid:1;)", FAIL},
+	    {"alert tcp any [80,!80] -> any any (sid:1;)", FAIL},
+	    {"alert tcp any http -> any any (sid:1;)", FAIL},
+	    {"alert tcp any $NOPE_PORTS -> any any (sid:1;)", FAIL},
+	    {"alert tcp any [80 -> any any (sid:1;)", FAIL},
+	    /* quotes and escapes */
+	    {"alert tcp any any -> any any (msg:\"unterminated; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (msg:unopened\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"abc; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:abc; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"a\\xb\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"a\"b\"; sid:1;)", FAIL},
+	    /* hex */
+	    {"alert tcp any any -> any any (content:\"|4|\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"|4g|\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"|41 42\"; sid:1;)", FAIL},
+	    {"alert tcp any any -> any any (content:\"|4 1|\"; sid:1;)", FAIL},
+	    /* values out of range / invalid */
+	    {"alert tcp any any -> any any (sid:0;)", FAIL},
+	    {"alert tcp any any -> any any (sid:abc;)", FAIL},
+	    {"alert tcp any any -> any any (sid:4294967296;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; priority:0;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; priority:256;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; ttl:256;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; ttl:>255;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; dsize:70000;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; dsize:10<>5;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:2;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:70000;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; within:2;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; depth:5; distance:1;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; within:5; offset:1;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; nocase; nocase;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; nocase;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; depth:5;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"abc\"; fast_pattern:2,5;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:!\"abc\"; fast_pattern:only;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; content:\"a\"; distance:nosuchvar;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; pcre:\"/a(/\";)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; pcre:\"a\";)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; pcre:\"/a/q\";)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_test:9,>,1,0;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_test:2,~,1,0;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_jump:2,0,bogus;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_extract:2,0,v; byte_extract:2,0,v;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_math:bytes 2, offset 0;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flow:to_server,to_client;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flow:bogus;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flowbits:bogus,a;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flowbits:set,a|b;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flowint:a,+;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; xbits:set,a,track nowhere;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; threshold:type limit, count 1;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; flags:SX;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; fragbits:Q;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; ipopts:bogus;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; itype:300;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; vlan.id:5000;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; decode-event:no.such_event;)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; target:both;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; sameip:1;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; msg;)", OK},
+	    {"alert tcp any any -> any any (sid:1; to_lowercase;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; tcp.hdr; content:\"a\"; to_lowercase;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; tcp.hdr; xor:\"0g\";)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; entropy:value 9;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; requires: version >= 99;)", SKIP},
+	    {"alert udp any any -> any any (sid:1; tcp.hdr;)", FAIL},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
 }
@@ -229,12 +231,12 @@ static void test_malformed_rules(void **state)
 static void test_unsupported_is_skipped(void **state)
 {
 	static const struct case_ c[] = {
-		{"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
-		{"alert tcp any any -> any any (sid:1; http.uri; content:\"a\";)", SKIP},
-		{"alert tcp any any -> any any (sid:1; content:\"a\"; http_uri;)", SKIP},
-		{"alert http any any -> any any (sid:1;)", SKIP},
-		{"alert tcp any any -> any any (sid:1; pcre:\"/a/U\";)", SKIP},
-		{"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; http.uri; content:\"a\";)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; content:\"a\"; http_uri;)", SKIP},
+	    {"alert http any any -> any any (sid:1;)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; pcre:\"/a/U\";)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
 	struct detect_engine *de = th_parse_engine();
@@ -326,8 +328,8 @@ static void test_content_decode(void **state)
 {
 	struct detect_engine *de = th_parse_engine();
 	struct parse_ctx pc;
-	struct rule *r =
-		th_parse(de, &pc, "alert tcp any any -> any any (content:\"A|42 43|D\\;\\\"\"; sid:1;)");
+	struct rule *r = th_parse(
+	    de, &pc, "alert tcp any any -> any any (content:\"A|42 43|D\\;\\\"\"; sid:1;)");
 	assert_non_null(r);
 	assert_true(r->has_fp);
 	assert_int_equal(r->fp.len, 6);
@@ -429,11 +431,16 @@ static void test_keyword_registry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_rules),	       cmocka_unit_test(test_malformed_rules),
-		cmocka_unit_test(test_unsupported_is_skipped), cmocka_unit_test(test_header_semantics),
-		cmocka_unit_test(test_variable_loop),	       cmocka_unit_test(test_meta_values),
-		cmocka_unit_test(test_content_decode),	       cmocka_unit_test(test_multiline_file),
-		cmocka_unit_test(test_diagnostic_line),	       cmocka_unit_test(test_keyword_registry),
+	    cmocka_unit_test(test_valid_rules),
+	    cmocka_unit_test(test_malformed_rules),
+	    cmocka_unit_test(test_unsupported_is_skipped),
+	    cmocka_unit_test(test_header_semantics),
+	    cmocka_unit_test(test_variable_loop),
+	    cmocka_unit_test(test_meta_values),
+	    cmocka_unit_test(test_content_decode),
+	    cmocka_unit_test(test_multiline_file),
+	    cmocka_unit_test(test_diagnostic_line),
+	    cmocka_unit_test(test_keyword_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
