@@ -295,101 +295,122 @@ static const char *clinical_files[] = {
     "Radiology\\Reporting_Backlog.xlsx",  "Emergency\\Triage_Protocol_v7.docx",
 };
 
-static void step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
+/* Opens an SMB2 session as the stolen service account on the clinical share. */
+static struct smb2_client *clinical_share(struct sc_ctx *c, struct hospital *h, struct sc_tcp *s,
+					  uint64_t t)
 {
-	sc_step_begin(c, "encrypt-share",
-		      "files on the clinical share read, overwritten with ciphertext and renamed "
-		      "to .akira over SMB2",
-		      true, "T1486");
-	struct sc_tcp s;
-	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445, t, 0);
-	struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
+	sc_tcp_connect(s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445, t, 0);
+	struct smb2_client *cl = smb2_client_new(s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
 	if (!cl)
-		return;
+		return NULL;
 	smb2_negotiate_and_login(cl, true);
 	smb2_tree_connect(cl, "\\\\fs01.stmarys.local\\Clinical");
-	struct sc_buf data;
-	sc_buf_init(&data);
-	size_t nfiles = sizeof(clinical_files) / sizeof(clinical_files[0]);
-	/* Enumerate before encrypting, as ransomware walks the tree. */
-	static const char *const top[] = {"Archive",  "Cardiology", "Emergency", "ICU",
-					  "Oncology", "Pharmacy",   "Radiology", "Surgery"};
+	return cl;
+}
+
+static void clinical_share_close(struct smb2_client *cl, struct sc_tcp *s)
+{
+	smb2_logoff(cl);
+	smb2_client_free(cl);
+	sc_tcp_close(s, SC_C2S);
+}
+
+#define NFILES (sizeof(clinical_files) / sizeof(clinical_files[0]))
+
+static const char *const top_dirs[] = {"Archive",  "Cardiology", "Emergency", "ICU",
+				       "Oncology", "Pharmacy",	 "Radiology", "Surgery"};
+
+/* Ransomware walks the tree before encrypting: the root, then each folder. */
+static void enumerate_share(struct smb2_client *cl)
+{
+	size_t ndirs = sizeof(top_dirs) / sizeof(top_dirs[0]);
 	int root = smb2_create(cl, "", false, true);
-	smb2_list_dir(cl, root, top, sizeof(top) / sizeof(top[0]));
+	smb2_list_dir(cl, root, top_dirs, ndirs);
 	smb2_close(cl, root);
-	for (size_t i = 1; i < sizeof(top) / sizeof(top[0]); i++) {
-		const char *names[4];
-		size_t n = 0;
-		for (size_t k = 0; k < nfiles; k++) {
-			size_t dl = strlen(top[i]);
-			if (!strncmp(clinical_files[k], top[i], dl) &&
+	for (size_t i = 1; i < ndirs; i++) {
+		const char *names[NFILES];
+		size_t n = 0, dl = strlen(top_dirs[i]);
+		for (size_t k = 0; k < NFILES; k++)
+			if (!strncmp(clinical_files[k], top_dirs[i], dl) &&
 			    clinical_files[k][dl] == '\\')
 				names[n++] = clinical_files[k] + dl + 1;
-		}
-		int d = smb2_create(cl, top[i], false, true);
+		int d = smb2_create(cl, top_dirs[i], false, true);
 		smb2_list_dir(cl, d, names, n);
 		smb2_close(cl, d);
 	}
-	for (unsigned i = 0; i < 3 * nfiles; i++) {
+}
+
+/* Each file: read it, overwrite it with ciphertext plus a key footer, rename it. */
+static void encrypt_files(struct sc_ctx *c, struct smb2_client *cl)
+{
+	static const char *const prefix[] = {"", "Archive\\2025\\", "Archive\\2024\\"};
+	struct sc_buf data;
+	sc_buf_init(&data);
+	for (unsigned i = 0; i < 3 * NFILES; i++) {
 		char path[160], renamed[180];
-		snprintf(path, sizeof(path), "%s%s",
-			 i < nfiles	  ? ""
-			 : i < 2 * nfiles ? "Archive\\2025\\"
-					  : "Archive\\2024\\",
-			 clinical_files[i % nfiles]);
+		snprintf(path, sizeof(path), "%s%s", prefix[i / NFILES],
+			 clinical_files[i % NFILES]);
 		snprintf(renamed, sizeof(renamed), "%s.akira", path);
 		int f = smb2_create(cl, path, false, false);
 		size_t size = (size_t)sc_rng_range(&c->rng, 12000, 90000);
 		smb2_read(cl, f, size);
 		sc_buf_reset(&data);
-		sc_buf_rand(&data, &c->rng, size + 534); /* ciphertext + key footer */
+		sc_buf_rand(&data, &c->rng, size + 534);
 		smb2_write(cl, f, data.b, data.len);
 		smb2_rename(cl, f, renamed);
 		smb2_close(cl, f);
 	}
-	sc_step_begin(c, "ransom-note",
-		      "ransom note akira_readme.txt written to every folder "
-		      "of the share",
+	sc_buf_free(&data);
+}
+
+static uint64_t step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
+{
+	sc_step_begin(c, "encrypt-share",
+		      "files on the clinical share enumerated, read, overwritten with ciphertext "
+		      "and renamed to .akira over SMB2",
 		      true, "T1486");
-	/* The note dropper runs as its own thread: a second SMB session. */
-	smb2_logoff(cl);
-	smb2_client_free(cl);
-	sc_tcp_close(&s, SC_C2S);
-	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445,
-		       s.t + sc_think(&c->rng, 300, 1500), 0);
-	cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
-	if (!cl) {
-		sc_buf_free(&data);
+	struct sc_tcp s;
+	struct smb2_client *cl = clinical_share(c, h, &s, t);
+	if (!cl)
+		return t;
+	enumerate_share(cl);
+	encrypt_files(c, cl);
+	clinical_share_close(cl, &s);
+	return s.t;
+}
+
+/* The note dropper runs as its own thread: a second SMB session. */
+static void step_ransom_note(struct sc_ctx *c, struct hospital *h, uint64_t t)
+{
+	sc_step_begin(c, "ransom-note",
+		      "ransom note akira_readme.txt written to every folder of the share", true,
+		      "T1486");
+	struct sc_tcp s;
+	struct smb2_client *cl = clinical_share(c, h, &s, t);
+	if (!cl)
 		return;
-	}
-	smb2_negotiate_and_login(cl, true);
-	smb2_tree_connect(cl, "\\\\fs01.stmarys.local\\Clinical");
-	static const char *dirs[] = {"",	   "Oncology\\", "Cardiology\\", "ICU\\",
-				     "Pharmacy\\", "Surgery\\",	 "Radiology\\",	 "Emergency\\"};
-	sc_buf_reset(&data);
-	sc_buf_puts(
-	    &data,
-	    "Hi friends,\r\n\r\nWhatever who you are and what your title is if you're reading "
-	    "this it means the internal infrastructure of your company is fully or partially "
-	    "dead, all your backups - virtual, physical - everything that we managed to reach "
-	    "- are completely removed. Moreover, we have taken a great amount of your "
-	    "corporate data prior to encryption.\r\n\r\nWell, for now let's keep all the "
-	    "tears and resentment to ourselves and try to build a constructive dialogue. "
-	    "Contact us through our Tor chat with the code below.\r\n\r\nYour code: ");
+	struct sc_buf note;
+	sc_buf_init(&note);
+	sc_buf_puts(&note,
+		    "Hello,\r\n\r\nIf you are reading this, the internal infrastructure of your "
+		    "organisation is fully or partially down and all the backups we could reach "
+		    "- virtual and physical - have been deleted. Before the encryption we also "
+		    "copied a large amount of your data.\r\n\r\nDo not rename or modify the "
+		    "encrypted files. To agree on recovery, contact us in our Tor chat with the "
+		    "code below.\r\n\r\nYour code: ");
 	for (int i = 0; i < 24; i++)
-		sc_buf_printf(&data, "%c", "0123456789ABCDEF"[sc_rng_below(&c->rng, 16)]);
-	sc_buf_puts(&data, "\r\n");
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		sc_buf_printf(&note, "%c", "0123456789ABCDEF"[sc_rng_below(&c->rng, 16)]);
+	sc_buf_puts(&note, "\r\n");
+	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]) + 1; i++) {
 		char path[96];
-		snprintf(path, sizeof(path), "%sakira_readme.txt", dirs[i]);
+		snprintf(path, sizeof(path), "%s%sakira_readme.txt", i ? top_dirs[i - 1] : "",
+			 i ? "\\" : "");
 		int f = smb2_create(cl, path, true, false);
-		smb2_write(cl, f, data.b, data.len);
+		smb2_write(cl, f, note.b, note.len);
 		smb2_close(cl, f);
 	}
-	smb2_logoff(cl);
-	smb2_client_free(cl);
-	sc_buf_free(&data);
-	sc_tcp_close(&s, SC_C2S);
+	sc_buf_free(&note);
+	clinical_share_close(cl, &s);
 }
 
 static void bg_hl7(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
@@ -533,7 +554,8 @@ int scenario_build_hospital_ransomware(struct sc_ctx *c)
 	step_rdp_spray(c, &h, 150 * SC_SEC);
 	step_lateral(c, &h, 300 * SC_SEC);
 	step_exfil(c, &h, 360 * SC_SEC);
-	step_encrypt(c, &h, 430 * SC_SEC);
+	uint64_t t = step_encrypt(c, &h, 430 * SC_SEC);
+	step_ransom_note(c, &h, t + sc_think(&c->rng, 300, 1500));
 	sc_step_end(c);
 	return c->oom ? -1 : 0;
 }
