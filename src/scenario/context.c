@@ -177,7 +177,7 @@ int sc_ctx_write_pcap(struct sc_ctx *c, const char *path, char *err, size_t errl
 	}
 	pcap_dumper_t *d = pcap_dump_open(dead, path);
 	if (!d) {
-		snprintf(err, errlen, "%s: %s", path, pcap_geterr(dead));
+		snprintf(err, errlen, "%s", pcap_geterr(dead)); /* names the path */
 		pcap_close(dead);
 		return -1;
 	}
