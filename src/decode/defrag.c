@@ -7,8 +7,9 @@
  * already bounded by the captured length, and copies what it keeps: the
  * packet's bytes need not outlive the call.
  *
- * Invariants: a tracker's `covered` counts the set bits of its coverage
- * map, i.e. payload bytes held by at least one fragment; `end` is the
+ * Invariants: a tracker's `spans` are the sorted, disjoint, non-touching
+ * byte ranges its fragments cover and `covered` is their total length,
+ * i.e. payload bytes held by at least one fragment; `end` is the
  * largest fragment end seen; the datagram is complete when the last
  * fragment and the header-bearing first fragment have arrived and
  * covered == end (no hole anywhere, Suricata's check).  The rebuilt
@@ -29,13 +30,17 @@ enum {
 	IPV4_HDR_MIN = 20,
 	IPV6_HDR_LEN = 40,
 	FRAG_HDR_LEN = 8,
-	COVER_BYTES = (DEFRAG_MAX_LEN + 1) / 8,
 };
 
 struct frag {
 	struct frag *next; /* arrival order */
 	uint32_t off, len; /* in payload bytes */
 	uint8_t data[];
+};
+
+/* A byte range [start, end) of the fragmentable payload that is held. */
+struct span {
+	uint32_t start, end;
 };
 
 struct tracker {
@@ -56,7 +61,8 @@ struct tracker {
 	bool seen_last;
 	uint32_t last_off; /* lowest offset of a fragment without MF */
 	uint32_t end, covered, nfrags;
-	uint8_t *cover; /* COVER_BYTES bitmap */
+	struct span *spans; /* see the invariants above */
+	uint32_t nspans, span_cap;
 	struct frag *frags, *last_frag;
 	uint64_t mem;
 };
@@ -196,7 +202,7 @@ static void tracker_free(struct defrag_table *t, struct tracker *tr)
 		f = next;
 	}
 	free(tr->hdr);
-	free(tr->cover);
+	free(tr->spans);
 	t->mem -= tr->mem;
 	t->ntrackers--;
 	free(tr);
@@ -209,7 +215,7 @@ static bool mem_fits(const struct defrag_table *t, uint64_t more)
 
 static struct tracker *tracker_new(struct defrag_table *t, const struct packet *p, uint32_t h)
 {
-	uint64_t need = sizeof(struct tracker) + COVER_BYTES;
+	uint64_t need = sizeof(struct tracker);
 	if (t->ntrackers >= t->cfg.max_trackers) {
 		t->stats.max_trackers_reached++;
 		return NULL;
@@ -219,13 +225,8 @@ static struct tracker *tracker_new(struct defrag_table *t, const struct packet *
 		return NULL;
 	}
 	struct tracker *tr = calloc(1, sizeof(*tr));
-	uint8_t *cover = calloc(1, COVER_BYTES);
-	if (tr == NULL || cover == NULL) {
-		free(tr);
-		free(cover);
+	if (tr == NULL)
 		return NULL;
-	}
-	tr->cover = cover;
 	tr->last_off = UINT32_MAX;
 	tr->hash = h;
 	tr->version = p->ip_version;
@@ -360,21 +361,56 @@ static bool tracker_overlaps(const struct tracker *tr, const struct frag_view *v
 	return false;
 }
 
-static void cover_mark(struct tracker *tr, uint32_t off, uint32_t len)
+/* Makes room for one more span; false when the memcap or malloc refuses. */
+static bool spans_reserve(struct defrag_table *t, struct tracker *tr)
 {
-	for (uint32_t b = off; b < off + len; b++) {
-		uint8_t bit = (uint8_t)(1u << (b & 7));
-		if (!(tr->cover[b >> 3] & bit)) {
-			tr->cover[b >> 3] |= bit;
-			tr->covered++;
-		}
+	if (tr->nspans < tr->span_cap)
+		return true;
+	uint32_t cap = tr->span_cap ? tr->span_cap * 2 : 4;
+	uint64_t more = (uint64_t)(cap - tr->span_cap) * sizeof(struct span);
+	if (!mem_fits(t, more))
+		return false;
+	struct span *grown = realloc(tr->spans, cap * sizeof(*grown));
+	if (grown == NULL)
+		return false;
+	tr->spans = grown;
+	tr->span_cap = cap;
+	tr->mem += more;
+	t->mem += more;
+	return true;
+}
+
+/* Merges [off, end) into the span list (room reserved), keeping `covered`. */
+static void spans_merge(struct tracker *tr, uint32_t off, uint32_t end)
+{
+	struct span *sp = tr->spans;
+	uint32_t i = 0;
+	while (i < tr->nspans && sp[i].end < off)
+		i++;
+	uint32_t j = i, start = off, stop = end;
+	while (j < tr->nspans && sp[j].start <= end) {
+		if (sp[j].start < start)
+			start = sp[j].start;
+		if (sp[j].end > stop)
+			stop = sp[j].end;
+		tr->covered -= sp[j].end - sp[j].start;
+		j++;
 	}
+	if (j == i) {
+		memmove(&sp[i + 1], &sp[i], (tr->nspans - i) * sizeof(*sp));
+		tr->nspans++;
+	} else if (j > i + 1) {
+		memmove(&sp[i + 1], &sp[j], (tr->nspans - j) * sizeof(*sp));
+		tr->nspans -= j - i - 1;
+	}
+	sp[i] = (struct span){start, stop};
+	tr->covered += stop - start;
 }
 
 static bool tracker_add(struct defrag_table *t, struct tracker *tr, const struct frag_view *v)
 {
 	uint64_t need = sizeof(struct frag) + v->len;
-	if (!mem_fits(t, need)) {
+	if (!spans_reserve(t, tr) || !mem_fits(t, need)) {
 		t->stats.memcap_refusals++;
 		return false;
 	}
@@ -393,7 +429,7 @@ static bool tracker_add(struct defrag_table *t, struct tracker *tr, const struct
 	tr->nfrags++;
 	tr->mem += need;
 	t->mem += need;
-	cover_mark(tr, v->off, v->len);
+	spans_merge(tr, v->off, v->off + v->len);
 	if (v->off + v->len > tr->end)
 		tr->end = v->off + v->len;
 	if (!v->more) {

@@ -28,7 +28,7 @@
  * Time is packet time.  A tracker not updated for `timeout_sec` is
  * dropped (defrag_expire(), or when its next fragment arrives late).
  * Memory is bounded by `memcap`, counting trackers, fragment copies and
- * coverage maps actually held; a fragment that would exceed it, or a new
+ * coverage lists actually held; a fragment that would exceed it, or a new
  * tracker past `max_trackers`, is refused and counted.  A table belongs to
  * one worker: no globals, no locks.
  */

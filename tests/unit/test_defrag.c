@@ -268,16 +268,24 @@ static void test_timeout(void **state)
 
 static void test_memcap_and_trackers(void **state)
 {
-	struct defrag_config c;
-	defrag_config_defaults(&c);
-	c.memcap = 10000; /* room for one tracker and its fragments */
-	struct defrag_table *t = defrag_table_new(&c);
+	/* What one tracker holding frag1 costs. */
 	struct packet p;
 	struct defrag_result r = {0};
-	uint8_t b[64];
+	struct defrag_table *t = defrag_table_new(NULL);
 	feed(t, &p, frag1, sizeof(frag1), 1, &r);
 	uint64_t used = defrag_table_memuse(t);
-	assert_true(used > 8192 && used <= 10000);
+	assert_true(used > 20 + 8 && used < 1024);
+	defrag_table_free(t);
+
+	/* Room for that plus frag2 and frag3 (two 8-byte fragments), not for
+	 * a second tracker. */
+	struct defrag_config c;
+	defrag_config_defaults(&c);
+	c.memcap = used + 2 * (8 + 16);
+	t = defrag_table_new(&c);
+	uint8_t b[64];
+	feed(t, &p, frag1, sizeof(frag1), 1, &r);
+	assert_int_equal(defrag_table_memuse(t), used);
 	uint32_t len = make_frag(b, 0, true, 'x', 8); /* another datagram */
 	assert_false(feed(t, &p, b, len, 1, &r));
 	assert_int_equal(defrag_table_stats(t)->memcap_refusals, 1);
