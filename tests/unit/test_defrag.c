@@ -364,6 +364,70 @@ static void test_beyond_last(void **state)
 	dtest_free();
 }
 
+/* An IPv4 fragment of id `id` carrying payload[off .. off+n). */
+static uint32_t make_slice(uint8_t *out, uint16_t id, const uint8_t *payload, uint16_t off,
+			   uint16_t n, bool more)
+{
+	uint32_t len = (uint32_t)dtest_ipv4(out, 17, NULL, 0, payload + off, n);
+	uint16_t fo = (uint16_t)((off / 8) | (more ? 0x2000 : 0));
+	out[4] = (uint8_t)(id >> 8);
+	out[5] = (uint8_t)id;
+	out[6] = (uint8_t)(fo >> 8);
+	out[7] = (uint8_t)fo;
+	return len;
+}
+
+/*
+ * Random, overlapping, out-of-order slices of one payload: whatever the
+ * policy, the bytes agree, so the datagram must come back exactly, and
+ * the table must hold nothing afterwards.
+ */
+static void test_random_slices(void **state)
+{
+	uint8_t payload[512];
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7 + 3);
+	unsigned seed = 12345;
+	for (int round = 0; round < 200; round++) {
+		struct defrag_config c;
+		defrag_config_defaults(&c);
+		c.policy = (enum defrag_policy)(round % 7);
+		struct defrag_table *t = defrag_table_new(&c);
+		struct packet p;
+		struct defrag_result r = {0};
+		bool done = false;
+		uint16_t total = (uint16_t)(64 + 8 * (round % 50)); /* <= 456 */
+		for (int k = 0; k < 400 && !done; k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint16_t off = (uint16_t)(((seed >> 8) % (total / 8)) * 8);
+			seed = seed * 1103515245u + 12345u;
+			uint16_t n = (uint16_t)(8 * (1 + (seed >> 8) % 6));
+			if (off + n >= total)
+				n = (uint16_t)(total - off);
+			bool more = off + n < total;
+			uint8_t b[600];
+			uint32_t len = make_slice(b, (uint16_t)round, payload, off, n, more);
+			done = feed(t, &p, b, len, 1, &r);
+			if (!done && k == 399) {
+				/* fill whatever is left in order */
+				for (uint16_t o = 0; o < total && !done; o = (uint16_t)(o + 8)) {
+					uint16_t m = (uint16_t)(o + 8 >= total ? total - o : 8);
+					len = make_slice(b, (uint16_t)round, payload, o, m, o + m < total);
+					done = feed(t, &p, b, len, 1, &r);
+				}
+			}
+		}
+		assert_true(done);
+		assert_int_equal(r.len, 20 + total);
+		assert_memory_equal(r.data + 20, payload, total);
+		defrag_result_release(&r);
+		assert_int_equal(defrag_table_trackers(t), 0);
+		assert_int_equal(defrag_table_memuse(t), 0);
+		defrag_table_free(t);
+	}
+	dtest_free();
+}
+
 static void test_stats_json(void **state)
 {
 	char buf[512];
@@ -390,7 +454,7 @@ int main(void)
 		cmocka_unit_test(test_policies),     cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_timeout),      cmocka_unit_test(test_memcap_and_trackers),
 		cmocka_unit_test(test_too_large_and_ignored), cmocka_unit_test(test_stats_json),
-		cmocka_unit_test(test_beyond_last),
+		cmocka_unit_test(test_beyond_last), cmocka_unit_test(test_random_slices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
