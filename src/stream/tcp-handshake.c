@@ -89,8 +89,9 @@ static bool start_on_synack(struct tcp_pkt *t, struct flow *f)
 	c->isn = t->ack - 1;
 	c->next_seq = t->ack;
 	c->last_ack = t->ack;
-	c->window = t->p->tcp.win;
-	c->next_win = c->last_ack + c->window;
+	/* As Suricata: the SYN/ACK's own window bounds the server for now. */
+	s->window = t->p->tcp.win;
+	s->next_win = s->last_ack + s->window;
 	if (t->p->tcp.has_wscale) {
 		s->wscale = t->p->tcp.wscale > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : t->p->tcp.wscale;
 		c->wscale = TCP_WSCALE_MAX; /* the client offered it too, value unknown */
@@ -300,17 +301,23 @@ static bool syn_sent_syn(struct tcp_pkt *t)
 		return true;
 	}
 	/* A resent SYN: the most recent one is the likeliest to be answered,
-	 * so its options replace the session's; differing ones are counted
-	 * against stream.max-syn-queued. */
+	 * so it replaces the session's; a differing one is queued, and past
+	 * stream.max-syn-queued that is a flood (the SYN still counts). */
 	struct tcp_side *c = &ssn->client;
-	bool differs = ssn->server.window != p->tcp.win || ((c->flags & SIDE_TS) != 0) != p->tcp.has_ts ||
+	bool differs = !SEQ_EQ(c->isn, t->seq) || ssn->server.window != p->tcp.win ||
+		       ((c->flags & SIDE_TS) != 0) != p->tcp.has_ts ||
 		       (p->tcp.has_ts && c->last_ts != p->tcp.ts_val);
 	if (differs) {
-		if (ssn->syn_queued >= t->ctx->cfg.max_syn_queued) {
+		if (ssn->syn_queued >= t->ctx->cfg.max_syn_queued)
 			tcp_ev(t, STREAM_EV_3WHS_SYN_FLOOD);
-			return false;
-		}
-		ssn->syn_queued++;
+		else
+			ssn->syn_queued++;
+	}
+	if (!SEQ_EQ(c->isn, t->seq)) {
+		c->isn = t->seq;
+		c->next_seq = t->seq + 1;
+		c->last_ack = t->seq + 1;
+		tcp_ra_reset(t, c, t->seq + 1);
 	}
 	ssn->server.window = p->tcp.win;
 	c->flags &= (uint8_t)~(SIDE_TS | SIDE_ZERO_TS);
@@ -535,6 +542,15 @@ static bool syn_recv_ack(struct tcp_pkt *t)
 		ssn->flags |= SSN_ASYNC;
 		s->next_seq += t->len;
 		s->last_ack = t->seq;
+		c->window = (uint32_t)t->p->tcp.win << s->wscale;
+		c->last_ack = t->ack;
+		tcp_ts_update(t);
+		if (ssn->flags & SSN_MIDSTREAM) {
+			s->window = t->p->tcp.win;
+			s->next_win = s->last_ack + s->window;
+			c->wscale = s->wscale = TCP_WSCALE_MAX;
+			ssn->flags |= SSN_SACKOK;
+		}
 		tcp_set_state(t, TCP_STATE_ESTABLISHED);
 		tcp_store(t);
 		return true;

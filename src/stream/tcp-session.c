@@ -161,6 +161,32 @@ void tcp_ts_update(struct tcp_pkt *t)
 	}
 }
 
+/* TCP MD5 signature (RFC 2385, kind 19) or TCP-AO (RFC 5925, kind 29):
+ * options the decoder does not keep, read from the header it bounded
+ * (p->l4_hdr, p->tcp.hlen within p->l4_len). */
+static bool has_auth_option(const struct packet *p)
+{
+	const uint8_t *h = p->l4_hdr;
+	uint32_t hlen = p->tcp.hlen;
+	if (!h || hlen <= 20 || hlen > p->l4_len)
+		return false;
+	for (uint32_t i = 20; i < hlen;) {
+		uint8_t kind = h[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hlen || h[i + 1] < 2)
+			break;
+		if (kind == 19 || kind == 29)
+			return true;
+		i += h[i + 1];
+	}
+	return false;
+}
+
 bool tcp_rst_valid(struct tcp_pkt *t)
 {
 	struct tcp_session *ssn = t->ssn;
@@ -171,6 +197,10 @@ bool tcp_rst_valid(struct tcp_pkt *t)
 		tcp_ev(t, STREAM_EV_RST_INVALID_ACK);
 		return false;
 	}
+	/* A signed RST cannot be verified here: accept it, but watch whether
+	 * its sender ignores it (a sign of injection). */
+	if (has_auth_option(t->p))
+		t->rcv->flags |= SIDE_RST_RECV;
 	if (ssn->flags & SSN_ASYNC)
 		return SEQ_GEQ(t->seq, s->next_seq);
 	switch (t->ctx->cfg.policy) {

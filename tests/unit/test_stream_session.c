@@ -512,6 +512,48 @@ static void test_bad_window_update(void **state)
 	harness_free(&h);
 }
 
+/* A signed RST (TCP MD5 option) cannot be checked: it closes, but its
+ * sender talking on afterwards marks it as injected and tracking goes on
+ * (suricata-verify security-4710-01). */
+static void test_signed_rst_then_data(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct flow *f = handshake(&h);
+	static uint8_t hdr[40];
+	memset(hdr, 0, sizeof(hdr));
+	hdr[20] = 19; /* MD5 signature option, 18 bytes */
+	hdr[21] = 18;
+	struct packet p = tcp_pkt(1, TCP_RST | A, CISN + 1, SISN + 1, NULL);
+	p.l4_hdr = hdr;
+	p.tcp.hlen = 40;
+	p.l4_len = 40;
+	harness_send(&h, &p);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	p = send_pkt(&h, 1, A | TCP_PSH, CISN + 1, SISN + 1, "GET / HTTP/1.0");
+	assert_true(stream_has_event(&p, EV(SUSPECTED_RST_INJECT)));
+	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	assert_int_equal(stream_stored_bytes(f, STREAM_TOSERVER), 14);
+	harness_free(&h);
+}
+
+/* SYNs resent with new sequence numbers: the last one is the one the
+ * server answers (suricata-verify bug-7657-01). */
+static void test_syn_resend_new_isn(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	struct flow *f = p.flow;
+	send_pkt(&h, 1, TCP_SYN, CISN + 5000, 0, NULL);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 5001, NULL);
+	assert_int_equal(p.stream_event_count, 0);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
+	harness_free(&h);
+}
+
 static void test_no_session_events(void **state)
 {
 	(void)state;
@@ -721,6 +763,8 @@ int main(void)
 		cmocka_unit_test(test_rst_in_syn_sent),
 		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
 		cmocka_unit_test(test_no_session_events),
+		cmocka_unit_test(test_signed_rst_then_data),
+		cmocka_unit_test(test_syn_resend_new_isn),
 		cmocka_unit_test(test_missed_final_ack),
 		cmocka_unit_test(test_midstream_fin_pickup),
 		cmocka_unit_test(test_keepalive_skips_checks),
