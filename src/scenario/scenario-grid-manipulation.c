@@ -17,7 +17,7 @@
 #include "scenario/scenarios.h"
 
 struct grid {
-	struct sc_host hmi, fep, iccp, ews, plc1, plc2, rtu_dnp3, rtu_104, historian;
+	struct sc_host hmi, fep, iccp, ews, plc1, plc2, rtu_dnp3, rtu_104;
 };
 
 static void grid_hosts(struct sc_ctx *c, struct grid *g)
@@ -31,7 +31,6 @@ static void grid_hosts(struct sc_ctx *c, struct grid *g)
 	sc_host_init(&g->fep, r, "scada-fep01.ot.northgrid.local", "172.16.10.11", NULL, 64);
 	sc_host_init(&g->iccp, r, "scada-fe104.ot.northgrid.local", "172.16.10.12", NULL, 64);
 	sc_host_init(&g->ews, r, "ews-02.ot.northgrid.local", "172.16.10.50", NULL, 128);
-	sc_host_init(&g->historian, r, "historian.ot.northgrid.local", "172.16.10.20", NULL, 128);
 	sc_host_init(&g->plc1, r, "plc-pumpstation3.ot.northgrid.local", "172.16.20.21", schneider,
 		     64);
 	sc_host_init(&g->plc2, r, "plc-feeder07.ot.northgrid.local", "172.16.20.22", siemens, 64);

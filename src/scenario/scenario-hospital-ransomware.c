@@ -547,6 +547,7 @@ int scenario_build_hospital_ransomware(struct sc_ctx *c)
 		      false, NULL);
 	sc_bg_browse(c, &h.clerk, &h.dc, sites, 4, 10 * c->scale, 0, end);
 	sc_bg_browse(c, &h.nurse, &h.dc, sites, 4, 4 * c->scale, 0, 25 * SC_SEC);
+	sc_bg_browse(c, &h.nurse, &h.dc, sites, 4, 6 * c->scale, 60 * SC_SEC, end);
 
 	step_phishing(c, &h, 30 * SC_SEC);
 	step_beacon_tls(c, &h, 45 * SC_SEC, end);
