@@ -218,3 +218,37 @@ uint64_t stream_stored_bytes(const struct flow *f, enum stream_dir dir)
 		return 0;
 	return ra->max_end - ra->buf_off;
 }
+
+/* Suricata's TcpSessionReuseDoneEnough: the old session is past the point
+ * where this packet could still belong to it. */
+static bool done_enough(const struct tcp_session *ssn)
+{
+	return !ssn || ssn->state == TCP_STATE_NONE || ssn->state >= TCP_STATE_LAST_ACK;
+}
+
+bool stream_session_reusable(const struct stream_ctx *ctx, const struct flow *f,
+			     const struct packet *p)
+{
+	if (!f || p->proto != 6 || !p->l4_hdr || (p->tcp.flags & (TCP_RST | TCP_FIN)))
+		return false;
+	const struct tcp_session *ssn = f->stream;
+	uint8_t synack = p->tcp.flags & (TCP_SYN | TCP_ACK);
+	bool toserver = stream_packet_toserver(f, p);
+	if (synack == TCP_SYN) {
+		if (toserver && ssn) {
+			if (ssn->flags & SSN_TFO_DATA_IGNORED)
+				return true;
+			if (SEQ_EQ(ssn->client.isn, p->tcp.seq))
+				return false; /* a retransmission */
+		}
+		return done_enough(ssn);
+	}
+	if (synack == (TCP_SYN | TCP_ACK) && (ctx->cfg.midstream || ctx->cfg.async_oneside)) {
+		if (!toserver) {
+			if (!ssn || SEQ_EQ(ssn->server.isn, p->tcp.seq))
+				return false;
+		}
+		return done_enough(ssn);
+	}
+	return false;
+}

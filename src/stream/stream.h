@@ -234,6 +234,18 @@ bool stream_handle_packet(struct stream_ctx *ctx, struct packet *p);
  */
 void stream_flow_free(void *slot);
 
+/*
+ * Suricata's rule for a SYN (or, with midstream/async-oneside, a SYN/ACK)
+ * that arrives on a flow whose session is still there: true when the
+ * packet starts a new session on the same 5-tuple (the old one is done
+ * enough: last_ack or later, or never started), false when it belongs to
+ * the current one (a retransmitted SYN has the session's ISN).  The flow
+ * stage's own reuse test (closed / time_wait) is coarser; the engine can
+ * use this one to end the old flow first.
+ */
+bool stream_session_reusable(const struct stream_ctx *ctx, const struct flow *f,
+			     const struct packet *p);
+
 /* ---------------------------------------------------------------- reading */
 
 /* Directions as the TCP session sees them: the client is the side that

@@ -554,6 +554,30 @@ static void test_syn_resend_new_isn(void **state)
 	harness_free(&h);
 }
 
+static void test_session_reuse_rule(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct flow *f = handshake(&h);
+	struct packet syn = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	syn.flow = f;
+	syn.flow_toserver = true;
+	/* the same ISN: a retransmission; a new one while established: no */
+	assert_false(stream_session_reusable(h.sc, f, &syn));
+	syn.tcp.seq = CISN + 99999;
+	assert_false(stream_session_reusable(h.sc, f, &syn));
+	send_pkt(&h, 1, A | TCP_FIN, CISN + 1, SISN + 1, NULL);
+	send_pkt(&h, 0, A | TCP_FIN, SISN + 1, CISN + 2, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_LAST_ACK);
+	assert_true(stream_session_reusable(h.sc, f, &syn));
+	/* a SYN/ACK starts nothing unless mid-stream pick-up is on */
+	struct packet sa = tcp_pkt(0, TCP_SYN | A, SISN + 7, CISN + 1, NULL);
+	sa.flow = f;
+	assert_false(stream_session_reusable(h.sc, f, &sa));
+	harness_free(&h);
+}
+
 static void test_no_session_events(void **state)
 {
 	(void)state;
@@ -763,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_rst_in_syn_sent),
 		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
 		cmocka_unit_test(test_no_session_events),
+		cmocka_unit_test(test_session_reuse_rule),
 		cmocka_unit_test(test_signed_rst_then_data),
 		cmocka_unit_test(test_syn_resend_new_isn),
 		cmocka_unit_test(test_missed_final_ack),
