@@ -11,6 +11,7 @@ enum { CHDLC_HDR_LEN = 4 };
 
 void decode_chdlc(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len)
 {
+	st->chdlc++;
 	if (len < CHDLC_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_CHDLC_PKT_TOO_SMALL);
 		return;

@@ -246,6 +246,9 @@ struct decode_stats {
 	uint64_t ipv4_in_ipv4, ipv6_in_ipv4;
 	uint64_t frag_ipv4, frag_ipv6;
 	uint64_t too_many_layers;
+	/* Suricata 8 counters added by the decode stage (all uint64_t). */
+	uint64_t vlan_qinqinq, arp, unknown_ethertype, nsh, chdlc, vntag, ieee8021ah, erspan, esp;
+	uint64_t tcp_syn, tcp_synack, tcp_rst;
 	uint64_t events[DECODE_EV_MAX];
 };
 

@@ -36,11 +36,11 @@ bool decode_ethertype(struct packet *p, struct decode_stats *st, uint16_t type,
 	case ETHERTYPE_DCE: decode_dce(p, st, d, len); return true;
 	case ETHERTYPE_VNTAG: decode_vntag(p, st, d, len); return true;
 	case ETHERTYPE_ETAG: decode_etag(p, st, d, len); return true;
-	case ETHERTYPE_ARP:
-	case ETHERTYPE_NSH:
-		/* Known, not decoded further (RARP is not: Suricata reports it). */
-		return true;
+	/* Known, not decoded further (RARP is not: Suricata reports it). */
+	case ETHERTYPE_ARP: st->arp++; return true;
+	case ETHERTYPE_NSH: st->nsh++; return true;
 	default:
+		st->unknown_ethertype++;
 		decode_set_event(p, DECODE_EV_ETHERNET_UNKNOWN_ETHERTYPE);
 		return false;
 	}

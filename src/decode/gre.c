@@ -118,6 +118,7 @@ static void gre_erspan(struct packet *p, struct decode_stats *st, bool has_seq,
 {
 	if (!has_seq)
 		return;
+	st->erspan++;
 	if (len < ERSPAN_II_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_ERSPAN_HEADER_TOO_SMALL);
 		return;

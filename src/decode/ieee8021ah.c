@@ -13,6 +13,7 @@ enum { IEEE8021AH_HDR_LEN = 18 };
 void decode_ieee8021ah(struct packet *p, struct decode_stats *st, const uint8_t *d,
 		       uint32_t len)
 {
+	st->ieee8021ah++;
 	if (len < IEEE8021AH_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_IEEE8021AH_HEADER_TOO_SMALL);
 		return;

@@ -216,8 +216,8 @@ static void ipv4_payload(struct packet *p, struct decode_stats *st, const uint8_
 		return;
 	case IPPROTO_NUM_ICMPV6: decode_set_invalid(p, DECODE_EV_IPV4_ICMPV6); return;
 	case IPPROTO_NUM_IGMP: decode_igmp(p, st, d, len); return;
-	case 0:   /* VJ-uncompressed carries TCP; nothing to do otherwise */
-	case IPPROTO_NUM_ESP:
+	case IPPROTO_NUM_ESP: st->esp++; return;
+	case 0: /* VJ-uncompressed carries TCP; nothing to do otherwise */
 	case IPPROTO_NUM_AH: return;
 	default: decode_set_event(p, DECODE_EV_IPV4_UNKNOWN_PROTOCOL); return;
 	}

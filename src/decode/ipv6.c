@@ -201,7 +201,6 @@ static void ipv6_tunnel(struct packet *p, struct decode_stats *st, const uint8_t
 			uint32_t len, bool inner_v4)
 {
 	if (inner_v4) {
-		st->ipv4_in_ipv6++;
 		if (len < 20) {
 			decode_set_invalid(p, DECODE_EV_IPV6_IPV4_IN_IPV6_TOO_SMALL);
 			return;
@@ -210,10 +209,10 @@ static void ipv6_tunnel(struct packet *p, struct decode_stats *st, const uint8_t
 			decode_set_invalid(p, DECODE_EV_IPV6_IPV4_IN_IPV6_WRONG_VERSION);
 			return;
 		}
-		decode_set_tunnel(p, st, d, len, LINKTYPE_INNER_IPV4, PKT_SRC_TUNNEL_IPV6);
+		if (decode_set_tunnel(p, st, d, len, LINKTYPE_INNER_IPV4, PKT_SRC_TUNNEL_IPV6))
+			st->ipv4_in_ipv6++;
 		return;
 	}
-	st->ipv6_in_ipv6++;
 	if (len < IPV6_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_IPV6_IPV6_IN_IPV6_TOO_SMALL);
 		return;
@@ -222,7 +221,8 @@ static void ipv6_tunnel(struct packet *p, struct decode_stats *st, const uint8_t
 		decode_set_invalid(p, DECODE_EV_IPV6_IPV6_IN_IPV6_WRONG_VERSION);
 		return;
 	}
-	decode_set_tunnel(p, st, d, len, LINKTYPE_INNER_IPV6, PKT_SRC_TUNNEL_IPV6);
+	if (decode_set_tunnel(p, st, d, len, LINKTYPE_INNER_IPV6, PKT_SRC_TUNNEL_IPV6))
+		st->ipv6_in_ipv6++;
 }
 
 /* An upper-layer header (or tunnel) at w->d: decode it and stop. */
@@ -299,6 +299,7 @@ static bool ipv6_ext_step(struct packet *p, struct decode_stats *st, struct ext_
 	case IPPROTO_NUM_FRAGMENT: return ext_fragment(p, st, w);
 	case IPPROTO_NUM_AH: return ext_ah(p, w);
 	case IPPROTO_NUM_ESP:
+		st->esp++;
 		if (w->seen & IP6_EXT_ESP)
 			decode_set_event(p, DECODE_EV_IPV6_EXTHDR_DUPL_EH);
 		w->seen |= IP6_EXT_ESP;

@@ -167,6 +167,14 @@ void decode_tcp(struct packet *p, struct decode_stats *st, const uint8_t *d, uin
 	t->seq = rd32(d + 4);
 	t->ack = rd32(d + 8);
 	t->flags = d[13];
+	if (t->flags & TCP_SYN) {
+		if (t->flags & TCP_ACK)
+			st->tcp_synack++;
+		else
+			st->tcp_syn++;
+	}
+	if (t->flags & TCP_RST)
+		st->tcp_rst++;
 	t->win = rd16(d + 14);
 	t->urg_ptr = rd16(d + 18);
 	t->hlen = (uint8_t)hlen;

@@ -14,8 +14,10 @@ void decode_vlan(struct packet *p, struct decode_stats *st, uint16_t tpid, const
 {
 	if (p->vlan_count == 0)
 		st->vlan++;
-	else
+	else if (p->vlan_count == 1)
 		st->vlan_qinq++;
+	else if (p->vlan_count == 2)
+		st->vlan_qinqinq++;
 	(void)tpid;
 	if (len < VLAN_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_VLAN_HEADER_TOO_SMALL);

@@ -12,6 +12,7 @@ enum { VNTAG_HDR_LEN = 6, ETAG_HDR_LEN = 8 };
 
 void decode_vntag(struct packet *p, struct decode_stats *st, const uint8_t *d, uint32_t len)
 {
+	st->vntag++;
 	if (len < VNTAG_HDR_LEN) {
 		decode_set_invalid(p, DECODE_EV_VNTAG_HEADER_TOO_SMALL);
 		return;

@@ -55,6 +55,8 @@ static void test_valid_frame(void **state)
 	assert_int_equal(st.ethernet, 1);
 	assert_int_equal(st.ipv4, 1);
 	assert_int_equal(st.tcp, 1);
+	assert_int_equal(st.tcp_syn, 1);
+	assert_int_equal(st.tcp_synack, 0);
 	assert_int_equal(st.invalid, 0);
 	char buf[64];
 	assert_string_equal(decode_addr_str(&p.src, buf, sizeof(buf)), "192.168.2.16");
@@ -120,6 +122,18 @@ static void test_header_corruptions(void **state)
 	decode_modified(&p, 12, 0x99); /* ethertype 0x9900 */
 	assert_true(decode_has_event(&p, DECODE_EV_ETHERNET_UNKNOWN_ETHERTYPE));
 	assert_int_equal(p.ip_version, 0);
+	struct decode_stats st = {0};
+	uint8_t arp[sizeof(syn_frame)];
+	memcpy(arp, syn_frame, sizeof(arp));
+	arp[12] = 0x08;
+	arp[13] = 0x06;
+	dtest_decode(&p, &st, LINKTYPE_ETHERNET, arp, sizeof(arp));
+	assert_int_equal(dtest_event_count(&p), 0);
+	arp[13] = 0x35; /* RARP */
+	dtest_decode(&p, &st, LINKTYPE_ETHERNET, arp, sizeof(arp));
+	assert_true(decode_has_event(&p, DECODE_EV_ETHERNET_UNKNOWN_ETHERTYPE));
+	assert_int_equal(st.arp, 1);
+	assert_int_equal(st.unknown_ethertype, 1);
 	decode_modified(&p, 24, 0x00); /* checksum byte */
 	assert_false(decode_ipv4_checksum_ok(&p));
 	dtest_free();

@@ -270,7 +270,7 @@ static void test_tunnels(void **state)
 	assert_int_equal(p.tunnel_src, PKT_SRC_TUNNEL_IPV6);
 	assert_int_equal(p.tunnel_inner_len, n4);
 	assert_int_equal(st.ipv4_in_ipv6, 1);
-	decode6(&p, 4, v4, 12);
+	decode6(&p, 4, v4, 12); /* failed tunnels are not counted */
 	assert_true(decode_has_event(&p, DECODE_EV_IPV6_IPV4_IN_IPV6_TOO_SMALL));
 	v4[0] = 0x65;
 	decode6(&p, 4, v4, n4);
@@ -282,6 +282,10 @@ static void test_tunnels(void **state)
 	dtest_decode(&p, &st, LINKTYPE_IPV6, pkt, (uint32_t)len);
 	assert_int_equal(p.tunnel_inner_linktype, LINKTYPE_INNER_IPV6);
 	assert_int_equal(p.tunnel_inner_len, n6);
+	assert_int_equal(st.ipv6_in_ipv6, 1);
+	len = dtest_ipv6(pkt, 41, v6, 39); /* too small: not counted as a tunnel */
+	dtest_decode(&p, &st, LINKTYPE_IPV6, pkt, (uint32_t)len);
+	assert_true(decode_has_event(&p, DECODE_EV_IPV6_IPV6_IN_IPV6_TOO_SMALL));
 	assert_int_equal(st.ipv6_in_ipv6, 1);
 	decode6(&p, 41, v6, 39);
 	assert_true(decode_has_event(&p, DECODE_EV_IPV6_IPV6_IN_IPV6_TOO_SMALL));

@@ -58,7 +58,8 @@ static void test_vlan3(void **state)
 	assert_int_equal(p.vlan_id[2], 400);
 	assert_int_equal(p.icmp.type, 8);
 	assert_int_equal(st.vlan, 1);
-	assert_int_equal(st.vlan_qinq, 2);
+	assert_int_equal(st.vlan_qinq, 1);
+	assert_int_equal(st.vlan_qinqinq, 1);
 	assert_true(decode_icmpv4_checksum_ok(&p));
 
 	for (uint32_t len = 0; len < sizeof(vlan3); len++) {

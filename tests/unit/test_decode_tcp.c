@@ -56,6 +56,7 @@ static void test_sack_segment(void **state)
 	assert_false(p.tcp.has_sackok);
 	assert_int_equal(p.payload_len, 0);
 	assert_int_equal(st.raw, 1);
+	assert_int_equal(st.tcp_syn + st.tcp_synack + st.tcp_rst, 0); /* a bare ACK */
 	assert_true(decode_tcp_checksum_ok(&p));
 	dtest_free();
 }
