@@ -83,8 +83,8 @@ static void put_flow_summary(struct json *j, const struct flow *f)
 	json_uint(j, "bytes_toclient", f->bytes_toclient);
 	eve_format_time(f->start_sec, f->start_usec, ts);
 	json_str(j, "start", ts);
-	json_str(j, "src_ip", decode_addr_str(&f->src, addr, sizeof(addr)));
-	json_str(j, "dest_ip", decode_addr_str(&f->dst, addr, sizeof(addr)));
+	json_str(j, "src_ip", eve_addr_str(&f->src, addr));
+	json_str(j, "dest_ip", eve_addr_str(&f->dst, addr));
 	if (f->proto == 6 || f->proto == 17 || f->proto == 132) {
 		json_uint(j, "src_port", f->sp);
 		json_uint(j, "dest_port", f->dp);

@@ -82,10 +82,27 @@ void eve_logger_free(struct eve_logger *l)
 	free(l);
 }
 
+const char *eve_addr_str(const struct ip_addr *a, char buf[64])
+{
+	if (a->family != 6)
+		return decode_addr_str(a, buf, 64);
+	/* Suricata writes IPv6 addresses in full: eight groups of four digits. */
+	static const char hex[] = "0123456789abcdef";
+	char *o = buf;
+	for (int i = 0; i < 16; i++) {
+		*o++ = hex[a->bytes[i] >> 4];
+		*o++ = hex[a->bytes[i] & 0xf];
+		if (i % 2 == 1 && i != 15)
+			*o++ = ':';
+	}
+	*o = '\0';
+	return buf;
+}
+
 static void put_addr(struct json *j, const char *key, const struct ip_addr *a)
 {
 	char buf[64];
-	json_str(j, key, decode_addr_str(a, buf, sizeof(buf)));
+	json_str(j, key, eve_addr_str(a, buf));
 }
 
 static bool proto_has_ports(uint8_t proto)

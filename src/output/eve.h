@@ -95,6 +95,9 @@ struct json *eve_begin(struct eve_logger *l, const char *event_type, const struc
 		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec);
 void eve_commit(struct eve_logger *l);
 
+/* An address as EVE writes it: dotted IPv4, IPv6 in full (no "::"). */
+const char *eve_addr_str(const struct ip_addr *a, char buf[64]);
+
 /* "2024-01-02T03:04:05.123456+0000" in the local time zone, as Suricata. */
 void eve_format_time(int64_t sec, uint32_t usec, char out[40]);
 
