@@ -144,7 +144,12 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 	case THR_RATE:
 		if (e->rate_until != 0 && now < e->rate_until)
 			return true;
-		e->rate_until = 0;
+		if (e->rate_until != 0) {
+			/* the timeout is over: counting starts again */
+			e->rate_until = 0;
+			e->start = now;
+			e->count = 0;
+		}
 		if (now - e->start >= (int64_t)t->seconds) {
 			e->start = now;
 			e->count = 0;

@@ -343,6 +343,46 @@ static void test_threshold_config(void **state)
 	unlink(tpath);
 }
 
+static void test_rate_filter(void **state)
+{
+	char rpath[] = "/tmp/vigil-rf-rules-XXXXXX", tpath[] = "/tmp/vigil-rf-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (content:\"r\"; sid:1;)\n", f);
+	fclose(f);
+	f = fdopen(mkstemp(tpath), "w");
+	fputs("rate_filter gen_id 1, sig_id 1, track by_rule, count 2, seconds 60, new_action drop, "
+	      "timeout 10\n",
+	      f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {.rule_files = files,
+				    .rule_file_count = 1,
+				    .threshold_file = tpath,
+				    .no_cache = true};
+	struct detect_engine *de = detect_engine_new(&cfg, NULL, NULL);
+	assert_non_null(de);
+	struct detect_thread *t = detect_thread_new(de);
+	enum detect_action seen[5];
+	for (int i = 0; i < 5; i++) {
+		struct packet p;
+		th_packet(&p, 6, 1, 2, "r", 1);
+		p.ts_sec = 100 + (i == 4 ? 20 : i);
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		assert_int_equal(q.count, 1);
+		seen[i] = q.alerts[0].action;
+	}
+	assert_int_equal(seen[0], DETECT_ACTION_ALERT);
+	assert_int_equal(seen[1], DETECT_ACTION_ALERT);
+	assert_int_equal(seen[2], DETECT_ACTION_DROP); /* third in the window */
+	assert_int_equal(seen[3], DETECT_ACTION_DROP); /* within the timeout */
+	assert_int_equal(seen[4], DETECT_ACTION_ALERT); /* timeout over, new window */
+	detect_thread_free(t);
+	detect_engine_free(de);
+	unlink(rpath);
+	unlink(tpath);
+}
+
 static void test_classification_and_alert_fields(void **state)
 {
 	char rpath[] = "/tmp/vigil-cls-rules-XXXXXX", cpath[] = "/tmp/vigil-cls-XXXXXX";
@@ -423,6 +463,7 @@ int main(void)
 	    cmocka_unit_test(test_header_and_direction),
 	    cmocka_unit_test(test_threshold_keyword),
 	    cmocka_unit_test(test_threshold_config),
+	    cmocka_unit_test(test_rate_filter),
 	    cmocka_unit_test(test_classification_and_alert_fields),
 	    cmocka_unit_test(test_cache),
 	};
