@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every scenario `vigil scenario write` knows must dissect cleanly in
-# Wireshark's tshark: no malformed frame, no expert warning or error,
+# Wireshark's tshark: no malformed frame, no expert warning or error (bad
+# checksums included, reassembled UDP datagrams too),
 # except what a scenario writes on purpose (the sample's one bogus IPv4
 # header; TCP resets answering scans and floods).  Also checks that the
 # protocol dissectors actually ran (a payload shown as raw "data" would
@@ -10,8 +11,10 @@
 source "$(dirname "$0")/lib.sh"
 command -v tshark >/dev/null 2>&1 || skip "tshark not installed: generated captures not dissector-checked"
 
-# Decode-as for ports whose dissectors are not on by default.
-DECODE=(-d tcp.port==2575,hl7)
+# Decode-as for ports whose dissectors are not on by default, and checksum
+# validation (off by default in tshark) so a bad IP/TCP/UDP sum is an error.
+DECODE=(-d tcp.port==2575,hl7 -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE
+	-o udp.check_checksum:TRUE)
 
 declare -A NEED=(
 	[sample]="dns http icmp icmpv6 ipv6"
