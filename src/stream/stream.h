@@ -26,6 +26,23 @@
  *
  * Nothing here is global: a struct stream_ctx belongs to one worker, like
  * its flow table, and all memory accounting (memcaps) is per context.
+ *
+ * How a worker drives it (engine/worker.c):
+ *   setup:    stream_config_defaults(&c); stream_config_load(&c, tree, ...);
+ *             c.app_reader = <app layer present>; c.raw_reader = <stream rules>;
+ *             w->stream = stream_ctx_new(&c);            (one per worker)
+ *   packet:   flow_table_handle_packet(w->flows, p);
+ *             if (p->flow && p->proto == 6) stream_handle_packet(w->stream, p);
+ *             app layer: stream_app_data()/stream_app_consumed() for both
+ *               directions (an ACK in one direction makes the other's data
+ *               readable);
+ *             detect: stream_raw_window() for the packet's direction
+ *               (stream_packet_toserver), then EVE (anomaly: p->stream_events).
+ *   flow end: in the flow table's end callback, before detect/app cleanup:
+ *             stream_flow_end(f); (last app/raw pass) stream_flow_free(f->stream);
+ *             f->stream = NULL;
+ *   shutdown: free the flow table (ends every flow) before stream_ctx_free().
+ *   stats:    stream_ctx_stats() (Suricata's tcp.* counters).
  */
 #ifndef VIGIL_STREAM_H
 #define VIGIL_STREAM_H
