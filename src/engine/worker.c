@@ -101,6 +101,34 @@ static void child_init(struct packet *c, const struct packet *parent, const uint
 	c->tunnel_depth = (uint8_t)(parent->tunnel_depth + (src == PKT_SRC_DEFRAG ? 0 : 1));
 }
 
+/*
+ * Hands a fragment to defrag; when it completes a datagram, builds the
+ * pseudo packet Suricata builds: the fragment's own link layer (everything
+ * before its IP header) followed by the reassembled datagram, decoded with
+ * the fragment's link type.
+ */
+static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uint32_t *outlen)
+{
+	struct defrag_result r;
+	if (!defrag_packet(w->defrag, frag, &r))
+		return false;
+	uint32_t link = frag->ip_hdr && frag->ip_hdr >= frag->data
+				? (uint32_t)(frag->ip_hdr - frag->data)
+				: 0;
+	uint8_t *buf = malloc((size_t)link + r.len);
+	if (buf) {
+		memcpy(buf, frag->data, link);
+		memcpy(buf + link, r.data, r.len);
+		*out = buf;
+		*outlen = link + r.len;
+	} else {
+		fprintf(stderr, "vigil: out of memory: reassembled datagram at packet %llu lost\n",
+			(unsigned long long)frag->pcap_cnt);
+	}
+	defrag_result_release(&r);
+	return buf != NULL;
+}
+
 static void detect(struct worker *w, struct packet *p)
 {
 	detect_packet(w->detect, p, &w->alerts);
@@ -140,7 +168,6 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	if (!fr->data)
 		return; /* a clock tick */
 
-	struct defrag_result reassembled[DECODE_MAX_TUNNEL_DEPTH + 2];
 	int nreassembled = 0;
 	int n = 1;
 	for (int i = 0; i < n; i++) {
@@ -158,17 +185,18 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 			child_init(&w->pkts[n], cur, cur->tunnel_inner, cur->tunnel_inner_len,
 				   cur->tunnel_inner_linktype, cur->tunnel_src);
 			n++;
-		} else if (cur->is_fragment &&
-			   defrag_packet(w->defrag, cur, &reassembled[nreassembled])) {
-			struct defrag_result *r = &reassembled[nreassembled++];
-			child_init(&w->pkts[n], cur, r->data, r->len,
-				   cur->ip_version == 6 ? LINKTYPE_INNER_IPV6 : LINKTYPE_INNER_IPV4,
-				   PKT_SRC_DEFRAG);
-			n++;
+		} else if (cur->is_fragment) {
+			uint8_t *buf;
+			uint32_t len;
+			if (reassemble(w, cur, &buf, &len)) {
+				w->defrag_bufs[nreassembled++] = buf;
+				child_init(&w->pkts[n], cur, buf, len, cur->linktype, PKT_SRC_DEFRAG);
+				n++;
+			}
 		}
 	}
 	for (int i = 0; i < nreassembled; i++)
-		defrag_result_release(&reassembled[i]);
+		free(w->defrag_bufs[i]);
 }
 
 void worker_publish(struct worker *w)

@@ -43,6 +43,8 @@ struct worker {
 	int64_t last_expire_sec;
 	/* Packets of one frame: the wire packet, then tunnel/defrag children. */
 	struct packet pkts[DECODE_MAX_TUNNEL_DEPTH + 2];
+	/* Reassembled datagrams behind the link header of their first fragment. */
+	uint8_t *defrag_bufs[DECODE_MAX_TUNNEL_DEPTH + 2];
 	/* Counters published for the stats thread (under lock). */
 	pthread_mutex_t pub_lock;
 	struct worker_counters published;

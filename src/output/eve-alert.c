@@ -92,6 +92,32 @@ static void put_flow_summary(struct json *j, const struct flow *f)
 	json_close_object(j);
 }
 
+/*
+ * The packet's own bytes, as Suricata logs them: a tunnel's inner packet
+ * is logged alone with link type RAW (Suricata's pseudo packets are
+ * DLT_RAW), a reassembled datagram with the link header of its first
+ * fragment and that link type.
+ */
+static void put_packet(struct json *j, const struct packet *p)
+{
+	bool tunnel = p->parent && p->pkt_src != PKT_SRC_DEFRAG;
+	int lt = tunnel ? LINKTYPE_RAW : p->linktype;
+	const char *name;
+	switch (lt) {
+	case LINKTYPE_RAW:
+	case LINKTYPE_RAW_BSD:
+	case LINKTYPE_RAW_PCAP: name = "RAW"; break;
+	case LINKTYPE_IPV4: name = "IPv4"; break;
+	case LINKTYPE_IPV6: name = "IPv6"; break;
+	default: name = decode_linktype_name(lt); break;
+	}
+	json_base64(j, "packet", p->data, p->len);
+	json_open_object(j, "packet_info");
+	json_int(j, "linktype", lt);
+	json_str(j, "linktype_name", name ? name : "unknown");
+	json_close_object(j);
+}
+
 static const char *verdict_of(const struct alert_queue *q)
 {
 	if (q->drop)
@@ -125,16 +151,8 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			put_printable(j, "payload_printable", p->payload, p->payload_len);
 		if (cfg->alert_payload || cfg->alert_payload_printable)
 			json_uint(j, "stream", (a->flags & ALERT_F_STREAM_MATCH) ? 1 : 0);
-		if (cfg->alert_packet && p->len) {
-			const struct packet *root = p;
-			while (root->parent)
-				root = root->parent;
-			json_base64(j, "packet", root->data, root->len);
-			json_open_object(j, "packet_info");
-			json_int(j, "linktype", root->linktype);
-			json_str(j, "linktype_name", decode_linktype_name(root->linktype));
-			json_close_object(j);
-		}
+		if (cfg->alert_packet && p->len)
+			put_packet(j, p);
 		if (cfg->alert_verdict) {
 			json_open_object(j, "verdict");
 			json_str(j, "action", verdict_of(q));
