@@ -127,8 +127,12 @@ bool decode_packet(struct packet *p, struct decode_stats *st)
 		return false;
 	if (!decode_dispatch(p, st))
 		return false;
-	st->pkts++;
-	st->bytes += p->len;
+	/* Like Suricata's decoder.pkts/bytes: what was captured, so tunnel and
+	 * reassembled pseudo packets (which have a parent) are not counted. */
+	if (!p->parent) {
+		st->pkts++;
+		st->bytes += p->len;
+	}
 	if (p->invalid)
 		st->invalid++;
 	for (uint8_t i = 0; i < p->event_count; i++)
