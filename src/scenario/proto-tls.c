@@ -162,14 +162,15 @@ static void hs_end(struct sc_buf *b, size_t body)
 }
 
 static void client_hello(struct sc_buf *b, struct sc_rng *r, const struct tls_client_profile *p,
-			 const char *sni)
+			 const char *sni, uint8_t session_id[32])
 {
 	size_t rec = record_begin(b, 22, 0x0301);
 	size_t hs = hs_begin(b, 1);
 	sc_buf_be16(b, p->version);
 	sc_buf_rand(b, r, 32);
 	sc_buf_u8(b, 32);
-	sc_buf_rand(b, r, 32);
+	sc_rng_bytes(r, session_id, 32);
+	sc_buf_put(b, session_id, 32);
 	sc_buf_be16(b, (uint16_t)(2 * p->nciphers));
 	for (size_t i = 0; i < p->nciphers; i++)
 		sc_buf_be16(b, p->ciphers[i]);
@@ -345,13 +346,18 @@ static int server_cert(struct sc_ctx *c, uint64_t now_us, const char *cn, const 
 	return 0;
 }
 
-static void server_hello(struct sc_buf *b, struct sc_rng *r, uint16_t suite, bool tls13)
+/* TLS 1.3 servers echo the client's legacy session id; 1.2 servers assign a new one. */
+static void server_hello(struct sc_buf *b, struct sc_rng *r, uint16_t suite, bool tls13,
+			 const uint8_t session_id[32])
 {
 	size_t hs = hs_begin(b, 2);
 	sc_buf_be16(b, 0x0303);
 	sc_buf_rand(b, r, 32);
 	sc_buf_u8(b, 32);
-	sc_buf_rand(b, r, 32);
+	if (tls13)
+		sc_buf_put(b, session_id, 32);
+	else
+		sc_buf_rand(b, r, 32);
 	sc_buf_be16(b, suite);
 	sc_buf_u8(b, 0);
 	size_t el = b->len;
@@ -388,7 +394,7 @@ static int server_flight12(struct sc_buf *b, struct sc_tcp *s, const struct tls_
 		return -1;
 	}
 	size_t rec = record_begin(b, 22, 0x0303);
-	server_hello(b, r, p->server_cipher, false);
+	server_hello(b, r, p->server_cipher, false, NULL);
 	size_t hs = hs_begin(b, 11);
 	sc_buf_be24(b, (uint32_t)(der.len + 3));
 	sc_buf_be24(b, (uint32_t)der.len);
@@ -437,13 +443,14 @@ int sc_tls_session(struct sc_tcp *s, const struct tls_session_plan *p)
 	struct sc_rng *r = &s->c->rng;
 	struct sc_buf b;
 	sc_buf_init(&b);
-	client_hello(&b, r, p->client, p->sni);
+	uint8_t session_id[32];
+	client_hello(&b, r, p->client, p->sni, session_id);
 	sc_tcp_send_buf(s, SC_C2S, &b);
 	sc_tcp_wait(s, sc_rng_range(r, 1 * SC_MS, 8 * SC_MS));
 	sc_buf_reset(&b);
 	if (p->tls13) {
 		size_t rec = record_begin(&b, 22, 0x0303);
-		server_hello(&b, r, p->server_cipher, true);
+		server_hello(&b, r, p->server_cipher, true, session_id);
 		record_end(&b, rec);
 		ccs_and_finished(&b, r, 2400 + sc_rng_below(r, 1600), 23);
 		sc_tcp_send_buf(s, SC_S2C, &b);
