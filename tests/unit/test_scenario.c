@@ -258,10 +258,15 @@ static void check_file(const char *path, struct check *k)
 static void test_frames_valid(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < scenario_count(); i++) {
-		const char *name = scenario_name(i);
+	/* "a" files were written at scale 1 by test_deterministic; "x2" adds scale 2. */
+	for (size_t i = 0; i < 2 * scenario_count(); i++) {
+		const char *name = scenario_name(i % scenario_count());
 		char a[512];
-		path_for(a, sizeof(a), name, "a");
+		path_for(a, sizeof(a), name, i < scenario_count() ? "a" : "x2");
+		if (i >= scenario_count()) {
+			char err[256];
+			assert_int_equal(scenario_write(name, a, 42, 2, err, sizeof(err)), 0);
+		}
 		struct check k;
 		memset(&k, 0, sizeof(k));
 		k.sides = calloc(NSIDES, sizeof(*k.sides));
