@@ -98,6 +98,7 @@ struct tcp_side {
 	uint32_t last_pkt_ts; /* packet time (s) of last_ts */
 	uint8_t wscale;
 	uint8_t flags;
+	uint8_t tcp_flags; /* OR of the TCP flags this side sent (EVE tcp_flags_ts/tc) */
 	struct reasm ra;
 };
 

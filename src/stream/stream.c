@@ -105,15 +105,21 @@ bool stream_handle_packet(struct stream_ctx *ctx, struct packet *p)
 	bool ok = tcp_session_packet(ctx, f, p);
 	struct tcp_session *ssn = f->stream;
 	if (ssn) {
+		/* EVE's tcp flags are the session's, per TCP side. */
+		bool from_client = p->flow_toserver != ((ssn->flags & SSN_REVERSED) != 0);
+		(from_client ? &ssn->client : &ssn->server)->tcp_flags |= p->tcp.flags;
+		f->tcp_flags_ts = ssn->client.tcp_flags;
+		f->tcp_flags_tc = ssn->server.tcp_flags;
 		f->tcp_state = ssn->state;
 		f->state = flow_state_of(ssn->state);
 		reasm_release(ctx, &ssn->client.ra);
 		reasm_release(ctx, &ssn->server.ra);
 	} else {
 		/* No session (mid-stream pick-up off, RST or FIN without a
-		 * session): Suricata leaves such a flow "new". */
+		 * session): Suricata logs such a flow as "new", flags 00. */
 		f->tcp_state = TCP_STATE_NONE;
 		f->state = FLOW_STATE_NEW;
+		f->tcp_flags_ts = f->tcp_flags_tc = 0;
 	}
 	return ok;
 }
@@ -251,4 +257,10 @@ bool stream_session_reusable(const struct stream_ctx *ctx, const struct flow *f,
 		return done_enough(ssn);
 	}
 	return false;
+}
+
+bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	return ra && ra->gap_seen;
 }

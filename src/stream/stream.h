@@ -8,9 +8,13 @@
  *   - f->stream      (the session; freed with stream_flow_free()),
  *   - f->tcp_state   (Suricata's TCP state names, see flow.h),
  *   - f->state       (new / established / closed, as Suricata derives it),
+ *   - f->tcp_flags_ts/tc (the OR of the flags each TCP side sent since the
+ *     session started; 00 without a session, as Suricata's EVE),
  * and overwrites whatever the flow stage's coarse tracker put there, so
- * calling it after the flow stage is all it takes for its state to win.
- * f->tcp_flags_ts/tc stay the flow stage's (it ORs every packet's flags).
+ * calling it after the flow stage is all it takes for its values to win.
+ * "ts" is the TCP client: for a session picked up from a SYN/ACK the
+ * flow's source is the server (stream_flow_reversed()); Suricata swaps
+ * such a flow, and the engine should too before logging it.
  *
  * Stream events (Suricata's `stream.*` names) are added to the packet's
  * p->stream_events[] (decode.h); the EVE anomaly logger and the
@@ -315,6 +319,9 @@ void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
  * of a flow, then stream_flow_free().
  */
 void stream_flow_end(struct flow *f);
+
+/* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
+bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
 /* Bytes stored for one direction (in-order and out-of-order), for tests
  * and diagnostics. */

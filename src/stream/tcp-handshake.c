@@ -560,9 +560,13 @@ static bool syn_recv_ack(struct tcp_pkt *t)
 		tcp_ev(t, STREAM_EV_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION);
 		return false;
 	}
-	if (!t->from_client && SEQ_GT(t->seq, s->next_seq) && SEQ_GT(t->ack, c->last_ack)) {
-		/* ACK for data we never saw. */
+	/* ACK for client data we never saw.  Suricata compares the server's
+	 * sequence number with the client's next_seq here; so do we, to take
+	 * the same packets. */
+	if (!t->from_client && !t->ctx->cfg.inline_mode && SEQ_GT(t->seq, c->next_seq) &&
+	    SEQ_GT(t->ack, c->last_ack)) {
 		tcp_update_last_ack(t, c, t->ack);
+		c->next_win = c->last_ack + ((uint32_t)t->p->tcp.win << s->wscale);
 		return syn_recv_server_data(t);
 	}
 	if (t->from_client && SEQ_GT(t->seq, c->next_seq) && SEQ_LEQ(t->seq, c->next_win) &&

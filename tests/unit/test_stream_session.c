@@ -578,6 +578,35 @@ static void test_session_reuse_rule(void **state)
 	harness_free(&h);
 }
 
+/* EVE's tcp flags come from the session, per TCP side; 00 without one. */
+static void test_session_tcp_flags(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, A | TCP_PSH, CISN, SISN, "x");
+	assert_int_equal(p.flow->tcp_flags_ts, 0);
+	assert_int_equal(p.flow->tcp_flags_tc, 0);
+	harness_free(&h);
+
+	harness_init(&h, NULL);
+	struct flow *f = handshake(&h);
+	send_pkt(&h, 1, A | TCP_FIN, CISN + 1, SISN + 1, NULL);
+	assert_int_equal(f->tcp_flags_ts, TCP_SYN | A | TCP_FIN);
+	assert_int_equal(f->tcp_flags_tc, TCP_SYN | A);
+	harness_free(&h);
+
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.midstream = true;
+	harness_init(&h, &cfg);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	/* the SYN/ACK's sender is the TCP server, whatever the flow says */
+	assert_int_equal(p.flow->tcp_flags_ts, 0);
+	assert_int_equal(p.flow->tcp_flags_tc, TCP_SYN | A);
+	harness_free(&h);
+}
+
 static void test_no_session_events(void **state)
 {
 	(void)state;
@@ -787,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_rst_in_syn_sent),
 		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
 		cmocka_unit_test(test_no_session_events),
+		cmocka_unit_test(test_session_tcp_flags),
 		cmocka_unit_test(test_session_reuse_rule),
 		cmocka_unit_test(test_signed_rst_then_data),
 		cmocka_unit_test(test_syn_resend_new_isn),
