@@ -49,8 +49,8 @@ void decode_set_event(struct packet *p, enum decode_event ev)
 {
 	if ((int)ev < 0 || ev >= DECODE_EV_MAX)
 		return;
-	if (decode_has_event(p, ev))
-		return;
+	/* Repeats are kept, as Suricata keeps them: two bad options in one
+	 * header are two events (and two EVE anomaly records). */
 	if (p->event_count >= DECODE_MAX_EVENTS)
 		return;
 	p->events[p->event_count++] = (uint16_t)ev;

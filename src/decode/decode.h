@@ -266,7 +266,7 @@ bool decode_packet(struct packet *p, struct decode_stats *st);
  * checksum (where the packet holds the whole datagram) are correct. */
 bool decode_checksums_ok(const struct packet *p);
 
-/* Records a decoder event (duplicates are kept once; the list is bounded). */
+/* Records a decoder event (repeats are kept, as Suricata does; the list is bounded). */
 void decode_set_event(struct packet *p, enum decode_event ev);
 bool decode_has_event(const struct packet *p, enum decode_event ev);
 

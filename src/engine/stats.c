@@ -180,7 +180,7 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	counter(j, zeros, "alert", c->alerts);
 	json_close_object(j);
 	put_flow(j, &c->flow, zeros);
-	defrag_stats_json(j, &c->defrag);
+	defrag_stats_json_opt(j, &c->defrag, zeros);
 	json_close_object(j);
 	eve_commit(l);
 }

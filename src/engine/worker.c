@@ -172,28 +172,25 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	int n = 1;
 	for (int i = 0; i < n; i++) {
 		struct packet *cur = &w->pkts[i];
+		bool room = n < (int)(sizeof(w->pkts) / sizeof(w->pkts[0]));
 		decode_packet(cur, &w->dstats);
 		if (cur->parent && cur->vlan_count == 0) {
 			/* Inner packets belong to the VLANs of the outer one. */
 			cur->vlan_count = cur->parent->vlan_count;
 			memcpy(cur->vlan_id, cur->parent->vlan_id, sizeof(cur->vlan_id));
 		}
-		process_packet(w, cur);
-		if (n >= (int)(sizeof(w->pkts) / sizeof(w->pkts[0])))
-			continue;
-		if (cur->tunnel_inner && cur->tunnel_depth < DECODE_MAX_TUNNEL_DEPTH) {
-			child_init(&w->pkts[n], cur, cur->tunnel_inner, cur->tunnel_inner_len,
-				   cur->tunnel_inner_linktype, cur->tunnel_src);
-			n++;
-		} else if (cur->is_fragment) {
-			uint8_t *buf;
-			uint32_t len;
-			if (reassemble(w, cur, &buf, &len)) {
-				w->defrag_bufs[nreassembled++] = buf;
-				child_init(&w->pkts[n], cur, buf, len, cur->linktype, PKT_SRC_DEFRAG);
-				n++;
-			}
+		/* Defrag runs before the fragment is inspected and logged: the
+		 * overlap and size events it raises belong to this fragment. */
+		uint8_t *buf;
+		uint32_t len;
+		if (cur->is_fragment && room && reassemble(w, cur, &buf, &len)) {
+			w->defrag_bufs[nreassembled++] = buf;
+			child_init(&w->pkts[n++], cur, buf, len, cur->linktype, PKT_SRC_DEFRAG);
 		}
+		process_packet(w, cur);
+		if (cur->tunnel_inner && room && cur->tunnel_depth < DECODE_MAX_TUNNEL_DEPTH)
+			child_init(&w->pkts[n++], cur, cur->tunnel_inner, cur->tunnel_inner_len,
+				   cur->tunnel_inner_linktype, cur->tunnel_src);
 	}
 	for (int i = 0; i < nreassembled; i++)
 		free(w->defrag_bufs[i]);

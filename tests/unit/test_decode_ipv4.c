@@ -375,6 +375,7 @@ static void test_reset_and_stats(void **state)
 	memcpy(f, syn_frame, sizeof(f));
 	f[14] = 0x44;
 	p.data = f;
+	p.parent = NULL;
 	assert_true(decode_packet(&p, &st));
 	assert_true(decode_packet(&p, &st));
 	assert_int_equal(p.event_count, 1);
@@ -382,6 +383,14 @@ static void test_reset_and_stats(void **state)
 	assert_int_equal(st.bytes, 2 * sizeof(f));
 	assert_int_equal(st.invalid, 2);
 	assert_int_equal(st.events[DECODE_EV_IPV4_HLEN_TOO_SMALL], 2);
+
+	/* pseudo packets (with a parent) are decoded and their events counted,
+	 * but decoder.pkts/bytes count captured packets only */
+	p.parent = parent;
+	assert_true(decode_packet(&p, &st));
+	assert_int_equal(st.pkts, 2);
+	assert_int_equal(st.bytes, 2 * sizeof(f));
+	assert_int_equal(st.events[DECODE_EV_IPV4_HLEN_TOO_SMALL], 3);
 }
 
 static void test_udp_zero_checksum(void **state)
