@@ -1,6 +1,6 @@
 /*
  * scenario — the scenario table, scenario_write() and the `vigil
- * scenario` command line.  Adding a scenario means one builder file and
+ * scenario` command line (list, write, score).  Adding a scenario means one builder file and
  * one line in `scenarios[]`; nothing else changes.
  */
 #include <errno.h>
@@ -96,6 +96,7 @@ static void usage_main(FILE *f)
 {
 	fprintf(f, "usage: vigil scenario list\n"
 		   "       vigil scenario write NAME -o FILE.pcap [--seed N] [--scale N]\n"
+		   "       vigil scenario score FILE.truth.json EVE.json\n"
 		   "Writes realistic captures of named scenarios with a ground-truth JSON\n"
 		   "(FILE.truth.json) beside each. 'vigil scenario COMMAND --help' for details.\n");
 }
@@ -181,6 +182,32 @@ static int cmd_write(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_score(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf(
+		    "usage: vigil scenario score FILE.truth.json EVE.json\n"
+		    "Attributes each alert in EVE.json to a step of the ground truth and prints,\n"
+		    "per step, the alerts and sids; exit 0, or 1 when any alert is false\n"
+		    "(on a benign step or outside every step).\n");
+		return 0;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: vigil scenario score FILE.truth.json EVE.json\n");
+		return 2;
+	}
+	struct scenario_score s;
+	char err[512];
+	if (scenario_score(argv[1], argv[2], &s, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vigil scenario score: %s\n", err);
+		return 2;
+	}
+	scenario_score_print(stdout, argv[1], &s);
+	int rc = s.benign_alerts + s.unattributed_alerts ? 1 : 0;
+	scenario_score_free(&s);
+	return rc;
+}
+
 int scenario_command_main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -191,6 +218,8 @@ int scenario_command_main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "write"))
 		return cmd_write(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "score"))
+		return cmd_score(argc - 1, argv + 1);
 	fprintf(stderr, "vigil scenario: unknown command '%s'\n", argv[1]);
 	usage_main(stderr);
 	return 2;

@@ -10,13 +10,15 @@
 #ifndef VIGIL_SCENARIO_H
 #define VIGIL_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SCENARIO_DEFAULT_SEED 20260310u
 
 /*
- * `vigil scenario ...`: argv[0] is "scenario".  Subcommands: list, write.
+ * `vigil scenario ...`: argv[0] is "scenario".  Subcommands: list, write, score.
  * Returns the process exit status.
  */
 int scenario_command_main(int argc, char **argv);
@@ -53,5 +55,35 @@ const char *scenario_description(size_t i);
 
 /* The truth path for a pcap path, as scenario_write() derives it. */
 void scenario_truth_path(const char *pcap_path, char *out, size_t outlen);
+
+/* ---- scoring a sensor's alerts against the ground truth (score.c) ---- */
+
+struct scenario_step_score {
+	char id[48];
+	bool malicious;
+	unsigned alerts;   /* alerts attributed to this step */
+	unsigned sids[16]; /* distinct signature ids among them (first 16) */
+	unsigned nsids;
+};
+
+struct scenario_score {
+	struct scenario_step_score *steps; /* in truth-file order */
+	size_t nsteps;
+	unsigned malicious_total, malicious_detected; /* detected: at least one alert */
+	unsigned benign_alerts;			      /* alerts on benign steps: false alerts */
+	unsigned unattributed_alerts; /* alerts outside every step: false alerts too */
+	unsigned bad_lines;	      /* EVE lines that were not JSON (skipped) */
+};
+
+/*
+ * Reads truth_path (FILE.truth.json) and eve_path (EVE JSON lines) and
+ * attributes each alert to a step (see score.c for the rule).  Returns 0,
+ * or -1 with err filled; free the result with scenario_score_free().
+ */
+int scenario_score(const char *truth_path, const char *eve_path, struct scenario_score *out,
+		   char *err, size_t errlen);
+void scenario_score_free(struct scenario_score *s);
+/* The per-step table: "NAME: D/M malicious steps detected, F false alerts" then one line a step. */
+void scenario_score_print(FILE *f, const char *name, const struct scenario_score *s);
 
 #endif

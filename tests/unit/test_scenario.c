@@ -381,6 +381,69 @@ static void test_buf(void **state)
 	sc_buf_free(&b);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Attribution: listed 5-tuple (either direction), address sets, benign hits, strays. */
+static void test_score(void **state)
+{
+	(void)state;
+	char truth[512], eve[512];
+	snprintf(truth, sizeof(truth), "%s/score.truth.json", tmpdir);
+	snprintf(eve, sizeof(eve), "%s/score.eve.json", tmpdir);
+	write_text(truth,
+		   "{\"steps\":["
+		   "{\"id\":\"bg\",\"malicious\":false,\"start_us\":1773129600000000,"
+		   "\"end_us\":1773129700000000,\"flows\":[{\"src_ip\":\"10.0.0.1\",\"src_port\":"
+		   "1000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80}],\"src_ips\":[\"10.0.0.1\"],"
+		   "\"src_ip_count\":1,\"dest_ips\":[\"10.0.0.2\"],\"dest_ip_count\":1},"
+		   "{\"id\":\"flood\",\"malicious\":true,\"start_us\":1773129650000000,"
+		   "\"end_us\":1773129660000000,\"flows\":[],\"src_ips\":[\"192.0.2.1\"],"
+		   "\"src_ip_count\":500,\"dest_ips\":[\"203.0.113.10\"],\"dest_ip_count\":1},"
+		   "{\"id\":\"c2\",\"malicious\":true,\"start_us\":1773129610000000,"
+		   "\"end_us\":1773129620000000,\"flows\":[{\"src_ip\":\"10.0.0.1\",\"src_port\":"
+		   "2000,\"dest_ip\":\"198.51.100.23\",\"dest_port\":443}],\"src_ips\":[],"
+		   "\"src_ip_count\":0,\"dest_ips\":[],\"dest_ip_count\":0}]}");
+	write_text(eve,
+		   /* c2, reversed direction, stamped in UTC+01:00 */
+		   "{\"timestamp\":\"2026-03-10T09:00:15.000000+0100\",\"event_type\":\"alert\","
+		   "\"src_ip\":\"198.51.100.23\",\"src_port\":443,\"dest_ip\":\"10.0.0.1\","
+		   "\"dest_port\":2000,\"alert\":{\"signature_id\":7}}\n"
+		   /* flood: spoofed source beyond the listed ones */
+		   "{\"timestamp\":\"2026-03-10T08:00:55.5+0000\",\"event_type\":\"alert\","
+		   "\"src_ip\":\"198.51.100.99\",\"src_port\":5,\"dest_ip\":\"203.0.113.10\","
+		   "\"dest_port\":443,\"alert\":{\"signature_id\":8}}\n"
+		   /* benign flow hit: a false alert */
+		   "{\"timestamp\":\"2026-03-10T08:00:30.000000+0000\",\"event_type\":\"alert\","
+		   "\"src_ip\":\"10.0.0.1\",\"src_port\":1000,\"dest_ip\":\"10.0.0.2\","
+		   "\"dest_port\":80,\"alert\":{\"signature_id\":9}}\n"
+		   /* outside every step */
+		   "{\"timestamp\":\"2026-03-10T09:30:00.000000+0000\",\"event_type\":\"alert\","
+		   "\"src_ip\":\"10.9.9.9\",\"src_port\":1,\"dest_ip\":\"10.9.9.8\","
+		   "\"dest_port\":2,\"alert\":{\"signature_id\":10}}\n"
+		   "not json\n"
+		   "{\"timestamp\":\"2026-03-10T08:00:15.000000+0000\",\"event_type\":\"flow\"}\n");
+	struct scenario_score sc;
+	char err[256];
+	assert_int_equal(scenario_score(truth, eve, &sc, err, sizeof(err)), 0);
+	assert_int_equal(sc.nsteps, 3);
+	assert_int_equal(sc.malicious_total, 2);
+	assert_int_equal(sc.malicious_detected, 2);
+	assert_int_equal(sc.steps[2].alerts, 1);
+	assert_int_equal(sc.steps[2].sids[0], 7);
+	assert_int_equal(sc.steps[1].alerts, 1);
+	assert_int_equal(sc.benign_alerts, 1);
+	assert_int_equal(sc.unattributed_alerts, 1);
+	assert_int_equal(sc.bad_lines, 1);
+	scenario_score_free(&sc);
+	assert_int_equal(scenario_score(truth, "/nonexistent/eve.json", &sc, err, sizeof(err)), -1);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -404,6 +467,7 @@ int main(void)
 	    cmocka_unit_test(test_frames_valid),
 	    cmocka_unit_test(test_unknown_and_cli),
 	    cmocka_unit_test(test_scale_grows),
+	    cmocka_unit_test(test_score),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
