@@ -16,7 +16,10 @@ for name in $("$VIGIL_BIN" scenario list | awk '$1 != "sample" {print $1}'); do
 	mkdir -p "$TMP/$name"
 	"$VIGIL_BIN" -r "$pcap" -S "$RULES" -l "$TMP/$name" >"$TMP/$name.log" 2>&1 ||
 		fail "$name: vigil failed: $(tail -3 "$TMP/$name.log")"
-	python3 - "$TMP/$name.truth.json" "$TMP/$name/eve.json" "$name" <<'PY' || status=1
+	# vigil's own scorer must agree with the independent one below.
+	"$VIGIL_BIN" scenario score "$TMP/$name.truth.json" "$TMP/$name/eve.json" >"$TMP/$name.score" || true
+	c_line=$(head -1 "$TMP/$name.score" | sed 's/^[^:]*: //')
+	python3 - "$TMP/$name.truth.json" "$TMP/$name/eve.json" "$name" >"$TMP/$name.py" <<'PY' || status=1
 import collections, datetime, json, sys
 truth = json.load(open(sys.argv[1]))
 steps = truth["steps"]
@@ -62,6 +65,9 @@ if None in hits:
     print("  unattributed:", dict(hits[None]))
 sys.exit(1 if fp else 0)
 PY
+	cat "$TMP/$name.py"
+	py_line=$(head -1 "$TMP/$name.py" | sed 's/^[^:]*: //')
+	[ "$c_line" = "$py_line" ] || fail "$name: vigil scenario score says '$c_line', independent scorer '$py_line'"
 done
 
 # The same pack over the real captures in ../shared: report what fires (a
