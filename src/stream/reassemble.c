@@ -81,9 +81,11 @@ static bool scratch_reserve(struct stream_ctx *ctx, uint32_t len)
 	return true;
 }
 
-static void advance_contiguous(struct reasm *ra)
+/* Invariant: no record starting at or before ra_end ends after it.  So
+ * only `from` (just inserted) and the records after it can extend it. */
+static void advance_contiguous(struct reasm *ra, const struct stream_seg *from)
 {
-	for (const struct stream_seg *s = ra->segs; s; s = s->next) {
+	for (const struct stream_seg *s = from; s; s = s->next) {
 		if (s->off > ra->ra_end)
 			break;
 		if (s->off + s->len > ra->ra_end)
@@ -120,13 +122,18 @@ static bool apply_depth(struct stream_ctx *ctx, struct reasm *ra, struct packet 
 
 /* Applies the overlap policy: scratch holds the new bytes for [off, end)
  * and takes the old bytes wherever the policy keeps them. */
+/* Applies the overlap policy: scratch holds the new bytes for [off, end)
+ * and takes the old bytes wherever the policy keeps them.  Scans from
+ * the tail: no record starting before off - seg_max_len can reach off. */
 static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, struct packet *p,
 			     uint64_t off, uint64_t end)
 {
 	bool overlap = false, different = false;
-	for (const struct stream_seg *s = ra->segs; s && s->off < end; s = s->next) {
+	for (const struct stream_seg *s = ra->segs_tail; s; s = s->prev) {
+		if (s->off + ra->seg_max_len <= off)
+			break;
 		uint64_t send = s->off + s->len;
-		if (send <= off)
+		if (s->off >= end || send <= off)
 			continue;
 		uint64_t a = s->off > off ? s->off : off;
 		uint64_t b = send < end ? send : end;
@@ -170,10 +177,15 @@ void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, ui
 		refuse_memcap(ctx, p, len);
 		return;
 	}
+	if (ra->nsegs >= STREAM_MAX_SEGMENTS) {
+		ctx->st.segment_limit_drop++;
+		stream_count_event(ctx, p, STREAM_EV_REASSEMBLY_INSERT_LIMIT);
+		return;
+	}
 	memcpy(ctx->scratch, data, len);
 	resolve_overlaps(ctx, ra, p, o, e);
-	bool dup;
-	if (!seglist_insert(ctx, ra, o, len, &dup)) {
+	const struct stream_seg *rec = seglist_insert(ctx, ra, o, len);
+	if (!rec) {
 		refuse_memcap(ctx, p, len);
 		return;
 	}
@@ -181,7 +193,7 @@ void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, ui
 	if (e > ra->max_end)
 		ra->max_end = e;
 	if (o <= ra->ra_end)
-		advance_contiguous(ra);
+		advance_contiguous(ra, rec);
 }
 
 static bool add_gap(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint64_t end)
@@ -225,7 +237,10 @@ static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet
 		if (p)
 			stream_count_event(ctx, p, STREAM_EV_REASSEMBLY_SEQ_GAP);
 		ra->ra_end = next;
-		advance_contiguous(ra);
+		const struct stream_seg *from = ra->segs;
+		while (from && from->off < next)
+			from = from->next;
+		advance_contiguous(ra, from);
 	}
 }
 

@@ -59,54 +59,73 @@ bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend,
 	return nend > oend && IN(pol, STREAM_POLICY_SOLARIS, STREAM_POLICY_HPUX11);
 }
 
-static bool rec_before(const struct stream_seg *s, uint64_t off, uint32_t len)
+static bool rec_after(const struct stream_seg *s, uint64_t off, uint32_t len)
 {
-	return s->off < off || (s->off == off && s->len < len);
+	return s->off > off || (s->off == off && s->len > len);
 }
 
-bool seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint32_t len, bool *dup)
+struct stream_seg *seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off,
+				  uint32_t len)
 {
-	*dup = false;
-	struct stream_seg **pp = &ra->segs;
-	while (*pp && rec_before(*pp, off, len))
-		pp = &(*pp)->next;
-	if (*pp && (*pp)->off == off && (*pp)->len == len) {
-		*dup = true;
-		return true;
-	}
+	struct stream_seg *at = ra->segs_tail; /* insert after `at` */
+	while (at && rec_after(at, off, len))
+		at = at->prev;
+	if (at && at->off == off && at->len == len)
+		return at;
 	if (!stream_ra_mem_reserve(ctx, sizeof(struct stream_seg)))
-		return false;
+		return NULL;
 	struct stream_seg *s = malloc(sizeof(*s));
 	if (!s) {
 		stream_ra_mem_release(ctx, sizeof(struct stream_seg));
-		return false;
+		return NULL;
 	}
 	s->off = off;
 	s->len = len;
-	s->next = *pp;
-	*pp = s;
+	s->prev = at;
+	s->next = at ? at->next : ra->segs;
+	if (s->next)
+		s->next->prev = s;
+	else
+		ra->segs_tail = s;
+	if (at)
+		at->next = s;
+	else
+		ra->segs = s;
 	ra->nsegs++;
-	return true;
+	if (len > ra->seg_max_len)
+		ra->seg_max_len = len;
+	return s;
+}
+
+static void unlink_seg(struct reasm *ra, struct stream_seg *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		ra->segs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		ra->segs_tail = s->prev;
+	ra->nsegs--;
 }
 
 void seglist_release(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto)
 {
 	/* Sorted by start, not end: a long early record may outlive a later
-	 * short one, so walk the whole (short) list. */
-	struct stream_seg **pp = &ra->segs;
-	while (*pp) {
-		struct stream_seg *s = *pp;
+	 * short one, so look at every record that starts before `upto`. */
+	struct stream_seg *s = ra->segs;
+	while (s && s->off < upto) {
+		struct stream_seg *next = s->next;
 		if (s->off + s->len <= upto) {
-			*pp = s->next;
+			unlink_seg(ra, s);
 			free(s);
-			ra->nsegs--;
 			stream_ra_mem_release(ctx, sizeof(struct stream_seg));
-		} else {
-			if (s->off >= upto)
-				break;
-			pp = &s->next;
 		}
+		s = next;
 	}
+	if (!ra->segs)
+		ra->seg_max_len = 0;
 }
 
 void seglist_free(struct stream_ctx *ctx, struct reasm *ra)

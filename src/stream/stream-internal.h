@@ -35,7 +35,7 @@ struct stream_ctx {
  * one the overlap policy chose.  The original bounds are kept because the
  * policies decide by how a new segment lies against each old one. */
 struct stream_seg {
-	struct stream_seg *next;
+	struct stream_seg *next, *prev;
 	uint64_t off;
 	uint32_t len;
 };
@@ -62,7 +62,8 @@ struct reasm {
 	uint64_t max_end;  /* highest end of any stored segment */
 	uint64_t ack_end;  /* offset the receiver ACKed (FIN excluded) */
 	uint64_t app_progress, raw_progress;
-	struct stream_seg *segs;
+	struct stream_seg *segs, *segs_tail;
+	uint32_t seg_max_len; /* longest record held: bounds backward scans */
 	struct stream_gap *gaps;
 	uint32_t nsegs, ngaps;
 	bool active;      /* the side's sequence space is known */
@@ -156,10 +157,11 @@ void stream_count_event(struct stream_ctx *ctx, struct packet *p, enum stream_ev
  * old one [ooff, oend) with different data, the policy keeps the new data. */
 bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend, uint64_t noff,
 			   uint64_t nend);
-/* Inserts a record, keeping the (off, len) order.  Returns false on a
- * memcap refusal; *dup is set when an identical record exists (nothing
- * is inserted then). */
-bool seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint32_t len, bool *dup);
+/* Inserts a record, keeping the (off, len) order, searching from the
+ * tail (most data arrives in order).  Returns the new record, or the
+ * identical one already there; NULL on a memcap refusal. */
+struct stream_seg *seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint64_t off,
+				  uint32_t len);
 /* Frees the records that end at or before `upto`. */
 void seglist_release(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto);
 void seglist_free(struct stream_ctx *ctx, struct reasm *ra);

@@ -177,6 +177,12 @@ const char *stream_policy_name(enum stream_policy pol);
 /* Returns -1 for an unknown name. */
 int stream_policy_lookup(const char *name);
 
+/* Most segment records one direction holds (data not yet consumed, in or
+ * out of order).  Past it, new segments are refused and counted
+ * (stream.reassembly_insert_limit), which bounds the per-insert work an
+ * attacker can cause with tiny or reordered segments. */
+#define STREAM_MAX_SEGMENTS 16384
+
 struct stream_config {
 	bool midstream;         /* stream.midstream (false) */
 	bool async_oneside;     /* stream.async-oneside (false) */
@@ -221,6 +227,8 @@ struct stream_stats {
 	uint64_t depth_reached;     /* directions that reached depth */
 	uint64_t retransmissions;
 	uint64_t stream_depth_bytes; /* bytes not stored because past depth */
+	uint64_t segment_limit_drop; /* segments refused: direction already holds
+					STREAM_MAX_SEGMENTS records */
 	uint64_t events[STREAM_EV_MAX];
 	/* Current and peak memory use, in bytes, per cap. */
 	uint64_t memuse, memuse_max;                       /* sessions */

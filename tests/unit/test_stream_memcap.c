@@ -134,11 +134,39 @@ static void test_consumed_data_is_released(void **state)
 	harness_free(&h);
 }
 
+/* Tiny segments, reordered, with a reader that never consumes: the work
+ * per segment stays bounded (records are capped per direction and the
+ * list is searched from its tail), so this finishes quickly. */
+static void test_tiny_reordered_segments_bounded(void **state)
+{
+	(void)state;
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.depth = 0;
+	cfg.app_reader = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	uint32_t base = CISN + 1;
+	/* 40000 one-byte segments, each block of 4 sent in reverse */
+	for (uint32_t i = 0; i < 40000; i += 4)
+		for (int k = 3; k >= 0; k--) {
+			struct packet p = tcp_pkt_conn(0, 1, A, base + i + (uint32_t)k, SISN + 1, "z", 1);
+			harness_send(&h, &p);
+		}
+	const struct stream_stats *st = stream_ctx_stats(h.sc);
+	assert_true(st->segment_limit_drop > 0);
+	assert_true(st->events[STREAM_EV_REASSEMBLY_INSERT_LIMIT] > 0);
+	assert_true(stream_stored_bytes(f, STREAM_TOSERVER) >= STREAM_MAX_SEGMENTS);
+	harness_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_sessions_stay_under_caps),
 		cmocka_unit_test(test_consumed_data_is_released),
+		cmocka_unit_test(test_tiny_reordered_segments_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
