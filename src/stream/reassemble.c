@@ -217,7 +217,8 @@ static bool add_gap(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint
 }
 
 /* Declares holes before `target` as gaps, one per hole. */
-static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, uint64_t target)
+static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet *p,
+			 uint64_t target)
 {
 	if (ctx->cfg.depth && target > ctx->cfg.depth)
 		target = ctx->cfg.depth;

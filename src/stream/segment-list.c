@@ -25,8 +25,8 @@ static bool policy_in(enum stream_policy pol, const enum stream_policy *set, siz
 	return false;
 }
 
-#define IN(pol, ...) \
-	policy_in(pol, (const enum stream_policy[]){__VA_ARGS__}, \
+#define IN(pol, ...)                                                                               \
+	policy_in(pol, (const enum stream_policy[]){__VA_ARGS__},                                  \
 		  sizeof((const enum stream_policy[]){__VA_ARGS__}) / sizeof(enum stream_policy))
 
 bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend, uint64_t noff,
@@ -44,7 +44,8 @@ bool seglist_new_data_wins(enum stream_policy pol, uint64_t ooff, uint64_t oend,
 			return false;
 		if (nend > oend && pol == STREAM_POLICY_LINUX)
 			return true;
-		return IN(pol, STREAM_POLICY_OLD_LINUX, STREAM_POLICY_SOLARIS, STREAM_POLICY_HPUX11);
+		return IN(pol, STREAM_POLICY_OLD_LINUX, STREAM_POLICY_SOLARIS,
+			  STREAM_POLICY_HPUX11);
 	}
 	if (noff < ooff) {
 		/* Starting earlier wins on most stacks; Solaris and HP-UX 11

@@ -9,21 +9,21 @@
 #include "util/config.h"
 
 static const char *const policy_names[STREAM_POLICY_MAX] = {
-	[STREAM_POLICY_BSD] = "bsd",
-	[STREAM_POLICY_BSD_RIGHT] = "bsd-right",
-	[STREAM_POLICY_OLD_LINUX] = "old-linux",
-	[STREAM_POLICY_LINUX] = "linux",
-	[STREAM_POLICY_OLD_SOLARIS] = "old-solaris",
-	[STREAM_POLICY_SOLARIS] = "solaris",
-	[STREAM_POLICY_HPUX10] = "hpux10",
-	[STREAM_POLICY_HPUX11] = "hpux11",
-	[STREAM_POLICY_IRIX] = "irix",
-	[STREAM_POLICY_MACOS] = "macos",
-	[STREAM_POLICY_WINDOWS] = "windows",
-	[STREAM_POLICY_VISTA] = "vista",
-	[STREAM_POLICY_WINDOWS2K3] = "windows2k3",
-	[STREAM_POLICY_FIRST] = "first",
-	[STREAM_POLICY_LAST] = "last",
+    [STREAM_POLICY_BSD] = "bsd",
+    [STREAM_POLICY_BSD_RIGHT] = "bsd-right",
+    [STREAM_POLICY_OLD_LINUX] = "old-linux",
+    [STREAM_POLICY_LINUX] = "linux",
+    [STREAM_POLICY_OLD_SOLARIS] = "old-solaris",
+    [STREAM_POLICY_SOLARIS] = "solaris",
+    [STREAM_POLICY_HPUX10] = "hpux10",
+    [STREAM_POLICY_HPUX11] = "hpux11",
+    [STREAM_POLICY_IRIX] = "irix",
+    [STREAM_POLICY_MACOS] = "macos",
+    [STREAM_POLICY_WINDOWS] = "windows",
+    [STREAM_POLICY_VISTA] = "vista",
+    [STREAM_POLICY_WINDOWS2K3] = "windows2k3",
+    [STREAM_POLICY_FIRST] = "first",
+    [STREAM_POLICY_LAST] = "last",
 };
 
 const char *stream_policy_name(enum stream_policy pol)
@@ -73,14 +73,17 @@ bool stream_config_load(struct stream_config *cfg, const struct config_node *roo
 	if (inl && strcmp(inl, "auto") != 0)
 		cfg->inline_mode = config_parse_bool(inl, cfg->inline_mode);
 	cfg->memcap = config_get_size(root, "stream.memcap", cfg->memcap);
-	cfg->reassembly_memcap = config_get_size(root, "stream.reassembly.memcap", cfg->reassembly_memcap);
+	cfg->reassembly_memcap =
+	    config_get_size(root, "stream.reassembly.memcap", cfg->reassembly_memcap);
 	cfg->depth = config_get_size(root, "stream.reassembly.depth", cfg->depth);
-	cfg->toserver_chunk_size = clamp_u32(
-		config_get_size(root, "stream.reassembly.toserver-chunk-size", cfg->toserver_chunk_size),
-		cfg->toserver_chunk_size);
-	cfg->toclient_chunk_size = clamp_u32(
-		config_get_size(root, "stream.reassembly.toclient-chunk-size", cfg->toclient_chunk_size),
-		cfg->toclient_chunk_size);
+	cfg->toserver_chunk_size =
+	    clamp_u32(config_get_size(root, "stream.reassembly.toserver-chunk-size",
+				      cfg->toserver_chunk_size),
+		      cfg->toserver_chunk_size);
+	cfg->toclient_chunk_size =
+	    clamp_u32(config_get_size(root, "stream.reassembly.toclient-chunk-size",
+				      cfg->toclient_chunk_size),
+		      cfg->toclient_chunk_size);
 	int64_t v = config_get_int(root, "stream.max-syn-queued", cfg->max_syn_queued);
 	if (v >= 0 && v <= UINT32_MAX)
 		cfg->max_syn_queued = (uint32_t)v;

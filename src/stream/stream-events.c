@@ -9,7 +9,7 @@
 
 static const char *const event_names[STREAM_EV_MAX] = {
 #define STREAM_EV_NAME(id, name) [STREAM_EV_##id] = name,
-	STREAM_EVENT_LIST(STREAM_EV_NAME)
+    STREAM_EVENT_LIST(STREAM_EV_NAME)
 #undef STREAM_EV_NAME
 };
 

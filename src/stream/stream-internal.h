@@ -58,15 +58,15 @@ struct reasm {
 	uint8_t *buf;
 	uint32_t buf_cap;
 	uint64_t buf_off;
-	uint64_t ra_end;   /* contiguous end */
-	uint64_t max_end;  /* highest end of any stored segment */
-	uint64_t ack_end;  /* offset the receiver ACKed (FIN excluded) */
+	uint64_t ra_end;  /* contiguous end */
+	uint64_t max_end; /* highest end of any stored segment */
+	uint64_t ack_end; /* offset the receiver ACKed (FIN excluded) */
 	uint64_t app_progress, raw_progress;
 	struct stream_seg *segs, *segs_tail;
 	uint32_t seg_max_len; /* longest record held: bounds backward scans */
 	struct stream_gap *gaps;
 	uint32_t nsegs, ngaps;
-	bool active;      /* the side's sequence space is known */
+	bool active; /* the side's sequence space is known */
 	bool depth_reached;
 	bool no_ack_gate; /* readable without ACK: inline, async, RST, flow end */
 	bool eof;
@@ -75,14 +75,14 @@ struct reasm {
 
 /* Per-side session flags. */
 enum {
-	SIDE_FIN = 1 << 0,       /* this side sent a FIN (fin_seq is valid) */
-	SIDE_RST_RECV = 1 << 1,  /* this side received a RST (Suricata's RST_RECV) */
-	SIDE_WSCALE = 1 << 2,    /* this side offered window scaling */
+	SIDE_FIN = 1 << 0,	/* this side sent a FIN (fin_seq is valid) */
+	SIDE_RST_RECV = 1 << 1, /* this side received a RST (Suricata's RST_RECV) */
+	SIDE_WSCALE = 1 << 2,	/* this side offered window scaling */
 	SIDE_SACKOK = 1 << 3,
-	SIDE_TS = 1 << 4,        /* this side sent timestamps in its SYN */
-	SIDE_ZERO_TS = 1 << 5,   /* ... with value 0 */
+	SIDE_TS = 1 << 4,	 /* this side sent timestamps in its SYN */
+	SIDE_ZERO_TS = 1 << 5,	 /* ... with value 0 */
 	SIDE_KEEPALIVE = 1 << 6, /* last packet from this side was a keep-alive */
-	SIDE_SEEN = 1 << 7,      /* a packet from this side was seen */
+	SIDE_SEEN = 1 << 7,	 /* a packet from this side was seen */
 };
 
 /* One sender of the connection, as Suricata's TcpStream.  Windows follow
@@ -130,7 +130,7 @@ struct tcp_session {
 	uint32_t flags;
 	struct tcp_side client, server;
 	uint32_t syn_queued, synack_queued; /* differing SYNs / SYN/ACKs seen */
-	bool ended; /* stream_flow_end() was called */
+	bool ended;			    /* stream_flow_end() was called */
 };
 
 /* What one packet means to its session (tcp-*.c). */

@@ -56,7 +56,8 @@ void stream_ssn_mem_release(struct stream_ctx *ctx, uint64_t n)
 
 bool stream_ra_mem_reserve(struct stream_ctx *ctx, uint64_t n)
 {
-	if (ctx->cfg.reassembly_memcap && ctx->st.reassembly_memuse + n > ctx->cfg.reassembly_memcap)
+	if (ctx->cfg.reassembly_memcap &&
+	    ctx->st.reassembly_memuse + n > ctx->cfg.reassembly_memcap)
 		return false;
 	ctx->st.reassembly_memuse += n;
 	if (ctx->st.reassembly_memuse > ctx->st.reassembly_memuse_max)
@@ -66,7 +67,8 @@ bool stream_ra_mem_reserve(struct stream_ctx *ctx, uint64_t n)
 
 void stream_ra_mem_release(struct stream_ctx *ctx, uint64_t n)
 {
-	ctx->st.reassembly_memuse = n > ctx->st.reassembly_memuse ? 0 : ctx->st.reassembly_memuse - n;
+	ctx->st.reassembly_memuse =
+	    n > ctx->st.reassembly_memuse ? 0 : ctx->st.reassembly_memuse - n;
 }
 
 void stream_count_event(struct stream_ctx *ctx, struct packet *p, enum stream_event ev)
@@ -86,14 +88,11 @@ static enum flow_state flow_state_of(enum tcp_state s)
 	case TCP_STATE_FIN_WAIT1:
 	case TCP_STATE_FIN_WAIT2:
 	case TCP_STATE_CLOSING:
-	case TCP_STATE_CLOSE_WAIT:
-		return FLOW_STATE_ESTABLISHED;
+	case TCP_STATE_CLOSE_WAIT: return FLOW_STATE_ESTABLISHED;
 	case TCP_STATE_LAST_ACK:
 	case TCP_STATE_TIME_WAIT:
-	case TCP_STATE_CLOSED:
-		return FLOW_STATE_CLOSED;
-	default:
-		return FLOW_STATE_NEW;
+	case TCP_STATE_CLOSED: return FLOW_STATE_CLOSED;
+	default: return FLOW_STATE_NEW;
 	}
 }
 

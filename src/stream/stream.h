@@ -63,82 +63,82 @@ struct config_node;
 /* ---------------------------------------------------------------- events */
 
 /* Suricata's stream event names (decode-events.c), "stream." included. */
-#define STREAM_EVENT_LIST(X) \
-	X(3WHS_ACK_IN_WRONG_DIR, "stream.3whs_ack_in_wrong_dir") \
-	X(3WHS_ASYNC_WRONG_SEQ, "stream.3whs_async_wrong_seq") \
-	X(3WHS_RIGHT_SEQ_WRONG_ACK_EVASION, "stream.3whs_right_seq_wrong_ack_evasion") \
-	X(3WHS_SYNACK_IN_WRONG_DIRECTION, "stream.3whs_synack_in_wrong_direction") \
-	X(3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.3whs_synack_resend_with_different_ack") \
-	X(3WHS_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.3whs_synack_resend_with_diff_seq") \
-	X(3WHS_SYNACK_TOSERVER_ON_SYN_RECV, "stream.3whs_synack_toserver_on_syn_recv") \
-	X(3WHS_SYNACK_WITH_WRONG_ACK, "stream.3whs_synack_with_wrong_ack") \
-	X(3WHS_SYNACK_FLOOD, "stream.3whs_synack_flood") \
-	X(3WHS_SYNACK_TFO_DATA_IGNORED, "stream.3whs_synack_tfo_data_ignored") \
-	X(3WHS_SYN_FLOOD, "stream.3whs_syn_flood") \
-	X(3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV, "stream.3whs_syn_resend_diff_seq_on_syn_recv") \
-	X(3WHS_SYN_TOCLIENT_ON_SYN_RECV, "stream.3whs_syn_toclient_on_syn_recv") \
-	X(3WHS_WRONG_SEQ_WRONG_ACK, "stream.3whs_wrong_seq_wrong_ack") \
-	X(3WHS_ACK_DATA_INJECT, "stream.3whs_ack_data_inject") \
-	X(4WHS_SYNACK_WITH_WRONG_ACK, "stream.4whs_synack_with_wrong_ack") \
-	X(4WHS_SYNACK_WITH_WRONG_SYN, "stream.4whs_synack_with_wrong_syn") \
-	X(4WHS_WRONG_SEQ, "stream.4whs_wrong_seq") \
-	X(4WHS_INVALID_ACK, "stream.4whs_invalid_ack") \
-	X(CLOSEWAIT_ACK_OUT_OF_WINDOW, "stream.closewait_ack_out_of_window") \
-	X(CLOSEWAIT_FIN_OUT_OF_WINDOW, "stream.closewait_fin_out_of_window") \
-	X(CLOSEWAIT_PKT_BEFORE_LAST_ACK, "stream.closewait_pkt_before_last_ack") \
-	X(CLOSEWAIT_INVALID_ACK, "stream.closewait_invalid_ack") \
-	X(CLOSING_ACK_WRONG_SEQ, "stream.closing_ack_wrong_seq") \
-	X(CLOSING_INVALID_ACK, "stream.closing_invalid_ack") \
-	X(EST_PACKET_OUT_OF_WINDOW, "stream.est_packet_out_of_window") \
-	X(EST_PKT_BEFORE_LAST_ACK, "stream.est_pkt_before_last_ack") \
-	X(EST_SYNACK_RESEND, "stream.est_synack_resend") \
-	X(EST_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.est_synack_resend_with_different_ack") \
-	X(EST_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.est_synack_resend_with_diff_seq") \
-	X(EST_SYNACK_TOSERVER, "stream.est_synack_toserver") \
-	X(EST_SYN_RESEND, "stream.est_syn_resend") \
-	X(EST_SYN_RESEND_DIFF_SEQ, "stream.est_syn_resend_diff_seq") \
-	X(EST_SYN_TOCLIENT, "stream.est_syn_toclient") \
-	X(EST_INVALID_ACK, "stream.est_invalid_ack") \
-	X(FIN_INVALID_ACK, "stream.fin_invalid_ack") \
-	X(FIN1_ACK_WRONG_SEQ, "stream.fin1_ack_wrong_seq") \
-	X(FIN1_FIN_WRONG_SEQ, "stream.fin1_fin_wrong_seq") \
-	X(FIN1_INVALID_ACK, "stream.fin1_invalid_ack") \
-	X(FIN2_ACK_WRONG_SEQ, "stream.fin2_ack_wrong_seq") \
-	X(FIN2_FIN_WRONG_SEQ, "stream.fin2_fin_wrong_seq") \
-	X(FIN2_INVALID_ACK, "stream.fin2_invalid_ack") \
-	X(FIN_BUT_NO_SESSION, "stream.fin_but_no_session") \
-	X(FIN_OUT_OF_WINDOW, "stream.fin_out_of_window") \
-	X(FIN_SYN, "stream.fin_syn") \
-	X(LASTACK_ACK_WRONG_SEQ, "stream.lastack_ack_wrong_seq") \
-	X(LASTACK_INVALID_ACK, "stream.lastack_invalid_ack") \
-	X(RST_BUT_NO_SESSION, "stream.rst_but_no_session") \
-	X(TIMEWAIT_ACK_WRONG_SEQ, "stream.timewait_ack_wrong_seq") \
-	X(TIMEWAIT_INVALID_ACK, "stream.timewait_invalid_ack") \
-	X(SHUTDOWN_SYN_RESEND, "stream.shutdown_syn_resend") \
-	X(PKT_INVALID_TIMESTAMP, "stream.pkt_invalid_timestamp") \
-	X(PKT_INVALID_ACK, "stream.pkt_invalid_ack") \
-	X(PKT_BROKEN_ACK, "stream.pkt_broken_ack") \
-	X(RST_INVALID_ACK, "stream.rst_invalid_ack") \
-	X(PKT_RETRANSMISSION, "stream.pkt_retransmission") \
-	X(PKT_SPURIOUS_RETRANSMISSION, "stream.pkt_spurious_retransmission") \
-	X(PKT_BAD_WINDOW_UPDATE, "stream.pkt_bad_window_update") \
-	X(SUSPECTED_RST_INJECT, "stream.suspected_rst_inject") \
-	X(WRONG_THREAD, "stream.wrong_thread") \
-	X(REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ, "stream.reassembly_segment_before_base_seq") \
-	X(REASSEMBLY_NO_SEGMENT, "stream.reassembly_no_segment") \
-	X(REASSEMBLY_SEQ_GAP, "stream.reassembly_seq_gap") \
-	X(REASSEMBLY_OVERLAP_DIFFERENT_DATA, "stream.reassembly_overlap_different_data") \
-	X(REASSEMBLY_DEPTH_REACHED, "stream.reassembly_depth_reached") \
-	X(REASSEMBLY_URGENT_OOB_LIMIT_REACHED, "stream.reassembly_urgent_oob_limit_reached") \
-	X(REASSEMBLY_INSERT_MEMCAP, "stream.reassembly_insert_memcap") \
-	X(REASSEMBLY_INSERT_LIMIT, "stream.reassembly_insert_limit") \
+#define STREAM_EVENT_LIST(X)                                                                       \
+	X(3WHS_ACK_IN_WRONG_DIR, "stream.3whs_ack_in_wrong_dir")                                   \
+	X(3WHS_ASYNC_WRONG_SEQ, "stream.3whs_async_wrong_seq")                                     \
+	X(3WHS_RIGHT_SEQ_WRONG_ACK_EVASION, "stream.3whs_right_seq_wrong_ack_evasion")             \
+	X(3WHS_SYNACK_IN_WRONG_DIRECTION, "stream.3whs_synack_in_wrong_direction")                 \
+	X(3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.3whs_synack_resend_with_different_ack")   \
+	X(3WHS_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.3whs_synack_resend_with_diff_seq")             \
+	X(3WHS_SYNACK_TOSERVER_ON_SYN_RECV, "stream.3whs_synack_toserver_on_syn_recv")             \
+	X(3WHS_SYNACK_WITH_WRONG_ACK, "stream.3whs_synack_with_wrong_ack")                         \
+	X(3WHS_SYNACK_FLOOD, "stream.3whs_synack_flood")                                           \
+	X(3WHS_SYNACK_TFO_DATA_IGNORED, "stream.3whs_synack_tfo_data_ignored")                     \
+	X(3WHS_SYN_FLOOD, "stream.3whs_syn_flood")                                                 \
+	X(3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV, "stream.3whs_syn_resend_diff_seq_on_syn_recv")     \
+	X(3WHS_SYN_TOCLIENT_ON_SYN_RECV, "stream.3whs_syn_toclient_on_syn_recv")                   \
+	X(3WHS_WRONG_SEQ_WRONG_ACK, "stream.3whs_wrong_seq_wrong_ack")                             \
+	X(3WHS_ACK_DATA_INJECT, "stream.3whs_ack_data_inject")                                     \
+	X(4WHS_SYNACK_WITH_WRONG_ACK, "stream.4whs_synack_with_wrong_ack")                         \
+	X(4WHS_SYNACK_WITH_WRONG_SYN, "stream.4whs_synack_with_wrong_syn")                         \
+	X(4WHS_WRONG_SEQ, "stream.4whs_wrong_seq")                                                 \
+	X(4WHS_INVALID_ACK, "stream.4whs_invalid_ack")                                             \
+	X(CLOSEWAIT_ACK_OUT_OF_WINDOW, "stream.closewait_ack_out_of_window")                       \
+	X(CLOSEWAIT_FIN_OUT_OF_WINDOW, "stream.closewait_fin_out_of_window")                       \
+	X(CLOSEWAIT_PKT_BEFORE_LAST_ACK, "stream.closewait_pkt_before_last_ack")                   \
+	X(CLOSEWAIT_INVALID_ACK, "stream.closewait_invalid_ack")                                   \
+	X(CLOSING_ACK_WRONG_SEQ, "stream.closing_ack_wrong_seq")                                   \
+	X(CLOSING_INVALID_ACK, "stream.closing_invalid_ack")                                       \
+	X(EST_PACKET_OUT_OF_WINDOW, "stream.est_packet_out_of_window")                             \
+	X(EST_PKT_BEFORE_LAST_ACK, "stream.est_pkt_before_last_ack")                               \
+	X(EST_SYNACK_RESEND, "stream.est_synack_resend")                                           \
+	X(EST_SYNACK_RESEND_WITH_DIFFERENT_ACK, "stream.est_synack_resend_with_different_ack")     \
+	X(EST_SYNACK_RESEND_WITH_DIFF_SEQ, "stream.est_synack_resend_with_diff_seq")               \
+	X(EST_SYNACK_TOSERVER, "stream.est_synack_toserver")                                       \
+	X(EST_SYN_RESEND, "stream.est_syn_resend")                                                 \
+	X(EST_SYN_RESEND_DIFF_SEQ, "stream.est_syn_resend_diff_seq")                               \
+	X(EST_SYN_TOCLIENT, "stream.est_syn_toclient")                                             \
+	X(EST_INVALID_ACK, "stream.est_invalid_ack")                                               \
+	X(FIN_INVALID_ACK, "stream.fin_invalid_ack")                                               \
+	X(FIN1_ACK_WRONG_SEQ, "stream.fin1_ack_wrong_seq")                                         \
+	X(FIN1_FIN_WRONG_SEQ, "stream.fin1_fin_wrong_seq")                                         \
+	X(FIN1_INVALID_ACK, "stream.fin1_invalid_ack")                                             \
+	X(FIN2_ACK_WRONG_SEQ, "stream.fin2_ack_wrong_seq")                                         \
+	X(FIN2_FIN_WRONG_SEQ, "stream.fin2_fin_wrong_seq")                                         \
+	X(FIN2_INVALID_ACK, "stream.fin2_invalid_ack")                                             \
+	X(FIN_BUT_NO_SESSION, "stream.fin_but_no_session")                                         \
+	X(FIN_OUT_OF_WINDOW, "stream.fin_out_of_window")                                           \
+	X(FIN_SYN, "stream.fin_syn")                                                               \
+	X(LASTACK_ACK_WRONG_SEQ, "stream.lastack_ack_wrong_seq")                                   \
+	X(LASTACK_INVALID_ACK, "stream.lastack_invalid_ack")                                       \
+	X(RST_BUT_NO_SESSION, "stream.rst_but_no_session")                                         \
+	X(TIMEWAIT_ACK_WRONG_SEQ, "stream.timewait_ack_wrong_seq")                                 \
+	X(TIMEWAIT_INVALID_ACK, "stream.timewait_invalid_ack")                                     \
+	X(SHUTDOWN_SYN_RESEND, "stream.shutdown_syn_resend")                                       \
+	X(PKT_INVALID_TIMESTAMP, "stream.pkt_invalid_timestamp")                                   \
+	X(PKT_INVALID_ACK, "stream.pkt_invalid_ack")                                               \
+	X(PKT_BROKEN_ACK, "stream.pkt_broken_ack")                                                 \
+	X(RST_INVALID_ACK, "stream.rst_invalid_ack")                                               \
+	X(PKT_RETRANSMISSION, "stream.pkt_retransmission")                                         \
+	X(PKT_SPURIOUS_RETRANSMISSION, "stream.pkt_spurious_retransmission")                       \
+	X(PKT_BAD_WINDOW_UPDATE, "stream.pkt_bad_window_update")                                   \
+	X(SUSPECTED_RST_INJECT, "stream.suspected_rst_inject")                                     \
+	X(WRONG_THREAD, "stream.wrong_thread")                                                     \
+	X(REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ, "stream.reassembly_segment_before_base_seq")         \
+	X(REASSEMBLY_NO_SEGMENT, "stream.reassembly_no_segment")                                   \
+	X(REASSEMBLY_SEQ_GAP, "stream.reassembly_seq_gap")                                         \
+	X(REASSEMBLY_OVERLAP_DIFFERENT_DATA, "stream.reassembly_overlap_different_data")           \
+	X(REASSEMBLY_DEPTH_REACHED, "stream.reassembly_depth_reached")                             \
+	X(REASSEMBLY_URGENT_OOB_LIMIT_REACHED, "stream.reassembly_urgent_oob_limit_reached")       \
+	X(REASSEMBLY_INSERT_MEMCAP, "stream.reassembly_insert_memcap")                             \
+	X(REASSEMBLY_INSERT_LIMIT, "stream.reassembly_insert_limit")                               \
 	X(REASSEMBLY_INSERT_INVALID, "stream.reassembly_insert_invalid")
 
 enum stream_event {
 #define STREAM_EV_ENUM(id, name) STREAM_EV_##id,
 	STREAM_EVENT_LIST(STREAM_EV_ENUM)
 #undef STREAM_EV_ENUM
-	STREAM_EV_MAX
+	    STREAM_EV_MAX
 };
 
 /* "stream.est_invalid_ack" for STREAM_EV_EST_INVALID_ACK; NULL when out of range. */
@@ -184,17 +184,17 @@ int stream_policy_lookup(const char *name);
 #define STREAM_MAX_SEGMENTS 16384
 
 struct stream_config {
-	bool midstream;         /* stream.midstream (false) */
-	bool async_oneside;     /* stream.async-oneside (false) */
-	bool inline_mode;       /* stream.inline (false): data readable before it is ACKed */
-	uint64_t memcap;        /* stream.memcap: sessions (64 MiB) */
+	bool midstream;		    /* stream.midstream (false) */
+	bool async_oneside;	    /* stream.async-oneside (false) */
+	bool inline_mode;	    /* stream.inline (false): data readable before it is ACKed */
+	uint64_t memcap;	    /* stream.memcap: sessions (64 MiB) */
 	uint64_t reassembly_memcap; /* stream.reassembly.memcap: segment bytes (256 MiB) */
-	uint64_t depth;         /* stream.reassembly.depth per direction (1 MiB); 0 = unlimited */
+	uint64_t depth; /* stream.reassembly.depth per direction (1 MiB); 0 = unlimited */
 	uint32_t toserver_chunk_size; /* stream.reassembly.toserver-chunk-size (2560) */
 	uint32_t toclient_chunk_size; /* stream.reassembly.toclient-chunk-size (2560) */
-	uint32_t max_syn_queued;    /* stream.max-syn-queued (10) */
-	uint32_t max_synack_queued; /* stream.max-synack-queued (5) */
-	enum stream_policy policy;  /* overlap policy for every host (bsd) */
+	uint32_t max_syn_queued;      /* stream.max-syn-queued (10) */
+	uint32_t max_synack_queued;   /* stream.max-synack-queued (5) */
+	enum stream_policy policy;    /* overlap policy for every host (bsd) */
 	/* Readers that hold data until they consume it.  A reader that is
 	 * false is treated as having consumed everything readable. */
 	bool app_reader;
@@ -213,25 +213,26 @@ bool stream_config_load(struct stream_config *cfg, const struct config_node *roo
 /* ---------------------------------------------------------------- stats */
 
 struct stream_stats {
-	uint64_t sessions;          /* tcp.sessions */
+	uint64_t sessions;	    /* tcp.sessions */
 	uint64_t ssn_memcap_drop;   /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
 	uint64_t midstream_pickups; /* tcp.midstream_pickups */
 	uint64_t syn, synack, rst;  /* tcp.syn, tcp.synack, tcp.rst (packets) */
 	uint64_t invalid_checksum;  /* reserved: the engine drops those before us */
 	uint64_t pkt_on_wrong_thread;
-	uint64_t segment_memcap_drop; /* tcp.segment_memcap_drop: segments refused by reassembly.memcap */
+	uint64_t segment_memcap_drop;  /* tcp.segment_memcap_drop: segments refused by
+					  reassembly.memcap */
 	uint64_t segment_memcap_bytes; /* bytes of those segments */
-	uint64_t reassembly_gap;    /* tcp.reassembly_gap */
-	uint64_t overlap;           /* tcp.overlap */
-	uint64_t overlap_diff_data; /* tcp.overlap_diff_data */
-	uint64_t depth_reached;     /* directions that reached depth */
+	uint64_t reassembly_gap;       /* tcp.reassembly_gap */
+	uint64_t overlap;	       /* tcp.overlap */
+	uint64_t overlap_diff_data;    /* tcp.overlap_diff_data */
+	uint64_t depth_reached;	       /* directions that reached depth */
 	uint64_t retransmissions;
 	uint64_t stream_depth_bytes; /* bytes not stored because past depth */
 	uint64_t segment_limit_drop; /* segments refused: direction already holds
 					STREAM_MAX_SEGMENTS records */
 	uint64_t events[STREAM_EV_MAX];
 	/* Current and peak memory use, in bytes, per cap. */
-	uint64_t memuse, memuse_max;                       /* sessions */
+	uint64_t memuse, memuse_max;			   /* sessions */
 	uint64_t reassembly_memuse, reassembly_memuse_max; /* segments + buffers */
 };
 
@@ -292,10 +293,10 @@ bool stream_flow_reversed(const struct flow *f);
 struct stream_chunk {
 	const uint8_t *data; /* valid until the next stream_* call on this flow */
 	uint32_t len;
-	uint64_t offset;   /* stream offset of data[0]: 0 = first byte after the SYN */
-	bool gap;          /* bytes before `offset` were lost (reassembly gap) */
-	bool eof;          /* the direction is finished (FIN/RST/end of flow): nothing more will come */
-	bool ready;        /* raw only: at least the chunk size, or eof */
+	uint64_t offset; /* stream offset of data[0]: 0 = first byte after the SYN */
+	bool gap;	 /* bytes before `offset` were lost (reassembly gap) */
+	bool eof;   /* the direction is finished (FIN/RST/end of flow): nothing more will come */
+	bool ready; /* raw only: at least the chunk size, or eof */
 };
 
 /*

@@ -62,7 +62,8 @@ static bool fin1_fin(struct tcp_pkt *t)
 	if (!retrans && !t->from_client && (t->fl & TCP_ACK) && SEQ_EQ(s->next_seq - 1, t->seq) &&
 	    SEQ_EQ(t->rcv->last_ack, t->ack))
 		retrans = true;
-	if (!retrans && (SEQ_LT(t->seq, s->next_seq - 1) || SEQ_GT(t->seq, s->last_ack + s->window))) {
+	if (!retrans &&
+	    (SEQ_LT(t->seq, s->next_seq - 1) || SEQ_GT(t->seq, s->last_ack + s->window))) {
 		tcp_ev(t, STREAM_EV_FIN1_FIN_WRONG_SEQ);
 		return false;
 	}
@@ -89,9 +90,9 @@ static bool fin1_ack(struct tcp_pkt *t)
 	bool retrans = tcp_is_retransmission(t);
 	if (!ack_ok(t, STREAM_EV_FIN1_INVALID_ACK))
 		return false;
-	bool check = t->from_client ? (!SEQ_LT(t->ack, r->next_seq) && !retrans &&
-				       SEQ_EQ(t->ack, r->next_seq))
-				    : !retrans;
+	bool check = t->from_client
+			 ? (!SEQ_LT(t->ack, r->next_seq) && !retrans && SEQ_EQ(t->ack, r->next_seq))
+			 : !retrans;
 	if (check) {
 		if (!SEQ_LEQ(t->seq + t->len, s->next_win) && !loose_window(t->ssn)) {
 			tcp_ev(t, STREAM_EV_FIN1_ACK_WRONG_SEQ);
@@ -297,8 +298,8 @@ static bool final_ack(struct tcp_pkt *t, enum stream_event wrong_seq, enum strea
 	bool last_ack = t->ssn->state == TCP_STATE_LAST_ACK;
 	if (!retrans && !last_ack) {
 		bool ok = t->from_client
-				  ? (SEQ_EQ(t->seq, s->next_seq) || SEQ_EQ(t->seq, s->next_seq + 1))
-				  : (SEQ_EQ(t->seq, s->next_seq - 1) || SEQ_EQ(t->seq, s->next_seq));
+			      ? (SEQ_EQ(t->seq, s->next_seq) || SEQ_EQ(t->seq, s->next_seq + 1))
+			      : (SEQ_EQ(t->seq, s->next_seq - 1) || SEQ_EQ(t->seq, s->next_seq));
 		if (!ok) {
 			if (!t->from_client && t->len > 0 && SEQ_EQ(t->seq, s->last_ack))
 				return true; /* a late retransmission */
@@ -311,7 +312,8 @@ static bool final_ack(struct tcp_pkt *t, enum stream_event wrong_seq, enum strea
 	if (!retrans) {
 		if (last_ack && SEQ_LT(t->seq, s->next_seq)) {
 			/* before next_seq: no state change */
-		} else if (last_ack && !SEQ_EQ(t->seq, s->next_seq) && !SEQ_EQ(t->seq, s->next_seq + 1)) {
+		} else if (last_ack && !SEQ_EQ(t->seq, s->next_seq) &&
+			   !SEQ_EQ(t->seq, s->next_seq + 1)) {
 			tcp_ev(t, wrong_seq);
 			return false;
 		} else {

@@ -20,8 +20,7 @@ static bool before_last_ack_ok(struct tcp_pkt *t)
 	if (ssn->flags & SSN_ASYNC)
 		return true;
 	bool oneside_midstream = t->ctx->cfg.async_oneside && (ssn->flags & SSN_MIDSTREAM);
-	if (oneside_midstream &&
-	    (SEQ_EQ(s->next_seq, t->seq) || SEQ_EQ(s->last_ack, s->isn + 1))) {
+	if (oneside_midstream && (SEQ_EQ(s->next_seq, t->seq) || SEQ_EQ(s->last_ack, s->isn + 1))) {
 		/* We missed the handshake of a one-sided session. */
 		ssn->flags |= SSN_ASYNC;
 		return true;

@@ -320,7 +320,7 @@ static bool syn_sent_syn(struct tcp_pkt *t)
 		tcp_ra_reset(t, c, t->seq + 1);
 	}
 	ssn->server.window = p->tcp.win;
-	c->flags &= (uint8_t)~(SIDE_TS | SIDE_ZERO_TS);
+	c->flags &= (uint8_t) ~(SIDE_TS | SIDE_ZERO_TS);
 	take_ts_from_syn(c, p);
 	if (p->tcp.has_wscale) {
 		ssn->flags |= SSN_CLIENT_WSCALE;
@@ -397,7 +397,8 @@ bool tcp_state_syn_sent(struct tcp_pkt *t)
 {
 	uint8_t fl = t->fl;
 	if ((fl & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
-		return t->from_client ? syn_sent_synack_from_client(t) : syn_sent_synack_from_server(t);
+		return t->from_client ? syn_sent_synack_from_client(t)
+				      : syn_sent_synack_from_server(t);
 	if (!synack_ts_echo_ok(t)) {
 		tcp_ev(t, STREAM_EV_PKT_INVALID_TIMESTAMP);
 		return false;
@@ -423,7 +424,8 @@ static bool syn_recv_rst(struct tcp_pkt *t)
 	 * connection on a RST: the evasion would work against them. */
 	enum stream_policy pol = t->ctx->cfg.policy;
 	if ((t->ssn->flags & SSN_EVASION) &&
-	    (pol == STREAM_POLICY_LINUX || pol == STREAM_POLICY_OLD_LINUX || pol == STREAM_POLICY_SOLARIS))
+	    (pol == STREAM_POLICY_LINUX || pol == STREAM_POLICY_OLD_LINUX ||
+	     pol == STREAM_POLICY_SOLARIS))
 		return true;
 	tcp_close_with_rst(t);
 	tcp_ts_update(t);
@@ -511,7 +513,8 @@ static bool syn_recv_ack(struct tcp_pkt *t)
 	bool missed_ack = false;
 	if (!t->from_client && !(ssn->flags & (SSN_MIDSTREAM_SYNACK | SSN_TFO))) {
 		if (t->ctx->cfg.inline_mode) {
-			if (t->len > 0 && SEQ_EQ(t->ack, c->last_ack) && SEQ_EQ(t->seq, s->next_seq))
+			if (t->len > 0 && SEQ_EQ(t->ack, c->last_ack) &&
+			    SEQ_EQ(t->seq, s->next_seq))
 				tcp_ev(t, STREAM_EV_3WHS_ACK_DATA_INJECT);
 			else
 				tcp_ev(t, STREAM_EV_3WHS_ACK_IN_WRONG_DIR);

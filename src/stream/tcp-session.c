@@ -204,15 +204,14 @@ bool tcp_rst_valid(struct tcp_pkt *t)
 	if (ssn->flags & SSN_ASYNC)
 		return SEQ_GEQ(t->seq, s->next_seq);
 	switch (t->ctx->cfg.policy) {
-	case STREAM_POLICY_HPUX11:
-		return SEQ_GEQ(t->seq, s->next_seq);
+	case STREAM_POLICY_HPUX11: return SEQ_GEQ(t->seq, s->next_seq);
 	case STREAM_POLICY_OLD_LINUX:
 	case STREAM_POLICY_LINUX:
 	case STREAM_POLICY_SOLARIS:
 	case STREAM_POLICY_OLD_SOLARIS:
-		return SEQ_GEQ(t->seq + t->len, s->last_ack) && SEQ_LT(t->seq, s->next_seq + s->window);
-	default:
-		return SEQ_EQ(t->seq, s->next_seq);
+		return SEQ_GEQ(t->seq + t->len, s->last_ack) &&
+		       SEQ_LT(t->seq, s->next_seq + s->window);
+	default: return SEQ_EQ(t->seq, s->next_seq);
 	}
 }
 
@@ -366,7 +365,8 @@ static bool is_bad_window_update(struct tcp_pkt *t)
 	if (win >= t->rcv->window)
 		return false;
 	uint32_t diff = t->rcv->window - win;
-	if (diff <= t->len || !SEQ_GT(t->ack, t->rcv->next_seq) || !SEQ_GT(t->seq, t->snd->next_seq))
+	if (diff <= t->len || !SEQ_GT(t->ack, t->rcv->next_seq) ||
+	    !SEQ_GT(t->seq, t->snd->next_seq))
 		return false;
 	uint32_t adiff = t->ack - t->rcv->last_ack;
 	if ((win > 1024 && diff > adiff + 32) || (win <= 1024 && diff > adiff)) {
@@ -476,12 +476,12 @@ static void count_packet(struct stream_ctx *ctx, uint8_t fl)
 bool tcp_session_packet(struct stream_ctx *ctx, struct flow *f, struct packet *p)
 {
 	struct tcp_pkt t = {
-		.ctx = ctx,
-		.p = p,
-		.fl = p->tcp.flags,
-		.seq = p->tcp.seq,
-		.ack = p->tcp.ack,
-		.len = p->payload ? p->payload_len : 0,
+	    .ctx = ctx,
+	    .p = p,
+	    .fl = p->tcp.flags,
+	    .seq = p->tcp.seq,
+	    .ack = p->tcp.ack,
+	    .len = p->payload ? p->payload_len : 0,
 	};
 	count_packet(ctx, t.fl);
 	if (!(t.fl & TCP_ACK) && t.ack != 0)

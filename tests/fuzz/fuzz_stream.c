@@ -48,7 +48,8 @@ static void read_some(struct flow *f, uint8_t how)
 			stream_app_consumed(f, dir, c.offset + (c.len * (uint64_t)(how & 3)) / 3);
 		}
 		if (stream_raw_window(f, dir, &c))
-			stream_raw_consumed(f, dir, c.offset + (c.len * (uint64_t)((how >> 2) & 3)) / 3);
+			stream_raw_consumed(f, dir,
+					    c.offset + (c.len * (uint64_t)((how >> 2) & 3)) / 3);
 	}
 }
 
@@ -91,9 +92,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (end - p >= 8) {
 		uint8_t flags = p[0], ctl = p[1];
 		int dir = ctl & 1, conn = (ctl >> 1) & 1;
-		uint32_t seq = (ctl & 4) ? ((uint32_t)p[2] << 24 | (uint32_t)p[3] << 16 |
-					    (uint32_t)p[4] << 8 | p[5])
-					 : seq_base[dir] + ((uint32_t)p[2] << 8 | p[3]);
+		uint32_t seq =
+		    (ctl & 4)
+			? ((uint32_t)p[2] << 24 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 8 | p[5])
+			: seq_base[dir] + ((uint32_t)p[2] << 8 | p[3]);
 		uint32_t ack = ack_base[dir] + ((uint32_t)p[4] << 8 | p[5]);
 		uint16_t win = (uint16_t)(p[6] << 8 | 0xff);
 		uint32_t len = p[7];

@@ -3,11 +3,11 @@
  * whose readers never consume, must keep session and reassembly memory
  * under their caps at every packet, count every refusal, and give every
  * byte back when the flows end. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "test_stream_util.h"
 
@@ -29,8 +29,8 @@ static void check_caps(const struct harness *h, const struct stream_config *cfg)
 }
 
 static void send_conn(struct harness *h, const struct stream_config *cfg, uint32_t conn,
-		      int from_client, uint8_t flags, uint32_t seq, uint32_t ack, const uint8_t *data,
-		      uint32_t len)
+		      int from_client, uint8_t flags, uint32_t seq, uint32_t ack,
+		      const uint8_t *data, uint32_t len)
 {
 	struct packet p = tcp_pkt_conn(conn, from_client, flags, seq, ack, data, len);
 	harness_send(h, &p);
@@ -45,9 +45,7 @@ static void conn_step(struct harness *h, const struct stream_config *cfg, uint32
 	uint32_t cisn = conn * 7919u, sisn = conn * 104729u;
 	bool half_open = conn % 3 == 0;
 	switch (step) {
-	case 0:
-		send_conn(h, cfg, conn, 1, TCP_SYN, cisn, 0, NULL, 0);
-		break;
+	case 0: send_conn(h, cfg, conn, 1, TCP_SYN, cisn, 0, NULL, 0); break;
 	case 1:
 		if (conn % 2 == 0) /* half of the half-open never get an answer */
 			send_conn(h, cfg, conn, 0, TCP_SYN | A, sisn, cisn + 1, NULL, 0);
@@ -94,7 +92,7 @@ static void test_many_sessions_stay_under_caps(void **state)
 	}
 	const struct stream_stats *st = stream_ctx_stats(h.sc);
 	assert_true(st->sessions > 0);
-	assert_true(st->ssn_memcap_drop > 0);     /* the session cap was reached */
+	assert_true(st->ssn_memcap_drop > 0);	  /* the session cap was reached */
 	assert_true(st->segment_memcap_drop > 0); /* and so was the reassembly cap */
 	assert_true(st->memuse_max <= cfg.memcap);
 	assert_true(st->reassembly_memuse_max <= cfg.reassembly_memcap);
@@ -124,7 +122,8 @@ static void test_consumed_data_is_released(void **state)
 		send_conn(&h, &cfg, conn, 1, A, cisn + 1, sisn + 1, NULL, 0);
 		for (uint32_t k = 0; k < 4; k++) {
 			send_conn(&h, &cfg, conn, 1, A, cisn + 1 + k * SEG, sisn + 1, payload, SEG);
-			send_conn(&h, &cfg, conn, 0, A, sisn + 1, cisn + 1 + (k + 1) * SEG, NULL, 0);
+			send_conn(&h, &cfg, conn, 0, A, sisn + 1, cisn + 1 + (k + 1) * SEG, NULL,
+				  0);
 		}
 	}
 	const struct stream_stats *st = stream_ctx_stats(h.sc);
@@ -151,7 +150,8 @@ static void test_tiny_reordered_segments_bounded(void **state)
 	/* 40000 one-byte segments, each block of 4 sent in reverse */
 	for (uint32_t i = 0; i < 40000; i += 4)
 		for (int k = 3; k >= 0; k--) {
-			struct packet p = tcp_pkt_conn(0, 1, A, base + i + (uint32_t)k, SISN + 1, "z", 1);
+			struct packet p =
+			    tcp_pkt_conn(0, 1, A, base + i + (uint32_t)k, SISN + 1, "z", 1);
 			harness_send(&h, &p);
 		}
 	const struct stream_stats *st = stream_ctx_stats(h.sc);
@@ -164,9 +164,9 @@ static void test_tiny_reordered_segments_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_many_sessions_stay_under_caps),
-		cmocka_unit_test(test_consumed_data_is_released),
-		cmocka_unit_test(test_tiny_reordered_segments_bounded),
+	    cmocka_unit_test(test_many_sessions_stay_under_caps),
+	    cmocka_unit_test(test_consumed_data_is_released),
+	    cmocka_unit_test(test_tiny_reordered_segments_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,11 +1,11 @@
 /* Tests for stream/reassemble.c and stream/segment-list.c: in-order and
  * out-of-order delivery, overlap policies, gaps, depth, memcap refusal,
  * ACK gating and the two readers (application layer, raw stream). */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 
 #include "stream/stream-internal.h"
@@ -105,34 +105,34 @@ static const struct {
 	uint32_t off;
 	const char *data;
 } overlap_input[] = {
-	{2, "bbbb"}, {10, "dddd"}, {16, "ffff"}, {24, "hh"}, {30, "jj"},
-	{0, "XXXXXXXX"}, /* starts before "bbbb", ends after it */
-	{10, "YY"},      /* same start as "dddd", ends before */
-	{17, "ZZZZZ"},   /* starts inside "ffff", ends after */
-	{24, "WWWW"},    /* same start as "hh", ends after */
-	{30, "VV"},      /* exactly over "jj" */
-	{8, ".."}, {14, ".."}, {22, ".."}, {28, ".."},
+    {2, "bbbb"},   {10, "dddd"},    {16, "ffff"}, {24, "hh"},
+    {30, "jj"},	   {0, "XXXXXXXX"}, /* starts before "bbbb", ends after it */
+    {10, "YY"},			    /* same start as "dddd", ends before */
+    {17, "ZZZZZ"},		    /* starts inside "ffff", ends after */
+    {24, "WWWW"},		    /* same start as "hh", ends after */
+    {30, "VV"},			    /* exactly over "jj" */
+    {8, ".."},	   {14, ".."},	    {22, ".."},	  {28, ".."},
 };
 
 static const struct {
 	enum stream_policy pol;
 	const char *want;
 } overlap_expect[] = {
-	{STREAM_POLICY_BSD, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_BSD_RIGHT, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_OLD_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..VV"},
-	{STREAM_POLICY_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..jj"},
-	{STREAM_POLICY_OLD_SOLARIS, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
-	{STREAM_POLICY_SOLARIS, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
-	{STREAM_POLICY_HPUX10, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_HPUX11, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
-	{STREAM_POLICY_IRIX, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_MACOS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_WINDOWS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_VISTA, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_WINDOWS2K3, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_FIRST, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
-	{STREAM_POLICY_LAST, "XXXXXXXX..YYdd..fZZZZZ..WWWW..VV"},
+    {STREAM_POLICY_BSD, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_BSD_RIGHT, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_OLD_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..VV"},
+    {STREAM_POLICY_LINUX, "XXXXXXXX..dddd..ffffZZ..WWWW..jj"},
+    {STREAM_POLICY_OLD_SOLARIS, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
+    {STREAM_POLICY_SOLARIS, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
+    {STREAM_POLICY_HPUX10, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_HPUX11, "XXXXXXXX..dddd..fZZZZZ..WWWW..VV"},
+    {STREAM_POLICY_IRIX, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_MACOS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_WINDOWS, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_VISTA, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_WINDOWS2K3, "XXXXXXXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_FIRST, "XXbbbbXX..dddd..ffffZZ..hhWW..jj"},
+    {STREAM_POLICY_LAST, "XXXXXXXX..YYdd..fZZZZZ..WWWW..VV"},
 };
 
 static void test_overlap_policies(void **state)
@@ -150,7 +150,8 @@ static void test_overlap_policies(void **state)
 		for (size_t k = 0; k < sizeof(overlap_input) / sizeof(overlap_input[0]); k++) {
 			struct packet p = send_pkt(&h, 1, A, C(overlap_input[k].off), SISN + 1,
 						   overlap_input[k].data);
-			diff_event |= stream_has_event(&p, STREAM_EV_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
+			diff_event |=
+			    stream_has_event(&p, STREAM_EV_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 		}
 		server_ack(&h, 32);
 		struct stream_chunk c;
@@ -159,7 +160,8 @@ static void test_overlap_policies(void **state)
 		memcpy(got, c.data, c.len < 63 ? c.len : 63);
 		if (strcmp(got, overlap_expect[i].want) != 0)
 			fprintf(stderr, "policy %s: got %s want %s\n",
-				stream_policy_name(overlap_expect[i].pol), got, overlap_expect[i].want);
+				stream_policy_name(overlap_expect[i].pol), got,
+				overlap_expect[i].want);
 		assert_string_equal(got, overlap_expect[i].want);
 		assert_true(diff_event);
 		assert_int_equal(stream_ctx_stats(h.sc)->overlap_diff_data, 5);
@@ -411,20 +413,20 @@ static void test_sequence_wrap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_in_order_needs_ack),
-		cmocka_unit_test(test_inline_mode_no_ack_needed),
-		cmocka_unit_test(test_out_of_order_delivery),
-		cmocka_unit_test(test_overlap_policies),
-		cmocka_unit_test(test_overlap_same_data_no_event),
-		cmocka_unit_test(test_gap_on_ack_past_hole),
-		cmocka_unit_test(test_depth_reached),
-		cmocka_unit_test(test_memcap_refusal_counted),
-		cmocka_unit_test(test_raw_and_app_readers),
-		cmocka_unit_test(test_both_directions),
-		cmocka_unit_test(test_segment_before_base_seq),
-		cmocka_unit_test(test_flow_end_makes_all_readable),
-		cmocka_unit_test(test_fin_sets_eof),
-		cmocka_unit_test(test_sequence_wrap),
+	    cmocka_unit_test(test_in_order_needs_ack),
+	    cmocka_unit_test(test_inline_mode_no_ack_needed),
+	    cmocka_unit_test(test_out_of_order_delivery),
+	    cmocka_unit_test(test_overlap_policies),
+	    cmocka_unit_test(test_overlap_same_data_no_event),
+	    cmocka_unit_test(test_gap_on_ack_past_hole),
+	    cmocka_unit_test(test_depth_reached),
+	    cmocka_unit_test(test_memcap_refusal_counted),
+	    cmocka_unit_test(test_raw_and_app_readers),
+	    cmocka_unit_test(test_both_directions),
+	    cmocka_unit_test(test_segment_before_base_seq),
+	    cmocka_unit_test(test_flow_end_makes_all_readable),
+	    cmocka_unit_test(test_fin_sets_eof),
+	    cmocka_unit_test(test_sequence_wrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

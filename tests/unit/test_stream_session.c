@@ -1,11 +1,11 @@
 /* Tests for stream/tcp-session.c: handshakes, mid-stream and async
  * pick-ups, teardown states, RST validation, and the stream events each
  * crafted sequence must raise. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "test_stream_util.h"
 #include "util/config.h"
@@ -747,7 +747,8 @@ static void test_event_names(void **state)
 			    "stream.3whs_synack_with_wrong_ack");
 	assert_int_equal(stream_event_lookup("est_packet_out_of_window"),
 			 STREAM_EV_EST_PACKET_OUT_OF_WINDOW);
-	assert_int_equal(stream_event_lookup("stream.reassembly_seq_gap"), STREAM_EV_REASSEMBLY_SEQ_GAP);
+	assert_int_equal(stream_event_lookup("stream.reassembly_seq_gap"),
+			 STREAM_EV_REASSEMBLY_SEQ_GAP);
 	assert_int_equal(stream_event_lookup("no_such_event"), -1);
 	assert_null(stream_event_name(STREAM_EV_MAX));
 	struct packet p;
@@ -796,41 +797,41 @@ static void test_config_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_way_handshake),
-		cmocka_unit_test(test_synack_wrong_ack),
-		cmocka_unit_test(test_syn_recv_events),
-		cmocka_unit_test(test_synack_flood),
-		cmocka_unit_test(test_syn_flood),
-		cmocka_unit_test(test_four_way_handshake),
-		cmocka_unit_test(test_midstream_off_and_on),
-		cmocka_unit_test(test_midstream_synack_first),
-		cmocka_unit_test(test_async_oneside),
-		cmocka_unit_test(test_tcp_fast_open),
-		cmocka_unit_test(test_fin_client_first),
-		cmocka_unit_test(test_fin_server_first),
-		cmocka_unit_test(test_fin_simultaneous_closing),
-		cmocka_unit_test(test_closing_state_events),
-		cmocka_unit_test(test_rst_valid_and_invalid),
-		cmocka_unit_test(test_suspected_rst_inject),
-		cmocka_unit_test(test_rst_linux_policy_window),
-		cmocka_unit_test(test_rst_in_syn_sent),
-		cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
-		cmocka_unit_test(test_no_session_events),
-		cmocka_unit_test(test_session_tcp_flags),
-		cmocka_unit_test(test_session_reuse_rule),
-		cmocka_unit_test(test_signed_rst_then_data),
-		cmocka_unit_test(test_syn_resend_new_isn),
-		cmocka_unit_test(test_missed_final_ack),
-		cmocka_unit_test(test_midstream_fin_pickup),
-		cmocka_unit_test(test_keepalive_skips_checks),
-		cmocka_unit_test(test_bad_window_update),
-		cmocka_unit_test(test_established_syn_events),
-		cmocka_unit_test(test_window_and_ack_checks),
-		cmocka_unit_test(test_retransmissions),
-		cmocka_unit_test(test_timestamps),
-		cmocka_unit_test(test_flow_reuse_after_close),
-		cmocka_unit_test(test_event_names),
-		cmocka_unit_test(test_config_load),
+	    cmocka_unit_test(test_three_way_handshake),
+	    cmocka_unit_test(test_synack_wrong_ack),
+	    cmocka_unit_test(test_syn_recv_events),
+	    cmocka_unit_test(test_synack_flood),
+	    cmocka_unit_test(test_syn_flood),
+	    cmocka_unit_test(test_four_way_handshake),
+	    cmocka_unit_test(test_midstream_off_and_on),
+	    cmocka_unit_test(test_midstream_synack_first),
+	    cmocka_unit_test(test_async_oneside),
+	    cmocka_unit_test(test_tcp_fast_open),
+	    cmocka_unit_test(test_fin_client_first),
+	    cmocka_unit_test(test_fin_server_first),
+	    cmocka_unit_test(test_fin_simultaneous_closing),
+	    cmocka_unit_test(test_closing_state_events),
+	    cmocka_unit_test(test_rst_valid_and_invalid),
+	    cmocka_unit_test(test_suspected_rst_inject),
+	    cmocka_unit_test(test_rst_linux_policy_window),
+	    cmocka_unit_test(test_rst_in_syn_sent),
+	    cmocka_unit_test(test_rst_in_syn_sent_stays_closed),
+	    cmocka_unit_test(test_no_session_events),
+	    cmocka_unit_test(test_session_tcp_flags),
+	    cmocka_unit_test(test_session_reuse_rule),
+	    cmocka_unit_test(test_signed_rst_then_data),
+	    cmocka_unit_test(test_syn_resend_new_isn),
+	    cmocka_unit_test(test_missed_final_ack),
+	    cmocka_unit_test(test_midstream_fin_pickup),
+	    cmocka_unit_test(test_keepalive_skips_checks),
+	    cmocka_unit_test(test_bad_window_update),
+	    cmocka_unit_test(test_established_syn_events),
+	    cmocka_unit_test(test_window_and_ack_checks),
+	    cmocka_unit_test(test_retransmissions),
+	    cmocka_unit_test(test_timestamps),
+	    cmocka_unit_test(test_flow_reuse_after_close),
+	    cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_config_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,8 +52,8 @@ static inline void set_v4(struct ip_addr *a, uint32_t host)
 }
 
 /* A TCP packet of connection `conn` (distinct client ports). */
-static inline struct packet tcp_pkt_conn(uint32_t conn, int from_client, uint8_t flags, uint32_t seq,
-					 uint32_t ack, const void *data, uint32_t len)
+static inline struct packet tcp_pkt_conn(uint32_t conn, int from_client, uint8_t flags,
+					 uint32_t seq, uint32_t ack, const void *data, uint32_t len)
 {
 	struct packet p;
 	memset(&p, 0, sizeof(p));
@@ -104,8 +104,8 @@ static inline struct flow *harness_send(struct harness *h, struct packet *p)
 }
 
 /* Sends and returns the packet (to look at its events). */
-static inline struct packet send_pkt(struct harness *h, int from_client, uint8_t flags, uint32_t seq,
-				     uint32_t ack, const char *data)
+static inline struct packet send_pkt(struct harness *h, int from_client, uint8_t flags,
+				     uint32_t seq, uint32_t ack, const char *data)
 {
 	struct packet p = tcp_pkt(from_client, flags, seq, ack, data);
 	harness_send(h, &p);
