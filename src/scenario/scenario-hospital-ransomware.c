@@ -295,7 +295,11 @@ static const char *clinical_files[] = {
     "Radiology\\Reporting_Backlog.xlsx",  "Emergency\\Triage_Protocol_v7.docx",
 };
 
-/* Opens an SMB2 session as the stolen service account on the clinical share. */
+/*
+ * Opens an SMB2 session as the stolen service account on the clinical share.
+ * By IP address, as the encryptor's network scan found it: that is also why
+ * Windows authenticates with NTLM rather than Kerberos here.
+ */
 static struct smb2_client *clinical_share(struct sc_ctx *c, struct hospital *h, struct sc_tcp *s,
 					  uint64_t t)
 {
@@ -304,7 +308,7 @@ static struct smb2_client *clinical_share(struct sc_ctx *c, struct hospital *h, 
 	if (!cl)
 		return NULL;
 	smb2_negotiate_and_login(cl, true);
-	smb2_tree_connect(cl, "\\\\fs01.stmarys.local\\Clinical");
+	smb2_tree_connect(cl, "\\\\10.20.1.21\\Clinical");
 	return cl;
 }
 
@@ -483,8 +487,10 @@ static void fileshare_user(struct sc_ctx *c, struct hospital *h, struct sc_host 
 			   uint64_t period)
 {
 	while (t < t_end) {
+		struct dns_rr a = {.type = DNS_A, .ttl = 1200, .addr = "10.20.1.21"};
+		t = sc_dns_lookup(c, t, ws, &h->dc, "fs01.stmarys.local", DNS_A, &a, 1);
 		struct sc_tcp s;
-		sc_tcp_connect(&s, c, ws, sc_host_port(ws), &h->fs, 445, t, 0);
+		sc_tcp_connect(&s, c, ws, sc_host_port(ws), &h->fs, 445, t + 200, 0);
 		struct smb2_client *cl = smb2_client_new(&s, "STMARYS", user, wsname);
 		if (!cl)
 			return;
