@@ -107,6 +107,17 @@ static void child_init(struct packet *c, const struct packet *parent, const uint
  * before its IP header) followed by the reassembled datagram, decoded with
  * the fragment's link type.
  */
+/* With drop `flows: start`, a dropped flow is logged once per direction. */
+static bool dropped_flow_logged(struct worker *w, const struct packet *p)
+{
+	if (!eve_logger_config(w->eve)->drop_flow_start)
+		return false;
+	uint8_t bit = p->flow_toserver ? 1 : 2;
+	bool logged = p->flow->drop_logged & bit;
+	p->flow->drop_logged |= bit;
+	return logged;
+}
+
 static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uint32_t *outlen)
 {
 	struct defrag_result r;
@@ -129,17 +140,47 @@ static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uin
 	return buf != NULL;
 }
 
+/*
+ * Rules, then the verdicts they carry: pass and drop rules whose action
+ * applies to the flow (Suricata's "apply to flow") stop inspection of the
+ * rest of it; in IPS mode a drop also drops every further packet of the
+ * flow, each logged as a drop event.
+ */
 static void detect(struct worker *w, struct packet *p)
 {
+	struct flow *f = p->flow;
+	if (f && f->action == FLOW_ACTION_DROP) {
+		if (w->ips && !dropped_flow_logged(w, p))
+			eve_log_drop(w->eve, p, NULL, w->ips);
+		return;
+	}
+	if (f && f->action == FLOW_ACTION_PASS)
+		return;
 	detect_packet(w->detect, p, &w->alerts);
 	if (w->alerts.count == 0)
 		return;
+	const struct alert *drop_cause = NULL;
+	for (unsigned i = 0; i < w->alerts.count; i++) {
+		const struct alert *a = &w->alerts.alerts[i];
+		bool to_flow = f && (a->flags & ALERT_F_APPLY_FLOW);
+		if (a->action == DETECT_ACTION_PASS) {
+			if (to_flow && f->action == FLOW_ACTION_NONE)
+				f->action = FLOW_ACTION_PASS;
+			continue;
+		}
+		if (f)
+			f->alerted = true;
+		bool drops = a->action != DETECT_ACTION_ALERT && a->action != DETECT_ACTION_CONFIG;
+		if (drops && w->ips && !drop_cause) {
+			drop_cause = a;
+			if (to_flow)
+				f->action = FLOW_ACTION_DROP;
+		}
+	}
 	w->alerts_total += w->alerts.count;
 	eve_log_alerts(w->eve, p, &w->alerts, w->ips);
-	if (p->flow)
-		for (unsigned i = 0; i < w->alerts.count; i++)
-			if (w->alerts.alerts[i].action != DETECT_ACTION_PASS)
-				p->flow->alerted = true;
+	if (drop_cause)
+		eve_log_drop(w->eve, p, drop_cause, w->ips);
 }
 
 static void process_packet(struct worker *w, struct packet *p)

@@ -42,6 +42,13 @@ enum tcp_state {
 	TCP_STATE_CLOSED,
 };
 
+/* A verdict that applies to the rest of a flow (pass and drop rules). */
+enum flow_action {
+	FLOW_ACTION_NONE = 0,
+	FLOW_ACTION_PASS, /* no more inspection */
+	FLOW_ACTION_DROP, /* IPS: every further packet is dropped */
+};
+
 enum flow_end_reason {
 	FLOW_END_TIMEOUT = 0,
 	FLOW_END_FORCED,
@@ -80,6 +87,8 @@ struct flow {
 	uint8_t icmp_type, icmp_code, icmp_resp_type, icmp_resp_code;
 	bool alerted;
 	bool seen_toclient;
+	enum flow_action action;
+	uint8_t drop_logged; /* bit 1: to server, bit 2: to client (drop flows: start) */
 
 	/* Slots for later stages (stream, app layer, detection); the flow
 	 * stage never looks inside them and frees them through the table's

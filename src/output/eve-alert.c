@@ -59,7 +59,7 @@ static void put_metadata(struct json *j, const struct alert *a)
 	json_close_object(j);
 }
 
-static void put_alert_object(struct json *j, const struct alert *a, bool ips)
+void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 {
 	json_open_object(j, "alert");
 	json_str(j, "action", detect_alert_action_name(a, ips));
@@ -140,7 +140,7 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
 		if (a->flags & ALERT_F_TX)
 			json_uint(j, "tx_id", a->tx_id);
-		put_alert_object(j, a, ips);
+		eve_put_alert_object(j, a, ips);
 		if (p->flow) {
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
 			put_flow_summary(j, p->flow);

@@ -72,6 +72,11 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 				load_alert(c, opts);
 			if (type_names[k].type == EVE_T_ANOMALY)
 				load_anomaly(c, opts && opts->kind == CONFIG_MAP ? opts : NULL);
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_DROP) {
+				c->drop_alerts = config_get_bool(opts, "alerts", false);
+				const char *fl = config_get_str(opts, "flows", "all");
+				c->drop_flow_start = strcmp(fl, "start") == 0;
+			}
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_STATS) {
 				c->stats_totals = config_get_bool(opts, "totals", true);
 				c->stats_threads = config_get_bool(opts, "threads", false);

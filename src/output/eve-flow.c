@@ -51,6 +51,8 @@ void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reas
 	json_str(j, "state", flow_state_name(f->state));
 	json_str(j, "reason", flow_end_reason_name(why));
 	json_bool(j, "alerted", f->alerted);
+	if (f->action != FLOW_ACTION_NONE)
+		json_str(j, "action", f->action == FLOW_ACTION_PASS ? "pass" : "drop");
 	json_close_object(j);
 	if (f->proto == 6 && (f->tcp_flags_ts | f->tcp_flags_tc))
 		put_tcp(j, f);

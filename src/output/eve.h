@@ -48,6 +48,9 @@ struct eve_config {
 	/* alert options */
 	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
 	bool alert_verdict;
+	/* drop (IPS) */
+	bool drop_alerts;     /* the alert that caused a drop goes in the event */
+	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
 	/* stats */
 	unsigned stats_interval; /* seconds of wall time; 0 = only at the end */
 	bool stats_totals, stats_threads;
@@ -77,6 +80,12 @@ void eve_logger_free(struct eve_logger *l);
 const struct eve_config *eve_logger_config(const struct eve_logger *l);
 
 struct alert_queue;
+struct alert;
+
+/* A dropped packet (IPS mode): `cause` is the alert that dropped it, or
+ * NULL when the packet belongs to an already dropped flow. */
+void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct alert *cause,
+		  bool ips);
 
 /* Per-packet and per-flow events. */
 void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,
@@ -94,6 +103,9 @@ void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reas
 struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
 		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec);
 void eve_commit(struct eve_logger *l);
+
+/* The "alert" object of an alert (also used inside drop events). */
+void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
 
 /* An address as EVE writes it: dotted IPv4, IPv6 in full (no "::"). */
 const char *eve_addr_str(const struct ip_addr *a, char buf[64]);
