@@ -3,11 +3,13 @@
  * whose readers never consume, must keep session and reassembly memory
  * under their caps at every packet, count every refusal, and give every
  * byte back when the flows end. */
-#include <cmocka.h>
+// clang-format off: cmocka needs these first, in this order
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+// clang-format on
 
 #include "test_stream_util.h"
 

@@ -1,11 +1,13 @@
 /* Tests for stream/reassemble.c and stream/segment-list.c: in-order and
  * out-of-order delivery, overlap policies, gaps, depth, memcap refusal,
  * ACK gating and the two readers (application layer, raw stream). */
-#include <cmocka.h>
+// clang-format off: cmocka needs these first, in this order
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+// clang-format on
 #include <stdio.h>
 
 #include "stream/stream-internal.h"

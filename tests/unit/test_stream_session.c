@@ -1,11 +1,13 @@
 /* Tests for stream/tcp-session.c: handshakes, mid-stream and async
  * pick-ups, teardown states, RST validation, and the stream events each
  * crafted sequence must raise. */
-#include <cmocka.h>
+// clang-format off: cmocka needs these first, in this order
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+// clang-format on
 
 #include "test_stream_util.h"
 #include "util/config.h"
