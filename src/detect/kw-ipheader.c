@@ -11,10 +11,6 @@
 
 #include "detect/detect-internal.h"
 
-struct cmp_ctx {
-	struct u64_cmp c;
-};
-
 static int add_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
 		   uint64_t max)
 {

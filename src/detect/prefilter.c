@@ -127,26 +127,31 @@ struct pat_ref {
 	const struct rule *r;
 };
 
-static int patref_cmp(const void *a, const void *b)
+/* Orders fast patterns so equal ones (case-folded when nocase) are adjacent. */
+static int pattern_cmp(const struct rule *x, const struct rule *y)
 {
-	const struct rule *x = ((const struct pat_ref *)a)->r, *y = ((const struct pat_ref *)b)->r;
 	if (x->fp.nocase != y->fp.nocase)
 		return x->fp.nocase ? 1 : -1;
 	if (x->fp.len != y->fp.len)
 		return x->fp.len < y->fp.len ? -1 : 1;
-	int c = x->fp.nocase ? strncasecmp((const char *)x->fp.pat, (const char *)y->fp.pat, 0) : 0;
-	c = memcmp(x->fp.pat, y->fp.pat, x->fp.len);
-	if (c == 0 && x->fp.nocase) {
-		/* Case-insensitive patterns compare case-folded so they merge. */
-		for (uint32_t i = 0; i < x->fp.len && c == 0; i++) {
-			int a1 = x->fp.pat[i], b1 = y->fp.pat[i];
-			if (a1 >= 'A' && a1 <= 'Z')
-				a1 += 32;
-			if (b1 >= 'A' && b1 <= 'Z')
-				b1 += 32;
-			c = a1 - b1;
-		}
+	if (!x->fp.nocase)
+		return memcmp(x->fp.pat, y->fp.pat, x->fp.len);
+	for (uint32_t i = 0; i < x->fp.len; i++) {
+		int a = x->fp.pat[i], b = y->fp.pat[i];
+		if (a >= 'A' && a <= 'Z')
+			a += 32;
+		if (b >= 'A' && b <= 'Z')
+			b += 32;
+		if (a != b)
+			return a - b;
 	}
+	return 0;
+}
+
+static int patref_cmp(const void *a, const void *b)
+{
+	const struct rule *x = ((const struct pat_ref *)a)->r, *y = ((const struct pat_ref *)b)->r;
+	int c = pattern_cmp(x, y);
 	if (c != 0)
 		return c;
 	return (x->num > y->num) - (x->num < y->num);
@@ -154,12 +159,7 @@ static int patref_cmp(const void *a, const void *b)
 
 static bool same_pattern(const struct rule *x, const struct rule *y)
 {
-	if (x->fp.nocase != y->fp.nocase || x->fp.len != y->fp.len)
-		return false;
-	if (!x->fp.nocase)
-		return memcmp(x->fp.pat, y->fp.pat, x->fp.len) == 0;
-	return strncasecmp((const char *)x->fp.pat, (const char *)y->fp.pat, x->fp.len) == 0 &&
-	       memchr(x->fp.pat, 0, x->fp.len) == NULL && memchr(y->fp.pat, 0, y->fp.len) == NULL;
+	return pattern_cmp(x, y) == 0;
 }
 
 #define AI_MAX_RANGES 65536 /* per rule side: larger sets stay generic */
@@ -339,10 +339,8 @@ static int group_build_index(struct group *g, struct detect_engine *de, uint32_t
 	}
 	for (int i = 0; i < AI_MAX; i++) {
 		u128 max = (i == AI_SRC4 || i == AI_DST4) ? (u128)0xffffffffu : ~(u128)0;
-		uint32_t before = ng;
 		if (ai_build(&g->ai[i], lists[i], nl[i], max, generic, &ng) != 0)
 			goto out;
-		(void)before;
 	}
 	/* A rule rejected from one index may still sit in another: generic wins. */
 	qsort(generic, ng, sizeof(uint32_t), u32_cmp_pub);
