@@ -112,9 +112,31 @@ void sc_host_addr_str(const struct sc_host *h, char *out, size_t outlen)
 		snprintf(out, outlen, "?");
 }
 
+bool sc_host_is_private(const struct sc_host *h)
+{
+	if (h->v6)
+		return (h->ip[0] & 0xfe) == 0xfc;
+	return h->ip[0] == 10 || (h->ip[0] == 172 && (h->ip[1] & 0xf0) == 16) ||
+	       (h->ip[0] == 192 && h->ip[1] == 168);
+}
+
+/*
+ * The sensor is a SPAN of the site's core router: a frame between two inside
+ * subnets is seen on its way in, from the sender's MAC to the router's.
+ */
+static const uint8_t core_router_mac[6] = {0x00, 0x1b, 0x54, 0x3a, 0x10, 0x01};
+
+static const uint8_t *next_hop_mac(const struct sc_host *src, const struct sc_host *dst)
+{
+	if (!src->v6 && !dst->v6 && sc_host_is_private(src) && sc_host_is_private(dst) &&
+	    memcmp(src->ip, dst->ip, 3) != 0)
+		return core_router_mac;
+	return dst->mac;
+}
+
 size_t craft_eth_ip(uint8_t *out, const struct craft_ip *ip, size_t l4len)
 {
-	memcpy(out, ip->dst->mac, 6);
+	memcpy(out, next_hop_mac(ip->src, ip->dst), 6);
 	memcpy(out + 6, ip->src->mac, 6);
 	uint8_t *h = out + ETH_LEN;
 	if (ip->src->v6) {

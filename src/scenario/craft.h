@@ -83,6 +83,8 @@ struct sc_host {
 int sc_host_init(struct sc_host *h, struct sc_rng *r, const char *name, const char *addr,
 		 const uint8_t mac[6], uint8_t ttl);
 void sc_host_addr_str(const struct sc_host *h, char *out, size_t outlen);
+/* RFC 1918 (IPv4) or unique-local (IPv6) address. */
+bool sc_host_is_private(const struct sc_host *h);
 
 /* ---- ground truth ---- */
 

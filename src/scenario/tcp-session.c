@@ -36,18 +36,10 @@ static void seg(struct sc_tcp *s, enum sc_dir d, uint64_t ts, uint32_t seq, uint
 		    seq, s->seq[o], flags, s->win[d], p, n);
 }
 
-static bool host_is_private(const struct sc_host *h)
-{
-	if (h->v6)
-		return (h->ip[0] & 0xfe) == 0xfc;
-	return h->ip[0] == 10 || (h->ip[0] == 172 && (h->ip[1] & 0xf0) == 16) ||
-	       (h->ip[0] == 192 && h->ip[1] == 168);
-}
-
 static uint64_t pick_rtt(struct sc_tcp *s)
 {
 	/* Peers inside the site answer in well under a millisecond; remote ones in tens. */
-	if (host_is_private(s->cli) && host_is_private(s->srv))
+	if (sc_host_is_private(s->cli) && sc_host_is_private(s->srv))
 		return sc_rng_range(&s->c->rng, 150, 900);
 	return sc_rng_range(&s->c->rng, 12 * SC_MS, 85 * SC_MS);
 }
