@@ -3,7 +3,8 @@
  * whose readers never consume, must keep session and reassembly memory
  * under their caps at every packet, count every refusal, and give every
  * byte back when the flows end. */
-// clang-format off: cmocka needs these first, in this order
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

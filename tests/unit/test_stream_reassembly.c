@@ -1,7 +1,8 @@
 /* Tests for stream/reassemble.c and stream/segment-list.c: in-order and
  * out-of-order delivery, overlap policies, gaps, depth, memcap refusal,
  * ACK gating and the two readers (application layer, raw stream). */
-// clang-format off: cmocka needs these first, in this order
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,8 @@
 /* Tests for stream/tcp-session.c: handshakes, mid-stream and async
  * pick-ups, teardown states, RST validation, and the stream events each
  * crafted sequence must raise. */
-// clang-format off: cmocka needs these first, in this order
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
