@@ -208,10 +208,20 @@ enum {
 	BUF_MAX_BUILTIN,
 };
 
+/*
+ * A buffer may have several instances for one packet (every DNS query,
+ * every HTTP transaction's header): the getter is called with index 0, 1,
+ * ... until it returns false, and the buffer's keywords match when they
+ * match any one instance (Suricata's multi-buffers).  Packet buffers have
+ * a single instance.  App-layer getters reach their state through p->flow.
+ */
+typedef bool (*buffer_get_fn)(const struct packet *p, uint32_t index, const uint8_t **data,
+			      uint32_t *len);
+
 struct buffer_def {
 	const char *name;
 	/* NULL = not available yet (rules using it are skipped as unsupported). */
-	bool (*get)(const struct packet *p, const uint8_t **data, uint32_t *len);
+	buffer_get_fn get;
 	uint8_t ip_proto; /* implied protocol, 0 = none */
 };
 const struct buffer_def *buffer_def(int id);

@@ -567,29 +567,38 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
 }
 
-static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
-			 const struct packet *p)
+/* One instance of a buffer: transforms, then the buffer's keywords. */
+static bool instance_match(struct det_thread *dt, const struct rule_buffer *rb,
+			   struct inspect_buf b)
 {
-	const struct buffer_def *bd = buffer_def(rb->buf_id);
-	struct inspect_buf b = {NULL, 0};
-	bool present;
-	if (rb->buf_id == BUF_BASE64) {
-		b.data = dt->b64;
-		b.len = dt->b64_len;
-		present = b.len > 0;
-	} else {
-		present = bd->get(p, &b.data, &b.len);
-	}
-	if (!present)
-		return rb->absent;
-	if (rb->absent && !rb->absent_or_else)
-		return false;
 	for (uint32_t i = 0; i < rb->nxf; i++)
 		if (!transform_apply(dt, &rb->xf[i], &b, (int)(i % XFORM_SLOTS)))
 			return false;
 	if (rb->sms.n == 0)
 		return true;
 	return inspect_buffer(dt, &rb->sms, &b);
+}
+
+static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
+			 const struct packet *p)
+{
+	struct inspect_buf b = {NULL, 0};
+	if (rb->buf_id == BUF_BASE64) {
+		b.data = dt->b64;
+		b.len = dt->b64_len;
+		if (b.len == 0)
+			return rb->absent;
+		return !(rb->absent && !rb->absent_or_else) && instance_match(dt, rb, b);
+	}
+	const struct buffer_def *bd = buffer_def(rb->buf_id);
+	uint32_t index = 0;
+	for (; bd->get(p, index, &b.data, &b.len); index++) {
+		if (rb->absent && !rb->absent_or_else)
+			return false;
+		if (instance_match(dt, rb, b))
+			return true;
+	}
+	return index == 0 && rb->absent;
 }
 
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p)

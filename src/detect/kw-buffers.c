@@ -12,8 +12,10 @@
 
 #include "detect/detect-internal.h"
 
-static bool get_payload(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_payload(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	if (p->payload == NULL || p->payload_len == 0)
 		return false;
 	*d = p->payload;
@@ -21,8 +23,10 @@ static bool get_payload(const struct packet *p, const uint8_t **d, uint32_t *l)
 	return true;
 }
 
-static bool get_ipv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_ipv4_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	if (p->ip_version != 4 || p->ip_hdr == NULL)
 		return false;
 	*d = p->ip_hdr;
@@ -30,8 +34,10 @@ static bool get_ipv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
 	return true;
 }
 
-static bool get_ipv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_ipv6_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	if (p->ip_version != 6 || p->ip_hdr == NULL)
 		return false;
 	/* Suricata's ipv6.hdr includes the extension headers. */
@@ -50,21 +56,27 @@ static bool get_l4(const struct packet *p, uint8_t proto, uint32_t hl, const uin
 	return true;
 }
 
-static bool get_tcp_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_tcp_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	return p->proto == 6 && get_l4(p, 6, p->tcp.hlen ? p->tcp.hlen : 20, d, l);
 }
 
-static bool get_udp_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_udp_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	return get_l4(p, 17, 8, d, l);
 }
 
 /* ICMPv4 header length by type, as Suricata counts it: router
  * advertisements carry their address list, timestamps and address masks
  * their extra fields. */
-static bool get_icmpv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_icmpv4_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	uint32_t hl = 8;
 	if (p->proto == 1 && p->l4_hdr != NULL && p->l4_len >= 8) {
 		switch (p->l4_hdr[0]) {
@@ -80,8 +92,10 @@ static bool get_icmpv4_hdr(const struct packet *p, const uint8_t **d, uint32_t *
 	return get_l4(p, 1, hl < 8 ? 8 : hl, d, l);
 }
 
-static bool get_icmpv6_hdr(const struct packet *p, const uint8_t **d, uint32_t *l)
+static bool get_icmpv6_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
+	if (index > 0)
+		return false;
 	return get_l4(p, 58, 8, d, l);
 }
 
