@@ -71,6 +71,7 @@ struct reasm {
 	bool no_ack_gate; /* readable without ACK: inline, async, RST, flow end */
 	bool eof;
 	bool gap_seen;
+	bool raw_trigger; /* the app layer asked for raw inspection now */
 };
 
 /* Per-side session flags. */

@@ -188,8 +188,20 @@ bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_
 	const struct tcp_session *ssn = f->stream;
 	uint32_t chunk = dir == STREAM_TOSERVER ? ssn->ctx->cfg.toserver_chunk_size
 						: ssn->ctx->cfg.toclient_chunk_size;
-	out->ready = have && (out->len >= chunk || out->eof);
+	/* As Suricata's raw reassembly limit: a chunk's worth of ACKed data,
+	 * or now regardless of size once the app layer asked for it, the
+	 * depth was reached, or the session is past time_wait. */
+	bool flush =
+	    ra->raw_trigger || ra->depth_reached || out->eof || ssn->state > TCP_STATE_TIME_WAIT;
+	out->ready = have && (out->len >= chunk || flush);
 	return have;
+}
+
+void stream_raw_trigger(struct flow *f, enum stream_dir dir)
+{
+	struct reasm *ra = dir_reasm(f, dir);
+	if (ra)
+		ra->raw_trigger = true;
 }
 
 void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto)
@@ -199,6 +211,7 @@ void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto)
 	if (!ra)
 		return;
 	consume(ra, &ra->raw_progress, upto);
+	ra->raw_trigger = false;
 	reasm_release(ssn->ctx, ra);
 }
 

@@ -296,7 +296,7 @@ struct stream_chunk {
 	uint64_t offset; /* stream offset of data[0]: 0 = first byte after the SYN */
 	bool gap;	 /* bytes before `offset` were lost (reassembly gap) */
 	bool eof;   /* the direction is finished (FIN/RST/end of flow): nothing more will come */
-	bool ready; /* raw only: at least the chunk size, or eof */
+	bool ready; /* raw only: a chunk's worth, or flush now (see stream_raw_window) */
 };
 
 /*
@@ -314,12 +314,22 @@ void stream_app_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
  * buffers): the window from the raw progress point to the readable end.
  * Detection calls it for the direction of the packet being inspected
  * (stream_packet_toserver), after stream_handle_packet, and inspects when
- * out->ready; it then calls stream_raw_consumed() with the offset it is
+ * out->ready: at least the direction's chunk size
+ * (stream.reassembly.to{server,client}-chunk-size) of ACKed data, or
+ * any amount once stream_raw_trigger() was called, the depth was reached,
+ * the direction ended, or the session is past time_wait.  Suricata also
+ * flushes a direction when the other side's ACK makes it ready (it
+ * injects a pseudo packet); detection can do the same by checking the
+ * opposite direction too.  It then calls stream_raw_consumed() with the offset it is
  * done with — to match patterns that straddle two windows, keep the last
  * (longest pattern - 1) bytes unconsumed.
  */
 bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_chunk *out);
 void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
+/* The app layer finished something (a request, a response): the next
+ * raw window of this direction is ready whatever its size (Suricata's
+ * "trigger raw reassembly"). */
+void stream_raw_trigger(struct flow *f, enum stream_dir dir);
 
 /*
  * The flow is ending (timeout, shutdown): makes every stored in-order byte

@@ -283,6 +283,13 @@ static void test_raw_and_app_readers(void **state)
 	struct stream_chunk c;
 	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
 	assert_false(c.ready);
+	/* the app layer may ask for inspection before a chunk is full */
+	stream_raw_trigger(f, STREAM_TOSERVER);
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_true(c.ready);
+	stream_raw_consumed(f, STREAM_TOSERVER, 0); /* nothing used: not ready again */
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_false(c.ready);
 	client_data(&h, 4, "efghij");
 	server_ack(&h, 10);
 	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
