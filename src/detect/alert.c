@@ -16,6 +16,7 @@ void alert_queue_reset(struct alert_queue *q)
 	q->drop = false;
 	q->pass = false;
 	q->flow_pass = false;
+	q->flow_drop = false;
 	q->tagged = false;
 }
 

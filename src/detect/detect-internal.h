@@ -388,7 +388,8 @@ struct detect_flow {
 	uint32_t nints;
 	uint32_t *ints;
 	uint8_t *int_set;
-	bool pass;
+	bool pass; /* an IP-only pass rule matched: no more inspection */
+	bool drop; /* an IP-only drop/reject rule matched (IPS drops the rest) */
 	/* tag:session (kw-tag.c) */
 	bool tag_active;
 	uint8_t tag_metric;

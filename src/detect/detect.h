@@ -110,6 +110,8 @@ struct alert_queue {
 	bool drop;	    /* a drop/reject rule matched (IPS verdict) */
 	bool pass;	    /* a pass rule matched */
 	bool flow_pass;	    /* ... and it applies to the whole flow (IP-only pass rule) */
+	bool flow_drop;	    /* a drop/reject applies to the whole flow (IP-only rule): EVE
+			     * flow.action "drop"; in IPS mode the flow's later packets drop */
 	bool tagged;	    /* an earlier `tag` covers this packet: log it (EVE "packet") */
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };

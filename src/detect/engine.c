@@ -601,6 +601,13 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 	return index == 0 && rb->absent;
 }
 
+/* Suricata's IP-only rule: addresses and protocol only (any ports, no
+ * keyword that looks at the packet). */
+static bool rule_is_iponly(const struct rule *r)
+{
+	return r->nbufs == 0 && r->lists[LIST_MATCH].n == 0 && r->h.sp.any && r->h.dp.any;
+}
+
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p)
 {
 	bool swapped;
@@ -646,18 +653,24 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 		if (!threshold_config_check(dt, r, p, &action))
 			continue;
 		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
+		/* As Suricata: pass and drop of an IP-only rule apply to the whole
+		 * flow (first to set wins); otherwise to this packet only. */
+		bool to_flow = p->flow != NULL && rule_is_iponly(r);
+		struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 		if (action == DETECT_ACTION_PASS) {
 			out->pass = true;
-			if (r->nbufs == 0 && r->lists[LIST_MATCH].n == 0 && p->flow != NULL) {
-				/* An IP-only pass rule passes the whole flow, as in Suricata. */
-				struct detect_flow *df = detect_flow_get(dt, p);
-				if (df != NULL)
-					df->pass = true;
+			if (df != NULL && !df->drop) {
+				df->pass = true;
 				flags |= ALERT_F_APPLY_FLOW;
 				out->flow_pass = true;
 			}
 		} else if (action != DETECT_ACTION_ALERT) {
 			out->drop = true;
+			if (df != NULL && !df->pass) {
+				df->drop = true;
+				flags |= ALERT_F_APPLY_FLOW;
+				out->flow_drop = true;
+			}
 		}
 		/* Pass rules stop inspection; they are logged only with `alert`. */
 		if (!(r->flags & RF_NOALERT) &&

@@ -191,6 +191,62 @@ static void test_pass_stops(void **state)
 	detect_engine_free(de);
 }
 
+/* Pass/drop of an IP-only rule applies to the flow; of any other rule, to
+ * the packet. */
+static void test_flow_actions(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"pass tcp 192.168.1.1 any -> any any (sid:1;)\n"
+		"pass tcp any any -> any 22 (sid:2;)\n"
+		"alert tcp any any -> any any (content:\"x\"; sid:3;)\n"
+		"drop udp any any -> 10.0.0.1 any (sid:4;)\n",
+		NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f, g, u;
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	memset(&u, 0, sizeof(u));
+	struct packet p;
+	/* IP-only pass: flow passed, later packets (even from the other side) are not inspected */
+	th_packet(&p, 6, 1234, 80, "x", 1);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.pass);
+	assert_true(q.flow_pass);
+	assert_int_equal(q.count, 0);
+	th_packet(&p, 6, 80, 1234, "x", 1);
+	th_ip4(&p.src, 8, 8, 8, 8);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 0);
+	/* port pass: this packet only */
+	th_packet(&p, 6, 1234, 22, "x", 1);
+	th_ip4(&p.src, 8, 8, 4, 4);
+	p.flow = &g;
+	detect_packet(t, &p, &q);
+	assert_true(q.pass);
+	assert_false(q.flow_pass);
+	assert_int_equal(q.count, 0);
+	th_packet(&p, 6, 22, 1234, "x", 1);
+	th_ip4(&p.src, 8, 8, 4, 4);
+	p.flow = &g;
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	/* IP-only drop: flow_drop, inspection continues (IDS) */
+	th_packet(&p, 17, 1, 2, "x", 1);
+	p.flow = &u;
+	detect_packet(t, &p, &q);
+	assert_true(q.drop);
+	assert_true(q.flow_drop);
+	assert_int_equal(q.count, 1);
+	detect_flow_free(f.detect);
+	detect_flow_free(g.detect);
+	detect_flow_free(u.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 static void test_noalert_and_flowbits(void **state)
 {
 	struct detect_engine *de = th_engine(
@@ -458,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_pass_stops),
+	    cmocka_unit_test(test_flow_actions),
 	    cmocka_unit_test(test_noalert_and_flowbits),
 	    cmocka_unit_test(test_alert_max),
 	    cmocka_unit_test(test_header_and_direction),
