@@ -213,12 +213,10 @@ bool stream_config_load(struct stream_config *cfg, const struct config_node *roo
 /* ---------------------------------------------------------------- stats */
 
 struct stream_stats {
-	uint64_t sessions;	    /* tcp.sessions */
-	uint64_t ssn_memcap_drop;   /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
-	uint64_t midstream_pickups; /* tcp.midstream_pickups */
-	uint64_t syn, synack, rst;  /* tcp.syn, tcp.synack, tcp.rst (packets) */
-	uint64_t invalid_checksum;  /* reserved: the engine drops those before us */
-	uint64_t pkt_on_wrong_thread;
+	uint64_t sessions;	       /* tcp.sessions */
+	uint64_t ssn_memcap_drop;      /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
+	uint64_t midstream_pickups;    /* tcp.midstream_pickups */
+	uint64_t syn, synack, rst;     /* tcp.syn, tcp.synack, tcp.rst (packets) */
 	uint64_t segment_memcap_drop;  /* tcp.segment_memcap_drop: segments refused by
 					  reassembly.memcap */
 	uint64_t segment_memcap_bytes; /* bytes of those segments */
@@ -342,8 +340,8 @@ void stream_flow_end(struct flow *f);
 /* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
-/* Bytes stored for one direction (in-order and out-of-order), for tests
- * and diagnostics. */
+/* Span of the stream one direction holds, from the oldest unconsumed byte
+ * to the highest stored one (holes included), for tests and diagnostics. */
 uint64_t stream_stored_bytes(const struct flow *f, enum stream_dir dir);
 
 #endif
