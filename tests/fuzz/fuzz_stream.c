@@ -47,6 +47,8 @@ static void read_some(struct flow *f, uint8_t how)
 			(void)sink;
 			stream_app_consumed(f, dir, c.offset + (c.len * (uint64_t)(how & 3)) / 3);
 		}
+		if (how & 0x10)
+			stream_raw_trigger(f, dir);
 		if (stream_raw_window(f, dir, &c))
 			stream_raw_consumed(f, dir,
 					    c.offset + (c.len * (uint64_t)((how >> 2) & 3)) / 3);
@@ -122,6 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pk.ts_usec = usec++;
 		p += len;
 		struct flow *f = flow_table_handle_packet(ft, &pk);
+		if (f)
+			(void)stream_session_reusable(sc, f, &pk);
 		stream_handle_packet(sc, &pk);
 		check_caps(sc, &cfg);
 		if (f)
