@@ -134,6 +134,7 @@ enum {
 	LIST_MATCH = 0,
 	LIST_POSTMATCH,
 	LIST_THRESHOLD,
+	LIST_TAG, /* tag: run only for alerts that survive thresholding */
 	LIST_MAX,
 };
 

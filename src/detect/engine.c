@@ -652,6 +652,9 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 		enum detect_action action = r->h.action;
 		if (!threshold_config_check(dt, r, p, &action))
 			continue;
+		const struct sm_list *tags = &r->lists[LIST_TAG];
+		for (uint32_t k = 0; k < tags->n; k++)
+			tags->v[k].kw->match(dt, p, r, tags->v[k].ctx);
 		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
 		/* As Suricata: pass and drop of an IP-only rule apply to the whole
 		 * flow (first to set wins); otherwise to this packet only. */

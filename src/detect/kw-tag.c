@@ -94,7 +94,7 @@ void tag_thread_free(struct det_thread *dt)
 	dt->tags = NULL;
 }
 
-/* Starts the tag (POSTMATCH: the rule matched). */
+/* Starts the tag (LIST_TAG: the rule alerted, thresholds passed). */
 static int tag_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		     const void *ctx)
 {
@@ -176,7 +176,7 @@ static int tag_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	} else if (n > 3) {
 		goto bad;
 	}
-	if (rule_add_sm(r, LIST_POSTMATCH, kw_lookup("tag"), c) == NULL) {
+	if (rule_add_sm(r, LIST_TAG, kw_lookup("tag"), c) == NULL) {
 		free(c);
 		return -1;
 	}
