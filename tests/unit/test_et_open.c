@@ -20,6 +20,99 @@
 
 #define ET_DIR "../shared/data/rules/et-open"
 
+/* Every option name of a rule's text (after the first '('), split at
+ * unescaped ';' like the parser does; calls fn for each. */
+static void each_option(const char *rule, void (*fn)(const char *name, void *arg), void *arg)
+{
+	const char *p = strchr(rule, '(');
+	if (p == NULL)
+		return;
+	p++;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		char name[64];
+		size_t n = 0;
+		while (*p && *p != ':' && *p != ';' && *p != ')' && n < sizeof(name) - 1)
+			name[n++] = *p++;
+		while (n > 0 && name[n - 1] == ' ')
+			n--;
+		name[n] = '\0';
+		if (n > 0)
+			fn(name, arg);
+		bool esc = false;
+		while (*p && (esc || *p != ';')) {
+			esc = !esc && *p == '\\';
+			p++;
+		}
+		if (*p == ';')
+			p++;
+	}
+}
+
+struct tally {
+	char names[512][64];
+	unsigned count[512];
+	unsigned n;
+};
+
+static void tally_missing(const char *name, void *arg)
+{
+	struct tally *t = arg;
+	if (detect_keyword_supported(name))
+		return;
+	for (unsigned i = 0; i < t->n; i++)
+		if (strcmp(t->names[i], name) == 0) {
+			t->count[i]++;
+			return;
+		}
+	if (t->n < 512) {
+		snprintf(t->names[t->n], sizeof(t->names[0]), "%s", name);
+		t->count[t->n++] = 1;
+	}
+}
+
+/* How many rules use each keyword vigil lacks (all of them, not only the first). */
+static void print_missing_uses(void)
+{
+	static struct tally t;
+	memset(&t, 0, sizeof(t));
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "cat %s/*.rules", ET_DIR);
+	FILE *f = popen(cmd, "r");
+	if (f == NULL)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		const char *l = line;
+		while (*l == ' ')
+			l++;
+		if (*l == '#' || strchr(l, '(') == NULL)
+			continue;
+		/* count each keyword once per rule */
+		static struct tally one;
+		memset(&one, 0, sizeof(one));
+		each_option(l, tally_missing, &one);
+		for (unsigned i = 0; i < one.n; i++)
+			tally_missing(one.names[i], &t);
+	}
+	free(line);
+	pclose(f);
+	for (int k = 0; k < 15; k++) {
+		unsigned best = 0, bi = 0;
+		for (unsigned i = 0; i < t.n; i++)
+			if (t.count[i] > best) {
+				best = t.count[i];
+				bi = i;
+			}
+		if (best == 0)
+			break;
+		printf("  %-28s %u rules\n", t.names[bi], best);
+		t.count[bi] = 0;
+	}
+}
+
 static void test_et_open_load(void **state)
 {
 	struct stat sb;
@@ -53,6 +146,8 @@ static void test_et_open_load(void **state)
 	for (char *l = strtok(buf, "\n"); l && lines < 16; l = strtok(NULL, "\n"), lines++)
 		printf("  %s\n", l);
 	free(buf);
+	printf("Unsupported keywords by rules using them:\n");
+	print_missing_uses();
 	assert_true(st.loaded > 0);
 	detect_engine_free(de);
 	fclose(devnull);
