@@ -25,7 +25,9 @@ struct thr_entry {
 	int64_t start;
 	uint32_t count;
 	int64_t rate_until;
-	uint64_t next; /* backoff: match count of the next alert */
+	uint64_t next;	 /* backoff: match count of the next alert */
+	int64_t last;	 /* packet time of the last check */
+	uint32_t window; /* seconds after `last` the entry still matters */
 };
 
 struct thr_table {
@@ -45,7 +47,11 @@ static void thr_key(const struct thr_spec *t, const struct packet *p, uint8_t ke
 		memcpy(key + 1, p->src.bytes, 16);
 		memcpy(key + 17, p->dst.bytes, 16);
 		break;
-	case TRK_FLOW: memcpy(key + 1, &p->flow, sizeof(p->flow)); break;
+	case TRK_FLOW:
+		/* flow_id, not the pointer: a freed flow's memory may be reused */
+		if (p->flow != NULL)
+			memcpy(key + 1, &p->flow->flow_id, sizeof(p->flow->flow_id));
+		break;
 	default: break;
 	}
 }
@@ -61,18 +67,26 @@ static uint32_t thr_hash(uint32_t gid, uint32_t sid, int salt, const uint8_t key
 static struct thr_entry *thr_find(struct thr_table *t, uint32_t gid, uint32_t sid, int salt,
 				  const uint8_t key[33]);
 
-static int thr_grow(struct thr_table *t)
+/* Rebuilds the table without entries idle past their window (so memory
+ * follows the active trackers, not every address ever seen), doubling it
+ * when it is still more than half full. */
+static int thr_rehash(struct thr_table *t, int64_t now)
 {
-	struct thr_table nt = {calloc(t->cap ? t->cap * 2 : 256, sizeof(struct thr_entry)),
-			       t->cap ? t->cap * 2 : 256, 0};
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (t->v[i].used && now - t->v[i].last <= (int64_t)t->v[i].window)
+			live++;
+	uint32_t cap = t->cap ? t->cap : 256;
+	while ((live + 1) * 2 > cap)
+		cap *= 2;
+	struct thr_table nt = {calloc(cap, sizeof(struct thr_entry)), cap, 0};
 	if (nt.v == NULL)
 		return -1;
 	for (uint32_t i = 0; i < t->cap; i++) {
-		if (!t->v[i].used)
+		const struct thr_entry *o = &t->v[i];
+		if (!o->used || now - o->last > (int64_t)o->window)
 			continue;
-		struct thr_entry *e =
-		    thr_find(&nt, t->v[i].gid, t->v[i].sid, t->v[i].salt, t->v[i].key);
-		*e = t->v[i];
+		*thr_find(&nt, o->gid, o->sid, o->salt, o->key) = *o;
 		nt.n++;
 	}
 	free(t->v);
@@ -104,12 +118,13 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 			return true;
 		dt->thresholds = tab;
 	}
-	if ((tab->n + 1) * 2 > tab->cap && thr_grow(tab) != 0)
+	if ((tab->n + 1) * 2 > tab->cap && thr_rehash(tab, p->ts_sec) != 0)
 		return true;
 	uint8_t key[33];
 	thr_key(t, p, key);
 	struct thr_entry *e = thr_find(tab, gid, sid, salt, key);
 	int64_t now = p->ts_sec;
+	uint32_t window = t->seconds + t->timeout + 1;
 	if (!e->used) {
 		memset(e, 0, sizeof(*e));
 		e->used = true;
@@ -124,6 +139,10 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 		e->start = now;
 		e->count = 0;
 	}
+	e->last = now;
+	if (t->type == THR_BACKOFF)
+		window = UINT32_MAX; /* backoff counts forever */
+	e->window = window;
 	switch (t->type) {
 	case THR_LIMIT: return ++e->count <= t->count;
 	case THR_THRESHOLD:

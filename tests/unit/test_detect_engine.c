@@ -358,6 +358,32 @@ static void test_threshold_keyword(void **state)
 	detect_engine_free(de);
 }
 
+/* Many trackers over time: stale entries are dropped as the table
+ * rebuilds, live ones keep counting. */
+static void test_threshold_many_sources(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
+		"count 1, seconds 2; sid:1;)\n",
+		NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	unsigned alerts = 0;
+	for (int i = 0; i < 20000; i++) {
+		struct packet p;
+		th_packet(&p, 6, 1, 2, "t", 1);
+		/* every source twice in a row: the second is over the limit */
+		int src = i / 2;
+		th_ip4(&p.src, 10, (uint8_t)(src >> 16), (uint8_t)(src >> 8), (uint8_t)src);
+		p.ts_sec = 1000 + i / 100;
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		alerts += q.count;
+	}
+	assert_int_equal(alerts, 10000);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 static void test_threshold_config(void **state)
 {
 	char rpath[] = "/tmp/vigil-thr-rules-XXXXXX", tpath[] = "/tmp/vigil-thr-XXXXXX";
@@ -519,6 +545,7 @@ int main(void)
 	    cmocka_unit_test(test_alert_max),
 	    cmocka_unit_test(test_header_and_direction),
 	    cmocka_unit_test(test_threshold_keyword),
+	    cmocka_unit_test(test_threshold_many_sources),
 	    cmocka_unit_test(test_threshold_config),
 	    cmocka_unit_test(test_rate_filter),
 	    cmocka_unit_test(test_classification_and_alert_fields),
