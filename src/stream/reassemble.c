@@ -125,8 +125,8 @@ static bool apply_depth(struct stream_ctx *ctx, struct reasm *ra, struct packet 
 /* Applies the overlap policy: scratch holds the new bytes for [off, end)
  * and takes the old bytes wherever the policy keeps them.  Scans from
  * the tail: no record starting before off - seg_max_len can reach off. */
-static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, struct packet *p,
-			     uint64_t off, uint64_t end)
+static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, enum stream_policy pol,
+			     struct packet *p, uint64_t off, uint64_t end)
 {
 	bool overlap = false, different = false;
 	for (const struct stream_seg *s = ra->segs_tail; s; s = s->prev) {
@@ -143,7 +143,7 @@ static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, struct pa
 		if (memcmp(old, nw, b - a) == 0)
 			continue;
 		different = true;
-		if (!seglist_new_data_wins(ctx->cfg.policy, s->off, send, off, end))
+		if (!seglist_new_data_wins(pol, s->off, send, off, end))
 			memcpy(nw, old, b - a);
 	}
 	if (overlap)
@@ -154,8 +154,8 @@ static void resolve_overlaps(struct stream_ctx *ctx, struct reasm *ra, struct pa
 	}
 }
 
-void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, uint32_t seq,
-		  const uint8_t *data, uint32_t len)
+void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, enum stream_policy pol,
+		  struct packet *p, uint32_t seq, const uint8_t *data, uint32_t len)
 {
 	if (len == 0 || !data || !ra->active)
 		return;
@@ -183,7 +183,7 @@ void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, ui
 		return;
 	}
 	memcpy(ctx->scratch, data, len);
-	resolve_overlaps(ctx, ra, p, o, e);
+	resolve_overlaps(ctx, ra, pol, p, o, e);
 	const struct stream_seg *rec = seglist_insert(ctx, ra, o, len);
 	if (!rec) {
 		refuse_memcap(ctx, p, len);

@@ -101,6 +101,8 @@ struct tcp_side {
 	uint8_t wscale;
 	uint8_t flags;
 	uint8_t tcp_flags; /* OR of the TCP flags this side sent (EVE tcp_flags_ts/tc) */
+	bool policy_known;
+	uint8_t policy; /* enum stream_policy of the host this side sends to */
 	struct reasm ra;
 };
 
@@ -143,6 +145,7 @@ struct tcp_pkt {
 	bool from_client;
 	uint8_t fl;
 	uint32_t seq, ack, len;
+	enum stream_policy pol; /* the receiving host's stack */
 };
 
 /* ---- memory accounting (stream.c) ---- */
@@ -172,9 +175,10 @@ void seglist_free(struct stream_ctx *ctx, struct reasm *ra);
 void reasm_init(struct reasm *ra, uint32_t base_seq, bool no_ack_gate);
 /* Offset of a sequence number: the 64-bit value nearest the contiguous end. */
 int64_t reasm_seq_to_offset(const struct reasm *ra, uint32_t seq);
-/* Stores a segment's payload; raises reassembly events on p. */
-void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, uint32_t seq,
-		  const uint8_t *data, uint32_t len);
+/* Stores a segment's payload, resolving overlaps as the receiving host's
+ * stack `pol` would; raises reassembly events on p. */
+void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, enum stream_policy pol,
+		  struct packet *p, uint32_t seq, const uint8_t *data, uint32_t len);
 /* The receiver ACKed everything before `ack_off`: moves the readable end
  * and declares gaps for ACKed bytes that never arrived. */
 void reasm_acked(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t ack_off);

@@ -183,6 +183,16 @@ int stream_policy_lookup(const char *name);
  * attacker can cause with tiny or reordered segments. */
 #define STREAM_MAX_SEGMENTS 16384
 
+/* One host-os-policy entry: an address block and the stack behind it. */
+struct stream_host_policy {
+	uint8_t family; /* 4 or 6 */
+	uint8_t prefix; /* bits */
+	uint8_t addr[16];
+	enum stream_policy policy;
+};
+
+#define STREAM_MAX_HOST_POLICIES 64
+
 struct stream_config {
 	bool midstream;		    /* stream.midstream (false) */
 	bool async_oneside;	    /* stream.async-oneside (false) */
@@ -194,17 +204,24 @@ struct stream_config {
 	uint32_t toclient_chunk_size; /* stream.reassembly.toclient-chunk-size (2560) */
 	uint32_t max_syn_queued;      /* stream.max-syn-queued (10) */
 	uint32_t max_synack_queued;   /* stream.max-synack-queued (5) */
-	enum stream_policy policy;    /* overlap policy for every host (bsd) */
+	enum stream_policy policy;    /* policy of hosts no entry matches (bsd) */
+	/* host-os-policy: the receiving host's stack decides overlaps, RST
+	 * and timestamp acceptance; longest prefix wins. */
+	struct stream_host_policy hosts[STREAM_MAX_HOST_POLICIES];
+	uint32_t nhosts;
 	/* Readers that hold data until they consume it.  A reader that is
 	 * false is treated as having consumed everything readable. */
 	bool app_reader;
 	bool raw_reader;
 };
 
+/* The policy of the host at address a. */
+enum stream_policy stream_host_policy(const struct stream_config *cfg, const struct ip_addr *a);
+
 /* Suricata's defaults (see the field comments). */
 void stream_config_defaults(struct stream_config *cfg);
-/* Reads the `stream:` section of a config tree over the defaults already
- * in cfg.  Unknown or malformed values keep the default; returns false
+/* Reads the `stream:` and `host-os-policy:` sections of a config tree
+ * over the defaults already in cfg.  Unknown or malformed values keep the default; returns false
  * (with a message in err) only for a value that cannot be honoured, e.g.
  * an unknown overlap policy. */
 bool stream_config_load(struct stream_config *cfg, const struct config_node *root, char *err,

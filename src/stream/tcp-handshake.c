@@ -422,7 +422,7 @@ static bool syn_recv_rst(struct tcp_pkt *t)
 		return false;
 	/* After a right-seq-wrong-ack packet, Linux and Solaris keep the
 	 * connection on a RST: the evasion would work against them. */
-	enum stream_policy pol = t->ctx->cfg.policy;
+	enum stream_policy pol = t->pol;
 	if ((t->ssn->flags & SSN_EVASION) &&
 	    (pol == STREAM_POLICY_LINUX || pol == STREAM_POLICY_OLD_LINUX ||
 	     pol == STREAM_POLICY_SOLARIS))

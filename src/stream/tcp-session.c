@@ -119,7 +119,7 @@ static int ts_check(struct tcp_pkt *t, bool *update)
 	if (!(t->ssn->flags & SSN_TIMESTAMP) || !t->p->tcp.has_ts)
 		return 1;
 	const struct tcp_side *s = t->snd;
-	enum stream_policy pol = t->ctx->cfg.policy;
+	enum stream_policy pol = t->pol;
 	uint32_t ts = t->p->tcp.ts_val, now = (uint32_t)t->p->ts_sec;
 	if (pol == STREAM_POLICY_HPUX11 && !SEQ_EQ(s->next_seq, t->seq))
 		return 1;
@@ -151,7 +151,7 @@ void tcp_ts_update(struct tcp_pkt *t)
 {
 	bool update;
 	if (!(t->ssn->flags & SSN_TIMESTAMP) || !t->p->tcp.has_ts) {
-		if ((t->ssn->flags & SSN_TIMESTAMP) && t->ctx->cfg.policy == STREAM_POLICY_SOLARIS)
+		if ((t->ssn->flags & SSN_TIMESTAMP) && t->pol == STREAM_POLICY_SOLARIS)
 			t->ssn->flags &= ~SSN_TIMESTAMP;
 		return;
 	}
@@ -203,7 +203,7 @@ bool tcp_rst_valid(struct tcp_pkt *t)
 		t->rcv->flags |= SIDE_RST_RECV;
 	if (ssn->flags & SSN_ASYNC)
 		return SEQ_GEQ(t->seq, s->next_seq);
-	switch (t->ctx->cfg.policy) {
+	switch (t->pol) {
 	case STREAM_POLICY_HPUX11: return SEQ_GEQ(t->seq, s->next_seq);
 	case STREAM_POLICY_OLD_LINUX:
 	case STREAM_POLICY_LINUX:
@@ -269,7 +269,7 @@ void tcp_store(struct tcp_pkt *t)
 		if (SEQ_GT(t->seq + len, s->fin_seq))
 			len = s->fin_seq - t->seq;
 	}
-	reasm_insert(t->ctx, &s->ra, t->p, t->seq, t->p->payload, len);
+	reasm_insert(t->ctx, &s->ra, t->pol, t->p, t->seq, t->p->payload, len);
 }
 
 void tcp_close_with_rst(struct tcp_pkt *t)
@@ -484,11 +484,14 @@ bool tcp_session_packet(struct stream_ctx *ctx, struct flow *f, struct packet *p
 	    .len = p->payload ? p->payload_len : 0,
 	};
 	count_packet(ctx, t.fl);
+	t.pol = ctx->cfg.policy;
 	if (!(t.fl & TCP_ACK) && t.ack != 0)
 		tcp_ev(&t, STREAM_EV_PKT_BROKEN_ACK);
 
 	struct tcp_session *ssn = f->stream;
 	if (!ssn || ssn->state == TCP_STATE_NONE) {
+		if (ctx->cfg.nhosts)
+			t.pol = stream_host_policy(&ctx->cfg, &p->dst);
 		bool ok = tcp_state_none(&t, f);
 		if (f->stream)
 			sync_ack_gates(f->stream, ctx);
@@ -496,6 +499,13 @@ bool tcp_session_packet(struct stream_ctx *ctx, struct flow *f, struct packet *p
 	}
 	tcp_bind(&t, ssn, p->flow_toserver != ((ssn->flags & SSN_REVERSED) != 0));
 	t.snd->flags |= SIDE_SEEN;
+	/* The receiving host's stack, looked up once per direction. */
+	if (!t.snd->policy_known) {
+		t.snd->policy = (uint8_t)(ctx->cfg.nhosts ? stream_host_policy(&ctx->cfg, &p->dst)
+							  : ctx->cfg.policy);
+		t.snd->policy_known = true;
+	}
+	t.pol = (enum stream_policy)t.snd->policy;
 	/* One-sided until both sides have been seen. */
 	if ((ssn->flags & SSN_ASYNC) && (ssn->client.flags & SIDE_SEEN) &&
 	    (ssn->server.flags & SIDE_SEEN))

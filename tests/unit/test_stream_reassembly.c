@@ -13,6 +13,7 @@
 
 #include "stream/stream-internal.h"
 #include "test_stream_util.h"
+#include "util/config.h"
 
 #define A TCP_ACK
 #define C(off) (CISN + 1 + (off)) /* client sequence number of stream offset off */
@@ -343,14 +344,14 @@ static void test_segment_before_base_seq(void **state)
 	reasm_init(&ra, 1000, true);
 	struct packet p;
 	memset(&p, 0, sizeof(p));
-	reasm_insert(ctx, &ra, &p, 1000, (const uint8_t *)"abcdef", 6);
+	reasm_insert(ctx, &ra, STREAM_POLICY_BSD, &p, 1000, (const uint8_t *)"abcdef", 6);
 	assert_int_equal(ra.ra_end, 6);
 	reasm_release(ctx, &ra); /* no readers: all of it goes */
 	assert_int_equal(ra.buf_off, 6);
-	reasm_insert(ctx, &ra, &p, 1000, (const uint8_t *)"abc", 3);
+	reasm_insert(ctx, &ra, STREAM_POLICY_BSD, &p, 1000, (const uint8_t *)"abc", 3);
 	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ));
 	/* partly before: the rest is kept */
-	reasm_insert(ctx, &ra, &p, 1004, (const uint8_t *)"efgh", 4);
+	reasm_insert(ctx, &ra, STREAM_POLICY_BSD, &p, 1004, (const uint8_t *)"efgh", 4);
 	struct stream_chunk c;
 	assert_true(reasm_read(&ra, ra.app_progress, &c));
 	assert_int_equal(c.offset, 6);
@@ -420,6 +421,54 @@ static void test_sequence_wrap(void **state)
 	harness_free(&h);
 }
 
+/* host-os-policy: the receiving host's stack decides; longest prefix wins. */
+static void test_host_os_policy(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	struct config_node *root = config_new();
+	char err[128];
+	assert_true(config_load_string(root,
+				       "host-os-policy:\n"
+				       "  windows: [0.0.0.0/0]\n"
+				       "  linux: [192.0.2.0/24]\n"
+				       "  last: [192.0.2.7]\n"
+				       "  solaris: [\"::1\"]\n",
+				       err, sizeof(err)));
+	assert_true(stream_config_load(&cfg, root, err, sizeof(err)));
+	assert_int_equal(cfg.nhosts, 4);
+	struct ip_addr a;
+	set_v4(&a, 0xc0000207u); /* 192.0.2.7: the test server */
+	assert_int_equal(stream_host_policy(&cfg, &a), STREAM_POLICY_LAST);
+	set_v4(&a, 0xc0000208u);
+	assert_int_equal(stream_host_policy(&cfg, &a), STREAM_POLICY_LINUX);
+	set_v4(&a, 0x0a000001u);
+	assert_int_equal(stream_host_policy(&cfg, &a), STREAM_POLICY_WINDOWS);
+	config_free(root);
+
+	/* data to the server (192.0.2.7) follows "last": new bytes win */
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "aaaa");
+	client_data(&h, 0, "bbbb");
+	server_ack(&h, 4);
+	expect_app(f, "bbbb", 0);
+	harness_free(&h);
+
+	root = config_new();
+	assert_true(
+	    config_load_string(root, "host-os-policy:\n  beos: [10.0.0.0/8]\n", err, sizeof(err)));
+	assert_false(stream_config_load(&cfg, root, err, sizeof(err)));
+	config_free(root);
+	root = config_new();
+	assert_true(config_load_string(root, "host-os-policy:\n  linux: [10.0.0.0/40]\n", err,
+				       sizeof(err)));
+	struct stream_config cfg2 = cfg_with(false, false);
+	assert_false(stream_config_load(&cfg2, root, err, sizeof(err)));
+	config_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +486,7 @@ int main(void)
 	    cmocka_unit_test(test_flow_end_makes_all_readable),
 	    cmocka_unit_test(test_fin_sets_eof),
 	    cmocka_unit_test(test_sequence_wrap),
+	    cmocka_unit_test(test_host_os_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
