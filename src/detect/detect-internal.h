@@ -295,6 +295,9 @@ enum rule_flags {
 	RF_FLOWINT_READ = 1 << 14,
 	RF_XBITS_SET = 1 << 15,
 	RF_XBITS_READ = 1 << 16,
+	RF_STREAM = 1 << 17, /* payload rule that inspects the reassembled stream of TCP sessions */
+	RF_NO_STREAM = 1 << 18,	  /* flow:no_stream */
+	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 };
 
 struct rule {
@@ -319,7 +322,8 @@ struct rule {
 	uint32_t last_content_idx;
 	struct fast_pattern fp;
 	bool has_fp;
-	uint16_t byte_vars; /* byte_extract / byte_math variables defined */
+	uint32_t max_content_len; /* longest content (kw-content.c) */
+	uint16_t byte_vars;	  /* byte_extract / byte_math variables defined */
 	char *byte_var_names[16];
 	const char *file;
 	unsigned line;
@@ -428,6 +432,7 @@ struct det_thread {
 	uint32_t nextra;
 	uint8_t *cand_seen;
 	uint64_t pkt_count;
+	bool in_stream; /* evaluating a reassembled stream chunk (flow:only_stream) */
 	/* base64_decode output (kw-base64.c), read through BUF_BASE64 */
 	uint8_t *b64;
 	uint32_t b64_len, b64_cap;
@@ -493,7 +498,8 @@ struct detect_engine {
 	char *cache_dir;
 	bool no_cache;
 	bool cache_hit;
-	char **files; /* rule file names (rules point at them) */
+	char **files;		  /* rule file names (rules point at them) */
+	uint32_t max_pattern_len; /* longest content of a stream rule */
 	size_t nfiles;
 };
 

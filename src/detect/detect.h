@@ -143,6 +143,28 @@ void detect_thread_free(struct detect_thread *dt);
  */
 void detect_packet(struct detect_thread *dt, struct packet *p, struct alert_queue *out);
 
+/*
+ * Reassembled TCP streams.  Payload rules on `tcp` / `tcp-stream` are
+ * Suricata "stream" rules: on a TCP session they inspect the reassembled
+ * stream, not each segment.  The engine calls
+ *   detect_packet_ex(dt, p, &q, DETECT_PKT_STREAM_INSPECTED)
+ * for packets of flows that have a session (stream rules are then skipped
+ * on the packet), and for each raw stream window that is ready
+ *   detect_stream(dt, p, chunk.data, chunk.len, &q2)
+ * after which it may consume the window up to its end minus
+ * (detect_engine_max_pattern_len() - 1) bytes, so patterns straddling two
+ * windows are seen.  Stream alerts carry ALERT_F_STREAM_MATCH and their
+ * pass/drop applies to the flow.  `tcp-pkt` rules and rules with dsize
+ * always look at the packet.  Without a session, detect_packet() inspects
+ * every rule on the packet payload (also `tcp-stream` ones).
+ */
+#define DETECT_PKT_STREAM_INSPECTED 0x1
+void detect_packet_ex(struct detect_thread *dt, struct packet *p, struct alert_queue *out,
+		      unsigned flags);
+void detect_stream(struct detect_thread *dt, struct packet *p, const uint8_t *data, uint32_t len,
+		   struct alert_queue *out);
+uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
+
 /* Releases a flow's detect slot (flowbits, flowints); NULL is fine. */
 void detect_flow_free(void *flow_detect_slot);
 

@@ -420,6 +420,10 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 			fatal = true;
 	drop_duplicates(de, st, log);
 	order_rules(de);
+	for (uint32_t i = 0; i < de->nrules; i++)
+		if ((de->rules[i]->flags & RF_STREAM) &&
+		    de->rules[i]->max_content_len > de->max_pattern_len)
+			de->max_pattern_len = de->rules[i]->max_content_len;
 	st->loaded = de->nrules;
 	if (log)
 		fprintf(log, "%u rules loaded, %u failed, %u skipped\n", st->loaded, st->failed,
@@ -632,21 +636,31 @@ static void run_postmatch(struct det_thread *dt, const struct rule *r, const str
 		l->v[i].kw->match(dt, p, r, l->v[i].ctx);
 }
 
-void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue *out)
+/* Which rules a pass looks at: every rule on a packet, or only the
+ * stream rules on a reassembled stream chunk. */
+enum run_mode {
+	RUN_PACKET,	   /* all rules, payload rules on the packet payload */
+	RUN_PACKET_NO_STR, /* the caller inspects the stream: stream rules are skipped */
+	RUN_STREAM,	   /* stream rules only, on a chunk standing in for the payload */
+};
+
+static bool rule_wanted(const struct rule *r, enum run_mode mode)
 {
-	struct det_thread *dt = (struct det_thread *)t;
+	switch (mode) {
+	case RUN_STREAM: return (r->flags & RF_STREAM) != 0;
+	case RUN_PACKET_NO_STR: return !(r->flags & RF_STREAM);
+	default: return true;
+	}
+}
+
+static void run_rules(struct det_thread *dt, const struct packet *p, struct alert_queue *out,
+		      enum run_mode mode)
+{
 	struct detect_engine *de = dt->de;
-	alert_queue_reset(out);
-	dt->p = p;
-	/* Tags set by earlier packets are checked before this packet can set new ones. */
-	out->tagged = tag_packet_check(dt, p);
-	if (p->flow != NULL && p->flow->detect != NULL &&
-	    ((struct detect_flow *)p->flow->detect)->pass)
-		return;
 	prefilter_run(dt, p);
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
-		if (!rule_match_packet(dt, r, p))
+		if (!rule_wanted(r, mode) || !rule_match_packet(dt, r, p))
 			continue;
 		run_postmatch(dt, r, p);
 		enum detect_action action = r->h.action;
@@ -656,9 +670,11 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 		for (uint32_t k = 0; k < tags->n; k++)
 			tags->v[k].kw->match(dt, p, r, tags->v[k].ctx);
 		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
-		/* As Suricata: pass and drop of an IP-only rule apply to the whole
-		 * flow (first to set wins); otherwise to this packet only. */
-		bool to_flow = p->flow != NULL && rule_is_iponly(r);
+		if (mode == RUN_STREAM)
+			flags = ALERT_F_STREAM_MATCH;
+		/* As Suricata: pass and drop apply to the whole flow for IP-only
+		 * rules and stream matches (first to set wins), else to the packet. */
+		bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
 		struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 		if (action == DETECT_ACTION_PASS) {
 			out->pass = true;
@@ -684,4 +700,52 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue
 	}
 	if (out->count > 0 && p->flow != NULL)
 		p->flow->alerted = true;
+}
+
+static bool flow_passed(const struct packet *p)
+{
+	return p->flow != NULL && p->flow->detect != NULL &&
+	       ((struct detect_flow *)p->flow->detect)->pass;
+}
+
+void detect_packet_ex(struct detect_thread *t, struct packet *p, struct alert_queue *out,
+		      unsigned flags)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	alert_queue_reset(out);
+	dt->p = p;
+	/* Tags set by earlier packets are checked before this packet can set new ones. */
+	out->tagged = tag_packet_check(dt, p);
+	if (flow_passed(p))
+		return;
+	run_rules(dt, p, out,
+		  (flags & DETECT_PKT_STREAM_INSPECTED) ? RUN_PACKET_NO_STR : RUN_PACKET);
+}
+
+void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue *out)
+{
+	detect_packet_ex(t, p, out, 0);
+}
+
+void detect_stream(struct detect_thread *t, struct packet *p, const uint8_t *data, uint32_t len,
+		   struct alert_queue *out)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	alert_queue_reset(out);
+	if (len == 0 || flow_passed(p))
+		return;
+	/* The chunk stands in for the payload; everything else is the packet's. */
+	struct packet sp = *p;
+	sp.payload = data;
+	sp.payload_len = len;
+	dt->p = &sp;
+	dt->in_stream = true;
+	run_rules(dt, &sp, out, RUN_STREAM);
+	dt->in_stream = false;
+	dt->p = p;
+}
+
+uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)
+{
+	return de->max_pattern_len;
 }

@@ -617,6 +617,13 @@ static uint32_t pattern_strength(const struct content *c)
 
 void rule_finalize_content(struct rule *r)
 {
+	for (uint32_t i = 0; i < r->nbufs; i++)
+		for (uint32_t j = 0; j < r->bufs[i].sms.n; j++)
+			if (is_content(&r->bufs[i].sms.v[j])) {
+				const struct content *c = r->bufs[i].sms.v[j].ctx;
+				if (c->len > r->max_content_len)
+					r->max_content_len = c->len;
+			}
 	const struct content *best = NULL;
 	int best_buf = -1;
 	uint32_t best_len = 0, best_strength = 0;

@@ -4,8 +4,9 @@
  * Options: to_server|from_client, to_client|from_server, established,
  * not_established, stateless, only_stream, no_stream, only_frag, no_frag.
  * A packet without a flow matches only `stateless` (and the *_stream /
- * *_frag options that do not need one).  Until the stream stage exists no
- * packet is a reassembled stream segment, so only_stream never matches.
+ * *_frag options that do not need one).  only_stream matches only while a
+ * reassembled stream chunk is inspected (detect_stream), no_stream never
+ * then.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,9 @@ static int flow_match(struct det_thread *dt, const struct packet *p, const struc
 {
 	const struct flow_ctx *c = ctx;
 	uint32_t f = c->flags;
-	if ((f & FL_ONLY_STREAM))
+	if ((f & FL_ONLY_STREAM) && !dt->in_stream)
+		return 0;
+	if ((f & FL_NO_STREAM) && dt->in_stream)
 		return 0;
 	if ((f & FL_ONLY_FRAG) && p->pkt_src != PKT_SRC_DEFRAG)
 		return 0;
@@ -116,6 +119,10 @@ static int flow_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		r->flags |= RF_TOCLIENT;
 	if (flags & (FL_TOSERVER | FL_TOCLIENT | FL_ESTABLISHED | FL_NOT_ESTABLISHED))
 		r->flags |= RF_NEED_FLOW;
+	if (flags & FL_NO_STREAM)
+		r->flags |= RF_NO_STREAM;
+	if (flags & FL_ONLY_STREAM)
+		r->flags |= RF_ONLY_STREAM;
 	return 0;
 }
 

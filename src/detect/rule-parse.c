@@ -496,6 +496,33 @@ static int apply_option(struct parse_ctx *pc, struct rule *r, char *opt)
 	return 0;
 }
 
+static bool has_dsize(const struct rule *r)
+{
+	for (uint32_t i = 0; i < r->lists[LIST_MATCH].n; i++)
+		if (strcmp(r->lists[LIST_MATCH].v[i].kw->name, "dsize") == 0)
+			return true;
+	return false;
+}
+
+/* Suricata's stream rules: TCP rules with payload keywords inspect the
+ * reassembled stream of a session, unless they are packet rules
+ * (tcp-pkt, flow:no_stream, dsize). */
+static void rule_classify_stream(struct rule *r)
+{
+	bool payload = false;
+	for (uint32_t i = 0; i < r->nbufs; i++)
+		if ((r->bufs[i].buf_id == BUF_PKT || r->bufs[i].buf_id == BUF_STREAM) &&
+		    r->bufs[i].sms.n > 0)
+			payload = true;
+	bool tcp = !r->h.proto_any && (r->h.protos[0] & (1u << 6));
+	if (r->flags & RF_ONLY_STREAM)
+		payload = tcp = true;
+	if (!payload || !tcp || (r->h.proto_flags & RP_TCP_PKT) || (r->flags & RF_NO_STREAM) ||
+	    has_dsize(r))
+		return;
+	r->flags |= RF_STREAM;
+}
+
 static int rule_finish(struct parse_ctx *pc, struct rule *r)
 {
 	if (!(r->flags & RF_HAS_SID)) {
@@ -520,6 +547,7 @@ static int rule_finish(struct parse_ctx *pc, struct rule *r)
 		return -1;
 	}
 	rule_finalize_content(r);
+	rule_classify_stream(r);
 	return 0;
 }
 

@@ -247,6 +247,59 @@ static void test_flow_actions(void **state)
 	detect_engine_free(de);
 }
 
+/* Stream rules on sessions see the reassembled chunk, packet rules the packet. */
+static void test_stream_inspection(void **state)
+{
+	struct detect_engine *de = th_engine(
+		"alert tcp any any -> any any (content:\"split-word\"; sid:1;)\n"
+		"alert tcp-pkt any any -> any any (content:\"split\"; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"split\"; dsize:<100; sid:3;)\n"
+		"alert tcp any any -> any any (flow:only_stream; content:\"word\"; sid:4;)\n"
+		"alert tcp any any -> any any (flow:no_stream; content:\"word\"; sid:5;)\n"
+		"alert tcp-stream any any -> any any (content:\"-wo\"; sid:6;)\n",
+		NULL);
+	assert_non_null(de);
+	assert_int_equal(detect_engine_max_pattern_len(de), 10);
+	struct detect_thread *t = detect_thread_new(de);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct alert_queue q;
+	struct packet p;
+	uint32_t seen = 0;
+	/* two segments of a session: packet rules only */
+	th_packet(&p, 6, 1234, 80, "split-", 6);
+	p.flow = &f;
+	detect_packet_ex(t, &p, &q, DETECT_PKT_STREAM_INSPECTED);
+	for (unsigned i = 0; i < q.count; i++)
+		seen |= 1u << q.alerts[i].sid;
+	assert_int_equal(seen, (1u << 2) | (1u << 3));
+	th_packet(&p, 6, 1234, 80, "word", 4);
+	p.flow = &f;
+	detect_packet_ex(t, &p, &q, DETECT_PKT_STREAM_INSPECTED);
+	seen = 0;
+	for (unsigned i = 0; i < q.count; i++)
+		seen |= 1u << q.alerts[i].sid;
+	assert_int_equal(seen, 1u << 5);
+	/* the reassembled window */
+	detect_stream(t, &p, (const uint8_t *)"split-word", 10, &q);
+	seen = 0;
+	for (unsigned i = 0; i < q.count; i++) {
+		seen |= 1u << q.alerts[i].sid;
+		assert_true(q.alerts[i].flags & ALERT_F_STREAM_MATCH);
+	}
+	assert_int_equal(seen, (1u << 1) | (1u << 4) | (1u << 6));
+	/* without a session every rule looks at the packet (tcp-stream too) */
+	th_packet(&p, 6, 1234, 80, "split-word", 10);
+	detect_packet(t, &p, &q);
+	seen = 0;
+	for (unsigned i = 0; i < q.count; i++)
+		seen |= 1u << q.alerts[i].sid;
+	assert_int_equal(seen, (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 6));
+	detect_flow_free(f.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 static void test_noalert_and_flowbits(void **state)
 {
 	struct detect_engine *de = th_engine(
@@ -541,6 +594,7 @@ int main(void)
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_pass_stops),
 	    cmocka_unit_test(test_flow_actions),
+	    cmocka_unit_test(test_stream_inspection),
 	    cmocka_unit_test(test_noalert_and_flowbits),
 	    cmocka_unit_test(test_alert_max),
 	    cmocka_unit_test(test_header_and_direction),
