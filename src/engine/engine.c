@@ -30,6 +30,7 @@ struct engine {
 	struct eve_logger *main_eve; /* stats events from the main thread */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
+	struct stream_config stream_cfg;
 	struct detect_engine *detect;
 	struct detect_load_stats rules;
 	/* Storage behind the detect_config the rules were loaded with. */
@@ -81,7 +82,8 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	flow_config_load_timeouts(&e->flow_cfg, e->config);
 	defrag_config_defaults(&e->defrag_cfg);
 	defrag_config_load(&e->defrag_cfg, e->config);
-	return true;
+	stream_config_defaults(&e->stream_cfg);
+	return stream_config_load(&e->stream_cfg, e->config, err, errlen);
 }
 
 static bool open_output(struct engine *e, char *err, size_t errlen)
@@ -196,6 +198,7 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "rules could not be loaded%s", e->opt->strict ? " (--strict)" : "");
 		return false;
 	}
+	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
 	if (e->opt->rule_stats)
 		detect_print_rule_stats(e->detect, stderr);
 	if (e->opt->verbose)
@@ -235,6 +238,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 			.checksum = e->opt->checksum,
 			.flow_cfg = &e->flow_cfg,
 			.defrag_cfg = &e->defrag_cfg,
+			.stream_cfg = &e->stream_cfg,
 			.eve_file = e->eve_file,
 			.eve_cfg = &e->eve_cfg,
 			.file_name_fn = file_name_of,

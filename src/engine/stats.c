@@ -44,8 +44,33 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	uint64_t *dd = (uint64_t *)&a->defrag;
 	for (size_t i = 0; i < sizeof(a->defrag) / sizeof(uint64_t); i++)
 		dd[i] += ds[i];
+	const uint64_t *ss = (const uint64_t *)&b->stream;
+	uint64_t *sd = (uint64_t *)&a->stream;
+	/* stream_stats is all uint64_t counters too; peaks add up as an upper bound. */
+	for (size_t i = 0; i < sizeof(a->stream) / sizeof(uint64_t); i++)
+		sd[i] += ss[i];
 	ADD_FIELD(checksum_invalid);
 	ADD_FIELD(alerts);
+}
+
+/* Suricata's "tcp" stats object from the stream stage's counters. */
+static void put_tcp(struct json *j, const struct stream_stats *st, bool zeros)
+{
+	json_open_object(j, "tcp");
+	counter(j, zeros, "sessions", st->sessions);
+	counter(j, zeros, "ssn_memcap_drop", st->ssn_memcap_drop);
+	counter(j, zeros, "midstream_pickups", st->midstream_pickups);
+	counter(j, zeros, "syn", st->syn);
+	counter(j, zeros, "synack", st->synack);
+	counter(j, zeros, "rst", st->rst);
+	counter(j, zeros, "segment_memcap_drop", st->segment_memcap_drop);
+	counter(j, zeros, "stream_depth_reached", st->depth_reached);
+	counter(j, zeros, "reassembly_gap", st->reassembly_gap);
+	counter(j, zeros, "overlap", st->overlap);
+	counter(j, zeros, "overlap_diff_data", st->overlap_diff_data);
+	counter(j, zeros, "memuse", st->memuse);
+	counter(j, zeros, "reassembly_memuse", st->reassembly_memuse);
+	json_close_object(j);
 }
 
 /* decoder.event.<group>.<name>, one object per group ("ipv4", "tcp", ...)
@@ -180,6 +205,7 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	counter(j, zeros, "alert", c->alerts);
 	json_close_object(j);
 	put_flow(j, &c->flow, zeros);
+	put_tcp(j, &c->stream, zeros);
 	defrag_stats_json_opt(j, &c->defrag, zeros);
 	json_close_object(j);
 	eve_commit(l);

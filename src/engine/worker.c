@@ -15,7 +15,11 @@
 static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
 	struct worker *w = arg;
+	if (f->stream)
+		stream_flow_end(f);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
+	stream_flow_free(f->stream);
+	f->stream = NULL;
 	detect_flow_free(f->detect);
 	f->detect = NULL;
 }
@@ -29,11 +33,12 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->checksum = s->checksum;
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
+	w->stream = stream_ctx_new(s->stream_cfg);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
 	w->ips = s->ips;
 	if (s->detect)
 		w->detect = detect_thread_new(s->detect);
-	if (!w->flows || !w->defrag || !w->eve || (s->detect && !w->detect)) {
+	if (!w->flows || !w->defrag || !w->stream || !w->eve || (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
 	}
@@ -187,6 +192,8 @@ static void process_packet(struct worker *w, struct packet *p)
 {
 	check_checksums(w, p);
 	flow_table_handle_packet(w->flows, p);
+	if (p->flow && p->proto == 6 && !p->is_fragment)
+		stream_handle_packet(w->stream, p);
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
@@ -243,6 +250,7 @@ void worker_publish(struct worker *w)
 	w->published.decode = w->dstats;
 	w->published.flow = *flow_table_stats(w->flows);
 	w->published.defrag = *defrag_table_stats(w->defrag);
+	w->published.stream = *stream_ctx_stats(w->stream);
 	w->published.checksum_invalid = w->checksum_invalid;
 	w->published.alerts = w->alerts_total;
 	pthread_mutex_unlock(&w->pub_lock);
@@ -270,7 +278,8 @@ void worker_free(struct worker *w)
 {
 	if (!w)
 		return;
-	flow_table_free(w->flows); /* ends flows first: needs the detect thread */
+	flow_table_free(w->flows); /* ends flows first: needs stream and detect */
+	stream_ctx_free(w->stream);
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);

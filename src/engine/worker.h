@@ -17,11 +17,13 @@
 #include "engine/engine.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "stream/stream.h"
 
 struct worker_counters {
 	struct decode_stats decode;
 	struct flow_stats flow;
 	struct defrag_stats defrag;
+	struct stream_stats stream;
 	uint64_t checksum_invalid;
 	uint64_t alerts;
 };
@@ -31,6 +33,7 @@ struct worker {
 	enum checksum_mode checksum;
 	struct flow_table *flows;
 	struct defrag_table *defrag;
+	struct stream_ctx *stream;
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct alert_queue alerts;
@@ -55,6 +58,7 @@ struct worker_setup {
 	enum checksum_mode checksum;
 	const struct flow_config *flow_cfg;
 	const struct defrag_config *defrag_cfg;
+	const struct stream_config *stream_cfg;
 	struct eve_file *eve_file;
 	const struct eve_config *eve_cfg;
 	eve_file_name_fn file_name_fn;
