@@ -48,13 +48,12 @@ for s in $SCENARIOS; do
 		--set outputs.1.eve-log.types.0.alert.payload=yes 2>"$OUT/$s/stderr.log" ||
 		{ echo "demo: the sensor failed on $s (see $OUT/$s/stderr.log)" >&2; exit 1; }
 	"$BIN" scenario score "$OUT/$s.truth.json" "$OUT/$s/eve.json" >"$OUT/$s/score.txt" || status=1
-	read -r detected total false_alerts < <(awk '
-		/^malicious steps detected:/ { split($4, a, "/"); d = a[1]; t = a[2] }
-		/^false alerts:/ { f = $3 }
-		END { print d, t, f }' "$OUT/$s/score.txt")
+	# First line: "TRUTH: D/T malicious steps detected, F false alerts"
+	read -r detected false_alerts < <(sed -n '1s/.*: \([0-9]*\/[0-9]*\) malicious steps detected, \([0-9]*\) false alert.*/\1 \2/p' \
+		"$OUT/$s/score.txt")
 	packets=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packets"])' \
 		"$OUT/$s.truth.json" 2>/dev/null || echo "?")
-	printf '%-22s %10s %9s %9s %s\n' "$s" "$packets" "$detected/$total" "$false_alerts" \
+	printf '%-22s %10s %9s %9s %s\n' "$s" "$packets" "${detected:-?}" "${false_alerts:-?}" \
 		"$OUT/$s/eve.json"
 done
 
