@@ -16,10 +16,13 @@ BASE="-std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(pkg-config --cflags $PKGS) -DVIGIL_V
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lmagic -lpthread -lm"
 mkdir -p "$OUT/obj"
 
+# An object is rebuilt when its source or any header under src/ is newer
+# (struct layouts change with headers).
+newest_h=$(ls -t src/*/*.h | head -1)
 objs=""
 for src in src/*/*.c; do
 	obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
-	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ]; then
+	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
 		$CC $BASE $SAN -fsanitize=fuzzer-no-link -c -o "$obj" "$src"
 	fi
 	objs="$objs $obj"
