@@ -10,7 +10,8 @@
  * never take locks.
  *
  * Alerts come back in Suricata's order (rule ordering: action precedence
- * pass > drop > reject > alert, then priority, then load order), at most
+ * pass > drop > reject > alert, then flowbits/flowint/xbits setters before
+ * readers, then priority, then load order), at most
  * DETECT_PACKET_ALERT_MAX per packet.  A struct alert points into the engine
  * (msg, category, metadata ...) and stays valid while the engine lives.
  */
@@ -44,9 +45,9 @@ struct detect_config {
 	const struct detect_var *port_vars;
 	size_t port_var_count;
 	bool strict; /* any rule failure makes detect_engine_new() fail */
-	const char
-	    *cache_dir; /* Hyperscan DB cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil */
-	bool no_cache;	/* never read or write the cache */
+	/* Hyperscan database cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil. */
+	const char *cache_dir;
+	bool no_cache;		   /* never read or write the cache */
 	unsigned packet_alert_max; /* 0 = DETECT_PACKET_ALERT_MAX */
 };
 

@@ -672,6 +672,8 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
 		if (mode == RUN_STREAM)
 			flags = ALERT_F_STREAM_MATCH;
+		if (action != r->h.action)
+			flags |= ALERT_F_RATE_FILTER;
 		/* As Suricata: pass and drop apply to the whole flow for IP-only
 		 * rules and stream matches (first to set wins), else to the packet. */
 		bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
