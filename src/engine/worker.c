@@ -24,6 +24,12 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 	f->detect = NULL;
 }
 
+static bool tcp_reuse(const struct flow *f, const struct packet *p, void *arg)
+{
+	const struct worker *w = arg;
+	return f->proto == 6 && p->proto == 6 && stream_session_reusable(w->stream, f, p);
+}
+
 struct worker *worker_new(const struct worker_setup *s)
 {
 	struct worker *w = calloc(1, sizeof(*w));
@@ -34,6 +40,8 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
+	if (w->flows)
+		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
 	w->ips = s->ips;
 	if (s->detect)
@@ -192,8 +200,10 @@ static void process_packet(struct worker *w, struct packet *p)
 {
 	check_checksums(w, p);
 	flow_table_handle_packet(w->flows, p);
-	if (p->flow && p->proto == 6 && !p->is_fragment)
+	if (p->flow && p->proto == 6 && !p->is_fragment) {
 		stream_handle_packet(w->stream, p);
+		flow_table_refile(w->flows, p->flow);
+	}
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);

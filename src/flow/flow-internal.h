@@ -22,9 +22,4 @@ uint32_t flow_key_hash(const struct flow_key *k);
 /* 1: same direction as the flow, -1: reverse direction, 0: other flow. */
 int flow_key_match(const struct flow *f, const struct flow_key *k);
 
-/* Updates TCP and flow state from one packet (flow-tcp.c). */
-void flow_tcp_update(struct flow *f, const struct packet *p, bool toserver);
-/* True when a SYN starts a new connection on a finished flow's tuple. */
-bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p);
-
 #endif

@@ -26,6 +26,8 @@ struct flow_table {
 	struct flow_list lru[FLOW_LISTS];
 	flow_end_fn on_end;
 	void *arg;
+	flow_reuse_fn reuse;
+	void *reuse_arg;
 	bool emergency;
 	int64_t now_sec;
 	uint32_t now_usec;
@@ -309,9 +311,9 @@ static void flow_account(struct flow *f, const struct packet *p, bool toserver, 
 		f->last_sec = p->ts_sec;
 		f->last_usec = p->ts_usec;
 	}
-	if (f->proto == 6 && p->proto == 6)
-		flow_tcp_update(f, p, toserver);
-	else if (f->proto != 6 && f->seen_toclient && f->pkts_toserver)
+	/* TCP state belongs to the stream stage; other protocols are
+	 * established once both sides have spoken. */
+	if (f->proto != 6 && f->seen_toclient && f->pkts_toserver)
 		f->state = FLOW_STATE_ESTABLISHED;
 }
 
@@ -329,7 +331,7 @@ struct flow *flow_table_handle_packet(struct flow_table *t, struct packet *p)
 	uint32_t hash = flow_key_hash(&k);
 	int dir = 1;
 	struct flow *f = flow_lookup(t, &k, hash, &dir);
-	if (f && f->proto == 6 && p->proto == 6 && flow_tcp_is_reuse(f, p)) {
+	if (f && t->reuse && t->reuse(f, p, t->reuse_arg)) {
 		flow_end(t, f, FLOW_END_TIMEOUT);
 		f = NULL;
 	}
@@ -374,6 +376,22 @@ void flow_table_free(struct flow_table *t)
 	free(t);
 }
 
+void flow_table_set_reuse_check(struct flow_table *t, flow_reuse_fn fn, void *arg)
+{
+	t->reuse = fn;
+	t->reuse_arg = arg;
+}
+
+void flow_table_refile(struct flow_table *t, struct flow *f)
+{
+	/* The flow just saw a packet, so the tail of its new list keeps that
+	 * list in last-seen order. */
+	if (f->lru_class != lru_class(f)) {
+		lru_unlink(t, f);
+		lru_append(t, f);
+	}
+}
+
 const struct flow_stats *flow_table_stats(const struct flow_table *t)
 {
 	return &t->stats;
@@ -387,6 +405,24 @@ const char *flow_state_name(enum flow_state s)
 	case FLOW_STATE_CLOSED: return "closed";
 	}
 	return "unknown";
+}
+
+const char *flow_tcp_state_name(enum tcp_state s)
+{
+	static const char *const names[] = {
+		[TCP_STATE_NONE] = "none",
+		[TCP_STATE_SYN_SENT] = "syn_sent",
+		[TCP_STATE_SYN_RECV] = "syn_recv",
+		[TCP_STATE_ESTABLISHED] = "established",
+		[TCP_STATE_FIN_WAIT1] = "fin_wait1",
+		[TCP_STATE_FIN_WAIT2] = "fin_wait2",
+		[TCP_STATE_TIME_WAIT] = "time_wait",
+		[TCP_STATE_LAST_ACK] = "last_ack",
+		[TCP_STATE_CLOSE_WAIT] = "close_wait",
+		[TCP_STATE_CLOSING] = "closing",
+		[TCP_STATE_CLOSED] = "closed",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
 const char *flow_end_reason_name(enum flow_end_reason r)

@@ -6,6 +6,9 @@
  * takes no locks.  The engine routes every packet of a conversation to the
  * same worker (see engine/dispatch.c), which is what makes that safe.
  *
+ * TCP connection state (tcp_state, and state for TCP flows) is set by the
+ * stream stage; this stage sets state for other protocols.
+ *
  * Time is packet time: timeouts are checked against the newest packet
  * timestamp seen, never the wall clock, so offline runs are deterministic.
  * Memory is bounded by `memcap`: past it the table enters emergency mode
@@ -133,6 +136,9 @@ struct flow_stats {
 };
 
 typedef void (*flow_end_fn)(struct flow *f, enum flow_end_reason why, void *arg);
+/* True when packet p starts a new conversation on the tuple of flow f
+ * (TCP port reuse; the stream stage knows). */
+typedef bool (*flow_reuse_fn)(const struct flow *f, const struct packet *p, void *arg);
 
 struct flow_table;
 
@@ -148,6 +154,14 @@ void flow_table_free(struct flow_table *t);
  * undecoded fragments) or when the memcap refuses a new flow.
  */
 struct flow *flow_table_handle_packet(struct flow_table *t, struct packet *p);
+
+/* The old flow is ended (reason timeout) when `fn` says a packet reuses
+ * its tuple; without a check, tuples are never reused. */
+void flow_table_set_reuse_check(struct flow_table *t, flow_reuse_fn fn, void *arg);
+
+/* Later stages change f->state (the stream stage for TCP): call this after
+ * they ran on a packet, so the flow times out by its new state. */
+void flow_table_refile(struct flow_table *t, struct flow *f);
 
 /* Ends flows idle past their timeout at packet time `now`. */
 void flow_table_expire(struct flow_table *t, int64_t now_sec, uint32_t now_usec);

@@ -144,54 +144,42 @@ static void test_icmp_echo_pairs_and_error_joins_flow(void **state)
 	flow_table_free(t);
 }
 
-static void test_tcp_states(void **state)
+/* The stream stage's word on port reuse, stubbed: a SYN after a FIN reuses. */
+static bool reuse_after_fin(const struct flow *f, const struct packet *p, void *arg)
+{
+	(void)arg;
+	return (p->tcp.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && (f->tcp_flags_ts & TCP_FIN);
+}
+
+static void test_reuse_check_starts_new_flow(void **state)
 {
 	(void)state;
-	struct flow_table *t = flow_table_new(NULL, NULL, NULL);
+	struct ended e = {0};
+	struct flow_table *t = flow_table_new(NULL, on_end, &e);
 	struct packet p = pkt(6, 1, 1, TCP_SYN);
 	struct flow *f = flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_SYN_SENT);
-	assert_int_equal(f->state, FLOW_STATE_NEW);
-	p = pkt(6, 0, 1, TCP_SYN | TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
-	p = pkt(6, 1, 1, TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
-	assert_int_equal(f->state, FLOW_STATE_ESTABLISHED);
-	p = pkt(6, 1, 2, TCP_FIN | TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_FIN_WAIT1);
-	p = pkt(6, 0, 2, TCP_FIN | TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	p = pkt(6, 1, 2, TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_TIME_WAIT);
-	assert_int_equal(f->state, FLOW_STATE_CLOSED);
-	assert_int_equal(f->tcp_flags_ts, TCP_SYN | TCP_ACK | TCP_FIN);
-	assert_string_equal(flow_tcp_state_name(f->tcp_state), "time_wait");
-
-	/* A new SYN on the closed tuple starts a new flow. */
+	/* Without a reuse check a tuple is never reused. */
+	assert_ptr_equal(flow_table_handle_packet(t, &p), f);
+	flow_table_set_reuse_check(t, reuse_after_fin, NULL);
+	f->tcp_flags_ts |= TCP_FIN; /* as the stream stage would record it */
 	p = pkt(6, 1, 3, TCP_SYN);
 	struct flow *g = flow_table_handle_packet(t, &p);
 	assert_non_null(g);
-	assert_int_equal(g->tcp_state, TCP_STATE_SYN_SENT);
+	assert_int_equal(e.count, 1);
+	assert_int_equal(e.reasons[FLOW_END_TIMEOUT], 1);
 	assert_int_equal(flow_table_stats(t)->total, 2);
-	assert_int_equal(flow_table_stats(t)->timeout, 1);
+	assert_int_equal(g->pkts_toserver, 1);
 	flow_table_free(t);
 }
 
-static void test_rst_closes(void **state)
+static void test_tcp_state_names(void **state)
 {
 	(void)state;
-	struct flow_table *t = flow_table_new(NULL, NULL, NULL);
-	struct packet p = pkt(6, 1, 1, TCP_SYN);
-	struct flow *f = flow_table_handle_packet(t, &p);
-	p = pkt(6, 0, 1, TCP_RST | TCP_ACK);
-	flow_table_handle_packet(t, &p);
-	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
-	assert_int_equal(f->state, FLOW_STATE_CLOSED);
-	flow_table_free(t);
+	assert_string_equal(flow_tcp_state_name(TCP_STATE_TIME_WAIT), "time_wait");
+	assert_string_equal(flow_tcp_state_name(TCP_STATE_SYN_SENT), "syn_sent");
+	assert_string_equal(flow_tcp_state_name((enum tcp_state)99), "unknown");
+	assert_string_equal(flow_state_name(FLOW_STATE_ESTABLISHED), "established");
+	assert_string_equal(flow_end_reason_name(FLOW_END_FORCED), "forced");
 }
 
 static void test_timeouts_by_packet_time(void **state)
@@ -208,16 +196,22 @@ static void test_timeouts_by_packet_time(void **state)
 	assert_int_equal(e.reasons[FLOW_END_TIMEOUT], 1);
 	assert_int_equal(flow_table_stats(t)->active, 0);
 
-	/* Established TCP lives 600 s. */
-	struct packet a = pkt(6, 1, 2000, TCP_SYN), b = pkt(6, 0, 2000, TCP_SYN | TCP_ACK),
-		      c = pkt(6, 1, 2000, TCP_ACK);
-	flow_table_handle_packet(t, &a);
-	flow_table_handle_packet(t, &b);
-	flow_table_handle_packet(t, &c);
+	/* A new TCP flow lives 60 s; once the stream stage calls it established
+	 * and the flow is re-filed, 600 s. */
+	struct packet a = pkt(6, 1, 2000, TCP_SYN);
+	struct flow *f = flow_table_handle_packet(t, &a);
+	f->state = FLOW_STATE_ESTABLISHED;
+	flow_table_refile(t, f);
 	flow_table_expire(t, 2500, 0);
 	assert_int_equal(e.count, 1);
 	flow_table_expire(t, 2601, 0);
 	assert_int_equal(e.count, 2);
+
+	/* Not re-filed: still timed out as new. */
+	struct packet b = pkt(6, 1, 3000, TCP_SYN);
+	f = flow_table_handle_packet(t, &b);
+	flow_table_expire(t, 3061, 0);
+	assert_int_equal(e.count, 3);
 	flow_table_free(t);
 }
 
@@ -272,8 +266,8 @@ int main(void)
 		cmocka_unit_test(test_vlan_and_depth_separate_flows),
 		cmocka_unit_test(test_no_flow_for_fragments_and_non_ip),
 		cmocka_unit_test(test_icmp_echo_pairs_and_error_joins_flow),
-		cmocka_unit_test(test_tcp_states),
-		cmocka_unit_test(test_rst_closes),
+		cmocka_unit_test(test_reuse_check_starts_new_flow),
+		cmocka_unit_test(test_tcp_state_names),
 		cmocka_unit_test(test_timeouts_by_packet_time),
 		cmocka_unit_test(test_memcap_emergency_eviction),
 		cmocka_unit_test(test_flow_id_deterministic),
