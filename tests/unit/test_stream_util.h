@@ -27,11 +27,20 @@ static void harness_on_end(struct flow *f, enum flow_end_reason why, void *arg)
 	f->stream = NULL;
 }
 
+/* The engine's reuse check: the stream stage decides whether a packet
+ * starts a new conversation on a flow's tuple. */
+static inline bool harness_reuse(const struct flow *f, const struct packet *p, void *arg)
+{
+	const struct harness *h = arg;
+	return f->proto == 6 && p->proto == 6 && stream_session_reusable(h->sc, f, p);
+}
+
 static inline void harness_init(struct harness *h, const struct stream_config *cfg)
 {
 	memset(h, 0, sizeof(*h));
 	h->ft = flow_table_new(NULL, harness_on_end, h);
 	h->sc = stream_ctx_new(cfg);
+	flow_table_set_reuse_check(h->ft, harness_reuse, h);
 	h->now = 1700000000;
 }
 
@@ -100,6 +109,7 @@ static inline struct flow *harness_send(struct harness *h, struct packet *p)
 	p->ts_usec = h->usec;
 	struct flow *f = flow_table_handle_packet(h->ft, p);
 	stream_handle_packet(h->sc, p);
+	flow_table_refile(h->ft, f); /* as the worker does after the stream stage */
 	return f;
 }
 
