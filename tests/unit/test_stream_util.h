@@ -109,7 +109,8 @@ static inline struct flow *harness_send(struct harness *h, struct packet *p)
 	p->ts_usec = h->usec;
 	struct flow *f = flow_table_handle_packet(h->ft, p);
 	stream_handle_packet(h->sc, p);
-	flow_table_refile(h->ft, f); /* as the worker does after the stream stage */
+	if (f)
+		flow_table_refile(h->ft, f); /* as the worker does after the stream stage */
 	return f;
 }
 
