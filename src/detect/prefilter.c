@@ -3,9 +3,12 @@
  *
  * Rules are grouped by transport (tcp, udp, icmp, other) and flow
  * direction (to server, to client); a rule without direction is in both.
- * Each group has one Hyperscan literal database of the fast patterns of
- * its payload rules (duplicates merged: one pattern id lists every rule
- * using it).  A packet scans its payload once per group; the candidates
+ * Within a TCP/UDP group, a rule whose destination (else source) ports
+ * are few is filed under each of those ports, the rest under "any port".
+ * Each such set has one Hyperscan literal database of its rules' fast
+ * patterns (duplicates merged: one pattern id lists every rule using
+ * it).  A packet scans its payload with the any-port set and the sets of
+ * its destination and source port; the candidates
  * are the rules whose fast pattern was found plus the rules that have
  * none, in rule order.  A rule is evaluated in full afterwards, so the
  * prefilter may only ever add candidates, never decide a match.
@@ -57,12 +60,27 @@ struct addr_index {
 
 enum { AI_SRC4, AI_DST4, AI_SRC6, AI_DST6, AI_MAX };
 
-struct group {
-	struct addr_index ai[AI_MAX];
+/* One Hyperscan database: the fast patterns of the rules of one port
+ * bucket (any port, one destination port, or one source port). */
+enum { PS_ANY = 0, PS_DPORT, PS_SPORT };
+
+struct pset {
+	int side;
+	uint16_t port;
 	hs_database_t *db;
 	struct pattern *pats;
 	uint32_t npats;
 	uint32_t *pat_rules;
+	uint32_t npat_rules;
+};
+
+struct group {
+	struct addr_index ai[AI_MAX];
+	/* sets[0] is the any-port set; then destination-port sets, then
+	 * source-port sets, each sorted by port. */
+	struct pset *sets;
+	uint32_t nsets;
+	uint32_t dfirst, dcount, sfirst, scount;
 	uint32_t *nofp; /* rules evaluated on every packet of the group */
 	uint32_t nnofp;
 };
@@ -123,10 +141,6 @@ static int u32_cmp_pub(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-struct pat_ref {
-	const struct rule *r;
-};
-
 /* Orders fast patterns so equal ones (case-folded when nocase) are adjacent. */
 static int pattern_cmp(const struct rule *x, const struct rule *y)
 {
@@ -146,15 +160,6 @@ static int pattern_cmp(const struct rule *x, const struct rule *y)
 			return a - b;
 	}
 	return 0;
-}
-
-static int patref_cmp(const void *a, const void *b)
-{
-	const struct rule *x = ((const struct pat_ref *)a)->r, *y = ((const struct pat_ref *)b)->r;
-	int c = pattern_cmp(x, y);
-	if (c != 0)
-		return c;
-	return (x->num > y->num) - (x->num < y->num);
 }
 
 static bool same_pattern(const struct rule *x, const struct rule *y)
@@ -358,13 +363,123 @@ out:
 	return rc;
 }
 
+/* A rule whose port set on one side is this small is filed under each of
+ * those ports; any other rule goes to the any-port set. */
+#define PS_MAX_PORTS 8
+
+struct bucket_ref {
+	uint32_t key; /* side << 16 | port */
+	const struct rule *r;
+};
+
+static int bucket_ref_cmp(const void *a, const void *b)
+{
+	const struct bucket_ref *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	int c = pattern_cmp(x->r, y->r);
+	if (c != 0)
+		return c;
+	return (x->r->num > y->r->num) - (x->r->num < y->r->num);
+}
+
+static uint32_t port_count(const struct port_set *ps)
+{
+	u128 n = 0;
+	for (uint32_t i = 0; i < ps->ports.n; i++)
+		n += ps->ports.r[i].hi - ps->ports.r[i].lo + 1;
+	return n > 65536 ? 65536 : (uint32_t)n;
+}
+
+/* Appends the bucket refs of one rule; ports only mean something for the
+ * transports that have them (header matching ignores them elsewhere). */
+static void rule_buckets(const struct rule *r, bool ports, struct bucket_ref *out, uint32_t *n)
+{
+	int side = PS_ANY;
+	const struct port_set *ps = NULL;
+	if (ports && !r->h.bidir) {
+		if (!r->h.dp.any && port_count(&r->h.dp) <= PS_MAX_PORTS) {
+			side = PS_DPORT;
+			ps = &r->h.dp;
+		} else if (!r->h.sp.any && port_count(&r->h.sp) <= PS_MAX_PORTS) {
+			side = PS_SPORT;
+			ps = &r->h.sp;
+		}
+	}
+	if (ps == NULL) {
+		out[(*n)++] = (struct bucket_ref){0, r};
+		return;
+	}
+	for (uint32_t i = 0; i < ps->ports.n; i++)
+		for (u128 port = ps->ports.r[i].lo; port <= ps->ports.r[i].hi; port++)
+			out[(*n)++] = (struct bucket_ref){(uint32_t)side << 16 | (uint32_t)port, r};
+}
+
+/* Builds the pattern sets from bucket refs sorted by bucket then pattern. */
+static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n)
+{
+	g->sets = calloc(1, sizeof(struct pset));
+	if (g->sets == NULL)
+		return -1;
+	g->nsets = 1; /* the any-port set always exists, maybe empty */
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		while (j < n && refs[j].key == refs[i].key)
+			j++;
+		struct pset *ps;
+		if (refs[i].key == 0) {
+			ps = &g->sets[0];
+		} else {
+			struct pset *nv = realloc(g->sets, (g->nsets + 1) * sizeof(*nv));
+			if (nv == NULL)
+				return -1;
+			g->sets = nv;
+			ps = &g->sets[g->nsets++];
+			memset(ps, 0, sizeof(*ps));
+		}
+		ps->side = (int)(refs[i].key >> 16);
+		ps->port = (uint16_t)(refs[i].key & 0xffff);
+		ps->pats = malloc((j - i) * sizeof(struct pattern));
+		ps->pat_rules = malloc((j - i) * sizeof(uint32_t));
+		if (ps->pats == NULL || ps->pat_rules == NULL)
+			return -1;
+		for (uint32_t k = i; k < j; k++) {
+			const struct rule *r = refs[k].r;
+			if (k == i || !same_pattern(refs[k - 1].r, r)) {
+				struct pattern *pt = &ps->pats[ps->npats++];
+				pt->pat = r->fp.pat;
+				pt->len = r->fp.len;
+				pt->nocase = r->fp.nocase;
+				pt->first = ps->npat_rules;
+				pt->count = 0;
+			}
+			ps->pat_rules[ps->npat_rules++] = r->num;
+			ps->pats[ps->npats - 1].count++;
+		}
+		i = j;
+	}
+	/* keys sort any < dport < sport, so the sets are already in order */
+	g->dfirst = g->sfirst = g->nsets;
+	for (uint32_t i = 1; i < g->nsets; i++) {
+		if (g->sets[i].side == PS_DPORT && g->dfirst == g->nsets)
+			g->dfirst = i;
+		if (g->sets[i].side == PS_SPORT && g->sfirst == g->nsets)
+			g->sfirst = i;
+		if (g->sets[i].side == PS_DPORT)
+			g->dcount++;
+		else
+			g->scount++;
+	}
+	return 0;
+}
+
 static int group_collect(struct detect_engine *de, struct group *g, int pc, int dir)
 {
-	struct pat_ref *refs = malloc((de->nrules + 1) * sizeof(*refs));
+	bool ports = pc == PC_TCP || pc == PC_UDP;
+	size_t cap = (size_t)de->nrules * PS_MAX_PORTS + 1;
+	struct bucket_ref *refs = malloc(cap * sizeof(*refs));
 	g->nofp = malloc((de->nrules + 1) * sizeof(uint32_t));
-	g->pat_rules = malloc((de->nrules + 1) * sizeof(uint32_t));
-	g->pats = malloc((de->nrules + 1) * sizeof(struct pattern));
-	if (refs == NULL || g->nofp == NULL || g->pat_rules == NULL || g->pats == NULL) {
+	if (refs == NULL || g->nofp == NULL) {
 		free(refs);
 		return -1;
 	}
@@ -374,45 +489,26 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 		if (!rule_in_class(r, pc) || !rule_in_dir(r, dir))
 			continue;
 		if (fp_usable(r))
-			refs[nrefs++].r = r;
+			rule_buckets(r, ports, refs, &nrefs);
 		else
 			g->nofp[g->nnofp++] = r->num;
 	}
 	if (nrefs > 1)
-		qsort(refs, nrefs, sizeof(*refs), patref_cmp);
-	{
-		uint32_t *cands = malloc((g->nnofp + 1) * sizeof(uint32_t));
-		if (cands == NULL) {
-			free(refs);
-			return -1;
-		}
+		qsort(refs, nrefs, sizeof(*refs), bucket_ref_cmp);
+	uint32_t *cands = malloc((g->nnofp + 1) * sizeof(uint32_t));
+	int rc = -1;
+	if (cands != NULL) {
 		memcpy(cands, g->nofp, g->nnofp * sizeof(uint32_t));
-		int brc = group_build_index(g, de, cands, g->nnofp);
-		free(cands);
-		if (brc != 0) {
-			free(refs);
-			return -1;
-		}
+		if (group_build_index(g, de, cands, g->nnofp) == 0 &&
+		    build_sets(g, refs, nrefs) == 0)
+			rc = 0;
 	}
-	uint32_t nr = 0;
-	for (uint32_t i = 0; i < nrefs; i++) {
-		const struct rule *r = refs[i].r;
-		if (g->npats == 0 || !same_pattern(refs[i - 1].r, r)) {
-			struct pattern *p = &g->pats[g->npats++];
-			p->pat = r->fp.pat;
-			p->len = r->fp.len;
-			p->nocase = r->fp.nocase;
-			p->first = nr;
-			p->count = 0;
-		}
-		g->pat_rules[nr++] = r->num;
-		g->pats[g->npats - 1].count++;
-	}
+	free(cands);
 	free(refs);
-	return 0;
+	return rc;
 }
 
-static void cache_key(const struct group *g, int gi, char hex[65])
+static void cache_key(const struct pset *g, int gi, char hex[65])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned char md[32];
@@ -420,7 +516,8 @@ static void cache_key(const struct group *g, int gi, char hex[65])
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	const char *ver = hs_version();
 	EVP_DigestUpdate(ctx, ver, strlen(ver));
-	EVP_DigestUpdate(ctx, &gi, sizeof(gi));
+	uint32_t where[3] = {(uint32_t)gi, (uint32_t)g->side, g->port};
+	EVP_DigestUpdate(ctx, where, sizeof(where));
 	for (uint32_t i = 0; i < g->npats; i++) {
 		uint32_t hdr[2] = {g->pats[i].len, g->pats[i].nocase};
 		EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
@@ -508,7 +605,7 @@ static void cache_write(const char *dir, const char *file, const hs_database_t *
 	free(bytes);
 }
 
-static int group_compile(struct group *g, FILE *log)
+static int group_compile(struct pset *g, FILE *log)
 {
 	const char **pats = malloc(g->npats * sizeof(*pats));
 	unsigned *flags = malloc(g->npats * sizeof(*flags));
@@ -552,29 +649,32 @@ int prefilter_build(struct detect_engine *de, FILE *log)
 	char *dir = de->no_cache ? NULL : cache_dir_path(de);
 	bool all_hit = true;
 	for (int gi = 0; gi < NGROUPS; gi++) {
-		struct group *g = &pf->g[gi];
-		if (group_collect(de, g, gi / DIR_MAX, gi % DIR_MAX) != 0)
+		struct group *grp = &pf->g[gi];
+		if (group_collect(de, grp, gi / DIR_MAX, gi % DIR_MAX) != 0)
 			goto fail;
-		if (g->npats == 0)
-			continue;
-		char key[65], *file = NULL;
-		if (dir != NULL) {
-			cache_key(g, gi, key);
-			if (asprintf(&file, "%s/hs-%s.db", dir, key) < 0)
-				file = NULL;
-		}
-		if (file != NULL)
-			g->db = cache_read(file);
-		if (g->db == NULL) {
-			all_hit = false;
-			if (group_compile(g, log) != 0) {
-				free(file);
-				goto fail;
+		for (uint32_t si = 0; si < grp->nsets; si++) {
+			struct pset *g = &grp->sets[si];
+			if (g->npats == 0)
+				continue;
+			char key[65], *file = NULL;
+			if (dir != NULL) {
+				cache_key(g, gi, key);
+				if (asprintf(&file, "%s/hs-%s.db", dir, key) < 0)
+					file = NULL;
 			}
 			if (file != NULL)
-				cache_write(dir, file, g->db);
+				g->db = cache_read(file);
+			if (g->db == NULL) {
+				all_hit = false;
+				if (group_compile(g, log) != 0) {
+					free(file);
+					goto fail;
+				}
+				if (file != NULL)
+					cache_write(dir, file, g->db);
+			}
+			free(file);
 		}
-		free(file);
 	}
 	de->cache_hit = all_hit && dir != NULL;
 	free(dir);
@@ -589,9 +689,12 @@ void prefilter_free(struct prefilter *pf)
 	if (pf == NULL)
 		return;
 	for (int i = 0; i < NGROUPS; i++) {
-		hs_free_database(pf->g[i].db);
-		free(pf->g[i].pats);
-		free(pf->g[i].pat_rules);
+		for (uint32_t k = 0; k < pf->g[i].nsets; k++) {
+			hs_free_database(pf->g[i].sets[k].db);
+			free(pf->g[i].sets[k].pats);
+			free(pf->g[i].sets[k].pat_rules);
+		}
+		free(pf->g[i].sets);
 		free(pf->g[i].nofp);
 		for (int k = 0; k < AI_MAX; k++)
 			ai_free(&pf->g[i].ai[k]);
@@ -613,10 +716,12 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 		return -1;
 	hs_scratch_t *s = NULL;
 	for (int i = 0; pf != NULL && i < NGROUPS; i++)
-		if (pf->g[i].db != NULL && hs_alloc_scratch(pf->g[i].db, &s) != HS_SUCCESS) {
-			hs_free_scratch(s);
-			return -1;
-		}
+		for (uint32_t k = 0; k < pf->g[i].nsets; k++)
+			if (pf->g[i].sets[k].db != NULL &&
+			    hs_alloc_scratch(pf->g[i].sets[k].db, &s) != HS_SUCCESS) {
+				hs_free_scratch(s);
+				return -1;
+			}
 	dt->hs_scratch = s;
 	return 0;
 }
@@ -635,7 +740,7 @@ void prefilter_thread_free(struct det_thread *dt)
 
 struct scan_ctx {
 	struct det_thread *dt;
-	const struct group *g;
+	const struct pset *g;
 };
 
 /* Candidates found by the fast patterns and the address index go to
@@ -677,6 +782,27 @@ static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const 
 		add_cand(dt, ai->rules[i]);
 }
 
+static void scan_set(struct det_thread *dt, const struct pset *ps, const struct packet *p)
+{
+	if (ps == NULL || ps->db == NULL)
+		return;
+	struct scan_ctx sc = {dt, ps};
+	hs_scan(ps->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch, on_match, &sc);
+}
+
+static const struct pset *find_set(const struct pset *v, uint32_t n, uint16_t port)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v[mid].port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].port == port ? &v[lo] : NULL;
+}
+
 void prefilter_run(struct det_thread *dt, const struct packet *p)
 {
 	const struct prefilter *pf = dt->de->pf;
@@ -687,10 +813,12 @@ void prefilter_run(struct det_thread *dt, const struct packet *p)
 	int pc = p->ip_version == 0 ? PC_OTHER : proto_class(p->proto);
 	int dir = (p->flow != NULL && !p->flow_toserver) ? DIR_TC : DIR_TS;
 	const struct group *g = &pf->g[pc * DIR_MAX + dir];
-	if (g->db != NULL && p->payload != NULL && p->payload_len > 0) {
-		struct scan_ctx sc = {dt, g};
-		hs_scan(g->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch,
-			on_match, &sc);
+	if (p->payload != NULL && p->payload_len > 0) {
+		scan_set(dt, &g->sets[0], p);
+		if (g->dcount > 0)
+			scan_set(dt, find_set(g->sets + g->dfirst, g->dcount, p->dp), p);
+		if (g->scount > 0)
+			scan_set(dt, find_set(g->sets + g->sfirst, g->scount, p->sp), p);
 	}
 	if (p->src.family == 4) {
 		ai_lookup(dt, &g->ai[AI_SRC4], &p->src);

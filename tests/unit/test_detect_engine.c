@@ -41,10 +41,17 @@ static void test_prefilter_equals_bruteforce(void **state)
 		const char *rel = (const char *)(const char *[]){
 		    "", "distance:0;", "within:4;", "distance:1; within:3;"}[next_rand() % 4];
 		const char *neg = next_rand() % 5 == 0 ? "!" : "";
+		/* ports exercise the per-port pattern sets, udp/ip and <> the others */
+		const char *hdr =
+		    (const char *[]){"tcp any any -> any any",	   "tcp any any -> any 80",
+				     "tcp any any -> any [80,81]", "tcp any 80 -> any any",
+				     "tcp any any <> any 81",	   "udp any any -> any 80",
+				     "ip any any -> any any",	   "tcp any any -> any !80",
+				     "tcp any [1:3] -> any any"}[next_rand() % 9];
 		off += (size_t)sprintf(rules + off,
-				       "alert tcp any any -> any any (content:\"%s\"; %s "
+				       "alert %s (content:\"%s\"; %s "
 				       "content:%s\"%s\"; %s sid:%d;)\n",
-				       w1, mod, neg, w2, *neg ? "" : rel, i + 1);
+				       hdr, w1, mod, neg, w2, *neg ? "" : rel, i + 1);
 	}
 	struct detect_load_stats st;
 	struct detect_engine *de = th_engine(rules, &st);
@@ -53,13 +60,15 @@ static void test_prefilter_equals_bruteforce(void **state)
 	struct detect_thread *t = detect_thread_new(de);
 	struct det_thread *dt = (struct det_thread *)t;
 	unsigned total_alerts = 0;
-	for (int n = 0; n < 500; n++) {
+	for (int n = 0; n < 3000; n++) {
 		char payload[32];
 		int len = 1 + (int)(next_rand() % 24);
 		for (int i = 0; i < len; i++)
 			payload[i] = (char)("abcABC"[next_rand() % 6]);
 		struct packet p;
-		th_packet(&p, 6, 1234, 80, payload, (uint32_t)len);
+		static const uint16_t ports[] = {1, 2, 80, 81, 1234};
+		th_packet(&p, next_rand() % 4 ? 6 : 17, ports[next_rand() % 5],
+			  ports[next_rand() % 5], payload, (uint32_t)len);
 		/* brute force: every rule, no prefilter */
 		uint8_t want[201] = {0};
 		unsigned nwant = 0;
@@ -195,12 +204,12 @@ static void test_pass_stops(void **state)
  * the packet. */
 static void test_flow_actions(void **state)
 {
-	struct detect_engine *de = th_engine(
-		"pass tcp 192.168.1.1 any -> any any (sid:1;)\n"
-		"pass tcp any any -> any 22 (sid:2;)\n"
-		"alert tcp any any -> any any (content:\"x\"; sid:3;)\n"
-		"drop udp any any -> 10.0.0.1 any (sid:4;)\n",
-		NULL);
+	struct detect_engine *de =
+	    th_engine("pass tcp 192.168.1.1 any -> any any (sid:1;)\n"
+		      "pass tcp any any -> any 22 (sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; sid:3;)\n"
+		      "drop udp any any -> 10.0.0.1 any (sid:4;)\n",
+		      NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	struct alert_queue q;
 	struct flow f, g, u;
@@ -250,14 +259,14 @@ static void test_flow_actions(void **state)
 /* Stream rules on sessions see the reassembled chunk, packet rules the packet. */
 static void test_stream_inspection(void **state)
 {
-	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"split-word\"; sid:1;)\n"
-		"alert tcp-pkt any any -> any any (content:\"split\"; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"split\"; dsize:<100; sid:3;)\n"
-		"alert tcp any any -> any any (flow:only_stream; content:\"word\"; sid:4;)\n"
-		"alert tcp any any -> any any (flow:no_stream; content:\"word\"; sid:5;)\n"
-		"alert tcp-stream any any -> any any (content:\"-wo\"; sid:6;)\n",
-		NULL);
+	struct detect_engine *de =
+	    th_engine("alert tcp any any -> any any (content:\"split-word\"; sid:1;)\n"
+		      "alert tcp-pkt any any -> any any (content:\"split\"; sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"split\"; dsize:<100; sid:3;)\n"
+		      "alert tcp any any -> any any (flow:only_stream; content:\"word\"; sid:4;)\n"
+		      "alert tcp any any -> any any (flow:no_stream; content:\"word\"; sid:5;)\n"
+		      "alert tcp-stream any any -> any any (content:\"-wo\"; sid:6;)\n",
+		      NULL);
 	assert_non_null(de);
 	assert_int_equal(detect_engine_max_pattern_len(de), 10);
 	struct detect_thread *t = detect_thread_new(de);
@@ -416,9 +425,9 @@ static void test_threshold_keyword(void **state)
 static void test_threshold_many_sources(void **state)
 {
 	struct detect_engine *de = th_engine(
-		"alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
-		"count 1, seconds 2; sid:1;)\n",
-		NULL);
+	    "alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_src, "
+	    "count 1, seconds 2; sid:1;)\n",
+	    NULL);
 	struct detect_thread *t = detect_thread_new(de);
 	unsigned alerts = 0;
 	for (int i = 0; i < 20000; i++) {
@@ -485,15 +494,14 @@ static void test_rate_filter(void **state)
 	fputs("alert tcp any any -> any any (content:\"r\"; sid:1;)\n", f);
 	fclose(f);
 	f = fdopen(mkstemp(tpath), "w");
-	fputs("rate_filter gen_id 1, sig_id 1, track by_rule, count 2, seconds 60, new_action drop, "
-	      "timeout 10\n",
-	      f);
+	fputs(
+	    "rate_filter gen_id 1, sig_id 1, track by_rule, count 2, seconds 60, new_action drop, "
+	    "timeout 10\n",
+	    f);
 	fclose(f);
 	const char *files[] = {rpath};
-	struct detect_config cfg = {.rule_files = files,
-				    .rule_file_count = 1,
-				    .threshold_file = tpath,
-				    .no_cache = true};
+	struct detect_config cfg = {
+	    .rule_files = files, .rule_file_count = 1, .threshold_file = tpath, .no_cache = true};
 	struct detect_engine *de = detect_engine_new(&cfg, NULL, NULL);
 	assert_non_null(de);
 	struct detect_thread *t = detect_thread_new(de);
@@ -509,8 +517,8 @@ static void test_rate_filter(void **state)
 	}
 	assert_int_equal(seen[0], DETECT_ACTION_ALERT);
 	assert_int_equal(seen[1], DETECT_ACTION_ALERT);
-	assert_int_equal(seen[2], DETECT_ACTION_DROP); /* third in the window */
-	assert_int_equal(seen[3], DETECT_ACTION_DROP); /* within the timeout */
+	assert_int_equal(seen[2], DETECT_ACTION_DROP);	/* third in the window */
+	assert_int_equal(seen[3], DETECT_ACTION_DROP);	/* within the timeout */
 	assert_int_equal(seen[4], DETECT_ACTION_ALERT); /* timeout over, new window */
 	detect_thread_free(t);
 	detect_engine_free(de);
