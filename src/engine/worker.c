@@ -154,10 +154,10 @@ static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uin
 }
 
 /*
- * Rules, then the verdicts they carry: pass and drop rules whose action
- * applies to the flow (Suricata's "apply to flow") stop inspection of the
- * rest of it; in IPS mode a drop also drops every further packet of the
- * flow, each logged as a drop event.
+ * Rules, then the verdicts they carry.  The engine says when a pass or drop
+ * applies to the whole flow (Suricata's IP-only and stream matches); such
+ * a flow is not inspected again, and in IPS mode every further packet of a
+ * dropped flow is dropped and logged as a drop event.
  */
 static void detect(struct worker *w, struct packet *p)
 {
@@ -169,30 +169,28 @@ static void detect(struct worker *w, struct packet *p)
 	}
 	if (f && f->action == FLOW_ACTION_PASS)
 		return;
-	detect_packet(w->detect, p, &w->alerts);
-	if (w->alerts.count == 0)
-		return;
+	struct alert_queue *q = &w->alerts;
+	detect_packet(w->detect, p, q);
+	if (f && q->flow_pass && f->action == FLOW_ACTION_NONE)
+		f->action = FLOW_ACTION_PASS;
+	if (f && q->flow_drop && w->ips && f->action == FLOW_ACTION_NONE)
+		f->action = FLOW_ACTION_DROP;
 	const struct alert *drop_cause = NULL;
-	for (unsigned i = 0; i < w->alerts.count; i++) {
-		const struct alert *a = &w->alerts.alerts[i];
-		bool to_flow = f && (a->flags & ALERT_F_APPLY_FLOW);
-		if (a->action == DETECT_ACTION_PASS) {
-			if (to_flow && f->action == FLOW_ACTION_NONE)
-				f->action = FLOW_ACTION_PASS;
+	for (unsigned i = 0; i < q->count; i++) {
+		const struct alert *a = &q->alerts[i];
+		if (a->action == DETECT_ACTION_PASS)
 			continue;
-		}
 		if (f)
 			f->alerted = true;
-		bool drops = a->action != DETECT_ACTION_ALERT && a->action != DETECT_ACTION_CONFIG;
-		if (drops && w->ips && !drop_cause) {
+		if (!drop_cause && a->action != DETECT_ACTION_ALERT &&
+		    a->action != DETECT_ACTION_CONFIG)
 			drop_cause = a;
-			if (to_flow)
-				f->action = FLOW_ACTION_DROP;
-		}
 	}
-	w->alerts_total += w->alerts.count;
-	eve_log_alerts(w->eve, p, &w->alerts, w->ips);
-	if (drop_cause)
+	if (q->count) {
+		w->alerts_total += q->count;
+		eve_log_alerts(w->eve, p, q, w->ips);
+	}
+	if (w->ips && q->drop)
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
 }
 
