@@ -186,6 +186,7 @@ const char *decode_packet_source_name(enum packet_source s)
 	case PKT_SRC_TUNNEL_GENEVE: return "geneve encapsulation";
 	case PKT_SRC_FLOW_TIMEOUT: return "stream (flow timeout)";
 	case PKT_SRC_SHUTDOWN_FLUSH: return "shutdown flush";
+	case PKT_SRC_STREAM_FLUSH: return "stream (detect/log)";
 	}
 	return "unknown";
 }

@@ -70,6 +70,7 @@ enum packet_source {
 	PKT_SRC_TUNNEL_GENEVE,
 	PKT_SRC_FLOW_TIMEOUT,
 	PKT_SRC_SHUTDOWN_FLUSH,
+	PKT_SRC_STREAM_FLUSH, /* pseudo packet inspecting the other direction's stream */
 };
 
 /* An IPv4 address is stored in the first 4 bytes, the rest zero. */

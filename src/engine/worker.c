@@ -12,11 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void inspect_stream_at_end(struct worker *w, struct flow *f);
+
 static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
 	struct worker *w = arg;
-	if (f->stream)
+	if (f->stream) {
 		stream_flow_end(f);
+		if (w->detect)
+			inspect_stream_at_end(w, f);
+	}
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
 	stream_flow_free(f->stream);
 	f->stream = NULL;
@@ -44,8 +49,11 @@ struct worker *worker_new(const struct worker_setup *s)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
 	w->ips = s->ips;
-	if (s->detect)
+	if (s->detect) {
 		w->detect = detect_thread_new(s->detect);
+		uint32_t longest = detect_engine_max_pattern_len(s->detect);
+		w->stream_keep = longest > 1 ? longest - 1 : 0;
+	}
 	if (!w->flows || !w->defrag || !w->stream || !w->eve || (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
@@ -154,23 +162,14 @@ static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uin
 }
 
 /*
- * Rules, then the verdicts they carry.  The engine says when a pass or drop
- * applies to the whole flow (Suricata's IP-only and stream matches); such
- * a flow is not inspected again, and in IPS mode every further packet of a
- * dropped flow is dropped and logged as a drop event.
+ * The verdicts alerts carry.  The engine says when a pass or drop applies
+ * to the whole flow (Suricata's IP-only and stream matches); such a flow is
+ * not inspected again, and in IPS mode every further packet of a dropped
+ * flow is dropped and logged as a drop event.
  */
-static void detect(struct worker *w, struct packet *p)
+static void handle_alerts(struct worker *w, struct packet *p, const struct alert_queue *q)
 {
 	struct flow *f = p->flow;
-	if (f && f->action == FLOW_ACTION_DROP) {
-		if (w->ips && !dropped_flow_logged(w, p))
-			eve_log_drop(w->eve, p, NULL, w->ips);
-		return;
-	}
-	if (f && f->action == FLOW_ACTION_PASS)
-		return;
-	struct alert_queue *q = &w->alerts;
-	detect_packet(w->detect, p, q);
 	if (f && q->flow_pass && f->action == FLOW_ACTION_NONE)
 		f->action = FLOW_ACTION_PASS;
 	if (f && q->flow_drop && w->ips && f->action == FLOW_ACTION_NONE)
@@ -192,6 +191,103 @@ static void detect(struct worker *w, struct packet *p)
 	}
 	if (w->ips && q->drop)
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
+}
+
+/* A pseudo packet standing for one direction of a flow, for stream data
+ * inspected without a packet of that direction at hand. */
+static void pseudo_packet(struct worker *w, struct packet *pp, struct flow *f, bool toserver,
+			  enum packet_source src)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->ts_sec = w->now_sec;
+	pp->ts_usec = w->now_usec;
+	pp->pkt_src = src;
+	pp->ip_version = f->src.family;
+	pp->proto = f->proto;
+	pp->src = toserver ? f->src : f->dst;
+	pp->dst = toserver ? f->dst : f->src;
+	pp->sp = toserver ? f->sp : f->dp;
+	pp->dp = toserver ? f->dp : f->sp;
+	pp->vlan_count = f->vlan_count;
+	memcpy(pp->vlan_id, f->vlan_id, sizeof(pp->vlan_id));
+	pp->tunnel_depth = f->tunnel_depth;
+	pp->flow = f;
+	pp->flow_toserver = toserver;
+}
+
+/*
+ * Runs the stream rules over a direction's raw window when it is ready (or
+ * whatever is left when `flush`), alerts carrying the window as payload,
+ * then marks it inspected but for the last (longest pattern - 1) bytes,
+ * so a pattern straddling two windows is still seen.
+ */
+static void inspect_stream(struct worker *w, struct packet *p, enum stream_dir dir, bool flush)
+{
+	struct flow *f = p->flow;
+	struct stream_chunk c;
+	if (!f || f->action != FLOW_ACTION_NONE || !stream_raw_window(f, dir, &c) || c.len == 0 ||
+	    (!c.ready && !flush))
+		return;
+	detect_stream(w->detect, p, c.data, c.len, &w->alerts);
+	if (w->alerts.count || w->alerts.flow_pass || w->alerts.flow_drop) {
+		struct packet sp = *p;
+		sp.payload = c.data;
+		sp.payload_len = c.len;
+		handle_alerts(w, &sp, &w->alerts);
+	}
+	uint64_t upto = c.offset + c.len;
+	if (!flush && !c.eof)
+		upto = c.len > w->stream_keep ? upto - w->stream_keep : c.offset;
+	if (upto > c.offset)
+		stream_raw_consumed(f, dir, upto);
+}
+
+/* At the end of a flow, whatever each direction still holds is inspected,
+ * as Suricata does with its "stream (flow timeout)" pseudo packets. */
+static void inspect_stream_at_end(struct worker *w, struct flow *f)
+{
+	for (int d = 0; d < 2; d++) {
+		bool toserver = d == 0;
+		if (stream_flow_reversed(f))
+			toserver = !toserver;
+		struct packet pp;
+		pseudo_packet(w, &pp, f, toserver, PKT_SRC_FLOW_TIMEOUT);
+		inspect_stream(w, &pp, d == 0 ? STREAM_TOSERVER : STREAM_TOCLIENT, true);
+	}
+}
+
+/*
+ * Packet rules on the packet; on a TCP session, stream rules on the
+ * reassembled stream instead: the packet's direction, and the other
+ * direction too when this packet's ACK made its data ready.
+ */
+static void detect(struct worker *w, struct packet *p)
+{
+	struct flow *f = p->flow;
+	if (f && f->action == FLOW_ACTION_DROP) {
+		if (w->ips && !dropped_flow_logged(w, p))
+			eve_log_drop(w->eve, p, NULL, w->ips);
+		return;
+	}
+	if (f && f->action == FLOW_ACTION_PASS)
+		return;
+	bool session = f && f->stream;
+	detect_packet_ex(w->detect, p, &w->alerts, session ? DETECT_PKT_STREAM_INSPECTED : 0);
+	handle_alerts(w, p, &w->alerts);
+	if (!session)
+		return;
+	bool toserver = stream_packet_toserver(f, p);
+	inspect_stream(w, p, toserver ? STREAM_TOSERVER : STREAM_TOCLIENT, false);
+	struct stream_chunk c;
+	enum stream_dir other = toserver ? STREAM_TOCLIENT : STREAM_TOSERVER;
+	if (stream_raw_window(f, other, &c) && c.ready && c.len) {
+		struct packet pp;
+		bool other_toserver = other == STREAM_TOSERVER;
+		if (stream_flow_reversed(f))
+			other_toserver = !other_toserver;
+		pseudo_packet(w, &pp, f, other_toserver, PKT_SRC_STREAM_FLUSH);
+		inspect_stream(w, &pp, other, false);
+	}
 }
 
 static void process_packet(struct worker *w, struct packet *p)
