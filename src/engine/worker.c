@@ -170,6 +170,8 @@ static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uin
 static void handle_alerts(struct worker *w, struct packet *p, const struct alert_queue *q)
 {
 	struct flow *f = p->flow;
+	if (q->tagged)
+		eve_log_tagged_packet(w->eve, p);
 	if (f && q->flow_pass && f->action == FLOW_ACTION_NONE)
 		f->action = FLOW_ACTION_PASS;
 	if (f && q->flow_drop && w->ips && f->action == FLOW_ACTION_NONE)

@@ -37,6 +37,7 @@ struct worker {
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct alert_queue alerts;
+	uint32_t stream_keep; /* bytes of a raw window kept for straddling patterns */
 	bool ips;
 	uint64_t alerts_total;
 	struct decode_stats dstats;

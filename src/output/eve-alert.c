@@ -134,9 +134,8 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 	if (!cfg->types[EVE_T_ALERT])
 		return;
 	for (unsigned i = 0; i < q->count; i++) {
+		/* Pass rules are in the queue only when they ask to be logged. */
 		const struct alert *a = &q->alerts[i];
-		if (a->action == DETECT_ACTION_PASS)
-			continue; /* pass rules are not logged as alerts */
 		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
 		if (a->flags & ALERT_F_TX)
 			json_uint(j, "tx_id", a->tx_id);
@@ -160,4 +159,16 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 		}
 		eve_commit(l);
 	}
+}
+
+/* A packet covered by an earlier `tag` rule: EVE "packet" event with the
+ * packet's bytes, as Suricata logs tagged packets. */
+void eve_log_tagged_packet(struct eve_logger *l, const struct packet *p)
+{
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_ALERT] || !cfg->alert_tagged_packets || !p->len)
+		return;
+	struct json *j = eve_begin(l, "packet", p, p->flow, 0, 0);
+	put_packet(j, p);
+	eve_commit(l);
 }

@@ -20,6 +20,7 @@ void eve_config_defaults(struct eve_config *c)
 	c->anomaly_stream = false;
 	c->anomaly_applayer = true;
 	c->alert_metadata = true;
+	c->alert_tagged_packets = true;
 	c->stats_interval = 8;
 	c->stats_totals = true;
 }
@@ -40,6 +41,7 @@ static void load_alert(struct eve_config *c, const struct config_node *n)
 	c->alert_packet = config_get_bool(n, "packet", false);
 	c->alert_metadata = config_get_bool(n, "metadata", true);
 	c->alert_verdict = config_get_bool(n, "verdict", false);
+	c->alert_tagged_packets = config_get_bool(n, "tagged-packets", true);
 }
 
 static void load_anomaly(struct eve_config *c, const struct config_node *n)

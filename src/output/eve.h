@@ -48,6 +48,7 @@ struct eve_config {
 	/* alert options */
 	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
 	bool alert_verdict;
+	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
@@ -81,6 +82,8 @@ const struct eve_config *eve_logger_config(const struct eve_logger *l);
 
 struct alert_queue;
 struct alert;
+
+void eve_log_tagged_packet(struct eve_logger *l, const struct packet *p);
 
 /* A dropped packet (IPS mode): `cause` is the alert that dropped it, or
  * NULL when the packet belongs to an already dropped flow. */
