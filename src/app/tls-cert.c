@@ -1,0 +1,288 @@
+/*
+ * tls-cert.c — the Certificate handshake message: splits the chain,
+ * keeps each DER, and reads the fields detection and EVE use with
+ * libcrypto's d2i_X509 (subject, issuer, serial, SHA-1 fingerprint,
+ * validity, DNS subject alternative names).
+ *
+ * Field formats follow what Suricata logs: names as "C=US, O=..., CN=..."
+ * in certificate order (multi-valued RDNs joined with " + ", emailAddress
+ * as "Email"), the serial as colon-separated upper-case hex of the DER
+ * integer's content octets, the fingerprint as colon-separated lower-case
+ * SHA-1.  Only the first Certificate message of a direction is kept, at
+ * most TLS_MAX_CERTS certificates; a length that overruns its container
+ * stops the walk with certificate_invalid_length.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "app/tls-internal.h"
+
+static uint32_t be24(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+/* A growable string for building names. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct sbuf *b, const char *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 128;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *ns = realloc(b->s, cap);
+		if (ns == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static const char *attr_short_name(const ASN1_OBJECT *obj, char *buf, int buflen)
+{
+	int nid = OBJ_obj2nid(obj);
+	if (nid == NID_pkcs9_emailAddress)
+		return "Email";
+	if (nid != NID_undef)
+		return OBJ_nid2sn(nid);
+	OBJ_obj2txt(buf, buflen, obj, 1);
+	return buf;
+}
+
+/* "C=US, O=Let's Encrypt, CN=R3"; NULL when the name cannot be read. */
+static char *name_string(const X509_NAME *name)
+{
+	struct sbuf b = {0};
+	int count = X509_NAME_entry_count(name);
+	int prev_set = -1;
+	for (int i = 0; i < count; i++) {
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+		int set = X509_NAME_ENTRY_set(e);
+		if (i > 0)
+			sb_add(&b, set == prev_set ? " + " : ", ", set == prev_set ? 3 : 2);
+		prev_set = set;
+		char oid[80];
+		const char *key = attr_short_name(X509_NAME_ENTRY_get_object(e), oid, sizeof(oid));
+		sb_add(&b, key, strlen(key));
+		sb_add(&b, "=", 1);
+		unsigned char *utf8 = NULL;
+		int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
+		if (n > 0)
+			sb_add(&b, (const char *)utf8, (size_t)n);
+		OPENSSL_free(utf8);
+	}
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	if (b.s == NULL)
+		b.s = calloc(1, 1);
+	return b.s;
+}
+
+static void hex_colon(const uint8_t *p, size_t n, bool upper, char *out)
+{
+	static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
+	const char *digits = upper ? up : lo;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = digits[p[i] >> 4];
+		out[o++] = digits[p[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+/* The DER content octets of the serial (a leading 00 stays, as Suricata). */
+static char *serial_string(const X509 *x)
+{
+	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
+	unsigned char *der = NULL;
+	int n = i2d_ASN1_INTEGER(sn, &der);
+	if (n < 2) {
+		OPENSSL_free(der);
+		return NULL;
+	}
+	/* skip tag and length (short or long form) */
+	int off = 2;
+	if (der[1] & 0x80)
+		off += der[1] & 0x7f;
+	char *out = NULL;
+	if (off <= n) {
+		size_t k = (size_t)(n - off);
+		out = malloc(k * 3 + 1);
+		if (out != NULL)
+			hex_colon(der + off, k, true, out);
+	}
+	OPENSSL_free(der);
+	return out;
+}
+
+static int64_t asn1_time_epoch(const ASN1_TIME *t, bool *ok)
+{
+	struct tm tm;
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
+		*ok = false;
+		return 0;
+	}
+	return (int64_t)timegm(&tm);
+}
+
+static void read_sans(struct tls_cert *c, X509 *x)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	if (gens == NULL)
+		return;
+	int n = sk_GENERAL_NAME_num(gens);
+	c->sans = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
+	for (int i = 0; c->sans != NULL && i < n; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type != GEN_DNS)
+			continue;
+		const ASN1_IA5STRING *s = g->d.dNSName;
+		char *v = malloc((size_t)s->length + 1);
+		if (v == NULL)
+			continue;
+		memcpy(v, s->data, (size_t)s->length);
+		v[s->length] = '\0';
+		c->sans[c->n_sans++] = v;
+	}
+	GENERAL_NAMES_free(gens);
+}
+
+/* Reads one certificate's fields; the DER is already in c. */
+static void cert_read(struct tls_state *s, struct tls_cert *c)
+{
+	unsigned char sha1[20];
+	unsigned int sha1_len = 0;
+	if (EVP_Digest(c->der, c->der_len, sha1, &sha1_len, EVP_sha1(), NULL) == 1 &&
+	    sha1_len == 20)
+		hex_colon(sha1, 20, false, c->fingerprint);
+
+	const unsigned char *p = c->der;
+	X509 *x = d2i_X509(NULL, &p, c->der_len);
+	if (x == NULL) {
+		tls_set_event(s, TLS_EV_INVALID_CERTIFICATE);
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
+		return;
+	}
+	c->subject = name_string(X509_get_subject_name(x));
+	if (c->subject == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SUBJECT);
+	c->issuer = name_string(X509_get_issuer_name(x));
+	if (c->issuer == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_ISSUER);
+	c->serial = serial_string(x);
+	if (c->serial == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SERIAL);
+	bool ok = true;
+	c->notbefore = asn1_time_epoch(X509_get0_notBefore(x), &ok);
+	c->notafter = asn1_time_epoch(X509_get0_notAfter(x), &ok);
+	if (!ok)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VALIDITY);
+	read_sans(c, x);
+	X509_free(x);
+}
+
+static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t *der,
+		     uint32_t len)
+{
+	if (chain->n >= TLS_MAX_CERTS)
+		return false;
+	struct tls_cert *c = &chain->certs[chain->n];
+	memset(c, 0, sizeof(*c));
+	c->der = malloc(len ? len : 1);
+	if (c->der == NULL)
+		return false;
+	memcpy(c->der, der, len);
+	c->der_len = len;
+	chain->n++;
+	cert_read(s, c);
+	return true;
+}
+
+void tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t len,
+		      bool tls13)
+{
+	struct tls_chain *chain = &s->chain[dir & 1];
+	if (chain->n > 0)
+		return;
+	uint32_t off = 0;
+	if (tls13) { /* certificate_request_context */
+		if (len < 1 || p[0] > len - 1) {
+			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+			return;
+		}
+		off = 1u + p[0];
+	}
+	if (len - off < 3) {
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+		return;
+	}
+	uint32_t total = be24(p + off);
+	off += 3;
+	if (total != len - off) {
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+		if (total > len - off)
+			total = len - off;
+	}
+	uint32_t end = off + total;
+	while (off < end) {
+		if (end - off < 3) {
+			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+			return;
+		}
+		uint32_t n = be24(p + off);
+		off += 3;
+		if (n > end - off) {
+			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+			return;
+		}
+		if (!cert_add(s, chain, p + off, n))
+			return;
+		off += n;
+		if (tls13) { /* per-certificate extensions */
+			if (end - off < 2 || (uint32_t)(p[off] << 8 | p[off + 1]) > end - off - 2) {
+				tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+				return;
+			}
+			off += 2u + (uint32_t)(p[off] << 8 | p[off + 1]);
+		}
+	}
+}
+
+void tls_chain_free(struct tls_chain *c)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		struct tls_cert *t = &c->certs[i];
+		free(t->der);
+		free(t->subject);
+		free(t->issuer);
+		free(t->serial);
+		for (uint32_t k = 0; k < t->n_sans; k++)
+			free(t->sans[k]);
+		free(t->sans);
+	}
+	c->n = 0;
+}

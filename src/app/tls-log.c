@@ -1,0 +1,139 @@
+/*
+ * tls-log.c — the EVE `tls` object, with Suricata 8's member names and
+ * shapes: subject, issuerdn, session_resumed; extended adds serial,
+ * fingerprint, sni, version, notbefore, notafter, ja3 {hash,string},
+ * ja3s {hash,string}, ja4, subjectaltname, client_alpns, server_alpns and,
+ * when the client sent a certificate, a `client` object with its fields.
+ * Only reads the state; writes nothing when there is nothing to say.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/tls-internal.h"
+#include "util/json.h"
+
+static void log_time(struct json *j, const char *key, int64_t t)
+{
+	if (t == 0)
+		return;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+	if (gmtime_r(&tt, &tm) == NULL)
+		return;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	json_str(j, key, buf);
+}
+
+static void log_alpns(struct json *j, const struct tls_state *s, enum app_dir dir,
+		      const char *key)
+{
+	uint32_t n = tls_alpn_count(s, dir);
+	if (n == 0)
+		return;
+	json_open_array(j, key);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len = 0;
+		const uint8_t *a = tls_alpn(s, dir, i, &len);
+		if (a != NULL)
+			json_strn(j, NULL, a, len);
+	}
+	json_close_array(j);
+}
+
+/* The fields of an end-entity certificate: subject, issuerdn, and when
+ * extended serial, fingerprint (and for the server's, validity). */
+static void log_cert_basic(struct json *j, const struct tls_cert *c)
+{
+	if (c->subject != NULL)
+		json_str(j, "subject", c->subject);
+	if (c->issuer != NULL)
+		json_str(j, "issuerdn", c->issuer);
+}
+
+static void log_cert_ext(struct json *j, const struct tls_cert *c)
+{
+	if (c->serial != NULL)
+		json_str(j, "serial", c->serial);
+	if (c->fingerprint[0] != '\0')
+		json_str(j, "fingerprint", c->fingerprint);
+}
+
+static void log_fingerprints(struct json *j, const struct tls_state *s)
+{
+	if (s->ja3 != NULL) {
+		json_open_object(j, "ja3");
+		json_str(j, "hash", s->ja3_hash);
+		json_str(j, "string", s->ja3);
+		json_close_object(j);
+	}
+	if (s->ja3s != NULL) {
+		json_open_object(j, "ja3s");
+		json_str(j, "hash", s->ja3s_hash);
+		json_str(j, "string", s->ja3s);
+		json_close_object(j);
+	}
+	if (s->has_ja4)
+		json_str(j, "ja4", s->ja4);
+}
+
+static void log_sans(struct json *j, const struct tls_cert *c)
+{
+	if (c == NULL || c->n_sans == 0)
+		return;
+	json_open_array(j, "subjectaltname");
+	for (uint32_t i = 0; i < c->n_sans; i++)
+		json_str(j, NULL, c->sans[i]);
+	json_close_array(j);
+}
+
+static void log_client_cert(struct json *j, const struct tls_state *s)
+{
+	const struct tls_cert *c = tls_cert(s, APP_TOSERVER, 0);
+	if (c == NULL)
+		return;
+	json_open_object(j, "client");
+	log_cert_basic(j, c);
+	log_cert_ext(j, c);
+	log_time(j, "notbefore", c->notbefore);
+	log_time(j, "notafter", c->notafter);
+	json_close_object(j);
+}
+
+void tls_log_json(struct json *j, const struct tls_state *s, bool extended, bool log_cert,
+		  bool log_chain)
+{
+	const struct tls_cert *c = tls_cert(s, APP_TOCLIENT, 0);
+	if (c != NULL)
+		log_cert_basic(j, c);
+	if (s->flags & TLS_STATE_SESSION_RESUMED)
+		json_bool(j, "session_resumed", true);
+	if (extended) {
+		if (c != NULL)
+			log_cert_ext(j, c);
+		if (s->sni != NULL)
+			json_strn(j, "sni", (const uint8_t *)s->sni, s->sni_len);
+		char vbuf[32];
+		json_str(j, "version", tls_version_name(s->negotiated, vbuf, sizeof(vbuf)));
+		if (c != NULL) {
+			log_time(j, "notbefore", c->notbefore);
+			log_time(j, "notafter", c->notafter);
+		}
+		log_fingerprints(j, s);
+		log_sans(j, c);
+		log_alpns(j, s, APP_TOSERVER, "client_alpns");
+		log_alpns(j, s, APP_TOCLIENT, "server_alpns");
+		log_client_cert(j, s);
+	}
+	if (log_cert && c != NULL)
+		json_base64(j, "certificate", c->der, c->der_len);
+	if (log_chain && tls_cert_chain_len(s, APP_TOCLIENT) > 0) {
+		json_open_array(j, "chain");
+		for (uint32_t i = 0; i < tls_cert_chain_len(s, APP_TOCLIENT); i++) {
+			const struct tls_cert *k = tls_cert(s, APP_TOCLIENT, i);
+			json_base64(j, NULL, k->der, k->der_len);
+		}
+		json_close_array(j);
+	}
+}
