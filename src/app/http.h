@@ -1,0 +1,248 @@
+/*
+ * http — the HTTP/1.0 and 1.1 parser (and HTTP/0.9 requests).
+ *
+ * Fed with in-order reassembled stream bytes per direction in arbitrary
+ * splits, it builds transactions (one request and its response) the way
+ * Suricata's libhtp does: request and status lines, headers (folding,
+ * repeated headers joined with ", "), Content-Length and chunked bodies,
+ * responses delimited by the connection close, pipelining, CONNECT
+ * tunnels, interim 1xx responses, gzip/deflate content decoding, URI
+ * normalisation as libhtp's IDS personality, and Suricata's HTTP
+ * app-layer events.
+ *
+ * Memory is bounded per flow: a line (request line, header, chunk
+ * length) is held up to HTTP_LINE_LIMIT bytes, headers per message up to
+ * HTTP_HEADERS_LIMIT, stored bodies up to the configured body limits
+ * (Suricata's request-body-limit / response-body-limit defaults),
+ * decompressed output up to the compression-bomb limit, and at most
+ * HTTP_MAX_LIVE_TX transactions are held (the caller releases logged
+ * ones).  The parser never reads past the length it is given.
+ */
+#ifndef VIGIL_APP_HTTP_H
+#define VIGIL_APP_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+
+struct json;
+struct http_state;
+struct http_tx;
+
+#define HTTP_LINE_LIMIT 18000u			      /* libhtp's hard field limit */
+#define HTTP_HEADERS_LIMIT (256u * 1024u)	      /* raw header bytes per message */
+#define HTTP_MAX_HEADERS 1024u			      /* headers per message */
+#define HTTP_MAX_LIVE_TX 512u			      /* transactions held per flow */
+#define HTTP_BODY_LIMIT_DEFAULT (100u * 1024u)	      /* Suricata's 100kb */
+#define HTTP_DECOMPRESS_LIMIT_DEFAULT (1024u * 1024u) /* compression-bomb-limit */
+
+struct http_config {
+	uint32_t request_body_limit;  /* bytes of request body kept for detection */
+	uint32_t response_body_limit; /* bytes of decoded response body kept */
+	uint32_t decompress_limit;    /* decoded bytes per body before it is a bomb */
+	bool file_hashes;	      /* md5/sha1/sha256 of response files */
+};
+
+/* Per-flow state.  NULL when out of memory. */
+struct http_state *http_state_new(void);
+void http_state_free(struct http_state *s);
+/* Replace the defaults above; call before the first parse. */
+void http_state_configure(struct http_state *s, const struct http_config *cfg);
+
+/*
+ * Parse the next bytes of one direction.  flags are APP_CHUNK_*: GAP marks
+ * the message in progress truncated and resynchronises on the next line
+ * that parses as a request/status line; EOF ends a body delimited by the
+ * close and completes (or truncates) what is in progress.  Returns
+ * APP_PARSE_ERROR once the flow cannot be HTTP (a tunnel is not an error:
+ * the data is consumed and ignored).
+ */
+enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const uint8_t *data,
+				 uint32_t len, uint32_t flags);
+
+/* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
+bool http_state_is_tunnel(const struct http_state *s);
+
+/*
+ * Transactions.  Ids start at 0 and increase by one per transaction;
+ * http_tx_count() is the number ever created.  http_tx_get() returns NULL
+ * for a released or unknown id.  http_tx_release_upto() frees the
+ * transactions with id < upto that are complete in both directions (it
+ * stops at the first one that is not).
+ */
+uint64_t http_tx_count(const struct http_state *s);
+struct http_tx *http_tx_get(const struct http_state *s, uint64_t id);
+void http_tx_release_upto(struct http_state *s, uint64_t upto);
+
+enum http_progress {
+	HTTP_PROGRESS_NONE = 0,
+	HTTP_PROGRESS_LINE,	/* request/status line seen */
+	HTTP_PROGRESS_HEADERS,	/* all headers seen */
+	HTTP_PROGRESS_BODY,	/* in the body */
+	HTTP_PROGRESS_COMPLETE, /* message done */
+};
+
+uint64_t http_tx_id(const struct http_tx *tx);
+enum http_progress http_tx_progress(const struct http_tx *tx, enum app_dir dir);
+/* Status code, 0 when no (valid) status line was seen. */
+int http_tx_status(const struct http_tx *tx);
+/* Port from the Host header or an absolute URI, -1 when absent. */
+int http_tx_port(const struct http_tx *tx);
+bool http_tx_is_http09(const struct http_tx *tx);
+
+/* Bytes of body: as transferred (after de-chunking), and after decoding. */
+uint64_t http_tx_body_len(const struct http_tx *tx, enum app_dir dir);
+uint64_t http_tx_entity_len(const struct http_tx *tx, enum app_dir dir);
+
+/*
+ * Detection buffers, named after Suricata's sticky buffers.  A buffer
+ * marked (both) exists per direction: dir picks the request or the
+ * response; the others exist in one direction only and dir is ignored.
+ * http_tx_buffer() returns false when the buffer is absent.  The pointer
+ * stays valid until the next http_parse() on the flow or the release.
+ */
+enum http_buffer {
+	HTTP_BUF_URI,		/* http.uri: normalised path + query */
+	HTTP_BUF_URI_RAW,	/* http.uri.raw */
+	HTTP_BUF_METHOD,	/* http.method */
+	HTTP_BUF_HOST,		/* http.host: lower-cased, no port */
+	HTTP_BUF_HOST_RAW,	/* http.host.raw: URI authority or Host header */
+	HTTP_BUF_USER_AGENT,	/* http.user_agent */
+	HTTP_BUF_REQUEST_LINE,	/* http.request_line */
+	HTTP_BUF_REQUEST_BODY,	/* http.request_body (de-chunked) */
+	HTTP_BUF_REFERER,	/* http.referer */
+	HTTP_BUF_ACCEPT,	/* http.accept */
+	HTTP_BUF_ACCEPT_ENC,	/* http.accept_enc */
+	HTTP_BUF_ACCEPT_LANG,	/* http.accept_lang */
+	HTTP_BUF_RESPONSE_LINE, /* http.response_line */
+	HTTP_BUF_STAT_CODE,	/* http.stat_code */
+	HTTP_BUF_STAT_MSG,	/* http.stat_msg */
+	HTTP_BUF_RESPONSE_BODY, /* http.response_body / file.data (decoded) */
+	HTTP_BUF_LOCATION,	/* http.location */
+	HTTP_BUF_SERVER,	/* http.server */
+	HTTP_BUF_HEADER,	/* (both) http.header: "Name: value\r\n"..., no cookie */
+	HTTP_BUF_HEADER_RAW,	/* (both) http.header.raw: header lines as sent */
+	HTTP_BUF_HEADER_NAMES,	/* (both) http.header_names: "\r\nName\r\n...\r\n\r\n" */
+	HTTP_BUF_COOKIE,	/* (both) http.cookie: Cookie / Set-Cookie */
+	HTTP_BUF_PROTOCOL,	/* (both) http.protocol */
+	HTTP_BUF_START,		/* (both) http.start: line + headers + "\r\n" */
+	HTTP_BUF_CONTENT_TYPE,	/* (both) http.content_type */
+	HTTP_BUF_CONTENT_LEN,	/* (both) http.content_len */
+	HTTP_BUF_CONNECTION,	/* (both) http.connection */
+	HTTP_BUF__COUNT
+};
+
+bool http_tx_buffer(const struct http_tx *tx, enum app_dir dir, enum http_buffer b,
+		    const uint8_t **p, uint32_t *len);
+/* Any header by name (case-insensitive); repeated headers are joined. */
+bool http_tx_header(const struct http_tx *tx, enum app_dir dir, const char *name, const uint8_t **p,
+		    uint32_t *len);
+/* Headers in order of arrival, for logging: false past the last one. */
+bool http_tx_header_at(const struct http_tx *tx, enum app_dir dir, uint32_t i, const uint8_t **name,
+		       uint32_t *name_len, const uint8_t **value, uint32_t *value_len);
+
+/*
+ * The response body as a file (Suricata's fileinfo over HTTP).  The name
+ * is the Content-Disposition filename when present, else the normalised
+ * URI path.  Size counts every decoded byte, not just the stored ones.
+ */
+enum http_file_state {
+	HTTP_FILE_NONE = 0, /* no body (yet) */
+	HTTP_FILE_OPEN,
+	HTTP_FILE_CLOSED,
+	HTTP_FILE_TRUNCATED,
+};
+
+struct http_file_info {
+	enum http_file_state state;
+	const uint8_t *name;
+	uint32_t name_len;
+	uint64_t size;
+	bool has_hashes; /* set when closed with file_hashes on */
+	uint8_t md5[16], sha1[20], sha256[32];
+};
+
+bool http_tx_file(const struct http_tx *tx, struct http_file_info *out);
+
+/* App-layer events, with the names of Suricata's http-events.rules. */
+enum http_event {
+	HTTP_EV_UNKNOWN_ERROR,
+	HTTP_EV_GZIP_DECOMPRESSION_FAILED,
+	HTTP_EV_REQUEST_FIELD_MISSING_COLON,
+	HTTP_EV_RESPONSE_FIELD_MISSING_COLON,
+	HTTP_EV_INVALID_REQUEST_CHUNK_LEN,
+	HTTP_EV_INVALID_RESPONSE_CHUNK_LEN,
+	HTTP_EV_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST,
+	HTTP_EV_INVALID_TRANSFER_ENCODING_VALUE_IN_RESPONSE,
+	HTTP_EV_INVALID_CONTENT_LENGTH_FIELD_IN_REQUEST,
+	HTTP_EV_INVALID_CONTENT_LENGTH_FIELD_IN_RESPONSE,
+	HTTP_EV_100_CONTINUE_ALREADY_SEEN,
+	HTTP_EV_UNABLE_TO_MATCH_RESPONSE_TO_REQUEST,
+	HTTP_EV_INVALID_SERVER_PORT_IN_REQUEST,
+	HTTP_EV_INVALID_AUTHORITY_PORT,
+	HTTP_EV_REQUEST_HEADER_INVALID,
+	HTTP_EV_RESPONSE_HEADER_INVALID,
+	HTTP_EV_MISSING_HOST_HEADER,
+	HTTP_EV_HOST_HEADER_AMBIGUOUS,
+	HTTP_EV_INVALID_REQUEST_FIELD_FOLDING,
+	HTTP_EV_INVALID_RESPONSE_FIELD_FOLDING,
+	HTTP_EV_REQUEST_FIELD_TOO_LONG,
+	HTTP_EV_RESPONSE_FIELD_TOO_LONG,
+	HTTP_EV_MULTIPART_GENERIC_ERROR,
+	HTTP_EV_MULTIPART_NO_FILEDATA,
+	HTTP_EV_MULTIPART_INVALID_HEADER,
+	HTTP_EV_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH,
+	HTTP_EV_REQUEST_URI_HOST_INVALID,
+	HTTP_EV_REQUEST_HEADER_HOST_INVALID,
+	HTTP_EV_URI_DELIM_NON_COMPLIANT,
+	HTTP_EV_METHOD_DELIM_NON_COMPLIANT,
+	HTTP_EV_REQUEST_LINE_LEADING_WHITESPACE,
+	HTTP_EV_TOO_MANY_ENCODING_LAYERS,
+	HTTP_EV_ABNORMAL_CE_HEADER,
+	HTTP_EV_REQUEST_AUTH_UNRECOGNIZED,
+	HTTP_EV_REQUEST_HEADER_REPETITION,
+	HTTP_EV_RESPONSE_HEADER_REPETITION,
+	HTTP_EV_RESPONSE_MULTIPART_BYTERANGES,
+	HTTP_EV_RESPONSE_ABNORMAL_TRANSFER_ENCODING,
+	HTTP_EV_RESPONSE_CHUNKED_OLD_PROTO,
+	HTTP_EV_RESPONSE_INVALID_PROTOCOL,
+	HTTP_EV_RESPONSE_INVALID_STATUS,
+	HTTP_EV_REQUEST_LINE_INCOMPLETE,
+	HTTP_EV_DOUBLE_ENCODED_URI,
+	HTTP_EV_REQUEST_LINE_INVALID,
+	HTTP_EV_REQUEST_BODY_UNEXPECTED,
+	HTTP_EV_LZMA_MEMLIMIT_REACHED,
+	HTTP_EV_DUPLICATE_CONTENT_LENGTH_FIELD_IN_REQUEST,
+	HTTP_EV_DUPLICATE_CONTENT_LENGTH_FIELD_IN_RESPONSE,
+	HTTP_EV_COMPRESSION_BOMB,
+	HTTP_EV_TOO_MANY_WARNINGS,
+	HTTP_EV_RANGE_INVALID,
+	HTTP_EV_FILE_NAME_TOO_LONG,
+	HTTP_EV_FAILED_PROTOCOL_CHANGE,
+	HTTP_EV_REQUEST_CHUNK_EXTENSION,
+	HTTP_EV_REQUEST_LINE_MISSING_PROTOCOL,
+	HTTP_EV_REQUEST_TOO_MANY_HEADERS,
+	HTTP_EV_RESPONSE_TOO_MANY_HEADERS,
+	HTTP_EV_RESPONSE_CHUNK_EXTENSION,
+	HTTP_EV_COMPRESSION_BOMB_LIMIT_REACHED,
+	HTTP_EV__COUNT
+};
+
+bool http_tx_has_event(const struct http_tx *tx, enum http_event ev);
+/* Lower-case rule name ("request_line_missing_protocol"), NULL if out of range. */
+const char *http_event_name(enum http_event ev);
+/* Event by rule name, case-insensitive; -1 when unknown. */
+int http_event_by_name(const char *name);
+
+/* EVE: flags for http_tx_log_json(). */
+enum {
+	HTTP_LOG_EXTENDED = 1 << 0,	/* http_refer, http_method, protocol, status, ... */
+	HTTP_LOG_REQ_HEADERS = 1 << 1,	/* request_headers: [{name, value}] */
+	HTTP_LOG_RESP_HEADERS = 1 << 2, /* response_headers */
+};
+
+/* Writes the "http" object of Suricata's EVE for tx into an open object. */
+void http_tx_log_json(struct json *j, const struct http_tx *tx, unsigned flags);
+
+#endif
