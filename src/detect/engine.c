@@ -607,9 +607,12 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 
 /* Suricata's IP-only rule: addresses and protocol only (any ports, no
  * keyword that looks at the packet). */
+/* A rule that looks at nothing but addresses, protocol and ports (Suricata's
+ * IP-only and "like IP-only" rules): its pass or drop verdict is about the
+ * conversation, so it applies to the whole flow. */
 static bool rule_is_iponly(const struct rule *r)
 {
-	return r->nbufs == 0 && r->lists[LIST_MATCH].n == 0 && r->h.sp.any && r->h.dp.any;
+	return r->nbufs == 0 && r->lists[LIST_MATCH].n == 0;
 }
 
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p)

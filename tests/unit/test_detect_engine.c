@@ -229,19 +229,40 @@ static void test_flow_actions(void **state)
 	p.flow = &f;
 	detect_packet(t, &p, &q);
 	assert_int_equal(q.count, 0);
-	/* port pass: this packet only */
+	/* port-only pass (no payload keywords): the whole flow, as Suricata
+	 * (suricata-verify issue-5466-alert-then-pass-01: flow.action pass) */
 	th_packet(&p, 6, 1234, 22, "x", 1);
 	th_ip4(&p.src, 8, 8, 4, 4);
 	p.flow = &g;
 	detect_packet(t, &p, &q);
 	assert_true(q.pass);
-	assert_false(q.flow_pass);
+	assert_true(q.flow_pass);
 	assert_int_equal(q.count, 0);
 	th_packet(&p, 6, 22, 1234, "x", 1);
 	th_ip4(&p.src, 8, 8, 4, 4);
 	p.flow = &g;
 	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 0);
+	/* a pass with payload keywords applies to its packet only */
+	struct detect_engine *de2 =
+	    th_engine("pass tcp any any -> any 22 (content:\"x\"; sid:5;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; sid:6;)\n",
+		      NULL);
+	struct detect_thread *t2 = detect_thread_new(de2);
+	struct flow h;
+	memset(&h, 0, sizeof(h));
+	th_packet(&p, 6, 1234, 22, "x", 1);
+	p.flow = &h;
+	detect_packet(t2, &p, &q);
+	assert_true(q.pass);
+	assert_false(q.flow_pass);
+	th_packet(&p, 6, 22, 1234, "x", 1);
+	p.flow = &h;
+	detect_packet(t2, &p, &q);
 	assert_int_equal(q.count, 1);
+	detect_flow_free(h.detect);
+	detect_thread_free(t2);
+	detect_engine_free(de2);
 	/* IP-only drop: flow_drop, inspection continues (IDS) */
 	th_packet(&p, 17, 1, 2, "x", 1);
 	p.flow = &u;
