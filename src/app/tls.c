@@ -2,13 +2,14 @@
  * tls.c — the TLS record layer and handshake parser (API in app/tls.h).
  *
  * Bytes arrive per direction in arbitrary splits.  A record header (5
- * bytes, or 2–3 for SSLv2) is collected across calls; record bodies are
+ * bytes, or 2 for an SSLv2 record) is collected across calls; record bodies are
  * not buffered: handshake bodies are appended to a per-direction handshake
  * buffer (messages can span records and records can carry several
  * messages), everything else is consumed as it passes, with only the few
  * leading bytes kept that alert and heartbeat checks need.  The handshake
- * buffer never holds more than one message of at most TLS_HS_MAX bytes; a
- * longer message is reported and skipped.  Every read from a message goes
+ * buffer never holds more than TLS_HS_MAX + 4 bytes (a message announcing
+ * more is reported and skipped), and a large buffer is released as soon as
+ * it is empty, so a flow past its handshake holds no buffers at all.  Every read from a message goes
  * through struct rd, which refuses to step past the message's length.
  *
  * Certificates are read in tls-cert.c, fingerprints built in tls-ja.c.
@@ -454,6 +455,11 @@ static void hs_drain(struct tls_state *s, enum app_dir dir)
 		off = d->hs_len; /* the rest is ciphertext */
 	memmove(d->hs, d->hs + off, d->hs_len - off);
 	d->hs_len -= off;
+	if (d->hs_len == 0 && (d->encrypted || d->hs_cap > 4096)) {
+		free(d->hs);
+		d->hs = NULL;
+		d->hs_cap = 0;
+	}
 }
 
 static void hs_feed(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t n)
@@ -538,6 +544,9 @@ static void ssl2_record(struct tls_state *s, enum app_dir dir, const uint8_t *p,
 		s->negotiated = TLS_V_SSL2;
 	} else if (type == 2 && dir == APP_TOSERVER) {
 		s->flags |= TLS_STATE_CLIENT_KEYX; /* CLIENT-MASTER-KEY */
+	} else if (s->dir[dir].records == 1) {
+		/* a first record that is no hello: not SSLv2 after all */
+		tls_set_event(s, TLS_EV_INVALID_SSLV2_HEADER);
 	}
 }
 
@@ -608,16 +617,10 @@ static void heartbeat_check(struct tls_state *s, const struct tls_dir *d, const 
 		tls_set_event(s, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE);
 }
 
-/* SSLv2 header: 2 bytes (high bit set) or 3 bytes (with padding). */
-static uint32_t ssl2_header_len(const uint8_t *h)
-{
-	return (h[0] & 0x80) ? 2 : 3;
-}
-
 static void ssl2_open(struct tls_state *s, struct tls_dir *d)
 {
-	uint32_t len = (d->hdr[0] & 0x80) ? ((uint32_t)(d->hdr[0] & 0x7f) << 8 | d->hdr[1])
-					  : ((uint32_t)(d->hdr[0] & 0x3f) << 8 | d->hdr[1]);
+	/* only the two-byte form (high bit set): the one hellos use */
+	uint32_t len = (uint32_t)(d->hdr[0] & 0x7f) << 8 | d->hdr[1];
 	d->rec_type = 0;
 	d->rec_left = len;
 	d->in_record = true;
@@ -639,7 +642,7 @@ static uint32_t record_body(struct tls_state *s, enum app_dir dir, const uint8_t
 		uint32_t c = k < want ? k : want;
 		if (c > 0) {
 			if (d->v2 == NULL)
-				d->v2 = malloc(SSL2_HELLO_MAX);
+				d->v2 = malloc(d->v2_need);
 			if (d->v2 != NULL) {
 				memcpy(d->v2 + d->v2_len, p, c);
 				d->v2_len += c;
@@ -663,6 +666,9 @@ static void record_end(struct tls_state *s, enum app_dir dir)
 	if (d->rec_type == 0) {
 		if (d->v2 != NULL && d->v2_len > 0)
 			ssl2_record(s, dir, d->v2, d->v2_len);
+		free(d->v2);
+		d->v2 = NULL;
+		d->v2_len = 0;
 		d->in_record = false;
 		return;
 	}
@@ -683,8 +689,6 @@ static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8
 			d->mode = TLS_MODE_TLS;
 		} else if ((p[0] & 0x80) && d->mode != TLS_MODE_TLS) {
 			d->mode = TLS_MODE_SSL2;
-		} else if (d->mode == TLS_MODE_SSL2 && p[0] < 0x40 && d->records > 0) {
-			d->mode = TLS_MODE_SSL2; /* 3-byte SSLv2 header */
 		} else {
 			tls_set_event(s, d->mode == TLS_MODE_START ? TLS_EV_INVALID_TLS_HEADER
 								  : TLS_EV_INVALID_RECORD_TYPE);
@@ -692,7 +696,7 @@ static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8
 			return 0;
 		}
 	}
-	uint32_t need = d->mode == TLS_MODE_TLS ? 5 : ssl2_header_len(d->hdr_len ? d->hdr : p);
+	uint32_t need = d->mode == TLS_MODE_TLS ? 5 : 2;
 	uint32_t k = need - d->hdr_len;
 	if (k > n)
 		k = n;

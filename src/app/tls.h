@@ -146,7 +146,10 @@ const char *tls_version_name(uint16_t v, char *buf, uint32_t buflen);
 
 /* ---- ClientHello / ServerHello fields (dir: whose hello) ---- */
 const char *tls_sni(const struct tls_state *s, uint32_t *len); /* NULL when none */
-const uint8_t *tls_random(const struct tls_state *s, enum app_dir dir); /* 32 bytes or NULL */
+/* The hello's 32-byte random (TOSERVER: client's, TOCLIENT: server's) or
+ * NULL; tls.random_time is its bytes 0-3, tls.random_bytes bytes 4-31.
+ * An SSLv2 hello's challenge is right-aligned in zeros (RFC 6101 E.1). */
+const uint8_t *tls_random(const struct tls_state *s, enum app_dir dir);
 const uint8_t *tls_session_id(const struct tls_state *s, enum app_dir dir, uint32_t *len);
 const uint16_t *tls_ciphers(const struct tls_state *s, enum app_dir dir, uint32_t *n);
 const uint16_t *tls_extensions(const struct tls_state *s, enum app_dir dir, uint32_t *n);

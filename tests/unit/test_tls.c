@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/tls-internal.h" /* buffer release checks */
 #include "app/tls.h"
 #include "util/json.h"
 
@@ -690,6 +691,9 @@ static void test_cobaltstrike(void **state)
 	assert_non_null(r);
 	assert_memory_equal(r, cs_ts + 11, 32);
 	assert_int_equal(tls_events(s), 0);
+	/* past the handshake a flow holds no reassembly buffers */
+	assert_null(s->dir[APP_TOSERVER].hs);
+	assert_null(s->dir[APP_TOCLIENT].hs);
 	tls_state_free(s);
 }
 
