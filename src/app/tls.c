@@ -581,15 +581,25 @@ static bool tls_record_open(struct tls_state *s, struct tls_dir *d)
 	return true;
 }
 
+/* From here on the direction's records are only counted: a handshake
+ * message still partial is ciphertext-bound and dropped with its buffer. */
+static void dir_set_encrypted(struct tls_dir *d)
+{
+	d->encrypted = true;
+	free(d->hs);
+	d->hs = NULL;
+	d->hs_len = d->hs_cap = 0;
+}
+
 static void tls_record_close(struct tls_state *s, struct tls_dir *d, uint32_t rec_len)
 {
 	d->in_record = false;
 	switch (d->rec_type) {
 	case TLS_REC_CCS:
 		d->ccs_seen = true;
-		d->encrypted = true;
+		dir_set_encrypted(d);
 		break;
-	case TLS_REC_APPDATA: d->encrypted = true; break;
+	case TLS_REC_APPDATA: dir_set_encrypted(d); break;
 	case TLS_REC_ALERT:
 		if (!d->encrypted && rec_len != 2)
 			tls_set_event(s, TLS_EV_INVALID_ALERT_MESSAGE);
