@@ -475,7 +475,7 @@ static void hs_feed(struct tls_state *s, enum app_dir dir, const uint8_t *p, uin
 		/* never hold more than the current message needs */
 		uint32_t room = TLS_HS_MAX + 4 - d->hs_len;
 		uint32_t k = n < room ? n : room;
-		if (!hs_reserve(d, d->hs_len + k)) {
+		if (k == 0 || !hs_reserve(d, d->hs_len + k)) {
 			d->mode = TLS_MODE_DEAD;
 			return;
 		}
