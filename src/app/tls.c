@@ -333,6 +333,12 @@ static uint16_t server_selected_version(const struct tls_hello *h)
 	return h->version;
 }
 
+/* TLS 1.3 or one of its drafts (IETF 0x7fNN, Facebook's 0xfbNN). */
+static bool version_is_13(uint16_t v)
+{
+	return v == TLS_V_13 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
+}
+
 static void server_hello(struct tls_state *s, const uint8_t *p, uint32_t len)
 {
 	struct tls_hello *h = &s->server;
@@ -364,7 +370,7 @@ static void server_hello(struct tls_state *s, const uint8_t *p, uint32_t len)
 		s->flags |= TLS_STATE_SESSION_RESUMED;
 	tls_ja_server(s);
 	/* TLS 1.3 (and its drafts): all after the ServerHello is encrypted */
-	if (!hrr && (s->negotiated == TLS_V_13 || (s->negotiated >> 8) == 0x7f))
+	if (!hrr && version_is_13(s->negotiated))
 		s->dir[APP_TOCLIENT].encrypted = true;
 }
 
@@ -385,8 +391,7 @@ static void handshake_message(struct tls_state *s, enum app_dir dir, uint8_t typ
 			server_hello(s, p, len);
 		break;
 	case HS_CERTIFICATE:
-		tls_cert_message(s, dir, p, len,
-				 s->negotiated == TLS_V_13 || (s->negotiated >> 8) == 0x7f);
+		tls_cert_message(s, dir, p, len, version_is_13(s->negotiated));
 		if (dir == APP_TOCLIENT && s->chain[APP_TOCLIENT].n > 0)
 			s->flags |= TLS_STATE_CERT;
 		break;
@@ -868,19 +873,25 @@ uint16_t tls_version(const struct tls_state *s)
 const char *tls_version_name(uint16_t v, char *buf, uint32_t buflen)
 {
 	switch (v) {
+	case 0: return "UNDETERMINED";
 	case TLS_V_SSL2: return "SSLv2";
 	case TLS_V_SSL3: return "SSLv3";
 	case TLS_V_10: return "TLSv1";
 	case TLS_V_11: return "TLS 1.1";
 	case TLS_V_12: return "TLS 1.2";
 	case TLS_V_13: return "TLS 1.3";
+	case 0x7f01: return "TLS 1.3 draft-<16";
 	default: break;
 	}
-	if ((v >> 8) == 0x7f && buf != NULL && buflen >= 20) {
-		snprintf(buf, buflen, "TLS 1.3 draft-%u", v & 0xff);
-		return buf;
-	}
-	return "UNDETERMINED";
+	if (buf == NULL || buflen < 24)
+		return "UNDETERMINED";
+	if (v >= 0x7f10 && v <= 0x7f1c)
+		snprintf(buf, buflen, "TLS 1.3 draft-%u", v & 0xffu);
+	else if (v == 0xfb14 || v == 0xfb15 || v == 0xfb16 || v == 0xfb17 || v == 0xfb1a)
+		snprintf(buf, buflen, "TLS 1.3 draft-%u-fb", v & 0xffu); /* Facebook's */
+	else
+		snprintf(buf, buflen, "%u", v); /* as Suricata: the number */
+	return buf;
 }
 
 static const struct tls_hello *hello_of(const struct tls_state *s, enum app_dir dir)

@@ -140,8 +140,10 @@ uint16_t tls_client_version(const struct tls_state *s); /* ClientHello legacy ve
 /* Negotiated: supported_versions of the ServerHello if present, else its
  * legacy version; 0 until the ServerHello (SSLv2 when only a v2 hello). */
 uint16_t tls_version(const struct tls_state *s);
-/* Suricata's names: "SSLv2", "SSLv3", "TLSv1", "TLS 1.1", "TLS 1.2",
- * "TLS 1.3", "TLS 1.3 draft-28", "UNDETERMINED" for 0 or unknown. */
+/* Suricata 8's names: "SSLv2", "SSLv3", "TLSv1", "TLS 1.1", "TLS 1.2",
+ * "TLS 1.3", "TLS 1.3 draft-16".."draft-28", "TLS 1.3 draft-<16",
+ * "TLS 1.3 draft-20-fb".., "UNDETERMINED" for 0, otherwise the number in
+ * decimal (written into buf, which needs 24 bytes). */
 const char *tls_version_name(uint16_t v, char *buf, uint32_t buflen);
 
 /* ---- ClientHello / ServerHello fields (dir: whose hello) ---- */

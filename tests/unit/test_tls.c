@@ -1295,6 +1295,9 @@ static void test_names(void **state)
 	assert_string_equal(tls_version_name(0x0002, buf, sizeof(buf)), "SSLv2");
 	assert_string_equal(tls_version_name(0, buf, sizeof(buf)), "UNDETERMINED");
 	assert_string_equal(tls_version_name(0x7f17, buf, sizeof(buf)), "TLS 1.3 draft-23");
+	assert_string_equal(tls_version_name(0x7f01, buf, sizeof(buf)), "TLS 1.3 draft-<16");
+	assert_string_equal(tls_version_name(0xfb1a, buf, sizeof(buf)), "TLS 1.3 draft-26-fb");
+	assert_string_equal(tls_version_name(0x7f05, buf, sizeof(buf)), "32517");
 	for (int i = 0; i < TLS_EV_COUNT; i++)
 		assert_int_equal(tls_event_by_name(tls_event_name((enum tls_event)i)), i);
 	assert_int_equal(tls_event_by_name("INVALID_RECORD_TYPE"), TLS_EV_INVALID_RECORD_TYPE);
