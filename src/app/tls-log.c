@@ -107,7 +107,8 @@ void tls_log_json(struct json *j, const struct tls_state *s, bool extended, bool
 	const struct tls_cert *c = tls_cert(s, APP_TOCLIENT, 0);
 	if (c != NULL)
 		log_cert_basic(j, c);
-	if (s->flags & TLS_STATE_SESSION_RESUMED)
+	/* resumed: only when no certificate came (as Suricata) */
+	if ((s->flags & TLS_STATE_SESSION_RESUMED) && c == NULL)
 		json_bool(j, "session_resumed", true);
 	if (extended) {
 		if (c != NULL)

@@ -850,6 +850,21 @@ bool tls_encrypted(const struct tls_state *s, enum app_dir dir)
 	return s->dir[dir & 1].encrypted;
 }
 
+bool tls_handshake_done(const struct tls_state *s)
+{
+	return s->dir[APP_TOSERVER].encrypted && s->dir[APP_TOCLIENT].encrypted;
+}
+
+bool tls_log_wanted(const struct tls_state *s)
+{
+	const struct tls_chain *c = &s->chain[APP_TOCLIENT];
+	if (c->n > 0 && c->certs[0].subject != NULL && c->certs[0].issuer != NULL)
+		return true;
+	if (s->flags & TLS_STATE_SESSION_RESUMED)
+		return true;
+	return version_is_13(s->negotiated) && s->dir[APP_TOCLIENT].encrypted;
+}
+
 uint64_t tls_record_count(const struct tls_state *s, enum app_dir dir)
 {
 	return s->dir[dir & 1].records;

@@ -132,6 +132,13 @@ uint32_t tls_ssl_state(const struct tls_state *s); /* TLS_STATE_* bits */
 bool tls_client_hello_done(const struct tls_state *s);
 bool tls_server_hello_done(const struct tls_state *s);
 bool tls_encrypted(const struct tls_state *s, enum app_dir dir);
+/* The handshake is over: both directions are encrypted (the point at which
+ * Suricata logs the tls event). */
+bool tls_handshake_done(const struct tls_state *s);
+/* Whether a tls event has anything to say, as Suricata decides: the server
+ * certificate's subject and issuer were read, or the session was resumed,
+ * or a handshake with no certificate to see (TLS 1.3) completed. */
+bool tls_log_wanted(const struct tls_state *s);
 uint64_t tls_record_count(const struct tls_state *s, enum app_dir dir);
 
 /* ---- Versions ---- */

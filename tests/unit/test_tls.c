@@ -736,6 +736,8 @@ static void test_cobaltstrike(void **state)
 	assert_false(st & TLS_STATE_UNKNOWN);
 	assert_true(tls_encrypted(s, APP_TOSERVER));
 	assert_true(tls_encrypted(s, APP_TOCLIENT));
+	assert_true(tls_handshake_done(s));
+	assert_true(tls_log_wanted(s));
 	const uint8_t *r = tls_random(s, APP_TOSERVER);
 	assert_non_null(r);
 	assert_memory_equal(r, cs_ts + 11, 32);
@@ -765,6 +767,7 @@ static void test_tls13_ja4(void **state)
 	assert_memory_equal(a, "http/1.1", 8);
 	assert_null(tls_alpn(s, APP_TOSERVER, 2, &n));
 	assert_true(tls_encrypted(s, APP_TOCLIENT)); /* all after the ServerHello */
+	assert_true(tls_log_wanted(s)); /* no certificate to wait for */
 	assert_int_equal(tls_cert_chain_len(s, APP_TOCLIENT), 0);
 	assert_int_equal(tls_events(s), 0);
 	tls_state_free(s);
