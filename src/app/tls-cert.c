@@ -205,8 +205,7 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 	X509_free(x);
 }
 
-static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t *der,
-		     uint32_t len)
+static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t *der, uint32_t len)
 {
 	if (chain->n >= TLS_MAX_CERTS)
 		return false;

@@ -39,9 +39,9 @@ struct tls_chain {
 
 enum tls_dir_mode {
 	TLS_MODE_START = 0, /* nothing seen yet */
-	TLS_MODE_TLS,       /* TLS record layer */
-	TLS_MODE_SSL2,      /* SSLv2 two-byte record headers */
-	TLS_MODE_DEAD,      /* framing lost: ignore the rest */
+	TLS_MODE_TLS,	    /* TLS record layer */
+	TLS_MODE_SSL2,	    /* SSLv2 two-byte record headers */
+	TLS_MODE_DEAD,	    /* framing lost: ignore the rest */
 };
 
 /* Per direction: record framing and handshake reassembly. */

@@ -26,8 +26,7 @@ static void log_time(struct json *j, const char *key, int64_t t)
 	json_str(j, key, buf);
 }
 
-static void log_alpns(struct json *j, const struct tls_state *s, enum app_dir dir,
-		      const char *key)
+static void log_alpns(struct json *j, const struct tls_state *s, enum app_dir dir, const char *key)
 {
 	uint32_t n = tls_alpn_count(s, dir);
 	if (n == 0)

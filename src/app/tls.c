@@ -2,15 +2,16 @@
  * tls.c — the TLS record layer and handshake parser (API in app/tls.h).
  *
  * Bytes arrive per direction in arbitrary splits.  A record header (5
- * bytes, or 2 for an SSLv2 record) is collected across calls; record bodies are
- * not buffered: handshake bodies are appended to a per-direction handshake
- * buffer (messages can span records and records can carry several
- * messages), everything else is consumed as it passes, with only the few
- * leading bytes kept that alert and heartbeat checks need.  The handshake
- * buffer never holds more than TLS_HS_MAX + 4 bytes (a message announcing
- * more is reported and skipped), and a large buffer is released as soon as
- * it is empty, so a flow past its handshake holds no buffers at all.  Every read from a message goes
- * through struct rd, which refuses to step past the message's length.
+ * bytes, or 2 for an SSLv2 record) is collected across calls; record
+ * bodies are not buffered: handshake bodies are appended to a
+ * per-direction handshake buffer (messages can span records and records
+ * can carry several messages), everything else is consumed as it passes,
+ * with only the few leading bytes kept that alert and heartbeat checks
+ * need.  The handshake buffer never holds more than TLS_HS_MAX + 4 bytes
+ * (a message announcing more is reported and skipped), and it is released
+ * once empty and large or once the direction is encrypted, so a flow past
+ * its handshake holds no buffers.  Every read from a message goes through
+ * struct rd, which refuses to step past the message's length.
  *
  * Certificates are read in tls-cert.c, fingerprints built in tls-ja.c.
  */
@@ -55,8 +56,8 @@ enum {
 
 /* The ServerHello random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 /* A bounded reader over one message: a short read sets bad and yields 0. */
@@ -238,9 +239,7 @@ static void hello_ext(struct tls_state *s, struct tls_hello *h, bool client, uin
 		if (client && h->sigalgs == NULL)
 			h->sigalgs = read_list(r, rd_uint(r, 2), 2, &h->n_sigalgs);
 		break;
-	case 16:
-		ext_alpn(h, r);
-		break;
+	case 16: ext_alpn(h, r); break;
 	case 43:
 		if (h->versions != NULL)
 			break;
@@ -374,8 +373,8 @@ static void server_hello(struct tls_state *s, const uint8_t *p, uint32_t len)
 		s->dir[APP_TOCLIENT].encrypted = true;
 }
 
-static void handshake_message(struct tls_state *s, enum app_dir dir, uint8_t type,
-			      const uint8_t *p, uint32_t len)
+static void handshake_message(struct tls_state *s, enum app_dir dir, uint8_t type, const uint8_t *p,
+			      uint32_t len)
 {
 	switch (type) {
 	case HS_CLIENT_HELLO:
@@ -695,8 +694,8 @@ static void record_end(struct tls_state *s, enum app_dir dir)
 }
 
 /* Collects header bytes; opens the record once the header is whole. */
-static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8_t *p,
-			      uint32_t n, bool *bad)
+static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t n,
+			      bool *bad)
 {
 	struct tls_dir *d = &s->dir[dir];
 	if (d->hdr_len == 0) {
@@ -706,7 +705,7 @@ static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8
 			d->mode = TLS_MODE_SSL2;
 		} else {
 			tls_set_event(s, d->mode == TLS_MODE_START ? TLS_EV_INVALID_TLS_HEADER
-								  : TLS_EV_INVALID_RECORD_TYPE);
+								   : TLS_EV_INVALID_RECORD_TYPE);
 			*bad = true;
 			return 0;
 		}
@@ -771,35 +770,35 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 /* ---- accessors ---- */
 
 static const char *const event_names[TLS_EV_COUNT] = {
-	[TLS_EV_INVALID_SSLV2_HEADER] = "invalid_sslv2_header",
-	[TLS_EV_INVALID_TLS_HEADER] = "invalid_tls_header",
-	[TLS_EV_INVALID_RECORD_VERSION] = "invalid_record_version",
-	[TLS_EV_INVALID_RECORD_TYPE] = "invalid_record_type",
-	[TLS_EV_INVALID_HANDSHAKE_MESSAGE] = "invalid_handshake_message",
-	[TLS_EV_INVALID_CERTIFICATE] = "invalid_certificate",
-	[TLS_EV_CERTIFICATE_INVALID_LENGTH] = "certificate_invalid_length",
-	[TLS_EV_ERROR_MESSAGE_ENCOUNTERED] = "error_message_encountered",
-	[TLS_EV_INVALID_SSL_RECORD] = "invalid_ssl_record",
-	[TLS_EV_HEARTBEAT_MESSAGE] = "heartbeat_message",
-	[TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE] = "overflow_heartbeat_message",
-	[TLS_EV_INVALID_HEARTBEAT_MESSAGE] = "invalid_heartbeat_message",
-	[TLS_EV_DATALEAK_HEARTBEAT_MISMATCH] = "dataleak_heartbeat_mismatch",
-	[TLS_EV_MULTIPLE_SNI_EXTENSIONS] = "multiple_sni_extensions",
-	[TLS_EV_INVALID_SNI_TYPE] = "invalid_sni_type",
-	[TLS_EV_INVALID_SNI_LENGTH] = "invalid_sni_length",
-	[TLS_EV_HANDSHAKE_INVALID_LENGTH] = "handshake_invalid_length",
-	[TLS_EV_TOO_MANY_RECORDS_IN_PACKET] = "too_many_records_in_packet",
-	[TLS_EV_CERTIFICATE_INVALID_VERSION] = "certificate_invalid_version",
-	[TLS_EV_CERTIFICATE_INVALID_SERIAL] = "certificate_invalid_serial",
-	[TLS_EV_CERTIFICATE_INVALID_ALGORITHMIDENTIFIER] = "certificate_invalid_algorithmidentifier",
-	[TLS_EV_CERTIFICATE_INVALID_X509NAME] = "certificate_invalid_x509name",
-	[TLS_EV_CERTIFICATE_INVALID_DATE] = "certificate_invalid_date",
-	[TLS_EV_CERTIFICATE_INVALID_EXTENSIONS] = "certificate_invalid_extensions",
-	[TLS_EV_CERTIFICATE_INVALID_DER] = "certificate_invalid_der",
-	[TLS_EV_CERTIFICATE_INVALID_SUBJECT] = "certificate_invalid_subject",
-	[TLS_EV_CERTIFICATE_INVALID_ISSUER] = "certificate_invalid_issuer",
-	[TLS_EV_CERTIFICATE_INVALID_VALIDITY] = "certificate_invalid_validity",
-	[TLS_EV_INVALID_ALERT_MESSAGE] = "invalid_alert_message",
+    [TLS_EV_INVALID_SSLV2_HEADER] = "invalid_sslv2_header",
+    [TLS_EV_INVALID_TLS_HEADER] = "invalid_tls_header",
+    [TLS_EV_INVALID_RECORD_VERSION] = "invalid_record_version",
+    [TLS_EV_INVALID_RECORD_TYPE] = "invalid_record_type",
+    [TLS_EV_INVALID_HANDSHAKE_MESSAGE] = "invalid_handshake_message",
+    [TLS_EV_INVALID_CERTIFICATE] = "invalid_certificate",
+    [TLS_EV_CERTIFICATE_INVALID_LENGTH] = "certificate_invalid_length",
+    [TLS_EV_ERROR_MESSAGE_ENCOUNTERED] = "error_message_encountered",
+    [TLS_EV_INVALID_SSL_RECORD] = "invalid_ssl_record",
+    [TLS_EV_HEARTBEAT_MESSAGE] = "heartbeat_message",
+    [TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE] = "overflow_heartbeat_message",
+    [TLS_EV_INVALID_HEARTBEAT_MESSAGE] = "invalid_heartbeat_message",
+    [TLS_EV_DATALEAK_HEARTBEAT_MISMATCH] = "dataleak_heartbeat_mismatch",
+    [TLS_EV_MULTIPLE_SNI_EXTENSIONS] = "multiple_sni_extensions",
+    [TLS_EV_INVALID_SNI_TYPE] = "invalid_sni_type",
+    [TLS_EV_INVALID_SNI_LENGTH] = "invalid_sni_length",
+    [TLS_EV_HANDSHAKE_INVALID_LENGTH] = "handshake_invalid_length",
+    [TLS_EV_TOO_MANY_RECORDS_IN_PACKET] = "too_many_records_in_packet",
+    [TLS_EV_CERTIFICATE_INVALID_VERSION] = "certificate_invalid_version",
+    [TLS_EV_CERTIFICATE_INVALID_SERIAL] = "certificate_invalid_serial",
+    [TLS_EV_CERTIFICATE_INVALID_ALGORITHMIDENTIFIER] = "certificate_invalid_algorithmidentifier",
+    [TLS_EV_CERTIFICATE_INVALID_X509NAME] = "certificate_invalid_x509name",
+    [TLS_EV_CERTIFICATE_INVALID_DATE] = "certificate_invalid_date",
+    [TLS_EV_CERTIFICATE_INVALID_EXTENSIONS] = "certificate_invalid_extensions",
+    [TLS_EV_CERTIFICATE_INVALID_DER] = "certificate_invalid_der",
+    [TLS_EV_CERTIFICATE_INVALID_SUBJECT] = "certificate_invalid_subject",
+    [TLS_EV_CERTIFICATE_INVALID_ISSUER] = "certificate_invalid_issuer",
+    [TLS_EV_CERTIFICATE_INVALID_VALIDITY] = "certificate_invalid_validity",
+    [TLS_EV_INVALID_ALERT_MESSAGE] = "invalid_alert_message",
 };
 
 bool tls_has_event(const struct tls_state *s, enum tls_event ev)

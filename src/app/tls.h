@@ -28,8 +28,8 @@
 struct json;
 
 #define TLS_HS_MAX (256u * 1024u) /* largest handshake message reassembled */
-#define TLS_MAX_CERTS 16          /* certificates kept per chain */
-#define TLS_MAX_LIST 1024         /* ciphers / extensions / groups kept */
+#define TLS_MAX_CERTS 16	  /* certificates kept per chain */
+#define TLS_MAX_LIST 1024	  /* ciphers / extensions / groups kept */
 
 /* Protocol version numbers as on the wire (SSLv2 is 0x0002). */
 enum {
@@ -83,10 +83,10 @@ enum {
 	TLS_STATE_SERVER_KEYX = 1 << 3,
 	TLS_STATE_UNKNOWN = 1 << 4, /* a handshake type the parser does not know */
 	/* beyond ssl_state: */
-	TLS_STATE_CERT = 1 << 5,          /* a server Certificate was parsed */
-	TLS_STATE_HELLO_RETRY = 1 << 6,   /* the server sent a HelloRetryRequest */
-	TLS_STATE_ENCRYPTED_TS = 1 << 7,  /* to-server records are encrypted */
-	TLS_STATE_ENCRYPTED_TC = 1 << 8,  /* to-client records are encrypted */
+	TLS_STATE_CERT = 1 << 5,	    /* a server Certificate was parsed */
+	TLS_STATE_HELLO_RETRY = 1 << 6,	    /* the server sent a HelloRetryRequest */
+	TLS_STATE_ENCRYPTED_TS = 1 << 7,    /* to-server records are encrypted */
+	TLS_STATE_ENCRYPTED_TC = 1 << 8,    /* to-client records are encrypted */
 	TLS_STATE_SESSION_RESUMED = 1 << 9, /* server echoed the client's session id */
 };
 
@@ -95,13 +95,13 @@ enum {
 struct tls_cert {
 	uint8_t *der;
 	uint32_t der_len;
-	char *subject;         /* "C=US, O=..., CN=..." in DER order */
-	char *issuer;          /* same form */
-	char *serial;          /* "03:DE:23:..." upper-case hex of the DER integer */
-	char fingerprint[60];  /* SHA-1 of the DER, "8d:97:...", lower case */
-	int64_t notbefore;     /* epoch seconds, 0 when absent */
+	char *subject;	      /* "C=US, O=..., CN=..." in DER order */
+	char *issuer;	      /* same form */
+	char *serial;	      /* "03:DE:23:..." upper-case hex of the DER integer */
+	char fingerprint[60]; /* SHA-1 of the DER, "8d:97:...", lower case */
+	int64_t notbefore;    /* epoch seconds, 0 when absent */
 	int64_t notafter;
-	char **sans;           /* dNSName subject alternative names */
+	char **sans; /* dNSName subject alternative names */
 	uint32_t n_sans;
 };
 
@@ -124,8 +124,8 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 /* ---- Events ---- */
 bool tls_has_event(const struct tls_state *s, enum tls_event ev);
 uint64_t tls_events(const struct tls_state *s); /* bit (1 << ev) per event set */
-const char *tls_event_name(enum tls_event ev);  /* "invalid_record_type" */
-int tls_event_by_name(const char *name);        /* enum value, or -1 */
+const char *tls_event_name(enum tls_event ev);	/* "invalid_record_type" */
+int tls_event_by_name(const char *name);	/* enum value, or -1 */
 
 /* ---- Handshake progress ---- */
 uint32_t tls_ssl_state(const struct tls_state *s); /* TLS_STATE_* bits */
@@ -162,19 +162,19 @@ const uint8_t *tls_random(const struct tls_state *s, enum app_dir dir);
 const uint8_t *tls_session_id(const struct tls_state *s, enum app_dir dir, uint32_t *len);
 const uint16_t *tls_ciphers(const struct tls_state *s, enum app_dir dir, uint32_t *n);
 const uint16_t *tls_extensions(const struct tls_state *s, enum app_dir dir, uint32_t *n);
-const uint16_t *tls_groups(const struct tls_state *s, uint32_t *n);        /* client */
-const uint8_t *tls_point_formats(const struct tls_state *s, uint32_t *n);  /* client */
-const uint16_t *tls_sigalgs(const struct tls_state *s, uint32_t *n);       /* client */
+const uint16_t *tls_groups(const struct tls_state *s, uint32_t *n);	  /* client */
+const uint8_t *tls_point_formats(const struct tls_state *s, uint32_t *n); /* client */
+const uint16_t *tls_sigalgs(const struct tls_state *s, uint32_t *n);	  /* client */
 /* ALPN protocol names of a hello (server: the selected one), i-th. */
 uint32_t tls_alpn_count(const struct tls_state *s, enum app_dir dir);
 const uint8_t *tls_alpn(const struct tls_state *s, enum app_dir dir, uint32_t i, uint32_t *len);
 
 /* ---- Fingerprints (NULL until the hello was seen) ---- */
-const char *tls_ja3_string(const struct tls_state *s);  /* "771,4866-...,0-23,...,0" */
-const char *tls_ja3_hash(const struct tls_state *s);    /* 32 lower-case hex */
+const char *tls_ja3_string(const struct tls_state *s); /* "771,4866-...,0-23,...,0" */
+const char *tls_ja3_hash(const struct tls_state *s);   /* 32 lower-case hex */
 const char *tls_ja3s_string(const struct tls_state *s);
 const char *tls_ja3s_hash(const struct tls_state *s);
-const char *tls_ja4(const struct tls_state *s);         /* "t13d1516h2_8daaf6152771_..." */
+const char *tls_ja4(const struct tls_state *s); /* "t13d1516h2_8daaf6152771_..." */
 
 /* ---- Certificates: dir TOCLIENT = the server's chain, TOSERVER = a
  * client certificate's chain.  Index 0 is the end-entity certificate. ---- */
