@@ -111,7 +111,8 @@ static void store_header(struct http_tx *tx, struct http_msg *m, enum app_dir di
 	for (uint32_t i = 0; i < m->nhdr; i++) {
 		struct http_header *h = &m->hdr[i];
 		if (h->name.len != name_len ||
-		    strncasecmp((const char *)h->name.p, (const char *)name, name_len) != 0)
+		    (name_len > 0 &&
+		     strncasecmp((const char *)h->name.p, (const char *)name, name_len) != 0))
 			continue;
 		http_tx_event(tx, req ? HTTP_EV_REQUEST_HEADER_REPETITION
 				      : HTTP_EV_RESPONSE_HEADER_REPETITION);

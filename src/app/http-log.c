@@ -14,18 +14,24 @@
 #include "app/http-internal.h"
 #include "util/json.h"
 
+/* Byte strings may be empty with no allocation behind them. */
+static void put(struct json *j, const char *key, const uint8_t *p, uint32_t n)
+{
+	json_strn(j, key, p ? p : (const uint8_t *)"", n);
+}
+
 static void log_header(struct json *j, const char *key, const struct http_msg *m, const char *name)
 {
 	const struct http_header *h = http_msg_header(m, name);
 	if (h != NULL)
-		json_strn(j, key, h->value.p, h->value.len);
+		put(j, key, h->value.p, h->value.len);
 }
 
 /* "bytes a-b/c": fields are omitted when not numbers, as Suricata does. */
 static void log_content_range(struct json *j, const struct http_header *h)
 {
 	json_open_object(j, "content_range");
-	json_strn(j, "raw", h->value.p, h->value.len);
+	put(j, "raw", h->value.p, h->value.len);
 	const uint8_t *v = h->value.p;
 	uint32_t n = h->value.len, i = 0;
 	if (n >= 6 && memcmp(v, "bytes ", 6) == 0)
@@ -54,11 +60,11 @@ static void log_content_range(struct json *j, const struct http_header *h)
 static void log_basic(struct json *j, const struct http_tx *tx)
 {
 	if (tx->host.len > 0)
-		json_strn(j, "hostname", tx->host.p, tx->host.len);
+		put(j, "hostname", tx->host.p, tx->host.len);
 	if (tx->port >= 0)
 		json_uint(j, "http_port", (uint64_t)tx->port);
 	if (tx->uri_raw.len > 0)
-		json_strn(j, "url", tx->uri_raw.p, tx->uri_raw.len);
+		put(j, "url", tx->uri_raw.p, tx->uri_raw.len);
 	log_header(j, "http_user_agent", &tx->req, "user-agent");
 	log_header(j, "xff", &tx->req, "x-forwarded-for");
 	const struct http_header *ct = http_msg_header(&tx->resp, "content-type");
@@ -66,7 +72,7 @@ static void log_basic(struct json *j, const struct http_tx *tx)
 		const uint8_t *semi =
 		    memchr(ct->value.p ? ct->value.p : (const uint8_t *)"", ';', ct->value.len);
 		uint32_t n = semi ? (uint32_t)(semi - ct->value.p) : ct->value.len;
-		json_strn(j, "http_content_type", ct->value.p, n);
+		put(j, "http_content_type", ct->value.p, n);
 	}
 	const struct http_header *cr = http_msg_header(&tx->resp, "content-range");
 	if (cr != NULL)
@@ -77,13 +83,13 @@ static void log_extended(struct json *j, const struct http_tx *tx)
 {
 	log_header(j, "http_refer", &tx->req, "referer");
 	if (tx->method.len > 0)
-		json_strn(j, "http_method", tx->method.p, tx->method.len);
+		put(j, "http_method", tx->method.p, tx->method.len);
 	if (tx->req.protocol.len > 0)
-		json_strn(j, "protocol", tx->req.protocol.p, tx->req.protocol.len);
+		put(j, "protocol", tx->req.protocol.p, tx->req.protocol.len);
 	if (tx->status > 0)
 		json_uint(j, "status", (uint64_t)tx->status);
 	else if (tx->status_code.len > 0)
-		json_strn(j, "status_string", tx->status_code.p, tx->status_code.len);
+		put(j, "status_string", tx->status_code.p, tx->status_code.len);
 	log_header(j, "redirect", &tx->resp, "location");
 	json_uint(j, "length", tx->resp.body_len);
 }
@@ -95,8 +101,8 @@ static void log_headers(struct json *j, const char *key, const struct http_msg *
 	json_open_array(j, key);
 	for (uint32_t i = 0; i < m->nhdr; i++) {
 		json_open_object(j, NULL);
-		json_strn(j, "name", m->hdr[i].name.p, m->hdr[i].name.len);
-		json_strn(j, "value", m->hdr[i].value.p, m->hdr[i].value.len);
+		put(j, "name", m->hdr[i].name.p, m->hdr[i].name.len);
+		put(j, "value", m->hdr[i].value.p, m->hdr[i].value.len);
 		json_close_object(j);
 	}
 	json_close_array(j);

@@ -208,6 +208,8 @@ static bool split_hostport(const uint8_t *h, uint32_t n, struct http_bytes *host
 {
 	*port = -1;
 	*bad_port = false;
+	if (n == 0)
+		return false;
 	const uint8_t *at = memchr(h, '@', n);
 	if (at != NULL) {
 		n -= (uint32_t)(at + 1 - h);
@@ -279,10 +281,10 @@ void http_host_resolve(struct http_tx *tx)
 		/* the raw host keeps the original case */
 		const uint8_t *at = memchr(a, '@', alen);
 		const uint8_t *h0 = at ? at + 1 : a;
-		if (tx->host.len <= alen - (uint32_t)(h0 - a))
+		if (tx->host.len > 0 && tx->host.len <= alen - (uint32_t)(h0 - a))
 			memcpy(tx->host_raw.p, h0, tx->host.len);
 	}
-	if (hh != NULL) {
+	if (hh != NULL && hh->value.len > 0) {
 		bool ok = split_hostport(hh->value.p, hh->value.len, &hhost, &port, &bad_port);
 		if (!ok)
 			http_tx_event(tx, HTTP_EV_REQUEST_HEADER_HOST_INVALID);
@@ -296,7 +298,7 @@ void http_host_resolve(struct http_tx *tx)
 			   (hhost.len && memcmp(hhost.p, tx->host.p, hhost.len) != 0)) {
 			http_tx_event(tx, HTTP_EV_HOST_HEADER_AMBIGUOUS);
 		}
-	} else if (!tx->is_09 && tx->req.protocol.len == 8 &&
+	} else if (hh == NULL && !tx->is_09 && tx->req.protocol.len == 8 &&
 		   strncasecmp((const char *)tx->req.protocol.p, "HTTP/1.1", 8) == 0) {
 		http_tx_event(tx, HTTP_EV_MISSING_HOST_HEADER);
 	}

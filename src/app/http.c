@@ -160,6 +160,8 @@ void http_tx_release_upto(struct http_state *s, uint64_t upto)
 	       s->tx[n]->resp.progress == HTTP_PROGRESS_COMPLETE && s->tx[n] != s->d[0].tx &&
 	       s->tx[n] != s->d[1].tx)
 		n++;
+	if (n == 0)
+		return;
 	for (uint32_t i = 0; i < n; i++)
 		tx_free(s->tx[i]);
 	memmove(s->tx, s->tx + n, (s->ntx - n) * sizeof(*s->tx));
