@@ -9,9 +9,11 @@
  *   - %uXXXX is decoded (u-encoding on): U+00XX to the byte, fullwidth
  *     ASCII (U+FF01..U+FF5E) to ASCII, anything else to '?';
  *   - backslashes become slashes, runs of slashes become one;
- *   - UTF-8 sequences are converted best-fit: overlong ASCII and
- *     fullwidth forms to ASCII, other characters to '?'; invalid UTF-8
- *     stays as it is;
+ *   - UTF-8 sequences are converted best-fit: code points below U+0100
+ *     (overlong ASCII included) to their byte, fullwidth forms to ASCII,
+ *     other characters to '?' (libhtp's best-fit table also folds
+ *     accented Latin letters; that table is not reproduced here);
+ *     invalid UTF-8 stays as it is;
  *   - "." and ".." segments are removed as RFC 3986 5.2.4 says (".."
  *     never climbs above the root).
  * A decoded "%25" followed by two hex digits is a double-encoded URI.
@@ -36,7 +38,7 @@ static int hexval(uint8_t c)
 
 static uint8_t fold_codepoint(uint32_t cp)
 {
-	if (cp < 0x80)
+	if (cp < 0x100)
 		return (uint8_t)cp;
 	if (cp >= 0xff01 && cp <= 0xff5e)
 		return (uint8_t)(cp - 0xff01 + 0x21);
@@ -56,7 +58,7 @@ static uint32_t decode_path(const uint8_t *in, uint32_t n, uint8_t *out, bool *d
 				uint32_t cp =
 				    (uint32_t)(hexval(in[i + 2]) << 12 | hexval(in[i + 3]) << 8 |
 					       hexval(in[i + 4]) << 4 | hexval(in[i + 5]));
-				c = cp < 0x100 ? (uint8_t)cp : fold_codepoint(cp);
+				c = fold_codepoint(cp);
 				i += 5;
 			} else if (i + 2 < n && hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
 				c = (uint8_t)(hexval(in[i + 1]) << 4 | hexval(in[i + 2]));

@@ -657,6 +657,16 @@ static void line_too_long(struct http_state *s, enum app_dir dir)
 					      : HTTP_EV_RESPONSE_FIELD_TOO_LONG);
 }
 
+/* More than whitespace follows: what libhtp checks before calling a
+ * request line without protocol HTTP/0.9. */
+static bool has_non_space(const uint8_t *d, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (d[i] != ' ' && (d[i] < '\t' || d[i] > '\r'))
+			return true;
+	return false;
+}
+
 /* Body bytes counted off a length; returns the bytes used. */
 static uint32_t take_counted(struct http_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
 {
@@ -709,7 +719,8 @@ static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *d
 			if (too_long)
 				line_too_long(s, dir);
 			if (done) {
-				on_line(s, dir, line, line_len, used < len);
+				on_line(s, dir, line, line_len,
+					has_non_space(data + used, len - used));
 				dp->line.len = 0;
 				dp->line_long = false;
 			}
