@@ -36,8 +36,7 @@ static void put_addr(struct json *j, const char *key, const struct dns_rr *rr)
 	json_str(j, key, s);
 }
 
-static void put_hex(struct json *j, const char *key, const uint8_t *b, uint32_t n,
-		    const char *sep)
+static void put_hex(struct json *j, const char *key, const uint8_t *b, uint32_t n, const char *sep)
 {
 	static const char hex[] = "0123456789abcdef";
 	json_str_open(j, key);

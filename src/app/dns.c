@@ -28,7 +28,7 @@ struct dns_tcp_buf {
 struct dns_state {
 	bool tcp;
 	bool failed[2]; /* TCP: framing lost in this direction, parsing stopped */
-	bool gap[2];    /* TCP: resynchronise on the next chunk that looks like DNS */
+	bool gap[2];	/* TCP: resynchronise on the next chunk that looks like DNS */
 	struct dns_tcp_buf tbuf[2];
 	struct dns_tx **txs; /* live transactions, oldest first */
 	size_t n_txs, cap_txs;
@@ -78,8 +78,7 @@ static bool take32(struct cursor *c, uint32_t *v)
 
 /* ---- Names ---- */
 
-static bool name_set(struct dns_name *n, const uint8_t *b, uint32_t len, uint8_t flags,
-		     size_t *mem)
+static bool name_set(struct dns_name *n, const uint8_t *b, uint32_t len, uint8_t flags, size_t *mem)
 {
 	n->buf = malloc(len + 1u);
 	if (n->buf == NULL)
@@ -261,15 +260,9 @@ static bool parse_rdata(const struct cursor *c, uint32_t start, uint16_t rdlen, 
 		rr->kind = DNS_RDATA_TXT;
 		rr->n_txt = count_txt(b, rdlen);
 		return rr_keep_raw(rr, b, rdlen, mem);
-	case DNS_RR_NULL:
-		rr->kind = DNS_RDATA_NULL;
-		return rr_keep_raw(rr, b, rdlen, mem);
-	case DNS_RR_OPT:
-		rr->kind = DNS_RDATA_OPT;
-		return rr_keep_raw(rr, b, rdlen, mem);
-	default:
-		rr->kind = DNS_RDATA_RAW;
-		return rr_keep_raw(rr, b, rdlen, mem);
+	case DNS_RR_NULL: rr->kind = DNS_RDATA_NULL; return rr_keep_raw(rr, b, rdlen, mem);
+	case DNS_RR_OPT: rr->kind = DNS_RDATA_OPT; return rr_keep_raw(rr, b, rdlen, mem);
+	default: rr->kind = DNS_RDATA_RAW; return rr_keep_raw(rr, b, rdlen, mem);
 	}
 }
 
@@ -503,8 +496,7 @@ static void state_set_event(struct dns_state *s, enum dns_event ev)
 
 /* One whole message of direction dir.  False when the stream cannot go
  * on (a TCP caller stops; a UDP caller ignores it). */
-static bool handle_message(struct dns_state *s, enum app_dir dir, const uint8_t *msg,
-			   uint32_t len)
+static bool handle_message(struct dns_state *s, enum app_dir dir, const uint8_t *msg, uint32_t len)
 {
 	struct dns_tx *tx;
 	enum msg_result r = parse_message(msg, len, &tx);
@@ -700,9 +692,9 @@ uint64_t dns_tx_dropped(const struct dns_state *s)
 /* ---- Events ---- */
 
 static const char *const event_names[DNS_EV_COUNT] = {
-	"malformed_data", "not_request",    "not_response",  "z_flag_set",
-	"invalid_opcode", "name_too_long",  "infinite_loop", "too_many_labels",
-	"invalid_additionals", "invalid_authorities",
+    "malformed_data",	   "not_request",	  "not_response",  "z_flag_set",
+    "invalid_opcode",	   "name_too_long",	  "infinite_loop", "too_many_labels",
+    "invalid_additionals", "invalid_authorities",
 };
 
 bool dns_tx_has_event(const struct dns_tx *tx, enum dns_event ev)
@@ -743,25 +735,25 @@ struct code_name {
 
 /* Suricata 8's DNSRecordType, upper-cased. */
 static const struct code_name rrtype_names[] = {
-	{1, "A"},          {2, "NS"},        {3, "MD"},        {4, "MF"},       {5, "CNAME"},
-	{6, "SOA"},        {7, "MB"},        {8, "MG"},        {9, "MR"},       {10, "NULL"},
-	{11, "WKS"},       {12, "PTR"},      {13, "HINFO"},    {14, "MINFO"},   {15, "MX"},
-	{16, "TXT"},       {17, "RP"},       {18, "AFSDB"},    {19, "X25"},     {20, "ISDN"},
-	{21, "RT"},        {22, "NSAP"},     {23, "NSAPPTR"},  {24, "SIG"},     {25, "KEY"},
-	{26, "PX"},        {27, "GPOS"},     {28, "AAAA"},     {29, "LOC"},     {30, "NXT"},
-	{33, "SRV"},       {34, "ATMA"},     {35, "NAPTR"},    {36, "KX"},      {37, "CERT"},
-	{38, "A6"},        {39, "DNAME"},    {41, "OPT"},      {42, "APL"},     {43, "DS"},
-	{44, "SSHFP"},     {45, "IPSECKEY"}, {46, "RRSIG"},    {47, "NSEC"},    {48, "DNSKEY"},
-	{49, "DHCID"},     {50, "NSEC3"},    {51, "NSEC3PARAM"}, {52, "TLSA"},  {55, "HIP"},
-	{59, "CDS"},       {60, "CDNSKEY"},  {65, "HTTPS"},    {99, "SPF"},     {249, "TKEY"},
-	{250, "TSIG"},     {254, "MAILA"},   {255, "ANY"},     {256, "URI"},
+    {1, "A"},	   {2, "NS"},	     {3, "MD"},		 {4, "MF"},	{5, "CNAME"},
+    {6, "SOA"},	   {7, "MB"},	     {8, "MG"},		 {9, "MR"},	{10, "NULL"},
+    {11, "WKS"},   {12, "PTR"},	     {13, "HINFO"},	 {14, "MINFO"}, {15, "MX"},
+    {16, "TXT"},   {17, "RP"},	     {18, "AFSDB"},	 {19, "X25"},	{20, "ISDN"},
+    {21, "RT"},	   {22, "NSAP"},     {23, "NSAPPTR"},	 {24, "SIG"},	{25, "KEY"},
+    {26, "PX"},	   {27, "GPOS"},     {28, "AAAA"},	 {29, "LOC"},	{30, "NXT"},
+    {33, "SRV"},   {34, "ATMA"},     {35, "NAPTR"},	 {36, "KX"},	{37, "CERT"},
+    {38, "A6"},	   {39, "DNAME"},    {41, "OPT"},	 {42, "APL"},	{43, "DS"},
+    {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"},	 {47, "NSEC"},	{48, "DNSKEY"},
+    {49, "DHCID"}, {50, "NSEC3"},    {51, "NSEC3PARAM"}, {52, "TLSA"},	{55, "HIP"},
+    {59, "CDS"},   {60, "CDNSKEY"},  {65, "HTTPS"},	 {99, "SPF"},	{249, "TKEY"},
+    {250, "TSIG"}, {254, "MAILA"},   {255, "ANY"},	 {256, "URI"},
 };
 
 static const struct code_name rcode_names[] = {
-	{0, "NOERROR"},   {1, "FORMERR"},  {2, "SERVFAIL"}, {3, "NXDOMAIN"},  {4, "NOTIMP"},
-	{5, "REFUSED"},   {6, "YXDOMAIN"}, {7, "YXRRSET"},  {8, "NXRRSET"},   {9, "NOTAUTH"},
-	{10, "NOTZONE"},  {16, "BADVERS/BADSIG"}, {17, "BADKEY"}, {18, "BADTIME"},
-	{19, "BADMODE"},  {20, "BADNAME"}, {21, "BADALG"},   {22, "BADTRUNC"},
+    {0, "NOERROR"},  {1, "FORMERR"},	     {2, "SERVFAIL"},  {3, "NXDOMAIN"}, {4, "NOTIMP"},
+    {5, "REFUSED"},  {6, "YXDOMAIN"},	     {7, "YXRRSET"},   {8, "NXRRSET"},	{9, "NOTAUTH"},
+    {10, "NOTZONE"}, {16, "BADVERS/BADSIG"}, {17, "BADKEY"},   {18, "BADTIME"}, {19, "BADMODE"},
+    {20, "BADNAME"}, {21, "BADALG"},	     {22, "BADTRUNC"},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -842,8 +834,7 @@ static bool section_name(const struct dns_tx *tx, enum dns_section sec, size_t i
 	return give_name(&tx->rrs[sec][i].name, buf, len);
 }
 
-bool dns_tx_get_answer_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,
-			    uint32_t *len)
+bool dns_tx_get_answer_name(const struct dns_tx *tx, size_t i, const uint8_t **buf, uint32_t *len)
 {
 	return section_name(tx, DNS_SEC_ANSWER, i, buf, len);
 }
@@ -876,8 +867,7 @@ bool dns_tx_get_rdata_name(const struct dns_tx *tx, enum dns_section sec, size_t
 	return n != NULL && give_name(n, buf, len);
 }
 
-bool dns_tx_get_response_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,
-			      uint32_t *len)
+bool dns_tx_get_response_name(const struct dns_tx *tx, size_t i, const uint8_t **buf, uint32_t *len)
 {
 	if (tx == NULL || !tx->response)
 		return false;

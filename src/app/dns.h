@@ -41,10 +41,10 @@
 
 struct json;
 
-#define DNS_NAME_MAX_LEN 1025       /* longest name kept; longer ones are truncated */
+#define DNS_NAME_MAX_LEN 1025	    /* longest name kept; longer ones are truncated */
 #define DNS_NAME_MAX_SEGMENTS 255   /* labels + pointers followed in one name */
-#define DNS_MAX_TX 512              /* live transactions per flow */
-#define DNS_MAX_RECORDS 512         /* records kept per section of a message */
+#define DNS_MAX_TX 512		    /* live transactions per flow */
+#define DNS_MAX_RECORDS 512	    /* records kept per section of a message */
 #define DNS_STATE_MEMCAP (8u << 20) /* bytes of transactions per flow */
 #define DNS_TCP_BUF_MAX (2u + 65535u)
 
@@ -117,15 +117,15 @@ struct dns_query {
 
 /* What the rdata of a record was decoded as. */
 enum dns_rdata_kind {
-	DNS_RDATA_RAW,  /* kept as bytes in raw (unknown types, HTTPS, SVCB, ...) */
-	DNS_RDATA_ADDR, /* A / AAAA: addr[addr_len] (a length other than 4/16 logs "") */
-	DNS_RDATA_NAME, /* CNAME, NS, PTR, MX (preference in pref): target */
-	DNS_RDATA_TXT,  /* raw holds the <len><bytes> strings, n_txt of them */
-	DNS_RDATA_NULL, /* raw */
-	DNS_RDATA_SOA,  /* target = mname, rname, soa[] */
-	DNS_RDATA_SRV,  /* pref = priority, weight, port, target */
+	DNS_RDATA_RAW,	 /* kept as bytes in raw (unknown types, HTTPS, SVCB, ...) */
+	DNS_RDATA_ADDR,	 /* A / AAAA: addr[addr_len] (a length other than 4/16 logs "") */
+	DNS_RDATA_NAME,	 /* CNAME, NS, PTR, MX (preference in pref): target */
+	DNS_RDATA_TXT,	 /* raw holds the <len><bytes> strings, n_txt of them */
+	DNS_RDATA_NULL,	 /* raw */
+	DNS_RDATA_SOA,	 /* target = mname, rname, soa[] */
+	DNS_RDATA_SRV,	 /* pref = priority, weight, port, target */
 	DNS_RDATA_SSHFP, /* sshfp_algo, sshfp_type, raw = fingerprint */
-	DNS_RDATA_OPT,  /* raw holds the <code><len><data> options */
+	DNS_RDATA_OPT,	 /* raw holds the <code><len><data> options */
 };
 
 struct dns_rr {
@@ -151,9 +151,9 @@ enum dns_section { DNS_SEC_ANSWER = 0, DNS_SEC_AUTHORITY = 1, DNS_SEC_ADDITIONAL
 /* One message: a request (to server) or a response (to client). */
 struct dns_tx {
 	uint64_t tx_id; /* 0, 1, 2, ... per flow, in the order messages were parsed */
-	bool request;   /* a to-server message (the request side) */
-	bool response;  /* a to-client message (the response side) */
-	uint16_t id;    /* the on-the-wire transaction id */
+	bool request;	/* a to-server message (the request side) */
+	bool response;	/* a to-client message (the response side) */
+	uint16_t id;	/* the on-the-wire transaction id */
 	uint16_t flags; /* the whole flags word */
 	uint8_t opcode;
 	uint8_t rcode;
@@ -188,7 +188,7 @@ enum app_parse_result dns_parse(struct dns_state *s, enum app_dir dir, const uin
 				uint32_t len, uint32_t flags);
 
 /* ---- Transactions ---- */
-size_t dns_tx_count(const struct dns_state *s); /* live transactions */
+size_t dns_tx_count(const struct dns_state *s);			      /* live transactions */
 const struct dns_tx *dns_tx_get(const struct dns_state *s, size_t i); /* i-th live, or NULL */
 /* Frees every live transaction whose tx_id <= tx_id (logged / inspected). */
 void dns_tx_release_upto(struct dns_state *s, uint64_t tx_id);
@@ -219,8 +219,7 @@ bool dns_tx_get_query_rrtype(const struct dns_tx *tx, size_t i, uint16_t *rrtype
 /* dns.answers.rrname, dns.authorities.rrname, dns.additionals.rrname:
  * the owner name of the i-th record of a section (empty names skipped
  * as Suricata does: false is returned for them). */
-bool dns_tx_get_answer_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,
-			    uint32_t *len);
+bool dns_tx_get_answer_name(const struct dns_tx *tx, size_t i, const uint8_t **buf, uint32_t *len);
 bool dns_tx_get_authority_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,
 			       uint32_t *len);
 bool dns_tx_get_additional_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,

@@ -156,7 +156,8 @@ static void test_ptr_and_opt(void **state)
 static void test_cname_aaaa_ns_additionals(void **state)
 {
 	(void)state;
-	struct dns_state *s = udp_feed(v_teredo_aaaa_resp, sizeof(v_teredo_aaaa_resp), APP_TOCLIENT);
+	struct dns_state *s =
+	    udp_feed(v_teredo_aaaa_resp, sizeof(v_teredo_aaaa_resp), APP_TOCLIENT);
 	const struct dns_tx *tx = only_tx(s);
 	assert_int_equal(tx->events, 0);
 	assert_int_equal(tx->n_rrs[DNS_SEC_ANSWER], 2);
@@ -164,21 +165,23 @@ static void test_cname_aaaa_ns_additionals(void **state)
 	assert_int_equal(tx->n_rrs[DNS_SEC_ADDITIONAL], 7);
 	const uint8_t *b;
 	uint32_t l;
-	assert_name(dns_tx_get_rdata_name(tx, DNS_SEC_ANSWER, 0, &b, &l), &b, &l, "ipv6.l.google.com");
+	assert_name(dns_tx_get_rdata_name(tx, DNS_SEC_ANSWER, 0, &b, &l), &b, &l,
+		    "ipv6.l.google.com");
 	assert_name(dns_tx_get_answer_name(tx, 1, &b, &l), &b, &l, "ipv6.l.google.com");
 	assert_name(dns_tx_get_authority_name(tx, 6, &b, &l), &b, &l, "l.google.com");
 	assert_name(dns_tx_get_rdata_name(tx, DNS_SEC_AUTHORITY, 6, &b, &l), &b, &l,
 		    "g.l.google.com");
 	assert_name(dns_tx_get_additional_name(tx, 0, &b, &l), &b, &l, "a.l.google.com");
 	char *j = eve(tx);
-	assert_non_null(strstr(j, "\"answers\":[{\"rrname\":\"ipv6.google.com\",\"rrtype\":"
-				  "\"CNAME\",\"ttl\":8655,\"rdata\":\"ipv6.l.google.com\"},"
-				  "{\"rrname\":\"ipv6.l.google.com\",\"rrtype\":\"AAAA\",\"ttl\":300,"
-				  "\"rdata\":\"2001:4860:0000:2001:0000:0000:0000:0068\"}],"
-				  "\"grouped\":{\"CNAME\":[\"ipv6.l.google.com\"],\"AAAA\":"
-				  "[\"2001:4860:0000:2001:0000:0000:0000:0068\"]},"
-				  "\"authorities\":[{\"rrname\":\"l.google.com\",\"rrtype\":\"NS\","
-				  "\"ttl\":77923,\"rdata\":\"a.l.google.com\"}"));
+	assert_non_null(strstr(j,
+			       "\"answers\":[{\"rrname\":\"ipv6.google.com\",\"rrtype\":"
+			       "\"CNAME\",\"ttl\":8655,\"rdata\":\"ipv6.l.google.com\"},"
+			       "{\"rrname\":\"ipv6.l.google.com\",\"rrtype\":\"AAAA\",\"ttl\":300,"
+			       "\"rdata\":\"2001:4860:0000:2001:0000:0000:0000:0068\"}],"
+			       "\"grouped\":{\"CNAME\":[\"ipv6.l.google.com\"],\"AAAA\":"
+			       "[\"2001:4860:0000:2001:0000:0000:0000:0068\"]},"
+			       "\"authorities\":[{\"rrname\":\"l.google.com\",\"rrtype\":\"NS\","
+			       "\"ttl\":77923,\"rdata\":\"a.l.google.com\"}"));
 	assert_non_null(strstr(j, "\"additionals\":[{\"rrname\":\"a.l.google.com\",\"rrtype\":"
 				  "\"A\",\"ttl\":9615,\"rdata\":\"209.85.139.9\"}"));
 	free(j);
@@ -256,7 +259,8 @@ static void test_tcp_every_split(void **state)
 		for (uint32_t b = a; b <= len; b += 3) {
 			struct dns_state *s = dns_state_new(true);
 			assert_int_equal(dns_parse(s, APP_TOSERVER, st, a, 0), APP_PARSE_OK);
-			assert_int_equal(dns_parse(s, APP_TOSERVER, st + a, b - a, 0), APP_PARSE_OK);
+			assert_int_equal(dns_parse(s, APP_TOSERVER, st + a, b - a, 0),
+					 APP_PARSE_OK);
 			assert_int_equal(dns_parse(s, APP_TOSERVER, st + b, len - b, 0),
 					 APP_PARSE_OK);
 			check_tcp_two_queries(s);
@@ -288,12 +292,13 @@ static void test_tcp_responses(void **state)
 	char *j = eve(r);
 	assert_non_null(strstr(j, "\"grouped\":{\"A\":[\"192.0.78.190\",\"192.0.78.209\"]}"));
 	free(j);
-	assert_eve(dns_tx_get(s, 1),
-		   "{\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":1,\"id\":0,"
-		   "\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,"
-		   "\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"suricata.io\","
-		   "\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"suricata.io\",\"rrtype\":\"A\","
-		   "\"ttl\":490,\"rdata\":\"35.212.0.44\"}],\"grouped\":{\"A\":[\"35.212.0.44\"]}}}");
+	assert_eve(
+	    dns_tx_get(s, 1),
+	    "{\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":1,\"id\":0,"
+	    "\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,"
+	    "\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"suricata.io\","
+	    "\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"suricata.io\",\"rrtype\":\"A\","
+	    "\"ttl\":490,\"rdata\":\"35.212.0.44\"}],\"grouped\":{\"A\":[\"35.212.0.44\"]}}}");
 	dns_state_free(s);
 }
 
@@ -401,8 +406,8 @@ static void test_truncated_authority(void **state)
 {
 	(void)state;
 	/* Cut inside the SOA authority: answers kept, invalid_authorities. */
-	struct dns_state *s = udp_feed(v_teredo_soa_resp, sizeof(v_teredo_soa_resp) - 4,
-				       APP_TOCLIENT);
+	struct dns_state *s =
+	    udp_feed(v_teredo_soa_resp, sizeof(v_teredo_soa_resp) - 4, APP_TOCLIENT);
 	const struct dns_tx *tx = only_tx(s);
 	assert_true(dns_tx_has_event(tx, DNS_EV_INVALID_AUTHORITIES));
 	assert_int_equal(tx->n_rrs[DNS_SEC_ANSWER], 1);
@@ -568,25 +573,138 @@ static void test_rdata_types(void **state)
 	/* Built by hand (no capture under ../shared has them): a response to
 	 * x.org with MX, TXT (two strings), SRV, SSHFP, HTTPS and a short A. */
 	static const uint8_t m[] = {
-		0xab, 0xcd, 0x81, 0x80, 0, 1, 0, 6, 0, 0, 0, 0,
-		1, 'x', 3, 'o', 'r', 'g', 0, 0x00, 0x0f, 0x00, 0x01,
-		/* MX 10 mail.x.org */
-		0xc0, 0x0c, 0x00, 0x0f, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x09,
-		0x00, 0x0a, 4, 'm', 'a', 'i', 'l', 0xc0, 0x0c,
-		/* TXT "v=1" "ab" */
-		0xc0, 0x0c, 0x00, 0x10, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x07,
-		3, 'v', '=', '1', 2, 'a', 'b',
-		/* SRV 1 2 443 x.org */
-		0xc0, 0x0c, 0x00, 0x21, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x08,
-		0x00, 0x01, 0x00, 0x02, 0x01, 0xbb, 0xc0, 0x0c,
-		/* SSHFP 1 2 de:ad */
-		0xc0, 0x0c, 0x00, 0x2c, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x04,
-		0x01, 0x02, 0xde, 0xad,
-		/* HTTPS 1 . */
-		0xc0, 0x0c, 0x00, 0x41, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x03,
-		0x00, 0x01, 0x00,
-		/* A with 0 bytes of rdata */
-		0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 60, 0x00, 0x00,
+	    0xab,
+	    0xcd,
+	    0x81,
+	    0x80,
+	    0,
+	    1,
+	    0,
+	    6,
+	    0,
+	    0,
+	    0,
+	    0,
+	    1,
+	    'x',
+	    3,
+	    'o',
+	    'r',
+	    'g',
+	    0,
+	    0x00,
+	    0x0f,
+	    0x00,
+	    0x01,
+	    /* MX 10 mail.x.org */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x0f,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x09,
+	    0x00,
+	    0x0a,
+	    4,
+	    'm',
+	    'a',
+	    'i',
+	    'l',
+	    0xc0,
+	    0x0c,
+	    /* TXT "v=1" "ab" */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x10,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x07,
+	    3,
+	    'v',
+	    '=',
+	    '1',
+	    2,
+	    'a',
+	    'b',
+	    /* SRV 1 2 443 x.org */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x21,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x08,
+	    0x00,
+	    0x01,
+	    0x00,
+	    0x02,
+	    0x01,
+	    0xbb,
+	    0xc0,
+	    0x0c,
+	    /* SSHFP 1 2 de:ad */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x2c,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x04,
+	    0x01,
+	    0x02,
+	    0xde,
+	    0xad,
+	    /* HTTPS 1 . */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x41,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x03,
+	    0x00,
+	    0x01,
+	    0x00,
+	    /* A with 0 bytes of rdata */
+	    0xc0,
+	    0x0c,
+	    0x00,
+	    0x01,
+	    0x00,
+	    0x01,
+	    0,
+	    0,
+	    0,
+	    60,
+	    0x00,
+	    0x00,
 	};
 	struct dns_state *s = udp_feed(m, sizeof(m), APP_TOCLIENT);
 	const struct dns_tx *tx = only_tx(s);
@@ -669,12 +787,13 @@ static void test_v2_output(void **state)
 	assert_false(dns_tx_log_json_v2_query(&j, dns_tx_get(s, 0), 1));
 	dns_tx_log_json_v2_answer(&j, dns_tx_get(s, 1));
 	json_close_object(&j);
-	assert_string_equal(j.buf, "{\"dns\":{\"version\":2,\"type\":\"answer\",\"id\":1,"
-				   "\"flags\":\"c800\",\"qr\":true,\"opcode\":9,"
-				   "\"rrname\":\"suricata.io\",\"rrtype\":\"A\",\"rcode\":\"NOERROR\","
-				   "\"answers\":[{\"rrname\":\"suricata.io\",\"rrtype\":\"A\","
-				   "\"ttl\":0,\"rdata\":\"127.0.0.1\"}],"
-				   "\"grouped\":{\"A\":[\"127.0.0.1\"]}}}");
+	assert_string_equal(j.buf,
+			    "{\"dns\":{\"version\":2,\"type\":\"answer\",\"id\":1,"
+			    "\"flags\":\"c800\",\"qr\":true,\"opcode\":9,"
+			    "\"rrname\":\"suricata.io\",\"rrtype\":\"A\",\"rcode\":\"NOERROR\","
+			    "\"answers\":[{\"rrname\":\"suricata.io\",\"rrtype\":\"A\","
+			    "\"ttl\":0,\"rdata\":\"127.0.0.1\"}],"
+			    "\"grouped\":{\"A\":[\"127.0.0.1\"]}}}");
 	json_free(&j);
 	dns_state_free(s);
 }
@@ -682,26 +801,26 @@ static void test_v2_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_invalid_opcode_pair),
-		cmocka_unit_test(test_forward_pointer),
-		cmocka_unit_test(test_ptr_and_opt),
-		cmocka_unit_test(test_cname_aaaa_ns_additionals),
-		cmocka_unit_test(test_soa_authority),
-		cmocka_unit_test(test_nxdomain),
-		cmocka_unit_test(test_tcp_every_split),
-		cmocka_unit_test(test_tcp_responses),
-		cmocka_unit_test(test_tcp_zero_length_and_malformed),
-		cmocka_unit_test(test_tcp_gap),
-		cmocka_unit_test(test_every_truncation),
-		cmocka_unit_test(test_truncated_authority),
-		cmocka_unit_test(test_pointer_loops),
-		cmocka_unit_test(test_bad_labels),
-		cmocka_unit_test(test_long_names),
-		cmocka_unit_test(test_counts_and_flags),
-		cmocka_unit_test(test_rdata_types),
-		cmocka_unit_test(test_tx_cap_and_release),
-		cmocka_unit_test(test_names_tables),
-		cmocka_unit_test(test_v2_output),
+	    cmocka_unit_test(test_invalid_opcode_pair),
+	    cmocka_unit_test(test_forward_pointer),
+	    cmocka_unit_test(test_ptr_and_opt),
+	    cmocka_unit_test(test_cname_aaaa_ns_additionals),
+	    cmocka_unit_test(test_soa_authority),
+	    cmocka_unit_test(test_nxdomain),
+	    cmocka_unit_test(test_tcp_every_split),
+	    cmocka_unit_test(test_tcp_responses),
+	    cmocka_unit_test(test_tcp_zero_length_and_malformed),
+	    cmocka_unit_test(test_tcp_gap),
+	    cmocka_unit_test(test_every_truncation),
+	    cmocka_unit_test(test_truncated_authority),
+	    cmocka_unit_test(test_pointer_loops),
+	    cmocka_unit_test(test_bad_labels),
+	    cmocka_unit_test(test_long_names),
+	    cmocka_unit_test(test_counts_and_flags),
+	    cmocka_unit_test(test_rdata_types),
+	    cmocka_unit_test(test_tx_cap_and_release),
+	    cmocka_unit_test(test_names_tables),
+	    cmocka_unit_test(test_v2_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
