@@ -273,18 +273,20 @@ void http_host_resolve(struct http_tx *tx)
 	tx->host.len = 0;
 	tx->host_raw.len = 0;
 	if (a != NULL && alen > 0) {
-		if (!split_hostport(a, alen, &tx->host, &port, &bad_port))
+		if (!split_hostport(a, alen, &tx->host, &port, &bad_port)) {
+			/* an unusable authority gives no hostname (CONNECT "/") */
 			http_tx_event(tx, HTTP_EV_REQUEST_URI_HOST_INVALID);
+			tx->host.len = 0;
+			port = -1;
+		}
 		if (bad_port)
 			http_tx_event(tx, HTTP_EV_INVALID_SERVER_PORT_IN_REQUEST);
 		tx->port = port;
-		http_bytes_set(&tx->host_raw, tx->host.p ? tx->host.p : (const uint8_t *)"",
-			       tx->host.len);
 		/* the raw host keeps the original case */
 		const uint8_t *at = memchr(a, '@', alen);
 		const uint8_t *h0 = at ? at + 1 : a;
 		if (tx->host.len > 0 && tx->host.len <= alen - (uint32_t)(h0 - a))
-			memcpy(tx->host_raw.p, h0, tx->host.len);
+			http_bytes_set(&tx->host_raw, h0, tx->host.len);
 	}
 	if (hh != NULL && hh->value.len > 0) {
 		bool ok = split_hostport(hh->value.p, hh->value.len, &hhost, &port, &bad_port);

@@ -523,6 +523,19 @@ static void test_connect_tunnel(void **state)
 	http_state_free(s);
 }
 
+/* suricata-verify bug-7851-01: CONNECT with a path instead of an authority. */
+static void test_connect_without_authority(void **state)
+{
+	(void)state;
+	struct http_state *s = one_request("CONNECT / HTTP/1.1\r\n\r\n");
+	struct http_tx *tx = http_tx_get(s, 0);
+	assert_true(http_tx_has_event(tx, HTTP_EV_REQUEST_URI_HOST_INVALID));
+	assert_buf(tx, APP_TOSERVER, HTTP_BUF_HOST, NULL);
+	assert_buf(tx, APP_TOSERVER, HTTP_BUF_URI_RAW, "/");
+	assert_int_equal(http_tx_port(tx), -1);
+	http_state_free(s);
+}
+
 static void test_connect_refused_replays(void **state)
 {
 	(void)state;
