@@ -34,4 +34,64 @@ enum app_parse_result {
 	APP_PARSE_ERROR = 1, /* the data is not this protocol / cannot go on */
 };
 
+/* ---------------------------------------------------------- framework */
+
+struct flow;
+struct packet;
+struct config_node;
+
+enum app_proto {
+	APP_PROTO_UNKNOWN = 0, /* not decided yet (or no payload) */
+	APP_PROTO_HTTP,
+	APP_PROTO_TLS,
+	APP_PROTO_DNS,
+	APP_PROTO_FAILED, /* payload seen, no parser recognised it */
+	APP_PROTO_MAX,
+};
+
+/* "http", "tls", "dns", "failed"; NULL for APP_PROTO_UNKNOWN. */
+const char *app_proto_name(enum app_proto p);
+
+struct app_config {
+	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
+	uint32_t detect_limit;       /* bytes a direction may take to be recognised */
+};
+void app_config_defaults(struct app_config *c);
+void app_config_load(struct app_config *c, const struct config_node *root);
+
+struct app_stats {
+	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
+	uint64_t tx[APP_PROTO_MAX];    /* transactions handed to the logger */
+	uint64_t parse_errors;
+};
+
+/* Per worker, like every other stage's context. */
+struct app_ctx;
+struct app_ctx *app_ctx_new(const struct app_config *cfg);
+void app_ctx_free(struct app_ctx *ctx);
+const struct app_stats *app_ctx_stats(const struct app_ctx *ctx);
+
+/*
+ * After the stream stage: recognises the flow's protocol from its first
+ * bytes (and ports), then feeds the parser the new in-order data of both
+ * directions (TCP, from the stream stage) or the datagram (UDP).
+ */
+void app_handle_packet(struct app_ctx *ctx, struct packet *p);
+
+/* At the end of a flow (after stream_flow_end): the last data, then EOF. */
+void app_flow_end(struct app_ctx *ctx, struct flow *f);
+void app_flow_free(void *flow_app_slot);
+enum app_proto app_flow_proto(const struct flow *f);
+
+/*
+ * Hands every transaction that is ready to be logged (DNS: each message;
+ * HTTP: request and response complete; TLS: once per flow, when the
+ * handshake is over) to `fn`, then releases it.  With `flow_end`, every
+ * remaining transaction is ready.  `state` and `tx` are the parser's own
+ * types (struct dns_tx, struct http_tx; for TLS tx is the state).
+ */
+typedef void (*app_tx_fn)(void *arg, enum app_proto proto, const void *state, const void *tx,
+			  uint64_t tx_id);
+void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg);
+
 #endif

@@ -303,7 +303,9 @@ static int requires_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 			pc_unsupported(pc, "requires");
 			rc = -1;
 		} else {
-			pc_error(pc, "invalid requires '%s'", f[i]);
+			/* A requirement vigil does not know cannot be met: the rule
+			 * is skipped, not failed (Suricata 7.0.8 and later). */
+			pc_unsupported(pc, "requires");
 			rc = -1;
 		}
 	}

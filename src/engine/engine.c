@@ -31,6 +31,7 @@ struct engine {
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
 	struct stream_config stream_cfg;
+	struct app_config app_cfg;
 	struct detect_engine *detect;
 	struct detect_load_stats rules;
 	/* Storage behind the detect_config the rules were loaded with. */
@@ -41,6 +42,7 @@ struct engine {
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
+	unsigned pressure_max;
 	int64_t last_ts_sec; /* newest packet time read: stats events carry it */
 	uint32_t last_ts_usec;
 	bool progress_shown;
@@ -82,8 +84,13 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	flow_config_load_timeouts(&e->flow_cfg, e->config);
 	defrag_config_defaults(&e->defrag_cfg);
 	defrag_config_load(&e->defrag_cfg, e->config);
+	app_config_defaults(&e->app_cfg);
+	app_config_load(&e->app_cfg, e->config);
 	stream_config_defaults(&e->stream_cfg);
-	return stream_config_load(&e->stream_cfg, e->config, err, errlen);
+	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
+		return false;
+	e->stream_cfg.app_reader = true; /* the app layer reads reassembled data */
+	return true;
 }
 
 static bool open_output(struct engine *e, char *err, size_t errlen)
@@ -239,6 +246,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 			.flow_cfg = &e->flow_cfg,
 			.defrag_cfg = &e->defrag_cfg,
 			.stream_cfg = &e->stream_cfg,
+			.app_cfg = &e->app_cfg,
 			.eve_file = e->eve_file,
 			.eve_cfg = &e->eve_cfg,
 			.file_name_fn = file_name_of,
@@ -275,8 +283,20 @@ static void log_stats(struct engine *e)
 {
 	struct worker_counters t;
 	totals(e, &t);
+	/* Memcaps are per worker: the totals are measured against all of them. */
+	uint64_t n = e->nworkers ? e->nworkers : 1;
+	struct stats_extra x = {
+		.uptime_s = (uint64_t)elapsed_since(&e->started),
+		.ips = e->opt->simulate_ips,
+		.pressure = stats_memcap_pressure(&t, e->flow_cfg.memcap * n,
+						  e->stream_cfg.memcap * n,
+						  e->stream_cfg.reassembly_memcap * n),
+	};
+	if (x.pressure > e->pressure_max)
+		e->pressure_max = x.pressure;
+	x.pressure_max = e->pressure_max;
 	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture), e->detect ? &e->rules : NULL,
-		      (uint64_t)elapsed_since(&e->started), e->last_ts_sec, e->last_ts_usec);
+		      &x, e->last_ts_sec, e->last_ts_usec);
 	eve_logger_flush(e->main_eve);
 }
 

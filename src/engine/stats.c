@@ -49,8 +49,44 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	/* stream_stats is all uint64_t counters too; peaks add up as an upper bound. */
 	for (size_t i = 0; i < sizeof(a->stream) / sizeof(uint64_t); i++)
 		sd[i] += ss[i];
+	for (int i = 0; i < APP_PROTO_MAX; i++) {
+		ADD_FIELD(app.flows[i]);
+		ADD_FIELD(app.tx[i]);
+	}
+	ADD_FIELD(app.parse_errors);
 	ADD_FIELD(checksum_invalid);
 	ADD_FIELD(alerts);
+	ADD_FIELD(ips_accepted);
+	ADD_FIELD(ips_blocked);
+}
+
+/* Suricata's "app_layer" stats: flows and transactions per protocol. */
+static void put_app(struct json *j, const struct app_stats *a, bool zeros)
+{
+	json_open_object(j, "app_layer");
+	json_open_object(j, "flow");
+	for (int i = APP_PROTO_HTTP; i < APP_PROTO_MAX; i++)
+		counter(j, zeros, app_proto_name((enum app_proto)i), a->flows[i]);
+	json_close_object(j);
+	json_open_object(j, "tx");
+	for (int i = APP_PROTO_HTTP; i < APP_PROTO_FAILED; i++)
+		counter(j, zeros, app_proto_name((enum app_proto)i), a->tx[i]);
+	json_close_object(j);
+	json_close_object(j);
+}
+
+static unsigned percent(uint64_t use, uint64_t cap)
+{
+	return cap ? (unsigned)(use * 100 / cap) : 0;
+}
+
+unsigned stats_memcap_pressure(const struct worker_counters *c, uint64_t flow_memcap,
+			       uint64_t stream_memcap, uint64_t reassembly_memcap)
+{
+	unsigned p = percent(c->flow.memuse, flow_memcap);
+	unsigned s = percent(c->stream.memuse, stream_memcap);
+	unsigned r = percent(c->stream.reassembly_memuse, reassembly_memcap);
+	return p > s ? (p > r ? p : r) : (s > r ? s : r);
 }
 
 /* Suricata's "tcp" stats object from the stream stage's counters. */
@@ -175,7 +211,7 @@ static void put_flow(struct json *j, const struct flow_stats *f, bool zeros)
 
 void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 		   const struct capture_stats *cap, const struct detect_load_stats *rules,
-		   uint64_t uptime_s, int64_t ts_sec, uint32_t ts_usec)
+		   const struct stats_extra *x, int64_t ts_sec, uint32_t ts_usec)
 {
 	const struct eve_config *cfg = eve_logger_config(l);
 	if (!cfg->types[EVE_T_STATS])
@@ -183,7 +219,7 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	bool zeros = cfg->stats_null_values;
 	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
 	json_open_object(j, "stats");
-	json_uint(j, "uptime", uptime_s);
+	json_uint(j, "uptime", x->uptime_s);
 	json_open_object(j, "capture");
 	counter(j, zeros, "files", cap->files_total);
 	counter(j, zeros, "files_failed", cap->files_failed);
@@ -206,6 +242,19 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	json_close_object(j);
 	put_flow(j, &c->flow, zeros);
 	put_tcp(j, &c->stream, zeros);
+	if (x->ips) {
+		json_open_object(j, "ips");
+		counter(j, zeros, "accepted", c->ips_accepted);
+		counter(j, zeros, "blocked", c->ips_blocked);
+		json_close_object(j);
+	}
+	/* Memory pressure, in percent of the fullest memcap (Suricata 8 writes
+	 * these even when zero). */
+	json_open_object(j, "memcap");
+	json_uint(j, "pressure", x->pressure);
+	json_uint(j, "pressure_max", x->pressure_max);
+	json_close_object(j);
+	put_app(j, &c->app, zeros);
 	defrag_stats_json_opt(j, &c->defrag, zeros);
 	json_close_object(j);
 	eve_commit(l);

@@ -19,10 +19,14 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 	struct worker *w = arg;
 	if (f->stream) {
 		stream_flow_end(f);
+		app_flow_end(w->app, f);
 		if (w->detect)
 			inspect_stream_at_end(w, f);
 	}
+	eve_log_app(w->eve, w->app, NULL, f, true);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
+	app_flow_free(f->app);
+	f->app = NULL;
 	stream_flow_free(f->stream);
 	f->stream = NULL;
 	detect_flow_free(f->detect);
@@ -45,6 +49,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
+	w->app = app_ctx_new(s->app_cfg);
 	if (w->flows)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
@@ -54,7 +59,8 @@ struct worker *worker_new(const struct worker_setup *s)
 		uint32_t longest = detect_engine_max_pattern_len(s->detect);
 		w->stream_keep = longest > 1 ? longest - 1 : 0;
 	}
-	if (!w->flows || !w->defrag || !w->stream || !w->eve || (s->detect && !w->detect)) {
+	if (!w->flows || !w->defrag || !w->stream || !w->app || !w->eve ||
+	    (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
 	}
@@ -191,8 +197,10 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 		w->alerts_total += q->count;
 		eve_log_alerts(w->eve, p, q, w->ips);
 	}
-	if (w->ips && q->drop)
+	if (w->ips && q->drop) {
+		w->dropping = true;
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
+	}
 }
 
 /* A pseudo packet standing for one direction of a flow, for stream data
@@ -267,6 +275,7 @@ static void detect(struct worker *w, struct packet *p)
 {
 	struct flow *f = p->flow;
 	if (f && f->action == FLOW_ACTION_DROP) {
+		w->dropping = w->ips;
 		if (w->ips && !dropped_flow_logged(w, p))
 			eve_log_drop(w->eve, p, NULL, w->ips);
 		return;
@@ -294,15 +303,25 @@ static void detect(struct worker *w, struct packet *p)
 
 static void process_packet(struct worker *w, struct packet *p)
 {
+	w->dropping = false;
 	check_checksums(w, p);
 	flow_table_handle_packet(w->flows, p);
 	if (p->flow && p->proto == 6 && !p->is_fragment) {
 		stream_handle_packet(w->stream, p);
 		flow_table_refile(w->flows, p->flow);
 	}
+	app_handle_packet(w->app, p);
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
+	if (p->flow)
+		eve_log_app(w->eve, w->app, p, p->flow, false);
+	if (w->ips && !p->parent) {
+		if (w->dropping)
+			w->ips_blocked++;
+		else
+			w->ips_accepted++;
+	}
 }
 
 void worker_process_frame(struct worker *w, const struct capture_frame *fr)
@@ -357,8 +376,11 @@ void worker_publish(struct worker *w)
 	w->published.flow = *flow_table_stats(w->flows);
 	w->published.defrag = *defrag_table_stats(w->defrag);
 	w->published.stream = *stream_ctx_stats(w->stream);
+	w->published.app = *app_ctx_stats(w->app);
 	w->published.checksum_invalid = w->checksum_invalid;
 	w->published.alerts = w->alerts_total;
+	w->published.ips_accepted = w->ips_accepted;
+	w->published.ips_blocked = w->ips_blocked;
 	pthread_mutex_unlock(&w->pub_lock);
 }
 
@@ -386,6 +408,7 @@ void worker_free(struct worker *w)
 		return;
 	flow_table_free(w->flows); /* ends flows first: needs stream and detect */
 	stream_ctx_free(w->stream);
+	app_ctx_free(w->app);
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "decode/defrag.h"
@@ -24,8 +25,10 @@ struct worker_counters {
 	struct flow_stats flow;
 	struct defrag_stats defrag;
 	struct stream_stats stream;
+	struct app_stats app;
 	uint64_t checksum_invalid;
 	uint64_t alerts;
+	uint64_t ips_accepted, ips_blocked; /* captured packets, IPS mode */
 };
 
 struct worker {
@@ -34,12 +37,15 @@ struct worker {
 	struct flow_table *flows;
 	struct defrag_table *defrag;
 	struct stream_ctx *stream;
+	struct app_ctx *app;
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct alert_queue alerts;
 	uint32_t stream_keep; /* bytes of a raw window kept for straddling patterns */
 	bool ips;
+	bool dropping; /* the packet being processed is dropped (IPS) */
 	uint64_t alerts_total;
+	uint64_t ips_accepted, ips_blocked;
 	struct decode_stats dstats;
 	uint64_t checksum_invalid;
 	int64_t now_sec; /* newest packet time seen */
@@ -60,6 +66,7 @@ struct worker_setup {
 	const struct flow_config *flow_cfg;
 	const struct defrag_config *defrag_cfg;
 	const struct stream_config *stream_cfg;
+	const struct app_config *app_cfg;
 	struct eve_file *eve_file;
 	const struct eve_config *eve_cfg;
 	eve_file_name_fn file_name_fn;

@@ -4,6 +4,7 @@
  * category, severity, metadata}, direction, the flow's counters, and the
  * payload / packet options of the eve-log alert config.
  */
+#include "app/app.h"
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/json.h"
@@ -141,6 +142,9 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_uint(j, "tx_id", a->tx_id);
 		eve_put_alert_object(j, a, ips);
 		if (p->flow) {
+			const char *app = app_proto_name(app_flow_proto(p->flow));
+			if (app)
+				json_str(j, "app_proto", app);
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
 			put_flow_summary(j, p->flow);
 		}

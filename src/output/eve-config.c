@@ -21,6 +21,7 @@ void eve_config_defaults(struct eve_config *c)
 	c->anomaly_applayer = true;
 	c->alert_metadata = true;
 	c->alert_tagged_packets = true;
+	c->http_extended = c->tls_extended = true;
 	c->stats_interval = 8;
 	c->stats_totals = true;
 }
@@ -74,6 +75,10 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 				load_alert(c, opts);
 			if (type_names[k].type == EVE_T_ANOMALY)
 				load_anomaly(c, opts && opts->kind == CONFIG_MAP ? opts : NULL);
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_HTTP)
+				c->http_extended = config_get_bool(opts, "extended", false);
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_TLS)
+				c->tls_extended = config_get_bool(opts, "extended", false);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_DROP) {
 				c->drop_alerts = config_get_bool(opts, "alerts", false);
 				const char *fl = config_get_str(opts, "flows", "all");

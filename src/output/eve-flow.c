@@ -2,6 +2,7 @@
  * eve-flow — the EVE "flow" event written when a flow ends: counters per
  * direction, start/end/age, state and reason, and the TCP flags seen.
  */
+#include "app/app.h"
 #include "output/eve.h"
 #include "util/json.h"
 
@@ -38,6 +39,9 @@ void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reas
 		return;
 	char ts[40];
 	struct json *j = eve_begin(l, "flow", NULL, f, now_sec, now_usec);
+	const char *app = app_proto_name(app_flow_proto(f));
+	if (app)
+		json_str(j, "app_proto", app);
 	json_open_object(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts_toserver);
 	json_uint(j, "pkts_toclient", f->pkts_toclient);

@@ -180,8 +180,26 @@ static void header_tunnel(struct json *j, const struct packet *p)
 	json_close_object(j);
 }
 
+static struct json *begin(struct eve_logger *l, const char *event_type, const struct packet *p,
+			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec, bool flow_tuple);
+
 struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
 		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec)
+{
+	return begin(l, event_type, p, f, ts_sec, ts_usec, false);
+}
+
+struct json *eve_begin_tx(struct eve_logger *l, const char *event_type, const struct packet *p,
+			  const struct flow *f)
+{
+	return begin(l, event_type, p, f, f->last_sec, f->last_usec, true);
+}
+
+/* The common header: time and numbers of the packet (when there is one),
+ * the tuple of the packet, or of the flow (client first) for flow and
+ * transaction events. */
+static struct json *begin(struct eve_logger *l, const char *event_type, const struct packet *p,
+			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec, bool flow_tuple)
 {
 	struct json *j = &l->ev;
 	char ts[40];
@@ -209,9 +227,9 @@ struct json *eve_begin(struct eve_logger *l, const char *event_type, const struc
 			json_uint(j, NULL, vlan[i]);
 		json_close_array(j);
 	}
-	if (p && p->ip_version)
+	if (p && p->ip_version && !(flow_tuple && f))
 		header_packet_tuple(j, p);
-	else if (!p && f)
+	else if (f)
 		header_flow_tuple(j, f);
 	if (p) {
 		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));

@@ -49,6 +49,7 @@ struct eve_config {
 	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
+	bool http_extended, tls_extended;
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
@@ -106,6 +107,16 @@ void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reas
 struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
 		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec);
 void eve_commit(struct eve_logger *l);
+/* For a transaction event: the flow's tuple (client first), the time and
+ * number of packet p when given. */
+struct json *eve_begin_tx(struct eve_logger *l, const char *event_type, const struct packet *p,
+			  const struct flow *f);
+
+/* Application-layer events (dns, http, tls) of a flow's transactions that
+ * are ready; with flow_end, all that remain.  p may be NULL. */
+struct app_ctx;
+void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p,
+		 struct flow *f, bool flow_end);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);

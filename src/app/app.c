@@ -1,0 +1,346 @@
+/*
+ * app — the application-layer framework: which protocol a flow speaks, and
+ * feeding that protocol's parser; see app.h.
+ *
+ * Recognition looks at the first bytes of each direction: an HTTP method
+ * or status line, a TLS (or SSLv2-compatible) handshake record, DNS by its
+ * port.  A direction that gives detect_limit bytes without a match, or a
+ * gap before recognition, fails it; the flow is "failed" once no direction
+ * can still succeed.  Parser state lives in the flow's app slot and is
+ * freed with the flow.  Nothing here is shared between workers.
+ */
+#include "app/app.h"
+#include "app/dns.h"
+#include "app/http.h"
+#include "app/tls.h"
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "stream/stream.h"
+#include "util/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct app_ctx {
+	struct app_config cfg;
+	struct app_stats stats;
+};
+
+struct app_flow {
+	enum app_proto proto;
+	bool dir_failed[2]; /* recognition failed in this direction */
+	bool dir_done[2];   /* the parser gave up on this direction */
+	void *state;        /* struct http_state / tls_state / dns_state */
+	uint64_t next_log;  /* HTTP: first transaction not yet logged */
+	bool tls_logged;
+};
+
+static const char *const proto_names[APP_PROTO_MAX] = {
+	[APP_PROTO_HTTP] = "http",
+	[APP_PROTO_TLS] = "tls",
+	[APP_PROTO_DNS] = "dns",
+	[APP_PROTO_FAILED] = "failed",
+};
+
+const char *app_proto_name(enum app_proto p)
+{
+	return (unsigned)p < APP_PROTO_MAX ? proto_names[p] : NULL;
+}
+
+void app_config_defaults(struct app_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled[APP_PROTO_HTTP] = c->enabled[APP_PROTO_TLS] = c->enabled[APP_PROTO_DNS] = true;
+	c->detect_limit = 4096;
+}
+
+void app_config_load(struct app_config *c, const struct config_node *root)
+{
+	char key[64];
+	for (int p = APP_PROTO_HTTP; p <= APP_PROTO_DNS; p++) {
+		snprintf(key, sizeof(key), "app-layer.protocols.%s.enabled", proto_names[p]);
+		const char *v = config_get_str(root, key, NULL);
+		/* Suricata also accepts "detection-only", which we treat as on. */
+		if (v && !config_parse_bool(v, true))
+			c->enabled[p] = false;
+	}
+}
+
+struct app_ctx *app_ctx_new(const struct app_config *cfg)
+{
+	struct app_ctx *ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	if (cfg)
+		ctx->cfg = *cfg;
+	else
+		app_config_defaults(&ctx->cfg);
+	return ctx;
+}
+
+void app_ctx_free(struct app_ctx *ctx)
+{
+	free(ctx);
+}
+
+const struct app_stats *app_ctx_stats(const struct app_ctx *ctx)
+{
+	return &ctx->stats;
+}
+
+enum app_proto app_flow_proto(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	return af ? af->proto : APP_PROTO_UNKNOWN;
+}
+
+void app_flow_free(void *slot)
+{
+	struct app_flow *af = slot;
+	if (!af)
+		return;
+	switch (af->proto) {
+	case APP_PROTO_HTTP: http_state_free(af->state); break;
+	case APP_PROTO_TLS: tls_state_free(af->state); break;
+	case APP_PROTO_DNS: dns_state_free(af->state); break;
+	default: break;
+	}
+	free(af);
+}
+
+static struct app_flow *app_flow_get(struct flow *f)
+{
+	if (!f->app)
+		f->app = calloc(1, sizeof(struct app_flow));
+	return f->app;
+}
+
+static bool is_http_request(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	static const char *const methods[] = {
+		"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
+		"PATCH ", "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ",
+		"SEARCH ", "REPORT ", "SUBSCRIBE ",
+	};
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t ml = strlen(methods[i]);
+		size_t cmp = n < ml ? n : ml;
+		if (memcmp(d, methods[i], cmp) == 0) {
+			if (n < ml)
+				*need_more = true;
+			else
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool is_tls(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	if (n < 3) {
+		*need_more = n == 0 || d[0] == 0x16 || (d[0] & 0x80);
+		return false;
+	}
+	if (d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04)
+		return true;
+	/* SSLv2-compatible ClientHello: 2-byte length with the top bit, type 1. */
+	return (d[0] & 0x80) && d[2] == 0x01 && n >= 5 && d[3] <= 0x03;
+}
+
+/* Recognition from one direction's first bytes; UNKNOWN = not yet. */
+static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
+				enum app_dir dir, const uint8_t *d, uint32_t n)
+{
+	bool more = false;
+	const bool *on = ctx->cfg.enabled;
+	if (on[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53))
+		return APP_PROTO_DNS;
+	if (on[APP_PROTO_HTTP]) {
+		if (dir == APP_TOSERVER && is_http_request(d, n, &more))
+			return APP_PROTO_HTTP;
+		if (dir == APP_TOCLIENT) {
+			size_t cmp = n < 7 ? n : 7;
+			if (memcmp(d, "HTTP/1.", cmp) == 0) {
+				if (n >= 7)
+					return APP_PROTO_HTTP;
+				more = true;
+			}
+		}
+	}
+	if (on[APP_PROTO_TLS] && is_tls(d, n, &more))
+		return APP_PROTO_TLS;
+	return more ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
+}
+
+static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto,
+			 bool tcp)
+{
+	switch (proto) {
+	case APP_PROTO_HTTP: af->state = http_state_new(); break;
+	case APP_PROTO_TLS: af->state = tls_state_new(); break;
+	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
+	default: return false;
+	}
+	if (!af->state)
+		return false;
+	af->proto = proto;
+	ctx->stats.flows[proto]++;
+	return true;
+}
+
+static enum app_parse_result parse(struct app_flow *af, enum app_dir dir, const uint8_t *d,
+				   uint32_t n, uint32_t flags)
+{
+	switch (af->proto) {
+	case APP_PROTO_HTTP: return http_parse(af->state, dir, d, n, flags);
+	case APP_PROTO_TLS: return tls_parse(af->state, dir, d, n, flags);
+	case APP_PROTO_DNS: return dns_parse(af->state, dir, d, n, flags);
+	default: return APP_PARSE_ERROR;
+	}
+}
+
+/* Feeds one direction's new stream data; recognises the protocol first. */
+static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			    enum stream_dir sdir, bool eof)
+{
+	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
+	struct stream_chunk c;
+	if (af->dir_done[dir] || !stream_app_data(f, sdir, &c) || (c.len == 0 && !eof))
+		return;
+	if (af->proto == APP_PROTO_UNKNOWN) {
+		enum app_proto p = c.gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c.data, c.len);
+		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !eof && !c.eof)
+			return; /* keep the bytes until we know */
+		if (p == APP_PROTO_UNKNOWN || p == APP_PROTO_FAILED) {
+			af->dir_failed[dir] = true;
+			stream_app_consumed(f, sdir, c.offset + c.len);
+			if (af->dir_failed[APP_TOSERVER] && af->dir_failed[APP_TOCLIENT]) {
+				af->proto = APP_PROTO_FAILED;
+				ctx->stats.flows[APP_PROTO_FAILED]++;
+			}
+			return;
+		}
+		if (!start_parser(ctx, af, p, true))
+			return;
+	}
+	if (af->proto == APP_PROTO_FAILED) {
+		stream_app_consumed(f, sdir, c.offset + c.len);
+		return;
+	}
+	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (eof || c.eof ? APP_CHUNK_EOF : 0);
+	if (parse(af, dir, c.data, c.len, flags) != APP_PARSE_OK) {
+		af->dir_done[dir] = true;
+		ctx->stats.parse_errors++;
+	}
+	stream_app_consumed(f, sdir, c.offset + c.len);
+	/* Something new for the parser: stream rules should look now too. */
+	stream_raw_trigger(f, sdir);
+}
+
+static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *af)
+{
+	if (p->payload_len == 0)
+		return;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	if (af->proto == APP_PROTO_UNKNOWN) {
+		struct flow *f = p->flow;
+		bool dns = ctx->cfg.enabled[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53);
+		if (!dns || !start_parser(ctx, af, APP_PROTO_DNS, false)) {
+			af->proto = APP_PROTO_FAILED;
+			ctx->stats.flows[APP_PROTO_FAILED]++;
+			return;
+		}
+	}
+	if (af->proto == APP_PROTO_DNS)
+		parse(af, dir, p->payload, p->payload_len, 0);
+}
+
+void app_handle_packet(struct app_ctx *ctx, struct packet *p)
+{
+	struct flow *f = p->flow;
+	if (!f || p->is_fragment || (f->proto != 6 && f->proto != 17))
+		return;
+	struct app_flow *af = app_flow_get(f);
+	if (!af)
+		return;
+	if (f->proto == 17) {
+		handle_udp(ctx, p, af);
+		return;
+	}
+	if (!f->stream)
+		return; /* no session (e.g. mid-stream pick-up off): no app layer */
+	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false);
+	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false);
+}
+
+void app_flow_end(struct app_ctx *ctx, struct flow *f)
+{
+	struct app_flow *af = f->app;
+	if (!af || f->proto != 6 || !f->stream)
+		return;
+	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, true);
+	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, true);
+}
+
+static void log_dns(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)
+{
+	uint64_t last = 0;
+	bool any = false;
+	for (size_t i = 0; i < dns_tx_count(af->state); i++) {
+		const struct dns_tx *tx = dns_tx_get(af->state, i);
+		if (!tx)
+			continue;
+		fn(arg, APP_PROTO_DNS, af->state, tx, tx->tx_id);
+		ctx->stats.tx[APP_PROTO_DNS]++;
+		last = tx->tx_id;
+		any = true;
+	}
+	if (any)
+		dns_tx_release_upto(af->state, last);
+}
+
+static void log_http(struct app_ctx *ctx, struct app_flow *af, bool flow_end, app_tx_fn fn,
+		     void *arg)
+{
+	uint64_t n = http_tx_count(af->state);
+	while (af->next_log < n) {
+		const struct http_tx *tx = http_tx_get(af->state, af->next_log);
+		bool done = tx && http_tx_progress(tx, APP_TOSERVER) == HTTP_PROGRESS_COMPLETE &&
+			    http_tx_progress(tx, APP_TOCLIENT) == HTTP_PROGRESS_COMPLETE;
+		if (tx && !done && !flow_end)
+			break; /* logged in order, as Suricata does */
+		if (tx && http_tx_progress(tx, APP_TOSERVER) >= HTTP_PROGRESS_LINE) {
+			fn(arg, APP_PROTO_HTTP, af->state, tx, af->next_log);
+			ctx->stats.tx[APP_PROTO_HTTP]++;
+		}
+		af->next_log++;
+	}
+	http_tx_release_upto(af->state, af->next_log);
+}
+
+/* One tls event per flow, when the handshake is over (or the flow ends),
+ * and only when it has something to say — as Suricata logs it. */
+static void log_tls(struct app_ctx *ctx, struct app_flow *af, bool flow_end, app_tx_fn fn,
+		    void *arg)
+{
+	if (af->tls_logged || !(tls_handshake_done(af->state) || flow_end) ||
+	    !tls_log_wanted(af->state))
+		return;
+	fn(arg, APP_PROTO_TLS, af->state, af->state, 0);
+	ctx->stats.tx[APP_PROTO_TLS]++;
+	af->tls_logged = true;
+}
+
+void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg)
+{
+	struct app_flow *af = f->app;
+	if (!af || !af->state)
+		return;
+	switch (af->proto) {
+	case APP_PROTO_DNS: log_dns(ctx, af, fn, arg); break;
+	case APP_PROTO_HTTP: log_http(ctx, af, flow_end, fn, arg); break;
+	case APP_PROTO_TLS: log_tls(ctx, af, flow_end, fn, arg); break;
+	default: break;
+	}
+}
