@@ -976,6 +976,7 @@ int main(void)
 	    cmocka_unit_test(test_http09),
 	    cmocka_unit_test(test_not_http09),
 	    cmocka_unit_test(test_connect_tunnel),
+	    cmocka_unit_test(test_connect_without_authority),
 	    cmocka_unit_test(test_connect_refused_replays),
 	    cmocka_unit_test(test_100_continue),
 	    cmocka_unit_test(test_chunked_request),
