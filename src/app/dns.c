@@ -202,16 +202,20 @@ static bool rdata_name(struct cursor *rd, struct dns_name *n, uint8_t *mflags, s
 	return parse_name(rd, n, mflags, mem);
 }
 
-static uint16_t count_txt(const uint8_t *b, uint32_t len)
+/* Counts the <len><bytes> strings filling a TXT rdata; false when one
+ * runs past its end (Suricata 8 rejects the record then). */
+static bool count_txt(const uint8_t *b, uint32_t len, uint16_t *n_out)
 {
 	uint32_t p = 0;
-	uint16_t n = 0;
-	/* Strings until the rdata ends; a string running past it ends the list. */
-	while (p < len && p + 1u + b[p] <= len && n < UINT16_MAX) {
+	uint32_t n = 0;
+	while (p < len) {
+		if (p + 1u + b[p] > len)
+			return false;
 		p += 1u + b[p];
 		n++;
 	}
-	return n;
+	*n_out = (uint16_t)n; /* at most 65535 bytes: at most 65535 strings */
+	return true;
 }
 
 /* Decodes rdata msg[start..start+rdlen).  False when a typed field does
@@ -258,8 +262,7 @@ static bool parse_rdata(const struct cursor *c, uint32_t start, uint16_t rdlen, 
 		return rr_keep_raw(rr, b + 2, rdlen - 2u, mem);
 	case DNS_RR_TXT:
 		rr->kind = DNS_RDATA_TXT;
-		rr->n_txt = count_txt(b, rdlen);
-		return rr_keep_raw(rr, b, rdlen, mem);
+		return count_txt(b, rdlen, &rr->n_txt) && rr_keep_raw(rr, b, rdlen, mem);
 	case DNS_RR_NULL: rr->kind = DNS_RDATA_NULL; return rr_keep_raw(rr, b, rdlen, mem);
 	case DNS_RR_OPT: rr->kind = DNS_RDATA_OPT; return rr_keep_raw(rr, b, rdlen, mem);
 	default: rr->kind = DNS_RDATA_RAW; return rr_keep_raw(rr, b, rdlen, mem);

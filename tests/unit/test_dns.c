@@ -730,6 +730,37 @@ static void test_rdata_types(void **state)
 	dns_state_free(s);
 }
 
+static void test_txt_bounds(void **state)
+{
+	(void)state;
+	/* Built by hand: one TXT answer whose rdata is `rd`. */
+	uint8_t m[64] = {0x00, 0x07, 0x81, 0x80, 0,    1,    0,	   1,	 0,    0,
+			 0,    0,    1,	   'x',	 0,    0x00, 0x10, 0x00, 0x01, 0xc0,
+			 0x0c, 0x00, 0x10, 0x00, 0x01, 0,    0,	   0,	 1};
+	size_t ntx;
+	/* A string longer than the rdata: the record, and the message, are malformed. */
+	static const uint8_t over[] = {0x00, 0x02, 2, 'a', 'b'}; /* rdlength 2 cuts "ab" */
+	memcpy(m + 29, over, sizeof(over));
+	assert_int_equal(events_of(m, 29 + sizeof(over), APP_TOCLIENT, &ntx),
+			 1u << DNS_EV_MALFORMED_DATA);
+	assert_int_equal(ntx, 0);
+	static const uint8_t past[] = {0x00, 0x02, 5, 'a'}; /* "a" of 5 */
+	memcpy(m + 29, past, sizeof(past));
+	assert_int_equal(events_of(m, 29 + sizeof(past), APP_TOCLIENT, &ntx),
+			 1u << DNS_EV_MALFORMED_DATA);
+	/* Empty rdata: no strings, nothing logged for it. */
+	static const uint8_t empty[] = {0x00, 0x00};
+	memcpy(m + 29, empty, sizeof(empty));
+	struct dns_state *s = udp_feed(m, 29 + sizeof(empty), APP_TOCLIENT);
+	const struct dns_tx *tx = only_tx(s);
+	assert_int_equal(tx->events, 0);
+	assert_int_equal(tx->rrs[DNS_SEC_ANSWER][0].n_txt, 0);
+	char *j = eve(tx);
+	assert_non_null(strstr(j, "\"answers\":[],\"grouped\":{\"TXT\":[]}"));
+	free(j);
+	dns_state_free(s);
+}
+
 /* ---- Bounds, names, v2 ---- */
 
 static void test_tx_cap_and_release(void **state)
@@ -818,6 +849,7 @@ int main(void)
 	    cmocka_unit_test(test_long_names),
 	    cmocka_unit_test(test_counts_and_flags),
 	    cmocka_unit_test(test_rdata_types),
+	    cmocka_unit_test(test_txt_bounds),
 	    cmocka_unit_test(test_tx_cap_and_release),
 	    cmocka_unit_test(test_names_tables),
 	    cmocka_unit_test(test_v2_output),
