@@ -1183,6 +1183,23 @@ static void test_certificate_corrupted(void **state)
 	free(p);
 }
 
+static void test_invalid_sslv2(void **state)
+{
+	(void)state;
+	/* a two-byte SSLv2 header whose first message is no hello */
+	static const uint8_t rec[] = {0x80, 0x03, 0x07, 0x00, 0x00};
+	struct tls_state *s = parse_one(rec, sizeof(rec), APP_TOSERVER, APP_PARSE_OK);
+	assert_true(tls_has_event(s, TLS_EV_INVALID_SSLV2_HEADER));
+	assert_false(tls_client_hello_done(s));
+	tls_state_free(s);
+	/* a CLIENT-HELLO whose cipher-spec length overruns the record */
+	static const uint8_t hello[] = {0x80, 0x0c, 0x01, 0x03, 0x01, 0x01, 0x00,
+					0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x04};
+	s = parse_one(hello, sizeof(hello), APP_TOSERVER, APP_PARSE_OK);
+	assert_true(tls_has_event(s, TLS_EV_INVALID_SSLV2_HEADER));
+	tls_state_free(s);
+}
+
 static void test_unknown_handshake_type(void **state)
 {
 	(void)state;
@@ -1295,6 +1312,48 @@ static size_t put16(uint8_t *p, uint16_t v)
 	return 2;
 }
 
+/* A ClientHello record: TLS 1.2, ciphers GREASE, 0x1302, 0x1301, the
+ * extensions block given; returns its length (msg needs e + 64 bytes). */
+static size_t build_hello(const uint8_t *ext, size_t e, uint8_t *msg)
+{
+	size_t m = 9;
+	m += put16(msg + m, 0x0303);
+	memset(msg + m, 0x11, 32);
+	m += 32;
+	msg[m++] = 0;
+	m += put16(msg + m, 6);
+	m += put16(msg + m, 0x0a0a);
+	m += put16(msg + m, 0x1302);
+	m += put16(msg + m, 0x1301);
+	msg[m++] = 1;
+	msg[m++] = 0;
+	m += put16(msg + m, (uint16_t)e);
+	memcpy(msg + m, ext, e);
+	m += e;
+	msg[0] = 0x16;
+	put16(msg + 1, 0x0301);
+	put16(msg + 3, (uint16_t)(m - 5));
+	msg[5] = 1;
+	msg[6] = 0;
+	put16(msg + 7, (uint16_t)(m - 9));
+	return m;
+}
+
+static void test_multiple_sni(void **state)
+{
+	(void)state;
+	static const uint8_t ext[] = {
+	    0x00, 0x00, 0x00, 0x06, 0x00, 0x04, 0x00, 0x00, 0x01, 'a', /* SNI "a" */
+	    0x00, 0x00, 0x00, 0x06, 0x00, 0x04, 0x00, 0x00, 0x01, 'b', /* SNI "b" */
+	};
+	uint8_t msg[128];
+	size_t m = build_hello(ext, sizeof(ext), msg);
+	struct tls_state *s = parse_one(msg, m, APP_TOSERVER, APP_PARSE_OK);
+	assert_true(tls_has_event(s, TLS_EV_MULTIPLE_SNI_EXTENSIONS));
+	assert_string_equal(tls_sni(s, NULL), "a"); /* the first one counts */
+	tls_state_free(s);
+}
+
 static void test_ja4_grease_and_sorting(void **state)
 {
 	(void)state;
@@ -1332,26 +1391,7 @@ static void test_ja4_grease_and_sorting(void **state)
 	e += put16(ext + e, 0x4a4a);
 	e += put16(ext + e, 0x001d);
 
-	size_t m = 9;
-	m += put16(msg + m, 0x0303);
-	memset(msg + m, 0x11, 32);
-	m += 32;
-	msg[m++] = 0;
-	m += put16(msg + m, 6);
-	m += put16(msg + m, 0x0a0a);
-	m += put16(msg + m, 0x1302);
-	m += put16(msg + m, 0x1301);
-	msg[m++] = 1;
-	msg[m++] = 0;
-	m += put16(msg + m, (uint16_t)e);
-	memcpy(msg + m, ext, e);
-	m += e;
-	msg[0] = 0x16;
-	put16(msg + 1, 0x0301);
-	put16(msg + 3, (uint16_t)(m - 5));
-	msg[5] = 1;
-	msg[6] = 0;
-	put16(msg + 7, (uint16_t)(m - 9));
+	size_t m = build_hello(ext, e, msg);
 
 	struct tls_state *s = parse_one(msg, m, APP_TOSERVER, APP_PARSE_OK);
 	/* expected values from a script following FoxIO's spec / salesforce JA3 */
@@ -1460,12 +1500,14 @@ int main(void)
 	    cmocka_unit_test(test_handshake_length_overrun),
 	    cmocka_unit_test(test_invalid_sni),
 	    cmocka_unit_test(test_certificate_corrupted),
+	    cmocka_unit_test(test_invalid_sslv2),
 	    cmocka_unit_test(test_unknown_handshake_type),
 	    cmocka_unit_test(test_oversized_handshake_is_skipped),
 	    cmocka_unit_test(test_too_many_records),
 	    cmocka_unit_test(test_alerts_and_heartbeat),
 	    cmocka_unit_test(test_gap_stops_direction),
 	    cmocka_unit_test(test_hello_retry_request),
+	    cmocka_unit_test(test_multiple_sni),
 	    cmocka_unit_test(test_ja4_grease_and_sorting),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_eve),
