@@ -525,6 +525,38 @@ static bool handle_message(struct dns_state *s, enum app_dir dir, const uint8_t 
 	return true;
 }
 
+bool dns_probe(const uint8_t *data, uint32_t len, bool tcp, enum app_dir *dir, bool *incomplete)
+{
+	bool inc = false, ok = false;
+	uint32_t dlen = len;
+	if (tcp) {
+		if (len < 2) {
+			inc = true;
+			goto out;
+		}
+		dlen = be16(data);
+		data += 2;
+		len -= 2;
+	}
+	if (len < DNS_HEADER_LEN) {
+		inc = tcp && len < dlen;
+		goto out;
+	}
+	if (len < dlen) {
+		ok = header_valid(data, dlen); /* the rest is still to come */
+	} else {
+		struct dns_tx *tx;
+		ok = parse_message(data, dlen, &tx) == MSG_OK;
+		tx_free(tx);
+	}
+	if (ok && dir != NULL)
+		*dir = (be16(data + 2) & DNS_FLAG_QR) ? APP_TOCLIENT : APP_TOSERVER;
+out:
+	if (incomplete != NULL)
+		*incomplete = inc;
+	return ok;
+}
+
 /* Suricata's probe of a TCP chunk after a gap: a length prefix and a
  * plausible header (whole message parsable when it is all there). */
 static bool tcp_looks_like_dns(const uint8_t *d, uint32_t len)
@@ -829,10 +861,22 @@ bool dns_tx_get_query_rrtype(const struct dns_tx *tx, size_t i, uint16_t *rrtype
 	return true;
 }
 
+bool dns_tx_get_rrtype(const struct dns_tx *tx, size_t i, uint16_t *rrtype)
+{
+	if (tx == NULL)
+		return false;
+	if (tx->request)
+		return dns_tx_get_query_rrtype(tx, i, rrtype);
+	if (i >= tx->n_rrs[DNS_SEC_ANSWER])
+		return false;
+	*rrtype = tx->rrs[DNS_SEC_ANSWER][i].rrtype;
+	return true;
+}
+
 static bool section_name(const struct dns_tx *tx, enum dns_section sec, size_t i,
 			 const uint8_t **buf, uint32_t *len)
 {
-	if (tx == NULL || i >= tx->n_rrs[sec])
+	if (tx == NULL || i >= tx->n_rrs[sec] || (sec != DNS_SEC_ANSWER && !tx->response))
 		return false;
 	return give_name(&tx->rrs[sec][i].name, buf, len);
 }

@@ -167,6 +167,16 @@ struct dns_tx {
 
 struct dns_state;
 
+/*
+ * Protocol detection, as Suricata's DNS probe: the header is plausible
+ * (see header_valid in dns.c) and, when the whole message is there, it
+ * parses.  tcp: data starts with the 2-byte length prefix.  Returns true
+ * when it is DNS and sets *dir to the side that sent it (a request goes
+ * to the server).  *incomplete (may be NULL) is set when more bytes are
+ * needed to decide.
+ */
+bool dns_probe(const uint8_t *data, uint32_t len, bool tcp, enum app_dir *dir, bool *incomplete);
+
 /* tcp: the flow is TCP (length prefixed messages); otherwise UDP. */
 struct dns_state *dns_state_new(bool tcp);
 void dns_state_free(struct dns_state *s);
@@ -214,11 +224,15 @@ int dns_rcode_by_name(const char *name);  /* "NXDOMAIN" -> 3, or -1 */
 /* ---- Detection accessors: the i-th buffer, false past the end ---- */
 /* dns.queries.rrname (and dns.query on request transactions). */
 bool dns_tx_get_query_name(const struct dns_tx *tx, size_t i, const uint8_t **buf, uint32_t *len);
-/* dns.rrtype: the i-th query's type. */
+/* The i-th query's type. */
 bool dns_tx_get_query_rrtype(const struct dns_tx *tx, size_t i, uint16_t *rrtype);
+/* dns.rrtype as Suricata 8 matches it: the query types of a request, the
+ * answer types of a response. */
+bool dns_tx_get_rrtype(const struct dns_tx *tx, size_t i, uint16_t *rrtype);
 /* dns.answers.rrname, dns.authorities.rrname, dns.additionals.rrname:
- * the owner name of the i-th record of a section (empty names skipped
- * as Suricata does: false is returned for them). */
+ * the owner name of the i-th record of a section (false for an empty
+ * name, as Suricata).  Answers are given for requests too; authorities
+ * and additionals only for responses, as Suricata 8. */
 bool dns_tx_get_answer_name(const struct dns_tx *tx, size_t i, const uint8_t **buf, uint32_t *len);
 bool dns_tx_get_authority_name(const struct dns_tx *tx, size_t i, const uint8_t **buf,
 			       uint32_t *len);

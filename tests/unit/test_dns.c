@@ -761,6 +761,53 @@ static void test_txt_bounds(void **state)
 	dns_state_free(s);
 }
 
+static void test_probe(void **state)
+{
+	(void)state;
+	enum app_dir d = APP_TOCLIENT;
+	bool inc = true;
+	assert_true(dns_probe(v_opcode9_req, sizeof(v_opcode9_req), false, &d, &inc));
+	assert_int_equal(d, APP_TOSERVER);
+	assert_false(inc);
+	assert_true(dns_probe(v_ptr_resp, sizeof(v_ptr_resp), false, &d, NULL));
+	assert_int_equal(d, APP_TOCLIENT);
+	static const uint8_t http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	assert_false(dns_probe(http, sizeof(http) - 1, false, &d, &inc));
+	assert_false(inc);
+	/* TCP: the whole message, a header only (the rest to come), 1 byte. */
+	assert_true(dns_probe(v_tcp_resp2, sizeof(v_tcp_resp2), true, &d, &inc));
+	assert_int_equal(d, APP_TOCLIENT);
+	assert_true(dns_probe(v_tcp_resp2, 14, true, &d, &inc));
+	assert_false(dns_probe(v_tcp_resp2, 1, true, &d, &inc));
+	assert_true(inc);
+	assert_false(dns_probe(http, sizeof(http) - 1, true, &d, &inc));
+}
+
+static void test_rrtype_and_sections_by_side(void **state)
+{
+	(void)state;
+	struct dns_state *s = dns_state_new(false);
+	dns_parse(s, APP_TOSERVER, v_fwdptr_req, sizeof(v_fwdptr_req), 0);
+	dns_parse(s, APP_TOCLIENT, v_teredo_aaaa_resp, sizeof(v_teredo_aaaa_resp), 0);
+	uint16_t t;
+	/* Request: query types; response: answer types (CNAME, AAAA). */
+	assert_true(dns_tx_get_rrtype(dns_tx_get(s, 0), 1, &t));
+	assert_int_equal(t, DNS_RR_A);
+	assert_true(dns_tx_get_rrtype(dns_tx_get(s, 1), 0, &t));
+	assert_int_equal(t, DNS_RR_CNAME);
+	assert_true(dns_tx_get_rrtype(dns_tx_get(s, 1), 1, &t));
+	assert_int_equal(t, DNS_RR_AAAA);
+	assert_false(dns_tx_get_rrtype(dns_tx_get(s, 1), 2, &t));
+	dns_state_free(s);
+	/* Authorities / additionals of a request are not inspected. */
+	s = udp_feed(v_ptr_req, sizeof(v_ptr_req), APP_TOSERVER);
+	const uint8_t *b;
+	uint32_t l;
+	assert_false(dns_tx_get_additional_name(only_tx(s), 0, &b, &l));
+	assert_false(dns_tx_get_response_name(only_tx(s), 0, &b, &l));
+	dns_state_free(s);
+}
+
 /* ---- Bounds, names, v2 ---- */
 
 static void test_tx_cap_and_release(void **state)
@@ -850,6 +897,8 @@ int main(void)
 	    cmocka_unit_test(test_counts_and_flags),
 	    cmocka_unit_test(test_rdata_types),
 	    cmocka_unit_test(test_txt_bounds),
+	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_rrtype_and_sections_by_side),
 	    cmocka_unit_test(test_tx_cap_and_release),
 	    cmocka_unit_test(test_names_tables),
 	    cmocka_unit_test(test_v2_output),
