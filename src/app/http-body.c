@@ -108,13 +108,13 @@ static void file_close(struct http_tx *tx, bool truncated)
 		return;
 	f->state = truncated ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
 	uint8_t *out[3] = {f->md5, f->sha1, f->sha256};
-	bool all = !truncated;
+	bool all = !truncated && !f->gaps;
 	for (int i = 0; i < 3; i++) {
 		if (f->md[i] == NULL) {
 			all = false;
 			continue;
 		}
-		if (!truncated && EVP_DigestFinal_ex(f->md[i], out[i], NULL) != 1)
+		if (all && EVP_DigestFinal_ex(f->md[i], out[i], NULL) != 1)
 			all = false;
 		EVP_MD_CTX_free(f->md[i]);
 		f->md[i] = NULL;
@@ -222,6 +222,24 @@ void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, 
 		entity(s, tx, dir, d, n);
 }
 
+void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint64_t len)
+{
+	(void)s;
+	struct http_msg *m = msg_of(tx, dir);
+	m->body_len += len;
+	if (m->dec.coding != HTTP_CODING_NONE && m->dec.started && !m->dec.done) {
+		/* the inflate stream cannot continue over a hole */
+		m->dec.failed = true;
+		http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
+	}
+	if (dir == APP_TOCLIENT) {
+		if (tx->file.state == HTTP_FILE_NONE)
+			file_open(s, tx);
+		tx->file.gaps = true;
+		tx->file.size += len;
+	}
+}
+
 void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, bool truncated)
 {
 	(void)s;
@@ -253,6 +271,7 @@ bool http_tx_file(const struct http_tx *tx, struct http_file_info *out)
 	out->name_len = f->name.len;
 	out->size = f->size;
 	out->has_hashes = f->has_hashes;
+	out->gaps = f->gaps;
 	memcpy(out->md5, f->md5, sizeof(out->md5));
 	memcpy(out->sha1, f->sha1, sizeof(out->sha1));
 	memcpy(out->sha256, f->sha256, sizeof(out->sha256));

@@ -45,6 +45,7 @@ struct http_filectx {
 	uint64_t size;
 	EVP_MD_CTX *md[3]; /* md5, sha1, sha256 while open */
 	bool has_hashes;
+	bool gaps; /* bytes of the body were lost */
 	uint8_t md5[16], sha1[20], sha256[32];
 };
 
@@ -134,6 +135,7 @@ void http_path_normalise(const uint8_t *in, uint32_t n, struct http_bytes *out, 
 void http_body_start(struct http_state *s, struct http_tx *tx, enum app_dir dir);
 void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,
 		    uint32_t n);
+void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint64_t len);
 void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, bool truncated);
 void http_body_free(struct http_tx *tx);
 

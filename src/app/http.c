@@ -499,9 +499,17 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 	struct http_dirp *dp = &s->d[APP_TOCLIENT];
 	if (n == 0)
 		return;
-	if (dp->resync && !looks_like_status_line(p, n))
-		return;
-	dp->resync = false;
+	if (dp->resync) {
+		/* Body bytes left over from the hole may precede the status
+		 * line on the same line: start at "HTTP/". */
+		const uint8_t *h = memmem(p, n, "HTTP/", 5);
+		if (h == NULL)
+			return;
+		raw_len -= (uint32_t)(h - p);
+		n -= (uint32_t)(h - p);
+		p = h;
+		dp->resync = false;
+	}
 	struct http_tx *tx = dp->tx ? dp->tx : response_tx(s);
 	if (tx == NULL) {
 		s->failed = true;
@@ -764,6 +772,30 @@ static void end_of_data(struct http_state *s, enum app_dir dir, bool gap)
 		dp->resync = true;
 	if (dp->st == HTTP_ST_CONNECT_WAIT && !gap)
 		dp->st = HTTP_ST_LINE;
+}
+
+enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uint64_t len)
+{
+	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT) || s->failed)
+		return APP_PARSE_ERROR;
+	struct http_dirp *dp = &s->d[dir];
+	struct http_tx *tx = dp->tx;
+	bool counted = dp->st == HTTP_ST_BODY_CL || dp->st == HTTP_ST_CHUNK_DATA;
+	if (len == 0 || dp->st == HTTP_ST_TUNNEL)
+		return APP_PARSE_OK;
+	if (tx != NULL && ((counted && len <= dp->remaining) || dp->st == HTTP_ST_BODY_CLOSE)) {
+		/* The hole is inside a body of known extent: skip it, stay in
+		 * step.  The stored body and the file lose those bytes. */
+		http_body_gap(s, tx, dir, len);
+		if (counted) {
+			dp->remaining -= len;
+			if (dp->remaining == 0)
+				take_counted(s, dir, NULL, 0);
+		}
+		return APP_PARSE_OK;
+	}
+	end_of_data(s, dir, true);
+	return APP_PARSE_OK;
 }
 
 enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const uint8_t *data,

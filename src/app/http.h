@@ -61,6 +61,16 @@ void http_state_configure(struct http_state *s, const struct http_config *cfg);
 enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const uint8_t *data,
 				 uint32_t len, uint32_t flags);
 
+/*
+ * A hole of len bytes in one direction (the reassembler knows its size).
+ * Inside a body whose extent is known (Content-Length, a chunk, or up to
+ * the close) the parser skips it and stays in step, as libhtp does with
+ * Suricata's gap notifications; the file is marked as having gaps.
+ * Elsewhere it behaves as APP_CHUNK_GAP.  Call it before the data that
+ * follows the hole.
+ */
+enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uint64_t len);
+
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 
@@ -159,7 +169,8 @@ struct http_file_info {
 	const uint8_t *name;
 	uint32_t name_len;
 	uint64_t size;
-	bool has_hashes; /* set when closed with file_hashes on */
+	bool has_hashes; /* set when closed complete with file_hashes on */
+	bool gaps;	 /* bytes of the body were lost (fileinfo "gaps") */
 	uint8_t md5[16], sha1[20], sha256[32];
 };
 

@@ -642,6 +642,41 @@ static void test_content_disposition_and_truncation(void **state)
 	http_state_free(s);
 }
 
+/* suricata-verify http-gap-simple-frames: a 14-byte hole in a
+ * Content-Length body, reported with its size and as a bare flag. */
+static void gap_exchange(bool sized)
+{
+	struct http_state *s = http_state_new();
+	feed_str(s, APP_TOSERVER, "GET /2 HTTP/1.0\r\nUser-Agent: Mozilla\r\n\r\n");
+	feed_str(s, APP_TOCLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 70\r\n\r\nAAAAAAAAAAAAAA");
+	if (sized)
+		assert_int_equal(http_parse_gap(s, APP_TOCLIENT, 14), APP_PARSE_OK);
+	feed(s, APP_TOCLIENT, "AAAAAAAAAAAAAA", 14, sized ? 0 : APP_CHUNK_GAP);
+	feed_str(s, APP_TOCLIENT, "AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	feed_str(s, APP_TOSERVER, "GET /3 HTTP/1.0\r\nUser-Agent: Mozilla\r\n\r\n");
+	feed_str(s, APP_TOCLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	assert_int_equal(http_tx_count(s), 2);
+	struct http_file_info fi;
+	assert_true(http_tx_file(http_tx_get(s, 0), &fi));
+	if (sized) {
+		assert_int_equal(fi.state, HTTP_FILE_CLOSED);
+		assert_true(fi.gaps);
+		assert_int_equal(http_tx_body_len(http_tx_get(s, 0), APP_TOCLIENT), 70);
+	} else {
+		assert_int_equal(fi.state, HTTP_FILE_TRUNCATED);
+	}
+	assert_int_equal(http_tx_status(http_tx_get(s, 1)), 200);
+	assert_buf(http_tx_get(s, 1), APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "ok");
+	http_state_free(s);
+}
+
+static void test_gap_in_body(void **state)
+{
+	(void)state;
+	gap_exchange(true);
+	gap_exchange(false);
+}
+
 static void test_header_folding_and_repetition(void **state)
 {
 	(void)state;
@@ -982,6 +1017,7 @@ int main(void)
 	    cmocka_unit_test(test_chunked_request),
 	    cmocka_unit_test(test_response_until_close_and_head),
 	    cmocka_unit_test(test_content_disposition_and_truncation),
+	    cmocka_unit_test(test_gap_in_body),
 	    cmocka_unit_test(test_header_folding_and_repetition),
 	    cmocka_unit_test(test_uri_normalisation),
 	    cmocka_unit_test(test_absolute_uri_host),
