@@ -724,6 +724,11 @@ uint64_t dns_tx_dropped(const struct dns_state *s)
 	return s ? s->dropped : 0;
 }
 
+size_t dns_state_memuse(const struct dns_state *s)
+{
+	return s ? s->mem : 0;
+}
+
 /* ---- Events ---- */
 
 static const char *const event_names[DNS_EV_COUNT] = {

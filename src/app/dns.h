@@ -204,6 +204,7 @@ const struct dns_tx *dns_tx_get(const struct dns_state *s, size_t i); /* i-th li
 void dns_tx_release_upto(struct dns_state *s, uint64_t tx_id);
 uint64_t dns_tx_next_id(const struct dns_state *s); /* tx_id the next message gets */
 uint64_t dns_tx_dropped(const struct dns_state *s); /* dropped by DNS_MAX_TX / memcap */
+size_t dns_state_memuse(const struct dns_state *s); /* bytes held by live transactions */
 
 /* ---- Events ---- */
 bool dns_tx_has_event(const struct dns_tx *tx, enum dns_event ev);

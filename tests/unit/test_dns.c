@@ -829,6 +829,52 @@ static void test_tx_cap_and_release(void **state)
 	dns_state_free(s);
 }
 
+/* Built by hand: a response whose 600 A answers all point at a 1007-byte
+ * query name, so each kept record holds a long name (amplification). */
+static uint32_t big_response(uint8_t *m)
+{
+	static const uint8_t h[12] = {0x00, 0x09, 0x81, 0x80, 0, 1, 0x02, 0x58, 0, 0, 0, 0};
+	uint32_t p = 12;
+	memcpy(m, h, 12);
+	for (int i = 0; i < 16; i++) {
+		m[p++] = 62;
+		memset(m + p, 'x', 62);
+		p += 62;
+	}
+	m[p++] = 0;
+	static const uint8_t q[] = {0x00, 0x01, 0x00, 0x01};
+	memcpy(m + p, q, 4);
+	p += 4;
+	static const uint8_t an[] = {0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0, 0,
+				     0,	   1,	 0,    4,    10,   0,	 0, 1};
+	for (int i = 0; i < 600; i++) {
+		memcpy(m + p, an, sizeof(an));
+		p += sizeof(an);
+	}
+	return p;
+}
+
+static void test_state_memcap(void **state)
+{
+	(void)state;
+	uint8_t *m = malloc(16384);
+	uint32_t n = big_response(m);
+	struct dns_state *s = dns_state_new(false);
+	for (int i = 0; i < 40; i++) {
+		dns_parse(s, APP_TOCLIENT, m, n, 0);
+		assert_true(dns_state_memuse(s) <= DNS_STATE_MEMCAP);
+	}
+	const struct dns_tx *tx = dns_tx_get(s, dns_tx_count(s) - 1);
+	assert_int_equal(tx->n_rrs[DNS_SEC_ANSWER], DNS_MAX_RECORDS);
+	assert_int_equal(tx->queries[0].name.len, 16 * 63 - 1);
+	assert_true(dns_tx_dropped(s) > 0);
+	assert_int_equal(dns_tx_count(s) + dns_tx_dropped(s), 40);
+	dns_tx_release_upto(s, UINT64_MAX);
+	assert_int_equal(dns_state_memuse(s), 0);
+	dns_state_free(s);
+	free(m);
+}
+
 static void test_names_tables(void **state)
 {
 	(void)state;
@@ -900,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_rrtype_and_sections_by_side),
 	    cmocka_unit_test(test_tx_cap_and_release),
+	    cmocka_unit_test(test_state_memcap),
 	    cmocka_unit_test(test_names_tables),
 	    cmocka_unit_test(test_v2_output),
 	};
