@@ -590,6 +590,16 @@ static bool tbuf_append(struct dns_tcp_buf *t, const uint8_t *d, uint32_t n, uin
 	return true;
 }
 
+/* An idle flow keeps no large reassembly buffer. */
+static void tbuf_shrink(struct dns_tcp_buf *t)
+{
+	if (t->len == 0 && t->cap > 512) {
+		free(t->buf);
+		t->buf = NULL;
+		t->cap = 0;
+	}
+}
+
 /* Completes the buffered partial message from data; returns the bytes
  * used, or -1 when the stream must stop. */
 static int64_t tcp_fill(struct dns_state *s, enum app_dir dir, const uint8_t *d, uint32_t len)
@@ -615,7 +625,9 @@ static int64_t tcp_fill(struct dns_state *s, enum app_dir dir, const uint8_t *d,
 	used += n;
 	if (t->len == total) {
 		t->len = 0;
-		if (!handle_message(s, dir, t->buf + 2, total - 2))
+		bool ok = handle_message(s, dir, t->buf + 2, total - 2);
+		tbuf_shrink(t);
+		if (!ok)
 			return -1;
 	}
 	return used;
@@ -659,6 +671,7 @@ static enum app_parse_result parse_tcp(struct dns_state *s, enum app_dir dir, co
 fail:
 	s->failed[dir] = true;
 	t->len = 0;
+	tbuf_shrink(t);
 	return APP_PARSE_ERROR;
 }
 
@@ -677,6 +690,7 @@ enum app_parse_result dns_parse(struct dns_state *s, enum app_dir dir, const uin
 	if (flags & APP_CHUNK_GAP) {
 		s->gap[dir] = true;
 		s->tbuf[dir].len = 0;
+		tbuf_shrink(&s->tbuf[dir]);
 	}
 	if (len == 0)
 		return APP_PARSE_OK;
