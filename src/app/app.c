@@ -33,7 +33,10 @@ struct app_flow {
 	bool dir_done[2];   /* the parser gave up on this direction */
 	void *state;        /* struct http_state / tls_state / dns_state */
 	uint64_t next_log;  /* HTTP: first transaction not yet logged */
+	uint64_t next_insp[2]; /* HTTP: first transaction side not yet inspected */
+	bool tls_inspected[2];
 	bool tls_logged;
+	bool eof; /* the flow ended: every side counts as complete */
 };
 
 static const char *const proto_names[APP_PROTO_MAX] = {
@@ -277,6 +280,8 @@ void app_handle_packet(struct app_ctx *ctx, struct packet *p)
 void app_flow_end(struct app_ctx *ctx, struct flow *f)
 {
 	struct app_flow *af = f->app;
+	if (af)
+		af->eof = true;
 	if (!af || f->proto != 6 || !f->stream)
 		return;
 	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, true);
@@ -316,7 +321,11 @@ static void log_http(struct app_ctx *ctx, struct app_flow *af, bool flow_end, ap
 		}
 		af->next_log++;
 	}
-	http_tx_release_upto(af->state, af->next_log);
+	uint64_t upto = af->next_log;
+	for (int d = 0; d < 2; d++)
+		if (af->next_insp[d] < upto && !flow_end)
+			upto = af->next_insp[d]; /* rules have not seen it yet */
+	http_tx_release_upto(af->state, upto);
 }
 
 /* One tls event per flow, when the handshake is over (or the flow ends),
@@ -342,5 +351,94 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 	case APP_PROTO_HTTP: log_http(ctx, af, flow_end, fn, arg); break;
 	case APP_PROTO_TLS: log_tls(ctx, af, flow_end, fn, arg); break;
 	default: break;
+	}
+}
+
+/* ------------------------------------------------------------ inspection */
+
+static bool tls_side_ready(const struct app_flow *af, enum app_dir dir)
+{
+	if (dir == APP_TOSERVER)
+		return tls_client_hello_done(af->state);
+	return (tls_ssl_state(af->state) & TLS_STATE_CERT) || tls_handshake_done(af->state) ||
+	       (af->eof && tls_server_hello_done(af->state));
+}
+
+static bool http_side_ready(const struct app_flow *af, const struct http_tx *tx, enum app_dir dir)
+{
+	enum http_progress pr = http_tx_progress(tx, dir);
+	return pr == HTTP_PROGRESS_COMPLETE || (af->eof && pr >= HTTP_PROGRESS_LINE);
+}
+
+static bool dns_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i,
+			   const void **tx, uint64_t *tx_id)
+{
+	/* Messages live until logged, right after this packet's rules. */
+	uint32_t seen = 0;
+	for (size_t k = 0; k < dns_tx_count(af->state); k++) {
+		const struct dns_tx *t = dns_tx_get(af->state, k);
+		if (!t || t->request != (dir == APP_TOSERVER))
+			continue;
+		if (seen++ == i) {
+			*tx = t;
+			*tx_id = t->tx_id;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool http_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i,
+			    const void **tx, uint64_t *tx_id)
+{
+	/* Sides are inspected in order: every one before the i-th is ready too. */
+	for (uint64_t id = af->next_insp[dir]; id <= af->next_insp[dir] + i; id++) {
+		const struct http_tx *t = http_tx_get(af->state, id);
+		if (!t || !http_side_ready(af, t, dir))
+			return false;
+		*tx = t;
+		*tx_id = id;
+	}
+	return true;
+}
+
+bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
+		    uint64_t *tx_id)
+{
+	const struct flow *f = p->flow;
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!af || !af->state)
+		return false;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	*proto = af->proto;
+	switch (af->proto) {
+	case APP_PROTO_DNS: return dns_inspect_tx(af, dir, i, tx, tx_id);
+	case APP_PROTO_HTTP: return http_inspect_tx(af, dir, i, tx, tx_id);
+	case APP_PROTO_TLS:
+		if (i > 0 || af->tls_inspected[dir] || !tls_side_ready(af, dir))
+			return false;
+		*tx = af->state;
+		*tx_id = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void app_inspect_done(struct packet *p)
+{
+	struct flow *f = p->flow;
+	struct app_flow *af = f ? f->app : NULL;
+	if (!af || !af->state)
+		return;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	if (af->proto == APP_PROTO_TLS) {
+		if (tls_side_ready(af, dir))
+			af->tls_inspected[dir] = true;
+	} else if (af->proto == APP_PROTO_HTTP) {
+		const struct http_tx *t;
+		while ((t = http_tx_get(af->state, af->next_insp[dir])) != NULL &&
+		       http_side_ready(af, t, dir))
+			af->next_insp[dir]++;
 	}
 }

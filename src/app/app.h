@@ -84,6 +84,18 @@ void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
 
 /*
+ * Rule inspection of transactions.  A transaction side (request/to-server
+ * or response/to-client) is inspected once, on a packet of that direction,
+ * once it is complete (DNS: each message; HTTP: the message done; TLS: the
+ * ClientHello / the server's hello and certificate).  app_inspect_tx()
+ * gives the i-th such transaction for packet p (false past the end);
+ * app_inspect_done() marks them inspected after detection ran on p.
+ */
+bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
+		    uint64_t *tx_id);
+void app_inspect_done(struct packet *p);
+
+/*
  * Hands every transaction that is ready to be logged (DNS: each message;
  * HTTP: request and response complete; TLS: once per flow, when the
  * handshake is over) to `fn`, then releases it.  With `flow_end`, every

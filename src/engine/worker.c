@@ -314,8 +314,10 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
-	if (p->flow)
+	if (p->flow) {
+		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		eve_log_app(w->eve, w->app, p, p->flow, false);
+	}
 	if (w->ips && !p->parent) {
 		if (w->dropping)
 			w->ips_blocked++;
