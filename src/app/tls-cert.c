@@ -70,7 +70,7 @@ static const char *attr_short_name(const ASN1_OBJECT *obj, char *buf, int buflen
 }
 
 /* "C=US, O=Let's Encrypt, CN=R3"; NULL when the name cannot be read. */
-static char *name_string(const X509_NAME *name)
+static char *name_string(const X509_NAME *name, uint32_t *len)
 {
 	struct sbuf b = {0};
 	int count = X509_NAME_entry_count(name);
@@ -97,6 +97,7 @@ static char *name_string(const X509_NAME *name)
 	}
 	if (b.s == NULL)
 		b.s = calloc(1, 1);
+	*len = (uint32_t)b.len;
 	return b.s;
 }
 
@@ -156,7 +157,8 @@ static void read_sans(struct tls_cert *c, X509 *x)
 		return;
 	int n = sk_GENERAL_NAME_num(gens);
 	c->sans = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
-	for (int i = 0; c->sans != NULL && i < n; i++) {
+	c->san_lens = calloc((size_t)(n > 0 ? n : 1), sizeof(uint32_t));
+	for (int i = 0; c->sans != NULL && c->san_lens != NULL && i < n; i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		if (g->type != GEN_DNS)
 			continue;
@@ -166,6 +168,7 @@ static void read_sans(struct tls_cert *c, X509 *x)
 			continue;
 		memcpy(v, s->data, (size_t)s->length);
 		v[s->length] = '\0';
+		c->san_lens[c->n_sans] = (uint32_t)s->length;
 		c->sans[c->n_sans++] = v;
 	}
 	GENERAL_NAMES_free(gens);
@@ -187,10 +190,10 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
 		return;
 	}
-	c->subject = name_string(X509_get_subject_name(x));
+	c->subject = name_string(X509_get_subject_name(x), &c->subject_len);
 	if (c->subject == NULL)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SUBJECT);
-	c->issuer = name_string(X509_get_issuer_name(x));
+	c->issuer = name_string(X509_get_issuer_name(x), &c->issuer_len);
 	if (c->issuer == NULL)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_ISSUER);
 	c->serial = serial_string(x);
@@ -282,6 +285,7 @@ void tls_chain_free(struct tls_chain *c)
 		for (uint32_t k = 0; k < t->n_sans; k++)
 			free(t->sans[k]);
 		free(t->sans);
+		free(t->san_lens);
 	}
 	c->n = 0;
 }

@@ -46,9 +46,9 @@ static void log_alpns(struct json *j, const struct tls_state *s, enum app_dir di
 static void log_cert_basic(struct json *j, const struct tls_cert *c)
 {
 	if (c->subject != NULL)
-		json_str(j, "subject", c->subject);
+		json_strn(j, "subject", (const uint8_t *)c->subject, c->subject_len);
 	if (c->issuer != NULL)
-		json_str(j, "issuerdn", c->issuer);
+		json_strn(j, "issuerdn", (const uint8_t *)c->issuer, c->issuer_len);
 }
 
 static void log_cert_ext(struct json *j, const struct tls_cert *c)
@@ -83,7 +83,7 @@ static void log_sans(struct json *j, const struct tls_cert *c)
 		return;
 	json_open_array(j, "subjectaltname");
 	for (uint32_t i = 0; i < c->n_sans; i++)
-		json_str(j, NULL, c->sans[i]);
+		json_strn(j, NULL, (const uint8_t *)c->sans[i], c->san_lens[i]);
 	json_close_array(j);
 }
 

@@ -95,13 +95,18 @@ enum {
 struct tls_cert {
 	uint8_t *der;
 	uint32_t der_len;
-	char *subject;	      /* "C=US, O=..., CN=..." in DER order */
-	char *issuer;	      /* same form */
+	/* Names may hold NUL bytes (a certificate can say anything): use the
+	 * lengths; the strings are NUL-terminated as well for convenience. */
+	char *subject; /* "C=US, O=..., CN=..." in DER order */
+	uint32_t subject_len;
+	char *issuer; /* same form */
+	uint32_t issuer_len;
 	char *serial;	      /* "03:DE:23:..." upper-case hex of the DER integer */
 	char fingerprint[60]; /* SHA-1 of the DER, "8d:97:...", lower case */
 	int64_t notbefore;    /* epoch seconds, 0 when absent */
 	int64_t notafter;
 	char **sans; /* dNSName subject alternative names */
+	uint32_t *san_lens;
 	uint32_t n_sans;
 };
 

@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "app/tls-internal.h" /* buffer release checks */
 #include "app/tls.h"
 #include "util/json.h"
@@ -1200,6 +1204,76 @@ static void test_invalid_sslv2(void **state)
 	tls_state_free(s);
 }
 
+/* A self-signed certificate whose issuer CN and a dNSName hold a NUL byte
+ * (the trick of suricata-verify tls-issuer-zero / tls-altname-zero), as a
+ * Certificate handshake record; returns its length. */
+static size_t nul_cert_record(uint8_t *out, size_t cap)
+{
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 0x1234);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_NAME *n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"Evil TL\0 CA",
+				   11, -1, 0);
+	X509_set_issuer_name(x, n);
+	GENERAL_NAMES *gens = GENERAL_NAMES_new();
+	GENERAL_NAME *g = GENERAL_NAME_new();
+	ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
+	ASN1_STRING_set(ia5, "a.example\0.com", 14);
+	GENERAL_NAME_set0_value(g, GEN_DNS, ia5);
+	sk_GENERAL_NAME_push(gens, g);
+	X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, X509V3_ADD_DEFAULT);
+	GENERAL_NAMES_free(gens);
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	unsigned char *der = NULL;
+	int dlen = i2d_X509(x, &der);
+	assert_true(dlen > 0 && (size_t)dlen + 15 <= cap);
+	size_t body = (size_t)dlen + 6; /* list length + one entry length */
+	uint8_t *p = out;
+	*p++ = 0x16, *p++ = 0x03, *p++ = 0x03;
+	*p++ = (uint8_t)((body + 4) >> 8), *p++ = (uint8_t)(body + 4);
+	*p++ = 11, *p++ = 0, *p++ = (uint8_t)(body >> 8), *p++ = (uint8_t)body;
+	*p++ = 0, *p++ = (uint8_t)((dlen + 3) >> 8), *p++ = (uint8_t)(dlen + 3);
+	*p++ = 0, *p++ = (uint8_t)(dlen >> 8), *p++ = (uint8_t)dlen;
+	memcpy(p, der, (size_t)dlen);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return (size_t)(p - out) + (size_t)dlen;
+}
+
+static void test_names_with_nul(void **state)
+{
+	(void)state;
+	uint8_t rec[2048];
+	size_t n = nul_cert_record(rec, sizeof(rec));
+	struct tls_state *s = parse_one(rec, n, APP_TOCLIENT, APP_PARSE_OK);
+	const struct tls_cert *c = tls_cert(s, APP_TOCLIENT, 0);
+	assert_non_null(c);
+	assert_int_equal(c->issuer_len, 20);
+	assert_memory_equal(c->issuer, "C=US, CN=Evil TL\0 CA", 20);
+	assert_int_equal(c->n_sans, 1);
+	assert_int_equal(c->san_lens[0], 14);
+	assert_memory_equal(c->sans[0], "a.example\0.com", 14);
+	assert_string_equal(c->serial, "12:34");
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	tls_log_json(&j, s, true, false, false);
+	json_close_object(&j);
+	assert_non_null(strstr(j.buf, "\"issuerdn\":\"C=US, CN=Evil TL\\u0000 CA\""));
+	assert_non_null(strstr(j.buf, "\"subjectaltname\":[\"a.example\\u0000.com\"]"));
+	json_free(&j);
+	tls_state_free(s);
+}
+
 static void test_unknown_handshake_type(void **state)
 {
 	(void)state;
@@ -1501,6 +1575,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_sni),
 	    cmocka_unit_test(test_certificate_corrupted),
 	    cmocka_unit_test(test_invalid_sslv2),
+	    cmocka_unit_test(test_names_with_nul),
 	    cmocka_unit_test(test_unknown_handshake_type),
 	    cmocka_unit_test(test_oversized_handshake_is_skipped),
 	    cmocka_unit_test(test_too_many_records),
