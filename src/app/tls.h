@@ -150,7 +150,7 @@ uint64_t tls_record_count(const struct tls_state *s, enum app_dir dir);
 uint16_t tls_record_version(const struct tls_state *s, enum app_dir dir); /* first record's */
 uint16_t tls_client_version(const struct tls_state *s); /* ClientHello legacy version */
 /* Negotiated: supported_versions of the ServerHello if present, else its
- * legacy version; 0 until the ServerHello (SSLv2 when only a v2 hello). */
+ * legacy version; TLS_V_SSL2 after an SSLv2 SERVER-HELLO; 0 before. */
 uint16_t tls_version(const struct tls_state *s);
 /* Suricata 8's names: "SSLv2", "SSLv3", "TLSv1", "TLS 1.1", "TLS 1.2",
  * "TLS 1.3", "TLS 1.3 draft-16".."draft-28", "TLS 1.3 draft-<16",
@@ -174,7 +174,14 @@ const uint16_t *tls_sigalgs(const struct tls_state *s, uint32_t *n);	  /* client
 uint32_t tls_alpn_count(const struct tls_state *s, enum app_dir dir);
 const uint8_t *tls_alpn(const struct tls_state *s, enum app_dir dir, uint32_t i, uint32_t *len);
 
-/* ---- Fingerprints (NULL until the hello was seen) ---- */
+/* ---- Fingerprints (NULL until the hello was seen) ----
+ * JA3 / JA4 come from the first ClientHello (the one after a
+ * HelloRetryRequest does not replace it), JA3S from the last ServerHello.
+ * SSLv2 hellos get none (neither Suricata nor tshark compute them).  JA4
+ * follows FoxIO's spec where Suricata 8 differs: an empty cipher or
+ * extension list hashes to "000000000000" (Suricata: SHA-256 of ""), no
+ * signature algorithms means no trailing "_", and a non-alphanumeric ALPN
+ * gives hex digits (Suricata: the raw bytes). */
 const char *tls_ja3_string(const struct tls_state *s); /* "771,4866-...,0-23,...,0" */
 const char *tls_ja3_hash(const struct tls_state *s);   /* 32 lower-case hex */
 const char *tls_ja3s_string(const struct tls_state *s);
