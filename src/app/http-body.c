@@ -25,32 +25,79 @@ static struct http_msg *msg_of(struct http_tx *tx, enum app_dir dir)
 	return dir == APP_TOSERVER ? &tx->req : &tx->resp;
 }
 
-static enum http_coding coding_of(const struct http_msg *m, struct http_tx *tx)
+/* Is the token exactly one of the two spellings? */
+static bool token_is(const uint8_t *t, uint32_t n, const char *a, const char *b)
+{
+	return (n == strlen(a) && strncasecmp((const char *)t, a, n) == 0) ||
+	       (n == strlen(b) && strncasecmp((const char *)t, b, n) == 0);
+}
+
+static bool token_has(const uint8_t *t, uint32_t n, const char *sub)
+{
+	size_t k = strlen(sub);
+	for (uint32_t i = 0; i + k <= n; i++)
+		if (strncasecmp((const char *)t + i, sub, k) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Content-Encoding as libhtp reads it: tokens split at ',' and ' ', a
+ * token containing "gzip" or "deflate" is that coding (anything but the
+ * exact name is reported), other tokens decode nothing but count as
+ * layers against the limit.  The last coding listed is undone first.
+ */
+static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_msg *m)
 {
 	const struct http_header *ce = http_msg_header(m, "content-encoding");
 	if (ce == NULL || ce->value.len == 0)
-		return HTTP_CODING_NONE;
+		return;
+	enum http_coding list[HTTP_MAX_LAYERS];
+	uint32_t nlist = 0, layers = 0;
+	uint32_t limit =
+	    s->cfg.decompress_layers < HTTP_MAX_LAYERS ? s->cfg.decompress_layers : HTTP_MAX_LAYERS;
 	const uint8_t *v = ce->value.p;
 	uint32_t n = ce->value.len;
-	if (memchr(v, ',', n) != NULL) {
-		/* Layered codings are not decoded; libhtp reports them too. */
-		http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
-		return HTTP_CODING_NONE;
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		while (j < n && v[j] != ',' && v[j] != ' ')
+			j++;
+		const uint8_t *t = v + i;
+		uint32_t tn = j - i;
+		i = j + 1;
+		if (tn == 0)
+			continue;
+		if (++layers > limit) {
+			http_tx_event(tx, HTTP_EV_TOO_MANY_ENCODING_LAYERS);
+			break;
+		}
+		enum http_coding c = HTTP_CODING_NONE;
+		if (token_has(t, tn, "gzip")) {
+			c = HTTP_CODING_GZIP;
+			if (!token_is(t, tn, "gzip", "x-gzip"))
+				http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
+		} else if (token_has(t, tn, "deflate")) {
+			c = HTTP_CODING_DEFLATE;
+			if (!token_is(t, tn, "deflate", "x-deflate"))
+				http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
+		} else if (!token_is(t, tn, "identity", "none") &&
+			   !token_is(t, tn, "inflate", "")) {
+			http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
+		}
+		if (c != HTTP_CODING_NONE)
+			list[nlist++] = c;
 	}
-	if (http_value_has_token(v, n, "gzip") || http_value_has_token(v, n, "x-gzip"))
-		return HTTP_CODING_GZIP;
-	if (http_value_has_token(v, n, "deflate") || http_value_has_token(v, n, "x-deflate"))
-		return HTTP_CODING_DEFLATE;
-	return HTTP_CODING_NONE;
+	for (uint32_t k = 0; k < nlist; k++)
+		m->dec.layer[k].coding = list[nlist - 1 - k];
+	m->dec.nlayers = nlist;
 }
 
 void http_body_start(struct http_state *s, struct http_tx *tx, enum app_dir dir)
 {
-	(void)s;
 	struct http_msg *m = msg_of(tx, dir);
 	m->progress = HTTP_PROGRESS_BODY;
 	if (dir == APP_TOCLIENT)
-		m->dec.coding = coding_of(m, tx);
+		plan_layers(s, tx, m);
 }
 
 static void file_name(struct http_tx *tx, struct http_bytes *out)
@@ -146,67 +193,183 @@ static void entity(struct http_state *s, struct http_tx *tx, enum app_dir dir, c
 			EVP_DigestUpdate(tx->file.md[i], d, n);
 }
 
-static bool decoder_start(struct http_decoder *dec, const uint8_t *d, uint32_t n)
+enum { GZ_SNIFF, GZ_FIXED, GZ_XLEN, GZ_XDATA, GZ_NAME, GZ_COMMENT, GZ_HCRC, GZ_BODY };
+
+static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		       const uint8_t *d, uint32_t n);
+
+/* Output of layer k: the next layer, or the decoded body (bounded). */
+static void layer_out(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		      const uint8_t *d, uint32_t n)
 {
-	int wbits = 15 + 32; /* gzip or zlib, detected */
-	if (dec->coding == HTTP_CODING_DEFLATE) {
-		bool zlib = (d[0] & 0x0f) == 8 && (n < 2 || ((d[0] << 8) | d[1]) % 31 == 0);
-		wbits = zlib ? 15 : -15;
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	if (k + 1 < dec->nlayers) {
+		layer_feed(s, tx, dir, k + 1, d, n);
+		return;
 	}
-	memset(&dec->z, 0, sizeof(dec->z));
-	if (inflateInit2(&dec->z, wbits) != Z_OK)
+	uint64_t room =
+	    s->cfg.decompress_limit > dec->out_total ? s->cfg.decompress_limit - dec->out_total : 0;
+	if (n > room) {
+		n = (uint32_t)room;
+		dec->capped = true;
+		http_tx_event(tx, HTTP_EV_COMPRESSION_BOMB);
+		http_tx_event(tx, HTTP_EV_COMPRESSION_BOMB_LIMIT_REACHED);
+	}
+	dec->out_total += n;
+	entity(s, tx, dir, d, n);
+}
+
+static void layer_fail(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		       const uint8_t *rest, uint32_t n)
+{
+	struct http_layer *l = &msg_of(tx, dir)->dec.layer[k];
+	l->failed = true;
+	http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
+	layer_out(s, tx, dir, k, rest, n); /* the rest passes undecoded */
+}
+
+static bool layer_init(struct http_layer *l, int wbits)
+{
+	memset(&l->z, 0, sizeof(l->z));
+	if (inflateInit2(&l->z, wbits) != Z_OK)
 		return false;
-	dec->started = true;
+	l->started = true;
 	return true;
 }
 
-static void decode(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,
-		   uint32_t n)
+static void layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+			  const uint8_t *d, uint32_t n)
 {
 	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	struct http_layer *l = &dec->layer[k];
 	uint8_t out[HTTP_INFLATE_CHUNK];
-	if (dec->done || dec->capped)
-		return;
-	if (!dec->started && !decoder_start(dec, d, n)) {
-		dec->failed = true;
-		http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
-		entity(s, tx, dir, d, n);
-		return;
-	}
-	dec->z.next_in = (Bytef *)(uintptr_t)d;
-	dec->z.avail_in = n;
-	while (dec->z.avail_in > 0) {
-		dec->z.next_out = out;
-		dec->z.avail_out = sizeof(out);
-		int rc = inflate(&dec->z, Z_NO_FLUSH);
-		uint32_t got = (uint32_t)(sizeof(out) - dec->z.avail_out);
-		uint64_t room = s->cfg.decompress_limit > dec->out_total
-				    ? s->cfg.decompress_limit - dec->out_total
-				    : 0;
-		if (got > room) {
-			got = (uint32_t)room;
-			dec->capped = true;
-		}
-		dec->out_total += got;
-		entity(s, tx, dir, out, got);
-		if (dec->capped) {
-			http_tx_event(tx, HTTP_EV_COMPRESSION_BOMB);
-			http_tx_event(tx, HTTP_EV_COMPRESSION_BOMB_LIMIT_REACHED);
-			return;
-		}
+	l->z.next_in = (Bytef *)(uintptr_t)d;
+	l->z.avail_in = n;
+	while (l->z.avail_in > 0 && !dec->capped) {
+		l->z.next_out = out;
+		l->z.avail_out = sizeof(out);
+		int rc = inflate(&l->z, Z_NO_FLUSH);
+		uint32_t got = (uint32_t)(sizeof(out) - l->z.avail_out);
+		const uint8_t *rest = l->z.next_in;
+		uint32_t rest_n = l->z.avail_in;
+		if (got > 0)
+			layer_out(s, tx, dir, k, out, got);
 		if (rc == Z_STREAM_END) {
-			dec->done = true;
+			l->done = true;
 			return;
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			dec->failed = true;
-			http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
-			entity(s, tx, dir, dec->z.next_in, dec->z.avail_in);
+			layer_fail(s, tx, dir, k, rest, rest_n);
 			return;
 		}
-		if (rc == Z_BUF_ERROR && got == 0)
+		if (got == 0 && rc == Z_BUF_ERROR)
 			return;
 	}
+}
+
+/* The gzip header step after `st` given the header flags. */
+static uint8_t gz_next(uint8_t flags, uint8_t st)
+{
+	if (st < GZ_XLEN && (flags & 0x04))
+		return GZ_XLEN;
+	if (st < GZ_NAME && (flags & 0x08))
+		return GZ_NAME;
+	if (st < GZ_COMMENT && (flags & 0x10))
+		return GZ_COMMENT;
+	if (st < GZ_HCRC && (flags & 0x02))
+		return GZ_HCRC;
+	return GZ_BODY;
+}
+
+static void gz_enter(struct http_layer *l, uint8_t st)
+{
+	l->hdr_state = st;
+	l->hdr_skip = st == GZ_HCRC ? 2 : 0;
+}
+
+/* Header bytes before the deflate data; returns the bytes used. */
+static uint32_t layer_header(struct http_layer *l, const uint8_t *d, uint32_t n)
+{
+	uint32_t used = 0;
+	while (used < n && l->hdr_state != GZ_BODY && !l->started) {
+		uint8_t c = d[used];
+		switch (l->hdr_state) {
+		case GZ_SNIFF:
+		case GZ_FIXED:
+			l->hdr[l->hdr_len++] = c;
+			used++;
+			if (l->hdr_state == GZ_SNIFF && l->hdr_len == 2)
+				l->hdr_state =
+				    (l->hdr[0] == 0x1f && l->hdr[1] == 0x8b) ? GZ_FIXED : GZ_BODY;
+			else if (l->hdr_state == GZ_FIXED && l->hdr_len == 10)
+				gz_enter(l, gz_next(l->hdr[3], GZ_FIXED));
+			break;
+		case GZ_XLEN:
+			l->hdr[10 + l->hdr_skip++] = c;
+			used++;
+			if (l->hdr_skip == 2) {
+				uint32_t xlen = (uint32_t)(l->hdr[10] | l->hdr[11] << 8);
+				if (xlen > 0) {
+					l->hdr_state = GZ_XDATA;
+					l->hdr_skip = xlen;
+				} else {
+					gz_enter(l, gz_next(l->hdr[3], GZ_XDATA));
+				}
+			}
+			break;
+		case GZ_XDATA:
+		case GZ_HCRC: {
+			uint32_t k = n - used < l->hdr_skip ? n - used : l->hdr_skip;
+			used += k;
+			l->hdr_skip -= k;
+			if (l->hdr_skip == 0)
+				gz_enter(l, gz_next(l->hdr[3], l->hdr_state));
+			break;
+		}
+		case GZ_NAME:
+		case GZ_COMMENT:
+			used++;
+			if (c == 0)
+				gz_enter(l, gz_next(l->hdr[3], l->hdr_state));
+			break;
+		}
+	}
+	return used;
+}
+
+static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		       const uint8_t *d, uint32_t n)
+{
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	struct http_layer *l = &dec->layer[k];
+	if (dec->capped || l->done || n == 0)
+		return;
+	if (l->failed) {
+		layer_out(s, tx, dir, k, d, n);
+		return;
+	}
+	if (!l->started) {
+		uint32_t used = layer_header(l, d, n);
+		d += used;
+		n -= used;
+		if (l->hdr_state != GZ_BODY)
+			return; /* header not complete yet */
+		bool gzip = l->hdr_len == 10;
+		bool zlib =
+		    !gzip && (l->hdr[0] & 0x0f) == 8 && ((l->hdr[0] << 8) | l->hdr[1]) % 31 == 0;
+		if (!layer_init(l, gzip ? -15 : zlib ? 15 : -15)) {
+			layer_fail(s, tx, dir, k, d, n);
+			return;
+		}
+		if (!gzip) {
+			/* the two sniffed bytes are data */
+			uint8_t first[2] = {l->hdr[0], l->hdr[1]};
+			layer_inflate(s, tx, dir, k, first, 2);
+			if (l->failed || l->done)
+				return;
+		}
+	}
+	layer_inflate(s, tx, dir, k, d, n);
 }
 
 void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,
@@ -216,8 +379,8 @@ void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, 
 		return;
 	struct http_msg *m = msg_of(tx, dir);
 	m->body_len += n;
-	if (m->dec.coding != HTTP_CODING_NONE && !m->dec.failed)
-		decode(s, tx, dir, d, n);
+	if (m->dec.nlayers > 0)
+		layer_feed(s, tx, dir, 0, d, n);
 	else
 		entity(s, tx, dir, d, n);
 }
@@ -227,10 +390,12 @@ void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, u
 	(void)s;
 	struct http_msg *m = msg_of(tx, dir);
 	m->body_len += len;
-	if (m->dec.coding != HTTP_CODING_NONE && m->dec.started && !m->dec.done) {
-		/* the inflate stream cannot continue over a hole */
-		m->dec.failed = true;
-		http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
+	for (uint32_t k = 0; k < m->dec.nlayers; k++) {
+		/* an inflate stream cannot continue over a hole */
+		if (!m->dec.layer[k].done && !m->dec.layer[k].failed) {
+			m->dec.layer[k].failed = true;
+			http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
+		}
 	}
 	if (dir == APP_TOCLIENT) {
 		if (tx->file.state == HTTP_FILE_NONE)
@@ -244,10 +409,12 @@ void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, b
 {
 	(void)s;
 	struct http_msg *m = msg_of(tx, dir);
-	if (m->dec.started) {
-		inflateEnd(&m->dec.z);
-		m->dec.started = false;
-		m->dec.done = true;
+	for (uint32_t k = 0; k < m->dec.nlayers; k++) {
+		struct http_layer *l = &m->dec.layer[k];
+		if (l->started)
+			inflateEnd(&l->z);
+		l->started = false;
+		l->done = true;
 	}
 	if (dir == APP_TOCLIENT)
 		file_close(tx, truncated);

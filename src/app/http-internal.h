@@ -32,10 +32,25 @@ struct http_header {
 
 enum http_coding { HTTP_CODING_NONE, HTTP_CODING_GZIP, HTTP_CODING_DEFLATE };
 
-struct http_decoder {
+#define HTTP_MAX_LAYERS 4 /* content-coding layers decoded at most */
+
+/* One content-coding layer: the format is sniffed from its first bytes
+ * (gzip magic, zlib header, else raw deflate), so a mislabelled layer
+ * still decodes; a gzip header is skipped by hand so that reserved flags
+ * and a wrong header CRC do not stop it (as libhtp). */
+struct http_layer {
 	z_stream z;
-	enum http_coding coding;
-	bool started, failed, done, capped;
+	enum http_coding coding; /* as announced; NONE passes through */
+	bool started, failed, done;
+	uint8_t hdr[16]; /* gzip header bytes being skipped */
+	uint32_t hdr_len, hdr_skip;
+	uint8_t hdr_state;
+};
+
+struct http_decoder {
+	struct http_layer layer[HTTP_MAX_LAYERS];
+	uint32_t nlayers;
+	bool capped;
 	uint64_t out_total;
 };
 

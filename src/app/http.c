@@ -73,6 +73,7 @@ struct http_state *http_state_new(void)
 	s->cfg.request_body_limit = HTTP_BODY_LIMIT_DEFAULT;
 	s->cfg.response_body_limit = HTTP_BODY_LIMIT_DEFAULT;
 	s->cfg.decompress_limit = HTTP_DECOMPRESS_LIMIT_DEFAULT;
+	s->cfg.decompress_layers = HTTP_DECOMPRESS_LAYERS_DEFAULT;
 	return s;
 }
 

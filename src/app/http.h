@@ -36,12 +36,14 @@ struct http_tx;
 #define HTTP_MAX_LIVE_TX 512u			      /* transactions held per flow */
 #define HTTP_BODY_LIMIT_DEFAULT (100u * 1024u)	      /* Suricata's 100kb */
 #define HTTP_DECOMPRESS_LIMIT_DEFAULT (1024u * 1024u) /* compression-bomb-limit */
+#define HTTP_DECOMPRESS_LAYERS_DEFAULT 2u	      /* response-body-decompress-layer-limit */
 
 struct http_config {
 	uint32_t request_body_limit;  /* bytes of request body kept for detection */
 	uint32_t response_body_limit; /* bytes of decoded response body kept */
 	uint32_t decompress_limit;    /* decoded bytes per body before it is a bomb */
 	bool file_hashes;	      /* md5/sha1/sha256 of response files */
+	uint32_t decompress_layers;   /* content-coding layers decoded (Suricata: 2) */
 };
 
 /* Per-flow state.  NULL when out of memory. */

@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s == NULL)
 		return 0;
 	struct http_config cfg = {HTTP_BODY_LIMIT_DEFAULT, HTTP_BODY_LIMIT_DEFAULT,
-				  HTTP_DECOMPRESS_LIMIT_DEFAULT, (data[0] & 1) != 0};
+				  HTTP_DECOMPRESS_LIMIT_DEFAULT, (data[0] & 1) != 0,
+				  HTTP_DECOMPRESS_LAYERS_DEFAULT};
 	if (data[0] & 2) {
 		cfg.request_body_limit = 64;
 		cfg.response_body_limit = 64;

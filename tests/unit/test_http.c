@@ -416,7 +416,8 @@ static void test_pipelined_gzip_and_file_hashes(void **state)
 	(void)state;
 	struct http_state *s = http_state_new();
 	struct http_config cfg = {HTTP_BODY_LIMIT_DEFAULT, HTTP_BODY_LIMIT_DEFAULT,
-				  HTTP_DECOMPRESS_LIMIT_DEFAULT, true};
+				  HTTP_DECOMPRESS_LIMIT_DEFAULT, true,
+				  HTTP_DECOMPRESS_LAYERS_DEFAULT};
 	http_state_configure(s, &cfg);
 	feed(s, APP_TOSERVER, ek_gets_req, sizeof(ek_gets_req) - 1, 0);
 	assert_int_equal(http_tx_count(s), 3);
@@ -808,7 +809,7 @@ static void test_malformed_events(void **state)
 	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n", "HTTP/1.1 200 OK\r\n\tx\r\n\r\n",
 	     HTTP_EV_INVALID_RESPONSE_FIELD_FOLDING},
 	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
-	     "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd",
+	     "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\007abc",
 	     HTTP_EV_GZIP_DECOMPRESSION_FAILED},
 	    {NULL, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
 	     HTTP_EV_UNABLE_TO_MATCH_RESPONSE_TO_REQUEST},
