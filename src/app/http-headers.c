@@ -29,13 +29,19 @@ static bool is_token(uint8_t c)
 	return strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
 }
 
+/* libhtp's whitespace for trimming: SP, HT, CR, VT, FF. */
+static bool is_space(uint8_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void trim(const uint8_t **p, uint32_t *n)
 {
-	while (*n && is_ws((*p)[0])) {
+	while (*n && is_space((*p)[0])) {
 		(*p)++;
 		(*n)--;
 	}
-	while (*n && is_ws((*p)[*n - 1]))
+	while (*n && is_space((*p)[*n - 1]))
 		(*n)--;
 }
 
@@ -85,6 +91,16 @@ bool http_value_has_token(const uint8_t *v, uint32_t n, const char *tok)
 			return true;
 		i = j + 1;
 	}
+	return false;
+}
+
+/* Case-insensitive substring: how libhtp finds "chunked" in T-E. */
+bool http_value_contains(const uint8_t *v, uint32_t n, const char *sub)
+{
+	size_t k = strlen(sub);
+	for (uint32_t i = 0; i + k <= n; i++)
+		if (strncasecmp((const char *)v + i, sub, k) == 0)
+			return true;
 	return false;
 }
 
@@ -168,9 +184,9 @@ void http_header_line(struct http_tx *tx, struct http_msg *m, enum app_dir dir, 
 	}
 	uint32_t nn = (uint32_t)(colon - line);
 	bool invalid = false;
-	if (nn > 0 && is_ws(line[nn - 1])) {
-		invalid = true; /* whitespace before the colon */
-		while (nn > 0 && is_ws(line[nn - 1]))
+	if (nn > 0 && (is_space(line[nn - 1]) || line[nn - 1] == 0)) {
+		invalid = true; /* whitespace (or NUL) before the colon */
+		while (nn > 0 && (is_space(line[nn - 1]) || line[nn - 1] == 0))
 			nn--;
 	}
 	if (nn == 0)

@@ -118,6 +118,8 @@ struct http_dirp {
 	uint64_t remaining;
 	struct http_tx *tx;
 	struct http_bytes held; /* request bytes held while a CONNECT waits */
+	struct http_bytes pend; /* header line held back: a folded line may follow */
+	bool has_pend;
 };
 
 struct http_state {
@@ -140,6 +142,7 @@ void http_msg_build_buffers(struct http_msg *m, enum app_dir dir);
 int64_t http_parse_content_length(const uint8_t *v, uint32_t n);
 void http_msg_free(struct http_msg *m);
 bool http_value_has_token(const uint8_t *v, uint32_t n, const char *tok);
+bool http_value_contains(const uint8_t *v, uint32_t n, const char *sub);
 
 /* http-uri.c */
 void http_uri_normalise(struct http_tx *tx);

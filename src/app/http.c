@@ -107,6 +107,7 @@ void http_state_free(struct http_state *s)
 	for (int d = 0; d < 2; d++) {
 		http_bytes_free(&s->d[d].line);
 		http_bytes_free(&s->d[d].held);
+		http_bytes_free(&s->d[d].pend);
 	}
 	free(s);
 }
@@ -175,6 +176,58 @@ void http_tx_release_upto(struct http_state *s, uint64_t upto)
 static bool is_ws(uint8_t c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/* libhtp's wider whitespace: also CR, VT and FF. */
+static bool is_space(uint8_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* A line of nothing but whitespace (or nothing). */
+static bool is_blank(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!is_space(p[i]))
+			return false;
+	return true;
+}
+
+/* Parses the header line held back for folding, if any. */
+static void flush_pending(struct http_state *s, enum app_dir dir)
+{
+	struct http_dirp *dp = &s->d[dir];
+	if (!dp->has_pend || dp->tx == NULL)
+		return;
+	struct http_msg *m = dir == APP_TOSERVER ? &dp->tx->req : &dp->tx->resp;
+	dp->has_pend = false;
+	http_header_line(dp->tx, m, dir, dp->pend.p ? dp->pend.p : (const uint8_t *)"",
+			 dp->pend.len);
+	dp->pend.len = 0;
+}
+
+/* A header line is held until the next line shows it is not folded. */
+static void header_line(struct http_state *s, enum app_dir dir, const uint8_t *p, uint32_t n)
+{
+	struct http_dirp *dp = &s->d[dir];
+	if (is_ws(p[0])) {
+		uint32_t i = 0;
+		while (i < n && is_ws(p[i]))
+			i++;
+		if (dp->has_pend) {
+			http_bytes_add(&dp->pend, " ", 1, HTTP_LINE_LIMIT);
+			http_bytes_add(&dp->pend, p + i, n - i, HTTP_LINE_LIMIT);
+			return;
+		}
+		http_tx_event(dp->tx, dir == APP_TOSERVER ? HTTP_EV_INVALID_REQUEST_FIELD_FOLDING
+							  : HTTP_EV_INVALID_RESPONSE_FIELD_FOLDING);
+		p += i;
+		n -= i;
+	}
+	flush_pending(s, dir);
+	dp->pend.len = 0;
+	http_bytes_add(&dp->pend, p, n, HTTP_LINE_LIMIT);
+	dp->has_pend = true;
 }
 
 static bool ieq_prefix(const uint8_t *p, uint32_t n, const char *pfx)
@@ -267,12 +320,24 @@ static bool parse_request_line(struct http_tx *tx, const uint8_t *p, uint32_t n,
 	return true;
 }
 
+/* More than whitespace follows: what libhtp checks before calling a
+ * request line without protocol HTTP/0.9. */
+static bool has_non_space(const uint8_t *d, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (d[i] != ' ' && (d[i] < '\t' || d[i] > '\r'))
+			return true;
+	return false;
+}
+
 /* ---- response line ------------------------------------------------------ */
 
+/* What browsers accept as a status line: optional whitespace or NULs,
+ * then "HTTP" in any case. */
 static bool looks_like_status_line(const uint8_t *p, uint32_t n)
 {
 	uint32_t i = 0;
-	while (i < n && is_ws(p[i]))
+	while (i < n && (is_space(p[i]) || p[i] == 0))
 		i++;
 	return ieq_prefix(p + i, n - i, "HTTP");
 }
@@ -281,7 +346,7 @@ static void parse_status_line(struct http_tx *tx, const uint8_t *p, uint32_t n)
 {
 	uint32_t i = 0;
 	http_bytes_set(&tx->resp.line, p, n);
-	while (i < n && is_ws(p[i]))
+	while (i < n && (is_space(p[i]) || p[i] == 0))
 		i++;
 	uint32_t p0 = i;
 	while (i < n && !is_ws(p[i]))
@@ -346,7 +411,7 @@ static void request_headers_done(struct http_state *s, struct http_tx *tx)
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");
 	const struct http_header *cl = http_msg_header(m, "content-length");
 	if (te != NULL) {
-		if (http_value_has_token(te->value.p, te->value.len, "chunked")) {
+		if (http_value_contains(te->value.p, te->value.len, "chunked")) {
 			m->chunked = true;
 			if (te->value.len != 7)
 				http_tx_event(tx,
@@ -412,7 +477,7 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 	}
 	if (tx->is_head || status_has_no_body(st)) {
 		msg_complete(s, tx, APP_TOCLIENT, false);
-	} else if (te != NULL && http_value_has_token(te->value.p, te->value.len, "chunked")) {
+	} else if (te != NULL && http_value_contains(te->value.p, te->value.len, "chunked")) {
 		if (te->value.len != 7)
 			http_tx_event(tx, HTTP_EV_RESPONSE_ABNORMAL_TRANSFER_ENCODING);
 		if (ieq_prefix(m->protocol.p, m->protocol.len, "HTTP/1.0"))
@@ -495,11 +560,12 @@ static struct http_tx *response_tx(struct http_state *s)
 	return tx;
 }
 
-static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, uint32_t raw_len)
+static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, uint32_t raw_len,
+			   const uint8_t *rest, uint32_t rest_len)
 {
 	struct http_dirp *dp = &s->d[APP_TOCLIENT];
-	if (n == 0)
-		return;
+	if (is_blank(p, n))
+		return; /* blank lines before a response are ignored */
 	if (dp->resync) {
 		/* Body bytes left over from the hole may precede the status
 		 * line on the same line: start at "HTTP/". */
@@ -517,6 +583,8 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 		return;
 	}
 	dp->tx = tx;
+	if (!looks_like_status_line(p, n) && rest_len > 1 && (rest[0] == 'H' || n <= 2))
+		return; /* junk before what looks like the status line: skipped */
 	if (!looks_like_status_line(p, n)) {
 		/* Not a status line: libhtp treats the response as a body that
 		 * runs to the close (as for HTTP/0.9). */
@@ -533,7 +601,7 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 }
 
 static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, uint32_t raw_len,
-		    bool more)
+		    const uint8_t *rest, uint32_t rest_len)
 {
 	struct http_dirp *dp = &s->d[dir];
 	uint32_t n = raw_len;
@@ -545,14 +613,16 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 	switch (dp->st) {
 	case HTTP_ST_LINE:
 		if (dir == APP_TOSERVER)
-			request_start(s, raw, n, more);
+			request_start(s, raw, n, has_non_space(rest, rest_len));
 		else
-			response_start(s, raw, n, raw_len);
+			response_start(s, raw, n, raw_len, rest, rest_len);
 		break;
 	case HTTP_ST_HEADERS:
 	case HTTP_ST_TRAILERS: {
 		struct http_msg *m = dir == APP_TOSERVER ? &tx->req : &tx->resp;
-		if (n == 0) {
+		if (is_blank(raw, n)) {
+			/* libhtp ends the headers on a line of whitespace too */
+			flush_pending(s, dir);
 			http_bytes_add(&m->hdr_raw, raw, raw_len, HTTP_HEADERS_LIMIT + 2);
 			if (dp->st == HTTP_ST_TRAILERS) {
 				http_msg_build_buffers(m, dir);
@@ -571,12 +641,12 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 		}
 		m->hdr_bytes += raw_len;
 		http_bytes_add(&m->hdr_raw, raw, raw_len, HTTP_HEADERS_LIMIT);
-		http_header_line(tx, m, dir, raw, n);
+		header_line(s, dir, raw, n);
 		break;
 	}
 	case HTTP_ST_CHUNK_LEN: {
 		uint32_t i = 0;
-		while (i < n && is_ws(raw[i]))
+		while (i < n && is_space(raw[i]))
 			i++;
 		uint64_t v = 0;
 		uint32_t h0 = i;
@@ -598,7 +668,7 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 		if (i == h0 && n == 0)
 			break; /* stray empty line before a chunk size */
 		uint32_t j = i;
-		while (j < n && is_ws(raw[j]))
+		while (j < n && is_space(raw[j]))
 			j++;
 		if (!bad && j < n && raw[j] == ';') {
 			http_tx_event(tx, dir == APP_TOSERVER ? HTTP_EV_REQUEST_CHUNK_EXTENSION
@@ -666,16 +736,6 @@ static void line_too_long(struct http_state *s, enum app_dir dir)
 					      : HTTP_EV_RESPONSE_FIELD_TOO_LONG);
 }
 
-/* More than whitespace follows: what libhtp checks before calling a
- * request line without protocol HTTP/0.9. */
-static bool has_non_space(const uint8_t *d, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (d[i] != ' ' && (d[i] < '\t' || d[i] > '\r'))
-			return true;
-	return false;
-}
-
 /* Body bytes counted off a length; returns the bytes used. */
 static uint32_t take_counted(struct http_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
 {
@@ -728,8 +788,7 @@ static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *d
 			if (too_long)
 				line_too_long(s, dir);
 			if (done) {
-				on_line(s, dir, line, line_len,
-					has_non_space(data + used, len - used));
+				on_line(s, dir, line, line_len, data + used, len - used);
 				dp->line.len = 0;
 				dp->line_long = false;
 			}
@@ -756,14 +815,18 @@ static void end_of_data(struct http_state *s, enum app_dir dir, bool gap)
 	if (dp->st == HTTP_ST_TUNNEL)
 		return;
 	if (!gap && dp->line.len > 0 && dp->st != HTTP_ST_LINE) {
-		on_line(s, dir, dp->line.p, dp->line.len, false);
+		on_line(s, dir, dp->line.p, dp->line.len, NULL, 0);
 	} else if (!gap && dp->line.len > 0 && dp->st == HTTP_ST_LINE) {
-		on_line(s, dir, dp->line.p, dp->line.len, false);
+		on_line(s, dir, dp->line.p, dp->line.len, NULL, 0);
 		if (dp->st == HTTP_ST_HEADERS && dp->tx != NULL)
 			http_tx_event(dp->tx, HTTP_EV_REQUEST_LINE_INCOMPLETE);
 	}
 	dp->line.len = 0;
 	dp->line_long = false;
+	if (!gap)
+		flush_pending(s, dir);
+	dp->has_pend = false;
+	dp->pend.len = 0;
 	struct http_tx *tx = dp->tx;
 	if (tx != NULL) {
 		bool truncated = gap || dp->st != HTTP_ST_BODY_CLOSE;
