@@ -56,6 +56,7 @@ struct tls_dir {
 	uint32_t rec_full; /* body length of the current record */
 	uint8_t peek[3];   /* leading body bytes of an alert / heartbeat */
 	uint8_t peek_len;
+	uint32_t hb_pending; /* length of a heartbeat not yet answered, 0 if none */
 	bool in_record;
 	bool encrypted;
 	bool ccs_seen;

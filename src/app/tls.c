@@ -631,6 +631,23 @@ static void heartbeat_check(struct tls_state *s, const struct tls_dir *d, const 
 		tls_set_event(s, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE);
 }
 
+/* A heartbeat answering one from the other side must be no longer than
+ * it: a longer (encrypted) reply is the heartbleed leak, which the
+ * plaintext check cannot see once both sides are encrypted. */
+static void heartbeat_record(struct tls_state *s, enum app_dir dir)
+{
+	struct tls_dir *d = &s->dir[dir];
+	struct tls_dir *other = &s->dir[dir ^ 1];
+	heartbeat_check(s, d, d->peek, d->peek_len, d->rec_full);
+	if (other->hb_pending != 0) {
+		if (d->rec_full > other->hb_pending)
+			tls_set_event(s, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH);
+		other->hb_pending = 0;
+	} else {
+		d->hb_pending = d->rec_full ? d->rec_full : 1;
+	}
+}
+
 static void ssl2_open(struct tls_state *s, struct tls_dir *d)
 {
 	/* only the two-byte form (high bit set): the one hellos use */
@@ -687,7 +704,7 @@ static void record_end(struct tls_state *s, enum app_dir dir)
 		return;
 	}
 	if (d->rec_type == TLS_REC_HEARTBEAT)
-		heartbeat_check(s, d, d->peek, d->peek_len, d->rec_full);
+		heartbeat_record(s, dir);
 	if (d->rec_type == TLS_REC_ALERT && !d->encrypted && d->peek_len >= 1 && d->peek[0] == 2)
 		tls_set_event(s, TLS_EV_ERROR_MESSAGE_ENCOUNTERED);
 	tls_record_close(s, d, d->rec_full);

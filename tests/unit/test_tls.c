@@ -1334,6 +1334,27 @@ static void test_alerts_and_heartbeat(void **state)
 	assert_true(tls_has_event(s, TLS_EV_HEARTBEAT_MESSAGE));
 	assert_true(tls_has_event(s, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE));
 	tls_state_free(s);
+	/* encrypted: a 0x40-byte request answered by a 0x4000-byte reply */
+	static const uint8_t req[] = {0x18, 0x03, 0x02, 0x00, 0x40};
+	static const uint8_t resp[] = {0x18, 0x03, 0x02, 0x40, 0x00};
+	s = tls_state_new();
+	tls_parse(s, APP_TOSERVER, req, sizeof(req), 0);
+	uint8_t *body = calloc(1, 0x4000);
+	tls_parse(s, APP_TOSERVER, body, 0x40, 0);
+	assert_false(tls_has_event(s, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH));
+	tls_parse(s, APP_TOCLIENT, resp, sizeof(resp), 0);
+	tls_parse(s, APP_TOCLIENT, body, 0x4000, 0);
+	assert_true(tls_has_event(s, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH));
+	tls_state_free(s);
+	/* an answer of the same length is fine */
+	s = tls_state_new();
+	tls_parse(s, APP_TOSERVER, req, sizeof(req), 0);
+	tls_parse(s, APP_TOSERVER, body, 0x40, 0);
+	tls_parse(s, APP_TOCLIENT, req, sizeof(req), 0);
+	tls_parse(s, APP_TOCLIENT, body, 0x40, 0);
+	assert_false(tls_has_event(s, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH));
+	tls_state_free(s);
+	free(body);
 }
 
 static void test_gap_stops_direction(void **state)
