@@ -26,7 +26,12 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 	case APP_PROTO_DNS:
 		if (!cfg->types[EVE_T_DNS])
 			return;
-		j = eve_begin_tx(a->l, "dns", a->p, a->f);
+		/* DNS events carry the message's own direction (a response comes
+		 * from the server), as Suricata logs them. */
+		if (a->p && a->p->flow_toserver == ((const struct dns_tx *)tx)->request)
+			j = eve_begin(a->l, "dns", a->p, a->f, 0, 0);
+		else
+			j = eve_begin_tx(a->l, "dns", a->p, a->f);
 		dns_tx_log_json(j, tx, ((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
 		break;
 	case APP_PROTO_HTTP:
