@@ -190,6 +190,9 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
 		return;
 	}
+	long version = X509_get_version(x);
+	if (version < 0 || version > 2)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VERSION);
 	c->subject = name_string(X509_get_subject_name(x), &c->subject_len);
 	if (c->subject == NULL)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SUBJECT);
@@ -202,8 +205,10 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 	bool ok = true;
 	c->notbefore = asn1_time_epoch(X509_get0_notBefore(x), &ok);
 	c->notafter = asn1_time_epoch(X509_get0_notAfter(x), &ok);
-	if (!ok)
+	if (!ok) {
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DATE);
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VALIDITY);
+	}
 	read_sans(c, x);
 	X509_free(x);
 }
