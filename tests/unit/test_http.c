@@ -174,6 +174,176 @@ static const uint8_t ek_empty_gzip_resp[] =
     "0\015\n"
     "\015\n";
 
+/*
+ * Responses from suricata-verify's http-evader captures
+ * (../shared/conformance/suricata-verify/http-evader/http-evader-N/input.pcap,
+ * the noxxi.de HTTP evader suite): each hides the EICAR test file behind
+ * one evasion that libhtp sees through.  The request is always
+ * "GET <path> HTTP/1.1" to evader.example.com.
+ */
+/* http-evader-008: /chunked/eicar.txt/size-cr */
+static const uint8_t evader_008[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Transfer-Encoding: chunked\015\n"
+    "Connection: close\015\n"
+    "\015\n"
+    "f\015\015\n"
+    "X5O!P%@AP[4\134PZX\015\n"
+    "f\015\015\n"
+    "54(P^)7CC)7}$EI\015\n"
+    "f\015\015\n"
+    "CAR-STANDARD-AN\015\n"
+    "f\015\015\n"
+    "TIVIRUS-TEST-FI\015\n"
+    "8\015\015\n"
+    "LE!$H+H*\015\n"
+    "0\015\n"
+    "\015\n";
+
+/* http-evader-069: /chunked/eicar.txt/x-nl-chunked */
+static const uint8_t evader_069[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Transfer-Encoding: x \015\n"
+    " chunked\015\n"
+    "Connection: close\015\n"
+    "\015\n"
+    "5\015\n"
+    "X5O!P\015\n"
+    "5\015\n"
+    "%@AP[\015\n"
+    "5\015\n"
+    "4\134PZX\015\n"
+    "5\015\n"
+    "54(P^\015\n"
+    "5\015\n"
+    ")7CC)\015\n"
+    "5\015\n"
+    "7}$EI\015\n"
+    "5\015\n"
+    "CAR-S\015\n"
+    "5\015\n"
+    "TANDA\015\n"
+    "5\015\n"
+    "RD-AN\015\n"
+    "5\015\n"
+    "TIVIR\015\n"
+    "5\015\n"
+    "US-TE\015\n"
+    "5\015\n"
+    "ST-FI\015\n"
+    "5\015\n"
+    "LE!$H\015\n"
+    "3\015\n"
+    "+H*\015\n"
+    "0\015\n"
+    "\015\n";
+
+/* http-evader-126: /compressed/eicar.txt/ce%3Agzip,gzip;gzip;gzip */
+static const uint8_t evader_126[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-length: 106\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Content-Encoding:gzip,gzip\015\n"
+    "\015\n"
+    "\037\213\010\000\000\000\000\000\000\003\223\357\346`\000\003\346n\203\257\341<\001\245"
+    "\005<\035f\235\234\035]\006\246\0279:.\233\224\227]3Y\037Z\370\265\244\214\347\022/_\341"
+    "\227\342B\236\242\213\245_\270\077\362|\346\341\342\275\306[\310\313w\261\364\363\227"
+    "\302\320\220\217\027\276]`b\2609\037\230\341\0024\016\000l\213\236\177X\000\000\000";
+
+/* http-evader-133: /compressed/eicar.txt/ce%3Adeflate;ce%3Agzip;deflate;gzip */
+static const uint8_t evader_133[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-length: 93\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Content-Encoding:deflate\015\n"
+    "Content-Encoding:gzip\015\n"
+    "\015\n"
+    "\037\213\010\000\000\000\000\000\000\003\001F\000\271\377\2130\365W\014Pup\014\2106\211"
+    "\011\210\21205\321\010\210\3234wv\3264\257Uq\365tv\014\322\015\016q\364sq\014r\321u\364"
+    "\013\361\014\363\014\n"
+    "\015\326\015q\015\016\321u\363\364qUT\361\320\366\320\002\000\323~\250!F\000\000\000";
+
+/* http-evader-200: /compressed/eicar.txt/ce%3Agzip;gzip;replace%3A3,1%7C20 */
+static const uint8_t evader_200[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-length: 88\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Content-Encoding:gzip\015\n"
+    "\015\n"
+    "\037\213\010 \000\000\000\000\000\003\2130\365W\014Pup\014\2106\211\011\210\21205\321"
+    "\010\210\3234wv\3264\257Uq\365tv\014\322\015\016q\364sq\014r\321u\364\013\361\014\363"
+    "\014\n"
+    "\015\326\015q\015\016\321u\363\364qUT\361\320\366\320\002\000<\317QhD\000\000\000";
+
+/* http-evader-337: /broken/eicar.txt/ce%5C015%5C012%5C040%3Adeflate;do_deflate */
+static const uint8_t evader_337[] =
+    "HTTP/1.1 200 ok\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Connection: close\015\n"
+    "Content-Encoding\015\n"
+    " :deflate\015\n"
+    "Yet-another-header: foo\015\n"
+    "Content-length: 70\015\n"
+    "\015\n"
+    "\2130\365W\014Pup\014\2106\211\011\210\21205\321\010\210\3234wv\3264\257Uq\365tv\014\322"
+    "\015\016q\364sq\014r\321u\364\013\361\014\363\014\n"
+    "\015\326\015q\015\016\321u\363\364qUT\361\320\366\320\002\000";
+
+/* http-evader-485: /broken/eicar.txt/foobar-crlf-header;chunked */
+static const uint8_t evader_485[] =
+    "foobar\015\n"
+    "HTTP/1.1 200 ok\015\n"
+    "Content-type: application/octet-stream\015\n"
+    "Content-disposition: attachment; filename=\042eicar.txt\042\015\n"
+    "Connection: close\015\n"
+    "Transfer-Encoding: chunked\015\n"
+    "Yet-another-header: foo\015\n"
+    "\015\n"
+    "4\015\n"
+    "X5O!\015\n"
+    "4\015\n"
+    "P%@A\015\n"
+    "4\015\n"
+    "P[4\134\015\n"
+    "4\015\n"
+    "PZX5\015\n"
+    "4\015\n"
+    "4(P^\015\n"
+    "4\015\n"
+    ")7CC\015\n"
+    "4\015\n"
+    ")7}$\015\n"
+    "4\015\n"
+    "EICA\015\n"
+    "4\015\n"
+    "R-ST\015\n"
+    "4\015\n"
+    "ANDA\015\n"
+    "4\015\n"
+    "RD-A\015\n"
+    "4\015\n"
+    "NTIV\015\n"
+    "4\015\n"
+    "IRUS\015\n"
+    "4\015\n"
+    "-TES\015\n"
+    "4\015\n"
+    "T-FI\015\n"
+    "4\015\n"
+    "LE!$\015\n"
+    "4\015\n"
+    "H+H*\015\n"
+    "0\015\n"
+    "\015\n";
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 static void feed(struct http_state *s, enum app_dir dir, const void *d, size_t n, uint32_t flags)
@@ -678,6 +848,77 @@ static void test_gap_in_body(void **state)
 	gap_exchange(false);
 }
 
+/* Each evasion decodes to the EICAR test file, as Suricata sees it. */
+static void test_http_evader_bodies(void **state)
+{
+	(void)state;
+	struct {
+		const char *name;
+		const uint8_t *resp;
+		size_t len;
+	} v[] = {
+	    {"008 chunk size ends in CR", evader_008, sizeof(evader_008) - 1},
+	    {"069 T-E folded: x chunked", evader_069, sizeof(evader_069) - 1},
+	    {"126 gzip,gzip", evader_126, sizeof(evader_126) - 1},
+	    {"133 C-E deflate + C-E gzip", evader_133, sizeof(evader_133) - 1},
+	    {"200 gzip reserved flag", evader_200, sizeof(evader_200) - 1},
+	    {"337 C-E name folded before colon", evader_337, sizeof(evader_337) - 1},
+	    {"485 junk line before status", evader_485, sizeof(evader_485) - 1},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		for (size_t cut = 0; cut < v[i].len; cut += 7) {
+			struct http_state *s = one_request(
+			    "GET /eicar.txt HTTP/1.1\r\nHost: evader.example.com\r\n\r\n");
+			feed(s, APP_TOCLIENT, v[i].resp, cut, 0);
+			feed(s, APP_TOCLIENT, v[i].resp + cut, v[i].len - cut, APP_CHUNK_EOF);
+			struct http_tx *tx = http_tx_get(s, 0);
+			const uint8_t *p;
+			uint32_t n;
+			if (!http_tx_buffer(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, &p, &n) ||
+			    memmem(p, n, "EICAR-STANDARD-ANTIVIRUS", 24) == NULL)
+				fail_msg("%s (cut %zu): body not decoded", v[i].name, cut);
+			struct http_file_info fi;
+			assert_true(http_tx_file(tx, &fi));
+			assert_int_equal(fi.name_len, 9);
+			assert_memory_equal(fi.name, "eicar.txt", 9);
+			http_state_free(s);
+		}
+	}
+}
+
+/* Three layers need response-body-decompress-layer-limit 3 (Suricata: 2). */
+static void test_layer_limit(void **state)
+{
+	(void)state;
+	struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TOCLIENT,
+		 "HTTP/1.1 200 OK\r\nContent-Encoding: gzip, x, deflate\r\n"
+		 "Content-Length: 1\r\n\r\nx");
+	struct http_tx *tx = http_tx_get(s, 0);
+	assert_true(http_tx_has_event(tx, HTTP_EV_TOO_MANY_ENCODING_LAYERS));
+	assert_true(http_tx_has_event(tx, HTTP_EV_ABNORMAL_CE_HEADER));
+	http_state_free(s);
+}
+
+/* A line of spaces ends the headers; blank lines before a status line are
+ * skipped; "chunked" anywhere in T-E is chunked. */
+static void test_lenient_framing(void **state)
+{
+	(void)state;
+	struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n \r\n");
+	assert_int_equal(http_tx_progress(http_tx_get(s, 0), APP_TOSERVER), HTTP_PROGRESS_COMPLETE);
+	static const char resp[] =
+	    " \t\r\n\r\n\000HTTP/1.1 200 ok\r\nTransfer-Encoding: xchunked\r\n"
+	    "\r\n\r3\r\r\nabc\r\n0\r\n\r\n";
+	feed(s, APP_TOCLIENT, resp, sizeof(resp) - 1, 0);
+	struct http_tx *tx = http_tx_get(s, 0);
+	assert_int_equal(http_tx_status(tx), 200);
+	assert_buf(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "abc");
+	assert_true(http_tx_has_event(tx, HTTP_EV_RESPONSE_ABNORMAL_TRANSFER_ENCODING));
+	assert_int_equal(http_tx_progress(tx, APP_TOCLIENT), HTTP_PROGRESS_COMPLETE);
+	http_state_free(s);
+}
+
 static void test_header_folding_and_repetition(void **state)
 {
 	(void)state;
@@ -1019,6 +1260,9 @@ int main(void)
 	    cmocka_unit_test(test_response_until_close_and_head),
 	    cmocka_unit_test(test_content_disposition_and_truncation),
 	    cmocka_unit_test(test_gap_in_body),
+	    cmocka_unit_test(test_http_evader_bodies),
+	    cmocka_unit_test(test_layer_limit),
+	    cmocka_unit_test(test_lenient_framing),
 	    cmocka_unit_test(test_header_folding_and_repetition),
 	    cmocka_unit_test(test_uri_normalisation),
 	    cmocka_unit_test(test_absolute_uri_host),
