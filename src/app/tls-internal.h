@@ -59,6 +59,7 @@ struct tls_dir {
 	uint32_t hb_pending; /* length of a heartbeat not yet answered, 0 if none */
 	bool in_record;
 	bool encrypted;
+	bool quiet; /* dead after a gap in ciphertext: nothing was lost */
 	bool ccs_seen;
 	uint64_t records;
 	/* handshake message reassembly */

@@ -756,10 +756,15 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT))
 		return APP_PARSE_ERROR;
 	struct tls_dir *d = &s->dir[dir];
-	if (flags & APP_CHUNK_GAP)
-		d->mode = TLS_MODE_DEAD; /* records can no longer be delimited */
+	if (flags & APP_CHUNK_GAP) {
+		/* records can no longer be delimited; in ciphertext that costs
+		 * only the record count, so it is no error */
+		if (d->mode != TLS_MODE_DEAD)
+			d->quiet = d->encrypted;
+		d->mode = TLS_MODE_DEAD;
+	}
 	if (d->mode == TLS_MODE_DEAD)
-		return APP_PARSE_ERROR;
+		return d->quiet ? APP_PARSE_OK : APP_PARSE_ERROR;
 	uint32_t off = 0, records = 0;
 	while (off < len) {
 		if (!d->in_record) {

@@ -117,11 +117,13 @@ void tls_state_free(struct tls_state *s);
 
 /*
  * Feeds the next `len` bytes of direction `dir`.  flags: APP_CHUNK_GAP
- * (data was lost before this chunk: the direction stops being parsed,
- * records can no longer be delimited) and APP_CHUNK_EOF.  Returns
- * APP_PARSE_ERROR when the bytes cannot be TLS (first record of a
- * direction has no TLS/SSLv2 shape) or framing was lost; the caller should
- * stop feeding that direction.
+ * (data was lost before this chunk: records can no longer be delimited, so
+ * the direction stops being parsed) and APP_CHUNK_EOF.  Returns
+ * APP_PARSE_ERROR when the bytes cannot be TLS (a record with no TLS /
+ * SSLv2 shape) or a gap hit the plaintext handshake; the caller should
+ * stop feeding that direction.  A gap once the direction is encrypted
+ * loses nothing the parser keeps and returns APP_PARSE_OK (then and
+ * after).
  */
 enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uint8_t *data,
 				uint32_t len, uint32_t flags);

@@ -1366,6 +1366,10 @@ static void test_gap_stops_direction(void **state)
 			 APP_PARSE_ERROR);
 	assert_int_equal(tls_parse(s, APP_TOCLIENT, cs_tc, sizeof(cs_tc), 0), APP_PARSE_OK);
 	assert_true(tls_server_hello_done(s));
+	/* the server's direction is encrypted: a gap there is no error */
+	assert_true(tls_encrypted(s, APP_TOCLIENT));
+	assert_int_equal(tls_parse(s, APP_TOCLIENT, cs_tc, 10, APP_CHUNK_GAP), APP_PARSE_OK);
+	assert_int_equal(tls_parse(s, APP_TOCLIENT, cs_tc, 10, 0), APP_PARSE_OK);
 	tls_state_free(s);
 }
 
