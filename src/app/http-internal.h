@@ -120,6 +120,7 @@ struct http_dirp {
 	struct http_bytes held; /* request bytes held while a CONNECT waits */
 	struct http_bytes pend; /* header line held back: a folded line may follow */
 	bool has_pend;
+	bool blank_pend; /* a whitespace-only header line: fold or end */
 };
 
 struct http_state {

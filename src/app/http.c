@@ -184,6 +184,12 @@ static bool is_space(uint8_t c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Around a chunk size NUL is tolerated too. */
+static bool is_chunk_space(uint8_t c)
+{
+	return is_space(c) || c == 0;
+}
+
 /* A line of nothing but whitespace (or nothing). */
 static bool is_blank(const uint8_t *p, uint32_t n)
 {
@@ -600,6 +606,26 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 	dp->st = HTTP_ST_HEADERS;
 }
 
+static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *data, uint32_t len);
+
+/* The empty line (or what stands for it) after headers or trailers. */
+static void headers_end(struct http_state *s, enum app_dir dir)
+{
+	struct http_dirp *dp = &s->d[dir];
+	struct http_tx *tx = dp->tx;
+	struct http_msg *m = dir == APP_TOSERVER ? &tx->req : &tx->resp;
+	flush_pending(s, dir);
+	dp->blank_pend = false;
+	if (dp->st == HTTP_ST_TRAILERS) {
+		http_msg_build_buffers(m, dir);
+		msg_complete(s, tx, dir, false);
+	} else if (dir == APP_TOSERVER) {
+		request_headers_done(s, tx);
+	} else {
+		response_headers_done(s, tx);
+	}
+}
+
 static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, uint32_t raw_len,
 		    const uint8_t *rest, uint32_t rest_len)
 {
@@ -620,20 +646,29 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 	case HTTP_ST_HEADERS:
 	case HTTP_ST_TRAILERS: {
 		struct http_msg *m = dir == APP_TOSERVER ? &tx->req : &tx->resp;
-		if (is_blank(raw, n)) {
-			/* libhtp ends the headers on a line of whitespace too */
-			flush_pending(s, dir);
+		if (n == 0) {
 			http_bytes_add(&m->hdr_raw, raw, raw_len, HTTP_HEADERS_LIMIT + 2);
-			if (dp->st == HTTP_ST_TRAILERS) {
-				http_msg_build_buffers(m, dir);
-				msg_complete(s, tx, dir, false);
-			} else if (dir == APP_TOSERVER) {
-				request_headers_done(s, tx);
-			} else {
-				response_headers_done(s, tx);
+			headers_end(s, dir);
+			break;
+		}
+		if (is_blank(raw, n)) {
+			/* Whitespace only: a fold when a header or the empty
+			 * line follows, the end of the headers otherwise. */
+			http_bytes_add(&m->hdr_raw, raw, raw_len, HTTP_HEADERS_LIMIT + 2);
+			dp->blank_pend = true;
+			break;
+		}
+		if (dp->blank_pend && !is_ws(raw[0]) && memchr(raw, ':', n) == NULL) {
+			headers_end(s, dir);
+			uint8_t *copy = malloc(raw_len);
+			if (copy != NULL) {
+				memcpy(copy, raw, raw_len);
+				parse_bytes(s, dir, copy, raw_len);
+				free(copy);
 			}
 			break;
 		}
+		dp->blank_pend = false;
 		if (m->hdr_bytes + raw_len > HTTP_HEADERS_LIMIT || m->nhdr >= HTTP_MAX_HEADERS) {
 			http_tx_event(tx, dir == APP_TOSERVER ? HTTP_EV_REQUEST_TOO_MANY_HEADERS
 							      : HTTP_EV_RESPONSE_TOO_MANY_HEADERS);
@@ -646,7 +681,7 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 	}
 	case HTTP_ST_CHUNK_LEN: {
 		uint32_t i = 0;
-		while (i < n && is_space(raw[i]))
+		while (i < n && is_chunk_space(raw[i]))
 			i++;
 		uint64_t v = 0;
 		uint32_t h0 = i;
@@ -668,7 +703,7 @@ static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, 
 		if (i == h0 && n == 0)
 			break; /* stray empty line before a chunk size */
 		uint32_t j = i;
-		while (j < n && is_space(raw[j]))
+		while (j < n && is_chunk_space(raw[j]))
 			j++;
 		if (!bad && j < n && raw[j] == ';') {
 			http_tx_event(tx, dir == APP_TOSERVER ? HTTP_EV_REQUEST_CHUNK_EXTENSION
@@ -823,6 +858,10 @@ static void end_of_data(struct http_state *s, enum app_dir dir, bool gap)
 	}
 	dp->line.len = 0;
 	dp->line_long = false;
+	if (!gap && dp->blank_pend && dp->tx != NULL &&
+	    (dp->st == HTTP_ST_HEADERS || dp->st == HTTP_ST_TRAILERS))
+		headers_end(s, dir);
+	dp->blank_pend = false;
 	if (!gap)
 		flush_pending(s, dir);
 	dp->has_pend = false;

@@ -905,8 +905,16 @@ static void test_layer_limit(void **state)
 static void test_lenient_framing(void **state)
 {
 	(void)state;
-	struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n \r\n");
+	/* http-evader-416 style: a line of spaces, then the body itself */
+	struct http_state *s = http_state_new();
+	static const char req[] = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n \r\nabc";
+	feed(s, APP_TOSERVER, req, sizeof(req) - 1, APP_CHUNK_EOF);
+	assert_buf(http_tx_get(s, 0), APP_TOSERVER, HTTP_BUF_REQUEST_BODY, "abc");
 	assert_int_equal(http_tx_progress(http_tx_get(s, 0), APP_TOSERVER), HTTP_PROGRESS_COMPLETE);
+	/* http-evader-059 style: a line of spaces between headers is a fold */
+	feed_str(s, APP_TOSERVER, "GET /2 HTTP/1.1\r\nHost: h\r\n \r\nAccept: x\r\n\t\r\n\r\n");
+	assert_buf(http_tx_get(s, 1), APP_TOSERVER, HTTP_BUF_ACCEPT, "x");
+	assert_int_equal(http_tx_progress(http_tx_get(s, 1), APP_TOSERVER), HTTP_PROGRESS_COMPLETE);
 	static const char resp[] =
 	    " \t\r\n\r\n\000HTTP/1.1 200 ok\r\nTransfer-Encoding: xchunked\r\n"
 	    "\r\n\r3\r\r\nabc\r\n0\r\n\r\n";
