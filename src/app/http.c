@@ -10,6 +10,16 @@
  * when none is waiting.  Header handling lives in http-headers.c, URI
  * normalisation in http-uri.c, bodies and files in http-body.c.
  *
+ * Where browsers and servers are lenient libhtp is too, and so is this
+ * parser, because evasions live there (the http-evader suite): a header
+ * line is held until the next line shows whether it is folded; a line of
+ * whitespace is a fold when a header or the empty line follows and the
+ * end of the headers otherwise; "chunked" anywhere in Transfer-Encoding
+ * means chunked; CR, VT, FF (and NUL around chunk sizes) count as
+ * whitespace; blank lines and a junk line followed by "H..." before a
+ * status line are skipped; a response line that does not start with
+ * "HTTP" starts a body that runs to the close.
+ *
  * The parser only reads data[0..len) and holds no global mutable state.
  */
 #include <stdlib.h>
