@@ -636,8 +636,63 @@ static void headers_end(struct http_state *s, enum app_dir dir)
 	}
 }
 
+static bool in_framing(const struct http_dirp *dp)
+{
+	return dp->st == HTTP_ST_LINE || dp->st == HTTP_ST_HEADERS || dp->st == HTTP_ST_TRAILERS;
+}
+
+static void on_line_one(struct http_state *s, enum app_dir dir, const uint8_t *raw,
+			uint32_t raw_len, const uint8_t *rest, uint32_t rest_len);
+
+/*
+ * libhtp also ends a start or header line at a CR that no LF follows
+ * (http-evader 402): such a line is handled as the lines it holds, empty
+ * pieces skipped.  Once the message moves on to its body, the rest of
+ * the line is body.  Works on a copy: handling may refill dp->line.
+ */
 static void on_line(struct http_state *s, enum app_dir dir, const uint8_t *raw, uint32_t raw_len,
 		    const uint8_t *rest, uint32_t rest_len)
+{
+	struct http_dirp *dp = &s->d[dir];
+	uint32_t n = raw_len;
+	if (n && raw[n - 1] == '\n')
+		n--;
+	if (n && raw[n - 1] == '\r')
+		n--;
+	uint32_t k = 0;
+	while (k < n && raw[k] == '\r')
+		k++;
+	/* after a whitespace line the line may be body: kept whole */
+	if (!in_framing(dp) || dp->blank_pend || k == n || memchr(raw, '\r', n) == NULL) {
+		on_line_one(s, dir, raw, raw_len, rest, rest_len);
+		return;
+	}
+	uint8_t *copy = malloc(raw_len);
+	if (copy == NULL) {
+		on_line_one(s, dir, raw, raw_len, rest, rest_len);
+		return;
+	}
+	memcpy(copy, raw, raw_len);
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		while (j < n && copy[j] != '\r')
+			j++;
+		if (j > i && !in_framing(dp)) {
+			parse_bytes(s, dir, copy + i, raw_len - i);
+			break;
+		}
+		if (j > i) {
+			bool last = j == n;
+			on_line_one(s, dir, copy + i, j - i, last ? rest : copy + j + 1,
+				    last ? rest_len : raw_len - j - 1);
+		}
+		i = j + 1;
+	}
+	free(copy);
+}
+
+static void on_line_one(struct http_state *s, enum app_dir dir, const uint8_t *raw,
+			uint32_t raw_len, const uint8_t *rest, uint32_t rest_len)
 {
 	struct http_dirp *dp = &s->d[dir];
 	uint32_t n = raw_len;
