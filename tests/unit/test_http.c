@@ -344,6 +344,49 @@ static const uint8_t evader_485[] =
     "0\015\n"
     "\015\n";
 
+/* http-evader-402: /broken/eicar.txt/chunked;cr-no-crlf;end-crlflf */
+static const uint8_t evader_402[] =
+    "HTTP/1.1 200 ok\015Content-type: application/octet-stream\015Content-disposition: attach"
+    "ment; filename=\042eicar.txt\042\015Connection: close\015Transfer-Encoding: chunked\015Y"
+    "et-another-header: foo\015\n"
+    "\n"
+    "4\015\n"
+    "X5O!\015\n"
+    "4\015\n"
+    "P%@A\015\n"
+    "4\015\n"
+    "P[4\134\015\n"
+    "4\015\n"
+    "PZX5\015\n"
+    "4\015\n"
+    "4(P^\015\n"
+    "4\015\n"
+    ")7CC\015\n"
+    "4\015\n"
+    ")7}$\015\n"
+    "4\015\n"
+    "EICA\015\n"
+    "4\015\n"
+    "R-ST\015\n"
+    "4\015\n"
+    "ANDA\015\n"
+    "4\015\n"
+    "RD-A\015\n"
+    "4\015\n"
+    "NTIV\015\n"
+    "4\015\n"
+    "IRUS\015\n"
+    "4\015\n"
+    "-TES\015\n"
+    "4\015\n"
+    "T-FI\015\n"
+    "4\015\n"
+    "LE!$\015\n"
+    "4\015\n"
+    "H+H*\015\n"
+    "0\015\n"
+    "\015\n";
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 static void feed(struct http_state *s, enum app_dir dir, const void *d, size_t n, uint32_t flags)
@@ -864,6 +907,7 @@ static void test_http_evader_bodies(void **state)
 	    {"200 gzip reserved flag", evader_200, sizeof(evader_200) - 1},
 	    {"337 C-E name folded before colon", evader_337, sizeof(evader_337) - 1},
 	    {"485 junk line before status", evader_485, sizeof(evader_485) - 1},
+	    {"402 lines ended by a lone CR", evader_402, sizeof(evader_402) - 1},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		for (size_t cut = 0; cut < v[i].len; cut += 7) {
