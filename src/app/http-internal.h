@@ -120,7 +120,10 @@ struct http_dirp {
 	struct http_bytes held; /* request bytes held while a CONNECT waits */
 	struct http_bytes pend; /* header line held back: a folded line may follow */
 	bool has_pend;
-	bool blank_pend; /* a whitespace-only header line: fold or end */
+	bool blank_pend;	/* a whitespace-only header line: fold or end */
+	struct http_bytes junk; /* a non-status line waiting for the next byte */
+	uint32_t junk_n;
+	bool junk_pend;
 };
 
 struct http_state {

@@ -118,6 +118,7 @@ void http_state_free(struct http_state *s)
 		http_bytes_free(&s->d[d].line);
 		http_bytes_free(&s->d[d].held);
 		http_bytes_free(&s->d[d].pend);
+		http_bytes_free(&s->d[d].junk);
 	}
 	free(s);
 }
@@ -576,6 +577,35 @@ static struct http_tx *response_tx(struct http_state *s)
 	return tx;
 }
 
+/* Not a status line: libhtp treats the response as a body that runs to
+ * the close (as for HTTP/0.9). */
+static void response_as_body(struct http_state *s, const uint8_t *p, uint32_t raw_len)
+{
+	struct http_dirp *dp = &s->d[APP_TOCLIENT];
+	struct http_tx *tx = dp->tx;
+	http_tx_event(tx, HTTP_EV_RESPONSE_INVALID_PROTOCOL);
+	tx->resp.progress = HTTP_PROGRESS_HEADERS;
+	http_body_start(s, tx, APP_TOCLIENT);
+	http_body_data(s, tx, APP_TOCLIENT, p, raw_len);
+	dp->st = HTTP_ST_BODY_CLOSE;
+}
+
+/* A line held by response_start(): dropped when a status line seems to
+ * follow (next byte 'H') or it is short, else it starts a body. */
+static void junk_decide(struct http_state *s, const uint8_t *next, uint32_t next_len)
+{
+	struct http_dirp *dp = &s->d[APP_TOCLIENT];
+	if (!dp->junk_pend)
+		return;
+	dp->junk_pend = false;
+	if (dp->tx == NULL || (next_len > 0 && (next[0] == 'H' || dp->junk_n <= 2)))
+		return;
+	struct http_bytes j = dp->junk;
+	memset(&dp->junk, 0, sizeof(dp->junk));
+	response_as_body(s, j.p ? j.p : (const uint8_t *)"", j.len);
+	http_bytes_free(&j);
+}
+
 static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, uint32_t raw_len,
 			   const uint8_t *rest, uint32_t rest_len)
 {
@@ -599,16 +629,18 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 		return;
 	}
 	dp->tx = tx;
-	if (!looks_like_status_line(p, n) && rest_len > 1 && (rest[0] == 'H' || n <= 2))
-		return; /* junk before what looks like the status line: skipped */
 	if (!looks_like_status_line(p, n)) {
-		/* Not a status line: libhtp treats the response as a body that
-		 * runs to the close (as for HTTP/0.9). */
-		http_tx_event(tx, HTTP_EV_RESPONSE_INVALID_PROTOCOL);
-		tx->resp.progress = HTTP_PROGRESS_HEADERS;
-		http_body_start(s, tx, APP_TOCLIENT);
-		http_body_data(s, tx, APP_TOCLIENT, p, raw_len);
-		dp->st = HTTP_ST_BODY_CLOSE;
+		if (rest_len == 0) {
+			/* the next byte decides: keep the line until it comes */
+			dp->junk.len = 0;
+			http_bytes_add(&dp->junk, p, raw_len, HTTP_LINE_LIMIT + 2);
+			dp->junk_n = n;
+			dp->junk_pend = true;
+			return;
+		}
+		if (rest[0] == 'H' || n <= 2)
+			return; /* junk before what looks like the status line */
+		response_as_body(s, p, raw_len);
 		return;
 	}
 	parse_status_line(tx, p, n);
@@ -869,6 +901,8 @@ static uint32_t take_connect_wait(struct http_state *s, const uint8_t *d, uint32
 static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *data, uint32_t len)
 {
 	struct http_dirp *dp = &s->d[dir];
+	if (dir == APP_TOCLIENT && len > 0)
+		junk_decide(s, data, len);
 	while (len > 0 && !s->failed) {
 		uint32_t used;
 		switch (dp->st) {
@@ -923,6 +957,11 @@ static void end_of_data(struct http_state *s, enum app_dir dir, bool gap)
 	}
 	dp->line.len = 0;
 	dp->line_long = false;
+	if (dir == APP_TOCLIENT) {
+		if (gap)
+			dp->junk_pend = false;
+		junk_decide(s, NULL, 0);
+	}
 	if (!gap && dp->blank_pend && dp->tx != NULL &&
 	    (dp->st == HTTP_ST_HEADERS || dp->st == HTTP_ST_TRAILERS))
 		headers_end(s, dir);
