@@ -124,6 +124,7 @@ struct http_dirp {
 	struct http_bytes junk; /* a non-status line waiting for the next byte */
 	uint32_t junk_n;
 	bool junk_pend;
+	bool maybe_09; /* request line without protocol, nothing after it yet */
 };
 
 struct http_state {

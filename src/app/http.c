@@ -549,6 +549,13 @@ static void request_start(struct http_state *s, const uint8_t *p, uint32_t n, bo
 	tx->is_connect = tx->method.len == 7 && memcmp(tx->method.p, "CONNECT", 7) == 0;
 	tx->is_head = tx->method.len == 4 && memcmp(tx->method.p, "HEAD", 4) == 0;
 	http_uri_normalise(tx);
+	if (tx->is_09 && !more && tx->uri_raw.len > 0) {
+		/* "GET /" with nothing after it yet: HTTP/0.9 unless a header
+		 * line follows (decided on the next line, or at the close) */
+		dp->maybe_09 = true;
+		dp->st = HTTP_ST_HEADERS;
+		return;
+	}
 	if (tx->is_09) {
 		http_host_resolve(tx);
 		tx->req.progress = HTTP_PROGRESS_HEADERS;
@@ -556,6 +563,26 @@ static void request_start(struct http_state *s, const uint8_t *p, uint32_t n, bo
 		return;
 	}
 	dp->st = HTTP_ST_HEADERS;
+}
+
+/* The line after a request line without protocol came: not HTTP/0.9. */
+static void not_http09(struct http_state *s)
+{
+	struct http_dirp *dp = &s->d[APP_TOSERVER];
+	dp->maybe_09 = false;
+	dp->tx->is_09 = false;
+	http_tx_event(dp->tx, HTTP_EV_REQUEST_LINE_MISSING_PROTOCOL);
+}
+
+/* Nothing but whitespace followed until the close: HTTP/0.9 it was. */
+static void finish_http09(struct http_state *s)
+{
+	struct http_dirp *dp = &s->d[APP_TOSERVER];
+	struct http_tx *tx = dp->tx;
+	dp->maybe_09 = false;
+	http_host_resolve(tx);
+	tx->req.progress = HTTP_PROGRESS_HEADERS;
+	msg_complete(s, tx, APP_TOSERVER, false);
 }
 
 /* The transaction the next response belongs to, made when none waits. */
@@ -743,6 +770,11 @@ static void on_line_one(struct http_state *s, enum app_dir dir, const uint8_t *r
 	case HTTP_ST_HEADERS:
 	case HTTP_ST_TRAILERS: {
 		struct http_msg *m = dir == APP_TOSERVER ? &tx->req : &tx->resp;
+		if (dp->maybe_09) {
+			if (is_blank(raw, n))
+				break; /* only whitespace so far: still HTTP/0.9 */
+			not_http09(s);
+		}
 		if (n == 0) {
 			http_bytes_add(&m->hdr_raw, raw, raw_len, HTTP_HEADERS_LIMIT + 2);
 			headers_end(s, dir);
@@ -961,6 +993,12 @@ static void end_of_data(struct http_state *s, enum app_dir dir, bool gap)
 		if (gap)
 			dp->junk_pend = false;
 		junk_decide(s, NULL, 0);
+	}
+	if (dp->maybe_09) {
+		if (gap || dp->tx == NULL)
+			dp->maybe_09 = false;
+		else
+			finish_http09(s);
 	}
 	if (!gap && dp->blank_pend && dp->tx != NULL &&
 	    (dp->st == HTTP_ST_HEADERS || dp->st == HTTP_ST_TRAILERS))

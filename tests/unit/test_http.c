@@ -690,6 +690,11 @@ static void test_http09(void **state)
 	struct http_state *s = one_request("GET /index.html\r\n");
 	struct http_tx *tx = http_tx_get(s, 0);
 	assert_true(http_tx_is_http09(tx));
+	/* a header line may still follow: decided by the next line or the close */
+	assert_int_equal(http_tx_progress(tx, APP_TOSERVER), HTTP_PROGRESS_LINE);
+	assert_buf(tx, APP_TOSERVER, HTTP_BUF_URI, "/index.html");
+	feed(s, APP_TOSERVER, "\r\n", 2, APP_CHUNK_EOF);
+	assert_true(http_tx_is_http09(tx));
 	assert_int_equal(http_tx_progress(tx, APP_TOSERVER), HTTP_PROGRESS_COMPLETE);
 	assert_buf(tx, APP_TOSERVER, HTTP_BUF_PROTOCOL, NULL);
 	feed_str(s, APP_TOCLIENT, "<html>hello\r\n");
@@ -714,6 +719,15 @@ static void test_not_http09(void **state)
 	assert_buf(tx, APP_TOSERVER, HTTP_BUF_USER_AGENT, "myscript");
 	assert_buf(tx, APP_TOSERVER, HTTP_BUF_HOST, "localhost");
 	assert_int_equal(http_tx_progress(tx, APP_TOSERVER), HTTP_PROGRESS_COMPLETE);
+	http_state_free(s);
+
+	/* the same with the request line in a call of its own */
+	s = one_request("GET /\n");
+	feed_str(s, APP_TOSERVER, "FakeHeader\nHost: localhost\nUser-Agent: myscript\n\n");
+	tx = http_tx_get(s, 0);
+	assert_false(http_tx_is_http09(tx));
+	assert_true(http_tx_has_event(tx, HTTP_EV_REQUEST_LINE_MISSING_PROTOCOL));
+	assert_buf(tx, APP_TOSERVER, HTTP_BUF_USER_AGENT, "myscript");
 	http_state_free(s);
 }
 
