@@ -106,6 +106,7 @@ struct rule_header {
 	bool proto_any;	    /* "ip" / "pkthdr" */
 	uint32_t proto_flags;
 	char app_proto[24];
+	uint8_t app; /* enum app_proto the flow must be (kw-app.c), 0 = any */
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
@@ -188,7 +189,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -229,6 +230,19 @@ const struct buffer_def *buffer_def(int id);
 /* Makes buf_id the rule's current (sticky) buffer. */
 int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id);
 int buffer_lookup(const char *name);
+
+/* Application-layer buffers (kw-app.c), ids from BUF_MAX_BUILTIN on. */
+const struct buffer_def *app_buffer_def(int buf_id);
+int app_buffer_lookup(const char *name);
+bool buffer_is_app(int buf_id);
+/* Instance `index` of an app buffer for p, over its ready transactions;
+ * *tx_id (may be NULL) gets the transaction the instance belongs to. */
+bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
+		    uint32_t *l, uint64_t *tx_id);
+/* Rule end: header app protocol, implied direction, RF_APP_BUF; 0 or -1. */
+int rule_finish_app(struct parse_ctx *pc, struct rule *r);
+/* The flow is of the rule header's app protocol (true when it names none). */
+bool app_header_match(const struct rule_header *h, const struct packet *p);
 
 /* ------------------------------------------------------------ transforms */
 
@@ -298,6 +312,7 @@ enum rule_flags {
 	RF_STREAM = 1 << 17, /* payload rule that inspects the reassembled stream of TCP sessions */
 	RF_NO_STREAM = 1 << 18,	  /* flow:no_stream */
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
+	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
 };
 
 struct rule {
@@ -438,6 +453,7 @@ struct det_thread {
 	uint32_t b64_len, b64_cap;
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
+	uint64_t tx_id; /* transaction of the last app-buffer instance that matched */
 };
 
 int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);

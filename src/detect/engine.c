@@ -560,6 +560,8 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 		       h->dp.any;
 	if (!(h->protos[p->proto / 8] & (1u << (p->proto % 8))))
 		return false;
+	if (!app_header_match(h, p))
+		return false;
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
 	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
 	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
@@ -595,12 +597,18 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 		return !(rb->absent && !rb->absent_or_else) && instance_match(dt, rb, b);
 	}
 	const struct buffer_def *bd = buffer_def(rb->buf_id);
+	bool app = buffer_is_app(rb->buf_id);
+	uint64_t tx_id = 0;
 	uint32_t index = 0;
-	for (; bd->get(p, index, &b.data, &b.len); index++) {
+	for (; app ? app_buffer_get(rb->buf_id, p, index, &b.data, &b.len, &tx_id)
+		   : bd->get(p, index, &b.data, &b.len);
+	     index++) {
 		if (rb->absent && !rb->absent_or_else)
 			return false;
-		if (instance_match(dt, rb, b))
+		if (instance_match(dt, rb, b)) {
+			dt->tx_id = tx_id;
 			return true;
+		}
 	}
 	return index == 0 && rb->absent;
 }
@@ -622,6 +630,7 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 		return false;
 	dt->r = r;
 	dt->b64_len = 0;
+	dt->tx_id = 0;
 	const struct sm_list *m = &r->lists[LIST_MATCH];
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))
@@ -675,6 +684,8 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
 		if (mode == RUN_STREAM)
 			flags = ALERT_F_STREAM_MATCH;
+		if (r->flags & RF_APP_BUF)
+			flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
 		if (action != r->h.action)
 			flags |= ALERT_F_RATE_FILTER;
 		/* As Suricata: pass and drop apply to the whole flow for IP-only
@@ -698,8 +709,12 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		}
 		/* Pass rules stop inspection; they are logged only with `alert`. */
 		if (!(r->flags & RF_NOALERT) &&
-		    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT)))
+		    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
+			uint32_t before = out->count;
 			alert_queue_append(de, out, r, action, flags);
+			if ((r->flags & RF_APP_BUF) && out->count > before)
+				out->alerts[before].tx_id = dt->tx_id;
+		}
 		if (action == DETECT_ACTION_PASS)
 			break; /* pass stops every later rule */
 	}

@@ -99,7 +99,7 @@ static bool get_icmpv6_hdr(const struct packet *p, uint32_t index, const uint8_t
 	return get_l4(p, 58, 8, d, l);
 }
 
-/* Indexed by BUF_*; app-layer names follow with NULL getters. */
+/* Indexed by BUF_*; the app-layer buffers follow in kw-app.c. */
 static const struct buffer_def buffers[] = {
     [BUF_PKT] = {"pkt_data", get_payload, 0},
     [BUF_STREAM] = {"stream", get_payload, 0},
@@ -111,21 +111,13 @@ static const struct buffer_def buffers[] = {
     [BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
     /* filled per rule by base64_decode; engine.c reads it from the det_thread */
     [BUF_BASE64] = {"base64_data", get_payload, 0},
-    {"file.data", NULL, 0},
-    {"http.uri", NULL, 6},
-    {"http.method", NULL, 6},
-    {"http.header", NULL, 6},
-    {"http.request_body", NULL, 6},
-    {"http.response_body", NULL, 6},
-    {"http.host", NULL, 6},
-    {"http.user_agent", NULL, 6},
-    {"dns.query", NULL, 0},
-    {"tls.sni", NULL, 6},
 };
 
 const struct buffer_def *buffer_def(int id)
 {
-	if (id < 0 || (size_t)id >= sizeof(buffers) / sizeof(buffers[0]))
+	if (id >= BUF_MAX_BUILTIN)
+		return app_buffer_def(id);
+	if (id < 0)
 		return NULL;
 	return &buffers[id];
 }
@@ -135,7 +127,7 @@ int buffer_lookup(const char *name)
 	for (size_t i = 0; i < sizeof(buffers) / sizeof(buffers[0]); i++)
 		if (buffers[i].name != NULL && strcmp(buffers[i].name, name) == 0)
 			return (int)i;
-	return -1;
+	return app_buffer_lookup(name);
 }
 
 int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id)

@@ -27,6 +27,19 @@
  * compilation on the next start.  A damaged or foreign cache file is
  * ignored and rewritten.
  *
+ * Rules that inspect an app-layer buffer (RF_APP_BUF) can only match on
+ * a packet that has a transaction ready for inspection, so they are kept
+ * out of the groups above.  Per direction, one more group holds them: a
+ * Hyperscan database per app buffer (and transform chain, below) of the
+ * rules whose fast pattern is in that buffer, plus the app rules without
+ * a usable fast pattern.  Only when app_inspect_tx() offers a transaction
+ * for the packet are each instance of those buffers scanned; any other
+ * packet pays one call.  App rules whose fast pattern is in the payload
+ * stay in the packet groups.  A fast pattern in a transformed buffer is
+ * scanned after the rule's transforms: sets are keyed by (buffer,
+ * transform chain), for chains of transforms without parameters (to_lowercase,
+ * dotprefix ...); a rule with a parameterised one has no usable pattern.
+ *
  * Scratch space and candidate arrays are per worker (det_thread).
  */
 #include <errno.h>
@@ -37,11 +50,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "detect/detect-internal.h"
 
 enum { PC_TCP, PC_UDP, PC_ICMP, PC_OTHER, PC_MAX };
 enum { DIR_TS, DIR_TC, DIR_MAX };
 #define NGROUPS (PC_MAX * DIR_MAX)
+#define APP_GROUP(dir) (NGROUPS + (dir))
+#define NGROUPS_ALL (NGROUPS + DIR_MAX)
 
 struct pattern {
 	const uint8_t *pat;
@@ -72,6 +88,10 @@ struct pset {
 	uint32_t npats;
 	uint32_t *pat_rules;
 	uint32_t npat_rules;
+	/* app sets: the buffer scanned and the transforms applied first */
+	int buf_id;
+	const struct transform *xf;
+	uint32_t nxf;
 };
 
 struct group {
@@ -86,7 +106,7 @@ struct group {
 };
 
 struct prefilter {
-	struct group g[NGROUPS];
+	struct group g[NGROUPS_ALL]; /* packet groups, then one app group per direction */
 	uint32_t nrules;
 };
 
@@ -131,6 +151,45 @@ static bool rule_in_dir(const struct rule *r, int dir)
 static bool fp_usable(const struct rule *r)
 {
 	return r->has_fp && (r->fp.buf_id == BUF_PKT || r->fp.buf_id == BUF_STREAM);
+}
+
+static const struct rule_buffer *fp_buffer(const struct rule *r)
+{
+	for (uint32_t i = 0; i < r->nbufs; i++)
+		if (r->bufs[i].buf_id == r->fp.buf_id)
+			return &r->bufs[i];
+	return NULL;
+}
+
+/* An app rule's fast pattern sits in an app buffer whose transforms (if
+ * any) take no parameters, so one scan serves every rule with that chain. */
+static bool app_fp_usable(const struct rule *r)
+{
+	if (!r->has_fp || !buffer_is_app(r->fp.buf_id))
+		return false;
+	const struct rule_buffer *rb = fp_buffer(r);
+	if (rb == NULL)
+		return false;
+	for (uint32_t i = 0; i < rb->nxf; i++)
+		if (rb->xf[i].ctx != NULL)
+			return false;
+	return true;
+}
+
+static bool same_chain(const struct rule_buffer *a, const struct rule_buffer *b)
+{
+	if (a->buf_id != b->buf_id || a->nxf != b->nxf)
+		return false;
+	for (uint32_t i = 0; i < a->nxf; i++)
+		if (a->xf[i].type != b->xf[i].type)
+			return false;
+	return true;
+}
+
+/* App rules go to the app groups unless their fast pattern is in the payload. */
+static bool rule_in_app_group(const struct rule *r)
+{
+	return (r->flags & RF_APP_BUF) && !fp_usable(r);
 }
 
 /* ------------------------------------------------------------ build */
@@ -486,7 +545,7 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 	uint32_t nrefs = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct rule *r = de->rules[i];
-		if (!rule_in_class(r, pc) || !rule_in_dir(r, dir))
+		if (!rule_in_class(r, pc) || !rule_in_dir(r, dir) || rule_in_app_group(r))
 			continue;
 		if (fp_usable(r))
 			rule_buckets(r, ports, refs, &nrefs);
@@ -504,6 +563,59 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 			rc = 0;
 	}
 	free(cands);
+	free(refs);
+	return rc;
+}
+
+/* The app group of one direction: one set per (app buffer, transform chain). */
+static int app_group_collect(struct detect_engine *de, struct group *g, int dir)
+{
+	struct bucket_ref *refs = malloc((de->nrules + 1) * sizeof(*refs));
+	g->nofp = malloc((de->nrules + 1) * sizeof(uint32_t));
+	if (refs == NULL || g->nofp == NULL) {
+		free(refs);
+		return -1;
+	}
+	/* distinct (buffer, transform chain) pairs; set key = index + 1 */
+	const struct rule_buffer **chains = malloc((de->nrules + 1) * sizeof(*chains));
+	uint32_t nrefs = 0, nchains = 0;
+	int rc = -1;
+	if (chains == NULL)
+		goto out;
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct rule *r = de->rules[i];
+		if (!rule_in_app_group(r) || !rule_in_dir(r, dir))
+			continue;
+		if (!app_fp_usable(r)) {
+			g->nofp[g->nnofp++] = r->num;
+			continue;
+		}
+		const struct rule_buffer *rb = fp_buffer(r);
+		uint32_t c = 0;
+		while (c < nchains && !same_chain(chains[c], rb))
+			c++;
+		if (c == nchains) {
+			if (nchains == 0xfffe) {
+				g->nofp[g->nnofp++] = r->num;
+				continue;
+			}
+			chains[nchains++] = rb;
+		}
+		refs[nrefs++] = (struct bucket_ref){c + 1, r};
+	}
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(*refs), bucket_ref_cmp);
+	if (build_sets(g, refs, nrefs) != 0)
+		goto out;
+	for (uint32_t s = 1; s < g->nsets; s++) {
+		const struct rule_buffer *rb = chains[g->sets[s].port - 1];
+		g->sets[s].buf_id = rb->buf_id;
+		g->sets[s].xf = rb->xf;
+		g->sets[s].nxf = rb->nxf;
+	}
+	rc = 0;
+out:
+	free(chains);
 	free(refs);
 	return rc;
 }
@@ -648,9 +760,11 @@ int prefilter_build(struct detect_engine *de, FILE *log)
 	pf->nrules = de->nrules;
 	char *dir = de->no_cache ? NULL : cache_dir_path(de);
 	bool all_hit = true;
-	for (int gi = 0; gi < NGROUPS; gi++) {
+	for (int gi = 0; gi < NGROUPS_ALL; gi++) {
 		struct group *grp = &pf->g[gi];
-		if (group_collect(de, grp, gi / DIR_MAX, gi % DIR_MAX) != 0)
+		int rc = gi < NGROUPS ? group_collect(de, grp, gi / DIR_MAX, gi % DIR_MAX)
+				      : app_group_collect(de, grp, gi - NGROUPS);
+		if (rc != 0)
 			goto fail;
 		for (uint32_t si = 0; si < grp->nsets; si++) {
 			struct pset *g = &grp->sets[si];
@@ -688,7 +802,7 @@ void prefilter_free(struct prefilter *pf)
 {
 	if (pf == NULL)
 		return;
-	for (int i = 0; i < NGROUPS; i++) {
+	for (int i = 0; i < NGROUPS_ALL; i++) {
 		for (uint32_t k = 0; k < pf->g[i].nsets; k++) {
 			hs_free_database(pf->g[i].sets[k].db);
 			free(pf->g[i].sets[k].pats);
@@ -715,7 +829,7 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 	if (dt->cand == NULL || dt->cand_seen == NULL)
 		return -1;
 	hs_scratch_t *s = NULL;
-	for (int i = 0; pf != NULL && i < NGROUPS; i++)
+	for (int i = 0; pf != NULL && i < NGROUPS_ALL; i++)
 		for (uint32_t k = 0; k < pf->g[i].nsets; k++)
 			if (pf->g[i].sets[k].db != NULL &&
 			    hs_alloc_scratch(pf->g[i].sets[k].db, &s) != HS_SUCCESS) {
@@ -803,6 +917,33 @@ static const struct pset *find_set(const struct pset *v, uint32_t n, uint16_t po
 	return lo < n && v[lo].port == port ? &v[lo] : NULL;
 }
 
+/* App-buffer rules: only on a packet with a transaction ready for inspection. */
+static void app_prefilter(struct det_thread *dt, const struct group *g, const struct packet *p)
+{
+	enum app_proto proto;
+	const void *tx;
+	uint64_t tx_id;
+	if ((g->nnofp == 0 && g->nsets <= 1) || !app_inspect_tx(p, 0, &proto, &tx, &tx_id))
+		return;
+	for (uint32_t i = 0; i < g->nnofp; i++)
+		add_cand(dt, g->nofp[i]);
+	for (uint32_t s = 1; s < g->nsets; s++) {
+		const struct pset *ps = &g->sets[s];
+		struct scan_ctx sc = {dt, ps};
+		struct inspect_buf b;
+		for (uint32_t k = 0;
+		     ps->db != NULL && app_buffer_get(ps->buf_id, p, k, &b.data, &b.len, NULL);
+		     k++) {
+			bool ok = true;
+			for (uint32_t x = 0; ok && x < ps->nxf; x++)
+				ok = transform_apply(dt, &ps->xf[x], &b, (int)(x % XFORM_SLOTS));
+			if (ok)
+				hs_scan(ps->db, (const char *)b.data, b.len, 0, dt->hs_scratch,
+					on_match, &sc);
+		}
+	}
+}
+
 void prefilter_run(struct det_thread *dt, const struct packet *p)
 {
 	const struct prefilter *pf = dt->de->pf;
@@ -827,6 +968,8 @@ void prefilter_run(struct det_thread *dt, const struct packet *p)
 		ai_lookup(dt, &g->ai[AI_SRC6], &p->src);
 		ai_lookup(dt, &g->ai[AI_DST6], &p->dst);
 	}
+	if (p->flow != NULL && !dt->in_stream)
+		app_prefilter(dt, &pf->g[APP_GROUP(dir)], p);
 	for (uint32_t i = 0; i < dt->nextra; i++)
 		dt->cand_seen[dt->cand_extra[i]] = 0;
 	if (dt->nextra > 1)

@@ -517,8 +517,9 @@ static void rule_classify_stream(struct rule *r)
 	bool tcp = !r->h.proto_any && (r->h.protos[0] & (1u << 6));
 	if (r->flags & RF_ONLY_STREAM)
 		payload = tcp = true;
-	if (!payload || !tcp || (r->h.proto_flags & RP_TCP_PKT) || (r->flags & RF_NO_STREAM) ||
-	    has_dsize(r))
+	/* App-buffer rules run on the packet that completes a transaction. */
+	if (!payload || !tcp || (r->flags & RF_APP_BUF) || (r->h.proto_flags & RP_TCP_PKT) ||
+	    (r->flags & RF_NO_STREAM) || has_dsize(r))
 		return;
 	r->flags |= RF_STREAM;
 }
@@ -538,14 +539,8 @@ static int rule_finish(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
-	if (r->h.proto_flags & RP_APP) {
-		/* The app-layer issue gives these protocols meaning; until then
-		 * such rules would silently never match, so they are skipped. */
-		char name[48];
-		snprintf(name, sizeof(name), "proto:%s", r->h.app_proto);
-		pc_unsupported(pc, name);
+	if (rule_finish_app(pc, r) != 0)
 		return -1;
-	}
 	rule_finalize_content(r);
 	rule_classify_stream(r);
 	return 0;

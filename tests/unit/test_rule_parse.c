@@ -232,9 +232,9 @@ static void test_unsupported_is_skipped(void **state)
 {
 	static const struct case_ c[] = {
 	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
-	    {"alert tcp any any -> any any (sid:1; http.uri; content:\"a\";)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; ssh.proto; content:\"a\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; content:\"a\"; http_uri;)", SKIP},
-	    {"alert http any any -> any any (sid:1;)", SKIP},
+	    {"alert smtp any any -> any any (sid:1;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; pcre:\"/a/U\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
 	};
@@ -416,7 +416,8 @@ static void test_keyword_registry(void **state)
 	assert_true(detect_keyword_supported("content"));
 	assert_true(detect_keyword_supported("flowbits"));
 	assert_true(detect_keyword_supported("tcp.hdr"));
-	assert_false(detect_keyword_supported("http.uri"));
+	assert_true(detect_keyword_supported("http.uri"));
+	assert_false(detect_keyword_supported("ssh.proto"));
 	assert_false(detect_keyword_supported("nonsense"));
 	char *buf = NULL;
 	size_t len = 0;

@@ -1,0 +1,349 @@
+/*
+ * kw-app.c — the application-layer inspection buffers (http.*, file.data,
+ * dns.query, tls.sni, ja3*) and their sticky-buffer keywords.
+ *
+ * A buffer here is read from the transactions the app layer offers for
+ * the packet being inspected (app_inspect_tx(): each transaction side is
+ * offered once, on a packet of its direction).  Instance i of a buffer
+ * walks (ready transaction, instance within it) in order: one per HTTP
+ * transaction, one per query name of every ready DNS request.  A buffer
+ * of the wrong direction or of another protocol has no instance.
+ *
+ * Request buffers imply to_server and response buffers to_client, as in
+ * Suricata; file.data is the request body on to_server packets and the
+ * response body on to_client ones.  Getters return views into the parser's
+ * state and never copy; the views stay valid for the packet's detection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/dns.h"
+#include "app/http.h"
+#include "app/tls.h"
+#include "detect/detect-internal.h"
+
+enum { AD_TS = 1 << APP_TOSERVER, AD_TC = 1 << APP_TOCLIENT, AD_BOTH = AD_TS | AD_TC };
+
+enum app_kind {
+	K_HTTP,
+	K_DNS_QUERY,
+	K_TLS_SNI,
+	K_JA3_HASH,
+	K_JA3_STR,
+	K_JA3S_HASH,
+	K_JA3S_STR,
+	K_CERT_SUBJECT,
+	K_CERT_ISSUER,
+	K_CERT_SERIAL,
+	K_CERT_FP,
+	K_CERTS,
+};
+
+/* X(id, name, alias, proto, dirs, http buffer to_server, http buffer to_client, kind) */
+#define APP_BUFFERS(X)                                                                             \
+	X(URI, "http.uri", NULL, HTTP, AD_TS, HTTP_BUF_URI, -1, K_HTTP)                            \
+	X(URI_RAW, "http.uri.raw", NULL, HTTP, AD_TS, HTTP_BUF_URI_RAW, -1, K_HTTP)                \
+	X(METHOD, "http.method", NULL, HTTP, AD_TS, HTTP_BUF_METHOD, -1, K_HTTP)                   \
+	X(HOST, "http.host", NULL, HTTP, AD_TS, HTTP_BUF_HOST, -1, K_HTTP)                         \
+	X(HOST_RAW, "http.host.raw", NULL, HTTP, AD_TS, HTTP_BUF_HOST_RAW, -1, K_HTTP)             \
+	X(UA, "http.user_agent", NULL, HTTP, AD_TS, HTTP_BUF_USER_AGENT, -1, K_HTTP)               \
+	X(REQ_LINE, "http.request_line", NULL, HTTP, AD_TS, HTTP_BUF_REQUEST_LINE, -1, K_HTTP)     \
+	X(REQ_BODY, "http.request_body", NULL, HTTP, AD_TS, HTTP_BUF_REQUEST_BODY, -1, K_HTTP)     \
+	X(REFERER, "http.referer", NULL, HTTP, AD_TS, HTTP_BUF_REFERER, -1, K_HTTP)                \
+	X(ACCEPT, "http.accept", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT, -1, K_HTTP)                   \
+	X(ACCEPT_ENC, "http.accept_enc", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT_ENC, -1, K_HTTP)       \
+	X(ACCEPT_LANG, "http.accept_lang", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT_LANG, -1, K_HTTP)    \
+	X(RESP_LINE, "http.response_line", NULL, HTTP, AD_TC, -1, HTTP_BUF_RESPONSE_LINE, K_HTTP)  \
+	X(STAT_CODE, "http.stat_code", NULL, HTTP, AD_TC, -1, HTTP_BUF_STAT_CODE, K_HTTP)          \
+	X(STAT_MSG, "http.stat_msg", NULL, HTTP, AD_TC, -1, HTTP_BUF_STAT_MSG, K_HTTP)             \
+	X(RESP_BODY, "http.response_body", NULL, HTTP, AD_TC, -1, HTTP_BUF_RESPONSE_BODY, K_HTTP)  \
+	X(LOCATION, "http.location", NULL, HTTP, AD_TC, -1, HTTP_BUF_LOCATION, K_HTTP)             \
+	X(SERVER, "http.server", NULL, HTTP, AD_TC, -1, HTTP_BUF_SERVER, K_HTTP)                   \
+	X(HEADER, "http.header", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER, HTTP_BUF_HEADER, K_HTTP)    \
+	X(HEADER_RAW, "http.header.raw", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER_RAW,                 \
+	  HTTP_BUF_HEADER_RAW, K_HTTP)                                                             \
+	X(HEADER_NAMES, "http.header_names", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER_NAMES,           \
+	  HTTP_BUF_HEADER_NAMES, K_HTTP)                                                           \
+	X(COOKIE, "http.cookie", NULL, HTTP, AD_BOTH, HTTP_BUF_COOKIE, HTTP_BUF_COOKIE, K_HTTP)    \
+	X(PROTOCOL, "http.protocol", NULL, HTTP, AD_BOTH, HTTP_BUF_PROTOCOL, HTTP_BUF_PROTOCOL,    \
+	  K_HTTP)                                                                                  \
+	X(START, "http.start", NULL, HTTP, AD_BOTH, HTTP_BUF_START, HTTP_BUF_START, K_HTTP)        \
+	X(CONTENT_TYPE, "http.content_type", NULL, HTTP, AD_BOTH, HTTP_BUF_CONTENT_TYPE,           \
+	  HTTP_BUF_CONTENT_TYPE, K_HTTP)                                                           \
+	X(CONTENT_LEN, "http.content_len", NULL, HTTP, AD_BOTH, HTTP_BUF_CONTENT_LEN,              \
+	  HTTP_BUF_CONTENT_LEN, K_HTTP)                                                            \
+	X(CONNECTION, "http.connection", NULL, HTTP, AD_BOTH, HTTP_BUF_CONNECTION,                 \
+	  HTTP_BUF_CONNECTION, K_HTTP)                                                             \
+	X(FILE_DATA, "file.data", "file_data", HTTP, AD_BOTH, HTTP_BUF_REQUEST_BODY,               \
+	  HTTP_BUF_RESPONSE_BODY, K_HTTP)                                                          \
+	X(DNS_QUERY, "dns.query", "dns_query", DNS, AD_TS, -1, -1, K_DNS_QUERY)                    \
+	X(TLS_SNI, "tls.sni", "tls_sni", TLS, AD_TS, -1, -1, K_TLS_SNI)                            \
+	X(JA3_HASH, "ja3.hash", "ja3_hash", TLS, AD_TS, -1, -1, K_JA3_HASH)                        \
+	X(JA3_STR, "ja3.string", "ja3_string", TLS, AD_TS, -1, -1, K_JA3_STR)                      \
+	X(JA3S_HASH, "ja3s.hash", "ja3s_hash", TLS, AD_TC, -1, -1, K_JA3S_HASH)                    \
+	X(JA3S_STR, "ja3s.string", "ja3s_string", TLS, AD_TC, -1, -1, K_JA3S_STR)                  \
+	X(CERT_SUBJECT, "tls.cert_subject", "tls_cert_subject", TLS, AD_BOTH, -1, -1,              \
+	  K_CERT_SUBJECT)                                                                          \
+	X(CERT_ISSUER, "tls.cert_issuer", "tls_cert_issuer", TLS, AD_BOTH, -1, -1, K_CERT_ISSUER)  \
+	X(CERT_SERIAL, "tls.cert_serial", "tls_cert_serial", TLS, AD_BOTH, -1, -1, K_CERT_SERIAL)  \
+	X(CERT_FP, "tls.cert_fingerprint", "tls_cert_fingerprint", TLS, AD_BOTH, -1, -1,           \
+	  K_CERT_FP)                                                                               \
+	X(CERTS, "tls.certs", NULL, TLS, AD_BOTH, -1, -1, K_CERTS)
+
+#define X_ID(id, ...) AB_##id,
+enum { APP_BUFFERS(X_ID) AB_COUNT };
+
+struct app_buffer {
+	const char *alias;
+	enum app_proto proto;
+	uint8_t dirs;
+	int8_t hb[2]; /* enum http_buffer by enum app_dir, -1 = none */
+	enum app_kind kind;
+};
+
+#define X_INFO(id, name, alias, proto, dirs, hts, htc, kind)                                       \
+	[AB_##id] = {alias, APP_PROTO_##proto, dirs, {hts, htc}, kind},
+static const struct app_buffer app_buffers[AB_COUNT] = {APP_BUFFERS(X_INFO)};
+
+/* Certificate buffers: the end-entity certificate of the side's chain
+ * (the server's on to_client packets, a client certificate's on
+ * to_server), or for tls.certs every certificate of it. */
+static bool cert_instance(const struct app_buffer *ab, enum app_dir dir, const void *state,
+			  uint32_t k, const uint8_t **d, uint32_t *l)
+{
+	if (k > 0 && ab->kind != K_CERTS)
+		return false;
+	const struct tls_cert *c = tls_cert(state, dir, k);
+	if (c == NULL)
+		return false;
+	switch (ab->kind) {
+	case K_CERT_SUBJECT:
+		*d = (const uint8_t *)c->subject;
+		*l = c->subject_len;
+		break;
+	case K_CERT_ISSUER:
+		*d = (const uint8_t *)c->issuer;
+		*l = c->issuer_len;
+		break;
+	case K_CERT_SERIAL:
+		*d = (const uint8_t *)c->serial;
+		*l = c->serial != NULL ? (uint32_t)strlen(c->serial) : 0;
+		break;
+	case K_CERT_FP:
+		*d = (const uint8_t *)c->fingerprint;
+		*l = (uint32_t)strnlen(c->fingerprint, sizeof(c->fingerprint));
+		break;
+	default:
+		*d = c->der;
+		*l = c->der_len;
+		break;
+	}
+	return *d != NULL && *l > 0;
+}
+
+/* The k-th instance of buffer ab in one transaction side. */
+static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const void *tx, uint32_t k,
+			const uint8_t **d, uint32_t *l)
+{
+	const char *s = NULL;
+	switch (ab->kind) {
+	case K_HTTP:
+		return k == 0 && ab->hb[dir] >= 0 &&
+		       http_tx_buffer(tx, dir, (enum http_buffer)ab->hb[dir], d, l);
+	case K_DNS_QUERY: {
+		const struct dns_tx *t = tx;
+		return t->request && dns_tx_get_query_name(t, k, d, l);
+	}
+	case K_TLS_SNI: {
+		if (k > 0)
+			return false;
+		uint32_t n = 0;
+		s = tls_sni(tx, &n);
+		if (s == NULL || n == 0)
+			return false;
+		*d = (const uint8_t *)s;
+		*l = n;
+		return true;
+	}
+	case K_JA3_HASH: s = tls_ja3_hash(tx); break;
+	case K_JA3_STR: s = tls_ja3_string(tx); break;
+	case K_JA3S_HASH: s = tls_ja3s_hash(tx); break;
+	case K_JA3S_STR: s = tls_ja3s_string(tx); break;
+	case K_CERT_SUBJECT:
+	case K_CERT_ISSUER:
+	case K_CERT_SERIAL:
+	case K_CERT_FP:
+	case K_CERTS: return cert_instance(ab, dir, tx, k, d, l);
+	}
+	if (k > 0 || s == NULL || *s == '\0')
+		return false;
+	*d = (const uint8_t *)s;
+	*l = (uint32_t)strlen(s);
+	return true;
+}
+
+bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
+		    uint32_t *l, uint64_t *tx_id)
+{
+	int k = buf_id - BUF_MAX_BUILTIN;
+	if (k < 0 || k >= AB_COUNT || p->flow == NULL)
+		return false;
+	const struct app_buffer *ab = &app_buffers[k];
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	if (!(ab->dirs & (1u << dir)))
+		return false;
+	enum app_proto proto;
+	const void *tx;
+	uint64_t id;
+	uint32_t seen = 0;
+	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+		if (proto != ab->proto)
+			return false;
+		for (uint32_t i = 0; tx_instance(ab, dir, tx, i, d, l); i++, seen++)
+			if (seen == index) {
+				if (tx_id != NULL)
+					*tx_id = id;
+				return true;
+			}
+	}
+	return false;
+}
+
+#define X_GET(id, ...)                                                                             \
+	static bool get_##id(const struct packet *p, uint32_t i, const uint8_t **d, uint32_t *l)   \
+	{                                                                                          \
+		return app_buffer_get(BUF_MAX_BUILTIN + AB_##id, p, i, d, l, NULL);                \
+	}
+APP_BUFFERS(X_GET)
+
+#define X_DEF(id, name, alias, proto, dirs, hts, htc, kind)                                        \
+	[AB_##id] = {name, get_##id, APP_PROTO_##proto == APP_PROTO_DNS ? 0 : 6},
+static const struct buffer_def app_defs[AB_COUNT] = {APP_BUFFERS(X_DEF)};
+
+const struct buffer_def *app_buffer_def(int buf_id)
+{
+	int k = buf_id - BUF_MAX_BUILTIN;
+	return k >= 0 && k < AB_COUNT ? &app_defs[k] : NULL;
+}
+
+int app_buffer_lookup(const char *name)
+{
+	for (int k = 0; k < AB_COUNT; k++)
+		if (strcmp(app_defs[k].name, name) == 0)
+			return BUF_MAX_BUILTIN + k;
+	return -1;
+}
+
+bool buffer_is_app(int buf_id)
+{
+	return app_buffer_def(buf_id) != NULL;
+}
+
+/* Header protocols with a parser; the others stay skipped. */
+static enum app_proto header_app_proto(const char *name)
+{
+	if (strcmp(name, "http") == 0 || strcmp(name, "http1") == 0)
+		return APP_PROTO_HTTP;
+	if (strcmp(name, "tls") == 0 || strcmp(name, "ssl") == 0)
+		return APP_PROTO_TLS;
+	if (strcmp(name, "dns") == 0)
+		return APP_PROTO_DNS;
+	return APP_PROTO_UNKNOWN;
+}
+
+int rule_finish_app(struct parse_ctx *pc, struct rule *r)
+{
+	if (r->h.proto_flags & RP_APP) {
+		r->h.app = (uint8_t)header_app_proto(r->h.app_proto);
+		if (r->h.app == APP_PROTO_UNKNOWN) {
+			char name[48];
+			snprintf(name, sizeof(name), "proto:%s", r->h.app_proto);
+			pc_unsupported(pc, name);
+			return -1;
+		}
+	}
+	uint8_t dirs = AD_BOTH;
+	for (uint32_t i = 0; i < r->nbufs; i++) {
+		int k = r->bufs[i].buf_id - BUF_MAX_BUILTIN;
+		if (k < 0 || k >= AB_COUNT)
+			continue;
+		r->flags |= RF_APP_BUF;
+		dirs &= app_buffers[k].dirs;
+		if (r->h.app != APP_PROTO_UNKNOWN && r->h.app != app_buffers[k].proto) {
+			pc_error(pc, "buffer '%s' does not apply to protocol '%s'",
+				 app_defs[k].name, r->h.app_proto);
+			return -1;
+		}
+	}
+	if (dirs == 0 || (dirs == AD_TS && (r->flags & RF_TOCLIENT)) ||
+	    (dirs == AD_TC && (r->flags & RF_TOSERVER))) {
+		pc_error(pc, "rule inspects buffers of both directions");
+		return -1;
+	}
+	if (dirs == AD_TS)
+		r->flags |= RF_TOSERVER;
+	else if (dirs == AD_TC)
+		r->flags |= RF_TOCLIENT;
+	return 0;
+}
+
+bool app_header_match(const struct rule_header *h, const struct packet *p)
+{
+	return h->app == APP_PROTO_UNKNOWN ||
+	       (p->flow != NULL && app_flow_proto(p->flow) == (enum app_proto)h->app);
+}
+
+/* ------------------------------------------------------------ urilen */
+
+/* urilen:[<>]N[<>M][,norm|raw]: the size of http.uri (or http.uri.raw),
+ * checked by bsize on that buffer; the sticky buffer does not change. */
+static int urilen_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	char v[64];
+	snprintf(v, sizeof(v), "%s", arg);
+	int buf = BUF_MAX_BUILTIN + AB_URI;
+	char *comma = strchr(v, ',');
+	if (comma != NULL) {
+		*comma = '\0';
+		char *kind = str_trim(comma + 1);
+		if (strcmp(kind, "raw") == 0) {
+			buf = BUF_MAX_BUILTIN + AB_URI_RAW;
+		} else if (strcmp(kind, "norm") != 0) {
+			pc_error(pc, "invalid urilen '%s'", arg);
+			return -1;
+		}
+	}
+	struct u64_cmp *c = malloc(sizeof(*c));
+	if (c == NULL)
+		return -1;
+	if (u64_cmp_parse(str_trim(v), UINT32_MAX, c) != 0) {
+		pc_error(pc, "invalid urilen '%s'", arg);
+		free(c);
+		return -1;
+	}
+	struct rule_buffer *rb = rule_get_buffer(r, buf, true);
+	if (rb == NULL || list_add_payload(rb, kw_lookup("bsize"), c) == NULL) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ sticky keywords */
+
+#define X_SETUP(id, ...)                                                                           \
+	static int setup_##id(struct parse_ctx *pc, struct rule *r, const char *arg)               \
+	{                                                                                          \
+		(void)arg;                                                                         \
+		return sticky_buffer_select(pc, r, BUF_MAX_BUILTIN + AB_##id);                     \
+	}
+APP_BUFFERS(X_SETUP)
+
+#define X_KW(id, name, alias, ...)                                                                 \
+	{name, alias, "sticky buffer " name, setup_##id, NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
+static const struct kw_def defs[] = {
+    {"urilen", NULL, "size of the normalised (or raw) HTTP URI", urilen_setup, NULL, NULL, NULL, 0},
+    APP_BUFFERS(X_KW)};
+
+const struct kw_family kw_family_app = {defs, sizeof(defs) / sizeof(defs[0])};
