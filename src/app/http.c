@@ -427,6 +427,11 @@ static void request_headers_done(struct http_state *s, struct http_tx *tx)
 	m->progress = HTTP_PROGRESS_HEADERS;
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");
 	const struct http_header *cl = http_msg_header(m, "content-length");
+	const struct http_header *auth = http_msg_header(m, "authorization");
+	if (auth != NULL && !ieq_prefix(auth->value.p, auth->value.len, "basic") &&
+	    !ieq_prefix(auth->value.p, auth->value.len, "digest") &&
+	    !ieq_prefix(auth->value.p, auth->value.len, "bearer"))
+		http_tx_event(tx, HTTP_EV_REQUEST_AUTH_UNRECOGNIZED);
 	if (te != NULL) {
 		if (http_value_contains(te->value.p, te->value.len, "chunked")) {
 			m->chunked = true;

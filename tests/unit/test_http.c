@@ -1096,6 +1096,8 @@ static void test_malformed_events(void **state)
 	    {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", NULL,
 	     HTTP_EV_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST},
 	    {"GET / HTTP/1.1\r\nHost: h:abc\r\n\r\n", NULL, HTTP_EV_INVALID_AUTHORITY_PORT},
+	    {"GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Negotiate abc\r\n\r\n", NULL,
+	     HTTP_EV_REQUEST_AUTH_UNRECOGNIZED},
 	    {"GET / HTTP/1.1\r\nHost: h<>\r\n\r\n", NULL, HTTP_EV_REQUEST_HEADER_HOST_INVALID},
 	    {"GET http://h:x/ HTTP/1.1\r\nHost: h\r\n\r\n", NULL,
 	     HTTP_EV_INVALID_SERVER_PORT_IN_REQUEST},
@@ -1143,7 +1145,8 @@ static void test_clean_request_has_no_events(void **state)
 {
 	(void)state;
 	struct http_state *s = one_request("GET /index.html HTTP/1.1\r\nHost: example.com\r\n"
-					   "User-Agent: curl/8.0\r\nAccept: */*\r\n\r\n");
+					   "User-Agent: curl/8.0\r\nAccept: */*\r\n"
+					   "Authorization: Basic dXNlcjpwYXNz\r\n\r\n");
 	feed_str(s, APP_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
 	assert_int_equal(http_tx_get(s, 0)->events, 0);
 	http_state_free(s);
