@@ -492,6 +492,9 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 	}
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");
 	const struct http_header *cl = http_msg_header(m, "content-length");
+	const struct http_header *ct = http_msg_header(m, "content-type");
+	if (ct != NULL && http_value_contains(ct->value.p, ct->value.len, "multipart/byteranges"))
+		http_tx_event(tx, HTTP_EV_RESPONSE_MULTIPART_BYTERANGES);
 	if (cl != NULL) {
 		m->content_length = http_parse_content_length(cl->value.p, cl->value.len);
 		if (m->content_length < 0)

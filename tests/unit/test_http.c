@@ -1114,6 +1114,10 @@ static void test_malformed_events(void **state)
 	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
 	     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x\r\na\r\n0\r\n\r\n",
 	     HTTP_EV_RESPONSE_CHUNK_EXTENSION},
+	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+	     "HTTP/1.1 206 Partial\r\nContent-Type: multipart/byteranges; boundary=x\r\n"
+	     "Content-Length: 0\r\n\r\n",
+	     HTTP_EV_RESPONSE_MULTIPART_BYTERANGES},
 	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n", "HTTP/1.1 200 OK\r\nA: 1\r\nA: 2\r\n\r\n",
 	     HTTP_EV_RESPONSE_HEADER_REPETITION},
 	    {"GET / HTTP/1.1\r\nHost: h\r\n\r\n", "HTTP/1.1 200 OK\r\n\tx\r\n\r\n",
