@@ -135,6 +135,7 @@ struct http_state {
 	uint64_t resp_next; /* id of the transaction the next response answers */
 	struct http_dirp d[2];
 	bool tunnel, failed;
+	int server_port; /* TCP port of the server, -1 unknown */
 };
 
 void http_tx_event(struct http_tx *tx, enum http_event ev);

@@ -84,6 +84,7 @@ struct http_state *http_state_new(void)
 	s->cfg.response_body_limit = HTTP_BODY_LIMIT_DEFAULT;
 	s->cfg.decompress_limit = HTTP_DECOMPRESS_LIMIT_DEFAULT;
 	s->cfg.decompress_layers = HTTP_DECOMPRESS_LAYERS_DEFAULT;
+	s->server_port = -1;
 	return s;
 }
 
@@ -121,6 +122,11 @@ void http_state_free(struct http_state *s)
 		http_bytes_free(&s->d[d].junk);
 	}
 	free(s);
+}
+
+void http_state_set_server_port(struct http_state *s, uint16_t port)
+{
+	s->server_port = port;
 }
 
 bool http_state_is_tunnel(const struct http_state *s)
@@ -424,6 +430,8 @@ static void request_headers_done(struct http_state *s, struct http_tx *tx)
 	struct http_msg *m = &tx->req;
 	http_msg_build_buffers(m, APP_TOSERVER);
 	http_host_resolve(tx);
+	if (tx->port >= 0 && s->server_port >= 0 && tx->port != s->server_port && !tx->is_connect)
+		http_tx_event(tx, HTTP_EV_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH);
 	m->progress = HTTP_PROGRESS_HEADERS;
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");
 	const struct http_header *cl = http_msg_header(m, "content-length");

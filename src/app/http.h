@@ -66,6 +66,10 @@ void http_state_configure(struct http_state *s, const struct http_config *cfg);
 enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const uint8_t *data,
 				 uint32_t len, uint32_t flags);
 
+/* The server's TCP port, for REQUEST_SERVER_PORT_TCP_PORT_MISMATCH (a port
+ * in the Host header or URI that differs from it).  Optional. */
+void http_state_set_server_port(struct http_state *s, uint16_t port);
+
 /*
  * A hole of len bytes in one direction (the reassembler knows its size).
  * Inside a body whose extent is known (Content-Length, a chunk, or up to

@@ -1145,6 +1145,20 @@ static void test_malformed_events(void **state)
 	}
 }
 
+static void test_server_port_mismatch(void **state)
+{
+	(void)state;
+	struct http_state *s = http_state_new();
+	http_state_set_server_port(s, 80);
+	feed_str(s, APP_TOSERVER,
+		 "GET / HTTP/1.1\r\nHost: h:8080\r\n\r\nGET / HTTP/1.1\r\nHost: h:80\r\n\r\n");
+	assert_true(
+	    http_tx_has_event(http_tx_get(s, 0), HTTP_EV_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH));
+	assert_false(
+	    http_tx_has_event(http_tx_get(s, 1), HTTP_EV_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH));
+	http_state_free(s);
+}
+
 static void test_clean_request_has_no_events(void **state)
 {
 	(void)state;
@@ -1341,6 +1355,7 @@ int main(void)
 	    cmocka_unit_test(test_uri_normalisation),
 	    cmocka_unit_test(test_absolute_uri_host),
 	    cmocka_unit_test(test_malformed_events),
+	    cmocka_unit_test(test_server_port_mismatch),
 	    cmocka_unit_test(test_clean_request_has_no_events),
 	    cmocka_unit_test(test_huge_header_is_bounded),
 	    cmocka_unit_test(test_endless_chunked_body_is_bounded),
