@@ -177,10 +177,14 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 }
 
 static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto,
-			 bool tcp)
+			 bool tcp, uint16_t server_port)
 {
 	switch (proto) {
-	case APP_PROTO_HTTP: af->state = http_state_new(); break;
+	case APP_PROTO_HTTP:
+		af->state = http_state_new();
+		if (af->state)
+			http_state_set_server_port(af->state, server_port);
+		break;
 	case APP_PROTO_TLS: af->state = tls_state_new(); break;
 	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
 	default: return false;
@@ -224,7 +228,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 			}
 			return;
 		}
-		if (!start_parser(ctx, af, p, true))
+		uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
+		if (!start_parser(ctx, af, p, true, server_port))
 			return;
 	}
 	if (af->proto == APP_PROTO_FAILED) {
@@ -249,7 +254,7 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 	if (af->proto == APP_PROTO_UNKNOWN) {
 		struct flow *f = p->flow;
 		bool dns = ctx->cfg.enabled[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53);
-		if (!dns || !start_parser(ctx, af, APP_PROTO_DNS, false)) {
+		if (!dns || !start_parser(ctx, af, APP_PROTO_DNS, false, f->dp)) {
 			af->proto = APP_PROTO_FAILED;
 			ctx->stats.flows[APP_PROTO_FAILED]++;
 			return;
