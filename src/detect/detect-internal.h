@@ -399,6 +399,8 @@ struct u64_cmp {
 };
 int u64_cmp_parse(const char *s, uint64_t max, struct u64_cmp *c);
 bool u64_cmp_match(const struct u64_cmp *c, uint64_t v);
+int rule_add_u64_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
+		     uint64_t max);
 
 /* ------------------------------------------------------------ per-flow and per-thread state */
 

@@ -12,24 +12,6 @@ static bool is_icmp(const struct packet *p)
 	return (p->proto == 1 || p->proto == 58) && p->l4_hdr != NULL && !p->is_fragment;
 }
 
-static int add_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
-		   uint64_t max)
-{
-	struct u64_cmp *c = malloc(sizeof(*c));
-	if (c == NULL)
-		return -1;
-	if (u64_cmp_parse(arg, max, c) != 0) {
-		pc_error(pc, "invalid %s '%s'", kw, arg);
-		free(c);
-		return -1;
-	}
-	if (rule_add_sm(r, LIST_MATCH, kw_lookup(kw), c) == NULL) {
-		free(c);
-		return -1;
-	}
-	return 0;
-}
-
 static int itype_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		       const void *ctx)
 {
@@ -38,7 +20,7 @@ static int itype_match(struct det_thread *dt, const struct packet *p, const stru
 
 static int itype_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "itype", arg, 255);
+	return rule_add_u64_cmp(pc, r, "itype", arg, 255);
 }
 
 static int icode_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -49,7 +31,7 @@ static int icode_match(struct det_thread *dt, const struct packet *p, const stru
 
 static int icode_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "icode", arg, 255);
+	return rule_add_u64_cmp(pc, r, "icode", arg, 255);
 }
 
 static int icmp_id_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -60,7 +42,7 @@ static int icmp_id_match(struct det_thread *dt, const struct packet *p, const st
 
 static int icmp_id_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "icmp_id", arg, 65535);
+	return rule_add_u64_cmp(pc, r, "icmp_id", arg, 65535);
 }
 
 static int icmp_seq_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -71,7 +53,7 @@ static int icmp_seq_match(struct det_thread *dt, const struct packet *p, const s
 
 static int icmp_seq_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "icmp_seq", arg, 65535);
+	return rule_add_u64_cmp(pc, r, "icmp_seq", arg, 65535);
 }
 
 static int mtu_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -86,7 +68,7 @@ static int mtu_match(struct det_thread *dt, const struct packet *p, const struct
 
 static int mtu_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "icmpv6.mtu", arg, UINT32_MAX);
+	return rule_add_u64_cmp(pc, r, "icmpv6.mtu", arg, UINT32_MAX);
 }
 
 static int icmpv4_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)

@@ -11,24 +11,6 @@
 
 #include "detect/detect-internal.h"
 
-static int add_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
-		   uint64_t max)
-{
-	struct u64_cmp *c = malloc(sizeof(*c));
-	if (c == NULL)
-		return -1;
-	if (u64_cmp_parse(arg, max, c) != 0) {
-		pc_error(pc, "invalid %s '%s'", kw, arg);
-		free(c);
-		return -1;
-	}
-	if (rule_add_sm(r, LIST_MATCH, kw_lookup(kw), c) == NULL) {
-		free(c);
-		return -1;
-	}
-	return 0;
-}
-
 static int ttl_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		     const void *ctx)
 {
@@ -37,7 +19,7 @@ static int ttl_match(struct det_thread *dt, const struct packet *p, const struct
 
 static int ttl_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "ttl", arg, 255);
+	return rule_add_u64_cmp(pc, r, "ttl", arg, 255);
 }
 
 struct tos_ctx {
@@ -101,7 +83,7 @@ static int id_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		pc_error(pc, "invalid id '%s'", arg);
 		return -1;
 	}
-	return add_cmp(pc, r, "id", buf, 65535);
+	return rule_add_u64_cmp(pc, r, "id", buf, 65535);
 }
 
 static const struct {
@@ -212,7 +194,7 @@ static int fragoffset_match(struct det_thread *dt, const struct packet *p, const
 
 static int fragoffset_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "fragoffset", arg, 65535);
+	return rule_add_u64_cmp(pc, r, "fragoffset", arg, 65535);
 }
 
 static int ip_proto_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -259,7 +241,7 @@ static int ip_proto_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		v = (uint64_t)n;
 	}
 	snprintf(num, sizeof(num), "%s%llu", pre, (unsigned long long)v);
-	return add_cmp(pc, r, "ip_proto", num, 255);
+	return rule_add_u64_cmp(pc, r, "ip_proto", num, 255);
 }
 
 static int sameip_match(struct det_thread *dt, const struct packet *p, const struct rule *r,

@@ -99,24 +99,6 @@ bad:
 	return -1;
 }
 
-static int add_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
-		   uint64_t max)
-{
-	struct u64_cmp *c = malloc(sizeof(*c));
-	if (c == NULL)
-		return -1;
-	if (u64_cmp_parse(arg, max, c) != 0) {
-		pc_error(pc, "invalid %s '%s'", kw, arg);
-		free(c);
-		return -1;
-	}
-	if (rule_add_sm(r, LIST_MATCH, kw_lookup(kw), c) == NULL) {
-		free(c);
-		return -1;
-	}
-	return 0;
-}
-
 static int seq_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		     const void *ctx)
 {
@@ -125,7 +107,7 @@ static int seq_match(struct det_thread *dt, const struct packet *p, const struct
 
 static int seq_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "seq", arg, UINT32_MAX);
+	return rule_add_u64_cmp(pc, r, "seq", arg, UINT32_MAX);
 }
 
 static int ack_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -136,7 +118,7 @@ static int ack_match(struct det_thread *dt, const struct packet *p, const struct
 
 static int ack_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "ack", arg, UINT32_MAX);
+	return rule_add_u64_cmp(pc, r, "ack", arg, UINT32_MAX);
 }
 
 static int window_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -147,7 +129,7 @@ static int window_match(struct det_thread *dt, const struct packet *p, const str
 
 static int window_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "window", arg, 65535);
+	return rule_add_u64_cmp(pc, r, "window", arg, 65535);
 }
 
 static int mss_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
@@ -158,7 +140,7 @@ static int mss_match(struct det_thread *dt, const struct packet *p, const struct
 
 static int mss_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return add_cmp(pc, r, "tcp.mss", arg, 65535);
+	return rule_add_u64_cmp(pc, r, "tcp.mss", arg, 65535);
 }
 
 static int tcp_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)

@@ -213,6 +213,26 @@ fail:
 }
 
 /* Suricata's integer keyword syntax: N, =N, !N, <N, <=N, >N, >=N, N-M, N<>M, !N-M, &M. */
+/* Adds a numeric comparison keyword (`ttl:<10`, `itype:8`, `seq:5-9`) with
+ * its parsed argument as match context. */
+int rule_add_u64_cmp(struct parse_ctx *pc, struct rule *r, const char *kw, const char *arg,
+		     uint64_t max)
+{
+	struct u64_cmp *c = malloc(sizeof(*c));
+	if (c == NULL)
+		return -1;
+	if (u64_cmp_parse(arg, max, c) != 0) {
+		pc_error(pc, "invalid %s '%s'", kw, arg);
+		free(c);
+		return -1;
+	}
+	if (rule_add_sm(r, LIST_MATCH, kw_lookup(kw), c) == NULL) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
 int u64_cmp_parse(const char *s, uint64_t max, struct u64_cmp *c)
 {
 	char buf[128];
