@@ -195,6 +195,14 @@ const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
 bool kw_known_unsupported(const char *name);
 
+/* "config <kind>: value" files (config-lines.c).  The callback gets the
+ * text after the colon; CONFIG_LINE_INVALID has the line reported,
+ * CONFIG_LINE_STOP ends reading (out of memory).  -1 if the file cannot
+ * be opened. */
+enum config_line_result { CONFIG_LINE_OK, CONFIG_LINE_INVALID, CONFIG_LINE_STOP };
+typedef enum config_line_result (*config_line_fn)(void *arg, char *value);
+int config_lines_read(const char *path, const char *kind, FILE *log, config_line_fn fn, void *arg);
+
 /* ------------------------------------------------------------ buffers */
 
 enum {

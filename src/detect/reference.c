@@ -8,49 +8,35 @@
 
 #include "detect/detect-internal.h"
 
+/* "TYPE URL-PREFIX"; a line missing either is skipped silently, as before. */
+static enum config_line_result ref_line(void *arg, char *value)
+{
+	struct ref_table *rt = arg;
+	char *k = str_trim(value), *v = k;
+	while (*v && !isspace((unsigned char)*v))
+		v++;
+	if (*v)
+		*v++ = '\0';
+	v = str_trim(v);
+	if (*k == '\0' || *v == '\0')
+		return CONFIG_LINE_OK;
+	char **nk = realloc(rt->keys, (rt->n + 1) * sizeof(*nk));
+	if (nk == NULL)
+		return CONFIG_LINE_STOP;
+	rt->keys = nk;
+	char **np = realloc(rt->prefixes, (rt->n + 1) * sizeof(*np));
+	if (np == NULL)
+		return CONFIG_LINE_STOP;
+	rt->prefixes = np;
+	rt->keys[rt->n] = strdup(k);
+	rt->prefixes[rt->n] = strdup(v);
+	rt->n++;
+	return CONFIG_LINE_OK;
+}
+
 int reference_load(struct ref_table *rt, const char *path, FILE *log)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		if (log)
-			fprintf(log, "%s: cannot open reference file\n", path);
-		return -1;
-	}
-	char line[1024];
-	unsigned ln = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		ln++;
-		char *s = str_trim(line);
-		const char *pfx = "config reference:";
-		if (*s == '#' || *s == '\0')
-			continue;
-		if (strncmp(s, pfx, strlen(pfx)) != 0) {
-			if (log)
-				fprintf(log, "%s:%u: invalid reference line\n", path, ln);
-			continue;
-		}
-		char *k = str_trim(s + strlen(pfx)), *v = k;
-		while (*v && !isspace((unsigned char)*v))
-			v++;
-		if (*v)
-			*v++ = '\0';
-		v = str_trim(v);
-		if (*k == '\0' || *v == '\0')
-			continue;
-		char **nk = realloc(rt->keys, (rt->n + 1) * sizeof(*nk));
-		if (nk == NULL)
-			break;
-		rt->keys = nk;
-		char **np = realloc(rt->prefixes, (rt->n + 1) * sizeof(*np));
-		if (np == NULL)
-			break;
-		rt->prefixes = np;
-		rt->keys[rt->n] = strdup(k);
-		rt->prefixes[rt->n] = strdup(v);
-		rt->n++;
-	}
-	fclose(f);
-	return 0;
+	return config_lines_read(path, "reference", log, ref_line, rt);
 }
 
 const char *reference_prefix(const struct ref_table *rt, const char *key)
