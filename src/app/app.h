@@ -59,6 +59,7 @@ struct app_config {
 void app_config_defaults(struct app_config *c);
 void app_config_load(struct app_config *c, const struct config_node *root);
 
+/* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
 	uint64_t tx[APP_PROTO_MAX];    /* transactions handed to the logger */

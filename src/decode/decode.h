@@ -236,8 +236,8 @@ struct packet {
 };
 
 /*
- * Per-worker decode state (counters only for now; defrag has its own
- * table in the worker).
+ * Per-worker decode counters.  Only uint64_t members: the engine sums
+ * workers' stats as arrays.
  */
 struct decode_stats {
 	uint64_t pkts, bytes, invalid;

@@ -11,6 +11,19 @@
 
 #define ADD_FIELD(field) a->field += b->field
 
+/* The stages' stats structs hold nothing but uint64_t counters (each says
+ * so), so totals over workers are element-wise sums.  Peak values add up
+ * to an upper bound. */
+static void add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] += src[i];
+}
+
+#define ADD_COUNTERS(field)                                                                        \
+	add_u64s((uint64_t *)&a->field, (const uint64_t *)&b->field,                               \
+		 sizeof(a->field) / sizeof(uint64_t))
+
 /* Suricata 8 leaves zero-valued counters out unless `null-values` is on. */
 static void counter(struct json *j, bool zeros, const char *key, uint64_t v)
 {
@@ -20,40 +33,11 @@ static void counter(struct json *j, bool zeros, const char *key, uint64_t v)
 
 void stats_add(struct worker_counters *a, const struct worker_counters *b)
 {
-	const uint64_t *src = (const uint64_t *)&b->decode;
-	uint64_t *dst = (uint64_t *)&a->decode;
-	/* decode_stats is all uint64_t counters. */
-	for (size_t i = 0; i < sizeof(a->decode) / sizeof(uint64_t); i++)
-		dst[i] += src[i];
-	ADD_FIELD(flow.total);
-	ADD_FIELD(flow.tcp);
-	ADD_FIELD(flow.udp);
-	ADD_FIELD(flow.icmpv4);
-	ADD_FIELD(flow.icmpv6);
-	ADD_FIELD(flow.other);
-	ADD_FIELD(flow.active);
-	ADD_FIELD(flow.active_max);
-	ADD_FIELD(flow.timeout);
-	ADD_FIELD(flow.forced);
-	ADD_FIELD(flow.shutdown);
-	ADD_FIELD(flow.emerg_mode_entered);
-	ADD_FIELD(flow.emerg_mode_over);
-	ADD_FIELD(flow.memcap_refused);
-	ADD_FIELD(flow.memuse);
-	const uint64_t *ds = (const uint64_t *)&b->defrag;
-	uint64_t *dd = (uint64_t *)&a->defrag;
-	for (size_t i = 0; i < sizeof(a->defrag) / sizeof(uint64_t); i++)
-		dd[i] += ds[i];
-	const uint64_t *ss = (const uint64_t *)&b->stream;
-	uint64_t *sd = (uint64_t *)&a->stream;
-	/* stream_stats is all uint64_t counters too; peaks add up as an upper bound. */
-	for (size_t i = 0; i < sizeof(a->stream) / sizeof(uint64_t); i++)
-		sd[i] += ss[i];
-	for (int i = 0; i < APP_PROTO_MAX; i++) {
-		ADD_FIELD(app.flows[i]);
-		ADD_FIELD(app.tx[i]);
-	}
-	ADD_FIELD(app.parse_errors);
+	ADD_COUNTERS(decode);
+	ADD_COUNTERS(flow);
+	ADD_COUNTERS(defrag);
+	ADD_COUNTERS(stream);
+	ADD_COUNTERS(app);
 	ADD_FIELD(checksum_invalid);
 	ADD_FIELD(alerts);
 	ADD_FIELD(ips_accepted);

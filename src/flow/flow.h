@@ -126,6 +126,7 @@ struct config_node;
 /* Overrides timeouts from a config tree's `flow-timeouts:` section. */
 void flow_config_load_timeouts(struct flow_config *cfg, const struct config_node *root);
 
+/* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct flow_stats {
 	uint64_t total, tcp, udp, icmpv4, icmpv6, other;
 	uint64_t active, active_max;

@@ -229,6 +229,7 @@ bool stream_config_load(struct stream_config *cfg, const struct config_node *roo
 
 /* ---------------------------------------------------------------- stats */
 
+/* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct stream_stats {
 	uint64_t sessions;	       /* tcp.sessions */
 	uint64_t ssn_memcap_drop;      /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
