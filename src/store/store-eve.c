@@ -61,9 +61,10 @@ static int64_t eve_file_row(struct store *st, const char *path, const char *fing
  * the sqlite3_step() that reads them (eve_store_event). */
 static void bind_str(sqlite3_stmt *s, int i, json_t *obj, const char *key)
 {
-	const char *v = json_string_value(json_object_get(obj, key));
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	json_t *js = json_object_get(obj, key);
+	const char *v = json_string_value(js);
+	if (v) /* with its length: the value may hold NUL bytes */
+		sqlite3_bind_text(s, i, v, (int)json_string_length(js), SQLITE_STATIC);
 }
 
 static void bind_int(sqlite3_stmt *s, int i, json_t *obj, const char *key)
@@ -190,7 +191,9 @@ static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_
 		if (n == 0)
 			continue;
 		json_error_t jerr;
-		json_t *ev = json_loadb(buf, (size_t)n, 0, &jerr);
+		/* \u0000 is valid JSON, and EVE writes it for NUL bytes in packet
+		 * data (a status line, a header value): such lines are kept. */
+		json_t *ev = json_loadb(buf, (size_t)n, JSON_ALLOW_NUL, &jerr);
 		if (!json_is_object(ev)) {
 			stats->malformed++;
 			if (!stats->first_bad_line)

@@ -254,6 +254,28 @@ static void test_records_replace_on_reimport(void **state)
 	store_close(st);
 }
 
+/* EVE escapes a NUL byte of packet data as \u0000 (valid JSON): the line is
+ * stored, with the value whole. */
+static void test_eve_import_keeps_nul_escapes(void **state)
+{
+	char db[300], eve[300];
+	path_in_tmp(db, sizeof(db), "nul.db");
+	path_in_tmp(eve, sizeof(eve), "nul.json");
+	write_file(eve, "{\"timestamp\":\"2024-03-01T10:00:00.000000+0000\",\"event_type\":\"alert\","
+			"\"src_ip\":\"192.0.2.1\",\"dest_ip\":\"10.1.2.3\",\"proto\":\"TCP\","
+			"\"alert\":{\"signature_id\":7,\"signature\":\"a\\u0000b\","
+			"\"category\":\"Misc\",\"severity\":2}}\n");
+	struct store_eve_stats s;
+	assert_int_equal(store_import_eve_file(db, eve, NULL, &s), 0);
+	assert_int_equal(s.malformed, 0);
+	assert_int_equal(s.alerts, 1);
+	char err[256];
+	struct store *st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(query_int(st, "SELECT length(CAST(signature AS BLOB)) FROM event"), 3);
+	store_close(st);
+}
+
 static void test_valid_date(void **state)
 {
 	assert_true(store_valid_date("2024-02-29"));
@@ -276,6 +298,7 @@ int main(void)
 	    cmocka_unit_test(test_assets_from_config_file),
 	    cmocka_unit_test(test_import_run_from_config),
 	    cmocka_unit_test(test_records_replace_on_reimport),
+	    cmocka_unit_test(test_eve_import_keeps_nul_escapes),
 	    cmocka_unit_test(test_valid_date),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
