@@ -119,15 +119,22 @@ static void put_mac(struct json *j, const char *key, const uint8_t m[6])
 }
 
 /* Tuple of a packet, in packet direction. */
+/* src_ip, src_port, dest_ip, dest_port (ports only where the protocol has them). */
+static void put_addrs_ports(struct json *j, const struct ip_addr *src, uint16_t sp,
+			    const struct ip_addr *dst, uint16_t dp, uint8_t proto)
+{
+	put_addr(j, "src_ip", src);
+	if (proto_has_ports(proto))
+		json_uint(j, "src_port", sp);
+	put_addr(j, "dest_ip", dst);
+	if (proto_has_ports(proto))
+		json_uint(j, "dest_port", dp);
+}
+
 static void header_packet_tuple(struct json *j, const struct packet *p)
 {
 	char pbuf[8];
-	put_addr(j, "src_ip", &p->src);
-	if (proto_has_ports(p->proto))
-		json_uint(j, "src_port", p->sp);
-	put_addr(j, "dest_ip", &p->dst);
-	if (proto_has_ports(p->proto))
-		json_uint(j, "dest_port", p->dp);
+	put_addrs_ports(j, &p->src, p->sp, &p->dst, p->dp, p->proto);
 	json_uint(j, "ip_v", p->ip_version);
 	json_str(j, "proto", decode_proto_name(p->proto, pbuf));
 	if (p->proto == 1 || p->proto == 58) {
@@ -140,12 +147,7 @@ static void header_packet_tuple(struct json *j, const struct packet *p)
 static void header_flow_tuple(struct json *j, const struct flow *f)
 {
 	char pbuf[8];
-	put_addr(j, "src_ip", &f->src);
-	if (proto_has_ports(f->proto))
-		json_uint(j, "src_port", f->sp);
-	put_addr(j, "dest_ip", &f->dst);
-	if (proto_has_ports(f->proto))
-		json_uint(j, "dest_port", f->dp);
+	put_addrs_ports(j, &f->src, f->sp, &f->dst, f->dp, f->proto);
 	json_uint(j, "ip_v", f->src.family);
 	json_str(j, "proto", decode_proto_name(f->proto, pbuf));
 	if (f->proto == 1 || f->proto == 58) {
@@ -168,12 +170,7 @@ static void header_tunnel(struct json *j, const struct packet *p)
 		return;
 	char pbuf[8];
 	json_open_object(j, "tunnel");
-	put_addr(j, "src_ip", &root->src);
-	if (proto_has_ports(root->proto))
-		json_uint(j, "src_port", root->sp);
-	put_addr(j, "dest_ip", &root->dst);
-	if (proto_has_ports(root->proto))
-		json_uint(j, "dest_port", root->dp);
+	put_addrs_ports(j, &root->src, root->sp, &root->dst, root->dp, root->proto);
 	json_str(j, "proto", decode_proto_name(root->proto, pbuf));
 	json_uint(j, "depth", p->tunnel_depth);
 	json_str(j, "pkt_src", decode_packet_source_name(root->pkt_src));
