@@ -136,10 +136,10 @@ static void file_open(struct http_state *s, struct http_tx *tx)
 	struct http_filectx *f = &tx->file;
 	f->state = HTTP_FILE_OPEN;
 	file_name(tx, &f->name);
-	if (!s->cfg.file_hashes)
-		return;
 	const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
 	for (int i = 0; i < 3; i++) {
+		if (!(s->cfg.file_hashes & (1u << i)))
+			continue;
 		f->md[i] = EVP_MD_CTX_new();
 		if (f->md[i] != NULL && EVP_DigestInit_ex(f->md[i], md[i], NULL) != 1) {
 			EVP_MD_CTX_free(f->md[i]);
@@ -155,18 +155,15 @@ static void file_close(struct http_tx *tx, bool truncated)
 		return;
 	f->state = truncated ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
 	uint8_t *out[3] = {f->md5, f->sha1, f->sha256};
-	bool all = !truncated && !f->gaps;
+	bool whole = !truncated && !f->gaps;
 	for (int i = 0; i < 3; i++) {
-		if (f->md[i] == NULL) {
-			all = false;
+		if (f->md[i] == NULL)
 			continue;
-		}
-		if (all && EVP_DigestFinal_ex(f->md[i], out[i], NULL) != 1)
-			all = false;
+		if (whole && EVP_DigestFinal_ex(f->md[i], out[i], NULL) == 1)
+			f->hashes |= (uint8_t)(1u << i);
 		EVP_MD_CTX_free(f->md[i]);
 		f->md[i] = NULL;
 	}
-	f->has_hashes = all;
 }
 
 /* Decoded bytes: count, keep up to the limit, feed the file. */
@@ -437,7 +434,7 @@ bool http_tx_file(const struct http_tx *tx, struct http_file_info *out)
 	out->name = f->name.p ? f->name.p : (const uint8_t *)"";
 	out->name_len = f->name.len;
 	out->size = f->size;
-	out->has_hashes = f->has_hashes;
+	out->hashes = f->hashes;
 	out->gaps = f->gaps;
 	memcpy(out->md5, f->md5, sizeof(out->md5));
 	memcpy(out->sha1, f->sha1, sizeof(out->sha1));

@@ -59,8 +59,8 @@ struct http_filectx {
 	struct http_bytes name;
 	uint64_t size;
 	EVP_MD_CTX *md[3]; /* md5, sha1, sha256 while open */
-	bool has_hashes;
-	bool gaps; /* bytes of the body were lost */
+	uint8_t hashes;	   /* HTTP_FILE_* computed over the whole file */
+	bool gaps;	   /* bytes of the body were lost */
 	uint8_t md5[16], sha1[20], sha256[32];
 };
 

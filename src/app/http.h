@@ -45,7 +45,7 @@ struct http_config {
 	uint32_t request_body_limit;  /* bytes of request body kept for detection */
 	uint32_t response_body_limit; /* bytes of decoded response body kept */
 	uint32_t decompress_limit;    /* decoded bytes per body before it is a bomb */
-	bool file_hashes;	      /* md5/sha1/sha256 of response files */
+	uint8_t file_hashes;	      /* HTTP_FILE_MD5|SHA1|SHA256: hashes of files */
 	uint32_t decompress_layers;   /* content-coding layers decoded (Suricata: 2) */
 };
 
@@ -166,6 +166,14 @@ bool http_tx_header_at(const struct http_tx *tx, enum app_dir dir, uint32_t i, c
  * is the Content-Disposition filename when present, else the normalised
  * URI path.  Size counts every decoded byte, not just the stored ones.
  */
+/* Hashes a file can be given (http_config.file_hashes, http_file_info.hashes). */
+enum {
+	HTTP_FILE_MD5 = 1 << 0,
+	HTTP_FILE_SHA1 = 1 << 1,
+	HTTP_FILE_SHA256 = 1 << 2,
+	HTTP_FILE_HASHES_ALL = 7,
+};
+
 enum http_file_state {
 	HTTP_FILE_NONE = 0, /* no body (yet) */
 	HTTP_FILE_OPEN,
@@ -178,8 +186,8 @@ struct http_file_info {
 	const uint8_t *name;
 	uint32_t name_len;
 	uint64_t size;
-	bool has_hashes; /* set when closed complete with file_hashes on */
-	bool gaps;	 /* bytes of the body were lost (fileinfo "gaps") */
+	uint8_t hashes; /* HTTP_FILE_*: the hashes computed (file closed complete) */
+	bool gaps;	/* bytes of the body were lost (fileinfo "gaps") */
 	uint8_t md5[16], sha1[20], sha256[32];
 };
 

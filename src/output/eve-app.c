@@ -1,7 +1,8 @@
 /*
  * eve-app — EVE "dns", "http" and "tls" events: one per transaction the
  * application layer says is ready, written by the parser's own JSON
- * writer inside the common header.
+ * writer inside the common header; and "fileinfo" for the file a logged
+ * transaction carried.
  */
 #include "app/app.h"
 #include "app/dns.h"
@@ -10,11 +11,52 @@
 #include "output/eve.h"
 #include "util/json.h"
 
+#include <stdio.h>
+
 struct app_log {
 	struct eve_logger *l;
 	const struct packet *p;
 	struct flow *f;
 };
+
+static void put_hex(struct json *j, const char *key, const uint8_t *d, size_t n)
+{
+	char buf[2 * 32 + 1];
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", d[i]);
+	json_str(j, key, buf);
+}
+
+/*
+ * "fileinfo" for the file an HTTP response carried, once the file is
+ * closed or truncated (so when its transaction is logged).  The header
+ * names the server first, as the file flows to the client; the "http"
+ * object is the transaction's, as Suricata adds it.
+ */
+static void log_http_file(struct app_log *a, const struct http_tx *tx, uint64_t tx_id)
+{
+	struct http_file_info fi;
+	if (!http_tx_file(tx, &fi) || fi.state == HTTP_FILE_OPEN)
+		return;
+	struct json *j = eve_begin_tx_toclient(a->l, "fileinfo", a->p, a->f);
+	http_tx_log_json(j, tx, HTTP_LOG_EXTENDED);
+	json_str(j, "app_proto", "http");
+	json_open_object(j, "fileinfo");
+	json_strn(j, "filename", fi.name, fi.name_len);
+	json_bool(j, "gaps", fi.gaps);
+	json_str(j, "state", fi.state == HTTP_FILE_CLOSED ? "CLOSED" : "TRUNCATED");
+	if (fi.hashes & HTTP_FILE_MD5)
+		put_hex(j, "md5", fi.md5, sizeof(fi.md5));
+	if (fi.hashes & HTTP_FILE_SHA1)
+		put_hex(j, "sha1", fi.sha1, sizeof(fi.sha1));
+	if (fi.hashes & HTTP_FILE_SHA256)
+		put_hex(j, "sha256", fi.sha256, sizeof(fi.sha256));
+	json_bool(j, "stored", false);
+	json_uint(j, "size", fi.size);
+	json_uint(j, "tx_id", tx_id);
+	json_close_object(j);
+	eve_commit(a->l);
+}
 
 static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
 		   uint64_t tx_id)
@@ -32,9 +74,12 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 			j = eve_begin(a->l, "dns", a->p, a->f, 0, 0);
 		else
 			j = eve_begin_tx(a->l, "dns", a->p, a->f);
-		dns_tx_log_json(j, tx, ((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
+		dns_tx_log_json(j, tx,
+				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
 		break;
 	case APP_PROTO_HTTP:
+		if (cfg->types[EVE_T_FILES])
+			log_http_file(a, tx, tx_id);
 		if (!cfg->types[EVE_T_HTTP])
 			return;
 		j = eve_begin_tx(a->l, "http", a->p, a->f);
@@ -49,14 +94,13 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 		tls_log_json(j, state, cfg->tls_extended, false, false);
 		json_close_object(j);
 		break;
-	default:
-		return;
+	default: return;
 	}
 	eve_commit(a->l);
 }
 
-void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p,
-		 struct flow *f, bool flow_end)
+void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,
+		 bool flow_end)
 {
 	struct app_log a = {.l = l, .p = p, .f = f};
 	app_log_ready(app, f, flow_end, log_tx, &a);

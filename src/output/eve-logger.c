@@ -18,8 +18,8 @@ struct eve_logger {
 	struct eve_config cfg;
 	eve_file_name_fn name_fn;
 	void *name_arg;
-	struct json ev;   /* the event being built */
-	char *batch;      /* whole lines waiting for the file */
+	struct json ev; /* the event being built */
+	char *batch;	/* whole lines waiting for the file */
 	size_t batch_len, batch_cap;
 };
 
@@ -143,11 +143,14 @@ static void header_packet_tuple(struct json *j, const struct packet *p)
 	}
 }
 
-/* Tuple of a flow, initiator first. */
-static void header_flow_tuple(struct json *j, const struct flow *f)
+/* Tuple of a flow, initiator first (or responder first: `reversed`). */
+static void header_flow_tuple(struct json *j, const struct flow *f, bool reversed)
 {
 	char pbuf[8];
-	put_addrs_ports(j, &f->src, f->sp, &f->dst, f->dp, f->proto);
+	if (reversed)
+		put_addrs_ports(j, &f->dst, f->dp, &f->src, f->sp, f->proto);
+	else
+		put_addrs_ports(j, &f->src, f->sp, &f->dst, f->dp, f->proto);
 	json_uint(j, "ip_v", f->src.family);
 	json_str(j, "proto", decode_proto_name(f->proto, pbuf));
 	if (f->proto == 1 || f->proto == 58) {
@@ -177,26 +180,37 @@ static void header_tunnel(struct json *j, const struct packet *p)
 	json_close_object(j);
 }
 
+/* Which tuple the header carries. */
+enum tuple_kind { TUPLE_PACKET, TUPLE_FLOW, TUPLE_FLOW_REVERSED };
+
 static struct json *begin(struct eve_logger *l, const char *event_type, const struct packet *p,
-			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec, bool flow_tuple);
+			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec,
+			  enum tuple_kind tk);
 
 struct json *eve_begin(struct eve_logger *l, const char *event_type, const struct packet *p,
 		       const struct flow *f, int64_t ts_sec, uint32_t ts_usec)
 {
-	return begin(l, event_type, p, f, ts_sec, ts_usec, false);
+	return begin(l, event_type, p, f, ts_sec, ts_usec, TUPLE_PACKET);
 }
 
 struct json *eve_begin_tx(struct eve_logger *l, const char *event_type, const struct packet *p,
 			  const struct flow *f)
 {
-	return begin(l, event_type, p, f, f->last_sec, f->last_usec, true);
+	return begin(l, event_type, p, f, f->last_sec, f->last_usec, TUPLE_FLOW);
+}
+
+struct json *eve_begin_tx_toclient(struct eve_logger *l, const char *event_type,
+				   const struct packet *p, const struct flow *f)
+{
+	return begin(l, event_type, p, f, f->last_sec, f->last_usec, TUPLE_FLOW_REVERSED);
 }
 
 /* The common header: time and numbers of the packet (when there is one),
  * the tuple of the packet, or of the flow (client first) for flow and
  * transaction events. */
 static struct json *begin(struct eve_logger *l, const char *event_type, const struct packet *p,
-			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec, bool flow_tuple)
+			  const struct flow *f, int64_t ts_sec, uint32_t ts_usec,
+			  enum tuple_kind tk)
 {
 	struct json *j = &l->ev;
 	char ts[40];
@@ -224,10 +238,10 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 			json_uint(j, NULL, vlan[i]);
 		json_close_array(j);
 	}
-	if (p && p->ip_version && !(flow_tuple && f))
+	if (p && p->ip_version && !(tk != TUPLE_PACKET && f))
 		header_packet_tuple(j, p);
 	else if (f)
-		header_flow_tuple(j, f);
+		header_flow_tuple(j, f, tk == TUPLE_FLOW_REVERSED);
 	if (p) {
 		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));
 		header_tunnel(j, p);

@@ -40,7 +40,7 @@ struct eve_config {
 	bool enabled;
 	char filename[256];
 	bool types[EVE_T_MAX];
-	bool ethernet;      /* "ether": {src_mac, dest_mac} */
+	bool ethernet;	    /* "ether": {src_mac, dest_mac} */
 	bool pcap_filename; /* "pcap_filename" (eve-log pcap-file: yes) */
 	bool community_id;
 	/* anomaly types */
@@ -111,12 +111,16 @@ void eve_commit(struct eve_logger *l);
  * number of packet p when given. */
 struct json *eve_begin_tx(struct eve_logger *l, const char *event_type, const struct packet *p,
 			  const struct flow *f);
+/* The same with the server first: for what flows to the client (a
+ * downloaded file). */
+struct json *eve_begin_tx_toclient(struct eve_logger *l, const char *event_type,
+				   const struct packet *p, const struct flow *f);
 
 /* Application-layer events (dns, http, tls) of a flow's transactions that
  * are ready; with flow_end, all that remain.  p may be NULL. */
 struct app_ctx;
-void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p,
-		 struct flow *f, bool flow_end);
+void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,
+		 bool flow_end);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);

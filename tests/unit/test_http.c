@@ -629,7 +629,7 @@ static void test_pipelined_gzip_and_file_hashes(void **state)
 	(void)state;
 	struct http_state *s = http_state_new();
 	struct http_config cfg = {HTTP_BODY_LIMIT_DEFAULT, HTTP_BODY_LIMIT_DEFAULT,
-				  HTTP_DECOMPRESS_LIMIT_DEFAULT, true,
+				  HTTP_DECOMPRESS_LIMIT_DEFAULT, HTTP_FILE_HASHES_ALL,
 				  HTTP_DECOMPRESS_LAYERS_DEFAULT};
 	http_state_configure(s, &cfg);
 	feed(s, APP_TOSERVER, ek_gets_req, sizeof(ek_gets_req) - 1, 0);
@@ -664,7 +664,7 @@ static void test_pipelined_gzip_and_file_hashes(void **state)
 	assert_true(http_tx_file(t0, &fi));
 	assert_int_equal(fi.state, HTTP_FILE_CLOSED);
 	assert_int_equal(fi.size, 924);
-	assert_true(fi.has_hashes);
+	assert_int_equal(fi.hashes, HTTP_FILE_HASHES_ALL);
 	static const uint8_t md5[16] = {0x3c, 0xb1, 0xef, 0xe2, 0x72, 0x5e, 0xad, 0x90,
 					0x1d, 0xda, 0x07, 0x25, 0xb3, 0xdf, 0x13, 0x0b};
 	assert_memory_equal(fi.md5, md5, 16);
