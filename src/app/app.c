@@ -29,10 +29,10 @@ struct app_ctx {
 
 struct app_flow {
 	enum app_proto proto;
-	bool dir_failed[2]; /* recognition failed in this direction */
-	bool dir_done[2];   /* the parser gave up on this direction */
-	void *state;        /* struct http_state / tls_state / dns_state */
-	uint64_t next_log;  /* HTTP: first transaction not yet logged */
+	bool dir_failed[2];    /* recognition failed in this direction */
+	bool dir_done[2];      /* the parser gave up on this direction */
+	void *state;	       /* struct http_state / tls_state / dns_state */
+	uint64_t next_log;     /* HTTP: first transaction not yet logged */
 	uint64_t next_insp[2]; /* HTTP: first transaction side not yet inspected */
 	bool tls_inspected[2];
 	bool tls_logged;
@@ -40,10 +40,10 @@ struct app_flow {
 };
 
 static const char *const proto_names[APP_PROTO_MAX] = {
-	[APP_PROTO_HTTP] = "http",
-	[APP_PROTO_TLS] = "tls",
-	[APP_PROTO_DNS] = "dns",
-	[APP_PROTO_FAILED] = "failed",
+    [APP_PROTO_HTTP] = "http",
+    [APP_PROTO_TLS] = "tls",
+    [APP_PROTO_DNS] = "dns",
+    [APP_PROTO_FAILED] = "failed",
 };
 
 const char *app_proto_name(enum app_proto p)
@@ -56,6 +56,7 @@ void app_config_defaults(struct app_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled[APP_PROTO_HTTP] = c->enabled[APP_PROTO_TLS] = c->enabled[APP_PROTO_DNS] = true;
 	c->detect_limit = 4096;
+	http_config_defaults(&c->http);
 }
 
 void app_config_load(struct app_config *c, const struct config_node *root)
@@ -122,9 +123,9 @@ static struct app_flow *app_flow_get(struct flow *f)
 static bool is_http_request(const uint8_t *d, uint32_t n, bool *need_more)
 {
 	static const char *const methods[] = {
-		"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
-		"PATCH ", "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ",
-		"SEARCH ", "REPORT ", "SUBSCRIBE ",
+	    "GET ",   "POST ",	 "HEAD ",     "PUT ",	    "DELETE ",	  "OPTIONS ", "CONNECT ",
+	    "TRACE ", "PATCH ",	 "PROPFIND ", "PROPPATCH ", "MKCOL ",	  "COPY ",    "MOVE ",
+	    "LOCK ",  "UNLOCK ", "SEARCH ",   "REPORT ",    "SUBSCRIBE ",
 	};
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		size_t ml = strlen(methods[i]);
@@ -152,8 +153,8 @@ static bool is_tls(const uint8_t *d, uint32_t n, bool *need_more)
 }
 
 /* Recognition from one direction's first bytes; UNKNOWN = not yet. */
-static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
-				enum app_dir dir, const uint8_t *d, uint32_t n)
+static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f, enum app_dir dir,
+				const uint8_t *d, uint32_t n)
 {
 	bool more = false;
 	const bool *on = ctx->cfg.enabled;
@@ -176,14 +177,16 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 	return more ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
 }
 
-static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto,
-			 bool tcp, uint16_t server_port)
+static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto, bool tcp,
+			 uint16_t server_port)
 {
 	switch (proto) {
 	case APP_PROTO_HTTP:
 		af->state = http_state_new();
-		if (af->state)
+		if (af->state) {
+			http_state_configure(af->state, &ctx->cfg.http);
 			http_state_set_server_port(af->state, server_port);
+		}
 		break;
 	case APP_PROTO_TLS: af->state = tls_state_new(); break;
 	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
@@ -375,8 +378,8 @@ static bool http_side_ready(const struct app_flow *af, const struct http_tx *tx,
 	return pr == HTTP_PROGRESS_COMPLETE || (af->eof && pr >= HTTP_PROGRESS_LINE);
 }
 
-static bool dns_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i,
-			   const void **tx, uint64_t *tx_id)
+static bool dns_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i, const void **tx,
+			   uint64_t *tx_id)
 {
 	/* Messages live until logged, right after this packet's rules. */
 	uint32_t seen = 0;
@@ -425,8 +428,7 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 		*tx = af->state;
 		*tx_id = 0;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 

@@ -52,9 +52,13 @@ enum app_proto {
 /* "http", "tls", "dns", "failed"; NULL for APP_PROTO_UNKNOWN. */
 const char *app_proto_name(enum app_proto p);
 
+/* After the shared types above, which the parsers' headers use. */
+#include "app/http.h"
+
 struct app_config {
 	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
-	uint32_t detect_limit;       /* bytes a direction may take to be recognised */
+	uint32_t detect_limit;	     /* bytes a direction may take to be recognised */
+	struct http_config http;     /* every HTTP flow's parser settings */
 };
 void app_config_defaults(struct app_config *c);
 void app_config_load(struct app_config *c, const struct config_node *root);

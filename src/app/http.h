@@ -27,12 +27,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/app.h"
-
-struct json;
-struct http_state;
-struct http_tx;
-
 #define HTTP_LINE_LIMIT 18000u			      /* libhtp's hard field limit */
 #define HTTP_HEADERS_LIMIT (256u * 1024u)	      /* raw header bytes per message */
 #define HTTP_MAX_HEADERS 1024u			      /* headers per message */
@@ -49,7 +43,17 @@ struct http_config {
 	uint32_t decompress_layers;   /* content-coding layers decoded (Suricata: 2) */
 };
 
-/* Per-flow state.  NULL when out of memory. */
+/* After the settings: app.h embeds struct http_config in its own config. */
+#include "app/app.h"
+
+struct json;
+struct http_state;
+struct http_tx;
+
+/* Suricata's defaults (libhtp default-config), no file hashes. */
+void http_config_defaults(struct http_config *cfg);
+
+/* Per-flow state with the defaults.  NULL when out of memory. */
 struct http_state *http_state_new(void);
 void http_state_free(struct http_state *s);
 /* Replace the defaults above; call before the first parse. */

@@ -189,7 +189,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_file;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -526,6 +526,7 @@ struct detect_engine {
 	bool cache_hit;
 	char **files;		  /* rule file names (rules point at them) */
 	uint32_t max_pattern_len; /* longest content of a stream rule */
+	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
 	size_t nfiles;
 };
 

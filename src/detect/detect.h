@@ -166,6 +166,10 @@ void detect_stream(struct detect_thread *dt, struct packet *p, const uint8_t *da
 		   struct alert_queue *out);
 uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
 
+/* Digests of files the rules compare (filemd5 ...): a mask of app/http.h's
+ * HTTP_FILE_MD5 / SHA1 / SHA256, for the parsers to compute. */
+unsigned detect_engine_file_hashes(const struct detect_engine *de);
+
 /* Releases a flow's detect slot (flowbits, flowints); NULL is fine. */
 void detect_flow_free(void *flow_detect_slot);
 

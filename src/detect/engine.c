@@ -769,3 +769,8 @@ uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)
 {
 	return de->max_pattern_len;
 }
+
+unsigned detect_engine_file_hashes(const struct detect_engine *de)
+{
+	return de ? de->file_hashes : 0;
+}

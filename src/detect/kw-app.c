@@ -38,6 +38,7 @@ enum app_kind {
 	K_CERT_SERIAL,
 	K_CERT_FP,
 	K_CERTS,
+	K_FILE_NAME,
 };
 
 /* X(id, name, alias, proto, dirs, http buffer to_server, http buffer to_client, kind) */
@@ -89,7 +90,8 @@ enum app_kind {
 	X(CERT_SERIAL, "tls.cert_serial", "tls_cert_serial", TLS, AD_BOTH, -1, -1, K_CERT_SERIAL)  \
 	X(CERT_FP, "tls.cert_fingerprint", "tls_cert_fingerprint", TLS, AD_BOTH, -1, -1,           \
 	  K_CERT_FP)                                                                               \
-	X(CERTS, "tls.certs", NULL, TLS, AD_BOTH, -1, -1, K_CERTS)
+	X(CERTS, "tls.certs", NULL, TLS, AD_BOTH, -1, -1, K_CERTS)                                 \
+	X(FILE_NAME, "file.name", NULL, HTTP, AD_BOTH, -1, -1, K_FILE_NAME)
 
 #define X_ID(id, ...) AB_##id,
 enum { APP_BUFFERS(X_ID) AB_COUNT };
@@ -175,6 +177,15 @@ static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const voi
 	case K_CERT_SERIAL:
 	case K_CERT_FP:
 	case K_CERTS: return cert_instance(ab, dir, tx, k, d, l);
+	case K_FILE_NAME: {
+		/* an HTTP transaction carries one file: the response body */
+		struct http_file_info fi;
+		if (k > 0 || dir != APP_TOCLIENT || !http_tx_file(tx, &fi) || fi.name_len == 0)
+			return false;
+		*d = fi.name;
+		*l = fi.name_len;
+		return true;
+	}
 	}
 	if (k > 0 || s == NULL || *s == '\0')
 		return false;

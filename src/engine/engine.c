@@ -78,14 +78,16 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	eve_config_load(&e->eve_cfg, e->config);
 	flow_config_defaults(&e->flow_cfg);
 	e->flow_cfg.memcap = config_get_size(e->config, "flow.memcap", e->flow_cfg.memcap);
-	e->flow_cfg.hash_size = (uint32_t)config_get_int(e->config, "flow.hash-size", e->flow_cfg.hash_size);
-	e->flow_cfg.emergency_recovery = (uint32_t)config_get_int(e->config, "flow.emergency-recovery",
-								  e->flow_cfg.emergency_recovery);
+	e->flow_cfg.hash_size =
+	    (uint32_t)config_get_int(e->config, "flow.hash-size", e->flow_cfg.hash_size);
+	e->flow_cfg.emergency_recovery = (uint32_t)config_get_int(
+	    e->config, "flow.emergency-recovery", e->flow_cfg.emergency_recovery);
 	flow_config_load_timeouts(&e->flow_cfg, e->config);
 	defrag_config_defaults(&e->defrag_cfg);
 	defrag_config_load(&e->defrag_cfg, e->config);
 	app_config_defaults(&e->app_cfg);
 	app_config_load(&e->app_cfg, e->config);
+	e->app_cfg.http.file_hashes = e->eve_cfg.files_force_hash;
 	stream_config_defaults(&e->stream_cfg);
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
@@ -133,7 +135,8 @@ static size_t collect_rule_files(struct engine *e)
 		if (!v || n == ENGINE_MAX_RULE_FILES)
 			continue;
 		if (v[0] != '/' && base)
-			snprintf(e->rule_path_buf[n], sizeof(e->rule_path_buf[n]), "%s/%s", base, v);
+			snprintf(e->rule_path_buf[n], sizeof(e->rule_path_buf[n]), "%s/%s", base,
+				 v);
 		else
 			snprintf(e->rule_path_buf[n], sizeof(e->rule_path_buf[n]), "%s", v);
 		e->rule_paths[n] = e->rule_path_buf[n];
@@ -142,8 +145,8 @@ static size_t collect_rule_files(struct engine *e)
 	return n;
 }
 
-static size_t collect_vars(const struct config_node *root, const char *path,
-			   struct detect_var *out, size_t max)
+static size_t collect_vars(const struct config_node *root, const char *path, struct detect_var *out,
+			   size_t max)
 {
 	const struct config_node *m = config_get(root, path);
 	size_t n = 0;
@@ -202,10 +205,12 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 	e->detect = detect_engine_new(&dc, &ls, stderr);
 	e->rules = ls;
 	if (!e->detect) {
-		snprintf(err, errlen, "rules could not be loaded%s", e->opt->strict ? " (--strict)" : "");
+		snprintf(err, errlen, "rules could not be loaded%s",
+			 e->opt->strict ? " (--strict)" : "");
 		return false;
 	}
 	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
+	e->app_cfg.http.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
 	if (e->opt->rule_stats)
 		detect_print_rule_stats(e->detect, stderr);
 	if (e->opt->verbose)
@@ -241,18 +246,18 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct worker_setup s = {
-			.id = i,
-			.checksum = e->opt->checksum,
-			.flow_cfg = &e->flow_cfg,
-			.defrag_cfg = &e->defrag_cfg,
-			.stream_cfg = &e->stream_cfg,
-			.app_cfg = &e->app_cfg,
-			.eve_file = e->eve_file,
-			.eve_cfg = &e->eve_cfg,
-			.file_name_fn = file_name_of,
-			.file_name_arg = e->capture,
-			.detect = e->detect,
-			.ips = e->opt->simulate_ips,
+		    .id = i,
+		    .checksum = e->opt->checksum,
+		    .flow_cfg = &e->flow_cfg,
+		    .defrag_cfg = &e->defrag_cfg,
+		    .stream_cfg = &e->stream_cfg,
+		    .app_cfg = &e->app_cfg,
+		    .eve_file = e->eve_file,
+		    .eve_cfg = &e->eve_cfg,
+		    .file_name_fn = file_name_of,
+		    .file_name_arg = e->capture,
+		    .detect = e->detect,
+		    .ips = e->opt->simulate_ips,
 		};
 		e->workers[i] = worker_new(&s);
 		if (!e->workers[i]) {
@@ -286,11 +291,10 @@ static void log_stats(struct engine *e)
 	/* Memcaps are per worker: the totals are measured against all of them. */
 	uint64_t n = e->nworkers ? e->nworkers : 1;
 	struct stats_extra x = {
-		.uptime_s = (uint64_t)elapsed_since(&e->started),
-		.ips = e->opt->simulate_ips,
-		.pressure = stats_memcap_pressure(&t, e->flow_cfg.memcap * n,
-						  e->stream_cfg.memcap * n,
-						  e->stream_cfg.reassembly_memcap * n),
+	    .uptime_s = (uint64_t)elapsed_since(&e->started),
+	    .ips = e->opt->simulate_ips,
+	    .pressure = stats_memcap_pressure(&t, e->flow_cfg.memcap * n, e->stream_cfg.memcap * n,
+					      e->stream_cfg.reassembly_memcap * n),
 	};
 	if (x.pressure > e->pressure_max)
 		e->pressure_max = x.pressure;
@@ -324,9 +328,9 @@ static void periodic(struct engine *e)
 		clock_gettime(CLOCK_MONOTONIC, &e->last_progress);
 		const struct capture_stats *cs = capture_get_stats(e->capture);
 		double secs = elapsed_since(&e->started);
-		double pct = cs->input_bytes_total
-				     ? 100.0 * (double)cs->input_bytes_done / (double)cs->input_bytes_total
-				     : 0;
+		double pct = cs->input_bytes_total ? 100.0 * (double)cs->input_bytes_done /
+							 (double)cs->input_bytes_total
+						   : 0;
 		fprintf(stderr, "\rvigil: %llu packets, %.1f MB, %.0f%%, %.0f kpps, %.0f Mbit/s   ",
 			(unsigned long long)cs->packets, (double)cs->bytes / 1e6, pct,
 			(double)cs->packets / secs / 1e3, (double)cs->bytes * 8 / secs / 1e6);
@@ -398,9 +402,12 @@ static void store_events(struct engine *e)
 	struct store_eve_stats st;
 	memset(&st, 0, sizeof(st));
 	if (store_import_run(e->config, e->opt->logdir, e->eve_path, &st) != 0)
-		fprintf(stderr, "vigil: the event store was not updated (see above); eve.json is complete\n");
+		fprintf(
+		    stderr,
+		    "vigil: the event store was not updated (see above); eve.json is complete\n");
 	else if (e->opt->verbose && st.lines)
-		fprintf(stderr, "vigil: event store: %llu alerts, %llu anomalies, %llu flows in %.2f s\n",
+		fprintf(stderr,
+			"vigil: event store: %llu alerts, %llu anomalies, %llu flows in %.2f s\n",
 			(unsigned long long)st.alerts, (unsigned long long)st.anomalies,
 			(unsigned long long)st.flows, st.seconds);
 }

@@ -30,9 +30,9 @@ static const struct {
 	const char *name;
 	enum eve_type type;
 } type_names[] = {
-	{"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
-	{"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},       {"http", EVE_T_HTTP},
-	{"dns", EVE_T_DNS},     {"tls", EVE_T_TLS},         {"files", EVE_T_FILES},
+    {"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
+    {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"http", EVE_T_HTTP},
+    {"dns", EVE_T_DNS},	    {"tls", EVE_T_TLS},		{"files", EVE_T_FILES},
 };
 
 static void load_alert(struct eve_config *c, const struct config_node *n)
@@ -53,6 +53,23 @@ static void load_anomaly(struct eve_config *c, const struct config_node *n)
 	c->anomaly_applayer = config_get_bool(n, "types.applayer", true);
 }
 
+/* files: force-hash: [md5, sha1, sha256] (a list, or one name). */
+static void load_files(struct eve_config *c, const struct config_node *n)
+{
+	static const char *const names[] = {"md5", "sha1", "sha256"};
+	const struct config_node *fh = config_child(n, "force-hash");
+	if (fh == NULL)
+		return;
+	size_t count = fh->kind == CONFIG_SEQ ? fh->nchild : 1;
+	for (size_t i = 0; i < count; i++) {
+		const struct config_node *it = fh->kind == CONFIG_SEQ ? fh->child[i] : fh;
+		for (int k = 0; k < 3; k++)
+			if (it->kind == CONFIG_SCALAR && it->value &&
+			    strcmp(it->value, names[k]) == 0)
+				c->files_force_hash |= (uint8_t)(1u << k);
+	}
+}
+
 /* `types:` is a list whose items are a name or a one-key map of options. */
 static void load_types(struct eve_config *c, const struct config_node *types)
 {
@@ -60,23 +77,26 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 		c->types[t] = false;
 	for (size_t i = 0; i < types->nchild; i++) {
 		const struct config_node *it = types->child[i];
-		const char *name = it->kind == CONFIG_SCALAR ? it->value
+		const char *name = it->kind == CONFIG_SCALAR		  ? it->value
 				   : it->kind == CONFIG_MAP && it->nchild ? it->child[0]->key
 									  : NULL;
-		const struct config_node *opts = it->kind == CONFIG_MAP && it->nchild ? it->child[0] : NULL;
+		const struct config_node *opts =
+		    it->kind == CONFIG_MAP && it->nchild ? it->child[0] : NULL;
 		if (!name)
 			continue;
 		for (size_t k = 0; k < sizeof(type_names) / sizeof(type_names[0]); k++) {
 			if (strcmp(name, type_names[k].name) != 0)
 				continue;
-			c->types[type_names[k].type] =
-				!(opts && opts->kind == CONFIG_MAP) || config_get_bool(opts, "enabled", true);
+			c->types[type_names[k].type] = !(opts && opts->kind == CONFIG_MAP) ||
+						       config_get_bool(opts, "enabled", true);
 			if (opts && type_names[k].type == EVE_T_ALERT)
 				load_alert(c, opts);
 			if (type_names[k].type == EVE_T_ANOMALY)
 				load_anomaly(c, opts && opts->kind == CONFIG_MAP ? opts : NULL);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_HTTP)
 				c->http_extended = config_get_bool(opts, "extended", false);
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_FILES)
+				load_files(c, opts);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_TLS)
 				c->tls_extended = config_get_bool(opts, "extended", false);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_DROP) {

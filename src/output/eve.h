@@ -50,6 +50,8 @@ struct eve_config {
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	bool http_extended, tls_extended;
+	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
+	uint8_t files_force_hash;
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */

@@ -1,0 +1,354 @@
+/*
+ * kw-file.c — keywords on the files the application layer carries (today
+ * the bodies of HTTP responses): filename and fileext, filesize, and
+ * filemd5 / filesha1 / filesha256 with their lists of hashes.
+ *
+ * filename and fileext are Suricata's legacy forms of content on the
+ * file.name buffer (kw-app.c): case-insensitive, fileext anchored at the
+ * end after a dot; the rule's sticky buffer is left as it was.  The other
+ * keywords look at the file of each transaction side offered for the
+ * packet (app_inspect_tx), once it is closed or truncated, so a file is
+ * judged once, on the packet that completes it.
+ *
+ * Hash lists are read at rule load from a file of hex digests, one per
+ * line ('#' comments and blank lines allowed), named relative to the rule
+ * file's directory.  A bad line is reported with file and line and
+ * skipped.  The hash keywords record in the engine which digests the
+ * parsers must compute (detect_file_hashes()).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/http.h"
+#include "detect/detect-internal.h"
+
+/* ------------------------------------------------------------ filename / fileext */
+
+/* Content `arg` (possibly negated) on file.name, nocase, and endswith
+ * when `suffix`; the current sticky buffer does not change. */
+static int file_name_content(struct parse_ctx *pc, struct rule *r, const char *arg, bool suffix)
+{
+	int saved = r->cur_buf;
+	if (sticky_buffer_select(pc, r, app_buffer_lookup("file.name")) != 0)
+		return -1;
+	int rc = kw_lookup("content")->setup(pc, r, arg);
+	if (rc == 0)
+		rc = kw_lookup("nocase")->setup(pc, r, NULL);
+	if (rc == 0 && suffix)
+		rc = kw_lookup("endswith")->setup(pc, r, NULL);
+	r->cur_buf = saved;
+	rule_set_last_content(r, NULL);
+	return rc;
+}
+
+static int filename_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return file_name_content(pc, r, arg, false);
+}
+
+/* fileext:"pdf" is content ".pdf" at the end of the name. */
+static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	const char *s = arg;
+	while (*s == ' ')
+		s++;
+	bool neg = *s == '!';
+	if (neg)
+		s++;
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	if (n < 3 || s[0] != '"' || s[n - 1] != '"') {
+		pc_error(pc, "fileext must be a quoted string");
+		return -1;
+	}
+	char *v = malloc(n + 3);
+	if (v == NULL)
+		return -1;
+	snprintf(v, n + 3, "%s\".%.*s\"", neg ? "!" : "", (int)(n - 2), s + 1);
+	int rc = file_name_content(pc, r, v, true);
+	free(v);
+	return rc;
+}
+
+/* ------------------------------------------------------------ file access */
+
+/*
+ * The i-th file of the transactions offered for p that is complete
+ * (closed or truncated), with the transaction's id.  Files travel in one
+ * direction: an HTTP response's file is seen on to_client packets.
+ */
+static bool packet_file(const struct packet *p, uint32_t i, struct http_file_info *fi,
+			uint64_t *tx_id)
+{
+	if (p->flow == NULL || p->flow_toserver)
+		return false;
+	enum app_proto proto;
+	const void *tx;
+	uint32_t seen = 0;
+	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, tx_id); t++) {
+		if (proto != APP_PROTO_HTTP || !http_tx_file(tx, fi) || fi->state == HTTP_FILE_OPEN)
+			continue;
+		if (seen++ == i)
+			return true;
+	}
+	return false;
+}
+
+/* Rules on files run where transactions are inspected (kw-app.c). */
+static void rule_on_files(struct rule *r)
+{
+	r->flags |= RF_APP_BUF;
+}
+
+/* ------------------------------------------------------------ filesize */
+
+static int filesize_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			  const void *ctx)
+{
+	(void)r;
+	struct http_file_info fi;
+	uint64_t tx_id;
+	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++)
+		if (u64_cmp_match(ctx, fi.size)) {
+			dt->tx_id = tx_id;
+			return 1;
+		}
+	return 0;
+}
+
+static int filesize_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	struct u64_cmp *c = malloc(sizeof(*c));
+	if (c == NULL)
+		return -1;
+	if (u64_cmp_parse(arg, UINT64_MAX, c) != 0) {
+		pc_error(pc, "invalid filesize '%s'", arg);
+		free(c);
+		return -1;
+	}
+	if (rule_add_sm(r, LIST_MATCH, kw_lookup("filesize"), c) == NULL) {
+		free(c);
+		return -1;
+	}
+	rule_on_files(r);
+	return 0;
+}
+
+/* ------------------------------------------------------------ hash lists */
+
+struct hash_list {
+	uint8_t kind; /* HTTP_FILE_MD5 / SHA1 / SHA256 */
+	uint8_t len;  /* digest bytes */
+	bool negated;
+	uint8_t *v; /* sorted digests, len bytes each */
+	size_t n;
+};
+
+static int hex_nibble(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static bool parse_digest(const char *s, size_t n, uint8_t *out, uint8_t len)
+{
+	if (n != 2u * len)
+		return false;
+	for (uint8_t i = 0; i < len; i++) {
+		int hi = hex_nibble((unsigned char)s[2 * i]),
+		    lo = hex_nibble((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+static int cmp_md5(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+static int cmp_sha1(const void *a, const void *b)
+{
+	return memcmp(a, b, 20);
+}
+static int cmp_sha256(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* A hash list's path: absolute, or next to the rule file. */
+static void list_path(const struct parse_ctx *pc, const char *name, char *out, size_t n)
+{
+	const char *slash = pc->file != NULL ? strrchr(pc->file, '/') : NULL;
+	if (name[0] == '/' || slash == NULL)
+		snprintf(out, n, "%s", name);
+	else
+		snprintf(out, n, "%.*s/%s", (int)(slash - pc->file), pc->file, name);
+}
+
+static int hash_list_load(struct parse_ctx *pc, struct hash_list *hl, const char *name)
+{
+	char path[1024];
+	list_path(pc, name, path, sizeof(path));
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		pc_error(pc, "cannot open hash list %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[256];
+	unsigned lineno = 0, bad = 0;
+	size_t cap = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		char *s = str_trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		size_t n = strcspn(s, " \t,");
+		if (hl->n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			uint8_t *nv = realloc(hl->v, nc * hl->len);
+			if (nv == NULL) {
+				fclose(f);
+				return -1;
+			}
+			hl->v = nv;
+			cap = nc;
+		}
+		if (!parse_digest(s, n, hl->v + hl->n * hl->len, hl->len)) {
+			if (bad++ == 0)
+				fprintf(
+				    stderr,
+				    "vigil: %s:%u: not a %u-character hex digest; line skipped\n",
+				    path, lineno, 2u * hl->len);
+			continue;
+		}
+		hl->n++;
+	}
+	fclose(f);
+	if (bad > 1)
+		fprintf(stderr, "vigil: %s: %u lines skipped in all\n", path, bad);
+	if (hl->n == 0) {
+		pc_error(pc, "hash list %s has no valid digest", path);
+		return -1;
+	}
+	qsort(hl->v, hl->n, hl->len,
+	      hl->len == 16   ? cmp_md5
+	      : hl->len == 20 ? cmp_sha1
+			      : cmp_sha256);
+	return 0;
+}
+
+static bool hash_list_has(const struct hash_list *hl, const uint8_t *d)
+{
+	size_t lo = 0, hi = hl->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(hl->v + mid * hl->len, d, hl->len);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int filehash_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			  const void *ctx)
+{
+	(void)r;
+	const struct hash_list *hl = ctx;
+	struct http_file_info fi;
+	uint64_t tx_id;
+	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++) {
+		if (!(fi.hashes & hl->kind))
+			continue;
+		const uint8_t *d = hl->kind == HTTP_FILE_MD5	? fi.md5
+				   : hl->kind == HTTP_FILE_SHA1 ? fi.sha1
+								: fi.sha256;
+		if (hash_list_has(hl, d) != hl->negated) {
+			dt->tx_id = tx_id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void filehash_free(void *ctx)
+{
+	struct hash_list *hl = ctx;
+	if (hl != NULL)
+		free(hl->v);
+	free(hl);
+}
+
+static int filehash_setup(struct parse_ctx *pc, struct rule *r, const char *arg, const char *kw,
+			  uint8_t kind, uint8_t len)
+{
+	const char *s = arg;
+	while (*s == ' ')
+		s++;
+	struct hash_list *hl = calloc(1, sizeof(*hl));
+	if (hl == NULL)
+		return -1;
+	hl->kind = kind;
+	hl->len = len;
+	if (*s == '!') {
+		hl->negated = true;
+		s++;
+	}
+	char name[512];
+	snprintf(name, sizeof(name), "%s", s);
+	if (str_unquote(name) < 0 || *str_trim(name) == '\0') {
+		pc_error(pc, "%s needs a file name", kw);
+		free(hl);
+		return -1;
+	}
+	if (hash_list_load(pc, hl, str_trim(name)) != 0 ||
+	    rule_add_sm(r, LIST_MATCH, kw_lookup(kw), hl) == NULL) {
+		filehash_free(hl);
+		return -1;
+	}
+	pc->de->file_hashes |= kind;
+	rule_on_files(r);
+	return 0;
+}
+
+static int filemd5_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return filehash_setup(pc, r, arg, "filemd5", HTTP_FILE_MD5, 16);
+}
+
+static int filesha1_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return filehash_setup(pc, r, arg, "filesha1", HTTP_FILE_SHA1, 20);
+}
+
+static int filesha256_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return filehash_setup(pc, r, arg, "filesha256", HTTP_FILE_SHA256, 32);
+}
+
+static const struct kw_def defs[] = {
+    {"filename", NULL, "file name contains a string (case-insensitive)", filename_setup, NULL, NULL,
+     NULL, 0},
+    {"fileext", NULL, "file name ends with .EXT (case-insensitive)", fileext_setup, NULL, NULL,
+     NULL, 0},
+    {"filesize", NULL, "size of a complete file", filesize_setup, filesize_match, NULL, free, 0},
+    {"filemd5", NULL, "file MD5 in (or with ! not in) a list", filemd5_setup, filehash_match, NULL,
+     filehash_free, 0},
+    {"filesha1", NULL, "file SHA-1 in (or with ! not in) a list", filesha1_setup, filehash_match,
+     NULL, filehash_free, 0},
+    {"filesha256", NULL, "file SHA-256 in (or with ! not in) a list", filesha256_setup,
+     filehash_match, NULL, filehash_free, 0},
+};
+
+const struct kw_family kw_family_file = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -1,0 +1,137 @@
+/*
+ * test_kw_file.c — file keywords (kw-file.c): filename, fileext,
+ * filesize and the hash lists, over a real HTTP exchange that downloads a
+ * file; and their malformed forms.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_app_run.h"
+
+static const char req[] = "GET /dl?id=7 HTTP/1.1\r\nHost: files.example\r\n\r\n";
+static const char resp[] = "HTTP/1.1 200 OK\r\n"
+			   "Content-Disposition: attachment; filename=\"Report.PDF\"\r\n"
+			   "Content-Length: 11\r\n"
+			   "\r\n"
+			   "hello world";
+
+/* Digests of "hello world". */
+#define MD5 "5eb63bbbe01eeed093cb22bb8f5acdc3"
+#define SHA1 "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed"
+#define SHA256 "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+
+/* Writes a hash list; returns its malloc'd path. */
+static char *write_list(const char *text)
+{
+	char *path = strdup("/tmp/vigil-test-hashes-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_file_keywords_match(void **state)
+{
+	(void)state;
+	char *md5 = write_list("# known bad\n\n00000000000000000000000000000000\n" MD5 "\n");
+	char *sha1 = write_list(SHA1 "\n");
+	char *sha256 =
+	    write_list("1111111111111111111111111111111111111111111111111111111111111111\n");
+	char rules[4096];
+	snprintf(
+	    rules, sizeof(rules),
+	    "alert http any any -> any any (filename:\"report.pdf\"; sid:1;)\n"
+	    "alert http any any -> any any (filename:\"other\"; sid:2;)\n"
+	    "alert http any any -> any any (filename:!\"other\"; sid:3;)\n"
+	    "alert tcp any any -> any any (fileext:\"pdf\"; sid:4;)\n"
+	    "alert http any any -> any any (fileext:\"PD\"; sid:5;)\n"
+	    "alert http any any -> any any (filesize:11; sid:6;)\n"
+	    "alert http any any -> any any (filesize:>11; sid:7;)\n"
+	    "alert http any any -> any any (filemd5:%s; sid:8;)\n"
+	    "alert http any any -> any any (filemd5:!%s; sid:9;)\n"
+	    "alert http any any -> any any (filesha256:%s; sid:10;)\n"
+	    "alert http any any -> any any (filesha1:%s; sid:11;)\n"
+	    "alert http any any -> any any (fileext:\"pdf\"; http.uri; content:\"/dl\"; sid:12;)\n",
+	    md5, md5, sha256, sha1);
+	struct run r;
+	run_init(&r, rules, 12);
+	assert_int_equal(detect_engine_file_hashes(r.de),
+			 HTTP_FILE_MD5 | HTTP_FILE_SHA1 | HTTP_FILE_SHA256);
+	run_http_flow(&r, req, resp);
+	static const uint32_t yes[] = {1, 3, 4, 6, 8, 11};
+	static const uint32_t no[] = {2, 5, 7, 9, 10, 12};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		assert_int_equal(count_sid(&r.hits, yes[i]), 1);
+		int k = hit_index(&r.hits, yes[i]);
+		assert_false(r.hits.toserver[k]); /* the file flows to the client */
+		assert_int_equal(r.hits.tx_id[k], 0);
+		assert_true(r.hits.flags[k] & ALERT_F_TX);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(count_sid(&r.hits, no[i]), 0);
+	run_free(&r);
+	unlink(md5), unlink(sha1), unlink(sha256);
+	free(md5), free(sha1), free(sha256);
+}
+
+/* Without hash keywords no digest is asked for; a body-less response has no file. */
+static void test_no_file_no_hashes(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r,
+		 "alert http any any -> any any (filesize:0; sid:1;)\n"
+		 "alert http any any -> any any (filename:!\"x\"; sid:2;)\n",
+		 2);
+	assert_int_equal(detect_engine_file_hashes(r.de), 0);
+	run_http_flow(&r, req, "HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(r.hits.n, 0);
+	run_free(&r);
+}
+
+static void test_file_keywords_malformed(void **state)
+{
+	(void)state;
+	char *list = write_list("not-a-digest\n" MD5 "\n");
+	char *empty = write_list("# nothing\nzz\n");
+	char rule[512];
+	snprintf(rule, sizeof(rule), "alert http any any -> any any (filemd5:%s; sid:1;)", list);
+	assert_int_equal(th_parse_result(rule), 1); /* bad line skipped, one digest kept */
+	snprintf(rule, sizeof(rule), "alert http any any -> any any (filemd5:%s; sid:1;)", empty);
+	assert_int_equal(th_parse_result(rule), 0);
+	/* a SHA-256 list does not hold MD5 digests */
+	snprintf(rule, sizeof(rule), "alert http any any -> any any (filesha256:%s; sid:1;)", list);
+	assert_int_equal(th_parse_result(rule), 0);
+	assert_int_equal(
+	    th_parse_result("alert http any any -> any any (filemd5:/nonexistent/list; sid:1;)"),
+	    0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (filemd5:; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (fileext:pdf; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (fileext:\"\"; sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (filename:\"a; sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (filesize:abc; sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (filesize:>; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert http any any -> any any (filesize:1<>100; sid:1;)"),
+			 1);
+	unlink(list), unlink(empty);
+	free(list), free(empty);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_file_keywords_match),
+	    cmocka_unit_test(test_no_file_no_hashes),
+	    cmocka_unit_test(test_file_keywords_malformed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
