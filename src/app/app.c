@@ -31,6 +31,7 @@ struct app_flow {
 	enum app_proto proto;
 	bool dir_failed[2];    /* recognition failed in this direction */
 	bool dir_done[2];      /* the parser gave up on this direction */
+	bool dir_eof[2];       /* the parser was told the direction ended */
 	void *state;	       /* struct http_state / tls_state / dns_state */
 	uint64_t next_log;     /* HTTP: first transaction not yet logged */
 	uint64_t next_insp[2]; /* HTTP: first transaction side not yet inspected */
@@ -216,9 +217,16 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 {
 	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
 	struct stream_chunk c;
-	if (af->dir_done[dir] || !stream_app_data(f, sdir, &c) || (c.len == 0 && !eof))
+	bool more = stream_app_data(f, sdir, &c);
+	/* The parser hears of the end once the session is closed (not at the
+	 * first FIN, as Suricata), with or without new bytes: a body
+	 * delimited by the close completes there. */
+	bool end = eof || stream_session_closed(f);
+	if (af->dir_done[dir] || af->dir_eof[dir] || !(more || end) || (c.len == 0 && !end))
 		return;
 	if (af->proto == APP_PROTO_UNKNOWN) {
+		if (c.len == 0)
+			return; /* nothing to recognise a protocol from */
 		enum app_proto p = c.gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c.data, c.len);
 		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !eof && !c.eof)
 			return; /* keep the bytes until we know */
@@ -239,7 +247,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}
-	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (eof || c.eof ? APP_CHUNK_EOF : 0);
+	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
+	af->dir_eof[dir] = end;
 	if (parse(af, dir, c.data, c.len, flags) != APP_PARSE_OK) {
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;
@@ -429,6 +438,43 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 		*tx_id = 0;
 		return true;
 	default: return false;
+	}
+}
+
+bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
+		 const void **tx)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!af || !af->state)
+		return false;
+	*proto = af->proto;
+	*state = af->state;
+	switch (af->proto) {
+	case APP_PROTO_HTTP: *tx = http_tx_get(af->state, tx_id); break;
+	case APP_PROTO_TLS: *tx = tx_id == 0 ? af->state : NULL; break;
+	case APP_PROTO_DNS:
+		*tx = NULL;
+		for (size_t k = 0; k < dns_tx_count(af->state) && *tx == NULL; k++) {
+			const struct dns_tx *t = dns_tx_get(af->state, k);
+			if (t != NULL && t->tx_id == tx_id)
+				*tx = t;
+		}
+		break;
+	default: return false;
+	}
+	return *tx != NULL;
+}
+
+uint64_t app_flow_tx_total(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!af || !af->state)
+		return 0;
+	switch (af->proto) {
+	case APP_PROTO_HTTP: return http_tx_count(af->state);
+	case APP_PROTO_DNS: return dns_tx_next_id(af->state);
+	case APP_PROTO_TLS: return 1;
+	default: return 0;
 	}
 }
 

@@ -101,6 +101,17 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 void app_inspect_done(struct packet *p);
 
 /*
+ * A live transaction of the flow by id, for an alert's app-layer object
+ * (false when it is unknown or already released).  `state` and `tx` are
+ * as for app_tx_fn below.  app_flow_tx_total() is the number of
+ * transactions the flow has had (Suricata's guess of an alert's
+ * transaction needs it to be one).
+ */
+bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
+		 const void **tx);
+uint64_t app_flow_tx_total(const struct flow *f);
+
+/*
  * Hands every transaction that is ready to be logged (DNS: each message;
  * HTTP: request and response complete; TLS: once per flow, when the
  * handshake is over) to `fn`, then releases it.  With `flow_end`, every

@@ -1,10 +1,14 @@
 /*
  * eve-alert — EVE "alert" events from a packet's alert queue, with
  * Suricata 8's fields: alert.{action, gid, signature_id, rev, signature,
- * category, severity, metadata}, direction, the flow's counters, and the
- * payload / packet options of the eve-log alert config.
+ * category, severity, metadata}, the transaction's app-layer object
+ * (http, dns, tls), direction, the flow's counters, and the payload /
+ * packet options of the eve-log alert config.
  */
 #include "app/app.h"
+#include "app/dns.h"
+#include "app/http.h"
+#include "app/tls.h"
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/json.h"
@@ -18,7 +22,8 @@ static void put_printable(struct json *j, const char *key, const uint8_t *b, siz
 	json_str_open(j, key);
 	size_t run = 0;
 	for (size_t i = 0; i <= n; i++) {
-		bool keep = i < n && ((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\n' || b[i] == '\r');
+		bool keep =
+		    i < n && ((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\n' || b[i] == '\r');
 		if (keep)
 			continue;
 		json_append_escaped(j, b + run, i - run);
@@ -119,6 +124,29 @@ static void put_packet(struct json *j, const struct packet *p)
 	json_close_object(j);
 }
 
+/* The app-layer object of the alert's transaction, as the tx's own event
+ * writes it (http with the extended fields, dns, tls extended). */
+static void put_app_object(struct json *j, const struct flow *f, uint64_t tx_id)
+{
+	enum app_proto proto;
+	const void *state, *tx;
+	if (!app_flow_tx(f, tx_id, &proto, &state, &tx))
+		return;
+	switch (proto) {
+	case APP_PROTO_HTTP: http_tx_log_json(j, tx, HTTP_LOG_EXTENDED); break;
+	case APP_PROTO_DNS:
+		dns_tx_log_json(j, tx,
+				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
+		break;
+	case APP_PROTO_TLS:
+		json_open_object(j, "tls");
+		tls_log_json(j, state, true, false, false);
+		json_close_object(j);
+		break;
+	default: break;
+	}
+}
+
 static const char *verdict_of(const struct alert_queue *q)
 {
 	if (q->drop)
@@ -138,9 +166,21 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 		/* Pass rules are in the queue only when they ask to be logged. */
 		const struct alert *a = &q->alerts[i];
 		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
-		if (a->flags & ALERT_F_TX)
-			json_uint(j, "tx_id", a->tx_id);
+		bool has_tx = (a->flags & ALERT_F_TX) != 0;
+		uint64_t tx_id = a->tx_id;
+		/* detect.guess-applayer-tx: a flow's only transaction is the alert's */
+		bool guessed = !has_tx && cfg->alert_guess_tx && app_flow_tx_total(p->flow) == 1;
+		if (guessed) {
+			has_tx = true;
+			tx_id = 0;
+		}
+		if (has_tx)
+			json_uint(j, "tx_id", tx_id);
+		if (guessed)
+			json_bool(j, "tx_guessed", true);
 		eve_put_alert_object(j, a, ips);
+		if (has_tx && p->flow)
+			put_app_object(j, p->flow, tx_id);
 		if (p->flow) {
 			const char *app = app_proto_name(app_flow_proto(p->flow));
 			if (app)

@@ -1,8 +1,8 @@
 /*
  * eve-app — EVE "dns", "http" and "tls" events: one per transaction the
  * application layer says is ready, written by the parser's own JSON
- * writer inside the common header; and "fileinfo" for the file a logged
- * transaction carried.
+ * writer inside the common header; "fileinfo" for the file a logged
+ * transaction carried, and "anomaly" for its parser events.
  */
 #include "app/app.h"
 #include "app/dns.h"
@@ -18,6 +18,61 @@ struct app_log {
 	const struct packet *p;
 	struct flow *f;
 };
+
+/*
+ * "anomaly" events of type applayer for the parser events a transaction
+ * carries, logged with the transaction, in the direction of the packet
+ * that completed it.  Names are Suricata's: upper case for HTTP and TLS
+ * (their C event tables), lower case for DNS (its Rust one).
+ */
+static void log_one_anomaly(struct app_log *a, const char *proto, const char *name, bool upper,
+			    uint64_t tx_id)
+{
+	char ev[64];
+	size_t n = 0;
+	for (; name[n] != '\0' && n + 1 < sizeof(ev); n++)
+		ev[n] = upper && name[n] >= 'a' && name[n] <= 'z' ? (char)(name[n] - 32) : name[n];
+	ev[n] = '\0';
+	struct json *j = a->p ? eve_begin(a->l, "anomaly", a->p, a->f, 0, 0)
+			      : eve_begin_tx(a->l, "anomaly", NULL, a->f);
+	json_uint(j, "tx_id", tx_id);
+	json_open_object(j, "anomaly");
+	json_str(j, "app_proto", proto);
+	json_str(j, "type", "applayer");
+	json_str(j, "event", ev);
+	json_str(j, "layer", "proto_parser");
+	json_close_object(j);
+	eve_commit(a->l);
+}
+
+static void log_tx_anomalies(struct app_log *a, enum app_proto proto, const void *state,
+			     const void *tx, uint64_t tx_id)
+{
+	const struct eve_config *cfg = eve_logger_config(a->l);
+	if (!cfg->types[EVE_T_ANOMALY] || !cfg->anomaly_applayer)
+		return;
+	switch (proto) {
+	case APP_PROTO_HTTP:
+		for (int e = 0; e < HTTP_EV__COUNT; e++)
+			if (http_tx_has_event(tx, (enum http_event)e))
+				log_one_anomaly(a, "http", http_event_name((enum http_event)e),
+						true, tx_id);
+		break;
+	case APP_PROTO_DNS:
+		for (int e = 0; e < DNS_EV_COUNT; e++)
+			if (dns_tx_has_event(tx, (enum dns_event)e))
+				log_one_anomaly(a, "dns", dns_event_name((enum dns_event)e), false,
+						tx_id);
+		break;
+	case APP_PROTO_TLS:
+		for (int e = 0; e < TLS_EV_COUNT; e++)
+			if (tls_has_event(state, (enum tls_event)e))
+				log_one_anomaly(a, "tls", tls_event_name((enum tls_event)e), true,
+						tx_id);
+		break;
+	default: break;
+	}
+}
 
 static void put_hex(struct json *j, const char *key, const uint8_t *d, size_t n)
 {
@@ -64,6 +119,7 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 	struct app_log *a = arg;
 	const struct eve_config *cfg = eve_logger_config(a->l);
 	struct json *j;
+	log_tx_anomalies(a, proto, state, tx, tx_id);
 	switch (proto) {
 	case APP_PROTO_DNS:
 		if (!cfg->types[EVE_T_DNS])

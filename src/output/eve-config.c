@@ -118,6 +118,7 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 	const struct config_node *outputs = config_get(root, "outputs");
 	int64_t interval = config_get_int(root, "stats.interval", c->stats_interval);
 	c->stats_interval = interval > 0 ? (unsigned)interval : 0;
+	c->alert_guess_tx = config_get_bool(root, "detect.guess-applayer-tx", false);
 	if (!config_get_bool(root, "stats.enabled", true))
 		c->types[EVE_T_STATS] = false;
 	if (!outputs || outputs->kind != CONFIG_SEQ)

@@ -49,6 +49,7 @@ struct eve_config {
 	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
+	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
 	bool http_extended, tls_extended;
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;

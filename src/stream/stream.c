@@ -271,6 +271,12 @@ bool stream_session_reusable(const struct stream_ctx *ctx, const struct flow *f,
 	return false;
 }
 
+bool stream_session_closed(const struct flow *f)
+{
+	const struct tcp_session *ssn = f ? f->stream : NULL;
+	return ssn != NULL && (ssn->ended || ssn->state == TCP_STATE_CLOSED);
+}
+
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)
 {
 	const struct reasm *ra = dir_reasm(f, dir);

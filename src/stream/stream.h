@@ -355,6 +355,11 @@ void stream_raw_trigger(struct flow *f, enum stream_dir dir);
  */
 void stream_flow_end(struct flow *f);
 
+/* The session reached CLOSED (both FINs acknowledged, or a RST) or the
+ * flow ended: the application layer's end of both directions, as
+ * Suricata signals it. */
+bool stream_session_closed(const struct flow *f);
+
 /* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
