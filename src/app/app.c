@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 struct app_ctx {
@@ -41,10 +42,9 @@ struct app_flow {
 };
 
 static const char *const proto_names[APP_PROTO_MAX] = {
-    [APP_PROTO_HTTP] = "http",
-    [APP_PROTO_TLS] = "tls",
-    [APP_PROTO_DNS] = "dns",
-    [APP_PROTO_FAILED] = "failed",
+    [APP_PROTO_HTTP] = "http", [APP_PROTO_TLS] = "tls",	      [APP_PROTO_DNS] = "dns",
+    [APP_PROTO_SMTP] = "smtp", [APP_PROTO_FTP] = "ftp",	      [APP_PROTO_SMB] = "smb",
+    [APP_PROTO_SSH] = "ssh",   [APP_PROTO_FAILED] = "failed",
 };
 
 const char *app_proto_name(enum app_proto p)
@@ -55,7 +55,8 @@ const char *app_proto_name(enum app_proto p)
 void app_config_defaults(struct app_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->enabled[APP_PROTO_HTTP] = c->enabled[APP_PROTO_TLS] = c->enabled[APP_PROTO_DNS] = true;
+	for (int p = APP_PROTO_HTTP; p < APP_PROTO_FAILED; p++)
+		c->enabled[p] = true;
 	c->detect_limit = 4096;
 	http_config_defaults(&c->http);
 }
@@ -63,7 +64,7 @@ void app_config_defaults(struct app_config *c)
 void app_config_load(struct app_config *c, const struct config_node *root)
 {
 	char key[64];
-	for (int p = APP_PROTO_HTTP; p <= APP_PROTO_DNS; p++) {
+	for (int p = APP_PROTO_HTTP; p < APP_PROTO_FAILED; p++) {
 		snprintf(key, sizeof(key), "app-layer.protocols.%s.enabled", proto_names[p]);
 		const char *v = config_get_str(root, key, NULL);
 		/* Suricata also accepts "detection-only", which we treat as on. */
@@ -153,6 +154,56 @@ static bool is_tls(const uint8_t *d, uint32_t n, bool *need_more)
 	return (d[0] & 0x80) && d[2] == 0x01 && n >= 5 && d[3] <= 0x03;
 }
 
+/* Does d start with one of the words (case-insensitive)?  *need_more when
+ * d is a prefix of one. */
+static bool starts_with_word(const uint8_t *d, uint32_t n, const char *const *words, size_t nw,
+			     bool *need_more)
+{
+	for (size_t i = 0; i < nw; i++) {
+		size_t wl = strlen(words[i]);
+		size_t cmp = n < wl ? n : wl;
+		if (strncasecmp((const char *)d, words[i], cmp) != 0)
+			continue;
+		if (n >= wl)
+			return true;
+		*need_more = true;
+	}
+	return false;
+}
+
+/* The client's first command, as Suricata's SMTP and FTP patterns. */
+static bool is_smtp_client(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	static const char *const w[] = {"EHLO", "HELO"};
+	return starts_with_word(d, n, w, 2, need_more);
+}
+
+static bool is_ftp_client(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	static const char *const w[] = {"USER ",    "PASS ",	"PORT ", "EPSV",
+					"AUTH TLS", "AUTH SSL", "FEAT"};
+	return starts_with_word(d, n, w, sizeof(w) / sizeof(w[0]), need_more);
+}
+
+/* "SSH-" banner, from either side. */
+static bool is_ssh(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	static const char *const w[] = {"SSH-"};
+	return starts_with_word(d, n, w, 1, need_more);
+}
+
+/* A NetBIOS session message carrying SMB1, SMB2/3 or an SMB3 transform. */
+static bool is_smb(const uint8_t *d, uint32_t n, bool *need_more)
+{
+	if (n == 0 || d[0] != 0x00)
+		return false;
+	if (n < 8) {
+		*need_more = true;
+		return false;
+	}
+	return (d[4] == 0xff || d[4] == 0xfe || d[4] == 0xfd) && memcmp(d + 5, "SMB", 3) == 0;
+}
+
 /* Recognition from one direction's first bytes; UNKNOWN = not yet. */
 static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f, enum app_dir dir,
 				const uint8_t *d, uint32_t n)
@@ -175,6 +226,14 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 	}
 	if (on[APP_PROTO_TLS] && is_tls(d, n, &more))
 		return APP_PROTO_TLS;
+	if (on[APP_PROTO_SSH] && is_ssh(d, n, &more))
+		return APP_PROTO_SSH;
+	if (on[APP_PROTO_SMB] && is_smb(d, n, &more))
+		return APP_PROTO_SMB;
+	if (dir == APP_TOSERVER && on[APP_PROTO_SMTP] && is_smtp_client(d, n, &more))
+		return APP_PROTO_SMTP;
+	if (dir == APP_TOSERVER && on[APP_PROTO_FTP] && is_ftp_client(d, n, &more))
+		return APP_PROTO_FTP;
 	return more ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
 }
 
@@ -191,9 +250,13 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 		break;
 	case APP_PROTO_TLS: af->state = tls_state_new(); break;
 	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
+	case APP_PROTO_SMTP:
+	case APP_PROTO_FTP:
+	case APP_PROTO_SMB:
+	case APP_PROTO_SSH: break; /* recognised only: no parser state */
 	default: return false;
 	}
-	if (!af->state)
+	if (!af->state && proto < APP_PROTO_SMTP)
 		return false;
 	af->proto = proto;
 	ctx->stats.flows[proto]++;
@@ -243,7 +306,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		if (!start_parser(ctx, af, p, true, server_port))
 			return;
 	}
-	if (af->proto == APP_PROTO_FAILED) {
+	if (af->proto == APP_PROTO_FAILED || af->state == NULL) {
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}

@@ -45,11 +45,16 @@ enum app_proto {
 	APP_PROTO_HTTP,
 	APP_PROTO_TLS,
 	APP_PROTO_DNS,
+	/* recognised, without a parser yet: rules on the stream still apply */
+	APP_PROTO_SMTP,
+	APP_PROTO_FTP,
+	APP_PROTO_SMB,
+	APP_PROTO_SSH,
 	APP_PROTO_FAILED, /* payload seen, no parser recognised it */
 	APP_PROTO_MAX,
 };
 
-/* "http", "tls", "dns", "failed"; NULL for APP_PROTO_UNKNOWN. */
+/* "http", "tls", "dns", "smtp", ..., "failed"; NULL for APP_PROTO_UNKNOWN. */
 const char *app_proto_name(enum app_proto p);
 
 /* After the shared types above, which the parsers' headers use. */

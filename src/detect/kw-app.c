@@ -260,6 +260,15 @@ static enum app_proto header_app_proto(const char *name)
 		return APP_PROTO_TLS;
 	if (strcmp(name, "dns") == 0)
 		return APP_PROTO_DNS;
+	/* recognised without a parser: their rules match on the stream */
+	if (strcmp(name, "smtp") == 0)
+		return APP_PROTO_SMTP;
+	if (strcmp(name, "ftp") == 0)
+		return APP_PROTO_FTP;
+	if (strcmp(name, "smb") == 0)
+		return APP_PROTO_SMB;
+	if (strcmp(name, "ssh") == 0)
+		return APP_PROTO_SSH;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -281,6 +290,13 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			continue;
 		r->flags |= RF_APP_BUF;
 		dirs &= app_buffers[k].dirs;
+		if (r->h.app >= APP_PROTO_SMTP && r->h.app != app_buffers[k].proto) {
+			/* Suricata has these buffers for that protocol; vigil has no parser */
+			char name[64];
+			snprintf(name, sizeof(name), "%s on %s", app_defs[k].name, r->h.app_proto);
+			pc_unsupported(pc, name);
+			return -1;
+		}
 		if (r->h.app != APP_PROTO_UNKNOWN && r->h.app != app_buffers[k].proto) {
 			pc_error(pc, "buffer '%s' does not apply to protocol '%s'",
 				 app_defs[k].name, r->h.app_proto);

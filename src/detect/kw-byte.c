@@ -63,9 +63,16 @@ static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const str
 	const uint8_t *p = b->data + pos;
 	uint64_t v = 0;
 	if (c->string) {
+		/* 0 bytes: the number as long as it goes (at most 23 characters,
+		 * the longest that fits 64 bits), as Suricata reads it */
+		uint32_t n = c->bytes;
+		if (n == 0)
+			n = b->len - (uint32_t)pos < 23 ? b->len - (uint32_t)pos : 23;
+		if (n == 0)
+			return false;
 		char tmp[32];
-		memcpy(tmp, p, c->bytes);
-		tmp[c->bytes] = '\0';
+		memcpy(tmp, p, n);
+		tmp[n] = '\0';
 		char *end;
 		if (!isxdigit((unsigned char)tmp[0]))
 			return false;
@@ -293,7 +300,7 @@ static int byte_test_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 		pc_error(pc, "byte_test needs bytes, operator, value, offset");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c, false) != 0)
+	if (parse_bytes(pc, f[0], c, true) != 0)
 		goto fail;
 	char *op = f[1];
 	if (*op == '!') {
@@ -324,6 +331,10 @@ static int byte_test_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 			pc_error(pc, "invalid byte_test option '%s'", f[i]);
 			goto fail;
 		}
+	}
+	if (c->bytes == 0 && !c->string) {
+		pc_error(pc, "byte_test of 0 bytes needs 'string'");
+		goto fail;
 	}
 	if (check_sizes(pc, c) != 0 || add_byte_sm(pc, r, "byte_test", c) != 0)
 		goto fail;

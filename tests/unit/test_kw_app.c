@@ -266,8 +266,13 @@ static void test_parse(void **state)
 	assert_int_equal(th_parse_result("alert ssl any any -> any any (tls.sni; content:\"a\"; "
 					 "sid:1;)"),
 			 1);
-	/* other app protocols stay skipped */
-	assert_int_equal(th_parse_result("alert smtp any any -> any any (sid:1;)"), -1);
+	/* protocols without recognition stay skipped; recognised ones without a
+	 * parser load, but their own buffers (Suricata has file.data for SMTP) skip */
+	assert_int_equal(th_parse_result("alert sip any any -> any any (sid:1;)"), -1);
+	assert_int_equal(th_parse_result("alert smtp any any -> any any (sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert smtp any any -> any any (file.data; content:\"a\"; "
+					 "sid:1;)"),
+			 -1);
 	/* a buffer of another protocol than the header's fails */
 	assert_int_equal(th_parse_result("alert dns any any -> any any (http.uri; content:\"a\"; "
 					 "sid:1;)"),

@@ -38,6 +38,15 @@ static void test_byte_test(void **state)
 	assert_int_equal(m("byte_test:3,=,123,4,string,dec;", s, 8), 1);
 	assert_int_equal(m("byte_test:3,>,100,4,string,dec;", s, 8), 1);
 	assert_int_equal(m("byte_test:2,=,0x12,4,string,hex;", s, 8), 1);
+	/* 0 bytes with string: the whole number, however long (ET Open uses it) */
+	assert_int_equal(m("byte_test:0,=,123,4,string,dec;", s, 8), 1);
+	assert_int_equal(m("byte_test:0,>,122,4,string,dec;", s, 8), 1);
+	assert_int_equal(m("byte_test:0,=,12,4,string,dec;", s, 8), 0);
+	assert_int_equal(m("byte_test:0,=,0,0,string,dec;", s, 8), 0); /* no digits */
+	assert_int_equal(m("byte_test:0,=,3,7,string,dec;", "len=1234", 8), 0);
+	assert_int_equal(m("byte_test:0,=,4,7,string,dec;", "len=1234", 8), 1); /* buffer end */
+	assert_int_equal(
+	    th_parse_result("alert tcp any any -> any any (byte_test:0,=,1,0; sid:1;)"), 0);
 }
 
 static void test_byte_jump_extract_math(void **state)

@@ -234,7 +234,7 @@ static void test_unsupported_is_skipped(void **state)
 	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; ssh.proto; content:\"a\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; content:\"a\"; http_uri;)", SKIP},
-	    {"alert smtp any any -> any any (sid:1;)", SKIP},
+	    {"alert sip any any -> any any (sid:1;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; pcre:\"/a/U\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
 	};
