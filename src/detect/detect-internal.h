@@ -508,6 +508,10 @@ struct kw_stat {
 
 struct prefilter;
 
+/* The classes suricata.yaml's action-order ranks: reject covers every
+ * reject variant, and `config` ranks with alert. */
+enum action_class { ACLASS_PASS, ACLASS_DROP, ACLASS_REJECT, ACLASS_ALERT, ACLASS_COUNT };
+
 struct detect_engine {
 	struct var_table *vars;
 	struct class_table classes;
@@ -521,6 +525,7 @@ struct detect_engine {
 	uint32_t nvarnames[VAR_KINDS];
 	struct prefilter *pf;
 	unsigned alert_max;
+	uint8_t action_rank[ACLASS_COUNT]; /* position of each class in action-order */
 	char *cache_dir;
 	bool no_cache;
 	bool cache_hit;

@@ -10,10 +10,11 @@
  * never take locks.
  *
  * Alerts come back in Suricata's order (rule ordering: action precedence
- * pass > drop > reject > alert, then flowbits/flowint/xbits setters before
- * readers, then priority, then load order), at most
- * DETECT_PACKET_ALERT_MAX per packet.  A struct alert points into the engine
- * (msg, category, metadata ...) and stays valid while the engine lives.
+ * pass > drop > reject > alert unless action-order says otherwise, then
+ * flowbits/flowint/xbits setters before readers, then priority, then load
+ * order), at most DETECT_PACKET_ALERT_MAX per packet.  A struct alert
+ * points into the engine (msg, category, metadata ...) and stays valid
+ * while the engine lives.
  */
 #ifndef VIGIL_DETECT_H
 #define VIGIL_DETECT_H
@@ -49,6 +50,12 @@ struct detect_config {
 	const char *cache_dir;
 	bool no_cache;		   /* never read or write the cache */
 	unsigned packet_alert_max; /* 0 = DETECT_PACKET_ALERT_MAX */
+	/* suricata.yaml's action-order: "pass", "drop", "reject" and "alert",
+	 * each once, highest precedence first.  NULL = Suricata's default
+	 * (pass, drop, reject, alert); an invalid list is reported and the
+	 * default used. */
+	const char *const *action_order;
+	size_t action_order_count;
 };
 
 struct detect_load_stats {

@@ -175,6 +175,44 @@ static void test_action_order(void **state)
 	detect_engine_free(de);
 }
 
+/* suricata.yaml's action-order changes which rule wins: with drop
+ * before pass, the drop alerts and the pass then stops the alert rule. */
+static void test_configured_action_order(void **state)
+{
+	const char *rules = "alert tcp any any -> any any (content:\"x\"; sid:1;)\n"
+			    "pass tcp any any -> any any (content:\"x\"; sid:2;)\n"
+			    "drop tcp any any -> any any (content:\"x\"; sid:3;)\n";
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "x", 1);
+	uint32_t s[16];
+	struct detect_engine *de = th_engine(rules, NULL);
+	assert_int_equal(run_sids(de, &p, s), 0); /* default: pass first */
+	detect_engine_free(de);
+
+	const char *drop_first[] = {"drop", "pass", "reject", "alert"};
+	struct detect_config cfg = {
+	    .no_cache = true, .action_order = drop_first, .action_order_count = 4};
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 1);
+	assert_int_equal(s[0], 3);
+	detect_engine_free(de);
+
+	const char *alert_before_pass[] = {"drop", "alert", "reject", "pass"};
+	cfg.action_order = alert_before_pass;
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 2);
+	assert_int_equal(s[0], 3);
+	assert_int_equal(s[1], 1);
+	detect_engine_free(de);
+
+	/* Not each class exactly once: the default order stays. */
+	const char *bad[] = {"drop", "drop", "alert", "pass"};
+	cfg.action_order = bad;
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 0);
+	detect_engine_free(de);
+}
+
 static void test_pass_stops(void **state)
 {
 	struct detect_engine *de =
@@ -621,6 +659,7 @@ int main(void)
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
 	    cmocka_unit_test(test_action_order),
+	    cmocka_unit_test(test_configured_action_order),
 	    cmocka_unit_test(test_pass_stops),
 	    cmocka_unit_test(test_flow_actions),
 	    cmocka_unit_test(test_stream_inspection),
