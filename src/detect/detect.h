@@ -156,15 +156,17 @@ void detect_packet(struct detect_thread *dt, struct packet *p, struct alert_queu
  * Suricata "stream" rules: on a TCP session they inspect the reassembled
  * stream, not each segment.  The engine calls
  *   detect_packet_ex(dt, p, &q, DETECT_PKT_STREAM_INSPECTED)
- * for packets of flows that have a session (stream rules are then skipped
- * on the packet), and for each raw stream window that is ready
+ * for packets whose payload went into a session's stream (p->stream_added;
+ * stream rules are then skipped on the packet), and for each raw stream
+ * window that is ready
  *   detect_stream(dt, p, chunk.data, chunk.len, &q2)
  * after which it may consume the window up to its end minus
  * (detect_engine_max_pattern_len() - 1) bytes, so patterns straddling two
  * windows are seen.  Stream alerts carry ALERT_F_STREAM_MATCH and their
  * pass/drop applies to the flow.  `tcp-pkt` rules and rules with dsize
- * always look at the packet.  Without a session, detect_packet() inspects
- * every rule on the packet payload (also `tcp-stream` ones).
+ * always look at the packet.  Otherwise (no session, or a segment the
+ * stream refused) every rule inspects the packet payload, as Suricata's
+ * stream rules fall back to it (also `tcp-stream` ones).
  */
 #define DETECT_PKT_STREAM_INSPECTED 0x1
 void detect_packet_ex(struct detect_thread *dt, struct packet *p, struct alert_queue *out,

@@ -283,7 +283,10 @@ static void detect(struct worker *w, struct packet *p)
 	if (f && f->action == FLOW_ACTION_PASS)
 		return;
 	bool session = f && f->stream;
-	detect_packet_ex(w->detect, p, &w->alerts, session ? DETECT_PKT_STREAM_INSPECTED : 0);
+	/* As Suricata: stream rules fall back to the packet's payload when it
+	 * did not go into the stream (no session yet, rejected segment). */
+	bool in_stream = session && (p->stream_added || p->payload_len == 0);
+	detect_packet_ex(w->detect, p, &w->alerts, in_stream ? DETECT_PKT_STREAM_INSPECTED : 0);
 	handle_alerts(w, p, &w->alerts);
 	if (!session)
 		return;

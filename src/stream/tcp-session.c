@@ -262,6 +262,7 @@ void tcp_store(struct tcp_pkt *t)
 	uint32_t len = t->len;
 	if (len == 0 || !s->ra.active)
 		return;
+	t->p->stream_added = true; /* even if depth, memcap or a FIN cuts it */
 	/* Nothing after a FIN is data of this stream. */
 	if (s->flags & SIDE_FIN) {
 		if (SEQ_GEQ(t->seq, s->fin_seq))

@@ -251,6 +251,23 @@ static void test_tcp_fast_open(void **state)
 	harness_free(&h);
 }
 
+/* stream_added says whether a payload went to the reassembly: a SYN's
+ * data (no TFO) does not, an established segment does. */
+static void test_payload_added_flag(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, "syn data");
+	assert_false(p.stream_added);
+	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	assert_false(p.stream_added); /* no payload */
+	p = send_pkt(&h, 1, A | TCP_PSH, CISN + 1, SISN + 1, "hello");
+	assert_true(p.stream_added);
+	harness_free(&h);
+}
+
 static void test_fin_client_first(void **state)
 {
 	(void)state;
@@ -810,6 +827,7 @@ int main(void)
 	    cmocka_unit_test(test_midstream_synack_first),
 	    cmocka_unit_test(test_async_oneside),
 	    cmocka_unit_test(test_tcp_fast_open),
+	    cmocka_unit_test(test_payload_added_flag),
 	    cmocka_unit_test(test_fin_client_first),
 	    cmocka_unit_test(test_fin_server_first),
 	    cmocka_unit_test(test_fin_simultaneous_closing),
