@@ -744,7 +744,9 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 		if (action == DETECT_ACTION_PASS) {
 			out->pass = true;
-			if (df != NULL && !df->drop) {
+			/* A packet a higher-ranked rule already dropped stays
+			 * dropped: the pass only ends this packet's alerts. */
+			if (df != NULL && !df->drop && !out->drop) {
 				df->pass = true;
 				flags |= ALERT_F_APPLY_FLOW;
 				out->flow_pass = true;

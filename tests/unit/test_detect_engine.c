@@ -205,6 +205,29 @@ static void test_configured_action_order(void **state)
 	assert_int_equal(s[1], 1);
 	detect_engine_free(de);
 
+	/* A pass after a drop of the same packet ends its alerts but does not
+	 * pass the flow: the next packet is inspected again. */
+	const char *ip_only_pass = "pass tcp any any -> any any (sid:1;)\n"
+				   "drop tcp any any -> any any (content:\"x\"; sid:2;)\n"
+				   "alert tcp any any -> any any (sid:3;)\n";
+	cfg.action_order = drop_first;
+	de = th_engine_with(ip_only_pass, &cfg, NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct alert_queue q;
+	for (int i = 0; i < 2; i++) {
+		th_packet(&p, 6, 1, 2, "x", 1);
+		p.flow = &f;
+		detect_packet(t, &p, &q);
+		assert_int_equal(q.count, 1);
+		assert_int_equal(q.alerts[0].sid, 2);
+		assert_false(q.flow_pass);
+	}
+	detect_flow_free(f.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+
 	/* Not each class exactly once: the default order stays. */
 	const char *bad[] = {"drop", "drop", "alert", "pass"};
 	cfg.action_order = bad;
