@@ -227,6 +227,11 @@ struct packet {
 	/* ---- later stages ---- */
 	struct flow *flow;
 	bool flow_toserver; /* set by flow stage */
+	/* Set by the flow stage, as Suricata's FLOW_PKT_ESTABLISHED: a TCP
+	 * session that was established before this packet (the ACK ending
+	 * the handshake is not yet), another protocol once both sides spoke.
+	 * Pseudo packets of a flow always are. */
+	bool flow_established;
 	uint32_t flow_hash;
 
 	/* ---- set by the stream stage (event names in stream/stream.h) ---- */

@@ -223,6 +223,7 @@ static void pseudo_packet(struct worker *w, struct packet *pp, struct flow *f, b
 	pp->tunnel_depth = f->tunnel_depth;
 	pp->flow = f;
 	pp->flow_toserver = toserver;
+	pp->flow_established = true;
 }
 
 /*

@@ -19,6 +19,8 @@ static int mf(const char *opts, struct flow *f, bool toserver)
 	th_packet(&p, 6, 1234, 80, "x", 1);
 	p.flow = f;
 	p.flow_toserver = toserver;
+	/* what the flow stage derives for a flow without a TCP session */
+	p.flow_established = f != NULL && f->state == FLOW_STATE_ESTABLISHED;
 	int r = th_match_pkt(rule, &p);
 	if (f != NULL) {
 		detect_flow_free(f->detect);

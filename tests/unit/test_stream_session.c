@@ -268,6 +268,28 @@ static void test_payload_added_flag(void **state)
 	harness_free(&h);
 }
 
+/* flow_established is the session's state before the packet, as
+ * Suricata's FLOW_PKT_ESTABLISHED: the ACK ending the handshake is not
+ * established yet, the FIN of an established session still is. */
+static void test_packet_established_flag(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	assert_false(p.flow_established);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	assert_false(p.flow_established);
+	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	assert_false(p.flow_established);
+	assert_int_equal(p.flow->tcp_state, TCP_STATE_ESTABLISHED);
+	p = send_pkt(&h, 1, A | TCP_PSH, CISN + 1, SISN + 1, "hello");
+	assert_true(p.flow_established);
+	p = send_pkt(&h, 1, A | TCP_FIN, CISN + 6, SISN + 1, NULL);
+	assert_true(p.flow_established);
+	harness_free(&h);
+}
+
 static void test_fin_client_first(void **state)
 {
 	(void)state;
@@ -828,6 +850,7 @@ int main(void)
 	    cmocka_unit_test(test_async_oneside),
 	    cmocka_unit_test(test_tcp_fast_open),
 	    cmocka_unit_test(test_payload_added_flag),
+	    cmocka_unit_test(test_packet_established_flag),
 	    cmocka_unit_test(test_fin_client_first),
 	    cmocka_unit_test(test_fin_server_first),
 	    cmocka_unit_test(test_fin_simultaneous_closing),
