@@ -173,6 +173,16 @@ void detect_packet_ex(struct detect_thread *dt, struct packet *p, struct alert_q
 		      unsigned flags);
 void detect_stream(struct detect_thread *dt, struct packet *p, const uint8_t *data, uint32_t len,
 		   struct alert_queue *out);
+/* Contiguous stream data between reassembly gaps. */
+struct detect_block {
+	const uint8_t *data;
+	uint32_t len;
+};
+/* Stream rules over several blocks at once (the data on both sides of a
+ * gap), as Suricata inspects its raw stream: a rule matches when it
+ * matches in any block, and alerts once. */
+void detect_stream_blocks(struct detect_thread *dt, struct packet *p,
+			  const struct detect_block *blocks, unsigned n, struct alert_queue *out);
 uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
 
 /* Releases a flow's detect slot (flowbits, flowints); NULL is fine. */

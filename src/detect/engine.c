@@ -817,6 +817,21 @@ void detect_stream(struct detect_thread *t, struct packet *p, const uint8_t *dat
 	dt->p = p;
 }
 
+void detect_stream_blocks(struct detect_thread *t, struct packet *p,
+			  const struct detect_block *blocks, unsigned n, struct alert_queue *out)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	alert_queue_reset(out);
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 0) {
+			detect_stream(t, p, blocks[i].data, blocks[i].len, out);
+			continue;
+		}
+		detect_stream(t, p, blocks[i].data, blocks[i].len, &dt->block_alerts);
+		alert_queue_merge(dt->de, out, &dt->block_alerts);
+	}
+}
+
 uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)
 {
 	return de->max_pattern_len;

@@ -197,6 +197,17 @@ bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_
 	return have;
 }
 
+bool stream_raw_window_from(const struct flow *f, enum stream_dir dir, uint64_t from,
+			    struct stream_chunk *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	return reasm_read(ra, from > ra->raw_progress ? from : ra->raw_progress, out);
+}
+
 void stream_raw_trigger(struct flow *f, enum stream_dir dir)
 {
 	struct reasm *ra = dir_reasm(f, dir);

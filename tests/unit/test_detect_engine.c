@@ -379,6 +379,20 @@ static void test_stream_inspection(void **state)
 		assert_true(q.alerts[i].flags & ALERT_F_STREAM_MATCH);
 	}
 	assert_int_equal(seen, (1u << 1) | (1u << 4) | (1u << 6));
+	/* blocks on both sides of a gap: a rule matching in either alerts,
+	 * once, in rule order; nothing matches across the gap */
+	const struct detect_block blocks[] = {{(const uint8_t *)"word x", 6},
+					      {(const uint8_t *)"split-wo", 8},
+					      {(const uint8_t *)"rd word", 7}};
+	detect_stream_blocks(t, &p, blocks, 3, &q);
+	seen = 0;
+	for (unsigned i = 0; i < q.count; i++) {
+		seen |= 1u << q.alerts[i].sid;
+		if (i > 0)
+			assert_true(q.alerts[i - 1].rule_num < q.alerts[i].rule_num);
+	}
+	assert_int_equal(q.count, 2);
+	assert_int_equal(seen, (1u << 4) | (1u << 6));
 	/* without a session every rule looks at the packet (tcp-stream too) */
 	th_packet(&p, 6, 1234, 80, "split-word", 10);
 	detect_packet(t, &p, &q);
