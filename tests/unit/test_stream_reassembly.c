@@ -421,6 +421,29 @@ static void test_raw_blocks_across_gap(void **state)
 	harness_free(&h);
 }
 
+/* Data on a RST is not stream data (Suricata 8, bug 6244): the RST
+ * still closes the session and ACKs the other side. */
+static void test_rst_data_not_stored(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, true);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "hello");
+	server_ack(&h, 5);
+	struct packet p = send_pkt(&h, 1, A | TCP_RST, C(5), SISN + 1, "Access Denied");
+	assert_false(p.stream_added);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	stream_flow_end(f);
+	struct stream_chunk c;
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.len, 5);
+	assert_memory_equal(c.data, "hello", 5);
+	assert_false(stream_raw_window_from(f, STREAM_TOSERVER, c.offset + c.len, &c));
+	harness_free(&h);
+}
+
 static void test_fin_sets_eof(void **state)
 {
 	(void)state;
@@ -521,6 +544,7 @@ int main(void)
 	    cmocka_unit_test(test_segment_before_base_seq),
 	    cmocka_unit_test(test_flow_end_makes_all_readable),
 	    cmocka_unit_test(test_raw_blocks_across_gap),
+	    cmocka_unit_test(test_rst_data_not_stored),
 	    cmocka_unit_test(test_fin_sets_eof),
 	    cmocka_unit_test(test_sequence_wrap),
 	    cmocka_unit_test(test_host_os_policy),
