@@ -225,6 +225,7 @@ static void test_configured_action_order(void **state)
 		assert_false(q.flow_pass);
 	}
 	detect_flow_free(f.detect);
+	p.flow = NULL;
 	detect_thread_free(t);
 	detect_engine_free(de);
 
