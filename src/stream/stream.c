@@ -137,6 +137,16 @@ static struct reasm *dir_reasm(const struct flow *f, enum stream_dir dir)
 	return dir == STREAM_TOSERVER ? &ssn->client.ra : &ssn->server.ra;
 }
 
+bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out)
+{
+	const struct tcp_session *ssn = f ? f->stream : NULL;
+	if (!ssn)
+		return false;
+	const struct tcp_side *s = dir == STREAM_TOSERVER ? &ssn->client : &ssn->server;
+	*out = s->next_seq - s->isn;
+	return true;
+}
+
 bool stream_flow_reversed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;

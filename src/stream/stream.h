@@ -361,6 +361,11 @@ void stream_raw_trigger(struct flow *f, enum stream_dir dir);
  */
 void stream_flow_end(struct flow *f);
 
+/* Sequence space one side has used so far (its next sequence number
+ * minus its ISN), what Suricata's stream_size keyword compares;
+ * STREAM_TOSERVER is the client's side.  False without a TCP session. */
+bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out);
+
 /* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
