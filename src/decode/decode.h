@@ -227,9 +227,17 @@ struct packet {
 	/* ---- later stages ---- */
 	struct flow *flow;
 	bool flow_toserver; /* set by flow stage */
+	/* Set by the flow stage, as Suricata's FLOW_PKT_ESTABLISHED: a TCP
+	 * session that was established before this packet (the ACK ending
+	 * the handshake is not yet), another protocol once both sides spoke.
+	 * Pseudo packets of a flow always are. */
+	bool flow_established;
 	uint32_t flow_hash;
 
-	/* ---- stream events (set by the stream stage; names in stream/stream.h) ---- */
+	/* ---- set by the stream stage (event names in stream/stream.h) ---- */
+	/* The payload went to its direction's reassembly (Suricata's
+	 * PKT_STREAM_ADD): stream rules see it in the stream, not here. */
+	bool stream_added;
 	uint8_t stream_event_count;
 	uint8_t stream_events_lost; /* events that did not fit */
 	uint16_t stream_events[PACKET_MAX_STREAM_EVENTS];

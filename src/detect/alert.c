@@ -46,6 +46,41 @@ void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const s
 	a->rule_num = r->num;
 }
 
+static bool queue_has_rule(const struct alert_queue *q, uint32_t rule_num)
+{
+	for (unsigned i = 0; i < q->count; i++)
+		if (q->alerts[i].rule_num == rule_num)
+			return true;
+	return false;
+}
+
+void alert_queue_merge(const struct detect_engine *de, struct alert_queue *into,
+		       const struct alert_queue *from)
+{
+	into->drop |= from->drop;
+	into->pass |= from->pass;
+	into->flow_pass |= from->flow_pass;
+	into->flow_drop |= from->flow_drop;
+	into->tagged |= from->tagged;
+	into->discarded += from->discarded;
+	for (unsigned i = 0; i < from->count; i++) {
+		const struct alert *a = &from->alerts[i];
+		if (queue_has_rule(into, a->rule_num))
+			continue;
+		if (into->count >= de->alert_max) {
+			into->discarded++;
+			continue;
+		}
+		unsigned at = into->count;
+		while (at > 0 && into->alerts[at - 1].rule_num > a->rule_num)
+			at--;
+		memmove(&into->alerts[at + 1], &into->alerts[at],
+			(into->count - at) * sizeof(into->alerts[0]));
+		into->alerts[at] = *a;
+		into->count++;
+	}
+}
+
 const char *detect_action_name(enum detect_action a)
 {
 	switch (a) {

@@ -464,6 +464,7 @@ struct det_thread {
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 	uint64_t tx_id; /* transaction of the last app-buffer instance that matched */
+	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
 };
 
 int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);
@@ -508,6 +509,10 @@ struct kw_stat {
 
 struct prefilter;
 
+/* The classes suricata.yaml's action-order ranks: reject covers every
+ * reject variant, and `config` ranks with alert. */
+enum action_class { ACLASS_PASS, ACLASS_DROP, ACLASS_REJECT, ACLASS_ALERT, ACLASS_COUNT };
+
 struct detect_engine {
 	struct var_table *vars;
 	struct class_table classes;
@@ -521,6 +526,7 @@ struct detect_engine {
 	uint32_t nvarnames[VAR_KINDS];
 	struct prefilter *pf;
 	unsigned alert_max;
+	uint8_t action_rank[ACLASS_COUNT]; /* position of each class in action-order */
 	char *cache_dir;
 	bool no_cache;
 	bool cache_hit;
@@ -544,5 +550,9 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 void alert_queue_reset(struct alert_queue *q);
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
 			enum detect_action action, uint32_t flags);
+/* Adds from's alerts of rules `into` does not hold yet, in rule order, and
+ * its verdicts. */
+void alert_queue_merge(const struct detect_engine *de, struct alert_queue *into,
+		       const struct alert_queue *from);
 
 #endif

@@ -10,10 +10,11 @@
  * never take locks.
  *
  * Alerts come back in Suricata's order (rule ordering: action precedence
- * pass > drop > reject > alert, then flowbits/flowint/xbits setters before
- * readers, then priority, then load order), at most
- * DETECT_PACKET_ALERT_MAX per packet.  A struct alert points into the engine
- * (msg, category, metadata ...) and stays valid while the engine lives.
+ * pass > drop > reject > alert unless action-order says otherwise, then
+ * flowbits/flowint/xbits setters before readers, then priority, then load
+ * order), at most DETECT_PACKET_ALERT_MAX per packet.  A struct alert
+ * points into the engine (msg, category, metadata ...) and stays valid
+ * while the engine lives.
  */
 #ifndef VIGIL_DETECT_H
 #define VIGIL_DETECT_H
@@ -49,6 +50,12 @@ struct detect_config {
 	const char *cache_dir;
 	bool no_cache;		   /* never read or write the cache */
 	unsigned packet_alert_max; /* 0 = DETECT_PACKET_ALERT_MAX */
+	/* suricata.yaml's action-order: "pass", "drop", "reject" and "alert",
+	 * each once, highest precedence first.  NULL = Suricata's default
+	 * (pass, drop, reject, alert); an invalid list is reported and the
+	 * default used. */
+	const char *const *action_order;
+	size_t action_order_count;
 };
 
 struct detect_load_stats {
@@ -149,21 +156,33 @@ void detect_packet(struct detect_thread *dt, struct packet *p, struct alert_queu
  * Suricata "stream" rules: on a TCP session they inspect the reassembled
  * stream, not each segment.  The engine calls
  *   detect_packet_ex(dt, p, &q, DETECT_PKT_STREAM_INSPECTED)
- * for packets of flows that have a session (stream rules are then skipped
- * on the packet), and for each raw stream window that is ready
+ * for packets whose payload went into a session's stream (p->stream_added;
+ * stream rules are then skipped on the packet), and for each raw stream
+ * window that is ready
  *   detect_stream(dt, p, chunk.data, chunk.len, &q2)
  * after which it may consume the window up to its end minus
  * (detect_engine_max_pattern_len() - 1) bytes, so patterns straddling two
  * windows are seen.  Stream alerts carry ALERT_F_STREAM_MATCH and their
  * pass/drop applies to the flow.  `tcp-pkt` rules and rules with dsize
- * always look at the packet.  Without a session, detect_packet() inspects
- * every rule on the packet payload (also `tcp-stream` ones).
+ * always look at the packet.  Otherwise (no session, or a segment the
+ * stream refused) every rule inspects the packet payload, as Suricata's
+ * stream rules fall back to it (also `tcp-stream` ones).
  */
 #define DETECT_PKT_STREAM_INSPECTED 0x1
 void detect_packet_ex(struct detect_thread *dt, struct packet *p, struct alert_queue *out,
 		      unsigned flags);
 void detect_stream(struct detect_thread *dt, struct packet *p, const uint8_t *data, uint32_t len,
 		   struct alert_queue *out);
+/* Contiguous stream data between reassembly gaps. */
+struct detect_block {
+	const uint8_t *data;
+	uint32_t len;
+};
+/* Stream rules over several blocks at once (the data on both sides of a
+ * gap), as Suricata inspects its raw stream: a rule matches when it
+ * matches in any block, and alerts once. */
+void detect_stream_blocks(struct detect_thread *dt, struct packet *p,
+			  const struct detect_block *blocks, unsigned n, struct alert_queue *out);
 uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
 
 /* Digests of files the rules compare (filemd5 ...): a mask of app/http.h's

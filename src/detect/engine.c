@@ -7,11 +7,10 @@
  * rule_parse().  A failure is reported on one line (file:line: sid N: why)
  * and counted as failed or, for an unsupported keyword, skipped.
  *
- * Ordering is Suricata's: action (pass, drop, reject, alert), then the role
- * in flowbits, flowint and xbits (setters, set-and-read, readers, others:
- * an isset sees a bit set by the same packet), then priority, then load
- * order.  Rule numbers follow this order
- * and the packet path evaluates candidates by number, which yields alerts
+ * Ordering is Suricata's: action (pass, drop, reject, alert, or as
+ * action-order says), then the role in flowbits, flowint and xbits (setters, set-and-read, readers,
+ * others: an isset sees a bit set by the same packet), then priority, then load order.  Rule
+ * numbers follow this order and the packet path evaluates candidates by number, which yields alerts
  * already in Suricata's order.
  *
  * The engine is read-only after detect_engine_new(); workers write only to
@@ -275,17 +274,51 @@ static int load_path(struct detect_engine *de, const char *path, struct detect_l
 
 /* ------------------------------------------------------------ ordering */
 
-static int action_rank(enum detect_action a)
+static enum action_class action_class(enum detect_action a)
 {
 	switch (a) {
-	case DETECT_ACTION_PASS: return 0;
-	case DETECT_ACTION_DROP: return 1;
+	case DETECT_ACTION_PASS: return ACLASS_PASS;
+	case DETECT_ACTION_DROP: return ACLASS_DROP;
 	case DETECT_ACTION_REJECT:
 	case DETECT_ACTION_REJECTSRC:
 	case DETECT_ACTION_REJECTDST:
-	case DETECT_ACTION_REJECTBOTH: return 2;
-	default: return 3;
+	case DETECT_ACTION_REJECTBOTH: return ACLASS_REJECT;
+	default: return ACLASS_ALERT;
 	}
+}
+
+/*
+ * Reads action-order into de->action_rank.  Like Suricata, the list must
+ * name each of pass, drop, reject and alert exactly once; anything else is
+ * reported and the default order (the enum's) kept.
+ */
+static void setup_action_order(struct detect_engine *de, const struct detect_config *cfg, FILE *log)
+{
+	static const char *const names[ACLASS_COUNT] = {"pass", "drop", "reject", "alert"};
+	for (int c = 0; c < ACLASS_COUNT; c++)
+		de->action_rank[c] = (uint8_t)c;
+	if (cfg->action_order == NULL)
+		return;
+	uint8_t rank[ACLASS_COUNT];
+	bool seen[ACLASS_COUNT] = {false};
+	bool ok = cfg->action_order_count == ACLASS_COUNT;
+	for (size_t i = 0; ok && i < cfg->action_order_count; i++) {
+		int c = 0;
+		while (c < ACLASS_COUNT && strcmp(cfg->action_order[i], names[c]) != 0)
+			c++;
+		ok = c < ACLASS_COUNT && !seen[c];
+		if (ok) {
+			seen[c] = true;
+			rank[c] = (uint8_t)i;
+		}
+	}
+	if (!ok) {
+		if (log)
+			fprintf(log, "action-order: must list pass, drop, reject and alert once "
+				     "each; using the default order\n");
+		return;
+	}
+	memcpy(de->action_rank, rank, sizeof(rank));
 }
 
 /* Suricata ranks variable users: setters, then set-and-read, then
@@ -302,10 +335,11 @@ static int var_rank(const struct rule *r, uint32_t set_flag, uint32_t read_flag)
 	return 3;
 }
 
-static int rule_order_cmp(const void *a, const void *b)
+static int rule_order_cmp(const void *a, const void *b, void *arg)
 {
 	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
-	int d = action_rank(x->h.action) - action_rank(y->h.action);
+	const uint8_t *rank = arg; /* the engine's action_rank */
+	int d = rank[action_class(x->h.action)] - rank[action_class(y->h.action)];
 	if (d == 0)
 		d = var_rank(x, RF_FLOWBITS_SET, RF_FLOWBITS_READ) -
 		    var_rank(y, RF_FLOWBITS_SET, RF_FLOWBITS_READ);
@@ -332,7 +366,12 @@ static int gid_sid_cmp(const void *a, const void *b)
 	return (x->num > y->num) - (x->num < y->num);
 }
 
-/* Suricata refuses a second rule with the same gid:sid; the later one fails. */
+/*
+ * Rules sharing a gid:sid, as Suricata resolves them: a later rule with a
+ * higher rev replaces the one loaded (a warning), any other later rule is
+ * refused (an error, counted as failed).  gid_sid_cmp puts each group in
+ * load order, so one pass keeps the survivor at the group's slot.
+ */
 static void drop_duplicates(struct detect_engine *de, struct detect_load_stats *st, FILE *log)
 {
 	for (uint32_t i = 0; i < de->nrules; i++)
@@ -342,16 +381,26 @@ static void drop_duplicates(struct detect_engine *de, struct detect_load_stats *
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		struct rule *r = de->rules[i];
-		if (o > 0 && de->rules[o - 1]->gid == r->gid && de->rules[o - 1]->sid == r->sid) {
-			if (log)
-				fprintf(log, "%s:%u: sid %u: duplicate signature id\n", r->file,
-					r->line, r->sid);
-			st->failed++;
-			kwstat_add(de, "sid", false);
-			rule_free(r);
+		struct rule *kept = o > 0 ? de->rules[o - 1] : NULL;
+		if (kept == NULL || kept->gid != r->gid || kept->sid != r->sid) {
+			de->rules[o++] = r;
 			continue;
 		}
-		de->rules[o++] = r;
+		if (r->rev > kept->rev) {
+			if (log)
+				fprintf(log, "%s:%u: sid %u: rev %u replaces rev %u (%s:%u)\n",
+					r->file, r->line, r->sid, r->rev, kept->rev, kept->file,
+					kept->line);
+			rule_free(kept);
+			de->rules[o - 1] = r;
+			continue;
+		}
+		if (log)
+			fprintf(log, "%s:%u: sid %u: duplicate signature id\n", r->file, r->line,
+				r->sid);
+		st->failed++;
+		kwstat_add(de, "sid", false);
+		rule_free(r);
 	}
 	de->nrules = o;
 }
@@ -360,7 +409,7 @@ static void order_rules(struct detect_engine *de)
 {
 	/* num holds load order at this point (set by drop_duplicates). */
 	if (de->nrules > 1)
-		qsort(de->rules, de->nrules, sizeof(*de->rules), rule_order_cmp);
+		qsort_r(de->rules, de->nrules, sizeof(*de->rules), rule_order_cmp, de->action_rank);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		de->rules[i]->num = i;
 }
@@ -406,6 +455,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	if (cfg->cache_dir != NULL)
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
+	setup_action_order(de, cfg, log);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
 	if (cfg->classification_file != NULL &&
@@ -694,7 +744,9 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 		if (action == DETECT_ACTION_PASS) {
 			out->pass = true;
-			if (df != NULL && !df->drop) {
+			/* A packet a higher-ranked rule already dropped stays
+			 * dropped: the pass only ends this packet's alerts. */
+			if (df != NULL && !df->drop && !out->drop) {
 				df->pass = true;
 				flags |= ALERT_F_APPLY_FLOW;
 				out->flow_pass = true;
@@ -763,6 +815,21 @@ void detect_stream(struct detect_thread *t, struct packet *p, const uint8_t *dat
 	run_rules(dt, &sp, out, RUN_STREAM);
 	dt->in_stream = false;
 	dt->p = p;
+}
+
+void detect_stream_blocks(struct detect_thread *t, struct packet *p,
+			  const struct detect_block *blocks, unsigned n, struct alert_queue *out)
+{
+	struct det_thread *dt = (struct det_thread *)t;
+	alert_queue_reset(out);
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 0) {
+			detect_stream(t, p, blocks[i].data, blocks[i].len, out);
+			continue;
+		}
+		detect_stream(t, p, blocks[i].data, blocks[i].len, &dt->block_alerts);
+		alert_queue_merge(dt->de, out, &dt->block_alerts);
+	}
 }
 
 uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)

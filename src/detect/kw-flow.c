@@ -49,11 +49,7 @@ static int flow_match(struct det_thread *dt, const struct packet *p, const struc
 		return 0;
 	if ((f & FL_TOCLIENT) && p->flow_toserver)
 		return 0;
-	/* As Suricata: a TCP session counts as established from the handshake
-	 * on, through its teardown (so data inspected late, at flow end, still
-	 * matches `established`); other protocols once both sides spoke. */
-	bool est = fl->proto == 6 ? fl->tcp_state >= TCP_STATE_ESTABLISHED
-				  : fl->state == FLOW_STATE_ESTABLISHED;
+	bool est = p->flow_established; /* see decode.h */
 	if ((f & FL_ESTABLISHED) && !est)
 		return 0;
 	if ((f & FL_NOT_ESTABLISHED) && est)

@@ -2,14 +2,15 @@
  * kw-flowstats.c — flow counters: stream_size, flow.pkts, flow.bytes,
  * flow.age (and the older flow.pkts_toserver style names).
  *
- * stream_size compares flow byte counts per side until the stream stage
- * provides sequence-space sizes (Suricata measures those); so it is an
- * approximation that counts headers too.
+ * stream_size compares, as Suricata, the sequence space each side of the
+ * TCP session has used (server: what the server sent); it never matches
+ * without a session.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "stream/stream.h"
 
 enum { D_TOSERVER, D_TOCLIENT, D_EITHER, D_BOTH };
 enum { W_PKTS, W_BYTES, W_AGE, W_STREAM };
@@ -30,6 +31,16 @@ static int fstat_match(struct det_thread *dt, const struct packet *p, const stru
 		return u64_cmp_match(&c->c, (uint64_t)(f->last_sec - f->start_sec));
 	uint64_t ts = c->what == W_PKTS ? f->pkts_toserver : f->bytes_toserver;
 	uint64_t tc = c->what == W_PKTS ? f->pkts_toclient : f->bytes_toclient;
+	if (c->what == W_STREAM) {
+		uint32_t cs, ss;
+		if (p->proto != 6 || !stream_seq_size(f, STREAM_TOSERVER, &cs) ||
+		    !stream_seq_size(f, STREAM_TOCLIENT, &ss))
+			return 0;
+		/* stream_size names the side that sent: "server" (parsed
+		 * as D_TOSERVER) is the server's sequence space. */
+		ts = ss;
+		tc = cs;
+	}
 	switch (c->dir) {
 	case D_TOSERVER: return u64_cmp_match(&c->c, ts);
 	case D_TOCLIENT: return u64_cmp_match(&c->c, tc);
@@ -97,7 +108,7 @@ static int dir_cmp_setup(struct parse_ctx *pc, struct rule *r, const char *kw, i
 
 static int stream_size_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return dir_cmp_setup(pc, r, "stream_size", W_BYTES, arg);
+	return dir_cmp_setup(pc, r, "stream_size", W_STREAM, arg);
 }
 
 static int flow_pkts_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
@@ -136,8 +147,8 @@ static int bytes_tc_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-    {"stream_size", NULL, "bytes seen per side (approximate until streams exist)",
-     stream_size_setup, fstat_match, NULL, NULL, 0},
+    {"stream_size", NULL, "sequence space used per side of the TCP session", stream_size_setup,
+     fstat_match, NULL, NULL, 0},
     {"flow.pkts", NULL, "packets in the flow per direction", flow_pkts_setup, fstat_match, NULL,
      NULL, 0},
     {"flow.bytes", NULL, "bytes in the flow per direction", flow_bytes_setup, fstat_match, NULL,

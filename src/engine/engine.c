@@ -38,6 +38,7 @@ struct engine {
 	const char *rule_paths[ENGINE_MAX_RULE_FILES];
 	char rule_path_buf[ENGINE_MAX_RULE_FILES][1024];
 	struct detect_var addr_vars[128], port_vars[128];
+	const char *action_order[8]; /* points into config */
 	char classification[1024], reference[1024];
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
@@ -156,6 +157,19 @@ static size_t collect_vars(const struct config_node *root, const char *path, str
 	return n;
 }
 
+/* action-order's entries; the detect engine checks them.  0 when absent. */
+static size_t collect_action_order(struct engine *e)
+{
+	const struct config_node *seq = config_get(e->config, "action-order");
+	const size_t max = sizeof(e->action_order) / sizeof(e->action_order[0]);
+	size_t n = 0;
+	for (size_t i = 0; seq && seq->kind == CONFIG_SEQ && i < seq->nchild && n < max; i++) {
+		const struct config_node *c = seq->child[i];
+		e->action_order[n++] = c->kind == CONFIG_SCALAR && c->value ? c->value : "";
+	}
+	return n;
+}
+
 /* A table file named in the config if it exists, else vigil's own. */
 static const char *table_file(struct engine *e, const char *key, const char *shipped, char *buf,
 			      size_t len)
@@ -192,6 +206,8 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->cache_dir = config_get_str(e->config, "detect.cache-dir", NULL);
 	dc->no_cache = !config_get_bool(e->config, "detect.cache", true);
 	dc->packet_alert_max = (unsigned)config_get_int(e->config, "detect.packet-alert-max", 0);
+	dc->action_order_count = collect_action_order(e);
+	dc->action_order = dc->action_order_count ? e->action_order : NULL;
 }
 
 static bool load_rules(struct engine *e, char *err, size_t errlen)

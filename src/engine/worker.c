@@ -223,32 +223,84 @@ static void pseudo_packet(struct worker *w, struct packet *pp, struct flow *f, b
 	pp->tunnel_depth = f->tunnel_depth;
 	pp->flow = f;
 	pp->flow_toserver = toserver;
+	pp->flow_established = true;
+}
+
+/* Appends n bytes to the worker's gap payload buffer; false without memory. */
+static bool gap_payload_add(struct worker *w, size_t *len, const void *data, size_t n)
+{
+	if (*len + n > w->gap_payload_cap) {
+		size_t cap = (*len + n) * 2;
+		uint8_t *nb = realloc(w->gap_payload, cap);
+		if (!nb)
+			return false;
+		w->gap_payload = nb;
+		w->gap_payload_cap = cap;
+	}
+	memcpy(w->gap_payload + *len, data, n);
+	*len += n;
+	return true;
 }
 
 /*
+ * The payload a stream alert shows: the blocks with each gap written as
+ * "[N bytes missing]", as Suricata's alert logger renders them.  A single
+ * block without a gap before it is shown as it is.
+ */
+static void stream_alert_payload(struct worker *w, const struct stream_chunk *c, unsigned n,
+				 struct packet *sp)
+{
+	sp->payload = c[0].data;
+	sp->payload_len = c[0].len;
+	if (n == 1 && !c[0].gap)
+		return;
+	size_t len = 0;
+	for (unsigned i = 0; i < n; i++) {
+		char mark[48];
+		int m = snprintf(mark, sizeof(mark), "[%llu bytes missing]",
+				 (unsigned long long)c[i].gap_len);
+		if ((c[i].gap && !gap_payload_add(w, &len, mark, (size_t)m)) ||
+		    !gap_payload_add(w, &len, c[i].data, c[i].len))
+			return; /* out of memory: the first block alone */
+	}
+	sp->payload = w->gap_payload;
+	sp->payload_len = (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len);
+}
+
+#define STREAM_MAX_BLOCKS 16
+
+/*
  * Runs the stream rules over a direction's raw window when it is ready (or
- * whatever is left when `flush`), alerts carrying the window as payload,
- * then marks it inspected but for the last (longest pattern - 1) bytes,
- * so a pattern straddling two windows is still seen.
+ * whatever is left when `flush`), together with the readable blocks after
+ * any gaps in it, alerts carrying the window as payload; then marks it
+ * inspected but for the last (longest pattern - 1) bytes, so a pattern
+ * straddling two windows is still seen.
  */
 static void inspect_stream(struct worker *w, struct packet *p, enum stream_dir dir, bool flush)
 {
 	struct flow *f = p->flow;
-	struct stream_chunk c;
-	if (!f || f->action != FLOW_ACTION_NONE || !stream_raw_window(f, dir, &c) || c.len == 0 ||
-	    (!c.ready && !flush))
+	struct stream_chunk c[STREAM_MAX_BLOCKS];
+	if (!f || f->action != FLOW_ACTION_NONE || !stream_raw_window(f, dir, &c[0]) ||
+	    c[0].len == 0 || (!c[0].ready && !flush))
 		return;
-	detect_stream(w->detect, p, c.data, c.len, &w->alerts);
+	unsigned n = 1;
+	while (n < STREAM_MAX_BLOCKS &&
+	       stream_raw_window_from(f, dir, c[n - 1].offset + c[n - 1].len, &c[n]) && c[n].len)
+		n++;
+	struct detect_block blocks[STREAM_MAX_BLOCKS];
+	for (unsigned i = 0; i < n; i++)
+		blocks[i] = (struct detect_block){c[i].data, c[i].len};
+	detect_stream_blocks(w->detect, p, blocks, n, &w->alerts);
 	if (w->alerts.count || w->alerts.flow_pass || w->alerts.flow_drop) {
 		struct packet sp = *p;
-		sp.payload = c.data;
-		sp.payload_len = c.len;
+		stream_alert_payload(w, c, n, &sp);
 		handle_alerts(w, &sp, &w->alerts);
 	}
-	uint64_t upto = c.offset + c.len;
-	if (!flush && !c.eof)
-		upto = c.len > w->stream_keep ? upto - w->stream_keep : c.offset;
-	if (upto > c.offset)
+	const struct stream_chunk *last = &c[n - 1];
+	uint64_t upto = last->offset + last->len;
+	if (!flush && !last->eof)
+		upto = last->len > w->stream_keep ? upto - w->stream_keep : last->offset;
+	if (upto > c[0].offset)
 		stream_raw_consumed(f, dir, upto);
 }
 
@@ -283,7 +335,10 @@ static void detect(struct worker *w, struct packet *p)
 	if (f && f->action == FLOW_ACTION_PASS)
 		return;
 	bool session = f && f->stream;
-	detect_packet_ex(w->detect, p, &w->alerts, session ? DETECT_PKT_STREAM_INSPECTED : 0);
+	/* As Suricata: stream rules fall back to the packet's payload when it
+	 * did not go into the stream (no session yet, rejected segment). */
+	bool in_stream = session && (p->stream_added || p->payload_len == 0);
+	detect_packet_ex(w->detect, p, &w->alerts, in_stream ? DETECT_PKT_STREAM_INSPECTED : 0);
 	handle_alerts(w, p, &w->alerts);
 	if (!session)
 		return;
@@ -414,6 +469,7 @@ void worker_free(struct worker *w)
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);
+	free(w->gap_payload);
 	pthread_mutex_destroy(&w->pub_lock);
 	free(w);
 }

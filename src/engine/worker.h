@@ -42,6 +42,9 @@ struct worker {
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct alert_queue alerts;
 	uint32_t stream_keep; /* bytes of a raw window kept for straddling patterns */
+	/* Stream alert payload when a window spans gaps ("[N bytes missing]"). */
+	uint8_t *gap_payload;
+	size_t gap_payload_cap;
 	bool ips;
 	bool dropping; /* the packet being processed is dropped (IPS) */
 	uint64_t alerts_total;

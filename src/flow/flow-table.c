@@ -355,6 +355,10 @@ struct flow *flow_table_handle_packet(struct flow_table *t, struct packet *p)
 	p->flow = f;
 	p->flow_toserver = toserver;
 	p->flow_hash = hash;
+	/* The stream stage has not seen this packet yet: tcp_state is the
+	 * session's state before it. */
+	p->flow_established = f->proto == 6 ? f->tcp_state >= TCP_STATE_ESTABLISHED
+					    : f->state == FLOW_STATE_ESTABLISHED;
 	return f;
 }
 

@@ -270,6 +270,7 @@ bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *
 {
 	memset(out, 0, sizeof(*out));
 	uint64_t start = progress > ra->buf_off ? progress : ra->buf_off;
+	const uint64_t from = start;
 	uint64_t end = reasm_readable_end(ra);
 	for (const struct stream_gap *g = ra->gaps; g; g = g->next) {
 		if (g->end <= start)
@@ -277,6 +278,7 @@ bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *
 		if (g->off <= start) {
 			start = g->end;
 			out->gap = true;
+			out->gap_len = start - from;
 			continue;
 		}
 		if (g->off < end)

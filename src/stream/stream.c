@@ -137,6 +137,16 @@ static struct reasm *dir_reasm(const struct flow *f, enum stream_dir dir)
 	return dir == STREAM_TOSERVER ? &ssn->client.ra : &ssn->server.ra;
 }
 
+bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out)
+{
+	const struct tcp_session *ssn = f ? f->stream : NULL;
+	if (!ssn)
+		return false;
+	const struct tcp_side *s = dir == STREAM_TOSERVER ? &ssn->client : &ssn->server;
+	*out = s->next_seq - s->isn;
+	return true;
+}
+
 bool stream_flow_reversed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;
@@ -195,6 +205,17 @@ bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_
 	    ra->raw_trigger || ra->depth_reached || out->eof || ssn->state > TCP_STATE_TIME_WAIT;
 	out->ready = have && (out->len >= chunk || flush);
 	return have;
+}
+
+bool stream_raw_window_from(const struct flow *f, enum stream_dir dir, uint64_t from,
+			    struct stream_chunk *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	return reasm_read(ra, from > ra->raw_progress ? from : ra->raw_progress, out);
 }
 
 void stream_raw_trigger(struct flow *f, enum stream_dir dir)

@@ -311,6 +311,7 @@ struct stream_chunk {
 	uint32_t len;
 	uint64_t offset; /* stream offset of data[0]: 0 = first byte after the SYN */
 	bool gap;	 /* bytes before `offset` were lost (reassembly gap) */
+	uint64_t gap_len; /* when gap: how many, back to where the read started */
 	bool eof;   /* the direction is finished (FIN/RST/end of flow): nothing more will come */
 	bool ready; /* raw only: a chunk's worth, or flush now (see stream_raw_window) */
 };
@@ -341,6 +342,11 @@ void stream_app_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
  * (longest pattern - 1) bytes unconsumed.
  */
 bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_chunk *out);
+/* The raw data readable from stream offset `from` on (never before the
+ * raw progress point), skipping a gap there: with `from` the end of the
+ * last window, the block after a gap.  out->ready is not set. */
+bool stream_raw_window_from(const struct flow *f, enum stream_dir dir, uint64_t from,
+			    struct stream_chunk *out);
 void stream_raw_consumed(struct flow *f, enum stream_dir dir, uint64_t upto);
 /* The app layer finished something (a request, a response): the next
  * raw window of this direction is ready whatever its size (Suricata's
@@ -359,6 +365,11 @@ void stream_flow_end(struct flow *f);
  * flow ended: the application layer's end of both directions, as
  * Suricata signals it. */
 bool stream_session_closed(const struct flow *f);
+
+/* Sequence space one side has used so far (its next sequence number
+ * minus its ISN), what Suricata's stream_size keyword compares;
+ * STREAM_TOSERVER is the client's side.  False without a TCP session. */
+bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out);
 
 /* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);

@@ -260,8 +260,11 @@ void tcp_store(struct tcp_pkt *t)
 {
 	struct tcp_side *s = t->snd;
 	uint32_t len = t->len;
-	if (len == 0 || !s->ra.active)
+	/* As Suricata 8: the data a RST carries is not part of the stream
+	 * (rules see it on the packet only). */
+	if (len == 0 || !s->ra.active || (t->fl & TCP_RST))
 		return;
+	t->p->stream_added = true; /* even if depth, memcap or a FIN cuts it */
 	/* Nothing after a FIN is data of this stream. */
 	if (s->flags & SIDE_FIN) {
 		if (SEQ_GEQ(t->seq, s->fin_seq))

@@ -175,6 +175,68 @@ static void test_action_order(void **state)
 	detect_engine_free(de);
 }
 
+/* suricata.yaml's action-order changes which rule wins: with drop
+ * before pass, the drop alerts and the pass then stops the alert rule. */
+static void test_configured_action_order(void **state)
+{
+	const char *rules = "alert tcp any any -> any any (content:\"x\"; sid:1;)\n"
+			    "pass tcp any any -> any any (content:\"x\"; sid:2;)\n"
+			    "drop tcp any any -> any any (content:\"x\"; sid:3;)\n";
+	struct packet p;
+	th_packet(&p, 6, 1, 2, "x", 1);
+	uint32_t s[16];
+	struct detect_engine *de = th_engine(rules, NULL);
+	assert_int_equal(run_sids(de, &p, s), 0); /* default: pass first */
+	detect_engine_free(de);
+
+	const char *drop_first[] = {"drop", "pass", "reject", "alert"};
+	struct detect_config cfg = {
+	    .no_cache = true, .action_order = drop_first, .action_order_count = 4};
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 1);
+	assert_int_equal(s[0], 3);
+	detect_engine_free(de);
+
+	const char *alert_before_pass[] = {"drop", "alert", "reject", "pass"};
+	cfg.action_order = alert_before_pass;
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 2);
+	assert_int_equal(s[0], 3);
+	assert_int_equal(s[1], 1);
+	detect_engine_free(de);
+
+	/* A pass after a drop of the same packet ends its alerts but does not
+	 * pass the flow: the next packet is inspected again. */
+	const char *ip_only_pass = "pass tcp any any -> any any (sid:1;)\n"
+				   "drop tcp any any -> any any (content:\"x\"; sid:2;)\n"
+				   "alert tcp any any -> any any (sid:3;)\n";
+	cfg.action_order = drop_first;
+	de = th_engine_with(ip_only_pass, &cfg, NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct alert_queue q;
+	for (int i = 0; i < 2; i++) {
+		th_packet(&p, 6, 1, 2, "x", 1);
+		p.flow = &f;
+		detect_packet(t, &p, &q);
+		assert_int_equal(q.count, 1);
+		assert_int_equal(q.alerts[0].sid, 2);
+		assert_false(q.flow_pass);
+	}
+	detect_flow_free(f.detect);
+	p.flow = NULL;
+	detect_thread_free(t);
+	detect_engine_free(de);
+
+	/* Not each class exactly once: the default order stays. */
+	const char *bad[] = {"drop", "drop", "alert", "pass"};
+	cfg.action_order = bad;
+	de = th_engine_with(rules, &cfg, NULL);
+	assert_int_equal(run_sids(de, &p, s), 0);
+	detect_engine_free(de);
+}
+
 static void test_pass_stops(void **state)
 {
 	struct detect_engine *de =
@@ -318,6 +380,20 @@ static void test_stream_inspection(void **state)
 		assert_true(q.alerts[i].flags & ALERT_F_STREAM_MATCH);
 	}
 	assert_int_equal(seen, (1u << 1) | (1u << 4) | (1u << 6));
+	/* blocks on both sides of a gap: a rule matching in either alerts,
+	 * once, in rule order; nothing matches across the gap */
+	const struct detect_block blocks[] = {{(const uint8_t *)"word x", 6},
+					      {(const uint8_t *)"split-wo", 8},
+					      {(const uint8_t *)"rd word", 7}};
+	detect_stream_blocks(t, &p, blocks, 3, &q);
+	seen = 0;
+	for (unsigned i = 0; i < q.count; i++) {
+		seen |= 1u << q.alerts[i].sid;
+		if (i > 0)
+			assert_true(q.alerts[i - 1].rule_num < q.alerts[i].rule_num);
+	}
+	assert_int_equal(q.count, 2);
+	assert_int_equal(seen, (1u << 4) | (1u << 6));
 	/* without a session every rule looks at the packet (tcp-stream too) */
 	th_packet(&p, 6, 1234, 80, "split-word", 10);
 	detect_packet(t, &p, &q);
@@ -621,6 +697,7 @@ int main(void)
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
 	    cmocka_unit_test(test_action_order),
+	    cmocka_unit_test(test_configured_action_order),
 	    cmocka_unit_test(test_pass_stops),
 	    cmocka_unit_test(test_flow_actions),
 	    cmocka_unit_test(test_stream_inspection),

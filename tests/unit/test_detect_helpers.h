@@ -51,9 +51,10 @@ static __attribute__((unused)) int th_parse_result(const char *text)
 	return rc;
 }
 
-/* Builds a full engine from rule text (one rule per line). */
-static __attribute__((unused)) struct detect_engine *th_engine(const char *rules,
-							       struct detect_load_stats *st)
+/* Builds a full engine from rule text (one rule per line) with the
+ * settings of `base` (NULL = defaults); its rule files are replaced. */
+static __attribute__((unused)) struct detect_engine *
+th_engine_with(const char *rules, const struct detect_config *base, struct detect_load_stats *st)
 {
 	char path[] = "/tmp/vigil-test-rules-XXXXXX";
 	int fd = mkstemp(path);
@@ -63,12 +64,22 @@ static __attribute__((unused)) struct detect_engine *th_engine(const char *rules
 	fputs(rules, f);
 	fclose(f);
 	const char *files[] = {path};
-	struct detect_config cfg = {.rule_files = files, .rule_file_count = 1, .no_cache = true};
+	struct detect_config cfg = {.no_cache = true};
+	if (base)
+		cfg = *base;
+	cfg.rule_files = files;
+	cfg.rule_file_count = 1;
 	struct detect_load_stats local;
 	FILE *log = getenv("TH_VERBOSE") ? stderr : NULL;
 	struct detect_engine *de = detect_engine_new(&cfg, st ? st : &local, log);
 	unlink(path);
 	return de;
+}
+
+static __attribute__((unused)) struct detect_engine *th_engine(const char *rules,
+							       struct detect_load_stats *st)
+{
+	return th_engine_with(rules, NULL, st);
 }
 
 static __attribute__((unused)) void th_ip4(struct ip_addr *a, uint8_t b0, uint8_t b1, uint8_t b2,

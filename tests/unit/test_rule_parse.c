@@ -377,6 +377,25 @@ static void test_multiline_file(void **state)
 	detect_engine_free(de);
 }
 
+/* A repeated gid:sid with a higher rev replaces the loaded rule; with the
+ * same or a lower rev the newcomer is refused (Suricata's rule). */
+static void test_duplicate_sid_revisions(void **state)
+{
+	struct detect_load_stats st;
+	struct detect_engine *de =
+	    th_engine("alert tcp any any -> any any (msg:\"a\"; sid:7; rev:1;)\n"
+		      "alert tcp any any -> any any (msg:\"b\"; sid:7; rev:3;)\n"
+		      "alert tcp any any -> any any (msg:\"c\"; sid:7; rev:2;)\n"
+		      "alert tcp any any -> any any (msg:\"d\"; sid:7; rev:3;)\n",
+		      &st);
+	assert_non_null(de);
+	assert_int_equal(st.loaded, 1);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(de->rules[0]->rev, 3);
+	assert_string_equal(de->rules[0]->msg, "b");
+	detect_engine_free(de);
+}
+
 static void test_diagnostic_line(void **state)
 {
 	char path[] = "/tmp/vigil-diag-XXXXXX";
@@ -440,6 +459,7 @@ int main(void)
 	    cmocka_unit_test(test_meta_values),
 	    cmocka_unit_test(test_content_decode),
 	    cmocka_unit_test(test_multiline_file),
+	    cmocka_unit_test(test_duplicate_sid_revisions),
 	    cmocka_unit_test(test_diagnostic_line),
 	    cmocka_unit_test(test_keyword_registry),
 	};

@@ -385,6 +385,65 @@ static void test_flow_end_makes_all_readable(void **state)
 	harness_free(&h);
 }
 
+/* The raw reader sees the blocks on both sides of a gap: the window up to
+ * the hole, then (from its end) the block after it with the hole's size. */
+static void test_raw_blocks_across_gap(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(false, true);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "VERY");
+	client_data(&h, 8, "DATA");
+	stream_flow_end(f);
+	struct stream_chunk c, d;
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_false(c.gap);
+	assert_int_equal(c.len, 4);
+	assert_true(stream_raw_window_from(f, STREAM_TOSERVER, c.offset + c.len, &d));
+	assert_true(d.gap);
+	assert_int_equal(d.gap_len, 4);
+	assert_int_equal(d.offset, 8);
+	assert_memory_equal(d.data, "DATA", 4);
+	assert_false(stream_raw_window_from(f, STREAM_TOSERVER, d.offset + d.len, &d));
+	harness_free(&h);
+
+	/* a hole before the first byte: the first window starts after it */
+	harness_init(&h, &cfg);
+	f = handshake(&h);
+	client_data(&h, 4, "GOOD");
+	stream_flow_end(f);
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_true(c.gap);
+	assert_int_equal(c.gap_len, 4);
+	assert_memory_equal(c.data, "GOOD", 4);
+	harness_free(&h);
+}
+
+/* Data on a RST is not stream data (Suricata 8, bug 6244): the RST
+ * still closes the session and ACKs the other side. */
+static void test_rst_data_not_stored(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, true);
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "hello");
+	server_ack(&h, 5);
+	struct packet p = send_pkt(&h, 1, A | TCP_RST, C(5), SISN + 1, "Access Denied");
+	assert_false(p.stream_added);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	stream_flow_end(f);
+	struct stream_chunk c;
+	assert_true(stream_raw_window(f, STREAM_TOSERVER, &c));
+	assert_int_equal(c.len, 5);
+	assert_memory_equal(c.data, "hello", 5);
+	assert_false(stream_raw_window_from(f, STREAM_TOSERVER, c.offset + c.len, &c));
+	harness_free(&h);
+}
+
 static void test_fin_sets_eof(void **state)
 {
 	(void)state;
@@ -484,6 +543,8 @@ int main(void)
 	    cmocka_unit_test(test_both_directions),
 	    cmocka_unit_test(test_segment_before_base_seq),
 	    cmocka_unit_test(test_flow_end_makes_all_readable),
+	    cmocka_unit_test(test_raw_blocks_across_gap),
+	    cmocka_unit_test(test_rst_data_not_stored),
 	    cmocka_unit_test(test_fin_sets_eof),
 	    cmocka_unit_test(test_sequence_wrap),
 	    cmocka_unit_test(test_host_os_policy),

@@ -251,6 +251,45 @@ static void test_tcp_fast_open(void **state)
 	harness_free(&h);
 }
 
+/* stream_added says whether a payload went to the reassembly: a SYN's
+ * data (no TFO) does not, an established segment does. */
+static void test_payload_added_flag(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, "syn data");
+	assert_false(p.stream_added);
+	send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	assert_false(p.stream_added); /* no payload */
+	p = send_pkt(&h, 1, A | TCP_PSH, CISN + 1, SISN + 1, "hello");
+	assert_true(p.stream_added);
+	harness_free(&h);
+}
+
+/* flow_established is the session's state before the packet, as
+ * Suricata's FLOW_PKT_ESTABLISHED: the ACK ending the handshake is not
+ * established yet, the FIN of an established session still is. */
+static void test_packet_established_flag(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h, NULL);
+	struct packet p = send_pkt(&h, 1, TCP_SYN, CISN, 0, NULL);
+	assert_false(p.flow_established);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	assert_false(p.flow_established);
+	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	assert_false(p.flow_established);
+	assert_int_equal(p.flow->tcp_state, TCP_STATE_ESTABLISHED);
+	p = send_pkt(&h, 1, A | TCP_PSH, CISN + 1, SISN + 1, "hello");
+	assert_true(p.flow_established);
+	p = send_pkt(&h, 1, A | TCP_FIN, CISN + 6, SISN + 1, NULL);
+	assert_true(p.flow_established);
+	harness_free(&h);
+}
+
 static void test_fin_client_first(void **state)
 {
 	(void)state;
@@ -810,6 +849,8 @@ int main(void)
 	    cmocka_unit_test(test_midstream_synack_first),
 	    cmocka_unit_test(test_async_oneside),
 	    cmocka_unit_test(test_tcp_fast_open),
+	    cmocka_unit_test(test_payload_added_flag),
+	    cmocka_unit_test(test_packet_established_flag),
 	    cmocka_unit_test(test_fin_client_first),
 	    cmocka_unit_test(test_fin_server_first),
 	    cmocka_unit_test(test_fin_simultaneous_closing),
