@@ -189,7 +189,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -237,6 +237,9 @@ struct buffer_def {
 const struct buffer_def *buffer_def(int id);
 /* Makes buf_id the rule's current (sticky) buffer. */
 int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id);
+/* The buffer exists (else the rule is skipped) and fits the rule's IP
+ * protocol; 0, or -1 after pc_error()/pc_unsupported(). */
+int buffer_check(struct parse_ctx *pc, const struct rule *r, int buf_id);
 int buffer_lookup(const char *name);
 
 /* Application-layer buffers (kw-app.c), ids from BUF_MAX_BUILTIN on. */
@@ -362,6 +365,11 @@ struct rule_buffer *rule_cur_buffer(struct rule *r);
 struct sm *rule_last_content_sm(struct rule *r);
 void rule_set_last_content(struct rule *r, struct rule_buffer *rb);
 struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create);
+/* Moves the sm at `idx` of buffer `from` to the end of buffer `to` (a
+ * legacy content modifier such as http_uri); `from` is dropped from the
+ * rule when that leaves it empty.  Returns the moved sm, or NULL (no
+ * memory).  Buffer pointers held by the caller are invalid afterwards. */
+struct sm *rule_move_sm(struct rule *r, int from, uint32_t idx, int to);
 int rule_byte_var_lookup(const struct rule *r, const char *name);
 int rule_byte_var_add(struct parse_ctx *pc, struct rule *r, const char *name);
 void rule_free(struct rule *r);
@@ -380,6 +388,10 @@ struct parse_ctx {
 void pc_error(struct parse_ctx *pc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Marks the rule as skipped because of an unsupported keyword/value. */
 void pc_unsupported(struct parse_ctx *pc, const char *kw);
+
+/* Legacy content modifiers (http_uri ...): moves the last content of the
+ * payload list to buffer buf_id, as Suricata does; 0 or -1 after pc_error(). */
+int content_to_buffer(struct parse_ctx *pc, struct rule *r, int buf_id, const char *kw);
 
 /* Whole-rule content checks and fast-pattern choice (kw-content.c). */
 int rule_validate_content(struct parse_ctx *pc, struct rule *r);

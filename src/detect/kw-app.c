@@ -48,13 +48,17 @@ enum app_kind {
 	X(HOST, "http.host", NULL, HTTP, AD_TS, HTTP_BUF_HOST, -1, K_HTTP)                         \
 	X(HOST_RAW, "http.host.raw", NULL, HTTP, AD_TS, HTTP_BUF_HOST_RAW, -1, K_HTTP)             \
 	X(UA, "http.user_agent", NULL, HTTP, AD_TS, HTTP_BUF_USER_AGENT, -1, K_HTTP)               \
-	X(REQ_LINE, "http.request_line", NULL, HTTP, AD_TS, HTTP_BUF_REQUEST_LINE, -1, K_HTTP)     \
+	X(REQ_LINE, "http.request_line", "http_request_line", HTTP, AD_TS, HTTP_BUF_REQUEST_LINE,  \
+	  -1, K_HTTP)                                                                              \
 	X(REQ_BODY, "http.request_body", NULL, HTTP, AD_TS, HTTP_BUF_REQUEST_BODY, -1, K_HTTP)     \
-	X(REFERER, "http.referer", NULL, HTTP, AD_TS, HTTP_BUF_REFERER, -1, K_HTTP)                \
-	X(ACCEPT, "http.accept", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT, -1, K_HTTP)                   \
-	X(ACCEPT_ENC, "http.accept_enc", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT_ENC, -1, K_HTTP)       \
-	X(ACCEPT_LANG, "http.accept_lang", NULL, HTTP, AD_TS, HTTP_BUF_ACCEPT_LANG, -1, K_HTTP)    \
-	X(RESP_LINE, "http.response_line", NULL, HTTP, AD_TC, -1, HTTP_BUF_RESPONSE_LINE, K_HTTP)  \
+	X(REFERER, "http.referer", "http_referer", HTTP, AD_TS, HTTP_BUF_REFERER, -1, K_HTTP)      \
+	X(ACCEPT, "http.accept", "http_accept", HTTP, AD_TS, HTTP_BUF_ACCEPT, -1, K_HTTP)          \
+	X(ACCEPT_ENC, "http.accept_enc", "http_accept_enc", HTTP, AD_TS, HTTP_BUF_ACCEPT_ENC, -1,  \
+	  K_HTTP)                                                                                  \
+	X(ACCEPT_LANG, "http.accept_lang", "http_accept_lang", HTTP, AD_TS, HTTP_BUF_ACCEPT_LANG,  \
+	  -1, K_HTTP)                                                                              \
+	X(RESP_LINE, "http.response_line", "http_response_line", HTTP, AD_TC, -1,                  \
+	  HTTP_BUF_RESPONSE_LINE, K_HTTP)                                                          \
 	X(STAT_CODE, "http.stat_code", NULL, HTTP, AD_TC, -1, HTTP_BUF_STAT_CODE, K_HTTP)          \
 	X(STAT_MSG, "http.stat_msg", NULL, HTTP, AD_TC, -1, HTTP_BUF_STAT_MSG, K_HTTP)             \
 	X(RESP_BODY, "http.response_body", NULL, HTTP, AD_TC, -1, HTTP_BUF_RESPONSE_BODY, K_HTTP)  \
@@ -63,17 +67,18 @@ enum app_kind {
 	X(HEADER, "http.header", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER, HTTP_BUF_HEADER, K_HTTP)    \
 	X(HEADER_RAW, "http.header.raw", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER_RAW,                 \
 	  HTTP_BUF_HEADER_RAW, K_HTTP)                                                             \
-	X(HEADER_NAMES, "http.header_names", NULL, HTTP, AD_BOTH, HTTP_BUF_HEADER_NAMES,           \
-	  HTTP_BUF_HEADER_NAMES, K_HTTP)                                                           \
+	X(HEADER_NAMES, "http.header_names", "http_header_names", HTTP, AD_BOTH,                   \
+	  HTTP_BUF_HEADER_NAMES, HTTP_BUF_HEADER_NAMES, K_HTTP)                                    \
 	X(COOKIE, "http.cookie", NULL, HTTP, AD_BOTH, HTTP_BUF_COOKIE, HTTP_BUF_COOKIE, K_HTTP)    \
-	X(PROTOCOL, "http.protocol", NULL, HTTP, AD_BOTH, HTTP_BUF_PROTOCOL, HTTP_BUF_PROTOCOL,    \
+	X(PROTOCOL, "http.protocol", "http_protocol", HTTP, AD_BOTH, HTTP_BUF_PROTOCOL,            \
+	  HTTP_BUF_PROTOCOL, K_HTTP)                                                               \
+	X(START, "http.start", "http_start", HTTP, AD_BOTH, HTTP_BUF_START, HTTP_BUF_START,        \
 	  K_HTTP)                                                                                  \
-	X(START, "http.start", NULL, HTTP, AD_BOTH, HTTP_BUF_START, HTTP_BUF_START, K_HTTP)        \
-	X(CONTENT_TYPE, "http.content_type", NULL, HTTP, AD_BOTH, HTTP_BUF_CONTENT_TYPE,           \
-	  HTTP_BUF_CONTENT_TYPE, K_HTTP)                                                           \
-	X(CONTENT_LEN, "http.content_len", NULL, HTTP, AD_BOTH, HTTP_BUF_CONTENT_LEN,              \
-	  HTTP_BUF_CONTENT_LEN, K_HTTP)                                                            \
-	X(CONNECTION, "http.connection", NULL, HTTP, AD_BOTH, HTTP_BUF_CONNECTION,                 \
+	X(CONTENT_TYPE, "http.content_type", "http_content_type", HTTP, AD_BOTH,                   \
+	  HTTP_BUF_CONTENT_TYPE, HTTP_BUF_CONTENT_TYPE, K_HTTP)                                    \
+	X(CONTENT_LEN, "http.content_len", "http_content_len", HTTP, AD_BOTH,                      \
+	  HTTP_BUF_CONTENT_LEN, HTTP_BUF_CONTENT_LEN, K_HTTP)                                      \
+	X(CONNECTION, "http.connection", "http_connection", HTTP, AD_BOTH, HTTP_BUF_CONNECTION,    \
 	  HTTP_BUF_CONNECTION, K_HTTP)                                                             \
 	X(FILE_DATA, "file.data", "file_data", HTTP, AD_BOTH, HTTP_BUF_REQUEST_BODY,               \
 	  HTTP_BUF_RESPONSE_BODY, K_HTTP)                                                          \

@@ -355,6 +355,50 @@ struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create)
 	return &nb[r->nbufs++];
 }
 
+/* Removes bufs[i] (empty) from the rule, keeping the parse-time indices right. */
+static void rule_drop_buffer(struct rule *r, uint32_t i)
+{
+	free(r->bufs[i].sms.v);
+	free(r->bufs[i].xf);
+	memmove(&r->bufs[i], &r->bufs[i + 1], (r->nbufs - i - 1) * sizeof(*r->bufs));
+	r->nbufs--;
+	if (r->cur_buf == (int)i)
+		r->cur_buf = -1;
+	else if (r->cur_buf > (int)i)
+		r->cur_buf--;
+	if (r->last_content_buf == (int)i)
+		r->last_content_buf = -1;
+	else if (r->last_content_buf > (int)i)
+		r->last_content_buf--;
+}
+
+struct sm *rule_move_sm(struct rule *r, int from, uint32_t idx, int to)
+{
+	if (from == to || rule_get_buffer(r, to, true) == NULL)
+		return NULL;
+	struct rule_buffer *src = rule_get_buffer(r, from, false);
+	struct rule_buffer *dst = rule_get_buffer(r, to, false);
+	if (src == NULL || idx >= src->sms.n)
+		return NULL;
+	struct sm moved = src->sms.v[idx];
+	struct sm *s = list_add(&dst->sms, moved.kw, moved.ctx);
+	if (s == NULL)
+		return NULL;
+	s->relative = moved.relative;
+	memmove(&src->sms.v[idx], &src->sms.v[idx + 1],
+		(src->sms.n - idx - 1) * sizeof(src->sms.v[0]));
+	src->sms.n--;
+	uint32_t si = (uint32_t)(src - r->bufs), di = (uint32_t)(dst - r->bufs);
+	if (r->last_content_buf == (int)si && r->last_content_idx > idx)
+		r->last_content_idx--;
+	if (src->sms.n == 0 && src->nxf == 0 && !src->absent) {
+		rule_drop_buffer(r, si);
+		if (di > si)
+			di--;
+	}
+	return &r->bufs[di].sms.v[r->bufs[di].sms.n - 1];
+}
+
 struct sm *rule_last_content_sm(struct rule *r)
 {
 	if (r->last_content_buf < 0)
