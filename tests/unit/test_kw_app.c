@@ -206,6 +206,103 @@ static void test_http_buffers(void **state)
 	run_free(&r);
 }
 
+/* Legacy content modifiers and pcre buffer flags select the same buffers. */
+static const char http_legacy_rules[] =
+    "alert http any any -> any any (content:\"/Index.php\"; http_uri; sid:40;)\n"
+    "alert http any any -> any any (content:\"GET\"; http_method; content:\"evil\"; http_uri; "
+    "sid:41;)\n"
+    "alert http any any -> any any (uricontent:\"q=\"; content:\"evil\"; http_uri; within:4; "
+    "sid:42;)\n"
+    "alert http any any -> any any (uricontent:\"q=\"; content:\"evil\"; http_uri; distance:1; "
+    "sid:43;)\n"
+    "alert http any any -> any any (content:\"badbot\"; nocase; http_user_agent; sid:44;)\n"
+    "alert http any any -> any any (content:\"www.example.com\"; http_host; sid:45;)\n"
+    "alert http any any -> any any (content:\"WWW.Example\"; http_raw_host; sid:46;)\n"
+    "alert http any any -> any any (content:\"200\"; http_stat_code; content:\"OK\"; "
+    "http_stat_msg; sid:47;)\n"
+    "alert http any any -> any any (content:\"world\"; http_server_body; sid:48;)\n"
+    "alert http any any -> any any (content:\"Server|3a| nginx\"; http_header; sid:49;)\n"
+    "alert http any any -> any any (content:\"Index\"; http_raw_uri; sid:50;)\n"
+    "alert http any any -> any any (pcre:/q=ev.l$/U; sid:51;)\n"
+    "alert http any any -> any any (pcre:\"/^badbot/Vi\"; sid:52;)\n"
+    "alert http any any -> any any (pcre:\"/^www\\.example\\.com$/W\"; sid:53;)\n"
+    "alert http any any -> any any (pcre:\"/^2\\d\\d$/S\"; pcre:\"/^OK$/Y\"; sid:54;)\n"
+    "alert http any any -> any any (pcre:\"/world$/Q\"; sid:55;)\n"
+    "alert http any any -> any any (pcre:\"/^GET$/M\"; sid:56;)\n"
+    "alert http any any -> any any (pcre:\"/nginx/H\"; sid:57;)\n"
+    "alert http any any -> any any (http_request_line; content:\"GET /Index.php\"; sid:58;)\n"
+    "alert http any any -> any any (content:\"/Index.php\"; http_method; sid:59;)\n"
+    "alert http any any -> any any (pcre:\"/POST/M\"; sid:60;)\n";
+
+static void test_http_legacy(void **state)
+{
+	struct run r;
+	run_init(&r, http_legacy_rules, 21);
+	http_flow(&r);
+	static const uint32_t yes[] = {40, 41, 42, 44, 45, 46, 47, 48, 49,
+				       50, 51, 52, 53, 54, 55, 56, 57, 58};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (count_sid(&r.hits, yes[i]) != 1)
+			fprintf(stderr, "sid %u: %u alerts\n", yes[i], count_sid(&r.hits, yes[i]));
+		assert_int_equal(count_sid(&r.hits, yes[i]), 1);
+	}
+	assert_int_equal(r.hits.n, sizeof(yes) / sizeof(yes[0]));
+	assert_true(r.hits.toserver[hit_index(&r.hits, 40)]);
+	assert_false(r.hits.toserver[hit_index(&r.hits, 47)]);
+	run_free(&r);
+}
+
+/* How the modifiers arrange a rule's lists. */
+static void test_legacy_parse(void **state)
+{
+	struct detect_engine *de = th_parse_engine();
+	struct parse_ctx pc;
+	/* the payload list is dropped once empty; the sticky buffer stays unset */
+	struct rule *r = th_parse(
+	    de, &pc, "alert http any any -> any any (content:\"a\"; http_uri; nocase; sid:1;)");
+	assert_non_null(r);
+	assert_int_equal(r->nbufs, 1);
+	assert_int_equal(r->bufs[0].buf_id, buffer_lookup("http.uri"));
+	assert_int_equal(r->cur_buf, -1);
+	assert_true(r->flags & RF_TOSERVER);
+	rule_free(r);
+	/* relative to the previous content of the same buffer */
+	r = th_parse(de, &pc,
+		     "alert http any any -> any any (content:\"a\"; http_uri; content:\"x\"; "
+		     "content:\"b\"; distance:0; http_uri; sid:1;)");
+	assert_non_null(r);
+	const struct rule_buffer *u = rule_get_buffer(r, buffer_lookup("http.uri"), false);
+	assert_int_equal(u->sms.n, 2);
+	assert_true(u->sms.v[1].relative);
+	assert_int_equal(rule_get_buffer(r, BUF_PKT, false)->sms.n, 1);
+	rule_free(r);
+	free(pc.unsupported);
+	detect_engine_free(de);
+	static const char *const bad[] = {
+	    "http_uri;",			     /* no content */
+	    "content:\"a\"; http_uri; http_uri;",    /* nothing left in the payload */
+	    "content:\"a\"; rawbytes; http_uri;",    /* rawbytes */
+	    "http.uri; content:\"a\"; http_header;", /* sticky buffer set */
+	    "http.host; uricontent:\"a\";",	     /* sticky buffer set */
+	    "content:\"a\"; http_uri:1;",	     /* takes no value */
+	    "content:\"a\"; http_uri; content:\"b\"; http_stat_code;", /* both directions */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert http any any -> any any (%s sid:1;)", bad[i]);
+		if (th_parse_result(rule) != 0)
+			fprintf(stderr, "accepted: %s\n", rule);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	/* pkt_data resets the sticky buffer for a modifier */
+	assert_int_equal(th_parse_result("alert http any any -> any any (http.uri; content:\"a\"; "
+					 "pkt_data; content:\"b\"; http_header; sid:1;)"),
+			 1);
+	assert_int_equal(th_parse_result("alert udp any any -> any any (content:\"a\"; http_uri; "
+					 "sid:1;)"),
+			 0);
+}
+
 /* ------------------------------------------------------------ DNS */
 
 /* A DNS query for www.evil.example, type A. */
@@ -437,7 +534,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_http_buffers),    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_prefilter_no_tx),
+	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_legacy),
+	    cmocka_unit_test(test_legacy_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,7 +67,7 @@ static void test_valid_rules(void **state)
 	    {"alert tcp any any -> any any (content:\"GET\"; startswith; content:\"x\"; endswith; "
 	     "sid:1;)",
 	     OK},
-	    {"alert tcp any any -> any any (pcre:\"/a.b/Rsmi\"; sid:1;)", OK},
+	    {"alert tcp any any -> any any (content:\"x\"; pcre:\"/a.b/Rsmi\"; sid:1;)", OK},
 	    {"alert tcp any any -> any any (byte_test:2,>,10,0,relative,little; sid:1;)", OK},
 	    {"alert tcp any any -> any any (byte_extract:2,0,len; content:\"x\"; distance:len; "
 	     "sid:1;)",
@@ -233,9 +233,8 @@ static void test_unsupported_is_skipped(void **state)
 	static const struct case_ c[] = {
 	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; ssh.proto; content:\"a\";)", SKIP},
-	    {"alert tcp any any -> any any (sid:1; content:\"a\"; http_uri;)", SKIP},
 	    {"alert smtp any any -> any any (sid:1;)", SKIP},
-	    {"alert tcp any any -> any any (sid:1; pcre:\"/a/U\";)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; pcre:\"/(a)/,flow:x\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
