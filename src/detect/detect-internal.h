@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/app.h"
 #include "decode/decode.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
@@ -189,7 +190,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers,
+    kw_family_dns, kw_family_tls;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -250,6 +252,23 @@ bool buffer_is_app(int buf_id);
  * *tx_id (may be NULL) gets the transaction the instance belongs to. */
 bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
 		    uint32_t *l, uint64_t *tx_id);
+/* Directions an app buffer or transaction keyword applies to. */
+enum { AD_TS = 1 << APP_TOSERVER, AD_TC = 1 << APP_TOCLIENT, AD_BOTH = AD_TS | AD_TC };
+/*
+ * Transaction keywords (dns.opcode, app-layer-event ...) are match keywords
+ * that look at the transactions offered for the packet instead of a
+ * buffer.  Their setup calls rule_require_app(): the rule then runs only
+ * on packets with a transaction of that protocol, in those directions
+ * (like an app-buffer rule).  0, or -1 after pc_error() when the rule
+ * already asks for another protocol.
+ */
+int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto, uint8_t dirs);
+/* True when `test` holds for a transaction of `proto` offered for p (it
+ * gets the transaction and the packet's direction); dt->tx_id is set to
+ * that transaction. */
+typedef bool (*app_tx_test_fn)(const void *tx, enum app_dir dir, const void *ctx);
+bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto proto,
+		  app_tx_test_fn test, const void *ctx);
 /* Rule end: header app protocol, implied direction, RF_APP_BUF; 0 or -1. */
 int rule_finish_app(struct parse_ctx *pc, struct rule *r);
 /* The flow is of the rule header's app protocol (true when it names none). */
@@ -349,6 +368,8 @@ struct rule {
 	struct fast_pattern fp;
 	bool has_fp;
 	uint32_t max_content_len; /* longest content (kw-content.c) */
+	uint8_t tx_proto;	  /* enum app_proto of transaction keywords, 0 = none */
+	uint8_t tx_dirs;	  /* AD_* those keywords allow */
 	uint16_t byte_vars;	  /* byte_extract / byte_math variables defined */
 	char *byte_var_names[16];
 	const char *file;

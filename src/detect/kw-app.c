@@ -23,12 +23,19 @@
 #include "app/tls.h"
 #include "detect/detect-internal.h"
 
-enum { AD_TS = 1 << APP_TOSERVER, AD_TC = 1 << APP_TOCLIENT, AD_BOTH = AD_TS | AD_TC };
-
 enum app_kind {
 	K_HTTP,
 	K_DNS_QUERY,
+	K_DNS_QUERIES,
+	K_DNS_ANSWERS,
+	K_DNS_AUTHORITIES,
+	K_DNS_ADDITIONALS,
+	K_DNS_RESPONSE,
 	K_TLS_SNI,
+	K_TLS_RANDOM,
+	K_TLS_RANDOM_TIME,
+	K_TLS_RANDOM_BYTES,
+	K_TLS_SAN,
 	K_JA3_HASH,
 	K_JA3_STR,
 	K_JA3S_HASH,
@@ -83,7 +90,18 @@ enum app_kind {
 	X(FILE_DATA, "file.data", "file_data", HTTP, AD_BOTH, HTTP_BUF_REQUEST_BODY,               \
 	  HTTP_BUF_RESPONSE_BODY, K_HTTP)                                                          \
 	X(DNS_QUERY, "dns.query", "dns_query", DNS, AD_TS, -1, -1, K_DNS_QUERY)                    \
+	X(DNS_QUERIES, "dns.queries.rrname", NULL, DNS, AD_BOTH, -1, -1, K_DNS_QUERIES)            \
+	X(DNS_ANSWERS, "dns.answers.rrname", NULL, DNS, AD_BOTH, -1, -1, K_DNS_ANSWERS)            \
+	X(DNS_AUTHORITIES, "dns.authorities.rrname", NULL, DNS, AD_BOTH, -1, -1,                   \
+	  K_DNS_AUTHORITIES)                                                                       \
+	X(DNS_ADDITIONALS, "dns.additionals.rrname", NULL, DNS, AD_BOTH, -1, -1,                   \
+	  K_DNS_ADDITIONALS)                                                                       \
+	X(DNS_RESPONSE, "dns.response.rrname", NULL, DNS, AD_TC, -1, -1, K_DNS_RESPONSE)           \
 	X(TLS_SNI, "tls.sni", "tls_sni", TLS, AD_TS, -1, -1, K_TLS_SNI)                            \
+	X(TLS_RANDOM, "tls.random", NULL, TLS, AD_BOTH, -1, -1, K_TLS_RANDOM)                      \
+	X(TLS_RANDOM_TIME, "tls.random_time", NULL, TLS, AD_BOTH, -1, -1, K_TLS_RANDOM_TIME)       \
+	X(TLS_RANDOM_BYTES, "tls.random_bytes", NULL, TLS, AD_BOTH, -1, -1, K_TLS_RANDOM_BYTES)    \
+	X(TLS_SAN, "tls.subjectaltname", NULL, TLS, AD_TC, -1, -1, K_TLS_SAN)                      \
 	X(JA3_HASH, "ja3.hash", "ja3_hash", TLS, AD_TS, -1, -1, K_JA3_HASH)                        \
 	X(JA3_STR, "ja3.string", "ja3_string", TLS, AD_TS, -1, -1, K_JA3_STR)                      \
 	X(JA3S_HASH, "ja3s.hash", "ja3s_hash", TLS, AD_TC, -1, -1, K_JA3S_HASH)                    \
@@ -147,6 +165,19 @@ static bool cert_instance(const struct app_buffer *ab, enum app_dir dir, const v
 	return *d != NULL && *l > 0;
 }
 
+/* tls.random (32 bytes), tls.random_time (its first 4) and tls.random_bytes
+ * (the other 28) of the hello of the packet's side. */
+static bool random_part(enum app_kind kind, enum app_dir dir, const void *state, const uint8_t **d,
+			uint32_t *l)
+{
+	const uint8_t *rnd = tls_random(state, dir);
+	if (rnd == NULL)
+		return false;
+	*d = kind == K_TLS_RANDOM_BYTES ? rnd + 4 : rnd;
+	*l = kind == K_TLS_RANDOM ? 32 : kind == K_TLS_RANDOM_TIME ? 4 : 28;
+	return true;
+}
+
 /* The k-th instance of buffer ab in one transaction side. */
 static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const void *tx, uint32_t k,
 			const uint8_t **d, uint32_t *l)
@@ -160,6 +191,11 @@ static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const voi
 		const struct dns_tx *t = tx;
 		return t->request && dns_tx_get_query_name(t, k, d, l);
 	}
+	case K_DNS_QUERIES: return dns_tx_get_query_name(tx, k, d, l);
+	case K_DNS_ANSWERS: return dns_tx_get_answer_name(tx, k, d, l);
+	case K_DNS_AUTHORITIES: return dns_tx_get_authority_name(tx, k, d, l);
+	case K_DNS_ADDITIONALS: return dns_tx_get_additional_name(tx, k, d, l);
+	case K_DNS_RESPONSE: return dns_tx_get_response_name(tx, k, d, l);
 	case K_TLS_SNI: {
 		if (k > 0)
 			return false;
@@ -169,6 +205,18 @@ static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const voi
 			return false;
 		*d = (const uint8_t *)s;
 		*l = n;
+		return true;
+	}
+	case K_TLS_RANDOM:
+	case K_TLS_RANDOM_TIME:
+	case K_TLS_RANDOM_BYTES: return k == 0 && random_part(ab->kind, dir, tx, d, l);
+	case K_TLS_SAN: {
+		/* every dNSName of the server's end-entity certificate */
+		const struct tls_cert *c = tls_cert(tx, dir, 0);
+		if (c == NULL || k >= c->n_sans)
+			return false;
+		*d = (const uint8_t *)c->sans[k];
+		*l = c->san_lens[k];
 		return true;
 	}
 	case K_JA3_HASH: s = tls_ja3_hash(tx); break;
@@ -257,6 +305,37 @@ static enum app_proto header_app_proto(const char *name)
 	return APP_PROTO_UNKNOWN;
 }
 
+int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto, uint8_t dirs)
+{
+	if (r->tx_proto != APP_PROTO_UNKNOWN && r->tx_proto != proto) {
+		pc_error(pc, "rule mixes keywords of different app protocols");
+		return -1;
+	}
+	r->tx_dirs = r->tx_proto == APP_PROTO_UNKNOWN ? dirs : (uint8_t)(r->tx_dirs & dirs);
+	r->tx_proto = (uint8_t)proto;
+	return 0;
+}
+
+bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto proto,
+		  app_tx_test_fn test, const void *ctx)
+{
+	if (p->flow == NULL)
+		return false;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	enum app_proto tp;
+	const void *tx;
+	uint64_t id;
+	for (uint32_t t = 0; app_inspect_tx(p, t, &tp, &tx, &id); t++) {
+		if (tp != proto)
+			return false;
+		if (test(tx, dir, ctx)) {
+			dt->tx_id = id;
+			return true;
+		}
+	}
+	return false;
+}
+
 int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 {
 	if (r->h.proto_flags & RP_APP) {
@@ -269,6 +348,15 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 		}
 	}
 	uint8_t dirs = AD_BOTH;
+	if (r->tx_proto != APP_PROTO_UNKNOWN) {
+		r->flags |= RF_APP_BUF;
+		dirs = r->tx_dirs;
+		if (r->h.app != APP_PROTO_UNKNOWN && r->h.app != r->tx_proto) {
+			pc_error(pc, "keywords of protocol '%s' in a '%s' rule",
+				 app_proto_name((enum app_proto)r->tx_proto), r->h.app_proto);
+			return -1;
+		}
+	}
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		int k = r->bufs[i].buf_id - BUF_MAX_BUILTIN;
 		if (k < 0 || k >= AB_COUNT)

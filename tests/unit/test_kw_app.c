@@ -383,6 +383,89 @@ static void test_dns_query(void **state)
 	run_free(&r);
 }
 
+/* A response to dns_query(): NXDOMAIN (rcode 3) with one A answer for the
+ * query name (a compression pointer to it) and one SOA-less authority. */
+static uint32_t dns_response(uint8_t *out, uint16_t id, uint8_t rcode)
+{
+	uint32_t n = dns_query(out, id);
+	out[2] = 0x81;
+	out[3] = (uint8_t)(0x80 | rcode);
+	out[7] = 1; /* ancount */
+	static const uint8_t answer[] = {0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+					 0x00, 0x3c, 0x00, 0x04, 0x0a, 0x00, 0x00, 0x01};
+	memcpy(out + n, answer, sizeof(answer));
+	return n + (uint32_t)sizeof(answer);
+}
+
+static const char dns_kw_rules[] =
+    "alert dns any any -> any any (msg:\"opcode\"; dns.opcode:0; sid:60;)\n"
+    "alert dns any any -> any any (msg:\"opcode not\"; dns.opcode:!0; sid:61;)\n"
+    "alert dns any any -> any any (msg:\"rcode\"; dns.rcode:NXDOMAIN; sid:62;)\n"
+    "alert dns any any -> any any (msg:\"rcode range\"; dns.rcode:2-4; flow:to_server; sid:63;)\n"
+    "alert dns any any -> any any (msg:\"rrtype\"; dns.rrtype:A; sid:64;)\n"
+    "alert dns any any -> any any (msg:\"rrtype not\"; dns.rrtype:!1; sid:65;)\n"
+    "alert dns any any -> any any (msg:\"queries\"; dns.queries.rrname; content:\"evil\"; "
+    "sid:66;)\n"
+    "alert dns any any -> any any (msg:\"answers\"; dns.answers.rrname; "
+    "content:\"www.evil.example\"; bsize:16; sid:67;)\n"
+    "alert dns any any -> any any (msg:\"response\"; dns.response.rrname; content:\"evil\"; "
+    "sid:68;)\n"
+    "alert dns any any -> any any (msg:\"authorities\"; dns.authorities.rrname; "
+    "content:\"evil\"; sid:69;)\n"
+    "alert dns any any -> any any (msg:\"both\"; dns.rcode:3; dns.queries.rrname; "
+    "content:\"www\"; sid:70;)\n";
+
+static void test_dns_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, dns_kw_rules, 11);
+	uint8_t m[96];
+	uint32_t n = dns_query(m, 0x1234);
+	struct packet p = udp_pkt(1, m, n);
+	run_packet(&r, &p);
+	/* the request: opcode 0, rcode 0, one A query */
+	assert_int_equal(count_sid(&r.hits, 60), 1);
+	assert_int_equal(count_sid(&r.hits, 64), 1);
+	assert_int_equal(count_sid(&r.hits, 66), 1);
+	assert_int_equal(r.hits.n, 3);
+	n = dns_response(m, 0x1234, 3);
+	p = udp_pkt(0, m, n);
+	run_packet(&r, &p);
+	static const uint32_t resp[] = {60, 62, 64, 66, 67, 68, 70};
+	for (size_t i = 0; i < sizeof(resp) / sizeof(resp[0]); i++) {
+		int k = -1;
+		for (unsigned j = 3; j < r.hits.n; j++)
+			if (r.hits.sid[j] == resp[i])
+				k = (int)j;
+		if (k < 0)
+			fprintf(stderr, "sid %u did not alert on the response\n", resp[i]);
+		assert_true(k >= 0);
+		assert_false(r.hits.toserver[k]);
+		assert_int_equal(r.hits.tx_id[k], 1);
+	}
+	assert_int_equal(r.hits.n, 3 + sizeof(resp) / sizeof(resp[0]));
+	run_free(&r);
+
+	static const char *const bad[] = {
+	    "dns.opcode:256;", "dns.opcode:abc;",   "dns.opcode:!;",   "dns.rcode:NOSUCH;",
+	    "dns.rrtype:;",    "dns.rrtype:70000;", "dns.rcode:5<>2;",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert dns any any -> any any (%s sid:1;)", bad[i]);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	/* a DNS keyword in an http rule, or with another protocol's keyword */
+	assert_int_equal(th_parse_result("alert http any any -> any any (dns.opcode:1; sid:1;)"),
+			 0);
+	assert_int_equal(
+	    th_parse_result(
+		"alert ip any any -> any any (dns.opcode:1; tls.subject:\"CN=a\"; sid:1;)"),
+	    0);
+	assert_int_equal(th_parse_result("alert udp any any -> any any (dns.rrtype:MX; sid:1;)"),
+			 1);
+}
+
 /* ------------------------------------------------------------ TLS */
 
 static uint32_t client_hello(uint8_t *out, const char *sni)
@@ -464,6 +547,65 @@ static void test_tls_sni(void **state)
 	run_free(&r);
 }
 
+static const char tls_kw_rules[] =
+    "alert tls any any -> any any (msg:\"random\"; flow:to_server; tls.random; "
+    "content:\"|11 11 11 11 11 11 11 11 11 11 11 11 11 11 11 11|\"; bsize:32; sid:80;)\n"
+    "alert tls any any -> any any (msg:\"time\"; tls.random_time; content:\"|11 11 11 11|\"; "
+    "bsize:4; sid:81;)\n"
+    "alert tls any any -> any any (msg:\"bytes\"; tls.random_bytes; content:\"|11 11|\"; "
+    "bsize:28; sid:82;)\n"
+    "alert tls any any -> any any (msg:\"san\"; tls.subjectaltname; content:\"bad\"; sid:83;)\n"
+    "alert tls any any -> any any (msg:\"subject\"; tls.subject:\"CN=bad\"; sid:84;)\n"
+    "alert tls any any -> any any (msg:\"not subject\"; tls.subject:!\"CN=bad\"; sid:85;)\n";
+
+/* A ClientHello: the client random is there; no certificate is. */
+static void test_tls_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, tls_kw_rules, 6);
+	uint8_t hello[256];
+	uint32_t n = client_hello(hello, "bad.example.org");
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt_conn(0, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, hello, n);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1 + n, SISN + 1, NULL);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 80), 1);
+	assert_int_equal(count_sid(&r.hits, 81), 1);
+	assert_int_equal(count_sid(&r.hits, 82), 1);
+	assert_int_equal(r.hits.n, 3);
+	run_free(&r);
+
+	static const char *const bad[] = {
+	    "tls.subject:CN=bad;",		     /* quotes are mandatory */
+	    "tls.subject:\"CN=b/d\";",		     /* '/' is not allowed */
+	    "tls.issuerdn:\"\";",		     /* empty */
+	    "tls.fingerprint:\"zz;yy\";",	     /* ';' is not allowed */
+	    "tls.subject:\"CN=a; sid:1;",	     /* unbalanced */
+	    "flow:to_server; tls.subject:\"CN=a\";", /* the certificate is the server's */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert tls any any -> any any (%s sid:1;)", bad[i]);
+		if (th_parse_result(rule) != 0)
+			fprintf(stderr, "accepted: %s\n", rule);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	assert_int_equal(th_parse_result("alert tls any any -> any any (tls.fingerprint:"
+					 "\"8d:97:ab\"; tls.issuerdn:!\"O=Evil, CN=*\"; sid:1;)"),
+			 1);
+	assert_int_equal(th_parse_result("alert dns any any -> any any (tls.random; "
+					 "content:\"a\"; sid:1;)"),
+			 0);
+}
+
 /* ------------------------------------------------------------ parsing */
 
 static void test_parse(void **state)
@@ -535,7 +677,8 @@ int main(void)
 	    cmocka_unit_test(test_http_buffers),    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_legacy),
-	    cmocka_unit_test(test_legacy_parse),
+	    cmocka_unit_test(test_legacy_parse),    cmocka_unit_test(test_dns_keywords),
+	    cmocka_unit_test(test_tls_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
