@@ -249,9 +249,11 @@ const struct buffer_def *app_buffer_def(int buf_id);
 int app_buffer_lookup(const char *name);
 bool buffer_is_app(int buf_id);
 /* Instance `index` of an app buffer for p, over its ready transactions;
- * *tx_id (may be NULL) gets the transaction the instance belongs to. */
-bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
-		    uint32_t *l, uint64_t *tx_id);
+ * *tx_id (may be NULL) gets the transaction the instance belongs to.  A
+ * buffer composed from several fields (http.request_header) is built in
+ * dt's scratch and valid until the next call; with dt NULL it has none. */
+bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,
+		    const uint8_t **d, uint32_t *l, uint64_t *tx_id);
 /* Directions an app buffer or transaction keyword applies to. */
 enum { AD_TS = 1 << APP_TOSERVER, AD_TC = 1 << APP_TOCLIENT, AD_BOTH = AD_TS | AD_TC };
 /*
@@ -496,7 +498,9 @@ struct det_thread {
 	uint32_t b64_len, b64_cap;
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
-	uint64_t tx_id; /* transaction of the last app-buffer instance that matched */
+	uint64_t tx_id;	      /* transaction of the last app-buffer instance that matched */
+	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
+	uint32_t app_scratch_cap;
 };
 
 int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);

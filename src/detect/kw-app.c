@@ -25,6 +25,7 @@
 
 enum app_kind {
 	K_HTTP,
+	K_HTTP_HEADER_LINE,
 	K_DNS_QUERY,
 	K_DNS_QUERIES,
 	K_DNS_ANSWERS,
@@ -87,6 +88,8 @@ enum app_kind {
 	  HTTP_BUF_CONTENT_LEN, HTTP_BUF_CONTENT_LEN, K_HTTP)                                      \
 	X(CONNECTION, "http.connection", "http_connection", HTTP, AD_BOTH, HTTP_BUF_CONNECTION,    \
 	  HTTP_BUF_CONNECTION, K_HTTP)                                                             \
+	X(REQUEST_HEADER, "http.request_header", NULL, HTTP, AD_TS, -1, -1, K_HTTP_HEADER_LINE)    \
+	X(RESPONSE_HEADER, "http.response_header", NULL, HTTP, AD_TC, -1, -1, K_HTTP_HEADER_LINE)  \
 	X(FILE_DATA, "file.data", "file_data", HTTP, AD_BOTH, HTTP_BUF_REQUEST_BODY,               \
 	  HTTP_BUF_RESPONSE_BODY, K_HTTP)                                                          \
 	X(DNS_QUERY, "dns.query", "dns_query", DNS, AD_TS, -1, -1, K_DNS_QUERY)                    \
@@ -178,12 +181,40 @@ static bool random_part(enum app_kind kind, enum app_dir dir, const void *state,
 	return true;
 }
 
-/* The k-th instance of buffer ab in one transaction side. */
-static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const void *tx, uint32_t k,
+/* http.request_header / http.response_header: header k as "Name: value",
+ * composed in dt's scratch. */
+static bool header_line(struct det_thread *dt, enum app_dir dir, const void *tx, uint32_t k,
 			const uint8_t **d, uint32_t *l)
+{
+	const uint8_t *name, *value;
+	uint32_t nl, vl;
+	if (dt == NULL || !http_tx_header_at(tx, dir, k, &name, &nl, &value, &vl))
+		return false;
+	uint64_t need = (uint64_t)nl + 2 + vl;
+	if (need > UINT32_MAX)
+		return false;
+	if (dt->app_scratch_cap < need) {
+		uint8_t *nb = realloc(dt->app_scratch, (size_t)need);
+		if (nb == NULL)
+			return false;
+		dt->app_scratch = nb;
+		dt->app_scratch_cap = (uint32_t)need;
+	}
+	memcpy(dt->app_scratch, name, nl);
+	memcpy(dt->app_scratch + nl, ": ", 2);
+	memcpy(dt->app_scratch + nl + 2, value, vl);
+	*d = dt->app_scratch;
+	*l = (uint32_t)need;
+	return true;
+}
+
+/* The k-th instance of buffer ab in one transaction side. */
+static bool tx_instance(const struct app_buffer *ab, struct det_thread *dt, enum app_dir dir,
+			const void *tx, uint32_t k, const uint8_t **d, uint32_t *l)
 {
 	const char *s = NULL;
 	switch (ab->kind) {
+	case K_HTTP_HEADER_LINE: return header_line(dt, dir, tx, k, d, l);
 	case K_HTTP:
 		return k == 0 && ab->hb[dir] >= 0 &&
 		       http_tx_buffer(tx, dir, (enum http_buffer)ab->hb[dir], d, l);
@@ -236,8 +267,8 @@ static bool tx_instance(const struct app_buffer *ab, enum app_dir dir, const voi
 	return true;
 }
 
-bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
-		    uint32_t *l, uint64_t *tx_id)
+bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,
+		    const uint8_t **d, uint32_t *l, uint64_t *tx_id)
 {
 	int k = buf_id - BUF_MAX_BUILTIN;
 	if (k < 0 || k >= AB_COUNT || p->flow == NULL)
@@ -253,7 +284,7 @@ bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const ui
 	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, &id); t++) {
 		if (proto != ab->proto)
 			return false;
-		for (uint32_t i = 0; tx_instance(ab, dir, tx, i, d, l); i++, seen++)
+		for (uint32_t i = 0; tx_instance(ab, dt, dir, tx, i, d, l); i++, seen++)
 			if (seen == index) {
 				if (tx_id != NULL)
 					*tx_id = id;
@@ -266,7 +297,7 @@ bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const ui
 #define X_GET(id, ...)                                                                             \
 	static bool get_##id(const struct packet *p, uint32_t i, const uint8_t **d, uint32_t *l)   \
 	{                                                                                          \
-		return app_buffer_get(BUF_MAX_BUILTIN + AB_##id, p, i, d, l, NULL);                \
+		return app_buffer_get(BUF_MAX_BUILTIN + AB_##id, NULL, p, i, d, l, NULL);          \
 	}
 APP_BUFFERS(X_GET)
 

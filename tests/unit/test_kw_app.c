@@ -232,15 +232,20 @@ static const char http_legacy_rules[] =
     "alert http any any -> any any (pcre:\"/nginx/H\"; sid:57;)\n"
     "alert http any any -> any any (http_request_line; content:\"GET /Index.php\"; sid:58;)\n"
     "alert http any any -> any any (content:\"/Index.php\"; http_method; sid:59;)\n"
-    "alert http any any -> any any (pcre:\"/POST/M\"; sid:60;)\n";
+    "alert http any any -> any any (pcre:\"/POST/M\"; sid:60;)\n"
+    "alert http any any -> any any (http.request_header; content:\"User-Agent: BadBot/1.0\"; "
+    "startswith; endswith; sid:61;)\n"
+    "alert http any any -> any any (http.response_header; content:\"Server: nginx\"; "
+    "bsize:13; sid:62;)\n"
+    "alert http any any -> any any (http.request_header; content:\"Server\"; sid:63;)\n";
 
 static void test_http_legacy(void **state)
 {
 	struct run r;
-	run_init(&r, http_legacy_rules, 21);
+	run_init(&r, http_legacy_rules, 24);
 	http_flow(&r);
-	static const uint32_t yes[] = {40, 41, 42, 44, 45, 46, 47, 48, 49,
-				       50, 51, 52, 53, 54, 55, 56, 57, 58};
+	static const uint32_t yes[] = {40, 41, 42, 44, 45, 46, 47, 48, 49, 50,
+				       51, 52, 53, 54, 55, 56, 57, 58, 61, 62};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (count_sid(&r.hits, yes[i]) != 1)
 			fprintf(stderr, "sid %u: %u alerts\n", yes[i], count_sid(&r.hits, yes[i]));
