@@ -191,7 +191,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers,
-    kw_family_dns, kw_family_tls;
+    kw_family_dns, kw_family_tls, kw_family_applayer;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -271,6 +271,11 @@ int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto,
 typedef bool (*app_tx_test_fn)(const void *tx, enum app_dir dir, const void *ctx);
 bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto proto,
 		  app_tx_test_fn test, const void *ctx);
+/* A protocol name of the rule language ("http", "http1", "tls", "ssl",
+ * "dns") as the parser that handles it; APP_PROTO_UNKNOWN for the others. */
+enum app_proto app_proto_by_rule_name(const char *name);
+/* The name is an application protocol Suricata knows (rule-header.c). */
+bool app_proto_name_known(const char *name);
 /* Rule end: header app protocol, implied direction, RF_APP_BUF; 0 or -1. */
 int rule_finish_app(struct parse_ctx *pc, struct rule *r);
 /* The flow is of the rule header's app protocol (true when it names none). */

@@ -324,8 +324,7 @@ bool buffer_is_app(int buf_id)
 	return app_buffer_def(buf_id) != NULL;
 }
 
-/* Header protocols with a parser; the others stay skipped. */
-static enum app_proto header_app_proto(const char *name)
+enum app_proto app_proto_by_rule_name(const char *name)
 {
 	if (strcmp(name, "http") == 0 || strcmp(name, "http1") == 0)
 		return APP_PROTO_HTTP;
@@ -370,7 +369,7 @@ bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto 
 int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 {
 	if (r->h.proto_flags & RP_APP) {
-		r->h.app = (uint8_t)header_app_proto(r->h.app_proto);
+		r->h.app = (uint8_t)app_proto_by_rule_name(r->h.app_proto);
 		if (r->h.app == APP_PROTO_UNKNOWN) {
 			char name[48];
 			snprintf(name, sizeof(name), "proto:%s", r->h.app_proto);

@@ -121,7 +121,14 @@ static const char http_resp[] = "HTTP/1.1 200 OK\r\n"
 				"\r\n"
 				"hello world";
 
+static void http_flow_with(struct run *r, const char *req, const char *resp);
+
 static void http_flow(struct run *r)
+{
+	http_flow_with(r, http_req, http_resp);
+}
+
+static void http_flow_with(struct run *r, const char *req, const char *resp)
 {
 	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
 	run_packet(r, &p);
@@ -129,12 +136,12 @@ static void http_flow(struct run *r)
 	run_packet(r, &p);
 	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
 	run_packet(r, &p);
-	uint32_t qn = (uint32_t)strlen(http_req), rn = (uint32_t)strlen(http_resp);
-	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, http_req);
+	uint32_t qn = (uint32_t)strlen(req), rn = (uint32_t)strlen(resp);
+	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req);
 	run_packet(r, &p);
 	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + qn, NULL);
 	run_packet(r, &p);
-	p = tcp_pkt(0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, http_resp);
+	p = tcp_pkt(0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, resp);
 	run_packet(r, &p);
 	p = tcp_pkt(1, TCP_ACK, CISN + 1 + qn, SISN + 1 + rn, NULL);
 	run_packet(r, &p);
@@ -611,6 +618,92 @@ static void test_tls_keywords(void **state)
 			 0);
 }
 
+/* ------------------------------------------------------------ app-layer-protocol / -event */
+
+static const char applayer_rules[] =
+    "alert tcp any any -> any any (app-layer-protocol:http; flow:to_client; flags:PA; sid:90;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:!http; flags:PA; sid:91;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:tls,either; flags:PA; sid:92;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:!tls,final; flags:PA; sid:93;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:failed; flags:PA; sid:94;)\n"
+    "alert http any any -> any any (app-layer-event:http.missing_host_header; flow:to_server; "
+    "sid:95;)\n"
+    "alert tcp any any -> any any (app-layer-event:http.request_field_too_long; sid:96;)\n"
+    "alert http any any -> any any (app-layer-event:http.missing_host_header; flow:to_client; "
+    "sid:97;)\n";
+
+static void test_applayer_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, applayer_rules, 8);
+	http_flow_with(&r,
+		       "GET / HTTP/1.1\r\n"
+		       "User-Agent: x\r\n"
+		       "\r\n",
+		       http_resp);
+	/* the protocol is known once the request reached the parser (when the
+	 * server acknowledged it): the response is the first PA packet after */
+	assert_int_equal(count_sid(&r.hits, 90), 1);
+	assert_int_equal(count_sid(&r.hits, 93), 1);
+	/* the event is the transaction's: both sides see it */
+	assert_int_equal(count_sid(&r.hits, 95), 1);
+	assert_true(r.hits.toserver[hit_index(&r.hits, 95)]);
+	assert_true(r.hits.flags[hit_index(&r.hits, 95)] & ALERT_F_TX);
+	assert_int_equal(count_sid(&r.hits, 97), 1);
+	assert_int_equal(r.hits.n, 4);
+	run_free(&r);
+
+	/* a DNS query with the Z flag set */
+	run_init(&r, "alert dns any any -> any any (app-layer-event:dns.z_flag_set; sid:98;)\n", 1);
+	uint8_t q[64];
+	uint32_t n = dns_query(q, 0x1234);
+	q[3] |= 0x40;
+	struct packet p = udp_pkt(1, q, n);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 98), 1);
+	run_free(&r);
+
+	static const struct {
+		const char *opts;
+		int result;
+	} c[] = {
+	    {"app-layer-protocol:nosuch;", 0},
+	    {"app-layer-protocol:smtp;", -1},
+	    {"app-layer-protocol:http,sideways;", 0},
+	    {"app-layer-protocol:http; app-layer-protocol:tls;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:tls;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:!http;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:!tls;", 1},
+	    {"app-layer-protocol:http,to_server; app-layer-protocol:tls,to_client;", 1},
+	    {"app-layer-protocol:\"dns\";", 1},
+	    {"http.uri; content:\"a\"; app-layer-protocol:http;", 0},
+	    {"app-layer-event:http.nosuch;", 0},
+	    {"app-layer-event:smtp.invalid_reply;", -1},
+	    {"app-layer-event:nosuchproto.x;", 0},
+	    {"app-layer-event:applayer_mismatch_protocol_both_directions;", -1},
+	    {"app-layer-event:http;", 0},
+	    {"app-layer-event:tls.invalid_record_type; app-layer-event:dns.z_flag_set;", 0},
+	    {"app-layer-event:tls.invalid_record_type;", 1},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert tcp any any -> any any (%s sid:1;)", c[i].opts);
+		if (th_parse_result(rule) != c[i].result)
+			fprintf(stderr, "%s: %d\n", rule, th_parse_result(rule));
+		assert_int_equal(th_parse_result(rule), c[i].result);
+	}
+	/* a header protocol conflicts with both keywords */
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!smtp; "
+					 "sid:1;)"),
+			 -1);
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!tls; "
+					 "sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert dns any any -> any any "
+					 "(app-layer-event:http.missing_host_header; sid:1;)"),
+			 0);
+}
+
 /* ------------------------------------------------------------ parsing */
 
 static void test_parse(void **state)
@@ -683,7 +776,7 @@ int main(void)
 	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_legacy),
 	    cmocka_unit_test(test_legacy_parse),    cmocka_unit_test(test_dns_keywords),
-	    cmocka_unit_test(test_tls_keywords),
+	    cmocka_unit_test(test_tls_keywords),    cmocka_unit_test(test_applayer_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
