@@ -560,6 +560,40 @@ static int apply_option(struct parse_ctx *pc, struct rule *r, char *opt)
 	return 0;
 }
 
+/* The name of option `opt` (up to ':' or its end) is `name`. */
+static bool option_is(const char *opt, const char *name)
+{
+	while (isspace((unsigned char)*opt))
+		opt++;
+	size_t n = strlen(name);
+	if (strncmp(opt, name, n) != 0)
+		return false;
+	opt += n;
+	while (isspace((unsigned char)*opt))
+		opt++;
+	return *opt == ':' || *opt == '\0';
+}
+
+/* `requires` is checked before anything else, as Suricata does: a rule
+ * whose requirements are not met is skipped even when the rest of it
+ * (header included) would not parse. */
+static int requires_first(struct parse_ctx *pc, struct rule *r, const char *body)
+{
+	char *copy = strdup(body);
+	if (copy == NULL) {
+		pc_error(pc, "out of memory");
+		return -1;
+	}
+	int rc = 0;
+	for (char *p = copy, *end; rc == 0 && (end = option_end(p)) != NULL; p = end + 1) {
+		*end = '\0';
+		if (option_is(p, "requires"))
+			rc = apply_option(pc, r, p);
+	}
+	free(copy);
+	return rc;
+}
+
 static bool has_dsize(const struct rule *r)
 {
 	for (uint32_t i = 0; i < r->lists[LIST_MATCH].n; i++)
@@ -643,7 +677,7 @@ struct rule *rule_parse(struct parse_ctx *pc, const char *text)
 		goto fail;
 	}
 	body[bl - 1] = '\0';
-	if (rule_header_parse(pc, copy, &r->h) != 0)
+	if (requires_first(pc, r, body) != 0 || rule_header_parse(pc, copy, &r->h) != 0)
 		goto fail;
 	if (r->h.action == DETECT_ACTION_CONFIG) {
 		pc_unsupported(pc, "action:config");
@@ -661,7 +695,7 @@ struct rule *rule_parse(struct parse_ctx *pc, const char *text)
 			goto fail;
 		}
 		*end = '\0';
-		if (apply_option(pc, r, p) != 0)
+		if (!option_is(p, "requires") && apply_option(pc, r, p) != 0)
 			goto fail;
 		p = end + 1;
 	}
