@@ -1,18 +1,23 @@
 /*
  * kw-app.c — the application-layer inspection buffers (http.*, file.data,
- * dns.query, tls.sni, ja3*) and their sticky-buffer keywords.
+ * dns.query, dns.*.rrname, tls.sni, tls.random*, tls.cert*, ja3*) and their
+ * sticky-buffer keywords, plus the helpers transaction keywords share
+ * (rule_require_app, app_tx_match).
  *
  * A buffer here is read from the transactions the app layer offers for
  * the packet being inspected (app_inspect_tx(): each transaction side is
  * offered once, on a packet of its direction).  Instance i of a buffer
  * walks (ready transaction, instance within it) in order: one per HTTP
- * transaction, one per query name of every ready DNS request.  A buffer
- * of the wrong direction or of another protocol has no instance.
+ * transaction, one per name of every ready DNS message, one per header
+ * for http.request_header.  A buffer of the wrong direction or of another
+ * protocol has no instance.
  *
  * Request buffers imply to_server and response buffers to_client, as in
  * Suricata; file.data is the request body on to_server packets and the
  * response body on to_client ones.  Getters return views into the parser's
- * state and never copy; the views stay valid for the packet's detection.
+ * state and never copy, except http.request_header / response_header,
+ * whose "Name: value" is composed in the worker's scratch; the views stay
+ * valid for the packet's detection (the scratch until the next instance).
  */
 #include <stdlib.h>
 #include <string.h>
