@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/app.h"
 #include "decode/decode.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
@@ -189,7 +190,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_file;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers,
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -237,6 +239,9 @@ struct buffer_def {
 const struct buffer_def *buffer_def(int id);
 /* Makes buf_id the rule's current (sticky) buffer. */
 int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id);
+/* The buffer exists (else the rule is skipped) and fits the rule's IP
+ * protocol; 0, or -1 after pc_error()/pc_unsupported(). */
+int buffer_check(struct parse_ctx *pc, const struct rule *r, int buf_id);
 int buffer_lookup(const char *name);
 
 /* Application-layer buffers (kw-app.c), ids from BUF_MAX_BUILTIN on. */
@@ -244,9 +249,33 @@ const struct buffer_def *app_buffer_def(int buf_id);
 int app_buffer_lookup(const char *name);
 bool buffer_is_app(int buf_id);
 /* Instance `index` of an app buffer for p, over its ready transactions;
- * *tx_id (may be NULL) gets the transaction the instance belongs to. */
-bool app_buffer_get(int buf_id, const struct packet *p, uint32_t index, const uint8_t **d,
-		    uint32_t *l, uint64_t *tx_id);
+ * *tx_id (may be NULL) gets the transaction the instance belongs to.  A
+ * buffer composed from several fields (http.request_header) is built in
+ * dt's scratch and valid until the next call; with dt NULL it has none. */
+bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,
+		    const uint8_t **d, uint32_t *l, uint64_t *tx_id);
+/* Directions an app buffer or transaction keyword applies to. */
+enum { AD_TS = 1 << APP_TOSERVER, AD_TC = 1 << APP_TOCLIENT, AD_BOTH = AD_TS | AD_TC };
+/*
+ * Transaction keywords (dns.opcode, app-layer-event ...) are match keywords
+ * that look at the transactions offered for the packet instead of a
+ * buffer.  Their setup calls rule_require_app(): the rule then runs only
+ * on packets with a transaction of that protocol, in those directions
+ * (like an app-buffer rule).  0, or -1 after pc_error() when the rule
+ * already asks for another protocol.
+ */
+int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto, uint8_t dirs);
+/* True when `test` holds for a transaction of `proto` offered for p (it
+ * gets the transaction and the packet's direction); dt->tx_id is set to
+ * that transaction. */
+typedef bool (*app_tx_test_fn)(const void *tx, enum app_dir dir, const void *ctx);
+bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto proto,
+		  app_tx_test_fn test, const void *ctx);
+/* A protocol name of the rule language ("http", "http1", "tls", "ssl",
+ * "dns") as the parser that handles it; APP_PROTO_UNKNOWN for the others. */
+enum app_proto app_proto_by_rule_name(const char *name);
+/* The name is an application protocol Suricata knows (rule-header.c). */
+bool app_proto_name_known(const char *name);
 /* Rule end: header app protocol, implied direction, RF_APP_BUF; 0 or -1. */
 int rule_finish_app(struct parse_ctx *pc, struct rule *r);
 /* The flow is of the rule header's app protocol (true when it names none). */
@@ -346,6 +375,8 @@ struct rule {
 	struct fast_pattern fp;
 	bool has_fp;
 	uint32_t max_content_len; /* longest content (kw-content.c) */
+	uint8_t tx_proto;	  /* enum app_proto of transaction keywords, 0 = none */
+	uint8_t tx_dirs;	  /* AD_* those keywords allow */
 	uint16_t byte_vars;	  /* byte_extract / byte_math variables defined */
 	char *byte_var_names[16];
 	const char *file;
@@ -362,6 +393,11 @@ struct rule_buffer *rule_cur_buffer(struct rule *r);
 struct sm *rule_last_content_sm(struct rule *r);
 void rule_set_last_content(struct rule *r, struct rule_buffer *rb);
 struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create);
+/* Moves the sm at `idx` of buffer `from` to the end of buffer `to` (a
+ * legacy content modifier such as http_uri); `from` is dropped from the
+ * rule when that leaves it empty.  Returns the moved sm, or NULL (no
+ * memory).  Buffer pointers held by the caller are invalid afterwards. */
+struct sm *rule_move_sm(struct rule *r, int from, uint32_t idx, int to);
 int rule_byte_var_lookup(const struct rule *r, const char *name);
 int rule_byte_var_add(struct parse_ctx *pc, struct rule *r, const char *name);
 void rule_free(struct rule *r);
@@ -380,6 +416,10 @@ struct parse_ctx {
 void pc_error(struct parse_ctx *pc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Marks the rule as skipped because of an unsupported keyword/value. */
 void pc_unsupported(struct parse_ctx *pc, const char *kw);
+
+/* Legacy content modifiers (http_uri ...): moves the last content of the
+ * payload list to buffer buf_id, as Suricata does; 0 or -1 after pc_error(). */
+int content_to_buffer(struct parse_ctx *pc, struct rule *r, int buf_id, const char *kw);
 
 /* Whole-rule content checks and fast-pattern choice (kw-content.c). */
 int rule_validate_content(struct parse_ctx *pc, struct rule *r);
@@ -464,6 +504,8 @@ struct det_thread {
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 	uint64_t tx_id; /* transaction of the last app-buffer instance that matched */
+	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
+	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
 };
 

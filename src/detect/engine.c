@@ -567,6 +567,7 @@ void detect_thread_free(struct detect_thread *t)
 		return;
 	pcre2_match_data_free(dt->pcre_md);
 	free(dt->b64);
+	free(dt->app_scratch);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);
 	threshold_thread_free(dt);
@@ -650,7 +651,7 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 	bool app = buffer_is_app(rb->buf_id);
 	uint64_t tx_id = 0;
 	uint32_t index = 0;
-	for (; app ? app_buffer_get(rb->buf_id, p, index, &b.data, &b.len, &tx_id)
+	for (; app ? app_buffer_get(rb->buf_id, dt, p, index, &b.data, &b.len, &tx_id)
 		   : bd->get(p, index, &b.data, &b.len);
 	     index++) {
 		if (rb->absent && !rb->absent_or_else)

@@ -130,24 +130,30 @@ int buffer_lookup(const char *name)
 	return app_buffer_lookup(name);
 }
 
-int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id)
+int buffer_check(struct parse_ctx *pc, const struct rule *r, int buf_id)
 {
 	const struct buffer_def *bd = buffer_def(buf_id);
 	if (bd == NULL || bd->get == NULL) {
 		pc_unsupported(pc, bd ? bd->name : "buffer");
 		return -1;
 	}
+	if (bd->ip_proto != 0 && !r->h.proto_any &&
+	    !(r->h.protos[bd->ip_proto / 8] & (1u << (bd->ip_proto % 8)))) {
+		pc_error(pc, "buffer '%s' does not apply to the rule's protocol", bd->name);
+		return -1;
+	}
+	return 0;
+}
+
+int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id)
+{
+	if (buffer_check(pc, r, buf_id) != 0)
+		return -1;
 	struct rule_buffer *rb = rule_get_buffer(r, buf_id, true);
 	if (rb == NULL)
 		return -1;
 	r->cur_buf = (int)(rb - r->bufs);
 	rule_set_last_content(r, NULL); /* modifiers never cross a buffer change */
-	if (bd->ip_proto != 0 && !r->h.proto_any) {
-		if (!(r->h.protos[bd->ip_proto / 8] & (1u << (bd->ip_proto % 8)))) {
-			pc_error(pc, "buffer '%s' does not apply to the rule's protocol", bd->name);
-			return -1;
-		}
-	}
 	return 0;
 }
 

@@ -2,6 +2,8 @@
  * kw-content.c — content and its modifiers (nocase depth offset distance
  * within startswith endswith fast_pattern rawbytes), plus the keywords that
  * look at a buffer's size or positions: bsize, dsize, isdataat, absent.
+ * content_to_buffer() moves a payload content into an app-layer buffer
+ * for the legacy modifiers (kw-modifiers.c).
  *
  * Positions follow Suricata: depth is stored as offset+depth; a relative
  * content (distance/within) searches from the end of the previous match,
@@ -594,6 +596,34 @@ int rule_validate_content(struct parse_ctx *pc, struct rule *r)
 			}
 		}
 	}
+	return 0;
+}
+
+int content_to_buffer(struct parse_ctx *pc, struct rule *r, int buf_id, const char *kw)
+{
+	if (r->cur_buf >= 0) {
+		pc_error(pc, "'%s' seen with a sticky buffer still set (reset it with pkt_data)",
+			 kw);
+		return -1;
+	}
+	const struct rule_buffer *pkt = rule_get_buffer(r, BUF_PKT, false);
+	uint32_t i = pkt != NULL ? pkt->sms.n : 0;
+	while (i > 0 && !is_content(&pkt->sms.v[i - 1]))
+		i--;
+	if (i == 0) {
+		pc_error(pc, "'%s' needs a preceding content", kw);
+		return -1;
+	}
+	const struct content *c = pkt->sms.v[i - 1].ctx;
+	if (c->flags & CF_RAWBYTES) {
+		pc_error(pc, "'%s' cannot be used with rawbytes", kw);
+		return -1;
+	}
+	if (buffer_check(pc, r, buf_id) != 0)
+		return -1;
+	if (rule_move_sm(r, BUF_PKT, i - 1, buf_id) == NULL)
+		return -1;
+	rule_set_last_content(r, rule_get_buffer(r, buf_id, false));
 	return 0;
 }
 

@@ -246,39 +246,81 @@ static int version_cmp(const unsigned a[3], const unsigned b[3])
 	return 0;
 }
 
-/* One "version >= 7.0 < 9" style expression; returns 1 satisfied, 0 not, -1 invalid. */
-static int version_ok(char *expr)
+/* One alternative of a version requirement, ">= 7.0 < 9": every
+ * comparison must hold.  1 satisfied, 0 not, -1 invalid. */
+static int version_ok(const char *expr)
 {
 	const unsigned me[3] = {FOLLOWED_MAJOR, FOLLOWED_MINOR, FOLLOWED_PATCH};
-	char *save = NULL;
-	int ok = 1;
-	char *op = NULL;
-	int n = 0;
-	for (char *t = strtok_r(expr, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (op == NULL) {
-			op = t;
-			continue;
-		}
+	const char *c = expr;
+	int ok = 1, n = 0;
+	for (;;) {
+		while (*c == ' ')
+			c++;
+		if (*c == '\0')
+			break;
+		char op[3] = {0};
+		size_t ol = 0;
+		while (ol < 2 && strchr("<>=", *c) != NULL && *c != '\0')
+			op[ol++] = *c++;
+		while (*c == ' ')
+			c++;
+		char ver[32];
+		size_t vl = 0;
+		while (vl < sizeof(ver) - 1 && ((*c >= '0' && *c <= '9') || *c == '.'))
+			ver[vl++] = *c++;
+		ver[vl] = '\0';
 		unsigned v[3];
-		if (!parse_version(t, v))
+		if (ol == 0 || !parse_version(ver, v))
 			return -1;
-		int c = version_cmp(me, v);
+		int cmp = version_cmp(me, v);
 		if (strcmp(op, ">=") == 0)
-			ok &= c >= 0;
+			ok &= cmp >= 0;
 		else if (strcmp(op, ">") == 0)
-			ok &= c > 0;
+			ok &= cmp > 0;
 		else if (strcmp(op, "<") == 0)
-			ok &= c < 0;
+			ok &= cmp < 0;
 		else if (strcmp(op, "<=") == 0)
-			ok &= c <= 0;
+			ok &= cmp <= 0;
 		else if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0)
-			ok &= c == 0;
+			ok &= cmp == 0;
 		else
 			return -1;
-		op = NULL;
 		n++;
 	}
-	return (op != NULL || n == 0) ? -1 : ok;
+	return n == 0 ? -1 : ok;
+}
+
+/* "version >= 7.0.3 < 8 | >= 9.0.99": any alternative will do. */
+static int version_expr_ok(char *expr)
+{
+	int any = 0;
+	char *save = NULL;
+	for (char *alt = strtok_r(expr, "|", &save); alt; alt = strtok_r(NULL, "|", &save)) {
+		int ok = version_ok(alt);
+		if (ok < 0)
+			return -1;
+		any |= ok;
+	}
+	return any;
+}
+
+/* Build features a rule may ask for that vigil has. */
+static bool feature_present(const char *name)
+{
+	return strcmp(name, "ja3") == 0;
+}
+
+/* One requirement: 1 met, 0 not met (or not known: the rule is skipped,
+ * as Suricata 7.0.8 and later do), -1 invalid. */
+static int requirement_met(char *req)
+{
+	if (strncmp(req, "version", 7) == 0)
+		return version_expr_ok(req + 7);
+	if (strncmp(req, "keyword", 7) == 0)
+		return detect_keyword_supported(str_trim(req + 7)) ? 1 : 0;
+	if (strncmp(req, "feature", 7) == 0)
+		return feature_present(str_trim(req + 7)) ? 1 : 0;
+	return 0;
 }
 
 static int requires_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
@@ -288,23 +330,15 @@ static int requires_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		return -1;
 	char *f[16];
 	int n = str_split(copy, ',', f, 16);
-	int rc = 0;
+	int rc = n < 1 ? -1 : 0;
+	if (rc != 0)
+		pc_error(pc, "invalid requires '%s'", arg);
 	for (int i = 0; i < n && rc == 0; i++) {
-		if (strncmp(f[i], "version", 7) == 0) {
-			int ok = version_ok(f[i] + 7);
-			if (ok < 0) {
-				pc_error(pc, "invalid requires '%s'", f[i]);
-				rc = -1;
-			} else if (ok == 0) {
-				pc_unsupported(pc, "requires");
-				rc = -1;
-			}
-		} else if (strncmp(f[i], "feature", 7) == 0) {
-			pc_unsupported(pc, "requires");
+		int met = requirement_met(f[i]);
+		if (met < 0) {
+			pc_error(pc, "invalid requires '%s'", f[i]);
 			rc = -1;
-		} else {
-			/* A requirement vigil does not know cannot be met: the rule
-			 * is skipped, not failed (Suricata 7.0.8 and later). */
+		} else if (met == 0) {
 			pc_unsupported(pc, "requires");
 			rc = -1;
 		}

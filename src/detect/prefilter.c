@@ -932,7 +932,7 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 		struct scan_ctx sc = {dt, ps};
 		struct inspect_buf b;
 		for (uint32_t k = 0;
-		     ps->db != NULL && app_buffer_get(ps->buf_id, p, k, &b.data, &b.len, NULL);
+		     ps->db != NULL && app_buffer_get(ps->buf_id, dt, p, k, &b.data, &b.len, NULL);
 		     k++) {
 			bool ok = true;
 			for (uint32_t x = 0; ok && x < ps->nxf; x++)

@@ -620,6 +620,14 @@ static const struct {
     {"template", 0},  {"irc", 6},    {"mdns", 17},
 };
 
+bool app_proto_name_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++)
+		if (strcmp(name, app_protos[i].name) == 0)
+			return true;
+	return false;
+}
+
 static void proto_set(struct rule_header *h, uint8_t p)
 {
 	h->protos[p / 8] |= (uint8_t)(1u << (p % 8));

@@ -355,6 +355,50 @@ struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create)
 	return &nb[r->nbufs++];
 }
 
+/* Removes bufs[i] (empty) from the rule, keeping the parse-time indices right. */
+static void rule_drop_buffer(struct rule *r, uint32_t i)
+{
+	free(r->bufs[i].sms.v);
+	free(r->bufs[i].xf);
+	memmove(&r->bufs[i], &r->bufs[i + 1], (r->nbufs - i - 1) * sizeof(*r->bufs));
+	r->nbufs--;
+	if (r->cur_buf == (int)i)
+		r->cur_buf = -1;
+	else if (r->cur_buf > (int)i)
+		r->cur_buf--;
+	if (r->last_content_buf == (int)i)
+		r->last_content_buf = -1;
+	else if (r->last_content_buf > (int)i)
+		r->last_content_buf--;
+}
+
+struct sm *rule_move_sm(struct rule *r, int from, uint32_t idx, int to)
+{
+	if (from == to || rule_get_buffer(r, to, true) == NULL)
+		return NULL;
+	struct rule_buffer *src = rule_get_buffer(r, from, false);
+	struct rule_buffer *dst = rule_get_buffer(r, to, false);
+	if (src == NULL || idx >= src->sms.n)
+		return NULL;
+	struct sm moved = src->sms.v[idx];
+	struct sm *s = list_add(&dst->sms, moved.kw, moved.ctx);
+	if (s == NULL)
+		return NULL;
+	s->relative = moved.relative;
+	memmove(&src->sms.v[idx], &src->sms.v[idx + 1],
+		(src->sms.n - idx - 1) * sizeof(src->sms.v[0]));
+	src->sms.n--;
+	uint32_t si = (uint32_t)(src - r->bufs), di = (uint32_t)(dst - r->bufs);
+	if (r->last_content_buf == (int)si && r->last_content_idx > idx)
+		r->last_content_idx--;
+	if (src->sms.n == 0 && src->nxf == 0 && !src->absent) {
+		rule_drop_buffer(r, si);
+		if (di > si)
+			di--;
+	}
+	return &r->bufs[di].sms.v[r->bufs[di].sms.n - 1];
+}
+
 struct sm *rule_last_content_sm(struct rule *r)
 {
 	if (r->last_content_buf < 0)
@@ -516,6 +560,40 @@ static int apply_option(struct parse_ctx *pc, struct rule *r, char *opt)
 	return 0;
 }
 
+/* The name of option `opt` (up to ':' or its end) is `name`. */
+static bool option_is(const char *opt, const char *name)
+{
+	while (isspace((unsigned char)*opt))
+		opt++;
+	size_t n = strlen(name);
+	if (strncmp(opt, name, n) != 0)
+		return false;
+	opt += n;
+	while (isspace((unsigned char)*opt))
+		opt++;
+	return *opt == ':' || *opt == '\0';
+}
+
+/* `requires` is checked before anything else, as Suricata does: a rule
+ * whose requirements are not met is skipped even when the rest of it
+ * (header included) would not parse. */
+static int requires_first(struct parse_ctx *pc, struct rule *r, const char *body)
+{
+	char *copy = strdup(body);
+	if (copy == NULL) {
+		pc_error(pc, "out of memory");
+		return -1;
+	}
+	int rc = 0;
+	for (char *p = copy, *end; rc == 0 && (end = option_end(p)) != NULL; p = end + 1) {
+		*end = '\0';
+		if (option_is(p, "requires"))
+			rc = apply_option(pc, r, p);
+	}
+	free(copy);
+	return rc;
+}
+
 static bool has_dsize(const struct rule *r)
 {
 	for (uint32_t i = 0; i < r->lists[LIST_MATCH].n; i++)
@@ -599,7 +677,7 @@ struct rule *rule_parse(struct parse_ctx *pc, const char *text)
 		goto fail;
 	}
 	body[bl - 1] = '\0';
-	if (rule_header_parse(pc, copy, &r->h) != 0)
+	if (requires_first(pc, r, body) != 0 || rule_header_parse(pc, copy, &r->h) != 0)
 		goto fail;
 	if (r->h.action == DETECT_ACTION_CONFIG) {
 		pc_unsupported(pc, "action:config");
@@ -617,7 +695,7 @@ struct rule *rule_parse(struct parse_ctx *pc, const char *text)
 			goto fail;
 		}
 		*end = '\0';
-		if (apply_option(pc, r, p) != 0)
+		if (!option_is(p, "requires") && apply_option(pc, r, p) != 0)
 			goto fail;
 		p = end + 1;
 	}

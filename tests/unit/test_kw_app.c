@@ -27,6 +27,8 @@ static const char http_resp[] = "HTTP/1.1 200 OK\r\n"
 				"\r\n"
 				"hello world";
 
+static void run_http_flow(struct run *r, const char *req, const char *resp);
+
 static void http_flow(struct run *r)
 {
 	run_http_flow(r, http_req, http_resp);
@@ -92,6 +94,108 @@ static void test_http_buffers(void **state)
 	assert_false(r.hits.toserver[hit_index(&r.hits, 6)]);
 	assert_false(r.hits.toserver[hit_index(&r.hits, 16)]);
 	run_free(&r);
+}
+
+/* Legacy content modifiers and pcre buffer flags select the same buffers. */
+static const char http_legacy_rules[] =
+    "alert http any any -> any any (content:\"/Index.php\"; http_uri; sid:40;)\n"
+    "alert http any any -> any any (content:\"GET\"; http_method; content:\"evil\"; http_uri; "
+    "sid:41;)\n"
+    "alert http any any -> any any (uricontent:\"q=\"; content:\"evil\"; http_uri; within:4; "
+    "sid:42;)\n"
+    "alert http any any -> any any (uricontent:\"q=\"; content:\"evil\"; http_uri; distance:1; "
+    "sid:43;)\n"
+    "alert http any any -> any any (content:\"badbot\"; nocase; http_user_agent; sid:44;)\n"
+    "alert http any any -> any any (content:\"www.example.com\"; http_host; sid:45;)\n"
+    "alert http any any -> any any (content:\"WWW.Example\"; http_raw_host; sid:46;)\n"
+    "alert http any any -> any any (content:\"200\"; http_stat_code; content:\"OK\"; "
+    "http_stat_msg; sid:47;)\n"
+    "alert http any any -> any any (content:\"world\"; http_server_body; sid:48;)\n"
+    "alert http any any -> any any (content:\"Server|3a| nginx\"; http_header; sid:49;)\n"
+    "alert http any any -> any any (content:\"Index\"; http_raw_uri; sid:50;)\n"
+    "alert http any any -> any any (pcre:/q=ev.l$/U; sid:51;)\n"
+    "alert http any any -> any any (pcre:\"/^badbot/Vi\"; sid:52;)\n"
+    "alert http any any -> any any (pcre:\"/^www\\.example\\.com$/W\"; sid:53;)\n"
+    "alert http any any -> any any (pcre:\"/^2\\d\\d$/S\"; pcre:\"/^OK$/Y\"; sid:54;)\n"
+    "alert http any any -> any any (pcre:\"/world$/Q\"; sid:55;)\n"
+    "alert http any any -> any any (pcre:\"/^GET$/M\"; sid:56;)\n"
+    "alert http any any -> any any (pcre:\"/nginx/H\"; sid:57;)\n"
+    "alert http any any -> any any (http_request_line; content:\"GET /Index.php\"; sid:58;)\n"
+    "alert http any any -> any any (content:\"/Index.php\"; http_method; sid:59;)\n"
+    "alert http any any -> any any (pcre:\"/POST/M\"; sid:60;)\n"
+    "alert http any any -> any any (http.request_header; content:\"User-Agent: BadBot/1.0\"; "
+    "startswith; endswith; sid:61;)\n"
+    "alert http any any -> any any (http.response_header; content:\"Server: nginx\"; "
+    "bsize:13; sid:62;)\n"
+    "alert http any any -> any any (http.request_header; content:\"Server\"; sid:63;)\n";
+
+static void test_http_legacy(void **state)
+{
+	struct run r;
+	run_init(&r, http_legacy_rules, 24);
+	http_flow(&r);
+	static const uint32_t yes[] = {40, 41, 42, 44, 45, 46, 47, 48, 49, 50,
+				       51, 52, 53, 54, 55, 56, 57, 58, 61, 62};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (count_sid(&r.hits, yes[i]) != 1)
+			fprintf(stderr, "sid %u: %u alerts\n", yes[i], count_sid(&r.hits, yes[i]));
+		assert_int_equal(count_sid(&r.hits, yes[i]), 1);
+	}
+	assert_int_equal(r.hits.n, sizeof(yes) / sizeof(yes[0]));
+	assert_true(r.hits.toserver[hit_index(&r.hits, 40)]);
+	assert_false(r.hits.toserver[hit_index(&r.hits, 47)]);
+	run_free(&r);
+}
+
+/* How the modifiers arrange a rule's lists. */
+static void test_legacy_parse(void **state)
+{
+	struct detect_engine *de = th_parse_engine();
+	struct parse_ctx pc;
+	/* the payload list is dropped once empty; the sticky buffer stays unset */
+	struct rule *r = th_parse(
+	    de, &pc, "alert http any any -> any any (content:\"a\"; http_uri; nocase; sid:1;)");
+	assert_non_null(r);
+	assert_int_equal(r->nbufs, 1);
+	assert_int_equal(r->bufs[0].buf_id, buffer_lookup("http.uri"));
+	assert_int_equal(r->cur_buf, -1);
+	assert_true(r->flags & RF_TOSERVER);
+	rule_free(r);
+	/* relative to the previous content of the same buffer */
+	r = th_parse(de, &pc,
+		     "alert http any any -> any any (content:\"a\"; http_uri; content:\"x\"; "
+		     "content:\"b\"; distance:0; http_uri; sid:1;)");
+	assert_non_null(r);
+	const struct rule_buffer *u = rule_get_buffer(r, buffer_lookup("http.uri"), false);
+	assert_int_equal(u->sms.n, 2);
+	assert_true(u->sms.v[1].relative);
+	assert_int_equal(rule_get_buffer(r, BUF_PKT, false)->sms.n, 1);
+	rule_free(r);
+	free(pc.unsupported);
+	detect_engine_free(de);
+	static const char *const bad[] = {
+	    "http_uri;",			     /* no content */
+	    "content:\"a\"; http_uri; http_uri;",    /* nothing left in the payload */
+	    "content:\"a\"; rawbytes; http_uri;",    /* rawbytes */
+	    "http.uri; content:\"a\"; http_header;", /* sticky buffer set */
+	    "http.host; uricontent:\"a\";",	     /* sticky buffer set */
+	    "content:\"a\"; http_uri:1;",	     /* takes no value */
+	    "content:\"a\"; http_uri; content:\"b\"; http_stat_code;", /* both directions */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert http any any -> any any (%s sid:1;)", bad[i]);
+		if (th_parse_result(rule) != 0)
+			fprintf(stderr, "accepted: %s\n", rule);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	/* pkt_data resets the sticky buffer for a modifier */
+	assert_int_equal(th_parse_result("alert http any any -> any any (http.uri; content:\"a\"; "
+					 "pkt_data; content:\"b\"; http_header; sid:1;)"),
+			 1);
+	assert_int_equal(th_parse_result("alert udp any any -> any any (content:\"a\"; http_uri; "
+					 "sid:1;)"),
+			 0);
 }
 
 /* ------------------------------------------------------------ DNS */
@@ -172,6 +276,89 @@ static void test_dns_query(void **state)
 	assert_int_equal(r.hits.tx_id[r.hits.n - 1], 1);
 	assert_int_equal(r.hits.n, 6);
 	run_free(&r);
+}
+
+/* A response to dns_query(): NXDOMAIN (rcode 3) with one A answer for the
+ * query name (a compression pointer to it) and one SOA-less authority. */
+static uint32_t dns_response(uint8_t *out, uint16_t id, uint8_t rcode)
+{
+	uint32_t n = dns_query(out, id);
+	out[2] = 0x81;
+	out[3] = (uint8_t)(0x80 | rcode);
+	out[7] = 1; /* ancount */
+	static const uint8_t answer[] = {0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+					 0x00, 0x3c, 0x00, 0x04, 0x0a, 0x00, 0x00, 0x01};
+	memcpy(out + n, answer, sizeof(answer));
+	return n + (uint32_t)sizeof(answer);
+}
+
+static const char dns_kw_rules[] =
+    "alert dns any any -> any any (msg:\"opcode\"; dns.opcode:0; sid:60;)\n"
+    "alert dns any any -> any any (msg:\"opcode not\"; dns.opcode:!0; sid:61;)\n"
+    "alert dns any any -> any any (msg:\"rcode\"; dns.rcode:NXDOMAIN; sid:62;)\n"
+    "alert dns any any -> any any (msg:\"rcode range\"; dns.rcode:2-4; flow:to_server; sid:63;)\n"
+    "alert dns any any -> any any (msg:\"rrtype\"; dns.rrtype:A; sid:64;)\n"
+    "alert dns any any -> any any (msg:\"rrtype not\"; dns.rrtype:!1; sid:65;)\n"
+    "alert dns any any -> any any (msg:\"queries\"; dns.queries.rrname; content:\"evil\"; "
+    "sid:66;)\n"
+    "alert dns any any -> any any (msg:\"answers\"; dns.answers.rrname; "
+    "content:\"www.evil.example\"; bsize:16; sid:67;)\n"
+    "alert dns any any -> any any (msg:\"response\"; dns.response.rrname; content:\"evil\"; "
+    "sid:68;)\n"
+    "alert dns any any -> any any (msg:\"authorities\"; dns.authorities.rrname; "
+    "content:\"evil\"; sid:69;)\n"
+    "alert dns any any -> any any (msg:\"both\"; dns.rcode:3; dns.queries.rrname; "
+    "content:\"www\"; sid:70;)\n";
+
+static void test_dns_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, dns_kw_rules, 11);
+	uint8_t m[96];
+	uint32_t n = dns_query(m, 0x1234);
+	struct packet p = udp_pkt(1, m, n);
+	run_packet(&r, &p);
+	/* the request: opcode 0, rcode 0, one A query */
+	assert_int_equal(count_sid(&r.hits, 60), 1);
+	assert_int_equal(count_sid(&r.hits, 64), 1);
+	assert_int_equal(count_sid(&r.hits, 66), 1);
+	assert_int_equal(r.hits.n, 3);
+	n = dns_response(m, 0x1234, 3);
+	p = udp_pkt(0, m, n);
+	run_packet(&r, &p);
+	static const uint32_t resp[] = {60, 62, 64, 66, 67, 68, 70};
+	for (size_t i = 0; i < sizeof(resp) / sizeof(resp[0]); i++) {
+		int k = -1;
+		for (unsigned j = 3; j < r.hits.n; j++)
+			if (r.hits.sid[j] == resp[i])
+				k = (int)j;
+		if (k < 0)
+			fprintf(stderr, "sid %u did not alert on the response\n", resp[i]);
+		assert_true(k >= 0);
+		assert_false(r.hits.toserver[k]);
+		assert_int_equal(r.hits.tx_id[k], 1);
+	}
+	assert_int_equal(r.hits.n, 3 + sizeof(resp) / sizeof(resp[0]));
+	run_free(&r);
+
+	static const char *const bad[] = {
+	    "dns.opcode:256;", "dns.opcode:abc;",   "dns.opcode:!;",   "dns.rcode:NOSUCH;",
+	    "dns.rrtype:;",    "dns.rrtype:70000;", "dns.rcode:5<>2;",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert dns any any -> any any (%s sid:1;)", bad[i]);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	/* a DNS keyword in an http rule, or with another protocol's keyword */
+	assert_int_equal(th_parse_result("alert http any any -> any any (dns.opcode:1; sid:1;)"),
+			 0);
+	assert_int_equal(
+	    th_parse_result(
+		"alert ip any any -> any any (dns.opcode:1; tls.subject:\"CN=a\"; sid:1;)"),
+	    0);
+	assert_int_equal(th_parse_result("alert udp any any -> any any (dns.rrtype:MX; sid:1;)"),
+			 1);
 }
 
 /* ------------------------------------------------------------ TLS */
@@ -255,6 +442,152 @@ static void test_tls_sni(void **state)
 	run_free(&r);
 }
 
+static const char tls_kw_rules[] =
+    "alert tls any any -> any any (msg:\"random\"; flow:to_server; tls.random; "
+    "content:\"|11 11 11 11 11 11 11 11 11 11 11 11 11 11 11 11|\"; bsize:32; sid:80;)\n"
+    "alert tls any any -> any any (msg:\"time\"; tls.random_time; content:\"|11 11 11 11|\"; "
+    "bsize:4; sid:81;)\n"
+    "alert tls any any -> any any (msg:\"bytes\"; tls.random_bytes; content:\"|11 11|\"; "
+    "bsize:28; sid:82;)\n"
+    "alert tls any any -> any any (msg:\"san\"; tls.subjectaltname; content:\"bad\"; sid:83;)\n"
+    "alert tls any any -> any any (msg:\"subject\"; tls.subject:\"CN=bad\"; sid:84;)\n"
+    "alert tls any any -> any any (msg:\"not subject\"; tls.subject:!\"CN=bad\"; sid:85;)\n";
+
+/* A ClientHello: the client random is there; no certificate is. */
+static void test_tls_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, tls_kw_rules, 6);
+	uint8_t hello[256];
+	uint32_t n = client_hello(hello, "bad.example.org");
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt_conn(0, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, hello, n);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1 + n, SISN + 1, NULL);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 80), 1);
+	assert_int_equal(count_sid(&r.hits, 81), 1);
+	assert_int_equal(count_sid(&r.hits, 82), 1);
+	assert_int_equal(r.hits.n, 3);
+	run_free(&r);
+
+	static const char *const bad[] = {
+	    "tls.subject:CN=bad;",		     /* quotes are mandatory */
+	    "tls.subject:\"CN=b/d\";",		     /* '/' is not allowed */
+	    "tls.issuerdn:\"\";",		     /* empty */
+	    "tls.fingerprint:\"zz;yy\";",	     /* ';' is not allowed */
+	    "tls.subject:\"CN=a; sid:1;",	     /* unbalanced */
+	    "flow:to_server; tls.subject:\"CN=a\";", /* the certificate is the server's */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert tls any any -> any any (%s sid:1;)", bad[i]);
+		if (th_parse_result(rule) != 0)
+			fprintf(stderr, "accepted: %s\n", rule);
+		assert_int_equal(th_parse_result(rule), 0);
+	}
+	assert_int_equal(th_parse_result("alert tls any any -> any any (tls.fingerprint:"
+					 "\"8d:97:ab\"; tls.issuerdn:!\"O=Evil, CN=*\"; sid:1;)"),
+			 1);
+	assert_int_equal(th_parse_result("alert dns any any -> any any (tls.random; "
+					 "content:\"a\"; sid:1;)"),
+			 0);
+}
+
+/* ------------------------------------------------------------ app-layer-protocol / -event */
+
+static const char applayer_rules[] =
+    "alert tcp any any -> any any (app-layer-protocol:http; flow:to_client; flags:PA; sid:90;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:!http; flags:PA; sid:91;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:tls,either; flags:PA; sid:92;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:!tls,final; flags:PA; sid:93;)\n"
+    "alert tcp any any -> any any (app-layer-protocol:failed; flags:PA; sid:94;)\n"
+    "alert http any any -> any any (app-layer-event:http.missing_host_header; flow:to_server; "
+    "sid:95;)\n"
+    "alert tcp any any -> any any (app-layer-event:http.request_field_too_long; sid:96;)\n"
+    "alert http any any -> any any (app-layer-event:http.missing_host_header; flow:to_client; "
+    "sid:97;)\n";
+
+static void test_applayer_keywords(void **state)
+{
+	struct run r;
+	run_init(&r, applayer_rules, 8);
+	run_http_flow(&r,
+		       "GET / HTTP/1.1\r\n"
+		       "User-Agent: x\r\n"
+		       "\r\n",
+		       http_resp);
+	/* the protocol is known once the request reached the parser (when the
+	 * server acknowledged it): the response is the first PA packet after */
+	assert_int_equal(count_sid(&r.hits, 90), 1);
+	assert_int_equal(count_sid(&r.hits, 93), 1);
+	/* the event is the transaction's: both sides see it */
+	assert_int_equal(count_sid(&r.hits, 95), 1);
+	assert_true(r.hits.toserver[hit_index(&r.hits, 95)]);
+	assert_true(r.hits.flags[hit_index(&r.hits, 95)] & ALERT_F_TX);
+	assert_int_equal(count_sid(&r.hits, 97), 1);
+	assert_int_equal(r.hits.n, 4);
+	run_free(&r);
+
+	/* a DNS query with the Z flag set */
+	run_init(&r, "alert dns any any -> any any (app-layer-event:dns.z_flag_set; sid:98;)\n", 1);
+	uint8_t q[64];
+	uint32_t n = dns_query(q, 0x1234);
+	q[3] |= 0x40;
+	struct packet p = udp_pkt(1, q, n);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 98), 1);
+	run_free(&r);
+
+	static const struct {
+		const char *opts;
+		int result;
+	} c[] = {
+	    {"app-layer-protocol:nosuch;", 0},
+	    {"app-layer-protocol:smtp;", 1}, /* recognised, not parsed */
+	    {"app-layer-protocol:sip;", -1},
+	    {"app-layer-protocol:http,sideways;", 0},
+	    {"app-layer-protocol:http; app-layer-protocol:tls;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:tls;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:!http;", 0},
+	    {"app-layer-protocol:!http; app-layer-protocol:!tls;", 1},
+	    {"app-layer-protocol:http,to_server; app-layer-protocol:tls,to_client;", 1},
+	    {"app-layer-protocol:\"dns\";", 1},
+	    {"http.uri; content:\"a\"; app-layer-protocol:http;", 0},
+	    {"app-layer-event:http.nosuch;", 0},
+	    {"app-layer-event:smtp.invalid_reply;", -1},
+	    {"app-layer-event:nosuchproto.x;", 0},
+	    {"app-layer-event:applayer_mismatch_protocol_both_directions;", -1},
+	    {"app-layer-event:http;", 0},
+	    {"app-layer-event:tls.invalid_record_type; app-layer-event:dns.z_flag_set;", 0},
+	    {"app-layer-event:tls.invalid_record_type;", 1},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert tcp any any -> any any (%s sid:1;)", c[i].opts);
+		if (th_parse_result(rule) != c[i].result)
+			fprintf(stderr, "%s: %d\n", rule, th_parse_result(rule));
+		assert_int_equal(th_parse_result(rule), c[i].result);
+	}
+	/* a header protocol conflicts with both keywords */
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!sip; "
+					 "sid:1;)"),
+			 -1);
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!tls; "
+					 "sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert dns any any -> any any "
+					 "(app-layer-event:http.missing_host_header; sid:1;)"),
+			 0);
+}
+
 /* ------------------------------------------------------------ parsing */
 
 static void test_parse(void **state)
@@ -330,7 +663,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_http_buffers),    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_prefilter_no_tx),
+	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_legacy),
+	    cmocka_unit_test(test_legacy_parse),    cmocka_unit_test(test_dns_keywords),
+	    cmocka_unit_test(test_tls_keywords),    cmocka_unit_test(test_applayer_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
