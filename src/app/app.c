@@ -31,6 +31,7 @@ struct app_flow {
 	enum app_proto proto;
 	bool dir_failed[2]; /* recognition failed in this direction */
 	bool dir_done[2];   /* the parser gave up on this direction */
+	bool eof_sent[2];   /* the parser was told the direction ended */
 	void *state;        /* struct http_state / tls_state / dns_state */
 	uint64_t next_log;  /* HTTP: first transaction not yet logged */
 	uint64_t next_insp[2]; /* HTTP: first transaction side not yet inspected */
@@ -213,8 +214,20 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 {
 	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
 	struct stream_chunk c;
-	if (af->dir_done[dir] || !stream_app_data(f, sdir, &c) || (c.len == 0 && !eof))
+	if (af->dir_done[dir] || af->eof_sent[dir])
 		return;
+	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
+		/* A FIN after the last byte was handed over still ends the
+		 * direction: a body running to the close ends here. */
+		if ((eof || c.eof) && af->state != NULL && af->proto != APP_PROTO_FAILED) {
+			af->eof_sent[dir] = true;
+			if (parse(af, dir, NULL, 0, APP_CHUNK_EOF) != APP_PARSE_OK) {
+				af->dir_done[dir] = true;
+				ctx->stats.parse_errors++;
+			}
+		}
+		return;
+	}
 	if (af->proto == APP_PROTO_UNKNOWN) {
 		enum app_proto p = c.gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c.data, c.len);
 		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !eof && !c.eof)
@@ -237,6 +250,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		return;
 	}
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (eof || c.eof ? APP_CHUNK_EOF : 0);
+	af->eof_sent[dir] = (flags & APP_CHUNK_EOF) != 0;
 	if (parse(af, dir, c.data, c.len, flags) != APP_PARSE_OK) {
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;

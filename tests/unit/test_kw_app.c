@@ -206,6 +206,40 @@ static void test_http_buffers(void **state)
 	run_free(&r);
 }
 
+/* A chunked body without its last empty line ends with the server's FIN,
+ * which comes after the client acknowledged every byte: the FIN alone
+ * must end the response so that file_data is inspected (http-evader). */
+static void test_http_fin_ends_body(void **state)
+{
+	static const char req[] = "GET /f HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 OK\r\n"
+				   "Transfer-Encoding: chunked\r\n"
+				   "\r\n"
+				   "5\r\nhello\r\n"
+				   "0\n";
+	struct run r;
+	run_init(&r, "alert http any any -> any any (file_data; content:\"hello\"; sid:1;)\n", 1);
+	uint32_t qn = (uint32_t)strlen(req), rn = (uint32_t)strlen(resp);
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req);
+	run_packet(&r, &p);
+	p = tcp_pkt(0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, resp);
+	run_packet(&r, &p);
+	p = tcp_pkt(1, TCP_ACK | TCP_FIN, CISN + 1 + qn, SISN + 1 + rn, NULL);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 1), 0); /* the body may go on */
+	p = tcp_pkt(0, TCP_ACK | TCP_FIN, SISN + 1 + rn, CISN + 2 + qn, NULL);
+	run_packet(&r, &p);
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_false(r.hits.toserver[0]);
+	run_free(&r);
+}
+
 /* ------------------------------------------------------------ DNS */
 
 /* A DNS query for www.evil.example, type A. */
@@ -437,7 +471,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_http_buffers),    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_prefilter_no_tx),
+	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_fin_ends_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
