@@ -57,6 +57,21 @@ void app_config_defaults(struct app_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled[APP_PROTO_HTTP] = c->enabled[APP_PROTO_TLS] = c->enabled[APP_PROTO_DNS] = true;
 	c->detect_limit = 4096;
+	struct http_config h;
+	http_config_defaults(&h);
+	c->http_request_body_limit = h.request_body_limit;
+	c->http_response_body_limit = h.response_body_limit;
+	c->http_decompress_layers = h.decompress_layers;
+}
+
+/* A size or count under app-layer.protocols.http.libhtp.default-config;
+ * 0 (Suricata: unlimited) becomes UINT32_MAX. */
+static void load_http_u32(const struct config_node *root, const char *name, uint32_t *out)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "app-layer.protocols.http.libhtp.default-config.%s", name);
+	uint64_t v = config_get_size(root, key, *out);
+	*out = v == 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 void app_config_load(struct app_config *c, const struct config_node *root)
@@ -69,6 +84,9 @@ void app_config_load(struct app_config *c, const struct config_node *root)
 		if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
 	}
+	load_http_u32(root, "request-body-limit", &c->http_request_body_limit);
+	load_http_u32(root, "response-body-limit", &c->http_response_body_limit);
+	load_http_u32(root, "response-body-decompress-layer-limit", &c->http_decompress_layers);
 }
 
 struct app_ctx *app_ctx_new(const struct app_config *cfg)
@@ -181,11 +199,19 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 			 bool tcp, uint16_t server_port)
 {
 	switch (proto) {
-	case APP_PROTO_HTTP:
+	case APP_PROTO_HTTP: {
 		af->state = http_state_new();
-		if (af->state)
-			http_state_set_server_port(af->state, server_port);
+		if (!af->state)
+			break;
+		struct http_config hc;
+		http_config_defaults(&hc);
+		hc.request_body_limit = ctx->cfg.http_request_body_limit;
+		hc.response_body_limit = ctx->cfg.http_response_body_limit;
+		hc.decompress_layers = ctx->cfg.http_decompress_layers;
+		http_state_configure(af->state, &hc);
+		http_state_set_server_port(af->state, server_port);
 		break;
+	}
 	case APP_PROTO_TLS: af->state = tls_state_new(); break;
 	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
 	default: return false;

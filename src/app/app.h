@@ -55,6 +55,10 @@ const char *app_proto_name(enum app_proto p);
 struct app_config {
 	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
 	uint32_t detect_limit;       /* bytes a direction may take to be recognised */
+	/* app-layer.protocols.http.libhtp.default-config: request-body-limit,
+	 * response-body-limit (0 there: unlimited) and
+	 * response-body-decompress-layer-limit (0 there: no limit) */
+	uint32_t http_request_body_limit, http_response_body_limit, http_decompress_layers;
 };
 void app_config_defaults(struct app_config *c);
 void app_config_load(struct app_config *c, const struct config_node *root);

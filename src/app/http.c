@@ -75,15 +75,21 @@ void http_tx_event(struct http_tx *tx, enum http_event ev)
 
 /* ---- state and transactions ------------------------------------------ */
 
+void http_config_defaults(struct http_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->request_body_limit = HTTP_BODY_LIMIT_DEFAULT;
+	cfg->response_body_limit = HTTP_BODY_LIMIT_DEFAULT;
+	cfg->decompress_limit = HTTP_DECOMPRESS_LIMIT_DEFAULT;
+	cfg->decompress_layers = HTTP_DECOMPRESS_LAYERS_DEFAULT;
+}
+
 struct http_state *http_state_new(void)
 {
 	struct http_state *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
-	s->cfg.request_body_limit = HTTP_BODY_LIMIT_DEFAULT;
-	s->cfg.response_body_limit = HTTP_BODY_LIMIT_DEFAULT;
-	s->cfg.decompress_limit = HTTP_DECOMPRESS_LIMIT_DEFAULT;
-	s->cfg.decompress_layers = HTTP_DECOMPRESS_LAYERS_DEFAULT;
+	http_config_defaults(&s->cfg);
 	s->server_port = -1;
 	return s;
 }

@@ -49,6 +49,9 @@ struct http_config {
 	uint32_t decompress_layers;   /* content-coding layers decoded (Suricata: 2) */
 };
 
+/* The defaults above. */
+void http_config_defaults(struct http_config *cfg);
+
 /* Per-flow state.  NULL when out of memory. */
 struct http_state *http_state_new(void);
 void http_state_free(struct http_state *s);
