@@ -6,8 +6,9 @@
  * are inflated with zlib; "deflate" is zlib-wrapped or raw, decided on
  * its first byte as libhtp does.  Decoded output per body stops at the
  * configured decompress limit (Suricata's compression-bomb-limit): past
- * it the rest is dropped and the bomb events are set.  When inflate
- * fails the remaining bytes pass through undecoded, as libhtp does.
+ * it the rest is dropped and the bomb events are set.  A layer that
+ * cannot decode passes its input through undecoded from then on, and so
+ * do the layers after it, as Suricata's decompressor does.
  * Only the first body-limit bytes are stored; sizes and hashes cover
  * every decoded byte.
  */
@@ -219,13 +220,27 @@ static void layer_out(struct http_state *s, struct http_tx *tx, enum app_dir dir
 	entity(s, tx, dir, d, n);
 }
 
+/*
+ * Layer k cannot decode its input.  As Suricata's decompressor, the input
+ * of the call that failed passes through undecoded (the whole of it, with
+ * the first bytes held from earlier calls to tell the format) unless the
+ * call already produced output, in which case the rest of it is dropped;
+ * from then on this layer and every layer after it pass their input
+ * through.
+ */
 static void layer_fail(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
-		       const uint8_t *rest, uint32_t n)
+		       const uint8_t *in, uint32_t n, uint32_t held, bool produced)
 {
-	struct http_layer *l = &msg_of(tx, dir)->dec.layer[k];
-	l->failed = true;
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	uint8_t first[sizeof(dec->layer[k].hdr)];
+	memcpy(first, dec->layer[k].hdr, held);
+	for (uint32_t j = k; j < dec->nlayers; j++)
+		dec->layer[j].failed = true;
 	http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
-	layer_out(s, tx, dir, k, rest, n); /* the rest passes undecoded */
+	if (produced)
+		return;
+	layer_out(s, tx, dir, k, first, held);
+	layer_out(s, tx, dir, k, in, n);
 }
 
 static bool layer_init(struct http_layer *l, int wbits)
@@ -237,8 +252,10 @@ static bool layer_init(struct http_layer *l, int wbits)
 	return true;
 }
 
-static void layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
-			  const uint8_t *d, uint32_t n)
+/* Inflates d[0..n) into the next layer; false when zlib fails (*produced
+ * tells whether output came first). */
+static bool layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+			  const uint8_t *d, uint32_t n, bool *produced)
 {
 	struct http_decoder *dec = &msg_of(tx, dir)->dec;
 	struct http_layer *l = &dec->layer[k];
@@ -250,21 +267,20 @@ static void layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir
 		l->z.avail_out = sizeof(out);
 		int rc = inflate(&l->z, Z_NO_FLUSH);
 		uint32_t got = (uint32_t)(sizeof(out) - l->z.avail_out);
-		const uint8_t *rest = l->z.next_in;
-		uint32_t rest_n = l->z.avail_in;
-		if (got > 0)
+		if (got > 0) {
+			*produced = true;
 			layer_out(s, tx, dir, k, out, got);
+		}
 		if (rc == Z_STREAM_END) {
 			l->done = true;
-			return;
+			return true;
 		}
-		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			layer_fail(s, tx, dir, k, rest, rest_n);
-			return;
-		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return false;
 		if (got == 0 && rc == Z_BUF_ERROR)
-			return;
+			return true;
 	}
+	return true;
 }
 
 /* The gzip header step after `st` given the header flags. */
@@ -342,6 +358,9 @@ static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir di
 {
 	struct http_decoder *dec = &msg_of(tx, dir)->dec;
 	struct http_layer *l = &dec->layer[k];
+	const uint8_t *in = d;
+	uint32_t in_n = n, held = l->started ? 0 : l->hdr_len;
+	bool produced = false;
 	if (dec->capped || l->done || n == 0)
 		return;
 	if (l->failed) {
@@ -358,18 +377,22 @@ static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir di
 		bool zlib =
 		    !gzip && (l->hdr[0] & 0x0f) == 8 && ((l->hdr[0] << 8) | l->hdr[1]) % 31 == 0;
 		if (!layer_init(l, gzip ? -15 : zlib ? 15 : -15)) {
-			layer_fail(s, tx, dir, k, d, n);
+			layer_fail(s, tx, dir, k, in, in_n, held, false);
 			return;
 		}
 		if (!gzip) {
 			/* the two sniffed bytes are data */
 			uint8_t first[2] = {l->hdr[0], l->hdr[1]};
-			layer_inflate(s, tx, dir, k, first, 2);
-			if (l->failed || l->done)
+			if (!layer_inflate(s, tx, dir, k, first, 2, &produced)) {
+				layer_fail(s, tx, dir, k, in, in_n, held, produced);
+				return;
+			}
+			if (l->done)
 				return;
 		}
 	}
-	layer_inflate(s, tx, dir, k, d, n);
+	if (!layer_inflate(s, tx, dir, k, d, n, &produced))
+		layer_fail(s, tx, dir, k, in, in_n, held, produced);
 }
 
 void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,

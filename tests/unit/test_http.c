@@ -1285,6 +1285,59 @@ static void test_deflate_variants(void **state)
 	}
 }
 
+/* A layer that cannot decode its input passes all of it on, and so do the
+ * layers after it (http-evader 152, 157, 162: more codings announced than
+ * applied).  Splits may lose the bytes zlib took before it gave up, as in
+ * Suricata, never the decoded text. */
+static void test_undecodable_layer_passes_through(void **state)
+{
+	(void)state;
+	static const char eicar[] =
+	    "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+	uint8_t gz[128];
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)eicar;
+	z.avail_in = (uInt)strlen(eicar);
+	z.next_out = gz;
+	z.avail_out = sizeof(gz);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	uint32_t gz_len = (uint32_t)(sizeof(gz) - z.avail_out);
+	deflateEnd(&z);
+	struct {
+		const char *codings;
+		const uint8_t *body;
+		uint32_t len;
+	} v[] = {
+	    {"Content-Encoding: gzip\r\nContent-Encoding: deflate", (const uint8_t *)eicar,
+	     (uint32_t)strlen(eicar)},
+	    {"Content-Encoding: gzip, gzip", gz, gz_len},
+	    {"Content-Encoding: deflate, gzip", gz, gz_len},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char head[160];
+		snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n%s\r\nContent-Length: %u\r\n\r\n",
+			 v[i].codings, v[i].len);
+		for (uint32_t cut = 0; cut < v[i].len; cut++) {
+			struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+			feed_str(s, APP_TOCLIENT, head);
+			feed(s, APP_TOCLIENT, v[i].body, cut, 0);
+			feed(s, APP_TOCLIENT, v[i].body + cut, v[i].len - cut, 0);
+			struct http_tx *tx = http_tx_get(s, 0);
+			const uint8_t *p;
+			uint32_t n;
+			assert_true(
+			    http_tx_buffer(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, &p, &n));
+			if (cut == 0 && (n != strlen(eicar) || memcmp(p, eicar, n) != 0))
+				fail_msg("%s: got '%.*s'", v[i].codings, (int)n, (const char *)p);
+			assert_non_null(memmem(p, n, eicar + 28, 36));
+			assert_true(http_tx_has_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED));
+			http_state_free(s);
+		}
+	}
+}
+
 static void test_live_tx_limit(void **state)
 {
 	(void)state;
@@ -1361,6 +1414,7 @@ int main(void)
 	    cmocka_unit_test(test_endless_chunked_body_is_bounded),
 	    cmocka_unit_test(test_compression_bomb),
 	    cmocka_unit_test(test_deflate_variants),
+	    cmocka_unit_test(test_undecodable_layer_passes_through),
 	    cmocka_unit_test(test_live_tx_limit),
 	    cmocka_unit_test(test_event_names_match_rules),
 	};
