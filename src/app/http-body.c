@@ -43,10 +43,12 @@ static bool token_has(const uint8_t *t, uint32_t n, const char *sub)
 }
 
 /*
- * Content-Encoding as libhtp reads it: tokens split at ',' and ' ', a
- * token containing "gzip" or "deflate" is that coding (anything but the
- * exact name is reported), other tokens decode nothing but count as
- * layers against the limit.  The last coding listed is undone first.
+ * Content-Encoding as libhtp reads it.  A value that is one coding name
+ * (case and NUL bytes ignored: "gz\0ip" is gzip) is that coding.  Else
+ * tokens split at ',' and ' ', a token containing "gzip" or "deflate" is
+ * that coding (anything but the exact name is reported), other tokens
+ * decode nothing but count as layers against the limit.  The last coding
+ * listed is undone first.
  */
 static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_msg *m)
 {
@@ -59,6 +61,21 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 	    s->cfg.decompress_layers < HTTP_MAX_LAYERS ? s->cfg.decompress_layers : HTTP_MAX_LAYERS;
 	const uint8_t *v = ce->value.p;
 	uint32_t n = ce->value.len;
+	static const struct {
+		const char *name;
+		enum http_coding coding;
+	} whole[] = {
+	    {"gzip", HTTP_CODING_GZIP},	      {"x-gzip", HTTP_CODING_GZIP},
+	    {"deflate", HTTP_CODING_DEFLATE}, {"x-deflate", HTTP_CODING_DEFLATE},
+	    {"inflate", HTTP_CODING_NONE},    {"none", HTTP_CODING_NONE},
+	};
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		if (!http_value_is(v, n, whole[i].name))
+			continue;
+		m->dec.layer[0].coding = whole[i].coding;
+		m->dec.nlayers = whole[i].coding != HTTP_CODING_NONE;
+		return;
+	}
 	for (uint32_t i = 0; i < n;) {
 		uint32_t j = i;
 		while (j < n && v[j] != ',' && v[j] != ' ')

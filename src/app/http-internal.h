@@ -149,6 +149,9 @@ int64_t http_parse_content_length(const uint8_t *v, uint32_t n);
 void http_msg_free(struct http_msg *m);
 bool http_value_has_token(const uint8_t *v, uint32_t n, const char *tok);
 bool http_value_contains(const uint8_t *v, uint32_t n, const char *sub);
+bool http_value_contains_nozero(const uint8_t *v, uint32_t n, const char *sub);
+/* v is word, ignoring case and NUL bytes in v. */
+bool http_value_is(const uint8_t *v, uint32_t n, const char *word);
 
 /* http-uri.c */
 void http_uri_normalise(struct http_tx *tx);

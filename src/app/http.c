@@ -447,7 +447,7 @@ static void request_headers_done(struct http_state *s, struct http_tx *tx)
 	    !ieq_prefix(auth->value.p, auth->value.len, "bearer"))
 		http_tx_event(tx, HTTP_EV_REQUEST_AUTH_UNRECOGNIZED);
 	if (te != NULL) {
-		if (http_value_contains(te->value.p, te->value.len, "chunked")) {
+		if (http_value_contains_nozero(te->value.p, te->value.len, "chunked")) {
 			m->chunked = true;
 			if (te->value.len != 7)
 				http_tx_event(tx,
@@ -516,7 +516,8 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 	}
 	if (tx->is_head || status_has_no_body(st)) {
 		msg_complete(s, tx, APP_TOCLIENT, false);
-	} else if (te != NULL && http_value_contains(te->value.p, te->value.len, "chunked")) {
+	} else if (te != NULL &&
+		   http_value_contains_nozero(te->value.p, te->value.len, "chunked")) {
 		if (te->value.len != 7)
 			http_tx_event(tx, HTTP_EV_RESPONSE_ABNORMAL_TRANSFER_ENCODING);
 		if (ieq_prefix(m->protocol.p, m->protocol.len, "HTTP/1.0"))

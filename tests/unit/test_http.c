@@ -1338,6 +1338,37 @@ static void test_undecodable_layer_passes_through(void **state)
 	}
 }
 
+/* NUL bytes inside a header name or a Transfer-/Content-Encoding value
+ * do not hide it from libhtp (http-evader 290, 291, 315, 335). */
+static void test_nul_in_framing_headers(void **state)
+{
+	(void)state;
+	static const char deflated[] = "\xcb\x48\xcd\xc9\xc9\x57\x28\xcf\x2f\xca\x49\x01\x00";
+	static const char chunked[] = "b\r\nhello world\r\n0\r\n\r\n";
+	struct {
+		const char *header; /* NUL written as '@' */
+		const char *body;
+		size_t body_len;
+	} v[] = {
+	    {"Transfer-Encoding: chu@nked", chunked, sizeof(chunked) - 1},
+	    {"Transfer@-Encoding: chunked", chunked, sizeof(chunked) - 1},
+	    {"Content-Encoding: def@late\r\nContent-Length: 13", deflated, sizeof(deflated) - 1},
+	    {"Content@-Encoding: deflate\r\nContent-Length: 13", deflated, sizeof(deflated) - 1},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char resp[256];
+		int n = snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n%s\r\n\r\n", v[i].header);
+		for (int k = 0; k < n; k++)
+			if (resp[k] == '@')
+				resp[k] = 0;
+		memcpy(resp + n, v[i].body, v[i].body_len);
+		struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+		feed(s, APP_TOCLIENT, resp, (size_t)n + v[i].body_len, APP_CHUNK_EOF);
+		assert_buf(http_tx_get(s, 0), APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello world");
+		http_state_free(s);
+	}
+}
+
 static void test_live_tx_limit(void **state)
 {
 	(void)state;
@@ -1415,6 +1446,7 @@ int main(void)
 	    cmocka_unit_test(test_compression_bomb),
 	    cmocka_unit_test(test_deflate_variants),
 	    cmocka_unit_test(test_undecodable_layer_passes_through),
+	    cmocka_unit_test(test_nul_in_framing_headers),
 	    cmocka_unit_test(test_live_tx_limit),
 	    cmocka_unit_test(test_event_names_match_rules),
 	};
