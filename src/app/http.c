@@ -14,9 +14,11 @@
  * parser, because evasions live there (the http-evader suite): a header
  * line is held until the next line shows whether it is folded; a line of
  * whitespace is a fold when a header or the empty line follows and the
- * end of the headers otherwise; "chunked" anywhere in Transfer-Encoding
- * means chunked; CR, VT, FF (and NUL around chunk sizes) count as
- * whitespace; blank lines and a junk line followed by "H..." before a
+ * end of the headers otherwise; in a response a line of whitespace and
+ * "Name:" starts a header rather than folding; "chunked" anywhere in
+ * Transfer-Encoding means chunked, NUL bytes in it and in header names
+ * ignored; CR, VT, FF (and NUL around chunk sizes) count as whitespace;
+ * blank lines and a junk line followed by "H..." before a
  * status line are skipped; a response line that does not start with
  * "HTTP" starts a body that runs to the close.
  *
@@ -235,10 +237,41 @@ static void flush_pending(struct http_state *s, enum app_dir dir)
 	dp->pend.len = 0;
 }
 
+static bool is_tchar(uint8_t c)
+{
+	return c > 32 && c < 127 && strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
+}
+
+/* A response line that starts with whitespace but reads "Name:" after it
+ * is a header of its own, not a continuation: libhtp looks for a name
+ * after the folding whitespace of a response. */
+static bool folded_line_is_header(const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 1;
+	while (i < n && is_ws(p[i]))
+		i++;
+	uint32_t t = i;
+	while (i < n && is_tchar(p[i]))
+		i++;
+	if (i == t)
+		return false;
+	while (i < n && is_ws(p[i]))
+		i++;
+	return i < n && p[i] == ':';
+}
+
 /* A header line is held until the next line shows it is not folded. */
 static void header_line(struct http_state *s, enum app_dir dir, const uint8_t *p, uint32_t n)
 {
 	struct http_dirp *dp = &s->d[dir];
+	if (is_ws(p[0]) && dir == APP_TOCLIENT && dp->has_pend && folded_line_is_header(p, n)) {
+		if (n > 1 && is_ws(p[1]))
+			http_tx_event(dp->tx, HTTP_EV_INVALID_RESPONSE_FIELD_FOLDING);
+		while (n > 0 && is_ws(p[0])) {
+			p++;
+			n--;
+		}
+	}
 	if (is_ws(p[0])) {
 		uint32_t i = 0;
 		while (i < n && is_ws(p[i]))

@@ -1369,6 +1369,31 @@ static void test_nul_in_framing_headers(void **state)
 	}
 }
 
+/* In a response, a line that starts with whitespace but reads "Name:" is
+ * a header of its own; in a request it continues the previous header
+ * (http-evader 269). */
+static void test_folded_line_that_is_a_header(void **state)
+{
+	(void)state;
+	struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\tX-Foo: bar\r\n\r\n");
+	feed_str(s, APP_TOCLIENT,
+		 "HTTP/1.1 200 OK\r\nConnection: close\r\n\tTransfer-Encoding: chunked\r\n"
+		 "X-Folded: a\r\n b\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+	struct http_tx *tx = http_tx_get(s, 0);
+	assert_int_equal(http_tx_progress(tx, APP_TOCLIENT), HTTP_PROGRESS_COMPLETE);
+	assert_buf(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello");
+	assert_buf(tx, APP_TOCLIENT, HTTP_BUF_CONNECTION, "close");
+	const uint8_t *p;
+	uint32_t n;
+	assert_true(http_tx_header(tx, APP_TOCLIENT, "x-folded", &p, &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(p, "a b", 3);
+	assert_true(http_tx_header(tx, APP_TOSERVER, "host", &p, &n));
+	assert_int_equal(n, 12);
+	assert_memory_equal(p, "h X-Foo: bar", 12);
+	http_state_free(s);
+}
+
 static void test_live_tx_limit(void **state)
 {
 	(void)state;
@@ -1447,6 +1472,7 @@ int main(void)
 	    cmocka_unit_test(test_deflate_variants),
 	    cmocka_unit_test(test_undecodable_layer_passes_through),
 	    cmocka_unit_test(test_nul_in_framing_headers),
+	    cmocka_unit_test(test_folded_line_that_is_a_header),
 	    cmocka_unit_test(test_live_tx_limit),
 	    cmocka_unit_test(test_event_names_match_rules),
 	};
