@@ -4,7 +4,10 @@
  *
  * Response bodies with Content-Encoding gzip or deflate (x- forms too)
  * are inflated with zlib; "deflate" is zlib-wrapped or raw, decided on
- * its first byte as libhtp does.  Decoded output per body stops at the
+ * its first byte as libhtp does.  lzma (Suricata decodes it by default)
+ * goes through liblzma with its dictionary capped at HTTP_LZMA_DICT_MAX,
+ * so an lzma body holds about that much memory while it decodes.
+ * Decoded output per body stops at the
  * configured decompress limit (Suricata's compression-bomb-limit): past
  * it the rest is dropped and the bomb events are set.  A layer that
  * cannot decode passes its input through undecoded from then on, and so
@@ -46,9 +49,9 @@ static bool token_has(const uint8_t *t, uint32_t n, const char *sub)
  * Content-Encoding as libhtp reads it.  A value that is one coding name
  * (case and NUL bytes ignored: "gz\0ip" is gzip) is that coding.  Else
  * tokens split at ',' and ' ', a token containing "gzip" or "deflate" is
- * that coding (anything but the exact name is reported), other tokens
- * decode nothing but count as layers against the limit.  The last coding
- * listed is undone first.
+ * that coding (anything but the exact name is reported), "lzma" is lzma
+ * (once), other tokens decode nothing but count as layers against the
+ * limit.  The last coding listed is undone first.
  */
 static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_msg *m)
 {
@@ -56,7 +59,7 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 	if (ce == NULL || ce->value.len == 0)
 		return;
 	enum http_coding list[HTTP_MAX_LAYERS];
-	uint32_t nlist = 0, layers = 0;
+	uint32_t nlist = 0, layers = 0, lzma_layers = 0;
 	uint32_t limit =
 	    s->cfg.decompress_layers < HTTP_MAX_LAYERS ? s->cfg.decompress_layers : HTTP_MAX_LAYERS;
 	const uint8_t *v = ce->value.p;
@@ -67,7 +70,8 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 	} whole[] = {
 	    {"gzip", HTTP_CODING_GZIP},	      {"x-gzip", HTTP_CODING_GZIP},
 	    {"deflate", HTTP_CODING_DEFLATE}, {"x-deflate", HTTP_CODING_DEFLATE},
-	    {"inflate", HTTP_CODING_NONE},    {"none", HTTP_CODING_NONE},
+	    {"lzma", HTTP_CODING_LZMA},	      {"inflate", HTTP_CODING_NONE},
+	    {"none", HTTP_CODING_NONE},
 	};
 	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
 		if (!http_value_is(v, n, whole[i].name))
@@ -98,6 +102,10 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 			c = HTTP_CODING_DEFLATE;
 			if (!token_is(t, tn, "deflate", "x-deflate"))
 				http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
+		} else if (tn == 4 && memcmp(t, "lzma", 4) == 0) {
+			if (++lzma_layers > 1)
+				break; /* Suricata decodes one lzma layer */
+			c = HTTP_CODING_LZMA;
 		} else if (!token_is(t, tn, "identity", "none") &&
 			   !token_is(t, tn, "inflate", "")) {
 			http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
@@ -260,6 +268,15 @@ static void layer_fail(struct http_state *s, struct http_tx *tx, enum app_dir di
 	layer_out(s, tx, dir, k, in, n);
 }
 
+static void layer_end(struct http_layer *l)
+{
+	if (l->started && l->coding == HTTP_CODING_LZMA)
+		lzma_end(&l->lz);
+	else if (l->started)
+		inflateEnd(&l->z);
+	l->started = false;
+}
+
 static bool layer_init(struct http_layer *l, int wbits)
 {
 	memset(&l->z, 0, sizeof(l->z));
@@ -370,6 +387,80 @@ static uint32_t layer_header(struct http_layer *l, const uint8_t *d, uint32_t n)
 	return used;
 }
 
+/* Decodes d[0..n) of an lzma layer; false when liblzma fails. */
+static bool lzma_run(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		     const uint8_t *d, uint32_t n, bool *produced)
+{
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	struct http_layer *l = &dec->layer[k];
+	uint8_t out[HTTP_INFLATE_CHUNK];
+	l->lz.next_in = d;
+	l->lz.avail_in = n;
+	while (l->lz.avail_in > 0 && !dec->capped) {
+		l->lz.next_out = out;
+		l->lz.avail_out = sizeof(out);
+		lzma_ret rc = lzma_code(&l->lz, LZMA_RUN);
+		uint32_t got = (uint32_t)(sizeof(out) - l->lz.avail_out);
+		if (got > 0) {
+			*produced = true;
+			layer_out(s, tx, dir, k, out, got);
+		}
+		if (rc == LZMA_STREAM_END) {
+			l->done = true;
+			return true;
+		}
+		if (rc == LZMA_MEMLIMIT_ERROR)
+			http_tx_event(tx, HTTP_EV_LZMA_MEMLIMIT_REACHED);
+		if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
+			return false;
+		if (got == 0 && rc == LZMA_BUF_ERROR)
+			return true;
+	}
+	return true;
+}
+
+/*
+ * An lzma layer: the 13-byte .lzma header (properties, dictionary size,
+ * uncompressed size) is gathered first and its dictionary size capped at
+ * HTTP_LZMA_DICT_MAX, so a flow cannot make liblzma allocate more; output
+ * stops at the decompress limit anyway, so no valid distance is cut.
+ */
+static void layer_lzma(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		       const uint8_t *d, uint32_t n)
+{
+	struct http_layer *l = &msg_of(tx, dir)->dec.layer[k];
+	const uint8_t *in = d;
+	uint32_t in_n = n, held = l->started ? 0 : l->hdr_len;
+	bool produced = false;
+	if (!l->started) {
+		uint32_t take = 13 - l->hdr_len < n ? 13 - l->hdr_len : n;
+		memcpy(l->hdr + l->hdr_len, d, take);
+		l->hdr_len += take;
+		d += take;
+		n -= take;
+		if (l->hdr_len < 13)
+			return;
+		uint32_t dict = (uint32_t)l->hdr[1] | (uint32_t)l->hdr[2] << 8 |
+				(uint32_t)l->hdr[3] << 16 | (uint32_t)l->hdr[4] << 24;
+		if (dict > HTTP_LZMA_DICT_MAX)
+			for (int i = 0; i < 4; i++)
+				l->hdr[1 + i] = (uint8_t)(HTTP_LZMA_DICT_MAX >> (8 * i));
+		lzma_stream init = LZMA_STREAM_INIT;
+		l->lz = init;
+		if (lzma_alone_decoder(&l->lz, UINT64_MAX) != LZMA_OK) {
+			layer_fail(s, tx, dir, k, in, in_n, held, false);
+			return;
+		}
+		l->started = true;
+		if (!lzma_run(s, tx, dir, k, l->hdr, 13, &produced)) {
+			layer_fail(s, tx, dir, k, in, in_n, held, produced);
+			return;
+		}
+	}
+	if (n > 0 && !l->done && !lzma_run(s, tx, dir, k, d, n, &produced))
+		layer_fail(s, tx, dir, k, in, in_n, held, produced);
+}
+
 static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
 		       const uint8_t *d, uint32_t n)
 {
@@ -382,6 +473,10 @@ static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir di
 		return;
 	if (l->failed) {
 		layer_out(s, tx, dir, k, d, n);
+		return;
+	}
+	if (l->coding == HTTP_CODING_LZMA) {
+		layer_lzma(s, tx, dir, k, d, n);
 		return;
 	}
 	if (!l->started) {
@@ -450,14 +545,18 @@ void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, b
 	(void)s;
 	struct http_msg *m = msg_of(tx, dir);
 	for (uint32_t k = 0; k < m->dec.nlayers; k++) {
-		struct http_layer *l = &m->dec.layer[k];
-		if (l->started)
-			inflateEnd(&l->z);
-		l->started = false;
-		l->done = true;
+		layer_end(&m->dec.layer[k]);
+		m->dec.layer[k].done = true;
 	}
 	if (dir == APP_TOCLIENT)
 		file_close(tx, truncated);
+}
+
+void http_decoder_free(struct http_decoder *dec)
+{
+	for (uint32_t k = 0; k < dec->nlayers; k++)
+		layer_end(&dec->layer[k]);
+	memset(dec, 0, sizeof(*dec));
 }
 
 void http_body_free(struct http_tx *tx)

@@ -283,10 +283,7 @@ void http_msg_free(struct http_msg *m)
 	http_bytes_free(&m->hdr_names);
 	http_bytes_free(&m->start);
 	http_bytes_free(&m->body);
-	for (uint32_t i = 0; i < m->dec.nlayers; i++)
-		if (m->dec.layer[i].started)
-			inflateEnd(&m->dec.layer[i].z);
-	memset(&m->dec, 0, sizeof(m->dec));
+	http_decoder_free(&m->dec);
 	m->body_len = m->entity_len = 0;
 	m->chunked = false;
 }

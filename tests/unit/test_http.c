@@ -1394,6 +1394,29 @@ static void test_folded_line_that_is_a_header(void **state)
 	http_state_free(s);
 }
 
+/* Content-Encoding lzma (.lzma, 8 MiB dictionary announced) decodes, at
+ * every split, as Suricata decodes it by default (http-evader 116). */
+static void test_lzma_body(void **state)
+{
+	(void)state;
+	static const char lz[] = "\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff\x00\x34"
+				 "\x19\x49\xee\x8d\xe9\x17\x89\x3a\x33\x60\x05\xf7\xcf\x64\xff"
+				 "\xfb\x78\x20\x00";
+	const uint32_t n = sizeof(lz) - 1;
+	for (uint32_t cut = 0; cut < n; cut++) {
+		struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+		feed_str(s, APP_TOCLIENT,
+			 "HTTP/1.1 200 OK\r\nContent-Encoding: lzma\r\nContent-Length: 34\r\n\r\n");
+		feed(s, APP_TOCLIENT, lz, cut, 0);
+		feed(s, APP_TOCLIENT, lz + cut, n - cut, 0);
+		struct http_tx *tx = http_tx_get(s, 0);
+		assert_int_equal(http_tx_progress(tx, APP_TOCLIENT), HTTP_PROGRESS_COMPLETE);
+		assert_buf(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello world");
+		assert_int_equal(tx->events, 0);
+		http_state_free(s);
+	}
+}
+
 static void test_live_tx_limit(void **state)
 {
 	(void)state;
@@ -1473,6 +1496,7 @@ int main(void)
 	    cmocka_unit_test(test_undecodable_layer_passes_through),
 	    cmocka_unit_test(test_nul_in_framing_headers),
 	    cmocka_unit_test(test_folded_line_that_is_a_header),
+	    cmocka_unit_test(test_lzma_body),
 	    cmocka_unit_test(test_live_tx_limit),
 	    cmocka_unit_test(test_event_names_match_rules),
 	};
