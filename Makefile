@@ -13,7 +13,7 @@
 #   make bench           throughput and peak RSS (bench/run.sh)
 #   make fuzz            libFuzzer targets, short runs (clang)
 
-PKGS      := libpcap libhs libpcre2-8 zlib libcrypto yaml-0.1 sqlite3 jansson
+PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson
 BUILD     ?= build
 CC        ?= cc
 OPT       ?= -O2 -g

@@ -61,6 +61,16 @@ void app_config_defaults(struct app_config *c)
 	http_config_defaults(&c->http);
 }
 
+/* A size or count under app-layer.protocols.http.libhtp.default-config;
+ * 0 (Suricata: unlimited) becomes UINT32_MAX. */
+static void load_http_u32(const struct config_node *root, const char *name, uint32_t *out)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "app-layer.protocols.http.libhtp.default-config.%s", name);
+	uint64_t v = config_get_size(root, key, *out);
+	*out = v == 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 void app_config_load(struct app_config *c, const struct config_node *root)
 {
 	char key[64];
@@ -71,6 +81,9 @@ void app_config_load(struct app_config *c, const struct config_node *root)
 		if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
 	}
+	load_http_u32(root, "request-body-limit", &c->http.request_body_limit);
+	load_http_u32(root, "response-body-limit", &c->http.response_body_limit);
+	load_http_u32(root, "response-body-decompress-layer-limit", &c->http.decompress_layers);
 }
 
 struct app_ctx *app_ctx_new(const struct app_config *cfg)
@@ -241,13 +254,14 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 			 uint16_t server_port)
 {
 	switch (proto) {
-	case APP_PROTO_HTTP:
+	case APP_PROTO_HTTP: {
 		af->state = http_state_new();
 		if (af->state) {
 			http_state_configure(af->state, &ctx->cfg.http);
 			http_state_set_server_port(af->state, server_port);
 		}
 		break;
+	}
 	case APP_PROTO_TLS: af->state = tls_state_new(); break;
 	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
 	case APP_PROTO_SMTP:
@@ -280,18 +294,25 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 {
 	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
 	struct stream_chunk c;
-	bool more = stream_app_data(f, sdir, &c);
+	if (af->dir_done[dir] || af->dir_eof[dir])
+		return;
 	/* The parser hears of the end once the session is closed (not at the
 	 * first FIN, as Suricata), with or without new bytes: a body
 	 * delimited by the close completes there. */
 	bool end = eof || stream_session_closed(f);
-	if (af->dir_done[dir] || af->dir_eof[dir] || !(more || end) || (c.len == 0 && !end))
+	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
+		if (end && af->state != NULL && af->proto != APP_PROTO_FAILED) {
+			af->dir_eof[dir] = true;
+			if (parse(af, dir, NULL, 0, APP_CHUNK_EOF) != APP_PARSE_OK) {
+				af->dir_done[dir] = true;
+				ctx->stats.parse_errors++;
+			}
+		}
 		return;
+	}
 	if (af->proto == APP_PROTO_UNKNOWN) {
-		if (c.len == 0)
-			return; /* nothing to recognise a protocol from */
 		enum app_proto p = c.gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c.data, c.len);
-		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !eof && !c.eof)
+		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !end)
 			return; /* keep the bytes until we know */
 		if (p == APP_PROTO_UNKNOWN || p == APP_PROTO_FAILED) {
 			af->dir_failed[dir] = true;

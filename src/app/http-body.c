@@ -4,10 +4,14 @@
  *
  * Response bodies with Content-Encoding gzip or deflate (x- forms too)
  * are inflated with zlib; "deflate" is zlib-wrapped or raw, decided on
- * its first byte as libhtp does.  Decoded output per body stops at the
+ * its first byte as libhtp does.  lzma (Suricata decodes it by default)
+ * goes through liblzma with its dictionary capped at HTTP_LZMA_DICT_MAX,
+ * so an lzma body holds about that much memory while it decodes.
+ * Decoded output per body stops at the
  * configured decompress limit (Suricata's compression-bomb-limit): past
- * it the rest is dropped and the bomb events are set.  When inflate
- * fails the remaining bytes pass through undecoded, as libhtp does.
+ * it the rest is dropped and the bomb events are set.  A layer that
+ * cannot decode passes its input through undecoded from then on, and so
+ * do the layers after it, as Suricata's decompressor does.
  * Only the first body-limit bytes are stored; sizes and hashes cover
  * every decoded byte.
  */
@@ -42,10 +46,12 @@ static bool token_has(const uint8_t *t, uint32_t n, const char *sub)
 }
 
 /*
- * Content-Encoding as libhtp reads it: tokens split at ',' and ' ', a
- * token containing "gzip" or "deflate" is that coding (anything but the
- * exact name is reported), other tokens decode nothing but count as
- * layers against the limit.  The last coding listed is undone first.
+ * Content-Encoding as libhtp reads it.  A value that is one coding name
+ * (case and NUL bytes ignored: "gz\0ip" is gzip) is that coding.  Else
+ * tokens split at ',' and ' ', a token containing "gzip" or "deflate" is
+ * that coding (anything but the exact name is reported), "lzma" is lzma
+ * (once), other tokens decode nothing but count as layers against the
+ * limit.  The last coding listed is undone first.
  */
 static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_msg *m)
 {
@@ -53,11 +59,27 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 	if (ce == NULL || ce->value.len == 0)
 		return;
 	enum http_coding list[HTTP_MAX_LAYERS];
-	uint32_t nlist = 0, layers = 0;
+	uint32_t nlist = 0, layers = 0, lzma_layers = 0;
 	uint32_t limit =
 	    s->cfg.decompress_layers < HTTP_MAX_LAYERS ? s->cfg.decompress_layers : HTTP_MAX_LAYERS;
 	const uint8_t *v = ce->value.p;
 	uint32_t n = ce->value.len;
+	static const struct {
+		const char *name;
+		enum http_coding coding;
+	} whole[] = {
+	    {"gzip", HTTP_CODING_GZIP},	      {"x-gzip", HTTP_CODING_GZIP},
+	    {"deflate", HTTP_CODING_DEFLATE}, {"x-deflate", HTTP_CODING_DEFLATE},
+	    {"lzma", HTTP_CODING_LZMA},	      {"inflate", HTTP_CODING_NONE},
+	    {"none", HTTP_CODING_NONE},
+	};
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		if (!http_value_is(v, n, whole[i].name))
+			continue;
+		m->dec.layer[0].coding = whole[i].coding;
+		m->dec.nlayers = whole[i].coding != HTTP_CODING_NONE;
+		return;
+	}
 	for (uint32_t i = 0; i < n;) {
 		uint32_t j = i;
 		while (j < n && v[j] != ',' && v[j] != ' ')
@@ -80,6 +102,10 @@ static void plan_layers(struct http_state *s, struct http_tx *tx, struct http_ms
 			c = HTTP_CODING_DEFLATE;
 			if (!token_is(t, tn, "deflate", "x-deflate"))
 				http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
+		} else if (tn == 4 && memcmp(t, "lzma", 4) == 0) {
+			if (++lzma_layers > 1)
+				break; /* Suricata decodes one lzma layer */
+			c = HTTP_CODING_LZMA;
 		} else if (!token_is(t, tn, "identity", "none") &&
 			   !token_is(t, tn, "inflate", "")) {
 			http_tx_event(tx, HTTP_EV_ABNORMAL_CE_HEADER);
@@ -216,13 +242,36 @@ static void layer_out(struct http_state *s, struct http_tx *tx, enum app_dir dir
 	entity(s, tx, dir, d, n);
 }
 
+/*
+ * Layer k cannot decode its input.  As Suricata's decompressor, the input
+ * of the call that failed passes through undecoded (the whole of it, with
+ * the first bytes held from earlier calls to tell the format) unless the
+ * call already produced output, in which case the rest of it is dropped;
+ * from then on this layer and every layer after it pass their input
+ * through.
+ */
 static void layer_fail(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
-		       const uint8_t *rest, uint32_t n)
+		       const uint8_t *in, uint32_t n, uint32_t held, bool produced)
 {
-	struct http_layer *l = &msg_of(tx, dir)->dec.layer[k];
-	l->failed = true;
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	uint8_t first[sizeof(dec->layer[k].hdr)];
+	memcpy(first, dec->layer[k].hdr, held);
+	for (uint32_t j = k; j < dec->nlayers; j++)
+		dec->layer[j].failed = true;
 	http_tx_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED);
-	layer_out(s, tx, dir, k, rest, n); /* the rest passes undecoded */
+	if (produced)
+		return;
+	layer_out(s, tx, dir, k, first, held);
+	layer_out(s, tx, dir, k, in, n);
+}
+
+static void layer_end(struct http_layer *l)
+{
+	if (l->started && l->coding == HTTP_CODING_LZMA)
+		lzma_end(&l->lz);
+	else if (l->started)
+		inflateEnd(&l->z);
+	l->started = false;
 }
 
 static bool layer_init(struct http_layer *l, int wbits)
@@ -234,8 +283,10 @@ static bool layer_init(struct http_layer *l, int wbits)
 	return true;
 }
 
-static void layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
-			  const uint8_t *d, uint32_t n)
+/* Inflates d[0..n) into the next layer; false when zlib fails (*produced
+ * tells whether output came first). */
+static bool layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+			  const uint8_t *d, uint32_t n, bool *produced)
 {
 	struct http_decoder *dec = &msg_of(tx, dir)->dec;
 	struct http_layer *l = &dec->layer[k];
@@ -247,21 +298,20 @@ static void layer_inflate(struct http_state *s, struct http_tx *tx, enum app_dir
 		l->z.avail_out = sizeof(out);
 		int rc = inflate(&l->z, Z_NO_FLUSH);
 		uint32_t got = (uint32_t)(sizeof(out) - l->z.avail_out);
-		const uint8_t *rest = l->z.next_in;
-		uint32_t rest_n = l->z.avail_in;
-		if (got > 0)
+		if (got > 0) {
+			*produced = true;
 			layer_out(s, tx, dir, k, out, got);
+		}
 		if (rc == Z_STREAM_END) {
 			l->done = true;
-			return;
+			return true;
 		}
-		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			layer_fail(s, tx, dir, k, rest, rest_n);
-			return;
-		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return false;
 		if (got == 0 && rc == Z_BUF_ERROR)
-			return;
+			return true;
 	}
+	return true;
 }
 
 /* The gzip header step after `st` given the header flags. */
@@ -334,15 +384,96 @@ static uint32_t layer_header(struct http_layer *l, const uint8_t *d, uint32_t n)
 	return used;
 }
 
+/* Decodes d[0..n) of an lzma layer; false when liblzma fails. */
+static bool lzma_run(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		     const uint8_t *d, uint32_t n, bool *produced)
+{
+	struct http_decoder *dec = &msg_of(tx, dir)->dec;
+	struct http_layer *l = &dec->layer[k];
+	uint8_t out[HTTP_INFLATE_CHUNK];
+	l->lz.next_in = d;
+	l->lz.avail_in = n;
+	while (l->lz.avail_in > 0 && !dec->capped) {
+		l->lz.next_out = out;
+		l->lz.avail_out = sizeof(out);
+		lzma_ret rc = lzma_code(&l->lz, LZMA_RUN);
+		uint32_t got = (uint32_t)(sizeof(out) - l->lz.avail_out);
+		if (got > 0) {
+			*produced = true;
+			layer_out(s, tx, dir, k, out, got);
+		}
+		if (rc == LZMA_STREAM_END) {
+			l->done = true;
+			return true;
+		}
+		if (rc == LZMA_MEMLIMIT_ERROR)
+			http_tx_event(tx, HTTP_EV_LZMA_MEMLIMIT_REACHED);
+		if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
+			return false;
+		if (got == 0 && rc == LZMA_BUF_ERROR)
+			return true;
+	}
+	return true;
+}
+
+/*
+ * An lzma layer: the 13-byte .lzma header (properties, dictionary size,
+ * uncompressed size) is gathered first and its dictionary size capped at
+ * HTTP_LZMA_DICT_MAX, so a flow cannot make liblzma allocate more; output
+ * stops at the decompress limit anyway, so no valid distance is cut.
+ */
+static void layer_lzma(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
+		       const uint8_t *d, uint32_t n)
+{
+	struct http_layer *l = &msg_of(tx, dir)->dec.layer[k];
+	const uint8_t *in = d;
+	uint32_t in_n = n, held = l->started ? 0 : l->hdr_len;
+	bool produced = false;
+	if (!l->started) {
+		uint32_t take = 13 - l->hdr_len < n ? 13 - l->hdr_len : n;
+		memcpy(l->hdr + l->hdr_len, d, take);
+		l->hdr_len += take;
+		d += take;
+		n -= take;
+		if (l->hdr_len < 13)
+			return;
+		uint32_t dict = (uint32_t)l->hdr[1] | (uint32_t)l->hdr[2] << 8 |
+				(uint32_t)l->hdr[3] << 16 | (uint32_t)l->hdr[4] << 24;
+		if (dict > HTTP_LZMA_DICT_MAX)
+			for (int i = 0; i < 4; i++)
+				l->hdr[1 + i] = (uint8_t)(HTTP_LZMA_DICT_MAX >> (8 * i));
+		lzma_stream init = LZMA_STREAM_INIT;
+		l->lz = init;
+		if (lzma_alone_decoder(&l->lz, UINT64_MAX) != LZMA_OK) {
+			layer_fail(s, tx, dir, k, in, in_n, held, false);
+			return;
+		}
+		l->started = true;
+		if (!lzma_run(s, tx, dir, k, l->hdr, 13, &produced)) {
+			layer_fail(s, tx, dir, k, in, in_n, held, produced);
+			return;
+		}
+	}
+	if (n > 0 && !l->done && !lzma_run(s, tx, dir, k, d, n, &produced))
+		layer_fail(s, tx, dir, k, in, in_n, held, produced);
+}
+
 static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint32_t k,
 		       const uint8_t *d, uint32_t n)
 {
 	struct http_decoder *dec = &msg_of(tx, dir)->dec;
 	struct http_layer *l = &dec->layer[k];
+	const uint8_t *in = d;
+	uint32_t in_n = n, held = l->started ? 0 : l->hdr_len;
+	bool produced = false;
 	if (dec->capped || l->done || n == 0)
 		return;
 	if (l->failed) {
 		layer_out(s, tx, dir, k, d, n);
+		return;
+	}
+	if (l->coding == HTTP_CODING_LZMA) {
+		layer_lzma(s, tx, dir, k, d, n);
 		return;
 	}
 	if (!l->started) {
@@ -355,18 +486,22 @@ static void layer_feed(struct http_state *s, struct http_tx *tx, enum app_dir di
 		bool zlib =
 		    !gzip && (l->hdr[0] & 0x0f) == 8 && ((l->hdr[0] << 8) | l->hdr[1]) % 31 == 0;
 		if (!layer_init(l, gzip ? -15 : zlib ? 15 : -15)) {
-			layer_fail(s, tx, dir, k, d, n);
+			layer_fail(s, tx, dir, k, in, in_n, held, false);
 			return;
 		}
 		if (!gzip) {
 			/* the two sniffed bytes are data */
 			uint8_t first[2] = {l->hdr[0], l->hdr[1]};
-			layer_inflate(s, tx, dir, k, first, 2);
-			if (l->failed || l->done)
+			if (!layer_inflate(s, tx, dir, k, first, 2, &produced)) {
+				layer_fail(s, tx, dir, k, in, in_n, held, produced);
+				return;
+			}
+			if (l->done)
 				return;
 		}
 	}
-	layer_inflate(s, tx, dir, k, d, n);
+	if (!layer_inflate(s, tx, dir, k, d, n, &produced))
+		layer_fail(s, tx, dir, k, in, in_n, held, produced);
 }
 
 void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,
@@ -407,14 +542,18 @@ void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, b
 	(void)s;
 	struct http_msg *m = msg_of(tx, dir);
 	for (uint32_t k = 0; k < m->dec.nlayers; k++) {
-		struct http_layer *l = &m->dec.layer[k];
-		if (l->started)
-			inflateEnd(&l->z);
-		l->started = false;
-		l->done = true;
+		layer_end(&m->dec.layer[k]);
+		m->dec.layer[k].done = true;
 	}
 	if (dir == APP_TOCLIENT)
 		file_close(tx, truncated);
+}
+
+void http_decoder_free(struct http_decoder *dec)
+{
+	for (uint32_t k = 0; k < dec->nlayers; k++)
+		layer_end(&dec->layer[k]);
+	memset(dec, 0, sizeof(*dec));
 }
 
 void http_body_free(struct http_tx *tx)

@@ -9,6 +9,7 @@
  * is appended to the first one with ", " (Content-Length repeats are
  * dropped, reported when they disagree).  Values are trimmed.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,10 +52,24 @@ static bool name_is(const struct http_bytes *b, const char *name)
 	return b->len == k && strncasecmp((const char *)b->p, name, k) == 0;
 }
 
+bool http_value_is(const uint8_t *v, uint32_t n, const char *word)
+{
+	size_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i] == 0)
+			continue;
+		if (word[k] == 0 || tolower(v[i]) != tolower((unsigned char)word[k]))
+			return false;
+		k++;
+	}
+	return word[k] == 0;
+}
+
+/* Looked up as libhtp does: NUL bytes in the name as sent do not count. */
 const struct http_header *http_msg_header(const struct http_msg *m, const char *name)
 {
 	for (uint32_t i = 0; i < m->nhdr; i++)
-		if (name_is(&m->hdr[i].name, name))
+		if (http_value_is(m->hdr[i].name.p, m->hdr[i].name.len, name))
 			return &m->hdr[i];
 	return NULL;
 }
@@ -94,13 +109,34 @@ bool http_value_has_token(const uint8_t *v, uint32_t n, const char *tok)
 	return false;
 }
 
-/* Case-insensitive substring: how libhtp finds "chunked" in T-E. */
+/* Case-insensitive substring. */
 bool http_value_contains(const uint8_t *v, uint32_t n, const char *sub)
 {
 	size_t k = strlen(sub);
 	for (uint32_t i = 0; i + k <= n; i++)
 		if (strncasecmp((const char *)v + i, sub, k) == 0)
 			return true;
+	return false;
+}
+
+/* The same with NUL bytes of v skipped: how libhtp finds "chunked" in
+ * Transfer-Encoding ("chu\0nked" is chunked). */
+bool http_value_contains_nozero(const uint8_t *v, uint32_t n, const char *sub)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i] == 0)
+			continue;
+		size_t k = 0;
+		for (uint32_t j = i; j < n && sub[k] != 0; j++) {
+			if (v[j] == 0)
+				continue;
+			if (tolower(v[j]) != tolower((unsigned char)sub[k]))
+				break;
+			k++;
+		}
+		if (sub[k] == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -247,10 +283,7 @@ void http_msg_free(struct http_msg *m)
 	http_bytes_free(&m->hdr_names);
 	http_bytes_free(&m->start);
 	http_bytes_free(&m->body);
-	for (uint32_t i = 0; i < m->dec.nlayers; i++)
-		if (m->dec.layer[i].started)
-			inflateEnd(&m->dec.layer[i].z);
-	memset(&m->dec, 0, sizeof(m->dec));
+	http_decoder_free(&m->dec);
 	m->body_len = m->entity_len = 0;
 	m->chunked = false;
 }

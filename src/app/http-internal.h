@@ -8,6 +8,7 @@
 #ifndef VIGIL_APP_HTTP_INTERNAL_H
 #define VIGIL_APP_HTTP_INTERNAL_H
 
+#include <lzma.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -30,19 +31,22 @@ struct http_header {
 	uint32_t repeats;
 };
 
-enum http_coding { HTTP_CODING_NONE, HTTP_CODING_GZIP, HTTP_CODING_DEFLATE };
+enum http_coding { HTTP_CODING_NONE, HTTP_CODING_GZIP, HTTP_CODING_DEFLATE, HTTP_CODING_LZMA };
 
-#define HTTP_MAX_LAYERS 4 /* content-coding layers decoded at most */
+#define HTTP_MAX_LAYERS 4	      /* content-coding layers decoded at most */
+#define HTTP_LZMA_DICT_MAX (1u << 20) /* Suricata's lzma-memlimit */
 
-/* One content-coding layer: the format is sniffed from its first bytes
- * (gzip magic, zlib header, else raw deflate), so a mislabelled layer
- * still decodes; a gzip header is skipped by hand so that reserved flags
- * and a wrong header CRC do not stop it (as libhtp). */
+/* One content-coding layer.  gzip and deflate: the format is sniffed from
+ * its first bytes (gzip magic, zlib header, else raw deflate), so a
+ * mislabelled layer still decodes; a gzip header is skipped by hand so
+ * that reserved flags and a wrong header CRC do not stop it (as libhtp).
+ * lzma: the .lzma (LZMA_Alone) format. */
 struct http_layer {
 	z_stream z;
+	lzma_stream lz;
 	enum http_coding coding; /* as announced; NONE passes through */
 	bool started, failed, done;
-	uint8_t hdr[16]; /* gzip header bytes being skipped */
+	uint8_t hdr[16]; /* gzip header bytes being skipped, lzma header */
 	uint32_t hdr_len, hdr_skip;
 	uint8_t hdr_state;
 };
@@ -149,6 +153,9 @@ int64_t http_parse_content_length(const uint8_t *v, uint32_t n);
 void http_msg_free(struct http_msg *m);
 bool http_value_has_token(const uint8_t *v, uint32_t n, const char *tok);
 bool http_value_contains(const uint8_t *v, uint32_t n, const char *sub);
+bool http_value_contains_nozero(const uint8_t *v, uint32_t n, const char *sub);
+/* v is word, ignoring case and NUL bytes in v. */
+bool http_value_is(const uint8_t *v, uint32_t n, const char *word);
 
 /* http-uri.c */
 void http_uri_normalise(struct http_tx *tx);
@@ -162,5 +169,6 @@ void http_body_data(struct http_state *s, struct http_tx *tx, enum app_dir dir, 
 void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, uint64_t len);
 void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, bool truncated);
 void http_body_free(struct http_tx *tx);
+void http_decoder_free(struct http_decoder *dec);
 
 #endif

@@ -14,9 +14,11 @@
  * parser, because evasions live there (the http-evader suite): a header
  * line is held until the next line shows whether it is folded; a line of
  * whitespace is a fold when a header or the empty line follows and the
- * end of the headers otherwise; "chunked" anywhere in Transfer-Encoding
- * means chunked; CR, VT, FF (and NUL around chunk sizes) count as
- * whitespace; blank lines and a junk line followed by "H..." before a
+ * end of the headers otherwise; in a response a line of whitespace and
+ * "Name:" starts a header rather than folding; "chunked" anywhere in
+ * Transfer-Encoding means chunked, NUL bytes in it and in header names
+ * ignored; CR, VT, FF (and NUL around chunk sizes) count as whitespace;
+ * blank lines and a junk line followed by "H..." before a
  * status line are skipped; a response line that does not start with
  * "HTTP" starts a body that runs to the close.
  *
@@ -235,10 +237,41 @@ static void flush_pending(struct http_state *s, enum app_dir dir)
 	dp->pend.len = 0;
 }
 
+static bool is_tchar(uint8_t c)
+{
+	return c > 32 && c < 127 && strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
+}
+
+/* A response line that starts with whitespace but reads "Name:" after it
+ * is a header of its own, not a continuation: libhtp looks for a name
+ * after the folding whitespace of a response. */
+static bool folded_line_is_header(const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 1;
+	while (i < n && is_ws(p[i]))
+		i++;
+	uint32_t t = i;
+	while (i < n && is_tchar(p[i]))
+		i++;
+	if (i == t)
+		return false;
+	while (i < n && is_ws(p[i]))
+		i++;
+	return i < n && p[i] == ':';
+}
+
 /* A header line is held until the next line shows it is not folded. */
 static void header_line(struct http_state *s, enum app_dir dir, const uint8_t *p, uint32_t n)
 {
 	struct http_dirp *dp = &s->d[dir];
+	if (is_ws(p[0]) && dir == APP_TOCLIENT && dp->has_pend && folded_line_is_header(p, n)) {
+		if (n > 1 && is_ws(p[1]))
+			http_tx_event(dp->tx, HTTP_EV_INVALID_RESPONSE_FIELD_FOLDING);
+		while (n > 0 && is_ws(p[0])) {
+			p++;
+			n--;
+		}
+	}
 	if (is_ws(p[0])) {
 		uint32_t i = 0;
 		while (i < n && is_ws(p[i]))
@@ -447,7 +480,7 @@ static void request_headers_done(struct http_state *s, struct http_tx *tx)
 	    !ieq_prefix(auth->value.p, auth->value.len, "bearer"))
 		http_tx_event(tx, HTTP_EV_REQUEST_AUTH_UNRECOGNIZED);
 	if (te != NULL) {
-		if (http_value_contains(te->value.p, te->value.len, "chunked")) {
+		if (http_value_contains_nozero(te->value.p, te->value.len, "chunked")) {
 			m->chunked = true;
 			if (te->value.len != 7)
 				http_tx_event(tx,
@@ -516,7 +549,8 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 	}
 	if (tx->is_head || status_has_no_body(st)) {
 		msg_complete(s, tx, APP_TOCLIENT, false);
-	} else if (te != NULL && http_value_contains(te->value.p, te->value.len, "chunked")) {
+	} else if (te != NULL &&
+		   http_value_contains_nozero(te->value.p, te->value.len, "chunked")) {
 		if (te->value.len != 7)
 			http_tx_event(tx, HTTP_EV_RESPONSE_ABNORMAL_TRANSFER_ENCODING);
 		if (ieq_prefix(m->protocol.p, m->protocol.len, "HTTP/1.0"))

@@ -6,12 +6,12 @@
  * Suricata's libhtp does: request and status lines, headers (folding,
  * repeated headers joined with ", "), Content-Length and chunked bodies,
  * responses delimited by the connection close, pipelining, CONNECT
- * tunnels, interim 1xx responses, gzip/deflate content decoding, URI
- * normalisation as libhtp's IDS personality, and Suricata's HTTP
+ * tunnels, interim 1xx responses, gzip/deflate/lzma content decoding,
+ * URI normalisation as libhtp's IDS personality, and Suricata's HTTP
  * app-layer events.  libhtp's leniencies are kept (see http.c) so that
- * evasions decode as Suricata decodes them.  Not done: lzma and brotli
- * codings, multipart/form-data request bodies as files, lone-CR line
- * ends, request body decompression.
+ * evasions decode as Suricata decodes them.  Not done: the brotli coding,
+ * multipart/form-data request bodies as files, lone-CR line ends,
+ * request body decompression.
  *
  * Memory is bounded per flow: a line (request line, header, chunk
  * length) is held up to HTTP_LINE_LIMIT bytes, headers per message up to

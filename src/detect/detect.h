@@ -169,6 +169,9 @@ void detect_packet(struct detect_thread *dt, struct packet *p, struct alert_queu
  * stream rules fall back to it (also `tcp-stream` ones).
  */
 #define DETECT_PKT_STREAM_INSPECTED 0x1
+/* Only the rules on app-layer transactions: for the pseudo packets at the
+ * end of a flow, when transactions the end completed are inspected. */
+#define DETECT_PKT_APP_ONLY 0x2
 void detect_packet_ex(struct detect_thread *dt, struct packet *p, struct alert_queue *out,
 		      unsigned flags);
 void detect_stream(struct detect_thread *dt, struct packet *p, const uint8_t *data, uint32_t len,

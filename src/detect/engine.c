@@ -705,6 +705,7 @@ enum run_mode {
 	RUN_PACKET,	   /* all rules, payload rules on the packet payload */
 	RUN_PACKET_NO_STR, /* the caller inspects the stream: stream rules are skipped */
 	RUN_STREAM,	   /* stream rules only, on a chunk standing in for the payload */
+	RUN_APP,	   /* rules on app-layer transactions only (end of a flow) */
 };
 
 static bool rule_wanted(const struct rule *r, enum run_mode mode)
@@ -712,6 +713,7 @@ static bool rule_wanted(const struct rule *r, enum run_mode mode)
 	switch (mode) {
 	case RUN_STREAM: return (r->flags & RF_STREAM) != 0;
 	case RUN_PACKET_NO_STR: return !(r->flags & RF_STREAM);
+	case RUN_APP: return (r->flags & RF_APP_BUF) != 0;
 	default: return true;
 	}
 }
@@ -791,8 +793,10 @@ void detect_packet_ex(struct detect_thread *t, struct packet *p, struct alert_qu
 	out->tagged = tag_packet_check(dt, p);
 	if (flow_passed(p))
 		return;
-	run_rules(dt, p, out,
-		  (flags & DETECT_PKT_STREAM_INSPECTED) ? RUN_PACKET_NO_STR : RUN_PACKET);
+	enum run_mode mode = (flags & DETECT_PKT_APP_ONLY)	     ? RUN_APP
+			     : (flags & DETECT_PKT_STREAM_INSPECTED) ? RUN_PACKET_NO_STR
+								     : RUN_PACKET;
+	run_rules(dt, p, out, mode);
 }
 
 void detect_packet(struct detect_thread *t, struct packet *p, struct alert_queue *out)

@@ -150,9 +150,8 @@ static bool reassemble(struct worker *w, struct packet *frag, uint8_t **out, uin
 	struct defrag_result r;
 	if (!defrag_packet(w->defrag, frag, &r))
 		return false;
-	uint32_t link = frag->ip_hdr && frag->ip_hdr >= frag->data
-				? (uint32_t)(frag->ip_hdr - frag->data)
-				: 0;
+	uint32_t link =
+	    frag->ip_hdr && frag->ip_hdr >= frag->data ? (uint32_t)(frag->ip_hdr - frag->data) : 0;
 	uint8_t *buf = malloc((size_t)link + r.len);
 	if (buf) {
 		memcpy(buf, frag->data, link);
@@ -305,7 +304,8 @@ static void inspect_stream(struct worker *w, struct packet *p, enum stream_dir d
 }
 
 /* At the end of a flow, whatever each direction still holds is inspected,
- * as Suricata does with its "stream (flow timeout)" pseudo packets. */
+ * stream and transactions, as Suricata does with its "stream (flow
+ * timeout)" pseudo packets. */
 static void inspect_stream_at_end(struct worker *w, struct flow *f)
 {
 	for (int d = 0; d < 2; d++) {
@@ -315,6 +315,12 @@ static void inspect_stream_at_end(struct worker *w, struct flow *f)
 		struct packet pp;
 		pseudo_packet(w, &pp, f, toserver, PKT_SRC_FLOW_TIMEOUT);
 		inspect_stream(w, &pp, d == 0 ? STREAM_TOSERVER : STREAM_TOCLIENT, true);
+		/* transaction sides the end completed (a body delimited by the close) */
+		if (f->action == FLOW_ACTION_NONE) {
+			detect_packet_ex(w->detect, &pp, &w->alerts, DETECT_PKT_APP_ONLY);
+			handle_alerts(w, &pp, &w->alerts);
+			app_inspect_done(&pp);
+		}
 	}
 }
 

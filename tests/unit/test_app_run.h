@@ -75,6 +75,40 @@ static __attribute__((unused)) void run_packet(struct run *r, struct packet *p)
 	}
 }
 
+/* The end of the flow as the worker has it: the app layer hears of it and
+ * the transactions it completed are inspected on one pseudo packet per
+ * direction (their alerts are collected too). */
+static __attribute__((unused)) void run_flow_end(struct run *r)
+{
+	if (r->f == NULL || r->f->stream == NULL)
+		return;
+	stream_flow_end(r->f);
+	app_flow_end(r->app, r->f);
+	for (int d = 0; d < 2; d++) {
+		struct packet pp;
+		memset(&pp, 0, sizeof(pp));
+		pp.ip_version = r->f->src.family;
+		pp.proto = r->f->proto;
+		pp.src = d == 0 ? r->f->src : r->f->dst;
+		pp.dst = d == 0 ? r->f->dst : r->f->src;
+		pp.sp = d == 0 ? r->f->sp : r->f->dp;
+		pp.dp = d == 0 ? r->f->dp : r->f->sp;
+		pp.flow = r->f;
+		pp.flow_toserver = d == 0;
+		pp.flow_established = true;
+		struct alert_queue q;
+		detect_packet_ex(r->dt, &pp, &q, DETECT_PKT_APP_ONLY);
+		app_inspect_done(&pp);
+		for (unsigned i = 0; i < q.count && r->hits.n < MAX_HITS; i++) {
+			r->hits.sid[r->hits.n] = q.alerts[i].sid;
+			r->hits.flags[r->hits.n] = q.alerts[i].flags;
+			r->hits.tx_id[r->hits.n] = q.alerts[i].tx_id;
+			r->hits.toserver[r->hits.n] = pp.flow_toserver;
+			r->hits.n++;
+		}
+	}
+}
+
 static __attribute__((unused)) void run_free(struct run *r)
 {
 	if (r->f != NULL) {

@@ -1285,6 +1285,138 @@ static void test_deflate_variants(void **state)
 	}
 }
 
+/* A layer that cannot decode its input passes all of it on, and so do the
+ * layers after it (http-evader 152, 157, 162: more codings announced than
+ * applied).  Splits may lose the bytes zlib took before it gave up, as in
+ * Suricata, never the decoded text. */
+static void test_undecodable_layer_passes_through(void **state)
+{
+	(void)state;
+	static const char eicar[] =
+	    "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+	uint8_t gz[128];
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)eicar;
+	z.avail_in = (uInt)strlen(eicar);
+	z.next_out = gz;
+	z.avail_out = sizeof(gz);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	uint32_t gz_len = (uint32_t)(sizeof(gz) - z.avail_out);
+	deflateEnd(&z);
+	struct {
+		const char *codings;
+		const uint8_t *body;
+		uint32_t len;
+	} v[] = {
+	    {"Content-Encoding: gzip\r\nContent-Encoding: deflate", (const uint8_t *)eicar,
+	     (uint32_t)strlen(eicar)},
+	    {"Content-Encoding: gzip, gzip", gz, gz_len},
+	    {"Content-Encoding: deflate, gzip", gz, gz_len},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char head[160];
+		snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n%s\r\nContent-Length: %u\r\n\r\n",
+			 v[i].codings, v[i].len);
+		for (uint32_t cut = 0; cut < v[i].len; cut++) {
+			struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+			feed_str(s, APP_TOCLIENT, head);
+			feed(s, APP_TOCLIENT, v[i].body, cut, 0);
+			feed(s, APP_TOCLIENT, v[i].body + cut, v[i].len - cut, 0);
+			struct http_tx *tx = http_tx_get(s, 0);
+			const uint8_t *p;
+			uint32_t n;
+			assert_true(
+			    http_tx_buffer(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, &p, &n));
+			if (cut == 0 && (n != strlen(eicar) || memcmp(p, eicar, n) != 0))
+				fail_msg("%s: got '%.*s'", v[i].codings, (int)n, (const char *)p);
+			assert_non_null(memmem(p, n, eicar + 28, 36));
+			assert_true(http_tx_has_event(tx, HTTP_EV_GZIP_DECOMPRESSION_FAILED));
+			http_state_free(s);
+		}
+	}
+}
+
+/* NUL bytes inside a header name or a Transfer-/Content-Encoding value
+ * do not hide it from libhtp (http-evader 290, 291, 315, 335). */
+static void test_nul_in_framing_headers(void **state)
+{
+	(void)state;
+	static const char deflated[] = "\xcb\x48\xcd\xc9\xc9\x57\x28\xcf\x2f\xca\x49\x01\x00";
+	static const char chunked[] = "b\r\nhello world\r\n0\r\n\r\n";
+	struct {
+		const char *header; /* NUL written as '@' */
+		const char *body;
+		size_t body_len;
+	} v[] = {
+	    {"Transfer-Encoding: chu@nked", chunked, sizeof(chunked) - 1},
+	    {"Transfer@-Encoding: chunked", chunked, sizeof(chunked) - 1},
+	    {"Content-Encoding: def@late\r\nContent-Length: 13", deflated, sizeof(deflated) - 1},
+	    {"Content@-Encoding: deflate\r\nContent-Length: 13", deflated, sizeof(deflated) - 1},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char resp[256];
+		int n = snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n%s\r\n\r\n", v[i].header);
+		for (int k = 0; k < n; k++)
+			if (resp[k] == '@')
+				resp[k] = 0;
+		memcpy(resp + n, v[i].body, v[i].body_len);
+		struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+		feed(s, APP_TOCLIENT, resp, (size_t)n + v[i].body_len, APP_CHUNK_EOF);
+		assert_buf(http_tx_get(s, 0), APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello world");
+		http_state_free(s);
+	}
+}
+
+/* In a response, a line that starts with whitespace but reads "Name:" is
+ * a header of its own; in a request it continues the previous header
+ * (http-evader 269). */
+static void test_folded_line_that_is_a_header(void **state)
+{
+	(void)state;
+	struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\tX-Foo: bar\r\n\r\n");
+	feed_str(s, APP_TOCLIENT,
+		 "HTTP/1.1 200 OK\r\nConnection: close\r\n\tTransfer-Encoding: chunked\r\n"
+		 "X-Folded: a\r\n b\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+	struct http_tx *tx = http_tx_get(s, 0);
+	assert_int_equal(http_tx_progress(tx, APP_TOCLIENT), HTTP_PROGRESS_COMPLETE);
+	assert_buf(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello");
+	assert_buf(tx, APP_TOCLIENT, HTTP_BUF_CONNECTION, "close");
+	const uint8_t *p;
+	uint32_t n;
+	assert_true(http_tx_header(tx, APP_TOCLIENT, "x-folded", &p, &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(p, "a b", 3);
+	assert_true(http_tx_header(tx, APP_TOSERVER, "host", &p, &n));
+	assert_int_equal(n, 12);
+	assert_memory_equal(p, "h X-Foo: bar", 12);
+	http_state_free(s);
+}
+
+/* Content-Encoding lzma (.lzma, 8 MiB dictionary announced) decodes, at
+ * every split, as Suricata decodes it by default (http-evader 116). */
+static void test_lzma_body(void **state)
+{
+	(void)state;
+	static const char lz[] = "\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff\x00\x34"
+				 "\x19\x49\xee\x8d\xe9\x17\x89\x3a\x33\x60\x05\xf7\xcf\x64\xff"
+				 "\xfb\x78\x20\x00";
+	const uint32_t n = sizeof(lz) - 1;
+	for (uint32_t cut = 0; cut < n; cut++) {
+		struct http_state *s = one_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+		feed_str(s, APP_TOCLIENT,
+			 "HTTP/1.1 200 OK\r\nContent-Encoding: lzma\r\nContent-Length: 34\r\n\r\n");
+		feed(s, APP_TOCLIENT, lz, cut, 0);
+		feed(s, APP_TOCLIENT, lz + cut, n - cut, 0);
+		struct http_tx *tx = http_tx_get(s, 0);
+		assert_int_equal(http_tx_progress(tx, APP_TOCLIENT), HTTP_PROGRESS_COMPLETE);
+		assert_buf(tx, APP_TOCLIENT, HTTP_BUF_RESPONSE_BODY, "hello world");
+		assert_int_equal(tx->events, 0);
+		http_state_free(s);
+	}
+}
+
 static void test_live_tx_limit(void **state)
 {
 	(void)state;
@@ -1361,6 +1493,10 @@ int main(void)
 	    cmocka_unit_test(test_endless_chunked_body_is_bounded),
 	    cmocka_unit_test(test_compression_bomb),
 	    cmocka_unit_test(test_deflate_variants),
+	    cmocka_unit_test(test_undecodable_layer_passes_through),
+	    cmocka_unit_test(test_nul_in_framing_headers),
+	    cmocka_unit_test(test_folded_line_that_is_a_header),
+	    cmocka_unit_test(test_lzma_body),
 	    cmocka_unit_test(test_live_tx_limit),
 	    cmocka_unit_test(test_event_names_match_rules),
 	};

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "test_app_run.h"
+#include "util/config.h"
 
 /* ------------------------------------------------------------ HTTP */
 
@@ -196,6 +197,98 @@ static void test_legacy_parse(void **state)
 	assert_int_equal(th_parse_result("alert udp any any -> any any (content:\"a\"; http_uri; "
 					 "sid:1;)"),
 			 0);
+}
+
+/* One request and its response; both sides then close, the client first
+ * (its FIN acknowledges the whole response), the client's last ACK closes
+ * the session, and the flow ends.  Returns the alerts seen before the
+ * server's FIN. */
+static unsigned http_exchange(struct run *r, const char *req, const char *resp)
+{
+	uint32_t qn = (uint32_t)strlen(req), rn = (uint32_t)strlen(resp);
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req);
+	run_packet(r, &p);
+	p = tcp_pkt(0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, resp);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK | TCP_FIN, CISN + 1 + qn, SISN + 1 + rn, NULL);
+	run_packet(r, &p);
+	unsigned before = r->hits.n;
+	p = tcp_pkt(0, TCP_ACK | TCP_FIN, SISN + 1 + rn, CISN + 2 + qn, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 2 + qn, SISN + 2 + rn, NULL);
+	run_packet(r, &p);
+	run_flow_end(r);
+	return before;
+}
+
+/* A chunked body without its last empty line ends with the connection,
+ * after the client acknowledged every byte: the close alone must end the
+ * response so that file_data is inspected (http-evader). */
+static void test_http_fin_ends_body(void **state)
+{
+	struct run r;
+	run_init(&r, "alert http any any -> any any (file_data; content:\"hello\"; sid:1;)\n", 1);
+	unsigned before = http_exchange(&r, "GET /f HTTP/1.1\r\nHost: a\r\n\r\n",
+					"HTTP/1.1 200 OK\r\n"
+					"Transfer-Encoding: chunked\r\n"
+					"\r\n"
+					"5\r\nhello\r\n"
+					"0\n");
+	assert_int_equal(before, 0); /* the body may go on */
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_false(r.hits.toserver[0]);
+	run_free(&r);
+}
+
+/* libhtp's default-config keys reach the HTTP parser: with three
+ * decompression layers allowed, the third coding listed is undone. */
+static void test_http_config(void **state)
+{
+	static const char prefix[] = "app-layer.protocols.http.libhtp.default-config.";
+	static const char *const kv[][2] = {
+	    {"response-body-decompress-layer-limit", "3"},
+	    {"request-body-limit", "0"},
+	    {"response-body-limit", "1mb"},
+	};
+	struct config_node *root = config_new();
+	assert_non_null(root);
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		char key[128];
+		snprintf(key, sizeof(key), "%s%s", prefix, kv[i][0]);
+		assert_true(config_set(root, key, kv[i][1]));
+	}
+	struct app_config ac;
+	app_config_defaults(&ac);
+	assert_int_equal(ac.http.decompress_layers, 2);
+	assert_int_equal(ac.http.response_body_limit, 100 * 1024);
+	app_config_load(&ac, root);
+	config_free(root);
+	assert_int_equal(ac.http.decompress_layers, 3);
+	assert_int_equal(ac.http.request_body_limit, UINT32_MAX);
+	assert_int_equal(ac.http.response_body_limit, 1024 * 1024);
+
+	static const char resp[] = "HTTP/1.1 200 OK\r\n"
+				   "Content-Encoding: x, y, deflate\r\n"
+				   "Content-Length: 13\r\n"
+				   "\r\n"
+				   "\xcb\x48\xcd\xc9\xc9\x57\x28\xcf\x2f\xca\x49\x01\x00";
+	const char *rule = "alert http any any -> any any (file_data; content:\"world\"; sid:1;)\n";
+	for (int layers = 2; layers <= 3; layers++) {
+		struct run r;
+		run_init(&r, rule, 1);
+		app_ctx_free(r.app);
+		ac.http.decompress_layers = (uint32_t)layers;
+		r.app = app_ctx_new(&ac);
+		http_exchange(&r, "GET /f HTTP/1.1\r\nHost: a\r\n\r\n", resp);
+		assert_int_equal(count_sid(&r.hits, 1), layers == 3 ? 1 : 0);
+		run_free(&r);
+	}
 }
 
 /* ------------------------------------------------------------ DNS */
@@ -520,10 +613,10 @@ static void test_applayer_keywords(void **state)
 	struct run r;
 	run_init(&r, applayer_rules, 8);
 	run_http_flow(&r,
-		       "GET / HTTP/1.1\r\n"
-		       "User-Agent: x\r\n"
-		       "\r\n",
-		       http_resp);
+		      "GET / HTTP/1.1\r\n"
+		      "User-Agent: x\r\n"
+		      "\r\n",
+		      http_resp);
 	/* the protocol is known once the request reached the parser (when the
 	 * server acknowledged it): the response is the first PA packet after */
 	assert_int_equal(count_sid(&r.hits, 90), 1);
@@ -661,11 +754,18 @@ static void test_prefilter_no_tx(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_http_buffers),    cmocka_unit_test(test_dns_query),
-	    cmocka_unit_test(test_tls_sni),	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_prefilter_no_tx), cmocka_unit_test(test_http_legacy),
-	    cmocka_unit_test(test_legacy_parse),    cmocka_unit_test(test_dns_keywords),
-	    cmocka_unit_test(test_tls_keywords),    cmocka_unit_test(test_applayer_keywords),
+	    cmocka_unit_test(test_http_buffers),
+	    cmocka_unit_test(test_dns_query),
+	    cmocka_unit_test(test_tls_sni),
+	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_prefilter_no_tx),
+	    cmocka_unit_test(test_http_legacy),
+	    cmocka_unit_test(test_legacy_parse),
+	    cmocka_unit_test(test_dns_keywords),
+	    cmocka_unit_test(test_tls_keywords),
+	    cmocka_unit_test(test_applayer_keywords),
+	    cmocka_unit_test(test_http_fin_ends_body),
+	    cmocka_unit_test(test_http_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
