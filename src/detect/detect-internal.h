@@ -503,7 +503,7 @@ struct det_thread {
 	uint32_t b64_len, b64_cap;
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
-	uint64_t tx_id; /* transaction of the last app-buffer instance that matched */
+	uint64_t tx_id;	      /* transaction of the last app-buffer instance that matched */
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
@@ -531,9 +531,12 @@ bool thr_check(struct det_thread *dt, uint32_t gid, uint32_t sid, const struct t
 /* threshold-config.c */
 struct threshold_cfg;
 int threshold_config_load(struct detect_engine *de, const char *path, FILE *log);
-/* Returns false when the alert must be suppressed; may change *action. */
-bool threshold_config_check(struct det_thread *dt, const struct rule *r, const struct packet *p,
-			    enum detect_action *action);
+/* May change *action (rate_filter). */
+/* What thresholding makes of a match: an alert, an alert that is not
+ * logged but whose action applies (suppress), or nothing at all. */
+enum tc_verdict { TC_ALERT, TC_SUPPRESS_LOG, TC_DISCARD };
+enum tc_verdict threshold_config_check(struct det_thread *dt, const struct rule *r,
+				       const struct packet *p, enum detect_action *action);
 void threshold_config_free(struct detect_engine *de);
 bool threshold_rule_check(struct det_thread *dt, const struct rule *r, const struct packet *p);
 void threshold_thread_free(struct det_thread *dt);

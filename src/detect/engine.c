@@ -729,7 +729,8 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 			continue;
 		run_postmatch(dt, r, p);
 		enum detect_action action = r->h.action;
-		if (!threshold_config_check(dt, r, p, &action))
+		enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
+		if (tv == TC_DISCARD)
 			continue;
 		const struct sm_list *tags = &r->lists[LIST_TAG];
 		for (uint32_t k = 0; k < tags->n; k++)
@@ -763,7 +764,7 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 			}
 		}
 		/* Pass rules stop inspection; they are logged only with `alert`. */
-		if (!(r->flags & RF_NOALERT) &&
+		if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
 		    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
 			uint32_t before = out->count;
 			alert_queue_append(de, out, r, action, flags);

@@ -203,27 +203,30 @@ static bool suppressed(const struct tc_entry *e, const struct packet *p)
 	}
 }
 
-bool threshold_config_check(struct det_thread *dt, const struct rule *r, const struct packet *p,
-			    enum detect_action *action)
+enum tc_verdict threshold_config_check(struct det_thread *dt, const struct rule *r,
+				       const struct packet *p, enum detect_action *action)
 {
 	const struct threshold_cfg *tc = dt->de->thresholds;
-	bool overridden = false;
+	bool overridden = false, suppress = false;
 	for (size_t i = 0; tc != NULL && i < tc->n; i++) {
 		const struct tc_entry *e = &tc->v[i];
 		if (!applies(e, r))
 			continue;
 		if (e->kind == TC_SUPPRESS) {
-			if (suppressed(e, p))
-				return false;
+			suppress = suppress || suppressed(e, p);
 		} else if (e->kind == TC_THRESHOLD) {
 			overridden = true;
 			if (!thr_check(dt, r->gid, r->sid, &e->spec, p, (int)i + 1))
-				return false;
+				return TC_DISCARD;
 		} else if (thr_check(dt, r->gid, r->sid, &e->spec, p, (int)i + 1)) {
 			*action = e->spec.new_action;
 		}
 	}
+	/* As Suricata: a suppressed alert is not logged, but its rule's action
+	 * (drop, pass) still applies; thresholds are not consulted for it. */
+	if (suppress)
+		return TC_SUPPRESS_LOG;
 	if (!overridden && !threshold_rule_check(dt, r, p))
-		return false;
-	return true;
+		return TC_DISCARD;
+	return TC_ALERT;
 }

@@ -549,7 +549,8 @@ static void test_threshold_config(void **state)
 	FILE *f = fdopen(mkstemp(rpath), "w");
 	fputs("alert tcp any any -> any any (content:\"s\"; sid:1;)\n"
 	      "alert tcp any any -> any any (content:\"s\"; sid:2;)\n"
-	      "alert tcp any any -> any any (content:\"s\"; sid:3;)\n",
+	      "alert tcp any any -> any any (content:\"s\"; sid:3;)\n"
+	      "drop tcp any any -> any any (content:\"s\"; sid:4;)\n",
 	      f);
 	fclose(f);
 	f = fdopen(mkstemp(tpath), "w");
@@ -557,6 +558,7 @@ static void test_threshold_config(void **state)
 	      "suppress gen_id 1, sig_id 1\n"
 	      "suppress gen_id 1, sig_id 2, track by_src, ip 10.0.0.0/8\n"
 	      "threshold gen_id 1, sig_id 3, type limit, track by_rule, count 1, seconds 60\n"
+	      "suppress gen_id 1, sig_id 4\n"
 	      "bogus line\n",
 	      f);
 	fclose(f);
@@ -566,7 +568,7 @@ static void test_threshold_config(void **state)
 	struct detect_engine *de = detect_engine_new(&cfg, NULL, NULL);
 	assert_non_null(de);
 	struct detect_thread *t = detect_thread_new(de);
-	unsigned hits[4] = {0};
+	unsigned hits[5] = {0};
 	for (int i = 0; i < 3; i++) {
 		struct packet p;
 		th_packet(&p, 6, 1, 2, "s", 1);
@@ -574,7 +576,9 @@ static void test_threshold_config(void **state)
 		detect_packet(t, &p, &q);
 		for (unsigned k = 0; k < q.count; k++)
 			hits[q.alerts[k].sid]++;
+		assert_true(q.drop); /* a suppressed drop rule still drops (Suricata) */
 	}
+	assert_int_equal(hits[4], 0);
 	assert_int_equal(hits[1], 0);
 	assert_int_equal(hits[2], 3); /* source 192.168.1.1 is not suppressed */
 	assert_int_equal(hits[3], 1);
