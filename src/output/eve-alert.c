@@ -6,9 +6,6 @@
  * packet options of the eve-log alert config.
  */
 #include "app/app.h"
-#include "app/dns.h"
-#include "app/http.h"
-#include "app/tls.h"
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/json.h"
@@ -124,29 +121,6 @@ static void put_packet(struct json *j, const struct packet *p)
 	json_close_object(j);
 }
 
-/* The app-layer object of the alert's transaction, as the tx's own event
- * writes it (http with the extended fields, dns, tls extended). */
-static void put_app_object(struct json *j, const struct flow *f, uint64_t tx_id)
-{
-	enum app_proto proto;
-	const void *state, *tx;
-	if (!app_flow_tx(f, tx_id, &proto, &state, &tx))
-		return;
-	switch (proto) {
-	case APP_PROTO_HTTP: http_tx_log_json(j, tx, HTTP_LOG_EXTENDED); break;
-	case APP_PROTO_DNS:
-		dns_tx_log_json(j, tx,
-				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
-		break;
-	case APP_PROTO_TLS:
-		json_open_object(j, "tls");
-		tls_log_json(j, state, true, false, false);
-		json_close_object(j);
-		break;
-	default: break;
-	}
-}
-
 static const char *verdict_of(const struct alert_queue *q)
 {
 	if (q->drop)
@@ -179,8 +153,10 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 		if (guessed)
 			json_bool(j, "tx_guessed", true);
 		eve_put_alert_object(j, a, ips);
-		if (has_tx && p->flow)
-			put_app_object(j, p->flow, tx_id);
+		enum app_proto proto;
+		const void *state, *tx;
+		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx))
+			eve_put_app_object(j, proto, state, tx, true);
 		if (p->flow) {
 			const char *app = app_proto_name(app_flow_proto(p->flow));
 			if (app)

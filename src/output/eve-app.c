@@ -94,7 +94,7 @@ static void log_http_file(struct app_log *a, const struct http_tx *tx, uint64_t 
 	if (!http_tx_file(tx, &fi) || fi.state == HTTP_FILE_OPEN)
 		return;
 	struct json *j = eve_begin_tx_toclient(a->l, "fileinfo", a->p, a->f);
-	http_tx_log_json(j, tx, HTTP_LOG_EXTENDED);
+	eve_put_app_object(j, APP_PROTO_HTTP, NULL, tx, true);
 	json_str(j, "app_proto", "http");
 	json_open_object(j, "fileinfo");
 	json_strn(j, "filename", fi.name, fi.name_len);
@@ -111,6 +111,24 @@ static void log_http_file(struct app_log *a, const struct http_tx *tx, uint64_t 
 	json_uint(j, "tx_id", tx_id);
 	json_close_object(j);
 	eve_commit(a->l);
+}
+
+void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx,
+			bool extended)
+{
+	switch (proto) {
+	case APP_PROTO_HTTP: http_tx_log_json(j, tx, extended ? HTTP_LOG_EXTENDED : 0); break;
+	case APP_PROTO_DNS:
+		dns_tx_log_json(j, tx,
+				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
+		break;
+	case APP_PROTO_TLS:
+		json_open_object(j, "tls");
+		tls_log_json(j, state, extended, false, false);
+		json_close_object(j);
+		break;
+	default: break;
+	}
 }
 
 static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
@@ -130,8 +148,7 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 			j = eve_begin(a->l, "dns", a->p, a->f, 0, 0);
 		else
 			j = eve_begin_tx(a->l, "dns", a->p, a->f);
-		dns_tx_log_json(j, tx,
-				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
+		eve_put_app_object(j, proto, state, tx, false);
 		break;
 	case APP_PROTO_HTTP:
 		if (cfg->types[EVE_T_FILES])
@@ -140,15 +157,13 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 			return;
 		j = eve_begin_tx(a->l, "http", a->p, a->f);
 		json_uint(j, "tx_id", tx_id);
-		http_tx_log_json(j, tx, cfg->http_extended ? HTTP_LOG_EXTENDED : 0);
+		eve_put_app_object(j, proto, state, tx, cfg->http_extended);
 		break;
 	case APP_PROTO_TLS:
 		if (!cfg->types[EVE_T_TLS])
 			return;
 		j = eve_begin_tx(a->l, "tls", a->p, a->f);
-		json_open_object(j, "tls");
-		tls_log_json(j, state, cfg->tls_extended, false, false);
-		json_close_object(j);
+		eve_put_app_object(j, proto, state, tx, cfg->tls_extended);
 		break;
 	default: return;
 	}

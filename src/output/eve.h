@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 
@@ -124,6 +125,11 @@ struct json *eve_begin_tx_toclient(struct eve_logger *l, const char *event_type,
 struct app_ctx;
 void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,
 		 bool flow_end);
+
+/* The "http", "dns" or "tls" object of a transaction, as its own event and
+ * alerts on it write it; `extended` adds HTTP's and TLS's extended fields. */
+void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx,
+			bool extended);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
