@@ -586,8 +586,11 @@ int prefilter_build(struct detect_engine *de, FILE *log);
 void prefilter_free(struct prefilter *pf);
 int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt);
 void prefilter_thread_free(struct det_thread *dt);
+/* Which rules a prefilter run looks for: packet rules, TCP stream rules
+ * (in p's payload, which may be a stream chunk), app-buffer rules. */
+enum { CAND_PACKET = 1, CAND_STREAM = 2, CAND_APP = 4 };
 /* Fills dt->cand with the sorted rule numbers to evaluate for p. */
-void prefilter_run(struct det_thread *dt, const struct packet *p);
+void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want);
 
 /* rule evaluation (engine.c) */
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);

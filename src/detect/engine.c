@@ -722,7 +722,13 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		      enum run_mode mode)
 {
 	struct detect_engine *de = dt->de;
-	prefilter_run(dt, p);
+	static const unsigned want[] = {
+	    [RUN_PACKET] = CAND_PACKET | CAND_STREAM | CAND_APP,
+	    [RUN_PACKET_NO_STR] = CAND_PACKET | CAND_APP,
+	    [RUN_STREAM] = CAND_STREAM,
+	    [RUN_APP] = CAND_PACKET | CAND_APP,
+	};
+	prefilter_run(dt, p, want[mode]);
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
 		if (!rule_wanted(r, mode) || !rule_match_packet(dt, r, p))

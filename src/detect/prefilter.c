@@ -3,15 +3,21 @@
  *
  * Rules are grouped by transport (tcp, udp, icmp, other) and flow
  * direction (to server, to client); a rule without direction is in both.
- * Within a TCP/UDP group, a rule whose destination (else source) ports
- * are few is filed under each of those ports, the rest under "any port".
- * Each such set has one Hyperscan literal database of its rules' fast
+ * TCP rules are split once more: stream rules (RF_STREAM), which a TCP
+ * session inspects on its reassembled stream, and the rest, which see
+ * packets; so a session's packet is scanned only for the few packet
+ * rules, its stream chunk only for the stream rules.
+ *
+ * Each group has one Hyperscan literal database of its rules' fast
  * patterns (duplicates merged: one pattern id lists every rule using
- * it).  A packet scans its payload with the any-port set and the sets of
- * its destination and source port; the candidates
- * are the rules whose fast pattern was found plus the rules that have
- * none, in rule order.  A rule is evaluated in full afterwards, so the
- * prefilter may only ever add candidates, never decide a match.
+ * it), so a buffer is scanned once.  Within a TCP/UDP group, a rule whose
+ * destination (else source) ports are few is listed under each of those
+ * ports, and a found pattern only makes it a candidate on a packet with
+ * such a port: port-specific rules cost no scan of their own, nor a full
+ * evaluation on other ports.  The candidates are the rules whose fast
+ * pattern was found plus the rules that have none, in rule order.  A
+ * rule is evaluated in full afterwards, so the prefilter may only ever
+ * add candidates, never decide a match.
  *
  * Rules without a fast pattern are mostly "IP-only" rules with long
  * address lists (blocklists).  Rather than testing each on every packet,
@@ -53,7 +59,8 @@
 #include "app/app.h"
 #include "detect/detect-internal.h"
 
-enum { PC_TCP, PC_UDP, PC_ICMP, PC_OTHER, PC_MAX };
+/* PC_TCP holds the TCP packet rules, PC_TCP_STREAM the TCP stream rules. */
+enum { PC_TCP, PC_TCP_STREAM, PC_UDP, PC_ICMP, PC_OTHER, PC_MAX };
 enum { DIR_TS, DIR_TC, DIR_MAX };
 #define NGROUPS (PC_MAX * DIR_MAX)
 #define APP_GROUP(dir) (NGROUPS + (dir))
@@ -76,19 +83,21 @@ struct addr_index {
 
 enum { AI_SRC4, AI_DST4, AI_SRC6, AI_DST6, AI_MAX };
 
-/* One Hyperscan database: the fast patterns of the rules of one port
- * bucket (any port, one destination port, or one source port). */
+/* Where a rule's fast pattern counts: on any port, or only on packets
+ * with one destination (source) port; key = side << 16 | port. */
 enum { PS_ANY = 0, PS_DPORT, PS_SPORT };
+#define PS_KEY(side, port) ((uint32_t)(side) << 16 | (uint32_t)(port))
 
+/* One Hyperscan database and the rules behind each of its patterns. */
 struct pset {
-	int side;
-	uint16_t port;
 	hs_database_t *db;
 	struct pattern *pats;
 	uint32_t npats;
 	uint32_t *pat_rules;
+	uint32_t *pat_keys; /* packet sets: each pat_rules entry's port key */
 	uint32_t npat_rules;
 	/* app sets: the buffer scanned and the transforms applied first */
+	uint32_t chain; /* index of the (buffer, transforms) pair, while building */
 	int buf_id;
 	const struct transform *xf;
 	uint32_t nxf;
@@ -96,11 +105,9 @@ struct pset {
 
 struct group {
 	struct addr_index ai[AI_MAX];
-	/* sets[0] is the any-port set; then destination-port sets, then
-	 * source-port sets, each sorted by port. */
+	/* a packet group has one set; an app group one per (buffer, transforms) */
 	struct pset *sets;
 	uint32_t nsets;
-	uint32_t dfirst, dcount, sfirst, scount;
 	uint32_t *nofp; /* rules evaluated on every packet of the group */
 	uint32_t nnofp;
 };
@@ -110,6 +117,7 @@ struct prefilter {
 	uint32_t nrules;
 };
 
+/* The packet class of a protocol (stream rules are PC_TCP_STREAM's). */
 static int proto_class(uint8_t proto)
 {
 	switch (proto) {
@@ -123,9 +131,14 @@ static int proto_class(uint8_t proto)
 
 static bool rule_in_class(const struct rule *r, int pc)
 {
+	if (pc == PC_TCP || pc == PC_TCP_STREAM) {
+		if (((r->flags & RF_STREAM) != 0) != (pc == PC_TCP_STREAM))
+			return false;
+		pc = PC_TCP;
+	}
 	if (r->h.proto_any)
 		return true;
-	static const uint8_t reps[PC_MAX][2] = {{6, 6}, {17, 17}, {1, 58}, {0, 0}};
+	static const uint8_t reps[PC_MAX][2] = {{6, 6}, {6, 6}, {17, 17}, {1, 58}, {0, 0}};
 	if (pc == PC_OTHER) {
 		for (int p = 0; p < 256; p++)
 			if (proto_class((uint8_t)p) == PC_OTHER &&
@@ -427,19 +440,23 @@ out:
 #define PS_MAX_PORTS 8
 
 struct bucket_ref {
-	uint32_t key; /* side << 16 | port */
+	uint32_t set; /* which set of the group (app groups: chain index) */
+	uint32_t key; /* PS_KEY(side, port) */
 	const struct rule *r;
 };
 
+/* By set, then pattern (equal ones adjacent), then rule. */
 static int bucket_ref_cmp(const void *a, const void *b)
 {
 	const struct bucket_ref *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
+	if (x->set != y->set)
+		return x->set < y->set ? -1 : 1;
 	int c = pattern_cmp(x->r, y->r);
 	if (c != 0)
 		return c;
-	return (x->r->num > y->r->num) - (x->r->num < y->r->num);
+	if (x->r->num != y->r->num)
+		return x->r->num < y->r->num ? -1 : 1;
+	return (x->key > y->key) - (x->key < y->key);
 }
 
 static uint32_t port_count(const struct port_set *ps)
@@ -466,27 +483,28 @@ static void rule_buckets(const struct rule *r, bool ports, struct bucket_ref *ou
 		}
 	}
 	if (ps == NULL) {
-		out[(*n)++] = (struct bucket_ref){0, r};
+		out[(*n)++] = (struct bucket_ref){0, PS_KEY(PS_ANY, 0), r};
 		return;
 	}
 	for (uint32_t i = 0; i < ps->ports.n; i++)
 		for (u128 port = ps->ports.r[i].lo; port <= ps->ports.r[i].hi; port++)
-			out[(*n)++] = (struct bucket_ref){(uint32_t)side << 16 | (uint32_t)port, r};
+			out[(*n)++] = (struct bucket_ref){0, PS_KEY(side, port), r};
 }
 
-/* Builds the pattern sets from bucket refs sorted by bucket then pattern. */
-static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n)
+/* Builds the pattern sets from bucket refs sorted by bucket_ref_cmp; with
+ * `keys`, each rule entry keeps its port key. */
+static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n, bool keys)
 {
 	g->sets = calloc(1, sizeof(struct pset));
 	if (g->sets == NULL)
 		return -1;
-	g->nsets = 1; /* the any-port set always exists, maybe empty */
+	g->nsets = 1; /* set 0 always exists, maybe empty */
 	for (uint32_t i = 0; i < n;) {
 		uint32_t j = i;
-		while (j < n && refs[j].key == refs[i].key)
+		while (j < n && refs[j].set == refs[i].set)
 			j++;
 		struct pset *ps;
-		if (refs[i].key == 0) {
+		if (i == 0 && refs[i].set == 0) {
 			ps = &g->sets[0];
 		} else {
 			struct pset *nv = realloc(g->sets, (g->nsets + 1) * sizeof(*nv));
@@ -496,11 +514,11 @@ static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n
 			ps = &g->sets[g->nsets++];
 			memset(ps, 0, sizeof(*ps));
 		}
-		ps->side = (int)(refs[i].key >> 16);
-		ps->port = (uint16_t)(refs[i].key & 0xffff);
+		ps->chain = refs[i].set;
 		ps->pats = malloc((j - i) * sizeof(struct pattern));
 		ps->pat_rules = malloc((j - i) * sizeof(uint32_t));
-		if (ps->pats == NULL || ps->pat_rules == NULL)
+		ps->pat_keys = keys ? malloc((j - i) * sizeof(uint32_t)) : NULL;
+		if (ps->pats == NULL || ps->pat_rules == NULL || (keys && ps->pat_keys == NULL))
 			return -1;
 		for (uint32_t k = i; k < j; k++) {
 			const struct rule *r = refs[k].r;
@@ -512,29 +530,19 @@ static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n
 				pt->first = ps->npat_rules;
 				pt->count = 0;
 			}
+			if (keys)
+				ps->pat_keys[ps->npat_rules] = refs[k].key;
 			ps->pat_rules[ps->npat_rules++] = r->num;
 			ps->pats[ps->npats - 1].count++;
 		}
 		i = j;
-	}
-	/* keys sort any < dport < sport, so the sets are already in order */
-	g->dfirst = g->sfirst = g->nsets;
-	for (uint32_t i = 1; i < g->nsets; i++) {
-		if (g->sets[i].side == PS_DPORT && g->dfirst == g->nsets)
-			g->dfirst = i;
-		if (g->sets[i].side == PS_SPORT && g->sfirst == g->nsets)
-			g->sfirst = i;
-		if (g->sets[i].side == PS_DPORT)
-			g->dcount++;
-		else
-			g->scount++;
 	}
 	return 0;
 }
 
 static int group_collect(struct detect_engine *de, struct group *g, int pc, int dir)
 {
-	bool ports = pc == PC_TCP || pc == PC_UDP;
+	bool ports = pc == PC_TCP || pc == PC_TCP_STREAM || pc == PC_UDP;
 	size_t cap = (size_t)de->nrules * PS_MAX_PORTS + 1;
 	struct bucket_ref *refs = malloc(cap * sizeof(*refs));
 	g->nofp = malloc((de->nrules + 1) * sizeof(uint32_t));
@@ -559,7 +567,7 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 	if (cands != NULL) {
 		memcpy(cands, g->nofp, g->nnofp * sizeof(uint32_t));
 		if (group_build_index(g, de, cands, g->nnofp) == 0 &&
-		    build_sets(g, refs, nrefs) == 0)
+		    build_sets(g, refs, nrefs, ports) == 0)
 			rc = 0;
 	}
 	free(cands);
@@ -601,14 +609,14 @@ static int app_group_collect(struct detect_engine *de, struct group *g, int dir)
 			}
 			chains[nchains++] = rb;
 		}
-		refs[nrefs++] = (struct bucket_ref){c + 1, r};
+		refs[nrefs++] = (struct bucket_ref){c + 1, 0, r};
 	}
 	if (nrefs > 1)
 		qsort(refs, nrefs, sizeof(*refs), bucket_ref_cmp);
-	if (build_sets(g, refs, nrefs) != 0)
+	if (build_sets(g, refs, nrefs, false) != 0)
 		goto out;
 	for (uint32_t s = 1; s < g->nsets; s++) {
-		const struct rule_buffer *rb = chains[g->sets[s].port - 1];
+		const struct rule_buffer *rb = chains[g->sets[s].chain - 1];
 		g->sets[s].buf_id = rb->buf_id;
 		g->sets[s].xf = rb->xf;
 		g->sets[s].nxf = rb->nxf;
@@ -628,7 +636,7 @@ static void cache_key(const struct pset *g, int gi, char hex[65])
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	const char *ver = hs_version();
 	EVP_DigestUpdate(ctx, ver, strlen(ver));
-	uint32_t where[3] = {(uint32_t)gi, (uint32_t)g->side, g->port};
+	uint32_t where[2] = {(uint32_t)gi, g->chain};
 	EVP_DigestUpdate(ctx, where, sizeof(where));
 	for (uint32_t i = 0; i < g->npats; i++) {
 		uint32_t hdr[2] = {g->pats[i].len, g->pats[i].nocase};
@@ -807,6 +815,7 @@ void prefilter_free(struct prefilter *pf)
 			hs_free_database(pf->g[i].sets[k].db);
 			free(pf->g[i].sets[k].pats);
 			free(pf->g[i].sets[k].pat_rules);
+			free(pf->g[i].sets[k].pat_keys);
 		}
 		free(pf->g[i].sets);
 		free(pf->g[i].nofp);
@@ -855,6 +864,7 @@ void prefilter_thread_free(struct det_thread *dt)
 struct scan_ctx {
 	struct det_thread *dt;
 	const struct pset *g;
+	uint32_t dkey, skey; /* the packet's port keys */
 };
 
 /* Candidates found by the fast patterns and the address index go to
@@ -873,8 +883,11 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 {
 	struct scan_ctx *sc = arg;
 	const struct pattern *p = &sc->g->pats[id];
-	for (uint32_t i = 0; i < p->count; i++)
-		add_cand(sc->dt, sc->g->pat_rules[p->first + i]);
+	const uint32_t *keys = sc->g->pat_keys;
+	for (uint32_t i = p->first; i < p->first + p->count; i++)
+		if (keys == NULL || keys[i] == PS_KEY(PS_ANY, 0) || keys[i] == sc->dkey ||
+		    keys[i] == sc->skey)
+			add_cand(sc->dt, sc->g->pat_rules[i]);
 	return 0;
 }
 
@@ -896,27 +909,6 @@ static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const 
 		add_cand(dt, ai->rules[i]);
 }
 
-static void scan_set(struct det_thread *dt, const struct pset *ps, const struct packet *p)
-{
-	if (ps == NULL || ps->db == NULL)
-		return;
-	struct scan_ctx sc = {dt, ps};
-	hs_scan(ps->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch, on_match, &sc);
-}
-
-static const struct pset *find_set(const struct pset *v, uint32_t n, uint16_t port)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (v[mid].port < port)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].port == port ? &v[lo] : NULL;
-}
-
 /* App-buffer rules: only on a packet with a transaction ready for inspection. */
 static void app_prefilter(struct det_thread *dt, const struct group *g, const struct packet *p)
 {
@@ -929,7 +921,7 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 		add_cand(dt, g->nofp[i]);
 	for (uint32_t s = 1; s < g->nsets; s++) {
 		const struct pset *ps = &g->sets[s];
-		struct scan_ctx sc = {dt, ps};
+		struct scan_ctx sc = {dt, ps, 0, 0};
 		struct inspect_buf b;
 		for (uint32_t k = 0;
 		     ps->db != NULL && app_buffer_get(ps->buf_id, dt, p, k, &b.data, &b.len, NULL);
@@ -944,22 +936,16 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 	}
 }
 
-void prefilter_run(struct det_thread *dt, const struct packet *p)
+/* One packet group's candidates for p: fast patterns in the payload,
+ * address-indexed rules; the group's rules without either are in
+ * g->nofp, which the caller merges. */
+static void group_run(struct det_thread *dt, const struct group *g, const struct packet *p)
 {
-	const struct prefilter *pf = dt->de->pf;
-	dt->ncand = 0;
-	dt->nextra = 0;
-	if (pf == NULL)
-		return;
-	int pc = p->ip_version == 0 ? PC_OTHER : proto_class(p->proto);
-	int dir = (p->flow != NULL && !p->flow_toserver) ? DIR_TC : DIR_TS;
-	const struct group *g = &pf->g[pc * DIR_MAX + dir];
-	if (p->payload != NULL && p->payload_len > 0) {
-		scan_set(dt, &g->sets[0], p);
-		if (g->dcount > 0)
-			scan_set(dt, find_set(g->sets + g->dfirst, g->dcount, p->dp), p);
-		if (g->scount > 0)
-			scan_set(dt, find_set(g->sets + g->sfirst, g->scount, p->sp), p);
+	const struct pset *ps = &g->sets[0];
+	if (ps->db != NULL && p->payload != NULL && p->payload_len > 0) {
+		struct scan_ctx sc = {dt, ps, PS_KEY(PS_DPORT, p->dp), PS_KEY(PS_SPORT, p->sp)};
+		hs_scan(ps->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch,
+			on_match, &sc);
 	}
 	if (p->src.family == 4) {
 		ai_lookup(dt, &g->ai[AI_SRC4], &p->src);
@@ -968,8 +954,36 @@ void prefilter_run(struct det_thread *dt, const struct packet *p)
 		ai_lookup(dt, &g->ai[AI_SRC6], &p->src);
 		ai_lookup(dt, &g->ai[AI_DST6], &p->dst);
 	}
-	if (p->flow != NULL && !dt->in_stream)
+}
+
+void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
+{
+	const struct prefilter *pf = dt->de->pf;
+	dt->ncand = 0;
+	dt->nextra = 0;
+	if (pf == NULL)
+		return;
+	int pc = p->ip_version == 0 ? PC_OTHER : proto_class(p->proto);
+	int dir = (p->flow != NULL && !p->flow_toserver) ? DIR_TC : DIR_TS;
+	/* g's generic rules are merged below; a second group's are few */
+	const struct group *g = NULL;
+	if (want & CAND_PACKET) {
+		g = &pf->g[pc * DIR_MAX + dir];
+		group_run(dt, g, p);
+	}
+	if ((want & CAND_STREAM) && pc == PC_TCP) {
+		const struct group *sg = &pf->g[PC_TCP_STREAM * DIR_MAX + dir];
+		group_run(dt, sg, p);
+		if (g == NULL)
+			g = sg;
+		else
+			for (uint32_t i = 0; i < sg->nnofp; i++)
+				add_cand(dt, sg->nofp[i]);
+	}
+	if ((want & CAND_APP) && p->flow != NULL)
 		app_prefilter(dt, &pf->g[APP_GROUP(dir)], p);
+	uint32_t nnofp = g != NULL ? g->nnofp : 0;
+	const uint32_t *nofp = g != NULL ? g->nofp : NULL;
 	for (uint32_t i = 0; i < dt->nextra; i++)
 		dt->cand_seen[dt->cand_extra[i]] = 0;
 	if (dt->nextra > 1)
@@ -977,11 +991,11 @@ void prefilter_run(struct det_thread *dt, const struct packet *p)
 	/* merge (a rule too wide for one address family's index is generic and
 	 * may also come from the other family's index: keep it once) */
 	uint32_t a = 0, b = 0;
-	while (a < g->nnofp || b < dt->nextra) {
-		if (b == dt->nextra || (a < g->nnofp && g->nofp[a] < dt->cand_extra[b])) {
-			dt->cand[dt->ncand++] = g->nofp[a++];
+	while (a < nnofp || b < dt->nextra) {
+		if (b == dt->nextra || (a < nnofp && nofp[a] < dt->cand_extra[b])) {
+			dt->cand[dt->ncand++] = nofp[a++];
 		} else {
-			if (a < g->nnofp && g->nofp[a] == dt->cand_extra[b])
+			if (a < nnofp && nofp[a] == dt->cand_extra[b])
 				a++;
 			dt->cand[dt->ncand++] = dt->cand_extra[b++];
 		}

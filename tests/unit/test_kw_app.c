@@ -744,7 +744,7 @@ static void test_prefilter_no_tx(void **state)
 	struct packet p;
 	th_packet(&p, 6, 1234, 80, "xxabcxx", 7);
 	struct det_thread *dt = (struct det_thread *)detect_thread_new(de);
-	prefilter_run(dt, &p);
+	prefilter_run(dt, &p, CAND_PACKET | CAND_STREAM | CAND_APP);
 	assert_int_equal(dt->ncand, 1);
 	assert_int_equal(de->rules[dt->cand[0]]->sid, 2);
 	detect_thread_free((struct detect_thread *)dt);
