@@ -28,6 +28,14 @@
  * that do not fit (bidirectional, "any" on both sides, very wide sets) are
  * evaluated on every packet of their group.
  *
+ * What Hyperscan scans for is shaped to keep it fast on the filler real
+ * traffic is full of (zero padding, "AAAA..." overflows): a trailing run
+ * of one byte is cut to one byte (a pattern ending in "00 00" otherwise
+ * makes a zero-filled payload cost some 50 cycles a byte), and a pattern
+ * that is one byte repeated is not given to Hyperscan at all but found by
+ * a strided search for runs.  Both find a superset of the full pattern's
+ * matches, which is all a prefilter needs.
+ *
  * Compiled databases are cached on disk under a SHA-256 of their input
  * (patterns, flags, ids, Hyperscan version), so an unchanged ruleset skips
  * compilation on the next start.  A damaged or foreign cache file is
@@ -70,6 +78,8 @@ struct pattern {
 	const uint8_t *pat;
 	uint32_t len;
 	bool nocase;
+	bool run;     /* one byte repeated: found by scan_runs, not Hyperscan */
+	uint32_t lit; /* bytes of pat given to Hyperscan */
 	uint32_t first, count; /* rule numbers in pf->pat_rules[first .. first+count) */
 };
 
@@ -96,6 +106,9 @@ struct pset {
 	uint32_t *pat_rules;
 	uint32_t *pat_keys; /* packet sets: each pat_rules entry's port key */
 	uint32_t npat_rules;
+	/* run patterns: the shortest run wanted per (case-folded) byte, 0 = none */
+	uint32_t *run_min;
+	uint32_t run_step; /* the shortest run pattern's length */
 	/* app sets: the buffer scanned and the transforms applied first */
 	uint32_t chain; /* index of the (buffer, transforms) pair, while building */
 	int buf_id;
@@ -237,6 +250,39 @@ static int pattern_cmp(const struct rule *x, const struct rule *y)
 static bool same_pattern(const struct rule *x, const struct rule *y)
 {
 	return pattern_cmp(x, y) == 0;
+}
+
+static uint8_t fold(uint8_t b)
+{
+	return b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
+}
+
+/* Shapes what Hyperscan looks for (see the top of the file). */
+static void pattern_shape(struct pattern *pt)
+{
+	uint32_t n = pt->len;
+	while (n > 1 && pt->pat[n - 1] == pt->pat[n - 2])
+		n--;
+	pt->run = n == 1 && pt->len > 1;
+	pt->lit = n;
+}
+
+/* Indexes a set's run patterns for scan_runs. */
+static int set_runs(struct pset *ps)
+{
+	for (uint32_t i = 0; i < ps->npats; i++) {
+		const struct pattern *pt = &ps->pats[i];
+		if (!pt->run)
+			continue;
+		if (ps->run_min == NULL && (ps->run_min = calloc(256, sizeof(uint32_t))) == NULL)
+			return -1;
+		uint8_t b = fold(pt->pat[0]);
+		if (ps->run_min[b] == 0 || pt->len < ps->run_min[b])
+			ps->run_min[b] = pt->len;
+		if (ps->run_step == 0 || pt->len < ps->run_step)
+			ps->run_step = pt->len;
+	}
+	return 0;
 }
 
 #define AI_MAX_RANGES 65536 /* per rule side: larger sets stay generic */
@@ -529,12 +575,15 @@ static int build_sets(struct group *g, const struct bucket_ref *refs, uint32_t n
 				pt->nocase = r->fp.nocase;
 				pt->first = ps->npat_rules;
 				pt->count = 0;
+				pattern_shape(pt);
 			}
 			if (keys)
 				ps->pat_keys[ps->npat_rules] = refs[k].key;
 			ps->pat_rules[ps->npat_rules++] = r->num;
 			ps->pats[ps->npats - 1].count++;
 		}
+		if (set_runs(ps) != 0)
+			return -1;
 		i = j;
 	}
 	return 0;
@@ -639,9 +688,11 @@ static void cache_key(const struct pset *g, int gi, char hex[65])
 	uint32_t where[2] = {(uint32_t)gi, g->chain};
 	EVP_DigestUpdate(ctx, where, sizeof(where));
 	for (uint32_t i = 0; i < g->npats; i++) {
-		uint32_t hdr[2] = {g->pats[i].len, g->pats[i].nocase};
+		if (g->pats[i].run)
+			continue;
+		uint32_t hdr[3] = {g->pats[i].lit, g->pats[i].nocase, i};
 		EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
-		EVP_DigestUpdate(ctx, g->pats[i].pat, g->pats[i].len);
+		EVP_DigestUpdate(ctx, g->pats[i].pat, g->pats[i].lit);
 	}
 	EVP_DigestFinal_ex(ctx, md, &mdl);
 	EVP_MD_CTX_free(ctx);
@@ -732,16 +783,23 @@ static int group_compile(struct pset *g, FILE *log)
 	unsigned *ids = malloc(g->npats * sizeof(*ids));
 	size_t *lens = malloc(g->npats * sizeof(*lens));
 	int rc = -1;
+	uint32_t n = 0;
 	if (pats == NULL || flags == NULL || ids == NULL || lens == NULL)
 		goto out;
 	for (uint32_t i = 0; i < g->npats; i++) {
-		pats[i] = (const char *)g->pats[i].pat;
-		lens[i] = g->pats[i].len;
-		ids[i] = i;
-		flags[i] = HS_FLAG_SINGLEMATCH | (g->pats[i].nocase ? HS_FLAG_CASELESS : 0);
+		if (g->pats[i].run)
+			continue;
+		pats[n] = (const char *)g->pats[i].pat;
+		lens[n] = g->pats[i].lit;
+		ids[n] = i;
+		flags[n++] = HS_FLAG_SINGLEMATCH | (g->pats[i].nocase ? HS_FLAG_CASELESS : 0);
 	}
+	rc = 0;
+	if (n == 0)
+		goto out; /* only run patterns */
+	rc = -1;
 	hs_compile_error_t *err = NULL;
-	if (hs_compile_lit_multi(pats, flags, ids, lens, g->npats, HS_MODE_BLOCK, NULL, &g->db,
+	if (hs_compile_lit_multi(pats, flags, ids, lens, n, HS_MODE_BLOCK, NULL, &g->db,
 				 &err) != HS_SUCCESS) {
 		if (log)
 			fprintf(log, "prefilter: hyperscan compile failed: %s\n",
@@ -816,6 +874,7 @@ void prefilter_free(struct prefilter *pf)
 			free(pf->g[i].sets[k].pats);
 			free(pf->g[i].sets[k].pat_rules);
 			free(pf->g[i].sets[k].pat_keys);
+			free(pf->g[i].sets[k].run_min);
 		}
 		free(pf->g[i].sets);
 		free(pf->g[i].nofp);
@@ -891,6 +950,39 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	return 0;
 }
 
+/* Run patterns in d: any run at least run_step long covers one of the
+ * probed bytes, which is then widened to its whole run. */
+static void scan_runs(struct scan_ctx *sc, const uint8_t *d, uint32_t n)
+{
+	const struct pset *ps = sc->g;
+	uint32_t m = ps->run_step;
+	for (uint32_t k = m - 1; k < n; k += m) {
+		uint8_t b = fold(d[k]);
+		if (ps->run_min[b] == 0)
+			continue;
+		uint32_t lo = k, hi = k + 1;
+		while (lo > 0 && fold(d[lo - 1]) == b)
+			lo--;
+		while (hi < n && fold(d[hi]) == b)
+			hi++;
+		if (hi - lo >= ps->run_min[b])
+			for (uint32_t i = 0; i < ps->npats; i++)
+				if (ps->pats[i].run && fold(ps->pats[i].pat[0]) == b &&
+				    ps->pats[i].len <= hi - lo)
+					on_match(i, 0, 0, 0, sc);
+		k = hi - 1;
+	}
+}
+
+/* Everything the set looks for in one buffer. */
+static void scan_buf(struct scan_ctx *sc, const uint8_t *d, uint32_t n)
+{
+	if (sc->g->db != NULL)
+		hs_scan(sc->g->db, (const char *)d, n, 0, sc->dt->hs_scratch, on_match, sc);
+	if (sc->g->run_min != NULL)
+		scan_runs(sc, d, n);
+}
+
 static u128 addr_value(const struct ip_addr *a)
 {
 	u128 v = 0;
@@ -924,14 +1016,14 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 		struct scan_ctx sc = {dt, ps, 0, 0};
 		struct inspect_buf b;
 		for (uint32_t k = 0;
-		     ps->db != NULL && app_buffer_get(ps->buf_id, dt, p, k, &b.data, &b.len, NULL);
+		     (ps->db != NULL || ps->run_min != NULL) &&
+		     app_buffer_get(ps->buf_id, dt, p, k, &b.data, &b.len, NULL);
 		     k++) {
 			bool ok = true;
 			for (uint32_t x = 0; ok && x < ps->nxf; x++)
 				ok = transform_apply(dt, &ps->xf[x], &b, (int)(x % XFORM_SLOTS));
 			if (ok)
-				hs_scan(ps->db, (const char *)b.data, b.len, 0, dt->hs_scratch,
-					on_match, &sc);
+				scan_buf(&sc, b.data, b.len);
 		}
 	}
 }
@@ -942,10 +1034,9 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 static void group_run(struct det_thread *dt, const struct group *g, const struct packet *p)
 {
 	const struct pset *ps = &g->sets[0];
-	if (ps->db != NULL && p->payload != NULL && p->payload_len > 0) {
+	if (p->payload != NULL && p->payload_len > 0) {
 		struct scan_ctx sc = {dt, ps, PS_KEY(PS_DPORT, p->dp), PS_KEY(PS_SPORT, p->sp)};
-		hs_scan(ps->db, (const char *)p->payload, p->payload_len, 0, dt->hs_scratch,
-			on_match, &sc);
+		scan_buf(&sc, p->payload, p->payload_len);
 	}
 	if (p->src.family == 4) {
 		ai_lookup(dt, &g->ai[AI_SRC4], &p->src);

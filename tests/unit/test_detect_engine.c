@@ -28,6 +28,49 @@ static void rand_word(char *out, int len)
 	out[len] = '\0';
 }
 
+/* Runs npkts random packets (payload bytes from `alphabet`, runs of one
+ * byte when `runs`) through the engine and through every rule without the
+ * prefilter; both must find the same alerts.  Returns the alerts seen. */
+static unsigned check_bruteforce(struct detect_engine *de, const char *alphabet, bool runs,
+				 int npkts)
+{
+	struct detect_thread *t = detect_thread_new(de);
+	struct det_thread *dt = (struct det_thread *)t;
+	size_t na = strlen(alphabet);
+	unsigned total_alerts = 0;
+	for (int n = 0; n < npkts; n++) {
+		char payload[32];
+		int len = 1 + (int)(next_rand() % 24);
+		for (int i = 0; i < len;) {
+			char c = alphabet[next_rand() % na];
+			int k = runs ? 1 + (int)(next_rand() % 8) : 1;
+			for (; k > 0 && i < len; k--)
+				payload[i++] = c;
+		}
+		struct packet p;
+		static const uint16_t ports[] = {1, 2, 80, 81, 1234};
+		th_packet(&p, next_rand() % 4 ? 6 : 17, ports[next_rand() % 5],
+			  ports[next_rand() % 5], payload, (uint32_t)len);
+		/* brute force: every rule, no prefilter */
+		uint8_t want[1024] = {0};
+		unsigned nwant = 0;
+		for (uint32_t i = 0; i < de->nrules; i++)
+			if (rule_match_packet(dt, de->rules[i], &p)) {
+				want[de->rules[i]->sid % 1024] = 1;
+				nwant++;
+			}
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		unsigned got = q.count + q.discarded;
+		assert_int_equal(got, nwant);
+		for (unsigned i = 0; i < q.count; i++)
+			assert_true(want[q.alerts[i].sid % 1024]);
+		total_alerts += got;
+	}
+	detect_thread_free(t);
+	return total_alerts;
+}
+
 static void test_prefilter_equals_bruteforce(void **state)
 {
 	char *rules = calloc(1, 200 * 256);
@@ -57,36 +100,37 @@ static void test_prefilter_equals_bruteforce(void **state)
 	struct detect_engine *de = th_engine(rules, &st);
 	assert_non_null(de);
 	assert_int_equal(st.loaded, 200);
-	struct detect_thread *t = detect_thread_new(de);
-	struct det_thread *dt = (struct det_thread *)t;
-	unsigned total_alerts = 0;
-	for (int n = 0; n < 3000; n++) {
-		char payload[32];
-		int len = 1 + (int)(next_rand() % 24);
-		for (int i = 0; i < len; i++)
-			payload[i] = (char)("abcABC"[next_rand() % 6]);
-		struct packet p;
-		static const uint16_t ports[] = {1, 2, 80, 81, 1234};
-		th_packet(&p, next_rand() % 4 ? 6 : 17, ports[next_rand() % 5],
-			  ports[next_rand() % 5], payload, (uint32_t)len);
-		/* brute force: every rule, no prefilter */
-		uint8_t want[201] = {0};
-		unsigned nwant = 0;
-		for (uint32_t i = 0; i < de->nrules; i++)
-			if (rule_match_packet(dt, de->rules[i], &p)) {
-				want[de->rules[i]->sid] = 1;
-				nwant++;
-			}
-		struct alert_queue q;
-		detect_packet(t, &p, &q);
-		unsigned got = q.count + q.discarded;
-		assert_int_equal(got, nwant);
-		for (unsigned i = 0; i < q.count; i++)
-			assert_true(want[q.alerts[i].sid]);
-		total_alerts += got;
+	assert_true(check_bruteforce(de, "abcABC", false, 3000) > 0);
+	detect_engine_free(de);
+	free(rules);
+}
+
+/* Patterns that end in a run of one byte, or are one (zero padding,
+ * "AAAA..."), are searched for in a shortened form or by the run finder:
+ * still exactly the alerts of every rule evaluated. */
+static void test_prefilter_runs_equal_bruteforce(void **state)
+{
+	char *rules = calloc(1, 200 * 256);
+	size_t off = 0;
+	for (int i = 0; i < 200; i++) {
+		char pat[40];
+		int n = 0;
+		if (next_rand() % 2) /* a head before the run, or none */
+			n += sprintf(pat + n, "%c", "bB"[next_rand() % 2]);
+		char c = "aA0"[next_rand() % 3];
+		int k = 2 + (int)(next_rand() % 6);
+		for (int j = 0; j < k; j++)
+			n += sprintf(pat + n, c == '0' ? "|00|" : "%c", c);
+		const char *hdr = (const char *[]){"tcp any any -> any any", "tcp any any -> any 80",
+						    "udp any any -> any any"}[next_rand() % 3];
+		off += (size_t)sprintf(rules + off, "alert %s (content:\"%s\"; %s sid:%d;)\n", hdr,
+				       pat, next_rand() % 2 ? "nocase;" : "", i + 1);
 	}
-	assert_true(total_alerts > 0);
-	detect_thread_free(t);
+	struct detect_load_stats st;
+	struct detect_engine *de = th_engine(rules, &st);
+	assert_non_null(de);
+	assert_int_equal(st.loaded, 200);
+	assert_true(check_bruteforce(de, "aAbB\0", true, 3000) > 0);
 	detect_engine_free(de);
 	free(rules);
 }
@@ -699,6 +743,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
+	    cmocka_unit_test(test_prefilter_runs_equal_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_configured_action_order),
