@@ -109,6 +109,8 @@ struct pset {
 	/* run patterns: the shortest run wanted per (case-folded) byte, 0 = none */
 	uint32_t *run_min;
 	uint32_t run_step; /* the shortest run pattern's length */
+	uint32_t *runs;	   /* their pattern ids */
+	uint32_t nruns;
 	/* app sets: the buffer scanned and the transforms applied first */
 	uint32_t chain; /* index of the (buffer, transforms) pair, while building */
 	int buf_id;
@@ -274,8 +276,10 @@ static int set_runs(struct pset *ps)
 		const struct pattern *pt = &ps->pats[i];
 		if (!pt->run)
 			continue;
-		if (ps->run_min == NULL && (ps->run_min = calloc(256, sizeof(uint32_t))) == NULL)
+		if (ps->run_min == NULL && ((ps->run_min = calloc(256, sizeof(uint32_t))) == NULL ||
+					    (ps->runs = malloc(ps->npats * sizeof(uint32_t))) == NULL))
 			return -1;
+		ps->runs[ps->nruns++] = i;
 		uint8_t b = fold(pt->pat[0]);
 		if (ps->run_min[b] == 0 || pt->len < ps->run_min[b])
 			ps->run_min[b] = pt->len;
@@ -875,6 +879,7 @@ void prefilter_free(struct prefilter *pf)
 			free(pf->g[i].sets[k].pat_rules);
 			free(pf->g[i].sets[k].pat_keys);
 			free(pf->g[i].sets[k].run_min);
+			free(pf->g[i].sets[k].runs);
 		}
 		free(pf->g[i].sets);
 		free(pf->g[i].nofp);
@@ -966,10 +971,11 @@ static void scan_runs(struct scan_ctx *sc, const uint8_t *d, uint32_t n)
 		while (hi < n && fold(d[hi]) == b)
 			hi++;
 		if (hi - lo >= ps->run_min[b])
-			for (uint32_t i = 0; i < ps->npats; i++)
-				if (ps->pats[i].run && fold(ps->pats[i].pat[0]) == b &&
-				    ps->pats[i].len <= hi - lo)
-					on_match(i, 0, 0, 0, sc);
+			for (uint32_t i = 0; i < ps->nruns; i++) {
+				const struct pattern *pt = &ps->pats[ps->runs[i]];
+				if (fold(pt->pat[0]) == b && pt->len <= hi - lo)
+					on_match(ps->runs[i], 0, 0, 0, sc);
+			}
 		k = hi - 1;
 	}
 }
