@@ -496,6 +496,7 @@ struct det_thread {
 	uint32_t *cand_extra;
 	uint32_t nextra;
 	uint8_t *cand_seen;
+	struct ai_memo *ai_memo; /* recent address index lookups (prefilter.c) */
 	uint64_t pkt_count;
 	bool in_stream; /* evaluating a reassembled stream chunk (flow:only_stream) */
 	/* base64_decode output (kw-base64.c), read through BUF_BASE64 */

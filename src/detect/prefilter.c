@@ -889,6 +889,16 @@ void prefilter_free(struct prefilter *pf)
 	free(pf);
 }
 
+/* The last interval found per (index, address) slot: a flow's packets
+ * and stream chunks look the same addresses up again and again, and a
+ * binary search of a large blocklist index misses the cache. */
+#define AI_MEMO_SLOTS 256
+struct ai_memo {
+	const struct addr_index *ai;
+	u128 v;
+	uint32_t e;
+};
+
 /* ------------------------------------------------------------ per thread */
 
 int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
@@ -899,7 +909,8 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 	if (dt->cand_extra == NULL)
 		return -1;
 	dt->cand_seen = calloc(de->nrules + 1, 1);
-	if (dt->cand == NULL || dt->cand_seen == NULL)
+	dt->ai_memo = calloc(AI_MEMO_SLOTS, sizeof(struct ai_memo));
+	if (dt->cand == NULL || dt->cand_seen == NULL || dt->ai_memo == NULL)
 		return -1;
 	hs_scratch_t *s = NULL;
 	for (int i = 0; pf != NULL && i < NGROUPS_ALL; i++)
@@ -921,6 +932,8 @@ void prefilter_thread_free(struct det_thread *dt)
 	free(dt->cand_extra);
 	dt->cand_extra = NULL;
 	free(dt->cand_seen);
+	free(dt->ai_memo);
+	dt->ai_memo = NULL;
 	dt->cand = NULL;
 	dt->cand_seen = NULL;
 }
@@ -1002,7 +1015,13 @@ static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const 
 {
 	if (ai->nb == 0)
 		return;
-	uint32_t e = ai_find(ai, addr_value(a));
+	u128 v = addr_value(a);
+	uint64_t h = (uint64_t)v ^ (uint64_t)(v >> 64) ^ (uint64_t)(uintptr_t)ai;
+	h = (h * 0x9e3779b97f4a7c15ull) >> 56;
+	struct ai_memo *m = &dt->ai_memo[h % AI_MEMO_SLOTS];
+	if (m->ai != ai || m->v != v)
+		*m = (struct ai_memo){ai, v, ai_find(ai, v)};
+	uint32_t e = m->e;
 	for (uint32_t i = ai->first[e]; i < ai->first[e + 1]; i++)
 		add_cand(dt, ai->rules[i]);
 }
