@@ -59,7 +59,13 @@ static const char *eve_text =
     "\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":2,\"bytes_toserver\":300,"
     "\"bytes_toclient\":200}}\n"
     "{\"timestamp\":\"2024-03-02T11:00:01.000000+0000\",\"event_type\":\"dns\"}\n"
-    "{\"event_type\":\"alert\"}\n";
+    "{\"event_type\":\"alert\"}\n"
+    /* the type is read without parsing only from a real key, not from
+     * one inside a string (an alert, not a dns event) ... */
+    "{\"timestamp\":\"2024-03-02T11:00:02.000000+0000\",\"payload_printable\":"
+    "\"{\\\"event_type\\\":\\\"dns\\\"}\",\"event_type\":\"alert\"}\n"
+    /* ... and a spaced one is parsed */
+    "{\"timestamp\": \"2024-03-03T10:00:00.000000+0000\", \"event_type\": \"http\"}\n";
 
 static const char *assets_text = "assets:\n"
 				 "  - network: 10.1.0.0/16\n"
@@ -124,22 +130,22 @@ static void test_eve_import_counts_and_idempotence(void **state)
 	write_file(assets, assets_text);
 	struct store_eve_stats s;
 	assert_int_equal(store_import_eve_file(db, eve, assets, &s), 0);
-	assert_int_equal(s.lines, 6);
-	assert_int_equal(s.alerts, 1);
+	assert_int_equal(s.lines, 8);
+	assert_int_equal(s.alerts, 2);
 	assert_int_equal(s.anomalies, 1);
 	assert_int_equal(s.flows, 1);
-	assert_int_equal(s.other, 1);
+	assert_int_equal(s.other, 2);
 	assert_int_equal(s.malformed, 2);
 	assert_int_equal(s.first_bad_line, 3);
 
 	assert_int_equal(store_import_eve_file(db, eve, NULL, &s), 0);
 	assert_int_equal(s.alerts + s.anomalies + s.flows, 0);
-	assert_int_equal(s.duplicate, 3);
+	assert_int_equal(s.duplicate, 4);
 
 	char err[256];
 	struct store *st = store_open(db, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 3);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 4);
 	/* Most specific asset wins: 10.1.2.3 is in the /24 and the /16. */
 	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE event_type='alert'"
 				       " AND asset_org='Hospital Lab'"),
@@ -202,7 +208,7 @@ static void test_import_run_from_config(void **state)
 	assert_string_equal(oc.path, db);
 	struct store_eve_stats s;
 	assert_int_equal(store_import_run(cfg, tmpdir, eve, &s), 0);
-	assert_int_equal(s.alerts, 1);
+	assert_int_equal(s.alerts, 2);
 	struct store *st = store_open(db, err, sizeof(err));
 	assert_non_null(st);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE asset_sector='finance'"), 2);
