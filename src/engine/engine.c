@@ -43,6 +43,7 @@ struct engine {
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
+	struct timespec processing; /* rules loaded, first packet next */
 	unsigned pressure_max;
 	int64_t last_ts_sec; /* newest packet time read: stats events carry it */
 	uint32_t last_ts_usec;
@@ -340,10 +341,10 @@ static void periodic(struct engine *e)
 		log_stats(e);
 	}
 	if (e->opt->progress && elapsed_since(&e->last_progress) >= 1.0 &&
-	    elapsed_since(&e->started) >= 1.0) {
+	    elapsed_since(&e->processing) >= 1.0) {
 		clock_gettime(CLOCK_MONOTONIC, &e->last_progress);
 		const struct capture_stats *cs = capture_get_stats(e->capture);
-		double secs = elapsed_since(&e->started);
+		double secs = elapsed_since(&e->processing);
 		double pct = cs->input_bytes_total ? 100.0 * (double)cs->input_bytes_done /
 							 (double)cs->input_bytes_total
 						   : 0;
@@ -394,17 +395,19 @@ static void summary(struct engine *e)
 	struct worker_counters t;
 	totals(e, &t);
 	const struct capture_stats *cs = capture_get_stats(e->capture);
-	double secs = elapsed_since(&e->started);
+	double secs = elapsed_since(&e->processing); /* rule loading not included */
 	if (e->progress_shown)
 		fputc('\n', stderr);
 	if (e->opt->verbose || cs->files_failed || cs->truncated_records || t.decode.invalid)
 		fprintf(stderr,
 			"vigil: %u of %u files read (%u failed, %llu truncated), %llu packets "
-			"(%llu invalid), %llu flows, %llu events in %.2f s\n",
+			"(%llu invalid), %llu flows, %llu events in %.2f s (%.0f kpps, %.0f Mbit/s)\n",
 			cs->files_read, cs->files_total, cs->files_failed,
 			(unsigned long long)cs->truncated_records, (unsigned long long)cs->packets,
 			(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
-			(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
+			(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs,
+			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,
+			secs > 0 ? (double)cs->bytes * 8 / secs / 1e6 : 0);
 }
 
 /* The event store (vigil.db) is filled from the run's eve.json, so it
@@ -457,6 +460,8 @@ int engine_run(const struct engine_options *o)
 		engine_cleanup(&e);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &e.processing);
+	e.last_progress = e.processing;
 	if (o->runmode == RUNMODE_WORKERS && e.nworkers > 1)
 		run_workers(&e);
 	else
