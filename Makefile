@@ -86,8 +86,11 @@ conformance: $(BUILD)/vigil
 sweep: $(BUILD)/vigil
 	tests/integration/sweep.sh $(BUILD)/vigil
 
+# ET Open, one worker, as the detection issue's figures; without ../shared, no rules.
+ET_OPEN    := ../shared/data/rules/et-open
+BENCH_ARGS ?= --runmode single $(if $(wildcard $(ET_OPEN)),-S $(ET_OPEN))
 bench: $(BUILD)/vigil
-	bench/run.sh $(BUILD)/vigil
+	bench/run.sh $(BUILD)/vigil -- $(BENCH_ARGS)
 
 fuzz:
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "fuzz: no targets"; fi
