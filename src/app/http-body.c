@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/file-magic.h"
 #include "app/http-internal.h"
 
 #define HTTP_INFLATE_CHUNK 16384
@@ -561,6 +562,22 @@ void http_body_free(struct http_tx *tx)
 	for (int i = 0; i < 3; i++)
 		EVP_MD_CTX_free(tx->file.md[i]);
 	http_bytes_free(&tx->file.name);
+	free(tx->file.magic);
+}
+
+const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm)
+{
+	const struct http_filectx *f = &tx->file;
+	const struct http_bytes *body = &tx->resp.body;
+	if (f->magic_done || fm == NULL || f->state == HTTP_FILE_NONE || body->len == 0 ||
+	    (f->state == HTTP_FILE_OPEN && body->len < FILE_MAGIC_MIN_BYTES))
+		return f->magic;
+	/* computed once and kept: the transaction is otherwise read-only here */
+	struct http_filectx *mf = (struct http_filectx *)f;
+	const char *s = file_magic_describe(fm, body->p, body->len);
+	mf->magic = s != NULL ? strdup(s) : NULL;
+	mf->magic_done = true;
+	return f->magic;
 }
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out)

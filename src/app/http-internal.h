@@ -66,6 +66,8 @@ struct http_filectx {
 	uint8_t hashes;	   /* HTTP_FILE_* computed over the whole file */
 	bool gaps;	   /* bytes of the body were lost */
 	uint8_t md5[16], sha1[20], sha256[32];
+	char *magic;	 /* libmagic's description, once computed (http_tx_file_magic) */
+	bool magic_done; /* computed (magic may still be NULL: nothing recognised) */
 };
 
 /* One message: the request or the response of a transaction. */

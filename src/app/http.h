@@ -196,6 +196,13 @@ struct http_file_info {
 };
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out);
+/* libmagic's description of the transaction's file, from the first bytes
+ * of the kept response body: computed with fm the first time there is
+ * enough of it (FILE_MAGIC_MIN_BYTES, or all of a closed file) and kept.
+ * NULL before that, when nothing was recognised, or with fm NULL and none
+ * computed yet. */
+struct file_magic;
+const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm);
 
 /* App-layer events, with the names of Suricata's http-events.rules. */
 enum http_event {

@@ -508,7 +508,13 @@ struct det_thread {
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
+	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
+	bool magic_failed;		 /* ... and reported once if it cannot be */
 };
+
+/* The worker's libmagic handle for file.magic, opened on first use; NULL
+ * (reported once) when libmagic cannot load its database. */
+struct file_magic *detect_thread_magic(struct det_thread *dt);
 
 int inspect_buffer(struct det_thread *dt, const struct sm_list *l, const struct inspect_buf *b);
 

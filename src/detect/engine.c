@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "app/file-magic.h"
 #include "detect/detect-internal.h"
 
 /* ------------------------------------------------------------ var registry */
@@ -560,6 +561,19 @@ struct detect_thread *detect_thread_new(struct detect_engine *de)
 	return (struct detect_thread *)dt;
 }
 
+struct file_magic *detect_thread_magic(struct det_thread *dt)
+{
+	if (dt == NULL || dt->magic != NULL || dt->magic_failed)
+		return dt ? dt->magic : NULL;
+	char err[256];
+	dt->magic = file_magic_new(err, sizeof(err));
+	if (dt->magic == NULL) {
+		dt->magic_failed = true;
+		fprintf(stderr, "vigil: %s; file.magic and filemagic never match\n", err);
+	}
+	return dt->magic;
+}
+
 void detect_thread_free(struct detect_thread *t)
 {
 	struct det_thread *dt = (struct det_thread *)t;
@@ -568,6 +582,7 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_data_free(dt->pcre_md);
 	free(dt->b64);
 	free(dt->app_scratch);
+	file_magic_free(dt->magic);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);
 	threshold_thread_free(dt);

@@ -52,6 +52,7 @@ enum app_kind {
 	K_CERT_FP,
 	K_CERTS,
 	K_FILE_NAME,
+	K_FILE_MAGIC,
 };
 
 /* X(id, name, alias, proto, dirs, http buffer to_server, http buffer to_client, kind) */
@@ -122,7 +123,8 @@ enum app_kind {
 	X(CERT_FP, "tls.cert_fingerprint", "tls_cert_fingerprint", TLS, AD_BOTH, -1, -1,           \
 	  K_CERT_FP)                                                                               \
 	X(CERTS, "tls.certs", NULL, TLS, AD_BOTH, -1, -1, K_CERTS)                                 \
-	X(FILE_NAME, "file.name", NULL, HTTP, AD_BOTH, -1, -1, K_FILE_NAME)
+	X(FILE_NAME, "file.name", NULL, HTTP, AD_BOTH, -1, -1, K_FILE_NAME)                        \
+	X(FILE_MAGIC, "file.magic", NULL, HTTP, AD_BOTH, -1, -1, K_FILE_MAGIC)
 
 #define X_ID(id, ...) AB_##id,
 enum { APP_BUFFERS(X_ID) AB_COUNT };
@@ -275,6 +277,11 @@ static bool tx_instance(const struct app_buffer *ab, struct det_thread *dt, enum
 		*l = fi.name_len;
 		return true;
 	}
+	case K_FILE_MAGIC:
+		if (k > 0 || dir != APP_TOCLIENT)
+			return false;
+		s = http_tx_file_magic(tx, detect_thread_magic(dt));
+		break;
 	}
 	if (k > 0 || s == NULL || *s == '\0')
 		return false;

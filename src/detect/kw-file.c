@@ -27,12 +27,14 @@
 
 /* ------------------------------------------------------------ filename / fileext */
 
-/* Content `arg` (possibly negated) on file.name, nocase, and endswith
- * when `suffix`; the current sticky buffer does not change. */
-static int file_name_content(struct parse_ctx *pc, struct rule *r, const char *arg, bool suffix)
+/* Content `arg` (possibly negated) on buffer `buf` (file.name,
+ * file.magic), nocase, and endswith when `suffix`; the current sticky
+ * buffer does not change. */
+static int file_buf_content(struct parse_ctx *pc, struct rule *r, const char *buf, const char *arg,
+			    bool suffix)
 {
 	int saved = r->cur_buf;
-	if (sticky_buffer_select(pc, r, app_buffer_lookup("file.name")) != 0)
+	if (sticky_buffer_select(pc, r, app_buffer_lookup(buf)) != 0)
 		return -1;
 	int rc = kw_lookup("content")->setup(pc, r, arg);
 	if (rc == 0)
@@ -46,7 +48,13 @@ static int file_name_content(struct parse_ctx *pc, struct rule *r, const char *a
 
 static int filename_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return file_name_content(pc, r, arg, false);
+	return file_buf_content(pc, r, "file.name", arg, false);
+}
+
+/* filemagic:"PDF document" is content on file.magic, case-insensitive. */
+static int filemagic_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return file_buf_content(pc, r, "file.magic", arg, false);
 }
 
 /* fileext:"pdf" is content ".pdf" at the end of the name. */
@@ -69,7 +77,7 @@ static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	if (v == NULL)
 		return -1;
 	snprintf(v, n + 3, "%s\".%.*s\"", neg ? "!" : "", (int)(n - 2), s + 1);
-	int rc = file_name_content(pc, r, v, true);
+	int rc = file_buf_content(pc, r, "file.name", v, true);
 	free(v);
 	return rc;
 }
@@ -342,6 +350,8 @@ static const struct kw_def defs[] = {
      NULL, 0},
     {"fileext", NULL, "file name ends with .EXT (case-insensitive)", fileext_setup, NULL, NULL,
      NULL, 0},
+    {"filemagic", NULL, "libmagic's file type contains a string (case-insensitive)",
+     filemagic_setup, NULL, NULL, NULL, 0},
     {"filesize", NULL, "size of a complete file", filesize_setup, filesize_match, NULL, free, 0},
     {"filemd5", NULL, "file MD5 in (or with ! not in) a list", filemd5_setup, filehash_match, NULL,
      filehash_free, 0},

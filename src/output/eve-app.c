@@ -98,6 +98,10 @@ static void log_http_file(struct app_log *a, const struct http_tx *tx, uint64_t 
 	json_str(j, "app_proto", "http");
 	json_open_object(j, "fileinfo");
 	json_strn(j, "filename", fi.name, fi.name_len);
+	/* known when a file.magic rule asked for it, or with force-magic */
+	const char *magic = http_tx_file_magic(tx, eve_logger_magic(a->l));
+	if (magic != NULL)
+		json_str(j, "magic", magic);
 	json_bool(j, "gaps", fi.gaps);
 	json_str(j, "state", fi.state == HTTP_FILE_CLOSED ? "CLOSED" : "TRUNCATED");
 	if (fi.hashes & HTTP_FILE_MD5)

@@ -53,10 +53,11 @@ static void load_anomaly(struct eve_config *c, const struct config_node *n)
 	c->anomaly_applayer = config_get_bool(n, "types.applayer", true);
 }
 
-/* files: force-hash: [md5, sha1, sha256] (a list, or one name). */
+/* files: force-hash: [md5, sha1, sha256] (a list, or one name), force-magic. */
 static void load_files(struct eve_config *c, const struct config_node *n)
 {
 	static const char *const names[] = {"md5", "sha1", "sha256"};
+	c->files_force_magic = config_get_bool(n, "force-magic", false);
 	const struct config_node *fh = config_child(n, "force-hash");
 	if (fh == NULL)
 		return;

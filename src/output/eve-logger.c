@@ -3,6 +3,7 @@
  * event starts with, the batch buffer, and the time formatting cache.
  * Belongs to one worker; never shared.
  */
+#include "app/file-magic.h"
 #include "output/eve.h"
 #include "util/json.h"
 
@@ -21,6 +22,8 @@ struct eve_logger {
 	struct json ev; /* the event being built */
 	char *batch;	/* whole lines waiting for the file */
 	size_t batch_len, batch_cap;
+	struct file_magic *magic; /* force-magic: opened on first use */
+	bool magic_failed;
 };
 
 void eve_format_time(int64_t sec, uint32_t usec, char out[40])
@@ -65,6 +68,19 @@ const struct eve_config *eve_logger_config(const struct eve_logger *l)
 	return &l->cfg;
 }
 
+struct file_magic *eve_logger_magic(struct eve_logger *l)
+{
+	if (!l->cfg.files_force_magic || l->magic != NULL || l->magic_failed)
+		return l->magic;
+	char err[256];
+	l->magic = file_magic_new(err, sizeof(err));
+	if (l->magic == NULL) {
+		l->magic_failed = true;
+		fprintf(stderr, "vigil: %s; fileinfo events go without \"magic\"\n", err);
+	}
+	return l->magic;
+}
+
 void eve_logger_flush(struct eve_logger *l)
 {
 	if (l->batch_len && l->file)
@@ -77,6 +93,7 @@ void eve_logger_free(struct eve_logger *l)
 	if (!l)
 		return;
 	eve_logger_flush(l);
+	file_magic_free(l->magic);
 	json_free(&l->ev);
 	free(l->batch);
 	free(l);

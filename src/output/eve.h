@@ -54,6 +54,7 @@ struct eve_config {
 	bool http_extended, tls_extended;
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;
+	bool files_force_magic; /* files: force-magic: libmagic's type in fileinfo */
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
@@ -84,6 +85,10 @@ struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *c
 void eve_logger_flush(struct eve_logger *l);
 void eve_logger_free(struct eve_logger *l);
 const struct eve_config *eve_logger_config(const struct eve_logger *l);
+/* The logger's libmagic handle when force-magic is on (opened on first
+ * use, reported once if it cannot be), else NULL. */
+struct file_magic;
+struct file_magic *eve_logger_magic(struct eve_logger *l);
 
 struct alert_queue;
 struct alert;

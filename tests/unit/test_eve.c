@@ -200,12 +200,15 @@ static void test_config_types(void **state)
 	assert_true(config_load_string(c,
 				       "outputs:\n  - eve-log:\n      filename: x.json\n      ethernet: yes\n"
 				       "      types:\n        - alert:\n            packet: yes\n"
-				       "        - anomaly:\n            types:\n              decode: yes\n",
+				       "        - anomaly:\n            types:\n              decode: yes\n"
+				       "        - files:\n            force-magic: yes\n"
+				       "            force-hash: [sha256, md5]\n",
 				       err, sizeof(err)));
 	struct eve_config ec;
 	eve_config_defaults(&ec);
 	assert_true(ec.types[EVE_T_FLOW]);
 	assert_false(ec.anomaly_decode);
+	assert_false(ec.files_force_magic);
 	eve_config_load(&ec, c);
 	assert_string_equal(ec.filename, "x.json");
 	assert_true(ec.ethernet);
@@ -214,6 +217,8 @@ static void test_config_types(void **state)
 	assert_true(ec.types[EVE_T_ANOMALY]);
 	assert_true(ec.anomaly_decode);
 	assert_false(ec.types[EVE_T_FLOW]);
+	assert_true(ec.files_force_magic);
+	assert_int_equal(ec.files_force_hash, 1 | 4); /* md5, sha256 */
 	config_free(c);
 }
 

@@ -102,6 +102,23 @@ static const char resp[] = "HTTP/1.1 200 OK\r\n"
 			   "\r\n"
 			   "MZ\x90\x00";
 
+/* The request, a response of rn bytes in one segment, the client's ACK. */
+static void out_http_exchange(struct out *o, const char *response, uint32_t rn)
+{
+	uint32_t qn = (uint32_t)strlen(req);
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	out_packet(o, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	out_packet(o, &p);
+	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req);
+	out_packet(o, &p);
+	p = tcp_pkt_conn(0, 0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, response, rn);
+	out_packet(o, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1 + qn, SISN + 1 + rn, NULL);
+	out_packet(o, &p);
+	out_collect(o);
+}
+
 static void test_fileinfo_anomaly_alert_object(void **state)
 {
 	(void)state;
@@ -110,18 +127,7 @@ static void test_fileinfo_anomaly_alert_object(void **state)
 		 "alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/get.php\"; "
 		 "sid:1;)\n",
 		 1);
-	uint32_t qn = (uint32_t)strlen(req), rn = (uint32_t)strlen(resp) + 2; /* "MZ" + 2 bytes */
-	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
-	out_packet(&o, &p);
-	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
-	out_packet(&o, &p);
-	p = tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req);
-	out_packet(&o, &p);
-	p = tcp_pkt_conn(0, 0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + qn, resp, rn);
-	out_packet(&o, &p);
-	p = tcp_pkt(1, TCP_ACK, CISN + 1 + qn, SISN + 1 + rn, NULL);
-	out_packet(&o, &p);
-	out_collect(&o);
+	out_http_exchange(&o, resp, (uint32_t)strlen(resp) + 2); /* "MZ" + 2 bytes */
 	/* the file goes from the server to the client */
 	const char *fi = out_find(&o, (const char *const[]){"\"event_type\":\"fileinfo\"", NULL});
 	assert_non_null(strstr(fi, "\"src_port\":80"));
@@ -139,6 +145,23 @@ static void test_fileinfo_anomaly_alert_object(void **state)
 	const char *al = out_find(&o, (const char *const[]){"\"event_type\":\"alert\"", NULL});
 	assert_non_null(strstr(al, "\"tx_id\":0,"));
 	assert_non_null(strstr(al, "\"http\":{\"url\":\"/get.php?id=1\""));
+	out_free(&o);
+}
+
+/* With force-magic, fileinfo gives libmagic's type of the file. */
+static void test_fileinfo_force_magic(void **state)
+{
+	(void)state;
+	static const char pdf[] = "HTTP/1.1 200 OK\r\nContent-Length: 29\r\n\r\n"
+				  "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n";
+	struct out o;
+	out_init(&o, "", 0);
+	eve_logger_free(o.log);
+	o.cfg.files_force_magic = true;
+	o.log = eve_logger_new(o.file, &o.cfg, NULL, NULL);
+	out_http_exchange(&o, pdf, (uint32_t)strlen(pdf));
+	const char *fi = out_find(&o, (const char *const[]){"\"event_type\":\"fileinfo\"", NULL});
+	assert_non_null(strstr(fi, "\"filename\":\"/get.php\",\"magic\":\"PDF document"));
 	out_free(&o);
 }
 
@@ -185,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fileinfo_anomaly_alert_object),
+	    cmocka_unit_test(test_fileinfo_force_magic),
 	    cmocka_unit_test(test_close_delimited_response_at_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * test_kw_file.c — file keywords (kw-file.c): filename, fileext,
- * filesize and the hash lists, over a real HTTP exchange that downloads a
- * file; and their malformed forms.
+ * filesize, the hash lists and filemagic / file.magic, over a real HTTP
+ * exchange that downloads a file; and their malformed forms.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,6 +95,31 @@ static void test_no_file_no_hashes(void **state)
 	run_free(&r);
 }
 
+/* libmagic's type of the downloaded file: filemagic is case-insensitive,
+ * file.magic takes content as it is. */
+static void test_filemagic(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r,
+		 "alert http any any -> any any (filemagic:\"pdf document\"; sid:1;)\n"
+		 "alert http any any -> any any (file.magic; content:\"PDF document\"; sid:2;)\n"
+		 "alert http any any -> any any (file.magic; content:\"pdf document\"; sid:3;)\n"
+		 "alert http any any -> any any (filemagic:\"PNG image\"; sid:4;)\n"
+		 "alert http any any -> any any (filemagic:!\"PNG image\"; sid:5;)\n",
+		 5);
+	run_http_flow(&r, req,
+		      "HTTP/1.1 200 OK\r\nContent-Length: 29\r\n\r\n"
+		      "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n");
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_int_equal(count_sid(&r.hits, 2), 1);
+	assert_int_equal(count_sid(&r.hits, 3), 0);
+	assert_int_equal(count_sid(&r.hits, 4), 0);
+	assert_int_equal(count_sid(&r.hits, 5), 1);
+	assert_false(r.hits.toserver[hit_index(&r.hits, 1)]);
+	run_free(&r);
+}
+
 static void test_file_keywords_malformed(void **state)
 {
 	(void)state;
@@ -131,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_file_keywords_match),
 	    cmocka_unit_test(test_no_file_no_hashes),
+	    cmocka_unit_test(test_filemagic),
 	    cmocka_unit_test(test_file_keywords_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
