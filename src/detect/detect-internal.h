@@ -390,6 +390,10 @@ struct sm *list_add_payload(struct rule_buffer *rb, const struct kw_def *kw, voi
 struct sm *rule_add_sm(struct rule *r, int list, const struct kw_def *kw, void *ctx);
 /* Current payload buffer (created as pkt_data when no sticky buffer is set). */
 struct rule_buffer *rule_cur_buffer(struct rule *r);
+/* Where a keyword goes: the current buffer; for a relative one without a
+ * sticky buffer, the buffer of the last content (`uricontent:"x";
+ * isdataat:!1,relative;` looks at the URI), as Suricata. */
+struct rule_buffer *rule_rel_buffer(struct rule *r, bool relative);
 struct sm *rule_last_content_sm(struct rule *r);
 void rule_set_last_content(struct rule *r, struct rule_buffer *rb);
 struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create);

@@ -112,7 +112,7 @@ static int b64_decode_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 		free(c);
 		return -1;
 	}
-	struct rule_buffer *rb = rule_cur_buffer(r);
+	struct rule_buffer *rb = rule_rel_buffer(r, c->relative);
 	struct sm *sm = rb ? list_add_payload(rb, kw_lookup("base64_decode"), c) : NULL;
 	if (sm == NULL) {
 		free(c);

@@ -280,7 +280,7 @@ static int check_sizes(struct parse_ctx *pc, struct byte_ctx *c)
 
 static int add_byte_sm(struct parse_ctx *pc, struct rule *r, const char *kw, struct byte_ctx *c)
 {
-	struct rule_buffer *rb = rule_cur_buffer(r);
+	struct rule_buffer *rb = rule_rel_buffer(r, c->relative);
 	struct sm *sm = rb ? list_add_payload(rb, kw_lookup(kw), c) : NULL;
 	if (sm == NULL)
 		return -1;

@@ -475,7 +475,7 @@ static int isdataat_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 			goto fail;
 		}
 	}
-	struct rule_buffer *rb = rule_cur_buffer(r);
+	struct rule_buffer *rb = rule_rel_buffer(r, id->relative);
 	struct sm *sm = rb ? list_add_payload(rb, kw_lookup("isdataat"), id) : NULL;
 	if (sm == NULL)
 		goto fail;

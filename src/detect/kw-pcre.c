@@ -178,7 +178,7 @@ static struct rule_buffer *pcre_buffer(struct parse_ctx *pc, struct rule *r,
 		return &r->bufs[r->cur_buf];
 	}
 	if (o->buf < 0)
-		return rule_cur_buffer(r);
+		return rule_rel_buffer(r, o->relative);
 	if (buffer_check(pc, r, o->buf) != 0)
 		return NULL;
 	return rule_get_buffer(r, o->buf, true);

@@ -423,6 +423,13 @@ struct rule_buffer *rule_cur_buffer(struct rule *r)
 	return rule_get_buffer(r, BUF_PKT, true);
 }
 
+struct rule_buffer *rule_rel_buffer(struct rule *r, bool relative)
+{
+	if (relative && r->cur_buf < 0 && r->last_content_buf >= 0)
+		return &r->bufs[r->last_content_buf];
+	return rule_cur_buffer(r);
+}
+
 int rule_byte_var_lookup(const struct rule *r, const char *name)
 {
 	for (int i = 0; i < r->byte_vars; i++)

@@ -462,6 +462,33 @@ static void test_keyword_registry(void **state)
 	free(buf);
 }
 
+/* A relative keyword without a sticky buffer goes with the last content,
+ * wherever a legacy modifier put it; a non-relative one stays on the payload. */
+static void test_relative_follows_last_content(void **state)
+{
+	(void)state;
+	struct detect_engine *de = th_parse_engine();
+	struct parse_ctx pc;
+	struct rule *r = th_parse(de, &pc,
+				  "alert tcp any any -> any any (uricontent:\"x\"; isdataat:!1,relative; "
+				  "byte_extract:1,0,v,relative; pcre:\"/y/R\"; isdataat:5; sid:1;)");
+	assert_non_null(r);
+	int uri = app_buffer_lookup("http.uri");
+	const struct rule_buffer *ub = NULL, *pb = NULL;
+	for (uint32_t i = 0; i < r->nbufs; i++) {
+		if (r->bufs[i].buf_id == uri)
+			ub = &r->bufs[i];
+		if (r->bufs[i].buf_id == BUF_PKT)
+			pb = &r->bufs[i];
+	}
+	assert_non_null(ub);
+	assert_int_equal(ub->sms.n, 4); /* content, isdataat, byte_extract, pcre */
+	assert_non_null(pb);
+	assert_int_equal(pb->sms.n, 1); /* the absolute isdataat */
+	rule_free(r);
+	detect_engine_free(de);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +503,7 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_sid_revisions),
 	    cmocka_unit_test(test_diagnostic_line),
 	    cmocka_unit_test(test_keyword_registry),
+	    cmocka_unit_test(test_relative_follows_last_content),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
