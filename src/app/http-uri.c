@@ -3,7 +3,8 @@
  *
  * http.uri is built as Suricata builds it from libhtp's IDS personality
  * (uri-include-all off): the path decoded and normalised, then the query
- * and fragment as sent.  Path decoding, in order:
+ * and fragment with their valid %XX escapes decoded (as Suricata 8 gives
+ * them; '+' stays).  Path decoding, in order:
  *   - %XX is decoded, %2F and %5C included (separators are decoded);
  *     an invalid escape keeps its '%' (libhtp's preserve-percent);
  *   - %uXXXX is decoded (u-encoding on): U+00XX to the byte, fullwidth
@@ -201,7 +202,15 @@ void http_uri_normalise(struct http_tx *tx)
 	http_path_normalise(u, pe, &tx->uri_norm, &dbl);
 	if (dbl)
 		http_tx_event(tx, HTTP_EV_DOUBLE_ENCODED_URI);
-	http_bytes_add(&tx->uri_norm, u + pe, n - pe, UINT32_MAX);
+	/* the query: %XX decoded, the rest as sent */
+	for (uint32_t i = pe; i < n; i++) {
+		uint8_t c = u[i];
+		if (c == '%' && i + 2 < n && hexval(u[i + 1]) >= 0 && hexval(u[i + 2]) >= 0) {
+			c = (uint8_t)(hexval(u[i + 1]) << 4 | hexval(u[i + 2]));
+			i += 2;
+		}
+		http_bytes_add(&tx->uri_norm, &c, 1, UINT32_MAX);
+	}
 }
 
 /* host[:port] into a lower-cased host and a port; false when malformed. */

@@ -326,6 +326,7 @@ struct fast_pattern {
 	uint32_t len;
 	bool nocase;
 	int buf_id;
+	uint32_t buf_idx; /* its rule buffer: r->bufs[buf_idx] (a buffer may appear twice) */
 };
 
 enum rule_flags {
@@ -390,6 +391,10 @@ struct sm *list_add_payload(struct rule_buffer *rb, const struct kw_def *kw, voi
 struct sm *rule_add_sm(struct rule *r, int list, const struct kw_def *kw, void *ctx);
 /* Current payload buffer (created as pkt_data when no sticky buffer is set). */
 struct rule_buffer *rule_cur_buffer(struct rule *r);
+/* A further instance of buffer buf_id (a transform after content), with a
+ * copy of the transforms xf (which must have no parameters). */
+struct rule_buffer *rule_add_buffer(struct rule *r, int buf_id, const struct transform *xf,
+				    uint32_t nxf);
 /* Where a keyword goes: the current buffer; for a relative one without a
  * sticky buffer, the buffer of the last content (`uricontent:"x";
  * isdataat:!1,relative;` looks at the URI), as Suricata. */

@@ -656,6 +656,7 @@ void rule_finalize_content(struct rule *r)
 			}
 	const struct content *best = NULL;
 	int best_buf = -1;
+	uint32_t best_idx = 0;
 	uint32_t best_len = 0, best_strength = 0;
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		const struct sm_list *l = &r->bufs[i].sms;
@@ -668,6 +669,7 @@ void rule_finalize_content(struct rule *r)
 			if (c->flags & CF_FP) {
 				best = c;
 				best_buf = r->bufs[i].buf_id;
+				best_idx = i;
 				goto chosen;
 			}
 			if (c->flags & CF_NEGATED)
@@ -677,6 +679,7 @@ void rule_finalize_content(struct rule *r)
 			    (c->len == best_len && st > best_strength)) {
 				best = c;
 				best_buf = r->bufs[i].buf_id;
+				best_idx = i;
 				best_len = c->len;
 				best_strength = st;
 			}
@@ -687,6 +690,7 @@ chosen:
 		return;
 	r->has_fp = true;
 	r->fp.buf_id = best_buf;
+	r->fp.buf_idx = best_idx;
 	r->fp.nocase = (best->flags & CF_NOCASE) != 0;
 	r->fp.pat = best->pat + ((best->flags & CF_FP_CHOP) ? best->fp_off : 0);
 	r->fp.len = (best->flags & CF_FP_CHOP) ? best->fp_len : best->len;

@@ -260,8 +260,20 @@ static int add_transform(struct parse_ctx *pc, struct rule *r, int type, void *c
 	}
 	struct rule_buffer *rb = &r->bufs[r->cur_buf];
 	if (rb->sms.n > 0) {
-		pc_error(pc, "transform after content of the same buffer");
-		return -1;
+		/* As Suricata 8: what follows looks at the transformed buffer,
+		 * what came before at the buffer as it was; so a second
+		 * instance of the buffer starts, with the chain so far. */
+		for (uint32_t i = 0; i < rb->nxf; i++)
+			if (rb->xf[i].ctx != NULL) {
+				pc_error(pc, "transform after content of a buffer already "
+					     "transformed with parameters");
+				return -1;
+			}
+		rb = rule_add_buffer(r, rb->buf_id, rb->xf, rb->nxf);
+		if (rb == NULL)
+			return -1;
+		r->cur_buf = (int)(rb - r->bufs);
+		rule_set_last_content(r, NULL);
 	}
 	struct transform *n = realloc(rb->xf, (rb->nxf + 1) * sizeof(*n));
 	if (n == NULL)

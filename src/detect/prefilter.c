@@ -183,10 +183,7 @@ static bool fp_usable(const struct rule *r)
 
 static const struct rule_buffer *fp_buffer(const struct rule *r)
 {
-	for (uint32_t i = 0; i < r->nbufs; i++)
-		if (r->bufs[i].buf_id == r->fp.buf_id)
-			return &r->bufs[i];
-	return NULL;
+	return r->fp.buf_idx < r->nbufs ? &r->bufs[r->fp.buf_idx] : NULL;
 }
 
 /* An app rule's fast pattern sits in an app buffer whose transforms (if

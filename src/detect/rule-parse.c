@@ -355,6 +355,29 @@ struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create)
 	return &nb[r->nbufs++];
 }
 
+struct rule_buffer *rule_add_buffer(struct rule *r, int buf_id, const struct transform *xf,
+				    uint32_t nxf)
+{
+	struct transform *copy = NULL;
+	if (nxf > 0) {
+		copy = malloc(nxf * sizeof(*copy));
+		if (copy == NULL)
+			return NULL;
+		memcpy(copy, xf, nxf * sizeof(*copy));
+	}
+	struct rule_buffer *nb = realloc(r->bufs, (r->nbufs + 1) * sizeof(*nb));
+	if (nb == NULL) {
+		free(copy);
+		return NULL;
+	}
+	r->bufs = nb;
+	memset(&nb[r->nbufs], 0, sizeof(nb[0]));
+	nb[r->nbufs].buf_id = buf_id;
+	nb[r->nbufs].xf = copy;
+	nb[r->nbufs].nxf = nxf;
+	return &nb[r->nbufs++];
+}
+
 /* Removes bufs[i] (empty) from the rule, keeping the parse-time indices right. */
 static void rule_drop_buffer(struct rule *r, uint32_t i)
 {

@@ -104,6 +104,21 @@ static void test_transform_in_rule(void **state)
 				      "sid:1;)",
 				      &p),
 			 0);
+	/* a transform after content: the content before sees the buffer as
+	 * it is, the one after the transformed buffer (and may be the fast
+	 * pattern) */
+	assert_int_equal(th_match_pkt("alert tcp any any -> any any (tcp.hdr; content:\"ABCD\"; "
+				      "to_lowercase; content:\"abcd\"; fast_pattern; sid:1;)",
+				      &p),
+			 1);
+	assert_int_equal(th_match_pkt("alert tcp any any -> any any (tcp.hdr; content:\"abcd\"; "
+				      "to_lowercase; content:\"abcd\"; sid:1;)",
+				      &p),
+			 0);
+	assert_int_equal(th_match_pkt("alert tcp any any -> any any (tcp.hdr; content:\"ABCD\"; "
+				      "to_lowercase; content:\"ABCD\"; sid:1;)",
+				      &p),
+			 0);
 }
 
 static void test_entropy(void **state)
