@@ -223,8 +223,8 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 {
 	bool more = false;
 	const bool *on = ctx->cfg.enabled;
-	if (on[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53))
-		return APP_PROTO_DNS;
+	/* As Suricata: a protocol's own patterns first, then the port (an
+	 * HTTP request from port 53 is HTTP). */
 	if (on[APP_PROTO_HTTP]) {
 		if (dir == APP_TOSERVER && is_http_request(d, n, &more))
 			return APP_PROTO_HTTP;
@@ -247,6 +247,8 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 		return APP_PROTO_SMTP;
 	if (dir == APP_TOSERVER && on[APP_PROTO_FTP] && is_ftp_client(d, n, &more))
 		return APP_PROTO_FTP;
+	if (on[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53))
+		return APP_PROTO_DNS;
 	return more ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
 }
 

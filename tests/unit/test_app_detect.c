@@ -2,7 +2,7 @@
  * test_app_detect.c — protocol recognition of the protocols vigil knows
  * without parsing them (SMTP, FTP, SMB, SSH): a flow is named from its
  * first bytes, rules with that protocol in their header match its stream,
- * and look-alikes are not taken for them.
+ * look-alikes are not taken for them, and patterns come before ports.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -71,12 +71,39 @@ static void test_not_taken_for_them(void **state)
 	assert_int_equal(converse("xxxxSMB\r\n", "xxxxSMB\r\n"), APP_PROTO_FAILED);
 }
 
+/* A protocol's own patterns come before the port: an HTTP request from
+ * port 53 is HTTP, not DNS. */
+static void test_pattern_before_port(void **state)
+{
+	(void)state;
+	static const char req[] = "GET /images.gif HTTP/1.1\r\nHost: www.example.com\r\n\r\n";
+	uint32_t n = sizeof(req) - 1;
+	struct run r;
+	run_init(&r, "", 0);
+	struct packet seq[] = {
+	    tcp_pkt(1, TCP_SYN, CISN, 0, NULL),
+	    tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL),
+	    tcp_pkt(1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, req),
+	    tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL),
+	};
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		if (seq[i].sp == 80)
+			seq[i].dp = 53;
+		else
+			seq[i].sp = 53;
+		run_packet(&r, &seq[i]);
+	}
+	assert_int_equal(app_flow_proto(r.f), APP_PROTO_HTTP);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_smtp_ftp_ssh),
 	    cmocka_unit_test(test_smb),
 	    cmocka_unit_test(test_not_taken_for_them),
+	    cmocka_unit_test(test_pattern_before_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
