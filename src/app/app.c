@@ -380,15 +380,19 @@ void app_handle_packet(struct app_ctx *ctx, struct packet *p)
 	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false);
 }
 
-void app_flow_end(struct app_ctx *ctx, struct flow *f)
+void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
 {
 	struct app_flow *af = f->app;
 	if (af)
 		af->eof = true;
-	if (!af || f->proto != 6 || !f->stream)
-		return;
-	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, true);
-	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, true);
+	if (af && f->proto == 6 && f->stream)
+		feed_stream_dir(ctx, f, af, dir, true);
+}
+
+void app_flow_end(struct app_ctx *ctx, struct flow *f)
+{
+	app_flow_end_dir(ctx, f, STREAM_TOSERVER);
+	app_flow_end_dir(ctx, f, STREAM_TOCLIENT);
 }
 
 static void log_dns(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)

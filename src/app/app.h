@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stream/stream.h"
+
 enum app_dir { APP_TOSERVER = 0, APP_TOCLIENT = 1 };
 
 /* Flags of a chunk of data handed to a parser. */
@@ -88,7 +90,10 @@ const struct app_stats *app_ctx_stats(const struct app_ctx *ctx);
  */
 void app_handle_packet(struct app_ctx *ctx, struct packet *p);
 
-/* At the end of a flow (after stream_flow_end): the last data, then EOF. */
+/* At the end of a flow (after stream_flow_end): the last data, then EOF;
+ * of one direction (the worker inspects each before the next is fed, as
+ * Suricata's flow-timeout pseudo packets do), or of both. */
+void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);

@@ -174,8 +174,9 @@ static void read_sans(struct tls_cert *c, X509 *x)
 	GENERAL_NAMES_free(gens);
 }
 
-/* Reads one certificate's fields; the DER is already in c. */
-static void cert_read(struct tls_state *s, struct tls_cert *c)
+/* Reads one certificate's fields; the DER is already in c.  False when
+ * it is no X.509 certificate. */
+static bool cert_read(struct tls_state *s, struct tls_cert *c)
 {
 	unsigned char sha1[20];
 	unsigned int sha1_len = 0;
@@ -188,7 +189,7 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 	if (x == NULL) {
 		tls_set_event(s, TLS_EV_INVALID_CERTIFICATE);
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
-		return;
+		return false;
 	}
 	long version = X509_get_version(x);
 	if (version < 0 || version > 2)
@@ -211,9 +212,13 @@ static void cert_read(struct tls_state *s, struct tls_cert *c)
 	}
 	read_sans(c, x);
 	X509_free(x);
+	return true;
 }
 
-static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t *der, uint32_t len)
+/* False when the chain is full, memory runs out, or the certificate is
+ * not X.509 (*bad). */
+static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t *der, uint32_t len,
+		     bool *bad)
 {
 	if (chain->n >= TLS_MAX_CERTS)
 		return false;
@@ -225,27 +230,27 @@ static bool cert_add(struct tls_state *s, struct tls_chain *chain, const uint8_t
 	memcpy(c->der, der, len);
 	c->der_len = len;
 	chain->n++;
-	cert_read(s, c);
-	return true;
+	*bad = !cert_read(s, c);
+	return !*bad;
 }
 
-void tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t len,
+bool tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t len,
 		      bool tls13)
 {
 	struct tls_chain *chain = &s->chain[dir & 1];
 	if (chain->n > 0)
-		return;
+		return true;
 	uint32_t off = 0;
 	if (tls13) { /* certificate_request_context */
 		if (len < 1 || p[0] > len - 1) {
 			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
-			return;
+			return true;
 		}
 		off = 1u + p[0];
 	}
 	if (len - off < 3) {
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
-		return;
+		return true;
 	}
 	uint32_t total = be24(p + off);
 	off += 3;
@@ -258,25 +263,28 @@ void tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, u
 	while (off < end) {
 		if (end - off < 3) {
 			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
-			return;
+			return true;
 		}
 		uint32_t n = be24(p + off);
 		off += 3;
 		if (n > end - off) {
 			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
-			return;
+			return true;
 		}
-		if (!cert_add(s, chain, p + off, n))
-			return;
+		bool bad = false;
+		bool first = chain->n == 0;
+		if (!cert_add(s, chain, p + off, n, &bad))
+			return !(bad && first); /* as Suricata: the first must decode */
 		off += n;
 		if (tls13) { /* per-certificate extensions */
 			if (end - off < 2 || (uint32_t)(p[off] << 8 | p[off + 1]) > end - off - 2) {
 				tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
-				return;
+				return true;
 			}
 			off += 2u + (uint32_t)(p[off] << 8 | p[off + 1]);
 		}
 	}
+	return true;
 }
 
 void tls_chain_free(struct tls_chain *c)

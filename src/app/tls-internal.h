@@ -88,8 +88,9 @@ struct tls_state {
 
 void tls_set_event(struct tls_state *s, enum tls_event ev);
 
-/* tls-cert.c: parses a Certificate message body into chain[dir]. */
-void tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t len,
+/* tls-cert.c: parses a Certificate message body into chain[dir]; false
+ * when its first certificate is not X.509 (the handshake is broken). */
+bool tls_cert_message(struct tls_state *s, enum app_dir dir, const uint8_t *p, uint32_t len,
 		      bool tls13);
 void tls_chain_free(struct tls_chain *c);
 

@@ -390,7 +390,12 @@ static void handshake_message(struct tls_state *s, enum app_dir dir, uint8_t typ
 			server_hello(s, p, len);
 		break;
 	case HS_CERTIFICATE:
-		tls_cert_message(s, dir, p, len, version_is_13(s->negotiated));
+		if (!tls_cert_message(s, dir, p, len, version_is_13(s->negotiated))) {
+			/* as Suricata: the direction's parsing ends there */
+			tls_set_event(s, TLS_EV_INVALID_HANDSHAKE_MESSAGE);
+			s->dir[dir].mode = TLS_MODE_DEAD;
+			break;
+		}
 		if (dir == APP_TOCLIENT && s->chain[APP_TOCLIENT].n > 0)
 			s->flags |= TLS_STATE_CERT;
 		break;
@@ -441,7 +446,7 @@ static void hs_drain(struct tls_state *s, enum app_dir dir)
 {
 	struct tls_dir *d = &s->dir[dir];
 	uint32_t off = 0;
-	while (d->hs_len - off >= 4 && !d->encrypted) {
+	while (d->hs_len - off >= 4 && !d->encrypted && d->mode != TLS_MODE_DEAD) {
 		const uint8_t *m = d->hs + off;
 		uint32_t mlen = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
 		if (mlen > TLS_HS_MAX) {

@@ -19,9 +19,10 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 	struct worker *w = arg;
 	if (f->stream) {
 		stream_flow_end(f);
-		app_flow_end(w->app, f);
 		if (w->detect)
 			inspect_stream_at_end(w, f);
+		else
+			app_flow_end(w->app, f);
 	}
 	eve_log_app(w->eve, w->app, NULL, f, true);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
@@ -314,7 +315,9 @@ static void inspect_stream_at_end(struct worker *w, struct flow *f)
 			toserver = !toserver;
 		struct packet pp;
 		pseudo_packet(w, &pp, f, toserver, PKT_SRC_FLOW_TIMEOUT);
-		inspect_stream(w, &pp, d == 0 ? STREAM_TOSERVER : STREAM_TOCLIENT, true);
+		enum stream_dir sd = d == 0 ? STREAM_TOSERVER : STREAM_TOCLIENT;
+		app_flow_end_dir(w->app, f, sd);
+		inspect_stream(w, &pp, sd, true);
 		/* transaction sides the end completed (a body delimited by the close) */
 		if (f->action == FLOW_ACTION_NONE) {
 			detect_packet_ex(w->detect, &pp, &w->alerts, DETECT_PKT_APP_ONLY);

@@ -1175,12 +1175,15 @@ static void test_certificate_corrupted(void **state)
 	assert_true(tls_has_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH));
 	assert_int_equal(tls_cert_chain_len(s, APP_TOCLIENT), 0);
 	tls_state_free(s);
-	/* DER that is not a certificate */
+	/* DER that is not a certificate: the handshake is broken there, and
+	 * the direction is parsed no further (as Suricata) */
 	memcpy(p, cs_tc, sizeof(cs_tc));
 	p[co + 10] = 0x04; /* SEQUENCE -> OCTET STRING */
-	s = parse_one(p, sizeof(cs_tc), APP_TOCLIENT, APP_PARSE_OK);
+	s = parse_one(p, sizeof(cs_tc), APP_TOCLIENT, APP_PARSE_ERROR);
 	assert_true(tls_has_event(s, TLS_EV_INVALID_CERTIFICATE));
 	assert_true(tls_has_event(s, TLS_EV_CERTIFICATE_INVALID_DER));
+	assert_true(tls_has_event(s, TLS_EV_INVALID_HANDSHAKE_MESSAGE));
+	assert_int_equal(tls_parse(s, APP_TOCLIENT, cs_tc, 5, 0), APP_PARSE_ERROR);
 	assert_int_equal(tls_cert_chain_len(s, APP_TOCLIENT), 1); /* the DER is kept */
 	assert_null(tls_cert(s, APP_TOCLIENT, 0)->subject);
 	tls_state_free(s);
