@@ -174,6 +174,40 @@ static void read_sans(struct tls_cert *c, X509 *x)
 	GENERAL_NAMES_free(gens);
 }
 
+/* Reads a DER tag and length at d[*off] within end; false when the header
+ * itself is cut short.  *clen is the declared content length. */
+static bool der_header(const uint8_t *d, uint32_t end, uint32_t *off, uint64_t *clen)
+{
+	if (*off + 2 > end)
+		return false;
+	uint8_t l = d[*off + 1];
+	*off += 2;
+	if (!(l & 0x80)) {
+		*clen = l;
+		return true;
+	}
+	uint32_t n = l & 0x7f;
+	if (n == 0 || n > 8 || *off + n > end)
+		return false;
+	*clen = 0;
+	for (uint32_t i = 0; i < n; i++)
+		*clen = *clen << 8 | d[(*off)++];
+	return true;
+}
+
+/* Is the certificate cut short inside the headers of its outer SEQUENCE
+ * or of the tbsCertificate within?  (Suricata's X.509 decoder then says
+ * "incomplete": certificate_invalid_length, not invalid_certificate.) */
+static bool der_truncated(const uint8_t *d, uint32_t len)
+{
+	uint32_t off = 0;
+	uint64_t clen;
+	if (!der_header(d, len, &off, &clen))
+		return true;
+	uint32_t end = clen < len - off ? off + (uint32_t)clen : len;
+	return !der_header(d, end, &off, &clen);
+}
+
 /* Reads one certificate's fields; the DER is already in c.  False when
  * it is no X.509 certificate. */
 static bool cert_read(struct tls_state *s, struct tls_cert *c)
@@ -187,8 +221,12 @@ static bool cert_read(struct tls_state *s, struct tls_cert *c)
 	const unsigned char *p = c->der;
 	X509 *x = d2i_X509(NULL, &p, c->der_len);
 	if (x == NULL) {
-		tls_set_event(s, TLS_EV_INVALID_CERTIFICATE);
-		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
+		if (der_truncated(c->der, c->der_len)) {
+			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH);
+		} else {
+			tls_set_event(s, TLS_EV_INVALID_CERTIFICATE);
+			tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DER);
+		}
 		return false;
 	}
 	long version = X509_get_version(x);

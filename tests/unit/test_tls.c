@@ -1184,6 +1184,17 @@ static void test_certificate_corrupted(void **state)
 	assert_true(tls_has_event(s, TLS_EV_CERTIFICATE_INVALID_DER));
 	assert_true(tls_has_event(s, TLS_EV_INVALID_HANDSHAKE_MESSAGE));
 	assert_int_equal(tls_parse(s, APP_TOCLIENT, cs_tc, 5, 0), APP_PARSE_ERROR);
+	tls_state_free(s);
+	/* DER cut short inside the tbsCertificate header: a length problem */
+	memcpy(p, cs_tc, sizeof(cs_tc));
+	assert_int_equal(p[co + 14], 0x30);
+	assert_int_equal(p[co + 15], 0x82);
+	p[co + 12] = 0x00; /* outer SEQUENCE: 3 bytes, "30 82 xx" */
+	p[co + 13] = 0x03;
+	s = parse_one(p, sizeof(cs_tc), APP_TOCLIENT, APP_PARSE_ERROR);
+	assert_true(tls_has_event(s, TLS_EV_CERTIFICATE_INVALID_LENGTH));
+	assert_false(tls_has_event(s, TLS_EV_INVALID_CERTIFICATE));
+	assert_true(tls_has_event(s, TLS_EV_INVALID_HANDSHAKE_MESSAGE));
 	assert_int_equal(tls_cert_chain_len(s, APP_TOCLIENT), 1); /* the DER is kept */
 	assert_null(tls_cert(s, APP_TOCLIENT, 0)->subject);
 	tls_state_free(s);
