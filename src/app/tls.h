@@ -195,14 +195,42 @@ const char *tls_ja4(const struct tls_state *s); /* "t13d1516h2_8daaf6152771_..."
 uint32_t tls_cert_chain_len(const struct tls_state *s, enum app_dir dir);
 const struct tls_cert *tls_cert(const struct tls_state *s, enum app_dir dir, uint32_t i);
 
+/* The members of the EVE `tls` object, as suricata.yaml's `custom:` names
+ * them (tls_log_field_parse); basic is Suricata's default, extended its
+ * `extended: yes`. */
+enum tls_log_field {
+	TLS_F_SUBJECT = 1u << 0,
+	TLS_F_ISSUER = 1u << 1,
+	TLS_F_SESSION_RESUMED = 1u << 2,
+	TLS_F_SERIAL = 1u << 3,
+	TLS_F_FINGERPRINT = 1u << 4,
+	TLS_F_SNI = 1u << 5,
+	TLS_F_VERSION = 1u << 6,
+	TLS_F_NOT_BEFORE = 1u << 7,
+	TLS_F_NOT_AFTER = 1u << 8,
+	TLS_F_JA3 = 1u << 9,
+	TLS_F_JA3S = 1u << 10,
+	TLS_F_JA4 = 1u << 11,
+	TLS_F_SUBJECTALTNAME = 1u << 12,
+	TLS_F_CLIENT_ALPNS = 1u << 13,
+	TLS_F_SERVER_ALPNS = 1u << 14,
+	TLS_F_CLIENT = 1u << 15,
+	TLS_F_CERTIFICATE = 1u << 16,
+	TLS_F_CHAIN = 1u << 17,
+};
+#define TLS_LOG_BASIC (TLS_F_SUBJECT | TLS_F_ISSUER | TLS_F_SESSION_RESUMED)
+#define TLS_LOG_EXTENDED (((uint32_t)TLS_F_CLIENT << 1) - 1) /* all but certificate, chain */
+
+/* The field of a `custom:` name ("not_before", "subjectaltname" ...), 0 if unknown. */
+uint32_t tls_log_field_parse(const char *name);
+
 /*
- * EVE: writes the members of Suricata 8's `tls` object into the object
- * already open in `j` (the caller opens "tls" and closes it).  extended
- * adds serial, fingerprint, sni, version, validity, ja3/ja3s/ja4, ALPNs,
- * subjectaltname; log_cert / log_chain add the base64 server certificate
- * / whole chain ("certificate", "chain").
+ * EVE: writes the members of Suricata 8's `tls` object named by `fields`
+ * into the object already open in `j` (the caller opens "tls" and closes
+ * it): subject, issuerdn, session_resumed; serial, fingerprint, sni,
+ * version, notbefore/notafter, ja3/ja3s/ja4, subjectaltname, ALPNs, the
+ * client certificate; the base64 server certificate and whole chain.
  */
-void tls_log_json(struct json *j, const struct tls_state *s, bool extended, bool log_cert,
-		  bool log_chain);
+void tls_log_json(struct json *j, const struct tls_state *s, uint32_t fields);
 
 #endif

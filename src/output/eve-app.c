@@ -128,7 +128,7 @@ void eve_put_app_object(struct json *j, enum app_proto proto, const void *state,
 		break;
 	case APP_PROTO_TLS:
 		json_open_object(j, "tls");
-		tls_log_json(j, state, extended, false, false);
+		tls_log_json(j, state, extended ? TLS_LOG_EXTENDED : TLS_LOG_BASIC);
 		json_close_object(j);
 		break;
 	default: break;
@@ -167,7 +167,9 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 		if (!cfg->types[EVE_T_TLS])
 			return;
 		j = eve_begin_tx(a->l, "tls", a->p, a->f);
-		eve_put_app_object(j, proto, state, tx, cfg->tls_extended);
+		json_open_object(j, "tls");
+		tls_log_json(j, state, cfg->tls_fields);
+		json_close_object(j);
 		break;
 	default: return;
 	}

@@ -3,6 +3,7 @@
  * `outputs: - eve-log:` section of a suricata.yaml-style config.  Without a
  * config the defaults are those of Suricata's shipped suricata.yaml.
  */
+#include "app/tls.h"
 #include "util/config.h"
 #include "output/eve.h"
 
@@ -21,7 +22,8 @@ void eve_config_defaults(struct eve_config *c)
 	c->anomaly_applayer = true;
 	c->alert_metadata = true;
 	c->alert_tagged_packets = true;
-	c->http_extended = c->tls_extended = true;
+	c->http_extended = true;
+	c->tls_fields = TLS_LOG_EXTENDED;
 	c->stats_interval = 8;
 	c->stats_totals = true;
 }
@@ -71,6 +73,25 @@ static void load_files(struct eve_config *c, const struct config_node *n)
 	}
 }
 
+/* tls: extended: yes, or custom: [subject, sni, ...] (which wins). */
+static void load_tls(struct eve_config *c, const struct config_node *n)
+{
+	c->tls_fields = config_get_bool(n, "extended", false) ? TLS_LOG_EXTENDED : TLS_LOG_BASIC;
+	const struct config_node *cu = config_child(n, "custom");
+	if (cu == NULL || cu->kind != CONFIG_SEQ)
+		return;
+	c->tls_fields = 0;
+	for (size_t i = 0; i < cu->nchild; i++) {
+		const struct config_node *it = cu->child[i];
+		uint32_t f = it->kind == CONFIG_SCALAR && it->value ? tls_log_field_parse(it->value)
+								    : 0;
+		if (f == 0)
+			fprintf(stderr, "vigil: eve-log tls custom: unknown field '%s' ignored\n",
+				it->value ? it->value : "?");
+		c->tls_fields |= f;
+	}
+}
+
 /* `types:` is a list whose items are a name or a one-key map of options. */
 static void load_types(struct eve_config *c, const struct config_node *types)
 {
@@ -99,7 +120,7 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_FILES)
 				load_files(c, opts);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_TLS)
-				c->tls_extended = config_get_bool(opts, "extended", false);
+				load_tls(c, opts);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_DROP) {
 				c->drop_alerts = config_get_bool(opts, "alerts", false);
 				const char *fl = config_get_str(opts, "flows", "all");

@@ -51,7 +51,8 @@ struct eve_config {
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
-	bool http_extended, tls_extended;
+	bool http_extended;
+	uint32_t tls_fields; /* TLS_F_*: extended, or a custom: list */
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;
 	bool files_force_magic; /* files: force-magic: libmagic's type in fileinfo */

@@ -43,7 +43,7 @@ static void touch_state(const struct tls_state *s)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, true, true, true);
+	tls_log_json(&j, s, TLS_LOG_EXTENDED | TLS_F_CERTIFICATE | TLS_F_CHAIN);
 	json_close_object(&j);
 	json_free(&j);
 }

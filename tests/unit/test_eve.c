@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/tls.h"
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/config.h"
@@ -202,13 +203,16 @@ static void test_config_types(void **state)
 				       "      types:\n        - alert:\n            packet: yes\n"
 				       "        - anomaly:\n            types:\n              decode: yes\n"
 				       "        - files:\n            force-magic: yes\n"
-				       "            force-hash: [sha256, md5]\n",
+				       "            force-hash: [sha256, md5]\n"
+				       "        - tls:\n            extended: yes\n"
+				       "            custom: [sni, subjectaltname, nonsense]\n",
 				       err, sizeof(err)));
 	struct eve_config ec;
 	eve_config_defaults(&ec);
 	assert_true(ec.types[EVE_T_FLOW]);
 	assert_false(ec.anomaly_decode);
 	assert_false(ec.files_force_magic);
+	assert_int_equal(ec.tls_fields, TLS_LOG_EXTENDED);
 	eve_config_load(&ec, c);
 	assert_string_equal(ec.filename, "x.json");
 	assert_true(ec.ethernet);
@@ -218,6 +222,8 @@ static void test_config_types(void **state)
 	assert_true(ec.anomaly_decode);
 	assert_false(ec.types[EVE_T_FLOW]);
 	assert_true(ec.files_force_magic);
+	/* custom wins over extended; unknown names are dropped */
+	assert_int_equal(ec.tls_fields, TLS_F_SNI | TLS_F_SUBJECTALTNAME);
 	assert_int_equal(ec.files_force_hash, 1 | 4); /* md5, sha256 */
 	config_free(c);
 }

@@ -934,7 +934,7 @@ static void test_session_resumed(void **state)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, true, false, false);
+	tls_log_json(&j, s, TLS_LOG_EXTENDED);
 	json_close_object(&j);
 	assert_non_null(strstr(j.buf, "{\"session_resumed\":true,\"version\":\"TLS 1.2\""));
 	json_free(&j);
@@ -1280,7 +1280,7 @@ static void test_names_with_nul(void **state)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, true, false, false);
+	tls_log_json(&j, s, TLS_LOG_EXTENDED);
 	json_close_object(&j);
 	assert_non_null(strstr(j.buf, "\"issuerdn\":\"C=US, CN=Evil TL\\u0000 CA\""));
 	assert_non_null(strstr(j.buf, "\"subjectaltname\":[\"a.example\\u0000.com\"]"));
@@ -1554,7 +1554,7 @@ static void test_eve(void **state)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, true, false, false);
+	tls_log_json(&j, s, TLS_LOG_EXTENDED);
 	json_close_object(&j);
 	/* the fields suricata-verify's sslv2-tls-upgrade-01 expects */
 	assert_string_equal(
@@ -1573,7 +1573,7 @@ static void test_eve(void **state)
 	s = PARSE(ja4);
 	json_reset(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, true, false, false);
+	tls_log_json(&j, s, TLS_LOG_EXTENDED);
 	json_close_object(&j);
 	assert_non_null(strstr(j.buf, "\"sni\":\"cloudflare-quic.com\""));
 	assert_non_null(strstr(j.buf, "\"version\":\"TLS 1.3\""));
@@ -1586,7 +1586,7 @@ static void test_eve(void **state)
 	s = PARSE(ccert);
 	json_reset(&j);
 	json_open_object(&j, NULL);
-	tls_log_json(&j, s, false, true, true);
+	tls_log_json(&j, s, TLS_LOG_BASIC | TLS_F_CERTIFICATE | TLS_F_CHAIN);
 	json_close_object(&j);
 	assert_null(strstr(j.buf, "\"serial\""));
 	assert_non_null(strstr(j.buf, "\"certificate\":\"MII"));
