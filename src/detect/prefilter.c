@@ -225,6 +225,11 @@ static int u32_cmp_pub(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static uint8_t fold(uint8_t b)
+{
+	return b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
+}
+
 /* Orders fast patterns so equal ones (case-folded when nocase) are adjacent. */
 static int pattern_cmp(const struct rule *x, const struct rule *y)
 {
@@ -235,11 +240,7 @@ static int pattern_cmp(const struct rule *x, const struct rule *y)
 	if (!x->fp.nocase)
 		return memcmp(x->fp.pat, y->fp.pat, x->fp.len);
 	for (uint32_t i = 0; i < x->fp.len; i++) {
-		int a = x->fp.pat[i], b = y->fp.pat[i];
-		if (a >= 'A' && a <= 'Z')
-			a += 32;
-		if (b >= 'A' && b <= 'Z')
-			b += 32;
+		int a = fold(x->fp.pat[i]), b = fold(y->fp.pat[i]);
 		if (a != b)
 			return a - b;
 	}
@@ -249,11 +250,6 @@ static int pattern_cmp(const struct rule *x, const struct rule *y)
 static bool same_pattern(const struct rule *x, const struct rule *y)
 {
 	return pattern_cmp(x, y) == 0;
-}
-
-static uint8_t fold(uint8_t b)
-{
-	return b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
 }
 
 /* Shapes what Hyperscan looks for (see the top of the file). */
@@ -795,10 +791,10 @@ static int group_compile(struct pset *g, FILE *log)
 		ids[n] = i;
 		flags[n++] = HS_FLAG_SINGLEMATCH | (g->pats[i].nocase ? HS_FLAG_CASELESS : 0);
 	}
-	rc = 0;
-	if (n == 0)
-		goto out; /* only run patterns */
-	rc = -1;
+	if (n == 0) { /* only run patterns: nothing for Hyperscan */
+		rc = 0;
+		goto out;
+	}
 	hs_compile_error_t *err = NULL;
 	if (hs_compile_lit_multi(pats, flags, ids, lens, n, HS_MODE_BLOCK, NULL, &g->db,
 				 &err) != HS_SUCCESS) {

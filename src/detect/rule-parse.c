@@ -344,15 +344,7 @@ struct rule_buffer *rule_get_buffer(struct rule *r, int buf_id, bool create)
 	for (uint32_t i = 0; i < r->nbufs; i++)
 		if (r->bufs[i].buf_id == buf_id)
 			return &r->bufs[i];
-	if (!create)
-		return NULL;
-	struct rule_buffer *nb = realloc(r->bufs, (r->nbufs + 1) * sizeof(*nb));
-	if (nb == NULL)
-		return NULL;
-	r->bufs = nb;
-	memset(&nb[r->nbufs], 0, sizeof(nb[0]));
-	nb[r->nbufs].buf_id = buf_id;
-	return &nb[r->nbufs++];
+	return create ? rule_add_buffer(r, buf_id, NULL, 0) : NULL;
 }
 
 struct rule_buffer *rule_add_buffer(struct rule *r, int buf_id, const struct transform *xf,
