@@ -33,6 +33,20 @@ struct file_magic *file_magic_new(char *err, size_t errlen)
 	return fm;
 }
 
+struct file_magic *file_magic_open_once(struct file_magic **slot, bool *failed,
+					 const char *consequence)
+{
+	if (*slot != NULL || *failed)
+		return *slot;
+	char err[256];
+	*slot = file_magic_new(err, sizeof(err));
+	if (*slot == NULL) {
+		*failed = true;
+		fprintf(stderr, "vigil: %s; %s\n", err, consequence);
+	}
+	return *slot;
+}
+
 void file_magic_free(struct file_magic *fm)
 {
 	if (fm == NULL)

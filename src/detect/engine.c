@@ -563,15 +563,10 @@ struct detect_thread *detect_thread_new(struct detect_engine *de)
 
 struct file_magic *detect_thread_magic(struct det_thread *dt)
 {
-	if (dt == NULL || dt->magic != NULL || dt->magic_failed)
-		return dt ? dt->magic : NULL;
-	char err[256];
-	dt->magic = file_magic_new(err, sizeof(err));
-	if (dt->magic == NULL) {
-		dt->magic_failed = true;
-		fprintf(stderr, "vigil: %s; file.magic and filemagic never match\n", err);
-	}
-	return dt->magic;
+	if (dt == NULL)
+		return NULL;
+	return file_magic_open_once(&dt->magic, &dt->magic_failed,
+				    "file.magic and filemagic never match");
 }
 
 void detect_thread_free(struct detect_thread *t)

@@ -70,15 +70,10 @@ const struct eve_config *eve_logger_config(const struct eve_logger *l)
 
 struct file_magic *eve_logger_magic(struct eve_logger *l)
 {
-	if (!l->cfg.files_force_magic || l->magic != NULL || l->magic_failed)
-		return l->magic;
-	char err[256];
-	l->magic = file_magic_new(err, sizeof(err));
-	if (l->magic == NULL) {
-		l->magic_failed = true;
-		fprintf(stderr, "vigil: %s; fileinfo events go without \"magic\"\n", err);
-	}
-	return l->magic;
+	if (!l->cfg.files_force_magic)
+		return NULL;
+	return file_magic_open_once(&l->magic, &l->magic_failed,
+				    "fileinfo events go without \"magic\"");
 }
 
 void eve_logger_flush(struct eve_logger *l)
