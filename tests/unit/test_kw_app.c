@@ -500,6 +500,25 @@ static uint32_t client_hello(uint8_t *out, const char *sni)
 	return o + n;
 }
 
+/* A handshake, then a ClientHello naming `sni`, acknowledged both ways. */
+static void run_client_hello(struct run *r, const char *sni)
+{
+	uint8_t hello[256];
+	uint32_t n = client_hello(hello, sni);
+	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt_conn(0, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, hello, n);
+	run_packet(r, &p);
+	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL);
+	run_packet(r, &p);
+	p = tcp_pkt(1, TCP_ACK, CISN + 1 + n, SISN + 1, NULL);
+	run_packet(r, &p);
+}
+
 static const char tls_rules[] =
     "alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"bad.example.org\"; "
     "bsize:15; sid:30;)\n"
@@ -513,20 +532,7 @@ static void test_tls_sni(void **state)
 {
 	struct run r;
 	run_init(&r, tls_rules, 6);
-	uint8_t hello[256];
-	uint32_t n = client_hello(hello, "bad.example.org");
-	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt_conn(0, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, hello, n);
-	run_packet(&r, &p);
-	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(1, TCP_ACK, CISN + 1 + n, SISN + 1, NULL);
-	run_packet(&r, &p);
+	run_client_hello(&r, "bad.example.org");
 	assert_int_equal(app_flow_proto(r.f), APP_PROTO_TLS);
 	assert_int_equal(count_sid(&r.hits, 30), 1);
 	assert_int_equal(count_sid(&r.hits, 31), 1);
@@ -551,20 +557,7 @@ static void test_tls_keywords(void **state)
 {
 	struct run r;
 	run_init(&r, tls_kw_rules, 6);
-	uint8_t hello[256];
-	uint32_t n = client_hello(hello, "bad.example.org");
-	struct packet p = tcp_pkt(1, TCP_SYN, CISN, 0, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(1, TCP_ACK, CISN + 1, SISN + 1, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt_conn(0, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, hello, n);
-	run_packet(&r, &p);
-	p = tcp_pkt(0, TCP_ACK, SISN + 1, CISN + 1 + n, NULL);
-	run_packet(&r, &p);
-	p = tcp_pkt(1, TCP_ACK, CISN + 1 + n, SISN + 1, NULL);
-	run_packet(&r, &p);
+	run_client_hello(&r, "bad.example.org");
 	assert_int_equal(count_sid(&r.hits, 80), 1);
 	assert_int_equal(count_sid(&r.hits, 81), 1);
 	assert_int_equal(count_sid(&r.hits, 82), 1);
