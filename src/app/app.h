@@ -36,39 +36,182 @@ enum app_parse_result {
 	APP_PARSE_ERROR = 1, /* the data is not this protocol / cannot go on */
 };
 
-/* ---------------------------------------------------------- framework */
+/* ---------------------------------------------------------- the protocol table */
 
 struct flow;
 struct packet;
 struct config_node;
+struct json;
+struct file_magic;
 
+/*
+ * Protocol ids come from the one table, app/protocols.h: APP_PROTO_HTTP,
+ * APP_PROTO_SMB, ... in table order, between UNKNOWN and FAILED.
+ */
+#include "app/protocols.h"
+#define APP_X_ID(id, desc) APP_PROTO_##id,
 enum app_proto {
 	APP_PROTO_UNKNOWN = 0, /* not decided yet (or no payload) */
-	APP_PROTO_HTTP,
-	APP_PROTO_TLS,
-	APP_PROTO_DNS,
-	/* recognised, without a parser yet: rules on the stream still apply */
-	APP_PROTO_SMTP,
-	APP_PROTO_FTP,
-	APP_PROTO_SMB,
-	APP_PROTO_SSH,
-	APP_PROTO_FAILED, /* payload seen, no parser recognised it */
+	APP_PROTOCOLS(APP_X_ID) APP_PROTO_FAILED, /* payload seen, no parser recognised it */
 	APP_PROTO_MAX,
 };
+#undef APP_X_ID
 
-/* "http", "tls", "dns", "smtp", ..., "failed"; NULL for APP_PROTO_UNKNOWN. */
+/* "http", "tls", "dns", "smb", ..., "failed"; NULL for APP_PROTO_UNKNOWN. */
 const char *app_proto_name(enum app_proto p);
+/* A protocol by its name or one of its rule-language aliases ("ssl",
+ * "http1"); APP_PROTO_UNKNOWN when no table entry has it. */
+enum app_proto app_proto_by_name(const char *name);
 
-/* After the shared types above, which the parsers' headers use. */
-#include "app/http.h"
+enum app_probe_result {
+	APP_PROBE_NO = 0,	/* these bytes are not this protocol */
+	APP_PROBE_MATCH = 1,	/* they are */
+	APP_PROBE_NEED_MORE = 2 /* too few bytes to tell */
+};
 
+/* Transports a protocol runs on (struct app_protocol.ipprotos). */
+enum { APP_IPPROTO_TCP = 1 << 0, APP_IPPROTO_UDP = 1 << 1 };
+
+/* What a probe knows of the flow besides the bytes. */
+struct app_probe_in {
+	enum app_dir dir;     /* direction of the bytes */
+	bool tcp;	      /* TCP stream (else one UDP datagram) */
+	uint16_t sp, dp;      /* the flow's ports, as the first packet had them */
+};
+
+/* What a parser knows of its flow when its state is made. */
+struct app_flow_info {
+	bool tcp;
+	uint16_t server_port;
+	const void *cfg;   /* the protocol's settings (config_new), NULL = defaults */
+	uint8_t file_hashes; /* APP_FILE_MD5|SHA1|SHA256 to compute for files */
+};
+
+/* Which side of a transaction rules may inspect (tx_side). */
+enum app_side {
+	APP_SIDE_NONE = 0,	/* the transaction has nothing in this direction */
+	APP_SIDE_PENDING = 1,	/* not complete yet: later ones wait for it */
+	APP_SIDE_READY = 2	/* complete: inspected once, on a packet of the direction */
+};
+
+/* Whether a transaction is logged now (tx_log). */
+enum app_log_decision {
+	APP_LOG_WAIT = 0, /* not yet: later transactions wait (logged in order) */
+	APP_LOG_NOW = 1,  /* hand it to the EVE writer */
+	APP_LOG_SKIP = 2  /* done, with nothing to log */
+};
+
+/* A file a transaction carries (fileinfo, file keywords). */
+enum { APP_FILE_MD5 = 1 << 0, APP_FILE_SHA1 = 1 << 1, APP_FILE_SHA256 = 1 << 2 };
+enum app_file_state {
+	APP_FILE_NONE = 0, /* none (yet) */
+	APP_FILE_OPEN,
+	APP_FILE_CLOSED,
+	APP_FILE_TRUNCATED,
+	APP_FILE_ERROR,
+};
+struct app_file_info {
+	enum app_file_state state;
+	enum app_dir dir; /* the direction the file travels */
+	const uint8_t *name;
+	uint32_t name_len;
+	uint64_t size;
+	uint8_t hashes; /* APP_FILE_*: the hashes computed (file closed complete) */
+	bool gaps;	/* bytes of the file were lost */
+	uint8_t md5[16], sha1[20], sha256[32];
+};
+
+/*
+ * One application protocol, as the framework (app/app.c) knows it.  Each
+ * parser file defines one (const struct app_protocol app_<name>) and the
+ * table in app/protocols.h lists it.  Optional members are NULL/0.
+ * A protocol with no state_new is recognised only (flows carry its
+ * app_proto; rules on the stream match) and has no transactions.
+ */
+struct app_protocol {
+	const char *name;	    /* as Suricata spells it: "http", "smb", "dcerpc" */
+	const char *const *aliases; /* more rule-header names, NULL-terminated ("ssl") */
+	uint8_t ipprotos;	    /* APP_IPPROTO_* */
+	const char *tcp_ports;	    /* default detection ports ("139,445"), NULL none */
+	const char *udp_ports;
+	/* Pattern probe, on any port: the first bytes of a direction. */
+	enum app_probe_result (*probe)(const struct app_probe_in *in, const uint8_t *d, uint32_t n);
+	/* Port probe, when a detection port matches (after every pattern probe
+	 * failed); NULL = the port alone decides. */
+	enum app_probe_result (*probe_port)(const struct app_probe_in *in, const uint8_t *d,
+					    uint32_t n);
+
+	/* Settings under app-layer.protocols.<name>: made once, shared by all
+	 * workers (read-only), passed as app_flow_info.cfg. */
+	void *(*config_new)(const struct config_node *root);
+	void (*config_free)(void *cfg);
+
+	void *(*state_new)(const struct app_flow_info *fi);
+	void (*state_free)(void *state);
+	/* Bytes of one direction (flags: APP_CHUNK_*); never reads past n. */
+	enum app_parse_result (*parse)(void *state, enum app_dir dir, const uint8_t *d, uint32_t n,
+				       uint32_t flags);
+
+	/* Transactions have ids 0 .. tx_count()-1; tx_get is NULL for a
+	 * released one.  eof: the flow ended. */
+	uint64_t (*tx_count)(const void *state);
+	const void *(*tx_get)(const void *state, uint64_t id);
+	enum app_side (*tx_side)(const void *state, const void *tx, enum app_dir dir, bool eof);
+	enum app_log_decision (*tx_log)(const void *state, const void *tx, bool flow_end);
+	/* Frees transactions below id (logged and inspected); NULL = kept
+	 * until the state is freed. */
+	void (*tx_release_upto)(void *state, uint64_t id);
+
+	/* App-layer events: names as Suricata's <name>-events.rules spell
+	 * them (lower case); EVE anomaly events upper-case them when
+	 * events_upper (Suricata's C parsers).  n_events entries. */
+	const char *const *event_names;
+	int n_events;
+	bool events_upper;
+	bool (*tx_has_event)(const void *state, const void *tx, int ev);
+
+	/* EVE: the event type (also the eve-log `types:` name) and the writer
+	 * of the transaction's object ("smb": {...}); opts from eve_options
+	 * (the type's options in the eve-log config) or eve_default_opts. */
+	const char *eve_type;
+	void (*log_json)(struct json *j, const void *state, const void *tx, uint32_t opts);
+	uint32_t (*eve_options)(const struct config_node *type_opts);
+	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
+	uint32_t eve_alert_opts;   /* inside an alert */
+	/* The direction of a message protocol's transaction (DNS); NULL = it
+	 * has both sides. */
+	int (*tx_msg_dir)(const void *tx);
+
+	/* Files: the k-th file of a transaction; libmagic's description of it. */
+	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
+	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
+};
+
+/* The table entry of a protocol; NULL for UNKNOWN, FAILED and bad ids. */
+const struct app_protocol *app_protocol(enum app_proto p);
+
+/* ---------------------------------------------------------- framework */
+
+#include "app/http.h" /* until HTTP's settings move behind config_new */
+#define APP_MAX_PORT_RANGES 16
 struct app_config {
+	struct http_config http;
 	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
 	uint32_t detect_limit;	     /* bytes a direction may take to be recognised */
-	struct http_config http;     /* every HTTP flow's parser settings */
+	uint8_t file_hashes;	     /* APP_FILE_*: hashes every file gets */
+	void *proto_cfg[APP_PROTO_MAX]; /* config_new's, NULL = defaults */
+	/* detection-ports per protocol and transport (0 TCP, 1 UDP) */
+	struct app_ports {
+		uint8_t n;
+		uint16_t lo[APP_MAX_PORT_RANGES], hi[APP_MAX_PORT_RANGES];
+	} ports[APP_PROTO_MAX][2];
 };
 void app_config_defaults(struct app_config *c);
+/* Reads app-layer.*; problems are reported on stderr with the key. */
 void app_config_load(struct app_config *c, const struct config_node *root);
+void app_config_free(struct app_config *c);
+/* The protocol's settings (config_new's), NULL = defaults. */
+const void *app_config_proto(const struct app_config *c, enum app_proto p);
 
 /* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct app_stats {

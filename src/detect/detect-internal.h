@@ -244,6 +244,40 @@ int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id);
 int buffer_check(struct parse_ctx *pc, const struct rule *r, int buf_id);
 int buffer_lookup(const char *name);
 
+/*
+ * Application-layer buffers.  Each protocol's keyword file (kw-<proto>.c)
+ * exports a struct app_buffer_family listing its buffers; keywords.c
+ * lists the families.  A buffer name may be given by several protocols
+ * (file.data: HTTP, SMTP, SMB ...): one buffer id, one spec per protocol.
+ * Every buffer gets a sticky keyword of its name (and alias).  get()
+ * gives instance k (0, 1, ... until false) of the buffer in one
+ * transaction side: a view into the parser's state, valid for the
+ * packet's detection; a composed value goes in dt's scratch
+ * (app_scratch_put).  dt may be NULL (no scratch, no libmagic).
+ */
+struct app_buffer_spec;
+typedef bool (*app_buffer_get_fn)(const struct app_buffer_spec *spec, struct det_thread *dt,
+				  const void *tx, enum app_dir dir, uint32_t k, const uint8_t **d,
+				  uint32_t *l);
+struct app_buffer_spec {
+	const char *name;
+	const char *alias;    /* legacy name (tls_sni), or NULL */
+	uint8_t proto;	      /* enum app_proto */
+	uint8_t dirs;	      /* AD_TS / AD_TC / AD_BOTH */
+	app_buffer_get_fn get;
+	int arg;	      /* for get(): which field */
+};
+struct app_buffer_family {
+	const struct app_buffer_spec *specs;
+	size_t n;
+};
+extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
+    app_buffers_file;
+/* Copies n bytes into dt's scratch for an instance; NULL without memory. */
+const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t n);
+/* Buffer id of an app buffer name (or alias); -1 when none. */
+int app_buffer_id(const char *name);
+
 /* Application-layer buffers (kw-app.c), ids from BUF_MAX_BUILTIN on. */
 const struct buffer_def *app_buffer_def(int buf_id);
 int app_buffer_lookup(const char *name);

@@ -1,0 +1,23 @@
+/*
+ * protocols.h — the one table of application protocols.
+ *
+ * One line per protocol: X(ID, descriptor).  The descriptor (struct
+ * app_protocol, app/app.h) is defined in the protocol's own file,
+ * app/<name>.c; this list gives it its id (APP_PROTO_<ID>) and its place
+ * in recognition: pattern probes are tried in this order, then port
+ * probes in this order.  Adding a protocol touches its own files and one
+ * line here, nothing else in app/.
+ */
+#ifndef VIGIL_APP_PROTOCOLS_H
+#define VIGIL_APP_PROTOCOLS_H
+
+#define APP_PROTOCOLS(X)                                                                           \
+	X(HTTP, app_http)                                                                          \
+	X(TLS, app_tls)                                                                            \
+	X(DNS, app_dns)                                                                            \
+	X(SMTP, app_smtp)                                                                          \
+	X(FTP, app_ftp)                                                                            \
+	X(SMB, app_smb)                                                                            \
+	X(SSH, app_ssh)
+
+#endif
