@@ -36,7 +36,7 @@ struct json;
 #define DCERPC_PDU_MAX 65535u	   /* largest PDU buffered (frag_length is 16 bits) */
 #define DCERPC_STUB_MAX (1u << 20) /* stub bytes kept per transaction side */
 #define DCERPC_MAX_TX 256	   /* live transactions per flow (or pipe) */
-#define DCERPC_MAX_IFACES 64	   /* presentation contexts kept from one bind */
+#define DCERPC_MAX_IFACES 256	   /* presentation contexts kept per flow (or pipe) */
 
 /* PDU types (C706 12.6.4). */
 enum {
@@ -76,6 +76,8 @@ enum dcerpc_event {
 /* One presentation context of a bind / alter_context, with its ack. */
 struct dcerpc_iface {
 	uint8_t uuid[16];	  /* canonical (RFC 4122) byte order, whatever the PDU's */
+	uint32_t call_id;	  /* of the bind / alter_context that proposed it */
+	bool first_frag;	  /* that PDU had PFC_FIRST_FRAG (dcerpc.iface without any_frag) */
 	uint16_t ctx_id;
 	uint16_t ver, ver_minor;
 	bool acked;		  /* the bind_ack / alter_context_resp had a result for it */
@@ -100,6 +102,7 @@ struct dcerpc_tx {
 	bool req_done, res_done;	  /* the side is complete (last fragment seen) */
 	uint16_t opnum;			  /* request */
 	uint16_t ctx_id;		  /* request: presentation context (see dcerpc_tx_iface) */
+	bool big_endian;		  /* data representation of the PDUs */
 	uint32_t frag_cnt[2];		  /* fragments per side */
 	uint8_t *stub[2];		  /* reassembled stub data per side */
 	uint32_t stub_len[2];		  /* bytes kept (<= DCERPC_STUB_MAX) */
@@ -166,9 +169,10 @@ struct dcerpc_view {
 	uint32_t n_ifaces;
 	bool has_request;	/* a request PDU (opnum is valid) */
 	uint16_t opnum;
+	uint16_t ctx_id;	/* the request's presentation context */
+	bool big_endian;	/* stub byte order (byte_test/byte_jump "dce") */
 	const uint8_t *stub[2]; /* stub data per direction (NULL/0 when none) */
 	uint32_t stub_len[2];
-	bool first_frag_seen;   /* the request began with PFC_FIRST_FRAG */
 };
 bool dcerpc_tx_view(const struct dcerpc_tx *tx, struct dcerpc_view *out);
 
