@@ -272,6 +272,8 @@ static void co_bind(struct dcerpc_state *s, const struct co_hdr *h, const uint8_
 		}
 		struct dcerpc_iface ifc = {0};
 		ifc.call_id = h->call_id;
+		ifc.bind_tx_id = tx->id;
+		ifc.bind_index = i;
 		ifc.first_frag = (h->flags & PFC_FIRST_FRAG) != 0;
 		ifc.ctx_id = rd16(p + off, h->be);
 		uint8_t n_ts = p[off + 2];
@@ -308,8 +310,8 @@ static bool is_unanswered_call(const struct dcerpc_tx *tx, const void *arg)
 	       !tx->res_done;
 }
 
-/* The results of a bind_ack / alter_context_resp, in the order of the
- * contexts the bind with this call_id proposed. */
+/* The results of a bind_ack / alter_context_resp: the i-th answers the
+ * i-th context its bind (tx) proposed. */
 static void co_ack_results(struct dcerpc_state *s, struct dcerpc_tx *tx, const struct co_hdr *h,
 			   const uint8_t *p)
 {
@@ -326,35 +328,26 @@ static void co_ack_results(struct dcerpc_state *s, struct dcerpc_tx *tx, const s
 		goto malformed;
 	uint8_t n_res = p[off];
 	off += 4;
-	uint32_t k = 0;
-	for (uint8_t i = 0; i < n_res; i++, off += 24) {
+	for (uint32_t i = 0; i < n_res; i++, off += 24) {
 		if (end - off < 24)
 			goto malformed;
-		uint16_t result = rd16(p + off, h->be), reason = rd16(p + off + 2, h->be);
-		while (k < s->n_ifaces &&
-		       (s->ifaces[k].call_id != h->call_id || s->ifaces[k].acked))
-			k++;
-		if (k == s->n_ifaces)
+		if (i >= tx->n_ifaces)
 			continue;
-		struct dcerpc_iface *ifc = &s->ifaces[k++];
-		ifc->acked = true;
-		ifc->ack_result = result;
-		ifc->ack_reason = reason;
-		for (uint32_t j = 0; tx != NULL && j < tx->n_ifaces; j++) {
-			struct dcerpc_iface *t = &tx->ifaces[j];
-			if (!t->acked && t->ctx_id == ifc->ctx_id &&
-			    memcmp(t->uuid, ifc->uuid, 16) == 0) {
-				t->acked = true;
-				t->ack_result = result;
-				t->ack_reason = reason;
+		struct dcerpc_iface *t = &tx->ifaces[i];
+		t->acked = true;
+		t->ack_result = rd16(p + off, h->be);
+		t->ack_reason = rd16(p + off + 2, h->be);
+		for (uint32_t k = 0; k < s->n_ifaces; k++) {
+			struct dcerpc_iface *ifc = &s->ifaces[k];
+			if (ifc->bind_tx_id == tx->id && ifc->bind_index == i) {
+				*ifc = *t;
 				break;
 			}
 		}
 	}
 	return;
 malformed:
-	if (tx != NULL)
-		tx->events |= 1u << DCERPC_EV_MALFORMED_PDU;
+	tx->events |= 1u << DCERPC_EV_MALFORMED_PDU;
 }
 
 static void co_bind_ack(struct dcerpc_state *s, const struct co_hdr *h, const uint8_t *p)
@@ -371,7 +364,7 @@ static void co_bind_ack(struct dcerpc_state *s, const struct co_hdr *h, const ui
 	tx->res_seen = tx->res_done = true;
 	tx->frag_cnt[1] = 1;
 	set_last(s, APP_TOCLIENT, tx);
-	if (h->type != DCERPC_TYPE_BINDNAK)
+	if (h->type != DCERPC_TYPE_BINDNAK && tx->req_seen)
 		co_ack_results(s, tx, h, p);
 }
 
@@ -445,7 +438,8 @@ static void co_response(struct dcerpc_state *s, const struct co_hdr *h, const ui
 	tx->res_type = DCERPC_TYPE_RESPONSE;
 	tx->res_seen = true;
 	tx->frag_cnt[1]++;
-	off += 8;
+	/* Suricata's response stub starts right after the common header: the
+	 * alloc_hint, context id and cancel count are part of it */
 	stub_append(tx, 1, p + off, end - off);
 	if (co_frag_ends(h->flags))
 		tx->res_done = true;
@@ -634,7 +628,6 @@ static enum app_parse_result parse_datagram(struct dcerpc_state *s, enum app_dir
 		uint32_t v = rd32(d + 60, be);
 		tx->if_vers_major = (uint16_t)(v & 0xffff);
 		tx->if_vers_minor = (uint16_t)(v >> 16);
-		tx->opnum = rd16(d + 68, be);
 	} else {
 		tx->res_type = type;
 		tx->res_seen = true;

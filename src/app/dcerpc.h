@@ -77,6 +77,8 @@ enum dcerpc_event {
 struct dcerpc_iface {
 	uint8_t uuid[16];	  /* canonical (RFC 4122) byte order, whatever the PDU's */
 	uint32_t call_id;	  /* of the bind / alter_context that proposed it */
+	uint64_t bind_tx_id;	  /* that bind's transaction */
+	uint32_t bind_index;	  /* its place in that bind's list (the ack's result order) */
 	bool first_frag;	  /* that PDU had PFC_FIRST_FRAG (dcerpc.iface without any_frag) */
 	uint16_t ctx_id;
 	uint16_t ver, ver_minor;
@@ -100,7 +102,7 @@ struct dcerpc_tx {
 	uint8_t req_type, res_type;	  /* DCERPC_TYPE_* of each side (valid when *_seen) */
 	bool req_seen, res_seen;	  /* a PDU of that side was seen */
 	bool req_done, res_done;	  /* the side is complete (last fragment seen) */
-	uint16_t opnum;			  /* request */
+	uint16_t opnum;			  /* request (connection-oriented only, as Suricata) */
 	uint16_t ctx_id;		  /* request: presentation context (see dcerpc_tx_iface) */
 	bool big_endian;		  /* data representation of the PDUs */
 	uint32_t frag_cnt[2];		  /* fragments per side */
