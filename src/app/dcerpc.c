@@ -29,7 +29,6 @@
 enum {
 	PFC_FIRST_FRAG = 0x01,
 	PFC_LAST_FRAG = 0x02,
-	PFC_OBJECT_UUID = 0x80,
 };
 /* flags1 (connectionless) */
 enum {
@@ -390,7 +389,9 @@ static bool co_frag_ends(uint8_t flags)
 static void co_request(struct dcerpc_state *s, const struct co_hdr *h, const uint8_t *p)
 {
 	uint32_t end = h->frag_len, off = CO_HDR_LEN;
-	uint32_t body = 8u + ((h->flags & PFC_OBJECT_UUID) ? 16u : 0u);
+	/* alloc_hint, context id, opnum; Suricata's stub starts after them,
+	 * an object UUID (PFC_OBJECT_UUID) included */
+	uint32_t body = 8u;
 	if (end - off < body) {
 		set_last(s, APP_TOSERVER, NULL);
 		return;
@@ -743,7 +744,8 @@ bool dcerpc_tx_view(const struct dcerpc_tx *tx, struct dcerpc_view *v)
 		return false;
 	v->ifaces = tx->state->ifaces;
 	v->n_ifaces = tx->state->n_ifaces;
-	v->has_request = tx->req_seen && tx->req_type == DCERPC_TYPE_REQUEST;
+	/* Suricata matches opnum and iface on connection-oriented requests only */
+	v->has_request = !tx->udp && tx->req_seen && tx->req_type == DCERPC_TYPE_REQUEST;
 	v->opnum = tx->opnum;
 	v->ctx_id = tx->ctx_id;
 	v->big_endian = tx->big_endian;

@@ -21,6 +21,7 @@
 
 #include "app/dcerpc.h"
 #include "detect/detect-internal.h"
+#include "detect/kw-dcerpc.h"
 
 static bool view_dcerpc(const void *tx, struct dcerpc_view *v)
 {
@@ -137,7 +138,7 @@ static int dcerpc_iface_parse(const char *arg, struct iface_ctx *c)
 	return 0;
 }
 
-static bool iface_test(const struct dcerpc_view *v, const void *ctx)
+bool dcerpc_kw_iface_test(const struct dcerpc_view *v, const void *ctx)
 {
 	const struct iface_ctx *c = ctx;
 	if (!v->has_request)
@@ -157,21 +158,28 @@ static bool iface_test(const struct dcerpc_view *v, const void *ctx)
 	return false;
 }
 
+void *dcerpc_kw_iface_new(const char *arg)
+{
+	struct iface_ctx *c = malloc(sizeof(*c));
+	if (c != NULL && dcerpc_iface_parse(arg, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
 static int iface_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		       const void *ctx)
 {
 	(void)r;
-	return match_any_carrier(dt, p, ctx, iface_test);
+	return match_any_carrier(dt, p, ctx, dcerpc_kw_iface_test);
 }
 
 static int iface_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	struct iface_ctx *c = malloc(sizeof(*c));
-	if (c == NULL)
-		return -1;
-	if (dcerpc_iface_parse(arg, c) != 0) {
+	void *c = dcerpc_kw_iface_new(arg);
+	if (c == NULL) {
 		pc_error(pc, "invalid dcerpc.iface '%s'", arg ? arg : "");
-		free(c);
 		return -1;
 	}
 	if (rule_add_sm(r, LIST_MATCH, kw_lookup("dcerpc.iface"), c) == NULL) {
@@ -249,7 +257,7 @@ static int dcerpc_opnum_parse(const char *arg, struct opnum_ctx *c)
 	return 0;
 }
 
-static bool opnum_test(const struct dcerpc_view *v, const void *ctx)
+bool dcerpc_kw_opnum_test(const struct dcerpc_view *v, const void *ctx)
 {
 	const struct opnum_ctx *c = ctx;
 	if (!v->has_request)
@@ -262,21 +270,28 @@ static bool opnum_test(const struct dcerpc_view *v, const void *ctx)
 	return false;
 }
 
+void *dcerpc_kw_opnum_new(const char *arg)
+{
+	struct opnum_ctx *c = malloc(sizeof(*c));
+	if (c != NULL && dcerpc_opnum_parse(arg, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
 static int opnum_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		       const void *ctx)
 {
 	(void)r;
-	return match_any_carrier(dt, p, ctx, opnum_test);
+	return match_any_carrier(dt, p, ctx, dcerpc_kw_opnum_test);
 }
 
 static int opnum_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	struct opnum_ctx *c = malloc(sizeof(*c));
-	if (c == NULL)
-		return -1;
-	if (dcerpc_opnum_parse(arg, c) != 0) {
+	void *c = dcerpc_kw_opnum_new(arg);
+	if (c == NULL) {
 		pc_error(pc, "invalid dcerpc.opnum '%s'", arg ? arg : "");
-		free(c);
 		return -1;
 	}
 	if (rule_add_sm(r, LIST_MATCH, kw_lookup("dcerpc.opnum"), c) == NULL) {
