@@ -869,5 +869,6 @@ const struct app_protocol app_dcerpc = {
     .tx_log = tx_log,
     .tx_release_upto = tx_release_upto,
     .eve_type = "dcerpc",
+    .eve_no_tx_id = true, /* Suricata's dcerpc logger writes none */
     .log_json = log_json,
 };

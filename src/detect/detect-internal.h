@@ -559,6 +559,7 @@ struct det_thread {
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 	uint64_t tx_id;	      /* transaction of the last app-buffer instance that matched */
+	bool dce_big_endian;  /* the DCERPC stub last given is big-endian (byte_* "dce") */
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */

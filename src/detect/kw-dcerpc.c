@@ -307,10 +307,11 @@ static bool stub_get(const struct app_buffer_spec *spec, struct det_thread *dt, 
 		     enum app_dir dir, uint32_t k, const uint8_t **d, uint32_t *l)
 {
 	(void)spec;
-	(void)dt;
 	struct dcerpc_view v;
 	if (k != 0 || !dcerpc_tx_view(tx, &v) || v.stub_len[dir] == 0)
 		return false;
+	if (dt != NULL)
+		dt->dce_big_endian = v.big_endian;
 	*d = v.stub[dir];
 	*l = v.stub_len[dir];
 	return true;
