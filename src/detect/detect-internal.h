@@ -192,6 +192,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
+extern const struct kw_family kw_family_dcerpc;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -273,6 +274,7 @@ struct app_buffer_family {
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
+extern const struct app_buffer_family app_buffers_dcerpc;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
@@ -557,6 +559,7 @@ struct det_thread {
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 	uint64_t tx_id;	      /* transaction of the last app-buffer instance that matched */
+	bool dce_big_endian;  /* the DCERPC stub last given is big-endian (byte_* "dce") */
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
