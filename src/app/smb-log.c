@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/dcerpc.h"
 #include "util/json.h"
 
 /* ------------------------------------------------------------ NT status */
@@ -74,6 +75,7 @@ static const struct {
     {0xc0000128, "STATUS_FILE_CLOSED"},
     {0xc000014b, "STATUS_PIPE_BROKEN"},
     {0xc0000184, "STATUS_INVALID_DEVICE_STATE"},
+    {0xc000019c, "STATUS_FS_DRIVER_REQUIRED"},
     {0xc0000193, "STATUS_ACCOUNT_EXPIRED"},
     {0xc00001ad, "STATUS_INSUFFICIENT_VIRTUAL_MEMORY"},
     {0xc0000203, "STATUS_USER_SESSION_DELETED"},
@@ -431,6 +433,82 @@ static void log_ioctl(struct json *j, const struct smb_tx *tx)
 	json_str(j, "function", b);
 }
 
+static void log_iface(struct json *j, const struct dcerpc_iface *ifc, bool acks)
+{
+	char u[37], v[16];
+	json_open_object(j, NULL);
+	dcerpc_uuid_str(ifc->uuid, u);
+	json_str(j, "uuid", u);
+	snprintf(v, sizeof(v), "%u.%u", ifc->ver, ifc->ver_minor);
+	json_str(j, "version", v);
+	if (acks && ifc->acked) {
+		json_uint(j, "ack_result", ifc->ack_result);
+		/* Suricata's SMB parser records the result only: its reason is 0 */
+		json_uint(j, "ack_reason", 0);
+	}
+	json_close_object(j);
+}
+
+/* Suricata's smb logger's "dcerpc" object: request and response types
+ * first, then the request's details (opnum, req, the interfaces bound to
+ * its context; a bind's interfaces with their acks), the response's, and
+ * the call id. */
+static void log_dcerpc(struct json *j, const struct smb_tx *tx)
+{
+	const struct dcerpc_tx *d = smb_tx_dcerpc(tx);
+	if (d == NULL) {
+		if (!tx->dce_req_set)
+			return;
+		json_open_object(j, "dcerpc");
+		json_str(j, "request", dcerpc_type_name(tx->dce_req_type));
+		json_str(j, "response", "UNREPLIED");
+		json_uint(j, "call_id", tx->dce_call_id);
+		json_close_object(j);
+		return;
+	}
+	bool req = d->req_seen, res = d->res_seen;
+	json_open_object(j, "dcerpc");
+	json_str(j, "request", req ? dcerpc_type_name(d->req_type) : "REQUEST_LOST");
+	json_str(j, "response", res ? dcerpc_type_name(d->res_type) : "UNREPLIED");
+	uint32_t n = 0;
+	const struct dcerpc_iface *ifs = dcerpc_ifaces(d->state, &n);
+	if (req && d->req_type == DCERPC_TYPE_REQUEST) {
+		json_uint(j, "opnum", d->opnum);
+		json_open_object(j, "req");
+		json_uint(j, "frag_cnt", d->frag_cnt[APP_TOSERVER]);
+		json_uint(j, "stub_data_size", d->stub_len[APP_TOSERVER]);
+		json_close_object(j);
+		/* Suricata's SMB parser keeps no context id per interface (all 0):
+		 * a request on context 0 lists every bound interface */
+		bool open = false;
+		for (uint32_t i = 0; i < n && d->ctx_id == 0; i++) {
+			if (!open)
+				json_open_array(j, "interfaces");
+			open = true;
+			log_iface(j, &ifs[i], false);
+		}
+		if (open)
+			json_close_array(j);
+	} else if (req && d->req_type == DCERPC_TYPE_BIND && n > 0) {
+		json_open_array(j, "interfaces");
+		for (uint32_t i = 0; i < n; i++)
+			log_iface(j, &ifs[i], true);
+		json_close_array(j);
+	}
+	if (res && d->res_type == DCERPC_TYPE_RESPONSE) {
+		json_open_object(j, "res");
+		json_uint(j, "frag_cnt", d->frag_cnt[APP_TOCLIENT]);
+		/* the SMB parser's response stub starts after alloc_hint, context
+		 * id and cancel count (8 bytes a fragment) */
+		uint64_t hdrs = 8ull * d->frag_cnt[APP_TOCLIENT];
+		json_uint(j, "stub_data_size",
+			  d->stub_len[APP_TOCLIENT] > hdrs ? d->stub_len[APP_TOCLIENT] - hdrs : 0);
+		json_close_object(j);
+	}
+	json_uint(j, "call_id", d->call_id);
+	json_close_object(j);
+}
+
 void smb_tx_log_json(struct json *j, const struct smb_state *s, const struct smb_tx *tx)
 {
 	char buf[16];
@@ -489,6 +567,7 @@ void smb_tx_log_json(struct json *j, const struct smb_state *s, const struct smb
 		break;
 	case SMB_TX_IOCTL: log_ioctl(j, tx); break;
 	case SMB_TX_SETFILEPATHINFO: log_setfilepathinfo(j, tx); break;
+	case SMB_TX_DCERPC: log_dcerpc(j, tx); break;
 	default: break;
 	}
 }

@@ -1,26 +1,31 @@
 /*
- * smb-pipe.c — bytes of DCERPC named pipes (\srvsvc, \svcctl, ...)
- * carried by SMB writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls.
+ * smb-pipe.c — DCERPC over SMB named pipes (\srvsvc, \svcctl, ...): the
+ * bytes SMB writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls carry.
  *
- * Each pipe (file id) is one byte stream per direction.  Until the DCERPC
- * parser (app/dcerpc.c) is wired in, a pipe write or ioctl is a
- * transaction of its SMB command, completed by its response, and the
- * pipe's bytes are kept (at most SMB_PIPE_KEEP per direction, the latest
- * call's) for that parser to take.
+ * Each pipe (file id) has its own DCERPC state (app/dcerpc.h,
+ * dcerpc_state_new_pipe), fed the pipe's bytes per direction.  An SMB
+ * transaction of type DCERPC stands for one DCERPC call (bind and
+ * bind_ack, request and response): made when the call's first PDU is
+ * written, completed when its answer is read, as Suricata's smb/dcerpc.rs
+ * does; its EVE "dcerpc" object and the dcerpc keywords come from the
+ * DCERPC transaction.  Bytes that are not DCERPC make a plain transaction
+ * of the SMB command.  At most SMB_MAX_PIPES pipes per flow (more are
+ * counted as evictions and their bytes not parsed).
  */
 #include "app/smb-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SMB_PIPE_KEEP 65536u
+#include "app/dcerpc.h"
+
 #define SMB_MAX_PIPES 32
 
 struct smb_pipe {
 	uint8_t guid[16];
 	uint32_t guid_len;
-	uint8_t *data[2];
-	uint32_t len[2];
+	struct dcerpc_state *dce;
+	bool failed[2]; /* the DCERPC parser gave this direction up */
 };
 
 static struct smb_pipe *pipe_get(struct smb_state *s, const uint8_t *guid, uint32_t n)
@@ -39,59 +44,131 @@ static struct smb_pipe *pipe_get(struct smb_state *s, const uint8_t *guid, uint3
 		s->lim.map_evictions++;
 		return NULL;
 	}
-	struct smb_pipe *p = &s->pipes[s->n_pipes++];
+	struct smb_pipe *p = &s->pipes[s->n_pipes];
 	memset(p, 0, sizeof(*p));
+	p->dce = dcerpc_state_new_pipe();
+	if (p->dce == NULL)
+		return NULL;
 	memcpy(p->guid, guid, n);
 	p->guid_len = n;
+	s->n_pipes++;
 	return p;
 }
 
-static void pipe_keep(struct smb_pipe *p, enum app_dir dir, const uint8_t *d, uint32_t n)
+/* The pipe's DCERPC transaction the bytes just parsed went to. */
+static const struct dcerpc_tx *pipe_feed(struct smb_pipe *p, enum app_dir dir, const uint8_t *d,
+					 uint32_t n)
 {
-	if (p == NULL)
-		return;
-	if (n > SMB_PIPE_KEEP)
-		n = SMB_PIPE_KEEP;
-	uint8_t *b = realloc(p->data[dir], n ? n : 1);
-	if (b == NULL)
-		return;
-	memcpy(b, d, n);
-	p->data[dir] = b;
-	p->len[dir] = n;
+	if (p == NULL || p->failed[dir] || n == 0)
+		return NULL;
+	if (dcerpc_parse(p->dce, dir, d, n, 0) != APP_PARSE_OK) {
+		p->failed[dir] = true;
+		return NULL;
+	}
+	return dcerpc_last_tx(p->dce, dir);
+}
+
+static struct smb_tx *find_call(struct smb_state *s, const struct smb_pipe *p, uint64_t dce_id)
+{
+	for (uint32_t i = 0; i < s->n_txs; i++) {
+		struct smb_tx *tx = s->txs[i];
+		if (tx->type == SMB_TX_DCERPC && tx->pipe == p && tx->dce_tx_id == dce_id)
+			return tx;
+	}
+	return NULL;
 }
 
 void smb_pipe_write(struct smb_state *s, uint8_t ver, uint16_t cmd, const struct smb_key *hdr,
 		    const uint8_t *guid, uint32_t guid_len, const uint8_t *d, uint32_t n)
 {
-	pipe_keep(pipe_get(s, guid, guid_len), APP_TOSERVER, d, n);
-	struct smb_tx *tx = smb_tx_new_generic(s, ver, cmd, *hdr);
-	if (tx != NULL)
-		tx->resp_done = s->dir[APP_TOCLIENT].trunc;
+	struct smb_pipe *p = pipe_get(s, guid, guid_len);
+	const struct dcerpc_tx *dtx = pipe_feed(p, APP_TOSERVER, d, n);
+	if (dtx == NULL) {
+		/* a PDU that makes no DCERPC call (AUTH3, ...): Suricata's SMB
+		 * parser still logs its type and call id */
+		if (p != NULL && smb_dcerpc_probe(d, n)) {
+			struct smb_tx *tx = smb_tx_new(s, SMB_TX_DCERPC);
+			if (tx == NULL)
+				return;
+			if (ver == 1)
+				smb_tx_set_cmd1(tx, (uint8_t)cmd);
+			else
+				smb_tx_set_cmd2(tx, cmd);
+			tx->hdr = *hdr;
+			tx->dce_req_set = true;
+			tx->dce_req_type = d[2];
+			tx->dce_call_id = (d[4] & 0x10) ? smb_le32(d + 12)
+						      : ((uint32_t)d[12] << 24) | ((uint32_t)d[13] << 16) |
+							    ((uint32_t)d[14] << 8) | d[15];
+			tx->req_done = true;
+			/* these PDUs get no answer */
+			tx->resp_done = d[2] == DCERPC_TYPE_AUTH3 || d[2] == DCERPC_TYPE_CO_CANCEL ||
+					d[2] == DCERPC_TYPE_ORPHANED || s->dir[APP_TOCLIENT].trunc;
+			return;
+		}
+		smb_tx_new_generic(s, ver, cmd, *hdr);
+		return;
+	}
+	struct smb_tx *tx = find_call(s, p, dtx->id);
+	if (tx == NULL) {
+		tx = smb_tx_new(s, SMB_TX_DCERPC);
+		if (tx == NULL)
+			return;
+		if (ver == 1)
+			smb_tx_set_cmd1(tx, (uint8_t)cmd);
+		else
+			smb_tx_set_cmd2(tx, cmd);
+		tx->hdr = *hdr;
+		tx->pipe = p;
+		tx->dce_tx_id = dtx->id;
+	}
+	tx->req_done = true;
+	tx->dce_req_set = true;
+	tx->dce_call_id = dtx->call_id;
+	if (dtx->res_done)
+		tx->resp_done = true;
 }
 
 void smb_pipe_read(struct smb_state *s, uint8_t ver, uint16_t cmd, uint32_t status,
 		   const struct smb_key *hdr, const uint8_t *guid, uint32_t guid_len,
 		   const uint8_t *d, uint32_t n)
 {
-	pipe_keep(pipe_get(s, guid, guid_len), APP_TOCLIENT, d, n);
-	struct smb_tx *tx = smb_tx_find_generic(s, ver, cmd, hdr);
-	if (tx == NULL) {
-		/* a read answers no request transaction: one of its own */
-		tx = smb_tx_new_generic(s, ver, cmd, *hdr);
+	struct smb_pipe *p = pipe_get(s, guid, guid_len);
+	const struct dcerpc_tx *dtx = pipe_feed(p, APP_TOCLIENT, d, n);
+	struct smb_tx *tx = dtx != NULL ? find_call(s, p, dtx->id) : NULL;
+	if (tx == NULL && dtx != NULL) {
+		/* an answer to a call whose request was not seen */
+		tx = smb_tx_new(s, SMB_TX_DCERPC);
 		if (tx == NULL)
 			return;
+		if (ver == 1)
+			smb_tx_set_cmd1(tx, (uint8_t)cmd);
+		else
+			smb_tx_set_cmd2(tx, cmd);
+		tx->hdr = *hdr;
+		tx->pipe = p;
+		tx->dce_tx_id = dtx->id;
+		tx->req_done = true;
 	}
-	smb_tx_set_status(tx, status, ver == 1 && false);
-	if (status != SMB_NTSTATUS_PENDING)
+	if (tx == NULL) {
+		tx = smb_tx_find_generic(s, ver, cmd, hdr);
+		if (tx == NULL)
+			return;
+		smb_tx_set_status(tx, status, false);
+		if (status != SMB_NTSTATUS_PENDING)
+			tx->resp_done = true;
+		return;
+	}
+	tx->dce_res_set = true;
+	smb_tx_set_status(tx, status, false);
+	if (dtx->res_done)
 		tx->resp_done = true;
 }
 
 void smb_pipes_free(struct smb_state *s)
 {
-	for (uint32_t i = 0; i < s->n_pipes; i++) {
-		free(s->pipes[i].data[0]);
-		free(s->pipes[i].data[1]);
-	}
+	for (uint32_t i = 0; i < s->n_pipes; i++)
+		dcerpc_state_free(s->pipes[i].dce);
 	free(s->pipes);
 	s->pipes = NULL;
 	s->n_pipes = 0;
@@ -99,5 +176,20 @@ void smb_pipes_free(struct smb_state *s)
 
 void smb_pipe_tx_release(struct smb_tx *tx)
 {
+	if (tx->pipe != NULL && tx->pipe->dce != NULL)
+		dcerpc_tx_release_upto(tx->pipe->dce, tx->dce_tx_id + 1);
 	tx->pipe = NULL;
+}
+
+const struct dcerpc_tx *smb_tx_dcerpc(const struct smb_tx *tx)
+{
+	if (tx->type != SMB_TX_DCERPC || tx->pipe == NULL)
+		return NULL;
+	return dcerpc_tx_get(tx->pipe->dce, tx->dce_tx_id);
+}
+
+bool smb_tx_dcerpc_view(const void *t, struct dcerpc_view *v)
+{
+	const struct dcerpc_tx *dtx = smb_tx_dcerpc(t);
+	return dtx != NULL && dcerpc_tx_view(dtx, v);
 }

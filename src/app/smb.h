@@ -194,6 +194,7 @@ struct smb_tx {
 	struct smb_pipe *pipe;	     /* the pipe's DCERPC state (smb-pipe.c) */
 	uint64_t dce_tx_id;	     /* the pipe's DCERPC transaction */
 	bool dce_req_set, dce_res_set;
+	uint8_t dce_req_type; /* a PDU that made no DCERPC transaction */
 	uint32_t dce_call_id;
 };
 
@@ -231,6 +232,12 @@ bool smb_tx_ntlmssp_user(const struct smb_tx *tx, const uint8_t **d, uint32_t *n
 bool smb_tx_ntlmssp_domain(const struct smb_tx *tx, const uint8_t **d, uint32_t *n);
 /* smb.version: 1 or 2 (SMB3 is 2), 0 unknown. */
 uint8_t smb_tx_version(const struct smb_tx *tx);
+/* The DCERPC call of a named-pipe transaction (NULL otherwise), and the
+ * view the dcerpc keywords read (false when it has none). */
+struct dcerpc_tx;
+struct dcerpc_view;
+const struct dcerpc_tx *smb_tx_dcerpc(const struct smb_tx *tx);
+bool smb_tx_dcerpc_view(const void *tx, struct dcerpc_view *v);
 /* The file of a file transaction (NULL otherwise). */
 const struct app_file *smb_tx_file(const struct smb_tx *tx);
 

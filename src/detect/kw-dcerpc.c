@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "app/dcerpc.h"
+#include "app/smb.h"
 #include "detect/detect-internal.h"
 #include "detect/kw-dcerpc.h"
 
@@ -34,6 +35,7 @@ static const struct carrier {
 	bool (*view)(const void *tx, struct dcerpc_view *v);
 } carriers[] = {
     {APP_PROTO_DCERPC, view_dcerpc},
+    {APP_PROTO_SMB, smb_tx_dcerpc_view},
 };
 #define N_CARRIERS (sizeof(carriers) / sizeof(carriers[0]))
 
