@@ -478,10 +478,10 @@ static void log_dcerpc(struct json *j, const struct smb_tx *tx)
 		json_uint(j, "frag_cnt", d->frag_cnt[APP_TOSERVER]);
 		json_uint(j, "stub_data_size", d->stub_len[APP_TOSERVER]);
 		json_close_object(j);
-		/* Suricata's SMB parser keeps no context id per interface (all 0):
-		 * a request on context 0 lists every bound interface */
 		bool open = false;
-		for (uint32_t i = 0; i < n && d->ctx_id == 0; i++) {
+		for (uint32_t i = 0; i < n; i++) {
+			if (ifs[i].ctx_id != d->ctx_id)
+				continue;
 			if (!open)
 				json_open_array(j, "interfaces");
 			open = true;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util/config.h"
+#include "util/json.h"
 
 const struct smb_config smb_config_default = {.max_tx = SMB_MAX_TX};
 
@@ -320,7 +321,9 @@ struct smb_tx *smb_tx_find_generic(struct smb_state *s, uint8_t ver, uint16_t cm
 {
 	for (uint32_t i = 0; i < s->n_txs; i++) {
 		struct smb_tx *tx = s->txs[i];
-		if (tx->ver != ver)
+		/* a finished transaction is gone for Suricata (logged and freed):
+		 * ids that clients reuse (multiplex id 0) must not meet it */
+		if (tx->ver != ver || tx->resp_done)
 			continue;
 		uint16_t c = ver == 1 ? tx->cmd1 : tx->cmd2;
 		if (c == cmd && smb_key_match(&tx->hdr, key))
@@ -333,7 +336,8 @@ struct smb_tx *smb_tx_find_type(struct smb_state *s, enum smb_tx_type type,
 				const struct smb_key *key)
 {
 	for (uint32_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->type == type && smb_key_match(&s->txs[i]->hdr, key))
+		if (s->txs[i]->type == type && !s->txs[i]->resp_done &&
+		    smb_key_match(&s->txs[i]->hdr, key))
 			return s->txs[i];
 	return NULL;
 }
@@ -351,7 +355,7 @@ struct smb_tx *smb_tx_find_file(struct smb_state *s, const uint8_t *guid, uint32
 {
 	for (uint32_t i = 0; i < s->n_txs; i++) {
 		struct smb_tx *tx = s->txs[i];
-		if (tx->type == SMB_TX_FILE && tx->file.dir == dir &&
+		if (tx->type == SMB_TX_FILE && tx->file.dir == dir && !tx->resp_done &&
 		    smb_bytes_eq(&tx->guid, guid, guid_len))
 			return tx;
 	}
@@ -1019,7 +1023,9 @@ static bool d_tx_has_event(const void *st, const void *t, int ev)
 
 static void d_log_json(struct json *j, const void *st, const void *t, uint32_t opts)
 {
+	json_open_object(j, "smb");
 	smb_tx_log_json(j, st, t);
+	json_close_object(j);
 }
 
 static bool d_tx_file(const void *t, uint32_t k, struct app_file_info *out)

@@ -193,6 +193,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_smb;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -275,6 +276,7 @@ struct app_buffer_family {
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
 extern const struct app_buffer_family app_buffers_dcerpc;
+extern const struct app_buffer_family app_buffers_smb;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
