@@ -227,7 +227,8 @@ static void json_lossy(struct json *j, const char *key, const uint8_t *p, uint32
 		i += maximal;
 		start = i;
 	}
-	json_append_escaped(j, p + start, n - start);
+	if (n > start)
+		json_append_escaped(j, p + start, n - start);
 	json_str_close(j);
 }
 

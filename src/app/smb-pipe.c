@@ -106,7 +106,7 @@ void smb_pipe_write(struct smb_state *s, uint8_t ver, uint16_t cmd, const struct
 					d[2] == DCERPC_TYPE_ORPHANED || s->dir[APP_TOCLIENT].trunc;
 			return;
 		}
-		smb_tx_new_generic(s, ver, cmd, *hdr);
+		/* not DCERPC: nothing to make of it (Suricata makes no transaction) */
 		return;
 	}
 	struct smb_tx *tx = find_call(s, p, dtx->id);

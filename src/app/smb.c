@@ -989,17 +989,45 @@ static const void *d_tx_get(const void *st, uint64_t id)
 	return smb_tx_get(st, id);
 }
 
-/* Both sides are inspected once the response is in (Suricata inspects a
- * request's side after the acknowledging response was parsed, which is
- * what makes a tree connect's share type known to smb.named_pipe). */
+/* Whether a transaction after tx got its answer: the client has then
+ * seen tx's request acknowledged, which is when Suricata (parsing a
+ * direction's data once the other side acknowledges it) inspects it. */
+static bool later_answered(const struct smb_state *s, const struct smb_tx *tx)
+{
+	for (uint32_t i = s->n_txs; i-- > 0;) {
+		const struct smb_tx *t = s->txs[i];
+		if (t->id <= tx->id)
+			return false;
+		if (t->type != SMB_TX_FILE && t->resp_done)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A request side is inspected once its response is in (or a later one
+ * is): by then Suricata has parsed both, which is what makes a tree
+ * connect's share type known to smb.named_pipe.  A response side is
+ * inspected when the response is complete; one that never came while
+ * later ones did has nothing to inspect.  A file transaction is ready in
+ * both directions when the file is closed (or the flow ends).
+ */
 static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, bool eof)
 {
+	const struct smb_state *s = st;
 	const struct smb_tx *tx = t;
 	if (eof)
 		return APP_SIDE_READY;
-	if (dir == APP_TOSERVER)
+	if (tx->type == SMB_TX_FILE)
 		return tx->req_done && tx->resp_done ? APP_SIDE_READY : APP_SIDE_PENDING;
-	return tx->resp_done ? APP_SIDE_READY : APP_SIDE_PENDING;
+	if (dir == APP_TOSERVER) {
+		if (tx->req_done && (tx->resp_done || later_answered(s, tx)))
+			return APP_SIDE_READY;
+		return APP_SIDE_PENDING;
+	}
+	if (tx->resp_done)
+		return APP_SIDE_READY;
+	return later_answered(s, tx) ? APP_SIDE_NONE : APP_SIDE_PENDING;
 }
 
 static enum app_log_decision d_tx_log(const void *st, const void *t, bool flow_end)
