@@ -656,6 +656,139 @@ static void trans_request(struct smb_state *s, const struct smb1_rec *r)
 	request_generic(s, r, events);
 }
 
+static struct smb_tx *rename_tx(struct smb_state *s, const struct smb1_rec *r, uint8_t cmd,
+				const uint8_t *fid, const struct smb_bytes *oldname,
+				const uint8_t *newname, uint32_t newlen)
+{
+	struct smb_tx *tx = smb_tx_new(s, SMB_TX_RENAME);
+	if (tx == NULL)
+		return NULL;
+	if (fid != NULL)
+		smb_bytes_set(&tx->guid, fid, 2);
+	smb_bytes_set(&tx->oldname, oldname->p, oldname->n);
+	smb_bytes_set_nonul(&tx->newname, newname, newlen);
+	tx->hdr = key1(r, SMB_KEY_GENERICTX);
+	tx->req_done = true;
+	smb_tx_set_cmd1(tx, cmd);
+	return tx;
+}
+
+static struct smb_tx *setinfo_tx(struct smb_state *s, const struct smb1_rec *r,
+				 const struct smb_bytes *name, const uint8_t *fid, uint16_t subcmd,
+				 uint16_t loi, bool del)
+{
+	struct smb_tx *tx = smb_tx_new(s, SMB_TX_SETFILEPATHINFO);
+	if (tx == NULL)
+		return NULL;
+	smb_bytes_set(&tx->filename, name->p, name->n);
+	if (fid != NULL)
+		smb_bytes_set(&tx->guid, fid, 2);
+	tx->subcmd = subcmd;
+	tx->loi = loi;
+	tx->delete_on_close = del;
+	tx->hdr = key1(r, SMB_KEY_GENERICTX);
+	tx->req_done = true;
+	smb_tx_set_cmd1(tx, SMB1_TRANS2);
+	return tx;
+}
+
+/* Rename data of SET_*_INFO level 1010: the new name. */
+static bool rename_data(const uint8_t *d, uint32_t n, const uint8_t **name, uint32_t *len)
+{
+	if (n < 12 || smb_le32(d + 8) > n - 12)
+		return false;
+	*len = smb_le32(d + 8);
+	*name = d + 12;
+	return true;
+}
+
+/* TRANS2 SET_PATH_INFO / SET_FILE_INFO: delete on close (1013), rename
+ * (1010).  false when nothing was made; *malformed on a short record. */
+static bool trans2_request(struct smb_state *s, const struct smb1_rec *r, bool *malformed)
+{
+	static const uint8_t unknown[] = "<unknown>";
+	const uint8_t *p = r->data;
+	uint32_t n = r->len;
+	if (n < 36) {
+		*malformed = true;
+		return false;
+	}
+	uint16_t pcnt = smb_le16(p + 19), dcnt = smb_le16(p + 23), sub = smb_le16(p + 29);
+	if (pcnt > n - 36 || dcnt > n - 36 - pcnt) {
+		*malformed = true;
+		return false;
+	}
+	const uint8_t *prm = p + 36, *dat = p + 36 + pcnt;
+	const uint8_t *newname;
+	uint32_t newlen, used;
+	bool ok = false;
+	if (sub == 6) { /* SET_PATH_INFO: loi, reserved, the path */
+		struct smb_bytes old = {0};
+		if (pcnt < 6 || !unicode_str(prm + 6, pcnt - 6, &old, &used)) {
+			*malformed = true;
+			return false;
+		}
+		uint16_t loi = smb_le16(prm);
+		if (loi == 1013) {
+			if (dcnt < 4)
+				*malformed = true;
+			else
+				ok = setinfo_tx(s, r, &old, NULL, sub, loi, dat[0] & 1) != NULL;
+		} else if (loi == 1010) {
+			if (!rename_data(dat, dcnt, &newname, &newlen))
+				*malformed = true;
+			else
+				ok = rename_tx(s, r, SMB1_TRANS2, NULL, &old, newname, newlen) != NULL;
+		}
+		smb_bytes_free(&old);
+		return ok;
+	}
+	if (sub == 8) { /* SET_FILE_INFO: fid, loi */
+		if (pcnt < 4) {
+			*malformed = true;
+			return false;
+		}
+		uint16_t loi = smb_le16(prm + 2);
+		uint8_t ffid[6];
+		frankenfid(prm, r->user_id, ffid);
+		const struct smb_bytes *nm = smb_guid_name(s, ffid, 6);
+		struct smb_bytes unk = {(uint8_t *)unknown, sizeof(unknown) - 1};
+		const struct smb_bytes *name = nm != NULL ? nm : &unk;
+		if (loi == 1013) {
+			if (dcnt < 4)
+				*malformed = true;
+			else
+				ok = setinfo_tx(s, r, name, prm, sub, loi, dat[0] & 1) != NULL;
+		} else if (loi == 1010) {
+			if (!rename_data(dat, dcnt, &newname, &newlen))
+				*malformed = true;
+			else
+				ok = rename_tx(s, r, SMB1_TRANS2, prm, name, newname, newlen) != NULL;
+		}
+		return ok;
+	}
+	return false;
+}
+
+/* RENAME: two buffer-format-prefixed UTF-16 names. */
+static bool rename_request(struct smb_state *s, const struct smb1_rec *r)
+{
+	const uint8_t *p = r->data;
+	uint32_t n = r->len, u1, u2;
+	if (n < 6)
+		return false;
+	struct smb_bytes oldn = {0}, newn = {0};
+	if (!unicode_str(p + 6, n - 6, &oldn, &u1))
+		return false;
+	uint32_t pos = 6 + u1 + 1 + 1; /* buffer format, then the pad Suricata assumes */
+	bool ok = pos <= n && unicode_str(p + pos, n - pos, &newn, &u2);
+	if (ok)
+		rename_tx(s, r, SMB1_RENAME, NULL, &oldn, newn.p, newn.n);
+	smb_bytes_free(&oldn);
+	smb_bytes_free(&newn);
+	return ok;
+}
+
 static void request_one(struct smb_state *s, const struct smb1_rec *r, uint8_t cmd, uint32_t ao)
 {
 	bool have_tx = false, no_response = false;
@@ -690,6 +823,18 @@ static void request_one(struct smb_state *s, const struct smb1_rec *r, uint8_t c
 	case SMB1_TRANS:
 		trans_request(s, r);
 		have_tx = true;
+		break;
+	case SMB1_TRANS2: {
+		bool malformed = false;
+		have_tx = trans2_request(s, r, &malformed);
+		if (malformed)
+			events |= 1u << SMB_EV_MALFORMED_DATA;
+		break;
+	}
+	case SMB1_RENAME:
+		have_tx = rename_request(s, r);
+		if (!have_tx)
+			events |= 1u << SMB_EV_MALFORMED_DATA;
 		break;
 	case SMB1_NEGOTIATE:
 		have_tx = negotiate_request(s, r);
@@ -893,7 +1038,7 @@ static bool create_response(struct smb_state *s, const struct smb1_rec *r, uint3
 		return false;
 	const uint8_t *p = r->data + ao;
 	uint32_t n = r->len - ao;
-	if (n < 68) {
+	if (n < 71 || (p[0] == 42 && n < 103)) {
 		*events |= 1u << SMB_EV_MALFORMED_DATA;
 		return false;
 	}
@@ -924,7 +1069,8 @@ static bool create_response(struct smb_state *s, const struct smb1_rec *r, uint3
 			tx->last_access_ts = filetime_unix(smb_le64(p + 20));
 			tx->last_write_ts = filetime_unix(smb_le64(p + 28));
 			tx->last_change_ts = filetime_unix(smb_le64(p + 36));
-			tx->size = smb_le64(p + 56);
+			/* Suricata's parser takes the allocation size here */
+			tx->size = smb_le64(p + 48);
 			smb_bytes_set(&tx->guid, fid, 2);
 		}
 	}
