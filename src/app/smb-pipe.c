@@ -8,8 +8,8 @@
  * bind_ack, request and response): made when the call's first PDU is
  * written, completed when its answer is read, as Suricata's smb/dcerpc.rs
  * does; its EVE "dcerpc" object and the dcerpc keywords come from the
- * DCERPC transaction.  Bytes that are not DCERPC make a plain transaction
- * of the SMB command.  At most SMB_MAX_PIPES pipes per flow (more are
+ * DCERPC transaction.  Bytes that are not DCERPC make no transaction (as
+ * Suricata's); a PDU that makes no DCERPC call (AUTH3) is logged by type.  At most SMB_MAX_PIPES pipes per flow (more are
  * counted as evictions and their bytes not parsed).
  */
 #include "app/smb-internal.h"
@@ -18,8 +18,6 @@
 #include <string.h>
 
 #include "app/dcerpc.h"
-
-#define SMB_MAX_PIPES 32
 
 struct smb_pipe {
 	uint8_t guid[16];

@@ -423,7 +423,12 @@ void smb_file_chunk(struct smb_state *s, struct smb_tx *tx, enum app_dir dir, ui
 		smb_set_event(s, ts ? SMB_EV_WRITE_QUEUE_CNT_EXCEEDED : SMB_EV_READ_QUEUE_CNT_EXCEEDED);
 		return;
 	}
-	app_file_write_at(&tx->file, off, d, n, 0, 0);
+	/* the built-in bound when the settings leave the queue unlimited */
+	enum app_file_write_result wr =
+	    app_file_write_at(&tx->file, off, d, n, qmax ? 0 : SMB_FILE_QUEUE_MAX,
+			      cmax ? 0 : SMB_FILE_QUEUE_CNT);
+	if (wr == APP_FILE_WRITE_QUEUE_FULL)
+		s->lim.chunks_dropped++;
 }
 
 void smb_file_close(struct smb_state *s, struct smb_tx *tx)

@@ -28,7 +28,11 @@
  * for one record per direction (larger non-streamed records are skipped
  * and counted), SMB_MAP_MAX entries in each of the lookup tables (names,
  * trees, read offsets; the oldest is evicted and counted), SMB_MAX_FILES
- * open files per flow, strings cut at SMB_STR_MAX.  Nothing is read past
+ * open files per flow (more are counted, not tracked), out-of-order file
+ * data queued per file up to the max-*-queue-size/cnt settings or, when
+ * they are unset (Suricata: no limit), SMB_FILE_QUEUE_MAX bytes and
+ * SMB_FILE_QUEUE_CNT chunks (more is counted and the file gets a gap),
+ * strings cut at SMB_STR_MAX, SMB_MAX_PIPES named pipes (smb-pipe.c).  Nothing is read past
  * the length handed to the parser.
  */
 #ifndef VIGIL_APP_SMB_H
@@ -50,6 +54,9 @@ struct json;
 #define SMB_MAX_DIALECTS 64	    /* negotiate dialects kept */
 #define SMB_MAX_SNAMES 8	    /* Kerberos service name parts kept */
 #define SMB_PARTIAL_MIN 512	    /* a record this long may be streamed */
+#define SMB_FILE_QUEUE_MAX (1u << 20) /* out-of-order bytes queued per file without a setting */
+#define SMB_FILE_QUEUE_CNT 64	      /* ... and chunks */
+#define SMB_MAX_PIPES 32	      /* named pipes with a DCERPC state per flow */
 
 /* App-layer events: names as smb-events.rules. */
 enum smb_event {
@@ -219,6 +226,7 @@ uint32_t smb_state_max_write_size(const struct smb_state *s);
  * refused, transactions closed early). */
 struct smb_limits {
 	uint64_t records_skipped, map_evictions, files_refused, tx_evicted, encrypted_records;
+	uint64_t chunks_dropped; /* out-of-order file chunks over the built-in queue bound */
 };
 const struct smb_limits *smb_state_limits(const struct smb_state *s);
 

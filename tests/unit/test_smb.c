@@ -500,6 +500,27 @@ static void test_gap_resync(void **state)
 	app_smb.state_free(s);
 }
 
+/* Out-of-order chunks beyond the built-in queue bound (no setting): the
+ * excess is dropped and counted, the file ends with a gap. */
+static void test_file_queue_bound(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	uint8_t rec[8192], d[16] = {0};
+	for (uint64_t i = 1; i <= SMB_FILE_QUEUE_CNT + 10; i++)
+		feed(s, APP_TOSERVER, rec, write_req(rec, 100 + i, i * 16, d, 16));
+	const struct smb_tx *tx = tx_at(s, 0);
+	assert_int_equal(app_file_queued_cnt(&tx->file), SMB_FILE_QUEUE_CNT);
+	assert_int_equal(smb_state_limits(s)->chunks_dropped, 10);
+	feed(s, APP_TOSERVER, rec, write_req(rec, 99, 0, d, 16));
+	assert_int_equal(tx->file.size, 16 * (SMB_FILE_QUEUE_CNT + 1));
+	feed(s, APP_TOSERVER, rec, close_req(rec, 300));
+	struct app_file_info fi;
+	assert_true(app_smb.tx_file(tx, 0, &fi));
+	assert_false(fi.gaps); /* nothing was queued past the hole */
+	app_smb.state_free(s);
+}
+
 /* A write larger than the configured max-write-size: event, skipped. */
 static void test_write_too_large(void **state)
 {
@@ -647,6 +668,7 @@ int main(void)
 	    cmocka_unit_test(test_file_streamed),
 	    cmocka_unit_test(test_gap_resync),
 	    cmocka_unit_test(test_write_too_large),
+	    cmocka_unit_test(test_file_queue_bound),
 	    cmocka_unit_test(test_max_tx),
 	    cmocka_unit_test(test_transform_header),
 	    cmocka_unit_test(test_smb1_session),
