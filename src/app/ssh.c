@@ -619,7 +619,9 @@ static void desc_log_json(struct json *j, const void *state, const void *tx, uin
 {
 	(void)state;
 	(void)opts;
+	json_open_object(j, "ssh");
 	ssh_tx_log_json(j, tx);
+	json_close_object(j);
 }
 
 const struct app_protocol app_ssh = {

@@ -190,11 +190,11 @@ static void test_handshake_hassh(void **unused)
 	assert_false(ssh_state_bypass_ready(s));
 	assert_int_equal(events_of(s), 0);
 	assert_int_equal(app_ssh.tx_log(s, tx, false), APP_LOG_NOW);
-	assert_eve(s, "{\"client\":{\"proto_version\":\"2.0\",\"software_version\":"
+	assert_eve(s, "{\"ssh\":{\"client\":{\"proto_version\":\"2.0\",\"software_version\":"
 		      "\"OpenSSH_for_Windows_7.7\",\"hassh\":{\"hash\":\"" CLIENT_HASSH
 		      "\",\"string\":\"" CLIENT_HASSH_STRING "\"}},\"server\":{\"proto_version\":"
 		      "\"2.0\",\"software_version\":\"OpenSSH_7.4\",\"hassh\":{\"hash\":"
-		      "\"" SERVER_HASSH "\",\"string\":\"" SERVER_HASSH_STRING "\"}}}");
+		      "\"" SERVER_HASSH "\",\"string\":\"" SERVER_HASSH_STRING "\"}}}}");
 	/* encrypted: what follows is not parsed (a record length of 0 would be
 	 * invalid_record) */
 	static const uint8_t zero[8] = {0};
@@ -230,9 +230,9 @@ static void test_handshake_no_hassh(void **unused)
 	feed(s, APP_TOSERVER, hassh_client_newkeys, sizeof(hassh_client_newkeys));
 	assert_true(ssh_state_encrypted(s));
 	assert_int_equal(app_ssh.tx_log(s, tx, true), APP_LOG_NOW);
-	assert_eve(s, "{\"client\":{\"proto_version\":\"2.0\",\"software_version\":"
+	assert_eve(s, "{\"ssh\":{\"client\":{\"proto_version\":\"2.0\",\"software_version\":"
 		      "\"OpenSSH_for_Windows_7.7\"},\"server\":{\"proto_version\":\"2.0\","
-		      "\"software_version\":\"OpenSSH_7.4\"}}");
+		      "\"software_version\":\"OpenSSH_7.4\"}}}");
 	app_ssh.state_free(s);
 }
 
@@ -440,8 +440,8 @@ static void test_empty_client_line(void **unused)
 	assert_int_equal(app_ssh.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_NONE);
 	assert_int_equal(app_ssh.tx_side(s, tx, APP_TOCLIENT, false), APP_SIDE_READY);
 	assert_int_equal(app_ssh.tx_log(s, tx, true), APP_LOG_NOW);
-	assert_eve(s, "{\"server\":{\"proto_version\":\"2.0\",\"software_version\":"
-		      "\"OpenSSH_7.4p1\"}}");
+	assert_eve(s, "{\"ssh\":{\"server\":{\"proto_version\":\"2.0\",\"software_version\":"
+		      "\"OpenSSH_7.4p1\"}}}");
 	app_ssh.state_free(s);
 }
 
