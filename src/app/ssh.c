@@ -28,8 +28,9 @@
  * given or the buffered bytes.  Between calls a direction keeps at most
  * SSH_MAX_BANNER_LEN bytes of an unfinished banner, 5 of a record header,
  * or SSH_MAX_KEX_RECORD bytes of a KEXINIT body; during a call, that plus
- * the chunk.  The HASSH string of a side is capped at SSH_MAX_HASSH_STRING
- * bytes.  No global mutable state.
+ * the chunk.  A side's HASSH comes from its first KEXINIT only (its
+ * string is shorter than that record); Suricata appends later ones.
+ * No global mutable state.
  */
 #include "app/ssh.h"
 
@@ -45,7 +46,6 @@
 #define SSH_MAX_BANNER_LEN 256
 #define SSH_RECORD_HEADER_LEN 6
 #define SSH_MAX_KEX_RECORD 65535 /* Suricata's SSH_MAX_REASSEMBLED_RECORD_LEN */
-#define SSH_MAX_HASSH_STRING (2 * SSH_MAX_KEX_RECORD)
 #define SSH_MSG_KEXINIT 20
 #define SSH_MSG_NEWKEYS 21
 
@@ -193,21 +193,18 @@ static bool parse_kexinit(const uint8_t *d, uint32_t n, struct name_list lists[1
 }
 
 /* The side's HASSH from a KEXINIT body: the client's lists c2s, the
- * server's s2c.  Appended as Suricata does (a second KEXINIT adds to it). */
+ * server's s2c.  Only the first KEXINIT of a side counts: Suricata appends
+ * a second one's string and hash to the first, which a peer could repeat
+ * to make the state grow and hash ever more; a second plaintext KEXINIT
+ * before NEWKEYS is a protocol violation anyway. */
 static void hassh_from_kexinit(struct ssh_side *sd, enum app_dir dir, const uint8_t *body,
 			       uint32_t n)
 {
 	struct name_list l[10];
-	if (!parse_kexinit(body, n, l))
+	if (sd->hassh.len > 0 || !parse_kexinit(body, n, l))
 		return;
 	int o = dir == APP_TOCLIENT ? 1 : 0;
 	const struct name_list parts[4] = {l[0], l[2 + o], l[4 + o], l[6 + o]};
-	uint64_t total = 3;
-	for (int i = 0; i < 4; i++)
-		total += parts[i].len;
-	if (sd->hassh_string.len + total > SSH_MAX_HASSH_STRING)
-		return;
-	uint32_t start = sd->hassh_string.len;
 	for (int i = 0; i < 4; i++) {
 		if (!bytes_append(&sd->hassh_string, parts[i].v, parts[i].len) ||
 		    (i < 3 && !bytes_append(&sd->hassh_string, (const uint8_t *)";", 1)))
@@ -215,7 +212,6 @@ static void hassh_from_kexinit(struct ssh_side *sd, enum app_dir dir, const uint
 	}
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	/* As Suricata: the digest covers the whole (possibly appended) string. */
 	if (EVP_Digest(sd->hassh_string.v, sd->hassh_string.len, md, &mdlen, EVP_md5(), NULL) != 1)
 		goto undo;
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
@@ -224,7 +220,9 @@ static void hassh_from_kexinit(struct ssh_side *sd, enum app_dir dir, const uint
 	if (bytes_append(&sd->hassh, (const uint8_t *)hex, 2 * mdlen))
 		return;
 undo:
-	sd->hassh_string.len = start;
+	free(sd->hassh_string.v);
+	sd->hassh_string.v = NULL;
+	sd->hassh_string.len = 0;
 }
 
 /* A parse error (or a gap) ends parsing of the whole flow, as an error

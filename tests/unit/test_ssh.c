@@ -622,6 +622,38 @@ static void test_long_kexinit(void **unused)
 	app_ssh.state_free(s);
 }
 
+/* A second KEXINIT (the server's lists, sent by the client) leaves the
+ * first fingerprint; a KEXINIT of 65535 bytes or more that comes whole in
+ * one chunk is fingerprinted, without long_kex_record. */
+static void test_second_and_whole_big_kexinit(void **unused)
+{
+	(void)unused;
+	void *s = new_state(&cfg_hassh);
+	feed(s, APP_TOSERVER, hassh_client_banner, sizeof(hassh_client_banner));
+	feed(s, APP_TOSERVER, hassh_client_kexinit, sizeof(hassh_client_kexinit));
+	feed(s, APP_TOSERVER, hassh_server_kexinit, sizeof(hassh_server_kexinit));
+	assert_field(ssh_tx_hassh, tx_of(s), APP_TOSERVER, CLIENT_HASSH);
+	assert_field(ssh_tx_hassh_string, tx_of(s), APP_TOSERVER, CLIENT_HASSH_STRING);
+	app_ssh.state_free(s);
+
+	size_t body = 70000, n = 6 + body;
+	uint8_t *big = calloc(1, n);
+	assert_non_null(big);
+	big[0] = (uint8_t)((body + 2) >> 24);
+	big[1] = (uint8_t)((body + 2) >> 16);
+	big[2] = (uint8_t)((body + 2) >> 8);
+	big[3] = (uint8_t)(body + 2);
+	big[4] = 4;
+	big[5] = 20;
+	s = new_state(&cfg_hassh);
+	feed(s, APP_TOSERVER, hassh_client_banner, sizeof(hassh_client_banner));
+	assert_int_equal(feed(s, APP_TOSERVER, big, n), APP_PARSE_OK);
+	assert_int_equal(events_of(s), 0);
+	assert_field(ssh_tx_hassh_string, tx_of(s), APP_TOSERVER, ";;;");
+	free(big);
+	app_ssh.state_free(s);
+}
+
 /* A gap ends the parsing of the flow. */
 static void test_gap(void **unused)
 {
@@ -741,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_record_lengths),
 	    cmocka_unit_test(test_kexinit_corrupted),
 	    cmocka_unit_test(test_long_kexinit),
+	    cmocka_unit_test(test_second_and_whole_big_kexinit),
 	    cmocka_unit_test(test_gap),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_descriptor),
