@@ -123,8 +123,7 @@ enum line_result { LINE_DONE, LINE_INCOMPLETE };
  * begins (*next).  The end is \n, \r\n, or \r followed by anything but \n;
  * a \r as the last byte may still be \r\n, so that is incomplete.
  */
-static enum line_result find_line(const uint8_t *d, uint32_t n, uint32_t *line_len,
-				  uint32_t *next)
+static enum line_result find_line(const uint8_t *d, uint32_t n, uint32_t *line_len, uint32_t *next)
 {
 	uint32_t i = 0;
 	while (i < n && d[i] != '\n' && d[i] != '\r')
@@ -377,8 +376,8 @@ static void pend_drop(struct ssh_side *sd, uint32_t consumed)
 	}
 }
 
-enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags)
+enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags)
 {
 	struct ssh_side *sd = &s->tx.side[dir];
 	if (sd->done)
@@ -555,8 +554,8 @@ static void desc_state_free(void *state)
 	ssh_state_free(state);
 }
 
-static enum app_parse_result desc_parse(void *state, enum app_dir dir, const uint8_t *d,
-					uint32_t n, uint32_t flags)
+static enum app_parse_result desc_parse(void *state, enum app_dir dir, const uint8_t *d, uint32_t n,
+					uint32_t flags)
 {
 	return ssh_parse(state, dir, d, n, flags);
 }
@@ -601,10 +600,10 @@ static enum app_log_decision desc_tx_log(const void *state, const void *tx, bool
 	const struct ssh_tx *t = tx;
 	if (flow_end)
 		return t->side[0].proto.len > 0 || t->side[1].proto.len > 0 ? APP_LOG_NOW
-									  : APP_LOG_SKIP;
+									    : APP_LOG_SKIP;
 	enum ssh_progress want = s->hassh ? SSH_STATE_FINISHED : SSH_STATE_BANNER_DONE;
 	return t->side[0].progress == want && t->side[1].progress == want ? APP_LOG_NOW
-									    : APP_LOG_WAIT;
+									  : APP_LOG_WAIT;
 }
 
 static bool desc_tx_has_event(const void *state, const void *tx, int ev)

@@ -66,8 +66,8 @@ struct ssh_tx;
 /* Lower-level entry points (the descriptor calls these). */
 struct ssh_state *ssh_state_new(const struct ssh_config *cfg);
 void ssh_state_free(struct ssh_state *s);
-enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags);
+enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags);
 const struct ssh_tx *ssh_state_tx(const struct ssh_state *s);
 
 /* Both directions sent NEWKEYS. */

@@ -59,7 +59,8 @@ bool detect_engine_wants_hassh(const struct detect_engine *de)
 		const struct rule *r = de->rules[i];
 		for (uint32_t b = 0; b < r->nbufs; b++) {
 			const struct buffer_def *bd = buffer_def(r->bufs[b].buf_id);
-			if (bd != NULL && bd->name != NULL && strncmp(bd->name, "ssh.hassh", 9) == 0)
+			if (bd != NULL && bd->name != NULL &&
+			    strncmp(bd->name, "ssh.hassh", 9) == 0)
 				return true;
 		}
 	}
@@ -87,8 +88,8 @@ static int softwareversion_setup(struct parse_ctx *pc, struct rule *r, const cha
 static const struct kw_def defs[] = {
     {"ssh.protoversion", NULL, "obsolete keyword, use now ssh.proto", protoversion_setup, NULL,
      NULL, NULL, KW_OPTIONAL | KW_QUOTES_OK},
-    {"ssh.softwareversion", NULL, "obsolete keyword, use now ssh.software",
-     softwareversion_setup, NULL, NULL, NULL, KW_OPTIONAL | KW_QUOTES_OK},
+    {"ssh.softwareversion", NULL, "obsolete keyword, use now ssh.software", softwareversion_setup,
+     NULL, NULL, NULL, KW_OPTIONAL | KW_QUOTES_OK},
 };
 
 const struct kw_family kw_family_ssh = {defs, sizeof(defs) / sizeof(defs[0])};

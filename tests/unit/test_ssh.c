@@ -150,21 +150,18 @@ static void *handshake(const struct ssh_config *cfg)
 			 APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOCLIENT, hassh_server_banner, sizeof(hassh_server_banner)),
 			 APP_PARSE_OK);
-	assert_int_equal(
-	    feed(s, APP_TOSERVER, hassh_client_kexinit, sizeof(hassh_client_kexinit)),
-	    APP_PARSE_OK);
-	assert_int_equal(
-	    feed(s, APP_TOCLIENT, hassh_server_kexinit, sizeof(hassh_server_kexinit)),
-	    APP_PARSE_OK);
+	assert_int_equal(feed(s, APP_TOSERVER, hassh_client_kexinit, sizeof(hassh_client_kexinit)),
+			 APP_PARSE_OK);
+	assert_int_equal(feed(s, APP_TOCLIENT, hassh_server_kexinit, sizeof(hassh_server_kexinit)),
+			 APP_PARSE_OK);
 	assert_int_equal(
 	    feed(s, APP_TOSERVER, hassh_client_ecdh_init, sizeof(hassh_client_ecdh_init)),
 	    APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOCLIENT, hassh_server_ecdh_reply_newkeys,
 			      sizeof(hassh_server_ecdh_reply_newkeys)),
 			 APP_PARSE_OK);
-	assert_int_equal(
-	    feed(s, APP_TOSERVER, hassh_client_newkeys, sizeof(hassh_client_newkeys)),
-	    APP_PARSE_OK);
+	assert_int_equal(feed(s, APP_TOSERVER, hassh_client_newkeys, sizeof(hassh_client_newkeys)),
+			 APP_PARSE_OK);
 	return s;
 }
 
@@ -311,7 +308,7 @@ static void test_client_every_truncation(void **unused)
 		assert_int_equal(events_of(s), 0);
 		/* the banner's \n is its last byte; as Suricata, a NEWKEYS
 		 * header counts before the rest of its record */
-		enum ssh_progress want = len < banner		       ? SSH_STATE_IN_PROGRESS
+		enum ssh_progress want = len < banner		    ? SSH_STATE_IN_PROGRESS
 					 : len >= newkeys_start + 6 ? SSH_STATE_FINISHED
 								    : SSH_STATE_BANNER_DONE;
 		assert_int_equal(ssh_tx_progress(tx, APP_TOSERVER), want);
@@ -383,8 +380,8 @@ static void check_banner(const struct banner_case *c)
 	void *s = new_state(&cfg_plain);
 	enum app_parse_result r = feed_str(s, APP_TOSERVER, c->in);
 	const struct ssh_tx *tx = tx_of(s);
-	assert_int_equal(r, c->events & (1 << SSH_EV_INVALID_BANNER) ? APP_PARSE_ERROR
-								     : APP_PARSE_OK);
+	assert_int_equal(r,
+			 c->events & (1 << SSH_EV_INVALID_BANNER) ? APP_PARSE_ERROR : APP_PARSE_OK);
 	assert_field(ssh_tx_proto, tx, APP_TOSERVER, c->proto);
 	assert_field(ssh_tx_software, tx, APP_TOSERVER, c->software);
 	assert_int_equal(ssh_tx_progress(tx, APP_TOSERVER), c->progress);
@@ -540,9 +537,9 @@ static void test_invalid_record_lengths(void **unused)
 			assert_int_equal(r, APP_PARSE_ERROR);
 			assert_int_equal(events_of(s), 1 << SSH_EV_INVALID_RECORD);
 			/* the flow is parsed no further, either way */
-			assert_int_equal(feed(s, APP_TOCLIENT, hassh_server_banner,
-					      sizeof(hassh_server_banner)),
-					 APP_PARSE_ERROR);
+			assert_int_equal(
+			    feed(s, APP_TOCLIENT, hassh_server_banner, sizeof(hassh_server_banner)),
+			    APP_PARSE_ERROR);
 			assert_field(ssh_tx_proto, tx_of(s), APP_TOCLIENT, NULL);
 		} else {
 			/* length 2: code only, an empty NEWKEYS */
@@ -677,8 +674,7 @@ static void test_probe(void **unused)
 {
 	(void)unused;
 	struct app_probe_in in = {.dir = APP_TOCLIENT, .tcp = true, .sp = 22, .dp = 50000};
-	assert_int_equal(app_ssh.probe(&in, (const uint8_t *)"SSH-2.0-x\r\n", 11),
-			 APP_PROBE_MATCH);
+	assert_int_equal(app_ssh.probe(&in, (const uint8_t *)"SSH-2.0-x\r\n", 11), APP_PROBE_MATCH);
 	assert_int_equal(app_ssh.probe(&in, (const uint8_t *)"ssh-", 4), APP_PROBE_MATCH);
 	assert_int_equal(app_ssh.probe(&in, (const uint8_t *)"SS", 2), APP_PROBE_NEED_MORE);
 	assert_int_equal(app_ssh.probe(&in, (const uint8_t *)"SSX-", 4), APP_PROBE_NO);
@@ -732,8 +728,7 @@ static void test_config(void **unused)
 		bool hassh;
 		enum ssh_encryption_handling enc;
 	} cases[] = {
-	    {"app-layer:\n  protocols:\n    ssh:\n      enabled: yes\n", false,
-	     SSH_ENC_TRACK_ONLY},
+	    {"app-layer:\n  protocols:\n    ssh:\n      enabled: yes\n", false, SSH_ENC_TRACK_ONLY},
 	    {"app-layer:\n  protocols:\n    ssh:\n      hassh: yes\n", true, SSH_ENC_TRACK_ONLY},
 	    {"app-layer:\n  protocols:\n    ssh:\n      hassh: auto\n", false, SSH_ENC_TRACK_ONLY},
 	    {"app-layer:\n  protocols:\n    ssh:\n      hassh: no\n      encryption-handling: "
