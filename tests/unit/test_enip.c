@@ -50,6 +50,16 @@ static const char UD_REQ[] =
 static const char UD_RESP[] =
     "7000300000010210000000000000000000000000000000000000000000000200a1000400d7f10080b1001c00e46a8a"
     "000000020006000e00cc00000001000000cc00000005000000";
+/* cip-multiple-2.pcap: a Multiple Service Packet reply of 11 Get
+ * Attribute List replies (seen without its request). */
+static const char MULTI11[] =
+    "70000d0100010211000000000000000000000000000000000000000000000200a10004002800fe80b100f9008907"
+    "8a0000000b001800240030003c0074007f009500ad00b900d500e1008300000001000500000060308300000001"
+    "000b00000003008300000001000200000000008300000007000100000005000200000001000300000095291f04"
+    "050000000000070000000200000009000000010001000a0000008422df4883000000010013000000008300000002"
+    "00120000000000000013000000000000008300000003000300000014000800000000001000000001008300000001"
+    "000900000000008300000003000f0000000000180000000000000019000000000000008300000001000200000002"
+    "018300000001000600000073b4ea05f4590400";
 /* EIP-IPAddressChangeAttempt.pcap frames 3601, 3605, 3608, 3609. */
 static const char LS_REQ[] = "040000000000000000000000000000000000000000000000";
 static const char LS_RESP[] = "04001a000000000000000000000000000000000000000000010000011400010020"
@@ -351,6 +361,27 @@ static void test_multiple_service_pair(void **unused)
 	app_enip.state_free(st);
 }
 
+static void test_multiple_reply_alone(void **unused)
+{
+	(void)unused;
+	void *st = new_state(true);
+	assert_int_equal(feed(st, APP_TOCLIENT, MULTI11), APP_PARSE_OK);
+	const struct enip_tx *tx = tx_at(st, 0);
+	assert_null(tx->request);
+	const struct enip_cip *c = enip_pdu_cip(tx->response);
+	assert_non_null(c);
+	assert_true(c->response && c->multiple);
+	assert_int_equal(c->service, CIP_SVC_MULTIPLE);
+	assert_int_equal(c->n_multi, 11);
+	for (int i = 0; i < 11; i++) {
+		assert_int_equal(c->multi[i].service, CIP_SVC_GET_ATTR_LIST);
+		assert_int_equal(c->multi[i].status, 0);
+	}
+	assert_int_equal(app_enip.tx_side(st, tx, APP_TOSERVER, false), APP_SIDE_NONE);
+	assert_int_equal(app_enip.tx_side(st, tx, APP_TOCLIENT, false), APP_SIDE_READY);
+	app_enip.state_free(st);
+}
+
 /* Connected data pairs by CIP sequence number: another number opens a
  * transaction of its own and closes the request looked at. */
 static void test_pairing_sequence(void **unused)
@@ -644,6 +675,7 @@ int main(void)
 	    cmocka_unit_test(test_send_rr_data),
 	    cmocka_unit_test(test_cip_truncations),
 	    cmocka_unit_test(test_multiple_service_pair),
+	    cmocka_unit_test(test_multiple_reply_alone),
 	    cmocka_unit_test(test_pairing_sequence),
 	    cmocka_unit_test(test_register_session_and_services),
 	    cmocka_unit_test(test_gap_resync),
