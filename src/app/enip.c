@@ -896,7 +896,11 @@ static enum app_log_decision d_tx_log(const void *st, const void *vtx, bool flow
 	const struct enip_tx *tx = vtx;
 	if (tx->request == NULL && tx->response == NULL)
 		return APP_LOG_SKIP;
-	if (flow_end)
+	/* A response that answered nothing never gets its request: Suricata
+	 * logs it at the flow's end with the same content, and frees later
+	 * transactions meanwhile; logging it now keeps it from holding the
+	 * ones after it. */
+	if (flow_end || tx->request == NULL)
 		return APP_LOG_NOW;
 	bool ts = tx->request != NULL || tx->done, tc = tx->response != NULL || tx->done;
 	return ts && tc ? APP_LOG_NOW : APP_LOG_WAIT;
