@@ -468,6 +468,60 @@ static void put_hex(struct json *j, const char *key, const uint8_t *b, uint32_t 
 	json_str_close(j);
 }
 
+/* Bytes 1.. of a UTF-8 sequence: the range its second byte must be in. */
+static int utf8_need(uint8_t b, uint8_t *lo, uint8_t *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (b >= 0xc2 && b <= 0xdf)
+		return 1;
+	if (b >= 0xe0 && b <= 0xef) {
+		if (b == 0xe0)
+			*lo = 0xa0;
+		if (b == 0xed)
+			*hi = 0x9f;
+		return 2;
+	}
+	if (b >= 0xf0 && b <= 0xf4) {
+		if (b == 0xf0)
+			*lo = 0x90;
+		if (b == 0xf4)
+			*hi = 0x8f;
+		return 3;
+	}
+	return -1;
+}
+
+/* A string as Rust's from_utf8_lossy makes it (Suricata logs names so):
+ * each maximal invalid part becomes U+FFFD. */
+static void put_lossy(struct json *j, const char *key, const uint8_t *s, size_t n)
+{
+	static const uint8_t repl[] = {0xef, 0xbf, 0xbd};
+	json_str_open(j, key);
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] < 0x80) {
+			json_append_escaped(j, s + i, 1);
+			i++;
+			continue;
+		}
+		uint8_t lo, hi;
+		int need = utf8_need(s[i], &lo, &hi);
+		size_t k = 1;
+		bool ok = need > 0;
+		for (int c = 0; ok && c < need; c++) {
+			uint8_t b = i + k < n ? s[i + k] : 0;
+			if (i + k >= n || b < (c == 0 ? lo : 0x80) || b > (c == 0 ? hi : 0xbf))
+				ok = false;
+			else
+				k++;
+		}
+		json_append_escaped(j, ok ? s + i : repl, ok ? k : sizeof(repl));
+		i += k;
+	}
+	json_str_close(j);
+}
+
 static const char *segment_kind(uint8_t type)
 {
 	switch (type >> 2) {
@@ -548,7 +602,7 @@ static void log_identity(struct json *j, const struct enip_identity *id)
 	json_uint(j, "product_code", id->product_code);
 	json_uint(j, "status", id->status);
 	json_uint(j, "serial", id->serial);
-	json_strn(j, "product_name", id->product_name, id->name_len);
+	put_lossy(j, "product_name", id->product_name, id->name_len);
 	json_uint(j, "state", id->state);
 	json_close_object(j);
 }
@@ -558,7 +612,7 @@ static void log_services(struct json *j, const struct enip_services *sv)
 	json_open_object(j, "list_services");
 	json_uint(j, "protocol_version", sv->protocol_version);
 	json_uint(j, "capabilities", sv->capabilities);
-	json_strn(j, "service_name", sv->service_name, sizeof(sv->service_name));
+	put_lossy(j, "service_name", sv->service_name, sizeof(sv->service_name));
 	json_close_object(j);
 }
 

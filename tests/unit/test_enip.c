@@ -268,6 +268,28 @@ static void test_identity_corrupted(void **unused)
 	app_enip.state_free(st);
 }
 
+/* A product name that is not UTF-8 logs as Rust's from_utf8_lossy
+ * makes it: each maximal invalid part one U+FFFD. */
+static void test_product_name_lossy(void **unused)
+{
+	(void)unused;
+	struct bytes r = unhex(LI_RESP);
+	/* "1756-ENBT/A" -> "1\xe2\x82" "6-EN" "\xff" "T/A" */
+	uint32_t name = r.n - 12;
+	r.b[name + 1] = 0xe2;
+	r.b[name + 2] = 0x82;
+	r.b[name + 7] = 0xff;
+	void *st = new_state(false);
+	uint8_t *c = malloc(r.n);
+	memcpy(c, r.b, r.n);
+	app_enip.parse(st, APP_TOCLIENT, c, r.n, 0);
+	free(c);
+	char *got = eve(st, tx_at(st, 0));
+	assert_non_null(strstr(got, "\"product_name\":\"1\xef\xbf\xbd" "6-EN\xef\xbf\xbd" "T/A\""));
+	free(got);
+	app_enip.state_free(st);
+}
+
 /* ---- SendRRData ---- */
 
 static void test_send_rr_data(void **unused)
@@ -671,6 +693,7 @@ int main(void)
 	    cmocka_unit_test(test_two_pdus_one_chunk),
 	    cmocka_unit_test(test_udp_truncations),
 	    cmocka_unit_test(test_identity_corrupted),
+	    cmocka_unit_test(test_product_name_lossy),
 	    cmocka_unit_test(test_send_rr_data),
 	    cmocka_unit_test(test_cip_truncations),
 	    cmocka_unit_test(test_multiple_service_pair),
