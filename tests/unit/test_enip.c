@@ -21,7 +21,7 @@
 #include "app/enip.h"
 #include "util/json.h"
 
-#include "test_detect_helpers.h"
+#include "test_app_run.h"
 
 /* ---- captured PDUs (hex) ---- */
 
@@ -685,6 +685,127 @@ static void test_keyword_parsing(void **unused)
 	}
 }
 
+/* ---- keywords through the pipeline ---- */
+
+static void run_pkt_port(struct run *r, int from_client, uint8_t flags, uint32_t seq, uint32_t ack,
+			 const uint8_t *d, uint32_t n)
+{
+	struct packet p = tcp_pkt_conn(0, from_client, flags, seq, ack, d, n);
+	if (from_client)
+		p.dp = ENIP_PORT;
+	else
+		p.sp = ENIP_PORT;
+	run_packet(r, &p);
+}
+
+/* A whole TCP connection to port 44818: one request, one response. */
+static void run_enip_flow(struct run *r, const char *req_hex, const char *resp_hex)
+{
+	struct bytes q = unhex(req_hex), s = unhex(resp_hex);
+	run_pkt_port(r, 1, TCP_SYN, CISN, 0, NULL, 0);
+	run_pkt_port(r, 0, TCP_SYN | TCP_ACK, SISN, CISN + 1, NULL, 0);
+	run_pkt_port(r, 1, TCP_ACK, CISN + 1, SISN + 1, NULL, 0);
+	run_pkt_port(r, 1, TCP_ACK | TCP_PSH, CISN + 1, SISN + 1, q.b, q.n);
+	run_pkt_port(r, 0, TCP_ACK, SISN + 1, CISN + 1 + q.n, NULL, 0);
+	run_pkt_port(r, 0, TCP_ACK | TCP_PSH, SISN + 1, CISN + 1 + q.n, s.b, s.n);
+	run_pkt_port(r, 1, TCP_ACK, CISN + 1 + q.n, SISN + 1 + s.n, NULL, 0);
+	run_pkt_port(r, 1, TCP_ACK | TCP_FIN, CISN + 1 + q.n, SISN + 1 + s.n, NULL, 0);
+	run_pkt_port(r, 0, TCP_ACK | TCP_FIN, SISN + 1 + s.n, CISN + 2 + q.n, NULL, 0);
+	run_pkt_port(r, 1, TCP_ACK, CISN + 2 + q.n, SISN + 2 + s.n, NULL, 0);
+	run_flow_end(r);
+}
+
+/* sid: expected alerts (each side of the transaction alerts once) */
+static void test_keywords_list_identity(void **unused)
+{
+	(void)unused;
+	static const char rules[] =
+	    "alert enip any any -> any any (enip_command:list_identity; sid:1;)\n"
+	    "alert enip any any -> any any (enip_command:!99; sid:2;)\n"
+	    "alert enip any any -> any any (enip.vendor_id:1; sid:3;)\n"
+	    "alert enip any any -> any any (enip.product_name; content:\"ENBT/A\"; sid:4;)\n"
+	    "alert enip any any -> any any (enip.revision:1027; enip.serial:5393806; sid:5;)\n"
+	    "alert enip any any -> any any (enip.state:3; enip.device_type:12; "
+	    "enip.product_code:58; enip.identity_status:48; sid:6;)\n"
+	    "alert enip any any -> any any (enip.status:!success; sid:7;)\n"
+	    "alert enip any any -> any any (enip.revision:1026; sid:8;)\n"
+	    "alert enip any any -> any any (enip.protocol_version:1; sid:9;)\n"
+	    "alert enip any any -> any any (enip.vendor_id:1; flow:to_server; sid:10;)\n"
+	    "alert ip any any -> any any (enip.product_name; content:\"1756\"; startswith; sid:11;)\n";
+	struct run r;
+	run_init(&r, rules, 11);
+	run_enip_flow(&r, LI_REQ, LI_RESP);
+	/* The identity is in the response; the request side is inspected
+	 * on the client's next packet, by when the response (acked by that
+	 * packet) is parsed too, so identity keywords match on both sides,
+	 * as in Suricata's IDS mode.  -1: at least one. */
+	static const int want[] = {0, 2, 0, 2, 2, 2, 2, 0, 0, 1, -1, 2};
+	for (uint32_t sid = 1; sid < sizeof(want) / sizeof(want[0]); sid++) {
+		unsigned n = count_sid(&r.hits, sid);
+		if (want[sid] >= 0 ? n != (unsigned)want[sid] : n == 0) {
+			fprintf(stderr, "sid %u: %u alerts, want %d\n", sid, n, want[sid]);
+			fail();
+		}
+	}
+	assert_false(r.hits.toserver[hit_index(&r.hits, 9)]);
+	run_free(&r);
+}
+
+static void test_keywords_cip(void **unused)
+{
+	(void)unused;
+	static const char rules[] =
+	    "alert enip any any -> any any (cip_service:82; sid:1;)\n"
+	    "alert enip any any -> any any (cip_service:82,6; sid:2;)\n"
+	    "alert enip any any -> any any (cip_service:82,7; sid:3;)\n"
+	    "alert enip any any -> any any (cip_service:1; sid:4;)\n"
+	    "alert enip any any -> any any (enip.cip_class:6; enip.cip_instance:1; sid:5;)\n"
+	    "alert enip any any -> any any (enip.cip_status:0; sid:6;)\n"
+	    "alert enip any any -> any any (enip_command:send_r_r_data; sid:7;)\n"
+	    "alert enip any any -> any any (enip.cip_attribute:1; sid:8;)\n"
+	    "alert enip any any -> any any (enip.cip_status:5; sid:9;)\n";
+	struct run r;
+	run_init(&r, rules, 9);
+	run_enip_flow(&r, RR_REQ, RR_RESP);
+	/* cip_service looks at the side's own message; cip_class & co at the
+	 * request and cip_status at the response, on either side (Suricata) */
+	static const unsigned want[] = {0, 1, 1, 0, 1, 2, 2, 2, 0, 0};
+	for (uint32_t sid = 1; sid < sizeof(want) / sizeof(want[0]); sid++) {
+		if (count_sid(&r.hits, sid) != want[sid]) {
+			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid, count_sid(&r.hits, sid),
+				want[sid]);
+			fail();
+		}
+	}
+	assert_true(r.hits.toserver[hit_index(&r.hits, 2)]);
+	assert_false(r.hits.toserver[hit_index(&r.hits, 4)]);
+	run_free(&r);
+}
+
+static void test_keywords_multiple(void **unused)
+{
+	(void)unused;
+	static const char rules[] =
+	    "alert ip any any -> any any (cip_service:10; sid:1;)\n"
+	    "alert enip any any -> any any (cip_service:76,114; sid:2;)\n"
+	    "alert enip any any -> any any (enip.cip_class:114; sid:3;)\n"
+	    "alert enip any any -> any any (enip.cip_instance:0; sid:4;)\n"
+	    "alert enip any any -> any any (cip_service:76; sid:5;)\n"
+	    "alert enip any any -> any any (enip_command:112; sid:6;)\n";
+	struct run r;
+	run_init(&r, rules, 6);
+	run_enip_flow(&r, UD_REQ, UD_RESP);
+	static const unsigned want[] = {0, 2, 1, 2, 2, 2, 2};
+	for (uint32_t sid = 1; sid < sizeof(want) / sizeof(want[0]); sid++) {
+		if (count_sid(&r.hits, sid) != want[sid]) {
+			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid, count_sid(&r.hits, sid),
+				want[sid]);
+			fail();
+		}
+	}
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +827,9 @@ int main(void)
 	    cmocka_unit_test(test_multiple_cap),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_keyword_parsing),
+	    cmocka_unit_test(test_keywords_list_identity),
+	    cmocka_unit_test(test_keywords_cip),
+	    cmocka_unit_test(test_keywords_multiple),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
