@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/config.h"
+
 struct enip_buf {
 	uint8_t *buf;
 	uint32_t len, cap;
@@ -28,6 +30,7 @@ struct enip_state {
 	struct enip_tx **txs; /* live, oldest first */
 	size_t n_txs, cap_txs;
 	uint64_t next_tx_id;
+	uint32_t max_tx;
 	size_t mem;
 	uint64_t truncated;
 };
@@ -506,8 +509,10 @@ enum app_probe_result enip_probe(const uint8_t *d, uint32_t n, bool tcp)
 struct enip_state *enip_state_new(bool tcp)
 {
 	struct enip_state *s = calloc(1, sizeof(*s));
-	if (s != NULL)
+	if (s != NULL) {
 		s->tcp = tcp;
+		s->max_tx = ENIP_MAX_TX;
+	}
 	return s;
 }
 
@@ -606,7 +611,7 @@ static void handle_pdu(struct enip_state *s, enum app_dir dir, struct enip_pdu *
 			return;
 		}
 	}
-	if (s->n_txs >= ENIP_MAX_TX || s->mem + pdu->mem > ENIP_STATE_MEMCAP) {
+	if (s->n_txs >= s->max_tx || s->mem + pdu->mem > ENIP_STATE_MEMCAP) {
 		purge_flood(s);
 		pdu_free(pdu);
 		return;
@@ -737,6 +742,11 @@ enum app_parse_result enip_parse(struct enip_state *s, enum app_dir dir, const u
 
 /* ------------------------------------------------------------ accessors */
 
+void enip_state_set_max_tx(struct enip_state *s, uint32_t max_tx)
+{
+	s->max_tx = max_tx > 0 ? max_tx : 1;
+}
+
 uint64_t enip_tx_count(const struct enip_state *s)
 {
 	return s->next_tx_id;
@@ -852,9 +862,23 @@ static enum app_probe_result d_probe(const struct app_probe_in *in, const uint8_
 	return enip_probe(d, n, in->tcp);
 }
 
+/* app-layer.protocols.enip.max-tx, as Suricata reads it. */
+static void *d_config_new(const struct config_node *root)
+{
+	uint32_t *max_tx = malloc(sizeof(*max_tx));
+	if (max_tx == NULL)
+		return NULL;
+	int64_t v = config_get_int(root, "app-layer.protocols.enip.max-tx", ENIP_MAX_TX);
+	*max_tx = v > 0 && v <= UINT32_MAX ? (uint32_t)v : ENIP_MAX_TX;
+	return max_tx;
+}
+
 static void *d_state_new(const struct app_flow_info *fi)
 {
-	return enip_state_new(fi->tcp);
+	struct enip_state *s = enip_state_new(fi->tcp);
+	if (s != NULL && fi->cfg != NULL)
+		enip_state_set_max_tx(s, *(const uint32_t *)fi->cfg);
+	return s;
 }
 
 static void d_state_free(void *st)
@@ -928,6 +952,8 @@ const struct app_protocol app_enip = {
     .udp_ports = "44818",
     .probe = NULL, /* Suricata registers ENIP by port only */
     .probe_port = d_probe,
+    .config_new = d_config_new,
+    .config_free = free,
     .state_new = d_state_new,
     .state_free = d_state_free,
     .parse = d_parse,

@@ -28,7 +28,8 @@
  * starts with a plausible header.  UDP: one PDU per datagram, a datagram
  * shorter than its header says is an error.
  *
- * Bounds: ENIP_MAX_TX live transactions (Suricata's default max-tx; past
+ * Bounds: ENIP_MAX_TX live transactions (Suricata's default of
+ * app-layer.protocols.enip.max-tx, which sets it; past
  * it every open transaction is closed, too_many_transactions is raised
  * and the PDU is dropped), ENIP_STATE_MEMCAP bytes of decoded PDUs per
  * flow (handled like max-tx), and per CIP message at most
@@ -214,6 +215,8 @@ struct enip_state;
 enum app_probe_result enip_probe(const uint8_t *d, uint32_t n, bool tcp);
 
 struct enip_state *enip_state_new(bool tcp);
+/* app-layer.protocols.enip.max-tx (default ENIP_MAX_TX). */
+void enip_state_set_max_tx(struct enip_state *s, uint32_t max_tx);
 void enip_state_free(struct enip_state *s);
 
 /*

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app/enip.h"
+#include "util/config.h"
 #include "util/json.h"
 
 #include "test_app_run.h"
@@ -564,6 +565,28 @@ static void test_tx_flood_and_release(void **unused)
 	app_enip.state_free(st);
 }
 
+/* app-layer.protocols.enip.max-tx sets the cap, as in Suricata. */
+static void test_max_tx_config(void **unused)
+{
+	(void)unused;
+	struct config_node *root = config_new();
+	char err[128];
+	assert_true(config_load_string(root,
+				       "app-layer:\n  protocols:\n    enip:\n      max-tx: 4\n",
+				       err, sizeof(err)));
+	void *cfg = app_enip.config_new(root);
+	assert_non_null(cfg);
+	struct app_flow_info fi = {.tcp = false, .server_port = ENIP_PORT, .cfg = cfg};
+	void *st = app_enip.state_new(&fi);
+	for (int i = 0; i < 5; i++)
+		feed(st, APP_TOSERVER, LI_REQ);
+	assert_int_equal(app_enip.tx_count(st), 4);
+	assert_true(app_enip.tx_has_event(st, tx_at(st, 0), ENIP_EV_TOO_MANY_TRANSACTIONS));
+	app_enip.state_free(st);
+	app_enip.config_free(cfg);
+	config_free(root);
+}
+
 /* A Multiple Service Packet with more messages than are kept: all are
  * checked, ENIP_MAX_MULTI kept, the rest counted. */
 static void test_multiple_cap(void **unused)
@@ -824,6 +847,7 @@ int main(void)
 	    cmocka_unit_test(test_gap_resync),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_tx_flood_and_release),
+	    cmocka_unit_test(test_max_tx_config),
 	    cmocka_unit_test(test_multiple_cap),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_keyword_parsing),
