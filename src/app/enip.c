@@ -730,8 +730,11 @@ enum app_parse_result enip_parse(struct enip_state *s, enum app_dir dir, const u
 {
 	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT))
 		return APP_PARSE_ERROR;
+	/* Suricata's TCP parser returns at once once the direction is at
+	 * its end: bytes handed in with the end flag (never acked before
+	 * the session closed) are not parsed. */
 	if (s->tcp)
-		return parse_tcp(s, dir, d, n, flags);
+		return (flags & APP_CHUNK_EOF) ? APP_PARSE_OK : parse_tcp(s, dir, d, n, flags);
 	if (n == 0)
 		return APP_PARSE_OK;
 	if (n < ENIP_HEADER_LEN || pdu_total(d) > n)

@@ -25,8 +25,10 @@
  * Framing: TCP is a byte stream of PDUs in any split; an incomplete PDU
  * is buffered (at most 24 + 65535 bytes per direction, the largest a
  * header can announce).  After a gap a direction resumes at a chunk that
- * starts with a plausible header.  UDP: one PDU per datagram, a datagram
- * shorter than its header says is an error.
+ * starts with a plausible header; bytes handed in with APP_CHUNK_EOF are
+ * not parsed (Suricata's parser returns once the direction's end is
+ * flagged).  UDP: one PDU per datagram, a datagram shorter than its
+ * header says is an error.
  *
  * Bounds: ENIP_MAX_TX live transactions (Suricata's default of
  * app-layer.protocols.enip.max-tx, which sets it; past

@@ -212,6 +212,25 @@ static void test_two_pdus_one_chunk(void **unused)
 	app_enip.state_free(st);
 }
 
+/* TCP bytes that come with the end of the direction are not parsed (as
+ * Suricata's parser); a UDP datagram is parsed whatever the flag. */
+static void test_eof_chunk(void **unused)
+{
+	(void)unused;
+	struct bytes r = unhex(LI_REQ);
+	void *st = new_state(true);
+	uint8_t *c = malloc(r.n);
+	memcpy(c, r.b, r.n);
+	assert_int_equal(app_enip.parse(st, APP_TOSERVER, c, r.n, APP_CHUNK_EOF), APP_PARSE_OK);
+	assert_int_equal(app_enip.tx_count(st), 0);
+	app_enip.state_free(st);
+	st = new_state(false);
+	assert_int_equal(app_enip.parse(st, APP_TOSERVER, c, r.n, APP_CHUNK_EOF), APP_PARSE_OK);
+	assert_int_equal(app_enip.tx_count(st), 1);
+	free(c);
+	app_enip.state_free(st);
+}
+
 /* UDP: a datagram shorter than its PDU is an error, longer is fine. */
 static void test_udp_truncations(void **unused)
 {
@@ -835,6 +854,7 @@ int main(void)
 	    cmocka_unit_test(test_list_identity_tcp),
 	    cmocka_unit_test(test_list_identity_splits),
 	    cmocka_unit_test(test_two_pdus_one_chunk),
+	    cmocka_unit_test(test_eof_chunk),
 	    cmocka_unit_test(test_udp_truncations),
 	    cmocka_unit_test(test_identity_corrupted),
 	    cmocka_unit_test(test_product_name_lossy),
