@@ -53,9 +53,14 @@ static const struct enip_name commands[] = {
 };
 
 static const struct enip_name statuses[] = {
-    {0x00, "success"},	       {0x01, "invalid_cmd"},	     {0x02, "no_resources"},
-    {0x03, "incorrect_data"},  {0x64, "invalid_session"},   {0x65, "invalid_length"},
-    {0x69, "unsupported_prot_rev"}, {0x6a, "encap_header_error"},
+    {0x00, "success"},
+    {0x01, "invalid_cmd"},
+    {0x02, "no_resources"},
+    {0x03, "incorrect_data"},
+    {0x64, "invalid_session"},
+    {0x65, "invalid_length"},
+    {0x69, "unsupported_prot_rev"},
+    {0x6a, "encap_header_error"},
 };
 
 const char *enip_command_name(uint16_t cmd)
@@ -525,14 +530,10 @@ static void put_lossy(struct json *j, const char *key, const uint8_t *s, size_t 
 static const char *segment_kind(uint8_t type)
 {
 	switch (type >> 2) {
-	case CIP_SEG_CLASS:
-		return "class";
-	case CIP_SEG_INSTANCE:
-		return "instance";
-	case CIP_SEG_ATTRIBUTE:
-		return "attribute";
-	default:
-		return NULL;
+	case CIP_SEG_CLASS: return "class";
+	case CIP_SEG_INSTANCE: return "instance";
+	case CIP_SEG_ATTRIBUTE: return "attribute";
+	default: return NULL;
 	}
 }
 
@@ -565,7 +566,8 @@ static void log_path(struct json *j, const struct enip_cip *c)
 	json_close_array(j);
 	for (uint16_t i = c->n_path; i-- > 0;) {
 		if ((c->path[i].type & 0xfc) == 0x20) {
-			put_name(j, "class_name", cip_class_name(c->path[i].value), c->path[i].value);
+			put_name(j, "class_name", cip_class_name(c->path[i].value),
+				 c->path[i].value);
 			break;
 		}
 	}
@@ -579,7 +581,8 @@ static void log_cip(struct json *j, const struct enip_cip *c)
 		if (c->ext_len > 0) {
 			put_hex(j, "status_extended", c->ext, c->ext_len);
 			if (c->ext_len == 2) {
-				const char *m = cip_ext_status_name((uint16_t)(c->ext[0] | (c->ext[1] << 8)));
+				const char *m =
+				    cip_ext_status_name((uint16_t)(c->ext[0] | (c->ext[1] << 8)));
 				if (m != NULL)
 					json_str(j, "status_extended_meaning", m);
 			}
@@ -645,8 +648,7 @@ static void log_pdu(struct json *j, const char *key, const struct enip_pdu *p, b
 		if (response && p->has_identity)
 			log_identity(j, &p->identity);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	json_close_object(j);
 }

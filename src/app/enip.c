@@ -165,9 +165,7 @@ static bool parse_path(struct rd *r, struct enip_cip *c, struct cip_ctx *cx)
 			return false;
 		uint32_t v;
 		switch (type & 3) {
-		case 0:
-			v = rd_u8(&p);
-			break;
+		case 0: v = rd_u8(&p); break;
 		case 1:
 			rd_skip(&p, 1);
 			v = rd_u16(&p);
@@ -176,8 +174,7 @@ static bool parse_path(struct rd *r, struct enip_cip *c, struct cip_ctx *cx)
 			rd_skip(&p, 1);
 			v = rd_u32(&p);
 			break;
-		default:
-			return false;
+		default: return false;
 		}
 		if (p.bad)
 			return false;
@@ -208,7 +205,8 @@ static bool parse_multiple(struct rd *r, struct enip_cip *c, struct cip_ctx *cx)
 		memset(c->multi, 0, keep * sizeof(*c->multi));
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t off = (uint16_t)(r->d[start + 2 + 2u * i] | (r->d[start + 3 + 2u * i] << 8));
+		uint16_t off =
+		    (uint16_t)(r->d[start + 2 + 2u * i] | (r->d[start + 3 + 2u * i] << 8));
 		if (off >= avail)
 			return false;
 		struct rd m = {r->d, start + off, r->end, false};
@@ -289,7 +287,8 @@ static bool parse_cip(struct rd *r, bool multi_ok, struct enip_cip *c, struct ci
 		return false;
 	c->service = svc & 0x7f;
 	c->response = (svc & 0x80) != 0;
-	bool ok = c->response ? parse_response(r, multi_ok, c, cx) : parse_request(r, multi_ok, c, cx);
+	bool ok =
+	    c->response ? parse_response(r, multi_ok, c, cx) : parse_request(r, multi_ok, c, cx);
 	return ok && !cx->oom;
 }
 
@@ -378,8 +377,7 @@ static bool parse_item(struct rd *r, uint16_t i, struct enip_pdu *pdu, struct ci
 		cip_free(&scratch);
 		return ok && !sx.oom;
 	}
-	default:
-		return true;
+	default: return true;
 	}
 }
 
@@ -420,9 +418,9 @@ static void parse_payload(const uint8_t *d, struct enip_pdu *pdu, struct cip_ctx
 		if (pdu->h.len == 0)
 			return; /* a request: nothing follows */
 		ok = parse_items(&r, pdu, cx);
-		kind = pdu->h.cmd == ENIP_CMD_LIST_SERVICES	 ? ENIP_PL_LIST_SERVICES
+		kind = pdu->h.cmd == ENIP_CMD_LIST_SERVICES	? ENIP_PL_LIST_SERVICES
 		       : pdu->h.cmd == ENIP_CMD_LIST_INTERFACES ? ENIP_PL_LIST_INTERFACES
-								 : ENIP_PL_LIST_IDENTITY;
+								: ENIP_PL_LIST_IDENTITY;
 		break;
 	case ENIP_CMD_SEND_RR_DATA:
 	case ENIP_CMD_SEND_UNIT_DATA:
@@ -431,8 +429,7 @@ static void parse_payload(const uint8_t *d, struct enip_pdu *pdu, struct cip_ctx
 		ok = !r.bad && parse_items(&r, pdu, cx);
 		kind = ENIP_PL_CIP;
 		break;
-	default:
-		return;
+	default: return;
 	}
 	if (ok && !cx->oom) {
 		pdu->payload = kind;
@@ -480,20 +477,16 @@ static bool probe_bytes(const uint8_t *d, uint32_t n)
 	if (!status_known(h.status) || enip_command_name(h.cmd) == NULL)
 		return false;
 	switch (h.cmd) {
-	case ENIP_CMD_NOP:
-		return h.options == 0;
-	case ENIP_CMD_REGISTER_SESSION:
-		return h.len == 4;
-	case ENIP_CMD_UNREGISTER_SESSION:
-		return h.len == 4 || h.len == 0;
+	case ENIP_CMD_NOP: return h.options == 0;
+	case ENIP_CMD_REGISTER_SESSION: return h.len == 4;
+	case ENIP_CMD_UNREGISTER_SESSION: return h.len == 4 || h.len == 0;
 	case ENIP_CMD_LIST_INTERFACES: {
 		/* Suricata reads the list from everything after the header. */
 		struct rd r = rd_make(d + ENIP_HEADER_LEN, n - ENIP_HEADER_LEN);
 		uint16_t cnt = rd_u16(&r);
 		return rd_has(&r, 2u * cnt);
 	}
-	default:
-		return true;
+	default: return true;
 	}
 }
 
@@ -554,7 +547,8 @@ static bool response_matches(const struct enip_pdu *req, const struct enip_pdu *
 	if (!cip_resp)
 		return false;
 	/* Connection ids differ per direction; the sequence number pairs. */
-	if (req->n_items >= 2 && resp->n_items >= 2 && req->item1_type == ENIP_ITEM_CONNECTED_DATA &&
+	if (req->n_items >= 2 && resp->n_items >= 2 &&
+	    req->item1_type == ENIP_ITEM_CONNECTED_DATA &&
 	    resp->item1_type == ENIP_ITEM_CONNECTED_DATA)
 		return req->item1_seq == resp->item1_seq;
 	return true;

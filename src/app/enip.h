@@ -90,11 +90,7 @@ enum {
 };
 
 /* App-layer events, named as Suricata's enip-events.rules. */
-enum enip_event {
-	ENIP_EV_TOO_MANY_TRANSACTIONS,
-	ENIP_EV_INVALID_PDU,
-	ENIP_EV_COUNT
-};
+enum enip_event { ENIP_EV_TOO_MANY_TRANSACTIONS, ENIP_EV_INVALID_PDU, ENIP_EV_COUNT };
 
 struct enip_header {
 	uint16_t cmd;
@@ -202,7 +198,7 @@ struct enip_tx {
 	uint64_t tx_id; /* 0, 1, ... in the order transactions were opened */
 	struct enip_pdu *request;
 	struct enip_pdu *response;
-	bool done; /* closed without (or before) its response */
+	bool done;	/* closed without (or before) its response */
 	uint8_t events; /* bit (1 << enip_event) */
 };
 

@@ -199,7 +199,8 @@ static bool seg_match(const struct enip_cip *c, unsigned kind, const struct u64_
 	if (c->response)
 		return false;
 	for (uint16_t i = 0; i < c->n_path; i++)
-		if ((unsigned)(c->path[i].type >> 2) == kind && u64_cmp_match(cmp, c->path[i].value))
+		if ((unsigned)(c->path[i].type >> 2) == kind &&
+		    u64_cmp_match(cmp, c->path[i].value))
 			return true;
 	if (c->req_payload == CIP_REQ_MULTIPLE)
 		for (uint16_t i = 0; i < c->n_multi; i++)
@@ -215,7 +216,8 @@ static bool attr_match(const struct enip_cip *c, const struct u64_cmp *cmp, bool
 	if (c->response)
 		return false;
 	for (uint16_t i = 0; i < c->n_path; i++)
-		if ((c->path[i].type >> 2) == CIP_SEG_ATTRIBUTE && u64_cmp_match(cmp, c->path[i].value))
+		if ((c->path[i].type >> 2) == CIP_SEG_ATTRIBUTE &&
+		    u64_cmp_match(cmp, c->path[i].value))
 			return true;
 	switch (c->req_payload) {
 	case CIP_REQ_GET_ATTR_LIST:
@@ -223,15 +225,13 @@ static bool attr_match(const struct enip_cip *c, const struct u64_cmp *cmp, bool
 			if (u64_cmp_match(cmp, c->attrs[i]))
 				return true;
 		return false;
-	case CIP_REQ_SET_ATTR_LIST:
-		return c->has_first_attr && u64_cmp_match(cmp, c->first_attr);
+	case CIP_REQ_SET_ATTR_LIST: return c->has_first_attr && u64_cmp_match(cmp, c->first_attr);
 	case CIP_REQ_MULTIPLE:
 		for (uint16_t i = 0; recurse && i < c->n_multi; i++)
 			if (attr_match(&c->multi[i], cmp, false))
 				return true;
 		return false;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -465,11 +465,14 @@ static const struct app_buffer_spec buffer_specs[] = {
 };
 
 const struct app_buffer_family app_buffers_enip = {buffer_specs,
-						     sizeof(buffer_specs) / sizeof(buffer_specs[0])};
+						   sizeof(buffer_specs) / sizeof(buffer_specs[0])};
 
 /* ------------------------------------------------------------ table */
 
-#define INT_DEF(name, fn, desc) {name, NULL, desc, fn##_setup, fn##_match, NULL, free, 0}
+#define INT_DEF(name, fn, desc)                                                                    \
+	{                                                                                          \
+		name, NULL, desc, fn##_setup, fn##_match, NULL, free, 0                            \
+	}
 
 static const struct kw_def defs[] = {
     INT_DEF("enip_command", command, "EtherNet/IP command (number or name)"),

@@ -33,8 +33,9 @@ static const char LI_RESP[] =
     "000001000c003a00040330008e4d52000b313735362d454e42542f4103";
 /* EIP-IPAddressChangeAttempt.pcap frames 2, 4: Unconnected Send to the
  * Connection Manager and its Get Attributes All reply. */
-static const char RR_REQ[] = "6f00240000010211000000000481300018a7e10000000000000000000a000200000000"
-			     "00b2001400520220062401069a060001022001240101000100";
+static const char RR_REQ[] =
+    "6f00240000010211000000000481300018a7e10000000000000000000a000200000000"
+    "00b2001400520220062401069a060001022001240101000100";
 static const char RR_RESP[] =
     "6f00370000010211000000000481300018a7e10000000000000000000a00020000000000b200270081000000010"
     "00e003600101460303f82510014313735362d4c36312f42204c4f47495835353631";
@@ -305,7 +306,9 @@ static void test_product_name_lossy(void **unused)
 	app_enip.parse(st, APP_TOCLIENT, c, r.n, 0);
 	free(c);
 	char *got = eve(st, tx_at(st, 0));
-	assert_non_null(strstr(got, "\"product_name\":\"1\xef\xbf\xbd" "6-EN\xef\xbf\xbd" "T/A\""));
+	assert_non_null(strstr(got, "\"product_name\":\"1\xef\xbf\xbd"
+				    "6-EN\xef\xbf\xbd"
+				    "T/A\""));
 	free(got);
 	app_enip.state_free(st);
 }
@@ -389,8 +392,10 @@ static void test_multiple_service_pair(void **unused)
 	const struct enip_tx *tx = tx_at(st, 0);
 	assert_eve(
 	    st, tx,
-	    "{\"enip\":{\"request\":{\"command\":\"send_unit_data\",\"status\":\"success\",\"cip\":{"
-	    "\"service\":\"Multiple Service Packet\",\"path\":[{\"segment_type\":\"class\",\"value\":"
+	    "{\"enip\":{\"request\":{\"command\":\"send_unit_data\",\"status\":\"success\",\"cip\":"
+	    "{"
+	    "\"service\":\"Multiple Service "
+	    "Packet\",\"path\":[{\"segment_type\":\"class\",\"value\":"
 	    "2},{\"segment_type\":\"instance\",\"value\":1}],\"class_name\":\"Message Router\","
 	    "\"multiple\":[{\"service\":\"Read Data\",\"path\":[{\"segment_type\":\"class\","
 	    "\"value\":114},{\"segment_type\":\"instance\",\"value\":0}],\"class_name\":"
@@ -462,16 +467,18 @@ static void test_register_session_and_services(void **unused)
 	feed(st, APP_TOCLIENT, RS_RESP);
 	assert_int_equal(app_enip.tx_count(st), 2);
 	const struct enip_tx *ls = tx_at(st, 0), *rs = tx_at(st, 1);
-	assert_eve(st, ls,
-		   "{\"enip\":{\"request\":{\"command\":\"list_services\",\"status\":\"success\"},"
-		   "\"response\":{\"command\":\"list_services\",\"status\":\"success\","
-		   "\"list_services\":{\"protocol_version\":1,\"capabilities\":288,\"service_name\":"
-		   "\"Communications\\u0000\\u0000\"}}}}");
-	assert_eve(st, rs,
-		   "{\"enip\":{\"request\":{\"command\":\"register_session\",\"status\":\"success\","
-		   "\"register_session\":{\"protocol_version\":1,\"options\":0}},\"response\":{"
-		   "\"command\":\"register_session\",\"status\":\"success\",\"register_session\":{"
-		   "\"protocol_version\":1,\"options\":0}}}}");
+	assert_eve(
+	    st, ls,
+	    "{\"enip\":{\"request\":{\"command\":\"list_services\",\"status\":\"success\"},"
+	    "\"response\":{\"command\":\"list_services\",\"status\":\"success\","
+	    "\"list_services\":{\"protocol_version\":1,\"capabilities\":288,\"service_name\":"
+	    "\"Communications\\u0000\\u0000\"}}}}");
+	assert_eve(
+	    st, rs,
+	    "{\"enip\":{\"request\":{\"command\":\"register_session\",\"status\":\"success\","
+	    "\"register_session\":{\"protocol_version\":1,\"options\":0}},\"response\":{"
+	    "\"command\":\"register_session\",\"status\":\"success\",\"register_session\":{"
+	    "\"protocol_version\":1,\"options\":0}}}}");
 	uint16_t v = 0;
 	assert_true(enip_tx_protocol_version(ls, APP_TOCLIENT, &v));
 	assert_int_equal(v, 1);
@@ -544,19 +551,20 @@ static void test_probe(void **unused)
 			 APP_PROBE_NO);
 	/* RegisterSession must be 4 long; Nop without options */
 	assert_int_equal(probe_hex(RS_REQ, true, 99), APP_PROBE_MATCH);
-	assert_int_equal(probe_hex("650005000000000000000000000000000000000000000000010000", true, 99),
-			 APP_PROBE_NO);
+	assert_int_equal(
+	    probe_hex("650005000000000000000000000000000000000000000000010000", true, 99),
+	    APP_PROBE_NO);
 	assert_int_equal(probe_hex("000000000000000000000000000000000000000001000000", true, 99),
 			 APP_PROBE_NO);
 	/* ListInterfaces: its count and list must follow the header */
 	assert_int_equal(probe_hex("640000000000000000000000000000000000000000000000", true, 99),
 			 APP_PROBE_NO);
-	assert_int_equal(probe_hex("6400000000000000000000000000000000000000000000000100aaaa", true,
-				   99),
-			 APP_PROBE_MATCH);
-	assert_int_equal(probe_hex("6400000000000000000000000000000000000000000000000200aaaa", true,
-				   99),
-			 APP_PROBE_NO);
+	assert_int_equal(
+	    probe_hex("6400000000000000000000000000000000000000000000000100aaaa", true, 99),
+	    APP_PROBE_MATCH);
+	assert_int_equal(
+	    probe_hex("6400000000000000000000000000000000000000000000000200aaaa", true, 99),
+	    APP_PROBE_NO);
 }
 
 /* ---- bounds ---- */
@@ -590,9 +598,8 @@ static void test_max_tx_config(void **unused)
 	(void)unused;
 	struct config_node *root = config_new();
 	char err[128];
-	assert_true(config_load_string(root,
-				       "app-layer:\n  protocols:\n    enip:\n      max-tx: 4\n",
-				       err, sizeof(err)));
+	assert_true(config_load_string(
+	    root, "app-layer:\n  protocols:\n    enip:\n      max-tx: 4\n", err, sizeof(err)));
 	void *cfg = app_enip.config_new(root);
 	assert_non_null(cfg);
 	struct app_flow_info fi = {.tcp = false, .server_port = ENIP_PORT, .cfg = cfg};
@@ -773,7 +780,8 @@ static void test_keywords_list_identity(void **unused)
 	    "alert enip any any -> any any (enip.revision:1026; sid:8;)\n"
 	    "alert enip any any -> any any (enip.protocol_version:1; sid:9;)\n"
 	    "alert enip any any -> any any (enip.vendor_id:1; flow:to_server; sid:10;)\n"
-	    "alert ip any any -> any any (enip.product_name; content:\"1756\"; startswith; sid:11;)\n";
+	    "alert ip any any -> any any (enip.product_name; content:\"1756\"; startswith; "
+	    "sid:11;)\n";
 	struct run r;
 	run_init(&r, rules, 11);
 	run_enip_flow(&r, LI_REQ, LI_RESP);
@@ -814,8 +822,8 @@ static void test_keywords_cip(void **unused)
 	static const unsigned want[] = {0, 1, 1, 0, 1, 2, 2, 2, 0, 0};
 	for (uint32_t sid = 1; sid < sizeof(want) / sizeof(want[0]); sid++) {
 		if (count_sid(&r.hits, sid) != want[sid]) {
-			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid, count_sid(&r.hits, sid),
-				want[sid]);
+			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid,
+				count_sid(&r.hits, sid), want[sid]);
 			fail();
 		}
 	}
@@ -827,21 +835,20 @@ static void test_keywords_cip(void **unused)
 static void test_keywords_multiple(void **unused)
 {
 	(void)unused;
-	static const char rules[] =
-	    "alert ip any any -> any any (cip_service:10; sid:1;)\n"
-	    "alert enip any any -> any any (cip_service:76,114; sid:2;)\n"
-	    "alert enip any any -> any any (enip.cip_class:114; sid:3;)\n"
-	    "alert enip any any -> any any (enip.cip_instance:0; sid:4;)\n"
-	    "alert enip any any -> any any (cip_service:76; sid:5;)\n"
-	    "alert enip any any -> any any (enip_command:112; sid:6;)\n";
+	static const char rules[] = "alert ip any any -> any any (cip_service:10; sid:1;)\n"
+				    "alert enip any any -> any any (cip_service:76,114; sid:2;)\n"
+				    "alert enip any any -> any any (enip.cip_class:114; sid:3;)\n"
+				    "alert enip any any -> any any (enip.cip_instance:0; sid:4;)\n"
+				    "alert enip any any -> any any (cip_service:76; sid:5;)\n"
+				    "alert enip any any -> any any (enip_command:112; sid:6;)\n";
 	struct run r;
 	run_init(&r, rules, 6);
 	run_enip_flow(&r, UD_REQ, UD_RESP);
 	static const unsigned want[] = {0, 2, 1, 2, 2, 2, 2};
 	for (uint32_t sid = 1; sid < sizeof(want) / sizeof(want[0]); sid++) {
 		if (count_sid(&r.hits, sid) != want[sid]) {
-			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid, count_sid(&r.hits, sid),
-				want[sid]);
+			fprintf(stderr, "sid %u: %u alerts, want %u\n", sid,
+				count_sid(&r.hits, sid), want[sid]);
 			fail();
 		}
 	}
