@@ -18,6 +18,7 @@
 	X(SMTP, app_smtp)                                                                          \
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
-	X(SSH, app_ssh)
+	X(SSH, app_ssh)                                                                            \
+	X(KRB5, app_krb5)
 
 #endif
