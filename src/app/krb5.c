@@ -24,7 +24,7 @@ struct krb5_tcp_buf {
 
 struct krb5_state {
 	bool tcp;
-	bool failed[2];
+	bool failed; /* a parse error: Suricata stops the flow's app-layer parsing */
 	uint32_t req_id; /* last request type (10, 12, 14), 0 after a reply */
 	struct krb5_tcp_buf tb[2];
 	struct krb5_tx **txs; /* live transactions, oldest first */
@@ -600,7 +600,7 @@ static enum app_parse_result tcp_parse(struct krb5_state *s, enum app_dir dir, c
 enum app_parse_result krb5_parse(struct krb5_state *s, enum app_dir dir, const uint8_t *d,
 				 uint32_t n, uint32_t flags)
 {
-	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT) || s->failed[dir])
+	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT) || s->failed)
 		return APP_PARSE_ERROR;
 	enum app_parse_result r = APP_PARSE_OK;
 	if (s->tcp) {
@@ -613,9 +613,11 @@ enum app_parse_result krb5_parse(struct krb5_state *s, enum app_dir dir, const u
 		r = APP_PARSE_ERROR;
 	}
 	if (r == APP_PARSE_ERROR) {
-		s->failed[dir] = true;
-		free(s->tb[dir].buf);
-		s->tb[dir].buf = NULL;
+		s->failed = true;
+		for (int i = 0; i < 2; i++) {
+			free(s->tb[i].buf);
+			s->tb[i].buf = NULL;
+		}
 	}
 	return r;
 }

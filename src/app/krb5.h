@@ -19,13 +19,14 @@
  * reader never recurses: it follows the fixed shape of each message, so
  * nesting is bounded by the schema (KRB5_DER_MAX_DEPTH levels at most).
  * A message whose outer header cannot be read sets malformed_data and
- * stops the flow's parsing (APP_PARSE_ERROR), as Suricata; a message
+ * stops the flow's parsing, both directions (APP_PARSE_ERROR), as a
+ * Suricata parser error does; a message
  * whose body does not parse makes no transaction and no event.
  *
  * Framing: UDP — one message per krb5_parse() call.  TCP — each message
  * follows a 4-byte big-endian record marker, in any split across
  * segments; an incomplete record is buffered, at most KRB5_TCP_BUF_MAX
- * bytes per direction (a larger record, or a gap, stops the direction).
+ * bytes per direction (a larger record, or a gap, is a parse error).
  *
  * Memory a flow can make the parser hold is bounded: KRB5_MAX_TX live
  * transactions (the oldest is dropped when a new one would exceed it;
