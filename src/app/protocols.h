@@ -19,6 +19,7 @@
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
 	X(SSH, app_ssh)                                                                            \
-	X(KRB5, app_krb5)
+	X(KRB5, app_krb5)                                                                          \
+	X(RDP, app_rdp)
 
 #endif
