@@ -1014,6 +1014,8 @@ const struct app_protocol app_krb5 = {
     .events_upper = false,
     .tx_has_event = desc_tx_has_event,
     .eve_type = "krb5",
+    .eve_no_tx_id = true,
+    .eve_dir_packet = true,
     .log_json = desc_log_json,
     .tx_msg_dir = desc_tx_msg_dir,
 };

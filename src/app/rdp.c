@@ -1062,5 +1062,7 @@ const struct app_protocol app_rdp = {
     .tx_log = desc_tx_log,
     .tx_release_upto = desc_tx_release_upto,
     .eve_type = "rdp",
+    .eve_no_tx_id = true,
+    .eve_dir_packet = true,
     .log_json = desc_log_json,
 };
