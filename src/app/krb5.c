@@ -24,7 +24,7 @@ struct krb5_tcp_buf {
 
 struct krb5_state {
 	bool tcp;
-	bool failed; /* a parse error: Suricata stops the flow's app-layer parsing */
+	bool failed;	 /* a parse error: Suricata stops the flow's app-layer parsing */
 	uint32_t req_id; /* last request type (10, 12, 14), 0 after a reply */
 	struct krb5_tcp_buf tb[2];
 	struct krb5_tx **txs; /* live transactions, oldest first */
@@ -36,8 +36,14 @@ struct krb5_state {
 /* ------------------------------------------------------------ DER reader */
 
 enum { DER_UNIVERSAL = 0, DER_APPLICATION = 1, DER_CONTEXT = 2, DER_PRIVATE = 3 };
-enum { DER_INTEGER = 2, DER_BIT_STRING = 3, DER_OCTET_STRING = 4, DER_GENERAL_STRING = 27,
-       DER_GENERALIZED_TIME = 24, DER_SEQUENCE = 16 };
+enum {
+	DER_INTEGER = 2,
+	DER_BIT_STRING = 3,
+	DER_OCTET_STRING = 4,
+	DER_GENERAL_STRING = 27,
+	DER_GENERALIZED_TIME = 24,
+	DER_SEQUENCE = 16
+};
 
 /* A slice being read: [pos, end) of buf. */
 struct der {
@@ -299,7 +305,8 @@ static bool ctx_principal(struct der *d, uint32_t tag, struct krb5_principal *p,
 	return optional && absent;
 }
 
-/* EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING } */
+/* EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }
+ */
 static bool der_encrypted(struct der *d, int32_t *etype)
 {
 	struct der seq, in;
@@ -521,20 +528,15 @@ static bool parse_message(struct krb5_state *s, enum app_dir dir, const uint8_t 
 		made = parse_kdc_rep(m, n, e.tag, tx);
 		s->req_id = 0;
 		break;
-	case KRB5_AP_REQ:
-		s->req_id = KRB5_AP_REQ;
-		break;
-	case KRB5_AP_REP:
-		s->req_id = 0;
-		break;
+	case KRB5_AP_REQ: s->req_id = KRB5_AP_REQ; break;
+	case KRB5_AP_REP: s->req_id = 0; break;
 	case KRB5_ERROR:
 		made = parse_krb_error(m, n, tx);
 		if (made)
 			tx->failed_req = s->req_id;
 		s->req_id = 0;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (!made) {
 		tx_free(tx);
@@ -654,7 +656,8 @@ enum app_probe_result krb5_probe(const uint8_t *d, uint32_t n, bool tcp)
 		return probe_msg(d, n);
 	if (n <= 14)
 		return APP_PROBE_NO;
-	uint32_t rec = ((uint32_t)d[0] << 24) | ((uint32_t)d[1] << 16) | ((uint32_t)d[2] << 8) | d[3];
+	uint32_t rec =
+	    ((uint32_t)d[0] << 24) | ((uint32_t)d[1] << 16) | ((uint32_t)d[2] << 8) | d[3];
 	if (rec > KRB5_PROBE_RECORD_MAX)
 		return APP_PROBE_NO;
 	return probe_msg(d + 4, n - 4);
@@ -734,10 +737,8 @@ bool krb5_etype_weak(int32_t etype)
 	case 19: /* aes128-cts-hmac-sha256-128 */
 	case 20: /* aes256-cts-hmac-sha384-192 */
 	case 25: /* camellia128-cts-cmac */
-	case 26: /* camellia256-cts-cmac */
-		return false;
-	default:
-		return true; /* DES, 3DES, RC4 and everything unknown */
+	case 26: /* camellia256-cts-cmac */ return false;
+	default: return true; /* DES, 3DES, RC4 and everything unknown */
 	}
 }
 
@@ -931,8 +932,7 @@ bool krb5_tx_get_sname(const struct krb5_tx *tx, uint32_t i, const uint8_t **b, 
 
 /* ------------------------------------------------------------ descriptor */
 
-static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d,
-					uint32_t n)
+static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
 	return krb5_probe(d, n, in->tcp);
 }

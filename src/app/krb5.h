@@ -46,12 +46,12 @@
 
 struct json;
 
-#define KRB5_MAX_TX 256		   /* live transactions per flow */
-#define KRB5_TCP_BUF_MAX 100000u   /* bytes of one TCP record (Suricata's defrag limit) */
-#define KRB5_MAX_NAME_PARTS 16	   /* name-string parts kept per principal */
-#define KRB5_MAX_ETYPES 32	   /* etypes kept from a request body */
-#define KRB5_MAX_STRING 1024	   /* bytes kept of one realm / name part */
-#define KRB5_DER_MAX_DEPTH 8	   /* deepest element the reader goes into */
+#define KRB5_MAX_TX 256		    /* live transactions per flow */
+#define KRB5_TCP_BUF_MAX 100000u    /* bytes of one TCP record (Suricata's defrag limit) */
+#define KRB5_MAX_NAME_PARTS 16	    /* name-string parts kept per principal */
+#define KRB5_MAX_ETYPES 32	    /* etypes kept from a request body */
+#define KRB5_MAX_STRING 1024	    /* bytes kept of one realm / name part */
+#define KRB5_DER_MAX_DEPTH 8	    /* deepest element the reader goes into */
 #define KRB5_PROBE_RECORD_MAX 16384 /* TCP detection: larger record markers are not Kerberos */
 
 /* Message types (RFC 4120 7.5.7). */
@@ -66,11 +66,7 @@ enum {
 };
 
 /* App-layer events, named as Suricata's kerberos-events.rules. */
-enum krb5_event {
-	KRB5_EV_MALFORMED_DATA,
-	KRB5_EV_WEAK_ENCRYPTION,
-	KRB5_EV_COUNT
-};
+enum krb5_event { KRB5_EV_MALFORMED_DATA, KRB5_EV_WEAK_ENCRYPTION, KRB5_EV_COUNT };
 
 struct krb5_str {
 	uint8_t *buf; /* NUL-terminated copy (may hold NULs: use len) */
@@ -86,9 +82,9 @@ struct krb5_principal {
 
 struct krb5_tx {
 	uint64_t tx_id;
-	enum app_dir dir;     /* the direction the message travelled */
-	uint32_t msg_type;    /* KRB5_AS_REQ ... KRB5_ERROR */
-	uint32_t failed_req;  /* KRB-ERROR: the request it answers, 0 = unknown */
+	enum app_dir dir;    /* the direction the message travelled */
+	uint32_t msg_type;   /* KRB5_AS_REQ ... KRB5_ERROR */
+	uint32_t failed_req; /* KRB-ERROR: the request it answers, 0 = unknown */
 	bool has_error;
 	int32_t error_code;
 	struct krb5_principal cname, sname;

@@ -58,8 +58,8 @@ static void log_response(struct json *j, const struct rdp_tx *tx)
 	/* NEGRSP_FLAG_RESERVED is not logged */
 	static const uint32_t bits[] = {RDP_NEGRSP_EXTENDED_CLIENT_DATA, RDP_NEGRSP_DYNVC_GFX,
 					RDP_NEGRSP_RESTRICTED_ADMIN, RDP_NEGRSP_REDIRECTED_AUTH};
-	static const char *const names[] = {"extended_client_data", "dynvc_gfx",
-					    "restricted_admin", "redirected_authentication"};
+	static const char *const names[] = {"extended_client_data", "dynvc_gfx", "restricted_admin",
+					    "redirected_authentication"};
 	static const char *const reasons[] = {
 	    NULL,
 	    "ssl required by server",
@@ -88,8 +88,8 @@ static void log_response(struct json *j, const struct rdp_tx *tx)
 
 static const char *keyboard_name(uint32_t t)
 {
-	static const char *const names[] = {NULL, "xt", "ico", "at", "enhanced", "1050", "9140",
-					    "jp"};
+	static const char *const names[] = {NULL,	"xt",	"ico",	"at",
+					    "enhanced", "1050", "9140", "jp"};
 	return t >= 1 && t <= 7 ? names[t] : NULL;
 }
 
@@ -98,10 +98,11 @@ static void log_caps(struct json *j, uint16_t caps)
 	/* RNS_UD_CS_UNUSED (0x10) is not logged */
 	static const uint32_t bits[] = {0x1, 0x2, 0x4, 0x8, 0x20, 0x40, 0x80, 0x100, 0x200, 0x400};
 	static const char *const names[] = {
-	    "support_errinfo_pdf",	  "want_32bpp_session",		"support_statusinfo_pdu",
-	    "strong_asymmetric_keys",	  "valid_connection_type",	"support_monitor_layout_pdu",
-	    "support_netchar_autodetect", "support_dynvc_gfx_protocol", "support_dynamic_time_zone",
-	    "support_heartbeat_pdu"};
+	    "support_errinfo_pdf",	  "want_32bpp_session",
+	    "support_statusinfo_pdu",	  "strong_asymmetric_keys",
+	    "valid_connection_type",	  "support_monitor_layout_pdu",
+	    "support_netchar_autodetect", "support_dynvc_gfx_protocol",
+	    "support_dynamic_time_zone",  "support_heartbeat_pdu"};
 	if (caps == 0)
 		return;
 	json_open_array(j, "capabilities");
@@ -113,9 +114,9 @@ static void log_caps(struct json *j, uint16_t caps)
 
 static void log_core(struct json *j, const struct rdp_client_core *c)
 {
-	static const char *const hints[] = {"",		    "modem", "low_broadband",
-					    "satellite",    "high_broadband", "wan",
-					    "lan",	    "autodetect"};
+	static const char *const hints[] = {"",		 "modem",	   "low_broadband",
+					    "satellite", "high_broadband", "wan",
+					    "lan",	 "autodetect"};
 	char build[64];
 	const char *s;
 	json_open_object(j, "client");
@@ -128,7 +129,8 @@ static void log_core(struct json *j, const struct rdp_client_core *c)
 		json_uint(j, "color_depth", depth);
 	s = rdp_lcid_name(c->keyboard_layout);
 	json_str(j, "keyboard_layout", s ? s : "unknown");
-	json_str(j, "build", rdp_build_name(c->client_build, build, sizeof(build)) ? build : "unknown");
+	json_str(j, "build",
+		 rdp_build_name(c->client_build, build, sizeof(build)) ? build : "unknown");
 	if (c->client_name[0])
 		json_str(j, "client_name", c->client_name);
 	if ((s = keyboard_name(c->keyboard_type)) != NULL)
@@ -204,21 +206,11 @@ void rdp_tx_log_json(struct json *j, const struct rdp_tx *tx)
 	json_open_object(j, "rdp");
 	json_uint(j, "tx_id", tx->tx_id + 1);
 	switch (tx->type) {
-	case RDP_TX_INITIAL_REQUEST:
-		log_request(j, tx);
-		break;
-	case RDP_TX_INITIAL_RESPONSE:
-		log_response(j, tx);
-		break;
-	case RDP_TX_CONNECT_REQUEST:
-		log_connect_request(j, tx);
-		break;
-	case RDP_TX_CONNECT_RESPONSE:
-		json_str(j, "event_type", "connect_response");
-		break;
-	case RDP_TX_TLS_HANDSHAKE:
-		log_serials(j, tx);
-		break;
+	case RDP_TX_INITIAL_REQUEST: log_request(j, tx); break;
+	case RDP_TX_INITIAL_RESPONSE: log_response(j, tx); break;
+	case RDP_TX_CONNECT_REQUEST: log_connect_request(j, tx); break;
+	case RDP_TX_CONNECT_RESPONSE: json_str(j, "event_type", "connect_response"); break;
+	case RDP_TX_TLS_HANDSHAKE: log_serials(j, tx); break;
 	}
 	json_close_object(j);
 }

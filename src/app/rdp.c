@@ -22,9 +22,9 @@ struct rdp_buf {
 };
 
 struct rdp_state {
-	bool tls;      /* Suricata's tls_parsing: shared by both directions */
-	bool bypass;   /* parsing is over */
-	bool failed;   /* a parse error ended parsing */
+	bool tls;    /* Suricata's tls_parsing: shared by both directions */
+	bool bypass; /* parsing is over */
+	bool failed; /* a parse error ended parsing */
 	bool stalled[2];
 	struct rdp_buf buf[2];
 	struct rdp_tx **txs;
@@ -867,8 +867,8 @@ static enum app_parse_result stop(struct rdp_state *s, enum app_dir dir, enum un
 	return APP_PARSE_ERROR;
 }
 
-enum app_parse_result rdp_parse(struct rdp_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags)
+enum app_parse_result rdp_parse(struct rdp_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags)
 {
 	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT))
 		return APP_PARSE_ERROR;
@@ -996,8 +996,7 @@ void rdp_tx_release_upto(struct rdp_state *s, uint64_t tx_id)
 
 /* ------------------------------------------------------------ descriptor */
 
-static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d,
-					uint32_t n)
+static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
 	return rdp_probe(d, n);
 }

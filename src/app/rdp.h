@@ -172,8 +172,8 @@ enum app_probe_result rdp_probe(const uint8_t *d, uint32_t n);
 
 struct rdp_state *rdp_state_new(void);
 void rdp_state_free(struct rdp_state *s);
-enum app_parse_result rdp_parse(struct rdp_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags);
+enum app_parse_result rdp_parse(struct rdp_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags);
 
 bool rdp_tls_started(const struct rdp_state *s); /* a direction switched to TLS */
 bool rdp_bypassed(const struct rdp_state *s);	 /* parsing is over (encrypted) */
@@ -184,7 +184,7 @@ const struct rdp_tx *rdp_tx_get(const struct rdp_state *s, uint64_t tx_id);
 void rdp_tx_release_upto(struct rdp_state *s, uint64_t tx_id); /* frees ids < tx_id */
 
 /* ---- names (Suricata's output strings) ---- */
-const char *rdp_lcid_name(uint32_t lcid);	 /* "en-US", NULL when unknown */
+const char *rdp_lcid_name(uint32_t lcid); /* "en-US", NULL when unknown */
 /* "Windows 8.1", "Windows 7 SP1", ... into buf; false when unknown. */
 bool rdp_build_name(uint32_t build, char *buf, size_t len);
 /* "v5", "v10.7", NULL when unknown */

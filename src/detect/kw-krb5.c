@@ -190,8 +190,8 @@ static int ticket_enc_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 }
 
 static const struct kw_def defs[] = {
-    {"krb5_msg_type", "krb5.msg_type", "Kerberos 5 message type", msg_type_setup,
-     msg_type_match, NULL, NULL, 0},
+    {"krb5_msg_type", "krb5.msg_type", "Kerberos 5 message type", msg_type_setup, msg_type_match,
+     NULL, NULL, 0},
     {"krb5_err_code", "krb5.err_code", "Kerberos 5 error code", err_code_setup, err_code_match,
      NULL, NULL, 0},
     {"krb5.ticket_encryption", NULL, "Kerberos 5 ticket encryption type (list or weak)",

@@ -82,10 +82,11 @@ static void test_as_req_rep(void **st)
 	assert_int_equal(feed(s, APP_TOSERVER, as_req, sizeof(as_req)), APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOCLIENT, as_rep, sizeof(as_rep)), APP_PARSE_OK);
 	assert_int_equal(app_krb5.tx_count(s), 2);
-	assert_log(s, 0,
-		   "{\"krb5\":{\"msg_type\":\"KRB_AS_REQ\",\"cname\":\"valid_client_principal\","
-		   "\"realm\":\"VLADG.NET\",\"sname\":\"krbtgt/VLADG.NET\",\"encryption\":\"<none>\","
-		   "\"weak_encryption\":false}}");
+	assert_log(
+	    s, 0,
+	    "{\"krb5\":{\"msg_type\":\"KRB_AS_REQ\",\"cname\":\"valid_client_principal\","
+	    "\"realm\":\"VLADG.NET\",\"sname\":\"krbtgt/VLADG.NET\",\"encryption\":\"<none>\","
+	    "\"weak_encryption\":false}}");
 	assert_log(s, 1,
 		   "{\"krb5\":{\"msg_type\":\"KRB_AS_REP\",\"cname\":\"valid_client_principal\","
 		   "\"realm\":\"VLADG.NET\",\"sname\":\"krbtgt/VLADG.NET\","
@@ -113,11 +114,12 @@ static void test_tgs_weak(void **st)
 		   "{\"krb5\":{\"msg_type\":\"KRB_TGS_REQ\",\"cname\":\"<empty>\","
 		   "\"realm\":\"DENYDC.COM\",\"sname\":\"host/xp1.denydc.com\","
 		   "\"encryption\":\"<none>\",\"weak_encryption\":false}}");
-	assert_log(s, 1,
-		   "{\"krb5\":{\"msg_type\":\"KRB_TGS_REP\",\"cname\":\"des\",\"realm\":\"DENYDC.COM\","
-		   "\"sname\":\"host/xp1.denydc.com\",\"encryption\":\"des-cbc-md5\","
-		   "\"weak_encryption\":true,\"ticket_encryption\":\"rc4-hmac\","
-		   "\"ticket_weak_encryption\":true}}");
+	assert_log(
+	    s, 1,
+	    "{\"krb5\":{\"msg_type\":\"KRB_TGS_REP\",\"cname\":\"des\",\"realm\":\"DENYDC.COM\","
+	    "\"sname\":\"host/xp1.denydc.com\",\"encryption\":\"des-cbc-md5\","
+	    "\"weak_encryption\":true,\"ticket_encryption\":\"rc4-hmac\","
+	    "\"ticket_weak_encryption\":true}}");
 	/* weak_encryption goes on the reply, as Suricata's anomaly (tx_id 1) */
 	assert_false(app_krb5.tx_has_event(s, app_krb5.tx_get(s, 0), KRB5_EV_WEAK_ENCRYPTION));
 	assert_true(app_krb5.tx_has_event(s, app_krb5.tx_get(s, 1), KRB5_EV_WEAK_ENCRYPTION));
@@ -201,9 +203,9 @@ static void test_tcp_bounds(void **st)
 	app_krb5.state_free(s);
 	/* a gap ends the direction */
 	s = state_new(true);
-	assert_int_equal(app_krb5.parse(s, APP_TOSERVER, tcp_as_req, sizeof(tcp_as_req),
-					APP_CHUNK_GAP),
-			 APP_PARSE_ERROR);
+	assert_int_equal(
+	    app_krb5.parse(s, APP_TOSERVER, tcp_as_req, sizeof(tcp_as_req), APP_CHUNK_GAP),
+	    APP_PARSE_ERROR);
 	app_krb5.state_free(s);
 	/* an empty record: no header to read, malformed */
 	static const uint8_t empty[] = {0, 0, 0, 0};
@@ -228,7 +230,8 @@ static void test_truncations(void **st)
 		for (uint32_t cut = 0; cut < msgs[k].n; cut++) {
 			void *s = state_new(false);
 			/* a good message first, to carry the event */
-			assert_int_equal(feed(s, APP_TOSERVER, as_req, sizeof(as_req)), APP_PARSE_OK);
+			assert_int_equal(feed(s, APP_TOSERVER, as_req, sizeof(as_req)),
+					 APP_PARSE_OK);
 			enum app_parse_result r = feed(s, APP_TOCLIENT, msgs[k].m, cut);
 			assert_int_equal(app_krb5.tx_count(s), 1);
 			const uint8_t *m = msgs[k].m;
@@ -344,7 +347,8 @@ static void test_probe(void **st)
 	assert_int_equal(app_krb5.probe_port(&udp, as_req, sizeof(as_req)), APP_PROBE_MATCH);
 	assert_int_equal(app_krb5.probe_port(&udp, as_rep, sizeof(as_rep)), APP_PROBE_MATCH);
 	assert_int_equal(app_krb5.probe_port(&udp, tgs_rep, sizeof(tgs_rep)), APP_PROBE_MATCH);
-	assert_int_equal(app_krb5.probe_port(&tcp, tcp_as_req, sizeof(tcp_as_req)), APP_PROBE_MATCH);
+	assert_int_equal(app_krb5.probe_port(&tcp, tcp_as_req, sizeof(tcp_as_req)),
+			 APP_PROBE_MATCH);
 	assert_int_equal(app_krb5.probe_port(&tcp, tcp_krb_error, sizeof(tcp_krb_error)),
 			 APP_PROBE_MATCH);
 	/* a UDP message as TCP: the record marker is not plausible */
@@ -412,10 +416,10 @@ static void test_names(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_as_req_rep),	     cmocka_unit_test(test_tgs_weak),
+	    cmocka_unit_test(test_as_req_rep),	      cmocka_unit_test(test_tgs_weak),
 	    cmocka_unit_test(test_tcp_error_pairing), cmocka_unit_test(test_tcp_splits),
-	    cmocka_unit_test(test_tcp_bounds),	     cmocka_unit_test(test_truncations),
-	    cmocka_unit_test(test_corrupted),	     cmocka_unit_test(test_ticket_vno),
+	    cmocka_unit_test(test_tcp_bounds),	      cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_corrupted),	      cmocka_unit_test(test_ticket_vno),
 	    cmocka_unit_test(test_pairing_reset),     cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_tx_cap_release),    cmocka_unit_test(test_names),
 	};

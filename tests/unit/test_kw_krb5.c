@@ -119,9 +119,12 @@ static void test_syntax(void **state)
 	    "krb5.sname; content:\"krbtgt\";",
 	};
 	static const char *const bad[] = {
-	    "krb5_msg_type:abc;",	      "krb5_err_code:x;",
-	    "krb5_err_code:-;",		      "krb5.ticket_encryption: rc4;",
-	    "krb5.ticket_encryption: ;",      "krb5.ticket_encryption: weak,23;",
+	    "krb5_msg_type:abc;",
+	    "krb5_err_code:x;",
+	    "krb5_err_code:-;",
+	    "krb5.ticket_encryption: rc4;",
+	    "krb5.ticket_encryption: ;",
+	    "krb5.ticket_encryption: weak,23;",
 	    "krb5.ticket_encryption: 99999999999;",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -139,8 +142,8 @@ static void test_syntax(void **state)
 		assert_int_equal(th_parse_result(rule), 0);
 	}
 	/* a krb5 keyword in a rule for another protocol */
-	assert_int_equal(th_parse_result("alert http any any -> any any (krb5_msg_type:10; sid:1;)"),
-			 0);
+	assert_int_equal(
+	    th_parse_result("alert http any any -> any any (krb5_msg_type:10; sid:1;)"), 0);
 }
 
 int main(void)

@@ -85,7 +85,8 @@ static void test_standard_security_xp(void **st)
 	FEED_OK(s, APP_TOSERVER, xp_ci);
 	FEED_OK(s, APP_TOCLIENT, xp_sd);
 	assert_int_equal(app_rdp.tx_count(s), 4);
-	assert_log(s, 0, "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"Administr\"}");
+	assert_log(s, 0,
+		   "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"Administr\"}");
 	assert_log(s, 1, "{\"tx_id\":2,\"event_type\":\"initial_response\"}");
 	assert_log(s, 2, XP_CONNECT);
 	assert_log(s, 3, "{\"tx_id\":4,\"event_type\":\"connect_response\"}");
@@ -111,17 +112,20 @@ static void test_standard_security_win81(void **st)
 	assert_int_equal(app_rdp.tx_count(s), 3); /* the response spans two segments */
 	FEED_OK(s, APP_TOCLIENT, x509_sd2);
 	assert_int_equal(app_rdp.tx_count(s), 4);
-	assert_log(s, 0, "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"JOHN-PC  \"}");
+	assert_log(s, 0,
+		   "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"JOHN-PC  \"}");
 	assert_log(s, 1, "{\"tx_id\":2,\"event_type\":\"initial_response\",\"protocol\":\"rdp\"}");
 	assert_log(
 	    s, 2,
 	    "{\"tx_id\":3,\"event_type\":\"connect_request\",\"client\":{\"version\":\"v5\","
 	    "\"desktop_width\":1920,\"desktop_height\":1080,\"color_depth\":16,"
 	    "\"keyboard_layout\":\"en-US\",\"build\":\"Windows 8.1\","
-	    "\"client_name\":\"JOHN-PC-LAPTOP\",\"keyboard_type\":\"enhanced\",\"function_keys\":12,"
+	    "\"client_name\":\"JOHN-PC-LAPTOP\",\"keyboard_type\":\"enhanced\",\"function_keys\":"
+	    "12,"
 	    "\"product_id\":1,\"capabilities\":[\"support_errinfo_pdf\",\"support_statusinfo_pdu\","
 	    "\"strong_asymmetric_keys\",\"valid_connection_type\",\"support_netchar_autodetect\","
-	    "\"support_dynvc_gfx_protocol\",\"support_dynamic_time_zone\",\"support_heartbeat_pdu\"],"
+	    "\"support_dynvc_gfx_protocol\",\"support_dynamic_time_zone\",\"support_heartbeat_"
+	    "pdu\"],"
 	    "\"id\":\"3c571ed0-3415-474b-ae94-74e151b\",\"connection_hint\":\"autodetect\"},"
 	    "\"channels\":[\"rdpdr\",\"rdpsnd\",\"cliprdr\",\"drdynvc\"]}");
 	assert_log(s, 3, "{\"tx_id\":4,\"event_type\":\"connect_response\"}");
@@ -143,7 +147,8 @@ static void test_tls_upgrade(void **st)
 	FEED_OK(s, APP_TOCLIENT, ssl_sh); /* ServerHello + Certificate */
 	assert_true(rdp_bypassed(s));
 	assert_int_equal(app_rdp.tx_count(s), 3);
-	assert_log(s, 0, "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"AWAKECODI\"}");
+	assert_log(s, 0,
+		   "{\"tx_id\":1,\"event_type\":\"initial_request\",\"cookie\":\"AWAKECODI\"}");
 	assert_log(s, 1,
 		   "{\"tx_id\":2,\"event_type\":\"initial_response\",\"server_supports\":"
 		   "[\"extended_client_data\"],\"protocol\":\"hybrid\"}");
