@@ -17,7 +17,10 @@
  * every element must fit inside its parent, lengths are definite
  * (indefinite BER lengths are refused) and at most 4 bytes long.  The
  * reader never recurses: it follows the fixed shape of each message, so
- * nesting is bounded by the schema (KRB5_DER_MAX_DEPTH levels at most).
+ * nesting is capped by the schema: 10 levels at most (a reply's ticket's
+ * sname part: APPLICATION, SEQUENCE, [5], APPLICATION 1, SEQUENCE, [2],
+ * SEQUENCE, [1], SEQUENCE OF, GeneralString); deeper elements are never
+ * entered, only skipped by their length.
  * A message whose outer header cannot be read sets malformed_data and
  * stops the flow's parsing, both directions (APP_PARSE_ERROR), as a
  * Suricata parser error does; a message
@@ -32,8 +35,10 @@
  * transactions (the oldest is dropped when a new one would exceed it;
  * counted in krb5_tx_dropped()), KRB5_MAX_NAME_PARTS parts per principal
  * name, KRB5_MAX_ETYPES requested encryption types, and strings of at
- * most KRB5_MAX_STRING bytes (longer ones are cut).  Nothing is read
- * past the length handed to krb5_parse().
+ * most KRB5_MAX_STRING bytes (longer ones are cut): a transaction holds
+ * at most 33 strings, all copied from its own message, and each TCP
+ * direction one partial record of at most KRB5_TCP_BUF_MAX bytes.
+ * Nothing is read past the length handed to krb5_parse().
  */
 #ifndef VIGIL_APP_KRB5_H
 #define VIGIL_APP_KRB5_H
@@ -51,7 +56,6 @@ struct json;
 #define KRB5_MAX_NAME_PARTS 16	    /* name-string parts kept per principal */
 #define KRB5_MAX_ETYPES 32	    /* etypes kept from a request body */
 #define KRB5_MAX_STRING 1024	    /* bytes kept of one realm / name part */
-#define KRB5_DER_MAX_DEPTH 8	    /* deepest element the reader goes into */
 #define KRB5_PROBE_RECORD_MAX 16384 /* TCP detection: larger record markers are not Kerberos */
 
 /* Message types (RFC 4120 7.5.7). */
