@@ -23,8 +23,8 @@
  * entered, only skipped by their length.
  * A message whose outer header cannot be read sets malformed_data and
  * stops the flow's parsing, both directions (APP_PARSE_ERROR), as a
- * Suricata parser error does; a message
- * whose body does not parse makes no transaction and no event.
+ * Suricata parser error does; a message whose body does not parse makes
+ * no transaction and no event.
  *
  * Framing: UDP — one message per krb5_parse() call.  TCP — each message
  * follows a 4-byte big-endian record marker, in any split across
