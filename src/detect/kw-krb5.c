@@ -36,9 +36,27 @@ static int msg_type_match(struct det_thread *dt, const struct packet *p, const s
 	return app_tx_match(dt, p, APP_PROTO_KRB5, msg_type_test, ctx);
 }
 
+/* The argument without spaces and one pair of double quotes around it
+ * (Suricata's krb5_msg_type / krb5_err_code accept "10"); NULL when too long. */
+static char *unquote(const char *arg, char *buf, size_t len)
+{
+	if (arg == NULL || strlen(arg) >= len)
+		return NULL;
+	memcpy(buf, arg, strlen(arg) + 1);
+	char *t = str_trim(buf);
+	size_t n = strlen(t);
+	if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
+		t[n - 1] = 0;
+		t = str_trim(t + 1);
+	}
+	return t;
+}
+
 static int msg_type_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	if (rule_add_u64_cmp(pc, r, "krb5_msg_type", arg, UINT32_MAX) != 0)
+	char buf[64];
+	const char *t = unquote(arg, buf, sizeof(buf));
+	if (rule_add_u64_cmp(pc, r, "krb5_msg_type", t ? t : "", UINT32_MAX) != 0)
 		return -1;
 	return rule_require_app(pc, r, APP_PROTO_KRB5, AD_BOTH);
 }
@@ -74,8 +92,12 @@ static int err_code_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	if (c == NULL)
 		return -1;
 	char buf[64];
-	snprintf(buf, sizeof(buf), "%s", arg ? arg : "");
-	char *t = str_trim(buf);
+	char *t = unquote(arg, buf, sizeof(buf));
+	if (t == NULL) {
+		free(c);
+		pc_error(pc, "invalid krb5_err_code");
+		return -1;
+	}
 	if (t[0] == '-') {
 		char *end;
 		long v = strtol(t, &end, 10);

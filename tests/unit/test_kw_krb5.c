@@ -109,6 +109,8 @@ static void test_syntax(void **state)
 	static const char *const good[] = {
 	    "krb5_msg_type:10;",
 	    "krb5_msg_type:>10;",
+	    "krb5_msg_type:\"10\";",
+	    "krb5_err_code: \"25\" ;",
 	    "krb5_err_code:25;",
 	    "krb5_err_code:-1;",
 	    "krb5.ticket_encryption: weak;",
@@ -120,6 +122,7 @@ static void test_syntax(void **state)
 	};
 	static const char *const bad[] = {
 	    "krb5_msg_type:abc;",
+	    "krb5_msg_type:\"10;",
 	    "krb5_err_code:x;",
 	    "krb5_err_code:-;",
 	    "krb5.ticket_encryption: rc4;",
