@@ -195,6 +195,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
+extern const struct kw_family kw_family_krb5;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -278,6 +279,7 @@ extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buf
     app_buffers_file;
 extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
+extern const struct app_buffer_family app_buffers_krb5;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

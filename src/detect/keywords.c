@@ -23,6 +23,7 @@ static const struct kw_family *const families[] = {
     &kw_family_http,
     &kw_family_ssh,
     &kw_family_enip,
+    &kw_family_krb5,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -34,6 +35,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_file,
     &app_buffers_ssh,
     &app_buffers_enip,
+    &app_buffers_krb5,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
