@@ -19,6 +19,10 @@
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
 	X(SSH, app_ssh)                                                                            \
-	X(DCERPC, app_dcerpc)
+	X(ENIP, app_enip)                                                                          \
+	X(KRB5, app_krb5)                                                                          \
+	X(RDP, app_rdp)                                                                            \
+	X(DCERPC, app_dcerpc)                                                                      \
+	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -21,6 +21,9 @@ static const struct kw_family *const families[] = {
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
     &kw_family_http,
+    &kw_family_ssh,
+    &kw_family_enip,
+    &kw_family_krb5,
     &kw_family_dcerpc,
     &kw_family_smb,
 };
@@ -32,6 +35,9 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dns,
     &app_buffers_tls,
     &app_buffers_file,
+    &app_buffers_ssh,
+    &app_buffers_enip,
+    &app_buffers_krb5,
     &app_buffers_dcerpc,
     &app_buffers_smb,
 };
