@@ -46,6 +46,7 @@ struct dirbuf {
 struct dcerpc_state {
 	bool tcp;  /* else UDP datagrams */
 	bool pipe; /* an SMB named pipe */
+	bool failed; /* TCP: a parser error stopped the flow, as in Suricata */
 	struct dirbuf dir[2];
 	struct dcerpc_tx **txs; /* live transactions, oldest first */
 	uint32_t n_txs, cap_txs;
@@ -460,22 +461,36 @@ static void co_fault(struct dcerpc_state *s, const struct co_hdr *h)
 	set_last(s, APP_TOCLIENT, tx);
 }
 
-/* One whole PDU: p[0 .. h->frag_len). */
-static void co_pdu(struct dcerpc_state *s, enum app_dir dir, const uint8_t *p)
+/*
+ * One whole PDU: p[0 .. h->frag_len).  False for a PDU type Suricata's
+ * connection-oriented parser does not know (fault, bind_nak, auth3,
+ * shutdown, cancel, orphaned, rts): on a TCP flow that is a parser error
+ * and the flow is parsed no further, as in Suricata.  On an SMB pipe
+ * (whose PDUs Suricata's SMB parser reads) a fault answers its call and
+ * the others are skipped.
+ */
+static bool co_pdu(struct dcerpc_state *s, enum app_dir dir, const uint8_t *p)
 {
 	struct co_hdr h;
 	co_hdr_read(p, &h);
 	switch (h.type) {
 	case DCERPC_TYPE_BIND:
-	case DCERPC_TYPE_ALTER_CONTEXT: co_bind(s, &h, p); break;
+	case DCERPC_TYPE_ALTER_CONTEXT: co_bind(s, &h, p); return true;
 	case DCERPC_TYPE_BINDACK:
-	case DCERPC_TYPE_ALTER_CONTEXT_RESP:
-	case DCERPC_TYPE_BINDNAK: co_bind_ack(s, &h, p); break;
-	case DCERPC_TYPE_REQUEST: co_request(s, &h, p); break;
-	case DCERPC_TYPE_RESPONSE: co_response(s, &h, p); break;
-	case DCERPC_TYPE_FAULT: co_fault(s, &h); break;
-	default: set_last(s, dir, NULL); break; /* auth3, shutdown, cancel, rts ... */
+	case DCERPC_TYPE_ALTER_CONTEXT_RESP: co_bind_ack(s, &h, p); return true;
+	case DCERPC_TYPE_REQUEST: co_request(s, &h, p); return true;
+	case DCERPC_TYPE_RESPONSE: co_response(s, &h, p); return true;
+	default: break;
 	}
+	if (!s->pipe)
+		return false;
+	if (h.type == DCERPC_TYPE_FAULT)
+		co_fault(s, &h);
+	else if (h.type == DCERPC_TYPE_BINDNAK)
+		co_bind_ack(s, &h, p);
+	else
+		set_last(s, dir, NULL);
+	return true;
 }
 
 /* ------------------------------------------------------------ CO framing */
@@ -528,6 +543,8 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 					  const uint8_t *d, uint32_t n, uint32_t flags)
 {
 	struct dirbuf *b = &s->dir[dir];
+	if (s->failed)
+		return APP_PARSE_ERROR;
 	if (flags & APP_CHUNK_GAP) {
 		b->len = 0;
 		b->gap = true;
@@ -549,7 +566,8 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 				if (plen == 0)
 					goto dead;
 				if (n >= plen) {
-					co_pdu(s, dir, d);
+					if (!co_pdu(s, dir, d))
+						goto dead;
 					d += plen, n -= plen;
 					continue;
 				}
@@ -567,15 +585,19 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 			if (plen == 0)
 				goto dead;
 			if (b->len == plen) {
-				co_pdu(s, dir, b->buf);
 				b->len = 0;
+				if (!co_pdu(s, dir, b->buf))
+					goto dead;
 			}
 		}
 	}
 	return APP_PARSE_OK;
 dead:
+	/* Suricata stops the whole flow's parser on an error; a pipe stops
+	 * only the direction */
 	b->len = 0;
 	b->dead = true;
+	s->failed = !s->pipe;
 	return APP_PARSE_ERROR;
 }
 
@@ -679,7 +701,7 @@ enum app_parse_result dcerpc_parse(struct dcerpc_state *s, enum app_dir dir, con
 	if (!s->tcp)
 		return n == 0 ? APP_PARSE_OK : parse_datagram(s, dir, d, n);
 	if (n == 0 && !(flags & APP_CHUNK_GAP))
-		return s->dir[dir].dead ? APP_PARSE_ERROR : APP_PARSE_OK;
+		return s->failed || s->dir[dir].dead ? APP_PARSE_ERROR : APP_PARSE_OK;
 	return parse_stream(s, dir, d, n, flags);
 }
 
@@ -840,9 +862,13 @@ static enum app_log_decision tx_log(const void *state, const void *txv, bool flo
 {
 	(void)state;
 	const struct dcerpc_tx *tx = txv;
-	if (flow_end || (tx->req_done && tx->res_done))
+	if (tx->req_done && tx->res_done)
 		return APP_LOG_NOW;
-	return APP_LOG_WAIT;
+	if (!flow_end)
+		return APP_LOG_WAIT;
+	/* At the end Suricata logs a TCP flow's open calls (its flow-timeout
+	 * pass); a UDP flow's incomplete ones never are. */
+	return tx->udp ? APP_LOG_SKIP : APP_LOG_NOW;
 }
 
 static void tx_release_upto(void *s, uint64_t id)

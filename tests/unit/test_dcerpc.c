@@ -235,8 +235,23 @@ static void test_kw_iface_first_frag(void **st)
 	assert_false(kw_iface(call, "22222222-2222-2222-2222-222222222222"));
 	assert_false(kw_iface(call, "22222222-2222-2222-2222-222222222222,any_frag"));
 	assert_true(kw_opnum(call, "42"));
-	/* the fault answers the call */
+	/* a fault is a parser error for Suricata's TCP parser: the call stays open */
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, nofrag_33, sizeof(nofrag_33), 0),
+			 APP_PARSE_ERROR);
+	assert_false(call->res_done);
+	assert_int_equal(app_dcerpc.tx_log(s, call, true), APP_LOG_NOW);
+	char *e = eve(call, 0);
+	assert_non_null(strstr(e, "\"response\":\"UNREPLIED\""));
+	free(e);
+	dcerpc_state_free(s);
+
+	/* on an SMB pipe the fault answers the call */
+	s = dcerpc_state_new_pipe();
+	FEED(s, APP_TOSERVER, nofrag_28);
+	FEED(s, APP_TOCLIENT, nofrag_29);
+	FEED(s, APP_TOSERVER, nofrag_30);
 	FEED(s, APP_TOCLIENT, nofrag_33);
+	call = dcerpc_tx_get(s, 1);
 	assert_int_equal(dcerpc_tx_count(s), 2);
 	assert_true(call->res_done);
 	assert_int_equal(call->res_type, DCERPC_TYPE_FAULT);
@@ -370,14 +385,26 @@ static void test_bad_headers(void **st)
 		struct dcerpc_state *s = dcerpc_state_new(true);
 		assert_int_equal(dcerpc_parse(s, APP_TOSERVER, pdu, sizeof(pdu), 0),
 				 APP_PARSE_ERROR);
-		/* and it stays given up, until a gap */
+		/* and the flow stays given up, both directions, gap or not
+		 * (Suricata disables the flow's parser) */
 		assert_int_equal(
 		    dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
 		    APP_PARSE_ERROR);
+		assert_int_equal(
+		    dcerpc_parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), APP_CHUNK_GAP),
+		    APP_PARSE_ERROR);
 		assert_int_equal(dcerpc_tx_count(s), 0);
-		/* the other direction is not affected */
+		dcerpc_state_free(s);
+		/* on an SMB pipe only that direction stops, until a gap */
+		s = dcerpc_state_new_pipe();
+		assert_int_equal(dcerpc_parse(s, APP_TOSERVER, pdu, sizeof(pdu), 0),
+				 APP_PARSE_ERROR);
 		FEED(s, APP_TOCLIENT, iface02_9);
 		assert_int_equal(dcerpc_tx_count(s), 1);
+		assert_int_equal(
+		    dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), APP_CHUNK_GAP),
+		    APP_PARSE_OK);
+		assert_true(dcerpc_tx_get(s, 0)->req_done);
 		dcerpc_state_free(s);
 	}
 	/* version 5.1 is DCERPC */
@@ -534,12 +561,13 @@ static void test_gap(void **st)
 			 APP_PARSE_OK);
 	assert_int_equal(dcerpc_tx_count(s), 2);
 	assert_int_equal(dcerpc_tx_get(s, 1)->opnum, 4);
-	/* a gap also revives a direction given up */
-	uint8_t junk[20] = {5, 0, 0, 0, 0x10, 0, 0, 0, 4, 0};
-	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, junk, sizeof(junk), 0), APP_PARSE_ERROR);
-	assert_int_equal(
-	    dcerpc_parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), APP_CHUNK_GAP),
-	    APP_PARSE_OK);
+	/* a gap with nothing after it that looks like DCERPC: all skipped */
+	uint8_t junk[20];
+	memset(junk, 0xaa, sizeof(junk));
+	junk[3] = 5, junk[19] = 5;
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, junk, sizeof(junk), APP_CHUNK_GAP),
+			 APP_PARSE_OK);
+	FEED(s, APP_TOCLIENT, iface02_9);
 	assert_true(dcerpc_tx_get(s, 1)->res_done);
 	dcerpc_state_free(s);
 }
@@ -687,6 +715,15 @@ static void test_pipe(void **st)
 	uint8_t auth3[20] = {5, 0, DCERPC_TYPE_AUTH3, 3, 0x10, 0, 0, 0, 20, 0, 0, 0, 9, 0, 0, 0};
 	FEED(s, APP_TOSERVER, auth3);
 	assert_null(dcerpc_last_tx(s, APP_TOSERVER));
+	dcerpc_state_free(s);
+
+	/* on a TCP flow it ends parsing, as Suricata's parser error does */
+	s = dcerpc_state_new(true);
+	FEED(s, APP_TOSERVER, stub04_4);
+	assert_int_equal(dcerpc_parse(s, APP_TOSERVER, auth3, sizeof(auth3), 0), APP_PARSE_ERROR);
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, stub04_6, sizeof(stub04_6), 0),
+			 APP_PARSE_ERROR);
+	assert_false(dcerpc_tx_get(s, 0)->res_done);
 	dcerpc_state_free(s);
 }
 
