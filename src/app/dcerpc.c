@@ -52,6 +52,7 @@ struct dcerpc_state {
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
 	uint64_t dropped_tx;
+	uint64_t stub_mem; /* stub bytes held by live transactions */
 	struct dcerpc_iface *ifaces;
 	uint32_t n_ifaces;
 	uint64_t dropped_ifaces;
@@ -114,10 +115,11 @@ const char *dcerpc_type_name(uint8_t type)
 
 /* ------------------------------------------------------------ transactions */
 
-static void tx_free(struct dcerpc_tx *tx)
+static void tx_free(struct dcerpc_state *s, struct dcerpc_tx *tx)
 {
 	if (tx == NULL)
 		return;
+	s->stub_mem -= (uint64_t)tx->stub_len[0] + tx->stub_len[1];
 	free(tx->stub[0]);
 	free(tx->stub[1]);
 	free(tx->ifaces);
@@ -128,7 +130,7 @@ static void drop_oldest(struct dcerpc_state *s)
 {
 	if (s->n_txs == 0)
 		return;
-	tx_free(s->txs[0]);
+	tx_free(s, s->txs[0]);
 	memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 	s->n_txs--;
 	s->dropped_tx++;
@@ -167,11 +169,17 @@ static struct dcerpc_tx *tx_find(struct dcerpc_state *s,
 	return NULL;
 }
 
-/* Appends stub bytes of one side, keeping at most DCERPC_STUB_MAX. */
-static void stub_append(struct dcerpc_tx *tx, int side, const uint8_t *d, uint32_t n)
+/* Appends stub bytes of one side, keeping at most DCERPC_STUB_MAX per
+ * side and DCERPC_STATE_MEMCAP for all live transactions. */
+static void stub_append(struct dcerpc_state *s, struct dcerpc_tx *tx, int side, const uint8_t *d,
+			uint32_t n)
 {
 	tx->stub_total[side] += n;
 	uint32_t room = DCERPC_STUB_MAX - tx->stub_len[side];
+	if (s->stub_mem >= DCERPC_STATE_MEMCAP)
+		room = 0;
+	else if (DCERPC_STATE_MEMCAP - s->stub_mem < room)
+		room = (uint32_t)(DCERPC_STATE_MEMCAP - s->stub_mem);
 	if (n > room) {
 		n = room;
 		tx->events |= 1u << DCERPC_EV_STUB_TRUNCATED;
@@ -184,6 +192,7 @@ static void stub_append(struct dcerpc_tx *tx, int side, const uint8_t *d, uint32
 	memcpy(b + tx->stub_len[side], d, n);
 	tx->stub[side] = b;
 	tx->stub_len[side] += n;
+	s->stub_mem += n;
 }
 
 static void set_last(struct dcerpc_state *s, enum app_dir dir, const struct dcerpc_tx *tx)
@@ -409,7 +418,7 @@ static void co_request(struct dcerpc_state *s, const struct co_hdr *h, const uin
 	tx->big_endian = h->be;
 	tx->frag_cnt[0]++;
 	off += body;
-	stub_append(tx, 0, p + off, end - off);
+	stub_append(s, tx, 0, p + off, end - off);
 	if (co_frag_ends(h->flags))
 		tx->req_done = true;
 	set_last(s, APP_TOSERVER, tx);
@@ -442,7 +451,7 @@ static void co_response(struct dcerpc_state *s, const struct co_hdr *h, const ui
 	tx->frag_cnt[1]++;
 	/* Suricata's response stub starts right after the common header: the
 	 * alloc_hint, context id and cancel count are part of it */
-	stub_append(tx, 1, p + off, end - off);
+	stub_append(s, tx, 1, p + off, end - off);
 	if (co_frag_ends(h->flags))
 		tx->res_done = true;
 	set_last(s, APP_TOCLIENT, tx);
@@ -657,7 +666,7 @@ static enum app_parse_result parse_datagram(struct dcerpc_state *s, enum app_dir
 		tx->res_done |= done;
 	}
 	tx->frag_cnt[side]++;
-	stub_append(tx, side, d + CL_HDR_LEN, frag_len);
+	stub_append(s, tx, side, d + CL_HDR_LEN, frag_len);
 	set_last(s, dir, tx);
 	return APP_PARSE_OK;
 }
@@ -685,7 +694,7 @@ void dcerpc_state_free(struct dcerpc_state *s)
 	if (s == NULL)
 		return;
 	for (uint32_t i = 0; i < s->n_txs; i++)
-		tx_free(s->txs[i]);
+		tx_free(s, s->txs[i]);
 	free(s->txs);
 	free(s->ifaces);
 	free(s->dir[0].buf);
@@ -735,7 +744,7 @@ void dcerpc_tx_release_upto(struct dcerpc_state *s, uint64_t id)
 {
 	uint32_t k = 0;
 	while (k < s->n_txs && s->txs[k]->id < id)
-		tx_free(s->txs[k++]);
+		tx_free(s, s->txs[k++]);
 	if (k == 0)
 		return;
 	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(*s->txs));

@@ -18,9 +18,12 @@
  * request and the response with the same sequence number are one.
  *
  * Memory a flow can make the parser hold is bounded: DCERPC_MAX_TX live
- * transactions, DCERPC_STUB_MAX bytes of stub data per transaction side
- * (more is counted, not kept), DCERPC_MAX_IFACES presentation contexts.
- * Nothing is read past the length handed to dcerpc_parse().
+ * transactions (the oldest is dropped), DCERPC_STUB_MAX bytes of stub data
+ * per transaction side and DCERPC_STATE_MEMCAP for all of them (more is
+ * counted in stub_total, not kept, and DCERPC_EV_STUB_TRUNCATED is set),
+ * DCERPC_MAX_IFACES presentation contexts (the oldest goes), one partial
+ * PDU per direction.  Nothing is read past the length handed to
+ * dcerpc_parse().
  */
 #ifndef VIGIL_APP_DCERPC_H
 #define VIGIL_APP_DCERPC_H
@@ -36,6 +39,7 @@ struct json;
 #define DCERPC_PDU_MAX 65535u	   /* largest PDU buffered (frag_length is 16 bits) */
 #define DCERPC_STUB_MAX (1u << 20) /* stub bytes kept per transaction side */
 #define DCERPC_MAX_TX 256	   /* live transactions per flow (or pipe) */
+#define DCERPC_STATE_MEMCAP (4u << 20) /* stub bytes of all live transactions of a flow */
 #define DCERPC_MAX_IFACES 256	   /* presentation contexts kept per flow (or pipe) */
 
 /* PDU types (C706 12.6.4). */

@@ -783,6 +783,44 @@ static void test_stub_cap(void **st)
 	free(pdu);
 }
 
+/* A call of `frags` fragments of `frag` bytes (stub frag - 24 each). */
+static void big_call(struct dcerpc_state *s, uint8_t *pdu, uint32_t frag, uint32_t call_id,
+		     uint32_t frags)
+{
+	memcpy(pdu, stub04_12, 24);
+	pdu[8] = (uint8_t)(frag & 0xff), pdu[9] = (uint8_t)(frag >> 8);
+	memcpy(pdu + 12, &call_id, 4); /* little-endian host, as the PDU */
+	for (uint32_t i = 0; i < frags; i++) {
+		pdu[3] = i + 1 == frags ? 0x02 : 0x01;
+		feed(s, APP_TOSERVER, pdu, frag);
+	}
+}
+
+/* All live transactions together hold at most DCERPC_STATE_MEMCAP of stub. */
+static void test_state_memcap(void **st)
+{
+	(void)st;
+	const uint32_t frag = 60024, per = 60000, frags = 16; /* 960000 stub bytes a call */
+	uint8_t *pdu = calloc(1, frag);
+	struct dcerpc_state *s = dcerpc_state_new(true);
+	uint64_t kept = 0;
+	for (uint32_t c = 0; c < 6; c++) {
+		big_call(s, pdu, frag, c + 1, frags);
+		kept += dcerpc_tx_get(s, c)->stub_len[0];
+		assert_int_equal(dcerpc_tx_get(s, c)->stub_total[0], (uint64_t)per * frags);
+	}
+	assert_int_equal(kept, DCERPC_STATE_MEMCAP);
+	assert_int_equal(dcerpc_tx_get(s, 5)->stub_len[0], 0);
+	assert_true(dcerpc_tx_get(s, 4)->events & (1u << DCERPC_EV_STUB_TRUNCATED));
+	assert_false(dcerpc_tx_get(s, 3)->events & (1u << DCERPC_EV_STUB_TRUNCATED));
+	/* released transactions give their room back */
+	dcerpc_tx_release_upto(s, 6);
+	big_call(s, pdu, frag, 7, frags);
+	assert_int_equal(dcerpc_tx_get(s, 6)->stub_len[0], (uint64_t)per * frags);
+	dcerpc_state_free(s);
+	free(pdu);
+}
+
 static void test_iface_cap(void **st)
 {
 	(void)st;
@@ -826,6 +864,7 @@ int main(void)
 	    cmocka_unit_test(test_pipe),
 	    cmocka_unit_test(test_tx_cap_and_release),
 	    cmocka_unit_test(test_stub_cap),
+	    cmocka_unit_test(test_state_memcap),
 	    cmocka_unit_test(test_iface_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
