@@ -8,14 +8,22 @@
  * with their presentation context lists (context id, interface UUID and
  * version, ack result), request / response with opnum and stub data,
  * fragments (PFC_FIRST_FRAG / PFC_LAST_FRAG) reassembled per call with a
- * bounded stub size, fault PDUs.  Byte order from each PDU's data
- * representation.  PDUs may be split across chunks in any way; a partial
- * PDU is buffered (at most DCERPC_PDU_MAX bytes, the largest frag_length).
+ * bounded stub size.  Byte order from each PDU's data representation.
+ * PDUs may be split across chunks in any way; a partial PDU is buffered
+ * (at most DCERPC_PDU_MAX bytes, the largest frag_length).  Stub data as
+ * Suricata counts it: a request's starts after alloc_hint / context id /
+ * opnum (an object UUID is part of it), a response's right after the
+ * 16-byte common header.
  *
  * Transactions, as Suricata: a request and the response with the same
  * call_id are one transaction; a bind (or alter_context) and its ack are
- * one; a fault ends the transaction of its call_id.  Connectionless: a
- * request and the response with the same sequence number are one.
+ * one.  On a TCP flow a header that is not version 5.0/5.1, or a PDU type
+ * Suricata's parser does not handle (fault, bind_nak, auth3, shutdown,
+ * cancel, orphaned, rts), stops the flow's parsing, as its parser error
+ * does; on an SMB pipe a fault or bind_nak answers its call and the other
+ * types are skipped.  Connectionless: a request and the response with the
+ * same activity and sequence number are one; only request and response
+ * PDUs are accepted, as Suricata.
  *
  * Memory a flow can make the parser hold is bounded: DCERPC_MAX_TX live
  * transactions (the oldest is dropped), DCERPC_STUB_MAX bytes of stub data
