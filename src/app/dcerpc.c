@@ -58,6 +58,7 @@ struct dcerpc_state {
 	uint64_t dropped_ifaces;
 	uint64_t last_id[2];
 	bool has_last[2];
+	uint64_t answered_upto; /* 1 + the highest id a response went to */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -200,6 +201,8 @@ static void set_last(struct dcerpc_state *s, enum app_dir dir, const struct dcer
 	s->has_last[dir] = tx != NULL;
 	if (tx != NULL)
 		s->last_id[dir] = tx->id;
+	if (tx != NULL && dir == APP_TOCLIENT && tx->id + 1 > s->answered_upto)
+		s->answered_upto = tx->id + 1;
 }
 
 /* ------------------------------------------------------------ contexts */
@@ -853,7 +856,7 @@ static const void *tx_get(const void *s, uint64_t id)
 
 static enum app_side tx_side(const void *state, const void *txv, enum app_dir dir, bool eof)
 {
-	(void)state;
+	const struct dcerpc_state *s = state;
 	const struct dcerpc_tx *tx = txv;
 	bool seen = dir == APP_TOSERVER ? tx->req_seen : tx->res_seen;
 	bool done = dir == APP_TOSERVER ? tx->req_done : tx->res_done;
@@ -863,6 +866,10 @@ static enum app_side tx_side(const void *state, const void *txv, enum app_dir di
 		return APP_SIDE_NONE;
 	/* a response with no request seen: nothing will come to the server */
 	if (dir == APP_TOSERVER && !seen && tx->res_seen)
+		return APP_SIDE_NONE;
+	/* a later call was answered: this one's answer is not coming (a
+	 * "maybe" call, an unacked bind); later responses need not wait */
+	if (dir == APP_TOCLIENT && !seen && tx->id + 1 < s->answered_upto)
 		return APP_SIDE_NONE;
 	return APP_SIDE_PENDING;
 }

@@ -679,6 +679,25 @@ static void test_descriptor(void **st)
 	assert_null(app_dcerpc.tx_get(s, 0));
 	assert_int_equal(app_dcerpc.tx_count(s), 1);
 	app_dcerpc.state_free(s);
+
+	/* a call left unanswered while a later one is answered does not hold
+	 * the later responses back */
+	s = app_dcerpc.state_new(&fi);
+	uint8_t req[sizeof(iface02_7)];
+	memcpy(req, iface02_7, sizeof(req));
+	req[12] = 26; /* call 26: never answered */
+	assert_int_equal(app_dcerpc.parse(s, APP_TOSERVER, req, sizeof(req), 0), APP_PARSE_OK);
+	assert_int_equal(app_dcerpc.parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
+			 APP_PARSE_OK);
+	const void *lost = app_dcerpc.tx_get(s, 0);
+	assert_int_equal(app_dcerpc.tx_side(s, lost, APP_TOCLIENT, false), APP_SIDE_PENDING);
+	assert_int_equal(app_dcerpc.parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), 0),
+			 APP_PARSE_OK);
+	assert_true(((const struct dcerpc_tx *)app_dcerpc.tx_get(s, 1))->res_done);
+	assert_int_equal(app_dcerpc.tx_side(s, lost, APP_TOCLIENT, false), APP_SIDE_NONE);
+	assert_int_equal(app_dcerpc.tx_side(s, app_dcerpc.tx_get(s, 1), APP_TOCLIENT, false),
+			 APP_SIDE_READY);
+	app_dcerpc.state_free(s);
 }
 
 /* ---- the SMB pipe state ---- */
