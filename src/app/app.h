@@ -35,6 +35,10 @@ enum {
 enum app_parse_result {
 	APP_PARSE_OK = 0,    /* consumed, maybe waiting for more */
 	APP_PARSE_ERROR = 1, /* the data is not this protocol / cannot go on */
+	/* The flow turns into another protocol after these bytes (STARTTLS,
+	 * an HTTP CONNECT tunnel): recognition starts again on the next ones,
+	 * expecting the descriptor's change_expect() (UNKNOWN: any). */
+	APP_PARSE_CHANGE = 2,
 };
 
 /* ---------------------------------------------------------- the protocol table */
@@ -187,6 +191,10 @@ struct app_protocol {
 	 * has both sides. */
 	int (*tx_msg_dir)(const void *tx);
 
+	/* After APP_PARSE_CHANGE: the protocol the flow should turn into
+	 * (app_proto_expected when it does not); NULL = any. */
+	int (*change_expect)(const void *state);
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -252,6 +260,12 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
+ * protocol before a change (UNKNOWN: none), and the one a change expected
+ * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */
+enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir);
+enum app_proto app_flow_proto_orig(const struct flow *f);
+enum app_proto app_flow_proto_expected(const struct flow *f);
 
 /*
  * Rule inspection of transactions.  A transaction side (request/to-server
