@@ -47,6 +47,7 @@ struct dcerpc_state {
 	bool tcp;  /* else UDP datagrams */
 	bool pipe; /* an SMB named pipe */
 	bool failed; /* TCP: a parser error stopped the flow, as in Suricata */
+	bool truncated[2]; /* the direction reached the stream depth */
 	struct dirbuf dir[2];
 	struct dcerpc_tx **txs; /* live transactions, oldest first */
 	uint32_t n_txs, cap_txs;
@@ -156,6 +157,9 @@ static struct dcerpc_tx *tx_new(struct dcerpc_state *s, uint32_t call_id)
 	tx->state = s;
 	tx->call_id = call_id;
 	tx->udp = !s->tcp;
+	/* a side whose stream was cut at its depth will not come: done */
+	tx->req_done = s->truncated[APP_TOSERVER];
+	tx->res_done = s->truncated[APP_TOCLIENT];
 	s->txs[s->n_txs++] = tx;
 	return tx;
 }
@@ -743,6 +747,21 @@ const struct dcerpc_tx *dcerpc_last_tx(const struct dcerpc_state *s, enum app_di
 	return dcerpc_tx_get(s, s->last_id[dir]);
 }
 
+void dcerpc_truncate(struct dcerpc_state *s, enum app_dir dir)
+{
+	if (s == NULL || dir > APP_TOCLIENT)
+		return;
+	s->truncated[dir] = true;
+	s->dir[dir].len = 0;
+	s->dir[dir].dead = true;
+	for (uint32_t i = 0; i < s->n_txs; i++) {
+		if (dir == APP_TOSERVER)
+			s->txs[i]->req_done = true;
+		else
+			s->txs[i]->res_done = true;
+	}
+}
+
 void dcerpc_tx_release_upto(struct dcerpc_state *s, uint64_t id)
 {
 	uint32_t k = 0;
@@ -860,6 +879,8 @@ static enum app_side tx_side(const void *state, const void *txv, enum app_dir di
 	const struct dcerpc_tx *tx = txv;
 	bool seen = dir == APP_TOSERVER ? tx->req_seen : tx->res_seen;
 	bool done = dir == APP_TOSERVER ? tx->req_done : tx->res_done;
+	if (done && !seen)
+		return APP_SIDE_NONE; /* cut at the stream depth */
 	if (done || (seen && eof))
 		return APP_SIDE_READY;
 	if (eof)

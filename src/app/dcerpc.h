@@ -156,6 +156,14 @@ const struct dcerpc_tx *dcerpc_tx_get(const struct dcerpc_state *s, uint64_t id)
 /* The transaction the last parsed PDU of dir went to (NULL: none yet,
  * or that PDU made none).  What an SMB read / write of a pipe carried. */
 const struct dcerpc_tx *dcerpc_last_tx(const struct dcerpc_state *s, enum app_dir dir);
+/*
+ * The direction reached the stream depth (Suricata's truncate hook): no
+ * more of it comes, so every transaction's side of it is done, now and
+ * for transactions made later (they log as REQUEST_LOST / UNREPLIED and
+ * complete on the other side alone).  For the framework to call; the
+ * protocol table has no hook for it yet.
+ */
+void dcerpc_truncate(struct dcerpc_state *s, enum app_dir dir);
 /* Frees transactions below id. */
 void dcerpc_tx_release_upto(struct dcerpc_state *s, uint64_t id);
 

@@ -572,6 +572,43 @@ static void test_gap(void **st)
 	dcerpc_state_free(s);
 }
 
+/* A direction cut at the stream depth: its side of every call is done. */
+static void test_truncate(void **st)
+{
+	(void)st;
+	struct dcerpc_state *s = dcerpc_state_new(true);
+	FEED(s, APP_TOSERVER, iface02_4);
+	/* half of the request, then the to-server stream reaches its depth */
+	feed(s, APP_TOSERVER, iface02_7, 20);
+	dcerpc_truncate(s, APP_TOSERVER);
+	const struct dcerpc_tx *bind = dcerpc_tx_get(s, 0);
+	assert_int_equal(app_dcerpc.tx_log(s, bind, false), APP_LOG_WAIT);
+	/* the response comes: a complete transaction, logged now */
+	FEED(s, APP_TOCLIENT, iface02_9);
+	const struct dcerpc_tx *call = dcerpc_tx_get(s, 1);
+	assert_non_null(call);
+	assert_true(call->req_done && call->res_done);
+	assert_int_equal(app_dcerpc.tx_log(s, call, false), APP_LOG_NOW);
+	assert_int_equal(app_dcerpc.tx_side(s, call, APP_TOSERVER, false), APP_SIDE_NONE);
+	assert_int_equal(app_dcerpc.tx_side(s, call, APP_TOCLIENT, false), APP_SIDE_READY);
+	assert_eve(call, 0,
+		   "{\"dcerpc\":{\"request\":\"REQUEST_LOST\",\"response\":\"RESPONSE\",\"res\":{"
+		   "\"frag_cnt\":1,\"stub_data_size\":68},\"call_id\":27,\"rpc_version\":\"5.0\"}}");
+	/* the truncated direction parses nothing more */
+	assert_int_equal(dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
+			 APP_PARSE_ERROR);
+	/* a bind already answered when the other side is cut stays as it was */
+	FEED(s, APP_TOCLIENT, iface02_6);
+	dcerpc_truncate(s, APP_TOCLIENT);
+	assert_true(bind->res_done);
+	assert_eve(bind, 0,
+		   "{\"dcerpc\":{\"request\":\"BIND\",\"interfaces\":[{\"uuid\":\"afa8bd80-7d8a-11c9-"
+		   "bef4-08002b102989\",\"version\":\"1.0\",\"ack_result\":2},{\"uuid\":\"afa8bd80-"
+		   "7d8a-11c9-bef4-08002b102989\",\"version\":\"1.0\",\"ack_result\":0}],\"response\":"
+		   "\"BINDACK\",\"call_id\":27,\"rpc_version\":\"5.0\"}}");
+	dcerpc_state_free(s);
+}
+
 /* ---- connectionless ---- */
 
 static void test_udp(void **st)
@@ -877,6 +914,7 @@ int main(void)
 	    cmocka_unit_test(test_stub_per_direction),
 	    cmocka_unit_test(test_response_first),
 	    cmocka_unit_test(test_gap),
+	    cmocka_unit_test(test_truncate),
 	    cmocka_unit_test(test_udp),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_descriptor),
