@@ -53,6 +53,7 @@ struct app_flow {
 	const struct app_protocol *prev_ap; /* the protocol before the change, */
 	void *prev_state;		    /* kept until its transactions are logged */
 	bool dir_done[2];	       /* the parser gave up on this direction */
+	bool one_dir_told;	       /* APP_EV_ONLY_ONE_DIRECTION was raised */
 	bool dir_eof[2];	       /* the parser was told the direction ended */
 	void *state;		       /* the parser's, NULL for recognised-only */
 	uint64_t next_log;	       /* first transaction not logged yet */
@@ -370,8 +371,28 @@ static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir d
  * with p: the flow turns into p, or, when both directions found nothing,
  * its app layer is off (it keeps its protocol, as Suricata's).
  */
+static void raise_event(struct packet *p, enum app_detect_event ev)
+{
+	if (p != NULL)
+		p->app_events |= (uint8_t)(1u << ev);
+}
+
+static const char *const detect_event_names[APP_EV_DETECT_COUNT] = {
+    [APP_EV_MISMATCH_BOTH_DIRECTIONS] = "applayer_mismatch_protocol_both_directions",
+    [APP_EV_WRONG_DIRECTION_FIRST_DATA] = "applayer_wrong_direction_first_data",
+    [APP_EV_ONLY_ONE_DIRECTION] = "applayer_detect_protocol_only_one_direction",
+    [APP_EV_DETECTION_SKIPPED] = "applayer_proto_detection_skipped",
+    [APP_EV_NO_TLS_AFTER_STARTTLS] = "applayer_no_tls_after_starttls",
+    [APP_EV_UNEXPECTED_PROTOCOL] = "applayer_unexpected_protocol",
+};
+
+const char *app_detect_event_name(enum app_detect_event ev)
+{
+	return (unsigned)ev < APP_EV_DETECT_COUNT ? detect_event_names[ev] : NULL;
+}
+
 static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
-			   enum app_proto p)
+			   enum app_proto p, struct packet *pkt)
 {
 	if (p == APP_PROTO_FAILED) {
 		if (af->dir_proto[0] == APP_PROTO_FAILED && af->dir_proto[1] == APP_PROTO_FAILED) {
@@ -389,6 +410,11 @@ static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow 
 	}
 	af->changing = false;
 	af->orig = old;
+	if (af->expect != APP_PROTO_UNKNOWN && p != af->expect) {
+		raise_event(pkt, APP_EV_UNEXPECTED_PROTOCOL);
+		if (af->expect == APP_PROTO_TLS)
+			raise_event(pkt, APP_EV_NO_TLS_AFTER_STARTTLS);
+	}
 }
 
 /*
@@ -398,7 +424,7 @@ static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow 
  */
 static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
 			     enum stream_dir sdir, enum app_dir dir, const struct stream_chunk *c,
-			     bool end)
+			     bool end, struct packet *pkt)
 {
 	enum app_proto p =
 	    c->gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c->data, c->len, true);
@@ -409,13 +435,17 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 		p = APP_PROTO_FAILED;
 	af->dir_proto[dir] = p;
 	if (af->changing) {
-		change_decided(ctx, f, af, p);
+		change_decided(ctx, f, af, p, pkt);
 		if (af->changing || af->disabled)
 			stream_app_consumed(f, sdir, c->offset + c->len);
 		return !af->changing && !af->disabled;
 	}
-	if (af->proto != APP_PROTO_UNKNOWN)
-		return true; /* the other direction decided: its parser gets these */
+	if (af->proto != APP_PROTO_UNKNOWN) {
+		/* the other direction decided: its parser gets these */
+		if (p != APP_PROTO_FAILED && p != af->proto)
+			raise_event(pkt, APP_EV_MISMATCH_BOTH_DIRECTIONS);
+		return true;
+	}
 	if (p == APP_PROTO_FAILED) {
 		if (af->dir_proto[!dir] == APP_PROTO_FAILED)
 			set_failed(ctx, af);
@@ -427,7 +457,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 
 /* Feeds one direction's new stream data; recognises the protocol first. */
 static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
-			    enum stream_dir sdir, bool eof)
+			    enum stream_dir sdir, bool eof, struct packet *pkt)
 {
 	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
 	struct stream_chunk c;
@@ -445,7 +475,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		return;
 	}
 	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
-	    !af->disabled && !recognise_stream(ctx, f, af, sdir, dir, &c, end))
+	    !af->disabled && !recognise_stream(ctx, f, af, sdir, dir, &c, end, pkt))
 		return;
 	if ((af->proto == APP_PROTO_UNKNOWN || af->changing) && !af->disabled) {
 		/* this direction found nothing; its bytes wait (bounded) for
@@ -454,6 +484,12 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 			return;
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
+	}
+	if (af->dir_proto[dir] == APP_PROTO_FAILED && af->proto != APP_PROTO_FAILED &&
+	    !af->disabled && !af->one_dir_told) {
+		/* Suricata's "only one direction": its bytes go to the other's parser */
+		raise_event(pkt, APP_EV_ONLY_ONE_DIRECTION);
+		af->one_dir_told = true;
 	}
 	if (af->state == NULL || af->disabled || af->changing) {
 		/* failed, recognised only, or off */
@@ -479,6 +515,9 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN) {
 		enum app_proto proto = recognise(ctx, f, dir, p->payload, p->payload_len, false);
 		af->dir_proto[dir] = proto;
+		if (af->proto != APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
+		    proto != APP_PROTO_FAILED && proto != af->proto)
+			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
 		if (af->proto == APP_PROTO_UNKNOWN) {
 			if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
 				set_failed(ctx, af);
@@ -506,11 +545,11 @@ void app_handle_packet(struct app_ctx *ctx, struct packet *p)
 	}
 	if (!f->stream)
 		return; /* no session (e.g. mid-stream pick-up off): no app layer */
-	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false);
-	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false);
+	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false, p);
+	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false, p);
 	/* a direction decided while the other's bytes were held */
 	if (af->proto != APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED)
-		feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false);
+		feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false, p);
 }
 
 void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
@@ -519,7 +558,7 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
 	if (af)
 		af->eof = true;
 	if (af && f->proto == 6 && f->stream)
-		feed_stream_dir(ctx, f, af, dir, true);
+		feed_stream_dir(ctx, f, af, dir, true, NULL);
 }
 
 void app_flow_end(struct app_ctx *ctx, struct flow *f)

@@ -233,6 +233,24 @@ void app_config_free(struct app_config *c);
 /* The protocol's settings (config_new's), NULL = defaults. */
 const void *app_config_proto(const struct app_config *c, enum app_proto p);
 
+/*
+ * Protocol-detection events, set on the packet whose data raised them
+ * (packet.app_events bits), as Suricata's app-layer packet events;
+ * rules see them as app-layer-event:applayer_..., EVE as anomaly events
+ * of layer proto_detect.
+ */
+enum app_detect_event {
+	APP_EV_MISMATCH_BOTH_DIRECTIONS, /* the directions matched different protocols */
+	APP_EV_WRONG_DIRECTION_FIRST_DATA,
+	APP_EV_ONLY_ONE_DIRECTION,   /* one direction matched nothing */
+	APP_EV_DETECTION_SKIPPED,
+	APP_EV_NO_TLS_AFTER_STARTTLS,
+	APP_EV_UNEXPECTED_PROTOCOL,  /* a change expected another protocol */
+	APP_EV_DETECT_COUNT,
+};
+/* "applayer_mismatch_protocol_both_directions", ...; NULL past the end. */
+const char *app_detect_event_name(enum app_detect_event ev);
+
 /* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */

@@ -19,6 +19,7 @@
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
 	X(SSH, app_ssh)                                                                            \
+	X(ENIP, app_enip)                                                                          \
 	X(DCERPC, app_dcerpc)
 
 #endif

@@ -21,6 +21,8 @@ static const struct kw_family *const families[] = {
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
     &kw_family_http,
+    &kw_family_ssh,
+    &kw_family_enip,
     &kw_family_dcerpc,
 };
 
@@ -31,6 +33,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dns,
     &app_buffers_tls,
     &app_buffers_file,
+    &app_buffers_ssh,
+    &app_buffers_enip,
     &app_buffers_dcerpc,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);

@@ -248,6 +248,43 @@ static void test_connect_changes_protocol(void **state)
 	assert_int_equal(p.orig, APP_PROTO_UNKNOWN);
 }
 
+static unsigned hits_of(const char *rules, unsigned nrules, const struct msg *msgs, size_t n,
+			unsigned sid)
+{
+	struct run r;
+	run_init(&r, rules, nrules);
+	exchange(&r, msgs, n);
+	unsigned c = 0;
+	for (unsigned i = 0; i < r.hits.n; i++)
+		c += r.hits.sid[i] == sid;
+	run_free(&r);
+	return c;
+}
+
+/* The detection events reach rules (app-layer-event:applayer_*) once, on
+ * the packet that raised them. */
+static void test_detection_events(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "alert tcp any any -> any any (app-layer-event:"
+	    "applayer_detect_protocol_only_one_direction; sid:1;)\n"
+	    "alert tcp any any -> any any (app-layer-event:"
+	    "applayer_mismatch_protocol_both_directions; sid:2;)\n";
+	const struct msg smtp[] = {SRV("220 mail.example ESMTP\r\n"), CLI("EHLO c.example\r\n"),
+				   SRV("250 mail.example\r\n")};
+	assert_int_equal(hits_of(rules, 2, smtp, 3, 1), 1);
+	assert_int_equal(hits_of(rules, 2, smtp, 3, 2), 0);
+	const struct msg mismatch[] = {CLI("GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+				       SRV("SSH-2.0-OpenSSH_9.2\r\n")};
+	assert_int_equal(hits_of(rules, 2, mismatch, 2, 2), 1);
+	assert_int_equal(hits_of(rules, 2, mismatch, 2, 1), 0);
+	/* both directions agree: no event */
+	const struct msg http[] = {CLI("GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+				   SRV("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")};
+	assert_int_equal(hits_of(rules, 2, http, 2, 1) + hits_of(rules, 2, http, 2, 2), 0);
+}
+
 /* detection-ports: a port list replaces a protocol's default ports. */
 static void test_ports_parse(void **state)
 {
@@ -278,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(test_direction_protocols),
 	    cmocka_unit_test(test_connect_changes_protocol),
 	    cmocka_unit_test(test_ports_parse),
+	    cmocka_unit_test(test_detection_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
