@@ -60,7 +60,7 @@ static void put_bind_ifaces(struct json *j, const struct dcerpc_tx *tx, bool smb
 
 static void put_request(struct json *j, const struct dcerpc_tx *tx, bool smb)
 {
-	if (!tx->req_done) {
+	if (!tx->req_done || !tx->req_seen) {
 		json_str(j, "request", "REQUEST_LOST");
 		return;
 	}
@@ -83,7 +83,7 @@ static void put_request(struct json *j, const struct dcerpc_tx *tx, bool smb)
 
 static void put_response(struct json *j, const struct dcerpc_tx *tx)
 {
-	if (!tx->res_done) {
+	if (!tx->res_done || !tx->res_seen) {
 		json_str(j, "response", "UNREPLIED");
 		return;
 	}

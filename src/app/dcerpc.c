@@ -46,16 +46,20 @@ struct dirbuf {
 struct dcerpc_state {
 	bool tcp;  /* else UDP datagrams */
 	bool pipe; /* an SMB named pipe */
+	bool failed; /* TCP: a parser error stopped the flow, as in Suricata */
+	bool truncated[2]; /* the direction reached the stream depth */
 	struct dirbuf dir[2];
 	struct dcerpc_tx **txs; /* live transactions, oldest first */
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
 	uint64_t dropped_tx;
+	uint64_t stub_mem; /* stub bytes held by live transactions */
 	struct dcerpc_iface *ifaces;
 	uint32_t n_ifaces;
 	uint64_t dropped_ifaces;
 	uint64_t last_id[2];
 	bool has_last[2];
+	uint64_t answered_upto; /* 1 + the highest id a response went to */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -113,10 +117,11 @@ const char *dcerpc_type_name(uint8_t type)
 
 /* ------------------------------------------------------------ transactions */
 
-static void tx_free(struct dcerpc_tx *tx)
+static void tx_free(struct dcerpc_state *s, struct dcerpc_tx *tx)
 {
 	if (tx == NULL)
 		return;
+	s->stub_mem -= (uint64_t)tx->stub_len[0] + tx->stub_len[1];
 	free(tx->stub[0]);
 	free(tx->stub[1]);
 	free(tx->ifaces);
@@ -127,7 +132,7 @@ static void drop_oldest(struct dcerpc_state *s)
 {
 	if (s->n_txs == 0)
 		return;
-	tx_free(s->txs[0]);
+	tx_free(s, s->txs[0]);
 	memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 	s->n_txs--;
 	s->dropped_tx++;
@@ -152,6 +157,9 @@ static struct dcerpc_tx *tx_new(struct dcerpc_state *s, uint32_t call_id)
 	tx->state = s;
 	tx->call_id = call_id;
 	tx->udp = !s->tcp;
+	/* a side whose stream was cut at its depth will not come: done */
+	tx->req_done = s->truncated[APP_TOSERVER];
+	tx->res_done = s->truncated[APP_TOCLIENT];
 	s->txs[s->n_txs++] = tx;
 	return tx;
 }
@@ -166,11 +174,17 @@ static struct dcerpc_tx *tx_find(struct dcerpc_state *s,
 	return NULL;
 }
 
-/* Appends stub bytes of one side, keeping at most DCERPC_STUB_MAX. */
-static void stub_append(struct dcerpc_tx *tx, int side, const uint8_t *d, uint32_t n)
+/* Appends stub bytes of one side, keeping at most DCERPC_STUB_MAX per
+ * side and DCERPC_STATE_MEMCAP for all live transactions. */
+static void stub_append(struct dcerpc_state *s, struct dcerpc_tx *tx, int side, const uint8_t *d,
+			uint32_t n)
 {
 	tx->stub_total[side] += n;
 	uint32_t room = DCERPC_STUB_MAX - tx->stub_len[side];
+	if (s->stub_mem >= DCERPC_STATE_MEMCAP)
+		room = 0;
+	else if (DCERPC_STATE_MEMCAP - s->stub_mem < room)
+		room = (uint32_t)(DCERPC_STATE_MEMCAP - s->stub_mem);
 	if (n > room) {
 		n = room;
 		tx->events |= 1u << DCERPC_EV_STUB_TRUNCATED;
@@ -183,6 +197,7 @@ static void stub_append(struct dcerpc_tx *tx, int side, const uint8_t *d, uint32
 	memcpy(b + tx->stub_len[side], d, n);
 	tx->stub[side] = b;
 	tx->stub_len[side] += n;
+	s->stub_mem += n;
 }
 
 static void set_last(struct dcerpc_state *s, enum app_dir dir, const struct dcerpc_tx *tx)
@@ -190,6 +205,8 @@ static void set_last(struct dcerpc_state *s, enum app_dir dir, const struct dcer
 	s->has_last[dir] = tx != NULL;
 	if (tx != NULL)
 		s->last_id[dir] = tx->id;
+	if (tx != NULL && dir == APP_TOCLIENT && tx->id + 1 > s->answered_upto)
+		s->answered_upto = tx->id + 1;
 }
 
 /* ------------------------------------------------------------ contexts */
@@ -408,7 +425,7 @@ static void co_request(struct dcerpc_state *s, const struct co_hdr *h, const uin
 	tx->big_endian = h->be;
 	tx->frag_cnt[0]++;
 	off += body;
-	stub_append(tx, 0, p + off, end - off);
+	stub_append(s, tx, 0, p + off, end - off);
 	if (co_frag_ends(h->flags))
 		tx->req_done = true;
 	set_last(s, APP_TOSERVER, tx);
@@ -441,7 +458,7 @@ static void co_response(struct dcerpc_state *s, const struct co_hdr *h, const ui
 	tx->frag_cnt[1]++;
 	/* Suricata's response stub starts right after the common header: the
 	 * alloc_hint, context id and cancel count are part of it */
-	stub_append(tx, 1, p + off, end - off);
+	stub_append(s, tx, 1, p + off, end - off);
 	if (co_frag_ends(h->flags))
 		tx->res_done = true;
 	set_last(s, APP_TOCLIENT, tx);
@@ -460,22 +477,36 @@ static void co_fault(struct dcerpc_state *s, const struct co_hdr *h)
 	set_last(s, APP_TOCLIENT, tx);
 }
 
-/* One whole PDU: p[0 .. h->frag_len). */
-static void co_pdu(struct dcerpc_state *s, enum app_dir dir, const uint8_t *p)
+/*
+ * One whole PDU: p[0 .. h->frag_len).  False for a PDU type Suricata's
+ * connection-oriented parser does not know (fault, bind_nak, auth3,
+ * shutdown, cancel, orphaned, rts): on a TCP flow that is a parser error
+ * and the flow is parsed no further, as in Suricata.  On an SMB pipe
+ * (whose PDUs Suricata's SMB parser reads) a fault answers its call and
+ * the others are skipped.
+ */
+static bool co_pdu(struct dcerpc_state *s, enum app_dir dir, const uint8_t *p)
 {
 	struct co_hdr h;
 	co_hdr_read(p, &h);
 	switch (h.type) {
 	case DCERPC_TYPE_BIND:
-	case DCERPC_TYPE_ALTER_CONTEXT: co_bind(s, &h, p); break;
+	case DCERPC_TYPE_ALTER_CONTEXT: co_bind(s, &h, p); return true;
 	case DCERPC_TYPE_BINDACK:
-	case DCERPC_TYPE_ALTER_CONTEXT_RESP:
-	case DCERPC_TYPE_BINDNAK: co_bind_ack(s, &h, p); break;
-	case DCERPC_TYPE_REQUEST: co_request(s, &h, p); break;
-	case DCERPC_TYPE_RESPONSE: co_response(s, &h, p); break;
-	case DCERPC_TYPE_FAULT: co_fault(s, &h); break;
-	default: set_last(s, dir, NULL); break; /* auth3, shutdown, cancel, rts ... */
+	case DCERPC_TYPE_ALTER_CONTEXT_RESP: co_bind_ack(s, &h, p); return true;
+	case DCERPC_TYPE_REQUEST: co_request(s, &h, p); return true;
+	case DCERPC_TYPE_RESPONSE: co_response(s, &h, p); return true;
+	default: break;
 	}
+	if (!s->pipe)
+		return false;
+	if (h.type == DCERPC_TYPE_FAULT)
+		co_fault(s, &h);
+	else if (h.type == DCERPC_TYPE_BINDNAK)
+		co_bind_ack(s, &h, p);
+	else
+		set_last(s, dir, NULL);
+	return true;
 }
 
 /* ------------------------------------------------------------ CO framing */
@@ -528,6 +559,8 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 					  const uint8_t *d, uint32_t n, uint32_t flags)
 {
 	struct dirbuf *b = &s->dir[dir];
+	if (s->failed)
+		return APP_PARSE_ERROR;
 	if (flags & APP_CHUNK_GAP) {
 		b->len = 0;
 		b->gap = true;
@@ -549,7 +582,8 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 				if (plen == 0)
 					goto dead;
 				if (n >= plen) {
-					co_pdu(s, dir, d);
+					if (!co_pdu(s, dir, d))
+						goto dead;
 					d += plen, n -= plen;
 					continue;
 				}
@@ -567,15 +601,19 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 			if (plen == 0)
 				goto dead;
 			if (b->len == plen) {
-				co_pdu(s, dir, b->buf);
 				b->len = 0;
+				if (!co_pdu(s, dir, b->buf))
+					goto dead;
 			}
 		}
 	}
 	return APP_PARSE_OK;
 dead:
+	/* Suricata stops the whole flow's parser on an error; a pipe stops
+	 * only the direction */
 	b->len = 0;
 	b->dead = true;
+	s->failed = !s->pipe;
 	return APP_PARSE_ERROR;
 }
 
@@ -635,7 +673,7 @@ static enum app_parse_result parse_datagram(struct dcerpc_state *s, enum app_dir
 		tx->res_done |= done;
 	}
 	tx->frag_cnt[side]++;
-	stub_append(tx, side, d + CL_HDR_LEN, frag_len);
+	stub_append(s, tx, side, d + CL_HDR_LEN, frag_len);
 	set_last(s, dir, tx);
 	return APP_PARSE_OK;
 }
@@ -663,7 +701,7 @@ void dcerpc_state_free(struct dcerpc_state *s)
 	if (s == NULL)
 		return;
 	for (uint32_t i = 0; i < s->n_txs; i++)
-		tx_free(s->txs[i]);
+		tx_free(s, s->txs[i]);
 	free(s->txs);
 	free(s->ifaces);
 	free(s->dir[0].buf);
@@ -679,7 +717,7 @@ enum app_parse_result dcerpc_parse(struct dcerpc_state *s, enum app_dir dir, con
 	if (!s->tcp)
 		return n == 0 ? APP_PARSE_OK : parse_datagram(s, dir, d, n);
 	if (n == 0 && !(flags & APP_CHUNK_GAP))
-		return s->dir[dir].dead ? APP_PARSE_ERROR : APP_PARSE_OK;
+		return s->failed || s->dir[dir].dead ? APP_PARSE_ERROR : APP_PARSE_OK;
 	return parse_stream(s, dir, d, n, flags);
 }
 
@@ -709,11 +747,26 @@ const struct dcerpc_tx *dcerpc_last_tx(const struct dcerpc_state *s, enum app_di
 	return dcerpc_tx_get(s, s->last_id[dir]);
 }
 
+void dcerpc_truncate(struct dcerpc_state *s, enum app_dir dir)
+{
+	if (s == NULL || dir > APP_TOCLIENT)
+		return;
+	s->truncated[dir] = true;
+	s->dir[dir].len = 0;
+	s->dir[dir].dead = true;
+	for (uint32_t i = 0; i < s->n_txs; i++) {
+		if (dir == APP_TOSERVER)
+			s->txs[i]->req_done = true;
+		else
+			s->txs[i]->res_done = true;
+	}
+}
+
 void dcerpc_tx_release_upto(struct dcerpc_state *s, uint64_t id)
 {
 	uint32_t k = 0;
 	while (k < s->n_txs && s->txs[k]->id < id)
-		tx_free(s->txs[k++]);
+		tx_free(s, s->txs[k++]);
 	if (k == 0)
 		return;
 	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(*s->txs));
@@ -822,16 +875,22 @@ static const void *tx_get(const void *s, uint64_t id)
 
 static enum app_side tx_side(const void *state, const void *txv, enum app_dir dir, bool eof)
 {
-	(void)state;
+	const struct dcerpc_state *s = state;
 	const struct dcerpc_tx *tx = txv;
 	bool seen = dir == APP_TOSERVER ? tx->req_seen : tx->res_seen;
 	bool done = dir == APP_TOSERVER ? tx->req_done : tx->res_done;
+	if (done && !seen)
+		return APP_SIDE_NONE; /* cut at the stream depth */
 	if (done || (seen && eof))
 		return APP_SIDE_READY;
 	if (eof)
 		return APP_SIDE_NONE;
 	/* a response with no request seen: nothing will come to the server */
 	if (dir == APP_TOSERVER && !seen && tx->res_seen)
+		return APP_SIDE_NONE;
+	/* a later call was answered: this one's answer is not coming (a
+	 * "maybe" call, an unacked bind); later responses need not wait */
+	if (dir == APP_TOCLIENT && !seen && tx->id + 1 < s->answered_upto)
 		return APP_SIDE_NONE;
 	return APP_SIDE_PENDING;
 }
@@ -840,9 +899,13 @@ static enum app_log_decision tx_log(const void *state, const void *txv, bool flo
 {
 	(void)state;
 	const struct dcerpc_tx *tx = txv;
-	if (flow_end || (tx->req_done && tx->res_done))
+	if (tx->req_done && tx->res_done)
 		return APP_LOG_NOW;
-	return APP_LOG_WAIT;
+	if (!flow_end)
+		return APP_LOG_WAIT;
+	/* At the end Suricata logs a TCP flow's open calls (its flow-timeout
+	 * pass); a UDP flow's incomplete ones never are. */
+	return tx->udp ? APP_LOG_SKIP : APP_LOG_NOW;
 }
 
 static void tx_release_upto(void *s, uint64_t id)

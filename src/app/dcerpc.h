@@ -8,19 +8,30 @@
  * with their presentation context lists (context id, interface UUID and
  * version, ack result), request / response with opnum and stub data,
  * fragments (PFC_FIRST_FRAG / PFC_LAST_FRAG) reassembled per call with a
- * bounded stub size, fault PDUs.  Byte order from each PDU's data
- * representation.  PDUs may be split across chunks in any way; a partial
- * PDU is buffered (at most DCERPC_PDU_MAX bytes, the largest frag_length).
+ * bounded stub size.  Byte order from each PDU's data representation.
+ * PDUs may be split across chunks in any way; a partial PDU is buffered
+ * (at most DCERPC_PDU_MAX bytes, the largest frag_length).  Stub data as
+ * Suricata counts it: a request's starts after alloc_hint / context id /
+ * opnum (an object UUID is part of it), a response's right after the
+ * 16-byte common header.
  *
  * Transactions, as Suricata: a request and the response with the same
  * call_id are one transaction; a bind (or alter_context) and its ack are
- * one; a fault ends the transaction of its call_id.  Connectionless: a
- * request and the response with the same sequence number are one.
+ * one.  On a TCP flow a header that is not version 5.0/5.1, or a PDU type
+ * Suricata's parser does not handle (fault, bind_nak, auth3, shutdown,
+ * cancel, orphaned, rts), stops the flow's parsing, as its parser error
+ * does; on an SMB pipe a fault or bind_nak answers its call and the other
+ * types are skipped.  Connectionless: a request and the response with the
+ * same activity and sequence number are one; only request and response
+ * PDUs are accepted, as Suricata.
  *
  * Memory a flow can make the parser hold is bounded: DCERPC_MAX_TX live
- * transactions, DCERPC_STUB_MAX bytes of stub data per transaction side
- * (more is counted, not kept), DCERPC_MAX_IFACES presentation contexts.
- * Nothing is read past the length handed to dcerpc_parse().
+ * transactions (the oldest is dropped), DCERPC_STUB_MAX bytes of stub data
+ * per transaction side and DCERPC_STATE_MEMCAP for all of them (more is
+ * counted in stub_total, not kept, and DCERPC_EV_STUB_TRUNCATED is set),
+ * DCERPC_MAX_IFACES presentation contexts (the oldest goes), one partial
+ * PDU per direction.  Nothing is read past the length handed to
+ * dcerpc_parse().
  */
 #ifndef VIGIL_APP_DCERPC_H
 #define VIGIL_APP_DCERPC_H
@@ -36,6 +47,7 @@ struct json;
 #define DCERPC_PDU_MAX 65535u	   /* largest PDU buffered (frag_length is 16 bits) */
 #define DCERPC_STUB_MAX (1u << 20) /* stub bytes kept per transaction side */
 #define DCERPC_MAX_TX 256	   /* live transactions per flow (or pipe) */
+#define DCERPC_STATE_MEMCAP (4u << 20) /* stub bytes of all live transactions of a flow */
 #define DCERPC_MAX_IFACES 256	   /* presentation contexts kept per flow (or pipe) */
 
 /* PDU types (C706 12.6.4). */
@@ -144,6 +156,14 @@ const struct dcerpc_tx *dcerpc_tx_get(const struct dcerpc_state *s, uint64_t id)
 /* The transaction the last parsed PDU of dir went to (NULL: none yet,
  * or that PDU made none).  What an SMB read / write of a pipe carried. */
 const struct dcerpc_tx *dcerpc_last_tx(const struct dcerpc_state *s, enum app_dir dir);
+/*
+ * The direction reached the stream depth (Suricata's truncate hook): no
+ * more of it comes, so every transaction's side of it is done, now and
+ * for transactions made later (they log as REQUEST_LOST / UNREPLIED and
+ * complete on the other side alone).  For the framework to call; the
+ * protocol table has no hook for it yet.
+ */
+void dcerpc_truncate(struct dcerpc_state *s, enum app_dir dir);
 /* Frees transactions below id. */
 void dcerpc_tx_release_upto(struct dcerpc_state *s, uint64_t id);
 

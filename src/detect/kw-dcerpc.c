@@ -13,8 +13,14 @@
  *     stub data of the request (to server) or the response (to client).
  *
  * They read a transaction through struct dcerpc_view (app/dcerpc.h), so a
- * protocol that carries DCERPC (SMB named pipes) serves them by giving
- * that view of its transaction: add it to `carriers` below.
+ * protocol that carries DCERPC serves them by giving that view of its
+ * transaction.  For SMB named pipes (Suricata runs these keywords on SMB
+ * flows too) that is one line in `carriers`,
+ *     {APP_PROTO_SMB, smb_tx_dcerpc_view},
+ * one in `buffer_specs` (the same buffer for SMB transactions),
+ *     {"dcerpc.stub_data", "dce_stub_data", APP_PROTO_SMB, AD_BOTH, stub_get, 0},
+ * and the framework letting a dcerpc rule run on an SMB flow (Suricata's
+ * AppProtoEquals) with the keyword's transactions taken from either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -317,12 +323,21 @@ static int opnum_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 
 /* ------------------------------------------------------------ dcerpc.stub_data */
 
+static const struct carrier *carrier_of(enum app_proto proto)
+{
+	for (size_t i = 0; i < N_CARRIERS; i++)
+		if (carriers[i].proto == proto)
+			return &carriers[i];
+	return NULL;
+}
+
+/* The stub data of a transaction of the spec's protocol, per direction. */
 static bool stub_get(const struct app_buffer_spec *spec, struct det_thread *dt, const void *tx,
 		     enum app_dir dir, uint32_t k, const uint8_t **d, uint32_t *l)
 {
-	(void)spec;
+	const struct carrier *c = carrier_of((enum app_proto)spec->proto);
 	struct dcerpc_view v;
-	if (k != 0 || !dcerpc_tx_view(tx, &v) || v.stub_len[dir] == 0)
+	if (k != 0 || c == NULL || !c->view(tx, &v) || v.stub_len[dir] == 0)
 		return false;
 	if (dt != NULL)
 		dt->dce_big_endian = v.big_endian;

@@ -235,8 +235,23 @@ static void test_kw_iface_first_frag(void **st)
 	assert_false(kw_iface(call, "22222222-2222-2222-2222-222222222222"));
 	assert_false(kw_iface(call, "22222222-2222-2222-2222-222222222222,any_frag"));
 	assert_true(kw_opnum(call, "42"));
-	/* the fault answers the call */
+	/* a fault is a parser error for Suricata's TCP parser: the call stays open */
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, nofrag_33, sizeof(nofrag_33), 0),
+			 APP_PARSE_ERROR);
+	assert_false(call->res_done);
+	assert_int_equal(app_dcerpc.tx_log(s, call, true), APP_LOG_NOW);
+	char *e = eve(call, 0);
+	assert_non_null(strstr(e, "\"response\":\"UNREPLIED\""));
+	free(e);
+	dcerpc_state_free(s);
+
+	/* on an SMB pipe the fault answers the call */
+	s = dcerpc_state_new_pipe();
+	FEED(s, APP_TOSERVER, nofrag_28);
+	FEED(s, APP_TOCLIENT, nofrag_29);
+	FEED(s, APP_TOSERVER, nofrag_30);
 	FEED(s, APP_TOCLIENT, nofrag_33);
+	call = dcerpc_tx_get(s, 1);
 	assert_int_equal(dcerpc_tx_count(s), 2);
 	assert_true(call->res_done);
 	assert_int_equal(call->res_type, DCERPC_TYPE_FAULT);
@@ -370,14 +385,26 @@ static void test_bad_headers(void **st)
 		struct dcerpc_state *s = dcerpc_state_new(true);
 		assert_int_equal(dcerpc_parse(s, APP_TOSERVER, pdu, sizeof(pdu), 0),
 				 APP_PARSE_ERROR);
-		/* and it stays given up, until a gap */
+		/* and the flow stays given up, both directions, gap or not
+		 * (Suricata disables the flow's parser) */
 		assert_int_equal(
 		    dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
 		    APP_PARSE_ERROR);
+		assert_int_equal(
+		    dcerpc_parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), APP_CHUNK_GAP),
+		    APP_PARSE_ERROR);
 		assert_int_equal(dcerpc_tx_count(s), 0);
-		/* the other direction is not affected */
+		dcerpc_state_free(s);
+		/* on an SMB pipe only that direction stops, until a gap */
+		s = dcerpc_state_new_pipe();
+		assert_int_equal(dcerpc_parse(s, APP_TOSERVER, pdu, sizeof(pdu), 0),
+				 APP_PARSE_ERROR);
 		FEED(s, APP_TOCLIENT, iface02_9);
 		assert_int_equal(dcerpc_tx_count(s), 1);
+		assert_int_equal(
+		    dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), APP_CHUNK_GAP),
+		    APP_PARSE_OK);
+		assert_true(dcerpc_tx_get(s, 0)->req_done);
 		dcerpc_state_free(s);
 	}
 	/* version 5.1 is DCERPC */
@@ -534,13 +561,51 @@ static void test_gap(void **st)
 			 APP_PARSE_OK);
 	assert_int_equal(dcerpc_tx_count(s), 2);
 	assert_int_equal(dcerpc_tx_get(s, 1)->opnum, 4);
-	/* a gap also revives a direction given up */
-	uint8_t junk[20] = {5, 0, 0, 0, 0x10, 0, 0, 0, 4, 0};
-	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, junk, sizeof(junk), 0), APP_PARSE_ERROR);
-	assert_int_equal(
-	    dcerpc_parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), APP_CHUNK_GAP),
-	    APP_PARSE_OK);
+	/* a gap with nothing after it that looks like DCERPC: all skipped */
+	uint8_t junk[20];
+	memset(junk, 0xaa, sizeof(junk));
+	junk[3] = 5, junk[19] = 5;
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, junk, sizeof(junk), APP_CHUNK_GAP),
+			 APP_PARSE_OK);
+	FEED(s, APP_TOCLIENT, iface02_9);
 	assert_true(dcerpc_tx_get(s, 1)->res_done);
+	dcerpc_state_free(s);
+}
+
+/* A direction cut at the stream depth: its side of every call is done. */
+static void test_truncate(void **st)
+{
+	(void)st;
+	struct dcerpc_state *s = dcerpc_state_new(true);
+	FEED(s, APP_TOSERVER, iface02_4);
+	/* half of the request, then the to-server stream reaches its depth */
+	feed(s, APP_TOSERVER, iface02_7, 20);
+	dcerpc_truncate(s, APP_TOSERVER);
+	const struct dcerpc_tx *bind = dcerpc_tx_get(s, 0);
+	assert_int_equal(app_dcerpc.tx_log(s, bind, false), APP_LOG_WAIT);
+	/* the response comes: a complete transaction, logged now */
+	FEED(s, APP_TOCLIENT, iface02_9);
+	const struct dcerpc_tx *call = dcerpc_tx_get(s, 1);
+	assert_non_null(call);
+	assert_true(call->req_done && call->res_done);
+	assert_int_equal(app_dcerpc.tx_log(s, call, false), APP_LOG_NOW);
+	assert_int_equal(app_dcerpc.tx_side(s, call, APP_TOSERVER, false), APP_SIDE_NONE);
+	assert_int_equal(app_dcerpc.tx_side(s, call, APP_TOCLIENT, false), APP_SIDE_READY);
+	assert_eve(call, 0,
+		   "{\"dcerpc\":{\"request\":\"REQUEST_LOST\",\"response\":\"RESPONSE\",\"res\":{"
+		   "\"frag_cnt\":1,\"stub_data_size\":68},\"call_id\":27,\"rpc_version\":\"5.0\"}}");
+	/* the truncated direction parses nothing more */
+	assert_int_equal(dcerpc_parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
+			 APP_PARSE_ERROR);
+	/* a bind already answered when the other side is cut stays as it was */
+	FEED(s, APP_TOCLIENT, iface02_6);
+	dcerpc_truncate(s, APP_TOCLIENT);
+	assert_true(bind->res_done);
+	assert_eve(bind, 0,
+		   "{\"dcerpc\":{\"request\":\"BIND\",\"interfaces\":[{\"uuid\":\"afa8bd80-7d8a-11c9-"
+		   "bef4-08002b102989\",\"version\":\"1.0\",\"ack_result\":2},{\"uuid\":\"afa8bd80-"
+		   "7d8a-11c9-bef4-08002b102989\",\"version\":\"1.0\",\"ack_result\":0}],\"response\":"
+		   "\"BINDACK\",\"call_id\":27,\"rpc_version\":\"5.0\"}}");
 	dcerpc_state_free(s);
 }
 
@@ -651,6 +716,25 @@ static void test_descriptor(void **st)
 	assert_null(app_dcerpc.tx_get(s, 0));
 	assert_int_equal(app_dcerpc.tx_count(s), 1);
 	app_dcerpc.state_free(s);
+
+	/* a call left unanswered while a later one is answered does not hold
+	 * the later responses back */
+	s = app_dcerpc.state_new(&fi);
+	uint8_t req[sizeof(iface02_7)];
+	memcpy(req, iface02_7, sizeof(req));
+	req[12] = 26; /* call 26: never answered */
+	assert_int_equal(app_dcerpc.parse(s, APP_TOSERVER, req, sizeof(req), 0), APP_PARSE_OK);
+	assert_int_equal(app_dcerpc.parse(s, APP_TOSERVER, iface02_7, sizeof(iface02_7), 0),
+			 APP_PARSE_OK);
+	const void *lost = app_dcerpc.tx_get(s, 0);
+	assert_int_equal(app_dcerpc.tx_side(s, lost, APP_TOCLIENT, false), APP_SIDE_PENDING);
+	assert_int_equal(app_dcerpc.parse(s, APP_TOCLIENT, iface02_9, sizeof(iface02_9), 0),
+			 APP_PARSE_OK);
+	assert_true(((const struct dcerpc_tx *)app_dcerpc.tx_get(s, 1))->res_done);
+	assert_int_equal(app_dcerpc.tx_side(s, lost, APP_TOCLIENT, false), APP_SIDE_NONE);
+	assert_int_equal(app_dcerpc.tx_side(s, app_dcerpc.tx_get(s, 1), APP_TOCLIENT, false),
+			 APP_SIDE_READY);
+	app_dcerpc.state_free(s);
 }
 
 /* ---- the SMB pipe state ---- */
@@ -687,6 +771,15 @@ static void test_pipe(void **st)
 	uint8_t auth3[20] = {5, 0, DCERPC_TYPE_AUTH3, 3, 0x10, 0, 0, 0, 20, 0, 0, 0, 9, 0, 0, 0};
 	FEED(s, APP_TOSERVER, auth3);
 	assert_null(dcerpc_last_tx(s, APP_TOSERVER));
+	dcerpc_state_free(s);
+
+	/* on a TCP flow it ends parsing, as Suricata's parser error does */
+	s = dcerpc_state_new(true);
+	FEED(s, APP_TOSERVER, stub04_4);
+	assert_int_equal(dcerpc_parse(s, APP_TOSERVER, auth3, sizeof(auth3), 0), APP_PARSE_ERROR);
+	assert_int_equal(dcerpc_parse(s, APP_TOCLIENT, stub04_6, sizeof(stub04_6), 0),
+			 APP_PARSE_ERROR);
+	assert_false(dcerpc_tx_get(s, 0)->res_done);
 	dcerpc_state_free(s);
 }
 
@@ -746,6 +839,44 @@ static void test_stub_cap(void **st)
 	free(pdu);
 }
 
+/* A call of `frags` fragments of `frag` bytes (stub frag - 24 each). */
+static void big_call(struct dcerpc_state *s, uint8_t *pdu, uint32_t frag, uint32_t call_id,
+		     uint32_t frags)
+{
+	memcpy(pdu, stub04_12, 24);
+	pdu[8] = (uint8_t)(frag & 0xff), pdu[9] = (uint8_t)(frag >> 8);
+	memcpy(pdu + 12, &call_id, 4); /* little-endian host, as the PDU */
+	for (uint32_t i = 0; i < frags; i++) {
+		pdu[3] = i + 1 == frags ? 0x02 : 0x01;
+		feed(s, APP_TOSERVER, pdu, frag);
+	}
+}
+
+/* All live transactions together hold at most DCERPC_STATE_MEMCAP of stub. */
+static void test_state_memcap(void **st)
+{
+	(void)st;
+	const uint32_t frag = 60024, per = 60000, frags = 16; /* 960000 stub bytes a call */
+	uint8_t *pdu = calloc(1, frag);
+	struct dcerpc_state *s = dcerpc_state_new(true);
+	uint64_t kept = 0;
+	for (uint32_t c = 0; c < 6; c++) {
+		big_call(s, pdu, frag, c + 1, frags);
+		kept += dcerpc_tx_get(s, c)->stub_len[0];
+		assert_int_equal(dcerpc_tx_get(s, c)->stub_total[0], (uint64_t)per * frags);
+	}
+	assert_int_equal(kept, DCERPC_STATE_MEMCAP);
+	assert_int_equal(dcerpc_tx_get(s, 5)->stub_len[0], 0);
+	assert_true(dcerpc_tx_get(s, 4)->events & (1u << DCERPC_EV_STUB_TRUNCATED));
+	assert_false(dcerpc_tx_get(s, 3)->events & (1u << DCERPC_EV_STUB_TRUNCATED));
+	/* released transactions give their room back */
+	dcerpc_tx_release_upto(s, 6);
+	big_call(s, pdu, frag, 7, frags);
+	assert_int_equal(dcerpc_tx_get(s, 6)->stub_len[0], (uint64_t)per * frags);
+	dcerpc_state_free(s);
+	free(pdu);
+}
+
 static void test_iface_cap(void **st)
 {
 	(void)st;
@@ -783,12 +914,14 @@ int main(void)
 	    cmocka_unit_test(test_stub_per_direction),
 	    cmocka_unit_test(test_response_first),
 	    cmocka_unit_test(test_gap),
+	    cmocka_unit_test(test_truncate),
 	    cmocka_unit_test(test_udp),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_descriptor),
 	    cmocka_unit_test(test_pipe),
 	    cmocka_unit_test(test_tx_cap_and_release),
 	    cmocka_unit_test(test_stub_cap),
+	    cmocka_unit_test(test_state_memcap),
 	    cmocka_unit_test(test_iface_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
