@@ -994,28 +994,31 @@ static const void *d_tx_get(const void *st, uint64_t id)
 	return smb_tx_get(st, id);
 }
 
-/* Whether a transaction after tx got its answer: the client has then
- * seen tx's request acknowledged, which is when Suricata (parsing a
- * direction's data once the other side acknowledges it) inspects it. */
-static bool later_answered(const struct smb_state *s, const struct smb_tx *tx)
+/* Whether a (non-file) transaction came after tx, answered or not (with
+ * `answered`: one that got its answer). */
+static bool later_tx(const struct smb_state *s, const struct smb_tx *tx, bool answered)
 {
 	for (uint32_t i = s->n_txs; i-- > 0;) {
 		const struct smb_tx *t = s->txs[i];
 		if (t->id <= tx->id)
 			return false;
-		if (t->type != SMB_TX_FILE && t->resp_done)
+		if (t->type != SMB_TX_FILE && (t->resp_done || !answered))
 			return true;
 	}
 	return false;
 }
 
 /*
- * A request side is inspected once its response is in (or a later one
- * is): by then Suricata has parsed both, which is what makes a tree
- * connect's share type known to smb.named_pipe.  A response side is
- * inspected when the response is complete; one that never came while
- * later ones did has nothing to inspect.  A file transaction is ready in
- * both directions when the file is closed (or the flow ends).
+ * When Suricata inspects a side: it parses a direction's data once the
+ * other side has acknowledged it and inspects on the next packet of that
+ * direction.  So a request is inspected after its response was parsed
+ * when the client waited for it (what makes a tree connect's share type
+ * known to smb.named_pipe), and before it when the client went on with
+ * further requests meanwhile.  Here: a request side is ready once its
+ * response is in or a later transaction exists; a response side when the
+ * response is complete, and it has nothing to inspect when it never came
+ * while later ones did.  A file transaction is ready in both directions
+ * when the file is closed (or the flow ends).
  */
 static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, bool eof)
 {
@@ -1026,13 +1029,13 @@ static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, 
 	if (tx->type == SMB_TX_FILE)
 		return tx->req_done && tx->resp_done ? APP_SIDE_READY : APP_SIDE_PENDING;
 	if (dir == APP_TOSERVER) {
-		if (tx->req_done && (tx->resp_done || later_answered(s, tx)))
+		if (tx->req_done && (tx->resp_done || later_tx(s, tx, false)))
 			return APP_SIDE_READY;
 		return APP_SIDE_PENDING;
 	}
 	if (tx->resp_done)
 		return APP_SIDE_READY;
-	return later_answered(s, tx) ? APP_SIDE_NONE : APP_SIDE_PENDING;
+	return later_tx(s, tx, true) ? APP_SIDE_NONE : APP_SIDE_PENDING;
 }
 
 static enum app_log_decision d_tx_log(const void *st, const void *t, bool flow_end)
