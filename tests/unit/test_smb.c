@@ -635,6 +635,38 @@ static void test_kerberos_split(void **state)
 	app_smb.state_free(s);
 }
 
+/* ------------------------------------------------------------ sides, logging */
+
+static void test_tx_sides(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	feed(s, APP_TOSERVER, V(v2_tc_req));
+	const struct smb_tx *tc = tx_at(s, 0);
+	/* the request alone: its side waits (the share type is not known) */
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOSERVER, false), APP_SIDE_PENDING);
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOCLIENT, false), APP_SIDE_PENDING);
+	assert_int_equal(app_smb.tx_log(s, tc, false), APP_LOG_WAIT);
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOSERVER, true), APP_SIDE_READY);
+	assert_int_equal(app_smb.tx_log(s, tc, true), APP_LOG_NOW);
+	/* a later request before the answer: the first is inspected now */
+	feed(s, APP_TOSERVER, V(v2_cr_req));
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOSERVER, false), APP_SIDE_READY);
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOCLIENT, false), APP_SIDE_PENDING);
+	/* the later one answered, this one never: its response side is empty */
+	feed(s, APP_TOCLIENT, V(v2_cr_resp));
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOCLIENT, false), APP_SIDE_NONE);
+	feed(s, APP_TOCLIENT, V(v2_tc_resp));
+	assert_int_equal(app_smb.tx_side(s, tc, APP_TOCLIENT, false), APP_SIDE_READY);
+	assert_int_equal(app_smb.tx_log(s, tc, false), APP_LOG_NOW);
+	/* events by the descriptor's index */
+	assert_false(app_smb.tx_has_event(s, tc, SMB_EV_MALFORMED_DATA));
+	assert_false(app_smb.tx_has_event(s, tc, -1));
+	assert_false(app_smb.tx_has_event(s, tc, SMB_EV_COUNT));
+	assert_string_equal(app_smb.event_names[SMB_EV_TOO_MANY_TRANSACTIONS], "too_many_transactions");
+	app_smb.state_free(s);
+}
+
 /* ------------------------------------------------------------ probes */
 
 static void test_probes(void **state)
@@ -673,6 +705,7 @@ int main(void)
 	    cmocka_unit_test(test_transform_header),
 	    cmocka_unit_test(test_smb1_session),
 	    cmocka_unit_test(test_kerberos_split),
+	    cmocka_unit_test(test_tx_sides),
 	    cmocka_unit_test(test_probes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
