@@ -1017,7 +1017,7 @@ static bool later_tx(const struct smb_state *s, const struct smb_tx *tx, bool an
  * further requests meanwhile.  Here: a request side is ready once its
  * response is in or a later transaction exists; a response side when the
  * response is complete, and it has nothing to inspect when it never came
- * while later ones did.  A file transaction is ready in both directions
+ * while later ones did (unless an interim STATUS_PENDING announced it).  A file transaction is ready in both directions
  * when the file is closed (or the flow ends).
  */
 static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, bool eof)
@@ -1035,6 +1035,9 @@ static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, 
 	}
 	if (tx->resp_done)
 		return APP_SIDE_READY;
+	/* an interim STATUS_PENDING answer: the final one is still to come */
+	if (tx->status_set && !tx->status_dos && tx->status == SMB_NTSTATUS_PENDING)
+		return APP_SIDE_PENDING;
 	return later_tx(s, tx, true) ? APP_SIDE_NONE : APP_SIDE_PENDING;
 }
 
