@@ -635,6 +635,108 @@ static void test_kerberos_split(void **state)
 	app_smb.state_free(s);
 }
 
+/* An SMB1 record: header (32) + body, NBSS framed, into out. */
+static size_t smb1_rec(uint8_t *out, uint8_t cmd, bool response, uint16_t mid, const uint8_t *body,
+		       size_t blen)
+{
+	uint8_t *h = out + 4;
+	memset(h, 0, 32);
+	h[0] = 0xff, h[1] = 'S', h[2] = 'M', h[3] = 'B';
+	h[4] = cmd;
+	h[9] = response ? 0x80 : 0;
+	h[10] = 0x01, h[11] = 0xc8; /* flags2: NT status, unicode */
+	h[24] = 7;		    /* tid */
+	h[28] = 9;		    /* uid */
+	memcpy(h + 30, &mid, 2);
+	memcpy(h + 32, body, blen);
+	size_t n = 32 + blen;
+	out[0] = 0;
+	out[1] = (uint8_t)(n >> 16);
+	out[2] = (uint8_t)(n >> 8);
+	out[3] = (uint8_t)n;
+	return n + 4;
+}
+
+/* WRITE_ANDX (word count 14) of d at off to FID 0x4001. */
+static size_t smb1_write(uint8_t *out, uint16_t mid, uint32_t off, const uint8_t *d, uint16_t n)
+{
+	uint8_t b[31 + 1 + 512] = {14, 0xff};
+	b[5] = 0x01, b[6] = 0x40; /* fid */
+	memcpy(b + 7, &off, 4);
+	memcpy(b + 21, &n, 2); /* data length low */
+	uint16_t doff = 32 + 31 + 1;
+	memcpy(b + 23, &doff, 2);
+	uint16_t bcc = (uint16_t)(n + 1);
+	memcpy(b + 29, &bcc, 2);
+	memcpy(b + 32, d, n);
+	return smb1_rec(out, 0x2f, false, mid, b, 32u + n);
+}
+
+static void test_smb1_file_write(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	uint8_t rec[1024];
+	const uint8_t *content = (const uint8_t *)"SMB1 file content, two writes";
+	feed(s, APP_TOSERVER, rec, smb1_write(rec, 1, 0, content, 10));
+	feed(s, APP_TOSERVER, rec, smb1_write(rec, 2, 10, content + 10, 19));
+	assert_int_equal(smb_tx_count(s), 1);
+	const struct smb_tx *tx = tx_at(s, 0);
+	assert_int_equal(tx->type, SMB_TX_FILE);
+	assert_int_equal(smb_tx_version(tx), 1);
+	assert_int_equal(tx->file.size, 29);
+	/* CLOSE of FID 0x4001 (same user id) */
+	uint8_t cl[7] = {3, 0x01, 0x40};
+	feed(s, APP_TOSERVER, rec, smb1_rec(rec, 0x04, false, 3, cl, sizeof(cl)));
+	struct app_file_info fi;
+	assert_true(app_smb.tx_file(tx, 0, &fi));
+	assert_int_equal(fi.state, APP_FILE_CLOSED);
+	uint8_t md5[16];
+	md5_of(content, 29, md5);
+	assert_memory_equal(fi.md5, md5, 16);
+	char *got = eve(s, tx);
+	assert_non_null(strstr(got, "\"command\":\"SMB1_COMMAND_WRITE_ANDX\""));
+	assert_non_null(strstr(got, "\"fuid\":\"4001\""));
+	free(got);
+	app_smb.state_free(s);
+}
+
+/* TRANS2 SET_FILE_INFO, level 1013 (delete on close), then its answer. */
+static void test_smb1_trans2_disposition(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	uint8_t b[40 + 8] = {15};
+	b[19] = 4;  /* parameter count */
+	b[23] = 4;  /* data count */
+	b[27] = 1;  /* setup count */
+	b[29] = 8;  /* SET_FILE_INFORMATION */
+	b[36] = 0x01, b[37] = 0x40; /* fid */
+	b[38] = 0xf5, b[39] = 0x03; /* level 1013 */
+	b[40] = 1;		    /* delete pending */
+	uint8_t rec[256];
+	feed(s, APP_TOSERVER, rec, smb1_rec(rec, 0x32, false, 5, b, 44));
+	assert_int_equal(smb_tx_count(s), 1);
+	const struct smb_tx *tx = tx_at(s, 0);
+	assert_int_equal(tx->type, SMB_TX_SETFILEPATHINFO);
+	assert_true(tx->delete_on_close);
+	uint8_t rb[3] = {0};
+	feed(s, APP_TOCLIENT, rec, smb1_rec(rec, 0x32, true, 5, rb, sizeof(rb)));
+	assert_true(tx->resp_done);
+	assert_eve(s, 0,
+		   "{\"id\":1,\"dialect\":\"unknown\",\"command\":\"SMB1_COMMAND_TRANS2\","
+		   "\"status\":\"STATUS_SUCCESS\",\"status_code\":\"0x0\",\"session_id\":9,"
+		   "\"tree_id\":7,\"filename\":\"<unknown>\",\"access\":\"delete on close\","
+		   "\"subcmd\":\"SET_FILE_INFO\",\"level_of_interest\":\"Set Disposition "
+		   "Information\",\"fuid\":\"4001\"}");
+	/* cut short: malformed, no transaction (Suricata makes none for TRANS2) */
+	struct smb_state *s2 = st_new(NULL);
+	feed(s2, APP_TOSERVER, rec, smb1_rec(rec, 0x32, false, 6, b, 38));
+	assert_int_equal(smb_tx_count(s2), 0);
+	app_smb.state_free(s2);
+	app_smb.state_free(s);
+}
+
 /* ------------------------------------------------------------ sides, logging */
 
 static void test_tx_sides(void **state)
@@ -706,6 +808,8 @@ int main(void)
 	    cmocka_unit_test(test_smb1_session),
 	    cmocka_unit_test(test_kerberos_split),
 	    cmocka_unit_test(test_tx_sides),
+	    cmocka_unit_test(test_smb1_file_write),
+	    cmocka_unit_test(test_smb1_trans2_disposition),
 	    cmocka_unit_test(test_probes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
