@@ -40,6 +40,9 @@ const char *const smb_event_names[SMB_EV_COUNT] = {
     [SMB_EV_READ_QUEUE_SIZE_EXCEEDED] = "read_queue_size_exceeded",
     [SMB_EV_READ_QUEUE_CNT_EXCEEDED] = "read_queue_cnt_exceeded",
     [SMB_EV_TOO_MANY_TRANSACTIONS] = "too_many_transactions",
+    [SMB_EV_RECORD_OVERFLOW] = "record_overflow",
+    [SMB_EV_MALFORMED_NTLMSSP_RESPONSE] = "malformed_ntlmssp_response",
+    [SMB_EV_DUPLICATE_NEGOTIATE] = "duplicate_negotiate",
 };
 
 /* ------------------------------------------------------------ bytes */

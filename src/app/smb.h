@@ -77,6 +77,10 @@ enum smb_event {
 	SMB_EV_READ_QUEUE_SIZE_EXCEEDED,
 	SMB_EV_READ_QUEUE_CNT_EXCEEDED,
 	SMB_EV_TOO_MANY_TRANSACTIONS,
+	/* in Suricata's event list, not in its rules file */
+	SMB_EV_RECORD_OVERFLOW,
+	SMB_EV_MALFORMED_NTLMSSP_RESPONSE,
+	SMB_EV_DUPLICATE_NEGOTIATE,
 	SMB_EV_COUNT
 };
 extern const char *const smb_event_names[SMB_EV_COUNT];

@@ -445,8 +445,10 @@ static bool negotiate_request(struct smb_state *s, const struct smb1_rec *r)
 	if (!ascii_str(p, n, &len, &used))
 		return false; /* many1: at least one dialect */
 	struct smb_tx *tx = smb_tx_find_negotiate(s, 1);
-	if (tx != NULL)
+	if (tx != NULL) {
+		tx->events |= 1u << SMB_EV_DUPLICATE_NEGOTIATE;
 		return true;
+	}
 	tx = smb_tx_new(s, SMB_TX_NEGOTIATE);
 	if (tx == NULL)
 		return true;

@@ -610,6 +610,11 @@ static void test_smb1_session(void **state)
 	assert_int_equal(smb_tx_version(tx_at(s, 2)), 1);
 	/* the TRANS request on the pipe (no response): no crash, parsed */
 	feed(s, APP_TOSERVER, V(v1_trans_req));
+	/* a second negotiate: flagged on the first, no new transaction */
+	uint64_t n_before = smb_tx_count(s);
+	feed(s, APP_TOSERVER, V(v1_neg_req));
+	assert_int_equal(smb_tx_count(s), n_before);
+	assert_true(tx_at(s, 0)->events & (1u << SMB_EV_DUPLICATE_NEGOTIATE));
 	app_smb.state_free(s);
 }
 
