@@ -74,7 +74,7 @@ bool app_file_open(struct app_file *f, const uint8_t *name, uint32_t name_len, e
 		if (f->md[i] == NULL || EVP_DigestInit_ex(f->md[i], file_md(i), NULL) != 1) {
 			EVP_MD_CTX_free(f->md[i]);
 			f->md[i] = NULL;
-			f->want &= (uint8_t)~(1u << i);
+			f->want &= (uint8_t) ~(1u << i);
 		}
 	}
 	f->state = APP_FILE_OPEN;

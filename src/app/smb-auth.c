@@ -62,8 +62,8 @@ static const uint8_t OID_NTLMSSP[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 
 
 /* ------------------------------------------------------------ NTLMSSP */
 
-static bool ntlm_field(const uint8_t *d, uint32_t n, uint32_t rec_len, uint32_t at,
-		       uint16_t *len, uint32_t *off)
+static bool ntlm_field(const uint8_t *d, uint32_t n, uint32_t rec_len, uint32_t at, uint16_t *len,
+		       uint32_t *off)
 {
 	*len = smb_le16(d + at);
 	*off = smb_le32(d + at + 4);

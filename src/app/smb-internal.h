@@ -62,8 +62,8 @@ enum smb_map_kind { SMB_MAP_NAMES, SMB_MAP_GUIDS, SMB_MAP_OFFSETS, SMB_MAP_TREES
 struct smb_dir {
 	uint8_t *buf; /* a record's bytes so far */
 	uint32_t len, cap;
-	uint32_t skip;	    /* bytes still to drop (rest of a skipped record) */
-	uint32_t file_left; /* bytes of a streamed record still going to a file */
+	uint32_t skip;	     /* bytes still to drop (rest of a skipped record) */
+	uint32_t file_left;  /* bytes of a streamed record still going to a file */
 	uint32_t after_file; /* record bytes after the streamed data (dropped) */
 	struct smb_bytes file_guid;
 	uint64_t file_off;
@@ -82,8 +82,8 @@ struct smb_state {
 	struct smb_tx **txs; /* live transactions, oldest first */
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
-	uint16_t dialect;	     /* SMB2 dialect revision, 0 = none / SMB1 */
-	struct smb_bytes dialect1;   /* SMB1: the dialect string chosen */
+	uint16_t dialect;	   /* SMB2 dialect revision, 0 = none / SMB1 */
+	struct smb_bytes dialect1; /* SMB1: the dialect string chosen */
 	bool has_dialect1;
 	uint32_t max_read_size, max_write_size;
 	struct smb_map maps[SMB_MAP_COUNT];
@@ -135,8 +135,8 @@ struct smb_map_ent *smb_map_find(struct smb_state *s, enum smb_map_kind k,
 struct smb_map_ent *smb_map_find_id(struct smb_state *s, enum smb_map_kind k, const uint8_t *id,
 				    uint32_t id_len);
 /* A new (or the existing) entry for key / id. */
-struct smb_map_ent *smb_map_put(struct smb_state *s, enum smb_map_kind k,
-				const struct smb_key *key, const uint8_t *id, uint32_t id_len);
+struct smb_map_ent *smb_map_put(struct smb_state *s, enum smb_map_kind k, const struct smb_key *key,
+				const uint8_t *id, uint32_t id_len);
 void smb_map_del(struct smb_state *s, enum smb_map_kind k, struct smb_map_ent *e);
 /* Exact key compare (tree included), as Suricata's hash maps. */
 bool smb_key_eq(const struct smb_key *a, const struct smb_key *b);
@@ -156,8 +156,8 @@ void smb_file_chunk(struct smb_state *s, struct smb_tx *tx, enum app_dir dir, ui
 		    const uint8_t *d, uint32_t n);
 void smb_file_close(struct smb_state *s, struct smb_tx *tx);
 /* Bytes of the current chunk still to come in later segments. */
-void smb_set_file_left(struct smb_state *s, enum app_dir dir, uint32_t rec_len,
-		       uint32_t have, const uint8_t *guid, uint32_t guid_len, uint64_t off);
+void smb_set_file_left(struct smb_state *s, enum app_dir dir, uint32_t rec_len, uint32_t have,
+		       const uint8_t *guid, uint32_t guid_len, uint64_t off);
 void smb_set_skip(struct smb_state *s, enum app_dir dir, uint32_t rec_len, uint32_t have);
 
 /* ------------------------------------------------------------ commands */

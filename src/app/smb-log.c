@@ -98,9 +98,12 @@ const char *smb_ntstatus_name(uint32_t status)
 
 static const char *dos_error_name(uint16_t c)
 {
-	static const char *const n[] = {"DOS_SUCCESS",	   "DOS_BAD_FUNC",
-					"DOS_BAD_FILE",	   "DOS_BAD_PATH",
-					"DOS_TOO_MANY_OPEN_FILES", "DOS_ACCESS_DENIED"};
+	static const char *const n[] = {"DOS_SUCCESS",
+					"DOS_BAD_FUNC",
+					"DOS_BAD_FILE",
+					"DOS_BAD_PATH",
+					"DOS_TOO_MANY_OPEN_FILES",
+					"DOS_ACCESS_DENIED"};
 	return c < 6 ? n[c] : NULL;
 }
 
@@ -254,10 +257,9 @@ static void json_name_nonul(struct json *j, const char *key, const struct smb_by
 
 static void guid_str(const uint8_t *g, char out[37])
 {
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3],
-		 g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[9], g[8], g[11], g[10], g[15], g[14],
-		 g[13], g[12]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[9], g[8], g[11], g[10], g[15],
+		 g[14], g[13], g[12]);
 }
 
 static void json_guid(struct json *j, const char *key, const struct smb_bytes *b)
@@ -297,7 +299,7 @@ static void log_status(struct json *j, const struct smb_tx *tx)
 		return;
 	}
 	uint16_t code = (uint16_t)tx->status;
-	const char *n = tx->err_class == 1 ? dos_error_name(code)
+	const char *n = tx->err_class == 1   ? dos_error_name(code)
 			: tx->err_class == 2 ? srv_error_name(code)
 					     : NULL;
 	if (n == NULL) {

@@ -9,8 +9,8 @@
  * written, completed when its answer is read, as Suricata's smb/dcerpc.rs
  * does; its EVE "dcerpc" object and the dcerpc keywords come from the
  * DCERPC transaction.  Bytes that are not DCERPC make no transaction (as
- * Suricata's); a PDU that makes no DCERPC call (AUTH3) is logged by type.  At most SMB_MAX_PIPES pipes per flow (more are
- * counted as evictions and their bytes not parsed).
+ * Suricata's); a PDU that makes no DCERPC call (AUTH3) is logged by type.  At most SMB_MAX_PIPES
+ * pipes per flow (more are counted as evictions and their bytes not parsed).
  */
 #include "app/smb-internal.h"
 
@@ -95,12 +95,14 @@ void smb_pipe_write(struct smb_state *s, uint8_t ver, uint16_t cmd, const struct
 			tx->hdr = *hdr;
 			tx->dce_req_set = true;
 			tx->dce_req_type = d[2];
-			tx->dce_call_id = (d[4] & 0x10) ? smb_le32(d + 12)
-						      : ((uint32_t)d[12] << 24) | ((uint32_t)d[13] << 16) |
-							    ((uint32_t)d[14] << 8) | d[15];
+			tx->dce_call_id = (d[4] & 0x10)
+					      ? smb_le32(d + 12)
+					      : ((uint32_t)d[12] << 24) | ((uint32_t)d[13] << 16) |
+						    ((uint32_t)d[14] << 8) | d[15];
 			tx->req_done = true;
 			/* these PDUs get no answer */
-			tx->resp_done = d[2] == DCERPC_TYPE_AUTH3 || d[2] == DCERPC_TYPE_CO_CANCEL ||
+			tx->resp_done = d[2] == DCERPC_TYPE_AUTH3 ||
+					d[2] == DCERPC_TYPE_CO_CANCEL ||
 					d[2] == DCERPC_TYPE_ORPHANED || s->dir[APP_TOCLIENT].trunc;
 			return;
 		}

@@ -150,8 +150,8 @@ void smb_map_del(struct smb_state *s, enum smb_map_kind k, struct smb_map_ent *e
 	m->n--;
 }
 
-struct smb_map_ent *smb_map_put(struct smb_state *s, enum smb_map_kind k,
-				const struct smb_key *key, const uint8_t *id, uint32_t id_len)
+struct smb_map_ent *smb_map_put(struct smb_state *s, enum smb_map_kind k, const struct smb_key *key,
+				const uint8_t *id, uint32_t id_len)
 {
 	struct smb_map *m = &s->maps[k];
 	for (uint32_t i = 0; i < m->n; i++)
@@ -214,12 +214,11 @@ static void tx_free(struct smb_tx *tx)
 	for (uint32_t i = 0; i < tx->n_dialects; i++)
 		smb_bytes_free(&tx->dialects[i]);
 	free(tx->dialects);
-	struct smb_bytes *b[] = {&tx->server_guid,    &tx->ntlmssp.domain,  &tx->ntlmssp.user,
-				 &tx->ntlmssp.host,   &tx->krb.realm,	    &tx->req_native_os,
-				 &tx->req_native_lm,  &tx->resp_native_os,  &tx->resp_native_lm,
-				 &tx->share_name,     &tx->req_service,	    &tx->res_service,
-				 &tx->filename,	      &tx->guid,	    &tx->oldname,
-				 &tx->newname};
+	struct smb_bytes *b[] = {
+	    &tx->server_guid,	 &tx->ntlmssp.domain, &tx->ntlmssp.user,  &tx->ntlmssp.host,
+	    &tx->krb.realm,	 &tx->req_native_os,  &tx->req_native_lm, &tx->resp_native_os,
+	    &tx->resp_native_lm, &tx->share_name,     &tx->req_service,	  &tx->res_service,
+	    &tx->filename,	 &tx->guid,	      &tx->oldname,	  &tx->newname};
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 		smb_bytes_free(b[i]);
 	for (uint32_t i = 0; i < tx->krb.n_snames; i++)
@@ -419,17 +418,18 @@ void smb_file_chunk(struct smb_state *s, struct smb_tx *tx, enum app_dir dir, ui
 	uint64_t qmax = ts ? c->max_write_queue_size : c->max_read_queue_size;
 	uint32_t cmax = ts ? c->max_write_queue_cnt : c->max_read_queue_cnt;
 	if (qmax != 0 && app_file_queued_bytes(&tx->file) + n > qmax && off != tx->file.tracked) {
-		smb_set_event(s, ts ? SMB_EV_WRITE_QUEUE_SIZE_EXCEEDED : SMB_EV_READ_QUEUE_SIZE_EXCEEDED);
+		smb_set_event(s, ts ? SMB_EV_WRITE_QUEUE_SIZE_EXCEEDED
+				    : SMB_EV_READ_QUEUE_SIZE_EXCEEDED);
 		return;
 	}
 	if (cmax != 0 && app_file_queued_cnt(&tx->file) >= cmax && off != tx->file.tracked) {
-		smb_set_event(s, ts ? SMB_EV_WRITE_QUEUE_CNT_EXCEEDED : SMB_EV_READ_QUEUE_CNT_EXCEEDED);
+		smb_set_event(s, ts ? SMB_EV_WRITE_QUEUE_CNT_EXCEEDED
+				    : SMB_EV_READ_QUEUE_CNT_EXCEEDED);
 		return;
 	}
 	/* the built-in bound when the settings leave the queue unlimited */
-	enum app_file_write_result wr =
-	    app_file_write_at(&tx->file, off, d, n, qmax ? 0 : SMB_FILE_QUEUE_MAX,
-			      cmax ? 0 : SMB_FILE_QUEUE_CNT);
+	enum app_file_write_result wr = app_file_write_at(
+	    &tx->file, off, d, n, qmax ? 0 : SMB_FILE_QUEUE_MAX, cmax ? 0 : SMB_FILE_QUEUE_CNT);
 	if (wr == APP_FILE_WRITE_QUEUE_FULL)
 		s->lim.chunks_dropped++;
 }
@@ -457,8 +457,7 @@ void smb_set_skip(struct smb_state *s, enum app_dir dir, uint32_t rec_len, uint3
 }
 
 /* Streamed file bytes of the current record. */
-static uint32_t feed_file_left(struct smb_state *s, enum app_dir dir, const uint8_t *d,
-			       uint32_t n)
+static uint32_t feed_file_left(struct smb_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
 {
 	struct smb_dir *sd = &s->dir[dir];
 	uint32_t k = n < sd->file_left ? n : sd->file_left;
@@ -579,7 +578,8 @@ static uint32_t consume(struct smb_state *s, enum app_dir dir, const uint8_t *d,
 		if (n - off < 4)
 			break;
 		uint8_t type = d[off];
-		uint32_t len = ((uint32_t)d[off + 1] << 16) | ((uint32_t)d[off + 2] << 8) | d[off + 3];
+		uint32_t len =
+		    ((uint32_t)d[off + 1] << 16) | ((uint32_t)d[off + 2] << 8) | d[off + 3];
 		uint32_t have = n - off;
 		if (have >= 4u + len) {
 			if (type == 0x00 && !session_message(s, dir, d + off + 4, len)) {
@@ -590,17 +590,18 @@ static uint32_t consume(struct smb_state *s, enum app_dir dir, const uint8_t *d,
 			continue;
 		}
 		/* incomplete record */
-		if (!nbss_type_valid(type) || (type == 0 && have >= 8 && !is_smb_magic(d + off + 4))) {
+		if (!nbss_type_valid(type) ||
+		    (type == 0 && have >= 8 && !is_smb_magic(d + off + 4))) {
 			/* not SMB: Suricata gives the direction up */
 			sd->trunc = true;
 			*fail = true;
 			return n;
 		}
 		if (type == 0x00 && len + 4u >= SMB_PARTIAL_MIN && have >= SMB_PARTIAL_MIN) {
-			bool done = d[off + 4] == 0xfe
-					? smb2_partial(s, dir, d + off + 4, have - 4, len)
-					: d[off + 4] == 0xff ? smb1_partial(s, dir, d + off + 4, have - 4, len)
-							     : false;
+			bool done =
+			    d[off + 4] == 0xfe	 ? smb2_partial(s, dir, d + off + 4, have - 4, len)
+			    : d[off + 4] == 0xff ? smb1_partial(s, dir, d + off + 4, have - 4, len)
+						 : false;
 			if (done)
 				return n;
 		}
@@ -701,8 +702,8 @@ static void handle_eof(struct smb_state *s, enum app_dir dir)
 	}
 }
 
-enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags)
+enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags)
 {
 	struct smb_dir *sd = &s->dir[dir];
 	if (sd->failed)
@@ -1020,8 +1021,8 @@ static bool later_tx(const struct smb_state *s, const struct smb_tx *tx, bool an
  * further requests meanwhile.  Here: a request side is ready once its
  * response is in or a later transaction exists; a response side when the
  * response is complete, and it has nothing to inspect when it never came
- * while later ones did (unless an interim STATUS_PENDING announced it).  A file transaction is ready in both directions
- * when the file is closed (or the flow ends).
+ * while later ones did (unless an interim STATUS_PENDING announced it).  A file transaction is
+ * ready in both directions when the file is closed (or the flow ends).
  */
 static enum app_side d_tx_side(const void *st, const void *t, enum app_dir dir, bool eof)
 {

@@ -46,14 +46,14 @@
 
 struct json;
 
-#define SMB_MAX_TX 1024		    /* Suricata's app-layer.protocols.smb.max-tx default */
-#define SMB_RECORD_MAX (1u << 20)   /* bytes buffered for one (non-streamed) record */
-#define SMB_MAP_MAX 512		    /* entries per lookup table */
-#define SMB_MAX_FILES 64	    /* open file transactions per flow */
-#define SMB_STR_MAX 1024	    /* bytes kept of a name or string */
-#define SMB_MAX_DIALECTS 64	    /* negotiate dialects kept */
-#define SMB_MAX_SNAMES 8	    /* Kerberos service name parts kept */
-#define SMB_PARTIAL_MIN 512	    /* a record this long may be streamed */
+#define SMB_MAX_TX 1024		      /* Suricata's app-layer.protocols.smb.max-tx default */
+#define SMB_RECORD_MAX (1u << 20)     /* bytes buffered for one (non-streamed) record */
+#define SMB_MAP_MAX 512		      /* entries per lookup table */
+#define SMB_MAX_FILES 64	      /* open file transactions per flow */
+#define SMB_STR_MAX 1024	      /* bytes kept of a name or string */
+#define SMB_MAX_DIALECTS 64	      /* negotiate dialects kept */
+#define SMB_MAX_SNAMES 8	      /* Kerberos service name parts kept */
+#define SMB_PARTIAL_MIN 512	      /* a record this long may be streamed */
 #define SMB_FILE_QUEUE_MAX (1u << 20) /* out-of-order bytes queued per file without a setting */
 #define SMB_FILE_QUEUE_CNT 64	      /* ... and chunks */
 #define SMB_MAX_PIPES 32	      /* named pipes with a DCERPC state per flow */
@@ -202,8 +202,8 @@ struct smb_tx {
 	uint32_t ioctl_func;
 
 	/* DCERPC over a named pipe */
-	struct smb_pipe *pipe;	     /* the pipe's DCERPC state (smb-pipe.c) */
-	uint64_t dce_tx_id;	     /* the pipe's DCERPC transaction */
+	struct smb_pipe *pipe; /* the pipe's DCERPC state (smb-pipe.c) */
+	uint64_t dce_tx_id;    /* the pipe's DCERPC transaction */
 	bool dce_req_set, dce_res_set;
 	uint8_t dce_req_type; /* a PDU that made no DCERPC transaction */
 	uint32_t dce_call_id;
@@ -215,8 +215,8 @@ struct smb_state;
 
 struct smb_state *smb_state_new(const struct app_flow_info *fi);
 void smb_state_free(struct smb_state *s);
-enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags);
+enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags);
 uint64_t smb_tx_count(const struct smb_state *s);
 const struct smb_tx *smb_tx_get(const struct smb_state *s, uint64_t id);
 void smb_tx_release_upto(struct smb_state *s, uint64_t id);

@@ -85,26 +85,46 @@ const char *smb1_command_name(uint8_t cmd, char buf[8])
 		uint8_t c;
 		const char *n;
 	} names[] = {
-	    {0x00, "SMB1_COMMAND_CREATE_DIRECTORY"}, {0x01, "SMB1_COMMAND_DELETE_DIRECTORY"},
-	    {0x02, "SMB1_COMMAND_OPEN"},	     {0x03, "SMB1_COMMAND_CREATE"},
-	    {0x04, "SMB1_COMMAND_CLOSE"},	     {0x05, "SMB1_COMMAND_FLUSH"},
-	    {0x06, "SMB1_COMMAND_DELETE"},	     {0x07, "SMB1_COMMAND_RENAME"},
-	    {0x08, "SMB1_COMMAND_QUERY_INFORMATION"}, {0x09, "SMB1_COMMAND_SET_INFORMATION"},
-	    {0x0a, "SMB1_COMMAND_READ"},	     {0x0b, "SMB1_COMMAND_WRITE"},
-	    {0x0c, "SMB1_COMMAND_LOCK_BYTE_RANGE"},  {0x0d, "SMB1_COMMAND_UNLOCK_BYTE_RANGE"},
-	    {0x0e, "SMB1_COMMAND_CREATE_TEMPORARY"}, {0x0f, "SMB1_COMMAND_CREATE_NEW"},
-	    {0x10, "SMB1_COMMAND_CHECK_DIRECTORY"},  {0x11, "SMB1_COMMAND_PROCESS_EXIT"},
-	    {0x12, "SMB1_COMMAND_SEEK"},	     {0x13, "SMB1_COMMAND_LOCK_AND_READ"},
-	    {0x14, "SMB1_COMMAND_WRITE_AND_UNLOCK"}, {0x24, "SMB1_COMMAND_LOCKING_ANDX"},
-	    {0x25, "SMB1_COMMAND_TRANS"},	     {0x2b, "SMB1_COMMAND_ECHO"},
-	    {0x2c, "SMB1_COMMAND_WRITE_AND_CLOSE"},  {0x2d, "SMB1_COMMAND_OPEN_ANDX"},
-	    {0x2e, "SMB1_COMMAND_READ_ANDX"},	     {0x2f, "SMB1_COMMAND_WRITE_ANDX"},
-	    {0x32, "SMB1_COMMAND_TRANS2"},	     {0x33, "SMB1_COMMAND_TRANS2_SECONDARY"},
-	    {0x34, "SMB1_COMMAND_FIND_CLOSE2"},	     {0x71, "SMB1_COMMAND_TREE_DISCONNECT"},
-	    {0x72, "SMB1_COMMAND_NEGOTIATE_PROTOCOL"}, {0x73, "SMB1_COMMAND_SESSION_SETUP_ANDX"},
-	    {0x74, "SMB1_COMMAND_LOGOFF_ANDX"},	     {0x75, "SMB1_COMMAND_TREE_CONNECT_ANDX"},
-	    {0x80, "SMB1_COMMAND_QUERY_INFO_DISK"},  {0xa0, "SMB1_COMMAND_NT_TRANS"},
-	    {0xa1, "SMB1_COMMAND_NT_TRANS_SECONDARY"}, {0xa2, "SMB1_COMMAND_NT_CREATE_ANDX"},
+	    {0x00, "SMB1_COMMAND_CREATE_DIRECTORY"},
+	    {0x01, "SMB1_COMMAND_DELETE_DIRECTORY"},
+	    {0x02, "SMB1_COMMAND_OPEN"},
+	    {0x03, "SMB1_COMMAND_CREATE"},
+	    {0x04, "SMB1_COMMAND_CLOSE"},
+	    {0x05, "SMB1_COMMAND_FLUSH"},
+	    {0x06, "SMB1_COMMAND_DELETE"},
+	    {0x07, "SMB1_COMMAND_RENAME"},
+	    {0x08, "SMB1_COMMAND_QUERY_INFORMATION"},
+	    {0x09, "SMB1_COMMAND_SET_INFORMATION"},
+	    {0x0a, "SMB1_COMMAND_READ"},
+	    {0x0b, "SMB1_COMMAND_WRITE"},
+	    {0x0c, "SMB1_COMMAND_LOCK_BYTE_RANGE"},
+	    {0x0d, "SMB1_COMMAND_UNLOCK_BYTE_RANGE"},
+	    {0x0e, "SMB1_COMMAND_CREATE_TEMPORARY"},
+	    {0x0f, "SMB1_COMMAND_CREATE_NEW"},
+	    {0x10, "SMB1_COMMAND_CHECK_DIRECTORY"},
+	    {0x11, "SMB1_COMMAND_PROCESS_EXIT"},
+	    {0x12, "SMB1_COMMAND_SEEK"},
+	    {0x13, "SMB1_COMMAND_LOCK_AND_READ"},
+	    {0x14, "SMB1_COMMAND_WRITE_AND_UNLOCK"},
+	    {0x24, "SMB1_COMMAND_LOCKING_ANDX"},
+	    {0x25, "SMB1_COMMAND_TRANS"},
+	    {0x2b, "SMB1_COMMAND_ECHO"},
+	    {0x2c, "SMB1_COMMAND_WRITE_AND_CLOSE"},
+	    {0x2d, "SMB1_COMMAND_OPEN_ANDX"},
+	    {0x2e, "SMB1_COMMAND_READ_ANDX"},
+	    {0x2f, "SMB1_COMMAND_WRITE_ANDX"},
+	    {0x32, "SMB1_COMMAND_TRANS2"},
+	    {0x33, "SMB1_COMMAND_TRANS2_SECONDARY"},
+	    {0x34, "SMB1_COMMAND_FIND_CLOSE2"},
+	    {0x71, "SMB1_COMMAND_TREE_DISCONNECT"},
+	    {0x72, "SMB1_COMMAND_NEGOTIATE_PROTOCOL"},
+	    {0x73, "SMB1_COMMAND_SESSION_SETUP_ANDX"},
+	    {0x74, "SMB1_COMMAND_LOGOFF_ANDX"},
+	    {0x75, "SMB1_COMMAND_TREE_CONNECT_ANDX"},
+	    {0x80, "SMB1_COMMAND_QUERY_INFO_DISK"},
+	    {0xa0, "SMB1_COMMAND_NT_TRANS"},
+	    {0xa1, "SMB1_COMMAND_NT_TRANS_SECONDARY"},
+	    {0xa2, "SMB1_COMMAND_NT_CREATE_ANDX"},
 	    {0xa4, "SMB1_COMMAND_NT_CANCEL"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -362,8 +382,8 @@ static void write_request(struct smb_state *s, const struct smb1_rec *r, uint32_
 	request_generic(s, r, 0);
 }
 
-static void read_response(struct smb_state *s, const struct smb1_rec *r, uint32_t ao,
-			  bool partial, uint32_t rec_left)
+static void read_response(struct smb_state *s, const struct smb1_rec *r, uint32_t ao, bool partial,
+			  uint32_t rec_left)
 {
 	struct smb_dir *sd = &s->dir[APP_TOCLIENT];
 	uint32_t events = 0;
@@ -423,7 +443,8 @@ static void read_response(struct smb_state *s, const struct smb1_rec *r, uint32_
 				smb_file_chunk(s, tx, APP_TOCLIENT, off, data, dlen);
 				if (partial) {
 					smb_set_file_left(s, APP_TOCLIENT, len, dlen, ffid, 6, off);
-					sd->file_left = len - dlen < rec_left ? len - dlen : rec_left;
+					sd->file_left =
+					    len - dlen < rec_left ? len - dlen : rec_left;
 					sd->after_file = rec_left - sd->file_left;
 					sd->skip = 0;
 				}
@@ -475,8 +496,8 @@ static bool negotiate_request(struct smb_state *s, const struct smb1_rec *r)
 }
 
 /* Native OS, LAN manager (and domain) after the blob. */
-static void host_info(const struct smb1_rec *r, const uint8_t *b, uint32_t n,
-		      struct smb_bytes *os, struct smb_bytes *lm)
+static void host_info(const struct smb1_rec *r, const uint8_t *b, uint32_t n, struct smb_bytes *os,
+		      struct smb_bytes *lm)
 {
 	uint32_t used;
 	if (n > 1 && smb1_unicode(r)) {
@@ -517,8 +538,7 @@ static void session_setup_request(struct smb_state *s, const struct smb1_rec *r,
 	smb_tx_set_cmd1(tx, r->cmd);
 	smb_auth_parse_secblob(tx, p + 27, blob_len);
 	tx->has_req_host = true;
-	host_info(r, p + 27 + blob_len, n - 27 - blob_len, &tx->req_native_os,
-		  &tx->req_native_lm);
+	host_info(r, p + 27 + blob_len, n - 27 - blob_len, &tx->req_native_os, &tx->req_native_lm);
 }
 
 static bool tree_connect_request(struct smb_state *s, const struct smb1_rec *r, uint32_t ao)
@@ -740,7 +760,8 @@ static bool trans2_request(struct smb_state *s, const struct smb1_rec *r, bool *
 			if (!rename_data(dat, dcnt, &newname, &newlen))
 				*malformed = true;
 			else
-				ok = rename_tx(s, r, SMB1_TRANS2, NULL, &old, newname, newlen) != NULL;
+				ok = rename_tx(s, r, SMB1_TRANS2, NULL, &old, newname, newlen) !=
+				     NULL;
 		}
 		smb_bytes_free(&old);
 		return ok;
@@ -765,7 +786,8 @@ static bool trans2_request(struct smb_state *s, const struct smb1_rec *r, bool *
 			if (!rename_data(dat, dcnt, &newname, &newlen))
 				*malformed = true;
 			else
-				ok = rename_tx(s, r, SMB1_TRANS2, prm, name, newname, newlen) != NULL;
+				ok = rename_tx(s, r, SMB1_TRANS2, prm, name, newname, newlen) !=
+				     NULL;
 		}
 		return ok;
 	}
@@ -879,11 +901,8 @@ static void request_one(struct smb_state *s, const struct smb1_rec *r, uint8_t c
 		break;
 	case SMB1_NT_CANCEL:
 	case SMB1_TRANS2_SECONDARY:
-	case SMB1_LOCKING_ANDX:
-		no_response = true;
-		break;
-	default:
-		break;
+	case SMB1_LOCKING_ANDX: no_response = true; break;
+	default: break;
 	}
 	if (!have_tx && creates_tx(cmd)) {
 		struct smb_tx *tx = smb_tx_new_generic(s, 1, cmd, key1(r, SMB_KEY_GENERICTX));
@@ -1134,12 +1153,8 @@ static void response_one(struct smb_state *s, const struct smb1_rec *r, uint8_t 
 		read_response(s, r, ao, false, 0);
 		have_tx = true;
 		break;
-	case SMB1_NEGOTIATE:
-		have_tx = negotiate_response(s, r, &events);
-		break;
-	case SMB1_TREE_CONNECT_ANDX:
-		have_tx = tree_connect_response(s, r, ao, &events);
-		break;
+	case SMB1_NEGOTIATE: have_tx = negotiate_response(s, r, &events); break;
+	case SMB1_TREE_CONNECT_ANDX: have_tx = tree_connect_response(s, r, ao, &events); break;
 	case SMB1_TREE_DISCONNECT: {
 		struct smb_key k = key1(r, SMB_KEY_SHARE);
 		struct smb_map_ent *e = smb_map_find(s, SMB_MAP_TREES, &k);
@@ -1147,9 +1162,7 @@ static void response_one(struct smb_state *s, const struct smb1_rec *r, uint8_t 
 			smb_map_del(s, SMB_MAP_TREES, e);
 		break;
 	}
-	case SMB1_NT_CREATE_ANDX:
-		have_tx = create_response(s, r, ao, &events);
-		break;
+	case SMB1_NT_CREATE_ANDX: have_tx = create_response(s, r, ao, &events); break;
 	case SMB1_CLOSE: {
 		struct smb_key gk = key1(r, SMB_KEY_GUID);
 		struct smb_map_ent *e = smb_map_find(s, SMB_MAP_NAMES, &gk);
@@ -1169,11 +1182,8 @@ static void response_one(struct smb_state *s, const struct smb1_rec *r, uint8_t 
 		session_setup_response(s, r, ao);
 		have_tx = true;
 		break;
-	case SMB1_LOGOFF_ANDX:
-		sync = true;
-		break;
-	default:
-		break;
+	case SMB1_LOGOFF_ANDX: sync = true; break;
+	default: break;
 	}
 	if (have_tx)
 		return;

@@ -115,15 +115,24 @@ static bool parse_hdr(const uint8_t *d, uint32_t n, bool as_response, struct smb
 const char *smb2_command_name(uint16_t cmd, char buf[8])
 {
 	static const char *const names[] = {
-	    "SMB2_COMMAND_NEGOTIATE_PROTOCOL", "SMB2_COMMAND_SESSION_SETUP",
-	    "SMB2_COMMAND_SESSION_LOGOFF",     "SMB2_COMMAND_TREE_CONNECT",
-	    "SMB2_COMMAND_TREE_DISCONNECT",    "SMB2_COMMAND_CREATE",
-	    "SMB2_COMMAND_CLOSE",	       "SMB2_COMMAND_FLUSH",
-	    "SMB2_COMMAND_READ",	       "SMB2_COMMAND_WRITE",
-	    "SMB2_COMMAND_LOCK",	       "SMB2_COMMAND_IOCTL",
-	    "SMB2_COMMAND_CANCEL",	       "SMB2_COMMAND_KEEPALIVE",
-	    "SMB2_COMMAND_FIND",	       "SMB2_COMMAND_CHANGE_NOTIFY",
-	    "SMB2_COMMAND_GET_INFO",	       "SMB2_COMMAND_SET_INFO",
+	    "SMB2_COMMAND_NEGOTIATE_PROTOCOL",
+	    "SMB2_COMMAND_SESSION_SETUP",
+	    "SMB2_COMMAND_SESSION_LOGOFF",
+	    "SMB2_COMMAND_TREE_CONNECT",
+	    "SMB2_COMMAND_TREE_DISCONNECT",
+	    "SMB2_COMMAND_CREATE",
+	    "SMB2_COMMAND_CLOSE",
+	    "SMB2_COMMAND_FLUSH",
+	    "SMB2_COMMAND_READ",
+	    "SMB2_COMMAND_WRITE",
+	    "SMB2_COMMAND_LOCK",
+	    "SMB2_COMMAND_IOCTL",
+	    "SMB2_COMMAND_CANCEL",
+	    "SMB2_COMMAND_KEEPALIVE",
+	    "SMB2_COMMAND_FIND",
+	    "SMB2_COMMAND_CHANGE_NOTIFY",
+	    "SMB2_COMMAND_GET_INFO",
+	    "SMB2_COMMAND_SET_INFO",
 	    "SMB2_COMMAND_OPLOCK_BREAK",
 	};
 	if (cmd < sizeof(names) / sizeof(names[0]))
@@ -566,9 +575,7 @@ static void request(struct smb_state *s, const struct smb2_rec *r)
 		have_tx = tree_connect_request(s, r);
 		malformed = !have_tx;
 		break;
-	case SMB2_READ:
-		malformed = !read_request(s, r);
-		break;
+	case SMB2_READ: malformed = !read_request(s, r); break;
 	case SMB2_CREATE:
 		have_tx = create_request(s, r);
 		malformed = !have_tx;
@@ -583,8 +590,7 @@ static void request(struct smb_state *s, const struct smb2_rec *r)
 		else
 			close_file_txs(s, r->data + 8);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (!have_tx && creates_tx(r->cmd)) {
 		struct smb_tx *tx = smb_tx_new_generic(s, 2, r->cmd, key2(r, SMB_KEY_GENERICTX));
@@ -783,8 +789,8 @@ static void response(struct smb_state *s, const struct smb2_rec *r)
 			if (r->len < 14) {
 				malformed = true;
 			} else {
-				struct smb_key gk = smb_key_make(SMB_KEY_GUID, r->ssn_id, r->tree_id,
-								 r->msg_id);
+				struct smb_key gk =
+				    smb_key_make(SMB_KEY_GUID, r->ssn_id, r->tree_id, r->msg_id);
 				struct smb_map_ent *e = smb_map_find(s, SMB_MAP_NAMES, &gk);
 				if (e != NULL)
 					smb_map_del(s, SMB_MAP_NAMES, e);
@@ -797,9 +803,7 @@ static void response(struct smb_state *s, const struct smb2_rec *r)
 		else if (r->status == SMB_NTSTATUS_END_OF_FILE)
 			read_eof_response(s, r);
 		break;
-	case SMB2_CREATE:
-		have_tx = create_response(s, r);
-		break;
+	case SMB2_CREATE: have_tx = create_response(s, r); break;
 	case SMB2_TREE_DISCONNECT: {
 		struct smb_key k = key2(r, SMB_KEY_SHARE);
 		struct smb_map_ent *e = smb_map_find(s, SMB_MAP_TREES, &k);
@@ -811,11 +815,8 @@ static void response(struct smb_state *s, const struct smb2_rec *r)
 		have_tx = tree_connect_response(s, r);
 		malformed = !have_tx && r->status == SMB_NTSTATUS_SUCCESS && r->len < 15;
 		break;
-	case SMB2_NEGOTIATE:
-		have_tx = negotiate_response(s, r);
-		break;
-	default:
-		break;
+	case SMB2_NEGOTIATE: have_tx = negotiate_response(s, r); break;
+	default: break;
 	}
 	if (have_tx)
 		return;

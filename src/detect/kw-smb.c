@@ -58,7 +58,10 @@ static bool smb_buffer(const struct app_buffer_spec *spec, struct det_thread *dt
 	}
 }
 
-#define SMB_BUF(name, alias, dirs, arg) {name, alias, APP_PROTO_SMB, dirs, smb_buffer, arg}
+#define SMB_BUF(name, alias, dirs, arg)                                                            \
+	{                                                                                          \
+		name, alias, APP_PROTO_SMB, dirs, smb_buffer, arg                                  \
+	}
 static const struct app_buffer_spec specs[] = {
     SMB_BUF("smb.share", "smb_share", AD_TS, SB_SHARE),
     SMB_BUF("smb.named_pipe", "smb_named_pipe", AD_TS, SB_NAMED_PIPE),

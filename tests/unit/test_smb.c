@@ -34,8 +34,8 @@
 
 static struct smb_state *st_new(const struct smb_config *cfg)
 {
-	struct app_flow_info fi = {.tcp = true, .server_port = 445, .cfg = cfg,
-				   .file_hashes = ALL_HASHES};
+	struct app_flow_info fi = {
+	    .tcp = true, .server_port = 445, .cfg = cfg, .file_hashes = ALL_HASHES};
 	struct smb_state *s = app_smb.state_new(&fi);
 	assert_non_null(s);
 	return s;
@@ -254,7 +254,8 @@ static void test_session_setup_short_records(void **state)
 			assert_int_equal(r, APP_PARSE_ERROR);
 		}
 		if (smb_tx_count(s) == 1)
-			assert_false(tx_at(s, 0)->has_ntlmssp && len < sizeof(v2_ss2_req) - 4 - 100);
+			assert_false(tx_at(s, 0)->has_ntlmssp &&
+				     len < sizeof(v2_ss2_req) - 4 - 100);
 		free(b);
 		app_smb.state_free(s);
 	}
@@ -348,9 +349,9 @@ static void test_async_response(void **state)
 	memcpy(resp, v2_tc_resp, sizeof(resp));
 	resp[4 + 12] = 7;
 	resp[4 + 24] = 0x40;
-	resp[4 + 16] |= 0x02;			     /* async */
-	memset(resp + 4 + 32, 0xaa, 8);		     /* async id in place of the tree id */
-	resp[4 + 8] = 0x03, resp[4 + 9] = 0x01;	     /* STATUS_PENDING 0x103 */
+	resp[4 + 16] |= 0x02;			/* async */
+	memset(resp + 4 + 32, 0xaa, 8);		/* async id in place of the tree id */
+	resp[4 + 8] = 0x03, resp[4 + 9] = 0x01; /* STATUS_PENDING 0x103 */
 	resp[4 + 10] = 0, resp[4 + 11] = 0;
 	feed(s, APP_TOCLIENT, resp, sizeof(resp));
 	assert_false(tx_at(s, id)->resp_done);
@@ -589,21 +590,24 @@ static void test_smb1_session(void **state)
 	feed(s, APP_TOCLIENT, V(v1_tc_resp));
 	assert_int_equal(smb_tx_count(s), 3);
 	/* Suricata 7.0.4's objects for smb1_transaction_request.pcap */
-	assert_eve(s, 0,
-		   "{\"id\":1,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_NEGOTIATE_PROTOCOL\","
-		   "\"status\":\"STATUS_SUCCESS\",\"status_code\":\"0x0\",\"session_id\":0,\"tree_id\":0,"
-		   "\"client_dialects\":[\"NT LM 0.12\"],\"server_guid\":\"15276d43-aa84-251a-0054-"
-		   "004500540053\"}");
-	assert_eve(s, 1,
-		   "{\"id\":2,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_SESSION_SETUP_ANDX\","
-		   "\"status\":\"UNKNOWN_00_0000\",\"status_code\":\"0x0000\",\"session_id\":11132,"
-		   "\"tree_id\":0,\"request\":{\"native_os\":\"ssGUEST\",\"native_lm\":\"\"},\"response\":"
-		   "{\"native_os\":\"Windows 6.1\",\"native_lm\":\"Samba 4.7.4\"}}");
-	assert_eve(s, 2,
-		   "{\"id\":3,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_TREE_CONNECT_ANDX\","
-		   "\"status\":\"UNKNOWN_00_0000\",\"status_code\":\"0x0000\",\"session_id\":11132,"
-		   "\"tree_id\":31335,\"named_pipe\":\"\\\\WIN2K\\\\IPC$\",\"service\":{\"request\":"
-		   "\"IPC\",\"response\":\"IPC\"}}");
+	assert_eve(
+	    s, 0,
+	    "{\"id\":1,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_NEGOTIATE_PROTOCOL\","
+	    "\"status\":\"STATUS_SUCCESS\",\"status_code\":\"0x0\",\"session_id\":0,\"tree_id\":0,"
+	    "\"client_dialects\":[\"NT LM 0.12\"],\"server_guid\":\"15276d43-aa84-251a-0054-"
+	    "004500540053\"}");
+	assert_eve(
+	    s, 1,
+	    "{\"id\":2,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_SESSION_SETUP_ANDX\","
+	    "\"status\":\"UNKNOWN_00_0000\",\"status_code\":\"0x0000\",\"session_id\":11132,"
+	    "\"tree_id\":0,\"request\":{\"native_os\":\"ssGUEST\",\"native_lm\":\"\"},\"response\":"
+	    "{\"native_os\":\"Windows 6.1\",\"native_lm\":\"Samba 4.7.4\"}}");
+	assert_eve(
+	    s, 2,
+	    "{\"id\":3,\"dialect\":\"NT LM 0.12\",\"command\":\"SMB1_COMMAND_TREE_CONNECT_ANDX\","
+	    "\"status\":\"UNKNOWN_00_0000\",\"status_code\":\"0x0000\",\"session_id\":11132,"
+	    "\"tree_id\":31335,\"named_pipe\":\"\\\\WIN2K\\\\IPC$\",\"service\":{\"request\":"
+	    "\"IPC\",\"response\":\"IPC\"}}");
 	const uint8_t *d;
 	uint32_t n;
 	assert_true(smb_tx_named_pipe(tx_at(s, 2), &d, &n));
@@ -712,10 +716,10 @@ static void test_smb1_trans2_disposition(void **state)
 	(void)state;
 	struct smb_state *s = st_new(NULL);
 	uint8_t b[40 + 8] = {15};
-	b[19] = 4;  /* parameter count */
-	b[23] = 4;  /* data count */
-	b[27] = 1;  /* setup count */
-	b[29] = 8;  /* SET_FILE_INFORMATION */
+	b[19] = 4;		    /* parameter count */
+	b[23] = 4;		    /* data count */
+	b[27] = 1;		    /* setup count */
+	b[29] = 8;		    /* SET_FILE_INFORMATION */
 	b[36] = 0x01, b[37] = 0x40; /* fid */
 	b[38] = 0xf5, b[39] = 0x03; /* level 1013 */
 	b[40] = 1;		    /* delete pending */
@@ -770,7 +774,8 @@ static void test_tx_sides(void **state)
 	assert_false(app_smb.tx_has_event(s, tc, SMB_EV_MALFORMED_DATA));
 	assert_false(app_smb.tx_has_event(s, tc, -1));
 	assert_false(app_smb.tx_has_event(s, tc, SMB_EV_COUNT));
-	assert_string_equal(app_smb.event_names[SMB_EV_TOO_MANY_TRANSACTIONS], "too_many_transactions");
+	assert_string_equal(app_smb.event_names[SMB_EV_TOO_MANY_TRANSACTIONS],
+			    "too_many_transactions");
 	app_smb.state_free(s);
 }
 
