@@ -32,8 +32,9 @@
  * data queued per file up to the max-*-queue-size/cnt settings or, when
  * they are unset (Suricata: no limit), SMB_FILE_QUEUE_MAX bytes and
  * SMB_FILE_QUEUE_CNT chunks (more is counted and the file gets a gap),
- * strings cut at SMB_STR_MAX, SMB_MAX_PIPES named pipes (smb-pipe.c).  Nothing is read past
- * the length handed to the parser.
+ * strings cut at SMB_STR_MAX, SMB_MAX_PIPES named pipes (smb/pipe.c).
+ * Nothing is read past the length handed to the parser.  The parser's
+ * files are in src/app/smb/; this header is its public face.
  */
 #ifndef VIGIL_APP_SMB_H
 #define VIGIL_APP_SMB_H
@@ -202,7 +203,7 @@ struct smb_tx {
 	uint32_t ioctl_func;
 
 	/* DCERPC over a named pipe */
-	struct smb_pipe *pipe; /* the pipe's DCERPC state (smb-pipe.c) */
+	struct smb_pipe *pipe; /* the pipe's DCERPC state (smb/pipe.c) */
 	uint64_t dce_tx_id;    /* the pipe's DCERPC transaction */
 	bool dce_req_set, dce_res_set;
 	uint8_t dce_req_type; /* a PDU that made no DCERPC transaction */

@@ -1,11 +1,11 @@
 /*
- * smb-log.c — the EVE "smb" object of a transaction, member names and
+ * smb/log.c — the EVE "smb" object of a transaction, member names and
  * order as Suricata 8 writes them (rust/src/smb/log.rs): id (counted from
  * 1), dialect, command, status and status_code, session_id, tree_id, then
  * what the transaction's type carries.  Strings are written as Rust's
  * from_utf8_lossy would make them (an invalid sequence becomes U+FFFD).
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <stdio.h>
 #include <string.h>

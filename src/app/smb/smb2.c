@@ -1,5 +1,5 @@
 /*
- * smb2.c — SMB2/3 records (MS-SMB2): the 64-byte header, compounded
+ * smb/smb2.c — SMB2/3 records (MS-SMB2): the 64-byte header, compounded
  * records (NextCommand), async responses (no tree id: requests and
  * responses meet on session and message id), and the commands Suricata
  * 8 looks into: NEGOTIATE, SESSION_SETUP, TREE_CONNECT / DISCONNECT,
@@ -12,7 +12,7 @@
  * read data), so that what is logged and matched is what Suricata sees.
  * Every read is checked against the record's length.
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

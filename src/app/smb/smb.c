@@ -1,10 +1,10 @@
 /*
- * smb.c — SMB over NBSS: framing of both directions, the per-flow state,
+ * smb/smb.c — SMB over NBSS: framing of both directions, the per-flow state,
  * transactions and their lookup, the lookup tables, files, settings, the
  * probes and the protocol's descriptor (app_smb).  Commands are in
- * smb2.c / smb1.c, security blobs in smb-auth.c, named pipes in
- * smb-pipe.c, the EVE object in smb-log.c.  See smb.h for the behaviour
- * and its bounds.
+ * smb2.c / smb1.c, security blobs in auth.c, named pipes in pipe.c, the
+ * EVE object in log.c (all in src/app/smb/).  See app/smb.h for the
+ * behaviour and its bounds.
  *
  * Reads: a direction's bytes are taken as they come; a record is only
  * looked at once its 4-byte NBSS header says how long it is, and it is
@@ -12,7 +12,7 @@
  * what is here), so no parser below reads past the record.  The partial
  * record kept between calls is at most SMB_RECORD_MAX bytes.
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * smb-auth.c — the security blob of a session setup request: GSS-API
+ * smb/auth.c — the security blob of a session setup request: GSS-API
  * (RFC 2743) wrapping SPNEGO (RFC 4178) NegTokenInit, whose mechTypes
  * say NTLMSSP or Kerberos 5 and whose mechToken is an NTLMSSP message or
  * a Kerberos AP-REQ (RFC 4120); anything else (a NegTokenResp, a bare
@@ -13,7 +13,7 @@
  * is left of the blob: nothing is read past it.  Nesting is fixed by the
  * structures walked, so there is no recursion on input.
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <string.h>
 

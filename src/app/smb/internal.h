@@ -1,7 +1,7 @@
 /*
- * smb-internal.h — what the files of the SMB parser share (smb.c framing,
- * state and transactions; smb1.c, smb2.c commands; smb-auth.c security
- * blobs; smb-pipe.c named pipes; smb-log.c EVE).  Nothing outside them
+ * smb/internal.h — what the files of the SMB parser (src/app/smb/) share:
+ * smb.c framing, state and transactions; smb1.c, smb2.c commands; auth.c
+ * security blobs; pipe.c named pipes; log.c EVE.  Nothing outside them
  * includes it.
  *
  * Lookup tables mirror Suricata's hash maps, as small arrays searched
@@ -73,7 +73,7 @@ struct smb_dir {
 	bool failed;
 };
 
-struct smb_pipe; /* smb-pipe.c */
+struct smb_pipe; /* pipe.c */
 
 struct smb_state {
 	const struct smb_config *cfg;

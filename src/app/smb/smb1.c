@@ -1,5 +1,5 @@
 /*
- * smb1.c — SMB1 records (MS-CIFS, MS-SMB): the 32-byte header, AndX
+ * smb/smb1.c — SMB1 records (MS-CIFS, MS-SMB): the 32-byte header, AndX
  * chains, and the commands Suricata 8 looks into: NEGOTIATE (dialect
  * strings; the server's choice becomes the flow's dialect),
  * SESSION_SETUP_ANDX (security blob, native OS / LAN manager),
@@ -14,7 +14,7 @@
  * extended-security form whatever its word count), so that logged values
  * are Suricata's.  Every read is checked against the record's length.
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * smb-pipe.c — DCERPC over SMB named pipes (\srvsvc, \svcctl, ...): the
+ * smb/pipe.c — DCERPC over SMB named pipes (\srvsvc, \svcctl, ...): the
  * bytes SMB writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls carry.
  *
  * Each pipe (file id) has its own DCERPC state (app/dcerpc.h,
@@ -12,7 +12,7 @@
  * Suricata's); a PDU that makes no DCERPC call (AUTH3) is logged by type.  At most SMB_MAX_PIPES
  * pipes per flow (more are counted as evictions and their bytes not parsed).
  */
-#include "app/smb-internal.h"
+#include "app/smb/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
