@@ -318,14 +318,21 @@ struct smb_tx *smb_tx_new_generic(struct smb_state *s, uint8_t ver, uint16_t cmd
 	return tx;
 }
 
+/* A transaction its response completed is gone for Suricata (logged and
+ * freed): message ids that clients reuse (SMB1 multiplex id 0) must not
+ * meet it again.  One only marked done (after a gap, at the max-tx bound)
+ * still takes its late answer, as Suricata's still listed one does. */
+static bool answered(const struct smb_tx *tx)
+{
+	return tx->resp_done && tx->status_set;
+}
+
 struct smb_tx *smb_tx_find_generic(struct smb_state *s, uint8_t ver, uint16_t cmd,
 				   const struct smb_key *key)
 {
 	for (uint32_t i = 0; i < s->n_txs; i++) {
 		struct smb_tx *tx = s->txs[i];
-		/* a finished transaction is gone for Suricata (logged and freed):
-		 * ids that clients reuse (multiplex id 0) must not meet it */
-		if (tx->ver != ver || tx->resp_done)
+		if (tx->ver != ver || answered(tx))
 			continue;
 		uint16_t c = ver == 1 ? tx->cmd1 : tx->cmd2;
 		if (c == cmd && smb_key_match(&tx->hdr, key))
@@ -338,7 +345,7 @@ struct smb_tx *smb_tx_find_type(struct smb_state *s, enum smb_tx_type type,
 				const struct smb_key *key)
 {
 	for (uint32_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->type == type && !s->txs[i]->resp_done &&
+		if (s->txs[i]->type == type && !answered(s->txs[i]) &&
 		    smb_key_match(&s->txs[i]->hdr, key))
 			return s->txs[i];
 	return NULL;
@@ -999,14 +1006,14 @@ static const void *d_tx_get(const void *st, uint64_t id)
 }
 
 /* Whether a (non-file) transaction came after tx, answered or not (with
- * `answered`: one that got its answer). */
-static bool later_tx(const struct smb_state *s, const struct smb_tx *tx, bool answered)
+ * `need_answer`: one that got its answer). */
+static bool later_tx(const struct smb_state *s, const struct smb_tx *tx, bool need_answer)
 {
 	for (uint32_t i = s->n_txs; i-- > 0;) {
 		const struct smb_tx *t = s->txs[i];
 		if (t->id <= tx->id)
 			return false;
-		if (t->type != SMB_TX_FILE && (t->resp_done || !answered))
+		if (t->type != SMB_TX_FILE && (t->resp_done || !need_answer))
 			return true;
 	}
 	return false;
