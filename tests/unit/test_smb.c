@@ -522,6 +522,31 @@ static void test_file_queue_bound(void **state)
 	app_smb.state_free(s);
 }
 
+/* After a gap to the client, pending transactions count as done; a late
+ * answer still completes one (as Suricata's still listed transaction),
+ * while an answered one is not met again by a reused message id. */
+static void test_gap_late_answer(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	feed(s, APP_TOSERVER, V(v2_tc_req));
+	assert_int_equal(app_smb.parse(s, APP_TOCLIENT, V(v2_tc_resp), APP_CHUNK_GAP),
+			 APP_PARSE_OK);
+	const struct smb_tx *tx = tx_at(s, 0);
+	assert_true(tx->resp_done);
+	assert_true(tx->status_set);
+	assert_true(tx->is_pipe == false && tx->share_type == 1);
+	/* the same message id again: a new transaction, the old one untouched */
+	feed(s, APP_TOSERVER, V(v2_tc_req));
+	uint8_t err[sizeof(v2_tc_resp)];
+	memcpy(err, v2_tc_resp, sizeof(err));
+	err[4 + 8] = 0x22, err[4 + 11] = 0xc0; /* STATUS_ACCESS_DENIED */
+	feed(s, APP_TOCLIENT, err, sizeof(err));
+	assert_int_equal(tx->status, 0);
+	assert_int_equal(tx_at(s, 1)->status, 0xc0000022);
+	app_smb.state_free(s);
+}
+
 /* A write larger than the configured max-write-size: event, skipped. */
 static void test_write_too_large(void **state)
 {
@@ -812,6 +837,7 @@ int main(void)
 	    cmocka_unit_test(test_file_streamed),
 	    cmocka_unit_test(test_gap_resync),
 	    cmocka_unit_test(test_write_too_large),
+	    cmocka_unit_test(test_gap_late_answer),
 	    cmocka_unit_test(test_file_queue_bound),
 	    cmocka_unit_test(test_max_tx),
 	    cmocka_unit_test(test_transform_header),
