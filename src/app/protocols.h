@@ -22,6 +22,7 @@
 	X(ENIP, app_enip)                                                                          \
 	X(KRB5, app_krb5)                                                                          \
 	X(RDP, app_rdp)                                                                            \
+	X(DCERPC, app_dcerpc)                                                                      \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -196,6 +196,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
+extern const struct kw_family kw_family_dcerpc;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -280,6 +281,7 @@ extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buf
 extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
+extern const struct app_buffer_family app_buffers_dcerpc;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
@@ -564,6 +566,7 @@ struct det_thread {
 	/* keyword side-effects collected while a rule matches, applied on full match */
 	bool noalert;
 	uint64_t tx_id;	      /* transaction of the last app-buffer instance that matched */
+	bool dce_big_endian;  /* the DCERPC stub last given is big-endian (byte_* "dce") */
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */

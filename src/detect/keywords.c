@@ -24,6 +24,7 @@ static const struct kw_family *const families[] = {
     &kw_family_ssh,
     &kw_family_enip,
     &kw_family_krb5,
+    &kw_family_dcerpc,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -36,6 +37,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_ssh,
     &app_buffers_enip,
     &app_buffers_krb5,
+    &app_buffers_dcerpc,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

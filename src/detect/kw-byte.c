@@ -27,6 +27,7 @@ struct byte_ctx {
 	uint32_t bytes;
 	struct bval offset;
 	bool relative, string, negated;
+	bool dce; /* byte order of the DCERPC stub (dt->dce_big_endian) */
 	int endian, base;
 	uint64_t bitmask;
 	/* byte_test */
@@ -79,7 +80,7 @@ static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const str
 		v = strtoull(tmp, &end, c->base);
 		if (end == tmp)
 			return false;
-	} else if (c->endian == B_BIG) {
+	} else if (c->dce ? (dt != NULL && dt->dce_big_endian) : c->endian == B_BIG) {
 		for (uint32_t i = 0; i < c->bytes; i++)
 			v = (v << 8) | p[i];
 	} else {
@@ -248,10 +249,9 @@ static int common_opt(struct parse_ctx *pc, struct byte_ctx *c, char **f, int n,
 		c->base = 10;
 	else if (strcmp(o, "oct") == 0)
 		c->base = 8;
-	else if (strcmp(o, "dce") == 0) {
-		pc_unsupported(pc, "dce");
-		return -1;
-	} else if (strncmp(o, "bitmask", 7) == 0) {
+	else if (strcmp(o, "dce") == 0)
+		c->dce = true;
+	else if (strncmp(o, "bitmask", 7) == 0) {
 		uint64_t m;
 		if (!parse_u64(str_trim((char *)o + 7), &m) || m == 0) {
 			pc_error(pc, "invalid bitmask '%s'", o);
@@ -273,6 +273,11 @@ static int check_sizes(struct parse_ctx *pc, struct byte_ctx *c)
 		c->base = 10;
 	if (!c->string && c->bytes > 8) {
 		pc_error(pc, "more than 8 bytes without 'string'");
+		return -1;
+	}
+	if (c->dce && (c->string || (c->bytes != 1 && c->bytes != 2 && c->bytes != 4))) {
+		/* Suricata: dce reads a 1, 2 or 4 byte binary number */
+		pc_error(pc, "'dce' with 'string' or a size other than 1, 2, 4");
 		return -1;
 	}
 	return 0;

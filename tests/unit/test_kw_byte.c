@@ -47,6 +47,12 @@ static void test_byte_test(void **state)
 	assert_int_equal(m("byte_test:0,=,4,7,string,dec;", "len=1234", 8), 1); /* buffer end */
 	assert_int_equal(
 	    th_parse_result("alert tcp any any -> any any (byte_test:0,=,1,0; sid:1;)"), 0);
+	/* dce: the DCERPC stub's byte order; outside a big-endian stub, little */
+	assert_int_equal(m("byte_test:2,=,4096,0,dce;", p, 5), 1);
+	assert_int_equal(m("byte_test:2,=,16,0,dce;", p, 5), 0);
+	const uint8_t j[] = {0x01, 0x00, 'a', 'x'};
+	assert_int_equal(m("byte_jump:2,0,dce; content:\"x\"; within:1;", j, 4), 1);
+	assert_int_equal(m("byte_jump:2,0; content:\"x\"; within:1;", j, 4), 0);
 }
 
 static void test_byte_jump_extract_math(void **state)

@@ -255,9 +255,16 @@ static void test_unsupported_is_skipped(void **state)
 	    {"alert tcp any any -> any any (sid:1; mqtt.topic; content:\"a\";)", SKIP},
 	    {"alert sip any any -> any any (sid:1;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; pcre:\"/(a)/,flow:x\";)", SKIP},
-	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));
+	/* byte_test / byte_jump "dce": the DCERPC stub's byte order, 1/2/4-byte binary only */
+	static const struct case_ dce[] = {
+	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", OK},
+	    {"alert tcp any any -> any any (sid:1; byte_jump:4,0,relative,dce;)", OK},
+	    {"alert tcp any any -> any any (sid:1; byte_test:3,>,1,0,dce;)", FAIL},
+	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,string,dec,dce;)", FAIL},
+	};
+	run_cases(dce, sizeof(dce) / sizeof(dce[0]));
 	struct detect_engine *de = th_parse_engine();
 	struct parse_ctx pc;
 	assert_null(th_parse(de, &pc, "alert tcp any any -> any any (sid:1; nosuchkeyword;)"));
