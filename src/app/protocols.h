@@ -18,6 +18,8 @@
 	X(SMTP, app_smtp)                                                                          \
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
-	X(SSH, app_ssh)
+	X(SSH, app_ssh)                                                                            \
+	X(DNP3, app_dnp3)                                                                          \
+	X(MODBUS, app_modbus)
 
 #endif

@@ -192,6 +192,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file;
+extern const struct kw_family kw_family_dnp3, kw_family_modbus;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -273,6 +274,7 @@ struct app_buffer_family {
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
+extern const struct app_buffer_family app_buffers_dnp3;
 /* Copies n bytes into dt's scratch for an instance; NULL without memory. */
 const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t n);
 /* Buffer id of an app buffer name (or alias); -1 when none. */
