@@ -6,7 +6,9 @@
  * Each known group/variation is a row of field descriptions: a byte of
  * flag bits (DNP3_F_BSTR8, then its DNP3_F_BITS from bit 0 up), integers
  * (little-endian), floats and 48-bit times, in wire order; a packed object
- * (1.1, 3.1, 10.1, 12.3, 80.1) has `packed` bits per point.  Values are
+ * (1.1, 3.1, 10.1, 12.3, 80.1) has `packed` bits per point.  Objects with
+ * variable-length parts (70.x, 120.1-2, 120.5-15, 83.1) are not decoded:
+ * they end decoding with unknown_object.  Values are
  * kept as uint64 in the object (signed ones sign-extended, floats as their
  * bit patterns) for the EVE writer.
  *
@@ -42,6 +44,7 @@
 	B8, BITW("op_type", 0, 4), BIT("qu", 4), BIT("cr", 5), BITW("tcc", 6, 2), FLD("count", U8), \
 	    FLD("ontime", U32), FLD("offtime", U32), B8, BITW("status_code", 0, 7),               \
 	    BIT("reserved", 7)
+#define F_SEC B8, Q5, BIT("reserved0", 5), BIT("discontinuity", 6), BIT("reserved1", 7)
 #define F_STATUS(last) B8, BITW("status_code", 0, 7), BIT(last, 7)
 
 #define ROW(g, v, p, ...)                                                                          \

@@ -509,22 +509,22 @@ static const struct {
 	const char *name;
 	uint16_t bit;
 } indicators[] = {
-    {"all_stations", 0x0100},
-    {"class_1_events", 0x0200},
-    {"class_2_events", 0x0400},
-    {"class_3_events", 0x0800},
-    {"need_time", 0x1000},
-    {"local_control", 0x2000},
-    {"device_trouble", 0x4000},
     {"device_restart", 0x8000},
-    {"no_func_code_support", 0x0001},
-    {"object_unknown", 0x0002},
-    {"parameter_error", 0x0004},
-    {"event_buffer_overflow", 0x0008},
-    {"already_executing", 0x0010},
-    {"config_corrupt", 0x0020},
-    {"reserved_2", 0x0040},
+    {"device_trouble", 0x4000},
+    {"local_control", 0x2000},
+    {"need_time", 0x1000},
+    {"class_3_events", 0x0800},
+    {"class_2_events", 0x0400},
+    {"class_1_events", 0x0200},
+    {"all_stations", 0x0100},
     {"reserved_1", 0x0080},
+    {"reserved_2", 0x0040},
+    {"config_corrupt", 0x0020},
+    {"already_executing", 0x0010},
+    {"event_buffer_overflow", 0x0008},
+    {"parameter_error", 0x0004},
+    {"object_unknown", 0x0002},
+    {"no_func_code_support", 0x0001},
 };
 
 int dnp3_indicator_by_name(const char *name)
