@@ -1,0 +1,830 @@
+/*
+ * modbus.c — Modbus/TCP framing, message decoding, request/response
+ * pairing and the protocol's descriptor; modbus-log.c writes EVE.
+ *
+ * A message is decoded only once all of it is there (MBAP length), from a
+ * slice that ends where the message ends: every field read is checked
+ * against that slice.  See modbus.h for the checks and events.
+ */
+#include "app/modbus.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BIT_QTY 2000
+#define MAX_WORD_QTY 125
+
+struct modbus_dir {
+	uint8_t *buf; /* a partial message */
+	uint32_t len, cap;
+};
+
+struct modbus_state {
+	struct modbus_dir dir[2];
+	bool failed;
+	struct modbus_tx **txs; /* live, ids first_id .. */
+	uint32_t n_txs, cap_txs;
+	uint64_t first_id, next_id;
+	bool givenup;
+};
+
+/* ---------------------------------------------------------- names */
+
+static const char *const function_names[] = {
+    NULL,	     "RdCoils",	      "RdDiscreteInputs", "RdHoldRegs",	       "RdInputRegs",
+    "WrSingleCoil",  "WrSingleReg",   "RdExcStatus",	  "Diagnostic",	       "Program484",
+    "Poll484",	     "GetCommEventCtr", "GetCommEventLog", "ProgramController", "PollController",
+    "WrMultCoils",   "WrMultRegs",    "ReportServerID",	  "Program884",	       "ResetCommLink",
+    "RdFileRec",     "WrFileRec",     "MaskWrReg",	  "RdWrMultRegs",      "RdFIFOQueue",
+};
+
+const char *modbus_function_name(uint8_t code)
+{
+	if (code >= 1 && code <= 24)
+		return function_names[code];
+	if (code == 0x2b)
+		return "MEI";
+	return "Unknown";
+}
+
+const char *modbus_exception_name(uint8_t exc)
+{
+	static const char *const n[] = {NULL,		"IllegalFunction", "IllegalDataAddr",
+					"IllegalDataValue", "ServerDeviceFail", "Ack",
+					"ServerDeviceBusy", "NegAck",	      "MemParityErr"};
+	if (exc >= 1 && exc <= 8)
+		return n[exc];
+	if (exc == 0x0a)
+		return "GatewayPathUnavailable";
+	if (exc == 0x0b)
+		return "GatewayTargetFailToResp";
+	return "Unknown";
+}
+
+static bool known_function(uint8_t code)
+{
+	return (code >= 1 && code <= 24) || code == 0x2b;
+}
+
+static uint8_t access_of(uint8_t code)
+{
+	switch (code) {
+	case 1: return MODBUS_ACC_COILS | MODBUS_ACC_READ;
+	case 2: return MODBUS_ACC_DISCRETES | MODBUS_ACC_READ;
+	case 3: return MODBUS_ACC_HOLDING | MODBUS_ACC_READ;
+	case 4: return MODBUS_ACC_INPUT | MODBUS_ACC_READ;
+	case 5: return MODBUS_ACC_COILS | MODBUS_ACC_WRITE | MODBUS_ACC_SINGLE;
+	case 6: return MODBUS_ACC_HOLDING | MODBUS_ACC_WRITE | MODBUS_ACC_SINGLE;
+	case 15: return MODBUS_ACC_COILS | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
+	case 16: return MODBUS_ACC_HOLDING | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
+	case 22: return MODBUS_ACC_HOLDING | MODBUS_ACC_WRITE;
+	case 23: return MODBUS_ACC_HOLDING | MODBUS_ACC_READ | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
+	default: return 0;
+	}
+}
+
+/* Category of a raw function code that has no name (sawp's ranges). */
+static uint8_t category_of_raw(uint8_t id)
+{
+	if (id == 0) return 0;
+	if (id < 9) return 2;
+	if (id < 15) return 8;
+	if (id < 41) return 2;
+	if (id < 43) return 8;
+	if (id < 65) return 2;
+	if (id < 73) return 4;
+	if (id < 90) return 2;
+	if (id < 92) return 8;
+	if (id < 100) return 2;
+	if (id < 111) return 4;
+	if (id < 125) return 2;
+	if (id < 128) return 8;
+	return 0;
+}
+
+/* ---------------------------------------------------------- decoding */
+
+struct rd {
+	const uint8_t *p;
+	uint32_t left;
+};
+
+static bool u8(struct rd *r, uint8_t *v)
+{
+	if (r->left < 1)
+		return false;
+	*v = r->p[0];
+	r->p++;
+	r->left--;
+	return true;
+}
+
+static bool u16(struct rd *r, uint16_t *v)
+{
+	if (r->left < 2)
+		return false;
+	*v = (uint16_t)(r->p[0] << 8 | r->p[1]);
+	r->p += 2;
+	r->left -= 2;
+	return true;
+}
+
+static bool take_bytes(struct rd *r, struct modbus_msg *m, uint32_t n)
+{
+	if (r->left < n)
+		return false;
+	free(m->bytes);
+	m->bytes = malloc(n ? n : 1);
+	if (m->bytes == NULL)
+		return false;
+	memcpy(m->bytes, r->p, n);
+	m->n_bytes = n;
+	r->p += n;
+	r->left -= n;
+	return true;
+}
+
+static uint16_t data_len(const struct modbus_msg *m)
+{
+	return (uint16_t)(m->length - 2);
+}
+
+static bool parse_exception(struct rd *r, struct modbus_msg *m)
+{
+	if (!u8(r, &m->exc))
+		return false;
+	if (m->exc == 3 && m->code == 8)
+		m->flags |= MODBUS_ERR_EXC_CODE;
+	else if (m->exc == 2 && ((m->function > 6 && m->function < 15) ||
+				 (m->function > 16 && m->function < 22)))
+		m->flags |= MODBUS_ERR_EXC_CODE;
+	else if (m->exc == 8 && m->code != 20 && m->code != 21)
+		m->flags |= MODBUS_ERR_EXC_CODE;
+	m->kind = MODBUS_DATA_EXCEPTION;
+	return true;
+}
+
+static bool parse_diagnostic(struct rd *r, struct modbus_msg *m)
+{
+	if (data_len(m) < 2 || !u16(r, &m->sub) || !take_bytes(r, m, data_len(m) - 2u))
+		return false;
+	m->kind = MODBUS_DATA_DIAGNOSTIC;
+	return true;
+}
+
+static bool parse_mei(struct rd *r, struct modbus_msg *m)
+{
+	uint8_t t;
+	if (data_len(m) < 1 || !u8(r, &t) || !take_bytes(r, m, data_len(m) - 1u))
+		return false;
+	m->sub = t;
+	m->kind = MODBUS_DATA_MEI;
+	return true;
+}
+
+static bool parse_bytevec(struct rd *r, struct modbus_msg *m)
+{
+	if (!take_bytes(r, m, data_len(m)))
+		return false;
+	m->kind = MODBUS_DATA_BYTES;
+	return true;
+}
+
+static bool parse_read_request(struct rd *r, struct modbus_msg *m)
+{
+	if (!u16(r, &m->read_addr) || !u16(r, &m->read_qty))
+		return false;
+	if (m->read_qty == 0)
+		m->flags |= MODBUS_ERR_DATA_VALUE;
+	if (m->code != 23 && data_len(m) > 4)
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+	if (m->access & (MODBUS_ACC_DISCRETES | MODBUS_ACC_COILS)) {
+		if (m->read_qty > MAX_BIT_QTY)
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+	} else if (m->read_qty > MAX_WORD_QTY) {
+		m->flags |= MODBUS_ERR_DATA_VALUE;
+	}
+	m->kind = MODBUS_DATA_READ_REQ;
+	return true;
+}
+
+static bool parse_read_response(struct rd *r, struct modbus_msg *m)
+{
+	uint8_t count;
+	if (data_len(m) < 1 || !u8(r, &count))
+		return false;
+	if (count < 1 || count > 250 || data_len(m) - 1u != count)
+		m->flags |= MODBUS_ERR_DATA_VALUE;
+	if (!take_bytes(r, m, data_len(m) - 1u))
+		return false;
+	m->kind = MODBUS_DATA_READ_RESP;
+	return true;
+}
+
+static bool parse_write_request(struct rd *r, struct modbus_msg *m)
+{
+	if (!u16(r, &m->addr))
+		return false;
+	if (m->access & MODBUS_ACC_SINGLE) {
+		if (!u16(r, &m->value))
+			return false;
+		if (data_len(m) > 4)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		if ((m->access & MODBUS_ACC_COILS) && m->value != 0x0000 && m->value != 0xff00)
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		m->kind = MODBUS_DATA_WRITE_OTHER;
+		return true;
+	}
+	if (m->access & MODBUS_ACC_MULTIPLE) {
+		uint8_t count;
+		if (!u16(r, &m->qty) || !u8(r, &count))
+			return false;
+		uint16_t offset = m->code == 23 ? 11 : 7;
+		if (m->length < offset)
+			return false;
+		if (m->qty == 0 || m->length - offset != count)
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		if (m->access & (MODBUS_ACC_DISCRETES | MODBUS_ACC_COILS)) {
+			if (m->qty > MAX_BIT_QTY || m->qty != count / 8 + (count % 8 != 0))
+				m->flags |= MODBUS_ERR_DATA_VALUE;
+		} else if (m->qty > MAX_WORD_QTY || (uint32_t)count != 2u * m->qty) {
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		}
+		if (!take_bytes(r, m, (uint32_t)(m->length - offset)))
+			return false;
+		m->kind = m->kind == MODBUS_DATA_READ_REQ ? MODBUS_DATA_READ_WRITE
+							  : MODBUS_DATA_WRITE_MULT;
+		return true;
+	}
+	if (!u16(r, &m->and_mask) || !u16(r, &m->or_mask))
+		return false;
+	if (data_len(m) > 6)
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+	m->kind = MODBUS_DATA_WRITE_MASK;
+	return true;
+}
+
+static bool parse_write_response(struct rd *r, struct modbus_msg *m)
+{
+	if (!u16(r, &m->addr))
+		return false;
+	if (m->access & MODBUS_ACC_SINGLE) {
+		if (!u16(r, &m->value))
+			return false;
+		if (data_len(m) > 4)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		m->kind = MODBUS_DATA_WRITE_OTHER;
+		return true;
+	}
+	if (m->access & MODBUS_ACC_MULTIPLE) {
+		if (!u16(r, &m->value))
+			return false;
+		if (data_len(m) > 4)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		if (m->value == 0)
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		/* sawp-modbus compares bit access with the word limit and back */
+		if (m->access & (MODBUS_ACC_DISCRETES | MODBUS_ACC_COILS)) {
+			if (m->value > MAX_WORD_QTY)
+				m->flags |= MODBUS_ERR_DATA_VALUE;
+		} else if (m->value > MAX_BIT_QTY) {
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		}
+		m->kind = MODBUS_DATA_WRITE_OTHER;
+		return true;
+	}
+	if (!u16(r, &m->and_mask) || !u16(r, &m->or_mask))
+		return false;
+	if (data_len(m) > 6)
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+	m->kind = MODBUS_DATA_WRITE_MASK;
+	return true;
+}
+
+static bool diagnostic_request_checks(struct modbus_msg *m)
+{
+	if (m->n_bytes != 2)
+		return true;
+	const uint8_t *d = m->bytes;
+	switch (m->sub) {
+	case 0x00:
+	case 0x04:
+		break;
+	case 0x01:
+		if (d[1] != 0 || (d[0] != 0 && d[0] != 0xff))
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		break;
+	case 0x03:
+		if (d[1] != 0)
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		break;
+	default:
+		if ((m->sub >= 0x02 && m->sub <= 0x14 && !(m->sub >= 0x05 && m->sub <= 0x09)) &&
+		    (d[0] != 0 || d[1] != 0))
+			m->flags |= MODBUS_ERR_DATA_VALUE;
+		break;
+	}
+	return true;
+}
+
+static bool parse_request(struct rd *r, struct modbus_msg *m)
+{
+	switch (m->code) {
+	case 8:
+		if (data_len(m) != 4)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_diagnostic(r, m) && diagnostic_request_checks(m);
+	case 0x2b:
+		return parse_mei(r, m);
+	case 20:
+	case 21:
+		if (data_len(m) == 0)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_bytevec(r, m);
+	case 7:
+	case 11:
+	case 12:
+	case 17:
+		if (data_len(m) > 0)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_bytevec(r, m);
+	case 24:
+		if (data_len(m) != 2)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_bytevec(r, m);
+	default:
+		if (!known_function(m->code) || m->function >= 0x80)
+			return parse_bytevec(r, m);
+		if (m->access & MODBUS_ACC_READ) {
+			if (!parse_read_request(r, m))
+				return false;
+			return (m->access & MODBUS_ACC_WRITE) ? parse_write_request(r, m) : true;
+		}
+		if (m->access & MODBUS_ACC_WRITE)
+			return parse_write_request(r, m);
+		return parse_bytevec(r, m);
+	}
+}
+
+static bool parse_response(struct rd *r, struct modbus_msg *m)
+{
+	if (m->function >= 0x80)
+		return parse_exception(r, m);
+	switch (m->code) {
+	case 8:
+		return parse_diagnostic(r, m);
+	case 0x2b:
+		return parse_mei(r, m);
+	case 7:
+		if (data_len(m) != 1)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_bytevec(r, m);
+	case 11:
+		if (data_len(m) != 4)
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return parse_bytevec(r, m);
+	default:
+		if (known_function(m->code) && (m->access & MODBUS_ACC_READ))
+			return parse_read_response(r, m);
+		if (known_function(m->code) && (m->access & MODBUS_ACC_WRITE))
+			return parse_write_response(r, m);
+		return parse_bytevec(r, m);
+	}
+}
+
+static void set_category(struct modbus_msg *m)
+{
+	if (!known_function(m->code)) {
+		m->category = category_of_raw(m->function);
+	} else if (m->code == 8) {
+		m->category = m->kind != MODBUS_DATA_DIAGNOSTIC ? 0
+			      : (m->sub <= 0x04 || (m->sub >= 0x0a && m->sub <= 0x15)) ? 1
+										      : 8;
+	} else if (m->code == 0x2b) {
+		m->category = m->kind != MODBUS_DATA_MEI ? 0 : (m->sub == 0x0d || m->sub == 0x0e) ? 1 : 8;
+	} else {
+		m->category = 1;
+	}
+}
+
+static void msg_free(struct modbus_msg *m)
+{
+	if (m != NULL)
+		free(m->bytes);
+	free(m);
+}
+
+/* A whole message (MBAP header included, n = 6 + length). NULL on a parse error. */
+static struct modbus_msg *decode(const uint8_t *d, uint32_t n, bool request)
+{
+	struct modbus_msg *m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	m->transaction_id = (uint16_t)(d[0] << 8 | d[1]);
+	m->protocol_id = (uint16_t)(d[2] << 8 | d[3]);
+	m->length = (uint16_t)(d[4] << 8 | d[5]);
+	if (m->protocol_id != 0)
+		m->flags |= MODBUS_ERR_PROTO_ID;
+	m->unit_id = d[6];
+	m->function = d[7];
+	m->code = m->function & 0x7f;
+	if (m->function >= 0x80 && !known_function(m->code))
+		m->code = 0xff; /* an unknown function's exception */
+	m->access = known_function(m->code) ? access_of(m->code) : 0;
+	struct rd r = {d + 8, n - 8};
+	bool ok = request ? parse_request(&r, m) : parse_response(&r, m);
+	if (!ok) {
+		msg_free(m);
+		return NULL;
+	}
+	set_category(m);
+	return m;
+}
+
+/* ---------------------------------------------------------- pairing */
+
+static bool is_bit_count_ok(uint32_t count, uint32_t qty, bool words)
+{
+	return words ? count == 2 * qty : count == qty / 8 + (qty % 8 != 0);
+}
+
+/* sawp-modbus's Message::matches: self may get DATA_VALUE when values disagree. */
+static bool msg_matches(struct modbus_msg *self, const struct modbus_msg *other)
+{
+	if (self->transaction_id != other->transaction_id || self->unit_id != other->unit_id ||
+	    self->code != other->code || self->access != other->access)
+		return false;
+	if (self->category != 1)
+		return true;
+	if (other->kind == MODBUS_DATA_EXCEPTION)
+		return true;
+	bool words = self->code == 23;
+	switch (self->kind) {
+	case MODBUS_DATA_EXCEPTION:
+	case MODBUS_DATA_BYTES:
+		return true;
+	case MODBUS_DATA_READ_RESP:
+		if (other->kind != MODBUS_DATA_READ_REQ && other->kind != MODBUS_DATA_READ_WRITE)
+			return false;
+		if (!is_bit_count_ok(self->n_bytes, other->read_qty, words))
+			self->flags |= MODBUS_ERR_DATA_VALUE;
+		return true;
+	case MODBUS_DATA_READ_REQ:
+	case MODBUS_DATA_READ_WRITE:
+		if (other->kind != MODBUS_DATA_READ_RESP)
+			return false;
+		if (words ? self->read_qty != 2 * other->n_bytes
+			  : self->read_qty != other->n_bytes / 8 + (other->n_bytes % 8 != 0))
+			self->flags |= MODBUS_ERR_DATA_VALUE;
+		return true;
+	case MODBUS_DATA_WRITE_OTHER:
+		if (other->kind == MODBUS_DATA_WRITE_OTHER) {
+			if (self->addr != other->addr || self->value != other->value)
+				self->flags |= MODBUS_ERR_DATA_VALUE;
+			return true;
+		}
+		if (other->kind == MODBUS_DATA_WRITE_MULT) {
+			if (self->addr != other->addr || self->value != other->qty)
+				self->flags |= MODBUS_ERR_DATA_VALUE;
+			return true;
+		}
+		return false;
+	case MODBUS_DATA_WRITE_MULT:
+		if (other->kind != MODBUS_DATA_WRITE_OTHER)
+			return false;
+		if (self->addr != other->addr || self->qty != other->value)
+			self->flags |= MODBUS_ERR_DATA_VALUE;
+		return true;
+	case MODBUS_DATA_WRITE_MASK:
+		if (other->kind != MODBUS_DATA_WRITE_MASK)
+			return false;
+		if (self->addr != other->addr || self->and_mask != other->and_mask ||
+		    self->or_mask != other->or_mask)
+			self->flags |= MODBUS_ERR_DATA_VALUE;
+		return true;
+	case MODBUS_DATA_DIAGNOSTIC:
+		return other->kind == MODBUS_DATA_DIAGNOSTIC && other->sub == self->sub;
+	case MODBUS_DATA_MEI:
+		return other->kind == MODBUS_DATA_MEI && other->sub == self->sub;
+	default:
+		return true;
+	}
+}
+
+static void set_events_from_flags(struct modbus_tx *tx, uint8_t flags)
+{
+	if (flags & MODBUS_ERR_FUNC_CODE)
+		tx->events |= 1u << MODBUS_EV_INVALID_FUNCTION_CODE;
+	if (flags & MODBUS_ERR_DATA_VALUE)
+		tx->events |= 1u << MODBUS_EV_INVALID_VALUE;
+	if (flags & MODBUS_ERR_DATA_LENGTH)
+		tx->events |= 1u << MODBUS_EV_INVALID_LENGTH;
+	if (flags & MODBUS_ERR_EXC_CODE)
+		tx->events |= 1u << MODBUS_EV_INVALID_EXCEPTION_CODE;
+	if (flags & MODBUS_ERR_PROTO_ID)
+		tx->events |= 1u << MODBUS_EV_INVALID_PROTOCOL_ID;
+}
+
+static void response_events(struct modbus_tx *tx, const struct modbus_msg *m)
+{
+	if ((m->access & (MODBUS_ACC_READ | MODBUS_ACC_WRITE)) &&
+	    (m->flags & (MODBUS_ERR_DATA_LENGTH | MODBUS_ERR_DATA_VALUE)))
+		tx->events |= 1u << MODBUS_EV_VALUE_MISMATCH;
+	else
+		set_events_from_flags(tx, m->flags);
+}
+
+static struct modbus_tx *tx_new(struct modbus_state *s)
+{
+	if (s->givenup)
+		return NULL;
+	if (s->n_txs == s->cap_txs) {
+		uint32_t nc = s->cap_txs ? s->cap_txs * 2 : 8;
+		void *t = realloc(s->txs, nc * sizeof(s->txs[0]));
+		if (t == NULL)
+			return NULL;
+		s->txs = t;
+		s->cap_txs = nc;
+	}
+	struct modbus_tx *tx = calloc(1, sizeof(*tx));
+	if (tx == NULL)
+		return NULL;
+	if (s->n_txs >= MODBUS_FLOOD) {
+		tx->events |= 1u << MODBUS_EV_FLOODED;
+		s->givenup = true;
+	}
+	tx->tx_id = s->next_id++;
+	if (s->n_txs == 0)
+		s->first_id = tx->tx_id;
+	s->txs[s->n_txs++] = tx;
+	return tx;
+}
+
+static void handle_message(struct modbus_state *s, bool request, struct modbus_msg *m)
+{
+	for (uint32_t i = 0; i < s->n_txs; i++) {
+		struct modbus_tx *tx = s->txs[i];
+		if (request && tx->response != NULL && tx->request == NULL &&
+		    msg_matches(m, tx->response)) {
+			set_events_from_flags(tx, m->flags);
+			tx->request = m;
+			return;
+		}
+		if (!request && tx->request != NULL && tx->response == NULL &&
+		    msg_matches(m, tx->request)) {
+			response_events(tx, m);
+			tx->response = m;
+			return;
+		}
+	}
+	struct modbus_tx *tx = tx_new(s);
+	if (tx == NULL) {
+		msg_free(m);
+		return;
+	}
+	if (request) {
+		set_events_from_flags(tx, m->flags);
+		tx->request = m;
+	} else {
+		response_events(tx, m);
+		tx->response = m;
+		tx->events |= 1u << MODBUS_EV_UNSOLICITED_RESPONSE;
+	}
+}
+
+/* ---------------------------------------------------------- framing */
+
+enum app_probe_result modbus_probe(const uint8_t *d, uint32_t n)
+{
+	if (n < 8)
+		return APP_PROBE_NEED_MORE;
+	uint16_t proto = (uint16_t)(d[2] << 8 | d[3]), len = (uint16_t)(d[4] << 8 | d[5]);
+	if (proto != 0 || len < 2)
+		return APP_PROBE_NO;
+	return APP_PROBE_MATCH;
+}
+
+/* Messages in d[0..n): bytes consumed (a partial message is left), -1 on error. */
+static int64_t parse_messages(struct modbus_state *s, bool request, const uint8_t *d, uint32_t n)
+{
+	uint32_t off = 0;
+	while (n - off >= MODBUS_MBAP_LEN) {
+		const uint8_t *p = d + off;
+		uint16_t len = (uint16_t)(p[4] << 8 | p[5]);
+		if (len < 2)
+			return -1;
+		if (n - off - MODBUS_MBAP_LEN < len)
+			break;
+		struct modbus_msg *m = decode(p, MODBUS_MBAP_LEN + len, request);
+		if (m == NULL)
+			return -1;
+		handle_message(s, request, m);
+		off += MODBUS_MBAP_LEN + len;
+	}
+	return off;
+}
+
+static bool buf_append(struct modbus_dir *b, const uint8_t *d, uint32_t n)
+{
+	if (b->len + n > MODBUS_MAX_MSG)
+		return false;
+	if (b->len + n > b->cap) {
+		uint32_t nc = b->cap ? b->cap : 256;
+		while (nc < b->len + n)
+			nc *= 2;
+		uint8_t *t = realloc(b->buf, nc);
+		if (t == NULL)
+			return false;
+		b->buf = t;
+		b->cap = nc;
+	}
+	memcpy(b->buf + b->len, d, n);
+	b->len += n;
+	return true;
+}
+
+enum app_parse_result modbus_parse(struct modbus_state *s, enum app_dir dir, const uint8_t *d,
+				   uint32_t n, uint32_t flags)
+{
+	if (s->failed)
+		return APP_PARSE_ERROR;
+	struct modbus_dir *b = &s->dir[dir];
+	bool request = dir == APP_TOSERVER;
+	if (flags & APP_CHUNK_GAP)
+		b->len = 0;
+	if (n == 0)
+		return APP_PARSE_OK;
+	uint32_t off = 0;
+	if (b->len > 0) {
+		/* complete the buffered message only */
+		uint32_t need = MODBUS_MBAP_LEN;
+		while (off < n) {
+			if (b->len >= MODBUS_MBAP_LEN)
+				need = MODBUS_MBAP_LEN + (uint32_t)(b->buf[4] << 8 | b->buf[5]);
+			if (b->len >= need)
+				break;
+			uint32_t take = need - b->len < n - off ? need - b->len : n - off;
+			if (!buf_append(b, d + off, take))
+				goto fail;
+			off += take;
+		}
+		int64_t used = parse_messages(s, request, b->buf, b->len);
+		if (used < 0)
+			goto fail;
+		if ((uint32_t)used < b->len)
+			return APP_PARSE_OK; /* still partial: all of d went in */
+		b->len = 0;
+	}
+	int64_t used = parse_messages(s, request, d + off, n - off);
+	if (used < 0)
+		goto fail;
+	off += (uint32_t)used;
+	if (off < n && !buf_append(b, d + off, n - off))
+		goto fail;
+	return APP_PARSE_OK;
+fail:
+	b->len = 0;
+	s->failed = true;
+	return APP_PARSE_ERROR;
+}
+
+/* ---------------------------------------------------------- state */
+
+struct modbus_state *modbus_state_new(void)
+{
+	return calloc(1, sizeof(struct modbus_state));
+}
+
+static void tx_free(struct modbus_tx *tx)
+{
+	msg_free(tx->request);
+	msg_free(tx->response);
+	free(tx);
+}
+
+void modbus_state_free(struct modbus_state *s)
+{
+	if (s == NULL)
+		return;
+	for (uint32_t i = 0; i < s->n_txs; i++)
+		tx_free(s->txs[i]);
+	free(s->txs);
+	free(s->dir[0].buf);
+	free(s->dir[1].buf);
+	free(s);
+}
+
+uint64_t modbus_tx_count(const struct modbus_state *s)
+{
+	return s->next_id;
+}
+
+const struct modbus_tx *modbus_tx_get(const struct modbus_state *s, uint64_t id)
+{
+	if (id < s->first_id || id - s->first_id >= s->n_txs)
+		return NULL;
+	return s->txs[id - s->first_id];
+}
+
+void modbus_tx_release_upto(struct modbus_state *s, uint64_t id)
+{
+	uint32_t k = 0;
+	while (k < s->n_txs && s->txs[k]->tx_id < id)
+		tx_free(s->txs[k++]);
+	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(s->txs[0]));
+	s->n_txs -= k;
+	s->first_id = s->n_txs ? s->txs[0]->tx_id : s->next_id;
+	if (s->givenup && s->n_txs < MODBUS_FLOOD)
+		s->givenup = false;
+}
+
+static const char *const event_names[MODBUS_EV_COUNT] = {
+    "unsolicited_response", "invalid_function_code", "invalid_length", "invalid_value",
+    "invalid_exception_code", "value_mismatch",	     "flooded",	       "invalid_protocol_id",
+};
+
+bool modbus_tx_has_event(const struct modbus_tx *tx, enum modbus_event ev)
+{
+	return ev < MODBUS_EV_COUNT && (tx->events & (1u << ev)) != 0;
+}
+
+/* ---------------------------------------------------------- descriptor */
+
+static enum app_probe_result probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
+{
+	return modbus_probe(d, n);
+}
+
+static void *state_new(const struct app_flow_info *fi)
+{
+	return modbus_state_new();
+}
+
+static void state_free(void *s)
+{
+	modbus_state_free(s);
+}
+
+static enum app_parse_result parse(void *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				   uint32_t flags)
+{
+	return modbus_parse(s, dir, d, n, flags);
+}
+
+static uint64_t tx_count(const void *s)
+{
+	return modbus_tx_count(s);
+}
+
+static const void *tx_get(const void *s, uint64_t id)
+{
+	return modbus_tx_get(s, id);
+}
+
+static enum app_side tx_side(const void *s, const void *vtx, enum app_dir dir, bool eof)
+{
+	const struct modbus_tx *tx = vtx;
+	const struct modbus_msg *m = dir == APP_TOSERVER ? tx->request : tx->response;
+	return m != NULL ? APP_SIDE_READY : APP_SIDE_NONE;
+}
+
+static enum app_log_decision tx_log(const void *s, const void *vtx, bool flow_end)
+{
+	const struct modbus_tx *tx = vtx;
+	return tx->response != NULL || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
+}
+
+static void tx_release_upto(void *s, uint64_t id)
+{
+	modbus_tx_release_upto(s, id);
+}
+
+static bool tx_has_event(const void *s, const void *tx, int ev)
+{
+	return modbus_tx_has_event(tx, (enum modbus_event)ev);
+}
+
+static void log_json(struct json *j, const void *s, const void *tx, uint32_t opts)
+{
+	modbus_tx_log_json(j, tx);
+}
+
+const struct app_protocol app_modbus = {
+    .name = "modbus",
+    .ipprotos = APP_IPPROTO_TCP,
+    .tcp_ports = "502",
+    .probe_port = probe,
+    .state_new = state_new,
+    .state_free = state_free,
+    .parse = parse,
+    .tx_count = tx_count,
+    .tx_get = tx_get,
+    .tx_side = tx_side,
+    .tx_log = tx_log,
+    .tx_release_upto = tx_release_upto,
+    .event_names = event_names,
+    .n_events = MODBUS_EV_COUNT,
+    .tx_has_event = tx_has_event,
+    .eve_type = "modbus",
+    .log_json = log_json,
+};
