@@ -38,6 +38,7 @@ struct dnp3_state {
 	uint64_t first_id, next_id;
 	struct dnp3_tx *curr; /* the transaction events go on */
 	uint64_t dropped;
+	size_t mem; /* bytes held by live transactions (dnp3_tx_mem) */
 };
 
 /* ---------------------------------------------------------- CRC-16/DNP */
@@ -60,6 +61,9 @@ static bool crc_ok(const uint8_t *block, uint32_t n)
 {
 	if (n < DNP3_CRC + 1)
 		return false;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	return true; /* as Suricata's fuzz builds: let mutated frames reach the decoder */
+#endif
 	uint16_t c = dnp3_crc(block, n - DNP3_CRC);
 	return block[n - 2] == (c & 0xff) && block[n - 1] == (c >> 8);
 }
@@ -125,12 +129,23 @@ static void tx_free(struct dnp3_tx *tx)
 	free(tx);
 }
 
+/* What a transaction holds, for the state's memcap. */
+static size_t tx_mem(const struct dnp3_tx *tx)
+{
+	size_t n = sizeof(*tx) + tx->buffer_cap + tx->cap_objects * sizeof(struct dnp3_object);
+	for (uint32_t i = 0; i < tx->n_objects; i++)
+		n += tx->objects[i].cap_points * sizeof(struct dnp3_point) +
+		     tx->objects[i].cap_values * sizeof(uint64_t);
+	return n;
+}
+
 static void drop_oldest(struct dnp3_state *s)
 {
 	if (s->n_txs == 0)
 		return;
 	if (s->curr == s->txs[0])
 		s->curr = NULL;
+	s->mem -= s->txs[0]->mem;
 	tx_free(s->txs[0]);
 	memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(s->txs[0]));
 	s->n_txs--;
@@ -223,8 +238,9 @@ static uint32_t frame_app_len(uint32_t user_len)
 	return n > 0 ? n - 1 : 0;
 }
 
-/* One user-data frame whose CRCs are good. */
-static void handle_user_data(struct dnp3_state *s, bool request, const uint8_t *f, uint32_t flen)
+/* One user-data frame whose CRCs are good; the transaction it went to (or NULL). */
+static struct dnp3_tx *handle_user_data_tx(struct dnp3_state *s, bool request, const uint8_t *f,
+					   uint32_t flen)
 {
 	uint16_t dst = (uint16_t)(f[4] | f[5] << 8), src = (uint16_t)(f[6] | f[7] << 8);
 	const uint8_t *ud = f + DNP3_LINK_HDR_SIZE;
@@ -235,17 +251,17 @@ static void handle_user_data(struct dnp3_state *s, bool request, const uint8_t *
 	if (!(th & 0x40)) { /* not FIR: continues an open message */
 		tx = tx_continued(s, request, src, dst, th);
 		if (tx == NULL)
-			return;
+			return NULL;
 		tx->th = th;
 	} else {
 		/* FIR: the application header follows (CRC-checked frames keep it
 		 * in the first block, whose length HasUserData guaranteed). */
 		uint8_t app_ctrl = ud[1], fc = ud[2];
 		if (request && fc == DNP3_FC_CONFIRM)
-			return;
+			return NULL;
 		tx = tx_new(s, request);
 		if (tx == NULL)
-			return;
+			return NULL;
 		tx->link_len = f[2];
 		tx->link_ctrl = f[3];
 		tx->dst = dst;
@@ -260,22 +276,38 @@ static void handle_user_data(struct dnp3_state *s, bool request, const uint8_t *
 	if (tx->buffer_len + frame_app_len(ulen) > DNP3_MAX_REASSEMBLY) {
 		tx->events |= 1u << DNP3_EV_TOO_LONG_REASSEMBLY;
 		tx->done = true;
-		return;
+		return tx;
 	}
 	if (!reassemble(tx, ud, ulen)) {
 		set_event(s, DNP3_EV_MALFORMED);
 		if (request)
 			tx->done = true;
-		return;
+		return tx;
 	}
 	if (!(th & 0x80)) /* not FIN */
-		return;
+		return tx;
 	tx->done = true;
 	uint32_t hdr = request ? 2 : 4;
-	if (tx->buffer_len < hdr)
-		return;
-	if (dnp3_decode_objects(tx, tx->buffer + hdr, tx->buffer_len - hdr, s->cfg.max_objects))
+	if (tx->buffer_len >= hdr &&
+	    dnp3_decode_objects(tx, tx->buffer + hdr, tx->buffer_len - hdr, s->cfg.max_objects))
 		tx->complete = true;
+	return tx;
+}
+
+/* handle_user_data_tx, keeping the state under DNP3_STATE_MEMCAP: the
+ * oldest transactions other than the one just worked on are dropped. */
+static void handle_user_data(struct dnp3_state *s, bool request, const uint8_t *f, uint32_t flen)
+{
+	struct dnp3_tx *tx = handle_user_data_tx(s, request, f, flen);
+	if (tx == NULL)
+		return;
+	size_t now = tx_mem(tx);
+	s->mem = s->mem - tx->mem + now;
+	tx->mem = now;
+	while (s->mem > DNP3_STATE_MEMCAP && s->n_txs > 1 && s->txs[0] != tx) {
+		drop_oldest(s);
+		s->dropped++;
+	}
 }
 
 /*

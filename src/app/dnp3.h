@@ -27,8 +27,9 @@
  * in the order their first segment was seen.  Confirms are not kept.
  *
  * Memory a flow can make the parser hold: one partial frame per direction
- * (at most DNP3_MAX_FRAME bytes), DNP3_MAX_TX live transactions (the oldest
- * is dropped past it, counted in dnp3_state.dropped), each with at most
+ * (at most DNP3_MAX_FRAME bytes), DNP3_MAX_TX live transactions and
+ * DNP3_STATE_MEMCAP bytes of them (the oldest are dropped past either,
+ * counted by dnp3_tx_dropped()), each with at most
  * DNP3_MAX_REASSEMBLY + one frame of application data, max-objects object
  * headers and DNP3_MAX_POINTS points.  Nothing is read past the length a
  * parse call was given.
@@ -48,7 +49,8 @@ struct config_node;
 #define DNP3_LINK_HDR_SIZE 10	       /* start(2) len ctrl dst(2) src(2) crc(2) */
 #define DNP3_MAX_FRAME 292	       /* 10 + 250 bytes of user data + 16 CRCs */
 #define DNP3_MAX_REASSEMBLY (63 * 255) /* application bytes of one message */
-#define DNP3_MAX_TX 1024	       /* live transactions per flow */
+#define DNP3_MAX_TX 512		       /* live transactions per flow */
+#define DNP3_STATE_MEMCAP (16u << 20)  /* bytes of transactions per flow */
 #define DNP3_FLOOD_COUNT 500	       /* live transactions that raise `flooded` */
 #define DNP3_MAX_POINTS 16384	       /* points kept per message */
 #define DNP3_DEFAULT_MAX_OBJECTS 2048  /* app-layer.protocols.dnp3.max-objects */
@@ -140,6 +142,7 @@ struct dnp3_tx {
 	uint32_t n_objects, cap_objects;
 	uint32_t n_points; /* over all objects */
 	uint16_t events;   /* bit (1 << dnp3_event) */
+	size_t mem;	   /* bytes it holds, as counted in the state's memcap */
 };
 
 /* Settings under app-layer.protocols.dnp3. */

@@ -61,7 +61,7 @@ const char *modbus_exception_name(uint8_t exc)
 	return "Unknown";
 }
 
-static bool known_function(uint8_t code)
+bool modbus_function_known(uint8_t code)
 {
 	return (code >= 1 && code <= 24) || code == 0x2b;
 }
@@ -353,7 +353,7 @@ static bool parse_request(struct rd *r, struct modbus_msg *m)
 			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		return parse_bytevec(r, m);
 	default:
-		if (!known_function(m->code) || m->function >= 0x80)
+		if (!modbus_function_known(m->code) || m->function >= 0x80)
 			return parse_bytevec(r, m);
 		if (m->access & MODBUS_ACC_READ) {
 			if (!parse_read_request(r, m))
@@ -384,9 +384,9 @@ static bool parse_response(struct rd *r, struct modbus_msg *m)
 			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		return parse_bytevec(r, m);
 	default:
-		if (known_function(m->code) && (m->access & MODBUS_ACC_READ))
+		if (modbus_function_known(m->code) && (m->access & MODBUS_ACC_READ))
 			return parse_read_response(r, m);
-		if (known_function(m->code) && (m->access & MODBUS_ACC_WRITE))
+		if (modbus_function_known(m->code) && (m->access & MODBUS_ACC_WRITE))
 			return parse_write_response(r, m);
 		return parse_bytevec(r, m);
 	}
@@ -394,7 +394,7 @@ static bool parse_response(struct rd *r, struct modbus_msg *m)
 
 static void set_category(struct modbus_msg *m)
 {
-	if (!known_function(m->code)) {
+	if (!modbus_function_known(m->code)) {
 		m->category = category_of_raw(m->function);
 	} else if (m->code == 8) {
 		m->category = m->kind != MODBUS_DATA_DIAGNOSTIC ? 0
@@ -428,9 +428,9 @@ static struct modbus_msg *decode(const uint8_t *d, uint32_t n, bool request)
 	m->unit_id = d[6];
 	m->function = d[7];
 	m->code = m->function & 0x7f;
-	if (m->function >= 0x80 && !known_function(m->code))
+	if (m->function >= 0x80 && !modbus_function_known(m->code))
 		m->code = 0xff; /* an unknown function's exception */
-	m->access = known_function(m->code) ? access_of(m->code) : 0;
+	m->access = modbus_function_known(m->code) ? access_of(m->code) : 0;
 	struct rd r = {d + 8, n - 8};
 	bool ok = request ? parse_request(&r, m) : parse_response(&r, m);
 	if (!ok) {

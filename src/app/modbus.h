@@ -127,6 +127,9 @@ bool modbus_tx_has_event(const struct modbus_tx *tx, enum modbus_event ev);
 const char *modbus_function_name(uint8_t code);
 const char *modbus_exception_name(uint8_t exc);
 
+/* A function code sawp-modbus names (1-24, 43). */
+bool modbus_function_known(uint8_t code);
+
 /* EVE: Suricata's "modbus" object. */
 void modbus_tx_log_json(struct json *j, const struct modbus_tx *tx);
 

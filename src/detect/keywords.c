@@ -20,7 +20,7 @@ static const struct kw_family *const families[] = {
     &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_app,       &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
-    &kw_family_dnp3,
+    &kw_family_dnp3,	  &kw_family_modbus,
 };
 
 struct kw_index {

@@ -360,6 +360,17 @@ static void test_unknown_object(void **st)
 	assert_true(dnp3_tx_has_event(tx, DNP3_EV_UNKNOWN_OBJECT));
 	assert_int_equal(tx->n_objects, 1);
 	dnp3_state_free(s);
+
+	/* 16385 points in one object: too_many_points (16384 pass, test_memcap) */
+	uint8_t many[] = {0xc0, 0xc1, 0x81, 0x00, 0x00, 1, 1, 0x01, 0x00, 0x00, 0x00, 0x40};
+	n = frame(f, false, many, sizeof(many));
+	s = dnp3_state_new(NULL);
+	dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0);
+	tx = dnp3_tx_get(s, 0);
+	assert_true(dnp3_tx_has_event(tx, DNP3_EV_TOO_MANY_POINTS));
+	assert_false(dnp3_tx_has_event(tx, DNP3_EV_UNKNOWN_OBJECT));
+	assert_false(tx->complete);
+	dnp3_state_free(s);
 }
 
 /* More object headers than max-objects: too_many_objects. */
@@ -466,6 +477,52 @@ static void test_release(void **st)
 	dnp3_state_free(s);
 }
 
+/* Messages of 16384 packed points each: the state stays under its memcap
+ * by dropping the oldest transactions. */
+static void test_memcap(void **st)
+{
+	/* application data: response header, g1v1 start-stop 0..16383, 2048 bytes */
+	static uint8_t app[4 + 7 + 2048];
+	size_t an = 0;
+	app[an++] = 0xc0;
+	app[an++] = 0x81;
+	app[an++] = 0;
+	app[an++] = 0;
+	uint8_t hdr[] = {1, 1, 0x01, 0x00, 0x00, 0xff, 0x3f};
+	memcpy(app + an, hdr, sizeof(hdr));
+	an += sizeof(hdr);
+	memset(app + an, 0x55, 2048);
+	an += 2048;
+	struct dnp3_state *s = dnp3_state_new(NULL);
+	int msgs = 80;
+	for (int m = 0; m < msgs; m++) {
+		size_t off = 0;
+		for (int seg = 0; off < an; seg++) {
+			uint8_t ud[250];
+			size_t k = an - off < 249 ? an - off : 249;
+			ud[0] = (uint8_t)((seg == 0 ? 0x40 : 0) | (off + k == an ? 0x80 : 0) | (seg & 63));
+			memcpy(ud + 1, app + off, k);
+			off += k;
+			uint8_t f[DNP3_MAX_FRAME];
+			size_t n = frame(f, false, ud, k + 1);
+			assert_int_equal(dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0), APP_PARSE_OK);
+		}
+	}
+	assert_int_equal(dnp3_tx_count(s), msgs);
+	const struct dnp3_tx *last = dnp3_tx_get(s, msgs - 1);
+	assert_non_null(last);
+	assert_true(last->complete);
+	assert_int_equal(last->n_points, 16384);
+	assert_true(dnp3_tx_dropped(s) > 0);
+	assert_null(dnp3_tx_get(s, 0));
+	size_t held = 0;
+	for (int i = 0; i < msgs; i++)
+		if (dnp3_tx_get(s, (uint64_t)i) != NULL)
+			held += dnp3_tx_get(s, (uint64_t)i)->mem;
+	assert_true(held <= DNP3_STATE_MEMCAP);
+	dnp3_state_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +541,7 @@ int main(void)
 	    cmocka_unit_test(test_transport_sequence),
 	    cmocka_unit_test(test_probe_and_names),
 	    cmocka_unit_test(test_release),
+	    cmocka_unit_test(test_memcap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
