@@ -1,100 +1,187 @@
 /*
  * app — the application-layer framework: which protocol a flow speaks, and
- * feeding that protocol's parser; see app.h.
+ * feeding that protocol's parser; see app.h.  It knows protocols only
+ * through their entries in the table (app/protocols.h): no field and no
+ * switch of any one protocol lives here.
  *
- * Recognition looks at the first bytes of each direction: an HTTP method
- * or status line, a TLS (or SSLv2-compatible) handshake record, DNS by its
- * port.  A direction that gives detect_limit bytes without a match, or a
- * gap before recognition, fails it; the flow is "failed" once no direction
- * can still succeed.  Parser state lives in the flow's app slot and is
- * freed with the flow.  Nothing here is shared between workers.
+ * Recognition, as Suricata's: each direction's first bytes go to every
+ * enabled protocol's pattern probe, in table order; when none matches,
+ * to the port probes of the protocols whose detection ports the flow
+ * uses.  A direction that gives detect_limit bytes without a match, or a
+ * gap before recognition, fails it; the flow is "failed" once no
+ * direction can still succeed.  UDP is decided on the first datagram.
+ *
+ * Transactions are walked through the descriptor: per direction a cursor
+ * of the first side rules have not inspected yet (sides are inspected in
+ * order, once, when ready), a cursor of the first transaction not logged
+ * yet, and everything below all three is released.  Parser state lives in
+ * the flow's app slot and is freed with the flow.  Nothing here is shared
+ * between workers.
  */
 #include "app/app.h"
-#include "app/dns.h"
-#include "app/http.h"
-#include "app/tls.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "stream/stream.h"
 #include "util/config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <strings.h>
 #include <string.h>
+#include <strings.h>
 
 struct app_ctx {
-	struct app_config cfg;
+	const struct app_config *cfg;
+	struct app_config own; /* when created without one */
 	struct app_stats stats;
 };
 
 struct app_flow {
 	enum app_proto proto;
-	bool dir_failed[2];    /* recognition failed in this direction */
-	bool dir_done[2];      /* the parser gave up on this direction */
-	bool dir_eof[2];       /* the parser was told the direction ended */
-	void *state;	       /* struct http_state / tls_state / dns_state */
-	uint64_t next_log;     /* HTTP: first transaction not yet logged */
-	uint64_t next_insp[2]; /* HTTP: first transaction side not yet inspected */
-	bool tls_inspected[2];
-	bool tls_logged;
-	bool eof; /* the flow ended: every side counts as complete */
+	const struct app_protocol *ap; /* NULL until recognised, and when failed */
+	bool dir_failed[2];	       /* recognition failed in this direction */
+	bool dir_done[2];	       /* the parser gave up on this direction */
+	bool dir_eof[2];	       /* the parser was told the direction ended */
+	void *state;		       /* the parser's, NULL for recognised-only */
+	uint64_t next_log;	       /* first transaction not logged yet */
+	uint64_t next_insp[2];	       /* first transaction side not inspected yet */
+	uint64_t released;	       /* transactions below this id were released */
+	bool eof;		       /* the flow ended: every side counts as complete */
 };
 
-static const char *const proto_names[APP_PROTO_MAX] = {
-    [APP_PROTO_HTTP] = "http", [APP_PROTO_TLS] = "tls",	      [APP_PROTO_DNS] = "dns",
-    [APP_PROTO_SMTP] = "smtp", [APP_PROTO_FTP] = "ftp",	      [APP_PROTO_SMB] = "smb",
-    [APP_PROTO_SSH] = "ssh",   [APP_PROTO_FAILED] = "failed",
-};
-
-const char *app_proto_name(enum app_proto p)
-{
-	return (unsigned)p < APP_PROTO_MAX ? proto_names[p] : NULL;
-}
+/* ------------------------------------------------------------ settings */
 
 void app_config_defaults(struct app_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	for (int p = APP_PROTO_HTTP; p < APP_PROTO_FAILED; p++)
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
 		c->enabled[p] = true;
+		(void)app_ports_parse(ap->tcp_ports, &c->ports[p][0]);
+		(void)app_ports_parse(ap->udp_ports, &c->ports[p][1]);
+	}
 	c->detect_limit = 4096;
-	http_config_defaults(&c->http);
 }
 
-/* A size or count under app-layer.protocols.http.libhtp.default-config;
- * 0 (Suricata: unlimited) becomes UINT32_MAX. */
-static void load_http_u32(const struct config_node *root, const char *name, uint32_t *out)
+/* "53", "139, 445", "[80, 8080:8090]", "any"; false on anything else. */
+bool app_ports_parse(const char *s, struct app_ports *out)
 {
-	char key[96];
-	snprintf(key, sizeof(key), "app-layer.protocols.http.libhtp.default-config.%s", name);
-	uint64_t v = config_get_size(root, key, *out);
-	*out = v == 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return true;
+	while (*s == ' ' || *s == '[')
+		s++;
+	if (strncmp(s, "any", 3) == 0) {
+		out->n = 1;
+		out->lo[0] = 0;
+		out->hi[0] = 65535;
+		return true;
+	}
+	while (*s != '\0' && *s != ']') {
+		char *end;
+		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+		if (end == s || lo > 65535)
+			return false;
+		s = end;
+		if (*s == ':' || *s == '-') {
+			hi = strtoul(s + 1, &end, 10);
+			if (end == s + 1 || hi > 65535 || hi < lo)
+				return false;
+			s = end;
+		}
+		if (out->n == APP_MAX_PORT_RANGES)
+			return false;
+		out->lo[out->n] = (uint16_t)lo;
+		out->hi[out->n] = (uint16_t)hi;
+		out->n++;
+		while (*s == ' ' || *s == ',')
+			s++;
+	}
+	return true;
+}
+
+static bool ports_have(const struct app_ports *ps, uint16_t port)
+{
+	for (uint8_t i = 0; i < ps->n; i++)
+		if (port >= ps->lo[i] && port <= ps->hi[i])
+			return true;
+	return false;
+}
+
+/*
+ * app-layer.protocols.<name>.detection-ports.dp, or per transport
+ * app-layer.protocols.<name>.<tcp|udp>.detection-ports.dp (Suricata's DNS
+ * layout).  A value that does not parse is reported and the default kept.
+ */
+static void load_ports(struct app_config *c, const struct config_node *root, enum app_proto p)
+{
+	static const char *const transports[2] = {"tcp", "udp"};
+	const char *name = app_proto_name(p);
+	for (int t = 0; t < 2; t++) {
+		char key[128];
+		snprintf(key, sizeof(key), "app-layer.protocols.%s.%s.detection-ports.dp", name,
+			 transports[t]);
+		const char *v = config_get_str(root, key, NULL);
+		if (v == NULL) {
+			snprintf(key, sizeof(key), "app-layer.protocols.%s.detection-ports.dp",
+				 name);
+			v = config_get_str(root, key, NULL);
+		}
+		if (v == NULL)
+			continue;
+		struct app_ports ps;
+		if (!app_ports_parse(v, &ps)) {
+			fprintf(stderr, "vigil: config: %s: invalid port list '%s', default kept\n",
+				key, v);
+			continue;
+		}
+		c->ports[p][t] = ps;
+	}
 }
 
 void app_config_load(struct app_config *c, const struct config_node *root)
 {
-	char key[64];
-	for (int p = APP_PROTO_HTTP; p < APP_PROTO_FAILED; p++) {
-		snprintf(key, sizeof(key), "app-layer.protocols.%s.enabled", proto_names[p]);
+	char key[96];
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		snprintf(key, sizeof(key), "app-layer.protocols.%s.enabled", ap->name);
 		const char *v = config_get_str(root, key, NULL);
 		/* Suricata also accepts "detection-only", which we treat as on. */
 		if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
+		load_ports(c, root, (enum app_proto)p);
+		if (ap->config_new != NULL && c->proto_cfg[p] == NULL)
+			c->proto_cfg[p] = ap->config_new(root);
 	}
-	load_http_u32(root, "request-body-limit", &c->http.request_body_limit);
-	load_http_u32(root, "response-body-limit", &c->http.response_body_limit);
-	load_http_u32(root, "response-body-decompress-layer-limit", &c->http.decompress_layers);
 }
+
+void app_config_free(struct app_config *c)
+{
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		if (c->proto_cfg[p] != NULL && ap->config_free != NULL)
+			ap->config_free(c->proto_cfg[p]);
+		c->proto_cfg[p] = NULL;
+	}
+}
+
+const void *app_config_proto(const struct app_config *c, enum app_proto p)
+{
+	return (unsigned)p < APP_PROTO_MAX ? c->proto_cfg[p] : NULL;
+}
+
+/* ------------------------------------------------------------ contexts */
 
 struct app_ctx *app_ctx_new(const struct app_config *cfg)
 {
 	struct app_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return NULL;
-	if (cfg)
-		ctx->cfg = *cfg;
-	else
-		app_config_defaults(&ctx->cfg);
+	if (cfg == NULL) {
+		app_config_defaults(&ctx->own);
+		cfg = &ctx->own;
+	}
+	ctx->cfg = cfg;
 	return ctx;
 }
 
@@ -119,12 +206,8 @@ void app_flow_free(void *slot)
 	struct app_flow *af = slot;
 	if (!af)
 		return;
-	switch (af->proto) {
-	case APP_PROTO_HTTP: http_state_free(af->state); break;
-	case APP_PROTO_TLS: tls_state_free(af->state); break;
-	case APP_PROTO_DNS: dns_state_free(af->state); break;
-	default: break;
-	}
+	if (af->state != NULL)
+		af->ap->state_free(af->state);
 	free(af);
 }
 
@@ -135,159 +218,115 @@ static struct app_flow *app_flow_get(struct flow *f)
 	return f->app;
 }
 
-static bool is_http_request(const uint8_t *d, uint32_t n, bool *need_more)
-{
-	static const char *const methods[] = {
-	    "GET ",   "POST ",	 "HEAD ",     "PUT ",	    "DELETE ",	  "OPTIONS ", "CONNECT ",
-	    "TRACE ", "PATCH ",	 "PROPFIND ", "PROPPATCH ", "MKCOL ",	  "COPY ",    "MOVE ",
-	    "LOCK ",  "UNLOCK ", "SEARCH ",   "REPORT ",    "SUBSCRIBE ",
-	};
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t ml = strlen(methods[i]);
-		size_t cmp = n < ml ? n : ml;
-		if (memcmp(d, methods[i], cmp) == 0) {
-			if (n < ml)
-				*need_more = true;
-			else
-				return true;
-		}
-	}
-	return false;
-}
+/* ------------------------------------------------------------ recognition */
 
-static bool is_tls(const uint8_t *d, uint32_t n, bool *need_more)
+enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *const *words)
 {
-	if (n < 3) {
-		*need_more = n == 0 || d[0] == 0x16 || (d[0] & 0x80);
-		return false;
-	}
-	if (d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04)
-		return true;
-	/* SSLv2-compatible ClientHello: 2-byte length with the top bit, type 1. */
-	return (d[0] & 0x80) && d[2] == 0x01 && n >= 5 && d[3] <= 0x03;
-}
-
-/* Does d start with one of the words (case-insensitive)?  *need_more when
- * d is a prefix of one. */
-static bool starts_with_word(const uint8_t *d, uint32_t n, const char *const *words, size_t nw,
-			     bool *need_more)
-{
-	for (size_t i = 0; i < nw; i++) {
-		size_t wl = strlen(words[i]);
+	bool more = false;
+	for (; *words != NULL; words++) {
+		size_t wl = strlen(*words);
 		size_t cmp = n < wl ? n : wl;
-		if (strncasecmp((const char *)d, words[i], cmp) != 0)
+		if (strncasecmp((const char *)d, *words, cmp) != 0)
 			continue;
 		if (n >= wl)
-			return true;
-		*need_more = true;
+			return APP_PROBE_MATCH;
+		more = true;
 	}
-	return false;
-}
-
-/* The client's first command, as Suricata's SMTP and FTP patterns. */
-static bool is_smtp_client(const uint8_t *d, uint32_t n, bool *need_more)
-{
-	static const char *const w[] = {"EHLO", "HELO"};
-	return starts_with_word(d, n, w, 2, need_more);
-}
-
-static bool is_ftp_client(const uint8_t *d, uint32_t n, bool *need_more)
-{
-	static const char *const w[] = {"USER ",    "PASS ",	"PORT ", "EPSV",
-					"AUTH TLS", "AUTH SSL", "FEAT"};
-	return starts_with_word(d, n, w, sizeof(w) / sizeof(w[0]), need_more);
-}
-
-/* "SSH-" banner, from either side. */
-static bool is_ssh(const uint8_t *d, uint32_t n, bool *need_more)
-{
-	static const char *const w[] = {"SSH-"};
-	return starts_with_word(d, n, w, 1, need_more);
-}
-
-/* A NetBIOS session message carrying SMB1, SMB2/3 or an SMB3 transform. */
-static bool is_smb(const uint8_t *d, uint32_t n, bool *need_more)
-{
-	if (n == 0 || d[0] != 0x00)
-		return false;
-	if (n < 8) {
-		*need_more = true;
-		return false;
-	}
-	return (d[4] == 0xff || d[4] == 0xfe || d[4] == 0xfd) && memcmp(d + 5, "SMB", 3) == 0;
+	return more ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
 }
 
 /* Recognition from one direction's first bytes; UNKNOWN = not yet. */
 static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f, enum app_dir dir,
-				const uint8_t *d, uint32_t n)
+				const uint8_t *d, uint32_t n, bool tcp)
 {
+	const struct app_probe_in in = {.dir = dir, .tcp = tcp, .sp = f->sp, .dp = f->dp};
+	const uint8_t transport = tcp ? APP_IPPROTO_TCP : APP_IPPROTO_UDP;
 	bool more = false;
-	const bool *on = ctx->cfg.enabled;
-	/* As Suricata: a protocol's own patterns first, then the port (an
-	 * HTTP request from port 53 is HTTP). */
-	if (on[APP_PROTO_HTTP]) {
-		if (dir == APP_TOSERVER && is_http_request(d, n, &more))
-			return APP_PROTO_HTTP;
-		if (dir == APP_TOCLIENT) {
-			size_t cmp = n < 7 ? n : 7;
-			if (memcmp(d, "HTTP/1.", cmp) == 0) {
-				if (n >= 7)
-					return APP_PROTO_HTTP;
-				more = true;
-			}
-		}
+	/* A protocol's own patterns first, then the ports (an HTTP request
+	 * from port 53 is HTTP), as Suricata. */
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		if (!ctx->cfg->enabled[p] || ap->probe == NULL || !(ap->ipprotos & transport))
+			continue;
+		enum app_probe_result r = ap->probe(&in, d, n);
+		if (r == APP_PROBE_MATCH)
+			return (enum app_proto)p;
+		more |= r == APP_PROBE_NEED_MORE;
 	}
-	if (on[APP_PROTO_TLS] && is_tls(d, n, &more))
-		return APP_PROTO_TLS;
-	if (on[APP_PROTO_SSH] && is_ssh(d, n, &more))
-		return APP_PROTO_SSH;
-	if (on[APP_PROTO_SMB] && is_smb(d, n, &more))
-		return APP_PROTO_SMB;
-	if (dir == APP_TOSERVER && on[APP_PROTO_SMTP] && is_smtp_client(d, n, &more))
-		return APP_PROTO_SMTP;
-	if (dir == APP_TOSERVER && on[APP_PROTO_FTP] && is_ftp_client(d, n, &more))
-		return APP_PROTO_FTP;
-	if (on[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53))
-		return APP_PROTO_DNS;
-	return more ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		const struct app_ports *ps = &ctx->cfg->ports[p][tcp ? 0 : 1];
+		if (!ctx->cfg->enabled[p] || !(ap->ipprotos & transport) ||
+		    !(ports_have(ps, f->sp) || ports_have(ps, f->dp)))
+			continue;
+		enum app_probe_result r =
+		    ap->probe_port != NULL ? ap->probe_port(&in, d, n) : APP_PROBE_MATCH;
+		if (r == APP_PROBE_MATCH)
+			return (enum app_proto)p;
+		more |= r == APP_PROBE_NEED_MORE;
+	}
+	return more && tcp ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
+}
+
+static void set_failed(struct app_ctx *ctx, struct app_flow *af)
+{
+	af->proto = APP_PROTO_FAILED;
+	af->ap = NULL;
+	ctx->stats.flows[APP_PROTO_FAILED]++;
 }
 
 static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto, bool tcp,
 			 uint16_t server_port)
 {
-	switch (proto) {
-	case APP_PROTO_HTTP: {
-		af->state = http_state_new();
-		if (af->state) {
-			http_state_configure(af->state, &ctx->cfg.http);
-			http_state_set_server_port(af->state, server_port);
-		}
-		break;
-	}
-	case APP_PROTO_TLS: af->state = tls_state_new(); break;
-	case APP_PROTO_DNS: af->state = dns_state_new(tcp); break;
-	case APP_PROTO_SMTP:
-	case APP_PROTO_FTP:
-	case APP_PROTO_SMB:
-	case APP_PROTO_SSH: break; /* recognised only: no parser state */
-	default: return false;
-	}
-	if (!af->state && proto < APP_PROTO_SMTP)
+	const struct app_protocol *ap = app_protocol(proto);
+	if (ap == NULL)
 		return false;
+	if (ap->state_new != NULL) {
+		const struct app_flow_info fi = {
+		    .tcp = tcp,
+		    .server_port = server_port,
+		    .cfg = ctx->cfg->proto_cfg[proto],
+		    .file_hashes = ctx->cfg->file_hashes,
+		};
+		af->state = ap->state_new(&fi);
+		if (af->state == NULL)
+			return false;
+	}
 	af->proto = proto;
+	af->ap = ap;
 	ctx->stats.flows[proto]++;
 	return true;
 }
 
-static enum app_parse_result parse(struct app_flow *af, enum app_dir dir, const uint8_t *d,
-				   uint32_t n, uint32_t flags)
+/* ------------------------------------------------------------ feeding */
+
+static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
+			const uint8_t *d, uint32_t n, uint32_t flags)
 {
-	switch (af->proto) {
-	case APP_PROTO_HTTP: return http_parse(af->state, dir, d, n, flags);
-	case APP_PROTO_TLS: return tls_parse(af->state, dir, d, n, flags);
-	case APP_PROTO_DNS: return dns_parse(af->state, dir, d, n, flags);
-	default: return APP_PARSE_ERROR;
+	if (af->ap->parse(af->state, dir, d, n, flags) != APP_PARSE_OK) {
+		af->dir_done[dir] = true;
+		ctx->stats.parse_errors++;
 	}
+}
+
+/* Recognition of a TCP direction; false when the bytes wait or failed. */
+static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			     enum stream_dir sdir, enum app_dir dir, const struct stream_chunk *c,
+			     bool end)
+{
+	enum app_proto p =
+	    c->gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c->data, c->len, true);
+	if (p == APP_PROTO_UNKNOWN && c->len < ctx->cfg->detect_limit && !end)
+		return false; /* keep the bytes until we know */
+	if (p == APP_PROTO_UNKNOWN || p == APP_PROTO_FAILED) {
+		af->dir_failed[dir] = true;
+		stream_app_consumed(f, sdir, c->offset + c->len);
+		if (af->dir_failed[APP_TOSERVER] && af->dir_failed[APP_TOCLIENT])
+			set_failed(ctx, af);
+		return false;
+	}
+	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
+	return start_parser(ctx, af, p, true, server_port);
 }
 
 /* Feeds one direction's new stream data; recognises the protocol first. */
@@ -303,42 +342,21 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	 * delimited by the close completes there. */
 	bool end = eof || stream_session_closed(f);
 	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
-		if (end && af->state != NULL && af->proto != APP_PROTO_FAILED) {
+		if (end && af->state != NULL) {
 			af->dir_eof[dir] = true;
-			if (parse(af, dir, NULL, 0, APP_CHUNK_EOF) != APP_PARSE_OK) {
-				af->dir_done[dir] = true;
-				ctx->stats.parse_errors++;
-			}
+			parse_chunk(ctx, af, dir, NULL, 0, APP_CHUNK_EOF);
 		}
 		return;
 	}
-	if (af->proto == APP_PROTO_UNKNOWN) {
-		enum app_proto p = c.gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c.data, c.len);
-		if (p == APP_PROTO_UNKNOWN && c.len < ctx->cfg.detect_limit && !end)
-			return; /* keep the bytes until we know */
-		if (p == APP_PROTO_UNKNOWN || p == APP_PROTO_FAILED) {
-			af->dir_failed[dir] = true;
-			stream_app_consumed(f, sdir, c.offset + c.len);
-			if (af->dir_failed[APP_TOSERVER] && af->dir_failed[APP_TOCLIENT]) {
-				af->proto = APP_PROTO_FAILED;
-				ctx->stats.flows[APP_PROTO_FAILED]++;
-			}
-			return;
-		}
-		uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
-		if (!start_parser(ctx, af, p, true, server_port))
-			return;
-	}
-	if (af->proto == APP_PROTO_FAILED || af->state == NULL) {
+	if (af->proto == APP_PROTO_UNKNOWN && !recognise_stream(ctx, f, af, sdir, dir, &c, end))
+		return;
+	if (af->state == NULL) { /* failed, or recognised only */
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
 	af->dir_eof[dir] = end;
-	if (parse(af, dir, c.data, c.len, flags) != APP_PARSE_OK) {
-		af->dir_done[dir] = true;
-		ctx->stats.parse_errors++;
-	}
+	parse_chunk(ctx, af, dir, c.data, c.len, flags);
 	stream_app_consumed(f, sdir, c.offset + c.len);
 	/* Something new for the parser: stream rules should look now too. */
 	stream_raw_trigger(f, sdir);
@@ -351,15 +369,16 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	if (af->proto == APP_PROTO_UNKNOWN) {
 		struct flow *f = p->flow;
-		bool dns = ctx->cfg.enabled[APP_PROTO_DNS] && (f->sp == 53 || f->dp == 53);
-		if (!dns || !start_parser(ctx, af, APP_PROTO_DNS, false, f->dp)) {
-			af->proto = APP_PROTO_FAILED;
-			ctx->stats.flows[APP_PROTO_FAILED]++;
+		enum app_proto proto = recognise(ctx, f, dir, p->payload, p->payload_len, false);
+		if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
+			set_failed(ctx, af);
 			return;
 		}
 	}
-	if (af->proto == APP_PROTO_DNS)
-		parse(af, dir, p->payload, p->payload_len, 0);
+	/* Each datagram stands alone: one that does not parse stops nothing. */
+	if (af->state != NULL &&
+	    af->ap->parse(af->state, dir, p->payload, p->payload_len, 0) != APP_PARSE_OK)
+		ctx->stats.parse_errors++;
 }
 
 void app_handle_packet(struct app_ctx *ctx, struct packet *p)
@@ -395,193 +414,146 @@ void app_flow_end(struct app_ctx *ctx, struct flow *f)
 	app_flow_end_dir(ctx, f, STREAM_TOCLIENT);
 }
 
-static void log_dns(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)
+/* ------------------------------------------------------------ transactions */
+
+static bool has_txs(const struct app_flow *af)
 {
-	uint64_t last = 0;
-	bool any = false;
-	for (size_t i = 0; i < dns_tx_count(af->state); i++) {
-		const struct dns_tx *tx = dns_tx_get(af->state, i);
-		if (!tx)
+	return af != NULL && af->state != NULL && af->ap->tx_count != NULL;
+}
+
+static enum app_side side_of(const struct app_flow *af, const void *tx, enum app_dir dir)
+{
+	return af->ap->tx_side != NULL ? af->ap->tx_side(af->state, tx, dir, af->eof)
+				       : APP_SIDE_READY;
+}
+
+/* Moves the direction's cursor over sides that need no inspection, and,
+ * with `inspected`, over the ready ones too (rules have seen them). */
+static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected)
+{
+	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t id = af->next_insp[dir];
+	for (; id < n; id++) {
+		const void *tx = af->ap->tx_get(af->state, id);
+		if (tx == NULL)
 			continue;
-		fn(arg, APP_PROTO_DNS, af->state, tx, tx->tx_id);
-		ctx->stats.tx[APP_PROTO_DNS]++;
-		last = tx->tx_id;
-		any = true;
+		enum app_side s = side_of(af, tx, dir);
+		if (s == APP_SIDE_PENDING || (s == APP_SIDE_READY && !inspected))
+			break;
 	}
-	if (any)
-		dns_tx_release_upto(af->state, last);
-}
-
-static void log_http(struct app_ctx *ctx, struct app_flow *af, bool flow_end, app_tx_fn fn,
-		     void *arg)
-{
-	uint64_t n = http_tx_count(af->state);
-	while (af->next_log < n) {
-		const struct http_tx *tx = http_tx_get(af->state, af->next_log);
-		bool done = tx && http_tx_progress(tx, APP_TOSERVER) == HTTP_PROGRESS_COMPLETE &&
-			    http_tx_progress(tx, APP_TOCLIENT) == HTTP_PROGRESS_COMPLETE;
-		if (tx && !done && !flow_end)
-			break; /* logged in order, as Suricata does */
-		if (tx && http_tx_progress(tx, APP_TOSERVER) >= HTTP_PROGRESS_LINE) {
-			fn(arg, APP_PROTO_HTTP, af->state, tx, af->next_log);
-			ctx->stats.tx[APP_PROTO_HTTP]++;
-		}
-		af->next_log++;
-	}
-	uint64_t upto = af->next_log;
-	for (int d = 0; d < 2; d++)
-		if (af->next_insp[d] < upto && !flow_end)
-			upto = af->next_insp[d]; /* rules have not seen it yet */
-	http_tx_release_upto(af->state, upto);
-}
-
-/* One tls event per flow, when the handshake is over (or the flow ends),
- * and only when it has something to say — as Suricata logs it. */
-static void log_tls(struct app_ctx *ctx, struct app_flow *af, bool flow_end, app_tx_fn fn,
-		    void *arg)
-{
-	if (af->tls_logged || !(tls_handshake_done(af->state) || flow_end) ||
-	    !tls_log_wanted(af->state))
-		return;
-	fn(arg, APP_PROTO_TLS, af->state, af->state, 0);
-	ctx->stats.tx[APP_PROTO_TLS]++;
-	af->tls_logged = true;
+	af->next_insp[dir] = id;
 }
 
 void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg)
 {
 	struct app_flow *af = f->app;
-	if (!af || !af->state)
+	if (!has_txs(af))
 		return;
-	switch (af->proto) {
-	case APP_PROTO_DNS: log_dns(ctx, af, fn, arg); break;
-	case APP_PROTO_HTTP: log_http(ctx, af, flow_end, fn, arg); break;
-	case APP_PROTO_TLS: log_tls(ctx, af, flow_end, fn, arg); break;
-	default: break;
+	const struct app_protocol *ap = af->ap;
+	uint64_t n = ap->tx_count(af->state);
+	while (af->next_log < n) {
+		const void *tx = ap->tx_get(af->state, af->next_log);
+		if (tx != NULL) {
+			enum app_log_decision d =
+			    ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
+			if (d == APP_LOG_WAIT && !flow_end)
+				break; /* logged in order, as Suricata does */
+			if (d == APP_LOG_NOW) {
+				fn(arg, af->proto, af->state, tx, af->next_log);
+				ctx->stats.tx[af->proto]++;
+			}
+		}
+		af->next_log++;
+	}
+	if (ap->tx_release_upto == NULL)
+		return;
+	uint64_t upto = af->next_log;
+	for (int d = 0; d < 2 && !flow_end; d++) {
+		advance_cursor(af, (enum app_dir)d, false);
+		if (af->next_insp[d] < upto)
+			upto = af->next_insp[d]; /* rules have not seen it yet */
+	}
+	if (upto > af->released) {
+		ap->tx_release_upto(af->state, upto);
+		af->released = upto;
 	}
 }
 
 /* ------------------------------------------------------------ inspection */
-
-static bool tls_side_ready(const struct app_flow *af, enum app_dir dir)
-{
-	if (dir == APP_TOSERVER)
-		return tls_client_hello_done(af->state);
-	return (tls_ssl_state(af->state) & TLS_STATE_CERT) || tls_handshake_done(af->state) ||
-	       (af->eof && tls_server_hello_done(af->state));
-}
-
-static bool http_side_ready(const struct app_flow *af, const struct http_tx *tx, enum app_dir dir)
-{
-	enum http_progress pr = http_tx_progress(tx, dir);
-	return pr == HTTP_PROGRESS_COMPLETE || (af->eof && pr >= HTTP_PROGRESS_LINE);
-}
-
-static bool dns_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i, const void **tx,
-			   uint64_t *tx_id)
-{
-	/* Messages live until logged, right after this packet's rules. */
-	uint32_t seen = 0;
-	for (size_t k = 0; k < dns_tx_count(af->state); k++) {
-		const struct dns_tx *t = dns_tx_get(af->state, k);
-		if (!t || t->request != (dir == APP_TOSERVER))
-			continue;
-		if (seen++ == i) {
-			*tx = t;
-			*tx_id = t->tx_id;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool http_inspect_tx(const struct app_flow *af, enum app_dir dir, uint32_t i,
-			    const void **tx, uint64_t *tx_id)
-{
-	/* Sides are inspected in order: every one before the i-th is ready too. */
-	for (uint64_t id = af->next_insp[dir]; id <= af->next_insp[dir] + i; id++) {
-		const struct http_tx *t = http_tx_get(af->state, id);
-		if (!t || !http_side_ready(af, t, dir))
-			return false;
-		*tx = t;
-		*tx_id = id;
-	}
-	return true;
-}
 
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id)
 {
 	const struct flow *f = p->flow;
 	const struct app_flow *af = f ? f->app : NULL;
-	if (!af || !af->state)
+	if (!has_txs(af))
 		return false;
 	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	*proto = af->proto;
-	switch (af->proto) {
-	case APP_PROTO_DNS: return dns_inspect_tx(af, dir, i, tx, tx_id);
-	case APP_PROTO_HTTP: return http_inspect_tx(af, dir, i, tx, tx_id);
-	case APP_PROTO_TLS:
-		if (i > 0 || af->tls_inspected[dir] || !tls_side_ready(af, dir))
+	uint64_t n = af->ap->tx_count(af->state);
+	uint32_t seen = 0;
+	/* Sides are inspected in order: every one before the i-th is ready too. */
+	for (uint64_t id = af->next_insp[dir]; id < n; id++) {
+		const void *t = af->ap->tx_get(af->state, id);
+		if (t == NULL)
+			continue;
+		enum app_side s = side_of(af, t, dir);
+		if (s == APP_SIDE_NONE)
+			continue;
+		if (s == APP_SIDE_PENDING)
 			return false;
-		*tx = af->state;
-		*tx_id = 0;
-		return true;
-	default: return false;
-	}
-}
-
-bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
-		 const void **tx)
-{
-	const struct app_flow *af = f ? f->app : NULL;
-	if (!af || !af->state)
-		return false;
-	*proto = af->proto;
-	*state = af->state;
-	switch (af->proto) {
-	case APP_PROTO_HTTP: *tx = http_tx_get(af->state, tx_id); break;
-	case APP_PROTO_TLS: *tx = tx_id == 0 ? af->state : NULL; break;
-	case APP_PROTO_DNS:
-		*tx = NULL;
-		for (size_t k = 0; k < dns_tx_count(af->state) && *tx == NULL; k++) {
-			const struct dns_tx *t = dns_tx_get(af->state, k);
-			if (t != NULL && t->tx_id == tx_id)
-				*tx = t;
+		if (seen++ == i) {
+			*tx = t;
+			*tx_id = id;
+			return true;
 		}
-		break;
-	default: return false;
 	}
-	return *tx != NULL;
-}
-
-uint64_t app_flow_tx_total(const struct flow *f)
-{
-	const struct app_flow *af = f ? f->app : NULL;
-	if (!af || !af->state)
-		return 0;
-	switch (af->proto) {
-	case APP_PROTO_HTTP: return http_tx_count(af->state);
-	case APP_PROTO_DNS: return dns_tx_next_id(af->state);
-	case APP_PROTO_TLS: return 1;
-	default: return 0;
-	}
+	return false;
 }
 
 void app_inspect_done(struct packet *p)
 {
 	struct flow *f = p->flow;
 	struct app_flow *af = f ? f->app : NULL;
-	if (!af || !af->state)
-		return;
-	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
-	if (af->proto == APP_PROTO_TLS) {
-		if (tls_side_ready(af, dir))
-			af->tls_inspected[dir] = true;
-	} else if (af->proto == APP_PROTO_HTTP) {
-		const struct http_tx *t;
-		while ((t = http_tx_get(af->state, af->next_insp[dir])) != NULL &&
-		       http_side_ready(af, t, dir))
-			af->next_insp[dir]++;
-	}
+	if (has_txs(af))
+		advance_cursor(af, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT, true);
+}
+
+const void *app_flow_state(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return af ? af->state : NULL;
+}
+
+bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
+		 const void **tx)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!has_txs(af))
+		return false;
+	*proto = af->proto;
+	*state = af->state;
+	*tx = af->ap->tx_get(af->state, tx_id);
+	return *tx != NULL;
+}
+
+uint64_t app_flow_tx_total(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return has_txs(af) ? af->ap->tx_count(af->state) : 0;
+}
+
+/* ------------------------------------------------------------ events */
+
+int app_event_by_name(enum app_proto p, const char *name)
+{
+	const struct app_protocol *ap = app_protocol(p);
+	if (ap == NULL)
+		return -1;
+	if (ap->event_by_name != NULL)
+		return ap->event_by_name(name);
+	for (int e = 0; e < ap->n_events; e++)
+		if (strcasecmp(ap->event_names[e], name) == 0)
+			return e;
+	return -1;
 }

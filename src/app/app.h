@@ -3,15 +3,16 @@
  * stream data (or UDP payloads), producing transactions that detection
  * inspects and EVE logs.
  *
- * Every parser has the same small shape (see app/dns.h, app/http.h,
- * app/tls.h): a per-flow state created on first data, a parse call per
- * direction that consumes what it can and never reads past the length it
- * was given, a list of transactions with their progress, app-layer events
- * with Suricata's names, and an EVE writer for a transaction.  Parsers
- * keep no global mutable state and bound the memory a flow can make them
- * hold.  The framework that detects protocols and drives the parsers from
- * the stream stage is app/app.c (to come); until then parsers are driven
- * by their unit tests.
+ * Every protocol is one entry of the protocol table (app/protocols.h): a
+ * struct app_protocol descriptor, below, defined in the protocol's own
+ * file.  A parser keeps a per-flow state created on first data, a parse
+ * call per direction that consumes what it can and never reads past the
+ * length it was given, a list of transactions with per-direction
+ * progress, app-layer events with Suricata's names, and an EVE writer for
+ * a transaction.  Parsers keep no global mutable state and bound the
+ * memory a flow can make them hold.  The framework (app/app.c) recognises
+ * protocols and drives the parsers from the stream stage through the
+ * descriptors only.
  */
 #ifndef VIGIL_APP_H
 #define VIGIL_APP_H
@@ -169,6 +170,9 @@ struct app_protocol {
 	int n_events;
 	bool events_upper;
 	bool (*tx_has_event)(const void *state, const void *tx, int ev);
+	/* A rule's event name (with the protocol's older spellings); NULL =
+	 * a case-insensitive look-up in event_names. */
+	int (*event_by_name)(const char *name);
 
 	/* EVE: the event type (also the eve-log `types:` name) and the writer
 	 * of the transaction's object ("smb": {...}); opts from eve_options
@@ -178,6 +182,7 @@ struct app_protocol {
 	uint32_t (*eve_options)(const struct config_node *type_opts);
 	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
 	uint32_t eve_alert_opts;   /* inside an alert */
+	bool eve_no_tx_id;	   /* the event has no "tx_id" (Suricata's TLS and DNS) */
 	/* The direction of a message protocol's transaction (DNS); NULL = it
 	 * has both sides. */
 	int (*tx_msg_dir)(const void *tx);
@@ -187,24 +192,31 @@ struct app_protocol {
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
 };
 
+/* A probe helper: d starts with one of the NULL-terminated words
+ * (case-insensitive); NEED_MORE when d is a prefix of one. */
+enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *const *words);
+
 /* The table entry of a protocol; NULL for UNKNOWN, FAILED and bad ids. */
 const struct app_protocol *app_protocol(enum app_proto p);
 
 /* ---------------------------------------------------------- framework */
 
-#include "app/http.h" /* until HTTP's settings move behind config_new */
 #define APP_MAX_PORT_RANGES 16
+struct app_ports {
+	uint8_t n;
+	uint16_t lo[APP_MAX_PORT_RANGES], hi[APP_MAX_PORT_RANGES];
+};
+/* "53", "139, 445", "[80, 8080:8090]", "any" (NULL: none); false when
+ * the text is not a port list. */
+bool app_ports_parse(const char *s, struct app_ports *out);
+
 struct app_config {
-	struct http_config http;
 	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
 	uint32_t detect_limit;	     /* bytes a direction may take to be recognised */
 	uint8_t file_hashes;	     /* APP_FILE_*: hashes every file gets */
 	void *proto_cfg[APP_PROTO_MAX]; /* config_new's, NULL = defaults */
 	/* detection-ports per protocol and transport (0 TCP, 1 UDP) */
-	struct app_ports {
-		uint8_t n;
-		uint16_t lo[APP_MAX_PORT_RANGES], hi[APP_MAX_PORT_RANGES];
-	} ports[APP_PROTO_MAX][2];
+	struct app_ports ports[APP_PROTO_MAX][2];
 };
 void app_config_defaults(struct app_config *c);
 /* Reads app-layer.*; problems are reported on stderr with the key. */
@@ -263,6 +275,10 @@ void app_inspect_done(struct packet *p);
 bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
 		 const void **tx);
 uint64_t app_flow_tx_total(const struct flow *f);
+/* The flow's parser state (NULL when none), for keywords that need it. */
+const void *app_flow_state(const struct flow *f);
+/* A protocol's app-layer event by its rule name; -1 when unknown. */
+int app_event_by_name(enum app_proto p, const char *name);
 
 /*
  * Hands every transaction that is ready to be logged (DNS: each message;

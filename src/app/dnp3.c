@@ -677,6 +677,7 @@ const struct app_protocol app_dnp3 = {
     .tx_has_event = tx_has_event,
     .eve_type = "dnp3",
     .log_json = log_json,
+    .eve_no_tx_id = true,
     .eve_alert_opts = DNP3_EVE_ALERT,
     .tx_msg_dir = tx_msg_dir,
 };

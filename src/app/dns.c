@@ -745,7 +745,7 @@ size_t dns_state_memuse(const struct dns_state *s)
 
 /* ---- Events ---- */
 
-static const char *const event_names[DNS_EV_COUNT] = {
+const char *const dns_event_names[DNS_EV_COUNT] = {
     "malformed_data",	   "not_request",	  "not_response",  "z_flag_set",
     "invalid_opcode",	   "name_too_long",	  "infinite_loop", "too_many_labels",
     "invalid_additionals", "invalid_authorities",
@@ -763,7 +763,7 @@ uint16_t dns_state_events(const struct dns_state *s)
 
 const char *dns_event_name(enum dns_event ev)
 {
-	return (unsigned)ev < DNS_EV_COUNT ? event_names[ev] : NULL;
+	return (unsigned)ev < DNS_EV_COUNT ? dns_event_names[ev] : NULL;
 }
 
 int dns_event_by_name(const char *name)
@@ -771,7 +771,7 @@ int dns_event_by_name(const char *name)
 	if (name == NULL)
 		return -1;
 	for (int i = 0; i < DNS_EV_COUNT; i++)
-		if (strcasecmp(name, event_names[i]) == 0)
+		if (strcasecmp(name, dns_event_names[i]) == 0)
 			return i;
 	if (strcasecmp(name, "not_a_request") == 0)
 		return DNS_EV_NOT_REQUEST;

@@ -211,6 +211,7 @@ bool dns_tx_has_event(const struct dns_tx *tx, enum dns_event ev);
 /* Events raised when the flow had no transaction to carry them. */
 uint16_t dns_state_events(const struct dns_state *s);
 const char *dns_event_name(enum dns_event ev); /* "malformed_data" */
+extern const char *const dns_event_names[]; /* DNS_EV_COUNT names */
 /* enum value, or -1; also accepts Suricata 6/7's "not_a_request"/"not_a_response". */
 int dns_event_by_name(const char *name);
 

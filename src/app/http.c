@@ -1157,7 +1157,7 @@ bool http_tx_has_event(const struct http_tx *tx, enum http_event ev)
 	return (unsigned)ev < HTTP_EV__COUNT && (tx->events >> ev) & 1;
 }
 
-static const char *const event_names[HTTP_EV__COUNT] = {
+const char *const http_event_names[HTTP_EV__COUNT] = {
     "unknown_error",
     "gzip_decompression_failed",
     "request_field_missing_colon",
@@ -1221,13 +1221,13 @@ static const char *const event_names[HTTP_EV__COUNT] = {
 
 const char *http_event_name(enum http_event ev)
 {
-	return (unsigned)ev < HTTP_EV__COUNT ? event_names[ev] : NULL;
+	return (unsigned)ev < HTTP_EV__COUNT ? http_event_names[ev] : NULL;
 }
 
 int http_event_by_name(const char *name)
 {
 	for (int i = 0; i < HTTP_EV__COUNT; i++)
-		if (strcasecmp(event_names[i], name) == 0)
+		if (strcasecmp(http_event_names[i], name) == 0)
 			return i;
 	return -1;
 }

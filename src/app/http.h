@@ -43,7 +43,6 @@ struct http_config {
 	uint32_t decompress_layers;   /* content-coding layers decoded (Suricata: 2) */
 };
 
-/* After the settings: app.h embeds struct http_config in its own config. */
 #include "app/app.h"
 
 struct json;
@@ -271,6 +270,7 @@ enum http_event {
 bool http_tx_has_event(const struct http_tx *tx, enum http_event ev);
 /* Lower-case rule name ("request_line_missing_protocol"), NULL if out of range. */
 const char *http_event_name(enum http_event ev);
+extern const char *const http_event_names[]; /* HTTP_EV__COUNT names */
 /* Event by rule name, case-insensitive; -1 when unknown. */
 int http_event_by_name(const char *name);
 

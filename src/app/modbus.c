@@ -827,4 +827,5 @@ const struct app_protocol app_modbus = {
     .tx_has_event = tx_has_event,
     .eve_type = "modbus",
     .log_json = log_json,
+    .eve_no_tx_id = true,
 };

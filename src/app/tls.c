@@ -796,7 +796,7 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 
 /* ---- accessors ---- */
 
-static const char *const event_names[TLS_EV_COUNT] = {
+const char *const tls_event_names[TLS_EV_COUNT] = {
     [TLS_EV_INVALID_SSLV2_HEADER] = "invalid_sslv2_header",
     [TLS_EV_INVALID_TLS_HEADER] = "invalid_tls_header",
     [TLS_EV_INVALID_RECORD_VERSION] = "invalid_record_version",
@@ -840,13 +840,13 @@ uint64_t tls_events(const struct tls_state *s)
 
 const char *tls_event_name(enum tls_event ev)
 {
-	return (unsigned)ev < TLS_EV_COUNT ? event_names[ev] : NULL;
+	return (unsigned)ev < TLS_EV_COUNT ? tls_event_names[ev] : NULL;
 }
 
 int tls_event_by_name(const char *name)
 {
 	for (int i = 0; i < TLS_EV_COUNT; i++)
-		if (strcasecmp(event_names[i], name) == 0)
+		if (strcasecmp(tls_event_names[i], name) == 0)
 			return i;
 	return -1;
 }

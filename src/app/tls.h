@@ -132,6 +132,7 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 bool tls_has_event(const struct tls_state *s, enum tls_event ev);
 uint64_t tls_events(const struct tls_state *s); /* bit (1 << ev) per event set */
 const char *tls_event_name(enum tls_event ev);	/* "invalid_record_type" */
+extern const char *const tls_event_names[]; /* TLS_EV_COUNT names */
 int tls_event_by_name(const char *name);	/* enum value, or -1 */
 
 /* ---- Handshake progress ---- */

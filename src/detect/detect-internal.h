@@ -190,8 +190,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_entropy, kw_family_transforms, kw_family_flow, kw_family_flowbits, kw_family_flowint,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
-    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_app, kw_family_modifiers,
-    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file;
+    kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
 extern const struct kw_family kw_family_dnp3, kw_family_modbus;
 
 const struct kw_def *kw_lookup(const char *name);
@@ -275,8 +275,17 @@ struct app_buffer_family {
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
 extern const struct app_buffer_family app_buffers_dnp3;
+/* The list of families (keywords.c). */
+extern const struct app_buffer_family *const app_buffer_families[];
+extern const size_t app_buffer_families_n;
+/* The sticky keywords of every app buffer (built once), and the buffer
+ * such a keyword selects (-1 for any other keyword). */
+const struct kw_def *app_buffer_keywords(size_t *n);
+int app_buffer_keyword_buf(const struct kw_def *kw);
 /* Copies n bytes into dt's scratch for an instance; NULL without memory. */
 const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t n);
+/* dt's scratch grown to n bytes, to compose an instance in; NULL without. */
+uint8_t *app_scratch_reserve(struct det_thread *dt, uint32_t n);
 /* Buffer id of an app buffer name (or alias); -1 when none. */
 int app_buffer_id(const char *name);
 

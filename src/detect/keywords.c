@@ -18,10 +18,21 @@ static const struct kw_family *const families[] = {
     &kw_family_flowint,	  &kw_family_xbits,	 &kw_family_threshold, &kw_family_ipheader,
     &kw_family_tcpheader, &kw_family_icmp,	 &kw_family_udp,       &kw_family_vlan,
     &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
-    &kw_family_checksum,  &kw_family_base64,	 &kw_family_app,       &kw_family_modifiers,
+    &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
-    &kw_family_dnp3,	  &kw_family_modbus,
+    &kw_family_http,	  &kw_family_dnp3,	 &kw_family_modbus,
 };
+
+/* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
+ * keyword of its name. */
+const struct app_buffer_family *const app_buffer_families[] = {
+    &app_buffers_http,
+    &app_buffers_dns,
+    &app_buffers_tls,
+    &app_buffers_file,
+    &app_buffers_dnp3,
+};
+const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
 struct kw_index {
 	const char *name;
@@ -39,12 +50,18 @@ static int index_cmp(const void *a, const void *b)
 
 static void build_index(void)
 {
-	size_t n = 0;
+	size_t n = 0, nsticky = 0;
+	const struct kw_def *sticky = app_buffer_keywords(&nsticky);
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		n += families[i]->n * 2;
-	kw_index = calloc(n, sizeof(*kw_index));
+	kw_index = calloc(n + nsticky * 2, sizeof(*kw_index));
 	if (kw_index == NULL)
 		return;
+	for (size_t j = 0; j < nsticky; j++) {
+		kw_index[kw_index_n++] = (struct kw_index){sticky[j].name, &sticky[j]};
+		if (sticky[j].alias != NULL)
+			kw_index[kw_index_n++] = (struct kw_index){sticky[j].alias, &sticky[j]};
+	}
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		for (size_t j = 0; j < families[i]->n; j++) {
 			const struct kw_def *d = &families[i]->defs[j];

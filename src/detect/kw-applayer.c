@@ -11,15 +11,14 @@
  * not parse skips the rule.
  *
  * app-layer-event:PROTO.EVENT matches a transaction that carries the
- * parser's event of that name (http., dns., tls.); the generic
- * applayer_* events and other protocols' events are skipped.
+ * parser's event of that name, for any protocol of the table whose
+ * descriptor lists events; the generic applayer_* events and the events
+ * of protocols vigil does not parse are skipped.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/dns.h"
-#include "app/http.h"
-#include "app/tls.h"
+#include "app/app.h"
 #include "detect/detect-internal.h"
 
 /* ------------------------------------------------------------ app-layer-protocol */
@@ -137,22 +136,27 @@ struct ale {
 	int event;
 };
 
+/* The protocol's descriptor answers, with the flow's state. */
+struct ale_probe {
+	const struct ale *e;
+	const struct app_protocol *ap;
+	const void *state;
+};
+
 static bool ale_test(const void *tx, enum app_dir dir, const void *ctx)
 {
-	const struct ale *e = ctx;
-	switch (e->proto) {
-	case APP_PROTO_HTTP: return http_tx_has_event(tx, (enum http_event)e->event);
-	case APP_PROTO_DNS: return dns_tx_has_event(tx, (enum dns_event)e->event);
-	case APP_PROTO_TLS: return tls_has_event(tx, (enum tls_event)e->event);
-	default: return false;
-	}
+	const struct ale_probe *pr = ctx;
+	return pr->ap->tx_has_event(pr->state, tx, pr->e->event);
 }
 
 static int ale_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 		     const void *ctx)
 {
 	const struct ale *e = ctx;
-	return app_tx_match(dt, p, e->proto, ale_test, ctx);
+	if (p->flow == NULL)
+		return 0;
+	struct ale_probe pr = {e, app_protocol(e->proto), app_flow_state(p->flow)};
+	return app_tx_match(dt, p, e->proto, ale_test, &pr);
 }
 
 static int ale_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
@@ -172,12 +176,9 @@ static int ale_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	*dot = '\0';
 	const char *ev = dot + 1;
 	struct ale e = {app_proto_by_rule_name(v), -1};
-	switch (e.proto) {
-	case APP_PROTO_HTTP: e.event = http_event_by_name(ev); break;
-	case APP_PROTO_DNS: e.event = dns_event_by_name(ev); break;
-	case APP_PROTO_TLS: e.event = tls_event_by_name(ev); break;
-	default:
-		if (app_proto_name_known(v)) {
+	const struct app_protocol *ap = app_protocol(e.proto);
+	if (ap == NULL || ap->tx_has_event == NULL || ap->n_events == 0) {
+		if (ap != NULL || app_proto_name_known(v)) {
 			char name[48];
 			snprintf(name, sizeof(name), "app-layer-event:%s", v);
 			pc_unsupported(pc, name);
@@ -186,6 +187,7 @@ static int ale_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		}
 		return -1;
 	}
+	e.event = app_event_by_name(e.proto, ev);
 	if (e.event < 0) {
 		pc_error(pc, "app-layer-event: unknown %s event '%s'", v, ev);
 		return -1;

@@ -1,6 +1,6 @@
 /*
  * kw-dns.c — the DNS transaction keywords dns.opcode, dns.rcode and
- * dns.rrtype (the DNS name buffers are sticky buffers, in kw-app.c).
+ * dns.rrtype (and the DNS name buffers).
  *
  * Each takes Suricata's unsigned integer syntax (N, !N, N-M exclusive,
  * <N, >=N ...); dns.rcode and dns.rrtype also take a name ("NXDOMAIN",
@@ -124,3 +124,34 @@ static const struct kw_def defs[] = {
 };
 
 const struct kw_family kw_family_dns = {defs, sizeof(defs) / sizeof(defs[0])};
+
+/* ------------------------------------------------------------ buffers */
+
+/* The name buffers: one instance per name of the message's section
+ * (dns.query: the questions of a request only). */
+enum { DB_QUERY, DB_QUERIES, DB_ANSWERS, DB_AUTHORITIES, DB_ADDITIONALS, DB_RESPONSE };
+
+static bool dns_buffer(const struct app_buffer_spec *spec, struct det_thread *dt, const void *tx,
+		       enum app_dir dir, uint32_t k, const uint8_t **d, uint32_t *l)
+{
+	const struct dns_tx *t = tx;
+	switch (spec->arg) {
+	case DB_QUERY: return t->request && dns_tx_get_query_name(t, k, d, l);
+	case DB_QUERIES: return dns_tx_get_query_name(t, k, d, l);
+	case DB_ANSWERS: return dns_tx_get_answer_name(t, k, d, l);
+	case DB_AUTHORITIES: return dns_tx_get_authority_name(t, k, d, l);
+	case DB_ADDITIONALS: return dns_tx_get_additional_name(t, k, d, l);
+	default: return dns_tx_get_response_name(t, k, d, l);
+	}
+}
+
+static const struct app_buffer_spec specs[] = {
+    {"dns.query", "dns_query", APP_PROTO_DNS, AD_TS, dns_buffer, DB_QUERY},
+    {"dns.queries.rrname", NULL, APP_PROTO_DNS, AD_BOTH, dns_buffer, DB_QUERIES},
+    {"dns.answers.rrname", NULL, APP_PROTO_DNS, AD_BOTH, dns_buffer, DB_ANSWERS},
+    {"dns.authorities.rrname", NULL, APP_PROTO_DNS, AD_BOTH, dns_buffer, DB_AUTHORITIES},
+    {"dns.additionals.rrname", NULL, APP_PROTO_DNS, AD_BOTH, dns_buffer, DB_ADDITIONALS},
+    {"dns.response.rrname", NULL, APP_PROTO_DNS, AD_TC, dns_buffer, DB_RESPONSE},
+};
+
+const struct app_buffer_family app_buffers_dns = {specs, sizeof(specs) / sizeof(specs[0])};

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "app/http.h"
 #include "detect/detect-internal.h"
 
 /* ------------------------------------------------------------ filename / fileext */
@@ -86,25 +85,72 @@ static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 
 /*
  * The i-th file of the transactions offered for p that is complete
- * (closed or truncated), with the transaction's id.  Files travel in one
- * direction: an HTTP response's file is seen on to_client packets.
+ * (closed, truncated or in error), with the transaction's id, whatever
+ * the protocol (its descriptor's tx_file).  A file is judged on packets
+ * of the direction it travels (an HTTP response's on to_client ones).
  */
-static bool packet_file(const struct packet *p, uint32_t i, struct http_file_info *fi,
+static bool packet_file(const struct packet *p, uint32_t i, struct app_file_info *fi,
 			uint64_t *tx_id)
 {
-	if (p->flow == NULL || p->flow_toserver)
+	if (p->flow == NULL)
 		return false;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	enum app_proto proto;
 	const void *tx;
 	uint32_t seen = 0;
 	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, tx_id); t++) {
-		if (proto != APP_PROTO_HTTP || !http_tx_file(tx, fi) || fi->state == HTTP_FILE_OPEN)
-			continue;
-		if (seen++ == i)
-			return true;
+		const struct app_protocol *ap = app_protocol(proto);
+		if (ap == NULL || ap->tx_file == NULL)
+			return false;
+		for (uint32_t k = 0; ap->tx_file(tx, k, fi); k++) {
+			if (fi->dir != dir || fi->state == APP_FILE_OPEN || fi->state == APP_FILE_NONE)
+				continue;
+			if (seen++ == i)
+				return true;
+		}
 	}
 	return false;
 }
+
+/* ------------------------------------------------------------ buffers */
+
+/* file.name and file.magic of the transaction's k-th file that travels
+ * in the packet's direction; spec->proto is the flow's protocol (kw-app.c
+ * gives these specs one per protocol with files). */
+enum { FB_NAME, FB_MAGIC };
+
+static bool file_buffer(const struct app_buffer_spec *spec, struct det_thread *dt, const void *tx,
+			enum app_dir dir, uint32_t k, const uint8_t **d, uint32_t *l)
+{
+	const struct app_protocol *ap = app_protocol((enum app_proto)spec->proto);
+	struct app_file_info fi;
+	uint32_t seen = 0;
+	for (uint32_t f = 0; ap != NULL && ap->tx_file != NULL && ap->tx_file(tx, f, &fi); f++) {
+		if (fi.dir != dir || seen++ != k)
+			continue;
+		if (spec->arg == FB_NAME) {
+			*d = fi.name;
+			*l = fi.name_len;
+			return *l > 0;
+		}
+		const char *m = ap->tx_file_magic != NULL
+				    ? ap->tx_file_magic(tx, f, detect_thread_magic(dt))
+				    : NULL;
+		if (m == NULL || *m == '\0')
+			return false;
+		*d = (const uint8_t *)m;
+		*l = (uint32_t)strlen(m);
+		return true;
+	}
+	return false;
+}
+
+static const struct app_buffer_spec file_specs[] = {
+    {"file.name", NULL, APP_PROTO_UNKNOWN, AD_BOTH, file_buffer, FB_NAME},
+    {"file.magic", NULL, APP_PROTO_UNKNOWN, AD_BOTH, file_buffer, FB_MAGIC},
+};
+const struct app_buffer_family app_buffers_file = {file_specs,
+						   sizeof(file_specs) / sizeof(file_specs[0])};
 
 /* Rules on files run where transactions are inspected (kw-app.c). */
 static void rule_on_files(struct rule *r)
@@ -118,7 +164,7 @@ static int filesize_match(struct det_thread *dt, const struct packet *p, const s
 			  const void *ctx)
 {
 	(void)r;
-	struct http_file_info fi;
+	struct app_file_info fi;
 	uint64_t tx_id;
 	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++)
 		if (u64_cmp_match(ctx, fi.size)) {
@@ -149,7 +195,7 @@ static int filesize_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 /* ------------------------------------------------------------ hash lists */
 
 struct hash_list {
-	uint8_t kind; /* HTTP_FILE_MD5 / SHA1 / SHA256 */
+	uint8_t kind; /* APP_FILE_MD5 / SHA1 / SHA256 */
 	uint8_t len;  /* digest bytes */
 	bool negated;
 	uint8_t *v; /* sorted digests, len bytes each */
@@ -274,13 +320,13 @@ static int filehash_match(struct det_thread *dt, const struct packet *p, const s
 {
 	(void)r;
 	const struct hash_list *hl = ctx;
-	struct http_file_info fi;
+	struct app_file_info fi;
 	uint64_t tx_id;
 	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++) {
 		if (!(fi.hashes & hl->kind))
 			continue;
-		const uint8_t *d = hl->kind == HTTP_FILE_MD5	? fi.md5
-				   : hl->kind == HTTP_FILE_SHA1 ? fi.sha1
+		const uint8_t *d = hl->kind == APP_FILE_MD5	? fi.md5
+				   : hl->kind == APP_FILE_SHA1 ? fi.sha1
 								: fi.sha256;
 		if (hash_list_has(hl, d) != hl->negated) {
 			dt->tx_id = tx_id;
@@ -332,17 +378,17 @@ static int filehash_setup(struct parse_ctx *pc, struct rule *r, const char *arg,
 
 static int filemd5_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return filehash_setup(pc, r, arg, "filemd5", HTTP_FILE_MD5, 16);
+	return filehash_setup(pc, r, arg, "filemd5", APP_FILE_MD5, 16);
 }
 
 static int filesha1_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return filehash_setup(pc, r, arg, "filesha1", HTTP_FILE_SHA1, 20);
+	return filehash_setup(pc, r, arg, "filesha1", APP_FILE_SHA1, 20);
 }
 
 static int filesha256_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	return filehash_setup(pc, r, arg, "filesha256", HTTP_FILE_SHA256, 32);
+	return filehash_setup(pc, r, arg, "filesha256", APP_FILE_SHA256, 32);
 }
 
 static const struct kw_def defs[] = {

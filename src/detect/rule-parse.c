@@ -570,7 +570,9 @@ static int apply_option(struct parse_ctx *pc, struct rule *r, char *opt)
 			return -1;
 		}
 	}
-	if (kw->setup(pc, r, val) != 0) {
+	int buf = app_buffer_keyword_buf(kw);
+	int rc = buf >= 0 ? sticky_buffer_select(pc, r, buf) : kw->setup(pc, r, val);
+	if (rc != 0) {
 		if (pc->err[0] == '\0')
 			pc_error(pc, "invalid value for '%s'", kw->name);
 		if (!pc->is_unsupported) {

@@ -89,7 +89,7 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	defrag_config_load(&e->defrag_cfg, e->config);
 	app_config_defaults(&e->app_cfg);
 	app_config_load(&e->app_cfg, e->config);
-	e->app_cfg.http.file_hashes = e->eve_cfg.files_force_hash;
+	e->app_cfg.file_hashes = e->eve_cfg.files_force_hash;
 	stream_config_defaults(&e->stream_cfg);
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
@@ -227,7 +227,7 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 		return false;
 	}
 	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
-	e->app_cfg.http.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
+	e->app_cfg.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
 	if (e->opt->rule_stats)
 		detect_print_rule_stats(e->detect, stderr);
 	if (e->opt->verbose)
@@ -438,6 +438,7 @@ static void engine_cleanup(struct engine *e)
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
 	detect_engine_free(e->detect);
+	app_config_free(&e->app_cfg);
 	capture_close(e->capture);
 	config_free(e->config);
 }

@@ -49,11 +49,11 @@ static void put_app(struct json *j, const struct app_stats *a, bool zeros)
 {
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
-	for (int i = APP_PROTO_HTTP; i < APP_PROTO_MAX; i++)
+	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_MAX; i++)
 		counter(j, zeros, app_proto_name((enum app_proto)i), a->flows[i]);
 	json_close_object(j);
 	json_open_object(j, "tx");
-	for (int i = APP_PROTO_HTTP; i < APP_PROTO_FAILED; i++)
+	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_FAILED; i++)
 		counter(j, zeros, app_proto_name((enum app_proto)i), a->tx[i]);
 	json_close_object(j);
 	json_close_object(j);

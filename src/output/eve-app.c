@@ -1,13 +1,11 @@
 /*
- * eve-app — EVE "dns", "http" and "tls" events: one per transaction the
- * application layer says is ready, written by the parser's own JSON
- * writer inside the common header; "fileinfo" for the file a logged
- * transaction carried, and "anomaly" for its parser events.
+ * eve-app — the application layer's EVE events: one per transaction the
+ * app layer says is ready, of the protocol's own type ("dns", "http",
+ * "smb", ...) written by its descriptor's writer inside the common
+ * header; "fileinfo" for each file a logged transaction carried, and
+ * "anomaly" for its parser events.  Nothing here knows any one protocol.
  */
 #include "app/app.h"
-#include "app/dns.h"
-#include "app/http.h"
-#include "app/tls.h"
 #include "output/eve.h"
 #include "util/json.h"
 
@@ -45,33 +43,15 @@ static void log_one_anomaly(struct app_log *a, const char *proto, const char *na
 	eve_commit(a->l);
 }
 
-static void log_tx_anomalies(struct app_log *a, enum app_proto proto, const void *state,
+static void log_tx_anomalies(struct app_log *a, const struct app_protocol *ap, const void *state,
 			     const void *tx, uint64_t tx_id)
 {
 	const struct eve_config *cfg = eve_logger_config(a->l);
-	if (!cfg->types[EVE_T_ANOMALY] || !cfg->anomaly_applayer)
+	if (!cfg->types[EVE_T_ANOMALY] || !cfg->anomaly_applayer || ap->tx_has_event == NULL)
 		return;
-	switch (proto) {
-	case APP_PROTO_HTTP:
-		for (int e = 0; e < HTTP_EV__COUNT; e++)
-			if (http_tx_has_event(tx, (enum http_event)e))
-				log_one_anomaly(a, "http", http_event_name((enum http_event)e),
-						true, tx_id);
-		break;
-	case APP_PROTO_DNS:
-		for (int e = 0; e < DNS_EV_COUNT; e++)
-			if (dns_tx_has_event(tx, (enum dns_event)e))
-				log_one_anomaly(a, "dns", dns_event_name((enum dns_event)e), false,
-						tx_id);
-		break;
-	case APP_PROTO_TLS:
-		for (int e = 0; e < TLS_EV_COUNT; e++)
-			if (tls_has_event(state, (enum tls_event)e))
-				log_one_anomaly(a, "tls", tls_event_name((enum tls_event)e), true,
-						tx_id);
-		break;
-	default: break;
-	}
+	for (int e = 0; e < ap->n_events; e++)
+		if (ap->tx_has_event(state, tx, e))
+			log_one_anomaly(a, ap->name, ap->event_names[e], ap->events_upper, tx_id);
 }
 
 static void put_hex(struct json *j, const char *key, const uint8_t *d, size_t n)
@@ -82,57 +62,58 @@ static void put_hex(struct json *j, const char *key, const uint8_t *d, size_t n)
 	json_str(j, key, buf);
 }
 
+static const char *const file_states[] = {
+    [APP_FILE_NONE] = "UNKNOWN", [APP_FILE_OPEN] = "OPEN",	  [APP_FILE_CLOSED] = "CLOSED",
+    [APP_FILE_TRUNCATED] = "TRUNCATED", [APP_FILE_ERROR] = "ERROR",
+};
+
 /*
- * "fileinfo" for the file an HTTP response carried, once the file is
- * closed or truncated (so when its transaction is logged).  The header
- * names the server first, as the file flows to the client; the "http"
- * object is the transaction's, as Suricata adds it.
+ * "fileinfo" for each file a logged transaction carried, once it is
+ * closed, truncated or in error (so when its transaction is logged).  The
+ * header names the sender of the file first; the protocol's object is
+ * the transaction's, as Suricata adds it.
  */
-static void log_http_file(struct app_log *a, const struct http_tx *tx, uint64_t tx_id)
+static void log_files(struct app_log *a, enum app_proto proto, const struct app_protocol *ap,
+		      const void *state, const void *tx, uint64_t tx_id)
 {
-	struct http_file_info fi;
-	if (!http_tx_file(tx, &fi) || fi.state == HTTP_FILE_OPEN)
-		return;
-	struct json *j = eve_begin_tx_toclient(a->l, "fileinfo", a->p, a->f);
-	eve_put_app_object(j, APP_PROTO_HTTP, NULL, tx, true);
-	json_str(j, "app_proto", "http");
-	json_open_object(j, "fileinfo");
-	json_strn(j, "filename", fi.name, fi.name_len);
-	/* known when a file.magic rule asked for it, or with force-magic */
-	const char *magic = http_tx_file_magic(tx, eve_logger_magic(a->l));
-	if (magic != NULL)
-		json_str(j, "magic", magic);
-	json_bool(j, "gaps", fi.gaps);
-	json_str(j, "state", fi.state == HTTP_FILE_CLOSED ? "CLOSED" : "TRUNCATED");
-	if (fi.hashes & HTTP_FILE_MD5)
-		put_hex(j, "md5", fi.md5, sizeof(fi.md5));
-	if (fi.hashes & HTTP_FILE_SHA1)
-		put_hex(j, "sha1", fi.sha1, sizeof(fi.sha1));
-	if (fi.hashes & HTTP_FILE_SHA256)
-		put_hex(j, "sha256", fi.sha256, sizeof(fi.sha256));
-	json_bool(j, "stored", false);
-	json_uint(j, "size", fi.size);
-	json_uint(j, "tx_id", tx_id);
-	json_close_object(j);
-	eve_commit(a->l);
+	struct app_file_info fi;
+	for (uint32_t k = 0; ap->tx_file != NULL && ap->tx_file(tx, k, &fi); k++) {
+		if (fi.state == APP_FILE_OPEN || fi.state == APP_FILE_NONE)
+			continue;
+		struct json *j = fi.dir == APP_TOCLIENT
+				     ? eve_begin_tx_toclient(a->l, "fileinfo", a->p, a->f)
+				     : eve_begin_tx(a->l, "fileinfo", a->p, a->f);
+		eve_put_app_object(j, proto, state, tx);
+		json_str(j, "app_proto", ap->name);
+		json_open_object(j, "fileinfo");
+		json_strn(j, "filename", fi.name, fi.name_len);
+		/* known when a file.magic rule asked for it, or with force-magic */
+		const char *magic = ap->tx_file_magic != NULL
+					? ap->tx_file_magic(tx, k, eve_logger_magic(a->l))
+					: NULL;
+		if (magic != NULL)
+			json_str(j, "magic", magic);
+		json_bool(j, "gaps", fi.gaps);
+		json_str(j, "state", file_states[fi.state]);
+		if (fi.hashes & APP_FILE_MD5)
+			put_hex(j, "md5", fi.md5, sizeof(fi.md5));
+		if (fi.hashes & APP_FILE_SHA1)
+			put_hex(j, "sha1", fi.sha1, sizeof(fi.sha1));
+		if (fi.hashes & APP_FILE_SHA256)
+			put_hex(j, "sha256", fi.sha256, sizeof(fi.sha256));
+		json_bool(j, "stored", false);
+		json_uint(j, "size", fi.size);
+		json_uint(j, "tx_id", tx_id);
+		json_close_object(j);
+		eve_commit(a->l);
+	}
 }
 
-void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx,
-			bool extended)
+void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx)
 {
-	switch (proto) {
-	case APP_PROTO_HTTP: http_tx_log_json(j, tx, extended ? HTTP_LOG_EXTENDED : 0); break;
-	case APP_PROTO_DNS:
-		dns_tx_log_json(j, tx,
-				((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT);
-		break;
-	case APP_PROTO_TLS:
-		json_open_object(j, "tls");
-		tls_log_json(j, state, extended ? TLS_LOG_EXTENDED : TLS_LOG_BASIC);
-		json_close_object(j);
-		break;
-	default: break;
-	}
+	const struct app_protocol *ap = app_protocol(proto);
+	if (ap != NULL && ap->log_json != NULL)
+		ap->log_json(j, state, tx, ap->eve_alert_opts);
 }
 
 static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
@@ -140,39 +121,24 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 {
 	struct app_log *a = arg;
 	const struct eve_config *cfg = eve_logger_config(a->l);
+	const struct app_protocol *ap = app_protocol(proto);
+	log_tx_anomalies(a, ap, state, tx, tx_id);
+	if (cfg->types[EVE_T_FILES])
+		log_files(a, proto, ap, state, tx, tx_id);
+	if (!cfg->app_types[proto] || ap->log_json == NULL)
+		return;
 	struct json *j;
-	log_tx_anomalies(a, proto, state, tx, tx_id);
-	switch (proto) {
-	case APP_PROTO_DNS:
-		if (!cfg->types[EVE_T_DNS])
-			return;
-		/* DNS events carry the message's own direction (a response comes
-		 * from the server), as Suricata logs them. */
-		if (a->p && a->p->flow_toserver == ((const struct dns_tx *)tx)->request)
-			j = eve_begin(a->l, "dns", a->p, a->f, 0, 0);
-		else
-			j = eve_begin_tx(a->l, "dns", a->p, a->f);
-		eve_put_app_object(j, proto, state, tx, false);
-		break;
-	case APP_PROTO_HTTP:
-		if (cfg->types[EVE_T_FILES])
-			log_http_file(a, tx, tx_id);
-		if (!cfg->types[EVE_T_HTTP])
-			return;
-		j = eve_begin_tx(a->l, "http", a->p, a->f);
-		json_uint(j, "tx_id", tx_id);
-		eve_put_app_object(j, proto, state, tx, cfg->http_extended);
-		break;
-	case APP_PROTO_TLS:
-		if (!cfg->types[EVE_T_TLS])
-			return;
-		j = eve_begin_tx(a->l, "tls", a->p, a->f);
-		json_open_object(j, "tls");
-		tls_log_json(j, state, cfg->tls_fields);
-		json_close_object(j);
-		break;
-	default: return;
+	/* A message protocol's event carries the message's own direction (a
+	 * DNS response comes from the server), as Suricata logs them. */
+	if (ap->tx_msg_dir != NULL && a->p &&
+	    a->p->flow_toserver == (ap->tx_msg_dir(tx) == APP_TOSERVER)) {
+		j = eve_begin(a->l, ap->eve_type, a->p, a->f, 0, 0);
+	} else {
+		j = eve_begin_tx(a->l, ap->eve_type, a->p, a->f);
+		if (!ap->eve_no_tx_id)
+			json_uint(j, "tx_id", tx_id);
 	}
+	ap->log_json(j, state, tx, cfg->app_opts[proto]);
 	eve_commit(a->l);
 }
 

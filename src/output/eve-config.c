@@ -3,7 +3,7 @@
  * `outputs: - eve-log:` section of a suricata.yaml-style config.  Without a
  * config the defaults are those of Suricata's shipped suricata.yaml.
  */
-#include "app/tls.h"
+#include "app/app.h"
 #include "util/config.h"
 #include "output/eve.h"
 
@@ -22,8 +22,11 @@ void eve_config_defaults(struct eve_config *c)
 	c->anomaly_applayer = true;
 	c->alert_metadata = true;
 	c->alert_tagged_packets = true;
-	c->http_extended = true;
-	c->tls_fields = TLS_LOG_EXTENDED;
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		c->app_types[p] = ap->eve_type != NULL;
+		c->app_opts[p] = ap->eve_default_opts;
+	}
 	c->stats_interval = 8;
 	c->stats_totals = true;
 }
@@ -33,8 +36,7 @@ static const struct {
 	enum eve_type type;
 } type_names[] = {
     {"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
-    {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"http", EVE_T_HTTP},
-    {"dns", EVE_T_DNS},	    {"tls", EVE_T_TLS},		{"files", EVE_T_FILES},
+    {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"files", EVE_T_FILES},
 };
 
 static void load_alert(struct eve_config *c, const struct config_node *n)
@@ -73,23 +75,22 @@ static void load_files(struct eve_config *c, const struct config_node *n)
 	}
 }
 
-/* tls: extended: yes, or custom: [subject, sni, ...] (which wins). */
-static void load_tls(struct eve_config *c, const struct config_node *n)
+/* An application protocol's event type (its eve_type), with its options. */
+static bool load_app_type(struct eve_config *c, const char *name,
+			  const struct config_node *opts)
 {
-	c->tls_fields = config_get_bool(n, "extended", false) ? TLS_LOG_EXTENDED : TLS_LOG_BASIC;
-	const struct config_node *cu = config_child(n, "custom");
-	if (cu == NULL || cu->kind != CONFIG_SEQ)
-		return;
-	c->tls_fields = 0;
-	for (size_t i = 0; i < cu->nchild; i++) {
-		const struct config_node *it = cu->child[i];
-		uint32_t f = it->kind == CONFIG_SCALAR && it->value ? tls_log_field_parse(it->value)
-								    : 0;
-		if (f == 0)
-			fprintf(stderr, "vigil: eve-log tls custom: unknown field '%s' ignored\n",
-				it->value ? it->value : "?");
-		c->tls_fields |= f;
+	bool found = false;
+	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
+		const struct app_protocol *ap = app_protocol((enum app_proto)p);
+		if (ap->eve_type == NULL || strcmp(ap->eve_type, name) != 0)
+			continue;
+		bool map = opts && opts->kind == CONFIG_MAP;
+		c->app_types[p] = !map || config_get_bool(opts, "enabled", true);
+		if (map && ap->eve_options != NULL)
+			c->app_opts[p] = ap->eve_options(opts);
+		found = true;
 	}
+	return found;
 }
 
 /* `types:` is a list whose items are a name or a one-key map of options. */
@@ -97,6 +98,8 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 {
 	for (int t = 0; t < EVE_T_MAX; t++)
 		c->types[t] = false;
+	for (int p = 0; p < APP_PROTO_MAX; p++)
+		c->app_types[p] = false;
 	for (size_t i = 0; i < types->nchild; i++) {
 		const struct config_node *it = types->child[i];
 		const char *name = it->kind == CONFIG_SCALAR		  ? it->value
@@ -106,6 +109,7 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 		    it->kind == CONFIG_MAP && it->nchild ? it->child[0] : NULL;
 		if (!name)
 			continue;
+		load_app_type(c, name, opts);
 		for (size_t k = 0; k < sizeof(type_names) / sizeof(type_names[0]); k++) {
 			if (strcmp(name, type_names[k].name) != 0)
 				continue;
@@ -115,12 +119,8 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 				load_alert(c, opts);
 			if (type_names[k].type == EVE_T_ANOMALY)
 				load_anomaly(c, opts && opts->kind == CONFIG_MAP ? opts : NULL);
-			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_HTTP)
-				c->http_extended = config_get_bool(opts, "extended", false);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_FILES)
 				load_files(c, opts);
-			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_TLS)
-				load_tls(c, opts);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_DROP) {
 				c->drop_alerts = config_get_bool(opts, "alerts", false);
 				const char *fl = config_get_str(opts, "flows", "all");

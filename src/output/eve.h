@@ -30,9 +30,6 @@ enum eve_type {
 	EVE_T_FLOW,
 	EVE_T_STATS,
 	EVE_T_DROP,
-	EVE_T_HTTP,
-	EVE_T_DNS,
-	EVE_T_TLS,
 	EVE_T_FILES,
 	EVE_T_MAX,
 };
@@ -51,8 +48,10 @@ struct eve_config {
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
-	bool http_extended;
-	uint32_t tls_fields; /* TLS_F_*: extended, or a custom: list */
+	/* per application protocol (the table's eve_type names): logged, and
+	 * the writer's options from the type's config (eve_options) */
+	bool app_types[APP_PROTO_MAX];
+	uint32_t app_opts[APP_PROTO_MAX];
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;
 	bool files_force_magic; /* files: force-magic: libmagic's type in fileinfo */
@@ -132,10 +131,9 @@ struct app_ctx;
 void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,
 		 bool flow_end);
 
-/* The "http", "dns" or "tls" object of a transaction, as its own event and
- * alerts on it write it; `extended` adds HTTP's and TLS's extended fields. */
-void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx,
-			bool extended);
+/* A transaction's protocol object ("http": {...}) as alerts on it and its
+ * files carry it (the descriptor's eve_alert_opts). */
+void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);

@@ -18,9 +18,10 @@ mkdir -p "$OUT/obj"
 
 # An object is rebuilt when its source or any header under src/ is newer
 # (struct layouts change with headers).
-newest_h=$(ls -t src/*/*.h | head -1)
+newest_h=$(ls -t src/*/*.h src/*/*/*.h 2>/dev/null | head -1)
 objs=""
-for src in src/*/*.c; do
+for src in src/*/*.c src/*/*/*.c; do
+	[ -e "$src" ] || continue # a glob with no match
 	obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
 		$CC $BASE $SAN -fsanitize=fuzzer-no-link -c -o "$obj" "$src"

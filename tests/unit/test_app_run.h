@@ -23,6 +23,7 @@ struct hits {
 
 struct run {
 	struct harness h;
+	struct app_config ac; /* the app layer keeps a pointer to it */
 	struct app_ctx *app;
 	struct detect_engine *de;
 	struct detect_thread *dt;
@@ -42,10 +43,9 @@ static __attribute__((unused)) void run_init(struct run *r, const char *rules,
 	r->de = th_engine(rules, &st);
 	assert_non_null(r->de);
 	assert_int_equal(st.loaded, expect_loaded);
-	struct app_config ac;
-	app_config_defaults(&ac);
-	ac.http.file_hashes = (uint8_t)detect_engine_file_hashes(r->de); /* as the engine */
-	r->app = app_ctx_new(&ac);
+	app_config_defaults(&r->ac);
+	r->ac.file_hashes = (uint8_t)detect_engine_file_hashes(r->de); /* as the engine */
+	r->app = app_ctx_new(&r->ac);
 	r->dt = detect_thread_new(r->de);
 	assert_non_null(r->dt);
 }

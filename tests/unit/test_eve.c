@@ -212,7 +212,7 @@ static void test_config_types(void **state)
 	assert_true(ec.types[EVE_T_FLOW]);
 	assert_false(ec.anomaly_decode);
 	assert_false(ec.files_force_magic);
-	assert_int_equal(ec.tls_fields, TLS_LOG_EXTENDED);
+	assert_int_equal(ec.app_opts[APP_PROTO_TLS], TLS_LOG_EXTENDED);
 	eve_config_load(&ec, c);
 	assert_string_equal(ec.filename, "x.json");
 	assert_true(ec.ethernet);
@@ -223,7 +223,7 @@ static void test_config_types(void **state)
 	assert_false(ec.types[EVE_T_FLOW]);
 	assert_true(ec.files_force_magic);
 	/* custom wins over extended; unknown names are dropped */
-	assert_int_equal(ec.tls_fields, TLS_F_SNI | TLS_F_SUBJECTALTNAME);
+	assert_int_equal(ec.app_opts[APP_PROTO_TLS], TLS_F_SNI | TLS_F_SUBJECTALTNAME);
 	assert_int_equal(ec.files_force_hash, 1 | 4); /* md5, sha256 */
 	config_free(c);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "test_app_run.h"
+#include "app/http.h"
 #include "util/config.h"
 
 /* ------------------------------------------------------------ HTTP */
@@ -265,13 +266,14 @@ static void test_http_config(void **state)
 	}
 	struct app_config ac;
 	app_config_defaults(&ac);
-	assert_int_equal(ac.http.decompress_layers, 2);
-	assert_int_equal(ac.http.response_body_limit, 100 * 1024);
+	assert_null(app_config_proto(&ac, APP_PROTO_HTTP)); /* the parser's defaults */
 	app_config_load(&ac, root);
 	config_free(root);
-	assert_int_equal(ac.http.decompress_layers, 3);
-	assert_int_equal(ac.http.request_body_limit, UINT32_MAX);
-	assert_int_equal(ac.http.response_body_limit, 1024 * 1024);
+	struct http_config *hc = (struct http_config *)app_config_proto(&ac, APP_PROTO_HTTP);
+	assert_non_null(hc);
+	assert_int_equal(hc->decompress_layers, 3);
+	assert_int_equal(hc->request_body_limit, UINT32_MAX);
+	assert_int_equal(hc->response_body_limit, 1024 * 1024);
 
 	static const char resp[] = "HTTP/1.1 200 OK\r\n"
 				   "Content-Encoding: x, y, deflate\r\n"
@@ -283,12 +285,13 @@ static void test_http_config(void **state)
 		struct run r;
 		run_init(&r, rule, 1);
 		app_ctx_free(r.app);
-		ac.http.decompress_layers = (uint32_t)layers;
+		hc->decompress_layers = (uint32_t)layers;
 		r.app = app_ctx_new(&ac);
 		http_exchange(&r, "GET /f HTTP/1.1\r\nHost: a\r\n\r\n", resp);
 		assert_int_equal(count_sid(&r.hits, 1), layers == 3 ? 1 : 0);
 		run_free(&r);
 	}
+	app_config_free(&ac);
 }
 
 /* ------------------------------------------------------------ DNS */

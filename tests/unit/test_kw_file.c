@@ -62,7 +62,7 @@ static void test_file_keywords_match(void **state)
 	struct run r;
 	run_init(&r, rules, 12);
 	assert_int_equal(detect_engine_file_hashes(r.de),
-			 HTTP_FILE_MD5 | HTTP_FILE_SHA1 | HTTP_FILE_SHA256);
+			 APP_FILE_MD5 | APP_FILE_SHA1 | APP_FILE_SHA256);
 	run_http_flow(&r, req, resp);
 	static const uint32_t yes[] = {1, 3, 4, 6, 8, 11};
 	static const uint32_t no[] = {2, 5, 7, 9, 10, 12};
