@@ -47,12 +47,26 @@ static void put_float(struct json *j, const char *key, double v)
 	json_raw(j, key, tmp, (size_t)n);
 }
 
-static void put_value(struct json *j, const struct dnp3_field *f, uint64_t v)
+static void put_value(struct json *j, const struct dnp3_object *o, const struct dnp3_field *f,
+		      uint64_t v)
 {
-	if (f->type == DNP3_F_F32) {
-		uint32_t b = (uint32_t)v;
+	uint32_t off = (uint32_t)(v >> 32), n = (uint32_t)v;
+	const uint8_t *b = o->bytes != NULL && (uint64_t)off + n <= o->n_bytes ? o->bytes + off : NULL;
+	if (f->type == DNP3_F_CHARS || f->type == DNP3_F_VSTR4 || f->type == DNP3_F_BYTES) {
+		if (b == NULL)
+			n = 0;
+		if (f->type == DNP3_F_VSTR4 && b != NULL)
+			n = (uint32_t)strnlen((const char *)b, n);
+		if (f->type == DNP3_F_BYTES) {
+			if (n > 0)
+				json_base64(j, f->name, b, n);
+		} else {
+			json_strn(j, f->name, n ? b : (const uint8_t *)"", n);
+		}
+	} else if (f->type == DNP3_F_F32) {
+		uint32_t bits = (uint32_t)v;
 		float x;
-		memcpy(&x, &b, sizeof(x));
+		memcpy(&x, &bits, sizeof(x));
 		put_float(j, f->name, (double)x);
 	} else if (f->type == DNP3_F_F64) {
 		double x;
@@ -81,7 +95,7 @@ static void log_points(struct json *j, const struct dnp3_object *o)
 				continue;
 			if (k >= o->n_values)
 				break;
-			put_value(j, &def->fields[f], o->values[k++]);
+			put_value(j, o, &def->fields[f], o->values[k++]);
 		}
 		json_close_object(j);
 	}

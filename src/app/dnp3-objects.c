@@ -7,8 +7,9 @@
  * flag bits (DNP3_F_BSTR8, then its DNP3_F_BITS from bit 0 up), integers
  * (little-endian), floats and 48-bit times, in wire order; a packed object
  * (1.1, 3.1, 10.1, 12.3, 80.1) has `packed` bits per point.  Objects with
- * variable-length parts (70.x, 120.1-2, 120.5-15, 83.1) are not decoded:
- * they end decoding with unknown_object.  Values are
+ * variable-length parts (70.x, 83.1, 120.x) take their length from an
+ * earlier field or from what the point's size prefix leaves; their bytes
+ * go in the object's byte pool.  Values are
  * kept as uint64 in the object (signed ones sign-extended, floats as their
  * bit patterns) for the EVE writer.
  *
@@ -24,11 +25,14 @@
 #include "app/dnp3.h"
 #include "app/dnp3-internal.h"
 
-#define B8 {NULL, DNP3_F_BSTR8, 0, 0}
-#define BIT(n, s) {n, DNP3_F_BITS, s, 1}
-#define BITW(n, s, w) {n, DNP3_F_BITS, s, w}
-#define FLD(n, t) {n, DNP3_F_##t, 0, 0}
-#define TIME(n) {n, DNP3_F_TIME, 0, 0}
+#define B8 {NULL, DNP3_F_BSTR8, 0, 0, 0}
+#define BIT(n, s) {n, DNP3_F_BITS, s, 1, 0}
+#define BITW(n, s, w) {n, DNP3_F_BITS, s, w, 0}
+#define FLD(n, t) {n, DNP3_F_##t, 0, 0, 0}
+#define TIME(n) {n, DNP3_F_TIME, 0, 0, 0}
+#define CHARS(n, len) {n, DNP3_F_CHARS, 0, 0, len}
+#define BYTES(n, len) {n, DNP3_F_BYTES, 0, 0, len}
+#define PFX DNP3_LEN_FROM_PREFIX
 
 /* The common quality flags. */
 #define Q5 BIT("online", 0), BIT("restart", 1), BIT("comm_lost", 2), BIT("remote_forced", 3), \
@@ -52,8 +56,10 @@
 #include "app/dnp3-objects.def"
 #undef ROW
 
+/* p: packed bits (1, 2), or 0x50: the size prefix code 5 is required. */
 #define ROW(g, v, p, ...)                                                                          \
-	{g, v, p, (uint8_t)(sizeof(f_##g##_##v) / sizeof(f_##g##_##v[0])), f_##g##_##v},
+	{g, v, (p) & 0x0f, (p) >> 4, (uint8_t)(sizeof(f_##g##_##v) / sizeof(f_##g##_##v[0])),      \
+	 f_##g##_##v},
 static const struct dnp3_object_def object_defs[] = {
 #include "app/dnp3-objects.def"
 };
@@ -138,9 +144,54 @@ static bool read_prefix(struct rd *r, uint8_t code, uint32_t *prefix)
 	return true;
 }
 
-static bool read_fields(struct rd *r, const struct dnp3_object_def *def, struct dnp3_object *o)
+/* Copies n bytes of the point into the object's pool: offset << 32 | n. */
+static bool push_bytes(struct rd *r, struct dnp3_object *o, uint32_t n, uint64_t *v)
+{
+	if (r->left < n)
+		return false;
+	if (!grow((void **)&o->bytes, &o->cap_bytes, o->n_bytes + n + 1, 1))
+		return false;
+	memcpy(o->bytes + o->n_bytes, r->p, n);
+	*v = (uint64_t)o->n_bytes << 32 | n;
+	o->n_bytes += n;
+	r->p += n;
+	r->left -= n;
+	return true;
+}
+
+/* The value slot of field `idx` among the point's values (bit-field bytes have none). */
+static uint32_t value_slot(const struct dnp3_object_def *def, uint8_t idx)
+{
+	uint32_t k = 0;
+	for (uint8_t i = 0; i < idx && i < def->n_fields; i++)
+		if (def->fields[i].type != DNP3_F_BSTR8)
+			k++;
+	return k;
+}
+
+/* Length of a variable field: an earlier field's value, or the rest of the size prefix. */
+static bool var_length(const struct dnp3_object_def *def, const struct dnp3_field *f,
+		       const struct dnp3_object *o, uint32_t first, uint32_t prefix,
+		       uint32_t consumed, uint32_t *n)
+{
+	if (f->len_field == DNP3_LEN_FROM_PREFIX) {
+		if (consumed > prefix)
+			return false;
+		*n = prefix - consumed;
+		return true;
+	}
+	uint32_t k = first + value_slot(def, f->len_field);
+	if (k >= o->n_values)
+		return false;
+	*n = (uint32_t)o->values[k];
+	return true;
+}
+
+static bool read_fields(struct rd *r, const struct dnp3_object_def *def, struct dnp3_object *o,
+			uint32_t prefix)
 {
 	uint8_t octet = 0;
+	uint32_t first = o->n_values, start_left = r->left, n;
 	for (uint8_t i = 0; i < def->n_fields; i++) {
 		const struct dnp3_field *f = &def->fields[i];
 		uint64_t v = 0;
@@ -184,6 +235,20 @@ static bool read_fields(struct rd *r, const struct dnp3_object_def *def, struct 
 			if (!rd_uint(r, 6, &v))
 				return false;
 			break;
+		case DNP3_F_U24:
+			if (!rd_uint(r, 3, &v))
+				return false;
+			break;
+		case DNP3_F_VSTR4:
+			if (!push_bytes(r, o, 4, &v))
+				return false;
+			break;
+		case DNP3_F_CHARS:
+		case DNP3_F_BYTES:
+			if (!var_length(def, f, o, first, prefix, start_left - r->left, &n) ||
+			    !push_bytes(r, o, n, &v))
+				return false;
+			break;
 		}
 		if (!push_value(o, v))
 			return false;
@@ -217,7 +282,7 @@ static bool decode_points(struct rd *r, const struct dnp3_object_def *def, struc
 			return false;
 		if (!push_point(tx, o, index, o->prefix_code, prefix))
 			return false;
-		if (!read_fields(r, def, o))
+		if (!read_fields(r, def, o, prefix))
 			return false;
 		index++;
 	}
@@ -300,7 +365,8 @@ bool dnp3_decode_objects(struct dnp3_tx *tx, const uint8_t *buf, uint32_t len,
 			return false;
 		}
 		const struct dnp3_object_def *def = dnp3_object_def(o->group, o->variation);
-		if (def == NULL || !decode_points(&r, def, tx, o)) {
+		if (def == NULL || (def->need_prefix && def->need_prefix != o->prefix_code) ||
+		    !decode_points(&r, def, tx, o)) {
 			tx->events |= 1u << DNP3_EV_UNKNOWN_OBJECT;
 			return false;
 		}
@@ -313,6 +379,7 @@ void dnp3_objects_free(struct dnp3_tx *tx)
 	for (uint32_t i = 0; i < tx->n_objects; i++) {
 		free(tx->objects[i].points);
 		free(tx->objects[i].values);
+		free(tx->objects[i].bytes);
 	}
 	free(tx->objects);
 	tx->objects = NULL;

@@ -650,12 +650,6 @@ static void log_json(struct json *j, const void *s, const void *tx, uint32_t opt
 	dnp3_tx_log_json(j, tx, opts);
 }
 
-static int tx_msg_dir(const void *vtx)
-{
-	const struct dnp3_tx *tx = vtx;
-	return tx->is_request ? APP_TOSERVER : APP_TOCLIENT;
-}
-
 const struct app_protocol app_dnp3 = {
     .name = "dnp3",
     .ipprotos = APP_IPPROTO_TCP,
@@ -679,5 +673,4 @@ const struct app_protocol app_dnp3 = {
     .log_json = log_json,
     .eve_no_tx_id = true,
     .eve_alert_opts = DNP3_EVE_ALERT,
-    .tx_msg_dir = tx_msg_dir,
 };

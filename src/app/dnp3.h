@@ -88,18 +88,28 @@ enum dnp3_field_type {
 	DNP3_F_F32,
 	DNP3_F_F64,
 	DNP3_F_TIME, /* 48-bit milliseconds */
+	DNP3_F_U24,
+	DNP3_F_VSTR4, /* 4 characters (a string up to the first NUL) */
+	DNP3_F_CHARS, /* characters, length from len_field: a string */
+	DNP3_F_BYTES, /* bytes, length from len_field: base64, left out when empty */
 };
+
+/* len_field of CHARS/BYTES: the length is what is left of the point's size prefix. */
+#define DNP3_LEN_FROM_PREFIX 0xff
 
 struct dnp3_field {
-	const char *name;
-	uint8_t type; /* enum dnp3_field_type */
+	const char *name; /* its EVE key */
+	uint8_t type;	  /* enum dnp3_field_type */
 	uint8_t shift, width;
+	uint8_t len_field; /* CHARS/BYTES: index of the field holding the length */
 };
 
-/* One group/variation's layout. packed: points of `packed` bits each, 8/packed per byte. */
+/* One group/variation's layout.  packed: points of `packed` bits each, 8/packed
+ * per byte.  need_prefix: the prefix code the object requires (0 none). */
 struct dnp3_object_def {
 	uint8_t group, variation;
 	uint8_t packed;
+	uint8_t need_prefix;
 	uint8_t n_fields;
 	const struct dnp3_field *fields;
 };
@@ -119,8 +129,11 @@ struct dnp3_object {
 	uint32_t start, stop, count;
 	struct dnp3_point *points;
 	uint32_t n_points, cap_points;
-	uint64_t *values; /* field values; floats as their bit patterns */
+	uint64_t *values; /* field values; floats as their bit patterns; variable
+			     data as offset << 32 | length into bytes */
 	uint32_t n_values, cap_values;
+	uint8_t *bytes;
+	uint32_t n_bytes, cap_bytes;
 };
 
 /* One DNP3 application message (a request or a response). */
