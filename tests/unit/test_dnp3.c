@@ -37,6 +37,11 @@ static const char CONFIRM[] = "056408c40a000100fc42c0d0001b49";
 /* direct_operate_analog_output.pcap: g41v2 with a 2-byte index prefix */
 static const char DIRECT_OP[] = "056412c4040003001e7ceec205290228010001000000007dd0";
 
+/* Zeek's auth_change_session_keys.pcap: g120v4 request, g120v5 response. */
+static const char AUTH_REQ[] = "05640ec4040003006dd3c0c1207804070101009e40";
+static const char AUTH_RSP[] =
+    "05641f4403000400342ec0c183900078055b010f0001000000018926000102000400737465766e8d";
+
 static uint8_t *unhex(const char *h, uint32_t *n)
 {
 	size_t l = strlen(h) / 2;
@@ -523,6 +528,54 @@ static void test_memcap(void **st)
 	dnp3_state_free(s);
 }
 
+/* Variable-length objects: lengths from a field and from the size prefix,
+ * as Suricata logs them (its output for this capture). */
+static void test_auth_objects(void **st)
+{
+	struct dnp3_state *s = dnp3_state_new(NULL);
+	feed(s, APP_TOSERVER, AUTH_REQ);
+	feed(s, APP_TOCLIENT, AUTH_RSP);
+	assert_int_equal(dnp3_tx_count(s), 2);
+	char *j = eve(dnp3_tx_get(s, 0), 0);
+	assert_non_null(strstr(j, "\"points\":[{\"prefix\":0,\"index\":0,\"user_number\":1}]"));
+	free(j);
+	const struct dnp3_tx *tx = dnp3_tx_get(s, 1);
+	assert_true(tx->complete);
+	j = eve(tx, 0);
+	assert_non_null(strstr(j, "\"points\":[{\"prefix\":15,\"index\":0,\"size\":15,\"ksq\":1,"
+				  "\"user_number\":1,\"key_wrap_alg\":1,\"key_status\":2,\"mal\":0,"
+				  "\"challenge_data_len\":4,\"data->challenge_data\":\"c3Rldg==\"}]"));
+	free(j);
+	dnp3_state_free(s);
+
+	/* The same response with a size prefix of 10: shorter than the fixed
+	 * fields, unknown_object; with prefix code 4 (1-byte size): the object
+	 * requires code 5, unknown_object too. */
+	uint8_t ud[] = {0xc0, 0xc1, 0x83, 0x90, 0x00, 0x78, 0x05, 0x5b, 0x01, 10, 0x00,
+			0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x02, 0x00, 0x04, 0x00,
+			's', 't', 'e', 'v'};
+	uint8_t f[64];
+	size_t n = frame(f, false, ud, sizeof(ud));
+	s = dnp3_state_new(NULL);
+	dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0);
+	assert_true(dnp3_tx_has_event(dnp3_tx_get(s, 0), DNP3_EV_UNKNOWN_OBJECT));
+	dnp3_state_free(s);
+	ud[9] = 15;
+	ud[7] = 0x4b;
+	n = frame(f, false, ud, sizeof(ud));
+	s = dnp3_state_new(NULL);
+	dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0);
+	assert_true(dnp3_tx_has_event(dnp3_tx_get(s, 0), DNP3_EV_UNKNOWN_OBJECT));
+	dnp3_state_free(s);
+	/* and with code 5 back it decodes */
+	ud[7] = 0x5b;
+	n = frame(f, false, ud, sizeof(ud));
+	s = dnp3_state_new(NULL);
+	dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0);
+	assert_true(dnp3_tx_get(s, 0)->complete);
+	dnp3_state_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +595,7 @@ int main(void)
 	    cmocka_unit_test(test_probe_and_names),
 	    cmocka_unit_test(test_release),
 	    cmocka_unit_test(test_memcap),
+	    cmocka_unit_test(test_auth_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
