@@ -21,7 +21,6 @@ struct modbus_dir {
 
 struct modbus_state {
 	struct modbus_dir dir[2];
-	bool failed;
 	struct modbus_tx **txs; /* live, ids first_id .. */
 	uint32_t n_txs, cap_txs;
 	uint64_t first_id, next_id;
@@ -149,16 +148,20 @@ static uint16_t data_len(const struct modbus_msg *m)
 	return (uint16_t)(m->length - 2);
 }
 
+/*
+ * The PDU parsers below return false when a field runs past the message
+ * (sawp's Incomplete: the message gets DATA_LENGTH, see decode()).
+ */
+
 static bool parse_exception(struct rd *r, struct modbus_msg *m)
 {
 	if (!u8(r, &m->exc))
 		return false;
-	if (m->exc == 3 && m->code == 8)
-		m->flags |= MODBUS_ERR_EXC_CODE;
-	else if (m->exc == 2 && ((m->function > 6 && m->function < 15) ||
-				 (m->function > 16 && m->function < 22)))
-		m->flags |= MODBUS_ERR_EXC_CODE;
-	else if (m->exc == 8 && m->code != 20 && m->code != 21)
+	/* sawp-modbus compares the raw function byte, exception bit included */
+	bool ranges = (m->function > 6 && m->function < 15) || (m->function > 16 && m->function < 20);
+	bool known = (m->exc >= 1 && m->exc <= 8) || m->exc == 0x0a || m->exc == 0x0b;
+	if ((m->exc == 3 && m->code != 8 && ranges) || (m->exc == 2 && ranges) ||
+	    (m->exc == 8 && m->code != 20 && m->code != 21) || !known)
 		m->flags |= MODBUS_ERR_EXC_CODE;
 	m->kind = MODBUS_DATA_EXCEPTION;
 	return true;
@@ -166,7 +169,11 @@ static bool parse_exception(struct rd *r, struct modbus_msg *m)
 
 static bool parse_diagnostic(struct rd *r, struct modbus_msg *m)
 {
-	if (data_len(m) < 2 || !u16(r, &m->sub) || !take_bytes(r, m, data_len(m) - 2u))
+	if (data_len(m) < 2) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return true;
+	}
+	if (!u16(r, &m->sub) || !take_bytes(r, m, data_len(m) - 2u))
 		return false;
 	m->kind = MODBUS_DATA_DIAGNOSTIC;
 	return true;
@@ -175,7 +182,11 @@ static bool parse_diagnostic(struct rd *r, struct modbus_msg *m)
 static bool parse_mei(struct rd *r, struct modbus_msg *m)
 {
 	uint8_t t;
-	if (data_len(m) < 1 || !u8(r, &t) || !take_bytes(r, m, data_len(m) - 1u))
+	if (data_len(m) < 1) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return true;
+	}
+	if (!u8(r, &t) || !take_bytes(r, m, data_len(m) - 1u))
 		return false;
 	m->sub = t;
 	m->kind = MODBUS_DATA_MEI;
@@ -211,7 +222,11 @@ static bool parse_read_request(struct rd *r, struct modbus_msg *m)
 static bool parse_read_response(struct rd *r, struct modbus_msg *m)
 {
 	uint8_t count;
-	if (data_len(m) < 1 || !u8(r, &count))
+	if (data_len(m) < 1) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+		return true;
+	}
+	if (!u8(r, &count))
 		return false;
 	if (count < 1 || count > 250 || data_len(m) - 1u != count)
 		m->flags |= MODBUS_ERR_DATA_VALUE;
@@ -228,8 +243,6 @@ static bool parse_write_request(struct rd *r, struct modbus_msg *m)
 	if (m->access & MODBUS_ACC_SINGLE) {
 		if (!u16(r, &m->value))
 			return false;
-		if (data_len(m) > 4)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		if ((m->access & MODBUS_ACC_COILS) && m->value != 0x0000 && m->value != 0xff00)
 			m->flags |= MODBUS_ERR_DATA_VALUE;
 		m->kind = MODBUS_DATA_WRITE_OTHER;
@@ -243,9 +256,9 @@ static bool parse_write_request(struct rd *r, struct modbus_msg *m)
 		if (m->length < offset)
 			return false;
 		if (m->qty == 0 || m->length - offset != count)
-			m->flags |= MODBUS_ERR_DATA_VALUE;
+			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		if (m->access & (MODBUS_ACC_DISCRETES | MODBUS_ACC_COILS)) {
-			if (m->qty > MAX_BIT_QTY || m->qty != count / 8 + (count % 8 != 0))
+			if (m->qty > MAX_BIT_QTY || count != m->qty / 8 + (m->qty % 8 != 0))
 				m->flags |= MODBUS_ERR_DATA_VALUE;
 		} else if (m->qty > MAX_WORD_QTY || (uint32_t)count != 2u * m->qty) {
 			m->flags |= MODBUS_ERR_DATA_VALUE;
@@ -258,8 +271,6 @@ static bool parse_write_request(struct rd *r, struct modbus_msg *m)
 	}
 	if (!u16(r, &m->and_mask) || !u16(r, &m->or_mask))
 		return false;
-	if (data_len(m) > 6)
-		m->flags |= MODBUS_ERR_DATA_LENGTH;
 	m->kind = MODBUS_DATA_WRITE_MASK;
 	return true;
 }
@@ -271,16 +282,12 @@ static bool parse_write_response(struct rd *r, struct modbus_msg *m)
 	if (m->access & MODBUS_ACC_SINGLE) {
 		if (!u16(r, &m->value))
 			return false;
-		if (data_len(m) > 4)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		m->kind = MODBUS_DATA_WRITE_OTHER;
 		return true;
 	}
 	if (m->access & MODBUS_ACC_MULTIPLE) {
 		if (!u16(r, &m->value))
 			return false;
-		if (data_len(m) > 4)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
 		if (m->value == 0)
 			m->flags |= MODBUS_ERR_DATA_VALUE;
 		/* sawp-modbus compares bit access with the word limit and back */
@@ -295,106 +302,97 @@ static bool parse_write_response(struct rd *r, struct modbus_msg *m)
 	}
 	if (!u16(r, &m->and_mask) || !u16(r, &m->or_mask))
 		return false;
-	if (data_len(m) > 6)
-		m->flags |= MODBUS_ERR_DATA_LENGTH;
 	m->kind = MODBUS_DATA_WRITE_MASK;
 	return true;
 }
 
-static bool diagnostic_request_checks(struct modbus_msg *m)
+/* The 2 data bytes of a diagnostic request, by subfunction. */
+static void diagnostic_request_checks(struct modbus_msg *m)
 {
-	if (m->n_bytes != 2)
-		return true;
+	if (m->kind != MODBUS_DATA_DIAGNOSTIC || m->n_bytes != 2)
+		return;
 	const uint8_t *d = m->bytes;
-	switch (m->sub) {
-	case 0x00:
-	case 0x04:
-		break;
-	case 0x01:
+	bool reserved = !(m->sub <= 0x04 || (m->sub >= 0x0a && m->sub <= 0x15));
+	if (m->sub == 0x00 || m->sub == 0x04 || reserved)
+		return;
+	if (m->sub == 0x01) {
 		if (d[1] != 0 || (d[0] != 0 && d[0] != 0xff))
 			m->flags |= MODBUS_ERR_DATA_VALUE;
-		break;
-	case 0x03:
+	} else if (m->sub == 0x03) {
 		if (d[1] != 0)
 			m->flags |= MODBUS_ERR_DATA_VALUE;
-		break;
-	default:
-		if ((m->sub >= 0x02 && m->sub <= 0x14 && !(m->sub >= 0x05 && m->sub <= 0x09)) &&
-		    (d[0] != 0 || d[1] != 0))
-			m->flags |= MODBUS_ERR_DATA_VALUE;
-		break;
+	} else if (d[0] != 0 || d[1] != 0) {
+		m->flags |= MODBUS_ERR_DATA_VALUE;
 	}
-	return true;
 }
 
 static bool parse_request(struct rd *r, struct modbus_msg *m)
 {
+	uint16_t dl = data_len(m);
 	switch (m->code) {
-	case 8:
-		if (data_len(m) != 4)
+	case 8: {
+		if (dl != 4)
 			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_diagnostic(r, m) && diagnostic_request_checks(m);
+		bool ok = parse_diagnostic(r, m);
+		diagnostic_request_checks(m);
+		return ok;
+	}
 	case 0x2b:
 		return parse_mei(r, m);
-	case 20:
-	case 21:
-		if (data_len(m) == 0)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_bytevec(r, m);
-	case 7:
-	case 11:
-	case 12:
-	case 17:
-		if (data_len(m) > 0)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_bytevec(r, m);
-	case 24:
-		if (data_len(m) != 2)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_bytevec(r, m);
-	default:
-		if (!modbus_function_known(m->code) || m->function >= 0x80)
-			return parse_bytevec(r, m);
-		if (m->access & MODBUS_ACC_READ) {
-			if (!parse_read_request(r, m))
-				return false;
-			return (m->access & MODBUS_ACC_WRITE) ? parse_write_request(r, m) : true;
-		}
-		if (m->access & MODBUS_ACC_WRITE)
-			return parse_write_request(r, m);
+	}
+	if (((m->code == 20 || m->code == 21) && dl == 0) ||
+	    ((m->code == 7 || m->code == 11 || m->code == 12 || m->code == 17) && dl > 0) ||
+	    (m->code == 24 && dl != 2)) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
 		return parse_bytevec(r, m);
 	}
+	if (m->function == 0 || m->function >= 0x80)
+		m->flags |= MODBUS_ERR_FUNC_CODE;
+	if (m->access & MODBUS_ACC_READ) {
+		if (!parse_read_request(r, m))
+			return false;
+		return (m->access & MODBUS_ACC_WRITE) ? parse_write_request(r, m) : true;
+	}
+	if (m->access & MODBUS_ACC_WRITE)
+		return parse_write_request(r, m);
+	return parse_bytevec(r, m);
 }
 
 static bool parse_response(struct rd *r, struct modbus_msg *m)
 {
+	uint16_t dl = data_len(m);
 	if (m->function >= 0x80)
 		return parse_exception(r, m);
-	switch (m->code) {
-	case 8:
+	if (m->code == 8)
 		return parse_diagnostic(r, m);
-	case 0x2b:
+	if (m->code == 0x2b)
 		return parse_mei(r, m);
-	case 7:
-		if (data_len(m) != 1)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_bytevec(r, m);
-	case 11:
-		if (data_len(m) != 4)
-			m->flags |= MODBUS_ERR_DATA_LENGTH;
-		return parse_bytevec(r, m);
-	default:
-		if (modbus_function_known(m->code) && (m->access & MODBUS_ACC_READ))
-			return parse_read_response(r, m);
-		if (modbus_function_known(m->code) && (m->access & MODBUS_ACC_WRITE))
-			return parse_write_response(r, m);
+	if ((m->code == 7 && dl != 1) || (m->code == 11 && dl != 4)) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
 		return parse_bytevec(r, m);
 	}
+	if (m->access & MODBUS_ACC_READ)
+		return parse_read_response(r, m);
+	if (m->access & MODBUS_ACC_WRITE)
+		return parse_write_response(r, m);
+	return parse_bytevec(r, m);
+}
+
+/* Without a direction (the probe). */
+static bool parse_unknown(struct rd *r, struct modbus_msg *m)
+{
+	if (m->function >= 0x80)
+		return parse_exception(r, m);
+	if (m->code == 8)
+		return parse_diagnostic(r, m);
+	if (m->code == 0x2b)
+		return parse_mei(r, m);
+	return parse_bytevec(r, m);
 }
 
 static void set_category(struct modbus_msg *m)
 {
-	if (!modbus_function_known(m->code)) {
+	if (m->code == 0) {
 		m->category = category_of_raw(m->function);
 	} else if (m->code == 8) {
 		m->category = m->kind != MODBUS_DATA_DIAGNOSTIC ? 0
@@ -414,39 +412,64 @@ static void msg_free(struct modbus_msg *m)
 	free(m);
 }
 
-/* A whole message (MBAP header included, n = 6 + length). NULL on a parse error. */
-static struct modbus_msg *decode(const uint8_t *d, uint32_t n, bool request)
+enum { DIR_REQUEST, DIR_RESPONSE, DIR_UNKNOWN };
+
+/*
+ * One message at d (n bytes there, at least the MBAP header).  *used gets
+ * the bytes it takes: 0 when the message is not all there yet.  A length
+ * outside 2..254 makes a message of its header alone (DATA_LENGTH) that
+ * takes the announced bytes, or what there is of them.  NULL: no memory,
+ * or not complete yet.
+ */
+static struct modbus_msg *decode(const uint8_t *d, uint32_t n, int dir, uint32_t *used)
 {
+	uint16_t length = (uint16_t)(d[4] << 8 | d[5]);
+	bool bad_length = length < MODBUS_MIN_LENGTH || length > MODBUS_MAX_LENGTH;
+	*used = 0;
+	if (!bad_length && n - MODBUS_MBAP_LEN < length)
+		return NULL;
 	struct modbus_msg *m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return NULL;
 	m->transaction_id = (uint16_t)(d[0] << 8 | d[1]);
 	m->protocol_id = (uint16_t)(d[2] << 8 | d[3]);
-	m->length = (uint16_t)(d[4] << 8 | d[5]);
+	m->length = length;
 	if (m->protocol_id != 0)
 		m->flags |= MODBUS_ERR_PROTO_ID;
+	if (bad_length) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+		*used = MODBUS_MBAP_LEN + (n - MODBUS_MBAP_LEN < length ? n - MODBUS_MBAP_LEN : length);
+		return m;
+	}
+	*used = MODBUS_MBAP_LEN + length;
 	m->unit_id = d[6];
 	m->function = d[7];
-	m->code = m->function & 0x7f;
-	if (m->function >= 0x80 && !modbus_function_known(m->code))
-		m->code = 0xff; /* an unknown function's exception */
-	m->access = modbus_function_known(m->code) ? access_of(m->code) : 0;
-	struct rd r = {d + 8, n - 8};
-	bool ok = request ? parse_request(&r, m) : parse_response(&r, m);
+	m->code = modbus_function_known(m->function & 0x7f) ? m->function & 0x7f : 0;
+	m->access = access_of(m->code);
+	struct rd r = {d + 8, length - 2u};
+	bool ok = dir == DIR_REQUEST    ? parse_request(&r, m)
+		  : dir == DIR_RESPONSE ? parse_response(&r, m)
+					: parse_unknown(&r, m);
 	if (!ok) {
-		msg_free(m);
-		return NULL;
+		/* a field past the message: what was read stays, the rest is bytes */
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
+		if (m->kind == MODBUS_DATA_EMPTY) {
+			struct rd all = {d + 8, length - 2u};
+			m->length = length;
+			if (!take_bytes(&all, m, length - 2u)) {
+				msg_free(m);
+				return NULL;
+			}
+			m->kind = MODBUS_DATA_BYTES;
+		}
+	} else if (r.left > 0) {
+		m->flags |= MODBUS_ERR_DATA_LENGTH;
 	}
 	set_category(m);
 	return m;
 }
 
 /* ---------------------------------------------------------- pairing */
-
-static bool is_bit_count_ok(uint32_t count, uint32_t qty, bool words)
-{
-	return words ? count == 2 * qty : count == qty / 8 + (qty % 8 != 0);
-}
 
 /* sawp-modbus's Message::matches: self may get DATA_VALUE when values disagree. */
 static bool msg_matches(struct modbus_msg *self, const struct modbus_msg *other)
@@ -456,59 +479,48 @@ static bool msg_matches(struct modbus_msg *self, const struct modbus_msg *other)
 		return false;
 	if (self->category != 1)
 		return true;
-	if (other->kind == MODBUS_DATA_EXCEPTION)
+	enum modbus_data_kind a = self->kind, b = other->kind;
+	if (b == MODBUS_DATA_EXCEPTION || a == MODBUS_DATA_EXCEPTION)
 		return true;
-	bool words = self->code == 23;
-	switch (self->kind) {
-	case MODBUS_DATA_EXCEPTION:
-	case MODBUS_DATA_BYTES:
+	if (a == MODBUS_DATA_BYTES && b == MODBUS_DATA_BYTES)
 		return true;
-	case MODBUS_DATA_READ_RESP:
-		if (other->kind != MODBUS_DATA_READ_REQ && other->kind != MODBUS_DATA_READ_WRITE)
-			return false;
-		if (!is_bit_count_ok(self->n_bytes, other->read_qty, words))
+	if (a == MODBUS_DATA_BYTES)
+		return (self->flags & MODBUS_ERR_DATA_LENGTH) != 0;
+	if (b == MODBUS_DATA_BYTES)
+		return (other->flags & MODBUS_ERR_DATA_LENGTH) != 0;
+	uint32_t bytes, qty;
+	bool words;
+	if (a == MODBUS_DATA_READ_RESP && (b == MODBUS_DATA_READ_REQ || b == MODBUS_DATA_READ_WRITE)) {
+		bytes = self->n_bytes, qty = other->read_qty, words = b == MODBUS_DATA_READ_WRITE;
+	} else if (b == MODBUS_DATA_READ_RESP &&
+		   (a == MODBUS_DATA_READ_REQ || a == MODBUS_DATA_READ_WRITE)) {
+		bytes = other->n_bytes, qty = self->read_qty, words = a == MODBUS_DATA_READ_WRITE;
+	} else if (a == MODBUS_DATA_WRITE_OTHER &&
+		   (b == MODBUS_DATA_WRITE_OTHER || b == MODBUS_DATA_WRITE_MULT)) {
+		uint16_t ov = b == MODBUS_DATA_WRITE_OTHER ? other->value : other->qty;
+		if (self->addr != other->addr || self->value != ov)
 			self->flags |= MODBUS_ERR_DATA_VALUE;
 		return true;
-	case MODBUS_DATA_READ_REQ:
-	case MODBUS_DATA_READ_WRITE:
-		if (other->kind != MODBUS_DATA_READ_RESP)
-			return false;
-		if (words ? self->read_qty != 2 * other->n_bytes
-			  : self->read_qty != other->n_bytes / 8 + (other->n_bytes % 8 != 0))
-			self->flags |= MODBUS_ERR_DATA_VALUE;
-		return true;
-	case MODBUS_DATA_WRITE_OTHER:
-		if (other->kind == MODBUS_DATA_WRITE_OTHER) {
-			if (self->addr != other->addr || self->value != other->value)
-				self->flags |= MODBUS_ERR_DATA_VALUE;
-			return true;
-		}
-		if (other->kind == MODBUS_DATA_WRITE_MULT) {
-			if (self->addr != other->addr || self->value != other->qty)
-				self->flags |= MODBUS_ERR_DATA_VALUE;
-			return true;
-		}
-		return false;
-	case MODBUS_DATA_WRITE_MULT:
-		if (other->kind != MODBUS_DATA_WRITE_OTHER)
-			return false;
+	} else if (a == MODBUS_DATA_WRITE_MULT && b == MODBUS_DATA_WRITE_OTHER) {
 		if (self->addr != other->addr || self->qty != other->value)
 			self->flags |= MODBUS_ERR_DATA_VALUE;
 		return true;
-	case MODBUS_DATA_WRITE_MASK:
-		if (other->kind != MODBUS_DATA_WRITE_MASK)
-			return false;
+	} else if (a == MODBUS_DATA_WRITE_MASK && b == MODBUS_DATA_WRITE_MASK) {
 		if (self->addr != other->addr || self->and_mask != other->and_mask ||
 		    self->or_mask != other->or_mask)
 			self->flags |= MODBUS_ERR_DATA_VALUE;
 		return true;
-	case MODBUS_DATA_DIAGNOSTIC:
-		return other->kind == MODBUS_DATA_DIAGNOSTIC && other->sub == self->sub;
-	case MODBUS_DATA_MEI:
-		return other->kind == MODBUS_DATA_MEI && other->sub == self->sub;
-	default:
-		return true;
+	} else if ((a == MODBUS_DATA_DIAGNOSTIC && b == MODBUS_DATA_DIAGNOSTIC) ||
+		   (a == MODBUS_DATA_MEI && b == MODBUS_DATA_MEI)) {
+		return self->sub == other->sub;
+	} else {
+		return false;
 	}
+	/* a read's byte count against its quantity: registers for read/write
+	 * multiple, bits for every other read (sawp-modbus's check) */
+	if (words ? bytes != 2 * qty : bytes != qty / 8 + (qty % 8 != 0))
+		self->flags |= MODBUS_ERR_DATA_VALUE;
+	return true;
 }
 
 static void set_events_from_flags(struct modbus_tx *tx, uint8_t flags)
@@ -594,32 +606,39 @@ static void handle_message(struct modbus_state *s, bool request, struct modbus_m
 
 /* ---------------------------------------------------------- framing */
 
+/*
+ * sawp-modbus's strict probe: a whole message without a direction that
+ * parses with no error flag and a function it names.
+ */
 enum app_probe_result modbus_probe(const uint8_t *d, uint32_t n)
 {
-	if (n < 8)
+	if (n < MODBUS_MBAP_LEN)
 		return APP_PROBE_NEED_MORE;
-	uint16_t proto = (uint16_t)(d[2] << 8 | d[3]), len = (uint16_t)(d[4] << 8 | d[5]);
-	if (proto != 0 || len < 2)
-		return APP_PROBE_NO;
-	return APP_PROBE_MATCH;
+	uint32_t used;
+	struct modbus_msg *m = decode(d, n, DIR_UNKNOWN, &used);
+	if (m == NULL)
+		return used == 0 ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
+	bool ok = m->flags == 0 && m->code != 0;
+	msg_free(m);
+	return ok ? APP_PROBE_MATCH : APP_PROBE_NO;
 }
 
-/* Messages in d[0..n): bytes consumed (a partial message is left), -1 on error. */
-static int64_t parse_messages(struct modbus_state *s, bool request, const uint8_t *d, uint32_t n)
+/* Messages in d[0..n): the bytes taken (a partial message is left). */
+static uint32_t parse_messages(struct modbus_state *s, bool request, const uint8_t *d, uint32_t n)
 {
 	uint32_t off = 0;
 	while (n - off >= MODBUS_MBAP_LEN) {
-		const uint8_t *p = d + off;
-		uint16_t len = (uint16_t)(p[4] << 8 | p[5]);
-		if (len < 2)
-			return -1;
-		if (n - off - MODBUS_MBAP_LEN < len)
-			break;
-		struct modbus_msg *m = decode(p, MODBUS_MBAP_LEN + len, request);
-		if (m == NULL)
-			return -1;
+		uint32_t used;
+		struct modbus_msg *m =
+		    decode(d + off, n - off, request ? DIR_REQUEST : DIR_RESPONSE, &used);
+		if (m == NULL) {
+			if (used == 0)
+				break; /* not all there yet */
+			off += used;
+			continue;
+		}
 		handle_message(s, request, m);
-		off += MODBUS_MBAP_LEN + len;
+		off += used;
 	}
 	return off;
 }
@@ -643,49 +662,51 @@ static bool buf_append(struct modbus_dir *b, const uint8_t *d, uint32_t n)
 	return true;
 }
 
+/* Bytes the buffered message needs: its header, then its length (a bad
+ * length: the header alone). */
+static uint32_t buffered_need(const struct modbus_dir *b, bool *bad_length)
+{
+	*bad_length = false;
+	if (b->len < MODBUS_MBAP_LEN)
+		return MODBUS_MBAP_LEN;
+	uint32_t l = (uint32_t)(b->buf[4] << 8 | b->buf[5]);
+	*bad_length = l < MODBUS_MIN_LENGTH || l > MODBUS_MAX_LENGTH;
+	return MODBUS_MBAP_LEN + (*bad_length ? 0 : l);
+}
+
 enum app_parse_result modbus_parse(struct modbus_state *s, enum app_dir dir, const uint8_t *d,
 				   uint32_t n, uint32_t flags)
 {
-	if (s->failed)
-		return APP_PARSE_ERROR;
 	struct modbus_dir *b = &s->dir[dir];
 	bool request = dir == APP_TOSERVER;
 	if (flags & APP_CHUNK_GAP)
 		b->len = 0;
-	if (n == 0)
-		return APP_PARSE_OK;
 	uint32_t off = 0;
-	if (b->len > 0) {
-		/* complete the buffered message only */
-		uint32_t need = MODBUS_MBAP_LEN;
-		while (off < n) {
-			if (b->len >= MODBUS_MBAP_LEN)
-				need = MODBUS_MBAP_LEN + (uint32_t)(b->buf[4] << 8 | b->buf[5]);
-			if (b->len >= need)
-				break;
+	/* Complete the buffered message from d, then parse the rest of d in place. */
+	while (b->len > 0) {
+		bool bad_length;
+		uint32_t need = buffered_need(b, &bad_length);
+		if (b->len < need) {
+			if (off == n)
+				return APP_PARSE_OK;
 			uint32_t take = need - b->len < n - off ? need - b->len : n - off;
 			if (!buf_append(b, d + off, take))
-				goto fail;
+				return APP_PARSE_ERROR;
 			off += take;
+			continue;
 		}
-		int64_t used = parse_messages(s, request, b->buf, b->len);
-		if (used < 0)
-			goto fail;
-		if ((uint32_t)used < b->len)
-			return APP_PARSE_OK; /* still partial: all of d went in */
+		parse_messages(s, request, b->buf, need);
 		b->len = 0;
+		if (bad_length) {
+			/* that message takes the announced bytes, as far as there are any */
+			uint32_t l = (uint32_t)(b->buf[4] << 8 | b->buf[5]);
+			off += l < n - off ? l : n - off;
+		}
 	}
-	int64_t used = parse_messages(s, request, d + off, n - off);
-	if (used < 0)
-		goto fail;
-	off += (uint32_t)used;
+	off += parse_messages(s, request, d + off, n - off);
 	if (off < n && !buf_append(b, d + off, n - off))
-		goto fail;
+		return APP_PARSE_ERROR;
 	return APP_PARSE_OK;
-fail:
-	b->len = 0;
-	s->failed = true;
-	return APP_PARSE_ERROR;
 }
 
 /* ---------------------------------------------------------- state */

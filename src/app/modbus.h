@@ -4,9 +4,11 @@
  *
  * Framing: MBAP headers (transaction id, protocol id, length, unit id)
  * followed by the PDU; a message split over segments is buffered until
- * its length is there (at most MODBUS_MAX_MSG bytes per direction).  A
- * length below 2 or a PDU too short for its function's fixed fields ends
- * the direction (APP_PARSE_ERROR), as Suricata's parser errors do.
+ * its length is there (at most MODBUS_MAX_MSG bytes per direction).  As
+ * sawp-modbus 0.13 does, nothing ends the direction: a length outside
+ * 2..254 makes a message of the header alone (DATA_LENGTH) that skips the
+ * announced bytes, a PDU shorter or longer than its function's fields
+ * gets DATA_LENGTH, a protocol id other than 0 PROTO_ID.
  *
  * Messages are decoded per function: reads (address, quantity / data),
  * writes (single, multiple, mask), read/write multiple, diagnostics
@@ -34,7 +36,9 @@
 struct json;
 
 #define MODBUS_MBAP_LEN 6      /* transaction id, protocol id, length */
-#define MODBUS_MAX_MSG (6 + 65535)
+#define MODBUS_MIN_LENGTH 2    /* MBAP length: unit id + function */
+#define MODBUS_MAX_LENGTH 254  /* MBAP length: unit id + the largest PDU */
+#define MODBUS_MAX_MSG (MODBUS_MBAP_LEN + MODBUS_MAX_LENGTH)
 #define MODBUS_FLOOD 500
 
 /* App-layer events, in Suricata's order and names (modbus-events.rules). */
@@ -90,7 +94,7 @@ struct modbus_msg {
 	uint16_t transaction_id, protocol_id, length;
 	uint8_t unit_id;
 	uint8_t function; /* raw */
-	uint8_t code;	  /* function without the exception bit */
+	uint8_t code;	  /* function without the exception bit; 0 when it has no name */
 	uint8_t access;	  /* MODBUS_ACC_* */
 	uint8_t category; /* 0 none, 1 public assigned, 2 public unassigned, 4 user, 8 reserved */
 	uint8_t flags;	  /* MODBUS_ERR_* */
