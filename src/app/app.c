@@ -7,9 +7,16 @@
  * Recognition, as Suricata's: each direction's first bytes go to every
  * enabled protocol's pattern probe, in table order; when none matches,
  * to the port probes of the protocols whose detection ports the flow
- * uses.  A direction that gives detect_limit bytes without a match, or a
- * gap before recognition, fails it; the flow is "failed" once no
- * direction can still succeed.  UDP is decided on the first datagram.
+ * uses.  Each direction is recognised on its own (app_proto_ts/tc); the
+ * first one decides the flow's protocol and the other's bytes go to that
+ * parser once its own recognition is over, whatever it found (Suricata's
+ * "only one direction" and "mismatch" cases).  A direction that gives
+ * detect_limit bytes without a match, or a gap before recognition, fails;
+ * its bytes wait (up to detect_limit) for the other direction to decide.
+ * The flow is "failed" once no direction can still succeed.  A parser may
+ * ask for a protocol change (APP_PARSE_CHANGE: STARTTLS, CONNECT): the
+ * next bytes are recognised again; the flow keeps its protocol until they
+ * are.  UDP is decided per direction on its first datagram.
  *
  * Transactions are walked through the descriptor: per direction a cursor
  * of the first side rules have not inspected yet (sides are inspected in
@@ -39,8 +46,14 @@ struct app_ctx {
 struct app_flow {
 	enum app_proto proto;
 	const struct app_protocol *ap; /* NULL until recognised, and when failed */
-	bool dir_failed[2];	       /* recognition failed in this direction */
+	enum app_proto dir_proto[2];   /* what each direction was recognised as */
+	enum app_proto orig, expect;   /* before a protocol change; what it expected */
+	bool changing;		       /* a change was asked: recognising again */
+	bool disabled;		       /* after a change nothing was recognised */
+	const struct app_protocol *prev_ap; /* the protocol before the change, */
+	void *prev_state;		    /* kept until its transactions are logged */
 	bool dir_done[2];	       /* the parser gave up on this direction */
+	bool one_dir_told;	       /* APP_EV_ONLY_ONE_DIRECTION was raised */
 	bool dir_eof[2];	       /* the parser was told the direction ended */
 	void *state;		       /* the parser's, NULL for recognised-only */
 	uint64_t next_log;	       /* first transaction not logged yet */
@@ -201,6 +214,24 @@ enum app_proto app_flow_proto(const struct flow *f)
 	return af ? af->proto : APP_PROTO_UNKNOWN;
 }
 
+enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir)
+{
+	const struct app_flow *af = f->app;
+	return af ? af->dir_proto[dir] : APP_PROTO_UNKNOWN;
+}
+
+enum app_proto app_flow_proto_orig(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	return af ? af->orig : APP_PROTO_UNKNOWN;
+}
+
+enum app_proto app_flow_proto_expected(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	return af ? af->expect : APP_PROTO_UNKNOWN;
+}
+
 void app_flow_free(void *slot)
 {
 	struct app_flow *af = slot;
@@ -208,6 +239,8 @@ void app_flow_free(void *slot)
 		return;
 	if (af->state != NULL)
 		af->ap->state_free(af->state);
+	if (af->prev_state != NULL)
+		af->prev_ap->state_free(af->prev_state);
 	free(af);
 }
 
@@ -281,6 +314,7 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 	const struct app_protocol *ap = app_protocol(proto);
 	if (ap == NULL)
 		return false;
+	void *state = NULL;
 	if (ap->state_new != NULL) {
 		const struct app_flow_info fi = {
 		    .tcp = tcp,
@@ -288,42 +322,134 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 		    .cfg = ctx->cfg->proto_cfg[proto],
 		    .file_hashes = ctx->cfg->file_hashes,
 		};
-		af->state = ap->state_new(&fi);
-		if (af->state == NULL)
+		state = ap->state_new(&fi);
+		if (state == NULL)
 			return false;
 	}
+	if (af->state != NULL) {
+		/* a protocol change: the old transactions are logged first */
+		if (af->prev_state != NULL)
+			af->prev_ap->state_free(af->prev_state);
+		af->prev_ap = af->ap;
+		af->prev_state = af->state;
+	}
+	af->state = state;
 	af->proto = proto;
 	af->ap = ap;
+	af->next_log = af->released = 0;
+	af->next_insp[0] = af->next_insp[1] = 0;
+	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
 }
 
 /* ------------------------------------------------------------ feeding */
 
+static void change_requested(struct app_flow *af)
+{
+	af->changing = true;
+	af->expect = af->ap->change_expect != NULL
+			 ? (enum app_proto)af->ap->change_expect(af->state)
+			 : APP_PROTO_UNKNOWN;
+	af->dir_proto[0] = af->dir_proto[1] = APP_PROTO_UNKNOWN;
+}
+
 static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
 			const uint8_t *d, uint32_t n, uint32_t flags)
 {
-	if (af->ap->parse(af->state, dir, d, n, flags) != APP_PARSE_OK) {
+	enum app_parse_result r = af->ap->parse(af->state, dir, d, n, flags);
+	if (r == APP_PARSE_CHANGE && !af->changing && af->orig == APP_PROTO_UNKNOWN) {
+		change_requested(af);
+	} else if (r == APP_PARSE_ERROR) {
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;
 	}
 }
 
-/* Recognition of a TCP direction; false when the bytes wait or failed. */
+/*
+ * After a protocol change asked for, a direction's recognition ended
+ * with p: the flow turns into p, or, when both directions found nothing,
+ * its app layer is off (it keeps its protocol, as Suricata's).
+ */
+static void raise_event(struct packet *p, enum app_detect_event ev)
+{
+	if (p != NULL)
+		p->app_events |= (uint8_t)(1u << ev);
+}
+
+static const char *const detect_event_names[APP_EV_DETECT_COUNT] = {
+    [APP_EV_MISMATCH_BOTH_DIRECTIONS] = "applayer_mismatch_protocol_both_directions",
+    [APP_EV_WRONG_DIRECTION_FIRST_DATA] = "applayer_wrong_direction_first_data",
+    [APP_EV_ONLY_ONE_DIRECTION] = "applayer_detect_protocol_only_one_direction",
+    [APP_EV_DETECTION_SKIPPED] = "applayer_proto_detection_skipped",
+    [APP_EV_NO_TLS_AFTER_STARTTLS] = "applayer_no_tls_after_starttls",
+    [APP_EV_UNEXPECTED_PROTOCOL] = "applayer_unexpected_protocol",
+};
+
+const char *app_detect_event_name(enum app_detect_event ev)
+{
+	return (unsigned)ev < APP_EV_DETECT_COUNT ? detect_event_names[ev] : NULL;
+}
+
+static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			   enum app_proto p, struct packet *pkt)
+{
+	if (p == APP_PROTO_FAILED) {
+		if (af->dir_proto[0] == APP_PROTO_FAILED && af->dir_proto[1] == APP_PROTO_FAILED) {
+			af->changing = false;
+			af->disabled = true;
+			af->dir_proto[0] = af->dir_proto[1] = af->proto;
+		}
+		return;
+	}
+	enum app_proto old = af->proto;
+	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
+	if (!start_parser(ctx, af, p, true, server_port)) {
+		af->disabled = true;
+		return;
+	}
+	af->changing = false;
+	af->orig = old;
+	if (af->expect != APP_PROTO_UNKNOWN && p != af->expect) {
+		raise_event(pkt, APP_EV_UNEXPECTED_PROTOCOL);
+		if (af->expect == APP_PROTO_TLS)
+			raise_event(pkt, APP_EV_NO_TLS_AFTER_STARTTLS);
+	}
+}
+
+/*
+ * Recognition of a TCP direction's first bytes.  True when the bytes go
+ * on to a parser now; false when they wait for more (or for the other
+ * direction) or were dropped.
+ */
 static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
 			     enum stream_dir sdir, enum app_dir dir, const struct stream_chunk *c,
-			     bool end)
+			     bool end, struct packet *pkt)
 {
 	enum app_proto p =
 	    c->gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c->data, c->len, true);
-	if (p == APP_PROTO_UNKNOWN && c->len < ctx->cfg->detect_limit && !end)
+	bool can_wait = c->len < ctx->cfg->detect_limit && !end;
+	if (p == APP_PROTO_UNKNOWN && can_wait)
 		return false; /* keep the bytes until we know */
-	if (p == APP_PROTO_UNKNOWN || p == APP_PROTO_FAILED) {
-		af->dir_failed[dir] = true;
-		stream_app_consumed(f, sdir, c->offset + c->len);
-		if (af->dir_failed[APP_TOSERVER] && af->dir_failed[APP_TOCLIENT])
+	if (p == APP_PROTO_UNKNOWN)
+		p = APP_PROTO_FAILED;
+	af->dir_proto[dir] = p;
+	if (af->changing) {
+		change_decided(ctx, f, af, p, pkt);
+		if (af->changing || af->disabled)
+			stream_app_consumed(f, sdir, c->offset + c->len);
+		return !af->changing && !af->disabled;
+	}
+	if (af->proto != APP_PROTO_UNKNOWN) {
+		/* the other direction decided: its parser gets these */
+		if (p != APP_PROTO_FAILED && p != af->proto)
+			raise_event(pkt, APP_EV_MISMATCH_BOTH_DIRECTIONS);
+		return true;
+	}
+	if (p == APP_PROTO_FAILED) {
+		if (af->dir_proto[!dir] == APP_PROTO_FAILED)
 			set_failed(ctx, af);
-		return false;
+		return false; /* held for the other direction (feed_stream_dir) */
 	}
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
 	return start_parser(ctx, af, p, true, server_port);
@@ -331,7 +457,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 
 /* Feeds one direction's new stream data; recognises the protocol first. */
 static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
-			    enum stream_dir sdir, bool eof)
+			    enum stream_dir sdir, bool eof, struct packet *pkt)
 {
 	enum app_dir dir = sdir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT;
 	struct stream_chunk c;
@@ -342,15 +468,31 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	 * delimited by the close completes there. */
 	bool end = eof || stream_session_closed(f);
 	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
-		if (end && af->state != NULL) {
+		if (end && af->state != NULL && !af->disabled) {
 			af->dir_eof[dir] = true;
 			parse_chunk(ctx, af, dir, NULL, 0, APP_CHUNK_EOF);
 		}
 		return;
 	}
-	if (af->proto == APP_PROTO_UNKNOWN && !recognise_stream(ctx, f, af, sdir, dir, &c, end))
+	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
+	    !af->disabled && !recognise_stream(ctx, f, af, sdir, dir, &c, end, pkt))
 		return;
-	if (af->state == NULL) { /* failed, or recognised only */
+	if ((af->proto == APP_PROTO_UNKNOWN || af->changing) && !af->disabled) {
+		/* this direction found nothing; its bytes wait (bounded) for
+		 * the other direction's protocol, as Suricata passes them on */
+		if (!end && !c.gap && c.len < ctx->cfg->detect_limit)
+			return;
+		stream_app_consumed(f, sdir, c.offset + c.len);
+		return;
+	}
+	if (af->dir_proto[dir] == APP_PROTO_FAILED && af->proto != APP_PROTO_FAILED &&
+	    !af->disabled && !af->one_dir_told) {
+		/* Suricata's "only one direction": its bytes go to the other's parser */
+		raise_event(pkt, APP_EV_ONLY_ONE_DIRECTION);
+		af->one_dir_told = true;
+	}
+	if (af->state == NULL || af->disabled || af->changing) {
+		/* failed, recognised only, or off */
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}
@@ -362,22 +504,30 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	stream_raw_trigger(f, sdir);
 }
 
+/* A datagram: each direction is recognised on its first one; the first
+ * protocol found is the flow's, and every datagram after goes to it. */
 static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *af)
 {
 	if (p->payload_len == 0)
 		return;
 	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
-	if (af->proto == APP_PROTO_UNKNOWN) {
-		struct flow *f = p->flow;
+	struct flow *f = p->flow;
+	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN) {
 		enum app_proto proto = recognise(ctx, f, dir, p->payload, p->payload_len, false);
-		if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
-			set_failed(ctx, af);
-			return;
+		af->dir_proto[dir] = proto;
+		if (af->proto != APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
+		    proto != APP_PROTO_FAILED && proto != af->proto)
+			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
+		if (af->proto == APP_PROTO_UNKNOWN) {
+			if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
+				set_failed(ctx, af);
+				return;
+			}
 		}
 	}
 	/* Each datagram stands alone: one that does not parse stops nothing. */
 	if (af->state != NULL &&
-	    af->ap->parse(af->state, dir, p->payload, p->payload_len, 0) != APP_PARSE_OK)
+	    af->ap->parse(af->state, dir, p->payload, p->payload_len, 0) == APP_PARSE_ERROR)
 		ctx->stats.parse_errors++;
 }
 
@@ -395,8 +545,11 @@ void app_handle_packet(struct app_ctx *ctx, struct packet *p)
 	}
 	if (!f->stream)
 		return; /* no session (e.g. mid-stream pick-up off): no app layer */
-	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false);
-	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false);
+	feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false, p);
+	feed_stream_dir(ctx, f, af, STREAM_TOCLIENT, false, p);
+	/* a direction decided while the other's bytes were held */
+	if (af->proto != APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED)
+		feed_stream_dir(ctx, f, af, STREAM_TOSERVER, false, p);
 }
 
 void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
@@ -405,7 +558,7 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
 	if (af)
 		af->eof = true;
 	if (af && f->proto == 6 && f->stream)
-		feed_stream_dir(ctx, f, af, dir, true);
+		feed_stream_dir(ctx, f, af, dir, true, NULL);
 }
 
 void app_flow_end(struct app_ctx *ctx, struct flow *f)
@@ -444,9 +597,30 @@ static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected
 	af->next_insp[dir] = id;
 }
 
+/* The protocol a flow had before a change: every transaction it still
+ * holds is logged (as at the end of a flow), then it is freed. */
+static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)
+{
+	const struct app_protocol *ap = af->prev_ap;
+	void *st = af->prev_state;
+	uint64_t n = ap->tx_count != NULL ? ap->tx_count(st) : 0;
+	for (uint64_t id = 0; id < n; id++) {
+		const void *tx = ap->tx_get(st, id);
+		if (tx == NULL || (ap->tx_log != NULL && ap->tx_log(st, tx, true) != APP_LOG_NOW))
+			continue;
+		fn(arg, af->orig, st, tx, id);
+		ctx->stats.tx[af->orig]++;
+	}
+	ap->state_free(st);
+	af->prev_state = NULL;
+	af->prev_ap = NULL;
+}
+
 void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg)
 {
 	struct app_flow *af = f->app;
+	if (af != NULL && af->prev_state != NULL)
+		log_prev(ctx, af, fn, arg);
 	if (!has_txs(af))
 		return;
 	const struct app_protocol *ap = af->ap;

@@ -35,6 +35,10 @@ enum {
 enum app_parse_result {
 	APP_PARSE_OK = 0,    /* consumed, maybe waiting for more */
 	APP_PARSE_ERROR = 1, /* the data is not this protocol / cannot go on */
+	/* The flow turns into another protocol after these bytes (STARTTLS,
+	 * an HTTP CONNECT tunnel): recognition starts again on the next ones,
+	 * expecting the descriptor's change_expect() (UNKNOWN: any). */
+	APP_PARSE_CHANGE = 2,
 };
 
 /* ---------------------------------------------------------- the protocol table */
@@ -187,6 +191,10 @@ struct app_protocol {
 	 * has both sides. */
 	int (*tx_msg_dir)(const void *tx);
 
+	/* After APP_PARSE_CHANGE: the protocol the flow should turn into
+	 * (app_proto_expected when it does not); NULL = any. */
+	int (*change_expect)(const void *state);
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -225,6 +233,24 @@ void app_config_free(struct app_config *c);
 /* The protocol's settings (config_new's), NULL = defaults. */
 const void *app_config_proto(const struct app_config *c, enum app_proto p);
 
+/*
+ * Protocol-detection events, set on the packet whose data raised them
+ * (packet.app_events bits), as Suricata's app-layer packet events;
+ * rules see them as app-layer-event:applayer_..., EVE as anomaly events
+ * of layer proto_detect.
+ */
+enum app_detect_event {
+	APP_EV_MISMATCH_BOTH_DIRECTIONS, /* the directions matched different protocols */
+	APP_EV_WRONG_DIRECTION_FIRST_DATA,
+	APP_EV_ONLY_ONE_DIRECTION,   /* one direction matched nothing */
+	APP_EV_DETECTION_SKIPPED,
+	APP_EV_NO_TLS_AFTER_STARTTLS,
+	APP_EV_UNEXPECTED_PROTOCOL,  /* a change expected another protocol */
+	APP_EV_DETECT_COUNT,
+};
+/* "applayer_mismatch_protocol_both_directions", ...; NULL past the end. */
+const char *app_detect_event_name(enum app_detect_event ev);
+
 /* Only uint64_t counters: the engine sums workers' stats as arrays. */
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
@@ -252,6 +278,12 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
+ * protocol before a change (UNKNOWN: none), and the one a change expected
+ * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */
+enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir);
+enum app_proto app_flow_proto_orig(const struct flow *f);
+enum app_proto app_flow_proto_expected(const struct flow *f);
 
 /*
  * Rule inspection of transactions.  A transaction side (request/to-server

@@ -141,6 +141,7 @@ struct http_state {
 	uint64_t resp_next; /* id of the transaction the next response answers */
 	struct http_dirp d[2];
 	bool tunnel, failed;
+	bool change_asked; /* a first CONNECT succeeded: the tunnel may be another protocol */
 	int server_port; /* TCP port of the server, -1 unknown */
 };
 

@@ -89,7 +89,8 @@ static void state_free(void *s)
 static enum app_parse_result parse(void *s, enum app_dir dir, const uint8_t *d, uint32_t n,
 				   uint32_t flags)
 {
-	return http_parse(s, dir, d, n, flags);
+	enum app_parse_result r = http_parse(s, dir, d, n, flags);
+	return r == APP_PARSE_OK && http_state_take_change(s) ? APP_PARSE_CHANGE : r;
 }
 
 static uint64_t tx_count(const void *s)

@@ -137,6 +137,13 @@ void http_state_set_server_port(struct http_state *s, uint16_t port)
 	s->server_port = port;
 }
 
+bool http_state_take_change(struct http_state *s)
+{
+	bool asked = s->change_asked;
+	s->change_asked = false;
+	return asked;
+}
+
 bool http_state_is_tunnel(const struct http_state *s)
 {
 	return s->tunnel;
@@ -535,6 +542,9 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 	if (st == 101 || (tx->is_connect && st >= 200 && st < 300)) {
 		msg_complete(s, tx, APP_TOCLIENT, false);
 		go_tunnel(s);
+		/* As Suricata: after the flow's first transaction, a CONNECT's 2xx
+		 * makes the rest another protocol to recognise (TLS, HTTP...). */
+		s->change_asked = tx->is_connect && tx->id == 0;
 		return;
 	}
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");

@@ -83,6 +83,9 @@ void http_state_set_server_port(struct http_state *s, uint16_t port);
  */
 enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uint64_t len);
 
+/* True once (then false) when the flow's first request was a CONNECT that
+ * succeeded: what follows is another protocol, to be recognised. */
+bool http_state_take_change(struct http_state *s);
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 

@@ -241,6 +241,9 @@ struct packet {
 	uint8_t stream_event_count;
 	uint8_t stream_events_lost; /* events that did not fit */
 	uint16_t stream_events[PACKET_MAX_STREAM_EVENTS];
+
+	/* ---- set by the app stage ---- */
+	uint8_t app_events; /* protocol-detection events, bits of enum app_detect_event */
 };
 
 /*

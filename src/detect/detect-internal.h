@@ -191,7 +191,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
-    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
+    kw_family_ssh;
 extern const struct kw_family kw_family_dnp3, kw_family_modbus;
 
 const struct kw_def *kw_lookup(const char *name);
@@ -273,7 +274,7 @@ struct app_buffer_family {
 	size_t n;
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
-    app_buffers_file;
+    app_buffers_file, app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_dnp3;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];

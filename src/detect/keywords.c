@@ -20,7 +20,9 @@ static const struct kw_family *const families[] = {
     &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
-    &kw_family_http,	  &kw_family_dnp3,	 &kw_family_modbus,
+    &kw_family_http,
+    &kw_family_ssh,
+    &kw_family_dnp3,	  &kw_family_modbus,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -30,6 +32,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dns,
     &app_buffers_tls,
     &app_buffers_file,
+    &app_buffers_ssh,
     &app_buffers_dnp3,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);

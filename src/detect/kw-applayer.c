@@ -17,6 +17,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/app.h"
 #include "detect/detect-internal.h"
@@ -159,16 +160,41 @@ static int ale_match(struct det_thread *dt, const struct packet *p, const struct
 	return app_tx_match(dt, p, e->proto, ale_test, &pr);
 }
 
+/* app-layer-event:applayer_*: the protocol-detection events the packet
+ * carries (packet.app_events), whatever the protocol. */
+static int detect_event_match(struct det_thread *dt, const struct packet *p,
+			      const struct rule *r, const void *ctx)
+{
+	return (p->app_events & (1u << *(const int *)ctx)) != 0;
+}
+
+static int detect_event_setup(struct parse_ctx *pc, struct rule *r, const char *name)
+{
+	for (int e = 0; e < APP_EV_DETECT_COUNT; e++) {
+		if (strcasecmp(name, app_detect_event_name((enum app_detect_event)e)) != 0)
+			continue;
+		int *c = malloc(sizeof(*c));
+		if (c == NULL)
+			return -1;
+		*c = e;
+		if (rule_add_sm(r, LIST_MATCH, kw_lookup("app-layer-event-detect"), c) == NULL) {
+			free(c);
+			return -1;
+		}
+		return 0;
+	}
+	pc_error(pc, "app-layer-event: unknown event '%s'", name);
+	return -1;
+}
+
 static int ale_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", arg);
 	char *v = str_trim(buf);
 	char *dot = strchr(v, '.');
-	if (strncmp(v, "applayer_", 9) == 0) {
-		pc_unsupported(pc, "app-layer-event:applayer");
-		return -1;
-	}
+	if (strncasecmp(v, "applayer_", 9) == 0)
+		return detect_event_setup(pc, r, v);
 	if (dot == NULL || dot[1] == '\0') {
 		pc_error(pc, "invalid app-layer-event '%s'", arg);
 		return -1;
@@ -208,6 +234,8 @@ static const struct kw_def defs[] = {
      alp_match, NULL, NULL, KW_QUOTES_OK},
     {"app-layer-event", NULL, "a transaction carries an app-layer event (proto.event)", ale_setup,
      ale_match, NULL, NULL, 0},
+    /* internal: app-layer-event:applayer_* (no setup: not a rule keyword) */
+    {"app-layer-event-detect", NULL, NULL, NULL, detect_event_match, NULL, NULL, 0},
 };
 
 const struct kw_family kw_family_applayer = {defs, sizeof(defs) / sizeof(defs[0])};

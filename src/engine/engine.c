@@ -5,6 +5,7 @@
  * wrong inside the input is reported and counted, and the run goes on.
  */
 #include "engine/engine.h"
+#include "app/ssh.h"
 #include "engine/dispatch.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
@@ -228,6 +229,8 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 	}
 	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
 	e->app_cfg.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
+	if (detect_engine_wants_hassh(e->detect)) /* as Suricata: rules turn hassh on */
+		ssh_config_enable_hassh(e->app_cfg.proto_cfg[APP_PROTO_SSH]);
 	if (e->opt->rule_stats)
 		detect_print_rule_stats(e->detect, stderr);
 	if (e->opt->verbose)

@@ -2,6 +2,7 @@
  * eve-anomaly — EVE "anomaly" events for the decoder and stream events a
  * packet carries, one event each, as Suricata logs them.
  */
+#include "app/app.h"
 #include "output/eve.h"
 #include "stream/stream.h"
 #include "util/json.h"
@@ -18,6 +19,27 @@ static void log_one(struct eve_logger *l, const struct packet *p, const char *ty
 	json_str(j, "type", type);
 	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
 	json_str(j, "event", buf);
+	json_close_object(j);
+	eve_commit(l);
+}
+
+/* A protocol-detection event: {"app_proto":"smtp","type":"applayer",
+ * "event":"APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION","layer":"proto_detect"}. */
+static void log_detect_event(struct eve_logger *l, const struct packet *p, const char *name)
+{
+	char ev[64];
+	size_t n = 0;
+	for (; name[n] != '\0' && n + 1 < sizeof(ev); n++)
+		ev[n] = name[n] >= 'a' && name[n] <= 'z' ? (char)(name[n] - 32) : name[n];
+	ev[n] = '\0';
+	struct json *j = eve_begin(l, "anomaly", p, p->flow, 0, 0);
+	json_open_object(j, "anomaly");
+	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
+	if (app != NULL)
+		json_str(j, "app_proto", app);
+	json_str(j, "type", "applayer");
+	json_str(j, "event", ev);
+	json_str(j, "layer", "proto_detect");
 	json_close_object(j);
 	eve_commit(l);
 }
@@ -39,4 +61,7 @@ void eve_log_anomalies(struct eve_logger *l, const struct packet *p)
 		if (name)
 			log_one(l, p, "stream", strncmp(name, "stream.", 7) ? "stream." : "", name);
 	}
+	for (int e = 0; cfg->anomaly_applayer && p->app_events && e < APP_EV_DETECT_COUNT; e++)
+		if (p->app_events & (1u << e))
+			log_detect_event(l, p, app_detect_event_name((enum app_detect_event)e));
 }

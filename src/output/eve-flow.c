@@ -32,6 +32,27 @@ static void put_tcp(struct json *j, const struct flow *f)
 	json_close_object(j);
 }
 
+/* app_proto, and as Suricata the directions' and a change's protocols
+ * where they differ from it. */
+static void put_app_protos(struct json *j, const struct flow *f)
+{
+	enum app_proto p = app_flow_proto(f);
+	if (p != APP_PROTO_UNKNOWN)
+		json_str(j, "app_proto", app_proto_name(p));
+	enum app_proto ts = app_flow_proto_dir(f, APP_TOSERVER);
+	enum app_proto tc = app_flow_proto_dir(f, APP_TOCLIENT);
+	enum app_proto orig = app_flow_proto_orig(f);
+	enum app_proto expect = app_flow_proto_expected(f);
+	if (ts != APP_PROTO_UNKNOWN && ts != p)
+		json_str(j, "app_proto_ts", app_proto_name(ts));
+	if (tc != APP_PROTO_UNKNOWN && tc != p)
+		json_str(j, "app_proto_tc", app_proto_name(tc));
+	if (orig != APP_PROTO_UNKNOWN && orig != p)
+		json_str(j, "app_proto_orig", app_proto_name(orig));
+	if (expect != APP_PROTO_UNKNOWN && expect != p)
+		json_str(j, "app_proto_expected", app_proto_name(expect));
+}
+
 void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
 		  int64_t now_sec, uint32_t now_usec)
 {
@@ -39,9 +60,7 @@ void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reas
 		return;
 	char ts[40];
 	struct json *j = eve_begin(l, "flow", NULL, f, now_sec, now_usec);
-	const char *app = app_proto_name(app_flow_proto(f));
-	if (app)
-		json_str(j, "app_proto", app);
+	put_app_protos(j, f);
 	json_open_object(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts_toserver);
 	json_uint(j, "pkts_toclient", f->pkts_toclient);

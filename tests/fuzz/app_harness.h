@@ -25,6 +25,10 @@
 #ifndef FUZZ_TCP
 #define FUZZ_TCP true
 #endif
+/* A target may give the protocol's settings (a pointer to its config). */
+#ifndef FUZZ_CONFIG
+#define FUZZ_CONFIG NULL
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern const struct app_protocol FUZZ_PROTOCOL;
@@ -65,7 +69,7 @@ static void fuzz_walk_tx(const struct app_protocol *ap, void *st, bool eof)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct app_protocol *ap = &FUZZ_PROTOCOL;
-	struct app_flow_info fi = {.tcp = FUZZ_TCP, .server_port = 0, .cfg = NULL,
+	struct app_flow_info fi = {.tcp = FUZZ_TCP, .server_port = 0, .cfg = FUZZ_CONFIG,
 				   .file_hashes = APP_FILE_MD5 | APP_FILE_SHA1 | APP_FILE_SHA256};
 	if (ap->probe != NULL && size > 0) {
 		struct app_probe_in in = {.dir = (enum app_dir)(data[0] & 1), .tcp = FUZZ_TCP};
