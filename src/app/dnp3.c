@@ -533,6 +533,11 @@ int dnp3_function_by_name(const char *name)
 	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
 		if (strcasecmp(name, functions[i].name) == 0)
 			return functions[i].code;
+	/* Suricata 8's enum spells these two so (its documentation does not) */
+	if (strcasecmp(name, "autenthicate_req") == 0)
+		return 32;
+	if (strcasecmp(name, "autenthicate_err") == 0)
+		return 33;
 	return -1;
 }
 

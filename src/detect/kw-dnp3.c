@@ -3,11 +3,14 @@
  * "DNP3 Keywords" documentation):
  *
  *   dnp3_func (dnp3.func): the application function code, an unsigned
- *       8-bit integer (N, !N, N-M, <N, >=N ...) or a function name;
- *       requests and responses.
- *   dnp3_ind (dnp3.ind): internal indications of a response, a list of
- *       flag names with an optional leading modifier: none or '*' any of
- *       them set, '+' all set, '-' none set, '=' exactly these set.
+ *       8-bit integer (N, !N, N-M, <N, >=N ...) or a function name,
+ *       optionally negated (!read); requests and responses.
+ *   dnp3_ind (dnp3.ind): internal indications of a response, an unsigned
+ *       16-bit integer (0x8000, ...) or flag names (separated by spaces or
+ *       commas, each may be negated with '!') after an optional modifier,
+ *       as Suricata 8's bitflags: none or '*' any named flag set, '+' the
+ *       flags set and the negated ones clear, '-' not that, '=' the value
+ *       is exactly the flags named.
  *   dnp3_obj (dnp3.obj): GROUP,VARIATION; any object header of the
  *       message with that group and variation.
  *   dnp3_data (dnp3.data): sticky buffer, the message's reassembled
@@ -43,14 +46,16 @@ static int func_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%s", arg != NULL ? arg : "");
 	char *t = str_trim(buf);
-	int code = dnp3_function_by_name(t);
-	if (code >= 0) {
-		c->mode = U_EQ;
+	if (u64_cmp_parse(t, UINT8_MAX, c) != 0) {
+		bool neg = t[0] == '!';
+		int code = dnp3_function_by_name(str_trim(t + neg));
+		if (code < 0) {
+			pc_error(pc, "invalid dnp3_func '%s'", t);
+			free(c);
+			return -1;
+		}
+		c->mode = neg ? U_NE : U_EQ;
 		c->a = (uint64_t)code;
-	} else if (u64_cmp_parse(t, UINT8_MAX, c) != 0) {
-		pc_error(pc, "invalid dnp3_func '%s'", t);
-		free(c);
-		return -1;
 	}
 	if (rule_add_sm(r, LIST_MATCH, kw_lookup("dnp3_func"), c) == NULL) {
 		free(c);
@@ -61,11 +66,13 @@ static int func_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 
 /* ------------------------------------------------------------ dnp3_ind */
 
-enum ind_mode { IND_ANY, IND_ALL, IND_NONE, IND_EQUAL };
+enum ind_mode { IND_NUMBER, IND_ANY, IND_PLUS, IND_NOT, IND_EQUAL };
 
 struct ind_ctx {
 	enum ind_mode mode;
-	uint16_t bits;
+	struct u64_cmp num; /* IND_NUMBER */
+	uint16_t all;	    /* every flag named */
+	uint16_t set;	    /* the flags named without '!' */
 };
 
 static bool ind_test(const void *vtx, enum app_dir dir, const void *vctx)
@@ -75,14 +82,16 @@ static bool ind_test(const void *vtx, enum app_dir dir, const void *vctx)
 	if (tx->is_request)
 		return false;
 	switch (c->mode) {
+	case IND_NUMBER:
+		return u64_cmp_match(&c->num, tx->iin);
 	case IND_ANY:
-		return (tx->iin & c->bits) != 0;
-	case IND_ALL:
-		return (tx->iin & c->bits) == c->bits;
-	case IND_NONE:
-		return (tx->iin & c->bits) == 0;
+		return (tx->iin & c->all) != 0;
+	case IND_PLUS:
+		return (tx->iin & c->all) == c->set;
+	case IND_NOT:
+		return (tx->iin & c->all) != c->set;
 	case IND_EQUAL:
-		return tx->iin == c->bits;
+		return tx->iin == c->all;
 	}
 	return false;
 }
@@ -93,6 +102,36 @@ static int ind_match(struct det_thread *dt, const struct packet *p, const struct
 	return app_tx_match(dt, p, APP_PROTO_DNP3, ind_test, ctx);
 }
 
+/* Flag names after the modifier: separated by spaces and commas, each may be
+ * negated; a repeated flag is an error.  false on an unknown name. */
+static bool ind_parse_flags(char *t, struct ind_ctx *c)
+{
+	bool any = false;
+	while (*t != '\0') {
+		while (*t == ' ')
+			t++;
+		bool neg = *t == '!';
+		t += neg;
+		char *end = t;
+		while (*end != '\0' && *end != ' ' && *end != ',')
+			end++;
+		char save = *end;
+		*end = '\0';
+		int bit = dnp3_indicator_by_name(t);
+		*end = save;
+		if (bit < 0 || (c->all & bit))
+			return false;
+		c->all |= (uint16_t)bit;
+		if (!neg)
+			c->set |= (uint16_t)bit;
+		any = true;
+		t = end;
+		while (*t == ' ' || *t == ',')
+			t++;
+	}
+	return any;
+}
+
 static int ind_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
 	char buf[512];
@@ -101,38 +140,34 @@ static int ind_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	struct ind_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return -1;
-	switch (*t) {
-	case '*':
-		t++;
-		break;
-	case '+':
-		c->mode = IND_ALL;
-		t++;
-		break;
-	case '-':
-		c->mode = IND_NONE;
-		t++;
-		break;
-	case '=':
-		c->mode = IND_EQUAL;
-		t++;
-		break;
-	}
-	char *fields[32];
-	int n = str_split(t, ',', fields, 32);
-	for (int i = 0; i < n; i++) {
-		int bit = dnp3_indicator_by_name(str_trim(fields[i]));
-		if (bit < 0) {
-			pc_error(pc, "invalid dnp3_ind flag '%s'", fields[i]);
+	if (u64_cmp_parse(t, UINT16_MAX, &c->num) == 0) {
+		c->mode = IND_NUMBER;
+	} else {
+		c->mode = IND_ANY;
+		switch (*t) {
+		case '*':
+			t++;
+			break;
+		case '+':
+			c->mode = IND_PLUS;
+			t++;
+			break;
+		case '-':
+			c->mode = IND_NOT;
+			t++;
+			break;
+		case '=':
+			c->mode = IND_EQUAL;
+			t++;
+			break;
+		}
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (!ind_parse_flags(t, c)) {
+			pc_error(pc, "invalid dnp3_ind '%s'", arg ? arg : "");
 			free(c);
 			return -1;
 		}
-		c->bits |= (uint16_t)bit;
-	}
-	if (n <= 0 || c->bits == 0) {
-		pc_error(pc, "dnp3_ind needs a flag");
-		free(c);
-		return -1;
 	}
 	if (rule_add_sm(r, LIST_MATCH, kw_lookup("dnp3_ind"), c) == NULL) {
 		free(c);
