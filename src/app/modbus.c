@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/config.h"
+
 #define MAX_BIT_QTY 2000
 #define MAX_WORD_QTY 125
 
@@ -20,10 +22,12 @@ struct modbus_dir {
 };
 
 struct modbus_state {
+	uint32_t flood; /* live transactions that raise `flooded`, 0 = no limit */
 	struct modbus_dir dir[2];
 	struct modbus_tx **txs; /* live, ids first_id .. */
 	uint32_t n_txs, cap_txs;
 	uint64_t first_id, next_id;
+	uint64_t dropped; /* transactions dropped by MODBUS_MAX_TX */
 	bool givenup;
 };
 
@@ -546,10 +550,19 @@ static void response_events(struct modbus_tx *tx, const struct modbus_msg *m)
 		set_events_from_flags(tx, m->flags);
 }
 
+static void tx_free(struct modbus_tx *tx);
+
 static struct modbus_tx *tx_new(struct modbus_state *s)
 {
 	if (s->givenup)
 		return NULL;
+	if (s->n_txs >= MODBUS_MAX_TX) { /* request-flood 0 (or above the cap) */
+		tx_free(s->txs[0]);
+		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(s->txs[0]));
+		s->n_txs--;
+		s->first_id++;
+		s->dropped++;
+	}
 	if (s->n_txs == s->cap_txs) {
 		uint32_t nc = s->cap_txs ? s->cap_txs * 2 : 8;
 		void *t = realloc(s->txs, nc * sizeof(s->txs[0]));
@@ -561,7 +574,7 @@ static struct modbus_tx *tx_new(struct modbus_state *s)
 	struct modbus_tx *tx = calloc(1, sizeof(*tx));
 	if (tx == NULL)
 		return NULL;
-	if (s->n_txs >= MODBUS_FLOOD) {
+	if (s->flood != 0 && s->n_txs >= s->flood) {
 		tx->events |= 1u << MODBUS_EV_FLOODED;
 		s->givenup = true;
 	}
@@ -711,9 +724,12 @@ enum app_parse_result modbus_parse(struct modbus_state *s, enum app_dir dir, con
 
 /* ---------------------------------------------------------- state */
 
-struct modbus_state *modbus_state_new(void)
+struct modbus_state *modbus_state_new(const struct modbus_config *cfg)
 {
-	return calloc(1, sizeof(struct modbus_state));
+	struct modbus_state *s = calloc(1, sizeof(struct modbus_state));
+	if (s != NULL)
+		s->flood = cfg != NULL ? cfg->request_flood : MODBUS_FLOOD;
+	return s;
 }
 
 static void tx_free(struct modbus_tx *tx)
@@ -755,7 +771,7 @@ void modbus_tx_release_upto(struct modbus_state *s, uint64_t id)
 	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(s->txs[0]));
 	s->n_txs -= k;
 	s->first_id = s->n_txs ? s->txs[0]->tx_id : s->next_id;
-	if (s->givenup && s->n_txs < MODBUS_FLOOD)
+	if (s->givenup && s->n_txs < s->flood)
 		s->givenup = false;
 }
 
@@ -776,9 +792,20 @@ static enum app_probe_result probe(const struct app_probe_in *in, const uint8_t 
 	return modbus_probe(d, n);
 }
 
+/* app-layer.protocols.modbus.request-flood (0 disables the limit). */
+static void *modbus_config_new(const struct config_node *root)
+{
+	struct modbus_config *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	int64_t v = config_get_int(root, "app-layer.protocols.modbus.request-flood", MODBUS_FLOOD);
+	c->request_flood = v >= 0 && v <= UINT32_MAX ? (uint32_t)v : MODBUS_FLOOD;
+	return c;
+}
+
 static void *state_new(const struct app_flow_info *fi)
 {
-	return modbus_state_new();
+	return modbus_state_new(fi != NULL ? fi->cfg : NULL);
 }
 
 static void state_free(void *s)
@@ -835,6 +862,8 @@ const struct app_protocol app_modbus = {
     .ipprotos = APP_IPPROTO_TCP,
     .tcp_ports = "502",
     .probe_port = probe,
+    .config_new = modbus_config_new,
+    .config_free = free,
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,

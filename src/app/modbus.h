@@ -20,8 +20,11 @@
  * unit id, function and access type (exceptions included).  A response
  * with no request is a transaction of its own with unsolicited_response;
  * a response whose values disagree with its request's gets
- * value_mismatch.  From MODBUS_FLOOD live transactions on, `flooded` is
- * set once and new messages are dropped until transactions are released.
+ * value_mismatch.  From request-flood (MODBUS_FLOOD) live transactions on,
+ * `flooded` is set once and new messages are dropped until transactions
+ * are released.  Whatever the setting, at most MODBUS_MAX_TX transactions
+ * stay live (the oldest is dropped), each holding at most one message of
+ * MODBUS_MAX_LENGTH bytes per direction.
  * Nothing is read past the length a parse call was given.
  */
 #ifndef VIGIL_APP_MODBUS_H
@@ -39,7 +42,8 @@ struct json;
 #define MODBUS_MIN_LENGTH 2    /* MBAP length: unit id + function */
 #define MODBUS_MAX_LENGTH 254  /* MBAP length: unit id + the largest PDU */
 #define MODBUS_MAX_MSG (MODBUS_MBAP_LEN + MODBUS_MAX_LENGTH)
-#define MODBUS_FLOOD 500
+#define MODBUS_FLOOD 500	       /* default request-flood */
+#define MODBUS_MAX_TX 4096     /* live transactions kept whatever request-flood says */
 
 /* App-layer events, in Suricata's order and names (modbus-events.rules). */
 enum modbus_event {
@@ -113,12 +117,18 @@ struct modbus_tx {
 	uint16_t events; /* bit (1 << modbus_event) */
 };
 
+/* Settings under app-layer.protocols.modbus. */
+struct modbus_config {
+	uint32_t request_flood; /* request-flood: live transactions before `flooded` (0: none) */
+};
+
 struct modbus_state;
 
-/* Pattern/port probe: a whole MBAP header with protocol id 0 and a length >= 2. */
+/* Port probe, sawp-modbus's strict one: a whole message that parses
+ * without a direction, with no error flag and a function it names. */
 enum app_probe_result modbus_probe(const uint8_t *d, uint32_t n);
 
-struct modbus_state *modbus_state_new(void);
+struct modbus_state *modbus_state_new(const struct modbus_config *cfg); /* NULL: defaults */
 void modbus_state_free(struct modbus_state *s);
 enum app_parse_result modbus_parse(struct modbus_state *s, enum app_dir dir, const uint8_t *d,
 				   uint32_t n, uint32_t flags);

@@ -83,7 +83,7 @@ static void assert_eve(const struct modbus_tx *tx, const char *want)
 /* Suricata 7.0.4's output for the first two transactions of the capture. */
 static void test_read_pairs_as_suricata(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	assert_int_equal(feed(s, APP_TOSERVER, RD_COILS_REQ), APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOCLIENT, RD_COILS_RSP), APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOSERVER, RD_HOLD_REQ), APP_PARSE_OK);
@@ -110,7 +110,7 @@ static void test_read_pairs_as_suricata(void **st)
 
 static void test_write_single(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	feed(s, APP_TOSERVER, WR_COIL_REQ);
 	feed(s, APP_TOCLIENT, WR_COIL_REQ); /* the echo */
 	assert_eve(modbus_tx_get(s, 0),
@@ -136,7 +136,7 @@ static void test_write_single(void **st)
 /* Diagnostics and their exceptions; a response without request. */
 static void test_diagnostic_exception_unsolicited(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	feed(s, APP_TOSERVER, DIAG_REQ);
 	feed(s, APP_TOCLIENT, DIAG_EXC);
 	assert_int_equal(modbus_tx_count(s), 1);
@@ -170,7 +170,7 @@ static void test_splits_and_truncations(void **st)
 	uint32_t n;
 	uint8_t *b = unhex(all, &n);
 	for (uint32_t step = 1; step <= n; step++) {
-		struct modbus_state *s = modbus_state_new();
+		struct modbus_state *s = modbus_state_new(NULL);
 		for (uint32_t off = 0; off < n; off += step) {
 			uint32_t k = n - off < step ? n - off : step;
 			uint8_t *c = malloc(k);
@@ -183,7 +183,7 @@ static void test_splits_and_truncations(void **st)
 		modbus_state_free(s);
 	}
 	for (uint32_t k = 1; k < 12; k++) {
-		struct modbus_state *s = modbus_state_new();
+		struct modbus_state *s = modbus_state_new(NULL);
 		assert_int_equal(modbus_parse(s, APP_TOSERVER, b, k, 0), APP_PARSE_OK);
 		assert_int_equal(modbus_tx_count(s), 0);
 		modbus_state_free(s);
@@ -196,7 +196,7 @@ static void test_splits_and_truncations(void **st)
  * the message, bytes left over; and a protocol id other than 0. */
 static void test_bad_lengths(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	assert_int_equal(feed(s, APP_TOSERVER, "000100000001"), APP_PARSE_OK);
 	const struct modbus_tx *tx = modbus_tx_get(s, 0);
 	assert_true(modbus_tx_has_event(tx, MODBUS_EV_INVALID_LENGTH));
@@ -255,7 +255,7 @@ static bool kw(const char *arg, const struct modbus_tx *tx)
 
 static void test_keyword(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	feed(s, APP_TOSERVER, RD_HOLD_REQ); /* read holding 5..6 (registers 6-7), unit 10 */
 	feed(s, APP_TOSERVER, WR_REG_REQ);  /* write register 5 (6) = 11 */
 	feed(s, APP_TOSERVER, DIAG_REQ);
@@ -298,7 +298,7 @@ static void test_keyword(void **st)
 
 static void test_flood_and_release(void **st)
 {
-	struct modbus_state *s = modbus_state_new();
+	struct modbus_state *s = modbus_state_new(NULL);
 	for (int i = 0; i < MODBUS_FLOOD + 5; i++)
 		feed(s, APP_TOSERVER, RD_COILS_REQ);
 	assert_int_equal(modbus_tx_count(s), MODBUS_FLOOD + 1);
@@ -307,6 +307,27 @@ static void test_flood_and_release(void **st)
 	assert_null(modbus_tx_get(s, 0));
 	feed(s, APP_TOSERVER, RD_COILS_REQ);
 	assert_int_equal(modbus_tx_count(s), MODBUS_FLOOD + 2);
+	modbus_state_free(s);
+
+	/* request-flood 3 */
+	struct modbus_config cfg = {.request_flood = 3};
+	s = modbus_state_new(&cfg);
+	for (int i = 0; i < 5; i++)
+		feed(s, APP_TOSERVER, RD_COILS_REQ);
+	assert_int_equal(modbus_tx_count(s), 4);
+	assert_true(modbus_tx_has_event(modbus_tx_get(s, 3), MODBUS_EV_FLOODED));
+	assert_false(modbus_tx_has_event(modbus_tx_get(s, 2), MODBUS_EV_FLOODED));
+	modbus_state_free(s);
+
+	/* request-flood 0: no event, but no more than MODBUS_MAX_TX live */
+	cfg.request_flood = 0;
+	s = modbus_state_new(&cfg);
+	for (int i = 0; i < MODBUS_MAX_TX + 10; i++)
+		feed(s, APP_TOSERVER, RD_COILS_REQ);
+	assert_int_equal(modbus_tx_count(s), MODBUS_MAX_TX + 10);
+	assert_null(modbus_tx_get(s, 9));
+	assert_non_null(modbus_tx_get(s, 10));
+	assert_false(modbus_tx_has_event(modbus_tx_get(s, MODBUS_MAX_TX), MODBUS_EV_FLOODED));
 	modbus_state_free(s);
 }
 
