@@ -388,7 +388,7 @@ enum app_parse_result dnp3_parse(struct dnp3_state *s, enum app_dir dir, const u
 	bool request = dir == APP_TOSERVER;
 	struct dnp3_dir *b = &s->dir[dir];
 	if (flags & APP_CHUNK_GAP)
-		b->len = 0;
+		goto fail; /* Suricata's DNP3 parser does not accept gaps */
 	if (n == 0)
 		return APP_PARSE_OK;
 	if (!request && b->len == 0 && banner(d, n))

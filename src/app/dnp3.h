@@ -22,6 +22,9 @@
  *     headers (too_many_objects) or DNP3_MAX_POINTS points
  *     (too_many_points) in one message also stop it.
  *
+ * A gap in either direction ends parsing (APP_PARSE_ERROR), as Suricata's
+ * parser does not accept gaps.
+ *
  * Transactions are unidirectional as in Suricata 7 and later: every
  * request and every response (solicited or not) is its own transaction,
  * in the order their first segment was seen.  Confirms are not kept.

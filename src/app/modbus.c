@@ -29,6 +29,7 @@ struct modbus_state {
 	uint64_t first_id, next_id;
 	uint64_t dropped; /* transactions dropped by MODBUS_MAX_TX */
 	bool givenup;
+	bool failed; /* a gap: no more parsing */
 };
 
 /* ---------------------------------------------------------- names */
@@ -692,8 +693,11 @@ enum app_parse_result modbus_parse(struct modbus_state *s, enum app_dir dir, con
 {
 	struct modbus_dir *b = &s->dir[dir];
 	bool request = dir == APP_TOSERVER;
-	if (flags & APP_CHUNK_GAP)
-		b->len = 0;
+	if (s->failed || (flags & APP_CHUNK_GAP)) {
+		/* Suricata's Modbus parser does not accept gaps: parsing ends */
+		s->failed = true;
+		return APP_PARSE_ERROR;
+	}
 	uint32_t off = 0;
 	/* Complete the buffered message from d, then parse the rest of d in place. */
 	while (b->len > 0) {

@@ -5,10 +5,11 @@
  * Framing: MBAP headers (transaction id, protocol id, length, unit id)
  * followed by the PDU; a message split over segments is buffered until
  * its length is there (at most MODBUS_MAX_MSG bytes per direction).  As
- * sawp-modbus 0.13 does, nothing ends the direction: a length outside
+ * sawp-modbus 0.13 does, no message ends the direction: a length outside
  * 2..254 makes a message of the header alone (DATA_LENGTH) that skips the
  * announced bytes, a PDU shorter or longer than its function's fields
- * gets DATA_LENGTH, a protocol id other than 0 PROTO_ID.
+ * gets DATA_LENGTH, a protocol id other than 0 PROTO_ID.  Only a gap ends
+ * parsing (Suricata's parser does not accept gaps).
  *
  * Messages are decoded per function: reads (address, quantity / data),
  * writes (single, multiple, mask), read/write multiple, diagnostics

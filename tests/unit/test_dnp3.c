@@ -468,6 +468,20 @@ static void test_probe_and_names(void **st)
 	assert_string_equal(app_dnp3.event_names[DNP3_EV_BAD_LINK_CRC], "bad_link_crc");
 }
 
+/* A gap ends parsing of the flow, as Suricata (no gap support). */
+static void test_gap(void **st)
+{
+	struct dnp3_state *s = dnp3_state_new(NULL);
+	uint32_t n;
+	uint8_t *b = unhex(READ_REQ, &n);
+	assert_int_equal(dnp3_parse(s, APP_TOSERVER, b, n, 0), APP_PARSE_OK);
+	assert_int_equal(dnp3_parse(s, APP_TOSERVER, b, n, APP_CHUNK_GAP), APP_PARSE_ERROR);
+	assert_int_equal(dnp3_parse(s, APP_TOCLIENT, b, n, 0), APP_PARSE_ERROR);
+	assert_int_equal(dnp3_tx_count(s), 1);
+	free(b);
+	dnp3_state_free(s);
+}
+
 static void test_release(void **st)
 {
 	struct dnp3_state *s = dnp3_state_new(NULL);
@@ -594,6 +608,7 @@ int main(void)
 	    cmocka_unit_test(test_transport_sequence),
 	    cmocka_unit_test(test_probe_and_names),
 	    cmocka_unit_test(test_release),
+	    cmocka_unit_test(test_gap),
 	    cmocka_unit_test(test_memcap),
 	    cmocka_unit_test(test_auth_objects),
 	};

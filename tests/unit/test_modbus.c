@@ -233,6 +233,20 @@ static void test_bad_lengths(void **st)
 	modbus_state_free(s);
 }
 
+/* A gap ends parsing, as Suricata (no gap support). */
+static void test_gap(void **st)
+{
+	struct modbus_state *s = modbus_state_new(NULL);
+	assert_int_equal(feed(s, APP_TOSERVER, RD_COILS_REQ), APP_PARSE_OK);
+	uint32_t n;
+	uint8_t *b = unhex(RD_COILS_REQ, &n);
+	assert_int_equal(modbus_parse(s, APP_TOSERVER, b, n, APP_CHUNK_GAP), APP_PARSE_ERROR);
+	assert_int_equal(modbus_parse(s, APP_TOCLIENT, b, n, 0), APP_PARSE_ERROR);
+	free(b);
+	assert_int_equal(modbus_tx_count(s), 1);
+	modbus_state_free(s);
+}
+
 static void test_probe(void **st)
 {
 	uint32_t n;
@@ -340,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_splits_and_truncations),
 	    cmocka_unit_test(test_bad_lengths),
 	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_gap),
 	    cmocka_unit_test(test_keyword),
 	    cmocka_unit_test(test_flood_and_release),
 	};
