@@ -187,6 +187,9 @@ struct app_protocol {
 	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
 	uint32_t eve_alert_opts;   /* inside an alert */
 	bool eve_no_tx_id;	   /* the event has no "tx_id" (Suricata's TLS and DNS) */
+	/* The event takes the direction of the packet it is logged on
+	 * (Suricata's LOG_DIR_PACKET loggers: krb5, rdp). */
+	bool eve_dir_packet;
 	/* The direction of a message protocol's transaction (DNS); NULL = it
 	 * has both sides. */
 	int (*tx_msg_dir)(const void *tx);

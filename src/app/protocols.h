@@ -19,7 +19,11 @@
 	X(FTP, app_ftp)                                                                            \
 	X(SMB, app_smb)                                                                            \
 	X(SSH, app_ssh)                                                                            \
+	X(ENIP, app_enip)                                                                          \
+	X(KRB5, app_krb5)                                                                          \
+	X(RDP, app_rdp)                                                                            \
 	X(DNP3, app_dnp3)                                                                          \
-	X(MODBUS, app_modbus)
+	X(MODBUS, app_modbus)                                                                      \
+	/* one line per protocol above, each ending in a backslash */
 
 #endif

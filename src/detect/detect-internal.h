@@ -191,9 +191,13 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
-    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_ssh;
-extern const struct kw_family kw_family_dnp3, kw_family_modbus;
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
+/* One line per protocol's keyword family and buffer family. */
+extern const struct kw_family kw_family_ssh;
+extern const struct kw_family kw_family_enip;
+extern const struct kw_family kw_family_krb5;
+extern const struct kw_family kw_family_dnp3;
+extern const struct kw_family kw_family_modbus;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -274,7 +278,10 @@ struct app_buffer_family {
 	size_t n;
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
-    app_buffers_file, app_buffers_ssh;
+    app_buffers_file;
+extern const struct app_buffer_family app_buffers_ssh;
+extern const struct app_buffer_family app_buffers_enip;
+extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dnp3;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];

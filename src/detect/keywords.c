@@ -22,7 +22,10 @@ static const struct kw_family *const families[] = {
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
     &kw_family_http,
     &kw_family_ssh,
-    &kw_family_dnp3,	  &kw_family_modbus,
+    &kw_family_enip,
+    &kw_family_krb5,
+    &kw_family_dnp3,
+    &kw_family_modbus,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -33,6 +36,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_tls,
     &app_buffers_file,
     &app_buffers_ssh,
+    &app_buffers_enip,
+    &app_buffers_krb5,
     &app_buffers_dnp3,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);

@@ -130,8 +130,9 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 	struct json *j;
 	/* A message protocol's event carries the message's own direction (a
 	 * DNS response comes from the server), as Suricata logs them. */
-	if (ap->tx_msg_dir != NULL && a->p &&
-	    a->p->flow_toserver == (ap->tx_msg_dir(tx) == APP_TOSERVER)) {
+	if ((ap->eve_dir_packet && a->p) ||
+	    (ap->tx_msg_dir != NULL && a->p &&
+	     a->p->flow_toserver == (ap->tx_msg_dir(tx) == APP_TOSERVER))) {
 		j = eve_begin(a->l, ap->eve_type, a->p, a->f, 0, 0);
 	} else {
 		j = eve_begin_tx(a->l, ap->eve_type, a->p, a->f);

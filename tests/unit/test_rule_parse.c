@@ -252,7 +252,7 @@ static void test_unsupported_is_skipped(void **state)
 {
 	static const struct case_ c[] = {
 	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
-	    {"alert tcp any any -> any any (sid:1; ssh.proto; content:\"a\";)", SKIP},
+	    {"alert tcp any any -> any any (sid:1; mqtt.topic; content:\"a\";)", SKIP},
 	    {"alert sip any any -> any any (sid:1;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; pcre:\"/(a)/,flow:x\";)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; byte_test:2,>,1,0,dce;)", SKIP},
@@ -455,7 +455,7 @@ static void test_keyword_registry(void **state)
 	assert_true(detect_keyword_supported("flowbits"));
 	assert_true(detect_keyword_supported("tcp.hdr"));
 	assert_true(detect_keyword_supported("http.uri"));
-	assert_false(detect_keyword_supported("ssh.proto"));
+	assert_false(detect_keyword_supported("mqtt.topic"));
 	assert_false(detect_keyword_supported("nonsense"));
 	char *buf = NULL;
 	size_t len = 0;
