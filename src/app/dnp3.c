@@ -39,6 +39,7 @@ struct dnp3_state {
 	struct dnp3_tx *curr; /* the transaction events go on */
 	uint64_t dropped;
 	size_t mem; /* bytes held by live transactions (dnp3_tx_mem) */
+	uint64_t last_id[2]; /* id of the newest transaction per direction (APP_TOSERVER ...) */
 };
 
 /* ---------------------------------------------------------- CRC-16/DNP */
@@ -171,6 +172,7 @@ static struct dnp3_tx *tx_new(struct dnp3_state *s, bool request)
 		return NULL;
 	tx->tx_id = s->next_id++;
 	tx->is_request = request;
+	s->last_id[request ? APP_TOSERVER : APP_TOCLIENT] = tx->tx_id;
 	if (s->n_txs == 0)
 		s->first_id = tx->tx_id;
 	s->txs[s->n_txs++] = tx;
@@ -626,18 +628,28 @@ static const void *tx_get(const void *s, uint64_t id)
 	return dnp3_tx_get(s, id);
 }
 
-static enum app_side tx_side(const void *s, const void *vtx, enum app_dir dir, bool eof)
+/*
+ * A message is ready once its last segment was seen; one whose last segment
+ * never came stops holding up the messages after it once a newer message
+ * of its direction has begun (Suricata does not keep transactions in order
+ * either): it is inspected and logged as it is.
+ */
+static bool tx_ready(const struct dnp3_state *s, const struct dnp3_tx *tx, bool end)
+{
+	return tx->done || tx->complete || end || tx->tx_id < s->last_id[!tx->is_request];
+}
+
+static enum app_side tx_side(const void *vs, const void *vtx, enum app_dir dir, bool eof)
 {
 	const struct dnp3_tx *tx = vtx;
 	if (tx->is_request != (dir == APP_TOSERVER))
 		return APP_SIDE_NONE;
-	return tx->done || tx->complete || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
+	return tx_ready(vs, tx, eof) ? APP_SIDE_READY : APP_SIDE_PENDING;
 }
 
-static enum app_log_decision tx_log(const void *s, const void *vtx, bool flow_end)
+static enum app_log_decision tx_log(const void *vs, const void *vtx, bool flow_end)
 {
-	const struct dnp3_tx *tx = vtx;
-	return tx->done || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
+	return tx_ready(vs, vtx, flow_end) ? APP_LOG_NOW : APP_LOG_WAIT;
 }
 
 static void tx_release_upto(void *s, uint64_t id)

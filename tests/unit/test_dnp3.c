@@ -447,6 +447,22 @@ static void test_transport_sequence(void **st)
 	assert_int_equal(tx->n_objects, 2);
 	assert_int_equal(tx->objects[1].variation, 2);
 	dnp3_state_free(s);
+
+	/* a message whose last segment never comes waits, until a newer
+	 * message of its direction begins (a response does not count) */
+	s = dnp3_state_new(NULL);
+	n = frame(f, true, a, sizeof(a));
+	dnp3_parse(s, APP_TOSERVER, f, (uint32_t)n, 0);
+	tx = dnp3_tx_get(s, 0);
+	assert_int_equal(app_dnp3.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_PENDING);
+	assert_int_equal(app_dnp3.tx_log(s, tx, false), APP_LOG_WAIT);
+	feed(s, APP_TOCLIENT, UNSOL);
+	assert_int_equal(app_dnp3.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_PENDING);
+	feed(s, APP_TOSERVER, READ_REQ);
+	assert_false(tx->done);
+	assert_int_equal(app_dnp3.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_READY);
+	assert_int_equal(app_dnp3.tx_log(s, tx, false), APP_LOG_NOW);
+	dnp3_state_free(s);
 }
 
 static void test_probe_and_names(void **st)
