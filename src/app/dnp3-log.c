@@ -51,7 +51,8 @@ static void put_value(struct json *j, const struct dnp3_object *o, const struct 
 		      uint64_t v)
 {
 	uint32_t off = (uint32_t)(v >> 32), n = (uint32_t)v;
-	const uint8_t *b = o->bytes != NULL && (uint64_t)off + n <= o->n_bytes ? o->bytes + off : NULL;
+	const uint8_t *b =
+	    o->bytes != NULL && (uint64_t)off + n <= o->n_bytes ? o->bytes + off : NULL;
 	if (f->type == DNP3_F_CHARS || f->type == DNP3_F_VSTR4 || f->type == DNP3_F_BYTES) {
 		if (b == NULL)
 			n = 0;

@@ -25,18 +25,40 @@
 #include "app/dnp3.h"
 #include "app/dnp3-internal.h"
 
-#define B8 {NULL, DNP3_F_BSTR8, 0, 0, 0}
-#define BIT(n, s) {n, DNP3_F_BITS, s, 1, 0}
-#define BITW(n, s, w) {n, DNP3_F_BITS, s, w, 0}
-#define FLD(n, t) {n, DNP3_F_##t, 0, 0, 0}
-#define TIME(n) {n, DNP3_F_TIME, 0, 0, 0}
-#define CHARS(n, len) {n, DNP3_F_CHARS, 0, 0, len}
-#define BYTES(n, len) {n, DNP3_F_BYTES, 0, 0, len}
+#define B8                                                                                         \
+	{                                                                                          \
+		NULL, DNP3_F_BSTR8, 0, 0, 0                                                        \
+	}
+#define BIT(n, s)                                                                                  \
+	{                                                                                          \
+		n, DNP3_F_BITS, s, 1, 0                                                            \
+	}
+#define BITW(n, s, w)                                                                              \
+	{                                                                                          \
+		n, DNP3_F_BITS, s, w, 0                                                            \
+	}
+#define FLD(n, t)                                                                                  \
+	{                                                                                          \
+		n, DNP3_F_##t, 0, 0, 0                                                             \
+	}
+#define TIME(n)                                                                                    \
+	{                                                                                          \
+		n, DNP3_F_TIME, 0, 0, 0                                                            \
+	}
+#define CHARS(n, len)                                                                              \
+	{                                                                                          \
+		n, DNP3_F_CHARS, 0, 0, len                                                         \
+	}
+#define BYTES(n, len)                                                                              \
+	{                                                                                          \
+		n, DNP3_F_BYTES, 0, 0, len                                                         \
+	}
 #define PFX DNP3_LEN_FROM_PREFIX
 
 /* The common quality flags. */
-#define Q5 BIT("online", 0), BIT("restart", 1), BIT("comm_lost", 2), BIT("remote_forced", 3), \
-	   BIT("local_forced", 4)
+#define Q5                                                                                         \
+	BIT("online", 0), BIT("restart", 1), BIT("comm_lost", 2), BIT("remote_forced", 3),         \
+	    BIT("local_forced", 4)
 #define F_BIN B8, Q5, BIT("chatter_filter", 5), BIT("reserved", 6), BIT("state", 7)
 #define F_DBL B8, Q5, BIT("chatter_filter", 5), BITW("state", 6, 2)
 #define F_BOUT B8, Q5, BIT("reserved0", 5), BIT("reserved1", 6), BIT("state", 7)
@@ -45,21 +67,25 @@
 #define F_CTR_D1 B8, Q5, BIT("rollover", 5), BIT("discontinuity", 6), BIT("reserved1", 7)
 #define F_ANA B8, Q5, BIT("over_range", 5), BIT("reference_err", 6), BIT("reserved0", 7)
 #define F_CROB                                                                                     \
-	B8, BITW("op_type", 0, 4), BIT("qu", 4), BIT("cr", 5), BITW("tcc", 6, 2), FLD("count", U8), \
-	    FLD("ontime", U32), FLD("offtime", U32), B8, BITW("status_code", 0, 7),               \
-	    BIT("reserved", 7)
+	B8, BITW("op_type", 0, 4), BIT("qu", 4), BIT("cr", 5), BITW("tcc", 6, 2),                  \
+	    FLD("count", U8), FLD("ontime", U32), FLD("offtime", U32), B8,                         \
+	    BITW("status_code", 0, 7), BIT("reserved", 7)
 #define F_SEC B8, Q5, BIT("reserved0", 5), BIT("discontinuity", 6), BIT("reserved1", 7)
 #define F_STATUS(last) B8, BITW("status_code", 0, 7), BIT(last, 7)
 
-#define ROW(g, v, p, ...)                                                                          \
-	static const struct dnp3_field f_##g##_##v[] = {__VA_ARGS__};
+#define ROW(g, v, p, ...) static const struct dnp3_field f_##g##_##v[] = {__VA_ARGS__};
 #include "app/dnp3-objects.def"
 #undef ROW
 
 /* p: packed bits (1, 2), or 0x50: the size prefix code 5 is required. */
 #define ROW(g, v, p, ...)                                                                          \
-	{g, v, (p) & 0x0f, (p) >> 4, (uint8_t)(sizeof(f_##g##_##v) / sizeof(f_##g##_##v[0])),      \
-	 f_##g##_##v},
+	{                                                                                          \
+	    g,                                                                                     \
+	    v,                                                                                     \
+	    (p)&0x0f,                                                                              \
+	    (p) >> 4,                                                                              \
+	    (uint8_t)(sizeof(f_##g##_##v) / sizeof(f_##g##_##v[0])),                               \
+	    f_##g##_##v},
 static const struct dnp3_object_def object_defs[] = {
 #include "app/dnp3-objects.def"
 };
@@ -201,9 +227,7 @@ static bool read_fields(struct rd *r, const struct dnp3_object_def *def, struct 
 				return false;
 			octet = (uint8_t)v;
 			continue;
-		case DNP3_F_BITS:
-			v = (octet >> f->shift) & ((1u << f->width) - 1);
-			break;
+		case DNP3_F_BITS: v = (octet >> f->shift) & ((1u << f->width) - 1); break;
 		case DNP3_F_U8:
 			if (!rd_uint(r, 1, &v))
 				return false;
@@ -269,7 +293,8 @@ static bool decode_points(struct rd *r, const struct dnp3_object_def *def, struc
 			if (!rd_uint(r, 1, &octet))
 				return false;
 			for (uint32_t i = 0; i < per && count > 0; i++, count--) {
-				uint64_t v = (octet >> (i * def->packed)) & ((1u << def->packed) - 1);
+				uint64_t v =
+				    (octet >> (i * def->packed)) & ((1u << def->packed) - 1);
 				if (!push_point(tx, o, index++, 0, 0) || !push_value(o, v))
 					return false;
 			}
@@ -309,9 +334,7 @@ static bool read_range(struct rd *r, struct dnp3_object *o)
 		o->count = o->stop - o->start + 1;
 		return true;
 	}
-	case 0x6:
-		o->count = 0;
-		return true;
+	case 0x6: o->count = 0; return true;
 	case 0x7:
 	case 0xb:
 		if (!rd_uint(r, 1, &a))
@@ -328,13 +351,11 @@ static bool read_range(struct rd *r, struct dnp3_object *o)
 			return false;
 		o->count = (uint32_t)a;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
-bool dnp3_decode_objects(struct dnp3_tx *tx, const uint8_t *buf, uint32_t len,
-			 uint32_t max_objects)
+bool dnp3_decode_objects(struct dnp3_tx *tx, const uint8_t *buf, uint32_t len, uint32_t max_objects)
 {
 	struct rd r = {buf, len};
 	while (r.left > 0) {

@@ -38,7 +38,7 @@ struct dnp3_state {
 	uint64_t first_id, next_id;
 	struct dnp3_tx *curr; /* the transaction events go on */
 	uint64_t dropped;
-	size_t mem; /* bytes held by live transactions (dnp3_tx_mem) */
+	size_t mem;	     /* bytes held by live transactions (dnp3_tx_mem) */
 	uint64_t last_id[2]; /* id of the newest transaction per direction (APP_TOSERVER ...) */
 };
 
@@ -184,8 +184,8 @@ static struct dnp3_tx *tx_new(struct dnp3_state *s, bool request)
 
 /* The open transaction a non-FIR segment continues: same addresses and
  * direction, not done, and its transport sequence the next one. */
-static struct dnp3_tx *tx_continued(struct dnp3_state *s, bool request, uint16_t src,
-				    uint16_t dst, uint8_t th)
+static struct dnp3_tx *tx_continued(struct dnp3_state *s, bool request, uint16_t src, uint16_t dst,
+				    uint8_t th)
 {
 	for (uint32_t i = 0; i < s->n_txs; i++) {
 		struct dnp3_tx *tx = s->txs[i];
@@ -473,7 +473,7 @@ uint64_t dnp3_tx_dropped(const struct dnp3_state *s)
 /* ---------------------------------------------------------- events and names */
 
 static const char *const event_names[DNP3_EV_COUNT] = {
-    "flooded",	 "len_too_small",  "bad_link_crc",	"bad_transport_crc",   "malformed",
+    "flooded",	      "len_too_small",	 "bad_link_crc",     "bad_transport_crc",   "malformed",
     "unknown_object", "too_many_points", "too_many_objects", "too_long_reassembly",
 };
 
@@ -585,8 +585,7 @@ bool dnp3_indicator(size_t i, const char **name, uint16_t *bit)
 
 /* ---------------------------------------------------------- descriptor */
 
-static enum app_probe_result probe_port(const struct app_probe_in *in, const uint8_t *d,
-					uint32_t n)
+static enum app_probe_result probe_port(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
 	return dnp3_probe(d, n);
 }
@@ -596,8 +595,8 @@ static void *dnp3_config_new(const struct config_node *root)
 	struct dnp3_config *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	int64_t v = config_get_int(root, "app-layer.protocols.dnp3.max-objects",
-				   DNP3_DEFAULT_MAX_OBJECTS);
+	int64_t v =
+	    config_get_int(root, "app-layer.protocols.dnp3.max-objects", DNP3_DEFAULT_MAX_OBJECTS);
 	c->max_objects = v > 0 && v <= UINT32_MAX ? (uint32_t)v : DNP3_DEFAULT_MAX_OBJECTS;
 	return c;
 }

@@ -151,7 +151,7 @@ struct dnp3_tx {
 	uint8_t th; /* the last transport header */
 	/* application header */
 	uint8_t app_ctrl, function_code;
-	uint16_t iin; /* iin1 << 8 | iin2 (responses) */
+	uint16_t iin;	 /* iin1 << 8 | iin2 (responses) */
 	uint8_t *buffer; /* the reassembled application data (header included) */
 	uint32_t buffer_len, buffer_cap;
 	struct dnp3_object *objects;

@@ -25,14 +25,16 @@ static void put_flags(struct json *j, const char *key, uint8_t v, const struct f
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++)
 		if ((v & f[i].bits) == f[i].bits)
-			o += (size_t)snprintf(s + o, sizeof(s) - o, "%s%s", o ? " | " : "", f[i].name);
+			o += (size_t)snprintf(s + o, sizeof(s) - o, "%s%s", o ? " | " : "",
+					      f[i].name);
 	json_str(j, key, v == 0 ? "NONE" : s);
 }
 
 static const struct flag_name access_names[] = {
-    {0x01, "READ"},	{0x02, "WRITE"},  {0x04, "DISCRETES"},	     {0x08, "COILS"},
-    {0x10, "INPUT"},	{0x20, "HOLDING"}, {0x40, "SINGLE"},	     {0x80, "MULTIPLE"},
-    {0x0c, "BIT_ACCESS_MASK"}, {0x3c, "FUNC_MASK"}, {0x42, "WRITE_SINGLE"}, {0x82, "WRITE_MULTIPLE"},
+    {0x01, "READ"},	 {0x02, "WRITE"},	 {0x04, "DISCRETES"},
+    {0x08, "COILS"},	 {0x10, "INPUT"},	 {0x20, "HOLDING"},
+    {0x40, "SINGLE"},	 {0x80, "MULTIPLE"},	 {0x0c, "BIT_ACCESS_MASK"},
+    {0x3c, "FUNC_MASK"}, {0x42, "WRITE_SINGLE"}, {0x82, "WRITE_MULTIPLE"},
 };
 
 static const struct flag_name error_names[] = {
@@ -54,12 +56,28 @@ static const char *category_name(uint8_t c)
 static const char *diagnostic_name(uint16_t sub)
 {
 	static const char *const n[] = {
-	    "RetQueryData",	      "RestartCommOpt",	       "RetDiagReg",
-	    "ChangeInputDelimiter",   "ForceListenOnlyMode",   NULL, NULL, NULL, NULL, NULL,
-	    "ClearCtrDiagReg",	      "RetBusMsgCount",	       "RetBusCommErrCount",
-	    "RetBusExcErrCount",      "RetServerMsgCount",     "RetServerNoRespCount",
-	    "RetServerNAKCount",      "RetServerBusyCount",    "RetBusCharOverrunCount",
-	    "RetOverrunErrCount",     "ClearOverrunCounterFlag", "GetClearPlusStats",
+	    "RetQueryData",
+	    "RestartCommOpt",
+	    "RetDiagReg",
+	    "ChangeInputDelimiter",
+	    "ForceListenOnlyMode",
+	    NULL,
+	    NULL,
+	    NULL,
+	    NULL,
+	    NULL,
+	    "ClearCtrDiagReg",
+	    "RetBusMsgCount",
+	    "RetBusCommErrCount",
+	    "RetBusExcErrCount",
+	    "RetServerMsgCount",
+	    "RetServerNoRespCount",
+	    "RetServerNAKCount",
+	    "RetServerBusyCount",
+	    "RetBusCharOverrunCount",
+	    "RetOverrunErrCount",
+	    "ClearOverrunCounterFlag",
+	    "GetClearPlusStats",
 	};
 	if (sub < sizeof(n) / sizeof(n[0]) && n[sub] != NULL)
 		return n[sub];
@@ -131,9 +149,7 @@ static void log_message(struct json *j, const struct modbus_msg *m)
 		json_close_object(j);
 		log_write_mult(j, m);
 		break;
-	case MODBUS_DATA_WRITE_MULT:
-		log_write_mult(j, m);
-		break;
+	case MODBUS_DATA_WRITE_MULT: log_write_mult(j, m); break;
 	case MODBUS_DATA_WRITE_MASK:
 		json_open_object(j, "write");
 		json_uint(j, "address", m->addr);
@@ -147,11 +163,8 @@ static void log_message(struct json *j, const struct modbus_msg *m)
 		json_uint(j, "data", m->value);
 		json_close_object(j);
 		break;
-	case MODBUS_DATA_BYTES:
-		json_strn(j, "data", m->bytes, m->n_bytes);
-		break;
-	case MODBUS_DATA_EMPTY:
-		break;
+	case MODBUS_DATA_BYTES: json_strn(j, "data", m->bytes, m->n_bytes); break;
+	case MODBUS_DATA_EMPTY: break;
 	}
 }
 

@@ -35,11 +35,11 @@ struct modbus_state {
 /* ---------------------------------------------------------- names */
 
 static const char *const function_names[] = {
-    NULL,	     "RdCoils",	      "RdDiscreteInputs", "RdHoldRegs",	       "RdInputRegs",
-    "WrSingleCoil",  "WrSingleReg",   "RdExcStatus",	  "Diagnostic",	       "Program484",
-    "Poll484",	     "GetCommEventCtr", "GetCommEventLog", "ProgramController", "PollController",
-    "WrMultCoils",   "WrMultRegs",    "ReportServerID",	  "Program884",	       "ResetCommLink",
-    "RdFileRec",     "WrFileRec",     "MaskWrReg",	  "RdWrMultRegs",      "RdFIFOQueue",
+    NULL,	    "RdCoils",	       "RdDiscreteInputs", "RdHoldRegs",	"RdInputRegs",
+    "WrSingleCoil", "WrSingleReg",     "RdExcStatus",	   "Diagnostic",	"Program484",
+    "Poll484",	    "GetCommEventCtr", "GetCommEventLog",  "ProgramController", "PollController",
+    "WrMultCoils",  "WrMultRegs",      "ReportServerID",   "Program884",	"ResetCommLink",
+    "RdFileRec",    "WrFileRec",       "MaskWrReg",	   "RdWrMultRegs",	"RdFIFOQueue",
 };
 
 const char *modbus_function_name(uint8_t code)
@@ -53,9 +53,9 @@ const char *modbus_function_name(uint8_t code)
 
 const char *modbus_exception_name(uint8_t exc)
 {
-	static const char *const n[] = {NULL,		"IllegalFunction", "IllegalDataAddr",
-					"IllegalDataValue", "ServerDeviceFail", "Ack",
-					"ServerDeviceBusy", "NegAck",	      "MemParityErr"};
+	static const char *const n[] = {
+	    NULL,  "IllegalFunction",  "IllegalDataAddr", "IllegalDataValue", "ServerDeviceFail",
+	    "Ack", "ServerDeviceBusy", "NegAck",	  "MemParityErr"};
 	if (exc >= 1 && exc <= 8)
 		return n[exc];
 	if (exc == 0x0a)
@@ -82,7 +82,9 @@ static uint8_t access_of(uint8_t code)
 	case 15: return MODBUS_ACC_COILS | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
 	case 16: return MODBUS_ACC_HOLDING | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
 	case 22: return MODBUS_ACC_HOLDING | MODBUS_ACC_WRITE;
-	case 23: return MODBUS_ACC_HOLDING | MODBUS_ACC_READ | MODBUS_ACC_WRITE | MODBUS_ACC_MULTIPLE;
+	case 23:
+		return MODBUS_ACC_HOLDING | MODBUS_ACC_READ | MODBUS_ACC_WRITE |
+		       MODBUS_ACC_MULTIPLE;
 	default: return 0;
 	}
 }
@@ -90,19 +92,32 @@ static uint8_t access_of(uint8_t code)
 /* Category of a raw function code that has no name (sawp's ranges). */
 static uint8_t category_of_raw(uint8_t id)
 {
-	if (id == 0) return 0;
-	if (id < 9) return 2;
-	if (id < 15) return 8;
-	if (id < 41) return 2;
-	if (id < 43) return 8;
-	if (id < 65) return 2;
-	if (id < 73) return 4;
-	if (id < 90) return 2;
-	if (id < 92) return 8;
-	if (id < 100) return 2;
-	if (id < 111) return 4;
-	if (id < 125) return 2;
-	if (id < 128) return 8;
+	if (id == 0)
+		return 0;
+	if (id < 9)
+		return 2;
+	if (id < 15)
+		return 8;
+	if (id < 41)
+		return 2;
+	if (id < 43)
+		return 8;
+	if (id < 65)
+		return 2;
+	if (id < 73)
+		return 4;
+	if (id < 90)
+		return 2;
+	if (id < 92)
+		return 8;
+	if (id < 100)
+		return 2;
+	if (id < 111)
+		return 4;
+	if (id < 125)
+		return 2;
+	if (id < 128)
+		return 8;
 	return 0;
 }
 
@@ -163,7 +178,8 @@ static bool parse_exception(struct rd *r, struct modbus_msg *m)
 	if (!u8(r, &m->exc))
 		return false;
 	/* sawp-modbus compares the raw function byte, exception bit included */
-	bool ranges = (m->function > 6 && m->function < 15) || (m->function > 16 && m->function < 20);
+	bool ranges =
+	    (m->function > 6 && m->function < 15) || (m->function > 16 && m->function < 20);
 	bool known = (m->exc >= 1 && m->exc <= 8) || m->exc == 0x0a || m->exc == 0x0b;
 	if ((m->exc == 3 && m->code != 8 && ranges) || (m->exc == 2 && ranges) ||
 	    (m->exc == 8 && m->code != 20 && m->code != 21) || !known)
@@ -342,8 +358,7 @@ static bool parse_request(struct rd *r, struct modbus_msg *m)
 		diagnostic_request_checks(m);
 		return ok;
 	}
-	case 0x2b:
-		return parse_mei(r, m);
+	case 0x2b: return parse_mei(r, m);
 	}
 	if (((m->code == 20 || m->code == 21) && dl == 0) ||
 	    ((m->code == 7 || m->code == 11 || m->code == 12 || m->code == 17) && dl > 0) ||
@@ -400,11 +415,13 @@ static void set_category(struct modbus_msg *m)
 	if (m->code == 0) {
 		m->category = category_of_raw(m->function);
 	} else if (m->code == 8) {
-		m->category = m->kind != MODBUS_DATA_DIAGNOSTIC ? 0
+		m->category = m->kind != MODBUS_DATA_DIAGNOSTIC			       ? 0
 			      : (m->sub <= 0x04 || (m->sub >= 0x0a && m->sub <= 0x15)) ? 1
-										      : 8;
+										       : 8;
 	} else if (m->code == 0x2b) {
-		m->category = m->kind != MODBUS_DATA_MEI ? 0 : (m->sub == 0x0d || m->sub == 0x0e) ? 1 : 8;
+		m->category = m->kind != MODBUS_DATA_MEI	   ? 0
+			      : (m->sub == 0x0d || m->sub == 0x0e) ? 1
+								   : 8;
 	} else {
 		m->category = 1;
 	}
@@ -443,7 +460,8 @@ static struct modbus_msg *decode(const uint8_t *d, uint32_t n, int dir, uint32_t
 		m->flags |= MODBUS_ERR_PROTO_ID;
 	if (bad_length) {
 		m->flags |= MODBUS_ERR_DATA_LENGTH;
-		*used = MODBUS_MBAP_LEN + (n - MODBUS_MBAP_LEN < length ? n - MODBUS_MBAP_LEN : length);
+		*used =
+		    MODBUS_MBAP_LEN + (n - MODBUS_MBAP_LEN < length ? n - MODBUS_MBAP_LEN : length);
 		return m;
 	}
 	*used = MODBUS_MBAP_LEN + length;
@@ -452,7 +470,7 @@ static struct modbus_msg *decode(const uint8_t *d, uint32_t n, int dir, uint32_t
 	m->code = modbus_function_known(m->function & 0x7f) ? m->function & 0x7f : 0;
 	m->access = access_of(m->code);
 	struct rd r = {d + 8, length - 2u};
-	bool ok = dir == DIR_REQUEST    ? parse_request(&r, m)
+	bool ok = dir == DIR_REQUEST	? parse_request(&r, m)
 		  : dir == DIR_RESPONSE ? parse_response(&r, m)
 					: parse_unknown(&r, m);
 	if (!ok) {
@@ -495,7 +513,8 @@ static bool msg_matches(struct modbus_msg *self, const struct modbus_msg *other)
 		return (other->flags & MODBUS_ERR_DATA_LENGTH) != 0;
 	uint32_t bytes, qty;
 	bool words;
-	if (a == MODBUS_DATA_READ_RESP && (b == MODBUS_DATA_READ_REQ || b == MODBUS_DATA_READ_WRITE)) {
+	if (a == MODBUS_DATA_READ_RESP &&
+	    (b == MODBUS_DATA_READ_REQ || b == MODBUS_DATA_READ_WRITE)) {
 		bytes = self->n_bytes, qty = other->read_qty, words = b == MODBUS_DATA_READ_WRITE;
 	} else if (b == MODBUS_DATA_READ_RESP &&
 		   (a == MODBUS_DATA_READ_REQ || a == MODBUS_DATA_READ_WRITE)) {
@@ -780,8 +799,8 @@ void modbus_tx_release_upto(struct modbus_state *s, uint64_t id)
 }
 
 static const char *const event_names[MODBUS_EV_COUNT] = {
-    "unsolicited_response", "invalid_function_code", "invalid_length", "invalid_value",
-    "invalid_exception_code", "value_mismatch",	     "flooded",	       "invalid_protocol_id",
+    "unsolicited_response",   "invalid_function_code", "invalid_length", "invalid_value",
+    "invalid_exception_code", "value_mismatch",	       "flooded",	 "invalid_protocol_id",
 };
 
 bool modbus_tx_has_event(const struct modbus_tx *tx, enum modbus_event ev)

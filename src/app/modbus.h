@@ -39,12 +39,12 @@
 
 struct json;
 
-#define MODBUS_MBAP_LEN 6      /* transaction id, protocol id, length */
-#define MODBUS_MIN_LENGTH 2    /* MBAP length: unit id + function */
-#define MODBUS_MAX_LENGTH 254  /* MBAP length: unit id + the largest PDU */
+#define MODBUS_MBAP_LEN 6     /* transaction id, protocol id, length */
+#define MODBUS_MIN_LENGTH 2   /* MBAP length: unit id + function */
+#define MODBUS_MAX_LENGTH 254 /* MBAP length: unit id + the largest PDU */
 #define MODBUS_MAX_MSG (MODBUS_MBAP_LEN + MODBUS_MAX_LENGTH)
-#define MODBUS_FLOOD 500	       /* default request-flood */
-#define MODBUS_MAX_TX 4096     /* live transactions kept whatever request-flood says */
+#define MODBUS_FLOOD 500   /* default request-flood */
+#define MODBUS_MAX_TX 4096 /* live transactions kept whatever request-flood says */
 
 /* App-layer events, in Suricata's order and names (modbus-events.rules). */
 enum modbus_event {
@@ -83,16 +83,16 @@ enum {
 /* What the PDU's data was decoded as. */
 enum modbus_data_kind {
 	MODBUS_DATA_EMPTY,
-	MODBUS_DATA_EXCEPTION, /* exc */
-	MODBUS_DATA_DIAGNOSTIC, /* sub, bytes */
-	MODBUS_DATA_MEI,	/* sub (mei type), bytes */
-	MODBUS_DATA_READ_REQ,	/* read_addr, read_qty */
-	MODBUS_DATA_READ_RESP,	/* bytes */
-	MODBUS_DATA_WRITE_MULT, /* addr, qty, bytes */
-	MODBUS_DATA_WRITE_MASK, /* addr, and_mask, or_mask */
+	MODBUS_DATA_EXCEPTION,	 /* exc */
+	MODBUS_DATA_DIAGNOSTIC,	 /* sub, bytes */
+	MODBUS_DATA_MEI,	 /* sub (mei type), bytes */
+	MODBUS_DATA_READ_REQ,	 /* read_addr, read_qty */
+	MODBUS_DATA_READ_RESP,	 /* bytes */
+	MODBUS_DATA_WRITE_MULT,	 /* addr, qty, bytes */
+	MODBUS_DATA_WRITE_MASK,	 /* addr, and_mask, or_mask */
 	MODBUS_DATA_WRITE_OTHER, /* addr, value */
-	MODBUS_DATA_READ_WRITE, /* read_addr, read_qty + addr, qty, bytes */
-	MODBUS_DATA_BYTES,	/* bytes */
+	MODBUS_DATA_READ_WRITE,	 /* read_addr, read_qty + addr, qty, bytes */
+	MODBUS_DATA_BYTES,	 /* bytes */
 };
 
 struct modbus_msg {

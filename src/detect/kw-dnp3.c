@@ -82,16 +82,11 @@ static bool ind_test(const void *vtx, enum app_dir dir, const void *vctx)
 	if (tx->is_request)
 		return false;
 	switch (c->mode) {
-	case IND_NUMBER:
-		return u64_cmp_match(&c->num, tx->iin);
-	case IND_ANY:
-		return (tx->iin & c->all) != 0;
-	case IND_PLUS:
-		return (tx->iin & c->all) == c->set;
-	case IND_NOT:
-		return (tx->iin & c->all) != c->set;
-	case IND_EQUAL:
-		return tx->iin == c->all;
+	case IND_NUMBER: return u64_cmp_match(&c->num, tx->iin);
+	case IND_ANY: return (tx->iin & c->all) != 0;
+	case IND_PLUS: return (tx->iin & c->all) == c->set;
+	case IND_NOT: return (tx->iin & c->all) != c->set;
+	case IND_EQUAL: return tx->iin == c->all;
 	}
 	return false;
 }
@@ -145,9 +140,7 @@ static int ind_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	} else {
 		c->mode = IND_ANY;
 		switch (*t) {
-		case '*':
-			t++;
-			break;
+		case '*': t++; break;
 		case '+':
 			c->mode = IND_PLUS;
 			t++;
@@ -234,10 +227,9 @@ static int obj_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 static const struct kw_def defs[] = {
     {"dnp3_func", "dnp3.func", "DNP3 application function code (number or name)", func_setup,
      func_match, NULL, free, 0},
-    {"dnp3_ind", "dnp3.ind", "DNP3 internal indication flags of a response", ind_setup,
-     ind_match, NULL, free, 0},
-    {"dnp3_obj", "dnp3.obj", "DNP3 object group,variation", obj_setup, obj_match, NULL, free,
-     0},
+    {"dnp3_ind", "dnp3.ind", "DNP3 internal indication flags of a response", ind_setup, ind_match,
+     NULL, free, 0},
+    {"dnp3_obj", "dnp3.obj", "DNP3 object group,variation", obj_setup, obj_match, NULL, free, 0},
 };
 
 const struct kw_family kw_family_dnp3 = {defs, sizeof(defs) / sizeof(defs[0])};

@@ -25,14 +25,14 @@
 #include "detect/detect-internal.h"
 
 #define SP "[[:space:]]"
-static const char ACCESS_RE[] = "^" SP "*\"?" SP "*access" SP "*(read|write)" SP
-				"*(discretes|coils|input|holding)?(," SP "*address" SP
-				"+([<>]?[0-9]+)(<>([0-9]+))?(," SP "*value" SP
-				"+([<>]?[0-9]+)(<>([0-9]+))?)?)?" SP "*\"?" SP "*$";
+static const char ACCESS_RE[] =
+    "^" SP "*\"?" SP "*access" SP "*(read|write)" SP "*(discretes|coils|input|holding)?(," SP
+    "*address" SP "+([<>]?[0-9]+)(<>([0-9]+))?(," SP "*value" SP
+    "+([<>]?[0-9]+)(<>([0-9]+))?)?)?" SP "*\"?" SP "*$";
 static const char FUNC_RE[] = "^" SP "*\"?" SP "*function" SP "*(!?[A-z0-9]+)(," SP
 			      "*subfunction" SP "+([0-9]+))?" SP "*\"?" SP "*$";
-static const char UNIT_RE[] = "^" SP "*\"?" SP "*unit" SP "+([<>]?[0-9]+)(<>([0-9]+))?(," SP
-			      "*(.*))?" SP "*\"?" SP "*$";
+static const char UNIT_RE[] =
+    "^" SP "*\"?" SP "*unit" SP "+([<>]?[0-9]+)(<>([0-9]+))?(," SP "*(.*))?" SP "*\"?" SP "*$";
 
 /* Category bits as the parser's: 1 assigned, 2 unassigned, 4 user, 8 reserved. */
 #define CAT_ALL 0x0f
@@ -116,7 +116,8 @@ static bool parse_access(const char *s, struct modbus_kw *k)
 		else if (acc == MODBUS_ACC_WRITE)
 			return false; /* discretes and input are read only */
 		else
-			acc |= strcmp(g, "discretes") == 0 ? MODBUS_ACC_DISCRETES : MODBUS_ACC_INPUT;
+			acc |=
+			    strcmp(g, "discretes") == 0 ? MODBUS_ACC_DISCRETES : MODBUS_ACC_INPUT;
 	}
 	k->has_access = true;
 	k->access = acc;
@@ -213,9 +214,7 @@ static bool address_range(const struct modbus_msg *m, uint32_t *a, uint32_t *b)
 {
 	switch (m->kind) {
 	case MODBUS_DATA_WRITE_OTHER:
-	case MODBUS_DATA_WRITE_MASK:
-		*a = *b = (uint32_t)m->addr + 1;
-		return true;
+	case MODBUS_DATA_WRITE_MASK: *a = *b = (uint32_t)m->addr + 1; return true;
 	case MODBUS_DATA_READ_REQ:
 		if (m->read_qty == 0)
 			return false;
@@ -229,8 +228,7 @@ static bool address_range(const struct modbus_msg *m, uint32_t *a, uint32_t *b)
 		*a = (uint32_t)m->addr + 1;
 		*b = (uint32_t)m->addr + m->qty;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 

@@ -153,28 +153,30 @@ static void test_read_request_eve(void **st)
 	assert_int_equal(tx->function_code, 1);
 	assert_int_equal(tx->n_objects, 4);
 	assert_int_equal(tx->buffer_len, 14);
-	assert_eve(tx, 0,
-		   "{\"dnp3\":{\"type\":\"request\",\"control\":{\"dir\":true,\"pri\":true,\"fcb\":"
-		   "false,\"fcv\":false,\"function_code\":4},\"src\":1,\"dst\":10,\"application\":{"
-		   "\"control\":{\"fir\":true,\"fin\":true,\"con\":false,\"uns\":false,\"sequence\":0},"
-		   "\"function_code\":1,\"objects\":[{\"group\":60,\"variation\":2,\"qualifier\":6,"
-		   "\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":"
-		   "60,\"variation\":3,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,"
-		   "\"stop\":0,\"count\":0},{\"group\":60,\"variation\":4,\"qualifier\":6,\"prefix_"
-		   "code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":60,"
-		   "\"variation\":1,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,"
-		   "\"stop\":0,\"count\":0}],\"complete\":true}}}");
-	assert_eve(tx, DNP3_EVE_ALERT,
-		   "{\"dnp3\":{\"request\":{\"type\":\"request\",\"control\":{\"dir\":true,\"pri\":"
-		   "true,\"fcb\":false,\"fcv\":false,\"function_code\":4},\"src\":1,\"dst\":10,"
-		   "\"application\":{\"control\":{\"fir\":true,\"fin\":true,\"con\":false,\"uns\":"
-		   "false,\"sequence\":0},\"function_code\":1,\"objects\":[{\"group\":60,\"variation\""
-		   ":2,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,"
-		   "\"count\":0},{\"group\":60,\"variation\":3,\"qualifier\":6,\"prefix_code\":0,"
-		   "\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":60,\"variation\":4,"
-		   "\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\""
-		   ":0},{\"group\":60,\"variation\":1,\"qualifier\":6,\"prefix_code\":0,\"range_code\":"
-		   "6,\"start\":0,\"stop\":0,\"count\":0}],\"complete\":true}}}}");
+	assert_eve(
+	    tx, 0,
+	    "{\"dnp3\":{\"type\":\"request\",\"control\":{\"dir\":true,\"pri\":true,\"fcb\":"
+	    "false,\"fcv\":false,\"function_code\":4},\"src\":1,\"dst\":10,\"application\":{"
+	    "\"control\":{\"fir\":true,\"fin\":true,\"con\":false,\"uns\":false,\"sequence\":0},"
+	    "\"function_code\":1,\"objects\":[{\"group\":60,\"variation\":2,\"qualifier\":6,"
+	    "\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":"
+	    "60,\"variation\":3,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,"
+	    "\"stop\":0,\"count\":0},{\"group\":60,\"variation\":4,\"qualifier\":6,\"prefix_"
+	    "code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":60,"
+	    "\"variation\":1,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,"
+	    "\"stop\":0,\"count\":0}],\"complete\":true}}}");
+	assert_eve(
+	    tx, DNP3_EVE_ALERT,
+	    "{\"dnp3\":{\"request\":{\"type\":\"request\",\"control\":{\"dir\":true,\"pri\":"
+	    "true,\"fcb\":false,\"fcv\":false,\"function_code\":4},\"src\":1,\"dst\":10,"
+	    "\"application\":{\"control\":{\"fir\":true,\"fin\":true,\"con\":false,\"uns\":"
+	    "false,\"sequence\":0},\"function_code\":1,\"objects\":[{\"group\":60,\"variation\""
+	    ":2,\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,"
+	    "\"count\":0},{\"group\":60,\"variation\":3,\"qualifier\":6,\"prefix_code\":0,"
+	    "\"range_code\":6,\"start\":0,\"stop\":0,\"count\":0},{\"group\":60,\"variation\":4,"
+	    "\"qualifier\":6,\"prefix_code\":0,\"range_code\":6,\"start\":0,\"stop\":0,\"count\""
+	    ":0},{\"group\":60,\"variation\":1,\"qualifier\":6,\"prefix_code\":0,\"range_code\":"
+	    "6,\"start\":0,\"stop\":0,\"count\":0}],\"complete\":true}}}}");
 	dnp3_state_free(s);
 }
 
@@ -252,11 +254,12 @@ static void test_unsolicited_and_confirm(void **st)
 	assert_int_equal(dnp3_tx_count(s), 1);
 	const struct dnp3_tx *tx = dnp3_tx_get(s, 0);
 	assert_int_equal(tx->iin, 0);
-	assert_eve(tx, 0,
-		   "{\"dnp3\":{\"type\":\"unsolicited_response\",\"control\":{\"dir\":false,\"pri\":"
-		   "true,\"fcb\":false,\"fcv\":false,\"function_code\":4},\"src\":10,\"dst\":1,"
-		   "\"application\":{\"control\":{\"fir\":true,\"fin\":true,\"con\":true,\"uns\":true,"
-		   "\"sequence\":0},\"function_code\":130,\"complete\":true},\"iin\":{}}}");
+	assert_eve(
+	    tx, 0,
+	    "{\"dnp3\":{\"type\":\"unsolicited_response\",\"control\":{\"dir\":false,\"pri\":"
+	    "true,\"fcb\":false,\"fcv\":false,\"function_code\":4},\"src\":10,\"dst\":1,"
+	    "\"application\":{\"control\":{\"fir\":true,\"fin\":true,\"con\":true,\"uns\":true,"
+	    "\"sequence\":0},\"function_code\":130,\"complete\":true},\"iin\":{}}}");
 	dnp3_state_free(s);
 }
 
@@ -271,7 +274,8 @@ static void test_index_prefix_points(void **st)
 	assert_string_equal(
 	    strstr(all, "\"objects\""),
 	    "\"objects\":[{\"group\":41,\"variation\":2,\"qualifier\":40,\"prefix_code\":2,"
-	    "\"range_code\":8,\"start\":0,\"stop\":0,\"count\":1,\"points\":[{\"prefix\":1,\"index\":1,"
+	    "\"range_code\":8,\"start\":0,\"stop\":0,\"count\":1,\"points\":[{\"prefix\":1,"
+	    "\"index\":1,"
 	    "\"value\":0,\"control_status\":0}]}],\"complete\":true}}}");
 	free(all);
 	dnp3_state_free(s);
@@ -283,10 +287,11 @@ static void test_index_prefix_points(void **st)
 	s = dnp3_state_new(NULL);
 	assert_int_equal(dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0), APP_PARSE_OK);
 	char *got = eve(dnp3_tx_get(s, 0), 0);
-	assert_non_null(strstr(got, "\"points\":[{\"prefix\":0,\"index\":5,\"online\":1,\"restart\":0,"
-				    "\"comm_lost\":0,\"remote_forced\":0,\"local_forced\":0,"
-				    "\"over_range\":0,\"reference_err\":0,\"reserved0\":0,"
-				    "\"value\":18446744073709551614}]"));
+	assert_non_null(strstr(got,
+			       "\"points\":[{\"prefix\":0,\"index\":5,\"online\":1,\"restart\":0,"
+			       "\"comm_lost\":0,\"remote_forced\":0,\"local_forced\":0,"
+			       "\"over_range\":0,\"reference_err\":0,\"reserved0\":0,"
+			       "\"value\":18446744073709551614}]"));
 	free(got);
 	dnp3_state_free(s);
 }
@@ -418,7 +423,8 @@ static void test_too_long_reassembly(void **st)
 			assert_int_equal(dnp3_parse(s, (enum app_dir)dir, f, (uint32_t)n, 0),
 					 APP_PARSE_OK);
 			const struct dnp3_tx *tx = dnp3_tx_get(s, 0);
-			assert_int_equal(dnp3_tx_has_event(tx, DNP3_EV_TOO_LONG_REASSEMBLY), i == 64);
+			assert_int_equal(dnp3_tx_has_event(tx, DNP3_EV_TOO_LONG_REASSEMBLY),
+					 i == 64);
 			assert_true(tx->buffer_len <= DNP3_MAX_REASSEMBLY);
 		}
 		assert_int_equal(dnp3_tx_count(s), 1);
@@ -535,12 +541,14 @@ static void test_memcap(void **st)
 		for (int seg = 0; off < an; seg++) {
 			uint8_t ud[250];
 			size_t k = an - off < 249 ? an - off : 249;
-			ud[0] = (uint8_t)((seg == 0 ? 0x40 : 0) | (off + k == an ? 0x80 : 0) | (seg & 63));
+			ud[0] = (uint8_t)((seg == 0 ? 0x40 : 0) | (off + k == an ? 0x80 : 0) |
+					  (seg & 63));
 			memcpy(ud + 1, app + off, k);
 			off += k;
 			uint8_t f[DNP3_MAX_FRAME];
 			size_t n = frame(f, false, ud, k + 1);
-			assert_int_equal(dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0), APP_PARSE_OK);
+			assert_int_equal(dnp3_parse(s, APP_TOCLIENT, f, (uint32_t)n, 0),
+					 APP_PARSE_OK);
 		}
 	}
 	assert_int_equal(dnp3_tx_count(s), msgs);
@@ -572,18 +580,18 @@ static void test_auth_objects(void **st)
 	const struct dnp3_tx *tx = dnp3_tx_get(s, 1);
 	assert_true(tx->complete);
 	j = eve(tx, 0);
-	assert_non_null(strstr(j, "\"points\":[{\"prefix\":15,\"index\":0,\"size\":15,\"ksq\":1,"
-				  "\"user_number\":1,\"key_wrap_alg\":1,\"key_status\":2,\"mal\":0,"
-				  "\"challenge_data_len\":4,\"data->challenge_data\":\"c3Rldg==\"}]"));
+	assert_non_null(strstr(j,
+			       "\"points\":[{\"prefix\":15,\"index\":0,\"size\":15,\"ksq\":1,"
+			       "\"user_number\":1,\"key_wrap_alg\":1,\"key_status\":2,\"mal\":0,"
+			       "\"challenge_data_len\":4,\"data->challenge_data\":\"c3Rldg==\"}]"));
 	free(j);
 	dnp3_state_free(s);
 
 	/* The same response with a size prefix of 10: shorter than the fixed
 	 * fields, unknown_object; with prefix code 4 (1-byte size): the object
 	 * requires code 5, unknown_object too. */
-	uint8_t ud[] = {0xc0, 0xc1, 0x83, 0x90, 0x00, 0x78, 0x05, 0x5b, 0x01, 10, 0x00,
-			0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x02, 0x00, 0x04, 0x00,
-			's', 't', 'e', 'v'};
+	uint8_t ud[] = {0xc0, 0xc1, 0x83, 0x90, 0x00, 0x78, 0x05, 0x5b, 0x01, 10,  0x00, 0x01, 0x00,
+			0x00, 0x00, 0x01, 0x00, 0x01, 0x02, 0x00, 0x04, 0x00, 's', 't',	 'e',  'v'};
 	uint8_t f[64];
 	size_t n = frame(f, false, ud, sizeof(ud));
 	s = dnp3_state_new(NULL);

@@ -143,20 +143,29 @@ static void test_dnp3_keywords(void **st)
 static void test_dnp3_keyword_syntax(void **st)
 {
 	/* th_parse_result: 1 parsed, 0 rejected */
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:bogus; sid:1;)"), 0);
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:256; sid:1;)"), 0);
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_ind:bogus; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:bogus; sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:256; sid:1;)"),
+			 0);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_ind:bogus; sid:1;)"),
+			 0);
 	assert_int_equal(
-	    th_parse_result("alert dnp3 any any -> any any (dnp3_ind:need_time,need_time; sid:1;)"), 0);
+	    th_parse_result("alert dnp3 any any -> any any (dnp3_ind:need_time,need_time; sid:1;)"),
+	    0);
 	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_obj:60; sid:1;)"), 0);
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_obj:60,256; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_obj:60,256; sid:1;)"),
+			 0);
 	assert_int_equal(
-	    th_parse_result("alert dnp3 any any -> any any (dnp3_ind:+need_time,!device_restart; sid:1;)"),
+	    th_parse_result(
+		"alert dnp3 any any -> any any (dnp3_ind:+need_time,!device_restart; sid:1;)"),
 	    1);
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_ind:0x8421; sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_ind:0x8421; sid:1;)"),
+			 1);
 	assert_int_equal(
-	    th_parse_result("alert dnp3 any any -> any any (dnp3_func:autenthicate_req; sid:1;)"), 1);
-	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:!read; sid:1;)"), 1);
+	    th_parse_result("alert dnp3 any any -> any any (dnp3_func:autenthicate_req; sid:1;)"),
+	    1);
+	assert_int_equal(th_parse_result("alert dnp3 any any -> any any (dnp3_func:!read; sid:1;)"),
+			 1);
 }
 
 /* The too-long reassembly event through the whole pipeline. */
@@ -231,15 +240,17 @@ static void test_modbus_keyword(void **st)
 
 static void test_modbus_keyword_syntax(void **st)
 {
-	assert_int_equal(th_parse_result("alert modbus any any -> any any (modbus: function 0; sid:1;)"),
-			 0);
 	assert_int_equal(
-	    th_parse_result("alert modbus any any -> any any (modbus: access write input; sid:1;)"), 0);
+	    th_parse_result("alert modbus any any -> any any (modbus: function 0; sid:1;)"), 0);
+	assert_int_equal(
+	    th_parse_result("alert modbus any any -> any any (modbus: access write input; sid:1;)"),
+	    0);
 	assert_int_equal(th_parse_result("alert modbus any any -> any any (modbus: access read, "
 					 "address 1, value 2; sid:1;)"),
 			 0);
 	assert_int_equal(
-	    th_parse_result("alert modbus any any -> any any (modbus: unit 1<>5, function 3; sid:1;)"),
+	    th_parse_result(
+		"alert modbus any any -> any any (modbus: unit 1<>5, function 3; sid:1;)"),
 	    1);
 }
 

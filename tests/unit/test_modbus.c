@@ -89,14 +89,15 @@ static void test_read_pairs_as_suricata(void **st)
 	assert_int_equal(feed(s, APP_TOSERVER, RD_HOLD_REQ), APP_PARSE_OK);
 	assert_int_equal(feed(s, APP_TOCLIENT, RD_HOLD_RSP), APP_PARSE_OK);
 	assert_int_equal(modbus_tx_count(s), 2);
-	assert_eve(modbus_tx_get(s, 0),
-		   "{\"modbus\":{\"id\":1,\"request\":{\"transaction_id\":1,\"protocol_id\":0,"
-		   "\"unit_id\":10,\"function_raw\":1,\"function_code\":\"RdCoils\",\"access_type\":"
-		   "\"READ | COILS\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":\"NONE\","
-		   "\"read\":{\"address\":0,\"quantity\":1}},\"response\":{\"transaction_id\":1,"
-		   "\"protocol_id\":0,\"unit_id\":10,\"function_raw\":1,\"function_code\":\"RdCoils\","
-		   "\"access_type\":\"READ | COILS\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":"
-		   "\"NONE\",\"read\":{\"data\":\"\\u0000\"}}}}");
+	assert_eve(
+	    modbus_tx_get(s, 0),
+	    "{\"modbus\":{\"id\":1,\"request\":{\"transaction_id\":1,\"protocol_id\":0,"
+	    "\"unit_id\":10,\"function_raw\":1,\"function_code\":\"RdCoils\",\"access_type\":"
+	    "\"READ | COILS\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":\"NONE\","
+	    "\"read\":{\"address\":0,\"quantity\":1}},\"response\":{\"transaction_id\":1,"
+	    "\"protocol_id\":0,\"unit_id\":10,\"function_raw\":1,\"function_code\":\"RdCoils\","
+	    "\"access_type\":\"READ | COILS\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":"
+	    "\"NONE\",\"read\":{\"data\":\"\\u0000\"}}}}");
 	/* sawp-modbus checks a register read's byte count as bits: value_mismatch */
 	const struct modbus_tx *tx = modbus_tx_get(s, 1);
 	assert_true(modbus_tx_has_event(tx, MODBUS_EV_VALUE_MISMATCH));
@@ -113,15 +114,16 @@ static void test_write_single(void **st)
 	struct modbus_state *s = modbus_state_new(NULL);
 	feed(s, APP_TOSERVER, WR_COIL_REQ);
 	feed(s, APP_TOCLIENT, WR_COIL_REQ); /* the echo */
-	assert_eve(modbus_tx_get(s, 0),
-		   "{\"modbus\":{\"id\":1,\"request\":{\"transaction_id\":1,\"protocol_id\":0,"
-		   "\"unit_id\":10,\"function_raw\":5,\"function_code\":\"WrSingleCoil\","
-		   "\"access_type\":\"WRITE | COILS | SINGLE | WRITE_SINGLE\",\"category\":"
-		   "\"PUBLIC_ASSIGNED\",\"error_flags\":\"NONE\",\"write\":{\"address\":2,\"data\":0}},"
-		   "\"response\":{\"transaction_id\":1,\"protocol_id\":0,\"unit_id\":10,"
-		   "\"function_raw\":5,\"function_code\":\"WrSingleCoil\",\"access_type\":\"WRITE | "
-		   "COILS | SINGLE | WRITE_SINGLE\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":"
-		   "\"NONE\",\"write\":{\"address\":2,\"data\":0}}}}");
+	assert_eve(
+	    modbus_tx_get(s, 0),
+	    "{\"modbus\":{\"id\":1,\"request\":{\"transaction_id\":1,\"protocol_id\":0,"
+	    "\"unit_id\":10,\"function_raw\":5,\"function_code\":\"WrSingleCoil\","
+	    "\"access_type\":\"WRITE | COILS | SINGLE | WRITE_SINGLE\",\"category\":"
+	    "\"PUBLIC_ASSIGNED\",\"error_flags\":\"NONE\",\"write\":{\"address\":2,\"data\":0}},"
+	    "\"response\":{\"transaction_id\":1,\"protocol_id\":0,\"unit_id\":10,"
+	    "\"function_raw\":5,\"function_code\":\"WrSingleCoil\",\"access_type\":\"WRITE | "
+	    "COILS | SINGLE | WRITE_SINGLE\",\"category\":\"PUBLIC_ASSIGNED\",\"error_flags\":"
+	    "\"NONE\",\"write\":{\"address\":2,\"data\":0}}}}");
 	/* a coil value other than 0x0000/0xff00 is invalid_value */
 	uint32_t n;
 	uint8_t *b = unhex(WR_COIL_REQ, &n);
@@ -202,8 +204,9 @@ static void test_bad_lengths(void **st)
 	assert_true(modbus_tx_has_event(tx, MODBUS_EV_INVALID_LENGTH));
 	assert_int_equal(tx->request->function, 0);
 	char *j = eve(tx);
-	assert_non_null(strstr(j, "\"function_raw\":0,\"function_code\":\"Unknown\",\"access_type\":"
-				  "\"NONE\",\"category\":\"NONE\",\"error_flags\":\"DATA_LENGTH\"}"));
+	assert_non_null(strstr(j,
+			       "\"function_raw\":0,\"function_code\":\"Unknown\",\"access_type\":"
+			       "\"NONE\",\"category\":\"NONE\",\"error_flags\":\"DATA_LENGTH\"}"));
 	free(j);
 	/* the direction goes on */
 	assert_int_equal(feed(s, APP_TOSERVER, RD_COILS_REQ), APP_PARSE_OK);
