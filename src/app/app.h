@@ -153,7 +153,7 @@ struct app_share_op {
 	uint64_t bytes;		/* WRITE: bytes written */
 	const uint8_t *sample;	/* WRITE: the first bytes written */
 	uint32_t sample_len;
-	const uint8_t *iface;	/* RPC: the 16-byte interface UUID, as on the wire */
+	const uint8_t *iface;	/* RPC: the 16-byte interface UUID, RFC 4122 byte order */
 	uint16_t opnum;		/* RPC */
 	const uint8_t *stub;	/* RPC: the request's stub data */
 	uint32_t stub_len;

