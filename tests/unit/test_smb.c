@@ -771,6 +771,62 @@ static void test_smb1_trans2_disposition(void **state)
 	app_smb.state_free(s);
 }
 
+/* ------------------------------------------------------------ share operations */
+
+static void test_share_ops(void **state)
+{
+	(void)state;
+	struct smb_state *s = st_new(NULL);
+	feed_smb2_session(s, false);
+	struct app_share_op op;
+	/* the create of the share's root: an open of an existing directory */
+	assert_true(app_smb.tx_share_op(s, tx_at(s, 4), &op));
+	assert_int_equal(op.kind, APP_SHARE_OPEN);
+	assert_int_equal(op.path_len, 0);
+	assert_false(op.created);
+	assert_int_equal(op.share_len, 16);
+	assert_memory_equal(op.share, "\\\\10.0.0.12\\smb2", 16);
+	/* the srvsvc call: NetShareGetInfo-style opnum 16 on its interface */
+	assert_true(app_smb.tx_share_op(s, tx_at(s, 8), &op));
+	assert_int_equal(op.kind, APP_SHARE_RPC);
+	assert_int_equal(op.opnum, 16);
+	assert_non_null(op.stub);
+	assert_memory_equal(op.share, "\\\\10.0.0.12\\IPC$", 16);
+	/* a negotiate did nothing on a share */
+	assert_false(app_smb.tx_share_op(s, tx_at(s, 0), &op));
+	app_smb.state_free(s);
+
+	/* a file written: its size and first bytes */
+	s = st_new(NULL);
+	uint8_t rec[8192], data[300];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13);
+	feed(s, APP_TOSERVER, rec, write_req(rec, 1, 0, data, sizeof(data)));
+	feed(s, APP_TOSERVER, rec, close_req(rec, 2));
+	assert_true(app_smb.tx_share_op(s, tx_at(s, 0), &op));
+	assert_int_equal(op.kind, APP_SHARE_WRITE);
+	assert_int_equal(op.bytes, sizeof(data));
+	assert_int_equal(op.sample_len, sizeof(data));
+	assert_memory_equal(op.sample, data, sizeof(data));
+	/* a rename (SET_INFO FileRenameInformation) to a new name */
+	uint8_t body[32 + 20 + 8] = {33, 0, 1, 10};
+	uint32_t isz = 20 + 8;
+	memcpy(body + 4, &isz, 4);
+	memcpy(body + 16, FILE_GUID, 16);
+	uint32_t nl = 8;
+	memcpy(body + 32 + 16, &nl, 4);
+	memcpy(body + 32 + 20, "x\0.\0l\0k\0", 8);
+	feed(s, APP_TOSERVER, rec, smb2_rec(rec, 17, false, 0, 3, body, sizeof(body)));
+	const struct smb_tx *rn = tx_at(s, smb_tx_count(s) - 1);
+	assert_int_equal(rn->type, SMB_TX_RENAME);
+	assert_true(app_smb.tx_share_op(s, rn, &op));
+	assert_int_equal(op.kind, APP_SHARE_RENAME);
+	assert_int_equal(op.new_path_len, 4);
+	assert_memory_equal(op.new_path, "x.lk", 4);
+	assert_memory_equal(op.path, "<unknown>", 9);
+	app_smb.state_free(s);
+}
+
 /* ------------------------------------------------------------ sides, logging */
 
 static void test_tx_sides(void **state)
@@ -844,6 +900,7 @@ int main(void)
 	    cmocka_unit_test(test_smb1_session),
 	    cmocka_unit_test(test_kerberos_split),
 	    cmocka_unit_test(test_tx_sides),
+	    cmocka_unit_test(test_share_ops),
 	    cmocka_unit_test(test_smb1_file_write),
 	    cmocka_unit_test(test_smb1_trans2_disposition),
 	    cmocka_unit_test(test_probes),

@@ -218,7 +218,7 @@ static void tx_free(struct smb_tx *tx)
 	    &tx->server_guid,	 &tx->ntlmssp.domain, &tx->ntlmssp.user,  &tx->ntlmssp.host,
 	    &tx->krb.realm,	 &tx->req_native_os,  &tx->req_native_lm, &tx->resp_native_os,
 	    &tx->resp_native_lm, &tx->share_name,     &tx->req_service,	  &tx->res_service,
-	    &tx->filename,	 &tx->guid,	      &tx->oldname,	  &tx->newname};
+	    &tx->filename,	 &tx->guid,	      &tx->oldname,	  &tx->newname,	 &tx->op_path};
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 		smb_bytes_free(b[i]);
 	for (uint32_t i = 0; i < tx->krb.n_snames; i++)
@@ -1078,6 +1078,11 @@ static void d_log_json(struct json *j, const void *st, const void *t, uint32_t o
 	json_close_object(j);
 }
 
+static bool d_tx_share_op(const void *st, const void *t, struct app_share_op *out)
+{
+	return smb_tx_share_op(st, t, out);
+}
+
 static bool d_tx_file(const void *t, uint32_t k, struct app_file_info *out)
 {
 	const struct smb_tx *tx = t;
@@ -1116,6 +1121,7 @@ const struct app_protocol app_smb = {
     .tx_has_event = d_tx_has_event,
     .eve_type = "smb",
     .log_json = d_log_json,
+    .tx_share_op = d_tx_share_op,
     .tx_file = d_tx_file,
     .tx_file_magic = d_tx_file_magic,
 };

@@ -601,6 +601,7 @@ static bool create_request(struct smb_state *s, const struct smb1_rec *r, uint32
 	if (tx != NULL) {
 		tx->filename = name;
 		name.p = NULL;
+		smb_bytes_set_nonul(&tx->op_path, tx->filename.p, tx->filename.n);
 		tx->disposition = disp;
 		tx->delete_on_close = (opts & 0x1000) != 0;
 		tx->directory = (opts & 0x1) != 0;
@@ -1093,6 +1094,7 @@ static bool create_response(struct smb_state *s, const struct smb1_rec *r, uint3
 			/* Suricata's parser takes the allocation size here */
 			tx->size = smb_le64(p + 48);
 			smb_bytes_set(&tx->guid, fid, 2);
+			tx->create_action = smb_le32(p + 8);
 		}
 	}
 	return true;

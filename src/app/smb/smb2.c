@@ -371,7 +371,7 @@ static bool setinfo_request(struct smb_state *s, const struct smb2_rec *r)
 				e = smb_map_find(s, SMB_MAP_NAMES, &k);
 			}
 			if (e != NULL)
-				smb_bytes_set(&fname, e->val.p, e->val.n);
+				smb_bytes_set_nonul(&fname, e->val.p, e->val.n);
 			else
 				smb_bytes_set(&fname, unknown, sizeof(unknown) - 1);
 		}
@@ -520,6 +520,7 @@ static bool create_request(struct smb_state *s, const struct smb2_rec *r)
 	if (tx == NULL)
 		return true;
 	smb_bytes_set(&tx->filename, name, nl);
+	smb_bytes_set_nonul(&tx->op_path, name, nl);
 	tx->disposition = disp;
 	tx->delete_on_close = (opts & 0x1000) != 0;
 	tx->directory = (opts & 0x1) != 0;
@@ -686,6 +687,7 @@ static bool create_response(struct smb_state *s, const struct smb2_rec *r)
 			tx->last_change_ts = filetime_unix(smb_le64(p + 32));
 			tx->size = smb_le64(p + 48);
 			smb_bytes_set(&tx->guid, guid, 16);
+			tx->create_action = smb_le32(p + 4);
 		}
 	}
 	return true;
