@@ -187,7 +187,7 @@ struct smb_tx {
 	bool delete_on_close, directory;
 	struct smb_bytes guid; /* CREATE: file id from the response; FILE / RENAME / SFPI: fuid */
 	uint32_t create_ts, last_access_ts, last_write_ts, last_change_ts;
-	uint32_t create_action; /* the response's CreateAction (2: FILE_CREATED) */
+	uint32_t create_action;	  /* the response's CreateAction (2: FILE_CREATED) */
 	struct smb_bytes op_path; /* CREATE: the name without NULs (share operations) */
 	uint64_t size;
 
@@ -258,8 +258,7 @@ const struct app_file *smb_tx_file(const struct smb_tx *tx);
 /* What the transaction did on its share (app/app.h, for behaviour
  * detection): a create (OPEN), a file written (WRITE, once complete), a
  * rename, a delete on close, a named-pipe DCERPC call (RPC). */
-bool smb_tx_share_op(const struct smb_state *s, const struct smb_tx *tx,
-		     struct app_share_op *out);
+bool smb_tx_share_op(const struct smb_state *s, const struct smb_tx *tx, struct app_share_op *out);
 
 /* ------------------------------------------------------------ names, EVE */
 

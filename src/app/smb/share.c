@@ -51,8 +51,7 @@ static void path(const struct smb_bytes *b, const uint8_t **p, uint32_t *n)
 	*n = b->n;
 }
 
-bool smb_tx_share_op(const struct smb_state *s, const struct smb_tx *tx,
-		     struct app_share_op *out)
+bool smb_tx_share_op(const struct smb_state *s, const struct smb_tx *tx, struct app_share_op *out)
 {
 	memset(out, 0, sizeof(*out));
 	switch (tx->type) {
@@ -89,8 +88,7 @@ bool smb_tx_share_op(const struct smb_state *s, const struct smb_tx *tx,
 			return false;
 		break;
 	}
-	default:
-		return false;
+	default: return false;
 	}
 	op_share(s, tx, out);
 	return true;

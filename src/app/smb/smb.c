@@ -214,11 +214,12 @@ static void tx_free(struct smb_tx *tx)
 	for (uint32_t i = 0; i < tx->n_dialects; i++)
 		smb_bytes_free(&tx->dialects[i]);
 	free(tx->dialects);
-	struct smb_bytes *b[] = {
-	    &tx->server_guid,	 &tx->ntlmssp.domain, &tx->ntlmssp.user,  &tx->ntlmssp.host,
-	    &tx->krb.realm,	 &tx->req_native_os,  &tx->req_native_lm, &tx->resp_native_os,
-	    &tx->resp_native_lm, &tx->share_name,     &tx->req_service,	  &tx->res_service,
-	    &tx->filename,	 &tx->guid,	      &tx->oldname,	  &tx->newname,	 &tx->op_path};
+	struct smb_bytes *b[] = {&tx->server_guid,   &tx->ntlmssp.domain, &tx->ntlmssp.user,
+				 &tx->ntlmssp.host,  &tx->krb.realm,	  &tx->req_native_os,
+				 &tx->req_native_lm, &tx->resp_native_os, &tx->resp_native_lm,
+				 &tx->share_name,    &tx->req_service,	  &tx->res_service,
+				 &tx->filename,	     &tx->guid,		  &tx->oldname,
+				 &tx->newname,	     &tx->op_path};
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 		smb_bytes_free(b[i]);
 	for (uint32_t i = 0; i < tx->krb.n_snames; i++)
