@@ -21,9 +21,9 @@
  * and the briefing like any rule's.  A behaviour alerts once per window
  * per (client, server, share).
  *
- * Memory: at most max_keys tracked triples per worker (the least recently
- * seen is dropped and counted) and RW_RING operations of each kind per
- * triple; names are hashed, only a few samples are kept.  Nothing here is
+ * Memory: at most max_keys tracked triples per worker (256 by default, the
+ * least recently seen is dropped and counted), each about 5 KiB: RW_RING
+ * operations of each kind, names hashed, a few samples kept.  Nothing here is
  * shared between workers.
  */
 #include <math.h>
@@ -38,7 +38,7 @@
 #include "stream/stream.h"
 #include "util/config.h"
 
-#define RW_RING 256   /* operations of each kind kept per triple */
+#define RW_RING 64    /* operations of each kind kept per triple (thresholds are capped to it) */
 #define RW_SAMPLES 3  /* file names kept as an alert's sample */
 #define RW_NAME 96    /* bytes kept of a sample name */
 #define RW_SLOTS 4    /* alerts one transaction can raise */
@@ -125,16 +125,16 @@ void ransomware_config_defaults(struct ransomware_config *c)
 	c->entropy = 7.5;
 	c->min_sample = 4096;
 	c->note_dirs = 5;
-	c->max_keys = 1024;
+	c->max_keys = 256;
 }
 
 static uint32_t load_u32(const struct config_node *root, const char *name, uint32_t def,
-			 uint32_t min)
+			 uint32_t min, uint32_t max)
 {
 	char key[96];
 	snprintf(key, sizeof(key), "behaviour.ransomware.%s", name);
 	int64_t v = config_get_int(root, key, def);
-	if (v < min || v > 1000000) {
+	if (v < min || v > max) {
 		fprintf(stderr, "vigil: config: %s: %lld is out of range, %u used\n", key,
 			(long long)v, def);
 		return def;
@@ -145,12 +145,12 @@ static uint32_t load_u32(const struct config_node *root, const char *name, uint3
 void ransomware_config_load(struct ransomware_config *c, const struct config_node *root)
 {
 	c->enabled = config_get_bool(root, "behaviour.ransomware.enabled", c->enabled);
-	c->window = load_u32(root, "window", c->window, 1);
-	c->renames = load_u32(root, "rename-threshold", c->renames, 2);
-	c->overwrites = load_u32(root, "overwrite-threshold", c->overwrites, 2);
-	c->note_dirs = load_u32(root, "note-directories", c->note_dirs, 2);
-	c->min_sample = load_u32(root, "entropy-min-bytes", c->min_sample, 256);
-	c->max_keys = load_u32(root, "max-tracked", c->max_keys, 16);
+	c->window = load_u32(root, "window", c->window, 1, 86400);
+	c->renames = load_u32(root, "rename-threshold", c->renames, 2, RW_RING);
+	c->overwrites = load_u32(root, "overwrite-threshold", c->overwrites, 2, RW_RING);
+	c->note_dirs = load_u32(root, "note-directories", c->note_dirs, 2, RW_RING);
+	c->min_sample = load_u32(root, "entropy-min-bytes", c->min_sample, 256, 16384);
+	c->max_keys = load_u32(root, "max-tracked", c->max_keys, 16, 65536);
 	const char *e = config_get_str(root, "behaviour.ransomware.entropy-threshold", NULL);
 	if (e != NULL) {
 		char *end;

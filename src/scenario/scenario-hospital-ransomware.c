@@ -25,11 +25,25 @@
 struct ransom_family {
 	const char *ext;      /* appended to encrypted files */
 	const char *note;     /* the ransom note's file name */
+	const char *text;     /* its text, before the victim's code */
 	bool destroy_backups; /* shadow copies deleted through a remote service first */
 };
 
-static const struct ransom_family akira = {".akira", "akira_readme.txt", false};
-static const struct ransom_family novel = {".q7vx2", "RESTORE-MY-FILES.txt", true};
+static const struct ransom_family akira = {
+    ".akira", "akira_readme.txt",
+    "Hello,\r\n\r\nIf you are reading this, the internal infrastructure of your "
+    "organisation is fully or partially down and all the backups we could reach "
+    "- virtual and physical - have been deleted. Before the encryption we also "
+    "copied a large amount of your data.\r\n\r\nDo not rename or modify the "
+    "encrypted files. To agree on recovery, contact us in our Tor chat with the "
+    "code below.\r\n\r\nYour code: ",
+    false};
+static const struct ransom_family novel = {
+    ".q7vx2", "RESTORE-MY-FILES.txt",
+    "ATTENTION!\r\n\r\nYour documents, images and databases are locked with a "
+    "strong algorithm. Only we hold the key that unlocks them.\r\n\r\nTo get "
+    "it, write to q7vx2-support@example.net and quote this identifier: ",
+    true};
 
 struct hospital {
 	struct sc_host nurse, dc, fs, ts, radws, hl7eng, ehr, ct, pacs, clerk;
@@ -414,13 +428,7 @@ static void step_ransom_note(struct sc_ctx *c, struct hospital *h, uint64_t t,
 		return;
 	struct sc_buf note;
 	sc_buf_init(&note);
-	sc_buf_puts(&note,
-		    "Hello,\r\n\r\nIf you are reading this, the internal infrastructure of your "
-		    "organisation is fully or partially down and all the backups we could reach "
-		    "- virtual and physical - have been deleted. Before the encryption we also "
-		    "copied a large amount of your data.\r\n\r\nDo not rename or modify the "
-		    "encrypted files. To agree on recovery, contact us in our Tor chat with the "
-		    "code below.\r\n\r\nYour code: ");
+	sc_buf_puts(&note, fam->text);
 	for (int i = 0; i < 24; i++)
 		sc_buf_printf(&note, "%c", "0123456789ABCDEF"[sc_rng_below(&c->rng, 16)]);
 	sc_buf_puts(&note, "\r\n");

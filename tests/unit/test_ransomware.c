@@ -257,7 +257,7 @@ static void test_remote_service_and_recovery(void **state)
 {
 	(void)state;
 	uint8_t stub[512];
-	memset(stub, 0, 20); /* the SCM handle */
+	memset(stub, 0, sizeof(stub)); /* the SCM handle, NDR counts */
 	uint32_t n = 20 + 12;
 	n += utf16(stub + n, "updsvc");
 	n += 12;
