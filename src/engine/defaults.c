@@ -59,6 +59,8 @@ static const char default_yaml[] =
 	"        - ssh\n"
 	"        - mqtt\n"
 	"        - http2\n"
+	"        - hl7\n"
+	"        - dicom\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"
