@@ -191,7 +191,8 @@ struct hl7_msg *hl7_msg_parse(const uint8_t *d, uint32_t n, uint64_t size, enum 
 	}
 	for (uint32_t k = 0; k < m->n_segs; k++) {
 		const struct hl7_span *s = &m->segs[k];
-		if (!m->has_msh && seg_is(m, s, "MSH")) {
+		/* "MSH" then a bad separator is still the header, malformed */
+		if (!m->has_msh && s->len >= 3 && memcmp(m->data + s->off, "MSH", 3) == 0) {
 			if (!parse_msh(m, s))
 				m->events |= 1u << HL7_EV_MALFORMED_MSH;
 		} else if (m->has_msh && m->sep != 0 && !m->has_msa && seg_is(m, s, "MSA")) {
