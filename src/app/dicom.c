@@ -941,7 +941,10 @@ const uint8_t *dicom_tx_file_data(const struct dicom_tx *tx, uint32_t *len)
 
 /* ------------------------------------------------------------ descriptor */
 
-/* A-ASSOCIATE-RQ: type 01, reserved, length, protocol version 0001. */
+/* A-ASSOCIATE-RQ: type 01, reserved, length, protocol version 0001,
+ * reserved 0000, then the called and calling AE titles (16 printable
+ * bytes each, PS3.8 9.3.2): a pattern strong enough for any port. */
+#define DICOM_PROBE_LEN (DICOM_PDU_HDR + 4 + 32)
 static enum app_probe_result dicom_probe(const struct app_probe_in *in, const uint8_t *d,
 					 uint32_t n)
 {
@@ -950,12 +953,15 @@ static enum app_probe_result dicom_probe(const struct app_probe_in *in, const ui
 	for (uint32_t i = 0; i < n && i < 2; i++)
 		if (d[i] != want[i])
 			return APP_PROBE_NO;
-	if (n < 8)
-		return APP_PROBE_NEED_MORE;
-	uint32_t len = be32(d + 2);
-	if (len < 68 || len > DICOM_MAX_ASSOC_PDU || be16(d + 6) != 1)
-		return APP_PROBE_NO;
-	return APP_PROBE_MATCH;
+	if (n >= 10) {
+		uint32_t len = be32(d + 2);
+		if (len < 68 || len > DICOM_MAX_ASSOC_PDU || be16(d + 6) != 1 || be16(d + 8) != 0)
+			return APP_PROBE_NO;
+	}
+	for (uint32_t i = 10; i < n && i < DICOM_PROBE_LEN; i++)
+		if (d[i] < 0x20 || d[i] > 0x7e)
+			return APP_PROBE_NO;
+	return n < DICOM_PROBE_LEN ? APP_PROBE_NEED_MORE : APP_PROBE_MATCH;
 }
 
 /* On the DICOM ports, any PS3.8 PDU header (an association seen late). */

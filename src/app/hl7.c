@@ -181,7 +181,8 @@ struct hl7_msg *hl7_msg_parse(const uint8_t *d, uint32_t n, uint64_t size, enum 
 		free(m);
 		return NULL;
 	}
-	memcpy(m->data, d, n);
+	if (n > 0)
+		memcpy(m->data, d, n);
 	m->len = n;
 	m->size = size < n ? n : size;
 	m->dir = dir;
@@ -288,6 +289,8 @@ static bool frame_append(struct hl7_state *s, struct hl7_dir *fd, const uint8_t 
 		return true;
 	if (n > max - fd->len)
 		n = max - fd->len;
+	if (n == 0)
+		return true;
 	if (fd->len + n > fd->cap) {
 		uint32_t nc = fd->cap ? fd->cap : 256;
 		while (nc < fd->len + n)

@@ -66,11 +66,13 @@ static bool dicom_get(const struct app_buffer_spec *spec, struct det_thread *dt,
 		return *l > 0;
 	}
 	case DB_SOP_CLASS: return sop_class(tx, dir, k, d, l);
-	case DB_FILE_DATA:
-		if (k > 0 || tx->file == NULL)
+	case DB_FILE_DATA: {
+		struct app_file_info fi;
+		if (k > 0 || !dicom_tx_file(tx, &fi) || fi.dir != dir)
 			return false;
 		*d = dicom_tx_file_data(tx, l);
 		return *d != NULL;
+	}
 	}
 	return false;
 }

@@ -414,6 +414,10 @@ static void test_probe(void **st)
 	memcpy(v2, dicom_echo_assoc_rq, sizeof(v2));
 	v2[7] = 2; /* protocol version 2 */
 	assert_int_equal(app_dicom.probe(&in, v2, sizeof(v2)), APP_PROBE_NO);
+	memcpy(v2, dicom_echo_assoc_rq, sizeof(v2));
+	v2[20] = 0x01; /* a control byte in the called AE title */
+	assert_int_equal(app_dicom.probe(&in, v2, sizeof(v2)), APP_PROBE_NO);
+	assert_int_equal(app_dicom.probe(&in, dicom_echo_assoc_rq, 41), APP_PROBE_NEED_MORE);
 	assert_int_equal(app_dicom.probe_port(&in, dicom_echo_rq, sizeof(dicom_echo_rq)),
 			 APP_PROBE_MATCH);
 	assert_int_equal(app_dicom.probe_port(&in, (const uint8_t *)"GET / ", 6), APP_PROBE_NO);
