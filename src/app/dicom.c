@@ -32,9 +32,11 @@
  * given or the gathered bytes.  Per direction at most DICOM_MAX_ASSOC_PDU
  * bytes of a PDU body and DICOM_MAX_COMMAND of a command set are held; per
  * association DICOM_MAX_PCS presentation contexts and DICOM_MAX_TS
- * transfer syntaxes each; per C-STORE file DICOM_FILE_KEEP bytes (the rest
- * is hashed and counted); at most DICOM_MAX_LIVE_TXS unreleased
- * transactions (the oldest goes beyond).  No global mutable state.
+ * transfer syntaxes each, every string cut at DICOM_MAX_STR bytes (about
+ * 280 KiB at worst); per C-STORE file DICOM_FILE_KEEP bytes (the rest is
+ * hashed and counted); at most DICOM_MAX_LIVE_TXS unreleased transactions
+ * (the oldest goes beyond), so files hold at most 8 MiB in a flow whose
+ * transactions are never logged.  No global mutable state.
  */
 #include "app/dicom.h"
 
@@ -49,6 +51,7 @@
 #define DICOM_MAX_ASSOC_PDU 65536
 #define DICOM_MAX_COMMAND 65536
 #define DICOM_MAX_LIVE_TXS 256
+#define DICOM_MAX_STR 64
 #define DICOM_NO_DATASET 0x0101
 #define DICOM_C_CANCEL_RQ 0x0fff
 
@@ -142,9 +145,12 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Copies a UID or AE title without its padding (NUL, spaces) at either end. */
+/* Copies a UID or AE title without its padding (NUL, spaces) at either
+ * end, at most DICOM_MAX_STR bytes of it (UIDs are 64 at most, PS3.5 9.1). */
 static void str_set(struct dicom_str *s, const uint8_t *p, uint32_t n)
 {
+	if (n > DICOM_MAX_STR)
+		n = DICOM_MAX_STR;
 	while (n > 0 && (p[n - 1] == 0 || p[n - 1] == ' '))
 		n--;
 	while (n > 0 && (p[0] == ' ' || p[0] == 0)) {

@@ -125,7 +125,7 @@ bool dicom_tx_has_event(const struct dicom_tx *tx, enum dicom_event ev);
 /* The C-STORE data set of a transaction: its state, and the first
  * DICOM_FILE_KEEP bytes of it (for rules and tests: vigil has no file
  * store yet). */
-#define DICOM_FILE_KEEP 65536
+#define DICOM_FILE_KEEP 32768
 bool dicom_tx_file(const struct dicom_tx *tx, struct app_file_info *out);
 const uint8_t *dicom_tx_file_data(const struct dicom_tx *tx, uint32_t *len);
 

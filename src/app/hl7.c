@@ -26,8 +26,11 @@
  * Bounds: every read is checked against the length a parse call was given
  * or a message's kept length.  Per direction at most max-message-size
  * bytes are held (default 1 MiB) for the open frame; per message
- * HL7_MAX_SEGMENTS segment spans; at most HL7_MAX_LIVE_TXS transactions
- * are kept unreleased (the oldest goes beyond).  No global mutable state.
+ * HL7_MAX_SEGMENTS segment spans; live (unreleased) transactions are at
+ * most HL7_MAX_LIVE_TXS and hold at most HL7_STATE_MEMCAP bytes of
+ * messages beyond the newest one: the oldest are freed first (the
+ * framework logs and releases them long before).  No global mutable
+ * state.
  */
 #include "app/hl7.h"
 
@@ -43,6 +46,7 @@
 #define HL7_FS 0x1c
 #define HL7_CR 0x0d
 #define HL7_MAX_LIVE_TXS 256
+#define HL7_STATE_MEMCAP (16u * 1024 * 1024) /* message bytes held by live transactions */
 
 struct hl7_dir {
 	bool in_frame;
@@ -57,6 +61,7 @@ struct hl7_state {
 	struct hl7_dir dir[2];
 	struct hl7_tx **txs; /* live transactions, ids increasing */
 	uint32_t n_txs, cap_txs;
+	uint64_t held; /* bytes of the live transactions' messages (msg_bytes) */
 	uint64_t next_id;
 };
 
@@ -223,8 +228,15 @@ static bool span_eq(const struct hl7_msg *a, struct hl7_span sa, const struct hl
 	       memcmp(a->data + sa.off, b->data + sb.off, sa.len) == 0;
 }
 
-static void tx_free(struct hl7_tx *tx)
+/* What a message holds: its bytes and its segment spans. */
+static uint64_t msg_bytes(const struct hl7_msg *m)
 {
+	return m == NULL ? 0 : m->len + (uint64_t)m->n_segs * sizeof(struct hl7_span);
+}
+
+static void tx_free(struct hl7_state *s, struct hl7_tx *tx)
+{
+	s->held -= msg_bytes(tx->msg[0]) + msg_bytes(tx->msg[1]);
 	hl7_msg_free(tx->msg[0]);
 	hl7_msg_free(tx->msg[1]);
 	free(tx);
@@ -246,12 +258,14 @@ static struct hl7_tx *find_acked(struct hl7_state *s, const struct hl7_msg *m)
 static void add_message(struct hl7_state *s, struct hl7_msg *m)
 {
 	struct hl7_tx *tx = m->has_msa ? find_acked(s, m) : NULL;
+	s->held += msg_bytes(m);
 	if (tx != NULL) {
 		tx->msg[m->dir] = m;
 		return;
 	}
-	if (s->n_txs == HL7_MAX_LIVE_TXS) {
-		tx_free(s->txs[0]);
+	/* the oldest unreleased transactions go first beyond the caps */
+	while (s->n_txs > 0 && (s->n_txs >= HL7_MAX_LIVE_TXS || s->held > HL7_STATE_MEMCAP)) {
+		tx_free(s, s->txs[0]);
 		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 		s->n_txs--;
 	}
@@ -275,6 +289,7 @@ static void add_message(struct hl7_state *s, struct hl7_msg *m)
 	s->txs[s->n_txs++] = tx;
 	return;
 oom:
+	s->held -= msg_bytes(m);
 	hl7_msg_free(m);
 }
 
@@ -403,7 +418,7 @@ void hl7_state_free(struct hl7_state *s)
 	if (s == NULL)
 		return;
 	for (uint32_t i = 0; i < s->n_txs; i++)
-		tx_free(s->txs[i]);
+		tx_free(s, s->txs[i]);
 	free(s->txs);
 	free(s->dir[0].buf);
 	free(s->dir[1].buf);
@@ -432,7 +447,7 @@ void hl7_tx_release_upto(struct hl7_state *s, uint64_t id)
 {
 	uint32_t k = 0;
 	while (k < s->n_txs && s->txs[k]->id < id)
-		tx_free(s->txs[k++]);
+		tx_free(s, s->txs[k++]);
 	if (k == 0)
 		return;
 	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(*s->txs));

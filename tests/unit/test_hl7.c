@@ -327,6 +327,38 @@ static void test_unmatched_ack(void **st)
 	app_hl7.state_free(s);
 }
 
+/* Unreleased transactions are bounded: by count, and by the bytes of
+ * their messages (4 MiB messages: a few fit under the 16 MiB cap). */
+static void test_live_caps(void **st)
+{
+	(void)st;
+	void *s = new_state(NULL);
+	for (int i = 0; i < 300; i++)
+		feed(s, APP_TOSERVER, hl7_oru, sizeof(hl7_oru), 0);
+	assert_int_equal(app_hl7.tx_count(s), 300);
+	assert_null(app_hl7.tx_get(s, 43));
+	assert_non_null(app_hl7.tx_get(s, 44));
+	app_hl7.state_free(s);
+	struct hl7_config cfg = {.redact = true, .max_message = 4u << 20};
+	s = new_state(&cfg);
+	size_t n = (4u << 20) + 2;
+	uint8_t *big = malloc(n);
+	assert_non_null(big);
+	memcpy(big, hl7_oru, sizeof(hl7_oru) - 2);
+	memset(big + sizeof(hl7_oru) - 2, 'X', n - sizeof(hl7_oru));
+	big[n - 2] = 0x1c;
+	big[n - 1] = 0x0d;
+	for (int i = 0; i < 8; i++)
+		feed(s, APP_TOSERVER, big, n, 0);
+	free(big);
+	assert_int_equal(app_hl7.tx_count(s), 8);
+	/* three whole ones and a bit are 16 MiB: the newest three stay */
+	assert_null(app_hl7.tx_get(s, 4));
+	assert_non_null(app_hl7.tx_get(s, 5));
+	assert_false(hl7_tx_has_event(tx_at(s, 7), HL7_EV_MESSAGE_TOO_LARGE));
+	app_hl7.state_free(s);
+}
+
 static void test_probe(void **st)
 {
 	(void)st;
@@ -375,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_too_large),
 	    cmocka_unit_test(test_ten_thousand_segments),
 	    cmocka_unit_test(test_unmatched_ack),
+	    cmocka_unit_test(test_live_caps),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_config),
 	};
