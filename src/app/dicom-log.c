@@ -41,8 +41,8 @@ static void log_uid(struct json *j, const char *key, const char *name_key,
 
 static const char *pc_result(uint8_t r)
 {
-	static const char *const names[] = {"acceptance", "user-rejection",
-					    "no-reason", "abstract-syntax-not-supported",
+	static const char *const names[] = {"acceptance", "user-rejection", "no-reason",
+					    "abstract-syntax-not-supported",
 					    "transfer-syntaxes-not-supported"};
 	return r < 5 ? names[r] : "unknown";
 }

@@ -80,11 +80,11 @@ struct dicom_dir {
 	bool dead;
 	uint8_t hdr[DICOM_PDU_HDR];
 	uint8_t hdr_len;
-	uint8_t type;	    /* of the PDU in progress */
-	uint32_t pdu_left;  /* body bytes of it still to come */
+	uint8_t type;	   /* of the PDU in progress */
+	uint32_t pdu_left; /* body bytes of it still to come */
 	bool in_pdu;
-	bool skip;	    /* the rest of the PDU is ignored */
-	uint8_t *body;	    /* a gathered non-P-DATA body */
+	bool skip;     /* the rest of the PDU is ignored */
+	uint8_t *body; /* a gathered non-P-DATA body */
 	uint32_t body_len;
 	/* P-DATA-TF */
 	uint8_t pdv_hdr[DICOM_PDV_HDR];
@@ -94,7 +94,7 @@ struct dicom_dir {
 	uint8_t *cmd;
 	uint32_t cmd_len;
 	bool cmd_over;
-	bool data_target;   /* data PDVs go to transaction data_tx */
+	bool data_target; /* data PDVs go to transaction data_tx */
 	uint64_t data_tx;
 };
 
@@ -373,8 +373,8 @@ static bool parse_pc(struct dicom_assoc *a, bool ac, const uint8_t *d, uint32_t 
 
 /* A-ASSOCIATE-RQ / -AC body: protocol version, reserved, called and
  * calling AE titles (16 bytes each), 32 reserved, then items. */
-static void parse_associate(struct dicom_state *s, enum app_dir dir, uint8_t type,
-			    const uint8_t *d, uint32_t n)
+static void parse_associate(struct dicom_state *s, enum app_dir dir, uint8_t type, const uint8_t *d,
+			    uint32_t n)
 {
 	struct dicom_tx *tx = assoc_tx(s);
 	if (tx == NULL)
@@ -463,10 +463,14 @@ static void parse_abort(struct dicom_state *s, enum app_dir dir, const uint8_t *
 	} else {
 		set_event(s, tx, DICOM_EV_MALFORMED_PDU);
 	}
-	/* nothing more comes on an aborted association: open data sets end */
-	for (uint32_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->file != NULL && s->txs[i]->file->state == APP_FILE_OPEN)
-			s->txs[i]->file->state = APP_FILE_TRUNCATED;
+	/* nothing more comes on an aborted association: open transactions are
+	 * over (logged now, in order) and open data sets truncated */
+	for (uint32_t i = 0; i < s->n_txs; i++) {
+		struct dicom_tx *t = s->txs[i];
+		t->side_done[0] = t->side_done[1] = true;
+		if (t->file != NULL && t->file->state == APP_FILE_OPEN)
+			t->file->state = APP_FILE_TRUNCATED;
+	}
 }
 
 /* ------------------------------------------------------------ DIMSE */
@@ -493,16 +497,26 @@ static bool decode_command(struct dicom_command *c, uint16_t *responding_to, con
 		off += len;
 		uint16_t us = len >= 2 ? le16(v) : 0;
 		switch (elem) {
-		case 0x0002: if (c->sop_class.len == 0) str_set(&c->sop_class, v, len); break;
+		case 0x0002:
+			if (c->sop_class.len == 0)
+				str_set(&c->sop_class, v, len);
+			break;
 		case 0x0003: str_set(&c->sop_class, v, len); break;
 		case 0x0100: c->field = us; break;
 		case 0x0110: c->message_id = us; break;
 		case 0x0120: *responding_to = us; break;
 		case 0x0600: str_set(&c->move_destination, v, len); break;
-		case 0x0700: c->priority = us; c->has_priority = true; break;
+		case 0x0700:
+			c->priority = us;
+			c->has_priority = true;
+			break;
 		case 0x0800: c->dataset_type = us; break;
-		case 0x0900: c->status = us; c->has_status = true; break;
-		case 0x1000: case 0x1001: str_set(&c->sop_instance, v, len); break;
+		case 0x0900:
+			c->status = us;
+			c->has_status = true;
+			break;
+		case 0x1000:
+		case 0x1001: str_set(&c->sop_instance, v, len); break;
 		default: break;
 		}
 	}

@@ -28,9 +28,9 @@ struct config_node;
 
 /* App-layer events (app-layer-event:hl7.<name>). */
 enum hl7_event {
-	HL7_EV_MALFORMED_MSH = 0, /* MSH present but its separators or MSH-9..12 are bad */
-	HL7_EV_MISSING_MSH,	  /* a framed message with no MSH segment */
-	HL7_EV_MESSAGE_TOO_LARGE, /* more than max-message-size bytes in a frame */
+	HL7_EV_MALFORMED_MSH = 0,  /* MSH present but its separators or MSH-9..12 are bad */
+	HL7_EV_MISSING_MSH,	   /* a framed message with no MSH segment */
+	HL7_EV_MESSAGE_TOO_LARGE,  /* more than max-message-size bytes in a frame */
 	HL7_EV_UNTERMINATED_FRAME, /* a frame cut by a new <VT>, a gap or the end */
 	HL7_EV_COUNT,
 };
@@ -38,8 +38,8 @@ enum hl7_event {
 #define HL7_DEFAULT_MAX_MESSAGE (1024 * 1024)
 
 struct hl7_config {
-	bool redact;		 /* app-layer.protocols.hl7.redact (default yes) */
-	uint32_t max_message;	 /* app-layer.protocols.hl7.max-message-size */
+	bool redact;	      /* app-layer.protocols.hl7.redact (default yes) */
+	uint32_t max_message; /* app-layer.protocols.hl7.max-message-size */
 };
 
 extern const struct app_protocol app_hl7;
@@ -75,13 +75,13 @@ enum {
 
 /* One framed message (the bytes between <VT> and <FS><CR>). */
 struct hl7_msg {
-	uint8_t *data;	 /* the message, at most max_message bytes */
+	uint8_t *data; /* the message, at most max_message bytes */
 	uint32_t len;
-	uint64_t size;	 /* bytes the frame had (more than len when too large) */
+	uint64_t size; /* bytes the frame had (more than len when too large) */
 	enum app_dir dir;
-	bool has_msh;	 /* an MSH segment was found */
-	uint8_t sep;	 /* MSH-1 */
-	uint8_t comp;	 /* component separator, MSH-2's first character */
+	bool has_msh;			       /* an MSH segment was found */
+	uint8_t sep;			       /* MSH-1 */
+	uint8_t comp;			       /* component separator, MSH-2's first character */
 	struct hl7_span msh;		       /* the MSH segment */
 	struct hl7_span field[HL7_MSH_FIELDS]; /* MSH-n, len 0 when absent */
 	bool has_msa;

@@ -59,8 +59,8 @@ static bool dicom_get(const struct app_buffer_spec *spec, struct det_thread *dt,
 	case DB_CALLED_AE: {
 		if (k > 0 || tx->kind != DICOM_TX_ASSOCIATION)
 			return false;
-		const struct dicom_str *s = spec->arg == DB_CALLING_AE ? &tx->assoc.calling_ae
-								       : &tx->assoc.called_ae;
+		const struct dicom_str *s =
+		    spec->arg == DB_CALLING_AE ? &tx->assoc.calling_ae : &tx->assoc.called_ae;
 		*d = s->v;
 		*l = s->len;
 		return *l > 0;

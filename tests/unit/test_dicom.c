@@ -144,7 +144,8 @@ static void test_echo(void **st)
 	echo_conversation(s, 0);
 	assert_echo(s);
 	char *out = eve(s, tx_at(s, 0));
-	assert_non_null(strstr(out, "\"calling_ae\":\"CT01_SCANNER\",\"called_ae\":\"PACS_STMARYS\""));
+	assert_non_null(
+	    strstr(out, "\"calling_ae\":\"CT01_SCANNER\",\"called_ae\":\"PACS_STMARYS\""));
 	assert_non_null(strstr(out, "\"abstract_syntax_name\":\"Verification SOP Class\""));
 	assert_non_null(strstr(out, "\"result\":\"accepted\""));
 	free(out);
@@ -279,6 +280,9 @@ static void test_store_truncated(void **st)
 	assert_int_equal(ab->kind, DICOM_TX_ABORT);
 	assert_int_equal(ab->abort_source, 2);
 	assert_int_equal(ab->abort_reason, 6);
+	/* the association (never accepted) and the store are over: logged */
+	for (uint64_t id = 0; id < 3; id++)
+		assert_int_equal(app_dicom.tx_log(s, tx_at(s, id), false), APP_LOG_NOW);
 	app_dicom.state_free(s);
 }
 

@@ -213,10 +213,13 @@ static void test_fs_inside_data(void **st)
 {
 	(void)st;
 	void *s = new_state(NULL);
-	const char m[] = "\x0bMSH|^~\\&|A\x1c" "B|F|||20260101||ADT^A01|1|P|2.5\r\x1c\r";
+	const char m[] = "\x0bMSH|^~\\&|A\x1c"
+			 "B|F|||20260101||ADT^A01|1|P|2.5\r\x1c\r";
 	feed(s, APP_TOSERVER, m, sizeof(m) - 1, 0);
 	assert_int_equal(app_hl7.tx_count(s), 1);
-	assert_field(tx_at(s, 0)->msg[0], HL7_MSH_SENDING_APP, "A\x1c" "B");
+	assert_field(tx_at(s, 0)->msg[0], HL7_MSH_SENDING_APP,
+		     "A\x1c"
+		     "B");
 	assert_int_equal(tx_at(s, 0)->msg[0]->events, 0);
 	app_hl7.state_free(s);
 }
@@ -228,10 +231,13 @@ static void test_malformed_msh(void **st)
 		const char *msg;
 		enum hl7_event ev;
 	} cases[] = {
-	    {"\x0bMSHA^~\\&AB\r\x1c\r", HL7_EV_MALFORMED_MSH},		   /* separator a letter */
-	    {"\x0bMSH||A|B|||20260101||ADT^A01|1|P|2.5\r\x1c\r", HL7_EV_MALFORMED_MSH}, /* no MSH-2 */
-	    {"\x0bMSH|^~\\&|A|B|||20260101||ADT^A01||P|2.5\r\x1c\r", HL7_EV_MALFORMED_MSH}, /* MSH-10 */
-	    {"\x0bMSH|^~\\&|A|B|||20260101||ADT^A01|1|P\r\x1c\r", HL7_EV_MALFORMED_MSH},	  /* MSH-12 */
+	    {"\x0bMSHA^~\\&AB\r\x1c\r", HL7_EV_MALFORMED_MSH}, /* separator a letter */
+	    {"\x0bMSH||A|B|||20260101||ADT^A01|1|P|2.5\r\x1c\r",
+	     HL7_EV_MALFORMED_MSH}, /* no MSH-2 */
+	    {"\x0bMSH|^~\\&|A|B|||20260101||ADT^A01||P|2.5\r\x1c\r",
+	     HL7_EV_MALFORMED_MSH}, /* MSH-10 */
+	    {"\x0bMSH|^~\\&|A|B|||20260101||ADT^A01|1|P\r\x1c\r",
+	     HL7_EV_MALFORMED_MSH}, /* MSH-12 */
 	    {"\x0bXSH|^~\\&|A|B|||20260101||ADT^A01|1|P|2.5\r\x1c\r", HL7_EV_MISSING_MSH},
 	    {"\x0b\x1c\r", HL7_EV_MISSING_MSH},
 	};
@@ -298,7 +304,8 @@ static void test_ten_thousand_segments(void **st)
 	assert_int_equal(msg->n_segs_total, 10004);
 	assert_int_equal(msg->n_segs, 10004);
 	uint32_t len = 0;
-	assert_view(hl7_msg_segment(msg, 10003, &len), &len, "OBX|1|NM|2345-7^GLUCOSE^LN||132|mg/dL|70-110|N|||F");
+	assert_view(hl7_msg_segment(msg, 10003, &len), &len,
+		    "OBX|1|NM|2345-7^GLUCOSE^LN||132|mg/dL|70-110|N|||F");
 	assert_null(hl7_msg_segment(msg, 10004, &len));
 	assert_int_equal(msg->events, 0);
 	app_hl7.state_free(s);
