@@ -197,6 +197,8 @@ extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_dnp3;
+extern const struct kw_family kw_family_modbus;
 extern const struct kw_family kw_family_dicom;
 
 const struct kw_def *kw_lookup(const char *name);
@@ -283,6 +285,7 @@ extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;
+extern const struct app_buffer_family app_buffers_dnp3;
 extern const struct app_buffer_family app_buffers_hl7;
 extern const struct app_buffer_family app_buffers_dicom;
 /* The list of families (keywords.c). */

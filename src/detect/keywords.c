@@ -25,6 +25,8 @@ static const struct kw_family *const families[] = {
     &kw_family_enip,
     &kw_family_krb5,
     &kw_family_dcerpc,
+    &kw_family_dnp3,
+    &kw_family_modbus,
     &kw_family_dicom,
 };
 
@@ -39,6 +41,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_enip,
     &app_buffers_krb5,
     &app_buffers_dcerpc,
+    &app_buffers_dnp3,
     &app_buffers_hl7,
     &app_buffers_dicom,
 };
