@@ -1,5 +1,5 @@
 # vigil's EVE hl7 and dicom events against tshark's dissection of the same
-# captures: the hospital scenario (two seeds) and any HL7/DICOM capture
+# captures: the hospital scenarios (three seeds, both variants) and any HL7/DICOM capture
 # under ../shared.  Compared, where both produce them:
 #   hl7:   per message (by flow and MSH-10): message code, trigger event,
 #          segment names;
@@ -18,6 +18,8 @@ for seed in 1 2; do
 	"$VIGIL_BIN" scenario write hospital-ransomware --seed $seed -o "$TMP/h$seed.pcap" >/dev/null ||
 		fail "scenario write"
 done
+"$VIGIL_BIN" scenario write hospital-ransomware-novel --seed 3 -o "$TMP/novel.pcap" >/dev/null ||
+	fail "scenario write"
 while IFS= read -r f; do
 	i=$((i + 1))
 	cp "$f" "$TMP/shared$i.pcap"
