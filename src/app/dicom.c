@@ -1031,6 +1031,10 @@ static enum app_side desc_tx_side(const void *state, const void *txv, enum app_d
 	const struct dicom_tx *tx = txv;
 	if (tx->side_done[dir])
 		return APP_SIDE_READY;
+	/* an answer with no request seen (a flow picked up late): none comes */
+	enum app_dir req = tx->kind == DICOM_TX_ASSOCIATION ? APP_TOSERVER : tx->rq_dir;
+	if (tx->kind != DICOM_TX_DIMSE && dir == req && tx->side_done[!req])
+		return APP_SIDE_NONE;
 	bool seen = tx->kind == DICOM_TX_DIMSE && tx->cmd[tx->rq_dir == dir ? 0 : 1].seen;
 	if (eof || s->dir[dir].dead)
 		return seen ? APP_SIDE_READY : APP_SIDE_NONE;
@@ -1044,6 +1048,10 @@ static enum app_log_decision desc_tx_log(const void *state, const void *txv, boo
 	(void)state;
 	const struct dicom_tx *tx = txv;
 	if (tx->side_done[0] && tx->side_done[1])
+		return APP_LOG_NOW;
+	/* an answer is the end of an association or release transaction */
+	enum app_dir req = tx->kind == DICOM_TX_ASSOCIATION ? APP_TOSERVER : tx->rq_dir;
+	if (tx->kind != DICOM_TX_DIMSE && tx->side_done[!req])
 		return APP_LOG_NOW;
 	return flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
 }

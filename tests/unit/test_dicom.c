@@ -379,6 +379,25 @@ static void test_unmatched_response(void **st)
 	app_dicom.state_free(s);
 }
 
+/* A flow picked up after the A-ASSOCIATE-RQ and the A-RELEASE-RQ: the
+ * answers' transactions do not hold the request direction back. */
+static void test_answers_without_requests(void **st)
+{
+	(void)st;
+	void *s = new_state();
+	feed(s, APP_TOCLIENT, dicom_echo_assoc_ac, sizeof(dicom_echo_assoc_ac), 0);
+	feed(s, APP_TOCLIENT, dicom_echo_release_rp, sizeof(dicom_echo_release_rp), 0);
+	assert_int_equal(app_dicom.tx_count(s), 2);
+	for (uint64_t id = 0; id < 2; id++) {
+		const struct dicom_tx *tx = tx_at(s, id);
+		assert_int_equal(app_dicom.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_NONE);
+		assert_int_equal(app_dicom.tx_side(s, tx, APP_TOCLIENT, false), APP_SIDE_READY);
+		assert_int_equal(app_dicom.tx_log(s, tx, false), APP_LOG_NOW);
+	}
+	assert_int_equal(tx_at(s, 1)->kind, DICOM_TX_RELEASE);
+	app_dicom.state_free(s);
+}
+
 static void test_gap(void **st)
 {
 	(void)st;
@@ -441,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_pdv),
 	    cmocka_unit_test(test_malformed_command),
 	    cmocka_unit_test(test_unmatched_response),
+	    cmocka_unit_test(test_answers_without_requests),
 	    cmocka_unit_test(test_gap),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_probe),
