@@ -536,13 +536,14 @@ static void command_copy(struct dicom_command *dst, struct dicom_command *src)
 	memset(src, 0, sizeof(*src));
 }
 
-/* The open request a response (or a C-CANCEL) of dir answers. */
-static struct dicom_tx *find_request(struct dicom_state *s, enum app_dir dir, uint16_t msg_id)
+/* The open request with Message ID msg_id sent the way rq_dir: the one a
+ * response (the other way) answers or a C-CANCEL (the same way) names. */
+static struct dicom_tx *find_request(struct dicom_state *s, enum app_dir rq_dir, uint16_t msg_id)
 {
 	for (uint32_t i = 0; i < s->n_txs; i++) {
 		struct dicom_tx *t = s->txs[i];
-		if (t->kind == DICOM_TX_DIMSE && t->cmd[0].seen && t->rq_dir != dir &&
-		    t->cmd[0].message_id == msg_id && !t->side_done[dir])
+		if (t->kind == DICOM_TX_DIMSE && t->cmd[0].seen && t->rq_dir == rq_dir &&
+		    t->cmd[0].message_id == msg_id && !t->side_done[!rq_dir])
 			return t;
 	}
 	return NULL;
@@ -623,7 +624,7 @@ static void command_request(struct dicom_state *s, enum app_dir dir, struct dico
 static void command_response(struct dicom_state *s, enum app_dir dir, struct dicom_command *c,
 			     uint16_t responding_to)
 {
-	struct dicom_tx *tx = find_request(s, dir, responding_to);
+	struct dicom_tx *tx = find_request(s, !dir, responding_to);
 	if (tx == NULL) {
 		tx = tx_new(s, DICOM_TX_DIMSE);
 		if (tx == NULL)

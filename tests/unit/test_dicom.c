@@ -398,6 +398,131 @@ static void test_answers_without_requests(void **st)
 	app_dicom.state_free(s);
 }
 
+/* ---- building command sets (implicit VR LE, PS3.7 6.3.1) ---- */
+
+struct buf {
+	uint8_t b[1024];
+	size_t n;
+};
+
+static void put_le16(struct buf *b, uint16_t v)
+{
+	b->b[b->n++] = (uint8_t)v;
+	b->b[b->n++] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(struct buf *b, uint32_t v)
+{
+	put_le16(b, (uint16_t)v);
+	put_le16(b, (uint16_t)(v >> 16));
+}
+
+static void el_us(struct buf *b, uint16_t elem, uint16_t v)
+{
+	put_le16(b, 0);
+	put_le16(b, elem);
+	put_le32(b, 2);
+	put_le16(b, v);
+}
+
+static void el_uid(struct buf *b, uint16_t elem, const char *v)
+{
+	size_t n = strlen(v);
+	put_le16(b, 0);
+	put_le16(b, elem);
+	put_le32(b, (uint32_t)(n + (n & 1)));
+	memcpy(b->b + b->n, v, n);
+	b->n += n;
+	if (n & 1)
+		b->b[b->n++] = 0;
+}
+
+/* A P-DATA-TF with one PDV of context 1 (control: bit 0 command, bit 1 last). */
+static void feed_pdv(void *s, enum app_dir dir, uint8_t control, const uint8_t *d, size_t n)
+{
+	uint8_t pdu[1100];
+	size_t len = n + 6;
+	const uint8_t hdr[12] = {4,
+				 0,
+				 (uint8_t)(len >> 24),
+				 (uint8_t)(len >> 16),
+				 (uint8_t)(len >> 8),
+				 (uint8_t)len,
+				 (uint8_t)((n + 2) >> 24),
+				 (uint8_t)((n + 2) >> 16),
+				 (uint8_t)((n + 2) >> 8),
+				 (uint8_t)(n + 2),
+				 1,
+				 control};
+	memcpy(pdu, hdr, 12);
+	memcpy(pdu + 12, d, n);
+	assert_int_equal(feed(s, dir, pdu, n + 12, 0), APP_PARSE_OK);
+}
+
+static void find_command(struct buf *b, uint16_t field, uint16_t id, bool data, int status)
+{
+	b->n = 0;
+	el_uid(b, 0x0002, "1.2.840.10008.5.1.4.1.2.2.1");
+	el_us(b, 0x0100, field);
+	el_us(b, field & 0x8000 ? 0x0120 : 0x0110, id);
+	el_us(b, 0x0800, data ? 0x0000 : 0x0101);
+	if (status >= 0)
+		el_us(b, 0x0900, (uint16_t)status);
+}
+
+/* C-FIND: a request with its identifier, two pending responses with
+ * theirs, the final one; the command of the request split over two PDVs;
+ * a C-CANCEL naming a second request. */
+static void test_find_pending(void **st)
+{
+	(void)st;
+	void *s = new_state();
+	struct buf b;
+	find_command(&b, 0x0020, 7, true, -1);
+	feed_pdv(s, APP_TOSERVER, 0x01, b.b, 10);
+	feed_pdv(s, APP_TOSERVER, 0x03, b.b + 10, b.n - 10);
+	static const uint8_t ident[] = {0x10, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00};
+	feed_pdv(s, APP_TOSERVER, 0x02, ident, sizeof(ident));
+	assert_int_equal(app_dicom.tx_count(s), 1);
+	const struct dicom_tx *tx = tx_at(s, 0);
+	assert_int_equal(tx->cmd[0].field, 0x0020);
+	assert_int_equal(tx->cmd[0].message_id, 7);
+	assert_int_equal(tx->cmd[0].dataset_bytes, sizeof(ident));
+	assert_int_equal(app_dicom.tx_side(s, tx, APP_TOSERVER, false), APP_SIDE_READY);
+	for (int i = 0; i < 2; i++) {
+		find_command(&b, 0x8020, 7, true, 0xff00);
+		feed_pdv(s, APP_TOCLIENT, 0x03, b.b, b.n);
+		feed_pdv(s, APP_TOCLIENT, 0x02, ident, sizeof(ident));
+		assert_int_equal(app_dicom.tx_side(s, tx, APP_TOCLIENT, false), APP_SIDE_PENDING);
+		assert_int_equal(app_dicom.tx_log(s, tx, false), APP_LOG_WAIT);
+	}
+	/* a second request, cancelled */
+	find_command(&b, 0x0020, 8, false, -1);
+	feed_pdv(s, APP_TOSERVER, 0x03, b.b, b.n);
+	b.n = 0;
+	el_us(&b, 0x0100, 0x0fff);
+	el_us(&b, 0x0120, 8);
+	el_us(&b, 0x0800, 0x0101);
+	feed_pdv(s, APP_TOSERVER, 0x03, b.b, b.n);
+	assert_int_equal(app_dicom.tx_count(s), 2);
+	assert_true(tx_at(s, 1)->cancelled);
+	assert_false(tx->cancelled);
+	find_command(&b, 0x8020, 7, false, 0x0000);
+	feed_pdv(s, APP_TOCLIENT, 0x03, b.b, b.n);
+	assert_int_equal(tx->cmd[1].responses, 3);
+	assert_int_equal(tx->cmd[1].status, 0);
+	assert_int_equal(tx->cmd[1].dataset_bytes, 2 * sizeof(ident));
+	assert_int_equal(app_dicom.tx_log(s, tx, false), APP_LOG_NOW);
+	assert_int_equal(app_dicom.tx_side(s, tx, APP_TOCLIENT, false), APP_SIDE_READY);
+	assert_int_equal(tx->events, 0);
+	char *out = eve(s, tx);
+	assert_non_null(strstr(out, "\"command\":\"C-FIND\",\"message_id\":7"));
+	assert_non_null(strstr(out, "Study Root Query/Retrieve Information Model - FIND"));
+	assert_non_null(strstr(out, "\"responses\":3"));
+	free(out);
+	app_dicom.state_free(s);
+}
+
 static void test_gap(void **st)
 {
 	(void)st;
@@ -461,6 +586,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_command),
 	    cmocka_unit_test(test_unmatched_response),
 	    cmocka_unit_test(test_answers_without_requests),
+	    cmocka_unit_test(test_find_pending),
 	    cmocka_unit_test(test_gap),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_probe),
