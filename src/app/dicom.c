@@ -26,7 +26,10 @@
  *   - A response is paired with the open request of the other direction
  *     with its Message ID (Message ID Being Responded To); pending
  *     statuses (FF00, FF01) keep the request open; none: unmatched_response
- *     and a transaction of its own.
+ *     and a transaction of its own.  A C-CANCEL-RQ marks the open request
+ *     of its own direction it names.  An A-ABORT ends every open
+ *     transaction; an AC or RP with no request seen (a flow picked up
+ *     late) ends its transaction.
  *
  * Bounds: every read is checked against the length the parse call was
  * given or the gathered bytes.  Per direction at most DICOM_MAX_ASSOC_PDU
