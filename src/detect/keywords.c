@@ -28,6 +28,7 @@ static const struct kw_family *const families[] = {
     &kw_family_dnp3,
     &kw_family_modbus,
     &kw_family_smb,
+    &kw_family_dicom,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -43,6 +44,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dcerpc,
     &app_buffers_dnp3,
     &app_buffers_smb,
+    &app_buffers_hl7,
+    &app_buffers_dicom,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

@@ -64,6 +64,9 @@ static const char default_yaml[] =
 	"        - dnp3\n"
 	"        - modbus\n"
 	"        - enip\n"
+	/* and the clinical ones, which Suricata does not parse */
+	"        - hl7\n"
+	"        - dicom\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"
