@@ -64,6 +64,8 @@ static const char default_yaml[] =
 	"            threads: no\n"
 	"            deltas: no\n"
 	"        - flow\n"
+	"        - stratum\n" /* vigil's own protocols, after Suricata's list */
+	"        - bacnet\n"
 	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
 	"      enabled: yes\n"
 	"      filename: vigil.db\n"
