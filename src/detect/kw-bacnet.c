@@ -105,13 +105,23 @@ static bool in_table(const struct bacnet_msg *m, enum svc_table t)
 	return true;
 }
 
+/* A name of one table: "name" is that entry, "!name" anything else. */
+static bool named_match(const struct bacnet_cmp *bc, bool in_tab, uint64_t v)
+{
+	if (bc->table == SVC_NUMBER)
+		return u64_cmp_match(&bc->c, v);
+	bool is = in_tab && v == bc->c.a;
+	return bc->c.mode == U_NE ? !is : is;
+}
+
 #define BACNET_KW(fn, kwname, max, by_name, cond, value)                                           \
 	static bool fn##_test(const void *tx, enum app_dir dir, const void *ctx)                   \
 	{                                                                                          \
 		const struct bacnet_cmp *bc = ctx;                                                 \
 		const struct bacnet_msg *m = bacnet_tx_msg(tx, dir);                               \
-		return m != NULL && (cond) && in_table(m, bc->table) &&                            \
-		       u64_cmp_match(&bc->c, (value));                                             \
+		if (m == NULL || !(cond))                                                          \
+			return false;                                                              \
+		return named_match(bc, in_table(m, bc->table), (value));                           \
 	}                                                                                          \
 	static int fn##_match(struct det_thread *dt, const struct packet *p, const struct rule *r, \
 			      const void *ctx)                                                     \
