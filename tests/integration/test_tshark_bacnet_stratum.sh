@@ -67,6 +67,19 @@ run_vigil() { # PCAP OUTDIR
 run_vigil "$BACNET_PCAP" "$TMP/b1"
 run_vigil "$TMP/bacnet_crafted.pcap" "$TMP/b2"
 run_vigil "$TMP/crypto.pcap" "$TMP/s1"
+# nDPI's public test captures, when the reference corpus is there: BACnet
+# scans and broadcasts; a Stratum pool on 3333 and an Ethereum proxy on 9999
+NDPI="$SHARED/reference/captures/ntop+nDPI/tests/cfgs/default/pcap"
+B3=0
+S2=0
+if [ -r "$NDPI/bacnet.pcap" ]; then
+	run_vigil "$NDPI/bacnet.pcap" "$TMP/b3"
+	B3=1
+fi
+if [ -r "$NDPI/mining.pcapng" ]; then
+	run_vigil "$NDPI/mining.pcapng" "$TMP/s2"
+	S2=1
+fi
 
 BF=(frame.number ip.src ip.dst udp.srcport udp.dstport bvlc.type bvlc.function bvlc.result
 	bacnet.version bacnet.control bacnet.dnet bacnet.snet bacnet.hopc bacnet.mesgtyp bacnet.vendor
@@ -84,11 +97,35 @@ tshark_fields() { # PCAP OUT FILTER DECODE-AS FIELDS...
 }
 tshark_fields "$BACNET_PCAP" "$TMP/b1.tsv" bvlc "" "${BF[@]}"
 tshark_fields "$TMP/bacnet_crafted.pcap" "$TMP/b2.tsv" bvlc "" "${BF[@]}"
-tshark_fields "$TMP/crypto.pcap" "$TMP/s1.tsv" "json && tcp.port==3333" tcp.port==3333,json \
-	frame.number ip.src ip.dst tcp.srcport tcp.dstport json.path_with_value
+# Stratum: every data segment of the pool ports, with tshark's JSON
+# dissection of it (one object per segment: tshark's JSON dissector does
+# not reassemble lines, so a line split over segments, or several in one,
+# is framed by the test and its fields are not compared)
+SF=(frame.number ip.src ip.dst tcp.srcport tcp.dstport tcp.seq tcp.payload json.path_with_value)
+strat_fields() { # PCAP OUT PORT...
+	local pcap=$1 out=$2
+	shift 2
+	local dec=() flt=""
+	for port in "$@"; do
+		dec+=(-d "tcp.port==$port,json")
+		flt="${flt:+$flt || }tcp.port == $port"
+	done
+	local args=()
+	for f in "${SF[@]}"; do args+=(-e "$f"); done
+	tshark -r "$pcap" "${dec[@]}" -o tcp.relative_sequence_numbers:TRUE \
+		-Y "tcp.len > 0 && ($flt)" -T fields -E separator=$'\t' -E aggregator=$'\x1f' \
+		-E occurrence=a "${args[@]}" >"$out" 2>/dev/null || fail "tshark failed on $pcap"
+}
+strat_fields "$TMP/crypto.pcap" "$TMP/s1.tsv" 3333
+if [ $B3 = 1 ]; then
+	tshark_fields "$NDPI/bacnet.pcap" "$TMP/b3.tsv" bvlc "" "${BF[@]}"
+fi
+if [ $S2 = 1 ]; then
+	strat_fields "$NDPI/mining.pcapng" "$TMP/s2.tsv" 3333 9999
+fi
 
 python3 - "$TMP" "${BF[*]}" <<'PY'
-import json, sys
+import json, os, sys
 tmp, bfields = sys.argv[1], sys.argv[2].split()
 
 def num(v):
@@ -168,21 +205,56 @@ def bac_vigil_msg(o):
     }
 
 def eve_flows(path, etype, conv):
-    flows = {}
+    """Transactions per endpoint pair, in order: a pair's flows (a UDP flow
+    that timed out and came back is a new flow) by their first event."""
+    flows, first, ends = {}, {}, {}
     for line in open(path):
         e = json.loads(line)
         if e.get("event_type") != etype:
             continue
-        key = frozenset(((e["src_ip"], str(e["src_port"])), (e["dest_ip"], str(e["dest_port"]))))
-        flows.setdefault(key, []).append((e["tx_id"], conv(e[etype])))
-    return {k: [t for _, t in sorted(v, key=lambda x: x[0])] for k, v in flows.items()}
+        fid = e["flow_id"]
+        ends[fid] = frozenset(((e["src_ip"], str(e["src_port"])), (e["dest_ip"], str(e["dest_port"]))))
+        first.setdefault(fid, e["timestamp"])
+        flows.setdefault(fid, []).append((e["tx_id"], conv(e[etype])))
+    out = {}
+    for fid in sorted(flows, key=lambda f: first[f]):
+        out.setdefault(ends[fid], []).extend(t for _, t in sorted(flows[fid], key=lambda x: x[0]))
+    return out
 
-def compare(name, ts_flows, vg_flows, roles):
-    agree = total = only_ts = only_vg = ntx = 0
+def align(tt, vt, keyfn):
+    """Pairs transactions by keyfn and occurrence (the k-th with a key on
+    each side); unmatched ones pair with nothing.  For TCP, where the
+    stream stage hands a direction's data over once it is acknowledged,
+    transactions of the two directions may be made in another order than
+    the frames show; within a direction the order holds."""
+    seen, index = {}, {}
+    for j, t in enumerate(vt):
+        k = keyfn(t)
+        n = seen[k] = seen.get(k, -1) + 1
+        index[(k, n)] = j
+    seen, pairs, used = {}, [], set()
+    for t in tt:
+        k = keyfn(t)
+        if k is None:  # not comparable: no key
+            pairs.append((t, {}))
+            continue
+        n = seen[k] = seen.get(k, -1) + 1
+        j = index.get((k, n))
+        if j is not None:
+            used.add(j)
+        pairs.append((t, vt[j] if j is not None else {}))
+    pairs += [({}, t) for j, t in enumerate(vt) if j not in used and keyfn(t) is not None]
+    return pairs
+
+def compare(name, ts_flows, vg_flows, roles, keyfn=None):
+    agree = total = only_ts = only_vg = ntx = skipped = 0
     diffs = []
-    for key in set(ts_flows) | set(vg_flows):
+    for key in ts_flows:  # vigil's flows on ports tshark did not decode are not compared
         tt = ts_flows.get(key, [])
         vt = vg_flows.get(key, [])
+        if keyfn is not None:
+            pairs = align(tt, vt, keyfn)
+            tt, vt = [p[0] for p in pairs], [p[1] for p in pairs]
         for i in range(max(len(tt), len(vt))):
             ntx += 1
             a = tt[i] if i < len(tt) else {}
@@ -190,6 +262,12 @@ def compare(name, ts_flows, vg_flows, roles):
             for role in roles:
                 ma, mb = a.get(role), b.get(role)
                 if ma is None and mb is None:
+                    continue
+                if ma is not None and ma.get("uncompared"):
+                    skipped += 1
+                    if mb is None:
+                        diffs.append((i, role, "message only in tshark"))
+                        total += 1
                     continue
                 if ma is None or mb is None:  # a message only one side has
                     total += sum(1 for v in (ma or mb).values() if v is not None)
@@ -213,7 +291,8 @@ def compare(name, ts_flows, vg_flows, roles):
                         diffs.append((i, role, k, x, y))
     pct = 100.0 * agree / total if total else 0.0
     print(f"{name}: {agree}/{total} fields agree ({pct:.2f}%) over {ntx} transactions; "
-          f"fields only tshark gives: {only_ts}, only vigil: {only_vg}")
+          f"fields only tshark gives: {only_ts}, only vigil: {only_vg}; "
+          f"messages tshark could not dissect (framing only): {skipped}")
     for d in diffs[:10]:
         print("  differs:", d)
     return pct, total
@@ -222,7 +301,9 @@ def bac_tx(o):
     return {r: bac_vigil_msg(o[r]) for r in ("request", "response") if r in o}
 
 ts, vg = {}, {}
-for tag in ("b1", "b2"):
+for tag in ("b1", "b2", "b3"):
+    if not os.path.exists(f"{tmp}/{tag}.tsv"):
+        continue
     for k, v in bac_tshark(f"{tmp}/{tag}.tsv").items():
         ts[k] = [{r: tx[r] for r in ("request", "response") if r in tx} for tx in v["txs"]]
     vg.update(eve_flows(f"{tmp}/{tag}/eve.json", "bacnet", bac_tx))
@@ -263,16 +344,60 @@ def strat_msg_tshark(pv):
         m["difficulty"] = float(params[0])
     return m
 
+def strat_lines(path):
+    """(endpoints, source, message) per line.  Each direction is framed from
+    its segments in sequence order (segments captured out of order are put
+    back in place, retransmitted bytes dropped, as the stream stage does);
+    the lines of both directions then follow the frame that completed
+    them.  A line that is exactly one segment takes tshark's JSON fields;
+    any other is only framed (method and id, for pairing, from Python's
+    json) and marked uncompared."""
+    by_dir = {}
+    for line in open(path):
+        fn, src, dst, sp, dp, seq, payload, pv = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
+        ends = ((src, sp), (dst, dp))
+        by_dir.setdefault(ends, []).append((int(seq), int(fn), payload, pv))
+    lines = []
+    for ends, segs in by_dir.items():
+        segs.sort()
+        nxt, buf, last = None, b"", 0
+        for seq, fn, payload, pv in segs:
+            data = bytes.fromhex(payload.replace(":", ""))
+            if nxt is not None and seq < nxt:
+                continue  # retransmission
+            if nxt is not None and seq > nxt:
+                buf = b""  # bytes missing: the partial line is lost
+            nxt = seq + len(data)
+            last = max(last, fn)
+            single = buf == b"" and data.endswith(b"\n") and data.count(b"\n") == 1
+            *done, buf = (buf + data).split(b"\n")
+            for ln in done:
+                if not ln.strip():
+                    continue
+                if single and pv:
+                    m = strat_msg_tshark(pv)
+                else:
+                    try:
+                        o = json.loads(ln)
+                    except ValueError:
+                        continue
+                    if not isinstance(o, dict):
+                        continue
+                    idv = o.get("id")
+                    meth = o.get("method")
+                    m = {"method": meth if isinstance(meth, str) else None,
+                         "id": None if idv is None else str(idv), "uncompared": True}
+                lines.append((last, frozenset(ends), ends, m))
+    lines.sort(key=lambda x: x[0])
+    return [(key, ends[0], m) for _, key, ends, m in lines]
+
 def strat_tshark(path):
-    """JSON-RPC transactions: a reply joins the request of the other
+    """JSON-RPC transactions: a reply joins the open request of the other
     direction with its id; everything else stands alone."""
     flows = {}
-    for line in open(path):
-        fn, src, dst, sp, dp, pv = line.rstrip("\n").split("\t")
-        ends = ((src, sp), (dst, dp))
-        fl = flows.setdefault(frozenset(ends), {"client": ends[0], "txs": []})
-        d = 0 if ends[0] == fl["client"] else 1
-        m = strat_msg_tshark(pv)
+    for key, src, m in strat_lines(path):
+        fl = flows.setdefault(key, {"client": src, "txs": []})
+        d = 0 if src == fl["client"] else 1
         if m["method"] is None:
             for tx in fl["txs"]:
                 if (tx["dir"] != d and tx["id"] is not None and tx["id"] == m["id"]
@@ -287,11 +412,16 @@ def strat_tshark(path):
     for k, fl in flows.items():
         lst = []
         for tx in fl["txs"]:
-            t = dict(tx["msg"]) if "msg" in tx else {k2: None for k2 in tx["reply"]}
+            msg, rep = tx.get("msg"), tx.get("reply")
+            if (msg or rep).get("uncompared") or (rep is not None and rep.get("uncompared")):
+                lst.append({"tx": {"uncompared": True,
+                                   "framing": ((msg or rep).get("method"), tx["id"])}})
+                continue
+            t = dict(msg) if msg else {k2: None for k2 in rep}
             t["id"] = tx["id"]
             t["result"] = t["error"] = None
-            if "reply" in tx:
-                t["result"], t["error"] = tx["reply"]["result"], tx["reply"]["error"]
+            if rep:
+                t["result"], t["error"] = rep["result"], rep["error"]
             lst.append({"tx": t})
         out[k] = lst
     return out
@@ -307,8 +437,18 @@ def strat_vigil(o):
         "result": scalar("result"), "error": scalar("error"),
     }}
 
-spct, stotal = compare("stratum", strat_tshark(f"{tmp}/s1.tsv"),
-                       eve_flows(f"{tmp}/s1/eve.json", "stratum", strat_vigil), ("tx",))
+ts, vg = {}, {}
+for tag in ("s1", "s2"):
+    if not os.path.exists(f"{tmp}/{tag}.tsv"):
+        continue
+    ts.update(strat_tshark(f"{tmp}/{tag}.tsv"))
+    vg.update(eve_flows(f"{tmp}/{tag}/eve.json", "stratum", strat_vigil))
+def strat_key(t):
+    m = t.get("tx", {})
+    if m.get("uncompared"):
+        return m.get("framing")
+    return (m.get("method"), m.get("id"))
+spct, stotal = compare("stratum", ts, vg, ("tx",), strat_key)
 ok = True
 for name, pct, total in (("bacnet", bpct, btotal), ("stratum", spct, stotal)):
     if total < 50:
