@@ -174,7 +174,7 @@ static void request_fields(struct stratum_tx *tx, const char *m, const json_t *p
 	} else if (strcmp(m, "login") == 0 && json_is_object(params)) {
 		str_from_json(&tx->worker, json_object_get(params, "login"));
 		str_from_json(&tx->agent, json_object_get(params, "agent"));
-	} else if (strcmp(m, "job") == 0 && json_is_object(params)) {
+	} else if ((strcmp(m, "job") == 0 || strcmp(m, "submit") == 0) && json_is_object(params)) {
 		str_from_json(&tx->job_id, json_object_get(params, "job_id"));
 	}
 }
@@ -207,7 +207,10 @@ static void on_reply(struct stratum_state *s, enum app_dir dir, const json_t *ms
 			str_free(&id);
 			return;
 		}
-		tx->events |= 1u << STRATUM_EV_RESPONSE_WITHOUT_REQUEST;
+		/* Ethereum proxies push work as a reply with id 0 (EthProxy's
+		 * convention): expected, so no event */
+		if (!(json_is_integer(idv) && json_integer_value(idv) == 0))
+			tx->events |= 1u << STRATUM_EV_RESPONSE_WITHOUT_REQUEST;
 		tx->id = id;
 	} else {
 		str_free(&id);
@@ -319,14 +322,19 @@ enum app_parse_result stratum_parse(struct stratum_state *s, enum app_dir dir, c
 
 /* ------------------------------------------------------------ detection */
 
-static bool is_mining_method(const char *m)
+/* A mining method: mining.*, an Ethereum proxy's eth_* work methods, or
+ * XMRig's "login" (only with its params object's "login" member: the
+ * name alone is too common among JSON-RPC services). */
+static bool is_mining_method(const char *m, const json_t *params)
 {
-	static const char *const login[] = {"login", "eth_submitLogin", "eth_getWork",
-					    "eth_submitWork", "eth_submitHashrate", NULL};
+	static const char *const eth[] = {"eth_submitLogin", "eth_getWork", "eth_submitWork",
+					  "eth_submitHashrate", NULL};
 	if (strncmp(m, "mining.", 7) == 0)
 		return true;
-	for (int i = 0; login[i] != NULL; i++)
-		if (strcmp(m, login[i]) == 0)
+	if (strcmp(m, "login") == 0)
+		return json_is_object(params) && json_is_string(json_object_get(params, "login"));
+	for (int i = 0; eth[i] != NULL; i++)
+		if (strcmp(m, eth[i]) == 0)
 			return true;
 	return false;
 }
@@ -360,7 +368,9 @@ enum app_probe_result stratum_probe(const uint8_t *d, uint32_t n, bool any_jsonr
 	enum app_probe_result r = APP_PROBE_NO;
 	if (json_is_object(msg)) {
 		const json_t *m = json_object_get(msg, "method");
-		if (json_is_string(m) && (any_jsonrpc || is_mining_method(json_string_value(m))))
+		if (json_is_string(m) &&
+		    (any_jsonrpc ||
+		     is_mining_method(json_string_value(m), json_object_get(msg, "params"))))
 			r = APP_PROBE_MATCH;
 		else if (any_jsonrpc && json_object_get(msg, "id") != NULL &&
 			 (json_object_get(msg, "result") != NULL ||

@@ -13,14 +13,15 @@
  * the other direction with the same id (compared as compact JSON text)
  * completes it; a notification is a transaction of its own; a reply
  * that answers no open request is one too, raising
- * response_without_request.  A line that is not a JSON object raises
+ * response_without_request (except for id 0: Ethereum proxies push new
+ * work as replies with id 0).  A line that is not a JSON object raises
  * invalid_json on a transaction holding only the event.
  *
  * What a transaction keeps: method, id (compact JSON), the worker (the
  * first parameter of mining.authorize / mining.submit / eth_submitLogin,
  * login's params.login), the agent (mining.subscribe's first parameter,
  * login's params.agent), the job id (mining.notify's first parameter,
- * mining.submit's second), the difficulty (mining.set_difficulty,
+ * mining.submit's second, XMRig's job / submit params.job_id), the difficulty (mining.set_difficulty,
  * mining.suggest_difficulty), and the reply's result and error as
  * compact JSON text.
  *
@@ -92,7 +93,8 @@ struct stratum_state;
 
 /*
  * Detection.  The first line is a JSON object whose "method" is a
- * mining.* method or a known login method; with any_jsonrpc (the port
+ * mining.* method, an Ethereum proxy's eth_submitLogin / eth_getWork /
+ * eth_submitWork / eth_submitHashrate, or XMRig's login (params.login); with any_jsonrpc (the port
  * probe on 3333, 4444, 9999, 14444, and the pool's direction) any
  * JSON-RPC object line does (a method, or an id with result/error).
  * Before the first newline, "\"mining." in the bytes is enough;

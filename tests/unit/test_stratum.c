@@ -239,6 +239,13 @@ static void test_corrupted(void **state)
 	assert_true(has_ev(s, t, STRATUM_EV_RESPONSE_WITHOUT_REQUEST));
 	assert_str(&t->id, "2");
 	assert_str(&t->result, "true");
+	/* an Ethereum proxy's work push: a reply with id 0, no event */
+	const char *push = "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":[\"0x4155\",\"0x71a5\"]}\n";
+	feed(s, APP_TOCLIENT, push, strlen(push), 0);
+	t = tx_at(s, 4);
+	assert_int_equal(t->kind, STRATUM_TX_RESPONSE);
+	assert_false(has_ev(s, t, STRATUM_EV_RESPONSE_WITHOUT_REQUEST));
+	assert_str(&t->result, "[\"0x4155\",\"0x71a5\"]");
 	app_stratum.state_free(s);
 }
 
@@ -257,11 +264,16 @@ static void test_variants(void **state)
 	feed(s, APP_TOSERVER, sub, strlen(sub), 0);
 	const char *same_dir = "{\"id\":\"a7\",\"result\":true}\n";
 	feed(s, APP_TOSERVER, same_dir, strlen(same_dir), 0);
+	const char *submit = "{\"method\":\"submit\",\"params\":{\"id\":\"4790\",\"job_id\":"
+			     "\"722134174127131\",\"nonce\":\"98024001\"},\"id\":4}\n";
 	const char *num_id = "{\"id\":1,\"result\":null,\"error\":[21,\"Job not found\",null]}\n";
 	const char *str_id = "{\"id\":\"a7\",\"result\":[null,\"08000002\",4],\"error\":null}\n";
 	feed(s, APP_TOCLIENT, str_id, strlen(str_id), 0);
 	feed(s, APP_TOCLIENT, num_id, strlen(num_id), 0);
-	assert_int_equal(app_stratum.tx_count(s), 3);
+	feed(s, APP_TOSERVER, submit, strlen(submit), 0);
+	assert_int_equal(app_stratum.tx_count(s), 4);
+	assert_str(&tx_at(s, 3)->job_id, "722134174127131");
+	assert_null(tx_at(s, 3)->worker.s);
 	const struct stratum_tx *t = tx_at(s, 0);
 	assert_str(&t->method, "login");
 	assert_str(&t->worker, "48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1"
@@ -393,6 +405,13 @@ static void test_probe(void **state)
 	assert_int_equal(
 	    app_stratum.probe_port(&ts, (const uint8_t *)other, (uint32_t)strlen(other)),
 	    APP_PROBE_MATCH);
+	/* "login" alone is not a miner's: XMRig's has params.login */
+	const char *plain = "{\"id\":1,\"method\":\"login\",\"params\":[\"u\",\"p\"]}\n";
+	assert_int_equal(app_stratum.probe(&ts, (const uint8_t *)plain, (uint32_t)strlen(plain)),
+			 APP_PROBE_NO);
+	const char *xmrig = "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"4B\"}}\n";
+	assert_int_equal(app_stratum.probe(&ts, (const uint8_t *)xmrig, (uint32_t)strlen(xmrig)),
+			 APP_PROBE_MATCH);
 	const char *http = "GET / HTTP/1.1\r\n";
 	assert_int_equal(app_stratum.probe(&ts, (const uint8_t *)http, 16), APP_PROBE_NO);
 	assert_int_equal(app_stratum.probe(&ts, (const uint8_t *)"{\"a\":1}\n", 8), APP_PROBE_NO);
