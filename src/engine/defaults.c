@@ -60,17 +60,18 @@ static const char default_yaml[] =
 	"        - mqtt\n"
 	"        - http2\n"
 	/* vigil's own: the industrial protocols it parses (commented out in
-	 * Suricata's file, where their parsers are off) */
+	 * Suricata's file, where their parsers are off), and those Suricata
+	 * has no parser for */
 	"        - dnp3\n"
 	"        - modbus\n"
 	"        - enip\n"
+	"        - stratum\n"
+	"        - bacnet\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"
 	"            deltas: no\n"
 	"        - flow\n"
-	"        - stratum\n" /* vigil's own protocols, after Suricata's list */
-	"        - bacnet\n"
 	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
 	"      enabled: yes\n"
 	"      filename: vigil.db\n"
