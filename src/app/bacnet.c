@@ -593,9 +593,10 @@ const struct bacnet_msg *bacnet_tx_msg(const struct bacnet_tx *tx, enum app_dir 
 
 bool bacnet_tx_has_event(const struct bacnet_tx *tx, enum bacnet_event ev)
 {
+	if ((unsigned)ev >= BACNET_EV_COUNT)
+		return false;
 	uint8_t bit = (uint8_t)(1u << ev);
-	return (unsigned)ev < BACNET_EV_COUNT &&
-	       ((tx->has_req && (tx->req.events & bit)) || (tx->has_resp && (tx->resp.events & bit)));
+	return (tx->has_req && (tx->req.events & bit)) || (tx->has_resp && (tx->resp.events & bit));
 }
 
 /* ------------------------------------------------------------ descriptor */
