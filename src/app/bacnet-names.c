@@ -31,8 +31,14 @@ static const char *const bvlc_names[] = {
 };
 
 static const char *const pdu_type_names[] = {
-    "confirmed_request", "unconfirmed_request", "simple_ack", "complex_ack",
-    "segment_ack",	 "error",		"reject",     "abort",
+    "confirmed_request",
+    "unconfirmed_request",
+    "simple_ack",
+    "complex_ack",
+    "segment_ack",
+    "error",
+    "reject",
+    "abort",
 };
 
 static const char *const property_names[212] = {

@@ -90,7 +90,8 @@ static bool rd_tag(struct rd *r, struct tag *t)
 			if (r->end - r->pos < 4)
 				return false;
 			const uint8_t *p = r->d + r->pos;
-			t->len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+			t->len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+				 p[3];
 			r->pos += 4;
 		} else {
 			t->len = x;
@@ -159,24 +160,16 @@ static enum svc_shape shape_of(const struct bacnet_msg *m)
 		return SHAPE_NONE;
 	switch (s) {
 	case 12: /* readProperty */
-	case 26: /* readRange */
-		return SHAPE_OBJ_PROP;
-	case 15: /* writeProperty */
-		return ack ? SHAPE_NONE : SHAPE_OBJ_PROP;
-	case 14: /* readPropertyMultiple */
-		return ack ? SHAPE_OBJ_LIST_ACK : SHAPE_OBJ_LIST;
-	case 16: /* writePropertyMultiple */
-		return ack ? SHAPE_NONE : SHAPE_OBJ_LIST;
-	case 5: /* subscribeCOV */
-		return ack ? SHAPE_NONE : SHAPE_CTX1_OBJ;
-	case 28: /* subscribeCOVProperty */
-		return ack ? SHAPE_NONE : SHAPE_COV_PROP;
-	case 1: /* confirmedCOVNotification */
-		return ack ? SHAPE_NONE : SHAPE_COV_NOTIFY;
+	case 26: /* readRange */ return SHAPE_OBJ_PROP;
+	case 15: /* writeProperty */ return ack ? SHAPE_NONE : SHAPE_OBJ_PROP;
+	case 14: /* readPropertyMultiple */ return ack ? SHAPE_OBJ_LIST_ACK : SHAPE_OBJ_LIST;
+	case 16: /* writePropertyMultiple */ return ack ? SHAPE_NONE : SHAPE_OBJ_LIST;
+	case 5: /* subscribeCOV */ return ack ? SHAPE_NONE : SHAPE_CTX1_OBJ;
+	case 28: /* subscribeCOVProperty */ return ack ? SHAPE_NONE : SHAPE_COV_PROP;
+	case 1: /* confirmedCOVNotification */ return ack ? SHAPE_NONE : SHAPE_COV_NOTIFY;
 	case 6: /* atomicReadFile */
 	case 7: /* atomicWriteFile */
-	case 11: /* deleteObject */
-		return ack ? SHAPE_NONE : SHAPE_APP_OBJ;
+	case 11: /* deleteObject */ return ack ? SHAPE_NONE : SHAPE_APP_OBJ;
 	default: return SHAPE_NONE;
 	}
 }
@@ -213,7 +206,8 @@ static bool parse_service(struct rd *r, struct bacnet_msg *m)
 				tag_objid(r, &t, m);
 			else if (!in_list && t.ctx && t.num == 1 && t.open)
 				in_list = true;
-			else if (in_list && t.ctx && t.num == pnum && !t.open && tag_uint(r, &t, &v)) {
+			else if (in_list && t.ctx && t.num == pnum && !t.open &&
+				 tag_uint(r, &t, &v)) {
 				m->has_property = true;
 				m->property = v;
 				return true;

@@ -48,9 +48,9 @@
 struct json;
 
 #define BACNET_PORT 47808
-#define BACNET_MAX_TX 256   /* live transactions per flow */
-#define BACNET_MAX_ADDR 18  /* bytes kept of a DADR / SADR (BACnet/IPv6's size) */
-#define BACNET_MAX_TAGS 64  /* tags read from one APDU */
+#define BACNET_MAX_TX 256  /* live transactions per flow */
+#define BACNET_MAX_ADDR 18 /* bytes kept of a DADR / SADR (BACnet/IPv6's size) */
+#define BACNET_MAX_TAGS 64 /* tags read from one APDU */
 
 enum bacnet_event {
 	BACNET_EV_MALFORMED_BVLC_LENGTH,
@@ -105,7 +105,7 @@ struct bacnet_tx {
 	uint64_t tx_id;
 	enum app_dir dir; /* the first message's direction */
 	bool has_req, has_resp;
-	bool done; /* a confirmed request closed unanswered */
+	bool done;		     /* a confirmed request closed unanswered */
 	struct bacnet_msg req, resp; /* resp only: a reply that answered nothing */
 };
 
@@ -135,13 +135,13 @@ bool bacnet_tx_has_event(const struct bacnet_tx *tx, enum bacnet_event ev);
 /* ---- Names (standard's spelling, as Wireshark shows them); NULL = none ---- */
 const char *bacnet_event_name(enum bacnet_event ev);
 const char *bacnet_bvlc_function_name(uint8_t f);
-const char *bacnet_pdu_type_name(uint8_t t);	       /* "confirmed_request" ... */
+const char *bacnet_pdu_type_name(uint8_t t);			    /* "confirmed_request" ... */
 const char *bacnet_service_name(uint8_t pdu_type, uint8_t service); /* by the PDU's table */
-const char *bacnet_confirmed_service_name(uint8_t s);	/* "readProperty" */
-const char *bacnet_unconfirmed_service_name(uint8_t s); /* "who-Is" */
-const char *bacnet_object_type_name(uint16_t t);	/* "device" */
-const char *bacnet_property_name(uint32_t p);		/* "present-value" */
-const char *bacnet_network_message_name(uint8_t t);	/* "who-is-router-to-network" */
+const char *bacnet_confirmed_service_name(uint8_t s);		    /* "readProperty" */
+const char *bacnet_unconfirmed_service_name(uint8_t s);		    /* "who-Is" */
+const char *bacnet_object_type_name(uint16_t t);		    /* "device" */
+const char *bacnet_property_name(uint32_t p);			    /* "present-value" */
+const char *bacnet_network_message_name(uint8_t t);		    /* "who-is-router-to-network" */
 /* Look-ups by name: case, '-' and '_' are ignored ("whois" = "who-Is"); -1 when unknown. */
 int bacnet_confirmed_service_by_name(const char *name);
 int bacnet_unconfirmed_service_by_name(const char *name);

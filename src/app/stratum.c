@@ -200,7 +200,8 @@ static void on_reply(struct stratum_state *s, enum app_dir dir, const json_t *ms
 	const json_t *idv = json_object_get(msg, "id");
 	if (idv != NULL)
 		str_dump(&id, idv, STRATUM_MAX_STRING);
-	struct stratum_tx *tx = idv != NULL && !json_is_null(idv) ? find_request(s, dir, &id) : NULL;
+	struct stratum_tx *tx =
+	    idv != NULL && !json_is_null(idv) ? find_request(s, dir, &id) : NULL;
 	if (tx == NULL) {
 		tx = tx_new(s, STRATUM_TX_RESPONSE, dir);
 		if (tx == NULL) {
@@ -429,8 +430,8 @@ uint64_t stratum_tx_dropped(const struct stratum_state *s)
 	return s->dropped;
 }
 
-static const char *const event_names[STRATUM_EV_COUNT] = {
-    "invalid_json", "line_too_long", "response_without_request"};
+static const char *const event_names[STRATUM_EV_COUNT] = {"invalid_json", "line_too_long",
+							  "response_without_request"};
 
 const char *stratum_event_name(enum stratum_event ev)
 {

@@ -21,9 +21,9 @@
  * first parameter of mining.authorize / mining.submit / eth_submitLogin,
  * login's params.login), the agent (mining.subscribe's first parameter,
  * login's params.agent), the job id (mining.notify's first parameter,
- * mining.submit's second, XMRig's job / submit params.job_id), the difficulty (mining.set_difficulty,
- * mining.suggest_difficulty), and the reply's result and error as
- * compact JSON text.
+ * mining.submit's second, XMRig's job / submit params.job_id), the difficulty
+ * (mining.set_difficulty, mining.suggest_difficulty), and the reply's result and error as compact
+ * JSON text.
  *
  * Framing: a line may be split over any number of segments; a partial
  * line is buffered up to STRATUM_MAX_LINE bytes per direction.  A longer
@@ -49,11 +49,11 @@
 
 struct json;
 
-#define STRATUM_MAX_LINE 32768u	 /* bytes of one JSON line */
-#define STRATUM_MAX_TX 512u	 /* live transactions per flow */
-#define STRATUM_MAX_STRING 512u	 /* bytes kept of method, worker, agent, job id, id */
-#define STRATUM_MAX_VALUE 2048u	 /* bytes kept of result / error JSON text */
-#define STRATUM_PROBE_MAX 4096u	 /* detection: a first line longer than this is not Stratum */
+#define STRATUM_MAX_LINE 32768u /* bytes of one JSON line */
+#define STRATUM_MAX_TX 512u	/* live transactions per flow */
+#define STRATUM_MAX_STRING 512u /* bytes kept of method, worker, agent, job id, id */
+#define STRATUM_MAX_VALUE 2048u /* bytes kept of result / error JSON text */
+#define STRATUM_PROBE_MAX 4096u /* detection: a first line longer than this is not Stratum */
 
 enum stratum_event {
 	STRATUM_EV_INVALID_JSON,

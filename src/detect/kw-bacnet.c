@@ -83,8 +83,7 @@ static int bacnet_setup(struct parse_ctx *pc, struct rule *r, const char *kw, co
 	struct bacnet_cmp *bc = calloc(1, sizeof(*bc));
 	if (bc == NULL)
 		return -1;
-	if (arg == NULL ||
-	    (u64_cmp_parse(arg, max, &bc->c) != 0 && !name_cmp(arg, by_name, bc))) {
+	if (arg == NULL || (u64_cmp_parse(arg, max, &bc->c) != 0 && !name_cmp(arg, by_name, bc))) {
 		pc_error(pc, "invalid %s '%s'", kw, arg ? arg : "");
 		free(bc);
 		return -1;
@@ -136,10 +135,8 @@ static bool named_match(const struct bacnet_cmp *bc, bool in_tab, uint64_t v)
 
 BACNET_KW(service, "bacnet.service", UINT8_MAX, service_by_name, m->has_service, m->service)
 BACNET_KW(pdu_type, "bacnet.pdu_type", 15, pdu_by_name, m->has_apdu, m->pdu_type)
-BACNET_KW(object_type, "bacnet.object_type", 1023, object_by_name, m->has_object,
-	  m->object_type)
-BACNET_KW(property, "bacnet.property", UINT32_MAX, property_by_name, m->has_property,
-	  m->property)
+BACNET_KW(object_type, "bacnet.object_type", 1023, object_by_name, m->has_object, m->object_type)
+BACNET_KW(property, "bacnet.property", UINT32_MAX, property_by_name, m->has_property, m->property)
 
 #define DEF(name, fn, desc)                                                                        \
 	{                                                                                          \

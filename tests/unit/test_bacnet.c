@@ -134,17 +134,18 @@ static void test_read_property_pair(void **state)
 	assert_ptr_equal(bacnet_tx_msg(t, APP_TOCLIENT), r);
 	char *e = eve_of(s, t);
 	assert_string_equal(
-	    e, "{\"bacnet\":{\"request\":{\"bvlc\":{\"type\":129,\"function_id\":10,\"function\":"
-	       "\"original-unicast-npdu\",\"length\":17},\"npdu\":{\"version\":1,\"control\":4,"
-	       "\"expecting_reply\":true,\"priority\":0},\"apdu\":{\"pdu_type_id\":0,\"pdu_type\":"
-	       "\"confirmed_request\",\"invoke_id\":1,\"service_id\":12,\"service\":\"readProperty\","
-	       "\"object\":{\"type_id\":8,\"type\":\"device\",\"instance\":4194303},\"property_id\":"
-	       "75,\"property\":\"object-identifier\"}},\"response\":{\"bvlc\":{\"type\":129,"
-	       "\"function_id\":10,\"function\":\"original-unicast-npdu\",\"length\":23},\"npdu\":{"
-	       "\"version\":1,\"control\":0,\"expecting_reply\":false,\"priority\":0},\"apdu\":{"
-	       "\"pdu_type_id\":3,\"pdu_type\":\"complex_ack\",\"invoke_id\":1,\"service_id\":12,"
-	       "\"service\":\"readProperty\",\"object\":{\"type_id\":8,\"type\":\"device\","
-	       "\"instance\":4194303},\"property_id\":75,\"property\":\"object-identifier\"}}}}");
+	    e,
+	    "{\"bacnet\":{\"request\":{\"bvlc\":{\"type\":129,\"function_id\":10,\"function\":"
+	    "\"original-unicast-npdu\",\"length\":17},\"npdu\":{\"version\":1,\"control\":4,"
+	    "\"expecting_reply\":true,\"priority\":0},\"apdu\":{\"pdu_type_id\":0,\"pdu_type\":"
+	    "\"confirmed_request\",\"invoke_id\":1,\"service_id\":12,\"service\":\"readProperty\","
+	    "\"object\":{\"type_id\":8,\"type\":\"device\",\"instance\":4194303},\"property_id\":"
+	    "75,\"property\":\"object-identifier\"}},\"response\":{\"bvlc\":{\"type\":129,"
+	    "\"function_id\":10,\"function\":\"original-unicast-npdu\",\"length\":23},\"npdu\":{"
+	    "\"version\":1,\"control\":0,\"expecting_reply\":false,\"priority\":0},\"apdu\":{"
+	    "\"pdu_type_id\":3,\"pdu_type\":\"complex_ack\",\"invoke_id\":1,\"service_id\":12,"
+	    "\"service\":\"readProperty\",\"object\":{\"type_id\":8,\"type\":\"device\","
+	    "\"instance\":4194303},\"property_id\":75,\"property\":\"object-identifier\"}}}}");
 	free(e);
 	/* the capture reuses invoke id 1: the next request is a new transaction */
 	feed(s, APP_TOSERVER, f5, sizeof(f5));
@@ -175,8 +176,9 @@ static void test_bvlc_only(void **state)
 	assert_int_equal(tx_at(s, 2)->req.ttl, 16);
 	assert_int_equal(tx_at(s, 3)->req.result_code, 0x30);
 	char *e = eve_of(s, tx_at(s, 2));
-	assert_string_equal(e, "{\"bacnet\":{\"request\":{\"bvlc\":{\"type\":129,\"function_id\":5,"
-			       "\"function\":\"register-foreign-device\",\"length\":6,\"ttl\":16}}}}");
+	assert_string_equal(e,
+			    "{\"bacnet\":{\"request\":{\"bvlc\":{\"type\":129,\"function_id\":5,"
+			    "\"function\":\"register-foreign-device\",\"length\":6,\"ttl\":16}}}}");
 	free(e);
 	app_bacnet.state_free(s);
 }
@@ -273,7 +275,8 @@ static void test_routed_and_network(void **state)
 	assert_int_equal(m.pdu_type, BACNET_PDU_UNCONFIRMED);
 	assert_int_equal(m.service, 8);
 	assert_string_equal(bacnet_service_name(m.pdu_type, m.service), "who-Is");
-	/* readPropertyMultiple to DNET 5 / MAC 0x0a: object device,100, first property object-name */
+	/* readPropertyMultiple to DNET 5 / MAC 0x0a: object device,100, first property object-name
+	 */
 	m = decode_hex("810a001a01240005010aff0005080e0c020000641e094d091c1f");
 	assert_int_equal(m.dnet.net, 5);
 	assert_int_equal(m.dnet.len, 1);
@@ -303,7 +306,8 @@ static void test_routed_and_network(void **state)
 	assert_int_equal(m.object_type, 8);
 	assert_int_equal(m.instance, 200);
 	/* i-Have: the object's identifier, not the device's */
-	m = decode_hex("810b00180100" "1001c402000064c400000003750400414233");
+	m = decode_hex("810b00180100"
+		       "1001c402000064c400000003750400414233");
 	assert_int_equal(m.object_type, 0);
 	assert_int_equal(m.instance, 3);
 }
@@ -334,16 +338,27 @@ static void test_services(void **state)
 	assert_int_equal(m.service, 17);
 	assert_false(m.has_object);
 	/* segmented Complex-ACK, first segment (sequence 0, window 4) and a later one */
-	m = decode_hex("810a0012" "0100" "3c050004" "0c" "0c02000064" "1955");
+	m = decode_hex("810a0012"
+		       "0100"
+		       "3c050004"
+		       "0c"
+		       "0c02000064"
+		       "1955");
 	assert_true(m.segmented && m.more_follows);
 	assert_int_equal(m.window, 4);
 	assert_int_equal(m.property, 85);
-	m = decode_hex("810a0010" "0100" "38050104" "0c" "3e44000000");
+	m = decode_hex("810a0010"
+		       "0100"
+		       "38050104"
+		       "0c"
+		       "3e44000000");
 	assert_int_equal(m.seq_num, 1);
 	assert_false(m.has_object);
 	/* readProperty with an extended length (LVT 5): a property id of 2
 	 * bytes (context 1), then an array index [2] */
-	m = decode_hex("810a0015010400050d0c0c02000064" "1d020200" "2901");
+	m = decode_hex("810a0015010400050d0c0c02000064"
+		       "1d020200"
+		       "2901");
 	assert_int_equal(m.property, 512);
 	assert_null(bacnet_property_name(512));
 	/* segment ACK */
@@ -369,7 +384,9 @@ static void test_pairing(void **state)
 	assert_non_null(strstr(e, "{\"bacnet\":{\"response\":"));
 	free(e);
 	/* two requests with invoke id 7: the first is closed unanswered */
-	n = unhex("810a00110104" "0005070c0c000000031955", b, sizeof(b));
+	n = unhex("810a00110104"
+		  "0005070c0c000000031955",
+		  b, sizeof(b));
 	feed(s, APP_TOSERVER, b, n);
 	feed(s, APP_TOSERVER, b, n);
 	assert_true(tx_at(s, 1)->done);
@@ -383,7 +400,9 @@ static void test_pairing(void **state)
 	assert_int_equal(app_bacnet.tx_count(s), 4);
 	assert_true(tx_at(s, 2)->has_resp);
 	/* a request from the "client" side answered by the other way round */
-	n = unhex("810a00110104" "0005080c0c000000031955", b, sizeof(b));
+	n = unhex("810a00110104"
+		  "0005080c0c000000031955",
+		  b, sizeof(b));
 	feed(s, APP_TOCLIENT, b, n);
 	n = unhex("810a00090100200805", b, sizeof(b));
 	feed(s, APP_TOSERVER, b, n);

@@ -35,12 +35,14 @@
 #define AUTH_REPLY "{\"id\":2,\"result\":true,\"error\":null}\n"
 #define SET_DIFF "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[65536]}\n"
 #define NOTIFY                                                                                     \
-	"{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"5e8c\",\"e3de0c53872c243cef7ccb79" \
-	"6786204a9d93802d43ef947e0899781a07902353\",\"01000000010000000000000000000000000000000000" \
+	"{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"5e8c\","                          \
+	"\"e3de0c53872c243cef7ccb79"                                                               \
+	"6786204a9d93802d43ef947e0899781a07902353\","                                              \
+	"\"01000000010000000000000000000000000000000000"                                           \
 	"000000000000000000000000000000ffffffff4b03\",\"98add8dd\",[],\"20000000\",\"17034219\","  \
 	"\"69afd0c4\",true]}\n"
 #define SUBMIT                                                                                     \
-	"{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"" WALLET "\",\"5e8c\",\"a1b2c3d4\","  \
+	"{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"" WALLET "\",\"5e8c\",\"a1b2c3d4\"," \
 	"\"69afd0d0\",\"0badcafe\"]}\n"
 #define SUBMIT_REPLY "{\"id\":3,\"result\":true,\"error\":null}\n"
 
@@ -57,8 +59,7 @@ static struct stratum_state *new_state(void)
 	return s;
 }
 
-static void feed(struct stratum_state *s, enum app_dir dir, const char *d, size_t n,
-		 uint32_t flags)
+static void feed(struct stratum_state *s, enum app_dir dir, const char *d, size_t n, uint32_t flags)
 {
 	/* an exact-size copy so that a read past n shows under ASan */
 	uint8_t *b = malloc(n ? n : 1);
@@ -149,11 +150,13 @@ static void test_session_whole(void **state)
 	feed(s, APP_TOCLIENT, tc_stream, strlen(tc_stream), 0);
 	check_session(s);
 	char *e = eve_of(s, tx_at(s, 2));
-	assert_string_equal(e, "{\"stratum\":{\"method\":\"mining.submit\",\"id\":3,\"worker\":\"" WALLET
-			       "\",\"result\":true,\"error\":null,\"job_id\":\"5e8c\"}}");
+	assert_string_equal(
+	    e, "{\"stratum\":{\"method\":\"mining.submit\",\"id\":3,\"worker\":\"" WALLET
+	       "\",\"result\":true,\"error\":null,\"job_id\":\"5e8c\"}}");
 	free(e);
 	e = eve_of(s, tx_at(s, 3));
-	assert_string_equal(e, "{\"stratum\":{\"method\":\"mining.set_difficulty\",\"difficulty\":65536}}");
+	assert_string_equal(
+	    e, "{\"stratum\":{\"method\":\"mining.set_difficulty\",\"difficulty\":65536}}");
 	free(e);
 	app_stratum.state_free(s);
 }
@@ -255,10 +258,11 @@ static void test_corrupted(void **state)
 static void test_variants(void **state)
 {
 	struct stratum_state *s = new_state();
-	const char *login = "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":"
-			    "\"48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j"
-			    "8nLwEVsaSWJ4fhdUyZijBGUicoD\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}"
-			    "\r\n";
+	const char *login =
+	    "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":"
+	    "\"48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j"
+	    "8nLwEVsaSWJ4fhdUyZijBGUicoD\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}"
+	    "\r\n";
 	feed(s, APP_TOSERVER, login, strlen(login), 0);
 	const char *sub = "{\"id\":\"a7\",\"method\":\"mining.subscribe\",\"params\":[]}\n";
 	feed(s, APP_TOSERVER, sub, strlen(sub), 0);
@@ -447,7 +451,8 @@ static void test_keywords(void **state)
 {
 	struct run r;
 	run_init(&r, rules, 6);
-	run_http_flow(&r, SUBSCRIBE AUTHORIZE, SUB_REPLY AUTH_REPLY NOTIFY "{\"id\":77,\"result\":1}\n");
+	run_http_flow(&r, SUBSCRIBE AUTHORIZE,
+		      SUB_REPLY AUTH_REPLY NOTIFY "{\"id\":77,\"result\":1}\n");
 	assert_int_equal(app_flow_proto(r.f), APP_PROTO_STRATUM);
 	assert_int_equal(count_sid(&r.hits, 1), 1);
 	assert_int_equal(count_sid(&r.hits, 2), 1);
@@ -461,12 +466,18 @@ static void test_keywords(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_session_whole), cmocka_unit_test(test_session_every_split),
-	    cmocka_unit_test(test_session_bytewise), cmocka_unit_test(test_truncations),
-	    cmocka_unit_test(test_corrupted),	     cmocka_unit_test(test_variants),
-	    cmocka_unit_test(test_line_too_long),    cmocka_unit_test(test_gap),
-	    cmocka_unit_test(test_side_and_log),     cmocka_unit_test(test_tx_cap),
-	    cmocka_unit_test(test_probe),	     cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_session_whole),
+	    cmocka_unit_test(test_session_every_split),
+	    cmocka_unit_test(test_session_bytewise),
+	    cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_corrupted),
+	    cmocka_unit_test(test_variants),
+	    cmocka_unit_test(test_line_too_long),
+	    cmocka_unit_test(test_gap),
+	    cmocka_unit_test(test_side_and_log),
+	    cmocka_unit_test(test_tx_cap),
+	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
