@@ -24,6 +24,7 @@
 	X(RDP, app_rdp)                                                                            \
 	X(DCERPC, app_dcerpc)                                                                      \
 	X(IEC104, app_iec104)                                                                      \
+	X(S7COMM, app_s7comm)                                                                      \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
