@@ -197,6 +197,8 @@ extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_iec104;
+extern const struct kw_family kw_family_s7comm;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */

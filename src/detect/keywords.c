@@ -25,6 +25,8 @@ static const struct kw_family *const families[] = {
     &kw_family_enip,
     &kw_family_krb5,
     &kw_family_dcerpc,
+    &kw_family_iec104,
+    &kw_family_s7comm,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
