@@ -284,6 +284,7 @@ void iec104_tx_log_json(struct json *j, const struct iec104_tx *tx)
 		json_str(j, "type", "S");
 		json_uint(j, "rx", tx->rx_seq);
 		break;
+	case IEC104_APCI_NONE: break; /* a malformed frame: its events say what */
 	default: {
 		json_str(j, "type", "U");
 		const char *f = iec104_u_function_name(tx->u_function);

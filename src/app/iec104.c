@@ -305,7 +305,7 @@ static void apdu_parse(struct iec104_state *s, enum app_dir dir, const uint8_t *
 	if (tx == NULL)
 		return;
 	if (n < 6) { /* length below 4: no control field */
-		tx->apci = IEC104_APCI_U;
+		tx->apci = IEC104_APCI_NONE;
 		tx_event(tx, IEC104_EV_INVALID_LENGTH);
 		return;
 	}
@@ -342,7 +342,7 @@ static void bad_frame(struct iec104_state *s, enum app_dir dir, enum iec104_even
 {
 	struct iec104_tx *tx = tx_new(s, dir);
 	if (tx != NULL) {
-		tx->apci = IEC104_APCI_U;
+		tx->apci = IEC104_APCI_NONE;
 		tx_event(tx, ev);
 	}
 	s->dir[dir].lost = true;

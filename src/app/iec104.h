@@ -51,7 +51,8 @@ struct json;
 #define IEC104_MAX_OBJECTS 127	/* objects kept per ASDU */
 #define IEC104_MAX_TX 1024	/* live transactions per flow */
 
-enum iec104_apci_type { IEC104_APCI_I = 0, IEC104_APCI_S = 1, IEC104_APCI_U = 3 };
+/* NONE: a malformed frame (bad start or length) with no control field. */
+enum iec104_apci_type { IEC104_APCI_I = 0, IEC104_APCI_S = 1, IEC104_APCI_NONE = 2, IEC104_APCI_U = 3 };
 
 enum iec104_event {
 	IEC104_EV_INVALID_START,
