@@ -380,8 +380,22 @@ static bool pdu_answers(const struct s7_pdu *p, const struct s7_pdu *q)
 	}
 }
 
-/* Files a decoded PDU: a request opens a transaction, a response goes to
- * the oldest open request it answers, anything else stands alone. */
+/* The class of a request: connection, S7comm-plus, job, userdata. */
+static int request_class(const struct s7_pdu *p)
+{
+	if (p->kind != S7_PDU_S7)
+		return p->kind;
+	return p->s7.rosctr == S7_ROSCTR_JOB ? 3 : 4;
+}
+
+/*
+ * Files a decoded PDU: a request opens a transaction, a response goes to
+ * the oldest open request it answers, anything else stands alone.  Open
+ * requests of the same class older than the one answered are closed (as
+ * Suricata closes the requests its ENIP responses pass over): an
+ * unanswered job must not hold back the inspection of every later
+ * response until the flow ends.
+ */
 static void pdu_file(struct s7comm_state *s, enum app_dir dir, struct s7_pdu *p,
 		     const struct parse_out *o)
 {
@@ -394,6 +408,10 @@ static void pdu_file(struct s7comm_state *s, enum app_dir dir, struct s7_pdu *p,
 				continue;
 			tx->response = p;
 			tx->events |= o->events;
+			for (size_t k = 0; k < i; k++)
+				if (s->txs[k]->request != NULL &&
+				    request_class(s->txs[k]->request) == request_class(tx->request))
+					s->txs[k]->done = true;
 			return;
 		}
 	}

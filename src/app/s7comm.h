@@ -25,7 +25,8 @@
  * same way; a COTP connection request opens one that the confirm
  * completes; an S7comm-plus request is paired with the response of the
  * same sequence number; anything else (push notifications, unanswered
- * responses, disconnects) is a transaction of its own.
+ * responses, disconnects) is a transaction of its own.  A response closes
+ * the open requests of its kind older than the one it answers.
  *
  * Events (rules app-layer-event:s7comm.<name>): invalid_tpkt (not version
  * 3, or a length below 7: the direction resynchronises at the next

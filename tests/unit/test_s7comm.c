@@ -272,18 +272,28 @@ static void test_pairing(void **unused)
 	void *st = new_state();
 	feed(st, APP_TOSERVER, SETUP_JOB);
 	feed(st, APP_TOSERVER, STOP_JOB);
+	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), false), APP_LOG_WAIT);
+	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), true), APP_LOG_NOW);
+	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, false), APP_SIDE_PENDING);
+	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, true), APP_SIDE_NONE);
+	/* an answer to nothing closes nothing */
+	feed(st, APP_TOCLIENT, DBREAD_ACK);
+	assert_false(tx_at(st, 0)->done);
 	feed(st, APP_TOCLIENT, STOP_ACK);
 	assert_null(tx_at(st, 0)->response);
 	assert_non_null(tx_at(st, 1)->response);
-	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), false), APP_LOG_WAIT);
-	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), true), APP_LOG_NOW);
-	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, true), APP_SIDE_NONE);
-	feed(st, APP_TOCLIENT, DBREAD_ACK);
 	assert_int_equal(app_s7comm.tx_count(st), 3);
 	assert_null(tx_at(st, 2)->request);
 	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 2), false), APP_LOG_NOW);
+	assert_non_null(tx_at(st, 2)->response);
+	/* the setup job, passed over by the stop's answer, is closed */
+	assert_true(tx_at(st, 0)->done);
+	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), false), APP_LOG_NOW);
+	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, false), APP_SIDE_NONE);
 	feed(st, APP_TOCLIENT, SETUP_ACK);
-	assert_non_null(tx_at(st, 0)->response);
+	assert_null(tx_at(st, 0)->response);
+	assert_null(tx_at(st, 3)->request);
+	assert_non_null(tx_at(st, 3)->response);
 	app_s7comm.state_free(st);
 }
 
