@@ -4,9 +4,10 @@
  * where Snort 3 has the keyword:
  *
  *   iec104.apci_type (iec104_apci_type)  i, s or u (or Snort 3's
- *                              numbered_information_transfer,
- *                              supervisory_function,
- *                              unnumbered_control_function); a list "i,u"
+ *                              information_transfer_format,
+ *                              numbered_supervisory_function,
+ *                              unnumbered_control_function); a list "i,u";
+ *                              names only
  *   iec104.typeid (iec104_asdu_func)     the ASDU's type id: a number or a
  *                              name (C_SC_NA_1, case-insensitive), a list
  *                              of them, or Suricata's uint syntax
@@ -39,16 +40,17 @@ typedef int (*by_name_fn)(const char *name);
 
 static int apci_by_name(const char *s)
 {
-	if (strcasecmp(s, "i") == 0 || strcasecmp(s, "numbered_information_transfer") == 0)
+	if (strcasecmp(s, "i") == 0 || strcasecmp(s, "information_transfer_format") == 0)
 		return IEC104_APCI_I;
-	if (strcasecmp(s, "s") == 0 || strcasecmp(s, "supervisory_function") == 0)
+	if (strcasecmp(s, "s") == 0 || strcasecmp(s, "numbered_supervisory_function") == 0)
 		return IEC104_APCI_S;
 	if (strcasecmp(s, "u") == 0 || strcasecmp(s, "unnumbered_control_function") == 0)
 		return IEC104_APCI_U;
 	return -1;
 }
 
-static bool one_value(char *t, uint64_t max, by_name_fn by_name, uint64_t *v)
+/* A name through by_name, or (numbers) a number up to max. */
+static bool one_value(char *t, uint64_t max, by_name_fn by_name, bool numbers, uint64_t *v)
 {
 	t = str_trim(t);
 	if (*t == 0)
@@ -60,7 +62,7 @@ static bool one_value(char *t, uint64_t max, by_name_fn by_name, uint64_t *v)
 			return true;
 		}
 	}
-	return parse_u64(t, v) && *v <= max;
+	return numbers && parse_u64(t, v) && *v <= max;
 }
 
 static int vals_parse(const char *arg, uint64_t max, by_name_fn by_name, bool numbers,
@@ -85,7 +87,7 @@ static int vals_parse(const char *arg, uint64_t max, by_name_fn by_name, bool nu
 	if (k <= 0)
 		return -1;
 	for (int i = 0; i < k; i++)
-		if (!one_value(fields[i], max, by_name, &out->v[out->n++]))
+		if (!one_value(fields[i], max, by_name, numbers, &out->v[out->n++]))
 			return -1;
 	return 0;
 }

@@ -489,7 +489,7 @@ static void test_keywords(void **unused)
 	    "alert iec104 any any -> any any (iec104.typeid:C_SC_TA_1; sid:1;)\n"
 	    "alert tcp any any -> any any (iec104_asdu_func:c_ic_na_1,m_ei_na_1; sid:2;)\n"
 	    "alert iec104 any any -> any any (iec104.apci_type:u; sid:3;)\n"
-	    "alert iec104 any any -> any any (iec104_apci_type:numbered_information_transfer; "
+	    "alert iec104 any any -> any any (iec104_apci_type:information_transfer_format; "
 	    "sid:4;)\n"
 	    "alert iec104 any any -> any any (iec104.ioa:10010-10012; sid:5;)\n"
 	    "alert iec104 any any -> any any (iec104.cot:activation; iec104.ca:>37000; sid:6;)\n"
@@ -528,6 +528,7 @@ static void test_keyword_syntax(void **unused)
 				    "alert tcp any any -> any any (iec104.ca:70000; sid:3;)\n"
 				    "alert tcp any any -> any any (iec104.cot:1,,2; sid:4;)\n"
 				    "alert tcp any any -> any any (iec104.ioa:16777216; sid:5;)\n"
+				    "alert tcp any any -> any any (iec104.apci_type:0; sid:7;)\n"
 				    "alert tcp any any -> any any (iec104.typeid:1,2,45; sid:6;)\n";
 	struct run r;
 	run_init(&r, rules, 1);
