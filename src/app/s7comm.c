@@ -489,7 +489,7 @@ static void cotp_conn_parse(struct rd *r, struct s7_cotp *c)
 
 static void pdu_append(struct s7_dir *sd, const uint8_t *d, uint32_t n)
 {
-	if (sd->pdu_over)
+	if (sd->pdu_over || n == 0)
 		return;
 	if (S7COMM_MAX_PDU - sd->pdu_len < n) {
 		sd->pdu_over = true;
@@ -570,6 +570,8 @@ static bool tpkt_ok(const uint8_t *d)
 
 static bool buf_append(struct s7_dir *sd, const uint8_t *d, uint32_t n)
 {
+	if (n == 0)
+		return true;
 	if (sd->len + n > sd->cap) {
 		uint32_t cap = sd->cap ? sd->cap : 512;
 		while (cap < sd->len + n)
