@@ -4,7 +4,9 @@
  * APDU:
  *
  *   "iec104": {"apci": {"type": "I"|"S"|"U", "tx": N, "rx": N,
- *                       "u_function": "startdt_act"},
+ *                       "u_function": "startdt_act" (or "u_function_code":
+ *                       the control octet's function bits when they are
+ *                       not one known function)},
  *              "asdu": {"type_id": 13, "type_name": "M_ME_NC_1", "sq": false,
  *                       "num_objects": 2, "cot": 3, "cot_name": "spontaneous",
  *                       "negative": false, "test": false, "oa": 0, "ca": 1,
@@ -290,6 +292,8 @@ void iec104_tx_log_json(struct json *j, const struct iec104_tx *tx)
 		const char *f = iec104_u_function_name(tx->u_function);
 		if (f != NULL)
 			json_str(j, "u_function", f);
+		else /* none or several function bits */
+			json_uint(j, "u_function_code", tx->u_function);
 		break;
 	}
 	}

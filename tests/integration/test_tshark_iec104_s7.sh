@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vigil's EVE iec104 and s7comm events against Wireshark's dissection
 # (tshark) of the same captures: the IEC 104 and S7comm captures under
-# ../shared/data/pcaps/ics and the grid-manipulation scenario (IEC 104).
+# ../shared/data/pcaps/ics, nDPI's iec60780-5-104.pcap and s7comm.pcap
+# from ../shared/reference, and the grid-manipulation scenario (IEC 104).
 # For each field both produce (IEC 104: APCI type, U function, send and
 # receive numbers, ASDU type id, cause, originator, common address, IOAs;
 # S7comm: ROSCTR, PDU reference, function, error class and code, item
@@ -36,8 +37,12 @@ EOF
 
 "$VIGIL_BIN" scenario write grid-manipulation -o "$TMP/grid.pcap" --seed 7 >/dev/null ||
 	fail "scenario write failed"
+# nDPI's test captures of the reference corpus, when present
+NDPI="$(dirname "$0")/../../../shared/reference/captures/ntop+nDPI/tests/cfgs/default/pcap"
 IEC=("$ICS"/IEC60870-5-104/*.pcap "$TMP/grid.pcap")
 S7=("$ICS"/s7/*.pcap "$ICS"/s7/*.pcapng)
+[ -f "$NDPI/iec60780-5-104.pcap" ] && IEC+=("$NDPI/iec60780-5-104.pcap")
+[ -f "$NDPI/s7comm.pcap" ] && S7+=("$NDPI/s7comm.pcap")
 
 n=0
 for f in "${IEC[@]}" "${S7[@]}"; do
@@ -113,6 +118,8 @@ def vigil_iec(path):
         a = e["iec104"]["apci"]
         add(c, "apci_type", APCI.get(a.get("type")))
         add(c, "u_function", UFUNC.get(a.get("u_function")))
+        if "u_function_code" in a:
+            add(c, "u_function", a["u_function_code"] >> 2)
         add(c, "tx", a.get("tx"))
         add(c, "rx", a.get("rx"))
         s = e["iec104"].get("asdu")

@@ -306,6 +306,11 @@ static void test_asdu_length_mismatch(void **unused)
 	/* a U-frame with bytes after its control field */
 	feed(st, APP_TOCLIENT, "68058300000000");
 	assert_int_equal(events_of(st, tx_at(st, 3)), EV(INVALID_LENGTH));
+	/* (iec60780-5-104.pcap frame 36) STARTDT and STOPDT act at once, a
+	 * byte too many */
+	feed(st, APP_TOCLIENT, "680517171717" "17");
+	assert_int_equal(events_of(st, tx_at(st, 4)), EV(INVALID_LENGTH));
+	assert_eve(st, tx_at(st, 4), "{\"iec104\":{\"apci\":{\"type\":\"U\",\"u_function_code\":20}}}");
 	app_iec104.state_free(st);
 }
 
