@@ -75,12 +75,12 @@ static const struct code_name causes[] = {
 };
 
 static const char *const group_names[] = {
-    "interrogated_group_1",  "interrogated_group_2",  "interrogated_group_3",
-    "interrogated_group_4",  "interrogated_group_5",  "interrogated_group_6",
-    "interrogated_group_7",  "interrogated_group_8",  "interrogated_group_9",
-    "interrogated_group_10", "interrogated_group_11", "interrogated_group_12",
-    "interrogated_group_13", "interrogated_group_14", "interrogated_group_15",
-    "interrogated_group_16", "counter_request_group_1", "counter_request_group_2",
+    "interrogated_group_1",    "interrogated_group_2",	  "interrogated_group_3",
+    "interrogated_group_4",    "interrogated_group_5",	  "interrogated_group_6",
+    "interrogated_group_7",    "interrogated_group_8",	  "interrogated_group_9",
+    "interrogated_group_10",   "interrogated_group_11",	  "interrogated_group_12",
+    "interrogated_group_13",   "interrogated_group_14",	  "interrogated_group_15",
+    "interrogated_group_16",   "counter_request_group_1", "counter_request_group_2",
     "counter_request_group_3", "counter_request_group_4",
 };
 

@@ -18,8 +18,8 @@
 struct iec104_dir {
 	uint8_t buf[IEC104_APDU_MAX];
 	uint32_t len;
-	bool lost;	  /* after a gap or a bad start: look for 0x68 */
-	bool have_seq;	  /* a previous I-frame's send number is known */
+	bool lost;     /* after a gap or a bad start: look for 0x68 */
+	bool have_seq; /* a previous I-frame's send number is known */
 	uint16_t last_seq;
 };
 
@@ -43,39 +43,39 @@ struct elem_layout {
 };
 
 static const struct elem_layout layouts[] = {
-    {1, 1, IEC104_VAL_SP, 0},	     {2, 4, IEC104_VAL_SP, 24},
-    {3, 1, IEC104_VAL_DP, 0},	     {4, 4, IEC104_VAL_DP, 24},
-    {5, 2, IEC104_VAL_ST, 0},	     {6, 5, IEC104_VAL_ST, 24},
-    {7, 5, IEC104_VAL_BO, 0},	     {8, 8, IEC104_VAL_BO, 24},
-    {9, 3, IEC104_VAL_NORM, 0},	     {10, 6, IEC104_VAL_NORM, 24},
-    {11, 3, IEC104_VAL_SCALED, 0},   {12, 6, IEC104_VAL_SCALED, 24},
-    {13, 5, IEC104_VAL_FLOAT, 0},    {14, 8, IEC104_VAL_FLOAT, 24},
-    {15, 5, IEC104_VAL_IT, 0},	     {16, 8, IEC104_VAL_IT, 24},
-    {17, 6, IEC104_VAL_NONE, 24},    {18, 7, IEC104_VAL_NONE, 24},
-    {19, 7, IEC104_VAL_NONE, 24},    {20, 5, IEC104_VAL_NONE, 0},
-    {21, 2, IEC104_VAL_NORM, 0},     {30, 8, IEC104_VAL_SP, 56},
-    {31, 8, IEC104_VAL_DP, 56},	     {32, 9, IEC104_VAL_ST, 56},
-    {33, 12, IEC104_VAL_BO, 56},     {34, 10, IEC104_VAL_NORM, 56},
-    {35, 10, IEC104_VAL_SCALED, 56}, {36, 12, IEC104_VAL_FLOAT, 56},
-    {37, 12, IEC104_VAL_IT, 56},     {38, 10, IEC104_VAL_NONE, 56},
-    {39, 11, IEC104_VAL_NONE, 56},   {40, 11, IEC104_VAL_NONE, 56},
-    {45, 1, IEC104_VAL_SC, 0},	     {46, 1, IEC104_VAL_DC, 0},
-    {47, 1, IEC104_VAL_RC, 0},	     {48, 3, IEC104_VAL_SE_NORM, 0},
-    {49, 3, IEC104_VAL_SE_SCALED, 0}, {50, 5, IEC104_VAL_SE_FLOAT, 0},
-    {51, 4, IEC104_VAL_BO_CMD, 0},   {58, 8, IEC104_VAL_SC, 56},
-    {59, 8, IEC104_VAL_DC, 56},	     {60, 8, IEC104_VAL_RC, 56},
-    {61, 10, IEC104_VAL_SE_NORM, 56}, {62, 10, IEC104_VAL_SE_SCALED, 56},
+    {1, 1, IEC104_VAL_SP, 0},	       {2, 4, IEC104_VAL_SP, 24},
+    {3, 1, IEC104_VAL_DP, 0},	       {4, 4, IEC104_VAL_DP, 24},
+    {5, 2, IEC104_VAL_ST, 0},	       {6, 5, IEC104_VAL_ST, 24},
+    {7, 5, IEC104_VAL_BO, 0},	       {8, 8, IEC104_VAL_BO, 24},
+    {9, 3, IEC104_VAL_NORM, 0},	       {10, 6, IEC104_VAL_NORM, 24},
+    {11, 3, IEC104_VAL_SCALED, 0},     {12, 6, IEC104_VAL_SCALED, 24},
+    {13, 5, IEC104_VAL_FLOAT, 0},      {14, 8, IEC104_VAL_FLOAT, 24},
+    {15, 5, IEC104_VAL_IT, 0},	       {16, 8, IEC104_VAL_IT, 24},
+    {17, 6, IEC104_VAL_NONE, 24},      {18, 7, IEC104_VAL_NONE, 24},
+    {19, 7, IEC104_VAL_NONE, 24},      {20, 5, IEC104_VAL_NONE, 0},
+    {21, 2, IEC104_VAL_NORM, 0},       {30, 8, IEC104_VAL_SP, 56},
+    {31, 8, IEC104_VAL_DP, 56},	       {32, 9, IEC104_VAL_ST, 56},
+    {33, 12, IEC104_VAL_BO, 56},       {34, 10, IEC104_VAL_NORM, 56},
+    {35, 10, IEC104_VAL_SCALED, 56},   {36, 12, IEC104_VAL_FLOAT, 56},
+    {37, 12, IEC104_VAL_IT, 56},       {38, 10, IEC104_VAL_NONE, 56},
+    {39, 11, IEC104_VAL_NONE, 56},     {40, 11, IEC104_VAL_NONE, 56},
+    {45, 1, IEC104_VAL_SC, 0},	       {46, 1, IEC104_VAL_DC, 0},
+    {47, 1, IEC104_VAL_RC, 0},	       {48, 3, IEC104_VAL_SE_NORM, 0},
+    {49, 3, IEC104_VAL_SE_SCALED, 0},  {50, 5, IEC104_VAL_SE_FLOAT, 0},
+    {51, 4, IEC104_VAL_BO_CMD, 0},     {58, 8, IEC104_VAL_SC, 56},
+    {59, 8, IEC104_VAL_DC, 56},	       {60, 8, IEC104_VAL_RC, 56},
+    {61, 10, IEC104_VAL_SE_NORM, 56},  {62, 10, IEC104_VAL_SE_SCALED, 56},
     {63, 12, IEC104_VAL_SE_FLOAT, 56}, {64, 11, IEC104_VAL_BO_CMD, 56},
-    {70, 1, IEC104_VAL_COI, 0},	     {100, 1, IEC104_VAL_QOI, 0},
-    {101, 1, IEC104_VAL_QCC, 0},     {102, 0, IEC104_VAL_NONE, 0},
-    {103, 7, IEC104_VAL_CLOCK, 56},  {104, 2, IEC104_VAL_NONE, 0},
-    {105, 1, IEC104_VAL_QRP, 0},     {106, 2, IEC104_VAL_NONE, 0},
-    {107, 9, IEC104_VAL_NONE, 56},   {110, 3, IEC104_VAL_NORM, 0},
-    {111, 3, IEC104_VAL_SCALED, 0},  {112, 5, IEC104_VAL_FLOAT, 0},
-    {113, 1, IEC104_VAL_NONE, 0},    {120, 6, IEC104_VAL_NONE, 0},
-    {121, 7, IEC104_VAL_NONE, 0},    {122, 4, IEC104_VAL_NONE, 0},
-    {123, 5, IEC104_VAL_NONE, 0},    {124, 4, IEC104_VAL_NONE, 0},
-    {126, 13, IEC104_VAL_NONE, 56},  {127, 16, IEC104_VAL_NONE, 0},
+    {70, 1, IEC104_VAL_COI, 0},	       {100, 1, IEC104_VAL_QOI, 0},
+    {101, 1, IEC104_VAL_QCC, 0},       {102, 0, IEC104_VAL_NONE, 0},
+    {103, 7, IEC104_VAL_CLOCK, 56},    {104, 2, IEC104_VAL_NONE, 0},
+    {105, 1, IEC104_VAL_QRP, 0},       {106, 2, IEC104_VAL_NONE, 0},
+    {107, 9, IEC104_VAL_NONE, 56},     {110, 3, IEC104_VAL_NORM, 0},
+    {111, 3, IEC104_VAL_SCALED, 0},    {112, 5, IEC104_VAL_FLOAT, 0},
+    {113, 1, IEC104_VAL_NONE, 0},      {120, 6, IEC104_VAL_NONE, 0},
+    {121, 7, IEC104_VAL_NONE, 0},      {122, 4, IEC104_VAL_NONE, 0},
+    {123, 5, IEC104_VAL_NONE, 0},      {124, 4, IEC104_VAL_NONE, 0},
+    {126, 13, IEC104_VAL_NONE, 56},    {127, 16, IEC104_VAL_NONE, 0},
 };
 
 static const struct elem_layout *layout_of(uint8_t type)
@@ -173,17 +173,12 @@ static void value_read(const struct elem_layout *l, const uint8_t *e, struct iec
 		o->quality = e[4];
 		break;
 	}
-	case IEC104_VAL_BO_CMD:
-		o->value = (int32_t)le32(e);
-		break;
+	case IEC104_VAL_BO_CMD: o->value = (int32_t)le32(e); break;
 	case IEC104_VAL_QOI:
 	case IEC104_VAL_QCC:
 	case IEC104_VAL_COI:
-	case IEC104_VAL_QRP:
-		o->value = e[0];
-		break;
-	default:
-		break;
+	case IEC104_VAL_QRP: o->value = e[0]; break;
+	default: break;
 	}
 	if (l->time != 0 && l->size >= l->time / 8) {
 		o->time_kind = l->time;
@@ -217,8 +212,8 @@ static void objects_parse(struct iec104_state *s, struct iec104_tx *tx, const ui
 		tx_event(tx, IEC104_EV_INVALID_LENGTH);
 	if (a->num == 0)
 		return;
-	a->objects = calloc(a->num < IEC104_MAX_OBJECTS ? a->num : IEC104_MAX_OBJECTS,
-			    sizeof(*a->objects));
+	a->objects =
+	    calloc(a->num < IEC104_MAX_OBJECTS ? a->num : IEC104_MAX_OBJECTS, sizeof(*a->objects));
 	if (a->objects == NULL)
 		return;
 	uint32_t pos = 0, ioa = 0;

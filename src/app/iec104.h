@@ -47,12 +47,17 @@ struct json;
 
 #define IEC104_PORT 2404
 #define IEC104_START 0x68
-#define IEC104_APDU_MAX 255	/* start + length + 253 */
-#define IEC104_MAX_OBJECTS 127	/* objects kept per ASDU */
-#define IEC104_MAX_TX 1024	/* live transactions per flow */
+#define IEC104_APDU_MAX 255    /* start + length + 253 */
+#define IEC104_MAX_OBJECTS 127 /* objects kept per ASDU */
+#define IEC104_MAX_TX 1024     /* live transactions per flow */
 
 /* NONE: a malformed frame (bad start or length) with no control field. */
-enum iec104_apci_type { IEC104_APCI_I = 0, IEC104_APCI_S = 1, IEC104_APCI_NONE = 2, IEC104_APCI_U = 3 };
+enum iec104_apci_type {
+	IEC104_APCI_I = 0,
+	IEC104_APCI_S = 1,
+	IEC104_APCI_NONE = 2,
+	IEC104_APCI_U = 3
+};
 
 enum iec104_event {
 	IEC104_EV_INVALID_START,
@@ -80,16 +85,16 @@ enum iec104_val {
 	IEC104_VAL_SE_NORM, /* setpoints: value + ql, se */
 	IEC104_VAL_SE_SCALED,
 	IEC104_VAL_SE_FLOAT,
-	IEC104_VAL_BO_CMD,  /* bitstring command */
-	IEC104_VAL_QOI,	    /* interrogation qualifier */
-	IEC104_VAL_QCC,	    /* counter interrogation qualifier */
-	IEC104_VAL_COI,	    /* cause of initialisation */
-	IEC104_VAL_QRP,	    /* reset process qualifier */
-	IEC104_VAL_CLOCK,   /* clock synchronisation: time only */
+	IEC104_VAL_BO_CMD, /* bitstring command */
+	IEC104_VAL_QOI,	   /* interrogation qualifier */
+	IEC104_VAL_QCC,	   /* counter interrogation qualifier */
+	IEC104_VAL_COI,	   /* cause of initialisation */
+	IEC104_VAL_QRP,	   /* reset process qualifier */
+	IEC104_VAL_CLOCK,  /* clock synchronisation: time only */
 };
 
 struct iec104_time {
-	uint16_t ms;  /* milliseconds within the minute */
+	uint16_t ms;			     /* milliseconds within the minute */
 	uint8_t min, hour, day, month, year; /* hour..year only for CP56 */
 	uint8_t dow;
 	bool iv, su;
@@ -98,23 +103,23 @@ struct iec104_time {
 struct iec104_object {
 	uint32_t ioa;
 	enum iec104_val kind;
-	int32_t value;	    /* the value (float: see fvalue) */
+	int32_t value; /* the value (float: see fvalue) */
 	float fvalue;
-	uint8_t quality;    /* QDS/SIQ/DIQ high bits, QOS/SCO/DCO qualifier byte */
-	uint8_t extra;	    /* IT: sequence+flags; ST: transient */
-	uint8_t time_kind;  /* 0 none, 24 CP24, 56 CP56 */
+	uint8_t quality;   /* QDS/SIQ/DIQ high bits, QOS/SCO/DCO qualifier byte */
+	uint8_t extra;	   /* IT: sequence+flags; ST: transient */
+	uint8_t time_kind; /* 0 none, 24 CP24, 56 CP56 */
 	struct iec104_time time;
 };
 
 struct iec104_asdu {
 	uint8_t type_id;
 	bool sq;
-	uint8_t num;	    /* number of objects announced */
-	uint8_t cot;	    /* cause, 6 bits */
+	uint8_t num; /* number of objects announced */
+	uint8_t cot; /* cause, 6 bits */
 	bool negative, test;
 	uint8_t oa;
 	uint16_t ca;
-	uint8_t n_objects;  /* objects decoded and kept */
+	uint8_t n_objects; /* objects decoded and kept */
 	struct iec104_object *objects;
 };
 

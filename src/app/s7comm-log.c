@@ -50,19 +50,25 @@ static const struct code_name rosctrs[] = {
 };
 
 static const struct code_name functions[] = {
-    {S7_FUNC_CPU_SERVICES, "cpu_services"},	{S7_FUNC_SETUP, "setup_communication"},
-    {S7_FUNC_READ_VAR, "read_var"},		{S7_FUNC_WRITE_VAR, "write_var"},
-    {S7_FUNC_REQ_DOWNLOAD, "request_download"}, {S7_FUNC_DOWNLOAD_BLOCK, "download_block"},
-    {S7_FUNC_DOWNLOAD_ENDED, "download_ended"}, {S7_FUNC_START_UPLOAD, "start_upload"},
-    {S7_FUNC_UPLOAD, "upload"},			{S7_FUNC_END_UPLOAD, "end_upload"},
-    {S7_FUNC_PLC_CONTROL, "plc_control"},	{S7_FUNC_PLC_STOP, "plc_stop"},
+    {S7_FUNC_CPU_SERVICES, "cpu_services"},
+    {S7_FUNC_SETUP, "setup_communication"},
+    {S7_FUNC_READ_VAR, "read_var"},
+    {S7_FUNC_WRITE_VAR, "write_var"},
+    {S7_FUNC_REQ_DOWNLOAD, "request_download"},
+    {S7_FUNC_DOWNLOAD_BLOCK, "download_block"},
+    {S7_FUNC_DOWNLOAD_ENDED, "download_ended"},
+    {S7_FUNC_START_UPLOAD, "start_upload"},
+    {S7_FUNC_UPLOAD, "upload"},
+    {S7_FUNC_END_UPLOAD, "end_upload"},
+    {S7_FUNC_PLC_CONTROL, "plc_control"},
+    {S7_FUNC_PLC_STOP, "plc_stop"},
 };
 
 static const struct code_name areas[] = {
-    {0x03, "sysinfo"},	   {0x05, "sysflags"},	  {0x06, "analog_in"}, {0x07, "analog_out"},
-    {0x1c, "counter"},	   {0x1d, "timer"},	  {0x1e, "iec_counter"}, {0x1f, "iec_timer"},
-    {0x80, "peripheral"},  {0x81, "inputs"},	  {0x82, "outputs"},   {0x83, "flags"},
-    {0x84, "db"},	   {0x85, "di"},	  {0x86, "local"},     {0x87, "v"},
+    {0x03, "sysinfo"},	  {0x05, "sysflags"}, {0x06, "analog_in"},   {0x07, "analog_out"},
+    {0x1c, "counter"},	  {0x1d, "timer"},    {0x1e, "iec_counter"}, {0x1f, "iec_timer"},
+    {0x80, "peripheral"}, {0x81, "inputs"},   {0x82, "outputs"},     {0x83, "flags"},
+    {0x84, "db"},	  {0x85, "di"},	      {0x86, "local"},	     {0x87, "v"},
 };
 
 static const struct code_name cotps[] = {
@@ -82,12 +88,24 @@ static const struct code_name plus_opcodes[] = {
     {0x31, "request"}, {0x32, "response"}, {0x33, "notification"}, {0x02, "response2"}};
 
 static const struct code_name plus_functions[] = {
-    {0x04bb, "explore"},       {0x04ca, "createobject"},      {0x04d4, "deleteobject"},
-    {0x04f2, "setvariable"},   {0x04fc, "getvariable"},	      {0x0506, "addlink"},
-    {0x051a, "removelink"},    {0x0524, "getlink"},	      {0x0542, "setmultivariables"},
-    {0x054c, "getmultivariables"}, {0x0556, "beginsequence"}, {0x0560, "endsequence"},
-    {0x056b, "invoke"},	       {0x057c, "setvarsubstreamed"}, {0x0586, "getvarsubstreamed"},
-    {0x0590, "getvariablesaddress"}, {0x059a, "abort"},	      {0x05a9, "error"},
+    {0x04bb, "explore"},
+    {0x04ca, "createobject"},
+    {0x04d4, "deleteobject"},
+    {0x04f2, "setvariable"},
+    {0x04fc, "getvariable"},
+    {0x0506, "addlink"},
+    {0x051a, "removelink"},
+    {0x0524, "getlink"},
+    {0x0542, "setmultivariables"},
+    {0x054c, "getmultivariables"},
+    {0x0556, "beginsequence"},
+    {0x0560, "endsequence"},
+    {0x056b, "invoke"},
+    {0x057c, "setvarsubstreamed"},
+    {0x0586, "getvarsubstreamed"},
+    {0x0590, "getvariablesaddress"},
+    {0x059a, "abort"},
+    {0x05a9, "error"},
     {0x05b3, "initssl"},
 };
 

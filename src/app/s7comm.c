@@ -236,8 +236,7 @@ static void function_parse(struct rd *p, struct rd *d, struct s7_msg *m, struct 
 		rd_skip(p, 5);
 		rd_name(p, rd_u8(p), m);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 

@@ -17,7 +17,8 @@
 # ../shared.
 source "$(dirname "$0")/lib.sh"
 command -v tshark >/dev/null 2>&1 || skip "tshark not installed"
-ICS="$(dirname "$0")/../../../shared/data/pcaps/ics"
+SHARED="${SHARED_DIR:-$(dirname "$0")/../../../shared}"
+ICS="$SHARED/data/pcaps/ics"
 [ -d "$ICS" ] || skip "../shared not present: no ICS captures"
 
 cat >"$TMP/vigil.yaml" <<'EOF'
@@ -38,7 +39,7 @@ EOF
 "$VIGIL_BIN" scenario write grid-manipulation -o "$TMP/grid.pcap" --seed 7 >/dev/null ||
 	fail "scenario write failed"
 # nDPI's test captures of the reference corpus, when present
-NDPI="$(dirname "$0")/../../../shared/reference/captures/ntop+nDPI/tests/cfgs/default/pcap"
+NDPI="$SHARED/reference/captures/ntop+nDPI/tests/cfgs/default/pcap"
 IEC=("$ICS"/IEC60870-5-104/*.pcap "$TMP/grid.pcap")
 S7=("$ICS"/s7/*.pcap "$ICS"/s7/*.pcapng)
 [ -f "$NDPI/iec60780-5-104.pcap" ] && IEC+=("$NDPI/iec60780-5-104.pcap")

@@ -151,7 +151,8 @@ static void test_u_s_frames(void **unused)
 	assert_int_equal(app_iec104.tx_side(st, t1, APP_TOCLIENT, false), APP_SIDE_READY);
 	assert_int_equal(app_iec104.tx_msg_dir(t1), APP_TOCLIENT);
 	assert_int_equal(app_iec104.tx_log(st, t0, false), APP_LOG_NOW);
-	assert_eve(st, t0, "{\"iec104\":{\"apci\":{\"type\":\"U\",\"u_function\":\"startdt_act\"}}}");
+	assert_eve(st, t0,
+		   "{\"iec104\":{\"apci\":{\"type\":\"U\",\"u_function\":\"startdt_act\"}}}");
 	assert_int_equal(t2->apci, IEC104_APCI_S);
 	assert_int_equal(t2->rx_seq, 2);
 	assert_eve(st, t2, "{\"iec104\":{\"apci\":{\"type\":\"S\",\"rx\":2}}}");
@@ -171,11 +172,12 @@ static void test_interrogation(void **unused)
 	assert_int_equal(tx->asdu.cot, 6);
 	assert_int_equal(tx->asdu.oa, 1);
 	assert_int_equal(tx->asdu.ca, 37133);
-	assert_eve(st, tx,
-		   "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":0,\"rx\":0},\"asdu\":{\"type_id\":100,"
-		   "\"type_name\":\"C_IC_NA_1\",\"sq\":false,\"num_objects\":1,\"cot\":6,"
-		   "\"cot_name\":\"activation\",\"negative\":false,\"test\":false,\"oa\":1,"
-		   "\"ca\":37133,\"objects\":[{\"ioa\":0,\"qoi\":20}]}}}");
+	assert_eve(
+	    st, tx,
+	    "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":0,\"rx\":0},\"asdu\":{\"type_id\":100,"
+	    "\"type_name\":\"C_IC_NA_1\",\"sq\":false,\"num_objects\":1,\"cot\":6,"
+	    "\"cot_name\":\"activation\",\"negative\":false,\"test\":false,\"oa\":1,"
+	    "\"ca\":37133,\"objects\":[{\"ioa\":0,\"qoi\":20}]}}}");
 	feed(st, APP_TOCLIENT, EI);
 	tx = tx_at(st, 1);
 	assert_int_equal(tx->tx_seq, 0);
@@ -200,12 +202,13 @@ static void test_single_points_sq(void **unused)
 	}
 	assert_int_equal(events_of(st, tx), 0);
 	feed(st, APP_TOCLIENT, DP);
-	assert_eve(st, tx_at(st, 1),
-		   "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":3,\"rx\":1},\"asdu\":{\"type_id\":3,"
-		   "\"type_name\":\"M_DP_NA_1\",\"sq\":false,\"num_objects\":1,\"cot\":20,"
-		   "\"cot_name\":\"interrogated_station\",\"negative\":false,\"test\":false,\"oa\":1,"
-		   "\"ca\":37133,\"objects\":[{\"ioa\":15000,\"value\":1,\"quality\":{\"bl\":false,"
-		   "\"sb\":false,\"nt\":false,\"iv\":false}}]}}}");
+	assert_eve(
+	    st, tx_at(st, 1),
+	    "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":3,\"rx\":1},\"asdu\":{\"type_id\":3,"
+	    "\"type_name\":\"M_DP_NA_1\",\"sq\":false,\"num_objects\":1,\"cot\":20,"
+	    "\"cot_name\":\"interrogated_station\",\"negative\":false,\"test\":false,\"oa\":1,"
+	    "\"ca\":37133,\"objects\":[{\"ioa\":15000,\"value\":1,\"quality\":{\"bl\":false,"
+	    "\"sb\":false,\"nt\":false,\"iv\":false}}]}}}");
 	app_iec104.state_free(st);
 }
 
@@ -227,12 +230,13 @@ static void test_floats_and_command_time(void **unused)
 	assert_int_equal(o->time_kind, 56);
 	assert_int_equal(o->time.year, 109);
 	assert_int_equal(o->time.hour, 19);
-	assert_eve(st, tx,
-		   "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":20,\"rx\":78},\"asdu\":{\"type_id\":58,"
-		   "\"type_name\":\"C_SC_TA_1\",\"sq\":false,\"num_objects\":1,\"cot\":6,"
-		   "\"cot_name\":\"activation\",\"negative\":false,\"test\":false,\"oa\":0,\"ca\":3,"
-		   "\"objects\":[{\"ioa\":4501,\"value\":1,\"qu\":0,\"select\":true,"
-		   "\"time\":\"2009-08-13T19:23:00.008\"}]}}}");
+	assert_eve(
+	    st, tx,
+	    "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":20,\"rx\":78},\"asdu\":{\"type_id\":58,"
+	    "\"type_name\":\"C_SC_TA_1\",\"sq\":false,\"num_objects\":1,\"cot\":6,"
+	    "\"cot_name\":\"activation\",\"negative\":false,\"test\":false,\"oa\":0,\"ca\":3,"
+	    "\"objects\":[{\"ioa\":4501,\"value\":1,\"qu\":0,\"select\":true,"
+	    "\"time\":\"2009-08-13T19:23:00.008\"}]}}}");
 	app_iec104.state_free(st);
 }
 
@@ -261,7 +265,8 @@ static void test_splits(void **unused)
 			assert_string_equal(a, b);
 			free(a);
 			free(b);
-			assert_int_equal(events_of(st, tx_at(st, i)), events_of(ref, tx_at(ref, i)));
+			assert_int_equal(events_of(st, tx_at(st, i)),
+					 events_of(ref, tx_at(ref, i)));
 		}
 		app_iec104.state_free(st);
 	}
@@ -308,9 +313,12 @@ static void test_asdu_length_mismatch(void **unused)
 	assert_int_equal(events_of(st, tx_at(st, 3)), EV(INVALID_LENGTH));
 	/* (iec60780-5-104.pcap frame 36) STARTDT and STOPDT act at once, a
 	 * byte too many */
-	feed(st, APP_TOCLIENT, "680517171717" "17");
+	feed(st, APP_TOCLIENT,
+	     "680517171717"
+	     "17");
 	assert_int_equal(events_of(st, tx_at(st, 4)), EV(INVALID_LENGTH));
-	assert_eve(st, tx_at(st, 4), "{\"iec104\":{\"apci\":{\"type\":\"U\",\"u_function_code\":20}}}");
+	assert_eve(st, tx_at(st, 4),
+		   "{\"iec104\":{\"apci\":{\"type\":\"U\",\"u_function_code\":20}}}");
 	app_iec104.state_free(st);
 }
 
@@ -346,10 +354,11 @@ static void test_unknown_type(void **unused)
 	const struct iec104_tx *tx = tx_at(st, 0);
 	assert_int_equal(events_of(st, tx), EV(UNKNOWN_TYPE_ID));
 	assert_int_equal(tx->asdu.n_objects, 0);
-	assert_eve(st, tx,
-		   "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":0,\"rx\":0},\"asdu\":{\"type_id\":80,"
-		   "\"sq\":false,\"num_objects\":1,\"cot\":6,\"cot_name\":\"activation\","
-		   "\"negative\":false,\"test\":false,\"oa\":1,\"ca\":37133}}}");
+	assert_eve(
+	    st, tx,
+	    "{\"iec104\":{\"apci\":{\"type\":\"I\",\"tx\":0,\"rx\":0},\"asdu\":{\"type_id\":80,"
+	    "\"sq\":false,\"num_objects\":1,\"cot\":6,\"cot_name\":\"activation\","
+	    "\"negative\":false,\"test\":false,\"oa\":1,\"ca\":37133}}}");
 	app_iec104.state_free(st);
 }
 
@@ -528,13 +537,14 @@ static void test_keywords(void **unused)
 static void test_keyword_syntax(void **unused)
 {
 	(void)unused;
-	static const char rules[] = "alert tcp any any -> any any (iec104.typeid:C_XX_NA_1; sid:1;)\n"
-				    "alert tcp any any -> any any (iec104.apci_type:x; sid:2;)\n"
-				    "alert tcp any any -> any any (iec104.ca:70000; sid:3;)\n"
-				    "alert tcp any any -> any any (iec104.cot:1,,2; sid:4;)\n"
-				    "alert tcp any any -> any any (iec104.ioa:16777216; sid:5;)\n"
-				    "alert tcp any any -> any any (iec104.apci_type:0; sid:7;)\n"
-				    "alert tcp any any -> any any (iec104.typeid:1,2,45; sid:6;)\n";
+	static const char rules[] =
+	    "alert tcp any any -> any any (iec104.typeid:C_XX_NA_1; sid:1;)\n"
+	    "alert tcp any any -> any any (iec104.apci_type:x; sid:2;)\n"
+	    "alert tcp any any -> any any (iec104.ca:70000; sid:3;)\n"
+	    "alert tcp any any -> any any (iec104.cot:1,,2; sid:4;)\n"
+	    "alert tcp any any -> any any (iec104.ioa:16777216; sid:5;)\n"
+	    "alert tcp any any -> any any (iec104.apci_type:0; sid:7;)\n"
+	    "alert tcp any any -> any any (iec104.typeid:1,2,45; sid:6;)\n";
 	struct run r;
 	run_init(&r, rules, 1);
 	run_free(&r);

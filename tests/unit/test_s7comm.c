@@ -32,8 +32,7 @@ static const char CC[] = "0300001611d0000f000300c0010ac1020100c2020102";
 static const char SETUP_JOB[] = "0300001902f08032010000020000080000f0000001000101e0";
 static const char SETUP_ACK[] = "0300001b02f080320300000200000800000000f0000001000100f0";
 /* snap7_s300_stop.pcapng: PLC stop "P_PROGRAM" and its ack_data. */
-static const char STOP_JOB[] =
-    "0300002102f0803201000000020010000029000000000009505f50524f4752414d";
+static const char STOP_JOB[] = "0300002102f0803201000000020010000029000000000009505f50524f4752414d";
 static const char STOP_ACK[] = "0300001402f08032030000000200010000000029";
 /* wincc_s300_setup-alarm-read.pcapng frame 8: read var, 9 S7ANY items
  * (DB1 bytes, M bits, a timer and a counter). */
@@ -161,11 +160,12 @@ static void test_cotp_connection(void **unused)
 	assert_int_equal(app_s7comm.tx_count(st), 1);
 	assert_int_equal(app_s7comm.tx_side(st, tx, APP_TOCLIENT, false), APP_SIDE_READY);
 	assert_int_equal(app_s7comm.tx_log(st, tx, false), APP_LOG_NOW);
-	assert_eve(st, tx,
-		   "{\"s7comm\":{\"request\":{\"cotp\":\"CR\",\"dst_ref\":0,\"src_ref\":15,\"class\":0,"
-		   "\"src_tsap\":\"0100\",\"dst_tsap\":\"0102\",\"tpdu_size\":1024},\"response\":{"
-		   "\"cotp\":\"CC\",\"dst_ref\":15,\"src_ref\":3,\"class\":0,\"src_tsap\":\"0100\","
-		   "\"dst_tsap\":\"0102\",\"tpdu_size\":1024}}}");
+	assert_eve(
+	    st, tx,
+	    "{\"s7comm\":{\"request\":{\"cotp\":\"CR\",\"dst_ref\":0,\"src_ref\":15,\"class\":0,"
+	    "\"src_tsap\":\"0100\",\"dst_tsap\":\"0102\",\"tpdu_size\":1024},\"response\":{"
+	    "\"cotp\":\"CC\",\"dst_ref\":15,\"src_ref\":3,\"class\":0,\"src_tsap\":\"0100\","
+	    "\"dst_tsap\":\"0102\",\"tpdu_size\":1024}}}");
 	assert_int_equal(events_of(st, tx), 0);
 	app_s7comm.state_free(st);
 }
@@ -211,8 +211,9 @@ static void test_read_var_items(void **unused)
 	assert_int_equal(m->items[8].area, 0x1c);
 	assert_int_equal(events_of(st, tx_at(st, 0)), 0);
 	char *got = eve(st, tx_at(st, 0));
-	assert_non_null(strstr(got, "{\"syntax_id\":16,\"transport_size\":1,\"length\":1,\"db\":0,"
-				    "\"area\":\"flags\",\"area_code\":131,\"address\":1,\"bit\":1}"));
+	assert_non_null(strstr(got,
+			       "{\"syntax_id\":16,\"transport_size\":1,\"length\":1,\"db\":0,"
+			       "\"area\":\"flags\",\"area_code\":131,\"address\":1,\"bit\":1}"));
 	free(got);
 	app_s7comm.state_free(st);
 }
@@ -247,13 +248,14 @@ static void test_plc_stop(void **unused)
 	feed(st, APP_TOSERVER, STOP_JOB);
 	feed(st, APP_TOCLIENT, STOP_ACK);
 	const struct s7comm_tx *tx = tx_at(st, 0);
-	assert_eve(st, tx,
-		   "{\"s7comm\":{\"request\":{\"rosctr\":\"job\",\"rosctr_code\":1,\"pdu_ref\":2,"
-		   "\"param_length\":16,\"data_length\":0,\"function\":\"plc_stop\","
-		   "\"function_code\":41,\"pi_service\":\"P_PROGRAM\"},\"response\":{\"rosctr\":"
-		   "\"ack_data\",\"rosctr_code\":3,\"pdu_ref\":2,\"param_length\":1,\"data_length\":0,"
-		   "\"error_class\":0,\"error_code\":0,\"function\":\"plc_stop\","
-		   "\"function_code\":41}}}");
+	assert_eve(
+	    st, tx,
+	    "{\"s7comm\":{\"request\":{\"rosctr\":\"job\",\"rosctr_code\":1,\"pdu_ref\":2,"
+	    "\"param_length\":16,\"data_length\":0,\"function\":\"plc_stop\","
+	    "\"function_code\":41,\"pi_service\":\"P_PROGRAM\"},\"response\":{\"rosctr\":"
+	    "\"ack_data\",\"rosctr_code\":3,\"pdu_ref\":2,\"param_length\":1,\"data_length\":0,"
+	    "\"error_class\":0,\"error_code\":0,\"function\":\"plc_stop\","
+	    "\"function_code\":41}}}");
 	/* a PI service name longer than the parameters */
 	struct bytes b = unhex(STOP_JOB);
 	b.b[b.n - 10] = 0x40;
@@ -274,7 +276,8 @@ static void test_pairing(void **unused)
 	feed(st, APP_TOSERVER, STOP_JOB);
 	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), false), APP_LOG_WAIT);
 	assert_int_equal(app_s7comm.tx_log(st, tx_at(st, 0), true), APP_LOG_NOW);
-	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, false), APP_SIDE_PENDING);
+	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, false),
+			 APP_SIDE_PENDING);
 	assert_int_equal(app_s7comm.tx_side(st, tx_at(st, 0), APP_TOCLIENT, true), APP_SIDE_NONE);
 	/* an answer to nothing closes nothing */
 	feed(st, APP_TOCLIENT, DBREAD_ACK);
@@ -579,7 +582,7 @@ static void test_keywords(void **unused)
 	    "s7commplus_opcode:response; sid:8;)\n"
 	    "alert s7comm any any -> any any (s7commplus.function:!1414; sid:9;)\n"
 	    "alert s7comm any any -> any any (s7comm.function:write_var; sid:10;)\n";
-	static const char *const msgs[] = {CR,	     CC,	SETUP_JOB, SETUP_ACK, READ_JOB,
+	static const char *const msgs[] = {CR,	       CC,	 SETUP_JOB, SETUP_ACK, READ_JOB,
 					   DBREAD_ACK, STOP_JOB, STOP_ACK,  PLUS_REQ,  PLUS_RESP};
 	struct run r;
 	run_init(&r, rules, 10);
@@ -612,22 +615,14 @@ static void test_keyword_syntax(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cotp_connection),
-	    cmocka_unit_test(test_setup_communication),
-	    cmocka_unit_test(test_read_var_items),
-	    cmocka_unit_test(test_read_var_dbread),
-	    cmocka_unit_test(test_plc_stop),
-	    cmocka_unit_test(test_pairing),
-	    cmocka_unit_test(test_s7commplus),
-	    cmocka_unit_test(test_splits),
-	    cmocka_unit_test(test_cotp_fragments),
-	    cmocka_unit_test(test_pdu_too_long),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_stream_gap),
-	    cmocka_unit_test(test_tx_cap),
-	    cmocka_unit_test(test_probe),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_cotp_connection), cmocka_unit_test(test_setup_communication),
+	    cmocka_unit_test(test_read_var_items),  cmocka_unit_test(test_read_var_dbread),
+	    cmocka_unit_test(test_plc_stop),	    cmocka_unit_test(test_pairing),
+	    cmocka_unit_test(test_s7commplus),	    cmocka_unit_test(test_splits),
+	    cmocka_unit_test(test_cotp_fragments),  cmocka_unit_test(test_pdu_too_long),
+	    cmocka_unit_test(test_malformed),	    cmocka_unit_test(test_stream_gap),
+	    cmocka_unit_test(test_tx_cap),	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_names),	    cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_keyword_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
