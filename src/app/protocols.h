@@ -23,6 +23,10 @@
 	X(KRB5, app_krb5)                                                                          \
 	X(RDP, app_rdp)                                                                            \
 	X(DCERPC, app_dcerpc)                                                                      \
+	X(DNP3, app_dnp3)                                                                          \
+	X(MODBUS, app_modbus)                                                                      \
+	X(HL7, app_hl7)                                                                            \
+	X(DICOM, app_dicom)                                                                        \
 	X(IEC104, app_iec104)                                                                      \
 	X(S7COMM, app_s7comm)                                                                      \
 	/* one line per protocol above, each ending in a backslash */

@@ -197,6 +197,10 @@ extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_dnp3;
+extern const struct kw_family kw_family_modbus;
+extern const struct kw_family kw_family_smb;
+extern const struct kw_family kw_family_dicom;
 extern const struct kw_family kw_family_iec104;
 extern const struct kw_family kw_family_s7comm;
 
@@ -284,6 +288,10 @@ extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;
+extern const struct app_buffer_family app_buffers_dnp3;
+extern const struct app_buffer_family app_buffers_smb;
+extern const struct app_buffer_family app_buffers_hl7;
+extern const struct app_buffer_family app_buffers_dicom;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

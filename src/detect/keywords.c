@@ -25,6 +25,10 @@ static const struct kw_family *const families[] = {
     &kw_family_enip,
     &kw_family_krb5,
     &kw_family_dcerpc,
+    &kw_family_dnp3,
+    &kw_family_modbus,
+    &kw_family_smb,
+    &kw_family_dicom,
     &kw_family_iec104,
     &kw_family_s7comm,
 };
@@ -40,6 +44,10 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_enip,
     &app_buffers_krb5,
     &app_buffers_dcerpc,
+    &app_buffers_dnp3,
+    &app_buffers_smb,
+    &app_buffers_hl7,
+    &app_buffers_dicom,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

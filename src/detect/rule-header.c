@@ -618,6 +618,7 @@ static const struct {
     {"telnet", 6},    {"rdp", 6},    {"quic", 17}, {"bittorrent-dht", 17},
     {"websocket", 6}, {"ldap", 0},   {"doh2", 6},  {"pop3", 6},
     {"template", 0},  {"irc", 6},    {"mdns", 17},
+    {"hl7", 6},       {"dicom", 6}, /* vigil only: no Suricata parser */
     {"iec104", 6},    {"s7comm", 6}, /* vigil's own (no Suricata parser) */
 };
 
