@@ -291,6 +291,8 @@ static void log_s7(struct json *j, const struct s7_msg *m)
 		bool pi = m->function == S7_FUNC_PLC_CONTROL || m->function == S7_FUNC_PLC_STOP;
 		json_strn(j, pi ? "pi_service" : "filename", m->name, m->name_len);
 	}
+	if (m->pi_param_len > 0)
+		json_strn(j, "pi_parameter", m->pi_param, m->pi_param_len);
 }
 
 static void log_plus(struct json *j, const struct s7_plus *x)

@@ -97,6 +97,16 @@ static void rd_name(struct rd *r, uint8_t len, struct s7_msg *m)
 	r->pos += len;
 }
 
+/* PLC control's parameter block, kept up to S7COMM_NAME_MAX bytes. */
+static void plc_control_block(struct rd *r, uint16_t len, struct s7_msg *m)
+{
+	if (!rd_has(r, len))
+		return;
+	m->pi_param_len = len < S7COMM_NAME_MAX ? (uint8_t)len : S7COMM_NAME_MAX;
+	memcpy(m->pi_param, r->d + r->pos, m->pi_param_len);
+	r->pos += len;
+}
+
 /* ------------------------------------------------------------ S7comm */
 
 struct parse_out {
@@ -227,7 +237,7 @@ static void function_parse(struct rd *p, struct rd *d, struct s7_msg *m, struct 
 		if (!job)
 			break;
 		rd_skip(p, 7);
-		rd_skip(p, rd_be16(p)); /* parameter block */
+		plc_control_block(p, rd_be16(p), m);
 		rd_name(p, rd_u8(p), m);
 		break;
 	case S7_FUNC_PLC_STOP:

@@ -16,7 +16,7 @@
  * transport size, length, DB number, area, byte and bit address; for
  * responses the items' return codes), request download / download block /
  * download ended / start upload / upload / end upload (the block file
- * name), PLC control (PI service name) and PLC stop; userdata parameters
+ * name), PLC control (PI service name and parameter block) and PLC stop; userdata parameters
  * (method, type, function group, subfunction, sequence).  S7comm-plus:
  * version, opcode, function and sequence number.
  *
@@ -140,6 +140,9 @@ struct s7_msg {
 	/* block file name (download/upload), PI service (PLC control/stop) */
 	uint8_t name_len;
 	uint8_t name[S7COMM_NAME_MAX];
+	/* PLC control's parameter block (block list, "C" for a cold restart) */
+	uint8_t pi_param_len;
+	uint8_t pi_param[S7COMM_NAME_MAX];
 	/* userdata */
 	bool has_userdata;
 	uint8_t ud_method, ud_type, ud_group, ud_subfunc, ud_seq;

@@ -56,6 +56,11 @@ static const char PLUS_RESP[] =
     "0300004002f080720200313200000586000000033400000008010420bde9dc5aa8aa861e3c85ccc96d215d8b8026"
     "1c94071c0bd3bbfbe41107970d4372020000";
 static const char EMPTY_DT[] = "0300000702f000";
+/* tia_s300_downloadOb1.pcapng: PLC control "_INSE" (insert) of block
+ * "0800001P" (OB1): parameter block 01 00 "0800001P". */
+static const char INSERT_JOB[] =
+    "0300002b02f08032010000be0a001a000028000000000000fd000a010030383030"
+    "30303150055f494e5345";
 
 /* ---- helpers ---- */
 
@@ -263,6 +268,25 @@ static void test_plc_stop(void **unused)
 	tx = tx_at(st, 1);
 	assert_int_equal(tx->request->s7.name_len, 0);
 	assert_int_equal(events_of(st, tx), EV(INVALID_LENGTH));
+	app_s7comm.state_free(st);
+}
+
+static void test_plc_control(void **unused)
+{
+	(void)unused;
+	void *st = new_state();
+	feed(st, APP_TOSERVER, INSERT_JOB);
+	const struct s7_msg *m = &tx_at(st, 0)->request->s7;
+	assert_int_equal(m->function, S7_FUNC_PLC_CONTROL);
+	assert_int_equal(m->name_len, 5);
+	assert_memory_equal(m->name, "_INSE", 5);
+	assert_int_equal(m->pi_param_len, 10);
+	assert_memory_equal(m->pi_param + 2, "0800001P", 8);
+	assert_int_equal(events_of(st, tx_at(st, 0)), 0);
+	char *got = eve(st, tx_at(st, 0));
+	assert_non_null(strstr(got, "\"pi_service\":\"_INSE\",\"pi_parameter\":"
+				    "\"\\u0001\\u00000800001P\"}"));
+	free(got);
 	app_s7comm.state_free(st);
 }
 
@@ -617,13 +641,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cotp_connection), cmocka_unit_test(test_setup_communication),
 	    cmocka_unit_test(test_read_var_items),  cmocka_unit_test(test_read_var_dbread),
-	    cmocka_unit_test(test_plc_stop),	    cmocka_unit_test(test_pairing),
-	    cmocka_unit_test(test_s7commplus),	    cmocka_unit_test(test_splits),
-	    cmocka_unit_test(test_cotp_fragments),  cmocka_unit_test(test_pdu_too_long),
-	    cmocka_unit_test(test_malformed),	    cmocka_unit_test(test_stream_gap),
-	    cmocka_unit_test(test_tx_cap),	    cmocka_unit_test(test_probe),
-	    cmocka_unit_test(test_names),	    cmocka_unit_test(test_keywords),
-	    cmocka_unit_test(test_keyword_syntax),
+	    cmocka_unit_test(test_plc_stop),	    cmocka_unit_test(test_plc_control),
+	    cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_s7commplus),
+	    cmocka_unit_test(test_splits),	    cmocka_unit_test(test_cotp_fragments),
+	    cmocka_unit_test(test_pdu_too_long),    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_stream_gap),	    cmocka_unit_test(test_tx_cap),
+	    cmocka_unit_test(test_probe),	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_keywords),	    cmocka_unit_test(test_keyword_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
