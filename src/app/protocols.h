@@ -29,6 +29,8 @@
 	X(DICOM, app_dicom)                                                                        \
 	X(STRATUM, app_stratum)                                                                    \
 	X(BACNET, app_bacnet)                                                                      \
+	X(IEC104, app_iec104)                                                                      \
+	X(S7COMM, app_s7comm)                                                                      \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -202,6 +202,8 @@ extern const struct kw_family kw_family_modbus;
 extern const struct kw_family kw_family_smb;
 extern const struct kw_family kw_family_dicom;
 extern const struct kw_family kw_family_bacnet;
+extern const struct kw_family kw_family_iec104;
+extern const struct kw_family kw_family_s7comm;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */

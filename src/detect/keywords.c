@@ -30,6 +30,8 @@ static const struct kw_family *const families[] = {
     &kw_family_smb,
     &kw_family_dicom,
     &kw_family_bacnet,
+    &kw_family_iec104,
+    &kw_family_s7comm,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky

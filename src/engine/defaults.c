@@ -70,6 +70,8 @@ static const char default_yaml[] =
 	"        - dicom\n"
 	"        - stratum\n"
 	"        - bacnet\n"
+	"        - iec104\n"
+	"        - s7comm\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"
