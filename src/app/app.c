@@ -726,6 +726,36 @@ uint64_t app_flow_tx_total(const struct flow *f)
 	return has_txs(af) ? af->ap->tx_count(af->state) : 0;
 }
 
+static uint64_t id_at(void *const *txs, size_t i, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, (const uint8_t *)txs[i] + off, sizeof(v));
+	return v;
+}
+
+const void *app_tx_find(void *const *txs, size_t n, uint64_t id, size_t id_offset)
+{
+	if (n == 0)
+		return NULL;
+	uint64_t first = id_at(txs, 0, id_offset);
+	if (id < first)
+		return NULL;
+	if (id - first < n && id_at(txs, (size_t)(id - first), id_offset) == id)
+		return txs[id - first];
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t v = id_at(txs, mid, id_offset);
+		if (v == id)
+			return txs[mid];
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------ events */
 
 int app_event_by_name(enum app_proto p, const char *name)

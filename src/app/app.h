@@ -252,6 +252,15 @@ enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *
 
 #define APP_STREAM_DEPTH_UNLIMITED UINT64_MAX
 
+/*
+ * For a parser's tx_get over its array of live transactions sorted by id
+ * (a uint64_t member at id_offset in each): the one with this id, or
+ * NULL.  The direct slot (ids consecutive) first, then a binary search:
+ * tx_get is called for every transaction of every inspection, so it
+ * must not scan.
+ */
+const void *app_tx_find(void *const *txs, size_t n, uint64_t id, size_t id_offset);
+
 /* The table entry of a protocol; NULL for UNKNOWN, FAILED and bad ids. */
 const struct app_protocol *app_protocol(enum app_proto p);
 

@@ -10,6 +10,7 @@
  */
 #include "app/bacnet.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -554,10 +555,7 @@ uint64_t bacnet_tx_count(const struct bacnet_state *s)
 
 const struct bacnet_tx *bacnet_tx_get(const struct bacnet_state *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->tx_id == id)
-			return s->txs[i];
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct bacnet_tx, tx_id));
 }
 
 void bacnet_tx_release_upto(struct bacnet_state *s, uint64_t id)

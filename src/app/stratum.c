@@ -10,6 +10,7 @@
  */
 #include "app/stratum.h"
 
+#include <stddef.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,10 +409,7 @@ uint64_t stratum_tx_count(const struct stratum_state *s)
 
 const struct stratum_tx *stratum_tx_get(const struct stratum_state *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->tx_id == id)
-			return s->txs[i];
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct stratum_tx, tx_id));
 }
 
 void stratum_tx_release_upto(struct stratum_state *s, uint64_t id)
