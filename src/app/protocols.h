@@ -23,6 +23,7 @@
 	X(KRB5, app_krb5)                                                                          \
 	X(RDP, app_rdp)                                                                            \
 	X(DCERPC, app_dcerpc)                                                                      \
+	X(MMS, app_mms)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
