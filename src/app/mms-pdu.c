@@ -279,9 +279,26 @@ static bool parse_request_service(const struct ber *r, const struct tlv *s, stru
 	return true;
 }
 
+/* getNamedVariableListAttributes response: SEQUENCE { mmsDeletable [0],
+ * listOfVariable [1] }. */
+static bool resp_get_nvl_attr(const struct ber *r, const struct tlv *s, struct mms_msg *m)
+{
+	struct ber in = ber_in(r, s);
+	struct tlv e;
+	while (s->constructed && in.pos < in.end) {
+		if (!ber_next(&in, &e))
+			return false;
+		if (is_ctx(&e, 1) && e.constructed)
+			return parse_var_list(r, &e, m);
+	}
+	return true;
+}
+
 /* getNameList response: SEQUENCE { listOfIdentifier [0], moreFollows [1] }. */
 static bool parse_response_service(const struct ber *r, const struct tlv *s, struct mms_msg *m)
 {
+	if (s->tag == MMS_SVC_GET_NVL_ATTR)
+		return resp_get_nvl_attr(r, s, m);
 	if (s->tag != MMS_SVC_GET_NAME_LIST)
 		return true;
 	struct ber in = ber_in(r, s);

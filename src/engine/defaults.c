@@ -64,6 +64,7 @@ static const char default_yaml[] =
 	"            threads: no\n"
 	"            deltas: no\n"
 	"        - flow\n"
+	"        - mms\n" /* vigil's own (no Suricata parser); after Suricata's entries */
 	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
 	"      enabled: yes\n"
 	"      filename: vigil.db\n"
