@@ -197,6 +197,7 @@ extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_mms;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -282,6 +283,7 @@ extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;
+extern const struct app_buffer_family app_buffers_mms;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
