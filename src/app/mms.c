@@ -444,6 +444,8 @@ static bool handle_tsdu(struct mms_state *s, enum app_dir dir, const uint8_t *d,
 
 static bool buf_append(struct mms_buf *b, const uint8_t *d, uint32_t n, uint32_t max)
 {
+	if (n == 0)
+		return true;
 	if (n > max - b->len)
 		return false;
 	if (b->len + n > b->cap) {
@@ -594,12 +596,15 @@ enum app_probe_result mms_probe(const uint8_t *d, uint32_t n)
 			p += len;
 			continue;
 		}
-		uint32_t off = p + 5u + li;
-		if (n - off < 4 || len < 5u + li + 4)
-			return n - p < len ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
-		uint8_t si = d[off];
-		if (off + 1 <= n - 1 && bare_mms(d + off, p + len - off) && len <= n - p)
+		uint32_t off = p + 5u + li; /* within the TPKT (li + 5 <= len) */
+		bool whole = len <= n - p;
+		if (whole && bare_mms(d + off, p + len - off))
 			return APP_PROBE_MATCH;
+		if (len - 5u - li < 4)
+			return whole ? APP_PROBE_NO : APP_PROBE_NEED_MORE;
+		if (off > n || n - off < 4)
+			return APP_PROBE_NEED_MORE;
+		uint8_t si = d[off];
 		if (si == SPDU_CN || si == SPDU_AC)
 			return APP_PROBE_MATCH;
 		/* GIVE TOKENS + DATA: 01 00 01 00 then presentation user data */

@@ -208,4 +208,6 @@ int mms_service_by_name(const char *name);
 
 void mms_tx_log_json(struct json *j, const struct mms_tx *tx);
 
+extern const struct app_protocol app_mms;
+
 #endif

@@ -77,6 +77,9 @@ static int list_parse(const char *arg, int max, int (*by_name)(const char *), st
 		l->neg = true;
 		t = str_trim(t + 1);
 	}
+	size_t tl = strlen(t);
+	if (tl == 0 || t[0] == ',' || t[tl - 1] == ',' || strstr(t, ",,") != NULL)
+		return -1; /* an empty entry */
 	char *save = NULL;
 	for (char *tok = strtok_r(t, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		tok = str_trim(tok);

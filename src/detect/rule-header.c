@@ -618,6 +618,7 @@ static const struct {
     {"telnet", 6},    {"rdp", 6},    {"quic", 17}, {"bittorrent-dht", 17},
     {"websocket", 6}, {"ldap", 0},   {"doh2", 6},  {"pop3", 6},
     {"template", 0},  {"irc", 6},    {"mdns", 17},
+    {"mms", 6}, /* vigil's own: IEC 61850 MMS */
 };
 
 bool app_proto_name_known(const char *name)
