@@ -65,6 +65,8 @@ static const char default_yaml[] =
 	"            deltas: no\n"
 	"        - flow\n"
 	"        - mms\n" /* vigil's own (no Suricata parser); after Suricata's entries */
+	"        - goose:\n" /* vigil's own: IEC 61850 GOOSE frames */
+	"            log-all: no\n"
 	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
 	"      enabled: yes\n"
 	"      filename: vigil.db\n"

@@ -51,6 +51,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
 	w->app = app_ctx_new(s->app_cfg);
+	w->goose = goose_tracker_new();
 	if (w->flows)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
@@ -60,7 +61,7 @@ struct worker *worker_new(const struct worker_setup *s)
 		uint32_t longest = detect_engine_max_pattern_len(s->detect);
 		w->stream_keep = longest > 1 ? longest - 1 : 0;
 	}
-	if (!w->flows || !w->defrag || !w->stream || !w->app || !w->eve ||
+	if (!w->flows || !w->defrag || !w->stream || !w->app || !w->eve || !w->goose ||
 	    (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
@@ -369,6 +370,8 @@ static void process_packet(struct worker *w, struct packet *p)
 {
 	w->dropping = false;
 	check_checksums(w, p);
+	if (p->goose.present) /* its events before detection sees them */
+		goose_track(w->goose, p);
 	flow_table_handle_packet(w->flows, p);
 	if (p->flow && p->proto == 6 && !p->is_fragment) {
 		stream_handle_packet(w->stream, p);
@@ -378,6 +381,8 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
+	if (p->goose.present)
+		eve_log_goose(w->eve, p);
 	if (p->flow) {
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		eve_log_app(w->eve, w->app, p, p->flow, false);
@@ -478,6 +483,7 @@ void worker_free(struct worker *w)
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);
+	goose_tracker_free(w->goose);
 	free(w->gap_payload);
 	pthread_mutex_destroy(&w->pub_lock);
 	free(w);

@@ -14,7 +14,7 @@ DIR="${SHARED_DIR:-../shared}/data/pcaps/ics/IEC61850"
 
 # MMS flows in these captures mostly start mid-stream; GOOSE: every frame.
 python3 - "$VIGIL_BIN" "$DIR" "$TMP" <<'PY'
-import collections, glob, json, os, subprocess, sys
+import collections, glob, json, os, re, subprocess, sys
 
 vigil, root, tmp = sys.argv[1:4]
 pcaps = sorted(glob.glob(os.path.join(root, "**", "*.pcap"), recursive=True))
@@ -48,6 +48,16 @@ SERVICES = ("status getNameList identify rename read write getVariableAccessAttr
 UNCONFIRMED = ["informationReport", "unsolicitedStatus", "eventNotification"]
 
 
+def goose_type_index():
+    """Index of `- goose` in the built-in eve-log types (engine/defaults.c)."""
+    src = open("src/engine/defaults.c").read()
+    items = re.findall(r'"        - ([a-z0-9-]+)', src.split('"      types:')[1])
+    return items.index("goose")
+
+
+GOOSE_ALL = f"outputs.1.eve-log.types.{goose_type_index()}.goose.log-all=yes"
+
+
 def run_vigil(pcap):
     out = os.path.join(tmp, "out")
     os.makedirs(out, exist_ok=True)
@@ -56,7 +66,7 @@ def run_vigil(pcap):
         os.remove(eve)
     subprocess.run([vigil, "-r", pcap, "-l", out, "--no-progress",
                     "--set", "stream.midstream=true",
-                    "--set", "decoder.goose.log-all=yes"], check=True,
+                    "--set", GOOSE_ALL], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return [json.loads(l) for l in open(eve)] if os.path.exists(eve) else []
 
@@ -206,7 +216,7 @@ for pcap in pcaps:
         if e.get("event_type") != "goose":
             continue
         g = e["goose"]
-        gv[(e.get("src_mac", "").lower(), g.get("gocbref"), str(g.get("stnum")),
+        gv[(g.get("src_mac", "").lower(), g.get("gocbref"), str(g.get("stnum")),
             str(g.get("sqnum")))].append(g)
     gused = collections.Counter()
     for row in tshark(pcap, "goose", GOOSE_FIELDS):
