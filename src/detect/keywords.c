@@ -26,6 +26,7 @@ static const struct kw_family *const families[] = {
     &kw_family_krb5,
     &kw_family_dcerpc,
     &kw_family_mms,
+    &kw_family_goose,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
