@@ -127,6 +127,39 @@ struct app_file_info {
 };
 
 /*
+ * What a transaction did on a file share, or which remote procedure it
+ * called (for behaviour detection, detect/ransomware.c, which reads it
+ * through the descriptor's tx_share_op).  Views into the parser's state,
+ * valid while the transaction lives.
+ */
+enum app_share_op_kind {
+	APP_SHARE_NONE = 0,
+	APP_SHARE_OPEN,	  /* a file opened or created (path, created) */
+	APP_SHARE_WRITE,  /* bytes written to a file (path, bytes, sample) */
+	APP_SHARE_RENAME, /* path renamed to new_path */
+	APP_SHARE_DELETE, /* path deleted */
+	APP_SHARE_RPC,	  /* a remote procedure call (iface, opnum, stub) */
+};
+struct app_share_op {
+	enum app_share_op_kind kind;
+	const uint8_t *share; /* the share as the client named it ("\\fs\data") */
+	uint32_t share_len;
+	const uint8_t *path; /* the file within the share (UTF-8) */
+	uint32_t path_len;
+	const uint8_t *new_path; /* RENAME: the new name, within the share */
+	uint32_t new_path_len;
+	bool created;		/* OPEN: a new file (it did not exist) */
+	bool is_dir;		/* OPEN: a directory */
+	uint64_t bytes;		/* WRITE: bytes written */
+	const uint8_t *sample;	/* WRITE: the first bytes written */
+	uint32_t sample_len;
+	const uint8_t *iface;	/* RPC: the 16-byte interface UUID, RFC 4122 byte order */
+	uint16_t opnum;		/* RPC */
+	const uint8_t *stub;	/* RPC: the request's stub data */
+	uint32_t stub_len;
+};
+
+/*
  * One application protocol, as the framework (app/app.c) knows it.  Each
  * parser file defines one (const struct app_protocol app_<name>) and the
  * table in app/protocols.h lists it.  Optional members are NULL/0.
@@ -197,6 +230,10 @@ struct app_protocol {
 	/* After APP_PARSE_CHANGE: the protocol the flow should turn into
 	 * (app_proto_expected when it does not); NULL = any. */
 	int (*change_expect)(const void *state);
+
+	/* Behaviour detection: what the transaction did on a share, or the
+	 * procedure it called (false: nothing of that kind). */
+	bool (*tx_share_op)(const void *state, const void *tx, struct app_share_op *out);
 
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);

@@ -919,6 +919,29 @@ static void log_json(struct json *j, const void *state, const void *tx, uint32_t
 	dcerpc_tx_log_json(j, tx, opts);
 }
 
+bool dcerpc_tx_share_op(const struct dcerpc_tx *tx, struct app_share_op *out)
+{
+	struct dcerpc_view v;
+	if (tx == NULL || !dcerpc_tx_view(tx, &v) || !v.has_request)
+		return false;
+	out->kind = APP_SHARE_RPC;
+	out->opnum = v.opnum;
+	out->stub = v.stub[APP_TOSERVER];
+	out->stub_len = v.stub_len[APP_TOSERVER];
+	out->iface = NULL;
+	for (uint32_t i = 0; i < v.n_ifaces; i++)
+		if (v.ifaces[i].ctx_id == v.ctx_id && v.ifaces[i].acked &&
+		    v.ifaces[i].ack_result == 0)
+			out->iface = v.ifaces[i].uuid;
+	return true;
+}
+
+/* A call over TCP or UDP: which procedure of which interface. */
+static bool tx_share_op(const void *state, const void *tx, struct app_share_op *out)
+{
+	return dcerpc_tx_share_op(tx, out);
+}
+
 const struct app_protocol app_dcerpc = {
     .name = "dcerpc",
     .ipprotos = APP_IPPROTO_TCP | APP_IPPROTO_UDP,
@@ -934,4 +957,5 @@ const struct app_protocol app_dcerpc = {
     .eve_type = "dcerpc",
     .eve_no_tx_id = true, /* Suricata's dcerpc logger writes none */
     .log_json = log_json,
+    .tx_share_op = tx_share_op,
 };

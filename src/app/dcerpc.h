@@ -197,6 +197,10 @@ struct dcerpc_view {
 	uint32_t stub_len[2];
 };
 bool dcerpc_tx_view(const struct dcerpc_tx *tx, struct dcerpc_view *out);
+/* The call as a share operation (APP_SHARE_RPC: the bound interface of
+ * the request's context, opnum, request stub) for behaviour detection;
+ * false when the transaction has no request. */
+bool dcerpc_tx_share_op(const struct dcerpc_tx *tx, struct app_share_op *out);
 
 /* ------------------------------------------------------------ EVE */
 

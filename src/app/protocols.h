@@ -23,6 +23,8 @@
 	X(KRB5, app_krb5)                                                                          \
 	X(RDP, app_rdp)                                                                            \
 	X(DCERPC, app_dcerpc)                                                                      \
+	X(DNP3, app_dnp3)                                                                          \
+	X(MODBUS, app_modbus)                                                                      \
 	X(MMS, app_mms)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 

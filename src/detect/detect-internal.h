@@ -197,6 +197,9 @@ extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
+extern const struct kw_family kw_family_dnp3;
+extern const struct kw_family kw_family_modbus;
+extern const struct kw_family kw_family_smb;
 extern const struct kw_family kw_family_mms;
 extern const struct kw_family kw_family_goose;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
@@ -291,6 +294,8 @@ extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;
+extern const struct app_buffer_family app_buffers_dnp3;
+extern const struct app_buffer_family app_buffers_smb;
 extern const struct app_buffer_family app_buffers_mms;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];

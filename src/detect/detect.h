@@ -211,4 +211,43 @@ void detect_print_rule_stats(const struct detect_engine *de, FILE *out);
 /* Number of rules in the engine. */
 unsigned detect_engine_rule_count(const struct detect_engine *de);
 
+/* ------------------------------------------------------------ behaviour */
+
+/*
+ * Ransomware behaviour on file shares (ransomware.c): one detector per
+ * worker, fed every application transaction as it is logged.  Its alerts
+ * use the signature ids RANSOMWARE_SID_BASE + 1 .. + 99, reserved for vigil.
+ */
+#define RANSOMWARE_SID_BASE 9100000u
+struct ransomware_config {
+	bool enabled;	     /* behaviour.ransomware.enabled */
+	uint32_t window;     /* seconds of the sliding window (window) */
+	uint32_t renames;    /* files renamed to one new extension (rename-threshold) */
+	uint32_t overwrites; /* files overwritten with high-entropy bytes (overwrite-threshold) */
+	double entropy;	     /* bits per byte that count as encrypted (entropy-threshold) */
+	uint32_t min_sample; /* bytes of a write judged (entropy-min-bytes) */
+	uint32_t note_dirs;  /* directories one new name is written in (note-directories) */
+	uint32_t max_keys;   /* (client, server, share) tracked per worker (max-tracked) */
+};
+struct config_node;
+struct flow;
+struct ransomware;
+void ransomware_config_defaults(struct ransomware_config *c);
+/* behaviour.ransomware.*; a bad value is reported and the default kept. */
+void ransomware_config_load(struct ransomware_config *c, const struct config_node *root);
+struct ransomware *ransomware_new(const struct ransomware_config *cfg);
+void ransomware_free(struct ransomware *r);
+/* Tracked triples dropped to make room (the table was full). */
+uint64_t ransomware_keys_dropped(const struct ransomware *r);
+/* One transaction of flow f, logged at time `now` (seconds): alerts, if
+ * any, are added to q; their text lives until the next call. */
+void ransomware_observe(struct ransomware *r, const struct flow *f, int proto, const void *state,
+			const void *tx, uint64_t tx_id, int64_t now, struct alert_queue *q);
+/* The same for one share operation of client on server (tests, replay). */
+struct ip_addr;
+struct app_share_op;
+void ransomware_observe_op(struct ransomware *r, const struct ip_addr *client,
+			   const struct ip_addr *server, const struct app_share_op *op,
+			   uint64_t tx_id, int64_t now, struct alert_queue *q);
+
 #endif

@@ -25,6 +25,9 @@ static const struct kw_family *const families[] = {
     &kw_family_enip,
     &kw_family_krb5,
     &kw_family_dcerpc,
+    &kw_family_dnp3,
+    &kw_family_modbus,
+    &kw_family_smb,
     &kw_family_mms,
     &kw_family_goose,
 };
@@ -40,6 +43,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_enip,
     &app_buffers_krb5,
     &app_buffers_dcerpc,
+    &app_buffers_dnp3,
+    &app_buffers_smb,
     &app_buffers_mms,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);

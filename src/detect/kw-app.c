@@ -358,6 +358,13 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 
 bool app_header_match(const struct rule_header *h, const struct packet *p)
 {
-	return h->app == APP_PROTO_UNKNOWN ||
-	       (p->flow != NULL && app_flow_proto(p->flow) == (enum app_proto)h->app);
+	if (h->app == APP_PROTO_UNKNOWN)
+		return true;
+	if (p->flow == NULL)
+		return false;
+	enum app_proto fp = app_flow_proto(p->flow);
+	/* Suricata's AppProtoEquals: a dcerpc rule also looks at the DCERPC
+	 * that SMB named pipes carry */
+	return fp == (enum app_proto)h->app ||
+	       (h->app == APP_PROTO_DCERPC && fp == APP_PROTO_SMB);
 }

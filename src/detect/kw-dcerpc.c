@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "app/dcerpc.h"
+#include "app/smb.h"
 #include "detect/detect-internal.h"
 #include "detect/kw-dcerpc.h"
 
@@ -40,8 +41,21 @@ static const struct carrier {
 	bool (*view)(const void *tx, struct dcerpc_view *v);
 } carriers[] = {
     {APP_PROTO_DCERPC, view_dcerpc},
+    {APP_PROTO_SMB, smb_tx_dcerpc_view},
 };
 #define N_CARRIERS (sizeof(carriers) / sizeof(carriers[0]))
+
+/* The protocol a rule's dcerpc keywords look at: the carrier its header
+ * names (alert smb ... dcerpc.iface), else DCERPC itself. */
+static enum app_proto carrier_proto(const struct rule *r)
+{
+	enum app_proto hp = r->h.app != APP_PROTO_UNKNOWN ? (enum app_proto)r->h.app
+							  : app_proto_by_name(r->h.app_proto);
+	for (size_t i = 0; i < N_CARRIERS; i++)
+		if (hp == carriers[i].proto)
+			return carriers[i].proto;
+	return APP_PROTO_DCERPC;
+}
 
 /* app_tx_match's test gets the tx only: the carrier travels with the ctx. */
 struct carried {
@@ -192,7 +206,7 @@ static int iface_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		free(c);
 		return -1;
 	}
-	return rule_require_app(pc, r, APP_PROTO_DCERPC, AD_BOTH);
+	return rule_require_app(pc, r, carrier_proto(r), AD_BOTH);
 }
 
 /* ------------------------------------------------------------ dcerpc.opnum */
@@ -304,7 +318,7 @@ static int opnum_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		free(c);
 		return -1;
 	}
-	return rule_require_app(pc, r, APP_PROTO_DCERPC, AD_BOTH);
+	return rule_require_app(pc, r, carrier_proto(r), AD_BOTH);
 }
 
 /* ------------------------------------------------------------ dcerpc.stub_data */

@@ -59,6 +59,11 @@ static const char default_yaml[] =
 	"        - ssh\n"
 	"        - mqtt\n"
 	"        - http2\n"
+	/* vigil's own: the industrial protocols it parses (commented out in
+	 * Suricata's file, where their parsers are off) */
+	"        - dnp3\n"
+	"        - modbus\n"
+	"        - enip\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"

@@ -33,6 +33,7 @@ struct engine {
 	struct defrag_config defrag_cfg;
 	struct stream_config stream_cfg;
 	struct app_config app_cfg;
+	struct ransomware_config ransomware_cfg;
 	struct detect_engine *detect;
 	struct detect_load_stats rules;
 	/* Storage behind the detect_config the rules were loaded with. */
@@ -91,6 +92,8 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	app_config_defaults(&e->app_cfg);
 	app_config_load(&e->app_cfg, e->config);
 	e->app_cfg.file_hashes = e->eve_cfg.files_force_hash;
+	ransomware_config_defaults(&e->ransomware_cfg);
+	ransomware_config_load(&e->ransomware_cfg, e->config);
 	stream_config_defaults(&e->stream_cfg);
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
@@ -272,6 +275,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 		    .defrag_cfg = &e->defrag_cfg,
 		    .stream_cfg = &e->stream_cfg,
 		    .app_cfg = &e->app_cfg,
+		    .ransomware_cfg = &e->ransomware_cfg,
 		    .eve_file = e->eve_file,
 		    .eve_cfg = &e->eve_cfg,
 		    .file_name_fn = file_name_of,

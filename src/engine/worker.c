@@ -13,6 +13,7 @@
 #include <string.h>
 
 static void inspect_stream_at_end(struct worker *w, struct flow *f);
+static void log_app(struct worker *w, struct packet *p, struct flow *f, bool flow_end);
 
 static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
@@ -24,7 +25,7 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 		else
 			app_flow_end(w->app, f);
 	}
-	eve_log_app(w->eve, w->app, NULL, f, true);
+	log_app(w, NULL, f, true);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
 	app_flow_free(f->app);
 	f->app = NULL;
@@ -52,6 +53,8 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->stream = stream_ctx_new(s->stream_cfg);
 	w->app = app_ctx_new(s->app_cfg);
 	w->goose = goose_tracker_new();
+	if (s->ransomware_cfg != NULL && s->ransomware_cfg->enabled)
+		w->ransomware = ransomware_new(s->ransomware_cfg);
 	if (w->flows)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
@@ -227,6 +230,47 @@ static void pseudo_packet(struct worker *w, struct packet *pp, struct flow *f, b
 	pp->flow_established = true;
 }
 
+/*
+ * Transactions ready to be logged: their EVE events, then behaviour
+ * detection over them, whose alerts are logged on the packet at hand (at
+ * a flow's end, on a pseudo packet from its client).
+ */
+struct tx_sink {
+	struct worker *w;
+	struct packet *p;
+	struct flow *f;
+};
+
+static void on_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
+		  uint64_t tx_id)
+{
+	struct tx_sink *s = arg;
+	struct worker *w = s->w;
+	eve_log_app_tx(w->eve, s->p, s->f, proto, state, tx, tx_id);
+	if (w->ransomware == NULL)
+		return;
+	struct alert_queue q;
+	q.count = 0;
+	ransomware_observe(w->ransomware, s->f, proto, state, tx, tx_id, w->now_sec, &q);
+	if (q.count == 0)
+		return;
+	q.discarded = 0;
+	q.drop = q.pass = q.flow_pass = q.flow_drop = q.tagged = false;
+	struct packet pp;
+	struct packet *p = s->p;
+	if (p == NULL) {
+		pseudo_packet(w, &pp, s->f, !stream_flow_reversed(s->f), PKT_SRC_FLOW_TIMEOUT);
+		p = &pp;
+	}
+	handle_alerts(w, p, &q);
+}
+
+static void log_app(struct worker *w, struct packet *p, struct flow *f, bool flow_end)
+{
+	struct tx_sink s = {w, p, f};
+	app_log_ready(w->app, f, flow_end, on_tx, &s);
+}
+
 /* Appends n bytes to the worker's gap payload buffer; false without memory. */
 static bool gap_payload_add(struct worker *w, size_t *len, const void *data, size_t n)
 {
@@ -385,7 +429,7 @@ static void process_packet(struct worker *w, struct packet *p)
 		eve_log_goose(w->eve, p);
 	if (p->flow) {
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
-		eve_log_app(w->eve, w->app, p, p->flow, false);
+		log_app(w, p, p->flow, false);
 	}
 	if (w->ips && !p->parent) {
 		if (w->dropping)
@@ -480,6 +524,7 @@ void worker_free(struct worker *w)
 	flow_table_free(w->flows); /* ends flows first: needs stream and detect */
 	stream_ctx_free(w->stream);
 	app_ctx_free(w->app);
+	ransomware_free(w->ransomware);
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);

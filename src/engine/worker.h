@@ -41,6 +41,7 @@ struct worker {
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
+	struct ransomware *ransomware; /* behaviour detection; NULL when off */
 	struct alert_queue alerts;
 	uint32_t stream_keep; /* bytes of a raw window kept for straddling patterns */
 	/* Stream alert payload when a window spans gaps ("[N bytes missing]"). */
@@ -71,6 +72,7 @@ struct worker_setup {
 	const struct defrag_config *defrag_cfg;
 	const struct stream_config *stream_cfg;
 	const struct app_config *app_cfg;
+	const struct ransomware_config *ransomware_cfg; /* NULL: no behaviour detection */
 	struct eve_file *eve_file;
 	const struct eve_config *eve_cfg;
 	eve_file_name_fn file_name_fn;

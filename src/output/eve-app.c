@@ -116,10 +116,11 @@ void eve_put_app_object(struct json *j, enum app_proto proto, const void *state,
 		ap->log_json(j, state, tx, ap->eve_alert_opts);
 }
 
-static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
-		   uint64_t tx_id)
+void eve_log_app_tx(struct eve_logger *l, const struct packet *p, struct flow *f,
+		    enum app_proto proto, const void *state, const void *tx, uint64_t tx_id)
 {
-	struct app_log *a = arg;
+	struct app_log al = {.l = l, .p = p, .f = f};
+	struct app_log *a = &al;
 	const struct eve_config *cfg = eve_logger_config(a->l);
 	const struct app_protocol *ap = app_protocol(proto);
 	log_tx_anomalies(a, ap, state, tx, tx_id);
@@ -141,6 +142,13 @@ static void log_tx(void *arg, enum app_proto proto, const void *state, const voi
 	}
 	ap->log_json(j, state, tx, cfg->app_opts[proto]);
 	eve_commit(a->l);
+}
+
+static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,
+		   uint64_t tx_id)
+{
+	struct app_log *a = arg;
+	eve_log_app_tx(a->l, a->p, a->f, proto, state, tx, tx_id);
 }
 
 void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,

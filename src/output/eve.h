@@ -135,6 +135,10 @@ struct json *eve_begin_tx_toclient(struct eve_logger *l, const char *event_type,
 struct app_ctx;
 void eve_log_app(struct eve_logger *l, struct app_ctx *app, const struct packet *p, struct flow *f,
 		 bool flow_end);
+/* One transaction's events (its own, fileinfo, anomalies), for a caller
+ * that walks app_log_ready() itself; p may be NULL (flow end). */
+void eve_log_app_tx(struct eve_logger *l, const struct packet *p, struct flow *f,
+		    enum app_proto proto, const void *state, const void *tx, uint64_t tx_id);
 
 /* A transaction's protocol object ("http": {...}) as alerts on it and its
  * files carry it (the descriptor's eve_alert_opts). */

@@ -3,7 +3,7 @@
  * NEGOTIATE (with 3.1.1 negotiate contexts), SESSION_SETUP with SPNEGO-wrapped NTLMSSP (negotiate,
  * challenge, NTLMv2 authenticate), TREE_CONNECT, CREATE, READ, WRITE,
  * QUERY_DIRECTORY, SET_INFO (FileRenameInformation), CLOSE, LOGOFF, each answered by the
- * server.  Messages are built field by field after MS-SMB2 2.2; message
+ * server; on IPC$, named pipes written and read (DCERPC, proto-dcerpc.c).  Messages are built field by field after MS-SMB2 2.2; message
  * ids advance by one per request (no request exceeds 64 KiB, so each
  * costs one credit).  Sessions are unsigned, as on most file servers.
  */
@@ -482,7 +482,8 @@ void smb2_tree_connect(struct smb2_client *cl, const char *unc)
 	cl->tree_id = (uint32_t)sc_rng_range(cl->r, 1, 12);
 	header(&a, cl, SMB2_TREE_CONNECT, true, STATUS_SUCCESS, cl->msg_id);
 	sc_buf_le16(&a, 16);
-	sc_buf_u8(&a, 1); /* disk */
+	size_t ul = strlen(unc);
+	sc_buf_u8(&a, ul >= 4 && !strcmp(unc + ul - 4, "IPC$") ? 2 : 1); /* pipe / disk */
 	sc_buf_u8(&a, 0);
 	sc_buf_le32(&a, 0x00000800);
 	sc_buf_le32(&a, 0);
@@ -563,7 +564,9 @@ int smb2_create(struct smb2_client *cl, const char *path, bool create, bool dir)
 	return h;
 }
 
-void smb2_read(struct smb2_client *cl, int h, size_t len)
+/* READ requests and their answers: `data` when given (a named pipe's
+ * reply), else bytes that look like an Office document (a zip). */
+static void read_chunks(struct smb2_client *cl, int h, const uint8_t *data, size_t len)
 {
 	if (h < 0 || h >= SMB2_MAX_HANDLES || !cl->used[h])
 		return;
@@ -579,7 +582,7 @@ void smb2_read(struct smb2_client *cl, int h, size_t len)
 		sc_buf_u8(&q, 0x50);
 		sc_buf_u8(&q, 0);
 		sc_buf_le32(&q, (uint32_t)n);
-		sc_buf_le64(&q, off);
+		sc_buf_le64(&q, data ? 0 : off);
 		sc_buf_put(&q, cl->handles[h], 16);
 		sc_buf_le32(&q, 1);
 		sc_buf_le32(&q, 0);
@@ -594,16 +597,30 @@ void smb2_read(struct smb2_client *cl, int h, size_t len)
 		sc_buf_le32(&a, (uint32_t)n);
 		sc_buf_le32(&a, 0);
 		sc_buf_le32(&a, 0);
-		/* Office documents are zip containers: PK header, then compressed data. */
 		size_t start = a.len;
-		sc_buf_rand(&a, cl->r, n);
-		if (off == 0 && n >= 4)
-			memcpy(a.b + start, "PK\x03\x04", 4);
+		if (data) {
+			sc_buf_put(&a, data + off, n);
+		} else {
+			/* Office documents are zip containers: PK header, then compressed data. */
+			sc_buf_rand(&a, cl->r, n);
+			if (off == 0 && n >= 4)
+				memcpy(a.b + start, "PK\x03\x04", 4);
+		}
 		cl->msg_id++;
 		exchange(cl, &q, &a);
 	}
 	sc_buf_free(&q);
 	sc_buf_free(&a);
+}
+
+void smb2_read(struct smb2_client *cl, int h, size_t len)
+{
+	read_chunks(cl, h, NULL, len);
+}
+
+void smb2_read_data(struct smb2_client *cl, int h, const uint8_t *data, size_t len)
+{
+	read_chunks(cl, h, data, len);
 }
 
 void smb2_write(struct smb2_client *cl, int h, const uint8_t *data, size_t len)

@@ -107,10 +107,29 @@ int smb2_create(struct smb2_client *cl, const char *path, bool create, bool dir)
 /* Lists an open directory handle: ".", "..", then names (QUERY_DIRECTORY until NO_MORE_FILES). */
 void smb2_list_dir(struct smb2_client *cl, int h, const char *const *names, size_t n);
 void smb2_read(struct smb2_client *cl, int h, size_t len);
+/* A read answered with these bytes (a named pipe's reply). */
+void smb2_read_data(struct smb2_client *cl, int h, const uint8_t *data, size_t len);
 void smb2_write(struct smb2_client *cl, int h, const uint8_t *data, size_t len);
 void smb2_rename(struct smb2_client *cl, int h, const char *new_path);
 void smb2_close(struct smb2_client *cl, int h);
 void smb2_logoff(struct smb2_client *cl);
+
+/* ---- DCERPC over an SMB2 named pipe (proto-dcerpc.c) ---- */
+
+/* Binds the open pipe h to an interface (uuid in RFC 4122 order); *call_id
+ * numbers the pipe's PDUs and advances. */
+void dcerpc_pipe_bind(struct smb2_client *cl, int h, uint32_t *call_id, const uint8_t uuid[16],
+		      uint16_t ver);
+/* One call: a request PDU written, its response PDU read. */
+void dcerpc_pipe_call(struct smb2_client *cl, int h, uint32_t *call_id, uint16_t opnum,
+		      const struct sc_buf *stub, const struct sc_buf *resp_stub);
+/* NDR for MS-SCMR's calls: a conformant varying UTF-16 string (with a
+ * unique pointer before it when `ptr`), aligned to 4. */
+void ndr_wstring(struct sc_buf *b, const char *s, bool ptr);
+/* Remote service creation through \\PIPE\\svcctl on an IPC$ session:
+ * OpenSCManagerW, CreateServiceW(name, command), StartServiceW,
+ * DeleteService, CloseServiceHandle. */
+void svcctl_run_service(struct smb2_client *cl, const char *name, const char *command);
 
 /* ---- RDP (proto-rdp.c) ---- */
 

@@ -8,6 +8,10 @@
  * to a radiology workstation's ADMIN$ share, exfiltrates to MEGA cloud
  * storage with rclone, then encrypts the clinical share over SMB2 (read,
  * overwrite with ciphertext, rename to .akira) and drops ransom notes.
+ * The "novel" variant is the same intrusion by a family no signature
+ * names (its own extension and note name) that first deletes the file
+ * server's shadow copies through a remote service (svcctl over SMB2), so
+ * that only behaviour can catch it.
  * Benign throughout: HL7 ADT/ORU over MLLP, DICOM C-ECHO/C-STORE from the
  * CT scanner to PACS, clinicians browsing, and ordinary file-share reads.
  */
@@ -16,6 +20,30 @@
 
 #include "scenario/proto.h"
 #include "scenario/scenarios.h"
+
+/* What one ransomware family leaves behind. */
+struct ransom_family {
+	const char *ext;      /* appended to encrypted files */
+	const char *note;     /* the ransom note's file name */
+	const char *text;     /* its text, before the victim's code */
+	bool destroy_backups; /* shadow copies deleted through a remote service first */
+};
+
+static const struct ransom_family akira = {
+    ".akira", "akira_readme.txt",
+    "Hello,\r\n\r\nIf you are reading this, the internal infrastructure of your "
+    "organisation is fully or partially down and all the backups we could reach "
+    "- virtual and physical - have been deleted. Before the encryption we also "
+    "copied a large amount of your data.\r\n\r\nDo not rename or modify the "
+    "encrypted files. To agree on recovery, contact us in our Tor chat with the "
+    "code below.\r\n\r\nYour code: ",
+    false};
+static const struct ransom_family novel = {
+    ".q7vx2", "RESTORE-MY-FILES.txt",
+    "ATTENTION!\r\n\r\nYour documents, images and databases are locked with a "
+    "strong algorithm. Only we hold the key that unlocks them.\r\n\r\nTo get "
+    "it, write to q7vx2-support@example.net and quote this identifier: ",
+    true};
 
 struct hospital {
 	struct sc_host nurse, dc, fs, ts, radws, hl7eng, ehr, ct, pacs, clerk;
@@ -345,7 +373,7 @@ static void enumerate_share(struct smb2_client *cl)
 }
 
 /* Each file: read it, overwrite it with ciphertext plus a key footer, rename it. */
-static void encrypt_files(struct sc_ctx *c, struct smb2_client *cl)
+static void encrypt_files(struct sc_ctx *c, struct smb2_client *cl, const struct ransom_family *fam)
 {
 	static const char *const prefix[] = {"", "Archive\\2025\\", "Archive\\2024\\"};
 	struct sc_buf data;
@@ -354,7 +382,7 @@ static void encrypt_files(struct sc_ctx *c, struct smb2_client *cl)
 		char path[160], renamed[180];
 		snprintf(path, sizeof(path), "%s%s", prefix[i / NFILES],
 			 clinical_files[i % NFILES]);
-		snprintf(renamed, sizeof(renamed), "%s.akira", path);
+		snprintf(renamed, sizeof(renamed), "%s%s", path, fam->ext);
 		int f = smb2_create(cl, path, false, false);
 		size_t size = (size_t)sc_rng_range(&c->rng, 12000, 90000);
 		smb2_read(cl, f, size);
@@ -367,48 +395,47 @@ static void encrypt_files(struct sc_ctx *c, struct smb2_client *cl)
 	sc_buf_free(&data);
 }
 
-static uint64_t step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t)
+static uint64_t step_encrypt(struct sc_ctx *c, struct hospital *h, uint64_t t,
+			     const struct ransom_family *fam)
 {
-	sc_step_begin(c, "encrypt-share",
-		      "files on the clinical share enumerated, read, overwritten with ciphertext "
-		      "and renamed to .akira over SMB2",
-		      true, "T1486");
+	char what[160];
+	snprintf(what, sizeof(what),
+		 "files on the clinical share enumerated, read, overwritten with ciphertext "
+		 "and renamed to %s over SMB2",
+		 fam->ext);
+	sc_step_begin(c, "encrypt-share", what, true, "T1486");
 	struct sc_tcp s;
 	struct smb2_client *cl = clinical_share(c, h, &s, t);
 	if (!cl)
 		return t;
 	enumerate_share(cl);
-	encrypt_files(c, cl);
+	encrypt_files(c, cl, fam);
 	clinical_share_close(cl, &s);
 	return s.t;
 }
 
 /* The note dropper runs as its own thread: a second SMB session. */
-static void step_ransom_note(struct sc_ctx *c, struct hospital *h, uint64_t t)
+static void step_ransom_note(struct sc_ctx *c, struct hospital *h, uint64_t t,
+			     const struct ransom_family *fam)
 {
-	sc_step_begin(c, "ransom-note",
-		      "ransom note akira_readme.txt written to every folder of the share", true,
-		      "T1486");
+	char what[160];
+	snprintf(what, sizeof(what), "ransom note %s written to every folder of the share",
+		 fam->note);
+	sc_step_begin(c, "ransom-note", what, true, "T1486");
 	struct sc_tcp s;
 	struct smb2_client *cl = clinical_share(c, h, &s, t);
 	if (!cl)
 		return;
 	struct sc_buf note;
 	sc_buf_init(&note);
-	sc_buf_puts(&note,
-		    "Hello,\r\n\r\nIf you are reading this, the internal infrastructure of your "
-		    "organisation is fully or partially down and all the backups we could reach "
-		    "- virtual and physical - have been deleted. Before the encryption we also "
-		    "copied a large amount of your data.\r\n\r\nDo not rename or modify the "
-		    "encrypted files. To agree on recovery, contact us in our Tor chat with the "
-		    "code below.\r\n\r\nYour code: ");
+	sc_buf_puts(&note, fam->text);
 	for (int i = 0; i < 24; i++)
 		sc_buf_printf(&note, "%c", "0123456789ABCDEF"[sc_rng_below(&c->rng, 16)]);
 	sc_buf_puts(&note, "\r\n");
 	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]) + 1; i++) {
 		char path[96];
-		snprintf(path, sizeof(path), "%s%sakira_readme.txt", i ? top_dirs[i - 1] : "",
-			 i ? "\\" : "");
+		snprintf(path, sizeof(path), "%s%s%s", i ? top_dirs[i - 1] : "", i ? "\\" : "",
+			 fam->note);
 		int f = smb2_create(cl, path, true, false);
 		smb2_write(cl, f, note.b, note.len);
 		smb2_close(cl, f);
@@ -534,7 +561,31 @@ static void bg_fileshare(struct sc_ctx *c, struct hospital *h, uint64_t t_end)
 	}
 }
 
-int scenario_build_hospital_ransomware(struct sc_ctx *c)
+/* Before encrypting, the operator deletes the file server's shadow copies
+ * and backup catalogue by creating and starting a service remotely. */
+static void step_destroy_backups(struct sc_ctx *c, struct hospital *h, uint64_t t)
+{
+	sc_step_begin(c, "delete-shadow-copies",
+		      "a service created remotely on the file server over SMB2 (svcctl) runs "
+		      "vssadmin and wbadmin to delete shadow copies and the backup catalogue",
+		      true, "T1490");
+	struct sc_tcp s;
+	sc_tcp_connect(&s, c, &h->nurse, sc_host_port(&h->nurse), &h->fs, 445, t, 0);
+	struct smb2_client *cl = smb2_client_new(&s, "STMARYS", "svc_backup", "WS-ICU-NURSE03");
+	if (!cl)
+		return;
+	smb2_negotiate_and_login(cl, true);
+	smb2_tree_connect(cl, "\\\\10.20.1.21\\IPC$");
+	svcctl_run_service(cl, "WinDefUpd",
+			   "cmd.exe /c vssadmin.exe Delete Shadows /All /Quiet & wbadmin DELETE "
+			   "SYSTEMSTATEBACKUP -deleteOldest & bcdedit /set {default} "
+			   "recoveryenabled No");
+	smb2_logoff(cl);
+	smb2_client_free(cl);
+	sc_tcp_close(&s, SC_C2S);
+}
+
+static int build(struct sc_ctx *c, const struct ransom_family *fam)
 {
 	struct hospital h;
 	hospital_hosts(c, &h);
@@ -561,8 +612,20 @@ int scenario_build_hospital_ransomware(struct sc_ctx *c)
 	step_rdp_spray(c, &h, 150 * SC_SEC);
 	step_lateral(c, &h, 300 * SC_SEC);
 	step_exfil(c, &h, 360 * SC_SEC);
-	uint64_t t = step_encrypt(c, &h, 430 * SC_SEC);
-	step_ransom_note(c, &h, t + sc_think(&c->rng, 300, 1500));
+	if (fam->destroy_backups)
+		step_destroy_backups(c, &h, 420 * SC_SEC);
+	uint64_t t = step_encrypt(c, &h, 430 * SC_SEC, fam);
+	step_ransom_note(c, &h, t + sc_think(&c->rng, 300, 1500), fam);
 	sc_step_end(c);
 	return c->oom ? -1 : 0;
+}
+
+int scenario_build_hospital_ransomware(struct sc_ctx *c)
+{
+	return build(c, &akira);
+}
+
+int scenario_build_hospital_ransomware_novel(struct sc_ctx *c)
+{
+	return build(c, &novel);
 }

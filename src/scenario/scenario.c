@@ -24,6 +24,10 @@ static const struct sc_scenario scenarios[] = {
      "phishing, C2 beacons (HTTPS/HTTP), RDP spraying, SMB2 lateral "
      "movement, exfiltration, share encryption; HL7 and DICOM background",
      scenario_build_hospital_ransomware},
+    {"hospital-ransomware-novel",
+     "the same intrusion by a family no signature names (its own extension and "
+     "note), which first deletes shadow copies through a remote service",
+     scenario_build_hospital_ransomware_novel},
     {"grid-manipulation",
      "OT network scan, Modbus coil/register writes, DNP3 direct operate and "
      "cold restart, IEC 104 commands; SCADA polling background",

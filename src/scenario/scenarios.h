@@ -17,6 +17,7 @@ struct sc_scenario {
 
 int scenario_build_sample(struct sc_ctx *c);
 int scenario_build_hospital_ransomware(struct sc_ctx *c);
+int scenario_build_hospital_ransomware_novel(struct sc_ctx *c);
 int scenario_build_grid_manipulation(struct sc_ctx *c);
 int scenario_build_crypto_theft(struct sc_ctx *c);
 int scenario_build_emergency_ddos(struct sc_ctx *c);

@@ -19,6 +19,7 @@ DECODE=(-d tcp.port==2575,hl7 -o ip.check_checksum:TRUE -o tcp.check_checksum:TR
 declare -A NEED=(
 	[sample]="dns http icmp icmpv6 ipv6"
 	[hospital-ransomware]="http tls smb2 ntlmssp rdp hl7 dicom dns"
+	[hospital-ransomware-novel]="smb2 ntlmssp dcerpc hl7 dicom"
 	[grid-manipulation]="modbus dnp3 iec60870_asdu"
 	[crypto-theft]="tls http dns"
 	[emergency-ddos]="sip dns tls"
