@@ -81,8 +81,9 @@ static void log_service(struct json *j, const struct mms_msg *m)
 {
 	if (m->service < 0)
 		return;
-	const char *name = m->pdu == MMS_PDU_UNCONFIRMED ? mms_unconfirmed_name((unsigned)m->service)
-							  : mms_service_name((unsigned)m->service);
+	const char *name = m->pdu == MMS_PDU_UNCONFIRMED
+			       ? mms_unconfirmed_name((unsigned)m->service)
+			       : mms_service_name((unsigned)m->service);
 	if (name != NULL)
 		json_str(j, "service", name);
 	else

@@ -117,7 +117,8 @@ static struct mms_tx *find_request(struct mms_state *s, enum app_dir dir, const 
 	for (size_t i = 0; i < s->n_txs; i++) {
 		struct mms_tx *tx = s->txs[i];
 		const struct mms_msg *q = tx->request;
-		if (tx->done || q == NULL || tx->response != NULL || q->dir == dir || q->pdu != want)
+		if (tx->done || q == NULL || tx->response != NULL || q->dir == dir ||
+		    q->pdu != want)
 			continue;
 		if (by_invoke && m->has_invoke && (!q->has_invoke || q->invoke_id != m->invoke_id))
 			continue;
@@ -239,8 +240,8 @@ static void read_contexts(struct mms_state *s, const struct ber *r, const struct
 
 /* The PDU of one PDV: ACSE by its context id (or, when the contexts are
  * unknown, by its APPLICATION tag), MMS else. */
-static bool handle_pdv_value(struct mms_state *s, enum app_dir dir, const struct ber *r,
-			     int ctx, const uint8_t *d, uint32_t n)
+static bool handle_pdv_value(struct mms_state *s, enum app_dir dir, const struct ber *r, int ctx,
+			     const uint8_t *d, uint32_t n)
 {
 	struct ber v = {d, 0, n};
 	struct tlv t;
@@ -545,8 +546,8 @@ static bool parse_stream(struct mms_state *s, enum app_dir dir, const uint8_t *d
 	return true;
 }
 
-enum app_parse_result mms_parse(struct mms_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags)
+enum app_parse_result mms_parse(struct mms_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags)
 {
 	struct mms_dir_state *ds = &s->dir[dir];
 	if (flags & APP_CHUNK_GAP) {

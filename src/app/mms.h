@@ -55,10 +55,10 @@
 struct json;
 
 #define MMS_PORT 102
-#define MMS_MAX_TX 256		 /* live transactions per flow */
+#define MMS_MAX_TX 256		  /* live transactions per flow */
 #define MMS_MAX_TSDU (256u << 10) /* bytes of one COTP TSDU */
-#define MMS_MAX_NAMES 64	 /* object names kept per PDU */
-#define MMS_MAX_RAW 65536u	 /* raw MMS PDU bytes kept per PDU */
+#define MMS_MAX_NAMES 64	  /* object names kept per PDU */
+#define MMS_MAX_RAW 65536u	  /* raw MMS PDU bytes kept per PDU */
 
 /* The MMSpdu CHOICE. */
 enum mms_pdu_type {
@@ -124,16 +124,16 @@ struct mms_str {
 };
 
 struct mms_name {
-	uint8_t scope;	     /* enum mms_scope */
+	uint8_t scope;	       /* enum mms_scope */
 	struct mms_str domain; /* domain-specific only */
 	struct mms_str item;   /* the identifier (itemId, vmd or aa name) */
 };
 
 /* One MMS PDU, as decoded. */
 struct mms_msg {
-	uint8_t pdu;	  /* enum mms_pdu_type */
-	uint8_t dir;	  /* enum app_dir it was sent in */
-	bool invalid;	  /* the PDU did not parse (fields up to the fault kept) */
+	uint8_t pdu;  /* enum mms_pdu_type */
+	uint8_t dir;  /* enum app_dir it was sent in */
+	bool invalid; /* the PDU did not parse (fields up to the fault kept) */
 	bool has_invoke;
 	uint32_t invoke_id;
 	int16_t service; /* confirmed/unconfirmed service number, -1 none */
@@ -144,9 +144,9 @@ struct mms_msg {
 	bool has_list_name; /* variableListName / defineNamedVariableList's name */
 	struct mms_name list_name;
 	/* getNameList request: class and scope; response: identifiers in names */
-	int32_t object_class; /* -1 none */
-	int8_t name_scope;    /* getNameList objectScope: 0 vmd, 1 domain, 2 aa; -1 */
-	struct mms_str domain; /* getNameList domain scope, domain services */
+	int32_t object_class;	/* -1 none */
+	int8_t name_scope;	/* getNameList objectScope: 0 vmd, 1 domain, 2 aa; -1 */
+	struct mms_str domain;	/* getNameList domain scope, domain services */
 	struct mms_str program; /* program-invocation services */
 	struct mms_str filename;
 	bool more_follows;
@@ -168,7 +168,7 @@ struct mms_tx {
 	uint64_t tx_id;
 	struct mms_msg *request;
 	struct mms_msg *response;
-	bool done; /* no response will come (closed, or a one-sided message) */
+	bool done;	 /* no response will come (closed, or a one-sided message) */
 	bool event_only; /* carries an event of framing only (never logged) */
 	uint8_t event_dir;
 	uint32_t events;
@@ -183,8 +183,8 @@ enum app_probe_result mms_probe(const uint8_t *d, uint32_t n);
 
 struct mms_state *mms_state_new(void);
 void mms_state_free(struct mms_state *s);
-enum app_parse_result mms_parse(struct mms_state *s, enum app_dir dir, const uint8_t *d,
-				uint32_t n, uint32_t flags);
+enum app_parse_result mms_parse(struct mms_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+				uint32_t flags);
 /* Decodes one MMS PDU (BER) into m (raw kept); false when it does not parse. */
 bool mms_decode_pdu(const uint8_t *d, uint32_t n, struct mms_msg *m);
 void mms_msg_free(struct mms_msg *m);

@@ -69,7 +69,8 @@ enum {
 	F_SQNUM = 1 << 6,
 	F_CONFREV = 1 << 8,
 	F_ENTRIES = 1 << 10,
-	F_MANDATORY = F_GOCBREF | F_TTL | F_DATSET | F_T | F_STNUM | F_SQNUM | F_CONFREV | F_ENTRIES,
+	F_MANDATORY =
+	    F_GOCBREF | F_TTL | F_DATSET | F_T | F_STNUM | F_SQNUM | F_CONFREV | F_ENTRIES,
 };
 
 static void parse_all_data(const uint8_t *d, const struct gtlv *a, struct goose_view *g)

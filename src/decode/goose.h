@@ -36,9 +36,9 @@
 #include <stdint.h>
 
 #define ETHERTYPE_GOOSE 0x88b8
-#define GOOSE_MAX_DATA 32	/* allData entries kept in the view */
-#define GOOSE_TRACK_SLOTS 4096	/* publishers tracked per worker */
-#define GOOSE_MAX_REF 129	/* gocbRef bytes a tracker entry keeps */
+#define GOOSE_MAX_DATA 32      /* allData entries kept in the view */
+#define GOOSE_TRACK_SLOTS 4096 /* publishers tracked per worker */
+#define GOOSE_MAX_REF 129      /* gocbRef bytes a tracker entry keeps */
 
 /* One allData entry: its BER tag (Data CHOICE: 0x83 boolean, 0x85
  * integer, 0x86 unsigned, 0x84 bit-string, 0x87 float, 0x91 utc-time,
@@ -68,7 +68,7 @@ struct goose_view {
 	uint8_t t[8]; /* UtcTime: seconds, fraction, quality */
 	uint32_t stnum, sqnum, confrev, num_entries;
 	bool simulation, ndscom;
-	uint32_t n_data; /* allData entries (all of them) */
+	uint32_t n_data;  /* allData entries (all of them) */
 	uint8_t n_values; /* kept in values[] */
 	struct goose_value values[GOOSE_MAX_DATA];
 	uint8_t log_reason; /* GOOSE_LOG_*, set by goose_track() */

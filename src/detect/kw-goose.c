@@ -20,8 +20,8 @@
 
 /* ------------------------------------------------------------ buffers */
 
-static bool give(const struct packet *p, uint32_t index, const uint8_t *s, uint32_t n,
-		 bool present, const uint8_t **d, uint32_t *l)
+static bool give(const struct packet *p, uint32_t index, const uint8_t *s, uint32_t n, bool present,
+		 const uint8_t **d, uint32_t *l)
 {
 	if (index > 0 || !p->goose.pdu_ok || !present)
 		return false;

@@ -243,8 +243,7 @@ const struct app_buffer_family app_buffers_mms = {buffer_specs,
 static const struct kw_def defs[] = {
     {"mms.service", NULL, "MMS service (names or numbers, a list)", service_setup, service_match,
      NULL, free, 0},
-    {"mms_func", NULL, "MMS service (Snort 3's option)", func_setup, service_match, NULL, free,
-     0},
+    {"mms_func", NULL, "MMS service (Snort 3's option)", func_setup, service_match, NULL, free, 0},
     {"mms.pdu", NULL, "MMS PDU type (names or numbers, a list)", pdu_setup, pdu_match, NULL, free,
      0},
 };

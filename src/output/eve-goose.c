@@ -44,7 +44,8 @@ static void put_hex(struct json *j, const char *key, const uint8_t *d, uint32_t 
 /* UtcTime: 4 bytes of seconds, 3 of fraction (of a second, 2^-24), quality. */
 static void put_utc(struct json *j, const char *key, const uint8_t *t)
 {
-	int64_t sec = (int64_t)((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]);
+	int64_t sec =
+	    (int64_t)((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]);
 	uint32_t frac = (uint32_t)t[4] << 16 | (uint32_t)t[5] << 8 | t[6];
 	uint32_t usec = (uint32_t)(((uint64_t)frac * 1000000u) >> 24);
 	char ts[40];
@@ -94,11 +95,11 @@ static void put_value(struct json *j, const struct goose_value *v)
 	default: break;
 	}
 	static const char *const names[] = {
-	    [1] = "array",	       [2] = "structure",     [3] = "boolean",
-	    [4] = "bit_string",	       [5] = "integer",	      [6] = "unsigned",
-	    [7] = "floating_point",    [9] = "octet_string",  [10] = "visible_string",
-	    [12] = "binary_time",      [13] = "bcd",	      [14] = "boolean_array",
-	    [16] = "mms_string",       [17] = "utc_time",
+	    [1] = "array",	    [2] = "structure",	  [3] = "boolean",
+	    [4] = "bit_string",	    [5] = "integer",	  [6] = "unsigned",
+	    [7] = "floating_point", [9] = "octet_string", [10] = "visible_string",
+	    [12] = "binary_time",   [13] = "bcd",	  [14] = "boolean_array",
+	    [16] = "mms_string",    [17] = "utc_time",
 	};
 	unsigned n = v->tag & 0x1f;
 	const char *name = n < sizeof(names) / sizeof(names[0]) && names[n] ? names[n] : "data";

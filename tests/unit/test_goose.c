@@ -282,9 +282,8 @@ static void test_keywords(void **unused)
 				      &p),
 			 1);
 	/* a rule on IP never sees the frame */
-	assert_int_equal(th_match_pkt("alert ip any any -> any any (goose.stnum:36705; sid:1;)",
-				      &p),
-			 0);
+	assert_int_equal(
+	    th_match_pkt("alert ip any any -> any any (goose.stnum:36705; sid:1;)", &p), 0);
 	/* the tracker's event through decode-event */
 	struct goose_tracker *t = goose_tracker_new();
 	goose_track(t, &p);

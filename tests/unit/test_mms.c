@@ -44,9 +44,9 @@ static const char GVAA_REQ[] =
     "44301a0f4c4c4e30244252247263625f423032";
 static const char GVAA_ERR[] =
     "0300002202f0800100010061153013020103a00ea20c800304a273a205a003870102";
-static const char READ_REQ[] =
-    "0300004802f08001000100613b3039020103a034a032020304a274a42ba129a0273025a023a1211a0e41413145315130"
-    "314650324c44301a0f4c4c4e30244252247263625f423032";
+static const char READ_REQ[] = "0300004802f08001000100613b3039020103a034a032020304a274a42ba129a0273"
+			       "025a023a1211a0e41413145315130"
+			       "314650324c44301a0f4c4c4e30244252247263625f423032";
 static const char READ_RESP[] =
     "0300002202f0800100010061153013020103a00ea10c020304a274a405a10380010a";
 static const char CONCL_REQ[] = "0300001602f0800100010061093007020103a0028b00";
@@ -66,8 +66,7 @@ static const char GNL_RESP[] =
     "0300004902f08001000100613c303a020103a035a13302021151a12da0281a12454d535f414e414c4f475f494343"
     "505f494e1a12454d535f5354415455535f494343505f494e810100";
 /* mms-takeControl.pcap frame 12: MMS straight in a COTP DT TPDU */
-static const char BARE_TAKE[] =
-    "0300002002f080a017020101b312a00a80087265736572766564830101860101";
+static const char BARE_TAKE[] = "0300002002f080a017020101b312a00a80087265736572766564830101860101";
 /* snap7_s300_setupCommunication.pcapng: S7comm setup communication */
 static const char S7_SETUP[] = "0300001902f08032010000ffff00080000f000000100010780";
 
@@ -174,11 +173,12 @@ static void test_association(void **unused)
 		   "\"data_structure_nesting_level\":5,\"version\":1}}}");
 	feed(st, APP_TOSERVER, GVAA_REQ);
 	feed(st, APP_TOCLIENT, GVAA_ERR);
-	assert_eve(st, tx_at(st, 1),
-		   "{\"mms\":{\"request\":{\"pdu\":\"confirmed_request\",\"invoke_id\":303731,"
-		   "\"service\":\"getVariableAccessAttributes\",\"variables\":[{\"domain\":"
-		   "\"AA1E1Q01FP2LD0\",\"item\":\"LLN0$BR$rcb_B02\"}]},\"response\":{\"pdu\":"
-		   "\"confirmed_error\",\"invoke_id\":303731,\"error_class\":7,\"error_code\":2}}}");
+	assert_eve(
+	    st, tx_at(st, 1),
+	    "{\"mms\":{\"request\":{\"pdu\":\"confirmed_request\",\"invoke_id\":303731,"
+	    "\"service\":\"getVariableAccessAttributes\",\"variables\":[{\"domain\":"
+	    "\"AA1E1Q01FP2LD0\",\"item\":\"LLN0$BR$rcb_B02\"}]},\"response\":{\"pdu\":"
+	    "\"confirmed_error\",\"invoke_id\":303731,\"error_class\":7,\"error_code\":2}}}");
 	feed(st, APP_TOSERVER, READ_REQ);
 	feed(st, APP_TOCLIENT, READ_RESP);
 	assert_eve(st, tx_at(st, 2), READ_EVE);
@@ -502,14 +502,22 @@ static void test_syntax(void **unused)
 {
 	(void)unused;
 	static const char *const good[] = {
-	    "mms.service:read;", "mms.service:\"read,write\";", "mms.service: !fileOpen , 73;",
-	    "mms.service:informationReport;", "mms_func:getNameList;", "mms_func:72;",
-	    "mms.pdu:initiate_request;", "mms.pdu:0,1,2;", "mms.domain; content:\"LD0\";",
-	    "mms.item; content:\"$ST$\";", "mms_data; content:\"|a0|\";",
+	    "mms.service:read;",
+	    "mms.service:\"read,write\";",
+	    "mms.service: !fileOpen , 73;",
+	    "mms.service:informationReport;",
+	    "mms_func:getNameList;",
+	    "mms_func:72;",
+	    "mms.pdu:initiate_request;",
+	    "mms.pdu:0,1,2;",
+	    "mms.domain; content:\"LD0\";",
+	    "mms.item; content:\"$ST$\";",
+	    "mms_data; content:\"|a0|\";",
 	};
 	static const char *const bad[] = {
-	    "mms.service:nope;", "mms.service:78;", "mms.service:;", "mms_func:read,write;",
-	    "mms_func:!read;", "mms.pdu:14;", "mms.pdu:confirmed;", "mms.service:read,,write;",
+	    "mms.service:nope;",    "mms.service:78;",		"mms.service:;",
+	    "mms_func:read,write;", "mms_func:!read;",		"mms.pdu:14;",
+	    "mms.pdu:confirmed;",   "mms.service:read,,write;",
 	};
 	char rule[256];
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -529,12 +537,12 @@ static void test_syntax(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_association),	   cmocka_unit_test(test_splits),
-	    cmocka_unit_test(test_cotp_segments),	   cmocka_unit_test(test_information_report),
-	    cmocka_unit_test(test_get_name_list),	   cmocka_unit_test(test_bare_cotp),
-	    cmocka_unit_test(test_probe),		   cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_corrupted),	   cmocka_unit_test(test_too_many),
-	    cmocka_unit_test(test_names),		   cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_association),	  cmocka_unit_test(test_splits),
+	    cmocka_unit_test(test_cotp_segments), cmocka_unit_test(test_information_report),
+	    cmocka_unit_test(test_get_name_list), cmocka_unit_test(test_bare_cotp),
+	    cmocka_unit_test(test_probe),	  cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_corrupted),	  cmocka_unit_test(test_too_many),
+	    cmocka_unit_test(test_names),	  cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
