@@ -18,6 +18,9 @@
 
 #include "decode/decode.h"
 #include "detect/detect.h"
+#include "output/eve.h"
+
+#include <unistd.h>
 
 #include "test_detect_helpers.h"
 
@@ -303,12 +306,76 @@ static void test_keywords(void **unused)
 	    th_parse_result("alert pkthdr any any -> any any (goose.appid:70000; sid:1;)"), 0);
 }
 
+/* The EVE writer: what is logged and how (to a temporary file). */
+static char *eve_of(struct packet *p, bool all)
+{
+	char path[] = "/tmp/vigil-test-goose-XXXXXX", err[128];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	assert_non_null(ef);
+	struct eve_config ec;
+	eve_config_defaults(&ec);
+	ec.goose_all = all;
+	struct eve_logger *l = eve_logger_new(ef, &ec, NULL, NULL);
+	eve_log_goose(l, p);
+	eve_logger_free(l);
+	eve_file_close(ef);
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	unlink(path);
+	buf[n] = 0;
+	return buf;
+}
+
+static void test_eve(void **unused)
+{
+	(void)unused;
+	struct frame f = frame();
+	uint8_t *keep;
+	struct packet p = decode(&f, f.n, 0, &keep);
+	/* not tracked (no reason): only with log-all */
+	assert_string_equal(eve_of(&p, false), "");
+	struct goose_tracker *t = goose_tracker_new();
+	goose_track(t, &p);
+	const char *e = eve_of(&p, false);
+	assert_non_null(strstr(e, "\"event_type\":\"goose\",\"vlan\":[0]"));
+	assert_non_null(strstr(
+	    e, "\"goose\":{\"src_mac\":\"0a:bb:fe:10:c9:02\",\"dest_mac\":\"01:0c:cd:01:00:00\","
+	       "\"appid\":12289,\"length\":227,\"simulated\":false,\"gocbref\":"
+	       "\"AA1C1Q01A1LD0/LLN0$GO$gcb_A\",\"time_allowed_to_live\":15000,\"datset\":"
+	       "\"AA1C1Q01A1LD0/LLN0$InterlockingA\",\"goid\":\"InterlockingA\",\"t\":"
+	       "\"2008-07-24T14:25:05.140625+0000\",\"stnum\":36705,\"sqnum\":0,"
+	       "\"simulation\":false,\"conf_rev\":1,\"nds_com\":false,"
+	       "\"num_dat_set_entries\":25,\"all_data\":[false,false,false,false,false,false,"
+	       "false,{\"bit_string\":\"0680\"},"));
+	assert_non_null(strstr(e, "\"reason\":[\"new\"]}}"));
+	free(keep);
+	/* a repeat: nothing, unless log-all */
+	set_sqnum(&f, 1);
+	p = decode(&f, f.n, 5, &keep);
+	goose_track(t, &p);
+	assert_string_equal(eve_of(&p, false), "");
+	assert_non_null(strstr(eve_of(&p, true), "\"sqnum\":1,"));
+	free(keep);
+	/* a replay: logged with its event */
+	p = decode(&f, f.n, 6, &keep);
+	goose_track(t, &p);
+	assert_non_null(
+	    strstr(eve_of(&p, false), "\"reason\":[\"anomaly\"],\"events\":[\"sqnum_back\"]}}"));
+	free(keep);
+	goose_tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_decode),    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_corrupted), cmocka_unit_test(test_tracker),
-	    cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_keywords),  cmocka_unit_test(test_eve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
