@@ -16,7 +16,8 @@
  * {"vmd"} or {"aa"}), variables_truncated; variable_list (the named
  * variable list); object_class, object_scope and domain (getNameList);
  * identifiers and more_follows (its response); domain (domain
- * services), program_invocation, filename; the initiate parameters;
+ * services), program_invocation, filename, frsm_id (file services);
+ * vendor, model, revision (identify response); the initiate parameters;
  * error_class / error_code (errors), reject_class / reject_code;
  * invalid when the PDU did not parse to its end.
  */
@@ -107,6 +108,14 @@ static void log_msg(struct json *j, const char *key, const struct mms_msg *m)
 		put_str(j, "program_invocation", m, &m->program);
 	if (m->filename.len > 0)
 		put_str(j, "filename", m, &m->filename);
+	if (m->has_frsm)
+		json_uint(j, "frsm_id", m->frsm_id);
+	if (m->vendor.len > 0)
+		put_str(j, "vendor", m, &m->vendor);
+	if (m->model.len > 0)
+		put_str(j, "model", m, &m->model);
+	if (m->revision.len > 0)
+		put_str(j, "revision", m, &m->revision);
 	log_names(j, m);
 	bool resp = m->pdu == MMS_PDU_INITIATE_RESPONSE;
 	for (int i = 0; i < 5; i++)

@@ -261,6 +261,10 @@ static bool parse_request_service(const struct ber *r, const struct tlv *s, stru
 		return parse_filename(r, &c, m);
 	}
 	case MMS_SVC_FILE_DELETE: return parse_filename(r, s, m);
+	case MMS_SVC_FILE_READ:
+	case MMS_SVC_FILE_CLOSE: /* IMPLICIT Integer32: the FRSM id */
+		m->has_frsm = !s->constructed && ber_uint(r, s, &m->frsm_id);
+		return m->has_frsm;
 	case MMS_SVC_FILE_RENAME:
 	case MMS_SVC_FILE_DIRECTORY: {
 		struct tlv c;
@@ -295,10 +299,33 @@ static bool resp_get_nvl_attr(const struct ber *r, const struct tlv *s, struct m
 }
 
 /* getNameList response: SEQUENCE { listOfIdentifier [0], moreFollows [1] }. */
+/* Identify-Response: vendorName [0], modelName [1], revision [2] ...;
+ * FileOpen-Response: frsmID [0], fileAttributes [1]. */
+static bool resp_fields(const struct ber *r, const struct tlv *s, struct mms_msg *m)
+{
+	struct ber in = ber_in(r, s);
+	struct tlv e;
+	while (s->constructed && in.pos < in.end) {
+		if (!ber_next(&in, &e))
+			return false;
+		if (e.cls != BER_CONTEXT || e.constructed)
+			continue;
+		if (s->tag == MMS_SVC_FILE_OPEN && e.tag == 0) {
+			m->has_frsm = ber_uint(r, &e, &m->frsm_id);
+		} else if (s->tag == MMS_SVC_IDENTIFY && e.tag <= 2) {
+			struct mms_str *f[3] = {&m->vendor, &m->model, &m->revision};
+			*f[e.tag] = str_of(&e);
+		}
+	}
+	return true;
+}
+
 static bool parse_response_service(const struct ber *r, const struct tlv *s, struct mms_msg *m)
 {
 	if (s->tag == MMS_SVC_GET_NVL_ATTR)
 		return resp_get_nvl_attr(r, s, m);
+	if (s->tag == MMS_SVC_IDENTIFY || s->tag == MMS_SVC_FILE_OPEN)
+		return resp_fields(r, s, m);
 	if (s->tag != MMS_SVC_GET_NAME_LIST)
 		return true;
 	struct ber in = ber_in(r, s);
@@ -483,8 +510,9 @@ bool mms_decode_pdu(const uint8_t *d, uint32_t n, struct mms_msg *m)
 			m->names[k++] = *nm;
 	}
 	m->n_names = k;
-	struct mms_str *strs[] = {&m->domain, &m->program, &m->filename, &m->list_name.domain,
-				  &m->list_name.item};
+	struct mms_str *strs[] = {
+	    &m->domain,		&m->program, &m->filename, &m->list_name.domain,
+	    &m->list_name.item, &m->vendor,  &m->model,	   &m->revision};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (strs[i]->off + strs[i]->len > m->raw_len)
 			*strs[i] = (struct mms_str){0, 0};

@@ -149,6 +149,9 @@ struct mms_msg {
 	struct mms_str domain;	/* getNameList domain scope, domain services */
 	struct mms_str program; /* program-invocation services */
 	struct mms_str filename;
+	bool has_frsm; /* fileRead/fileClose request, fileOpen response */
+	uint32_t frsm_id;
+	struct mms_str vendor, model, revision; /* identify response */
 	bool more_follows;
 	bool has_more_follows;
 	/* initiate */

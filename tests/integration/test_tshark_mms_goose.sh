@@ -145,7 +145,8 @@ mms = Tally()
 mms_ws_total = mms_matched = 0
 MMS_FIELDS = ["frame.number", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "_ws.col.Info",
               "mms.invokeID", "mms.confirmedServiceRequest", "mms.confirmedServiceResponse",
-              "mms.unconfirmedService", "mms.domainId", "mms.itemId", "mms.vmd_specific"]
+              "mms.unconfirmedService", "mms.domainId", "mms.itemId", "mms.vmd_specific",
+              "mms.vendorName", "mms.modelName", "mms.revision", "mms.frsmID"]
 # ---------------------------------------------------------------- GOOSE
 goose = Tally()
 goose_ws_total = goose_matched = 0
@@ -209,6 +210,10 @@ for pcap in pcaps:
         mms.cmp("domainId", sorted(lst(row["mms.domainId"])), sorted(dom), where)
         mms.cmp("itemId", sorted(lst(row["mms.itemId"])), sorted(item), where)
         mms.cmp("vmd_specific", sorted(lst(row["mms.vmd_specific"])), sorted(vmd), where)
+        for wf, vf in (("mms.vendorName", "vendor"), ("mms.modelName", "model"),
+                       ("mms.revision", "revision"), ("mms.frsmID", "frsm_id")):
+            v = m.get(vf)
+            mms.cmp(vf[4:], row[wf] or None, None if v is None else str(v), where)
 
     # GOOSE: vigil's frames by (source MAC, gocbRef, stNum, sqNum)
     gv = collections.defaultdict(list)

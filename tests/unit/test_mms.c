@@ -65,6 +65,11 @@ static const char GNL_REQ[] = "0300002d02f080010001006120301e020103a019a01702021
 static const char GNL_RESP[] =
     "0300004902f08001000100613c303a020103a035a13302021151a12da0281a12454d535f414e414c4f475f494343"
     "505f494e1a12454d535f5354415455535f494343505f494e810100";
+/* 8d7c7db0 frames 16+17 and 28+29: identify and its response */
+static const char IDENT_REQ[] = "0300001c02f08001000100610f300d020103a008a0060202114f8200";
+static const char IDENT_RESP[] =
+    "0300004702f08001000100613a3038020103a033a1310202114fa22b801541524556412054264420436f72706f"
+    "726174696f6e810b652d7465727261636f6d6d8205322e332e31";
 /* mms-takeControl.pcap frame 12: MMS straight in a COTP DT TPDU */
 static const char BARE_TAKE[] = "0300002002f080a017020101b312a00a80087265736572766564830101860101";
 /* snap7_s300_setupCommunication.pcapng: S7comm setup communication */
@@ -283,6 +288,32 @@ static void test_get_name_list(void **unused)
 		   "\"EMS_ANALOG_ICCP_IN\",\"EMS_STATUS_ICCP_IN\"],\"more_follows\":false}}}");
 	assert_ptr_equal(mms_tx_msg(tx, APP_TOCLIENT), tx->request);
 	assert_ptr_equal(mms_tx_msg(tx, APP_TOSERVER), tx->response);
+	app_mms.state_free(st);
+}
+
+static void test_identify(void **unused)
+{
+	(void)unused;
+	void *st = new_state();
+	feed(st, APP_TOSERVER, IDENT_REQ);
+	feed(st, APP_TOCLIENT, IDENT_RESP);
+	assert_eve(st, tx_at(st, 0),
+		   "{\"mms\":{\"request\":{\"pdu\":\"confirmed_request\",\"invoke_id\":4431,"
+		   "\"service\":\"identify\"},\"response\":{\"pdu\":\"confirmed_response\","
+		   "\"invoke_id\":4431,\"service\":\"identify\",\"vendor\":\"AREVA T&D "
+		   "Corporation\",\"model\":\"e-terracomm\",\"revision\":\"2.3.1\"}}}");
+	app_mms.state_free(st);
+	/* the revision's length past its SEQUENCE: kept up to the fault */
+	struct bytes b = unhex(IDENT_RESP);
+	b.b[b.n - 6] = 0x06;
+	st = new_state();
+	feed(st, APP_TOSERVER, IDENT_REQ);
+	feed_bytes(st, APP_TOCLIENT, b.b, b.n, 0);
+	const struct mms_tx *tx = tx_at(st, 0);
+	assert_true(tx->response->invalid);
+	assert_true(has_event(st, tx, MMS_EV_INVALID_PDU));
+	assert_int_equal(tx->response->vendor.len, 21);
+	assert_int_equal(tx->response->revision.len, 0);
 	app_mms.state_free(st);
 }
 
@@ -543,7 +574,7 @@ int main(void)
 	    cmocka_unit_test(test_probe),	  cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_corrupted),	  cmocka_unit_test(test_too_many),
 	    cmocka_unit_test(test_names),	  cmocka_unit_test(test_keywords),
-	    cmocka_unit_test(test_syntax),
+	    cmocka_unit_test(test_syntax),	  cmocka_unit_test(test_identify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
