@@ -40,9 +40,22 @@ struct mms_state {
 	struct mms_tx **txs;   /* live, oldest first */
 	size_t n_txs, cap_txs;
 	uint64_t next_tx_id;
+	size_t mem; /* bytes of the live transactions' messages */
 };
 
 /* ------------------------------------------------------------ transactions */
+
+static size_t msg_mem(const struct mms_msg *m)
+{
+	if (m == NULL)
+		return 0;
+	return sizeof(*m) + m->raw_len + (m->names ? MMS_MAX_NAMES * sizeof(*m->names) : 0);
+}
+
+static size_t tx_mem(const struct mms_tx *tx)
+{
+	return sizeof(*tx) + msg_mem(tx->request) + msg_mem(tx->response);
+}
 
 static void tx_free(struct mms_tx *tx)
 {
@@ -69,6 +82,7 @@ static struct mms_tx *tx_new(struct mms_state *s)
 		return NULL;
 	tx->tx_id = s->next_tx_id++;
 	s->txs[s->n_txs++] = tx;
+	s->mem += sizeof(*tx);
 	return tx;
 }
 
@@ -127,10 +141,11 @@ static struct mms_tx *find_request(struct mms_state *s, enum app_dir dir, const 
 	return NULL;
 }
 
-/* Past MMS_MAX_TX live transactions the open ones are closed. */
+/* Past MMS_MAX_TX live transactions, or MMS_STATE_MEMCAP bytes of them,
+ * the open ones are closed (then logged and released). */
 static void limit_txs(struct mms_state *s, struct mms_tx *tx)
 {
-	if (s->n_txs <= MMS_MAX_TX)
+	if (s->n_txs <= MMS_MAX_TX && s->mem <= MMS_STATE_MEMCAP)
 		return;
 	for (size_t i = 0; i < s->n_txs; i++)
 		s->txs[i]->done = true;
@@ -149,6 +164,7 @@ static void handle_mms(struct mms_state *s, enum app_dir dir, const uint8_t *d, 
 		return;
 	}
 	m->dir = (uint8_t)dir;
+	s->mem += msg_mem(m);
 	struct mms_tx *tx = find_request(s, dir, m);
 	if (tx != NULL) {
 		tx->response = m;
@@ -156,6 +172,7 @@ static void handle_mms(struct mms_state *s, enum app_dir dir, const uint8_t *d, 
 	} else {
 		tx = tx_new(s);
 		if (tx == NULL) {
+			s->mem -= msg_mem(m);
 			mms_msg_free(m);
 			free(m);
 			return;
@@ -661,13 +678,19 @@ size_t mms_tx_live(const struct mms_state *s)
 	return s->n_txs;
 }
 
+size_t mms_state_memuse(const struct mms_state *s)
+{
+	return s->mem;
+}
+
 void mms_tx_release_upto(struct mms_state *s, uint64_t tx_id)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < s->n_txs; i++) {
-		if (s->txs[i]->tx_id < tx_id)
+		if (s->txs[i]->tx_id < tx_id) {
+			s->mem -= tx_mem(s->txs[i]);
 			tx_free(s->txs[i]);
-		else
+		} else
 			s->txs[k++] = s->txs[i];
 	}
 	s->n_txs = k;

@@ -37,7 +37,8 @@
  * most 65535 bytes); COTP DT TPDUs are joined until end-of-TSDU, at most
  * MMS_MAX_TSDU bytes (past it the TSDU is dropped and invalid_framing
  * raised).  MMS_MAX_TX live transactions (past it the oldest open ones are
- * closed and too_many_transactions raised); per PDU at most
+ * closed and too_many_transactions raised; the same past
+ * MMS_STATE_MEMCAP bytes of live transactions); per PDU at most
  * MMS_MAX_NAMES object names and MMS_MAX_RAW bytes of the raw PDU are
  * kept (mms_data).  After a gap a direction resynchronises on a chunk
  * that starts with a TPKT header.  Nothing is read past the length handed
@@ -55,10 +56,11 @@
 struct json;
 
 #define MMS_PORT 102
-#define MMS_MAX_TX 256		  /* live transactions per flow */
-#define MMS_MAX_TSDU (256u << 10) /* bytes of one COTP TSDU */
-#define MMS_MAX_NAMES 64	  /* object names kept per PDU */
-#define MMS_MAX_RAW 65536u	  /* raw MMS PDU bytes kept per PDU */
+#define MMS_MAX_TX 256		    /* live transactions per flow */
+#define MMS_MAX_TSDU (256u << 10)   /* bytes of one COTP TSDU */
+#define MMS_MAX_NAMES 64	    /* object names kept per PDU */
+#define MMS_MAX_RAW 65536u	    /* raw MMS PDU bytes kept per PDU */
+#define MMS_STATE_MEMCAP (4u << 20) /* bytes of live transactions per flow */
 
 /* The MMSpdu CHOICE. */
 enum mms_pdu_type {
@@ -195,6 +197,8 @@ void mms_msg_free(struct mms_msg *m);
 uint64_t mms_tx_count(const struct mms_state *s);
 const struct mms_tx *mms_tx_get(const struct mms_state *s, uint64_t tx_id);
 size_t mms_tx_live(const struct mms_state *s);
+/* Bytes the live transactions hold (bounded by MMS_STATE_MEMCAP). */
+size_t mms_state_memuse(const struct mms_state *s);
 void mms_tx_release_upto(struct mms_state *s, uint64_t tx_id);
 bool mms_tx_has_event(const struct mms_tx *tx, enum mms_event ev);
 const char *mms_event_name(enum mms_event ev);

@@ -201,9 +201,14 @@ static void test_association(void **unused)
 	const struct mms_msg *m = tx_at(st, 2)->request;
 	assert_int_equal(m->raw_len, 0x32 + 2);
 	assert_int_equal(m->raw[0], 0xa0);
+	size_t mem = mms_state_memuse(st);
+	assert_true(mem > 4 * sizeof(struct mms_tx) + m->raw_len);
 	app_mms.tx_release_upto(st, 3);
 	assert_null(app_mms.tx_get(st, 0));
 	assert_int_equal(mms_tx_live(st), 1);
+	assert_true(mms_state_memuse(st) < mem);
+	app_mms.tx_release_upto(st, 4);
+	assert_int_equal(mms_state_memuse(st), 0);
 	app_mms.state_free(st);
 }
 
@@ -442,6 +447,38 @@ static void test_too_many(void **unused)
 	app_mms.state_free(st);
 }
 
+/* Open requests of ~64 KiB each (bare MMS in one TPKT): past
+ * MMS_STATE_MEMCAP the open ones are closed and the flow's memory stays
+ * bounded. */
+static void test_memcap(void **unused)
+{
+	(void)unused;
+	enum { PDU = 4 + 0xfff0, TPKT = 7 + PDU };
+	uint8_t *t = calloc(1, TPKT);
+	assert_non_null(t);
+	uint8_t hdr[] = {3,    0,    TPKT >> 8, TPKT & 0xff, 2,	   0xf0, 0x80, 0xa0, 0x82,
+			 0xff, 0xf0, 0x02,	0x01,	     0x00, 0x80, 0x82, 0xff, 0xe9};
+	memcpy(t, hdr, sizeof(hdr));
+	void *st = new_state();
+	bool capped = false;
+	for (int i = 0; i < 80; i++) {
+		t[13] = (uint8_t)i; /* invokeID */
+		feed_bytes(st, APP_TOSERVER, t, TPKT, 0);
+		const struct mms_tx *tx = tx_at(st, (uint64_t)i);
+		assert_int_equal(tx->request->raw_len, PDU);
+		if (has_event(st, tx, MMS_EV_TOO_MANY_TRANSACTIONS)) {
+			assert_true(tx->done); /* closed with the others */
+			capped = true;
+		}
+		if (capped) /* the framework logs and releases the closed ones */
+			app_mms.tx_release_upto(st, (uint64_t)i + 1);
+		assert_true(mms_state_memuse(st) <= MMS_STATE_MEMCAP + 2 * PDU);
+	}
+	assert_true(capped);
+	free(t);
+	app_mms.state_free(st);
+}
+
 /* Names: lists of services and PDU types, both spellings. */
 static void test_names(void **unused)
 {
@@ -575,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_corrupted),	  cmocka_unit_test(test_too_many),
 	    cmocka_unit_test(test_names),	  cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_syntax),	  cmocka_unit_test(test_identify),
+	    cmocka_unit_test(test_memcap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
