@@ -75,13 +75,22 @@ enum {
 
 static void parse_all_data(const uint8_t *d, const struct gtlv *a, struct goose_view *g)
 {
-	uint32_t pos = a->off, end = a->off + a->len;
-	struct gtlv v;
-	while (pos < end && gber_next(d, end, &pos, &v)) {
-		if (g->n_values < GOOSE_MAX_DATA)
-			g->values[g->n_values++] = (struct goose_value){v.tag, v.len, d + v.off};
+	g->all_data = d + a->off;
+	g->all_data_len = a->len;
+	uint32_t pos = 0;
+	struct goose_value v;
+	while (goose_data_next(g, &pos, &v))
 		g->n_data++;
-	}
+}
+
+bool goose_data_next(const struct goose_view *g, uint32_t *pos, struct goose_value *v)
+{
+	struct gtlv t;
+	if (g->all_data == NULL || *pos >= g->all_data_len ||
+	    !gber_next(g->all_data, g->all_data_len, pos, &t))
+		return false;
+	*v = (struct goose_value){t.tag, t.len, g->all_data + t.off};
+	return true;
 }
 
 /* One field of the goosePdu; false when its value is malformed. */

@@ -12,9 +12,10 @@
  * gseMngtPdu [APPLICATION 0], only counted).  The BER reader never trusts a
  * length: a TLV must fit in the one around it, the frame in its Length,
  * the Length in the bytes captured; strings are views into the frame.
- * Data values are kept, as views, for the first GOOSE_MAX_DATA entries
- * of allData (nested structures and arrays as one entry each: nesting is
- * not descended).
+ * allData stays a view of the frame; its entries are counted and read
+ * one by one with goose_data_next() (nested structures and arrays as one
+ * entry each: nesting is not descended).  The view is small (it lives in
+ * every packet).
  *
  * Decoder events (decode-event keyword, EVE anomaly "decoder.goose.*"):
  * pkt_too_small, invalid_length, invalid_pdu (stateless, decode.c);
@@ -68,9 +69,9 @@ struct goose_view {
 	uint8_t t[8]; /* UtcTime: seconds, fraction, quality */
 	uint32_t stnum, sqnum, confrev, num_entries;
 	bool simulation, ndscom;
-	uint32_t n_data;  /* allData entries (all of them) */
-	uint8_t n_values; /* kept in values[] */
-	struct goose_value values[GOOSE_MAX_DATA];
+	uint32_t n_data;	 /* allData entries */
+	const uint8_t *all_data; /* allData's value bytes */
+	uint32_t all_data_len;
 	uint8_t log_reason; /* GOOSE_LOG_*, set by goose_track() */
 };
 
@@ -83,6 +84,9 @@ void decode_goose(struct packet *p, struct decode_stats *st, const uint8_t *d, u
 /* Decodes a GOOSE frame (from APPID on) into g; false when not even the
  * header fits.  Sets no event (decode_goose does). */
 bool goose_parse(const uint8_t *d, uint32_t len, struct goose_view *g);
+
+/* The allData entry at *pos (start with 0); false past the last one. */
+bool goose_data_next(const struct goose_view *g, uint32_t *pos, struct goose_value *v);
 
 /* The per-worker tracker of GOOSE publishers. */
 struct goose_tracker;

@@ -153,10 +153,14 @@ static void put_pdu(struct json *j, const struct goose_view *g)
 	json_bool(j, "nds_com", g->ndscom);
 	json_uint(j, "num_dat_set_entries", g->num_entries);
 	json_open_array(j, "all_data");
-	for (uint8_t i = 0; i < g->n_values; i++)
-		put_value(j, &g->values[i]);
+	uint32_t pos = 0, n = 0;
+	struct goose_value v;
+	while (n < GOOSE_MAX_DATA && goose_data_next(g, &pos, &v)) {
+		put_value(j, &v);
+		n++;
+	}
 	json_close_array(j);
-	if (g->n_data > g->n_values)
+	if (g->n_data > n)
 		json_bool(j, "all_data_truncated", true);
 }
 

@@ -122,10 +122,14 @@ static void test_decode(void **unused)
 	assert_false(g->ndscom);
 	assert_int_equal(g->num_entries, 25);
 	assert_int_equal(g->n_data, 25);
-	assert_int_equal(g->n_values, 25);
-	assert_int_equal(g->values[0].tag, 0x83);
-	assert_int_equal(g->values[7].tag, 0x84);
-	assert_int_equal(g->values[7].len, 2);
+	uint32_t pos = 0, n = 0;
+	struct goose_value v;
+	while (goose_data_next(g, &pos, &v)) {
+		assert_int_equal(v.tag, n < 7 ? 0x83 : 0x84);
+		assert_int_equal(v.len, n < 7 ? 1 : n % 2 ? 2 : 3);
+		n++;
+	}
+	assert_int_equal(n, 25);
 	assert_int_equal(g->t[0], 0x48);
 	free(keep);
 }
