@@ -146,7 +146,8 @@ mms_ws_total = mms_matched = 0
 MMS_FIELDS = ["frame.number", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "_ws.col.Info",
               "mms.invokeID", "mms.confirmedServiceRequest", "mms.confirmedServiceResponse",
               "mms.unconfirmedService", "mms.domainId", "mms.itemId", "mms.vmd_specific",
-              "mms.vendorName", "mms.modelName", "mms.revision", "mms.frsmID"]
+              "mms.vendorName", "mms.modelName", "mms.revision", "mms.frsmID",
+              "mms.cancel_RequestPDU", "mms.cancel_ResponsePDU"]
 # ---------------------------------------------------------------- GOOSE
 goose = Tally()
 goose_ws_total = goose_matched = 0
@@ -192,7 +193,8 @@ for pcap in pcaps:
         mms_ws_total += 1
         flow = frozenset([(row["ip.src"], int(row["tcp.srcport"] or 0)),
                           (row["ip.dst"], int(row["tcp.dstport"] or 0))])
-        inv = lst(row["mms.invokeID"])
+        inv = (lst(row["mms.invokeID"]) or lst(row["mms.cancel_RequestPDU"])
+               or lst(row["mms.cancel_ResponsePDU"]))
         key = (flow, pdus[0], int(inv[0]) if inv and pdus[0] != "unconfirmed-PDU" else None)
         if key[2] is None and pdus[0] in ("confirmed-RequestPDU", "confirmed-ResponsePDU"):
             continue
