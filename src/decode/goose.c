@@ -201,10 +201,12 @@ struct goose_entry {
 	uint32_t stnum, sqnum, ttl;
 	int64_t sec;
 	uint32_t usec;
+	bool silent; /* its silence was reported */
 };
 
 struct goose_tracker {
 	struct goose_entry *slots;
+	uint32_t used;
 	uint64_t evicted;
 };
 
@@ -298,6 +300,8 @@ uint8_t goose_track(struct goose_tracker *t, struct packet *p)
 	} else {
 		if (e->used)
 			t->evicted++;
+		else
+			t->used++;
 		why |= GOOSE_LOG_NEW;
 		e->used = true;
 		memcpy(e->mac, p->eth_src, 6);
@@ -312,6 +316,24 @@ uint8_t goose_track(struct goose_tracker *t, struct packet *p)
 	e->ttl = g->ttl;
 	e->sec = p->ts_sec;
 	e->usec = p->ts_usec;
+	e->silent = false;
 	g->log_reason = why;
 	return why;
+}
+
+void goose_tracker_expire(struct goose_tracker *t, int64_t now_sec, uint32_t now_usec,
+			  goose_silent_fn fn, void *arg)
+{
+	if (t == NULL || t->used == 0)
+		return;
+	for (uint32_t i = 0; i < GOOSE_TRACK_SLOTS; i++) {
+		struct goose_entry *e = &t->slots[i];
+		if (!e->used || e->silent || e->ttl == 0 ||
+		    ms_between(e->sec, e->usec, now_sec, now_usec) <= (int64_t)e->ttl)
+			continue;
+		e->silent = true;
+		struct goose_silent s = {e->mac, e->ref, e->ref_len, e->stnum, e->sqnum,
+					 e->ttl, e->sec, e->usec,    now_sec,  now_usec};
+		fn(arg, &s);
+	}
 }

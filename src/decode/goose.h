@@ -23,7 +23,10 @@
  * and, from the per-worker tracker (goose_track), stnum_jump (stNum grew
  * by more than one), stnum_back (stNum went back), sqnum_back (sqNum did
  * not grow while stNum stayed: a replay), ttl_expired (the frame came
- * later than the previous one's timeAllowedtoLive).
+ * later than the previous one's timeAllowedtoLive).  A publisher that
+ * stays silent past its TTL is reported once by goose_tracker_expire()
+ * (an EVE goose event with no frame: there is no packet to carry a
+ * decoder event).
  *
  * The tracker keeps GOOSE_TRACK_SLOTS entries per worker, keyed by
  * (source MAC, gocbRef) in a fixed table: a new publisher that hashes to
@@ -96,5 +99,23 @@ void goose_tracker_free(struct goose_tracker *t);
  * tracker's decoder events on p, sets and returns p->goose.log_reason. */
 uint8_t goose_track(struct goose_tracker *t, struct packet *p);
 uint64_t goose_tracker_evicted(const struct goose_tracker *t);
+
+/* A publisher that fell silent: no frame came within its last frame's
+ * timeAllowedtoLive.  Views valid during the callback only. */
+struct goose_silent {
+	const uint8_t *mac;
+	const uint8_t *gocbref;
+	uint32_t gocbref_len;
+	uint32_t stnum, sqnum, ttl; /* of its last frame */
+	int64_t last_sec;	    /* when its last frame came */
+	uint32_t last_usec;
+	int64_t now_sec; /* the time it is found silent */
+	uint32_t now_usec;
+};
+typedef void (*goose_silent_fn)(void *arg, const struct goose_silent *s);
+/* Reports, once per silence, every tracked publisher whose TTL ran out
+ * by `now` (the worker calls it once per second of packet time). */
+void goose_tracker_expire(struct goose_tracker *t, int64_t now_sec, uint32_t now_usec,
+			  goose_silent_fn fn, void *arg);
 
 #endif

@@ -74,6 +74,12 @@ struct worker *worker_new(const struct worker_setup *s)
 	return w;
 }
 
+static void goose_silent(void *arg, const struct goose_silent *s)
+{
+	struct worker *w = arg;
+	eve_log_goose_silent(w->eve, s);
+}
+
 static void advance_time(struct worker *w, const struct packet *p)
 {
 	if (p->ts_sec > w->now_sec || (p->ts_sec == w->now_sec && p->ts_usec > w->now_usec)) {
@@ -86,6 +92,7 @@ static void advance_time(struct worker *w, const struct packet *p)
 		w->last_expire_sec = w->now_sec;
 		flow_table_expire(w->flows, w->now_sec, w->now_usec);
 		defrag_expire(w->defrag, w->now_sec);
+		goose_tracker_expire(w->goose, w->now_sec, w->now_usec, goose_silent, w);
 	}
 }
 

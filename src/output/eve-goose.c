@@ -16,6 +16,11 @@
  *
  * all_data holds the first GOOSE_MAX_DATA values: booleans, integers,
  * floats as numbers, bit strings and other types as {"type": hex}.
+ *
+ * A publisher that falls silent past its TTL gets one event with no
+ * frame: {"src_mac", "gocbref", "stnum", "sqnum", "time_allowed_to_live"
+ * of its last frame, "last_seen", "reason": ["anomaly"], "events":
+ * ["ttl_expired"]}, timed when the worker's clock found it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -185,6 +190,28 @@ void eve_log_goose(struct eve_logger *l, const struct packet *p)
 		json_str(j, "pdu", g->mngt ? "gse_management" : "invalid");
 	put_reason(j, g->log_reason);
 	put_events(j, p);
+	json_close_object(j);
+	eve_commit(l);
+}
+
+void eve_log_goose_silent(struct eve_logger *l, const struct goose_silent *s)
+{
+	if (!eve_logger_config(l)->types[EVE_T_GOOSE])
+		return;
+	struct json *j = eve_begin(l, "goose", NULL, NULL, s->now_sec, s->now_usec);
+	json_open_object(j, "goose");
+	put_mac(j, "src_mac", s->mac);
+	json_strn(j, "gocbref", s->gocbref, s->gocbref_len);
+	json_uint(j, "time_allowed_to_live", s->ttl);
+	json_uint(j, "stnum", s->stnum);
+	json_uint(j, "sqnum", s->sqnum);
+	char ts[40];
+	eve_format_time(s->last_sec, s->last_usec, ts);
+	json_str(j, "last_seen", ts);
+	put_reason(j, GOOSE_LOG_ANOMALY);
+	json_open_array(j, "events");
+	json_str(j, NULL, "ttl_expired");
+	json_close_array(j);
 	json_close_object(j);
 	eve_commit(l);
 }

@@ -109,6 +109,8 @@ void eve_log_anomalies(struct eve_logger *l, const struct packet *p);
 /* A GOOSE frame (p->goose): on a new publisher, an stNum change or an
  * anomaly (p->goose.log_reason), or every frame with goose log-all. */
 void eve_log_goose(struct eve_logger *l, const struct packet *p);
+/* A GOOSE publisher that fell silent past its timeAllowedtoLive. */
+void eve_log_goose_silent(struct eve_logger *l, const struct goose_silent *s);
 void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
 		  int64_t now_sec, uint32_t now_usec);
 

@@ -258,6 +258,60 @@ static void test_tracker(void **unused)
 	goose_tracker_free(t);
 }
 
+static char *eve_write(struct packet *p, const struct goose_silent *s, bool all);
+
+struct silences {
+	unsigned n;
+	struct goose_silent last;
+};
+
+static void on_silent(void *arg, const struct goose_silent *s)
+{
+	struct silences *c = arg;
+	c->n++;
+	c->last = *s;
+}
+
+/* A publisher that stops: reported once, when the clock passes its TTL. */
+static void test_silence(void **unused)
+{
+	(void)unused;
+	struct goose_tracker *t = goose_tracker_new();
+	struct silences c = {0};
+	goose_tracker_expire(t, 100, 0, on_silent, &c); /* nothing tracked */
+	assert_int_equal(c.n, 0);
+	struct frame f = frame();
+	struct packet p;
+	track(t, f, 7, 3, 1000, &p);
+	goose_tracker_expire(t, 16, 0, on_silent, &c); /* 15 s after: not past */
+	assert_int_equal(c.n, 0);
+	goose_tracker_expire(t, 16, 1000, on_silent, &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.last.stnum, 7);
+	assert_int_equal(c.last.sqnum, 3);
+	assert_int_equal(c.last.ttl, 15000);
+	assert_int_equal(c.last.last_sec, 1);
+	assert_int_equal(c.last.gocbref_len, 27);
+	assert_memory_equal(c.last.mac, f.b + 6, 6);
+	assert_string_equal(
+	    eve_write(NULL, &c.last, false),
+	    "{\"timestamp\":\"1970-01-01T00:00:16.001000+0000\",\"event_type\":\"goose\","
+	    "\"goose\":{\"src_mac\":\"0a:bb:fe:10:c9:02\",\"gocbref\":"
+	    "\"AA1C1Q01A1LD0/LLN0$GO$gcb_A\",\"time_allowed_to_live\":15000,\"stnum\":7,"
+	    "\"sqnum\":3,\"last_seen\":\"1970-01-01T00:00:01.000000+0000\",\"reason\":["
+	    "\"anomaly\"],\"events\":[\"ttl_expired\"]}}\n");
+	goose_tracker_expire(t, 17, 0, on_silent, &c); /* once per silence */
+	assert_int_equal(c.n, 1);
+	/* it speaks again: the late frame has the event, the silence ends */
+	assert_int_equal(track(t, f, 7, 4, 18000, &p), GOOSE_LOG_ANOMALY);
+	assert_true(decode_has_event(&p, DECODE_EV_GOOSE_TTL_EXPIRED));
+	goose_tracker_expire(t, 20, 0, on_silent, &c);
+	assert_int_equal(c.n, 1);
+	goose_tracker_expire(t, 40, 0, on_silent, &c);
+	assert_int_equal(c.n, 2);
+	goose_tracker_free(t);
+}
+
 static void test_keywords(void **unused)
 {
 	(void)unused;
@@ -310,8 +364,9 @@ static void test_keywords(void **unused)
 	    th_parse_result("alert pkthdr any any -> any any (goose.appid:70000; sid:1;)"), 0);
 }
 
-/* The EVE writer: what is logged and how (to a temporary file). */
-static char *eve_of(struct packet *p, bool all)
+/* The EVE writer: what is logged and how (to a temporary file); a
+ * frame's event, or a silence's when s is given. */
+static char *eve_write(struct packet *p, const struct goose_silent *s, bool all)
 {
 	char path[] = "/tmp/vigil-test-goose-XXXXXX", err[128];
 	int fd = mkstemp(path);
@@ -323,7 +378,10 @@ static char *eve_of(struct packet *p, bool all)
 	eve_config_defaults(&ec);
 	ec.goose_all = all;
 	struct eve_logger *l = eve_logger_new(ef, &ec, NULL, NULL);
-	eve_log_goose(l, p);
+	if (s != NULL)
+		eve_log_goose_silent(l, s);
+	else
+		eve_log_goose(l, p);
 	eve_logger_free(l);
 	eve_file_close(ef);
 	static char buf[8192];
@@ -333,6 +391,11 @@ static char *eve_of(struct packet *p, bool all)
 	unlink(path);
 	buf[n] = 0;
 	return buf;
+}
+
+static char *eve_of(struct packet *p, bool all)
+{
+	return eve_write(p, NULL, all);
 }
 
 static void test_eve(void **unused)
@@ -380,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_decode),    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_corrupted), cmocka_unit_test(test_tracker),
 	    cmocka_unit_test(test_keywords),  cmocka_unit_test(test_eve),
+	    cmocka_unit_test(test_silence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
