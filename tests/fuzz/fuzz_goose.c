@@ -5,7 +5,8 @@
  * put behind an Ethernet header (and, when its first byte is odd, an
  * 802.1Q tag) with type 0x88B8 in an exact-size buffer, so that a read
  * past the frame is caught.  Timestamps step by the frame's second byte
- * (milliseconds) so TTL expiry is reached too.
+ * (milliseconds) so TTL expiry is reached too; after each frame the
+ * tracker looks for silent publishers 20 s later.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,11 @@
 #include "output/eve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void on_silent(void *arg, const struct goose_silent *s)
+{
+	eve_log_goose_silent(arg, s);
+}
 
 static void one_frame(struct goose_tracker *t, struct eve_logger *l, const uint8_t *d, size_t n,
 		      int64_t *usec)
@@ -49,6 +55,7 @@ static void one_frame(struct goose_tracker *t, struct eve_logger *l, const uint8
 		goose_track(t, &p);
 		eve_log_goose(l, &p);
 	}
+	goose_tracker_expire(t, p.ts_sec + 20, p.ts_usec, on_silent, l);
 	free(f);
 }
 
