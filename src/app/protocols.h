@@ -25,6 +25,10 @@
 	X(DCERPC, app_dcerpc)                                                                      \
 	X(DNP3, app_dnp3)                                                                          \
 	X(MODBUS, app_modbus)                                                                      \
+	X(HL7, app_hl7)                                                                            \
+	X(DICOM, app_dicom)                                                                        \
+	X(STRATUM, app_stratum)                                                                    \
+	X(BACNET, app_bacnet)                                                                      \
 	X(MMS, app_mms)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 

@@ -200,6 +200,8 @@ extern const struct kw_family kw_family_dcerpc;
 extern const struct kw_family kw_family_dnp3;
 extern const struct kw_family kw_family_modbus;
 extern const struct kw_family kw_family_smb;
+extern const struct kw_family kw_family_dicom;
+extern const struct kw_family kw_family_bacnet;
 extern const struct kw_family kw_family_mms;
 extern const struct kw_family kw_family_goose;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
@@ -296,6 +298,9 @@ extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;
 extern const struct app_buffer_family app_buffers_dnp3;
 extern const struct app_buffer_family app_buffers_smb;
+extern const struct app_buffer_family app_buffers_hl7;
+extern const struct app_buffer_family app_buffers_dicom;
+extern const struct app_buffer_family app_buffers_stratum;
 extern const struct app_buffer_family app_buffers_mms;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];

@@ -28,6 +28,8 @@ static const struct kw_family *const families[] = {
     &kw_family_dnp3,
     &kw_family_modbus,
     &kw_family_smb,
+    &kw_family_dicom,
+    &kw_family_bacnet,
     &kw_family_mms,
     &kw_family_goose,
 };
@@ -45,6 +47,9 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dcerpc,
     &app_buffers_dnp3,
     &app_buffers_smb,
+    &app_buffers_hl7,
+    &app_buffers_dicom,
+    &app_buffers_stratum,
     &app_buffers_mms,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);

@@ -60,18 +60,26 @@ static const char default_yaml[] =
 	"        - mqtt\n"
 	"        - http2\n"
 	/* vigil's own: the industrial protocols it parses (commented out in
-	 * Suricata's file, where their parsers are off) */
+	 * Suricata's file, where their parsers are off), and those Suricata
+	 * has no parser for */
 	"        - dnp3\n"
 	"        - modbus\n"
 	"        - enip\n"
+	/* and the clinical ones, which Suricata does not parse */
+	"        - hl7\n"
+	"        - dicom\n"
+	"        - stratum\n"
+	"        - bacnet\n"
+	/* IEC 61850: MMS, and GOOSE frames (link layer; log-all: every
+	 * frame, not only new publishers, state changes and anomalies) */
+	"        - mms\n"
+	"        - goose:\n"
+	"            log-all: no\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"
 	"            deltas: no\n"
 	"        - flow\n"
-	"        - mms\n" /* vigil's own (no Suricata parser); after Suricata's entries */
-	"        - goose:\n" /* vigil's own: IEC 61850 GOOSE frames */
-	"            log-all: no\n"
 	"  - sqlite:\n" /* vigil's event store, filled from eve.json */
 	"      enabled: yes\n"
 	"      filename: vigil.db\n"
