@@ -33,6 +33,13 @@
  * A server may send requests too (ICCP peers): each message keeps the
  * direction it was sent in, and rules see it on that direction.
  *
+ * Some stacks and test tools put the MMS PDU straight in the COTP data
+ * (no session or presentation): a TSDU that is exactly one BER TLV with
+ * an MMS PDU tag is taken as such, as Wireshark does.  A TSDU of S7comm
+ * (0x32) or anything else is never MMS: the probe wants an ISO session
+ * SPDU (CONNECT, ACCEPT, GIVE TOKENS + DATA) or such a bare MMS PDU in
+ * the first data TPDU, after any COTP connection TPDUs.
+ *
  * Framing and bounds: TPKTs are reassembled in any split (a TPKT is at
  * most 65535 bytes); COTP DT TPDUs are joined until end-of-TSDU, at most
  * MMS_MAX_TSDU bytes (past it the TSDU is dropped and invalid_framing
