@@ -27,6 +27,7 @@
 	X(MODBUS, app_modbus)                                                                      \
 	X(HL7, app_hl7)                                                                            \
 	X(DICOM, app_dicom)                                                                        \
+	X(FTPDATA, app_ftpdata)                                                                    \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
