@@ -126,6 +126,7 @@ struct ftp_state {
 	bool change; /* AUTH TLS accepted */
 	uint64_t tx_dropped;
 	bool replied; /* a reply line was seen */
+	bool gap;     /* data was lost: parsing stopped */
 	struct app_expect expect[FTP_MAX_EXPECT];
 	uint32_t n_expect;
 };
@@ -512,11 +513,12 @@ static enum app_parse_result ftp_parse(void *s, enum app_dir dir, const uint8_t 
 {
 	struct ftp_state *st = s;
 	struct line_buf *lb = &st->line[dir];
-	if (flags & APP_CHUNK_GAP) {
-		/* the line in progress is lost */
-		lb->len = 0;
-		lb->overflow = false;
-	}
+	/* A gap ends parsing of the flow (both directions), as Suricata
+	 * does for a parser that does not accept gaps. */
+	if (flags & APP_CHUNK_GAP)
+		st->gap = true;
+	if (st->gap)
+		return APP_PARSE_ERROR;
 	for (uint32_t i = 0; i < n && !st->change; i++) {
 		if (d[i] == '\n') {
 			line_done(st, dir);
