@@ -4,16 +4,15 @@
  *   ftp: command, command_data and command_truncated (when the command
  *   has an argument; a PASS's only with the ftp type's log-password: yes),
  *   completion_code [the codes of the reply lines that have one], reply
- *   [each line's text], dynamic_port (when negotiated), mode (PORT/EPRT:
- *   "active" once its port is known, else "passive"), reply_received
+ *   [each line's text], dynamic_port (when negotiated), mode (PORT/EPRT
+ *   "active", PASV/EPSV "passive", as Suricata 8), reply_received
  *   "yes"/"no", reply_truncated.
- *   ftp_data: filename, command ("RETR"/"STOR").
+ *   ftp_data: filename, command ("RETR", "STOR", "LIST", ...).
  * Only reads the transaction.
  */
 #include "app/ftp.h"
 #include "util/json.h"
 
-#include <string.h>
 
 void ftp_tx_log_json(struct json *j, const struct ftp_tx *tx, uint32_t opts)
 {
@@ -48,8 +47,8 @@ void ftp_tx_log_json(struct json *j, const struct ftp_tx *tx, uint32_t opts)
 	}
 	if (ftp_tx_dynamic_port(tx) != 0)
 		json_uint(j, "dynamic_port", ftp_tx_dynamic_port(tx));
-	if (cmd != NULL && (strcmp(cmd, "PORT") == 0 || strcmp(cmd, "EPRT") == 0))
-		json_str(j, "mode", ftp_tx_dynamic_port(tx) != 0 ? "active" : "passive");
+	if (ftp_tx_mode(tx) >= 0)
+		json_str(j, "mode", ftp_tx_mode(tx) == 1 ? "active" : "passive");
 	json_str(j, "reply_received", ftp_tx_reply_received(tx) ? "yes" : "no");
 	json_bool(j, "reply_truncated", ftp_tx_reply_truncated(tx));
 }

@@ -288,7 +288,9 @@ static enum ftp_cmd classify(const char *name)
 	return CMD_OTHER;
 }
 
-static void announce(struct ftp_state *st, enum ftp_cmd cmd, const uint8_t *name, uint32_t n)
+/* The data connection's announcement: the command's name (a byte of
+ * length, the name), then the file's name. */
+static void announce(struct ftp_state *st, const char *cmd, const uint8_t *name, uint32_t n)
 {
 	if (st->dyn_port == 0 || st->n_expect >= FTP_MAX_EXPECT)
 		return;
@@ -296,11 +298,25 @@ static void announce(struct ftp_state *st, enum ftp_cmd cmd, const uint8_t *name
 	memset(e, 0, sizeof(*e));
 	e->proto = APP_PROTO_FTPDATA;
 	e->port = st->dyn_port;
-	if (n > APP_EXPECT_DATA_MAX - 1)
-		n = APP_EXPECT_DATA_MAX - 1;
-	e->data[0] = cmd == CMD_RETR ? 'R' : 'S';
-	memcpy(e->data + 1, name, n);
-	e->len = n + 1;
+	uint32_t cl = (uint32_t)strlen(cmd);
+	if (n > APP_EXPECT_DATA_MAX - 1 - cl)
+		n = APP_EXPECT_DATA_MAX - 1 - cl;
+	e->data[0] = (uint8_t)cl;
+	memcpy(e->data + 1, cmd, cl);
+	if (n > 0)
+		memcpy(e->data + 1 + cl, name, n);
+	e->len = 1 + cl + n;
+}
+
+/* Commands that open a data connection. */
+static bool data_command(const char *name)
+{
+	static const char *const cmds[] = {"RETR", "STOR", "APPE", "STOU", "LIST",
+					   "NLST", "MLSD", NULL};
+	for (int i = 0; cmds[i] != NULL; i++)
+		if (strcmp(cmds[i], name) == 0)
+			return true;
+	return false;
 }
 
 static void request_line(struct ftp_state *st, const uint8_t *l, uint32_t n, bool truncated)
@@ -344,13 +360,10 @@ static void request_line(struct ftp_state *st, const uint8_t *l, uint32_t n, boo
 		tx->port_addr_ok = parse_port_tuple(tx->data, tx->data_len, tx->port_addr) != 0;
 		break;
 	case CMD_EPRT: tx->active = true; break;
-	case CMD_RETR:
-	case CMD_STOR:
-		if (tx->data_len > 0)
-			announce(st, tx->cmd, tx->data, tx->data_len);
-		break;
 	default: break;
 	}
+	if (data_command(tx->name))
+		announce(st, tx->name, tx->data, tx->data_len);
 }
 
 /* ------------------------------------------------------------ replies */
@@ -569,8 +582,12 @@ static enum app_side ftp_tx_side(const void *s, const void *t, enum app_dir dir,
 {
 	(void)s;
 	const struct ftp_tx *tx = t;
-	if (dir == APP_TOSERVER)
-		return tx->name != NULL ? APP_SIDE_READY : APP_SIDE_NONE;
+	/* As Suricata's progress: a command is complete once its reply
+	 * arrived, but a PORT's request side right away. */
+	if (dir == APP_TOSERVER && tx->name == NULL)
+		return APP_SIDE_NONE;
+	if (dir == APP_TOSERVER && tx->cmd == CMD_PORT)
+		return APP_SIDE_READY;
 	return tx->done || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
 }
 
@@ -613,6 +630,8 @@ static uint32_t ftp_eve_options(const struct config_node *type_opts)
 		   : 0;
 }
 
+/* An alert's ftp object has the command's argument whatever it is, as
+ * Suricata's; the ftp event leaves a password out unless configured. */
 static void ftp_log(struct json *j, const void *s, const void *tx, uint32_t opts)
 {
 	(void)s;
@@ -707,6 +726,7 @@ const struct app_protocol app_ftp = {
     .eve_type = "ftp",
     .log_json = ftp_log,
     .eve_options = ftp_eve_options,
+    .eve_alert_opts = FTP_EVE_LOG_PASSWORD,
     .change_expect = ftp_change_expect,
     .expect_take = ftp_expect_take,
 };
@@ -714,7 +734,8 @@ const struct app_protocol app_ftp = {
 /* ============================================================ FTP data */
 
 struct ftpdata_tx {
-	char cmd; /* 'R' RETR, 'S' STOR, 0 unknown */
+	char cmd[8]; /* "RETR", "STOR", "LIST", ...; "" unknown */
+	bool has_file; /* a command that moves a named file */
 	uint8_t name[APP_EXPECT_DATA_MAX];
 	uint32_t name_len;
 	struct app_file file;
@@ -729,11 +750,14 @@ static void *ftpdata_state_new(const struct app_flow_info *fi)
 		return NULL;
 	app_file_init(&tx->file);
 	tx->hashes = fi->file_hashes;
-	if (fi->expect_data != NULL && fi->expect_len >= 1 &&
-	    fi->expect_len <= APP_EXPECT_DATA_MAX) {
-		tx->cmd = (char)fi->expect_data[0];
-		tx->name_len = fi->expect_len - 1;
-		memcpy(tx->name, fi->expect_data + 1, tx->name_len);
+	const uint8_t *e = fi->expect_data;
+	if (e != NULL && fi->expect_len >= 1 && e[0] < sizeof(tx->cmd) &&
+	    1u + e[0] <= fi->expect_len && fi->expect_len <= APP_EXPECT_DATA_MAX) {
+		memcpy(tx->cmd, e + 1, e[0]);
+		tx->name_len = fi->expect_len - 1 - e[0];
+		memcpy(tx->name, e + 1 + e[0], tx->name_len);
+		tx->has_file = strcmp(tx->cmd, "RETR") == 0 || strcmp(tx->cmd, "STOR") == 0 ||
+			       strcmp(tx->cmd, "APPE") == 0 || strcmp(tx->cmd, "STOU") == 0;
 	}
 	return tx;
 }
@@ -751,6 +775,11 @@ static enum app_parse_result ftpdata_parse(void *s, enum app_dir dir, const uint
 					   uint32_t flags)
 {
 	struct ftpdata_tx *tx = s;
+	if (!tx->has_file) {
+		if (flags & APP_CHUNK_EOF)
+			tx->eof = true;
+		return APP_PARSE_OK;
+	}
 	if (tx->file.state == APP_FILE_NONE && n > 0)
 		(void)app_file_open(&tx->file, tx->name, tx->name_len, dir, tx->hashes);
 	if (app_file_is_open(&tx->file) && tx->file.dir == dir) {
@@ -808,7 +837,7 @@ static const char *ftpdata_tx_file_magic(const void *t, uint32_t k, struct file_
 
 const char *ftpdata_tx_command(const struct ftpdata_tx *tx)
 {
-	return tx->cmd == 'R' ? "RETR" : tx->cmd == 'S' ? "STOR" : NULL;
+	return tx->cmd[0] != '\0' ? tx->cmd : NULL;
 }
 
 const uint8_t *ftpdata_tx_filename(const struct ftpdata_tx *tx, uint32_t *len)
