@@ -28,6 +28,7 @@
 	X(HL7, app_hl7)                                                                            \
 	X(DICOM, app_dicom)                                                                        \
 	X(FTPDATA, app_ftpdata)                                                                    \
+	X(TFTP, app_tftp)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
