@@ -846,8 +846,6 @@ const uint8_t *ftpdata_tx_filename(const struct ftpdata_tx *tx, uint32_t *len)
 	return tx->name_len > 0 ? tx->name : NULL;
 }
 
-/* The file's head, for file.data (kw-ftp.c). */
-const uint8_t *ftpdata_tx_file_head(const struct ftpdata_tx *tx, enum app_dir dir, uint32_t *len);
 const uint8_t *ftpdata_tx_file_head(const struct ftpdata_tx *tx, enum app_dir dir, uint32_t *len)
 {
 	if (tx->file.state == APP_FILE_NONE || tx->file.dir != dir)

@@ -12,6 +12,8 @@
 
 #include "app/app.h"
 
+extern const struct app_protocol app_ftp, app_ftpdata, app_tftp;
+
 struct ftp_tx;
 struct ftpdata_tx;
 struct json;
@@ -40,6 +42,8 @@ bool ftp_tx_port_addr(const struct ftp_tx *tx, uint8_t addr[4]);
 /* FTP data: "RETR"/"STOR" (NULL unknown), the file's name. */
 const char *ftpdata_tx_command(const struct ftpdata_tx *tx);
 const uint8_t *ftpdata_tx_filename(const struct ftpdata_tx *tx, uint32_t *len);
+/* The file's first bytes when it travels in dir (file.data); NULL otherwise. */
+const uint8_t *ftpdata_tx_file_head(const struct ftpdata_tx *tx, enum app_dir dir, uint32_t *len);
 
 #define FTP_EVE_LOG_PASSWORD (1u << 0)
 void ftp_tx_log_json(struct json *j, const struct ftp_tx *tx, uint32_t opts);

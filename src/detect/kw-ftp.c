@@ -25,7 +25,6 @@
 #include "flow/flow.h"
 #include "stream/stream.h"
 
-const uint8_t *ftpdata_tx_file_head(const struct ftpdata_tx *tx, enum app_dir dir, uint32_t *len);
 
 enum ftp_field { FF_COMMAND, FF_COMMAND_DATA, FF_REPLY, FF_COMPLETION_CODE, FF_FILE_DATA };
 
