@@ -24,7 +24,9 @@
  * response_command_too_long is raised.  A transaction keeps at most
  * FTP_MAX_REPLY_LINES reply lines (more: reply_truncated).  At most
  * FTP_MAX_TX transactions are live; past that the oldest is freed (it
- * was never logged) and counted in the state.  Announcements waiting for
+ * was never logged), counted in the state, and the new one has
+ * too_many_transactions.  RETR/STOR without a name or before any
+ * PORT/PASV raise file_without_name / file_before_port.  Announcements waiting for
  * the framework: FTP_MAX_EXPECT.
  *
  * FTP data: one transaction per connection; the first bytes of either
@@ -46,14 +48,21 @@
 
 #define FTP_MAX_LINE 4096
 #define FTP_MAX_REPLY_LINES 64
-#define FTP_MAX_TX 512
+#define FTP_MAX_TX 256
 #define FTP_MAX_EXPECT 4
 
-enum ftp_event { FTP_EV_REQUEST_TOO_LONG, FTP_EV_RESPONSE_TOO_LONG, FTP_EV_COUNT };
+enum ftp_event {
+	FTP_EV_REQUEST_TOO_LONG,
+	FTP_EV_RESPONSE_TOO_LONG,
+	FTP_EV_TOO_MANY_TX,
+	FTP_EV_FILE_BEFORE_PORT,
+	FTP_EV_FILE_WITHOUT_NAME,
+	FTP_EV_COUNT
+};
 
 static const char *const ftp_event_names[FTP_EV_COUNT] = {
-    "request_command_too_long",
-    "response_command_too_long",
+    "request_command_too_long", "response_command_too_long", "too_many_transactions",
+    "file_before_port",		"file_without_name",
 };
 
 /* Suricata's command table (names as it logs them). */
@@ -166,7 +175,9 @@ static void compact(struct ftp_state *st)
 
 static struct ftp_tx *tx_new(struct ftp_state *st)
 {
+	bool too_many = false;
 	if (st->count - st->base >= FTP_MAX_TX) {
+		too_many = true;
 		/* the oldest goes, unlogged */
 		tx_free(st->txs[0]);
 		st->txs[0] = NULL;
@@ -185,6 +196,8 @@ static struct ftp_tx *tx_new(struct ftp_state *st)
 	struct ftp_tx *tx = calloc(1, sizeof(*tx));
 	if (tx == NULL)
 		return NULL;
+	if (too_many)
+		tx->events |= 1u << FTP_EV_TOO_MANY_TX;
 	st->txs[live] = tx;
 	st->count++;
 	return tx;
@@ -361,6 +374,12 @@ static void request_line(struct ftp_state *st, const uint8_t *l, uint32_t n, boo
 		break;
 	case CMD_EPRT: tx->active = true; break;
 	default: break;
+	}
+	if (tx->cmd == CMD_RETR || tx->cmd == CMD_STOR) {
+		if (tx->data_len == 0)
+			tx->events |= 1u << FTP_EV_FILE_WITHOUT_NAME;
+		else if (st->dyn_port == 0)
+			tx->events |= 1u << FTP_EV_FILE_BEFORE_PORT;
 	}
 	if (data_command(tx->name))
 		announce(st, tx->name, tx->data, tx->data_len);

@@ -294,7 +294,7 @@ static void test_long_line(void **st)
 	assert_true(app_ftp.tx_has_event(s, tx, 1));
 	free(l);
 	/* the event names as Suricata's ftp-events.rules */
-	assert_int_equal(app_ftp.n_events, 2);
+	assert_int_equal(app_ftp.n_events, 5);
 	assert_string_equal(app_ftp.event_names[0], "request_command_too_long");
 	assert_string_equal(app_ftp.event_names[1], "response_command_too_long");
 	app_ftp.state_free(s);
@@ -312,6 +312,25 @@ static void test_gap_unknown(void **st)
 				       APP_CHUNK_GAP),
 			 APP_PARSE_ERROR);
 	assert_int_equal(app_ftp.tx_count(s), 2);
+	app_ftp.state_free(s);
+	/* RETR before any port, STOR without a name */
+	s = ftp_new();
+	feed(s, APP_TOSERVER, "RETR a.txt\r\nSTOR\r\n");
+	assert_true(app_ftp.tx_has_event(s, tx_at(s, 0), 3));
+	assert_false(app_ftp.tx_has_event(s, tx_at(s, 0), 4));
+	assert_true(app_ftp.tx_has_event(s, tx_at(s, 1), 4));
+	struct app_expect e;
+	assert_false(app_ftp.expect_take(s, &e));
+	app_ftp.state_free(s);
+	/* past FTP_MAX_TX live transactions the oldest goes */
+	s = ftp_new();
+	for (int i = 0; i < 300; i++)
+		feed(s, APP_TOSERVER, "NOOP\r\n");
+	assert_int_equal(app_ftp.tx_count(s), 300);
+	assert_null(tx_at(s, 0));
+	assert_non_null(tx_at(s, 299));
+	assert_true(app_ftp.tx_has_event(s, tx_at(s, 299), 2));
+	assert_false(app_ftp.tx_has_event(s, tx_at(s, 44), 2));
 	app_ftp.state_free(s);
 }
 
