@@ -46,8 +46,9 @@ struct http_upload {
 	enum mp_state st;
 	uint8_t delim[4 + HTTP_BOUNDARY_MAX]; /* CRLF "--" boundary */
 	uint32_t dlen, idx;		      /* idx: bytes of delim matched so far */
-	uint32_t after;			      /* bytes seen after a delimiter */
-	bool closing;			      /* "--" right after it */
+	enum mp_state before;		      /* the state the delimiter was found in */
+	uint8_t held[32];		      /* bytes after it, until it proves valid */
+	uint32_t nheld;
 	uint8_t line[HTTP_PART_LINE_MAX];
 	uint32_t line_len;
 	struct app_file *cur; /* the part's file, NULL when the part has none */
@@ -329,14 +330,15 @@ static void mp_header_line(struct http_upload *up)
 		up->cur = upload_file(up, name, nl);
 }
 
-static void mp_delimiter(struct http_upload *up)
+/* A delimiter followed by "--" or by blanks and a line end ends the part
+ * (libhtp's check); anything else after it makes it part data. */
+static void mp_part_end(struct http_upload *up, enum mp_state next)
 {
 	if (up->cur != NULL)
 		app_file_close(up->cur);
 	up->cur = NULL;
-	up->st = MP_AFTER_DELIM;
-	up->after = 0;
-	up->closing = false;
+	up->st = next;
+	up->line_len = 0;
 }
 
 static void mp_feed(struct http_upload *up, const uint8_t *d, uint32_t n)
@@ -354,7 +356,9 @@ static void mp_feed(struct http_upload *up, const uint8_t *d, uint32_t n)
 				has_run = false;
 				if (++up->idx == up->dlen) {
 					up->idx = 0;
-					mp_delimiter(up);
+					up->before = up->st;
+					up->st = MP_AFTER_DELIM;
+					up->nheld = 0;
 				}
 				continue;
 			}
@@ -375,20 +379,37 @@ static void mp_feed(struct http_upload *up, const uint8_t *d, uint32_t n)
 				has_run = true;
 			}
 			break;
-		case MP_AFTER_DELIM:
-			/* "--" closes the body; else padding up to the LF */
-			if (up->after < 2 && c == '-' && (up->after == 0 || up->closing))
-				up->closing = true;
-			else if (up->after < 2)
-				up->closing = false;
-			up->after++;
-			if (up->closing && up->after == 2) {
-				up->st = MP_DONE;
-			} else if (c == '\n') {
-				up->st = MP_HEADERS;
-				up->line_len = 0;
+		case MP_AFTER_DELIM: {
+			bool dash = up->nheld == 0 ? c == '-'
+					: up->nheld == 1 && up->held[0] == '-' ? c == '-'
+									       : false;
+			if (dash && up->nheld == 1) {
+				mp_part_end(up, MP_DONE);
+				break;
+			}
+			if (c == '\n' && !(up->nheld > 0 && up->held[0] == '-')) {
+				mp_part_end(up, MP_HEADERS);
+				break;
+			}
+			bool blank = c == ' ' || c == '\t' || c == '\r';
+			if ((dash || (blank && !(up->nheld > 0 && up->held[0] == '-'))) &&
+			    up->nheld < sizeof(up->held)) {
+				up->held[up->nheld++] = c;
+				break;
+			}
+			/* not a delimiter: it and what followed are data */
+			up->st = up->before;
+			mp_emit(up, up->delim, up->dlen);
+			mp_emit(up, up->held, up->nheld);
+			up->nheld = 0;
+			run = i;
+			has_run = true;
+			if (c == up->delim[0]) {
+				up->idx = 1;
+				has_run = false;
 			}
 			break;
+		}
 		case MP_HEADERS:
 			if (c != '\n') {
 				if (up->line_len < HTTP_PART_LINE_MAX)
