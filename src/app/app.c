@@ -86,6 +86,7 @@ void app_config_defaults(struct app_config *c)
 	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
 		c->enabled[p] = true;
+		c->stream_depth[p] = ap->stream_depth;
 		(void)app_ports_parse(ap->tcp_ports, &c->ports[p][0]);
 		(void)app_ports_parse(ap->udp_ports, &c->ports[p][1]);
 	}
@@ -179,6 +180,11 @@ void app_config_load(struct app_config *c, const struct config_node *root)
 		if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
 		load_ports(c, root, (enum app_proto)p);
+		snprintf(key, sizeof(key), "app-layer.protocols.%s.stream-depth", ap->name);
+		if (config_get_str(root, key, NULL) != NULL) {
+			uint64_t d = config_get_size(root, key, 0);
+			c->stream_depth[p] = d == 0 ? APP_STREAM_DEPTH_UNLIMITED : d;
+		}
 		if (ap->config_new != NULL && c->proto_cfg[p] == NULL)
 			c->proto_cfg[p] = ap->config_new(root);
 	}
@@ -324,8 +330,9 @@ static void set_failed(struct app_ctx *ctx, struct app_flow *af)
 	ctx->stats.flows[APP_PROTO_FAILED]++;
 }
 
-static bool start_parser_with(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto,
-			      bool tcp, uint16_t server_port, const struct app_expect *ex)
+static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			      enum app_proto proto, bool tcp, uint16_t server_port,
+			      const struct app_expect *ex)
 {
 	const struct app_protocol *ap = app_protocol(proto);
 	if (ap == NULL)
@@ -354,6 +361,9 @@ static bool start_parser_with(struct app_ctx *ctx, struct app_flow *af, enum app
 	af->state = state;
 	af->proto = proto;
 	af->ap = ap;
+	uint64_t depth = ctx->cfg->stream_depth[proto];
+	if (tcp && depth != 0 && f != NULL)
+		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
@@ -361,10 +371,10 @@ static bool start_parser_with(struct app_ctx *ctx, struct app_flow *af, enum app
 	return true;
 }
 
-static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto, bool tcp,
-			 uint16_t server_port)
+static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			 enum app_proto proto, bool tcp, uint16_t server_port)
 {
-	return start_parser_with(ctx, af, proto, tcp, server_port, NULL);
+	return start_parser_with(ctx, f, af, proto, tcp, server_port, NULL);
 }
 
 /* ------------------------------------------------------------ expected flows */
@@ -436,7 +446,7 @@ static void match_expectation(struct app_ctx *ctx, struct flow *f, struct app_fl
 		x->used = false;
 		ctx->n_expect--;
 		if (!ctx->cfg->enabled[x->e.proto] ||
-		    !start_parser_with(ctx, af, x->e.proto, true, server_port, &x->e))
+		    !start_parser_with(ctx, f, af, x->e.proto, true, server_port, &x->e))
 			return;
 		af->dir_proto[0] = af->dir_proto[1] = x->e.proto;
 		ctx->stats.expect_matched++;
@@ -505,7 +515,7 @@ static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow 
 	}
 	enum app_proto old = af->proto;
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
-	if (!start_parser(ctx, af, p, true, server_port)) {
+	if (!start_parser(ctx, f, af, p, true, server_port)) {
 		af->disabled = true;
 		return;
 	}
@@ -553,7 +563,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 		return false; /* held for the other direction (feed_stream_dir) */
 	}
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
-	return start_parser(ctx, af, p, true, server_port);
+	return start_parser(ctx, f, af, p, true, server_port);
 }
 
 /* Feeds one direction's new stream data; recognises the protocol first. */
@@ -624,7 +634,7 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 		    proto != APP_PROTO_FAILED && proto != af->proto)
 			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
 		if (af->proto == APP_PROTO_UNKNOWN) {
-			if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
+			if (proto == APP_PROTO_FAILED || !start_parser(ctx, f, af, proto, false, f->dp)) {
 				set_failed(ctx, af);
 				return;
 			}

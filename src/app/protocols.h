@@ -27,6 +27,8 @@
 	X(MODBUS, app_modbus)                                                                      \
 	X(HL7, app_hl7)                                                                            \
 	X(DICOM, app_dicom)                                                                        \
+	X(STRATUM, app_stratum)                                                                    \
+	X(BACNET, app_bacnet)                                                                      \
 	X(FTPDATA, app_ftpdata)                                                                    \
 	X(TFTP, app_tftp)                                                                          \
 	/* one line per protocol above, each ending in a backslash */

@@ -1101,6 +1101,7 @@ static const char *d_tx_file_magic(const void *t, uint32_t k, struct file_magic 
 }
 
 const struct app_protocol app_smb = {
+    .stream_depth = APP_STREAM_DEPTH_UNLIMITED, /* Suricata: "track it completely" */
     .name = "smb",
     .ipprotos = APP_IPPROTO_TCP,
     .tcp_ports = "139,445",
