@@ -165,6 +165,8 @@ static void compact(struct ftp_state *st)
 {
 	uint64_t live = st->count - st->base;
 	uint64_t k = 0;
+	if (st->txs == NULL)
+		return;
 	while (k < live && st->txs[k] == NULL)
 		k++;
 	if (k == 0)
@@ -520,8 +522,9 @@ static void ftp_state_free(void *s)
 	struct ftp_state *st = s;
 	if (st == NULL)
 		return;
-	for (uint64_t id = st->base; id < st->count; id++)
-		tx_free(st->txs[id - st->base]);
+	if (st->txs != NULL)
+		for (uint64_t k = 0; k < st->count - st->base; k++)
+			tx_free(st->txs[k]);
 	free(st->txs);
 	free(st);
 }

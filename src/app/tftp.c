@@ -57,8 +57,9 @@ static void tftp_state_free(void *s)
 	struct tftp_state *st = s;
 	if (st == NULL)
 		return;
-	for (uint64_t i = st->base; i < st->count; i++)
-		free(st->txs[i - st->base]);
+	if (st->txs != NULL)
+		for (uint64_t k = 0; k < st->count - st->base; k++)
+			free(st->txs[k]);
 	free(st->txs);
 	free(st);
 }
@@ -66,6 +67,8 @@ static void tftp_state_free(void *s)
 static void compact(struct tftp_state *st)
 {
 	uint64_t live = st->count - st->base, k = 0;
+	if (st->txs == NULL)
+		return;
 	while (k < live && st->txs[k] == NULL)
 		k++;
 	if (k == 0)
