@@ -17,8 +17,8 @@
  *
  * Uploads (request bodies), as Suricata's HTTP file handling: a PUT body
  * is one file named by the URI path; a multipart/form-data body is split
- * at its boundary (RFC 2046: "--boundary" at the start or after CRLF,
- * "--boundary--" ends it) and every part whose Content-Disposition has a
+ * at its boundary (RFC 2046: "--boundary" at the start or after CRLF --
+ * a bare LF too, as libhtp --, "--boundary--" ends it) and every part whose Content-Disposition has a
  * filename is a file of that name, through the generic tracker
  * (app/file.c).  Bounds: HTTP_UPLOAD_MAX_FILES files per request (later
  * parts are not tracked), a boundary of at most HTTP_BOUNDARY_MAX bytes
@@ -44,11 +44,12 @@ enum mp_state { MP_PREAMBLE, MP_AFTER_DELIM, MP_HEADERS, MP_DATA, MP_DONE };
 struct http_upload {
 	bool multipart; /* else a PUT: files[0] is the body */
 	enum mp_state st;
-	uint8_t delim[4 + HTTP_BOUNDARY_MAX]; /* CRLF "--" boundary */
+	uint8_t delim[3 + HTTP_BOUNDARY_MAX]; /* LF "--" boundary (the CR is optional) */
 	uint32_t dlen, idx;		      /* idx: bytes of delim matched so far */
 	enum mp_state before;		      /* the state the delimiter was found in */
 	uint8_t held[32];		      /* bytes after it, until it proves valid */
 	uint32_t nheld;
+	bool pending_cr; /* a part's last byte so far is a CR: data or the delimiter's */
 	uint8_t line[HTTP_PART_LINE_MAX];
 	uint32_t line_len;
 	struct app_file *cur; /* the part's file, NULL when the part has none */
@@ -299,18 +300,23 @@ static void upload_start(struct http_state *s, struct http_tx *tx)
 		return;
 	}
 	up->multipart = true;
-	memcpy(up->delim, "\r\n--", 4);
-	memcpy(up->delim + 4, b, bl);
-	up->dlen = 4 + bl;
-	up->idx = 2; /* the first boundary may open the body, without a CRLF */
+	memcpy(up->delim, "\n--", 3);
+	memcpy(up->delim + 3, b, bl);
+	up->dlen = 3 + bl;
+	up->idx = 1; /* the first boundary may open the body, without a line end */
 	up->st = MP_PREAMBLE;
 }
 
-/* Part bytes: to the part's file (preamble bytes go nowhere). */
+/* Part bytes: to the part's file (preamble bytes go nowhere).  A final
+ * CR waits: before a delimiter it belongs to the delimiter's line end. */
 static void mp_emit(struct http_upload *up, const uint8_t *d, uint32_t n)
 {
-	if (n > 0 && up->st == MP_DATA && up->cur != NULL)
-		app_file_append(up->cur, d, n);
+	if (n == 0 || up->st != MP_DATA || up->cur == NULL)
+		return;
+	if (up->pending_cr)
+		app_file_append(up->cur, (const uint8_t *)"\r", 1);
+	up->pending_cr = d[n - 1] == '\r';
+	app_file_append(up->cur, d, up->pending_cr ? n - 1 : n);
 }
 
 /* A part header line: Content-Disposition's filename opens its file. */
@@ -337,6 +343,7 @@ static void mp_part_end(struct http_upload *up, enum mp_state next)
 	if (up->cur != NULL)
 		app_file_close(up->cur);
 	up->cur = NULL;
+	up->pending_cr = false;
 	up->st = next;
 	up->line_len = 0;
 }
@@ -364,7 +371,7 @@ static void mp_feed(struct http_upload *up, const uint8_t *d, uint32_t n)
 			}
 			if (up->idx > 0) {
 				/* not the delimiter: the held bytes were data (the
-				 * delimiter has no CR past its first byte, so no
+				 * delimiter has no LF past its first byte, so no
 				 * later start can hide inside them) */
 				mp_emit(up, up->delim, up->idx);
 				up->idx = 0;

@@ -185,12 +185,43 @@ static void test_put_and_not_files(void **st)
 	http_state_free(s);
 }
 
+/* Bare LF line ends (as libhtp accepts), and CRs inside a part kept. */
+static void test_multipart_lf(void **st)
+{
+	(void)st;
+	static const char body[] = "--B\nContent-Disposition: form-data; filename=\"x\"\n\n"
+				   "a\rb\r\r\n--B\n"
+				   "Content-Disposition: form-data; filename=\"y\"\n\nyy\n--B--\n";
+	char req[512];
+	int n = snprintf(req, sizeof(req),
+			 "POST /u HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+			 "boundary=\"B\"\r\nContent-Length: %zu\r\n\r\n%s",
+			 sizeof(body) - 1, body);
+	for (int cut = 0; cut <= n; cut++) {
+		struct http_state *s = new_state();
+		http_parse(s, APP_TOSERVER, (const uint8_t *)req, (uint32_t)cut, 0);
+		http_parse(s, APP_TOSERVER, (const uint8_t *)req + cut, (uint32_t)(n - cut), 0);
+		struct http_tx *tx = http_tx_get(s, 0);
+		struct app_file_info fi;
+		assert_true(app_file_info(http_tx_upload(tx, 0), &fi));
+		uint8_t want[32];
+		sha256("a\rb\r", 4, want);
+		assert_int_equal(fi.size, 4);
+		assert_memory_equal(fi.sha256, want, 32);
+		assert_true(app_file_info(http_tx_upload(tx, 1), &fi));
+		assert_int_equal(fi.size, 2);
+		assert_int_equal(fi.state, APP_FILE_CLOSED);
+		http_state_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_multipart_every_split),
 	    cmocka_unit_test(test_multipart_cut),
 	    cmocka_unit_test(test_put_and_not_files),
+	    cmocka_unit_test(test_multipart_lf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
