@@ -887,7 +887,6 @@ static void ftpdata_log(struct json *j, const void *s, const void *tx, uint32_t 
 /* Recognised only through an expectation: no probe, no port. */
 const struct app_protocol app_ftpdata = {
     .name = "ftp-data",
-    .aliases = (const char *const[]){"ftp_data", "ftpdata", NULL},
     .ipprotos = APP_IPPROTO_TCP,
     .state_new = ftpdata_state_new,
     .state_free = ftpdata_state_free,
