@@ -18,6 +18,11 @@
  * next bytes are recognised again; the flow keeps its protocol until they
  * are.  UDP is decided per direction on its first datagram.
  *
+ * Expected flows (FTP data): a parser's announcements (expect_take) are
+ * kept per worker in a bounded table with a timeout; a new TCP flow
+ * between the same addresses to the announced port is, at its first
+ * data, given the announced protocol without probing (app.h).
+ *
  * Transactions are walked through the descriptor: per direction a cursor
  * of the first side rules have not inspected yet (sides are inspected in
  * order, once, when ready), a cursor of the first transaction not logged
@@ -37,10 +42,20 @@
 #include <string.h>
 #include <strings.h>
 
+/* An expected flow (app.h, struct app_expect) with the announcer's addresses. */
+struct app_expect_entry {
+	bool used;
+	struct ip_addr a, b;
+	int64_t created; /* flow time (seconds) of the announcement */
+	struct app_expect e;
+};
+
 struct app_ctx {
 	const struct app_config *cfg;
 	struct app_config own; /* when created without one */
 	struct app_stats stats;
+	uint32_t n_expect; /* entries used */
+	struct app_expect_entry expect[APP_EXPECT_MAX];
 };
 
 struct app_flow {
@@ -63,6 +78,7 @@ struct app_flow {
 	uint64_t insp_done[2], log_done;
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
+	bool expect_checked;	       /* the expected-flow table was consulted */
 };
 
 /* ------------------------------------------------------------ settings */
@@ -317,8 +333,9 @@ static void set_failed(struct app_ctx *ctx, struct app_flow *af)
 	ctx->stats.flows[APP_PROTO_FAILED]++;
 }
 
-static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
-			 enum app_proto proto, bool tcp, uint16_t server_port)
+static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			      enum app_proto proto, bool tcp, uint16_t server_port,
+			      const struct app_expect *ex)
 {
 	const struct app_protocol *ap = app_protocol(proto);
 	if (ap == NULL)
@@ -330,6 +347,8 @@ static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *a
 		    .server_port = server_port,
 		    .cfg = ctx->cfg->proto_cfg[proto],
 		    .file_hashes = ctx->cfg->file_hashes,
+		    .expect_data = ex != NULL ? ex->data : NULL,
+		    .expect_len = ex != NULL ? ex->len : 0,
 		};
 		state = ap->state_new(&fi);
 		if (state == NULL)
@@ -354,6 +373,89 @@ static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *a
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
+}
+
+static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			 enum app_proto proto, bool tcp, uint16_t server_port)
+{
+	return start_parser_with(ctx, f, af, proto, tcp, server_port, NULL);
+}
+
+/* ------------------------------------------------------------ expected flows */
+
+/* The parser's announcements after a parse call go to the table. */
+static void take_expectations(struct app_ctx *ctx, const struct flow *f, struct app_flow *af)
+{
+	if (af->ap == NULL || af->ap->expect_take == NULL || af->state == NULL)
+		return;
+	struct app_expect e;
+	while (af->ap->expect_take(af->state, &e)) {
+		if (e.len > APP_EXPECT_DATA_MAX || app_protocol(e.proto) == NULL)
+			continue;
+		/* a free slot, else one timed out, else the oldest */
+		uint32_t slot = 0;
+		int64_t oldest = INT64_MAX;
+		bool found = false;
+		for (uint32_t i = 0; i < APP_EXPECT_MAX && !found; i++) {
+			const struct app_expect_entry *x = &ctx->expect[i];
+			if (!x->used || x->created + APP_EXPECT_TIMEOUT < f->last_sec) {
+				slot = i;
+				found = true;
+			} else if (x->created < oldest) {
+				oldest = x->created;
+				slot = i;
+			}
+		}
+		struct app_expect_entry *x = &ctx->expect[slot];
+		if (x->used)
+			ctx->stats.expect_evicted++;
+		else
+			ctx->n_expect++;
+		x->used = true;
+		x->a = f->src;
+		x->b = f->dst;
+		x->created = f->last_sec;
+		x->e = e;
+		ctx->stats.expect_new++;
+	}
+}
+
+static bool addr_eq(const struct ip_addr *x, const struct ip_addr *y)
+{
+	size_t n = x->family == 6 ? 16 : 4;
+	return x->family == y->family && memcmp(x->bytes, y->bytes, n) == 0;
+}
+
+/* A new TCP flow another one announced: it starts as that protocol. */
+static void match_expectation(struct app_ctx *ctx, struct flow *f, struct app_flow *af)
+{
+	af->expect_checked = true;
+	if (ctx->n_expect == 0)
+		return;
+	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
+	for (uint32_t i = 0; i < APP_EXPECT_MAX; i++) {
+		struct app_expect_entry *x = &ctx->expect[i];
+		if (!x->used)
+			continue;
+		if (x->created + APP_EXPECT_TIMEOUT < f->last_sec) {
+			x->used = false;
+			ctx->n_expect--;
+			ctx->stats.expect_evicted++;
+			continue;
+		}
+		if (x->e.port != server_port ||
+		    !((addr_eq(&x->a, &f->src) && addr_eq(&x->b, &f->dst)) ||
+		      (addr_eq(&x->a, &f->dst) && addr_eq(&x->b, &f->src))))
+			continue;
+		x->used = false;
+		ctx->n_expect--;
+		if (!ctx->cfg->enabled[x->e.proto] ||
+		    !start_parser_with(ctx, f, af, x->e.proto, true, server_port, &x->e))
+			return;
+		af->dir_proto[0] = af->dir_proto[1] = x->e.proto;
+		ctx->stats.expect_matched++;
+		return;
+	}
 }
 
 /* ------------------------------------------------------------ feeding */
@@ -487,6 +589,9 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		}
 		return;
 	}
+	/* an expected flow is known at its first data, as Suricata's */
+	if (!af->expect_checked && af->proto == APP_PROTO_UNKNOWN)
+		match_expectation(ctx, f, af);
 	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
 	    !af->disabled && !recognise_stream(ctx, f, af, sdir, dir, &c, end, pkt))
 		return;
@@ -512,6 +617,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
 	af->dir_eof[dir] = end;
 	parse_chunk(ctx, af, dir, c.data, c.len, flags);
+	take_expectations(ctx, f, af);
 	stream_app_consumed(f, sdir, c.offset + c.len);
 	/* Something new for the parser: stream rules should look now too. */
 	stream_raw_trigger(f, sdir);
