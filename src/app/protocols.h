@@ -27,6 +27,8 @@
 	X(MODBUS, app_modbus)                                                                      \
 	X(HL7, app_hl7)                                                                            \
 	X(DICOM, app_dicom)                                                                        \
+	X(POP3, app_pop3)                                                                          \
+	X(IMAP, app_imap)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

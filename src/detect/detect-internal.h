@@ -290,6 +290,7 @@ extern const struct app_buffer_family app_buffers_dnp3;
 extern const struct app_buffer_family app_buffers_smb;
 extern const struct app_buffer_family app_buffers_hl7;
 extern const struct app_buffer_family app_buffers_dicom;
+extern const struct app_buffer_family app_buffers_smtp;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

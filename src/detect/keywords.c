@@ -46,6 +46,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_smb,
     &app_buffers_hl7,
     &app_buffers_dicom,
+    &app_buffers_smtp,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
