@@ -535,6 +535,7 @@ static void file_start(struct mime_parser *m)
 static void body_start(struct mime_parser *m)
 {
 	pend_done(m);
+	m->eol_held = 0;
 	if (m->in_main)
 		for (uint32_t i = 0; i < m->n_hdrs; i++)
 			entity_header(m, &m->hdrs[i]);
@@ -573,6 +574,7 @@ static bool boundary_line(struct mime_parser *m, const uint8_t *l, uint32_t n)
 		if (n - 2 < b->n || memcmp(l + 2, b->p, b->n) != 0)
 			continue;
 		bool close = n - 2 - b->n >= 2 && l[2 + b->n] == '-' && l[3 + b->n] == '-';
+		m->eol_held = 0;
 		file_end(m, true);
 		url_flush(m);
 		entity_reset(&m->ent);
@@ -691,9 +693,12 @@ static void body_line(struct mime_parser *m, const uint8_t *l, uint32_t n, uint8
 			ev(m, MIME_EV_LONG_ENC_LINE);
 		body_qp(m, l, n, eol);
 	} else {
+		/* the end of line before a boundary belongs to the boundary:
+		 * it is held until the next line shows it is data */
+		if (m->eol_held > 0)
+			body_data(m, crlf + 2 - m->eol_held, m->eol_held);
 		body_data(m, l, n);
-		if (eol > 0)
-			body_data(m, crlf + 2 - eol, eol);
+		m->eol_held = eol > 2 ? 2 : eol;
 	}
 }
 

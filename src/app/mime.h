@@ -101,7 +101,8 @@ struct mime_parser {
 	bool file_open;
 	uint8_t b64[4];
 	uint8_t b64_n;
-	bool b64_bad; /* this entity already raised invalid_base64 */
+	bool b64_bad;	  /* this entity already raised invalid_base64 */
+	uint8_t eol_held; /* a plain body's last end of line, not passed on yet */
 	struct mime_bytes *urls;
 	uint32_t n_urls;
 	uint8_t *urlbuf; /* decoded text not yet ended by a newline */

@@ -46,12 +46,15 @@ enum smtp_cmd {
 	CMD_RSET,
 	CMD_QUIT,
 	CMD_STARTTLS,
+	CMD_DATA_END,  /* "." ending DATA: its reply completes the mail */
+	CMD_BDAT_LAST, /* BDAT n LAST: likewise */
 };
 
 struct smtp_tx {
 	uint64_t id;
 	const struct smtp_state *st;
 	bool done;
+	bool replied; /* the server answered the end of the mail (or none will) */
 	struct mime_bytes helo, mail_from;
 	struct mime_bytes *rcpt;
 	uint32_t n_rcpt;
@@ -85,6 +88,7 @@ struct smtp_state {
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
 	struct smtp_tx *cur;
+	bool cur_done; /* the current mail was done when it was released */
 };
 
 static const char *const smtp_event_names[SMTP_EV_COUNT] = {
@@ -229,8 +233,10 @@ static bool set_bytes(struct mime_bytes *b, const uint8_t *d, uint32_t n)
 
 static void tx_release_oldest(struct smtp_state *s)
 {
-	if (s->txs[0] == s->cur)
+	if (s->txs[0] == s->cur) {
+		s->cur_done = s->cur->done;
 		s->cur = NULL;
+	}
 	tx_free(s->txs[0]);
 	memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 	s->n_txs--;
@@ -257,6 +263,7 @@ static struct smtp_tx *tx_new(struct smtp_state *s)
 		set_bytes(&tx->helo, s->helo.p, s->helo.n);
 	s->txs[s->n_txs++] = tx;
 	s->cur = tx;
+	s->cur_done = false;
 	return tx;
 }
 
@@ -277,7 +284,7 @@ static void tx_take_mime_events(struct smtp_tx *tx)
 			tx->events |= 1u << mime_to_smtp[e];
 }
 
-static void mail_end(struct smtp_state *s, bool complete)
+static void mail_end(struct smtp_state *s, bool complete, bool await_reply)
 {
 	struct smtp_tx *tx = s->cur;
 	s->data_mode = false;
@@ -293,6 +300,7 @@ static void mail_end(struct smtp_state *s, bool complete)
 		tx_take_mime_events(tx);
 	}
 	tx->done = true;
+	tx->replied = !await_reply;
 }
 
 /* ------------------------------------------------------------ lines */
@@ -440,8 +448,10 @@ static void bdat_command(struct smtp_state *s, struct smtp_tx *tx, const uint8_t
 	s->bdat_last = n - i >= 4 && strncasecmp((const char *)l + i, "LAST", 4) == 0;
 	s->bdat_left = size;
 	mime_start(s, tx);
+	if (s->bdat_last && s->pend_n > 0)
+		s->pending[(s->pend_head + s->pend_n - 1) % SMTP_MAX_PENDING] = CMD_BDAT_LAST;
 	if (size == 0 && s->bdat_last)
-		mail_end(s, true);
+		mail_end(s, true, true);
 }
 
 static void command_line(struct smtp_state *s, const uint8_t *l, uint32_t n)
@@ -449,7 +459,9 @@ static void command_line(struct smtp_state *s, const uint8_t *l, uint32_t n)
 	if (!s->reply_seen)
 		event(s, SMTP_EV_NO_SERVER_WELCOME);
 	enum smtp_cmd c = command_of(l, n);
-	if (s->cur == NULL || (s->cur->done && c != CMD_RSET && c != CMD_QUIT))
+	bool after_mail = s->cur != NULL ? s->cur->done : s->cur_done;
+	if ((s->cur == NULL && !(after_mail && (c == CMD_RSET || c == CMD_QUIT))) ||
+	    (s->cur != NULL && s->cur->done && c != CMD_RSET && c != CMD_QUIT))
 		tx_new(s);
 	struct smtp_tx *tx = s->cur;
 	pending_push(s, c);
@@ -486,7 +498,7 @@ static void command_line(struct smtp_state *s, const uint8_t *l, uint32_t n)
 	case CMD_BDAT: bdat_command(s, tx, l, n); break;
 	case CMD_RSET:
 		if (!tx->done && (tx->mail_from.p != NULL || tx->n_rcpt > 0 || tx->has_mime))
-			mail_end(s, false);
+			mail_end(s, false, false);
 		break;
 	default: break;
 	}
@@ -498,8 +510,8 @@ static void data_line(struct smtp_state *s, const uint8_t *l, uint32_t n, uint8_
 {
 	struct smtp_tx *tx = s->cur;
 	if (!cont && eol > 0 && n == 1 && l[0] == '.') {
-		mail_end(s, true);
-		pending_push(s, CMD_OTHER); /* the end of data gets its own reply */
+		mail_end(s, true, true);
+		pending_push(s, CMD_DATA_END); /* the end of data gets its own reply */
 		return;
 	}
 	if (!cont && n > 0 && l[0] == '.') {
@@ -541,7 +553,7 @@ static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 					mime_parse_line(&tx->mime, s->bdat_lines.buf, s->bdat_lines.n, 0);
 				s->bdat_lines.n = 0;
 				if (s->bdat_last)
-					mail_end(s, true);
+					mail_end(s, true, true);
 			}
 			continue;
 		}
@@ -586,7 +598,14 @@ static void reply_final(struct smtp_state *s, unsigned code)
 			event(s, SMTP_EV_TLS_REJECTED);
 	} else if (c == CMD_DATA && code != 354 && s->data_mode) {
 		event(s, SMTP_EV_DATA_COMMAND_REJECTED);
-		mail_end(s, false);
+		mail_end(s, false, false);
+	} else if (c == CMD_DATA_END || c == CMD_BDAT_LAST) {
+		for (uint32_t i = 0; i < s->n_txs; i++) {
+			if (s->txs[i]->done && !s->txs[i]->replied) {
+				s->txs[i]->replied = true;
+				break;
+			}
+		}
 	}
 }
 
@@ -631,7 +650,7 @@ enum app_parse_result smtp_parse(struct smtp_state *s, enum app_dir dir, const u
 		s->lines[dir].n = 0;
 		s->lines[dir].cut = false;
 		if (dir == APP_TOSERVER && (s->data_mode || s->bdat_left > 0))
-			mail_end(s, false);
+			mail_end(s, false, false);
 	}
 	if (s->change)
 		return APP_PARSE_CHANGE;
@@ -641,7 +660,7 @@ enum app_parse_result smtp_parse(struct smtp_state *s, enum app_dir dir, const u
 		return APP_PARSE_CHANGE;
 	if ((flags & APP_CHUNK_EOF) && dir == APP_TOSERVER && s->cur != NULL && !s->cur->done &&
 	    (s->data_mode || s->bdat_left > 0))
-		mail_end(s, false);
+		mail_end(s, false, false);
 	if (s->cur != NULL)
 		tx_take_mime_events(s->cur);
 	return APP_PARSE_OK;
@@ -756,16 +775,16 @@ static const void *d_tx_get(const void *state, uint64_t id)
 static enum app_side d_tx_side(const void *state, const void *txv, enum app_dir dir, bool eof)
 {
 	(void)state;
-	(void)dir;
 	const struct smtp_tx *tx = txv;
-	return tx->done || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
+	bool ready = dir == APP_TOSERVER ? tx->done : tx->done && tx->replied;
+	return ready || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
 }
 
 static enum app_log_decision d_tx_log(const void *state, const void *txv, bool flow_end)
 {
 	(void)state;
 	const struct smtp_tx *tx = txv;
-	return tx->done || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
+	return (tx->done && tx->replied) || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
 }
 
 static void d_tx_release_upto(void *state, uint64_t id)
@@ -782,8 +801,7 @@ static bool d_tx_has_event(const void *state, const void *tx, int ev)
 static void d_log_json(struct json *j, const void *state, const void *tx, uint32_t opts)
 {
 	(void)state;
-	(void)opts;
-	smtp_tx_log_json(j, tx);
+	smtp_tx_log_json(j, tx, opts);
 }
 
 static int d_change_expect(const void *state)
@@ -830,6 +848,7 @@ const struct app_protocol app_smtp = {
     .tx_has_event = d_tx_has_event,
     .eve_type = "smtp",
     .log_json = d_log_json,
+    .eve_options = smtp_eve_options,
     .change_expect = d_change_expect,
     .tx_file = d_tx_file,
     .tx_file_magic = d_tx_file_magic,

@@ -86,7 +86,9 @@ const struct mime_parser *smtp_tx_mime(const struct smtp_tx *tx);
 bool smtp_tx_has_event(const struct smtp_tx *tx, enum smtp_event ev);
 const char *smtp_event_name(enum smtp_event ev);
 
-/* The EVE "smtp" and "email" objects (app/smtp-log.c). */
-void smtp_tx_log_json(struct json *j, const struct smtp_tx *tx);
+/* The EVE "smtp" and "email" objects (app/smtp-log.c); opts from
+ * smtp_eve_options (the eve-log smtp options: extended, custom). */
+void smtp_tx_log_json(struct json *j, const struct smtp_tx *tx, uint32_t opts);
+uint32_t smtp_eve_options(const struct config_node *opts);
 
 #endif
