@@ -672,13 +672,13 @@ static void body_qp(struct mime_parser *m, const uint8_t *l, uint32_t n, uint8_t
 		out[o++] = (uint8_t)(h << 4 | lo);
 		i += 2;
 	}
-	if (!soft && eol > 0) {
-		if (eol == 2)
-			out[o++] = '\r';
-		out[o++] = '\n';
-	}
+	/* as for plain bodies, the end of line waits for the next line */
+	static const uint8_t crlf[2] = {'\r', '\n'};
+	if (m->eol_held > 0)
+		body_data(m, crlf + 2 - m->eol_held, m->eol_held);
 	if (o > 0)
 		body_data(m, out, o);
+	m->eol_held = soft ? 0 : (eol > 2 ? 2 : eol);
 }
 
 static void body_line(struct mime_parser *m, const uint8_t *l, uint32_t n, uint8_t eol)
