@@ -59,6 +59,7 @@ static const char default_yaml[] =
 	"        - ssh\n"
 	"        - mqtt\n"
 	"        - http2\n"
+	"        - pop3\n"
 	/* vigil's own: the industrial protocols it parses (commented out in
 	 * Suricata's file, where their parsers are off) */
 	"        - dnp3\n"
