@@ -659,8 +659,14 @@ enum app_parse_result smtp_parse(struct smtp_state *s, enum app_dir dir, const u
 	else if (to_client(s, d, n))
 		return APP_PARSE_CHANGE;
 	if ((flags & APP_CHUNK_EOF) && dir == APP_TOSERVER && s->cur != NULL && !s->cur->done &&
-	    (s->data_mode || s->bdat_left > 0))
+	    (s->data_mode || s->bdat_left > 0)) {
+		/* the message's last, unended line still counts */
+		struct smtp_lines *lr = s->bdat_left > 0 ? &s->bdat_lines : &s->lines[APP_TOSERVER];
+		if (lr->n > 0 && s->cur->has_mime)
+			mime_parse_line(&s->cur->mime, lr->buf, lr->n, 0);
+		lr->n = 0;
 		mail_end(s, false, false);
+	}
 	if (s->cur != NULL)
 		tx_take_mime_events(s->cur);
 	return APP_PARSE_OK;
