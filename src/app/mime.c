@@ -384,10 +384,8 @@ static void header_line(struct mime_parser *m, const uint8_t *l, uint32_t n)
 		return;
 	}
 	uint32_t nn, vo;
-	if (!split_header(l, n, &nn, &vo)) {
-		ev(m, MIME_EV_MALFORMED_MSG);
-		return;
-	}
+	if (!split_header(l, n, &nn, &vo))
+		return; /* not a header: skipped, as Suricata does */
 	if (nn > MIME_MAX_HEADER_NAME)
 		ev(m, MIME_EV_LONG_HEADER_NAME);
 	if (!m->in_main) {

@@ -10,7 +10,7 @@
  * command not answered yet.  DATA switches the client to data mode at
  * once (pipelining); "." alone ends it; a leading dot is unstuffed.  A
  * non-354 reply to DATA raises data_command_rejected and leaves data
- * mode; a 220 reply to STARTTLS returns APP_PARSE_CHANGE expecting TLS
+ * mode, the mail going on; the first reply is the greeting; a 220 reply to STARTTLS returns APP_PARSE_CHANGE expecting TLS
  * (another code: tls_rejected).  BDAT n [LAST] takes exactly n bytes as
  * message data whatever they hold.  HELO, MAIL FROM and RCPT TO keep the
  * first space-delimited token after the command (a second MAIL FROM in
@@ -581,13 +581,14 @@ static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 
 static void reply_final(struct smtp_state *s, unsigned code)
 {
-	if (s->pend_n == 0) {
-		if (s->reply_seen)
-			event(s, SMTP_EV_UNABLE_TO_MATCH_REPLY);
-		s->reply_seen = true;
+	if (!s->reply_seen) {
+		s->reply_seen = true; /* the greeting answers no command */
 		return;
 	}
-	s->reply_seen = true;
+	if (s->pend_n == 0) {
+		event(s, SMTP_EV_UNABLE_TO_MATCH_REPLY);
+		return;
+	}
 	enum smtp_cmd c = s->pending[s->pend_head];
 	s->pend_head = (s->pend_head + 1) % SMTP_MAX_PENDING;
 	s->pend_n--;
@@ -597,8 +598,9 @@ static void reply_final(struct smtp_state *s, unsigned code)
 		else
 			event(s, SMTP_EV_TLS_REJECTED);
 	} else if (c == CMD_DATA && code != 354 && s->data_mode) {
+		/* the mail goes on: its envelope may be fixed and DATA sent again */
 		event(s, SMTP_EV_DATA_COMMAND_REJECTED);
-		mail_end(s, false, false);
+		s->data_mode = false;
 	} else if (c == CMD_DATA_END || c == CMD_BDAT_LAST) {
 		for (uint32_t i = 0; i < s->n_txs; i++) {
 			if (s->txs[i]->done && !s->txs[i]->replied) {

@@ -305,8 +305,13 @@ static void test_replies(void **state)
 	feed_str(s, APP_TOCLIENT, "250 ok\r\n250 ok\r\n550 no such user\r\n554 no valid recipients\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	assert_true(has_event(tx, SMTP_EV_DATA_COMMAND_REJECTED));
-	assert_true(smtp_tx_done(tx));
-	feed_str(s, APP_TOCLIENT, "250 extra\r\n");
+	/* out of data mode, the same mail goes on */
+	assert_false(smtp_tx_done(tx));
+	feed_str(s, APP_TOSERVER, "RCPT TO:<w@y>\r\n");
+	uint32_t n;
+	const uint8_t *v = smtp_tx_rcpt_to(tx, 1, &n);
+	assert_bytes(v, n, "<w@y>");
+	feed_str(s, APP_TOCLIENT, "250 ok\r\n250 extra\r\n");
 	assert_true(has_event(tx, SMTP_EV_UNABLE_TO_MATCH_REPLY));
 	feed_str(s, APP_TOCLIENT, "hello\r\n");
 	assert_true(has_event(tx, SMTP_EV_INVALID_REPLY));
