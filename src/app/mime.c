@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -320,6 +321,49 @@ static struct mime_header *cur_header(struct mime_parser *m)
 	return m->pend_used ? &m->pend : NULL;
 }
 
+/*
+ * A file name parameter into buf: "param=v", else RFC 2231's
+ * "param*=charset'lang'v" or the sections "param*0=", "param*1=", ...
+ * (and "param*N*=") joined in order, as Suricata's mime_find_header_token
+ * does.  Returns the length (0: absent); at most cap bytes.
+ */
+static uint32_t param_joined(const uint8_t *v, uint32_t n, const char *param, uint8_t *buf,
+			     uint32_t cap)
+{
+	const uint8_t *pv;
+	uint32_t pn, o = 0;
+	char name[40];
+	if (mime_header_param(v, n, param, &pv, &pn)) {
+		o = pn < cap ? pn : cap;
+		memcpy(buf, pv, o);
+		return o;
+	}
+	snprintf(name, sizeof(name), "%s*", param);
+	if (mime_header_param(v, n, name, &pv, &pn)) {
+		const uint8_t *q = memchr(pv, '\'', pn);
+		const uint8_t *q2 = q != NULL ? memchr(q + 1, '\'', pn - (uint32_t)(q + 1 - pv)) : NULL;
+		if (q2 != NULL) {
+			pn -= (uint32_t)(q2 + 1 - pv);
+			pv = q2 + 1;
+		}
+		o = pn < cap ? pn : cap;
+		memcpy(buf, pv, o);
+		return o;
+	}
+	for (int k = 0; k < 100 && o < cap; k++) {
+		snprintf(name, sizeof(name), "%s*%d", param, k);
+		if (!mime_header_param(v, n, name, &pv, &pn)) {
+			snprintf(name, sizeof(name), "%s*%d*", param, k);
+			if (!mime_header_param(v, n, name, &pv, &pn))
+				break;
+		}
+		uint32_t c = pn < cap - o ? pn : cap - o;
+		memcpy(buf + o, pv, c);
+		o += c;
+	}
+	return o;
+}
+
 /* An entity header is complete: note what it says about the entity. */
 static void entity_header(struct mime_parser *m, const struct mime_header *h)
 {
@@ -328,8 +372,10 @@ static void entity_header(struct mime_parser *m, const struct mime_header *h)
 	const uint8_t *v = h->value.p;
 	uint32_t n = h->value.n;
 	if (h->name.n == 19 && strncasecmp((const char *)h->name.p, "content-disposition", 19) == 0) {
-		if (m->ent.filename.n == 0 && mime_header_param(v, n, "filename", &pv, &pn) && pn > 0)
-			bytes_set(&m->ent.filename, pv, pn);
+		uint8_t fn[MIME_MAX_TOKEN * 2];
+		uint32_t fl;
+		if (m->ent.filename.n == 0 && (fl = param_joined(v, n, "filename", fn, sizeof(fn))) > 0)
+			bytes_set(&m->ent.filename, fn, fl);
 	} else if (h->name.n == 25 &&
 		   strncasecmp((const char *)h->name.p, "content-transfer-encoding", 25) == 0) {
 		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
@@ -354,8 +400,10 @@ static void entity_header(struct mime_parser *m, const struct mime_header *h)
 			m->ent.multipart = true;
 			bytes_set(&m->ent.boundary, pv, pn);
 		}
-		if (m->ent.filename.n == 0 && mime_header_param(v, n, "name", &pv, &pn) && pn > 0)
-			bytes_set(&m->ent.filename, pv, pn);
+		uint8_t fn[MIME_MAX_TOKEN * 2];
+		uint32_t fl;
+		if (m->ent.filename.n == 0 && (fl = param_joined(v, n, "name", fn, sizeof(fn))) > 0)
+			bytes_set(&m->ent.filename, fn, fl);
 	}
 }
 

@@ -410,6 +410,26 @@ static void test_nested_attachments(void **state)
 	app_smtp.state_free(s);
 }
 
+/* RFC 2231 sections (bug-6207's mail) and a 2-byte base64 file whose
+ * padding is split over lines. */
+static void test_rfc2231_sections(void **state)
+{
+	(void)state;
+	void *s = mail("Content-Type: multipart/mixed; boundary=K\r\n\r\n--K\r\n"
+		       "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment;\r\n"
+		       " filename*0=part-one-;\r\n filename*1=part-two.zip\r\n\r\n"
+		       "NA=\r\n=Mg\r\n==\r\n--K--\r\n");
+	const struct smtp_tx *tx = tx_at(s, 0);
+	struct app_file_info fi;
+	assert_true(app_smtp.tx_file(tx, 0, &fi));
+	assert_bytes(fi.name, fi.name_len, "part-one-part-two.zip");
+	assert_int_equal(fi.size, 2);
+	uint8_t h[32];
+	sha256_of("42", 2, h);
+	assert_memory_equal(fi.sha256, h, 32);
+	app_smtp.state_free(s);
+}
+
 static void test_unterminated_boundary(void **state)
 {
 	(void)state;
@@ -623,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_replies),
 	    cmocka_unit_test(test_duplicate_and_long_command),
 	    cmocka_unit_test(test_nested_attachments),
+	    cmocka_unit_test(test_rfc2231_sections),
 	    cmocka_unit_test(test_unterminated_boundary),
 	    cmocka_unit_test(test_deep_nesting),
 	    cmocka_unit_test(test_many_parts),
