@@ -116,7 +116,7 @@ static enum app_probe_result imap_probe_port(const struct app_probe_in *in, cons
 	if (i == 0 || d[i] != ' ')
 		return APP_PROBE_NO;
 	static const char *const cmds[] = {"CAPABILITY", "LOGIN", "STARTTLS", "AUTHENTICATE",
-					   "NOOP", "ID", NULL};
+					   "NOOP",	 "ID",	  NULL};
 	return app_probe_words(d + i + 1, n - i - 1, cmds);
 }
 

@@ -252,7 +252,8 @@ static uint32_t decode_word(char kind, const uint8_t *t, uint32_t n, uint8_t *ou
 	for (uint32_t i = 0; i < n && o < cap; i++) {
 		if (t[i] == '_') {
 			out[o++] = ' ';
-		} else if (t[i] == '=' && i + 2 < n && hex_val(t[i + 1]) >= 0 && hex_val(t[i + 2]) >= 0) {
+		} else if (t[i] == '=' && i + 2 < n && hex_val(t[i + 1]) >= 0 &&
+			   hex_val(t[i + 2]) >= 0) {
 			out[o++] = (uint8_t)(hex_val(t[i + 1]) << 4 | hex_val(t[i + 2]));
 			i += 2;
 		} else {
@@ -278,7 +279,8 @@ uint32_t mime_decode_words(const uint8_t *s, uint32_t n, uint8_t *out, uint32_t 
 				uint32_t t = q1 + 3, e = t;
 				while (e + 1 < n && !(s[e] == '?' && s[e + 1] == '='))
 					e++;
-				if (e + 1 < n && (kind == 'B' || kind == 'b' || kind == 'Q' || kind == 'q')) {
+				if (e + 1 < n &&
+				    (kind == 'B' || kind == 'b' || kind == 'Q' || kind == 'q')) {
 					if (last_word)
 						o = ws_start;
 					o += decode_word(kind, s + t, e - t, out + o, cap - o);
@@ -341,7 +343,8 @@ static uint32_t param_joined(const uint8_t *v, uint32_t n, const char *param, ui
 	snprintf(name, sizeof(name), "%s*", param);
 	if (mime_header_param(v, n, name, &pv, &pn)) {
 		const uint8_t *q = memchr(pv, '\'', pn);
-		const uint8_t *q2 = q != NULL ? memchr(q + 1, '\'', pn - (uint32_t)(q + 1 - pv)) : NULL;
+		const uint8_t *q2 =
+		    q != NULL ? memchr(q + 1, '\'', pn - (uint32_t)(q + 1 - pv)) : NULL;
 		if (q2 != NULL) {
 			pn -= (uint32_t)(q2 + 1 - pv);
 			pv = q2 + 1;
@@ -371,10 +374,12 @@ static void entity_header(struct mime_parser *m, const struct mime_header *h)
 	uint32_t pn;
 	const uint8_t *v = h->value.p;
 	uint32_t n = h->value.n;
-	if (h->name.n == 19 && strncasecmp((const char *)h->name.p, "content-disposition", 19) == 0) {
+	if (h->name.n == 19 &&
+	    strncasecmp((const char *)h->name.p, "content-disposition", 19) == 0) {
 		uint8_t fn[MIME_MAX_TOKEN * 2];
 		uint32_t fl;
-		if (m->ent.filename.n == 0 && (fl = param_joined(v, n, "filename", fn, sizeof(fn))) > 0)
+		if (m->ent.filename.n == 0 &&
+		    (fl = param_joined(v, n, "filename", fn, sizeof(fn))) > 0)
 			bytes_set(&m->ent.filename, fn, fl);
 	} else if (h->name.n == 25 &&
 		   strncasecmp((const char *)h->name.p, "content-transfer-encoding", 25) == 0) {
@@ -384,13 +389,15 @@ static void entity_header(struct mime_parser *m, const struct mime_header *h)
 			m->ent.enc = 1;
 		else if (n == 16 && strncasecmp((const char *)v, "quoted-printable", 16) == 0)
 			m->ent.enc = 2;
-	} else if (h->name.n == 12 && strncasecmp((const char *)h->name.p, "content-type", 12) == 0) {
+	} else if (h->name.n == 12 &&
+		   strncasecmp((const char *)h->name.p, "content-type", 12) == 0) {
 		uint32_t ct = 0;
 		while (ct < n && v[ct] != ';' && v[ct] != ' ' && v[ct] != '\t')
 			ct++;
 		m->ent.text = (ct == 10 && strncasecmp((const char *)v, "text/plain", 10) == 0) ||
 			      (ct == 9 && strncasecmp((const char *)v, "text/html", 9) == 0);
-		m->ent.message = ct == 14 && strncasecmp((const char *)v, "message/rfc822", 14) == 0;
+		m->ent.message =
+		    ct == 14 && strncasecmp((const char *)v, "message/rfc822", 14) == 0;
 		if (ct >= 10 && strncasecmp((const char *)v, "multipart/", 10) == 0 &&
 		    mime_header_param(v, n, "boundary", &pv, &pn) && pn > 0) {
 			if (pn > MIME_MAX_BOUNDARY) {
@@ -777,11 +784,8 @@ void mime_parse_line(struct mime_parser *m, const uint8_t *line, uint32_t n, uin
 		if (!boundary_line(m, line, n))
 			body_line(m, line, n, eol);
 		return;
-	case MIME_ST_SKIP:
-		boundary_line(m, line, n);
-		return;
-	case MIME_ST_DONE:
-		return;
+	case MIME_ST_SKIP: boundary_line(m, line, n); return;
+	case MIME_ST_DONE: return;
 	}
 }
 
@@ -806,7 +810,8 @@ const struct mime_bytes *mime_header(const struct mime_parser *m, const char *na
 	size_t nl = strlen(name);
 	for (uint32_t i = 0; i < m->n_hdrs; i++) {
 		const struct mime_header *h = &m->hdrs[i];
-		if (h->name.n == nl && strncasecmp((const char *)h->name.p, name, nl) == 0 && k-- == 0)
+		if (h->name.n == nl && strncasecmp((const char *)h->name.p, name, nl) == 0 &&
+		    k-- == 0)
 			return &h->value;
 	}
 	return NULL;

@@ -23,18 +23,18 @@
 
 #include "app/file.h"
 
-#define MIME_MAX_DEPTH 16	   /* nested multiparts followed (deeper: malformed_msg) */
-#define MIME_MAX_PARTS 1024	   /* entities parsed per message (more: parse_failed) */
-#define MIME_MAX_HEADERS 256	   /* top-level headers kept */
-#define MIME_MAX_FILES 64	   /* attachments tracked per message */
-#define MIME_MAX_URLS 256	   /* URLs kept per message */
-#define MIME_MAX_URL_LEN 2048	   /* longer URLs are cut */
-#define MIME_MAX_LINE 998	   /* RFC 5322 line length (long_line) */
-#define MIME_MAX_ENC_LINE 76	   /* RFC 2045 encoded line length (long_enc_line) */
-#define MIME_MAX_HEADER_NAME 75	   /* long_header_name */
-#define MIME_MAX_BOUNDARY 254	   /* long_boundary (cut to this) */
-#define MIME_MAX_TOKEN 255	   /* file names (long_filename, cut to this) */
-#define MIME_URL_LINE_MAX 8192	   /* decoded text buffered for URL search */
+#define MIME_MAX_DEPTH 16	/* nested multiparts followed (deeper: malformed_msg) */
+#define MIME_MAX_PARTS 1024	/* entities parsed per message (more: parse_failed) */
+#define MIME_MAX_HEADERS 256	/* top-level headers kept */
+#define MIME_MAX_FILES 64	/* attachments tracked per message */
+#define MIME_MAX_URLS 256	/* URLs kept per message */
+#define MIME_MAX_URL_LEN 2048	/* longer URLs are cut */
+#define MIME_MAX_LINE 998	/* RFC 5322 line length (long_line) */
+#define MIME_MAX_ENC_LINE 76	/* RFC 2045 encoded line length (long_enc_line) */
+#define MIME_MAX_HEADER_NAME 75 /* long_header_name */
+#define MIME_MAX_BOUNDARY 254	/* long_boundary (cut to this) */
+#define MIME_MAX_TOKEN 255	/* file names (long_filename, cut to this) */
+#define MIME_URL_LINE_MAX 8192	/* decoded text buffered for URL search */
 #define MIME_MAX_SCHEMES 8
 
 /* Anomalies, Suricata's MIME_ANOM_* and smtp mime_* event names. */
@@ -54,14 +54,14 @@ enum mime_event {
 
 /* app-layer.protocols.smtp.mime */
 struct mime_config {
-	bool decode_mime;	   /* decode-mime (default yes) */
-	bool decode_base64;	   /* decode-base64 (yes) */
-	bool decode_qp;		   /* decode-quoted-printable (yes) */
+	bool decode_mime;	     /* decode-mime (default yes) */
+	bool decode_base64;	     /* decode-base64 (yes) */
+	bool decode_qp;		     /* decode-quoted-printable (yes) */
 	uint32_t header_value_depth; /* header-value-depth (2000; 0 = no limit) */
-	bool extract_urls;	   /* extract-urls (yes) */
-	bool log_url_scheme;	   /* log-url-scheme (no) */
-	bool body_md5;		   /* body-md5 (no) */
-	uint8_t n_schemes;	   /* extract-urls-schemes (default http://) */
+	bool extract_urls;	     /* extract-urls (yes) */
+	bool log_url_scheme;	     /* log-url-scheme (no) */
+	bool body_md5;		     /* body-md5 (no) */
+	uint8_t n_schemes;	     /* extract-urls-schemes (default http://) */
 	char schemes[MIME_MAX_SCHEMES][16];
 };
 void mime_config_defaults(struct mime_config *c);
@@ -75,10 +75,10 @@ struct mime_header {
 };
 
 struct mime_entity {
-	uint8_t enc;	      /* 0 plain, 1 base64, 2 quoted-printable */
-	bool text;	      /* text/plain, text/html or no Content-Type: URLs searched */
-	bool multipart;	      /* has a boundary (pushed when its body starts) */
-	bool message;	      /* message/rfc822: the body is a message */
+	uint8_t enc;	/* 0 plain, 1 base64, 2 quoted-printable */
+	bool text;	/* text/plain, text/html or no Content-Type: URLs searched */
+	bool multipart; /* has a boundary (pushed when its body starts) */
+	bool message;	/* message/rfc822: the body is a message */
 	struct mime_bytes boundary, filename;
 };
 
@@ -89,7 +89,7 @@ struct mime_parser {
 	bool in_main; /* parsing the top-level headers */
 	struct mime_header *hdrs;
 	uint32_t n_hdrs;
-	bool hdr_open; /* hdrs[n_hdrs-1] (or pending) can take folded lines */
+	bool hdr_open;		 /* hdrs[n_hdrs-1] (or pending) can take folded lines */
 	struct mime_header pend; /* the header being read (entity headers) */
 	bool pend_used;
 	struct mime_entity ent;

@@ -47,7 +47,7 @@ enum pop3_event {
 };
 
 static const char *const pop3_event_names[POP3_EV_COUNT] = {
-    "too_many_transactions", "request_too_long", "incorrect_argument_count",
+    "too_many_transactions", "request_too_long",  "incorrect_argument_count",
     "unknown_command",	     "response_too_long",
 };
 
@@ -57,10 +57,9 @@ static const struct {
 	const char *name;
 	uint8_t min, max, multi;
 } pop3_cmds[] = {
-    {"USER", 1, 1, 0}, {"PASS", 1, 255, 0}, {"APOP", 2, 2, 0}, {"STAT", 0, 0, 0},
-    {"LIST", 0, 1, 2}, {"RETR", 1, 1, 1},   {"DELE", 1, 1, 0}, {"NOOP", 0, 0, 0},
-    {"RSET", 0, 0, 0}, {"QUIT", 0, 0, 0},   {"TOP", 2, 2, 1},  {"UIDL", 0, 1, 2},
-    {"CAPA", 0, 0, 1}, {"STLS", 0, 0, 0},   {"AUTH", 0, 2, 2},
+    {"USER", 1, 1, 0}, {"PASS", 1, 255, 0}, {"APOP", 2, 2, 0}, {"STAT", 0, 0, 0}, {"LIST", 0, 1, 2},
+    {"RETR", 1, 1, 1}, {"DELE", 1, 1, 0},   {"NOOP", 0, 0, 0}, {"RSET", 0, 0, 0}, {"QUIT", 0, 0, 0},
+    {"TOP", 2, 2, 1},  {"UIDL", 0, 1, 2},   {"CAPA", 0, 0, 1}, {"STLS", 0, 0, 0}, {"AUTH", 0, 2, 2},
 };
 #define POP3_N_CMDS (sizeof(pop3_cmds) / sizeof(pop3_cmds[0]))
 
@@ -79,7 +78,7 @@ struct pop3_tx {
 	struct pop3_bytes status, header;
 	struct pop3_bytes data[POP3_MAX_DATA];
 	uint32_t n_data, data_bytes;
-	bool multi; /* data lines expected */
+	bool multi;    /* data lines expected */
 	uint8_t flags; /* 1 << enum pop3_event raised on it */
 };
 
@@ -208,7 +207,8 @@ static void request_line(struct pop3_state *s, const uint8_t *l, uint32_t n, boo
 			i++;
 		if (i > a) {
 			total_args++;
-			if (tx->n_args < POP3_MAX_ARGS && set_bytes(&tx->args[tx->n_args], l + a, i - a))
+			if (tx->n_args < POP3_MAX_ARGS &&
+			    set_bytes(&tx->args[tx->n_args], l + a, i - a))
 				tx->n_args++;
 		}
 	}

@@ -24,22 +24,14 @@ static const struct {
 	const char *key, *header;
 	uint8_t flags;
 } email_fields[] = {
-    {"reply_to", "reply-to", F_PLAIN},
-    {"bcc", "bcc", F_COMMA | F_EXT},
-    {"message_id", "message-id", F_EXT},
-    {"subject", "subject", F_EXT},
-    {"x_mailer", "x-mailer", F_EXT},
-    {"user_agent", "user-agent", F_EXT},
-    {"received", "received", F_ARRAY},
-    {"x_originating_ip", "x-originating-ip", F_PLAIN},
-    {"in_reply_to", "in-reply-to", F_PLAIN},
-    {"references", "references", F_PLAIN},
-    {"importance", "importance", F_PLAIN},
-    {"priority", "priority", F_PLAIN},
-    {"sensitivity", "sensitivity", F_PLAIN},
-    {"organization", "organization", F_PLAIN},
-    {"content_md5", "content-md5", F_PLAIN},
-    {"date", "date", F_PLAIN},
+    {"reply_to", "reply-to", F_PLAIN},	     {"bcc", "bcc", F_COMMA | F_EXT},
+    {"message_id", "message-id", F_EXT},     {"subject", "subject", F_EXT},
+    {"x_mailer", "x-mailer", F_EXT},	     {"user_agent", "user-agent", F_EXT},
+    {"received", "received", F_ARRAY},	     {"x_originating_ip", "x-originating-ip", F_PLAIN},
+    {"in_reply_to", "in-reply-to", F_PLAIN}, {"references", "references", F_PLAIN},
+    {"importance", "importance", F_PLAIN},   {"priority", "priority", F_PLAIN},
+    {"sensitivity", "sensitivity", F_PLAIN}, {"organization", "organization", F_PLAIN},
+    {"content_md5", "content-md5", F_PLAIN}, {"date", "date", F_PLAIN},
 };
 #define N_FIELDS (sizeof(email_fields) / sizeof(email_fields[0]))
 #define OPT_EXTENDED (1u << 31)
@@ -51,7 +43,8 @@ uint32_t smtp_eve_options(const struct config_node *opts)
 	for (size_t i = 0; custom != NULL && i < custom->nchild; i++) {
 		const char *v = custom->child[i]->value;
 		for (size_t f = 0; v != NULL && f < N_FIELDS; f++)
-			if (strcmp(v, email_fields[f].header) == 0 || strcmp(v, email_fields[f].key) == 0)
+			if (strcmp(v, email_fields[f].header) == 0 ||
+			    strcmp(v, email_fields[f].key) == 0)
 				o |= 1u << f;
 	}
 	return o;
@@ -102,7 +95,8 @@ static void log_custom(struct json *j, const struct mime_parser *m, uint32_t opt
 				continue;
 			json_open_array(j, email_fields[f].key);
 			const struct mime_bytes *v;
-			for (uint32_t k = 0; (v = mime_header(m, email_fields[f].header, k)) != NULL; k++)
+			for (uint32_t k = 0;
+			     (v = mime_header(m, email_fields[f].header, k)) != NULL; k++)
 				json_strn(j, NULL, v->p, v->n);
 			json_close_array(j);
 		} else {

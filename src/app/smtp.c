@@ -10,11 +10,10 @@
  * command not answered yet.  DATA switches the client to data mode at
  * once (pipelining); "." alone ends it; a leading dot is unstuffed.  A
  * non-354 reply to DATA raises data_command_rejected and leaves data
- * mode, the mail going on; the first reply is the greeting; a 220 reply to STARTTLS returns APP_PARSE_CHANGE expecting TLS
- * (another code: tls_rejected).  BDAT n [LAST] takes exactly n bytes as
- * message data whatever they hold.  HELO, MAIL FROM and RCPT TO keep the
- * first space-delimited token after the command (a second MAIL FROM in
- * one mail: duplicate_fields).
+ * mode, the mail going on; the first reply is the greeting; a 220 reply to STARTTLS returns
+ * APP_PARSE_CHANGE expecting TLS (another code: tls_rejected).  BDAT n [LAST] takes exactly n bytes
+ * as message data whatever they hold.  HELO, MAIL FROM and RCPT TO keep the first space-delimited
+ * token after the command (a second MAIL FROM in one mail: duplicate_fields).
  *
  * Bounds: every read is checked against the length a parse call was
  * given; a line is held up to SMTP_MAX_LINE bytes per direction (longer
@@ -550,7 +549,8 @@ static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 			if (s->bdat_left == 0) {
 				struct smtp_tx *tx = s->cur;
 				if (s->bdat_lines.n > 0 && tx != NULL && tx->has_mime)
-					mime_parse_line(&tx->mime, s->bdat_lines.buf, s->bdat_lines.n, 0);
+					mime_parse_line(&tx->mime, s->bdat_lines.buf,
+							s->bdat_lines.n, 0);
 				s->bdat_lines.n = 0;
 				if (s->bdat_last)
 					mail_end(s, true, true);
@@ -748,7 +748,7 @@ static enum app_probe_result smtp_probe_port(const struct app_probe_in *in, cons
 		if (n < 4)
 			return APP_PROBE_NEED_MORE;
 		return memcmp(d, "220", 3) == 0 && (d[3] == ' ' || d[3] == '-') ? APP_PROBE_MATCH
-										 : APP_PROBE_NO;
+										: APP_PROBE_NO;
 	}
 	static const char *const words[] = {"EHLO", "HELO", "QUIT", NULL};
 	return app_probe_words(d, n, words);

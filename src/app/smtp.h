@@ -49,11 +49,11 @@ enum smtp_event {
 	SMTP_EV_COUNT,
 };
 
-#define SMTP_MAX_LINE 4096	 /* command and reply lines (longer: *_len_exceeded) */
-#define SMTP_MAX_RCPT 256	 /* RCPT TO kept per transaction */
-#define SMTP_MAX_PENDING 256	 /* commands waiting for their reply */
-#define SMTP_MAX_LIVE_TXS 256	 /* unreleased transactions (oldest freed) */
-#define SMTP_MAX_ARG 1024	 /* HELO / MAIL FROM / RCPT TO values are cut */
+#define SMTP_MAX_LINE 4096    /* command and reply lines (longer: *_len_exceeded) */
+#define SMTP_MAX_RCPT 256     /* RCPT TO kept per transaction */
+#define SMTP_MAX_PENDING 256  /* commands waiting for their reply */
+#define SMTP_MAX_LIVE_TXS 256 /* unreleased transactions (oldest freed) */
+#define SMTP_MAX_ARG 1024     /* HELO / MAIL FROM / RCPT TO values are cut */
 
 struct smtp_config {
 	struct mime_config mime; /* app-layer.protocols.smtp.mime */

@@ -31,9 +31,14 @@ enum smtp_buf {
 };
 
 static const char *const header_of[] = {
-    [SB_FROM] = "from",	      [SB_TO] = "to",		      [SB_CC] = "cc",
-    [SB_SUBJECT] = "subject", [SB_DATE] = "date",	      [SB_MESSAGE_ID] = "message-id",
-    [SB_X_MAILER] = "x-mailer", [SB_RECEIVED] = "received",
+    [SB_FROM] = "from",
+    [SB_TO] = "to",
+    [SB_CC] = "cc",
+    [SB_SUBJECT] = "subject",
+    [SB_DATE] = "date",
+    [SB_MESSAGE_ID] = "message-id",
+    [SB_X_MAILER] = "x-mailer",
+    [SB_RECEIVED] = "received",
 };
 
 static bool mime_get(const struct mime_parser *m, int arg, uint32_t k, const uint8_t **d,
@@ -93,7 +98,10 @@ static bool smtp_get(const struct app_buffer_spec *spec, struct det_thread *dt, 
 	return *d != NULL;
 }
 
-#define SMTP_BUF(name, alias, arg) {name, alias, APP_PROTO_SMTP, AD_TS, smtp_get, arg}
+#define SMTP_BUF(name, alias, arg)                                                                 \
+	{                                                                                          \
+		name, alias, APP_PROTO_SMTP, AD_TS, smtp_get, arg                                  \
+	}
 static const struct app_buffer_spec specs[] = {
     SMTP_BUF("smtp.helo", NULL, SB_HELO),
     SMTP_BUF("smtp.mail_from", NULL, SB_MAIL_FROM),

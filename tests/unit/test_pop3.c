@@ -93,9 +93,10 @@ static void check_session(void *s)
 	assert_non_null(strstr(retr, "\"keyword\":\"RETR\",\"args\":[\"2\"]"));
 	assert_non_null(strstr(retr, "\"data\":[\"Return-Path: <lorenzo.miniero@unina.it>\""));
 	free(retr);
-	assert_eve(s, 6,
-		   "{\"pop3\":{\"keyword\":\"QUIT\",\"args\":[],\"status\":\"+OK\",\"header\":\"POP "
-		   "server signing off\",\"data\":[],\"error_flags\":[]}}");
+	assert_eve(
+	    s, 6,
+	    "{\"pop3\":{\"keyword\":\"QUIT\",\"args\":[],\"status\":\"+OK\",\"header\":\"POP "
+	    "server signing off\",\"data\":[],\"error_flags\":[]}}");
 	for (uint64_t id = 0; id < 7; id++) {
 		const void *tx = app_pop3.tx_get(s, id);
 		assert_int_equal(app_pop3.tx_log(s, tx, false), APP_LOG_NOW);
@@ -221,9 +222,12 @@ static void test_probes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_session_in_turn), cmocka_unit_test(test_session_every_split),
-	    cmocka_unit_test(test_stls),	    cmocka_unit_test(test_events),
-	    cmocka_unit_test(test_data_and_caps),   cmocka_unit_test(test_probes),
+	    cmocka_unit_test(test_session_in_turn),
+	    cmocka_unit_test(test_session_every_split),
+	    cmocka_unit_test(test_stls),
+	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_data_and_caps),
+	    cmocka_unit_test(test_probes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@
 
 static void *new_state(const struct smtp_config *cfg)
 {
-	struct app_flow_info fi = {.tcp = true, .server_port = 25, .cfg = cfg, .file_hashes = HASHES};
+	struct app_flow_info fi = {
+	    .tcp = true, .server_port = 25, .cfg = cfg, .file_hashes = HASHES};
 	void *s = app_smtp.state_new(&fi);
 	assert_non_null(s);
 	return s;
@@ -151,10 +152,11 @@ static void test_eicar_session(void **state)
 	json_open_object(&j, NULL);
 	app_smtp.log_json(&j, s, tx, 0);
 	json_close_object(&j);
-	const char *want = "{\"smtp\":{\"helo\":\"linuxbox\",\"mail_from\":\"<gavin.shrubbery@gmail.com>\","
-			   "\"rcpt_to\":[\"<172.16.92.2@linuxbox>\"]},\"email\":{\"from\":\"Gavin "
-			   "Shrubbery <gavin.shrubbery@gmail.com>\",\"to\":[\"172.16.92.2@linuxbox\"],"
-			   "\"status\":\"PARSE_DONE\",\"attachment\":[\"EICAR-Test-File\"]}}";
+	const char *want =
+	    "{\"smtp\":{\"helo\":\"linuxbox\",\"mail_from\":\"<gavin.shrubbery@gmail.com>\","
+	    "\"rcpt_to\":[\"<172.16.92.2@linuxbox>\"]},\"email\":{\"from\":\"Gavin "
+	    "Shrubbery <gavin.shrubbery@gmail.com>\",\"to\":[\"172.16.92.2@linuxbox\"],"
+	    "\"status\":\"PARSE_DONE\",\"attachment\":[\"EICAR-Test-File\"]}}";
 	assert_string_equal(j.buf, want);
 	json_free(&j);
 	app_smtp.state_free(s);
@@ -206,7 +208,8 @@ static void test_gap_in_data(void **state)
 	(void)state;
 	void *s = new_state(NULL);
 	feed_str(s, APP_TOCLIENT, "220 hi\r\n");
-	feed_str(s, APP_TOSERVER, "EHLO a\r\nMAIL FROM:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\nSubject: a\r\n");
+	feed_str(s, APP_TOSERVER,
+		 "EHLO a\r\nMAIL FROM:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\nSubject: a\r\n");
 	assert_int_equal(feed_r(s, APP_TOSERVER, "b\r\n", 3, APP_CHUNK_GAP), APP_PARSE_OK);
 	assert_true(smtp_tx_done(tx_at(s, 0)));
 	feed_str(s, APP_TOSERVER, "MAIL FROM:<q@y>\r\n");
@@ -223,7 +226,8 @@ static void test_bdat_session(void **state)
 	void *s = new_state(NULL);
 	feed(s, APP_TOCLIENT, bdat_tc, first_line(bdat_tc));
 	feed(s, APP_TOSERVER, bdat_ts, sizeof(bdat_ts) - 1);
-	feed(s, APP_TOCLIENT, bdat_tc + first_line(bdat_tc), sizeof(bdat_tc) - 1 - first_line(bdat_tc));
+	feed(s, APP_TOCLIENT, bdat_tc + first_line(bdat_tc),
+	     sizeof(bdat_tc) - 1 - first_line(bdat_tc));
 	assert_int_equal(app_smtp.tx_count(s), 2);
 	const struct smtp_tx *t0 = tx_at(s, 0), *t1 = tx_at(s, 1);
 	const struct mime_bytes *subj = mime_header(smtp_tx_mime(t0), "subject", 0);
@@ -250,8 +254,9 @@ static void test_bdat_huge_and_invalid(void **state)
 	(void)state;
 	void *s = new_state(NULL);
 	feed_str(s, APP_TOCLIENT, "220 hi\r\n");
-	feed_str(s, APP_TOSERVER, "EHLO a\r\nMAIL FROM:<x@y>\r\nBDAT 1000000000 LAST\r\n"
-				  "Subject: big\r\n\r\nbody\r\nQUIT\r\n");
+	feed_str(s, APP_TOSERVER,
+		 "EHLO a\r\nMAIL FROM:<x@y>\r\nBDAT 1000000000 LAST\r\n"
+		 "Subject: big\r\n\r\nbody\r\nQUIT\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	assert_false(smtp_tx_done(tx));
 	const struct mime_bytes *subj = mime_header(smtp_tx_mime(tx), "subject", 0);
@@ -302,7 +307,8 @@ static void test_replies(void **state)
 	s = new_state(NULL);
 	feed_str(s, APP_TOCLIENT, "220 hi\r\n");
 	feed_str(s, APP_TOSERVER, "EHLO a\r\nMAIL FROM:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\n");
-	feed_str(s, APP_TOCLIENT, "250 ok\r\n250 ok\r\n550 no such user\r\n554 no valid recipients\r\n");
+	feed_str(s, APP_TOCLIENT,
+		 "250 ok\r\n250 ok\r\n550 no such user\r\n554 no valid recipients\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	assert_true(has_event(tx, SMTP_EV_DATA_COMMAND_REJECTED));
 	/* out of data mode, the same mail goes on */
@@ -359,22 +365,23 @@ static const uint8_t pdf_bytes[] = "%PDF-1.4\n\x01\x02\xff binary \r\n tail";
 static void test_nested_attachments(void **state)
 {
 	(void)state;
-	void *s = mail("From: a@b\r\nTo: c@d, \"e, f\" <e@f>\r\nSubject: files\r\n"
-		       "Content-Type: multipart/mixed; boundary=\"OUTER\"\r\n\r\n"
-		       "preamble\r\n--OUTER\r\nContent-Type: text/plain\r\n\r\n"
-		       "see http://evil.example/x?a=1 and http://two.example/\r\n"
-		       "--OUTER\r\nContent-Type: multipart/alternative; boundary=INNER\r\n\r\n"
-		       "--INNER\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n"
-		       "Content-Transfer-Encoding: base64\r\n\r\n"
-		       "JVBERi0xLjQKAQL/IGJpbmFyeSAN\r\nCiB0YWls\r\n"
-		       "--INNER\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n"
-		       "Content-Disposition: attachment; filename=\"q.txt\"\r\n\r\n"
-		       "caf=C3=A9 soft=\r\nbreak\r\nline2\r\n"
-		       "--INNER--\r\n"
-		       "--OUTER\r\nContent-Type: application/octet-stream\r\n"
-		       "Content-Disposition: attachment;\r\n filename=\"=?UTF-8?B?w6l0w6kudHh0?=\"\r\n\r\n"
-		       "plain bytes\r\n"
-		       "--OUTER--\r\nepilogue\r\n");
+	void *s = mail(
+	    "From: a@b\r\nTo: c@d, \"e, f\" <e@f>\r\nSubject: files\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"OUTER\"\r\n\r\n"
+	    "preamble\r\n--OUTER\r\nContent-Type: text/plain\r\n\r\n"
+	    "see http://evil.example/x?a=1 and http://two.example/\r\n"
+	    "--OUTER\r\nContent-Type: multipart/alternative; boundary=INNER\r\n\r\n"
+	    "--INNER\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "JVBERi0xLjQKAQL/IGJpbmFyeSAN\r\nCiB0YWls\r\n"
+	    "--INNER\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+	    "Content-Disposition: attachment; filename=\"q.txt\"\r\n\r\n"
+	    "caf=C3=A9 soft=\r\nbreak\r\nline2\r\n"
+	    "--INNER--\r\n"
+	    "--OUTER\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment;\r\n filename=\"=?UTF-8?B?w6l0w6kudHh0?=\"\r\n\r\n"
+	    "plain bytes\r\n"
+	    "--OUTER--\r\nepilogue\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	struct app_file_info fi;
 	uint8_t h[32];
@@ -451,8 +458,9 @@ static void test_deep_nesting(void **state)
 	char *msg = malloc(cap);
 	assert_non_null(msg);
 	for (int i = 0; i < 10000; i++) {
-		o += (size_t)snprintf(msg + o, cap - o,
-				      "Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n", i, i);
+		o += (size_t)snprintf(
+		    msg + o, cap - o,
+		    "Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n", i, i);
 	}
 	msg[o] = 0;
 	void *s = mail(msg);
@@ -474,8 +482,9 @@ static void test_many_parts(void **state)
 	assert_non_null(msg);
 	o += (size_t)snprintf(msg, cap, "Content-Type: multipart/mixed; boundary=P\r\n\r\n");
 	for (int i = 0; i < 10000; i++)
-		o += (size_t)snprintf(msg + o, cap - o,
-				      "--P\r\nContent-Disposition: attachment; filename=f%d\r\n\r\nx\r\n", i);
+		o += (size_t)snprintf(
+		    msg + o, cap - o,
+		    "--P\r\nContent-Disposition: attachment; filename=f%d\r\n\r\nx\r\n", i);
 	msg[o] = 0;
 	void *s = mail(msg);
 	const struct smtp_tx *tx = tx_at(s, 0);
@@ -489,9 +498,11 @@ static void test_bad_encodings(void **state)
 {
 	(void)state;
 	void *s = mail("Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
-		       "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=a\r\n\r\n"
+		       "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; "
+		       "filename=a\r\n\r\n"
 		       "QUJD!!!RA==\r\n--B\r\n"
-		       "Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: attachment; filename=b\r\n\r\n"
+		       "Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: "
+		       "attachment; filename=b\r\n\r\n"
 		       "bad =ZZ here\r\n--B--\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	assert_true(has_event(tx, SMTP_EV_MIME_INVALID_BASE));
@@ -565,11 +576,12 @@ static void assert_buf(const struct smtp_tx *tx, const char *name, uint32_t k, c
 static void test_buffers(void **state)
 {
 	(void)state;
-	void *s = mail("Received: from a\r\nReceived: from b\r\nFrom: f@x\r\nTo: t@x\r\nCc: c@x\r\n"
-		       "Subject: s\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <id@x>\r\n"
-		       "X-Mailer: m 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
-		       "--B\r\n\r\nhttp://u.example/p\r\n--B\r\n"
-		       "Content-Disposition: attachment; filename=f.txt\r\n\r\nFILEDATA\r\n--B--\r\n");
+	void *s =
+	    mail("Received: from a\r\nReceived: from b\r\nFrom: f@x\r\nTo: t@x\r\nCc: c@x\r\n"
+		 "Subject: s\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <id@x>\r\n"
+		 "X-Mailer: m 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+		 "--B\r\n\r\nhttp://u.example/p\r\n--B\r\n"
+		 "Content-Disposition: attachment; filename=f.txt\r\n\r\nFILEDATA\r\n--B--\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	assert_buf(tx, "smtp.helo", 0, "a");
 	assert_buf(tx, "smtp.mail_from", 0, "<x@y>");
@@ -599,15 +611,17 @@ static void test_settings(void **state)
 	assert_true(config_set(root, "app-layer.protocols.smtp.mime.decode-base64", "no"));
 	assert_true(config_set(root, "app-layer.protocols.smtp.mime.log-url-scheme", "yes"));
 	assert_true(config_set(root, "app-layer.protocols.smtp.mime.header-value-depth", "10"));
-	assert_true(config_set(root, "app-layer.protocols.smtp.mime.extract-urls-schemes.0", "https://"));
+	assert_true(
+	    config_set(root, "app-layer.protocols.smtp.mime.extract-urls-schemes.0", "https://"));
 	struct smtp_config *cfg = smtp_config_new(root);
 	assert_non_null(cfg);
 	assert_false(cfg->mime.decode_base64);
 	assert_int_equal(cfg->mime.header_value_depth, 10);
 	void *s = new_state(cfg);
 	feed_str(s, APP_TOCLIENT, "220 hi\r\n");
-	feed_str(s, APP_TOSERVER, "EHLO a\r\nDATA\r\nSubject: 0123456789abc\r\n\r\n"
-				  "http://no https://yes.example\r\n.\r\n");
+	feed_str(s, APP_TOSERVER,
+		 "EHLO a\r\nDATA\r\nSubject: 0123456789abc\r\n\r\n"
+		 "http://no https://yes.example\r\n.\r\n");
 	const struct smtp_tx *tx = tx_at(s, 0);
 	const struct mime_parser *m = smtp_tx_mime(tx);
 	assert_int_equal(mime_header(m, "subject", 0)->n, 10);
