@@ -26,7 +26,7 @@
 #define MIME_MAX_DEPTH 16	/* nested multiparts followed (deeper: malformed_msg) */
 #define MIME_MAX_PARTS 1024	/* entities parsed per message (more: parse_failed) */
 #define MIME_MAX_HEADERS 256	/* top-level headers kept */
-#define MIME_MAX_FILES 64	/* attachments tracked per message */
+#define MIME_MAX_FILES 32	/* attachments tracked per message */
 #define MIME_MAX_URLS 256	/* URLs kept per message */
 #define MIME_MAX_URL_LEN 2048	/* longer URLs are cut */
 #define MIME_MAX_LINE 998	/* RFC 5322 line length (long_line) */

@@ -21,7 +21,10 @@
  * longer message lines are passed on in pieces); SMTP_MAX_PENDING
  * commands wait for replies (more: invalid_pipelined_sequence, the oldest
  * forgotten); SMTP_MAX_RCPT recipients and SMTP_MAX_ARG bytes per value;
- * SMTP_MAX_LIVE_TXS unreleased transactions; a BDAT size is only counted
+ * SMTP_MAX_LIVE_TXS unreleased transactions (each holding one message's
+ * decoder: at most about 1.6 MiB with app/mime.c's caps, so a flow holds
+ * at most about 50 MiB), with at most SMTP_MAX_UNANSWERED finished mails
+ * waiting for the server's answer before they are logged anyway; a BDAT size is only counted
  * down, never allocated.  The message's own bounds are app/mime.c's.  No
  * global mutable state.
  */
@@ -241,8 +244,25 @@ static void tx_release_oldest(struct smtp_state *s)
 	s->n_txs--;
 }
 
+/* A server that does not answer (or a capture of one side) must not keep
+ * mails from being logged: past SMTP_MAX_UNANSWERED the oldest counts
+ * as answered. */
+static void unanswered_cap(struct smtp_state *s)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->n_txs; i++)
+		n += s->txs[i]->done && !s->txs[i]->replied;
+	for (uint32_t i = 0; i < s->n_txs && n >= SMTP_MAX_UNANSWERED; i++) {
+		if (s->txs[i]->done && !s->txs[i]->replied) {
+			s->txs[i]->replied = true;
+			n--;
+		}
+	}
+}
+
 static struct smtp_tx *tx_new(struct smtp_state *s)
 {
+	unanswered_cap(s);
 	if (s->n_txs >= SMTP_MAX_LIVE_TXS)
 		tx_release_oldest(s);
 	if (s->n_txs == s->cap_txs) {

@@ -52,7 +52,8 @@ enum smtp_event {
 #define SMTP_MAX_LINE 4096    /* command and reply lines (longer: *_len_exceeded) */
 #define SMTP_MAX_RCPT 256     /* RCPT TO kept per transaction */
 #define SMTP_MAX_PENDING 256  /* commands waiting for their reply */
-#define SMTP_MAX_LIVE_TXS 256 /* unreleased transactions (oldest freed) */
+#define SMTP_MAX_LIVE_TXS 32  /* unreleased transactions (oldest freed) */
+#define SMTP_MAX_UNANSWERED 4 /* mails done but not answered: older ones are logged anyway */
 #define SMTP_MAX_ARG 1024     /* HELO / MAIL FROM / RCPT TO values are cut */
 
 struct smtp_config {

@@ -272,6 +272,30 @@ static void test_bdat_huge_and_invalid(void **state)
 	app_smtp.state_free(s);
 }
 
+/* Only the client's side: finished mails are logged without answers
+ * once SMTP_MAX_UNANSWERED wait; live mails stay within
+ * SMTP_MAX_LIVE_TXS. */
+static void test_one_sided_many_mails(void **state)
+{
+	(void)state;
+	void *s = new_state(NULL);
+	feed_str(s, APP_TOSERVER, "EHLO a\r\n");
+	for (int i = 0; i < 100; i++)
+		feed_str(
+		    s, APP_TOSERVER,
+		    "MAIL FROM:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\nSubject: m\r\n\r\nb\r\n.\r\n");
+	uint64_t n = app_smtp.tx_count(s);
+	assert_true(n >= 100);
+	const struct smtp_tx *last = app_smtp.tx_get(s, n - 1);
+	assert_non_null(last);
+	assert_int_equal(app_smtp.tx_log(s, last, false), APP_LOG_WAIT);
+	const struct smtp_tx *old = app_smtp.tx_get(s, n - SMTP_MAX_UNANSWERED - 1);
+	assert_non_null(old);
+	assert_int_equal(app_smtp.tx_log(s, old, false), APP_LOG_NOW);
+	assert_null(app_smtp.tx_get(s, n - SMTP_MAX_LIVE_TXS - 1));
+	app_smtp.state_free(s);
+}
+
 static void test_starttls(void **state)
 {
 	(void)state;
@@ -653,6 +677,7 @@ int main(void)
 	    cmocka_unit_test(test_gap_in_data),
 	    cmocka_unit_test(test_bdat_session),
 	    cmocka_unit_test(test_bdat_huge_and_invalid),
+	    cmocka_unit_test(test_one_sided_many_mails),
 	    cmocka_unit_test(test_starttls),
 	    cmocka_unit_test(test_replies),
 	    cmocka_unit_test(test_duplicate_and_long_command),
