@@ -23,6 +23,7 @@
  */
 #include "app/app.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -350,10 +351,7 @@ static uint64_t pop3_tx_count(const void *state)
 static const void *pop3_tx_get(const void *state, uint64_t id)
 {
 	const struct pop3_state *s = state;
-	for (uint32_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->id == id)
-			return s->txs[i];
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct pop3_tx, id));
 }
 
 static enum app_side pop3_tx_side(const void *state, const void *txv, enum app_dir dir, bool eof)

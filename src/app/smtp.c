@@ -30,6 +30,7 @@
  */
 #include "app/smtp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -701,10 +702,7 @@ uint64_t smtp_tx_count(const struct smtp_state *s)
 
 const struct smtp_tx *smtp_tx_get(const struct smtp_state *s, uint64_t id)
 {
-	for (uint32_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->id == id)
-			return s->txs[i];
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct smtp_tx, id));
 }
 
 static void smtp_tx_release_upto(struct smtp_state *s, uint64_t id)
