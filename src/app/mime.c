@@ -596,8 +596,11 @@ static void body_start(struct mime_parser *m)
 	m->b64_n = 0;
 	m->b64_bad = false;
 	url_flush(m);
-	if (m->ent.message && m->ent.filename.n == 0) {
-		/* message/rfc822: the body is a message, its headers come next */
+	if (m->ent.message) {
+		/* message/rfc822: the body is a message, its headers come next,
+		 * whatever file name or transfer encoding the entity claimed
+		 * (RFC 2046 5.2.1 allows none but 7bit, 8bit and binary; as
+		 * Suricata 8.0.7, the inner message starts plain) */
 		entity_reset(&m->ent);
 		m->st = MIME_ST_HEADERS;
 		return;

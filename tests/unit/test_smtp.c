@@ -461,6 +461,28 @@ static void test_rfc2231_sections(void **state)
 	app_smtp.state_free(s);
 }
 
+/* An encapsulated message claiming a file name and base64: its own
+ * headers and attachment are what count. */
+static void test_encapsulated_message(void **state)
+{
+	(void)state;
+	void *s = mail(
+	    "Subject: outer\r\nContent-Type: message/rfc822\r\n"
+	    "Content-Transfer-Encoding: base64\r\n"
+	    "Content-Disposition: attachment; filename=\"innocent.txt\"\r\n\r\n"
+	    "Subject: inner\r\nContent-Disposition: attachment; filename=\"malware.exe\"\r\n\r\n"
+	    "PAYLOAD-PLAIN");
+	const struct smtp_tx *tx = tx_at(s, 0);
+	struct app_file_info fi;
+	assert_false(app_smtp.tx_file(tx, 1, &fi)); /* innocent.txt is no file */
+	assert_true(app_smtp.tx_file(tx, 0, &fi));
+	assert_bytes(fi.name, fi.name_len, "malware.exe");
+	assert_int_equal(fi.size, 13);
+	const struct mime_bytes *subj = mime_header(smtp_tx_mime(tx), "subject", 0);
+	assert_bytes(subj->p, subj->n, "outer");
+	app_smtp.state_free(s);
+}
+
 static void test_unterminated_boundary(void **state)
 {
 	(void)state;
@@ -683,6 +705,7 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_and_long_command),
 	    cmocka_unit_test(test_nested_attachments),
 	    cmocka_unit_test(test_rfc2231_sections),
+	    cmocka_unit_test(test_encapsulated_message),
 	    cmocka_unit_test(test_unterminated_boundary),
 	    cmocka_unit_test(test_deep_nesting),
 	    cmocka_unit_test(test_many_parts),
