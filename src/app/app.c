@@ -67,6 +67,7 @@ struct app_flow {
 	bool disabled;		       /* after a change nothing was recognised */
 	const struct app_protocol *prev_ap; /* the protocol before the change, */
 	void *prev_state;		    /* kept until its transactions are logged */
+	uint64_t prev_next_log;		    /* its first transaction not logged yet */
 	bool dir_done[2];	       /* the parser gave up on this direction */
 	bool one_dir_told;	       /* APP_EV_ONLY_ONE_DIRECTION was raised */
 	bool dir_eof[2];	       /* the parser was told the direction ended */
@@ -360,6 +361,7 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 			af->prev_ap->state_free(af->prev_state);
 		af->prev_ap = af->ap;
 		af->prev_state = af->state;
+		af->prev_next_log = af->next_log;
 	}
 	af->state = state;
 	af->proto = proto;
@@ -759,7 +761,7 @@ static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, voi
 	const struct app_protocol *ap = af->prev_ap;
 	void *st = af->prev_state;
 	uint64_t n = ap->tx_count != NULL ? ap->tx_count(st) : 0;
-	for (uint64_t id = 0; id < n; id++) {
+	for (uint64_t id = af->prev_next_log; id < n; id++) { /* those before were logged */
 		const void *tx = ap->tx_get(st, id);
 		if (tx == NULL || (ap->tx_log != NULL && ap->tx_log(st, tx, true) != APP_LOG_NOW))
 			continue;

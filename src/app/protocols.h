@@ -34,6 +34,8 @@
 	X(MMS, app_mms)                                                                            \
 	X(FTPDATA, app_ftpdata)                                                                    \
 	X(TFTP, app_tftp)                                                                          \
+	X(POP3, app_pop3)                                                                          \
+	X(IMAP, app_imap)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -155,8 +155,10 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 		eve_put_alert_object(j, a, ips);
 		enum app_proto proto;
 		const void *state, *tx;
-		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx))
+		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
 			eve_put_app_object(j, proto, state, tx);
+			eve_put_app_files(j, proto, tx, tx_id);
+		}
 		if (p->flow) {
 			const char *app = app_proto_name(app_flow_proto(p->flow));
 			if (app)

@@ -67,6 +67,26 @@ static const char *const file_states[] = {
     [APP_FILE_TRUNCATED] = "TRUNCATED", [APP_FILE_ERROR] = "ERROR",
 };
 
+/* The members of one file's object, as fileinfo and alerts write them. */
+static void put_file_fields(struct json *j, const struct app_file_info *fi, const char *magic,
+			    uint64_t tx_id)
+{
+	json_strn(j, "filename", fi->name, fi->name_len);
+	if (magic != NULL)
+		json_str(j, "magic", magic);
+	json_bool(j, "gaps", fi->gaps);
+	json_str(j, "state", file_states[fi->state]);
+	if (fi->hashes & APP_FILE_MD5)
+		put_hex(j, "md5", fi->md5, sizeof(fi->md5));
+	if (fi->hashes & APP_FILE_SHA1)
+		put_hex(j, "sha1", fi->sha1, sizeof(fi->sha1));
+	if (fi->hashes & APP_FILE_SHA256)
+		put_hex(j, "sha256", fi->sha256, sizeof(fi->sha256));
+	json_bool(j, "stored", false);
+	json_uint(j, "size", fi->size);
+	json_uint(j, "tx_id", tx_id);
+}
+
 /*
  * "fileinfo" for each file a logged transaction carried, once it is
  * closed, truncated or in error (so when its transaction is logged).  The
@@ -86,27 +106,29 @@ static void log_files(struct app_log *a, enum app_proto proto, const struct app_
 		eve_put_app_object(j, proto, state, tx);
 		json_str(j, "app_proto", ap->name);
 		json_open_object(j, "fileinfo");
-		json_strn(j, "filename", fi.name, fi.name_len);
 		/* known when a file.magic rule asked for it, or with force-magic */
 		const char *magic = ap->tx_file_magic != NULL
 					? ap->tx_file_magic(tx, k, eve_logger_magic(a->l))
 					: NULL;
-		if (magic != NULL)
-			json_str(j, "magic", magic);
-		json_bool(j, "gaps", fi.gaps);
-		json_str(j, "state", file_states[fi.state]);
-		if (fi.hashes & APP_FILE_MD5)
-			put_hex(j, "md5", fi.md5, sizeof(fi.md5));
-		if (fi.hashes & APP_FILE_SHA1)
-			put_hex(j, "sha1", fi.sha1, sizeof(fi.sha1));
-		if (fi.hashes & APP_FILE_SHA256)
-			put_hex(j, "sha256", fi.sha256, sizeof(fi.sha256));
-		json_bool(j, "stored", false);
-		json_uint(j, "size", fi.size);
-		json_uint(j, "tx_id", tx_id);
+		put_file_fields(j, &fi, magic, tx_id);
 		json_close_object(j);
 		eve_commit(a->l);
 	}
+}
+
+void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uint64_t tx_id)
+{
+	const struct app_protocol *ap = app_protocol(proto);
+	struct app_file_info fi;
+	if (ap == NULL || ap->tx_file == NULL || !ap->tx_file(tx, 0, &fi))
+		return;
+	json_open_array(j, "files");
+	for (uint32_t k = 0; ap->tx_file(tx, k, &fi); k++) {
+		json_open_object(j, NULL);
+		put_file_fields(j, &fi, NULL, tx_id);
+		json_close_object(j);
+	}
+	json_close_array(j);
 }
 
 void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx)

@@ -145,6 +145,9 @@ void eve_log_app_tx(struct eve_logger *l, const struct packet *p, struct flow *f
 /* A transaction's protocol object ("http": {...}) as alerts on it and its
  * files carry it (the descriptor's eve_alert_opts). */
 void eve_put_app_object(struct json *j, enum app_proto proto, const void *state, const void *tx);
+/* An alert's "files": [...] (the transaction's files, as fileinfo writes
+ * them, without magic); nothing when it has none. */
+void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uint64_t tx_id);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
