@@ -45,12 +45,46 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
 };
 
+/* The cause an operator acts on, from SQLite's primary result code. */
+static const char *store_cause(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL: return "disk full";
+	case SQLITE_READONLY: return "read-only";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return "locked by another process";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: return "database corrupt";
+	case SQLITE_IOERR: return "I/O error";
+	case SQLITE_CANTOPEN: return "cannot open";
+	case SQLITE_PERM:
+	case SQLITE_AUTH: return "permission denied";
+	case SQLITE_NOMEM: return "out of memory";
+	case SQLITE_CONSTRAINT: return "constraint failed";
+	default: return "error";
+	}
+}
+
+void store_format_error(sqlite3 *db, char *out, size_t len)
+{
+	int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
+	snprintf(out, len, "%s%s%s: %s (SQLite %s, code %d)", file && *file ? file : "",
+		 file && *file ? ": " : "", store_cause(code),
+		 db ? sqlite3_errmsg(db) : "out of memory", sqlite3_errstr(code), code);
+}
+
+void store_report_error(struct store *st)
+{
+	char msg[1024];
+	store_format_error(st->db, msg, sizeof(msg));
+	fprintf(stderr, "vigil: store: %s\n", msg);
+}
+
 bool store_exec(struct store *st, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fprintf(stderr, "vigil: store: %s\n", msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_report_error(st);
 		return false;
 	}
 	return true;
@@ -62,7 +96,7 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sq
 	if (!s) {
 		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
 		    SQLITE_OK) {
-			fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+			store_report_error(st);
 			return NULL;
 		}
 		st->stmt[id] = s;
@@ -115,8 +149,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		store_format_error(st->db, err, errlen);
 		store_close(st);
 		return NULL;
 	}
@@ -127,7 +160,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 			    "PRAGMA foreign_keys=ON;") ||
 	    !store_migrate(st, err, errlen)) {
 		if (!err[0])
-			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+			store_format_error(st->db, err, errlen);
 		store_close(st);
 		return NULL;
 	}
@@ -205,7 +238,7 @@ static bool store_step_done(struct store *st, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 		return false;
 	}
 	return true;
@@ -222,7 +255,7 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	    " ON CONFLICT(kind, path) DO UPDATE SET publisher=?3, stakeholder=?4, tlp=?5,"
 	    " licence=?6, title=?7, imported_at=?8 RETURNING id";
 	if (sqlite3_prepare_v2(st->db, upsert, -1, &s, NULL) != SQLITE_OK) {
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 		return -1;
 	}
 	const char *vals[] = {src->kind, src->path,    src->publisher, src->stakeholder,
@@ -233,7 +266,7 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 	sqlite3_finalize(s);
 	if (id < 0)
 		return -1;
@@ -303,7 +336,7 @@ int64_t store_record_put(struct store *st, int64_t source_id, const char *kind, 
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 	sqlite3_reset(s);
 	return id;
 }
