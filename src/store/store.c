@@ -8,11 +8,14 @@
  */
 #include "store/store-internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     /* 1: vigil's detections from EVE JSON, and the asset map. */
@@ -45,39 +48,56 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
 };
 
-/* The cause an operator acts on, from SQLite's primary result code. */
-static const char *store_cause(int code)
+/* The cause an operator acts on, and SQLite's name of its primary code. */
+static const char *store_cause(int code, const char **name)
 {
-	switch (code & 0xff) {
-	case SQLITE_FULL: return "disk full";
-	case SQLITE_READONLY: return "read-only";
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return "locked by another process";
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB: return "database corrupt";
-	case SQLITE_IOERR: return "I/O error";
-	case SQLITE_CANTOPEN: return "cannot open";
-	case SQLITE_PERM:
-	case SQLITE_AUTH: return "permission denied";
-	case SQLITE_NOMEM: return "out of memory";
-	case SQLITE_CONSTRAINT: return "constraint failed";
-	default: return "error";
-	}
+	static const struct {
+		int code;
+		const char *name, *cause;
+	} causes[] = {
+	    {SQLITE_FULL, "SQLITE_FULL", "disk full"},
+	    {SQLITE_READONLY, "SQLITE_READONLY", "read-only"},
+	    {SQLITE_BUSY, "SQLITE_BUSY", "locked by another process"},
+	    {SQLITE_LOCKED, "SQLITE_LOCKED", "locked by another connection"},
+	    {SQLITE_CORRUPT, "SQLITE_CORRUPT", "database corrupt"},
+	    {SQLITE_NOTADB, "SQLITE_NOTADB", "not a database (corrupt)"},
+	    {SQLITE_IOERR, "SQLITE_IOERR", "I/O error"},
+	    {SQLITE_CANTOPEN, "SQLITE_CANTOPEN", "cannot open"},
+	    {SQLITE_PERM, "SQLITE_PERM", "permission denied"},
+	    {SQLITE_AUTH, "SQLITE_AUTH", "permission denied"},
+	    {SQLITE_NOMEM, "SQLITE_NOMEM", "out of memory"},
+	    {SQLITE_CONSTRAINT, "SQLITE_CONSTRAINT", "constraint failed"},
+	};
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+		if (causes[i].code == (code & 0xff)) {
+			*name = causes[i].name;
+			return causes[i].cause;
+		}
+	*name = "SQLITE_ERROR";
+	return "error";
 }
 
-void store_format_error(sqlite3 *db, char *out, size_t len)
+void store_format_error(sqlite3 *db, const char *path, char *out, size_t len)
 {
 	int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
 	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
-	snprintf(out, len, "%s%s%s: %s (SQLite %s, code %d)", file && *file ? file : "",
-		 file && *file ? ": " : "", store_cause(code),
-		 db ? sqlite3_errmsg(db) : "out of memory", sqlite3_errstr(code), code);
+	if (!file || !*file)
+		file = path;
+	int os = db ? sqlite3_system_errno(db) : 0;
+	char oserr[160] = "";
+	if (os)
+		snprintf(oserr, sizeof(oserr), "; %s", strerror(os));
+	const char *name;
+	const char *cause = store_cause(code, &name);
+	snprintf(out, len, "%s%s%s: %s%s (%s, code %d)", file && *file ? file : "",
+		 file && *file ? ": " : "", cause, db ? sqlite3_errmsg(db) : "out of memory",
+		 oserr, name, code);
 }
 
 void store_report_error(struct store *st)
 {
 	char msg[1024];
-	store_format_error(st->db, msg, sizeof(msg));
+	store_format_error(st->db, NULL, msg, sizeof(msg));
 	fprintf(stderr, "vigil: store: %s\n", msg);
 }
 
@@ -140,6 +160,29 @@ static bool store_migrate(struct store *st, char *err, size_t errlen)
 	return true;
 }
 
+/* SQLite says "unable to open database file" (a WAL file it cannot
+ * create) where the operator needs "read-only": the filesystem is asked. */
+static void store_open_error(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	struct statvfs vfs;
+	char msg[1024];
+	store_format_error(db, path, msg, sizeof(msg));
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		snprintf(err, errlen, "%s: read-only: the filesystem is mounted read-only (%s)", path,
+			 msg);
+	else if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		snprintf(err, errlen, "%s: read-only: %s (%s)", path, strerror(errno), msg);
+	else
+		snprintf(err, errlen, "%s", msg);
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof(*st));
@@ -149,18 +192,20 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		store_format_error(st->db, err, errlen);
+		store_open_error(st->db, path, err, errlen);
 		store_close(st);
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL lets a briefing read while the sensor writes; NORMAL sync is
 	 * durable across application crashes, which is what an event log needs. */
-	if (!store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			    "PRAGMA foreign_keys=ON;") ||
+	if (sqlite3_exec(st->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 "PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
 	    !store_migrate(st, err, errlen)) {
 		if (!err[0])
-			store_format_error(st->db, err, errlen);
+			store_open_error(st->db, path, err, errlen);
 		store_close(st);
 		return NULL;
 	}
