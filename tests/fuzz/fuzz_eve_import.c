@@ -6,7 +6,6 @@
  * nothing new.  Lines longer than the importer's bound are exercised by
  * inputs without newlines only up to the fuzzer's input size.
  */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
