@@ -222,24 +222,34 @@ static bool eve_type_unstored(const char *line, size_t n)
 	return true;
 }
 
-/* Reads one line (without its newline) into buf (STORE_EVE_MAX_LINE + 1
- * bytes).  Returns its length, -1 at the end of the file, or -2 for a line
- * longer than the bound, which is read past and dropped. */
-static ssize_t eve_read_line(FILE *f, char *buf)
+/* Reads one line (without its newline) into *buf, grown as needed up to
+ * STORE_EVE_MAX_LINE + 1 bytes.  Returns its length, -1 at the end of the
+ * file, or -2 for a line longer than the bound (read past and dropped) or
+ * when memory runs out (*buf NULL). */
+static ssize_t eve_read_line(FILE *f, char **buf, size_t *cap)
 {
 	size_t n = 0;
 	int c;
 	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (n == STORE_EVE_MAX_LINE) {
+		char *nb = *buf;
+		if (n + 1 >= *cap && n < STORE_EVE_MAX_LINE) {
+			size_t want = *cap * 2 > STORE_EVE_MAX_LINE + 1 ? STORE_EVE_MAX_LINE + 1
+									 : *cap * 2;
+			if ((nb = realloc(*buf, want)) != NULL) {
+				*buf = nb;
+				*cap = want;
+			}
+		}
+		if (n == STORE_EVE_MAX_LINE || !nb) {
 			while ((c = getc_unlocked(f)) != EOF && c != '\n')
 				;
 			return -2;
 		}
-		buf[n++] = (char)c;
+		(*buf)[n++] = (char)c;
 	}
 	if (c == EOF && n == 0)
 		return -1;
-	buf[n] = '\0';
+	(*buf)[n] = '\0';
 	return (ssize_t)n;
 }
 
@@ -269,14 +279,15 @@ static void eve_import_one(struct store *st, const char *path, int64_t file_id, 
 static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_t file_id,
 			     struct store_eve_stats *stats)
 {
-	char *buf = malloc(STORE_EVE_MAX_LINE + 1);
+	size_t cap = 64 * 1024;
+	char *buf = malloc(cap);
 	if (!buf) {
 		fprintf(stderr, "vigil: %s: out of memory\n", path);
 		return false;
 	}
 	bool ok = true;
 	ssize_t n;
-	while (ok && (n = eve_read_line(f, buf)) != -1) {
+	while (ok && (n = eve_read_line(f, &buf, &cap)) != -1) {
 		stats->lines++;
 		if (n == -2) {
 			if (stats->too_long++ == 0)
