@@ -168,6 +168,19 @@ bool eve_file_write(struct eve_file *f, const char *buf, size_t n)
 	return ok;
 }
 
+void eve_file_lost(struct eve_file *f, const char *event, size_t n)
+{
+	pthread_mutex_lock(&f->lock);
+	const char *name;
+	size_t len;
+	line_type(event, n, &name, &len);
+	char line[64];
+	int w = snprintf(line, sizeof(line), "\"event_type\":\"%.*s\"\n", (int)len, name);
+	if (w > 0 && (size_t)w < sizeof(line))
+		count_lines(f, line, (size_t)w, false);
+	pthread_mutex_unlock(&f->lock);
+}
+
 uint64_t eve_file_events(const struct eve_file *f)
 {
 	return f->lines;

@@ -75,6 +75,9 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
  * On failure the lines that did not reach the file are counted lost (the
  * first failure is reported on stderr) and a cut line is taken back. */
 bool eve_file_write(struct eve_file *f, const char *buf, size_t n);
+/* Counts one event lost before it reached the file (out of memory while
+ * building it); event is its text so far, for the type. */
+void eve_file_lost(struct eve_file *f, const char *event, size_t n);
 /* Lines written so far. */
 uint64_t eve_file_events(const struct eve_file *f);
 

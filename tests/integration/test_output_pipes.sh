@@ -58,6 +58,8 @@ with open(sys.argv[2], "w") as f:
 PY
 python3 - "$VIGIL_BIN" "$TMP/long.json" "$TMP/b.db" "$TMP/err" <<'PY' || fail "100 MB line: $(cat "$TMP/err")"
 import resource, subprocess, sys
+# AddressSanitizer's shadow memory and quarantine make RSS meaningless.
+asan = b"__asan_init" in open(sys.argv[1], "rb").read()
 vigil, eve, db, err = sys.argv[1:]
 with open(err, "w") as e:
     p = subprocess.run([vigil, "import", "eve", eve, "--db", db], stdout=subprocess.PIPE,
@@ -66,7 +68,7 @@ rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print("import of a 100 MB line: peak RSS %.0f MB, exit %d: %s" % (rss_mb, p.returncode, p.stdout.strip()))
 if p.returncode != 0:
     sys.exit("exit %d" % p.returncode)
-if rss_mb > 64:
+if rss_mb > 64 and not asan:
     sys.exit("peak RSS %.0f MB over 64 MB" % rss_mb)
 if "1 flows stored" not in p.stdout or "1 malformed" not in p.stdout:
     sys.exit("counts: " + p.stdout)
