@@ -185,6 +185,8 @@ static void store_open_error(sqlite3 *db, const char *path, char *err, size_t er
 
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
+	if (errlen)
+		err[0] = '\0';
 	struct store *st = calloc(1, sizeof(*st));
 	if (!st) {
 		snprintf(err, errlen, "out of memory");

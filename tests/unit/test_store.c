@@ -328,6 +328,24 @@ static void test_eve_import_refuses_devices(void **state)
 	assert_int_equal(store_import_eve_file(db, tmpdir, NULL, &s), -1);
 }
 
+/* A damaged database is named as such, with SQLite's code. */
+static void test_open_names_corruption(void **state)
+{
+	(void)state;
+	char db[300], err[1024];
+	path_in_tmp(db, sizeof(db), "garbage.db");
+	char junk[8192];
+	memset(junk, 'z', sizeof(junk));
+	FILE *f = fopen(db, "w");
+	assert_non_null(f);
+	fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	assert_null(store_open(db, err, sizeof(err)));
+	assert_non_null(strstr(err, "garbage.db"));
+	assert_non_null(strstr(err, "corrupt"));
+	assert_non_null(strstr(err, "SQLITE_NOTADB"));
+}
+
 static void test_valid_date(void **state)
 {
 	assert_true(store_valid_date("2024-02-29"));
@@ -353,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_eve_import_keeps_nul_escapes),
 	    cmocka_unit_test(test_eve_import_line_bound),
 	    cmocka_unit_test(test_eve_import_refuses_devices),
+	    cmocka_unit_test(test_open_names_corruption),
 	    cmocka_unit_test(test_valid_date),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
