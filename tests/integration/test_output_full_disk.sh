@@ -94,6 +94,23 @@ flows=$(count_events "$TMP/big/eve.json" 'e["event_type"] in ("flow","alert","an
 read -r n2 dup < <(rows "$TMP/dbfs/vigil.db")
 [ "$n2" -eq "$n" ] && [ "$dup" -eq 0 ] || fail "second import: $n2 rows ($dup duplicated), expected $n"
 
+# A store locked by another process: named as locked, with SQLite's code.
+python3 - "$TMP/lock.db" "$TMP/locked" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("BEGIN EXCLUSIVE")
+db.execute("CREATE TABLE IF NOT EXISTS held(x)")
+open(sys.argv[2], "w").close()
+time.sleep(60)
+PY
+locker=$!
+for _ in $(seq 100); do [ -e "$TMP/locked" ] && break; sleep 0.1; done
+"$VIGIL_BIN" import eve "$TMP/big/eve.json" --db "$TMP/lock.db" >/dev/null 2>"$TMP/err" && fail "import into a locked store succeeded"
+kill $locker 2>/dev/null || true
+wait $locker 2>/dev/null || true
+grep -q "lock.db: locked by another process: .*(SQLITE_BUSY" "$TMP/err" || fail "locked store: $(cat "$TMP/err")"
+
 # 4. The store interrupted (killed mid-import) and re-run: no duplicates.
 python3 - "$TMP/big/eve.json" "$TMP/many.json" <<'PY'
 import sys
