@@ -458,11 +458,12 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 		cs->files_read, cs->files_total, cs->files_failed, cs->files_empty,
 		(unsigned long long)cs->truncated_records, (unsigned long long)cs->packets,
 		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total, events,
-		(unsigned long long)t.flow.memcap_refused, (unsigned long long)t.stream.ssn_memcap_drop,
+		(unsigned long long)t.flow.memcap_refused,
+		(unsigned long long)t.stream.ssn_memcap_drop,
 		(unsigned long long)t.stream.segment_memcap_drop,
 		(unsigned long long)t.stream.segment_limit_drop,
-		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached), secs,
-		losses ? "completed with losses (exit status 3)" : "complete");
+		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached),
+		secs, losses ? "completed with losses (exit status 3)" : "complete");
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: %.0f kpps, %.0f Mbit/s\n",
 			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,
@@ -495,10 +496,11 @@ static void store_events(struct engine *e, struct run_outcome *ro)
 		struct store_output_config oc;
 		store_output_config(e->config, e->opt->logdir, &oc);
 		if (oc.enabled) {
-			fprintf(stderr,
-				"vigil: %s is not a regular file (pipe, device or socket): the event "
-				"store is not updated from it\n",
-				e->eve_path);
+			fprintf(
+			    stderr,
+			    "vigil: %s is not a regular file (pipe, device or socket): the event "
+			    "store is not updated from it\n",
+			    e->eve_path);
 			ro->store_note = "EVE output is not a regular file";
 		}
 		return;

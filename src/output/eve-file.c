@@ -25,8 +25,8 @@
 struct eve_file {
 	int fd;
 	char *path;
-	bool regular;	  /* a regular file: can be truncated and re-read */
-	off_t good_end;	  /* end of the last whole line written (regular files) */
+	bool regular;	/* a regular file: can be truncated and re-read */
+	off_t good_end; /* end of the last whole line written (regular files) */
 	pthread_mutex_t lock;
 	uint64_t lines, lost;
 	uint64_t write_errors;
@@ -90,8 +90,8 @@ static void count_lines(struct eve_file *f, const char *buf, size_t n, bool writ
 		if (len >= sizeof(f->types[0].name))
 			len = sizeof(f->types[0].name) - 1;
 		size_t i = 0;
-		while (i < f->ntypes &&
-		       !(strlen(f->types[i].name) == len && memcmp(f->types[i].name, name, len) == 0))
+		while (i < f->ntypes && !(strlen(f->types[i].name) == len &&
+					  memcmp(f->types[i].name, name, len) == 0))
 			i++;
 		if (i == f->ntypes && f->ntypes < EVE_FILE_MAX_TYPES) {
 			memcpy(f->types[i].name, name, len);
@@ -134,7 +134,8 @@ static void write_failed(struct eve_file *f, const char *buf, size_t n, size_t d
 	if (f->regular) {
 		if (ftruncate(f->fd, f->good_end) != 0 && !f->cut_line) {
 			f->cut_line = true;
-			fprintf(stderr, "vigil: %s: the last line is cut and could not be removed: %s\n",
+			fprintf(stderr,
+				"vigil: %s: the last line is cut and could not be removed: %s\n",
 				f->path, strerror(errno));
 		}
 	} else if (!f->cut_line) {

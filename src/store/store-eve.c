@@ -233,8 +233,8 @@ static ssize_t eve_read_line(FILE *f, char **buf, size_t *cap)
 	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
 		char *nb = *buf;
 		if (n + 1 >= *cap && n < STORE_EVE_MAX_LINE) {
-			size_t want = *cap * 2 > STORE_EVE_MAX_LINE + 1 ? STORE_EVE_MAX_LINE + 1
-									 : *cap * 2;
+			size_t want =
+			    *cap * 2 > STORE_EVE_MAX_LINE + 1 ? STORE_EVE_MAX_LINE + 1 : *cap * 2;
 			if ((nb = realloc(*buf, want)) != NULL) {
 				*buf = nb;
 				*cap = want;
@@ -253,8 +253,8 @@ static ssize_t eve_read_line(FILE *f, char **buf, size_t *cap)
 	return (ssize_t)n;
 }
 
-static void eve_import_one(struct store *st, const char *path, int64_t file_id, char *buf,
-			   size_t n, struct store_eve_stats *stats, bool *ok)
+static void eve_import_one(struct store *st, const char *path, int64_t file_id, char *buf, size_t n,
+			   struct store_eve_stats *stats, bool *ok)
 {
 	if (eve_type_unstored(buf, n)) {
 		stats->other++;
@@ -291,10 +291,11 @@ static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_
 		stats->lines++;
 		if (n == -2) {
 			if (stats->too_long++ == 0)
-				fprintf(stderr,
-					"vigil: %s:%llu: line longer than %u bytes skipped (further "
-					"ones counted)\n",
-					path, (unsigned long long)stats->lines, STORE_EVE_MAX_LINE);
+				fprintf(
+				    stderr,
+				    "vigil: %s:%llu: line longer than %u bytes skipped (further "
+				    "ones counted)\n",
+				    path, (unsigned long long)stats->lines, STORE_EVE_MAX_LINE);
 			stats->malformed++;
 			if (!stats->first_bad_line)
 				stats->first_bad_line = stats->lines;
@@ -325,11 +326,11 @@ static FILE *eve_open_regular(const char *path)
 	struct stat sb;
 	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		fprintf(stderr, "vigil: %s: not a regular file (%s): not imported\n", path,
-			S_ISFIFO(sb.st_mode)	? "a pipe"
-			: S_ISCHR(sb.st_mode)	? "a character device"
-			: S_ISSOCK(sb.st_mode)	? "a socket"
-			: S_ISDIR(sb.st_mode)	? "a directory"
-						: "special file");
+			S_ISFIFO(sb.st_mode)   ? "a pipe"
+			: S_ISCHR(sb.st_mode)  ? "a character device"
+			: S_ISSOCK(sb.st_mode) ? "a socket"
+			: S_ISDIR(sb.st_mode)  ? "a directory"
+					       : "special file");
 		fclose(f);
 		return NULL;
 	}

@@ -90,8 +90,8 @@ void store_format_error(sqlite3 *db, const char *path, char *out, size_t len)
 	const char *name;
 	const char *cause = store_cause(code, &name);
 	snprintf(out, len, "%s%s%s: %s%s (%s, code %d)", file && *file ? file : "",
-		 file && *file ? ": " : "", cause, db ? sqlite3_errmsg(db) : "out of memory",
-		 oserr, name, code);
+		 file && *file ? ": " : "", cause, db ? sqlite3_errmsg(db) : "out of memory", oserr,
+		 name, code);
 }
 
 void store_report_error(struct store *st)
@@ -175,8 +175,8 @@ static void store_open_error(sqlite3 *db, const char *path, char *err, size_t er
 	char msg[1024];
 	store_format_error(db, path, msg, sizeof(msg));
 	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		snprintf(err, errlen, "%s: read-only: the filesystem is mounted read-only (%s)", path,
-			 msg);
+		snprintf(err, errlen, "%s: read-only: the filesystem is mounted read-only (%s)",
+			 path, msg);
 	else if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
 		snprintf(err, errlen, "%s: read-only: %s (%s)", path, strerror(errno), msg);
 	else

@@ -16,7 +16,8 @@
 
 #include "output/eve.h"
 
-static const char *ev_flow = "{\"timestamp\":\"t\",\"event_type\":\"flow\",\"pad\":\"0123456789\"}\n";
+static const char *ev_flow =
+    "{\"timestamp\":\"t\",\"event_type\":\"flow\",\"pad\":\"0123456789\"}\n";
 static const char *ev_dns = "{\"timestamp\":\"t\",\"event_type\":\"dns\"}\n";
 
 static const struct eve_type_count *type_of(const struct eve_file_stats *s, const char *name)
@@ -135,9 +136,9 @@ static void test_dev_full_loses_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts_per_type),
-		cmocka_unit_test(test_cut_write_truncated),
-		cmocka_unit_test(test_dev_full_loses_all),
+	    cmocka_unit_test(test_counts_per_type),
+	    cmocka_unit_test(test_cut_write_truncated),
+	    cmocka_unit_test(test_dev_full_loses_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
