@@ -14,7 +14,7 @@ cleanup() {
 trap cleanup EXIT
 mount_tmpfs() { # DIR SIZE
 	mkdir -p "$1"
-	mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null || skip "cannot mount a tmpfs here (not root or no CAP_SYS_ADMIN): skipped"
+	mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null || skip "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN, and mount): skipped"
 	MOUNTS="$1 $MOUNTS"
 }
 fill() { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true; }
