@@ -47,6 +47,7 @@ static void usage(FILE *out)
 	      "  --threads N          worker threads for --runmode workers (default: CPU count)\n"
 	      "  --simulate-ips       accepted for compatibility (IPS verdicts are logged, not enforced)\n"
 	      "  -v                   more messages on stderr (repeatable)\n"
+	      "  -q                   no run summary line on stderr (errors are still reported)\n"
 	      "  --no-progress        no progress line, even on a terminal\n"
 	      "\n"
 	      "Rules:\n"
@@ -58,7 +59,10 @@ static void usage(FILE *out)
 	      "Information:\n"
 	      "  -h, --help           this text\n"
 	      "  -V, --version        version\n"
-	      "  --build-info         version, libraries and link types of this build\n",
+	      "  --build-info         version, libraries and link types of this build\n"
+	      "\n"
+	      "Exit status: 0 every event written, 1 fatal (nothing processed), 2 usage,\n"
+	      "3 completed with losses (events not written, or the event store not updated).\n",
 	      out);
 }
 
@@ -115,7 +119,7 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vhVT", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vqhVT", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
 		case 'l': o->logdir = optarg; break;
@@ -138,6 +142,7 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 			}
 			break;
 		case 'v': o->verbose++; break;
+		case 'q': o->quiet = true; break;
 		case OPT_RUNMODE:
 			if (strcmp(optarg, "single") == 0)
 				o->runmode = RUNMODE_SINGLE;

@@ -35,6 +35,7 @@ struct capture_stats {
 	uint64_t packets, bytes;
 	uint64_t truncated_records; /* files that ended inside a record */
 	uint64_t unsupported_linktype_files;
+	uint32_t files_empty; /* read, but gave no packets (reported with the reason) */
 	uint64_t input_bytes_total; /* sum of file sizes, for progress */
 	uint64_t input_bytes_done;
 };

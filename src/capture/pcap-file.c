@@ -22,6 +22,7 @@ struct capture {
 	int linktype;
 	uint64_t done_before; /* bytes of files already finished */
 	uint64_t pcap_cnt;
+	uint64_t file_packets; /* packets of the file being read */
 	capture_linktype_ok_fn linktype_ok;
 	struct capture_stats stats;
 };
@@ -154,6 +155,7 @@ static bool open_next(struct capture *c)
 		}
 		c->fp = pcap_file(c->pcap);
 		c->stats.files_read++;
+		c->file_packets = 0;
 		return true;
 	}
 	return false;
@@ -169,6 +171,7 @@ int capture_next(struct capture *c, struct capture_frame *f)
 		int rc = pcap_next_ex(c->pcap, &h, &data);
 		if (rc == 1) {
 			c->pcap_cnt++;
+			c->file_packets++;
 			c->stats.packets++;
 			c->stats.bytes += h->caplen;
 			f->data = data;
@@ -181,12 +184,24 @@ int capture_next(struct capture *c, struct capture_frame *f)
 			f->pcap_cnt = c->pcap_cnt;
 			return 1;
 		}
-		if (rc == PCAP_ERROR) {
+		const char *name = c->files[c->cur];
+		if (rc == PCAP_ERROR && c->file_packets == 0) {
+			/* The header was accepted, the first block was not (a pcapng
+			 * whose interfaces differ in snap length, a cut first record). */
+			fprintf(stderr,
+				"vigil: %s: libpcap refused the capture after its header: %s; "
+				"no packets read\n",
+				name, pcap_geterr(c->pcap));
+			c->stats.files_empty++;
+			c->stats.truncated_records++;
+		} else if (rc == PCAP_ERROR) {
 			/* libpcap says "truncated dump file; ..." for a cut record. */
 			fprintf(stderr, "vigil: %s: read error after packet %llu: %s; rest of file skipped\n",
-				c->files[c->cur], (unsigned long long)c->pcap_cnt,
-				pcap_geterr(c->pcap));
+				name, (unsigned long long)c->pcap_cnt, pcap_geterr(c->pcap));
 			c->stats.truncated_records++;
+		} else if (c->file_packets == 0) {
+			fprintf(stderr, "vigil: %s: the capture holds no packets\n", name);
+			c->stats.files_empty++;
 		}
 		/* PCAP_ERROR_BREAK (end of file) or an error: next file. */
 		close_current(c);

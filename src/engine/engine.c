@@ -14,6 +14,7 @@
 #include "util/datadir.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,7 +398,38 @@ static void run_workers(struct engine *e)
 	dispatch_finish(d);
 }
 
-static void summary(struct engine *e)
+/* What became of the run's output, for the summary and the exit status. */
+struct run_outcome {
+	struct eve_file_stats eve;
+	bool have_eve;
+	bool close_failed;
+	bool store_failed;
+	const char *store_note; /* why the store was not updated, or NULL */
+};
+
+/* Events written per type, "alert 3, flow 10" (lost ones after a slash). */
+static void format_types(const struct eve_file_stats *es, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < es->ntypes && o + 1 < len; i++) {
+		const struct eve_type_count *tc = &es->types[i];
+		int n = tc->lost ? snprintf(out + o, len - o, "%s%s %llu/%llu lost", i ? ", " : "",
+					    tc->name, (unsigned long long)tc->written,
+					    (unsigned long long)tc->lost)
+				 : snprintf(out + o, len - o, "%s%s %llu", i ? ", " : "", tc->name,
+					    (unsigned long long)tc->written);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (o >= len && len > 4)
+		memcpy(out + len - 4, "...", 4);
+}
+
+/* One line on stderr, always (-q silences it): what was read, what was
+ * written and lost, what the memory caps dropped, and the outcome. */
+static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 {
 	struct worker_counters t;
 	totals(e, &t);
@@ -405,33 +437,81 @@ static void summary(struct engine *e)
 	double secs = elapsed_since(&e->processing); /* rule loading not included */
 	if (e->progress_shown)
 		fputc('\n', stderr);
-	if (e->opt->verbose || cs->files_failed || cs->truncated_records || t.decode.invalid)
-		fprintf(stderr,
-			"vigil: %u of %u files read (%u failed, %llu truncated), %llu packets "
-			"(%llu invalid), %llu flows, %llu events in %.2f s (%.0f kpps, %.0f Mbit/s)\n",
-			cs->files_read, cs->files_total, cs->files_failed,
-			(unsigned long long)cs->truncated_records, (unsigned long long)cs->packets,
-			(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
-			(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs,
+	if (e->opt->quiet)
+		return;
+	char types[1024] = "";
+	if (ro->have_eve)
+		format_types(&ro->eve, types, sizeof(types));
+	char events[1200];
+	if (ro->have_eve)
+		snprintf(events, sizeof(events), "%llu events written (%s), %llu lost",
+			 (unsigned long long)ro->eve.written, types[0] ? types : "none",
+			 (unsigned long long)ro->eve.lost);
+	else
+		snprintf(events, sizeof(events), "no EVE output (eve-log disabled)");
+	fprintf(stderr,
+		"vigil: summary: %u of %u captures read (%u unreadable or unsupported, %u without "
+		"packets, %llu cut short), %llu packets (%llu invalid), %llu flows; %s; dropped "
+		"at caps: %llu packets without flow (flow.memcap), %llu sessions "
+		"(stream.memcap), %llu segments (stream.reassembly.memcap), %llu segments "
+		"(per-stream segment limit), %llu fragments (defrag); %.2f s; %s\n",
+		cs->files_read, cs->files_total, cs->files_failed, cs->files_empty,
+		(unsigned long long)cs->truncated_records, (unsigned long long)cs->packets,
+		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total, events,
+		(unsigned long long)t.flow.memcap_refused,
+		(unsigned long long)t.stream.ssn_memcap_drop,
+		(unsigned long long)t.stream.segment_memcap_drop,
+		(unsigned long long)t.stream.segment_limit_drop,
+		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached),
+		secs, losses ? "completed with losses (exit status 3)" : "complete");
+	if (e->opt->verbose)
+		fprintf(stderr, "vigil: %.0f kpps, %.0f Mbit/s\n",
 			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,
 			secs > 0 ? (double)cs->bytes * 8 / secs / 1e6 : 0);
 }
 
-/* The event store (vigil.db) is filled from the run's eve.json, so it
- * holds exactly what was logged and the packet path never waits on it. */
-static void store_events(struct engine *e)
+/* Closes eve.json, keeping what became of its lines. */
+static void close_eve(struct engine *e, struct run_outcome *ro)
 {
 	if (!e->eve_file)
 		return;
-	eve_file_close(e->eve_file); /* everything is on disk before the import */
+	eve_file_get_stats(e->eve_file, &ro->eve);
+	ro->have_eve = true;
+	ro->eve.path = NULL; /* freed with the file */
+	bool regular = ro->eve.regular;
+	ro->close_failed = !eve_file_close(e->eve_file);
 	e->eve_file = NULL;
+	ro->eve.regular = regular;
+}
+
+/* The event store (vigil.db) is filled from the run's eve.json, so it
+ * holds exactly what was logged and the packet path never waits on it.
+ * Only a regular file is read back: a pipe, device or socket given as the
+ * EVE output would block or never end, so the store is skipped. */
+static void store_events(struct engine *e, struct run_outcome *ro)
+{
+	if (!ro->have_eve)
+		return;
+	if (!ro->eve.regular) {
+		struct store_output_config oc;
+		store_output_config(e->config, e->opt->logdir, &oc);
+		if (oc.enabled) {
+			fprintf(
+			    stderr,
+			    "vigil: %s is not a regular file (pipe, device or socket): the event "
+			    "store is not updated from it\n",
+			    e->eve_path);
+			ro->store_note = "EVE output is not a regular file";
+		}
+		return;
+	}
 	struct store_eve_stats st;
 	memset(&st, 0, sizeof(st));
-	if (store_import_run(e->config, e->opt->logdir, e->eve_path, &st) != 0)
-		fprintf(
-		    stderr,
-		    "vigil: the event store was not updated (see above); eve.json is complete\n");
-	else if (e->opt->verbose && st.lines)
+	if (store_import_run(e->config, e->opt->logdir, e->eve_path, &st) != 0) {
+		fprintf(stderr, "vigil: the event store was not updated (see above)%s\n",
+			ro->eve.lost ? "" : "; eve.json holds every event");
+		ro->store_failed = true;
+	} else if (e->opt->verbose && st.lines)
 		fprintf(stderr,
 			"vigil: event store: %llu alerts, %llu anomalies, %llu flows in %.2f s\n",
 			(unsigned long long)st.alerts, (unsigned long long)st.anomalies,
@@ -455,6 +535,8 @@ int engine_run(const struct engine_options *o)
 	struct engine e = {.opt = o};
 	char err[512] = "";
 	clock_gettime(CLOCK_MONOTONIC, &e.started);
+	/* A closed pipe as EVE output is a write error to count, not a death. */
+	signal(SIGPIPE, SIG_IGN);
 	e.last_stats = e.last_progress = e.started;
 
 	bool ok = load_config(&e, err, sizeof(err)) && open_output(&e, err, sizeof(err));
@@ -466,7 +548,7 @@ int engine_run(const struct engine_options *o)
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);
-		return 1;
+		return ENGINE_EXIT_FATAL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &e.processing);
 	e.last_progress = e.processing;
@@ -477,11 +559,16 @@ int engine_run(const struct engine_options *o)
 	for (unsigned i = 0; i < e.nworkers; i++)
 		worker_finish(e.workers[i], e.last_ts_sec, e.last_ts_usec);
 	log_stats(&e);
-	summary(&e);
-	store_events(&e);
+	eve_logger_flush(e.main_eve);
+	struct run_outcome ro;
+	memset(&ro, 0, sizeof(ro));
+	close_eve(&e, &ro);
+	store_events(&e, &ro);
 	const struct capture_stats *cs = capture_get_stats(e.capture);
-	int rc = cs->files_read == 0 ? 1 : 0;
-	if (rc)
+	bool losses = ro.eve.lost || ro.close_failed || ro.store_failed;
+	summary(&e, &ro, losses);
+	int rc = cs->files_read == 0 ? ENGINE_EXIT_FATAL : losses ? ENGINE_EXIT_LOSSES : 0;
+	if (cs->files_read == 0)
 		fprintf(stderr, "vigil: no capture file could be read\n");
 	engine_cleanup(&e);
 	return rc;

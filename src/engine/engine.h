@@ -38,9 +38,15 @@ struct engine_options {
 	bool progress;   /* progress line on stderr when it is a terminal */
 	bool strict;     /* --strict: any rule that fails to load is fatal */
 	bool rule_stats; /* --rule-stats: failures by keyword after loading */
+	bool quiet;	 /* -q: no run summary on stderr */
 };
 
-/* Runs the whole job; returns the process exit status. */
+/* Exit statuses of a run (README "Exit status"). */
+#define ENGINE_EXIT_FATAL 1  /* nothing processed: bad config, no readable capture */
+#define ENGINE_EXIT_LOSSES 3 /* completed, but events were lost or the store failed */
+
+/* Runs the whole job; returns the process exit status: 0 when every event
+ * was written, ENGINE_EXIT_FATAL or ENGINE_EXIT_LOSSES. */
 int engine_run(const struct engine_options *o);
 
 /* The built-in configuration (YAML, Suricata's layout). */

@@ -1,7 +1,15 @@
 /*
  * eve-file — the shared eve.json file.  Writers hand it whole lines in
- * batches; a mutex keeps batches from interleaving.  A failed write (disk
- * full) is reported once on stderr and counted, never silently ignored.
+ * batches; a mutex keeps batches from interleaving.
+ *
+ * Nothing is lost silently: every line handed over is counted, per event
+ * type, as written or as lost.  The first failed write is reported once
+ * with the path and the reason (disk full, read-only, broken pipe); later
+ * failures are only counted.  A write cut short (the disk filled in the
+ * middle of a batch) leaves the lines that reached the file whole: the
+ * file is truncated back to the end of the last whole line, so eve.json
+ * always parses line by line.  A pipe or device cannot be truncated: a cut
+ * line there is reported as such.
  */
 #include "output/eve.h"
 
@@ -11,14 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct eve_file {
 	int fd;
 	char *path;
+	bool regular;	/* a regular file: can be truncated and re-read */
+	off_t good_end; /* end of the last whole line written (regular files) */
 	pthread_mutex_t lock;
-	uint64_t lines;
+	uint64_t lines, lost;
 	uint64_t write_errors;
+	bool cut_line; /* a line was cut and could not be taken back */
+	int first_errno;
+	struct eve_type_count types[EVE_FILE_MAX_TYPES];
+	size_t ntypes;
 };
 
 struct eve_file *eve_file_open(const char *path, char *err, size_t errlen)
@@ -35,34 +50,136 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		f->regular = true;
+		f->good_end = st.st_size;
+	}
 	f->fd = fd;
 	pthread_mutex_init(&f->lock, NULL);
 	return f;
 }
 
+/* The line's "event_type" as EVE writes it (no spaces), or "unknown". */
+static void line_type(const char *line, size_t n, const char **name, size_t *len)
+{
+	static const char key[] = "\"event_type\":\"";
+	const char *k = memmem(line, n, key, sizeof(key) - 1);
+	const char *v = k ? k + sizeof(key) - 1 : NULL;
+	const char *end = v ? memchr(v, '"', n - (size_t)(v - line)) : NULL;
+	if (!end) {
+		*name = "unknown";
+		*len = 7;
+		return;
+	}
+	*name = v;
+	*len = (size_t)(end - v);
+}
+
+/* Counts each whole line of buf[0..n) as written or lost, by type. */
+static void count_lines(struct eve_file *f, const char *buf, size_t n, bool written)
+{
+	const char *p = buf, *end = buf + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		const char *name;
+		size_t len;
+		line_type(p, (size_t)(nl - p), &name, &len);
+		if (len >= sizeof(f->types[0].name))
+			len = sizeof(f->types[0].name) - 1;
+		size_t i = 0;
+		while (i < f->ntypes && !(strlen(f->types[i].name) == len &&
+					  memcmp(f->types[i].name, name, len) == 0))
+			i++;
+		if (i == f->ntypes && f->ntypes < EVE_FILE_MAX_TYPES) {
+			memcpy(f->types[i].name, name, len);
+			f->types[i].name[len] = '\0';
+			f->ntypes++;
+		}
+		if (i == EVE_FILE_MAX_TYPES) /* more types than slots: the last one takes them */
+			i = EVE_FILE_MAX_TYPES - 1;
+		if (written) {
+			f->types[i].written++;
+			f->lines++;
+		} else {
+			f->types[i].lost++;
+			f->lost++;
+		}
+		p = nl + 1;
+	}
+}
+
+/* After a write cut at `done` bytes: the whole lines before the cut stay,
+ * the rest is counted lost and the cut line taken back. */
+static void write_failed(struct eve_file *f, const char *buf, size_t n, size_t done, int err)
+{
+	size_t whole = 0;
+	for (size_t i = done; i > 0; i--)
+		if (buf[i - 1] == '\n') {
+			whole = i;
+			break;
+		}
+	count_lines(f, buf, whole, true);
+	count_lines(f, buf + whole, n - whole, false);
+	if (f->write_errors++ == 0) {
+		f->first_errno = err;
+		fprintf(stderr, "vigil: %s: write failed: %s; events not written are counted\n",
+			f->path, strerror(err));
+	}
+	f->good_end += (off_t)whole;
+	if (done == whole)
+		return;
+	if (f->regular) {
+		if (ftruncate(f->fd, f->good_end) != 0 && !f->cut_line) {
+			f->cut_line = true;
+			fprintf(stderr,
+				"vigil: %s: the last line is cut and could not be removed: %s\n",
+				f->path, strerror(errno));
+		}
+	} else if (!f->cut_line) {
+		f->cut_line = true;
+		fprintf(stderr, "vigil: %s: a line was cut in the middle (not a regular file)\n",
+			f->path);
+	}
+}
+
 bool eve_file_write(struct eve_file *f, const char *buf, size_t n)
 {
-	bool ok = true;
 	pthread_mutex_lock(&f->lock);
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\n')
-			f->lines++;
-	while (n > 0) {
-		ssize_t w = write(f->fd, buf, n);
+	size_t done = 0;
+	bool ok = true;
+	while (done < n) {
+		ssize_t w = write(f->fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			if (f->write_errors++ == 0)
-				fprintf(stderr, "vigil: %s: write failed: %s (further errors counted)\n",
-					f->path, strerror(errno));
+			write_failed(f, buf, n, done, w < 0 ? errno : ENOSPC);
 			ok = false;
 			break;
 		}
-		buf += w;
-		n -= (size_t)w;
+		done += (size_t)w;
+	}
+	if (ok) {
+		count_lines(f, buf, n, true);
+		f->good_end += (off_t)n;
 	}
 	pthread_mutex_unlock(&f->lock);
 	return ok;
+}
+
+void eve_file_lost(struct eve_file *f, const char *event, size_t n)
+{
+	pthread_mutex_lock(&f->lock);
+	const char *name;
+	size_t len;
+	line_type(event, n, &name, &len);
+	char line[64];
+	int w = snprintf(line, sizeof(line), "\"event_type\":\"%.*s\"\n", (int)len, name);
+	if (w > 0 && (size_t)w < sizeof(line))
+		count_lines(f, line, (size_t)w, false);
+	pthread_mutex_unlock(&f->lock);
 }
 
 uint64_t eve_file_events(const struct eve_file *f)
@@ -70,15 +187,37 @@ uint64_t eve_file_events(const struct eve_file *f)
 	return f->lines;
 }
 
-void eve_file_close(struct eve_file *f)
+void eve_file_get_stats(const struct eve_file *f, struct eve_file_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = f->path;
+	out->written = f->lines;
+	out->lost = f->lost;
+	out->write_errors = f->write_errors;
+	out->first_errno = f->first_errno;
+	out->regular = f->regular;
+	memcpy(out->types, f->types, f->ntypes * sizeof(f->types[0]));
+	out->ntypes = f->ntypes;
+}
+
+bool eve_file_is_regular(const struct eve_file *f)
+{
+	return f->regular;
+}
+
+bool eve_file_close(struct eve_file *f)
 {
 	if (!f)
-		return;
-	if (f->write_errors)
-		fprintf(stderr, "vigil: %s: %llu write errors\n", f->path,
-			(unsigned long long)f->write_errors);
-	close(f->fd);
+		return true;
+	/* close() can be where a delayed write error shows (NFS, quotas). */
+	bool ok = true;
+	if (close(f->fd) != 0) {
+		ok = false;
+		fprintf(stderr, "vigil: %s: close failed: %s; the file may be incomplete\n",
+			f->path, strerror(errno));
+	}
 	pthread_mutex_destroy(&f->lock);
 	free(f->path);
 	free(f);
+	return ok;
 }

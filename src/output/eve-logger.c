@@ -273,6 +273,8 @@ void eve_commit(struct eve_logger *l)
 	json_close_object(j);
 	if (j->oom) {
 		fprintf(stderr, "vigil: out of memory building an EVE event; event lost\n");
+		if (l->file)
+			eve_file_lost(l->file, j->buf ? j->buf : "", j->buf ? j->len : 0);
 		return;
 	}
 	if (l->batch_len + j->len + 1 > l->batch_cap) {

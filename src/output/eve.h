@@ -73,10 +73,35 @@ void eve_config_load(struct eve_config *c, const struct config_node *root);
 
 struct eve_file;
 struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
-/* Writes n bytes of whole lines atomically with respect to other writers. */
+/* Writes n bytes of whole lines atomically with respect to other writers.
+ * On failure the lines that did not reach the file are counted lost (the
+ * first failure is reported on stderr) and a cut line is taken back. */
 bool eve_file_write(struct eve_file *f, const char *buf, size_t n);
+/* Counts one event lost before it reached the file (out of memory while
+ * building it); event is its text so far, for the type. */
+void eve_file_lost(struct eve_file *f, const char *event, size_t n);
+/* Lines written so far. */
 uint64_t eve_file_events(const struct eve_file *f);
-void eve_file_close(struct eve_file *f);
+
+#define EVE_FILE_MAX_TYPES 64
+struct eve_type_count {
+	char name[32]; /* the event_type */
+	uint64_t written, lost;
+};
+/* What became of the lines handed to the file. */
+struct eve_file_stats {
+	const char *path; /* valid until eve_file_close() */
+	uint64_t written, lost, write_errors;
+	int first_errno; /* of the first failed write, 0 if none */
+	bool regular;	 /* a regular file (not a pipe, device or socket) */
+	struct eve_type_count types[EVE_FILE_MAX_TYPES];
+	size_t ntypes;
+};
+void eve_file_get_stats(const struct eve_file *f, struct eve_file_stats *out);
+/* Whether the output is a regular file (which can be read back). */
+bool eve_file_is_regular(const struct eve_file *f);
+/* Closes; false (reported on stderr) when close() itself failed. */
+bool eve_file_close(struct eve_file *f);
 
 /* Resolves file_index to a capture file name, for pcap_filename. */
 typedef const char *(*eve_file_name_fn)(void *arg, uint32_t file_index);

@@ -11,11 +11,21 @@
  * would take longer than the import itself.  A file is known by
  * a fingerprint of its first 4 KiB, so re-importing it, or importing it
  * again after the sensor appended to it, adds only the new lines; rows are
- * unique on (file, line).  Commits happen every STORE_BATCH lines.
+ * unique on (file, line).
+ *
+ * An import is one transaction: on any database error (disk full,
+ * read-only, locked) it is rolled back whole, the error is reported with
+ * SQLite's code, and a re-run imports every line exactly once.  Lines are
+ * read with a bound (STORE_EVE_MAX_LINE): a longer line is counted and
+ * skipped without being held in memory, so a file without newlines cannot
+ * exhaust it.  Only regular files are imported: a pipe or device (a
+ * sensor's /dev/stdout, /dev/full) would block or never end.
  */
 #include "store/store-internal.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +59,24 @@ static int64_t eve_file_row(struct store *st, const char *path, const char *fing
 			       "INSERT INTO eve_file(path, fingerprint, imported_at) VALUES(?,?,?)"
 			       " ON CONFLICT(fingerprint) DO UPDATE SET path=excluded.path"
 			       " RETURNING id",
-			       -1, &s, NULL) != SQLITE_OK)
+			       -1, &s, NULL) != SQLITE_OK) {
+		store_report_error(st);
 		return -1;
+	}
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, fingerprint, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, today, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	/* The row must be stepped to its end: the insert is only done then, and
+	 * its failure (disk full) shows there, not at the row. */
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
+		rc = sqlite3_step(s);
+	}
+	if (rc != SQLITE_DONE) {
+		store_report_error(st);
+		id = -1;
+	}
 	sqlite3_finalize(s);
 	return id;
 }
@@ -170,7 +191,7 @@ static bool eve_store_event(struct store *st, const char *path, int64_t file_id,
 	bind_str(s, 11, ev, "app_proto");
 	eve_bind_asset(st, s, ev);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 		return false;
 	}
 	if (sqlite3_changes(st->db) == 0)
@@ -201,47 +222,119 @@ static bool eve_type_unstored(const char *line, size_t n)
 	return true;
 }
 
+/* Reads one line (without its newline) into *buf, grown as needed up to
+ * STORE_EVE_MAX_LINE + 1 bytes.  Returns its length, -1 at the end of the
+ * file, or -2 for a line longer than the bound (read past and dropped) or
+ * when memory runs out (*buf NULL). */
+static ssize_t eve_read_line(FILE *f, char **buf, size_t *cap)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		char *nb = *buf;
+		if (n + 1 >= *cap && n < STORE_EVE_MAX_LINE) {
+			size_t want =
+			    *cap * 2 > STORE_EVE_MAX_LINE + 1 ? STORE_EVE_MAX_LINE + 1 : *cap * 2;
+			if ((nb = realloc(*buf, want)) != NULL) {
+				*buf = nb;
+				*cap = want;
+			}
+		}
+		if (n == STORE_EVE_MAX_LINE || !nb) {
+			while ((c = getc_unlocked(f)) != EOF && c != '\n')
+				;
+			return -2;
+		}
+		(*buf)[n++] = (char)c;
+	}
+	if (c == EOF && n == 0)
+		return -1;
+	(*buf)[n] = '\0';
+	return (ssize_t)n;
+}
+
+static void eve_import_one(struct store *st, const char *path, int64_t file_id, char *buf, size_t n,
+			   struct store_eve_stats *stats, bool *ok)
+{
+	if (eve_type_unstored(buf, n)) {
+		stats->other++;
+		return;
+	}
+	json_error_t jerr;
+	/* \u0000 is valid JSON, and EVE writes it for NUL bytes in packet
+	 * data (a status line, a header value): such lines are kept. */
+	json_t *ev = json_loadb(buf, n, JSON_ALLOW_NUL, &jerr);
+	if (!json_is_object(ev)) {
+		stats->malformed++;
+		if (!stats->first_bad_line)
+			stats->first_bad_line = stats->lines;
+		fprintf(stderr, "vigil: %s:%llu: not a JSON object: %s\n", path,
+			(unsigned long long)stats->lines, ev ? "wrong type" : jerr.text);
+	} else {
+		*ok = eve_store_event(st, path, file_id, stats->lines, ev, stats);
+	}
+	json_decref(ev);
+}
+
 static bool eve_import_lines(struct store *st, FILE *f, const char *path, int64_t file_id,
 			     struct store_eve_stats *stats)
 {
-	char *buf = NULL;
-	size_t cap = 0;
+	size_t cap = 64 * 1024;
+	char *buf = malloc(cap);
+	if (!buf) {
+		fprintf(stderr, "vigil: %s: out of memory\n", path);
+		return false;
+	}
+	bool ok = true;
 	ssize_t n;
-	bool ok = store_begin(st);
-	while (ok && (n = getline(&buf, &cap, f)) >= 0) {
+	while (ok && (n = eve_read_line(f, &buf, &cap)) != -1) {
 		stats->lines++;
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-			buf[--n] = '\0';
-		if (n == 0)
-			continue;
-		if (eve_type_unstored(buf, (size_t)n)) {
-			stats->other++;
-			goto next;
-		}
-		json_error_t jerr;
-		/* \u0000 is valid JSON, and EVE writes it for NUL bytes in packet
-		 * data (a status line, a header value): such lines are kept. */
-		json_t *ev = json_loadb(buf, (size_t)n, JSON_ALLOW_NUL, &jerr);
-		if (!json_is_object(ev)) {
+		if (n == -2) {
+			if (stats->too_long++ == 0)
+				fprintf(
+				    stderr,
+				    "vigil: %s:%llu: line longer than %u bytes skipped (further "
+				    "ones counted)\n",
+				    path, (unsigned long long)stats->lines, STORE_EVE_MAX_LINE);
 			stats->malformed++;
 			if (!stats->first_bad_line)
 				stats->first_bad_line = stats->lines;
-			fprintf(stderr, "vigil: %s:%llu: not a JSON object: %s\n", path,
-				(unsigned long long)stats->lines, ev ? "wrong type" : jerr.text);
-		} else {
-			ok = eve_store_event(st, path, file_id, stats->lines, ev, stats);
+			continue;
 		}
-		json_decref(ev);
-	next:
-		if (ok && stats->lines % STORE_BATCH == 0)
-			ok = store_commit(st) && store_begin(st);
+		while (n > 0 && buf[n - 1] == '\r')
+			buf[--n] = '\0';
+		if (n > 0)
+			eve_import_one(st, path, file_id, buf, (size_t)n, stats, &ok);
+	}
+	if (ok && ferror(f)) {
+		fprintf(stderr, "vigil: %s: read error after line %llu: %s\n", path,
+			(unsigned long long)stats->lines, strerror(errno));
+		ok = false;
 	}
 	free(buf);
-	if (ok)
-		ok = store_commit(st);
-	else
-		store_rollback(st);
 	return ok;
+}
+
+/* Opens a regular file for import; NULL (reported) for anything else. */
+static FILE *eve_open_regular(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "vigil: %s: cannot open: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	struct stat sb;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "vigil: %s: not a regular file (%s): not imported\n", path,
+			S_ISFIFO(sb.st_mode)   ? "a pipe"
+			: S_ISCHR(sb.st_mode)  ? "a character device"
+			: S_ISSOCK(sb.st_mode) ? "a socket"
+			: S_ISDIR(sb.st_mode)  ? "a directory"
+					       : "special file");
+		fclose(f);
+		return NULL;
+	}
+	return f;
 }
 
 int store_import_eve(struct store *st, const char *eve_path, struct store_eve_stats *stats)
@@ -250,11 +343,9 @@ int store_import_eve(struct store *st, const char *eve_path, struct store_eve_st
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	FILE *f = fopen(eve_path, "rb");
-	if (!f) {
-		fprintf(stderr, "vigil: %s: cannot open\n", eve_path);
+	FILE *f = eve_open_regular(eve_path);
+	if (!f)
 		return -1;
-	}
 	char fp[64];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -263,9 +354,11 @@ int store_import_eve(struct store *st, const char *eve_path, struct store_eve_st
 		return 0; /* empty file: nothing to import, not an error */
 	}
 	char *real = realpath(eve_path, NULL);
-	int64_t file_id = eve_file_row(st, real ? real : eve_path, fp);
+	/* One transaction: the file's row, its events and its counts. */
+	bool ok = store_begin(st);
+	int64_t file_id = ok ? eve_file_row(st, real ? real : eve_path, fp) : -1;
 	free(real);
-	bool ok = file_id >= 0 && eve_import_lines(st, f, eve_path, file_id, stats);
+	ok = file_id >= 0 && eve_import_lines(st, f, eve_path, file_id, stats);
 	fclose(f);
 	if (ok) {
 		char sql[160];
@@ -273,7 +366,11 @@ int store_import_eve(struct store *st, const char *eve_path, struct store_eve_st
 			 "UPDATE eve_file SET lines=%llu, malformed=%llu WHERE id=%lld",
 			 (unsigned long long)stats->lines, (unsigned long long)stats->malformed,
 			 (long long)file_id);
-		ok = store_exec(st, sql);
+		ok = store_exec(st, sql) && store_commit(st);
+	}
+	if (!ok) {
+		store_rollback(st);
+		fprintf(stderr, "vigil: %s: import rolled back, nothing of it stored\n", eve_path);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

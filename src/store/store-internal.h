@@ -39,6 +39,12 @@ struct store {
  * (message on stderr).  The statement is reset and its bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sql);
 bool store_exec(struct store *st, const char *sql);
+/* The last error of db as "FILE: CAUSE: MESSAGE; OS ERROR (SQLITE_X, code N)",
+ * CAUSE being what an operator acts on: disk full, read-only, locked,
+ * database corrupt...; path names the file when db has none (NULL: none). */
+void store_format_error(sqlite3 *db, const char *path, char *out, size_t len);
+/* Prints store_format_error() of st on stderr. */
+void store_report_error(struct store *st);
 void store_assets_forget(struct store *st);
 /* Whether text is an address or "address/prefix" the asset map accepts. */
 bool store_asset_valid(const char *text);

@@ -8,11 +8,14 @@
  */
 #include "store/store-internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     /* 1: vigil's detections from EVE JSON, and the asset map. */
@@ -45,12 +48,63 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
 };
 
+/* The cause an operator acts on, and SQLite's name of its primary code. */
+static const char *store_cause(int code, const char **name)
+{
+	static const struct {
+		int code;
+		const char *name, *cause;
+	} causes[] = {
+	    {SQLITE_FULL, "SQLITE_FULL", "disk full"},
+	    {SQLITE_READONLY, "SQLITE_READONLY", "read-only"},
+	    {SQLITE_BUSY, "SQLITE_BUSY", "locked by another process"},
+	    {SQLITE_LOCKED, "SQLITE_LOCKED", "locked by another connection"},
+	    {SQLITE_CORRUPT, "SQLITE_CORRUPT", "database corrupt"},
+	    {SQLITE_NOTADB, "SQLITE_NOTADB", "not a database (corrupt)"},
+	    {SQLITE_IOERR, "SQLITE_IOERR", "I/O error"},
+	    {SQLITE_CANTOPEN, "SQLITE_CANTOPEN", "cannot open"},
+	    {SQLITE_PERM, "SQLITE_PERM", "permission denied"},
+	    {SQLITE_AUTH, "SQLITE_AUTH", "permission denied"},
+	    {SQLITE_NOMEM, "SQLITE_NOMEM", "out of memory"},
+	    {SQLITE_CONSTRAINT, "SQLITE_CONSTRAINT", "constraint failed"},
+	};
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+		if (causes[i].code == (code & 0xff)) {
+			*name = causes[i].name;
+			return causes[i].cause;
+		}
+	*name = "SQLITE_ERROR";
+	return "error";
+}
+
+void store_format_error(sqlite3 *db, const char *path, char *out, size_t len)
+{
+	int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
+	if (!file || !*file)
+		file = path;
+	int os = db ? sqlite3_system_errno(db) : 0;
+	char oserr[160] = "";
+	if (os)
+		snprintf(oserr, sizeof(oserr), "; %s", strerror(os));
+	const char *name;
+	const char *cause = store_cause(code, &name);
+	snprintf(out, len, "%s%s%s: %s%s (%s, code %d)", file && *file ? file : "",
+		 file && *file ? ": " : "", cause, db ? sqlite3_errmsg(db) : "out of memory", oserr,
+		 name, code);
+}
+
+void store_report_error(struct store *st)
+{
+	char msg[1024];
+	store_format_error(st->db, NULL, msg, sizeof(msg));
+	fprintf(stderr, "vigil: store: %s\n", msg);
+}
+
 bool store_exec(struct store *st, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fprintf(stderr, "vigil: store: %s\n", msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_report_error(st);
 		return false;
 	}
 	return true;
@@ -62,7 +116,7 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sq
 	if (!s) {
 		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
 		    SQLITE_OK) {
-			fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+			store_report_error(st);
 			return NULL;
 		}
 		st->stmt[id] = s;
@@ -106,8 +160,33 @@ static bool store_migrate(struct store *st, char *err, size_t errlen)
 	return true;
 }
 
+/* SQLite says "unable to open database file" (a WAL file it cannot
+ * create) where the operator needs "read-only": the filesystem is asked. */
+static void store_open_error(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	struct statvfs vfs;
+	char msg[1024];
+	store_format_error(db, path, msg, sizeof(msg));
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		snprintf(err, errlen, "%s: read-only: the filesystem is mounted read-only (%s)",
+			 path, msg);
+	else if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		snprintf(err, errlen, "%s: read-only: %s (%s)", path, strerror(errno), msg);
+	else
+		snprintf(err, errlen, "%s", msg);
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
+	if (errlen)
+		err[0] = '\0';
 	struct store *st = calloc(1, sizeof(*st));
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
@@ -115,19 +194,20 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		store_open_error(st->db, path, err, errlen);
 		store_close(st);
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL lets a briefing read while the sensor writes; NORMAL sync is
 	 * durable across application crashes, which is what an event log needs. */
-	if (!store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			    "PRAGMA foreign_keys=ON;") ||
+	if (sqlite3_exec(st->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 "PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
 	    !store_migrate(st, err, errlen)) {
 		if (!err[0])
-			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+			store_open_error(st->db, path, err, errlen);
 		store_close(st);
 		return NULL;
 	}
@@ -205,7 +285,7 @@ static bool store_step_done(struct store *st, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 		return false;
 	}
 	return true;
@@ -222,7 +302,7 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	    " ON CONFLICT(kind, path) DO UPDATE SET publisher=?3, stakeholder=?4, tlp=?5,"
 	    " licence=?6, title=?7, imported_at=?8 RETURNING id";
 	if (sqlite3_prepare_v2(st->db, upsert, -1, &s, NULL) != SQLITE_OK) {
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 		return -1;
 	}
 	const char *vals[] = {src->kind, src->path,    src->publisher, src->stakeholder,
@@ -233,7 +313,7 @@ int64_t store_source_begin(struct store *st, const struct store_source *src)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 	sqlite3_finalize(s);
 	if (id < 0)
 		return -1;
@@ -303,7 +383,7 @@ int64_t store_record_put(struct store *st, int64_t source_id, const char *kind, 
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else
-		fprintf(stderr, "vigil: store: %s\n", sqlite3_errmsg(st->db));
+		store_report_error(st);
 	sqlite3_reset(s);
 	return id;
 }

@@ -12,7 +12,8 @@
  *  - the schema version is PRAGMA user_version; store_open() migrates an
  *    older database forward, one numbered step at a time, and refuses a
  *    newer one;
- *  - the database runs in WAL mode and every import commits once per batch
+ *  - the database runs in WAL mode; an EVE import is one transaction (rolled
+ *    back whole on failure), other imports commit once per batch
  *    (STORE_BATCH rows), never per row;
  *  - re-importing the same input is idempotent: EVE rows are keyed by
  *    (file fingerprint, line), source records by (source, external id);
@@ -31,6 +32,9 @@
 
 #define STORE_SCHEMA_VERSION 3
 #define STORE_BATCH 5000
+/* The longest EVE line an import reads (bytes, without the newline);
+ * longer lines are counted as malformed and skipped. */
+#define STORE_EVE_MAX_LINE (16u * 1024 * 1024)
 
 struct store; /* opaque: see store-internal.h */
 
@@ -89,6 +93,7 @@ struct store_eve_stats {
 	uint64_t other;	    /* event types the store does not keep (dns, http, stats...) */
 	uint64_t duplicate; /* rows already in the store (re-import) */
 	uint64_t malformed; /* lines that are not a JSON object with timestamp/event_type */
+	uint64_t too_long;  /* of those, lines longer than STORE_EVE_MAX_LINE (skipped) */
 	uint64_t first_bad_line;
 	double seconds;
 };

@@ -282,6 +282,70 @@ static void test_eve_import_keeps_nul_escapes(void **state)
 	store_close(st);
 }
 
+/* A flow event padded to exactly `len` bytes, newline not counted. */
+static void write_padded_flow(FILE *f, size_t len)
+{
+	const char *head = "{\"timestamp\":\"2024-03-01T10:00:00.000000+0000\","
+			   "\"event_type\":\"flow\",\"pad\":\"";
+	size_t pad = len - strlen(head) - 2;
+	fputs(head, f);
+	for (size_t i = 0; i < pad; i++)
+		fputc('x', f);
+	fputs("\"}\n", f);
+}
+
+/* STORE_EVE_MAX_LINE bytes is the longest line kept; one more is counted
+ * and skipped, and the lines after it are read. */
+static void test_eve_import_line_bound(void **state)
+{
+	(void)state;
+	char db[300], eve[300];
+	path_in_tmp(db, sizeof(db), "long.db");
+	path_in_tmp(eve, sizeof(eve), "long.json");
+	FILE *f = fopen(eve, "w");
+	assert_non_null(f);
+	write_padded_flow(f, STORE_EVE_MAX_LINE);
+	write_padded_flow(f, STORE_EVE_MAX_LINE + 1);
+	write_padded_flow(f, 200);
+	fclose(f);
+	struct store_eve_stats s;
+	assert_int_equal(store_import_eve_file(db, eve, NULL, &s), 0);
+	assert_int_equal(s.lines, 3);
+	assert_int_equal(s.flows, 2);
+	assert_int_equal(s.too_long, 1);
+	assert_int_equal(s.malformed, 1);
+	assert_int_equal(s.first_bad_line, 2);
+}
+
+/* Special files are refused at once (they would block or never end). */
+static void test_eve_import_refuses_devices(void **state)
+{
+	(void)state;
+	char db[300];
+	path_in_tmp(db, sizeof(db), "dev.db");
+	struct store_eve_stats s;
+	assert_int_equal(store_import_eve_file(db, "/dev/zero", NULL, &s), -1);
+	assert_int_equal(store_import_eve_file(db, tmpdir, NULL, &s), -1);
+}
+
+/* A damaged database is named as such, with SQLite's code. */
+static void test_open_names_corruption(void **state)
+{
+	(void)state;
+	char db[300], err[1024];
+	path_in_tmp(db, sizeof(db), "garbage.db");
+	char junk[8192];
+	memset(junk, 'z', sizeof(junk));
+	FILE *f = fopen(db, "w");
+	assert_non_null(f);
+	fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	assert_null(store_open(db, err, sizeof(err)));
+	assert_non_null(strstr(err, "garbage.db"));
+	assert_non_null(strstr(err, "corrupt"));
+	assert_non_null(strstr(err, "SQLITE_NOTADB"));
+}
+
 static void test_valid_date(void **state)
 {
 	assert_true(store_valid_date("2024-02-29"));
@@ -305,6 +369,9 @@ int main(void)
 	    cmocka_unit_test(test_import_run_from_config),
 	    cmocka_unit_test(test_records_replace_on_reimport),
 	    cmocka_unit_test(test_eve_import_keeps_nul_escapes),
+	    cmocka_unit_test(test_eve_import_line_bound),
+	    cmocka_unit_test(test_eve_import_refuses_devices),
+	    cmocka_unit_test(test_open_names_corruption),
 	    cmocka_unit_test(test_valid_date),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
