@@ -15,6 +15,7 @@
  */
 #include "brief/brief-internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,6 +50,159 @@ void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int
 		snprintf(out, n, "%s", msg(c->m, "change.new"));
 	else
 		snprintf(out, n, "%+.0f%%", 100.0 * (double)(cur - prev) / (double)prev);
+}
+
+double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev)
+{
+	switch (cov->cmp) {
+	case CMP_EQUAL: return (double)(cur - prev);
+	case CMP_RATE:
+		return 365.25 * ((double)cur / (double)cov->days_cur -
+				 (double)prev / (double)cov->days_prev);
+	case CMP_NONE: break;
+	}
+	return 0;
+}
+
+void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char *out, size_t n,
+		    int64_t cur, int64_t prev)
+{
+	if (cov->cmp == CMP_NONE) {
+		snprintf(out, n, "%s", msg(c->m, "change.not-comparable"));
+		return;
+	}
+	if (cov->cmp == CMP_EQUAL) {
+		fmt_change(c, out, n, cur, prev);
+		return;
+	}
+	double r1 = (double)cur / (double)cov->days_cur, r0 = (double)prev / (double)cov->days_prev;
+	char pct[32];
+	if (prev == 0 && cur == 0) {
+		snprintf(out, n, "%s", msg(c->m, "change.none"));
+		return;
+	}
+	if (prev == 0) {
+		snprintf(out, n, "%s", msg(c->m, "change.new"));
+		return;
+	}
+	if (llround(100.0 * (r1 - r0) / r0) == 0)
+		snprintf(pct, sizeof(pct), "%s", msg(c->m, "change.none"));
+	else
+		snprintf(pct, sizeof(pct), "%+.0f%%", 100.0 * (r1 - r0) / r0);
+	char *t = msgf(c->m, "change.per-year", "change", pct, NULL);
+	snprintf(out, n, "%s", t);
+	free(t);
+}
+
+int64_t coverage_days(const struct coverage *cov, const char *from, const char *to)
+{
+	int64_t a = date_days(from), b = date_days(to), n = 0;
+	for (size_t i = 0; i < cov->niv; i++) {
+		int64_t lo = cov->iv[i].a > a ? cov->iv[i].a : a;
+		int64_t hi = cov->iv[i].b < b ? cov->iv[i].b : b;
+		if (hi >= lo)
+			n += hi - lo + 1;
+	}
+	return n;
+}
+
+/* First and last covered day of [from, to]; false when none is. */
+static bool covered_extent(const struct coverage *cov, const struct period *p, char *first,
+			   char *last)
+{
+	int64_t a = date_days(p->from), b = date_days(p->to), lo = -1, hi = -1;
+	for (size_t i = 0; i < cov->niv; i++) {
+		int64_t x = cov->iv[i].a > a ? cov->iv[i].a : a;
+		int64_t y = cov->iv[i].b < b ? cov->iv[i].b : b;
+		if (y < x)
+			continue;
+		if (lo < 0)
+			lo = x;
+		hi = y;
+	}
+	if (lo < 0)
+		return false;
+	days_date(lo, first);
+	days_date(hi, last);
+	return true;
+}
+
+static int iv_cmp(const void *x, const void *y)
+{
+	const int64_t *a = x, *b = y;
+	return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql)
+{
+	memset(cov, 0, sizeof(*cov));
+	sqlite3_stmt *q = query_prepare(c, sql, NULL);
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		const char *f = (const char *)sqlite3_column_text(q, 1);
+		const char *l = (const char *)sqlite3_column_text(q, 2);
+		if (!name || !f || !l || !store_valid_date(f) || !store_valid_date(l))
+			continue;
+		if (!cov->any || strcmp(f, cov->first) < 0)
+			snprintf(cov->first, sizeof(cov->first), "%s", f);
+		if (!cov->any || strcmp(l, cov->last) > 0)
+			snprintf(cov->last, sizeof(cov->last), "%s", l);
+		cov->any = true;
+		char *item = msgf(c->m, "coverage.source", "source", name, "first", f, "last", l,
+				  NULL);
+		char *joined = cov->sources ? xasprintf("%s; %s", cov->sources, item) : item;
+		if (cov->sources) {
+			free(cov->sources);
+			free(item);
+		}
+		cov->sources = joined;
+		if (cov->niv < sizeof(cov->iv) / sizeof(cov->iv[0])) {
+			cov->iv[cov->niv].a = date_days(f);
+			cov->iv[cov->niv++].b = date_days(l);
+		}
+	}
+	sqlite3_finalize(q);
+	/* merge overlapping or touching windows */
+	qsort(cov->iv, cov->niv, sizeof(cov->iv[0]), iv_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < cov->niv; i++) {
+		if (k > 0 && cov->iv[i].a <= cov->iv[k - 1].b + 1) {
+			if (cov->iv[i].b > cov->iv[k - 1].b)
+				cov->iv[k - 1].b = cov->iv[i].b;
+		} else {
+			cov->iv[k++] = cov->iv[i];
+		}
+	}
+	cov->niv = k;
+	cov->len_cur = date_days(c->cur.to) - date_days(c->cur.from) + 1;
+	cov->len_prev = date_days(c->prev.to) - date_days(c->prev.from) + 1;
+	cov->days_cur = coverage_days(cov, c->cur.from, c->cur.to);
+	cov->days_prev = coverage_days(cov, c->prev.from, c->prev.to);
+	covered_extent(cov, &c->cur, cov->cur_from, cov->cur_to);
+	covered_extent(cov, &c->prev, cov->prev_from, cov->prev_to);
+	if (cov->days_cur == 0 || cov->days_prev == 0)
+		cov->cmp = CMP_NONE;
+	else if (cov->days_cur == cov->days_prev)
+		cov->cmp = CMP_EQUAL;
+	else
+		cov->cmp = CMP_RATE;
+}
+
+void coverage_free(struct coverage *cov)
+{
+	free(cov->sources);
+	cov->sources = NULL;
+}
+
+char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov)
+{
+	if (cov->days_cur >= cov->len_cur || cov->days_cur == 0)
+		return xstrdup("");
+	char d[32], t[32];
+	fmt_count(d, sizeof(d), cov->days_cur);
+	fmt_count(t, sizeof(t), cov->len_cur);
+	return msgf(c->m, "coverage.partial", "first", cov->cur_from, "last", cov->cur_to, "days",
+		    d, "total", t, NULL);
 }
 
 const char *sector_label(const struct brief_ctx *c, int i)
@@ -92,22 +246,40 @@ int64_t query_count(struct brief_ctx *c, const char *sql, const struct period *p
 	return v;
 }
 
-/* The latest date of any dated record or event: the default end. */
+/* The default end of the period: the end of real coverage.  That is the
+ * latest coverage end (source.last_date) of the incident sources, the
+ * briefing's main evidence; without incident sources, the latest of any
+ * source; without sources, the latest day of vigil's own detections.  A
+ * newer record of one source (e.g. a KEV addition) or a newer capture
+ * never pushes the period past what the incident sources cover. */
+static const char *const default_end_sql[] = {
+    "SELECT max(last_date) FROM source s WHERE EXISTS (SELECT 1 FROM record r"
+    " WHERE r.source_id = s.id AND r.kind = 'incident')",
+    "SELECT max(last_date) FROM source",
+    "SELECT max(day) FROM event",
+};
+
 static bool latest_date(sqlite3 *db, char *out)
 {
-	sqlite3_stmt *s;
-	bool ok = false;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT max(d) FROM (SELECT max(date) AS d FROM record"
-			       " UNION ALL SELECT max(day) FROM event)",
-			       -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
-		snprintf(out, 11, "%s", (const char *)sqlite3_column_text(s, 0));
-		ok = store_valid_date(out);
+	for (size_t i = 0; i < sizeof(default_end_sql) / sizeof(default_end_sql[0]); i++) {
+		sqlite3_stmt *s;
+		bool ok = false;
+		if (sqlite3_prepare_v2(db, default_end_sql[i], -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+			snprintf(out, 11, "%s", (const char *)sqlite3_column_text(s, 0));
+			ok = store_valid_date(out);
+		}
+		sqlite3_finalize(s);
+		if (ok)
+			return true;
 	}
-	sqlite3_finalize(s);
-	return ok;
+	return false;
 }
+
+#define INCIDENT_COVERAGE_SQL                                                                      \
+	"SELECT coalesce(title, kind), first_date, last_date FROM source s"                        \
+	" WHERE first_date IS NOT NULL AND EXISTS (SELECT 1 FROM record r"                         \
+	" WHERE r.source_id = s.id AND r.kind = 'incident') ORDER BY first_date, kind, path"
 
 static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
 {
@@ -360,6 +532,7 @@ static void ctx_free(struct brief_ctx *c)
 		free(c->unmapped[i].raw);
 	}
 	free(c->unmapped);
+	coverage_free(&c->inc_cov);
 	/* judgements are owned by the document once listed */
 }
 
@@ -375,6 +548,7 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	if (!resolve_periods(&c, err, errlen))
 		return NULL;
 	make_buckets(&c);
+	coverage_load(&c, &c.inc_cov, INCIDENT_COVERAGE_SQL);
 	if (!load_incidents(&c)) {
 		snprintf(err, errlen, "reading incidents: %s", sqlite3_errmsg(db));
 		ctx_free(&c);

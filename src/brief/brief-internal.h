@@ -89,6 +89,8 @@ struct chart {
 	char **labels;
 	char **series;
 	double *value; /* value[label * nseries + series] */
+	bool *nodata;  /* per label: no source covers it (drawn hatched, never as 0) */
+	char *nodata_text; /* the "no data" label, from the catalogue */
 };
 
 struct table {
@@ -146,6 +148,9 @@ struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *tit
 void chart_series(struct chart *c, size_t i, const char *name);
 /* Appends a label with nseries values. */
 void chart_add(struct chart *c, const char *label, const double *values);
+/* Appends a label that no source covers: shown as text (hatched in SVG),
+ * never as a zero bar. */
+void chart_add_nodata(struct chart *c, const char *label, const char *text);
 void doc_figure(struct doc *d, const char *key, double value);
 void doc_sort_figures(struct doc *d);
 /* Drops charts without a non-zero value and tables without rows, so a
@@ -179,6 +184,27 @@ struct unmapped {
 	int64_t count;
 };
 
+/* What the sources behind a kind of evidence cover: the union of their
+ * coverage windows (source.first_date..last_date), and how much of each
+ * period it covers.  A comparison between periods is made on counts when
+ * both are covered alike, on per-year rates when coverage differs, and not
+ * at all when either period has no coverage. */
+enum cmp_mode { CMP_EQUAL, CMP_RATE, CMP_NONE };
+struct coverage {
+	bool any;		 /* at least one source with a dated record */
+	char first[11], last[11]; /* earliest first_date, latest last_date */
+	char *sources;		 /* "EuRepoC (2000-01-01 to 2023-12-10); ..." */
+	struct {
+		int64_t a, b; /* days since the epoch, inclusive, merged, sorted */
+	} iv[64];
+	size_t niv;
+	int64_t days_cur, days_prev;	 /* covered days of each period */
+	int64_t len_cur, len_prev;	 /* days of each period */
+	char cur_from[11], cur_to[11];	 /* first and last covered day of the period */
+	char prev_from[11], prev_to[11]; /* same for the previous period */
+	enum cmp_mode cmp;
+};
+
 /* Everything the sections share: the inputs, the periods, and the incident
  * aggregates computed once in brief-build.c. */
 struct brief_ctx {
@@ -193,6 +219,7 @@ struct brief_ctx {
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
 	size_t nbuckets;
 	int64_t *trend; /* trend[bucket * nthreats + threat] */
+	struct coverage inc_cov; /* incident sources */
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
 	int64_t undated; /* incidents without a date (never in a period) */
@@ -221,6 +248,22 @@ void section_method(struct brief_ctx *c);
 void judgement(struct brief_ctx *c, char *text); /* takes ownership */
 /* "+25%", "-10%", "new", "no change" from the message catalogue. */
 void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev);
+/* The same under a coverage: "not comparable" when a period is not
+ * covered, a change of per-year rates when coverage differs. */
+void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char *out, size_t n,
+		    int64_t cur, int64_t prev);
+/* cur - prev in the comparison's own terms (counts, or per-year rates
+ * when coverage differs); 0 when the periods are not comparable. */
+double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev);
+/* Reads the coverage of the sources the SQL selects (rows: name,
+ * first_date, last_date) and measures it against the two periods. */
+void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql);
+void coverage_free(struct coverage *cov);
+/* Covered days of [from, to] (inclusive "YYYY-MM-DD"). */
+int64_t coverage_days(const struct coverage *cov, const char *from, const char *to);
+/* The judgement/sentence prefix stating a partial coverage of the
+ * current period, or "" when it is fully covered.  malloc'd. */
+char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov);
 const char *sector_label(const struct brief_ctx *c, int i);
 const char *threat_label(const struct brief_ctx *c, int i);
 /* Runs sql with the period bound to ?1/?2 (and ?3 = --sector id or NULL);

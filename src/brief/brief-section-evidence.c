@@ -260,37 +260,84 @@ static void detections_trend(struct brief_ctx *c, struct section *s)
 	free(v);
 }
 
+/* Whether any imported EVE file carried events of this type at all: an
+ * event type vigil's output did not log (flow records turned off, say) is
+ * "not collected", never a count of zero. */
+static bool collected(struct brief_ctx *c, const char *type)
+{
+	sqlite3_stmt *q = query_prepare(c, "SELECT 1 FROM event WHERE event_type = ?1 LIMIT 1", NULL);
+	bool yes = false;
+	if (q) {
+		sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
+		yes = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	return yes;
+}
+
+/* One sentence for an event type other than alerts: its count in the
+ * period, or that it was not collected. */
+static void detections_other(struct brief_ctx *c, struct section *s, const char *type,
+			     const char *what)
+{
+	char key[96], sql[256];
+	if (!collected(c, type)) {
+		snprintf(key, sizeof(key), "detections.%s.collected", what);
+		doc_figure(c->doc, key, 0);
+		snprintf(key, sizeof(key), "det.%s-not-collected", what);
+		doc_para(s, xstrdup(msg(c->m, key)));
+		return;
+	}
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM event WHERE event_type = '%s'"
+		 " AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
+		 type);
+	int64_t n = query_count(c, sql, &c->cur);
+	snprintf(key, sizeof(key), "detections.%s.collected", what);
+	doc_figure(c->doc, key, 1);
+	snprintf(key, sizeof(key), "detections.%s.current", what);
+	doc_figure(c->doc, key, (double)n);
+	char a[32];
+	cnt(a, sizeof(a), n);
+	snprintf(key, sizeof(key), "det.%s", what);
+	doc_para(s, msgf(c->m, key, "count", a, NULL));
+}
+
+#define EVENT_COVERAGE_SQL                                                                         \
+	"SELECT f.path, min(e.day), max(e.day) FROM event e JOIN eve_file f ON f.id = e.file_id"   \
+	" GROUP BY e.file_id ORDER BY 2, 1"
+
 void section_detections(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "detections", msg(c->m, "section.detections"));
 	const char *sql = "SELECT count(*) FROM event WHERE event_type = 'alert'"
 			  " AND day BETWEEN ?1 AND ?2" EVENT_FILTER;
+	const char *any_sql = "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER;
 	int64_t cur = query_count(c, sql, &c->cur), prev = query_count(c, sql, &c->prev);
-	int64_t anomalies = query_count(c,
-					"SELECT count(*) FROM event WHERE event_type = 'anomaly'"
-					" AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
-					&c->cur);
-	int64_t flows = query_count(c,
-				    "SELECT count(*) FROM event WHERE event_type = 'flow'"
-				    " AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
-				    &c->cur);
 	doc_figure(c->doc, "detections.alerts.current", (double)cur);
 	doc_figure(c->doc, "detections.alerts.previous", (double)prev);
-	doc_figure(c->doc, "detections.anomalies.current", (double)anomalies);
-	doc_figure(c->doc, "detections.flows.current", (double)flows);
-	if (cur + anomalies + flows == 0) {
+	if (query_count(c, any_sql, &c->cur) == 0) {
 		doc_para(s, xstrdup(msg(c->m, "det.none")));
 		return;
 	}
-	char a[32], p[32], an[32], fl[32], ch[32];
+	/* Captures cover the days they span: alerts are compared with the
+	 * previous period only as far as captures cover both. */
+	struct coverage cov;
+	coverage_load(c, &cov, EVENT_COVERAGE_SQL);
+	char a[32], p[32], ch[32];
 	cnt(a, sizeof(a), cur);
 	cnt(p, sizeof(p), prev);
-	cnt(an, sizeof(an), anomalies);
-	cnt(fl, sizeof(fl), flows);
-	fmt_change(c, ch, sizeof(ch), cur, prev);
-	doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, "anomalies",
-			 an, "flows", fl, NULL));
-	judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
+	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
+	if (cov.cmp == CMP_NONE) {
+		doc_para(s, msgf(c->m, "det.intro-noprev", "alerts", a, NULL));
+		judgement(c, msgf(c->m, "judgement.detections-noprev", "alerts", a, NULL));
+	} else {
+		doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, NULL));
+		judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
+	}
+	coverage_free(&cov);
+	detections_other(c, s, "anomaly", "anomalies");
+	detections_other(c, s, "flow", "flows");
 	if (cur > 0) {
 		detections_signatures(c, s);
 		detections_sectors(c, s);
@@ -366,7 +413,8 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 		if (!(th->sectors & (1u << i)) || c->by_sector[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_sector[i].cur);
-		fmt_change(c, ch, sizeof(ch), c->by_sector[i].cur, c->by_sector[i].prev);
+		fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_sector[i].cur,
+			       c->by_sector[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
 					sector_label(c, (int)i), "change", ch, NULL);
@@ -375,7 +423,8 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 		if (!(th->threats & (1u << i)) || c->by_threat[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_threat[i].cur);
-		fmt_change(c, ch, sizeof(ch), c->by_threat[i].cur, c->by_threat[i].prev);
+		fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_threat[i].cur,
+			       c->by_threat[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
 					threat_label(c, (int)i), "change", ch, NULL);

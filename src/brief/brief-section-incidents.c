@@ -8,6 +8,7 @@
  */
 #include "brief/brief-internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,15 +17,82 @@ static void cnt(char *out, size_t n, int64_t v)
 	fmt_count(out, n, v);
 }
 
+/* "12" or "3.4": a per-year rate. */
+static void fmt_rate(char *out, size_t n, int64_t count, int64_t days)
+{
+	double r = 365.25 * (double)count / (double)days;
+	if (r >= 9.95)
+		fmt_count(out, n, (int64_t)llround(r));
+	else
+		snprintf(out, n, "%.1f", r);
+}
+
+static void total_judgement(struct brief_ctx *c)
+{
+	const struct coverage *cov = &c->inc_cov;
+	char n[32], p[32], ch[32], pd[32], r1[32], r0[32];
+	cnt(n, sizeof(n), c->incidents.cur);
+	cnt(p, sizeof(p), c->incidents.prev);
+	cnt(pd, sizeof(pd), cov->days_prev);
+	doc_figure(c->doc, "incidents.coverage.days.current", (double)cov->days_cur);
+	doc_figure(c->doc, "incidents.coverage.days.previous", (double)cov->days_prev);
+	if (cov->days_cur == 0) {
+		judgement(c, msgf(c->m, "judgement.total-nodata", "from", c->cur.from, "to",
+				  c->cur.to, "sources",
+				  cov->sources ? cov->sources : msg(c->m, "coverage.no-source"),
+				  NULL));
+		return;
+	}
+	char *clause = coverage_clause(c, cov);
+	fmt_change_cov(c, cov, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
+	if (cov->cmp == CMP_NONE) {
+		judgement(c, msgf(c->m, "judgement.total-noprev", "count", n, "from", c->cur.from,
+				  "to", c->cur.to, "coverage", clause, "prev_from", c->prev.from,
+				  "prev_to", c->prev.to, NULL));
+	} else if (cov->cmp == CMP_RATE) {
+		fmt_rate(r1, sizeof(r1), c->incidents.cur, cov->days_cur);
+		fmt_rate(r0, sizeof(r0), c->incidents.prev, cov->days_prev);
+		judgement(c, msgf(c->m, "judgement.total-rate", "count", n, "from", c->cur.from,
+				  "to", c->cur.to, "coverage", clause, "rate", r1, "prev_rate", r0,
+				  "previous", p, "prev_days", pd, "prev_from", cov->prev_from,
+				  "prev_to", cov->prev_to, "change", ch, NULL));
+	} else {
+		judgement(c, msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to",
+				  c->cur.to, "coverage", clause, "change", ch, "previous", p, NULL));
+	}
+	free(clause);
+}
+
+/* The part of the period in trend bucket b: [first, last]. */
+static void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last)
+{
+	const char *l = c->bucket[b];
+	if (c->yearly) {
+		snprintf(first, 11, "%.4s-01-01", l);
+		snprintf(last, 11, "%.4s-12-31", l);
+	} else {
+		int y = atoi(l), m = atoi(l + 5);
+		static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		int d = md[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+		snprintf(first, 11, "%04d-%02d-01", y, m);
+		snprintf(last, 11, "%04d-%02d-%02d", y, m, d);
+	}
+	if (strcmp(first, c->cur.from) < 0)
+		memcpy(first, c->cur.from, 11);
+	if (strcmp(last, c->cur.to) > 0)
+		memcpy(last, c->cur.to, 11);
+}
+
 void section_trend(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "trend", msg(c->m, "section.trend"));
-	char n[32], p[32], ch[32];
+	char n[32];
 	cnt(n, sizeof(n), c->incidents.cur);
-	cnt(p, sizeof(p), c->incidents.prev);
-	fmt_change(c, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
-	judgement(c, msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to", c->cur.to,
-			  "change", ch, "previous", p, NULL));
+	total_judgement(c);
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	if (c->incidents.cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "trend.none")));
 		return;
@@ -40,13 +108,50 @@ void section_trend(struct brief_ctx *c)
 	struct chart *ch_ = doc_chart(s, CHART_STACKED, msg(c->m, "trend.chart"), nused);
 	for (size_t i = 0; i < nused; i++)
 		chart_series(ch_, i, threat_label(c, (int)used[i]));
+	size_t nodata = 0, partial = 0;
 	for (size_t b = 0; b < c->nbuckets; b++) {
+		char first[11], last[11];
+		bucket_span(c, b, first, last);
+		int64_t covered = coverage_days(&c->inc_cov, first, last);
+		/* a bucket no source covers is "no data", never a zero bar */
+		if (covered == 0) {
+			chart_add_nodata(ch_, c->bucket[b], msg(c->m, "nodata"));
+			nodata++;
+			continue;
+		}
 		double v[TAX_MAX];
 		for (size_t i = 0; i < nused; i++)
 			v[i] = (double)c->trend[b * c->tax->nthreats + used[i]];
-		chart_add(ch_, c->bucket[b], v);
+		int64_t span = coverage_days(&(struct coverage){.iv = {{0, INT32_MAX}}, .niv = 1},
+					     first, last);
+		if (covered < span) {
+			char *label = msgf(c->m, "trend.partial", "label", c->bucket[b], NULL);
+			chart_add(ch_, label, v);
+			free(label);
+			partial++;
+		} else {
+			chart_add(ch_, c->bucket[b], v);
+		}
 	}
+	doc_figure(c->doc, "incidents.trend.nodata_buckets", (double)nodata);
+	doc_figure(c->doc, "incidents.trend.partial_buckets", (double)partial);
 	doc_note(s, xstrdup(msg(c->m, "trend.note")));
+	if (nodata || partial)
+		doc_note(s, msgf(c->m, "trend.coverage-note", "sources", c->inc_cov.sources, NULL));
+}
+
+/* Says how the "change" column compares, when not count against count. */
+static void comparison_note(struct brief_ctx *c, struct section *s)
+{
+	const struct coverage *cov = &c->inc_cov;
+	char a[32], b[32];
+	cnt(a, sizeof(a), cov->days_cur);
+	cnt(b, sizeof(b), cov->days_prev);
+	if (cov->cmp == CMP_RATE)
+		doc_note(s, msgf(c->m, "compare.rate-note", "days", a, "prev_days", b, NULL));
+	else if (cov->cmp == CMP_NONE)
+		doc_note(s, msgf(c->m, "compare.none-note", "prev_from", c->prev.from, "prev_to",
+				 c->prev.to, NULL));
 }
 
 /* Indices of the sectors, critical infrastructure first, each group by
@@ -85,11 +190,12 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 				  "count", cn, "share", share, NULL));
 		break;
 	}
-	/* The critical-infrastructure sector whose count rose the most. */
+	/* The critical-infrastructure sector whose count (or yearly rate, when
+	 * coverage differs) rose the most; none when not comparable. */
 	int best = -1;
-	int64_t best_d = 0;
+	double best_d = 0;
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
-		int64_t d = c->by_sector[i].cur - c->by_sector[i].prev;
+		double d = cov_delta(&c->inc_cov, c->by_sector[i].cur, c->by_sector[i].prev);
 		if (c->tax->critical[i] && d > best_d) {
 			best_d = d;
 			best = (int)i;
@@ -100,7 +206,8 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 	char a[32], b[32], ch[32];
 	cnt(a, sizeof(a), c->by_sector[best].cur);
 	cnt(b, sizeof(b), c->by_sector[best].prev);
-	fmt_change(c, ch, sizeof(ch), c->by_sector[best].cur, c->by_sector[best].prev);
+	fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_sector[best].cur,
+		       c->by_sector[best].prev);
 	judgement(c, msgf(c->m, "judgement.ci-sector-rise", "sector", sector_label(c, best),
 			  "count", a, "previous", b, "change", ch, NULL));
 }
@@ -108,6 +215,10 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 void section_sectors(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "sectors", msg(c->m, "section.sectors"));
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	int order[TAX_MAX];
 	size_t n = sector_order(c, order);
 	doc_para(s, xstrdup(msg(c->m, "sectors.intro")));
@@ -130,11 +241,12 @@ void section_sectors(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), pr.cur);
 		cnt(b, sizeof(b), pr.prev);
-		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a,
 			  b, d);
 	}
 	doc_note(s, xstrdup(msg(c->m, "sectors.note")));
+	comparison_note(c, s);
 	sector_judgement(c, order, n);
 }
 
@@ -142,9 +254,9 @@ void section_sectors(struct brief_ctx *c)
 static int threat_extreme(const struct brief_ctx *c, int sign)
 {
 	int best = -1;
-	int64_t best_d = 0;
+	double best_d = 0;
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
-		int64_t d = (c->by_threat[i].cur - c->by_threat[i].prev) * sign;
+		double d = cov_delta(&c->inc_cov, c->by_threat[i].cur, c->by_threat[i].prev) * sign;
 		if ((int)i == c->tax->threat_other)
 			continue; /* "other" is a residue, not a finding */
 		if (d > best_d) {
@@ -165,7 +277,8 @@ static void threat_judgements(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), c->by_threat[i].cur);
 		cnt(b, sizeof(b), c->by_threat[i].prev);
-		fmt_change(c, d, sizeof(d), c->by_threat[i].cur, c->by_threat[i].prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), c->by_threat[i].cur,
+			       c->by_threat[i].prev);
 		judgement(c, msgf(c->m, keys[k], "threat", threat_label(c, i), "count", a,
 				  "previous", b, "change", d, NULL));
 	}
@@ -174,6 +287,10 @@ static void threat_judgements(struct brief_ctx *c)
 void section_threats(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "threats", msg(c->m, "section.threats"));
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	int order[TAX_MAX];
 	size_t n = c->tax->nthreats;
 	for (size_t i = 0; i < n; i++)
@@ -202,7 +319,7 @@ void section_threats(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), pr.cur);
 		cnt(b, sizeof(b), pr.prev);
-		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, threat_label(c, order[i]), a, b, d);
 	}
 	int64_t families = query_count(c,
@@ -216,6 +333,7 @@ void section_threats(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "threats.ransomware-families", "count", f, NULL));
 	}
 	doc_figure(c->doc, "reference.ransomware_families", (double)families);
+	comparison_note(c, s);
 	threat_judgements(c);
 }
 
@@ -343,7 +461,9 @@ static void reference_actors(struct brief_ctx *c, struct section *s)
 void section_where_who(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "where-who", msg(c->m, "section.where-who"));
-	if (c->incidents.cur == 0) {
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+	} else if (c->incidents.cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "where.none")));
 	} else {
 		struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "where.chart"), 1);

@@ -42,6 +42,7 @@ static const char *const html_css =
     "svg.chart{max-width:100%;height:auto;font-family:Helvetica,Arial,sans-serif}"
     "svg .lb{font-size:11px;fill:#333}svg .vl{font-size:10px;fill:#555}"
     "svg .lg{font-size:11px;fill:#333}svg .ax{stroke:#999;stroke-width:1}"
+    "svg .nd{font-size:11px;fill:#444;font-style:italic}"
     "#key-judgements ul{font-size:1.05rem}"
     "footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
     "@media print{body{margin:0;max-width:none}nav{display:none}"

@@ -45,10 +45,15 @@ static void json_chart(struct json *j, const struct chart *c)
 	for (size_t l = 0; l < c->nlabels; l++) {
 		json_open_object(j, NULL);
 		json_str(j, "label", c->labels[l]);
-		json_open_array(j, "values");
-		for (size_t s = 0; s < c->nseries; s++)
-			json_double(j, NULL, c->value[l * c->nseries + s]);
-		json_close_array(j);
+		if (c->nodata && c->nodata[l]) {
+			json_bool(j, "no_data", true); /* not covered: no values, not zeros */
+			json_null(j, "values");
+		} else {
+			json_open_array(j, "values");
+			for (size_t s = 0; s < c->nseries; s++)
+				json_double(j, NULL, c->value[l * c->nseries + s]);
+			json_close_array(j);
+		}
 		json_close_object(j);
 	}
 	json_close_array(j);

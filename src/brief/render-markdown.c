@@ -57,7 +57,10 @@ static void md_chart(const struct chart *c, FILE *out)
 		md_cell(out, c->labels[l]);
 		fputs(" |", out);
 		for (size_t s = 0; s < c->nseries; s++)
-			fprintf(out, " %g |", c->value[l * c->nseries + s]);
+			if (c->nodata && c->nodata[l])
+				fprintf(out, " %s |", c->nodata_text);
+			else
+				fprintf(out, " %g |", c->value[l * c->nseries + s]);
 		fputc('\n', out);
 	}
 	fputc('\n', out);

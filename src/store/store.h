@@ -29,7 +29,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BATCH 5000
 
 struct store; /* opaque: see store-internal.h */
@@ -152,7 +152,10 @@ struct store_source {
  * its previous records, so a re-import replaces rather than duplicates.
  * Returns the source id, or -1. */
 int64_t store_source_begin(struct store *st, const struct store_source *src);
-/* The outcome of one source import, recorded on its source row. */
+/* The outcome of one source import, recorded on its source row.  Finishing
+ * also stores the source's coverage window (source.first_date/last_date:
+ * its earliest and latest dated record), which the briefing uses to tell
+ * "no data" from zero. */
 struct store_source_outcome {
 	uint64_t records;   /* records stored */
 	uint64_t malformed; /* input rows rejected (each in source_issue) */

@@ -230,13 +230,13 @@ for s in j["sections"]:
     assert 'id="%s"' % s["id"] in html, s["id"]
     for b in s["blocks"]:
         if b["type"] == "chart":
-            assert b["title"] in md and any(v for d in b["data"] for v in d["values"]), b["title"]
+            assert b["title"] in md and any(v for d in b["data"] for v in (d["values"] or [])), b["title"]
 n = j["figures"]["incidents.total.current"]
 assert "{:,}".format(n) in md and "{:,}".format(n) in html
 assert "<script" not in html and "src=" not in html
 # A key missing from the message catalogue is rendered as the key itself.
 keys = re.findall(r"\b(?:brief|section|judgement|change|trend|sectors|threats|where|who|kev|harm|"
-                  r"det|theme|method|caveat|col|sector|threat|stakeholder)\.[a-z][a-z.-]*[a-z]\b", md)
+                  r"det|theme|method|caveat|col|sector|threat|stakeholder|coverage|compare|incidents)\.[a-z][a-z.-]*[a-z]\b", md)
 assert not keys, "untranslated message keys: %s" % sorted(set(keys))
 print("sections and figures agree across html, md and json; no missing messages")
 PY
