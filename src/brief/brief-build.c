@@ -249,14 +249,15 @@ int64_t query_count(struct brief_ctx *c, const char *sql, const struct period *p
 /* The default end of the period: the end of real coverage.  That is the
  * latest coverage end (source.last_date) of the incident sources, the
  * briefing's main evidence; without incident sources, the latest of any
- * source; without sources, the latest day of vigil's own detections.  A
+ * source; without sources, the latest day of vigil's own detections (never
+ * of exercise traffic, whose dates are whatever the scenario chose).  A
  * newer record of one source (e.g. a KEV addition) or a newer capture
  * never pushes the period past what the incident sources cover. */
 static const char *const default_end_sql[] = {
     "SELECT max(last_date) FROM source s WHERE EXISTS (SELECT 1 FROM record r"
     " WHERE r.source_id = s.id AND r.kind = 'incident')",
     "SELECT max(last_date) FROM source",
-    "SELECT max(day) FROM event",
+    "SELECT max(day) FROM main.event WHERE exercise IS NULL",
 };
 
 static bool latest_date(sqlite3 *db, char *out)
@@ -520,8 +521,68 @@ static void doc_head(struct brief_ctx *c)
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }
 
+/* Exercise data (EVE events from vigil's own scenarios, event.exercise):
+ * unless --include-exercise, a TEMP VIEW named `event` without them shadows
+ * the table (SQLite resolves an unqualified name in temp first), so no
+ * query of any section can count them; main.event still reaches them. */
+static bool exercise_setup(struct brief_ctx *c)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT count(*), (SELECT group_concat(x, ', ') FROM (SELECT DISTINCT"
+			       " exercise AS x FROM main.event WHERE exercise IS NOT NULL ORDER BY"
+			       " 1)) FROM main.event WHERE exercise IS NOT NULL",
+			       -1, &q, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		c->exercise_events = sqlite3_column_int64(q, 0);
+		if (sqlite3_column_text(q, 1))
+			c->exercise_names = xstrdup((const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_finalize(q);
+	const char *sql = c->opt->include_exercise
+			      ? "DROP VIEW IF EXISTS temp.event"
+			      : "DROP VIEW IF EXISTS temp.event; CREATE TEMP VIEW event AS"
+				" SELECT * FROM main.event WHERE exercise IS NULL";
+	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* The public sources, named: "EuRepoC dashboard extracts (EuRepoC); ...". */
+static char *source_names(struct brief_ctx *c)
+{
+	sqlite3_stmt *q = query_prepare(c,
+					"SELECT coalesce(title, kind) || ' (' || coalesce(publisher,"
+					" kind) || ')' FROM source ORDER BY kind, path",
+					NULL);
+	char *out = NULL;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(q, 0);
+		char *t = out ? xasprintf("%s; %s", out, n) : xstrdup(n);
+		free(out);
+		out = t;
+	}
+	sqlite3_finalize(q);
+	return out ? out : xstrdup(msg(c->m, "coverage.no-source"));
+}
+
+static void exercise_notice(struct brief_ctx *c)
+{
+	if (!c->opt->include_exercise || c->exercise_events == 0 ||
+	    query_count(c,
+			"SELECT count(*) FROM main.event WHERE exercise IS NOT NULL AND day"
+			" BETWEEN ?1 AND ?2",
+			&c->cur) == 0)
+		return;
+	char *sources = source_names(c);
+	doc_notice(c->doc, msgf(c->m, "brief.exercise-notice", "scenarios", c->exercise_names,
+				"sources", sources, NULL));
+	free(sources);
+	doc_figure(c->doc, "exercise.included", 1);
+}
+
 static void ctx_free(struct brief_ctx *c)
 {
+	free(c->exercise_names);
 	for (size_t i = 0; i < c->nbuckets; i++)
 		free(c->bucket[i]);
 	free(c->bucket);
@@ -545,8 +606,15 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 			 opt->sector);
 		return NULL;
 	}
-	if (!resolve_periods(&c, err, errlen))
+	if (!exercise_setup(&c)) {
+		snprintf(err, errlen, "marking exercise data: %s", sqlite3_errmsg(db));
+		ctx_free(&c);
 		return NULL;
+	}
+	if (!resolve_periods(&c, err, errlen)) {
+		ctx_free(&c);
+		return NULL;
+	}
 	make_buckets(&c);
 	coverage_load(&c, &c.inc_cov, INCIDENT_COVERAGE_SQL);
 	if (!load_incidents(&c)) {
@@ -556,6 +624,8 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	}
 	c.doc = doc_new();
 	doc_head(&c);
+	exercise_notice(&c);
+	doc_figure(c.doc, "exercise.events.stored", (double)c.exercise_events);
 	incident_figures(&c);
 	doc_section(c.doc, "key-judgements", msg(m, "section.key-judgements"));
 	size_t kj = c.doc->nsections - 1; /* sections move as more are added */

@@ -54,6 +54,12 @@ static const char *cli_get(struct cli *cl, const char *name)
 	return o && o->set ? o->value : NULL;
 }
 
+static bool cli_flag(struct cli *cl, const char *name)
+{
+	struct cli_opt *o = cli_find(cl, name, strlen(name));
+	return o && o->set;
+}
+
 /* Parses argv[first..] against the options declared in cl. */
 static bool cli_parse(struct cli *cl, int argc, char **argv, int first)
 {
@@ -132,6 +138,13 @@ static void report_eve(const char *path, const struct store_eve_stats *s)
 		       "seconds", secs, "rate", rate, NULL);
 	printf("%s\n", t);
 	free(t);
+	if (s->exercise) {
+		char x[32];
+		snprintf(x, sizeof(x), "%llu", (unsigned long long)s->exercise);
+		t = msgf(cli_messages, "import.exercise", "file", path, "count", x, NULL);
+		printf("%s\n", t);
+		free(t);
+	}
 }
 
 static int cmd_import(int argc, char **argv)
@@ -332,6 +345,7 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->sector = cli_get(cl, "sector");
 	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
 	o->lang = cli_get(cl, "lang");
+	o->include_exercise = cli_flag(cl, "include-exercise");
 	o->period_days = 365;
 	if ((o->from && !store_valid_date(o->from)) || (o->to && !store_valid_date(o->to))) {
 		cli_error("cli.bad-date", o->from && !store_valid_date(o->from) ? o->from : o->to);
@@ -359,6 +373,7 @@ static int cmd_brief(int argc, char **argv)
 			      "format", "output", "o",	"lang"};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		cli_declare(&cl, opts[i], false);
+	cli_declare(&cl, "include-exercise", true);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {

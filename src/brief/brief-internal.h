@@ -127,6 +127,8 @@ struct doc {
 	char *subtitle;
 	char *generated; /* generation date */
 	char *footer;
+	char **notice; /* shown at the top, under the subtitle (exercise data...) */
+	size_t nnotices;
 	struct section *section;
 	size_t nsections;
 	struct figure *figure; /* machine-readable figures for JSON, sorted by key */
@@ -152,6 +154,7 @@ void chart_add(struct chart *c, const char *label, const double *values);
  * never as a zero bar. */
 void chart_add_nodata(struct chart *c, const char *label, const char *text);
 void doc_figure(struct doc *d, const char *key, double value);
+void doc_notice(struct doc *d, char *text); /* takes ownership */
 void doc_sort_figures(struct doc *d);
 /* Drops charts without a non-zero value and tables without rows, so a
  * reader (and the render test) never meets an empty chart. */
@@ -223,6 +226,8 @@ struct brief_ctx {
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
 	int64_t undated; /* incidents without a date (never in a period) */
+	char *exercise_names; /* scenarios whose events are in the store, or NULL */
+	int64_t exercise_events; /* stored exercise events (any period) */
 	struct unmapped *unmapped;
 	size_t nunmapped;
 	char **judgements; /* key judgements collected from sections */

@@ -307,9 +307,53 @@ static void detections_other(struct brief_ctx *c, struct section *s, const char 
 	"SELECT f.path, min(e.day), max(e.day) FROM event e JOIN eve_file f ON f.id = e.file_id"   \
 	" GROUP BY e.file_id ORDER BY 2, 1"
 
+/* With --include-exercise, detections drawn (partly) from exercise events
+ * say so: a note first, "exercise data" on every chart and table, and on
+ * the key judgements this section contributed (from judgement `first`). */
+static void label_exercise(struct brief_ctx *c, struct section *s, size_t first)
+{
+	int64_t n = query_count(c,
+				"SELECT count(*) FROM event WHERE exercise IS NOT NULL AND day"
+				" BETWEEN ?1 AND ?2" EVENT_FILTER,
+				&c->cur);
+	int64_t all = query_count(c, "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER,
+				  &c->cur);
+	doc_figure(c->doc, "detections.exercise.current", (double)n);
+	if (n == 0)
+		return;
+	const char *label = msg(c->m, "exercise.label");
+	for (size_t b = 0; b < s->nblocks; b++) {
+		struct block *bl = &s->block[b];
+		char **title = bl->type == BLOCK_CHART	 ? &bl->chart->title
+			       : bl->type == BLOCK_TABLE ? &bl->table->caption
+							 : NULL;
+		if (title && *title) {
+			char *t = xasprintf("%s (%s)", *title, label);
+			free(*title);
+			*title = t;
+		}
+	}
+	for (size_t i = first; i < c->njudgements; i++) {
+		char *t = msgf(c->m, "exercise.judgement", "text", c->judgements[i], "scenarios",
+			       c->exercise_names, NULL);
+		free(c->judgements[i]);
+		c->judgements[i] = t;
+	}
+	char a[32], b[32];
+	cnt(a, sizeof(a), n);
+	cnt(b, sizeof(b), all);
+	/* the note goes first in the section */
+	doc_note(s, msgf(c->m, "det.exercise-note", "count", a, "total", b, "scenarios",
+			 c->exercise_names, NULL));
+	struct block note = s->block[s->nblocks - 1];
+	memmove(&s->block[1], &s->block[0], (s->nblocks - 1) * sizeof(*s->block));
+	s->block[0] = note;
+}
+
 void section_detections(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "detections", msg(c->m, "section.detections"));
+	size_t njudgements = c->njudgements;
 	const char *sql = "SELECT count(*) FROM event WHERE event_type = 'alert'"
 			  " AND day BETWEEN ?1 AND ?2" EVENT_FILTER;
 	const char *any_sql = "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER;
@@ -344,6 +388,7 @@ void section_detections(struct brief_ctx *c)
 	}
 	detections_trend(c, s);
 	doc_note(s, xstrdup(msg(c->m, "det.note")));
+	label_exercise(c, s, njudgements);
 }
 
 /* ---- Security Council themes ---- */
@@ -508,6 +553,14 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 		char a[32];
 		cnt(a, sizeof(a), events);
 		doc_para(s, msgf(c->m, "method.events", "count", a, NULL));
+	}
+	if (c->exercise_events > 0) {
+		char a[32];
+		cnt(a, sizeof(a), c->exercise_events);
+		doc_para(s, msgf(c->m,
+				 c->opt->include_exercise ? "method.exercise-included"
+							  : "method.exercise-excluded",
+				 "count", a, "scenarios", c->exercise_names, NULL));
 	}
 }
 

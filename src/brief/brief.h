@@ -33,6 +33,9 @@ struct brief_options {
 	enum brief_format format;
 	const char *output; /* file; "-" for stdout */
 	const char *lang;   /* message catalogue, default "en" */
+	/* Events from vigil's own scenario traffic (EVE "exercise") are left
+	 * out unless this is set; when set, every figure using them says so. */
+	bool include_exercise;
 };
 
 /* Writes a briefing.  Returns 0, or -1 with a message in err. */

@@ -95,10 +95,19 @@ static void chart_free(struct chart *c)
 	free(c);
 }
 
+void doc_notice(struct doc *d, char *text)
+{
+	d->notice = xrealloc(d->notice, (d->nnotices + 1) * sizeof(char *));
+	d->notice[d->nnotices++] = text;
+}
+
 void doc_free(struct doc *d)
 {
 	if (!d)
 		return;
+	for (size_t i = 0; i < d->nnotices; i++)
+		free(d->notice[i]);
+	free(d->notice);
 	for (size_t i = 0; i < d->nsections; i++) {
 		struct section *s = &d->section[i];
 		for (size_t b = 0; b < s->nblocks; b++) {

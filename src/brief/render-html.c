@@ -31,6 +31,7 @@ static const char *const html_css =
     ".2rem}h2{font-size:1.35rem;color:#1f5f99;"
     "border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
     ".sub{color:#555;margin:.2rem 0 1rem}"
+    ".notice{font-weight:bold;border:2px solid #c8553d;background:#fcefeb;padding:.4rem .7rem}"
     "nav ol{columns:2;font-size:.95rem}"
     "table{border-collapse:collapse;margin:.8rem 0 1.2rem;font-size:.9rem;width:100%}"
     "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
@@ -114,7 +115,13 @@ bool render_html(const struct doc *d, FILE *out)
 	html_escape(out, d->title);
 	fputs("</h1><p class=\"sub\">", out);
 	html_escape(out, d->subtitle);
-	fputs("</p></header>\n<nav><ol>\n", out);
+	fputs("</p>", out);
+	for (size_t i = 0; i < d->nnotices; i++) {
+		fputs("<p class=\"notice\">", out);
+		html_escape(out, d->notice[i]);
+		fputs("</p>", out);
+	}
+	fputs("</header>\n<nav><ol>\n", out);
 	for (size_t i = 0; i < d->nsections; i++) {
 		fprintf(out, "<li><a href=\"#%s\">", d->section[i].id);
 		html_escape(out, d->section[i].title);

@@ -99,6 +99,10 @@ bool render_json(const struct doc *d, FILE *out)
 	json_str(&j, "subtitle", d->subtitle);
 	json_str(&j, "generated", d->generated);
 	json_str(&j, "lang", d->lang);
+	json_open_array(&j, "notices");
+	for (size_t i = 0; i < d->nnotices; i++)
+		json_str(&j, NULL, d->notice[i]);
+	json_close_array(&j);
 	json_open_object(&j, "figures");
 	for (size_t i = 0; i < d->nfigures; i++) {
 		double v = d->figure[i].value;

@@ -69,6 +69,8 @@ static void md_chart(const struct chart *c, FILE *out)
 bool render_markdown(const struct doc *d, FILE *out)
 {
 	fprintf(out, "# %s\n\n_%s_\n\n", d->title, d->subtitle);
+	for (size_t i = 0; i < d->nnotices; i++)
+		fprintf(out, "> **%s**\n\n", d->notice[i]);
 	for (size_t i = 0; i < d->nsections; i++) {
 		const struct section *s = &d->section[i];
 		fprintf(out, "## %s\n\n", s->title);

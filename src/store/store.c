@@ -49,6 +49,9 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "ALTER TABLE source ADD COLUMN last_date TEXT;"
     "UPDATE source SET first_date = (SELECT min(date) FROM record r WHERE r.source_id ="
     " source.id), last_date = (SELECT max(date) FROM record r WHERE r.source_id = source.id);",
+    /* 5: events from vigil's own synthetic traffic carry the scenario name
+     * (EVE "exercise"), so a briefing never reports them as real. */
+    "ALTER TABLE event ADD COLUMN exercise TEXT;",
 };
 
 bool store_exec(struct store *st, const char *sql)

@@ -29,7 +29,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BATCH 5000
 
 struct store; /* opaque: see store-internal.h */
@@ -87,6 +87,7 @@ struct store_eve_stats {
 	uint64_t anomalies;
 	uint64_t flows;
 	uint64_t other;	    /* event types the store does not keep (dns, http, stats...) */
+	uint64_t exercise;  /* stored rows marked "exercise" (vigil's synthetic traffic) */
 	uint64_t duplicate; /* rows already in the store (re-import) */
 	uint64_t malformed; /* lines that are not a JSON object with timestamp/event_type */
 	uint64_t first_bad_line;
