@@ -15,8 +15,10 @@
  */
 #include "brief/brief-internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
 
@@ -521,6 +523,87 @@ static void doc_head(struct brief_ctx *c)
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }
 
+int brief_tlp_rank(const char *t)
+{
+	static const char *const names[] = {"clear", "green", "amber", "amber+strict", "red"};
+	if (!t)
+		return -1;
+	if (strcasecmp(t, "white") == 0)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (strcasecmp(t, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A source's TLP rank in SQL; a label that is not TLP 2.0 counts as RED,
+ * the safe side. */
+#define TLP_RANK_SQL                                                                               \
+	"(CASE lower(coalesce(tlp, 'clear')) WHEN 'clear' THEN 0 WHEN 'white' THEN 0"              \
+	" WHEN 'green' THEN 1 WHEN 'amber' THEN 2 WHEN 'amber+strict' THEN 3 ELSE 4 END)"
+
+/* TLP 2.0.  --max-tlp leaves out sources marked above it: TEMP VIEWs named
+ * `source` and `record` without them shadow the tables (as for exercise
+ * data), so no section can count their records; the briefing lists what
+ * was left out.  The marking is the most restrictive of the sources used. */
+static bool tlp_setup(struct brief_ctx *c)
+{
+	int max = c->opt->max_tlp ? brief_tlp_rank(c->opt->max_tlp) : 4;
+	char sql[1024];
+	if (sqlite3_exec(c->db, "DROP VIEW IF EXISTS temp.record; DROP VIEW IF EXISTS temp.source",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return false;
+	if (c->opt->max_tlp) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT coalesce(title, kind), upper(coalesce(tlp, 'clear')) FROM main.source"
+			 " WHERE " TLP_RANK_SQL " > %d ORDER BY kind, path",
+			 max);
+		sqlite3_stmt *q = query_prepare(c, sql, NULL);
+		while (q && sqlite3_step(q) == SQLITE_ROW) {
+			char *item = msgf(c->m, "tlp.left-out-source", "source",
+					  (const char *)sqlite3_column_text(q, 0), "tlp",
+					  (const char *)sqlite3_column_text(q, 1), NULL);
+			char *t = c->tlp_left_out ? xasprintf("%s; %s", c->tlp_left_out, item) : item;
+			if (c->tlp_left_out) {
+				free(c->tlp_left_out);
+				free(item);
+			}
+			c->tlp_left_out = t;
+			c->tlp_left_out_n++;
+		}
+		sqlite3_finalize(q);
+		snprintf(sql, sizeof(sql),
+			 "CREATE TEMP VIEW source AS SELECT * FROM main.source WHERE " TLP_RANK_SQL
+			 " <= %d; CREATE TEMP VIEW record AS SELECT * FROM main.record WHERE"
+			 " source_id IN (SELECT id FROM temp.source)",
+			 max);
+		if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return false;
+	}
+	c->tlp_rank = (int)query_count(c, "SELECT coalesce(max(" TLP_RANK_SQL "), 0) FROM source",
+				       NULL);
+	return true;
+}
+
+static void tlp_mark(struct brief_ctx *c)
+{
+	static const char *const names[] = {"clear", "green", "amber", "amber+strict", "red"};
+	const char *name = names[c->tlp_rank];
+	char label[32], key[32];
+	snprintf(label, sizeof(label), "TLP:%s", name);
+	for (char *p = label; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	c->doc->tlp = xstrdup(label);
+	c->doc->tlp_class = xstrdup(name);
+	snprintf(key, sizeof(key), "tlp.%s", name);
+	c->doc->tlp_text = xstrdup(msg(c->m, key));
+	doc_figure(c->doc, "tlp.rank", (double)c->tlp_rank);
+	doc_figure(c->doc, "tlp.sources_left_out", (double)c->tlp_left_out_n);
+	if (c->tlp_left_out)
+		doc_notice(c->doc, msgf(c->m, "tlp.left-out", "max", c->opt->max_tlp, "sources",
+					c->tlp_left_out, NULL));
+}
+
 /* Exercise data (EVE events from vigil's own scenarios, event.exercise):
  * unless --include-exercise, a TEMP VIEW named `event` without them shadows
  * the table (SQLite resolves an unqualified name in temp first), so no
@@ -583,6 +666,7 @@ static void exercise_notice(struct brief_ctx *c)
 static void ctx_free(struct brief_ctx *c)
 {
 	free(c->exercise_names);
+	free(c->tlp_left_out);
 	for (size_t i = 0; i < c->nbuckets; i++)
 		free(c->bucket[i]);
 	free(c->bucket);
@@ -606,6 +690,11 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 			 opt->sector);
 		return NULL;
 	}
+	if (!tlp_setup(&c)) {
+		snprintf(err, errlen, "applying --max-tlp: %s", sqlite3_errmsg(db));
+		ctx_free(&c);
+		return NULL;
+	}
 	if (!exercise_setup(&c)) {
 		snprintf(err, errlen, "marking exercise data: %s", sqlite3_errmsg(db));
 		ctx_free(&c);
@@ -624,6 +713,7 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	}
 	c.doc = doc_new();
 	doc_head(&c);
+	tlp_mark(&c);
 	exercise_notice(&c);
 	doc_figure(c.doc, "exercise.events.stored", (double)c.exercise_events);
 	incident_figures(&c);

@@ -13,7 +13,7 @@
 #include "intel/intel.h"
 #include "store/store.h"
 
-#define MAX_OPTS 12
+#define MAX_OPTS 16
 #define MAX_POS 64
 
 struct cli_opt {
@@ -346,6 +346,11 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
 	o->lang = cli_get(cl, "lang");
 	o->include_exercise = cli_flag(cl, "include-exercise");
+	o->max_tlp = cli_get(cl, "max-tlp");
+	if (o->max_tlp && brief_tlp_rank(o->max_tlp) < 0) {
+		cli_error("cli.bad-max-tlp", o->max_tlp);
+		return false;
+	}
 	o->period_days = 365;
 	if ((o->from && !store_valid_date(o->from)) || (o->to && !store_valid_date(o->to))) {
 		cli_error("cli.bad-date", o->from && !store_valid_date(o->from) ? o->from : o->to);
@@ -374,6 +379,7 @@ static int cmd_brief(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		cli_declare(&cl, opts[i], false);
 	cli_declare(&cl, "include-exercise", true);
+	cli_declare(&cl, "max-tlp", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {

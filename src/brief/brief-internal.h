@@ -127,6 +127,9 @@ struct doc {
 	char *subtitle;
 	char *generated; /* generation date */
 	char *footer;
+	char *tlp; /* "TLP:AMBER": the marking, shown at the top and bottom */
+	char *tlp_class; /* "amber" */
+	char *tlp_text;	 /* what the marking allows, from the catalogue */
 	char **notice; /* shown at the top, under the subtitle (exercise data...) */
 	size_t nnotices;
 	struct section *section;
@@ -226,6 +229,9 @@ struct brief_ctx {
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
 	int64_t undated; /* incidents without a date (never in a period) */
+	int tlp_rank;	    /* the most restrictive TLP of the sources used */
+	char *tlp_left_out; /* sources left out by --max-tlp, or NULL */
+	int64_t tlp_left_out_n;
 	char *exercise_names; /* scenarios whose events are in the store, or NULL */
 	int64_t exercise_events; /* stored exercise events (any period) */
 	struct unmapped *unmapped;

@@ -105,6 +105,9 @@ void doc_free(struct doc *d)
 {
 	if (!d)
 		return;
+	free(d->tlp);
+	free(d->tlp_class);
+	free(d->tlp_text);
 	for (size_t i = 0; i < d->nnotices; i++)
 		free(d->notice[i]);
 	free(d->notice);

@@ -95,6 +95,12 @@ bool render_json(const struct doc *d, FILE *out)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
+	if (d->tlp) { /* the marking first and last, as on a page */
+		json_open_object(&j, "tlp");
+		json_str(&j, "label", d->tlp);
+		json_str(&j, "description", d->tlp_text ? d->tlp_text : "");
+		json_close_object(&j);
+	}
 	json_str(&j, "title", d->title);
 	json_str(&j, "subtitle", d->subtitle);
 	json_str(&j, "generated", d->generated);
@@ -126,6 +132,8 @@ bool render_json(const struct doc *d, FILE *out)
 	}
 	json_close_array(&j);
 	json_str(&j, "footer", d->footer);
+	if (d->tlp)
+		json_str(&j, "tlp_end", d->tlp);
 	json_close_object(&j);
 	bool ok = !j.oom && fwrite(j.buf, 1, j.len, out) == j.len && fputc('\n', out) != EOF;
 	json_free(&j);

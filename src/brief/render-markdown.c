@@ -68,6 +68,8 @@ static void md_chart(const struct chart *c, FILE *out)
 
 bool render_markdown(const struct doc *d, FILE *out)
 {
+	if (d->tlp)
+		fprintf(out, "**%s** %s\n\n", d->tlp, d->tlp_text ? d->tlp_text : "");
 	fprintf(out, "# %s\n\n_%s_\n\n", d->title, d->subtitle);
 	for (size_t i = 0; i < d->nnotices; i++)
 		fprintf(out, "> **%s**\n\n", d->notice[i]);
@@ -91,5 +93,7 @@ bool render_markdown(const struct doc *d, FILE *out)
 		}
 	}
 	fprintf(out, "---\n\n%s\n", d->footer);
+	if (d->tlp)
+		fprintf(out, "\n**%s**\n", d->tlp);
 	return !ferror(out);
 }
