@@ -176,6 +176,22 @@ void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql)
 		}
 	}
 	cov->niv = k;
+	coverage_measure(c, cov);
+}
+
+void coverage_drop_day(struct brief_ctx *c, struct coverage *cov, const char *day)
+{
+	int64_t d = date_days(day);
+	for (size_t i = 0; i < cov->niv; i++)
+		if (cov->iv[i].a == d && cov->iv[i].b > d) {
+			cov->iv[i].a++;
+			coverage_measure(c, cov);
+			return;
+		}
+}
+
+void coverage_measure(struct brief_ctx *c, struct coverage *cov)
+{
 	cov->len_cur = date_days(c->cur.to) - date_days(c->cur.from) + 1;
 	cov->len_prev = date_days(c->prev.to) - date_days(c->prev.from) + 1;
 	cov->days_cur = coverage_days(cov, c->cur.from, c->cur.to);

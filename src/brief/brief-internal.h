@@ -230,6 +230,7 @@ struct brief_ctx {
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
 	int64_t undated; /* incidents without a date (never in a period) */
 	int tlp_rank;	    /* the most restrictive TLP of the sources used */
+	bool kev_launch;    /* the KEV source begins with the 2021-11-03 initial load */
 	char *tlp_left_out; /* sources left out by --max-tlp, or NULL */
 	int64_t tlp_left_out_n;
 	char *exercise_names; /* scenarios whose events are in the store, or NULL */
@@ -270,6 +271,11 @@ double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev);
  * first_date, last_date) and measures it against the two periods. */
 void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql);
 void coverage_free(struct coverage *cov);
+/* (Re)computes the covered days of both periods and the comparison mode. */
+void coverage_measure(struct brief_ctx *c, struct coverage *cov);
+/* Removes day from the start of a window beginning on it (a catalogue's
+ * launch-day bulk load is not a day of ordinary additions). */
+void coverage_drop_day(struct brief_ctx *c, struct coverage *cov, const char *day);
 /* Covered days of [from, to] (inclusive "YYYY-MM-DD"). */
 int64_t coverage_days(const struct coverage *cov, const char *from, const char *to);
 /* The judgement/sentence prefix stating a partial coverage of the

@@ -24,16 +24,52 @@ static const char *col_text(sqlite3_stmt *q, int i)
 
 /* ---- newly exploited vulnerabilities ---- */
 
+/*
+ * CISA's Known Exploited Vulnerabilities catalogue, read as CISA states
+ * it: an entry's date is dateAdded, the day CISA added it; the catalogue
+ * was published on 2021-11-03 with an initial load of vulnerabilities
+ * exploited over the years before, which is counted apart (it is not new
+ * exploitation) when the store's KEV source begins on that day; the age of
+ * a CVE (the year of its identifier against the year of its addition)
+ * shows that an addition is rarely a new vulnerability; and ransomware use
+ * is CISA's knownRansomwareCampaignUse, "Known" or "Unknown" (not known to
+ * be used, which is not "not used").
+ */
+#define KEV_LAUNCH "2021-11-03"
+#define KEV_REC                                                                                    \
+	" r.kind = 'vulnerability' AND r.source_id IN (SELECT id FROM source WHERE kind = 'kev')"  \
+	" AND r.date BETWEEN ?1 AND ?2"
+
+static const char *kev_excl(const struct brief_ctx *c)
+{
+	return c->kev_launch ? " AND r.date <> '" KEV_LAUNCH "'" : "";
+}
+
+static int64_t kev_count(struct brief_ctx *c, const char *extra, const struct period *p)
+{
+	char sql[768];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM record r WHERE" KEV_REC "%s%s",
+		 kev_excl(c), extra);
+	return query_count(c, sql, p);
+}
+
+#define KEV_KNOWN                                                                                  \
+	" AND EXISTS (SELECT 1 FROM record_attr k WHERE k.record_id = r.id AND"                    \
+	" k.key = 'ransomware' AND k.value = 'Known')"
+#define KEV_AGE                                                                                    \
+	"(CAST(substr(r.date, 1, 4) AS INTEGER) - CAST(substr(r.ext_id, 5, 4) AS INTEGER))"
+#define KEV_IS_CVE " AND r.ext_id GLOB 'CVE-[0-9][0-9][0-9][0-9]-*'"
+
 static void kev_vendors(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q = query_prepare(
-	    c,
-	    "SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
-	    " JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-	    " LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
-	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-	    &c->cur);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
+		 " JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		 " LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
+		 " WHERE" KEV_REC "%s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+		 kev_excl(c));
+	sqlite3_stmt *q = query_prepare(c, sql, &c->cur);
 	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "kev.chart"), 2);
 	chart_series(ch, 0, msg(c->m, "col.added"));
 	chart_series(ch, 1, msg(c->m, "col.ransomware"));
@@ -55,16 +91,14 @@ static void kev_vendors(struct brief_ctx *c, struct section *s)
 
 static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q =
-	    query_prepare(c,
-			  "SELECT r.date, r.ext_id, v.value, p.value FROM record r"
-			  " JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware' AND "
-			  "k.value = 'Known'"
-			  " LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-			  " LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
-			  " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-			  " ORDER BY r.date DESC, r.ext_id LIMIT 15",
-			  &c->cur);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "SELECT r.date, r.ext_id, v.value, p.value FROM record r"
+		 " LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		 " LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
+		 " WHERE" KEV_REC "%s" KEV_KNOWN " ORDER BY r.date DESC, r.ext_id LIMIT 15",
+		 kev_excl(c));
+	sqlite3_stmt *q = query_prepare(c, sql, &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "kev.ransomware-table"), 4);
 	table_header(t, 0, msg(c->m, "col.date"), false);
 	table_header(t, 1, msg(c->m, "col.cve"), false);
@@ -79,31 +113,65 @@ void section_vulnerabilities(struct brief_ctx *c)
 {
 	struct section *s =
 	    doc_section(c->doc, "vulnerabilities", msg(c->m, "section.vulnerabilities"));
-	const char *count_sql = "SELECT count(*) FROM record WHERE kind = 'vulnerability'"
-				" AND date BETWEEN ?1 AND ?2";
-	const char *ransom_sql =
-	    "SELECT count(*) FROM record r JOIN record_attr k ON"
-	    " k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
-	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2";
-	int64_t cur = query_count(c, count_sql, &c->cur),
-		prev = query_count(c, count_sql, &c->prev);
-	int64_t ransom = query_count(c, ransom_sql, &c->cur);
+	struct coverage cov;
+	coverage_load(c, &cov,
+		      "SELECT coalesce(title, kind), first_date, last_date FROM source"
+		      " WHERE kind = 'kev' AND first_date IS NOT NULL ORDER BY first_date");
+	c->kev_launch = cov.any && strcmp(cov.first, KEV_LAUNCH) == 0;
+	if (c->kev_launch)
+		coverage_drop_day(c, &cov, KEV_LAUNCH);
+	int64_t cur = kev_count(c, "", &c->cur), prev = kev_count(c, "", &c->prev);
+	int64_t ransom = kev_count(c, KEV_KNOWN, &c->cur);
+	int64_t launch = 0;
+	if (c->kev_launch && strcmp(c->cur.from, KEV_LAUNCH) <= 0 &&
+	    strcmp(c->cur.to, KEV_LAUNCH) >= 0)
+		launch = query_count(c,
+				     "SELECT count(*) FROM record r WHERE" KEV_REC
+				     " AND r.date = '" KEV_LAUNCH "'",
+				     &c->cur);
+	int64_t young = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " <= 1", &c->cur);
+	int64_t mid = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " BETWEEN 2 AND 4", &c->cur);
+	int64_t old = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " >= 5", &c->cur);
 	doc_figure(c->doc, "kev.added.current", (double)cur);
 	doc_figure(c->doc, "kev.added.previous", (double)prev);
 	doc_figure(c->doc, "kev.ransomware.current", (double)ransom);
+	doc_figure(c->doc, "kev.initial_load.current", (double)launch);
+	doc_figure(c->doc, "kev.age.0-1.current", (double)young);
+	doc_figure(c->doc, "kev.age.2-4.current", (double)mid);
+	doc_figure(c->doc, "kev.age.5+.current", (double)old);
+	char a[32], b[32], r[32], u[32], ch[32], l[32], y[32], m[32], o[32];
+	cnt(l, sizeof(l), launch);
 	if (cur == 0) {
-		doc_para(s, xstrdup(msg(c->m, "kev.none")));
+		doc_para(s, xstrdup(msg(c->m, cov.days_cur ? "kev.none" : "kev.nodata")));
+		if (launch)
+			doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+		coverage_free(&cov);
 		return;
 	}
-	char a[32], b[32], r[32], ch[32];
 	cnt(a, sizeof(a), cur);
 	cnt(b, sizeof(b), prev);
 	cnt(r, sizeof(r), ransom);
-	fmt_change(c, ch, sizeof(ch), cur, prev);
-	char *text =
-	    msgf(c->m, "kev.intro", "count", a, "previous", b, "change", ch, "ransomware", r, NULL);
-	doc_para(s, text);
-	judgement(c, msgf(c->m, "judgement.kev", "count", a, "ransomware", r, "change", ch, NULL));
+	cnt(u, sizeof(u), cur - ransom);
+	cnt(y, sizeof(y), young);
+	cnt(m, sizeof(m), mid);
+	cnt(o, sizeof(o), old);
+	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
+	if (cov.cmp == CMP_NONE) {
+		doc_para(s, msgf(c->m, "kev.intro-noprev", "count", a, "from", c->cur.from, "to",
+				 c->cur.to, "first", cov.first, NULL));
+		judgement(c, msgf(c->m, "judgement.kev-noprev", "count", a, "old", o, "ransomware",
+				  r, NULL));
+	} else {
+		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.from, "to", c->cur.to,
+				 "change", ch, "previous", b, NULL));
+		judgement(c, msgf(c->m, "judgement.kev", "count", a, "change", ch, "old", o,
+				  "ransomware", r, NULL));
+	}
+	if (launch)
+		doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+	doc_para(s, msgf(c->m, "kev.age", "count", a, "recent", y, "mid", m, "old", o, NULL));
+	doc_para(s, msgf(c->m, "kev.ransomware", "known", r, "unknown", u, NULL));
+	coverage_free(&cov);
 	kev_vendors(c, s);
 	if (ransom > 0)
 		kev_ransomware_list(c, s);
@@ -432,13 +500,7 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 	if (strncmp(spec, "raw:", 4) == 0)
 		return theme_raw(c, spec);
 	if (strcmp(spec, "kev-ransomware") == 0) {
-		int64_t n =
-		    query_count(c,
-				"SELECT count(*) FROM record r JOIN record_attr k ON"
-				" k.record_id = r.id AND k.key = 'ransomware' AND k.value ="
-				" 'Known' WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1"
-				" AND ?2",
-				&c->cur);
+		int64_t n = kev_count(c, KEV_KNOWN, &c->cur);
 		cnt(a, sizeof(a), n);
 		return n ? msgf(c->m, "theme.finding.kev-ransomware", "count", a, NULL) : NULL;
 	}
