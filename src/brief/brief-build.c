@@ -383,6 +383,7 @@ struct incident {
 	char date[11];
 	char source[32];
 	uint32_t sectors, threats;
+	bool unknown[2]; /* per dimension: a value meaning "not known" or none */
 	struct {
 		enum tax_dim dim;
 		char attr[32];
@@ -397,9 +398,15 @@ static void incident_attr(struct brief_ctx *c, struct incident *in, const char *
 	for (int d = TAX_SECTOR; d <= TAX_THREAT; d++) {
 		if (!taxonomy_maps_attribute(c->tax, in->source, (enum tax_dim)d, key))
 			continue;
-		int idx = taxonomy_lookup(c->tax, in->source, (enum tax_dim)d, key, value);
+		/* "nan" and empty values are what a CSV export writes for
+		 * nothing recorded: not known, never a category */
+		int idx = !*value || strcasecmp(value, "nan") == 0
+			      ? TAX_UNKNOWN
+			      : taxonomy_lookup(c->tax, in->source, (enum tax_dim)d, key, value);
 		uint32_t *mask = d == TAX_SECTOR ? &in->sectors : &in->threats;
-		if (idx >= 0) {
+		if (idx == TAX_UNKNOWN) {
+			in->unknown[d] = true;
+		} else if (idx >= 0) {
 			*mask |= 1u << idx;
 		} else if (in->nunmapped < sizeof(in->unmapped) / sizeof(in->unmapped[0])) {
 			in->unmapped[in->nunmapped].dim = (enum tax_dim)d;
@@ -419,9 +426,13 @@ static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_st
 		else
 			in->threats |= 1u << c->tax->threat_other;
 	}
-	if (!in->sectors)
+	/* no category at all: not known when the source says so (or records
+	 * nothing), "other" only when there is no attribute to map */
+	bool sector_unknown = !in->sectors && in->unknown[TAX_SECTOR];
+	bool threat_unknown = !in->threats && in->unknown[TAX_THREAT];
+	if (!in->sectors && !sector_unknown)
 		in->sectors = 1u << c->tax->sector_other;
-	if (!in->threats)
+	if (!in->threats && !threat_unknown)
 		in->threats = 1u << c->tax->threat_other;
 	if (c->sector >= 0 && !(in->sectors & (1u << c->sector)))
 		return;
@@ -435,6 +446,10 @@ static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_st
 		return;
 	struct pair *total = &c->incidents;
 	cur ? total->cur++ : total->prev++;
+	if (sector_unknown)
+		cur ? c->sector_unknown.cur++ : c->sector_unknown.prev++;
+	if (threat_unknown)
+		cur ? c->threat_unknown.cur++ : c->threat_unknown.prev++;
 	for (size_t i = 0; i < c->tax->nsectors; i++)
 		if (in->sectors & (1u << i))
 			cur ? c->by_sector[i].cur++ : c->by_sector[i].prev++;
@@ -452,6 +467,8 @@ static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_st
 	sqlite3_reset(ins);
 	sqlite3_bind_int64(ins, 1, in->id);
 	sqlite3_bind_int(ins, 2, cur ? 1 : 0);
+	sqlite3_bind_int64(ins, 3, in->sectors);
+	sqlite3_bind_int64(ins, 4, in->threats);
 	sqlite3_step(ins);
 }
 
@@ -460,9 +477,10 @@ static bool load_incidents(struct brief_ctx *c)
 	sqlite3_stmt *q, *ins;
 	if (sqlite3_exec(c->db,
 			 "DROP TABLE IF EXISTS temp.sel;"
-			 "CREATE TEMP TABLE sel(id INTEGER PRIMARY KEY, period INTEGER NOT NULL)",
+			 "CREATE TEMP TABLE sel(id INTEGER PRIMARY KEY, period INTEGER NOT NULL,"
+			 " sectors INTEGER, threats INTEGER)",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT INTO temp.sel(id, period) VALUES(?,?)", -1, &ins,
+	    sqlite3_prepare_v2(c->db, "INSERT INTO temp.sel(id, period, sectors, threats) VALUES(?,?,?,?)", -1, &ins,
 			       NULL) != SQLITE_OK)
 		return false;
 	if (sqlite3_prepare_v2(c->db,
@@ -508,6 +526,8 @@ static void incident_figures(struct brief_ctx *c)
 	doc_figure(c->doc, "incidents.total.current", (double)c->incidents.cur);
 	doc_figure(c->doc, "incidents.total.previous", (double)c->incidents.prev);
 	doc_figure(c->doc, "incidents.undated", (double)c->undated);
+	doc_figure(c->doc, "incidents.sector.unknown.current", (double)c->sector_unknown.cur);
+	doc_figure(c->doc, "incidents.threat.unknown.current", (double)c->threat_unknown.cur);
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
 		snprintf(key, sizeof(key), "incidents.sector.%s.current", c->tax->sector[i]);
 		doc_figure(c->doc, key, (double)c->by_sector[i].cur);

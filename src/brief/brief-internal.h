@@ -66,7 +66,9 @@ int taxonomy_threat(const struct taxonomy *t, const char *id);
 bool taxonomy_maps_attribute(const struct taxonomy *t, const char *source, enum tax_dim dim,
 			     const char *attribute);
 /* Vocabulary index for a raw value (trying "A / B / C", then "A / B", then
- * "A"), or -1 when unmapped. */
+ * "A"), TAX_UNKNOWN for a value the source uses for "not known" (mapped to
+ * `unknown`: "Unknown", "Not available"), or -1 when unmapped. */
+#define TAX_UNKNOWN (-2)
 int taxonomy_lookup(const struct taxonomy *t, const char *source, enum tax_dim dim,
 		    const char *attribute, const char *raw);
 
@@ -228,6 +230,9 @@ struct brief_ctx {
 	struct coverage inc_cov; /* incident sources */
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
+	/* incidents whose sector / threat type the sources do not know or do
+	 * not record: kept out of rankings, shown as a share */
+	struct pair sector_unknown, threat_unknown;
 	int64_t undated; /* incidents without a date (never in a period) */
 	int tlp_rank;	    /* the most restrictive TLP of the sources used */
 	bool kev_launch;    /* the KEV source begins with the 2021-11-03 initial load */

@@ -461,6 +461,36 @@ void section_detections(struct brief_ctx *c)
 
 /* ---- Security Council themes ---- */
 
+/* "wmd-financing:<state>" evidence: incidents in the period that the
+ * sources attribute to <state> (initiator_country), a state whose weapons
+ * of mass destruction programmes are under UN Security Council sanctions,
+ * and that target the finance sector or steal cryptocurrency: the way such
+ * thefts finance those programmes (vocabulary.yaml documents the rule). */
+static char *theme_wmd_financing(struct brief_ctx *c, const char *state)
+{
+	int fin = taxonomy_sector(c->tax, "finance");
+	int crypto = taxonomy_threat(c->tax, "cryptocurrency-theft");
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM temp.sel s JOIN record_attr a ON a.record_id = s.id AND"
+		 " a.key = 'initiator_country' AND a.value = ?1 WHERE s.period = 1 AND"
+		 " ((s.sectors >> %d) & 1 OR (s.threats >> %d) & 1)",
+		 fin < 0 ? 31 : fin, crypto < 0 ? 31 : crypto);
+	sqlite3_stmt *q = query_prepare(c, sql, NULL);
+	int64_t n = 0;
+	if (q) {
+		sqlite3_bind_text(q, 1, state, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (n == 0)
+		return NULL;
+	char a[32];
+	cnt(a, sizeof(a), n);
+	return msgf(c->m, "theme.finding.wmd-financing", "count", a, "state", state, NULL);
+}
+
 /* "raw:<source>:<attribute>:<value>" evidence: incidents in the period
  * whose source attribute has that value. */
 static char *theme_raw(struct brief_ctx *c, const char *spec)
@@ -499,6 +529,8 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 	char a[32];
 	if (strncmp(spec, "raw:", 4) == 0)
 		return theme_raw(c, spec);
+	if (strncmp(spec, "wmd-financing:", 14) == 0)
+		return theme_wmd_financing(c, spec + 14);
 	if (strcmp(spec, "kev-ransomware") == 0) {
 		int64_t n = kev_count(c, KEV_KNOWN, &c->cur);
 		cnt(a, sizeof(a), n);
@@ -515,26 +547,22 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char ***items,
 			   size_t *n)
 {
-	char a[32], ch[32];
+	char a[32];
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
 		if (!(th->sectors & (1u << i)) || c->by_sector[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_sector[i].cur);
-		fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_sector[i].cur,
-			       c->by_sector[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
-					sector_label(c, (int)i), "change", ch, NULL);
+					sector_label(c, (int)i), NULL);
 	}
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
 		if (!(th->threats & (1u << i)) || c->by_threat[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_threat[i].cur);
-		fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_threat[i].cur,
-			       c->by_threat[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
-					threat_label(c, (int)i), "change", ch, NULL);
+					threat_label(c, (int)i), NULL);
 	}
 	for (size_t e = 0; e < th->nevidence; e++) {
 		char *f = theme_evidence(c, th->evidence[e]);
@@ -557,13 +585,13 @@ void section_themes(struct brief_ctx *c)
 		size_t n = 0;
 		theme_findings(c, th, &items, &n);
 		doc_heading(s, msg(c->m, key));
+		snprintf(key, sizeof(key), "themes.%s.findings", th->id);
+		doc_figure(c->doc, key, (double)n); /* before the "no finding" line */
 		if (n == 0) {
 			items = xrealloc(items, sizeof(char *));
 			items[n++] = xstrdup(msg(c->m, "theme.no-finding"));
 		}
 		doc_list(s, items, n);
-		snprintf(key, sizeof(key), "themes.%s.findings", th->id);
-		doc_figure(c->doc, key, (double)n);
 	}
 }
 

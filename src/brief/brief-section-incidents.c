@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void cnt(char *out, size_t n, int64_t v)
 {
@@ -140,6 +141,18 @@ void section_trend(struct brief_ctx *c)
 		doc_note(s, msgf(c->m, "trend.coverage-note", "sources", c->inc_cov.sources, NULL));
 }
 
+/* "The sources do not record the sector of N incidents (x%)...": what is
+ * not known is shown as a share, never ranked. */
+static void unknown_share(struct brief_ctx *c, struct section *s, int64_t n, const char *key)
+{
+	if (n <= 0 || c->incidents.cur <= 0)
+		return;
+	char a[32], share[16];
+	cnt(a, sizeof(a), n);
+	snprintf(share, sizeof(share), "%.0f%%", 100.0 * (double)n / (double)c->incidents.cur);
+	doc_para(s, msgf(c->m, key, "count", a, "share", share, NULL));
+}
+
 /* Says how the "change" column compares, when not count against count. */
 static void comparison_note(struct brief_ctx *c, struct section *s)
 {
@@ -178,14 +191,18 @@ static size_t sector_order(const struct brief_ctx *c, int *order)
 
 static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 {
+	/* a briefing on one sector ranks nothing: its sector is all there is */
+	if (c->sector >= 0)
+		return;
+	int64_t recorded = c->incidents.cur - c->sector_unknown.cur;
 	for (size_t i = 0; i < n; i++) {
 		int k = order[i];
-		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || c->incidents.cur == 0)
+		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || recorded <= 0)
 			continue;
 		char cn[32], share[16];
 		cnt(cn, sizeof(cn), c->by_sector[k].cur);
 		snprintf(share, sizeof(share), "%.0f%%",
-			 100.0 * (double)c->by_sector[k].cur / (double)c->incidents.cur);
+			 100.0 * (double)c->by_sector[k].cur / (double)recorded);
 		judgement(c, msgf(c->m, "judgement.top-ci-sector", "sector", sector_label(c, k),
 				  "count", cn, "share", share, NULL));
 		break;
@@ -245,6 +262,7 @@ void section_sectors(struct brief_ctx *c)
 		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a,
 			  b, d);
 	}
+	unknown_share(c, s, c->sector_unknown.cur, "sectors.unknown");
 	doc_note(s, xstrdup(msg(c->m, "sectors.note")));
 	comparison_note(c, s);
 	sector_judgement(c, order, n);
@@ -333,39 +351,98 @@ void section_threats(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "threats.ransomware-families", "count", f, NULL));
 	}
 	doc_figure(c->doc, "reference.ransomware_families", (double)families);
+	unknown_share(c, s, c->threat_unknown.cur, "threats.unknown");
 	comparison_note(c, s);
 	threat_judgements(c);
 }
 
-/* A "value | incidents" table of attribute key over current-period
- * incidents, top 10; returns the number of rows. */
+/* What a source writes for "not known" ("Unknown", "Not available") or
+ * for nothing recorded (empty, "nan"): 1 not known, 2 not recorded, 0 a
+ * real value. */
+static int unknown_kind(const char *v)
+{
+	if (!v || !*v || strcasecmp(v, "nan") == 0 || strcasecmp(v, "none") == 0)
+		return 2;
+	/* "Unknown", "Unknown - not attributed", "Not available" */
+	if (strncasecmp(v, "unknown", 7) == 0 || strcasecmp(v, "not available") == 0 ||
+	    strcasecmp(v, "n/a") == 0)
+		return 1;
+	return 0;
+}
+
+/* The reader's word for a raw value: "<prefix>.<value>" from the message
+ * catalogue when it has one (region codes such as NORTHAM), else the
+ * value itself. */
+static const char *value_label(struct brief_ctx *c, const char *prefix, const char *v)
+{
+	if (!prefix)
+		return v;
+	char key[256];
+	snprintf(key, sizeof(key), "%s.%s", prefix, v);
+	const char *t = msg(c->m, key);
+	return strcmp(t, key) == 0 ? v : t;
+}
+
+/* A "value | incidents" table (or chart) of attribute key over
+ * current-period incidents, top 10 known values; "not known" and "not
+ * recorded" are not ranked but stated as shares of the period's incidents.
+ * Returns the number of rows. */
 static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key,
-			 const char *caption, const char *col, struct chart *chart)
+			 const char *caption, const char *col, bool as_chart, const char *labels)
 {
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "SELECT a.value, count(*) FROM temp.sel s JOIN record_attr a ON"
+		 "SELECT a.value, count(DISTINCT s.id) FROM temp.sel s JOIN record_attr a ON"
 		 " a.record_id = s.id AND a.key = '%s' WHERE s.period = 1"
-		 " GROUP BY a.value ORDER BY 2 DESC, 1 LIMIT 10",
+		 " GROUP BY a.value ORDER BY 2 DESC, 1",
 		 key);
 	sqlite3_stmt *q = query_prepare(c, sql, NULL);
-	struct table *t = doc_table(s, caption, 2);
-	table_header(t, 0, col, false);
-	table_header(t, 1, msg(c->m, "col.incidents"), true);
+	struct table *t = NULL;
+	struct chart *ch = NULL;
+	if (as_chart) {
+		ch = doc_chart(s, CHART_BARS, caption, 1);
+		chart_series(ch, 0, msg(c->m, "col.incidents"));
+	} else {
+		t = doc_table(s, caption, 2);
+		table_header(t, 0, col, false);
+		table_header(t, 1, msg(c->m, "col.incidents"), true);
+	}
 	size_t rows = 0;
+	int64_t unk[3] = {0, 0, 0};
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(q, 0);
 		int64_t n = sqlite3_column_int64(q, 1);
+		int k = unknown_kind(v);
+		if (k) {
+			unk[k] += n;
+			continue;
+		}
+		if (rows == 10)
+			continue;
+		const char *label = value_label(c, labels, v);
 		char a[32];
 		cnt(a, sizeof(a), n);
-		table_row(t, v, a);
-		if (chart) {
+		if (t)
+			table_row(t, label, a);
+		if (ch) {
 			double d = (double)n;
-			chart_add(chart, v, &d);
+			chart_add(ch, label, &d);
 		}
 		rows++;
 	}
 	sqlite3_finalize(q);
+	if ((unk[1] || unk[2]) && c->incidents.cur > 0) {
+		char a[32], b[32], sa[16], sb[16];
+		cnt(a, sizeof(a), unk[1]);
+		cnt(b, sizeof(b), unk[2]);
+		snprintf(sa, sizeof(sa), "%.0f%%", 100.0 * (double)unk[1] / (double)c->incidents.cur);
+		snprintf(sb, sizeof(sb), "%.0f%%", 100.0 * (double)unk[2] / (double)c->incidents.cur);
+		const char *mkey = !unk[2]   ? "where.unknown-only"
+				  : !unk[1] ? "where.unrecorded-only"
+					    : "where.unknown-share";
+		doc_note(s, msgf(c->m, mkey, "what", caption, "unknown", a, "unknown_share", sa,
+				 "unrecorded", b, "unrecorded_share", sb, NULL));
+	}
 	return rows;
 }
 
@@ -393,6 +470,11 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 	sqlite3_finalize(q);
 }
 
+/* SQL twin of unknown_kind() for a.value */
+#define NOT_UNKNOWN                                                                                \
+	"lower(a.value) NOT IN ('', 'nan', 'none', 'not available', 'n/a')"                       \
+	" AND lower(a.value) NOT LIKE 'unknown%'"
+
 static void initiators_table(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
@@ -400,7 +482,7 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 	    "SELECT a.value, coalesce(src.title, src.kind), src.publisher, count(*) FROM temp.sel s"
 	    " JOIN record r ON r.id = s.id JOIN source src ON src.id = r.source_id"
 	    " JOIN record_attr a ON a.record_id = s.id AND a.key = 'initiator_country'"
-	    " WHERE s.period = 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
+	    " WHERE s.period = 1 AND " NOT_UNKNOWN " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
 	    NULL);
 	struct table *t = doc_table(s, msg(c->m, "who.table"), 4);
 	table_header(t, 0, msg(c->m, "col.initiator"), false);
@@ -417,6 +499,21 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 		table_row(t, who, a, basis, src);
 	}
 	sqlite3_finalize(q);
+	/* incidents with no initiator attributed: a share, not a "country" */
+	int64_t unattributed = query_count(
+	    c,
+	    "SELECT count(*) FROM temp.sel s WHERE s.period = 1 AND NOT EXISTS (SELECT 1 FROM"
+	    " record_attr a WHERE a.record_id = s.id AND a.key = 'initiator_country' AND"
+	    " " NOT_UNKNOWN ")",
+	    NULL);
+	doc_figure(c->doc, "incidents.initiator.unattributed.current", (double)unattributed);
+	if (unattributed > 0 && c->incidents.cur > 0) {
+		char a[32], share[16];
+		cnt(a, sizeof(a), unattributed);
+		snprintf(share, sizeof(share), "%.0f%%",
+			 100.0 * (double)unattributed / (double)c->incidents.cur);
+		doc_note(s, msgf(c->m, "who.unattributed", "count", a, "share", share, NULL));
+	}
 }
 
 static void reference_actors(struct brief_ctx *c, struct section *s)
@@ -466,18 +563,18 @@ void section_where_who(struct brief_ctx *c)
 	} else if (c->incidents.cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "where.none")));
 	} else {
-		struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "where.chart"), 1);
-		chart_series(ch, 0, msg(c->m, "col.incidents"));
+		/* one chart of the countries (not a chart and a table of the
+		 * same figures) */
 		attr_table(c, s, "receiver_country", msg(c->m, "where.countries"),
-			   msg(c->m, "col.country"), ch);
+			   msg(c->m, "col.country"), true, NULL);
 		attr_table(c, s, "receiver_region", msg(c->m, "where.regions"),
-			   msg(c->m, "col.region"), NULL);
+			   msg(c->m, "col.region"), false, "region");
 		doc_para(s, xstrdup(msg(c->m, "who.intro")));
 		initiators_table(c, s);
 		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
-			   msg(c->m, "col.category"), NULL);
+			   msg(c->m, "col.category"), false, NULL);
 		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
-			   msg(c->m, "col.basis"), NULL);
+			   msg(c->m, "col.basis"), false, NULL);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}
 	reference_actors(c, s);
