@@ -66,6 +66,9 @@ if [ -d "$SHARED" ]; then
 		--stakeholder government --db "$OUT/vigil.db" >/dev/null 2>&1 || true
 	"$BIN" source import cipher "$SHARED/incidents/cipher/cipher.csv" --publisher CIPHER \
 		--stakeholder academia --db "$OUT/vigil.db" >/dev/null 2>&1 || true
+	# names for the ATT&CK technique ids the rules carry (ICS matrix)
+	"$BIN" source import attack "$SHARED/intel/ics-attack.json" --publisher MITRE \
+		--stakeholder private --db "$OUT/vigil.db" >/dev/null 2>&1 || true
 fi
 # The scenarios' traffic is exercise data (each capture has its .exercise
 # marker, and every event says "exercise"): a briefing leaves it out unless

@@ -328,6 +328,44 @@ static void detections_trend(struct brief_ctx *c, struct section *s)
 	free(v);
 }
 
+/* ATT&CK techniques the alerting rules name (metadata mitre_technique_id),
+ * with the technique's name when the ATT&CK data in the store has it. */
+static void detections_techniques(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+	    c,
+	    "WITH t AS (SELECT j.value AS tech, count(*) AS n FROM event e, json_each(e.techniques) j"
+	    " WHERE e.event_type = 'alert' AND e.techniques IS NOT NULL AND e.day BETWEEN ?1 AND ?2"
+	    " AND (?3 IS NULL OR e.asset_sector = ?3) GROUP BY 1)"
+	    " SELECT t.tech, t.n, (SELECT r.title FROM record_attr x JOIN record r ON r.id ="
+	    " x.record_id WHERE x.key = 'external_id' AND x.value = t.tech AND r.kind ="
+	    " 'technique' ORDER BY r.id LIMIT 1) FROM t ORDER BY 2 DESC, 1",
+	    &c->cur);
+	struct table *t = NULL;
+	size_t rows = 0;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		if (!t) {
+			t = doc_table(s, msg(c->m, "det.techniques"), 3);
+			table_header(t, 0, msg(c->m, "col.technique"), false);
+			table_header(t, 1, msg(c->m, "col.technique-name"), false);
+			table_header(t, 2, msg(c->m, "col.alerts"), true);
+		}
+		const char *id = col_text(q, 0), *name = col_text(q, 2);
+		int64_t n = sqlite3_column_int64(q, 1);
+		char a[32], key[96];
+		cnt(a, sizeof(a), n);
+		table_row(t, id, *name ? name : msg(c->m, "det.technique-unnamed"), a);
+		snprintf(key, sizeof(key), "detections.technique.%s", id);
+		doc_figure(c->doc, key, (double)n);
+		if (rows++ == 0)
+			judgement(c, msgf(c->m,
+					  *name ? "judgement.technique" : "judgement.technique-noname",
+					  "technique", id, "name", name, "count", a, NULL));
+	}
+	sqlite3_finalize(q);
+	doc_figure(c->doc, "detections.techniques", (double)rows);
+}
+
 /* Whether any imported EVE file carried events of this type at all: an
  * event type vigil's output did not log (flow records turned off, say) is
  * "not collected", never a count of zero. */
@@ -452,6 +490,7 @@ void section_detections(struct brief_ctx *c)
 	detections_other(c, s, "flow", "flows");
 	if (cur > 0) {
 		detections_signatures(c, s);
+		detections_techniques(c, s);
 		detections_sectors(c, s);
 	}
 	detections_trend(c, s);

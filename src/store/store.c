@@ -50,8 +50,11 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "UPDATE source SET first_date = (SELECT min(date) FROM record r WHERE r.source_id ="
     " source.id), last_date = (SELECT max(date) FROM record r WHERE r.source_id = source.id);",
     /* 5: events from vigil's own synthetic traffic carry the scenario name
-     * (EVE "exercise"), so a briefing never reports them as real. */
-    "ALTER TABLE event ADD COLUMN exercise TEXT;",
+     * (EVE "exercise"), so a briefing never reports them as real; alerts
+     * keep their rules' ATT&CK technique ids (metadata mitre_technique_id)
+     * as a JSON array. */
+    "ALTER TABLE event ADD COLUMN exercise TEXT;"
+    "ALTER TABLE event ADD COLUMN techniques TEXT;",
 };
 
 bool store_exec(struct store *st, const char *sql)

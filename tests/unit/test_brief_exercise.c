@@ -97,14 +97,15 @@ static void test_capture_marker_variants(void **state)
 	capture_close(c);
 }
 
-static void eve_line(FILE *f, const char *day, const char *ip, const char *exercise)
+static void eve_line(FILE *f, const char *day, const char *ip, const char *exercise,
+		     const char *metadata)
 {
 	fprintf(f,
 		"{\"timestamp\":\"%sT10:00:00.000000+0000\",\"event_type\":\"alert\","
 		"%s%s%s\"src_ip\":\"192.0.2.1\",\"dest_ip\":\"%s\",\"alert\":{\"signature_id\":7,"
-		"\"signature\":\"%s\",\"severity\":1}}\n",
+		"\"signature\":\"%s\",\"severity\":1%s}}\n",
 		day, exercise ? "\"exercise\":\"" : "", exercise ? exercise : "",
-		exercise ? "\"," : "", ip, exercise ? "EXERCISE sig" : "REAL sig");
+		exercise ? "\"," : "", ip, exercise ? "EXERCISE sig" : "REAL sig", metadata);
 }
 
 /* A public incident source, 3 real alerts and 5 exercise alerts in 2021. */
@@ -121,16 +122,26 @@ static void build_store(void)
 	int64_t r = store_record_put(st, sid, "incident", "1", "2021-03-01", NULL, NAN);
 	store_record_attr(st, r, "incident_type", "Ransomware");
 	store_source_finish(st, sid, &(struct store_source_outcome){1, 0, 0, "EuRepoC fixture"});
+	struct store_source att = {"attack", "/ics", "MITRE", "private", "clear", "none", NULL};
+	int64_t aid = store_source_begin(st, &att);
+	int64_t t = store_record_put(st, aid, "technique", "attack-pattern--1", NULL,
+				     "Unauthorized Command Message", NAN);
+	store_record_attr(st, t, "external_id", "T0855");
+	store_source_finish(st, aid, &(struct store_source_outcome){1, 0, 0, "ATT&CK fixture"});
 	assert_true(store_commit(st));
 	store_close(st);
 	char eve[320];
 	snprintf(eve, sizeof(eve), "%s/eve.json", tmp);
 	FILE *f = fopen(eve, "w");
 	assert_non_null(f);
+	/* rule metadata: ATT&CK techniques (T0855 is named by the ATT&CK
+	 * record below, T1486 is not in the store) */
 	for (int i = 0; i < 3; i++)
-		eve_line(f, "2021-05-01", "10.0.0.5", NULL);
+		eve_line(f, "2021-05-01", "10.0.0.5", NULL,
+			 ",\"metadata\":{\"mitre_technique_id\":[\"T0855\"],\"sector\":[\"x\"]}");
 	for (int i = 0; i < 5; i++)
-		eve_line(f, "2021-06-01", "10.0.0.6", "hospital-ransomware");
+		eve_line(f, "2021-06-01", "10.0.0.6", "hospital-ransomware",
+			 i < 4 ? ",\"metadata\":{\"mitre_technique_id\":[\"T1486\",\"T0855\"]}" : "");
 	fclose(f);
 	struct store_eve_stats stats = {0};
 	assert_int_equal(store_import_eve_file(db, eve, NULL, &stats), 0);
@@ -232,6 +243,45 @@ static void test_excluded_by_default(void **state)
 	json_decref(j);
 }
 
+static json_t *table_of(json_t *j, const char *id, const char *caption_start)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(section(j, id), "blocks"), i, b)
+	{
+		const char *cap = json_string_value(json_object_get(b, "caption"));
+		if (cap && strncmp(cap, caption_start, strlen(caption_start)) == 0)
+			return b;
+	}
+	return NULL;
+}
+
+/* ATT&CK techniques from the alerting rules' metadata, named from the
+ * ATT&CK data in the store; exercise alerts only when included. */
+static void test_techniques(void **state)
+{
+	json_t *j = brief_json(false, "tech0.json");
+	assert_int_equal(fig(j, "detections.technique.T0855"), 3);
+	assert_null(json_object_get(json_object_get(j, "figures"), "detections.technique.T1486"));
+	assert_true(judgement_is(j, "The technique most often behind vigil's alerts was T0855 "
+				    "(Unauthorized Command Message), in 3 alerts."));
+	json_decref(j);
+	j = brief_json(true, "tech1.json");
+	assert_int_equal(fig(j, "detections.technique.T0855"), 7);
+	assert_int_equal(fig(j, "detections.technique.T1486"), 4);
+	json_t *t = table_of(j, "detections", "MITRE ATT&CK techniques named by the rules");
+	assert_non_null(t);
+	json_t *rows = json_object_get(t, "rows");
+	assert_int_equal(json_array_size(rows), 2);
+	char *r0 = json_dumps(json_array_get(rows, 0), JSON_COMPACT);
+	char *r1 = json_dumps(json_array_get(rows, 1), JSON_COMPACT);
+	assert_string_equal(r0, "[\"T0855\",\"Unauthorized Command Message\",\"7\"]");
+	assert_string_equal(r1, "[\"T1486\",\"(not in the imported ATT&CK data)\",\"4\"]");
+	free(r0);
+	free(r1);
+	json_decref(j);
+}
+
 static void test_included_and_labelled(void **state)
 {
 	json_t *j = brief_json(true, "ex1.json");
@@ -243,7 +293,8 @@ static void test_included_and_labelled(void **state)
 			    "This briefing mixes exercise data with public sources. Exercise data: "
 			    "synthetic traffic from vigil's own scenarios (hospital-ransomware), not "
 			    "observations of real networks; every figure that uses it is labelled "
-			    "“exercise data”. Public sources: EuRepoC fixture (EuRepoC).");
+			    "“exercise data”. Public sources: ATT&CK fixture (MITRE); EuRepoC fixture "
+			    "(EuRepoC).");
 	assert_true(judgement_is(j, "Exercise data (vigil scenarios hospital-ransomware, synthetic "
 				    "traffic): The most frequent detection was “EXERCISE sig” (5 "
 				    "alerts)."));
@@ -299,6 +350,7 @@ int main(void)
 	    cmocka_unit_test(test_store_keeps_marker),
 	    cmocka_unit_test(test_excluded_by_default),
 	    cmocka_unit_test(test_included_and_labelled),
+	    cmocka_unit_test(test_techniques),
 	};
 	build_store();
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
