@@ -161,7 +161,8 @@ static int load_steps(json_t *truth, struct scenario_score *out, char *err, size
 static void score_line(json_t *steps, const char *line, struct scenario_score *out)
 {
 	json_error_t jerr;
-	json_t *ev = json_loads(line, 0, &jerr);
+	/* valid EVE escapes a NUL byte as \u0000 */
+	json_t *ev = json_loads(line, JSON_ALLOW_NUL, &jerr);
 	if (!json_is_object(ev)) {
 		if (out->bad_lines++ == 0)
 			snprintf(out->first_bad, sizeof(out->first_bad), "%s",

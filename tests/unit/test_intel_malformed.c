@@ -253,8 +253,10 @@ static void test_score_malformed_eve(void **state)
 	snprintf(want, sizeof(want), "%s:2: malformed EVE line (", eve);
 	assert_true(strncmp(err, want, strlen(want)) == 0);
 	assert_non_null(strstr(err, "); 2 of 3 lines malformed, no score given"));
-	/* a well-formed file still scores */
-	write_file(eve, "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n");
+	/* a well-formed file still scores, \u0000 in a string included */
+	write_file(eve, "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n"
+			"{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"modbus\","
+			"\"data\":\"a\\u0000b\"}\n");
 	assert_int_equal(scenario_score(truth, eve, &sc, err, sizeof(err)), 0);
 	scenario_score_free(&sc);
 }
