@@ -261,6 +261,9 @@ void section_detections(struct brief_ctx *c);
 void section_themes(struct brief_ctx *c);
 void section_method(struct brief_ctx *c);
 
+/* The part of the period in trend bucket b, as inclusive dates
+ * (brief-section-incidents.c). */
+void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last);
 /* Helpers shared by the sections (brief-build.c). */
 void judgement(struct brief_ctx *c, char *text); /* takes ownership */
 /* "+25%", "-10%", "new", "no change" from the message catalogue. */

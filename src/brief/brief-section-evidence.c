@@ -304,7 +304,7 @@ static void detections_sectors(struct brief_ctx *c, struct section *s)
 	sqlite3_finalize(q);
 }
 
-static void detections_trend(struct brief_ctx *c, struct section *s)
+static void detections_trend(struct brief_ctx *c, struct section *s, const struct coverage *cov)
 {
 	struct chart *ch = doc_chart(s, CHART_STACKED, msg(c->m, "det.trend-chart"), 2);
 	chart_series(ch, 0, msg(c->m, "col.alerts"));
@@ -323,8 +323,15 @@ static void detections_trend(struct brief_ctx *c, struct section *s)
 				v[b * 2 + 1] = (double)sqlite3_column_int64(q, 2);
 			}
 	sqlite3_finalize(q);
-	for (size_t b = 0; v && b < c->nbuckets; b++)
-		chart_add(ch, c->bucket[b], &v[b * 2]);
+	for (size_t b = 0; v && b < c->nbuckets; b++) {
+		/* a month (year) no imported capture covers is "no data" */
+		char first[11], last[11];
+		bucket_span(c, b, first, last);
+		if (coverage_days(cov, first, last) == 0)
+			chart_add_nodata(ch, c->bucket[b], msg(c->m, "nodata"));
+		else
+			chart_add(ch, c->bucket[b], &v[b * 2]);
+	}
 	free(v);
 }
 
@@ -485,7 +492,6 @@ void section_detections(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, NULL));
 		judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
 	}
-	coverage_free(&cov);
 	detections_other(c, s, "anomaly", "anomalies");
 	detections_other(c, s, "flow", "flows");
 	if (cur > 0) {
@@ -493,7 +499,8 @@ void section_detections(struct brief_ctx *c)
 		detections_techniques(c, s);
 		detections_sectors(c, s);
 	}
-	detections_trend(c, s);
+	detections_trend(c, s, &cov);
+	coverage_free(&cov);
 	doc_note(s, xstrdup(msg(c->m, "det.note")));
 	label_exercise(c, s, njudgements);
 }

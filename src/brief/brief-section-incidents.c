@@ -65,7 +65,7 @@ static void total_judgement(struct brief_ctx *c)
 }
 
 /* The part of the period in trend bucket b: [first, last]. */
-static void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last)
+void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last)
 {
 	const char *l = c->bucket[b];
 	if (c->yearly) {

@@ -322,6 +322,18 @@ static void test_not_collected(void **state)
 	assert_true(has_text(j, "detections",
 			     "Protocol anomalies were not collected: no imported EVE file "
 			     "contains anomaly events, so their number is unknown (not zero)."));
+	/* the alerts-over-time chart: only March 2026 has a capture */
+	json_t *chart = NULL, *b;
+	size_t i, nodata = 0;
+	json_array_foreach(json_object_get(section(j, "detections"), "blocks"), i, b) if (
+	    json_object_get(b, "kind") &&
+	    strcmp(json_string_value(json_object_get(b, "kind")), "stacked") == 0) chart = b;
+	assert_non_null(chart);
+	json_t *data = json_object_get(chart, "data");
+	assert_int_equal(json_array_size(data), 12);
+	json_array_foreach(data, i, b) nodata += json_is_true(json_object_get(b, "no_data"));
+	assert_int_equal(nodata, 11);
+	assert_false(json_is_true(json_object_get(json_array_get(data, 2), "no_data")));
 	char *kj = judgements(j);
 	assert_non_null(strstr(kj, "vigil raised 2 alerts on monitored networks in the period (no "
 				   "imported capture covers the previous period, so no change is "
