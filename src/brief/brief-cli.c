@@ -268,12 +268,13 @@ static int source_import(struct cli *cl)
 	store_close(st);
 	if (rc != 0)
 		return 1;
-	char r[32], m[32], s[32];
+	char r[32], m[32], s[32], rd[32];
+	snprintf(rd, sizeof(rd), "%llu", (unsigned long long)res.read);
 	snprintf(r, sizeof(r), "%llu", (unsigned long long)res.records);
 	snprintf(m, sizeof(m), "%llu", (unsigned long long)res.malformed);
 	snprintf(s, sizeof(s), "%llu", (unsigned long long)res.skipped);
 	char *t = msgf(cli_messages, "source.done", "kind", cl->pos[1], "path", cl->pos[2],
-		       "records", r, "malformed", m, "skipped", s, NULL);
+		       "records", r, "malformed", m, "skipped", s, "read", rd, NULL);
 	printf("%s\n", t);
 	free(t);
 	return 0;

@@ -122,6 +122,7 @@ static void csv_on_row(int term, void *arg)
 		return;
 	}
 	cs->rows++;
+	cs->ctx->res->read++;
 	if (cs->nfield != cs->nheader && start != cs->line) {
 		/* spans lines with the wrong field count: an unterminated quote */
 		intel_malformed(cs->ctx, cs->file, start,
@@ -158,8 +159,10 @@ const char *intel_csv_get(const struct intel_csv_row *row, const char *name)
 static void csv_requeue(struct csv_state *cs, struct csv_parser *p, struct line_buf *pending,
 			struct line_buf *queue, const char *why)
 {
-	if (why)
+	if (why) { /* a row read, and rejected */
+		cs->ctx->res->read++;
 		intel_malformed(cs->ctx, cs->file, cs->row_start, "%s", why);
+	}
 	csv_free(p);
 	csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_clear_fields(cs);
@@ -242,6 +245,7 @@ bool intel_csv_read(struct intel_ctx *ctx, const char *path, intel_csv_row_fn fn
 			if (pending.n - pending.head > 1) {
 				csv_requeue(&cs, &p, &pending, &queue, why);
 			} else {
+				ctx->res->read++;
 				intel_malformed(ctx, path, cs.row_start, "%s", why);
 				csv_free(&p);
 				csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);

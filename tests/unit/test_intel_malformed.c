@@ -112,6 +112,7 @@ static void test_unterminated_quote_keeps_next_rows(void **state)
 	assert_int_equal(import("cipher", path, &res, &err), 0);
 	assert_int_equal(res.records, 3);
 	assert_int_equal(res.malformed, 1);
+	assert_int_equal(res.read, 4);
 	char want[2048];
 	snprintf(want, sizeof(want),
 		 "vigil: %s:3: a quote opened on this line is never closed (it runs to the end of"
@@ -135,6 +136,7 @@ static void test_unterminated_quote_before_quoted_row(void **state)
 	assert_int_equal(import("cipher", path, &res, &err), 0);
 	assert_int_equal(res.records, 3);
 	assert_int_equal(res.malformed, 1);
+	assert_int_equal(res.read, 4);
 	char want[2048];
 	snprintf(want, sizeof(want), "vigil: %s:3: ", path);
 	assert_true(strncmp(err, want, strlen(want)) == 0);
@@ -155,6 +157,7 @@ static void test_truncated_file(void **state)
 	assert_int_equal(import("cipher", path, &res, &err), 0);
 	assert_int_equal(res.records, 2);
 	assert_int_equal(res.malformed, 1);
+	assert_int_equal(res.read, 3);
 	char want[2048];
 	snprintf(want, sizeof(want),
 		 "vigil: %s:4: 4 fields, the header has 9\n"
