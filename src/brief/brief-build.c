@@ -150,8 +150,8 @@ void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql)
 		if (!cov->any || strcmp(l, cov->last) > 0)
 			snprintf(cov->last, sizeof(cov->last), "%s", l);
 		cov->any = true;
-		char *item = msgf(c->m, "coverage.source", "source", name, "first", f, "last", l,
-				  NULL);
+		char *item =
+		    msgf(c->m, "coverage.source", "source", name, "first", f, "last", l, NULL);
 		char *joined = cov->sources ? xasprintf("%s; %s", cov->sources, item) : item;
 		if (cov->sources) {
 			free(cov->sources);
@@ -480,8 +480,9 @@ static bool load_incidents(struct brief_ctx *c)
 			 "CREATE TEMP TABLE sel(id INTEGER PRIMARY KEY, period INTEGER NOT NULL,"
 			 " sectors INTEGER, threats INTEGER)",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT INTO temp.sel(id, period, sectors, threats) VALUES(?,?,?,?)", -1, &ins,
-			       NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(c->db,
+			       "INSERT INTO temp.sel(id, period, sectors, threats) VALUES(?,?,?,?)",
+			       -1, &ins, NULL) != SQLITE_OK)
 		return false;
 	if (sqlite3_prepare_v2(c->db,
 			       "SELECT r.id, r.date, s.kind, a.key, a.value FROM record r"
@@ -590,16 +591,18 @@ static bool tlp_setup(struct brief_ctx *c)
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return false;
 	if (c->opt->max_tlp) {
-		snprintf(sql, sizeof(sql),
-			 "SELECT coalesce(title, kind), upper(coalesce(tlp, 'clear')) FROM main.source"
-			 " WHERE " TLP_RANK_SQL " > %d ORDER BY kind, path",
-			 max);
+		snprintf(
+		    sql, sizeof(sql),
+		    "SELECT coalesce(title, kind), upper(coalesce(tlp, 'clear')) FROM main.source"
+		    " WHERE " TLP_RANK_SQL " > %d ORDER BY kind, path",
+		    max);
 		sqlite3_stmt *q = query_prepare(c, sql, NULL);
 		while (q && sqlite3_step(q) == SQLITE_ROW) {
 			char *item = msgf(c->m, "tlp.left-out-source", "source",
 					  (const char *)sqlite3_column_text(q, 0), "tlp",
 					  (const char *)sqlite3_column_text(q, 1), NULL);
-			char *t = c->tlp_left_out ? xasprintf("%s; %s", c->tlp_left_out, item) : item;
+			char *t =
+			    c->tlp_left_out ? xasprintf("%s; %s", c->tlp_left_out, item) : item;
 			if (c->tlp_left_out) {
 				free(c->tlp_left_out);
 				free(item);
@@ -616,8 +619,8 @@ static bool tlp_setup(struct brief_ctx *c)
 		if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 			return false;
 	}
-	c->tlp_rank = (int)query_count(c, "SELECT coalesce(max(" TLP_RANK_SQL "), 0) FROM source",
-				       NULL);
+	c->tlp_rank =
+	    (int)query_count(c, "SELECT coalesce(max(" TLP_RANK_SQL "), 0) FROM source", NULL);
 	return true;
 }
 
@@ -647,11 +650,12 @@ static void tlp_mark(struct brief_ctx *c)
 static bool exercise_setup(struct brief_ctx *c)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT count(*), (SELECT group_concat(x, ', ') FROM (SELECT DISTINCT"
-			       " exercise AS x FROM main.event WHERE exercise IS NOT NULL ORDER BY"
-			       " 1)) FROM main.event WHERE exercise IS NOT NULL",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		c->db,
+		"SELECT count(*), (SELECT group_concat(x, ', ') FROM (SELECT DISTINCT"
+		" exercise AS x FROM main.event WHERE exercise IS NOT NULL ORDER BY"
+		" 1)) FROM main.event WHERE exercise IS NOT NULL",
+		-1, &q, NULL) != SQLITE_OK)
 		return false;
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		c->exercise_events = sqlite3_column_int64(q, 0);
@@ -669,10 +673,11 @@ static bool exercise_setup(struct brief_ctx *c)
 /* The public sources, named: "EuRepoC dashboard extracts (EuRepoC); ...". */
 static char *source_names(struct brief_ctx *c)
 {
-	sqlite3_stmt *q = query_prepare(c,
-					"SELECT coalesce(title, kind) || ' (' || coalesce(publisher,"
-					" kind) || ')' FROM source ORDER BY kind, path",
-					NULL);
+	sqlite3_stmt *q =
+	    query_prepare(c,
+			  "SELECT coalesce(title, kind) || ' (' || coalesce(publisher,"
+			  " kind) || ')' FROM source ORDER BY kind, path",
+			  NULL);
 	char *out = NULL;
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		const char *n = (const char *)sqlite3_column_text(q, 0);

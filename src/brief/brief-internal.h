@@ -90,8 +90,8 @@ struct chart {
 	size_t nlabels, nseries;
 	char **labels;
 	char **series;
-	double *value; /* value[label * nseries + series] */
-	bool *nodata;  /* per label: no source covers it (drawn hatched, never as 0) */
+	double *value;	   /* value[label * nseries + series] */
+	bool *nodata;	   /* per label: no source covers it (drawn hatched, never as 0) */
 	char *nodata_text; /* the "no data" label, from the catalogue */
 };
 
@@ -129,10 +129,10 @@ struct doc {
 	char *subtitle;
 	char *generated; /* generation date */
 	char *footer;
-	char *tlp; /* "TLP:AMBER": the marking, shown at the top and bottom */
+	char *tlp;	 /* "TLP:AMBER": the marking, shown at the top and bottom */
 	char *tlp_class; /* "amber" */
 	char *tlp_text;	 /* what the marking allows, from the catalogue */
-	char **notice; /* shown at the top, under the subtitle (exercise data...) */
+	char **notice;	 /* shown at the top, under the subtitle (exercise data...) */
 	size_t nnotices;
 	struct section *section;
 	size_t nsections;
@@ -199,9 +199,9 @@ struct unmapped {
  * at all when either period has no coverage. */
 enum cmp_mode { CMP_EQUAL, CMP_RATE, CMP_NONE };
 struct coverage {
-	bool any;		 /* at least one source with a dated record */
+	bool any;		  /* at least one source with a dated record */
 	char first[11], last[11]; /* earliest first_date, latest last_date */
-	char *sources;		 /* "EuRepoC (2000-01-01 to 2023-12-10); ..." */
+	char *sources;		  /* "EuRepoC (2000-01-01 to 2023-12-10); ..." */
 	struct {
 		int64_t a, b; /* days since the epoch, inclusive, merged, sorted */
 	} iv[64];
@@ -226,19 +226,19 @@ struct brief_ctx {
 	bool yearly;   /* trend buckets are years, else months */
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
 	size_t nbuckets;
-	int64_t *trend; /* trend[bucket * nthreats + threat] */
+	int64_t *trend;		 /* trend[bucket * nthreats + threat] */
 	struct coverage inc_cov; /* incident sources */
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
 	/* incidents whose sector / threat type the sources do not know or do
 	 * not record: kept out of rankings, shown as a share */
 	struct pair sector_unknown, threat_unknown;
-	int64_t undated; /* incidents without a date (never in a period) */
+	int64_t undated;    /* incidents without a date (never in a period) */
 	int tlp_rank;	    /* the most restrictive TLP of the sources used */
 	bool kev_launch;    /* the KEV source begins with the 2021-11-03 initial load */
 	char *tlp_left_out; /* sources left out by --max-tlp, or NULL */
 	int64_t tlp_left_out_n;
-	char *exercise_names; /* scenarios whose events are in the store, or NULL */
+	char *exercise_names;	 /* scenarios whose events are in the store, or NULL */
 	int64_t exercise_events; /* stored exercise events (any period) */
 	struct unmapped *unmapped;
 	size_t nunmapped;

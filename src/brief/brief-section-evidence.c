@@ -56,8 +56,7 @@ static int64_t kev_count(struct brief_ctx *c, const char *extra, const struct pe
 #define KEV_KNOWN                                                                                  \
 	" AND EXISTS (SELECT 1 FROM record_attr k WHERE k.record_id = r.id AND"                    \
 	" k.key = 'ransomware' AND k.value = 'Known')"
-#define KEV_AGE                                                                                    \
-	"(CAST(substr(r.date, 1, 4) AS INTEGER) - CAST(substr(r.ext_id, 5, 4) AS INTEGER))"
+#define KEV_AGE "(CAST(substr(r.date, 1, 4) AS INTEGER) - CAST(substr(r.ext_id, 5, 4) AS INTEGER))"
 #define KEV_IS_CVE " AND r.ext_id GLOB 'CVE-[0-9][0-9][0-9][0-9]-*'"
 
 static void kev_vendors(struct brief_ctx *c, struct section *s)
@@ -162,8 +161,8 @@ void section_vulnerabilities(struct brief_ctx *c)
 		judgement(c, msgf(c->m, "judgement.kev-noprev", "count", a, "old", o, "ransomware",
 				  r, NULL));
 	} else {
-		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.from, "to", c->cur.to,
-				 "change", ch, "previous", b, NULL));
+		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.from, "to",
+				 c->cur.to, "change", ch, "previous", b, NULL));
 		judgement(c, msgf(c->m, "judgement.kev", "count", a, "change", ch, "old", o,
 				  "ransomware", r, NULL));
 	}
@@ -341,7 +340,8 @@ static void detections_techniques(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
 	    c,
-	    "WITH t AS (SELECT j.value AS tech, count(*) AS n FROM event e, json_each(e.techniques) j"
+	    "WITH t AS (SELECT j.value AS tech, count(*) AS n FROM event e, "
+	    "json_each(e.techniques) j"
 	    " WHERE e.event_type = 'alert' AND e.techniques IS NOT NULL AND e.day BETWEEN ?1 AND ?2"
 	    " AND (?3 IS NULL OR e.asset_sector = ?3) GROUP BY 1)"
 	    " SELECT t.tech, t.n, (SELECT r.title FROM record_attr x JOIN record r ON r.id ="
@@ -365,9 +365,10 @@ static void detections_techniques(struct brief_ctx *c, struct section *s)
 		snprintf(key, sizeof(key), "detections.technique.%s", id);
 		doc_figure(c->doc, key, (double)n);
 		if (rows++ == 0)
-			judgement(c, msgf(c->m,
-					  *name ? "judgement.technique" : "judgement.technique-noname",
-					  "technique", id, "name", name, "count", a, NULL));
+			judgement(c,
+				  msgf(c->m,
+				       *name ? "judgement.technique" : "judgement.technique-noname",
+				       "technique", id, "name", name, "count", a, NULL));
 	}
 	sqlite3_finalize(q);
 	doc_figure(c->doc, "detections.techniques", (double)rows);
@@ -378,7 +379,8 @@ static void detections_techniques(struct brief_ctx *c, struct section *s)
  * "not collected", never a count of zero. */
 static bool collected(struct brief_ctx *c, const char *type)
 {
-	sqlite3_stmt *q = query_prepare(c, "SELECT 1 FROM event WHERE event_type = ?1 LIMIT 1", NULL);
+	sqlite3_stmt *q =
+	    query_prepare(c, "SELECT 1 FROM event WHERE event_type = ?1 LIMIT 1", NULL);
 	bool yes = false;
 	if (q) {
 		sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
@@ -429,8 +431,8 @@ static void label_exercise(struct brief_ctx *c, struct section *s, size_t first)
 				"SELECT count(*) FROM event WHERE exercise IS NOT NULL AND day"
 				" BETWEEN ?1 AND ?2" EVENT_FILTER,
 				&c->cur);
-	int64_t all = query_count(c, "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER,
-				  &c->cur);
+	int64_t all = query_count(
+	    c, "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER, &c->cur);
 	doc_figure(c->doc, "detections.exercise.current", (double)n);
 	if (n == 0)
 		return;
@@ -489,7 +491,8 @@ void section_detections(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "det.intro-noprev", "alerts", a, NULL));
 		judgement(c, msgf(c->m, "judgement.detections-noprev", "alerts", a, NULL));
 	} else {
-		doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, NULL));
+		doc_para(s,
+			 msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, NULL));
 		judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
 	}
 	detections_other(c, s, "anomaly", "anomalies");

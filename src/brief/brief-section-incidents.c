@@ -58,8 +58,9 @@ static void total_judgement(struct brief_ctx *c)
 				  "previous", p, "prev_days", pd, "prev_from", cov->prev_from,
 				  "prev_to", cov->prev_to, "change", ch, NULL));
 	} else {
-		judgement(c, msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to",
-				  c->cur.to, "coverage", clause, "change", ch, "previous", p, NULL));
+		judgement(c,
+			  msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to",
+			       c->cur.to, "coverage", clause, "change", ch, "previous", p, NULL));
 	}
 	free(clause);
 }
@@ -435,11 +436,13 @@ static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key
 		char a[32], b[32], sa[16], sb[16];
 		cnt(a, sizeof(a), unk[1]);
 		cnt(b, sizeof(b), unk[2]);
-		snprintf(sa, sizeof(sa), "%.0f%%", 100.0 * (double)unk[1] / (double)c->incidents.cur);
-		snprintf(sb, sizeof(sb), "%.0f%%", 100.0 * (double)unk[2] / (double)c->incidents.cur);
+		snprintf(sa, sizeof(sa), "%.0f%%",
+			 100.0 * (double)unk[1] / (double)c->incidents.cur);
+		snprintf(sb, sizeof(sb), "%.0f%%",
+			 100.0 * (double)unk[2] / (double)c->incidents.cur);
 		const char *mkey = !unk[2]   ? "where.unknown-only"
-				  : !unk[1] ? "where.unrecorded-only"
-					    : "where.unknown-share";
+				   : !unk[1] ? "where.unrecorded-only"
+					     : "where.unknown-share";
 		doc_note(s, msgf(c->m, mkey, "what", caption, "unknown", a, "unknown_share", sa,
 				 "unrecorded", b, "unrecorded_share", sb, NULL));
 	}
@@ -472,7 +475,7 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 
 /* SQL twin of unknown_kind() for a.value */
 #define NOT_UNKNOWN                                                                                \
-	"lower(a.value) NOT IN ('', 'nan', 'none', 'not available', 'n/a')"                       \
+	"lower(a.value) NOT IN ('', 'nan', 'none', 'not available', 'n/a')"                        \
 	" AND lower(a.value) NOT LIKE 'unknown%'"
 
 static void initiators_table(struct brief_ctx *c, struct section *s)

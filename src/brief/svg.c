@@ -118,8 +118,8 @@ static void svg_bars(const struct chart *c, FILE *out)
 		html_escape(out, c->labels[l]);
 		fputs("</text>\n", out);
 		if (c->nodata && c->nodata[l]) {
-			nodata_box(c, out, label_w, y0, w - label_w - 60, (int)c->nseries * bar_h - 2,
-				   c->labels[l], false);
+			nodata_box(c, out, label_w, y0, w - label_w - 60,
+				   (int)c->nseries * bar_h - 2, c->labels[l], false);
 			continue;
 		}
 		for (size_t s = 0; s < c->nseries; s++) {

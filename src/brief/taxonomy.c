@@ -155,8 +155,8 @@ static bool add_map(struct taxonomy *t, const char *source, enum tax_dim dim, co
 		    const char *raw, const char *target, const char *path, char *err, size_t errlen)
 {
 	int idx = target && strcmp(target, "unknown") == 0 ? TAX_UNKNOWN
-		  : dim == TAX_SECTOR			  ? taxonomy_sector(t, target)
-							  : taxonomy_threat(t, target);
+		  : dim == TAX_SECTOR			   ? taxonomy_sector(t, target)
+							   : taxonomy_threat(t, target);
 	if (idx == -1) {
 		snprintf(err, errlen, "%s: '%s' maps to unknown id '%s'", path,
 			 raw ? raw : "default", target ? target : "?");

@@ -40,7 +40,7 @@ struct line_buf {
 		uint64_t no;
 		char *text;
 		size_t len;
-	} *v;
+	} * v;
 	size_t n, cap, head;
 };
 
@@ -214,11 +214,12 @@ bool intel_csv_read(struct intel_ctx *ctx, const char *path, intel_csv_row_fn fn
 			eof = true;
 			if (csv_fini(&p, csv_on_field, csv_on_row, &cs) != 0) {
 				/* a quote still open at the end of the file */
-				snprintf(why, sizeof(why),
-					 "a quote opened on this line is never closed (it runs to the"
-					 " end of the file at line %llu); the lines after this one are"
-					 " read again",
-					 (unsigned long long)file_lines);
+				snprintf(
+				    why, sizeof(why),
+				    "a quote opened on this line is never closed (it runs to the"
+				    " end of the file at line %llu); the lines after this one are"
+				    " read again",
+				    (unsigned long long)file_lines);
 				csv_requeue(&cs, &p, &pending, &queue, why);
 				if (queue.head < queue.n)
 					continue;
@@ -237,11 +238,13 @@ bool intel_csv_read(struct intel_ctx *ctx, const char *path, intel_csv_row_fn fn
 		}
 		cs.row_done = cs.requeue = false;
 		if (csv_parse(&p, text, len, csv_on_field, csv_on_row, &cs) != len) {
-			snprintf(why, sizeof(why), "CSV quoting error: %s%s", csv_strerror(csv_error(&p)),
-				 pending.n - pending.head > 1
-				     ? " (a quote opened on this line may be unterminated); the lines"
-				       " after this one are read again"
-				     : "");
+			snprintf(
+			    why, sizeof(why), "CSV quoting error: %s%s",
+			    csv_strerror(csv_error(&p)),
+			    pending.n - pending.head > 1
+				? " (a quote opened on this line may be unterminated); the lines"
+				  " after this one are read again"
+				: "");
 			if (pending.n - pending.head > 1) {
 				csv_requeue(&cs, &p, &pending, &queue, why);
 			} else {

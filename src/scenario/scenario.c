@@ -71,8 +71,7 @@ void scenario_truth_path(const char *pcap_path, char *out, size_t outlen)
 
 /* The marker that makes the capture's events "exercise" events all the
  * way to the briefing (see capture_exercise()). */
-static int write_exercise_marker(const char *pcap_path, const char *name, char *err,
-				 size_t errlen)
+static int write_exercise_marker(const char *pcap_path, const char *name, char *err, size_t errlen)
 {
 	char path[4200];
 	capture_exercise_path(pcap_path, path, sizeof(path));

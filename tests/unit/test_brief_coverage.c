@@ -56,8 +56,8 @@ static void build_store(void)
 	add_incident(st, sid, "5", "2021-02-01", "Ransomware");
 	add_incident(st, sid, "6", "2021-03-01", "Ransomware");
 	add_incident(st, sid, "7", "2021-06-30", "Disruption");
-	assert_true(store_source_finish(st, sid,
-					&(struct store_source_outcome){7, 0, 0, "EuRepoC fixture"}));
+	assert_true(store_source_finish(
+	    st, sid, &(struct store_source_outcome){7, 0, 0, "EuRepoC fixture"}));
 	struct store_source kev = {"kev", "/kev.json", "CISA", "government", "clear", "CC0", NULL};
 	int64_t kid = store_source_begin(st, &kev);
 	assert_true(store_record_put(st, kid, "vulnerability", "CVE-2025-0001", "2025-05-01", NULL,
@@ -262,8 +262,9 @@ static void test_trend_no_data_buckets(void **state)
 	assert_int_equal(fig(j, "incidents.trend.partial_buckets"), 1);
 	json_t *chart = NULL, *b;
 	size_t i;
-	json_array_foreach(json_object_get(section(j, "trend"), "blocks"), i, b) if (
-	    strcmp(json_string_value(json_object_get(b, "type")), "chart") == 0) chart = b;
+	json_array_foreach(json_object_get(section(j, "trend"), "blocks"), i,
+			   b) if (strcmp(json_string_value(json_object_get(b, "type")), "chart") ==
+				  0) chart = b;
 	assert_non_null(chart);
 	json_t *data = json_object_get(chart, "data");
 	assert_int_equal(json_array_size(data), 4);
@@ -325,9 +326,10 @@ static void test_not_collected(void **state)
 	/* the alerts-over-time chart: only March 2026 has a capture */
 	json_t *chart = NULL, *b;
 	size_t i, nodata = 0;
-	json_array_foreach(json_object_get(section(j, "detections"), "blocks"), i, b) if (
-	    json_object_get(b, "kind") &&
-	    strcmp(json_string_value(json_object_get(b, "kind")), "stacked") == 0) chart = b;
+	json_array_foreach(
+	    json_object_get(section(j, "detections"), "blocks"), i,
+	    b) if (json_object_get(b, "kind") &&
+		   strcmp(json_string_value(json_object_get(b, "kind")), "stacked") == 0) chart = b;
 	assert_non_null(chart);
 	json_t *data = json_object_get(chart, "data");
 	assert_int_equal(json_array_size(data), 12);

@@ -141,7 +141,8 @@ static void build_store(void)
 			 ",\"metadata\":{\"mitre_technique_id\":[\"T0855\"],\"sector\":[\"x\"]}");
 	for (int i = 0; i < 5; i++)
 		eve_line(f, "2021-06-01", "10.0.0.6", "hospital-ransomware",
-			 i < 4 ? ",\"metadata\":{\"mitre_technique_id\":[\"T1486\",\"T0855\"]}" : "");
+			 i < 4 ? ",\"metadata\":{\"mitre_technique_id\":[\"T1486\",\"T0855\"]}"
+			       : "");
 	fclose(f);
 	struct store_eve_stats stats = {0};
 	assert_int_equal(store_import_eve_file(db, eve, NULL, &stats), 0);
@@ -196,8 +197,9 @@ static json_t *section(json_t *j, const char *id)
 {
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(j, "sections"), i, s) if (
-	    strcmp(json_string_value(json_object_get(s, "id")), id) == 0) return s;
+	json_array_foreach(json_object_get(j, "sections"), i,
+			   s) if (strcmp(json_string_value(json_object_get(s, "id")), id) ==
+				  0) return s;
 	fail_msg("no section %s", id);
 	return NULL;
 }
@@ -289,12 +291,13 @@ static void test_included_and_labelled(void **state)
 	assert_int_equal(fig(j, "detections.exercise.current"), 5);
 	json_t *notices = json_object_get(j, "notices");
 	assert_int_equal(json_array_size(notices), 1);
-	assert_string_equal(json_string_value(json_array_get(notices, 0)),
-			    "This briefing mixes exercise data with public sources. Exercise data: "
-			    "synthetic traffic from vigil's own scenarios (hospital-ransomware), not "
-			    "observations of real networks; every figure that uses it is labelled "
-			    "“exercise data”. Public sources: ATT&CK fixture (MITRE); EuRepoC fixture "
-			    "(EuRepoC).");
+	assert_string_equal(
+	    json_string_value(json_array_get(notices, 0)),
+	    "This briefing mixes exercise data with public sources. Exercise data: "
+	    "synthetic traffic from vigil's own scenarios (hospital-ransomware), not "
+	    "observations of real networks; every figure that uses it is labelled "
+	    "“exercise data”. Public sources: ATT&CK fixture (MITRE); EuRepoC fixture "
+	    "(EuRepoC).");
 	assert_true(judgement_is(j, "Exercise data (vigil scenarios hospital-ransomware, synthetic "
 				    "traffic): The most frequent detection was “EXERCISE sig” (5 "
 				    "alerts)."));

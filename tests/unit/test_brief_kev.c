@@ -41,13 +41,14 @@ static void build_store(bool with_launch)
 	snprintf(path, sizeof(path), "%s/kev.json", tmp);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("{\"title\": \"KEV fixture\", \"catalogVersion\": \"1\", \"vulnerabilities\": [\n", f);
+	fputs("{\"title\": \"KEV fixture\", \"catalogVersion\": \"1\", \"vulnerabilities\": [\n",
+	      f);
 	if (with_launch) {
 		entry(f, "CVE-2017-0001", "2021-11-03", "Known", false);
 		entry(f, "CVE-2020-0002", "2021-11-03", "Unknown", false);
 		entry(f, "CVE-2021-0003", "2021-11-03", "Unknown", false);
 	}
-	entry(f, "CVE-2021-0004", "2021-12-10", "Known", false);  /* age 0 */
+	entry(f, "CVE-2021-0004", "2021-12-10", "Known", false);   /* age 0 */
 	entry(f, "CVE-2022-0005", "2022-06-01", "Unknown", false); /* age 0 */
 	entry(f, "CVE-2021-0006", "2022-07-01", "Known", false);   /* age 1 */
 	entry(f, "CVE-2019-0007", "2022-08-01", "Unknown", false); /* age 3 */
@@ -100,8 +101,9 @@ static bool has(json_t *j, const char *id, const char *text)
 			if (t && strcmp(t, text) == 0)
 				return true;
 			size_t m;
-			json_array_foreach(json_object_get(b, "items"), m, it) if (
-			    strcmp(json_string_value(it), text) == 0) return true;
+			json_array_foreach(json_object_get(b, "items"), m,
+					   it) if (strcmp(json_string_value(it), text) ==
+						   0) return true;
 		}
 	}
 	return false;
@@ -114,20 +116,23 @@ static void test_launch_year(void **state)
 	json_t *j = brief_json("2021-01-01", "2021-12-31", "y2021.json");
 	assert_int_equal(fig(j, "kev.added.current"), 1);
 	assert_int_equal(fig(j, "kev.initial_load.current"), 3);
-	assert_true(has(j, "vulnerabilities",
-			"CISA added 1 vulnerabilities to its Known Exploited Vulnerabilities "
-			"catalogue between 2021-01-01 and 2021-12-31, each on confirming that it is "
-			"exploited in the wild. No comparison is made with the previous period, "
-			"which the catalogue does not cover (it begins on 2021-11-03)."));
-	assert_true(has(j, "vulnerabilities",
-			"Not counted here: the 3 entries of the catalogue's initial load on "
-			"2021-11-03, when CISA published it with vulnerabilities exploited over the "
-			"preceding years; they are not new exploitation."));
-	assert_true(has(j, "key-judgements",
-			"CISA added 1 vulnerabilities confirmed as exploited in the wild to its KEV "
-			"catalogue in the period (the catalogue does not cover the previous period, "
-			"so no change is given); 0 of them are CVEs five or more years old, and CISA "
-			"marks 1 as known to be used in ransomware campaigns."));
+	assert_true(
+	    has(j, "vulnerabilities",
+		"CISA added 1 vulnerabilities to its Known Exploited Vulnerabilities "
+		"catalogue between 2021-01-01 and 2021-12-31, each on confirming that it is "
+		"exploited in the wild. No comparison is made with the previous period, "
+		"which the catalogue does not cover (it begins on 2021-11-03)."));
+	assert_true(
+	    has(j, "vulnerabilities",
+		"Not counted here: the 3 entries of the catalogue's initial load on "
+		"2021-11-03, when CISA published it with vulnerabilities exploited over the "
+		"preceding years; they are not new exploitation."));
+	assert_true(
+	    has(j, "key-judgements",
+		"CISA added 1 vulnerabilities confirmed as exploited in the wild to its KEV "
+		"catalogue in the period (the catalogue does not cover the previous period, "
+		"so no change is given); 0 of them are CVEs five or more years old, and CISA "
+		"marks 1 as known to be used in ransomware campaigns."));
 	json_decref(j);
 }
 
@@ -145,15 +150,17 @@ static void test_age_ransomware_and_rates(void **state)
 	assert_int_equal(fig(j, "kev.ransomware.current"), 2);
 	/* 2021-01-02..2021-12-31 minus the launch day: 2021-11-04..12-31 = 58 days;
 	 * 4/365 against 1/58 a day: -36% */
-	assert_true(has(j, "vulnerabilities",
-			"CISA added 4 vulnerabilities to its Known Exploited Vulnerabilities "
-			"catalogue between 2022-01-01 and 2022-12-31, each on confirming that it is "
-			"exploited in the wild (-36% in the yearly rate; 1 in the previous period)."));
-	assert_true(has(j, "vulnerabilities",
-			"By the year in the CVE identifier, 2 of the 4 are CVEs from the year of "
-			"their addition or the year before, 1 are 2 to 4 years older and 1 are 5 or "
-			"more years older: an addition is a newly confirmed exploitation, not "
-			"necessarily a new vulnerability."));
+	assert_true(
+	    has(j, "vulnerabilities",
+		"CISA added 4 vulnerabilities to its Known Exploited Vulnerabilities "
+		"catalogue between 2022-01-01 and 2022-12-31, each on confirming that it is "
+		"exploited in the wild (-36% in the yearly rate; 1 in the previous period)."));
+	assert_true(
+	    has(j, "vulnerabilities",
+		"By the year in the CVE identifier, 2 of the 4 are CVEs from the year of "
+		"their addition or the year before, 1 are 2 to 4 years older and 1 are 5 or "
+		"more years older: an addition is a newly confirmed exploitation, not "
+		"necessarily a new vulnerability."));
 	assert_true(has(j, "vulnerabilities",
 			"CISA marks 2 of them as known to be used in ransomware campaigns; for the "
 			"other 2 its ransomware field says “Unknown”, which means not known to be "

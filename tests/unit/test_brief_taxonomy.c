@@ -28,8 +28,8 @@
 
 static char tmp[256], db[320], datadir[4096];
 
-static void inc(struct store *st, int64_t sid, const char *id, const char *date,
-		const char *type, const char *receiver, const char *region, const char *initiator)
+static void inc(struct store *st, int64_t sid, const char *id, const char *date, const char *type,
+		const char *receiver, const char *region, const char *initiator)
 {
 	int64_t r = store_record_put(st, sid, "incident", id, date, NULL, NAN);
 	assert_true(r > 0);
@@ -67,7 +67,8 @@ static void build_store(void)
 	    "Unknown");
 	inc(st, s, "8", "2022-06-05", "Not available", "Unknown", "NO_REGION", "");
 	inc(st, s, "9", "2022-07-05", "Disruption", "Social groups / Religious", "EU(MS)", "nan");
-	assert_true(store_source_finish(st, s, &(struct store_source_outcome){9, 0, 0, "EuRepoC f"}));
+	assert_true(
+	    store_source_finish(st, s, &(struct store_source_outcome){9, 0, 0, "EuRepoC f"}));
 	assert_true(store_commit(st));
 	store_close(st);
 }
@@ -127,20 +128,20 @@ static void test_every_category_mapped(void **state)
 	assert_non_null(t);
 	int intr = taxonomy_threat(t, "intrusion-account-takeover");
 	assert_true(intr >= 0);
-	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type",
-					 "Hijacking with Misuse"),
-			 intr);
-	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type",
-					 "Hijacking without Misuse"),
-			 intr);
+	assert_int_equal(
+	    taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type", "Hijacking with Misuse"),
+	    intr);
+	assert_int_equal(
+	    taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type", "Hijacking without Misuse"),
+	    intr);
 	assert_int_equal(
 	    taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type", "Not available"),
 	    TAX_UNKNOWN);
 	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver", "Unknown"),
 			 TAX_UNKNOWN);
-	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver",
-					 "Social groups / Religious"),
-			 taxonomy_sector(t, "civil-society"));
+	assert_int_equal(
+	    taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver", "Social groups / Religious"),
+	    taxonomy_sector(t, "civil-society"));
 	taxonomy_free(t);
 
 	char *md;
@@ -184,12 +185,13 @@ static void test_themes_by_rule(void **state)
 	char *block = strndup(nonpro, (size_t)(next - nonpro));
 	/* energy is not there; the DPRK-attributed finance theft is */
 	assert_null(strstr(block, "Energy"));
-	assert_non_null(strstr(block, "- 1 incidents against the finance sector or involving "
-				      "cryptocurrency theft are attributed by the sources to Korea, "
-				      "Democratic People's Republic of, whose weapons of mass "
-				      "destruction programmes are under UN Security Council "
-				      "sanctions; such thefts are a documented source of revenue "
-				      "for those programmes.\n"));
+	assert_non_null(strstr(block,
+			       "- 1 incidents against the finance sector or involving "
+			       "cryptocurrency theft are attributed by the sources to Korea, "
+			       "Democratic People's Republic of, whose weapons of mass "
+			       "destruction programmes are under UN Security Council "
+			       "sanctions; such thefts are a documented source of revenue "
+			       "for those programmes.\n"));
 	free(block);
 	const char *poc = strstr(md, "### Protection of civilians");
 	assert_non_null(poc);

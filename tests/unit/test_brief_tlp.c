@@ -25,8 +25,8 @@
 
 static char tmp[256], db[320];
 
-static void source(struct store *st, const char *path, const char *tlp, const char *title,
-		   int n, int first_id)
+static void source(struct store *st, const char *path, const char *tlp, const char *title, int n,
+		   int first_id)
 {
 	struct store_source src = {"eurepoc", path, "P", "academia", tlp, "none", NULL};
 	int64_t sid = store_source_begin(st, &src);
@@ -37,8 +37,8 @@ static void source(struct store *st, const char *path, const char *tlp, const ch
 		int64_t r = store_record_put(st, sid, "incident", id, "2021-03-01", NULL, NAN);
 		store_record_attr(st, r, "incident_type", "Ransomware");
 	}
-	assert_true(store_source_finish(st, sid,
-					&(struct store_source_outcome){(uint64_t)n, 0, 0, title}));
+	assert_true(
+	    store_source_finish(st, sid, &(struct store_source_outcome){(uint64_t)n, 0, 0, title}));
 }
 
 static void build_store(void)
@@ -159,8 +159,8 @@ static void test_max_amber(void **state)
 			    "Left out under --max-tlp amber: Red fixture (TLP:RED). Their records "
 			    "are not counted anywhere in this briefing.");
 	char *text = json_dumps(j, 0);
-	assert_non_null(strstr(text, "\"Amber fixture\""));  /* in the sources table */
-	assert_null(strstr(text, "\"Red fixture\"")); /* only in the notice */
+	assert_non_null(strstr(text, "\"Amber fixture\"")); /* in the sources table */
+	assert_null(strstr(text, "\"Red fixture\""));	    /* only in the notice */
 	free(text);
 	json_decref(j);
 }
@@ -170,9 +170,10 @@ static void test_max_clear(void **state)
 	json_t *j = brief_json("clear", "clear.json");
 	assert_string_equal(label(j), "TLP:CLEAR");
 	assert_int_equal(fig(j, "incidents.total.current"), 2);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "notices"), 0)),
-			    "Left out under --max-tlp clear: Amber fixture (TLP:AMBER); Red fixture "
-			    "(TLP:RED). Their records are not counted anywhere in this briefing.");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(j, "notices"), 0)),
+	    "Left out under --max-tlp clear: Amber fixture (TLP:AMBER); Red fixture "
+	    "(TLP:RED). Their records are not counted anywhere in this briefing.");
 	json_decref(j);
 	/* the same store afterwards, without --max-tlp: nothing left out
 	 * (the views of one briefing do not outlive it) */

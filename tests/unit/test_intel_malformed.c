@@ -71,8 +71,7 @@ static char *release_stderr(void)
 	return slurp(errpath);
 }
 
-static int import(const char *kind, const char *path, struct intel_import_result *res,
-		  char **err)
+static int import(const char *kind, const char *path, struct intel_import_result *res, char **err)
 {
 	char db[320], e[256];
 	snprintf(db, sizeof(db), "%s/m.db", tmp);
@@ -93,8 +92,9 @@ static int import(const char *kind, const char *path, struct intel_import_result
 static const char *row(int i)
 {
 	static char b[8][256];
-	snprintf(b[i % 8], sizeof(b[0]), "Study %d,https://pubmed.ncbi.nlm.nih.gov/%d/,Harm %d,d,q,"
-					 "First Day,All,Imaging,%d\n",
+	snprintf(b[i % 8], sizeof(b[0]),
+		 "Study %d,https://pubmed.ncbi.nlm.nih.gov/%d/,Harm %d,d,q,"
+		 "First Day,All,Imaging,%d\n",
 		 i, i, i, i % 10 + 1);
 	return b[i % 8];
 }
@@ -247,9 +247,10 @@ static void test_score_malformed_eve(void **state)
 	assert_int_equal(scenario_write("sample", pcap, 1, 1, err, sizeof(err)), 0);
 	scenario_truth_path(pcap, truth, sizeof(truth));
 	snprintf(eve, sizeof(eve), "%s/eve.json", tmp);
-	write_file(eve, "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n"
-			"{\"timestamp\":\"2026-03-10T08:00:01\",\"event_type\":\"alert\",\"al\n"
-			"[1,2]\n");
+	write_file(eve,
+		   "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n"
+		   "{\"timestamp\":\"2026-03-10T08:00:01\",\"event_type\":\"alert\",\"al\n"
+		   "[1,2]\n");
 	struct scenario_score sc;
 	assert_int_equal(scenario_score(truth, eve, &sc, err, sizeof(err)), -1);
 	char want[2048];
@@ -257,9 +258,10 @@ static void test_score_malformed_eve(void **state)
 	assert_true(strncmp(err, want, strlen(want)) == 0);
 	assert_non_null(strstr(err, "); 2 of 3 lines malformed, no score given"));
 	/* a well-formed file still scores, \u0000 in a string included */
-	write_file(eve, "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n"
-			"{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"modbus\","
-			"\"data\":\"a\\u0000b\"}\n");
+	write_file(eve,
+		   "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"flow\"}\n"
+		   "{\"timestamp\":\"2026-03-10T08:00:00.000000+0000\",\"event_type\":\"modbus\","
+		   "\"data\":\"a\\u0000b\"}\n");
 	assert_int_equal(scenario_score(truth, eve, &sc, err, sizeof(err)), 0);
 	scenario_score_free(&sc);
 }
