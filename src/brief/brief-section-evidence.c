@@ -654,8 +654,7 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	    " (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
 	    "  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
 	    "  AND r.kind <> 'relationship'),"
-	    " src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
-	    "  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
+	    " src.records, src.first_date || ' – ' || src.last_date, src.licence, src.tlp, src.imported_at, src.malformed"
 	    " FROM source src ORDER BY src.kind, src.path",
 	    &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
