@@ -58,6 +58,9 @@ struct app_flow {
 	void *state;		       /* the parser's, NULL for recognised-only */
 	uint64_t next_log;	       /* first transaction not logged yet */
 	uint64_t next_insp[2];	       /* first transaction side not inspected yet */
+	/* Done after the cursors, out of order (bit k: cursor + k): a side
+	 * inspected, a transaction logged, while one before it waits. */
+	uint64_t insp_done[2], log_done;
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
 };
@@ -347,6 +350,7 @@ static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *a
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
+	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
@@ -589,21 +593,57 @@ static enum app_side side_of(const struct app_flow *af, const void *tx, enum app
 				       : APP_SIDE_READY;
 }
 
-/* Moves the direction's cursor over sides that need no inspection, and,
- * with `inspected`, over the ready ones too (rules have seen them). */
+/*
+ * Transactions are walked in id order from a cursor, but one that waits
+ * (a request not answered yet, a file still open) does not hold back the
+ * ones after it, as Suricata inspects and logs each transaction when it is
+ * ready: APP_WINDOW ids after the cursor are tracked with a bit each, and
+ * the cursor moves over the done ones at its head.
+ */
+#define APP_WINDOW 64
+
+static bool window_has(uint64_t mask, uint64_t cursor, uint64_t id)
+{
+	return (mask >> (id - cursor)) & 1u;
+}
+
+/* Moves a cursor over its head of done ids (and ids `skip` says need
+ * nothing), shifting the mask along. */
+static void window_advance(const struct app_flow *af, uint64_t *cursor, uint64_t *mask,
+			   bool (*skip)(const struct app_flow *af, uint64_t id, int arg), int arg)
+{
+	uint64_t n = af->ap->tx_count(af->state);
+	while (*cursor < n && ((*mask & 1u) || skip(af, *cursor, arg))) {
+		*mask >>= 1;
+		(*cursor)++;
+	}
+}
+
+/* A side that needs no inspection: released, or nothing in direction arg. */
+static bool side_needs_none(const struct app_flow *af, uint64_t id, int dir)
+{
+	const void *tx = af->ap->tx_get(af->state, id);
+	return tx == NULL || side_of(af, tx, (enum app_dir)dir) == APP_SIDE_NONE;
+}
+
+/* With `inspected` (rules have seen this packet's transactions), every
+ * ready side in the window is done; then the cursor moves. */
 static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected)
 {
 	uint64_t n = af->ap->tx_count(af->state);
-	uint64_t id = af->next_insp[dir];
-	for (; id < n; id++) {
+	uint64_t cur = af->next_insp[dir];
+	for (uint64_t id = cur; inspected && id < n && id < cur + APP_WINDOW; id++) {
 		const void *tx = af->ap->tx_get(af->state, id);
-		if (tx == NULL)
-			continue;
-		enum app_side s = side_of(af, tx, dir);
-		if (s == APP_SIDE_PENDING || (s == APP_SIDE_READY && !inspected))
-			break;
+		if (tx != NULL && side_of(af, tx, dir) == APP_SIDE_READY)
+			af->insp_done[dir] |= 1ull << (id - cur);
 	}
-	af->next_insp[dir] = id;
+	window_advance(af, &af->next_insp[dir], &af->insp_done[dir], side_needs_none, dir);
+}
+
+static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
+{
+	(void)unused;
+	return af->ap->tx_get(af->state, id) == NULL;
 }
 
 /* The protocol a flow had before a change: every transaction it still
@@ -634,19 +674,28 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		return;
 	const struct app_protocol *ap = af->ap;
 	uint64_t n = ap->tx_count(af->state);
-	while (af->next_log < n) {
-		const void *tx = ap->tx_get(af->state, af->next_log);
-		if (tx != NULL) {
-			enum app_log_decision d =
-			    ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
-			if (d == APP_LOG_WAIT && !flow_end)
-				break; /* logged in order, as Suricata does */
-			if (d == APP_LOG_NOW) {
-				fn(arg, af->proto, af->state, tx, af->next_log);
-				ctx->stats.tx[af->proto]++;
-			}
+	uint64_t cur = af->next_log;
+	for (uint64_t id = cur; id < n && (id < cur + APP_WINDOW || flow_end); id++) {
+		if (id < cur + APP_WINDOW && window_has(af->log_done, cur, id))
+			continue;
+		const void *tx = ap->tx_get(af->state, id);
+		enum app_log_decision d = APP_LOG_SKIP;
+		if (tx != NULL)
+			d = ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
+		if (d == APP_LOG_WAIT && !flow_end)
+			continue; /* the ones after it may be ready */
+		if (d == APP_LOG_NOW) {
+			fn(arg, af->proto, af->state, tx, id);
+			ctx->stats.tx[af->proto]++;
 		}
-		af->next_log++;
+		if (id < cur + APP_WINDOW)
+			af->log_done |= 1ull << (id - cur);
+	}
+	if (flow_end) {
+		af->next_log = n;
+		af->log_done = 0;
+	} else {
+		window_advance(af, &af->next_log, &af->log_done, tx_released, 0);
 	}
 	if (ap->tx_release_upto == NULL)
 		return;
@@ -674,17 +723,15 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	*proto = af->proto;
 	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t cur = af->next_insp[dir];
 	uint32_t seen = 0;
-	/* Sides are inspected in order: every one before the i-th is ready too. */
-	for (uint64_t id = af->next_insp[dir]; id < n; id++) {
+	/* Ready sides in id order, each once; a waiting one is passed over. */
+	for (uint64_t id = cur; id < n && id < cur + APP_WINDOW; id++) {
+		if (window_has(af->insp_done[dir], cur, id))
+			continue;
 		const void *t = af->ap->tx_get(af->state, id);
-		if (t == NULL)
+		if (t == NULL || side_of(af, t, dir) != APP_SIDE_READY)
 			continue;
-		enum app_side s = side_of(af, t, dir);
-		if (s == APP_SIDE_NONE)
-			continue;
-		if (s == APP_SIDE_PENDING)
-			return false;
 		if (seen++ == i) {
 			*tx = t;
 			*tx_id = id;
