@@ -731,6 +731,10 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 			 opt->sector);
 		return NULL;
 	}
+	if (opt->max_tlp && brief_tlp_rank(opt->max_tlp) < 0) {
+		snprintf(err, errlen, "--max-tlp must be clear, green, amber, amber+strict or red");
+		return NULL;
+	}
 	if (!tlp_setup(&c)) {
 		snprintf(err, errlen, "applying --max-tlp: %s", sqlite3_errmsg(db));
 		ctx_free(&c);

@@ -189,6 +189,11 @@ static void test_bad_max_tlp(void **state)
 	assert_int_equal(brief_tlp_rank("AMBER+STRICT"), 3);
 	assert_int_equal(brief_tlp_rank("white"), 0);
 	assert_int_equal(brief_tlp_rank("purple"), -1);
+	char err[512] = "";
+	struct brief_options o = {
+	    .db = db, .format = BRIEF_JSON, .output = "/dev/null", .max_tlp = "purple"};
+	assert_int_equal(brief_generate(&o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--max-tlp"));
 }
 
 int main(void)
