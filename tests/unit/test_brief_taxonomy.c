@@ -175,6 +175,72 @@ static void test_every_category_mapped(void **state)
 	json_decref(j);
 }
 
+/* Every STIX 2.1 industry-sector-ov value, and every value of the MISP
+ * sector galaxy (../shared's copy, when present), maps to a sector or to
+ * "not known": none falls to "other" unseen. */
+static void test_stix_misp_sectors_mapped(void **state)
+{
+	static const char *const stix[] = {"agriculture",
+					   "aerospace",
+					   "automotive",
+					   "chemical",
+					   "commercial",
+					   "communications",
+					   "construction",
+					   "defense",
+					   "education",
+					   "energy",
+					   "entertainment",
+					   "financial-services",
+					   "government",
+					   "government-national",
+					   "government-regional",
+					   "government-local",
+					   "government-public-services",
+					   "healthcare",
+					   "hospitality-leisure",
+					   "infrastructure",
+					   "dams",
+					   "nuclear",
+					   "water",
+					   "insurance",
+					   "manufacturing",
+					   "mining",
+					   "non-profit",
+					   "pharmaceuticals",
+					   "retail",
+					   "technology",
+					   "telecommunications",
+					   "transportation",
+					   "utilities"};
+	char err[512];
+	struct taxonomy *t = taxonomy_load(datadir, err, sizeof(err));
+	assert_non_null(t);
+	for (size_t i = 0; i < sizeof(stix) / sizeof(stix[0]); i++)
+		if (taxonomy_lookup(t, "stix", TAX_SECTOR, "sector", stix[i]) == -1)
+			fail_msg("STIX sector '%s' is not mapped", stix[i]);
+	const char *shared = getenv("SHARED_DIR");
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/data/intel/misp-galaxy/sector.json",
+		 shared && *shared ? shared : "../shared");
+	json_error_t e;
+	json_t *g = json_load_file(path, 0, &e);
+	if (g) {
+		size_t i, n = 0;
+		json_t *v;
+		json_array_foreach(json_object_get(g, "values"), i, v)
+		{
+			const char *name = json_string_value(json_object_get(v, "value"));
+			if (taxonomy_lookup(t, "misp", TAX_SECTOR, "target_sector", name) == -1)
+				fail_msg("MISP sector '%s' is not mapped", name);
+			n++;
+		}
+		assert_true(n > 100);
+		json_decref(g);
+	}
+	taxonomy_free(t);
+}
+
 static void test_themes_by_rule(void **state)
 {
 	char *md;
@@ -233,6 +299,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_category_mapped),
+	    cmocka_unit_test(test_stix_misp_sectors_mapped),
 	    cmocka_unit_test(test_themes_by_rule),
 	    cmocka_unit_test(test_sector_not_ranked_against_itself),
 	};
