@@ -13,7 +13,7 @@
 #include "intel/intel.h"
 #include "store/store.h"
 
-#define MAX_OPTS 12
+#define MAX_OPTS 16
 #define MAX_POS 64
 
 struct cli_opt {
@@ -52,6 +52,12 @@ static const char *cli_get(struct cli *cl, const char *name)
 {
 	struct cli_opt *o = cli_find(cl, name, strlen(name));
 	return o && o->set ? o->value : NULL;
+}
+
+static bool cli_flag(struct cli *cl, const char *name)
+{
+	struct cli_opt *o = cli_find(cl, name, strlen(name));
+	return o && o->set;
 }
 
 /* Parses argv[first..] against the options declared in cl. */
@@ -132,6 +138,13 @@ static void report_eve(const char *path, const struct store_eve_stats *s)
 		       "seconds", secs, "rate", rate, NULL);
 	printf("%s\n", t);
 	free(t);
+	if (s->exercise) {
+		char x[32];
+		snprintf(x, sizeof(x), "%llu", (unsigned long long)s->exercise);
+		t = msgf(cli_messages, "import.exercise", "file", path, "count", x, NULL);
+		printf("%s\n", t);
+		free(t);
+	}
 }
 
 static int cmd_import(int argc, char **argv)
@@ -255,12 +268,13 @@ static int source_import(struct cli *cl)
 	store_close(st);
 	if (rc != 0)
 		return 1;
-	char r[32], m[32], s[32];
+	char r[32], m[32], s[32], rd[32];
+	snprintf(rd, sizeof(rd), "%llu", (unsigned long long)res.read);
 	snprintf(r, sizeof(r), "%llu", (unsigned long long)res.records);
 	snprintf(m, sizeof(m), "%llu", (unsigned long long)res.malformed);
 	snprintf(s, sizeof(s), "%llu", (unsigned long long)res.skipped);
 	char *t = msgf(cli_messages, "source.done", "kind", cl->pos[1], "path", cl->pos[2],
-		       "records", r, "malformed", m, "skipped", s, NULL);
+		       "records", r, "malformed", m, "skipped", s, "read", rd, NULL);
 	printf("%s\n", t);
 	free(t);
 	return 0;
@@ -332,6 +346,12 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->sector = cli_get(cl, "sector");
 	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
 	o->lang = cli_get(cl, "lang");
+	o->include_exercise = cli_flag(cl, "include-exercise");
+	o->max_tlp = cli_get(cl, "max-tlp");
+	if (o->max_tlp && brief_tlp_rank(o->max_tlp) < 0) {
+		cli_error("cli.bad-max-tlp", o->max_tlp);
+		return false;
+	}
 	o->period_days = 365;
 	if ((o->from && !store_valid_date(o->from)) || (o->to && !store_valid_date(o->to))) {
 		cli_error("cli.bad-date", o->from && !store_valid_date(o->from) ? o->from : o->to);
@@ -359,6 +379,8 @@ static int cmd_brief(int argc, char **argv)
 			      "format", "output", "o",	"lang"};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		cli_declare(&cl, opts[i], false);
+	cli_declare(&cl, "include-exercise", true);
+	cli_declare(&cl, "max-tlp", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {

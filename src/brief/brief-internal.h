@@ -66,7 +66,9 @@ int taxonomy_threat(const struct taxonomy *t, const char *id);
 bool taxonomy_maps_attribute(const struct taxonomy *t, const char *source, enum tax_dim dim,
 			     const char *attribute);
 /* Vocabulary index for a raw value (trying "A / B / C", then "A / B", then
- * "A"), or -1 when unmapped. */
+ * "A"), TAX_UNKNOWN for a value the source uses for "not known" (mapped to
+ * `unknown`: "Unknown", "Not available"), or -1 when unmapped. */
+#define TAX_UNKNOWN (-2)
 int taxonomy_lookup(const struct taxonomy *t, const char *source, enum tax_dim dim,
 		    const char *attribute, const char *raw);
 
@@ -88,7 +90,9 @@ struct chart {
 	size_t nlabels, nseries;
 	char **labels;
 	char **series;
-	double *value; /* value[label * nseries + series] */
+	double *value;	   /* value[label * nseries + series] */
+	bool *nodata;	   /* per label: no source covers it (drawn hatched, never as 0) */
+	char *nodata_text; /* the "no data" label, from the catalogue */
 };
 
 struct table {
@@ -125,6 +129,11 @@ struct doc {
 	char *subtitle;
 	char *generated; /* generation date */
 	char *footer;
+	char *tlp;	 /* "TLP:AMBER": the marking, shown at the top and bottom */
+	char *tlp_class; /* "amber" */
+	char *tlp_text;	 /* what the marking allows, from the catalogue */
+	char **notice;	 /* shown at the top, under the subtitle (exercise data...) */
+	size_t nnotices;
 	struct section *section;
 	size_t nsections;
 	struct figure *figure; /* machine-readable figures for JSON, sorted by key */
@@ -146,7 +155,11 @@ struct chart *doc_chart(struct section *s, enum chart_kind kind, const char *tit
 void chart_series(struct chart *c, size_t i, const char *name);
 /* Appends a label with nseries values. */
 void chart_add(struct chart *c, const char *label, const double *values);
+/* Appends a label that no source covers: shown as text (hatched in SVG),
+ * never as a zero bar. */
+void chart_add_nodata(struct chart *c, const char *label, const char *text);
 void doc_figure(struct doc *d, const char *key, double value);
+void doc_notice(struct doc *d, char *text); /* takes ownership */
 void doc_sort_figures(struct doc *d);
 /* Drops charts without a non-zero value and tables without rows, so a
  * reader (and the render test) never meets an empty chart. */
@@ -179,6 +192,27 @@ struct unmapped {
 	int64_t count;
 };
 
+/* What the sources behind a kind of evidence cover: the union of their
+ * coverage windows (source.first_date..last_date), and how much of each
+ * period it covers.  A comparison between periods is made on counts when
+ * both are covered alike, on per-year rates when coverage differs, and not
+ * at all when either period has no coverage. */
+enum cmp_mode { CMP_EQUAL, CMP_RATE, CMP_NONE };
+struct coverage {
+	bool any;		  /* at least one source with a dated record */
+	char first[11], last[11]; /* earliest first_date, latest last_date */
+	char *sources;		  /* "EuRepoC (2000-01-01 to 2023-12-10); ..." */
+	struct {
+		int64_t a, b; /* days since the epoch, inclusive, merged, sorted */
+	} iv[64];
+	size_t niv;
+	int64_t days_cur, days_prev;	 /* covered days of each period */
+	int64_t len_cur, len_prev;	 /* days of each period */
+	char cur_from[11], cur_to[11];	 /* first and last covered day of the period */
+	char prev_from[11], prev_to[11]; /* same for the previous period */
+	enum cmp_mode cmp;
+};
+
 /* Everything the sections share: the inputs, the periods, and the incident
  * aggregates computed once in brief-build.c. */
 struct brief_ctx {
@@ -192,10 +226,20 @@ struct brief_ctx {
 	bool yearly;   /* trend buckets are years, else months */
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
 	size_t nbuckets;
-	int64_t *trend; /* trend[bucket * nthreats + threat] */
+	int64_t *trend;		 /* trend[bucket * nthreats + threat] */
+	struct coverage inc_cov; /* incident sources */
 	struct pair incidents;
 	struct pair by_threat[TAX_MAX], by_sector[TAX_MAX];
-	int64_t undated; /* incidents without a date (never in a period) */
+	/* incidents whose sector / threat type the sources do not know or do
+	 * not record: kept out of rankings, shown as a share */
+	struct pair sector_unknown, threat_unknown;
+	int64_t undated;    /* incidents without a date (never in a period) */
+	int tlp_rank;	    /* the most restrictive TLP of the sources used */
+	bool kev_launch;    /* the KEV source begins with the 2021-11-03 initial load */
+	char *tlp_left_out; /* sources left out by --max-tlp, or NULL */
+	int64_t tlp_left_out_n;
+	char *exercise_names;	 /* scenarios whose events are in the store, or NULL */
+	int64_t exercise_events; /* stored exercise events (any period) */
 	struct unmapped *unmapped;
 	size_t nunmapped;
 	char **judgements; /* key judgements collected from sections */
@@ -217,10 +261,34 @@ void section_detections(struct brief_ctx *c);
 void section_themes(struct brief_ctx *c);
 void section_method(struct brief_ctx *c);
 
+/* The part of the period in trend bucket b, as inclusive dates
+ * (brief-section-incidents.c). */
+void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last);
 /* Helpers shared by the sections (brief-build.c). */
 void judgement(struct brief_ctx *c, char *text); /* takes ownership */
 /* "+25%", "-10%", "new", "no change" from the message catalogue. */
 void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev);
+/* The same under a coverage: "not comparable" when a period is not
+ * covered, a change of per-year rates when coverage differs. */
+void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char *out, size_t n,
+		    int64_t cur, int64_t prev);
+/* cur - prev in the comparison's own terms (counts, or per-year rates
+ * when coverage differs); 0 when the periods are not comparable. */
+double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev);
+/* Reads the coverage of the sources the SQL selects (rows: name,
+ * first_date, last_date) and measures it against the two periods. */
+void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql);
+void coverage_free(struct coverage *cov);
+/* (Re)computes the covered days of both periods and the comparison mode. */
+void coverage_measure(struct brief_ctx *c, struct coverage *cov);
+/* Removes day from the start of a window beginning on it (a catalogue's
+ * launch-day bulk load is not a day of ordinary additions). */
+void coverage_drop_day(struct brief_ctx *c, struct coverage *cov, const char *day);
+/* Covered days of [from, to] (inclusive "YYYY-MM-DD"). */
+int64_t coverage_days(const struct coverage *cov, const char *from, const char *to);
+/* The judgement/sentence prefix stating a partial coverage of the
+ * current period, or "" when it is fully covered.  malloc'd. */
+char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov);
 const char *sector_label(const struct brief_ctx *c, int i);
 const char *threat_label(const struct brief_ctx *c, int i);
 /* Runs sql with the period bound to ?1/?2 (and ?3 = --sector id or NULL);

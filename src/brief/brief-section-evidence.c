@@ -24,16 +24,51 @@ static const char *col_text(sqlite3_stmt *q, int i)
 
 /* ---- newly exploited vulnerabilities ---- */
 
+/*
+ * CISA's Known Exploited Vulnerabilities catalogue, read as CISA states
+ * it: an entry's date is dateAdded, the day CISA added it; the catalogue
+ * was published on 2021-11-03 with an initial load of vulnerabilities
+ * exploited over the years before, which is counted apart (it is not new
+ * exploitation) when the store's KEV source begins on that day; the age of
+ * a CVE (the year of its identifier against the year of its addition)
+ * shows that an addition is rarely a new vulnerability; and ransomware use
+ * is CISA's knownRansomwareCampaignUse, "Known" or "Unknown" (not known to
+ * be used, which is not "not used").
+ */
+#define KEV_LAUNCH "2021-11-03"
+#define KEV_REC                                                                                    \
+	" r.kind = 'vulnerability' AND r.source_id IN (SELECT id FROM source WHERE kind = 'kev')"  \
+	" AND r.date BETWEEN ?1 AND ?2"
+
+static const char *kev_excl(const struct brief_ctx *c)
+{
+	return c->kev_launch ? " AND r.date <> '" KEV_LAUNCH "'" : "";
+}
+
+static int64_t kev_count(struct brief_ctx *c, const char *extra, const struct period *p)
+{
+	char sql[768];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM record r WHERE" KEV_REC "%s%s",
+		 kev_excl(c), extra);
+	return query_count(c, sql, p);
+}
+
+#define KEV_KNOWN                                                                                  \
+	" AND EXISTS (SELECT 1 FROM record_attr k WHERE k.record_id = r.id AND"                    \
+	" k.key = 'ransomware' AND k.value = 'Known')"
+#define KEV_AGE "(CAST(substr(r.date, 1, 4) AS INTEGER) - CAST(substr(r.ext_id, 5, 4) AS INTEGER))"
+#define KEV_IS_CVE " AND r.ext_id GLOB 'CVE-[0-9][0-9][0-9][0-9]-*'"
+
 static void kev_vendors(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q = query_prepare(
-	    c,
-	    "SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
-	    " JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-	    " LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
-	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-	    &c->cur);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "SELECT v.value, count(*), sum(coalesce(k.value = 'Known', 0)) FROM record r"
+		 " JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		 " LEFT JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware'"
+		 " WHERE" KEV_REC "%s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+		 kev_excl(c));
+	sqlite3_stmt *q = query_prepare(c, sql, &c->cur);
 	struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "kev.chart"), 2);
 	chart_series(ch, 0, msg(c->m, "col.added"));
 	chart_series(ch, 1, msg(c->m, "col.ransomware"));
@@ -55,16 +90,14 @@ static void kev_vendors(struct brief_ctx *c, struct section *s)
 
 static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 {
-	sqlite3_stmt *q =
-	    query_prepare(c,
-			  "SELECT r.date, r.ext_id, v.value, p.value FROM record r"
-			  " JOIN record_attr k ON k.record_id = r.id AND k.key = 'ransomware' AND "
-			  "k.value = 'Known'"
-			  " LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
-			  " LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
-			  " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2"
-			  " ORDER BY r.date DESC, r.ext_id LIMIT 15",
-			  &c->cur);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "SELECT r.date, r.ext_id, v.value, p.value FROM record r"
+		 " LEFT JOIN record_attr v ON v.record_id = r.id AND v.key = 'vendor'"
+		 " LEFT JOIN record_attr p ON p.record_id = r.id AND p.key = 'product'"
+		 " WHERE" KEV_REC "%s" KEV_KNOWN " ORDER BY r.date DESC, r.ext_id LIMIT 15",
+		 kev_excl(c));
+	sqlite3_stmt *q = query_prepare(c, sql, &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "kev.ransomware-table"), 4);
 	table_header(t, 0, msg(c->m, "col.date"), false);
 	table_header(t, 1, msg(c->m, "col.cve"), false);
@@ -79,31 +112,65 @@ void section_vulnerabilities(struct brief_ctx *c)
 {
 	struct section *s =
 	    doc_section(c->doc, "vulnerabilities", msg(c->m, "section.vulnerabilities"));
-	const char *count_sql = "SELECT count(*) FROM record WHERE kind = 'vulnerability'"
-				" AND date BETWEEN ?1 AND ?2";
-	const char *ransom_sql =
-	    "SELECT count(*) FROM record r JOIN record_attr k ON"
-	    " k.record_id = r.id AND k.key = 'ransomware' AND k.value = 'Known'"
-	    " WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1 AND ?2";
-	int64_t cur = query_count(c, count_sql, &c->cur),
-		prev = query_count(c, count_sql, &c->prev);
-	int64_t ransom = query_count(c, ransom_sql, &c->cur);
+	struct coverage cov;
+	coverage_load(c, &cov,
+		      "SELECT coalesce(title, kind), first_date, last_date FROM source"
+		      " WHERE kind = 'kev' AND first_date IS NOT NULL ORDER BY first_date");
+	c->kev_launch = cov.any && strcmp(cov.first, KEV_LAUNCH) == 0;
+	if (c->kev_launch)
+		coverage_drop_day(c, &cov, KEV_LAUNCH);
+	int64_t cur = kev_count(c, "", &c->cur), prev = kev_count(c, "", &c->prev);
+	int64_t ransom = kev_count(c, KEV_KNOWN, &c->cur);
+	int64_t launch = 0;
+	if (c->kev_launch && strcmp(c->cur.from, KEV_LAUNCH) <= 0 &&
+	    strcmp(c->cur.to, KEV_LAUNCH) >= 0)
+		launch = query_count(c,
+				     "SELECT count(*) FROM record r WHERE" KEV_REC
+				     " AND r.date = '" KEV_LAUNCH "'",
+				     &c->cur);
+	int64_t young = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " <= 1", &c->cur);
+	int64_t mid = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " BETWEEN 2 AND 4", &c->cur);
+	int64_t old = kev_count(c, KEV_IS_CVE " AND " KEV_AGE " >= 5", &c->cur);
 	doc_figure(c->doc, "kev.added.current", (double)cur);
 	doc_figure(c->doc, "kev.added.previous", (double)prev);
 	doc_figure(c->doc, "kev.ransomware.current", (double)ransom);
+	doc_figure(c->doc, "kev.initial_load.current", (double)launch);
+	doc_figure(c->doc, "kev.age.0-1.current", (double)young);
+	doc_figure(c->doc, "kev.age.2-4.current", (double)mid);
+	doc_figure(c->doc, "kev.age.5+.current", (double)old);
+	char a[32], b[32], r[32], u[32], ch[32], l[32], y[32], m[32], o[32];
+	cnt(l, sizeof(l), launch);
 	if (cur == 0) {
-		doc_para(s, xstrdup(msg(c->m, "kev.none")));
+		doc_para(s, xstrdup(msg(c->m, cov.days_cur ? "kev.none" : "kev.nodata")));
+		if (launch)
+			doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+		coverage_free(&cov);
 		return;
 	}
-	char a[32], b[32], r[32], ch[32];
 	cnt(a, sizeof(a), cur);
 	cnt(b, sizeof(b), prev);
 	cnt(r, sizeof(r), ransom);
-	fmt_change(c, ch, sizeof(ch), cur, prev);
-	char *text =
-	    msgf(c->m, "kev.intro", "count", a, "previous", b, "change", ch, "ransomware", r, NULL);
-	doc_para(s, text);
-	judgement(c, msgf(c->m, "judgement.kev", "count", a, "ransomware", r, "change", ch, NULL));
+	cnt(u, sizeof(u), cur - ransom);
+	cnt(y, sizeof(y), young);
+	cnt(m, sizeof(m), mid);
+	cnt(o, sizeof(o), old);
+	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
+	if (cov.cmp == CMP_NONE) {
+		doc_para(s, msgf(c->m, "kev.intro-noprev", "count", a, "from", c->cur.from, "to",
+				 c->cur.to, "first", cov.first, NULL));
+		judgement(c, msgf(c->m, "judgement.kev-noprev", "count", a, "old", o, "ransomware",
+				  r, NULL));
+	} else {
+		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.from, "to",
+				 c->cur.to, "change", ch, "previous", b, NULL));
+		judgement(c, msgf(c->m, "judgement.kev", "count", a, "change", ch, "old", o,
+				  "ransomware", r, NULL));
+	}
+	if (launch)
+		doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+	doc_para(s, msgf(c->m, "kev.age", "count", a, "recent", y, "mid", m, "old", o, NULL));
+	doc_para(s, msgf(c->m, "kev.ransomware", "known", r, "unknown", u, NULL));
+	coverage_free(&cov);
 	kev_vendors(c, s);
 	if (ransom > 0)
 		kev_ransomware_list(c, s);
@@ -236,7 +303,7 @@ static void detections_sectors(struct brief_ctx *c, struct section *s)
 	sqlite3_finalize(q);
 }
 
-static void detections_trend(struct brief_ctx *c, struct section *s)
+static void detections_trend(struct brief_ctx *c, struct section *s, const struct coverage *cov)
 {
 	struct chart *ch = doc_chart(s, CHART_STACKED, msg(c->m, "det.trend-chart"), 2);
 	chart_series(ch, 0, msg(c->m, "col.alerts"));
@@ -255,51 +322,223 @@ static void detections_trend(struct brief_ctx *c, struct section *s)
 				v[b * 2 + 1] = (double)sqlite3_column_int64(q, 2);
 			}
 	sqlite3_finalize(q);
-	for (size_t b = 0; v && b < c->nbuckets; b++)
-		chart_add(ch, c->bucket[b], &v[b * 2]);
+	for (size_t b = 0; v && b < c->nbuckets; b++) {
+		/* a month (year) no imported capture covers is "no data" */
+		char first[11], last[11];
+		bucket_span(c, b, first, last);
+		if (coverage_days(cov, first, last) == 0)
+			chart_add_nodata(ch, c->bucket[b], msg(c->m, "nodata"));
+		else
+			chart_add(ch, c->bucket[b], &v[b * 2]);
+	}
 	free(v);
+}
+
+/* ATT&CK techniques the alerting rules name (metadata mitre_technique_id),
+ * with the technique's name when the ATT&CK data in the store has it. */
+static void detections_techniques(struct brief_ctx *c, struct section *s)
+{
+	sqlite3_stmt *q = query_prepare(
+	    c,
+	    "WITH t AS (SELECT j.value AS tech, count(*) AS n FROM event e, "
+	    "json_each(e.techniques) j"
+	    " WHERE e.event_type = 'alert' AND e.techniques IS NOT NULL AND e.day BETWEEN ?1 AND ?2"
+	    " AND (?3 IS NULL OR e.asset_sector = ?3) GROUP BY 1)"
+	    " SELECT t.tech, t.n, (SELECT r.title FROM record_attr x JOIN record r ON r.id ="
+	    " x.record_id WHERE x.key = 'external_id' AND x.value = t.tech AND r.kind ="
+	    " 'technique' ORDER BY r.id LIMIT 1) FROM t ORDER BY 2 DESC, 1",
+	    &c->cur);
+	struct table *t = NULL;
+	size_t rows = 0;
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		if (!t) {
+			t = doc_table(s, msg(c->m, "det.techniques"), 3);
+			table_header(t, 0, msg(c->m, "col.technique"), false);
+			table_header(t, 1, msg(c->m, "col.technique-name"), false);
+			table_header(t, 2, msg(c->m, "col.alerts"), true);
+		}
+		const char *id = col_text(q, 0), *name = col_text(q, 2);
+		int64_t n = sqlite3_column_int64(q, 1);
+		char a[32], key[96];
+		cnt(a, sizeof(a), n);
+		table_row(t, id, *name ? name : msg(c->m, "det.technique-unnamed"), a);
+		snprintf(key, sizeof(key), "detections.technique.%s", id);
+		doc_figure(c->doc, key, (double)n);
+		if (rows++ == 0)
+			judgement(c,
+				  msgf(c->m,
+				       *name ? "judgement.technique" : "judgement.technique-noname",
+				       "technique", id, "name", name, "count", a, NULL));
+	}
+	sqlite3_finalize(q);
+	doc_figure(c->doc, "detections.techniques", (double)rows);
+}
+
+/* Whether any imported EVE file carried events of this type at all: an
+ * event type vigil's output did not log (flow records turned off, say) is
+ * "not collected", never a count of zero. */
+static bool collected(struct brief_ctx *c, const char *type)
+{
+	sqlite3_stmt *q =
+	    query_prepare(c, "SELECT 1 FROM event WHERE event_type = ?1 LIMIT 1", NULL);
+	bool yes = false;
+	if (q) {
+		sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
+		yes = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	return yes;
+}
+
+/* One sentence for an event type other than alerts: its count in the
+ * period, or that it was not collected. */
+static void detections_other(struct brief_ctx *c, struct section *s, const char *type,
+			     const char *what)
+{
+	char key[96], sql[256];
+	if (!collected(c, type)) {
+		snprintf(key, sizeof(key), "detections.%s.collected", what);
+		doc_figure(c->doc, key, 0);
+		snprintf(key, sizeof(key), "det.%s-not-collected", what);
+		doc_para(s, xstrdup(msg(c->m, key)));
+		return;
+	}
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM event WHERE event_type = '%s'"
+		 " AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
+		 type);
+	int64_t n = query_count(c, sql, &c->cur);
+	snprintf(key, sizeof(key), "detections.%s.collected", what);
+	doc_figure(c->doc, key, 1);
+	snprintf(key, sizeof(key), "detections.%s.current", what);
+	doc_figure(c->doc, key, (double)n);
+	char a[32];
+	cnt(a, sizeof(a), n);
+	snprintf(key, sizeof(key), "det.%s", what);
+	doc_para(s, msgf(c->m, key, "count", a, NULL));
+}
+
+#define EVENT_COVERAGE_SQL                                                                         \
+	"SELECT f.path, min(e.day), max(e.day) FROM event e JOIN eve_file f ON f.id = e.file_id"   \
+	" GROUP BY e.file_id ORDER BY 2, 1"
+
+/* With --include-exercise, detections drawn (partly) from exercise events
+ * say so: a note first, "exercise data" on every chart and table, and on
+ * the key judgements this section contributed (from judgement `first`). */
+static void label_exercise(struct brief_ctx *c, struct section *s, size_t first)
+{
+	int64_t n = query_count(c,
+				"SELECT count(*) FROM event WHERE exercise IS NOT NULL AND day"
+				" BETWEEN ?1 AND ?2" EVENT_FILTER,
+				&c->cur);
+	int64_t all = query_count(
+	    c, "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER, &c->cur);
+	doc_figure(c->doc, "detections.exercise.current", (double)n);
+	if (n == 0)
+		return;
+	const char *label = msg(c->m, "exercise.label");
+	for (size_t b = 0; b < s->nblocks; b++) {
+		struct block *bl = &s->block[b];
+		char **title = bl->type == BLOCK_CHART	 ? &bl->chart->title
+			       : bl->type == BLOCK_TABLE ? &bl->table->caption
+							 : NULL;
+		if (title && *title) {
+			char *t = xasprintf("%s (%s)", *title, label);
+			free(*title);
+			*title = t;
+		}
+	}
+	for (size_t i = first; i < c->njudgements; i++) {
+		char *t = msgf(c->m, "exercise.judgement", "text", c->judgements[i], "scenarios",
+			       c->exercise_names, NULL);
+		free(c->judgements[i]);
+		c->judgements[i] = t;
+	}
+	char a[32], b[32];
+	cnt(a, sizeof(a), n);
+	cnt(b, sizeof(b), all);
+	/* the note goes first in the section */
+	doc_note(s, msgf(c->m, "det.exercise-note", "count", a, "total", b, "scenarios",
+			 c->exercise_names, NULL));
+	struct block note = s->block[s->nblocks - 1];
+	memmove(&s->block[1], &s->block[0], (s->nblocks - 1) * sizeof(*s->block));
+	s->block[0] = note;
 }
 
 void section_detections(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "detections", msg(c->m, "section.detections"));
+	size_t njudgements = c->njudgements;
 	const char *sql = "SELECT count(*) FROM event WHERE event_type = 'alert'"
 			  " AND day BETWEEN ?1 AND ?2" EVENT_FILTER;
+	const char *any_sql = "SELECT count(*) FROM event WHERE day BETWEEN ?1 AND ?2" EVENT_FILTER;
 	int64_t cur = query_count(c, sql, &c->cur), prev = query_count(c, sql, &c->prev);
-	int64_t anomalies = query_count(c,
-					"SELECT count(*) FROM event WHERE event_type = 'anomaly'"
-					" AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
-					&c->cur);
-	int64_t flows = query_count(c,
-				    "SELECT count(*) FROM event WHERE event_type = 'flow'"
-				    " AND day BETWEEN ?1 AND ?2" EVENT_FILTER,
-				    &c->cur);
 	doc_figure(c->doc, "detections.alerts.current", (double)cur);
 	doc_figure(c->doc, "detections.alerts.previous", (double)prev);
-	doc_figure(c->doc, "detections.anomalies.current", (double)anomalies);
-	doc_figure(c->doc, "detections.flows.current", (double)flows);
-	if (cur + anomalies + flows == 0) {
+	if (query_count(c, any_sql, &c->cur) == 0) {
 		doc_para(s, xstrdup(msg(c->m, "det.none")));
 		return;
 	}
-	char a[32], p[32], an[32], fl[32], ch[32];
+	/* Captures cover the days they span: alerts are compared with the
+	 * previous period only as far as captures cover both. */
+	struct coverage cov;
+	coverage_load(c, &cov, EVENT_COVERAGE_SQL);
+	char a[32], p[32], ch[32];
 	cnt(a, sizeof(a), cur);
 	cnt(p, sizeof(p), prev);
-	cnt(an, sizeof(an), anomalies);
-	cnt(fl, sizeof(fl), flows);
-	fmt_change(c, ch, sizeof(ch), cur, prev);
-	doc_para(s, msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, "anomalies",
-			 an, "flows", fl, NULL));
-	judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
+	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
+	if (cov.cmp == CMP_NONE) {
+		doc_para(s, msgf(c->m, "det.intro-noprev", "alerts", a, NULL));
+		judgement(c, msgf(c->m, "judgement.detections-noprev", "alerts", a, NULL));
+	} else {
+		doc_para(s,
+			 msgf(c->m, "det.intro", "alerts", a, "previous", p, "change", ch, NULL));
+		judgement(c, msgf(c->m, "judgement.detections", "alerts", a, "change", ch, NULL));
+	}
+	detections_other(c, s, "anomaly", "anomalies");
+	detections_other(c, s, "flow", "flows");
 	if (cur > 0) {
 		detections_signatures(c, s);
+		detections_techniques(c, s);
 		detections_sectors(c, s);
 	}
-	detections_trend(c, s);
+	detections_trend(c, s, &cov);
+	coverage_free(&cov);
 	doc_note(s, xstrdup(msg(c->m, "det.note")));
+	label_exercise(c, s, njudgements);
 }
 
 /* ---- Security Council themes ---- */
+
+/* "wmd-financing:<state>" evidence: incidents in the period that the
+ * sources attribute to <state> (initiator_country), a state whose weapons
+ * of mass destruction programmes are under UN Security Council sanctions,
+ * and that target the finance sector or steal cryptocurrency: the way such
+ * thefts finance those programmes (vocabulary.yaml documents the rule). */
+static char *theme_wmd_financing(struct brief_ctx *c, const char *state)
+{
+	int fin = taxonomy_sector(c->tax, "finance");
+	int crypto = taxonomy_threat(c->tax, "cryptocurrency-theft");
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM temp.sel s JOIN record_attr a ON a.record_id = s.id AND"
+		 " a.key = 'initiator_country' AND a.value = ?1 WHERE s.period = 1 AND"
+		 " ((s.sectors >> %d) & 1 OR (s.threats >> %d) & 1)",
+		 fin < 0 ? 31 : fin, crypto < 0 ? 31 : crypto);
+	sqlite3_stmt *q = query_prepare(c, sql, NULL);
+	int64_t n = 0;
+	if (q) {
+		sqlite3_bind_text(q, 1, state, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (n == 0)
+		return NULL;
+	char a[32];
+	cnt(a, sizeof(a), n);
+	return msgf(c->m, "theme.finding.wmd-financing", "count", a, "state", state, NULL);
+}
 
 /* "raw:<source>:<attribute>:<value>" evidence: incidents in the period
  * whose source attribute has that value. */
@@ -339,14 +578,10 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 	char a[32];
 	if (strncmp(spec, "raw:", 4) == 0)
 		return theme_raw(c, spec);
+	if (strncmp(spec, "wmd-financing:", 14) == 0)
+		return theme_wmd_financing(c, spec + 14);
 	if (strcmp(spec, "kev-ransomware") == 0) {
-		int64_t n =
-		    query_count(c,
-				"SELECT count(*) FROM record r JOIN record_attr k ON"
-				" k.record_id = r.id AND k.key = 'ransomware' AND k.value ="
-				" 'Known' WHERE r.kind = 'vulnerability' AND r.date BETWEEN ?1"
-				" AND ?2",
-				&c->cur);
+		int64_t n = kev_count(c, KEV_KNOWN, &c->cur);
 		cnt(a, sizeof(a), n);
 		return n ? msgf(c->m, "theme.finding.kev-ransomware", "count", a, NULL) : NULL;
 	}
@@ -361,24 +596,22 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char ***items,
 			   size_t *n)
 {
-	char a[32], ch[32];
+	char a[32];
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
 		if (!(th->sectors & (1u << i)) || c->by_sector[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_sector[i].cur);
-		fmt_change(c, ch, sizeof(ch), c->by_sector[i].cur, c->by_sector[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
-					sector_label(c, (int)i), "change", ch, NULL);
+					sector_label(c, (int)i), NULL);
 	}
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
 		if (!(th->threats & (1u << i)) || c->by_threat[i].cur == 0)
 			continue;
 		cnt(a, sizeof(a), c->by_threat[i].cur);
-		fmt_change(c, ch, sizeof(ch), c->by_threat[i].cur, c->by_threat[i].prev);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
-					threat_label(c, (int)i), "change", ch, NULL);
+					threat_label(c, (int)i), NULL);
 	}
 	for (size_t e = 0; e < th->nevidence; e++) {
 		char *f = theme_evidence(c, th->evidence[e]);
@@ -401,13 +634,13 @@ void section_themes(struct brief_ctx *c)
 		size_t n = 0;
 		theme_findings(c, th, &items, &n);
 		doc_heading(s, msg(c->m, key));
+		snprintf(key, sizeof(key), "themes.%s.findings", th->id);
+		doc_figure(c->doc, key, (double)n); /* before the "no finding" line */
 		if (n == 0) {
 			items = xrealloc(items, sizeof(char *));
 			items[n++] = xstrdup(msg(c->m, "theme.no-finding"));
 		}
 		doc_list(s, items, n);
-		snprintf(key, sizeof(key), "themes.%s.findings", th->id);
-		doc_figure(c->doc, key, (double)n);
 	}
 }
 
@@ -421,8 +654,7 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	    " (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
 	    "  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
 	    "  AND r.kind <> 'relationship'),"
-	    " src.records, (SELECT min(date) || ' – ' || max(date) FROM record r WHERE"
-	    "  r.source_id = src.id), src.licence, src.tlp, src.imported_at, src.malformed"
+	    " src.records, src.first_date || ' – ' || src.last_date, src.licence, src.tlp, src.imported_at, src.malformed"
 	    " FROM source src ORDER BY src.kind, src.path",
 	    &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
@@ -459,6 +691,14 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 		char a[32];
 		cnt(a, sizeof(a), events);
 		doc_para(s, msgf(c->m, "method.events", "count", a, NULL));
+	}
+	if (c->exercise_events > 0) {
+		char a[32];
+		cnt(a, sizeof(a), c->exercise_events);
+		doc_para(s, msgf(c->m,
+				 c->opt->include_exercise ? "method.exercise-included"
+							  : "method.exercise-excluded",
+				 "count", a, "scenarios", c->exercise_names, NULL));
 	}
 }
 

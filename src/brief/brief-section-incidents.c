@@ -8,23 +8,93 @@
  */
 #include "brief/brief-internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void cnt(char *out, size_t n, int64_t v)
 {
 	fmt_count(out, n, v);
 }
 
+/* "12" or "3.4": a per-year rate. */
+static void fmt_rate(char *out, size_t n, int64_t count, int64_t days)
+{
+	double r = 365.25 * (double)count / (double)days;
+	if (r >= 9.95)
+		fmt_count(out, n, (int64_t)llround(r));
+	else
+		snprintf(out, n, "%.1f", r);
+}
+
+static void total_judgement(struct brief_ctx *c)
+{
+	const struct coverage *cov = &c->inc_cov;
+	char n[32], p[32], ch[32], pd[32], r1[32], r0[32];
+	cnt(n, sizeof(n), c->incidents.cur);
+	cnt(p, sizeof(p), c->incidents.prev);
+	cnt(pd, sizeof(pd), cov->days_prev);
+	doc_figure(c->doc, "incidents.coverage.days.current", (double)cov->days_cur);
+	doc_figure(c->doc, "incidents.coverage.days.previous", (double)cov->days_prev);
+	if (cov->days_cur == 0) {
+		judgement(c, msgf(c->m, "judgement.total-nodata", "from", c->cur.from, "to",
+				  c->cur.to, "sources",
+				  cov->sources ? cov->sources : msg(c->m, "coverage.no-source"),
+				  NULL));
+		return;
+	}
+	char *clause = coverage_clause(c, cov);
+	fmt_change_cov(c, cov, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
+	if (cov->cmp == CMP_NONE) {
+		judgement(c, msgf(c->m, "judgement.total-noprev", "count", n, "from", c->cur.from,
+				  "to", c->cur.to, "coverage", clause, "prev_from", c->prev.from,
+				  "prev_to", c->prev.to, NULL));
+	} else if (cov->cmp == CMP_RATE) {
+		fmt_rate(r1, sizeof(r1), c->incidents.cur, cov->days_cur);
+		fmt_rate(r0, sizeof(r0), c->incidents.prev, cov->days_prev);
+		judgement(c, msgf(c->m, "judgement.total-rate", "count", n, "from", c->cur.from,
+				  "to", c->cur.to, "coverage", clause, "rate", r1, "prev_rate", r0,
+				  "previous", p, "prev_days", pd, "prev_from", cov->prev_from,
+				  "prev_to", cov->prev_to, "change", ch, NULL));
+	} else {
+		judgement(c,
+			  msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to",
+			       c->cur.to, "coverage", clause, "change", ch, "previous", p, NULL));
+	}
+	free(clause);
+}
+
+/* The part of the period in trend bucket b: [first, last]. */
+void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last)
+{
+	const char *l = c->bucket[b];
+	if (c->yearly) {
+		snprintf(first, 11, "%.4s-01-01", l);
+		snprintf(last, 11, "%.4s-12-31", l);
+	} else {
+		int y = atoi(l), m = atoi(l + 5);
+		static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		int d = md[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+		snprintf(first, 11, "%04d-%02d-01", y, m);
+		snprintf(last, 11, "%04d-%02d-%02d", y, m, d);
+	}
+	if (strcmp(first, c->cur.from) < 0)
+		memcpy(first, c->cur.from, 11);
+	if (strcmp(last, c->cur.to) > 0)
+		memcpy(last, c->cur.to, 11);
+}
+
 void section_trend(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "trend", msg(c->m, "section.trend"));
-	char n[32], p[32], ch[32];
+	char n[32];
 	cnt(n, sizeof(n), c->incidents.cur);
-	cnt(p, sizeof(p), c->incidents.prev);
-	fmt_change(c, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
-	judgement(c, msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to", c->cur.to,
-			  "change", ch, "previous", p, NULL));
+	total_judgement(c);
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	if (c->incidents.cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "trend.none")));
 		return;
@@ -40,13 +110,62 @@ void section_trend(struct brief_ctx *c)
 	struct chart *ch_ = doc_chart(s, CHART_STACKED, msg(c->m, "trend.chart"), nused);
 	for (size_t i = 0; i < nused; i++)
 		chart_series(ch_, i, threat_label(c, (int)used[i]));
+	size_t nodata = 0, partial = 0;
 	for (size_t b = 0; b < c->nbuckets; b++) {
+		char first[11], last[11];
+		bucket_span(c, b, first, last);
+		int64_t covered = coverage_days(&c->inc_cov, first, last);
+		/* a bucket no source covers is "no data", never a zero bar */
+		if (covered == 0) {
+			chart_add_nodata(ch_, c->bucket[b], msg(c->m, "nodata"));
+			nodata++;
+			continue;
+		}
 		double v[TAX_MAX];
 		for (size_t i = 0; i < nused; i++)
 			v[i] = (double)c->trend[b * c->tax->nthreats + used[i]];
-		chart_add(ch_, c->bucket[b], v);
+		int64_t span = coverage_days(&(struct coverage){.iv = {{0, INT32_MAX}}, .niv = 1},
+					     first, last);
+		if (covered < span) {
+			char *label = msgf(c->m, "trend.partial", "label", c->bucket[b], NULL);
+			chart_add(ch_, label, v);
+			free(label);
+			partial++;
+		} else {
+			chart_add(ch_, c->bucket[b], v);
+		}
 	}
+	doc_figure(c->doc, "incidents.trend.nodata_buckets", (double)nodata);
+	doc_figure(c->doc, "incidents.trend.partial_buckets", (double)partial);
 	doc_note(s, xstrdup(msg(c->m, "trend.note")));
+	if (nodata || partial)
+		doc_note(s, msgf(c->m, "trend.coverage-note", "sources", c->inc_cov.sources, NULL));
+}
+
+/* "The sources do not record the sector of N incidents (x%)...": what is
+ * not known is shown as a share, never ranked. */
+static void unknown_share(struct brief_ctx *c, struct section *s, int64_t n, const char *key)
+{
+	if (n <= 0 || c->incidents.cur <= 0)
+		return;
+	char a[32], share[16];
+	cnt(a, sizeof(a), n);
+	snprintf(share, sizeof(share), "%.0f%%", 100.0 * (double)n / (double)c->incidents.cur);
+	doc_para(s, msgf(c->m, key, "count", a, "share", share, NULL));
+}
+
+/* Says how the "change" column compares, when not count against count. */
+static void comparison_note(struct brief_ctx *c, struct section *s)
+{
+	const struct coverage *cov = &c->inc_cov;
+	char a[32], b[32];
+	cnt(a, sizeof(a), cov->days_cur);
+	cnt(b, sizeof(b), cov->days_prev);
+	if (cov->cmp == CMP_RATE)
+		doc_note(s, msgf(c->m, "compare.rate-note", "days", a, "prev_days", b, NULL));
+	else if (cov->cmp == CMP_NONE)
+		doc_note(s, msgf(c->m, "compare.none-note", "prev_from", c->prev.from, "prev_to",
+				 c->prev.to, NULL));
 }
 
 /* Indices of the sectors, critical infrastructure first, each group by
@@ -73,23 +192,28 @@ static size_t sector_order(const struct brief_ctx *c, int *order)
 
 static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 {
+	/* a briefing on one sector ranks nothing: its sector is all there is */
+	if (c->sector >= 0)
+		return;
+	int64_t recorded = c->incidents.cur - c->sector_unknown.cur;
 	for (size_t i = 0; i < n; i++) {
 		int k = order[i];
-		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || c->incidents.cur == 0)
+		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || recorded <= 0)
 			continue;
 		char cn[32], share[16];
 		cnt(cn, sizeof(cn), c->by_sector[k].cur);
 		snprintf(share, sizeof(share), "%.0f%%",
-			 100.0 * (double)c->by_sector[k].cur / (double)c->incidents.cur);
+			 100.0 * (double)c->by_sector[k].cur / (double)recorded);
 		judgement(c, msgf(c->m, "judgement.top-ci-sector", "sector", sector_label(c, k),
 				  "count", cn, "share", share, NULL));
 		break;
 	}
-	/* The critical-infrastructure sector whose count rose the most. */
+	/* The critical-infrastructure sector whose count (or yearly rate, when
+	 * coverage differs) rose the most; none when not comparable. */
 	int best = -1;
-	int64_t best_d = 0;
+	double best_d = 0;
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
-		int64_t d = c->by_sector[i].cur - c->by_sector[i].prev;
+		double d = cov_delta(&c->inc_cov, c->by_sector[i].cur, c->by_sector[i].prev);
 		if (c->tax->critical[i] && d > best_d) {
 			best_d = d;
 			best = (int)i;
@@ -100,7 +224,8 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 	char a[32], b[32], ch[32];
 	cnt(a, sizeof(a), c->by_sector[best].cur);
 	cnt(b, sizeof(b), c->by_sector[best].prev);
-	fmt_change(c, ch, sizeof(ch), c->by_sector[best].cur, c->by_sector[best].prev);
+	fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_sector[best].cur,
+		       c->by_sector[best].prev);
 	judgement(c, msgf(c->m, "judgement.ci-sector-rise", "sector", sector_label(c, best),
 			  "count", a, "previous", b, "change", ch, NULL));
 }
@@ -108,6 +233,10 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 void section_sectors(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "sectors", msg(c->m, "section.sectors"));
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	int order[TAX_MAX];
 	size_t n = sector_order(c, order);
 	doc_para(s, xstrdup(msg(c->m, "sectors.intro")));
@@ -130,11 +259,13 @@ void section_sectors(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), pr.cur);
 		cnt(b, sizeof(b), pr.prev);
-		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a,
 			  b, d);
 	}
+	unknown_share(c, s, c->sector_unknown.cur, "sectors.unknown");
 	doc_note(s, xstrdup(msg(c->m, "sectors.note")));
+	comparison_note(c, s);
 	sector_judgement(c, order, n);
 }
 
@@ -142,9 +273,9 @@ void section_sectors(struct brief_ctx *c)
 static int threat_extreme(const struct brief_ctx *c, int sign)
 {
 	int best = -1;
-	int64_t best_d = 0;
+	double best_d = 0;
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
-		int64_t d = (c->by_threat[i].cur - c->by_threat[i].prev) * sign;
+		double d = cov_delta(&c->inc_cov, c->by_threat[i].cur, c->by_threat[i].prev) * sign;
 		if ((int)i == c->tax->threat_other)
 			continue; /* "other" is a residue, not a finding */
 		if (d > best_d) {
@@ -165,7 +296,8 @@ static void threat_judgements(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), c->by_threat[i].cur);
 		cnt(b, sizeof(b), c->by_threat[i].prev);
-		fmt_change(c, d, sizeof(d), c->by_threat[i].cur, c->by_threat[i].prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), c->by_threat[i].cur,
+			       c->by_threat[i].prev);
 		judgement(c, msgf(c->m, keys[k], "threat", threat_label(c, i), "count", a,
 				  "previous", b, "change", d, NULL));
 	}
@@ -174,6 +306,10 @@ static void threat_judgements(struct brief_ctx *c)
 void section_threats(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "threats", msg(c->m, "section.threats"));
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+		return;
+	}
 	int order[TAX_MAX];
 	size_t n = c->tax->nthreats;
 	for (size_t i = 0; i < n; i++)
@@ -202,7 +338,7 @@ void section_threats(struct brief_ctx *c)
 		char a[32], b[32], d[32];
 		cnt(a, sizeof(a), pr.cur);
 		cnt(b, sizeof(b), pr.prev);
-		fmt_change(c, d, sizeof(d), pr.cur, pr.prev);
+		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, threat_label(c, order[i]), a, b, d);
 	}
 	int64_t families = query_count(c,
@@ -216,38 +352,100 @@ void section_threats(struct brief_ctx *c)
 		doc_para(s, msgf(c->m, "threats.ransomware-families", "count", f, NULL));
 	}
 	doc_figure(c->doc, "reference.ransomware_families", (double)families);
+	unknown_share(c, s, c->threat_unknown.cur, "threats.unknown");
+	comparison_note(c, s);
 	threat_judgements(c);
 }
 
-/* A "value | incidents" table of attribute key over current-period
- * incidents, top 10; returns the number of rows. */
+/* What a source writes for "not known" ("Unknown", "Not available") or
+ * for nothing recorded (empty, "nan"): 1 not known, 2 not recorded, 0 a
+ * real value. */
+static int unknown_kind(const char *v)
+{
+	if (!v || !*v || strcasecmp(v, "nan") == 0 || strcasecmp(v, "none") == 0)
+		return 2;
+	/* "Unknown", "Unknown - not attributed", "Not available" */
+	if (strncasecmp(v, "unknown", 7) == 0 || strcasecmp(v, "not available") == 0 ||
+	    strcasecmp(v, "n/a") == 0)
+		return 1;
+	return 0;
+}
+
+/* The reader's word for a raw value: "<prefix>.<value>" from the message
+ * catalogue when it has one (region codes such as NORTHAM), else the
+ * value itself. */
+static const char *value_label(struct brief_ctx *c, const char *prefix, const char *v)
+{
+	if (!prefix)
+		return v;
+	char key[256];
+	snprintf(key, sizeof(key), "%s.%s", prefix, v);
+	const char *t = msg(c->m, key);
+	return strcmp(t, key) == 0 ? v : t;
+}
+
+/* A "value | incidents" table (or chart) of attribute key over
+ * current-period incidents, top 10 known values; "not known" and "not
+ * recorded" are not ranked but stated as shares of the period's incidents.
+ * Returns the number of rows. */
 static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key,
-			 const char *caption, const char *col, struct chart *chart)
+			 const char *caption, const char *col, bool as_chart, const char *labels)
 {
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "SELECT a.value, count(*) FROM temp.sel s JOIN record_attr a ON"
+		 "SELECT a.value, count(DISTINCT s.id) FROM temp.sel s JOIN record_attr a ON"
 		 " a.record_id = s.id AND a.key = '%s' WHERE s.period = 1"
-		 " GROUP BY a.value ORDER BY 2 DESC, 1 LIMIT 10",
+		 " GROUP BY a.value ORDER BY 2 DESC, 1",
 		 key);
 	sqlite3_stmt *q = query_prepare(c, sql, NULL);
-	struct table *t = doc_table(s, caption, 2);
-	table_header(t, 0, col, false);
-	table_header(t, 1, msg(c->m, "col.incidents"), true);
+	struct table *t = NULL;
+	struct chart *ch = NULL;
+	if (as_chart) {
+		ch = doc_chart(s, CHART_BARS, caption, 1);
+		chart_series(ch, 0, msg(c->m, "col.incidents"));
+	} else {
+		t = doc_table(s, caption, 2);
+		table_header(t, 0, col, false);
+		table_header(t, 1, msg(c->m, "col.incidents"), true);
+	}
 	size_t rows = 0;
+	int64_t unk[3] = {0, 0, 0};
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(q, 0);
 		int64_t n = sqlite3_column_int64(q, 1);
+		int k = unknown_kind(v);
+		if (k) {
+			unk[k] += n;
+			continue;
+		}
+		if (rows == 10)
+			continue;
+		const char *label = value_label(c, labels, v);
 		char a[32];
 		cnt(a, sizeof(a), n);
-		table_row(t, v, a);
-		if (chart) {
+		if (t)
+			table_row(t, label, a);
+		if (ch) {
 			double d = (double)n;
-			chart_add(chart, v, &d);
+			chart_add(ch, label, &d);
 		}
 		rows++;
 	}
 	sqlite3_finalize(q);
+	if ((unk[1] || unk[2]) && c->incidents.cur > 0) {
+		char a[32], b[32], sa[16], sb[16];
+		cnt(a, sizeof(a), unk[1]);
+		cnt(b, sizeof(b), unk[2]);
+		snprintf(sa, sizeof(sa), "%.0f%%",
+			 100.0 * (double)unk[1] / (double)c->incidents.cur);
+		snprintf(sb, sizeof(sb), "%.0f%%",
+			 100.0 * (double)unk[2] / (double)c->incidents.cur);
+		const char *mkey = !unk[2]   ? "where.unknown-only"
+				   : !unk[1] ? "where.unrecorded-only"
+					     : "where.unknown-share";
+		doc_note(s, msgf(c->m, mkey, "what", caption, "unknown", a, "unknown_share", sa,
+				 "unrecorded", b, "unrecorded_share", sb, NULL));
+	}
 	return rows;
 }
 
@@ -275,6 +473,11 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 	sqlite3_finalize(q);
 }
 
+/* SQL twin of unknown_kind() for a.value */
+#define NOT_UNKNOWN                                                                                \
+	"lower(a.value) NOT IN ('', 'nan', 'none', 'not available', 'n/a')"                        \
+	" AND lower(a.value) NOT LIKE 'unknown%'"
+
 static void initiators_table(struct brief_ctx *c, struct section *s)
 {
 	sqlite3_stmt *q = query_prepare(
@@ -282,7 +485,7 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 	    "SELECT a.value, coalesce(src.title, src.kind), src.publisher, count(*) FROM temp.sel s"
 	    " JOIN record r ON r.id = s.id JOIN source src ON src.id = r.source_id"
 	    " JOIN record_attr a ON a.record_id = s.id AND a.key = 'initiator_country'"
-	    " WHERE s.period = 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
+	    " WHERE s.period = 1 AND " NOT_UNKNOWN " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10",
 	    NULL);
 	struct table *t = doc_table(s, msg(c->m, "who.table"), 4);
 	table_header(t, 0, msg(c->m, "col.initiator"), false);
@@ -299,6 +502,21 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 		table_row(t, who, a, basis, src);
 	}
 	sqlite3_finalize(q);
+	/* incidents with no initiator attributed: a share, not a "country" */
+	int64_t unattributed = query_count(
+	    c,
+	    "SELECT count(*) FROM temp.sel s WHERE s.period = 1 AND NOT EXISTS (SELECT 1 FROM"
+	    " record_attr a WHERE a.record_id = s.id AND a.key = 'initiator_country' AND"
+	    " " NOT_UNKNOWN ")",
+	    NULL);
+	doc_figure(c->doc, "incidents.initiator.unattributed.current", (double)unattributed);
+	if (unattributed > 0 && c->incidents.cur > 0) {
+		char a[32], share[16];
+		cnt(a, sizeof(a), unattributed);
+		snprintf(share, sizeof(share), "%.0f%%",
+			 100.0 * (double)unattributed / (double)c->incidents.cur);
+		doc_note(s, msgf(c->m, "who.unattributed", "count", a, "share", share, NULL));
+	}
 }
 
 static void reference_actors(struct brief_ctx *c, struct section *s)
@@ -343,21 +561,23 @@ static void reference_actors(struct brief_ctx *c, struct section *s)
 void section_where_who(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "where-who", msg(c->m, "section.where-who"));
-	if (c->incidents.cur == 0) {
+	if (c->inc_cov.days_cur == 0) {
+		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
+	} else if (c->incidents.cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "where.none")));
 	} else {
-		struct chart *ch = doc_chart(s, CHART_BARS, msg(c->m, "where.chart"), 1);
-		chart_series(ch, 0, msg(c->m, "col.incidents"));
+		/* one chart of the countries (not a chart and a table of the
+		 * same figures) */
 		attr_table(c, s, "receiver_country", msg(c->m, "where.countries"),
-			   msg(c->m, "col.country"), ch);
+			   msg(c->m, "col.country"), true, NULL);
 		attr_table(c, s, "receiver_region", msg(c->m, "where.regions"),
-			   msg(c->m, "col.region"), NULL);
+			   msg(c->m, "col.region"), false, "region");
 		doc_para(s, xstrdup(msg(c->m, "who.intro")));
 		initiators_table(c, s);
 		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
-			   msg(c->m, "col.category"), NULL);
+			   msg(c->m, "col.category"), false, NULL);
 		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
-			   msg(c->m, "col.basis"), NULL);
+			   msg(c->m, "col.basis"), false, NULL);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}
 	reference_actors(c, s);

@@ -33,7 +33,17 @@ struct brief_options {
 	enum brief_format format;
 	const char *output; /* file; "-" for stdout */
 	const char *lang;   /* message catalogue, default "en" */
+	/* Events from vigil's own scenario traffic (EVE "exercise") are left
+	 * out unless this is set; when set, every figure using them says so. */
+	bool include_exercise;
+	/* Sources marked above this TLP (clear|green|amber|amber+strict|red)
+	 * are left out, and the briefing says so; NULL: none is. */
+	const char *max_tlp;
 };
+
+/* Rank of a TLP 2.0 label (case-insensitive, "white" = clear): 0 clear,
+ * 1 green, 2 amber, 3 amber+strict, 4 red; -1 when not a TLP label. */
+int brief_tlp_rank(const char *tlp);
 
 /* Writes a briefing.  Returns 0, or -1 with a message in err. */
 int brief_generate(const struct brief_options *opt, char *err, size_t errlen);

@@ -89,14 +89,28 @@ static void chart_free(struct chart *c)
 	free(c->labels);
 	free(c->series);
 	free(c->value);
+	free(c->nodata);
+	free(c->nodata_text);
 	free(c->title);
 	free(c);
+}
+
+void doc_notice(struct doc *d, char *text)
+{
+	d->notice = xrealloc(d->notice, (d->nnotices + 1) * sizeof(char *));
+	d->notice[d->nnotices++] = text;
 }
 
 void doc_free(struct doc *d)
 {
 	if (!d)
 		return;
+	free(d->tlp);
+	free(d->tlp_class);
+	free(d->tlp_text);
+	for (size_t i = 0; i < d->nnotices; i++)
+		free(d->notice[i]);
+	free(d->notice);
 	for (size_t i = 0; i < d->nsections; i++) {
 		struct section *s = &d->section[i];
 		for (size_t b = 0; b < s->nblocks; b++) {
@@ -224,9 +238,25 @@ void chart_add(struct chart *c, const char *label, const double *values)
 {
 	c->labels = xrealloc(c->labels, (c->nlabels + 1) * sizeof(char *));
 	c->value = xrealloc(c->value, (c->nlabels + 1) * c->nseries * sizeof(double));
+	c->nodata = xrealloc(c->nodata, (c->nlabels + 1) * sizeof(bool));
 	c->labels[c->nlabels] = xstrdup(label);
 	memcpy(&c->value[c->nlabels * c->nseries], values, c->nseries * sizeof(double));
+	c->nodata[c->nlabels] = false;
 	c->nlabels++;
+}
+
+void chart_add_nodata(struct chart *c, const char *label, const char *text)
+{
+	double zero[TAX_MAX * 2] = {0};
+	double *v = c->nseries <= TAX_MAX * 2 ? zero : calloc(c->nseries, sizeof(double));
+	if (!v)
+		abort();
+	chart_add(c, label, v);
+	if (v != zero)
+		free(v);
+	c->nodata[c->nlabels - 1] = true;
+	if (!c->nodata_text)
+		c->nodata_text = xstrdup(text);
 }
 
 void doc_figure(struct doc *d, const char *key, double value)

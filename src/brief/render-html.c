@@ -31,6 +31,13 @@ static const char *const html_css =
     ".2rem}h2{font-size:1.35rem;color:#1f5f99;"
     "border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
     ".sub{color:#555;margin:.2rem 0 1rem}"
+    ".tlp{font-family:Helvetica,Arial,sans-serif;font-size:.85rem;margin:.3rem 0}"
+    ".tlp-label{background:#000;font-weight:bold;padding:.1rem .4rem;margin-right:.4rem}"
+    ".tlp-clear .tlp-label{color:#fff}.tlp-green .tlp-label{color:#33ff00}"
+    ".tlp-amber .tlp-label,.tlp-amber\\+strict .tlp-label{color:#ffc000}"
+    ".tlp-red .tlp-label{color:#ff2b2b}"
+    ".tlp-print{display:none}"
+    ".notice{font-weight:bold;border:2px solid #c8553d;background:#fcefeb;padding:.4rem .7rem}"
     "nav ol{columns:2;font-size:.95rem}"
     "table{border-collapse:collapse;margin:.8rem 0 1.2rem;font-size:.9rem;width:100%}"
     "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
@@ -42,10 +49,14 @@ static const char *const html_css =
     "svg.chart{max-width:100%;height:auto;font-family:Helvetica,Arial,sans-serif}"
     "svg .lb{font-size:11px;fill:#333}svg .vl{font-size:10px;fill:#555}"
     "svg .lg{font-size:11px;fill:#333}svg .ax{stroke:#999;stroke-width:1}"
+    "svg .nd{font-size:11px;fill:#444;font-style:italic}"
     "#key-judgements ul{font-size:1.05rem}"
     "footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
     "@media print{body{margin:0;max-width:none}nav{display:none}"
-    "section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}}";
+    "section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}"
+    ".tlp-print{display:block;position:fixed;right:0;margin:0}.tlp-print-top{top:0}"
+    ".tlp-print-bottom{bottom:0}.tlp-label{-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact}@page{margin:2cm 1.5cm}}";
 
 static void html_table(const struct table *t, FILE *out)
 {
@@ -102,6 +113,25 @@ static void html_block(const struct block *b, FILE *out)
 	}
 }
 
+/* The TLP 2.0 label: black background, the standard's colour for the
+ * level; the screen shows it at the top and bottom of the page, print at
+ * the top and bottom of every page (fixed elements repeat per page). */
+static void html_tlp(const struct doc *d, FILE *out, const char *cls)
+{
+	if (!d->tlp)
+		return;
+	bool screen = strncmp(cls, "tlp-print", 9) != 0;
+	fprintf(out, "<%s class=\"tlp %s tlp-%s\"><span class=\"tlp-label\">", screen ? "p" : "div",
+		cls, d->tlp_class);
+	html_escape(out, d->tlp);
+	fputs("</span>", out);
+	if (screen && d->tlp_text) {
+		fputc(' ', out);
+		html_escape(out, d->tlp_text);
+	}
+	fprintf(out, "</%s>\n", screen ? "p" : "div");
+}
+
 bool render_html(const struct doc *d, FILE *out)
 {
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -109,11 +139,22 @@ bool render_html(const struct doc *d, FILE *out)
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
 	      out);
 	html_escape(out, d->title);
-	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", html_css);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_css);
+	html_tlp(d, out, "tlp-print tlp-print-top");
+	html_tlp(d, out, "tlp-print tlp-print-bottom");
+	fputs("<header>", out);
+	html_tlp(d, out, "tlp-top");
+	fputs("<h1>", out);
 	html_escape(out, d->title);
 	fputs("</h1><p class=\"sub\">", out);
 	html_escape(out, d->subtitle);
-	fputs("</p></header>\n<nav><ol>\n", out);
+	fputs("</p>", out);
+	for (size_t i = 0; i < d->nnotices; i++) {
+		fputs("<p class=\"notice\">", out);
+		html_escape(out, d->notice[i]);
+		fputs("</p>", out);
+	}
+	fputs("</header>\n<nav><ol>\n", out);
 	for (size_t i = 0; i < d->nsections; i++) {
 		fprintf(out, "<li><a href=\"#%s\">", d->section[i].id);
 		html_escape(out, d->section[i].title);
@@ -131,6 +172,8 @@ bool render_html(const struct doc *d, FILE *out)
 	}
 	fputs("<footer><p>", out);
 	html_escape(out, d->footer);
-	fputs("</p></footer>\n</body>\n</html>\n", out);
+	fputs("</p>", out);
+	html_tlp(d, out, "tlp-bottom");
+	fputs("</footer>\n</body>\n</html>\n", out);
 	return !ferror(out);
 }

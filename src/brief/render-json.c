@@ -45,10 +45,15 @@ static void json_chart(struct json *j, const struct chart *c)
 	for (size_t l = 0; l < c->nlabels; l++) {
 		json_open_object(j, NULL);
 		json_str(j, "label", c->labels[l]);
-		json_open_array(j, "values");
-		for (size_t s = 0; s < c->nseries; s++)
-			json_double(j, NULL, c->value[l * c->nseries + s]);
-		json_close_array(j);
+		if (c->nodata && c->nodata[l]) {
+			json_bool(j, "no_data", true); /* not covered: no values, not zeros */
+			json_null(j, "values");
+		} else {
+			json_open_array(j, "values");
+			for (size_t s = 0; s < c->nseries; s++)
+				json_double(j, NULL, c->value[l * c->nseries + s]);
+			json_close_array(j);
+		}
 		json_close_object(j);
 	}
 	json_close_array(j);
@@ -90,10 +95,20 @@ bool render_json(const struct doc *d, FILE *out)
 	struct json j;
 	json_init(&j);
 	json_open_object(&j, NULL);
+	if (d->tlp) { /* the marking first and last, as on a page */
+		json_open_object(&j, "tlp");
+		json_str(&j, "label", d->tlp);
+		json_str(&j, "description", d->tlp_text ? d->tlp_text : "");
+		json_close_object(&j);
+	}
 	json_str(&j, "title", d->title);
 	json_str(&j, "subtitle", d->subtitle);
 	json_str(&j, "generated", d->generated);
 	json_str(&j, "lang", d->lang);
+	json_open_array(&j, "notices");
+	for (size_t i = 0; i < d->nnotices; i++)
+		json_str(&j, NULL, d->notice[i]);
+	json_close_array(&j);
 	json_open_object(&j, "figures");
 	for (size_t i = 0; i < d->nfigures; i++) {
 		double v = d->figure[i].value;
@@ -117,6 +132,8 @@ bool render_json(const struct doc *d, FILE *out)
 	}
 	json_close_array(&j);
 	json_str(&j, "footer", d->footer);
+	if (d->tlp)
+		json_str(&j, "tlp_end", d->tlp);
 	json_close_object(&j);
 	bool ok = !j.oom && fwrite(j.buf, 1, j.len, out) == j.len && fputc('\n', out) != EOF;
 	json_free(&j);

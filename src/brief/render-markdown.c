@@ -57,7 +57,10 @@ static void md_chart(const struct chart *c, FILE *out)
 		md_cell(out, c->labels[l]);
 		fputs(" |", out);
 		for (size_t s = 0; s < c->nseries; s++)
-			fprintf(out, " %g |", c->value[l * c->nseries + s]);
+			if (c->nodata && c->nodata[l])
+				fprintf(out, " %s |", c->nodata_text);
+			else
+				fprintf(out, " %g |", c->value[l * c->nseries + s]);
 		fputc('\n', out);
 	}
 	fputc('\n', out);
@@ -65,7 +68,11 @@ static void md_chart(const struct chart *c, FILE *out)
 
 bool render_markdown(const struct doc *d, FILE *out)
 {
+	if (d->tlp)
+		fprintf(out, "**%s** %s\n\n", d->tlp, d->tlp_text ? d->tlp_text : "");
 	fprintf(out, "# %s\n\n_%s_\n\n", d->title, d->subtitle);
+	for (size_t i = 0; i < d->nnotices; i++)
+		fprintf(out, "> **%s**\n\n", d->notice[i]);
 	for (size_t i = 0; i < d->nsections; i++) {
 		const struct section *s = &d->section[i];
 		fprintf(out, "## %s\n\n", s->title);
@@ -86,5 +93,7 @@ bool render_markdown(const struct doc *d, FILE *out)
 		}
 	}
 	fprintf(out, "---\n\n%s\n", d->footer);
+	if (d->tlp)
+		fprintf(out, "\n**%s**\n", d->tlp);
 	return !ferror(out);
 }

@@ -38,6 +38,38 @@ static void svg_open(const struct chart *c, FILE *out, int w, int h)
 		w, h, w, h, nonzero(c));
 	html_escape(out, c->title);
 	fputs("</title>\n", out);
+	bool any = false;
+	for (size_t l = 0; c->nodata && l < c->nlabels; l++)
+		any = any || c->nodata[l];
+	if (any) /* the hatching of labels no source covers */
+		fputs("<defs><pattern id=\"nodata\" width=\"6\" height=\"6\" "
+		      "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+		      "<rect width=\"6\" height=\"6\" fill=\"#fff\"/>"
+		      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999\" "
+		      "stroke-width=\"2\"/></pattern></defs>\n",
+		      out);
+}
+
+static void nodata_box(const struct chart *c, FILE *out, double x, double y, double w, double h,
+		       const char *label, bool vertical)
+{
+	fprintf(out,
+		"<rect class=\"nodata\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"fill=\"url(#nodata)\" stroke=\"#999\"><title>",
+		x, y, w, h);
+	html_escape(out, label);
+	fputs(": ", out);
+	html_escape(out, c->nodata_text);
+	fputs("</title></rect>", out);
+	if (vertical)
+		fprintf(out,
+			"<text class=\"nd\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			"transform=\"rotate(-90 %.1f %.1f)\">",
+			x + w / 2, y + h / 2, x + w / 2, y + h / 2);
+	else
+		fprintf(out, "<text class=\"nd\" x=\"%.1f\" y=\"%.1f\">", x + 4, y + h - 3);
+	html_escape(out, c->nodata_text);
+	fputs("</text>\n", out);
 }
 
 static void svg_legend(const struct chart *c, FILE *out, int x, int y)
@@ -85,6 +117,11 @@ static void svg_bars(const struct chart *c, FILE *out)
 			label_w - 6, y0 + (int)c->nseries * bar_h / 2 + 4);
 		html_escape(out, c->labels[l]);
 		fputs("</text>\n", out);
+		if (c->nodata && c->nodata[l]) {
+			nodata_box(c, out, label_w, y0, w - label_w - 60,
+				   (int)c->nseries * bar_h - 2, c->labels[l], false);
+			continue;
+		}
 		for (size_t s = 0; s < c->nseries; s++) {
 			double v = c->value[l * c->nseries + s];
 			double bw = (w - label_w - 60) * v / max;
@@ -127,7 +164,9 @@ static void svg_stacked(const struct chart *c, FILE *out)
 	size_t every = c->nlabels > 12 ? (c->nlabels + 11) / 12 : 1;
 	for (size_t l = 0; l < c->nlabels; l++) {
 		double x = left + slot * (double)l + (slot - bw) / 2, y = top + plot_h;
-		for (size_t s = 0; s < c->nseries; s++) {
+		if (c->nodata && c->nodata[l])
+			nodata_box(c, out, x, top, bw, plot_h, c->labels[l], true);
+		for (size_t s = 0; c->nodata && !c->nodata[l] && s < c->nseries; s++) {
 			double v = c->value[l * c->nseries + s];
 			if (v <= 0)
 				continue;

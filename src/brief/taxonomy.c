@@ -154,8 +154,10 @@ static bool load_vocabulary(struct taxonomy *t, const char *dir, char *err, size
 static bool add_map(struct taxonomy *t, const char *source, enum tax_dim dim, const char *attr,
 		    const char *raw, const char *target, const char *path, char *err, size_t errlen)
 {
-	int idx = dim == TAX_SECTOR ? taxonomy_sector(t, target) : taxonomy_threat(t, target);
-	if (idx < 0) {
+	int idx = target && strcmp(target, "unknown") == 0 ? TAX_UNKNOWN
+		  : dim == TAX_SECTOR			   ? taxonomy_sector(t, target)
+							   : taxonomy_threat(t, target);
+	if (idx == -1) {
 		snprintf(err, errlen, "%s: '%s' maps to unknown id '%s'", path,
 			 raw ? raw : "default", target ? target : "?");
 		return false;
@@ -323,7 +325,7 @@ int taxonomy_lookup(const struct taxonomy *t, const char *source, enum tax_dim d
 	size_t len = strlen(raw);
 	for (;;) {
 		int idx = lookup_exact(t, source, dim, attribute, raw, len);
-		if (idx >= 0)
+		if (idx != -1)
 			return idx;
 		/* Drop the last " / " segment and try the broader category. */
 		const char *cut = NULL;

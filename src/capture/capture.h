@@ -55,6 +55,21 @@ int capture_next(struct capture *c, struct capture_frame *f);
 /* Name of input file number i (for EVE pcap_filename). */
 const char *capture_file_name(const struct capture *c, uint32_t i);
 
+/*
+ * Exercise marker.  `vigil scenario write NAME -o F.pcap` writes, beside
+ * the capture, F.exercise holding the line "vigil-exercise NAME": the
+ * traffic is vigil's own synthetic traffic, never real.  When any input
+ * file has such a marker (F.exercise, for F.pcap, F.pcapng or F), this
+ * returns the scenario name (the first found), and the sensor writes
+ * "exercise": NAME in every EVE event of the run; the store keeps it and
+ * the briefing leaves those events out unless asked (--include-exercise).
+ * Marker files in an input directory are not read as captures.  NULL when
+ * no input is marked.
+ */
+const char *capture_exercise(const struct capture *c);
+/* The marker path for a capture path: F.pcap / F.pcapng / F → F.exercise. */
+void capture_exercise_path(const char *capture_path, char *out, size_t outlen);
+
 /* Current position in bytes over all files, for progress reporting. */
 uint64_t capture_position(const struct capture *c);
 

@@ -6,6 +6,7 @@
 #include "capture/capture.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -25,7 +26,59 @@ struct capture {
 	uint64_t file_packets; /* packets of the file being read */
 	capture_linktype_ok_fn linktype_ok;
 	struct capture_stats stats;
+	char exercise[65]; /* scenario name from a marker file, or "" */
 };
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+void capture_exercise_path(const char *capture_path, char *out, size_t outlen)
+{
+	size_t n = strlen(capture_path);
+	if (ends_with(capture_path, ".pcap"))
+		n -= 5;
+	else if (ends_with(capture_path, ".pcapng"))
+		n -= 7;
+	snprintf(out, outlen, "%.*s.exercise", (int)n, capture_path);
+}
+
+/* Reads "vigil-exercise NAME" from the marker beside path into out
+ * (NAME: letters, digits, '.', '_', '-'; at most 64).  A marker that
+ * exists but does not say so is reported: the capture is then treated as
+ * an exercise named "unnamed", never as real traffic. */
+static bool read_exercise(const char *path, char *out, size_t outlen)
+{
+	char marker[4200], line[256];
+	capture_exercise_path(path, marker, sizeof(marker));
+	FILE *f = fopen(marker, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	const char *name = ok && strncmp(line, "vigil-exercise ", 15) == 0 ? line + 15 : NULL;
+	size_t n = name ? strcspn(name, "\r\n") : 0;
+	for (size_t i = 0; name && i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			name = NULL;
+	if (!name || n == 0 || n >= outlen) {
+		fprintf(stderr,
+			"vigil: %s:1: not a \"vigil-exercise NAME\" line; %s is treated as exercise"
+			" traffic named \"unnamed\"\n",
+			marker, path);
+		snprintf(out, outlen, "unnamed");
+		return true;
+	}
+	snprintf(out, outlen, "%.*s", (int)n, name);
+	return true;
+}
+
+const char *capture_exercise(const struct capture *c)
+{
+	return c->exercise[0] ? c->exercise : NULL;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -67,7 +120,7 @@ static bool list_directory(struct capture *c, const char *dir, char *err, size_t
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || ends_with(path, ".exercise"))
 			continue;
 		if (!add_file(c, path, &cap)) {
 			closedir(d);
@@ -112,6 +165,12 @@ struct capture *capture_open(const char *path, capture_linktype_ok_fn ok, char *
 	}
 	c->stats.files_total = c->nfiles;
 	c->cur = UINT32_MAX; /* nothing opened yet */
+	for (uint32_t i = 0; i < c->nfiles && !c->exercise[0]; i++)
+		if (read_exercise(c->files[i], c->exercise, sizeof(c->exercise)))
+			fprintf(stderr,
+				"vigil: %s: exercise capture (scenario %s): every event is marked"
+				" \"exercise\": \"%s\"\n",
+				c->files[i], c->exercise, c->exercise);
 	return c;
 }
 

@@ -544,6 +544,10 @@ int engine_run(const struct engine_options *o)
 		e.capture = capture_open(o->input, decode_linktype_supported, err, sizeof(err));
 		ok = e.capture != NULL;
 	}
+	if (ok) { /* vigil's own synthetic traffic: every event says so */
+		e.eve_cfg.exercise = capture_exercise(e.capture);
+		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
+	}
 	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);

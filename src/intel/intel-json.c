@@ -104,6 +104,7 @@ static size_t walk_array(struct intel_ctx *ctx, const char *path, const char *bu
 			    "JSON syntax error: %s; the rest of the file is not read", err.text);
 			break;
 		}
+		ctx->res->read++;
 		fn(ctx, path, elem, line);
 		json_decref(elem);
 		delivered++;
@@ -140,7 +141,11 @@ bool intel_json_read(struct intel_ctx *ctx, const char *path, const char *key,
 	} else if (start == SIZE_MAX) {
 		size_t i;
 		json_t *elem;
-		json_array_foreach(arr, i, elem) fn(ctx, path, elem, 1);
+		json_array_foreach(arr, i, elem)
+		{
+			ctx->res->read++;
+			fn(ctx, path, elem, 1);
+		}
 	} else {
 		uint64_t before = ctx->res->malformed;
 		size_t n = walk_array(ctx, path, buf, len, start, fn);

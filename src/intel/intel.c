@@ -67,7 +67,8 @@ bool intel_valid_stakeholder(const char *s)
 
 bool intel_valid_tlp(const char *s)
 {
-	static const char *const tlps[] = {"clear", "green", "amber", "red", NULL};
+	static const char *const tlps[] = {"clear",	   "green", "amber",
+					   "amber+strict", "red",   NULL}; /* TLP 2.0 */
 	return in_list(s, tlps);
 }
 

@@ -27,6 +27,7 @@ struct intel_provenance {
 };
 
 struct intel_import_result {
+	uint64_t read;	    /* input rows (CSV) or objects (JSON) read */
 	uint64_t records;   /* records stored */
 	uint64_t malformed; /* input rows rejected (each reported) */
 	uint64_t skipped;   /* rows deliberately not imported (e.g. revoked objects) */

@@ -144,9 +144,61 @@ static bool eurepoc_dated_file(const char *path)
 	return strstr(line, "start_date") != NULL;
 }
 
+/* The dashboard extracts EuRepoC publishes as one set.  The first three
+ * carry what every count rests on (start dates, incident types, targeted
+ * sectors): without one of them the import is refused.  Without another,
+ * the import goes on and says what the briefing will lack. */
+static const struct {
+	const char *name;
+	bool required;
+	const char *provides;
+} eurepoc_files[] = {
+    {"dashboard_evolution_data.csv", true, "start dates"},
+    {"dashboard_incident_types_data.csv", true, "incident types"},
+    {"dashboard_targeted_sectors_data.csv", true, "targeted sectors"},
+    {"dashboard_initiators_data.csv", false, "initiator categories and names"},
+    {"dashboard_attributions_basis_data.csv", false, "the basis of attributions"},
+    {"dashboard_attributions_data.csv", false, "attribution dates"},
+    {"dashboard_conflict_issues_data.csv", false, "conflict issues"},
+    {"dashboard_inclusion_data.csv", false, "inclusion criteria"},
+    {"dashboard_network_data.csv", false, "initiator networks"},
+    {"dashboard_responses_data.csv", false, "political and legal responses"},
+    {"critical_infrastructure_subtypes.csv", false, "critical-infrastructure subtypes"},
+};
+
+static bool eurepoc_check_set(const char *dir, char **files)
+{
+	bool ok = true;
+	for (size_t i = 0; i < sizeof(eurepoc_files) / sizeof(eurepoc_files[0]); i++) {
+		bool found = false;
+		for (char **f = files; !found && *f; f++) {
+			const char *base = strrchr(*f, '/');
+			found = strcmp(base ? base + 1 : *f, eurepoc_files[i].name) == 0;
+		}
+		if (found)
+			continue;
+		if (eurepoc_files[i].required) {
+			fprintf(stderr,
+				"vigil: %s/%s: missing: EuRepoC's %s are in this file; nothing"
+				" imported\n",
+				dir, eurepoc_files[i].name, eurepoc_files[i].provides);
+			ok = false;
+		} else {
+			fprintf(stderr,
+				"vigil: %s/%s: warning: missing: the briefing will have no %s\n",
+				dir, eurepoc_files[i].name, eurepoc_files[i].provides);
+		}
+	}
+	return ok;
+}
+
 bool intel_import_eurepoc(struct intel_ctx *ctx, const char *path)
 {
 	char **files = intel_dir_files(path, ".csv");
+	if (files && !eurepoc_check_set(path, files)) {
+		intel_free_list(files);
+		return false;
+	}
 	char *single[] = {(char *)path, NULL};
 	char **list = files ? files : single;
 	bool ok = true;

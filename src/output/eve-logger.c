@@ -26,6 +26,12 @@ struct eve_logger {
 	bool magic_failed;
 };
 
+void eve_logger_set_exercise(struct eve_logger *l, const char *name)
+{
+	if (l)
+		l->cfg.exercise = name;
+}
+
 void eve_format_time(int64_t sec, uint32_t usec, char out[40])
 {
 	/* localtime_r is costly; most events share the second of the last. */
@@ -242,6 +248,8 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 			json_str(j, "pcap_filename", l->name_fn(l->name_arg, p->file_index));
 	}
 	json_str(j, "event_type", event_type);
+	if (l->cfg.exercise)
+		json_str(j, "exercise", l->cfg.exercise);
 	uint8_t nvlan = p ? p->vlan_count : f ? f->vlan_count : 0;
 	const uint16_t *vlan = p ? p->vlan_id : f ? f->vlan_id : NULL;
 	if (nvlan) {

@@ -64,6 +64,9 @@ struct eve_config {
 	bool stats_totals, stats_threads;
 	bool stats_null_values; /* also log zero-valued counters */
 	bool goose_all; /* goose: log-all: every GOOSE frame, not only changes */
+	/* exercise: the scenario name when the input is vigil's own synthetic
+	 * traffic (capture_exercise()); written as "exercise" in every event */
+	const char *exercise;
 };
 
 /* Suricata's default suricata.yaml settings for eve-log. */
@@ -110,6 +113,8 @@ struct eve_logger;
 struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
 				  eve_file_name_fn name_fn, void *name_arg);
 void eve_logger_flush(struct eve_logger *l);
+/* Marks every later event of l with "exercise": name (NULL: none). */
+void eve_logger_set_exercise(struct eve_logger *l, const char *name);
 void eve_logger_free(struct eve_logger *l);
 const struct eve_config *eve_logger_config(const struct eve_logger *l);
 /* The logger's libmagic handle when force-magic is on (opened on first

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "scenario/scenario.h"
+
+#include "capture/capture.h"
 #include "scenario/scenarios.h"
 
 const uint8_t sc_gateway_mac[6] = {0x00, 0x1a, 0x8c, 0x4e, 0x21, 0x01}; /* site firewall */
@@ -67,6 +69,23 @@ void scenario_truth_path(const char *pcap_path, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s.truth.json", (int)n, pcap_path);
 }
 
+/* The marker that makes the capture's events "exercise" events all the
+ * way to the briefing (see capture_exercise()). */
+static int write_exercise_marker(const char *pcap_path, const char *name, char *err, size_t errlen)
+{
+	char path[4200];
+	capture_exercise_path(pcap_path, path, sizeof(path));
+	FILE *f = fopen(path, "w");
+	bool ok = f && fprintf(f, "vigil-exercise %s\n", name) > 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		snprintf(err, errlen, "%s: cannot write the exercise marker", path);
+		return -1;
+	}
+	return 0;
+}
+
 int scenario_write(const char *name, const char *pcap_path, uint64_t seed, unsigned scale,
 		   char *err, size_t errlen)
 {
@@ -92,6 +111,8 @@ int scenario_write(const char *name, const char *pcap_path, uint64_t seed, unsig
 	rc = sc_ctx_write_pcap(&c, pcap_path, err, errlen);
 	if (rc == 0)
 		rc = sc_ctx_write_truth(&c, truth, err, errlen);
+	if (rc == 0)
+		rc = write_exercise_marker(pcap_path, sc->name, err, errlen);
 	sc_ctx_free(&c);
 	return rc;
 }
@@ -102,14 +123,17 @@ static void usage_main(FILE *f)
 		   "       vigil scenario write NAME -o FILE.pcap [--seed N] [--scale N]\n"
 		   "       vigil scenario score FILE.truth.json EVE.json\n"
 		   "Writes realistic captures of named scenarios with a ground-truth JSON\n"
-		   "(FILE.truth.json) beside each. 'vigil scenario COMMAND --help' for details.\n");
+		   "(FILE.truth.json) and an exercise marker (FILE.exercise: the sensor marks\n"
+		   "every event from the capture as exercise data) beside each.\n"
+		   "'vigil scenario COMMAND --help' for details.\n");
 }
 
 static void usage_write(FILE *f)
 {
 	fprintf(f,
 		"usage: vigil scenario write NAME -o FILE.pcap [--seed N] [--scale N]\n"
-		"  -o, --output FILE   pcap to write; ground truth goes to FILE.truth.json\n"
+		"  -o, --output FILE   pcap to write; ground truth goes to FILE.truth.json,\n"
+		"                      the exercise marker to FILE.exercise\n"
 		"  -s, --seed N        random seed (default %u); same seed, same bytes\n"
 		"  -x, --scale N       multiply benign and flood volume by N (1-1000, default 1)\n",
 		SCENARIO_DEFAULT_SEED);
@@ -180,9 +204,10 @@ static int cmd_write(int argc, char **argv)
 		fprintf(stderr, "vigil scenario write: %s\n", err);
 		return 1;
 	}
-	char truth[4096];
+	char truth[4096], marker[4200];
 	scenario_truth_path(out, truth, sizeof(truth));
-	printf("wrote %s and %s\n", out, truth);
+	capture_exercise_path(out, marker, sizeof(marker));
+	printf("wrote %s, %s and %s\n", out, truth, marker);
 	return 0;
 }
 

@@ -72,7 +72,8 @@ struct scenario_score {
 	unsigned malicious_total, malicious_detected; /* detected: at least one alert */
 	unsigned benign_alerts;			      /* alerts on benign steps: false alerts */
 	unsigned unattributed_alerts; /* alerts outside every step: false alerts too */
-	unsigned bad_lines;	      /* EVE lines that were not JSON (skipped) */
+	unsigned bad_lines;	      /* EVE lines that were not JSON objects: an error */
+	char first_bad[160];	      /* why the first of them was rejected */
 };
 
 /*

@@ -161,9 +161,13 @@ static int load_steps(json_t *truth, struct scenario_score *out, char *err, size
 static void score_line(json_t *steps, const char *line, struct scenario_score *out)
 {
 	json_error_t jerr;
-	json_t *ev = json_loads(line, 0, &jerr);
-	if (!ev) {
-		out->bad_lines++;
+	/* valid EVE escapes a NUL byte as \u0000 */
+	json_t *ev = json_loads(line, JSON_ALLOW_NUL, &jerr);
+	if (!json_is_object(ev)) {
+		if (out->bad_lines++ == 0)
+			snprintf(out->first_bad, sizeof(out->first_bad), "%s",
+				 ev ? "not a JSON object" : jerr.text);
+		json_decref(ev);
 		return;
 	}
 	json_t *alert = json_object_get(ev, "alert");
@@ -204,8 +208,22 @@ int scenario_score(const char *truth_path, const char *eve_path, struct scenario
 	int rc = load_steps(truth, out, err, errlen);
 	char *line = NULL;
 	size_t cap = 0;
-	while (rc == 0 && getline(&line, &cap, f) > 0)
+	unsigned long lineno = 0, first_bad_line = 0;
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		unsigned before = out->bad_lines;
+		lineno++;
 		score_line(json_object_get(truth, "steps"), line, out);
+		if (out->bad_lines > before && !first_bad_line)
+			first_bad_line = lineno;
+	}
+	/* A score over a damaged EVE file would be a wrong score: refuse it. */
+	if (rc == 0 && out->bad_lines) {
+		snprintf(err, errlen,
+			 "%s:%lu: malformed EVE line (%s); %u of %lu lines malformed, no score"
+			 " given",
+			 eve_path, first_bad_line, out->first_bad, out->bad_lines, lineno);
+		rc = -1;
+	}
 	for (size_t i = 0; rc == 0 && i < out->nsteps; i++)
 		out->malicious_detected += out->steps[i].malicious && out->steps[i].alerts > 0;
 	free(line);

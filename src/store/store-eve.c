@@ -115,6 +115,13 @@ static uint64_t *eve_bind_kind(sqlite3_stmt *s, const char *type, json_t *ev,
 		bind_str(s, 15, a, "category");
 		bind_int(s, 16, a, "severity");
 		bind_str(s, 17, a, "action");
+		/* the rule's ATT&CK techniques, as a JSON array of ids */
+		json_t *t = json_object_get(json_object_get(a, "metadata"), "mitre_technique_id");
+		if (json_is_array(t) && json_array_size(t) > 0) {
+			char *txt = json_dumps(t, JSON_COMPACT);
+			if (txt)
+				sqlite3_bind_text(s, 25, txt, -1, free);
+		}
 		return &stats->alerts;
 	}
 	if (strcmp(type, "anomaly") == 0) {
@@ -168,9 +175,10 @@ static bool eve_store_event(struct store *st, const char *path, int64_t file_id,
 	    st, STMT_EVENT_INSERT,
 	    "INSERT OR IGNORE INTO event(file_id, line, ts, day, event_type, src_ip, src_port,"
 	    " dest_ip, dest_port, proto, app_proto, signature_id, signature, category,"
-	    " severity, action, anomaly, pkts, bytes, asset_org, asset_sector, asset_country)"
+	    " severity, action, anomaly, pkts, bytes, asset_org, asset_sector, asset_country,"
+	    " exercise, techniques)"
 	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?13,?14,?15,?16,?17,?18,?19,?20,"
-	    "?21,?22,?23)");
+	    "?21,?22,?23,?24,?25)");
 	if (!s)
 		return false;
 	uint64_t *counter = eve_bind_kind(s, type, ev, stats);
@@ -190,10 +198,13 @@ static bool eve_store_event(struct store *st, const char *path, int64_t file_id,
 	bind_str(s, 10, ev, "proto");
 	bind_str(s, 11, ev, "app_proto");
 	eve_bind_asset(st, s, ev);
+	bind_str(s, 24, ev, "exercise");
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		store_report_error(st);
 		return false;
 	}
+	if (json_is_string(json_object_get(ev, "exercise")) && sqlite3_changes(st->db) > 0)
+		stats->exercise++;
 	if (sqlite3_changes(st->db) == 0)
 		stats->duplicate++;
 	else

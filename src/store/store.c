@@ -46,6 +46,18 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE source_issue(source_id INTEGER NOT NULL, file TEXT, line INTEGER, reason TEXT);",
     /* 3: rows an importer deliberately did not keep are counted too. */
     "ALTER TABLE source ADD COLUMN skipped INTEGER DEFAULT 0;",
+    /* 4: each source's coverage window, the first and last record dates,
+     * stored at import (backfilled here for sources imported before). */
+    "ALTER TABLE source ADD COLUMN first_date TEXT;"
+    "ALTER TABLE source ADD COLUMN last_date TEXT;"
+    "UPDATE source SET first_date = (SELECT min(date) FROM record r WHERE r.source_id ="
+    " source.id), last_date = (SELECT max(date) FROM record r WHERE r.source_id = source.id);",
+    /* 5: events from vigil's own synthetic traffic carry the scenario name
+     * (EVE "exercise"), so a briefing never reports them as real; alerts
+     * keep their rules' ATT&CK technique ids (metadata mitre_technique_id)
+     * as a JSON array. */
+    "ALTER TABLE event ADD COLUMN exercise TEXT;"
+    "ALTER TABLE event ADD COLUMN techniques TEXT;",
 };
 
 /* The cause an operator acts on, and SQLite's name of its primary code. */
@@ -333,7 +345,10 @@ bool store_source_finish(struct store *st, int64_t source_id,
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "UPDATE source SET records=?2, malformed=?3, skipped=?4,"
-			       " title=coalesce(?5, title) WHERE id=?1",
+			       " title=coalesce(?5, title),"
+			       " first_date=(SELECT min(date) FROM record WHERE source_id=?1),"
+			       " last_date=(SELECT max(date) FROM record WHERE source_id=?1)"
+			       " WHERE id=?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(s, 1, source_id);

@@ -30,7 +30,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BATCH 5000
 /* The longest EVE line an import reads (bytes, without the newline);
  * longer lines are counted as malformed and skipped. */
@@ -91,6 +91,7 @@ struct store_eve_stats {
 	uint64_t anomalies;
 	uint64_t flows;
 	uint64_t other;	    /* event types the store does not keep (dns, http, stats...) */
+	uint64_t exercise;  /* stored rows marked "exercise" (vigil's synthetic traffic) */
 	uint64_t duplicate; /* rows already in the store (re-import) */
 	uint64_t malformed; /* lines that are not a JSON object with timestamp/event_type */
 	uint64_t too_long;  /* of those, lines longer than STORE_EVE_MAX_LINE (skipped) */
@@ -157,7 +158,10 @@ struct store_source {
  * its previous records, so a re-import replaces rather than duplicates.
  * Returns the source id, or -1. */
 int64_t store_source_begin(struct store *st, const struct store_source *src);
-/* The outcome of one source import, recorded on its source row. */
+/* The outcome of one source import, recorded on its source row.  Finishing
+ * also stores the source's coverage window (source.first_date/last_date:
+ * its earliest and latest dated record), which the briefing uses to tell
+ * "no data" from zero. */
 struct store_source_outcome {
 	uint64_t records;   /* records stored */
 	uint64_t malformed; /* input rows rejected (each in source_issue) */

@@ -186,7 +186,10 @@ exp = {
 kev = json.load(open(d + "/intel/kev.json"))["vulnerabilities"]
 exp["mar2022:kev.added.current"] = sum(1 for v in kev if v["dateAdded"].startswith("2022-03"))
 exp["mar2022:kev.ransomware.current"] = sum(1 for v in kev if v["dateAdded"].startswith("2022-03") and v["knownRansomwareCampaignUse"] == "Known")
-exp["a2021:kev.added.current"] = sum(1 for v in kev if v["dateAdded"].startswith("2021"))
+# KEV's launch-day initial load (2021-11-03) is counted apart, not as additions.
+exp["a2021:kev.added.current"] = sum(1 for v in kev if v["dateAdded"].startswith("2021") and v["dateAdded"] != "2021-11-03")
+exp["a2021:kev.initial_load.current"] = sum(1 for v in kev if v["dateAdded"] == "2021-11-03")
+exp["a2021:kev.age.5+.current"] = sum(1 for v in kev if v["dateAdded"].startswith("2021") and v["dateAdded"] != "2021-11-03" and int(v["dateAdded"][:4]) - int(v["cveID"][4:8]) >= 5)
 cipher = list(csv.DictReader(open(d + "/incidents/cipher/cipher.csv", newline="", encoding="utf-8")))
 exp["a2021:harm.total"] = len(cipher)
 exp["a2021:harm.high_impact"] = sum(1 for r in cipher if int(r["Clinical Impact Score"]) >= 8)
@@ -230,13 +233,13 @@ for s in j["sections"]:
     assert 'id="%s"' % s["id"] in html, s["id"]
     for b in s["blocks"]:
         if b["type"] == "chart":
-            assert b["title"] in md and any(v for d in b["data"] for v in d["values"]), b["title"]
+            assert b["title"] in md and any(v for d in b["data"] for v in (d["values"] or [])), b["title"]
 n = j["figures"]["incidents.total.current"]
 assert "{:,}".format(n) in md and "{:,}".format(n) in html
 assert "<script" not in html and "src=" not in html
 # A key missing from the message catalogue is rendered as the key itself.
 keys = re.findall(r"\b(?:brief|section|judgement|change|trend|sectors|threats|where|who|kev|harm|"
-                  r"det|theme|method|caveat|col|sector|threat|stakeholder)\.[a-z][a-z.-]*[a-z]\b", md)
+                  r"det|theme|method|caveat|col|sector|threat|stakeholder|coverage|compare|incidents)\.[a-z][a-z.-]*[a-z]\b", md)
 assert not keys, "untranslated message keys: %s" % sorted(set(keys))
 print("sections and figures agree across html, md and json; no missing messages")
 PY

@@ -53,7 +53,11 @@ static void test_taxonomy(void **state)
 	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver",
 					 "Critical infrastructure / Health"),
 			 health);
-	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver", "Unknown"), -1);
+	/* EuRepoC's "not known" is neither a sector nor "other" */
+	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver", "Unknown"),
+			 TAX_UNKNOWN);
+	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_SECTOR, "receiver", "No such thing"),
+			 -1);
 	assert_int_equal(taxonomy_lookup(t, "eurepoc", TAX_THREAT, "incident_type", "Ransomware"),
 			 taxonomy_threat(t, "ransomware"));
 	assert_int_equal(taxonomy_lookup(t, "cipher", TAX_SECTOR, "technical_domain", "Imaging"),
@@ -182,8 +186,11 @@ static void test_brief_figures(void **state)
 	assert_int_equal(fig(j, "incidents.threat.ransomware.current"), 3);
 	assert_int_equal(fig(j, "incidents.sector.health.current"), 3);
 	assert_int_equal(fig(j, "incidents.sector.health.previous"), 1);
-	assert_int_equal(fig(j, "incidents.sector.other.current"), 1);
-	assert_int_equal(fig(j, "incidents.threat.other.current"), 1);
+	/* incident 5: receiver "Unknown" (not ranked), "Hijacking with Misuse" */
+	assert_int_equal(fig(j, "incidents.sector.other.current"), 0);
+	assert_int_equal(fig(j, "incidents.sector.unknown.current"), 1);
+	assert_int_equal(fig(j, "incidents.threat.other.current"), 0);
+	assert_int_equal(fig(j, "incidents.threat.intrusion-account-takeover.current"), 1);
 	assert_int_equal(fig(j, "detections.alerts.current"), 1);
 	assert_int_equal(fig(j, "detections.sector.health"), 1);
 	json_decref(j);

@@ -109,6 +109,7 @@ static void test_migrates_old_database(void **state)
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw,
 				      "CREATE TABLE eve_file(id INTEGER PRIMARY KEY);"
+				      "CREATE TABLE event(id INTEGER PRIMARY KEY, day TEXT);"
 				      "PRAGMA user_version=1;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -117,6 +118,10 @@ static void test_migrates_old_database(void **state)
 	assert_non_null(st);
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	assert_int_equal(query_int(st, "SELECT count(skipped) FROM source"), 0);
+	/* 4: coverage windows; 5: the exercise marker of events */
+	assert_int_equal(query_int(st, "SELECT count(first_date) + count(last_date) FROM source"),
+			 0);
+	assert_int_equal(query_int(st, "SELECT count(exercise) FROM event"), 0);
 	store_close(st);
 }
 
