@@ -426,7 +426,6 @@ static void test_score(void **state)
 		   "{\"timestamp\":\"2026-03-10T09:30:00.000000+0000\",\"event_type\":\"alert\","
 		   "\"src_ip\":\"10.9.9.9\",\"src_port\":1,\"dest_ip\":\"10.9.9.8\","
 		   "\"dest_port\":2,\"alert\":{\"signature_id\":10}}\n"
-		   "not json\n"
 		   "{\"timestamp\":\"2026-03-10T08:00:15.000000+0000\",\"event_type\":\"flow\"}\n");
 	struct scenario_score sc;
 	char err[256];
@@ -439,9 +438,15 @@ static void test_score(void **state)
 	assert_int_equal(sc.steps[1].alerts, 1);
 	assert_int_equal(sc.benign_alerts, 1);
 	assert_int_equal(sc.unattributed_alerts, 1);
-	assert_int_equal(sc.bad_lines, 1);
+	assert_int_equal(sc.bad_lines, 0);
 	scenario_score_free(&sc);
 	assert_int_equal(scenario_score(truth, "/nonexistent/eve.json", &sc, err, sizeof(err)), -1);
+	/* a malformed EVE line is an error naming the file and line, not a skip
+	 * that would read as "0 detected" */
+	write_text(eve, "{\"event_type\":\"flow\"}\nnot json\n");
+	err[0] = '\0';
+	assert_int_equal(scenario_score(truth, eve, &sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2"));
 }
 
 static int teardown(void **state)
