@@ -24,6 +24,11 @@ static void write_fixture(void)
 		   "4,Spain,2022-13-01,Disruption,[]\n"	 /* line 7: bad date */
 		   "5,Spain,2022-01-01\n"		 /* line 8: short row */
 		   "6,Italy,,Disruption,[]\n");
+	write_text(scratch_path("eurepoc/dashboard_incident_types_data.csv"),
+		   "ID,incident_type,start_date,receiver_country\n"
+		   "1,Ransomware,2021-03-04,France\n"
+		   "1,Data theft,2021-03-04,France\n"
+		   "2,Disruption,2022-01-01,Spain\n");
 	write_text(scratch_path("eurepoc/dashboard_targeted_sectors_data.csv"),
 		   "ID,start_date,receiver_category,receiver_category_subcode\n"
 		   "1,2021-03-01,Critical infrastructure,Health\n"
