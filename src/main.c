@@ -28,6 +28,7 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: vigil -r FILE|DIR [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
+	      "       vigil -i IFACE [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
 	      "       vigil COMMAND [ARGS]   (vigil COMMAND --help for details)\n"
 	      "\n"
 	      "Commands:\n"
@@ -45,6 +46,15 @@ static void usage(FILE *out)
 	      "  -k none|all          checksum validation (default: none for capture files)\n"
 	      "  --runmode MODE       single (default) or workers\n"
 	      "  --threads N          worker threads for --runmode workers (default: CPU count)\n"
+	      "\n"
+	      "Live capture (runs until SIGINT or SIGTERM, then ends every flow and exits 0):\n"
+	      "  -i IFACE             capture on IFACE with AF_PACKET (same as --af-packet=IFACE)\n"
+	      "  --af-packet[=IFACE]  AF_PACKET TPACKET_V3 rings, one per worker in a fanout group;\n"
+	      "                       settings from the config's af-packet: entry for IFACE (or the\n"
+	      "                       first entry when IFACE is not given)\n"
+	      "  --pcap[=IFACE]       capture with libpcap instead (one worker)\n"
+	      "  -f FILTER            BPF filter for live capture (over the config's bpf-filter)\n"
+	      "  --threads N          live: capture workers (default: the entry's threads, else CPUs)\n"
 	      "  --simulate-ips       accepted for compatibility (IPS verdicts are logged, not enforced)\n"
 	      "  -v                   more messages on stderr (repeatable)\n"
 	      "  --no-progress        no progress line, even on a terminal\n"
@@ -95,7 +105,22 @@ enum {
 	OPT_STRICT,
 	OPT_RULE_STATS,
 	OPT_LIST_KEYWORDS,
+	OPT_AF_PACKET,
+	OPT_PCAP,
 };
+
+/* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
+static int set_live(struct engine_options *o, enum capture_method m, const char *iface)
+{
+	if (o->live_method && (o->live_method != m || (iface && o->live_iface))) {
+		fprintf(stderr, "vigil: one live interface per run (-i, --af-packet or --pcap once)\n");
+		return 2;
+	}
+	o->live_method = m;
+	if (iface)
+		o->live_iface = iface;
+	return -1;
+}
 
 static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules)
 {
@@ -111,13 +136,24 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"rule-stats", no_argument, NULL, OPT_RULE_STATS},
 		{"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
+		{"af-packet", optional_argument, NULL, OPT_AF_PACKET},
+		{"pcap", optional_argument, NULL, OPT_PCAP},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vhVT", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vhVT", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
+		case 'f': o->bpf = optarg; break;
+		case 'i':
+		case OPT_AF_PACKET:
+		case OPT_PCAP: {
+			int rc = set_live(o, c == OPT_PCAP ? CAPTURE_PCAP : CAPTURE_AF_PACKET, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		}
 		case 'l': o->logdir = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'S':
@@ -216,10 +252,16 @@ int main(int argc, char **argv)
 		return rc;
 	if (test_rules)
 		return engine_test_rules(&o);
-	if (!o.input) {
-		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR (see vigil --help)\n");
+	if (o.input && o.live_method) {
+		fprintf(stderr, "vigil: -r and live capture (-i/--af-packet/--pcap) exclude each other\n");
 		return 2;
 	}
+	if (!o.input && !o.live_method) {
+		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR or -i IFACE (see vigil --help)\n");
+		return 2;
+	}
+	if (o.live_method)
+		o.progress = false;
 	o.progress = o.progress && isatty(STDERR_FILENO);
 	return engine_run(&o);
 }

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "app/ssh.h"
 #include "engine/dispatch.h"
+#include "engine/live.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
 #include "store/store.h"
@@ -25,6 +26,10 @@ struct engine {
 	const struct engine_options *opt;
 	struct config_node *config;
 	struct capture *capture;
+	struct live *live; /* instead of `capture` when capturing live */
+	struct capture_stats live_stats;
+	struct capture_live_config live_cfg;
+	unsigned live_threads;
 	struct eve_config eve_cfg;
 	struct eve_file *eve_file;
 	char eve_path[4096];
@@ -61,7 +66,15 @@ static double elapsed_since(const struct timespec *t)
 
 static const char *file_name_of(void *arg, uint32_t i)
 {
-	return capture_file_name(arg, i);
+	return arg ? capture_file_name(arg, i) : "";
+}
+
+static const struct capture_stats *capture_stats_of(struct engine *e)
+{
+	if (!e->live)
+		return capture_get_stats(e->capture);
+	live_stats(e->live, &e->live_stats);
+	return &e->live_stats;
 }
 
 static bool load_config(struct engine *e, char *err, size_t errlen)
@@ -261,7 +274,9 @@ int engine_test_rules(const struct engine_options *o)
 static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;
-	if (e->opt->runmode == RUNMODE_WORKERS) {
+	if (e->live)
+		n = e->live_threads;
+	else if (e->opt->runmode == RUNMODE_WORKERS) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		n = e->opt->threads > 0 ? (unsigned)e->opt->threads : cpus > 0 ? (unsigned)cpus : 1;
 		if (n > ENGINE_MAX_WORKERS)
@@ -323,7 +338,7 @@ static void log_stats(struct engine *e)
 	if (x.pressure > e->pressure_max)
 		e->pressure_max = x.pressure;
 	x.pressure_max = e->pressure_max;
-	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture), e->detect ? &e->rules : NULL,
+	stats_log_eve(e->main_eve, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
 		      &x, e->last_ts_sec, e->last_ts_usec);
 	eve_logger_flush(e->main_eve);
 }
@@ -447,7 +462,69 @@ static void engine_cleanup(struct engine *e)
 	detect_engine_free(e->detect);
 	app_config_free(&e->app_cfg);
 	capture_close(e->capture);
+	live_close(e->live);
 	config_free(e->config);
+}
+
+/* Live: stats events every stats.interval, stamped with the wall clock. */
+static void live_tick(void *arg)
+{
+	struct engine *e = arg;
+	if (!e->eve_cfg.stats_interval ||
+	    elapsed_since(&e->last_stats) < (double)e->eve_cfg.stats_interval)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &e->last_stats);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->last_ts_sec = now.tv_sec;
+	e->last_ts_usec = (uint32_t)(now.tv_nsec / 1000);
+	log_stats(e);
+}
+
+static void live_summary(struct engine *e)
+{
+	struct worker_counters t;
+	totals(e, &t);
+	const struct capture_stats *cs = capture_stats_of(e);
+	double secs = elapsed_since(&e->processing);
+	fprintf(stderr,
+		"vigil: %s on %s, %u worker%s: %llu packets (kernel: %llu packets, %llu drops), "
+		"%llu invalid, %llu flows, %llu events in %.1f s\n",
+		e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet", e->live_cfg.iface,
+		e->nworkers, e->nworkers == 1 ? "" : "s", (unsigned long long)cs->packets,
+		(unsigned long long)cs->kernel_packets, (unsigned long long)cs->kernel_drops,
+		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
+		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
+}
+
+/* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
+static int run_live(struct engine *e)
+{
+	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
+		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
+		e->nworkers, e->nworkers == 1 ? "" : "s");
+	bool captured = live_run(e->live, e->workers, live_tick, e);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->last_ts_sec = now.tv_sec;
+	e->last_ts_usec = (uint32_t)(now.tv_nsec / 1000);
+	for (unsigned i = 0; i < e->nworkers; i++)
+		worker_finish(e->workers[i], e->last_ts_sec, e->last_ts_usec);
+	log_stats(e);
+	live_summary(e);
+	store_events(e);
+	if (!captured)
+		fprintf(stderr, "vigil: capture on %s failed; stopped (events so far are logged)\n",
+			e->live_cfg.iface);
+	return captured ? 0 : 1;
+}
+
+static bool open_live(struct engine *e, char *err, size_t errlen)
+{
+	if (!live_config_load(e->opt, e->config, &e->live_cfg, &e->live_threads, err, errlen))
+		return false;
+	e->live = live_open(&e->live_cfg, e->live_threads, err, errlen);
+	return e->live != NULL;
 }
 
 int engine_run(const struct engine_options *o)
@@ -458,7 +535,9 @@ int engine_run(const struct engine_options *o)
 	e.last_stats = e.last_progress = e.started;
 
 	bool ok = load_config(&e, err, sizeof(err)) && open_output(&e, err, sizeof(err));
-	if (ok) {
+	if (ok && o->live_method) {
+		ok = open_live(&e, err, sizeof(err));
+	} else if (ok) {
 		e.capture = capture_open(o->input, decode_linktype_supported, err, sizeof(err));
 		ok = e.capture != NULL;
 	}
@@ -470,6 +549,11 @@ int engine_run(const struct engine_options *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &e.processing);
 	e.last_progress = e.processing;
+	if (e.live) {
+		int lrc = run_live(&e);
+		engine_cleanup(&e);
+		return lrc;
+	}
 	if (o->runmode == RUNMODE_WORKERS && e.nworkers > 1)
 		run_workers(&e);
 	else

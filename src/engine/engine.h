@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capture/capture.h"
+
 #define ENGINE_MAX_RULE_FILES 64
 #define ENGINE_MAX_SETS 128
 #define ENGINE_MAX_WORKERS 64
@@ -24,6 +26,10 @@ enum checksum_mode { CHECKSUM_NONE = 0, CHECKSUM_ALL };
 
 struct engine_options {
 	const char *input;  /* -r: file or directory */
+	/* Live capture (-i, --af-packet, --pcap): 0 when reading files. */
+	enum capture_method live_method;
+	const char *live_iface; /* NULL: the first interface of the config */
+	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
 	const char *logdir; /* -l */
 	const char *config; /* -c, may be NULL (built-in defaults) */
 	const char *rule_files[ENGINE_MAX_RULE_FILES];
