@@ -67,14 +67,46 @@ static void usage(FILE *out)
 	      "\n"
 	      "Information:\n"
 	      "  -h, --help           this text\n"
-	      "  -V, --version        version\n"
-	      "  --build-info         version, libraries and link types of this build\n",
+	      "  --version            vigil's version\n"
+	      "  -V                   Suricata's form: the Suricata version vigil is compatible with,\n"
+	      "                       then vigil's (what suricata-update reads)\n"
+	      "  --build-info         version, libraries and link types of this build, and the\n"
+	      "                       Suricata version, directories and features suricata-update reads\n"
+	      "  --dump-config        the configuration in effect (defaults, -c, --set) as\n"
+	      "                       \"path = value\" lines, as Suricata's --dump-config\n",
 	      out);
 }
+
+/* The Suricata release whose rule language and EVE format vigil follows;
+ * suricata-update reads it from --build-info to choose what rules to keep. */
+#define VIGIL_SURICATA_COMPAT "8.0.0"
+#ifndef VIGIL_PREFIX
+#define VIGIL_PREFIX "/usr"
+#endif
+#ifndef VIGIL_SYSCONFDIR
+#define VIGIL_SYSCONFDIR "/etc"
+#endif
+#ifndef VIGIL_LOCALSTATEDIR
+#define VIGIL_LOCALSTATEDIR "/var"
+#endif
+#ifndef VIGIL_DATAROOTDIR
+#define VIGIL_DATAROOTDIR VIGIL_PREFIX "/share"
+#endif
 
 static void build_info(void)
 {
 	printf("vigil %s (git %s)\n", VIGIL_VERSION, VIGIL_GIT_REV);
+	/* Lines in the form suricata-update parses (engine.get_build_info):
+	 * the Suricata version vigil is compatible with, the directories, and
+	 * features by Suricata's names — HAVE_NSS stands for "JA3 hashes are
+	 * computed" (vigil uses OpenSSL), AF_PACKET for live capture. */
+	printf("This is Suricata version %s compatible (vigil %s)\n", VIGIL_SURICATA_COMPAT,
+	       VIGIL_VERSION);
+	printf("Features: PCAP_SET_BUFF AF_PACKET HAVE_PACKET_FANOUT HAVE_NSS\n");
+	printf("  --prefix                                 %s\n", VIGIL_PREFIX);
+	printf("  --sysconfdir                             %s\n", VIGIL_SYSCONFDIR);
+	printf("  --localstatedir                          %s\n", VIGIL_LOCALSTATEDIR);
+	printf("  --datarootdir                            %s\n", VIGIL_DATAROOTDIR);
 	printf("compiler: %s\n", __VERSION__);
 	printf("libpcap: %s\n", pcap_lib_version());
 	printf("hyperscan: %s\n", hs_version());
@@ -107,6 +139,8 @@ enum {
 	OPT_LIST_KEYWORDS,
 	OPT_AF_PACKET,
 	OPT_PCAP,
+	OPT_DUMP_CONFIG,
+	OPT_VERSION,
 };
 
 /* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
@@ -122,11 +156,12 @@ static int set_live(struct engine_options *o, enum capture_method m, const char 
 	return -1;
 }
 
-static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules)
+static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules,
+			     bool *dump_config)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+		{"version", no_argument, NULL, OPT_VERSION},
 		{"build-info", no_argument, NULL, OPT_BUILD_INFO},
 		{"runmode", required_argument, NULL, OPT_RUNMODE},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -138,6 +173,7 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
 		{"af-packet", optional_argument, NULL, OPT_AF_PACKET},
 		{"pcap", optional_argument, NULL, OPT_PCAP},
+		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -207,8 +243,16 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		case OPT_RULE_STATS: o->rule_stats = true; break;
 		case OPT_LIST_KEYWORDS: detect_list_keywords(stdout); return 0;
 		case 'T': *test_rules = true; break;
+		case OPT_DUMP_CONFIG: *dump_config = true; break;
 		case 'h': usage(stdout); return 0;
-		case 'V': printf("vigil %s\n", VIGIL_VERSION); return 0;
+		case OPT_VERSION: printf("vigil %s\n", VIGIL_VERSION); return 0;
+		/* -V is Suricata's flag, read by tools (suricata-update takes the
+		 * first version number in it to pick rule sets): the Suricata
+		 * release vigil follows comes first. */
+		case 'V':
+			printf("This is Suricata version %s compatible (vigil %s)\n",
+			       VIGIL_SURICATA_COMPAT, VIGIL_VERSION);
+			return 0;
 		case OPT_BUILD_INFO: build_info(); return 0;
 		case ':':
 			fprintf(stderr, "vigil: option %s needs a value\n", argv[optind - 1]);
@@ -246,10 +290,12 @@ int main(int argc, char **argv)
 			if (strcmp(argv[1], commands[i].word) == 0)
 				return commands[i].main(argc - 1, argv + 1);
 	struct engine_options o = {.logdir = ".", .progress = true};
-	bool test_rules = false;
-	int rc = parse_sensor_args(argc, argv, &o, &test_rules);
+	bool test_rules = false, dump_config = false;
+	int rc = parse_sensor_args(argc, argv, &o, &test_rules, &dump_config);
 	if (rc >= 0)
 		return rc;
+	if (dump_config)
+		return engine_dump_config(&o);
 	if (test_rules)
 		return engine_test_rules(&o);
 	if (o.input && o.live_method) {

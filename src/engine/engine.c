@@ -271,6 +271,21 @@ int engine_test_rules(const struct engine_options *o)
 	return rc;
 }
 
+int engine_dump_config(const struct engine_options *o)
+{
+	struct engine e = {.opt = o};
+	char err[512] = "";
+	int rc = 0;
+	if (load_config(&e, err, sizeof(err)))
+		config_dump(e.config, stdout);
+	else {
+		fprintf(stderr, "vigil: %s\n", err);
+		rc = 1;
+	}
+	config_free(e.config);
+	return rc;
+}
+
 static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;

@@ -55,4 +55,8 @@ const char *engine_default_config(void);
 /* -T: loads the configuration and rules, reports, returns 0 or 1. */
 int engine_test_rules(const struct engine_options *o);
 
+/* --dump-config: the configuration in effect (built-in defaults, -c,
+ * --set) as "path = value" lines on stdout; 0, or 1 on a bad config. */
+int engine_dump_config(const struct engine_options *o);
+
 #endif
