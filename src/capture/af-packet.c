@@ -187,10 +187,11 @@ static bool bind_and_join(struct capture_live_afp *a, const struct capture_live_
 		snprintf(err, errlen, "%s: cannot bind: %s", cfg->iface, strerror(errno));
 		return false;
 	}
-	int type = cfg->cluster_type >= 0 ? cfg->cluster_type : PACKET_FANOUT_HASH;
-	int arg = cfg->cluster_id | (type << 16);
+	uint32_t type = cfg->cluster_type >= 0 ? (uint32_t)cfg->cluster_type : PACKET_FANOUT_HASH;
+	/* The group id in the low 16 bits, type and flags in the high ones. */
+	uint32_t arg = cfg->cluster_id | (type << 16);
 	if (cfg->defrag)
-		arg |= PACKET_FANOUT_FLAG_DEFRAG << 16;
+		arg |= (uint32_t)PACKET_FANOUT_FLAG_DEFRAG << 16;
 	if (setsockopt(a->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) != 0) {
 		snprintf(err, errlen, "%s: cannot join fanout group %u: %s", cfg->iface,
 			 cfg->cluster_id, strerror(errno));

@@ -267,6 +267,7 @@ int engine_test_rules(const struct engine_options *o)
 	struct detect_config dc;
 	fill_detect_config(&e, &dc);
 	int rc = detect_test_ruleset(&dc, stderr);
+	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
 }
@@ -282,6 +283,7 @@ int engine_dump_config(const struct engine_options *o)
 		fprintf(stderr, "vigil: %s\n", err);
 		rc = 1;
 	}
+	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
 }
