@@ -8,6 +8,7 @@
 #include "app/ssh.h"
 #include "engine/dispatch.h"
 #include "engine/live.h"
+#include "engine/settings.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
 #include "store/store.h"
@@ -91,6 +92,8 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	for (int i = 0; i < e->opt->nsets; i++)
 		if (!config_set_assignment(e->config, e->opt->sets[i], err, errlen))
 			return false;
+	if (!settings_check(e->opt->config, e->opt->sets, e->opt->nsets, stderr, err, errlen))
+		return false;
 	eve_config_defaults(&e->eve_cfg);
 	eve_config_load(&e->eve_cfg, e->config);
 	flow_config_defaults(&e->flow_cfg);
