@@ -48,6 +48,7 @@ struct engine {
 	struct detect_var addr_vars[128], port_vars[128];
 	const char *action_order[8]; /* points into config */
 	char classification[1024], reference[1024];
+	char datadir_tried[1024]; /* where the shipped tables were looked for */
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
@@ -201,6 +202,8 @@ static const char *table_file(struct engine *e, const char *key, const char *shi
 	char err[512];
 	if (datadir_find(shipped, buf, len, err, sizeof(err)))
 		return buf;
+	if (!e->datadir_tried[0]) /* the first table missed names the places */
+		snprintf(e->datadir_tried, sizeof(e->datadir_tried), "%s", err);
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: no %s found (tried %s)\n", shipped, err);
 	return NULL;
@@ -231,12 +234,29 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
 }
 
+/* Without the classification table every alert would carry an empty
+ * category and severity 3: with rules, a missing data directory is fatal. */
+static bool tables_found(struct engine *e, const struct detect_config *dc, char *err,
+			 size_t errlen)
+{
+	if (dc->rule_file_count == 0 || (dc->classification_file && dc->reference_file))
+		return true;
+	snprintf(err, errlen,
+		 "no data directory: %s not found (tried %.300s); set VIGIL_DATADIR, "
+		 "or install with make install, or name it in the config",
+		 dc->classification_file ? "reference.config" : "classification.config",
+		 e->datadir_tried);
+	return false;
+}
+
 static bool load_rules(struct engine *e, char *err, size_t errlen)
 {
 	struct detect_config dc;
 	fill_detect_config(e, &dc);
 	if (dc.rule_file_count == 0)
 		return true; /* no rules: decode, flows and logging only */
+	if (!tables_found(e, &dc, err, errlen))
+		return false;
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	e->detect = detect_engine_new(&dc, &ls, stderr);
@@ -269,6 +289,12 @@ int engine_test_rules(const struct engine_options *o)
 	}
 	struct detect_config dc;
 	fill_detect_config(&e, &dc);
+	if (!tables_found(&e, &dc, err, sizeof(err))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		app_config_free(&e.app_cfg);
+		config_free(e.config);
+		return 1;
+	}
 	int rc = detect_test_ruleset(&dc, stderr);
 	app_config_free(&e.app_cfg);
 	config_free(e.config);
