@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-build/vigil}")
 OUT=${2:-out/demo}
-SCENARIOS="hospital-ransomware grid-manipulation crypto-theft emergency-ddos"
+SCENARIOS="hospital-ransomware hospital-ransomware-novel grid-manipulation crypto-theft emergency-ddos"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")

@@ -70,6 +70,7 @@ void app_config_defaults(struct app_config *c)
 	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
 		c->enabled[p] = true;
+		c->stream_depth[p] = ap->stream_depth;
 		(void)app_ports_parse(ap->tcp_ports, &c->ports[p][0]);
 		(void)app_ports_parse(ap->udp_ports, &c->ports[p][1]);
 	}
@@ -163,6 +164,11 @@ void app_config_load(struct app_config *c, const struct config_node *root)
 		if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
 		load_ports(c, root, (enum app_proto)p);
+		snprintf(key, sizeof(key), "app-layer.protocols.%s.stream-depth", ap->name);
+		if (config_get_str(root, key, NULL) != NULL) {
+			uint64_t d = config_get_size(root, key, 0);
+			c->stream_depth[p] = d == 0 ? APP_STREAM_DEPTH_UNLIMITED : d;
+		}
 		if (ap->config_new != NULL && c->proto_cfg[p] == NULL)
 			c->proto_cfg[p] = ap->config_new(root);
 	}
@@ -308,8 +314,8 @@ static void set_failed(struct app_ctx *ctx, struct app_flow *af)
 	ctx->stats.flows[APP_PROTO_FAILED]++;
 }
 
-static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_proto proto, bool tcp,
-			 uint16_t server_port)
+static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			 enum app_proto proto, bool tcp, uint16_t server_port)
 {
 	const struct app_protocol *ap = app_protocol(proto);
 	if (ap == NULL)
@@ -336,6 +342,9 @@ static bool start_parser(struct app_ctx *ctx, struct app_flow *af, enum app_prot
 	af->state = state;
 	af->proto = proto;
 	af->ap = ap;
+	uint64_t depth = ctx->cfg->stream_depth[proto];
+	if (tcp && depth != 0 && f != NULL)
+		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
@@ -404,7 +413,7 @@ static void change_decided(struct app_ctx *ctx, struct flow *f, struct app_flow 
 	}
 	enum app_proto old = af->proto;
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
-	if (!start_parser(ctx, af, p, true, server_port)) {
+	if (!start_parser(ctx, f, af, p, true, server_port)) {
 		af->disabled = true;
 		return;
 	}
@@ -452,7 +461,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 		return false; /* held for the other direction (feed_stream_dir) */
 	}
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
-	return start_parser(ctx, af, p, true, server_port);
+	return start_parser(ctx, f, af, p, true, server_port);
 }
 
 /* Feeds one direction's new stream data; recognises the protocol first. */
@@ -519,7 +528,7 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 		    proto != APP_PROTO_FAILED && proto != af->proto)
 			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
 		if (af->proto == APP_PROTO_UNKNOWN) {
-			if (proto == APP_PROTO_FAILED || !start_parser(ctx, af, proto, false, f->dp)) {
+			if (proto == APP_PROTO_FAILED || !start_parser(ctx, f, af, proto, false, f->dp)) {
 				set_failed(ctx, af);
 				return;
 			}
@@ -715,6 +724,36 @@ uint64_t app_flow_tx_total(const struct flow *f)
 {
 	const struct app_flow *af = f ? f->app : NULL;
 	return has_txs(af) ? af->ap->tx_count(af->state) : 0;
+}
+
+static uint64_t id_at(void *const *txs, size_t i, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, (const uint8_t *)txs[i] + off, sizeof(v));
+	return v;
+}
+
+const void *app_tx_find(void *const *txs, size_t n, uint64_t id, size_t id_offset)
+{
+	if (n == 0)
+		return NULL;
+	uint64_t first = id_at(txs, 0, id_offset);
+	if (id < first)
+		return NULL;
+	if (id - first < n && id_at(txs, (size_t)(id - first), id_offset) == id)
+		return txs[id - first];
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t v = id_at(txs, mid, id_offset);
+		if (v == id)
+			return txs[mid];
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------ events */

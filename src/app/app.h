@@ -184,6 +184,12 @@ struct app_protocol {
 	void *(*config_new)(const struct config_node *root);
 	void (*config_free)(void *cfg);
 
+	/* TCP reassembly depth once the protocol is known: 0 = the global
+	 * stream.reassembly.depth, APP_STREAM_DEPTH_UNLIMITED = no limit
+	 * (Suricata's "track it completely"); app-layer.protocols.<name>.
+	 * stream-depth overrides it (0 there = unlimited). */
+	uint64_t stream_depth;
+
 	void *(*state_new)(const struct app_flow_info *fi);
 	void (*state_free)(void *state);
 	/* Bytes of one direction (flags: APP_CHUNK_*); never reads past n. */
@@ -244,6 +250,17 @@ struct app_protocol {
  * (case-insensitive); NEED_MORE when d is a prefix of one. */
 enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *const *words);
 
+#define APP_STREAM_DEPTH_UNLIMITED UINT64_MAX
+
+/*
+ * For a parser's tx_get over its array of live transactions sorted by id
+ * (a uint64_t member at id_offset in each): the one with this id, or
+ * NULL.  The direct slot (ids consecutive) first, then a binary search:
+ * tx_get is called for every transaction of every inspection, so it
+ * must not scan.
+ */
+const void *app_tx_find(void *const *txs, size_t n, uint64_t id, size_t id_offset);
+
 /* The table entry of a protocol; NULL for UNKNOWN, FAILED and bad ids. */
 const struct app_protocol *app_protocol(enum app_proto p);
 
@@ -265,6 +282,8 @@ struct app_config {
 	void *proto_cfg[APP_PROTO_MAX]; /* config_new's, NULL = defaults */
 	/* detection-ports per protocol and transport (0 TCP, 1 UDP) */
 	struct app_ports ports[APP_PROTO_MAX][2];
+	/* stream depth per protocol, as struct app_protocol.stream_depth */
+	uint64_t stream_depth[APP_PROTO_MAX];
 };
 void app_config_defaults(struct app_config *c);
 /* Reads app-layer.*; problems are reported on stderr with the key. */

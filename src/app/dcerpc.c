@@ -19,6 +19,7 @@
  */
 #include "app/dcerpc.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -728,16 +729,7 @@ uint64_t dcerpc_tx_count(const struct dcerpc_state *s)
 
 const struct dcerpc_tx *dcerpc_tx_get(const struct dcerpc_state *s, uint64_t id)
 {
-	if (s->n_txs == 0 || id < s->txs[0]->id)
-		return NULL;
-	/* ids are increasing; most lookups are near the start */
-	for (uint32_t i = 0; i < s->n_txs; i++) {
-		if (s->txs[i]->id == id)
-			return s->txs[i];
-		if (s->txs[i]->id > id)
-			break;
-	}
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct dcerpc_tx, id));
 }
 
 const struct dcerpc_tx *dcerpc_last_tx(const struct dcerpc_state *s, enum app_dir dir)

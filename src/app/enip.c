@@ -13,6 +13,7 @@
  */
 #include "app/enip.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -751,10 +752,7 @@ uint64_t enip_tx_count(const struct enip_state *s)
 
 const struct enip_tx *enip_tx_get(const struct enip_state *s, uint64_t tx_id)
 {
-	for (size_t i = 0; i < s->n_txs; i++)
-		if (s->txs[i]->tx_id == tx_id)
-			return s->txs[i];
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, tx_id, offsetof(struct enip_tx, tx_id));
 }
 
 size_t enip_tx_live(const struct enip_state *s)

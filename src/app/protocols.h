@@ -27,6 +27,10 @@
 	X(MODBUS, app_modbus)                                                                      \
 	X(HL7, app_hl7)                                                                            \
 	X(DICOM, app_dicom)                                                                        \
+	X(STRATUM, app_stratum)                                                                    \
+	X(BACNET, app_bacnet)                                                                      \
+	X(IEC104, app_iec104)                                                                      \
+	X(S7COMM, app_s7comm)                                                                      \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -201,6 +201,9 @@ extern const struct kw_family kw_family_dnp3;
 extern const struct kw_family kw_family_modbus;
 extern const struct kw_family kw_family_smb;
 extern const struct kw_family kw_family_dicom;
+extern const struct kw_family kw_family_bacnet;
+extern const struct kw_family kw_family_iec104;
+extern const struct kw_family kw_family_s7comm;
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -290,6 +293,7 @@ extern const struct app_buffer_family app_buffers_dnp3;
 extern const struct app_buffer_family app_buffers_smb;
 extern const struct app_buffer_family app_buffers_hl7;
 extern const struct app_buffer_family app_buffers_dicom;
+extern const struct app_buffer_family app_buffers_stratum;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

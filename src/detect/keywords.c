@@ -29,6 +29,9 @@ static const struct kw_family *const families[] = {
     &kw_family_modbus,
     &kw_family_smb,
     &kw_family_dicom,
+    &kw_family_bacnet,
+    &kw_family_iec104,
+    &kw_family_s7comm,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -46,6 +49,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_smb,
     &app_buffers_hl7,
     &app_buffers_dicom,
+    &app_buffers_stratum,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

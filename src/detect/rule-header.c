@@ -607,7 +607,7 @@ static const struct {
 static const struct {
 	const char *name;
 	uint8_t ipproto; /* 0 = tcp and udp */
-} app_protos[] = {
+} app_protos[] = { /* Suricata's names; the table's protocols are looked up first */
     {"http", 6},      {"http1", 6},  {"http2", 6}, {"ftp", 6},
     {"ftp-data", 6},  {"smtp", 6},   {"tls", 6},   {"ssl", 6},
     {"ssh", 6},	      {"imap", 6},   {"smb", 0},   {"dcerpc", 0},
@@ -618,11 +618,12 @@ static const struct {
     {"telnet", 6},    {"rdp", 6},    {"quic", 17}, {"bittorrent-dht", 17},
     {"websocket", 6}, {"ldap", 0},   {"doh2", 6},  {"pop3", 6},
     {"template", 0},  {"irc", 6},    {"mdns", 17},
-    {"hl7", 6},       {"dicom", 6}, /* vigil only: no Suricata parser */
 };
 
 bool app_proto_name_known(const char *name)
 {
+	if (app_proto_by_name(name) != APP_PROTO_UNKNOWN)
+		return true;
 	for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++)
 		if (strcmp(name, app_protos[i].name) == 0)
 			return true;
@@ -675,6 +676,18 @@ static int header_proto(struct rule_header *h, const char *p, char *err, size_t 
 	}
 	if (strcmp(p, "sctp") == 0) {
 		proto_set(h, 132);
+		return 0;
+	}
+	/* The protocol table first (its transports), then the names Suricata
+	 * knows that vigil does not parse. */
+	const struct app_protocol *ap = app_protocol(app_proto_by_name(p));
+	if (ap != NULL) {
+		if (ap->ipprotos & APP_IPPROTO_TCP)
+			proto_set(h, 6);
+		if (ap->ipprotos & APP_IPPROTO_UDP)
+			proto_set(h, 17);
+		h->proto_flags |= RP_APP;
+		snprintf(h->app_proto, sizeof(h->app_proto), "%s", p);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++) {

@@ -60,13 +60,18 @@ static const char default_yaml[] =
 	"        - mqtt\n"
 	"        - http2\n"
 	/* vigil's own: the industrial protocols it parses (commented out in
-	 * Suricata's file, where their parsers are off) */
+	 * Suricata's file, where their parsers are off), and those Suricata
+	 * has no parser for */
 	"        - dnp3\n"
 	"        - modbus\n"
 	"        - enip\n"
 	/* and the clinical ones, which Suricata does not parse */
 	"        - hl7\n"
 	"        - dicom\n"
+	"        - stratum\n"
+	"        - bacnet\n"
+	"        - iec104\n"
+	"        - s7comm\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"

@@ -100,11 +100,17 @@ static void refuse_memcap(struct stream_ctx *ctx, struct packet *p, uint32_t len
 	stream_count_event(ctx, p, STREAM_EV_REASSEMBLY_INSERT_MEMCAP);
 }
 
+/* The side's depth: its app protocol's when set, else stream.reassembly.depth. */
+static uint64_t ra_depth(const struct stream_ctx *ctx, const struct reasm *ra)
+{
+	return ra->depth_set ? ra->depth : ctx->cfg.depth;
+}
+
 /* Trims [*off, *off + *len) to the depth; false when nothing is left. */
 static bool apply_depth(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t *off,
 			const uint8_t **data, uint32_t *len)
 {
-	uint64_t depth = ctx->cfg.depth;
+	uint64_t depth = ra_depth(ctx, ra);
 	uint64_t end = (uint64_t)*off + *len;
 	(void)data;
 	if (depth == 0 || end <= depth)
@@ -220,8 +226,9 @@ static bool add_gap(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint
 static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet *p,
 			 uint64_t target)
 {
-	if (ctx->cfg.depth && target > ctx->cfg.depth)
-		target = ctx->cfg.depth;
+	uint64_t depth = ra_depth(ctx, ra);
+	if (depth && target > depth)
+		target = depth;
 	while (target > ra->ra_end) {
 		uint64_t next = target;
 		for (const struct stream_seg *s = ra->segs; s; s = s->next)

@@ -67,6 +67,8 @@ struct reasm {
 	struct stream_gap *gaps;
 	uint32_t nsegs, ngaps;
 	bool active; /* the side's sequence space is known */
+	bool depth_set;	 /* depth below replaces stream.reassembly.depth */
+	uint64_t depth;	 /* the app protocol's own depth (0 = unlimited) */
 	bool depth_reached;
 	bool no_ack_gate; /* readable without ACK: inline, async, RST, flow end */
 	bool eof;

@@ -147,6 +147,20 @@ bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out)
 	return true;
 }
 
+void stream_set_depth(struct flow *f, uint64_t depth)
+{
+	struct tcp_session *ssn = f ? f->stream : NULL;
+	if (ssn == NULL)
+		return;
+	struct reasm *sides[2] = {&ssn->client.ra, &ssn->server.ra};
+	for (int i = 0; i < 2; i++) {
+		if (sides[i]->depth_reached)
+			continue;
+		sides[i]->depth_set = true;
+		sides[i]->depth = depth;
+	}
+}
+
 bool stream_flow_reversed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;

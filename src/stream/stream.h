@@ -305,6 +305,11 @@ enum stream_dir { STREAM_TOSERVER = 0, STREAM_TOCLIENT = 1 };
  */
 bool stream_packet_toserver(const struct flow *f, const struct packet *p);
 bool stream_flow_reversed(const struct flow *f);
+/* The flow's reassembly depth per direction from now on (0 = unlimited),
+ * replacing stream.reassembly.depth: an app protocol's stream-depth, as
+ * Suricata sets it once the protocol is known.  A direction already past
+ * the new depth stays cut. */
+void stream_set_depth(struct flow *f, uint64_t depth);
 
 struct stream_chunk {
 	const uint8_t *data; /* valid until the next stream_* call on this flow */

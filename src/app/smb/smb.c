@@ -14,6 +14,7 @@
  */
 #include "app/smb/internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -797,16 +798,7 @@ uint64_t smb_tx_count(const struct smb_state *s)
 
 const struct smb_tx *smb_tx_get(const struct smb_state *s, uint64_t id)
 {
-	if (s->n_txs == 0 || id < s->txs[0]->id)
-		return NULL;
-	/* ids are increasing; most lookups are near the end */
-	for (uint32_t i = s->n_txs; i-- > 0;) {
-		if (s->txs[i]->id == id)
-			return s->txs[i];
-		if (s->txs[i]->id < id)
-			break;
-	}
-	return NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct smb_tx, id));
 }
 
 void smb_tx_release_upto(struct smb_state *s, uint64_t id)
@@ -1101,6 +1093,7 @@ static const char *d_tx_file_magic(const void *t, uint32_t k, struct file_magic 
 }
 
 const struct app_protocol app_smb = {
+    .stream_depth = APP_STREAM_DEPTH_UNLIMITED, /* Suricata: "track it completely" */
     .name = "smb",
     .ipprotos = APP_IPPROTO_TCP,
     .tcp_ports = "139,445",
