@@ -58,6 +58,11 @@ static void usage(FILE *out)
 	      "  --pcap[=IFACE]       capture with libpcap instead (one worker)\n"
 	      "  -f FILTER            BPF filter for live capture (over the config's bpf-filter)\n"
 	      "  --threads N          live: capture workers (default: the entry's threads, else CPUs)\n"
+	      "  -D                   run in the background once capture has started (stderr goes\n"
+	      "                       to OUTDIR/vigil.log)\n"
+	      "  --pidfile FILE       write the process id to FILE (refused while FILE names a live\n"
+	      "                       process); removed at exit\n"
+	      "  SIGHUP reopens eve.json (for logrotate)\n"
 	      "\n"
 	      "Rules:\n"
 	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"
@@ -141,6 +146,7 @@ enum {
 	OPT_PCAP,
 	OPT_DUMP_CONFIG,
 	OPT_VERSION,
+	OPT_PIDFILE,
 };
 
 /* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
@@ -174,14 +180,17 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"af-packet", optional_argument, NULL, OPT_AF_PACKET},
 		{"pcap", optional_argument, NULL, OPT_PCAP},
 		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+		{"pidfile", required_argument, NULL, OPT_PIDFILE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vhVT", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vhVTD", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
 		case 'f': o->bpf = optarg; break;
+		case 'D': o->daemon = true; break;
+		case OPT_PIDFILE: o->pidfile = optarg; break;
 		case 'i':
 		case OPT_AF_PACKET:
 		case OPT_PCAP: {
@@ -304,6 +313,10 @@ int main(int argc, char **argv)
 	}
 	if (!o.input && !o.live_method) {
 		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR or -i IFACE (see vigil --help)\n");
+		return 2;
+	}
+	if ((o.daemon || o.pidfile) && !o.live_method) {
+		fprintf(stderr, "vigil: -D and --pidfile are for live capture (-i/--af-packet/--pcap)\n");
 		return 2;
 	}
 	if (o.live_method)

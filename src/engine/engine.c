@@ -6,6 +6,7 @@
  */
 #include "engine/engine.h"
 #include "app/ssh.h"
+#include "engine/daemon.h"
 #include "engine/dispatch.h"
 #include "engine/live.h"
 #include "engine/settings.h"
@@ -543,13 +544,26 @@ static void live_summary(struct engine *e)
 		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
 }
 
+/* SIGHUP: logrotate moved eve.json away; write to a new one. */
+static void live_hup(void *arg)
+{
+	struct engine *e = arg;
+	char err[512];
+	if (!e->eve_file)
+		return;
+	if (eve_file_reopen(e->eve_file, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: %s reopened\n", e->eve_path);
+	else
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
+}
+
 /* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
 static int run_live(struct engine *e)
 {
 	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
 		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
 		e->nworkers, e->nworkers == 1 ? "" : "s");
-	bool captured = live_run(e->live, e->workers, live_tick, e);
+	bool captured = live_run(e->live, e->workers, live_tick, live_hup, e);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	e->last_ts_sec = now.tv_sec;
@@ -596,8 +610,18 @@ int engine_run(const struct engine_options *o)
 	clock_gettime(CLOCK_MONOTONIC, &e.processing);
 	e.last_progress = e.processing;
 	if (e.live) {
+		struct daemon_state d;
+		if (!daemon_pidfile_claim(&d, o->pidfile, err, sizeof(err)) ||
+		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err)))) {
+			fprintf(stderr, "vigil: %s\n", err);
+			daemon_pidfile_remove(&d);
+			engine_cleanup(&e);
+			return 1;
+		}
+		daemon_pidfile_write(&d);
 		int lrc = run_live(&e);
 		engine_cleanup(&e);
+		daemon_pidfile_remove(&d);
 		return lrc;
 	}
 	if (o->runmode == RUNMODE_WORKERS && e.nworkers > 1)

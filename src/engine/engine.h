@@ -30,6 +30,8 @@ struct engine_options {
 	enum capture_method live_method;
 	const char *live_iface; /* NULL: the first interface of the config */
 	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
+	bool daemon;            /* -D: live capture in the background */
+	const char *pidfile;    /* --pidfile */
 	const char *logdir; /* -l */
 	const char *config; /* -c, may be NULL (built-in defaults) */
 	const char *rule_files[ENGINE_MAX_RULE_FILES];

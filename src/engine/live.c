@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t live_stop_signal;
+static volatile sig_atomic_t live_stop_signal, live_hup_signal;
 
 struct lane {
 	struct capture_live *cap;
@@ -34,8 +34,10 @@ struct live {
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	live_stop_signal = 1;
+	if (sig == SIGHUP)
+		live_hup_signal = 1;
+	else
+		live_stop_signal = 1;
 }
 
 /* The config entry for `iface` in a sequence like `af-packet:`, else its
@@ -234,6 +236,7 @@ static void start_lanes(struct live *l, struct worker **workers)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old); /* threads inherit the mask */
 	for (unsigned i = 0; i < l->n; i++) {
 		struct lane *ln = &l->lanes[i];
@@ -250,19 +253,25 @@ static void start_lanes(struct live *l, struct worker **workers)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg), void *arg)
+bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
+	      void (*hup)(void *arg), void *arg)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	live_stop_signal = 0;
+	live_stop_signal = live_hup_signal = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	start_lanes(l, workers);
 	while (!live_stop_signal && !__atomic_load_n(&l->stop, __ATOMIC_RELAXED)) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
 		nanosleep(&nap, NULL); /* a signal cuts it short */
+		if (live_hup_signal) {
+			live_hup_signal = 0;
+			hup(arg);
+		}
 		tick(arg);
 	}
 	__atomic_store_n(&l->stop, 1, __ATOMIC_RELAXED);
@@ -276,6 +285,7 @@ bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg), 
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	return ok;
 }
 

@@ -34,9 +34,10 @@ struct live *live_open(const struct capture_live_config *cfg, unsigned n, char *
 		       size_t errlen);
 
 /* Runs workers[i] on handle i until SIGINT/SIGTERM (or a handle fails);
- * calls tick(arg) from this thread about every 200 ms meanwhile.  Returns
- * false when a capture handle failed. */
-bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg), void *arg);
+ * calls tick(arg) from this thread about every 200 ms meanwhile, and
+ * hup(arg) after a SIGHUP.  Returns false when a capture handle failed. */
+bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
+	      void (*hup)(void *arg), void *arg);
 
 /* Counters of all handles (zeroes `out` first). */
 void live_stats(struct live *l, struct capture_stats *out);

@@ -74,6 +74,9 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
 /* Writes n bytes of whole lines atomically with respect to other writers. */
 bool eve_file_write(struct eve_file *f, const char *buf, size_t n);
 uint64_t eve_file_events(const struct eve_file *f);
+/* Opens the path again (after logrotate moved the file away); on failure
+ * the old descriptor is kept and err says why. */
+bool eve_file_reopen(struct eve_file *f, char *err, size_t errlen);
 void eve_file_close(struct eve_file *f);
 
 /* Resolves file_index to a capture file name, for pcap_filename. */

@@ -5,7 +5,7 @@
 # one worker, with two in a fanout group, and with --pcap.  Also: VLAN tags
 # the kernel strips are put back, -f filters, flows time out on the wall
 # clock, SIGTERM/SIGINT end the run with status 0 and a summary, and the
-# kernel's counters reach the stats event.
+# kernel's counters reach the stats event; -D, --pidfile and SIGHUP.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "live capture test needs root (network namespaces)"
 command -v tcpreplay >/dev/null || skip "tcpreplay not installed"
@@ -192,6 +192,39 @@ rc=0
 wait $pid || rc=$?
 [ $rc = 0 ] || fail "SIGTERM: exit $rc"
 grep -q "af-packet on $IB, 1 worker: 1 packets" "$TMP/to/err" || { cat "$TMP/to/err"; fail "summary after SIGTERM"; }
+
+# -D and --pidfile: vigil goes to the background, a second one with the
+# same pid file is refused, SIGHUP reopens eve.json after it was moved
+# away (logrotate), SIGTERM to the pid ends it and removes the pid file.
+rm -rf "$TMP/dm"
+mkdir "$TMP/dm"
+ip netns exec "$NB" "$VIGIL_BIN" -i "$IB" --threads 1 -D --pidfile "$TMP/dm/pid" -l "$TMP/dm" \
+	-S "$TMP/live.rules" 2>"$TMP/dm/front" || { cat "$TMP/dm/front"; fail "-D: exit $?"; }
+for _ in $(seq 100); do [ -s "$TMP/dm/pid" ] && break; sleep 0.1; done
+pid=$(cat "$TMP/dm/pid")
+kill -0 "$pid" 2>/dev/null || fail "-D: no process $pid"
+rc=0
+ip netns exec "$NB" "$VIGIL_BIN" -i "$IB" --pidfile "$TMP/dm/pid" -l "$TMP" 2>"$TMP/e0" || rc=$?
+[ $rc = 1 ] && grep -q "names a running process" "$TMP/e0" || fail "second vigil with the same pid file: exit $rc"
+[ "$(cat "$TMP/dm/pid")" = "$pid" ] || fail "the refused vigil touched the pid file"
+ip netns exec "$NA" tcpreplay -q -i "$IA" --mbps 20 "$TMP/vlan.pcap" >/dev/null 2>&1
+for _ in $(seq 50); do grep -q '"event_type":"alert"' "$TMP/dm/eve.json" 2>/dev/null && break; sleep 0.1; done
+mv "$TMP/dm/eve.json" "$TMP/dm/eve.json.1"
+kill -HUP "$pid"
+for _ in $(seq 50); do [ -f "$TMP/dm/eve.json" ] && break; sleep 0.1; done
+[ -f "$TMP/dm/eve.json" ] || fail "SIGHUP: eve.json not reopened"
+ip netns exec "$NA" tcpreplay -q -i "$IA" --mbps 20 "$TMP/vlan.pcap" >/dev/null 2>&1
+kill -TERM "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$pid" 2>/dev/null || fail "-D: SIGTERM did not end $pid"
+[ ! -e "$TMP/dm/pid" ] || fail "pid file left behind"
+grep -q '"event_type":"alert"' "$TMP/dm/eve.json.1" || fail "no alerts before the rotation"
+grep -q '"event_type":"alert"' "$TMP/dm/eve.json" || fail "no alerts after the rotation"
+grep -q "SIGHUP: .* reopened" "$TMP/dm/vigil.log" && grep -q "kernel: " "$TMP/dm/vigil.log" ||
+	{ cat "$TMP/dm/vigil.log"; fail "vigil.log lacks the reopen or the summary"; }
+rc=0
+"$VIGIL_BIN" -D -r "$TMP/sample.pcap" -l "$TMP" 2>/dev/null || rc=$?
+[ $rc = 2 ] || fail "-D with -r: exit $rc"
 
 # Errors: a missing interface names it; -r with -i is refused.
 rc=0
