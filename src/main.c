@@ -62,6 +62,9 @@ static void usage(FILE *out)
 	      "                       to OUTDIR/vigil.log)\n"
 	      "  --pidfile FILE       write the process id to FILE (refused while FILE names a live\n"
 	      "                       process); removed at exit\n"
+	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept);\n"
+	      "                       the log directory must be writable by USER\n"
+	      "  --group GROUP        ... and as GROUP (default: USER's group)\n"
 	      "  SIGHUP reopens eve.json (for logrotate)\n"
 	      "\n"
 	      "Rules:\n"
@@ -147,6 +150,8 @@ enum {
 	OPT_DUMP_CONFIG,
 	OPT_VERSION,
 	OPT_PIDFILE,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 /* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
@@ -181,6 +186,8 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"pcap", optional_argument, NULL, OPT_PCAP},
 		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
 		{"pidfile", required_argument, NULL, OPT_PIDFILE},
+		{"user", required_argument, NULL, OPT_USER},
+		{"group", required_argument, NULL, OPT_GROUP},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -191,6 +198,8 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		case 'f': o->bpf = optarg; break;
 		case 'D': o->daemon = true; break;
 		case OPT_PIDFILE: o->pidfile = optarg; break;
+		case OPT_USER: o->user = optarg; break;
+		case OPT_GROUP: o->group = optarg; break;
 		case 'i':
 		case OPT_AF_PACKET:
 		case OPT_PCAP: {
@@ -315,8 +324,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR or -i IFACE (see vigil --help)\n");
 		return 2;
 	}
-	if ((o.daemon || o.pidfile) && !o.live_method) {
-		fprintf(stderr, "vigil: -D and --pidfile are for live capture (-i/--af-packet/--pcap)\n");
+	if ((o.daemon || o.pidfile || o.user || o.group) && !o.live_method) {
+		fprintf(stderr, "vigil: -D, --pidfile, --user and --group are for live capture (-i/--af-packet/--pcap)\n");
 		return 2;
 	}
 	if (o.live_method)

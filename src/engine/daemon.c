@@ -84,5 +84,6 @@ void daemon_pidfile_remove(struct daemon_state *d)
 		return;
 	close(d->pidfd);
 	d->pidfd = -1;
-	unlink(d->pidfile);
+	if (unlink(d->pidfile) != 0)
+		fprintf(stderr, "vigil: pid file %s not removed: %s\n", d->pidfile, strerror(errno));
 }

@@ -9,6 +9,7 @@
 #include "engine/daemon.h"
 #include "engine/dispatch.h"
 #include "engine/live.h"
+#include "engine/privs.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
@@ -612,13 +613,17 @@ int engine_run(const struct engine_options *o)
 	if (e.live) {
 		struct daemon_state d;
 		if (!daemon_pidfile_claim(&d, o->pidfile, err, sizeof(err)) ||
-		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err)))) {
+		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err))) ||
+		    !privs_drop(o->user, o->group, err, sizeof(err))) {
 			fprintf(stderr, "vigil: %s\n", err);
 			daemon_pidfile_remove(&d);
 			engine_cleanup(&e);
 			return 1;
 		}
 		daemon_pidfile_write(&d);
+		if (o->user || o->group)
+			fprintf(stderr, "vigil: running as %s%s%s, no capabilities kept\n",
+				o->user ? o->user : "", o->group ? ":" : "", o->group ? o->group : "");
 		int lrc = run_live(&e);
 		engine_cleanup(&e);
 		daemon_pidfile_remove(&d);

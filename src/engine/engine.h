@@ -32,6 +32,7 @@ struct engine_options {
 	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
 	bool daemon;            /* -D: live capture in the background */
 	const char *pidfile;    /* --pidfile */
+	const char *user, *group; /* --user/--group: dropped to after start-up */
 	const char *logdir; /* -l */
 	const char *config; /* -c, may be NULL (built-in defaults) */
 	const char *rule_files[ENGINE_MAX_RULE_FILES];

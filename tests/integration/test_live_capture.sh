@@ -5,7 +5,7 @@
 # one worker, with two in a fanout group, and with --pcap.  Also: VLAN tags
 # the kernel strips are put back, -f filters, flows time out on the wall
 # clock, SIGTERM/SIGINT end the run with status 0 and a summary, and the
-# kernel's counters reach the stats event; -D, --pidfile and SIGHUP.
+# kernel's counters reach the stats event; -D, --pidfile, SIGHUP, --user.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "live capture test needs root (network namespaces)"
 command -v tcpreplay >/dev/null || skip "tcpreplay not installed"
@@ -225,6 +225,30 @@ grep -q "SIGHUP: .* reopened" "$TMP/dm/vigil.log" && grep -q "kernel: " "$TMP/dm
 rc=0
 "$VIGIL_BIN" -D -r "$TMP/sample.pcap" -l "$TMP" 2>/dev/null || rc=$?
 [ $rc = 2 ] || fail "-D with -r: exit $rc"
+
+# --user/--group: after start-up vigil runs as nobody with no capability,
+# and still captures (its sockets were opened as root).
+if getent passwd nobody >/dev/null && getent group nogroup >/dev/null; then
+	rm -rf "$TMP/pu"
+	mkdir "$TMP/pu"
+	chmod 777 "$TMP/pu"
+	ip netns exec "$NB" "$VIGIL_BIN" -i "$IB" --threads 2 -D --pidfile "$TMP/pu/pid" -l "$TMP/pu" \
+		--user nobody --group nogroup -S "$TMP/live.rules" || fail "--user: exit $?"
+	for _ in $(seq 100); do [ -s "$TMP/pu/pid" ] && break; sleep 0.1; done
+	pid=$(cat "$TMP/pu/pid")
+	grep -q "^Uid:.*65534.*65534.*65534.*65534" "/proc/$pid/status" || { grep Uid "/proc/$pid/status"; fail "--user nobody: uid"; }
+	grep -q "^CapEff:.*0000000000000000" "/proc/$pid/status" || fail "--user: capabilities kept"
+	grep -q "^CapBnd:.*0000000000000000" "/proc/$pid/status" || fail "--user: bounding set kept"
+	ip netns exec "$NA" tcpreplay -q -i "$IA" --mbps 20 "$TMP/vlan.pcap" >/dev/null 2>&1
+	sleep 0.5
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	grep -q '"event_type":"alert"' "$TMP/pu/eve.json" || fail "--user: no alerts"
+	grep -q "running as nobody:nogroup, no capabilities kept" "$TMP/pu/vigil.log" || fail "--user: not said"
+fi
+rc=0
+ip netns exec "$NB" "$VIGIL_BIN" -i "$IB" --user no-such-user-here -l "$TMP" 2>"$TMP/e0" || rc=$?
+[ $rc = 1 ] && grep -q "no-such-user-here: no such user" "$TMP/e0" || fail "--user unknown: exit $rc"
 
 # Errors: a missing interface names it; -r with -i is refused.
 rc=0
