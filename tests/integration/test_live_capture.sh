@@ -177,7 +177,8 @@ PY
 rm -rf "$TMP/to"
 mkdir "$TMP/to"
 ip netns exec "$NB" timeout -s KILL 60 "$VIGIL_BIN" -i "$IB" -l "$TMP/to" --threads 1 \
-	--set flow-timeouts.udp.new=1 --set flow-timeouts.udp.established=1 2>"$TMP/to/err" &
+	--set flow-timeouts.udp.new=1 --set flow-timeouts.udp.established=1 \
+	--set stats.interval=1 2>"$TMP/to/err" &
 pid=$!
 for _ in $(seq 100); do grep -q "capturing on" "$TMP/to/err" && break; sleep 0.1; done
 ip netns exec "$NA" tcpreplay -q -i "$IA" "$TMP/udp.pcap" >/dev/null 2>&1
@@ -187,6 +188,10 @@ for _ in $(seq 80); do
 done
 [ "$(count_events "$TMP/to/eve.json" 'e["event_type"] == "flow" and e["flow"]["reason"] == "timeout"')" = 1 ] ||
 	{ kill -KILL $pid; fail "no flow timed out on the wall clock within 8 s"; }
+sleep 1.5
+# stats.interval=1: stats events keep coming while it runs.
+[ "$(count_events "$TMP/to/eve.json" 'e["event_type"] == "stats" and "kernel_packets" in e["stats"]["capture"]')" -ge 2 ] ||
+	{ kill -KILL $pid; fail "no periodic stats events while live"; }
 kill -TERM $pid
 rc=0
 wait $pid || rc=$?
