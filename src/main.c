@@ -88,18 +88,26 @@ static void usage(FILE *out)
 /* The Suricata release whose rule language and EVE format vigil follows;
  * suricata-update reads it from --build-info to choose what rules to keep. */
 #define VIGIL_SURICATA_COMPAT "8.0.0"
-#ifndef VIGIL_PREFIX
-#define VIGIL_PREFIX "/usr"
-#endif
-#ifndef VIGIL_SYSCONFDIR
-#define VIGIL_SYSCONFDIR "/etc"
-#endif
-#ifndef VIGIL_LOCALSTATEDIR
-#define VIGIL_LOCALSTATEDIR "/var"
-#endif
-#ifndef VIGIL_DATAROOTDIR
-#define VIGIL_DATAROOTDIR VIGIL_PREFIX "/share"
-#endif
+
+/* The install prefix, from where the executable is (PREFIX/bin/vigil), as
+ * make install lays it out; /usr's configuration lives in /etc and /var. */
+static void print_dirs(void)
+{
+	char exe[4096] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	const char *prefix = exe[0] ? exe : "/usr/local";
+	bool usr = strcmp(prefix, "/usr") == 0;
+	printf("  --prefix                                 %s\n", prefix);
+	printf("  --sysconfdir                             %s/etc\n", usr ? "" : prefix);
+	printf("  --localstatedir                          %s/var\n", usr ? "" : prefix);
+	printf("  --datarootdir                            %s/share\n", prefix);
+}
 
 static void build_info(void)
 {
@@ -111,10 +119,7 @@ static void build_info(void)
 	printf("This is Suricata version %s compatible (vigil %s)\n", VIGIL_SURICATA_COMPAT,
 	       VIGIL_VERSION);
 	printf("Features: PCAP_SET_BUFF AF_PACKET HAVE_PACKET_FANOUT HAVE_NSS\n");
-	printf("  --prefix                                 %s\n", VIGIL_PREFIX);
-	printf("  --sysconfdir                             %s\n", VIGIL_SYSCONFDIR);
-	printf("  --localstatedir                          %s\n", VIGIL_LOCALSTATEDIR);
-	printf("  --datarootdir                            %s\n", VIGIL_DATAROOTDIR);
+	print_dirs();
 	printf("compiler: %s\n", __VERSION__);
 	printf("libpcap: %s\n", pcap_lib_version());
 	printf("hyperscan: %s\n", hs_version());

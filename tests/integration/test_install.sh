@@ -22,6 +22,9 @@ env -u VIGIL_DATADIR "$bin" -r "$TMP/s.pcap" -S "$TMP/r.rules" -l "$TMP/o1" 2>"$
 grep -q '"category":"A Network Trojan was detected","severity":1' "$TMP/o1/eve.json" ||
 	fail "installed vigil did not find classification.config"
 
+# --build-info names the prefix it was installed under (suricata-update reads it).
+"$bin" --build-info | grep -q "^ *--prefix  *$root/opt/vigil$" || fail "--build-info prefix"
+
 # The man page is kept true to --help: every long option is in it.
 for opt in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	grep -qF -- "$(sed 's/-/\\-/g' <<<"$opt")" "$root/opt/vigil/share/man/man1/vigil.1" ||
