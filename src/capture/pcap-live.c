@@ -10,12 +10,16 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct capture_live_pcap {
 	pcap_t *pcap;
+	/* libpcap handles are not thread-safe: the worker reads and the stats
+	 * reader asks for counters under this lock (reads never block). */
+	pthread_mutex_t lock;
 	int linktype;
 	uint64_t packets, bytes; /* written by the worker, read atomically */
 	char iface[64];
@@ -71,9 +75,11 @@ struct capture_live_pcap *capture_pcap_live_open(const struct capture_live_confi
 		return NULL;
 	}
 	snprintf(c->iface, sizeof(c->iface), "%s", cfg->iface);
+	pthread_mutex_init(&c->lock, NULL);
 	c->pcap = pcap_create(cfg->iface, ebuf);
 	if (!c->pcap) {
 		snprintf(err, errlen, "%s: %s", cfg->iface, ebuf);
+		pthread_mutex_destroy(&c->lock);
 		free(c);
 		return NULL;
 	}
@@ -88,14 +94,18 @@ int capture_pcap_live_next(struct capture_live_pcap *c, struct capture_frame *f,
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	pthread_mutex_lock(&c->lock);
 	int rc = pcap_next_ex(c->pcap, &h, &data);
+	pthread_mutex_unlock(&c->lock);
 	if (rc == 0) {
 		struct pollfd p = {.fd = pcap_get_selectable_fd(c->pcap), .events = POLLIN};
 		if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR) {
 			fprintf(stderr, "vigil: %s: poll: %s\n", c->iface, strerror(errno));
 			return -1;
 		}
+		pthread_mutex_lock(&c->lock);
 		rc = pcap_next_ex(c->pcap, &h, &data);
+		pthread_mutex_unlock(&c->lock);
 		if (rc == 0)
 			return 0;
 	}
@@ -121,7 +131,10 @@ void capture_pcap_live_stats(struct capture_live_pcap *c, struct capture_stats *
 {
 	struct pcap_stat ps;
 	/* libpcap's counters are totals since the start. */
-	if (pcap_stats(c->pcap, &ps) == 0) {
+	pthread_mutex_lock(&c->lock);
+	int rc = pcap_stats(c->pcap, &ps);
+	pthread_mutex_unlock(&c->lock);
+	if (rc == 0) {
 		st->kernel_packets += ps.ps_recv;
 		st->kernel_drops += ps.ps_drop;
 		st->kernel_ifdrops += ps.ps_ifdrop;
@@ -136,5 +149,6 @@ void capture_pcap_live_close(struct capture_live_pcap *c)
 		return;
 	if (c->pcap)
 		pcap_close(c->pcap);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
