@@ -31,6 +31,7 @@
 	X(BACNET, app_bacnet)                                                                      \
 	X(IEC104, app_iec104)                                                                      \
 	X(S7COMM, app_s7comm)                                                                      \
+	X(MMS, app_mms)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "decode/events.h"
+#include "decode/goose.h"
 
 struct flow;
 
@@ -177,6 +178,7 @@ struct packet {
 	uint8_t vlan_count;
 	uint16_t vlan_id[DECODE_MAX_VLAN];
 	uint8_t layers; /* ethertype dispatches so far, see DECODE_MAX_LAYERS */
+	struct goose_view goose; /* IEC 61850 GOOSE (decode/goose.h) */
 
 	/* ---- network layer ---- */
 	uint8_t ip_version; /* 0 when no IP layer was decoded */
@@ -261,6 +263,7 @@ struct decode_stats {
 	/* Suricata 8 counters added by the decode stage (all uint64_t). */
 	uint64_t vlan_qinqinq, arp, unknown_ethertype, nsh, chdlc, vntag, ieee8021ah, erspan, esp;
 	uint64_t tcp_syn, tcp_synack, tcp_rst;
+	uint64_t goose;
 	uint64_t events[DECODE_EV_MAX];
 };
 

@@ -38,6 +38,7 @@ bool decode_ethertype(struct packet *p, struct decode_stats *st, uint16_t type,
 	case ETHERTYPE_ETAG: decode_etag(p, st, d, len); return true;
 	/* Known, not decoded further (RARP is not: Suricata reports it). */
 	case ETHERTYPE_ARP: st->arp++; return true;
+	case ETHERTYPE_GOOSE: st->goose++, decode_goose(p, st, d, len); return true;
 	case ETHERTYPE_NSH: st->nsh++; return true;
 	default:
 		st->unknown_ethertype++;

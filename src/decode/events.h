@@ -127,6 +127,14 @@
 	X(IGMP_V3_PKT_TOO_SMALL, "igmp.v3_pkt_too_small") \
 	X(IGMP_MALFORMED, "igmp.malformed") \
 	X(IPV4_UNKNOWN_PROTOCOL, "ipv4.unknown_protocol") \
+	X(GOOSE_PKT_TOO_SMALL, "goose.pkt_too_small") \
+	X(GOOSE_INVALID_LENGTH, "goose.invalid_length") \
+	X(GOOSE_INVALID_PDU, "goose.invalid_pdu") \
+	X(GOOSE_SIMULATION_MISMATCH, "goose.simulation_mismatch") \
+	X(GOOSE_STNUM_JUMP, "goose.stnum_jump") \
+	X(GOOSE_STNUM_BACK, "goose.stnum_back") \
+	X(GOOSE_SQNUM_BACK, "goose.sqnum_back") \
+	X(GOOSE_TTL_EXPIRED, "goose.ttl_expired") \
 
 enum decode_event {
 #define DECODE_EV_ENUM(id, name) DECODE_EV_##id,

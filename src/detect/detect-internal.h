@@ -204,6 +204,12 @@ extern const struct kw_family kw_family_dicom;
 extern const struct kw_family kw_family_bacnet;
 extern const struct kw_family kw_family_iec104;
 extern const struct kw_family kw_family_s7comm;
+extern const struct kw_family kw_family_mms;
+extern const struct kw_family kw_family_goose;
+/* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
+bool goose_get_gocbref(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
+bool goose_get_datset(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
+bool goose_get_goid(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
 
 const struct kw_def *kw_lookup(const char *name);
 /* Names that Suricata knows but vigil does not implement yet (skip, not fail). */
@@ -229,6 +235,9 @@ enum {
 	BUF_ICMPV4_HDR,
 	BUF_ICMPV6_HDR,
 	BUF_BASE64, /* base64_data: what base64_decode produced for this rule */
+	BUF_GOOSE_GOCBREF, /* GOOSE strings (kw-goose.c) */
+	BUF_GOOSE_DATSET,
+	BUF_GOOSE_GOID,
 	BUF_MAX_BUILTIN,
 };
 
@@ -294,6 +303,7 @@ extern const struct app_buffer_family app_buffers_smb;
 extern const struct app_buffer_family app_buffers_hl7;
 extern const struct app_buffer_family app_buffers_dicom;
 extern const struct app_buffer_family app_buffers_stratum;
+extern const struct app_buffer_family app_buffers_mms;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

@@ -32,6 +32,8 @@ static const struct kw_family *const families[] = {
     &kw_family_bacnet,
     &kw_family_iec104,
     &kw_family_s7comm,
+    &kw_family_mms,
+    &kw_family_goose,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -50,6 +52,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_hl7,
     &app_buffers_dicom,
     &app_buffers_stratum,
+    &app_buffers_mms,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

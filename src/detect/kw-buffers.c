@@ -111,6 +111,9 @@ static const struct buffer_def buffers[] = {
     [BUF_ICMPV6_HDR] = {"icmpv6.hdr", get_icmpv6_hdr, 58},
     /* filled per rule by base64_decode; engine.c reads it from the det_thread */
     [BUF_BASE64] = {"base64_data", get_payload, 0},
+    [BUF_GOOSE_GOCBREF] = {"goose.gocbref", goose_get_gocbref, 0},
+    [BUF_GOOSE_DATSET] = {"goose.datset", goose_get_datset, 0},
+    [BUF_GOOSE_GOID] = {"goose.goid", goose_get_goid, 0},
 };
 
 const struct buffer_def *buffer_def(int id)

@@ -59,19 +59,23 @@ static const char default_yaml[] =
 	"        - ssh\n"
 	"        - mqtt\n"
 	"        - http2\n"
-	/* vigil's own: the industrial protocols it parses (commented out in
-	 * Suricata's file, where their parsers are off), and those Suricata
-	 * has no parser for */
+	/* vigil's own: the industrial protocols Suricata parses with its
+	 * parsers off by default (commented out in its file), then the
+	 * industrial, clinical and mining ones it has no parser for */
 	"        - dnp3\n"
 	"        - modbus\n"
 	"        - enip\n"
-	/* and the clinical ones, which Suricata does not parse */
 	"        - hl7\n"
 	"        - dicom\n"
 	"        - stratum\n"
 	"        - bacnet\n"
 	"        - iec104\n"
 	"        - s7comm\n"
+	/* IEC 61850: MMS, and GOOSE frames (link layer; log-all: every
+	 * frame, not only new publishers, state changes and anomalies) */
+	"        - mms\n"
+	"        - goose:\n"
+	"            log-all: no\n"
 	"        - stats:\n"
 	"            totals: yes\n"
 	"            threads: no\n"

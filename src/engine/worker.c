@@ -52,6 +52,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
 	w->app = app_ctx_new(s->app_cfg);
+	w->goose = goose_tracker_new();
 	if (s->ransomware_cfg != NULL && s->ransomware_cfg->enabled)
 		w->ransomware = ransomware_new(s->ransomware_cfg);
 	if (w->flows)
@@ -63,7 +64,7 @@ struct worker *worker_new(const struct worker_setup *s)
 		uint32_t longest = detect_engine_max_pattern_len(s->detect);
 		w->stream_keep = longest > 1 ? longest - 1 : 0;
 	}
-	if (!w->flows || !w->defrag || !w->stream || !w->app || !w->eve ||
+	if (!w->flows || !w->defrag || !w->stream || !w->app || !w->eve || !w->goose ||
 	    (s->detect && !w->detect)) {
 		worker_free(w);
 		return NULL;
@@ -71,6 +72,12 @@ struct worker *worker_new(const struct worker_setup *s)
 	pthread_mutex_init(&w->pub_lock, NULL);
 	w->last_expire_sec = INT64_MIN;
 	return w;
+}
+
+static void goose_silent(void *arg, const struct goose_silent *s)
+{
+	struct worker *w = arg;
+	eve_log_goose_silent(w->eve, s);
 }
 
 static void advance_time(struct worker *w, const struct packet *p)
@@ -85,6 +92,7 @@ static void advance_time(struct worker *w, const struct packet *p)
 		w->last_expire_sec = w->now_sec;
 		flow_table_expire(w->flows, w->now_sec, w->now_usec);
 		defrag_expire(w->defrag, w->now_sec);
+		goose_tracker_expire(w->goose, w->now_sec, w->now_usec, goose_silent, w);
 	}
 }
 
@@ -413,6 +421,8 @@ static void process_packet(struct worker *w, struct packet *p)
 {
 	w->dropping = false;
 	check_checksums(w, p);
+	if (p->goose.present) /* its events before detection sees them */
+		goose_track(w->goose, p);
 	flow_table_handle_packet(w->flows, p);
 	if (p->flow && p->proto == 6 && !p->is_fragment) {
 		stream_handle_packet(w->stream, p);
@@ -422,6 +432,8 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (w->detect)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
+	if (p->goose.present)
+		eve_log_goose(w->eve, p);
 	if (p->flow) {
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		log_app(w, p, p->flow, false);
@@ -523,6 +535,7 @@ void worker_free(struct worker *w)
 	detect_thread_free(w->detect);
 	defrag_table_free(w->defrag);
 	eve_logger_free(w->eve);
+	goose_tracker_free(w->goose);
 	free(w->gap_payload);
 	pthread_mutex_destroy(&w->pub_lock);
 	free(w);

@@ -38,6 +38,7 @@ struct worker {
 	struct defrag_table *defrag;
 	struct stream_ctx *stream;
 	struct app_ctx *app;
+	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct ransomware *ransomware; /* behaviour detection; NULL when off */

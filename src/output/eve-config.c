@@ -37,6 +37,7 @@ static const struct {
 } type_names[] = {
     {"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
     {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"files", EVE_T_FILES},
+    {"goose", EVE_T_GOOSE},
 };
 
 static void load_alert(struct eve_config *c, const struct config_node *n)
@@ -126,6 +127,8 @@ static void load_types(struct eve_config *c, const struct config_node *types)
 				const char *fl = config_get_str(opts, "flows", "all");
 				c->drop_flow_start = strcmp(fl, "start") == 0;
 			}
+			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_GOOSE)
+				c->goose_all = config_get_bool(opts, "log-all", false);
 			if (opts && opts->kind == CONFIG_MAP && type_names[k].type == EVE_T_STATS) {
 				c->stats_totals = config_get_bool(opts, "totals", true);
 				c->stats_threads = config_get_bool(opts, "threads", false);

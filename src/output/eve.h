@@ -31,6 +31,7 @@ enum eve_type {
 	EVE_T_STATS,
 	EVE_T_DROP,
 	EVE_T_FILES,
+	EVE_T_GOOSE, /* IEC 61850 GOOSE frames (vigil's own) */
 	EVE_T_MAX,
 };
 
@@ -62,6 +63,7 @@ struct eve_config {
 	unsigned stats_interval; /* seconds of wall time; 0 = only at the end */
 	bool stats_totals, stats_threads;
 	bool stats_null_values; /* also log zero-valued counters */
+	bool goose_all; /* goose: log-all: every GOOSE frame, not only changes */
 };
 
 /* Suricata's default suricata.yaml settings for eve-log. */
@@ -107,6 +109,11 @@ void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct ale
 void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,
 		    bool ips);
 void eve_log_anomalies(struct eve_logger *l, const struct packet *p);
+/* A GOOSE frame (p->goose): on a new publisher, an stNum change or an
+ * anomaly (p->goose.log_reason), or every frame with goose log-all. */
+void eve_log_goose(struct eve_logger *l, const struct packet *p);
+/* A GOOSE publisher that fell silent past its timeAllowedtoLive. */
+void eve_log_goose_silent(struct eve_logger *l, const struct goose_silent *s);
 void eve_log_flow(struct eve_logger *l, const struct flow *f, enum flow_end_reason why,
 		  int64_t now_sec, uint32_t now_usec);
 
