@@ -79,7 +79,7 @@ live() {
 	wait $pid || rc=$?
 	[ $rc = 0 ] || { cat "$out/err"; fail "vigil $* exited $rc after SIGINT"; }
 	grep -q "kernel: [0-9]* packets, 0 drops" "$out/err" ||
-		{ cat "$out/err"; fail "no summary line, or kernel drops, for $*"; }
+		{ cat "$out/err" "$out/replay"; fail "no summary line, or kernel drops, for $*"; }
 }
 
 # same PCAP NAME VIGIL-ARGS...: live events equal -r events.
