@@ -65,7 +65,7 @@ static void usage(FILE *out)
 	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept);\n"
 	      "                       the log directory must be writable by USER\n"
 	      "  --group GROUP        ... and as GROUP (default: USER's group)\n"
-	      "  SIGHUP reopens eve.json (for logrotate)\n"
+	      "  SIGHUP reopens eve.json (for logrotate); SIGUSR2 reloads the rules\n"
 	      "\n"
 	      "Rules:\n"
 	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"

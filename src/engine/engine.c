@@ -44,6 +44,10 @@ struct engine {
 	struct ransomware_config ransomware_cfg;
 	struct detect_engine *detect;
 	struct detect_load_stats rules;
+	/* Engines replaced by a reload that some worker may still use (it
+	 * could not switch): freed with the workers at the end. */
+	struct detect_engine *retired[16];
+	unsigned nretired;
 	/* Storage behind the detect_config the rules were loaded with. */
 	const char *rule_paths[ENGINE_MAX_RULE_FILES];
 	char rule_path_buf[ENGINE_MAX_RULE_FILES][1024];
@@ -508,6 +512,8 @@ static void engine_cleanup(struct engine *e)
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
 	detect_engine_free(e->detect);
+	for (unsigned i = 0; i < e->nretired; i++)
+		detect_engine_free(e->retired[i]);
 	app_config_free(&e->app_cfg);
 	capture_close(e->capture);
 	live_close(e->live);
@@ -558,13 +564,56 @@ static void live_hup(void *arg)
 		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
 }
 
+/* SIGUSR2: the rules are loaded again beside the running ones and the
+ * workers switch between two packets.  A ruleset that cannot be loaded,
+ * or loads no rule, leaves the running one in place, and says why. */
+static void live_reload(void *arg)
+{
+	struct engine *e = arg;
+	char err[512] = "";
+	struct detect_config dc;
+	if (!e->detect) {
+		fprintf(stderr, "vigil: rule reload: no rules were loaded at start-up; restart to add them\n");
+		return;
+	}
+	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
+	fill_detect_config(e, &dc);
+	if (dc.rule_file_count == 0 || !tables_found(e, &dc, err, sizeof(err))) {
+		fprintf(stderr, "vigil: rule reload: %s; the %u rules running are kept\n",
+			err[0] ? err : "no rule files", e->rules.loaded);
+		return;
+	}
+	fprintf(stderr, "vigil: rule reload: loading\n");
+	struct detect_load_stats ls;
+	memset(&ls, 0, sizeof(ls));
+	struct detect_engine *de = detect_engine_new(&dc, &ls, stderr);
+	if (!de || ls.loaded == 0) {
+		fprintf(stderr, "vigil: rule reload: the new rules %s; the %u rules running are kept\n",
+			!de ? "could not be loaded (see above)" : "load no rule", e->rules.loaded);
+		detect_engine_free(de);
+		return;
+	}
+	struct detect_engine *old = e->detect;
+	bool all = live_swap_detect(e->live, de);
+	e->detect = de;
+	e->rules = ls;
+	if (all)
+		detect_engine_free(old);
+	else if (e->nretired < sizeof(e->retired) / sizeof(e->retired[0]))
+		e->retired[e->nretired++] = old;
+	else
+		fprintf(stderr, "vigil: rule reload: too many engines kept for workers that could not switch; one is leaked\n");
+	fprintf(stderr, "vigil: rule reload: %u rules loaded, %u failed, %u skipped%s\n", ls.loaded,
+		ls.failed, ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+}
+
 /* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
 static int run_live(struct engine *e)
 {
 	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
 		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
 		e->nworkers, e->nworkers == 1 ? "" : "s");
-	bool captured = live_run(e->live, e->workers, live_tick, live_hup, e);
+	bool captured = live_run(e->live, e->workers, live_tick, live_hup, live_reload, e);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	e->last_ts_sec = now.tv_sec;

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t live_stop_signal, live_hup_signal;
+static volatile sig_atomic_t live_stop_signal, live_hup_signal, live_usr2_signal;
 
 struct lane {
 	struct capture_live *cap;
@@ -23,6 +23,11 @@ struct lane {
 	bool started;
 	int failed; /* set by the lane, read after join */
 	int *stop;  /* shared stop flag (atomic access) */
+	/* Rule reload: the main thread sets swap_to; the lane switches between
+	 * frames and sets swapped (to swap_to, or to NULL if it could not). */
+	struct detect_engine *swap_to, *swapped;
+	int swap_failed;
+	int running;
 };
 
 struct live {
@@ -36,6 +41,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		live_hup_signal = 1;
+	else if (sig == SIGUSR2)
+		live_usr2_signal = 1;
 	else
 		live_stop_signal = 1;
 }
@@ -203,6 +210,17 @@ static void wall_tick(struct lane *ln)
 	eve_logger_flush(ln->worker->eve);
 }
 
+/* Between frames: a new detection engine to switch to? */
+static void lane_check_swap(struct lane *ln)
+{
+	struct detect_engine *to = __atomic_load_n(&ln->swap_to, __ATOMIC_ACQUIRE);
+	if (!to || to == __atomic_load_n(&ln->swapped, __ATOMIC_RELAXED))
+		return;
+	if (!worker_swap_detect(ln->worker, to))
+		__atomic_store_n(&ln->swap_failed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&ln->swapped, to, __ATOMIC_RELEASE);
+}
+
 static void *lane_main(void *arg)
 {
 	struct lane *ln = arg;
@@ -210,6 +228,7 @@ static void *lane_main(void *arg)
 	time_t last = 0;
 	unsigned since_check = 0;
 	while (!stopping(ln)) {
+		lane_check_swap(ln);
 		int rc = capture_live_next(ln->cap, &fr, 100);
 		if (rc < 0) {
 			ln->failed = 1;
@@ -227,7 +246,30 @@ static void *lane_main(void *arg)
 			}
 		}
 	}
+	__atomic_store_n(&ln->running, 0, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+bool live_swap_detect(struct live *l, struct detect_engine *de)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		__atomic_store_n(&l->lanes[i].swap_failed, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->lanes[i].swap_to, de, __ATOMIC_RELEASE);
+	}
+	bool ok = true;
+	for (unsigned i = 0; i < l->n; i++) {
+		struct lane *ln = &l->lanes[i];
+		/* A lane looks at least every 100 ms (its poll timeout); one that
+		 * has ended inspects nothing any more. */
+		while (__atomic_load_n(&ln->running, __ATOMIC_ACQUIRE) &&
+		       __atomic_load_n(&ln->swapped, __ATOMIC_ACQUIRE) != de) {
+			struct timespec nap = {0, 5 * 1000 * 1000};
+			nanosleep(&nap, NULL);
+		}
+		if (__atomic_load_n(&ln->swap_failed, __ATOMIC_RELAXED))
+			ok = false;
+	}
+	return ok;
 }
 
 static void start_lanes(struct live *l, struct worker **workers)
@@ -237,16 +279,19 @@ static void start_lanes(struct live *l, struct worker **workers)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &block, &old); /* threads inherit the mask */
 	for (unsigned i = 0; i < l->n; i++) {
 		struct lane *ln = &l->lanes[i];
 		ln->worker = workers[i];
 		ln->stop = &l->stop;
+		ln->running = 1;
 		ln->started = pthread_create(&ln->thread, NULL, lane_main, ln) == 0;
 		if (!ln->started) {
 			fprintf(stderr, "vigil: cannot start capture thread %u: %s\n", i,
 				strerror(errno));
 			ln->failed = 1;
+			ln->running = 0;
 			__atomic_store_n(&l->stop, 1, __ATOMIC_RELAXED);
 		}
 	}
@@ -254,16 +299,17 @@ static void start_lanes(struct live *l, struct worker **workers)
 }
 
 bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
-	      void (*hup)(void *arg), void *arg)
+	      void (*hup)(void *arg), void (*usr2)(void *arg), void *arg)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	live_stop_signal = live_hup_signal = 0;
+	live_stop_signal = live_hup_signal = live_usr2_signal = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	start_lanes(l, workers);
 	while (!live_stop_signal && !__atomic_load_n(&l->stop, __ATOMIC_RELAXED)) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
@@ -271,6 +317,10 @@ bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
 		if (live_hup_signal) {
 			live_hup_signal = 0;
 			hup(arg);
+		}
+		if (live_usr2_signal) {
+			live_usr2_signal = 0;
+			usr2(arg);
 		}
 		tick(arg);
 	}
@@ -286,6 +336,7 @@ bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
 	return ok;
 }
 

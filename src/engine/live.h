@@ -35,9 +35,14 @@ struct live *live_open(const struct capture_live_config *cfg, unsigned n, char *
 
 /* Runs workers[i] on handle i until SIGINT/SIGTERM (or a handle fails);
  * calls tick(arg) from this thread about every 200 ms meanwhile, and
- * hup(arg) after a SIGHUP.  Returns false when a capture handle failed. */
+ * hup(arg) after a SIGHUP, usr2(arg) after a SIGUSR2.  Returns false when a capture handle failed. */
 bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
-	      void (*hup)(void *arg), void *arg);
+	      void (*hup)(void *arg), void (*usr2)(void *arg), void *arg);
+
+/* Rule reload: every running worker switches to `de` between two frames;
+ * returns when all have (the old engine is then unused) — or, for a
+ * worker that could not (out of memory), false. */
+bool live_swap_detect(struct live *l, struct detect_engine *de);
 
 /* Counters of all handles (zeroes `out` first). */
 void live_stats(struct live *l, struct capture_stats *out);

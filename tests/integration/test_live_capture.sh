@@ -5,7 +5,8 @@
 # one worker, with two in a fanout group, and with --pcap.  Also: VLAN tags
 # the kernel strips are put back, -f filters, flows time out on the wall
 # clock, SIGTERM/SIGINT end the run with status 0 and a summary, and the
-# kernel's counters reach the stats event; -D, --pidfile, SIGHUP, --user.
+# kernel's counters reach the stats event; -D, --pidfile, SIGHUP, --user;
+# SIGUSR2 rule reload, also under load.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "live capture test needs root (network namespaces)"
 command -v tcpreplay >/dev/null || skip "tcpreplay not installed"
@@ -230,6 +231,59 @@ grep -q "SIGHUP: .* reopened" "$TMP/dm/vigil.log" && grep -q "kernel: " "$TMP/dm
 rc=0
 "$VIGIL_BIN" -D -r "$TMP/sample.pcap" -l "$TMP" 2>/dev/null || rc=$?
 [ $rc = 2 ] || fail "-D with -r: exit $rc"
+
+# SIGUSR2 reloads the rules between packets: the new rules fire after the
+# swap, a ruleset that loads nothing keeps the running one; 20 reloads
+# under a running replay lose no packet and crash nothing.
+rm -rf "$TMP/rl"
+mkdir "$TMP/rl"
+echo 'alert tcp any any -> any any (msg:"reload: A"; flags:S; sid:11; rev:1;)' >"$TMP/rl/r.rules"
+ip netns exec "$NB" timeout -s KILL 120 "$VIGIL_BIN" -i "$IB" --threads 2 -l "$TMP/rl" -S "$TMP/rl/r.rules" \
+	--pidfile "$TMP/rl/pid" --set stats.interval=1 2>"$TMP/rl/err" &
+wrapper=$!
+for _ in $(seq 100); do grep -q "capturing on" "$TMP/rl/err" && [ -s "$TMP/rl/pid" ] && break; sleep 0.1; done
+pid=$(cat "$TMP/rl/pid")
+sids() { count_events "$TMP/rl/eve.json" "e['event_type'] == 'alert' and e['alert']['signature_id'] == $1"; }
+waitfor() { for _ in $(seq 50); do [ "$(sids "$1")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
+replay() { ip netns exec "$NA" tcpreplay -q -i "$IA" --mbps 20 "$@" >/dev/null 2>&1; }
+replay "$TMP/sample.pcap"
+waitfor 11 1 || fail "reload: rule A did not fire"
+echo 'alert tcp any any -> any any (msg:"reload: B"; flags:S; sid:22; rev:1;)' >"$TMP/rl/r.rules"
+kill -USR2 "$pid"
+for _ in $(seq 100); do grep -q "rule reload: 1 rules loaded" "$TMP/rl/err" && break; sleep 0.1; done
+grep -q "rule reload: 1 rules loaded" "$TMP/rl/err" || { cat "$TMP/rl/err"; fail "reload: not done"; }
+a=$(sids 11)
+replay "$TMP/sample.pcap"
+waitfor 22 1 || fail "reload: rule B did not fire after the swap"
+b=$(sids 22)
+[ "$(sids 11)" = "$a" ] || fail "reload: rule A still fired after the swap"
+echo 'this is not a rule' >"$TMP/rl/r.rules"
+kill -USR2 "$pid"
+for _ in $(seq 100); do grep -q "the 1 rules running are kept" "$TMP/rl/err" && break; sleep 0.1; done
+grep -q "rule reload: the new rules load no rule; the 1 rules running are kept" "$TMP/rl/err" ||
+	{ cat "$TMP/rl/err"; fail "reload: a broken ruleset was not refused with a reason"; }
+replay "$TMP/sample.pcap"
+waitfor 22 $((b + 1)) || fail "reload: the kept rules stopped firing"
+# Under load: 20 reloads while tcpreplay runs.
+echo 'alert tcp any any -> any any (msg:"reload: B"; flags:S; sid:22; rev:1;)' >"$TMP/rl/r.rules"
+replay --loop 1000 --duration 5 "$TMP/sample.pcap" &
+rp=$!
+for _ in $(seq 20); do kill -USR2 "$pid"; sleep 0.2; done
+wait $rp || true
+for _ in $(seq 100); do [ "$(grep -c "rule reload: 1 rules loaded" "$TMP/rl/err")" -ge 21 ] && break; sleep 0.1; done
+kill -INT $wrapper
+rc=0
+wait $wrapper || rc=$?
+[ $rc = 0 ] || { tail "$TMP/rl/err"; fail "reload under load: exit $rc"; }
+n=$(grep -c "rule reload: 1 rules loaded" "$TMP/rl/err")
+[ "$n" -ge 11 ] || fail "reload under load: only $n reloads done"
+grep -q "kernel: [0-9]* packets, 0 drops" "$TMP/rl/err" || { tail -3 "$TMP/rl/err"; fail "reload under load: drops"; }
+python3 - "$TMP/rl/eve.json" <<'PY2' || fail "reload under load: packets not all counted"
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if '"event_type":"stats"' in l][-1]["stats"]
+assert s["capture"]["kernel_packets"] == s["decoder"]["pkts"], (s["capture"], s["decoder"]["pkts"])
+PY2
+echo "reloads under load: $n (signals coalesce while one is running)"
 
 # --user/--group: after start-up vigil runs as nobody with no capability,
 # and still captures (its sockets were opened as root).
