@@ -18,6 +18,11 @@
  * next bytes are recognised again; the flow keeps its protocol until they
  * are.  UDP is decided per direction on its first datagram.
  *
+ * Expected flows (FTP data): a parser's announcements (expect_take) are
+ * kept per worker in a bounded table with a timeout; a new TCP flow
+ * between the same addresses to the announced port is, at its first
+ * data, given the announced protocol without probing (app.h).
+ *
  * Transactions are walked through the descriptor: per direction a cursor
  * of the first side rules have not inspected yet (sides are inspected in
  * order, once, when ready), a cursor of the first transaction not logged
@@ -37,10 +42,20 @@
 #include <string.h>
 #include <strings.h>
 
+/* An expected flow (app.h, struct app_expect) with the announcer's addresses. */
+struct app_expect_entry {
+	bool used;
+	struct ip_addr a, b;
+	int64_t created; /* flow time (seconds) of the announcement */
+	struct app_expect e;
+};
+
 struct app_ctx {
 	const struct app_config *cfg;
 	struct app_config own; /* when created without one */
 	struct app_stats stats;
+	uint32_t n_expect; /* entries used */
+	struct app_expect_entry expect[APP_EXPECT_MAX];
 };
 
 struct app_flow {
@@ -58,8 +73,12 @@ struct app_flow {
 	void *state;		       /* the parser's, NULL for recognised-only */
 	uint64_t next_log;	       /* first transaction not logged yet */
 	uint64_t next_insp[2];	       /* first transaction side not inspected yet */
+	/* Done after the cursors, out of order (bit k: cursor + k): a side
+	 * inspected, a transaction logged, while one before it waits. */
+	uint64_t insp_done[2], log_done;
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
+	bool expect_checked;	       /* the expected-flow table was consulted */
 };
 
 /* ------------------------------------------------------------ settings */
@@ -314,8 +333,9 @@ static void set_failed(struct app_ctx *ctx, struct app_flow *af)
 	ctx->stats.flows[APP_PROTO_FAILED]++;
 }
 
-static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
-			 enum app_proto proto, bool tcp, uint16_t server_port)
+static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			      enum app_proto proto, bool tcp, uint16_t server_port,
+			      const struct app_expect *ex)
 {
 	const struct app_protocol *ap = app_protocol(proto);
 	if (ap == NULL)
@@ -327,6 +347,8 @@ static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *a
 		    .server_port = server_port,
 		    .cfg = ctx->cfg->proto_cfg[proto],
 		    .file_hashes = ctx->cfg->file_hashes,
+		    .expect_data = ex != NULL ? ex->data : NULL,
+		    .expect_len = ex != NULL ? ex->len : 0,
 		};
 		state = ap->state_new(&fi);
 		if (state == NULL)
@@ -347,9 +369,93 @@ static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *a
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
+	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
+}
+
+static bool start_parser(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
+			 enum app_proto proto, bool tcp, uint16_t server_port)
+{
+	return start_parser_with(ctx, f, af, proto, tcp, server_port, NULL);
+}
+
+/* ------------------------------------------------------------ expected flows */
+
+/* The parser's announcements after a parse call go to the table. */
+static void take_expectations(struct app_ctx *ctx, const struct flow *f, struct app_flow *af)
+{
+	if (af->ap == NULL || af->ap->expect_take == NULL || af->state == NULL)
+		return;
+	struct app_expect e;
+	while (af->ap->expect_take(af->state, &e)) {
+		if (e.len > APP_EXPECT_DATA_MAX || app_protocol(e.proto) == NULL)
+			continue;
+		/* a free slot, else one timed out, else the oldest */
+		uint32_t slot = 0;
+		int64_t oldest = INT64_MAX;
+		bool found = false;
+		for (uint32_t i = 0; i < APP_EXPECT_MAX && !found; i++) {
+			const struct app_expect_entry *x = &ctx->expect[i];
+			if (!x->used || x->created + APP_EXPECT_TIMEOUT < f->last_sec) {
+				slot = i;
+				found = true;
+			} else if (x->created < oldest) {
+				oldest = x->created;
+				slot = i;
+			}
+		}
+		struct app_expect_entry *x = &ctx->expect[slot];
+		if (x->used)
+			ctx->stats.expect_evicted++;
+		else
+			ctx->n_expect++;
+		x->used = true;
+		x->a = f->src;
+		x->b = f->dst;
+		x->created = f->last_sec;
+		x->e = e;
+		ctx->stats.expect_new++;
+	}
+}
+
+static bool addr_eq(const struct ip_addr *x, const struct ip_addr *y)
+{
+	size_t n = x->family == 6 ? 16 : 4;
+	return x->family == y->family && memcmp(x->bytes, y->bytes, n) == 0;
+}
+
+/* A new TCP flow another one announced: it starts as that protocol. */
+static void match_expectation(struct app_ctx *ctx, struct flow *f, struct app_flow *af)
+{
+	af->expect_checked = true;
+	if (ctx->n_expect == 0)
+		return;
+	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
+	for (uint32_t i = 0; i < APP_EXPECT_MAX; i++) {
+		struct app_expect_entry *x = &ctx->expect[i];
+		if (!x->used)
+			continue;
+		if (x->created + APP_EXPECT_TIMEOUT < f->last_sec) {
+			x->used = false;
+			ctx->n_expect--;
+			ctx->stats.expect_evicted++;
+			continue;
+		}
+		if (x->e.port != server_port ||
+		    !((addr_eq(&x->a, &f->src) && addr_eq(&x->b, &f->dst)) ||
+		      (addr_eq(&x->a, &f->dst) && addr_eq(&x->b, &f->src))))
+			continue;
+		x->used = false;
+		ctx->n_expect--;
+		if (!ctx->cfg->enabled[x->e.proto] ||
+		    !start_parser_with(ctx, f, af, x->e.proto, true, server_port, &x->e))
+			return;
+		af->dir_proto[0] = af->dir_proto[1] = x->e.proto;
+		ctx->stats.expect_matched++;
+		return;
+	}
 }
 
 /* ------------------------------------------------------------ feeding */
@@ -483,6 +589,9 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		}
 		return;
 	}
+	/* an expected flow is known at its first data, as Suricata's */
+	if (!af->expect_checked && af->proto == APP_PROTO_UNKNOWN)
+		match_expectation(ctx, f, af);
 	if (af->dir_proto[dir] == APP_PROTO_UNKNOWN && af->proto != APP_PROTO_FAILED &&
 	    !af->disabled && !recognise_stream(ctx, f, af, sdir, dir, &c, end, pkt))
 		return;
@@ -508,6 +617,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
 	af->dir_eof[dir] = end;
 	parse_chunk(ctx, af, dir, c.data, c.len, flags);
+	take_expectations(ctx, f, af);
 	stream_app_consumed(f, sdir, c.offset + c.len);
 	/* Something new for the parser: stream rules should look now too. */
 	stream_raw_trigger(f, sdir);
@@ -589,21 +699,57 @@ static enum app_side side_of(const struct app_flow *af, const void *tx, enum app
 				       : APP_SIDE_READY;
 }
 
-/* Moves the direction's cursor over sides that need no inspection, and,
- * with `inspected`, over the ready ones too (rules have seen them). */
+/*
+ * Transactions are walked in id order from a cursor, but one that waits
+ * (a request not answered yet, a file still open) does not hold back the
+ * ones after it, as Suricata inspects and logs each transaction when it is
+ * ready: APP_WINDOW ids after the cursor are tracked with a bit each, and
+ * the cursor moves over the done ones at its head.
+ */
+#define APP_WINDOW 64
+
+static bool window_has(uint64_t mask, uint64_t cursor, uint64_t id)
+{
+	return (mask >> (id - cursor)) & 1u;
+}
+
+/* Moves a cursor over its head of done ids (and ids `skip` says need
+ * nothing), shifting the mask along. */
+static void window_advance(const struct app_flow *af, uint64_t *cursor, uint64_t *mask,
+			   bool (*skip)(const struct app_flow *af, uint64_t id, int arg), int arg)
+{
+	uint64_t n = af->ap->tx_count(af->state);
+	while (*cursor < n && ((*mask & 1u) || skip(af, *cursor, arg))) {
+		*mask >>= 1;
+		(*cursor)++;
+	}
+}
+
+/* A side that needs no inspection: released, or nothing in direction arg. */
+static bool side_needs_none(const struct app_flow *af, uint64_t id, int dir)
+{
+	const void *tx = af->ap->tx_get(af->state, id);
+	return tx == NULL || side_of(af, tx, (enum app_dir)dir) == APP_SIDE_NONE;
+}
+
+/* With `inspected` (rules have seen this packet's transactions), every
+ * ready side in the window is done; then the cursor moves. */
 static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected)
 {
 	uint64_t n = af->ap->tx_count(af->state);
-	uint64_t id = af->next_insp[dir];
-	for (; id < n; id++) {
+	uint64_t cur = af->next_insp[dir];
+	for (uint64_t id = cur; inspected && id < n && id < cur + APP_WINDOW; id++) {
 		const void *tx = af->ap->tx_get(af->state, id);
-		if (tx == NULL)
-			continue;
-		enum app_side s = side_of(af, tx, dir);
-		if (s == APP_SIDE_PENDING || (s == APP_SIDE_READY && !inspected))
-			break;
+		if (tx != NULL && side_of(af, tx, dir) == APP_SIDE_READY)
+			af->insp_done[dir] |= 1ull << (id - cur);
 	}
-	af->next_insp[dir] = id;
+	window_advance(af, &af->next_insp[dir], &af->insp_done[dir], side_needs_none, dir);
+}
+
+static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
+{
+	(void)unused;
+	return af->ap->tx_get(af->state, id) == NULL;
 }
 
 /* The protocol a flow had before a change: every transaction it still
@@ -634,19 +780,28 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		return;
 	const struct app_protocol *ap = af->ap;
 	uint64_t n = ap->tx_count(af->state);
-	while (af->next_log < n) {
-		const void *tx = ap->tx_get(af->state, af->next_log);
-		if (tx != NULL) {
-			enum app_log_decision d =
-			    ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
-			if (d == APP_LOG_WAIT && !flow_end)
-				break; /* logged in order, as Suricata does */
-			if (d == APP_LOG_NOW) {
-				fn(arg, af->proto, af->state, tx, af->next_log);
-				ctx->stats.tx[af->proto]++;
-			}
+	uint64_t cur = af->next_log;
+	for (uint64_t id = cur; id < n && (id < cur + APP_WINDOW || flow_end); id++) {
+		if (id < cur + APP_WINDOW && window_has(af->log_done, cur, id))
+			continue;
+		const void *tx = ap->tx_get(af->state, id);
+		enum app_log_decision d = APP_LOG_SKIP;
+		if (tx != NULL)
+			d = ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
+		if (d == APP_LOG_WAIT && !flow_end)
+			continue; /* the ones after it may be ready */
+		if (d == APP_LOG_NOW) {
+			fn(arg, af->proto, af->state, tx, id);
+			ctx->stats.tx[af->proto]++;
 		}
-		af->next_log++;
+		if (id < cur + APP_WINDOW)
+			af->log_done |= 1ull << (id - cur);
+	}
+	if (flow_end) {
+		af->next_log = n;
+		af->log_done = 0;
+	} else {
+		window_advance(af, &af->next_log, &af->log_done, tx_released, 0);
 	}
 	if (ap->tx_release_upto == NULL)
 		return;
@@ -674,17 +829,15 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	*proto = af->proto;
 	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t cur = af->next_insp[dir];
 	uint32_t seen = 0;
-	/* Sides are inspected in order: every one before the i-th is ready too. */
-	for (uint64_t id = af->next_insp[dir]; id < n; id++) {
+	/* Ready sides in id order, each once; a waiting one is passed over. */
+	for (uint64_t id = cur; id < n && id < cur + APP_WINDOW; id++) {
+		if (window_has(af->insp_done[dir], cur, id))
+			continue;
 		const void *t = af->ap->tx_get(af->state, id);
-		if (t == NULL)
+		if (t == NULL || side_of(af, t, dir) != APP_SIDE_READY)
 			continue;
-		enum app_side s = side_of(af, t, dir);
-		if (s == APP_SIDE_NONE)
-			continue;
-		if (s == APP_SIDE_PENDING)
-			return false;
 		if (seen++ == i) {
 			*tx = t;
 			*tx_id = id;

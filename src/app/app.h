@@ -90,6 +90,33 @@ struct app_flow_info {
 	uint16_t server_port;
 	const void *cfg;   /* the protocol's settings (config_new), NULL = defaults */
 	uint8_t file_hashes; /* APP_FILE_MD5|SHA1|SHA256 to compute for files */
+	/* A flow another flow announced (app_expect below): the announcer's
+	 * opaque data, NULL/0 otherwise. */
+	const uint8_t *expect_data;
+	uint32_t expect_len;
+};
+
+/*
+ * Expected flows (Suricata's app-layer-expectation.c): a parser may
+ * announce a connection its flow is about to cause (FTP's data connection
+ * after PORT/PASV and RETR/STOR).  After each parse call the framework
+ * takes the parser's announcements (descriptor's expect_take) and keeps
+ * them, with the announcing flow's two addresses, in a bounded per-worker
+ * table (APP_EXPECT_MAX entries, the oldest replaced; APP_EXPECT_TIMEOUT
+ * seconds).  A new TCP flow between the same two addresses (either way)
+ * whose server port is `port` takes the entry (once): it is recognised as
+ * `proto` without probing, and that parser's state_new gets `data` (a
+ * copy, so the announcing flow may be gone by then) as
+ * app_flow_info.expect_data.
+ */
+#define APP_EXPECT_DATA_MAX 520
+#define APP_EXPECT_MAX 64
+#define APP_EXPECT_TIMEOUT 60
+struct app_expect {
+	enum app_proto proto; /* what the expected flow will be */
+	uint16_t port;	      /* its server port */
+	uint32_t len;
+	uint8_t data[APP_EXPECT_DATA_MAX]; /* for the expected flow's parser */
 };
 
 /* Which side of a transaction rules may inspect (tx_side). */
@@ -221,6 +248,9 @@ struct app_protocol {
 	 * of the transaction's object ("smb": {...}); opts from eve_options
 	 * (the type's options in the eve-log config) or eve_default_opts. */
 	const char *eve_type;
+	/* The eve-log `types:` name when it is not eve_type (ftp_data is
+	 * configured as "ftp", as in Suricata). */
+	const char *eve_config_type;
 	void (*log_json)(struct json *j, const void *state, const void *tx, uint32_t opts);
 	uint32_t (*eve_options)(const struct config_node *type_opts);
 	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
@@ -240,6 +270,10 @@ struct app_protocol {
 	/* Behaviour detection: what the transaction did on a share, or the
 	 * procedure it called (false: nothing of that kind). */
 	bool (*tx_share_op)(const void *state, const void *tx, struct app_share_op *out);
+
+	/* Expected flows: the next announcement made since the last call
+	 * (false: none left); see struct app_expect. */
+	bool (*expect_take)(void *state, struct app_expect *out);
 
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
@@ -315,6 +349,9 @@ struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
 	uint64_t tx[APP_PROTO_MAX];    /* transactions handed to the logger */
 	uint64_t parse_errors;
+	uint64_t expect_new;	 /* expected flows announced */
+	uint64_t expect_matched; /* ... that a new flow took */
+	uint64_t expect_evicted; /* ... replaced (table full) or timed out unused */
 };
 
 /* Per worker, like every other stage's context. */

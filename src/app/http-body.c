@@ -14,16 +14,51 @@
  * do the layers after it, as Suricata's decompressor does.
  * Only the first body-limit bytes are stored; sizes and hashes cover
  * every decoded byte.
+ *
+ * Uploads (request bodies), as Suricata's HTTP file handling: a PUT body
+ * is one file named by the URI path; a multipart/form-data body is split
+ * at its boundary (RFC 2046: "--boundary" at the start or after CRLF --
+ * a bare LF too, as libhtp --, "--boundary--" ends it) and every part whose Content-Disposition has a
+ * filename is a file of that name, through the generic tracker
+ * (app/file.c).  Bounds: HTTP_UPLOAD_MAX_FILES files per request (later
+ * parts are not tracked), a boundary of at most HTTP_BOUNDARY_MAX bytes
+ * (a longer one: the body is not split), part header lines kept up to
+ * HTTP_PART_LINE_MAX bytes (the rest dropped).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "app/file-magic.h"
+#include "app/file.h"
 #include "app/http-internal.h"
 
 #define HTTP_INFLATE_CHUNK 16384
 #define HTTP_FILE_NAME_MAX 1024
+#define HTTP_UPLOAD_MAX_FILES 32
+#define HTTP_BOUNDARY_MAX 70
+#define HTTP_PART_LINE_MAX 1024
+
+enum mp_state { MP_PREAMBLE, MP_AFTER_DELIM, MP_HEADERS, MP_DATA, MP_DONE };
+
+struct http_upload {
+	bool multipart; /* else a PUT: files[0] is the body */
+	enum mp_state st;
+	uint8_t delim[3 + HTTP_BOUNDARY_MAX]; /* LF "--" boundary (the CR is optional) */
+	uint32_t dlen, idx;		      /* idx: bytes of delim matched so far */
+	enum mp_state before;		      /* the state the delimiter was found in */
+	uint8_t held[32];		      /* bytes after it, until it proves valid */
+	uint32_t nheld;
+	bool pending_cr; /* a part's last byte so far is a CR: data or the delimiter's */
+	uint8_t line[HTTP_PART_LINE_MAX];
+	uint32_t line_len;
+	struct app_file *cur; /* the part's file, NULL when the part has none */
+	struct app_file files[HTTP_UPLOAD_MAX_FILES];
+	uint32_t nfiles;
+	uint8_t hashes;
+};
+
+static void upload_start(struct http_state *s, struct http_tx *tx);
 
 static struct http_msg *msg_of(struct http_tx *tx, enum app_dir dir)
 {
@@ -125,6 +160,8 @@ void http_body_start(struct http_state *s, struct http_tx *tx, enum app_dir dir)
 	m->progress = HTTP_PROGRESS_BODY;
 	if (dir == APP_TOCLIENT)
 		plan_layers(s, tx, m);
+	else if (tx->up == NULL)
+		upload_start(s, tx);
 }
 
 static void file_name(struct http_tx *tx, struct http_bytes *out)
@@ -193,6 +230,252 @@ static void file_close(struct http_tx *tx, bool truncated)
 	}
 }
 
+/* ------------------------------------------------------------ uploads */
+
+static struct app_file *upload_file(struct http_upload *up, const uint8_t *name, uint32_t n)
+{
+	if (up->nfiles >= HTTP_UPLOAD_MAX_FILES)
+		return NULL;
+	struct app_file *f = &up->files[up->nfiles];
+	app_file_init(f);
+	if (n > HTTP_FILE_NAME_MAX)
+		n = HTTP_FILE_NAME_MAX;
+	if (!app_file_open(f, name, n, APP_TOSERVER, up->hashes))
+		return NULL;
+	up->nfiles++;
+	return f;
+}
+
+/* A parameter's value in a header value ("boundary=", "filename="):
+ * quoted or a token up to ';' or blank. */
+static bool header_param(const uint8_t *v, uint32_t n, const char *param, const uint8_t **out,
+			 uint32_t *out_len)
+{
+	size_t pl = strlen(param);
+	for (uint32_t i = 0; i + pl <= n; i++) {
+		if (strncasecmp((const char *)v + i, param, pl) != 0)
+			continue;
+		/* a whole parameter name: not "xfilename=" */
+		if (i > 0 && v[i - 1] != ';' && v[i - 1] != ' ' && v[i - 1] != '\t')
+			continue;
+		uint32_t a = i + (uint32_t)pl, e;
+		if (a < n && v[a] == '"') {
+			a++;
+			for (e = a; e < n && v[e] != '"'; e++)
+				;
+		} else {
+			for (e = a; e < n && v[e] != ';' && v[e] != ' ' && v[e] != '\t'; e++)
+				;
+		}
+		*out = v + a;
+		*out_len = e - a;
+		return true;
+	}
+	return false;
+}
+
+/* The request body starts: a PUT, or a multipart/form-data with a boundary. */
+static void upload_start(struct http_state *s, struct http_tx *tx)
+{
+	const uint8_t *b = NULL;
+	uint32_t bl = 0;
+	bool put = tx->method.len == 3 && memcmp(tx->method.p, "PUT", 3) == 0;
+	const struct http_header *ct = http_msg_header(&tx->req, "content-type");
+	bool mp = !put && ct != NULL && ct->value.len >= 19 &&
+		  strncasecmp((const char *)ct->value.p, "multipart/form-data", 19) == 0 &&
+		  header_param(ct->value.p, ct->value.len, "boundary=", &b, &bl) && bl > 0 &&
+		  bl <= HTTP_BOUNDARY_MAX;
+	if (!put && !mp)
+		return;
+	struct http_upload *up = calloc(1, sizeof(*up));
+	if (up == NULL)
+		return;
+	up->hashes = s->cfg.file_hashes;
+	tx->up = up;
+	if (put) {
+		uint32_t k = 0;
+		while (k < tx->uri_norm.len && tx->uri_norm.p[k] != '?' && tx->uri_norm.p[k] != '#')
+			k++;
+		(void)upload_file(up, tx->uri_norm.p, k);
+		return;
+	}
+	up->multipart = true;
+	memcpy(up->delim, "\n--", 3);
+	memcpy(up->delim + 3, b, bl);
+	up->dlen = 3 + bl;
+	up->idx = 1; /* the first boundary may open the body, without a line end */
+	up->st = MP_PREAMBLE;
+}
+
+/* Part bytes: to the part's file (preamble bytes go nowhere).  A final
+ * CR waits: before a delimiter it belongs to the delimiter's line end. */
+static void mp_emit(struct http_upload *up, const uint8_t *d, uint32_t n)
+{
+	if (n == 0 || up->st != MP_DATA || up->cur == NULL)
+		return;
+	if (up->pending_cr)
+		app_file_append(up->cur, (const uint8_t *)"\r", 1);
+	up->pending_cr = d[n - 1] == '\r';
+	app_file_append(up->cur, d, up->pending_cr ? n - 1 : n);
+}
+
+/* A part header line: Content-Disposition's filename opens its file. */
+static void mp_header_line(struct http_upload *up)
+{
+	uint32_t n = up->line_len;
+	if (n > 0 && up->line[n - 1] == '\r')
+		n--;
+	static const char cd[] = "content-disposition:";
+	if (n < sizeof(cd) - 1 || strncasecmp((const char *)up->line, cd, sizeof(cd) - 1) != 0 ||
+	    up->cur != NULL)
+		return;
+	const uint8_t *name;
+	uint32_t nl;
+	if (header_param(up->line + sizeof(cd) - 1, n - (uint32_t)(sizeof(cd) - 1), "filename=",
+			 &name, &nl))
+		up->cur = upload_file(up, name, nl);
+}
+
+/* A delimiter followed by "--" or by blanks and a line end ends the part
+ * (libhtp's check); anything else after it makes it part data. */
+static void mp_part_end(struct http_upload *up, enum mp_state next)
+{
+	if (up->cur != NULL)
+		app_file_close(up->cur);
+	up->cur = NULL;
+	up->pending_cr = false;
+	up->st = next;
+	up->line_len = 0;
+}
+
+static void mp_feed(struct http_upload *up, const uint8_t *d, uint32_t n)
+{
+	uint32_t run = 0; /* start of the bytes not emitted yet (PREAMBLE, DATA) */
+	bool has_run = true;
+	for (uint32_t i = 0; i < n && up->st != MP_DONE; i++) {
+		uint8_t c = d[i];
+		switch (up->st) {
+		case MP_PREAMBLE:
+		case MP_DATA:
+			if (c == up->delim[up->idx]) {
+				if (up->idx == 0 && has_run)
+					mp_emit(up, d + run, i - run);
+				has_run = false;
+				if (++up->idx == up->dlen) {
+					up->idx = 0;
+					up->before = up->st;
+					up->st = MP_AFTER_DELIM;
+					up->nheld = 0;
+				}
+				continue;
+			}
+			if (up->idx > 0) {
+				/* not the delimiter: the held bytes were data (the
+				 * delimiter has no LF past its first byte, so no
+				 * later start can hide inside them) */
+				mp_emit(up, up->delim, up->idx);
+				up->idx = 0;
+				if (c == up->delim[0]) {
+					up->idx = 1;
+					has_run = false;
+					continue;
+				}
+			}
+			if (!has_run) {
+				run = i;
+				has_run = true;
+			}
+			break;
+		case MP_AFTER_DELIM: {
+			bool dash = up->nheld == 0 ? c == '-'
+					: up->nheld == 1 && up->held[0] == '-' ? c == '-'
+									       : false;
+			if (dash && up->nheld == 1) {
+				mp_part_end(up, MP_DONE);
+				break;
+			}
+			if (c == '\n' && !(up->nheld > 0 && up->held[0] == '-')) {
+				mp_part_end(up, MP_HEADERS);
+				break;
+			}
+			bool blank = c == ' ' || c == '\t' || c == '\r';
+			if ((dash || (blank && !(up->nheld > 0 && up->held[0] == '-'))) &&
+			    up->nheld < sizeof(up->held)) {
+				up->held[up->nheld++] = c;
+				break;
+			}
+			/* not a delimiter: it and what followed are data */
+			up->st = up->before;
+			mp_emit(up, up->delim, up->dlen);
+			mp_emit(up, up->held, up->nheld);
+			up->nheld = 0;
+			run = i;
+			has_run = true;
+			if (c == up->delim[0]) {
+				up->idx = 1;
+				has_run = false;
+			}
+			break;
+		}
+		case MP_HEADERS:
+			if (c != '\n') {
+				if (up->line_len < HTTP_PART_LINE_MAX)
+					up->line[up->line_len++] = c;
+				break;
+			}
+			if (up->line_len == 0 || (up->line_len == 1 && up->line[0] == '\r')) {
+				up->st = MP_DATA;
+				run = i + 1;
+				has_run = true;
+				break;
+			}
+			mp_header_line(up);
+			up->line_len = 0;
+			break;
+		case MP_DONE: break;
+		}
+	}
+	if (has_run && run < n && (up->st == MP_DATA || up->st == MP_PREAMBLE))
+		mp_emit(up, d + run, n - run);
+}
+
+static void upload_data(struct http_tx *tx, const uint8_t *d, uint32_t n)
+{
+	struct http_upload *up = tx->up;
+	if (up == NULL)
+		return;
+	if (!up->multipart) {
+		if (up->nfiles > 0)
+			app_file_append(&up->files[0], d, n);
+		return;
+	}
+	mp_feed(up, d, n);
+}
+
+static void upload_end(struct http_tx *tx, bool truncated)
+{
+	struct http_upload *up = tx->up;
+	if (up == NULL)
+		return;
+	/* a part the body ended inside is truncated */
+	for (uint32_t i = 0; i < up->nfiles; i++) {
+		if (!app_file_is_open(&up->files[i]))
+			continue;
+		if (truncated || up->multipart)
+			app_file_truncate(&up->files[i]);
+		else
+			app_file_close(&up->files[i]);
+	}
+	up->cur = NULL;
+}
+
+const struct app_file *http_tx_upload(const struct http_tx *tx, uint32_t k)
+{
+	if (tx->up == NULL || k >= tx->up->nfiles)
+		return NULL;
+	return &tx->up->files[k];
+}
+
 /* Decoded bytes: count, keep up to the limit, feed the file. */
 static void entity(struct http_state *s, struct http_tx *tx, enum app_dir dir, const uint8_t *d,
 		   uint32_t n)
@@ -205,8 +488,10 @@ static void entity(struct http_state *s, struct http_tx *tx, enum app_dir dir, c
 	    dir == APP_TOSERVER ? s->cfg.request_body_limit : s->cfg.response_body_limit;
 	if (m->body.len < limit)
 		http_bytes_add(&m->body, d, n, limit);
-	if (dir != APP_TOCLIENT)
+	if (dir != APP_TOCLIENT) {
+		upload_data(tx, d, n);
 		return;
+	}
 	if (tx->file.state == HTTP_FILE_NONE)
 		file_open(s, tx);
 	if (tx->file.state != HTTP_FILE_OPEN)
@@ -535,6 +820,15 @@ void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, u
 			file_open(s, tx);
 		tx->file.gaps = true;
 		tx->file.size += len;
+	} else if (tx->up != NULL) {
+		/* the part boundaries cannot be followed over a hole */
+		for (uint32_t i = 0; i < tx->up->nfiles; i++)
+			if (app_file_is_open(&tx->up->files[i]))
+				app_file_gap(&tx->up->files[i], len);
+		if (tx->up->multipart) {
+			tx->up->cur = NULL;
+			tx->up->st = MP_DONE;
+		}
 	}
 }
 
@@ -548,6 +842,8 @@ void http_body_end(struct http_state *s, struct http_tx *tx, enum app_dir dir, b
 	}
 	if (dir == APP_TOCLIENT)
 		file_close(tx, truncated);
+	else
+		upload_end(tx, truncated);
 }
 
 void http_decoder_free(struct http_decoder *dec)
@@ -563,6 +859,12 @@ void http_body_free(struct http_tx *tx)
 		EVP_MD_CTX_free(tx->file.md[i]);
 	http_bytes_free(&tx->file.name);
 	free(tx->file.magic);
+	if (tx->up != NULL) {
+		for (uint32_t i = 0; i < tx->up->nfiles; i++)
+			app_file_free(&tx->up->files[i]);
+		free(tx->up);
+		tx->up = NULL;
+	}
 }
 
 const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm)

@@ -100,6 +100,7 @@ struct http_tx {
 	bool is_09, is_connect, is_head, seen_100, unmatched;
 	uint64_t events;
 	struct http_filectx file;
+	struct http_upload *up; /* request-body files (http-body.c), NULL none */
 };
 
 /* What each direction of the connection is doing. */

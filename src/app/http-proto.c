@@ -5,6 +5,7 @@
  * transaction is logged once both are, in order).  The parser itself is
  * http.c; this file only adapts it to struct app_protocol.
  */
+#include "app/file.h"
 #include "app/http.h"
 #include "util/config.h"
 
@@ -144,9 +145,16 @@ static uint32_t eve_options(const struct config_node *opts)
 	return config_get_bool(opts, "extended", false) ? HTTP_LOG_EXTENDED : 0;
 }
 
-/* The response body is the transaction's one file. */
+/* The request's files (uploads) first, then the response body, the
+ * order in which they travel. */
 static bool tx_file(const void *tx, uint32_t k, struct app_file_info *out)
 {
+	uint32_t nup = 0;
+	while (http_tx_upload(tx, nup) != NULL)
+		nup++;
+	if (k < nup)
+		return app_file_info(http_tx_upload(tx, k), out);
+	k -= nup;
 	struct http_file_info fi;
 	if (k > 0 || !http_tx_file(tx, &fi) || fi.state == HTTP_FILE_NONE)
 		return false;
@@ -168,7 +176,12 @@ static bool tx_file(const void *tx, uint32_t k, struct app_file_info *out)
 
 static const char *tx_file_magic(const void *tx, uint32_t k, struct file_magic *fm)
 {
-	return k == 0 ? http_tx_file_magic(tx, fm) : NULL;
+	uint32_t nup = 0;
+	while (http_tx_upload(tx, nup) != NULL)
+		nup++;
+	if (k < nup)
+		return app_file_magic(http_tx_upload(tx, k), fm);
+	return k == nup ? http_tx_file_magic(tx, fm) : NULL;
 }
 
 static const char *const aliases[] = {"http1", NULL};

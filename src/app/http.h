@@ -45,6 +45,8 @@ struct http_config {
 
 #include "app/app.h"
 
+struct app_file;
+
 struct json;
 struct http_state;
 struct http_tx;
@@ -198,6 +200,9 @@ struct http_file_info {
 };
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out);
+/* Files the request carried (a PUT body, multipart/form-data parts with a
+ * filename): the k-th one, NULL past the end. */
+const struct app_file *http_tx_upload(const struct http_tx *tx, uint32_t k);
 /* libmagic's description of the transaction's file, from the first bytes
  * of the kept response body: computed with fm the first time there is
  * enough of it (FILE_MAGIC_MIN_BYTES, or all of a closed file) and kept.

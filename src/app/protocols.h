@@ -32,6 +32,8 @@
 	X(IEC104, app_iec104)                                                                      \
 	X(S7COMM, app_s7comm)                                                                      \
 	X(MMS, app_mms)                                                                            \
+	X(FTPDATA, app_ftpdata)                                                                    \
+	X(TFTP, app_tftp)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -194,6 +194,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
+extern const struct kw_family kw_family_ftp;
 extern const struct kw_family kw_family_enip;
 extern const struct kw_family kw_family_krb5;
 extern const struct kw_family kw_family_dcerpc;
@@ -295,6 +296,7 @@ struct app_buffer_family {
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
 extern const struct app_buffer_family app_buffers_ssh;
+extern const struct app_buffer_family app_buffers_ftp;
 extern const struct app_buffer_family app_buffers_enip;
 extern const struct app_buffer_family app_buffers_krb5;
 extern const struct app_buffer_family app_buffers_dcerpc;

@@ -34,6 +34,7 @@ static const struct kw_family *const families[] = {
     &kw_family_s7comm,
     &kw_family_mms,
     &kw_family_goose,
+    &kw_family_ftp,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -53,6 +54,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_dicom,
     &app_buffers_stratum,
     &app_buffers_mms,
+    &app_buffers_ftp,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

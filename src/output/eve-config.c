@@ -83,7 +83,8 @@ static bool load_app_type(struct eve_config *c, const char *name,
 	bool found = false;
 	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
-		if (ap->eve_type == NULL || strcmp(ap->eve_type, name) != 0)
+		const char *tn = ap->eve_config_type ? ap->eve_config_type : ap->eve_type;
+		if (tn == NULL || strcmp(tn, name) != 0)
 			continue;
 		bool map = opts && opts->kind == CONFIG_MAP;
 		c->app_types[p] = !map || config_get_bool(opts, "enabled", true);
