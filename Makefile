@@ -12,8 +12,9 @@
 #   make sweep           every capture under ../shared through vigil
 #   make bench           throughput and peak RSS (bench/run.sh)
 #   make fuzz            libFuzzer targets, short runs (clang)
+#   make install         PREFIX=/usr/local DESTDIR=: bin/vigil, share/vigil, man1/vigil.1
 
-PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson
+PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng
 BUILD     ?= build
 CC        ?= cc
 OPT       ?= -O2 -g
@@ -39,7 +40,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit integration asan conformance sweep bench fuzz clean format
+.PHONY: all test unit integration asan conformance sweep bench fuzz clean format install uninstall
 
 all: $(BUILD)/vigil
 
@@ -91,6 +92,23 @@ ET_OPEN    := ../shared/data/rules/et-open
 BENCH_ARGS ?= --runmode single $(if $(wildcard $(ET_OPEN)),-S $(ET_OPEN))
 bench: $(BUILD)/vigil
 	bench/run.sh $(BUILD)/vigil -- $(BENCH_ARGS)
+
+# Install like any package: PREFIX (default /usr/local), DESTDIR for a
+# staging root.  The binary finds its data files in ../share/vigil beside
+# its own directory, so the installed tree works wherever it is put.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/vigil
+MANDIR  ?= $(PREFIX)/share/man
+install: $(BUILD)/vigil
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/vigil $(DESTDIR)$(BINDIR)/vigil
+	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -m 644 doc/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MANDIR)/man1/vigil.1
+	rm -rf $(DESTDIR)$(DATADIR)
 
 fuzz:
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "fuzz: no targets"; fi

@@ -28,6 +28,7 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: vigil -r FILE|DIR [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
+	      "       vigil -i IFACE [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
 	      "       vigil COMMAND [ARGS]   (vigil COMMAND --help for details)\n"
 	      "\n"
 	      "Commands:\n"
@@ -50,6 +51,23 @@ static void usage(FILE *out)
 	      "  -q                   no run summary line on stderr (errors are still reported)\n"
 	      "  --no-progress        no progress line, even on a terminal\n"
 	      "\n"
+	      "Live capture (runs until SIGINT or SIGTERM, then ends every flow and exits 0):\n"
+	      "  -i IFACE             capture on IFACE with AF_PACKET (same as --af-packet=IFACE)\n"
+	      "  --af-packet[=IFACE]  AF_PACKET TPACKET_V3 rings, one per worker in a fanout group;\n"
+	      "                       settings from the config's af-packet: entry for IFACE (or the\n"
+	      "                       first entry when IFACE is not given)\n"
+	      "  --pcap[=IFACE]       capture with libpcap instead (one worker)\n"
+	      "  -f FILTER            BPF filter for live capture (over the config's bpf-filter)\n"
+	      "  --threads N          live: capture workers (default: the entry's threads, else CPUs)\n"
+	      "  -D                   run in the background once capture has started (stderr goes\n"
+	      "                       to OUTDIR/vigil.log)\n"
+	      "  --pidfile FILE       write the process id to FILE (refused while FILE names a live\n"
+	      "                       process); removed at exit\n"
+	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept);\n"
+	      "                       the log directory must be writable by USER\n"
+	      "  --group GROUP        ... and as GROUP (default: USER's group)\n"
+	      "  SIGHUP reopens eve.json (for logrotate); SIGUSR2 reloads the rules\n"
+	      "\n"
 	      "Rules:\n"
 	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"
 	      "  --strict             a rule that fails to load is fatal (default: skipped and reported)\n"
@@ -58,17 +76,54 @@ static void usage(FILE *out)
 	      "\n"
 	      "Information:\n"
 	      "  -h, --help           this text\n"
-	      "  -V, --version        version\n"
-	      "  --build-info         version, libraries and link types of this build\n"
+	      "  --version            vigil's version\n"
+	      "  -V                   Suricata's form: the Suricata version vigil is compatible with,\n"
+	      "                       then vigil's (what suricata-update reads)\n"
+	      "  --build-info         version, libraries and link types of this build, and the\n"
+	      "                       Suricata version, directories and features suricata-update reads\n"
+	      "  --dump-config        the configuration in effect (defaults, -c, --set) as\n"
+	      "                       \"path = value\" lines, as Suricata's --dump-config\n"
 	      "\n"
 	      "Exit status: 0 every event written, 1 fatal (nothing processed), 2 usage,\n"
 	      "3 completed with losses (events not written, or the event store not updated).\n",
 	      out);
 }
 
+/* The Suricata release whose rule language and EVE format vigil follows;
+ * suricata-update reads it from --build-info to choose what rules to keep. */
+#define VIGIL_SURICATA_COMPAT "8.0.0"
+
+/* The install prefix, from where the executable is (PREFIX/bin/vigil), as
+ * make install lays it out; /usr's configuration lives in /etc and /var. */
+static void print_dirs(void)
+{
+	char exe[4096] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	const char *prefix = exe[0] ? exe : "/usr/local";
+	bool usr = strcmp(prefix, "/usr") == 0;
+	printf("  --prefix                                 %s\n", prefix);
+	printf("  --sysconfdir                             %s/etc\n", usr ? "" : prefix);
+	printf("  --localstatedir                          %s/var\n", usr ? "" : prefix);
+	printf("  --datarootdir                            %s/share\n", prefix);
+}
+
 static void build_info(void)
 {
 	printf("vigil %s (git %s)\n", VIGIL_VERSION, VIGIL_GIT_REV);
+	/* Lines in the form suricata-update parses (engine.get_build_info):
+	 * the Suricata version vigil is compatible with, the directories, and
+	 * features by Suricata's names — HAVE_NSS stands for "JA3 hashes are
+	 * computed" (vigil uses OpenSSL), AF_PACKET for live capture. */
+	printf("This is Suricata version %s compatible (vigil %s)\n", VIGIL_SURICATA_COMPAT,
+	       VIGIL_VERSION);
+	printf("Features: PCAP_SET_BUFF AF_PACKET HAVE_PACKET_FANOUT HAVE_NSS\n");
+	print_dirs();
 	printf("compiler: %s\n", __VERSION__);
 	printf("libpcap: %s\n", pcap_lib_version());
 	printf("hyperscan: %s\n", hs_version());
@@ -99,13 +154,34 @@ enum {
 	OPT_STRICT,
 	OPT_RULE_STATS,
 	OPT_LIST_KEYWORDS,
+	OPT_AF_PACKET,
+	OPT_PCAP,
+	OPT_DUMP_CONFIG,
+	OPT_VERSION,
+	OPT_PIDFILE,
+	OPT_USER,
+	OPT_GROUP,
 };
 
-static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules)
+/* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
+static int set_live(struct engine_options *o, enum capture_method m, const char *iface)
+{
+	if (o->live_method && (o->live_method != m || (iface && o->live_iface))) {
+		fprintf(stderr, "vigil: one live interface per run (-i, --af-packet or --pcap once)\n");
+		return 2;
+	}
+	o->live_method = m;
+	if (iface)
+		o->live_iface = iface;
+	return -1;
+}
+
+static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules,
+			     bool *dump_config)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+		{"version", no_argument, NULL, OPT_VERSION},
 		{"build-info", no_argument, NULL, OPT_BUILD_INFO},
 		{"runmode", required_argument, NULL, OPT_RUNMODE},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -115,13 +191,32 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"rule-stats", no_argument, NULL, OPT_RULE_STATS},
 		{"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
+		{"af-packet", optional_argument, NULL, OPT_AF_PACKET},
+		{"pcap", optional_argument, NULL, OPT_PCAP},
+		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+		{"pidfile", required_argument, NULL, OPT_PIDFILE},
+		{"user", required_argument, NULL, OPT_USER},
+		{"group", required_argument, NULL, OPT_GROUP},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:vqhVT", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vqhVTD", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
+		case 'f': o->bpf = optarg; break;
+		case 'D': o->daemon = true; break;
+		case OPT_PIDFILE: o->pidfile = optarg; break;
+		case OPT_USER: o->user = optarg; break;
+		case OPT_GROUP: o->group = optarg; break;
+		case 'i':
+		case OPT_AF_PACKET:
+		case OPT_PCAP: {
+			int rc = set_live(o, c == OPT_PCAP ? CAPTURE_PCAP : CAPTURE_AF_PACKET, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		}
 		case 'l': o->logdir = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'S':
@@ -176,8 +271,16 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		case OPT_RULE_STATS: o->rule_stats = true; break;
 		case OPT_LIST_KEYWORDS: detect_list_keywords(stdout); return 0;
 		case 'T': *test_rules = true; break;
+		case OPT_DUMP_CONFIG: *dump_config = true; break;
 		case 'h': usage(stdout); return 0;
-		case 'V': printf("vigil %s\n", VIGIL_VERSION); return 0;
+		case OPT_VERSION: printf("vigil %s\n", VIGIL_VERSION); return 0;
+		/* -V is Suricata's flag, read by tools (suricata-update takes the
+		 * first version number in it to pick rule sets): the Suricata
+		 * release vigil follows comes first. */
+		case 'V':
+			printf("This is Suricata version %s compatible (vigil %s)\n",
+			       VIGIL_SURICATA_COMPAT, VIGIL_VERSION);
+			return 0;
 		case OPT_BUILD_INFO: build_info(); return 0;
 		case ':':
 			fprintf(stderr, "vigil: option %s needs a value\n", argv[optind - 1]);
@@ -215,16 +318,28 @@ int main(int argc, char **argv)
 			if (strcmp(argv[1], commands[i].word) == 0)
 				return commands[i].main(argc - 1, argv + 1);
 	struct engine_options o = {.logdir = ".", .progress = true};
-	bool test_rules = false;
-	int rc = parse_sensor_args(argc, argv, &o, &test_rules);
+	bool test_rules = false, dump_config = false;
+	int rc = parse_sensor_args(argc, argv, &o, &test_rules, &dump_config);
 	if (rc >= 0)
 		return rc;
+	if (dump_config)
+		return engine_dump_config(&o);
 	if (test_rules)
 		return engine_test_rules(&o);
-	if (!o.input) {
-		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR (see vigil --help)\n");
+	if (o.input && o.live_method) {
+		fprintf(stderr, "vigil: -r and live capture (-i/--af-packet/--pcap) exclude each other\n");
 		return 2;
 	}
+	if (!o.input && !o.live_method) {
+		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR or -i IFACE (see vigil --help)\n");
+		return 2;
+	}
+	if ((o.daemon || o.pidfile || o.user || o.group) && !o.live_method) {
+		fprintf(stderr, "vigil: -D, --pidfile, --user and --group are for live capture (-i/--af-packet/--pcap)\n");
+		return 2;
+	}
+	if (o.live_method)
+		o.progress = false;
 	o.progress = o.progress && isatty(STDERR_FILENO);
 	return engine_run(&o);
 }

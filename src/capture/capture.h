@@ -38,6 +38,10 @@ struct capture_stats {
 	uint32_t files_empty; /* read, but gave no packets (reported with the reason) */
 	uint64_t input_bytes_total; /* sum of file sizes, for progress */
 	uint64_t input_bytes_done;
+	/* Live capture only (live = true): what the kernel (or libpcap) says
+	 * it saw and dropped on all sockets of the run. */
+	bool live;
+	uint64_t kernel_packets, kernel_drops, kernel_ifdrops;
 };
 
 /* Validates the link type of a file before decoding it. */
@@ -75,5 +79,47 @@ uint64_t capture_position(const struct capture *c);
 
 const struct capture_stats *capture_get_stats(struct capture *c);
 void capture_close(struct capture *c);
+
+
+/*
+ * Live capture: one handle per worker thread.  AF_PACKET handles of one
+ * run join one fanout group, so the kernel spreads flows over the workers
+ * (hash of the flow, both directions to the same socket); a libpcap handle
+ * stands alone.  A frame stays valid until the next capture_live_next()
+ * on the same handle.  Timestamps are the kernel's (wall clock).
+ */
+enum capture_method { CAPTURE_AF_PACKET = 1, CAPTURE_PCAP };
+
+struct capture_live_config {
+	enum capture_method method;
+	char iface[64];
+	char bpf[1024];        /* empty: no filter */
+	bool promisc;          /* put the interface in promiscuous mode */
+	uint16_t cluster_id;   /* AF_PACKET fanout group id */
+	int cluster_type;      /* PACKET_FANOUT_* */
+	bool defrag;           /* fanout defragments before hashing */
+	bool use_mmap;         /* only the mmap'ed TPACKET_V3 ring is supported */
+	uint32_t ring_size;    /* frames per ring */
+	uint32_t block_size;   /* bytes per ring block (page multiple) */
+	uint32_t block_timeout_ms;
+	uint32_t snaplen;      /* libpcap */
+	uint32_t buffer_size;  /* libpcap kernel buffer, bytes; 0 = default */
+};
+
+struct capture_live;
+
+/* Opens one handle (one socket of the fanout group for AF_PACKET); NULL
+ * with a reason naming the interface in err. */
+struct capture_live *capture_live_open(const struct capture_live_config *cfg, char *err,
+				       size_t errlen);
+/* 1 = frame, 0 = nothing within timeout_ms, -1 = the handle failed (the
+ * reason was printed on stderr). */
+int capture_live_next(struct capture_live *c, struct capture_frame *f, int timeout_ms);
+/* Adds the kernel's counters since the last call to `st` (kernel_packets,
+ * kernel_drops, packets, bytes).  Call from one thread only. */
+void capture_live_stats(struct capture_live *c, struct capture_stats *st);
+void capture_live_close(struct capture_live *c);
+/* "cluster_flow" etc. (Suricata's names) to PACKET_FANOUT_*; -1 if unknown. */
+int capture_cluster_type(const char *name);
 
 #endif

@@ -77,7 +77,7 @@ static bool read_exercise(const char *path, char *out, size_t outlen)
 
 const char *capture_exercise(const struct capture *c)
 {
-	return c->exercise[0] ? c->exercise : NULL;
+	return c != NULL && c->exercise[0] ? c->exercise : NULL; /* live: never exercise */
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -6,7 +6,11 @@
  */
 #include "engine/engine.h"
 #include "app/ssh.h"
+#include "engine/daemon.h"
 #include "engine/dispatch.h"
+#include "engine/live.h"
+#include "engine/privs.h"
+#include "engine/settings.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
 #include "store/store.h"
@@ -26,6 +30,10 @@ struct engine {
 	const struct engine_options *opt;
 	struct config_node *config;
 	struct capture *capture;
+	struct live *live; /* instead of `capture` when capturing live */
+	struct capture_stats live_stats;
+	struct capture_live_config live_cfg;
+	unsigned live_threads;
 	struct eve_config eve_cfg;
 	struct eve_file *eve_file;
 	char eve_path[4096];
@@ -37,12 +45,17 @@ struct engine {
 	struct ransomware_config ransomware_cfg;
 	struct detect_engine *detect;
 	struct detect_load_stats rules;
+	/* Engines replaced by a reload that some worker may still use (it
+	 * could not switch): freed with the workers at the end. */
+	struct detect_engine *retired[16];
+	unsigned nretired;
 	/* Storage behind the detect_config the rules were loaded with. */
 	const char *rule_paths[ENGINE_MAX_RULE_FILES];
 	char rule_path_buf[ENGINE_MAX_RULE_FILES][1024];
 	struct detect_var addr_vars[128], port_vars[128];
 	const char *action_order[8]; /* points into config */
 	char classification[1024], reference[1024];
+	char datadir_tried[1024]; /* where the shipped tables were looked for */
 	struct worker *workers[ENGINE_MAX_WORKERS];
 	unsigned nworkers;
 	struct timespec started, last_stats, last_progress;
@@ -62,7 +75,15 @@ static double elapsed_since(const struct timespec *t)
 
 static const char *file_name_of(void *arg, uint32_t i)
 {
-	return capture_file_name(arg, i);
+	return arg ? capture_file_name(arg, i) : "";
+}
+
+static const struct capture_stats *capture_stats_of(struct engine *e)
+{
+	if (!e->live)
+		return capture_get_stats(e->capture);
+	live_stats(e->live, &e->live_stats);
+	return &e->live_stats;
 }
 
 static bool load_config(struct engine *e, char *err, size_t errlen)
@@ -79,6 +100,8 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	for (int i = 0; i < e->opt->nsets; i++)
 		if (!config_set_assignment(e->config, e->opt->sets[i], err, errlen))
 			return false;
+	if (!settings_check(e->opt->config, e->opt->sets, e->opt->nsets, stderr, err, errlen))
+		return false;
 	eve_config_defaults(&e->eve_cfg);
 	eve_config_load(&e->eve_cfg, e->config);
 	flow_config_defaults(&e->flow_cfg);
@@ -186,6 +209,8 @@ static const char *table_file(struct engine *e, const char *key, const char *shi
 	char err[512];
 	if (datadir_find(shipped, buf, len, err, sizeof(err)))
 		return buf;
+	if (!e->datadir_tried[0]) /* the first table missed names the places */
+		snprintf(e->datadir_tried, sizeof(e->datadir_tried), "%s", err);
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: no %s found (tried %s)\n", shipped, err);
 	return NULL;
@@ -216,12 +241,29 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
 }
 
+/* Without the classification table every alert would carry an empty
+ * category and severity 3: with rules, a missing data directory is fatal. */
+static bool tables_found(struct engine *e, const struct detect_config *dc, char *err,
+			 size_t errlen)
+{
+	if (dc->rule_file_count == 0 || (dc->classification_file && dc->reference_file))
+		return true;
+	snprintf(err, errlen,
+		 "no data directory: %s not found (tried %.300s); set VIGIL_DATADIR, "
+		 "or install with make install, or name it in the config",
+		 dc->classification_file ? "reference.config" : "classification.config",
+		 e->datadir_tried);
+	return false;
+}
+
 static bool load_rules(struct engine *e, char *err, size_t errlen)
 {
 	struct detect_config dc;
 	fill_detect_config(e, &dc);
 	if (dc.rule_file_count == 0)
 		return true; /* no rules: decode, flows and logging only */
+	if (!tables_found(e, &dc, err, errlen))
+		return false;
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	e->detect = detect_engine_new(&dc, &ls, stderr);
@@ -254,7 +296,30 @@ int engine_test_rules(const struct engine_options *o)
 	}
 	struct detect_config dc;
 	fill_detect_config(&e, &dc);
+	if (!tables_found(&e, &dc, err, sizeof(err))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		app_config_free(&e.app_cfg);
+		config_free(e.config);
+		return 1;
+	}
 	int rc = detect_test_ruleset(&dc, stderr);
+	app_config_free(&e.app_cfg);
+	config_free(e.config);
+	return rc;
+}
+
+int engine_dump_config(const struct engine_options *o)
+{
+	struct engine e = {.opt = o};
+	char err[512] = "";
+	int rc = 0;
+	if (load_config(&e, err, sizeof(err)))
+		config_dump(e.config, stdout);
+	else {
+		fprintf(stderr, "vigil: %s\n", err);
+		rc = 1;
+	}
+	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
 }
@@ -262,7 +327,9 @@ int engine_test_rules(const struct engine_options *o)
 static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;
-	if (e->opt->runmode == RUNMODE_WORKERS) {
+	if (e->live)
+		n = e->live_threads;
+	else if (e->opt->runmode == RUNMODE_WORKERS) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		n = e->opt->threads > 0 ? (unsigned)e->opt->threads : cpus > 0 ? (unsigned)cpus : 1;
 		if (n > ENGINE_MAX_WORKERS)
@@ -324,7 +391,7 @@ static void log_stats(struct engine *e)
 	if (x.pressure > e->pressure_max)
 		e->pressure_max = x.pressure;
 	x.pressure_max = e->pressure_max;
-	stats_log_eve(e->main_eve, &t, capture_get_stats(e->capture), e->detect ? &e->rules : NULL,
+	stats_log_eve(e->main_eve, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
 		      &x, e->last_ts_sec, e->last_ts_usec);
 	eve_logger_flush(e->main_eve);
 }
@@ -525,9 +592,137 @@ static void engine_cleanup(struct engine *e)
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
 	detect_engine_free(e->detect);
+	for (unsigned i = 0; i < e->nretired; i++)
+		detect_engine_free(e->retired[i]);
 	app_config_free(&e->app_cfg);
 	capture_close(e->capture);
+	live_close(e->live);
 	config_free(e->config);
+}
+
+/* Live: stats events every stats.interval, stamped with the wall clock. */
+static void live_tick(void *arg)
+{
+	struct engine *e = arg;
+	if (!e->eve_cfg.stats_interval ||
+	    elapsed_since(&e->last_stats) < (double)e->eve_cfg.stats_interval)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &e->last_stats);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->last_ts_sec = now.tv_sec;
+	e->last_ts_usec = (uint32_t)(now.tv_nsec / 1000);
+	log_stats(e);
+}
+
+static void live_summary(struct engine *e)
+{
+	struct worker_counters t;
+	totals(e, &t);
+	const struct capture_stats *cs = capture_stats_of(e);
+	double secs = elapsed_since(&e->processing);
+	fprintf(stderr,
+		"vigil: %s on %s, %u worker%s: %llu packets (kernel: %llu packets, %llu drops), "
+		"%llu invalid, %llu flows, %llu events in %.1f s\n",
+		e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet", e->live_cfg.iface,
+		e->nworkers, e->nworkers == 1 ? "" : "s", (unsigned long long)cs->packets,
+		(unsigned long long)cs->kernel_packets, (unsigned long long)cs->kernel_drops,
+		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
+		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
+}
+
+/* SIGHUP: logrotate moved eve.json away; write to a new one. */
+static void live_hup(void *arg)
+{
+	struct engine *e = arg;
+	char err[512];
+	if (!e->eve_file)
+		return;
+	if (eve_file_reopen(e->eve_file, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: %s reopened\n", e->eve_path);
+	else
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
+}
+
+/* SIGUSR2: the rules are loaded again beside the running ones and the
+ * workers switch between two packets.  A ruleset that cannot be loaded,
+ * or loads no rule, leaves the running one in place, and says why. */
+static void live_reload(void *arg)
+{
+	struct engine *e = arg;
+	char err[512] = "";
+	struct detect_config dc;
+	if (!e->detect) {
+		fprintf(stderr, "vigil: rule reload: no rules were loaded at start-up; restart to add them\n");
+		return;
+	}
+	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
+	fill_detect_config(e, &dc);
+	if (dc.rule_file_count == 0 || !tables_found(e, &dc, err, sizeof(err))) {
+		fprintf(stderr, "vigil: rule reload: %s; the %u rules running are kept\n",
+			err[0] ? err : "no rule files", e->rules.loaded);
+		return;
+	}
+	fprintf(stderr, "vigil: rule reload: loading\n");
+	struct detect_load_stats ls;
+	memset(&ls, 0, sizeof(ls));
+	struct detect_engine *de = detect_engine_new(&dc, &ls, stderr);
+	if (!de || ls.loaded == 0) {
+		fprintf(stderr, "vigil: rule reload: the new rules %s; the %u rules running are kept\n",
+			!de ? "could not be loaded (see above)" : "load no rule", e->rules.loaded);
+		detect_engine_free(de);
+		return;
+	}
+	struct detect_engine *old = e->detect;
+	bool all = live_swap_detect(e->live, de);
+	e->detect = de;
+	e->rules = ls;
+	if (all)
+		detect_engine_free(old);
+	else if (e->nretired < sizeof(e->retired) / sizeof(e->retired[0]))
+		e->retired[e->nretired++] = old;
+	else
+		fprintf(stderr, "vigil: rule reload: too many engines kept for workers that could not switch; one is leaked\n");
+	fprintf(stderr, "vigil: rule reload: %u rules loaded, %u failed, %u skipped%s\n", ls.loaded,
+		ls.failed, ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+}
+
+/* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
+static int run_live(struct engine *e)
+{
+	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
+		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
+		e->nworkers, e->nworkers == 1 ? "" : "s");
+	bool captured = live_run(e->live, e->workers, live_tick, live_hup, live_reload, e);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->last_ts_sec = now.tv_sec;
+	e->last_ts_usec = (uint32_t)(now.tv_nsec / 1000);
+	for (unsigned i = 0; i < e->nworkers; i++)
+		worker_finish(e->workers[i], e->last_ts_sec, e->last_ts_usec);
+	log_stats(e);
+	eve_logger_flush(e->main_eve);
+	struct run_outcome ro;
+	memset(&ro, 0, sizeof(ro));
+	close_eve(e, &ro);
+	store_events(e, &ro);
+	live_summary(e);
+	if (ro.eve.lost || ro.close_failed || ro.store_failed)
+		fprintf(stderr, "vigil: completed with losses (events not written, or the event "
+				"store not updated)\n");
+	if (!captured)
+		fprintf(stderr, "vigil: capture on %s failed; stopped (events so far are logged)\n",
+			e->live_cfg.iface);
+	return !captured ? 1 : ro.eve.lost || ro.close_failed || ro.store_failed ? ENGINE_EXIT_LOSSES
+										     : 0;
+}
+
+static bool open_live(struct engine *e, char *err, size_t errlen)
+{
+	if (!live_config_load(e->opt, e->config, &e->live_cfg, &e->live_threads, err, errlen))
+		return false;
+	e->live = live_open(&e->live_cfg, e->live_threads, err, errlen);
+	return e->live != NULL;
 }
 
 int engine_run(const struct engine_options *o)
@@ -540,7 +735,9 @@ int engine_run(const struct engine_options *o)
 	e.last_stats = e.last_progress = e.started;
 
 	bool ok = load_config(&e, err, sizeof(err)) && open_output(&e, err, sizeof(err));
-	if (ok) {
+	if (ok && o->live_method) {
+		ok = open_live(&e, err, sizeof(err));
+	} else if (ok) {
 		e.capture = capture_open(o->input, decode_linktype_supported, err, sizeof(err));
 		ok = e.capture != NULL;
 	}
@@ -556,6 +753,25 @@ int engine_run(const struct engine_options *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &e.processing);
 	e.last_progress = e.processing;
+	if (e.live) {
+		struct daemon_state d;
+		if (!daemon_pidfile_claim(&d, o->pidfile, err, sizeof(err)) ||
+		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err))) ||
+		    !privs_drop(o->user, o->group, err, sizeof(err))) {
+			fprintf(stderr, "vigil: %s\n", err);
+			daemon_pidfile_remove(&d);
+			engine_cleanup(&e);
+			return 1;
+		}
+		daemon_pidfile_write(&d);
+		if (o->user || o->group)
+			fprintf(stderr, "vigil: running as %s%s%s, no capabilities kept\n",
+				o->user ? o->user : "", o->group ? ":" : "", o->group ? o->group : "");
+		int lrc = run_live(&e);
+		engine_cleanup(&e);
+		daemon_pidfile_remove(&d);
+		return lrc;
+	}
 	if (o->runmode == RUNMODE_WORKERS && e.nworkers > 1)
 		run_workers(&e);
 	else

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capture/capture.h"
+
 #define ENGINE_MAX_RULE_FILES 64
 #define ENGINE_MAX_SETS 128
 #define ENGINE_MAX_WORKERS 64
@@ -24,6 +26,13 @@ enum checksum_mode { CHECKSUM_NONE = 0, CHECKSUM_ALL };
 
 struct engine_options {
 	const char *input;  /* -r: file or directory */
+	/* Live capture (-i, --af-packet, --pcap): 0 when reading files. */
+	enum capture_method live_method;
+	const char *live_iface; /* NULL: the first interface of the config */
+	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
+	bool daemon;            /* -D: live capture in the background */
+	const char *pidfile;    /* --pidfile */
+	const char *user, *group; /* --user/--group: dropped to after start-up */
 	const char *logdir; /* -l */
 	const char *config; /* -c, may be NULL (built-in defaults) */
 	const char *rule_files[ENGINE_MAX_RULE_FILES];
@@ -54,5 +63,9 @@ const char *engine_default_config(void);
 
 /* -T: loads the configuration and rules, reports, returns 0 or 1. */
 int engine_test_rules(const struct engine_options *o);
+
+/* --dump-config: the configuration in effect (built-in defaults, -c,
+ * --set) as "path = value" lines on stdout; 0, or 1 on a bad config. */
+int engine_dump_config(const struct engine_options *o);
 
 #endif

@@ -205,9 +205,16 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", x->uptime_s);
 	json_open_object(j, "capture");
-	counter(j, zeros, "files", cap->files_total);
-	counter(j, zeros, "files_failed", cap->files_failed);
-	counter(j, zeros, "truncated", cap->truncated_records);
+	if (cap->live) {
+		/* As Suricata's live capture: what the kernel saw and dropped. */
+		json_uint(j, "kernel_packets", cap->kernel_packets);
+		json_uint(j, "kernel_drops", cap->kernel_drops);
+		counter(j, zeros, "kernel_ifdrops", cap->kernel_ifdrops);
+	} else {
+		counter(j, zeros, "files", cap->files_total);
+		counter(j, zeros, "files_failed", cap->files_failed);
+		counter(j, zeros, "truncated", cap->truncated_records);
+	}
 	json_close_object(j);
 	put_decoder(j, c, zeros);
 	json_open_object(j, "detect");

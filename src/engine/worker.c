@@ -540,3 +540,15 @@ void worker_free(struct worker *w)
 	pthread_mutex_destroy(&w->pub_lock);
 	free(w);
 }
+
+bool worker_swap_detect(struct worker *w, struct detect_engine *de)
+{
+	struct detect_thread *dt = detect_thread_new(de);
+	if (!dt)
+		return false;
+	detect_thread_free(w->detect);
+	w->detect = dt;
+	uint32_t longest = detect_engine_max_pattern_len(de);
+	w->stream_keep = longest > 1 ? longest - 1 : 0;
+	return true;
+}

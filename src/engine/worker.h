@@ -91,5 +91,10 @@ void worker_read_published(struct worker *w, struct worker_counters *out);
 /* Ends all flows at the input's last packet time and flushes output. */
 void worker_finish(struct worker *w, int64_t last_sec, uint32_t last_usec);
 void worker_free(struct worker *w);
+/* Rule reload: from now on this worker inspects with `de` (its own thread
+ * context made anew; threshold counters start again).  Called by the
+ * worker's thread between two frames.  False (old engine kept) when out of
+ * memory. */
+bool worker_swap_detect(struct worker *w, struct detect_engine *de);
 
 #endif

@@ -221,3 +221,19 @@ bool eve_file_close(struct eve_file *f)
 	free(f);
 	return ok;
 }
+
+bool eve_file_reopen(struct eve_file *f, char *err, size_t errlen)
+{
+	int fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s (still writing to the old file)", f->path,
+			 strerror(errno));
+		return false;
+	}
+	pthread_mutex_lock(&f->lock); /* no line is split between the files */
+	int old = f->fd;
+	f->fd = fd;
+	pthread_mutex_unlock(&f->lock);
+	close(old);
+	return true;
+}

@@ -105,6 +105,9 @@ void eve_file_get_stats(const struct eve_file *f, struct eve_file_stats *out);
 bool eve_file_is_regular(const struct eve_file *f);
 /* Closes; false (reported on stderr) when close() itself failed. */
 bool eve_file_close(struct eve_file *f);
+/* Opens the path again (after logrotate moved the file away); on failure
+ * the old descriptor is kept and err says why. */
+bool eve_file_reopen(struct eve_file *f, char *err, size_t errlen);
 
 /* Resolves file_index to a capture file name, for pcap_filename. */
 typedef const char *(*eve_file_name_fn)(void *arg, uint32_t file_index);

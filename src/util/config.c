@@ -407,3 +407,28 @@ uint64_t config_get_size(const struct config_node *root, const char *path, uint6
 	uint64_t v;
 	return config_parse_size(config_get_str(root, path, NULL), &v) ? v : def;
 }
+
+/* Suricata's --dump-config form: "path = value", maps and sequences as
+ * "path = (null)" before their children, sequence elements numbered. */
+static void dump_node(const struct config_node *n, char *path, size_t len, size_t cap, FILE *out)
+{
+	for (size_t i = 0; i < n->nchild; i++) {
+		const struct config_node *c = n->child[i];
+		int w = c->key ? snprintf(path + len, cap - len, "%s%s", len ? "." : "", c->key)
+			       : snprintf(path + len, cap - len, "%s%zu", len ? "." : "", i);
+		if (w < 0 || (size_t)w >= cap - len)
+			continue; /* deeper than any real configuration */
+		fprintf(out, "%s = %s\n", path,
+			c->kind == CONFIG_SCALAR && c->value ? c->value : "(null)");
+		if (c->kind != CONFIG_SCALAR)
+			dump_node(c, path, len + (size_t)w, cap, out);
+		path[len] = '\0';
+	}
+}
+
+void config_dump(const struct config_node *root, FILE *out)
+{
+	char path[1024] = "";
+	if (root)
+		dump_node(root, path, 0, sizeof(path), out);
+}

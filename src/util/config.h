@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum config_kind { CONFIG_SCALAR, CONFIG_MAP, CONFIG_SEQ };
 
@@ -49,5 +50,8 @@ uint64_t config_get_size(const struct config_node *root, const char *path, uint6
 /* "yes"/"true"/"on"/"1" → true, "no"/"false"/"off"/"0" → false, else def. */
 bool config_parse_bool(const char *s, bool def);
 bool config_parse_size(const char *s, uint64_t *out);
+
+/* Every node as "path = value" lines (Suricata's --dump-config form). */
+void config_dump(const struct config_node *root, FILE *out);
 
 #endif

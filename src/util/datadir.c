@@ -19,7 +19,7 @@ static bool exists(const char *path)
 
 bool datadir_find(const char *relpath, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char roots[4][PATH_MAX];
+	char roots[5][PATH_MAX];
 	int n = 0;
 	const char *env = getenv("VIGIL_DATADIR");
 	if (env && *env)
@@ -33,6 +33,9 @@ bool datadir_find(const char *relpath, char *out, size_t outlen, char *err, size
 			*slash = '\0';
 			snprintf(roots[n++], PATH_MAX, "%.*s/../data", PATH_MAX - 16, exe);
 			snprintf(roots[n++], PATH_MAX, "%.*s/../../data", PATH_MAX - 16, exe);
+			/* Installed: PREFIX/bin/vigil finds PREFIX/share/vigil,
+			 * wherever PREFIX (and DESTDIR) put it. */
+			snprintf(roots[n++], PATH_MAX, "%.*s/../share/vigil", PATH_MAX - 16, exe);
 		}
 	}
 	snprintf(roots[n++], PATH_MAX, "/usr/share/vigil");

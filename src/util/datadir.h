@@ -2,7 +2,8 @@
  * datadir — finds vigil's shipped data files (classification and
  * reference tables, taxonomy, message catalogues) without an install
  * step: $VIGIL_DATADIR, then data/ beside the executable's directory
- * (build/vigil → data/), then /usr/share/vigil.
+ * (build/vigil → data/), then share/vigil beside it (an installed
+ * PREFIX/bin/vigil → PREFIX/share/vigil), then /usr/share/vigil.
  */
 #ifndef VIGIL_UTIL_DATADIR_H
 #define VIGIL_UTIL_DATADIR_H

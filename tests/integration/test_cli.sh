@@ -1,7 +1,8 @@
 # The command line: help, version, usage errors and fatal errors.
 . "$(dirname "$0")/lib.sh"
 "$VIGIL_BIN" --help | grep -q -- "-r FILE|DIR" || fail "--help lacks -r"
-"$VIGIL_BIN" -V | grep -q "^vigil [0-9]" || fail "-V"
+"$VIGIL_BIN" --version | grep -q "^vigil [0-9]" || fail "--version"
+"$VIGIL_BIN" -V | grep -q "^This is Suricata version [0-9]*\.[0-9]*\.[0-9]* compatible (vigil [0-9]" || fail "-V"
 "$VIGIL_BIN" --build-info | grep -q "hyperscan:" || fail "--build-info lacks hyperscan"
 "$VIGIL_BIN" --build-info | grep -q "EN10MB\|ETHERNET\|(1)" || fail "--build-info lacks link types"
 
