@@ -48,6 +48,7 @@ static const struct {
     {"outputs.*.eve-log.filename", K_STR},
     {"outputs.*.eve-log.pcap-file", K_BOOL},
     {"outputs.*.eve-log.community-id", K_BOOL},
+    {"outputs.*.eve-log.community-id-seed", K_INT},
     {"outputs.*.eve-log.ethernet", K_BOOL},
     {"outputs.*.sqlite.enabled", K_BOOL},
     {"outputs.*.sqlite.filename", K_STR},

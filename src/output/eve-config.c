@@ -159,6 +159,14 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 		c->ethernet = config_get_bool(eve, "ethernet", false);
 		c->pcap_filename = config_get_bool(eve, "pcap-file", false);
 		c->community_id = config_get_bool(eve, "community-id", false);
+		int64_t seed = config_get_int(eve, "community-id-seed", 0);
+		if (seed < 0 || seed > 65535) {
+			fprintf(stderr, "vigil: config: community-id-seed %lld is out of range "
+					"(0-65535), 0 used\n",
+				(long long)seed);
+			seed = 0;
+		}
+		c->community_id_seed = (uint16_t)seed;
 		const struct config_node *types = config_child(eve, "types");
 		if (types && types->kind == CONFIG_SEQ)
 			load_types(c, types);

@@ -198,6 +198,20 @@ static void header_tunnel(struct json *j, const struct packet *p)
 	json_close_object(j);
 }
 
+/* community_id of the flow (else of the packet), when the config asks. */
+static void put_community_id(struct json *j, const struct eve_config *cfg, const struct packet *p,
+			     const struct flow *f)
+{
+	char id[EVE_COMMUNITY_ID_LEN];
+	bool ok = f ? eve_community_id(&f->src, f->sp, &f->dst, f->dp, f->proto, f->icmp_type,
+				       f->icmp_code, cfg->community_id_seed, id)
+		    : p && p->ip_version &&
+			  eve_community_id(&p->src, p->sp, &p->dst, p->dp, p->proto, p->icmp.type,
+					   p->icmp.code, cfg->community_id_seed, id);
+	if (ok)
+		json_str(j, "community_id", id);
+}
+
 /* Which tuple the header carries. */
 enum tuple_kind { TUPLE_PACKET, TUPLE_FLOW, TUPLE_FLOW_REVERSED };
 
@@ -262,8 +276,11 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 		header_packet_tuple(j, p);
 	else if (f)
 		header_flow_tuple(j, f, tk == TUPLE_FLOW_REVERSED);
-	if (p) {
+	if (p)
 		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));
+	if (l->cfg.community_id)
+		put_community_id(j, &l->cfg, p, f);
+	if (p) {
 		header_tunnel(j, p);
 		if (l->cfg.ethernet && p->has_eth) {
 			json_open_object(j, "ether");

@@ -42,6 +42,7 @@ struct eve_config {
 	bool ethernet;	    /* "ether": {src_mac, dest_mac} */
 	bool pcap_filename; /* "pcap_filename" (eve-log pcap-file: yes) */
 	bool community_id;
+	uint16_t community_id_seed; /* community-id-seed */
 	/* anomaly types */
 	bool anomaly_decode, anomaly_stream, anomaly_applayer;
 	/* alert options */
@@ -68,6 +69,13 @@ struct eve_config {
 	 * traffic (capture_exercise()); written as "exercise" in every event */
 	const char *exercise;
 };
+
+/* The Community ID (v1) of a flow's tuple: "1:" and 28 base64 characters;
+ * false when the addresses are not IP. */
+#define EVE_COMMUNITY_ID_LEN 31
+bool eve_community_id(const struct ip_addr *src, uint16_t sp, const struct ip_addr *dst,
+		      uint16_t dp, uint8_t proto, uint8_t icmp_type, uint8_t icmp_code,
+		      uint16_t seed, char out[EVE_COMMUNITY_ID_LEN]);
 
 /* Suricata's default suricata.yaml settings for eve-log. */
 void eve_config_defaults(struct eve_config *c);
