@@ -318,6 +318,10 @@ int app_buffer_keyword_buf(const struct kw_def *kw);
 const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t n);
 /* dt's scratch grown to n bytes, to compose an instance in; NULL without. */
 uint8_t *app_scratch_reserve(struct det_thread *dt, uint32_t n);
+/* app_inspect_tx() as a rule being evaluated sees it: only dt->tx_only's
+ * transaction when one is set (dt may be NULL: all). */
+bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		enum app_proto *proto, const void **tx, uint64_t *tx_id);
 /* Buffer id of an app buffer name (or alias); -1 when none. */
 int app_buffer_id(const char *name);
 
@@ -567,6 +571,10 @@ struct det_thread {
 	struct detect_engine *de;
 	const struct packet *p;
 	const struct rule *r;
+	/* A transaction rule is evaluated once per transaction offered for the
+	 * packet (as Suricata alerts once per transaction): the index of the
+	 * one being evaluated (det_app_tx() then offers only it), -1 = all. */
+	int32_t tx_only;
 	uint64_t byte_values[BYTE_VARS_MAX];
 	void *pcre_md; /* pcre2_match_data */
 	uint8_t *xbuf[XFORM_SLOTS];

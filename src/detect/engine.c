@@ -553,6 +553,7 @@ struct detect_thread *detect_thread_new(struct detect_engine *de)
 	if (dt == NULL)
 		return NULL;
 	dt->de = de;
+	dt->tx_only = -1;
 	dt->pcre_md = pcre2_match_data_create(32, NULL);
 	if (dt->pcre_md == NULL || prefilter_thread_init(de, dt) != 0) {
 		detect_thread_free((struct detect_thread *)dt);
@@ -728,6 +729,82 @@ static bool rule_wanted(const struct rule *r, enum run_mode mode)
 	}
 }
 
+/* What a rule that matched does: postmatch keywords, thresholds, tags,
+ * the verdict and its alert.  True when it was a pass (which stops every
+ * later rule). */
+static bool rule_matched(struct det_thread *dt, const struct rule *r, const struct packet *p,
+			 struct alert_queue *out, enum run_mode mode, uint64_t tx_id)
+{
+	struct detect_engine *de = dt->de;
+	run_postmatch(dt, r, p);
+	enum detect_action action = r->h.action;
+	enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
+	if (tv == TC_DISCARD)
+		return false;
+	const struct sm_list *tags = &r->lists[LIST_TAG];
+	for (uint32_t k = 0; k < tags->n; k++)
+		tags->v[k].kw->match(dt, p, r, tags->v[k].ctx);
+	uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
+	if (mode == RUN_STREAM)
+		flags = ALERT_F_STREAM_MATCH;
+	if (r->flags & RF_APP_BUF)
+		flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
+	if (action != r->h.action)
+		flags |= ALERT_F_RATE_FILTER;
+	/* As Suricata: pass and drop apply to the whole flow for IP-only
+	 * rules and stream matches (first to set wins), else to the packet. */
+	bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
+	struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
+	if (action == DETECT_ACTION_PASS) {
+		out->pass = true;
+		/* A packet a higher-ranked rule already dropped stays
+		 * dropped: the pass only ends this packet's alerts. */
+		if (df != NULL && !df->drop && !out->drop) {
+			df->pass = true;
+			flags |= ALERT_F_APPLY_FLOW;
+			out->flow_pass = true;
+		}
+	} else if (action != DETECT_ACTION_ALERT) {
+		out->drop = true;
+		if (df != NULL && !df->pass) {
+			df->drop = true;
+			flags |= ALERT_F_APPLY_FLOW;
+			out->flow_drop = true;
+		}
+	}
+	/* Pass rules stop inspection; they are logged only with `alert`. */
+	if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
+	    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
+		uint32_t before = out->count;
+		alert_queue_append(de, out, r, action, flags);
+		if ((r->flags & RF_APP_BUF) && out->count > before)
+			out->alerts[before].tx_id = tx_id;
+	}
+	return action == DETECT_ACTION_PASS;
+}
+
+/*
+ * A transaction rule alerts once per transaction it matches, as Suricata:
+ * it is evaluated on each transaction offered for the packet in turn,
+ * every keyword and buffer on that one transaction.  True on a pass.
+ */
+static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struct packet *p,
+			struct alert_queue *out, enum run_mode mode)
+{
+	enum app_proto proto;
+	const void *tx;
+	uint64_t id;
+	bool pass = false;
+	for (uint32_t t = 0; !pass && app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+		dt->tx_only = (int32_t)t;
+		bool m = rule_match_packet(dt, r, p);
+		dt->tx_only = -1;
+		if (m)
+			pass = rule_matched(dt, r, p, out, mode, id);
+	}
+	return pass;
+}
+
 static void run_rules(struct det_thread *dt, const struct packet *p, struct alert_queue *out,
 		      enum run_mode mode)
 {
@@ -741,53 +818,16 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	prefilter_run(dt, p, want[mode]);
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
-		if (!rule_wanted(r, mode) || !rule_match_packet(dt, r, p))
+		if (!rule_wanted(r, mode))
 			continue;
-		run_postmatch(dt, r, p);
-		enum detect_action action = r->h.action;
-		enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
-		if (tv == TC_DISCARD)
+		bool pass;
+		if ((r->flags & RF_APP_BUF) && p->flow != NULL)
+			pass = run_tx_rule(dt, r, p, out, mode);
+		else if (rule_match_packet(dt, r, p))
+			pass = rule_matched(dt, r, p, out, mode, dt->tx_id);
+		else
 			continue;
-		const struct sm_list *tags = &r->lists[LIST_TAG];
-		for (uint32_t k = 0; k < tags->n; k++)
-			tags->v[k].kw->match(dt, p, r, tags->v[k].ctx);
-		uint32_t flags = r->nbufs > 0 ? ALERT_F_PKT_PAYLOAD : 0;
-		if (mode == RUN_STREAM)
-			flags = ALERT_F_STREAM_MATCH;
-		if (r->flags & RF_APP_BUF)
-			flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
-		if (action != r->h.action)
-			flags |= ALERT_F_RATE_FILTER;
-		/* As Suricata: pass and drop apply to the whole flow for IP-only
-		 * rules and stream matches (first to set wins), else to the packet. */
-		bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
-		struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
-		if (action == DETECT_ACTION_PASS) {
-			out->pass = true;
-			/* A packet a higher-ranked rule already dropped stays
-			 * dropped: the pass only ends this packet's alerts. */
-			if (df != NULL && !df->drop && !out->drop) {
-				df->pass = true;
-				flags |= ALERT_F_APPLY_FLOW;
-				out->flow_pass = true;
-			}
-		} else if (action != DETECT_ACTION_ALERT) {
-			out->drop = true;
-			if (df != NULL && !df->pass) {
-				df->drop = true;
-				flags |= ALERT_F_APPLY_FLOW;
-				out->flow_drop = true;
-			}
-		}
-		/* Pass rules stop inspection; they are logged only with `alert`. */
-		if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
-		    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
-			uint32_t before = out->count;
-			alert_queue_append(de, out, r, action, flags);
-			if ((r->flags & RF_APP_BUF) && out->count > before)
-				out->alerts[before].tx_id = dt->tx_id;
-		}
-		if (action == DETECT_ACTION_PASS)
+		if (pass)
 			break; /* pass stops every later rule */
 	}
 	if (out->count > 0 && p->flow != NULL)

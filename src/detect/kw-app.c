@@ -186,6 +186,14 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 	return b;
 }
 
+bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		enum app_proto *proto, const void **tx, uint64_t *tx_id)
+{
+	if (dt == NULL || dt->tx_only < 0)
+		return app_inspect_tx(p, i, proto, tx, tx_id);
+	return i == 0 && app_inspect_tx(p, (uint32_t)dt->tx_only, proto, tx, tx_id);
+}
+
 bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,
 		    const uint8_t **d, uint32_t *l, uint64_t *tx_id)
 {
@@ -199,7 +207,7 @@ bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, u
 	const void *tx;
 	uint64_t id;
 	uint32_t seen = 0;
-	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, &id); t++) {
 		const struct app_buffer_spec *s = spec_for(b, proto);
 		if (s == NULL || !(s->dirs & (1u << dir)))
 			return false;
@@ -268,7 +276,7 @@ bool app_tx_match(struct det_thread *dt, const struct packet *p, enum app_proto 
 	enum app_proto tp;
 	const void *tx;
 	uint64_t id;
-	for (uint32_t t = 0; app_inspect_tx(p, t, &tp, &tx, &id); t++) {
+	for (uint32_t t = 0; det_app_tx(dt, p, t, &tp, &tx, &id); t++) {
 		if (tp != proto)
 			return false;
 		if (test(tx, dir, ctx)) {

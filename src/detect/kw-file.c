@@ -89,8 +89,8 @@ static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
  * the protocol (its descriptor's tx_file).  A file is judged on packets
  * of the direction it travels (an HTTP response's on to_client ones).
  */
-static bool packet_file(const struct packet *p, uint32_t i, struct app_file_info *fi,
-			uint64_t *tx_id)
+static bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
+			struct app_file_info *fi, uint64_t *tx_id)
 {
 	if (p->flow == NULL)
 		return false;
@@ -98,7 +98,7 @@ static bool packet_file(const struct packet *p, uint32_t i, struct app_file_info
 	enum app_proto proto;
 	const void *tx;
 	uint32_t seen = 0;
-	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, tx_id); t++) {
+	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, tx_id); t++) {
 		const struct app_protocol *ap = app_protocol(proto);
 		if (ap == NULL || ap->tx_file == NULL)
 			return false;
@@ -166,7 +166,7 @@ static int filesize_match(struct det_thread *dt, const struct packet *p, const s
 	(void)r;
 	struct app_file_info fi;
 	uint64_t tx_id;
-	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++)
+	for (uint32_t i = 0; packet_file(dt, p, i, &fi, &tx_id); i++)
 		if (u64_cmp_match(ctx, fi.size)) {
 			dt->tx_id = tx_id;
 			return 1;
@@ -322,7 +322,7 @@ static int filehash_match(struct det_thread *dt, const struct packet *p, const s
 	const struct hash_list *hl = ctx;
 	struct app_file_info fi;
 	uint64_t tx_id;
-	for (uint32_t i = 0; packet_file(p, i, &fi, &tx_id); i++) {
+	for (uint32_t i = 0; packet_file(dt, p, i, &fi, &tx_id); i++) {
 		if (!(fi.hashes & hl->kind))
 			continue;
 		const uint8_t *d = hl->kind == APP_FILE_MD5	? fi.md5

@@ -206,7 +206,7 @@ static int bounce_match(struct det_thread *dt, const struct packet *p, const str
 	enum app_proto proto;
 	const void *tx;
 	uint64_t id;
-	for (uint32_t t = 0; app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, &id); t++) {
 		if (proto != APP_PROTO_FTP)
 			return 0;
 		uint8_t a[4];
