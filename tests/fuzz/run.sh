@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds every tests/fuzz/fuzz_*.c with clang (libFuzzer + ASan + UBSan)
-# into build-fuzz/ and runs each for ${FUZZ_SECONDS:-20} seconds.
+# into build-fuzz/ and runs each for ${FUZZ_SECONDS:-10} seconds.
 # The library (src/*/*.c) is compiled once with fuzzer-no-link coverage
 # into build-fuzz/libvigil-fuzz.a; each target links against it.
 # Seeds in tests/fuzz/seeds/<target>/ start the corpus when present.
@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
-SECS=${FUZZ_SECONDS:-20}
+SECS=${FUZZ_SECONDS:-10}
 PKGS="libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 BASE="-std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(pkg-config --cflags $PKGS) -DVIGIL_VERSION=\"fuzz\" -DVIGIL_GIT_REV=\"fuzz\""
