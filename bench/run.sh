@@ -45,7 +45,7 @@ for r in $(seq "$RUNS"); do
 		2>"$out/stderr"
 	read -r wall rss <"$out/time"
 	load=$(sed -n 's/^vigil: rules loaded in \([0-9.]*\) s.*/\1/p' "$out/stderr")
-	proc=$(sed -n 's/^vigil: .* events in \([0-9.]*\) s.*/\1/p' "$out/stderr")
+	proc=$(sed -n 's/^vigil: summary: .*; processing \([0-9.]*\) s; .*/\1/p' "$out/stderr")
 	store=$(sed -n 's/^vigil: event store: .* in \([0-9.]*\) s$/\1/p' "$out/stderr")
 	read -r pkts bytes < <(python3 -c '
 import json,sys

@@ -472,6 +472,7 @@ struct run_outcome {
 	bool close_failed;
 	bool store_failed;
 	const char *store_note; /* why the store was not updated, or NULL */
+	double processing_s;	/* packets through the pipeline (no rule load, no store) */
 };
 
 /* Events written per type, "alert 3, flow 10" (lost ones after a slash). */
@@ -501,7 +502,7 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 	struct worker_counters t;
 	totals(e, &t);
 	const struct capture_stats *cs = capture_get_stats(e->capture);
-	double secs = elapsed_since(&e->processing); /* rule loading not included */
+	double secs = ro->processing_s;
 	if (e->progress_shown)
 		fputc('\n', stderr);
 	if (e->opt->quiet)
@@ -521,7 +522,7 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 		"packets, %llu cut short), %llu packets (%llu invalid), %llu flows; %s; dropped "
 		"at caps: %llu packets without flow (flow.memcap), %llu sessions "
 		"(stream.memcap), %llu segments (stream.reassembly.memcap), %llu segments "
-		"(per-stream segment limit), %llu fragments (defrag); %.2f s; %s\n",
+		"(per-stream segment limit), %llu fragments (defrag); processing %.2f s; %s\n",
 		cs->files_read, cs->files_total, cs->files_failed, cs->files_empty,
 		(unsigned long long)cs->truncated_records, (unsigned long long)cs->packets,
 		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total, events,
@@ -782,6 +783,7 @@ int engine_run(const struct engine_options *o)
 	eve_logger_flush(e.main_eve);
 	struct run_outcome ro;
 	memset(&ro, 0, sizeof(ro));
+	ro.processing_s = elapsed_since(&e.processing); /* rule loading not included */
 	close_eve(&e, &ro);
 	store_events(&e, &ro);
 	const struct capture_stats *cs = capture_get_stats(e.capture);
