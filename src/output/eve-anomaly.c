@@ -23,24 +23,30 @@ static void log_one(struct eve_logger *l, const struct packet *p, const char *ty
 	eve_commit(l);
 }
 
-/* A protocol-detection event: {"app_proto":"smtp","type":"applayer",
- * "event":"APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION","layer":"proto_detect"}. */
-static void log_detect_event(struct eve_logger *l, const struct packet *p, const char *name)
+void eve_put_applayer_anomaly(struct json *j, const char *app_proto, const char *name, bool upper,
+			      const char *layer)
 {
 	char ev[64];
 	size_t n = 0;
 	for (; name[n] != '\0' && n + 1 < sizeof(ev); n++)
-		ev[n] = name[n] >= 'a' && name[n] <= 'z' ? (char)(name[n] - 32) : name[n];
+		ev[n] = upper && name[n] >= 'a' && name[n] <= 'z' ? (char)(name[n] - 32) : name[n];
 	ev[n] = '\0';
-	struct json *j = eve_begin(l, "anomaly", p, p->flow, 0, 0);
 	json_open_object(j, "anomaly");
-	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
-	if (app != NULL)
-		json_str(j, "app_proto", app);
+	if (app_proto != NULL)
+		json_str(j, "app_proto", app_proto);
 	json_str(j, "type", "applayer");
 	json_str(j, "event", ev);
-	json_str(j, "layer", "proto_detect");
+	json_str(j, "layer", layer);
 	json_close_object(j);
+}
+
+/* A protocol-detection event: {"app_proto":"smtp","type":"applayer",
+ * "event":"APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION","layer":"proto_detect"}. */
+static void log_detect_event(struct eve_logger *l, const struct packet *p, const char *name)
+{
+	struct json *j = eve_begin(l, "anomaly", p, p->flow, 0, 0);
+	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
+	eve_put_applayer_anomaly(j, app, name, true, "proto_detect");
 	eve_commit(l);
 }
 

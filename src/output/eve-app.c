@@ -26,20 +26,10 @@ struct app_log {
 static void log_one_anomaly(struct app_log *a, const char *proto, const char *name, bool upper,
 			    uint64_t tx_id)
 {
-	char ev[64];
-	size_t n = 0;
-	for (; name[n] != '\0' && n + 1 < sizeof(ev); n++)
-		ev[n] = upper && name[n] >= 'a' && name[n] <= 'z' ? (char)(name[n] - 32) : name[n];
-	ev[n] = '\0';
 	struct json *j = a->p ? eve_begin(a->l, "anomaly", a->p, a->f, 0, 0)
 			      : eve_begin_tx(a->l, "anomaly", NULL, a->f);
 	json_uint(j, "tx_id", tx_id);
-	json_open_object(j, "anomaly");
-	json_str(j, "app_proto", proto);
-	json_str(j, "type", "applayer");
-	json_str(j, "event", ev);
-	json_str(j, "layer", "proto_parser");
-	json_close_object(j);
+	eve_put_applayer_anomaly(j, proto, name, upper, "proto_parser");
 	eve_commit(a->l);
 }
 

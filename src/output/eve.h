@@ -190,6 +190,13 @@ void eve_put_app_object(struct json *j, enum app_proto proto, const void *state,
  * them, without magic); nothing when it has none. */
 void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uint64_t tx_id);
 
+/* The "anomaly" object of an app-layer event ({"app_proto", "type":
+ * "applayer", "event", "layer"}): the event's name upper-cased when `upper`
+ * (Suricata's C parsers and its detection events), app_proto left out when
+ * NULL. */
+void eve_put_applayer_anomaly(struct json *j, const char *app_proto, const char *name, bool upper,
+			      const char *layer);
+
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
 
