@@ -43,6 +43,7 @@
  */
 #include "app/dicom.h"
 
+#include <stddef.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -917,10 +918,7 @@ uint64_t dicom_tx_count(const struct dicom_state *s)
 
 const struct dicom_tx *dicom_tx_get(const struct dicom_state *s, uint64_t id)
 {
-	if (s->n_txs == 0 || id < s->txs[0]->id)
-		return NULL;
-	uint64_t k = id - s->txs[0]->id; /* live ids are consecutive */
-	return k < s->n_txs ? s->txs[k] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct dicom_tx, id));
 }
 
 void dicom_tx_release_upto(struct dicom_state *s, uint64_t id)

@@ -34,6 +34,7 @@
  */
 #include "app/hl7.h"
 
+#include <stddef.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,10 +438,7 @@ uint64_t hl7_tx_count(const struct hl7_state *s)
 
 const struct hl7_tx *hl7_tx_get(const struct hl7_state *s, uint64_t id)
 {
-	if (s->n_txs == 0 || id < s->txs[0]->id)
-		return NULL;
-	uint64_t k = id - s->txs[0]->id; /* ids of live transactions are consecutive */
-	return k < s->n_txs ? s->txs[k] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct hl7_tx, id));
 }
 
 void hl7_tx_release_upto(struct hl7_state *s, uint64_t id)

@@ -12,6 +12,7 @@
  */
 #include "app/iec104.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -463,11 +464,7 @@ uint64_t iec104_tx_count(const struct iec104_state *s)
 
 const struct iec104_tx *iec104_tx_get(const struct iec104_state *s, uint64_t id)
 {
-	/* live ids are consecutive: the oldest live one is at index 0 */
-	if (s->n_txs == 0 || id < s->txs[0]->tx_id)
-		return NULL;
-	uint64_t k = id - s->txs[0]->tx_id;
-	return k < s->n_txs ? s->txs[k] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct iec104_tx, tx_id));
 }
 
 void iec104_tx_release_upto(struct iec104_state *s, uint64_t id)

@@ -10,6 +10,7 @@
  */
 #include "app/krb5.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -698,10 +699,7 @@ uint64_t krb5_tx_total(const struct krb5_state *s)
 
 const struct krb5_tx *krb5_tx_get(const struct krb5_state *s, uint64_t tx_id)
 {
-	if (s->n_txs == 0 || tx_id < s->txs[0]->tx_id)
-		return NULL;
-	uint64_t i = tx_id - s->txs[0]->tx_id; /* ids of live txs are consecutive */
-	return i < s->n_txs ? s->txs[i] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, tx_id, offsetof(struct krb5_tx, tx_id));
 }
 
 void krb5_tx_release_upto(struct krb5_state *s, uint64_t tx_id)

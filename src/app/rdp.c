@@ -12,6 +12,7 @@
  */
 #include "app/rdp.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -977,10 +978,7 @@ uint64_t rdp_tx_total(const struct rdp_state *s)
 
 const struct rdp_tx *rdp_tx_get(const struct rdp_state *s, uint64_t tx_id)
 {
-	if (s->n_txs == 0 || tx_id < s->txs[0]->tx_id)
-		return NULL;
-	uint64_t i = tx_id - s->txs[0]->tx_id;
-	return i < s->n_txs ? s->txs[i] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, tx_id, offsetof(struct rdp_tx, tx_id));
 }
 
 void rdp_tx_release_upto(struct rdp_state *s, uint64_t tx_id)

@@ -13,6 +13,7 @@
  */
 #include "app/s7comm.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -729,10 +730,7 @@ uint64_t s7comm_tx_count(const struct s7comm_state *s)
 
 const struct s7comm_tx *s7comm_tx_get(const struct s7comm_state *s, uint64_t id)
 {
-	if (s->n_txs == 0 || id < s->txs[0]->tx_id)
-		return NULL;
-	uint64_t k = id - s->txs[0]->tx_id;
-	return k < s->n_txs ? s->txs[k] : NULL;
+	return app_tx_find((void *const *)s->txs, s->n_txs, id, offsetof(struct s7comm_tx, tx_id));
 }
 
 void s7comm_tx_release_upto(struct s7comm_state *s, uint64_t id)
