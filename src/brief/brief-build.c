@@ -38,6 +38,11 @@ static void days_date(int64_t days, char *out)
 	store_format_date(days * 86400, out, 11);
 }
 
+void fmt_share(const struct brief_ctx *c, char *out, size_t n, int64_t part, int64_t whole)
+{
+	locale_percent(msg_locale(c->m), out, n, 100.0 * (double)part / (double)whole, false);
+}
+
 void judgement(struct brief_ctx *c, char *text)
 {
 	c->judgements = xrealloc(c->judgements, (c->njudgements + 1) * sizeof(char *));
@@ -51,7 +56,8 @@ void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int
 	else if (prev == 0)
 		snprintf(out, n, "%s", msg(c->m, "change.new"));
 	else
-		snprintf(out, n, "%+.0f%%", 100.0 * (double)(cur - prev) / (double)prev);
+		locale_percent(msg_locale(c->m), out, n, 100.0 * (double)(cur - prev) / (double)prev,
+			       true);
 }
 
 double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev)
@@ -78,7 +84,7 @@ void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char 
 		return;
 	}
 	double r1 = (double)cur / (double)cov->days_cur, r0 = (double)prev / (double)cov->days_prev;
-	char pct[32];
+	char pct[64];
 	if (prev == 0 && cur == 0) {
 		snprintf(out, n, "%s", msg(c->m, "change.none"));
 		return;
@@ -90,7 +96,7 @@ void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char 
 	if (llround(100.0 * (r1 - r0) / r0) == 0)
 		snprintf(pct, sizeof(pct), "%s", msg(c->m, "change.none"));
 	else
-		snprintf(pct, sizeof(pct), "%+.0f%%", 100.0 * (r1 - r0) / r0);
+		locale_percent(msg_locale(c->m), pct, sizeof(pct), 100.0 * (r1 - r0) / r0, true);
 	char *t = msgf(c->m, "change.per-year", "change", pct, NULL);
 	snprintf(out, n, "%s", t);
 	free(t);
@@ -150,8 +156,11 @@ void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql)
 		if (!cov->any || strcmp(l, cov->last) > 0)
 			snprintf(cov->last, sizeof(cov->last), "%s", l);
 		cov->any = true;
+		char lf[96], ll[96];
+		locale_date(msg_locale(c->m), lf, sizeof(lf), f);
+		locale_date(msg_locale(c->m), ll, sizeof(ll), l);
 		char *item =
-		    msgf(c->m, "coverage.source", "source", name, "first", f, "last", l, NULL);
+		    msgf(c->m, "coverage.source", "source", name, "first", lf, "last", ll, NULL);
 		char *joined = cov->sources ? xasprintf("%s; %s", cov->sources, item) : item;
 		if (cov->sources) {
 			free(cov->sources);
@@ -217,10 +226,13 @@ char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov)
 	if (cov->days_cur >= cov->len_cur || cov->days_cur == 0)
 		return xstrdup("");
 	char d[32], t[32];
-	fmt_count(d, sizeof(d), cov->days_cur);
-	fmt_count(t, sizeof(t), cov->len_cur);
-	return msgf(c->m, "coverage.partial", "first", cov->cur_from, "last", cov->cur_to, "days",
-		    d, "total", t, NULL);
+	locale_count(msg_locale(c->m), d, sizeof(d), cov->days_cur);
+	locale_count(msg_locale(c->m), t, sizeof(t), cov->len_cur);
+	char lf[96], ll[96];
+	locale_date(msg_locale(c->m), lf, sizeof(lf), cov->cur_from);
+	locale_date(msg_locale(c->m), ll, sizeof(ll), cov->cur_to);
+	return msgf(c->m, "coverage.partial", "first", lf, "last", ll, "days", d, "total", t,
+		    NULL);
 }
 
 const char *sector_label(const struct brief_ctx *c, int i)
@@ -320,6 +332,11 @@ static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
 	days_date(from - 1, c->prev.to);
 	days_date(from - 1 - (to - from), c->prev.from);
 	c->yearly = to - from > 3 * 366;
+	const struct brief_locale *l = msg_locale(c->m);
+	locale_date(l, c->cur.lfrom, sizeof(c->cur.lfrom), c->cur.from);
+	locale_date(l, c->cur.lto, sizeof(c->cur.lto), c->cur.to);
+	locale_date(l, c->prev.lfrom, sizeof(c->prev.lfrom), c->prev.from);
+	locale_date(l, c->prev.lto, sizeof(c->prev.lto), c->prev.to);
 	return true;
 }
 
@@ -551,12 +568,15 @@ static void doc_head(struct brief_ctx *c)
 	d->lang = xstrdup(c->opt->lang ? c->opt->lang : "en");
 	d->title = xstrdup(msg(c->m, "brief.title"));
 	d->generated = xstrdup(today);
+	d->rtl = locale_rtl(msg_locale(c->m));
+	char ltoday[96];
+	locale_date(msg_locale(c->m), ltoday, sizeof(ltoday), today);
 	const char *scope =
 	    c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
 	d->subtitle =
-	    msgf(c->m, "brief.subtitle", "from", c->cur.from, "to", c->cur.to, "prev_from",
-		 c->prev.from, "prev_to", c->prev.to, "scope", scope, "date", today, NULL);
-	d->footer = msgf(c->m, "brief.footer", "date", today, "version", VIGIL_VERSION, NULL);
+	    msgf(c->m, "brief.subtitle", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
+		 c->prev.lfrom, "prev_to", c->prev.lto, "scope", scope, "date", ltoday, NULL);
+	d->footer = msgf(c->m, "brief.footer", "date", ltoday, "version", VIGIL_VERSION, NULL);
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }
 

@@ -337,6 +337,19 @@ static bool brief_parse_format(const char *f, enum brief_format *out)
 	return true;
 }
 
+/* A language tag names a catalogue file: two or three lower-case letters,
+ * so no path can be smuggled into data/messages/<lang>.yaml. */
+static bool valid_lang(const char *l)
+{
+	size_t n = strlen(l);
+	if (n < 2 || n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (l[i] < 'a' || l[i] > 'z')
+			return false;
+	return true;
+}
+
 static bool brief_check(struct cli *cl, struct brief_options *o)
 {
 	const char *period = cli_get(cl, "period");
@@ -348,6 +361,10 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->lang = cli_get(cl, "lang");
 	o->include_exercise = cli_flag(cl, "include-exercise");
 	o->max_tlp = cli_get(cl, "max-tlp");
+	if (o->lang && !valid_lang(o->lang)) {
+		cli_error("cli.bad-lang", o->lang);
+		return false;
+	}
 	if (o->max_tlp && brief_tlp_rank(o->max_tlp) < 0) {
 		cli_error("cli.bad-max-tlp", o->max_tlp);
 		return false;

@@ -25,6 +25,30 @@ const char *msg(const struct messages *m, const char *key);
  * NULL-terminated (name, value) string pairs that follow.  malloc'd. */
 char *msgf(const struct messages *m, const char *key, ...) __attribute__((sentinel));
 
+/* The locale the catalogue's language writes numbers and dates in
+ * (messages_load opens it; NULL-safe: without one, ASCII forms). */
+const struct brief_locale *msg_locale(const struct messages *m);
+
+/* ---- numbers and dates per locale (locale.c, ICU's CLDR data) ---- */
+
+struct brief_locale;
+/* Opens the formatters for a BCP 47 language tag ("ar", "zh", "fr"...). */
+struct brief_locale *locale_open(const char *lang);
+void locale_close(struct brief_locale *l);
+/* Whether the language is written right to left (Arabic). */
+bool locale_rtl(const struct brief_locale *l);
+const char *locale_tag(const struct brief_locale *l);
+/* An integer with the language's digits and grouping: "12,345",
+ * "12 345" (fr, narrow no-break space), "12.345" / "1234" (es). */
+void locale_count(const struct brief_locale *l, char *out, size_t n, int64_t v);
+/* A number with one decimal: "3.4", "3,4". */
+void locale_decimal1(const struct brief_locale *l, char *out, size_t n, double v);
+/* A percentage given in percent (25 -> "25%", "25 %"); sign: "+25%". */
+void locale_percent(const struct brief_locale *l, char *out, size_t n, double pct, bool sign);
+/* A "YYYY-MM-DD" date in the language's long form ("8 December 2026",
+ * "2026年12月8日"); anything else is copied as it is. */
+void locale_date(const struct brief_locale *l, char *out, size_t n, const char *iso);
+
 /* ---- taxonomy (taxonomy.c, data/taxonomy/NAME.yaml) ---- */
 
 enum tax_dim { TAX_SECTOR, TAX_THREAT };
@@ -124,7 +148,8 @@ struct figure {
 };
 
 struct doc {
-	char *lang;
+	char *lang;	 /* BCP 47 tag: the HTML lang attribute */
+	bool rtl;	 /* written right to left (Arabic): dir="rtl" */
 	char *title;
 	char *subtitle;
 	char *generated; /* generation date */
@@ -179,6 +204,7 @@ void html_escape(FILE *out, const char *s);
 /* A period is a pair of inclusive "YYYY-MM-DD" dates. */
 struct period {
 	char from[11], to[11];
+	char lfrom[96], lto[96]; /* the same in the reader's language, for text */
 };
 
 /* Counts for one vocabulary entry in the period and the previous one. */
@@ -266,6 +292,8 @@ void section_method(struct brief_ctx *c);
 void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last);
 /* Helpers shared by the sections (brief-build.c). */
 void judgement(struct brief_ctx *c, char *text); /* takes ownership */
+/* part/whole as a percentage in the reader's locale: "25%", "25 %". */
+void fmt_share(const struct brief_ctx *c, char *out, size_t n, int64_t part, int64_t whole);
 /* "+25%", "-10%", "new", "no change" from the message catalogue. */
 void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev);
 /* The same under a coverage: "not comparable" when a period is not
