@@ -53,10 +53,13 @@ static void total_judgement(struct brief_ctx *c)
 	} else if (cov->cmp == CMP_RATE) {
 		fmt_rate(c, r1, sizeof(r1), c->incidents.cur, cov->days_cur);
 		fmt_rate(c, r0, sizeof(r0), c->incidents.prev, cov->days_prev);
+		char pf[96], pt[96];
+		locale_date(msg_locale(c->m), pf, sizeof(pf), cov->prev_from);
+		locale_date(msg_locale(c->m), pt, sizeof(pt), cov->prev_to);
 		judgement(c, msgf(c->m, "judgement.total-rate", "count", n, "from", c->cur.lfrom,
 				  "to", c->cur.lto, "coverage", clause, "rate", r1, "prev_rate", r0,
-				  "previous", p, "prev_days", pd, "prev_from", cov->prev_from,
-				  "prev_to", cov->prev_to, "change", ch, NULL));
+				  "previous", p, "prev_days", pd, "prev_from", pf, "prev_to", pt,
+				  "change", ch, NULL));
 	} else {
 		judgement(c,
 			  msgf(c->m, "judgement.total", "count", n, "from", c->cur.lfrom, "to",

@@ -32,6 +32,7 @@ static const char *const html_css =
     /* fonts that carry each script, for screen and print (Debian's
      * fonts-noto-core and fonts-noto-cjk) */
     ":lang(ar){font-family:'Noto Naskh Arabic','Noto Sans Arabic',serif}"
+    ":lang(ar) ol{list-style-type:arabic-indic}"
     ":lang(zh){font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif}"
     ":lang(ru){font-family:'Noto Serif','DejaVu Serif',serif}"
     "header{border-bottom:3px solid #1f5f99;margin-bottom:1.5rem}"
@@ -63,8 +64,11 @@ static const char *const html_css =
     "svg .nd{font-size:11px;fill:#444;font-style:italic}"
     "#key-judgements ul{font-size:1.05rem}"
     "footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
-    "@media (max-width:500px){body{padding:0 .5rem}nav ol{columns:1}table{font-size:.8rem}"
-    "th,td{padding:.2rem .25rem}}"
+    /* narrow screens (400 px): wide tables scroll inside themselves,
+     * never the page */
+    "@media (max-width:500px){body{padding:0 .5rem}nav ol{columns:1}"
+    "table{font-size:.8rem;display:block;overflow-x:auto;max-width:100%}"
+    "th,td{padding:.2rem .25rem;overflow-wrap:anywhere}}"
     "@media print{body{margin:0;max-width:none}nav{display:none}"
     "section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}"
     ".tlp-print{display:block;position:fixed;inset-inline-end:0;margin:0}.tlp-print-top{top:0}"
