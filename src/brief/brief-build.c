@@ -400,7 +400,8 @@ struct incident {
 	char date[11];
 	char source[32];
 	uint32_t sectors, threats;
-	bool unknown[2]; /* per dimension: a value meaning "not known" or none */
+	bool unknown[2];  /* per dimension: a value meaning "not known" or none */
+	bool in_country; /* a target in --country */
 	struct {
 		enum tax_dim dim;
 		char attr[32];
@@ -412,6 +413,9 @@ struct incident {
 static void incident_attr(struct brief_ctx *c, struct incident *in, const char *key,
 			  const char *value)
 {
+	if (c->opt->country && strcmp(key, "receiver_country") == 0 &&
+	    strcasecmp(value, c->opt->country) == 0)
+		in->in_country = true;
 	for (int d = TAX_SECTOR; d <= TAX_THREAT; d++) {
 		if (!taxonomy_maps_attribute(c->tax, in->source, (enum tax_dim)d, key))
 			continue;
@@ -452,6 +456,8 @@ static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_st
 	if (!in->threats && !threat_unknown)
 		in->threats = 1u << c->tax->threat_other;
 	if (c->sector >= 0 && !(in->sectors & (1u << c->sector)))
+		return;
+	if (c->opt->country && !in->in_country)
 		return;
 	if (!in->date[0]) {
 		c->undated++;
@@ -571,12 +577,18 @@ static void doc_head(struct brief_ctx *c)
 	d->rtl = locale_rtl(msg_locale(c->m));
 	char ltoday[96];
 	locale_date(msg_locale(c->m), ltoday, sizeof(ltoday), today);
-	const char *scope =
+	const char *sector_scope =
 	    c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
+	char *scope = c->opt->country ? msgf(c->m, "brief.country-scope", "scope", sector_scope,
+					     "country", c->country_name, NULL)
+				      : xstrdup(sector_scope);
 	d->subtitle =
 	    msgf(c->m, "brief.subtitle", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
 		 c->prev.lfrom, "prev_to", c->prev.lto, "scope", scope, "date", ltoday, NULL);
 	d->footer = msgf(c->m, "brief.footer", "date", ltoday, "version", VIGIL_VERSION, NULL);
+	if (c->opt->country)
+		doc_notice(d, msgf(c->m, "brief.country-notice", "country", c->country_name, NULL));
+	free(scope);
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }
 
@@ -598,6 +610,41 @@ int brief_tlp_rank(const char *t)
 #define TLP_RANK_SQL                                                                               \
 	"(CASE lower(coalesce(tlp, 'clear')) WHEN 'clear' THEN 0 WHEN 'white' THEN 0"              \
 	" WHEN 'green' THEN 1 WHEN 'amber' THEN 2 WHEN 'amber+strict' THEN 3 ELSE 4 END)"
+
+/* --country: the name as the sources spell it (matched without regard to
+ * case); a name no incident has is an error that lists close spellings,
+ * never an empty briefing that reads as "no incidents". */
+static bool country_setup(struct brief_ctx *c, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT value FROM record_attr WHERE key = 'receiver_country' AND"
+			       " value = ?1 COLLATE NOCASE LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(q, 1, c->opt->country, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		c->country_name = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (c->country_name)
+		return true;
+	char like[256] = "";
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT group_concat(v, '; ') FROM (SELECT DISTINCT value AS v FROM"
+			       " record_attr WHERE key = 'receiver_country' AND value LIKE"
+			       " '%' || substr(?1, 1, 3) || '%' ORDER BY 1 LIMIT 8)",
+			       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, c->opt->country, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+			snprintf(like, sizeof(like), " (close: %s)", sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+	}
+	snprintf(err, errlen,
+		 "--country '%s': no incident in the store has a target there; give the"
+		 " country as the sources write it%s",
+		 c->opt->country, like);
+	return false;
+}
 
 /* TLP 2.0.  --max-tlp leaves out sources marked above it: TEMP VIEWs named
  * `source` and `record` without them shadow the tables (as for exercise
@@ -726,6 +773,7 @@ static void exercise_notice(struct brief_ctx *c)
 
 static void ctx_free(struct brief_ctx *c)
 {
+	free(c->country_name);
 	free(c->exercise_names);
 	free(c->tlp_left_out);
 	for (size_t i = 0; i < c->nbuckets; i++)
@@ -753,6 +801,10 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	}
 	if (opt->max_tlp && brief_tlp_rank(opt->max_tlp) < 0) {
 		snprintf(err, errlen, "--max-tlp must be clear, green, amber, amber+strict or red");
+		return NULL;
+	}
+	if (opt->country && !country_setup(&c, err, errlen)) {
+		ctx_free(&c);
 		return NULL;
 	}
 	if (!tlp_setup(&c)) {
@@ -792,7 +844,9 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	section_patients(&c);
 	section_detections(&c);
 	section_themes(&c);
+	section_recommendations(&c);
 	section_method(&c);
+	section_citations(&c);
 	if (c.njudgements == 0)
 		judgement(&c, xstrdup(msg(m, "judgement.none")));
 	doc_list(&c.doc->section[kj], c.judgements, c.njudgements);

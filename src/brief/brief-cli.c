@@ -357,6 +357,7 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->from = cli_get(cl, "from");
 	o->to = cli_get(cl, "to");
 	o->sector = cli_get(cl, "sector");
+	o->country = cli_get(cl, "country");
 	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
 	o->lang = cli_get(cl, "lang");
 	o->include_exercise = cli_flag(cl, "include-exercise");
@@ -398,6 +399,7 @@ static int cmd_brief(int argc, char **argv)
 		cli_declare(&cl, opts[i], false);
 	cli_declare(&cl, "include-exercise", true);
 	cli_declare(&cl, "max-tlp", false);
+	cli_declare(&cl, "country", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {

@@ -249,6 +249,7 @@ struct brief_ctx {
 	struct doc *doc;
 	struct period cur, prev;
 	int sector;    /* taxonomy index of --sector, or -1 */
+	char *country_name; /* --country as the sources spell it, or NULL */
 	bool yearly;   /* trend buckets are years, else months */
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
 	size_t nbuckets;
@@ -280,12 +281,21 @@ void section_trend(struct brief_ctx *c);
 void section_sectors(struct brief_ctx *c);
 void section_threats(struct brief_ctx *c);
 void section_where_who(struct brief_ctx *c);
+/* Profiles of the actors the sources name most often (brief-section-actors.c). */
+void who_profiles(struct brief_ctx *c, struct section *s);
 /* Evidence from other sources (brief-section-evidence.c). */
 void section_vulnerabilities(struct brief_ctx *c);
 void section_patients(struct brief_ctx *c);
 void section_detections(struct brief_ctx *c);
 void section_themes(struct brief_ctx *c);
+/* Recommendations tied to this briefing's findings
+ * (brief-section-recommendations.c). */
+void section_recommendations(struct brief_ctx *c);
 void section_method(struct brief_ctx *c);
+/* Reporting lag per source, in the method section, and the citations
+ * appendix (brief-section-sources.c). */
+void method_lag(struct brief_ctx *c, struct section *s);
+void section_citations(struct brief_ctx *c);
 
 /* The part of the period in trend bucket b, as inclusive dates
  * (brief-section-incidents.c). */

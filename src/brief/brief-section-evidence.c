@@ -769,6 +769,7 @@ void section_method(struct brief_ctx *c)
 	doc_para(s, msgf(c->m, "method.intro", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
 			 c->prev.lfrom, "prev_to", c->prev.lto, NULL));
 	method_sources(c, s);
+	method_lag(c, s);
 	method_unmapped(c, s);
 	if (c->undated > 0)
 		doc_para(s, msgf(c->m, "method.undated-incidents", "count", a, NULL));

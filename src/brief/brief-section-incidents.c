@@ -577,6 +577,7 @@ void section_where_who(struct brief_ctx *c)
 			   msg(c->m, "col.category"), false, NULL);
 		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
 			   msg(c->m, "col.basis"), false, NULL);
+		who_profiles(c, s);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}
 	reference_actors(c, s);

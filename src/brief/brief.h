@@ -30,6 +30,9 @@ struct brief_options {
 	const char *to;	    /* "YYYY-MM-DD" or NULL: the latest dated record */
 	int period_days;    /* used when from is NULL; default 365 */
 	const char *sector; /* a sector id or NULL */
+	/* Only incidents with a target in this country (receiver_country as
+	 * the sources write it, case-insensitive), or NULL. */
+	const char *country;
 	enum brief_format format;
 	const char *output; /* file; "-" for stdout */
 	const char *lang;   /* message catalogue, default "en" */

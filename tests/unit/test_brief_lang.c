@@ -104,11 +104,11 @@ static void placeholders(const char *t, char *out, size_t n)
 			names[j - 1] = x;
 		}
 	out[0] = '\0';
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < k; i++)
 		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
 			strncat(out, names[i], n - strlen(out) - 1);
+	for (size_t i = 0; i < k; i++)
 		free(names[i]);
-	}
 }
 
 static void test_every_key_in_every_language(void **state)
@@ -226,11 +226,11 @@ static void build_store(void)
 	struct store_source src = {"eurepoc", "/f", "EuRepoC", "academia", "clear", "none", NULL};
 	assert_true(store_begin(st));
 	int64_t s = store_source_begin(st, &src);
-	for (int i = 0; i < 1234; i++) {
-		char id[16], date[11];
-		snprintf(id, sizeof(id), "%d", i);
+	for (unsigned i = 0; i < 1234; i++) {
+		char id[16], date[16];
+		snprintf(id, sizeof(id), "%u", i);
 		/* 1,234 incidents in 2022, one every few days; none in 2021 */
-		snprintf(date, sizeof(date), "2022-%02d-%02d", 1 + i % 12, 1 + i % 28);
+		snprintf(date, sizeof(date), "2022-%02u-%02u", 1 + i % 12, 1 + i % 28);
 		int64_t r = store_record_put(st, s, "incident", id, date, NULL, NAN);
 		assert_true(r > 0);
 		store_record_attr(st, r, "incident_type", i % 2 ? "Ransomware" : "Data theft");
