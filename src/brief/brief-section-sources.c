@@ -117,7 +117,7 @@ void method_lag(struct brief_ctx *c, struct section *s)
 		free(text);
 	}
 	sqlite3_finalize(q);
-	if (query_count(c, "SELECT count(*) FROM event", NULL) > 0) {
+	if (query_count(c, "SELECT EXISTS (SELECT 1 FROM event)", NULL) > 0) {
 		if (!t) {
 			doc_para(s, xstrdup(msg(c->m, "lag.intro")));
 			t = doc_table(s, msg(c->m, "lag.table"), 2);
@@ -279,8 +279,8 @@ void section_citations(struct brief_ctx *c)
 	sqlite3_finalize(q);
 	int64_t n;
 	char *files = join_rows(c,
-				"SELECT DISTINCT f.path FROM event e JOIN eve_file f ON f.id = e.file_id"
-				" WHERE e.day BETWEEN ?1 AND ?2 ORDER BY 1",
+				"SELECT f.path FROM eve_file f WHERE EXISTS (SELECT 1 FROM event e"
+				" WHERE e.file_id = f.id AND e.day BETWEEN ?1 AND ?2) ORDER BY 1",
 				&n);
 	if (n > 0) {
 		char cn[64];
