@@ -328,6 +328,11 @@ int64_t coverage_days(const struct coverage *cov, const char *from, const char *
  * current period, or "" when it is fully covered.  malloc'd. */
 char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov);
 const char *sector_label(const struct brief_ctx *c, int i);
+/* The reader's word for a source's raw value: "<prefix>.<value>" from the
+ * catalogue when it has one (region codes, EuRepoC's attribution bases
+ * and initiator categories), else the value itself
+ * (brief-section-incidents.c). */
+const char *value_label(const struct brief_ctx *c, const char *prefix, const char *v);
 const char *threat_label(const struct brief_ctx *c, int i);
 /* Runs sql with the period bound to ?1/?2 (and ?3 = --sector id or NULL);
  * returns the first column of the first row as an integer. */

@@ -28,7 +28,8 @@ static const char *text(sqlite3_stmt *q, int i)
 /* "a, b, c": the values of key among the period's incidents of the actor,
  * most frequent first, at most max; the catalogue's "not recorded" when
  * there is none. */
-static char *actor_values(struct brief_ctx *c, const char *actor, const char *key, int max)
+static char *actor_values(struct brief_ctx *c, const char *actor, const char *key,
+			  const char *prefix, int max)
 {
 	sqlite3_stmt *q = query_prepare(
 	    c,
@@ -46,7 +47,9 @@ static char *actor_values(struct brief_ctx *c, const char *actor, const char *ke
 		sqlite3_bind_text(q, 4, key, -1, SQLITE_STATIC);
 	}
 	for (int n = 0; q && n < max && sqlite3_step(q) == SQLITE_ROW; n++) {
-		char *t = out ? xasprintf("%s, %s", out, text(q, 0)) : xstrdup(text(q, 0));
+		const char *v = value_label(c, prefix, text(q, 0));
+		char *t = out ? xasprintf("%s%s%s", out, msg(c->m, "list.separator"), v)
+			      : xstrdup(v);
 		free(out);
 		out = t;
 	}
@@ -85,7 +88,7 @@ static char *actor_vocab(struct brief_ctx *c, const char *actor, bool sectors)
 		locale_count(msg_locale(c->m), n, sizeof(n), count[best]);
 		const char *label =
 		    sectors ? sector_label(c, (int)best) : threat_label(c, (int)best);
-		char *t = out ? xasprintf("%s, %s (%s)", out, label, n)
+		char *t = out ? xasprintf("%s%s%s (%s)", out, msg(c->m, "list.separator"), label, n)
 			      : xasprintf("%s (%s)", label, n);
 		free(out);
 		out = t;
@@ -135,7 +138,7 @@ static char *misp_values(struct brief_ctx *c, int64_t id, const char *key, int m
 	sqlite3_stmt *q = query_prepare(c, sql, NULL);
 	char *out = NULL;
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
-		char *t = out ? xasprintf("%s, %s", out, text(q, 0)) : xstrdup(text(q, 0));
+		char *t = out ? xasprintf("%s%s%s", out, msg(c->m, "list.separator"), text(q, 0)) : xstrdup(text(q, 0));
 		free(out);
 		out = t;
 	}
@@ -147,9 +150,9 @@ static char *profile(struct brief_ctx *c, const char *actor, int64_t n, bool hav
 {
 	char cn[64];
 	locale_count(msg_locale(c->m), cn, sizeof(cn), n);
-	char *country = actor_values(c, actor, "initiator_country", 2);
-	char *category = actor_values(c, actor, "initiator_category", 2);
-	char *basis = actor_values(c, actor, "attribution_basis", 3);
+	char *country = actor_values(c, actor, "initiator_country", NULL, 2);
+	char *category = actor_values(c, actor, "initiator_category", "initiator", 2);
+	char *basis = actor_values(c, actor, "attribution_basis", "basis", 3);
 	char *sectors = actor_vocab(c, actor, true), *threats = actor_vocab(c, actor, false);
 	char *t = msgf(c->m, "who.profile", "actor", actor, "count", cn, "country", country,
 		       "category", category, "sectors", sectors, "threats", threats, "basis",

@@ -376,7 +376,7 @@ static int unknown_kind(const char *v)
 /* The reader's word for a raw value: "<prefix>.<value>" from the message
  * catalogue when it has one (region codes such as NORTHAM), else the
  * value itself. */
-static const char *value_label(struct brief_ctx *c, const char *prefix, const char *v)
+const char *value_label(const struct brief_ctx *c, const char *prefix, const char *v)
 {
 	if (!prefix)
 		return v;
@@ -466,7 +466,8 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		size_t used = strlen(out);
 		snprintf(out + used, n - used, "%s%s (%lld)", used ? "; " : "",
-			 sqlite3_column_text(q, 0), (long long)sqlite3_column_int64(q, 1));
+			 value_label(c, "basis", (const char *)sqlite3_column_text(q, 0)),
+			 (long long)sqlite3_column_int64(q, 1));
 	}
 	if (!out[0])
 		snprintf(out, n, "%s", msg(c->m, "who.basis-none"));
@@ -574,9 +575,9 @@ void section_where_who(struct brief_ctx *c)
 		doc_para(s, xstrdup(msg(c->m, "who.intro")));
 		initiators_table(c, s);
 		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
-			   msg(c->m, "col.category"), false, NULL);
+			   msg(c->m, "col.category"), false, "initiator");
 		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
-			   msg(c->m, "col.basis"), false, NULL);
+			   msg(c->m, "col.basis"), false, "basis");
 		who_profiles(c, s);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}

@@ -35,7 +35,8 @@ static char *ransomware_vendors(struct brief_ctx *c)
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		char n[64];
 		num(c, n, sizeof(n), sqlite3_column_int64(q, 1));
-		char *t = out ? xasprintf("%s, %s (%s)", out, sqlite3_column_text(q, 0), n)
+		char *t = out ? xasprintf("%s%s%s (%s)", out, msg(c->m, "list.separator"),
+				    sqlite3_column_text(q, 0), n)
 			      : xasprintf("%s (%s)", sqlite3_column_text(q, 0), n);
 		free(out);
 		out = t;

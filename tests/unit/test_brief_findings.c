@@ -190,13 +190,13 @@ static void test_actor_profiles(void **state)
 	char *md = brief(NULL, "all", &j);
 	/* LockBit (2 incidents) and APT Foo/Fancy Bear; not "Not available" or "None" */
 	assert_int_equal(fig(j, "actors.profiled"), 2);
-	HAS(md, "- LockBit (Non-state-group): 2 incidents in this period; the initiator's country "
+	HAS(md, "- LockBit (non-state group): 2 incidents in this period; the initiator's country "
 		"as attributed: Russia; sectors: Health (2); threat types: ransomware (2); bases of "
-		"attribution: Attacker confirms. The imported MISP threat-actor galaxy does not "
+		"attribution: claimed by the attacker. The imported MISP threat-actor galaxy does not "
 		"know it under this name.");
-	HAS(md, "- APT Foo/Fancy Bear (Non-state-group): 1 incidents in this period; the "
+	HAS(md, "- APT Foo/Fancy Bear (non-state group): 1 incidents in this period; the "
 		"initiator's country as attributed: Russia; sectors: Finance (1); threat types: "
-		"intrusion and account takeover (1); bases of attribution: Attacker confirms. In "
+		"intrusion and account takeover (1); bases of attribution: claimed by the attacker. In "
 		"the MISP threat-actor galaxy: other names: Fancy Bear; suspected state sponsor: "
 		"Russian Federation.");
 	assert_null(strstr(md, "- None ("));
