@@ -277,6 +277,18 @@ static void test_briefing_in_each_language(void **state)
 			 strcmp(langs[l], "ar") == 0 ? "rtl" : "ltr");
 		if (!strstr(html, want))
 			fail_msg("%s: no %s", langs[l], want);
+		/* the JSON says the same */
+		char json[320];
+		snprintf(json, sizeof(json), "%s/b-%s.json", tmp, langs[l]);
+		o.format = BRIEF_JSON;
+		o.output = json;
+		assert_int_equal(brief_generate(&o, err, sizeof(err)), 0);
+		char *js = slurp(json);
+		snprintf(want, sizeof(want), "\"lang\":\"%s\",\"dir\":\"%s\"", langs[l],
+			 strcmp(langs[l], "ar") == 0 ? "rtl" : "ltr");
+		if (!strstr(js, want))
+			fail_msg("%s: JSON lacks %s", langs[l], want);
+		free(js);
 		/* the incident count in the language's own digits */
 		const struct expect *e = NULL;
 		for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
