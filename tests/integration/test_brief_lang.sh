@@ -4,8 +4,10 @@
 # Arabic); every briefing prints to PDF; the Arabic and Chinese PDFs embed
 # the Noto fonts that cover their scripts (fonts-noto-core,
 # fonts-noto-cjk), so no glyph falls back to a missing-glyph box; no PDF
-# uses Chromium's LastResort font.  Screenshots at 400 px and 1000 px wide
-# are left in $BRIEF_LANG_SHOTS if set.
+# uses Chromium's LastResort font; in a 400 px wide frame every language's
+# page fits without horizontal scrolling, no text overflows its box, and
+# Arabic is laid out right to left.  Screenshots at 400 px and 1000 px
+# wide are left in $BRIEF_LANG_SHOTS if set.
 # Needs VIGIL_BIN; skips (77) without ../shared or chromium.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +45,32 @@ V brief --db "$DB" --lang ../en -o "$TMP/x.html" 2>/dev/null && fail "--lang wit
 PROFILE=$(mktemp -d)
 CH=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
 	--disable-component-update --disable-sync --user-data-dir="$PROFILE")
+
+# layout H: the briefing in a 400 px wide frame (headless Chromium will not
+# make its window that narrow); a script in the test's own wrapper page, not
+# in the briefing, measures the page width against the frame's, elements
+# whose text overflows its box, and the direction the page is laid out in.
+layout() {
+	cat >"$TMP/wrap.html" <<HTML
+<!DOCTYPE html><html><body><iframe id="f" src="$(basename "$1")" style="width:400px;height:900px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var doc = this.contentDocument, w = this.contentWindow, d = doc.documentElement, over = [];
+  doc.querySelectorAll('p,li,h1,h2,h3,caption,th,td,figcaption,nav').forEach(function (e) {
+    if (e.scrollWidth > e.clientWidth + 1 && w.getComputedStyle(e).overflowX !== 'auto')
+      over.push(e.tagName + ': ' + e.textContent.slice(0, 40));
+  });
+  document.body.setAttribute('data-check', JSON.stringify({page: d.scrollWidth, frame: d.clientWidth,
+    dir: w.getComputedStyle(doc.body).direction, over: over}));
+});
+</script></body></html>
+HTML
+	timeout 120 "$CHROME" "${CH[@]}" --allow-file-access-from-files --virtual-time-budget=5000 \
+		--dump-dom "file://$TMP/wrap.html" 2>/dev/null | python3 -c '
+import html, json, re, sys
+m = re.search(r"data-check=\"([^\"]*)\"", sys.stdin.read())
+print(html.unescape(m.group(1)) if m else "{}")'
+}
 for l in ar zh en fr ru es; do
 	H=$TMP/brief-$l.html
 	V brief --db "$DB" --lang "$l" -o "$H" || fail "vigil brief --lang $l"
@@ -59,6 +87,16 @@ for l in ar zh en fr ru es; do
 	zh) case $fonts in *CJK*) ;; *) fail "zh: no CJK font in the PDF: $fonts" ;; esac ;;
 	esac
 	echo "$l: PDF $(stat -c %s "$TMP/$l.pdf") bytes, fonts: $fonts"
+	check=$(layout "$H")
+	python3 - "$l" "$dir" "$check" <<'PY' || fail "$l: layout at 400 px: $check"
+import json, sys
+lang, want_dir, c = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+assert c, "no measurement"
+assert c["dir"] == want_dir, c["dir"]
+assert c["page"] <= c["frame"], "page %d px wide in a %d px frame" % (c["page"], c["frame"])
+assert not c["over"], c["over"][:5]
+print("%s: at 400 px the page fits (%d px), laid out %s, no overflowing text" % (lang, c["page"], c["dir"]))
+PY
 	if [ "$l" = ar ] || [ "$l" = zh ]; then
 		for w in 400 1000; do
 			timeout 120 "$CHROME" "${CH[@]}" --hide-scrollbars --window-size=$w,1400 \
