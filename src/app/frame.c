@@ -144,8 +144,8 @@ void app_frames_begin(struct app_frames *fr, enum app_dir dir, uint64_t offset, 
 	if (fr == NULL)
 		return;
 	struct frame_dir *fd = &fr->d[dir];
-	if (fr->udp)
-		offset = fd->end;
+	if (fr->udp || n == 0)
+		offset = fd->end; /* UDP: datagrams one after another; no data: the end */
 	window_add(fd, offset, d, n);
 	if (offset + n > fd->end)
 		fd->end = offset + n;
