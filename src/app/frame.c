@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FRAME_MATCHED_MAX 4
+
 enum {
 	FR_INSPECTED = 1 << 0, /* offered to detection (fixed or unknown length) */
 	FR_LOGGED = 1 << 1,
@@ -35,6 +37,8 @@ struct frame {
 	uint64_t insp_upto; /* stream frame: inspected up to here */
 	uint8_t type;
 	uint8_t flags;
+	uint8_t n_matched;
+	uint32_t matched[FRAME_MATCHED_MAX]; /* rules that alerted on it (stream frames) */
 };
 
 struct frame_dir {
@@ -313,8 +317,22 @@ static void view_of(const struct app_frames *fr, enum app_dir dir, const struct 
 		out->data = fd->win + (a - fd->win_off);
 		out->data_len = (uint32_t)(b - a);
 	}
+	out->priv = (void *)f;
 	out->start = a == f->offset && b >= a;
 	out->complete = f->len >= 0 && a == f->offset && b == f->offset + (uint64_t)f->len;
+}
+
+bool app_frame_matched_once(const struct app_frame_view *fv, uint32_t rule)
+{
+	struct frame *f = fv->priv;
+	if (f == NULL)
+		return true;
+	for (uint8_t i = 0; i < f->n_matched; i++)
+		if (f->matched[i] == rule)
+			return false;
+	if (f->n_matched < FRAME_MATCHED_MAX)
+		f->matched[f->n_matched++] = rule;
+	return true;
 }
 
 bool app_frames_ready(const struct app_frames *fr, enum app_dir dir, uint32_t i,

@@ -74,7 +74,12 @@ struct app_frame_view {
 	bool start;	     /* data begins at the frame's first byte */
 	bool complete;	     /* data covers the whole frame */
 	bool udp;
+	void *priv; /* the framework's */
 };
+
+/* A rule alerts once per frame (a stream frame is offered again as bytes
+ * come): true the first time `rule` matches this frame. */
+bool app_frame_matched_once(const struct app_frame_view *fv, uint32_t rule);
 
 /* The i-th frame ready for inspection on packet p (its direction): a frame
  * whose bytes are all there (or the direction ended), or a stream frame

@@ -864,7 +864,8 @@ static bool run_frame_rules(struct det_thread *dt, const struct packet *p,
 			if (r->frame_proto != fv.proto || r->frame_type != fv.type)
 				continue;
 			dt->frame = &fv;
-			bool pass = rule_match_packet(dt, r, p) && rule_matched(dt, r, p, out, mode, 0);
+			bool pass = rule_match_packet(dt, r, p) && app_frame_matched_once(&fv, r->num) &&
+				    rule_matched(dt, r, p, out, mode, 0);
 			dt->frame = NULL;
 			if (pass)
 				return true;
