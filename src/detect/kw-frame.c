@@ -19,8 +19,8 @@ static int frame_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
 	bool tcp = r->h.proto_any || (r->h.protos[0] & (1u << 6));
 	bool udp = r->h.proto_any || (r->h.protos[2] & (1u << 1));
-	if (!tcp && !udp) {
-		pc_error(pc, "'frame' keyword only supported for TCP and UDP");
+	if ((!tcp && !udp) || (r->h.proto_flags & RP_TCP_PKT)) {
+		pc_error(pc, "'frame' keyword only supported for TCP and UDP streams");
 		return -1;
 	}
 	if (r->flags & RF_FRAME) {
@@ -54,6 +54,14 @@ static int frame_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	} else if (rule_proto != APP_PROTO_UNKNOWN && rule_proto != proto) {
 		pc_error(pc, "frame '%s' protocol mismatch with rule protocol '%s'", arg,
 			 r->h.app_proto);
+		return -1;
+	}
+	const struct app_protocol *ap = app_protocol(proto);
+	bool on_tcp = ap != NULL && (ap->ipprotos & APP_IPPROTO_TCP);
+	bool on_udp = ap != NULL && (ap->ipprotos & APP_IPPROTO_UDP);
+	if ((tcp && !udp && !on_tcp) || (udp && !tcp && !on_udp)) {
+		pc_error(pc, "protocol '%s' has no frames over %s", app_proto_name(proto),
+			 tcp ? "TCP" : "UDP");
 		return -1;
 	}
 	int type = app_frame_type_by_name(proto, type_name);
