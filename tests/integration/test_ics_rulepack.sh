@@ -120,6 +120,26 @@ print(json.dumps({"path": sys.argv[2], "home": sys.argv[3], "kind": sys.argv[4],
 PY
 done <"$TABLE"
 
+# The "new master" semantics of the IEC 104 clock-sync rule (xbits on the
+# address pair): in TestDissectIec104.pcap the master's C_CS follows its
+# general interrogation, so the pack stays quiet; without the rule that marks
+# the pair (9001036) the same C_CS is from an unknown master and alerts.
+cap="$ICS/IEC60870-5-104/TestDissectIec104.pcap"
+if [ -f "$cap" ]; then
+	grep -v 'sid:9001036;' "$RULES" >"$TMP/nogi.rules"
+	for r in pack nogi; do
+		rf="$RULES"
+		[ $r = nogi ] && rf="$TMP/nogi.rules"
+		mkdir -p "$TMP/cs-$r"
+		"$VIGIL_BIN" -q -r "$cap" -S "$rf" -l "$TMP/cs-$r" --set stream.midstream=true \
+			--set vars.address-groups.HOME_NET=172.27.248.0/24 2>/dev/null || fail "vigil on $cap"
+	done
+	a=$(count_events "$TMP/cs-pack/eve.json" 'e["event_type"] == "alert" and e["alert"]["signature_id"] == 9001035')
+	b=$(count_events "$TMP/cs-nogi/eve.json" 'e["event_type"] == "alert" and e["alert"]["signature_id"] == 9001035')
+	echo "IEC 104 C_CS from a new master (9001035) on TestDissectIec104: established pair $a, pair never interrogated $b"
+	[ "$a" = 0 ] && [ "$b" = 1 ] || fail "9001035: expected 0 and 1 alerts, got $a and $b"
+fi
+
 python3 - "$TMP/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
