@@ -342,7 +342,11 @@ static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
 
 static void add_bucket(struct brief_ctx *c, const char *label)
 {
+	char shown[96];
+	locale_period_label(msg_locale(c->m), shown, sizeof(shown), label);
 	c->bucket = xrealloc(c->bucket, (c->nbuckets + 1) * sizeof(char *));
+	c->blabel = xrealloc(c->blabel, (c->nbuckets + 1) * sizeof(char *));
+	c->blabel[c->nbuckets] = xstrdup(shown);
 	c->bucket[c->nbuckets++] = xstrdup(label);
 }
 
@@ -777,8 +781,9 @@ static void ctx_free(struct brief_ctx *c)
 	free(c->exercise_names);
 	free(c->tlp_left_out);
 	for (size_t i = 0; i < c->nbuckets; i++)
-		free(c->bucket[i]);
+		free(c->bucket[i]), free(c->blabel[i]);
 	free(c->bucket);
+	free(c->blabel);
 	free(c->trend);
 	for (size_t i = 0; i < c->nunmapped; i++) {
 		free(c->unmapped[i].source);

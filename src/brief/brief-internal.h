@@ -48,6 +48,9 @@ void locale_percent(const struct brief_locale *l, char *out, size_t n, double pc
 /* A "YYYY-MM-DD" date in the language's long form ("8 December 2026",
  * "2026年12月8日"); anything else is copied as it is. */
 void locale_date(const struct brief_locale *l, char *out, size_t n, const char *iso);
+/* A trend bucket, "YYYY" or "YYYY-MM", as the language names a year or a
+ * month of a year ("Jan 2023", "2023年1月"); anything else as it is. */
+void locale_period_label(const struct brief_locale *l, char *out, size_t n, const char *label);
 
 /* ---- taxonomy (taxonomy.c, data/taxonomy/NAME.yaml) ---- */
 
@@ -252,6 +255,7 @@ struct brief_ctx {
 	char *country_name; /* --country as the sources spell it, or NULL */
 	bool yearly;   /* trend buckets are years, else months */
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
+	char **blabel; /* the same as the reader's language writes them */
 	size_t nbuckets;
 	int64_t *trend;		 /* trend[bucket * nthreats + threat] */
 	struct coverage inc_cov; /* incident sources */

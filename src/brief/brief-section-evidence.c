@@ -330,9 +330,9 @@ static void detections_trend(struct brief_ctx *c, struct section *s, const struc
 		char first[11], last[11];
 		bucket_span(c, b, first, last);
 		if (coverage_days(cov, first, last) == 0)
-			chart_add_nodata(ch, c->bucket[b], msg(c->m, "nodata"));
+			chart_add_nodata(ch, c->blabel[b], msg(c->m, "nodata"));
 		else
-			chart_add(ch, c->bucket[b], &v[b * 2]);
+			chart_add(ch, c->blabel[b], &v[b * 2]);
 	}
 	free(v);
 }

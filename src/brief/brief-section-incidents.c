@@ -120,7 +120,7 @@ void section_trend(struct brief_ctx *c)
 		int64_t covered = coverage_days(&c->inc_cov, first, last);
 		/* a bucket no source covers is "no data", never a zero bar */
 		if (covered == 0) {
-			chart_add_nodata(ch_, c->bucket[b], msg(c->m, "nodata"));
+			chart_add_nodata(ch_, c->blabel[b], msg(c->m, "nodata"));
 			nodata++;
 			continue;
 		}
@@ -130,12 +130,12 @@ void section_trend(struct brief_ctx *c)
 		int64_t span = coverage_days(&(struct coverage){.iv = {{0, INT32_MAX}}, .niv = 1},
 					     first, last);
 		if (covered < span) {
-			char *label = msgf(c->m, "trend.partial", "label", c->bucket[b], NULL);
+			char *label = msgf(c->m, "trend.partial", "label", c->blabel[b], NULL);
 			chart_add(ch_, label, v);
 			free(label);
 			partial++;
 		} else {
-			chart_add(ch_, c->bucket[b], v);
+			chart_add(ch_, c->blabel[b], v);
 		}
 	}
 	doc_figure(c->doc, "incidents.trend.nodata_buckets", (double)nodata);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unicode/udat.h>
+#include <unicode/udatpg.h>
 #include <unicode/uloc.h>
 #include <unicode/unumberformatter.h>
 #include <unicode/ustring.h>
@@ -26,6 +27,7 @@ struct brief_locale {
 	bool rtl;
 	UNumberFormatter *count, *decimal1, *percent, *percent_signed;
 	UDateFormat *date;
+	UDateFormat *year, *month; /* "2023", "Jan 2023" as the language writes them */
 };
 
 static UNumberFormatter *open_number(const char *tag, const UChar *skeleton)
@@ -34,6 +36,29 @@ static UNumberFormatter *open_number(const char *tag, const UChar *skeleton)
 	UNumberFormatter *f = unumf_openForSkeletonAndLocale(skeleton, -1, tag, &st);
 	if (U_FAILURE(st)) {
 		unumf_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* A date formatter for a CLDR skeleton ("y", "yMMM"): the language's own
+ * pattern for those fields, from ICU's pattern generator. */
+static UDateFormat *open_skeleton(const char *tag, const UChar *skeleton)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UDateTimePatternGenerator *g = udatpg_open(tag, &st);
+	UChar pattern[64];
+	int32_t len = 0;
+	if (U_SUCCESS(st))
+		len = udatpg_getBestPattern(g, skeleton, -1, pattern, 64, &st);
+	if (g)
+		udatpg_close(g);
+	if (U_FAILURE(st) || len >= 64)
+		return NULL;
+	UDateFormat *f = udat_open(UDAT_PATTERN, UDAT_PATTERN, tag, u"UTC", -1, pattern, len, &st);
+	if (U_FAILURE(st)) {
+		if (f)
+			udat_close(f);
 		return NULL;
 	}
 	return f;
@@ -60,6 +85,8 @@ struct brief_locale *locale_open(const char *lang)
 			udat_close(l->date);
 		l->date = NULL;
 	}
+	l->year = open_skeleton(l->tag, u"y");
+	l->month = open_skeleton(l->tag, u"yMMM");
 	return l;
 }
 
@@ -73,6 +100,10 @@ void locale_close(struct brief_locale *l)
 	unumf_close(l->percent_signed);
 	if (l->date)
 		udat_close(l->date);
+	if (l->year)
+		udat_close(l->year);
+	if (l->month)
+		udat_close(l->month);
 	free(l);
 }
 
@@ -160,4 +191,28 @@ void locale_date(const struct brief_locale *l, char *out, size_t n, const char *
 				  (int32_t)(sizeof(buf) / sizeof(buf[0])), NULL, &st);
 	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || !to_utf8(out, n, buf, len))
 		snprintf(out, n, "%s", iso);
+}
+
+void locale_period_label(const struct brief_locale *l, char *out, size_t n, const char *label)
+{
+	char iso[16];
+	UDateFormat *f = NULL;
+	size_t len = label ? strlen(label) : 0;
+	if (l && len == 4) {
+		snprintf(iso, sizeof(iso), "%s-07-01", label); /* mid-year: no edge */
+		f = l->year;
+	} else if (l && len == 7) {
+		snprintf(iso, sizeof(iso), "%s-15", label);
+		f = l->month;
+	}
+	int64_t days;
+	UErrorCode st = U_ZERO_ERROR;
+	UChar buf[64];
+	int32_t ulen = 0;
+	bool ok = f && iso_days(iso, &days);
+	if (ok)
+		ulen = udat_format(f, (UDate)days * 86400000.0, buf, 64, NULL, &st);
+	if (!ok || U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING ||
+	    !to_utf8(out, n, buf, ulen))
+		snprintf(out, n, "%s", label ? label : "");
 }

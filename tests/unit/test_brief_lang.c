@@ -3,7 +3,8 @@
  * English catalogue exists in every other catalogue with the same
  * {placeholders} (and no catalogue has a key English lacks); numbers,
  * percentages and dates come out as CLDR writes them in each language
- * (grouping, decimal and percent signs, digits, month names); a briefing
+ * (grouping, decimal and percent signs, digits, month names, the
+ * trend's years and months); a briefing
  * built in each language carries its lang attribute, dir="rtl" for
  * Arabic, the language's own digits, and no untranslated key.
  */
@@ -157,6 +158,7 @@ struct expect {
 	const char *lang;
 	const char *n1234, *n12345, *n1234567, *d34, *pct, *pct_signed, *pct_neg, *date;
 	bool rtl;
+	const char *month, *year; /* trend buckets 2023-01 and 2023 */
 };
 
 /* As CLDR writes them (ICU's data): fr groups with U+202F NARROW NO-BREAK
@@ -166,21 +168,22 @@ struct expect {
  * LETTER MARK as percent sign and U+061C before signs. */
 static const struct expect expected[] = {
     {"en", "1,234", "12,345", "1,234,567", "3.4", "25%", "+25%", "-10%", "10 December 2023",
-     false},
+     false, "Jan 2023", "2023"},
     {"fr", "1\u202f234", "12\u202f345", "1\u202f234\u202f567", "3,4", "25\u00a0%",
-     "+25\u00a0%", "-10\u00a0%", "10 d\u00e9cembre 2023", false},
+     "+25\u00a0%", "-10\u00a0%", "10 d\u00e9cembre 2023", false, "janv. 2023", "2023"},
     {"ru", "1\u00a0234", "12\u00a0345", "1\u00a0234\u00a0567", "3,4", "25\u00a0%",
      "+25\u00a0%", "-10\u00a0%", "10 \u0434\u0435\u043a\u0430\u0431\u0440\u044f 2023\u202f\u0433.",
-     false},
+     false, "\u044f\u043d\u0432. 2023\u202f\u0433.", "2023"},
     {"es", "1234", "12.345", "1.234.567", "3,4", "25\u00a0%", "+25\u00a0%", "-10\u00a0%",
-     "10 de diciembre de 2023", false},
+     "10 de diciembre de 2023", false, "ene 2023", "2023"},
     {"zh", "1,234", "12,345", "1,234,567", "3.4", "25%", "+25%", "-10%",
-     "2023\u5e7412\u670810\u65e5", false},
+     "2023\u5e7412\u670810\u65e5", false, "2023\u5e741\u6708", "2023\u5e74"},
     {"ar", "\u0661\u066c\u0662\u0663\u0664", "\u0661\u0662\u066c\u0663\u0664\u0665",
      "\u0661\u066c\u0662\u0663\u0664\u066c\u0665\u0666\u0667", "\u0663\u066b\u0664",
      "\u0662\u0665\u066a\u061c", "\u061c+\u0662\u0665\u066a\u061c",
      "\u061c-\u0661\u0660\u066a\u061c",
-     "\u0661\u0660 \u062f\u064a\u0633\u0645\u0628\u0631 \u0662\u0660\u0662\u0663", true},
+     "\u0661\u0660 \u062f\u064a\u0633\u0645\u0628\u0631 \u0662\u0660\u0662\u0663", true,
+     "\u064a\u0646\u0627\u064a\u0631 \u0662\u0660\u0662\u0663", "\u0662\u0660\u0662\u0663"},
 };
 
 static void test_numbers_and_dates_per_cldr(void **state)
@@ -207,6 +210,9 @@ static void test_numbers_and_dates_per_cldr(void **state)
 		/* not a date: shown as it is, never as a wrong date */
 		CHECK(locale_date(l, b, sizeof(b), "2023-13-40"), "2023-13-40");
 		CHECK(locale_date(l, b, sizeof(b), "undated"), "undated");
+		CHECK(locale_period_label(l, b, sizeof(b), "2023-01"), e->month);
+		CHECK(locale_period_label(l, b, sizeof(b), "2023"), e->year);
+		CHECK(locale_period_label(l, b, sizeof(b), "2023-1x"), "2023-1x");
 #undef CHECK
 		assert_int_equal(locale_rtl(l), e->rtl);
 		/* a buffer too small for the text: the ASCII form, truncated,
