@@ -103,8 +103,11 @@ static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 	table_header(t, 1, msg(c->m, "col.cve"), false);
 	table_header(t, 2, msg(c->m, "col.vendor"), false);
 	table_header(t, 3, msg(c->m, "col.product"), false);
-	while (q && sqlite3_step(q) == SQLITE_ROW)
-		table_row(t, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3));
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		char day[96];
+		locale_date(msg_locale(c->m), day, sizeof(day), col_text(q, 0));
+		table_row(t, day, col_text(q, 1), col_text(q, 2), col_text(q, 3));
+	}
 	sqlite3_finalize(q);
 }
 
@@ -657,7 +660,8 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	    " (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
 	    "  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
 	    "  AND r.kind <> 'relationship'),"
-	    " src.records, src.first_date || ' – ' || src.last_date, src.licence, src.tlp, src.imported_at, src.malformed"
+	    " src.records, src.first_date, src.licence, src.tlp, src.imported_at, src.malformed,"
+	    " src.last_date"
 	    " FROM source src ORDER BY src.kind, src.path",
 	    &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
@@ -672,10 +676,16 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 		cnt(c, recs, sizeof(recs), sqlite3_column_int64(q, 4));
 		cnt(c, bad, sizeof(bad), sqlite3_column_int64(q, 9));
 		snprintf(sk, sizeof(sk), "stakeholder.%s", col_text(q, 2));
-		const char *cov = col_text(q, 5);
-		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs,
-			  *cov ? cov : msg(c->m, "method.undated"), col_text(q, 6), col_text(q, 7),
-			  col_text(q, 8), bad);
+		char first[96], last[96], imported[96], *cov;
+		locale_date(msg_locale(c->m), first, sizeof(first), col_text(q, 5));
+		locale_date(msg_locale(c->m), last, sizeof(last), col_text(q, 10));
+		locale_date(msg_locale(c->m), imported, sizeof(imported), col_text(q, 8));
+		cov = *col_text(q, 5) && *col_text(q, 10)
+			  ? xasprintf("%s – %s", first, last)
+			  : xstrdup(msg(c->m, "method.undated"));
+		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs, cov,
+			  col_text(q, 6), col_text(q, 7), imported, bad);
+		free(cov);
 	}
 	sqlite3_finalize(q);
 	q = query_prepare(c,

@@ -551,8 +551,10 @@ static void reference_actors(struct brief_ctx *c, struct section *s)
 			table_header(t, 1, msg(c->m, "col.campaign"), false);
 			table_header(t, 2, msg(c->m, "col.source"), false);
 		}
-		table_row(t, (const char *)sqlite3_column_text(q, 0),
-			  (const char *)sqlite3_column_text(q, 1),
+		char day[96];
+		locale_date(msg_locale(c->m), day, sizeof(day),
+			    (const char *)sqlite3_column_text(q, 0));
+		table_row(t, day, (const char *)sqlite3_column_text(q, 1),
 			  (const char *)sqlite3_column_text(q, 2));
 	}
 	sqlite3_finalize(q);

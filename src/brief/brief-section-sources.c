@@ -217,7 +217,9 @@ static void cite_sources_table(struct brief_ctx *c, struct section *s)
 				table_header(t, i, msg(c->m, cols[i]), false);
 		}
 		const char *kind = col(q, 1), *path = col(q, 2), *base = strrchr(path, '/');
-		table_row(t, col(q, 0), base && base[1] ? base + 1 : path, col(q, 3),
+		char imported[96];
+		locale_date(msg_locale(c->m), imported, sizeof(imported), col(q, 3));
+		table_row(t, col(q, 0), base && base[1] ? base + 1 : path, imported,
 			  kind_page(kind), msg(c->m, kind_figures(kind)));
 	}
 	sqlite3_finalize(q);
