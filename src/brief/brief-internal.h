@@ -348,7 +348,5 @@ sqlite3_stmt *query_prepare(struct brief_ctx *c, const char *sql, const struct p
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "12,345" style thousands, locale-independent. */
-void fmt_count(char *out, size_t n, int64_t v);
 
 #endif
