@@ -584,14 +584,15 @@ static void doc_head(struct brief_ctx *c)
 	const char *sector_scope =
 	    c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
 	char *scope = c->opt->country ? msgf(c->m, "brief.country-scope", "scope", sector_scope,
-					     "country", c->country_name, NULL)
+					     "country", value_label(c, "country", c->country_name), NULL)
 				      : xstrdup(sector_scope);
 	d->subtitle =
 	    msgf(c->m, "brief.subtitle", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
 		 c->prev.lfrom, "prev_to", c->prev.lto, "scope", scope, "date", ltoday, NULL);
 	d->footer = msgf(c->m, "brief.footer", "date", ltoday, "version", VIGIL_VERSION, NULL);
 	if (c->opt->country)
-		doc_notice(d, msgf(c->m, "brief.country-notice", "country", c->country_name, NULL));
+		doc_notice(d, msgf(c->m, "brief.country-notice", "country",
+				   value_label(c, "country", c->country_name), NULL));
 	free(scope);
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }

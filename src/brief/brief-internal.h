@@ -48,6 +48,11 @@ void locale_percent(const struct brief_locale *l, char *out, size_t n, double pc
 /* A "YYYY-MM-DD" date in the language's long form ("8 December 2026",
  * "2026年12月8日"); anything else is copied as it is. */
 void locale_date(const struct brief_locale *l, char *out, size_t n, const char *iso);
+/* The language's name for a country or region the sources name in
+ * English as CLDR does ("Germany" -> "德国"); NULL when CLDR has no such
+ * English name, or the language is English (the source's spelling is
+ * kept then). */
+const char *locale_country(const struct brief_locale *l, const char *english);
 /* A trend bucket, "YYYY" or "YYYY-MM", as the language names a year or a
  * month of a year ("Jan 2023", "2023年1月"); anything else as it is. */
 void locale_period_label(const struct brief_locale *l, char *out, size_t n, const char *label);

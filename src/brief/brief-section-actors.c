@@ -150,7 +150,7 @@ static char *profile(struct brief_ctx *c, const char *actor, int64_t n, bool hav
 {
 	char cn[64];
 	locale_count(msg_locale(c->m), cn, sizeof(cn), n);
-	char *country = actor_values(c, actor, "initiator_country", NULL, 2);
+	char *country = actor_values(c, actor, "initiator_country", "country", 2);
 	char *category = actor_values(c, actor, "initiator_category", "initiator", 2);
 	char *basis = actor_values(c, actor, "attribution_basis", "basis", 3);
 	char *sectors = actor_vocab(c, actor, true), *threats = actor_vocab(c, actor, false);

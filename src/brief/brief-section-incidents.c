@@ -383,7 +383,12 @@ const char *value_label(const struct brief_ctx *c, const char *prefix, const cha
 	char key[256];
 	snprintf(key, sizeof(key), "%s.%s", prefix, v);
 	const char *t = msg(c->m, key);
-	return strcmp(t, key) == 0 ? v : t;
+	if (strcmp(t, key) != 0)
+		return t;
+	/* countries and regions: CLDR's name in the reader's language */
+	const char *local =
+	    strcmp(prefix, "country") == 0 ? locale_country(msg_locale(c->m), v) : NULL;
+	return local ? local : v;
 }
 
 /* A "value | incidents" table (or chart) of attribute key over
@@ -500,7 +505,7 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 		basis_of(c, who, basis, sizeof(basis));
 		snprintf(src, sizeof(src), "%s (%s)", sqlite3_column_text(q, 1),
 			 sqlite3_column_text(q, 2));
-		table_row(t, who, a, basis, src);
+		table_row(t, value_label(c, "country", who), a, basis, src);
 	}
 	sqlite3_finalize(q);
 	/* incidents with no initiator attributed: a share, not a "country" */
@@ -571,7 +576,7 @@ void section_where_who(struct brief_ctx *c)
 		/* one chart of the countries (not a chart and a table of the
 		 * same figures) */
 		attr_table(c, s, "receiver_country", msg(c->m, "where.countries"),
-			   msg(c->m, "col.country"), true, NULL);
+			   msg(c->m, "col.country"), true, "country");
 		attr_table(c, s, "receiver_region", msg(c->m, "where.regions"),
 			   msg(c->m, "col.region"), false, "region");
 		doc_para(s, xstrdup(msg(c->m, "who.intro")));

@@ -19,6 +19,8 @@
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
 #include <unicode/uloc.h>
+#include <unicode/udata.h>
+#include <unicode/ures.h>
 #include <unicode/unumberformatter.h>
 #include <unicode/ustring.h>
 
@@ -28,6 +30,12 @@ struct brief_locale {
 	UNumberFormatter *count, *decimal1, *percent, *percent_signed;
 	UDateFormat *date;
 	UDateFormat *year, *month; /* "2023", "Jan 2023" as the language writes them */
+	/* English country and region names as CLDR writes them (with its
+	 * alternative forms), sorted, each with the language's own name */
+	struct country_name {
+		char *en, *local;
+	} *country;
+	size_t ncountries;
 };
 
 static UNumberFormatter *open_number(const char *tag, const UChar *skeleton)
@@ -64,6 +72,87 @@ static UDateFormat *open_skeleton(const char *tag, const UChar *skeleton)
 	return f;
 }
 
+/* UTF-16 to UTF-8 into out; false when it does not fit. */
+static bool to_utf8(char *out, size_t n, const UChar *s, int32_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t got = 0;
+	u_strToUTF8(out, (int32_t)n, &got, s, len, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || (size_t)got >= n)
+		return false;
+	return true;
+}
+
+static int country_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct country_name *)a)->en, ((const struct country_name *)b)->en);
+}
+
+/* Every country and region CLDR names in English ("Germany", "Czech
+ * Republic", "Eastern Europe"), read from ICU's English region table
+ * with its alternative forms, each paired with its name in the
+ * language.  Not built for English, whose readers get the sources'
+ * own spelling. */
+static void countries_add(struct brief_locale *l, UResourceBundle *en, const char *table)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UResourceBundle *tab = ures_getByKey(en, table, NULL, &st);
+	while (U_SUCCESS(st) && ures_hasNext(tab)) {
+		const char *code = NULL;
+		int32_t len = 0;
+		const UChar *name = ures_getNextString(tab, &len, &code, &st);
+		if (U_FAILURE(st) || !code)
+			break;
+		char locale_id[16], english[256], local[256];
+		snprintf(locale_id, sizeof(locale_id), "und_%.8s", code);
+		UChar buf[128];
+		UErrorCode st2 = U_ZERO_ERROR;
+		int32_t n = uloc_getDisplayCountry(locale_id, l->tag, buf, 128, &st2);
+		if (U_FAILURE(st2) || !to_utf8(english, sizeof(english), name, len) ||
+		    !to_utf8(local, sizeof(local), buf, n) || !*local)
+			continue;
+		l->country = realloc(l->country, (l->ncountries + 1) * sizeof(*l->country));
+		if (!l->country)
+			abort();
+		l->country[l->ncountries].en = strdup(english);
+		l->country[l->ncountries++].local = strdup(local);
+	}
+	ures_close(tab);
+}
+
+/* Every country and region CLDR names in English ("Germany", "Eastern
+ * Europe", and the alternative forms "Czech Republic", "Hong Kong"),
+ * read from ICU's English region tables, each paired with its name in
+ * the language.  Not built for English, whose readers get the sources'
+ * own spelling. */
+static void countries_build(struct brief_locale *l)
+{
+	if (strncmp(l->tag, "en", 2) == 0)
+		return;
+	UErrorCode st = U_ZERO_ERROR;
+	/* ICU's region names: the "region" tree of its data package */
+	UResourceBundle *en =
+	    ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "region", "en", &st);
+	if (U_SUCCESS(st)) {
+		countries_add(l, en, "Countries");
+		countries_add(l, en, "Countries%variant");
+		countries_add(l, en, "Countries%short");
+	}
+	ures_close(en);
+	if (l->ncountries)
+		qsort(l->country, l->ncountries, sizeof(*l->country), country_cmp);
+}
+
+const char *locale_country(const struct brief_locale *l, const char *english)
+{
+	if (!l || !l->ncountries || !english)
+		return NULL;
+	struct country_name k = {(char *)english, NULL};
+	const struct country_name *hit =
+	    bsearch(&k, l->country, l->ncountries, sizeof(*l->country), country_cmp);
+	return hit ? hit->local : NULL;
+}
+
 struct brief_locale *locale_open(const char *lang)
 {
 	struct brief_locale *l = calloc(1, sizeof(*l));
@@ -87,6 +176,7 @@ struct brief_locale *locale_open(const char *lang)
 	}
 	l->year = open_skeleton(l->tag, u"y");
 	l->month = open_skeleton(l->tag, u"yMMM");
+	countries_build(l);
 	return l;
 }
 
@@ -104,6 +194,11 @@ void locale_close(struct brief_locale *l)
 		udat_close(l->year);
 	if (l->month)
 		udat_close(l->month);
+	for (size_t i = 0; i < l->ncountries; i++) {
+		free(l->country[i].en);
+		free(l->country[i].local);
+	}
+	free(l->country);
 	free(l);
 }
 
@@ -117,16 +212,6 @@ const char *locale_tag(const struct brief_locale *l)
 	return l ? l->tag : "en";
 }
 
-/* UTF-16 to UTF-8 into out; false when it does not fit. */
-static bool to_utf8(char *out, size_t n, const UChar *s, int32_t len)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	int32_t got = 0;
-	u_strToUTF8(out, (int32_t)n, &got, s, len, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || (size_t)got >= n)
-		return false;
-	return true;
-}
 
 static bool format_number(UNumberFormatter *f, char *out, size_t n, double v)
 {

@@ -4,7 +4,7 @@
  * {placeholders} (and no catalogue has a key English lacks); numbers,
  * percentages and dates come out as CLDR writes them in each language
  * (grouping, decimal and percent signs, digits, month names, the
- * trend's years and months); a briefing
+ * trend's years and months, country names); a briefing
  * built in each language carries its lang attribute, dir="rtl" for
  * Arabic, the language's own digits, and no untranslated key.
  */
@@ -159,6 +159,7 @@ struct expect {
 	const char *n1234, *n12345, *n1234567, *d34, *pct, *pct_signed, *pct_neg, *date;
 	bool rtl;
 	const char *month, *year; /* trend buckets 2023-01 and 2023 */
+	const char *germany, *czech; /* CLDR's names; NULL: the source's spelling */
 };
 
 /* As CLDR writes them (ICU's data): fr groups with U+202F NARROW NO-BREAK
@@ -168,22 +169,26 @@ struct expect {
  * LETTER MARK as percent sign and U+061C before signs. */
 static const struct expect expected[] = {
     {"en", "1,234", "12,345", "1,234,567", "3.4", "25%", "+25%", "-10%", "10 December 2023",
-     false, "Jan 2023", "2023"},
+     false, "Jan 2023", "2023", NULL, NULL},
     {"fr", "1\u202f234", "12\u202f345", "1\u202f234\u202f567", "3,4", "25\u00a0%",
-     "+25\u00a0%", "-10\u00a0%", "10 d\u00e9cembre 2023", false, "janv. 2023", "2023"},
+     "+25\u00a0%", "-10\u00a0%", "10 d\u00e9cembre 2023", false, "janv. 2023", "2023", "Allemagne",
+     "Tch\u00e9quie"},
     {"ru", "1\u00a0234", "12\u00a0345", "1\u00a0234\u00a0567", "3,4", "25\u00a0%",
      "+25\u00a0%", "-10\u00a0%", "10 \u0434\u0435\u043a\u0430\u0431\u0440\u044f 2023\u202f\u0433.",
-     false, "\u044f\u043d\u0432. 2023\u202f\u0433.", "2023"},
+     false, "\u044f\u043d\u0432. 2023\u202f\u0433.", "2023",
+     "\u0413\u0435\u0440\u043c\u0430\u043d\u0438\u044f", "\u0427\u0435\u0445\u0438\u044f"},
     {"es", "1234", "12.345", "1.234.567", "3,4", "25\u00a0%", "+25\u00a0%", "-10\u00a0%",
-     "10 de diciembre de 2023", false, "ene 2023", "2023"},
+     "10 de diciembre de 2023", false, "ene 2023", "2023", "Alemania", "Chequia"},
     {"zh", "1,234", "12,345", "1,234,567", "3.4", "25%", "+25%", "-10%",
-     "2023\u5e7412\u670810\u65e5", false, "2023\u5e741\u6708", "2023\u5e74"},
+     "2023\u5e7412\u670810\u65e5", false, "2023\u5e741\u6708", "2023\u5e74",
+     "\u5fb7\u56fd", "\u6377\u514b"},
     {"ar", "\u0661\u066c\u0662\u0663\u0664", "\u0661\u0662\u066c\u0663\u0664\u0665",
      "\u0661\u066c\u0662\u0663\u0664\u066c\u0665\u0666\u0667", "\u0663\u066b\u0664",
      "\u0662\u0665\u066a\u061c", "\u061c+\u0662\u0665\u066a\u061c",
      "\u061c-\u0661\u0660\u066a\u061c",
      "\u0661\u0660 \u062f\u064a\u0633\u0645\u0628\u0631 \u0662\u0660\u0662\u0663", true,
-     "\u064a\u0646\u0627\u064a\u0631 \u0662\u0660\u0662\u0663", "\u0662\u0660\u0662\u0663"},
+     "\u064a\u0646\u0627\u064a\u0631 \u0662\u0660\u0662\u0663", "\u0662\u0660\u0662\u0663",
+     "\u0623\u0644\u0645\u0627\u0646\u064a\u0627", "\u0627\u0644\u062a\u0634\u064a\u0643"},
 };
 
 static void test_numbers_and_dates_per_cldr(void **state)
@@ -215,6 +220,17 @@ static void test_numbers_and_dates_per_cldr(void **state)
 		CHECK(locale_period_label(l, b, sizeof(b), "2023-1x"), "2023-1x");
 #undef CHECK
 		assert_int_equal(locale_rtl(l), e->rtl);
+		/* countries the sources name as CLDR does, in the reader's
+		 * language (English keeps the source's spelling); an ISO-style
+		 * name CLDR does not use stays as the source wrote it */
+		const char *g = locale_country(l, "Germany"), *cz = locale_country(l, "Czech Republic");
+		if (e->germany ? !g || strcmp(g, e->germany) : g != NULL)
+			fail_msg("%s: Germany gives '%s', CLDR '%s'", e->lang, g ? g : "(none)",
+				 e->germany ? e->germany : "(none)");
+		if (e->czech ? !cz || strcmp(cz, e->czech) : cz != NULL)
+			fail_msg("%s: Czech Republic gives '%s', CLDR '%s'", e->lang, cz ? cz : "(none)",
+				 e->czech ? e->czech : "(none)");
+		assert_null(locale_country(l, "Korea, Republic of"));
 		/* a buffer too small for the text: the ASCII form, truncated,
 		 * never a cut UTF-8 sequence */
 		locale_count(l, b, 4, 1234567);
