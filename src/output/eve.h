@@ -47,7 +47,10 @@ struct eve_config {
 	/* anomaly types */
 	bool anomaly_decode, anomaly_stream, anomaly_applayer;
 	/* alert options */
-	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
+	bool alert_payload, alert_payload_printable, alert_packet;
+	/* alert `metadata:` (Suricata's METADATA_DEFAULTS): no = none of these;
+	 * a map sets each (flow, app-layer, rule.metadata) */
+	bool alert_flow, alert_app_layer, alert_rule_metadata;
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
@@ -210,6 +213,8 @@ void eve_log_frames(struct eve_logger *l, const struct packet *p);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
+/* The same, with the rule's `metadata` only when rule_metadata. */
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata);
 
 /* An address as EVE writes it: dotted IPv4, IPv6 in full (no "::"). */
 const char *eve_addr_str(const struct ip_addr *a, char buf[64]);
