@@ -31,6 +31,7 @@
  * between workers.
  */
 #include "app/app.h"
+#include "app/file.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "stream/stream.h"
@@ -80,6 +81,15 @@ struct app_flow {
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
 	bool expect_checked;	       /* the expected-flow table was consulted */
+	/* files to store (the filestore keyword): every later file of these
+	 * directions (bit = 1 << app_dir), and per transaction */
+	uint8_t store_flow_dirs;
+	uint64_t store_flow_from; /* ... of this transaction and the later ones */
+	uint8_t store_ntx;
+	struct {
+		uint64_t tx_id;
+		uint8_t dirs;
+	} store_tx[APP_STORE_TX_MAX];
 };
 
 /* ------------------------------------------------------------ settings */
@@ -369,6 +379,11 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	uint64_t depth = ctx->cfg->stream_depth[proto];
 	if (tcp && depth != 0 && f != NULL)
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
+	/* force-filestore: every file is stored, so a protocol that carries
+	 * files takes the file-store stream-depth at once */
+	if (tcp && f != NULL && ap->tx_file != NULL && app_file_store_forced() &&
+	    app_file_store_depth(&depth))
+		stream_file_depth(f, depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
 	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
@@ -587,7 +602,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
 		if (end && af->state != NULL && !af->disabled) {
 			af->dir_eof[dir] = true;
-			parse_chunk(ctx, af, dir, NULL, 0, APP_CHUNK_EOF);
+			parse_chunk(ctx, af, dir, NULL, 0,
+				    APP_CHUNK_EOF | (c.depth ? APP_CHUNK_DEPTH : 0));
 		}
 		return;
 	}
@@ -616,7 +632,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}
-	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
+	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0) |
+			 (end && c.depth ? APP_CHUNK_DEPTH : 0);
 	af->dir_eof[dir] = end;
 	parse_chunk(ctx, af, dir, c.data, c.len, flags);
 	take_expectations(ctx, f, af);
@@ -855,6 +872,50 @@ void app_inspect_done(struct packet *p)
 	struct app_flow *af = f ? f->app : NULL;
 	if (has_txs(af))
 		advance_cursor(af, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT, true);
+}
+
+void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id)
+{
+	struct app_flow *af = f ? f->app : NULL;
+	if (af == NULL || dirs == 0)
+		return;
+	uint64_t depth;
+	if (app_file_store_depth(&depth))
+		stream_file_depth(f, depth);
+	if (scope == APP_STORE_FLOW) {
+		if (af->store_flow_dirs == 0 || tx_id < af->store_flow_from)
+			af->store_flow_from = tx_id;
+		af->store_flow_dirs |= dirs;
+		return;
+	}
+	for (uint8_t i = 0; i < af->store_ntx; i++)
+		if (af->store_tx[i].tx_id == tx_id) {
+			af->store_tx[i].dirs |= dirs;
+			return;
+		}
+	/* full: the oldest mark goes (its transaction is most likely logged) */
+	if (af->store_ntx == APP_STORE_TX_MAX) {
+		memmove(&af->store_tx[0], &af->store_tx[1],
+			sizeof(af->store_tx[0]) * (APP_STORE_TX_MAX - 1));
+		af->store_ntx--;
+	}
+	af->store_tx[af->store_ntx].tx_id = tx_id;
+	af->store_tx[af->store_ntx].dirs = dirs;
+	af->store_ntx++;
+}
+
+bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (af == NULL)
+		return false;
+	uint8_t bit = (uint8_t)(1u << dir);
+	if ((af->store_flow_dirs & bit) && tx_id >= af->store_flow_from)
+		return true;
+	for (uint8_t i = 0; i < af->store_ntx; i++)
+		if (af->store_tx[i].tx_id == tx_id && (af->store_tx[i].dirs & bit))
+			return true;
+	return false;
 }
 
 const void *app_flow_state(const struct flow *f)

@@ -680,6 +680,7 @@ struct detect_engine {
 	char **files;		  /* rule file names (rules point at them) */
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
+	bool file_store;	  /* a rule has filestore (kw-file.c) */
 	size_t nfiles;
 };
 

@@ -903,3 +903,8 @@ unsigned detect_engine_file_hashes(const struct detect_engine *de)
 {
 	return de ? de->file_hashes : 0;
 }
+
+bool detect_engine_file_store(const struct detect_engine *de)
+{
+	return de != NULL && de->file_store;
+}
