@@ -399,14 +399,14 @@ static int filesha256_setup(struct parse_ctx *pc, struct rule *r, const char *ar
  * direction request/to_server, response/to_client or both; scope file
  * (the default without a direction), tx (the default with one), or
  * ssn/flow.  The rule is a file rule: it matches where a transaction
- * offered for the packet carries a file (in either direction, complete
- * or not).  Once the whole rule matched, the post-match instance marks
- * what is to be stored (app_flow_file_store): the matched transaction's
- * files in the packet's direction (scope file; the other direction's
- * when the packet's has none, so a rule on a request stores the response
- * it brought), the transaction's files in the given directions (tx), or
- * every later file of the flow in those directions (flow).  The
- * file-store output stores them as their fileinfo is logged.
+ * offered for the packet carries a file travelling in the packet's
+ * direction, so once per file side, as Suricata judges each file.  Once
+ * the whole rule matched, the post-match instance marks what is to be
+ * stored (app_flow_file_store): the matched transaction's files in the
+ * packet's direction (scope file), the transaction's files in the given
+ * directions (tx), or the files of that transaction and every later one
+ * in those directions (flow).  The file-store output stores them as
+ * their fileinfo is logged.
  */
 struct filestore_ctx {
 	bool post;	/* the post-match instance */
@@ -414,16 +414,19 @@ struct filestore_ctx {
 	enum app_store_scope scope;
 };
 
-/* The first transaction offered for p that carries a file. */
+static bool tx_has_file_dir(const struct app_protocol *ap, const void *tx, enum app_dir dir);
+
+/* The first transaction offered for p that carries a file in the
+ * packet's direction (each file is judged once, on its side). */
 static bool tx_with_file(const struct det_thread *dt, const struct packet *p, uint64_t *tx_id,
 			 const struct app_protocol **ap_out, const void **tx_out)
 {
 	enum app_proto proto;
 	const void *tx;
-	struct app_file_info fi;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, tx_id); t++) {
 		const struct app_protocol *ap = app_protocol(proto);
-		if (ap != NULL && ap->tx_file != NULL && ap->tx_file(tx, 0, &fi)) {
+		if (ap != NULL && ap->tx_file != NULL && tx_has_file_dir(ap, tx, dir)) {
 			*ap_out = ap;
 			*tx_out = tx;
 			return true;
@@ -456,16 +459,8 @@ static int filestore_match(struct det_thread *dt, const struct packet *p, const 
 		return 1;
 	}
 	uint8_t dirs = c->dirs;
-	if (c->scope == APP_STORE_FILE) {
-		enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
-		enum app_proto proto;
-		const void *state;
-		dirs = (uint8_t)(1u << dir);
-		if (app_flow_tx(p->flow, dt->tx_id, &proto, &state, &tx) &&
-		    (ap = app_protocol(proto)) != NULL && ap->tx_file != NULL &&
-		    !tx_has_file_dir(ap, tx, dir))
-			dirs = (uint8_t)(1u << (dir == APP_TOSERVER ? APP_TOCLIENT : APP_TOSERVER));
-	}
+	if (c->scope == APP_STORE_FILE)
+		dirs = (uint8_t)(1u << (p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT));
 	app_flow_file_store((struct flow *)p->flow, c->scope, dirs, dt->tx_id);
 	return 1;
 }
