@@ -790,6 +790,29 @@ static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, voi
 	af->prev_ap = NULL;
 }
 
+/*
+ * With filestore rules (and no force-filestore), a transaction with files
+ * is logged only once rules have seen each of its sides: whether a file
+ * is stored is sealed when its fileinfo is logged, and a rule's mark must
+ * come first (Suricata's file logging waits for detection too).
+ */
+static bool store_waits_inspection(const struct app_ctx *ctx, const struct app_flow *af,
+				   const void *tx, uint64_t id)
+{
+	struct app_file_info fi;
+	if (!(ctx->cfg->file_hashes & APP_FILE_STORE) || app_file_store_forced() ||
+	    af->ap->tx_file == NULL || !af->ap->tx_file(tx, 0, &fi))
+		return false;
+	for (int d = 0; d < 2; d++) {
+		uint64_t cur = af->next_insp[d];
+		if (id < cur || (id < cur + APP_WINDOW && window_has(af->insp_done[d], cur, id)))
+			continue;
+		if (side_of(af, tx, (enum app_dir)d) != APP_SIDE_NONE)
+			return true;
+	}
+	return false;
+}
+
 void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg)
 {
 	struct app_flow *af = f->app;
@@ -807,6 +830,8 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		enum app_log_decision d = APP_LOG_SKIP;
 		if (tx != NULL)
 			d = ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
+		if (d == APP_LOG_NOW && !flow_end && store_waits_inspection(ctx, af, tx, id))
+			d = APP_LOG_WAIT;
 		if (d == APP_LOG_WAIT && !flow_end)
 			continue; /* the ones after it may be ready */
 		if (d == APP_LOG_NOW) {

@@ -398,15 +398,17 @@ static int filesha256_setup(struct parse_ctx *pc, struct rule *r, const char *ar
  * filestore[:<direction>[,<scope>]], as Suricata's detect-filestore.c:
  * direction request/to_server, response/to_client or both; scope file
  * (the default without a direction), tx (the default with one), or
- * ssn/flow.  The rule is a file rule: it matches where a transaction
- * offered for the packet carries a file travelling in the packet's
- * direction, so once per file side, as Suricata judges each file.  Once
- * the whole rule matched, the post-match instance marks what is to be
- * stored (app_flow_file_store): the matched transaction's files in the
- * packet's direction (scope file), the transaction's files in the given
- * directions (tx), or the files of that transaction and every later one
- * in those directions (flow).  The file-store output stores them as
- * their fileinfo is logged.
+ * ssn/flow.  A rule with buffers (http.uri ...) matches where they do;
+ * without, it is a file rule: it matches where a transaction offered for
+ * the packet carries a file travelling in the packet's direction, so
+ * once per file side, as Suricata judges each file.  Once the whole rule
+ * matched, the post-match instance marks what is to be stored
+ * (app_flow_file_store): the matched transaction's files in the packet's
+ * direction, or the other direction's when the packet's has none (a
+ * rule on a request is about the response it brings) (scope file); the
+ * transaction's files in the given directions (tx); the files of that
+ * transaction and every later one in those directions (flow).  The
+ * file-store output stores them as their fileinfo is logged.
  */
 struct filestore_ctx {
 	bool post;	/* the post-match instance */
@@ -447,20 +449,34 @@ static bool tx_has_file_dir(const struct app_protocol *ap, const void *tx, enum 
 static int filestore_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
 			   const void *ctx)
 {
-	(void)r;
 	const struct filestore_ctx *c = ctx;
 	const struct app_protocol *ap;
 	const void *tx;
 	uint64_t tx_id;
 	if (!c->post) {
-		if (p->flow == NULL || !tx_with_file(dt, p, &tx_id, &ap, &tx))
+		if (p->flow == NULL)
+			return 0;
+		/* with buffers (http.uri ...) those decide where the rule matches */
+		if (r->nbufs > 0)
+			return 1;
+		if (!tx_with_file(dt, p, &tx_id, &ap, &tx))
 			return 0;
 		dt->tx_id = tx_id;
 		return 1;
 	}
 	uint8_t dirs = c->dirs;
-	if (c->scope == APP_STORE_FILE)
-		dirs = (uint8_t)(1u << (p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT));
+	if (c->scope == APP_STORE_FILE) {
+		/* the file of the side that matched; a rule that matched on a
+		 * side without one (a request) is about the other side's file */
+		enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+		enum app_proto proto;
+		const void *state;
+		if (app_flow_tx(p->flow, dt->tx_id, &proto, &state, &tx) &&
+		    (ap = app_protocol(proto)) != NULL && ap->tx_file != NULL &&
+		    !tx_has_file_dir(ap, tx, dir))
+			dir = dir == APP_TOSERVER ? APP_TOCLIENT : APP_TOSERVER;
+		dirs = (uint8_t)(1u << dir);
+	}
 	app_flow_file_store((struct flow *)p->flow, c->scope, dirs, dt->tx_id);
 	return 1;
 }
