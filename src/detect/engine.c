@@ -729,6 +729,20 @@ static bool rule_wanted(const struct rule *r, enum run_mode mode)
 	}
 }
 
+/*
+ * A packet rule of a UDP application protocol (alert tftp ...: pkt_data)
+ * alerts with the transaction the packet made in its direction, as
+ * Suricata 8 gives such alerts the packet's transaction.
+ */
+static bool udp_app_tx(const struct rule *r, const struct packet *p, uint64_t *tx_id)
+{
+	enum app_proto proto;
+	const void *tx;
+	if (p->flow == NULL || p->proto != 17 || r->h.app == 0)
+		return false;
+	return app_inspect_tx(p, 0, &proto, &tx, tx_id) && proto == (enum app_proto)r->h.app;
+}
+
 /* What a rule that matched does: postmatch keywords, thresholds, tags,
  * the verdict and its alert.  True when it was a pass (which stops every
  * later rule). */
@@ -749,6 +763,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		flags = ALERT_F_STREAM_MATCH;
 	if (r->flags & RF_APP_BUF)
 		flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
+	else if (udp_app_tx(r, p, &tx_id))
+		flags |= ALERT_F_TX;
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
 	/* As Suricata: pass and drop apply to the whole flow for IP-only
@@ -777,7 +793,7 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 	    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
 		uint32_t before = out->count;
 		alert_queue_append(de, out, r, action, flags);
-		if ((r->flags & RF_APP_BUF) && out->count > before)
+		if ((flags & ALERT_F_TX) && out->count > before)
 			out->alerts[before].tx_id = tx_id;
 	}
 	return action == DETECT_ACTION_PASS;
