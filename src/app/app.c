@@ -78,6 +78,9 @@ struct app_flow {
 	/* Done after the cursors, out of order (bit k: cursor + k): a side
 	 * inspected, a transaction logged, while one before it waits. */
 	uint64_t insp_done[2], log_done;
+	/* sides offered at their early stage (APP_SIDE_EARLY), bit k: the
+	 * inspection cursor + k */
+	uint64_t early_done[2];
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
 	bool expect_checked;	       /* the expected-flow table was consulted */
@@ -387,6 +390,7 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
 	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
+	af->early_done[0] = af->early_done[1] = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
@@ -759,10 +763,15 @@ static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected
 	uint64_t cur = af->next_insp[dir];
 	for (uint64_t id = cur; inspected && id < n && id < cur + APP_WINDOW; id++) {
 		const void *tx = af->ap->tx_get(af->state, id);
-		if (tx != NULL && side_of(af, tx, dir) == APP_SIDE_READY)
+		enum app_side sd = tx != NULL ? side_of(af, tx, dir) : APP_SIDE_NONE;
+		if (sd == APP_SIDE_READY)
 			af->insp_done[dir] |= 1ull << (id - cur);
+		else if (sd == APP_SIDE_EARLY)
+			af->early_done[dir] |= 1ull << (id - cur);
 	}
 	window_advance(af, &af->next_insp[dir], &af->insp_done[dir], side_needs_none, dir);
+	uint64_t moved = af->next_insp[dir] - cur;
+	af->early_done[dir] = moved >= 64 ? 0 : af->early_done[dir] >> moved;
 }
 
 static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
@@ -866,6 +875,13 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id)
 {
+	enum app_inspect_stage stage;
+	return app_inspect_tx_stage(p, i, proto, tx, tx_id, &stage);
+}
+
+bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
+			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage)
+{
 	const struct flow *f = p->flow;
 	const struct app_flow *af = f ? f->app : NULL;
 	if (!has_txs(af))
@@ -880,11 +896,16 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 		if (window_has(af->insp_done[dir], cur, id))
 			continue;
 		const void *t = af->ap->tx_get(af->state, id);
-		if (t == NULL || side_of(af, t, dir) != APP_SIDE_READY)
+		enum app_side sd = t != NULL ? side_of(af, t, dir) : APP_SIDE_NONE;
+		bool early_seen = window_has(af->early_done[dir], cur, id);
+		if (sd != APP_SIDE_READY && (sd != APP_SIDE_EARLY || early_seen))
 			continue;
 		if (seen++ == i) {
 			*tx = t;
 			*tx_id = id;
+			*stage = sd == APP_SIDE_EARLY ? APP_STAGE_EARLY
+				 : early_seen	      ? APP_STAGE_FULL_AFTER_EARLY
+						      : APP_STAGE_FULL;
 			return true;
 		}
 	}

@@ -126,7 +126,11 @@ struct app_expect {
 enum app_side {
 	APP_SIDE_NONE = 0,	/* the transaction has nothing in this direction */
 	APP_SIDE_PENDING = 1,	/* not complete yet: later ones wait for it */
-	APP_SIDE_READY = 2	/* complete: inspected once, on a packet of the direction */
+	APP_SIDE_READY = 2,	/* complete: inspected once, on a packet of the direction */
+	/* not complete, but what rules on its early buffers read is known
+	 * (SMTP: the mail's headers): inspected once now by the rules that
+	 * read only such buffers, then again when READY by the others */
+	APP_SIDE_EARLY = 3,
 };
 
 /* Whether a transaction is logged now (tx_log). */
@@ -399,6 +403,15 @@ enum app_proto app_flow_proto_expected(const struct flow *f);
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id);
 void app_inspect_done(struct packet *p);
+/* The stage at which app_inspect_tx_stage() offers a side. */
+enum app_inspect_stage {
+	APP_STAGE_FULL = 0,	  /* complete, never offered early */
+	APP_STAGE_EARLY,	  /* APP_SIDE_EARLY: only rules on early buffers */
+	APP_STAGE_FULL_AFTER_EARLY /* complete, offered early before: the others */
+};
+/* app_inspect_tx(), with the stage of the offering. */
+bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
+			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage);
 
 /*
  * A live transaction of the flow by id, for an alert's app-layer object

@@ -295,6 +295,10 @@ struct app_buffer_family {
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
+/* Buffers known at a transaction's early stage (APP_SIDE_EARLY: rules
+ * that read only these are judged then), per protocol that has one:
+ * NULL-terminated names, listed in kw-app.c. */
+extern const char *const app_buffers_smtp_early[];
 extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_ftp;
 extern const struct app_buffer_family app_buffers_enip;
@@ -432,6 +436,7 @@ enum rule_flags {
 	RF_NO_STREAM = 1 << 18,	  /* flow:no_stream */
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
+	RF_APP_EARLY = 1 << 21,	  /* ... reads only early buffers: judged at the early stage */
 };
 
 struct rule {

@@ -810,8 +810,15 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_proto proto;
 	const void *tx;
 	uint64_t id;
+	enum app_inspect_stage stage;
 	bool pass = false;
-	for (uint32_t t = 0; !pass && app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	bool early = (r->flags & RF_APP_EARLY) != 0;
+	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+		/* a side seen early: its early rules were judged then, the
+		 * others wait for it to be complete */
+		if ((stage == APP_STAGE_EARLY && !early) ||
+		    (stage == APP_STAGE_FULL_AFTER_EARLY && early))
+			continue;
 		dt->tx_only = (int32_t)t;
 		bool m = rule_match_packet(dt, r, p);
 		dt->tx_only = -1;
