@@ -548,7 +548,7 @@ static int filestore_parse(struct parse_ctx *pc, const char *arg, struct filesto
 
 static int filestore_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	struct filestore_ctx parsed;
+	struct filestore_ctx parsed = {.post = false};
 	if (filestore_parse(pc, arg, &parsed) != 0)
 		return -1;
 	struct filestore_ctx *m = malloc(sizeof(*m)), *post = malloc(sizeof(*post));
