@@ -15,6 +15,7 @@ void eve_config_defaults(struct eve_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
 	snprintf(c->filename, sizeof(c->filename), "eve.json");
+	filestore_config_defaults(&c->filestore);
 	for (int t = 0; t < EVE_T_MAX; t++)
 		c->types[t] = true;
 	c->anomaly_decode = false; /* Suricata's default: decode and stream off */
@@ -156,6 +157,7 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 	c->alert_guess_tx = config_get_bool(root, "detect.guess-applayer-tx", false);
 	if (!config_get_bool(root, "stats.enabled", true))
 		c->types[EVE_T_STATS] = false;
+	filestore_config_load(&c->filestore, root);
 	if (!outputs || outputs->kind != CONFIG_SEQ)
 		return;
 	for (size_t i = 0; i < outputs->nchild; i++) {

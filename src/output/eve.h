@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "output/filestore.h"
 
 struct config_node;
 struct json;
@@ -61,6 +62,9 @@ struct eve_config {
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;
 	bool files_force_magic; /* files: force-magic: libmagic's type in fileinfo */
+	/* the file-store output (outputs: - file-store:), which stores files
+	 * as their fileinfo is logged */
+	struct filestore_config filestore;
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
