@@ -44,6 +44,7 @@ void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const s
 	a->flags = flags;
 	a->tx_id = 0;
 	a->rule_num = r->num;
+	a->context_count = 0;
 }
 
 static bool queue_has_rule(const struct alert_queue *q, uint32_t rule_num)

@@ -191,7 +191,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
-    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
+    kw_family_dataset;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -239,6 +240,8 @@ enum {
 	BUF_GOOSE_GOCBREF, /* GOOSE strings (kw-goose.c) */
 	BUF_GOOSE_DATSET,
 	BUF_GOOSE_GOID,
+	BUF_IP_SRC, /* ip.src / ip.dst: the address bytes (4 or 16) */
+	BUF_IP_DST,
 	BUF_MAX_BUILTIN,
 };
 
@@ -605,6 +608,9 @@ struct det_thread {
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */
+	/* JSON of dataset hits of the rule being evaluated (kw-dataset.c) */
+	struct alert_context ctx[ALERT_CONTEXT_MAX];
+	unsigned nctx;
 };
 
 /* The worker's libmagic handle for file.magic, opened on first use; NULL
@@ -680,6 +686,8 @@ struct detect_engine {
 	char **files;		  /* rule file names (rules point at them) */
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
+	struct dataset_registry *datasets; /* dataset / datarep sets (dataset.c) */
+	bool datasets_nosave;		   /* -T: do not write save/state files */
 	size_t nfiles;
 };
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 struct packet;
+struct config_node;
 
 #define DETECT_PACKET_ALERT_MAX 15
 
@@ -46,6 +47,10 @@ struct detect_config {
 	const struct detect_var *port_vars;
 	size_t port_var_count;
 	bool strict; /* any rule failure makes detect_engine_new() fail */
+	/* The configuration root (its datasets: section), or NULL; where
+	 * relative dataset save/state names go (NULL = "."). */
+	const struct config_node *config;
+	const char *data_dir;
 	/* Hyperscan database cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil. */
 	const char *cache_dir;
 	bool no_cache;		   /* never read or write the cache */
@@ -94,6 +99,14 @@ struct detect_reference {
 	const char *url; /* key's prefix from reference.config + value, or NULL */
 };
 
+/* JSON a dataset entry (format json) attached to a match: EVE
+ * alert.context.<key>.  Points into the engine's sets. */
+#define ALERT_CONTEXT_MAX 4
+struct alert_context {
+	const char *key;
+	const char *json;
+};
+
 struct alert {
 	enum detect_action action; /* after rate_filter */
 	uint32_t gid, sid, rev;
@@ -110,6 +123,8 @@ struct alert {
 	uint32_t flags;	    /* ALERT_F_* */
 	uint64_t tx_id;
 	uint32_t rule_num; /* internal ordering number */
+	struct alert_context context[ALERT_CONTEXT_MAX];
+	unsigned context_count;
 };
 
 struct alert_queue {

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "app/file-magic.h"
+#include "detect/dataset.h"
 #include "detect/detect-internal.h"
 
 /* ------------------------------------------------------------ var registry */
@@ -456,6 +457,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	if (cfg->cache_dir != NULL)
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
+	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
 	setup_action_order(de, cfg, log);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
@@ -488,6 +490,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	return de;
 fail:
 	st->seconds = now_seconds() - t0;
+	de->datasets_nosave = true;
 	detect_engine_free(de);
 	return NULL;
 }
@@ -499,6 +502,7 @@ void detect_engine_free(struct detect_engine *de)
 	prefilter_free(de->pf);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		rule_free(de->rules[i]);
+	dataset_registry_free(de->datasets, !de->datasets_nosave, stderr);
 	free(de->rules);
 	for (int k = 0; k < VAR_KINDS; k++) {
 		for (uint32_t i = 0; i < de->nvarnames[k]; i++)
@@ -534,6 +538,7 @@ int detect_test_ruleset(const struct detect_config *cfg, FILE *log)
 			fprintf(log, "Configuration provided was unsuccessful.\n");
 		return 1;
 	}
+	de->datasets_nosave = true; /* a test writes no dataset files */
 	detect_engine_free(de);
 	if (st.failed > 0) {
 		if (log)
@@ -693,6 +698,7 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 	dt->r = r;
 	dt->b64_len = 0;
 	dt->tx_id = 0;
+	dt->nctx = 0;
 	const struct sm_list *m = &r->lists[LIST_MATCH];
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))
@@ -779,6 +785,10 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		alert_queue_append(de, out, r, action, flags);
 		if ((r->flags & RF_APP_BUF) && out->count > before)
 			out->alerts[before].tx_id = tx_id;
+		if (out->count > before) {
+			memcpy(out->alerts[before].context, dt->ctx, dt->nctx * sizeof(dt->ctx[0]));
+			out->alerts[before].context_count = dt->nctx;
+		}
 	}
 	return action == DETECT_ACTION_PASS;
 }

@@ -239,6 +239,8 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->packet_alert_max = (unsigned)config_get_int(e->config, "detect.packet-alert-max", 0);
 	dc->action_order_count = collect_action_order(e);
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
+	dc->config = e->config;
+	dc->data_dir = config_get_str(e->config, "default-data-dir", e->opt->logdir);
 }
 
 /* Without the classification table every alert would carry an empty

@@ -73,6 +73,13 @@ void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 	json_str(j, "category", a->category);
 	json_int(j, "severity", a->priority);
 	put_metadata(j, a);
+	if (a->context_count > 0) { /* dataset JSON of the match (Suricata 8) */
+		json_open_object(j, "context");
+		for (unsigned i = 0; i < a->context_count; i++)
+			json_raw(j, a->context[i].key, a->context[i].json,
+				 strlen(a->context[i].json));
+		json_close_object(j);
+	}
 	json_close_object(j);
 }
 
