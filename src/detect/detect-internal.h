@@ -192,7 +192,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_dataset;
+    kw_family_dataset, kw_family_iprep;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -687,6 +687,7 @@ struct detect_engine {
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
 	struct dataset_registry *datasets; /* dataset / datarep sets (dataset.c) */
+	struct iprep *iprep;		   /* IP reputation (iprep.c), NULL = none */
 	bool datasets_nosave;		   /* -T: do not write save/state files */
 	size_t nfiles;
 };

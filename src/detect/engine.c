@@ -27,6 +27,7 @@
 #include "app/file-magic.h"
 #include "detect/dataset.h"
 #include "detect/detect-internal.h"
+#include "detect/iprep.h"
 
 /* ------------------------------------------------------------ var registry */
 
@@ -458,6 +459,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
 	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
+	de->iprep = iprep_load(cfg->config, log);
 	setup_action_order(de, cfg, log);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
@@ -503,6 +505,7 @@ void detect_engine_free(struct detect_engine *de)
 	for (uint32_t i = 0; i < de->nrules; i++)
 		rule_free(de->rules[i]);
 	dataset_registry_free(de->datasets, !de->datasets_nosave, stderr);
+	iprep_free(de->iprep);
 	free(de->rules);
 	for (int k = 0; k < VAR_KINDS; k++) {
 		for (uint32_t i = 0; i < de->nvarnames[k]; i++)

@@ -36,6 +36,7 @@ static const struct kw_family *const families[] = {
     &kw_family_goose,
     &kw_family_ftp,
     &kw_family_dataset,
+    &kw_family_iprep,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
