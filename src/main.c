@@ -9,6 +9,7 @@
 #include "brief/brief.h"
 #include "engine/engine.h"
 #include "scenario/scenario.h"
+#include "intel/ioc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -309,6 +310,7 @@ static const struct {
 	{"brief", brief_command_main},
 	{"import", brief_command_main},
 	{"source", brief_command_main},
+	{"intel", intel_command_main},
 };
 
 int main(int argc, char **argv)

@@ -192,7 +192,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_dataset, kw_family_iprep;
+    kw_family_dataset, kw_family_iprep, kw_family_intel;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -611,7 +611,23 @@ struct det_thread {
 	/* JSON of dataset hits of the rule being evaluated (kw-dataset.c) */
 	struct alert_context ctx[ALERT_CONTEXT_MAX];
 	unsigned nctx;
+	char *ctx_ring; /* rendered intel hits (kw-intel.c) */
+	unsigned ctx_ring_pos;
 };
+
+/* Keeps JSON for the alert of the rule being evaluated as
+ * alert.context.<key> (replacing an earlier one of that key); json must
+ * stay valid until the packet's alerts are logged. */
+void detect_keep_context(struct det_thread *dt, const char *key, const char *json);
+
+/* The i-th complete file of the transactions offered for p (kw-file.c). */
+struct app_file_info;
+bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		 struct app_file_info *fi, uint64_t *tx_id);
+
+/* The built-in rules for the indicator types db holds (kw-intel.c). */
+struct ioc_db;
+size_t intel_rule_texts(const struct ioc_db *db, const char **out, size_t max);
 
 /* The worker's libmagic handle for file.magic, opened on first use; NULL
  * (reported once) when libmagic cannot load its database. */
@@ -688,6 +704,7 @@ struct detect_engine {
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
 	struct dataset_registry *datasets; /* dataset / datarep sets (dataset.c) */
 	struct iprep *iprep;		   /* IP reputation (iprep.c), NULL = none */
+	struct ioc_db *ioc;		   /* feeds' indicators (kw-intel.c), NULL = none; owned */
 	bool datasets_nosave;		   /* -T: do not write save/state files */
 	size_t nfiles;
 };

@@ -26,6 +26,7 @@
 
 struct packet;
 struct config_node;
+struct ioc_db;
 
 #define DETECT_PACKET_ALERT_MAX 15
 
@@ -51,6 +52,10 @@ struct detect_config {
 	 * relative dataset save/state names go (NULL = "."). */
 	const struct config_node *config;
 	const char *data_dir;
+	/* Indicators of the loaded feeds (intel/ioc.h), or NULL: the engine
+	 * adds its built-in rules (INTEL_SID_BASE) for the types it holds.
+	 * detect_engine_new() takes it over (frees it, also on failure). */
+	struct ioc_db *ioc;
 	/* Hyperscan database cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil. */
 	const char *cache_dir;
 	bool no_cache;		   /* never read or write the cache */
@@ -234,6 +239,8 @@ unsigned detect_engine_rule_count(const struct detect_engine *de);
  * use the signature ids RANSOMWARE_SID_BASE + 1 .. + 99, reserved for vigil.
  */
 #define RANSOMWARE_SID_BASE 9100000u
+/* Indicator matches (kw-intel.c): INTEL_SID_BASE + 1 .. + 99, reserved. */
+#define INTEL_SID_BASE 9200000u
 struct ransomware_config {
 	bool enabled;	     /* behaviour.ransomware.enabled */
 	uint32_t window;     /* seconds of the sliding window (window) */

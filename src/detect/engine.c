@@ -28,6 +28,7 @@
 #include "detect/dataset.h"
 #include "detect/detect-internal.h"
 #include "detect/iprep.h"
+#include "intel/ioc.h"
 
 /* ------------------------------------------------------------ var registry */
 
@@ -228,6 +229,22 @@ static int load_file(struct detect_engine *de, const char *path, struct detect_l
 	fclose(f);
 	st->files++;
 	return 0;
+}
+
+/* The built-in rules that match the feeds' indicators (kw-intel.c). */
+static void load_intel_rules(struct detect_engine *de, const struct detect_config *cfg,
+			     struct detect_load_stats *st, FILE *log)
+{
+	if (cfg->ioc == NULL)
+		return;
+	const char *texts[16];
+	size_t n = intel_rule_texts(cfg->ioc, texts, 16);
+	struct parse_ctx pc = {.de = de, .vars = de->vars, .file = "<intel feeds>"};
+	for (size_t i = 0; i < n; i++) {
+		pc.line = (unsigned)i + 1;
+		load_one(de, &pc, texts[i], st, log);
+	}
+	free(pc.unsupported);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -449,8 +466,11 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	struct detect_load_stats *st = stats ? stats : &local;
 	memset(st, 0, sizeof(*st));
 	struct detect_engine *de = calloc(1, sizeof(*de));
-	if (de == NULL)
+	if (de == NULL) {
+		ioc_db_free(cfg->ioc);
 		return NULL;
+	}
+	de->ioc = cfg->ioc;
 	de->alert_max = cfg->packet_alert_max ? cfg->packet_alert_max : DETECT_PACKET_ALERT_MAX;
 	if (de->alert_max > DETECT_PACKET_ALERT_MAX)
 		de->alert_max = DETECT_PACKET_ALERT_MAX;
@@ -473,6 +493,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	for (size_t i = 0; i < cfg->rule_file_count; i++)
 		if (load_path(de, cfg->rule_files[i], st, log) != 0)
 			fatal = true;
+	load_intel_rules(de, cfg, st, log);
 	drop_duplicates(de, st, log);
 	order_rules(de);
 	for (uint32_t i = 0; i < de->nrules; i++)
@@ -506,6 +527,7 @@ void detect_engine_free(struct detect_engine *de)
 		rule_free(de->rules[i]);
 	dataset_registry_free(de->datasets, !de->datasets_nosave, stderr);
 	iprep_free(de->iprep);
+	ioc_db_free(de->ioc);
 	free(de->rules);
 	for (int k = 0; k < VAR_KINDS; k++) {
 		for (uint32_t i = 0; i < de->nvarnames[k]; i++)
@@ -586,6 +608,7 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_data_free(dt->pcre_md);
 	free(dt->b64);
 	free(dt->app_scratch);
+	free(dt->ctx_ring);
 	file_magic_free(dt->magic);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);

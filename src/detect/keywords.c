@@ -37,6 +37,7 @@ static const struct kw_family *const families[] = {
     &kw_family_ftp,
     &kw_family_dataset,
     &kw_family_iprep,
+    &kw_family_intel,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky

@@ -305,18 +305,6 @@ static bool lookup(const struct ds_kw *k, const struct inspect_buf *b, struct da
 	return false;
 }
 
-/* Keeps a hit's JSON for the alert (replacing an earlier one of that key). */
-static void keep_context(struct det_thread *dt, const char *key, const char *json)
-{
-	for (unsigned i = 0; i < dt->nctx; i++)
-		if (strcmp(dt->ctx[i].key, key) == 0) {
-			dt->ctx[i].json = json;
-			return;
-		}
-	if (dt->nctx < ALERT_CONTEXT_MAX)
-		dt->ctx[dt->nctx++] = (struct alert_context){key, json};
-}
-
 static int dataset_inspect(struct det_thread *dt, const void *ctx, const struct inspect_buf *b,
 			   uint32_t cursor, uint32_t resume, uint32_t *end, uint32_t *retry)
 {
@@ -333,7 +321,7 @@ static int dataset_inspect(struct det_thread *dt, const void *ctx, const struct 
 	case CMD_ISSET:
 		m = lookup(k, b, &hit);
 		if (m && k->context_key && hit.json && dt != NULL)
-			keep_context(dt, k->context_key, hit.json);
+			detect_keep_context(dt, k->context_key, hit.json);
 		break;
 	default: m = !lookup(k, b, NULL); break;
 	}

@@ -41,6 +41,7 @@ static const struct {
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
     {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */
+    {"intel", K_TREE},    /* intel.feeds (intel/ioc-config.c) */
     {"default-data-dir", K_STR},
     {"reputation-categories-file", K_STR},
     {"default-reputation-path", K_STR},

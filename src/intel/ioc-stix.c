@@ -132,11 +132,22 @@ static bool object_path(const char **p, char *out, size_t cap)
 	return n > 0 && strchr(out, ':') != NULL && !quoted;
 }
 
+/* A literal: 'string' (also with a t, h or b prefix), or a bare number
+ * or boolean (copied as text). */
 static bool string_lit(const char **p, char *out, size_t cap)
 {
 	skip_ws(p);
-	if (**p != '\'')
-		return false;
+	if ((**p == 't' || **p == 'h' || **p == 'b') && (*p)[1] == '\'')
+		(*p)++;
+	if (**p != '\'') {
+		size_t n = strcspn(*p, " \t\r\n])");
+		if (n == 0 || n >= cap)
+			return false;
+		memcpy(out, *p, n);
+		out[n] = '\0';
+		*p += n;
+		return true;
+	}
 	(*p)++;
 	size_t n = 0;
 	for (; **p && **p != '\''; (*p)++) {

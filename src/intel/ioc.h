@@ -95,6 +95,16 @@ const char *ioc_tlp_name(enum ioc_tlp t);
 /* "clear", "white", "TLP:AMBER", "amber+strict" ... */
 enum ioc_tlp ioc_tlp_parse(const char *s);
 
+/* The feeds of the configuration's intel.feeds (see ioc-config.c),
+ * loaded with a summary line per feed on log; NULL when it names none. */
+struct config_node;
+struct ioc_db *ioc_db_from_config(const struct config_node *root, FILE *log);
+
+/* `vigil intel load|export ...` (argv[0] = "intel"); the exit code. */
+int intel_command_main(int argc, char **argv);
+/* `vigil intel export ...` (argv[0] = "export"), ioc-export.c. */
+int intel_export_main(int argc, char **argv);
+
 /* Internal to src/intel: adding an indicator with its provenance.  The
  * value is text as in the feed; false (nothing added) when it is not a
  * value of the type. */
