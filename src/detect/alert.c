@@ -45,6 +45,7 @@ void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const s
 	a->tx_id = 0;
 	a->rule_num = r->num;
 	a->context_count = 0;
+	a->enrichment = r->enrichment;
 }
 
 void detect_keep_context(struct det_thread *dt, const char *key, const char *json)

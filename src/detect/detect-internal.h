@@ -466,6 +466,7 @@ struct rule {
 	char *byte_var_names[16];
 	const char *file;
 	unsigned line;
+	char *enrichment; /* alert.enrichment JSON (enrich.c), NULL = none */
 	/* Lists of sm pointers modified after setup: kw-content keeps the content ctx. */
 };
 
@@ -624,6 +625,9 @@ void detect_keep_context(struct det_thread *dt, const char *key, const char *jso
 struct app_file_info;
 bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		 struct app_file_info *fi, uint64_t *tx_id);
+
+/* Fills each rule's enrichment from the KEV / ATT&CK tables (enrich.c). */
+void detect_enrich_rules(struct detect_engine *de);
 
 /* The built-in rules for the indicator types db holds (kw-intel.c). */
 struct ioc_db;

@@ -130,6 +130,8 @@ struct alert {
 	uint32_t rule_num; /* internal ordering number */
 	struct alert_context context[ALERT_CONTEXT_MAX];
 	unsigned context_count;
+	/* KEV / CVE / ATT&CK of the rule (JSON object), NULL = none */
+	const char *enrichment;
 };
 
 struct alert_queue {

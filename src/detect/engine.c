@@ -496,6 +496,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	load_intel_rules(de, cfg, st, log);
 	drop_duplicates(de, st, log);
 	order_rules(de);
+	detect_enrich_rules(de);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		if ((de->rules[i]->flags & RF_STREAM) &&
 		    de->rules[i]->max_content_len > de->max_pattern_len)

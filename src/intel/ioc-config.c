@@ -12,6 +12,8 @@
  *         stakeholder: government # un | government | private |
  *                                 # civil-society | academia
  *         tlp: amber              # when the feed marks none
+ *     kev: known_exploited_vulnerabilities.json   # CISA KEV (enrichment)
+ *     attack: [enterprise-attack.json]            # ATT&CK bundles (enrichment)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +85,35 @@ static bool feed_opts(const struct config_node *n, struct ioc_feed_opts *o, FILE
 	return true;
 }
 
+/* intel.kev / intel.attack: one file name or a list of them. */
+static void load_tables(struct ioc_db *db, const struct config_node *n,
+			int (*fn)(struct ioc_db *, const char *, FILE *), FILE *log)
+{
+	if (n == NULL)
+		return;
+	if (n->kind == CONFIG_SCALAR && n->value) {
+		fn(db, n->value, log);
+		return;
+	}
+	for (size_t i = 0; n->kind == CONFIG_SEQ && i < n->nchild; i++)
+		if (n->child[i]->value)
+			fn(db, n->child[i]->value, log);
+}
+
 struct ioc_db *ioc_db_from_config(const struct config_node *root, FILE *log)
 {
 	const struct config_node *feeds = root ? config_get(root, "intel.feeds") : NULL;
-	if (feeds == NULL || feeds->kind != CONFIG_SEQ || feeds->nchild == 0)
+	const struct config_node *kev = root ? config_get(root, "intel.kev") : NULL;
+	const struct config_node *attack = root ? config_get(root, "intel.attack") : NULL;
+	bool have_feeds = feeds && feeds->kind == CONFIG_SEQ && feeds->nchild > 0;
+	if (!have_feeds && kev == NULL && attack == NULL)
 		return NULL;
 	struct ioc_db *db = ioc_db_new();
 	if (db == NULL)
 		return NULL;
-	for (size_t i = 0; i < feeds->nchild; i++) {
+	load_tables(db, kev, ioc_db_load_kev, log);
+	load_tables(db, attack, ioc_db_load_attack, log);
+	for (size_t i = 0; have_feeds && i < feeds->nchild; i++) {
 		struct ioc_feed_opts o;
 		if (!feed_opts(feeds->child[i], &o, log))
 			continue;

@@ -27,6 +27,11 @@ int ioc_load_stix(struct ioc_loader *L);
 int ioc_load_misp(struct ioc_loader *L);
 int ioc_load_csv(struct ioc_loader *L);
 
+/* The enrichment tables (ioc-enrich.c) the database holds. */
+struct ioc_enrich;
+struct ioc_enrich **ioc_db_enrich_ref(struct ioc_db *db);
+void ioc_enrich_free(struct ioc_enrich *en);
+
 /* ipv4-addr or ipv6-addr, by the text. */
 enum ioc_type ioc_ip_type(const char *text);
 

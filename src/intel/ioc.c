@@ -12,6 +12,7 @@
  * a look-up reports the first one valid at the packet's time.
  */
 #include "intel/ioc.h"
+#include "intel/ioc-internal.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -62,6 +63,7 @@ struct ioc_db {
 	uint32_t nstrs;
 	struct arena_chunk *arena;
 	uint64_t arena_bytes;
+	struct ioc_enrich *enrich; /* KEV and ATT&CK (ioc-enrich.c) */
 };
 
 static const char *const type_names[IOC_TYPES] = {"ipv4-addr", "ipv6-addr", "domain-name",
@@ -160,10 +162,16 @@ void ioc_db_free(struct ioc_db *db)
 	for (uint32_t i = 0; i < db->nstrs; i++)
 		free(db->strs[i]);
 	free(db->strs);
+	ioc_enrich_free(db->enrich);
 	free(db->feeds);
 	free(db->recs);
 	free(db->buckets);
 	free(db);
+}
+
+struct ioc_enrich **ioc_db_enrich_ref(struct ioc_db *db)
+{
+	return &db->enrich;
 }
 
 uint64_t ioc_db_count(const struct ioc_db *db)
@@ -498,8 +506,6 @@ enum ioc_format ioc_format_guess(const char *path)
 /* ------------------------------------------------------------ loading */
 
 #include <stdarg.h>
-
-#include "intel/ioc-internal.h"
 
 static void report(struct ioc_loader *L, uint64_t n, const char *kind, const char *where,
 		   const char *fmt, va_list ap)

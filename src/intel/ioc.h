@@ -105,6 +105,20 @@ int intel_command_main(int argc, char **argv);
 /* `vigil intel export ...` (argv[0] = "export"), ioc-export.c. */
 int intel_export_main(int argc, char **argv);
 
+/*
+ * Enrichment of alerts (ioc-enrich.c): the CISA KEV catalogue (JSON) and
+ * ATT&CK STIX bundles, named by intel.kev and intel.attack.  -1 when the
+ * file is not one (reported).  ioc_enrich_json() gives the JSON object
+ * for a rule's CVE ids ("CVE-YYYY-N") and technique ids ("T1190"), or
+ * NULL when there is nothing to say; the caller frees it.
+ */
+int ioc_db_load_kev(struct ioc_db *db, const char *path, FILE *log);
+int ioc_db_load_attack(struct ioc_db *db, const char *path, FILE *log);
+bool ioc_db_has_enrichment(const struct ioc_db *db);
+bool ioc_cve_normalise(const char *s, char *out, size_t n);
+char *ioc_enrich_json(const struct ioc_db *db, const char *const *cves, size_t ncve,
+		      const char *const *techs, size_t ntech);
+
 /* Internal to src/intel: adding an indicator with its provenance.  The
  * value is text as in the feed; false (nothing added) when it is not a
  * value of the type. */

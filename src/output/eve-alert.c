@@ -80,6 +80,8 @@ void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 				 strlen(a->context[i].json));
 		json_close_object(j);
 	}
+	if (a->enrichment) /* KEV / CVE / ATT&CK of the rule (detect/enrich.c) */
+		json_raw(j, "enrichment", a->enrichment, strlen(a->enrichment));
 	json_close_object(j);
 }
 

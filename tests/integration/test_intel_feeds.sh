@@ -156,6 +156,40 @@ mkdir "$TMP/exp"
 [ "$(count_events "$TMP/exp/eve.json" 'e["event_type"] == "alert" and e["alert"]["signature_id"] == 9200004')" = 3 ] ||
 	fail "stix-only domain alerts"
 
+# --- enrichment: a rule's CVEs and ATT&CK techniques, from the KEV
+# catalogue and the ATT&CK for ICS bundle in ../shared
+KEV="$SHARED_DIR/data/intel/kev.json"
+ATT="$SHARED_DIR/data/intel/ics-attack.json"
+if [ -f "$KEV" ] && [ -f "$ATT" ]; then
+	cat >"$TMP/en.yaml" <<EOF
+intel:
+  kev: $KEV
+  attack: $ATT
+EOF
+	cat >"$TMP/en.rules" <<'EOF'
+alert http any any -> any any (msg:"cve rule"; http.host; content:"homealldaylong"; reference:cve,2021-44228; metadata: cve CVE_2009_0215, mitre_technique_id T0803, mitre_technique_id T1190; sid:1;)
+alert http any any -> any any (msg:"plain rule"; http.host; content:"homealldaylong"; sid:2;)
+EOF
+	mkdir "$TMP/en"
+	"$VIGIL_BIN" -c "$TMP/en.yaml" -S "$TMP/en.rules" -r "$CW" -l "$TMP/en" -k none 2>"$TMP/en.err" ||
+		fail "enrichment run: $(cat "$TMP/en.err")"
+	grep -q "KEV catalogue 2025.08.25, 1404 CVEs" "$TMP/en.err" || fail "KEV not loaded: $(cat "$TMP/en.err")"
+	python3 - "$TMP/en/eve.json" <<'PY' || fail "enrichment"
+import json, sys
+al = [json.loads(l) for l in open(sys.argv[1])]
+al = [e["alert"] for e in al if e["event_type"] == "alert"]
+one = [a for a in al if a["signature_id"] == 1]
+assert one and all("enrichment" not in a for a in al if a["signature_id"] == 2), al
+en = one[0]["enrichment"]
+cve = {c["id"]: c for c in en["cve"]}
+assert cve["CVE-2021-44228"]["known_exploited"] is True and cve["CVE-2021-44228"]["kev_date_added"] == "2021-12-10", cve
+assert cve["CVE-2021-44228"]["kev_ransomware_use"] == "Known" and cve["CVE-2009-0215"]["known_exploited"] is False, cve
+att = {t["technique_id"]: t for t in en["attack"]}
+assert att["T0803"]["name"] == "Block Command Message" and att["T0803"]["tactics"] == ["inhibit-response-function"], att
+assert att["T1190"] == {"technique_id": "T1190"}, att  # not in ATT&CK for ICS: the id, no claim
+PY
+fi
+
 # --- without feeds: no intel rule, no intel alert
 mkdir "$TMP/none"
 "$VIGIL_BIN" -r "$CW" -l "$TMP/none" -k none 2>/dev/null || fail "run without feeds"

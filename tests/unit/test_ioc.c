@@ -283,12 +283,53 @@ static void test_many(void **state)
 	ioc_db_free(db);
 }
 
+static void test_enrich(void **state)
+{
+	char out[32];
+	assert_true(ioc_cve_normalise("CVE_2021_44228", out, sizeof(out)));
+	assert_string_equal(out, "CVE-2021-44228");
+	assert_true(ioc_cve_normalise("2019-0708", out, sizeof(out)));
+	assert_string_equal(out, "CVE-2019-0708");
+	assert_false(ioc_cve_normalise("2019-07", out, sizeof(out)));
+	assert_false(ioc_cve_normalise("MS17-010", out, sizeof(out)));
+	struct ioc_db *db = ioc_db_new();
+	const char *cves[] = {"CVE-2021-44228", "CVE-2000-0001"}, *techs[] = {"T0803", "T9999"};
+	/* no catalogue: nothing to say */
+	assert_false(ioc_db_has_enrichment(db));
+	assert_null(ioc_enrich_json(db, cves, 2, techs, 2));
+	const char *kev = file_with(
+	    "kev.json", "{\"catalogVersion\": \"x\", \"vulnerabilities\": [{\"cveID\": "
+			"\"CVE-2021-44228\", \"dateAdded\": \"2021-12-10\", "
+			"\"knownRansomwareCampaignUse\": \"Known\", \"vendorProject\": \"Apache\"}, "
+			"{\"nocve\": 1}]}");
+	assert_int_equal(ioc_db_load_kev(db, kev, NULL), 0);
+	char *j = ioc_enrich_json(db, cves, 2, techs, 0);
+	assert_string_equal(j, "{\"cve\":[{\"id\":\"CVE-2021-44228\",\"known_exploited\":true,"
+			       "\"kev_date_added\":\"2021-12-10\",\"kev_ransomware_use\":\"Known\","
+			       "\"vendor\":\"Apache\"},{\"id\":\"CVE-2000-0001\",\"known_exploited\":false}]}");
+	free(j);
+	const char *att = file_with(
+	    "att.json", "{\"type\": \"bundle\", \"objects\": [{\"type\": \"attack-pattern\", "
+			"\"name\": \"Block Command Message\", \"external_references\": [{\"source_name\": "
+			"\"mitre-attack\", \"external_id\": \"T0803\"}], \"kill_chain_phases\": "
+			"[{\"phase_name\": \"inhibit-response-function\"}]}]}");
+	assert_int_equal(ioc_db_load_attack(db, att, NULL), 0);
+	j = ioc_enrich_json(db, cves, 0, techs, 2);
+	assert_string_equal(j, "{\"attack\":[{\"technique_id\":\"T0803\",\"name\":\"Block Command "
+			       "Message\",\"tactics\":[\"inhibit-response-function\"]},"
+			       "{\"technique_id\":\"T9999\"}]}");
+	free(j);
+	assert_int_equal(ioc_db_load_kev(db, att, NULL), -1); /* not a catalogue */
+	ioc_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_values), cmocka_unit_test(test_validity),
 	    cmocka_unit_test(test_stix),   cmocka_unit_test(test_misp),
 	    cmocka_unit_test(test_csv),	   cmocka_unit_test(test_many),
+	    cmocka_unit_test(test_enrich),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
