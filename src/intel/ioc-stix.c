@@ -208,7 +208,7 @@ static enum pat_result parse_pattern(const char *s, struct comparison *c, int ma
 			size_t ol = strspn(p, "=!<>");
 			if (ol == 0) { /* MATCHES, LIKE, IN, ISSUBSET ... */
 				unsup = PAT_UNSUPPORTED;
-				snprintf(why, wl, "operator other than '=' on %s", path);
+				snprintf(why, wl, "operator other than '=' on %.100s", path);
 				p += strcspn(p, " ");
 				skip_ws(&p);
 				if (*p == '(') { /* IN ('a', 'b') */
@@ -234,10 +234,10 @@ static enum pat_result parse_pattern(const char *s, struct comparison *c, int ma
 				int t = path_type(path);
 				if (strcmp(op, "=") != 0) {
 					unsup = PAT_UNSUPPORTED;
-					snprintf(why, wl, "operator '%s' on %s", op, path);
+					snprintf(why, wl, "operator '%s' on %.100s", op, path);
 				} else if (t < 0) {
 					unsup = PAT_UNSUPPORTED;
-					snprintf(why, wl, "object path %s", path);
+					snprintf(why, wl, "object path %.100s", path);
 				} else if (*n < max) {
 					c[*n].type = (enum ioc_type)t;
 					snprintf(c[*n].value, sizeof(c[*n].value), "%s", val);
