@@ -492,7 +492,7 @@ static void bad_value(struct load_state *ls, uint64_t where, bool is_line, const
 static void add_value(struct load_state *ls, const char *text, bool raw, const uint16_t *rep,
 		      const char *json, uint64_t where, bool is_line)
 {
-	uint8_t buf[16], *heap = NULL;
+	uint8_t buf[32], *heap = NULL;
 	uint32_t len = 0;
 	if (!dataset_parse_value(ls->ds->type, text, raw, buf, &len, &heap)) {
 		bad_value(ls, where, is_line, "not a value of type", text);

@@ -105,7 +105,7 @@ int dataset_add(struct dataset *ds, const uint8_t *d, uint32_t len);
 int dataset_remove(struct dataset *ds, const uint8_t *d, uint32_t len);
 
 /* Parses one value in the file form of the set's type (base64 for
- * strings unless raw, hex digests, textual addresses) into out (>= 16
+ * strings unless raw, hex digests, textual addresses) into out (>= 32
  * bytes; strings: a malloc'd buffer in *heap).  false when malformed. */
 bool dataset_parse_value(enum dataset_type t, const char *text, bool raw, uint8_t *out,
 			 uint32_t *len, uint8_t **heap);

@@ -45,7 +45,7 @@ static int teardown(void **state)
 
 static void test_values(void **state)
 {
-	uint8_t b[16], *heap;
+	uint8_t b[32], *heap;
 	uint32_t len;
 	assert_true(dataset_parse_value(DS_STRING, "Y3VybC83LjQzLjA=", false, b, &len, &heap));
 	assert_int_equal(len, 11);
@@ -154,6 +154,18 @@ static void test_load_save(void **state)
 	assert_int_equal(dataset_load(again, out, &o, NULL), 0);
 	assert_int_equal(dataset_count(again), 2);
 	assert_true(dataset_lookup(again, (const uint8_t *)"curl/7.43.0", 11, NULL));
+	/* sha256: 32 bytes each (a 16-byte scratch overflowed here once) */
+	const char *sha = file_with(
+	    "sha.csv", "e0ca4ff795b3f32d45260678e4ab79884793c05a149f2b350d10274451dc210a\n");
+	struct dataset *sd = dataset_get(reg, "sha", DS_SHA256, 0, 0, err, sizeof(err));
+	assert_int_equal(dataset_load(sd, sha, &o, NULL), 0);
+	uint8_t d[32], *hp;
+	uint32_t dl;
+	assert_true(dataset_parse_value(DS_SHA256,
+					"e0ca4ff795b3f32d45260678e4ab79884793c05a149f2b350d10274451dc210a",
+					false, d, &dl, &hp));
+	assert_int_equal(dl, 32);
+	assert_true(dataset_lookup(sd, d, 32, NULL));
 	/* datarep: value,reputation */
 	const char *rep = file_with("rep.csv", "Zm9v,200\nYmFy,x\n");
 	struct dataset *r = dataset_get(reg, "rep", DS_STRING, 0, 0, err, sizeof(err));
