@@ -136,6 +136,8 @@ static const struct buffer_def buffers[] = {
     [BUF_GOOSE_GOID] = {"goose.goid", goose_get_goid, 0},
     [BUF_IP_SRC] = {"ip.src", get_ip_src, 0},
     [BUF_IP_DST] = {"ip.dst", get_ip_dst, 0},
+    /* the frame under inspection; engine.c reads it from the det_thread */
+    [BUF_FRAME] = {"frame", get_payload, 0},
 };
 
 const struct buffer_def *buffer_def(int id)
