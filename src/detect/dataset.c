@@ -477,6 +477,7 @@ struct load_state {
 	const struct dataset_load_opts *o;
 	FILE *log;
 	uint64_t added, bad, refused;
+	uint64_t keyed; /* JSON elements that have value_key */
 };
 
 static void bad_value(struct load_state *ls, uint64_t where, bool is_line, const char *what,
@@ -568,6 +569,7 @@ static void load_json_elem(struct load_state *ls, json_t *elem, uint64_t where, 
 		bad_value(ls, where, is_line, "no value under key", ls->o->value_key);
 		return;
 	}
+	ls->keyed++;
 	char num[32];
 	const char *text = json_string_value(v);
 	if (text == NULL && json_is_integer(v)) {
@@ -675,6 +677,14 @@ int dataset_load(struct dataset *ds, const char *path, const struct dataset_load
 		fclose(f);
 	}
 	unlock(ds);
+	if (rc == 0 && o->format != DS_FMT_CSV && ls.keyed == 0) {
+		/* as Suricata: a JSON file none of whose entries has the key is
+		 * an error, not an empty set */
+		if (log)
+			fprintf(log, "%s: dataset '%s': no entry has the key '%s'\n", path, ds->name,
+				o->value_key);
+		return -1;
+	}
 	if (log && (ls.bad || ls.refused))
 		fprintf(log,
 			"%s: dataset '%s': %llu values loaded, %llu malformed, %llu over memcap\n",

@@ -209,6 +209,10 @@ static void test_load_json(void **state)
 	const uint8_t a[4] = {10, 0, 0, 1};
 	assert_true(dataset_lookup(ip, a, 4, &hit));
 	assert_string_equal(hit.json, "{\"tag\":\"x\"}");
+	/* no element has the key: an error, as in Suricata */
+	struct dataset *none = dataset_get(reg, "none", DS_STRING, 0, 0, err, sizeof(err));
+	struct dataset_load_opts no = {.format = DS_FMT_JSON, .value_key = "nokey"};
+	assert_int_equal(dataset_load(none, js, &no, NULL), -1);
 	dataset_registry_free(reg, false, NULL);
 }
 
