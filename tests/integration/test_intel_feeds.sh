@@ -190,6 +190,22 @@ assert att["T1190"] == {"technique_id": "T1190"}, att  # not in ATT&CK for ICS: 
 PY
 fi
 
+# --- a domain indicator covers its subdomains, on label boundaries only
+SUB="$SV/datasets-match-subdomain/input.pcap"  # mail.evil.com, sub.mail.evil.com, example.com
+if [ -f "$SUB" ]; then
+	printf 'type,value\ndomain,evil.com\ndomain,l.evil.com\n' >"$TMP/sub.csv"
+	printf 'intel:\n  feeds:\n    - file: %s\n' "$TMP/sub.csv" >"$TMP/sub.yaml"
+	mkdir "$TMP/sub"
+	"$VIGIL_BIN" -c "$TMP/sub.yaml" -r "$SUB" -l "$TMP/sub" -k none 2>/dev/null || fail "subdomain run"
+	python3 - "$TMP/sub/eve.json" <<'PY' || fail "subdomain matches"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+al = [e for e in ev if e["event_type"] == "alert"]
+assert [a["alert"]["signature_id"] for a in al] == [9200002, 9200002], al
+assert all(a["alert"]["context"]["intel"]["indicator"] == "evil.com" for a in al), al
+PY
+fi
+
 # --- without feeds: no intel rule, no intel alert
 mkdir "$TMP/none"
 "$VIGIL_BIN" -r "$CW" -l "$TMP/none" -k none 2>/dev/null || fail "run without feeds"
