@@ -43,50 +43,11 @@ static enum ioc_tlp marking_tlp(json_t *m)
 	return ioc_tlp_parse(json_string_value(json_object_get(m, "name")));
 }
 
-static enum ioc_tlp object_tlp(json_t *obj, json_t *objects)
+/* refs (below): id -> object, for the bundle's identity and
+ * marking-definition objects, collected before the indicators are read. */
+static const char *identity_name(json_t *refs, const char *id)
 {
-	json_t *refs = json_object_get(obj, "object_marking_refs");
-	enum ioc_tlp best = TLP_UNKNOWN;
-	size_t i, k;
-	json_t *ref, *o;
-	json_array_foreach(refs, i, ref)
-	{
-		const char *id = json_string_value(ref);
-		if (id == NULL)
-			continue;
-		enum ioc_tlp t = TLP_UNKNOWN;
-		for (k = 0; k < sizeof(known_tlp) / sizeof(known_tlp[0]); k++)
-			if (strcmp(known_tlp[k].id, id) == 0)
-				t = known_tlp[k].tlp;
-		if (t == TLP_UNKNOWN)
-			json_array_foreach(objects, k, o)
-			{
-				const char *oid = json_string_value(json_object_get(o, "id"));
-				if (oid && strcmp(oid, id) == 0) {
-					t = marking_tlp(o);
-					break;
-				}
-			}
-		/* several TLP markings: the most restrictive holds */
-		if (t != TLP_UNKNOWN && (best == TLP_UNKNOWN || t > best))
-			best = t;
-	}
-	return best;
-}
-
-static const char *identity_name(json_t *objects, const char *id)
-{
-	if (id == NULL)
-		return NULL;
-	size_t i;
-	json_t *o;
-	json_array_foreach(objects, i, o)
-	{
-		const char *oid = json_string_value(json_object_get(o, "id"));
-		if (oid && strcmp(oid, id) == 0)
-			return json_string_value(json_object_get(o, "name"));
-	}
-	return NULL;
+	return id ? json_string_value(json_object_get(json_object_get(refs, id), "name")) : NULL;
 }
 
 /* ------------------------------------------------------------ patterns */
@@ -279,9 +240,66 @@ static enum pat_result parse_pattern(const char *s, struct comparison *c, int ma
 
 /* ------------------------------------------------------------ objects */
 
-static void indicator(struct ioc_loader *L, json_t *obj, json_t *objects)
+static size_t skip_space(const char *b, size_t len, size_t i);
+static size_t value_end(const char *b, size_t len, size_t i);
+
+/* The members of an indicator vigil reads, from jansson or the fast
+ * scanner below; strings point into the object or the scanner's copy. */
+#define MAX_MARKS 8
+struct ind_fields {
+	const char *type, *id, *pattern, *pattern_type, *valid_from, *valid_until, *created_by;
+	bool revoked, has_conf;
+	int confidence;
+	const char *marks[MAX_MARKS];
+	int nmarks;
+};
+
+static void fields_from_json(json_t *o, struct ind_fields *f)
 {
-	const char *id = json_string_value(json_object_get(obj, "id"));
+	memset(f, 0, sizeof(*f));
+	f->type = json_string_value(json_object_get(o, "type"));
+	f->id = json_string_value(json_object_get(o, "id"));
+	f->pattern = json_string_value(json_object_get(o, "pattern"));
+	f->pattern_type = json_string_value(json_object_get(o, "pattern_type"));
+	f->valid_from = json_string_value(json_object_get(o, "valid_from"));
+	f->valid_until = json_string_value(json_object_get(o, "valid_until"));
+	f->created_by = json_string_value(json_object_get(o, "created_by_ref"));
+	f->revoked = json_is_true(json_object_get(o, "revoked"));
+	json_t *conf = json_object_get(o, "confidence");
+	if (json_is_integer(conf)) {
+		f->has_conf = true;
+		f->confidence = (int)json_integer_value(conf);
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(o, "object_marking_refs"), i, m)
+	{
+		if (json_is_string(m) && f->nmarks < MAX_MARKS)
+			f->marks[f->nmarks++] = json_string_value(m);
+	}
+}
+
+static enum ioc_tlp fields_tlp(const struct ind_fields *f, json_t *refs)
+{
+	enum ioc_tlp best = TLP_UNKNOWN;
+	for (int i = 0; i < f->nmarks; i++) {
+		enum ioc_tlp t = TLP_UNKNOWN;
+		for (size_t k = 0; k < sizeof(known_tlp) / sizeof(known_tlp[0]); k++)
+			if (strcmp(known_tlp[k].id, f->marks[i]) == 0)
+				t = known_tlp[k].tlp;
+		json_t *m = json_object_get(refs, f->marks[i]);
+		if (t == TLP_UNKNOWN && m)
+			t = marking_tlp(m);
+		/* several TLP markings: the most restrictive holds */
+		if (t != TLP_UNKNOWN && (best == TLP_UNKNOWN || t > best))
+			best = t;
+	}
+	return best;
+}
+
+static void indicator(struct ioc_loader *L, const struct ind_fields *f, json_t *refs)
+{
+	const char *id = f->id;
 	char where[160];
 	snprintf(where, sizeof(where), "object %s", id ? id : "(no id)");
 	L->res->read++;
@@ -289,23 +307,21 @@ static void indicator(struct ioc_loader *L, json_t *obj, json_t *objects)
 		ioc_malformed(L, where, "indicator without id");
 		return;
 	}
-	if (json_is_true(json_object_get(obj, "revoked"))) {
+	if (f->revoked) {
 		L->res->skipped++;
 		return;
 	}
-	const char *ptype = json_string_value(json_object_get(obj, "pattern_type"));
-	if (ptype && strcmp(ptype, "stix") != 0) {
-		ioc_unsupported(L, where, "pattern_type '%.40s' (only stix is matched)", ptype);
+	if (f->pattern_type && strcmp(f->pattern_type, "stix") != 0) {
+		ioc_unsupported(L, where, "pattern_type '%.40s' (only stix is matched)",
+				f->pattern_type);
 		return;
 	}
-	const char *pattern = json_string_value(json_object_get(obj, "pattern"));
-	if (pattern == NULL) {
+	if (f->pattern == NULL) {
 		ioc_malformed(L, where, "indicator without pattern");
 		return;
 	}
 	struct ioc_prov p = {.feed = L->feed, .source_id = id, .confidence = -1};
-	const char *vf = json_string_value(json_object_get(obj, "valid_from"));
-	const char *vu = json_string_value(json_object_get(obj, "valid_until"));
+	const char *vf = f->valid_from, *vu = f->valid_until;
 	if (vf == NULL || !ioc_parse_time(vf, &p.valid_from)) {
 		ioc_malformed(L, where, "valid_from missing or not a timestamp");
 		return;
@@ -318,16 +334,14 @@ static void indicator(struct ioc_loader *L, json_t *obj, json_t *objects)
 		ioc_malformed(L, where, "valid_until (%s) is not after valid_from (%s)", vu, vf);
 		return;
 	}
-	json_t *conf = json_object_get(obj, "confidence");
-	if (json_is_integer(conf))
-		p.confidence = (int)json_integer_value(conf);
-	p.tlp = object_tlp(obj, objects);
-	p.publisher =
-	    identity_name(objects, json_string_value(json_object_get(obj, "created_by_ref")));
+	if (f->has_conf)
+		p.confidence = f->confidence;
+	p.tlp = fields_tlp(f, refs);
+	p.publisher = identity_name(refs, f->created_by);
 	struct comparison c[16];
 	int n;
 	char why[160] = "";
-	enum pat_result r = parse_pattern(pattern, c, 16, &n, why, sizeof(why));
+	enum pat_result r = parse_pattern(f->pattern, c, 16, &n, why, sizeof(why));
 	if (r == PAT_SYNTAX) {
 		ioc_malformed(L, where, "pattern does not parse: %s", why);
 		return;
@@ -346,51 +360,386 @@ static void indicator(struct ioc_loader *L, json_t *obj, json_t *objects)
 	}
 }
 
+/*
+ * The fast scanner: the top-level members of one object, strings
+ * unescaped into `scratch` (\" \\ \/ \n \t only), nested values skipped.
+ * False on anything else (\u escapes, duplicate or odd members, bad
+ * syntax): the caller then parses the object with jansson, which also
+ * judges what is malformed.
+ */
+static bool scan_string(const char *b, size_t len, size_t *i, char **out, char **scratch,
+			const char *scratch_end)
+{
+	if (*i >= len || b[*i] != '"')
+		return false;
+	char *w = *scratch;
+	for (size_t k = *i + 1; k < len; k++) {
+		char c = b[k];
+		if (w >= scratch_end)
+			return false;
+		if (c == '"') {
+			*w++ = '\0';
+			*out = *scratch;
+			*scratch = w;
+			*i = k + 1;
+			return true;
+		}
+		if ((unsigned char)c < 0x20)
+			return false;
+		if (c == '\\') {
+			char e = ++k < len ? b[k] : 0;
+			if (e == '"' || e == '\\' || e == '/')
+				c = e;
+			else if (e == 'n')
+				c = '\n';
+			else if (e == 't')
+				c = '\t';
+			else
+				return false;
+		}
+		*w++ = c;
+	}
+	return false;
+}
+
+static bool fast_fields(const char *b, size_t len, struct ind_fields *f, char *scratch,
+			size_t cap)
+{
+	memset(f, 0, sizeof(*f));
+	char *w = scratch, *end = scratch + cap;
+	size_t i = skip_space(b, len, 0);
+	if (i >= len || b[i] != '{')
+		return false;
+	i = skip_space(b, len, i + 1);
+	if (i < len && b[i] == '}')
+		return true;
+	for (;;) {
+		char *key;
+		if (!scan_string(b, len, &i, &key, &w, end))
+			return false;
+		i = skip_space(b, len, i);
+		if (i >= len || b[i] != ':')
+			return false;
+		i = skip_space(b, len, i + 1);
+		const char **slot = strcmp(key, "type") == 0	       ? &f->type
+				    : strcmp(key, "id") == 0	       ? &f->id
+				    : strcmp(key, "pattern") == 0      ? &f->pattern
+				    : strcmp(key, "pattern_type") == 0 ? &f->pattern_type
+				    : strcmp(key, "valid_from") == 0   ? &f->valid_from
+				    : strcmp(key, "valid_until") == 0  ? &f->valid_until
+				    : strcmp(key, "created_by_ref") == 0 ? &f->created_by
+									 : NULL;
+		if (slot) {
+			char *v;
+			if (*slot || !scan_string(b, len, &i, &v, &w, end))
+				return false; /* duplicate or not a string: jansson decides */
+			*slot = v;
+		} else if (strcmp(key, "object_marking_refs") == 0) {
+			if (i >= len || b[i] != '[')
+				return false;
+			i = skip_space(b, len, i + 1);
+			while (i < len && b[i] != ']') {
+				char *v;
+				if (f->nmarks == MAX_MARKS || !scan_string(b, len, &i, &v, &w, end))
+					return false;
+				f->marks[f->nmarks++] = v;
+				i = skip_space(b, len, i);
+				if (i < len && b[i] == ',')
+					i = skip_space(b, len, i + 1);
+			}
+			if (i >= len)
+				return false;
+			i++;
+		} else if (strcmp(key, "revoked") == 0) {
+			if (len - i >= 4 && memcmp(b + i, "true", 4) == 0) {
+				f->revoked = true;
+				i += 4;
+			} else if (len - i >= 5 && memcmp(b + i, "false", 5) == 0) {
+				i += 5;
+			} else {
+				return false;
+			}
+		} else if (strcmp(key, "confidence") == 0) {
+			char *e;
+			long v = strtol(b + i, &e, 10);
+			if (e == b + i || (*e != ',' && *e != '}' && *e != ' ' && *e != '\n' &&
+					   *e != '\r' && *e != '\t'))
+				return false;
+			f->has_conf = true;
+			f->confidence = (int)v;
+			i = (size_t)(e - b);
+		} else {
+			size_t e = value_end(b, len, i);
+			if (e == 0)
+				return false;
+			i = e;
+		}
+		i = skip_space(b, len, i);
+		if (i < len && b[i] == ',') {
+			i = skip_space(b, len, i + 1);
+			continue;
+		}
+		return i < len && b[i] == '}' && skip_space(b, len, i + 1) == len;
+	}
+}
+
+/* ------------------------------------------------------------ reading */
+
+/*
+ * The bundle is read without building it whole: the file is loaded into
+ * memory, the "objects" array found, and each element's extent found by
+ * a scan that only tracks strings and nesting.  A first pass parses the
+ * identity and marking-definition objects (what indicators refer to), a
+ * second the indicators, one at a time.  Memory is the file plus one
+ * object; a million indicators parse in seconds, not minutes.
+ */
+struct span {
+	size_t start, end;
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			char *nb = realloc(buf, cap + 1);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static size_t skip_space(const char *b, size_t len, size_t i)
+{
+	while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* End (one past) of the JSON value starting at i; 0 when it never ends. */
+static size_t value_end(const char *b, size_t len, size_t i)
+{
+	int depth = 0;
+	bool str = false;
+	for (; i < len; i++) {
+		char c = b[i];
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = false;
+			if (!str && depth == 0)
+				return i + 1;
+			continue;
+		}
+		if (c == '"')
+			str = true;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return i + 1;
+			if (depth < 0)
+				return 0;
+		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+			return i;
+	}
+	return 0;
+}
+
+/* Position just after the '[' of the root object's "objects" member. */
+static size_t find_objects(const char *b, size_t len)
+{
+	size_t i = skip_space(b, len, 0);
+	if (i >= len || b[i] != '{')
+		return 0;
+	i++;
+	for (;;) {
+		i = skip_space(b, len, i);
+		if (i >= len || b[i] != '"')
+			return 0;
+		size_t kend = value_end(b, len, i);
+		if (kend == 0)
+			return 0;
+		bool is_objects = kend - i == 9 && memcmp(b + i, "\"objects\"", 9) == 0;
+		i = skip_space(b, len, kend);
+		if (i >= len || b[i] != ':')
+			return 0;
+		i = skip_space(b, len, i + 1);
+		if (is_objects)
+			return i < len && b[i] == '[' ? i + 1 : 0;
+		size_t vend = value_end(b, len, i);
+		if (vend == 0)
+			return 0;
+		i = skip_space(b, len, vend);
+		if (i >= len || b[i] != ',')
+			return 0;
+		i++;
+	}
+}
+
+static uint64_t line_at(const char *b, size_t pos)
+{
+	uint64_t n = 1;
+	for (size_t i = 0; i < pos; i++)
+		n += b[i] == '\n';
+	return n;
+}
+
+static bool span_has(const char *b, const struct span *s, const char *needle)
+{
+	return memmem(b + s->start, s->end - s->start, needle, strlen(needle)) != NULL;
+}
+
+static json_t *parse_span(const char *b, const struct span *s)
+{
+	return json_loadb(b + s->start, s->end - s->start, 0, NULL);
+}
+
 int ioc_load_stix(struct ioc_loader *L)
 {
-	json_error_t je;
-	json_t *root = json_load_file(L->o->path, 0, &je);
-	if (root == NULL) {
+	size_t len;
+	char *b = slurp(L->o->path, &len);
+	if (b == NULL) {
 		if (L->log)
-			fprintf(L->log, "%s:%d: not JSON: %s\n", L->o->path, je.line, je.text);
+			fprintf(L->log, "%s: cannot read\n", L->o->path);
 		L->res->malformed++;
 		return -1;
 	}
-	json_t *objects = json_object_get(root, "objects");
-	if (!json_is_array(objects)) {
-		if (L->log)
-			fprintf(L->log, "%s: not a STIX bundle (no objects array)\n", L->o->path);
+	size_t i = find_objects(b, len);
+	if (i == 0) {
+		json_error_t je;
+		json_t *all = json_loadb(b, len, 0, &je); /* why not: JSON error or no bundle */
+		if (L->log) {
+			if (all == NULL)
+				fprintf(L->log, "%s:%d: not JSON: %s\n", L->o->path, je.line, je.text);
+			else
+				fprintf(L->log, "%s: not a STIX bundle (no objects array)\n",
+					L->o->path);
+		}
+		json_decref(all);
 		L->res->malformed++;
-		json_decref(root);
+		free(b);
 		return -1;
 	}
-	/* the feed's publisher: the identity most indicators are created by */
-	const char *pub = NULL;
-	size_t i;
-	json_t *o;
-	json_array_foreach(objects, i, o)
-	{
-		const char *t = json_string_value(json_object_get(o, "type"));
-		if (t && strcmp(t, "indicator") == 0) {
-			pub = identity_name(objects,
-					    json_string_value(json_object_get(o, "created_by_ref")));
-			if (pub)
+	/* the elements' extents */
+	struct span *sp = NULL;
+	size_t n = 0, cap = 0;
+	bool broken = false;
+	for (;;) {
+		i = skip_space(b, len, i);
+		if (i < len && b[i] == ']')
+			break;
+		size_t e = i < len ? value_end(b, len, i) : 0;
+		if (e == 0) {
+			broken = true;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct span *v = realloc(sp, cap * sizeof(*v));
+			if (v == NULL)
 				break;
+			sp = v;
+		}
+		sp[n++] = (struct span){i, e};
+		i = skip_space(b, len, e);
+		if (i < len && b[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i >= len || b[i] != ']')
+			broken = true;
+		break;
+	}
+	if (broken) {
+		if (L->log)
+			fprintf(L->log, "%s:%llu: not JSON: the objects array is cut or malformed here; "
+					"the objects before it are read\n",
+				L->o->path, (unsigned long long)line_at(b, i < len ? i : len));
+		L->res->malformed++;
+		if (n == 0) { /* nothing readable */
+			free(sp);
+			free(b);
+			return -1;
 		}
 	}
-	L->feed = ioc_db_feed(L->db, L->o, pub);
-	json_array_foreach(objects, i, o)
-	{
+	/* pass 1: what indicators refer to, and the feed's publisher */
+	json_t *refs = json_object();
+	const char *pub_ref = NULL;
+	json_t *first_ind = NULL;
+	for (size_t k = 0; k < n; k++) {
+		bool ident = span_has(b, &sp[k], "\"identity\""),
+		     mark = span_has(b, &sp[k], "\"marking-definition\"");
+		if (!ident && !mark && (first_ind || !span_has(b, &sp[k], "created_by_ref")))
+			continue;
+		json_t *o = parse_span(b, &sp[k]);
 		const char *t = json_string_value(json_object_get(o, "type"));
-		if (t == NULL) {
-			char where[64];
-			snprintf(where, sizeof(where), "object #%zu", i);
-			L->res->read++;
-			ioc_malformed(L, where, "object without type");
-		} else if (strcmp(t, "indicator") == 0) {
-			indicator(L, o, objects);
-		}
+		const char *id = json_string_value(json_object_get(o, "id"));
+		if (t && id && (strcmp(t, "identity") == 0 || strcmp(t, "marking-definition") == 0))
+			json_object_set(refs, id, o);
+		else if (t && strcmp(t, "indicator") == 0 && first_ind == NULL &&
+			 json_object_get(o, "created_by_ref"))
+			first_ind = json_incref(o);
+		json_decref(o);
 	}
-	json_decref(root);
+	if (first_ind)
+		pub_ref = json_string_value(json_object_get(first_ind, "created_by_ref"));
+	L->feed = ioc_db_feed(L->db, L->o, identity_name(refs, pub_ref));
+	json_decref(first_ind);
+	/* pass 2: the indicators */
+	char *scratch = NULL;
+	size_t scap = 0;
+	for (size_t k = 0; k < n; k++) {
+		bool ind = span_has(b, &sp[k], "\"indicator\"");
+		bool typed = span_has(b, &sp[k], "\"type\"");
+		if (!ind && typed)
+			continue;
+		struct ind_fields f;
+		size_t sl = sp[k].end - sp[k].start;
+		if (sl + 1 > scap) {
+			char *ns = realloc(scratch, sl + 1);
+			if (ns == NULL)
+				break;
+			scratch = ns;
+			scap = sl + 1;
+		}
+		if (fast_fields(b + sp[k].start, sl, &f, scratch, scap) && f.type) {
+			if (strcmp(f.type, "indicator") == 0)
+				indicator(L, &f, refs);
+			continue;
+		}
+		json_t *o = json_loadb(b + sp[k].start, sl, 0, NULL);
+		fields_from_json(o, &f);
+		char where[64];
+		if (o == NULL || f.type == NULL) {
+			snprintf(where, sizeof(where), "object #%zu (line %llu)", k,
+				 (unsigned long long)line_at(b, sp[k].start));
+			L->res->read++;
+			ioc_malformed(L, where, o ? "object without type" : "not a JSON object");
+		} else if (strcmp(f.type, "indicator") == 0) {
+			indicator(L, &f, refs);
+		}
+		json_decref(o);
+	}
+	free(scratch);
+	json_decref(refs);
+	free(sp);
+	free(b);
 	return 0;
 }

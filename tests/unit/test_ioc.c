@@ -166,7 +166,7 @@ static void test_stix(void **state)
 	assert_int_equal(r.malformed, 3);   /* no brackets, no valid_from, no type */
 	assert_non_null(strstr(log, "object indicator--4: pattern does not parse"));
 	assert_non_null(strstr(log, "object indicator--5: valid_from missing"));
-	assert_non_null(strstr(log, "object #9: object without type"));
+	assert_non_null(strstr(log, "object #9 (line 1): object without type"));
 	free(log);
 	struct ioc_hit h;
 	const uint8_t a[4] = {10, 1, 1, 1};
@@ -176,6 +176,27 @@ static void test_stix(void **state)
 	assert_int_equal(h.tlp, TLP_RED);
 	assert_false(has(db, IOC_IPV4, a, 4, 1500000000, &h)); /* before valid_from */
 	assert_true(has_str(db, IOC_URL, "a.example/x'y", 1700000000));
+	ioc_db_free(db);
+	/* the fast reader and jansson agree: nested members skipped, \u
+	 * escapes (jansson's), a bundle cut short (the objects before it load) */
+	db = ioc_db_new();
+	const char *cut = file_with(
+	    "cut.json",
+	    "{\"objects\": [ {\"type\": \"indicator\", \"id\": \"indicator--a\", "
+	    "\"external_references\": [{\"source_name\": \"x\", \"n\": [1, {\"a\": \"]}\"}]}], "
+	    "\"valid_from\": \"2020-01-01T00:00:00Z\", \"revoked\": false, \"confidence\": 7, "
+	    "\"pattern\": \"[domain-name:value = 'fast.example']\"},\n"
+	    "{\"type\": \"indicator\", \"id\": \"indicator--b\", \"valid_from\": \"2020-01-01\", "
+	    "\"pattern\": \"[domain-name:value = '\\u0073low.example']\"},\n"
+	    "{\"type\": \"indicator\", \"id\": \"indicator--c\", \"pattern\": \"[");
+	log = load(db, cut, IOC_FMT_STIX, &r);
+	assert_int_equal(r.loaded, 2);
+	assert_int_equal(r.malformed, 1);
+	assert_non_null(strstr(log, "cut.json:3: not JSON"));
+	free(log);
+	assert_true(has(db, IOC_DOMAIN, "fast.example", 12, 1700000000, &h));
+	assert_int_equal(h.confidence, 7);
+	assert_true(has_str(db, IOC_DOMAIN, "slow.example", 1700000000));
 	ioc_db_free(db);
 	/* not JSON at all: an error, counted */
 	db = ioc_db_new();
