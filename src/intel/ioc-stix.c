@@ -17,6 +17,7 @@
  * bundle, TLP 2.0 ones by name, and the well-known ids); the publisher
  * from created_by_ref's identity name.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -486,44 +487,14 @@ static bool fast_fields(const char *b, size_t len, struct ind_fields *f, char *s
 /* ------------------------------------------------------------ reading */
 
 /*
- * The bundle is read without building it whole: the file is loaded into
- * memory, the "objects" array found, and each element's extent found by
- * a scan that only tracks strings and nesting.  A first pass parses the
- * identity and marking-definition objects (what indicators refer to), a
- * second the indicators, one at a time.  Memory is the file plus one
- * object; a million indicators parse in seconds, not minutes.
+ * The bundle is read without building it whole: a window of the file
+ * slides over the "objects" array, and each element's extent is found by
+ * a scan that only tracks strings and nesting.  A first pass over the
+ * file parses the identity and marking-definition objects (what
+ * indicators refer to), a second reads the indicators, one at a time.
+ * Memory is the window (at least the largest object) plus the
+ * indicators; a million of them read in seconds.
  */
-struct span {
-	size_t start, end;
-};
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	do {
-		if (n + 65536 > cap) {
-			cap = cap ? cap * 2 : 1 << 20;
-			char *nb = realloc(buf, cap + 1);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static size_t skip_space(const char *b, size_t len, size_t i)
 {
 	while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
@@ -531,33 +502,46 @@ static size_t skip_space(const char *b, size_t len, size_t i)
 	return i;
 }
 
-/* End (one past) of the JSON value starting at i; 0 when it never ends. */
+/* End (one past) of the JSON value starting at i; 0 when it never ends.
+ * b[len] must be '\0' (the window keeps one): strings and nesting are
+ * skipped with strcspn, as JSON text holds no raw NUL. */
 static size_t value_end(const char *b, size_t len, size_t i)
 {
+	if (i >= len)
+		return 0;
+	if (b[i] != '"' && b[i] != '{' && b[i] != '[') { /* number, true, false, null */
+		i += strcspn(b + i, ",]} \t\r\n");
+		return i < len ? i : 0;
+	}
 	int depth = 0;
-	bool str = false;
-	for (; i < len; i++) {
+	while (i < len) {
 		char c = b[i];
-		if (str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				str = false;
-			if (!str && depth == 0)
-				return i + 1;
+		if (c == '"') {
+			for (i++;;) {
+				i += strcspn(b + i, "\"\\");
+				if (i >= len)
+					return 0;
+				if (b[i] == '\\') {
+					i += 2;
+					continue;
+				}
+				break;
+			}
+			i++; /* past the closing quote */
+			if (depth == 0)
+				return i;
 			continue;
 		}
-		if (c == '"')
-			str = true;
-		else if (c == '{' || c == '[')
+		if (c == '{' || c == '[')
 			depth++;
 		else if (c == '}' || c == ']') {
 			if (--depth == 0)
 				return i + 1;
 			if (depth < 0)
 				return 0;
-		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t'))
-			return i;
+		}
+		i++;
+		i += strcspn(b + i, "\"{}[]");
 	}
 	return 0;
 }
@@ -593,153 +577,214 @@ static size_t find_objects(const char *b, size_t len)
 	}
 }
 
-static uint64_t line_at(const char *b, size_t pos)
+
+/* A window of the file: buf[0] is byte `base` of it, `line` the line
+ * number of buf[line_pos]. */
+struct window {
+	FILE *f;
+	char *buf;
+	size_t cap, len;
+	bool eof;
+	uint64_t line;
+	size_t line_pos;
+};
+
+/* The line number of buf[pos]; pos never goes back. */
+static uint64_t line_of(struct window *w, size_t pos)
 {
-	uint64_t n = 1;
-	for (size_t i = 0; i < pos; i++)
-		n += b[i] == '\n';
-	return n;
+	const char *p = w->buf + w->line_pos, *end = w->buf + pos;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		w->line++;
+		p++;
+	}
+	w->line_pos = pos;
+	return w->line;
 }
 
-static bool span_has(const char *b, const struct span *s, const char *needle)
+/* Reads more: compacts away buf[0..keep) and fills (growing when full). */
+static bool more(struct window *w, size_t *keep_from)
 {
-	return memmem(b + s->start, s->end - s->start, needle, strlen(needle)) != NULL;
+	if (w->eof)
+		return false;
+	size_t drop = *keep_from;
+	line_of(w, drop);
+	w->line_pos = 0;
+	memmove(w->buf, w->buf + drop, w->len - drop);
+	w->len -= drop;
+	*keep_from = 0;
+	if (w->len + 65536 > w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 1 << 20;
+		char *nb = realloc(w->buf, nc + 1);
+		if (nb == NULL)
+			return false;
+		w->buf = nb;
+		w->cap = nc;
+	}
+	size_t got = fread(w->buf + w->len, 1, w->cap - w->len, w->f);
+	w->len += got;
+	w->buf[w->len] = '\0';
+	if (got == 0)
+		w->eof = true;
+	return got > 0;
 }
 
-static json_t *parse_span(const char *b, const struct span *s)
-{
-	return json_loadb(b + s->start, s->end - s->start, 0, NULL);
-}
+typedef void (*elem_fn)(void *arg, const char *b, size_t len, size_t k, uint64_t line);
 
-int ioc_load_stix(struct ioc_loader *L)
+/* Calls fn for each element of the bundle's objects array.  0 when the
+ * array ends well; 1 when it is cut or malformed (reported, the elements
+ * before it delivered); -1 when the file is unreadable or no bundle. */
+static int walk_objects(struct ioc_loader *L, elem_fn fn, void *arg, bool report)
 {
-	size_t len;
-	char *b = slurp(L->o->path, &len);
-	if (b == NULL) {
-		if (L->log)
-			fprintf(L->log, "%s: cannot read\n", L->o->path);
-		L->res->malformed++;
+	struct window w = {.f = fopen(L->o->path, "rb"), .line = 1};
+	if (w.f == NULL) {
+		if (report && L->log)
+			fprintf(L->log, "%s: cannot read: %s\n", L->o->path, strerror(errno));
 		return -1;
 	}
-	size_t i = find_objects(b, len);
+	size_t i = 0, k = 0;
+	more(&w, &i);
+	while ((i = find_objects(w.buf, w.len)) == 0 && more(&w, &i))
+		; /* the members before "objects" are in the first megabyte, almost always */
+	int rc = 0;
 	if (i == 0) {
-		json_error_t je;
-		json_t *all = json_loadb(b, len, 0, &je); /* why not: JSON error or no bundle */
-		if (L->log) {
+		if (report && L->log) {
+			json_error_t je;
+			json_t *all = json_loadb(w.buf, w.len, 0, &je);
 			if (all == NULL)
 				fprintf(L->log, "%s:%d: not JSON: %s\n", L->o->path, je.line, je.text);
 			else
 				fprintf(L->log, "%s: not a STIX bundle (no objects array)\n",
 					L->o->path);
+			json_decref(all);
 		}
-		json_decref(all);
-		L->res->malformed++;
-		free(b);
-		return -1;
+		rc = -1;
+		goto out;
 	}
-	/* the elements' extents */
-	struct span *sp = NULL;
-	size_t n = 0, cap = 0;
-	bool broken = false;
 	for (;;) {
-		i = skip_space(b, len, i);
-		if (i < len && b[i] == ']')
+		i = skip_space(w.buf, w.len, i);
+		if (i >= w.len && more(&w, &i))
+			continue;
+		if (i < w.len && w.buf[i] == ']')
 			break;
-		size_t e = i < len ? value_end(b, len, i) : 0;
-		if (e == 0) {
-			broken = true;
-			break;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			struct span *v = realloc(sp, cap * sizeof(*v));
-			if (v == NULL)
+		size_t e = i < w.len ? value_end(w.buf, w.len, i) : 0;
+		if (e == 0 || e == w.len) { /* the element may go on past the window */
+			if (more(&w, &i))
+				continue;
+			if (e == 0) {
+				rc = 1;
 				break;
-			sp = v;
+			}
 		}
-		sp[n++] = (struct span){i, e};
-		i = skip_space(b, len, e);
-		if (i < len && b[i] == ',') {
+		fn(arg, w.buf + i, e - i, k++, line_of(&w, i));
+		i = skip_space(w.buf, w.len, e);
+		while (i >= w.len && more(&w, &i))
+			i = skip_space(w.buf, w.len, i);
+		if (i < w.len && w.buf[i] == ',') {
 			i++;
 			continue;
 		}
-		if (i >= len || b[i] != ']')
-			broken = true;
+		if (i >= w.len || w.buf[i] != ']')
+			rc = 1;
 		break;
 	}
-	if (broken) {
+	if (rc == 1 && report) {
 		if (L->log)
-			fprintf(L->log, "%s:%llu: not JSON: the objects array is cut or malformed here; "
-					"the objects before it are read\n",
-				L->o->path, (unsigned long long)line_at(b, i < len ? i : len));
-		L->res->malformed++;
-		if (n == 0) { /* nothing readable */
-			free(sp);
-			free(b);
-			return -1;
-		}
+			fprintf(L->log,
+				"%s:%llu: not JSON: the objects array is cut or malformed here; the "
+				"%zu objects before it are read\n",
+				L->o->path, (unsigned long long)line_of(&w, i < w.len ? i : w.len), k);
 	}
-	/* pass 1: what indicators refer to, and the feed's publisher */
-	json_t *refs = json_object();
-	const char *pub_ref = NULL;
-	json_t *first_ind = NULL;
-	for (size_t k = 0; k < n; k++) {
-		bool ident = span_has(b, &sp[k], "\"identity\""),
-		     mark = span_has(b, &sp[k], "\"marking-definition\"");
-		if (!ident && !mark && (first_ind || !span_has(b, &sp[k], "created_by_ref")))
-			continue;
-		json_t *o = parse_span(b, &sp[k]);
-		const char *t = json_string_value(json_object_get(o, "type"));
-		const char *id = json_string_value(json_object_get(o, "id"));
-		if (t && id && (strcmp(t, "identity") == 0 || strcmp(t, "marking-definition") == 0))
-			json_object_set(refs, id, o);
-		else if (t && strcmp(t, "indicator") == 0 && first_ind == NULL &&
-			 json_object_get(o, "created_by_ref"))
-			first_ind = json_incref(o);
-		json_decref(o);
+	if (rc == 1 && k == 0)
+		rc = -1;
+out:
+	fclose(w.f);
+	free(w.buf);
+	return rc;
+}
+
+struct stix_pass {
+	struct ioc_loader *L;
+	json_t *refs;	   /* identity and marking-definition objects by id */
+	char *pub_ref;	   /* created_by_ref of the first indicator that has one */
+	char *scratch;	   /* the fast scanner's strings */
+	size_t scap;
+};
+
+static bool has_text(const char *b, size_t len, const char *needle)
+{
+	return memmem(b, len, needle, strlen(needle)) != NULL;
+}
+
+/* Pass 1: what indicators refer to, and the feed's publisher. */
+static void collect_refs(void *arg, const char *b, size_t len, size_t k, uint64_t line)
+{
+	struct stix_pass *P = arg;
+	bool ident = has_text(b, len, "\"identity\""), mark = has_text(b, len, "\"marking-definition\"");
+	if (!ident && !mark && (P->pub_ref || !has_text(b, len, "created_by_ref")))
+		return;
+	json_t *o = json_loadb(b, len, 0, NULL);
+	const char *t = json_string_value(json_object_get(o, "type"));
+	const char *id = json_string_value(json_object_get(o, "id"));
+	if (t && id && (strcmp(t, "identity") == 0 || strcmp(t, "marking-definition") == 0))
+		json_object_set(P->refs, id, o);
+	else if (t && strcmp(t, "indicator") == 0 && P->pub_ref == NULL) {
+		const char *c = json_string_value(json_object_get(o, "created_by_ref"));
+		if (c)
+			P->pub_ref = strdup(c);
 	}
-	if (first_ind)
-		pub_ref = json_string_value(json_object_get(first_ind, "created_by_ref"));
-	L->feed = ioc_db_feed(L->db, L->o, identity_name(refs, pub_ref));
-	json_decref(first_ind);
-	/* pass 2: the indicators */
-	char *scratch = NULL;
-	size_t scap = 0;
-	for (size_t k = 0; k < n; k++) {
-		bool ind = span_has(b, &sp[k], "\"indicator\"");
-		bool typed = span_has(b, &sp[k], "\"type\"");
-		if (!ind && typed)
-			continue;
-		struct ind_fields f;
-		size_t sl = sp[k].end - sp[k].start;
-		if (sl + 1 > scap) {
-			char *ns = realloc(scratch, sl + 1);
-			if (ns == NULL)
-				break;
-			scratch = ns;
-			scap = sl + 1;
-		}
-		if (fast_fields(b + sp[k].start, sl, &f, scratch, scap) && f.type) {
-			if (strcmp(f.type, "indicator") == 0)
-				indicator(L, &f, refs);
-			continue;
-		}
-		json_t *o = json_loadb(b + sp[k].start, sl, 0, NULL);
-		fields_from_json(o, &f);
+	json_decref(o);
+}
+
+/* Pass 2: the indicators. */
+static void read_indicator(void *arg, const char *b, size_t len, size_t k, uint64_t line)
+{
+	struct stix_pass *P = arg;
+	struct ioc_loader *L = P->L;
+	if (!has_text(b, len, "\"indicator\"") && has_text(b, len, "\"type\""))
+		return;
+	if (len + 1 > P->scap) {
+		char *ns = realloc(P->scratch, len + 1);
+		if (ns == NULL)
+			return;
+		P->scratch = ns;
+		P->scap = len + 1;
+	}
+	struct ind_fields f;
+	if (fast_fields(b, len, &f, P->scratch, P->scap) && f.type) {
+		if (strcmp(f.type, "indicator") == 0)
+			indicator(L, &f, P->refs);
+		return;
+	}
+	json_t *o = json_loadb(b, len, 0, NULL);
+	fields_from_json(o, &f);
+	if (o == NULL || f.type == NULL) {
 		char where[64];
-		if (o == NULL || f.type == NULL) {
-			snprintf(where, sizeof(where), "object #%zu (line %llu)", k,
-				 (unsigned long long)line_at(b, sp[k].start));
-			L->res->read++;
-			ioc_malformed(L, where, o ? "object without type" : "not a JSON object");
-		} else if (strcmp(f.type, "indicator") == 0) {
-			indicator(L, &f, refs);
-		}
-		json_decref(o);
+		snprintf(where, sizeof(where), "object #%zu (line %llu)", k, (unsigned long long)line);
+		L->res->read++;
+		ioc_malformed(L, where, o ? "object without type" : "not a JSON object");
+	} else if (strcmp(f.type, "indicator") == 0) {
+		indicator(L, &f, P->refs);
 	}
-	free(scratch);
-	json_decref(refs);
-	free(sp);
-	free(b);
-	return 0;
+	json_decref(o);
+}
+
+int ioc_load_stix(struct ioc_loader *L)
+{
+	struct stix_pass P = {.L = L, .refs = json_object()};
+	int rc = walk_objects(L, collect_refs, &P, false);
+	if (rc < 0) {
+		walk_objects(L, collect_refs, &P, true); /* again, to say why */
+		L->res->malformed++;
+		json_decref(P.refs);
+		free(P.pub_ref);
+		return -1;
+	}
+	L->feed = ioc_db_feed(L->db, L->o, identity_name(P.refs, P.pub_ref));
+	rc = walk_objects(L, read_indicator, &P, true);
+	if (rc != 0)
+		L->res->malformed++; /* the array is cut: what came before is loaded */
+	json_decref(P.refs);
+	free(P.pub_ref);
+	free(P.scratch);
+	return rc < 0 ? -1 : 0;
 }

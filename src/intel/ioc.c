@@ -202,16 +202,21 @@ static uint32_t hash_value(uint8_t type, const uint8_t *d, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static bool hex_bytes(const char *s, uint8_t *out, size_t want)
 {
 	if (strlen(s) != want * 2)
 		return false;
 	for (size_t i = 0; i < want; i++) {
-		unsigned v;
-		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &v) != 1)
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return false;
-		out[i] = (uint8_t)v;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return true;
 }
@@ -450,26 +455,51 @@ bool ioc_db_lookup(const struct ioc_db *db, enum ioc_type t, const uint8_t *v, s
 
 /* ------------------------------------------------------------ helpers */
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const char *s, int n, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		*v = *v * 10 + (unsigned)(s[i] - '0');
+	}
+	return true;
+}
+
+/* "YYYY-MM-DD", optionally "THH:MM:SS", fraction, and "Z" or "+00:00". */
 bool ioc_parse_time(const char *s, int64_t *out)
 {
-	if (s == NULL || *s == '\0')
+	unsigned y, mo, d, h = 0, mi = 0, se = 0;
+	if (s == NULL || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
 		return false;
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL) {
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s, "%Y-%m-%d", &tm);
-		if (end == NULL || (*end && *end != ' ' && *end != 'T'))
+	const char *p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
+		    !digits(p + 7, 2, &se) || h > 23 || mi > 59 || se > 60)
 			return false;
-	} else {
-		if (*end == '.')
-			for (end++; isdigit((unsigned char)*end); end++)
+		p += 9;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
 				;
-		if (*end && strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
+		if (*p && strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0)
 			return false;
+	} else if (*p) {
+		return false;
 	}
-	*out = (int64_t)timegm(&tm);
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	return true;
 }
 
