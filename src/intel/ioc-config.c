@@ -12,6 +12,7 @@
  *         stakeholder: government # un | government | private |
  *                                 # civil-society | academia
  *         tlp: amber              # when the feed marks none
+ *     memcap: 1gb                 # the indicators' memory (default 1 GiB)
  *     kev: known_exploited_vulnerabilities.json   # CISA KEV (enrichment)
  *     attack: [enterprise-attack.json]            # ATT&CK bundles (enrichment)
  */
@@ -42,6 +43,9 @@ static void summary(FILE *log, const struct ioc_feed_opts *o, const struct ioc_l
 		o->path, (unsigned long long)r->loaded, (unsigned long long)r->read,
 		(unsigned long long)r->malformed, (unsigned long long)r->unsupported,
 		(unsigned long long)r->skipped, secs);
+	if (r->over_memcap)
+		fprintf(log, "intel: %s: %llu values not loaded: intel.memcap reached\n", o->path,
+			(unsigned long long)r->over_memcap);
 }
 
 /* Fills o from a feed's map; false (reported) when a value is bad. */
@@ -111,6 +115,7 @@ struct ioc_db *ioc_db_from_config(const struct config_node *root, FILE *log)
 	struct ioc_db *db = ioc_db_new();
 	if (db == NULL)
 		return NULL;
+	ioc_db_set_memcap(db, config_get_size(root, "intel.memcap", IOC_DEFAULT_MEMCAP));
 	load_tables(db, kev, ioc_db_load_kev, log);
 	load_tables(db, attack, ioc_db_load_attack, log);
 	for (size_t i = 0; have_feeds && i < feeds->nchild; i++) {
@@ -130,7 +135,7 @@ struct ioc_db *ioc_db_from_config(const struct config_node *root, FILE *log)
 static int usage(FILE *f, int rc)
 {
 	fputs("Usage: vigil intel load [--format stix|misp|csv] [--name N] [--publisher P]\n"
-	      "                        [--stakeholder S] [--tlp T] FILE...\n"
+	      "                        [--stakeholder S] [--tlp T] [--memcap SIZE] FILE...\n"
 	      "       vigil intel export (--stix|--misp) [-o OUT] [--include-red]\n"
 	      "                        [--sensor NAME] EVE.json...\n"
 	      "  load    read feeds as the sensor would: counts, malformed entries (by file\n"
@@ -152,10 +157,12 @@ static long rss_kb(void)
 static int cmd_load(int argc, char **argv)
 {
 	struct ioc_feed_opts base = {.tlp = TLP_UNKNOWN};
+	uint64_t memcap = IOC_DEFAULT_MEMCAP;
 	bool fmt_set = false;
 	struct ioc_db *db = ioc_db_new();
 	if (db == NULL)
 		return 1;
+	ioc_db_set_memcap(db, memcap);
 	int files = 0, failed = 0;
 	uint64_t malformed = 0;
 	double t0 = now_s();
@@ -170,6 +177,8 @@ static int cmd_load(int argc, char **argv)
 					return 2;
 				}
 				fmt_set = true;
+			} else if (strcmp(a, "--memcap") == 0 && config_parse_size(v, &memcap)) {
+				ioc_db_set_memcap(db, memcap);
 			} else if (strcmp(a, "--name") == 0) {
 				base.name = v;
 			} else if (strcmp(a, "--publisher") == 0) {

@@ -134,11 +134,7 @@ static void csv_row(struct ioc_loader *L, const struct csv_cols *c, char **f, in
 		ioc_malformed(L, where, "valid_until is not after valid_from");
 		return;
 	}
-	if (!ioc_db_add(L->db, t, value, &p)) {
-		ioc_malformed(L, where, "'%.80s' is not a %s", value, ioc_type_name(t));
-		return;
-	}
-	L->res->loaded++;
+	ioc_add(L, where, t, value, &p);
 }
 
 int ioc_load_csv(struct ioc_loader *L)

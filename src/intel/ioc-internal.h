@@ -23,6 +23,11 @@ void ioc_malformed(struct ioc_loader *L, const char *where, const char *fmt, ...
 void ioc_unsupported(struct ioc_loader *L, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Adds a value, counting it as loaded, malformed (reported) or over
+ * the memcap. */
+void ioc_add(struct ioc_loader *L, const char *where, enum ioc_type t, const char *value,
+	     const struct ioc_prov *p);
+
 int ioc_load_stix(struct ioc_loader *L);
 int ioc_load_misp(struct ioc_loader *L);
 int ioc_load_csv(struct ioc_loader *L);

@@ -46,11 +46,7 @@ static bool to_ids(json_t *a)
 static void add(struct ioc_loader *L, const char *where, enum ioc_type t, const char *v,
 		const struct ioc_prov *p)
 {
-	if (!ioc_db_add(L->db, t, v, p)) {
-		ioc_malformed(L, where, "'%.80s' is not a %s", v, ioc_type_name(t));
-		return;
-	}
-	L->res->loaded++;
+	ioc_add(L, where, t, v, p);
 }
 
 static void attribute(struct ioc_loader *L, json_t *a, struct ioc_prov p, size_t idx,

@@ -352,12 +352,7 @@ static void indicator(struct ioc_loader *L, const struct ind_fields *f, json_t *
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		if (!ioc_db_add(L->db, c[i].type, c[i].value, &p)) {
-			ioc_malformed(L, where, "'%.80s' is not a %s", c[i].value,
-				      ioc_type_name(c[i].type));
-			continue;
-		}
-		L->res->loaded++;
+		ioc_add(L, where, c[i].type, c[i].value, &p);
 	}
 }
 

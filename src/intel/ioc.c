@@ -64,6 +64,7 @@ struct ioc_db {
 	struct arena_chunk *arena;
 	uint64_t arena_bytes;
 	struct ioc_enrich *enrich; /* KEV and ATT&CK (ioc-enrich.c) */
+	uint64_t memcap;	   /* 0 = none */
 };
 
 static const char *const type_names[IOC_TYPES] = {"ipv4-addr", "ipv6-addr", "domain-name",
@@ -386,18 +387,25 @@ static int64_t rec_for(struct ioc_db *db, const struct ioc_prov *p)
 	return db->nrecs++;
 }
 
-bool ioc_db_add(struct ioc_db *db, enum ioc_type t, const char *text, const struct ioc_prov *p)
+void ioc_db_set_memcap(struct ioc_db *db, uint64_t bytes)
+{
+	db->memcap = bytes;
+}
+
+int ioc_db_add(struct ioc_db *db, enum ioc_type t, const char *text, const struct ioc_prov *p)
 {
 	uint8_t buf[2048];
 	size_t len;
 	if (t >= IOC_TYPES || !to_bytes(t, text, buf, &len) || len > UINT16_MAX)
-		return false;
+		return 0;
+	if (db->memcap && ioc_db_memuse(db) + sizeof(struct ioc_entry) + len > db->memcap)
+		return -1;
 	int64_t rec = rec_for(db, p);
 	if (rec < 0)
-		return false;
+		return -1;
 	struct ioc_entry *e = arena_alloc(db, sizeof(*e) + len);
 	if (e == NULL)
-		return false;
+		return -1;
 	e->hash = hash_value((uint8_t)t, buf, len);
 	e->rec = (uint32_t)rec;
 	e->type = (uint8_t)t;
@@ -408,7 +416,7 @@ bool ioc_db_add(struct ioc_db *db, enum ioc_type t, const char *text, const stru
 	db->count++;
 	db->per_type[t]++;
 	grow(db);
-	return true;
+	return 1;
 }
 
 /* ------------------------------------------------------------ look-up */
@@ -567,6 +575,18 @@ void ioc_unsupported(struct ioc_loader *L, const char *where, const char *fmt, .
 	va_start(ap, fmt);
 	report(L, ++L->res->unsupported, "unsupported", where, fmt, ap);
 	va_end(ap);
+}
+
+void ioc_add(struct ioc_loader *L, const char *where, enum ioc_type t, const char *value,
+	     const struct ioc_prov *p)
+{
+	int r = ioc_db_add(L->db, t, value, p);
+	if (r > 0)
+		L->res->loaded++;
+	else if (r < 0)
+		L->res->over_memcap++;
+	else
+		ioc_malformed(L, where, "'%.80s' is not a %s", value, ioc_type_name(t));
 }
 
 enum ioc_type ioc_ip_type(const char *text)

@@ -51,6 +51,7 @@ struct ioc_load_result {
 	uint64_t malformed; /* entries rejected (each reported) */
 	uint64_t skipped;   /* entries deliberately not loaded (to_ids false, revoked, ...) */
 	uint64_t unsupported; /* valid entries of a type or pattern vigil cannot match */
+	uint64_t over_memcap; /* values not added: the database reached intel.memcap */
 };
 
 /* What a match reports: the indicator and where it came from. */
@@ -131,7 +132,11 @@ struct ioc_prov {
 	int64_t valid_from, valid_until;
 };
 uint32_t ioc_db_feed(struct ioc_db *db, const struct ioc_feed_opts *o, const char *publisher);
-bool ioc_db_add(struct ioc_db *db, enum ioc_type t, const char *text, const struct ioc_prov *p);
+/* 1 added, 0 not a value of the type, -1 refused (memcap, no memory). */
+int ioc_db_add(struct ioc_db *db, enum ioc_type t, const char *text, const struct ioc_prov *p);
+#define IOC_DEFAULT_MEMCAP (1ull << 30)
+/* Bytes the database may use (0 = no limit); values beyond are refused. */
+void ioc_db_set_memcap(struct ioc_db *db, uint64_t bytes);
 /* "2025-01-31T12:00:00Z", "2025-01-31", Unix seconds → seconds; false when not a date. */
 bool ioc_parse_time(const char *s, int64_t *out);
 

@@ -344,13 +344,37 @@ static void test_enrich(void **state)
 	ioc_db_free(db);
 }
 
+/* intel.memcap: values beyond it are refused and counted, the rest loads */
+static void test_memcap(void **state)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/cap.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("type,value\n", f);
+	for (int i = 0; i < 100000; i++)
+		fprintf(f, "domain,a-rather-long-host-name-%d.example\n", i);
+	fclose(f);
+	struct ioc_db *db = ioc_db_new();
+	uint64_t before = ioc_db_memuse(db);
+	ioc_db_set_memcap(db, before + (2u << 20));
+	struct ioc_load_result r;
+	struct ioc_feed_opts o = {.path = path, .format = IOC_FMT_CSV};
+	assert_int_equal(ioc_db_load(db, &o, &r, NULL), 0);
+	assert_true(r.loaded > 0 && r.over_memcap > 0);
+	assert_int_equal(r.loaded + r.over_memcap, 100000);
+	assert_int_equal(r.malformed, 0);
+	assert_true(ioc_db_memuse(db) <= before + (3u << 20)); /* one arena chunk of slack */
+	assert_true(has_str(db, IOC_DOMAIN, "a-rather-long-host-name-0.example", 0));
+	ioc_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_values), cmocka_unit_test(test_validity),
 	    cmocka_unit_test(test_stix),   cmocka_unit_test(test_misp),
 	    cmocka_unit_test(test_csv),	   cmocka_unit_test(test_many),
-	    cmocka_unit_test(test_enrich),
+	    cmocka_unit_test(test_enrich),  cmocka_unit_test(test_memcap),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
