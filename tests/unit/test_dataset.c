@@ -418,6 +418,21 @@ static void test_iprep(void **state)
 	    th_parse_result("alert ip any any -> any any (iprep:src,BadHosts,>,1; sid:1;)"), 0);
 }
 
+/* the intel keyword: its kinds, and a sticky buffer for domain / ja3 */
+static void test_intel_keyword(void **state)
+{
+	assert_int_equal(th_parse_result("alert ip any any -> any any (intel:ip; sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert ip any any -> any any (intel:file; sid:1;)"), 1);
+	assert_int_equal(
+	    th_parse_result("alert dns any any -> any any (dns.query; intel:domain; sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert http any any -> any any (intel:url; sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert dns any any -> any any (intel:domain; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert ip any any -> any any (intel:wallet; sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert ip any any -> any any (intel; sid:1;)"), 0);
+	/* the internal keywords are not for rules */
+	assert_int_equal(th_parse_result("alert ip any any -> any any (intel.ip; sid:1;)"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_subdomain_and_policy),
 	    cmocka_unit_test(test_iprep),
+	    cmocka_unit_test(test_intel_keyword),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
