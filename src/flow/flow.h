@@ -175,6 +175,11 @@ const struct flow_stats *flow_table_stats(const struct flow_table *t);
 /* Symmetric hash of a packet's flow key: the same for both directions. */
 uint32_t flow_hash_packet(const struct packet *p);
 
+/* Turns a flow around (Suricata's FlowSwap): source and destination,
+ * and every per-direction counter, change places.  The caller flips the
+ * direction of the packet at hand (p->flow_toserver) itself. */
+void flow_swap(struct flow *f);
+
 const char *flow_state_name(enum flow_state s);
 const char *flow_tcp_state_name(enum tcp_state s);
 const char *flow_end_reason_name(enum flow_end_reason r);

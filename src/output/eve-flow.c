@@ -4,6 +4,7 @@
  */
 #include "app/app.h"
 #include "output/eve.h"
+#include "stream/stream.h"
 #include "util/json.h"
 
 #include <stdio.h>
@@ -29,6 +30,17 @@ static void put_tcp(struct json *j, const struct flow *f)
 			json_bool(j, flags[i].name, true);
 	if (f->tcp_state != TCP_STATE_NONE)
 		json_str(j, "state", flow_tcp_state_name(f->tcp_state));
+	/* As Suricata 8, for a flow with a TCP session: gaps and regions. */
+	unsigned ts_regions, tc_regions;
+	if (stream_max_regions(f, STREAM_TOSERVER, &ts_regions) &&
+	    stream_max_regions(f, STREAM_TOCLIENT, &tc_regions)) {
+		if (stream_flow_had_gap(f, STREAM_TOCLIENT))
+			json_bool(j, "tc_gap", true);
+		if (stream_flow_had_gap(f, STREAM_TOSERVER))
+			json_bool(j, "ts_gap", true);
+		json_uint(j, "ts_max_regions", ts_regions);
+		json_uint(j, "tc_max_regions", tc_regions);
+	}
 	json_close_object(j);
 }
 

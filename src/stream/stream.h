@@ -12,9 +12,10 @@
  *     session started; 00 without a session, as Suricata's EVE),
  * and overwrites whatever the flow stage's coarse tracker put there, so
  * calling it after the flow stage is all it takes for its values to win.
- * "ts" is the TCP client: for a session picked up from a SYN/ACK the
- * flow's source is the server (stream_flow_reversed()); Suricata swaps
- * such a flow, and the engine should too before logging it.
+ * "ts" is the TCP client: a session picked up from a SYN/ACK turns its
+ * flow around (flow_swap(), as Suricata's FlowSwap) so the flow starts at
+ * the client; stream_flow_reversed() says when the flow's source is still
+ * the server (a SYN/ACK or SYN met on a flow another packet opened).
  *
  * Stream events (Suricata's `stream.*` names) are added to the packet's
  * p->stream_events[] (decode.h); the EVE anomaly logger and the
@@ -376,7 +377,10 @@ bool stream_session_closed(const struct flow *f);
  * STREAM_TOSERVER is the client's side.  False without a TCP session. */
 bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out);
 
-/* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
+/* The most regions a direction's data was held in at once (EVE flow
+ * tcp.ts_max_regions / tc_max_regions); false without a session. */
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out);
+/* A gap was declared in this direction (EVE flow tcp.ts_gap / tc_gap). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
 /* Span of the stream one direction holds, from the oldest unconsumed byte

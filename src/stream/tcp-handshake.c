@@ -78,6 +78,10 @@ static bool start_on_synack(struct tcp_pkt *t, struct flow *f)
 		return false;
 	ctx->st.midstream_pickups++;
 	ssn->flags |= SSN_MIDSTREAM | SSN_MIDSTREAM_SYNACK;
+	/* As Suricata (PacketSwap + FlowSwap): the SYN/ACK's receiver is the
+	 * client, so the flow is turned around to start there. */
+	flow_swap(f);
+	t->p->flow_toserver = !t->p->flow_toserver;
 	if (t->p->flow_toserver)
 		ssn->flags |= SSN_REVERSED;
 	tcp_bind(t, ssn, false);
