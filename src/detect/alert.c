@@ -18,6 +18,7 @@ void alert_queue_reset(struct alert_queue *q)
 	q->flow_pass = false;
 	q->flow_drop = false;
 	q->tagged = false;
+	q->flow_bypass = false;
 }
 
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
@@ -62,6 +63,7 @@ void alert_queue_merge(const struct detect_engine *de, struct alert_queue *into,
 	into->flow_pass |= from->flow_pass;
 	into->flow_drop |= from->flow_drop;
 	into->tagged |= from->tagged;
+	into->flow_bypass |= from->flow_bypass;
 	into->discarded += from->discarded;
 	for (unsigned i = 0; i < from->count; i++) {
 		const struct alert *a = &from->alerts[i];

@@ -432,6 +432,7 @@ enum rule_flags {
 	RF_NO_STREAM = 1 << 18,	  /* flow:no_stream */
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
+	RF_BYPASS = 1 << 21,	  /* `bypass`: a match bypasses the flow (post-match) */
 };
 
 struct rule {

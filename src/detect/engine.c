@@ -737,6 +737,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 {
 	struct detect_engine *de = dt->de;
 	run_postmatch(dt, r, p);
+	if ((r->flags & RF_BYPASS) && p->flow != NULL)
+		out->flow_bypass = true;
 	enum detect_action action = r->h.action;
 	enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
 	if (tv == TC_DISCARD)

@@ -91,6 +91,10 @@ struct flow {
 	bool alerted;
 	bool seen_toclient;
 	enum flow_action action;
+	/* Local bypass (the `bypass` keyword, a bypass exception policy):
+	 * the flow's later packets are only counted (EVE state "bypassed"). */
+	bool bypassed;
+	uint8_t exception_targets; /* exception policies met: EXC_TARGET_* bits */
 	uint8_t drop_logged; /* bit 1: to server, bit 2: to client (drop flows: start) */
 
 	/* Slots for later stages (stream, app layer, detection); the flow

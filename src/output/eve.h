@@ -68,6 +68,10 @@ struct eve_config {
 	/* exercise: the scenario name when the input is vigil's own synthetic
 	 * traffic (capture_exercise()); written as "exercise" in every event */
 	const char *exercise;
+	/* The exception policy of each target (enum exception_policy by
+	 * exception_target_index()), as resolved at start-up: the flow
+	 * event names the policy of each target the flow met. */
+	uint8_t exception_policy[6];
 };
 
 /* The Community ID (v1) of a flow's tuple: "1:" and 28 base64 characters;
@@ -142,6 +146,9 @@ void eve_log_tagged_packet(struct eve_logger *l, const struct packet *p);
  * NULL when the packet belongs to an already dropped flow. */
 void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct alert *cause,
 		  bool ips);
+/* A drop an exception policy decided: drop.reason is Suricata's name of
+ * the target ("stream midstream", "flow memcap", ...). */
+void eve_log_drop_exception(struct eve_logger *l, const struct packet *p, unsigned target_bit);
 
 /* Per-packet and per-flow events. */
 void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,

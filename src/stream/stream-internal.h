@@ -13,6 +13,7 @@
 
 #include "flow/flow.h"
 #include "stream/stream.h"
+#include "util/exception-policy.h"
 
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)

@@ -57,6 +57,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "util/exception-policy.h"
 
 struct flow;
 struct config_node;
@@ -214,6 +215,11 @@ struct stream_config {
 	 * false is treated as having consumed everything readable. */
 	bool app_reader;
 	bool raw_reader;
+	/* stream.midstream-policy (enum exception_policy, resolved by the
+	 * engine: util/exception-policy.h) and whether the engine runs
+	 * inline (IPS), which decides what a reject policy does. */
+	uint8_t midstream_policy;
+	bool ips;
 };
 
 /* The policy of the host at address a. */
@@ -235,6 +241,9 @@ struct stream_stats {
 	uint64_t sessions;	       /* tcp.sessions */
 	uint64_t ssn_memcap_drop;      /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
 	uint64_t midstream_pickups;    /* tcp.midstream_pickups */
+	/* exception_policy.tcp.midstream.<policy>: packets the midstream
+	 * policy was applied to, by enum exception_policy */
+	uint64_t midstream_policy[EXC_POLICY_COUNT];
 	uint64_t syn, synack, rst;     /* tcp.syn, tcp.synack, tcp.rst (packets) */
 	uint64_t segment_memcap_drop;  /* tcp.segment_memcap_drop: segments refused by
 					  reassembly.memcap */

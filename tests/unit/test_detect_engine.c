@@ -739,9 +739,49 @@ static void test_cache(void **state)
 	unlink(rpath);
 }
 
+/* `bypass` (Suricata's post-match keyword): a match marks the flow for
+ * bypass, whatever the rule's action; no match, no bypass; no flow, no
+ * bypass. */
+static void test_bypass_keyword(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("alert udp any any -> any any (content:\"skip\"; bypass; sid:1;)\n"
+		      "pass tcp any any -> any 443 (content:\"|16 03|\"; depth:2; bypass; sid:2;)\n",
+		      NULL);
+	assert_non_null(de);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct packet p;
+	th_packet(&p, 17, 5000, 53, "noskip", 6);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.flow_bypass);
+	assert_int_equal(q.count, 1);
+	th_packet(&p, 17, 5000, 53, "nothing", 7);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_false(q.flow_bypass);
+	th_packet(&p, 17, 5000, 53, "skip", 4);
+	p.flow = NULL;
+	detect_packet(t, &p, &q);
+	assert_false(q.flow_bypass);
+	/* a pass rule with bypass: no alert, the flow still bypassed */
+	th_packet(&p, 6, 40000, 443, "\x16\x03\x01", 3);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.flow_bypass);
+	assert_int_equal(q.count, 0);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_bypass_keyword),
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
 	    cmocka_unit_test(test_prefilter_runs_equal_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
