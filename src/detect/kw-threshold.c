@@ -43,10 +43,14 @@ static void thr_key(const struct thr_spec *t, const struct packet *p, uint8_t ke
 	switch (t->track) {
 	case TRK_SRC: memcpy(key + 1, p->src.bytes, 16); break;
 	case TRK_DST: memcpy(key + 1, p->dst.bytes, 16); break;
-	case TRK_BOTH:
-		memcpy(key + 1, p->src.bytes, 16);
-		memcpy(key + 17, p->dst.bytes, 16);
+	case TRK_BOTH: {
+		/* An IP pair is one tracker whichever way the packet goes, as
+		 * Suricata's ippair table: the lower address first. */
+		bool src_low = memcmp(p->src.bytes, p->dst.bytes, 16) <= 0;
+		memcpy(key + 1, src_low ? p->src.bytes : p->dst.bytes, 16);
+		memcpy(key + 17, src_low ? p->dst.bytes : p->src.bytes, 16);
 		break;
+	}
 	case TRK_FLOW:
 		/* flow_id, not the pointer: a freed flow's memory may be reused */
 		if (p->flow != NULL)

@@ -98,6 +98,11 @@ static bool load_exception_policies(struct engine *e, char *err, size_t errlen)
 		return false;
 	e->stream_cfg.midstream_policy = (uint8_t)pol;
 	e->stream_cfg.ips = ips;
+	/* stream.inline absent or "auto": inline in IPS mode, as Suricata's
+	 * StreamTcpInitConfig (data is inspected before it is ACKed). */
+	const char *inl = config_get_str(e->config, "stream.inline", NULL);
+	if (ips && (inl == NULL || strcmp(inl, "auto") == 0))
+		e->stream_cfg.inline_mode = true;
 	e->eve_cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] = (uint8_t)pol;
 	return true;
 }

@@ -15,17 +15,28 @@
 static void inspect_stream_at_end(struct worker *w, struct flow *f);
 static void log_app(struct worker *w, struct packet *p, struct flow *f, bool flow_end);
 
+/* A flow dropped in IPS mode: its application layer is off from the
+ * drop on (Suricata 8's StreamTcpDisableAppLayer on a flow drop): nothing
+ * more is parsed, inspected at its end or logged. */
+static bool ips_dropped(const struct worker *w, const struct flow *f)
+{
+	return w->ips && f != NULL && f->action == FLOW_ACTION_DROP;
+}
+
 static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
 	struct worker *w = arg;
-	if (f->stream) {
+	if (f->stream && ips_dropped(w, f)) {
+		stream_flow_end(f);
+	} else if (f->stream) {
 		stream_flow_end(f);
 		if (w->detect)
 			inspect_stream_at_end(w, f);
 		else
 			app_flow_end(w->app, f);
 	}
-	log_app(w, NULL, f, true);
+	if (!ips_dropped(w, f))
+		log_app(w, NULL, f, true);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
 	app_flow_free(f->app);
 	f->app = NULL;
@@ -468,14 +479,14 @@ static void process_packet(struct worker *w, struct packet *p)
 	}
 	/* A flow dropped in IPS mode is not tracked further: its packets drop
 	 * before the stream stage (detect() logs them). */
-	bool flow_dropped = w->ips && p->flow && p->flow->action == FLOW_ACTION_DROP;
+	bool flow_dropped = ips_dropped(w, p->flow);
 	if (p->flow && p->proto == 6 && !p->is_fragment && !flow_dropped) {
 		stream_handle_packet(w->stream, p);
 		flow_table_refile(w->flows, p->flow);
 	}
 	bool skip = exception_verdict(w, p);
-	if (!skip || p->exception_policy == EXC_POLICY_PASS_PACKET ||
-	    p->exception_policy == EXC_POLICY_PASS_FLOW)
+	if (!flow_dropped && (!skip || p->exception_policy == EXC_POLICY_PASS_PACKET ||
+			      p->exception_policy == EXC_POLICY_PASS_FLOW))
 		app_handle_packet(w->app, p);
 	if (w->detect && !skip)
 		detect(w, p);
@@ -484,7 +495,8 @@ static void process_packet(struct worker *w, struct packet *p)
 		eve_log_goose(w->eve, p);
 	if (p->flow) {
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
-		log_app(w, p, p->flow, false);
+		if (!ips_dropped(w, p->flow))
+			log_app(w, p, p->flow, false);
 	}
 	if (w->ips && !p->parent) {
 		if (w->dropping)

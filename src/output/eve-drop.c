@@ -88,7 +88,12 @@ void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct ale
 	const struct eve_config *cfg = eve_logger_config(l);
 	if (!cfg->types[EVE_T_DROP] || p->parent)
 		return; /* pseudo packets are not drop-logged, as in Suricata */
-	struct json *j = begin_drop(l, p, cause ? "rules" : "flow drop");
+	/* Suricata's reasons: a rate_filter's new_action drops for
+	 * "threshold detection_filter", other rules for "rules". */
+	const char *reason = cause == NULL			     ? "flow drop"
+			     : (cause->flags & ALERT_F_RATE_FILTER) ? "threshold detection_filter"
+								     : "rules";
+	struct json *j = begin_drop(l, p, reason);
 	if (cause && cfg->drop_alerts)
 		eve_put_alert_object(j, cause, ips);
 	eve_commit(l);

@@ -671,6 +671,73 @@ static void test_rate_filter(void **state)
 	unlink(tpath);
 }
 
+/* track by_both is one tracker per IP pair whichever way a packet goes
+ * (Suricata's ippair table), for the threshold keyword and rate_filter. */
+static void test_by_both_either_direction(void **state)
+{
+	(void)state;
+	struct detect_engine *de = th_engine(
+	    "alert tcp any any -> any any (content:\"b\"; threshold:type limit, track by_both, "
+	    "count 1, seconds 60; sid:1;)\n",
+	    NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct packet p;
+	th_packet(&p, 6, 1000, 80, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 1);
+	th_ip4(&p.dst, 10, 0, 0, 2);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	/* the reply: same pair, over the limit */
+	th_packet(&p, 6, 80, 1000, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 1);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 0);
+	/* another pair sharing one address: its own tracker */
+	th_packet(&p, 6, 80, 1000, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 3);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+
+	char rpath[] = "/tmp/vigil-rfb-rules-XXXXXX", tpath[] = "/tmp/vigil-rfb-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (content:\"r\"; sid:7;)\n", f);
+	fclose(f);
+	f = fdopen(mkstemp(tpath), "w");
+	fputs("rate_filter gen_id 1, sig_id 7, track by_both, count 1, seconds 60, new_action "
+	      "drop, timeout 100\n",
+	      f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {
+	    .rule_files = files, .rule_file_count = 1, .threshold_file = tpath, .no_cache = true};
+	de = detect_engine_new(&cfg, NULL, NULL);
+	assert_non_null(de);
+	t = detect_thread_new(de);
+	th_packet(&p, 6, 1000, 80, "r", 1);
+	th_ip4(&p.src, 10, 0, 0, 1);
+	th_ip4(&p.dst, 10, 0, 0, 2);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.alerts[0].action, DETECT_ACTION_ALERT);
+	th_packet(&p, 6, 80, 1000, "r", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 1);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	assert_int_equal(q.alerts[0].action, DETECT_ACTION_DROP);
+	/* the new action is marked as a rate_filter's (drop.reason) */
+	assert_true(q.alerts[0].flags & ALERT_F_RATE_FILTER);
+	assert_true(q.drop);
+	detect_thread_free(t);
+	detect_engine_free(de);
+	unlink(rpath);
+	unlink(tpath);
+}
+
 static void test_classification_and_alert_fields(void **state)
 {
 	char rpath[] = "/tmp/vigil-cls-rules-XXXXXX", cpath[] = "/tmp/vigil-cls-XXXXXX";
@@ -797,6 +864,7 @@ int main(void)
 	    cmocka_unit_test(test_threshold_many_sources),
 	    cmocka_unit_test(test_threshold_config),
 	    cmocka_unit_test(test_rate_filter),
+	    cmocka_unit_test(test_by_both_either_direction),
 	    cmocka_unit_test(test_classification_and_alert_fields),
 	    cmocka_unit_test(test_cache),
 	};

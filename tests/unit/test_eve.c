@@ -15,6 +15,7 @@
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/config.h"
+#include "util/exception-policy.h"
 
 struct fixture {
 	char path[64];
@@ -122,6 +123,60 @@ static void test_flow_event(void **state)
 		     "\"reason\":\"shutdown\",\"alerted\":false},"
 		     "\"tcp\":{\"tcp_flags\":\"13\",\"tcp_flags_ts\":\"12\",\"tcp_flags_tc\":\"13\","
 		     "\"syn\":true,\"fin\":true,\"ack\":true,\"state\":\"closed\"}}\n");
+	free(out);
+}
+
+/* A flow that met an exception policy names target and policy (Suricata
+ * 8's output-json-flow.c); a bypassed flow says so. */
+static void test_flow_event_exception_policy(void **state)
+{
+	struct fixture *fx = *state;
+	eve_logger_free(fx->log);
+	fx->cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] =
+	    EXC_POLICY_PASS_FLOW;
+	fx->log = eve_logger_new(fx->file, &fx->cfg, NULL, NULL);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.proto = 17;
+	f.src.family = f.dst.family = 4;
+	f.exception_targets = EXC_TARGET_MIDSTREAM;
+	f.bypassed = true;
+	f.action = FLOW_ACTION_PASS;
+	eve_log_flow(fx->log, &f, FLOW_END_TIMEOUT, 1700000009, 0);
+	char *out = slurp(fx);
+	assert_non_null(strstr(out, "\"state\":\"bypassed\",\"bypass\":\"local\""));
+	assert_non_null(strstr(out, "\"action\":\"pass\",\"exception_policy\":[{\"target\":"
+				    "\"stream_midstream\",\"policy\":\"pass_flow\"}]"));
+	free(out);
+}
+
+/* drop.reason: a rule, a rate_filter's new action, a flow drop, an
+ * exception policy. */
+static void test_drop_reasons(void **state)
+{
+	struct fixture *fx = *state;
+	eve_logger_free(fx->log);
+	fx->cfg.types[EVE_T_DROP] = true;
+	fx->log = eve_logger_new(fx->file, &fx->cfg, NULL, NULL);
+	struct packet p;
+	tuple(&p);
+	struct alert a;
+	memset(&a, 0, sizeof(a));
+	a.action = DETECT_ACTION_DROP;
+	a.msg = a.category = "";
+	eve_log_drop(fx->log, &p, &a, true);
+	a.flags = ALERT_F_RATE_FILTER;
+	eve_log_drop(fx->log, &p, &a, true);
+	eve_log_drop(fx->log, &p, NULL, true);
+	eve_log_drop_exception(fx->log, &p, EXC_TARGET_MIDSTREAM);
+	char *out = slurp(fx);
+	const char *want[] = {"\"reason\":\"rules\"", "\"reason\":\"threshold detection_filter\"",
+			      "\"reason\":\"flow drop\"", "\"reason\":\"stream midstream\""};
+	const char *at = out;
+	for (int i = 0; i < 4; i++) {
+		at = strstr(at, want[i]);
+		assert_non_null(at);
+	}
 	free(out);
 }
 
@@ -233,6 +288,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test_setup_teardown(test_flow_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_event_exception_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drop_reasons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_anomaly_events_keep_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alert_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_keeps_lines_whole, setup, teardown),
