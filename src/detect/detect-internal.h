@@ -558,6 +558,7 @@ struct detect_flow {
 	uint8_t *int_set;
 	bool pass; /* an IP-only pass rule matched: no more inspection */
 	bool drop; /* an IP-only drop/reject rule matched (IPS drops the rest) */
+	uint8_t iponly_done; /* IP-only rules ran: bit 1 to server, bit 2 to client */
 	/* tag:session (kw-tag.c) */
 	bool tag_active;
 	uint8_t tag_metric;
@@ -696,6 +697,7 @@ struct detect_engine {
 	uint32_t *frame_rules;
 	uint32_t nframe_rules;
 	uint64_t frames[APP_PROTO_MAX];
+	uint32_t niponly; /* RF_IPONLY rules: flows remember the directions they ran on */
 };
 
 /* prefilter.c */
@@ -713,6 +715,9 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);
 /* alert.c */
 void alert_queue_reset(struct alert_queue *q);
+/* Records r as the packet's drop cause unless an earlier rule is. */
+void alert_queue_set_drop(struct alert_queue *q, const struct rule *r, enum detect_action action,
+			  uint32_t flags);
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
 			enum detect_action action, uint32_t flags);
 /* Adds from's alerts of rules `into` does not hold yet, in rule order, and

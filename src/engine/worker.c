@@ -223,6 +223,8 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	}
 	if (w->ips && q->drop) {
 		w->dropping = true;
+		if (drop_cause == NULL && q->has_drop_alert)
+			drop_cause = &q->drop_alert; /* a noalert rule dropped */
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
 	}
 }
@@ -276,6 +278,7 @@ static void on_tx(void *arg, enum app_proto proto, const void *state, const void
 		return;
 	q.discarded = 0;
 	q.drop = q.pass = q.flow_pass = q.flow_drop = q.tagged = q.flow_bypass = false;
+	q.has_drop_alert = false;
 	struct packet pp;
 	struct packet *p = s->p;
 	if (p == NULL) {

@@ -845,10 +845,135 @@ static void test_bypass_keyword(void **state)
 	detect_engine_free(de);
 }
 
+/* The drop cause is kept even for a noalert rule (Suricata's
+ * p->alerts.drop): the drop event names it; the first dropping rule in
+ * rule order wins; alert rules are no cause. */
+static void test_drop_cause_noalert(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("drop tcp any any -> any any (content:\"d\"; noalert; sid:1;)\n"
+		      "reject tcp any any -> any any (content:\"dd\"; sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"a\"; sid:3;)\n",
+		      NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct packet p;
+	th_packet(&p, 6, 1000, 80, "d", 1);
+	detect_packet(t, &p, &q);
+	assert_true(q.drop);
+	assert_int_equal(q.count, 0);
+	assert_true(q.has_drop_alert);
+	assert_int_equal(q.drop_alert.sid, 1);
+	th_packet(&p, 6, 1000, 80, "dd", 2);
+	detect_packet(t, &p, &q);
+	assert_true(q.has_drop_alert);
+	assert_int_equal(q.drop_alert.sid, 1); /* first in order, though it does not alert */
+	assert_int_equal(q.count, 1);
+	assert_int_equal(q.alerts[0].sid, 2);
+	th_packet(&p, 6, 1000, 80, "a", 1);
+	detect_packet(t, &p, &q);
+	assert_false(q.has_drop_alert);
+	assert_int_equal(q.count, 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+static bool has_sid(const struct alert_queue *q, uint32_t sid)
+{
+	for (unsigned i = 0; i < q->count; i++)
+		if (q->alerts[i].sid == sid)
+			return true;
+	return false;
+}
+
+/* IP-only rules (Suricata's SignatureIsIPOnly: no payload or packet
+ * keyword, any ports for TCP/UDP) run on a flow's first packet in each
+ * direction only; rules with ports or content run on every packet;
+ * packets without a flow always run them. */
+static void test_iponly_once_per_direction(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("alert ip any any -> any any (sid:1;)\n"
+		      "alert tcp any any -> any 80 (sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; sid:3;)\n"
+		      "alert udp 192.168.1.1 any -> any any (sid:4;)\n",
+		      NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f, u;
+	memset(&f, 0, sizeof(f));
+	memset(&u, 0, sizeof(u));
+	struct packet p;
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 1234, 80, "x", 1);
+		p.flow = &f;
+		p.flow_toserver = true;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 1), k == 0);
+		assert_true(has_sid(&q, 2));
+		assert_true(has_sid(&q, 3));
+	}
+	/* the other direction: once more */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 80, 1234, "y", 1);
+		p.flow = &f;
+		p.flow_toserver = false;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 1), k == 0);
+		assert_false(has_sid(&q, 2));
+	}
+	/* UDP with an address but any ports: IP-only too */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 17, 5000, 53, "z", 1);
+		p.flow = &u;
+		p.flow_toserver = true;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 4), k == 0);
+	}
+	/* no flow: every packet */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 1234, 80, "y", 1);
+		detect_packet(t, &p, &q);
+		assert_true(has_sid(&q, 1));
+	}
+	detect_flow_free(f.detect);
+	detect_flow_free(u.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+/* Suricata's signature properties: a pass on a packet-payload match (not
+ * a stream, transaction or IP-only match) ends that packet's inspection
+ * only, not the flow's. */
+static void test_payload_pass_stays_on_packet(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("pass tcp any any -> any 22 (content:\"SSH\"; sid:1;)\n", NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct packet p;
+	th_packet(&p, 6, 1234, 22, "SSH-2.0", 7);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.pass);
+	assert_false(q.flow_pass); /* a packet payload match: this packet only */
+	detect_flow_free(f.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bypass_keyword),
+	    cmocka_unit_test(test_iponly_once_per_direction),
+	    cmocka_unit_test(test_payload_pass_stays_on_packet),
+	    cmocka_unit_test(test_drop_cause_noalert),
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
 	    cmocka_unit_test(test_prefilter_runs_equal_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),

@@ -180,6 +180,33 @@ static void test_drop_reasons(void **state)
 	free(out);
 }
 
+/* X-Forwarded-For chains as Suricata's app-layer-htp-xff.c reads them. */
+static void xff_is(const char *chain, bool reverse, const char *want)
+{
+	char out[EVE_XFF_LEN];
+	bool ok = eve_xff_parse((const uint8_t *)chain, strlen(chain), reverse, out);
+	if (want == NULL) {
+		assert_false(ok);
+		return;
+	}
+	assert_true(ok);
+	assert_string_equal(out, want);
+}
+
+static void test_xff_chains(void **state)
+{
+	(void)state;
+	xff_is("10.1.1.1, 10.2.2.2, 10.3.3.3", true, "10.3.3.3");
+	xff_is("10.1.1.1, 10.2.2.2, 10.3.3.3", false, "10.1.1.1");
+	xff_is("10.1.1.1:8080", true, "10.1.1.1");
+	xff_is("[2001:db8::7]:443, 10.0.0.1", false, "2001:db8::7");
+	xff_is("proxy, 2001:db8::9", true, "2001:db8::9");
+	xff_is("unknown, 10.9.9.9", false, NULL);	  /* the first is no address */
+	xff_is("10.1.1.1,10.2.2.2", true, NULL);	  /* reverse splits on spaces only */
+	xff_is("1.2.3", true, NULL);			  /* shorter than 7 */
+	xff_is("300.1.1.1, 10.0.0.1", false, NULL);
+}
+
 static void test_anomaly_events_keep_duplicates(void **state)
 {
 	struct fixture *fx = *state;
@@ -287,6 +314,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_xff_chains),
 		cmocka_unit_test_setup_teardown(test_flow_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_event_exception_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_reasons, setup, teardown),
