@@ -111,6 +111,10 @@ struct rule_header {
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
+	/* "=>": a transactional rule (Suricata 8): directional like "->" from
+	 * the client's side, its keywords read either side of one
+	 * transaction, evaluated once the response side is ready. */
+	bool tx_both;
 };
 
 struct parse_ctx;

@@ -658,6 +658,12 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 	if (!app_header_match(h, p))
 		return false;
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
+	if (h->tx_both && !p->flow_toserver) {
+		/* "=>" is matched from the client's side on the response */
+		*swapped = true;
+		return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
+		       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	}
 	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
 	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
 		return true;
