@@ -5,6 +5,8 @@
  *   threshold: type limit|threshold|both, track by_src|by_dst|by_rule|by_both|by_flow,
  *              count N, seconds M
  *   detection_filter: track ..., count N, seconds M
+ * by_both is the address pair, the same in both directions (Suricata's
+ * IP-pair table).
  * limit: the first N matches per window alert; threshold: every Nth;
  * both: once per window after N; detection_filter: every match after the
  * first N in the window; backoff (count N, multiplier M, no window): the
@@ -44,11 +46,11 @@ static void thr_key(const struct thr_spec *t, const struct packet *p, uint8_t ke
 	case TRK_SRC: memcpy(key + 1, p->src.bytes, 16); break;
 	case TRK_DST: memcpy(key + 1, p->dst.bytes, 16); break;
 	case TRK_BOTH: {
-		/* An IP pair is one tracker whichever way the packet goes, as
-		 * Suricata's ippair table: the lower address first. */
-		bool src_low = memcmp(p->src.bytes, p->dst.bytes, 16) <= 0;
-		memcpy(key + 1, src_low ? p->src.bytes : p->dst.bytes, 16);
-		memcpy(key + 17, src_low ? p->dst.bytes : p->src.bytes, 16);
+		/* the address pair, either direction: Suricata tracks by_both
+		 * in its IP-pair table, where A->B and B->A are one pair */
+		bool swap = memcmp(p->src.bytes, p->dst.bytes, 16) > 0;
+		memcpy(key + 1, swap ? p->dst.bytes : p->src.bytes, 16);
+		memcpy(key + 17, swap ? p->src.bytes : p->dst.bytes, 16);
 		break;
 	}
 	case TRK_FLOW:

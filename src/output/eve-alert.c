@@ -63,7 +63,9 @@ static void put_metadata(struct json *j, const struct alert *a)
 	json_close_object(j);
 }
 
-static void put_alert_object(struct json *j, const struct alert *a, bool ips, const char *xff)
+/* The alert object; `xff` (or NULL) is the X-Forwarded-For address. */
+static void put_alert_object(struct json *j, const struct alert *a, bool ips, bool rule_metadata,
+			     const char *xff)
 {
 	json_open_object(j, "alert");
 	json_str(j, "action", detect_alert_action_name(a, ips));
@@ -73,15 +75,21 @@ static void put_alert_object(struct json *j, const struct alert *a, bool ips, co
 	json_str(j, "signature", a->msg);
 	json_str(j, "category", a->category);
 	json_int(j, "severity", a->priority);
-	put_metadata(j, a);
+	if (rule_metadata)
+		put_metadata(j, a);
 	if (xff != NULL)
 		json_str(j, "xff", xff);
 	json_close_object(j);
 }
 
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata)
+{
+	put_alert_object(j, a, ips, rule_metadata, NULL);
+}
+
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 {
-	put_alert_object(j, a, ips, NULL);
+	put_alert_object(j, a, ips, true, NULL);
 }
 
 static void put_flow_summary(struct json *j, const struct flow *f)
@@ -170,10 +178,12 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_uint(j, "tx_id", tx_id);
 		if (guessed)
 			json_bool(j, "tx_guessed", true);
-		put_alert_object(j, a, ips, have_xff && !cfg->alert_xff.overwrite ? xff : NULL);
+		put_alert_object(j, a, ips, cfg->alert_rule_metadata,
+				 have_xff && !cfg->alert_xff.overwrite ? xff : NULL);
 		enum app_proto proto;
 		const void *state, *tx;
-		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
+		if (has_tx && cfg->alert_app_layer &&
+		    app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
 			eve_put_app_object(j, proto, state, tx);
 			eve_put_app_files(j, proto, tx, tx_id);
 		}
@@ -182,7 +192,8 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			if (app)
 				json_str(j, "app_proto", app);
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
-			put_flow_summary(j, p->flow);
+			if (cfg->alert_flow)
+				put_flow_summary(j, p->flow);
 		}
 		struct app_frame_view fv;
 		if ((a->flags & ALERT_F_FRAME) && p->flow &&
