@@ -111,6 +111,10 @@ struct rule_header {
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
+	/* "=>": a transactional rule (Suricata 8): directional like "->" from
+	 * the client's side, its keywords read either side of one
+	 * transaction, evaluated once the response side is ready. */
+	bool tx_both;
 };
 
 struct parse_ctx;
@@ -443,6 +447,7 @@ enum rule_flags {
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
 	RF_FRAME = 1 << 21,	  /* frame: runs on each ready frame of frame_proto/frame_type */
 	RF_APP_EARLY = 1 << 22,	  /* RF_APP_BUF reading only early buffers: judged at the early stage */
+	RF_BYPASS = 1 << 23,	  /* `bypass`: a match bypasses the flow (post-match) */
 };
 
 struct rule {
@@ -566,6 +571,7 @@ struct detect_flow {
 	uint8_t *int_set;
 	bool pass; /* an IP-only pass rule matched: no more inspection */
 	bool drop; /* an IP-only drop/reject rule matched (IPS drops the rest) */
+	uint8_t iponly_done; /* IP-only rules ran: bit 1 to server, bit 2 to client */
 	/* tag:session (kw-tag.c) */
 	bool tag_active;
 	uint8_t tag_metric;
@@ -731,6 +737,7 @@ struct detect_engine {
 	uint32_t *frame_rules;
 	uint32_t nframe_rules;
 	uint64_t frames[APP_PROTO_MAX];
+	uint32_t niponly; /* RF_IPONLY rules: flows remember the directions they ran on */
 };
 
 /* prefilter.c */
@@ -748,6 +755,9 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);
 /* alert.c */
 void alert_queue_reset(struct alert_queue *q);
+/* Records r as the packet's drop cause unless an earlier rule is. */
+void alert_queue_set_drop(struct alert_queue *q, const struct rule *r, enum detect_action action,
+			  uint32_t flags);
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
 			enum detect_action action, uint32_t flags);
 /* Adds from's alerts of rules `into` does not hold yet, in rule order, and

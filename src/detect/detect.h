@@ -145,6 +145,12 @@ struct alert_queue {
 	bool flow_drop;	    /* a drop/reject applies to the whole flow (IP-only rule): EVE
 			     * flow.action "drop"; in IPS mode the flow's later packets drop */
 	bool tagged;	    /* an earlier `tag` covers this packet: log it (EVE "packet") */
+	bool flow_bypass;   /* a rule with `bypass` matched: the flow is bypassed */
+	/* The rule that dropped (first in rule order), whether it alerts or
+	 * not (noalert): the drop event shows it, as Suricata's
+	 * p->alerts.drop. */
+	bool has_drop_alert;
+	struct alert drop_alert;
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };
 

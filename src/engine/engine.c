@@ -4,6 +4,7 @@
  * log directory) are fatal with a one-line reason; anything that goes
  * wrong inside the input is reported and counted, and the run goes on.
  */
+#include "util/exception-policy.h"
 #include "engine/engine.h"
 #include "app/file.h"
 #include "app/frame.h"
@@ -89,6 +90,26 @@ static const struct capture_stats *capture_stats_of(struct engine *e)
 	return &e->live_stats;
 }
 
+/* Exception policies (util/exception-policy.h), resolved once: the stream
+ * stage applies the midstream one, EVE names them in flow events. */
+static bool load_exception_policies(struct engine *e, char *err, size_t errlen)
+{
+	enum exception_policy pol;
+	bool ips = e->opt->simulate_ips;
+	if (!exception_policy_resolve_midstream(e->config, e->stream_cfg.midstream, ips, &pol, err,
+						errlen))
+		return false;
+	e->stream_cfg.midstream_policy = (uint8_t)pol;
+	e->stream_cfg.ips = ips;
+	/* stream.inline absent or "auto": inline in IPS mode, as Suricata's
+	 * StreamTcpInitConfig (data is inspected before it is ACKed). */
+	const char *inl = config_get_str(e->config, "stream.inline", NULL);
+	if (ips && (inl == NULL || strcmp(inl, "auto") == 0))
+		e->stream_cfg.inline_mode = true;
+	e->eve_cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] = (uint8_t)pol;
+	return true;
+}
+
 static bool load_config(struct engine *e, char *err, size_t errlen)
 {
 	e->config = config_new();
@@ -128,7 +149,7 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
 	e->stream_cfg.app_reader = true; /* the app layer reads reassembled data */
-	return true;
+	return load_exception_policies(e, err, errlen);
 }
 
 static bool open_output(struct engine *e, char *err, size_t errlen)

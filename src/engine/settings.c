@@ -37,6 +37,7 @@ static const struct {
     {"reference-config-file", K_STR},
     {"threshold-file", K_STR},
     {"action-order.*", K_STR},
+    {"exception-policy", K_STR}, /* util/exception-policy.h */
     {"default-log-dir", K_STR},
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
@@ -102,6 +103,7 @@ static const struct {
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
     {"stream.async-oneside", K_BOOL},
+    {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
     {"stream.max-syn-queued", K_INT},
     {"stream.max-synack-queued", K_INT},
