@@ -484,6 +484,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
 	setup_action_order(de, cfg, log);
+	lua_engine_config(de, cfg);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
 	if (cfg->classification_file != NULL &&
@@ -541,6 +542,8 @@ void detect_engine_free(struct detect_engine *de)
 	for (size_t i = 0; i < de->nfiles; i++)
 		free(de->files[i]);
 	free(de->files);
+	free(de->rule_path);
+	free(de->log_dir);
 	classification_free(&de->classes);
 	reference_free(&de->refs);
 	threshold_config_free(de);
@@ -615,6 +618,7 @@ void detect_thread_free(struct detect_thread *t)
 	xbits_thread_free(dt);
 	tag_thread_free(dt);
 	prefilter_thread_free(dt);
+	lua_thread_free(dt);
 	free(dt);
 }
 
