@@ -242,6 +242,8 @@ enum {
 	BUF_GOOSE_DATSET,
 	BUF_GOOSE_GOID,
 	BUF_FRAME, /* frame: the bytes of the app-layer frame being inspected (kw-frame.c) */
+	BUF_IP_SRC, /* ip.src / ip.dst: the address, 4 or 16 bytes (kw-ipheader.c) */
+	BUF_IP_DST,
 	BUF_MAX_BUILTIN,
 };
 
