@@ -63,6 +63,11 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	sb->instr += HOOK_EVERY;
 	if (sb->max_instr > 0 && sb->instr > sb->max_instr) {
 		sb->instr_hit = true;
+		/* where the script was when it was stopped (level 0: the
+		 * running function; luaL_error would name its caller) */
+		lua_Debug d;
+		if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
+			luaL_error(L, "%s:%d: instruction limit exceeded", d.short_src, d.currentline);
 		luaL_error(L, "instruction limit exceeded");
 	}
 }
