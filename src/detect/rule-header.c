@@ -639,7 +639,9 @@ static int header_proto(struct rule_header *h, const char *p, char *err, size_t 
 {
 	/* Suricata 8's app-layer hooks: `<proto>:request_<state>` and
 	 * `<proto>:response_<state>` (request_started, request_complete,
-	 * response_banner_done ...): the protocol's transactions, one side. */
+	 * response_banner_done ...; TLS: client_* / server_*): the protocol's
+	 * transactions, one side.  vigil offers a transaction side to rules
+	 * when its parser says it is ready, not at each named state. */
 	const char *hook = strchr(p, ':');
 	if (hook != NULL) {
 		char base[32];
@@ -648,9 +650,12 @@ static int header_proto(struct rule_header *h, const char *p, char *err, size_t 
 			ERR("unknown protocol '%s'", p);
 		memcpy(base, p, n);
 		base[n] = '\0';
-		if (strncmp(hook + 1, "request_", 8) == 0 && hook[9] != '\0')
+		/* TLS names its states client_* / server_* (client_hello_done) */
+		if ((strncmp(hook + 1, "request_", 8) == 0 && hook[9] != '\0') ||
+		    (strncmp(hook + 1, "client_", 7) == 0 && hook[8] != '\0'))
 			h->hook_dirs = 1u << APP_TOSERVER;
-		else if (strncmp(hook + 1, "response_", 9) == 0 && hook[10] != '\0')
+		else if ((strncmp(hook + 1, "response_", 9) == 0 && hook[10] != '\0') ||
+			 (strncmp(hook + 1, "server_", 7) == 0 && hook[8] != '\0'))
 			h->hook_dirs = 1u << APP_TOCLIENT;
 		else
 			ERR("unknown hook '%s' in protocol '%s'", hook + 1, p);

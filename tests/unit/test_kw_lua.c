@@ -345,7 +345,15 @@ static void test_bytevar_and_buffers(void **state)
 	assert_int_equal(th_parse_result("alert ssh:response_banner_done any any -> any any "
 					 "(sid:1;)"),
 			 1);
+	assert_int_equal(th_parse_result("alert tls:client_hello_done any any -> any any "
+					 "(tls.sni; content:\"a\"; sid:1;)"),
+			 1);
+	/* tls.sni is a client buffer: not on the server's side */
+	assert_int_equal(th_parse_result("alert tls:server_hello any any -> any any "
+					 "(tls.sni; content:\"a\"; sid:1;)"),
+			 0);
 	assert_int_equal(th_parse_result("alert dns:sideways any any -> any any (sid:1;)"), 0);
+	assert_int_equal(th_parse_result("alert dns:request_ any any -> any any (sid:1;)"), 0);
 	assert_int_equal(th_parse_result("alert tcp:request_started any any -> any any (sid:1;)"), 0);
 	/* a response hook with a request buffer: both directions */
 	assert_int_equal(th_parse_result("alert dns:response_complete any any -> any any "
