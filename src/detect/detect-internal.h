@@ -573,6 +573,8 @@ struct detect_flow {
 	int64_t tag_until;
 };
 
+/* Grows the flow's flowint arrays to hold id (kw-flowint.c); 0 or -1. */
+int detect_flow_ints_reserve(struct detect_flow *df, uint32_t id);
 /* Returns (allocating) the flow's detect state, or NULL without flow. */
 struct detect_flow *detect_flow_get(struct det_thread *dt, const struct packet *p);
 

@@ -1,7 +1,8 @@
 /*
  * lua-lib.c — the suricata.* modules a script may `require` (Suricata 8's
  * "Lua Libraries" docs): suricata.packet, suricata.flow, suricata.log,
- * suricata.config, suricata.bytevar, suricata.flowvar, suricata.dns,
+ * suricata.config, suricata.bytevar, suricata.flowvar, suricata.flowint,
+ * suricata.dns,
  * suricata.ssh, suricata.dnp3 and suricata.ja3.
  *
  * Objects a script gets (a packet, a flow, a transaction) are views of the
@@ -12,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -479,6 +481,105 @@ static int open_flowvar(lua_State *L)
 	return 1;
 }
 
+/* ------------------------------------------------------------ suricata.flowint */
+
+/* The flow's integer variables (the flowint keyword's): register(name) in
+ * init(), get(name) after; value() is nil until set. */
+#define FLOWINT_MT "suricata.flowint"
+
+static int flowint_register(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	struct lua_call_ctx *c = ctx_of(L);
+	if (c->r == NULL)
+		return luaL_error(L, "flowint.register is for init()");
+	struct lua_script *sc = c->sc;
+	for (uint32_t i = 0; i < sc->nflowints; i++)
+		if (strcmp(sc->flowint_names[i], name) == 0)
+			return 0;
+	if (sc->nflowints == sizeof(sc->flowint_ids) / sizeof(sc->flowint_ids[0]))
+		return luaL_error(L, "too many flowints");
+	int id = engine_var_id(c->de, VAR_FLOWINT, name);
+	char *dup = strdup(name);
+	if (id < 0 || dup == NULL) {
+		free(dup);
+		return luaL_error(L, "out of memory");
+	}
+	sc->flowint_names[sc->nflowints] = dup;
+	sc->flowint_ids[sc->nflowints++] = id;
+	return 0;
+}
+
+static int flowint_get(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	struct lua_call_ctx *c = ctx_of(L);
+	for (uint32_t i = 0; i < c->sc->nflowints; i++)
+		if (strcmp(c->sc->flowint_names[i], name) == 0) {
+			struct lua_view *v = lua_newuserdatauv(L, sizeof(*v), 0);
+			memset(v, 0, sizeof(*v));
+			v->idx = c->sc->flowint_ids[i];
+			luaL_setmetatable(L, FLOWINT_MT);
+			return 1;
+		}
+	return luaL_error(L, "flowint '%s' was not registered in init()", name);
+}
+
+/* The flow's state and the variable's id; NULL when the call has no flow. */
+static struct detect_flow *flowint_flow(lua_State *L, uint32_t *id)
+{
+	const struct lua_view *v = get_view(L, FLOWINT_MT, false);
+	struct lua_call_ctx *c = ctx_of(L);
+	*id = (uint32_t)v->idx;
+	if (c->dt == NULL || c->p == NULL || c->p->flow == NULL)
+		return NULL;
+	return detect_flow_get(c->dt, c->p);
+}
+
+static int flowint_value(lua_State *L)
+{
+	uint32_t id;
+	struct detect_flow *df = flowint_flow(L, &id);
+	if (df == NULL || id >= df->nints || !df->int_set[id])
+		lua_pushnil(L);
+	else
+		lua_pushinteger(L, df->ints[id]);
+	return 1;
+}
+
+/* set(v) / incr() / decr(): the new value (nil without a flow). */
+static int flowint_change(lua_State *L, int how)
+{
+	uint32_t id;
+	lua_Integer nv = how == 0 ? luaL_checkinteger(L, 2) : 0;
+	struct detect_flow *df = flowint_flow(L, &id);
+	if (df == NULL || detect_flow_ints_reserve(df, id) != 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	uint32_t cur = df->int_set[id] ? df->ints[id] : 0;
+	df->ints[id] = how == 0 ? (uint32_t)nv : how > 0 ? cur + 1 : cur - 1;
+	df->int_set[id] = 1;
+	lua_pushinteger(L, df->ints[id]);
+	return 1;
+}
+
+static int flowint_set(lua_State *L) { return flowint_change(L, 0); }
+static int flowint_incr(lua_State *L) { return flowint_change(L, 1); }
+static int flowint_decr(lua_State *L) { return flowint_change(L, -1); }
+
+static int open_flowint(lua_State *L)
+{
+	static const luaL_Reg m[] = {{"value", flowint_value}, {"set", flowint_set},
+				     {"incr", flowint_incr},   {"decr", flowint_decr},
+				     {NULL, NULL}};
+	new_class(L, FLOWINT_MT, m);
+	static const luaL_Reg f[] = {{"register", flowint_register}, {"get", flowint_get},
+				     {NULL, NULL}};
+	luaL_newlib(L, f);
+	return 1;
+}
+
 /* ------------------------------------------------------------ transactions */
 
 /* The transaction of `proto` the current call is about, or NULL. */
@@ -777,6 +878,7 @@ lua_CFunction lua_lib_module(const char *name)
 	    {"suricata.packet", open_packet},	{"suricata.flow", open_flow},
 	    {"suricata.log", open_log},		{"suricata.config", open_config},
 	    {"suricata.bytevar", open_bytevar}, {"suricata.flowvar", open_flowvar},
+	    {"suricata.flowint", open_flowint},
 	    {"suricata.dns", open_dns},		{"suricata.ssh", open_ssh},
 	    {"suricata.dnp3", open_dnp3},	{"suricata.ja3", open_ja3},
 	};

@@ -361,6 +361,55 @@ static void test_bytevar_and_buffers(void **state)
 			 0);
 }
 
+/* suricata.flowint: the flow's counters, as the flowint keyword sees them */
+static void test_flowint(void **state)
+{
+	(void)state;
+	put("cnt.lua", "local flowint = require('suricata.flowint')\n"
+		       "function init(a) flowint.register('cnt') return {} end\n"
+		       "function thread_init(a) c = flowint.get('cnt') end\n"
+		       "function match(a) if c:incr() == 2 then return 1 end return 0 end\n");
+	char path[] = "/tmp/vigil-lua-rules-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("alert tcp any any -> any any (lua:cnt.lua; sid:1;)\n"
+	      "alert tcp any any -> any any (flowint:cnt,>,2; sid:2;)\n",
+	      f);
+	fclose(f);
+	const char *files[] = {path};
+	struct detect_config c = lua_cfg(false, 500000);
+	c.rule_files = files;
+	c.rule_file_count = 1;
+	struct detect_load_stats st;
+	struct detect_engine *de = detect_engine_new(&c, &st, NULL);
+	unlink(path);
+	assert_non_null(de);
+	assert_int_equal(st.loaded, 2);
+	struct flow fl;
+	memset(&fl, 0, sizeof(fl));
+	struct packet p;
+	th_packet(&p, 6, 1234, 80, "x", 1);
+	p.flow = &fl;
+	uint32_t sids[4];
+	assert_int_equal(th_run(de, &p, sids, 4), 0); /* cnt 1 */
+	assert_int_equal(th_run(de, &p, sids, 4), 1); /* cnt 2: the script */
+	assert_int_equal(sids[0], 1);
+	unsigned n = th_run(de, &p, sids, 4); /* cnt 3: the keyword sees it (now or next) */
+	n += th_run(de, &p, sids, 4);
+	assert_true(n >= 1);
+	/* without a flow: incr() is nil, no match, no error */
+	p.flow = NULL;
+	assert_int_equal(th_run(de, &p, sids, 4), 0);
+	detect_flow_free(fl.detect);
+	detect_engine_free(de);
+	/* register outside init fails the call (no match) */
+	put("late.lua", "local flowint = require('suricata.flowint')\n"
+			"function init(a) return {} end\n"
+			"function match(a) flowint.register('x') return 1 end\n");
+	assert_int_equal(run("alert tcp any any -> any any (lua:late.lua; sid:1;)\n", "x"), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -382,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_match_and_no_match), cmocka_unit_test(test_script_errors),
 	    cmocka_unit_test(test_sandbox_refuses),    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_luaxform),	       cmocka_unit_test(test_bytevar_and_buffers),
+	    cmocka_unit_test(test_flowint),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
