@@ -486,7 +486,6 @@ bool lua_xform_apply(struct det_thread *dt, const void *ctx, struct inspect_buf 
 				  .gen = lua_next_gen()};
 	lua_sandbox_set_ctx(L, &cc);
 	lua_settop(L, 0);
-	bool changed = false;
 	if (lua_getglobal(L, "transform") != LUA_TFUNCTION) {
 		call_failed(s, "no transform function");
 		goto out;
@@ -516,9 +515,7 @@ bool lua_xform_apply(struct det_thread *dt, const void *ctx, struct inspect_buf 
 	memcpy(copy, out, (size_t)want);
 	b->data = copy;
 	b->len = (uint32_t)want;
-	changed = true;
 out:
-	(void)changed;
 	lua_sandbox_set_ctx(L, NULL);
 	lua_settop(L, 0);
 	return true;
