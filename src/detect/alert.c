@@ -45,6 +45,19 @@ void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const s
 	a->tx_id = 0;
 	a->frame_id = 0;
 	a->rule_num = r->num;
+	a->context_count = 0;
+	a->enrichment = r->enrichment;
+}
+
+void detect_keep_context(struct det_thread *dt, const char *key, const char *json)
+{
+	for (unsigned i = 0; i < dt->nctx; i++)
+		if (strcmp(dt->ctx[i].key, key) == 0) {
+			dt->ctx[i].json = json;
+			return;
+		}
+	if (dt->nctx < ALERT_CONTEXT_MAX)
+		dt->ctx[dt->nctx++] = (struct alert_context){key, json};
 }
 
 static bool queue_has_rule(const struct alert_queue *q, uint32_t rule_num)

@@ -489,6 +489,7 @@ void rule_free(struct rule *r)
 	port_set_free(&r->h.dp);
 	free(r->msg);
 	free(r->classtype);
+	free(r->enrichment);
 	for (size_t i = 0; i < r->nmetadata; i++)
 		free(r->metadata[i]);
 	free(r->metadata);

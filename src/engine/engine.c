@@ -15,6 +15,7 @@
 #include "engine/settings.h"
 #include "engine/stats.h"
 #include "engine/worker.h"
+#include "intel/ioc.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/datadir.h"
@@ -226,6 +227,7 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	memset(dc, 0, sizeof(*dc));
 	dc->rule_files = e->rule_paths;
 	dc->rule_file_count = collect_rule_files(e);
+	dc->ioc = ioc_db_from_config(e->config, stderr); /* intel.feeds; the engine owns it */
 	if (dc->rule_file_count == 0)
 		return;
 	dc->classification_file = table_file(e, "classification-file", "classification.config",
@@ -244,6 +246,8 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->packet_alert_max = (unsigned)config_get_int(e->config, "detect.packet-alert-max", 0);
 	dc->action_order_count = collect_action_order(e);
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
+	dc->config = e->config;
+	dc->data_dir = config_get_str(e->config, "default-data-dir", e->opt->logdir);
 	/* security.lua, with Suricata 8's defaults */
 	dc->lua.allow_rules = config_get_bool(e->config, "security.lua.allow-rules", true);
 	dc->lua.allow_restricted =
@@ -275,10 +279,12 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 {
 	struct detect_config dc;
 	fill_detect_config(e, &dc);
-	if (dc.rule_file_count == 0)
+	if (dc.rule_file_count == 0 && dc.ioc == NULL)
 		return true; /* no rules: decode, flows and logging only */
-	if (!tables_found(e, &dc, err, errlen))
+	if (!tables_found(e, &dc, err, errlen)) {
+		ioc_db_free(dc.ioc);
 		return false;
+	}
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	e->detect = detect_engine_new(&dc, &ls, stderr);
@@ -314,6 +320,7 @@ int engine_test_rules(const struct engine_options *o)
 	fill_detect_config(&e, &dc);
 	if (!tables_found(&e, &dc, err, sizeof(err))) {
 		fprintf(stderr, "vigil: %s\n", err);
+		ioc_db_free(dc.ioc);
 		app_config_free(&e.app_cfg);
 		config_free(e.config);
 		return 1;
@@ -710,9 +717,10 @@ static void live_reload(void *arg)
 	}
 	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
 	fill_detect_config(e, &dc);
-	if (dc.rule_file_count == 0 || !tables_found(e, &dc, err, sizeof(err))) {
+	if ((dc.rule_file_count == 0 && dc.ioc == NULL) || !tables_found(e, &dc, err, sizeof(err))) {
 		fprintf(stderr, "vigil: rule reload: %s; the %u rules running are kept\n",
 			err[0] ? err : "no rule files", e->rules.loaded);
+		ioc_db_free(dc.ioc);
 		return;
 	}
 	fprintf(stderr, "vigil: rule reload: loading\n");

@@ -40,6 +40,12 @@ static const struct {
     {"default-log-dir", K_STR},
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
+    {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */
+    {"intel", K_TREE},    /* intel.feeds (intel/ioc-config.c) */
+    {"default-data-dir", K_STR},
+    {"reputation-categories-file", K_STR},
+    {"default-reputation-path", K_STR},
+    {"reputation-files.*", K_STR},
     {"stats.enabled", K_BOOL},
     {"stats.interval", K_INT},
     /* outputs (eve-log's types are checked by name below) */

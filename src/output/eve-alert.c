@@ -80,6 +80,15 @@ void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bo
 	json_int(j, "severity", a->priority);
 	if (rule_metadata)
 		put_metadata(j, a);
+	if (a->context_count > 0) { /* dataset JSON of the match (Suricata 8) */
+		json_open_object(j, "context");
+		for (unsigned i = 0; i < a->context_count; i++)
+			json_raw(j, a->context[i].key, a->context[i].json,
+				 strlen(a->context[i].json));
+		json_close_object(j);
+	}
+	if (a->enrichment) /* KEV / CVE / ATT&CK of the rule (detect/enrich.c) */
+		json_raw(j, "enrichment", a->enrichment, strlen(a->enrichment));
 	json_close_object(j);
 }
 
