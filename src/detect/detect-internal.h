@@ -111,7 +111,7 @@ struct rule_header {
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
-	uint8_t hook_dirs; /* app-layer hook `proto:request_*` (AD_TS) / `proto:response_*` (AD_TC) */
+	uint8_t hook_dirs; /* app-layer hook: `proto:request_*`/`client_*` AD_TS, `response_*`/`server_*` AD_TC */
 };
 
 struct parse_ctx;
@@ -244,8 +244,6 @@ enum {
 	BUF_IP_SRC, /* ip.src / ip.dst: the address bytes (4 or 16) */
 	BUF_IP_DST,
 	BUF_FRAME, /* frame: the bytes of the app-layer frame being inspected (kw-frame.c) */
-	BUF_IP_SRC, /* ip.src / ip.dst: the address, 4 or 16 bytes (kw-ipheader.c) */
-	BUF_IP_DST,
 	BUF_MAX_BUILTIN,
 };
 
@@ -749,7 +747,8 @@ void lua_engine_config(struct detect_engine *de, const struct detect_config *cfg
 void lua_thread_free(struct det_thread *dt);
 /* Registers a Lua transform (luaxform) on the rule's current buffer (kw-transforms.c). */
 int transform_add_lua(struct parse_ctx *pc, struct rule *r, void *ctx);
-/* Runs a Lua transform into out (cap bytes); false = leave the buffer as it was. */
+/* Runs a Lua transform on b (the result in the transform scratch `slot`);
+ * true always: a script that fails or returns nil leaves b as it was. */
 bool lua_xform_apply(struct det_thread *dt, const void *ctx, struct inspect_buf *b, int slot);
 /* The worker's transform scratch `slot`, grown to need bytes; NULL without memory. */
 uint8_t *transform_scratch(struct det_thread *dt, int slot, uint32_t need);

@@ -23,26 +23,6 @@ static bool get_payload(const struct packet *p, uint32_t index, const uint8_t **
 	return true;
 }
 
-static bool get_ip_addr(const struct packet *p, uint32_t index, const struct ip_addr *a,
-			const uint8_t **d, uint32_t *l)
-{
-	if (index > 0 || (p->ip_version != 4 && p->ip_version != 6))
-		return false;
-	*d = a->bytes;
-	*l = p->ip_version == 4 ? 4 : 16;
-	return true;
-}
-
-static bool get_ip_src(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
-{
-	return get_ip_addr(p, index, &p->src, d, l);
-}
-
-static bool get_ip_dst(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
-{
-	return get_ip_addr(p, index, &p->dst, d, l);
-}
-
 static bool get_ipv4_hdr(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
 {
 	if (index > 0)
@@ -158,8 +138,6 @@ static const struct buffer_def buffers[] = {
     [BUF_IP_DST] = {"ip.dst", get_ip_dst, 0},
     /* the frame under inspection; engine.c reads it from the det_thread */
     [BUF_FRAME] = {"frame", get_payload, 0},
-    [BUF_IP_SRC] = {"ip.src", get_ip_src, 0},
-    [BUF_IP_DST] = {"ip.dst", get_ip_dst, 0},
 };
 
 const struct buffer_def *buffer_def(int id)

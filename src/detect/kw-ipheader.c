@@ -266,17 +266,6 @@ static int ipv6_hdr_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	return sticky_buffer_select(pc, r, BUF_IPV6_HDR);
 }
 
-/* Suricata 8's ip.src / ip.dst: the packet's address as raw bytes. */
-static int ip_src_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
-{
-	return sticky_buffer_select(pc, r, BUF_IP_SRC);
-}
-
-static int ip_dst_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
-{
-	return sticky_buffer_select(pc, r, BUF_IP_DST);
-}
-
 static const struct kw_def defs[] = {
     {"ttl", "ip.ttl", "IP time to live / hop limit", ttl_setup, ttl_match, NULL, NULL, 0},
     {"tos", NULL, "IPv4 type of service", tos_setup, tos_match, NULL, NULL, 0},
@@ -291,10 +280,6 @@ static const struct kw_def defs[] = {
      KW_NOOPT | KW_STICKY},
     {"ipv6.hdr", NULL, "sticky buffer: IPv6 header", ipv6_hdr_setup, NULL, NULL, NULL,
      KW_NOOPT | KW_STICKY},
-    {"ip.src", NULL, "sticky buffer: source address (4 or 16 bytes)", ip_src_setup, NULL, NULL,
-     NULL, KW_NOOPT | KW_STICKY},
-    {"ip.dst", NULL, "sticky buffer: destination address (4 or 16 bytes)", ip_dst_setup, NULL,
-     NULL, NULL, KW_NOOPT | KW_STICKY},
 };
 
 const struct kw_family kw_family_ipheader = {defs, sizeof(defs) / sizeof(defs[0])};
