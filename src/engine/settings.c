@@ -102,6 +102,7 @@ static const struct {
     {"host-os-policy.*.*", K_STR},
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
+    {"stream.bypass", K_BOOL},
     {"stream.async-oneside", K_BOOL},
     {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
