@@ -307,6 +307,7 @@ extern const struct app_buffer_family app_buffers_dicom;
 extern const struct app_buffer_family app_buffers_stratum;
 extern const struct app_buffer_family app_buffers_mms;
 extern const struct app_buffer_family app_buffers_smtp;
+extern const struct app_buffer_family app_buffers_sip;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

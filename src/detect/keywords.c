@@ -56,6 +56,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_mms,
     &app_buffers_ftp,
     &app_buffers_smtp,
+    &app_buffers_sip,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
