@@ -37,6 +37,7 @@
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
 	X(SIP, app_sip)                                                                            \
+	X(MQTT, app_mqtt)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
