@@ -374,6 +374,8 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
+	if (!tcp)
+		ctx->stats.flows_udp[proto]++;
 	return true;
 }
 
@@ -756,7 +758,7 @@ static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
 
 /* The protocol a flow had before a change: every transaction it still
  * holds is logged (as at the end of a flow), then it is freed. */
-static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)
+static void log_prev(struct app_ctx *ctx, struct app_flow *af, bool udp, app_tx_fn fn, void *arg)
 {
 	const struct app_protocol *ap = af->prev_ap;
 	void *st = af->prev_state;
@@ -767,6 +769,8 @@ static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, voi
 			continue;
 		fn(arg, af->orig, st, tx, id);
 		ctx->stats.tx[af->orig]++;
+		if (udp)
+			ctx->stats.tx_udp[af->orig]++;
 	}
 	ap->state_free(st);
 	af->prev_state = NULL;
@@ -777,7 +781,7 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 {
 	struct app_flow *af = f->app;
 	if (af != NULL && af->prev_state != NULL)
-		log_prev(ctx, af, fn, arg);
+		log_prev(ctx, af, f->proto == 17, fn, arg);
 	if (!has_txs(af))
 		return;
 	const struct app_protocol *ap = af->ap;
@@ -795,6 +799,8 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		if (d == APP_LOG_NOW) {
 			fn(arg, af->proto, af->state, tx, id);
 			ctx->stats.tx[af->proto]++;
+			if (f->proto == 17)
+				ctx->stats.tx_udp[af->proto]++;
 		}
 		if (id < cur + APP_WINDOW)
 			af->log_done |= 1ull << (id - cur);
