@@ -637,10 +637,19 @@ enum app_probe_result sip_probe(const uint8_t *d, uint32_t n, enum app_dir dir)
 
 /* ------------------------------------------------------------ descriptor */
 
+/* A datagram must be a whole message (Suricata's UDP probe parses it);
+ * on TCP a valid first line is enough.  The same probe runs on the SIP
+ * port: the port alone decides nothing. */
 static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d,
 					uint32_t n)
 {
-	return sip_probe(d, n, in->dir);
+	if (in->tcp)
+		return sip_probe(d, n, in->dir);
+	struct sip_tx *tx;
+	if (msg_parse(d, n, in->dir, &tx) != 0)
+		return APP_PROBE_NO;
+	sip_tx_free(tx);
+	return APP_PROBE_MATCH;
 }
 
 static void *desc_state_new(const struct app_flow_info *fi)
@@ -713,6 +722,7 @@ const struct app_protocol app_sip = {
     .tcp_ports = "5060,5061",
     .udp_ports = "5060",
     .probe = desc_probe,
+    .probe_port = desc_probe,
     .state_new = desc_state_new,
     .state_free = desc_state_free,
     .parse = desc_parse,
