@@ -7,7 +7,8 @@
  *     request ("METHOD uri SIP/2.0"), to the client a response
  *     ("SIP/2.0 code reason"); anything else is invalid_data, and a
  *     message whose header section does not end is incomplete_data (the
- *     event goes on the flow's newest transaction, as Suricata sets it).
+ *     event goes on the flow's newest live transaction, as Suricata sets
+ *     it; with none it is lost, as in Suricata).
  *   - Headers are "name: value" lines, continuation lines (starting with
  *     a space or tab) fold into the value; compact names (RFC 3261
  *     7.3.3: f t v c l i m) count as their long forms for the keywords.
@@ -47,7 +48,6 @@ struct sip_state {
 	struct sip_tx **txs;
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
-	uint32_t orphan_events; /* events before any transaction */
 };
 
 static const char *const sip_event_names[SIP_EV_COUNT] = {
@@ -345,12 +345,11 @@ struct sip_tx *sip_msg_parse(const uint8_t *d, uint32_t n, enum app_dir dir)
 
 /* ------------------------------------------------------------ state */
 
+/* As Suricata: on the newest live transaction; with none, nowhere. */
 static void set_event(struct sip_state *s, enum sip_event ev)
 {
 	if (s->n_txs > 0)
 		s->txs[s->n_txs - 1]->events |= 1u << ev;
-	else
-		s->orphan_events |= 1u << ev;
 }
 
 static void add_tx(struct sip_state *s, struct sip_tx *tx)
@@ -371,8 +370,6 @@ static void add_tx(struct sip_state *s, struct sip_tx *tx)
 		s->cap_txs = nc;
 	}
 	tx->id = s->next_id++;
-	tx->events |= s->orphan_events;
-	s->orphan_events = 0;
 	s->txs[s->n_txs++] = tx;
 }
 
