@@ -106,13 +106,32 @@ static void put_props(struct json *j, const struct mqtt_msg *m, struct mqtt_str 
 			continue;
 		}
 		switch (id) {
-		case 1: case 23: case 25: case 36: case 37: case 40: case 41: case 42:
-			json_uint(j, name, get_be(p, &i, end, 1));
-			break;
-		case 19: case 33: case 34: case 35: json_uint(j, name, get_be(p, &i, end, 2)); break;
-		case 2: case 17: case 24: case 39: json_uint(j, name, get_be(p, &i, end, 4)); break;
+		case 1:
+		case 23:
+		case 25:
+		case 36:
+		case 37:
+		case 40:
+		case 41:
+		case 42: json_uint(j, name, get_be(p, &i, end, 1)); break;
+		case 19:
+		case 33:
+		case 34:
+		case 35: json_uint(j, name, get_be(p, &i, end, 2)); break;
+		case 2:
+		case 17:
+		case 24:
+		case 39: json_uint(j, name, get_be(p, &i, end, 4)); break;
 		case 11: json_uint(j, name, get_varint(p, &i, end)); break;
-		case 3: case 8: case 9: case 18: case 21: case 22: case 26: case 28: case 31:
+		case 3:
+		case 8:
+		case 9:
+		case 18:
+		case 21:
+		case 22:
+		case 26:
+		case 28:
+		case 31:
 			s = get_str(p, &i, end, &l);
 			json_strn(j, name, s, l);
 			break;

@@ -77,8 +77,8 @@ static const char *const mqtt_event_names[MQTT_EV_COUNT] = {
 };
 
 static const char *const type_names[16] = {
-    "UNASSIGNED", "CONNECT", "CONNACK", "PUBLISH",     "PUBACK",   "PUBREC",
-    "PUBREL",	  "PUBCOMP", "SUBSCRIBE", "SUBACK",    "UNSUBSCRIBE", "UNSUBACK",
+    "UNASSIGNED", "CONNECT",  "CONNACK",    "PUBLISH", "PUBACK",      "PUBREC",
+    "PUBREL",	  "PUBCOMP",  "SUBSCRIBE",  "SUBACK",  "UNSUBSCRIBE", "UNSUBACK",
     "PINGREQ",	  "PINGRESP", "DISCONNECT", "AUTH",
 };
 
@@ -166,12 +166,32 @@ enum prop_kind { PK_NONE = 0, PK_U8, PK_U16, PK_U32, PK_VARINT, PK_STR, PK_BIN, 
 static enum prop_kind prop_kind(uint32_t id)
 {
 	switch (id) {
-	case 1: case 23: case 25: case 36: case 37: case 40: case 41: case 42: return PK_U8;
-	case 19: case 33: case 34: case 35: return PK_U16;
-	case 2: case 17: case 24: case 39: return PK_U32;
+	case 1:
+	case 23:
+	case 25:
+	case 36:
+	case 37:
+	case 40:
+	case 41:
+	case 42: return PK_U8;
+	case 19:
+	case 33:
+	case 34:
+	case 35: return PK_U16;
+	case 2:
+	case 17:
+	case 24:
+	case 39: return PK_U32;
 	case 11: return PK_VARINT;
-	case 3: case 8: case 18: case 21: case 26: case 28: case 31: return PK_STR;
-	case 9: case 22: return PK_BIN;
+	case 3:
+	case 8:
+	case 18:
+	case 21:
+	case 26:
+	case 28:
+	case 31: return PK_STR;
+	case 9:
+	case 22: return PK_BIN;
 	case 38: return PK_PAIR;
 	default: return PK_NONE;
 	}
@@ -187,7 +207,10 @@ static bool skip_prop(struct rd *r, uint32_t id)
 	case PK_VARINT: rd_varint(r); break;
 	case PK_STR:
 	case PK_BIN: rd_str(r); break;
-	case PK_PAIR: rd_str(r); rd_str(r); break;
+	case PK_PAIR:
+		rd_str(r);
+		rd_str(r);
+		break;
 	case PK_NONE: r->bad = true; break;
 	}
 	return !r->bad;
@@ -779,8 +802,7 @@ void mqtt_settings_free(void *cfg)
 
 /* On the MQTT port (Suricata registers no pattern): a fixed header with
  * a known type, QoS below 3 and a valid length, as Suricata's probe. */
-static enum app_probe_result mqtt_probe(const struct app_probe_in *in, const uint8_t *d,
-					uint32_t n)
+static enum app_probe_result mqtt_probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
 	(void)in;
 	if (n < 2)

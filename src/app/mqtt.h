@@ -76,9 +76,9 @@ struct mqtt_msg {
 	uint8_t type; /* enum mqtt_type */
 	uint8_t qos;
 	bool dup, retain;
-	bool truncated;	     /* longer than max-msg-length: only the header */
-	uint64_t skipped;    /* truncated: the bytes skipped (header included) */
-	uint8_t *data;	     /* the body after the fixed header */
+	bool truncated;	  /* longer than max-msg-length: only the header */
+	uint64_t skipped; /* truncated: the bytes skipped (header included) */
+	uint8_t *data;	  /* the body after the fixed header */
 	uint32_t len;
 	/* CONNECT */
 	struct mqtt_str protocol_string, client_id, will_topic, will_message, username, password;

@@ -511,7 +511,8 @@ enum app_parse_result sip_parse(struct sip_state *s, enum app_dir dir, const uin
 				uint32_t flags)
 {
 	if (d == NULL || n == 0) {
-		if (s->tcp && (flags & APP_CHUNK_EOF) && s->buf[dir].len > 0 && !s->buf[dir].skipping) {
+		if (s->tcp && (flags & APP_CHUNK_EOF) && s->buf[dir].len > 0 &&
+		    !s->buf[dir].skipping) {
 			set_event(s, SIP_EV_INCOMPLETE_DATA);
 			s->buf[dir].len = 0;
 		}
@@ -573,8 +574,8 @@ const uint8_t *sip_span_get(const struct sip_tx *tx, struct sip_span sp, uint32_
 	return sp.len > 0 && sp.off + sp.len <= tx->len ? tx->data + sp.off : NULL;
 }
 
-bool sip_header_value(const struct sip_tx *tx, enum sip_header_id id, uint32_t k,
-		      const uint8_t **d, uint32_t *l)
+bool sip_header_value(const struct sip_tx *tx, enum sip_header_id id, uint32_t k, const uint8_t **d,
+		      uint32_t *l)
 {
 	for (uint32_t i = 0; i < tx->n_headers; i++) {
 		if (tx->headers[i].id != id)
@@ -628,7 +629,8 @@ enum app_probe_result sip_probe(const uint8_t *d, uint32_t n, enum app_dir dir)
 	}
 	struct sip_tx tx;
 	memset(&tx, 0, sizeof(tx));
-	bool ok = dir == APP_TOSERVER ? parse_request_line(&tx, d, e) : parse_status_line(&tx, d, e);
+	bool ok =
+	    dir == APP_TOSERVER ? parse_request_line(&tx, d, e) : parse_status_line(&tx, d, e);
 	return ok ? APP_PROBE_MATCH : APP_PROBE_NO;
 }
 
@@ -637,8 +639,7 @@ enum app_probe_result sip_probe(const uint8_t *d, uint32_t n, enum app_dir dir)
 /* A datagram must be a whole message (Suricata's UDP probe parses it);
  * on TCP a valid first line is enough.  The same probe runs on the SIP
  * port: the port alone decides nothing. */
-static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d,
-					uint32_t n)
+static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
 	if (in->tcp)
 		return sip_probe(d, n, in->dir);

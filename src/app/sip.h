@@ -89,8 +89,8 @@ void sip_tx_free(struct sip_tx *tx);
 /* A span's bytes (NULL when absent). */
 const uint8_t *sip_span_get(const struct sip_tx *tx, struct sip_span sp, uint32_t *len);
 /* The k-th value of headers `id` (long or compact name); false past the end. */
-bool sip_header_value(const struct sip_tx *tx, enum sip_header_id id, uint32_t k,
-		      const uint8_t **d, uint32_t *l);
+bool sip_header_value(const struct sip_tx *tx, enum sip_header_id id, uint32_t k, const uint8_t **d,
+		      uint32_t *l);
 /* The k-th SDP line of `type` at the session level (media false) or in
  * any media section (media true). */
 bool sip_sdp_value(const struct sip_tx *tx, char type, bool media, uint32_t k, const uint8_t **d,

@@ -293,8 +293,8 @@ static bool connect_flags_test(const void *txv, enum app_dir dir, const void *ct
 	return false;
 }
 
-static int connect_flags_match(struct det_thread *dt, const struct packet *p,
-			       const struct rule *r, const void *ctx)
+static int connect_flags_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			       const void *ctx)
 {
 	(void)r;
 	return app_tx_match(dt, p, APP_PROTO_MQTT, connect_flags_test, ctx);

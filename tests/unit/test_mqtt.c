@@ -36,7 +36,8 @@ static enum app_parse_result feed(void *s, enum app_dir dir, const void *d, size
 {
 	uint8_t *c = malloc(n ? n : 1); /* exact size: ASan catches a read past n */
 	assert_non_null(c);
-	memcpy(c, d, n);
+	if (n > 0)
+		memcpy(c, d, n);
 	enum app_parse_result r = app_mqtt.parse(s, dir, c, (uint32_t)n, 0);
 	free(c);
 	return r;
@@ -112,13 +113,14 @@ static void test_v5_session(void **st)
 	assert_int_equal(tx->events, 0);
 	char *e = eve(s, 0, MQTT_LOG_PASSWORDS);
 	assert_string_equal(
-	    e, "{\"mqtt\":{\"connect\":{\"qos\":0,\"retain\":false,\"dup\":false,\"protocol_string\":"
-	       "\"MQTT\",\"protocol_version\":5,\"client_id\":\"myvoiceismypassport\",\"flags\":{"
-	       "\"username\":true,\"password\":true,\"will_retain\":false,\"will\":false,"
-	       "\"clean_session\":true},\"username\":\"user\",\"password\":\"pass\","
-	       "\"properties\":{\"receive_maximum\":20}},\"connack\":{\"qos\":0,\"retain\":false,"
-	       "\"dup\":false,\"session_present\":false,\"return_code\":0,\"properties\":{"
-	       "\"topic_alias_maximum\":10}}}}");
+	    e,
+	    "{\"mqtt\":{\"connect\":{\"qos\":0,\"retain\":false,\"dup\":false,\"protocol_string\":"
+	    "\"MQTT\",\"protocol_version\":5,\"client_id\":\"myvoiceismypassport\",\"flags\":{"
+	    "\"username\":true,\"password\":true,\"will_retain\":false,\"will\":false,"
+	    "\"clean_session\":true},\"username\":\"user\",\"password\":\"pass\","
+	    "\"properties\":{\"receive_maximum\":20}},\"connack\":{\"qos\":0,\"retain\":false,"
+	    "\"dup\":false,\"session_present\":false,\"return_code\":0,\"properties\":{"
+	    "\"topic_alias_maximum\":10}}}}");
 	free(e);
 	e = eve(s, 0, 0); /* without the option: no password */
 	assert_null(strstr(e, "\"password\":\"pass\""));
@@ -134,10 +136,11 @@ static void test_v5_session(void **st)
 	assert_str(sub, sub->topics[1].name, "topicY");
 	e = eve(s, 1, 0);
 	assert_string_equal(
-	    e, "{\"mqtt\":{\"subscribe\":{\"qos\":1,\"retain\":false,\"dup\":false,\"message_id\":1,"
-	       "\"topics\":[{\"topic\":\"topicX\",\"qos\":0},{\"topic\":\"topicY\",\"qos\":0}]},"
-	       "\"suback\":{\"qos\":0,\"retain\":false,\"dup\":false,\"message_id\":1,"
-	       "\"qos_granted\":[0,0]}}}");
+	    e,
+	    "{\"mqtt\":{\"subscribe\":{\"qos\":1,\"retain\":false,\"dup\":false,\"message_id\":1,"
+	    "\"topics\":[{\"topic\":\"topicX\",\"qos\":0},{\"topic\":\"topicY\",\"qos\":0}]},"
+	    "\"suback\":{\"qos\":0,\"retain\":false,\"dup\":false,\"message_id\":1,"
+	    "\"qos_granted\":[0,0]}}}");
 	free(e);
 
 	/* DISCONNECT with a body of one reason code (4): reported as 0, as
@@ -221,7 +224,8 @@ static void test_ping(void **st)
 	assert_true(has_event(s, 1, MQTT_EV_UNINTRODUCED_MESSAGE));
 	assert_int_equal(app_mqtt.tx_msg_dir(tx_at(s, 1)), APP_TOCLIENT);
 	char *e = eve(s, 1, 0);
-	assert_string_equal(e, "{\"mqtt\":{\"pingresp\":{\"qos\":0,\"retain\":false,\"dup\":false}}}");
+	assert_string_equal(e,
+			    "{\"mqtt\":{\"pingresp\":{\"qos\":0,\"retain\":false,\"dup\":false}}}");
 	free(e);
 	app_mqtt.state_free(s);
 }
@@ -302,9 +306,9 @@ static void test_malformed(void **st)
 {
 	(void)st;
 	void *s = new_state(NULL);
-	assert_int_equal(feed(s, APP_TOSERVER, mqtt5_connect_badprops,
-			      sizeof(mqtt5_connect_badprops)),
-			 APP_PARSE_ERROR);
+	assert_int_equal(
+	    feed(s, APP_TOSERVER, mqtt5_connect_badprops, sizeof(mqtt5_connect_badprops)),
+	    APP_PARSE_ERROR);
 	assert_int_equal(app_mqtt.tx_count(s), 1);
 	assert_true(has_event(s, 0, MQTT_EV_MALFORMED_TRAFFIC));
 	assert_int_equal(tx_at(s, 0)->n_msgs, 0);
@@ -361,10 +365,11 @@ static void test_properties(void **st)
 	feed_ok(s, APP_TOSERVER, mqtt5_connect, sizeof(mqtt5_connect));
 	feed_ok(s, APP_TOCLIENT, mqtt5_connack_props, sizeof(mqtt5_connack_props));
 	char *e = eve(s, 0, 0);
-	assert_non_null(strstr(e, "\"connack\":{\"qos\":0,\"retain\":false,\"dup\":false,"
-				  "\"session_present\":false,\"return_code\":0,\"properties\":{"
-				  "\"topic_alias_maximum\":10,\"assigned_client_identifier\":\"auto-"
-				  "1B43E800-08E3-3BA1-2E97-E9A0B4064BF5\"}}"));
+	assert_non_null(strstr(e,
+			       "\"connack\":{\"qos\":0,\"retain\":false,\"dup\":false,"
+			       "\"session_present\":false,\"return_code\":0,\"properties\":{"
+			       "\"topic_alias_maximum\":10,\"assigned_client_identifier\":\"auto-"
+			       "1B43E800-08E3-3BA1-2E97-E9A0B4064BF5\"}}"));
 	free(e);
 	app_mqtt.state_free(s);
 }

@@ -34,8 +34,9 @@ static void feed(void *s, enum app_dir dir, const void *d, size_t n, uint32_t fl
 {
 	uint8_t *c = malloc(n ? n : 1); /* exact size: ASan catches a read past n */
 	assert_non_null(c);
-	memcpy(c, d, n);
-	assert_int_equal(app_sip.parse(s, dir, c, (uint32_t)n, flags), APP_PARSE_OK);
+	if (n > 0)
+		memcpy(c, d, n);
+	assert_int_equal(app_sip.parse(s, dir, n > 0 ? c : NULL, (uint32_t)n, flags), APP_PARSE_OK);
 	free(c);
 }
 
@@ -65,8 +66,7 @@ static void assert_header(const struct sip_tx *tx, enum sip_header_id id, uint32
 	assert_memory_equal(v, want, l);
 }
 
-static void assert_sdp(const struct sip_tx *tx, char type, bool media, uint32_t k,
-		       const char *want)
+static void assert_sdp(const struct sip_tx *tx, char type, bool media, uint32_t k, const char *want)
 {
 	const uint8_t *v = NULL;
 	uint32_t l = 0;
@@ -211,12 +211,12 @@ static void test_udp_corrupted(void **st)
 {
 	(void)st;
 	static const char *const bad[] = {
-	    "REGISTER sip:x HTTP/1.1\r\nTo: a\r\n\r\n",	/* not a SIP version */
-	    "REGISTER  sip:x SIP/2.0\r\nTo: a\r\n\r\n",	/* empty URI */
+	    "REGISTER sip:x HTTP/1.1\r\nTo: a\r\n\r\n", /* not a SIP version */
+	    "REGISTER  sip:x SIP/2.0\r\nTo: a\r\n\r\n", /* empty URI */
 	    "REG1STER sip:x SIP/2.0\r\nTo: a\r\n\r\n",	/* method not alphabetic */
 	    "REGISTER sip:x SIP/2.0\r\nTo a\r\n\r\n",	/* header without a colon */
 	    "REGISTER sip:x SIP/2.0\r\n: a\r\n\r\n",	/* empty header name */
-	    "\r\nREGISTER sip:x SIP/2.0\r\n\r\n",		/* empty first line */
+	    "\r\nREGISTER sip:x SIP/2.0\r\n\r\n",	/* empty first line */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		void *s = new_state(false);
@@ -248,8 +248,7 @@ static void test_compact_form(void **st)
 	feed(s, APP_TOSERVER, sip_compact_invite, sizeof(sip_compact_invite), 0);
 	const struct sip_tx *tx = tx_at(s, 0);
 	/* the capture has the quotes escaped, as its generator wrote them */
-	assert_header(tx, SIP_H_FROM, 0,
-		      "\\\"arik\\\" <sip:816666@voip.brurjula.net>;tag=6433ef9");
+	assert_header(tx, SIP_H_FROM, 0, "\\\"arik\\\" <sip:816666@voip.brurjula.net>;tag=6433ef9");
 	assert_header(tx, SIP_H_TO, 0, "<sip:97239287044@voip.brujula.net>");
 	assert_header(tx, SIP_H_VIA, 0,
 		      "SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bKnp104984053-44ce4a41192.168.1.2;"
@@ -477,8 +476,7 @@ static void test_probe(void **st)
 	assert_int_equal(app_sip.probe(&udp_ts, (const uint8_t *)"hello", 5), APP_PROBE_NO);
 	/* a datagram cut before its empty line is no SIP */
 	assert_int_equal(app_sip.probe(&udp_ts, sip_register, 60), APP_PROBE_NO);
-	assert_int_equal(app_sip.probe_port(&udp_ts, (const uint8_t *)"\0\0\0\0", 4),
-			 APP_PROBE_NO);
+	assert_int_equal(app_sip.probe_port(&udp_ts, (const uint8_t *)"\0\0\0\0", 4), APP_PROBE_NO);
 	/* TCP: the first line decides */
 	assert_int_equal(app_sip.probe(&tcp_ts, sip_tcp_register_1, 4), APP_PROBE_NEED_MORE);
 	assert_int_equal(app_sip.probe(&tcp_ts, sip_tcp_register_1, 60), APP_PROBE_MATCH);
@@ -490,13 +488,13 @@ static void test_probe(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_udp_request),	    cmocka_unit_test(test_udp_response),
+	    cmocka_unit_test(test_udp_request),		cmocka_unit_test(test_udp_response),
 	    cmocka_unit_test(test_udp_wrong_direction), cmocka_unit_test(test_udp_truncated),
-	    cmocka_unit_test(test_udp_corrupted),	    cmocka_unit_test(test_compact_form),
-	    cmocka_unit_test(test_multi_value),	    cmocka_unit_test(test_sdp),
-	    cmocka_unit_test(test_sdp_variants),	    cmocka_unit_test(test_tcp_segments),
-	    cmocka_unit_test(test_tcp_every_split),	    cmocka_unit_test(test_tcp_body),
-	    cmocka_unit_test(test_tcp_corrupted),	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_udp_corrupted),	cmocka_unit_test(test_compact_form),
+	    cmocka_unit_test(test_multi_value),		cmocka_unit_test(test_sdp),
+	    cmocka_unit_test(test_sdp_variants),	cmocka_unit_test(test_tcp_segments),
+	    cmocka_unit_test(test_tcp_every_split),	cmocka_unit_test(test_tcp_body),
+	    cmocka_unit_test(test_tcp_corrupted),	cmocka_unit_test(test_probe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
