@@ -41,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/frame.h"
 #include "util/config.h"
 
 struct mqtt_buf {
@@ -74,6 +75,12 @@ static const char *const mqtt_event_names[MQTT_EV_COUNT] = {
     [MQTT_EV_TOO_MANY_TRANSACTIONS] = "too_many_transactions",
     [MQTT_EV_MALFORMED_TRAFFIC] = "malformed_traffic",
     [MQTT_EV_TOO_MANY_MESSAGES] = "too_many_messages",
+};
+
+static const char *const mqtt_frame_names[MQTT_FRAME_COUNT] = {
+    [MQTT_FRAME_PDU] = "pdu",
+    [MQTT_FRAME_HEADER] = "header",
+    [MQTT_FRAME_DATA] = "data",
 };
 
 static const char *const type_names[16] = {
@@ -396,6 +403,7 @@ int mqtt_msg_parse(const uint8_t *d, uint32_t n, uint8_t version, uint32_t max_l
 	m->dup = (d[0] >> 3) & 1;
 	m->qos = (d[0] >> 1) & 3;
 	m->retain = d[0] & 1;
+	m->remaining_len = len;
 	if (len > max_len) {
 		m->truncated = true;
 		m->skipped = (uint64_t)len + hlen;
@@ -654,8 +662,27 @@ static bool buf_keep(struct mqtt_buf *b, const uint8_t *d, uint32_t n)
 	return true;
 }
 
-/* Messages from d; returns the bytes consumed, or -1 on malformed data. */
-static int64_t parse_messages(struct mqtt_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+/* A message's frames, as Suricata makes them: the whole message, its
+ * fixed header (taken as 2 bytes, as Suricata does) and the rest (its
+ * remaining length); with the transaction the message went to. */
+static void message_frames(struct mqtt_state *s, enum app_dir dir, uint64_t at, uint64_t total,
+			   uint64_t remaining)
+{
+	int64_t ids[3] = {
+	    app_frame_new(dir, at, (int64_t)total, MQTT_FRAME_PDU),
+	    app_frame_new(dir, at, 2, MQTT_FRAME_HEADER),
+	    app_frame_new(dir, at + 2, (int64_t)remaining, MQTT_FRAME_DATA),
+	};
+	if (s->n_txs == 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		app_frame_set_tx(dir, ids[i], s->txs[s->n_txs - 1]->id);
+}
+
+/* Messages from d (d[0] at stream offset `base`); returns the bytes
+ * consumed, or -1 on malformed data. */
+static int64_t parse_messages(struct mqtt_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+			      uint64_t base)
 {
 	struct mqtt_buf *b = &s->buf[dir];
 	uint32_t i = 0;
@@ -674,11 +701,15 @@ static int64_t parse_messages(struct mqtt_state *s, enum app_dir dir, const uint
 			break;
 		if (r < 0)
 			return -1;
+		uint64_t at = base + i;
+		uint64_t total = m->truncated ? m->skipped : used;
+		uint32_t remaining = m->remaining_len;
 		if (m->truncated)
 			b->skip = m->skipped; /* counted from the message start */
 		else
 			i += used;
 		handle_msg(s, m, dir);
+		message_frames(s, dir, at, total, remaining);
 	}
 	return i;
 }
@@ -699,14 +730,15 @@ enum app_parse_result mqtt_parse(struct mqtt_state *s, enum app_dir dir, const u
 		return APP_PARSE_OK;
 	int64_t used;
 	if (b->len == 0) {
-		used = parse_messages(s, dir, d, n);
+		used = parse_messages(s, dir, d, n, app_frame_offset());
 		if (used >= 0 && (uint32_t)used < n && !buf_keep(b, d + used, n - (uint32_t)used))
 			used = -1;
 	} else {
 		if (!buf_keep(b, d, n))
 			used = -1;
 		else
-			used = parse_messages(s, dir, b->d, b->len);
+			used =
+			    parse_messages(s, dir, b->d, b->len, app_frame_offset() + n - b->len);
 		if (used > 0) {
 			memmove(b->d, b->d + used, b->len - (uint32_t)used);
 			b->len -= (uint32_t)used;
@@ -914,4 +946,6 @@ const struct app_protocol app_mqtt = {
     .eve_default_opts = MQTT_LOG_PASSWORDS,
     .eve_alert_opts = MQTT_LOG_PASSWORDS,
     .tx_msg_dir = desc_tx_msg_dir,
+    .frame_names = mqtt_frame_names,
+    .n_frames = MQTT_FRAME_COUNT,
 };

@@ -52,6 +52,9 @@ enum mqtt_event {
 	MQTT_EV_COUNT,
 };
 
+/* Frame types (app/frame.h), Suricata's MQTTFrameType. */
+enum mqtt_frame { MQTT_FRAME_PDU, MQTT_FRAME_HEADER, MQTT_FRAME_DATA, MQTT_FRAME_COUNT };
+
 /* Bytes of a message's body (off, len); present false: absent. */
 struct mqtt_str {
 	uint32_t off, len;
@@ -76,9 +79,10 @@ struct mqtt_msg {
 	uint8_t type; /* enum mqtt_type */
 	uint8_t qos;
 	bool dup, retain;
-	bool truncated;	  /* longer than max-msg-length: only the header */
-	uint64_t skipped; /* truncated: the bytes skipped (header included) */
-	uint8_t *data;	  /* the body after the fixed header */
+	uint32_t remaining_len; /* the fixed header's remaining length */
+	bool truncated;		/* longer than max-msg-length: only the header */
+	uint64_t skipped;	/* truncated: the bytes skipped (header included) */
+	uint8_t *data;		/* the body after the fixed header */
 	uint32_t len;
 	/* CONNECT */
 	struct mqtt_str protocol_string, client_id, will_topic, will_message, username, password;

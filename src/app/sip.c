@@ -19,6 +19,10 @@
  *   - A body whose Content-Type is application/sdp is parsed as SDP:
  *     "x=value" lines, v= first; lines after an m= line belong to that
  *     media section.  A malformed line ends the description there.
+ *   - Frames (Suricata 8's SIPFrameType): pdu, request.line /
+ *     response.line (with its line end), request.headers /
+ *     response.headers (up to the empty line), request.body /
+ *     response.body, each with its transaction.
  *
  * Bounds: every read is checked against the length a parse call was
  * given or a message's kept length.  TCP buffers at most SIP_MAX_MESSAGE
@@ -36,10 +40,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/frame.h"
+
 struct sip_buf {
 	uint8_t *d;
 	uint32_t len, cap;
 	bool skipping; /* after an overlong message: dropping to a line start */
+	uint64_t base; /* stream offset of d[0] (frames) */
 };
 
 struct sip_state {
@@ -48,6 +55,16 @@ struct sip_state {
 	struct sip_tx **txs;
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
+};
+
+static const char *const sip_frame_names[SIP_FRAME_COUNT] = {
+    [SIP_FRAME_PDU] = "pdu",
+    [SIP_FRAME_REQUEST_LINE] = "request.line",
+    [SIP_FRAME_REQUEST_HEADERS] = "request.headers",
+    [SIP_FRAME_REQUEST_BODY] = "request.body",
+    [SIP_FRAME_RESPONSE_LINE] = "response.line",
+    [SIP_FRAME_RESPONSE_HEADERS] = "response.headers",
+    [SIP_FRAME_RESPONSE_BODY] = "response.body",
 };
 
 static const char *const sip_event_names[SIP_EV_COUNT] = {
@@ -198,8 +215,9 @@ static bool add_header(struct sip_tx *tx, uint32_t a, uint32_t e, uint32_t *cap)
 	return true;
 }
 
-/* Headers from i up to the empty line; *body gets where the body starts.
- * 0 ok, -1 malformed, -2 the section does not end. */
+/* Headers from i up to the empty line; *body gets where the body starts
+ * and tx->headers_end where the empty line does.  0 ok, -1 malformed, -2
+ * the section does not end. */
 static int parse_headers(struct sip_tx *tx, uint32_t i, uint32_t *body)
 {
 	uint32_t cap = 0, e, next;
@@ -207,6 +225,7 @@ static int parse_headers(struct sip_tx *tx, uint32_t i, uint32_t *body)
 	uint32_t n = tx->len;
 	while (next_line(d, n, i, &e, &next)) {
 		if (e == i) {
+			tx->headers_end = i;
 			*body = next;
 			return 0;
 		}
@@ -323,6 +342,7 @@ static int msg_parse(const uint8_t *d, uint32_t n, enum app_dir dir, struct sip_
 		return -1;
 	}
 	tx->line = (struct sip_span){0, e};
+	tx->line_end = next;
 	uint32_t body = 0;
 	int r = parse_headers(tx, next, &body);
 	if (r != 0) {
@@ -373,14 +393,38 @@ static void add_tx(struct sip_state *s, struct sip_tx *tx)
 	s->txs[s->n_txs++] = tx;
 }
 
-static void handle_message(struct sip_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+/* A message's frames (Suricata 8's): the whole message, its first line
+ * with its line end, the headers up to the empty line, the body. */
+static void message_frames(const struct sip_tx *tx, uint64_t at)
+{
+	enum app_dir dir = tx->dir;
+	uint8_t line = tx->is_request ? SIP_FRAME_REQUEST_LINE : SIP_FRAME_RESPONSE_LINE;
+	uint8_t hdrs = tx->is_request ? SIP_FRAME_REQUEST_HEADERS : SIP_FRAME_RESPONSE_HEADERS;
+	uint8_t body = tx->is_request ? SIP_FRAME_REQUEST_BODY : SIP_FRAME_RESPONSE_BODY;
+	int64_t ids[4] = {
+	    app_frame_new(dir, at, tx->len, SIP_FRAME_PDU),
+	    app_frame_new(dir, at, tx->line_end, line),
+	    app_frame_new(dir, at + tx->line_end, tx->headers_end - tx->line_end, hdrs),
+	    tx->body.len > 0 ? app_frame_new(dir, at + tx->body.off, tx->body.len, body) : -1,
+	};
+	for (int i = 0; i < 4; i++)
+		app_frame_set_tx(dir, ids[i], tx->id);
+}
+
+/* d[0] is at stream offset `at`. */
+static void handle_message(struct sip_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+			   uint64_t at)
 {
 	struct sip_tx *tx;
 	int r = msg_parse(d, n, dir, &tx);
-	if (r == 0)
-		add_tx(s, tx);
-	else
+	if (r != 0) {
 		set_event(s, r == -2 ? SIP_EV_INCOMPLETE_DATA : SIP_EV_INVALID_DATA);
+		return;
+	}
+	uint64_t before = s->next_id;
+	add_tx(s, tx);
+	if (s->next_id != before)
+		message_frames(tx, at);
 }
 
 /* The length of the complete message at the start of d (header section
@@ -438,6 +482,7 @@ static void buf_consume(struct sip_buf *b, uint32_t k)
 {
 	memmove(b->d, b->d + k, b->len - k);
 	b->len -= k;
+	b->base += k;
 	if (b->len == 0 && b->cap > 65536) {
 		free(b->d);
 		b->d = NULL;
@@ -451,6 +496,7 @@ static bool buf_resync(struct sip_buf *b)
 {
 	const uint8_t *lf = b->len ? memchr(b->d, '\n', b->len) : NULL;
 	if (lf == NULL) {
+		b->base += b->len;
 		b->len = 0;
 		return false;
 	}
@@ -466,6 +512,8 @@ static void tcp_parse(struct sip_state *s, enum app_dir dir, const uint8_t *d, u
 		b->len = 0;
 		b->skipping = true;
 	}
+	/* the kept bytes came just before this call's */
+	b->base = app_frame_offset() - b->len;
 	while (n > 0) {
 		uint32_t take = n;
 		if (b->len + take > SIP_MAX_MESSAGE)
@@ -487,7 +535,7 @@ static void tcp_parse(struct sip_state *s, enum app_dir dir, const uint8_t *d, u
 			}
 			int64_t ml = tcp_message_len(b->d, b->len);
 			if (ml > 0) {
-				handle_message(s, dir, b->d, (uint32_t)ml);
+				handle_message(s, dir, b->d, (uint32_t)ml, b->base);
 				buf_consume(b, (uint32_t)ml);
 				continue;
 			}
@@ -521,7 +569,7 @@ enum app_parse_result sip_parse(struct sip_state *s, enum app_dir dir, const uin
 	if (s->tcp)
 		tcp_parse(s, dir, d, n, flags);
 	else
-		handle_message(s, dir, d, n);
+		handle_message(s, dir, d, n, app_frame_offset());
 	return APP_PARSE_OK;
 }
 
@@ -736,4 +784,6 @@ const struct app_protocol app_sip = {
     .eve_no_tx_id = true,
     .log_json = desc_log_json,
     .tx_msg_dir = desc_tx_msg_dir,
+    .frame_names = sip_frame_names,
+    .n_frames = SIP_FRAME_COUNT,
 };

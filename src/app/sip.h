@@ -17,6 +17,18 @@ struct json;
 
 enum sip_event { SIP_EV_INCOMPLETE_DATA, SIP_EV_INVALID_DATA, SIP_EV_COUNT };
 
+/* Frame types (app/frame.h), Suricata 8's SIPFrameType. */
+enum sip_frame {
+	SIP_FRAME_PDU,
+	SIP_FRAME_REQUEST_LINE,
+	SIP_FRAME_REQUEST_HEADERS,
+	SIP_FRAME_REQUEST_BODY,
+	SIP_FRAME_RESPONSE_LINE,
+	SIP_FRAME_RESPONSE_HEADERS,
+	SIP_FRAME_RESPONSE_BODY,
+	SIP_FRAME_COUNT,
+};
+
 /* A part of a message's bytes (len 0: absent). */
 struct sip_span {
 	uint32_t off, len;
@@ -56,6 +68,8 @@ struct sip_tx {
 	uint8_t *data; /* the message's kept bytes */
 	uint32_t len;
 	struct sip_span method, uri, version, code, reason, line;
+	uint32_t line_end;    /* past the first line's line end */
+	uint32_t headers_end; /* where the empty line after the headers starts */
 	struct sip_header *headers;
 	uint32_t n_headers;
 	struct sip_span body;
