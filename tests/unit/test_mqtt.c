@@ -22,6 +22,7 @@
 #include "util/config.h"
 #include "util/json.h"
 
+#include "test_app_session.h"
 #include "test_mqtt_vectors.h"
 
 static void *new_state(const struct mqtt_settings *cfg)
@@ -472,6 +473,50 @@ static void test_settings_and_names(void **st)
 	assert_string_equal(app_mqtt.event_names[MQTT_EV_TOO_MANY_MESSAGES], "too_many_messages");
 }
 
+/* The real v5 session through the whole pipeline on port 1883: the
+ * keywords, buffers, events and frames each alert once. */
+static void test_rules_and_frames(void **st)
+{
+	(void)st;
+	struct run r;
+	run_init(&r,
+		 "alert mqtt any any -> any any (mqtt.type:CONNACK; sid:1;)\n"
+		 "alert mqtt any any -> any any (mqtt.connect.clientid; "
+		 "content:\"myvoiceismypassport\"; mqtt.protocol_version:5; sid:2;)\n"
+		 "alert mqtt any any -> any any (mqtt.type:SUBACK; mqtt.subscribe.topic; "
+		 "content:\"topicY\"; mqtt.reason_code:0; sid:3;)\n"
+		 "alert mqtt any any -> any any (mqtt.flags:!retain,!dup; sid:4;)\n"
+		 "alert mqtt any any -> any any (frame:pdu; content:\"|10 2f 00|\"; startswith; "
+		 "sid:5;)\n"
+		 "alert mqtt any any -> any any (frame:header; content:\"|82|\"; bsize:2; sid:6;)\n"
+		 "alert mqtt any any -> any any (frame:data; content:\"topicX\"; sid:7;)\n"
+		 "alert mqtt any any -> any any (app-layer-event:mqtt.unintroduced_message; "
+		 "sid:8;)\n"
+		 "alert mqtt any any -> any any (mqtt.connect.flags:username,!will; "
+		 "mqtt.connack.session_present:no; sid:9;)\n",
+		 9);
+	const struct seg segs[] = {
+	    {1, mqtt5_connect, sizeof(mqtt5_connect)},
+	    {0, mqtt5_connack, sizeof(mqtt5_connack)},
+	    {1, mqtt5_subscribe, sizeof(mqtt5_subscribe)},
+	    {0, mqtt5_suback, sizeof(mqtt5_suback)},
+	    {1, mqtt5_disconnect, sizeof(mqtt5_disconnect)},
+	};
+	run_session(&r, 1883, segs, sizeof(segs) / sizeof(segs[0]));
+	assert_int_equal(r.f->app != NULL, true);
+	assert_int_equal(app_flow_proto(r.f), APP_PROTO_MQTT);
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_int_equal(count_sid(&r.hits, 2), 1);
+	assert_int_equal(count_sid(&r.hits, 3), 1);
+	assert_int_equal(count_sid(&r.hits, 4), 3); /* one per transaction */
+	assert_int_equal(count_sid(&r.hits, 5), 1);
+	assert_int_equal(count_sid(&r.hits, 6), 1);
+	assert_int_equal(count_sid(&r.hits, 7), 1);
+	assert_int_equal(count_sid(&r.hits, 8), 0);
+	assert_int_equal(count_sid(&r.hits, 9), 1);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +533,7 @@ int main(void)
 	    cmocka_unit_test(test_too_many_transactions),
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_settings_and_names),
+	    cmocka_unit_test(test_rules_and_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "app/sip.h"
 #include "util/json.h"
 
+#include "test_app_session.h"
 #include "test_sip_vectors.h"
 
 static void *new_state(bool tcp)
@@ -485,6 +486,43 @@ static void test_probe(void **st)
 	assert_int_equal(app_sip.probe(&tcp_ts, (const uint8_t *)"\x16\x03\x01", 3), APP_PROBE_NO);
 }
 
+/* The real REGISTER over TCP (two segments) and its 200 OK through the
+ * whole pipeline on port 5060: buffers, frames and the absence of events,
+ * each alerting once. */
+static void test_rules_and_frames(void **st)
+{
+	(void)st;
+	struct run r;
+	run_init(&r,
+		 "alert sip any any -> any any (flow:to_server; sip.method; content:\"REGISTER\"; "
+		 "sid:1;)\n"
+		 "alert sip any any -> any any (flow:to_client; sip.stat_code; content:\"200\"; "
+		 "sid:2;)\n"
+		 "alert sip any any -> any any (sip.user_agent; content:\"Zoiper\"; sid:3;)\n"
+		 "alert sip any any -> any any (frame:request.line; content:\"SIP/2.0|0d 0a|\"; "
+		 "endswith; sid:4;)\n"
+		 "alert sip any any -> any any (frame:response.headers; content:\"Via:\"; "
+		 "startswith; content:\"Content-Length: 0|0d 0a|\"; endswith; sid:5;)\n"
+		 "alert sip any any -> any any (frame:pdu; content:\"REGISTER\"; startswith; "
+		 "sid:6;)\n"
+		 "alert sip any any -> any any (app-layer-event:sip.invalid_data; sid:7;)\n"
+		 "alert sip any any -> any any (sip.method; content:\"200\"; sid:8;)\n",
+		 8);
+	const struct seg segs[] = {
+	    {1, sip_tcp_register_1, sizeof(sip_tcp_register_1)},
+	    {1, sip_tcp_register_2, sizeof(sip_tcp_register_2)},
+	    {0, sip_tcp_200, sizeof(sip_tcp_200)},
+	};
+	run_session(&r, 5060, segs, sizeof(segs) / sizeof(segs[0]));
+	assert_int_equal(app_flow_proto(r.f), APP_PROTO_SIP);
+	for (uint32_t sid = 1; sid <= 6; sid++)
+		if (count_sid(&r.hits, sid) != 1)
+			fail_msg("sid %u: %u alerts", sid, count_sid(&r.hits, sid));
+	assert_int_equal(count_sid(&r.hits, 7), 0);
+	assert_int_equal(count_sid(&r.hits, 8), 0);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +533,7 @@ int main(void)
 	    cmocka_unit_test(test_sdp_variants),	cmocka_unit_test(test_tcp_segments),
 	    cmocka_unit_test(test_tcp_every_split),	cmocka_unit_test(test_tcp_body),
 	    cmocka_unit_test(test_tcp_corrupted),	cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_rules_and_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
