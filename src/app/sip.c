@@ -689,8 +689,9 @@ enum app_probe_result sip_probe(const uint8_t *d, uint32_t n, enum app_dir dir)
  * port: the port alone decides nothing. */
 static enum app_probe_result desc_probe(const struct app_probe_in *in, const uint8_t *d, uint32_t n)
 {
-	if (in->tcp)
-		return sip_probe(d, n, in->dir);
+	enum app_probe_result r = sip_probe(d, n, in->dir);
+	if (in->tcp || r != APP_PROBE_MATCH)
+		return in->tcp ? r : APP_PROBE_NO;
 	struct sip_tx *tx;
 	if (msg_parse(d, n, in->dir, &tx) != 0)
 		return APP_PROBE_NO;
