@@ -5,20 +5,120 @@
  * ...), each with the fixed header's "qos", "retain", "dup" and the
  * type's fields; v5 property blocks as "properties" objects (user
  * properties as their own keys).  A truncated message has "truncated"
- * and "skipped_length".  Passwords only with MQTT_LOG_PASSWORDS.  Only
- * reads the transaction.
+ * and "skipped_length".  Passwords only with MQTT_LOG_PASSWORDS.
+ * Strings are Suricata's: text fields with invalid UTF-8 replaced
+ * (U+FFFD), byte fields (password, messages, correlation and
+ * authentication data) as text when valid UTF-8, else with "\xNN" for
+ * every byte above 0x7f.  Only reads the transaction.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/mqtt.h"
 #include "util/json.h"
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
+static uint32_t utf8_len(const uint8_t *s, uint32_t n)
+{
+	uint8_t c = s[0];
+	uint32_t need, cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < need)
+		return 0;
+	for (uint32_t i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return need;
+}
+
+static bool utf8_valid(const uint8_t *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		uint32_t k = utf8_len(s + i, n - i);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* A string field as Suricata has it (a Rust String made with
+ * from_utf8_lossy): an invalid byte becomes U+FFFD. */
+static void put_text(struct json *j, const char *key, const uint8_t *v, uint32_t l)
+{
+	static const uint8_t replacement[] = {0xef, 0xbf, 0xbd};
+	if (utf8_valid(v, l)) {
+		json_strn(j, key, v, l);
+		return;
+	}
+	json_str_open(j, key);
+	for (uint32_t i = 0; i < l;) {
+		uint32_t k = utf8_len(v + i, l - i);
+		if (k == 0) {
+			json_append_escaped(j, replacement, sizeof(replacement));
+			i++;
+		} else {
+			json_append_escaped(j, v + i, k);
+			i += k;
+		}
+	}
+	json_str_close(j);
+}
+
+/* A bytes field as Suricata's set_string_from_bytes writes it: as text
+ * when it is valid UTF-8, else every byte above 0x7f as the four
+ * characters \xNN. */
+static void put_bytes(struct json *j, const char *key, const uint8_t *v, uint32_t l)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (utf8_valid(v, l)) {
+		json_strn(j, key, v, l);
+		return;
+	}
+	json_str_open(j, key);
+	for (uint32_t i = 0; i < l; i++) {
+		if (v[i] < 0x80) {
+			json_append_escaped(j, v + i, 1);
+			continue;
+		}
+		const uint8_t esc[4] = {'\\', 'x', (uint8_t)hex[v[i] >> 4],
+					(uint8_t)hex[v[i] & 15]};
+		json_append_escaped(j, esc, sizeof(esc));
+	}
+	json_str_close(j);
+}
+
 static void put_str(struct json *j, const char *key, const struct mqtt_msg *m, struct mqtt_str s)
 {
 	uint32_t l;
 	const uint8_t *v = mqtt_str_get(m, s, &l);
-	json_strn(j, key, v != NULL ? v : (const uint8_t *)"", l);
+	put_text(j, key, v != NULL ? v : (const uint8_t *)"", v != NULL ? l : 0);
+}
+
+static void put_bin(struct json *j, const char *key, const struct mqtt_msg *m, struct mqtt_str s)
+{
+	uint32_t l;
+	const uint8_t *v = mqtt_str_get(m, s, &l);
+	put_bytes(j, key, v != NULL ? v : (const uint8_t *)"", v != NULL ? l : 0);
 }
 
 static const char *const prop_names[43] = {
@@ -102,7 +202,7 @@ static void put_props(struct json *j, const struct mqtt_msg *m, struct mqtt_str 
 			memcpy(key, k, kl);
 			key[kl] = 0;
 			s = get_str(p, &i, end, &l);
-			json_strn(j, key, s, l);
+			put_text(j, key, s, l);
 			continue;
 		}
 		switch (id) {
@@ -125,15 +225,18 @@ static void put_props(struct json *j, const struct mqtt_msg *m, struct mqtt_str 
 		case 11: json_uint(j, name, get_varint(p, &i, end)); break;
 		case 3:
 		case 8:
-		case 9:
 		case 18:
 		case 21:
-		case 22:
 		case 26:
 		case 28:
 		case 31:
 			s = get_str(p, &i, end, &l);
-			json_strn(j, name, s, l);
+			put_text(j, name, s, l);
+			break;
+		case 9:
+		case 22: /* binary data */
+			s = get_str(p, &i, end, &l);
+			put_bytes(j, name, s, l);
 			break;
 		default: i = end; break; /* the parser let no other through */
 		}
@@ -164,13 +267,13 @@ static void put_connect(struct json *j, const struct mqtt_msg *m, uint32_t opts)
 	if (m->username.present)
 		put_str(j, "username", m, m->username);
 	if ((opts & MQTT_LOG_PASSWORDS) && m->password.present)
-		put_str(j, "password", m, m->password);
+		put_bin(j, "password", m, m->password);
 	if (f & MQTT_CF_WILL) {
 		json_open_object(j, "will");
 		if (m->will_topic.present)
 			put_str(j, "topic", m, m->will_topic);
 		if (m->will_message.present)
-			put_str(j, "message", m, m->will_message);
+			put_bin(j, "message", m, m->will_message);
 		put_props(j, m, m->will_props);
 		json_close_object(j);
 	}
@@ -201,7 +304,7 @@ static void put_body(struct json *j, const struct mqtt_msg *m, uint32_t opts)
 		put_str(j, "topic", m, m->topic);
 		if (m->has_message_id)
 			json_uint(j, "message_id", m->message_id);
-		put_str(j, "message", m, m->message);
+		put_bin(j, "message", m, m->message);
 		put_props(j, m, m->props);
 		break;
 	case MQTT_PUBACK:

@@ -301,6 +301,25 @@ static void test_publish_flows(void **st)
 	app_mqtt.state_free(s);
 }
 
+/* A binary PUBLISH (the JPEG magic of the real v5 capture) and a topic
+ * that is not UTF-8: Suricata's escapes. */
+static void test_binary_strings(void **st)
+{
+	(void)st;
+	void *s = new_state(NULL);
+	feed_ok(s, APP_TOSERVER, mqtt31_connect, sizeof(mqtt31_connect));
+	feed_ok(s, APP_TOCLIENT, mqtt_connack_alone, sizeof(mqtt_connack_alone));
+	static const uint8_t pub[] = {0x30, 0x0a, 0x00, 0x02, 't', 0xff,
+				      0xff, 0xd8, 0xff, 0xe0, 'A', 0x22};
+	feed_ok(s, APP_TOSERVER, pub, sizeof(pub));
+	char *e = eve(s, 1, 0);
+	assert_string_equal(
+	    e, "{\"mqtt\":{\"publish\":{\"qos\":0,\"retain\":false,\"dup\":false,"
+	       "\"topic\":\"t\xef\xbf\xbd\",\"message\":\"\\\\xff\\\\xd8\\\\xff\\\\xe0A\\\"\"}}}");
+	free(e);
+	app_mqtt.state_free(s);
+}
+
 /* The v5 CONNECT with a property length of 0xff... (a bad block): a
  * transaction with malformed_traffic, and the direction stops. */
 static void test_malformed(void **st)
@@ -526,6 +545,7 @@ int main(void)
 	    cmocka_unit_test(test_ping),
 	    cmocka_unit_test(test_missing_and_double),
 	    cmocka_unit_test(test_publish_flows),
+	    cmocka_unit_test(test_binary_strings),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_truncated_prefixes),
 	    cmocka_unit_test(test_properties),
