@@ -9,8 +9,9 @@
  *     per type at the flow's protocol version (the last CONNECT's; 5 adds
  *     reason codes and property blocks).  A body that does not hold what
  *     its type needs, a bad variable integer or an unknown property is
- *     malformed_traffic: an empty transaction carries the event and the
- *     direction is not parsed further (Suricata's parser error).
+ *     malformed_traffic: an empty transaction carries the event and
+ *     neither direction is parsed further (Suricata's parser error turns
+ *     the flow's app layer off).
  *   - A message longer than max-msg-length is not kept: a transaction
  *     notes its type, "truncated" and the bytes skipped, which are then
  *     skipped as they arrive.
@@ -753,8 +754,12 @@ enum app_parse_result mqtt_parse(struct mqtt_state *s, enum app_dir dir, const u
 		new_tx_event(s, NULL, dir, MQTT_EV_MALFORMED_TRAFFIC);
 		if (s->n_txs > 0)
 			s->txs[s->n_txs - 1]->complete = true;
-		b->len = 0;
-		b->dead = true;
+		/* Suricata turns the flow's app layer off on a parser error:
+		 * neither direction is parsed further */
+		for (int k = 0; k < 2; k++) {
+			s->buf[k].len = 0;
+			s->buf[k].dead = true;
+		}
 		return APP_PARSE_ERROR;
 	}
 	return APP_PARSE_OK;
