@@ -370,7 +370,7 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	af->proto = proto;
 	af->ap = ap;
 	app_frames_free(af->frames);
-	af->frames = app_frames_new(proto, ctx->cfg->frames[proto], !tcp);
+	af->frames = app_frames_new(proto, ctx->cfg->frames[proto], !tcp, &ctx->stats.frames_refused);
 	uint64_t depth = ctx->cfg->stream_depth[proto];
 	if (tcp && depth != 0 && f != NULL)
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);

@@ -364,6 +364,7 @@ struct app_stats {
 	uint64_t expect_new;	 /* expected flows announced */
 	uint64_t expect_matched; /* ... that a new flow took */
 	uint64_t expect_evicted; /* ... replaced (table full) or timed out unused */
+	uint64_t frames_refused; /* frames not made: APP_FRAMES_MAX live ones (app/frame.h) */
 };
 
 /* Per worker, like every other stage's context. */

@@ -8,11 +8,11 @@
 #include "app/frame.h"
 
 struct app_frames;
-/* NULL when mask is 0 (the protocol makes no frames). */
-struct app_frames *app_frames_new(enum app_proto proto, uint64_t mask, bool udp);
+/* NULL when mask is 0 (the protocol makes no frames).  Frames refused
+ * (APP_FRAMES_MAX live ones) are counted in *refused (may be NULL). */
+struct app_frames *app_frames_new(enum app_proto proto, uint64_t mask, bool udp,
+				  uint64_t *refused);
 void app_frames_free(struct app_frames *fr);
-/* Frames not made because a direction had APP_FRAMES_MAX live ones. */
-uint64_t app_frames_refused(const struct app_frames *fr);
 /* Around one parse call: its input (at stream offset `offset`; UDP: the
  * datagram) goes into the window and the thread's sink is this container. */
 void app_frames_begin(struct app_frames *fr, enum app_dir dir, uint64_t offset, const uint8_t *d,

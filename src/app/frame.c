@@ -57,7 +57,7 @@ struct app_frames {
 	uint64_t mask;
 	bool udp;
 	uint64_t last_id;
-	uint64_t refused; /* frames not made: APP_FRAMES_MAX live ones */
+	uint64_t *refused; /* the worker's count of frames not made (or NULL) */
 	struct frame_dir d[2];
 };
 
@@ -70,7 +70,8 @@ static _Thread_local struct sink cur;
 
 /* ------------------------------------------------------------ container */
 
-struct app_frames *app_frames_new(enum app_proto proto, uint64_t mask, bool udp)
+struct app_frames *app_frames_new(enum app_proto proto, uint64_t mask, bool udp,
+				  uint64_t *refused)
 {
 	if (mask == 0)
 		return NULL;
@@ -80,6 +81,7 @@ struct app_frames *app_frames_new(enum app_proto proto, uint64_t mask, bool udp)
 	fr->proto = proto;
 	fr->mask = mask;
 	fr->udp = udp;
+	fr->refused = refused;
 	return fr;
 }
 
@@ -94,11 +96,6 @@ void app_frames_free(struct app_frames *fr)
 	if (cur.fr == fr)
 		cur.fr = NULL;
 	free(fr);
-}
-
-uint64_t app_frames_refused(const struct app_frames *fr)
-{
-	return fr != NULL ? fr->refused : 0;
 }
 
 /* Appends bytes at stream offset `off` to the window (a gap before them
@@ -201,14 +198,16 @@ int64_t app_frame_new(enum app_dir dir, uint64_t offset, int64_t len, uint8_t ty
 		return -1;
 	struct frame_dir *fd = &fr->d[dir];
 	if (fd->n == APP_FRAMES_MAX) {
-		fr->refused++;
+		if (fr->refused != NULL)
+			(*fr->refused)++;
 		return -1;
 	}
 	if (fd->n == fd->cap) {
 		uint32_t cap = fd->cap ? fd->cap * 2 : 8;
 		struct frame *nv = realloc(fd->v, cap * sizeof(*nv));
 		if (nv == NULL) {
-			fr->refused++;
+			if (fr->refused != NULL)
+				(*fr->refused)++;
 			return -1;
 		}
 		fd->v = nv;

@@ -5,6 +5,7 @@
  * wrong inside the input is reported and counted, and the run goes on.
  */
 #include "engine/engine.h"
+#include "app/frame.h"
 #include "app/ssh.h"
 #include "engine/daemon.h"
 #include "engine/dispatch.h"
@@ -536,6 +537,12 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 		(unsigned long long)t.stream.segment_limit_drop,
 		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached),
 		secs, losses ? "completed with losses (exit status 3)" : "complete");
+	if (t.app.expect_evicted || t.app.frames_refused)
+		fprintf(stderr,
+			"vigil: app layer: %llu expected flows not taken (table of %d full, or "
+			"unused for %d s), %llu frames not made (%d live per direction)\n",
+			(unsigned long long)t.app.expect_evicted, APP_EXPECT_MAX, APP_EXPECT_TIMEOUT,
+			(unsigned long long)t.app.frames_refused, APP_FRAMES_MAX);
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: %.0f kpps, %.0f Mbit/s\n",
 			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,

@@ -100,7 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *st = ap->state_new(&fi);
 	if (st == NULL)
 		return 0;
-	struct app_frames *fr = app_frames_new(app_proto_by_name(ap->name), ~0ull, !FUZZ_TCP);
+	struct app_frames *fr =
+	    app_frames_new(app_proto_by_name(ap->name), ~0ull, !FUZZ_TCP, NULL);
 	uint64_t pos[2] = {0, 0};
 	size_t off = 0;
 	bool closed[2] = {false, false};

@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "app/frame.h"
+#include "app/frame-internal.h"
+#include "app/tls.h"
 #include "test_app_run.h"
 
 static void test_rules_accepted(void **state)
@@ -224,13 +225,76 @@ static void test_frames_off(void **state)
 	run_free(&r);
 }
 
+/* The container alone: a frame made over bytes an earlier call brought
+ * (negative offset within the call), readiness, the bytes of a frame the
+ * window no longer holds, the cap on live frames and its count. */
+static void test_container(void **state)
+{
+	(void)state;
+	uint64_t refused = 0;
+	/* every type but the stream frame, which would take a slot */
+	struct app_frames *fr =
+	    app_frames_new(APP_PROTO_TLS, ~APP_FRAME_BIT(APP_FRAME_STREAM), false, &refused);
+	assert_non_null(fr);
+	static const uint8_t a[] = "0123456789", b[] = "abcdef";
+	app_frames_begin(fr, APP_TOSERVER, 0, a, 10);
+	assert_true(app_frame_wanted(TLS_FRAME_PDU));
+	assert_int_equal(app_frame_offset(), 0);
+	app_frames_end();
+	app_frames_begin(fr, APP_TOSERVER, 10, b, 6);
+	assert_int_equal(app_frame_offset(), 10);
+	/* from "7" (offset 7) to "c" (offset 12) */
+	int64_t id = app_frame_new(APP_TOSERVER, 7, 6, TLS_FRAME_PDU);
+	int64_t open = app_frame_new(APP_TOSERVER, 14, -1, TLS_FRAME_DATA);
+	assert_true(id > 0 && open > id);
+	app_frames_end();
+	struct app_frame_view fv;
+	int ready_pdu = 0;
+	for (uint32_t i = 0; app_frames_ready(fr, APP_TOSERVER, i, &fv); i++) {
+		if (fv.type == TLS_FRAME_PDU) {
+			ready_pdu++;
+			assert_int_equal(fv.data_len, 6);
+			assert_memory_equal(fv.data, "789abc", 6);
+			assert_true(fv.complete && fv.start);
+		}
+		assert_int_not_equal(fv.type, TLS_FRAME_DATA); /* its end is not known */
+	}
+	assert_int_equal(ready_pdu, 1);
+	app_frames_done(fr, APP_TOSERVER);
+	assert_false(app_frames_get(fr, APP_TOSERVER, (uint64_t)id, &fv)); /* released */
+	/* the end of the direction makes the open one ready, with what it has */
+	app_frames_eof(fr, APP_TOSERVER);
+	assert_true(app_frames_ready(fr, APP_TOSERVER, 0, &fv));
+	assert_int_equal(fv.offset, 14);
+	assert_int_equal(fv.data_len, 2);
+	assert_false(fv.complete);
+	app_frames_done(fr, APP_TOSERVER);
+	/* the other direction: the cap */
+	app_frames_begin(fr, APP_TOCLIENT, 0, a, 10);
+	for (int i = 0; i < APP_FRAMES_MAX; i++)
+		assert_true(app_frame_new(APP_TOCLIENT, 0, -1, TLS_FRAME_HDR) > 0);
+	assert_int_equal(app_frame_new(APP_TOCLIENT, 0, -1, TLS_FRAME_HDR), -1);
+	assert_int_equal(refused, 1);
+	app_frames_end();
+	assert_int_equal(app_frame_new(APP_TOCLIENT, 0, 1, TLS_FRAME_HDR), -1); /* no call */
+	app_frames_free(fr);
+	/* a protocol without the type wanted makes nothing */
+	fr = app_frames_new(APP_PROTO_TLS, APP_FRAME_BIT(TLS_FRAME_HDR), false, NULL);
+	app_frames_begin(fr, APP_TOSERVER, 0, a, 10);
+	assert_int_equal(app_frame_new(APP_TOSERVER, 0, 5, TLS_FRAME_PDU), -1);
+	assert_true(app_frame_new(APP_TOSERVER, 0, 5, TLS_FRAME_HDR) > 0);
+	app_frames_end();
+	app_frames_free(fr);
+	assert_null(app_frames_new(APP_PROTO_TLS, 0, false, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rules_accepted), cmocka_unit_test(test_rules_refused),
 	    cmocka_unit_test(test_http_frames),	   cmocka_unit_test(test_http_pipelined),
 	    cmocka_unit_test(test_http_split),	   cmocka_unit_test(test_ssh_records),
-	    cmocka_unit_test(test_frames_off),
+	    cmocka_unit_test(test_frames_off),	   cmocka_unit_test(test_container),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
