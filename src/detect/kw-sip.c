@@ -14,7 +14,8 @@
  *   sdp.phone_number, sdp.connection_data, sdp.bandwidth, sdp.time,
  *   sdp.repeat_time, sdp.timezone, sdp.encryption_key, sdp.attribute
  *                                                session-level SDP lines
- *   sdp.media.media, sdp.media.media_info, sdp.media.connection_data,
+ *   sdp.media.media, sdp.media.media_info (documented as
+ *   sdp.media.session_info: both names work), sdp.media.connection_data,
  *   sdp.media.encryption_key                     media-level SDP lines,
  *                                                one instance per media
  *
@@ -104,7 +105,7 @@ static const struct app_buffer_spec specs[] = {
     {"sdp.encryption_key", NULL, SIP_P, AD_BOTH, sdp_get, 'k'},
     {"sdp.attribute", NULL, SIP_P, AD_BOTH, sdp_get, 'a'},
     {"sdp.media.media", NULL, SIP_P, AD_BOTH, sdp_get, 256 + 'm'},
-    {"sdp.media.media_info", NULL, SIP_P, AD_BOTH, sdp_get, 256 + 'i'},
+    {"sdp.media.media_info", "sdp.media.session_info", SIP_P, AD_BOTH, sdp_get, 256 + 'i'},
     {"sdp.media.connection_data", NULL, SIP_P, AD_BOTH, sdp_get, 256 + 'c'},
     {"sdp.media.encryption_key", NULL, SIP_P, AD_BOTH, sdp_get, 256 + 'k'},
 };
