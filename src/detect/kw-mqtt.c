@@ -3,7 +3,8 @@
  * them (rust/src/mqtt/detect.rs, src/detect-mqtt-*.c).  A transaction
  * matches when one of its messages does:
  *
- *   mqtt.type:<name|0-15>         a message of that type
+ *   mqtt.type:<name|uint>         a message of that type (a name, or the
+ *                                 unsigned integer syntax: 2, >9, 1-3)
  *   mqtt.flags:[!]dup,[!]retain   fixed-header flags set / not set
  *   mqtt.qos:<0-2>                a message with that QoS
  *   mqtt.reason_code:<uint>       CONNACK return code, PUBACK..PUBCOMP,
@@ -21,6 +22,8 @@
  * mqtt.subscribe.topic and mqtt.unsubscribe.topic (one instance per
  * topic).  Empty values are no instance, as Suricata's.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +89,7 @@ static bool type_test(const void *txv, enum app_dir dir, const void *ctx)
 	(void)dir;
 	const struct mqtt_tx *tx = txv;
 	for (uint32_t i = 0; i < tx->n_msgs; i++)
-		if (tx->msgs[i]->type == *(const int *)ctx)
+		if (u64_cmp_match(ctx, tx->msgs[i]->type))
 			return true;
 	return false;
 }
@@ -98,20 +101,23 @@ static int type_match(struct det_thread *dt, const struct packet *p, const struc
 	return app_tx_match(dt, p, APP_PROTO_MQTT, type_test, ctx);
 }
 
+/* A type name, or Suricata 8's unsigned 8-bit integer syntax ("2", ">9"). */
 static int type_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
-	char buf[64];
+	char buf[64], num[16];
 	const char *t = copy_arg(arg, buf, sizeof(buf));
-	int v = mqtt_type_by_name(t);
-	if (v < 0) {
-		pc_error(pc, "invalid mqtt.type '%s'", arg ? arg : "");
-		return -1;
+	if (t != NULL && isalpha((unsigned char)t[0])) {
+		int v = mqtt_type_by_name(t);
+		if (v < 0) {
+			pc_error(pc, "invalid mqtt.type '%s'", arg ? arg : "");
+			return -1;
+		}
+		snprintf(num, sizeof(num), "%d", v);
+		t = num;
 	}
-	int *c = malloc(sizeof(*c));
-	if (c == NULL)
+	if (rule_add_u64_cmp(pc, r, "mqtt.type", t ? t : "", UINT8_MAX) != 0)
 		return -1;
-	*c = v;
-	return add_ctx(pc, r, "mqtt.type", c);
+	return rule_require_app(pc, r, APP_PROTO_MQTT, AD_BOTH);
 }
 
 /* ------------------------------------------------------------ mqtt.flags */
@@ -156,7 +162,7 @@ static bool qos_test(const void *txv, enum app_dir dir, const void *ctx)
 	(void)dir;
 	const struct mqtt_tx *tx = txv;
 	for (uint32_t i = 0; i < tx->n_msgs; i++)
-		if (tx->msgs[i]->qos == *(const uint8_t *)ctx)
+		if (u64_cmp_match(ctx, tx->msgs[i]->qos))
 			return true;
 	return false;
 }
@@ -168,6 +174,7 @@ static int qos_match(struct det_thread *dt, const struct packet *p, const struct
 	return app_tx_match(dt, p, APP_PROTO_MQTT, qos_test, ctx);
 }
 
+/* 0, 1 or 2 (Suricata refuses other levels). */
 static int qos_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 {
 	char buf[32];
@@ -176,11 +183,9 @@ static int qos_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		pc_error(pc, "invalid mqtt.qos '%s'", arg ? arg : "");
 		return -1;
 	}
-	uint8_t *c = malloc(1);
-	if (c == NULL)
+	if (rule_add_u64_cmp(pc, r, "mqtt.qos", t, 2) != 0)
 		return -1;
-	*c = (uint8_t)(t[0] - '0');
-	return add_ctx(pc, r, "mqtt.qos", c);
+	return rule_require_app(pc, r, APP_PROTO_MQTT, AD_BOTH);
 }
 
 /* ------------------------------------------------------------ mqtt.reason_code */
@@ -353,9 +358,9 @@ static int session_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 }
 
 static const struct kw_def defs[] = {
-    {"mqtt.type", NULL, "MQTT message type", type_setup, type_match, NULL, free, 0},
+    {"mqtt.type", NULL, "MQTT message type", type_setup, type_match, NULL, NULL, 0},
     {"mqtt.flags", NULL, "MQTT fixed header flags", flags_setup, flags_match, NULL, free, 0},
-    {"mqtt.qos", NULL, "MQTT QoS level", qos_setup, qos_match, NULL, free, 0},
+    {"mqtt.qos", NULL, "MQTT QoS level", qos_setup, qos_match, NULL, NULL, 0},
     {"mqtt.reason_code", "mqtt.connack.return_code", "MQTT reason or return code", reason_setup,
      reason_match, NULL, NULL, 0},
     {"mqtt.protocol_version", NULL, "MQTT protocol version", version_setup, version_match, NULL,

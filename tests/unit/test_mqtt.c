@@ -513,8 +513,9 @@ static void test_rules_and_frames(void **st)
 		 "alert mqtt any any -> any any (app-layer-event:mqtt.unintroduced_message; "
 		 "sid:8;)\n"
 		 "alert mqtt any any -> any any (mqtt.connect.flags:username,!will; "
-		 "mqtt.connack.session_present:no; sid:9;)\n",
-		 9);
+		 "mqtt.connack.session_present:no; sid:9;)\n"
+		 "alert mqtt any any -> any any (mqtt.type:>9; sid:10;)\n",
+		 10);
 	const struct seg segs[] = {
 	    {1, mqtt5_connect, sizeof(mqtt5_connect)},
 	    {0, mqtt5_connack, sizeof(mqtt5_connack)},
@@ -534,6 +535,7 @@ static void test_rules_and_frames(void **st)
 	assert_int_equal(count_sid(&r.hits, 7), 1);
 	assert_int_equal(count_sid(&r.hits, 8), 0);
 	assert_int_equal(count_sid(&r.hits, 9), 1);
+	assert_int_equal(count_sid(&r.hits, 10), 1); /* DISCONNECT (14) only */
 	run_free(&r);
 }
 
