@@ -29,8 +29,10 @@
  * bytes per direction (a longer message: invalid_data, the buffer is
  * dropped and parsing resumes at the next line that starts a message);
  * per message at most SIP_MAX_HEADERS headers and SIP_MAX_SDP_LINES SDP
- * lines are kept; at most SIP_MAX_LIVE_TXS unreleased transactions (the
- * oldest go first).  No global mutable state.
+ * lines are kept; at most SIP_MAX_LIVE_TXS unreleased transactions
+ * holding at most SIP_STATE_MEMCAP message bytes (the oldest go first;
+ * the framework logs and releases each long before).  No global mutable
+ * state.
  */
 #include "app/sip.h"
 
@@ -55,6 +57,7 @@ struct sip_state {
 	struct sip_tx **txs;
 	uint32_t n_txs, cap_txs;
 	uint64_t next_id;
+	uint64_t held; /* message bytes of the live transactions */
 };
 
 static const char *const sip_frame_names[SIP_FRAME_COUNT] = {
@@ -372,10 +375,23 @@ static void set_event(struct sip_state *s, enum sip_event ev)
 		s->txs[s->n_txs - 1]->events |= 1u << ev;
 }
 
+static uint64_t tx_bytes(const struct sip_tx *tx)
+{
+	return tx->len + (uint64_t)tx->n_headers * sizeof(struct sip_header) +
+	       (uint64_t)tx->n_sdp * sizeof(struct sdp_line);
+}
+
+static void drop_tx(struct sip_state *s, struct sip_tx *tx)
+{
+	s->held -= tx_bytes(tx);
+	sip_tx_free(tx);
+}
+
 static void add_tx(struct sip_state *s, struct sip_tx *tx)
 {
-	while (s->n_txs >= SIP_MAX_LIVE_TXS) {
-		sip_tx_free(s->txs[0]);
+	while (s->n_txs > 0 &&
+	       (s->n_txs >= SIP_MAX_LIVE_TXS || s->held + tx_bytes(tx) > SIP_STATE_MEMCAP)) {
+		drop_tx(s, s->txs[0]);
 		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 		s->n_txs--;
 	}
@@ -390,6 +406,7 @@ static void add_tx(struct sip_state *s, struct sip_tx *tx)
 		s->cap_txs = nc;
 	}
 	tx->id = s->next_id++;
+	s->held += tx_bytes(tx);
 	s->txs[s->n_txs++] = tx;
 }
 
@@ -607,7 +624,7 @@ void sip_tx_release_upto(struct sip_state *s, uint64_t id)
 {
 	uint32_t k = 0;
 	while (k < s->n_txs && s->txs[k]->id < id)
-		sip_tx_free(s->txs[k++]);
+		drop_tx(s, s->txs[k++]);
 	if (k == 0)
 		return;
 	memmove(s->txs, s->txs + k, (s->n_txs - k) * sizeof(*s->txs));

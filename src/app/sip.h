@@ -80,11 +80,12 @@ struct sip_tx {
 };
 
 /* Caps: bytes of one message held on TCP, headers and SDP lines per
- * message, live transactions per flow. */
+ * message, live transactions per flow and the bytes they hold. */
 #define SIP_MAX_MESSAGE (256u * 1024)
 #define SIP_MAX_HEADERS 256
 #define SIP_MAX_SDP_LINES 512
 #define SIP_MAX_LIVE_TXS 1024
+#define SIP_STATE_MEMCAP (16u * 1024 * 1024) /* message bytes of live transactions */
 
 struct sip_state;
 struct sip_state *sip_state_new(bool tcp);

@@ -462,6 +462,43 @@ static void test_tcp_corrupted(void **st)
 	app_sip.state_free(s);
 }
 
+/* Unreleased transactions: at most SIP_MAX_LIVE_TXS, and at most
+ * SIP_STATE_MEMCAP bytes of messages; the oldest go first. */
+static void test_live_caps(void **st)
+{
+	(void)st;
+	void *s = new_state(false);
+	for (int i = 0; i < SIP_MAX_LIVE_TXS + 10; i++)
+		feed(s, APP_TOSERVER, sip_register, sizeof(sip_register), 0);
+	assert_int_equal(app_sip.tx_count(s), SIP_MAX_LIVE_TXS + 10);
+	assert_null(app_sip.tx_get(s, 9));
+	assert_non_null(app_sip.tx_get(s, 10));
+	app_sip.state_free(s);
+
+	/* TCP messages of 200 kB: the memory cap decides first */
+	const uint32_t body = 200 * 1024;
+	char head[128];
+	int hl = snprintf(head, sizeof(head), "MESSAGE sip:a SIP/2.0\r\nl: %u\r\n\r\n", body);
+	uint8_t *msg = malloc((size_t)hl + body);
+	assert_non_null(msg);
+	memcpy(msg, head, (size_t)hl);
+	memset(msg + hl, 'x', body);
+	s = new_state(true);
+	uint32_t n = SIP_STATE_MEMCAP / body + 5;
+	for (uint32_t i = 0; i < n; i++)
+		feed(s, APP_TOSERVER, msg, (size_t)hl + body, 0);
+	free(msg);
+	assert_int_equal(app_sip.tx_count(s), n);
+	assert_null(app_sip.tx_get(s, 0));
+	assert_non_null(app_sip.tx_get(s, n - 1));
+	uint64_t held = 0;
+	for (uint64_t id = 0; id < n; id++)
+		if (app_sip.tx_get(s, id) != NULL)
+			held += tx_at(s, id)->len;
+	assert_true(held <= SIP_STATE_MEMCAP);
+	app_sip.state_free(s);
+}
+
 /* ------------------------------------------------------------ probes */
 
 static void test_probe(void **st)
@@ -526,13 +563,21 @@ static void test_rules_and_frames(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_udp_request),		cmocka_unit_test(test_udp_response),
-	    cmocka_unit_test(test_udp_wrong_direction), cmocka_unit_test(test_udp_truncated),
-	    cmocka_unit_test(test_udp_corrupted),	cmocka_unit_test(test_compact_form),
-	    cmocka_unit_test(test_multi_value),		cmocka_unit_test(test_sdp),
-	    cmocka_unit_test(test_sdp_variants),	cmocka_unit_test(test_tcp_segments),
-	    cmocka_unit_test(test_tcp_every_split),	cmocka_unit_test(test_tcp_body),
-	    cmocka_unit_test(test_tcp_corrupted),	cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_udp_request),
+	    cmocka_unit_test(test_udp_response),
+	    cmocka_unit_test(test_udp_wrong_direction),
+	    cmocka_unit_test(test_udp_truncated),
+	    cmocka_unit_test(test_udp_corrupted),
+	    cmocka_unit_test(test_compact_form),
+	    cmocka_unit_test(test_multi_value),
+	    cmocka_unit_test(test_sdp),
+	    cmocka_unit_test(test_sdp_variants),
+	    cmocka_unit_test(test_tcp_segments),
+	    cmocka_unit_test(test_tcp_every_split),
+	    cmocka_unit_test(test_tcp_body),
+	    cmocka_unit_test(test_tcp_corrupted),
+	    cmocka_unit_test(test_live_caps),
+	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_rules_and_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
