@@ -32,7 +32,8 @@
  * beyond max-tx live transactions, or MQTT_STATE_MEMCAP message bytes,
  * the oldest open transaction is completed with too_many_transactions
  * (so it is logged and released), and transactions still live past twice
- * that are freed.  No global mutable state.
+ * that are freed; an open transaction with MQTT_OPEN_TX_WINDOW newer ones
+ * is inspected and logged as it is.  No global mutable state.
  */
 #include "app/mqtt.h"
 
@@ -880,22 +881,28 @@ static const void *desc_tx_get(const void *st, uint64_t id)
 	return mqtt_tx_get(st, id);
 }
 
+/* An open transaction with MQTT_OPEN_TX_WINDOW newer ones behind it is
+ * taken as done: the framework inspects and logs within a window of
+ * transactions, and an acknowledgment lost in the capture must not hold
+ * the ones after it back. */
+static bool tx_done(const struct mqtt_state *s, const struct mqtt_tx *tx)
+{
+	return tx->complete || s->next_id - tx->id > MQTT_OPEN_TX_WINDOW;
+}
+
 /* A transaction is inspected once, in the direction of its first
  * message, when it is complete (or the flow ends). */
 static enum app_side desc_tx_side(const void *st, const void *txv, enum app_dir dir, bool eof)
 {
-	(void)st;
 	const struct mqtt_tx *tx = txv;
 	if (tx->dir != dir)
 		return APP_SIDE_NONE;
-	return tx->complete || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
+	return tx_done(st, tx) || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
 }
 
 static enum app_log_decision desc_tx_log(const void *st, const void *txv, bool flow_end)
 {
-	(void)st;
-	const struct mqtt_tx *tx = txv;
-	return tx->complete || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
+	return tx_done(st, txv) || flow_end ? APP_LOG_NOW : APP_LOG_WAIT;
 }
 
 static void desc_tx_release_upto(void *st, uint64_t id)

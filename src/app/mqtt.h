@@ -127,6 +127,9 @@ struct mqtt_tx {
  * with too_many_transactions). */
 #define MQTT_MAX_MSGS_PER_TX 256
 #define MQTT_STATE_MEMCAP (64u * 1024 * 1024)
+/* Newer transactions after which an open one is inspected and logged
+ * as it is (its acknowledgment is taken as lost). */
+#define MQTT_OPEN_TX_WINDOW 32
 
 struct mqtt_settings {
 	uint32_t max_msg_len;

@@ -450,6 +450,27 @@ static void test_too_many_transactions(void **st)
 	app_mqtt.state_free(s);
 }
 
+/* An open PUBLISH whose PUBACK never comes does not hold the later
+ * transactions back: after MQTT_OPEN_TX_WINDOW newer ones it is done. */
+static void test_lost_ack(void **st)
+{
+	(void)st;
+	void *s = new_state(NULL);
+	feed_ok(s, APP_TOSERVER, mqtt31_connect, sizeof(mqtt31_connect));
+	feed_ok(s, APP_TOCLIENT, mqtt_connack_alone, sizeof(mqtt_connack_alone));
+	uint8_t pub[] = {0x32, 0x05, 0x00, 0x01, 't', 0x00, 0x00};
+	feed_ok(s, APP_TOSERVER, pub, sizeof(pub));
+	const struct mqtt_tx *open = tx_at(s, 1);
+	assert_int_equal(app_mqtt.tx_side(s, open, APP_TOSERVER, false), APP_SIDE_PENDING);
+	assert_int_equal(app_mqtt.tx_log(s, open, false), APP_LOG_WAIT);
+	for (int i = 0; i < MQTT_OPEN_TX_WINDOW; i++)
+		feed_ok(s, APP_TOSERVER, mqtt_pingreq, sizeof(mqtt_pingreq));
+	assert_int_equal(app_mqtt.tx_side(s, open, APP_TOSERVER, false), APP_SIDE_READY);
+	assert_int_equal(app_mqtt.tx_log(s, open, false), APP_LOG_NOW);
+	assert_false(open->complete);
+	app_mqtt.state_free(s);
+}
+
 static void test_probe(void **st)
 {
 	(void)st;
@@ -542,21 +563,14 @@ static void test_rules_and_frames(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_v5_session),
-	    cmocka_unit_test(test_every_split),
-	    cmocka_unit_test(test_v31_unintroduced),
-	    cmocka_unit_test(test_ping),
-	    cmocka_unit_test(test_missing_and_double),
-	    cmocka_unit_test(test_publish_flows),
-	    cmocka_unit_test(test_binary_strings),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_truncated_prefixes),
-	    cmocka_unit_test(test_properties),
-	    cmocka_unit_test(test_max_msg_length),
-	    cmocka_unit_test(test_too_many_transactions),
-	    cmocka_unit_test(test_probe),
-	    cmocka_unit_test(test_settings_and_names),
-	    cmocka_unit_test(test_rules_and_frames),
+	    cmocka_unit_test(test_v5_session),	       cmocka_unit_test(test_every_split),
+	    cmocka_unit_test(test_v31_unintroduced),   cmocka_unit_test(test_ping),
+	    cmocka_unit_test(test_missing_and_double), cmocka_unit_test(test_publish_flows),
+	    cmocka_unit_test(test_binary_strings),     cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_truncated_prefixes), cmocka_unit_test(test_properties),
+	    cmocka_unit_test(test_max_msg_length),     cmocka_unit_test(test_too_many_transactions),
+	    cmocka_unit_test(test_lost_ack),	       cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_settings_and_names), cmocka_unit_test(test_rules_and_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
