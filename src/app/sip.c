@@ -135,7 +135,7 @@ static bool parse_status_line(struct sip_tx *tx, const uint8_t *p, uint32_t n)
 	uint32_t i = 0;
 	while (i < n && p[i] != ' ')
 		i++;
-	if (!is_version(p, i) || i + 4 > n || p[i + 4] != ' ')
+	if (!is_version(p, i) || i + 4 >= n || p[i + 4] != ' ')
 		return false;
 	tx->version = (struct sip_span){0, i};
 	for (uint32_t k = i + 1; k < i + 4; k++)

@@ -228,9 +228,8 @@ static void test_udp_corrupted(void **st)
 		app_sip.state_free(s);
 	}
 	static const char *const bad_status[] = {
-	    "SIP/2.0 40 Short\r\n\r\n",
-	    "SIP/2.0 4x1 Bad\r\n\r\n",
-	    "HTTP/1.1 200 OK\r\n\r\n",
+	    "SIP/2.0 40 Short\r\n\r\n", "SIP/2.0 4x1 Bad\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n",
+	    "SIP/2.0 200\r\n\r\n", /* no space before the (empty) reason */
 	};
 	for (size_t i = 0; i < sizeof(bad_status) / sizeof(bad_status[0]); i++) {
 		void *s = new_state(false);
@@ -238,6 +237,24 @@ static void test_udp_corrupted(void **st)
 		assert_int_equal(app_sip.tx_count(s), 0);
 		app_sip.state_free(s);
 	}
+}
+
+/* A status line with an empty reason phrase is one. */
+static void test_empty_reason(void **st)
+{
+	(void)st;
+	void *s = new_state(false);
+	const char *m = "SIP/2.0 200 \r\nCSeq: 1 BYE\r\n\r\n";
+	feed(s, APP_TOCLIENT, m, strlen(m), 0);
+	assert_int_equal(app_sip.tx_count(s), 1);
+	const struct sip_tx *tx = tx_at(s, 0);
+	assert_span(tx, tx->code, "200");
+	assert_int_equal(tx->reason.len, 0);
+	char *e = eve(s, tx);
+	assert_string_equal(e, "{\"sip\":{\"version\":\"SIP/2.0\",\"code\":\"200\",\"reason\":\"\","
+			       "\"response_line\":\"SIP/2.0 200 \"}}");
+	free(e);
+	app_sip.state_free(s);
 }
 
 /* ------------------------------------------------------------ headers */
@@ -563,21 +580,14 @@ static void test_rules_and_frames(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_udp_request),
-	    cmocka_unit_test(test_udp_response),
-	    cmocka_unit_test(test_udp_wrong_direction),
-	    cmocka_unit_test(test_udp_truncated),
-	    cmocka_unit_test(test_udp_corrupted),
-	    cmocka_unit_test(test_compact_form),
-	    cmocka_unit_test(test_multi_value),
-	    cmocka_unit_test(test_sdp),
-	    cmocka_unit_test(test_sdp_variants),
-	    cmocka_unit_test(test_tcp_segments),
-	    cmocka_unit_test(test_tcp_every_split),
-	    cmocka_unit_test(test_tcp_body),
-	    cmocka_unit_test(test_tcp_corrupted),
-	    cmocka_unit_test(test_live_caps),
-	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test(test_udp_request),		cmocka_unit_test(test_udp_response),
+	    cmocka_unit_test(test_udp_wrong_direction), cmocka_unit_test(test_udp_truncated),
+	    cmocka_unit_test(test_udp_corrupted),	cmocka_unit_test(test_compact_form),
+	    cmocka_unit_test(test_multi_value),		cmocka_unit_test(test_sdp),
+	    cmocka_unit_test(test_sdp_variants),	cmocka_unit_test(test_tcp_segments),
+	    cmocka_unit_test(test_tcp_every_split),	cmocka_unit_test(test_tcp_body),
+	    cmocka_unit_test(test_tcp_corrupted),	cmocka_unit_test(test_live_caps),
+	    cmocka_unit_test(test_empty_reason),	cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_rules_and_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
