@@ -298,6 +298,10 @@ struct app_buffer_family {
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
+/* Buffers known at a transaction's early stage (APP_SIDE_EARLY: rules
+ * that read only these are judged then), per protocol that has one:
+ * NULL-terminated names, listed in kw-app.c. */
+extern const char *const app_buffers_smtp_early[];
 extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_ftp;
 extern const struct app_buffer_family app_buffers_enip;
@@ -310,6 +314,7 @@ extern const struct app_buffer_family app_buffers_dicom;
 extern const struct app_buffer_family app_buffers_stratum;
 extern const struct app_buffer_family app_buffers_mms;
 extern const struct app_buffer_family app_buffers_smtp;
+extern const struct app_buffer_family app_buffers_pgsql;
 extern const struct app_buffer_family app_buffers_sip;
 extern const struct app_buffer_family app_buffers_mqtt;
 /* The list of families (keywords.c). */
@@ -438,6 +443,7 @@ enum rule_flags {
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
 	RF_FRAME = 1 << 21,	  /* frame: runs on each ready frame of frame_proto/frame_type */
+	RF_APP_EARLY = 1 << 22,	  /* RF_APP_BUF reading only early buffers: judged at the early stage */
 };
 
 struct rule {
@@ -692,6 +698,7 @@ struct detect_engine {
 	char **files;		  /* rule file names (rules point at them) */
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
+	bool file_store;	  /* a rule has filestore (kw-file.c) */
 	size_t nfiles;
 	/* Frame rules (RF_FRAME), in rule order, outside the prefilter: they
 	 * run on the frames ready on a packet; the frame types they need. */

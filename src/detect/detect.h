@@ -193,6 +193,9 @@ uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
 /* Digests of files the rules compare (filemd5 ...): a mask of app/http.h's
  * HTTP_FILE_MD5 / SHA1 / SHA256, for the parsers to compute. */
 unsigned detect_engine_file_hashes(const struct detect_engine *de);
+/* A loaded rule has the filestore keyword (files must be kept until
+ * their fileinfo is logged, to be stored then). */
+bool detect_engine_file_store(const struct detect_engine *de);
 /* ORs into masks[APP_PROTO_MAX] the frame types the rules inspect
  * (APP_FRAME_BIT per protocol), for struct app_config.frames. */
 void detect_engine_frames(const struct detect_engine *de, uint64_t *masks);

@@ -766,6 +766,20 @@ static bool rule_wanted(const struct rule *r, enum run_mode mode)
 	}
 }
 
+/*
+ * A packet rule of a UDP application protocol (alert tftp ...: pkt_data)
+ * alerts with the transaction the packet made in its direction, as
+ * Suricata 8 gives such alerts the packet's transaction.
+ */
+static bool udp_app_tx(const struct rule *r, const struct packet *p, uint64_t *tx_id)
+{
+	enum app_proto proto;
+	const void *tx;
+	if (p->flow == NULL || p->proto != 17 || r->h.app == 0)
+		return false;
+	return app_inspect_tx(p, 0, &proto, &tx, tx_id) && proto == (enum app_proto)r->h.app;
+}
+
 /* What a rule that matched does: postmatch keywords, thresholds, tags,
  * the verdict and its alert.  True when it was a pass (which stops every
  * later rule). */
@@ -786,6 +800,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		flags = ALERT_F_STREAM_MATCH;
 	if (r->flags & RF_APP_BUF)
 		flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
+	else if (udp_app_tx(r, p, &tx_id))
+		flags |= ALERT_F_TX;
 	if (dt->frame != NULL) {
 		flags = ALERT_F_FRAME | (dt->frame->has_tx ? ALERT_F_TX : 0);
 		tx_id = dt->frame->tx_id;
@@ -837,8 +853,15 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_proto proto;
 	const void *tx;
 	uint64_t id;
+	enum app_inspect_stage stage;
 	bool pass = false;
-	for (uint32_t t = 0; !pass && app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	bool early = (r->flags & RF_APP_EARLY) != 0;
+	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+		/* a side seen early: its early rules were judged then, the
+		 * others wait for it to be complete */
+		if ((stage == APP_STAGE_EARLY && !early) ||
+		    (stage == APP_STAGE_FULL_AFTER_EARLY && early))
+			continue;
 		dt->tx_only = (int32_t)t;
 		bool m = rule_match_packet(dt, r, p);
 		dt->tx_only = -1;
@@ -973,4 +996,9 @@ uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)
 unsigned detect_engine_file_hashes(const struct detect_engine *de)
 {
 	return de ? de->file_hashes : 0;
+}
+
+bool detect_engine_file_store(const struct detect_engine *de)
+{
+	return de != NULL && de->file_store;
 }

@@ -57,6 +57,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_mms,
     &app_buffers_ftp,
     &app_buffers_smtp,
+    &app_buffers_pgsql,
     &app_buffers_sip,
     &app_buffers_mqtt,
 };

@@ -323,6 +323,18 @@ static int check_buffer(struct parse_ctx *pc, struct rule *r, const struct app_b
 	return 0;
 }
 
+/* One line per protocol whose transactions have an early stage. */
+static const char *const *const early_lists[] = {app_buffers_smtp_early};
+
+static bool buffer_early(const char *name)
+{
+	for (size_t i = 0; i < sizeof(early_lists) / sizeof(early_lists[0]); i++)
+		for (const char *const *n = early_lists[i]; *n != NULL; n++)
+			if (strcmp(*n, name) == 0)
+				return true;
+	return false;
+}
+
 int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 {
 	if (r->h.proto_flags & RP_APP) {
@@ -344,14 +356,20 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
+	bool early = r->nbufs > 0 && r->tx_proto == APP_PROTO_UNKNOWN;
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		const struct app_buf *b = buf_by_id(r->bufs[i].buf_id);
-		if (b == NULL)
+		if (b == NULL) {
+			early = false;
 			continue;
+		}
 		r->flags |= RF_APP_BUF;
 		if (check_buffer(pc, r, b, &dirs) != 0)
 			return -1;
+		early = early && buffer_early(b->name);
 	}
+	if (early && (r->flags & RF_APP_BUF))
+		r->flags |= RF_APP_EARLY;
 	if (dirs == 0 || (dirs == AD_TS && (r->flags & RF_TOCLIENT)) ||
 	    (dirs == AD_TC && (r->flags & RF_TOSERVER))) {
 		pc_error(pc, "rule inspects buffers of both directions");

@@ -5,6 +5,7 @@
  * wrong inside the input is reported and counted, and the run goes on.
  */
 #include "engine/engine.h"
+#include "app/file.h"
 #include "app/frame.h"
 #include "app/ssh.h"
 #include "engine/daemon.h"
@@ -327,6 +328,35 @@ int engine_dump_config(const struct engine_options *o)
 	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
+}
+
+/* The file-store output: its directory, the tracker's spool, and what
+ * the parsers must do for it (SHA-256 names every stored file; files are
+ * spooled only when something can ask to store them). */
+static bool open_filestore(struct engine *e, char *err, size_t errlen)
+{
+	const struct filestore_config *fs = &e->eve_cfg.filestore;
+	if (!fs->enabled)
+		return true;
+	if (!filestore_open(fs, e->opt->logdir, err, errlen))
+		return false;
+	/* as Suricata's FileReassemblyDepth: the file-store's stream-depth
+	 * when it is larger than stream.reassembly.depth, else that one */
+	uint64_t global = e->stream_cfg.depth, depth = global;
+	if (fs->stream_depth_set && fs->stream_depth != 0) {
+		if (global == 0 || fs->stream_depth > global)
+			depth = fs->stream_depth;
+		else
+			fprintf(stderr,
+				"vigil: config: file-store stream-depth %llu has no effect: it is "
+				"not larger than stream.reassembly.depth\n",
+				(unsigned long long)fs->stream_depth);
+	}
+	app_file_store_setup(fs->force_filestore, true, depth);
+	e->app_cfg.file_hashes |= (uint8_t)(APP_FILE_SHA256 | fs->force_hash);
+	if (fs->force_filestore || detect_engine_file_store(e->detect))
+		e->app_cfg.file_hashes |= (uint8_t)APP_FILE_STORE;
+	return true;
 }
 
 static bool start_workers(struct engine *e, char *err, size_t errlen)
@@ -765,7 +795,8 @@ int engine_run(const struct engine_options *o)
 		e.eve_cfg.exercise = capture_exercise(e.capture);
 		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
 	}
-	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err));
+	ok = ok && load_rules(&e, err, sizeof(err)) && open_filestore(&e, err, sizeof(err)) &&
+	     start_workers(&e, err, sizeof(err));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);
@@ -808,6 +839,7 @@ int engine_run(const struct engine_options *o)
 	const struct capture_stats *cs = capture_get_stats(e.capture);
 	bool losses = ro.eve.lost || ro.close_failed || ro.store_failed;
 	summary(&e, &ro, losses);
+	filestore_report(&e.eve_cfg.filestore, stderr);
 	int rc = cs->files_read == 0 ? ENGINE_EXIT_FATAL : losses ? ENGINE_EXIT_LOSSES : 0;
 	if (cs->files_read == 0)
 		fprintf(stderr, "vigil: no capture file could be read\n");

@@ -65,6 +65,11 @@ static void put_metadata(struct json *j, const struct alert *a)
 
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 {
+	eve_put_alert_object_ex(j, a, ips, true);
+}
+
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata)
+{
 	json_open_object(j, "alert");
 	json_str(j, "action", detect_alert_action_name(a, ips));
 	json_uint(j, "gid", a->gid);
@@ -73,7 +78,8 @@ void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 	json_str(j, "signature", a->msg);
 	json_str(j, "category", a->category);
 	json_int(j, "severity", a->priority);
-	put_metadata(j, a);
+	if (rule_metadata)
+		put_metadata(j, a);
 	json_close_object(j);
 }
 
@@ -153,10 +159,11 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_uint(j, "tx_id", tx_id);
 		if (guessed)
 			json_bool(j, "tx_guessed", true);
-		eve_put_alert_object(j, a, ips);
+		eve_put_alert_object_ex(j, a, ips, cfg->alert_rule_metadata);
 		enum app_proto proto;
 		const void *state, *tx;
-		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
+		if (has_tx && cfg->alert_app_layer &&
+		    app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
 			eve_put_app_object(j, proto, state, tx);
 			eve_put_app_files(j, proto, tx, tx_id);
 		}
@@ -165,7 +172,8 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			if (app)
 				json_str(j, "app_proto", app);
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
-			put_flow_summary(j, p->flow);
+			if (cfg->alert_flow)
+				put_flow_summary(j, p->flow);
 		}
 		struct app_frame_view fv;
 		if ((a->flags & ALERT_F_FRAME) && p->flow &&
