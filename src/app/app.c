@@ -343,11 +343,13 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 	return more && tcp ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
 }
 
-static void set_failed(struct app_ctx *ctx, struct app_flow *af)
+static void set_failed(struct app_ctx *ctx, struct app_flow *af, bool udp)
 {
 	af->proto = APP_PROTO_FAILED;
 	af->ap = NULL;
 	ctx->stats.flows[APP_PROTO_FAILED]++;
+	if (udp)
+		ctx->stats.flows_udp[APP_PROTO_FAILED]++;
 }
 
 static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
@@ -595,7 +597,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 	}
 	if (p == APP_PROTO_FAILED) {
 		if (af->dir_proto[!dir] == APP_PROTO_FAILED)
-			set_failed(ctx, af);
+			set_failed(ctx, af, false);
 		return false; /* held for the other direction (feed_stream_dir) */
 	}
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
@@ -673,7 +675,7 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
 		if (af->proto == APP_PROTO_UNKNOWN) {
 			if (proto == APP_PROTO_FAILED || !start_parser(ctx, f, af, proto, false, f->dp)) {
-				set_failed(ctx, af);
+				set_failed(ctx, af, true);
 				return;
 			}
 		}

@@ -44,13 +44,16 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(ips_blocked);
 }
 
-/* One protocol's counter; a protocol on both TCP and UDP has one per
- * transport, <name>_tcp and <name>_udp, as Suricata names them. */
+/* One protocol's counter; a protocol on both TCP and UDP (and "failed")
+ * has one per transport, <name>_tcp and <name>_udp, as Suricata names
+ * them. */
 static void app_counter(struct json *j, bool zeros, int p, uint64_t all, uint64_t udp)
 {
 	const struct app_protocol *ap = app_protocol((enum app_proto)p);
 	const char *name = app_proto_name((enum app_proto)p);
-	if (ap == NULL || ap->ipprotos != (APP_IPPROTO_TCP | APP_IPPROTO_UDP)) {
+	bool both = p == APP_PROTO_FAILED ||
+		    (ap != NULL && ap->ipprotos == (APP_IPPROTO_TCP | APP_IPPROTO_UDP));
+	if (!both) {
 		counter(j, zeros, name, all);
 		return;
 	}
