@@ -525,6 +525,8 @@ static struct mqtt_tx *new_tx(struct mqtt_state *s, struct mqtt_msg *m, enum app
 	tx->dir = dir;
 	tx->pkt_id = MQTT_NO_PKT_ID;
 	tx->protocol_version = s->protocol_version;
+	tx->sub_topic_limit = s->cfg.sub_topic_limit;
+	tx->unsub_topic_limit = s->cfg.unsub_topic_limit;
 	s->txs[s->n_txs++] = tx;
 	tx_add_msg(s, tx, m);
 	return tx;
@@ -775,6 +777,8 @@ struct mqtt_state *mqtt_state_new(const struct mqtt_settings *cfg)
 		return NULL;
 	s->cfg.max_msg_len = MQTT_DEFAULT_MAX_MSG_LEN;
 	s->cfg.max_tx = MQTT_DEFAULT_MAX_TX;
+	s->cfg.sub_topic_limit = MQTT_DEFAULT_TOPIC_MATCH_LIMIT;
+	s->cfg.unsub_topic_limit = MQTT_DEFAULT_TOPIC_MATCH_LIMIT;
 	if (cfg != NULL) {
 		s->cfg = *cfg;
 		if (s->cfg.max_tx == 0)
@@ -828,6 +832,13 @@ void *mqtt_settings_new(const struct config_node *root)
 	c->max_msg_len = v > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)v;
 	int64_t t = config_get_int(root, "app-layer.protocols.mqtt.max-tx", MQTT_DEFAULT_MAX_TX);
 	c->max_tx = t <= 0 || t > UINT32_MAX / 4 ? MQTT_DEFAULT_MAX_TX : (uint32_t)t;
+	int64_t l = config_get_int(root, "app-layer.protocols.mqtt.subscribe-topic-match-limit",
+				   MQTT_DEFAULT_TOPIC_MATCH_LIMIT);
+	c->sub_topic_limit = l < 0 || l > UINT32_MAX ? MQTT_DEFAULT_TOPIC_MATCH_LIMIT : (uint32_t)l;
+	l = config_get_int(root, "app-layer.protocols.mqtt.unsubscribe-topic-match-limit",
+			   MQTT_DEFAULT_TOPIC_MATCH_LIMIT);
+	c->unsub_topic_limit =
+	    l < 0 || l > UINT32_MAX ? MQTT_DEFAULT_TOPIC_MATCH_LIMIT : (uint32_t)l;
 	return c;
 }
 

@@ -114,6 +114,9 @@ struct mqtt_tx {
 	struct mqtt_msg **msgs;
 	uint32_t n_msgs;
 	uint32_t events; /* 1 << enum mqtt_event */
+	/* topics mqtt.subscribe.topic / mqtt.unsubscribe.topic look at (the
+	 * flow's settings) */
+	uint32_t sub_topic_limit, unsub_topic_limit;
 };
 
 #define MQTT_NO_PKT_ID UINT32_MAX
@@ -122,6 +125,7 @@ struct mqtt_tx {
 /* Defaults of the settings (app-layer.protocols.mqtt.*). */
 #define MQTT_DEFAULT_MAX_MSG_LEN (1024u * 1024) /* max-msg-length */
 #define MQTT_DEFAULT_MAX_TX 4096		/* max-tx */
+#define MQTT_DEFAULT_TOPIC_MATCH_LIMIT 100	/* (un)subscribe-topic-match-limit */
 /* Caps: messages per transaction, and message bytes the live
  * transactions of a flow hold (beyond it the oldest open one is closed
  * with too_many_transactions). */
@@ -134,6 +138,8 @@ struct mqtt_tx {
 struct mqtt_settings {
 	uint32_t max_msg_len;
 	uint32_t max_tx;
+	uint32_t sub_topic_limit;   /* subscribe-topic-match-limit */
+	uint32_t unsub_topic_limit; /* unsubscribe-topic-match-limit */
 };
 void *mqtt_settings_new(const struct config_node *root);
 void mqtt_settings_free(void *cfg);

@@ -20,7 +20,8 @@
  * mqtt.connect.password, mqtt.connect.willtopic, mqtt.connect.willmessage,
  * mqtt.connect.protocol_string, mqtt.publish.topic, mqtt.publish.message,
  * mqtt.subscribe.topic and mqtt.unsubscribe.topic (one instance per
- * topic).  Empty values are no instance, as Suricata's.
+ * topic, at most the flow's (un)subscribe-topic-match-limit, 0 = all).
+ * Empty values are no instance, as Suricata's.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -436,6 +437,9 @@ static bool topic_get(const struct app_buffer_spec *spec, struct det_thread *dt,
 	(void)dir;
 	const struct mqtt_tx *tx = txv;
 	uint8_t type = spec->arg == MB_SUB_TOPIC ? MQTT_SUBSCRIBE : MQTT_UNSUBSCRIBE;
+	uint32_t limit = spec->arg == MB_SUB_TOPIC ? tx->sub_topic_limit : tx->unsub_topic_limit;
+	if (limit > 0 && k >= limit) /* the (un)subscribe-topic-match-limit setting */
+		return false;
 	for (uint32_t i = 0; i < tx->n_msgs; i++) {
 		const struct mqtt_msg *m = tx->msgs[i];
 		if (m->type != type || m->truncated)

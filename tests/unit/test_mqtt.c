@@ -498,11 +498,14 @@ static void test_settings_and_names(void **st)
 	char err[256];
 	assert_true(config_load_string(root,
 				       "app-layer:\n  protocols:\n    mqtt:\n"
-				       "      max-msg-length: 64kb\n      max-tx: 10\n",
+				       "      max-msg-length: 64kb\n      max-tx: 10\n"
+				       "      subscribe-topic-match-limit: 1\n",
 				       err, sizeof(err)));
 	c = mqtt_settings_new(root);
 	assert_int_equal(c->max_msg_len, 65536);
 	assert_int_equal(c->max_tx, 10);
+	assert_int_equal(c->sub_topic_limit, 1);
+	assert_int_equal(c->unsub_topic_limit, MQTT_DEFAULT_TOPIC_MATCH_LIMIT);
 	mqtt_settings_free(c);
 	config_free(root);
 	assert_int_equal(mqtt_type_by_name("publish"), MQTT_PUBLISH);
