@@ -255,6 +255,14 @@ enum app_proto app_flow_proto(const struct flow *f)
 	return af ? af->proto : APP_PROTO_UNKNOWN;
 }
 
+uint64_t app_flow_tx_count(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	if (af == NULL || af->ap == NULL || af->state == NULL || af->ap->tx_count == NULL)
+		return 0;
+	return af->ap->tx_count(af->state);
+}
+
 enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir)
 {
 	const struct app_flow *af = f->app;
@@ -1009,6 +1017,13 @@ bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_d
 		if (af->store_tx[i].tx_id == tx_id && (af->store_tx[i].dirs & bit))
 			return true;
 	return false;
+}
+
+bool app_flow_bypass_ready(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return af != NULL && af->state != NULL && af->ap->bypass_ready != NULL &&
+	       af->ap->bypass_ready(af->state);
 }
 
 const void *app_flow_state(const struct flow *f)

@@ -291,6 +291,11 @@ struct app_protocol {
 	const char *const *frame_names;
 	uint8_t n_frames;
 
+	/* The rest of the flow is not worth inspecting (encrypted, and the
+	 * protocol's encryption-handling is bypass): with stream.bypass the
+	 * flow is bypassed, as Suricata's APP_LAYER_PARSER_BYPASS_READY. */
+	bool (*bypass_ready)(const void *state);
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -398,6 +403,8 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* Transactions the flow's parser created (EVE flow.tx_cnt); 0 without one. */
+uint64_t app_flow_tx_count(const struct flow *f);
 /* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
  * protocol before a change (UNKNOWN: none), and the one a change expected
  * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */
@@ -452,6 +459,8 @@ enum app_store_scope { APP_STORE_FILE, APP_STORE_TX, APP_STORE_FLOW };
 void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id);
 bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir);
 
+/* The flow's parser says the rest of it need not be inspected. */
+bool app_flow_bypass_ready(const struct flow *f);
 /* The flow's parser state (NULL when none), for keywords that need it. */
 const void *app_flow_state(const struct flow *f);
 /* A protocol's app-layer event by its rule name; -1 when unknown. */
