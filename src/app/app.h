@@ -372,6 +372,10 @@ const char *app_detect_event_name(enum app_detect_event ev);
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
 	uint64_t tx[APP_PROTO_MAX];    /* transactions handed to the logger */
+	/* ... of them over UDP (Suricata counts a protocol that has both
+	 * transports as <name>_tcp and <name>_udp) */
+	uint64_t flows_udp[APP_PROTO_MAX];
+	uint64_t tx_udp[APP_PROTO_MAX];
 	uint64_t parse_errors;
 	uint64_t expect_new;	 /* expected flows announced */
 	uint64_t expect_matched; /* ... that a new flow took */
