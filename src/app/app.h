@@ -266,6 +266,10 @@ struct app_protocol {
 	uint32_t (*eve_options)(const struct config_node *type_opts);
 	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
 	uint32_t eve_alert_opts;   /* inside an alert */
+	/* How many events one transaction makes with these options (NULL: 1);
+	 * log_json is then called once per part, the part's index in opts'
+	 * top byte (APP_EVE_PART). DNS version 2 logs each query apart. */
+	uint32_t (*eve_parts)(const void *tx, uint32_t opts);
 	bool eve_no_tx_id;	   /* the event has no "tx_id" (Suricata's TLS and DNS) */
 	/* The event takes the direction of the packet it is logged on
 	 * (Suricata's LOG_DIR_PACKET loggers: krb5, rdp). */
@@ -306,6 +310,8 @@ struct app_protocol {
 enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *const *words);
 
 #define APP_STREAM_DEPTH_UNLIMITED UINT64_MAX
+#define APP_EVE_PART_SHIFT 24
+#define APP_EVE_PART(opts) ((opts) >> APP_EVE_PART_SHIFT)
 
 /*
  * For a parser's tx_get over its array of live transactions sorted by id
