@@ -589,7 +589,7 @@ struct det_thread {
 	uint32_t ncand;
 	uint32_t *cand_extra;
 	uint32_t nextra;
-	uint8_t *cand_seen;
+	uint64_t *cand_seen; /* bit per rule: in cand_extra already */
 	struct ai_memo *ai_memo; /* recent address index lookups (prefilter.c) */
 	uint64_t pkt_count;
 	bool in_stream; /* evaluating a reassembled stream chunk (flow:only_stream) */

@@ -901,7 +901,7 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 	dt->cand_extra = malloc((de->nrules + 1) * sizeof(uint32_t));
 	if (dt->cand_extra == NULL)
 		return -1;
-	dt->cand_seen = calloc(de->nrules + 1, 1);
+	dt->cand_seen = calloc(de->nrules / 64 + 1, sizeof(uint64_t));
 	dt->ai_memo = calloc(AI_MEMO_SLOTS, sizeof(struct ai_memo));
 	if (dt->cand == NULL || dt->cand_seen == NULL || dt->ai_memo == NULL)
 		return -1;
@@ -942,10 +942,48 @@ struct scan_ctx {
  * generic list, which is already in rule order. */
 static void add_cand(struct det_thread *dt, uint32_t num)
 {
-	if (dt->cand_seen[num])
+	uint64_t bit = 1ull << (num % 64);
+	if (dt->cand_seen[num / 64] & bit)
 		return;
-	dt->cand_seen[num] = 1;
+	dt->cand_seen[num / 64] |= bit;
 	dt->cand_extra[dt->nextra++] = num;
+}
+
+/*
+ * cand_extra in rule order, and cand_seen cleared, without a general
+ * sort: a few candidates by insertion, more by reading their bits back
+ * in order over the words they span (a packet with many candidates pays
+ * one pass over at most nrules / 64 words).
+ */
+#define CAND_INSERTION_MAX 24
+
+static void cand_extra_order(struct det_thread *dt)
+{
+	uint32_t *v = dt->cand_extra, n = dt->nextra;
+	if (n <= CAND_INSERTION_MAX) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t x = v[i], k = i;
+			dt->cand_seen[x / 64] = 0;
+			for (; k > 0 && v[k - 1] > x; k--)
+				v[k] = v[k - 1];
+			v[k] = x;
+		}
+		return;
+	}
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	uint32_t k = 0;
+	for (uint32_t w = lo / 64; w <= hi / 64; w++) {
+		uint64_t bits = dt->cand_seen[w];
+		dt->cand_seen[w] = 0;
+		while (bits != 0) {
+			v[k++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+		}
+	}
 }
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
@@ -1093,10 +1131,7 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 		app_prefilter(dt, &pf->g[APP_GROUP(dir)], p);
 	uint32_t nnofp = g != NULL ? g->nnofp : 0;
 	const uint32_t *nofp = g != NULL ? g->nofp : NULL;
-	for (uint32_t i = 0; i < dt->nextra; i++)
-		dt->cand_seen[dt->cand_extra[i]] = 0;
-	if (dt->nextra > 1)
-		qsort(dt->cand_extra, dt->nextra, sizeof(uint32_t), u32_cmp_pub);
+	cand_extra_order(dt);
 	/* merge (a rule too wide for one address family's index is generic and
 	 * may also come from the other family's index: keep it once) */
 	uint32_t a = 0, b = 0;

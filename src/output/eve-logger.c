@@ -46,7 +46,14 @@ void eve_format_time(int64_t sec, uint32_t usec, char out[40])
 		strftime(zone, sizeof(zone), "%z", &tm);
 		cached_sec = sec;
 	}
-	snprintf(out, 40, "%s.%06u%s", date, usec % 1000000u, zone);
+	/* "date.uuuuuu+zone" without snprintf (a few events per packet) */
+	size_t n = strlen(date), z = strlen(zone);
+	memcpy(out, date, n);
+	out[n] = '.';
+	uint32_t u = usec % 1000000u;
+	for (int i = 6; i >= 1; i--, u /= 10)
+		out[n + (size_t)i] = (char)('0' + u % 10);
+	memcpy(out + n + 7, zone, z + 1);
 }
 
 struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
@@ -102,6 +109,19 @@ void eve_logger_free(struct eve_logger *l)
 
 const char *eve_addr_str(const struct ip_addr *a, char buf[64])
 {
+	if (a->family == 4) { /* dotted quad, without inet_ntop's sprintf */
+		char *o = buf;
+		for (int i = 0; i < 4; i++) {
+			uint8_t b = a->bytes[i];
+			if (b >= 100)
+				*o++ = (char)('0' + b / 100);
+			if (b >= 10)
+				*o++ = (char)('0' + b / 10 % 10);
+			*o++ = (char)('0' + b % 10);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	if (a->family != 6)
 		return decode_addr_str(a, buf, 64);
 	/* Suricata writes IPv6 addresses in full: eight groups of four digits. */
