@@ -446,6 +446,8 @@ static void run_single(struct engine *e)
 
 static void run_workers(struct engine *e)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	struct dispatch *d = dispatch_start(e->workers, e->nworkers);
 	if (!d) {
 		fprintf(stderr, "vigil: cannot start worker threads; running single-threaded\n");
@@ -462,7 +464,18 @@ static void run_workers(struct engine *e)
 			periodic(e);
 		}
 	}
-	dispatch_finish(d);
+	double cpu[ENGINE_MAX_WORKERS] = {0};
+	dispatch_finish(d, cpu);
+	if (e->opt->verbose) {
+		/* What the workers' balance allows on as many idle cores. */
+		struct timespec ts;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		fprintf(stderr, "vigil: CPU seconds while processing: reader %.2f, workers",
+			(double)(ts.tv_sec - t0.tv_sec) + (double)(ts.tv_nsec - t0.tv_nsec) / 1e9);
+		for (unsigned i = 0; i < e->nworkers; i++)
+			fprintf(stderr, " %.2f", cpu[i]);
+		fputc('\n', stderr);
+	}
 }
 
 /* What became of the run's output, for the summary and the exit status. */
