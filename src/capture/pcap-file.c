@@ -14,6 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* libpcap reads a file through stdio; its default 4 KiB buffer makes
+ * one read() system call every dozen packets. */
+#define CAPTURE_IOBUF (1u << 20)
+
 struct capture {
 	char **files;
 	uint32_t nfiles;
@@ -27,6 +31,7 @@ struct capture {
 	capture_linktype_ok_fn linktype_ok;
 	struct capture_stats stats;
 	char exercise[65]; /* scenario name from a marker file, or "" */
+	char *iobuf;	    /* CAPTURE_IOBUF bytes, the open file's stdio buffer */
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -186,6 +191,25 @@ static void close_current(struct capture *c)
 	}
 }
 
+/* The file through a FILE with a large buffer (c->iobuf, kept until
+ * the handle is closed), else as libpcap opens it. */
+static pcap_t *open_file(struct capture *c, const char *name, char *errbuf)
+{
+	if (c->iobuf == NULL)
+		c->iobuf = malloc(CAPTURE_IOBUF);
+	FILE *fp = c->iobuf != NULL ? fopen(name, "rb") : NULL;
+	if (fp == NULL || setvbuf(fp, c->iobuf, _IOFBF, CAPTURE_IOBUF) != 0) {
+		if (fp != NULL)
+			fclose(fp);
+		return pcap_open_offline_with_tstamp_precision(name, PCAP_TSTAMP_PRECISION_MICRO,
+							       errbuf);
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (p == NULL)
+		fclose(fp);
+	return p;
+}
+
 /* Opens the next readable file; returns false when none is left. */
 static bool open_next(struct capture *c)
 {
@@ -194,8 +218,7 @@ static bool open_next(struct capture *c)
 	for (c->cur = c->cur == UINT32_MAX ? 0 : c->cur + 1; c->cur < c->nfiles; c->cur++) {
 		const char *name = c->files[c->cur];
 		errbuf[0] = '\0';
-		c->pcap = pcap_open_offline_with_tstamp_precision(name, PCAP_TSTAMP_PRECISION_MICRO,
-								 errbuf);
+		c->pcap = open_file(c, name, errbuf);
 		if (!c->pcap) {
 			fprintf(stderr, "vigil: %s: cannot read capture: %s\n", name, errbuf);
 			c->stats.files_failed++;
@@ -298,5 +321,6 @@ void capture_close(struct capture *c)
 	for (uint32_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
+	free(c->iobuf);
 	free(c);
 }
