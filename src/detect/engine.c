@@ -624,15 +624,17 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 		return false;
 	if (!app_header_match(h, p))
 		return false;
+	/* Ports first: most candidates come from the address index, which
+	 * already found one side's addresses, and fail on a port. */
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
-	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
-	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
+	if ((!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))) &&
+	    addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst))
 		return true;
 	if (!h->bidir)
 		return false;
 	*swapped = true;
-	return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
-	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+	       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
 }
 
 /* One instance of a buffer: transforms, then the buffer's keywords. */

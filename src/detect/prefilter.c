@@ -1033,13 +1033,20 @@ static void scan_buf(struct scan_ctx *sc, const uint8_t *d, uint32_t n)
 		scan_runs(sc, d, n);
 }
 
+static uint64_t be64_at(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
 static u128 addr_value(const struct ip_addr *a)
 {
-	u128 v = 0;
-	int n = a->family == 4 ? 4 : 16;
-	for (int i = 0; i < n; i++)
-		v = (v << 8) | a->bytes[i];
-	return v;
+	if (a->family == 4)
+		return (u128)a->bytes[0] << 24 | (u128)a->bytes[1] << 16 | (u128)a->bytes[2] << 8 |
+		       a->bytes[3];
+	return (u128)be64_at(a->bytes) << 64 | be64_at(a->bytes + 8);
 }
 
 static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const struct ip_addr *a)

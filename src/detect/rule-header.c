@@ -432,9 +432,9 @@ void addr_set_free(struct addr_set *a)
 	rset_free(&a->v6);
 }
 
-/* An IPv4 set's ranges all fit in 64 bits: searched without 128-bit
+/* A set whose ranges all fit in 64 bits (IPv4, ports): searched without 128-bit
  * arithmetic (this runs for every candidate rule of every packet). */
-static bool rset_contains_v4(const struct rset *s, uint64_t v)
+static bool rset_contains_small(const struct rset *s, uint64_t v)
 {
 	uint32_t lo = 0, hi = s->n;
 	while (lo < hi) {
@@ -462,7 +462,7 @@ bool addr_set_match(const struct addr_set *a, const struct ip_addr *ip)
 	if (a->any)
 		return true;
 	if (ip->family == 4)
-		return rset_contains_v4(&a->v4, (uint64_t)ip->bytes[0] << 24 |
+		return rset_contains_small(&a->v4, (uint64_t)ip->bytes[0] << 24 |
 						    (uint64_t)ip->bytes[1] << 16 |
 						    (uint64_t)ip->bytes[2] << 8 | ip->bytes[3]);
 	if (ip->family == 6)
@@ -612,7 +612,7 @@ void port_set_free(struct port_set *p)
 
 bool port_set_match(const struct port_set *p, uint16_t port)
 {
-	return p->any || rset_contains(&p->ports, port);
+	return p->any || rset_contains_small(&p->ports, port); /* ports fit in 64 bits too */
 }
 
 /* ------------------------------------------------------------ header */
