@@ -7,6 +7,7 @@
 #include "engine/dispatch.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,9 @@ static void batch_free(struct batch *b)
 static void *lane_main(void *arg)
 {
 	struct lane *l = arg;
+	char name[16];
+	snprintf(name, sizeof(name), "vigil-w%u", l->worker->id);
+	pthread_setname_np(pthread_self(), name); /* for top and perf */
 	for (;;) {
 		pthread_mutex_lock(&l->lock);
 		while (l->count == 0)
