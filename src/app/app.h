@@ -391,6 +391,15 @@ enum app_proto app_flow_proto_expected(const struct flow *f);
  */
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id);
+/* All of them at once (at most APP_INSPECT_MAX), in the order
+ * app_inspect_tx() gives them: one walk instead of one per index. */
+#define APP_INSPECT_MAX 64
+struct app_tx_ref {
+	const void *tx;
+	uint64_t id;
+};
+uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
+			 struct app_tx_ref out[APP_INSPECT_MAX]);
 void app_inspect_done(struct packet *p);
 
 /*

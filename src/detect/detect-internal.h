@@ -603,6 +603,14 @@ struct det_thread {
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
+	/* The transactions offered for the packet being evaluated, read once
+	 * per run of the rules (app_inspect_txs) instead of once per rule and
+	 * buffer: valid while txc_p is the packet and txc_valid holds. */
+	struct app_tx_ref txc[APP_INSPECT_MAX];
+	uint32_t txc_n;
+	enum app_proto txc_proto;
+	const struct packet *txc_p;
+	bool txc_valid;
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */
 };

@@ -797,7 +797,7 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	const void *tx;
 	uint64_t id;
 	bool pass = false;
-	for (uint32_t t = 0; !pass && app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	for (uint32_t t = 0; !pass && det_app_tx(dt, p, t, &proto, &tx, &id); t++) {
 		dt->tx_only = (int32_t)t;
 		bool m = rule_match_packet(dt, r, p);
 		dt->tx_only = -1;
@@ -817,6 +817,7 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	    [RUN_STREAM] = CAND_STREAM,
 	    [RUN_APP] = CAND_PACKET | CAND_APP,
 	};
+	dt->txc_valid = false; /* the transactions offered may have changed */
 	prefilter_run(dt, p, want[mode]);
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];

@@ -1070,7 +1070,7 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 	enum app_proto proto;
 	const void *tx;
 	uint64_t tx_id;
-	if ((g->nnofp == 0 && g->nsets <= 1) || !app_inspect_tx(p, 0, &proto, &tx, &tx_id))
+	if ((g->nnofp == 0 && g->nsets <= 1) || !det_app_tx(dt, p, 0, &proto, &tx, &tx_id))
 		return;
 	for (uint32_t i = 0; i < g->nnofp; i++)
 		add_cand(dt, g->nofp[i]);
