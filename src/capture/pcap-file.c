@@ -33,7 +33,7 @@
 #define CAPTURE_IOBUF (1u << 20)
 
 /* A classic pcap file read here (see the top of the file). */
-#define NATIVE_BLOCK (4u << 20)
+#define NATIVE_BLOCK (1u << 20)
 #define NATIVE_MAX_SNAPLEN 262144u /* libpcap's maximum for these link types */
 
 struct native {
