@@ -148,12 +148,16 @@ static bool proto_has_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;
 }
 
-static void put_mac(struct json *j, const char *key, const uint8_t m[6])
+static void put_mac(struct json *j, const char *key, const uint8_t *m)
 {
-	char buf[18];
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	json_str(j, key, buf);
+	static const char digits[] = "0123456789abcdef";
+	char b[18];
+	for (int i = 0; i < 6; i++) {
+		b[3 * i] = digits[m[i] >> 4];
+		b[3 * i + 1] = digits[m[i] & 15];
+		b[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	json_str(j, key, b);
 }
 
 /* Tuple of a packet, in packet direction. */
