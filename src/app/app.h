@@ -29,6 +29,9 @@ enum app_dir { APP_TOSERVER = 0, APP_TOCLIENT = 1 };
 enum {
 	APP_CHUNK_GAP = 1 << 0, /* data is missing before this chunk */
 	APP_CHUNK_EOF = 1 << 1, /* the direction is closed after this chunk */
+	/* with EOF: the stream reached its reassembly depth, so the data
+	 * ended there, not where the sender stopped (a file is TRUNCATED) */
+	APP_CHUNK_DEPTH = 1 << 2,
 };
 
 /* What a parse call reports back. */
@@ -123,7 +126,11 @@ struct app_expect {
 enum app_side {
 	APP_SIDE_NONE = 0,	/* the transaction has nothing in this direction */
 	APP_SIDE_PENDING = 1,	/* not complete yet: later ones wait for it */
-	APP_SIDE_READY = 2	/* complete: inspected once, on a packet of the direction */
+	APP_SIDE_READY = 2,	/* complete: inspected once, on a packet of the direction */
+	/* not complete, but what rules on its early buffers read is known
+	 * (SMTP: the mail's headers): inspected once now by the rules that
+	 * read only such buffers, then again when READY by the others */
+	APP_SIDE_EARLY = 3,
 };
 
 /* Whether a transaction is logged now (tx_log). */
@@ -151,6 +158,10 @@ struct app_file_info {
 	uint8_t hashes; /* APP_FILE_*: the hashes computed (file closed complete) */
 	bool gaps;	/* bytes of the file were lost */
 	uint8_t md5[16], sha1[20], sha256[32];
+	/* file extraction: the spooled copy of a closed or truncated file
+	 * (NULL: none), and the SHA-256 of its bytes */
+	const char *spool_path;
+	uint8_t spool_sha256[32];
 };
 
 /*
@@ -275,6 +286,11 @@ struct app_protocol {
 	 * (false: none left); see struct app_expect. */
 	bool (*expect_take)(void *state, struct app_expect *out);
 
+	/* Frames (app/frame.h): the protocol's frame type names, indexed by
+	 * type, as Suricata's rules and EVE spell them ("pdu", "smb1.hdr"). */
+	const char *const *frame_names;
+	uint8_t n_frames;
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -318,6 +334,9 @@ struct app_config {
 	struct app_ports ports[APP_PROTO_MAX][2];
 	/* stream depth per protocol, as struct app_protocol.stream_depth */
 	uint64_t stream_depth[APP_PROTO_MAX];
+	/* Frame types made per protocol (APP_FRAME_BIT, app/frame.h): what
+	 * `frame:` rules use, every type when EVE logs frames. */
+	uint64_t frames[APP_PROTO_MAX];
 };
 void app_config_defaults(struct app_config *c);
 /* Reads app-layer.*; problems are reported on stderr with the key. */
@@ -352,6 +371,7 @@ struct app_stats {
 	uint64_t expect_new;	 /* expected flows announced */
 	uint64_t expect_matched; /* ... that a new flow took */
 	uint64_t expect_evicted; /* ... replaced (table full) or timed out unused */
+	uint64_t frames_refused; /* frames not made: APP_FRAMES_MAX live ones (app/frame.h) */
 };
 
 /* Per worker, like every other stage's context. */
@@ -391,16 +411,27 @@ enum app_proto app_flow_proto_expected(const struct flow *f);
  */
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id);
-/* All of them at once (at most APP_INSPECT_MAX), in the order
- * app_inspect_tx() gives them: one walk instead of one per index. */
+void app_inspect_done(struct packet *p);
+/* The stage at which app_inspect_tx_stage() offers a side. */
+enum app_inspect_stage {
+	APP_STAGE_FULL = 0,	  /* complete, never offered early */
+	APP_STAGE_EARLY,	  /* APP_SIDE_EARLY: only rules on early buffers */
+	APP_STAGE_FULL_AFTER_EARLY /* complete, offered early before: the others */
+};
+/* app_inspect_tx(), with the stage of the offering. */
+bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
+			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage);
+/* All of them at once (at most APP_INSPECT_MAX), in the order and with
+ * the stages app_inspect_tx_stage() gives them: one walk instead of one
+ * per index. */
 #define APP_INSPECT_MAX 64
 struct app_tx_ref {
 	const void *tx;
 	uint64_t id;
+	enum app_inspect_stage stage;
 };
 uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
 			 struct app_tx_ref out[APP_INSPECT_MAX]);
-void app_inspect_done(struct packet *p);
 
 /*
  * A live transaction of the flow by id, for an alert's app-layer object
@@ -412,6 +443,22 @@ void app_inspect_done(struct packet *p);
 bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
 		 const void **tx);
 uint64_t app_flow_tx_total(const struct flow *f);
+/*
+ * Files to store (the filestore keyword; output/filestore.c stores them
+ * as their fileinfo is logged).  dirs: 1 << APP_TOSERVER, 1 <<
+ * APP_TOCLIENT.  APP_STORE_FLOW marks every file of those directions of
+ * transaction tx_id and the later ones (not of earlier ones: Suricata's
+ * flow flag reaches the transactions that follow); APP_STORE_TX (and APP_STORE_FILE, the files of the
+ * transaction the rule matched in the packet's direction) the files of
+ * transaction tx_id.  A mark also gives a TCP flow the file-store
+ * stream-depth.  At most APP_STORE_TX_MAX transactions are marked at
+ * once per flow (the oldest mark goes).
+ */
+#define APP_STORE_TX_MAX 8
+enum app_store_scope { APP_STORE_FILE, APP_STORE_TX, APP_STORE_FLOW };
+void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id);
+bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir);
+
 /* The flow's parser state (NULL when none), for keywords that need it. */
 const void *app_flow_state(const struct flow *f);
 /* A protocol's app-layer event by its rule name; -1 when unknown. */

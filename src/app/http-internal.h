@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "app/file.h"
 #include "app/http.h"
 
 /* A growable byte string with an owner-chosen bound. */
@@ -58,14 +59,9 @@ struct http_decoder {
 	uint64_t out_total;
 };
 
+/* The response body as a file: the generic tracker (app/file.c). */
 struct http_filectx {
-	enum http_file_state state;
-	struct http_bytes name;
-	uint64_t size;
-	EVP_MD_CTX *md[3]; /* md5, sha1, sha256 while open */
-	uint8_t hashes;	   /* HTTP_FILE_* computed over the whole file */
-	bool gaps;	   /* bytes of the body were lost */
-	uint8_t md5[16], sha1[20], sha256[32];
+	struct app_file af;
 	char *magic;	 /* libmagic's description, once computed (http_tx_file_magic) */
 	bool magic_done; /* computed (magic may still be NULL: nothing recognised) */
 };
@@ -132,6 +128,13 @@ struct http_dirp {
 	uint32_t junk_n;
 	bool junk_pend;
 	bool maybe_09; /* request line without protocol, nothing after it yet */
+	/* Frames (app/frame.h): the message being read as one frame. */
+	uint8_t depth;	     /* parse_bytes nesting: only the outer call knows offsets */
+	uint64_t pos;	     /* stream offset of the outer call's next byte */
+	uint64_t line_start; /* stream offset of the line being handled */
+	int64_t frame;	     /* the message's frame, -1 none */
+	uint64_t frame_start;
+	bool frame_end; /* the message ended: the frame's length is known after this step */
 };
 
 struct http_state {

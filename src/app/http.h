@@ -200,6 +200,8 @@ struct http_file_info {
 };
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out);
+/* The response body's file in the generic tracker (state NONE: no body). */
+const struct app_file *http_tx_body_file(const struct http_tx *tx);
 /* Files the request carried (a PUT body, multipart/form-data parts with a
  * filename): the k-th one, NULL past the end. */
 const struct app_file *http_tx_upload(const struct http_tx *tx, uint32_t k);
@@ -212,6 +214,9 @@ struct file_magic;
 const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm);
 
 /* App-layer events, with the names of Suricata's http-events.rules. */
+/* Frame types (app/frame.h): a whole message, Suricata's http1 frames. */
+enum { HTTP_FRAME_REQUEST, HTTP_FRAME_RESPONSE, HTTP_FRAME_COUNT };
+
 enum http_event {
 	HTTP_EV_UNKNOWN_ERROR,
 	HTTP_EV_GZIP_DECOMPRESSION_FAILED,

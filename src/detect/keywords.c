@@ -20,7 +20,7 @@ static const struct kw_family *const families[] = {
     &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
-    &kw_family_http,
+    &kw_family_http,	  &kw_family_frame,
     &kw_family_ssh,
     &kw_family_enip,
     &kw_family_krb5,
@@ -56,6 +56,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_mms,
     &app_buffers_ftp,
     &app_buffers_smtp,
+    &app_buffers_pgsql,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

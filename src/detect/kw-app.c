@@ -189,8 +189,16 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		enum app_proto *proto, const void **tx, uint64_t *tx_id)
 {
+	enum app_inspect_stage stage;
+	return det_app_tx_stage(dt, p, i, proto, tx, tx_id, &stage);
+}
+
+bool det_app_tx_stage(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		      enum app_proto *proto, const void **tx, uint64_t *tx_id,
+		      enum app_inspect_stage *stage)
+{
 	if (dt == NULL)
-		return app_inspect_tx(p, i, proto, tx, tx_id);
+		return app_inspect_tx_stage(p, i, proto, tx, tx_id, stage);
 	/* The cache is the thread's scratch, not the engine's. */
 	struct det_thread *w = (struct det_thread *)dt;
 	if (!w->txc_valid || w->txc_p != p) {
@@ -204,6 +212,7 @@ bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 	*proto = w->txc_proto;
 	*tx = w->txc[k].tx;
 	*tx_id = w->txc[k].id;
+	*stage = w->txc[k].stage;
 	return true;
 }
 
@@ -336,6 +345,18 @@ static int check_buffer(struct parse_ctx *pc, struct rule *r, const struct app_b
 	return 0;
 }
 
+/* One line per protocol whose transactions have an early stage. */
+static const char *const *const early_lists[] = {app_buffers_smtp_early};
+
+static bool buffer_early(const char *name)
+{
+	for (size_t i = 0; i < sizeof(early_lists) / sizeof(early_lists[0]); i++)
+		for (const char *const *n = early_lists[i]; *n != NULL; n++)
+			if (strcmp(*n, name) == 0)
+				return true;
+	return false;
+}
+
 int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 {
 	if (r->h.proto_flags & RP_APP) {
@@ -357,14 +378,20 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
+	bool early = r->nbufs > 0 && r->tx_proto == APP_PROTO_UNKNOWN;
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		const struct app_buf *b = buf_by_id(r->bufs[i].buf_id);
-		if (b == NULL)
+		if (b == NULL) {
+			early = false;
 			continue;
+		}
 		r->flags |= RF_APP_BUF;
 		if (check_buffer(pc, r, b, &dirs) != 0)
 			return -1;
+		early = early && buffer_early(b->name);
 	}
+	if (early && (r->flags & RF_APP_BUF))
+		r->flags |= RF_APP_EARLY;
 	if (dirs == 0 || (dirs == AD_TS && (r->flags & RF_TOCLIENT)) ||
 	    (dirs == AD_TC && (r->flags & RF_TOSERVER))) {
 		pc_error(pc, "rule inspects buffers of both directions");

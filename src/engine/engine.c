@@ -5,6 +5,8 @@
  * wrong inside the input is reported and counted, and the run goes on.
  */
 #include "engine/engine.h"
+#include "app/file.h"
+#include "app/frame.h"
 #include "app/ssh.h"
 #include "engine/daemon.h"
 #include "engine/dispatch.h"
@@ -116,6 +118,9 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	app_config_defaults(&e->app_cfg);
 	app_config_load(&e->app_cfg, e->config);
 	e->app_cfg.file_hashes = e->eve_cfg.files_force_hash;
+	if (e->eve_cfg.enabled && e->eve_cfg.types[EVE_T_FRAME]) /* every frame is logged */
+		for (int p = 0; p < APP_PROTO_MAX; p++)
+			e->app_cfg.frames[p] = ~0ull;
 	ransomware_config_defaults(&e->ransomware_cfg);
 	ransomware_config_load(&e->ransomware_cfg, e->config);
 	stream_config_defaults(&e->stream_cfg);
@@ -275,6 +280,7 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 	}
 	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
 	e->app_cfg.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
+	detect_engine_frames(e->detect, e->app_cfg.frames);
 	if (detect_engine_wants_hassh(e->detect)) /* as Suricata: rules turn hassh on */
 		ssh_config_enable_hassh(e->app_cfg.proto_cfg[APP_PROTO_SSH]);
 	if (e->opt->rule_stats)
@@ -322,6 +328,35 @@ int engine_dump_config(const struct engine_options *o)
 	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
+}
+
+/* The file-store output: its directory, the tracker's spool, and what
+ * the parsers must do for it (SHA-256 names every stored file; files are
+ * spooled only when something can ask to store them). */
+static bool open_filestore(struct engine *e, char *err, size_t errlen)
+{
+	const struct filestore_config *fs = &e->eve_cfg.filestore;
+	if (!fs->enabled)
+		return true;
+	if (!filestore_open(fs, e->opt->logdir, err, errlen))
+		return false;
+	/* as Suricata's FileReassemblyDepth: the file-store's stream-depth
+	 * when it is larger than stream.reassembly.depth, else that one */
+	uint64_t global = e->stream_cfg.depth, depth = global;
+	if (fs->stream_depth_set && fs->stream_depth != 0) {
+		if (global == 0 || fs->stream_depth > global)
+			depth = fs->stream_depth;
+		else
+			fprintf(stderr,
+				"vigil: config: file-store stream-depth %llu has no effect: it is "
+				"not larger than stream.reassembly.depth\n",
+				(unsigned long long)fs->stream_depth);
+	}
+	app_file_store_setup(fs->force_filestore, true, depth);
+	e->app_cfg.file_hashes |= (uint8_t)(APP_FILE_SHA256 | fs->force_hash);
+	if (fs->force_filestore || detect_engine_file_store(e->detect))
+		e->app_cfg.file_hashes |= (uint8_t)APP_FILE_STORE;
+	return true;
 }
 
 static bool start_workers(struct engine *e, char *err, size_t errlen)
@@ -553,6 +588,12 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 		(unsigned long long)t.stream.segment_limit_drop,
 		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached),
 		secs, losses ? "completed with losses (exit status 3)" : "complete");
+	if (t.app.expect_evicted || t.app.frames_refused)
+		fprintf(stderr,
+			"vigil: app layer: %llu expected flows not taken (table of %d full, or "
+			"unused for %d s), %llu frames not made (%d live per direction)\n",
+			(unsigned long long)t.app.expect_evicted, APP_EXPECT_MAX, APP_EXPECT_TIMEOUT,
+			(unsigned long long)t.app.frames_refused, APP_FRAMES_MAX);
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: %.0f kpps, %.0f Mbit/s\n",
 			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,
@@ -695,6 +736,14 @@ static void live_reload(void *arg)
 		detect_engine_free(de);
 		return;
 	}
+	uint64_t frames[APP_PROTO_MAX] = {0};
+	detect_engine_frames(de, frames);
+	for (int p = 0; p < APP_PROTO_MAX; p++)
+		if (frames[p] & ~e->app_cfg.frames[p]) {
+			/* the parsers' settings are shared by running workers */
+			fprintf(stderr, "vigil: rule reload: frames of %s the new rules inspect are made from the next start on\n",
+				app_proto_name((enum app_proto)p));
+		}
 	struct detect_engine *old = e->detect;
 	bool all = live_swap_detect(e->live, de);
 	e->detect = de;
@@ -767,7 +816,8 @@ int engine_run(const struct engine_options *o)
 		e.eve_cfg.exercise = capture_exercise(e.capture);
 		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
 	}
-	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err));
+	ok = ok && load_rules(&e, err, sizeof(err)) && open_filestore(&e, err, sizeof(err)) &&
+	     start_workers(&e, err, sizeof(err));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);
@@ -810,6 +860,7 @@ int engine_run(const struct engine_options *o)
 	const struct capture_stats *cs = capture_get_stats(e.capture);
 	bool losses = ro.eve.lost || ro.close_failed || ro.store_failed;
 	summary(&e, &ro, losses);
+	filestore_report(&e.eve_cfg.filestore, stderr);
 	int rc = cs->files_read == 0 ? ENGINE_EXIT_FATAL : losses ? ENGINE_EXIT_LOSSES : 0;
 	if (cs->files_read == 0)
 		fprintf(stderr, "vigil: no capture file could be read\n");

@@ -50,6 +50,14 @@ static const struct {
     {"outputs.*.eve-log.community-id", K_BOOL},
     {"outputs.*.eve-log.community-id-seed", K_INT},
     {"outputs.*.eve-log.ethernet", K_BOOL},
+    {"outputs.*.file-store.version", K_INT},
+    {"outputs.*.file-store.enabled", K_BOOL},
+    {"outputs.*.file-store.dir", K_STR},
+    {"outputs.*.file-store.write-fileinfo", K_BOOL},
+    {"outputs.*.file-store.force-filestore", K_BOOL},
+    {"outputs.*.file-store.force-hash", K_TREE},
+    {"outputs.*.file-store.stream-depth", K_SIZE},
+    {"outputs.*.file-store.max-open-files", K_INT},
     {"outputs.*.sqlite.enabled", K_BOOL},
     {"outputs.*.sqlite.filename", K_STR},
     /* capture */
@@ -208,7 +216,8 @@ static void walk_eve_type(struct walk *w, const struct config_node *n, const cha
 static bool output_supported(struct walk *w, const struct config_node *n, const char *path)
 {
 	const char *name = n->key ? n->key : "";
-	if (strcmp(name, "eve-log") == 0 || strcmp(name, "sqlite") == 0)
+	if (strcmp(name, "eve-log") == 0 || strcmp(name, "sqlite") == 0 ||
+	    strcmp(name, "file-store") == 0)
 		return true;
 	if (n->kind == CONFIG_MAP && !config_get_bool(n, "enabled", true))
 		return false; /* asks for nothing */

@@ -7,6 +7,7 @@
  */
 #include "app/app.h"
 #include "detect/detect.h"
+#include "app/frame.h"
 #include "output/eve.h"
 #include "util/json.h"
 
@@ -14,7 +15,7 @@
 #include <string.h>
 
 /* Suricata prints bytes that are printable or CR/LF as they are, others as '.'. */
-static void put_printable(struct json *j, const char *key, const uint8_t *b, size_t n)
+void eve_put_printable(struct json *j, const char *key, const uint8_t *b, size_t n)
 {
 	json_str_open(j, key);
 	size_t run = 0;
@@ -64,6 +65,11 @@ static void put_metadata(struct json *j, const struct alert *a)
 
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 {
+	eve_put_alert_object_ex(j, a, ips, true);
+}
+
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata)
+{
 	json_open_object(j, "alert");
 	json_str(j, "action", detect_alert_action_name(a, ips));
 	json_uint(j, "gid", a->gid);
@@ -72,7 +78,8 @@ void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
 	json_str(j, "signature", a->msg);
 	json_str(j, "category", a->category);
 	json_int(j, "severity", a->priority);
-	put_metadata(j, a);
+	if (rule_metadata)
+		put_metadata(j, a);
 	json_close_object(j);
 }
 
@@ -152,10 +159,11 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_uint(j, "tx_id", tx_id);
 		if (guessed)
 			json_bool(j, "tx_guessed", true);
-		eve_put_alert_object(j, a, ips);
+		eve_put_alert_object_ex(j, a, ips, cfg->alert_rule_metadata);
 		enum app_proto proto;
 		const void *state, *tx;
-		if (has_tx && app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
+		if (has_tx && cfg->alert_app_layer &&
+		    app_flow_tx(p->flow, tx_id, &proto, &state, &tx)) {
 			eve_put_app_object(j, proto, state, tx);
 			eve_put_app_files(j, proto, tx, tx_id);
 		}
@@ -164,12 +172,18 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			if (app)
 				json_str(j, "app_proto", app);
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
-			put_flow_summary(j, p->flow);
+			if (cfg->alert_flow)
+				put_flow_summary(j, p->flow);
 		}
+		struct app_frame_view fv;
+		if ((a->flags & ALERT_F_FRAME) && p->flow &&
+		    app_flow_frame(p->flow, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT,
+				   a->frame_id, &fv))
+			eve_put_frame(j, &fv);
 		if (cfg->alert_payload && p->payload_len)
 			json_base64(j, "payload", p->payload, p->payload_len);
 		if (cfg->alert_payload_printable && p->payload_len)
-			put_printable(j, "payload_printable", p->payload, p->payload_len);
+			eve_put_printable(j, "payload_printable", p->payload, p->payload_len);
 		if (cfg->alert_payload || cfg->alert_payload_printable)
 			json_uint(j, "stream", (a->flags & ALERT_F_STREAM_MATCH) ? 1 : 0);
 		if (cfg->alert_packet && p->len)

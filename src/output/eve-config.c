@@ -15,12 +15,13 @@ void eve_config_defaults(struct eve_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
 	snprintf(c->filename, sizeof(c->filename), "eve.json");
+	filestore_config_defaults(&c->filestore);
 	for (int t = 0; t < EVE_T_MAX; t++)
 		c->types[t] = true;
 	c->anomaly_decode = false; /* Suricata's default: decode and stream off */
 	c->anomaly_stream = false;
 	c->anomaly_applayer = true;
-	c->alert_metadata = true;
+	c->alert_flow = c->alert_app_layer = c->alert_rule_metadata = true;
 	c->alert_tagged_packets = true;
 	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
@@ -37,7 +38,7 @@ static const struct {
 } type_names[] = {
     {"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
     {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"files", EVE_T_FILES},
-    {"goose", EVE_T_GOOSE},
+    {"goose", EVE_T_GOOSE}, {"frame", EVE_T_FRAME},
 };
 
 static void load_alert(struct eve_config *c, const struct config_node *n)
@@ -45,7 +46,16 @@ static void load_alert(struct eve_config *c, const struct config_node *n)
 	c->alert_payload = config_get_bool(n, "payload", false);
 	c->alert_payload_printable = config_get_bool(n, "payload-printable", false);
 	c->alert_packet = config_get_bool(n, "packet", false);
-	c->alert_metadata = config_get_bool(n, "metadata", true);
+	/* metadata: no | {flow, app-layer, rule: {metadata}} (output-json-alert.c) */
+	const struct config_node *md = config_child(n, "metadata");
+	if (md != NULL && md->kind == CONFIG_MAP) {
+		c->alert_flow = config_get_bool(md, "flow", true);
+		c->alert_app_layer = config_get_bool(md, "app-layer", true);
+		c->alert_rule_metadata = config_get_bool(md, "rule.metadata", true);
+	} else if (md != NULL) {
+		bool on = config_get_bool(n, "metadata", true);
+		c->alert_flow = c->alert_app_layer = c->alert_rule_metadata = on;
+	}
 	c->alert_verdict = config_get_bool(n, "verdict", false);
 	c->alert_tagged_packets = config_get_bool(n, "tagged-packets", true);
 }
@@ -147,6 +157,7 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 	c->alert_guess_tx = config_get_bool(root, "detect.guess-applayer-tx", false);
 	if (!config_get_bool(root, "stats.enabled", true))
 		c->types[EVE_T_STATS] = false;
+	filestore_config_load(&c->filestore, root);
 	if (!outputs || outputs->kind != CONFIG_SEQ)
 		return;
 	for (size_t i = 0; i < outputs->nchild; i++) {

@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "output/filestore.h"
 
 struct config_node;
 struct json;
@@ -32,6 +33,7 @@ enum eve_type {
 	EVE_T_DROP,
 	EVE_T_FILES,
 	EVE_T_GOOSE, /* IEC 61850 GOOSE frames (vigil's own) */
+	EVE_T_FRAME, /* app-layer frames */
 	EVE_T_MAX,
 };
 
@@ -46,7 +48,10 @@ struct eve_config {
 	/* anomaly types */
 	bool anomaly_decode, anomaly_stream, anomaly_applayer;
 	/* alert options */
-	bool alert_payload, alert_payload_printable, alert_packet, alert_metadata;
+	bool alert_payload, alert_payload_printable, alert_packet;
+	/* alert `metadata:` (Suricata's METADATA_DEFAULTS): no = none of these;
+	 * a map sets each (flow, app-layer, rule.metadata) */
+	bool alert_flow, alert_app_layer, alert_rule_metadata;
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
 	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
@@ -57,6 +62,9 @@ struct eve_config {
 	/* files: force-hash, as a mask of md5 (1), sha1 (2), sha256 (4) */
 	uint8_t files_force_hash;
 	bool files_force_magic; /* files: force-magic: libmagic's type in fileinfo */
+	/* the file-store output (outputs: - file-store:), which stores files
+	 * as their fileinfo is logged */
+	struct filestore_config filestore;
 	/* drop (IPS) */
 	bool drop_alerts;     /* the alert that caused a drop goes in the event */
 	bool drop_flow_start; /* log a dropped flow's first drop per direction only */
@@ -197,8 +205,20 @@ void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uin
 void eve_put_applayer_anomaly(struct json *j, const char *app_proto, const char *name, bool upper,
 			      const char *layer);
 
+/* Bytes as Suricata's payload_printable: printable ones and CR/LF as they
+ * are, others as '.'. */
+void eve_put_printable(struct json *j, const char *key, const uint8_t *b, size_t n);
+/* An app-layer frame's "frame" object (EVE frame events and alerts). */
+struct app_frame_view;
+void eve_put_frame(struct json *j, const struct app_frame_view *fv);
+/* EVE "frame" events: the frames of p's direction ready and not logged yet
+ * (before app_inspect_done() marks them). */
+void eve_log_frames(struct eve_logger *l, const struct packet *p);
+
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);
+/* The same, with the rule's `metadata` only when rule_metadata. */
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata);
 
 /* An address as EVE writes it: dotted IPv4, IPv6 in full (no "::"). */
 const char *eve_addr_str(const struct ip_addr *a, char buf[64]);

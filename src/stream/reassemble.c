@@ -106,24 +106,27 @@ static uint64_t ra_depth(const struct stream_ctx *ctx, const struct reasm *ra)
 	return ra->depth_set ? ra->depth : ctx->cfg.depth;
 }
 
-/* Trims [*off, *off + *len) to the depth; false when nothing is left. */
+/* The depth check: a segment whose end lies past the depth is refused
+ * whole, and the direction takes nothing more once one was (Suricata's
+ * StreamTcpReassembleCheckDepth: the depth is reached on the first
+ * segment that does not fit, so a direction keeps the whole segments
+ * below it).  False when the segment is refused. */
 static bool apply_depth(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t *off,
 			const uint8_t **data, uint32_t *len)
 {
 	uint64_t depth = ra_depth(ctx, ra);
 	uint64_t end = (uint64_t)*off + *len;
 	(void)data;
-	if (depth == 0 || end <= depth)
+	if (depth == 0 || (end <= depth && !ra->depth_reached))
 		return true;
-	uint64_t cut = (uint64_t)*off >= depth ? *len : end - depth;
-	ctx->st.stream_depth_bytes += cut;
+	ctx->st.stream_depth_bytes += *len;
 	if (!ra->depth_reached) {
 		ra->depth_reached = true;
 		ctx->st.depth_reached++;
 		stream_count_event(ctx, p, STREAM_EV_REASSEMBLY_DEPTH_REACHED);
 	}
-	*len -= (uint32_t)cut;
-	return *len > 0;
+	*len = 0;
+	return false;
 }
 
 /* Applies the overlap policy: scratch holds the new bytes for [off, end)
@@ -229,6 +232,9 @@ static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet
 	uint64_t depth = ra_depth(ctx, ra);
 	if (depth && target > depth)
 		target = depth;
+	/* past the last segment taken, the depth (not a loss) ends the data */
+	if (ra->depth_reached && target > ra->max_end)
+		target = ra->max_end;
 	while (target > ra->ra_end) {
 		uint64_t next = target;
 		for (const struct stream_seg *s = ra->segs; s; s = s->next)
@@ -295,6 +301,7 @@ bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *
 	if (end > ra->buf_off + ra->buf_cap)
 		end = ra->buf_off + ra->buf_cap;
 	out->offset = start;
+	out->depth = ra->depth_reached;
 	out->eof = ra->eof && start >= ra->ra_end;
 	if (start >= end)
 		return false;

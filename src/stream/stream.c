@@ -161,6 +161,22 @@ void stream_set_depth(struct flow *f, uint64_t depth)
 	}
 }
 
+void stream_file_depth(struct flow *f, uint64_t depth)
+{
+	struct tcp_session *ssn = f ? f->stream : NULL;
+	if (ssn == NULL)
+		return;
+	struct reasm *sides[2] = {&ssn->client.ra, &ssn->server.ra};
+	for (int i = 0; i < 2; i++) {
+		struct reasm *ra = sides[i];
+		uint64_t cur = ra->depth_set ? ra->depth : ssn->ctx->cfg.depth;
+		if (ra->depth_reached || (depth != 0 && depth <= cur))
+			continue;
+		ra->depth_set = true;
+		ra->depth = depth;
+	}
+}
+
 bool stream_flow_reversed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;

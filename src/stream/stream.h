@@ -310,6 +310,11 @@ bool stream_flow_reversed(const struct flow *f);
  * Suricata sets it once the protocol is known.  A direction already past
  * the new depth stays cut. */
 void stream_set_depth(struct flow *f, uint64_t depth);
+/* A file-store stream-depth for the flow (0 = unlimited), as Suricata's
+ * TcpSessionSetReassemblyDepth: it replaces the flow's depth when it is
+ * 0 or larger than the depth in force; a direction already past its
+ * depth stays cut. */
+void stream_file_depth(struct flow *f, uint64_t depth);
 
 struct stream_chunk {
 	const uint8_t *data; /* valid until the next stream_* call on this flow */
@@ -318,6 +323,7 @@ struct stream_chunk {
 	bool gap;	 /* bytes before `offset` were lost (reassembly gap) */
 	uint64_t gap_len; /* when gap: how many, back to where the read started */
 	bool eof;   /* the direction is finished (FIN/RST/end of flow): nothing more will come */
+	bool depth; /* the direction reached its reassembly depth: what follows is not kept */
 	bool ready; /* raw only: a chunk's worth, or flush now (see stream_raw_window) */
 };
 
