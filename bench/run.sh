@@ -74,8 +74,9 @@ import json,sys
 s=[json.loads(l) for l in open(sys.argv[1]) if "\"stats\"" in l][-1]["stats"]["decoder"]
 print(s["pkts"], s["bytes"])' "$out/eve.json")
 	results+=("$wall $rss $pkts $bytes ${load:-0} ${proc:-0} ${store:-0}")
+	cpu=$(sed -n 's/^vigil: CPU seconds while processing: //p' "$out/stderr")
 	echo "  run $r: ${wall}s wall (rules ${load:-?} s, processing ${proc:-?} s," \
-		"event store ${store:-?} s), peak RSS $((rss / 1024)) MB"
+		"event store ${store:-?} s), peak RSS $((rss / 1024)) MB; CPU s: ${cpu:-?}"
 	rm -rf "$out"
 done
 printf '%s\n' "${results[@]}" | python3 -c '
