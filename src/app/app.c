@@ -255,6 +255,14 @@ enum app_proto app_flow_proto(const struct flow *f)
 	return af ? af->proto : APP_PROTO_UNKNOWN;
 }
 
+uint64_t app_flow_tx_count(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	if (af == NULL || af->ap == NULL || af->state == NULL || af->ap->tx_count == NULL)
+		return 0;
+	return af->ap->tx_count(af->state);
+}
+
 enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir)
 {
 	const struct app_flow *af = f->app;

@@ -394,6 +394,8 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* Transactions the flow's parser created (EVE flow.tx_cnt); 0 without one. */
+uint64_t app_flow_tx_count(const struct flow *f);
 /* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
  * protocol before a change (UNKNOWN: none), and the one a change expected
  * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */

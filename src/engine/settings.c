@@ -37,9 +37,16 @@ static const struct {
     {"reference-config-file", K_STR},
     {"threshold-file", K_STR},
     {"action-order.*", K_STR},
+    {"exception-policy", K_STR}, /* util/exception-policy.h */
     {"default-log-dir", K_STR},
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
+    {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */
+    {"intel", K_TREE},    /* intel.feeds (intel/ioc-config.c) */
+    {"default-data-dir", K_STR},
+    {"reputation-categories-file", K_STR},
+    {"default-reputation-path", K_STR},
+    {"reputation-files.*", K_STR},
     {"stats.enabled", K_BOOL},
     {"stats.interval", K_INT},
     /* outputs (eve-log's types are checked by name below) */
@@ -96,6 +103,7 @@ static const struct {
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
     {"stream.async-oneside", K_BOOL},
+    {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
     {"stream.max-syn-queued", K_INT},
     {"stream.max-synack-queued", K_INT},

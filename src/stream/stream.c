@@ -333,6 +333,15 @@ bool stream_session_closed(const struct flow *f)
 	return ssn != NULL && (ssn->ended || ssn->state == TCP_STATE_CLOSED);
 }
 
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra)
+		return false;
+	*out = ra->max_regions ? ra->max_regions : 1;
+	return true;
+}
+
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)
 {
 	const struct reasm *ra = dir_reasm(f, dir);
