@@ -70,17 +70,37 @@ static void put_exception_policy(struct json *j, const struct worker_counters *c
 	json_close_object(j);
 }
 
+/* One protocol's counter; a protocol on both TCP and UDP (and "failed")
+ * has one per transport, <name>_tcp and <name>_udp, as Suricata names
+ * them. */
+static void app_counter(struct json *j, bool zeros, int p, uint64_t all, uint64_t udp)
+{
+	const struct app_protocol *ap = app_protocol((enum app_proto)p);
+	const char *name = app_proto_name((enum app_proto)p);
+	bool both = p == APP_PROTO_FAILED ||
+		    (ap != NULL && ap->ipprotos == (APP_IPPROTO_TCP | APP_IPPROTO_UDP));
+	if (!both) {
+		counter(j, zeros, name, all);
+		return;
+	}
+	char key[64];
+	snprintf(key, sizeof(key), "%s_tcp", name);
+	counter(j, zeros, key, all - udp);
+	snprintf(key, sizeof(key), "%s_udp", name);
+	counter(j, zeros, key, udp);
+}
+
 /* Suricata's "app_layer" stats: flows and transactions per protocol. */
 static void put_app(struct json *j, const struct app_stats *a, bool zeros)
 {
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_MAX; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->flows[i]);
+		app_counter(j, zeros, i, a->flows[i], a->flows_udp[i]);
 	json_close_object(j);
 	json_open_object(j, "tx");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_FAILED; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->tx[i]);
+		app_counter(j, zeros, i, a->tx[i], a->tx_udp[i]);
 	json_close_object(j);
 	json_close_object(j);
 }

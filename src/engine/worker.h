@@ -41,6 +41,7 @@ struct worker {
 	struct defrag_table *defrag;
 	struct stream_ctx *stream;
 	struct app_ctx *app;
+	bool stream_bypass; /* stream.bypass: flows the app layer has done with are bypassed */
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */

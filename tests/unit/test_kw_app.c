@@ -673,7 +673,7 @@ static void test_applayer_keywords(void **state)
 	} c[] = {
 	    {"app-layer-protocol:nosuch;", 0},
 	    {"app-layer-protocol:smtp;", 1}, /* recognised, not parsed */
-	    {"app-layer-protocol:sip;", -1},
+	    {"app-layer-protocol:irc;", -1},
 	    {"app-layer-protocol:http,sideways;", 0},
 	    {"app-layer-protocol:http; app-layer-protocol:tls;", 0},
 	    {"app-layer-protocol:!http; app-layer-protocol:tls;", 0},
@@ -684,7 +684,7 @@ static void test_applayer_keywords(void **state)
 	    {"http.uri; content:\"a\"; app-layer-protocol:http;", 0},
 	    {"app-layer-event:http.nosuch;", 0},
 	    {"app-layer-event:smtp.invalid_reply;", 1},
-	    {"app-layer-event:sip.invalid_data;", -1}, /* recognised by Suricata, not vigil */
+	    {"app-layer-event:sip.invalid_data;", 1},
 	    {"app-layer-event:nosuchproto.x;", 0},
 	    {"app-layer-event:applayer_mismatch_protocol_both_directions;", 1},
 	    {"app-layer-event:APPLAYER_UNEXPECTED_PROTOCOL;", 1},
@@ -701,7 +701,7 @@ static void test_applayer_keywords(void **state)
 		assert_int_equal(th_parse_result(rule), c[i].result);
 	}
 	/* a header protocol conflicts with both keywords */
-	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!sip; "
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!irc; "
 					 "sid:1;)"),
 			 -1);
 	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!tls; "
@@ -725,7 +725,7 @@ static void test_parse(void **state)
 			 1);
 	/* protocols without recognition stay skipped; parsed ones load with
 	 * their own buffers (file.data on SMTP is the decoded attachment) */
-	assert_int_equal(th_parse_result("alert sip any any -> any any (sid:1;)"), -1);
+	assert_int_equal(th_parse_result("alert irc any any -> any any (sid:1;)"), -1);
 	assert_int_equal(th_parse_result("alert smtp any any -> any any (sid:1;)"), 1);
 	assert_int_equal(th_parse_result("alert smtp any any -> any any (file.data; content:\"a\"; "
 					 "sid:1;)"),
