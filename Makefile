@@ -87,11 +87,11 @@ conformance: $(BUILD)/vigil
 sweep: $(BUILD)/vigil
 	tests/integration/sweep.sh $(BUILD)/vigil
 
-# ET Open, one worker, as the detection issue's figures; without ../shared, no rules.
-ET_OPEN    := ../shared/data/rules/et-open
-BENCH_ARGS ?= --runmode single $(if $(wildcard $(ET_OPEN)),-S $(ET_OPEN))
+# Without BENCH_ARGS: ET Open (when ../shared has it) and no rules, one and
+# two workers (bench/run.sh); with them, that one configuration.
+BENCH_ARGS ?=
 bench: $(BUILD)/vigil
-	bench/run.sh $(BUILD)/vigil -- $(BENCH_ARGS)
+	bench/run.sh $(BUILD)/vigil $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 # Install like any package: PREFIX (default /usr/local), DESTDIR for a
 # staging root.  The binary finds its data files in ../share/vigil beside

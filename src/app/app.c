@@ -942,6 +942,36 @@ bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *pr
 	return false;
 }
 
+uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
+			 struct app_tx_ref out[APP_INSPECT_MAX])
+{
+	const struct flow *f = p->flow;
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!has_txs(af))
+		return 0;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	*proto = af->proto;
+	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t cur = af->next_insp[dir];
+	uint32_t k = 0;
+	for (uint64_t id = cur; id < n && id < cur + APP_WINDOW && k < APP_INSPECT_MAX; id++) {
+		if (window_has(af->insp_done[dir], cur, id))
+			continue;
+		const void *t = af->ap->tx_get(af->state, id);
+		enum app_side sd = t != NULL ? side_of(af, t, dir) : APP_SIDE_NONE;
+		bool early_seen = window_has(af->early_done[dir], cur, id);
+		if (sd != APP_SIDE_READY && (sd != APP_SIDE_EARLY || early_seen))
+			continue;
+		out[k].tx = t;
+		out[k].id = id;
+		out[k].stage = sd == APP_SIDE_EARLY ? APP_STAGE_EARLY
+			       : early_seen	    ? APP_STAGE_FULL_AFTER_EARLY
+						    : APP_STAGE_FULL;
+		k++;
+	}
+	return k;
+}
+
 void app_inspect_done(struct packet *p)
 {
 	struct flow *f = p->flow;

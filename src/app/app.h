@@ -438,6 +438,17 @@ enum app_inspect_stage {
 /* app_inspect_tx(), with the stage of the offering. */
 bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
 			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage);
+/* All of them at once (at most APP_INSPECT_MAX), in the order and with
+ * the stages app_inspect_tx_stage() gives them: one walk instead of one
+ * per index. */
+#define APP_INSPECT_MAX 64
+struct app_tx_ref {
+	const void *tx;
+	uint64_t id;
+	enum app_inspect_stage stage;
+};
+uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
+			 struct app_tx_ref out[APP_INSPECT_MAX]);
 
 /*
  * A live transaction of the flow by id, for an alert's app-layer object

@@ -337,6 +337,9 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 uint8_t *app_scratch_reserve(struct det_thread *dt, uint32_t n);
 /* app_inspect_tx() as a rule being evaluated sees it: only dt->tx_only's
  * transaction when one is set (dt may be NULL: all). */
+bool det_app_tx_stage(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		      enum app_proto *proto, const void **tx, uint64_t *tx_id,
+		      enum app_inspect_stage *stage);
 bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		enum app_proto *proto, const void **tx, uint64_t *tx_id);
 /* Buffer id of an app buffer name (or alias); -1 when none. */
@@ -619,7 +622,7 @@ struct det_thread {
 	uint32_t ncand;
 	uint32_t *cand_extra;
 	uint32_t nextra;
-	uint8_t *cand_seen;
+	uint64_t *cand_seen; /* bit per rule: in cand_extra already */
 	struct ai_memo *ai_memo; /* recent address index lookups (prefilter.c) */
 	uint64_t pkt_count;
 	bool in_stream; /* evaluating a reassembled stream chunk (flow:only_stream) */
@@ -633,6 +636,14 @@ struct det_thread {
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
+	/* The transactions offered for the packet being evaluated, read once
+	 * per run of the rules (app_inspect_txs) instead of once per rule and
+	 * buffer: valid while txc_p is the packet and txc_valid holds. */
+	struct app_tx_ref txc[APP_INSPECT_MAX];
+	uint32_t txc_n;
+	enum app_proto txc_proto;
+	const struct packet *txc_p;
+	bool txc_valid;
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
 	void *lua;			 /* Lua states of this worker (kw-lua.c) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */

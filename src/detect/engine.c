@@ -693,21 +693,23 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 		return false;
 	if (!app_header_match(h, p))
 		return false;
+	/* Ports first: most candidates come from the address index, which
+	 * already found one side's addresses, and fail on a port. */
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
 	if (h->tx_both && !p->flow_toserver) {
 		/* "=>" is matched from the client's side on the response */
 		*swapped = true;
-		return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
-		       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+		return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+		       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
 	}
-	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
-	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
+	if ((!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))) &&
+	    addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst))
 		return true;
 	if (!h->bidir)
 		return false;
 	*swapped = true;
-	return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
-	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+	       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
 }
 
 /* One instance of a buffer: transforms, then the buffer's keywords. */
@@ -912,7 +914,7 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_inspect_stage stage;
 	bool pass = false;
 	bool early = (r->flags & RF_APP_EARLY) != 0;
-	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+	for (uint32_t t = 0; !pass && det_app_tx_stage(dt, p, t, &proto, &tx, &id, &stage); t++) {
 		/* a side seen early: its early rules were judged then, the
 		 * others wait for it to be complete */
 		if ((stage == APP_STAGE_EARLY && !early) ||
@@ -963,6 +965,7 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	    [RUN_STREAM] = CAND_STREAM,
 	    [RUN_APP] = CAND_PACKET | CAND_APP,
 	};
+	dt->txc_valid = false; /* the transactions offered may have changed */
 	prefilter_run(dt, p, want[mode]);
 	/* IP-only rules: once per direction of a flow (Suricata's
 	 * DetectRunInspectIPOnly), every time for packets without one. */

@@ -189,9 +189,31 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		enum app_proto *proto, const void **tx, uint64_t *tx_id)
 {
-	if (dt == NULL || dt->tx_only < 0)
-		return app_inspect_tx(p, i, proto, tx, tx_id);
-	return i == 0 && app_inspect_tx(p, (uint32_t)dt->tx_only, proto, tx, tx_id);
+	enum app_inspect_stage stage;
+	return det_app_tx_stage(dt, p, i, proto, tx, tx_id, &stage);
+}
+
+bool det_app_tx_stage(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		      enum app_proto *proto, const void **tx, uint64_t *tx_id,
+		      enum app_inspect_stage *stage)
+{
+	if (dt == NULL)
+		return app_inspect_tx_stage(p, i, proto, tx, tx_id, stage);
+	/* The cache is the thread's scratch, not the engine's. */
+	struct det_thread *w = (struct det_thread *)dt;
+	if (!w->txc_valid || w->txc_p != p) {
+		w->txc_n = app_inspect_txs(p, &w->txc_proto, w->txc);
+		w->txc_p = p;
+		w->txc_valid = true;
+	}
+	uint32_t k = dt->tx_only < 0 ? i : i == 0 ? (uint32_t)dt->tx_only : UINT32_MAX;
+	if (k >= w->txc_n)
+		return false;
+	*proto = w->txc_proto;
+	*tx = w->txc[k].tx;
+	*tx_id = w->txc[k].id;
+	*stage = w->txc[k].stage;
+	return true;
 }
 
 bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,

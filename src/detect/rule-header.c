@@ -432,14 +432,42 @@ void addr_set_free(struct addr_set *a)
 	rset_free(&a->v6);
 }
 
+/* A set whose ranges all fit in 64 bits (IPv4, ports): searched without 128-bit
+ * arithmetic (this runs for every candidate rule of every packet). */
+static bool rset_contains_small(const struct rset *s, uint64_t v)
+{
+	uint32_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v < (uint64_t)s->r[mid].lo)
+			hi = mid;
+		else if (v > (uint64_t)s->r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static uint64_t be64_at(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
 bool addr_set_match(const struct addr_set *a, const struct ip_addr *ip)
 {
 	if (a->any)
 		return true;
 	if (ip->family == 4)
-		return rset_contains(&a->v4, ip_to_u128(ip));
+		return rset_contains_small(&a->v4, (uint64_t)ip->bytes[0] << 24 |
+						    (uint64_t)ip->bytes[1] << 16 |
+						    (uint64_t)ip->bytes[2] << 8 | ip->bytes[3]);
 	if (ip->family == 6)
-		return rset_contains(&a->v6, ip_to_u128(ip));
+		return rset_contains(&a->v6,
+				     (u128)be64_at(ip->bytes) << 64 | be64_at(ip->bytes + 8));
 	return false;
 }
 
@@ -584,7 +612,7 @@ void port_set_free(struct port_set *p)
 
 bool port_set_match(const struct port_set *p, uint16_t port)
 {
-	return p->any || rset_contains(&p->ports, port);
+	return p->any || rset_contains_small(&p->ports, port); /* ports fit in 64 bits too */
 }
 
 /* ------------------------------------------------------------ header */

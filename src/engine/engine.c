@@ -503,8 +503,16 @@ static void periodic(struct engine *e)
 	}
 }
 
+static double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void run_single(struct engine *e)
 {
+	double t0 = thread_cpu_seconds();
 	struct capture_frame fr;
 	uint32_t tick = 0;
 	while (capture_next(e->capture, &fr) == 1) {
@@ -515,10 +523,14 @@ static void run_single(struct engine *e)
 			periodic(e);
 		}
 	}
+	if (e->opt->verbose)
+		fprintf(stderr, "vigil: CPU seconds while processing: %.2f (one thread)\n",
+			thread_cpu_seconds() - t0);
 }
 
 static void run_workers(struct engine *e)
 {
+	double t0 = thread_cpu_seconds();
 	struct dispatch *d = dispatch_start(e->workers, e->nworkers);
 	if (!d) {
 		fprintf(stderr, "vigil: cannot start worker threads; running single-threaded\n");
@@ -535,7 +547,16 @@ static void run_workers(struct engine *e)
 			periodic(e);
 		}
 	}
-	dispatch_finish(d);
+	double cpu[ENGINE_MAX_WORKERS] = {0};
+	dispatch_finish(d, cpu);
+	if (e->opt->verbose) {
+		/* What the workers' balance allows on as many idle cores. */
+		fprintf(stderr, "vigil: CPU seconds while processing: reader %.2f, workers",
+			thread_cpu_seconds() - t0);
+		for (unsigned i = 0; i < e->nworkers; i++)
+			fprintf(stderr, " %.2f", cpu[i]);
+		fputc('\n', stderr);
+	}
 }
 
 /* What became of the run's output, for the summary and the exit status. */

@@ -10,17 +10,24 @@
 
 #include <stdio.h>
 
+/* "%02x" without printf (every TCP flow event has three). */
+static const char *hex2(uint8_t v, char out[3])
+{
+	static const char digits[] = "0123456789abcdef";
+	out[0] = digits[v >> 4];
+	out[1] = digits[v & 15];
+	out[2] = '\0';
+	return out;
+}
+
 static void put_tcp(struct json *j, const struct flow *f)
 {
-	char hex[4];
+	char hex[3];
 	uint8_t all = f->tcp_flags_ts | f->tcp_flags_tc;
 	json_open_object(j, "tcp");
-	snprintf(hex, sizeof(hex), "%02x", all);
-	json_str(j, "tcp_flags", hex);
-	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags_ts);
-	json_str(j, "tcp_flags_ts", hex);
-	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags_tc);
-	json_str(j, "tcp_flags_tc", hex);
+	json_str(j, "tcp_flags", hex2(all, hex));
+	json_str(j, "tcp_flags_ts", hex2(f->tcp_flags_ts, hex));
+	json_str(j, "tcp_flags_tc", hex2(f->tcp_flags_tc, hex));
 	static const struct {
 		uint8_t bit;
 		const char *name;

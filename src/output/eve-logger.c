@@ -55,7 +55,14 @@ void eve_format_time(int64_t sec, uint32_t usec, char out[40])
 		strftime(zone, sizeof(zone), "%z", &tm);
 		cached_sec = sec;
 	}
-	snprintf(out, 40, "%s.%06u%s", date, usec % 1000000u, zone);
+	/* "date.uuuuuu+zone" without snprintf (a few events per packet) */
+	size_t n = strlen(date), z = strlen(zone);
+	memcpy(out, date, n);
+	out[n] = '.';
+	uint32_t u = usec % 1000000u;
+	for (int i = 6; i >= 1; i--, u /= 10)
+		out[n + (size_t)i] = (char)('0' + u % 10);
+	memcpy(out + n + 7, zone, z + 1);
 }
 
 struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
@@ -111,6 +118,19 @@ void eve_logger_free(struct eve_logger *l)
 
 const char *eve_addr_str(const struct ip_addr *a, char buf[64])
 {
+	if (a->family == 4) { /* dotted quad, without inet_ntop's sprintf */
+		char *o = buf;
+		for (int i = 0; i < 4; i++) {
+			uint8_t b = a->bytes[i];
+			if (b >= 100)
+				*o++ = (char)('0' + b / 100);
+			if (b >= 10)
+				*o++ = (char)('0' + b / 10 % 10);
+			*o++ = (char)('0' + b % 10);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	if (a->family != 6)
 		return decode_addr_str(a, buf, 64);
 	/* Suricata writes IPv6 addresses in full: eight groups of four digits. */
@@ -137,12 +157,16 @@ static bool proto_has_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;
 }
 
-static void put_mac(struct json *j, const char *key, const uint8_t m[6])
+static void put_mac(struct json *j, const char *key, const uint8_t *m)
 {
-	char buf[18];
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	json_str(j, key, buf);
+	static const char digits[] = "0123456789abcdef";
+	char b[18];
+	for (int i = 0; i < 6; i++) {
+		b[3 * i] = digits[m[i] >> 4];
+		b[3 * i + 1] = digits[m[i] & 15];
+		b[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	json_str(j, key, b);
 }
 
 /* Tuple of a packet, in packet direction. */

@@ -336,7 +336,10 @@ static void buf_shift(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto)
 	uint64_t used = ra->max_end > upto ? ra->max_end - upto : 0;
 	if (used > 0 && d < ra->buf_cap) {
 		memmove(ra->buf, ra->buf + d, used);
-		memset(ra->buf + used, 0, ra->buf_cap - used);
+		/* Bytes past max_end are zero (growth zeroes them); only those
+		 * the move left behind need clearing, not the whole rest. */
+		uint64_t stale = used + d < ra->buf_cap ? used + d : ra->buf_cap;
+		memset(ra->buf + used, 0, stale - used);
 	}
 	ra->buf_off = upto;
 	if (used == 0) {

@@ -28,7 +28,13 @@ struct stream_ctx {
 	struct stream_stats st;
 	uint8_t *scratch; /* one segment's bytes while overlaps are resolved */
 	uint32_t scratch_cap;
+	/* Released segment records kept for reuse (a record per TCP data
+	 * packet would otherwise be a malloc and a free per packet); at most
+	 * SEG_FREE_MAX, so the list never holds more than a few hundred KiB. */
+	struct stream_seg *free_segs;
+	uint32_t nfree_segs;
 };
+#define SEG_FREE_MAX 8192
 
 /* One stored segment as it arrived (after trimming to the retained range
  * and the depth).  Segments may overlap each other; their bytes live in

@@ -31,6 +31,11 @@ void stream_ctx_free(struct stream_ctx *ctx)
 	if (!ctx)
 		return;
 	free(ctx->scratch);
+	while (ctx->free_segs != NULL) {
+		struct stream_seg *s = ctx->free_segs;
+		ctx->free_segs = s->next;
+		free(s);
+	}
 	free(ctx);
 }
 
