@@ -752,8 +752,11 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
 	/* As Suricata: pass and drop apply to the whole flow for IP-only
-	 * rules and stream matches (first to set wins), else to the packet. */
-	bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
+	 * rules, stream matches and transaction (state) matches (first to
+	 * set wins), else to the packet: a dropped request's retransmission,
+	 * whose transaction was already inspected, is dropped too. */
+	bool to_flow = p->flow != NULL &&
+		       (mode == RUN_STREAM || rule_is_iponly(r) || (r->flags & RF_APP_BUF));
 	struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 	if (action == DETECT_ACTION_PASS) {
 		out->pass = true;

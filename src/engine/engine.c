@@ -32,8 +32,8 @@ struct engine {
 	struct capture *capture;
 	struct live *live; /* instead of `capture` when capturing live */
 	struct capture_stats live_stats;
-	struct capture_live_config live_cfg;
-	unsigned live_threads;
+	struct live_plan live_plan;
+	char live_desc[512]; /* "eth0, eth1" */
 	struct eve_config eve_cfg;
 	struct eve_file *eve_file;
 	char eve_path[4096];
@@ -328,7 +328,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;
 	if (e->live)
-		n = e->live_threads;
+		n = e->live_plan.n;
 	else if (e->opt->runmode == RUNMODE_WORKERS) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		n = e->opt->threads > 0 ? (unsigned)e->opt->threads : cpus > 0 ? (unsigned)cpus : 1;
@@ -349,7 +349,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 		    .file_name_fn = file_name_of,
 		    .file_name_arg = e->capture,
 		    .detect = e->detect,
-		    .ips = e->opt->simulate_ips,
+		    .ips = e->opt->simulate_ips || (e->live && e->live_plan.lanes[i].inline_mode),
 		};
 		e->workers[i] = worker_new(&s);
 		if (!e->workers[i]) {
@@ -384,7 +384,7 @@ static void log_stats(struct engine *e)
 	uint64_t n = e->nworkers ? e->nworkers : 1;
 	struct stats_extra x = {
 	    .uptime_s = (uint64_t)elapsed_since(&e->started),
-	    .ips = e->opt->simulate_ips,
+	    .ips = e->opt->simulate_ips || (e->live && e->live_plan.inline_mode),
 	    .pressure = stats_memcap_pressure(&t, e->flow_cfg.memcap * n, e->stream_cfg.memcap * n,
 					      e->stream_cfg.reassembly_memcap * n),
 	};
@@ -616,20 +616,35 @@ static void live_tick(void *arg)
 	log_stats(e);
 }
 
+static const char *live_method_name(const struct engine *e)
+{
+	switch (e->opt->live_method) {
+	case CAPTURE_PCAP: return "pcap";
+	case CAPTURE_NFQ: return "nfqueue";
+	default: return e->live_plan.inline_mode ? "af-packet (copy-mode ips)" : "af-packet";
+	}
+}
+
 static void live_summary(struct engine *e)
 {
 	struct worker_counters t;
 	totals(e, &t);
 	const struct capture_stats *cs = capture_stats_of(e);
 	double secs = elapsed_since(&e->processing);
+	char ips[256] = "";
+	if (e->live_plan.inline_mode)
+		snprintf(ips, sizeof(ips), "; inline: %llu accepted, %llu blocked (%llu rejected)%s",
+			 (unsigned long long)t.ips_accepted, (unsigned long long)t.ips_blocked,
+			 (unsigned long long)t.ips_rejected,
+			 cs->inline_send_failed ? ", some not sent on (see above)" : "");
 	fprintf(stderr,
 		"vigil: %s on %s, %u worker%s: %llu packets (kernel: %llu packets, %llu drops), "
-		"%llu invalid, %llu flows, %llu events in %.1f s\n",
-		e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet", e->live_cfg.iface,
-		e->nworkers, e->nworkers == 1 ? "" : "s", (unsigned long long)cs->packets,
-		(unsigned long long)cs->kernel_packets, (unsigned long long)cs->kernel_drops,
-		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
-		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
+		"%llu invalid, %llu flows, %llu events in %.1f s%s\n",
+		live_method_name(e), e->live_desc, e->nworkers, e->nworkers == 1 ? "" : "s",
+		(unsigned long long)cs->packets, (unsigned long long)cs->kernel_packets,
+		(unsigned long long)cs->kernel_drops, (unsigned long long)t.decode.invalid,
+		(unsigned long long)t.flow.total,
+		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs, ips);
 }
 
 /* SIGHUP: logrotate moved eve.json away; write to a new one. */
@@ -692,8 +707,7 @@ static void live_reload(void *arg)
 static int run_live(struct engine *e)
 {
 	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
-		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
-		e->nworkers, e->nworkers == 1 ? "" : "s");
+		e->live_desc, live_method_name(e), e->nworkers, e->nworkers == 1 ? "" : "s");
 	bool captured = live_run(e->live, e->workers, live_tick, live_hup, live_reload, e);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -713,16 +727,21 @@ static int run_live(struct engine *e)
 				"store not updated)\n");
 	if (!captured)
 		fprintf(stderr, "vigil: capture on %s failed; stopped (events so far are logged)\n",
-			e->live_cfg.iface);
+			e->live_desc);
 	return !captured ? 1 : ro.eve.lost || ro.close_failed || ro.store_failed ? ENGINE_EXIT_LOSSES
 										     : 0;
 }
 
 static bool open_live(struct engine *e, char *err, size_t errlen)
 {
-	if (!live_config_load(e->opt, e->config, &e->live_cfg, &e->live_threads, err, errlen))
+	if (!live_config_load(e->opt, e->config, &e->live_plan, err, errlen))
 		return false;
-	e->live = live_open(&e->live_cfg, e->live_threads, err, errlen);
+	live_plan_describe(&e->live_plan, e->live_desc, sizeof(e->live_desc));
+	/* stream.inline: auto (Suricata's default) is inline in IPS mode. */
+	const char *inl = config_get_str(e->config, "stream.inline", "auto");
+	if (e->live_plan.inline_mode && strcmp(inl, "auto") == 0)
+		e->stream_cfg.inline_mode = true;
+	e->live = live_open(&e->live_plan, err, errlen);
 	return e->live != NULL;
 }
 

@@ -42,6 +42,7 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(alerts);
 	ADD_FIELD(ips_accepted);
 	ADD_FIELD(ips_blocked);
+	ADD_FIELD(ips_rejected);
 }
 
 /* Suricata's "app_layer" stats: flows and transactions per protocol. */
@@ -237,6 +238,7 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 		json_open_object(j, "ips");
 		counter(j, zeros, "accepted", c->ips_accepted);
 		counter(j, zeros, "blocked", c->ips_blocked);
+		counter(j, zeros, "rejected", c->ips_rejected);
 		json_close_object(j);
 	}
 	/* Memory pressure, in percent of the fullest memcap (Suricata 8 writes

@@ -210,6 +210,9 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	}
 	if (w->ips && q->drop) {
 		w->dropping = true;
+		if (drop_cause && drop_cause->action >= DETECT_ACTION_REJECT &&
+		    drop_cause->action <= DETECT_ACTION_REJECTBOTH && !w->reject.set)
+			reject_target_set(&w->reject, p, drop_cause->action);
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
 	}
 }
@@ -438,12 +441,21 @@ static void process_packet(struct worker *w, struct packet *p)
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		log_app(w, p, p->flow, false);
 	}
-	if (w->ips && !p->parent) {
-		if (w->dropping)
-			w->ips_blocked++;
-		else
-			w->ips_accepted++;
-	}
+	w->frame_dropped |= w->dropping;
+}
+
+/* One verdict per captured frame: a tunnel's inner packet dropped drops
+ * the frame that carries it. */
+static void count_verdict(struct worker *w)
+{
+	if (!w->ips)
+		return;
+	if (w->frame_dropped)
+		w->ips_blocked++;
+	else
+		w->ips_accepted++;
+	if (w->frame_dropped && w->reject.set)
+		w->ips_rejected++;
 }
 
 void worker_process_frame(struct worker *w, const struct capture_frame *fr)
@@ -459,6 +471,8 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	p->linktype = fr->linktype;
 	p->file_index = fr->file_index;
 	p->pkt_src = PKT_SRC_WIRE;
+	w->frame_dropped = false;
+	w->reject.set = false;
 	advance_time(w, p);
 	if (!fr->data)
 		return; /* a clock tick */
@@ -489,6 +503,7 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	}
 	for (int i = 0; i < nreassembled; i++)
 		free(w->defrag_bufs[i]);
+	count_verdict(w);
 }
 
 void worker_publish(struct worker *w)
@@ -503,6 +518,7 @@ void worker_publish(struct worker *w)
 	w->published.alerts = w->alerts_total;
 	w->published.ips_accepted = w->ips_accepted;
 	w->published.ips_blocked = w->ips_blocked;
+	w->published.ips_rejected = w->ips_rejected;
 	pthread_mutex_unlock(&w->pub_lock);
 }
 

@@ -16,6 +16,7 @@
 #include "decode/defrag.h"
 #include "detect/detect.h"
 #include "engine/engine.h"
+#include "engine/reject.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "stream/stream.h"
@@ -28,7 +29,9 @@ struct worker_counters {
 	struct app_stats app;
 	uint64_t checksum_invalid;
 	uint64_t alerts;
-	uint64_t ips_accepted, ips_blocked; /* captured packets, IPS mode */
+	/* IPS mode, per captured frame: accepted or blocked; rejected ones
+	 * (a reject rule; answered when live) are also counted as blocked. */
+	uint64_t ips_accepted, ips_blocked, ips_rejected;
 };
 
 struct worker {
@@ -49,8 +52,12 @@ struct worker {
 	size_t gap_payload_cap;
 	bool ips;
 	bool dropping; /* the packet being processed is dropped (IPS) */
+	/* The verdict on the frame being processed (any of its packets
+	 * dropped drops it), and the packet a reject rule answers. */
+	bool frame_dropped;
+	struct reject_target reject;
 	uint64_t alerts_total;
-	uint64_t ips_accepted, ips_blocked;
+	uint64_t ips_accepted, ips_blocked, ips_rejected;
 	struct decode_stats dstats;
 	uint64_t checksum_invalid;
 	int64_t now_sec; /* newest packet time seen */
@@ -83,7 +90,9 @@ struct worker_setup {
 
 struct worker *worker_new(const struct worker_setup *s);
 /* Processes one captured frame end to end.  A frame with no data is a
- * clock tick: it only advances packet time (and so runs timeouts). */
+ * clock tick: it only advances packet time (and so runs timeouts).  In
+ * IPS mode the verdict is then in w->frame_dropped, and w->reject.set says
+ * a reject rule wants the frame answered. */
 void worker_process_frame(struct worker *w, const struct capture_frame *fr);
 /* Copies this worker's counters for readers on other threads. */
 void worker_publish(struct worker *w);
