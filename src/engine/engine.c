@@ -12,6 +12,8 @@
 #include "engine/privs.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
+#include "engine/stats-log.h"
+#include "output/fast-log.h"
 #include "engine/worker.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -38,6 +40,8 @@ struct engine {
 	struct eve_file *eve_file;
 	char eve_path[4096];
 	struct eve_logger *main_eve; /* stats events from the main thread */
+	struct fast_log *fast;       /* outputs: - fast: (NULL when off) */
+	struct stats_log *stats_log; /* outputs: - stats: (NULL when off) */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
 	struct stream_config stream_cfg;
@@ -125,6 +129,50 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	return true;
 }
 
+/* The enabled entry `name` of outputs:, or NULL. */
+static const struct config_node *output_entry(const struct engine *e, const char *name)
+{
+	const struct config_node *outputs = config_get(e->config, "outputs");
+	for (size_t i = 0; outputs && outputs->kind == CONFIG_SEQ && i < outputs->nchild; i++) {
+		const struct config_node *o = config_child(outputs->child[i], name);
+		if (o && config_get_bool(o, "enabled", true))
+			return o;
+	}
+	return NULL;
+}
+
+static void log_path(const struct engine *e, const char *name, char *out, size_t len)
+{
+	if (name[0] == '/')
+		snprintf(out, len, "%s", name);
+	else
+		snprintf(out, len, "%s/%s", e->opt->logdir, name);
+}
+
+/* fast.log and stats.log, when the config asks for them. */
+static bool open_text_logs(struct engine *e, char *err, size_t errlen)
+{
+	char path[4096];
+	const struct config_node *o = output_entry(e, "fast");
+	if (o) {
+		log_path(e, config_get_str(o, "filename", "fast.log"), path, sizeof(path));
+		e->fast = fast_log_open(path, config_get_bool(o, "append", true), err, errlen);
+		if (!e->fast)
+			return false;
+	}
+	o = output_entry(e, "stats");
+	if (o && config_get_bool(e->config, "stats.enabled", true)) {
+		if (config_get_bool(o, "threads", false))
+			fprintf(stderr, "vigil: outputs.stats.threads: per-thread blocks are not written by vigil; totals only\n");
+		log_path(e, config_get_str(o, "filename", "stats.log"), path, sizeof(path));
+		e->stats_log = stats_log_open(path, config_get_bool(o, "append", true),
+					      config_get_bool(o, "null-values", false), err, errlen);
+		if (!e->stats_log)
+			return false;
+	}
+	return true;
+}
+
 static bool open_output(struct engine *e, char *err, size_t errlen)
 {
 	struct stat st;
@@ -138,6 +186,8 @@ static bool open_output(struct engine *e, char *err, size_t errlen)
 			 strerror(errno));
 		return false;
 	}
+	if (!open_text_logs(e, err, errlen))
+		return false;
 	if (!e->eve_cfg.enabled)
 		return true;
 	if (e->eve_cfg.filename[0] == '/')
@@ -349,6 +399,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 		    .file_name_fn = file_name_of,
 		    .file_name_arg = e->capture,
 		    .detect = e->detect,
+		    .fast = e->fast,
 		    .ips = e->opt->simulate_ips || (e->live && e->live_plan.lanes[i].inline_mode),
 		};
 		e->workers[i] = worker_new(&s);
@@ -391,8 +442,11 @@ static void log_stats(struct engine *e)
 	if (x.pressure > e->pressure_max)
 		e->pressure_max = x.pressure;
 	x.pressure_max = e->pressure_max;
-	stats_log_eve(e->main_eve, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
-		      &x, e->last_ts_sec, e->last_ts_usec);
+	const struct capture_stats *cs = capture_stats_of(e);
+	stats_log_eve(e->main_eve, &t, cs, e->detect ? &e->rules : NULL, &x, e->last_ts_sec,
+		      e->last_ts_usec);
+	if (e->stats_log)
+		stats_log_write(e->stats_log, &t, cs, e->detect ? &e->rules : NULL, &x, time(NULL));
 	eve_logger_flush(e->main_eve);
 }
 
@@ -592,6 +646,8 @@ static void engine_cleanup(struct engine *e)
 		worker_free(e->workers[i]);
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
+	fast_log_close(e->fast);
+	stats_log_close(e->stats_log);
 	detect_engine_free(e->detect);
 	for (unsigned i = 0; i < e->nretired; i++)
 		detect_engine_free(e->retired[i]);
@@ -652,6 +708,10 @@ static void live_hup(void *arg)
 {
 	struct engine *e = arg;
 	char err[512];
+	if (e->fast && !fast_log_reopen(e->fast, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
+	if (e->stats_log && !stats_log_reopen(e->stats_log, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
 	if (!e->eve_file)
 		return;
 	if (eve_file_reopen(e->eve_file, err, sizeof(err)))

@@ -59,6 +59,7 @@ struct worker *worker_new(const struct worker_setup *s)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
 	w->ips = s->ips;
+	w->fast = s->fast;
 	if (s->detect) {
 		w->detect = detect_thread_new(s->detect);
 		uint32_t longest = detect_engine_max_pattern_len(s->detect);
@@ -207,6 +208,7 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	if (q->count) {
 		w->alerts_total += q->count;
 		eve_log_alerts(w->eve, p, q, w->ips);
+		fast_log_alerts(w->fast, p, q, w->ips);
 	}
 	if (w->ips && q->drop) {
 		w->dropping = true;

@@ -19,6 +19,7 @@
 #include "engine/reject.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/fast-log.h"
 #include "stream/stream.h"
 
 struct worker_counters {
@@ -43,6 +44,7 @@ struct worker {
 	struct app_ctx *app;
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
+	struct fast_log *fast; /* shared, thread-safe; NULL when off */
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct ransomware *ransomware; /* behaviour detection; NULL when off */
 	struct alert_queue alerts;
@@ -85,6 +87,7 @@ struct worker_setup {
 	eve_file_name_fn file_name_fn;
 	void *file_name_arg;
 	struct detect_engine *detect; /* NULL: no detection */
+	struct fast_log *fast;        /* NULL: no fast.log */
 	bool ips;
 };
 
