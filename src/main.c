@@ -75,7 +75,11 @@ static void usage(FILE *out)
 	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept);\n"
 	      "                       the log directory must be writable by USER\n"
 	      "  --group GROUP        ... and as GROUP (default: USER's group)\n"
-	      "  SIGHUP reopens eve.json (for logrotate); SIGUSR2 reloads the rules\n"
+	      "  --unix-socket[=PATH] the command socket (suricatasc) even if the config's\n"
+	      "                       unix-command says no; a relative PATH is under /run/vigil\n"
+	      "                       (default name vigil-command.socket)\n"
+	      "  SIGHUP reopens eve.json, fast.log and stats.log (for logrotate); SIGUSR2 reloads\n"
+	      "  the rules\n"
 	      "\n"
 	      "Rules:\n"
 	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"
@@ -171,6 +175,7 @@ enum {
 	OPT_USER,
 	OPT_GROUP,
 	OPT_QUIET,
+	OPT_UNIX_SOCKET,
 };
 
 /* -i, --af-packet[=IFACE], --pcap[=IFACE] (repeatable), -q QUEUE: one
@@ -251,6 +256,7 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"user", required_argument, NULL, OPT_USER},
 		{"group", required_argument, NULL, OPT_GROUP},
 		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -293,6 +299,7 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 			break;
 		case 'v': o->verbose++; break;
 		case OPT_QUIET: o->quiet = true; break;
+		case OPT_UNIX_SOCKET: o->unix_socket = optarg ? optarg : ""; break;
 		case 'q': {
 			int rc = add_queue(o, optarg);
 			if (rc >= 0)
@@ -395,8 +402,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR, -i IFACE or -q QUEUE (see vigil --help)\n");
 		return 2;
 	}
-	if ((o.daemon || o.pidfile || o.user || o.group) && !o.live_method) {
-		fprintf(stderr, "vigil: -D, --pidfile, --user and --group are for live capture (-i/--af-packet/--pcap/-q)\n");
+	if ((o.daemon || o.pidfile || o.user || o.group || o.unix_socket) && !o.live_method) {
+		fprintf(stderr, "vigil: -D, --pidfile, --user, --group and --unix-socket are for live capture (-i/--af-packet/--pcap/-q)\n");
 		return 2;
 	}
 	if (o.live_method)

@@ -13,11 +13,13 @@
 #include "engine/settings.h"
 #include "engine/stats.h"
 #include "engine/stats-log.h"
+#include "engine/unix-socket.h"
 #include "output/fast-log.h"
 #include "engine/worker.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/datadir.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +44,7 @@ struct engine {
 	struct eve_logger *main_eve; /* stats events from the main thread */
 	struct fast_log *fast;       /* outputs: - fast: (NULL when off) */
 	struct stats_log *stats_log; /* outputs: - stats: (NULL when off) */
+	struct unix_socket *unix_socket; /* unix-command (live runs) */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
 	struct stream_config stream_cfg;
@@ -648,6 +651,7 @@ static void engine_cleanup(struct engine *e)
 	eve_file_close(e->eve_file);
 	fast_log_close(e->fast);
 	stats_log_close(e->stats_log);
+	unix_socket_close(e->unix_socket);
 	detect_engine_free(e->detect);
 	for (unsigned i = 0; i < e->nretired; i++)
 		detect_engine_free(e->retired[i]);
@@ -661,6 +665,7 @@ static void engine_cleanup(struct engine *e)
 static void live_tick(void *arg)
 {
 	struct engine *e = arg;
+	unix_socket_poll(e->unix_socket);
 	if (!e->eve_cfg.stats_interval ||
 	    elapsed_since(&e->last_stats) < (double)e->eve_cfg.stats_interval)
 		return;
@@ -720,34 +725,33 @@ static void live_hup(void *arg)
 		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
 }
 
-/* SIGUSR2: the rules are loaded again beside the running ones and the
- * workers switch between two packets.  A ruleset that cannot be loaded,
- * or loads no rule, leaves the running one in place, and says why. */
-static void live_reload(void *arg)
+/* A ruleset that cannot be loaded, or loads no rule, leaves the running
+ * one in place, and says why (in `why`). */
+static bool reload_rules(struct engine *e, char *why, size_t len)
 {
-	struct engine *e = arg;
 	char err[512] = "";
 	struct detect_config dc;
 	if (!e->detect) {
-		fprintf(stderr, "vigil: rule reload: no rules were loaded at start-up; restart to add them\n");
-		return;
+		snprintf(why, len, "no rules were loaded at start-up; restart to add them");
+		return false;
 	}
 	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
 	fill_detect_config(e, &dc);
 	if (dc.rule_file_count == 0 || !tables_found(e, &dc, err, sizeof(err))) {
-		fprintf(stderr, "vigil: rule reload: %s; the %u rules running are kept\n",
-			err[0] ? err : "no rule files", e->rules.loaded);
-		return;
+		snprintf(why, len, "%s; the %u rules running are kept",
+			 err[0] ? err : "no rule files", e->rules.loaded);
+		return false;
 	}
 	fprintf(stderr, "vigil: rule reload: loading\n");
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	struct detect_engine *de = detect_engine_new(&dc, &ls, stderr);
 	if (!de || ls.loaded == 0) {
-		fprintf(stderr, "vigil: rule reload: the new rules %s; the %u rules running are kept\n",
-			!de ? "could not be loaded (see above)" : "load no rule", e->rules.loaded);
+		snprintf(why, len, "the new rules %s; the %u rules running are kept",
+			 !de ? "could not be loaded (see the sensor's log)" : "load no rule",
+			 e->rules.loaded);
 		detect_engine_free(de);
-		return;
+		return false;
 	}
 	struct detect_engine *old = e->detect;
 	bool all = live_swap_detect(e->live, de);
@@ -759,8 +763,223 @@ static void live_reload(void *arg)
 		e->retired[e->nretired++] = old;
 	else
 		fprintf(stderr, "vigil: rule reload: too many engines kept for workers that could not switch; one is leaked\n");
-	fprintf(stderr, "vigil: rule reload: %u rules loaded, %u failed, %u skipped%s\n", ls.loaded,
-		ls.failed, ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+	snprintf(why, len, "%u rules loaded, %u failed, %u skipped%s", ls.loaded, ls.failed,
+		 ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+	return true;
+}
+
+/* SIGUSR2 (and the unix socket's reload-rules): the rules are loaded again
+ * beside the running ones and the workers switch between two packets. */
+static void live_reload(void *arg)
+{
+	char why[768];
+	reload_rules(arg, why, sizeof(why));
+	fprintf(stderr, "vigil: rule reload: %s\n", why);
+}
+
+/* --- the unix socket's commands (unix-socket.h) --- */
+
+/* Where a relative unix-command filename lives (systemd's RuntimeDirectory). */
+#ifndef VIGIL_RUNSTATEDIR
+#define VIGIL_RUNSTATEDIR "/run/vigil"
+#endif
+
+static char *json_text(struct json *j)
+{
+	char *out = j->oom ? NULL : malloc(j->len + 1);
+	if (out) {
+		memcpy(out, j->buf, j->len);
+		out[j->len] = '\0';
+	}
+	json_free(j);
+	return out;
+}
+
+static char *json_string_text(const char *s)
+{
+	struct json j;
+	json_init(&j);
+	json_str(&j, NULL, s);
+	return json_text(&j);
+}
+
+static const char *capture_mode_name(const struct engine *e)
+{
+	switch (e->opt->live_method) {
+	case CAPTURE_PCAP: return "PCAP_DEV";
+	case CAPTURE_NFQ: return "NFQ";
+	default: return "AF_PACKET_DEV";
+	}
+}
+
+/* iface-stat: the interface's packets, kernel drops and (with -k all)
+ * invalid checksums of its workers. */
+static bool iface_stat(struct engine *e, const char *iface, char **msg)
+{
+	struct capture_stats cs;
+	if (!iface || !live_iface_stats(e->live, iface, &cs)) {
+		*msg = json_string_text("Interface not found");
+		return false;
+	}
+	uint64_t bad = 0;
+	for (unsigned i = 0; i < e->nworkers && i < e->live_plan.n; i++) {
+		if (strcmp(e->live_plan.lanes[i].iface, iface) != 0)
+			continue;
+		struct worker_counters c;
+		worker_read_published(e->workers[i], &c);
+		bad += c.checksum_invalid;
+	}
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	json_uint(&j, "pkts", cs.packets);
+	json_uint(&j, "drop", cs.kernel_drops);
+	json_uint(&j, "invalid-checksums", bad);
+	if (e->live_plan.inline_mode) {
+		json_uint(&j, "accepted", cs.inline_accepted);
+		json_uint(&j, "blocked", cs.inline_dropped);
+	}
+	json_close_object(&j);
+	*msg = json_text(&j);
+	return true;
+}
+
+static char *iface_list(struct engine *e)
+{
+	const char *names[ENGINE_MAX_WORKERS];
+	unsigned n = live_ifaces(e->live, names, ENGINE_MAX_WORKERS);
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	json_uint(&j, "count", n);
+	json_open_array(&j, "ifaces");
+	for (unsigned i = 0; i < n; i++)
+		json_str(&j, NULL, names[i]);
+	json_close_array(&j);
+	json_close_object(&j);
+	return json_text(&j);
+}
+
+static char *ruleset_stats(struct engine *e)
+{
+	struct json j;
+	json_init(&j);
+	json_open_array(&j, NULL);
+	if (e->detect) {
+		json_open_object(&j, NULL);
+		json_uint(&j, "id", 0);
+		json_uint(&j, "rules_loaded", e->rules.loaded);
+		json_uint(&j, "rules_failed", e->rules.failed);
+		json_uint(&j, "rules_skipped", e->rules.skipped);
+		json_close_object(&j);
+	}
+	json_close_array(&j);
+	return json_text(&j);
+}
+
+/* dump-counters: the counters of the EVE stats event, as of now. */
+static char *dump_counters(struct engine *e)
+{
+	struct worker_counters t;
+	totals(e, &t);
+	struct stats_extra x = {.uptime_s = (uint64_t)elapsed_since(&e->started),
+				.ips = e->opt->simulate_ips || e->live_plan.inline_mode,
+				.pressure = e->pressure_max,
+				.pressure_max = e->pressure_max};
+	char *all = stats_json_string(true, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
+				      &x);
+	/* {"stats":{...}} -> {...} */
+	if (all && strncmp(all, "{\"stats\":", 9) == 0) {
+		size_t n = strlen(all);
+		memmove(all, all + 9, n - 9);
+		all[n - 10] = '\0';
+	}
+	return all;
+}
+
+static char *command_list(void)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	unsigned n = 0;
+	json_open_array(&j, "commands");
+	for (; unix_socket_commands[n]; n++)
+		json_str(&j, NULL, unix_socket_commands[n]);
+	json_close_array(&j);
+	json_uint(&j, "count", n);
+	json_close_object(&j);
+	return json_text(&j);
+}
+
+static bool unix_command(void *arg, const char *cmd, const struct unix_args *a, char **msg)
+{
+	struct engine *e = arg;
+	char buf[800];
+	if (strcmp(cmd, "version") == 0) {
+		snprintf(buf, sizeof(buf), "vigil %s (Suricata %s compatible)", VIGIL_VERSION,
+			 "8.0.0");
+		*msg = json_string_text(buf);
+	} else if (strcmp(cmd, "uptime") == 0) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)elapsed_since(&e->started));
+		*msg = strdup(buf);
+	} else if (strcmp(cmd, "running-mode") == 0) {
+		*msg = json_string_text("workers");
+	} else if (strcmp(cmd, "capture-mode") == 0) {
+		*msg = json_string_text(capture_mode_name(e));
+	} else if (strcmp(cmd, "iface-list") == 0) {
+		*msg = iface_list(e);
+	} else if (strcmp(cmd, "iface-stat") == 0) {
+		return iface_stat(e, unix_arg(a, "iface"), msg);
+	} else if (strcmp(cmd, "reload-rules") == 0 || strcmp(cmd, "ruleset-reload-rules") == 0) {
+		bool ok = reload_rules(e, buf, sizeof(buf));
+		fprintf(stderr, "vigil: rule reload (unix socket): %s\n", buf);
+		*msg = json_string_text(ok ? "done" : buf);
+		return ok;
+	} else if (strcmp(cmd, "ruleset-stats") == 0) {
+		*msg = ruleset_stats(e);
+	} else if (strcmp(cmd, "dump-counters") == 0) {
+		*msg = dump_counters(e);
+	} else if (strcmp(cmd, "command-list") == 0 || strcmp(cmd, "help") == 0) {
+		*msg = command_list();
+	} else if (strcmp(cmd, "shutdown") == 0) {
+		fprintf(stderr, "vigil: shutdown asked on the unix socket\n");
+		live_request_stop();
+		*msg = json_string_text("Closing Suricata");
+	} else {
+		*msg = json_string_text("Unknown command");
+		return false;
+	}
+	return *msg != NULL;
+}
+
+/* unix-command: enabled yes (a failure is fatal), auto (live runs; a
+ * failure is said and the run goes on) or no; --unix-socket forces it. */
+static bool open_unix_socket(struct engine *e, char *err, size_t errlen)
+{
+	const char *enabled = config_get_str(e->config, "unix-command.enabled", "auto");
+	bool forced = e->opt->unix_socket != NULL;
+	if (!forced && strcmp(enabled, "auto") != 0 && !config_parse_bool(enabled, false))
+		return true;
+	const char *name = forced && e->opt->unix_socket[0]
+			       ? e->opt->unix_socket
+			       : config_get_str(e->config, "unix-command.filename",
+						"vigil-command.socket");
+	char path[4096];
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", VIGIL_RUNSTATEDIR, name);
+	e->unix_socket = unix_socket_open(path, unix_command, e, err, errlen);
+	if (e->unix_socket) {
+		fprintf(stderr, "vigil: unix socket %s\n", path);
+		return true;
+	}
+	if (forced || strcmp(enabled, "auto") != 0)
+		return false;
+	fprintf(stderr, "vigil: unix-command (auto): %s; running without the command socket\n", err);
+	err[0] = '\0';
+	return true;
 }
 
 /* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
@@ -825,7 +1044,8 @@ int engine_run(const struct engine_options *o)
 		e.eve_cfg.exercise = capture_exercise(e.capture);
 		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
 	}
-	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err));
+	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err)) &&
+	     (!e.live || open_unix_socket(&e, err, sizeof(err)));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);

@@ -38,6 +38,9 @@ struct engine_options {
 	unsigned nnfq_queues;
 	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
 	bool daemon;            /* -D: live capture in the background */
+	/* --unix-socket[=PATH]: the command socket ("" = the config's or the
+	 * default name); NULL = as the config's unix-command says */
+	const char *unix_socket;
 	const char *pidfile;    /* --pidfile */
 	const char *user, *group; /* --user/--group: dropped to after start-up */
 	const char *logdir; /* -l */

@@ -78,6 +78,11 @@ struct live *live_open(const struct live_plan *plan, char *err, size_t errlen)
 	return l;
 }
 
+void live_request_stop(void)
+{
+	live_stop_signal = 1;
+}
+
 static bool stopping(const struct lane *ln)
 {
 	return __atomic_load_n(ln->stop, __ATOMIC_RELAXED) != 0;

@@ -55,6 +55,9 @@ struct live *live_open(const struct live_plan *plan, char *err, size_t errlen);
 bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
 	      void (*hup)(void *arg), void (*usr2)(void *arg), void *arg);
 
+/* Asks live_run() to stop, as SIGTERM would (the unix socket's shutdown). */
+void live_request_stop(void);
+
 /* Rule reload: every running worker switches to `de` between two frames;
  * returns when all have (the old engine is then unused) — or, for a
  * worker that could not (out of memory), false. */

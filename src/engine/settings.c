@@ -75,6 +75,8 @@ static const struct {
     {"af-packet.*.disable-promisc", K_BOOL},
     {"af-packet.*.copy-mode", K_STR},
     {"af-packet.*.copy-iface", K_STR},
+    {"unix-command.enabled", K_STR},
+    {"unix-command.filename", K_STR},
     {"nfq.mode", K_STR},
     {"nfq.fail-open", K_BOOL},
     {"nfq.batchcount", K_INT},
