@@ -31,6 +31,7 @@
  * between workers.
  */
 #include "app/app.h"
+#include "app/frame-internal.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "stream/stream.h"
@@ -80,6 +81,7 @@ struct app_flow {
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
 	bool expect_checked;	       /* the expected-flow table was consulted */
+	struct app_frames *frames;     /* NULL when the protocol makes no frames */
 };
 
 /* ------------------------------------------------------------ settings */
@@ -267,6 +269,7 @@ void app_flow_free(void *slot)
 		af->ap->state_free(af->state);
 	if (af->prev_state != NULL)
 		af->prev_ap->state_free(af->prev_state);
+	app_frames_free(af->frames);
 	free(af);
 }
 
@@ -366,6 +369,8 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	af->state = state;
 	af->proto = proto;
 	af->ap = ap;
+	app_frames_free(af->frames);
+	af->frames = app_frames_new(proto, ctx->cfg->frames[proto], !tcp, &ctx->stats.frames_refused);
 	uint64_t depth = ctx->cfg->stream_depth[proto];
 	if (tcp && depth != 0 && f != NULL)
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
@@ -472,9 +477,13 @@ static void change_requested(struct app_flow *af)
 }
 
 static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
-			const uint8_t *d, uint32_t n, uint32_t flags)
+			uint64_t offset, const uint8_t *d, uint32_t n, uint32_t flags)
 {
+	if (flags & APP_CHUNK_EOF)
+		app_frames_eof(af->frames, dir);
+	app_frames_begin(af->frames, dir, offset, d, n);
 	enum app_parse_result r = af->ap->parse(af->state, dir, d, n, flags);
+	app_frames_end();
 	if (r == APP_PARSE_CHANGE && !af->changing && af->orig == APP_PROTO_UNKNOWN) {
 		change_requested(af);
 	} else if (r == APP_PARSE_ERROR) {
@@ -587,7 +596,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
 		if (end && af->state != NULL && !af->disabled) {
 			af->dir_eof[dir] = true;
-			parse_chunk(ctx, af, dir, NULL, 0, APP_CHUNK_EOF);
+			parse_chunk(ctx, af, dir, 0, NULL, 0, APP_CHUNK_EOF);
 		}
 		return;
 	}
@@ -618,7 +627,7 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	}
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
 	af->dir_eof[dir] = end;
-	parse_chunk(ctx, af, dir, c.data, c.len, flags);
+	parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
 	take_expectations(ctx, f, af);
 	stream_app_consumed(f, sdir, c.offset + c.len);
 	/* Something new for the parser: stream rules should look now too. */
@@ -647,9 +656,12 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 		}
 	}
 	/* Each datagram stands alone: one that does not parse stops nothing. */
-	if (af->state != NULL &&
-	    af->ap->parse(af->state, dir, p->payload, p->payload_len, 0) == APP_PARSE_ERROR)
+	if (af->state == NULL)
+		return;
+	app_frames_begin(af->frames, dir, 0, p->payload, p->payload_len);
+	if (af->ap->parse(af->state, dir, p->payload, p->payload_len, 0) == APP_PARSE_ERROR)
 		ctx->stats.parse_errors++;
+	app_frames_end();
 }
 
 void app_handle_packet(struct app_ctx *ctx, struct packet *p)
@@ -676,8 +688,10 @@ void app_handle_packet(struct app_ctx *ctx, struct packet *p)
 void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir)
 {
 	struct app_flow *af = f->app;
-	if (af)
+	if (af) {
 		af->eof = true;
+		app_frames_eof(af->frames, dir == STREAM_TOSERVER ? APP_TOSERVER : APP_TOCLIENT);
+	}
 	if (af && f->proto == 6 && f->stream)
 		feed_stream_dir(ctx, f, af, dir, true, NULL);
 }
@@ -853,8 +867,33 @@ void app_inspect_done(struct packet *p)
 {
 	struct flow *f = p->flow;
 	struct app_flow *af = f ? f->app : NULL;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
 	if (has_txs(af))
-		advance_cursor(af, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT, true);
+		advance_cursor(af, dir, true);
+	if (af != NULL)
+		app_frames_done(af->frames, dir);
+}
+
+bool app_inspect_frame(const struct packet *p, uint32_t i, struct app_frame_view *out)
+{
+	const struct app_flow *af = p->flow ? p->flow->app : NULL;
+	return af != NULL && af->frames != NULL &&
+	       app_frames_ready(af->frames, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT, i, out);
+}
+
+bool app_log_frame(const struct packet *p, uint32_t i, struct app_frame_view *out)
+{
+	struct app_flow *af = p->flow ? p->flow->app : NULL;
+	return af != NULL && af->frames != NULL &&
+	       app_frames_to_log(af->frames, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT, i,
+				 out);
+}
+
+bool app_flow_frame(const struct flow *f, enum app_dir dir, uint64_t id,
+		    struct app_frame_view *out)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return af != NULL && app_frames_get(af->frames, dir, id, out);
 }
 
 const void *app_flow_state(const struct flow *f)

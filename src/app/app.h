@@ -275,6 +275,11 @@ struct app_protocol {
 	 * (false: none left); see struct app_expect. */
 	bool (*expect_take)(void *state, struct app_expect *out);
 
+	/* Frames (app/frame.h): the protocol's frame type names, indexed by
+	 * type, as Suricata's rules and EVE spell them ("pdu", "smb1.hdr"). */
+	const char *const *frame_names;
+	uint8_t n_frames;
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -318,6 +323,9 @@ struct app_config {
 	struct app_ports ports[APP_PROTO_MAX][2];
 	/* stream depth per protocol, as struct app_protocol.stream_depth */
 	uint64_t stream_depth[APP_PROTO_MAX];
+	/* Frame types made per protocol (APP_FRAME_BIT, app/frame.h): what
+	 * `frame:` rules use, every type when EVE logs frames. */
+	uint64_t frames[APP_PROTO_MAX];
 };
 void app_config_defaults(struct app_config *c);
 /* Reads app-layer.*; problems are reported on stderr with the key. */
@@ -352,6 +360,7 @@ struct app_stats {
 	uint64_t expect_new;	 /* expected flows announced */
 	uint64_t expect_matched; /* ... that a new flow took */
 	uint64_t expect_evicted; /* ... replaced (table full) or timed out unused */
+	uint64_t frames_refused; /* frames not made: APP_FRAMES_MAX live ones (app/frame.h) */
 };
 
 /* Per worker, like every other stage's context. */

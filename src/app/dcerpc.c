@@ -18,6 +18,7 @@
  * are skipped.
  */
 #include "app/dcerpc.h"
+#include "app/frame.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -556,6 +557,24 @@ static uint32_t co_pdu_len(const uint8_t *h)
  * the direction, as Suricata's parser error does; after a gap the
  * direction looks for the next "05 00" (Suricata's resynchronisation).
  */
+/* Frame types (app/frame.h), Suricata's DCERPCFrameType names. */
+enum { DCERPC_FRAME_PDU, DCERPC_FRAME_HDR, DCERPC_FRAME_DATA, DCERPC_FRAME_COUNT };
+static const char *const frame_names[DCERPC_FRAME_COUNT] = {
+    [DCERPC_FRAME_PDU] = "pdu", [DCERPC_FRAME_HDR] = "hdr", [DCERPC_FRAME_DATA] = "data"};
+
+/* A PDU's frames (Suricata's DCERPCFrameType): the PDU, its common
+ * header and the rest, at stream offset `at`.  Not for the DCERPC that
+ * SMB pipes carry: those bytes are no stream of this flow's. */
+static void pdu_frames(const struct dcerpc_state *s, enum app_dir dir, uint64_t at, uint32_t len)
+{
+	if (s->pipe)
+		return;
+	(void)app_frame_new(dir, at, len, DCERPC_FRAME_PDU);
+	(void)app_frame_new(dir, at, CO_HDR_LEN, DCERPC_FRAME_HDR);
+	if (len > CO_HDR_LEN)
+		(void)app_frame_new(dir, at + CO_HDR_LEN, len - CO_HDR_LEN, DCERPC_FRAME_DATA);
+}
+
 static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir dir,
 					  const uint8_t *d, uint32_t n, uint32_t flags)
 {
@@ -569,11 +588,12 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 	}
 	if (b->dead)
 		return APP_PARSE_ERROR;
+	uint64_t pos = app_frame_offset(); /* stream offset of d */
 	while (n > 0) {
 		if (b->len == 0) {
 			if (b->gap) {
 				uint32_t skip = resync(d, n);
-				d += skip, n -= skip;
+				d += skip, n -= skip, pos += skip;
 				if (n == 0)
 					return APP_PARSE_OK;
 				b->gap = false;
@@ -583,9 +603,10 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 				if (plen == 0)
 					goto dead;
 				if (n >= plen) {
+					pdu_frames(s, dir, pos, plen);
 					if (!co_pdu(s, dir, d))
 						goto dead;
-					d += plen, n -= plen;
+					d += plen, n -= plen, pos += plen;
 					continue;
 				}
 			}
@@ -596,13 +617,14 @@ static enum app_parse_result parse_stream(struct dcerpc_state *s, enum app_dir d
 		uint32_t take = need - b->len < n ? need - b->len : n;
 		if (!dirbuf_put(b, d, take))
 			return APP_PARSE_ERROR;
-		d += take, n -= take;
+		d += take, n -= take, pos += take;
 		if (b->len >= CO_HDR_LEN) {
 			uint32_t plen = co_pdu_len(b->buf);
 			if (plen == 0)
 				goto dead;
 			if (b->len == plen) {
 				b->len = 0;
+				pdu_frames(s, dir, pos - plen, plen);
 				if (!co_pdu(s, dir, b->buf))
 					goto dead;
 			}
@@ -947,6 +969,8 @@ const struct app_protocol app_dcerpc = {
     .tx_log = tx_log,
     .tx_release_upto = tx_release_upto,
     .eve_type = "dcerpc",
+    .frame_names = frame_names,
+    .n_frames = DCERPC_FRAME_COUNT,
     .eve_no_tx_id = true, /* Suricata's dcerpc logger writes none */
     .log_json = log_json,
     .tx_share_op = tx_share_op,

@@ -38,7 +38,8 @@
  * transfer syntaxes each, every string cut at DICOM_MAX_STR bytes (about
  * 280 KiB at worst); per C-STORE file DICOM_FILE_KEEP bytes (the rest is
  * hashed and counted); at most DICOM_MAX_LIVE_TXS unreleased transactions
- * (the oldest goes beyond), so files hold at most 8 MiB in a flow whose
+ * (the oldest goes beyond, and the new one raises too_many_transactions),
+ * so files hold at most 8 MiB in a flow whose
  * transactions are never logged.  No global mutable state.
  */
 #include "app/dicom.h"
@@ -122,6 +123,7 @@ static const char *const dicom_event_names[DICOM_EV_COUNT] = {
     [DICOM_EV_MALFORMED_COMMAND] = "malformed_command",
     [DICOM_EV_COMMAND_TOO_LARGE] = "command_too_large",
     [DICOM_EV_UNMATCHED_RESPONSE] = "unmatched_response",
+    [DICOM_EV_TOO_MANY_TRANSACTIONS] = "too_many_transactions",
 };
 
 const char *dicom_event_name(enum dicom_event ev)
@@ -223,10 +225,13 @@ static struct dicom_tx *tx_find(struct dicom_state *s, uint64_t id)
 
 static struct dicom_tx *tx_new(struct dicom_state *s, enum dicom_tx_kind kind)
 {
+	bool evicted = false;
 	if (s->n_txs == DICOM_MAX_LIVE_TXS) {
+		/* the oldest goes, unlogged: the new transaction says so */
 		tx_free(s->txs[0]);
 		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 		s->n_txs--;
+		evicted = true;
 	}
 	if (s->n_txs == s->cap_txs) {
 		uint32_t nc = s->cap_txs ? s->cap_txs * 2 : 8;
@@ -243,6 +248,8 @@ static struct dicom_tx *tx_new(struct dicom_state *s, enum dicom_tx_kind kind)
 	tx->kind = kind;
 	tx->events = s->orphan_events;
 	s->orphan_events = 0;
+	if (evicted)
+		tx->events |= (uint8_t)(1u << DICOM_EV_TOO_MANY_TRANSACTIONS);
 	s->txs[s->n_txs++] = tx;
 	return tx;
 }

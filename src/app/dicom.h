@@ -30,6 +30,7 @@ enum dicom_event {
 	DICOM_EV_MALFORMED_COMMAND,    /* a command set that does not decode */
 	DICOM_EV_COMMAND_TOO_LARGE,    /* above DICOM_MAX_COMMAND bytes */
 	DICOM_EV_UNMATCHED_RESPONSE,   /* a response to no known request */
+	DICOM_EV_TOO_MANY_TRANSACTIONS, /* the oldest live transaction dropped beyond the cap */
 	DICOM_EV_COUNT,
 };
 

@@ -10,6 +10,7 @@
  * Behaviour on odd input follows Suricata 8 (rust/src/dns/) so that events
  * and EVE match: see dns.h for the rules on names and framing.
  */
+#include "app/frame.h"
 #include "app/dns.h"
 
 #include <stdio.h>
@@ -602,7 +603,8 @@ static void tbuf_shrink(struct dns_tcp_buf *t)
 
 /* Completes the buffered partial message from data; returns the bytes
  * used, or -1 when the stream must stop. */
-static int64_t tcp_fill(struct dns_state *s, enum app_dir dir, const uint8_t *d, uint32_t len)
+static int64_t tcp_fill(struct dns_state *s, enum app_dir dir, const uint8_t *d, uint32_t len,
+			uint64_t pos)
 {
 	struct dns_tcp_buf *t = &s->tbuf[dir];
 	uint32_t used = 0;
@@ -625,6 +627,8 @@ static int64_t tcp_fill(struct dns_state *s, enum app_dir dir, const uint8_t *d,
 	used += n;
 	if (t->len == total) {
 		t->len = 0;
+		/* the message (after its length) ended at pos + used */
+		(void)app_frame_new(dir, pos + used - total + 2, total - 2, DNS_FRAME_PDU);
 		bool ok = handle_message(s, dir, t->buf + 2, total - 2);
 		tbuf_shrink(t);
 		if (!ok)
@@ -637,13 +641,15 @@ static enum app_parse_result parse_tcp(struct dns_state *s, enum app_dir dir, co
 				       uint32_t len)
 {
 	struct dns_tcp_buf *t = &s->tbuf[dir];
+	uint64_t pos = app_frame_offset(); /* stream offset of d */
 	while (len > 0) {
 		if (t->len > 0) {
-			int64_t used = tcp_fill(s, dir, d, len);
+			int64_t used = tcp_fill(s, dir, d, len, pos);
 			if (used < 0)
 				goto fail;
 			d += used;
 			len -= (uint32_t)used;
+			pos += (uint64_t)used;
 			continue;
 		}
 		if (len < 2) {
@@ -655,6 +661,7 @@ static enum app_parse_result parse_tcp(struct dns_state *s, enum app_dir dir, co
 		if (size == 0) {
 			d += 2;
 			len -= 2;
+			pos += 2;
 			continue;
 		}
 		if (len < size + 2u) {
@@ -662,10 +669,12 @@ static enum app_parse_result parse_tcp(struct dns_state *s, enum app_dir dir, co
 				goto fail;
 			return APP_PARSE_OK;
 		}
+		(void)app_frame_new(dir, pos + 2, size, DNS_FRAME_PDU);
 		if (!handle_message(s, dir, d + 2, size))
 			goto fail;
 		d += size + 2u;
 		len -= size + 2u;
+		pos += size + 2u;
 	}
 	return APP_PARSE_OK;
 fail:
@@ -675,14 +684,18 @@ fail:
 	return APP_PARSE_ERROR;
 }
 
+const char *const dns_frame_names[DNS_FRAME_COUNT] = {[DNS_FRAME_PDU] = "pdu"};
+
 enum app_parse_result dns_parse(struct dns_state *s, enum app_dir dir, const uint8_t *data,
 				uint32_t len, uint32_t flags)
 {
 	if (s == NULL || (dir != APP_TOSERVER && dir != APP_TOCLIENT))
 		return APP_PARSE_ERROR;
 	if (!s->tcp) {
-		if (len > 0)
+		if (len > 0) {
+			(void)app_frame_new(dir, app_frame_offset(), len, DNS_FRAME_PDU);
 			handle_message(s, dir, data, len);
+		}
 		return APP_PARSE_OK;
 	}
 	if (s->failed[dir])

@@ -49,6 +49,10 @@ struct json;
 #define DNS_TCP_BUF_MAX (2u + 65535u)
 
 /* App-layer events, named as Suricata's dns-events.rules (lower case). */
+/* Frame types (app/frame.h): the message, as Suricata's DnsFrameType. */
+enum { DNS_FRAME_PDU, DNS_FRAME_COUNT };
+extern const char *const dns_frame_names[DNS_FRAME_COUNT];
+
 enum dns_event {
 	DNS_EV_MALFORMED_DATA,
 	DNS_EV_NOT_REQUEST,  /* to-server message with QR set (no tx is made) */

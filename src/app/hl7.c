@@ -29,7 +29,8 @@
  * HL7_MAX_SEGMENTS segment spans; live (unreleased) transactions are at
  * most HL7_MAX_LIVE_TXS and hold at most HL7_STATE_MEMCAP bytes of
  * messages beyond the newest one: the oldest are freed first (the
- * framework logs and releases them long before).  No global mutable
+ * framework logs and releases them long before), and the transaction of
+ * the message that made room raises too_many_transactions.  No global mutable
  * state.
  */
 #include "app/hl7.h"
@@ -71,6 +72,7 @@ static const char *const hl7_event_names[HL7_EV_COUNT] = {
     [HL7_EV_MISSING_MSH] = "missing_msh",
     [HL7_EV_MESSAGE_TOO_LARGE] = "message_too_large",
     [HL7_EV_UNTERMINATED_FRAME] = "unterminated_frame",
+    [HL7_EV_TOO_MANY_TRANSACTIONS] = "too_many_transactions",
 };
 
 const char *hl7_event_name(enum hl7_event ev)
@@ -264,8 +266,10 @@ static void add_message(struct hl7_state *s, struct hl7_msg *m)
 		tx->msg[m->dir] = m;
 		return;
 	}
-	/* the oldest unreleased transactions go first beyond the caps */
+	/* the oldest unreleased transactions go first beyond the caps; the
+	 * new message's transaction says some were dropped unlogged */
 	while (s->n_txs > 0 && (s->n_txs >= HL7_MAX_LIVE_TXS || s->held > HL7_STATE_MEMCAP)) {
+		m->events |= 1u << HL7_EV_TOO_MANY_TRANSACTIONS;
 		tx_free(s, s->txs[0]);
 		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 		s->n_txs--;

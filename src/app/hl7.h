@@ -32,6 +32,7 @@ enum hl7_event {
 	HL7_EV_MISSING_MSH,	   /* a framed message with no MSH segment */
 	HL7_EV_MESSAGE_TOO_LARGE,  /* more than max-message-size bytes in a frame */
 	HL7_EV_UNTERMINATED_FRAME, /* a frame cut by a new <VT>, a gap or the end */
+	HL7_EV_TOO_MANY_TRANSACTIONS, /* older live transactions dropped beyond the caps */
 	HL7_EV_COUNT,
 };
 

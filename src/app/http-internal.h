@@ -132,6 +132,13 @@ struct http_dirp {
 	uint32_t junk_n;
 	bool junk_pend;
 	bool maybe_09; /* request line without protocol, nothing after it yet */
+	/* Frames (app/frame.h): the message being read as one frame. */
+	uint8_t depth;	     /* parse_bytes nesting: only the outer call knows offsets */
+	uint64_t pos;	     /* stream offset of the outer call's next byte */
+	uint64_t line_start; /* stream offset of the line being handled */
+	int64_t frame;	     /* the message's frame, -1 none */
+	uint64_t frame_start;
+	bool frame_end; /* the message ended: the frame's length is known after this step */
 };
 
 struct http_state {

@@ -186,6 +186,9 @@ static const char *tx_file_magic(const void *tx, uint32_t k, struct file_magic *
 
 static const char *const aliases[] = {"http1", NULL};
 
+static const char *const frame_names[HTTP_FRAME_COUNT] = {
+    [HTTP_FRAME_REQUEST] = "request", [HTTP_FRAME_RESPONSE] = "response"};
+
 const struct app_protocol app_http = {
     .name = "http",
     .aliases = aliases,
@@ -206,6 +209,8 @@ const struct app_protocol app_http = {
     .events_upper = true,
     .tx_has_event = tx_has_event,
     .eve_type = "http",
+    .frame_names = frame_names,
+    .n_frames = HTTP_FRAME_COUNT,
     .log_json = log_json,
     .eve_options = eve_options,
     .eve_default_opts = HTTP_LOG_EXTENDED,

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/frame.h"
 #include "app/http-internal.h"
 
 _Static_assert(HTTP_EV__COUNT <= 64, "events are a 64-bit mask");
@@ -93,6 +94,7 @@ struct http_state *http_state_new(void)
 		return NULL;
 	http_config_defaults(&s->cfg);
 	s->server_port = -1;
+	s->d[0].frame = s->d[1].frame = -1;
 	return s;
 }
 
@@ -449,9 +451,34 @@ static void parse_status_line(struct http_tx *tx, const uint8_t *p, uint32_t n)
 
 /* ---- message ends -------------------------------------------------------- */
 
+/* A message's frame (Suricata's "request" / "response": start line,
+ * headers and body), from its start line; its length once it ends. */
+static void frame_open(struct http_state *s, enum app_dir dir, const struct http_tx *tx)
+{
+	struct http_dirp *dp = &s->d[dir];
+	if (dp->depth != 1)
+		return; /* a replay of held bytes: their offsets are gone */
+	dp->frame = app_frame_new(dir, dp->line_start, -1,
+				  dir == APP_TOSERVER ? HTTP_FRAME_REQUEST : HTTP_FRAME_RESPONSE);
+	dp->frame_start = dp->line_start;
+	dp->frame_end = false;
+	app_frame_set_tx(dir, dp->frame, tx->id);
+}
+
+static void frame_close(struct http_dirp *dp, enum app_dir dir)
+{
+	if (dp->frame_end && dp->frame >= 0)
+		app_frame_set_len(dir, dp->frame, (int64_t)(dp->pos - dp->frame_start));
+	if (dp->frame_end)
+		dp->frame = -1;
+	dp->frame_end = false;
+}
+
 static void msg_complete(struct http_state *s, struct http_tx *tx, enum app_dir dir, bool truncated)
 {
 	struct http_msg *m = dir == APP_TOSERVER ? &tx->req : &tx->resp;
+	if (s->d[dir].frame >= 0)
+		s->d[dir].frame_end = true;
 	if (m->progress >= HTTP_PROGRESS_BODY || m->progress == HTTP_PROGRESS_HEADERS)
 		http_body_end(s, tx, dir, truncated);
 	m->progress = HTTP_PROGRESS_COMPLETE;
@@ -609,6 +636,7 @@ static void request_start(struct http_state *s, const uint8_t *p, uint32_t n, bo
 		return;
 	}
 	dp->tx = tx;
+	frame_open(s, APP_TOSERVER, tx);
 	if (!parse_request_line(tx, p, n, more))
 		http_tx_event(tx, HTTP_EV_REQUEST_LINE_INVALID);
 	tx->req.progress = HTTP_PROGRESS_LINE;
@@ -736,6 +764,7 @@ static void response_start(struct http_state *s, const uint8_t *p, uint32_t n, u
 		response_as_body(s, p, raw_len);
 		return;
 	}
+	frame_open(s, APP_TOCLIENT, tx);
 	parse_status_line(tx, p, n);
 	tx->resp.progress = HTTP_PROGRESS_LINE;
 	dp->st = HTTP_ST_HEADERS;
@@ -996,7 +1025,8 @@ static uint32_t take_connect_wait(struct http_state *s, const uint8_t *d, uint32
 	return n;
 }
 
-static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *data, uint32_t len)
+static void parse_bytes_at(struct http_state *s, enum app_dir dir, const uint8_t *data,
+			   uint32_t len)
 {
 	struct http_dirp *dp = &s->d[dir];
 	if (dir == APP_TOCLIENT && len > 0)
@@ -1019,6 +1049,8 @@ static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *d
 			used = take_line(dp, data, len, &line, &line_len, &done, &too_long);
 			if (too_long)
 				line_too_long(s, dir);
+			if (done && dp->depth == 1)
+				dp->line_start = dp->pos + used - line_len;
 			if (done) {
 				on_line(s, dir, line, line_len, data + used, len - used);
 				dp->line.len = 0;
@@ -1029,13 +1061,26 @@ static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *d
 		}
 		data += used;
 		len -= used;
+		if (dp->depth == 1) {
+			dp->pos += used;
+			frame_close(dp, dir);
+		}
 	}
+}
+
+static void parse_bytes(struct http_state *s, enum app_dir dir, const uint8_t *data, uint32_t len)
+{
+	s->d[dir].depth++;
+	parse_bytes_at(s, dir, data, len);
+	s->d[dir].depth--;
 	/* A refused CONNECT: replay what the client sent meanwhile. */
 	if (dir == APP_TOCLIENT && s->d[APP_TOSERVER].st == HTTP_ST_LINE &&
 	    s->d[APP_TOSERVER].held.len > 0) {
 		struct http_bytes held = s->d[APP_TOSERVER].held;
 		memset(&s->d[APP_TOSERVER].held, 0, sizeof(held));
+		s->d[APP_TOSERVER].depth++; /* not at its stream offsets */
 		parse_bytes(s, APP_TOSERVER, held.p, held.len);
+		s->d[APP_TOSERVER].depth--;
 		http_bytes_free(&held);
 	}
 }
@@ -1116,12 +1161,18 @@ enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const u
 		return APP_PARSE_ERROR;
 	if (s->failed)
 		return APP_PARSE_ERROR;
-	if (flags & APP_CHUNK_GAP)
+	struct http_dirp *dp = &s->d[dir];
+	if (flags & APP_CHUNK_GAP) {
 		end_of_data(s, dir, true);
+		frame_close(dp, dir);
+	}
+	dp->pos = app_frame_offset();
 	if (data != NULL && len > 0)
 		parse_bytes(s, dir, data, len);
-	if (flags & APP_CHUNK_EOF)
+	if (flags & APP_CHUNK_EOF) {
 		end_of_data(s, dir, false);
+		frame_close(dp, dir);
+	}
 	return s->failed ? APP_PARSE_ERROR : APP_PARSE_OK;
 }
 

@@ -212,6 +212,9 @@ struct file_magic;
 const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm);
 
 /* App-layer events, with the names of Suricata's http-events.rules. */
+/* Frame types (app/frame.h): a whole message, Suricata's http1 frames. */
+enum { HTTP_FRAME_REQUEST, HTTP_FRAME_RESPONSE, HTTP_FRAME_COUNT };
+
 enum http_event {
 	HTTP_EV_UNKNOWN_ERROR,
 	HTTP_EV_GZIP_DECOMPRESSION_FAILED,

@@ -28,6 +28,7 @@
  * down, never allocated.  The message's own bounds are app/mime.c's.  No
  * global mutable state.
  */
+#include "app/frame.h"
 #include "app/smtp.h"
 
 #include <stddef.h>
@@ -92,6 +93,8 @@ struct smtp_state {
 	uint64_t next_id;
 	struct smtp_tx *cur;
 	bool cur_done; /* the current mail was done when it was released */
+	int64_t data_frame;	 /* the message's "data" frame (-1: none) */
+	uint64_t data_frame_off; /* its stream offset */
 };
 
 static const char *const smtp_event_names[SMTP_EV_COUNT] = {
@@ -193,6 +196,7 @@ struct smtp_state *smtp_state_new(const struct smtp_config *cfg, uint8_t file_ha
 	s->cfg = cfg;
 	s->file_hashes = file_hashes;
 	s->data_line_start = true;
+	s->data_frame = -1;
 	return s;
 }
 
@@ -306,6 +310,7 @@ static void tx_take_mime_events(struct smtp_tx *tx)
 
 static void mail_end(struct smtp_state *s, bool complete, bool await_reply)
 {
+	s->data_frame = -1;
 	struct smtp_tx *tx = s->cur;
 	s->data_mode = false;
 	s->bdat_left = 0;
@@ -524,12 +529,33 @@ static void command_line(struct smtp_state *s, const uint8_t *l, uint32_t n)
 	}
 }
 
+/* Frames (app/frame.h), Suricata's SMTP frame names: each command and
+ * reply line with its end of line, and the message after DATA up to its
+ * "." line.  They belong to the current mail's transaction. */
+enum { SMTP_FRAME_COMMAND_LINE, SMTP_FRAME_DATA, SMTP_FRAME_RESPONSE_LINE, SMTP_FRAME_COUNT };
+static const char *const smtp_frame_names[SMTP_FRAME_COUNT] = {
+    [SMTP_FRAME_COMMAND_LINE] = "command_line",
+    [SMTP_FRAME_DATA] = "data",
+    [SMTP_FRAME_RESPONSE_LINE] = "response_line",
+};
+
+static void frame_tx(const struct smtp_state *s, enum app_dir dir, int64_t id)
+{
+	if (s->cur != NULL)
+		app_frame_set_tx(dir, id, s->cur->id);
+}
+
 /* A line of the message (DATA): "." alone ends it, a leading dot is
- * removed. */
-static void data_line(struct smtp_state *s, const uint8_t *l, uint32_t n, uint8_t eol, bool cont)
+ * removed.  `end`: stream offset after the line. */
+static void data_line(struct smtp_state *s, const uint8_t *l, uint32_t n, uint8_t eol, bool cont,
+		      uint64_t end)
 {
 	struct smtp_tx *tx = s->cur;
 	if (!cont && eol > 0 && n == 1 && l[0] == '.') {
+		if (s->data_frame >= 0)
+			app_frame_set_len(APP_TOSERVER, s->data_frame,
+					  (int64_t)(end - s->data_frame_off));
+		s->data_frame = -1;
 		mail_end(s, true, true);
 		pending_push(s, CMD_DATA_END); /* the end of data gets its own reply */
 		return;
@@ -560,6 +586,7 @@ static void bdat_data(struct smtp_state *s, const uint8_t *d, uint32_t n)
 
 static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 {
+	uint64_t pos = app_frame_offset(); /* stream offset of d */
 	while (n > 0) {
 		if (s->bdat_left > 0) {
 			uint32_t take = s->bdat_left < n ? (uint32_t)s->bdat_left : n;
@@ -567,6 +594,7 @@ static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 			s->bdat_left -= take;
 			d += take;
 			n -= take;
+			pos += take;
 			if (s->bdat_left == 0) {
 				struct smtp_tx *tx = s->cur;
 				if (s->bdat_lines.n > 0 && tx != NULL && tx->has_mime)
@@ -585,15 +613,24 @@ static void to_server(struct smtp_state *s, const uint8_t *d, uint32_t n)
 		uint32_t used = next_line(&s->lines[APP_TOSERVER], d, n, &line, &len, &eol, &cont);
 		d += used;
 		n -= used;
+		pos += used;
 		if (line == NULL)
 			continue;
 		if (s->data_mode) {
-			data_line(s, line, len, eol, cont);
+			data_line(s, line, len, eol, cont, pos);
 		} else if (eol == 0 || cont) {
 			if (!cont)
 				event(s, SMTP_EV_MAX_COMMAND_LINE_LEN);
 		} else {
+			int64_t f = app_frame_new(APP_TOSERVER, pos - len - eol, len + eol,
+						  SMTP_FRAME_COMMAND_LINE);
 			command_line(s, line, len);
+			frame_tx(s, APP_TOSERVER, f);
+			if (s->data_mode) {
+				s->data_frame = app_frame_new(APP_TOSERVER, pos, -1, SMTP_FRAME_DATA);
+				s->data_frame_off = pos;
+				frame_tx(s, APP_TOSERVER, s->data_frame);
+			}
 		}
 	}
 }
@@ -646,6 +683,7 @@ static void reply_line(struct smtp_state *s, const uint8_t *l, uint32_t n)
 
 static bool to_client(struct smtp_state *s, const uint8_t *d, uint32_t n)
 {
+	uint64_t pos = app_frame_offset(); /* stream offset of d */
 	while (n > 0 && !s->change) {
 		const uint8_t *line;
 		uint32_t len;
@@ -654,6 +692,7 @@ static bool to_client(struct smtp_state *s, const uint8_t *d, uint32_t n)
 		uint32_t used = next_line(&s->lines[APP_TOCLIENT], d, n, &line, &len, &eol, &cont);
 		d += used;
 		n -= used;
+		pos += used;
 		if (line == NULL)
 			continue;
 		if (eol == 0 || cont) {
@@ -661,6 +700,9 @@ static bool to_client(struct smtp_state *s, const uint8_t *d, uint32_t n)
 				event(s, SMTP_EV_MAX_REPLY_LINE_LEN);
 			continue;
 		}
+		frame_tx(s, APP_TOCLIENT,
+			 app_frame_new(APP_TOCLIENT, pos - len - eol, len + eol,
+				       SMTP_FRAME_RESPONSE_LINE));
 		reply_line(s, line, len);
 	}
 	return s->change;
@@ -681,6 +723,21 @@ enum app_parse_result smtp_parse(struct smtp_state *s, enum app_dir dir, const u
 		to_server(s, d, n);
 	else if (to_client(s, d, n))
 		return APP_PARSE_CHANGE;
+	struct smtp_lines *held = &s->lines[dir];
+	if ((flags & APP_CHUNK_EOF) && !s->change && !s->data_mode && s->bdat_left == 0 &&
+	    held->n > 0 && !held->cut) {
+		/* a last line the close ends, as Suricata takes it at the end */
+		uint32_t len = held->n;
+		held->n = 0;
+		int64_t f = app_frame_new(dir, app_frame_offset() + n - len, len,
+					  dir == APP_TOSERVER ? SMTP_FRAME_COMMAND_LINE
+							      : SMTP_FRAME_RESPONSE_LINE);
+		if (dir == APP_TOSERVER)
+			command_line(s, held->buf, len);
+		else
+			reply_line(s, held->buf, len);
+		frame_tx(s, dir, f);
+	}
 	if ((flags & APP_CHUNK_EOF) && dir == APP_TOSERVER && s->cur != NULL && !s->cur->done &&
 	    (s->data_mode || s->bdat_left > 0)) {
 		/* the message's last, unended line still counts */
@@ -873,6 +930,8 @@ const struct app_protocol app_smtp = {
     .events_upper = true,
     .tx_has_event = d_tx_has_event,
     .eve_type = "smtp",
+    .frame_names = smtp_frame_names,
+    .n_frames = SMTP_FRAME_COUNT,
     .log_json = d_log_json,
     .eve_options = smtp_eve_options,
     .change_expect = d_change_expect,

@@ -32,6 +32,7 @@
  * string is shorter than that record); Suricata appends later ones.
  * No global mutable state.
  */
+#include "app/frame.h"
 #include "app/ssh.h"
 
 #include <openssl/evp.h>
@@ -45,6 +46,14 @@
 
 #define SSH_MAX_BANNER_LEN 256
 #define SSH_RECORD_HEADER_LEN 6
+
+/* Frame types (app/frame.h), Suricata's SshFrameType names. */
+enum { SSH_FRAME_RECORD_HDR, SSH_FRAME_RECORD_DATA, SSH_FRAME_RECORD_PDU, SSH_FRAME_COUNT };
+static const char *const ssh_frame_names[SSH_FRAME_COUNT] = {
+    [SSH_FRAME_RECORD_HDR] = "record.hdr",
+    [SSH_FRAME_RECORD_DATA] = "record.data",
+    [SSH_FRAME_RECORD_PDU] = "record.pdu",
+};
 #define SSH_MAX_KEX_RECORD 65535 /* Suricata's SSH_MAX_REASSEMBLED_RECORD_LEN */
 #define SSH_MSG_KEXINIT 20
 #define SSH_MSG_NEWKEYS 21
@@ -248,7 +257,24 @@ static void newkeys(struct ssh_state *s, enum app_dir dir, bool complete)
  * header cut short, or a KEXINIT body being gathered) is kept for the next
  * call.  Sets sd->done on an invalid record.
  */
-static uint32_t parse_records(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+/* A record's frames (Suricata's SshFrameType): the whole record, its
+ * header (length, padding length, message code) and the rest; they
+ * belong to the flow's one transaction.  `at`: stream offset of the record. */
+static void record_frames(enum app_dir dir, uint64_t at, uint32_t pkt_len)
+{
+	int64_t ids[3] = {
+	    app_frame_new(dir, at, 4 + (int64_t)pkt_len, SSH_FRAME_RECORD_PDU),
+	    app_frame_new(dir, at, SSH_RECORD_HEADER_LEN, SSH_FRAME_RECORD_HDR),
+	    app_frame_new(dir, at + SSH_RECORD_HEADER_LEN, (int64_t)pkt_len - 2,
+			  SSH_FRAME_RECORD_DATA),
+	};
+	for (int i = 0; i < 3; i++)
+		app_frame_set_tx(dir, ids[i], 0);
+}
+
+/* d[0] is at stream offset `base`. */
+static uint32_t parse_records(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+			      uint64_t base)
 {
 	struct ssh_side *sd = &s->tx.side[dir];
 	uint32_t off = 0;
@@ -278,6 +304,7 @@ static uint32_t parse_records(struct ssh_state *s, enum app_dir dir, const uint8
 		if (rem < SSH_RECORD_HEADER_LEN)
 			return off;
 		uint8_t code = d[off + 5];
+		record_frames(dir, base + off, pkt_len);
 		uint32_t body = pkt_len - 2, have = rem - SSH_RECORD_HEADER_LEN;
 		const uint8_t *bp = d + off + SSH_RECORD_HEADER_LEN;
 		if (have >= body) {
@@ -309,12 +336,13 @@ static uint32_t parse_records(struct ssh_state *s, enum app_dir dir, const uint8
 /* ------------------------------------------------------------ one direction */
 
 /* The banner, then records.  Returns the bytes consumed. */
-static uint32_t parse_side(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+static uint32_t parse_side(struct ssh_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+			   uint64_t base)
 {
 	struct ssh_side *sd = &s->tx.side[dir];
 	uint32_t line_len = 0, next = 0;
 	if (sd->progress >= SSH_STATE_BANNER_DONE)
-		return parse_records(s, dir, d, n);
+		return parse_records(s, dir, d, n, base);
 	if (find_line(d, n, &line_len, &next) == LINE_INCOMPLETE) {
 		if (sd->progress == SSH_STATE_BANNER_WAIT_EOL)
 			return n; /* still the long banner: nothing to keep */
@@ -335,7 +363,7 @@ static uint32_t parse_side(struct ssh_state *s, enum app_dir dir, const uint8_t 
 	}
 	/* Suricata leaves a WAIT_EOL direction in that state: each later
 	 * chunk again skips to a line end before its records. */
-	return next + parse_records(s, dir, d + next, n - next);
+	return next + parse_records(s, dir, d + next, n - next, base + next);
 invalid:
 	set_event(s, SSH_EV_INVALID_BANNER);
 	fail(s);
@@ -391,7 +419,7 @@ enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uin
 	if (n == 0 || d == NULL)
 		return APP_PARSE_OK;
 	if (sd->pend.len == 0) {
-		uint32_t used = parse_side(s, dir, d, n);
+		uint32_t used = parse_side(s, dir, d, n, app_frame_offset());
 		if (!sd->done && used < n && !pend_put(sd, d + used, n - used))
 			fail(s);
 	} else {
@@ -399,7 +427,9 @@ enum app_parse_result ssh_parse(struct ssh_state *s, enum app_dir dir, const uin
 			fail(s);
 			return APP_PARSE_ERROR;
 		}
-		uint32_t used = parse_side(s, dir, sd->pend.v, sd->pend.len);
+		/* the kept bytes came before this call's */
+		uint32_t used = parse_side(s, dir, sd->pend.v, sd->pend.len,
+					   app_frame_offset() + n - sd->pend.len);
 		pend_drop(sd, sd->done ? sd->pend.len : used);
 	}
 	if (sd->done) {
@@ -640,5 +670,7 @@ const struct app_protocol app_ssh = {
     .events_upper = false,
     .tx_has_event = desc_tx_has_event,
     .eve_type = "ssh",
+    .frame_names = ssh_frame_names,
+    .n_frames = SSH_FRAME_COUNT,
     .log_json = desc_log_json,
 };

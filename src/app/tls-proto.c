@@ -101,6 +101,14 @@ static uint32_t eve_options(const struct config_node *n)
 
 static const char *const aliases[] = {"ssl", NULL};
 
+/* Suricata's tls_frame_table (app-layer-ssl.c), indexed by enum tls_frame. */
+static const char *const frame_names[TLS_FRAME_COUNT] = {
+    [TLS_FRAME_PDU] = "pdu",	     [TLS_FRAME_HDR] = "hdr",
+    [TLS_FRAME_DATA] = "data",	     [TLS_FRAME_ALERT] = "alert",
+    [TLS_FRAME_HEARTBEAT] = "heartbeat", [TLS_FRAME_SSL2_HDR] = "ssl2.hdr",
+    [TLS_FRAME_SSL2_PDU] = "ssl2.pdu",
+};
+
 const struct app_protocol app_tls = {
     .name = "tls",
     .aliases = aliases,
@@ -123,4 +131,6 @@ const struct app_protocol app_tls = {
     .eve_options = eve_options,
     .eve_default_opts = TLS_LOG_EXTENDED,
     .eve_alert_opts = TLS_LOG_EXTENDED,
+    .frame_names = frame_names,
+    .n_frames = TLS_FRAME_COUNT,
 };

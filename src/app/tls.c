@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/frame.h"
 #include "app/tls-internal.h"
 
 #define TLS_REC_CCS 20
@@ -755,6 +756,26 @@ static uint32_t record_header(struct tls_state *s, enum app_dir dir, const uint8
 	return k;
 }
 
+/* A record's frames (Suricata's SSLv3Decode / SSLv2Decode): the whole
+ * record, its header, its data, and alert or heartbeat data apart. */
+static void record_frames(const struct tls_dir *d, enum app_dir dir, uint64_t at)
+{
+	if (d->mode != TLS_MODE_TLS) {
+		(void)app_frame_new(dir, at, 2 + (int64_t)d->rec_full, TLS_FRAME_SSL2_PDU);
+		(void)app_frame_new(dir, at, 2, TLS_FRAME_SSL2_HDR);
+		return;
+	}
+	(void)app_frame_new(dir, at, 5 + (int64_t)d->rec_full, TLS_FRAME_PDU);
+	(void)app_frame_new(dir, at, 5, TLS_FRAME_HDR);
+	if (d->rec_full == 0)
+		return;
+	(void)app_frame_new(dir, at + 5, d->rec_full, TLS_FRAME_DATA);
+	if (d->rec_type == TLS_REC_ALERT)
+		(void)app_frame_new(dir, at + 5, d->rec_full, TLS_FRAME_ALERT);
+	else if (d->rec_type == TLS_REC_HEARTBEAT)
+		(void)app_frame_new(dir, at + 5, d->rec_full, TLS_FRAME_HEARTBEAT);
+}
+
 enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uint8_t *data,
 				uint32_t len, uint32_t flags)
 {
@@ -774,6 +795,8 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 	while (off < len) {
 		if (!d->in_record) {
 			bool bad = false;
+			/* the header may have begun in an earlier call */
+			uint64_t at = app_frame_offset() + off - d->hdr_len;
 			uint32_t k = record_header(s, dir, data + off, len - off, &bad);
 			off += k;
 			if (bad) {
@@ -782,6 +805,7 @@ enum app_parse_result tls_parse(struct tls_state *s, enum app_dir dir, const uin
 			}
 			if (!d->in_record)
 				continue;
+			record_frames(d, dir, at);
 			if (++records == TLS_RECORDS_PER_CALL + 1)
 				tls_set_event(s, TLS_EV_TOO_MANY_RECORDS_IN_PACKET);
 		}

@@ -42,6 +42,18 @@ enum {
 };
 
 /* App-layer events, named as Suricata's tls-events.rules (lower case). */
+/* Frame types (app/frame.h), Suricata's TlsFrameTypes order. */
+enum tls_frame {
+	TLS_FRAME_PDU,
+	TLS_FRAME_HDR,
+	TLS_FRAME_DATA,
+	TLS_FRAME_ALERT,
+	TLS_FRAME_HEARTBEAT,
+	TLS_FRAME_SSL2_HDR,
+	TLS_FRAME_SSL2_PDU,
+	TLS_FRAME_COUNT,
+};
+
 enum tls_event {
 	TLS_EV_INVALID_SSLV2_HEADER,
 	TLS_EV_INVALID_TLS_HEADER,

@@ -43,6 +43,7 @@ void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const s
 	a->target = r->target;
 	a->flags = flags;
 	a->tx_id = 0;
+	a->frame_id = 0;
 	a->rule_num = r->num;
 }
 

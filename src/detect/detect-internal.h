@@ -191,7 +191,8 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_xbits, kw_family_threshold, kw_family_ipheader, kw_family_tcpheader, kw_family_icmp,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
-    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http;
+    kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
+    kw_family_frame;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -239,6 +240,7 @@ enum {
 	BUF_GOOSE_GOCBREF, /* GOOSE strings (kw-goose.c) */
 	BUF_GOOSE_DATSET,
 	BUF_GOOSE_GOID,
+	BUF_FRAME, /* frame: the bytes of the app-layer frame being inspected (kw-frame.c) */
 	BUF_MAX_BUILTIN,
 };
 
@@ -432,6 +434,7 @@ enum rule_flags {
 	RF_NO_STREAM = 1 << 18,	  /* flow:no_stream */
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
+	RF_FRAME = 1 << 21,	  /* frame: runs on each ready frame of frame_proto/frame_type */
 };
 
 struct rule {
@@ -459,6 +462,8 @@ struct rule {
 	uint32_t max_content_len; /* longest content (kw-content.c) */
 	uint8_t tx_proto;	  /* enum app_proto of transaction keywords, 0 = none */
 	uint8_t tx_dirs;	  /* AD_* those keywords allow */
+	uint8_t frame_proto;	  /* RF_FRAME: enum app_proto of the frame */
+	uint8_t frame_type;	  /* RF_FRAME: its type (app/frame.h) */
 	uint16_t byte_vars;	  /* byte_extract / byte_math variables defined */
 	char *byte_var_names[16];
 	const char *file;
@@ -513,6 +518,8 @@ int content_to_buffer(struct parse_ctx *pc, struct rule *r, int buf_id, const ch
 
 /* Whole-rule content checks and fast-pattern choice (kw-content.c). */
 int rule_validate_content(struct parse_ctx *pc, struct rule *r);
+/* A frame rule's whole-rule checks (kw-frame.c); 0 or -1 after pc_error(). */
+int rule_finish_frame(struct parse_ctx *pc, struct rule *r);
 void rule_finalize_content(struct rule *r);
 
 /* Parses one complete rule line.  Returns the rule, or NULL with pc->err set. */
@@ -575,6 +582,8 @@ struct det_thread {
 	 * packet (as Suricata alerts once per transaction): the index of the
 	 * one being evaluated (det_app_tx() then offers only it), -1 = all. */
 	int32_t tx_only;
+	/* The frame a frame rule is being evaluated on (BUF_FRAME), or NULL. */
+	const struct app_frame_view *frame;
 	uint64_t byte_values[BYTE_VARS_MAX];
 	void *pcre_md; /* pcre2_match_data */
 	uint8_t *xbuf[XFORM_SLOTS];
@@ -681,6 +690,11 @@ struct detect_engine {
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
 	size_t nfiles;
+	/* Frame rules (RF_FRAME), in rule order, outside the prefilter: they
+	 * run on the frames ready on a packet; the frame types they need. */
+	uint32_t *frame_rules;
+	uint32_t nframe_rules;
+	uint64_t frames[APP_PROTO_MAX];
 };
 
 /* prefilter.c */

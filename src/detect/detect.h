@@ -86,6 +86,7 @@ enum {
 	ALERT_F_APPLY_FLOW = 1 << 3,   /* the action applies to the whole flow */
 	ALERT_F_PKT_PAYLOAD = 1 << 4,  /* matched on packet payload bytes */
 	ALERT_F_RATE_FILTER = 1 << 5,  /* action changed by a rate_filter */
+	ALERT_F_FRAME = 1 << 6,	       /* matched on an app-layer frame (frame_id valid) */
 };
 
 struct detect_reference {
@@ -109,6 +110,7 @@ struct alert {
 	const char *target; /* "src_ip", "dest_ip" or NULL */
 	uint32_t flags;	    /* ALERT_F_* */
 	uint64_t tx_id;
+	uint64_t frame_id; /* ALERT_F_FRAME: the frame, in the packet's direction */
 	uint32_t rule_num; /* internal ordering number */
 };
 
@@ -191,6 +193,9 @@ uint32_t detect_engine_max_pattern_len(const struct detect_engine *de);
 /* Digests of files the rules compare (filemd5 ...): a mask of app/http.h's
  * HTTP_FILE_MD5 / SHA1 / SHA256, for the parsers to compute. */
 unsigned detect_engine_file_hashes(const struct detect_engine *de);
+/* ORs into masks[APP_PROTO_MAX] the frame types the rules inspect
+ * (APP_FRAME_BIT per protocol), for struct app_config.frames. */
+void detect_engine_frames(const struct detect_engine *de, uint64_t *masks);
 /* A loaded rule uses an ssh.hassh* buffer (hassh must be on; kw-ssh.c). */
 bool detect_engine_wants_hassh(const struct detect_engine *de);
 

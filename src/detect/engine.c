@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "app/file-magic.h"
+#include "app/frame.h"
 #include "detect/detect-internal.h"
 
 /* ------------------------------------------------------------ var registry */
@@ -439,6 +440,32 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Frame rules run outside the prefilter, on each ready frame. */
+static int collect_frame_rules(struct detect_engine *de)
+{
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct rule *r = de->rules[i];
+		if (!(r->flags & RF_FRAME))
+			continue;
+		if (de->nframe_rules == 0) {
+			de->frame_rules = malloc(de->nrules * sizeof(uint32_t));
+			if (de->frame_rules == NULL)
+				return -1;
+		}
+		de->frame_rules[de->nframe_rules++] = i;
+		de->frames[r->frame_proto] |= APP_FRAME_BIT(r->frame_type);
+	}
+	return 0;
+}
+
+void detect_engine_frames(const struct detect_engine *de, uint64_t *masks)
+{
+	if (de == NULL)
+		return;
+	for (int p = 0; p < APP_PROTO_MAX; p++)
+		masks[p] |= de->frames[p];
+}
+
 struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 					struct detect_load_stats *stats, FILE *log)
 {
@@ -471,6 +498,8 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 			fatal = true;
 	drop_duplicates(de, st, log);
 	order_rules(de);
+	if (collect_frame_rules(de) != 0)
+		goto fail;
 	for (uint32_t i = 0; i < de->nrules; i++)
 		if ((de->rules[i]->flags & RF_STREAM) &&
 		    de->rules[i]->max_content_len > de->max_pattern_len)
@@ -496,6 +525,7 @@ void detect_engine_free(struct detect_engine *de)
 {
 	if (de == NULL)
 		return;
+	free(de->frame_rules);
 	prefilter_free(de->pf);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		rule_free(de->rules[i]);
@@ -658,6 +688,13 @@ static bool buffer_match(struct det_thread *dt, const struct rule_buffer *rb,
 			return rb->absent;
 		return !(rb->absent && !rb->absent_or_else) && instance_match(dt, rb, b);
 	}
+	if (rb->buf_id == BUF_FRAME) {
+		if (dt->frame == NULL)
+			return false;
+		b.data = dt->frame->data;
+		b.len = dt->frame->data_len;
+		return instance_match(dt, rb, b);
+	}
 	const struct buffer_def *bd = buffer_def(rb->buf_id);
 	bool app = buffer_is_app(rb->buf_id);
 	uint64_t tx_id = 0;
@@ -749,6 +786,10 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		flags = ALERT_F_STREAM_MATCH;
 	if (r->flags & RF_APP_BUF)
 		flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
+	if (dt->frame != NULL) {
+		flags = ALERT_F_FRAME | (dt->frame->has_tx ? ALERT_F_TX : 0);
+		tx_id = dt->frame->tx_id;
+	}
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
 	/* As Suricata: pass and drop apply to the whole flow for IP-only
@@ -780,8 +821,10 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 	    (action != DETECT_ACTION_PASS || (r->flags & RF_PASS_ALERT))) {
 		uint32_t before = out->count;
 		alert_queue_append(de, out, r, action, flags);
-		if ((r->flags & RF_APP_BUF) && out->count > before)
+		if ((flags & ALERT_F_TX) && out->count > before)
 			out->alerts[before].tx_id = tx_id;
+		if (dt->frame != NULL && out->count > before)
+			out->alerts[before].frame_id = dt->frame->id;
 	}
 	return action == DETECT_ACTION_PASS;
 }
@@ -806,6 +849,32 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 			pass = rule_matched(dt, r, p, out, mode, id);
 	}
 	return pass;
+}
+
+/*
+ * Frame rules, on each frame ready on the packet (its direction), as
+ * Suricata's DetectRunFrames: a rule alerts once per frame it matches.
+ * True on a pass.
+ */
+static bool run_frame_rules(struct det_thread *dt, const struct packet *p,
+			    struct alert_queue *out, enum run_mode mode)
+{
+	struct detect_engine *de = dt->de;
+	struct app_frame_view fv;
+	for (uint32_t f = 0; app_inspect_frame(p, f, &fv); f++) {
+		for (uint32_t k = 0; k < de->nframe_rules; k++) {
+			const struct rule *r = de->rules[de->frame_rules[k]];
+			if (r->frame_proto != fv.proto || r->frame_type != fv.type)
+				continue;
+			dt->frame = &fv;
+			bool pass = rule_match_packet(dt, r, p) && app_frame_matched_once(&fv, r->num) &&
+				    rule_matched(dt, r, p, out, mode, 0);
+			dt->frame = NULL;
+			if (pass)
+				return true;
+		}
+	}
+	return false;
 }
 
 static void run_rules(struct det_thread *dt, const struct packet *p, struct alert_queue *out,
@@ -833,6 +902,8 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		if (pass)
 			break; /* pass stops every later rule */
 	}
+	if (de->nframe_rules > 0 && p->flow != NULL && mode != RUN_STREAM && !out->pass)
+		(void)run_frame_rules(dt, p, out, mode);
 	if (out->count > 0 && p->flow != NULL)
 		p->flow->alerted = true;
 }

@@ -20,7 +20,7 @@ static const struct kw_family *const families[] = {
     &kw_family_events,	  &kw_family_flowstats,	 &kw_family_buffers,   &kw_family_tag,
     &kw_family_checksum,  &kw_family_base64,	 &kw_family_modifiers,
     &kw_family_dns,	  &kw_family_tls,	 &kw_family_applayer, &kw_family_file,
-    &kw_family_http,
+    &kw_family_http,	  &kw_family_frame,
     &kw_family_ssh,
     &kw_family_enip,
     &kw_family_krb5,

@@ -114,6 +114,8 @@ static const struct buffer_def buffers[] = {
     [BUF_GOOSE_GOCBREF] = {"goose.gocbref", goose_get_gocbref, 0},
     [BUF_GOOSE_DATSET] = {"goose.datset", goose_get_datset, 0},
     [BUF_GOOSE_GOID] = {"goose.goid", goose_get_goid, 0},
+    /* the frame under inspection; engine.c reads it from the det_thread */
+    [BUF_FRAME] = {"frame", get_payload, 0},
 };
 
 const struct buffer_def *buffer_def(int id)

@@ -5,6 +5,8 @@
  *   threshold: type limit|threshold|both, track by_src|by_dst|by_rule|by_both|by_flow,
  *              count N, seconds M
  *   detection_filter: track ..., count N, seconds M
+ * by_both is the address pair, the same in both directions (Suricata's
+ * IP-pair table).
  * limit: the first N matches per window alert; threshold: every Nth;
  * both: once per window after N; detection_filter: every match after the
  * first N in the window; backoff (count N, multiplier M, no window): the
@@ -43,10 +45,14 @@ static void thr_key(const struct thr_spec *t, const struct packet *p, uint8_t ke
 	switch (t->track) {
 	case TRK_SRC: memcpy(key + 1, p->src.bytes, 16); break;
 	case TRK_DST: memcpy(key + 1, p->dst.bytes, 16); break;
-	case TRK_BOTH:
-		memcpy(key + 1, p->src.bytes, 16);
-		memcpy(key + 17, p->dst.bytes, 16);
+	case TRK_BOTH: {
+		/* the address pair, either direction: Suricata tracks by_both
+		 * in its IP-pair table, where A->B and B->A are one pair */
+		bool swap = memcmp(p->src.bytes, p->dst.bytes, 16) > 0;
+		memcpy(key + 1, swap ? p->dst.bytes : p->src.bytes, 16);
+		memcpy(key + 17, swap ? p->src.bytes : p->dst.bytes, 16);
 		break;
+	}
 	case TRK_FLOW:
 		/* flow_id, not the pointer: a freed flow's memory may be reused */
 		if (p->flow != NULL)

@@ -599,7 +599,8 @@ static int group_collect(struct detect_engine *de, struct group *g, int pc, int 
 	uint32_t nrefs = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct rule *r = de->rules[i];
-		if (!rule_in_class(r, pc) || !rule_in_dir(r, dir) || rule_in_app_group(r))
+		if (!rule_in_class(r, pc) || !rule_in_dir(r, dir) || rule_in_app_group(r) ||
+		    (r->flags & RF_FRAME))
 			continue;
 		if (fp_usable(r))
 			rule_buckets(r, ports, refs, &nrefs);
@@ -638,7 +639,7 @@ static int app_group_collect(struct detect_engine *de, struct group *g, int dir)
 		goto out;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct rule *r = de->rules[i];
-		if (!rule_in_app_group(r) || !rule_in_dir(r, dir))
+		if (!rule_in_app_group(r) || !rule_in_dir(r, dir) || (r->flags & RF_FRAME))
 			continue;
 		if (!app_fp_usable(r)) {
 			g->nofp[g->nnofp++] = r->num;

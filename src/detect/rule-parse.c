@@ -661,7 +661,7 @@ static int rule_finish(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
-	if (rule_finish_app(pc, r) != 0)
+	if (rule_finish_app(pc, r) != 0 || rule_finish_frame(pc, r) != 0)
 		return -1;
 	rule_finalize_content(r);
 	rule_classify_stream(r);

@@ -5,6 +5,7 @@
  * wrong inside the input is reported and counted, and the run goes on.
  */
 #include "engine/engine.h"
+#include "app/frame.h"
 #include "app/ssh.h"
 #include "engine/daemon.h"
 #include "engine/dispatch.h"
@@ -123,6 +124,9 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	app_config_defaults(&e->app_cfg);
 	app_config_load(&e->app_cfg, e->config);
 	e->app_cfg.file_hashes = e->eve_cfg.files_force_hash;
+	if (e->eve_cfg.enabled && e->eve_cfg.types[EVE_T_FRAME]) /* every frame is logged */
+		for (int p = 0; p < APP_PROTO_MAX; p++)
+			e->app_cfg.frames[p] = ~0ull;
 	ransomware_config_defaults(&e->ransomware_cfg);
 	ransomware_config_load(&e->ransomware_cfg, e->config);
 	stream_config_defaults(&e->stream_cfg);
@@ -328,6 +332,7 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 	}
 	e->stream_cfg.raw_reader = true; /* stream rules read reassembled data */
 	e->app_cfg.file_hashes |= (uint8_t)detect_engine_file_hashes(e->detect);
+	detect_engine_frames(e->detect, e->app_cfg.frames);
 	if (detect_engine_wants_hassh(e->detect)) /* as Suricata: rules turn hassh on */
 		ssh_config_enable_hassh(e->app_cfg.proto_cfg[APP_PROTO_SSH]);
 	if (e->opt->rule_stats)
@@ -589,6 +594,12 @@ static void summary(struct engine *e, const struct run_outcome *ro, bool losses)
 		(unsigned long long)t.stream.segment_limit_drop,
 		(unsigned long long)(t.defrag.memcap_refusals + t.defrag.max_trackers_reached),
 		secs, losses ? "completed with losses (exit status 3)" : "complete");
+	if (t.app.expect_evicted || t.app.frames_refused)
+		fprintf(stderr,
+			"vigil: app layer: %llu expected flows not taken (table of %d full, or "
+			"unused for %d s), %llu frames not made (%d live per direction)\n",
+			(unsigned long long)t.app.expect_evicted, APP_EXPECT_MAX, APP_EXPECT_TIMEOUT,
+			(unsigned long long)t.app.frames_refused, APP_FRAMES_MAX);
 	if (e->opt->verbose)
 		fprintf(stderr, "vigil: %.0f kpps, %.0f Mbit/s\n",
 			secs > 0 ? (double)cs->packets / secs / 1e3 : 0,
@@ -753,6 +764,14 @@ static bool reload_rules(struct engine *e, char *why, size_t len)
 		detect_engine_free(de);
 		return false;
 	}
+	uint64_t frames[APP_PROTO_MAX] = {0};
+	detect_engine_frames(de, frames);
+	for (int p = 0; p < APP_PROTO_MAX; p++)
+		if (frames[p] & ~e->app_cfg.frames[p]) {
+			/* the parsers' settings are shared by running workers */
+			fprintf(stderr, "vigil: rule reload: frames of %s the new rules inspect are made from the next start on\n",
+				app_proto_name((enum app_proto)p));
+		}
 	struct detect_engine *old = e->detect;
 	bool all = live_swap_detect(e->live, de);
 	e->detect = de;

@@ -379,6 +379,7 @@ static void inspect_stream_at_end(struct worker *w, struct flow *f)
 		if (f->action == FLOW_ACTION_NONE) {
 			detect_packet_ex(w->detect, &pp, &w->alerts, DETECT_PKT_APP_ONLY);
 			handle_alerts(w, &pp, &w->alerts);
+			eve_log_frames(w->eve, &pp);
 			app_inspect_done(&pp);
 		}
 	}
@@ -440,6 +441,7 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (p->goose.present)
 		eve_log_goose(w->eve, p);
 	if (p->flow) {
+		eve_log_frames(w->eve, p);
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		log_app(w, p, p->flow, false);
 	}

@@ -7,6 +7,7 @@
  */
 #include "app/app.h"
 #include "detect/detect.h"
+#include "app/frame.h"
 #include "output/eve.h"
 #include "util/json.h"
 
@@ -14,7 +15,7 @@
 #include <string.h>
 
 /* Suricata prints bytes that are printable or CR/LF as they are, others as '.'. */
-static void put_printable(struct json *j, const char *key, const uint8_t *b, size_t n)
+void eve_put_printable(struct json *j, const char *key, const uint8_t *b, size_t n)
 {
 	json_str_open(j, key);
 	size_t run = 0;
@@ -166,10 +167,15 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_str(j, "direction", p->flow_toserver ? "to_server" : "to_client");
 			put_flow_summary(j, p->flow);
 		}
+		struct app_frame_view fv;
+		if ((a->flags & ALERT_F_FRAME) && p->flow &&
+		    app_flow_frame(p->flow, p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT,
+				   a->frame_id, &fv))
+			eve_put_frame(j, &fv);
 		if (cfg->alert_payload && p->payload_len)
 			json_base64(j, "payload", p->payload, p->payload_len);
 		if (cfg->alert_payload_printable && p->payload_len)
-			put_printable(j, "payload_printable", p->payload, p->payload_len);
+			eve_put_printable(j, "payload_printable", p->payload, p->payload_len);
 		if (cfg->alert_payload || cfg->alert_payload_printable)
 			json_uint(j, "stream", (a->flags & ALERT_F_STREAM_MATCH) ? 1 : 0);
 		if (cfg->alert_packet && p->len)

@@ -37,7 +37,7 @@ static const struct {
 } type_names[] = {
     {"alert", EVE_T_ALERT}, {"anomaly", EVE_T_ANOMALY}, {"flow", EVE_T_FLOW},
     {"stats", EVE_T_STATS}, {"drop", EVE_T_DROP},	{"files", EVE_T_FILES},
-    {"goose", EVE_T_GOOSE},
+    {"goose", EVE_T_GOOSE}, {"frame", EVE_T_FRAME},
 };
 
 static void load_alert(struct eve_config *c, const struct config_node *n)

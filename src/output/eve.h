@@ -32,6 +32,7 @@ enum eve_type {
 	EVE_T_DROP,
 	EVE_T_FILES,
 	EVE_T_GOOSE, /* IEC 61850 GOOSE frames (vigil's own) */
+	EVE_T_FRAME, /* app-layer frames */
 	EVE_T_MAX,
 };
 
@@ -196,6 +197,16 @@ void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uin
  * NULL. */
 void eve_put_applayer_anomaly(struct json *j, const char *app_proto, const char *name, bool upper,
 			      const char *layer);
+
+/* Bytes as Suricata's payload_printable: printable ones and CR/LF as they
+ * are, others as '.'. */
+void eve_put_printable(struct json *j, const char *key, const uint8_t *b, size_t n);
+/* An app-layer frame's "frame" object (EVE frame events and alerts). */
+struct app_frame_view;
+void eve_put_frame(struct json *j, const struct app_frame_view *fv);
+/* EVE "frame" events: the frames of p's direction ready and not logged yet
+ * (before app_inspect_done() marks them). */
+void eve_log_frames(struct eve_logger *l, const struct packet *p);
 
 /* The "alert" object of an alert (also used inside drop events). */
 void eve_put_alert_object(struct json *j, const struct alert *a, bool ips);

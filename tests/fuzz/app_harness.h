@@ -13,13 +13,16 @@
  * bytes) is copied to an exact-size buffer so that a read past its end is
  * caught.  After every chunk, the transactions are walked (side, log
  * decision, events, files, EVE writer) and released as the framework
- * would, so use-after-release shows too.
+ * would, so use-after-release shows too.  Every frame type is on: the
+ * frames a chunk makes are read (every byte of their views) and released
+ * as detection would (app/frame.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/frame-internal.h"
 #include "util/json.h"
 
 #ifndef FUZZ_TCP
@@ -66,6 +69,23 @@ static void fuzz_walk_tx(const struct app_protocol *ap, void *st, bool eof)
 		ap->tx_release_upto(st, n - 2);
 }
 
+static void fuzz_walk_frames(struct app_frames *fr, enum app_dir d)
+{
+	struct app_frame_view fv;
+	unsigned sum = 0;
+	for (uint32_t i = 0; app_frames_ready(fr, d, i, &fv); i++) {
+		for (uint32_t k = 0; k < fv.data_len; k++)
+			sum += fv.data[k];
+		(void)app_frame_matched_once(&fv, 1);
+	}
+	for (uint32_t i = 0; app_frames_to_log(fr, d, i, &fv); i++)
+		for (uint32_t k = 0; k < fv.data_len; k++)
+			sum += fv.data[k];
+	app_frames_done(fr, d);
+	if (sum == 0xffffffffu)
+		abort(); /* keeps the reads */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct app_protocol *ap = &FUZZ_PROTOCOL;
@@ -80,6 +100,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *st = ap->state_new(&fi);
 	if (st == NULL)
 		return 0;
+	struct app_frames *fr =
+	    app_frames_new(app_proto_by_name(ap->name), ~0ull, !FUZZ_TCP, NULL);
+	uint64_t pos[2] = {0, 0};
 	size_t off = 0;
 	bool closed[2] = {false, false};
 	while (size - off >= 2) {
@@ -98,13 +121,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (chunk == NULL)
 			break;
 		memcpy(chunk, data + off, len);
+		if (flags & APP_CHUNK_GAP)
+			pos[d] += 100; /* the bytes lost */
+		if (flags & APP_CHUNK_EOF)
+			app_frames_eof(fr, (enum app_dir)d);
+		app_frames_begin(fr, (enum app_dir)d, pos[d], chunk, (uint32_t)len);
 		ap->parse(st, (enum app_dir)d, chunk, (uint32_t)len, flags);
+		app_frames_end();
+		pos[d] += len;
 		free(chunk);
+		fuzz_walk_frames(fr, (enum app_dir)d);
 		off += len;
 		closed[d] = (ctl & 4) != 0;
 		fuzz_walk_tx(ap, st, false);
 	}
 	fuzz_walk_tx(ap, st, true);
 	ap->state_free(st);
+	app_frames_free(fr);
 	return 0;
 }

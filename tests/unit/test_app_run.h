@@ -45,6 +45,7 @@ static __attribute__((unused)) void run_init(struct run *r, const char *rules,
 	assert_int_equal(st.loaded, expect_loaded);
 	app_config_defaults(&r->ac);
 	r->ac.file_hashes = (uint8_t)detect_engine_file_hashes(r->de); /* as the engine */
+	detect_engine_frames(r->de, r->ac.frames);
 	r->app = app_ctx_new(&r->ac);
 	r->dt = detect_thread_new(r->de);
 	assert_non_null(r->dt);

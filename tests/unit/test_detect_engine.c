@@ -561,6 +561,38 @@ static void test_threshold_keyword(void **state)
 	detect_engine_free(de);
 }
 
+/* track by_both is the address pair whichever way the packet goes (as
+ * Suricata's IP-pair table); a third address is another pair. */
+static void test_threshold_by_both(void **state)
+{
+	struct detect_engine *de = th_engine(
+	    "alert tcp any any -> any any (content:\"t\"; threshold:type limit, track by_both, "
+	    "count 1, seconds 60; sid:1;)\n",
+	    NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	static const uint8_t dir[][2] = {{1, 2}, {2, 1}, {1, 2}, {1, 3}, {3, 1}, {2, 3}};
+	unsigned alerts[6] = {0};
+	for (int i = 0; i < 6; i++) {
+		struct packet p;
+		th_packet(&p, 6, 1, 2, "t", 1);
+		th_ip4(&p.src, 10, 0, 0, dir[i][0]);
+		th_ip4(&p.dst, 10, 0, 0, dir[i][1]);
+		p.ts_sec = 1000 + i;
+		struct alert_queue q;
+		detect_packet(t, &p, &q);
+		alerts[i] = q.count;
+	}
+	/* 1-2 alerts once (either direction), 1-3 once, 2-3 once */
+	assert_int_equal(alerts[0], 1);
+	assert_int_equal(alerts[1], 0);
+	assert_int_equal(alerts[2], 0);
+	assert_int_equal(alerts[3], 1);
+	assert_int_equal(alerts[4], 0);
+	assert_int_equal(alerts[5], 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 /* Many trackers over time: stale entries are dropped as the table
  * rebuilds, live ones keep counting. */
 static void test_threshold_many_sources(void **state)
@@ -754,6 +786,7 @@ int main(void)
 	    cmocka_unit_test(test_alert_max),
 	    cmocka_unit_test(test_header_and_direction),
 	    cmocka_unit_test(test_threshold_keyword),
+	    cmocka_unit_test(test_threshold_by_both),
 	    cmocka_unit_test(test_threshold_many_sources),
 	    cmocka_unit_test(test_threshold_config),
 	    cmocka_unit_test(test_rate_filter),

@@ -534,6 +534,29 @@ static void test_gap(void **st)
 	app_dicom.state_free(s);
 }
 
+/* Unreleased transactions are bounded: beyond DICOM_MAX_LIVE_TXS the
+ * oldest goes, and the transaction that made room raises
+ * too_many_transactions (as the other parsers do). */
+static void test_too_many_transactions(void **st)
+{
+	(void)st;
+	void *s = new_state();
+	feed_step(s, APP_TOSERVER, dicom_echo_assoc_rq, sizeof(dicom_echo_assoc_rq), 0);
+	feed_step(s, APP_TOCLIENT, dicom_echo_assoc_ac, sizeof(dicom_echo_assoc_ac), 0);
+	for (int i = 0; i < 300; i++)
+		feed_step(s, APP_TOSERVER, dicom_echo_rq, sizeof(dicom_echo_rq), 0);
+	assert_int_equal(app_dicom.tx_count(s), 301);
+	assert_null(app_dicom.tx_get(s, 44));
+	assert_non_null(app_dicom.tx_get(s, 45));
+	assert_false(dicom_tx_has_event(tx_at(s, 255), DICOM_EV_TOO_MANY_TRANSACTIONS));
+	assert_true(dicom_tx_has_event(tx_at(s, 256), DICOM_EV_TOO_MANY_TRANSACTIONS));
+	assert_true(dicom_tx_has_event(tx_at(s, 300), DICOM_EV_TOO_MANY_TRANSACTIONS));
+	assert_int_equal(tx_at(s, 300)->kind, DICOM_TX_DIMSE);
+	assert_string_equal(dicom_event_name(DICOM_EV_TOO_MANY_TRANSACTIONS),
+			    "too_many_transactions");
+	app_dicom.state_free(s);
+}
+
 static void test_names(void **st)
 {
 	(void)st;
@@ -588,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_answers_without_requests),
 	    cmocka_unit_test(test_find_pending),
 	    cmocka_unit_test(test_gap),
+	    cmocka_unit_test(test_too_many_transactions),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_probe),
 	};

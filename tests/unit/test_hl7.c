@@ -345,6 +345,11 @@ static void test_live_caps(void **st)
 	assert_int_equal(app_hl7.tx_count(s), 300);
 	assert_null(app_hl7.tx_get(s, 43));
 	assert_non_null(app_hl7.tx_get(s, 44));
+	/* the first 256 fit; each later one made room and says so */
+	assert_false(hl7_tx_has_event(tx_at(s, 255), HL7_EV_TOO_MANY_TRANSACTIONS));
+	assert_true(hl7_tx_has_event(tx_at(s, 256), HL7_EV_TOO_MANY_TRANSACTIONS));
+	assert_true(hl7_tx_has_event(tx_at(s, 299), HL7_EV_TOO_MANY_TRANSACTIONS));
+	assert_string_equal(hl7_event_name(HL7_EV_TOO_MANY_TRANSACTIONS), "too_many_transactions");
 	app_hl7.state_free(s);
 	struct hl7_config cfg = {.redact = true, .max_message = 4u << 20};
 	s = new_state(&cfg);
@@ -363,6 +368,8 @@ static void test_live_caps(void **st)
 	assert_null(app_hl7.tx_get(s, 4));
 	assert_non_null(app_hl7.tx_get(s, 5));
 	assert_false(hl7_tx_has_event(tx_at(s, 7), HL7_EV_MESSAGE_TOO_LARGE));
+	/* dropped for the byte cap: the same event */
+	assert_true(hl7_tx_has_event(tx_at(s, 7), HL7_EV_TOO_MANY_TRANSACTIONS));
 	app_hl7.state_free(s);
 }
 

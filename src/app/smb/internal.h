@@ -71,6 +71,7 @@ struct smb_dir {
 	bool ssn_gap; /* a gap was seen on this direction */
 	bool trunc;   /* no more data will be parsed */
 	bool failed;
+	uint64_t base; /* stream offset of the bytes consume() is reading (frames) */
 };
 
 struct smb_pipe; /* pipe.c */

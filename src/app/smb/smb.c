@@ -12,6 +12,7 @@
  * what is here), so no parser below reads past the record.  The partial
  * record kept between calls is at most SMB_RECORD_MAX bytes.
  */
+#include "app/frame.h"
 #include "app/smb/internal.h"
 
 #include <stddef.h>
@@ -495,9 +496,53 @@ static bool nbss_type_valid(uint8_t t)
 	return t == 0x00 || (t >= 0x81 && t <= 0x85);
 }
 
-/* One complete NBSS session message; false when it cannot be parsed (the
- * direction stops, as Suricata's parser errors out). */
-static bool session_message(struct smb_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+/* Frames (app/frame.h), Suricata's SMBFrameType names. */
+enum {
+	SMB_FRAME_NBSS_PDU,
+	SMB_FRAME_NBSS_HDR,
+	SMB_FRAME_NBSS_DATA,
+	SMB_FRAME_SMB1_PDU,
+	SMB_FRAME_SMB1_HDR,
+	SMB_FRAME_SMB1_DATA,
+	SMB_FRAME_SMB2_PDU,
+	SMB_FRAME_SMB2_HDR,
+	SMB_FRAME_SMB2_DATA,
+	SMB_FRAME_SMB3_PDU,
+	SMB_FRAME_SMB3_HDR,
+	SMB_FRAME_SMB3_DATA,
+	SMB_FRAME_COUNT,
+};
+static const char *const smb_frame_names[SMB_FRAME_COUNT] = {
+    [SMB_FRAME_NBSS_PDU] = "nbss.pdu",	 [SMB_FRAME_NBSS_HDR] = "nbss.hdr",
+    [SMB_FRAME_NBSS_DATA] = "nbss.data", [SMB_FRAME_SMB1_PDU] = "smb1.pdu",
+    [SMB_FRAME_SMB1_HDR] = "smb1.hdr",	 [SMB_FRAME_SMB1_DATA] = "smb1.data",
+    [SMB_FRAME_SMB2_PDU] = "smb2.pdu",	 [SMB_FRAME_SMB2_HDR] = "smb2.hdr",
+    [SMB_FRAME_SMB2_DATA] = "smb2.data", [SMB_FRAME_SMB3_PDU] = "smb3.pdu",
+    [SMB_FRAME_SMB3_HDR] = "smb3.hdr",	 [SMB_FRAME_SMB3_DATA] = "smb3.data",
+};
+
+/* An NBSS record's frames at stream offset `at` (its 4-byte header). */
+static void nbss_frames(enum app_dir dir, uint64_t at, uint32_t len)
+{
+	(void)app_frame_new(dir, at, 4 + (int64_t)len, SMB_FRAME_NBSS_PDU);
+	(void)app_frame_new(dir, at, 4, SMB_FRAME_NBSS_HDR);
+	(void)app_frame_new(dir, at + 4, len, SMB_FRAME_NBSS_DATA);
+}
+
+/* An SMB record's frames: `kind` SMB_FRAME_SMB1/2/3_PDU, its header of
+ * hdr bytes and the rest. */
+static void smb_frames(enum app_dir dir, uint64_t at, uint32_t len, int kind, uint32_t hdr)
+{
+	(void)app_frame_new(dir, at, len, (uint8_t)kind);
+	(void)app_frame_new(dir, at, hdr < len ? hdr : len, (uint8_t)(kind + 1));
+	if (len > hdr)
+		(void)app_frame_new(dir, at + hdr, len - hdr, (uint8_t)(kind + 2));
+}
+
+/* One complete NBSS session message at stream offset `at`; false when it
+ * cannot be parsed (the direction stops, as Suricata's parser errors out). */
+static bool session_message(struct smb_state *s, enum app_dir dir, const uint8_t *d, uint32_t n,
+			    uint64_t at)
 {
 	if (n < 4) {
 		/* too short for an SMB magic */
@@ -512,6 +557,7 @@ static bool session_message(struct smb_state *s, enum app_dir dir, const uint8_t
 		return false;
 	}
 	if (d[0] == 0xff) {
+		smb_frames(dir, at, n, SMB_FRAME_SMB1_PDU, 32);
 		if (!smb1_record(s, dir, d, n)) {
 			smb_set_event(s, SMB_EV_MALFORMED_DATA);
 			return false;
@@ -526,6 +572,7 @@ static bool session_message(struct smb_state *s, enum app_dir dir, const uint8_t
 				smb_set_event(s, SMB_EV_MALFORMED_DATA);
 				return false;
 			}
+			smb_frames(dir, at + off, c, SMB_FRAME_SMB2_PDU, 64);
 			off += c;
 		}
 		return true;
@@ -541,6 +588,7 @@ static bool session_message(struct smb_state *s, enum app_dir dir, const uint8_t
 		s->lim.encrypted_records++;
 		if (msg > n - off - 52)
 			break;
+		smb_frames(dir, at + off, 52 + msg, SMB_FRAME_SMB3_PDU, 52);
 		off += 52 + msg;
 	}
 	return true;
@@ -591,7 +639,9 @@ static uint32_t consume(struct smb_state *s, enum app_dir dir, const uint8_t *d,
 		    ((uint32_t)d[off + 1] << 16) | ((uint32_t)d[off + 2] << 8) | d[off + 3];
 		uint32_t have = n - off;
 		if (have >= 4u + len) {
-			if (type == 0x00 && !session_message(s, dir, d + off + 4, len)) {
+			nbss_frames(dir, sd->base + off, len);
+			if (type == 0x00 &&
+			    !session_message(s, dir, d + off + 4, len, sd->base + off + 4)) {
 				*fail = true;
 				return off + 4 + len;
 			}
@@ -611,8 +661,15 @@ static uint32_t consume(struct smb_state *s, enum app_dir dir, const uint8_t *d,
 			    d[off + 4] == 0xfe	 ? smb2_partial(s, dir, d + off + 4, have - 4, len)
 			    : d[off + 4] == 0xff ? smb1_partial(s, dir, d + off + 4, have - 4, len)
 						 : false;
-			if (done)
+			if (done) {
+				/* the record's frames, whole, as Suricata's partial parse */
+				nbss_frames(dir, sd->base + off, len);
+				smb_frames(dir, sd->base + off + 4, len,
+					   d[off + 4] == 0xfe ? SMB_FRAME_SMB2_PDU
+							      : SMB_FRAME_SMB1_PDU,
+					   d[off + 4] == 0xfe ? 64 : 32);
 				return n;
+			}
 		}
 		if (4u + len > SMB_RECORD_MAX) {
 			s->lim.records_skipped++;
@@ -720,8 +777,10 @@ enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uin
 	if (flags & APP_CHUNK_GAP)
 		handle_gap(s, dir);
 	bool fail = false;
+	uint64_t pos = app_frame_offset(); /* stream offset of d */
 	while (n > 0 && !fail) {
 		if (sd->len == 0) {
+			sd->base = pos;
 			uint32_t c = consume(s, dir, d, n, &fail);
 			d += c;
 			n -= c;
@@ -743,6 +802,8 @@ enum app_parse_result smb_parse(struct smb_state *s, enum app_dir dir, const uin
 		}
 		d += k;
 		n -= k;
+		pos += k;
+		sd->base = pos - sd->len; /* the buffer's bytes came before */
 		uint32_t c = consume(s, dir, sd->buf, sd->len, &fail);
 		buf_drop(sd, c);
 		if (sd->len > 0 && n > 0 && c > 0 && sd->len < 4)
@@ -1114,6 +1175,8 @@ const struct app_protocol app_smb = {
     .events_upper = false,
     .tx_has_event = d_tx_has_event,
     .eve_type = "smb",
+    .frame_names = smb_frame_names,
+    .n_frames = SMB_FRAME_COUNT,
     .log_json = d_log_json,
     .tx_share_op = d_tx_share_op,
     .tx_file = d_tx_file,
