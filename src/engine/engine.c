@@ -1076,7 +1076,7 @@ int engine_run(const struct engine_options *o)
 		struct daemon_state d;
 		if (!daemon_pidfile_claim(&d, o->pidfile, err, sizeof(err)) ||
 		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err))) ||
-		    !privs_drop(o->user, o->group, err, sizeof(err))) {
+		    !privs_drop(o->user, o->group, o->live_method == CAPTURE_NFQ, err, sizeof(err))) {
 			fprintf(stderr, "vigil: %s\n", err);
 			daemon_pidfile_remove(&d);
 			engine_cleanup(&e);
@@ -1084,8 +1084,10 @@ int engine_run(const struct engine_options *o)
 		}
 		daemon_pidfile_write(&d);
 		if (o->user || o->group)
-			fprintf(stderr, "vigil: running as %s%s%s, no capabilities kept\n",
-				o->user ? o->user : "", o->group ? ":" : "", o->group ? o->group : "");
+			fprintf(stderr, "vigil: running as %s%s%s, %s\n", o->user ? o->user : "",
+				o->group ? ":" : "", o->group ? o->group : "",
+				o->live_method == CAPTURE_NFQ ? "keeping only CAP_NET_ADMIN (NFQUEUE verdicts)"
+							      : "no capabilities kept");
 		int lrc = run_live(&e);
 		engine_cleanup(&e);
 		daemon_pidfile_remove(&d);

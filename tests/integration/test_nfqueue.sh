@@ -97,6 +97,7 @@ start() {
 	shift
 	rm -rf "$out"
 	mkdir -p "$out"
+	chmod 777 "$out" # writable after --user
 	ip netns exec "$NS" timeout -s KILL 120 "$VIGIL_BIN" -l "$out" -c "$TMP/ips.yaml" -q "$Q" "$@" 2>"$out/err" &
 	VPID=$!
 	for _ in $(seq 100); do
@@ -159,6 +160,21 @@ for url in 8081/index 8080/secret 8082/index; do
 done
 stop "$TMP/ids"
 [ "$(count_events "$TMP/ids/eve.json" "e['event_type']=='drop'")" = 0 ] || fail "drop events without drop rules"
+
+# --- --user: verdicts still given as nobody (CAP_NET_ADMIN kept, nothing else) ---
+if getent passwd nobody >/dev/null && getent group nogroup >/dev/null; then
+	chmod 711 "$TMP" # nobody makes vigil.db in $TMP/user at the end
+	start "$TMP/user" -S "$TMP/ips.rules" --user nobody --group nogroup
+	grep -q "running as nobody:nogroup, keeping only CAP_NET_ADMIN" "$TMP/user/err" ||
+		{ cat "$TMP/user/err"; fail "--user with NFQUEUE not said"; }
+	vpid=$(tr -d " " <"/proc/$VPID/task/$VPID/children") # vigil, under timeout
+	grep -q "^CapEff:.*0000000000001000" "/proc/$vpid/status" ||
+		{ grep Cap "/proc/$vpid/status"; fail "--user: capabilities other than CAP_NET_ADMIN"; }
+	[ "$(get "http://$SRV:8080/index" 5)" = 0 ] || fail "--user: pass traffic blocked (verdicts refused?)"
+	rc=$(get "http://$SRV:8081/index" 3)
+	[ "$rc" = 28 ] || fail "--user: drop rule did not stop the connection (curl exit $rc)"
+	stop "$TMP/user"
+fi
 
 # --- vigil stopped: --queue-bypass lets everything through ---
 rc=$(get "http://$SRV:8081/index" 5)
