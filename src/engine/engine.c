@@ -973,10 +973,11 @@ static bool unix_command(void *arg, const char *cmd, const struct unix_args *a, 
 }
 
 /* unix-command: enabled yes (a failure is fatal), auto (live runs; a
- * failure is said and the run goes on) or no; --unix-socket forces it. */
+ * failure is said and the run goes on) or no (also when the config has no
+ * unix-command: section); --unix-socket forces it. */
 static bool open_unix_socket(struct engine *e, char *err, size_t errlen)
 {
-	const char *enabled = config_get_str(e->config, "unix-command.enabled", "auto");
+	const char *enabled = config_get_str(e->config, "unix-command.enabled", "no");
 	bool forced = e->opt->unix_socket != NULL;
 	if (!forced && strcmp(enabled, "auto") != 0 && !config_parse_bool(enabled, false))
 		return true;
@@ -1007,6 +1008,7 @@ static int run_live(struct engine *e)
 	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
 		e->live_desc, live_method_name(e), e->nworkers, e->nworkers == 1 ? "" : "s");
 	bool captured = live_run(e->live, e->workers, live_tick, live_hup, live_reload, e);
+	live_release_queues(e->live);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	e->last_ts_sec = now.tv_sec;

@@ -39,6 +39,7 @@ struct live {
 	unsigned n;
 	int stop;
 	char ifaces[ENGINE_MAX_WORKERS][64];
+	struct capture_stats released; /* counters of handles closed early */
 };
 
 static void on_signal(int sig)
@@ -246,10 +247,23 @@ bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
 
 void live_stats(struct live *l, struct capture_stats *out)
 {
-	memset(out, 0, sizeof(*out));
+	*out = l->released;
 	out->live = true;
 	for (unsigned i = 0; i < l->n; i++)
-		capture_live_stats(l->lanes[i].cap, out);
+		if (l->lanes[i].cap)
+			capture_live_stats(l->lanes[i].cap, out);
+}
+
+void live_release_queues(struct live *l)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		struct lane *ln = &l->lanes[i];
+		if (!ln->cap || ln->started || !ln->inline_mode)
+			continue;
+		capture_live_stats(ln->cap, &l->released);
+		capture_live_close(ln->cap);
+		ln->cap = NULL;
+	}
 }
 
 unsigned live_ifaces(const struct live *l, const char **out, unsigned max)
@@ -267,7 +281,7 @@ bool live_iface_stats(struct live *l, const char *iface, struct capture_stats *o
 	memset(out, 0, sizeof(*out));
 	out->live = true;
 	for (unsigned i = 0; i < l->n; i++)
-		if (strcmp(l->ifaces[i], iface) == 0) {
+		if (strcmp(l->ifaces[i], iface) == 0 && l->lanes[i].cap) {
 			capture_live_stats(l->lanes[i].cap, out);
 			found = true;
 		}

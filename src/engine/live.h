@@ -63,6 +63,11 @@ void live_request_stop(void);
  * worker that could not (out of memory), false. */
 bool live_swap_detect(struct live *l, struct detect_engine *de);
 
+/* After live_run(): closes the inline handles (their counters are kept),
+ * so the kernel stops holding packets for verdicts while the flows are
+ * ended (NFQUEUE: a --queue-bypass rule lets traffic through again). */
+void live_release_queues(struct live *l);
+
 /* Counters of all handles (zeroes `out` first). */
 void live_stats(struct live *l, struct capture_stats *out);
 /* The interfaces (or NFQ#N queues) captured, each once; returns how many. */
