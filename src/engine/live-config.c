@@ -134,6 +134,12 @@ static bool afp_copy_mode(const struct config_node *entry, struct capture_live_c
 	}
 	c->inline_mode = true;
 	snprintf(c->copy_iface, sizeof(c->copy_iface), "%s", peer);
+	/* Fanout defrag would hand over reassembled datagrams, too big to be
+	 * sent on as they are: inline, fragments pass one by one. */
+	if (config_get_str(entry, "defrag", NULL) && config_get_bool(entry, "defrag", true))
+		fprintf(stderr, "vigil: af-packet (%s): defrag: yes does not apply with copy-mode ips (fragments are sent on as they came)\n",
+			c->iface);
+	c->defrag = false;
 	return true;
 }
 

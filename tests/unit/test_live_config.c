@@ -58,6 +58,7 @@ static void test_config_interfaces_each_own_lanes(void **state)
 	assert_true(plan->lanes[0].inline_mode);
 	assert_string_equal(plan->lanes[0].copy_iface, "b0");
 	assert_string_equal(plan->lanes[2].copy_iface, "a0");
+	assert_false(plan->lanes[0].defrag); /* inline: fragments go on as they are */
 	char desc[64];
 	live_plan_describe(plan, desc, sizeof(desc));
 	assert_string_equal(desc, "a0, b0");
