@@ -31,6 +31,7 @@
  * between workers.
  */
 #include "app/app.h"
+#include "app/file.h"
 #include "app/frame-internal.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
@@ -78,9 +79,21 @@ struct app_flow {
 	/* Done after the cursors, out of order (bit k: cursor + k): a side
 	 * inspected, a transaction logged, while one before it waits. */
 	uint64_t insp_done[2], log_done;
+	/* sides offered at their early stage (APP_SIDE_EARLY), bit k: the
+	 * inspection cursor + k */
+	uint64_t early_done[2];
 	uint64_t released;	       /* transactions below this id were released */
 	bool eof;		       /* the flow ended: every side counts as complete */
 	bool expect_checked;	       /* the expected-flow table was consulted */
+	/* files to store (the filestore keyword): every later file of these
+	 * directions (bit = 1 << app_dir), and per transaction */
+	uint8_t store_flow_dirs;
+	uint64_t store_flow_from; /* ... of this transaction and the later ones */
+	uint8_t store_ntx;
+	struct {
+		uint64_t tx_id;
+		uint8_t dirs;
+	} store_tx[APP_STORE_TX_MAX];
 	struct app_frames *frames;     /* NULL when the protocol makes no frames */
 };
 
@@ -242,6 +255,14 @@ enum app_proto app_flow_proto(const struct flow *f)
 	return af ? af->proto : APP_PROTO_UNKNOWN;
 }
 
+uint64_t app_flow_tx_count(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	if (af == NULL || af->ap == NULL || af->state == NULL || af->ap->tx_count == NULL)
+		return 0;
+	return af->ap->tx_count(af->state);
+}
+
 enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir)
 {
 	const struct app_flow *af = f->app;
@@ -374,9 +395,15 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	uint64_t depth = ctx->cfg->stream_depth[proto];
 	if (tcp && depth != 0 && f != NULL)
 		stream_set_depth(f, depth == APP_STREAM_DEPTH_UNLIMITED ? 0 : depth);
+	/* force-filestore: every file is stored, so a protocol that carries
+	 * files takes the file-store stream-depth at once */
+	if (tcp && f != NULL && ap->tx_file != NULL && app_file_store_forced() &&
+	    app_file_store_depth(&depth))
+		stream_file_depth(f, depth);
 	af->next_log = af->released = 0;
 	af->next_insp[0] = af->next_insp[1] = 0;
 	af->insp_done[0] = af->insp_done[1] = af->log_done = 0;
+	af->early_done[0] = af->early_done[1] = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
 	return true;
@@ -596,7 +623,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	if (!stream_app_data(f, sdir, &c) || c.len == 0) {
 		if (end && af->state != NULL && !af->disabled) {
 			af->dir_eof[dir] = true;
-			parse_chunk(ctx, af, dir, 0, NULL, 0, APP_CHUNK_EOF);
+			parse_chunk(ctx, af, dir, 0, NULL, 0,
+				    APP_CHUNK_EOF | (c.depth ? APP_CHUNK_DEPTH : 0));
 		}
 		return;
 	}
@@ -625,7 +653,8 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 		stream_app_consumed(f, sdir, c.offset + c.len);
 		return;
 	}
-	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0);
+	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0) |
+			 (end && c.depth ? APP_CHUNK_DEPTH : 0);
 	af->dir_eof[dir] = end;
 	parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
 	take_expectations(ctx, f, af);
@@ -756,10 +785,15 @@ static void advance_cursor(struct app_flow *af, enum app_dir dir, bool inspected
 	uint64_t cur = af->next_insp[dir];
 	for (uint64_t id = cur; inspected && id < n && id < cur + APP_WINDOW; id++) {
 		const void *tx = af->ap->tx_get(af->state, id);
-		if (tx != NULL && side_of(af, tx, dir) == APP_SIDE_READY)
+		enum app_side sd = tx != NULL ? side_of(af, tx, dir) : APP_SIDE_NONE;
+		if (sd == APP_SIDE_READY)
 			af->insp_done[dir] |= 1ull << (id - cur);
+		else if (sd == APP_SIDE_EARLY)
+			af->early_done[dir] |= 1ull << (id - cur);
 	}
 	window_advance(af, &af->next_insp[dir], &af->insp_done[dir], side_needs_none, dir);
+	uint64_t moved = af->next_insp[dir] - cur;
+	af->early_done[dir] = moved >= 64 ? 0 : af->early_done[dir] >> moved;
 }
 
 static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
@@ -787,6 +821,29 @@ static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, voi
 	af->prev_ap = NULL;
 }
 
+/*
+ * With filestore rules (and no force-filestore), a transaction with files
+ * is logged only once rules have seen each of its sides: whether a file
+ * is stored is sealed when its fileinfo is logged, and a rule's mark must
+ * come first (Suricata's file logging waits for detection too).
+ */
+static bool store_waits_inspection(const struct app_ctx *ctx, const struct app_flow *af,
+				   const void *tx, uint64_t id)
+{
+	struct app_file_info fi;
+	if (!(ctx->cfg->file_hashes & APP_FILE_STORE) || app_file_store_forced() ||
+	    af->ap->tx_file == NULL || !af->ap->tx_file(tx, 0, &fi))
+		return false;
+	for (int d = 0; d < 2; d++) {
+		uint64_t cur = af->next_insp[d];
+		if (id < cur || (id < cur + APP_WINDOW && window_has(af->insp_done[d], cur, id)))
+			continue;
+		if (side_of(af, tx, (enum app_dir)d) != APP_SIDE_NONE)
+			return true;
+	}
+	return false;
+}
+
 void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn fn, void *arg)
 {
 	struct app_flow *af = f->app;
@@ -804,6 +861,8 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		enum app_log_decision d = APP_LOG_SKIP;
 		if (tx != NULL)
 			d = ap->tx_log != NULL ? ap->tx_log(af->state, tx, flow_end) : APP_LOG_NOW;
+		if (d == APP_LOG_NOW && !flow_end && store_waits_inspection(ctx, af, tx, id))
+			d = APP_LOG_WAIT;
 		if (d == APP_LOG_WAIT && !flow_end)
 			continue; /* the ones after it may be ready */
 		if (d == APP_LOG_NOW) {
@@ -838,6 +897,13 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id)
 {
+	enum app_inspect_stage stage;
+	return app_inspect_tx_stage(p, i, proto, tx, tx_id, &stage);
+}
+
+bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
+			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage)
+{
 	const struct flow *f = p->flow;
 	const struct app_flow *af = f ? f->app : NULL;
 	if (!has_txs(af))
@@ -852,11 +918,16 @@ bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, c
 		if (window_has(af->insp_done[dir], cur, id))
 			continue;
 		const void *t = af->ap->tx_get(af->state, id);
-		if (t == NULL || side_of(af, t, dir) != APP_SIDE_READY)
+		enum app_side sd = t != NULL ? side_of(af, t, dir) : APP_SIDE_NONE;
+		bool early_seen = window_has(af->early_done[dir], cur, id);
+		if (sd != APP_SIDE_READY && (sd != APP_SIDE_EARLY || early_seen))
 			continue;
 		if (seen++ == i) {
 			*tx = t;
 			*tx_id = id;
+			*stage = sd == APP_SIDE_EARLY ? APP_STAGE_EARLY
+				 : early_seen	      ? APP_STAGE_FULL_AFTER_EARLY
+						      : APP_STAGE_FULL;
 			return true;
 		}
 	}
@@ -894,6 +965,50 @@ bool app_flow_frame(const struct flow *f, enum app_dir dir, uint64_t id,
 {
 	const struct app_flow *af = f ? f->app : NULL;
 	return af != NULL && app_frames_get(af->frames, dir, id, out);
+}
+
+void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id)
+{
+	struct app_flow *af = f ? f->app : NULL;
+	if (af == NULL || dirs == 0)
+		return;
+	uint64_t depth;
+	if (app_file_store_depth(&depth))
+		stream_file_depth(f, depth);
+	if (scope == APP_STORE_FLOW) {
+		if (af->store_flow_dirs == 0 || tx_id < af->store_flow_from)
+			af->store_flow_from = tx_id;
+		af->store_flow_dirs |= dirs;
+		return;
+	}
+	for (uint8_t i = 0; i < af->store_ntx; i++)
+		if (af->store_tx[i].tx_id == tx_id) {
+			af->store_tx[i].dirs |= dirs;
+			return;
+		}
+	/* full: the oldest mark goes (its transaction is most likely logged) */
+	if (af->store_ntx == APP_STORE_TX_MAX) {
+		memmove(&af->store_tx[0], &af->store_tx[1],
+			sizeof(af->store_tx[0]) * (APP_STORE_TX_MAX - 1));
+		af->store_ntx--;
+	}
+	af->store_tx[af->store_ntx].tx_id = tx_id;
+	af->store_tx[af->store_ntx].dirs = dirs;
+	af->store_ntx++;
+}
+
+bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (af == NULL)
+		return false;
+	uint8_t bit = (uint8_t)(1u << dir);
+	if ((af->store_flow_dirs & bit) && tx_id >= af->store_flow_from)
+		return true;
+	for (uint8_t i = 0; i < af->store_ntx; i++)
+		if (af->store_tx[i].tx_id == tx_id && (af->store_tx[i].dirs & bit))
+			return true;
+	return false;
 }
 
 const void *app_flow_state(const struct flow *f)

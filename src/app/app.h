@@ -29,6 +29,9 @@ enum app_dir { APP_TOSERVER = 0, APP_TOCLIENT = 1 };
 enum {
 	APP_CHUNK_GAP = 1 << 0, /* data is missing before this chunk */
 	APP_CHUNK_EOF = 1 << 1, /* the direction is closed after this chunk */
+	/* with EOF: the stream reached its reassembly depth, so the data
+	 * ended there, not where the sender stopped (a file is TRUNCATED) */
+	APP_CHUNK_DEPTH = 1 << 2,
 };
 
 /* What a parse call reports back. */
@@ -123,7 +126,11 @@ struct app_expect {
 enum app_side {
 	APP_SIDE_NONE = 0,	/* the transaction has nothing in this direction */
 	APP_SIDE_PENDING = 1,	/* not complete yet: later ones wait for it */
-	APP_SIDE_READY = 2	/* complete: inspected once, on a packet of the direction */
+	APP_SIDE_READY = 2,	/* complete: inspected once, on a packet of the direction */
+	/* not complete, but what rules on its early buffers read is known
+	 * (SMTP: the mail's headers): inspected once now by the rules that
+	 * read only such buffers, then again when READY by the others */
+	APP_SIDE_EARLY = 3,
 };
 
 /* Whether a transaction is logged now (tx_log). */
@@ -151,6 +158,10 @@ struct app_file_info {
 	uint8_t hashes; /* APP_FILE_*: the hashes computed (file closed complete) */
 	bool gaps;	/* bytes of the file were lost */
 	uint8_t md5[16], sha1[20], sha256[32];
+	/* file extraction: the spooled copy of a closed or truncated file
+	 * (NULL: none), and the SHA-256 of its bytes */
+	const char *spool_path;
+	uint8_t spool_sha256[32];
 };
 
 /*
@@ -383,6 +394,8 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* Transactions the flow's parser created (EVE flow.tx_cnt); 0 without one. */
+uint64_t app_flow_tx_count(const struct flow *f);
 /* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
  * protocol before a change (UNKNOWN: none), and the one a change expected
  * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */
@@ -401,6 +414,15 @@ enum app_proto app_flow_proto_expected(const struct flow *f);
 bool app_inspect_tx(const struct packet *p, uint32_t i, enum app_proto *proto, const void **tx,
 		    uint64_t *tx_id);
 void app_inspect_done(struct packet *p);
+/* The stage at which app_inspect_tx_stage() offers a side. */
+enum app_inspect_stage {
+	APP_STAGE_FULL = 0,	  /* complete, never offered early */
+	APP_STAGE_EARLY,	  /* APP_SIDE_EARLY: only rules on early buffers */
+	APP_STAGE_FULL_AFTER_EARLY /* complete, offered early before: the others */
+};
+/* app_inspect_tx(), with the stage of the offering. */
+bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
+			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage);
 
 /*
  * A live transaction of the flow by id, for an alert's app-layer object
@@ -412,6 +434,22 @@ void app_inspect_done(struct packet *p);
 bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
 		 const void **tx);
 uint64_t app_flow_tx_total(const struct flow *f);
+/*
+ * Files to store (the filestore keyword; output/filestore.c stores them
+ * as their fileinfo is logged).  dirs: 1 << APP_TOSERVER, 1 <<
+ * APP_TOCLIENT.  APP_STORE_FLOW marks every file of those directions of
+ * transaction tx_id and the later ones (not of earlier ones: Suricata's
+ * flow flag reaches the transactions that follow); APP_STORE_TX (and APP_STORE_FILE, the files of the
+ * transaction the rule matched in the packet's direction) the files of
+ * transaction tx_id.  A mark also gives a TCP flow the file-store
+ * stream-depth.  At most APP_STORE_TX_MAX transactions are marked at
+ * once per flow (the oldest mark goes).
+ */
+#define APP_STORE_TX_MAX 8
+enum app_store_scope { APP_STORE_FILE, APP_STORE_TX, APP_STORE_FLOW };
+void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id);
+bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir);
+
 /* The flow's parser state (NULL when none), for keywords that need it. */
 const void *app_flow_state(const struct flow *f);
 /* A protocol's app-layer event by its rule name; -1 when unknown. */

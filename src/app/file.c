@@ -11,9 +11,129 @@
  */
 #include "app/file.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Spooling settings: written once before the workers start, read-only
+ * after; the counters are shared by the workers. */
+static char *spool_dir;
+static uint32_t spool_max_open;
+static atomic_uint_fast64_t spool_seq;
+static atomic_uint_fast32_t spool_open_cnt;
+static atomic_uint_fast64_t spool_fail;
+
+bool app_file_spool_setup(const char *dir, uint32_t max_open)
+{
+	free(spool_dir);
+	spool_dir = NULL;
+	if (dir == NULL)
+		return true;
+	spool_dir = strdup(dir);
+	spool_max_open = max_open;
+	return spool_dir != NULL;
+}
+
+static bool store_force, store_depth_set;
+static uint64_t store_depth;
+
+void app_file_store_setup(bool force, bool depth_set, uint64_t depth)
+{
+	store_force = force;
+	store_depth_set = depth_set;
+	store_depth = depth;
+}
+
+bool app_file_store_forced(void)
+{
+	return store_force && spool_dir != NULL;
+}
+
+bool app_file_store_depth(uint64_t *depth)
+{
+	*depth = store_depth;
+	return store_depth_set && spool_dir != NULL;
+}
+
+uint64_t app_file_spool_failures(void)
+{
+	return atomic_load(&spool_fail);
+}
+
+static void spool_open(struct app_file *f)
+{
+	if (spool_dir == NULL)
+		return;
+	if (spool_max_open != 0 && atomic_fetch_add(&spool_open_cnt, 1) >= spool_max_open) {
+		atomic_fetch_sub(&spool_open_cnt, 1);
+		atomic_fetch_add(&spool_fail, 1);
+		return;
+	}
+	if (spool_max_open == 0)
+		atomic_fetch_add(&spool_open_cnt, 1);
+	size_t n = strlen(spool_dir) + 64;
+	char *path = malloc(n);
+	int fd = -1;
+	if (path != NULL) {
+		snprintf(path, n, "%s/vigil-spool.%ld.%llu", spool_dir, (long)getpid(),
+			 (unsigned long long)atomic_fetch_add(&spool_seq, 1));
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	EVP_MD_CTX *md = fp != NULL ? EVP_MD_CTX_new() : NULL;
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		if (fp != NULL)
+			fclose(fp);
+		else if (fd >= 0)
+			close(fd);
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+		atomic_fetch_sub(&spool_open_cnt, 1);
+		atomic_fetch_add(&spool_fail, 1);
+		return;
+	}
+	f->spool = fp;
+	f->spool_path = path;
+	f->spool_md = md;
+}
+
+/* Closes the spool's stream; a write that failed spoils it. */
+static void spool_end(struct app_file *f, bool keep)
+{
+	if (f->spool == NULL)
+		return;
+	if (fclose(f->spool) != 0 && !f->spool_bad) {
+		f->spool_bad = true;
+		atomic_fetch_add(&spool_fail, 1);
+	}
+	f->spool = NULL;
+	atomic_fetch_sub(&spool_open_cnt, 1);
+	if (keep && !f->spool_bad && EVP_DigestFinal_ex(f->spool_md, f->spool_sha256, NULL) != 1)
+		f->spool_bad = true;
+	if (!keep)
+		f->spool_bad = true;
+	EVP_MD_CTX_free(f->spool_md);
+	f->spool_md = NULL;
+}
+
+static void spool_write(struct app_file *f, const uint8_t *d, uint32_t n)
+{
+	if (f->spool == NULL || f->spool_bad)
+		return;
+	if (fwrite(d, 1, n, f->spool) != n) {
+		f->spool_bad = true;
+		atomic_fetch_add(&spool_fail, 1);
+		return;
+	}
+	EVP_DigestUpdate(f->spool_md, d, n);
+}
 
 struct app_file_chunk {
 	struct app_file_chunk *next;
@@ -78,6 +198,8 @@ bool app_file_open(struct app_file *f, const uint8_t *name, uint32_t name_len, e
 		}
 	}
 	f->state = APP_FILE_OPEN;
+	if (hashes & APP_FILE_STORE)
+		spool_open(f);
 	return true;
 }
 
@@ -106,6 +228,7 @@ void app_file_append(struct app_file *f, const uint8_t *d, uint32_t n)
 	if (f->state != APP_FILE_OPEN || n == 0)
 		return;
 	if (!f->gaps) {
+		spool_write(f, d, n);
 		for (int i = 0; i < 3; i++)
 			if (f->md[i] != NULL)
 				EVP_DigestUpdate(f->md[i], d, n);
@@ -124,6 +247,7 @@ void app_file_gap(struct app_file *f, uint64_t n)
 		return;
 	f->gaps = true;
 	md_free(f);
+	f->spool_bad = true; /* a file with a hole is not kept */
 	f->size += n;
 	f->tracked += n;
 }
@@ -211,6 +335,7 @@ static void finish(struct app_file *f, enum app_file_state st)
 				f->hashes |= (uint8_t)(1u << i);
 	}
 	md_free(f);
+	spool_end(f, st != APP_FILE_ERROR && !f->gaps);
 	f->state = st;
 }
 
@@ -232,6 +357,14 @@ void app_file_error(struct app_file *f)
 void app_file_free(struct app_file *f)
 {
 	md_free(f);
+	spool_end(f, false);
+	if (f->spool_path != NULL) {
+		/* gone already when the file-store took it */
+		if (unlink(f->spool_path) != 0 && errno != ENOENT)
+			atomic_fetch_add(&spool_fail, 1);
+		free(f->spool_path);
+		f->spool_path = NULL;
+	}
 	drop_queue(f);
 	free(f->name);
 	free(f->head);
@@ -256,6 +389,11 @@ bool app_file_info(const struct app_file *f, struct app_file_info *out)
 	memcpy(out->md5, f->md5, sizeof(out->md5));
 	memcpy(out->sha1, f->sha1, sizeof(out->sha1));
 	memcpy(out->sha256, f->sha256, sizeof(out->sha256));
+	if (f->spool_path != NULL && !f->spool_bad && f->spool == NULL &&
+	    (f->state == APP_FILE_CLOSED || f->state == APP_FILE_TRUNCATED)) {
+		out->spool_path = f->spool_path;
+		memcpy(out->spool_sha256, f->spool_sha256, sizeof(out->spool_sha256));
+	}
 	return true;
 }
 

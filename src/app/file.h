@@ -32,6 +32,31 @@
 
 struct app_file_chunk; /* a queued out-of-order chunk (file.c) */
 
+/*
+ * File extraction (the file-store output): a file opened with
+ * APP_FILE_STORE in its hashes is spooled, its in-order bytes written as
+ * they arrive to a temporary file under the directory given to
+ * app_file_spool_setup() (never reused within the process: <dir>/
+ * vigil-spool.<pid>.<n>), with a SHA-256 of what was written.  Whether it
+ * is kept is decided when its fileinfo is logged (output/filestore.c
+ * renames it); app_file_free() removes whatever was not taken.  A file
+ * with a gap or in error is not kept.  At most max_open spools are open
+ * at once (file-store max-open-files); a file past that is not spooled,
+ * and counted.
+ */
+#define APP_FILE_STORE (1u << 3)
+/* Once, before any worker starts; dir NULL turns spooling off. */
+bool app_file_spool_setup(const char *dir, uint32_t max_open);
+/* The file-store's other settings the application layer applies, set
+ * once before the workers start: force-filestore, and its stream-depth
+ * (depth_set false: none given; depth 0 = unlimited). */
+void app_file_store_setup(bool force, bool depth_set, uint64_t depth);
+bool app_file_store_forced(void);
+/* The file-store stream-depth; false when none is configured. */
+bool app_file_store_depth(uint64_t *depth);
+/* Files that could not be spooled (open limit, create or write failure). */
+uint64_t app_file_spool_failures(void);
+
 struct app_file {
 	enum app_file_state state; /* APP_FILE_NONE until opened */
 	enum app_dir dir;
@@ -50,6 +75,12 @@ struct app_file {
 	struct app_file_chunk *ooo;
 	uint32_t ooo_cnt;
 	uint64_t ooo_bytes;
+	/* spooling (APP_FILE_STORE) */
+	void *spool;	  /* FILE * while open */
+	char *spool_path; /* NULL: not spooled */
+	bool spool_bad;	  /* a gap, an error: not to be kept */
+	void *spool_md;	  /* EVP_MD_CTX sha256 of the spooled bytes while open */
+	uint8_t spool_sha256[32];
 };
 
 /* Zeroed, state NONE. */

@@ -811,8 +811,12 @@ static enum app_parse_result ftpdata_parse(void *s, enum app_dir dir, const uint
 			app_file_append(&tx->file, d, n);
 	}
 	if (flags & APP_CHUNK_EOF) {
-		if (app_file_is_open(&tx->file) && tx->file.dir == dir)
-			app_file_close(&tx->file);
+		if (app_file_is_open(&tx->file) && tx->file.dir == dir) {
+			if (flags & APP_CHUNK_DEPTH)
+				app_file_truncate(&tx->file);
+			else
+				app_file_close(&tx->file);
+		}
 		if (tx->file.state == APP_FILE_NONE || tx->file.dir == dir)
 			tx->eof = true;
 	}

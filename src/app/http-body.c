@@ -197,37 +197,20 @@ static void file_name(struct http_tx *tx, struct http_bytes *out)
 
 static void file_open(struct http_state *s, struct http_tx *tx)
 {
-	struct http_filectx *f = &tx->file;
-	f->state = HTTP_FILE_OPEN;
-	file_name(tx, &f->name);
-	const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
-	for (int i = 0; i < 3; i++) {
-		if (!(s->cfg.file_hashes & (1u << i)))
-			continue;
-		f->md[i] = EVP_MD_CTX_new();
-		if (f->md[i] != NULL && EVP_DigestInit_ex(f->md[i], md[i], NULL) != 1) {
-			EVP_MD_CTX_free(f->md[i]);
-			f->md[i] = NULL;
-		}
-	}
+	struct http_bytes name = {0};
+	file_name(tx, &name);
+	/* the name is copied; a NULL name (no memory) is the empty one */
+	(void)app_file_open(&tx->file.af, name.p != NULL ? name.p : (const uint8_t *)"", name.len,
+			    APP_TOCLIENT, s->cfg.file_hashes);
+	http_bytes_free(&name);
 }
 
 static void file_close(struct http_tx *tx, bool truncated)
 {
-	struct http_filectx *f = &tx->file;
-	if (f->state != HTTP_FILE_OPEN)
-		return;
-	f->state = truncated ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
-	uint8_t *out[3] = {f->md5, f->sha1, f->sha256};
-	bool whole = !truncated && !f->gaps;
-	for (int i = 0; i < 3; i++) {
-		if (f->md[i] == NULL)
-			continue;
-		if (whole && EVP_DigestFinal_ex(f->md[i], out[i], NULL) == 1)
-			f->hashes |= (uint8_t)(1u << i);
-		EVP_MD_CTX_free(f->md[i]);
-		f->md[i] = NULL;
-	}
+	if (truncated)
+		app_file_truncate(&tx->file.af);
+	else
+		app_file_close(&tx->file.af);
 }
 
 /* ------------------------------------------------------------ uploads */
@@ -492,14 +475,9 @@ static void entity(struct http_state *s, struct http_tx *tx, enum app_dir dir, c
 		upload_data(tx, d, n);
 		return;
 	}
-	if (tx->file.state == HTTP_FILE_NONE)
+	if (tx->file.af.state == APP_FILE_NONE)
 		file_open(s, tx);
-	if (tx->file.state != HTTP_FILE_OPEN)
-		return;
-	tx->file.size += n;
-	for (int i = 0; i < 3; i++)
-		if (tx->file.md[i] != NULL)
-			EVP_DigestUpdate(tx->file.md[i], d, n);
+	app_file_append(&tx->file.af, d, n);
 }
 
 enum { GZ_SNIFF, GZ_FIXED, GZ_XLEN, GZ_XDATA, GZ_NAME, GZ_COMMENT, GZ_HCRC, GZ_BODY };
@@ -816,10 +794,9 @@ void http_body_gap(struct http_state *s, struct http_tx *tx, enum app_dir dir, u
 		}
 	}
 	if (dir == APP_TOCLIENT) {
-		if (tx->file.state == HTTP_FILE_NONE)
+		if (tx->file.af.state == APP_FILE_NONE)
 			file_open(s, tx);
-		tx->file.gaps = true;
-		tx->file.size += len;
+		app_file_gap(&tx->file.af, len);
 	} else if (tx->up != NULL) {
 		/* the part boundaries cannot be followed over a hole */
 		for (uint32_t i = 0; i < tx->up->nfiles; i++)
@@ -855,9 +832,7 @@ void http_decoder_free(struct http_decoder *dec)
 
 void http_body_free(struct http_tx *tx)
 {
-	for (int i = 0; i < 3; i++)
-		EVP_MD_CTX_free(tx->file.md[i]);
-	http_bytes_free(&tx->file.name);
+	app_file_free(&tx->file.af);
 	free(tx->file.magic);
 	if (tx->up != NULL) {
 		for (uint32_t i = 0; i < tx->up->nfiles; i++)
@@ -871,8 +846,8 @@ const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm)
 {
 	const struct http_filectx *f = &tx->file;
 	const struct http_bytes *body = &tx->resp.body;
-	if (f->magic_done || fm == NULL || f->state == HTTP_FILE_NONE || body->len == 0 ||
-	    (f->state == HTTP_FILE_OPEN && body->len < FILE_MAGIC_MIN_BYTES))
+	if (f->magic_done || fm == NULL || f->af.state == APP_FILE_NONE || body->len == 0 ||
+	    (f->af.state == APP_FILE_OPEN && body->len < FILE_MAGIC_MIN_BYTES))
 		return f->magic;
 	/* computed once and kept: the transaction is otherwise read-only here */
 	struct http_filectx *mf = (struct http_filectx *)f;
@@ -884,18 +859,25 @@ const char *http_tx_file_magic(const struct http_tx *tx, struct file_magic *fm)
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out)
 {
-	const struct http_filectx *f = &tx->file;
+	struct app_file_info fi;
 	memset(out, 0, sizeof(*out));
-	if (f->state == HTTP_FILE_NONE)
+	if (!app_file_info(&tx->file.af, &fi))
 		return false;
-	out->state = f->state;
-	out->name = f->name.p ? f->name.p : (const uint8_t *)"";
-	out->name_len = f->name.len;
-	out->size = f->size;
-	out->hashes = f->hashes;
-	out->gaps = f->gaps;
-	memcpy(out->md5, f->md5, sizeof(out->md5));
-	memcpy(out->sha1, f->sha1, sizeof(out->sha1));
-	memcpy(out->sha256, f->sha256, sizeof(out->sha256));
+	out->state = fi.state == APP_FILE_OPEN	   ? HTTP_FILE_OPEN
+		     : fi.state == APP_FILE_CLOSED ? HTTP_FILE_CLOSED
+						   : HTTP_FILE_TRUNCATED;
+	out->name = fi.name != NULL ? fi.name : (const uint8_t *)"";
+	out->name_len = fi.name_len;
+	out->size = fi.size;
+	out->hashes = fi.hashes;
+	out->gaps = fi.gaps;
+	memcpy(out->md5, fi.md5, sizeof(out->md5));
+	memcpy(out->sha1, fi.sha1, sizeof(out->sha1));
+	memcpy(out->sha256, fi.sha256, sizeof(out->sha256));
 	return true;
+}
+
+const struct app_file *http_tx_body_file(const struct http_tx *tx)
+{
+	return &tx->file.af;
 }

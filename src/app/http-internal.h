@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "app/file.h"
 #include "app/http.h"
 
 /* A growable byte string with an owner-chosen bound. */
@@ -58,14 +59,9 @@ struct http_decoder {
 	uint64_t out_total;
 };
 
+/* The response body as a file: the generic tracker (app/file.c). */
 struct http_filectx {
-	enum http_file_state state;
-	struct http_bytes name;
-	uint64_t size;
-	EVP_MD_CTX *md[3]; /* md5, sha1, sha256 while open */
-	uint8_t hashes;	   /* HTTP_FILE_* computed over the whole file */
-	bool gaps;	   /* bytes of the body were lost */
-	uint8_t md5[16], sha1[20], sha256[32];
+	struct app_file af;
 	char *magic;	 /* libmagic's description, once computed (http_tx_file_magic) */
 	bool magic_done; /* computed (magic may still be NULL: nothing recognised) */
 };

@@ -155,23 +155,7 @@ static bool tx_file(const void *tx, uint32_t k, struct app_file_info *out)
 	if (k < nup)
 		return app_file_info(http_tx_upload(tx, k), out);
 	k -= nup;
-	struct http_file_info fi;
-	if (k > 0 || !http_tx_file(tx, &fi) || fi.state == HTTP_FILE_NONE)
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->state = fi.state == HTTP_FILE_OPEN	    ? APP_FILE_OPEN
-		     : fi.state == HTTP_FILE_CLOSED ? APP_FILE_CLOSED
-						    : APP_FILE_TRUNCATED;
-	out->dir = APP_TOCLIENT;
-	out->name = fi.name;
-	out->name_len = fi.name_len;
-	out->size = fi.size;
-	out->hashes = fi.hashes;
-	out->gaps = fi.gaps;
-	memcpy(out->md5, fi.md5, sizeof(out->md5));
-	memcpy(out->sha1, fi.sha1, sizeof(out->sha1));
-	memcpy(out->sha256, fi.sha256, sizeof(out->sha256));
-	return true;
+	return k == 0 && app_file_info(http_tx_body_file(tx), out);
 }
 
 static const char *tx_file_magic(const void *tx, uint32_t k, struct file_magic *fm)

@@ -200,6 +200,8 @@ struct http_file_info {
 };
 
 bool http_tx_file(const struct http_tx *tx, struct http_file_info *out);
+/* The response body's file in the generic tracker (state NONE: no body). */
+const struct app_file *http_tx_body_file(const struct http_tx *tx);
 /* Files the request carried (a PUT body, multipart/form-data parts with a
  * filename): the k-th one, NULL past the end. */
 const struct app_file *http_tx_upload(const struct http_tx *tx, uint32_t k);

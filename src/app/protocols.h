@@ -36,6 +36,7 @@
 	X(TFTP, app_tftp)                                                                          \
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
+	X(PGSQL, app_pgsql)                                                                        \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -860,7 +860,13 @@ static enum app_side d_tx_side(const void *state, const void *txv, enum app_dir 
 	(void)state;
 	const struct smtp_tx *tx = txv;
 	bool ready = dir == APP_TOSERVER ? tx->done : tx->done && tx->replied;
-	return ready || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
+	if (ready || eof)
+		return APP_SIDE_READY;
+	/* the mail's headers are parsed: email.* rules look now, as
+	 * Suricata inspects them before the end of DATA */
+	if (dir == APP_TOSERVER && tx->has_mime && !tx->mime.in_main)
+		return APP_SIDE_EARLY;
+	return APP_SIDE_PENDING;
 }
 
 static enum app_log_decision d_tx_log(const void *state, const void *txv, bool flow_end)

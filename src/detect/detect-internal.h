@@ -111,6 +111,10 @@ struct rule_header {
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
+	/* "=>": a transactional rule (Suricata 8): directional like "->" from
+	 * the client's side, its keywords read either side of one
+	 * transaction, evaluated once the response side is ready. */
+	bool tx_both;
 };
 
 struct parse_ctx;
@@ -192,7 +196,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_frame;
+    kw_family_dataset, kw_family_iprep, kw_family_intel, kw_family_frame;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -240,6 +244,8 @@ enum {
 	BUF_GOOSE_GOCBREF, /* GOOSE strings (kw-goose.c) */
 	BUF_GOOSE_DATSET,
 	BUF_GOOSE_GOID,
+	BUF_IP_SRC, /* ip.src / ip.dst: the address bytes (4 or 16) */
+	BUF_IP_DST,
 	BUF_FRAME, /* frame: the bytes of the app-layer frame being inspected (kw-frame.c) */
 	BUF_MAX_BUILTIN,
 };
@@ -297,6 +303,10 @@ struct app_buffer_family {
 };
 extern const struct app_buffer_family app_buffers_http, app_buffers_dns, app_buffers_tls,
     app_buffers_file;
+/* Buffers known at a transaction's early stage (APP_SIDE_EARLY: rules
+ * that read only these are judged then), per protocol that has one:
+ * NULL-terminated names, listed in kw-app.c. */
+extern const char *const app_buffers_smtp_early[];
 extern const struct app_buffer_family app_buffers_ssh;
 extern const struct app_buffer_family app_buffers_ftp;
 extern const struct app_buffer_family app_buffers_enip;
@@ -309,6 +319,7 @@ extern const struct app_buffer_family app_buffers_dicom;
 extern const struct app_buffer_family app_buffers_stratum;
 extern const struct app_buffer_family app_buffers_mms;
 extern const struct app_buffer_family app_buffers_smtp;
+extern const struct app_buffer_family app_buffers_pgsql;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
@@ -435,6 +446,8 @@ enum rule_flags {
 	RF_ONLY_STREAM = 1 << 19, /* flow:only_stream */
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
 	RF_FRAME = 1 << 21,	  /* frame: runs on each ready frame of frame_proto/frame_type */
+	RF_APP_EARLY = 1 << 22,	  /* RF_APP_BUF reading only early buffers: judged at the early stage */
+	RF_BYPASS = 1 << 23,	  /* `bypass`: a match bypasses the flow (post-match) */
 };
 
 struct rule {
@@ -468,6 +481,7 @@ struct rule {
 	char *byte_var_names[16];
 	const char *file;
 	unsigned line;
+	char *enrichment; /* alert.enrichment JSON (enrich.c), NULL = none */
 	/* Lists of sm pointers modified after setup: kw-content keeps the content ctx. */
 };
 
@@ -557,6 +571,7 @@ struct detect_flow {
 	uint8_t *int_set;
 	bool pass; /* an IP-only pass rule matched: no more inspection */
 	bool drop; /* an IP-only drop/reject rule matched (IPS drops the rest) */
+	uint8_t iponly_done; /* IP-only rules ran: bit 1 to server, bit 2 to client */
 	/* tag:session (kw-tag.c) */
 	bool tag_active;
 	uint8_t tag_metric;
@@ -614,7 +629,29 @@ struct det_thread {
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */
+	/* JSON of dataset hits of the rule being evaluated (kw-dataset.c) */
+	struct alert_context ctx[ALERT_CONTEXT_MAX];
+	unsigned nctx;
+	char *ctx_ring; /* rendered intel hits (kw-intel.c) */
+	unsigned ctx_ring_pos;
 };
+
+/* Keeps JSON for the alert of the rule being evaluated as
+ * alert.context.<key> (replacing an earlier one of that key); json must
+ * stay valid until the packet's alerts are logged. */
+void detect_keep_context(struct det_thread *dt, const char *key, const char *json);
+
+/* The i-th complete file of the transactions offered for p (kw-file.c). */
+struct app_file_info;
+bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		 struct app_file_info *fi, uint64_t *tx_id);
+
+/* Fills each rule's enrichment from the KEV / ATT&CK tables (enrich.c). */
+void detect_enrich_rules(struct detect_engine *de);
+
+/* The built-in rules for the indicator types db holds (kw-intel.c). */
+struct ioc_db;
+size_t intel_rule_texts(const struct ioc_db *db, const char **out, size_t max);
 
 /* The worker's libmagic handle for file.magic, opened on first use; NULL
  * (reported once) when libmagic cannot load its database. */
@@ -689,12 +726,18 @@ struct detect_engine {
 	char **files;		  /* rule file names (rules point at them) */
 	uint32_t max_pattern_len; /* longest content of a stream rule */
 	uint8_t file_hashes;	  /* HTTP_FILE_* digests file keywords compare */
+	struct dataset_registry *datasets; /* dataset / datarep sets (dataset.c) */
+	struct iprep *iprep;		   /* IP reputation (iprep.c), NULL = none */
+	struct ioc_db *ioc;		   /* feeds' indicators (kw-intel.c), NULL = none; owned */
+	bool datasets_nosave;		   /* -T: do not write save/state files */
+	bool file_store;	  /* a rule has filestore (kw-file.c) */
 	size_t nfiles;
 	/* Frame rules (RF_FRAME), in rule order, outside the prefilter: they
 	 * run on the frames ready on a packet; the frame types they need. */
 	uint32_t *frame_rules;
 	uint32_t nframe_rules;
 	uint64_t frames[APP_PROTO_MAX];
+	uint32_t niponly; /* RF_IPONLY rules: flows remember the directions they ran on */
 };
 
 /* prefilter.c */
@@ -712,6 +755,9 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);
 /* alert.c */
 void alert_queue_reset(struct alert_queue *q);
+/* Records r as the packet's drop cause unless an earlier rule is. */
+void alert_queue_set_drop(struct alert_queue *q, const struct rule *r, enum detect_action action,
+			  uint32_t flags);
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
 			enum detect_action action, uint32_t flags);
 /* Adds from's alerts of rules `into` does not hold yet, in rule order, and

@@ -25,8 +25,11 @@
 #include <time.h>
 
 #include "app/file-magic.h"
+#include "detect/dataset.h"
 #include "app/frame.h"
 #include "detect/detect-internal.h"
+#include "detect/iprep.h"
+#include "intel/ioc.h"
 
 /* ------------------------------------------------------------ var registry */
 
@@ -227,6 +230,22 @@ static int load_file(struct detect_engine *de, const char *path, struct detect_l
 	fclose(f);
 	st->files++;
 	return 0;
+}
+
+/* The built-in rules that match the feeds' indicators (kw-intel.c). */
+static void load_intel_rules(struct detect_engine *de, const struct detect_config *cfg,
+			     struct detect_load_stats *st, FILE *log)
+{
+	if (cfg->ioc == NULL)
+		return;
+	const char *texts[16];
+	size_t n = intel_rule_texts(cfg->ioc, texts, 16);
+	struct parse_ctx pc = {.de = de, .vars = de->vars, .file = "<intel feeds>"};
+	for (size_t i = 0; i < n; i++) {
+		pc.line = (unsigned)i + 1;
+		load_one(de, &pc, texts[i], st, log);
+	}
+	free(pc.unsupported);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -474,8 +493,11 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	struct detect_load_stats *st = stats ? stats : &local;
 	memset(st, 0, sizeof(*st));
 	struct detect_engine *de = calloc(1, sizeof(*de));
-	if (de == NULL)
+	if (de == NULL) {
+		ioc_db_free(cfg->ioc);
 		return NULL;
+	}
+	de->ioc = cfg->ioc;
 	de->alert_max = cfg->packet_alert_max ? cfg->packet_alert_max : DETECT_PACKET_ALERT_MAX;
 	if (de->alert_max > DETECT_PACKET_ALERT_MAX)
 		de->alert_max = DETECT_PACKET_ALERT_MAX;
@@ -483,6 +505,8 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	if (cfg->cache_dir != NULL)
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
+	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
+	de->iprep = iprep_load(cfg->config, log);
 	setup_action_order(de, cfg, log);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
@@ -496,10 +520,15 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	for (size_t i = 0; i < cfg->rule_file_count; i++)
 		if (load_path(de, cfg->rule_files[i], st, log) != 0)
 			fatal = true;
+	load_intel_rules(de, cfg, st, log);
 	drop_duplicates(de, st, log);
 	order_rules(de);
+	detect_enrich_rules(de);
 	if (collect_frame_rules(de) != 0)
 		goto fail;
+	for (uint32_t i = 0; i < de->nrules; i++)
+		if (de->rules[i]->flags & RF_IPONLY)
+			de->niponly++;
 	for (uint32_t i = 0; i < de->nrules; i++)
 		if ((de->rules[i]->flags & RF_STREAM) &&
 		    de->rules[i]->max_content_len > de->max_pattern_len)
@@ -517,6 +546,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	return de;
 fail:
 	st->seconds = now_seconds() - t0;
+	de->datasets_nosave = true;
 	detect_engine_free(de);
 	return NULL;
 }
@@ -529,6 +559,9 @@ void detect_engine_free(struct detect_engine *de)
 	prefilter_free(de->pf);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		rule_free(de->rules[i]);
+	dataset_registry_free(de->datasets, !de->datasets_nosave, stderr);
+	iprep_free(de->iprep);
+	ioc_db_free(de->ioc);
 	free(de->rules);
 	for (int k = 0; k < VAR_KINDS; k++) {
 		for (uint32_t i = 0; i < de->nvarnames[k]; i++)
@@ -564,6 +597,7 @@ int detect_test_ruleset(const struct detect_config *cfg, FILE *log)
 			fprintf(log, "Configuration provided was unsuccessful.\n");
 		return 1;
 	}
+	de->datasets_nosave = true; /* a test writes no dataset files */
 	detect_engine_free(de);
 	if (st.failed > 0) {
 		if (log)
@@ -608,6 +642,7 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_data_free(dt->pcre_md);
 	free(dt->b64);
 	free(dt->app_scratch);
+	free(dt->ctx_ring);
 	file_magic_free(dt->magic);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);
@@ -655,6 +690,12 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 	if (!app_header_match(h, p))
 		return false;
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
+	if (h->tx_both && !p->flow_toserver) {
+		/* "=>" is matched from the client's side on the response */
+		*swapped = true;
+		return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
+		       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	}
 	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
 	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
 		return true;
@@ -730,6 +771,7 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 	dt->r = r;
 	dt->b64_len = 0;
 	dt->tx_id = 0;
+	dt->nctx = 0;
 	const struct sm_list *m = &r->lists[LIST_MATCH];
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))
@@ -766,6 +808,20 @@ static bool rule_wanted(const struct rule *r, enum run_mode mode)
 	}
 }
 
+/*
+ * A packet rule of a UDP application protocol (alert tftp ...: pkt_data)
+ * alerts with the transaction the packet made in its direction, as
+ * Suricata 8 gives such alerts the packet's transaction.
+ */
+static bool udp_app_tx(const struct rule *r, const struct packet *p, uint64_t *tx_id)
+{
+	enum app_proto proto;
+	const void *tx;
+	if (p->flow == NULL || p->proto != 17 || r->h.app == 0)
+		return false;
+	return app_inspect_tx(p, 0, &proto, &tx, tx_id) && proto == (enum app_proto)r->h.app;
+}
+
 /* What a rule that matched does: postmatch keywords, thresholds, tags,
  * the verdict and its alert.  True when it was a pass (which stops every
  * later rule). */
@@ -774,6 +830,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 {
 	struct detect_engine *de = dt->de;
 	run_postmatch(dt, r, p);
+	if ((r->flags & RF_BYPASS) && p->flow != NULL)
+		out->flow_bypass = true;
 	enum detect_action action = r->h.action;
 	enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
 	if (tv == TC_DISCARD)
@@ -786,16 +844,18 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		flags = ALERT_F_STREAM_MATCH;
 	if (r->flags & RF_APP_BUF)
 		flags = ALERT_F_STATE_MATCH | ALERT_F_TX;
+	else if (udp_app_tx(r, p, &tx_id))
+		flags |= ALERT_F_TX;
 	if (dt->frame != NULL) {
 		flags = ALERT_F_FRAME | (dt->frame->has_tx ? ALERT_F_TX : 0);
 		tx_id = dt->frame->tx_id;
 	}
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
-	/* As Suricata: pass and drop apply to the whole flow for IP-only
-	 * rules, stream matches and transaction (state) matches (first to
-	 * set wins), else to the packet: a dropped request's retransmission,
-	 * whose transaction was already inspected, is dropped too. */
+	/* As Suricata (signature_properties' flow_action): pass and drop
+	 * apply to the whole flow for IP-only and protocol-only rules,
+	 * stream matches and transaction (app-layer state) matches, first to
+	 * set wins; else to the packet. */
 	bool to_flow = p->flow != NULL &&
 		       (mode == RUN_STREAM || rule_is_iponly(r) || (r->flags & RF_APP_BUF));
 	struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
@@ -815,6 +875,7 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 			flags |= ALERT_F_APPLY_FLOW;
 			out->flow_drop = true;
 		}
+		alert_queue_set_drop(out, r, action, flags);
 	}
 	/* Pass rules stop inspection; they are logged only with `alert`. */
 	if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
@@ -823,6 +884,10 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		alert_queue_append(de, out, r, action, flags);
 		if ((flags & ALERT_F_TX) && out->count > before)
 			out->alerts[before].tx_id = tx_id;
+		if (out->count > before) {
+			memcpy(out->alerts[before].context, dt->ctx, dt->nctx * sizeof(dt->ctx[0]));
+			out->alerts[before].context_count = dt->nctx;
+		}
 		if (dt->frame != NULL && out->count > before)
 			out->alerts[before].frame_id = dt->frame->id;
 	}
@@ -840,8 +905,15 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_proto proto;
 	const void *tx;
 	uint64_t id;
+	enum app_inspect_stage stage;
 	bool pass = false;
-	for (uint32_t t = 0; !pass && app_inspect_tx(p, t, &proto, &tx, &id); t++) {
+	bool early = (r->flags & RF_APP_EARLY) != 0;
+	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+		/* a side seen early: its early rules were judged then, the
+		 * others wait for it to be complete */
+		if ((stage == APP_STAGE_EARLY && !early) ||
+		    (stage == APP_STAGE_FULL_AFTER_EARLY && early))
+			continue;
 		dt->tx_only = (int32_t)t;
 		bool m = rule_match_packet(dt, r, p);
 		dt->tx_only = -1;
@@ -888,9 +960,16 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	    [RUN_APP] = CAND_PACKET | CAND_APP,
 	};
 	prefilter_run(dt, p, want[mode]);
+	/* IP-only rules: once per direction of a flow (Suricata's
+	 * DetectRunInspectIPOnly), every time for packets without one. */
+	bool iponly_ran = false;
+	if (de->niponly > 0 && p->flow != NULL && p->flow->detect != NULL) {
+		const struct detect_flow *df = p->flow->detect;
+		iponly_ran = (df->iponly_done & (p->flow_toserver ? 1 : 2)) != 0;
+	}
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
-		if (!rule_wanted(r, mode))
+		if (!rule_wanted(r, mode) || (iponly_ran && (r->flags & RF_IPONLY)))
 			continue;
 		bool pass;
 		if ((r->flags & RF_APP_BUF) && p->flow != NULL)
@@ -906,6 +985,12 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		(void)run_frame_rules(dt, p, out, mode);
 	if (out->count > 0 && p->flow != NULL)
 		p->flow->alerted = true;
+	if (de->niponly > 0 && p->flow != NULL && !iponly_ran &&
+	    (mode == RUN_PACKET || mode == RUN_PACKET_NO_STR)) {
+		struct detect_flow *df = detect_flow_get(dt, p);
+		if (df != NULL)
+			df->iponly_done |= p->flow_toserver ? 1 : 2;
+	}
 }
 
 static bool flow_passed(const struct packet *p)
@@ -976,4 +1061,9 @@ uint32_t detect_engine_max_pattern_len(const struct detect_engine *de)
 unsigned detect_engine_file_hashes(const struct detect_engine *de)
 {
 	return de ? de->file_hashes : 0;
+}
+
+bool detect_engine_file_store(const struct detect_engine *de)
+{
+	return de != NULL && de->file_store;
 }

@@ -200,8 +200,10 @@ bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, u
 	const struct app_buf *b = buf_by_id(buf_id);
 	if (b == NULL || p->flow == NULL)
 		return false;
-	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
-	if (!(b->dirs & (1u << dir)))
+	enum app_dir pdir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	/* a transactional (=>) rule reads a one-sided buffer from its side */
+	bool tx_both = dt != NULL && dt->r != NULL && dt->r->h.tx_both;
+	if (!tx_both && !(b->dirs & (1u << pdir)))
 		return false;
 	enum app_proto proto;
 	const void *tx;
@@ -209,6 +211,9 @@ bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, u
 	uint32_t seen = 0;
 	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, &id); t++) {
 		const struct app_buffer_spec *s = spec_for(b, proto);
+		enum app_dir dir = pdir;
+		if (tx_both && s != NULL && !(s->dirs & (1u << pdir)))
+			dir = pdir == APP_TOSERVER ? APP_TOCLIENT : APP_TOSERVER;
 		if (s == NULL || !(s->dirs & (1u << dir)))
 			return false;
 		for (uint32_t i = 0; s->get(s, dt, tx, dir, i, d, l); i++, seen++)
@@ -262,7 +267,9 @@ int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto,
 		pc_error(pc, "rule mixes keywords of different app protocols");
 		return -1;
 	}
-	r->tx_dirs = r->tx_proto == APP_PROTO_UNKNOWN ? dirs : (uint8_t)(r->tx_dirs & dirs);
+	/* a transactional (=>) rule may use keywords of both sides */
+	uint8_t both = r->h.tx_both ? (uint8_t)(r->tx_dirs | dirs) : (uint8_t)(r->tx_dirs & dirs);
+	r->tx_dirs = r->tx_proto == APP_PROTO_UNKNOWN ? dirs : both;
 	r->tx_proto = (uint8_t)proto;
 	return 0;
 }
@@ -319,8 +326,20 @@ static int check_buffer(struct parse_ctx *pc, struct rule *r, const struct app_b
 			 app_proto_name((enum app_proto)r->tx_proto));
 		return -1;
 	}
-	*dirs &= d;
+	*dirs = r->h.tx_both ? (uint8_t)(*dirs | d) : (uint8_t)(*dirs & d);
 	return 0;
+}
+
+/* One line per protocol whose transactions have an early stage. */
+static const char *const *const early_lists[] = {app_buffers_smtp_early};
+
+static bool buffer_early(const char *name)
+{
+	for (size_t i = 0; i < sizeof(early_lists) / sizeof(early_lists[0]); i++)
+		for (const char *const *n = early_lists[i]; *n != NULL; n++)
+			if (strcmp(*n, name) == 0)
+				return true;
+	return false;
 }
 
 int rule_finish_app(struct parse_ctx *pc, struct rule *r)
@@ -334,7 +353,7 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
-	uint8_t dirs = AD_BOTH;
+	uint8_t dirs = r->h.tx_both ? 0 : AD_BOTH;
 	if (r->tx_proto != APP_PROTO_UNKNOWN) {
 		r->flags |= RF_APP_BUF;
 		dirs = r->tx_dirs;
@@ -344,13 +363,28 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
+	bool early = r->nbufs > 0 && r->tx_proto == APP_PROTO_UNKNOWN;
 	for (uint32_t i = 0; i < r->nbufs; i++) {
 		const struct app_buf *b = buf_by_id(r->bufs[i].buf_id);
-		if (b == NULL)
+		if (b == NULL) {
+			early = false;
 			continue;
+		}
 		r->flags |= RF_APP_BUF;
 		if (check_buffer(pc, r, b, &dirs) != 0)
 			return -1;
+		early = early && buffer_early(b->name);
+	}
+	if (early && (r->flags & RF_APP_BUF) && !r->h.tx_both) /* "=>" waits for the response */
+		r->flags |= RF_APP_EARLY;
+	if (r->h.tx_both) {
+		if (!(r->flags & RF_APP_BUF)) {
+			pc_error(pc, "'=>' needs transaction keywords");
+			return -1;
+		}
+		/* evaluated on the response side, whatever its keywords */
+		r->flags |= RF_TOCLIENT;
+		return 0;
 	}
 	if (dirs == 0 || (dirs == AD_TS && (r->flags & RF_TOCLIENT)) ||
 	    (dirs == AD_TC && (r->flags & RF_TOSERVER))) {

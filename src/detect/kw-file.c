@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/app.h"
 #include "detect/detect-internal.h"
@@ -89,7 +90,7 @@ static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
  * the protocol (its descriptor's tx_file).  A file is judged on packets
  * of the direction it travels (an HTTP response's on to_client ones).
  */
-static bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
+bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
 			struct app_file_info *fi, uint64_t *tx_id)
 {
 	if (p->flow == NULL)
@@ -391,6 +392,189 @@ static int filesha256_setup(struct parse_ctx *pc, struct rule *r, const char *ar
 	return filehash_setup(pc, r, arg, "filesha256", APP_FILE_SHA256, 32);
 }
 
+/* ------------------------------------------------------------ filestore */
+
+/*
+ * filestore[:<direction>[,<scope>]], as Suricata's detect-filestore.c:
+ * direction request/to_server, response/to_client or both; scope file
+ * (the default without a direction), tx (the default with one), or
+ * ssn/flow.  A rule with buffers (http.uri ...) matches where they do;
+ * without, it is a file rule: it matches where a transaction offered for
+ * the packet carries a file travelling in the packet's direction, so
+ * once per file side, as Suricata judges each file.  Once the whole rule
+ * matched, the post-match instance marks what is to be stored
+ * (app_flow_file_store): the matched transaction's files in the packet's
+ * direction, or the other direction's when the packet's has none (a
+ * rule on a request is about the response it brings) (scope file); the
+ * transaction's files in the given directions (tx); the files of that
+ * transaction and every later one in those directions (flow).  The
+ * file-store output stores them as their fileinfo is logged.
+ */
+struct filestore_ctx {
+	bool post;	/* the post-match instance */
+	uint8_t dirs;	/* AD_*; 0 = the matched file's (scope file) */
+	enum app_store_scope scope;
+};
+
+static bool tx_has_file_dir(const struct app_protocol *ap, const void *tx, enum app_dir dir);
+
+/* The first transaction offered for p that carries a file in the
+ * packet's direction (each file is judged once, on its side). */
+static bool tx_with_file(const struct det_thread *dt, const struct packet *p, uint64_t *tx_id,
+			 const struct app_protocol **ap_out, const void **tx_out)
+{
+	enum app_proto proto;
+	const void *tx;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, tx_id); t++) {
+		const struct app_protocol *ap = app_protocol(proto);
+		if (ap != NULL && ap->tx_file != NULL && tx_has_file_dir(ap, tx, dir)) {
+			*ap_out = ap;
+			*tx_out = tx;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool tx_has_file_dir(const struct app_protocol *ap, const void *tx, enum app_dir dir)
+{
+	struct app_file_info fi;
+	for (uint32_t k = 0; ap->tx_file(tx, k, &fi); k++)
+		if (fi.dir == dir)
+			return true;
+	return false;
+}
+
+static int filestore_match(struct det_thread *dt, const struct packet *p, const struct rule *r,
+			   const void *ctx)
+{
+	const struct filestore_ctx *c = ctx;
+	const struct app_protocol *ap;
+	const void *tx;
+	uint64_t tx_id;
+	if (!c->post) {
+		if (p->flow == NULL)
+			return 0;
+		/* with buffers (http.uri ...) those decide where the rule matches */
+		if (r->nbufs > 0)
+			return 1;
+		if (!tx_with_file(dt, p, &tx_id, &ap, &tx))
+			return 0;
+		dt->tx_id = tx_id;
+		return 1;
+	}
+	uint8_t dirs = c->dirs;
+	if (c->scope == APP_STORE_FILE) {
+		/* the file of the side that matched; a rule that matched on a
+		 * side without one (a request) is about the other side's file */
+		enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+		enum app_proto proto;
+		const void *state;
+		if (app_flow_tx(p->flow, dt->tx_id, &proto, &state, &tx) &&
+		    (ap = app_protocol(proto)) != NULL && ap->tx_file != NULL &&
+		    !tx_has_file_dir(ap, tx, dir))
+			dir = dir == APP_TOSERVER ? APP_TOCLIENT : APP_TOSERVER;
+		dirs = (uint8_t)(1u << dir);
+	}
+	app_flow_file_store((struct flow *)p->flow, c->scope, dirs, dt->tx_id);
+	return 1;
+}
+
+/* One word of the value: [start, end) without blanks; false when empty. */
+static bool next_word(const char **s, char *out, size_t n)
+{
+	const char *p = *s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t k = 0;
+	while (*p && *p != ',' && *p != ' ' && *p != '\t') {
+		if (k + 1 < n)
+			out[k++] = *p;
+		p++;
+	}
+	out[k] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == ',')
+		p++;
+	*s = p;
+	return k > 0;
+}
+
+static int filestore_parse(struct parse_ctx *pc, const char *arg, struct filestore_ctx *c)
+{
+	c->scope = APP_STORE_FILE;
+	c->dirs = 0;
+	if (arg == NULL)
+		return 0;
+	char w[32];
+	const char *s = arg;
+	if (next_word(&s, w, sizeof(w))) {
+		if (!strcasecmp(w, "request") || !strcasecmp(w, "to_server"))
+			c->dirs = AD_TS;
+		else if (!strcasecmp(w, "response") || !strcasecmp(w, "to_client"))
+			c->dirs = AD_TC;
+		else if (!strcasecmp(w, "both"))
+			c->dirs = AD_BOTH;
+		else {
+			pc_error(pc, "filestore: unknown direction '%s' (request, response, both)",
+				 w);
+			return -1;
+		}
+		c->scope = APP_STORE_TX;
+	}
+	if (next_word(&s, w, sizeof(w))) {
+		if (!strcasecmp(w, "file"))
+			c->scope = APP_STORE_FILE;
+		else if (!strcasecmp(w, "tx"))
+			c->scope = APP_STORE_TX;
+		else if (!strcasecmp(w, "ssn") || !strcasecmp(w, "flow"))
+			c->scope = APP_STORE_FLOW;
+		else {
+			pc_error(pc, "filestore: unknown scope '%s' (file, tx, ssn, flow)", w);
+			return -1;
+		}
+	}
+	if (*s != '\0' && next_word(&s, w, sizeof(w)) && *s != '\0') {
+		pc_error(pc, "filestore: too many values in '%s'", arg);
+		return -1;
+	}
+	/* a direction with scope file: the matched file, as Suricata */
+	if (c->scope == APP_STORE_FILE)
+		c->dirs = 0;
+	return 0;
+}
+
+static int filestore_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	struct filestore_ctx parsed = {.post = false};
+	if (filestore_parse(pc, arg, &parsed) != 0)
+		return -1;
+	struct filestore_ctx *m = malloc(sizeof(*m)), *post = malloc(sizeof(*post));
+	if (m == NULL || post == NULL) {
+		free(m);
+		free(post);
+		return -1;
+	}
+	*m = parsed;
+	*post = parsed;
+	post->post = true;
+	if (rule_add_sm(r, LIST_MATCH, kw_lookup("filestore"), m) == NULL) {
+		free(m);
+		free(post);
+		return -1;
+	}
+	if (rule_add_sm(r, LIST_POSTMATCH, kw_lookup("filestore"), post) == NULL) {
+		free(post);
+		return -1;
+	}
+	rule_on_files(r);
+	if (pc->de != NULL)
+		pc->de->file_store = true;
+	return 0;
+}
+
 static const struct kw_def defs[] = {
     {"filename", NULL, "file name contains a string (case-insensitive)", filename_setup, NULL, NULL,
      NULL, 0},
@@ -405,6 +589,8 @@ static const struct kw_def defs[] = {
      NULL, filehash_free, 0},
     {"filesha256", NULL, "file SHA-256 in (or with ! not in) a list", filesha256_setup,
      filehash_match, NULL, filehash_free, 0},
+    {"filestore", NULL, "store the files of the match (file-store output)", filestore_setup,
+     filestore_match, NULL, free, KW_OPTIONAL},
 };
 
 const struct kw_family kw_family_file = {defs, sizeof(defs) / sizeof(defs[0])};

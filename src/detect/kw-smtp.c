@@ -119,3 +119,12 @@ static const struct app_buffer_spec specs[] = {
 };
 
 const struct app_buffer_family app_buffers_smtp = {specs, sizeof(specs) / sizeof(specs[0])};
+
+/* The command and header buffers are known once the mail's headers are
+ * parsed (the transaction's early stage); file.data and email.url only
+ * at its end. */
+const char *const app_buffers_smtp_early[] = {
+    "smtp.helo",  "smtp.mail_from",   "smtp.rcpt_to",	"email.from",	  "email.to",
+    "email.cc",	  "email.subject",    "email.date",	"email.message_id", "email.x_mailer",
+    "email.received", NULL,
+};

@@ -190,7 +190,8 @@ static const struct rule_buffer *fp_buffer(const struct rule *r)
  * any) take no parameters, so one scan serves every rule with that chain. */
 static bool app_fp_usable(const struct rule *r)
 {
-	if (!r->has_fp || !buffer_is_app(r->fp.buf_id))
+	/* a transactional (=>) rule may read its pattern from the other side */
+	if (!r->has_fp || !buffer_is_app(r->fp.buf_id) || r->h.tx_both)
 		return false;
 	const struct rule_buffer *rb = fp_buffer(r);
 	if (rb == NULL)

@@ -761,6 +761,8 @@ int rule_header_parse(struct parse_ctx *pc, const char *hdr, struct rule_header 
 		h->bidir = false;
 	else if (strcmp(f[4], "<>") == 0)
 		h->bidir = true;
+	else if (strcmp(f[4], "=>") == 0)
+		h->tx_both = true;
 	else {
 		snprintf(err, errlen, "invalid direction '%s'", f[4]);
 		goto out;

@@ -4,7 +4,9 @@
  * log directory) are fatal with a one-line reason; anything that goes
  * wrong inside the input is reported and counted, and the run goes on.
  */
+#include "util/exception-policy.h"
 #include "engine/engine.h"
+#include "app/file.h"
 #include "app/frame.h"
 #include "app/ssh.h"
 #include "engine/daemon.h"
@@ -17,6 +19,7 @@
 #include "engine/unix-socket.h"
 #include "output/fast-log.h"
 #include "engine/worker.h"
+#include "intel/ioc.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/datadir.h"
@@ -94,6 +97,26 @@ static const struct capture_stats *capture_stats_of(struct engine *e)
 	return &e->live_stats;
 }
 
+/* Exception policies (util/exception-policy.h), resolved once: the stream
+ * stage applies the midstream one, EVE names them in flow events. */
+static bool load_exception_policies(struct engine *e, char *err, size_t errlen)
+{
+	enum exception_policy pol;
+	bool ips = e->opt->simulate_ips;
+	if (!exception_policy_resolve_midstream(e->config, e->stream_cfg.midstream, ips, &pol, err,
+						errlen))
+		return false;
+	e->stream_cfg.midstream_policy = (uint8_t)pol;
+	e->stream_cfg.ips = ips;
+	/* stream.inline absent or "auto": inline in IPS mode, as Suricata's
+	 * StreamTcpInitConfig (data is inspected before it is ACKed). */
+	const char *inl = config_get_str(e->config, "stream.inline", NULL);
+	if (ips && (inl == NULL || strcmp(inl, "auto") == 0))
+		e->stream_cfg.inline_mode = true;
+	e->eve_cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] = (uint8_t)pol;
+	return true;
+}
+
 static bool load_config(struct engine *e, char *err, size_t errlen)
 {
 	e->config = config_new();
@@ -133,7 +156,7 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
 	e->stream_cfg.app_reader = true; /* the app layer reads reassembled data */
-	return true;
+	return load_exception_policies(e, err, errlen);
 }
 
 /* The enabled entry `name` of outputs:, or NULL. */
@@ -278,6 +301,7 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	memset(dc, 0, sizeof(*dc));
 	dc->rule_files = e->rule_paths;
 	dc->rule_file_count = collect_rule_files(e);
+	dc->ioc = ioc_db_from_config(e->config, stderr); /* intel.feeds; the engine owns it */
 	if (dc->rule_file_count == 0)
 		return;
 	dc->classification_file = table_file(e, "classification-file", "classification.config",
@@ -296,6 +320,8 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->packet_alert_max = (unsigned)config_get_int(e->config, "detect.packet-alert-max", 0);
 	dc->action_order_count = collect_action_order(e);
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
+	dc->config = e->config;
+	dc->data_dir = config_get_str(e->config, "default-data-dir", e->opt->logdir);
 }
 
 /* Without the classification table every alert would carry an empty
@@ -317,10 +343,12 @@ static bool load_rules(struct engine *e, char *err, size_t errlen)
 {
 	struct detect_config dc;
 	fill_detect_config(e, &dc);
-	if (dc.rule_file_count == 0)
+	if (dc.rule_file_count == 0 && dc.ioc == NULL)
 		return true; /* no rules: decode, flows and logging only */
-	if (!tables_found(e, &dc, err, errlen))
+	if (!tables_found(e, &dc, err, errlen)) {
+		ioc_db_free(dc.ioc);
 		return false;
+	}
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	e->detect = detect_engine_new(&dc, &ls, stderr);
@@ -356,6 +384,7 @@ int engine_test_rules(const struct engine_options *o)
 	fill_detect_config(&e, &dc);
 	if (!tables_found(&e, &dc, err, sizeof(err))) {
 		fprintf(stderr, "vigil: %s\n", err);
+		ioc_db_free(dc.ioc);
 		app_config_free(&e.app_cfg);
 		config_free(e.config);
 		return 1;
@@ -380,6 +409,35 @@ int engine_dump_config(const struct engine_options *o)
 	app_config_free(&e.app_cfg);
 	config_free(e.config);
 	return rc;
+}
+
+/* The file-store output: its directory, the tracker's spool, and what
+ * the parsers must do for it (SHA-256 names every stored file; files are
+ * spooled only when something can ask to store them). */
+static bool open_filestore(struct engine *e, char *err, size_t errlen)
+{
+	const struct filestore_config *fs = &e->eve_cfg.filestore;
+	if (!fs->enabled)
+		return true;
+	if (!filestore_open(fs, e->opt->logdir, err, errlen))
+		return false;
+	/* as Suricata's FileReassemblyDepth: the file-store's stream-depth
+	 * when it is larger than stream.reassembly.depth, else that one */
+	uint64_t global = e->stream_cfg.depth, depth = global;
+	if (fs->stream_depth_set && fs->stream_depth != 0) {
+		if (global == 0 || fs->stream_depth > global)
+			depth = fs->stream_depth;
+		else
+			fprintf(stderr,
+				"vigil: config: file-store stream-depth %llu has no effect: it is "
+				"not larger than stream.reassembly.depth\n",
+				(unsigned long long)fs->stream_depth);
+	}
+	app_file_store_setup(fs->force_filestore, true, depth);
+	e->app_cfg.file_hashes |= (uint8_t)(APP_FILE_SHA256 | fs->force_hash);
+	if (fs->force_filestore || detect_engine_file_store(e->detect))
+		e->app_cfg.file_hashes |= (uint8_t)APP_FILE_STORE;
+	return true;
 }
 
 static bool start_workers(struct engine *e, char *err, size_t errlen)
@@ -748,9 +806,10 @@ static bool reload_rules(struct engine *e, char *why, size_t len)
 	}
 	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
 	fill_detect_config(e, &dc);
-	if (dc.rule_file_count == 0 || !tables_found(e, &dc, err, sizeof(err))) {
+	if ((dc.rule_file_count == 0 && dc.ioc == NULL) || !tables_found(e, &dc, err, sizeof(err))) {
 		snprintf(why, len, "%s; the %u rules running are kept",
 			 err[0] ? err : "no rule files", e->rules.loaded);
+		ioc_db_free(dc.ioc);
 		return false;
 	}
 	fprintf(stderr, "vigil: rule reload: loading\n");
@@ -1065,8 +1124,8 @@ int engine_run(const struct engine_options *o)
 		e.eve_cfg.exercise = capture_exercise(e.capture);
 		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
 	}
-	ok = ok && load_rules(&e, err, sizeof(err)) && start_workers(&e, err, sizeof(err)) &&
-	     (!e.live || open_unix_socket(&e, err, sizeof(err)));
+	ok = ok && load_rules(&e, err, sizeof(err)) && open_filestore(&e, err, sizeof(err)) &&
+	     start_workers(&e, err, sizeof(err)) && (!e.live || open_unix_socket(&e, err, sizeof(err)));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);
@@ -1111,6 +1170,7 @@ int engine_run(const struct engine_options *o)
 	const struct capture_stats *cs = capture_get_stats(e.capture);
 	bool losses = ro.eve.lost || ro.close_failed || ro.store_failed;
 	summary(&e, &ro, losses);
+	filestore_report(&e.eve_cfg.filestore, stderr);
 	int rc = cs->files_read == 0 ? ENGINE_EXIT_FATAL : losses ? ENGINE_EXIT_LOSSES : 0;
 	if (cs->files_read == 0)
 		fprintf(stderr, "vigil: no capture file could be read\n");

@@ -37,9 +37,16 @@ static const struct {
     {"reference-config-file", K_STR},
     {"threshold-file", K_STR},
     {"action-order.*", K_STR},
+    {"exception-policy", K_STR}, /* util/exception-policy.h */
     {"default-log-dir", K_STR},
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
+    {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */
+    {"intel", K_TREE},    /* intel.feeds (intel/ioc-config.c) */
+    {"default-data-dir", K_STR},
+    {"reputation-categories-file", K_STR},
+    {"default-reputation-path", K_STR},
+    {"reputation-files.*", K_STR},
     {"stats.enabled", K_BOOL},
     {"stats.interval", K_INT},
     /* outputs (eve-log's types are checked by name below) */
@@ -59,6 +66,14 @@ static const struct {
     {"outputs.*.stats.totals", K_BOOL},
     {"outputs.*.stats.threads", K_BOOL},
     {"outputs.*.stats.null-values", K_BOOL},
+    {"outputs.*.file-store.version", K_INT},
+    {"outputs.*.file-store.enabled", K_BOOL},
+    {"outputs.*.file-store.dir", K_STR},
+    {"outputs.*.file-store.write-fileinfo", K_BOOL},
+    {"outputs.*.file-store.force-filestore", K_BOOL},
+    {"outputs.*.file-store.force-hash", K_TREE},
+    {"outputs.*.file-store.stream-depth", K_SIZE},
+    {"outputs.*.file-store.max-open-files", K_INT},
     {"outputs.*.sqlite.enabled", K_BOOL},
     {"outputs.*.sqlite.filename", K_STR},
     /* capture */
@@ -104,6 +119,7 @@ static const struct {
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
     {"stream.async-oneside", K_BOOL},
+    {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
     {"stream.max-syn-queued", K_INT},
     {"stream.max-synack-queued", K_INT},
@@ -225,7 +241,8 @@ static bool output_supported(struct walk *w, const struct config_node *n, const 
 {
 	const char *name = n->key ? n->key : "";
 	if (strcmp(name, "eve-log") == 0 || strcmp(name, "sqlite") == 0 ||
-	    strcmp(name, "fast") == 0 || strcmp(name, "stats") == 0)
+	    strcmp(name, "fast") == 0 || strcmp(name, "stats") == 0 ||
+	    strcmp(name, "file-store") == 0)
 		return true;
 	if (n->kind == CONFIG_MAP && !config_get_bool(n, "enabled", true))
 		return false; /* asks for nothing */

@@ -4,6 +4,7 @@
  * ...) so dashboards built on them keep working.
  */
 #include "engine/stats.h"
+#include "util/exception-policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,31 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(ips_accepted);
 	ADD_FIELD(ips_blocked);
 	ADD_FIELD(ips_rejected);
+	ADD_FIELD(bypassed_pkts);
+	ADD_FIELD(bypassed_bytes);
+	for (unsigned i = 0; i < EXC_TARGET_COUNT; i++)
+		ADD_FIELD(ips_drop_exception[i]);
+}
+
+/* Suricata 8's exception_policy counters: packets each (non-ignore)
+ * policy was applied to, per target; only the midstream target applies
+ * policies so far. */
+static void put_exception_policy(struct json *j, const struct worker_counters *c, bool zeros)
+{
+	const uint64_t *n = c->stream.midstream_policy;
+	bool any = false;
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		any |= n[i] != 0;
+	if (!any)
+		return;
+	json_open_object(j, "exception_policy");
+	json_open_object(j, "tcp");
+	json_open_object(j, "midstream");
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		counter(j, zeros, exception_policy_name((enum exception_policy)i, true), n[i]);
+	json_close_object(j);
+	json_close_object(j);
+	json_close_object(j);
 }
 
 /* Suricata's "app_layer" stats: flows and transactions per protocol. */
@@ -237,6 +263,25 @@ void stats_json(struct json *j, bool zeros, const struct worker_counters *c,
 		counter(j, zeros, "accepted", c->ips_accepted);
 		counter(j, zeros, "blocked", c->ips_blocked);
 		counter(j, zeros, "rejected", c->ips_rejected);
+		json_open_object(j, "drop_reason");
+		for (unsigned i = 0; i < EXC_TARGET_COUNT; i++) {
+			/* Suricata's counter names: the reason with '_' for ' ' */
+			char name[32];
+			const char *r = exception_target_drop_reason(1u << i);
+			size_t k = 0;
+			for (; r[k] && k + 1 < sizeof(name); k++)
+				name[k] = r[k] == ' ' ? '_' : r[k];
+			name[k] = 0;
+			counter(j, zeros, name, c->ips_drop_exception[i]);
+		}
+		json_close_object(j);
+		json_close_object(j);
+	}
+	put_exception_policy(j, c, zeros);
+	if (c->bypassed_pkts) {
+		json_open_object(j, "flow_bypassed");
+		counter(j, zeros, "local_pkts", c->bypassed_pkts);
+		counter(j, zeros, "local_bytes", c->bypassed_bytes);
 		json_close_object(j);
 	}
 	/* Memory pressure, in percent of the fullest memcap (Suricata 8 writes

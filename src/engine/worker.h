@@ -33,6 +33,9 @@ struct worker_counters {
 	/* IPS mode, per captured frame: accepted or blocked; rejected ones
 	 * (a reject rule; answered when live) are also counted as blocked. */
 	uint64_t ips_accepted, ips_blocked, ips_rejected;
+	uint64_t bypassed_pkts, bypassed_bytes; /* packets of locally bypassed flows */
+	/* IPS drops an exception policy decided, by exception_target_index() */
+	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
 };
 
 struct worker {
@@ -60,6 +63,8 @@ struct worker {
 	struct reject_target reject;
 	uint64_t alerts_total;
 	uint64_t ips_accepted, ips_blocked, ips_rejected;
+	uint64_t bypassed_pkts, bypassed_bytes;
+	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
 	struct decode_stats dstats;
 	uint64_t checksum_invalid;
 	int64_t now_sec; /* newest packet time seen */

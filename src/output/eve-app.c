@@ -57,9 +57,10 @@ static const char *const file_states[] = {
     [APP_FILE_TRUNCATED] = "TRUNCATED", [APP_FILE_ERROR] = "ERROR",
 };
 
-/* The members of one file's object, as fileinfo and alerts write them. */
+/* The members of one file's object, as fileinfo and alerts write them;
+ * file_id is the file-store's number of a stored file (0: not stored). */
 static void put_file_fields(struct json *j, const struct app_file_info *fi, const char *magic,
-			    uint64_t tx_id)
+			    uint64_t tx_id, uint64_t file_id)
 {
 	json_strn(j, "filename", fi->name, fi->name_len);
 	if (magic != NULL)
@@ -72,9 +73,47 @@ static void put_file_fields(struct json *j, const struct app_file_info *fi, cons
 		put_hex(j, "sha1", fi->sha1, sizeof(fi->sha1));
 	if (fi->hashes & APP_FILE_SHA256)
 		put_hex(j, "sha256", fi->sha256, sizeof(fi->sha256));
-	json_bool(j, "stored", false);
+	json_bool(j, "stored", file_id != 0);
+	if (file_id != 0)
+		json_uint(j, "file_id", file_id);
 	json_uint(j, "size", fi->size);
 	json_uint(j, "tx_id", tx_id);
+}
+
+/* The time of the event a stored file's side file is named with. */
+static int64_t meta_time(const struct app_log *a)
+{
+	return a->p != NULL ? (int64_t)a->p->ts_sec : a->f != NULL ? a->f->last_sec : 0;
+}
+
+/* write-fileinfo with fileinfo events off: the file's object alone. */
+static void write_meta_only(struct app_log *a, const struct app_file_info *fi, uint64_t tx_id,
+			    uint64_t file_id, const char *final)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	json_open_object(&j, "fileinfo");
+	put_file_fields(&j, fi, NULL, tx_id, file_id);
+	json_close_object(&j);
+	json_close_object(&j);
+	if (!j.oom)
+		filestore_meta(&eve_logger_config(a->l)->filestore, final, meta_time(a), file_id,
+			       j.buf, j.len);
+	json_free(&j);
+}
+
+/* The file-store: whether this file is to be stored (force-filestore, or
+ * a filestore mark), and then stores it; its number, 0 when not stored. */
+static uint64_t store_file(struct app_log *a, const struct app_file_info *fi, uint64_t tx_id,
+			   char *final, size_t final_len)
+{
+	const struct filestore_config *fs = &eve_logger_config(a->l)->filestore;
+	if (!fs->enabled ||
+	    !(fs->force_filestore || app_flow_file_store_wanted(a->f, tx_id, fi->dir)))
+		return 0;
+	uint64_t id = 0;
+	return filestore_take(fs, fi, &id, final, final_len) ? id : 0;
 }
 
 /*
@@ -86,10 +125,18 @@ static void put_file_fields(struct json *j, const struct app_file_info *fi, cons
 static void log_files(struct app_log *a, enum app_proto proto, const struct app_protocol *ap,
 		      const void *state, const void *tx, uint64_t tx_id)
 {
+	const struct eve_config *cfg = eve_logger_config(a->l);
 	struct app_file_info fi;
 	for (uint32_t k = 0; ap->tx_file != NULL && ap->tx_file(tx, k, &fi); k++) {
 		if (fi.state == APP_FILE_OPEN || fi.state == APP_FILE_NONE)
 			continue;
+		char final[1200];
+		uint64_t file_id = store_file(a, &fi, tx_id, final, sizeof(final));
+		if (!cfg->types[EVE_T_FILES]) {
+			if (file_id != 0) /* the side file without an EVE event: the object alone */
+				write_meta_only(a, &fi, tx_id, file_id, final);
+			continue;
+		}
 		struct json *j = fi.dir == APP_TOCLIENT
 				     ? eve_begin_tx_toclient(a->l, "fileinfo", a->p, a->f)
 				     : eve_begin_tx(a->l, "fileinfo", a->p, a->f);
@@ -100,9 +147,13 @@ static void log_files(struct app_log *a, enum app_proto proto, const struct app_
 		const char *magic = ap->tx_file_magic != NULL
 					? ap->tx_file_magic(tx, k, eve_logger_magic(a->l))
 					: NULL;
-		put_file_fields(j, &fi, magic, tx_id);
+		put_file_fields(j, &fi, magic, tx_id, file_id);
 		json_close_object(j);
 		eve_commit(a->l);
+		/* the committed event is still in j: it is the side file */
+		if (file_id != 0)
+			filestore_meta(&cfg->filestore, final, meta_time(a), file_id, j->buf,
+				       j->len);
 	}
 }
 
@@ -115,7 +166,7 @@ void eve_put_app_files(struct json *j, enum app_proto proto, const void *tx, uin
 	json_open_array(j, "files");
 	for (uint32_t k = 0; ap->tx_file(tx, k, &fi); k++) {
 		json_open_object(j, NULL);
-		put_file_fields(j, &fi, NULL, tx_id);
+		put_file_fields(j, &fi, NULL, tx_id, 0);
 		json_close_object(j);
 	}
 	json_close_array(j);
@@ -136,7 +187,7 @@ void eve_log_app_tx(struct eve_logger *l, const struct packet *p, struct flow *f
 	const struct eve_config *cfg = eve_logger_config(a->l);
 	const struct app_protocol *ap = app_protocol(proto);
 	log_tx_anomalies(a, ap, state, tx, tx_id);
-	if (cfg->types[EVE_T_FILES])
+	if (cfg->types[EVE_T_FILES] || cfg->filestore.enabled)
 		log_files(a, proto, ap, state, tx, tx_id);
 	if (!cfg->app_types[proto] || ap->log_json == NULL)
 		return;

@@ -15,12 +15,13 @@ void eve_config_defaults(struct eve_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
 	snprintf(c->filename, sizeof(c->filename), "eve.json");
+	filestore_config_defaults(&c->filestore);
 	for (int t = 0; t < EVE_T_MAX; t++)
 		c->types[t] = true;
 	c->anomaly_decode = false; /* Suricata's default: decode and stream off */
 	c->anomaly_stream = false;
 	c->anomaly_applayer = true;
-	c->alert_metadata = true;
+	c->alert_flow = c->alert_app_layer = c->alert_rule_metadata = true;
 	c->alert_tagged_packets = true;
 	for (int p = APP_PROTO_UNKNOWN + 1; p < APP_PROTO_FAILED; p++) {
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
@@ -45,9 +46,28 @@ static void load_alert(struct eve_config *c, const struct config_node *n)
 	c->alert_payload = config_get_bool(n, "payload", false);
 	c->alert_payload_printable = config_get_bool(n, "payload-printable", false);
 	c->alert_packet = config_get_bool(n, "packet", false);
-	c->alert_metadata = config_get_bool(n, "metadata", true);
+	/* metadata: no | {flow, app-layer, rule: {metadata}} (output-json-alert.c) */
+	const struct config_node *md = config_child(n, "metadata");
+	if (md != NULL && md->kind == CONFIG_MAP) {
+		c->alert_flow = config_get_bool(md, "flow", true);
+		c->alert_app_layer = config_get_bool(md, "app-layer", true);
+		c->alert_rule_metadata = config_get_bool(md, "rule.metadata", true);
+	} else if (md != NULL) {
+		bool on = config_get_bool(n, "metadata", true);
+		c->alert_flow = c->alert_app_layer = c->alert_rule_metadata = on;
+	}
 	c->alert_verdict = config_get_bool(n, "verdict", false);
 	c->alert_tagged_packets = config_get_bool(n, "tagged-packets", true);
+	/* xff: Suricata's HttpXFFGetCfg; mode extra-data unless overwrite,
+	 * deployment reverse unless forward */
+	struct eve_xff *x = &c->alert_xff;
+	x->enabled = config_get_bool(n, "xff.enabled", false);
+	const char *mode = config_get_str(n, "xff.mode", "extra-data");
+	x->overwrite = strcmp(mode, "overwrite") == 0;
+	const char *dep = config_get_str(n, "xff.deployment", "reverse");
+	x->reverse = strcmp(dep, "forward") != 0;
+	snprintf(x->header, sizeof(x->header), "%s",
+		 config_get_str(n, "xff.header", "X-Forwarded-For"));
 }
 
 static void load_anomaly(struct eve_config *c, const struct config_node *n)
@@ -147,6 +167,7 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 	c->alert_guess_tx = config_get_bool(root, "detect.guess-applayer-tx", false);
 	if (!config_get_bool(root, "stats.enabled", true))
 		c->types[EVE_T_STATS] = false;
+	filestore_config_load(&c->filestore, root);
 	if (!outputs || outputs->kind != CONFIG_SEQ)
 		return;
 	for (size_t i = 0; i < outputs->nchild; i++) {

@@ -24,7 +24,16 @@ struct eve_logger {
 	size_t batch_len, batch_cap;
 	struct file_magic *magic; /* force-magic: opened on first use */
 	bool magic_failed;
+	/* XFF overwrite: addresses the next header shows instead of the
+	 * packet's (eve_logger_override_addrs); cleared by that header. */
+	const char *addr_src, *addr_dst;
 };
+
+void eve_logger_override_addrs(struct eve_logger *l, const char *src_ip, const char *dst_ip)
+{
+	l->addr_src = src_ip;
+	l->addr_dst = dst_ip;
+}
 
 void eve_logger_set_exercise(struct eve_logger *l, const char *name)
 {
@@ -149,10 +158,21 @@ static void put_addrs_ports(struct json *j, const struct ip_addr *src, uint16_t 
 		json_uint(j, "dest_port", dp);
 }
 
-static void header_packet_tuple(struct json *j, const struct packet *p)
+static void header_packet_tuple(struct json *j, const struct packet *p, const char *src_ip,
+				const char *dst_ip)
 {
 	char pbuf[8];
-	put_addrs_ports(j, &p->src, p->sp, &p->dst, p->dp, p->proto);
+	if (src_ip || dst_ip) {
+		char buf[64];
+		json_str(j, "src_ip", src_ip ? src_ip : eve_addr_str(&p->src, buf));
+		if (proto_has_ports(p->proto))
+			json_uint(j, "src_port", p->sp);
+		json_str(j, "dest_ip", dst_ip ? dst_ip : eve_addr_str(&p->dst, buf));
+		if (proto_has_ports(p->proto))
+			json_uint(j, "dest_port", p->dp);
+	} else {
+		put_addrs_ports(j, &p->src, p->sp, &p->dst, p->dp, p->proto);
+	}
 	json_uint(j, "ip_v", p->ip_version);
 	json_str(j, "proto", decode_proto_name(p->proto, pbuf));
 	if (p->proto == 1 || p->proto == 58) {
@@ -273,13 +293,14 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 		json_close_array(j);
 	}
 	if (p && p->ip_version && !(tk != TUPLE_PACKET && f))
-		header_packet_tuple(j, p);
+		header_packet_tuple(j, p, l->addr_src, l->addr_dst);
 	else if (f)
 		header_flow_tuple(j, f, tk == TUPLE_FLOW_REVERSED);
 	if (p)
 		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));
 	if (l->cfg.community_id)
 		put_community_id(j, &l->cfg, p, f);
+	l->addr_src = l->addr_dst = NULL;
 	if (p) {
 		header_tunnel(j, p);
 		if (l->cfg.ethernet && p->has_eth) {

@@ -28,6 +28,7 @@ void reasm_init(struct reasm *ra, uint32_t base_seq, bool no_ack_gate)
 	ra->base_seq = base_seq;
 	ra->no_ack_gate = no_ack_gate;
 	ra->active = true;
+	ra->regions = ra->max_regions = 1;
 }
 
 int64_t reasm_seq_to_offset(const struct reasm *ra, uint32_t seq)
@@ -106,24 +107,27 @@ static uint64_t ra_depth(const struct stream_ctx *ctx, const struct reasm *ra)
 	return ra->depth_set ? ra->depth : ctx->cfg.depth;
 }
 
-/* Trims [*off, *off + *len) to the depth; false when nothing is left. */
+/* The depth check: a segment whose end lies past the depth is refused
+ * whole, and the direction takes nothing more once one was (Suricata's
+ * StreamTcpReassembleCheckDepth: the depth is reached on the first
+ * segment that does not fit, so a direction keeps the whole segments
+ * below it).  False when the segment is refused. */
 static bool apply_depth(struct stream_ctx *ctx, struct reasm *ra, struct packet *p, int64_t *off,
 			const uint8_t **data, uint32_t *len)
 {
 	uint64_t depth = ra_depth(ctx, ra);
 	uint64_t end = (uint64_t)*off + *len;
 	(void)data;
-	if (depth == 0 || end <= depth)
+	if (depth == 0 || (end <= depth && !ra->depth_reached))
 		return true;
-	uint64_t cut = (uint64_t)*off >= depth ? *len : end - depth;
-	ctx->st.stream_depth_bytes += cut;
+	ctx->st.stream_depth_bytes += *len;
 	if (!ra->depth_reached) {
 		ra->depth_reached = true;
 		ctx->st.depth_reached++;
 		stream_count_event(ctx, p, STREAM_EV_REASSEMBLY_DEPTH_REACHED);
 	}
-	*len -= (uint32_t)cut;
-	return *len > 0;
+	*len = 0;
+	return false;
 }
 
 /* Applies the overlap policy: scratch holds the new bytes for [off, end)
@@ -196,10 +200,15 @@ void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, enum stream_policy p
 		return;
 	}
 	memcpy(ra->buf + (o - ra->buf_off), ctx->scratch, len);
+	if (o > ra->max_end + STREAM_REGION_GAP && ra->regions < UINT16_MAX &&
+	    ++ra->regions > ra->max_regions)
+		ra->max_regions = ra->regions;
 	if (e > ra->max_end)
 		ra->max_end = e;
 	if (o <= ra->ra_end)
 		advance_contiguous(ra, rec);
+	if (ra->ra_end >= ra->max_end)
+		ra->regions = 1; /* the holes filled: one region again */
 }
 
 static bool add_gap(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint64_t end)
@@ -229,6 +238,9 @@ static void declare_gaps(struct stream_ctx *ctx, struct reasm *ra, struct packet
 	uint64_t depth = ra_depth(ctx, ra);
 	if (depth && target > depth)
 		target = depth;
+	/* past the last segment taken, the depth (not a loss) ends the data */
+	if (ra->depth_reached && target > ra->max_end)
+		target = ra->max_end;
 	while (target > ra->ra_end) {
 		uint64_t next = target;
 		for (const struct stream_seg *s = ra->segs; s; s = s->next)
@@ -295,6 +307,7 @@ bool reasm_read(const struct reasm *ra, uint64_t progress, struct stream_chunk *
 	if (end > ra->buf_off + ra->buf_cap)
 		end = ra->buf_off + ra->buf_cap;
 	out->offset = start;
+	out->depth = ra->depth_reached;
 	out->eof = ra->eof && start >= ra->ra_end;
 	if (start >= end)
 		return false;

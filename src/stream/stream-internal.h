@@ -13,6 +13,7 @@
 
 #include "flow/flow.h"
 #include "stream/stream.h"
+#include "util/exception-policy.h"
 
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
@@ -74,7 +75,13 @@ struct reasm {
 	bool eof;
 	bool gap_seen;
 	bool raw_trigger; /* the app layer asked for raw inspection now */
+	/* Suricata's streaming-buffer regions: data stored more than
+	 * STREAM_REGION_GAP past everything held opens a region of its own,
+	 * until the hole before it fills (EVE flow tcp.ts/tc_max_regions). */
+	uint16_t regions, max_regions;
 };
+/* Suricata's default streaming-buffer region gap (bytes). */
+#define STREAM_REGION_GAP 262144u
 
 /* Per-side session flags. */
 enum {

@@ -161,6 +161,22 @@ void stream_set_depth(struct flow *f, uint64_t depth)
 	}
 }
 
+void stream_file_depth(struct flow *f, uint64_t depth)
+{
+	struct tcp_session *ssn = f ? f->stream : NULL;
+	if (ssn == NULL)
+		return;
+	struct reasm *sides[2] = {&ssn->client.ra, &ssn->server.ra};
+	for (int i = 0; i < 2; i++) {
+		struct reasm *ra = sides[i];
+		uint64_t cur = ra->depth_set ? ra->depth : ssn->ctx->cfg.depth;
+		if (ra->depth_reached || (depth != 0 && depth <= cur))
+			continue;
+		ra->depth_set = true;
+		ra->depth = depth;
+	}
+}
+
 bool stream_flow_reversed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;
@@ -311,6 +327,15 @@ bool stream_session_closed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;
 	return ssn != NULL && (ssn->ended || ssn->state == TCP_STATE_CLOSED);
+}
+
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra)
+		return false;
+	*out = ra->max_regions ? ra->max_regions : 1;
+	return true;
 }
 
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)

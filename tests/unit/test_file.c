@@ -10,8 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/file.h"
 
@@ -203,6 +206,126 @@ static void test_head_and_name_bounds(void **state)
 	app_file_free(&f);
 }
 
+/* ------------------------------------------------------------ spooling */
+
+static char spool_dir[64];
+
+static void spool_on(uint32_t max_open)
+{
+	snprintf(spool_dir, sizeof(spool_dir), "/tmp/vigil-test-spool-XXXXXX");
+	assert_non_null(mkdtemp(spool_dir));
+	assert_true(app_file_spool_setup(spool_dir, max_open));
+}
+
+static void spool_off(void)
+{
+	assert_true(app_file_spool_setup(NULL, 0));
+	assert_int_equal(rmdir(spool_dir), 0); /* empty: every spool was removed */
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* A closed file's spool holds its bytes, with their SHA-256; free removes it. */
+static void test_spool_closed(void **state)
+{
+	(void)state;
+	spool_on(0);
+	struct app_file f;
+	open_file(&f, APP_FILE_STORE);
+	app_file_append(&f, (const uint8_t *)"a", 1);
+	app_file_append(&f, (const uint8_t *)"bc", 2);
+	struct app_file_info fi;
+	assert_true(app_file_info(&f, &fi));
+	assert_null(fi.spool_path); /* open: not yet */
+	app_file_close(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_non_null(fi.spool_path);
+	assert_int_equal(file_size(fi.spool_path), 3);
+	assert_memory_equal(fi.spool_sha256, SHA256_ABC, 32);
+	assert_int_equal(fi.hashes, 0); /* STORE asks for no digest of its own */
+	char path[256];
+	snprintf(path, sizeof(path), "%s", fi.spool_path);
+	app_file_free(&f);
+	assert_int_equal(file_size(path), -1);
+	spool_off();
+}
+
+/* Truncated: kept up to the cut; a gap or an error: not kept. */
+static void test_spool_end_states(void **state)
+{
+	(void)state;
+	spool_on(0);
+	struct app_file f;
+	struct app_file_info fi;
+	open_file(&f, APP_FILE_STORE | APP_FILE_SHA256);
+	app_file_append(&f, (const uint8_t *)"abc", 3);
+	app_file_truncate(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_non_null(fi.spool_path);
+	assert_memory_equal(fi.spool_sha256, SHA256_ABC, 32);
+	assert_int_equal(fi.hashes, 0); /* a truncated file has no digest in fileinfo */
+	app_file_free(&f);
+
+	open_file(&f, APP_FILE_STORE);
+	app_file_append(&f, (const uint8_t *)"ab", 2);
+	app_file_gap(&f, 5);
+	app_file_append(&f, (const uint8_t *)"c", 1);
+	app_file_close(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_null(fi.spool_path);
+	app_file_free(&f);
+
+	open_file(&f, APP_FILE_STORE);
+	app_file_append(&f, (const uint8_t *)"abc", 3);
+	app_file_error(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_null(fi.spool_path);
+	app_file_free(&f);
+
+	/* without STORE, or with spooling off: no spool */
+	open_file(&f, 0);
+	app_file_append(&f, (const uint8_t *)"abc", 3);
+	app_file_close(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_null(fi.spool_path);
+	app_file_free(&f);
+	spool_off();
+	open_file(&f, APP_FILE_STORE);
+	app_file_close(&f);
+	assert_true(app_file_info(&f, &fi));
+	assert_null(fi.spool_path);
+	app_file_free(&f);
+}
+
+/* max-open-files: past the limit a file is not spooled, and counted; a
+ * closed one frees its place. */
+static void test_spool_open_limit(void **state)
+{
+	(void)state;
+	spool_on(2);
+	uint64_t fail0 = app_file_spool_failures();
+	struct app_file a, b, c, d;
+	open_file(&a, APP_FILE_STORE);
+	open_file(&b, APP_FILE_STORE);
+	open_file(&c, APP_FILE_STORE);
+	assert_non_null(a.spool_path);
+	assert_non_null(b.spool_path);
+	assert_null(c.spool_path);
+	assert_int_equal(app_file_spool_failures(), fail0 + 1);
+	app_file_close(&a);
+	open_file(&d, APP_FILE_STORE);
+	assert_non_null(d.spool_path);
+	app_file_free(&a);
+	app_file_free(&b);
+	app_file_free(&c);
+	app_file_free(&d);
+	spool_off();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +333,9 @@ int main(void)
 	    cmocka_unit_test(test_gap_no_digests),	 cmocka_unit_test(test_out_of_order_chunks),
 	    cmocka_unit_test(test_queue_limits),	 cmocka_unit_test(test_end_states),
 	    cmocka_unit_test(test_head_and_name_bounds),
+	    cmocka_unit_test(test_spool_closed),
+	    cmocka_unit_test(test_spool_end_states),
+	    cmocka_unit_test(test_spool_open_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,38 @@ static const char http_legacy_rules[] =
     "bsize:13; sid:62;)\n"
     "alert http any any -> any any (http.request_header; content:\"Server\"; sid:63;)\n";
 
+/* Transactional rules ("=>", Suricata 8's rules/intro): directional from
+ * the client's side, keywords of the request and of the response of one
+ * transaction, one alert once both sides are there. */
+static const char tx_both_rules[] =
+    "alert http any any => any any (msg:\"uri+stat\"; http.uri; content:\"/Index.php\"; "
+    "http.stat_code; content:\"200\"; sid:1;)\n"
+    "alert http any any => any any (msg:\"stat+uri, fp on the response\"; http.stat_code; "
+    "content:\"200\"; fast_pattern; http.user_agent; content:\"BadBot\"; sid:2;)\n"
+    "alert http any any => any any (msg:\"wrong stat\"; http.uri; content:\"/Index.php\"; "
+    "http.stat_code; content:\"404\"; sid:3;)\n"
+    "alert http any any => any 80 (msg:\"server port\"; http.method; content:\"GET\"; "
+    "http.server; content:\"nginx\"; sid:4;)\n"
+    "alert http any 80 => any any (msg:\"reversed ports\"; http.method; content:\"GET\"; "
+    "http.server; content:\"nginx\"; sid:5;)\n";
+
+static void test_tx_both_rules(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r, tx_both_rules, 5);
+	http_flow(&r);
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_int_equal(count_sid(&r.hits, 2), 1);
+	assert_int_equal(count_sid(&r.hits, 3), 0);
+	assert_int_equal(count_sid(&r.hits, 4), 1);
+	assert_int_equal(count_sid(&r.hits, 5), 0);
+	run_free(&r);
+	/* "=>" without transaction keywords is refused */
+	assert_int_equal(th_parse_result("alert http any any => any any (content:\"x\"; sid:9;)"),
+			 0);
+}
+
 static void test_http_legacy(void **state)
 {
 	struct run r;
@@ -759,6 +791,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_http_buffers),
+	    cmocka_unit_test(test_tx_both_rules),
 	    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),
 	    cmocka_unit_test(test_parse),

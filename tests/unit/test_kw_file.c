@@ -151,6 +151,83 @@ static void test_file_keywords_malformed(void **state)
 	free(list), free(empty);
 }
 
+/* filestore: one rule per flow; which files its match marks for storing
+ * (app_flow_file_store_wanted) by direction and scope. */
+struct store_case {
+	const char *opt; /* the keyword with its value */
+	bool tx0_tc, tx0_ts, tx1_tc, tx1_ts;
+};
+
+static void test_filestore_scopes(void **state)
+{
+	(void)state;
+	static const struct store_case cases[] = {
+	    {"filestore;", true, false, false, false}, /* the matched file */
+	    {"filestore:response;", true, false, false, false},
+	    {"filestore:to_client,tx;", true, false, false, false},
+	    {"filestore:request;", false, true, false, false},
+	    {"filestore:to_server,tx;", false, true, false, false},
+	    {"filestore:both;", true, true, false, false},
+	    {"filestore:both,flow;", true, true, true, true},
+	    {"filestore:response,ssn;", true, false, true, false},
+	    {"filestore:request,flow;", false, true, false, true},
+	    {"filestore:request,file;", true, false, false, false}, /* file: the matched one */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct store_case *c = &cases[i];
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert http any any -> any any (%s sid:1;)\n", c->opt);
+		struct run r;
+		run_init(&r, rule, 1);
+		assert_true(detect_engine_file_store(r.de));
+		run_http_flow(&r, req, resp);
+		assert_int_equal(count_sid(&r.hits, 1), 1);
+		assert_int_equal(app_flow_file_store_wanted(r.f, 0, APP_TOCLIENT), c->tx0_tc);
+		assert_int_equal(app_flow_file_store_wanted(r.f, 0, APP_TOSERVER), c->tx0_ts);
+		assert_int_equal(app_flow_file_store_wanted(r.f, 1, APP_TOCLIENT), c->tx1_tc);
+		assert_int_equal(app_flow_file_store_wanted(r.f, 1, APP_TOSERVER), c->tx1_ts);
+		run_free(&r);
+	}
+}
+
+/* A rule that does not match, or a transaction without a file, marks nothing. */
+static void test_filestore_no_match(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r,
+		 "alert http any any -> any any (http.uri; content:\"/nothere\"; "
+		 "filestore:both,flow; sid:1;)\n",
+		 1);
+	run_http_flow(&r, req, resp);
+	assert_int_equal(r.hits.n, 0);
+	assert_false(app_flow_file_store_wanted(r.f, 0, APP_TOCLIENT));
+	run_free(&r);
+	run_init(&r, "alert http any any -> any any (filestore; sid:1;)\n", 1);
+	run_http_flow(&r, req, "HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(r.hits.n, 0);
+	assert_false(app_flow_file_store_wanted(r.f, 0, APP_TOCLIENT));
+	run_free(&r);
+	/* no filestore rule: nothing asks for spooling */
+	run_init(&r, "alert http any any -> any any (filesize:11; sid:1;)\n", 1);
+	assert_false(detect_engine_file_store(r.de));
+	run_free(&r);
+}
+
+static void test_filestore_malformed(void **state)
+{
+	(void)state;
+	assert_int_equal(th_parse_result("alert http any any -> any any (filestore:sideways; sid:1;)"),
+			 0);
+	assert_int_equal(
+	    th_parse_result("alert http any any -> any any (filestore:both,forever; sid:1;)"), 0);
+	assert_int_equal(
+	    th_parse_result("alert http any any -> any any (filestore:both,flow,x,y; sid:1;)"), 0);
+	assert_int_equal(
+	    th_parse_result("alert http any any -> any any (filestore: both , flow ; sid:1;)"), 1);
+	assert_int_equal(th_parse_result("alert tcp any any -> any any (filestore; sid:1;)"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +235,9 @@ int main(void)
 	    cmocka_unit_test(test_no_file_no_hashes),
 	    cmocka_unit_test(test_filemagic),
 	    cmocka_unit_test(test_file_keywords_malformed),
+	    cmocka_unit_test(test_filestore_scopes),
+	    cmocka_unit_test(test_filestore_no_match),
+	    cmocka_unit_test(test_filestore_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,58 @@ static void expect_app(struct flow *f, const char *want, uint64_t offset)
 	assert_memory_equal(c.data, want, c.len);
 }
 
+/* Suricata's streaming-buffer regions: data stored more than the region
+ * gap past what is held opens a second region; filling the hole merges
+ * them, and the maximum stays what it was. */
+/* A mid-stream pick-up assumes the largest window scale: data far ahead
+ * is in window. */
+static struct flow *midstream_start(struct harness *h, const char *first)
+{
+	struct packet p = send_pkt(h, 1, A, C(0), SISN + 1, first);
+	return p.flow;
+}
+
+static void test_max_regions(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.midstream = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = midstream_start(&h, "abc");
+	unsigned n = 0;
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 1);
+	client_data(&h, 3 + STREAM_REGION_GAP, "far"); /* exactly the gap: same region */
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 1);
+	client_data(&h, 3 + 2 * STREAM_REGION_GAP + 100, "farther");
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 2);
+	assert_true(stream_max_regions(f, STREAM_TOCLIENT, &n));
+	assert_int_equal(n, 1);
+	harness_free(&h);
+}
+
+static void test_max_regions_merge(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.midstream = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = midstream_start(&h, "a");
+	static char fill[STREAM_REGION_GAP + 2];
+	memset(fill, 'x', sizeof(fill) - 1);
+	client_data(&h, 2 + STREAM_REGION_GAP, "b");
+	client_data(&h, 1, fill); /* the hole fills: one region again */
+	client_data(&h, 3 + 3 * STREAM_REGION_GAP, "c");
+	unsigned n = 0;
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 2);
+	harness_free(&h);
+}
+
 static void test_in_order_needs_ack(void **state)
 {
 	(void)state;
@@ -233,10 +285,58 @@ static void test_depth_reached(void **state)
 	p = server_ack(&h, 16);
 	/* past the depth nothing is a gap: it was never meant to be kept */
 	assert_false(stream_has_event(&p, STREAM_EV_REASSEMBLY_SEQ_GAP));
-	expect_app(f, "0123456789", 0);
+	/* as Suricata: the segment crossing the depth is refused whole */
+	expect_app(f, "0123456", 0);
 	const struct stream_stats *st = stream_ctx_stats(h.sc);
 	assert_int_equal(st->depth_reached, 1);
-	assert_int_equal(st->stream_depth_bytes, 6);
+	assert_int_equal(st->stream_depth_bytes, 9);
+	harness_free(&h);
+}
+
+/* A segment ending exactly at the depth is kept; the next byte reaches it. */
+static void test_depth_exact_fit(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.depth = 10;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	client_data(&h, 0, "0123456789");
+	struct packet p = send_pkt(&h, 1, A, C(10), SISN + 1, "a");
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_DEPTH_REACHED));
+	p = server_ack(&h, 11);
+	expect_app(f, "0123456789", 0);
+	assert_int_equal(stream_ctx_stats(h.sc)->stream_depth_bytes, 1);
+	harness_free(&h);
+}
+
+/* stream_file_depth as Suricata's TcpSessionSetReassemblyDepth: a larger
+ * depth or 0 (unlimited) replaces the one in force, a smaller one does not. */
+static void test_file_depth(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.depth = 10;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = handshake(&h);
+	stream_file_depth(f, 5); /* smaller: no effect */
+	client_data(&h, 0, "0123456");
+	stream_file_depth(f, 12); /* larger: taken */
+	client_data(&h, 7, "789ab");
+	struct packet p = send_pkt(&h, 1, A, C(12), SISN + 1, "cd");
+	assert_true(stream_has_event(&p, STREAM_EV_REASSEMBLY_DEPTH_REACHED));
+	p = server_ack(&h, 14);
+	expect_app(f, "0123456789ab", 0);
+	harness_free(&h);
+
+	harness_init(&h, &cfg);
+	f = handshake(&h);
+	stream_file_depth(f, 0); /* unlimited */
+	client_data(&h, 0, "0123456789abcdef");
+	p = server_ack(&h, 16);
+	expect_app(f, "0123456789abcdef", 0);
 	harness_free(&h);
 }
 
@@ -532,12 +632,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_order_needs_ack),
+	    cmocka_unit_test(test_max_regions),
+	    cmocka_unit_test(test_max_regions_merge),
 	    cmocka_unit_test(test_inline_mode_no_ack_needed),
 	    cmocka_unit_test(test_out_of_order_delivery),
 	    cmocka_unit_test(test_overlap_policies),
 	    cmocka_unit_test(test_overlap_same_data_no_event),
 	    cmocka_unit_test(test_gap_on_ack_past_hole),
 	    cmocka_unit_test(test_depth_reached),
+	    cmocka_unit_test(test_depth_exact_fit),
+	    cmocka_unit_test(test_file_depth),
 	    cmocka_unit_test(test_memcap_refusal_counted),
 	    cmocka_unit_test(test_raw_and_app_readers),
 	    cmocka_unit_test(test_both_directions),
