@@ -1011,6 +1011,13 @@ bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_d
 	return false;
 }
 
+bool app_flow_bypass_ready(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return af != NULL && af->state != NULL && af->ap->bypass_ready != NULL &&
+	       af->ap->bypass_ready(af->state);
+}
+
 const void *app_flow_state(const struct flow *f)
 {
 	const struct app_flow *af = f ? f->app : NULL;

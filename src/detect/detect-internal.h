@@ -115,6 +115,7 @@ struct rule_header {
 	 * the client's side, its keywords read either side of one
 	 * transaction, evaluated once the response side is ready. */
 	bool tx_both;
+	uint8_t hook_dirs; /* app-layer hook: `proto:request_*`/`client_*` AD_TS, `response_*`/`server_*` AD_TC */
 };
 
 struct parse_ctx;
@@ -196,7 +197,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_dataset, kw_family_iprep, kw_family_intel, kw_family_frame;
+    kw_family_dataset, kw_family_iprep, kw_family_intel, kw_family_frame, kw_family_lua;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -579,6 +580,8 @@ struct detect_flow {
 	int64_t tag_until;
 };
 
+/* Grows the flow's flowint arrays to hold id (kw-flowint.c); 0 or -1. */
+int detect_flow_ints_reserve(struct detect_flow *df, uint32_t id);
 /* Returns (allocating) the flow's detect state, or NULL without flow. */
 struct detect_flow *detect_flow_get(struct det_thread *dt, const struct packet *p);
 
@@ -628,6 +631,7 @@ struct det_thread {
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
+	void *lua;			 /* Lua states of this worker (kw-lua.c) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */
 	/* JSON of dataset hits of the rule being evaluated (kw-dataset.c) */
 	struct alert_context ctx[ALERT_CONTEXT_MAX];
@@ -738,7 +742,24 @@ struct detect_engine {
 	uint32_t nframe_rules;
 	uint64_t frames[APP_PROTO_MAX];
 	uint32_t niponly; /* RF_IPONLY rules: flows remember the directions they ran on */
+	/* Lua (kw-lua.c): settings, where scripts are, scripts loaded (each
+	 * lua / luaxform instance gets an index for the workers' states). */
+	struct detect_lua_config lua;
+	char *rule_path;
+	char *log_dir;
+	uint32_t nlua;
 };
+/* kw-lua.c: the engine's Lua settings from cfg; a worker's Lua states, freed with it. */
+void lua_engine_config(struct detect_engine *de, const struct detect_config *cfg);
+void lua_thread_free(struct det_thread *dt);
+/* Registers a Lua transform (luaxform) on the rule's current buffer (kw-transforms.c). */
+int transform_add_lua(struct parse_ctx *pc, struct rule *r, void *ctx);
+/* Runs a Lua transform on b (the result in the transform scratch `slot`);
+ * true always: a script that fails or returns nil leaves b as it was. */
+bool lua_xform_apply(struct det_thread *dt, const void *ctx, struct inspect_buf *b, int slot);
+/* The worker's transform scratch `slot`, grown to need bytes; NULL without memory. */
+uint8_t *transform_scratch(struct det_thread *dt, int slot, uint32_t need);
+void lua_xform_free(void *ctx);
 
 /* prefilter.c */
 int prefilter_build(struct detect_engine *de, FILE *log);

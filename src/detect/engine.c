@@ -508,6 +508,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
 	de->iprep = iprep_load(cfg->config, log);
 	setup_action_order(de, cfg, log);
+	lua_engine_config(de, cfg);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
 	if (cfg->classification_file != NULL &&
@@ -574,6 +575,8 @@ void detect_engine_free(struct detect_engine *de)
 	for (size_t i = 0; i < de->nfiles; i++)
 		free(de->files[i]);
 	free(de->files);
+	free(de->rule_path);
+	free(de->log_dir);
 	classification_free(&de->classes);
 	reference_free(&de->refs);
 	threshold_config_free(de);
@@ -650,6 +653,7 @@ void detect_thread_free(struct detect_thread *t)
 	xbits_thread_free(dt);
 	tag_thread_free(dt);
 	prefilter_thread_free(dt);
+	lua_thread_free(dt);
 	free(dt);
 }
 

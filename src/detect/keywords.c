@@ -38,6 +38,7 @@ static const struct kw_family *const families[] = {
     &kw_family_dataset,
     &kw_family_iprep,
     &kw_family_intel,
+    &kw_family_lua,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky

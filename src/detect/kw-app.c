@@ -354,6 +354,11 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 		}
 	}
 	uint8_t dirs = r->h.tx_both ? 0 : AD_BOTH;
+	/* A Suricata 8 hook (`dns:request_complete`): the rule runs on the
+	 * protocol's transactions, in the hook's direction. */
+	if (r->h.hook_dirs != 0 && rule_require_app(pc, r, (enum app_proto)r->h.app,
+						    r->h.hook_dirs) != 0)
+		return -1;
 	if (r->tx_proto != APP_PROTO_UNKNOWN) {
 		r->flags |= RF_APP_BUF;
 		dirs = r->tx_dirs;

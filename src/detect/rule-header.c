@@ -637,6 +637,34 @@ static void proto_set(struct rule_header *h, uint8_t p)
 
 static int header_proto(struct rule_header *h, const char *p, char *err, size_t errlen)
 {
+	/* Suricata 8's app-layer hooks: `<proto>:request_<state>` and
+	 * `<proto>:response_<state>` (request_started, request_complete,
+	 * response_banner_done ...; TLS: client_* / server_*): the protocol's
+	 * transactions, one side.  vigil offers a transaction side to rules
+	 * when its parser says it is ready, not at each named state. */
+	const char *hook = strchr(p, ':');
+	if (hook != NULL) {
+		char base[32];
+		size_t n = (size_t)(hook - p);
+		if (n == 0 || n >= sizeof(base))
+			ERR("unknown protocol '%s'", p);
+		memcpy(base, p, n);
+		base[n] = '\0';
+		/* TLS names its states client_* / server_* (client_hello_done) */
+		if ((strncmp(hook + 1, "request_", 8) == 0 && hook[9] != '\0') ||
+		    (strncmp(hook + 1, "client_", 7) == 0 && hook[8] != '\0'))
+			h->hook_dirs = 1u << APP_TOSERVER;
+		else if ((strncmp(hook + 1, "response_", 9) == 0 && hook[10] != '\0') ||
+			 (strncmp(hook + 1, "server_", 7) == 0 && hook[8] != '\0'))
+			h->hook_dirs = 1u << APP_TOCLIENT;
+		else
+			ERR("unknown hook '%s' in protocol '%s'", hook + 1, p);
+		if (header_proto(h, base, err, errlen) != 0)
+			return -1;
+		if (!(h->proto_flags & RP_APP))
+			ERR("hook '%s' on a protocol that is not an application protocol", p);
+		return 0;
+	}
 	if (strcmp(p, "ip") == 0 || strcmp(p, "ipv4") == 0 || strcmp(p, "ipv6") == 0 ||
 	    strcmp(p, "pkthdr") == 0) {
 		memset(h->protos, 0xff, sizeof(h->protos));

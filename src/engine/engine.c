@@ -322,6 +322,16 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
 	dc->config = e->config;
 	dc->data_dir = config_get_str(e->config, "default-data-dir", e->opt->logdir);
+	/* security.lua, with Suricata 8's defaults */
+	dc->lua.allow_rules = config_get_bool(e->config, "security.lua.allow-rules", true);
+	dc->lua.allow_restricted =
+	    config_get_bool(e->config, "security.lua.allow-restricted-functions", false);
+	dc->lua.max_bytes = config_get_size(e->config, "security.lua.max-bytes", 500000);
+	dc->lua.max_instructions =
+	    (uint64_t)config_get_int(e->config, "security.lua.max-instructions", 500000);
+	dc->lua.set = true;
+	dc->default_rule_path = config_get_str(e->config, "default-rule-path", NULL);
+	dc->log_dir = e->opt->logdir;
 }
 
 /* Without the classification table every alert would carry an empty

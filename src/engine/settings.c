@@ -118,6 +118,7 @@ static const struct {
     {"host-os-policy.*.*", K_STR},
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
+    {"stream.bypass", K_BOOL},
     {"stream.async-oneside", K_BOOL},
     {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
@@ -130,6 +131,10 @@ static const struct {
     {"stream.reassembly.policy", K_STR},
     /* detection */
     {"detect.cache", K_BOOL},
+    {"security.lua.allow-rules", K_BOOL},
+    {"security.lua.allow-restricted-functions", K_BOOL},
+    {"security.lua.max-bytes", K_SIZE},
+    {"security.lua.max-instructions", K_INT},
     {"detect.cache-dir", K_STR},
     {"detect.packet-alert-max", K_INT},
     {"detect.guess-applayer-tx", K_BOOL},

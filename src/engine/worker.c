@@ -62,6 +62,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
+	w->stream_bypass = s->stream_cfg->bypass;
 	w->app = app_ctx_new(s->app_cfg);
 	w->goose = goose_tracker_new();
 	if (s->ransomware_cfg != NULL && s->ransomware_cfg->enabled)
@@ -505,6 +506,10 @@ static void process_packet(struct worker *w, struct packet *p)
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
 		if (!ips_dropped(w, p->flow))
 			log_app(w, p, p->flow, false);
+		/* stream.bypass: a flow its parser has done with (SSH encrypted,
+		 * encryption-handling bypass) is bypassed from now on */
+		if (w->stream_bypass && !p->flow->bypassed && app_flow_bypass_ready(p->flow))
+			p->flow->bypassed = true;
 	}
 	w->frame_dropped |= w->dropping;
 }

@@ -45,6 +45,7 @@ struct worker {
 	struct defrag_table *defrag;
 	struct stream_ctx *stream;
 	struct app_ctx *app;
+	bool stream_bypass; /* stream.bypass: flows the app layer has done with are bypassed */
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
 	struct fast_log *fast; /* shared, thread-safe; NULL when off */

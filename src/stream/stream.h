@@ -197,6 +197,9 @@ struct stream_host_policy {
 
 struct stream_config {
 	bool midstream;		    /* stream.midstream (false) */
+	/* stream.bypass (false): a flow whose app layer says the rest is not
+	 * worth inspecting (SSH/TLS encryption-handling: bypass) is bypassed */
+	bool bypass;
 	bool async_oneside;	    /* stream.async-oneside (false) */
 	bool inline_mode;	    /* stream.inline (false): data readable before it is ACKed */
 	uint64_t memcap;	    /* stream.memcap: sessions (64 MiB) */
