@@ -517,6 +517,9 @@ static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir d
 	app_frames_end();
 	if (r == APP_PARSE_CHANGE && !af->changing && af->orig == APP_PROTO_UNKNOWN) {
 		change_requested(af);
+	} else if (r == APP_PARSE_CHANGE && af->orig != APP_PROTO_UNKNOWN) {
+		if (af->ap->change_refused != NULL)
+			af->ap->change_refused(af->state);
 	} else if (r == APP_PARSE_ERROR) {
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;

@@ -281,6 +281,10 @@ struct app_protocol {
 	/* After APP_PARSE_CHANGE: the protocol the flow should turn into
 	 * (app_proto_expected when it does not); NULL = any. */
 	int (*change_expect)(const void *state);
+	/* The change asked for cannot happen: a flow changes protocol once
+	 * (Suricata's AppLayerRequestProtocolChange fails after a first
+	 * change); the parser hears of it (HTTP: failed_protocol_change). */
+	void (*change_refused)(void *state);
 
 	/* Behaviour detection: what the transaction did on a share, or the
 	 * procedure it called (false: nothing of that kind). */

@@ -88,6 +88,9 @@ enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uin
 /* True once (then false) when the flow's first request was a CONNECT that
  * succeeded: what follows is another protocol, to be recognised. */
 bool http_state_take_change(struct http_state *s);
+/* The protocol change asked for cannot happen: failed_protocol_change on
+ * the transaction that asked. */
+void http_state_change_refused(struct http_state *s);
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 
