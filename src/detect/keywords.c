@@ -35,6 +35,7 @@ static const struct kw_family *const families[] = {
     &kw_family_mms,
     &kw_family_goose,
     &kw_family_ftp,
+    &kw_family_nfs,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
