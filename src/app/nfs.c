@@ -106,6 +106,11 @@ static void xdr_skip_bitmap(struct xdr *x)
 	xdr_skip(x, n * 4);
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* ------------------------------------------------------------ state */
 
 struct pending {
@@ -334,9 +339,12 @@ static struct nfs_tx *file_tx_new(struct nfs_state *s, const uint8_t *fh, uint32
 	return tx;
 }
 
-static void file_chunk(struct nfs_tx *tx, uint64_t off, const uint8_t *d, uint32_t n)
+/* A chunk of the file; counted when it is not the one that opened the
+ * transaction (as Suricata counts). */
+static void file_chunk(struct nfs_tx *tx, bool counted, uint64_t off, const uint8_t *d, uint32_t n)
 {
-	tx->chunk_count++;
+	if (counted)
+		tx->chunk_count++;
 	if (n > 0)
 		(void)app_file_write_at(&tx->file, off, d, n, NFS_FILE_QUEUE_BYTES,
 					NFS_FILE_QUEUE_CHUNKS);
@@ -356,6 +364,7 @@ static void write_data(struct nfs_state *s, const struct rpc_call *c, const uint
 		       uint32_t len, uint32_t procedure, uint16_t version)
 {
 	struct nfs_tx *tx = file_tx_by_handle(s, fh, fhl, APP_TOSERVER);
+	bool found = tx != NULL;
 	if (tx == NULL) {
 		tx = file_tx_new(s, fh, fhl, name_get(s, fh, fhl), APP_TOSERVER, NULL, procedure,
 				 version);
@@ -363,11 +372,11 @@ static void write_data(struct nfs_state *s, const struct rpc_call *c, const uint
 			return;
 		tx->xid = c->xid;
 	}
-	file_chunk(tx, off, data, len);
+	file_chunk(tx, found, off, data, len);
 	if (stable == 2) { /* FILE_SYNC: taken as the file's one chunk */
 		/* as Suricata: a later FILE_SYNC chunk completes the transaction;
 		 * otherwise it waits for the flow's end (its reply is not tracked) */
-		if (tx->chunk_count > 1)
+		if (found)
 			tx->response_done = true;
 		file_close(tx, c->xid);
 		tx->request_done = true;
@@ -394,6 +403,7 @@ static void read_data(struct nfs_state *s, const struct pending *pm, uint32_t xi
 {
 	const uint8_t *fh = pm->file_handle.p ? pm->file_handle.p : (const uint8_t *)"";
 	struct nfs_tx *tx = file_tx_by_handle(s, fh, pm->file_handle.len, APP_TOCLIENT);
+	bool found = tx != NULL;
 	if (tx == NULL) {
 		tx = file_tx_new(s, fh, pm->file_handle.len, &pm->file_name, APP_TOCLIENT, NULL,
 				 pm->procedure, pm->progver);
@@ -402,7 +412,7 @@ static void read_data(struct nfs_state *s, const struct pending *pm, uint32_t xi
 		tx->xid = xid;
 		tx->request_done = true;
 	}
-	file_chunk(tx, pm->chunk_offset, data, len);
+	file_chunk(tx, found, pm->chunk_offset, data, len);
 	if (eof) {
 		file_close(tx, xid);
 		tx->request_done = true;
@@ -1053,7 +1063,15 @@ static bool rpc_call_parse(const uint8_t *d, uint32_t n, struct rpc_call *c)
 		struct xdr cx;
 		xdr_init(&cx, cred, cl);
 		(void)xdr_u32(&cx); /* stamp */
-		c->machine = xdr_opaque(&cx, &c->machine_len);
+		/* As Suricata reads AUTH_UNIX: the machine name (< 256 bytes)
+		 * is not padded before uid and gid. */
+		c->machine_len = xdr_u32(&cx);
+		c->machine = NULL;
+		if (c->machine_len < 256 && cx.n - cx.off >= c->machine_len && !cx.bad) {
+			c->machine = cx.p + cx.off;
+			cx.off += c->machine_len;
+		} else
+			cx.bad = true;
 		c->uid = xdr_u32(&cx);
 		c->gid = xdr_u32(&cx);
 		if (cx.bad) {
@@ -1150,43 +1168,47 @@ static bool process_message(struct nfs_state *s, enum app_dir dir, const uint8_t
 
 enum app_probe_result nfs_probe(bool tcp, enum app_dir dir, const uint8_t *d, uint32_t n)
 {
+	/* Suricata's probes: a TCP call of NFSv3/v4 with a known procedure and
+	 * auth flavour in a record of at least 40 bytes; a UDP call of NFSv2/v3
+	 * of at least 48 bytes; a reply ACCEPTED and SUCCESS (UDP: 32 bytes). */
+	uint32_t frag_len = n;
 	if (tcp) {
-		if (n < 4)
+		if (n < 8)
 			return APP_PROBE_NEED_MORE;
-		uint32_t rm = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
-		if ((rm & 0x7fffffffu) < 24)
-			return APP_PROBE_NO;
+		frag_len = be32(d) & 0x7fffffffu;
 		d += 4;
 		n -= 4;
 	}
-	if (dir == APP_TOSERVER) {
-		if (n < 24)
-			return tcp ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
-		struct xdr x;
-		xdr_init(&x, d, n);
-		(void)xdr_u32(&x);
-		if (xdr_u32(&x) != 0 || xdr_u32(&x) != 2 || xdr_u32(&x) != NFS_RPC_PROGRAM)
-			return APP_PROBE_NO;
-		uint32_t v = xdr_u32(&x);
-		return v >= 2 && v <= 4 ? APP_PROBE_MATCH : APP_PROBE_NO;
-	}
-	if (n < 12)
-		return tcp ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
 	struct xdr x;
 	xdr_init(&x, d, n);
-	(void)xdr_u32(&x);
-	if (xdr_u32(&x) != 1)
+	(void)xdr_u32(&x); /* xid */
+	uint32_t type = xdr_u32(&x);
+	if (dir == APP_TOSERVER) {
+		if (type != 0)
+			return APP_PROBE_NO;
+		if (tcp && frag_len < 40)
+			return APP_PROBE_NO;
+		if (!tcp && n < 48)
+			return APP_PROBE_NO;
+		struct rpc_call c;
+		if (!rpc_call_parse(d, n < frag_len ? n : frag_len, &c))
+			return tcp && n < frag_len ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
+		if (c.prog != NFS_RPC_PROGRAM)
+			return APP_PROBE_NO;
+		if (tcp)
+			return (c.vers == 3 || c.vers == 4) && c.proc <= 21 && c.cred_flavor <= 6
+				   ? APP_PROBE_MATCH
+				   : APP_PROBE_NO;
+		return c.vers == 2 || c.vers == 3 ? APP_PROBE_MATCH : APP_PROBE_NO;
+	}
+	if (type != 1)
 		return APP_PROBE_NO;
-	uint32_t st = xdr_u32(&x);
-	if (st == 1)
-		return APP_PROBE_MATCH;
-	if (st != 0)
+	if (!tcp && n < 32)
 		return APP_PROBE_NO;
-	uint32_t flavor = xdr_u32(&x);
-	uint32_t vl = xdr_u32(&x);
-	if (x.bad)
-		return tcp ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
-	return flavor <= 6 && vl <= 400 ? APP_PROBE_MATCH : APP_PROBE_NO;
+	struct rpc_reply r;
+	if (!rpc_reply_parse(d, n < frag_len ? n : frag_len, &r))
+		return tcp && n < frag_len ? APP_PROBE_NEED_MORE : APP_PROBE_NO;
+	return r.reply_state == 0 && r.accept_state == 0 ? APP_PROBE_MATCH : APP_PROBE_NO;
 }
 
 /* ------------------------------------------------------------ TCP framing */
@@ -1206,11 +1228,6 @@ static bool buf_append(struct dirbuf *b, const uint8_t *d, uint32_t n)
 	memcpy(b->buf + b->len, d, n);
 	b->len += n;
 	return true;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* A record fragment of one direction; multi-fragment records are joined
@@ -1510,8 +1527,11 @@ static enum app_side d_tx_side(const void *st, const void *vtx, enum app_dir dir
 {
 	(void)st;
 	const struct nfs_tx *tx = vtx;
-	bool done = dir == APP_TOSERVER ? tx->request_done : tx->response_done;
-	return done || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
+	/* Suricata's NFS keywords inspect at progress 0: a transaction's
+	 * request side is ready as soon as its call made it */
+	if (dir == APP_TOSERVER)
+		return APP_SIDE_READY;
+	return tx->response_done || eof ? APP_SIDE_READY : APP_SIDE_PENDING;
 }
 
 static enum app_log_decision d_tx_log(const void *st, const void *vtx, bool flow_end)

@@ -6,7 +6,8 @@
  *   nfs_procedure:N    the transaction's procedure (for a file transfer
  *                      also the procedures joined to it, COMMIT);
  *                      Suricata's unsigned integer syntax, or a procedure
- *                      name of the flow's NFS version ("STATFS")
+ *                      name of the flow's NFS version ("STATFS"); a
+ *                      range lo<>hi includes both ends, as Suricata's
  *   nfs.version:N      the transaction's NFS version (alias nfs_version)
  *
  * Both apply to transactions of either direction; values come from the
@@ -27,6 +28,9 @@ static bool proc_value_match(const struct proc_ctx *c, uint16_t version, uint32_
 {
 	if (c->name[0] != '\0')
 		return nfs_procedure_by_name(version, c->name) == (int64_t)proc;
+	/* Suricata's nfs_procedure range includes both ends */
+	if (c->cmp.mode == U_RANGE)
+		return proc >= c->cmp.a && proc <= c->cmp.b;
 	return u64_cmp_match(&c->cmp, proc);
 }
 
