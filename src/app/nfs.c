@@ -148,6 +148,7 @@ struct nfs_state {
 	struct name_entry names[NFS_MAX_NAMES];
 	uint32_t names_next;
 	bool eof[2]; /* the direction was closed */
+	uint32_t ev_pending; /* events of the message being parsed */
 };
 
 static void bytes_set(struct nfs_bytes *b, const uint8_t *d, uint32_t n, uint32_t max)
@@ -231,10 +232,19 @@ static void tx_free(struct nfs_tx *tx)
 	free(tx);
 }
 
+/* An event of the message being parsed: set, once it is done, on the
+ * newest transaction (the one the message made, else the last one, as
+ * Suricata sets it on the most recent). */
 static void set_event(struct nfs_state *s, enum nfs_event ev)
 {
-	if (s->n_txs > 0)
-		s->txs[s->n_txs - 1]->events |= 1u << ev;
+	s->ev_pending |= 1u << ev;
+}
+
+static void events_flush(struct nfs_state *s)
+{
+	if (s->ev_pending != 0 && s->n_txs > 0)
+		s->txs[s->n_txs - 1]->events |= s->ev_pending;
+	s->ev_pending = 0;
 }
 
 static struct nfs_tx *tx_new(struct nfs_state *s)
@@ -1148,7 +1158,20 @@ static void process_reply(struct nfs_state *s, const struct rpc_reply *r)
 }
 
 /* One RPC message of a direction; false when it is neither a call nor a reply. */
+static bool process_message_one(struct nfs_state *s, enum app_dir dir, const uint8_t *d,
+				uint32_t n);
+
 static bool process_message(struct nfs_state *s, enum app_dir dir, const uint8_t *d, uint32_t n)
+{
+	bool ok = process_message_one(s, dir, d, n);
+	if (!ok)
+		set_event(s, NFS_EV_MALFORMED_DATA);
+	events_flush(s);
+	return ok;
+}
+
+static bool process_message_one(struct nfs_state *s, enum app_dir dir, const uint8_t *d,
+				uint32_t n)
 {
 	if (dir == APP_TOSERVER) {
 		struct rpc_call c;
@@ -1237,8 +1260,7 @@ static void tcp_fragment(struct nfs_state *s, enum app_dir dir, const uint8_t *d
 {
 	struct dirbuf *b = &s->dir[dir];
 	if (last && b->msg_len == 0) {
-		if (!process_message(s, dir, d, n))
-			set_event(s, NFS_EV_MALFORMED_DATA);
+		(void)process_message(s, dir, d, n);
 		return;
 	}
 	if (b->msg_len + n > NFS_MAX_RECORD) {
@@ -1246,6 +1268,7 @@ static void tcp_fragment(struct nfs_state *s, enum app_dir dir, const uint8_t *d
 		b->msg = NULL;
 		b->msg_len = 0;
 		set_event(s, NFS_EV_MALFORMED_DATA);
+		events_flush(s);
 		return;
 	}
 	uint8_t *nm = realloc(b->msg, b->msg_len + n ? b->msg_len + n : 1);
@@ -1255,8 +1278,7 @@ static void tcp_fragment(struct nfs_state *s, enum app_dir dir, const uint8_t *d
 	memcpy(b->msg + b->msg_len, d, n);
 	b->msg_len += n;
 	if (last) {
-		if (!process_message(s, dir, b->msg, b->msg_len))
-			set_event(s, NFS_EV_MALFORMED_DATA);
+		(void)process_message(s, dir, b->msg, b->msg_len);
 		free(b->msg);
 		b->msg = NULL;
 		b->msg_len = 0;
@@ -1272,6 +1294,7 @@ static uint32_t tcp_records(struct nfs_state *s, enum app_dir dir, const uint8_t
 		uint32_t len = rm & 0x7fffffffu;
 		if (len > NFS_MAX_RECORD) {
 			set_event(s, NFS_EV_MALFORMED_DATA);
+			events_flush(s);
 			s->dir[dir].skip = len;
 			return off + 4;
 		}
@@ -1377,8 +1400,8 @@ enum app_parse_result nfs_parse(struct nfs_state *s, enum app_dir dir, const uin
 		}
 		return r;
 	}
-	if (n > 0 && !process_message(s, dir, d, n))
-		set_event(s, NFS_EV_MALFORMED_DATA);
+	if (n > 0)
+		(void)process_message(s, dir, d, n);
 	return APP_PARSE_OK;
 }
 
