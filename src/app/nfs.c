@@ -22,6 +22,7 @@ const char *const nfs_event_names[NFS_EV_COUNT] = {
     [NFS_EV_MALFORMED_DATA] = "malformed_data",
     [NFS_EV_NON_EXISTING_VERSION] = "non_existing_version",
     [NFS_EV_UNSUPPORTED_VERSION] = "unsupported_version",
+    [NFS_EV_TOO_MANY_TRANSACTIONS] = "too_many_transactions",
 };
 
 /* ------------------------------------------------------------ XDR reader */
@@ -254,6 +255,7 @@ static struct nfs_tx *tx_new(struct nfs_state *s)
 		tx_free(s->txs[0]);
 		memmove(s->txs, s->txs + 1, (s->n_txs - 1) * sizeof(*s->txs));
 		s->n_txs--;
+		set_event(s, NFS_EV_TOO_MANY_TRANSACTIONS);
 	}
 	if (s->n_txs == s->cap_txs) {
 		uint32_t nc = s->cap_txs ? s->cap_txs * 2 : 8;

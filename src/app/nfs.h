@@ -8,7 +8,7 @@
  *
  * Bounds: a TCP record is gathered up to NFS_MAX_RECORD bytes (a longer
  * one is skipped, event malformed_data); at most NFS_MAX_TXS live
- * transactions, NFS_MAX_PENDING calls awaiting their reply and
+ * transactions (event too_many_transactions), NFS_MAX_PENDING calls awaiting their reply and
  * NFS_MAX_NAMES handle-to-name entries per flow (the oldest goes); names
  * and handles are cut at NFS_MAX_NAME / NFS_MAX_FH bytes.
  */
@@ -37,6 +37,7 @@ enum nfs_event {
 	NFS_EV_MALFORMED_DATA,
 	NFS_EV_NON_EXISTING_VERSION,
 	NFS_EV_UNSUPPORTED_VERSION,
+	NFS_EV_TOO_MANY_TRANSACTIONS, /* NFS_MAX_TXS live: the oldest went */
 	NFS_EV_COUNT,
 };
 extern const char *const nfs_event_names[NFS_EV_COUNT];

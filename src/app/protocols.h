@@ -38,6 +38,7 @@
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
 	X(NFS, app_nfs)                                                                            \
+	X(SNMP, app_snmp)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

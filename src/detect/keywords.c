@@ -36,6 +36,7 @@ static const struct kw_family *const families[] = {
     &kw_family_goose,
     &kw_family_ftp,
     &kw_family_nfs,
+    &kw_family_snmp,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -58,6 +59,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_ftp,
     &app_buffers_smtp,
     &app_buffers_pgsql,
+    &app_buffers_snmp,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
