@@ -39,6 +39,7 @@
 	X(PGSQL, app_pgsql)                                                                        \
 	X(NFS, app_nfs)                                                                            \
 	X(SNMP, app_snmp)                                                                          \
+	X(NTP, app_ntp)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -37,6 +37,7 @@ static const struct kw_family *const families[] = {
     &kw_family_ftp,
     &kw_family_nfs,
     &kw_family_snmp,
+    &kw_family_ntp,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -60,6 +61,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_smtp,
     &app_buffers_pgsql,
     &app_buffers_snmp,
+    &app_buffers_ntp,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 
