@@ -40,6 +40,7 @@
 	X(NFS, app_nfs)                                                                            \
 	X(SNMP, app_snmp)                                                                          \
 	X(NTP, app_ntp)                                                                            \
+	X(DHCP, app_dhcp)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

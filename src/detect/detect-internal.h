@@ -211,6 +211,7 @@ extern const struct kw_family kw_family_goose;
 extern const struct kw_family kw_family_nfs;
 extern const struct kw_family kw_family_snmp;
 extern const struct kw_family kw_family_ntp;
+extern const struct kw_family kw_family_dhcp;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
 bool goose_get_gocbref(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
 bool goose_get_datset(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);

@@ -38,6 +38,7 @@ static const struct kw_family *const families[] = {
     &kw_family_nfs,
     &kw_family_snmp,
     &kw_family_ntp,
+    &kw_family_dhcp,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
