@@ -1124,8 +1124,8 @@ static bool rpc_reply_parse(const uint8_t *d, uint32_t n, struct rpc_reply *r)
 
 static void process_call(struct nfs_state *s, const struct rpc_call *c)
 {
-	if (c->prog != NFS_RPC_PROGRAM)
-		return;
+	/* As Suricata: once the flow is NFS, a call is read by its version
+	 * alone (NFSACL's calls on the same connection make transactions) */
 	if (c->vers < 2 || c->vers > 4) {
 		set_event(s, NFS_EV_NON_EXISTING_VERSION);
 		return;
