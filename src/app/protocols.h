@@ -41,6 +41,7 @@
 	X(SNMP, app_snmp)                                                                          \
 	X(NTP, app_ntp)                                                                            \
 	X(DHCP, app_dhcp)                                                                          \
+	X(RFB, app_rfb)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
