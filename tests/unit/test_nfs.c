@@ -214,12 +214,17 @@ static void test_corrupted(void **st)
 
 	s = nfs_state_new(false, 0);
 	bad = strdup(V2_STATFS_CALL);
-	memcpy(bad + 24, "000186a5", 8); /* program 100005 (mount) */
+	/* another program on the NFS flow (mount, 100005): read by its
+	 * version, as Suricata does (NFSACL calls make transactions) */
+	memcpy(bad + 24, "000186a5", 8);
 	feed(s, APP_TOSERVER, bad, 0, 0);
-	assert_int_equal(nfs_tx_count(s), 0);
-	memcpy(bad + 24, "000186a3000000090", 17); /* NFS version 9 */
+	assert_int_equal(nfs_tx_count(s), 1);
+	assert_int_equal(nfs_tx_get(s, 0)->events, 0);
+	/* version 9: no transaction, non_existing_version on the last one */
+	memcpy(bad + 24, "000186a3000000090", 17);
 	feed(s, APP_TOSERVER, bad, 0, 0);
-	assert_int_equal(nfs_tx_count(s), 0);
+	assert_int_equal(nfs_tx_count(s), 1);
+	assert_true(nfs_tx_get(s, 0)->events & (1u << NFS_EV_NON_EXISTING_VERSION));
 	free(bad);
 	nfs_state_free(s);
 }
