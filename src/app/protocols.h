@@ -42,6 +42,7 @@
 	X(NTP, app_ntp)                                                                            \
 	X(DHCP, app_dhcp)                                                                          \
 	X(RFB, app_rfb)                                                                            \
+	X(IKE, app_ike)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
