@@ -218,10 +218,7 @@ static void tx_free(struct ike_tx *tx)
 
 enum app_probe_result ike_probe(const uint8_t *d, uint32_t n)
 {
-	if (n >= 4 && be32(d) == 0 && n > 4 + IKE_HEADER_LEN) { /* NAT-T non-ESP marker */
-		d += 4;
-		n -= 4;
-	}
+	/* As Suricata: UDP 500 only; NAT-T on 4500 (non-ESP marker) is not read */
 	if (n < IKE_HEADER_LEN)
 		return APP_PROBE_NO;
 	uint8_t maj = d[17] >> 4;
@@ -238,10 +235,6 @@ enum app_probe_result ike_probe(const uint8_t *d, uint32_t n)
 enum app_parse_result ike_parse(struct ike_state *s, enum app_dir dir, const uint8_t *d,
 				uint32_t n)
 {
-	if (n >= 4 && be32(d) == 0 && n > 4 + IKE_HEADER_LEN) {
-		d += 4;
-		n -= 4;
-	}
 	if (ike_probe(d, n) != APP_PROBE_MATCH) {
 		if (s->n_txs > 0)
 			s->txs[s->n_txs - 1]->events |= 1u << IKE_EV_MALFORMED_DATA;
@@ -442,7 +435,7 @@ const struct app_protocol app_ike = {
     .name = "ike",
     .aliases = (const char *const[]){"ikev2", NULL},
     .ipprotos = APP_IPPROTO_UDP,
-    .udp_ports = "500,4500",
+    .udp_ports = "500",
     .probe_port = d_probe_port,
     .state_new = d_state_new,
     .state_free = d_state_free,

@@ -1,5 +1,5 @@
 /*
- * ike.h — IKE v1 (ISAKMP) and IKEv2 over UDP 500 and 4500, as Suricata 8
+ * ike.h — IKE v1 (ISAKMP) and IKEv2 over UDP 500, as Suricata 8
  * parses it (rust/src/ike/): one transaction per message, with its
  * header (SPIs, version, exchange type, flags, message id) and the
  * payload types it carries; for IKEv1 the SA proposals' transforms and
