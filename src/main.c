@@ -9,6 +9,7 @@
 #include "brief/brief.h"
 #include "engine/engine.h"
 #include "scenario/scenario.h"
+#include "intel/ioc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ static void usage(FILE *out)
 	      "  import eve FILE...   load EVE JSON (vigil's or Suricata's) into the event store\n"
 	      "  source import KIND   load incident and intelligence data (EuRepoC, CIPHER, KEV, ...)\n"
 	      "  brief                write a threat-landscape briefing (HTML, Markdown or JSON)\n"
+	      "  intel load|export    check indicator feeds (STIX, MISP, CSV); share sightings\n"
 	      "\n"
 	      "Sensor (Suricata-compatible offline options):\n"
 	      "  -r FILE|DIR          read a pcap/pcapng file, or every file of a directory in name order\n"
@@ -309,6 +311,7 @@ static const struct {
 	{"brief", brief_command_main},
 	{"import", brief_command_main},
 	{"source", brief_command_main},
+	{"intel", intel_command_main},
 };
 
 int main(int argc, char **argv)

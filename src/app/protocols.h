@@ -37,6 +37,8 @@
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
+	X(SIP, app_sip)                                                                            \
+	X(MQTT, app_mqtt)                                                                          \
 	X(NFS, app_nfs)                                                                            \
 	X(SNMP, app_snmp)                                                                          \
 	X(NTP, app_ntp)                                                                            \

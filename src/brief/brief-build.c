@@ -38,6 +38,11 @@ static void days_date(int64_t days, char *out)
 	store_format_date(days * 86400, out, 11);
 }
 
+void fmt_share(const struct brief_ctx *c, char *out, size_t n, int64_t part, int64_t whole)
+{
+	locale_percent(msg_locale(c->m), out, n, 100.0 * (double)part / (double)whole, false);
+}
+
 void judgement(struct brief_ctx *c, char *text)
 {
 	c->judgements = xrealloc(c->judgements, (c->njudgements + 1) * sizeof(char *));
@@ -51,7 +56,8 @@ void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int
 	else if (prev == 0)
 		snprintf(out, n, "%s", msg(c->m, "change.new"));
 	else
-		snprintf(out, n, "%+.0f%%", 100.0 * (double)(cur - prev) / (double)prev);
+		locale_percent(msg_locale(c->m), out, n, 100.0 * (double)(cur - prev) / (double)prev,
+			       true);
 }
 
 double cov_delta(const struct coverage *cov, int64_t cur, int64_t prev)
@@ -78,7 +84,7 @@ void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char 
 		return;
 	}
 	double r1 = (double)cur / (double)cov->days_cur, r0 = (double)prev / (double)cov->days_prev;
-	char pct[32];
+	char pct[64];
 	if (prev == 0 && cur == 0) {
 		snprintf(out, n, "%s", msg(c->m, "change.none"));
 		return;
@@ -90,7 +96,7 @@ void fmt_change_cov(const struct brief_ctx *c, const struct coverage *cov, char 
 	if (llround(100.0 * (r1 - r0) / r0) == 0)
 		snprintf(pct, sizeof(pct), "%s", msg(c->m, "change.none"));
 	else
-		snprintf(pct, sizeof(pct), "%+.0f%%", 100.0 * (r1 - r0) / r0);
+		locale_percent(msg_locale(c->m), pct, sizeof(pct), 100.0 * (r1 - r0) / r0, true);
 	char *t = msgf(c->m, "change.per-year", "change", pct, NULL);
 	snprintf(out, n, "%s", t);
 	free(t);
@@ -150,8 +156,11 @@ void coverage_load(struct brief_ctx *c, struct coverage *cov, const char *sql)
 		if (!cov->any || strcmp(l, cov->last) > 0)
 			snprintf(cov->last, sizeof(cov->last), "%s", l);
 		cov->any = true;
+		char lf[96], ll[96];
+		locale_date(msg_locale(c->m), lf, sizeof(lf), f);
+		locale_date(msg_locale(c->m), ll, sizeof(ll), l);
 		char *item =
-		    msgf(c->m, "coverage.source", "source", name, "first", f, "last", l, NULL);
+		    msgf(c->m, "coverage.source", "source", name, "first", lf, "last", ll, NULL);
 		char *joined = cov->sources ? xasprintf("%s; %s", cov->sources, item) : item;
 		if (cov->sources) {
 			free(cov->sources);
@@ -217,10 +226,13 @@ char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov)
 	if (cov->days_cur >= cov->len_cur || cov->days_cur == 0)
 		return xstrdup("");
 	char d[32], t[32];
-	fmt_count(d, sizeof(d), cov->days_cur);
-	fmt_count(t, sizeof(t), cov->len_cur);
-	return msgf(c->m, "coverage.partial", "first", cov->cur_from, "last", cov->cur_to, "days",
-		    d, "total", t, NULL);
+	locale_count(msg_locale(c->m), d, sizeof(d), cov->days_cur);
+	locale_count(msg_locale(c->m), t, sizeof(t), cov->len_cur);
+	char lf[96], ll[96];
+	locale_date(msg_locale(c->m), lf, sizeof(lf), cov->cur_from);
+	locale_date(msg_locale(c->m), ll, sizeof(ll), cov->cur_to);
+	return msgf(c->m, "coverage.partial", "first", lf, "last", ll, "days", d, "total", t,
+		    NULL);
 }
 
 const char *sector_label(const struct brief_ctx *c, int i)
@@ -320,12 +332,21 @@ static bool resolve_periods(struct brief_ctx *c, char *err, size_t errlen)
 	days_date(from - 1, c->prev.to);
 	days_date(from - 1 - (to - from), c->prev.from);
 	c->yearly = to - from > 3 * 366;
+	const struct brief_locale *l = msg_locale(c->m);
+	locale_date(l, c->cur.lfrom, sizeof(c->cur.lfrom), c->cur.from);
+	locale_date(l, c->cur.lto, sizeof(c->cur.lto), c->cur.to);
+	locale_date(l, c->prev.lfrom, sizeof(c->prev.lfrom), c->prev.from);
+	locale_date(l, c->prev.lto, sizeof(c->prev.lto), c->prev.to);
 	return true;
 }
 
 static void add_bucket(struct brief_ctx *c, const char *label)
 {
+	char shown[96];
+	locale_period_label(msg_locale(c->m), shown, sizeof(shown), label);
 	c->bucket = xrealloc(c->bucket, (c->nbuckets + 1) * sizeof(char *));
+	c->blabel = xrealloc(c->blabel, (c->nbuckets + 1) * sizeof(char *));
+	c->blabel[c->nbuckets] = xstrdup(shown);
 	c->bucket[c->nbuckets++] = xstrdup(label);
 }
 
@@ -383,7 +404,8 @@ struct incident {
 	char date[11];
 	char source[32];
 	uint32_t sectors, threats;
-	bool unknown[2]; /* per dimension: a value meaning "not known" or none */
+	bool unknown[2];  /* per dimension: a value meaning "not known" or none */
+	bool in_country; /* a target in --country */
 	struct {
 		enum tax_dim dim;
 		char attr[32];
@@ -395,6 +417,9 @@ struct incident {
 static void incident_attr(struct brief_ctx *c, struct incident *in, const char *key,
 			  const char *value)
 {
+	if (c->opt->country && strcmp(key, "receiver_country") == 0 &&
+	    strcasecmp(value, c->opt->country) == 0)
+		in->in_country = true;
 	for (int d = TAX_SECTOR; d <= TAX_THREAT; d++) {
 		if (!taxonomy_maps_attribute(c->tax, in->source, (enum tax_dim)d, key))
 			continue;
@@ -435,6 +460,8 @@ static void incident_finish(struct brief_ctx *c, struct incident *in, sqlite3_st
 	if (!in->threats && !threat_unknown)
 		in->threats = 1u << c->tax->threat_other;
 	if (c->sector >= 0 && !(in->sectors & (1u << c->sector)))
+		return;
+	if (c->opt->country && !in->in_country)
 		return;
 	if (!in->date[0]) {
 		c->undated++;
@@ -551,12 +578,22 @@ static void doc_head(struct brief_ctx *c)
 	d->lang = xstrdup(c->opt->lang ? c->opt->lang : "en");
 	d->title = xstrdup(msg(c->m, "brief.title"));
 	d->generated = xstrdup(today);
-	const char *scope =
+	d->rtl = locale_rtl(msg_locale(c->m));
+	char ltoday[96];
+	locale_date(msg_locale(c->m), ltoday, sizeof(ltoday), today);
+	const char *sector_scope =
 	    c->sector >= 0 ? sector_label(c, c->sector) : msg(c->m, "brief.all-sectors");
+	char *scope = c->opt->country ? msgf(c->m, "brief.country-scope", "scope", sector_scope,
+					     "country", value_label(c, "country", c->country_name), NULL)
+				      : xstrdup(sector_scope);
 	d->subtitle =
-	    msgf(c->m, "brief.subtitle", "from", c->cur.from, "to", c->cur.to, "prev_from",
-		 c->prev.from, "prev_to", c->prev.to, "scope", scope, "date", today, NULL);
-	d->footer = msgf(c->m, "brief.footer", "date", today, "version", VIGIL_VERSION, NULL);
+	    msgf(c->m, "brief.subtitle", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
+		 c->prev.lfrom, "prev_to", c->prev.lto, "scope", scope, "date", ltoday, NULL);
+	d->footer = msgf(c->m, "brief.footer", "date", ltoday, "version", VIGIL_VERSION, NULL);
+	if (c->opt->country)
+		doc_notice(d, msgf(c->m, "brief.country-notice", "country",
+				   value_label(c, "country", c->country_name), NULL));
+	free(scope);
 	doc_figure(d, "period.days", (double)(date_days(c->cur.to) - date_days(c->cur.from) + 1));
 }
 
@@ -578,6 +615,41 @@ int brief_tlp_rank(const char *t)
 #define TLP_RANK_SQL                                                                               \
 	"(CASE lower(coalesce(tlp, 'clear')) WHEN 'clear' THEN 0 WHEN 'white' THEN 0"              \
 	" WHEN 'green' THEN 1 WHEN 'amber' THEN 2 WHEN 'amber+strict' THEN 3 ELSE 4 END)"
+
+/* --country: the name as the sources spell it (matched without regard to
+ * case); a name no incident has is an error that lists close spellings,
+ * never an empty briefing that reads as "no incidents". */
+static bool country_setup(struct brief_ctx *c, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT value FROM record_attr WHERE key = 'receiver_country' AND"
+			       " value = ?1 COLLATE NOCASE LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(q, 1, c->opt->country, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		c->country_name = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (c->country_name)
+		return true;
+	char like[256] = "";
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT group_concat(v, '; ') FROM (SELECT DISTINCT value AS v FROM"
+			       " record_attr WHERE key = 'receiver_country' AND value LIKE"
+			       " '%' || substr(?1, 1, 3) || '%' ORDER BY 1 LIMIT 8)",
+			       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, c->opt->country, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+			snprintf(like, sizeof(like), " (close: %s)", sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+	}
+	snprintf(err, errlen,
+		 "--country '%s': no incident in the store has a target there; give the"
+		 " country as the sources write it%s",
+		 c->opt->country, like);
+	return false;
+}
 
 /* TLP 2.0.  --max-tlp leaves out sources marked above it: TEMP VIEWs named
  * `source` and `record` without them shadow the tables (as for exercise
@@ -706,11 +778,13 @@ static void exercise_notice(struct brief_ctx *c)
 
 static void ctx_free(struct brief_ctx *c)
 {
+	free(c->country_name);
 	free(c->exercise_names);
 	free(c->tlp_left_out);
 	for (size_t i = 0; i < c->nbuckets; i++)
-		free(c->bucket[i]);
+		free(c->bucket[i]), free(c->blabel[i]);
 	free(c->bucket);
+	free(c->blabel);
 	free(c->trend);
 	for (size_t i = 0; i < c->nunmapped; i++) {
 		free(c->unmapped[i].source);
@@ -733,6 +807,10 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	}
 	if (opt->max_tlp && brief_tlp_rank(opt->max_tlp) < 0) {
 		snprintf(err, errlen, "--max-tlp must be clear, green, amber, amber+strict or red");
+		return NULL;
+	}
+	if (opt->country && !country_setup(&c, err, errlen)) {
+		ctx_free(&c);
 		return NULL;
 	}
 	if (!tlp_setup(&c)) {
@@ -772,7 +850,9 @@ struct doc *brief_build(const struct brief_options *opt, const struct messages *
 	section_patients(&c);
 	section_detections(&c);
 	section_themes(&c);
+	section_recommendations(&c);
 	section_method(&c);
+	section_citations(&c);
 	if (c.njudgements == 0)
 		judgement(&c, xstrdup(msg(m, "judgement.none")));
 	doc_list(&c.doc->section[kj], c.judgements, c.njudgements);

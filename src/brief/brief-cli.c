@@ -337,6 +337,19 @@ static bool brief_parse_format(const char *f, enum brief_format *out)
 	return true;
 }
 
+/* A language tag names a catalogue file: two or three lower-case letters,
+ * so no path can be smuggled into data/messages/<lang>.yaml. */
+static bool valid_lang(const char *l)
+{
+	size_t n = strlen(l);
+	if (n < 2 || n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (l[i] < 'a' || l[i] > 'z')
+			return false;
+	return true;
+}
+
 static bool brief_check(struct cli *cl, struct brief_options *o)
 {
 	const char *period = cli_get(cl, "period");
@@ -344,10 +357,15 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	o->from = cli_get(cl, "from");
 	o->to = cli_get(cl, "to");
 	o->sector = cli_get(cl, "sector");
+	o->country = cli_get(cl, "country");
 	o->output = cli_get(cl, "output") ? cli_get(cl, "output") : cli_get(cl, "o");
 	o->lang = cli_get(cl, "lang");
 	o->include_exercise = cli_flag(cl, "include-exercise");
 	o->max_tlp = cli_get(cl, "max-tlp");
+	if (o->lang && !valid_lang(o->lang)) {
+		cli_error("cli.bad-lang", o->lang);
+		return false;
+	}
 	if (o->max_tlp && brief_tlp_rank(o->max_tlp) < 0) {
 		cli_error("cli.bad-max-tlp", o->max_tlp);
 		return false;
@@ -381,6 +399,7 @@ static int cmd_brief(int argc, char **argv)
 		cli_declare(&cl, opts[i], false);
 	cli_declare(&cl, "include-exercise", true);
 	cli_declare(&cl, "max-tlp", false);
+	cli_declare(&cl, "country", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {

@@ -25,6 +25,38 @@ const char *msg(const struct messages *m, const char *key);
  * NULL-terminated (name, value) string pairs that follow.  malloc'd. */
 char *msgf(const struct messages *m, const char *key, ...) __attribute__((sentinel));
 
+/* The locale the catalogue's language writes numbers and dates in
+ * (messages_load opens it; NULL-safe: without one, ASCII forms). */
+const struct brief_locale *msg_locale(const struct messages *m);
+
+/* ---- numbers and dates per locale (locale.c, ICU's CLDR data) ---- */
+
+struct brief_locale;
+/* Opens the formatters for a BCP 47 language tag ("ar", "zh", "fr"...). */
+struct brief_locale *locale_open(const char *lang);
+void locale_close(struct brief_locale *l);
+/* Whether the language is written right to left (Arabic). */
+bool locale_rtl(const struct brief_locale *l);
+const char *locale_tag(const struct brief_locale *l);
+/* An integer with the language's digits and grouping: "12,345",
+ * "12 345" (fr, narrow no-break space), "12.345" / "1234" (es). */
+void locale_count(const struct brief_locale *l, char *out, size_t n, int64_t v);
+/* A number with one decimal: "3.4", "3,4". */
+void locale_decimal1(const struct brief_locale *l, char *out, size_t n, double v);
+/* A percentage given in percent (25 -> "25%", "25 %"); sign: "+25%". */
+void locale_percent(const struct brief_locale *l, char *out, size_t n, double pct, bool sign);
+/* A "YYYY-MM-DD" date in the language's long form ("8 December 2026",
+ * "2026年12月8日"); anything else is copied as it is. */
+void locale_date(const struct brief_locale *l, char *out, size_t n, const char *iso);
+/* The language's name for a country or region the sources name in
+ * English as CLDR does ("Germany" -> "德国"); NULL when CLDR has no such
+ * English name, or the language is English (the source's spelling is
+ * kept then). */
+const char *locale_country(const struct brief_locale *l, const char *english);
+/* A trend bucket, "YYYY" or "YYYY-MM", as the language names a year or a
+ * month of a year ("Jan 2023", "2023年1月"); anything else as it is. */
+void locale_period_label(const struct brief_locale *l, char *out, size_t n, const char *label);
+
 /* ---- taxonomy (taxonomy.c, data/taxonomy/NAME.yaml) ---- */
 
 enum tax_dim { TAX_SECTOR, TAX_THREAT };
@@ -124,7 +156,8 @@ struct figure {
 };
 
 struct doc {
-	char *lang;
+	char *lang;	 /* BCP 47 tag: the HTML lang attribute */
+	bool rtl;	 /* written right to left (Arabic): dir="rtl" */
 	char *title;
 	char *subtitle;
 	char *generated; /* generation date */
@@ -179,6 +212,7 @@ void html_escape(FILE *out, const char *s);
 /* A period is a pair of inclusive "YYYY-MM-DD" dates. */
 struct period {
 	char from[11], to[11];
+	char lfrom[96], lto[96]; /* the same in the reader's language, for text */
 };
 
 /* Counts for one vocabulary entry in the period and the previous one. */
@@ -223,8 +257,10 @@ struct brief_ctx {
 	struct doc *doc;
 	struct period cur, prev;
 	int sector;    /* taxonomy index of --sector, or -1 */
+	char *country_name; /* --country as the sources spell it, or NULL */
 	bool yearly;   /* trend buckets are years, else months */
 	char **bucket; /* trend bucket labels, "YYYY" or "YYYY-MM" */
+	char **blabel; /* the same as the reader's language writes them */
 	size_t nbuckets;
 	int64_t *trend;		 /* trend[bucket * nthreats + threat] */
 	struct coverage inc_cov; /* incident sources */
@@ -254,18 +290,29 @@ void section_trend(struct brief_ctx *c);
 void section_sectors(struct brief_ctx *c);
 void section_threats(struct brief_ctx *c);
 void section_where_who(struct brief_ctx *c);
+/* Profiles of the actors the sources name most often (brief-section-actors.c). */
+void who_profiles(struct brief_ctx *c, struct section *s);
 /* Evidence from other sources (brief-section-evidence.c). */
 void section_vulnerabilities(struct brief_ctx *c);
 void section_patients(struct brief_ctx *c);
 void section_detections(struct brief_ctx *c);
 void section_themes(struct brief_ctx *c);
+/* Recommendations tied to this briefing's findings
+ * (brief-section-recommendations.c). */
+void section_recommendations(struct brief_ctx *c);
 void section_method(struct brief_ctx *c);
+/* Reporting lag per source, in the method section, and the citations
+ * appendix (brief-section-sources.c). */
+void method_lag(struct brief_ctx *c, struct section *s);
+void section_citations(struct brief_ctx *c);
 
 /* The part of the period in trend bucket b, as inclusive dates
  * (brief-section-incidents.c). */
 void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last);
 /* Helpers shared by the sections (brief-build.c). */
 void judgement(struct brief_ctx *c, char *text); /* takes ownership */
+/* part/whole as a percentage in the reader's locale: "25%", "25 %". */
+void fmt_share(const struct brief_ctx *c, char *out, size_t n, int64_t part, int64_t whole);
 /* "+25%", "-10%", "new", "no change" from the message catalogue. */
 void fmt_change(const struct brief_ctx *c, char *out, size_t n, int64_t cur, int64_t prev);
 /* The same under a coverage: "not comparable" when a period is not
@@ -290,6 +337,11 @@ int64_t coverage_days(const struct coverage *cov, const char *from, const char *
  * current period, or "" when it is fully covered.  malloc'd. */
 char *coverage_clause(const struct brief_ctx *c, const struct coverage *cov);
 const char *sector_label(const struct brief_ctx *c, int i);
+/* The reader's word for a source's raw value: "<prefix>.<value>" from the
+ * catalogue when it has one (region codes, EuRepoC's attribution bases
+ * and initiator categories), else the value itself
+ * (brief-section-incidents.c). */
+const char *value_label(const struct brief_ctx *c, const char *prefix, const char *v);
 const char *threat_label(const struct brief_ctx *c, int i);
 /* Runs sql with the period bound to ?1/?2 (and ?3 = --sector id or NULL);
  * returns the first column of the first row as an integer. */
@@ -301,7 +353,5 @@ sqlite3_stmt *query_prepare(struct brief_ctx *c, const char *sql, const struct p
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "12,345" style thousands, locale-independent. */
-void fmt_count(char *out, size_t n, int64_t v);
 
 #endif

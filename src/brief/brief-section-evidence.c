@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void cnt(char *out, size_t n, int64_t v)
+static void cnt(const struct brief_ctx *c, char *out, size_t n, int64_t v)
 {
-	fmt_count(out, n, v);
+	locale_count(msg_locale(c->m), out, n, v);
 }
 
 static const char *col_text(sqlite3_stmt *q, int i)
@@ -79,9 +79,9 @@ static void kev_vendors(struct brief_ctx *c, struct section *s)
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		double v[2] = {(double)sqlite3_column_int64(q, 1),
 			       (double)sqlite3_column_int64(q, 2)};
-		char a[32], b[32];
-		cnt(a, sizeof(a), (int64_t)v[0]);
-		cnt(b, sizeof(b), (int64_t)v[1]);
+		char a[64], b[64];
+		cnt(c, a, sizeof(a), (int64_t)v[0]);
+		cnt(c, b, sizeof(b), (int64_t)v[1]);
 		chart_add(ch, col_text(q, 0), v);
 		table_row(t, col_text(q, 0), a, b);
 	}
@@ -103,8 +103,11 @@ static void kev_ransomware_list(struct brief_ctx *c, struct section *s)
 	table_header(t, 1, msg(c->m, "col.cve"), false);
 	table_header(t, 2, msg(c->m, "col.vendor"), false);
 	table_header(t, 3, msg(c->m, "col.product"), false);
-	while (q && sqlite3_step(q) == SQLITE_ROW)
-		table_row(t, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3));
+	while (q && sqlite3_step(q) == SQLITE_ROW) {
+		char day[96];
+		locale_date(msg_locale(c->m), day, sizeof(day), col_text(q, 0));
+		table_row(t, day, col_text(q, 1), col_text(q, 2), col_text(q, 3));
+	}
 	sqlite3_finalize(q);
 }
 
@@ -138,36 +141,39 @@ void section_vulnerabilities(struct brief_ctx *c)
 	doc_figure(c->doc, "kev.age.0-1.current", (double)young);
 	doc_figure(c->doc, "kev.age.2-4.current", (double)mid);
 	doc_figure(c->doc, "kev.age.5+.current", (double)old);
-	char a[32], b[32], r[32], u[32], ch[32], l[32], y[32], m[32], o[32];
-	cnt(l, sizeof(l), launch);
+	char a[64], b[64], r[64], u[64], ch[256], l[64], y[64], m[64], o[64];
+	char launch_day[96], first_day[96];
+	cnt(c, l, sizeof(l), launch);
+	locale_date(msg_locale(c->m), launch_day, sizeof(launch_day), KEV_LAUNCH);
+	locale_date(msg_locale(c->m), first_day, sizeof(first_day), cov.first);
 	if (cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, cov.days_cur ? "kev.none" : "kev.nodata")));
 		if (launch)
-			doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+			doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", launch_day, NULL));
 		coverage_free(&cov);
 		return;
 	}
-	cnt(a, sizeof(a), cur);
-	cnt(b, sizeof(b), prev);
-	cnt(r, sizeof(r), ransom);
-	cnt(u, sizeof(u), cur - ransom);
-	cnt(y, sizeof(y), young);
-	cnt(m, sizeof(m), mid);
-	cnt(o, sizeof(o), old);
+	cnt(c, a, sizeof(a), cur);
+	cnt(c, b, sizeof(b), prev);
+	cnt(c, r, sizeof(r), ransom);
+	cnt(c, u, sizeof(u), cur - ransom);
+	cnt(c, y, sizeof(y), young);
+	cnt(c, m, sizeof(m), mid);
+	cnt(c, o, sizeof(o), old);
 	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
 	if (cov.cmp == CMP_NONE) {
-		doc_para(s, msgf(c->m, "kev.intro-noprev", "count", a, "from", c->cur.from, "to",
-				 c->cur.to, "first", cov.first, NULL));
+		doc_para(s, msgf(c->m, "kev.intro-noprev", "count", a, "from", c->cur.lfrom, "to",
+				 c->cur.lto, "first", first_day, NULL));
 		judgement(c, msgf(c->m, "judgement.kev-noprev", "count", a, "old", o, "ransomware",
 				  r, NULL));
 	} else {
-		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.from, "to",
-				 c->cur.to, "change", ch, "previous", b, NULL));
+		doc_para(s, msgf(c->m, "kev.intro", "count", a, "from", c->cur.lfrom, "to",
+				 c->cur.lto, "change", ch, "previous", b, NULL));
 		judgement(c, msgf(c->m, "judgement.kev", "count", a, "change", ch, "old", o,
 				  "ransomware", r, NULL));
 	}
 	if (launch)
-		doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", KEV_LAUNCH, NULL));
+		doc_para(s, msgf(c->m, "kev.launch", "count", l, "date", launch_day, NULL));
 	doc_para(s, msgf(c->m, "kev.age", "count", a, "recent", y, "mid", m, "old", o, NULL));
 	doc_para(s, msgf(c->m, "kev.ransomware", "known", r, "unknown", u, NULL));
 	coverage_free(&cov);
@@ -196,9 +202,9 @@ static void harm_domains(struct brief_ctx *c, struct section *s)
 	table_header(t, 2, msg(c->m, "col.mean-impact"), true);
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		double v = (double)sqlite3_column_int64(q, 1);
-		char a[32], m[16];
-		cnt(a, sizeof(a), (int64_t)v);
-		snprintf(m, sizeof(m), "%.1f", sqlite3_column_double(q, 2));
+		char a[64], m[64];
+		cnt(c, a, sizeof(a), (int64_t)v);
+		locale_decimal1(msg_locale(c->m), m, sizeof(m), sqlite3_column_double(q, 2));
 		chart_add(ch, col_text(q, 0), &v);
 		table_row(t, col_text(q, 0), a, m);
 	}
@@ -235,15 +241,15 @@ void section_patients(struct brief_ctx *c)
 	    query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm' AND score >= 8", NULL);
 	doc_figure(c->doc, "harm.total", (double)total);
 	doc_figure(c->doc, "harm.high_impact", (double)high);
-	char h[32], t[32], hi[32];
-	cnt(h, sizeof(h), health >= 0 ? c->by_sector[health].cur : 0);
+	char h[64], t[64], hi[64];
+	cnt(c, h, sizeof(h), health >= 0 ? c->by_sector[health].cur : 0);
 	doc_para(s, msgf(c->m, "harm.health-incidents", "count", h, NULL));
 	if (total == 0) {
 		doc_para(s, xstrdup(msg(c->m, "harm.none")));
 		return;
 	}
-	cnt(t, sizeof(t), total);
-	cnt(hi, sizeof(hi), high);
+	cnt(c, t, sizeof(t), total);
+	cnt(c, hi, sizeof(hi), high);
 	doc_para(s, msgf(c->m, "harm.intro", "count", t, "high", hi, NULL));
 	judgement(c, msgf(c->m, "judgement.harm", "count", t, "high", hi, NULL));
 	harm_domains(c, s);
@@ -269,8 +275,8 @@ static void detections_signatures(struct brief_ctx *c, struct section *s)
 	table_header(t, 2, msg(c->m, "col.alerts"), true);
 	bool first = true;
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
-		char a[32];
-		cnt(a, sizeof(a), sqlite3_column_int64(q, 2));
+		char a[64];
+		cnt(c, a, sizeof(a), sqlite3_column_int64(q, 2));
 		table_row(t, col_text(q, 0), col_text(q, 1), a);
 		if (first)
 			judgement(c, msgf(c->m, "judgement.top-signature", "signature",
@@ -327,9 +333,9 @@ static void detections_trend(struct brief_ctx *c, struct section *s, const struc
 		char first[11], last[11];
 		bucket_span(c, b, first, last);
 		if (coverage_days(cov, first, last) == 0)
-			chart_add_nodata(ch, c->bucket[b], msg(c->m, "nodata"));
+			chart_add_nodata(ch, c->blabel[b], msg(c->m, "nodata"));
 		else
-			chart_add(ch, c->bucket[b], &v[b * 2]);
+			chart_add(ch, c->blabel[b], &v[b * 2]);
 	}
 	free(v);
 }
@@ -359,8 +365,8 @@ static void detections_techniques(struct brief_ctx *c, struct section *s)
 		}
 		const char *id = col_text(q, 0), *name = col_text(q, 2);
 		int64_t n = sqlite3_column_int64(q, 1);
-		char a[32], key[96];
-		cnt(a, sizeof(a), n);
+		char a[64], key[96];
+		cnt(c, a, sizeof(a), n);
 		table_row(t, id, *name ? name : msg(c->m, "det.technique-unnamed"), a);
 		snprintf(key, sizeof(key), "detections.technique.%s", id);
 		doc_figure(c->doc, key, (double)n);
@@ -412,8 +418,8 @@ static void detections_other(struct brief_ctx *c, struct section *s, const char 
 	doc_figure(c->doc, key, 1);
 	snprintf(key, sizeof(key), "detections.%s.current", what);
 	doc_figure(c->doc, key, (double)n);
-	char a[32];
-	cnt(a, sizeof(a), n);
+	char a[64];
+	cnt(c, a, sizeof(a), n);
 	snprintf(key, sizeof(key), "det.%s", what);
 	doc_para(s, msgf(c->m, key, "count", a, NULL));
 }
@@ -454,9 +460,9 @@ static void label_exercise(struct brief_ctx *c, struct section *s, size_t first)
 		free(c->judgements[i]);
 		c->judgements[i] = t;
 	}
-	char a[32], b[32];
-	cnt(a, sizeof(a), n);
-	cnt(b, sizeof(b), all);
+	char a[64], b[64];
+	cnt(c, a, sizeof(a), n);
+	cnt(c, b, sizeof(b), all);
 	/* the note goes first in the section */
 	doc_note(s, msgf(c->m, "det.exercise-note", "count", a, "total", b, "scenarios",
 			 c->exercise_names, NULL));
@@ -483,9 +489,9 @@ void section_detections(struct brief_ctx *c)
 	 * previous period only as far as captures cover both. */
 	struct coverage cov;
 	coverage_load(c, &cov, EVENT_COVERAGE_SQL);
-	char a[32], p[32], ch[32];
-	cnt(a, sizeof(a), cur);
-	cnt(p, sizeof(p), prev);
+	char a[64], p[64], ch[256];
+	cnt(c, a, sizeof(a), cur);
+	cnt(c, p, sizeof(p), prev);
 	fmt_change_cov(c, &cov, ch, sizeof(ch), cur, prev);
 	if (cov.cmp == CMP_NONE) {
 		doc_para(s, msgf(c->m, "det.intro-noprev", "alerts", a, NULL));
@@ -535,8 +541,8 @@ static char *theme_wmd_financing(struct brief_ctx *c, const char *state)
 	sqlite3_finalize(q);
 	if (n == 0)
 		return NULL;
-	char a[32];
-	cnt(a, sizeof(a), n);
+	char a[64];
+	cnt(c, a, sizeof(a), n);
 	return msgf(c->m, "theme.finding.wmd-financing", "count", a, "state", state, NULL);
 }
 
@@ -568,26 +574,26 @@ static char *theme_raw(struct brief_ctx *c, const char *spec)
 	sqlite3_finalize(q);
 	if (n == 0)
 		return NULL;
-	char a[32];
-	cnt(a, sizeof(a), n);
+	char a[64];
+	cnt(c, a, sizeof(a), n);
 	return msgf(c->m, "theme.finding.raw", "count", a, "category", value, "source", buf, NULL);
 }
 
 static char *theme_evidence(struct brief_ctx *c, const char *spec)
 {
-	char a[32];
+	char a[64];
 	if (strncmp(spec, "raw:", 4) == 0)
 		return theme_raw(c, spec);
 	if (strncmp(spec, "wmd-financing:", 14) == 0)
 		return theme_wmd_financing(c, spec + 14);
 	if (strcmp(spec, "kev-ransomware") == 0) {
 		int64_t n = kev_count(c, KEV_KNOWN, &c->cur);
-		cnt(a, sizeof(a), n);
+		cnt(c, a, sizeof(a), n);
 		return n ? msgf(c->m, "theme.finding.kev-ransomware", "count", a, NULL) : NULL;
 	}
 	if (strcmp(spec, "patient-harm") == 0) {
 		int64_t n = query_count(c, "SELECT count(*) FROM record WHERE kind = 'harm'", NULL);
-		cnt(a, sizeof(a), n);
+		cnt(c, a, sizeof(a), n);
 		return n ? msgf(c->m, "theme.finding.patient-harm", "count", a, NULL) : NULL;
 	}
 	return NULL;
@@ -596,11 +602,11 @@ static char *theme_evidence(struct brief_ctx *c, const char *spec)
 static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char ***items,
 			   size_t *n)
 {
-	char a[32];
+	char a[64];
 	for (size_t i = 0; i < c->tax->nsectors; i++) {
 		if (!(th->sectors & (1u << i)) || c->by_sector[i].cur == 0)
 			continue;
-		cnt(a, sizeof(a), c->by_sector[i].cur);
+		cnt(c, a, sizeof(a), c->by_sector[i].cur);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.sector", "count", a, "sector",
 					sector_label(c, (int)i), NULL);
@@ -608,7 +614,7 @@ static void theme_findings(struct brief_ctx *c, const struct tax_theme *th, char
 	for (size_t i = 0; i < c->tax->nthreats; i++) {
 		if (!(th->threats & (1u << i)) || c->by_threat[i].cur == 0)
 			continue;
-		cnt(a, sizeof(a), c->by_threat[i].cur);
+		cnt(c, a, sizeof(a), c->by_threat[i].cur);
 		*items = xrealloc(*items, (*n + 1) * sizeof(char *));
 		(*items)[(*n)++] = msgf(c->m, "theme.finding.threat", "count", a, "threat",
 					threat_label(c, (int)i), NULL);
@@ -654,7 +660,8 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	    " (SELECT CASE WHEN count(r.date) > 0 THEN sum(r.date BETWEEN ?1 AND ?2)"
 	    "  ELSE count(*) END FROM record r WHERE r.source_id = src.id"
 	    "  AND r.kind <> 'relationship'),"
-	    " src.records, src.first_date || ' – ' || src.last_date, src.licence, src.tlp, src.imported_at, src.malformed"
+	    " src.records, src.first_date, src.licence, src.tlp, src.imported_at, src.malformed,"
+	    " src.last_date"
 	    " FROM source src ORDER BY src.kind, src.path",
 	    &c->cur);
 	struct table *t = doc_table(s, msg(c->m, "method.sources"), 10);
@@ -664,15 +671,21 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 	for (size_t i = 0; i < 10; i++)
 		table_header(t, i, msg(c->m, cols[i]), i == 3 || i == 4 || i == 9);
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
-		char used[32], recs[32], bad[32], sk[64];
-		cnt(used, sizeof(used), sqlite3_column_int64(q, 3));
-		cnt(recs, sizeof(recs), sqlite3_column_int64(q, 4));
-		cnt(bad, sizeof(bad), sqlite3_column_int64(q, 9));
+		char used[64], recs[64], bad[64], sk[64];
+		cnt(c, used, sizeof(used), sqlite3_column_int64(q, 3));
+		cnt(c, recs, sizeof(recs), sqlite3_column_int64(q, 4));
+		cnt(c, bad, sizeof(bad), sqlite3_column_int64(q, 9));
 		snprintf(sk, sizeof(sk), "stakeholder.%s", col_text(q, 2));
-		const char *cov = col_text(q, 5);
-		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs,
-			  *cov ? cov : msg(c->m, "method.undated"), col_text(q, 6), col_text(q, 7),
-			  col_text(q, 8), bad);
+		char first[96], last[96], imported[96], *cov;
+		locale_date(msg_locale(c->m), first, sizeof(first), col_text(q, 5));
+		locale_date(msg_locale(c->m), last, sizeof(last), col_text(q, 10));
+		locale_date(msg_locale(c->m), imported, sizeof(imported), col_text(q, 8));
+		cov = *col_text(q, 5) && *col_text(q, 10)
+			  ? xasprintf("%s – %s", first, last)
+			  : xstrdup(msg(c->m, "method.undated"));
+		table_row(t, col_text(q, 0), col_text(q, 1), msg(c->m, sk), used, recs, cov,
+			  col_text(q, 6), col_text(q, 7), imported, bad);
+		free(cov);
 	}
 	sqlite3_finalize(q);
 	q = query_prepare(c,
@@ -680,21 +693,21 @@ static void method_sources(struct brief_ctx *c, struct section *s)
 			  " ORDER BY kind, path",
 			  NULL);
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
-		char n[32];
-		cnt(n, sizeof(n), sqlite3_column_int64(q, 1));
+		char n[64];
+		cnt(c, n, sizeof(n), sqlite3_column_int64(q, 1));
 		doc_para(s,
 			 msgf(c->m, "method.skipped", "count", n, "source", col_text(q, 0), NULL));
 	}
 	sqlite3_finalize(q);
 	int64_t events = query_count(c, "SELECT count(*) FROM event", NULL);
 	if (events > 0) {
-		char a[32];
-		cnt(a, sizeof(a), events);
+		char a[64];
+		cnt(c, a, sizeof(a), events);
 		doc_para(s, msgf(c->m, "method.events", "count", a, NULL));
 	}
 	if (c->exercise_events > 0) {
-		char a[32];
-		cnt(a, sizeof(a), c->exercise_events);
+		char a[64];
+		cnt(c, a, sizeof(a), c->exercise_events);
 		doc_para(s, msgf(c->m,
 				 c->opt->include_exercise ? "method.exercise-included"
 							  : "method.exercise-excluded",
@@ -726,8 +739,8 @@ static void method_unmapped(struct brief_ctx *c, struct section *s)
 	table_header(t, 3, msg(c->m, "col.incidents"), true);
 	for (size_t i = 0; i < c->nunmapped; i++) {
 		const struct unmapped *u = &c->unmapped[i];
-		char a[32];
-		cnt(a, sizeof(a), u->count);
+		char a[64];
+		cnt(c, a, sizeof(a), u->count);
 		table_row(t, u->source,
 			  msg(c->m, u->dim == TAX_SECTOR ? "col.sector" : "col.threat"), u->raw, a);
 	}
@@ -761,11 +774,12 @@ static void method_issues(struct brief_ctx *c, struct section *s)
 void section_method(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "method", msg(c->m, "section.method"));
-	char a[32];
-	cnt(a, sizeof(a), c->undated);
-	doc_para(s, msgf(c->m, "method.intro", "from", c->cur.from, "to", c->cur.to, "prev_from",
-			 c->prev.from, "prev_to", c->prev.to, NULL));
+	char a[64];
+	cnt(c, a, sizeof(a), c->undated);
+	doc_para(s, msgf(c->m, "method.intro", "from", c->cur.lfrom, "to", c->cur.lto, "prev_from",
+			 c->prev.lfrom, "prev_to", c->prev.lto, NULL));
 	method_sources(c, s);
+	method_lag(c, s);
 	method_unmapped(c, s);
 	if (c->undated > 0)
 		doc_para(s, msgf(c->m, "method.undated-incidents", "count", a, NULL));

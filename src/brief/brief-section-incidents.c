@@ -13,33 +13,33 @@
 #include <string.h>
 #include <strings.h>
 
-static void cnt(char *out, size_t n, int64_t v)
+static void cnt(const struct brief_ctx *c, char *out, size_t n, int64_t v)
 {
-	fmt_count(out, n, v);
+	locale_count(msg_locale(c->m), out, n, v);
 }
 
 /* "12" or "3.4": a per-year rate. */
-static void fmt_rate(char *out, size_t n, int64_t count, int64_t days)
+static void fmt_rate(const struct brief_ctx *c, char *out, size_t n, int64_t count, int64_t days)
 {
 	double r = 365.25 * (double)count / (double)days;
 	if (r >= 9.95)
-		fmt_count(out, n, (int64_t)llround(r));
+		locale_count(msg_locale(c->m), out, n, (int64_t)llround(r));
 	else
-		snprintf(out, n, "%.1f", r);
+		locale_decimal1(msg_locale(c->m), out, n, r);
 }
 
 static void total_judgement(struct brief_ctx *c)
 {
 	const struct coverage *cov = &c->inc_cov;
-	char n[32], p[32], ch[32], pd[32], r1[32], r0[32];
-	cnt(n, sizeof(n), c->incidents.cur);
-	cnt(p, sizeof(p), c->incidents.prev);
-	cnt(pd, sizeof(pd), cov->days_prev);
+	char n[64], p[64], ch[256], pd[64], r1[64], r0[64];
+	cnt(c, n, sizeof(n), c->incidents.cur);
+	cnt(c, p, sizeof(p), c->incidents.prev);
+	cnt(c, pd, sizeof(pd), cov->days_prev);
 	doc_figure(c->doc, "incidents.coverage.days.current", (double)cov->days_cur);
 	doc_figure(c->doc, "incidents.coverage.days.previous", (double)cov->days_prev);
 	if (cov->days_cur == 0) {
-		judgement(c, msgf(c->m, "judgement.total-nodata", "from", c->cur.from, "to",
-				  c->cur.to, "sources",
+		judgement(c, msgf(c->m, "judgement.total-nodata", "from", c->cur.lfrom, "to",
+				  c->cur.lto, "sources",
 				  cov->sources ? cov->sources : msg(c->m, "coverage.no-source"),
 				  NULL));
 		return;
@@ -47,20 +47,23 @@ static void total_judgement(struct brief_ctx *c)
 	char *clause = coverage_clause(c, cov);
 	fmt_change_cov(c, cov, ch, sizeof(ch), c->incidents.cur, c->incidents.prev);
 	if (cov->cmp == CMP_NONE) {
-		judgement(c, msgf(c->m, "judgement.total-noprev", "count", n, "from", c->cur.from,
-				  "to", c->cur.to, "coverage", clause, "prev_from", c->prev.from,
-				  "prev_to", c->prev.to, NULL));
+		judgement(c, msgf(c->m, "judgement.total-noprev", "count", n, "from", c->cur.lfrom,
+				  "to", c->cur.lto, "coverage", clause, "prev_from", c->prev.lfrom,
+				  "prev_to", c->prev.lto, NULL));
 	} else if (cov->cmp == CMP_RATE) {
-		fmt_rate(r1, sizeof(r1), c->incidents.cur, cov->days_cur);
-		fmt_rate(r0, sizeof(r0), c->incidents.prev, cov->days_prev);
-		judgement(c, msgf(c->m, "judgement.total-rate", "count", n, "from", c->cur.from,
-				  "to", c->cur.to, "coverage", clause, "rate", r1, "prev_rate", r0,
-				  "previous", p, "prev_days", pd, "prev_from", cov->prev_from,
-				  "prev_to", cov->prev_to, "change", ch, NULL));
+		fmt_rate(c, r1, sizeof(r1), c->incidents.cur, cov->days_cur);
+		fmt_rate(c, r0, sizeof(r0), c->incidents.prev, cov->days_prev);
+		char pf[96], pt[96];
+		locale_date(msg_locale(c->m), pf, sizeof(pf), cov->prev_from);
+		locale_date(msg_locale(c->m), pt, sizeof(pt), cov->prev_to);
+		judgement(c, msgf(c->m, "judgement.total-rate", "count", n, "from", c->cur.lfrom,
+				  "to", c->cur.lto, "coverage", clause, "rate", r1, "prev_rate", r0,
+				  "previous", p, "prev_days", pd, "prev_from", pf, "prev_to", pt,
+				  "change", ch, NULL));
 	} else {
 		judgement(c,
-			  msgf(c->m, "judgement.total", "count", n, "from", c->cur.from, "to",
-			       c->cur.to, "coverage", clause, "change", ch, "previous", p, NULL));
+			  msgf(c->m, "judgement.total", "count", n, "from", c->cur.lfrom, "to",
+			       c->cur.lto, "coverage", clause, "change", ch, "previous", p, NULL));
 	}
 	free(clause);
 }
@@ -88,8 +91,8 @@ void bucket_span(const struct brief_ctx *c, size_t b, char *first, char *last)
 void section_trend(struct brief_ctx *c)
 {
 	struct section *s = doc_section(c->doc, "trend", msg(c->m, "section.trend"));
-	char n[32];
-	cnt(n, sizeof(n), c->incidents.cur);
+	char n[64];
+	cnt(c, n, sizeof(n), c->incidents.cur);
 	total_judgement(c);
 	if (c->inc_cov.days_cur == 0) {
 		doc_para(s, xstrdup(msg(c->m, "incidents.nodata")));
@@ -100,7 +103,7 @@ void section_trend(struct brief_ctx *c)
 		return;
 	}
 	doc_para(s,
-		 msgf(c->m, "trend.intro", "count", n, "from", c->cur.from, "to", c->cur.to, "unit",
+		 msgf(c->m, "trend.intro", "count", n, "from", c->cur.lfrom, "to", c->cur.lto, "unit",
 		      msg(c->m, c->yearly ? "trend.unit.year" : "trend.unit.month"), NULL));
 	/* Only threat types present in the period get a series. */
 	size_t used[TAX_MAX], nused = 0;
@@ -117,7 +120,7 @@ void section_trend(struct brief_ctx *c)
 		int64_t covered = coverage_days(&c->inc_cov, first, last);
 		/* a bucket no source covers is "no data", never a zero bar */
 		if (covered == 0) {
-			chart_add_nodata(ch_, c->bucket[b], msg(c->m, "nodata"));
+			chart_add_nodata(ch_, c->blabel[b], msg(c->m, "nodata"));
 			nodata++;
 			continue;
 		}
@@ -127,12 +130,12 @@ void section_trend(struct brief_ctx *c)
 		int64_t span = coverage_days(&(struct coverage){.iv = {{0, INT32_MAX}}, .niv = 1},
 					     first, last);
 		if (covered < span) {
-			char *label = msgf(c->m, "trend.partial", "label", c->bucket[b], NULL);
+			char *label = msgf(c->m, "trend.partial", "label", c->blabel[b], NULL);
 			chart_add(ch_, label, v);
 			free(label);
 			partial++;
 		} else {
-			chart_add(ch_, c->bucket[b], v);
+			chart_add(ch_, c->blabel[b], v);
 		}
 	}
 	doc_figure(c->doc, "incidents.trend.nodata_buckets", (double)nodata);
@@ -148,9 +151,9 @@ static void unknown_share(struct brief_ctx *c, struct section *s, int64_t n, con
 {
 	if (n <= 0 || c->incidents.cur <= 0)
 		return;
-	char a[32], share[16];
-	cnt(a, sizeof(a), n);
-	snprintf(share, sizeof(share), "%.0f%%", 100.0 * (double)n / (double)c->incidents.cur);
+	char a[64], share[64];
+	cnt(c, a, sizeof(a), n);
+	fmt_share(c, share, sizeof(share), n, c->incidents.cur);
 	doc_para(s, msgf(c->m, key, "count", a, "share", share, NULL));
 }
 
@@ -158,14 +161,14 @@ static void unknown_share(struct brief_ctx *c, struct section *s, int64_t n, con
 static void comparison_note(struct brief_ctx *c, struct section *s)
 {
 	const struct coverage *cov = &c->inc_cov;
-	char a[32], b[32];
-	cnt(a, sizeof(a), cov->days_cur);
-	cnt(b, sizeof(b), cov->days_prev);
+	char a[64], b[64];
+	cnt(c, a, sizeof(a), cov->days_cur);
+	cnt(c, b, sizeof(b), cov->days_prev);
 	if (cov->cmp == CMP_RATE)
 		doc_note(s, msgf(c->m, "compare.rate-note", "days", a, "prev_days", b, NULL));
 	else if (cov->cmp == CMP_NONE)
-		doc_note(s, msgf(c->m, "compare.none-note", "prev_from", c->prev.from, "prev_to",
-				 c->prev.to, NULL));
+		doc_note(s, msgf(c->m, "compare.none-note", "prev_from", c->prev.lfrom, "prev_to",
+				 c->prev.lto, NULL));
 }
 
 /* Indices of the sectors, critical infrastructure first, each group by
@@ -200,10 +203,9 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 		int k = order[i];
 		if (!c->tax->critical[k] || c->by_sector[k].cur == 0 || recorded <= 0)
 			continue;
-		char cn[32], share[16];
-		cnt(cn, sizeof(cn), c->by_sector[k].cur);
-		snprintf(share, sizeof(share), "%.0f%%",
-			 100.0 * (double)c->by_sector[k].cur / (double)recorded);
+		char cn[64], share[64];
+		cnt(c, cn, sizeof(cn), c->by_sector[k].cur);
+		fmt_share(c, share, sizeof(share), c->by_sector[k].cur, recorded);
 		judgement(c, msgf(c->m, "judgement.top-ci-sector", "sector", sector_label(c, k),
 				  "count", cn, "share", share, NULL));
 		break;
@@ -221,9 +223,9 @@ static void sector_judgement(struct brief_ctx *c, const int *order, size_t n)
 	}
 	if (best < 0)
 		return;
-	char a[32], b[32], ch[32];
-	cnt(a, sizeof(a), c->by_sector[best].cur);
-	cnt(b, sizeof(b), c->by_sector[best].prev);
+	char a[64], b[64], ch[256];
+	cnt(c, a, sizeof(a), c->by_sector[best].cur);
+	cnt(c, b, sizeof(b), c->by_sector[best].prev);
 	fmt_change_cov(c, &c->inc_cov, ch, sizeof(ch), c->by_sector[best].cur,
 		       c->by_sector[best].prev);
 	judgement(c, msgf(c->m, "judgement.ci-sector-rise", "sector", sector_label(c, best),
@@ -256,9 +258,9 @@ void section_sectors(struct brief_ctx *c)
 			continue;
 		double v[2] = {(double)pr.cur, (double)pr.prev};
 		chart_add(ch, sector_label(c, k), v);
-		char a[32], b[32], d[32];
-		cnt(a, sizeof(a), pr.cur);
-		cnt(b, sizeof(b), pr.prev);
+		char a[64], b[64], d[256];
+		cnt(c, a, sizeof(a), pr.cur);
+		cnt(c, b, sizeof(b), pr.prev);
 		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, sector_label(c, k), msg(c->m, c->tax->critical[k] ? "yes" : "no"), a,
 			  b, d);
@@ -293,9 +295,9 @@ static void threat_judgements(struct brief_ctx *c)
 		int i = threat_extreme(c, k == 0 ? 1 : -1);
 		if (i < 0)
 			continue;
-		char a[32], b[32], d[32];
-		cnt(a, sizeof(a), c->by_threat[i].cur);
-		cnt(b, sizeof(b), c->by_threat[i].prev);
+		char a[64], b[64], d[256];
+		cnt(c, a, sizeof(a), c->by_threat[i].cur);
+		cnt(c, b, sizeof(b), c->by_threat[i].prev);
 		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), c->by_threat[i].cur,
 			       c->by_threat[i].prev);
 		judgement(c, msgf(c->m, keys[k], "threat", threat_label(c, i), "count", a,
@@ -335,9 +337,9 @@ void section_threats(struct brief_ctx *c)
 			continue;
 		double v[2] = {(double)pr.cur, (double)pr.prev};
 		chart_add(ch, threat_label(c, order[i]), v);
-		char a[32], b[32], d[32];
-		cnt(a, sizeof(a), pr.cur);
-		cnt(b, sizeof(b), pr.prev);
+		char a[64], b[64], d[256];
+		cnt(c, a, sizeof(a), pr.cur);
+		cnt(c, b, sizeof(b), pr.prev);
 		fmt_change_cov(c, &c->inc_cov, d, sizeof(d), pr.cur, pr.prev);
 		table_row(t, threat_label(c, order[i]), a, b, d);
 	}
@@ -347,8 +349,8 @@ void section_threats(struct brief_ctx *c)
 				       " a.value = 'ransomware' WHERE r.kind = 'malware'",
 				       NULL);
 	if (families > 0) {
-		char f[32];
-		cnt(f, sizeof(f), families);
+		char f[64];
+		cnt(c, f, sizeof(f), families);
 		doc_para(s, msgf(c->m, "threats.ransomware-families", "count", f, NULL));
 	}
 	doc_figure(c->doc, "reference.ransomware_families", (double)families);
@@ -374,14 +376,19 @@ static int unknown_kind(const char *v)
 /* The reader's word for a raw value: "<prefix>.<value>" from the message
  * catalogue when it has one (region codes such as NORTHAM), else the
  * value itself. */
-static const char *value_label(struct brief_ctx *c, const char *prefix, const char *v)
+const char *value_label(const struct brief_ctx *c, const char *prefix, const char *v)
 {
 	if (!prefix)
 		return v;
 	char key[256];
 	snprintf(key, sizeof(key), "%s.%s", prefix, v);
 	const char *t = msg(c->m, key);
-	return strcmp(t, key) == 0 ? v : t;
+	if (strcmp(t, key) != 0)
+		return t;
+	/* countries and regions: CLDR's name in the reader's language */
+	const char *local =
+	    strcmp(prefix, "country") == 0 ? locale_country(msg_locale(c->m), v) : NULL;
+	return local ? local : v;
 }
 
 /* A "value | incidents" table (or chart) of attribute key over
@@ -421,8 +428,8 @@ static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key
 		if (rows == 10)
 			continue;
 		const char *label = value_label(c, labels, v);
-		char a[32];
-		cnt(a, sizeof(a), n);
+		char a[64];
+		cnt(c, a, sizeof(a), n);
 		if (t)
 			table_row(t, label, a);
 		if (ch) {
@@ -433,13 +440,11 @@ static size_t attr_table(struct brief_ctx *c, struct section *s, const char *key
 	}
 	sqlite3_finalize(q);
 	if ((unk[1] || unk[2]) && c->incidents.cur > 0) {
-		char a[32], b[32], sa[16], sb[16];
-		cnt(a, sizeof(a), unk[1]);
-		cnt(b, sizeof(b), unk[2]);
-		snprintf(sa, sizeof(sa), "%.0f%%",
-			 100.0 * (double)unk[1] / (double)c->incidents.cur);
-		snprintf(sb, sizeof(sb), "%.0f%%",
-			 100.0 * (double)unk[2] / (double)c->incidents.cur);
+		char a[64], b[64], sa[64], sb[64];
+		cnt(c, a, sizeof(a), unk[1]);
+		cnt(c, b, sizeof(b), unk[2]);
+		fmt_share(c, sa, sizeof(sa), unk[1], c->incidents.cur);
+		fmt_share(c, sb, sizeof(sb), unk[2], c->incidents.cur);
 		const char *mkey = !unk[2]   ? "where.unknown-only"
 				   : !unk[1] ? "where.unrecorded-only"
 					     : "where.unknown-share";
@@ -466,7 +471,8 @@ static void basis_of(struct brief_ctx *c, const char *country, char *out, size_t
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		size_t used = strlen(out);
 		snprintf(out + used, n - used, "%s%s (%lld)", used ? "; " : "",
-			 sqlite3_column_text(q, 0), (long long)sqlite3_column_int64(q, 1));
+			 value_label(c, "basis", (const char *)sqlite3_column_text(q, 0)),
+			 (long long)sqlite3_column_int64(q, 1));
 	}
 	if (!out[0])
 		snprintf(out, n, "%s", msg(c->m, "who.basis-none"));
@@ -494,12 +500,12 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 	table_header(t, 3, msg(c->m, "col.source"), false);
 	while (q && sqlite3_step(q) == SQLITE_ROW) {
 		const char *who = (const char *)sqlite3_column_text(q, 0);
-		char a[32], basis[512], src[300];
-		cnt(a, sizeof(a), sqlite3_column_int64(q, 3));
+		char a[64], basis[512], src[300];
+		cnt(c, a, sizeof(a), sqlite3_column_int64(q, 3));
 		basis_of(c, who, basis, sizeof(basis));
 		snprintf(src, sizeof(src), "%s (%s)", sqlite3_column_text(q, 1),
 			 sqlite3_column_text(q, 2));
-		table_row(t, who, a, basis, src);
+		table_row(t, value_label(c, "country", who), a, basis, src);
 	}
 	sqlite3_finalize(q);
 	/* incidents with no initiator attributed: a share, not a "country" */
@@ -511,10 +517,9 @@ static void initiators_table(struct brief_ctx *c, struct section *s)
 	    NULL);
 	doc_figure(c->doc, "incidents.initiator.unattributed.current", (double)unattributed);
 	if (unattributed > 0 && c->incidents.cur > 0) {
-		char a[32], share[16];
-		cnt(a, sizeof(a), unattributed);
-		snprintf(share, sizeof(share), "%.0f%%",
-			 100.0 * (double)unattributed / (double)c->incidents.cur);
+		char a[64], share[64];
+		cnt(c, a, sizeof(a), unattributed);
+		fmt_share(c, share, sizeof(share), unattributed, c->incidents.cur);
 		doc_note(s, msgf(c->m, "who.unattributed", "count", a, "share", share, NULL));
 	}
 }
@@ -533,8 +538,8 @@ static void reference_actors(struct brief_ctx *c, struct section *s)
 			table_header(t, 0, msg(c->m, "col.sponsor"), false);
 			table_header(t, 1, msg(c->m, "col.actors"), true);
 		}
-		char a[32];
-		cnt(a, sizeof(a), sqlite3_column_int64(q, 1));
+		char a[64];
+		cnt(c, a, sizeof(a), sqlite3_column_int64(q, 1));
 		table_row(t, (const char *)sqlite3_column_text(q, 0), a);
 	}
 	sqlite3_finalize(q);
@@ -551,8 +556,10 @@ static void reference_actors(struct brief_ctx *c, struct section *s)
 			table_header(t, 1, msg(c->m, "col.campaign"), false);
 			table_header(t, 2, msg(c->m, "col.source"), false);
 		}
-		table_row(t, (const char *)sqlite3_column_text(q, 0),
-			  (const char *)sqlite3_column_text(q, 1),
+		char day[96];
+		locale_date(msg_locale(c->m), day, sizeof(day),
+			    (const char *)sqlite3_column_text(q, 0));
+		table_row(t, day, (const char *)sqlite3_column_text(q, 1),
 			  (const char *)sqlite3_column_text(q, 2));
 	}
 	sqlite3_finalize(q);
@@ -569,15 +576,16 @@ void section_where_who(struct brief_ctx *c)
 		/* one chart of the countries (not a chart and a table of the
 		 * same figures) */
 		attr_table(c, s, "receiver_country", msg(c->m, "where.countries"),
-			   msg(c->m, "col.country"), true, NULL);
+			   msg(c->m, "col.country"), true, "country");
 		attr_table(c, s, "receiver_region", msg(c->m, "where.regions"),
 			   msg(c->m, "col.region"), false, "region");
 		doc_para(s, xstrdup(msg(c->m, "who.intro")));
 		initiators_table(c, s);
 		attr_table(c, s, "initiator_category", msg(c->m, "who.categories"),
-			   msg(c->m, "col.category"), false, NULL);
+			   msg(c->m, "col.category"), false, "initiator");
 		attr_table(c, s, "attribution_basis", msg(c->m, "who.basis"),
-			   msg(c->m, "col.basis"), false, NULL);
+			   msg(c->m, "col.basis"), false, "basis");
+		who_profiles(c, s);
 		doc_note(s, xstrdup(msg(c->m, "who.note")));
 	}
 	reference_actors(c, s);

@@ -4,11 +4,12 @@
  * `vigil brief`.
  *
  * A briefing is built in three steps that never reach into each other:
- * the store is queried into facts (brief-facts.c, numbers only), the facts
- * are written up as a document of sections, paragraphs, tables and charts
- * whose every user-visible word comes from the message catalogue
- * (brief-sections.c, data/messages/), and the document is rendered as
- * HTML, Markdown or JSON (render-*.c).  Source categories are mapped to
+ * the store is queried into facts (brief-build.c), the facts are written
+ * up as a document of sections, paragraphs, tables and charts whose every
+ * user-visible word comes from the message catalogue of the reader's
+ * language, and every number and date from that language's CLDR rules
+ * (brief-section-*.c, data/messages/, locale.c), and the document is
+ * rendered as HTML, Markdown or JSON (render-*.c).  Source categories are mapped to
  * vigil's vocabulary by the taxonomy files (data/taxonomy/).  Output
  * depends only on the store, the data files and SOURCE_DATE_EPOCH.
  */
@@ -30,6 +31,9 @@ struct brief_options {
 	const char *to;	    /* "YYYY-MM-DD" or NULL: the latest dated record */
 	int period_days;    /* used when from is NULL; default 365 */
 	const char *sector; /* a sector id or NULL */
+	/* Only incidents with a target in this country (receiver_country as
+	 * the sources write it, case-insensitive), or NULL. */
+	const char *country;
 	enum brief_format format;
 	const char *output; /* file; "-" for stdout */
 	const char *lang;   /* message catalogue, default "en" */

@@ -42,22 +42,6 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-void fmt_count(char *out, size_t n, int64_t v)
-{
-	char digits[32];
-	bool neg = v < 0;
-	snprintf(digits, sizeof(digits), "%lld", (long long)(neg ? -v : v));
-	size_t len = strlen(digits), o = 0;
-	if (neg && o + 1 < n)
-		out[o++] = '-';
-	for (size_t i = 0; i < len && o + 1 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0 && o + 2 < n)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
 struct doc *doc_new(void)
 {
 	struct doc *d = calloc(1, sizeof(*d));

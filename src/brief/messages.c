@@ -4,7 +4,8 @@
  * flat map of keys to texts with {name} placeholders.  Adding a UN
  * official language is adding a file.  A key missing from the catalogue
  * renders as the key itself, so gaps show up in review instead of
- * crashing a run.
+ * crashing a run.  The catalogue carries its language's locale
+ * (locale.c), so numbers and dates follow the words.
  */
 #include "brief/brief-internal.h"
 
@@ -19,6 +20,7 @@ struct message {
 struct messages {
 	struct message *m;
 	size_t n;
+	struct brief_locale *locale; /* numbers and dates in the catalogue's language */
 };
 
 static int message_cmp(const void *a, const void *b)
@@ -54,6 +56,7 @@ struct messages *messages_load(const char *datadir, const char *lang, char *err,
 	}
 	yaml_document_delete(&doc);
 	qsort(m->m, m->n, sizeof(*m->m), message_cmp);
+	m->locale = locale_open(lang ? lang : "en");
 	return m;
 }
 
@@ -66,7 +69,13 @@ void messages_free(struct messages *m)
 		free(m->m[i].text);
 	}
 	free(m->m);
+	locale_close(m->locale);
 	free(m);
+}
+
+const struct brief_locale *msg_locale(const struct messages *m)
+{
+	return m ? m->locale : NULL;
 }
 
 const char *msg(const struct messages *m, const char *key)

@@ -2,7 +2,10 @@
  * render-html — one self-contained HTML file: inline CSS, inline SVG
  * charts, no script, no external font, image or link that a browser would
  * fetch when the file is opened.  Print styles keep sections and charts
- * from splitting across pages.  All text is escaped here; nothing the
+ * from splitting across pages.  The page carries its language and
+ * direction (lang, dir="rtl" for Arabic) and uses logical CSS properties
+ * (start/end, not left/right), so one stylesheet lays out both
+ * directions; fonts name the Noto families that cover each script.  All text is escaped here; nothing the
  * sources contain can inject markup.
  */
 #include "brief/brief-internal.h"
@@ -24,15 +27,22 @@ void html_escape(FILE *out, const char *s)
 }
 
 static const char *const html_css =
-    "body{font-family:Georgia,'Times New Roman',serif;color:#1b1b1b;max-width:52rem;"
-    "margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "body{font-family:Georgia,'Noto Serif','DejaVu Serif',serif;color:#1b1b1b;max-width:52rem;"
+    "margin:2rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:break-word}"
+    /* fonts that carry each script, for screen and print (Debian's
+     * fonts-noto-core and fonts-noto-cjk) */
+    ":lang(ar){font-family:'Noto Naskh Arabic','Noto Sans Arabic',serif}"
+    ":lang(ar) ol{list-style-type:arabic-indic}"
+    ":lang(zh){font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif}"
+    ":lang(ru){font-family:'Noto Serif','DejaVu Serif',serif}"
     "header{border-bottom:3px solid #1f5f99;margin-bottom:1.5rem}"
     "h1{font-size:1.9rem;margin:0 0 .3rem}h3{font-size:1.05rem;margin:1.2rem 0 "
     ".2rem}h2{font-size:1.35rem;color:#1f5f99;"
     "border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}"
     ".sub{color:#555;margin:.2rem 0 1rem}"
-    ".tlp{font-family:Helvetica,Arial,sans-serif;font-size:.85rem;margin:.3rem 0}"
-    ".tlp-label{background:#000;font-weight:bold;padding:.1rem .4rem;margin-right:.4rem}"
+    ".tlp{font-family:'Noto Sans',Helvetica,Arial,sans-serif;font-size:.85rem;margin:.3rem 0}"
+    ".tlp-label{background:#000;font-weight:bold;padding:.1rem .4rem;margin-inline-end:.4rem;"
+    "direction:ltr;unicode-bidi:isolate}"
     ".tlp-clear .tlp-label{color:#fff}.tlp-green .tlp-label{color:#33ff00}"
     ".tlp-amber .tlp-label,.tlp-amber\\+strict .tlp-label{color:#ffc000}"
     ".tlp-red .tlp-label{color:#ff2b2b}"
@@ -40,21 +50,28 @@ static const char *const html_css =
     ".notice{font-weight:bold;border:2px solid #c8553d;background:#fcefeb;padding:.4rem .7rem}"
     "nav ol{columns:2;font-size:.95rem}"
     "table{border-collapse:collapse;margin:.8rem 0 1.2rem;font-size:.9rem;width:100%}"
-    "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
-    "th,td{border-bottom:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:top}"
-    "th{background:#eef2f7}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".note{font-size:.88rem;color:#444;border-left:3px solid #d4a017;padding:.2rem .7rem;"
+    "caption{text-align:start;font-weight:bold;padding:.3rem 0}"
+    "th,td{border-bottom:1px solid #dde;padding:.25rem .5rem;text-align:start;vertical-align:top}"
+    "th{background:#eef2f7}td.n,th.n{text-align:end;font-variant-numeric:tabular-nums}"
+    ".note{font-size:.88rem;color:#444;border-inline-start:3px solid #d4a017;padding:.2rem .7rem;"
     "background:#fbf8ee}"
     "figure{margin:1rem 0}figcaption{font-weight:bold;font-size:.92rem;margin-bottom:.3rem}"
-    "svg.chart{max-width:100%;height:auto;font-family:Helvetica,Arial,sans-serif}"
+    /* charts keep the layout they were drawn with; their labels still
+     * follow the bidirectional algorithm */
+    "svg.chart{max-width:100%;height:auto;direction:ltr}"
     "svg .lb{font-size:11px;fill:#333}svg .vl{font-size:10px;fill:#555}"
     "svg .lg{font-size:11px;fill:#333}svg .ax{stroke:#999;stroke-width:1}"
     "svg .nd{font-size:11px;fill:#444;font-style:italic}"
     "#key-judgements ul{font-size:1.05rem}"
     "footer{margin-top:3rem;font-size:.8rem;color:#666;border-top:1px solid #ccd}"
+    /* narrow screens (400 px): wide tables scroll inside themselves,
+     * never the page */
+    "@media (max-width:500px){body{padding:0 .5rem}nav ol{columns:1}"
+    "table{font-size:.8rem;display:block;overflow-x:auto;max-width:100%}"
+    "th,td{padding:.2rem .25rem;overflow-wrap:anywhere}}"
     "@media print{body{margin:0;max-width:none}nav{display:none}"
     "section{break-inside:auto}figure,table{break-inside:avoid}h2{break-after:avoid}"
-    ".tlp-print{display:block;position:fixed;right:0;margin:0}.tlp-print-top{top:0}"
+    ".tlp-print{display:block;position:fixed;inset-inline-end:0;margin:0}.tlp-print-top{top:0}"
     ".tlp-print-bottom{bottom:0}.tlp-label{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}@page{margin:2cm 1.5cm}}";
 
@@ -134,8 +151,10 @@ static void html_tlp(const struct doc *d, FILE *out, const char *cls)
 
 bool render_html(const struct doc *d, FILE *out)
 {
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-		d->lang ? d->lang : "en");
+	fprintf(out,
+		"<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n<meta "
+		"charset=\"utf-8\">\n",
+		d->lang ? d->lang : "en", d->rtl ? "rtl" : "ltr");
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
 	      out);
 	html_escape(out, d->title);

@@ -105,6 +105,7 @@ bool render_json(const struct doc *d, FILE *out)
 	json_str(&j, "subtitle", d->subtitle);
 	json_str(&j, "generated", d->generated);
 	json_str(&j, "lang", d->lang);
+	json_str(&j, "dir", d->rtl ? "rtl" : "ltr"); /* the writing direction */
 	json_open_array(&j, "notices");
 	for (size_t i = 0; i < d->nnotices; i++)
 		json_str(&j, NULL, d->notice[i]);

@@ -25,6 +25,8 @@
 #include <stdio.h>
 
 struct packet;
+struct config_node;
+struct ioc_db;
 
 #define DETECT_PACKET_ALERT_MAX 15
 
@@ -46,6 +48,14 @@ struct detect_config {
 	const struct detect_var *port_vars;
 	size_t port_var_count;
 	bool strict; /* any rule failure makes detect_engine_new() fail */
+	/* The configuration root (its datasets: section), or NULL; where
+	 * relative dataset save/state names go (NULL = "."). */
+	const struct config_node *config;
+	const char *data_dir;
+	/* Indicators of the loaded feeds (intel/ioc.h), or NULL: the engine
+	 * adds its built-in rules (INTEL_SID_BASE) for the types it holds.
+	 * detect_engine_new() takes it over (frees it, also on failure). */
+	struct ioc_db *ioc;
 	/* Hyperscan database cache; NULL = $XDG_CACHE_HOME/vigil or ~/.cache/vigil. */
 	const char *cache_dir;
 	bool no_cache;		   /* never read or write the cache */
@@ -56,6 +66,17 @@ struct detect_config {
 	 * default used. */
 	const char *const *action_order;
 	size_t action_order_count;
+	/* security.lua (kw-lua.c): Lua rules and transforms. */
+	struct detect_lua_config {
+		bool allow_rules;      /* allow-rules (Suricata 8 default: yes) */
+		bool allow_restricted; /* allow-restricted-functions: all standard libraries */
+		uint64_t max_bytes;    /* memory of one Lua state; 0 = no limit */
+		uint64_t max_instructions; /* per call into a script; 0 = no limit */
+		bool set;		   /* the fields were filled (else Suricata 8's defaults) */
+	} lua;
+	const char *default_rule_path; /* scripts named relative to it; NULL = the rule file's
+					* directory, then the working directory */
+	const char *log_dir;	       /* suricata.config.log_path() for scripts; NULL = "." */
 };
 
 struct detect_load_stats {
@@ -95,6 +116,14 @@ struct detect_reference {
 	const char *url; /* key's prefix from reference.config + value, or NULL */
 };
 
+/* JSON a dataset entry (format json) attached to a match: EVE
+ * alert.context.<key>.  Points into the engine's sets. */
+#define ALERT_CONTEXT_MAX 4
+struct alert_context {
+	const char *key;
+	const char *json;
+};
+
 struct alert {
 	enum detect_action action; /* after rate_filter */
 	uint32_t gid, sid, rev;
@@ -112,6 +141,10 @@ struct alert {
 	uint64_t tx_id;
 	uint64_t frame_id; /* ALERT_F_FRAME: the frame, in the packet's direction */
 	uint32_t rule_num; /* internal ordering number */
+	struct alert_context context[ALERT_CONTEXT_MAX];
+	unsigned context_count;
+	/* KEV / CVE / ATT&CK of the rule (JSON object), NULL = none */
+	const char *enrichment;
 };
 
 struct alert_queue {
@@ -123,6 +156,12 @@ struct alert_queue {
 	bool flow_drop;	    /* a drop/reject applies to the whole flow (IP-only rule): EVE
 			     * flow.action "drop"; in IPS mode the flow's later packets drop */
 	bool tagged;	    /* an earlier `tag` covers this packet: log it (EVE "packet") */
+	bool flow_bypass;   /* a rule with `bypass` matched: the flow is bypassed */
+	/* The rule that dropped (first in rule order), whether it alerts or
+	 * not (noalert): the drop event shows it, as Suricata's
+	 * p->alerts.drop. */
+	bool has_drop_alert;
+	struct alert drop_alert;
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };
 
@@ -227,6 +266,8 @@ unsigned detect_engine_rule_count(const struct detect_engine *de);
  * use the signature ids RANSOMWARE_SID_BASE + 1 .. + 99, reserved for vigil.
  */
 #define RANSOMWARE_SID_BASE 9100000u
+/* Indicator matches (kw-intel.c): INTEL_SID_BASE + 1 .. + 99, reserved. */
+#define INTEL_SID_BASE 9200000u
 struct ransomware_config {
 	bool enabled;	     /* behaviour.ransomware.enabled */
 	uint32_t window;     /* seconds of the sliding window (window) */

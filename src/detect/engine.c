@@ -25,8 +25,11 @@
 #include <time.h>
 
 #include "app/file-magic.h"
+#include "detect/dataset.h"
 #include "app/frame.h"
 #include "detect/detect-internal.h"
+#include "detect/iprep.h"
+#include "intel/ioc.h"
 
 /* ------------------------------------------------------------ var registry */
 
@@ -227,6 +230,22 @@ static int load_file(struct detect_engine *de, const char *path, struct detect_l
 	fclose(f);
 	st->files++;
 	return 0;
+}
+
+/* The built-in rules that match the feeds' indicators (kw-intel.c). */
+static void load_intel_rules(struct detect_engine *de, const struct detect_config *cfg,
+			     struct detect_load_stats *st, FILE *log)
+{
+	if (cfg->ioc == NULL)
+		return;
+	const char *texts[16];
+	size_t n = intel_rule_texts(cfg->ioc, texts, 16);
+	struct parse_ctx pc = {.de = de, .vars = de->vars, .file = "<intel feeds>"};
+	for (size_t i = 0; i < n; i++) {
+		pc.line = (unsigned)i + 1;
+		load_one(de, &pc, texts[i], st, log);
+	}
+	free(pc.unsupported);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -474,8 +493,11 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	struct detect_load_stats *st = stats ? stats : &local;
 	memset(st, 0, sizeof(*st));
 	struct detect_engine *de = calloc(1, sizeof(*de));
-	if (de == NULL)
+	if (de == NULL) {
+		ioc_db_free(cfg->ioc);
 		return NULL;
+	}
+	de->ioc = cfg->ioc;
 	de->alert_max = cfg->packet_alert_max ? cfg->packet_alert_max : DETECT_PACKET_ALERT_MAX;
 	if (de->alert_max > DETECT_PACKET_ALERT_MAX)
 		de->alert_max = DETECT_PACKET_ALERT_MAX;
@@ -483,7 +505,10 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	if (cfg->cache_dir != NULL)
 		de->cache_dir = strdup(cfg->cache_dir);
 	bool fatal = false;
+	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
+	de->iprep = iprep_load(cfg->config, log);
 	setup_action_order(de, cfg, log);
+	lua_engine_config(de, cfg);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
 	if (cfg->classification_file != NULL &&
@@ -496,10 +521,15 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	for (size_t i = 0; i < cfg->rule_file_count; i++)
 		if (load_path(de, cfg->rule_files[i], st, log) != 0)
 			fatal = true;
+	load_intel_rules(de, cfg, st, log);
 	drop_duplicates(de, st, log);
 	order_rules(de);
+	detect_enrich_rules(de);
 	if (collect_frame_rules(de) != 0)
 		goto fail;
+	for (uint32_t i = 0; i < de->nrules; i++)
+		if (de->rules[i]->flags & RF_IPONLY)
+			de->niponly++;
 	for (uint32_t i = 0; i < de->nrules; i++)
 		if ((de->rules[i]->flags & RF_STREAM) &&
 		    de->rules[i]->max_content_len > de->max_pattern_len)
@@ -517,6 +547,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	return de;
 fail:
 	st->seconds = now_seconds() - t0;
+	de->datasets_nosave = true;
 	detect_engine_free(de);
 	return NULL;
 }
@@ -529,6 +560,9 @@ void detect_engine_free(struct detect_engine *de)
 	prefilter_free(de->pf);
 	for (uint32_t i = 0; i < de->nrules; i++)
 		rule_free(de->rules[i]);
+	dataset_registry_free(de->datasets, !de->datasets_nosave, stderr);
+	iprep_free(de->iprep);
+	ioc_db_free(de->ioc);
 	free(de->rules);
 	for (int k = 0; k < VAR_KINDS; k++) {
 		for (uint32_t i = 0; i < de->nvarnames[k]; i++)
@@ -541,6 +575,8 @@ void detect_engine_free(struct detect_engine *de)
 	for (size_t i = 0; i < de->nfiles; i++)
 		free(de->files[i]);
 	free(de->files);
+	free(de->rule_path);
+	free(de->log_dir);
 	classification_free(&de->classes);
 	reference_free(&de->refs);
 	threshold_config_free(de);
@@ -564,6 +600,7 @@ int detect_test_ruleset(const struct detect_config *cfg, FILE *log)
 			fprintf(log, "Configuration provided was unsuccessful.\n");
 		return 1;
 	}
+	de->datasets_nosave = true; /* a test writes no dataset files */
 	detect_engine_free(de);
 	if (st.failed > 0) {
 		if (log)
@@ -608,6 +645,7 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_data_free(dt->pcre_md);
 	free(dt->b64);
 	free(dt->app_scratch);
+	free(dt->ctx_ring);
 	file_magic_free(dt->magic);
 	for (int i = 0; i < XFORM_SLOTS; i++)
 		free(dt->xbuf[i]);
@@ -615,6 +653,7 @@ void detect_thread_free(struct detect_thread *t)
 	xbits_thread_free(dt);
 	tag_thread_free(dt);
 	prefilter_thread_free(dt);
+	lua_thread_free(dt);
 	free(dt);
 }
 
@@ -654,15 +693,23 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 		return false;
 	if (!app_header_match(h, p))
 		return false;
+	/* Ports first: most candidates come from the address index, which
+	 * already found one side's addresses, and fail on a port. */
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
-	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
-	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
+	if (h->tx_both && !p->flow_toserver) {
+		/* "=>" is matched from the client's side on the response */
+		*swapped = true;
+		return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+		       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
+	}
+	if ((!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))) &&
+	    addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst))
 		return true;
 	if (!h->bidir)
 		return false;
 	*swapped = true;
-	return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
-	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+	       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
 }
 
 /* One instance of a buffer: transforms, then the buffer's keywords. */
@@ -730,6 +777,7 @@ bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct
 	dt->r = r;
 	dt->b64_len = 0;
 	dt->tx_id = 0;
+	dt->nctx = 0;
 	const struct sm_list *m = &r->lists[LIST_MATCH];
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!m->v[i].kw->match(dt, p, r, m->v[i].ctx))
@@ -788,6 +836,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 {
 	struct detect_engine *de = dt->de;
 	run_postmatch(dt, r, p);
+	if ((r->flags & RF_BYPASS) && p->flow != NULL)
+		out->flow_bypass = true;
 	enum detect_action action = r->h.action;
 	enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
 	if (tv == TC_DISCARD)
@@ -808,9 +858,12 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 	}
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
-	/* As Suricata: pass and drop apply to the whole flow for IP-only
-	 * rules and stream matches (first to set wins), else to the packet. */
-	bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
+	/* As Suricata (signature_properties' flow_action): pass and drop
+	 * apply to the whole flow for IP-only and protocol-only rules,
+	 * stream matches and transaction (app-layer state) matches, first to
+	 * set wins; else to the packet. */
+	bool to_flow = p->flow != NULL &&
+		       (mode == RUN_STREAM || rule_is_iponly(r) || (r->flags & RF_APP_BUF));
 	struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 	if (action == DETECT_ACTION_PASS) {
 		out->pass = true;
@@ -828,6 +881,7 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 			flags |= ALERT_F_APPLY_FLOW;
 			out->flow_drop = true;
 		}
+		alert_queue_set_drop(out, r, action, flags);
 	}
 	/* Pass rules stop inspection; they are logged only with `alert`. */
 	if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
@@ -836,6 +890,10 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 		alert_queue_append(de, out, r, action, flags);
 		if ((flags & ALERT_F_TX) && out->count > before)
 			out->alerts[before].tx_id = tx_id;
+		if (out->count > before) {
+			memcpy(out->alerts[before].context, dt->ctx, dt->nctx * sizeof(dt->ctx[0]));
+			out->alerts[before].context_count = dt->nctx;
+		}
 		if (dt->frame != NULL && out->count > before)
 			out->alerts[before].frame_id = dt->frame->id;
 	}
@@ -856,7 +914,7 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_inspect_stage stage;
 	bool pass = false;
 	bool early = (r->flags & RF_APP_EARLY) != 0;
-	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+	for (uint32_t t = 0; !pass && det_app_tx_stage(dt, p, t, &proto, &tx, &id, &stage); t++) {
 		/* a side seen early: its early rules were judged then, the
 		 * others wait for it to be complete */
 		if ((stage == APP_STAGE_EARLY && !early) ||
@@ -907,10 +965,18 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	    [RUN_STREAM] = CAND_STREAM,
 	    [RUN_APP] = CAND_PACKET | CAND_APP,
 	};
+	dt->txc_valid = false; /* the transactions offered may have changed */
 	prefilter_run(dt, p, want[mode]);
+	/* IP-only rules: once per direction of a flow (Suricata's
+	 * DetectRunInspectIPOnly), every time for packets without one. */
+	bool iponly_ran = false;
+	if (de->niponly > 0 && p->flow != NULL && p->flow->detect != NULL) {
+		const struct detect_flow *df = p->flow->detect;
+		iponly_ran = (df->iponly_done & (p->flow_toserver ? 1 : 2)) != 0;
+	}
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
-		if (!rule_wanted(r, mode))
+		if (!rule_wanted(r, mode) || (iponly_ran && (r->flags & RF_IPONLY)))
 			continue;
 		bool pass;
 		if ((r->flags & RF_APP_BUF) && p->flow != NULL)
@@ -926,6 +992,12 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		(void)run_frame_rules(dt, p, out, mode);
 	if (out->count > 0 && p->flow != NULL)
 		p->flow->alerted = true;
+	if (de->niponly > 0 && p->flow != NULL && !iponly_ran &&
+	    (mode == RUN_PACKET || mode == RUN_PACKET_NO_STR)) {
+		struct detect_flow *df = detect_flow_get(dt, p);
+		if (df != NULL)
+			df->iponly_done |= p->flow_toserver ? 1 : 2;
+	}
 }
 
 static bool flow_passed(const struct packet *p)

@@ -99,6 +99,26 @@ static bool get_icmpv6_hdr(const struct packet *p, uint32_t index, const uint8_t
 	return get_l4(p, 58, 8, d, l);
 }
 
+/* ip.src / ip.dst: the address as its 4 or 16 bytes (for dataset, iprep-like
+ * look-ups). */
+static bool get_ip_src(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
+{
+	if (index > 0 || (p->src.family != 4 && p->src.family != 6))
+		return false;
+	*d = p->src.bytes;
+	*l = p->src.family == 4 ? 4 : 16;
+	return true;
+}
+
+static bool get_ip_dst(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l)
+{
+	if (index > 0 || (p->dst.family != 4 && p->dst.family != 6))
+		return false;
+	*d = p->dst.bytes;
+	*l = p->dst.family == 4 ? 4 : 16;
+	return true;
+}
+
 /* Indexed by BUF_*; the app-layer buffers follow in kw-app.c. */
 static const struct buffer_def buffers[] = {
     [BUF_PKT] = {"pkt_data", get_payload, 0},
@@ -114,6 +134,8 @@ static const struct buffer_def buffers[] = {
     [BUF_GOOSE_GOCBREF] = {"goose.gocbref", goose_get_gocbref, 0},
     [BUF_GOOSE_DATSET] = {"goose.datset", goose_get_datset, 0},
     [BUF_GOOSE_GOID] = {"goose.goid", goose_get_goid, 0},
+    [BUF_IP_SRC] = {"ip.src", get_ip_src, 0},
+    [BUF_IP_DST] = {"ip.dst", get_ip_dst, 0},
     /* the frame under inspection; engine.c reads it from the det_thread */
     [BUF_FRAME] = {"frame", get_payload, 0},
 };
@@ -170,7 +192,21 @@ static int pkt_data_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	return 0;
 }
 
+static int ip_src_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return sticky_buffer_select(pc, r, BUF_IP_SRC);
+}
+
+static int ip_dst_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	return sticky_buffer_select(pc, r, BUF_IP_DST);
+}
+
 static const struct kw_def defs[] = {
+    {"ip.src", NULL, "sticky buffer: the source address (4 or 16 bytes)", ip_src_setup, NULL,
+     NULL, NULL, KW_NOOPT | KW_STICKY},
+    {"ip.dst", NULL, "sticky buffer: the destination address (4 or 16 bytes)", ip_dst_setup,
+     NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
     {"pkt_data", NULL, "inspect the packet payload again (resets the sticky buffer)",
      pkt_data_setup, NULL, NULL, NULL, KW_NOOPT | KW_STICKY},
 };

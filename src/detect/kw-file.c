@@ -90,7 +90,7 @@ static int fileext_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
  * the protocol (its descriptor's tx_file).  A file is judged on packets
  * of the direction it travels (an HTTP response's on to_client ones).
  */
-static bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
+bool packet_file(const struct det_thread *dt, const struct packet *p, uint32_t i,
 			struct app_file_info *fi, uint64_t *tx_id)
 {
 	if (p->flow == NULL)

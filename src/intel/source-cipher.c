@@ -2,8 +2,8 @@
  * source-cipher — CIPHER, documented patient-harm events caused by
  * cyberattacks on hospitals (one CSV).  Each row is a `harm` record titled
  * by its short title, scored by its clinical impact score (1–10), with the
- * time point, specialities (";"-separated), technical domain and reference
- * as attributes.  CIPHER rows carry no calendar date, so the briefing
+ * time point, specialities (";"-separated), technical domain, reference
+ * and reference link as attributes.  CIPHER rows carry no calendar date, so the briefing
  * treats them as undated evidence.  A row without a short title or with a
  * score outside 1–10 is malformed.
  */
@@ -50,6 +50,8 @@ static void cipher_row(struct intel_ctx *ctx, const char *file, const struct int
 	store_record_attr(ctx->st, id, "time_point", intel_csv_get(row, "Time Point"));
 	store_record_attr(ctx->st, id, "technical_domain", intel_csv_get(row, "Technical Domain"));
 	store_record_attr(ctx->st, id, "reference", intel_csv_get(row, "Reference Title"));
+	/* the published reference (PubMed and the like): the briefing cites it */
+	store_record_attr(ctx->st, id, "link", intel_csv_get(row, "Reference Link"));
 	cipher_specialities(ctx, id, intel_csv_get(row, "Speciality"));
 }
 

@@ -14,6 +14,10 @@
  *   initiator_category, initiator_name    → initiator_category, initiator_name
  *   attribution_basis_clean               → attribution_basis
  *   weighted_cyber_intensity              → the record score (highest seen)
+ *   attribution_date, industry_date, political_date, attacker_date,
+ *   third_party_date, other_date          → attribution_date, one per date:
+ *       the days on which a public attribution was made, the only dated
+ *       reports the extracts carry (the briefing's reporting lag)
  *
  * Files or columns it does not know are read and ignored, so a newer
  * extract with extra columns still imports.  Files without a start_date
@@ -93,6 +97,28 @@ static int64_t eurepoc_record(struct intel_ctx *ctx, const char *ext_id, const c
 	return id;
 }
 
+/* The dates of public attributions (dashboard_attributions_data has one
+ * column per kind of attributor, _basis_data one per attribution).  A
+ * value that is not a date is reported with its line and not stored; the
+ * rest of the row still is. */
+static void eurepoc_attribution_dates(struct intel_ctx *ctx, const char *file,
+				      const struct intel_csv_row *row, int64_t id)
+{
+	static const char *const cols[] = {"attribution_date", "industry_date",
+					   "political_date",   "attacker_date",
+					   "third_party_date", "other_date"};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		const char *v = intel_csv_get(row, cols[i]);
+		if (!*v)
+			continue;
+		if (store_valid_date(v))
+			store_record_attr(ctx->st, id, "attribution_date", v);
+		else
+			fprintf(stderr, "vigil: %s:%llu: warning: %s '%s' is not a date; not used\n",
+				file, (unsigned long long)row->line, cols[i], v);
+	}
+}
+
 static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct intel_csv_row *row)
 {
 	const char *ext_id = intel_csv_get(row, "ID");
@@ -122,6 +148,7 @@ static void eurepoc_row(struct intel_ctx *ctx, const char *file, const struct in
 	const char *ci = intel_csv_get(row, "ci_subtype");
 	if (*ci)
 		eurepoc_pair(ctx, id, "ci_subtype", intel_csv_get(row, "receiver_subcategory"), ci);
+	eurepoc_attribution_dates(ctx, file, row, id);
 	const char *intensity = intel_csv_get(row, "weighted_cyber_intensity");
 	if (*intensity) {
 		char *end;

@@ -68,17 +68,6 @@ static void test_taxonomy(void **state)
 	taxonomy_free(t);
 }
 
-static void test_fmt_count(void **state)
-{
-	char b[32];
-	fmt_count(b, sizeof(b), 1234567);
-	assert_string_equal(b, "1,234,567");
-	fmt_count(b, sizeof(b), 12);
-	assert_string_equal(b, "12");
-	fmt_count(b, sizeof(b), -1000);
-	assert_string_equal(b, "-1,000");
-}
-
 static void add_incident(struct store *st, int64_t sid, const char *id, const char *date,
 			 const char *type, const char *receiver)
 {
@@ -228,7 +217,7 @@ static void test_brief_deterministic_html(void **state)
 	assert_int_equal(brief_generate(&o, err, sizeof(err)), 0);
 	char *x = slurp(a), *y = slurp(b);
 	assert_string_equal(x, y);
-	assert_non_null(strstr(x, "2023-11-14")); /* the SOURCE_DATE_EPOCH date */
+	assert_non_null(strstr(x, "14 November 2023")); /* the SOURCE_DATE_EPOCH date */
 	/* Self-contained: nothing a browser would fetch. */
 	assert_null(strstr(x, "src="));
 	assert_null(strstr(x, "<script"));
@@ -283,7 +272,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_messages),
 	    cmocka_unit_test(test_taxonomy),
-	    cmocka_unit_test(test_fmt_count),
 	    cmocka_unit_test(test_brief_figures),
 	    cmocka_unit_test(test_brief_deterministic_html),
 	    cmocka_unit_test(test_brief_errors),

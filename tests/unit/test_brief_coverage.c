@@ -190,10 +190,10 @@ static void test_unequal_coverage_rates(void **state)
 	json_t *j = brief_json("2021-01-01", "2021-12-31", "rate.json");
 	char *kj = judgements(j);
 	assert_non_null(strstr(
-	    kj, "3 cyber incidents in the imported incident sources started between 2021-01-01 "
-		"and 2021-12-31 (the part of the period the incident sources cover: 2021-01-01 to "
-		"2021-06-30, 181 of its 365 days), 6.1 a year against 3.0 a year in the previous "
-		"period (3 between 2020-01-02 and 2020-12-31, the 365 days of it the sources "
+	    kj, "3 cyber incidents in the imported incident sources started between 1 January 2021 "
+		"and 31 December 2021 (the part of the period the incident sources cover: 1 January 2021 to "
+		"30 June 2021, 181 of its 365 days), 6.1 a year against 3.0 a year in the previous "
+		"period (3 between 2 January 2020 and 31 December 2020, the 365 days of it the sources "
 		"cover): +102% in the yearly rate. Yearly rates are compared because the sources "
 		"cover the two periods unequally.\n"));
 	/* the previous period of equal length starts on 2020-01-02: ransomware
@@ -215,9 +215,9 @@ static void test_uncovered_period_is_no_data(void **state)
 {
 	json_t *j = brief_json("2022-01-01", "2022-12-31", "gap.json");
 	char *kj = judgements(j);
-	assert_non_null(strstr(kj, "There is no incident data for 2022-01-01 to 2022-12-31: no "
+	assert_non_null(strstr(kj, "There is no incident data for 1 January 2022 to 31 December 2022: no "
 				   "incident source covers the period (incident sources: EuRepoC "
-				   "fixture (2020-01-01 to 2021-06-30)). This is a gap in "
+				   "fixture (1 January 2020 to 30 June 2021)). This is a gap in "
 				   "coverage, not a fall to zero.\n"));
 	assert_null(strstr(kj, "-100%"));
 	assert_null(strstr(kj, "largest fall"));
@@ -238,14 +238,14 @@ static void test_uncovered_previous_period(void **state)
 	json_t *j = brief_json("2020-01-01", "2020-12-31", "noprev.json");
 	char *kj = judgements(j);
 	assert_non_null(strstr(kj, "4 cyber incidents in the imported incident sources started "
-				   "between 2020-01-01 and 2020-12-31. No comparison is made with "
-				   "the previous period (2018-12-31 to 2019-12-31), which no "
+				   "between 1 January 2020 and 31 December 2020. No comparison is made with "
+				   "the previous period (31 December 2018 to 31 December 2019), which no "
 				   "incident source covers.\n"));
 	assert_null(strstr(kj, "largest rise"));
 	assert_null(strstr(kj, "new"));
 	assert_true(has_text(j, "threats",
-			     "No incident source covers the previous period (2018-12-31 to "
-			     "2019-12-31), so no change is given."));
+			     "No incident source covers the previous period (31 December 2018 to "
+			     "31 December 2019), so no change is given."));
 	char *md = brief_text("2020-01-01", "2020-12-31", BRIEF_MARKDOWN, "noprev.md");
 	assert_non_null(strstr(md, "| Health | yes | 4 | 0 | not comparable |"));
 	free(md);
@@ -296,8 +296,8 @@ static void test_default_end_is_coverage_end(void **state)
 {
 	json_t *j = brief_json(NULL, NULL, "default.json");
 	const char *sub = json_string_value(json_object_get(j, "subtitle"));
-	assert_non_null(strstr(sub, "Period 2020-07-01 to 2021-06-30 (compared with 2019-07-02 to "
-				    "2020-06-30)"));
+	assert_non_null(strstr(sub, "Period 1 July 2020 to 30 June 2021 (compared with 2 July 2019 to "
+				    "30 June 2020)"));
 	/* a type absent from the previous period is "new", not "new in the
 	 * yearly rate" */
 	char *kj = judgements(j);

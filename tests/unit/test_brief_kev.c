@@ -119,13 +119,13 @@ static void test_launch_year(void **state)
 	assert_true(
 	    has(j, "vulnerabilities",
 		"CISA added 1 vulnerabilities to its Known Exploited Vulnerabilities "
-		"catalogue between 2021-01-01 and 2021-12-31, each on confirming that it is "
+		"catalogue between 1 January 2021 and 31 December 2021, each on confirming that it is "
 		"exploited in the wild. No comparison is made with the previous period, "
-		"which the catalogue does not cover (it begins on 2021-11-03)."));
+		"which the catalogue does not cover (it begins on 3 November 2021)."));
 	assert_true(
 	    has(j, "vulnerabilities",
 		"Not counted here: the 3 entries of the catalogue's initial load on "
-		"2021-11-03, when CISA published it with vulnerabilities exploited over the "
+		"3 November 2021, when CISA published it with vulnerabilities exploited over the "
 		"preceding years; they are not new exploitation."));
 	assert_true(
 	    has(j, "key-judgements",
@@ -153,7 +153,7 @@ static void test_age_ransomware_and_rates(void **state)
 	assert_true(
 	    has(j, "vulnerabilities",
 		"CISA added 4 vulnerabilities to its Known Exploited Vulnerabilities "
-		"catalogue between 2022-01-01 and 2022-12-31, each on confirming that it is "
+		"catalogue between 1 January 2022 and 31 December 2022, each on confirming that it is "
 		"exploited in the wild (-36% in the yearly rate; 1 in the previous period)."));
 	assert_true(
 	    has(j, "vulnerabilities",

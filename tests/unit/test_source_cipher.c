@@ -33,6 +33,10 @@ static void test_rows(void **state)
 				   " date IS NULL AND score = 9"),
 			 1);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr WHERE key = 'speciality'"), 3);
+	/* the published reference each harm is cited by */
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr WHERE key = 'link' AND"
+				   " value = 'http://x'"),
+			 2);
 	store_close(st);
 }
 

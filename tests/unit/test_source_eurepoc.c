@@ -33,6 +33,13 @@ static void write_fixture(void)
 		   "ID,start_date,receiver_category,receiver_category_subcode\n"
 		   "1,2021-03-01,Critical infrastructure,Health\n"
 		   "2,2022-01-01,Media,\n");
+	/* attribution dates: one column per kind of attributor; a value that
+	 * is not a date is warned about and not stored */
+	write_text(scratch_path("eurepoc/dashboard_attributions_data.csv"),
+		   "ID,start_date,industry_date,political_date,attacker_date\n"
+		   "1,2021-03-04,2021-04-01,,2021-03-20\n"
+		   "1,2021-03-04,2021-04-01,,2021-03-20\n"
+		   "2,2022-01-01,,soon,\n");
 	write_text(scratch_path("eurepoc/critical_infrastructure_subtypes.csv"),
 		   "id,receiver_subcategory,ci_subtype,receiver_country,region_name\n"
 		   "1,Health,Hospitals,France,EUROPE\n"
@@ -69,6 +76,14 @@ static void test_counts_and_lines(void **state)
 			 1);
 	assert_int_equal(
 	    q_int(st, "SELECT count(*) FROM record WHERE ext_id = '6' AND date IS NULL"), 1);
+	/* The dates of public attributions, each once; "soon" is not one. */
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr a JOIN record r ON"
+				   " r.id = a.record_id WHERE r.ext_id = '1' AND"
+				   " a.key = 'attribution_date'"),
+			 2);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM record_attr WHERE key ="
+				   " 'attribution_date' AND value = 'soon'"),
+			 0);
 	/* Provenance. */
 	assert_int_equal(q_int(st,
 			       "SELECT count(*) FROM source WHERE publisher = 'Test Publisher'"
