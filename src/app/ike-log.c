@@ -6,8 +6,9 @@
  * several, the payload types, and "ikev1" (doi, encrypted_payloads, the
  * client's and server's key exchange and nonce in hex with their
  * lengths, the client's proposals, the vendor ids); IKEv2: the role, the
- * payload types in order, and "ikev2" (errors, notify types).  The IKEv2
- * responder's chosen algorithms (alg_enc ...) are not logged yet.
+ * responder's chosen algorithms (alg_enc, alg_auth, alg_prf, alg_dh,
+ * alg_esn by their IANA names as Suricata's ipsec-parser prints them), the
+ * payload types in order, and "ikev2" (errors, notify types).
  */
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +140,54 @@ static const char *notify_name(uint16_t t, char *buf, size_t len)
 	return buf;
 }
 
+static const char *name_of(const char *const *t, size_t n, uint16_t v, const char *kind,
+			   char *buf, size_t len)
+{
+	if (v < n && t[v] != NULL)
+		return t[v];
+	snprintf(buf, len, "%s(%u)", kind, v);
+	return buf;
+}
+
+static void put_v2_algs(struct json *j, const struct ike_state *s)
+{
+	static const char *const enc[] = {
+	    [1] = "ENCR_DES_IV64", [2] = "ENCR_DES", [3] = "ENCR_3DES", [4] = "ENCR_RC5",
+	    [5] = "ENCR_IDEA", [6] = "ENCR_CAST", [7] = "ENCR_BLOWFISH", [8] = "ENCR_3IDEA",
+	    [9] = "ENCR_DES_IV32", [11] = "ENCR_NULL", [12] = "ENCR_AES_CBC",
+	    [13] = "ENCR_AES_CTR", [14] = "ENCR_AES_CCM_8", [15] = "ENCR_AES_CCM_12",
+	    [16] = "ENCR_AES_CCM_16", [18] = "ENCR_AES_GCM_8", [19] = "ENCR_AES_GCM_12",
+	    [20] = "ENCR_AES_GCM_16", [21] = "ENCR_NULL_AUTH_AES_GMAC",
+	    [23] = "ENCR_CAMELLIA_CBC", [24] = "ENCR_CAMELLIA_CTR", [25] = "ENCR_CAMELLIA_CCM_8",
+	    [26] = "ENCR_CAMELLIA_CCM_12", [27] = "ENCR_CAMELLIA_CCM_16",
+	    [28] = "ENCR_CHACHA20_POLY1305"};
+	static const char *const auth[] = {
+	    "NONE", "AUTH_HMAC_MD5_96", "AUTH_HMAC_SHA1_96", "AUTH_DES_MAC", "AUTH_KPDK_MD5",
+	    "AUTH_AES_XCBC_96", "AUTH_HMAC_MD5_128", "AUTH_HMAC_SHA1_160", "AUTH_AES_CMAC_96",
+	    "AUTH_AES_128_GMAC", "AUTH_AES_192_GMAC", "AUTH_AES_256_GMAC",
+	    "AUTH_HMAC_SHA2_256_128", "AUTH_HMAC_SHA2_384_192", "AUTH_HMAC_SHA2_512_256"};
+	static const char *const prf[] = {"PRF_NULL", "PRF_HMAC_MD5", "PRF_HMAC_SHA1",
+					  "PRF_HMAC_TIGER", "PRF_AES128_XCBC", "PRF_HMAC_SHA2_256",
+					  "PRF_HMAC_SHA2_384", "PRF_HMAC_SHA2_512", "PRF_AES128_CMAC"};
+	static const char *const dh[] = {
+	    [0] = "None", [1] = "Modp768", [2] = "Modp1024", [5] = "Modp1536", [14] = "Modp2048",
+	    [15] = "Modp3072", [16] = "Modp4096", [17] = "Modp6144", [18] = "Modp8192",
+	    [19] = "Ecp256", [20] = "Ecp384", [21] = "Ecp521", [22] = "Modp1024s160",
+	    [23] = "Modp2048s224", [24] = "Modp2048s256", [25] = "Ecp192", [26] = "Ecp224",
+	    [27] = "BrainpoolP224r1", [28] = "BrainpoolP256r1", [29] = "BrainpoolP384r1",
+	    [30] = "BrainpoolP512r1", [31] = "Curve25519", [32] = "Curve448"};
+	static const char *const esn[] = {"NoESN", "ESN"};
+	char buf[48];
+#define N(t) (sizeof(t) / sizeof(t[0]))
+	json_str(j, "alg_enc", name_of(enc, N(enc), s->v2_enc, "IkeTransformEncType", buf, sizeof(buf)));
+	json_str(j, "alg_auth",
+		 name_of(auth, N(auth), s->v2_auth, "IkeTransformAuthType", buf, sizeof(buf)));
+	json_str(j, "alg_prf", name_of(prf, N(prf), s->v2_prf, "IkeTransformPRFType", buf, sizeof(buf)));
+	json_str(j, "alg_dh", name_of(dh, N(dh), s->v2_dh, "IkeTransformDHType", buf, sizeof(buf)));
+	json_str(j, "alg_esn", name_of(esn, N(esn), s->v2_esn, "IkeTransformESNType", buf, sizeof(buf)));
+#undef N
+}
+
 static void put_side(struct json *j, const char *key, const struct ike_side *side,
 		     const struct ike_tx *tx, bool client)
 {
@@ -186,7 +235,12 @@ void ike_tx_log_json(struct json *j, const struct ike_state *s, const struct ike
 			json_close_array(j);
 		}
 	} else {
-		json_str(j, "role", (tx->flags & 0x08) ? "initiator" : "responder");
+		if (tx->flags & 0x08)
+			json_str(j, "role", "initiator");
+		else {
+			json_str(j, "role", "responder");
+			put_v2_algs(j, s);
+		}
 	}
 	json_open_array(j, "payload");
 	for (uint8_t i = 0; i < tx->n_payload_types; i++) {

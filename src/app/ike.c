@@ -187,13 +187,48 @@ static bool v1_payload_fn(struct ike_state *s, struct ike_tx *tx, uint8_t type, 
 	}
 }
 
+/* IKEv2 SA (RFC 7296 3.3) of a message to the client: every proposal's
+ * transforms set the flow's chosen algorithms, the last of a type
+ * winning, as Suricata's state keeps them. */
+static void v2_sa(struct ike_state *s, const uint8_t *d, uint32_t n)
+{
+	uint32_t poff = 0;
+	for (int guard = 0; guard < 64 && n - poff >= 8; guard++) {
+		const uint8_t *pp = d + poff;
+		uint16_t plen = be16(pp + 2);
+		if (plen < 8 || plen > n - poff)
+			return;
+		uint32_t off = 8 + pp[6];
+		uint8_t ntrans = pp[7];
+		for (uint8_t i = 0; i < ntrans && off + 8 <= plen; i++) {
+			uint16_t tlen = be16(pp + off + 2);
+			if (tlen < 8 || tlen > plen - off)
+				return;
+			uint16_t id = be16(pp + off + 6);
+			switch (pp[off + 4]) {
+			case 1: s->v2_enc = id; break;
+			case 2: s->v2_prf = id; break;
+			case 3: s->v2_auth = id; break;
+			case 4: s->v2_dh = id; break;
+			case 5: s->v2_esn = id; break;
+			default: break;
+			}
+			off += tlen;
+		}
+		if (pp[0] != 2) /* not "more proposals follow" */
+			return;
+		poff += plen;
+	}
+}
+
 /* IKEv2: every payload in order (the EVE list keeps repeats). */
 static bool v2_payload_fn(struct ike_state *s, struct ike_tx *tx, uint8_t type, const uint8_t *d,
 			  uint32_t n)
 {
-	(void)s;
 	if (tx->n_payload_types < IKE_MAX_PAYLOAD_TYPES)
 		tx->payload_types[tx->n_payload_types++] = type;
+	if (type == 33 && tx->dir == APP_TOCLIENT)
+		v2_sa(s, d, n);
 	if (type == 41 && n >= 4 && tx->n_notify < IKE_MAX_PAYLOAD_TYPES)
 		tx->notify[tx->n_notify++] = be16(d + 2); /* protocol, spi size, type */
 	return type != 46; /* Encrypted: its inner chain is not readable */
@@ -305,7 +340,10 @@ enum app_parse_result ike_parse(struct ike_state *s, enum app_dir dir, const uin
 
 struct ike_state *ike_state_new(void)
 {
-	return calloc(1, sizeof(struct ike_state));
+	struct ike_state *s = calloc(1, sizeof(struct ike_state));
+	if (s != NULL)
+		s->v2_enc = 11; /* ENCR_NULL */
+	return s;
 }
 
 void ike_state_free(struct ike_state *s)

@@ -105,6 +105,9 @@ struct ike_state {
 	bool has_doi;
 	uint32_t doi;
 	struct ike_side client, server;
+	/* IKEv2: the responder's chosen transforms (Suricata's defaults:
+	 * ENCR_NULL, NONE, PRF_NULL, no DH, no ESN) */
+	uint16_t v2_enc, v2_auth, v2_prf, v2_dh, v2_esn;
 };
 
 struct ike_state *ike_state_new(void);

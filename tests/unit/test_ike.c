@@ -166,7 +166,10 @@ static void test_v2_sa_init(void **st)
 			       "\"NAT_DETECTION_DESTINATION_IP\"]}}}");
 	free(e);
 	e = eve_of(s, ike_tx_get(s, 1));
-	assert_non_null(strstr(e, "\"role\":\"responder\""));
+	/* no SA answered (COOKIE): Suricata's defaults */
+	assert_non_null(strstr(e, "\"role\":\"responder\",\"alg_enc\":\"ENCR_NULL\",\"alg_auth\":"
+				  "\"NONE\",\"alg_prf\":\"PRF_NULL\",\"alg_dh\":\"None\","
+				  "\"alg_esn\":\"NoESN\",\"payload\""));
 	assert_non_null(strstr(e, "\"payload\":[\"Notify\",\"NoNextPayload\"],\"ikev2\":{"
 				  "\"errors\":0,\"notify\":[\"COOKIE\"]}"));
 	free(e);
