@@ -187,10 +187,44 @@ static bool v1_payload_fn(struct ike_state *s, struct ike_tx *tx, uint8_t type, 
 	}
 }
 
-/* IKEv2 SA (RFC 7296 3.3) of a message to the client: every proposal's
- * transforms set the flow's chosen algorithms, the last of a type
- * winning, as Suricata's state keeps them. */
-static void v2_sa(struct ike_state *s, const uint8_t *d, uint32_t n)
+/* Suricata's checks of one IKEv2 transform (rust/src/ike/ikev2.rs). */
+static void v2_transform_check(struct ike_tx *tx, uint8_t type, uint16_t id)
+{
+	switch (type) {
+	case 1: /* encryption: DES ... 3IDEA, DES_IV32, NULL */
+		if ((id >= 1 && id <= 9) || id == 11)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_ENC;
+		break;
+	case 2:
+		if (id == 0)
+			tx->events |= 1u << IKE_EV_INVALID_PROPOSAL;
+		else if (id == 1 || id == 2)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_PRF;
+		break;
+	case 3:
+		if (id >= 1 && id <= 7)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_AUTH;
+		break;
+	case 4:
+		if (id == 0)
+			tx->events |= 1u << IKE_EV_INVALID_PROPOSAL;
+		else if (id == 1 || id == 2 || id == 22 || id == 5)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_DH;
+		break;
+	case 5: break;
+	default: tx->events |= 1u << IKE_EV_UNKNOWN_PROPOSAL; break;
+	}
+}
+
+static bool enc_is_aead(uint16_t id)
+{
+	return (id >= 14 && id <= 16) || (id >= 18 && id <= 20) || (id >= 25 && id <= 28);
+}
+
+/* IKEv2 SA (RFC 7296 3.3): every proposal checked as Suricata does; in a
+ * message to the client, its transforms set the flow's chosen algorithms,
+ * the last of a type winning, as Suricata's state keeps them. */
+static void v2_sa(struct ike_state *s, struct ike_tx *tx, const uint8_t *d, uint32_t n)
 {
 	uint32_t poff = 0;
 	for (int guard = 0; guard < 64 && n - poff >= 8; guard++) {
@@ -200,21 +234,35 @@ static void v2_sa(struct ike_state *s, const uint8_t *d, uint32_t n)
 			return;
 		uint32_t off = 8 + pp[6];
 		uint8_t ntrans = pp[7];
+		bool has_dh = false, has_auth = false, aead = false;
 		for (uint8_t i = 0; i < ntrans && off + 8 <= plen; i++) {
 			uint16_t tlen = be16(pp + off + 2);
 			if (tlen < 8 || tlen > plen - off)
 				return;
+			uint8_t type = pp[off + 4];
 			uint16_t id = be16(pp + off + 6);
-			switch (pp[off + 4]) {
-			case 1: s->v2_enc = id; break;
-			case 2: s->v2_prf = id; break;
-			case 3: s->v2_auth = id; break;
-			case 4: s->v2_dh = id; break;
-			case 5: s->v2_esn = id; break;
-			default: break;
+			v2_transform_check(tx, type, id);
+			has_dh |= type == 4;
+			has_auth |= type == 3 && id != 0;
+			aead |= type == 1 && enc_is_aead(id);
+			if (tx->dir == APP_TOCLIENT) {
+				switch (type) {
+				case 1: s->v2_enc = id; break;
+				case 2: s->v2_prf = id; break;
+				case 3: s->v2_auth = id; break;
+				case 4: s->v2_dh = id; break;
+				case 5: s->v2_esn = id; break;
+				default: break;
+				}
 			}
 			off += tlen;
 		}
+		if (!has_dh)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_NO_DH;
+		if (pp[5] == 2) /* AH: no confidentiality */
+			tx->events |= 1u << IKE_EV_NO_ENCRYPTION;
+		if (!has_auth && !aead)
+			tx->events |= 1u << IKE_EV_WEAK_CRYPTO_NO_AUTH;
 		if (pp[0] != 2) /* not "more proposals follow" */
 			return;
 		poff += plen;
@@ -227,8 +275,8 @@ static bool v2_payload_fn(struct ike_state *s, struct ike_tx *tx, uint8_t type, 
 {
 	if (tx->n_payload_types < IKE_MAX_PAYLOAD_TYPES)
 		tx->payload_types[tx->n_payload_types++] = type;
-	if (type == 33 && tx->dir == APP_TOCLIENT)
-		v2_sa(s, d, n);
+	if (type == 33)
+		v2_sa(s, tx, d, n);
 	if (type == 41 && n >= 4 && tx->n_notify < IKE_MAX_PAYLOAD_TYPES)
 		tx->notify[tx->n_notify++] = be16(d + 2); /* protocol, spi size, type */
 	return type != 46; /* Encrypted: its inner chain is not readable */

@@ -27,8 +27,8 @@
 #define IKE_MAX_TXS 64
 #define IKE_MAX_PAYLOAD_TYPES 24
 
-/* Suricata's IkeEvent names; the IKEv2 crypto checks (weak_crypto_*,
- * no_encryption, invalid_proposal) are named, not raised yet. */
+/* Suricata's IkeEvent names; the IKEv2 ones from its checks of every
+ * proposal's transforms. */
 enum ike_event {
 	IKE_EV_MALFORMED_DATA,
 	IKE_EV_NO_ENCRYPTION,

@@ -156,6 +156,9 @@ static void test_v2_sa_init(void **st)
 	struct ike_state *s = ike_state_new();
 	feed(s, APP_TOSERVER, V2_INIT_REQ, 0);
 	feed(s, APP_TOCLIENT, V2_INIT_RESP, 0);
+	/* the initiator proposes SHA1 PRFs and 1024-bit groups among others */
+	assert_true(ike_tx_get(s, 0)->events & (1u << IKE_EV_WEAK_CRYPTO_PRF));
+	assert_false(ike_tx_get(s, 0)->events & (1u << IKE_EV_MALFORMED_DATA));
 	char *e = eve_of(s, ike_tx_get(s, 0));
 	assert_string_equal(e, "{\"ike\":{\"version_major\":2,\"version_minor\":0,\"init_spi\":"
 			       "\"b64ef32131a48952\",\"resp_spi\":\"0000000000000000\","
