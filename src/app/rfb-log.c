@@ -3,7 +3,8 @@
  * (rust/src/rfb/logger.rs): server and client protocol versions, the
  * authentication (security type, VNC challenge and response in hex, the
  * security result), the failure reason, screen_shared and the
- * framebuffer with its pixel format.
+ * framebuffer with its pixel format, with Suricata's two quirks kept (a
+ * failed result under "security-result", "depth" written twice).
  */
 #include <stdio.h>
 
@@ -53,7 +54,8 @@ void rfb_tx_log_json(struct json *j, const struct rfb_tx *tx)
 			snprintf(buf, sizeof(buf), "UNKNOWN (%u)", tx->result);
 			r = buf;
 		}
-		json_str(j, "security_result", r);
+		/* Suricata spells the key of a failure with a hyphen */
+		json_str(j, tx->result == 1 ? "security-result" : "security_result", r);
 	}
 	json_close_object(j);
 	if (tx->has_failure_reason)
@@ -78,6 +80,7 @@ void rfb_tx_log_json(struct json *j, const struct rfb_tx *tx)
 		json_uint(j, "red_shift", pf[10]);
 		json_uint(j, "green_shift", pf[11]);
 		json_uint(j, "blue_shift", pf[12]);
+		json_uint(j, "depth", pf[1]); /* Suricata writes it twice */
 		json_close_object(j);
 		json_close_object(j);
 	}

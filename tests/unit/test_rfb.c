@@ -80,7 +80,7 @@ static const char EXPECTED[] =
     "\"screen_shared\":false,\"framebuffer\":{\"width\":1280,\"height\":800,\"name\":"
     "\"aneagles@localhost.localdomain\",\"pixel_format\":{\"bits_per_pixel\":32,\"depth\":24,"
     "\"big_endian\":false,\"true_color\":true,\"red_max\":255,\"green_max\":255,"
-    "\"blue_max\":255,\"red_shift\":16,\"green_shift\":8,\"blue_shift\":0}}}}";
+    "\"blue_max\":255,\"red_shift\":16,\"green_shift\":8,\"blue_shift\":0,\"depth\":24}}}}";
 
 static void check(uint32_t step)
 {
