@@ -195,8 +195,11 @@ void app_config_load(struct app_config *c, const struct config_node *root)
 		const struct app_protocol *ap = app_protocol((enum app_proto)p);
 		snprintf(key, sizeof(key), "app-layer.protocols.%s.enabled", ap->name);
 		const char *v = config_get_str(root, key, NULL);
-		/* Suricata also accepts "detection-only", which we treat as on. */
-		if (v && !config_parse_bool(v, true))
+		/* Suricata also accepts "detection-only": the protocol is
+		 * recognised, its parser does not run (no transactions) */
+		if (v && strcmp(v, "detection-only") == 0)
+			c->detection_only[p] = true;
+		else if (v && !config_parse_bool(v, true))
 			c->enabled[p] = false;
 		load_ports(c, root, (enum app_proto)p);
 		snprintf(key, sizeof(key), "app-layer.protocols.%s.stream-depth", ap->name);
@@ -368,7 +371,7 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	if (ap == NULL)
 		return false;
 	void *state = NULL;
-	if (ap->state_new != NULL) {
+	if (ap->state_new != NULL && !ctx->cfg->detection_only[proto]) {
 		const struct app_flow_info fi = {
 		    .tcp = tcp,
 		    .server_port = server_port,

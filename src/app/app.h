@@ -342,6 +342,8 @@ bool app_ports_parse(const char *s, struct app_ports *out);
 
 struct app_config {
 	bool enabled[APP_PROTO_MAX]; /* app-layer.protocols.<name>.enabled */
+	/* enabled: detection-only: recognised, its parser not run */
+	bool detection_only[APP_PROTO_MAX];
 	uint32_t detect_limit;	     /* bytes a direction may take to be recognised */
 	uint8_t file_hashes;	     /* APP_FILE_*: hashes every file gets */
 	void *proto_cfg[APP_PROTO_MAX]; /* config_new's, NULL = defaults */

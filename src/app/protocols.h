@@ -39,6 +39,12 @@
 	X(PGSQL, app_pgsql)                                                                        \
 	X(SIP, app_sip)                                                                            \
 	X(MQTT, app_mqtt)                                                                          \
+	X(NFS, app_nfs)                                                                            \
+	X(SNMP, app_snmp)                                                                          \
+	X(NTP, app_ntp)                                                                            \
+	X(DHCP, app_dhcp)                                                                          \
+	X(RFB, app_rfb)                                                                            \
+	X(IKE, app_ike)                                                                            \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -214,6 +214,12 @@ extern const struct kw_family kw_family_s7comm;
 extern const struct kw_family kw_family_mms;
 extern const struct kw_family kw_family_goose;
 extern const struct kw_family kw_family_mqtt;
+extern const struct kw_family kw_family_nfs;
+extern const struct kw_family kw_family_snmp;
+extern const struct kw_family kw_family_ntp;
+extern const struct kw_family kw_family_dhcp;
+extern const struct kw_family kw_family_rfb;
+extern const struct kw_family kw_family_ike;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
 bool goose_get_gocbref(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
 bool goose_get_datset(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
@@ -324,6 +330,10 @@ extern const struct app_buffer_family app_buffers_smtp;
 extern const struct app_buffer_family app_buffers_pgsql;
 extern const struct app_buffer_family app_buffers_sip;
 extern const struct app_buffer_family app_buffers_mqtt;
+extern const struct app_buffer_family app_buffers_snmp;
+extern const struct app_buffer_family app_buffers_ntp;
+extern const struct app_buffer_family app_buffers_rfb;
+extern const struct app_buffer_family app_buffers_ike;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

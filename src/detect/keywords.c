@@ -40,6 +40,12 @@ static const struct kw_family *const families[] = {
     &kw_family_iprep,
     &kw_family_intel,
     &kw_family_lua,
+    &kw_family_nfs,
+    &kw_family_snmp,
+    &kw_family_ntp,
+    &kw_family_dhcp,
+    &kw_family_rfb,
+    &kw_family_ike,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -64,6 +70,10 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_pgsql,
     &app_buffers_sip,
     &app_buffers_mqtt,
+    &app_buffers_snmp,
+    &app_buffers_ntp,
+    &app_buffers_rfb,
+    &app_buffers_ike,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

@@ -52,8 +52,9 @@ static void put_hex(struct json *j, const char *key, const uint8_t *d, size_t n)
 	json_str(j, key, buf);
 }
 
+/* Suricata writes a file still open as UNKNOWN (output-json-file.c) */
 static const char *const file_states[] = {
-    [APP_FILE_NONE] = "UNKNOWN", [APP_FILE_OPEN] = "OPEN",	  [APP_FILE_CLOSED] = "CLOSED",
+    [APP_FILE_NONE] = "UNKNOWN", [APP_FILE_OPEN] = "UNKNOWN",	  [APP_FILE_CLOSED] = "CLOSED",
     [APP_FILE_TRUNCATED] = "TRUNCATED", [APP_FILE_ERROR] = "ERROR",
 };
 
