@@ -94,6 +94,11 @@ static enum app_parse_result parse(void *s, enum app_dir dir, const uint8_t *d, 
 	return r == APP_PARSE_OK && http_state_take_change(s) ? APP_PARSE_CHANGE : r;
 }
 
+static int change_expect(const void *s)
+{
+	return http_state_change_h2c(s) ? APP_PROTO_HTTP2 : APP_PROTO_UNKNOWN;
+}
+
 static uint64_t tx_count(const void *s)
 {
 	return http_tx_count(s);
@@ -201,4 +206,5 @@ const struct app_protocol app_http = {
     .eve_alert_opts = HTTP_LOG_EXTENDED,
     .tx_file = tx_file,
     .tx_file_magic = tx_file_magic,
+    .change_expect = change_expect,
 };

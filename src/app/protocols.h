@@ -37,6 +37,7 @@
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
+	X(HTTP2, app_http2)                                                                        \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif
