@@ -753,11 +753,14 @@ enum app_probe_result h2_probe(const uint8_t *d, uint32_t n, enum app_dir dir)
 			return APP_PROBE_NO;
 		return k < H2_PREFACE_LEN ? APP_PROBE_NEED_MORE : APP_PROBE_MATCH;
 	}
-	/* the server's side opens with a SETTINGS frame on stream 0 */
+	/* the server's side: a plausible frame header (Suricata's probe:
+	 * reserved bit clear, length within the default maximum frame
+	 * size, a SETTINGS with no flag but ACK) */
 	if (n < 9)
 		return APP_PROBE_NEED_MORE;
 	uint32_t len = (uint32_t)d[0] << 16 | (uint32_t)d[1] << 8 | d[2];
-	if (d[3] != H2_SETTINGS || len % 6 != 0 || len > 16384 || be32(d + 5) != 0)
+	if ((d[5] & 0x80) || len > 16384 || d[3] > H2_CONTINUATION ||
+	    (d[3] == H2_SETTINGS && (d[4] & 0xfe) != 0))
 		return APP_PROBE_NO;
 	return APP_PROBE_MATCH;
 }
@@ -866,7 +869,7 @@ static const char *const frame_names[H2_FRAME_COUNT] = {
 const struct app_protocol app_http2 = {
     .name = "http2",
     .ipprotos = APP_IPPROTO_TCP,
-    .tcp_ports = NULL,
+    .tcp_ports = "80",
     .probe = d_probe,
     .probe_port = d_probe_port,
     .stream_depth = APP_STREAM_DEPTH_UNLIMITED,
