@@ -146,7 +146,7 @@ struct http_state {
 	struct http_dirp d[2];
 	bool tunnel, failed;
 	bool change_asked; /* a first CONNECT succeeded: the tunnel may be another protocol */
-	bool change_h2c;   /* ... or a 101 answered "Upgrade: h2c": HTTP/2 follows */
+	int change_to;	   /* ... or a 101 upgrade: the protocol that follows (h2c, websocket) */
 	int server_port; /* TCP port of the server, -1 unknown */
 };
 

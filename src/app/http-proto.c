@@ -96,7 +96,7 @@ static enum app_parse_result parse(void *s, enum app_dir dir, const uint8_t *d, 
 
 static int change_expect(const void *s)
 {
-	return http_state_change_h2c(s) ? APP_PROTO_HTTP2 : APP_PROTO_UNKNOWN;
+	return http_state_change_to(s);
 }
 
 static uint64_t tx_count(const void *s)

@@ -139,9 +139,9 @@ void http_state_set_server_port(struct http_state *s, uint16_t port)
 	s->server_port = port;
 }
 
-bool http_state_change_h2c(const struct http_state *s)
+int http_state_change_to(const struct http_state *s)
 {
-	return s->change_h2c;
+	return s->change_to;
 }
 
 bool http_state_take_change(struct http_state *s)
@@ -577,11 +577,15 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 		/* As Suricata: after the flow's first transaction, a CONNECT's 2xx
 		 * makes the rest another protocol to recognise (TLS, HTTP...). */
 		s->change_asked = tx->is_connect && tx->id == 0;
-		/* ... and a 101 to "Upgrade: h2c" hands the flow to HTTP/2 */
+		/* ... and a 101 to "Upgrade: h2c" / "websocket" hands the flow
+		 * to HTTP/2 / WebSocket (Suricata's htp upgrade handling) */
 		const struct http_header *up = http_msg_header(&tx->req, "upgrade");
-		if (st == 101 && up != NULL && http_value_contains(up->value.p, up->value.len, "h2c")) {
-			s->change_asked = true;
-			s->change_h2c = true;
+		if (st == 101 && up != NULL) {
+			if (http_value_contains(up->value.p, up->value.len, "h2c"))
+				s->change_to = APP_PROTO_HTTP2;
+			else if (http_value_contains(up->value.p, up->value.len, "websocket"))
+				s->change_to = APP_PROTO_WEBSOCKET;
+			s->change_asked |= s->change_to != APP_PROTO_UNKNOWN;
 		}
 		return;
 	}

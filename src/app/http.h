@@ -88,8 +88,9 @@ enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uin
 /* True once (then false) when the flow's first request was a CONNECT that
  * succeeded: what follows is another protocol, to be recognised. */
 bool http_state_take_change(struct http_state *s);
-/* The change asked for is the HTTP/1.1 upgrade to h2c (HTTP/2). */
-bool http_state_change_h2c(const struct http_state *s);
+/* The protocol an HTTP/1.1 upgrade asked for (h2c: HTTP/2, websocket),
+ * APP_PROTO_UNKNOWN for any other change. */
+int http_state_change_to(const struct http_state *s);
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 

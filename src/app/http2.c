@@ -885,6 +885,7 @@ const struct app_protocol app_http2 = {
     .n_events = H2_EV_COUNT,
     .tx_has_event = d_tx_has_event,
     .eve_type = "http",
+    .eve_config_type = "http2",
     .log_json = d_log_json,
     .frame_names = frame_names,
     .n_frames = H2_FRAME_COUNT,

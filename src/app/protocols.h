@@ -38,6 +38,7 @@
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
 	X(HTTP2, app_http2)                                                                        \
+	X(WEBSOCKET, app_websocket)                                                                \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -39,6 +39,7 @@ static const struct kw_family *const families[] = {
     &kw_family_iprep,
     &kw_family_intel,
     &kw_family_http2,
+    &kw_family_websocket,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -62,6 +63,7 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_smtp,
     &app_buffers_pgsql,
     &app_buffers_http2,
+    &app_buffers_websocket,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

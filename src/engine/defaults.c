@@ -61,6 +61,7 @@ static const char default_yaml[] =
 	"        - http2\n"
 	"        - pop3\n"
 	"        - pgsql\n"
+	"        - websocket\n"
 	/* vigil's own: the industrial protocols Suricata parses with its
 	 * parsers off by default (commented out in its file), then the
 	 * industrial, clinical and mining ones it has no parser for */
