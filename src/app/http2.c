@@ -376,6 +376,22 @@ static void body_add(struct h2_side *sd, const uint8_t *d, uint32_t n)
 	sd->body_len += n;
 }
 
+/* DNS over HTTPS (RFC 8484) bodies are DNS messages: at most 65535
+ * bytes (Suricata's dns_request_too_long / dns_response_too_long). */
+#define H2_DNS_MAX 65535u
+static void doh_check(struct h2_state *s, struct h2_tx *tx, enum app_dir dir)
+{
+	const struct h2_side *sd = &tx->side[dir];
+	if (sd->body_total <= H2_DNS_MAX)
+		return;
+	const struct h2_header *ct = h2_tx_header(tx, dir, "content-type");
+	if (ct == NULL || ct->value_len < 23 ||
+	    strncasecmp((const char *)ct->value, "application/dns-message", 23) != 0)
+		return;
+	set_event(s, tx, dir == APP_TOSERVER ? H2_EV_DNS_REQUEST_TOO_LONG
+					     : H2_EV_DNS_RESPONSE_TOO_LONG);
+}
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -450,6 +466,7 @@ static void frame_done(struct h2_state *s, enum app_dir dir, const uint8_t *p, u
 				pad = 0;
 		}
 		body_add(sd, p + off, n - off - pad);
+		doh_check(s, tx, dir);
 		if (flags & 0x01)
 			sd->done = true;
 		break;
@@ -631,7 +648,8 @@ enum app_parse_result h2_parse(struct h2_state *s, enum app_dir dir, const uint8
 			uint32_t k = n - i < dd->skip ? n - i : dd->skip;
 			if (dd->streaming && dd->stream_tx != NULL) {
 				struct h2_side *sd = &dd->stream_tx->side[dir];
-				body_add(sd, d + i, k);
+				body_add(sd, d + i, (uint32_t)k);
+				doh_check(s, dd->stream_tx, dir);
 			}
 			dd->skip -= k;
 			i += k;

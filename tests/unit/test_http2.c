@@ -351,6 +351,39 @@ static void test_long_frame(void **st)
 	h2_state_free(s);
 }
 
+/* DoH: a POST of application/dns-message longer than a DNS message can
+ * be (the dns-over-http2-limit case) raises dns_request_too_long; a
+ * short one, or another content type, does not. */
+static void doh_post(uint32_t body, const char *ctype_hex, bool expect)
+{
+	struct h2_state *s = h2_state_new();
+	feed(s, APP_TOSERVER, PREFACE, false);
+	char hdr[256];
+	snprintf(hdr, sizeof(hdr), "%06x010400000001835f%02x%s", 3 + (unsigned)strlen(ctype_hex) / 2,
+		 (unsigned)strlen(ctype_hex) / 2, ctype_hex);
+	assert_int_equal(feed(s, APP_TOSERVER, hdr, false), APP_PARSE_OK);
+	snprintf(hdr, sizeof(hdr), "%06x000100000001", body);
+	feed(s, APP_TOSERVER, hdr, false);
+	uint8_t *b = calloc(1, body);
+	assert_int_equal(h2_parse(s, APP_TOSERVER, b, body, 0), APP_PARSE_OK);
+	free(b);
+	const struct h2_tx *tx = stream_tx(s, 1);
+	assert_header(tx, APP_TOSERVER, ":method", "POST");
+	assert_true(tx->side[APP_TOSERVER].done);
+	assert_int_equal(tx->side[APP_TOSERVER].body_total, body);
+	assert_int_equal(!!(tx->events & (1u << H2_EV_DNS_REQUEST_TOO_LONG)), expect);
+	h2_state_free(s);
+}
+
+static void test_doh_limit(void **st)
+{
+	(void)st;
+	const char *dns = "6170706c69636174696f6e2f646e732d6d657373616765";
+	doh_post(70000, dns, true);
+	doh_post(65535, dns, false);
+	doh_post(70000, "746578742f706c61696e", false); /* text/plain */
+}
+
 static void test_release(void **st)
 {
 	(void)st;
@@ -372,6 +405,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_hpack),	    cmocka_unit_test(test_continuation),
 	    cmocka_unit_test(test_padded_priority), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_frame),	    cmocka_unit_test(test_release),
+	    cmocka_unit_test(test_doh_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
