@@ -575,8 +575,10 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 	    c->gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c->data, c->len, true);
 	/* As Suricata: a change to an announced protocol (an HTTP/1.1
 	 * upgrade to h2c or websocket) that detection does not confirm
-	 * takes that protocol. */
-	if (af->changing && !c->gap && p != af->expect && af->expect != APP_PROTO_UNKNOWN &&
+	 * takes that protocol (in both directions: the other may come
+	 * after the change is made). */
+	if ((af->changing || (af->orig != APP_PROTO_UNKNOWN && af->proto == af->expect)) &&
+	    !c->gap && p != af->expect && af->expect != APP_PROTO_UNKNOWN &&
 	    af->expect != APP_PROTO_TLS && ctx->cfg->enabled[af->expect])
 		p = af->expect;
 	bool can_wait = c->len < ctx->cfg->detect_limit && !end;

@@ -294,11 +294,13 @@ static void block_decode(struct h2_state *s, enum app_dir dir)
 	sd->seen = true;
 	if (dd->block_over)
 		set_event(s, tx, H2_EV_REASSEMBLY_LIMIT_REACHED);
-	size_updates(s, tx, sd, dd->block, dd->block_len);
+	if (dd->block != NULL)
+		size_updates(s, tx, sd, dd->block, dd->block_len);
 	if (dd->inflater == NULL || dd->inflate_broken) {
 		set_event(s, tx, H2_EV_INVALID_HEADER);
 	} else {
-		uint8_t *in = dd->block;
+		static const uint8_t empty[1];
+		const uint8_t *in = dd->block ? dd->block : empty;
 		size_t left = dd->block_len;
 		for (;;) {
 			nghttp2_nv nv;
@@ -692,7 +694,8 @@ enum app_parse_result h2_parse(struct h2_state *s, enum app_dir dir, const uint8
 		}
 		if (dd->buf_have < dd->buf_want)
 			break;
-		frame_done(s, dir, dd->buf, dd->buf_have, dd->skip == 0, frame_id);
+		static const uint8_t empty[1];
+		frame_done(s, dir, dd->buf ? dd->buf : empty, dd->buf_have, dd->skip == 0, frame_id);
 		frame_id = -1;
 		if (dd->skip == 0)
 			dd->hdr_have = 0;
