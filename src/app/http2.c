@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <nghttp2/nghttp2.h>
+#include <zlib.h>
 
 #include "app/frame.h"
 #include "app/http2.h"
@@ -150,6 +151,10 @@ int h2_setting_by_name(const char *name)
 
 static void side_free(struct h2_side *sd)
 {
+	if (sd->z != NULL) {
+		inflateEnd(sd->z);
+		free(sd->z);
+	}
 	for (uint32_t i = 0; i < sd->n_headers; i++)
 		free(sd->headers[i].name);
 	free(sd->headers);
@@ -355,9 +360,8 @@ static void block_add(struct h2_dir *dd, const uint8_t *d, uint32_t n)
 
 /* ------------------------------------------------------------ frames */
 
-static void body_add(struct h2_side *sd, const uint8_t *d, uint32_t n)
+static void body_keep(struct h2_side *sd, const uint8_t *d, uint32_t n)
 {
-	sd->body_total += n;
 	if (n > H2_MAX_BODY - sd->body_len)
 		n = H2_MAX_BODY - sd->body_len;
 	if (n == 0)
@@ -376,6 +380,79 @@ static void body_add(struct h2_side *sd, const uint8_t *d, uint32_t n)
 	}
 	memcpy(sd->body + sd->body_len, d, n);
 	sd->body_len += n;
+}
+
+/* What the side's content-encoding is (Suricata's HTTP/2 decompression:
+ * gzip, deflate; br is not undone here). */
+static void coding_start(struct h2_tx *tx, enum app_dir dir)
+{
+	struct h2_side *sd = &tx->side[dir];
+	sd->coding = 1;
+	const struct h2_header *ce = h2_tx_header(tx, dir, "content-encoding");
+	if (ce == NULL)
+		return;
+	int wbits;
+	if (ce->value_len == 4 && strncasecmp((const char *)ce->value, "gzip", 4) == 0) {
+		sd->coding = 2;
+		wbits = 16 + 15;
+	} else if (ce->value_len == 7 && strncasecmp((const char *)ce->value, "deflate", 7) == 0) {
+		sd->coding = 3;
+		wbits = 15;
+	} else {
+		return;
+	}
+	z_stream *z = calloc(1, sizeof(*z));
+	if (z == NULL || inflateInit2(z, wbits) != Z_OK) {
+		free(z);
+		sd->coding = 4;
+		return;
+	}
+	sd->z = z;
+}
+
+/* DATA payload bytes of a side: inflated when the content is encoded. */
+static void body_add(struct h2_state *s, struct h2_tx *tx, enum app_dir dir, const uint8_t *d,
+		     uint32_t n)
+{
+	struct h2_side *sd = &tx->side[dir];
+	sd->body_total += n;
+	if (sd->coding == 0)
+		coding_start(tx, dir);
+	if (sd->z == NULL || n == 0) {
+		if (sd->coding != 4)
+			body_keep(sd, d, n);
+		return;
+	}
+	z_stream *z = sd->z;
+	uint8_t out[4096];
+	z->next_in = (uint8_t *)(uintptr_t)d;
+	z->avail_in = n;
+	while (z->avail_in > 0 && sd->body_len < H2_MAX_BODY) {
+		z->next_out = out;
+		z->avail_out = sizeof(out);
+		int rc = inflate(z, Z_NO_FLUSH);
+		body_keep(sd, out, (uint32_t)(sizeof(out) - z->avail_out));
+		if (rc == Z_STREAM_END)
+			break;
+		if (rc != Z_OK) {
+			/* deflate that is not zlib-wrapped: raw, once */
+			if (sd->coding == 3 && sd->body_len == 0 && rc == Z_DATA_ERROR &&
+			    inflateReset2(z, -15) == Z_OK) {
+				sd->coding = 5;
+				z->next_in = (uint8_t *)(uintptr_t)d;
+				z->avail_in = n;
+				continue;
+			}
+			set_event(s, tx, H2_EV_FAILED_DECOMPRESSION);
+			inflateEnd(z);
+			free(z);
+			sd->z = NULL;
+			sd->coding = 4;
+			return;
+		}
+		if (z->avail_out != 0 && z->avail_in == 0)
+			break;
+	}
 }
 
 /* DNS over HTTPS (RFC 8484) bodies are DNS messages: at most 65535
@@ -467,7 +544,7 @@ static void frame_done(struct h2_state *s, enum app_dir dir, const uint8_t *p, u
 			if (!complete)
 				pad = 0;
 		}
-		body_add(sd, p + off, n - off - pad);
+		body_add(s, tx, dir, p + off, n - off - pad);
 		doh_check(s, tx, dir);
 		if (flags & 0x01)
 			sd->done = true;
@@ -649,8 +726,7 @@ enum app_parse_result h2_parse(struct h2_state *s, enum app_dir dir, const uint8
 		if (dd->skip > 0 && dd->buf_have >= dd->buf_want) {
 			uint32_t k = n - i < dd->skip ? n - i : dd->skip;
 			if (dd->streaming && dd->stream_tx != NULL) {
-				struct h2_side *sd = &dd->stream_tx->side[dir];
-				body_add(sd, d + i, (uint32_t)k);
+				body_add(s, dd->stream_tx, dir, d + i, (uint32_t)k);
 				doh_check(s, dd->stream_tx, dir);
 			}
 			dd->skip -= k;

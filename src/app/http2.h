@@ -21,8 +21,9 @@
  * DATA is streamed), H2_MAX_BODY body bytes kept per side (file.data),
  * H2_HPACK_TABLE_MAX bytes of HPACK dynamic table per direction,
  * H2_MAX_LIST settings / error codes / priorities / window updates /
- * size updates kept per side.  Bodies are kept as sent (no content
- * decompression).
+ * size updates kept per side.  Bodies with content-encoding gzip or
+ * deflate are inflated (zlib) into the kept H2_MAX_BODY bytes, further
+ * output dropped; br and others are kept as sent.
  */
 #ifndef VIGIL_APP_HTTP2_H
 #define VIGIL_APP_HTTP2_H
@@ -110,9 +111,12 @@ struct h2_side {
 	uint8_t n_windows;
 	uint32_t size_updates[H2_MAX_LIST]; /* HPACK dynamic table size updates */
 	uint8_t n_size_updates;
-	uint8_t *body; /* DATA payloads (padding removed), H2_MAX_BODY at most */
+	uint8_t *body; /* DATA payloads (padding removed, content-encoding
+			* gzip/deflate undone), H2_MAX_BODY at most */
 	uint32_t body_len, body_cap;
-	uint64_t body_total;
+	uint64_t body_total; /* DATA payload bytes as sent */
+	void *z;	     /* the content-encoding inflater (z_stream), NULL none */
+	uint8_t coding;	     /* 0 not looked at yet, 1 identity, 2 gzip, 3 deflate, 4 failed */
 	bool done; /* END_STREAM, RST_STREAM, or a stream-0 frame */
 	bool seen; /* something came this way */
 };

@@ -3,7 +3,7 @@
  * session (suricata-verify's bug-5780-01-http2-header capture: the
  * server's SETTINGS first, the client's preface + SETTINGS +
  * WINDOW_UPDATE, a GET on stream 1, the 404 answer with a gzip DATA
- * frame), whole, byte by byte, cut short and corrupted; and variants
+ * frame, inflated), whole, byte by byte, cut short and corrupted; and variants
  * built from it: the header block split into HEADERS + CONTINUATION, a
  * padded HEADERS with priority, GOAWAY / RST_STREAM error codes, a frame
  * longer than H2_MAX_FRAME.
@@ -156,9 +156,11 @@ static void check_session(struct h2_state *s)
 	assert_int_equal(tx->side[APP_TOCLIENT].n_headers, 13);
 	assert_header(tx, APP_TOCLIENT, ":status", "404");
 	assert_header(tx, APP_TOCLIENT, "server", "cloudflare");
-	assert_int_equal(tx->side[APP_TOCLIENT].body_len, 185);
-	assert_int_equal(tx->side[APP_TOCLIENT].body[0], 0x1f);
-	assert_int_equal(tx->side[APP_TOCLIENT].body[1], 0x8b);
+	/* 185 bytes of gzip (content-encoding: gzip) inflate to 219 of HTML */
+	assert_int_equal(tx->side[APP_TOCLIENT].body_total, 185);
+	assert_int_equal(tx->side[APP_TOCLIENT].body_len, 219);
+	assert_memory_equal(tx->side[APP_TOCLIENT].body, "<!DOCTYPE HTML PUBLIC", 21);
+	assert_non_null(memmem(tx->side[APP_TOCLIENT].body, 219, "404 Not Found", 13));
 	assert_true(tx->side[APP_TOCLIENT].done);
 	assert_int_equal(tx->side[APP_TOCLIENT].frame_types,
 			 (1u << H2_HEADERS) | (1u << H2_DATA));
@@ -384,6 +386,22 @@ static void test_doh_limit(void **st)
 	doh_post(70000, "746578742f706c61696e", false); /* text/plain */
 }
 
+/* content-encoding: gzip over bytes that are not gzip:
+ * failed_decompression, nothing kept. */
+static void test_bad_gzip(void **st)
+{
+	(void)st;
+	struct h2_state *s = h2_state_new();
+	feed(s, APP_TOCLIENT, "000007010400000001885a04677a6970", false);
+	feed(s, APP_TOCLIENT, "000008000100000001" "6e6f7420677a6970", false);
+	const struct h2_tx *tx = stream_tx(s, 1);
+	assert_header(tx, APP_TOCLIENT, "content-encoding", "gzip");
+	assert_true(tx->events & (1u << H2_EV_FAILED_DECOMPRESSION));
+	assert_int_equal(tx->side[APP_TOCLIENT].body_len, 0);
+	assert_int_equal(tx->side[APP_TOCLIENT].body_total, 8);
+	h2_state_free(s);
+}
+
 static void test_release(void **st)
 {
 	(void)st;
@@ -405,7 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_hpack),	    cmocka_unit_test(test_continuation),
 	    cmocka_unit_test(test_padded_priority), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_frame),	    cmocka_unit_test(test_release),
-	    cmocka_unit_test(test_doh_limit),
+	    cmocka_unit_test(test_doh_limit),	    cmocka_unit_test(test_bad_gzip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
