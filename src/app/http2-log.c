@@ -100,24 +100,22 @@ static void put_side(struct json *j, const char *key, const struct h2_side *sd)
 void h2_tx_log_json(struct json *j, const struct h2_tx *tx)
 {
 	const struct h2_side *rq = &tx->side[APP_TOSERVER], *rs = &tx->side[APP_TOCLIENT];
-	const struct h2_header *host = h2_tx_header(tx, APP_TOSERVER, ":authority");
-	if (host == NULL)
-		host = h2_tx_header(tx, APP_TOSERVER, "host");
 	json_open_object(j, "http");
+	json_str(j, "version", "2");
+	put_headers(j, "request_headers", rq);
+	put_headers(j, "response_headers", rs);
+	const struct h2_header *host = h2_tx_header(tx, APP_TOSERVER, "host");
+	if (host == NULL)
+		host = h2_tx_header(tx, APP_TOSERVER, ":authority");
 	put_hdr(j, "hostname", host);
 	put_hdr(j, "url", h2_tx_header(tx, APP_TOSERVER, ":path"));
 	put_hdr(j, "http_user_agent", h2_tx_header(tx, APP_TOSERVER, "user-agent"));
-	put_hdr(j, "http_content_type", h2_tx_header(tx, APP_TOCLIENT, "content-type"));
 	put_hdr(j, "http_method", h2_tx_header(tx, APP_TOSERVER, ":method"));
-	json_str(j, "protocol", "HTTP/2");
 	uint64_t v;
 	if (parse_u64(h2_tx_header(tx, APP_TOCLIENT, ":status"), &v))
 		json_uint(j, "status", v);
 	if (parse_u64(h2_tx_header(tx, APP_TOCLIENT, "content-length"), &v))
 		json_uint(j, "length", v);
-	json_str(j, "version", "2");
-	put_headers(j, "request_headers", rq);
-	put_headers(j, "response_headers", rs);
 	json_open_object(j, "http2");
 	json_uint(j, "stream_id", tx->stream_id);
 	put_side(j, "request", rq);
