@@ -49,6 +49,7 @@ struct h2_dir {
 
 struct h2_state {
 	struct h2_dir d[2];
+	uint8_t file_hashes; /* APP_FILE_* for files */
 	struct h2_tx **txs; /* live, by id */
 	size_t n_txs, cap_txs;
 	uint64_t next_id;
@@ -151,6 +152,7 @@ int h2_setting_by_name(const char *name)
 
 static void side_free(struct h2_side *sd)
 {
+	app_file_free(&sd->file);
 	if (sd->z != NULL) {
 		inflateEnd(sd->z);
 		free(sd->z);
@@ -201,6 +203,18 @@ static struct h2_tx *tx_new(struct h2_state *s, uint32_t stream)
 	s->pending_events = 0;
 	s->txs[s->n_txs++] = tx;
 	return tx;
+}
+
+/* A side ends: its file (if any) is complete, or cut short. */
+static void side_end(struct h2_side *sd, bool complete)
+{
+	sd->done = true;
+	if (app_file_is_open(&sd->file)) {
+		if (complete)
+			app_file_close(&sd->file);
+		else
+			app_file_truncate(&sd->file);
+	}
 }
 
 /* The transaction of a frame: stream 0 frames get a new one each. */
@@ -330,7 +344,7 @@ static void block_decode(struct h2_state *s, enum app_dir dir)
 		}
 	}
 	if (dd->block_end_stream)
-		sd->done = true;
+		side_end(sd, true);
 	dd->block_len = 0;
 }
 
@@ -362,6 +376,8 @@ static void block_add(struct h2_dir *dd, const uint8_t *d, uint32_t n)
 
 static void body_keep(struct h2_side *sd, const uint8_t *d, uint32_t n)
 {
+	if (n > 0 && app_file_is_open(&sd->file))
+		app_file_append(&sd->file, d, n);
 	if (n > H2_MAX_BODY - sd->body_len)
 		n = H2_MAX_BODY - sd->body_len;
 	if (n == 0)
@@ -416,8 +432,14 @@ static void body_add(struct h2_state *s, struct h2_tx *tx, enum app_dir dir, con
 {
 	struct h2_side *sd = &tx->side[dir];
 	sd->body_total += n;
-	if (sd->coding == 0)
+	if (sd->coding == 0) {
 		coding_start(tx, dir);
+		/* the body is a file, named by the request's :path */
+		const struct h2_header *path = h2_tx_header(tx, APP_TOSERVER, ":path");
+		if (tx->stream_id != 0)
+			app_file_open(&sd->file, path ? path->value : (const uint8_t *)"",
+				      path ? path->value_len : 0, dir, s->file_hashes);
+	}
 	if (sd->z == NULL || n == 0) {
 		if (sd->coding != 4)
 			body_keep(sd, d, n);
@@ -427,7 +449,7 @@ static void body_add(struct h2_state *s, struct h2_tx *tx, enum app_dir dir, con
 	uint8_t out[4096];
 	z->next_in = (uint8_t *)(uintptr_t)d;
 	z->avail_in = n;
-	while (z->avail_in > 0 && sd->body_len < H2_MAX_BODY) {
+	while (z->avail_in > 0) {
 		z->next_out = out;
 		z->avail_out = sizeof(out);
 		int rc = inflate(z, Z_NO_FLUSH);
@@ -547,7 +569,7 @@ static void frame_done(struct h2_state *s, enum app_dir dir, const uint8_t *p, u
 		body_add(s, tx, dir, p + off, n - off - pad);
 		doh_check(s, tx, dir);
 		if (flags & 0x01)
-			sd->done = true;
+			side_end(sd, true);
 		break;
 	case H2_HEADERS:
 	case H2_PUSH_PROMISE:
@@ -607,7 +629,8 @@ static void frame_done(struct h2_state *s, enum app_dir dir, const uint8_t *p, u
 			return;
 		}
 		note_error(sd, be32(p), false);
-		tx->side[0].done = tx->side[1].done = true;
+		side_end(&tx->side[0], tx->side[0].done);
+		side_end(&tx->side[1], tx->side[1].done);
 		break;
 	case H2_SETTINGS:
 		if (dd->len % 6 != 0 || stream != 0) {
@@ -733,7 +756,7 @@ enum app_parse_result h2_parse(struct h2_state *s, enum app_dir dir, const uint8
 			i += k;
 			if (dd->skip == 0 && dd->streaming) {
 				if (dd->stream_tx != NULL && (dd->flags & 0x01))
-					dd->stream_tx->side[dir].done = true;
+					side_end(&dd->stream_tx->side[dir], true);
 				dd->streaming = false;
 				dd->hdr_have = 0;
 			} else if (dd->skip == 0) {
@@ -777,6 +800,12 @@ enum app_parse_result h2_parse(struct h2_state *s, enum app_dir dir, const uint8
 			dd->hdr_have = 0;
 		dd->buf_want = 0;
 		dd->buf_have = 0;
+	}
+	if (flags & APP_CHUNK_EOF) {
+		/* the direction ended: files still open were cut short */
+		for (size_t t = 0; t < s->n_txs; t++)
+			if (app_file_is_open(&s->txs[t]->side[dir].file))
+				app_file_truncate(&s->txs[t]->side[dir].file);
 	}
 	return APP_PARSE_OK;
 }
@@ -885,8 +914,10 @@ static enum app_probe_result d_probe_port(const struct app_probe_in *in, const u
 
 static void *d_state_new(const struct app_flow_info *fi)
 {
-	(void)fi;
-	return h2_state_new();
+	struct h2_state *s = h2_state_new();
+	if (s != NULL)
+		s->file_hashes = fi->file_hashes;
+	return s;
 }
 
 static void d_state_free(void *st)
@@ -948,13 +979,29 @@ static void d_log_json(struct json *j, const void *st, const void *tx, uint32_t 
 	h2_tx_log_json(j, tx);
 }
 
+/* The k-th file of a transaction: the request body's, then the response's. */
+static const struct app_file *tx_file_k(const struct h2_tx *tx, uint32_t k)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		const struct app_file *f = &tx->side[dir].file;
+		if (f->state == APP_FILE_NONE)
+			continue;
+		if (k-- == 0)
+			return f;
+	}
+	return NULL;
+}
+
 static bool d_tx_file(const void *vtx, uint32_t k, struct app_file_info *out)
 {
-	const struct h2_tx *tx = vtx;
-	(void)tx;
-	(void)k;
-	(void)out;
-	return false;
+	const struct app_file *f = tx_file_k(vtx, k);
+	return f != NULL && app_file_info(f, out);
+}
+
+static const char *d_tx_file_magic(const void *vtx, uint32_t k, struct file_magic *fm)
+{
+	const struct app_file *f = tx_file_k(vtx, k);
+	return f != NULL ? app_file_magic(f, fm) : NULL;
 }
 
 static const char *const frame_names[H2_FRAME_COUNT] = {
@@ -987,4 +1034,5 @@ const struct app_protocol app_http2 = {
     .frame_names = frame_names,
     .n_frames = H2_FRAME_COUNT,
     .tx_file = d_tx_file,
+    .tx_file_magic = d_tx_file_magic,
 };

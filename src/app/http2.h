@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/file.h"
 
 #define H2_MAX_STREAMS 4096u
 #define H2_MAX_HEADERS 256u
@@ -117,6 +118,7 @@ struct h2_side {
 	uint64_t body_total; /* DATA payload bytes as sent */
 	void *z;	     /* the content-encoding inflater (z_stream), NULL none */
 	uint8_t coding;	     /* 0 not looked at yet, 1 identity, 2 gzip, 3 deflate, 4 failed */
+	struct app_file file; /* the DATA payloads as a file (inflated), opened on the first */
 	bool done; /* END_STREAM, RST_STREAM, or a stream-0 frame */
 	bool seen; /* something came this way */
 };

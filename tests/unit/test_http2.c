@@ -162,6 +162,15 @@ static void check_session(struct h2_state *s)
 	assert_memory_equal(tx->side[APP_TOCLIENT].body, "<!DOCTYPE HTML PUBLIC", 21);
 	assert_non_null(memmem(tx->side[APP_TOCLIENT].body, 219, "404 Not Found", 13));
 	assert_true(tx->side[APP_TOCLIENT].done);
+	/* the response body is the transaction's one file, closed, inflated */
+	struct app_file_info fi;
+	assert_true(app_http2.tx_file(tx, 0, &fi));
+	assert_int_equal(fi.state, APP_FILE_CLOSED);
+	assert_int_equal(fi.dir, APP_TOCLIENT);
+	assert_int_equal(fi.size, 219);
+	assert_int_equal(fi.name_len, strlen("/watchdog/watchdog.exe"));
+	assert_memory_equal(fi.name, "/watchdog/watchdog.exe", fi.name_len);
+	assert_false(app_http2.tx_file(tx, 1, &fi));
 	assert_int_equal(tx->side[APP_TOCLIENT].frame_types,
 			 (1u << H2_HEADERS) | (1u << H2_DATA));
 	assert_int_equal(tx->events, 0);
@@ -352,6 +361,10 @@ static void test_long_frame(void **st)
 	assert_true(tx->side[APP_TOCLIENT].done);
 	assert_int_equal(h2_tx_count(s), 2);
 	assert_int_equal(h2_tx_get(s, 1)->side[APP_TOCLIENT].frame_types, 1u << H2_PING);
+	struct app_file_info fi;
+	assert_true(app_http2.tx_file(tx, 0, &fi));
+	assert_int_equal(fi.state, APP_FILE_CLOSED);
+	assert_int_equal(fi.size, 0x20000);
 	h2_state_free(s);
 }
 
@@ -404,6 +417,22 @@ static void test_bad_gzip(void **st)
 	h2_state_free(s);
 }
 
+/* A response body cut by the end of the direction: its file is
+ * TRUNCATED. */
+static void test_file_truncated(void **st)
+{
+	(void)st;
+	struct h2_state *s = h2_state_new();
+	feed(s, APP_TOCLIENT, "000001010400000001" "88", false);
+	feed(s, APP_TOCLIENT, "000004000000000001" "41424344", false);
+	assert_int_equal(h2_parse(s, APP_TOCLIENT, NULL, 0, APP_CHUNK_EOF), APP_PARSE_OK);
+	struct app_file_info fi;
+	assert_true(app_http2.tx_file(stream_tx(s, 1), 0, &fi));
+	assert_int_equal(fi.state, APP_FILE_TRUNCATED);
+	assert_int_equal(fi.size, 4);
+	h2_state_free(s);
+}
+
 static void test_release(void **st)
 {
 	(void)st;
@@ -426,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_padded_priority), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_frame),	    cmocka_unit_test(test_release),
 	    cmocka_unit_test(test_doh_limit),	    cmocka_unit_test(test_bad_gzip),
+	    cmocka_unit_test(test_file_truncated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
