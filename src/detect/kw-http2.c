@@ -12,7 +12,14 @@
  * http.* buffers Suricata maps onto HTTP/2: http.uri (:path), http.method,
  * http.host (:authority, lower-cased, port removed), http.host.raw,
  * http.user_agent, http.stat_code (:status), http.request_header /
- * http.response_header ("name: value"), file.data (DATA payloads).
+ * http.response_header ("name: value"), file.data, http.request_body,
+ * http.response_body (DATA payloads, inflated), http.header_names
+ * ("\r\n" then each name and "\r\n", then "\r\n"), http.header and
+ * http.header.raw ("name: value\r\n" per header, pseudo-headers left
+ * out), http.protocol ("HTTP/2"), http.request_line (":method :path
+ * HTTP/2"), http.response_line ("HTTP/2 :status"), and the values of
+ * cookie, referer, accept, accept-encoding, accept-language,
+ * content-type, content-length, connection, server, location.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -184,7 +191,28 @@ const struct kw_family kw_family_http2 = {defs, sizeof(defs) / sizeof(defs[0])};
 
 /* ------------------------------------------------------------ buffers */
 
-enum { B_URI, B_METHOD, B_HOST, B_HOST_RAW, B_UA, B_STAT, B_HDR_LINE, B_HDR_NAME, B_BODY };
+enum {
+	B_URI,
+	B_METHOD,
+	B_HOST,
+	B_HOST_RAW,
+	B_UA,
+	B_STAT,
+	B_HDR_LINE,
+	B_HDR_NAME,
+	B_BODY,
+	B_NAMES,      /* http.header_names: "\r\n" name "\r\n" ... "\r\n" */
+	B_HEADERS,    /* http.header: "name: value\r\n" per regular header */
+	B_PROTOCOL,   /* "HTTP/2" */
+	B_REQ_LINE,   /* ":method :path HTTP/2" */
+	B_RESP_LINE,  /* "HTTP/2 :status" */
+	B_FIRST_NAMED /* one header's value: spec->arg - B_FIRST_NAMED in named[] */
+};
+
+static const char *const named[] = {
+    "cookie",	       "referer",	 "accept",     "accept-encoding", "accept-language",
+    "content-type",    "content-length", "connection", "server",	  "location",
+};
 
 static bool hdr_value(const struct h2_tx *tx, enum app_dir dir, const char *name,
 		      const uint8_t **d, uint32_t *l)
@@ -278,8 +306,98 @@ static bool h2_buffer(const struct app_buffer_spec *spec, struct det_thread *dt,
 		*d = sd->body;
 		*l = sd->body_len;
 		return true;
+	case B_PROTOCOL:
+		if (!sd->seen)
+			return false;
+		*d = (const uint8_t *)"HTTP/2";
+		*l = 6;
+		return true;
+	default:
+		break;
 	}
-	return false;
+	if (dt == NULL)
+		return false;
+	if (spec->arg >= B_FIRST_NAMED) {
+		const char *name = named[spec->arg - B_FIRST_NAMED];
+		return hdr_value(tx, dir, name, d, l);
+	}
+	/* composed buffers: sizes first, then built in the scratch */
+	uint32_t n = 0;
+	const struct h2_header *m = h2_tx_header(tx, APP_TOSERVER, ":method");
+	const struct h2_header *pa = h2_tx_header(tx, APP_TOSERVER, ":path");
+	const struct h2_header *st = h2_tx_header(tx, APP_TOCLIENT, ":status");
+	switch (spec->arg) {
+	case B_NAMES:
+		if (sd->n_headers == 0)
+			return false;
+		n = 4;
+		for (uint32_t i = 0; i < sd->n_headers; i++)
+			n += sd->headers[i].name_len + 2;
+		break;
+	case B_HEADERS:
+		for (uint32_t i = 0; i < sd->n_headers; i++)
+			if (sd->headers[i].name_len > 0 && sd->headers[i].name[0] != ':')
+				n += sd->headers[i].name_len + sd->headers[i].value_len + 4;
+		if (n == 0)
+			return false;
+		break;
+	case B_REQ_LINE:
+		if (m == NULL || pa == NULL)
+			return false;
+		n = m->value_len + 1 + pa->value_len + 7;
+		break;
+	case B_RESP_LINE:
+		if (st == NULL)
+			return false;
+		n = 7 + st->value_len;
+		break;
+	default:
+		return false;
+	}
+	uint8_t *b = app_scratch_reserve(dt, n);
+	if (b == NULL)
+		return false;
+	uint32_t o = 0;
+#define PUT(p, len)                                                                                \
+	do {                                                                                       \
+		memcpy(b + o, (p), (len));                                                          \
+		o += (uint32_t)(len);                                                               \
+	} while (0)
+	switch (spec->arg) {
+	case B_NAMES:
+		PUT("\r\n", 2);
+		for (uint32_t i = 0; i < sd->n_headers; i++) {
+			PUT(sd->headers[i].name, sd->headers[i].name_len);
+			PUT("\r\n", 2);
+		}
+		PUT("\r\n", 2);
+		break;
+	case B_HEADERS:
+		for (uint32_t i = 0; i < sd->n_headers; i++) {
+			const struct h2_header *h = &sd->headers[i];
+			if (h->name_len == 0 || h->name[0] == ':')
+				continue;
+			PUT(h->name, h->name_len);
+			PUT(": ", 2);
+			PUT(h->value, h->value_len);
+			PUT("\r\n", 2);
+		}
+		break;
+	case B_REQ_LINE:
+		PUT(m->value, m->value_len);
+		PUT(" ", 1);
+		PUT(pa->value, pa->value_len);
+		PUT(" HTTP/2", 7);
+		break;
+	case B_RESP_LINE:
+		PUT("HTTP/2 ", 7);
+		PUT(st->value, st->value_len);
+		break;
+	}
+#undef PUT
+	*d = b;
+	*l = o;
+	return true;
 }
 
 #define S(name, alias, dirs, arg) {name, alias, APP_PROTO_HTTP2, dirs, h2_buffer, arg}
@@ -294,6 +412,24 @@ static const struct app_buffer_spec specs[] = {
     S("http.request_header", NULL, AD_TS, B_HDR_LINE),
     S("http.response_header", NULL, AD_TC, B_HDR_LINE),
     S("file.data", "file_data", AD_BOTH, B_BODY),
+    S("http.request_body", NULL, AD_TS, B_BODY),
+    S("http.response_body", NULL, AD_TC, B_BODY),
+    S("http.header_names", "http_header_names", AD_BOTH, B_NAMES),
+    S("http.header", NULL, AD_BOTH, B_HEADERS),
+    S("http.header.raw", NULL, AD_BOTH, B_HEADERS),
+    S("http.protocol", "http_protocol", AD_BOTH, B_PROTOCOL),
+    S("http.request_line", "http_request_line", AD_TS, B_REQ_LINE),
+    S("http.response_line", "http_response_line", AD_TC, B_RESP_LINE),
+    S("http.cookie", NULL, AD_BOTH, B_FIRST_NAMED + 0),
+    S("http.referer", "http_referer", AD_TS, B_FIRST_NAMED + 1),
+    S("http.accept", "http_accept", AD_TS, B_FIRST_NAMED + 2),
+    S("http.accept_enc", "http_accept_enc", AD_TS, B_FIRST_NAMED + 3),
+    S("http.accept_lang", "http_accept_lang", AD_TS, B_FIRST_NAMED + 4),
+    S("http.content_type", "http_content_type", AD_BOTH, B_FIRST_NAMED + 5),
+    S("http.content_len", "http_content_len", AD_BOTH, B_FIRST_NAMED + 6),
+    S("http.connection", "http_connection", AD_BOTH, B_FIRST_NAMED + 7),
+    S("http.server", NULL, AD_TC, B_FIRST_NAMED + 8),
+    S("http.location", NULL, AD_TC, B_FIRST_NAMED + 9),
     S("http2.header", NULL, AD_BOTH, B_HDR_LINE),
     S("http2.header_name", NULL, AD_BOTH, B_HDR_NAME),
 };
