@@ -366,6 +366,8 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 		    .file_hashes = ctx->cfg->file_hashes,
 		    .expect_data = ex != NULL ? ex->data : NULL,
 		    .expect_len = ex != NULL ? ex->len : 0,
+		    .orig_state = af->state,
+		    .orig_proto = af->state != NULL ? (int)af->proto : APP_PROTO_UNKNOWN,
 		};
 		state = ap->state_new(&fi);
 		if (state == NULL)

@@ -97,6 +97,12 @@ struct app_flow_info {
 	 * opaque data, NULL/0 otherwise. */
 	const uint8_t *expect_data;
 	uint32_t expect_len;
+	/* After a protocol change: the parser state of the protocol before it
+	 * (still alive while state_new runs; Suricata's orig_state: HTTP/2
+	 * takes the request of an h2c upgrade from it) and that protocol;
+	 * NULL / APP_PROTO_UNKNOWN otherwise. */
+	const void *orig_state;
+	int orig_proto;
 };
 
 /*

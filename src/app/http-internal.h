@@ -147,6 +147,10 @@ struct http_state {
 	bool tunnel, failed;
 	bool change_asked; /* a first CONNECT succeeded: the tunnel may be another protocol */
 	int change_to;	   /* ... or a 101 upgrade: the protocol that follows (h2c, websocket) */
+	/* the h2c upgrade's transaction, kept past its release for HTTP/2's
+	 * stream 1 (freed with the state) */
+	struct http_tx *upgrade_tx;
+	bool upgrade_released;
 	int server_port; /* TCP port of the server, -1 unknown */
 };
 

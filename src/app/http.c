@@ -124,6 +124,8 @@ void http_state_free(struct http_state *s)
 		return;
 	for (uint32_t i = 0; i < s->ntx; i++)
 		tx_free(s->tx[i]);
+	if (s->upgrade_released)
+		tx_free(s->upgrade_tx);
 	free(s->tx);
 	for (int d = 0; d < 2; d++) {
 		http_bytes_free(&s->d[d].line);
@@ -137,6 +139,11 @@ void http_state_free(struct http_state *s)
 void http_state_set_server_port(struct http_state *s, uint16_t port)
 {
 	s->server_port = port;
+}
+
+const struct http_tx *http_state_upgrade_tx(const struct http_state *s)
+{
+	return s->change_to == APP_PROTO_HTTP2 ? s->upgrade_tx : NULL;
 }
 
 int http_state_change_to(const struct http_state *s)
@@ -203,8 +210,12 @@ void http_tx_release_upto(struct http_state *s, uint64_t upto)
 		n++;
 	if (n == 0)
 		return;
-	for (uint32_t i = 0; i < n; i++)
-		tx_free(s->tx[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		if (s->tx[i] == s->upgrade_tx)
+			s->upgrade_released = true; /* kept: freed with the state */
+		else
+			tx_free(s->tx[i]);
+	}
 	memmove(s->tx, s->tx + n, (s->ntx - n) * sizeof(*s->tx));
 	s->ntx -= n;
 	s->first_id = s->ntx ? s->tx[0]->id : s->next_id;
@@ -581,8 +592,10 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 		 * to HTTP/2 / WebSocket (Suricata's htp upgrade handling) */
 		const struct http_header *up = http_msg_header(&tx->req, "upgrade");
 		if (st == 101 && up != NULL) {
-			if (http_value_contains(up->value.p, up->value.len, "h2c"))
+			if (http_value_contains(up->value.p, up->value.len, "h2c")) {
 				s->change_to = APP_PROTO_HTTP2;
+				s->upgrade_tx = tx;
+			}
 			else if (http_value_contains(up->value.p, up->value.len, "websocket"))
 				s->change_to = APP_PROTO_WEBSOCKET;
 			s->change_asked |= s->change_to != APP_PROTO_UNKNOWN;

@@ -91,6 +91,9 @@ bool http_state_take_change(struct http_state *s);
 /* The protocol an HTTP/1.1 upgrade asked for (h2c: HTTP/2, websocket),
  * APP_PROTO_UNKNOWN for any other change. */
 int http_state_change_to(const struct http_state *s);
+/* The transaction whose 101 upgraded the flow to h2c (kept until the
+ * state is freed); NULL when none. */
+const struct http_tx *http_state_upgrade_tx(const struct http_state *s);
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 

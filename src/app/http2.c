@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "app/frame.h"
+#include "app/http.h"
 #include "app/http2.h"
 #include "util/config.h"
 
@@ -912,11 +913,95 @@ static enum app_probe_result d_probe_port(const struct app_probe_in *in, const u
 	return h2_probe(d, n, in->dir);
 }
 
+/* base64url (RFC 4648 5, padding optional) of at most cap bytes; the
+ * decoded length, or -1. */
+static int b64url_decode(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap)
+{
+	uint32_t acc = 0, bits = 0, o = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t c = in[i];
+		int v;
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '-' || c == '+')
+			v = 62;
+		else if (c == '_' || c == '/')
+			v = 63;
+		else if (c == '=')
+			break;
+		else
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (int)o;
+}
+
+/*
+ * An h2c upgrade (RFC 9113 3.1 of RFC 7540): the HTTP/1.1 request that
+ * asked for it is stream 1's request, as Suricata mimics it (method,
+ * path, then the request's headers), and its HTTP2-Settings header is
+ * the client's first SETTINGS (invalid_http1_settings when it does not
+ * decode).
+ */
+void h2_upgrade_from_http1(struct h2_state *s, const struct http_tx *ht)
+{
+	struct h2_tx *tx = tx_new(s, 1);
+	if (tx == NULL)
+		return;
+	struct h2_side *sd = &tx->side[APP_TOSERVER];
+	const uint8_t *v;
+	uint32_t vl;
+	if (http_tx_buffer(ht, APP_TOSERVER, HTTP_BUF_METHOD, &v, &vl))
+		header_add(s, tx, sd, (const uint8_t *)":method", 7, v, vl);
+	if (http_tx_buffer(ht, APP_TOSERVER, HTTP_BUF_URI_RAW, &v, &vl))
+		header_add(s, tx, sd, (const uint8_t *)":path", 5, v, vl);
+	const uint8_t *nm;
+	uint32_t nl;
+	for (uint32_t i = 0; http_tx_header_at(ht, APP_TOSERVER, i, &nm, &nl, &v, &vl); i++) {
+		header_add(s, tx, sd, nm, nl, v, vl);
+		if (nl != 14 || strncasecmp((const char *)nm, "http2-settings", 14) != 0)
+			continue;
+		uint8_t raw[6 * H2_MAX_LIST];
+		int k = b64url_decode(v, vl, raw, sizeof(raw));
+		if (k < 0 || k % 6 != 0) {
+			set_event(s, tx, H2_EV_INVALID_HTTP1_SETTINGS);
+			continue;
+		}
+		for (int j = 0; j + 6 <= k && sd->n_settings < H2_MAX_LIST; j += 6) {
+			sd->settings[sd->n_settings].id = (uint16_t)(raw[j] << 8 | raw[j + 1]);
+			sd->settings[sd->n_settings].value = be32(raw + j + 2);
+			sd->n_settings++;
+		}
+		sd->frame_types |= 1u << H2_SETTINGS;
+	}
+	sd->frame_types |= 1u << H2_HEADERS;
+	sd->seen = true;
+	sd->done = true;
+}
+
 static void *d_state_new(const struct app_flow_info *fi)
 {
 	struct h2_state *s = h2_state_new();
-	if (s != NULL)
-		s->file_hashes = fi->file_hashes;
+	if (s == NULL)
+		return NULL;
+	s->file_hashes = fi->file_hashes;
+	/* after an HTTP/1.1 101 to h2c: the upgrading request is stream 1's */
+	if (fi->orig_proto == APP_PROTO_HTTP && fi->orig_state != NULL) {
+		const struct http_tx *ht = http_state_upgrade_tx(fi->orig_state);
+		if (ht != NULL && http_tx_status(ht) == 101)
+			h2_upgrade_from_http1(s, ht);
+	}
 	return s;
 }
 

@@ -155,4 +155,9 @@ enum app_probe_result h2_probe(const uint8_t *d, uint32_t n, enum app_dir dir);
 
 void h2_tx_log_json(struct json *j, const struct h2_tx *tx);
 
+/* An h2c upgrade: the HTTP/1.1 request that asked for it becomes stream
+ * 1's request (its HTTP2-Settings the client's settings). */
+struct http_tx;
+void h2_upgrade_from_http1(struct h2_state *s, const struct http_tx *ht);
+
 #endif
