@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "app/http.h"
 #include "app/http2.h"
 #include "util/json.h"
 
@@ -433,6 +434,58 @@ static void test_file_truncated(void **st)
 	h2_state_free(s);
 }
 
+/* h2c (suricata-verify's http2-disabled capture): the HTTP/1.1 request
+ * that asked for the upgrade becomes stream 1's request, its
+ * HTTP2-Settings the client's settings; a bad HTTP2-Settings raises
+ * invalid_http1_settings. */
+static void upgrade_case(const char *settings, bool valid)
+{
+	char req[512];
+	snprintf(req, sizeof(req),
+		 "GET /robots.txt HTTP/1.1\r\nHost: nghttp2.org\r\nUser-Agent: curl/7.61.0\r\n"
+		 "Accept: */*\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+		 "HTTP2-Settings: %s\r\n\r\n",
+		 settings);
+	const char *resp = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+	struct http_state *hs = http_state_new();
+	assert_int_equal(http_parse(hs, APP_TOSERVER, (const uint8_t *)req, (uint32_t)strlen(req), 0),
+			 APP_PARSE_OK);
+	http_parse(hs, APP_TOCLIENT, (const uint8_t *)resp, (uint32_t)strlen(resp), 0);
+	assert_int_equal(http_state_change_to(hs), APP_PROTO_HTTP2);
+	const struct http_tx *ht = http_state_upgrade_tx(hs);
+	assert_non_null(ht);
+	struct h2_state *s = h2_state_new();
+	h2_upgrade_from_http1(s, ht);
+	/* the server's answer on stream 1 joins it */
+	feed(s, APP_TOCLIENT, "000001010500000001" "88", false);
+	const struct h2_tx *tx = stream_tx(s, 1);
+	assert_int_equal(tx->id, 0);
+	assert_header(tx, APP_TOSERVER, ":method", "GET");
+	assert_header(tx, APP_TOSERVER, ":path", "/robots.txt");
+	assert_header(tx, APP_TOSERVER, "Host", "nghttp2.org");
+	assert_header(tx, APP_TOCLIENT, ":status", "200");
+	assert_true(tx->side[APP_TOSERVER].done && tx->side[APP_TOCLIENT].done);
+	if (valid) {
+		assert_int_equal(tx->side[APP_TOSERVER].n_settings, 3);
+		assert_int_equal(tx->side[APP_TOSERVER].settings[0].id, 3);
+		assert_int_equal(tx->side[APP_TOSERVER].settings[0].value, 100);
+		assert_int_equal(tx->side[APP_TOSERVER].settings[1].value, 1073741824);
+		assert_int_equal(tx->events, 0);
+	} else {
+		assert_true(tx->events & (1u << H2_EV_INVALID_HTTP1_SETTINGS));
+	}
+	h2_state_free(s);
+	http_state_free(hs);
+}
+
+static void test_h2c_upgrade(void **st)
+{
+	(void)st;
+	upgrade_case("AAMAAABkAARAAAAAAAIAAAAA", true);
+	upgrade_case("AAMAAABkAARAAAAAAAIAAAA", false); /* 17 bytes: not settings */
+	upgrade_case("AAMA*ABk", false);
+}
+
 static void test_release(void **st)
 {
 	(void)st;
@@ -455,7 +508,7 @@ int main(void)
 	    cmocka_unit_test(test_padded_priority), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_frame),	    cmocka_unit_test(test_release),
 	    cmocka_unit_test(test_doh_limit),	    cmocka_unit_test(test_bad_gzip),
-	    cmocka_unit_test(test_file_truncated),
+	    cmocka_unit_test(test_file_truncated), cmocka_unit_test(test_h2c_upgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
