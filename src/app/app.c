@@ -497,20 +497,28 @@ static void change_requested(struct app_flow *af)
 	af->dir_proto[0] = af->dir_proto[1] = APP_PROTO_UNKNOWN;
 }
 
-static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
-			uint64_t offset, const uint8_t *d, uint32_t n, uint32_t flags)
+/* Returns the bytes at the end of the chunk a parser asking for a
+ * protocol change left to the next protocol (change_left). */
+static uint32_t parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
+			    uint64_t offset, const uint8_t *d, uint32_t n, uint32_t flags)
 {
 	if (flags & APP_CHUNK_EOF)
 		app_frames_eof(af->frames, dir);
 	app_frames_begin(af->frames, dir, offset, d, n);
 	enum app_parse_result r = af->ap->parse(af->state, dir, d, n, flags);
 	app_frames_end();
+	uint32_t left = 0;
 	if (r == APP_PARSE_CHANGE && !af->changing && af->orig == APP_PROTO_UNKNOWN) {
 		change_requested(af);
+		if (af->ap->change_left != NULL)
+			left = af->ap->change_left(af->state, dir);
+		if (left > n)
+			left = 0;
 	} else if (r == APP_PARSE_ERROR) {
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;
 	}
+	return left;
 }
 
 /*
@@ -658,9 +666,12 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0) |
 			 (end && c.depth ? APP_CHUNK_DEPTH : 0);
 	af->dir_eof[dir] = end;
-	parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
+	uint32_t left = parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
 	take_expectations(ctx, f, af);
-	stream_app_consumed(f, sdir, c.offset + c.len);
+	/* bytes after a protocol change stay for recognition */
+	if (left > 0)
+		af->dir_eof[dir] = false;
+	stream_app_consumed(f, sdir, c.offset + c.len - left);
 	/* Something new for the parser: stream rules should look now too. */
 	stream_raw_trigger(f, sdir);
 }

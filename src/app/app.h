@@ -283,6 +283,10 @@ struct app_protocol {
 	/* After APP_PARSE_CHANGE: the protocol the flow should turn into
 	 * (app_proto_expected when it does not); NULL = any. */
 	int (*change_expect)(const void *state);
+	/* After APP_PARSE_CHANGE: how many bytes at the end of that chunk the
+	 * parser did not take (the server's first HTTP/2 frames or WebSocket
+	 * frames in the segment of a 101): they go to recognition; NULL = 0. */
+	uint32_t (*change_left)(const void *state, enum app_dir dir);
 
 	/* Behaviour detection: what the transaction did on a share, or the
 	 * procedure it called (false: nothing of that kind). */

@@ -130,6 +130,7 @@ struct http_dirp {
 	bool maybe_09; /* request line without protocol, nothing after it yet */
 	/* Frames (app/frame.h): the message being read as one frame. */
 	uint8_t depth;	     /* parse_bytes nesting: only the outer call knows offsets */
+	uint32_t tunnel_left; /* bytes of the last call after the switch to a tunnel */
 	uint64_t pos;	     /* stream offset of the outer call's next byte */
 	uint64_t line_start; /* stream offset of the line being handled */
 	int64_t frame;	     /* the message's frame, -1 none */

@@ -141,6 +141,11 @@ void http_state_set_server_port(struct http_state *s, uint16_t port)
 	s->server_port = port;
 }
 
+uint32_t http_state_tunnel_left(const struct http_state *s, enum app_dir dir)
+{
+	return s->d[dir].tunnel_left;
+}
+
 const struct http_tx *http_state_upgrade_tx(const struct http_state *s)
 {
 	return s->change_to == APP_PROTO_HTTP2 ? s->upgrade_tx : NULL;
@@ -1062,7 +1067,10 @@ static void parse_bytes_at(struct http_state *s, enum app_dir dir, const uint8_t
 	while (len > 0 && !s->failed) {
 		uint32_t used;
 		switch (dp->st) {
-		case HTTP_ST_TUNNEL: return;
+		case HTTP_ST_TUNNEL:
+			if (dp->depth == 1) /* the outer call */
+				dp->tunnel_left = len; /* the next protocol's */
+			return;
 		case HTTP_ST_CONNECT_WAIT: used = take_connect_wait(s, data, len); break;
 		case HTTP_ST_BODY_CL:
 		case HTTP_ST_CHUNK_DATA: used = take_counted(s, dir, data, len); break;
@@ -1195,6 +1203,7 @@ enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const u
 		frame_close(dp, dir);
 	}
 	dp->pos = app_frame_offset();
+	dp->tunnel_left = 0;
 	if (data != NULL && len > 0)
 		parse_bytes(s, dir, data, len);
 	if (flags & APP_CHUNK_EOF) {
