@@ -180,6 +180,11 @@ static const char *tx_file_magic(const void *tx, uint32_t k, struct file_magic *
 
 static const char *const aliases[] = {"http1", NULL};
 
+static void change_refused(void *s)
+{
+	http_state_change_refused(s);
+}
+
 static const char *const frame_names[HTTP_FRAME_COUNT] = {
     [HTTP_FRAME_REQUEST] = "request", [HTTP_FRAME_RESPONSE] = "response"};
 
@@ -193,6 +198,7 @@ const struct app_protocol app_http = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
+    .change_refused = change_refused,
     .tx_count = tx_count,
     .tx_get = tx_get,
     .tx_side = tx_side,

@@ -163,6 +163,13 @@ bool http_state_take_change(struct http_state *s)
 	return asked;
 }
 
+void http_state_change_refused(struct http_state *s)
+{
+	/* the transaction whose response asked for it: the newest */
+	if (s->ntx > 0)
+		http_tx_event(s->tx[s->ntx - 1], HTTP_EV_FAILED_PROTOCOL_CHANGE);
+}
+
 bool http_state_is_tunnel(const struct http_state *s)
 {
 	return s->tunnel;

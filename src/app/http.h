@@ -88,6 +88,9 @@ enum app_parse_result http_parse_gap(struct http_state *s, enum app_dir dir, uin
 /* True once (then false) when the flow's first request was a CONNECT that
  * succeeded: what follows is another protocol, to be recognised. */
 bool http_state_take_change(struct http_state *s);
+/* The protocol change asked for cannot happen: failed_protocol_change on
+ * the transaction that asked. */
+void http_state_change_refused(struct http_state *s);
 /* The protocol an HTTP/1.1 upgrade asked for (h2c: HTTP/2, websocket),
  * APP_PROTO_UNKNOWN for any other change. */
 int http_state_change_to(const struct http_state *s);

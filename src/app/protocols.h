@@ -37,6 +37,8 @@
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
+	X(SIP, app_sip)                                                                            \
+	X(MQTT, app_mqtt)                                                                          \
 	X(HTTP2, app_http2)                                                                        \
 	X(WEBSOCKET, app_websocket)                                                                \
 	/* one line per protocol above, each ending in a backslash */

@@ -34,10 +34,12 @@ static const struct kw_family *const families[] = {
     &kw_family_s7comm,
     &kw_family_mms,
     &kw_family_goose,
+    &kw_family_mqtt,
     &kw_family_ftp,
     &kw_family_dataset,
     &kw_family_iprep,
     &kw_family_intel,
+    &kw_family_lua,
     &kw_family_http2,
     &kw_family_websocket,
 };
@@ -62,6 +64,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_ftp,
     &app_buffers_smtp,
     &app_buffers_pgsql,
+    &app_buffers_sip,
+    &app_buffers_mqtt,
     &app_buffers_http2,
     &app_buffers_websocket,
 };

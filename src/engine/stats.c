@@ -4,6 +4,10 @@
  * ...) so dashboards built on them keep working.
  */
 #include "engine/stats.h"
+#include "util/exception-policy.h"
+
+#include <stdlib.h>
+#include <string.h>
 #include "util/json.h"
 
 #include <stdio.h>
@@ -42,6 +46,52 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(alerts);
 	ADD_FIELD(ips_accepted);
 	ADD_FIELD(ips_blocked);
+	ADD_FIELD(ips_rejected);
+	ADD_FIELD(bypassed_pkts);
+	ADD_FIELD(bypassed_bytes);
+	for (unsigned i = 0; i < EXC_TARGET_COUNT; i++)
+		ADD_FIELD(ips_drop_exception[i]);
+}
+
+/* Suricata 8's exception_policy counters: packets each (non-ignore)
+ * policy was applied to, per target; only the midstream target applies
+ * policies so far. */
+static void put_exception_policy(struct json *j, const struct worker_counters *c, bool zeros)
+{
+	const uint64_t *n = c->stream.midstream_policy;
+	bool any = false;
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		any |= n[i] != 0;
+	if (!any)
+		return;
+	json_open_object(j, "exception_policy");
+	json_open_object(j, "tcp");
+	json_open_object(j, "midstream");
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		counter(j, zeros, exception_policy_name((enum exception_policy)i, true), n[i]);
+	json_close_object(j);
+	json_close_object(j);
+	json_close_object(j);
+}
+
+/* One protocol's counter; a protocol on both TCP and UDP (and "failed")
+ * has one per transport, <name>_tcp and <name>_udp, as Suricata names
+ * them. */
+static void app_counter(struct json *j, bool zeros, int p, uint64_t all, uint64_t udp)
+{
+	const struct app_protocol *ap = app_protocol((enum app_proto)p);
+	const char *name = app_proto_name((enum app_proto)p);
+	bool both = p == APP_PROTO_FAILED ||
+		    (ap != NULL && ap->ipprotos == (APP_IPPROTO_TCP | APP_IPPROTO_UDP));
+	if (!both) {
+		counter(j, zeros, name, all);
+		return;
+	}
+	char key[64];
+	snprintf(key, sizeof(key), "%s_tcp", name);
+	counter(j, zeros, key, all - udp);
+	snprintf(key, sizeof(key), "%s_udp", name);
+	counter(j, zeros, key, udp);
 }
 
 /* Suricata's "app_layer" stats: flows and transactions per protocol. */
@@ -50,11 +100,11 @@ static void put_app(struct json *j, const struct app_stats *a, bool zeros)
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_MAX; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->flows[i]);
+		app_counter(j, zeros, i, a->flows[i], a->flows_udp[i]);
 	json_close_object(j);
 	json_open_object(j, "tx");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_FAILED; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->tx[i]);
+		app_counter(j, zeros, i, a->tx[i], a->tx_udp[i]);
 	json_close_object(j);
 	json_close_object(j);
 }
@@ -193,15 +243,10 @@ static void put_flow(struct json *j, const struct flow_stats *f, bool zeros)
 	json_close_object(j);
 }
 
-void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
-		   const struct capture_stats *cap, const struct detect_load_stats *rules,
-		   const struct stats_extra *x, int64_t ts_sec, uint32_t ts_usec)
+void stats_json(struct json *j, bool zeros, const struct worker_counters *c,
+		const struct capture_stats *cap, const struct detect_load_stats *rules,
+		const struct stats_extra *x)
 {
-	const struct eve_config *cfg = eve_logger_config(l);
-	if (!cfg->types[EVE_T_STATS])
-		return;
-	bool zeros = cfg->stats_null_values;
-	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", x->uptime_s);
 	json_open_object(j, "capture");
@@ -237,6 +282,26 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 		json_open_object(j, "ips");
 		counter(j, zeros, "accepted", c->ips_accepted);
 		counter(j, zeros, "blocked", c->ips_blocked);
+		counter(j, zeros, "rejected", c->ips_rejected);
+		json_open_object(j, "drop_reason");
+		for (unsigned i = 0; i < EXC_TARGET_COUNT; i++) {
+			/* Suricata's counter names: the reason with '_' for ' ' */
+			char name[32];
+			const char *r = exception_target_drop_reason(1u << i);
+			size_t k = 0;
+			for (; r[k] && k + 1 < sizeof(name); k++)
+				name[k] = r[k] == ' ' ? '_' : r[k];
+			name[k] = 0;
+			counter(j, zeros, name, c->ips_drop_exception[i]);
+		}
+		json_close_object(j);
+		json_close_object(j);
+	}
+	put_exception_policy(j, c, zeros);
+	if (c->bypassed_pkts) {
+		json_open_object(j, "flow_bypassed");
+		counter(j, zeros, "local_pkts", c->bypassed_pkts);
+		counter(j, zeros, "local_bytes", c->bypassed_bytes);
 		json_close_object(j);
 	}
 	/* Memory pressure, in percent of the fullest memcap (Suricata 8 writes
@@ -248,5 +313,34 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	put_app(j, &c->app, zeros);
 	defrag_stats_json_opt(j, &c->defrag, zeros);
 	json_close_object(j);
+}
+
+char *stats_json_string(bool zeros, const struct worker_counters *c,
+			const struct capture_stats *cap, const struct detect_load_stats *rules,
+			const struct stats_extra *x)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	stats_json(&j, zeros, c, cap, rules, x);
+	json_close_object(&j);
+	char *out = j.oom ? NULL : malloc(j.len + 1);
+	if (out) {
+		memcpy(out, j.buf, j.len);
+		out[j.len] = '\0';
+	}
+	json_free(&j);
+	return out;
+}
+
+void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
+		   const struct capture_stats *cap, const struct detect_load_stats *rules,
+		   const struct stats_extra *x, int64_t ts_sec, uint32_t ts_usec)
+{
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_STATS])
+		return;
+	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
+	stats_json(j, cfg->stats_null_values, c, cap, rules, x);
 	eve_commit(l);
 }

@@ -31,6 +31,11 @@ void stream_ctx_free(struct stream_ctx *ctx)
 	if (!ctx)
 		return;
 	free(ctx->scratch);
+	while (ctx->free_segs != NULL) {
+		struct stream_seg *s = ctx->free_segs;
+		ctx->free_segs = s->next;
+		free(s);
+	}
 	free(ctx);
 }
 
@@ -230,9 +235,10 @@ bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_
 						: ssn->ctx->cfg.toclient_chunk_size;
 	/* As Suricata's raw reassembly limit: a chunk's worth of ACKed data,
 	 * or now regardless of size once the app layer asked for it, the
-	 * depth was reached, or the session is past time_wait. */
-	bool flush =
-	    ra->raw_trigger || ra->depth_reached || out->eof || ssn->state > TCP_STATE_TIME_WAIT;
+	 * depth was reached, or the session is past time_wait; inline (IPS),
+	 * every packet's data at once, so a drop acts on the packet carrying it. */
+	bool flush = ra->raw_trigger || ra->depth_reached || out->eof ||
+		     ssn->state > TCP_STATE_TIME_WAIT || ssn->ctx->cfg.inline_mode;
 	out->ready = have && (out->len >= chunk || flush);
 	return have;
 }
@@ -326,6 +332,15 @@ bool stream_session_closed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;
 	return ssn != NULL && (ssn->ended || ssn->state == TCP_STATE_CLOSED);
+}
+
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra)
+		return false;
+	*out = ra->max_regions ? ra->max_regions : 1;
+	return true;
 }
 
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)

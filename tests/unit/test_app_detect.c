@@ -286,6 +286,39 @@ static void test_detection_events(void **state)
 	assert_int_equal(hits_of(rules, 2, http, 2, 1) + hits_of(rules, 2, http, 2, 2), 0);
 }
 
+/* A flow changes protocol once (Suricata's AppLayerRequestProtocolChange):
+ * an SMTP flow whose STARTTLS was followed by HTTP is HTTP with orig SMTP;
+ * a CONNECT tunnel it then opens cannot change it again, and the HTTP
+ * transaction that asked raises failed_protocol_change.  A first change
+ * raises nothing. */
+static void test_second_change_refused(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "alert http any any -> any any (app-layer-event:http.failed_protocol_change; "
+	    "sid:1;)\n";
+	const struct msg twice[] = {
+	    SRV("220 mail.example ESMTP\r\n"),
+	    CLI("EHLO c.example\r\n"),
+	    SRV("250 mail.example\r\n"),
+	    CLI("STARTTLS\r\n"),
+	    SRV("220 go ahead\r\n"),
+	    CLI("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n"),
+	    SRV("HTTP/1.1 200 Connection established\r\n\r\n"),
+	    CLI("more bytes\r\n"),
+	};
+	struct protos p = protos_of(twice, 8);
+	assert_int_equal(p.flow, APP_PROTO_HTTP);
+	assert_int_equal(p.orig, APP_PROTO_SMTP);
+	assert_true(hits_of(rules, 1, twice, 8, 1) >= 1);
+	const struct msg once[] = {
+	    CLI("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n"),
+	    SRV("HTTP/1.1 200 Connection established\r\n\r\n"),
+	    CLI("more bytes\r\n"),
+	};
+	assert_int_equal(hits_of(rules, 1, once, 3, 1), 0);
+}
+
 /* detection-ports: a port list replaces a protocol's default ports. */
 static void test_ports_parse(void **state)
 {
@@ -317,6 +350,7 @@ int main(void)
 	    cmocka_unit_test(test_connect_changes_protocol),
 	    cmocka_unit_test(test_ports_parse),
 	    cmocka_unit_test(test_detection_events),
+	    cmocka_unit_test(test_second_change_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
