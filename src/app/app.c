@@ -379,6 +379,8 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 		    .file_hashes = ctx->cfg->file_hashes,
 		    .expect_data = ex != NULL ? ex->data : NULL,
 		    .expect_len = ex != NULL ? ex->len : 0,
+		    .orig_state = af->state,
+		    .orig_proto = af->state != NULL ? (int)af->proto : APP_PROTO_UNKNOWN,
 		};
 		state = ap->state_new(&fi);
 		if (state == NULL)
@@ -510,16 +512,23 @@ static void change_requested(struct app_flow *af)
 	af->dir_proto[0] = af->dir_proto[1] = APP_PROTO_UNKNOWN;
 }
 
-static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
-			uint64_t offset, const uint8_t *d, uint32_t n, uint32_t flags)
+/* Returns the bytes at the end of the chunk a parser asking for a
+ * protocol change left to the next protocol (change_left). */
+static uint32_t parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir dir,
+			    uint64_t offset, const uint8_t *d, uint32_t n, uint32_t flags)
 {
 	if (flags & APP_CHUNK_EOF)
 		app_frames_eof(af->frames, dir);
 	app_frames_begin(af->frames, dir, offset, d, n);
 	enum app_parse_result r = af->ap->parse(af->state, dir, d, n, flags);
 	app_frames_end();
+	uint32_t left = 0;
 	if (r == APP_PARSE_CHANGE && !af->changing && af->orig == APP_PROTO_UNKNOWN) {
 		change_requested(af);
+		if (af->ap->change_left != NULL)
+			left = af->ap->change_left(af->state, dir);
+		if (left > n)
+			left = 0;
 	} else if (r == APP_PARSE_CHANGE && af->orig != APP_PROTO_UNKNOWN) {
 		if (af->ap->change_refused != NULL)
 			af->ap->change_refused(af->state);
@@ -527,6 +536,7 @@ static void parse_chunk(struct app_ctx *ctx, struct app_flow *af, enum app_dir d
 		af->dir_done[dir] = true;
 		ctx->stats.parse_errors++;
 	}
+	return left;
 }
 
 /*
@@ -591,6 +601,14 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 {
 	enum app_proto p =
 	    c->gap ? APP_PROTO_FAILED : recognise(ctx, f, dir, c->data, c->len, true);
+	/* As Suricata: a change to an announced protocol (an HTTP/1.1
+	 * upgrade to h2c or websocket) that detection does not confirm
+	 * takes that protocol (in both directions: the other may come
+	 * after the change is made). */
+	if ((af->changing || (af->orig != APP_PROTO_UNKNOWN && af->proto == af->expect)) &&
+	    !c->gap && p != af->expect && af->expect != APP_PROTO_UNKNOWN &&
+	    af->expect != APP_PROTO_TLS && ctx->cfg->enabled[af->expect])
+		p = af->expect;
 	bool can_wait = c->len < ctx->cfg->detect_limit && !end;
 	if (p == APP_PROTO_UNKNOWN && can_wait)
 		return false; /* keep the bytes until we know */
@@ -666,9 +684,12 @@ static void feed_stream_dir(struct app_ctx *ctx, struct flow *f, struct app_flow
 	uint32_t flags = (c.gap ? APP_CHUNK_GAP : 0) | (end ? APP_CHUNK_EOF : 0) |
 			 (end && c.depth ? APP_CHUNK_DEPTH : 0);
 	af->dir_eof[dir] = end;
-	parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
+	uint32_t left = parse_chunk(ctx, af, dir, c.offset, c.data, c.len, flags);
 	take_expectations(ctx, f, af);
-	stream_app_consumed(f, sdir, c.offset + c.len);
+	/* bytes after a protocol change stay for recognition */
+	if (left > 0)
+		af->dir_eof[dir] = false;
+	stream_app_consumed(f, sdir, c.offset + c.len - left);
 	/* Something new for the parser: stream rules should look now too. */
 	stream_raw_trigger(f, sdir);
 }

@@ -97,6 +97,12 @@ struct app_flow_info {
 	 * opaque data, NULL/0 otherwise. */
 	const uint8_t *expect_data;
 	uint32_t expect_len;
+	/* After a protocol change: the parser state of the protocol before it
+	 * (still alive while state_new runs; Suricata's orig_state: HTTP/2
+	 * takes the request of an h2c upgrade from it) and that protocol;
+	 * NULL / APP_PROTO_UNKNOWN otherwise. */
+	const void *orig_state;
+	int orig_proto;
 };
 
 /*
@@ -285,6 +291,10 @@ struct app_protocol {
 	 * (Suricata's AppLayerRequestProtocolChange fails after a first
 	 * change); the parser hears of it (HTTP: failed_protocol_change). */
 	void (*change_refused)(void *state);
+	/* After APP_PARSE_CHANGE: how many bytes at the end of that chunk the
+	 * parser did not take (the server's first HTTP/2 frames or WebSocket
+	 * frames in the segment of a 101): they go to recognition; NULL = 0. */
+	uint32_t (*change_left)(const void *state, enum app_dir dir);
 
 	/* Behaviour detection: what the transaction did on a share, or the
 	 * procedure it called (false: nothing of that kind). */

@@ -130,6 +130,7 @@ struct http_dirp {
 	bool maybe_09; /* request line without protocol, nothing after it yet */
 	/* Frames (app/frame.h): the message being read as one frame. */
 	uint8_t depth;	     /* parse_bytes nesting: only the outer call knows offsets */
+	uint32_t tunnel_left; /* bytes of the last call after the switch to a tunnel */
 	uint64_t pos;	     /* stream offset of the outer call's next byte */
 	uint64_t line_start; /* stream offset of the line being handled */
 	int64_t frame;	     /* the message's frame, -1 none */
@@ -146,6 +147,11 @@ struct http_state {
 	struct http_dirp d[2];
 	bool tunnel, failed;
 	bool change_asked; /* a first CONNECT succeeded: the tunnel may be another protocol */
+	int change_to;	   /* ... or a 101 upgrade: the protocol that follows (h2c, websocket) */
+	/* the h2c upgrade's transaction, kept past its release for HTTP/2's
+	 * stream 1 (freed with the state) */
+	struct http_tx *upgrade_tx;
+	bool upgrade_released;
 	int server_port; /* TCP port of the server, -1 unknown */
 };
 

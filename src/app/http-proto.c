@@ -94,6 +94,16 @@ static enum app_parse_result parse(void *s, enum app_dir dir, const uint8_t *d, 
 	return r == APP_PARSE_OK && http_state_take_change(s) ? APP_PARSE_CHANGE : r;
 }
 
+static uint32_t change_left(const void *s, enum app_dir dir)
+{
+	return http_state_tunnel_left(s, dir);
+}
+
+static int change_expect(const void *s)
+{
+	return http_state_change_to(s);
+}
+
 static uint64_t tx_count(const void *s)
 {
 	return http_tx_count(s);
@@ -207,4 +217,6 @@ const struct app_protocol app_http = {
     .eve_alert_opts = HTTP_LOG_EXTENDED,
     .tx_file = tx_file,
     .tx_file_magic = tx_file_magic,
+    .change_expect = change_expect,
+    .change_left = change_left,
 };

@@ -124,6 +124,8 @@ void http_state_free(struct http_state *s)
 		return;
 	for (uint32_t i = 0; i < s->ntx; i++)
 		tx_free(s->tx[i]);
+	if (s->upgrade_released)
+		tx_free(s->upgrade_tx);
 	free(s->tx);
 	for (int d = 0; d < 2; d++) {
 		http_bytes_free(&s->d[d].line);
@@ -137,6 +139,21 @@ void http_state_free(struct http_state *s)
 void http_state_set_server_port(struct http_state *s, uint16_t port)
 {
 	s->server_port = port;
+}
+
+uint32_t http_state_tunnel_left(const struct http_state *s, enum app_dir dir)
+{
+	return s->d[dir].tunnel_left;
+}
+
+const struct http_tx *http_state_upgrade_tx(const struct http_state *s)
+{
+	return s->change_to == APP_PROTO_HTTP2 ? s->upgrade_tx : NULL;
+}
+
+int http_state_change_to(const struct http_state *s)
+{
+	return s->change_to;
 }
 
 bool http_state_take_change(struct http_state *s)
@@ -205,8 +222,12 @@ void http_tx_release_upto(struct http_state *s, uint64_t upto)
 		n++;
 	if (n == 0)
 		return;
-	for (uint32_t i = 0; i < n; i++)
-		tx_free(s->tx[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		if (s->tx[i] == s->upgrade_tx)
+			s->upgrade_released = true; /* kept: freed with the state */
+		else
+			tx_free(s->tx[i]);
+	}
 	memmove(s->tx, s->tx + n, (s->ntx - n) * sizeof(*s->tx));
 	s->ntx -= n;
 	s->first_id = s->ntx ? s->tx[0]->id : s->next_id;
@@ -579,6 +600,18 @@ static void response_headers_done(struct http_state *s, struct http_tx *tx)
 		/* As Suricata: after the flow's first transaction, a CONNECT's 2xx
 		 * makes the rest another protocol to recognise (TLS, HTTP...). */
 		s->change_asked = tx->is_connect && tx->id == 0;
+		/* ... and a 101 to "Upgrade: h2c" / "websocket" hands the flow
+		 * to HTTP/2 / WebSocket (Suricata's htp upgrade handling) */
+		const struct http_header *up = http_msg_header(&tx->req, "upgrade");
+		if (st == 101 && up != NULL) {
+			if (http_value_contains(up->value.p, up->value.len, "h2c")) {
+				s->change_to = APP_PROTO_HTTP2;
+				s->upgrade_tx = tx;
+			}
+			else if (http_value_contains(up->value.p, up->value.len, "websocket"))
+				s->change_to = APP_PROTO_WEBSOCKET;
+			s->change_asked |= s->change_to != APP_PROTO_UNKNOWN;
+		}
 		return;
 	}
 	const struct http_header *te = http_msg_header(m, "transfer-encoding");
@@ -1041,7 +1074,10 @@ static void parse_bytes_at(struct http_state *s, enum app_dir dir, const uint8_t
 	while (len > 0 && !s->failed) {
 		uint32_t used;
 		switch (dp->st) {
-		case HTTP_ST_TUNNEL: return;
+		case HTTP_ST_TUNNEL:
+			if (dp->depth == 1) /* the outer call */
+				dp->tunnel_left = len; /* the next protocol's */
+			return;
 		case HTTP_ST_CONNECT_WAIT: used = take_connect_wait(s, data, len); break;
 		case HTTP_ST_BODY_CL:
 		case HTTP_ST_CHUNK_DATA: used = take_counted(s, dir, data, len); break;
@@ -1174,6 +1210,7 @@ enum app_parse_result http_parse(struct http_state *s, enum app_dir dir, const u
 		frame_close(dp, dir);
 	}
 	dp->pos = app_frame_offset();
+	dp->tunnel_left = 0;
 	if (data != NULL && len > 0)
 		parse_bytes(s, dir, data, len);
 	if (flags & APP_CHUNK_EOF) {

@@ -91,6 +91,15 @@ bool http_state_take_change(struct http_state *s);
 /* The protocol change asked for cannot happen: failed_protocol_change on
  * the transaction that asked. */
 void http_state_change_refused(struct http_state *s);
+/* The protocol an HTTP/1.1 upgrade asked for (h2c: HTTP/2, websocket),
+ * APP_PROTO_UNKNOWN for any other change. */
+int http_state_change_to(const struct http_state *s);
+/* Bytes at the end of the last parse call that came after the switch to
+ * a tunnel (a CONNECT's answer, a 101): the next protocol's. */
+uint32_t http_state_tunnel_left(const struct http_state *s, enum app_dir dir);
+/* The transaction whose 101 upgraded the flow to h2c (kept until the
+ * state is freed); NULL when none. */
+const struct http_tx *http_state_upgrade_tx(const struct http_state *s);
 /* True once a CONNECT or 101 Switching Protocols made the flow a tunnel. */
 bool http_state_is_tunnel(const struct http_state *s);
 

@@ -45,6 +45,8 @@
 	X(DHCP, app_dhcp)                                                                          \
 	X(RFB, app_rfb)                                                                            \
 	X(IKE, app_ike)                                                                            \
+	X(HTTP2, app_http2)                                                                        \
+	X(WEBSOCKET, app_websocket)                                                                \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

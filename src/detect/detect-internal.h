@@ -220,6 +220,8 @@ extern const struct kw_family kw_family_ntp;
 extern const struct kw_family kw_family_dhcp;
 extern const struct kw_family kw_family_rfb;
 extern const struct kw_family kw_family_ike;
+extern const struct kw_family kw_family_http2;
+extern const struct kw_family kw_family_websocket;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
 bool goose_get_gocbref(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
 bool goose_get_datset(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
@@ -334,6 +336,8 @@ extern const struct app_buffer_family app_buffers_snmp;
 extern const struct app_buffer_family app_buffers_ntp;
 extern const struct app_buffer_family app_buffers_rfb;
 extern const struct app_buffer_family app_buffers_ike;
+extern const struct app_buffer_family app_buffers_http2;
+extern const struct app_buffer_family app_buffers_websocket;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;

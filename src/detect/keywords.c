@@ -46,6 +46,8 @@ static const struct kw_family *const families[] = {
     &kw_family_dhcp,
     &kw_family_rfb,
     &kw_family_ike,
+    &kw_family_http2,
+    &kw_family_websocket,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -74,6 +76,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_ntp,
     &app_buffers_rfb,
     &app_buffers_ike,
+    &app_buffers_http2,
+    &app_buffers_websocket,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

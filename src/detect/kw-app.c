@@ -434,6 +434,9 @@ bool app_header_match(const struct rule_header *h, const struct packet *p)
 	enum app_proto fp = app_flow_proto(p->flow);
 	/* Suricata's AppProtoEquals: a dcerpc rule also looks at the DCERPC
 	 * that SMB named pipes carry */
+	/* ... and an "http" rule (not "http1") looks at HTTP/2 too */
 	return fp == (enum app_proto)h->app ||
-	       (h->app == APP_PROTO_DCERPC && fp == APP_PROTO_SMB);
+	       (h->app == APP_PROTO_DCERPC && fp == APP_PROTO_SMB) ||
+	       (h->app == APP_PROTO_HTTP && fp == APP_PROTO_HTTP2 &&
+		strcmp(h->app_proto, "http") == 0);
 }

@@ -62,6 +62,7 @@ static const char default_yaml[] =
 	"        - pop3\n"
 	"        - pgsql\n"
 	"        - ntp\n"
+	"        - websocket\n"
 	/* vigil's own: the industrial protocols Suricata parses with its
 	 * parsers off by default (commented out in its file), then the
 	 * industrial, clinical and mining ones it has no parser for */
