@@ -176,7 +176,15 @@ int sticky_buffer_select(struct parse_ctx *pc, struct rule *r, int buf_id)
 {
 	if (buffer_check(pc, r, buf_id) != 0)
 		return -1;
-	struct rule_buffer *rb = rule_get_buffer(r, buf_id, true);
+	/* Suricata 7's multi-buffer rule: an app buffer named again after
+	 * keywords were given on it starts a new instance, matched on its own
+	 * against any of the buffer's instances ("http.request_header;
+	 * content:A; http.request_header; content:B" is two headers). */
+	struct rule_buffer *rb = rule_get_buffer(r, buf_id, false);
+	if (rb != NULL && buf_id >= BUF_MAX_BUILTIN && rb->sms.n > 0)
+		rb = rule_add_buffer(r, buf_id, NULL, 0);
+	else if (rb == NULL)
+		rb = rule_get_buffer(r, buf_id, true);
 	if (rb == NULL)
 		return -1;
 	r->cur_buf = (int)(rb - r->bufs);

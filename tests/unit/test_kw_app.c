@@ -787,6 +787,33 @@ static void test_prefilter_no_tx(void **state)
 	detect_engine_free(de);
 }
 
+/* Suricata 7's multi-buffers: a sticky buffer named again starts a new
+ * instance, matched on its own (two headers of one request); contents
+ * under one naming must be in the same instance; a single-instance
+ * buffer named twice still matches its one value. */
+static void test_repeated_sticky_buffer(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r,
+		 "alert http any any -> any any (http.request_header; content:\"A-One: 1\"; "
+		 "http.request_header; content:\"B-Two: 2\"; sid:1;)\n"
+		 "alert http any any -> any any (http.request_header; content:\"A-One: 1\"; "
+		 "content:\"B-Two: 2\"; sid:2;)\n"
+		 "alert http any any -> any any (http.uri; content:\"/x\"; http.uri; "
+		 "content:\"yz\"; sid:3;)\n"
+		 "alert http any any -> any any (http.request_header; content:\"A-One: 1\"; "
+		 "http.request_header; content:\"c-three\"; sid:4;)\n",
+		 4);
+	run_http_flow(&r, "GET /xyz HTTP/1.1\r\nHost: h\r\nA-One: 1\r\nB-Two: 2\r\n\r\n",
+		      "HTTP/1.1 204 No Content\r\n\r\n");
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_int_equal(count_sid(&r.hits, 2), 0);
+	assert_int_equal(count_sid(&r.hits, 3), 1);
+	assert_int_equal(count_sid(&r.hits, 4), 0);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +830,7 @@ int main(void)
 	    cmocka_unit_test(test_applayer_keywords),
 	    cmocka_unit_test(test_http_fin_ends_body),
 	    cmocka_unit_test(test_http_config),
+	    cmocka_unit_test(test_repeated_sticky_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
