@@ -30,10 +30,7 @@ static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 		stream_flow_end(f);
 	} else if (f->stream) {
 		stream_flow_end(f);
-		if (w->detect)
-			inspect_stream_at_end(w, f);
-		else
-			app_flow_end(w->app, f);
+		inspect_stream_at_end(w, f);
 	}
 	if (!ips_dropped(w, f))
 		log_app(w, NULL, f, true);
@@ -391,14 +388,21 @@ static void inspect_stream_at_end(struct worker *w, struct flow *f)
 		pseudo_packet(w, &pp, f, toserver, PKT_SRC_FLOW_TIMEOUT);
 		enum stream_dir sd = d == 0 ? STREAM_TOSERVER : STREAM_TOCLIENT;
 		app_flow_end_dir(w->app, f, sd);
-		inspect_stream(w, &pp, sd, true);
-		/* transaction sides the end completed (a body delimited by the close) */
-		if (f->action == FLOW_ACTION_NONE) {
-			detect_packet_ex(w->detect, &pp, &w->alerts, DETECT_PKT_APP_ONLY);
-			handle_alerts(w, &pp, &w->alerts);
-			eve_log_frames(w->eve, &pp);
-			app_inspect_done(&pp);
+		if (w->detect != NULL) {
+			inspect_stream(w, &pp, sd, true);
+			/* transaction sides the end completed (a body delimited by the close) */
+			if (f->action == FLOW_ACTION_NONE) {
+				detect_packet_ex(w->detect, &pp, &w->alerts, DETECT_PKT_APP_ONLY);
+				handle_alerts(w, &pp, &w->alerts);
+				eve_log_frames(w->eve, &pp);
+				app_inspect_done(&pp);
+			}
 		}
+		/* what this direction's end completed is logged on its pseudo
+		 * packet (a reply parsed at the end goes server to client), as
+		 * Suricata's flow-timeout packets */
+		if (!ips_dropped(w, f))
+			log_app(w, &pp, f, false);
 	}
 }
 
