@@ -1101,6 +1101,27 @@ bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, co
 	return *tx != NULL;
 }
 
+bool app_flow_guess_tx(const struct flow *f, enum app_dir dir, uint64_t *tx_id)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!has_txs(af) || (unsigned)dir > 1)
+		return false;
+	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t id = af->next_insp[dir];
+	if (id >= n || af->ap->tx_get(af->state, id) == NULL)
+		return false;
+	if (n == id + 2) {
+		/* one after it: fine when that one has nothing in this direction */
+		const void *next = af->ap->tx_get(af->state, id + 1);
+		if (next == NULL || side_of(af, next, dir) != APP_SIDE_NONE)
+			return false;
+	} else if (n != id + 1) {
+		return false;
+	}
+	*tx_id = id;
+	return true;
+}
+
 uint64_t app_flow_tx_total(const struct flow *f)
 {
 	const struct app_flow *af = f ? f->app : NULL;

@@ -476,6 +476,11 @@ uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
 bool app_flow_tx(const struct flow *f, uint64_t tx_id, enum app_proto *proto, const void **state,
 		 const void **tx);
 uint64_t app_flow_tx_total(const struct flow *f);
+/* detect.guess-applayer-tx, as Suricata 8's IsOnlyTxInDirection: the
+ * flow's first transaction not yet inspected in this direction, when it is
+ * the only live one there (the last one, or followed by one that has
+ * nothing in this direction). */
+bool app_flow_guess_tx(const struct flow *f, enum app_dir dir, uint64_t *tx_id);
 /*
  * Files to store (the filestore keyword; output/filestore.c stores them
  * as their fileinfo is logged).  dirs: 1 << APP_TOSERVER, 1 <<

@@ -177,11 +177,16 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			eve_logger_override_addrs(l, toclient ? NULL : xff, toclient ? xff : NULL);
 		}
 		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
-		/* detect.guess-applayer-tx: a flow's only transaction is the alert's */
-		bool guessed = !has_tx && cfg->alert_guess_tx && app_flow_tx_total(p->flow) == 1;
+		/* detect.guess-applayer-tx: the transaction being inspected in the
+		 * packet's direction, when it is the only live one there */
+		uint64_t guess_id = 0;
+		bool guessed = !has_tx && cfg->alert_guess_tx && p->flow != NULL &&
+			       app_flow_guess_tx(p->flow,
+						 p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT,
+						 &guess_id);
 		if (guessed) {
 			has_tx = true;
-			tx_id = 0;
+			tx_id = guess_id;
 		}
 		if (has_tx)
 			json_uint(j, "tx_id", tx_id);
