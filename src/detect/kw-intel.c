@@ -252,10 +252,20 @@ static int intel_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 		if (rule_require_app(pc, r, APP_PROTO_HTTP, AD_TS) != 0)
 			return -1;
 		return rule_add_sm(r, LIST_MATCH, kw_lookup("intel.url"), NULL) ? 0 : -1;
-	case IK_FILE:
-		pc->de->file_hashes |= APP_FILE_MD5 | APP_FILE_SHA1 | APP_FILE_SHA256;
+	case IK_FILE: {
+		/* only the digests some indicator has: each is a pass over every file */
+		const struct ioc_db *db = pc->de->ioc;
+		uint8_t want = 0;
+		if (db == NULL || ioc_db_count_type(db, IOC_MD5) > 0)
+			want |= APP_FILE_MD5;
+		if (db == NULL || ioc_db_count_type(db, IOC_SHA1) > 0)
+			want |= APP_FILE_SHA1;
+		if (db == NULL || ioc_db_count_type(db, IOC_SHA256) > 0)
+			want |= APP_FILE_SHA256;
+		pc->de->file_hashes |= want;
 		r->flags |= RF_APP_BUF;
 		return rule_add_sm(r, LIST_MATCH, kw_lookup("intel.file"), NULL) ? 0 : -1;
+	}
 	default: {
 		if (r->cur_buf < 0) {
 			pc_error(pc, "intel:%s needs a sticky buffer (dns.query, tls.sni, ...)",
