@@ -604,7 +604,8 @@ static bool more(struct window *w, size_t *keep_from)
 	size_t drop = *keep_from;
 	line_of(w, drop);
 	w->line_pos = 0;
-	memmove(w->buf, w->buf + drop, w->len - drop);
+	if (w->len > drop) /* the first call has no buffer yet */
+		memmove(w->buf, w->buf + drop, w->len - drop);
 	w->len -= drop;
 	*keep_from = 0;
 	if (w->len + 65536 > w->cap) {
