@@ -36,8 +36,9 @@ static void delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
 	(void)rk;
 	struct kafka_sink *k = opaque;
 	if (m->err)
-		eve_file_failure(k->base.file, EIO, "%s: delivery failed: %s; events not delivered "
-						    "are counted lost",
+		eve_file_failure(k->base.file, EIO,
+				 "%s: delivery failed: %s; events not delivered "
+				 "are counted lost",
 				 k->base.describe, rd_kafka_err2str(m->err));
 	eve_file_account(k->base.file, m->payload, m->len, m->err == RD_KAFKA_RESP_ERR_NO_ERROR);
 }
@@ -50,8 +51,8 @@ static void client_error(rd_kafka_t *rk, int err, const char *reason, void *opaq
 	if (k->error_said && err != RD_KAFKA_RESP_ERR__FATAL)
 		return;
 	k->error_said = true;
-	fprintf(stderr, "vigil: %s: %s (retrying; events are queued up to %u)\n",
-		k->base.describe, reason, k->cfg.backlog);
+	fprintf(stderr, "vigil: %s: %s (retrying; events are queued up to %u)\n", k->base.describe,
+		reason, k->cfg.backlog);
 }
 
 /* librdkafka's log lines repeat what client_error() says once. */
@@ -72,7 +73,8 @@ static void kafka_write(struct eve_sink *s, const char *line, size_t len)
 			return;
 		rd_kafka_resp_err_t err = rd_kafka_last_error();
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || attempt) {
-			eve_file_failure(s->file, err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? ENOBUFS : EIO,
+			eve_file_failure(s->file,
+					 err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? ENOBUFS : EIO,
 					 "%s: cannot queue an event: %s; such events are counted "
 					 "lost",
 					 s->describe, rd_kafka_err2str(err));
@@ -93,8 +95,7 @@ static void kafka_close(struct eve_sink *s)
 	struct kafka_sink *k = (struct kafka_sink *)s;
 	if (rd_kafka_flush(k->rk, (int)k->cfg.flush_timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		int left = rd_kafka_outq_len(k->rk);
-		fprintf(stderr,
-			"vigil: %s: %d events not delivered within %u s are counted lost\n",
+		fprintf(stderr, "vigil: %s: %d events not delivered within %u s are counted lost\n",
 			s->describe, left, k->cfg.flush_timeout_ms / 1000);
 		rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 		rd_kafka_flush(k->rk, 1000); /* serves the purged messages' reports */

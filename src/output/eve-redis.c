@@ -102,15 +102,19 @@ static int append_command(struct redis_sink *r, const struct redis_line *l)
 {
 	const struct eve_redis_config *c = &r->cfg;
 	switch (c->mode) {
-	case EVE_REDIS_RPUSH: return redisAppendCommand(r->c, "RPUSH %s %b", c->key, l->text, l->len);
+	case EVE_REDIS_RPUSH:
+		return redisAppendCommand(r->c, "RPUSH %s %b", c->key, l->text, l->len);
 	case EVE_REDIS_PUBLISH:
 		return redisAppendCommand(r->c, "PUBLISH %s %b", c->key, l->text, l->len);
 	case EVE_REDIS_XADD:
 		if (!c->stream_maxlen)
-			return redisAppendCommand(r->c, "XADD %s * eve %b", c->key, l->text, l->len);
-		return redisAppendCommand(r->c, c->stream_trim_exact ? "XADD %s MAXLEN %llu * eve %b"
-								     : "XADD %s MAXLEN ~ %llu * eve %b",
-					  c->key, (unsigned long long)c->stream_maxlen, l->text, l->len);
+			return redisAppendCommand(r->c, "XADD %s * eve %b", c->key, l->text,
+						  l->len);
+		return redisAppendCommand(r->c,
+					  c->stream_trim_exact ? "XADD %s MAXLEN %llu * eve %b"
+							       : "XADD %s MAXLEN ~ %llu * eve %b",
+					  c->key, (unsigned long long)c->stream_maxlen, l->text,
+					  l->len);
 	case EVE_REDIS_LPUSH:
 	default: return redisAppendCommand(r->c, "LPUSH %s %b", c->key, l->text, l->len);
 	}
@@ -150,8 +154,8 @@ static bool send_batch(struct redis_sink *r)
 			fprintf(stderr, "vigil: %s: the server refused an event: %.*s\n",
 				r->base.describe, (int)reply->len, reply->str);
 			r->refused_said = true;
-			eve_file_failure(r->base.file, EPROTO, "%s: refused events are counted lost",
-					 r->base.describe);
+			eve_file_failure(r->base.file, EPROTO,
+					 "%s: refused events are counted lost", r->base.describe);
 		}
 		freeReplyObject(reply);
 		pop_front(r, !refused);
@@ -202,7 +206,8 @@ static void redis_close(struct eve_sink *s)
 	struct redis_sink *r = (struct redis_sink *)s;
 	drain(r, true);
 	if (r->count) {
-		fprintf(stderr, "vigil: %s: %zu events could not be delivered and are counted lost\n",
+		fprintf(stderr,
+			"vigil: %s: %zu events could not be delivered and are counted lost\n",
 			s->describe, r->count);
 		eve_file_failure(s->file, ECONNREFUSED, NULL); /* said just above */
 	}

@@ -195,7 +195,8 @@ static void produce(struct eve_file *f, int from, int to)
 	size_t o = 0;
 	for (int i = from; i < to; i++) {
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-				      "{\"event_type\":\"%s\",\"seq\":%d}\n", i % 2 ? "flow" : "alert", i);
+				      "{\"event_type\":\"%s\",\"seq\":%d}\n",
+				      i % 2 ? "flow" : "alert", i);
 		if ((i - from) % 50 == 49 || i == to - 1) {
 			eve_file_write(f, buf, o);
 			o = 0;
@@ -349,7 +350,8 @@ static void test_kafka_vigil_run(void **state)
 	/* same events as eve.json (stats carry wall-clock uptime: by type only) */
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && norm() { sed 's/\"uptime\":[0-9]*/\"uptime\":0/' \"$1\" | sort; }; "
-		 "norm ref/eve.json >a && norm ship.json >b && cmp -s a b", dir);
+		 "norm ref/eve.json >a && norm ship.json >b && cmp -s a b",
+		 dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)system(cmd);
