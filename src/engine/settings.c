@@ -38,6 +38,7 @@ static const struct {
     {"threshold-file", K_STR},
     {"action-order.*", K_STR},
     {"default-log-dir", K_STR},
+    {"sensor-name", K_STR}, /* "host" in every EVE event */
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
     {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */

@@ -348,6 +348,12 @@ void eve_config_load(struct eve_config *c, const struct config_node *root)
 	if (!config_get_bool(root, "stats.enabled", true))
 		c->types[EVE_T_STATS] = false;
 	filestore_config_load(&c->filestore, root);
+	const char *sensor = config_get_str(root, "sensor-name", NULL);
+	if (sensor && (!*sensor || strlen(sensor) >= sizeof(c->sensor_name)))
+		snprintf(c->output.error, sizeof(c->output.error),
+			 "config: sensor-name: bad value '%.200s' (1 to 127 characters)", sensor);
+	else if (sensor)
+		snprintf(c->sensor_name, sizeof(c->sensor_name), "%s", sensor);
 	if (!outputs || outputs->kind != CONFIG_SEQ)
 		return;
 	for (size_t i = 0; i < outputs->nchild; i++) {

@@ -127,6 +127,9 @@ struct eve_config {
 	/* exercise: the scenario name when the input is vigil's own synthetic
 	 * traffic (capture_exercise()); written as "exercise" in every event */
 	const char *exercise;
+	/* sensor-name (top level, as Suricata): "host" in every event, so
+	 * events from many sensors keep where they were seen */
+	char sensor_name[128];
 };
 
 /* The Community ID (v1) of a flow's tuple: "1:" and 28 base64 characters;
