@@ -14,7 +14,7 @@
 #   make fuzz            libFuzzer targets, short runs (clang)
 #   make install         PREFIX=/usr/local DESTDIR=: bin/vigil, share/vigil, man1/vigil.1
 
-PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc hiredis rdkafka libpq
+PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 hiredis rdkafka libpq
 BUILD     ?= build
 CC        ?= cc
 OPT       ?= -O2 -g
@@ -87,11 +87,11 @@ conformance: $(BUILD)/vigil
 sweep: $(BUILD)/vigil
 	tests/integration/sweep.sh $(BUILD)/vigil
 
-# ET Open, one worker, as the detection issue's figures; without ../shared, no rules.
-ET_OPEN    := ../shared/data/rules/et-open
-BENCH_ARGS ?= --runmode single $(if $(wildcard $(ET_OPEN)),-S $(ET_OPEN))
+# Without BENCH_ARGS: ET Open (when ../shared has it) and no rules, one and
+# two workers (bench/run.sh); with them, that one configuration.
+BENCH_ARGS ?=
 bench: $(BUILD)/vigil
-	bench/run.sh $(BUILD)/vigil -- $(BENCH_ARGS)
+	bench/run.sh $(BUILD)/vigil $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 # Install like any package: PREFIX (default /usr/local), DESTDIR for a
 # staging root.  The binary finds its data files in ../share/vigil beside

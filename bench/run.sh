@@ -2,10 +2,15 @@
 # Throughput and memory benchmark: runs vigil N times (default 5) over a
 # large capture and reports medians: packets/s and Mbit/s while processing
 # (rule loading and the event-store import timed apart, as Suricata
-# reports its rate), those phases, end-to-end wall time and peak RSS.
+# reports its rate), that rate per worker, those phases, end-to-end wall
+# time and peak RSS.
 # Usage: bench/run.sh VIGIL_BINARY [CAPTURE] [-- VIGIL ARGS...]
-# Without CAPTURE it builds one (cached in build/bench/) by concatenating
-# every Ethernet capture under ../shared eight times with shifted timestamps.
+# With VIGIL ARGS, one configuration.  Without, four: ET Open (when
+# ../shared has it) and no rules, each with one worker (--runmode single)
+# and two (--runmode workers --threads 2), and the two-worker speed-up.
+# Without CAPTURE it uses the corpus bench/corpus.sh builds (cached in
+# build/bench/, its composition in build/bench/corpus.txt): every readable
+# Ethernet capture under ../shared, eight times with shifted timestamps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-build/vigil}")
@@ -14,25 +19,42 @@ CAP=""
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then CAP=$(realpath "$1"); shift; fi
 [ "${1:-}" = "--" ] && shift
 RUNS=${BENCH_RUNS:-5}
-mkdir -p build/bench
+ET_OPEN=../shared/data/rules/et-open
 if [ -z "$CAP" ]; then
 	CAP=build/bench/corpus.pcap
-	if [ ! -s "$CAP" ]; then
-		[ -d ../shared ] || { echo "bench: give a capture (../shared absent)"; exit 1; }
-		# Every Ethernet capture (pcap or pcapng) under ../shared.
-		# (capinfos fails on the broken captures among them: not an error here)
-		find ../shared -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -print0 |
-			{ xargs -0 capinfos -T -E -m 2>/dev/null || true; } |
-			awk -F, '$NF == "ether" { print $1 }' | sort >build/bench/eth.list
-		tr '\n' '\0' <build/bench/eth.list | xargs -0 mergecap -a -F pcap -w build/bench/once.pcap 2>/dev/null || true
-		parts=()
-		for i in 0 1 2 3 4 5 6 7; do
-			editcap -F pcap -t $((i * 86400)) build/bench/once.pcap "build/bench/part$i.pcap"
-			parts+=("build/bench/part$i.pcap")
-		done
-		mergecap -a -F pcap -w "$CAP" "${parts[@]}"
-		rm -f build/bench/part*.pcap build/bench/once.pcap
-	fi
+	[ -s "$CAP" ] || bench/corpus.sh "$CAP"
+	sed -n '2,/^# link types/p' build/bench/corpus.txt | grep -v '^# link types'
+fi
+if [ $# -eq 0 ]; then
+	rules=()
+	[ -d "$ET_OPEN" ] && rules=(-S "$ET_OPEN")
+	summary=$(mktemp)
+	trap 'rm -f "$summary"' EXIT
+	for cfg in "rules 1" "rules 2" "none 1" "none 2"; do
+		read -r r w <<<"$cfg"
+		args=()
+		[ "$r" = rules ] && args+=("${rules[@]}")
+		[ "$r" = rules ] && [ ${#rules[@]} -eq 0 ] && continue
+		if [ "$w" = 1 ]; then args+=(--runmode single); else args+=(--runmode workers --threads "$w"); fi
+		echo "== $([ "$r" = rules ] && echo "ET Open" || echo "no rules"), $w worker$([ "$w" = 1 ] || echo s)"
+		BENCH_SUMMARY=$summary BENCH_LABEL="$r $w" "$0" "$BIN" "$CAP" -- "${args[@]}"
+	done
+	python3 - "$summary" <<'PY'
+import sys
+rows = {}
+for l in open(sys.argv[1]):
+    r, w, proc, pkts, byts = l.split()
+    rows[(r, int(w))] = (float(proc), float(pkts), float(byts))
+print("bench: processing rate per worker (median):")
+for (r, w), (proc, pkts, byts) in sorted(rows.items()):
+    label = "ET Open " if r == "rules" else "no rules"
+    print(f"  {label} {w} worker{'s' if w > 1 else ' '}: {pkts/proc/w/1e3:7.0f} kpackets/s, "
+          f"{byts*8/proc/w/1e6:6.0f} Mbit/s per worker ({pkts/proc/1e3:.0f} kpackets/s in all)")
+for r in ("rules", "none"):
+    if (r, 1) in rows and (r, 2) in rows:
+        print(f"  {'ET Open' if r == 'rules' else 'no rules'}: 2 workers {rows[(r,1)][0]/rows[(r,2)][0]:.2f}x one")
+PY
+	exit 0
 fi
 size=$(stat -c %s "$CAP")
 echo "bench: $CAP ($((size / 1000000)) MB), $RUNS runs, args: ${*:-none}"
@@ -52,8 +74,9 @@ import json,sys
 s=[json.loads(l) for l in open(sys.argv[1]) if "\"stats\"" in l][-1]["stats"]["decoder"]
 print(s["pkts"], s["bytes"])' "$out/eve.json")
 	results+=("$wall $rss $pkts $bytes ${load:-0} ${proc:-0} ${store:-0}")
+	cpu=$(sed -n 's/^vigil: CPU seconds while processing: //p' "$out/stderr")
 	echo "  run $r: ${wall}s wall (rules ${load:-?} s, processing ${proc:-?} s," \
-		"event store ${store:-?} s), peak RSS $((rss / 1024)) MB"
+		"event store ${store:-?} s), peak RSS $((rss / 1024)) MB; CPU s: ${cpu:-?}"
 	rm -rf "$out"
 done
 printf '%s\n' "${results[@]}" | python3 -c '
@@ -66,4 +89,7 @@ print(f"bench: median of {len(rows)} ({int(pkts)} packets, {byts/1e6:.0f} MB):")
 if proc > 0:
     print(f"  processing {proc:.2f} s: {pkts/proc/1e3:.0f} kpackets/s, {byts*8/proc/1e6:.0f} Mbit/s")
 print(f"  rule load {load:.2f} s, event store {store:.2f} s, wall {wall:.2f} s "
-      f"({byts*8/wall/1e6:.0f} Mbit/s end to end), peak RSS {rss:.0f} MB")'
+      f"({byts*8/wall/1e6:.0f} Mbit/s end to end), peak RSS {rss:.0f} MB")
+if len(sys.argv) > 2 and proc > 0:
+    with open(sys.argv[1], "a") as f:
+        f.write(f"{sys.argv[2]} {proc} {int(pkts)} {int(byts)}\n")' ${BENCH_SUMMARY:+"$BENCH_SUMMARY" "$BENCH_LABEL"}

@@ -255,6 +255,14 @@ enum app_proto app_flow_proto(const struct flow *f)
 	return af ? af->proto : APP_PROTO_UNKNOWN;
 }
 
+uint64_t app_flow_tx_count(const struct flow *f)
+{
+	const struct app_flow *af = f->app;
+	if (af == NULL || af->ap == NULL || af->state == NULL || af->ap->tx_count == NULL)
+		return 0;
+	return af->ap->tx_count(af->state);
+}
+
 enum app_proto app_flow_proto_dir(const struct flow *f, enum app_dir dir)
 {
 	const struct app_flow *af = f->app;
@@ -343,11 +351,13 @@ static enum app_proto recognise(const struct app_ctx *ctx, const struct flow *f,
 	return more && tcp ? APP_PROTO_UNKNOWN : APP_PROTO_FAILED;
 }
 
-static void set_failed(struct app_ctx *ctx, struct app_flow *af)
+static void set_failed(struct app_ctx *ctx, struct app_flow *af, bool udp)
 {
 	af->proto = APP_PROTO_FAILED;
 	af->ap = NULL;
 	ctx->stats.flows[APP_PROTO_FAILED]++;
+	if (udp)
+		ctx->stats.flows_udp[APP_PROTO_FAILED]++;
 }
 
 static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_flow *af,
@@ -398,6 +408,8 @@ static bool start_parser_with(struct app_ctx *ctx, struct flow *f, struct app_fl
 	af->early_done[0] = af->early_done[1] = 0;
 	af->dir_done[0] = af->dir_done[1] = false;
 	ctx->stats.flows[proto]++;
+	if (!tcp)
+		ctx->stats.flows_udp[proto]++;
 	return true;
 }
 
@@ -593,7 +605,7 @@ static bool recognise_stream(struct app_ctx *ctx, struct flow *f, struct app_flo
 	}
 	if (p == APP_PROTO_FAILED) {
 		if (af->dir_proto[!dir] == APP_PROTO_FAILED)
-			set_failed(ctx, af);
+			set_failed(ctx, af, false);
 		return false; /* held for the other direction (feed_stream_dir) */
 	}
 	uint16_t server_port = stream_flow_reversed(f) ? f->sp : f->dp;
@@ -671,7 +683,7 @@ static void handle_udp(struct app_ctx *ctx, struct packet *p, struct app_flow *a
 			raise_event(p, APP_EV_MISMATCH_BOTH_DIRECTIONS);
 		if (af->proto == APP_PROTO_UNKNOWN) {
 			if (proto == APP_PROTO_FAILED || !start_parser(ctx, f, af, proto, false, f->dp)) {
-				set_failed(ctx, af);
+				set_failed(ctx, af, true);
 				return;
 			}
 		}
@@ -796,7 +808,7 @@ static bool tx_released(const struct app_flow *af, uint64_t id, int unused)
 
 /* The protocol a flow had before a change: every transaction it still
  * holds is logged (as at the end of a flow), then it is freed. */
-static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, void *arg)
+static void log_prev(struct app_ctx *ctx, struct app_flow *af, bool udp, app_tx_fn fn, void *arg)
 {
 	const struct app_protocol *ap = af->prev_ap;
 	void *st = af->prev_state;
@@ -807,6 +819,8 @@ static void log_prev(struct app_ctx *ctx, struct app_flow *af, app_tx_fn fn, voi
 			continue;
 		fn(arg, af->orig, st, tx, id);
 		ctx->stats.tx[af->orig]++;
+		if (udp)
+			ctx->stats.tx_udp[af->orig]++;
 	}
 	ap->state_free(st);
 	af->prev_state = NULL;
@@ -840,7 +854,7 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 {
 	struct app_flow *af = f->app;
 	if (af != NULL && af->prev_state != NULL)
-		log_prev(ctx, af, fn, arg);
+		log_prev(ctx, af, f->proto == 17, fn, arg);
 	if (!has_txs(af))
 		return;
 	const struct app_protocol *ap = af->ap;
@@ -860,6 +874,8 @@ void app_log_ready(struct app_ctx *ctx, struct flow *f, bool flow_end, app_tx_fn
 		if (d == APP_LOG_NOW) {
 			fn(arg, af->proto, af->state, tx, id);
 			ctx->stats.tx[af->proto]++;
+			if (f->proto == 17)
+				ctx->stats.tx_udp[af->proto]++;
 		}
 		if (id < cur + APP_WINDOW)
 			af->log_done |= 1ull << (id - cur);
@@ -924,6 +940,36 @@ bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *pr
 		}
 	}
 	return false;
+}
+
+uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
+			 struct app_tx_ref out[APP_INSPECT_MAX])
+{
+	const struct flow *f = p->flow;
+	const struct app_flow *af = f ? f->app : NULL;
+	if (!has_txs(af))
+		return 0;
+	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	*proto = af->proto;
+	uint64_t n = af->ap->tx_count(af->state);
+	uint64_t cur = af->next_insp[dir];
+	uint32_t k = 0;
+	for (uint64_t id = cur; id < n && id < cur + APP_WINDOW && k < APP_INSPECT_MAX; id++) {
+		if (window_has(af->insp_done[dir], cur, id))
+			continue;
+		const void *t = af->ap->tx_get(af->state, id);
+		enum app_side sd = t != NULL ? side_of(af, t, dir) : APP_SIDE_NONE;
+		bool early_seen = window_has(af->early_done[dir], cur, id);
+		if (sd != APP_SIDE_READY && (sd != APP_SIDE_EARLY || early_seen))
+			continue;
+		out[k].tx = t;
+		out[k].id = id;
+		out[k].stage = sd == APP_SIDE_EARLY ? APP_STAGE_EARLY
+			       : early_seen	    ? APP_STAGE_FULL_AFTER_EARLY
+						    : APP_STAGE_FULL;
+		k++;
+	}
+	return k;
 }
 
 void app_inspect_done(struct packet *p)
@@ -1001,6 +1047,13 @@ bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_d
 		if (af->store_tx[i].tx_id == tx_id && (af->store_tx[i].dirs & bit))
 			return true;
 	return false;
+}
+
+bool app_flow_bypass_ready(const struct flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+	return af != NULL && af->state != NULL && af->ap->bypass_ready != NULL &&
+	       af->ap->bypass_ready(af->state);
 }
 
 const void *app_flow_state(const struct flow *f)

@@ -266,6 +266,10 @@ struct app_protocol {
 	uint32_t (*eve_options)(const struct config_node *type_opts);
 	uint32_t eve_default_opts; /* without a config (Suricata's shipped yaml) */
 	uint32_t eve_alert_opts;   /* inside an alert */
+	/* How many events one transaction makes with these options (NULL: 1);
+	 * log_json is then called once per part, the part's index in opts'
+	 * top byte (APP_EVE_PART). DNS version 2 logs each query apart. */
+	uint32_t (*eve_parts)(const void *tx, uint32_t opts);
 	bool eve_no_tx_id;	   /* the event has no "tx_id" (Suricata's TLS and DNS) */
 	/* The event takes the direction of the packet it is logged on
 	 * (Suricata's LOG_DIR_PACKET loggers: krb5, rdp). */
@@ -291,6 +295,11 @@ struct app_protocol {
 	const char *const *frame_names;
 	uint8_t n_frames;
 
+	/* The rest of the flow is not worth inspecting (encrypted, and the
+	 * protocol's encryption-handling is bypass): with stream.bypass the
+	 * flow is bypassed, as Suricata's APP_LAYER_PARSER_BYPASS_READY. */
+	bool (*bypass_ready)(const void *state);
+
 	/* Files: the k-th file of a transaction; libmagic's description of it. */
 	bool (*tx_file)(const void *tx, uint32_t k, struct app_file_info *out);
 	const char *(*tx_file_magic)(const void *tx, uint32_t k, struct file_magic *fm);
@@ -301,6 +310,8 @@ struct app_protocol {
 enum app_probe_result app_probe_words(const uint8_t *d, uint32_t n, const char *const *words);
 
 #define APP_STREAM_DEPTH_UNLIMITED UINT64_MAX
+#define APP_EVE_PART_SHIFT 24
+#define APP_EVE_PART(opts) ((opts) >> APP_EVE_PART_SHIFT)
 
 /*
  * For a parser's tx_get over its array of live transactions sorted by id
@@ -367,6 +378,10 @@ const char *app_detect_event_name(enum app_detect_event ev);
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows recognised per protocol */
 	uint64_t tx[APP_PROTO_MAX];    /* transactions handed to the logger */
+	/* ... of them over UDP (Suricata counts a protocol that has both
+	 * transports as <name>_tcp and <name>_udp) */
+	uint64_t flows_udp[APP_PROTO_MAX];
+	uint64_t tx_udp[APP_PROTO_MAX];
 	uint64_t parse_errors;
 	uint64_t expect_new;	 /* expected flows announced */
 	uint64_t expect_matched; /* ... that a new flow took */
@@ -394,6 +409,8 @@ void app_flow_end_dir(struct app_ctx *ctx, struct flow *f, enum stream_dir dir);
 void app_flow_end(struct app_ctx *ctx, struct flow *f);
 void app_flow_free(void *flow_app_slot);
 enum app_proto app_flow_proto(const struct flow *f);
+/* Transactions the flow's parser created (EVE flow.tx_cnt); 0 without one. */
+uint64_t app_flow_tx_count(const struct flow *f);
 /* What each direction was recognised as (UNKNOWN: not yet; FAILED), the
  * protocol before a change (UNKNOWN: none), and the one a change expected
  * (UNKNOWN: none), for the flow event's app_proto_ts/tc/orig/expected. */
@@ -421,6 +438,17 @@ enum app_inspect_stage {
 /* app_inspect_tx(), with the stage of the offering. */
 bool app_inspect_tx_stage(const struct packet *p, uint32_t i, enum app_proto *proto,
 			  const void **tx, uint64_t *tx_id, enum app_inspect_stage *stage);
+/* All of them at once (at most APP_INSPECT_MAX), in the order and with
+ * the stages app_inspect_tx_stage() gives them: one walk instead of one
+ * per index. */
+#define APP_INSPECT_MAX 64
+struct app_tx_ref {
+	const void *tx;
+	uint64_t id;
+	enum app_inspect_stage stage;
+};
+uint32_t app_inspect_txs(const struct packet *p, enum app_proto *proto,
+			 struct app_tx_ref out[APP_INSPECT_MAX]);
 
 /*
  * A live transaction of the flow by id, for an alert's app-layer object
@@ -448,6 +476,8 @@ enum app_store_scope { APP_STORE_FILE, APP_STORE_TX, APP_STORE_FLOW };
 void app_flow_file_store(struct flow *f, enum app_store_scope scope, uint8_t dirs, uint64_t tx_id);
 bool app_flow_file_store_wanted(const struct flow *f, uint64_t tx_id, enum app_dir dir);
 
+/* The flow's parser says the rest of it need not be inspected. */
+bool app_flow_bypass_ready(const struct flow *f);
 /* The flow's parser state (NULL when none), for keywords that need it. */
 const void *app_flow_state(const struct flow *f);
 /* A protocol's app-layer event by its rule name; -1 when unknown. */

@@ -7,6 +7,11 @@
  */
 #include "app/dns.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/config.h"
+
 static void *state_new(const struct app_flow_info *fi)
 {
 	return dns_state_new(fi->tcp);
@@ -61,9 +66,48 @@ static int tx_msg_dir(const void *tx)
 	return ((const struct dns_tx *)tx)->request ? APP_TOSERVER : APP_TOCLIENT;
 }
 
-static void log_json(struct json *j, const void *s, const void *tx, uint32_t opts)
+/* EVE dns version (Suricata's eve-log dns `version`, 3 by default; the
+ * SURICATA_EVE_DNS_VERSION environment variable overrides it, as in
+ * Suricata's output-json-dns.c). */
+enum { DNS_OPT_V2 = 1u << 0 };
+
+static int env_version(void)
 {
-	dns_tx_log_json(j, tx, (enum app_dir)tx_msg_dir(tx));
+	const char *v = getenv("SURICATA_EVE_DNS_VERSION");
+	return v != NULL && (strcmp(v, "2") == 0 || strcmp(v, "3") == 0) ? atoi(v) : 0;
+}
+
+static uint32_t eve_options(const struct config_node *opts)
+{
+	int v = env_version();
+	if (v == 0)
+		v = (int)config_get_int(opts, "version", 3);
+	return v == 2 ? DNS_OPT_V2 : 0;
+}
+
+static bool v2(uint32_t opts)
+{
+	return (opts & DNS_OPT_V2) || env_version() == 2;
+}
+
+/* Version 2 logs a request's queries one event each. */
+static uint32_t eve_parts(const void *vtx, uint32_t opts)
+{
+	const struct dns_tx *tx = vtx;
+	if (!v2(opts))
+		return 1;
+	return tx->request ? (uint32_t)tx->n_queries : 1;
+}
+
+static void log_json(struct json *j, const void *s, const void *vtx, uint32_t opts)
+{
+	const struct dns_tx *tx = vtx;
+	if (!v2(opts))
+		dns_tx_log_json(j, tx, (enum app_dir)tx_msg_dir(tx));
+	else if (tx->request)
+		dns_tx_log_json_v2_query(j, tx, APP_EVE_PART(opts));
+	else
+		dns_tx_log_json_v2_answer(j, tx);
 }
 
 const struct app_protocol app_dns = {
@@ -87,5 +131,7 @@ const struct app_protocol app_dns = {
     .eve_type = "dns",
     .eve_no_tx_id = true,
     .log_json = log_json,
+    .eve_options = eve_options,
+    .eve_parts = eve_parts,
     .tx_msg_dir = tx_msg_dir,
 };

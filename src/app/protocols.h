@@ -37,6 +37,8 @@
 	X(POP3, app_pop3)                                                                          \
 	X(IMAP, app_imap)                                                                          \
 	X(PGSQL, app_pgsql)                                                                        \
+	X(SIP, app_sip)                                                                            \
+	X(MQTT, app_mqtt)                                                                          \
 	/* one line per protocol above, each ending in a backslash */
 
 #endif

@@ -651,6 +651,11 @@ static void desc_log_json(struct json *j, const void *state, const void *tx, uin
 	json_close_object(j);
 }
 
+static bool desc_bypass_ready(const void *state)
+{
+	return ssh_state_bypass_ready(state);
+}
+
 const struct app_protocol app_ssh = {
     .name = "ssh",
     .ipprotos = APP_IPPROTO_TCP,
@@ -673,4 +678,5 @@ const struct app_protocol app_ssh = {
     .frame_names = ssh_frame_names,
     .n_frames = SSH_FRAME_COUNT,
     .log_json = desc_log_json,
+    .bypass_ready = desc_bypass_ready,
 };

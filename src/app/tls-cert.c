@@ -116,9 +116,8 @@ static void hex_colon(const uint8_t *p, size_t n, bool upper, char *out)
 }
 
 /* The DER content octets of the serial (a leading 00 stays, as Suricata). */
-static char *serial_string(const X509 *x)
+static char *serial_string(const ASN1_INTEGER *sn)
 {
-	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
 	unsigned char *der = NULL;
 	int n = i2d_ASN1_INTEGER(sn, &der);
 	if (n < 2) {
@@ -150,9 +149,8 @@ static int64_t asn1_time_epoch(const ASN1_TIME *t, bool *ok)
 	return (int64_t)timegm(&tm);
 }
 
-static void read_sans(struct tls_cert *c, X509 *x)
+static void read_sans(struct tls_cert *c, GENERAL_NAMES *gens)
 {
-	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	if (gens == NULL)
 		return;
 	int n = sk_GENERAL_NAME_num(gens);
@@ -208,6 +206,215 @@ static bool der_truncated(const uint8_t *d, uint32_t len)
 	return !der_header(d, end, &off, &clen);
 }
 
+/*
+ * The fields without d2i_X509.  libcrypto 3's d2i_X509 also decodes the
+ * public key through its provider decoders, which costs some 600,000
+ * instructions a certificate (more than the rest of a TLS flow's
+ * processing) for a key nothing here looks at.  So the certificate's DER
+ * is walked here, element by element, and only the parts read are decoded
+ * by libcrypto (names, serial, times, extensions).  The walk is strict:
+ * every element's tag, and its length within its container, must be what
+ * RFC 5280 says, each decoded part must take exactly its element, and the
+ * tbsCertificate and the certificate must end where they say; anything
+ * else returns false and the caller decodes the whole certificate with
+ * d2i_X509 as before, so a malformed one is judged (and its events
+ * raised) exactly as libcrypto judges it.
+ */
+struct der_el {
+	uint8_t tag;
+	uint32_t start; /* of the tag */
+	uint32_t body;	/* of the contents */
+	uint32_t end;	/* past the contents */
+};
+
+static bool der_el_next(const uint8_t *d, uint32_t *off, uint32_t end, struct der_el *e)
+{
+	if (*off >= end || end - *off < 2)
+		return false;
+	e->start = *off;
+	e->tag = d[*off];
+	if ((e->tag & 0x1f) == 0x1f)
+		return false; /* high tag numbers: not in a certificate's outline */
+	uint32_t o = *off;
+	uint64_t clen;
+	if (!der_header(d, end, &o, &clen) || clen > end - o)
+		return false;
+	e->body = o;
+	e->end = o + (uint32_t)clen;
+	*off = e->end;
+	return true;
+}
+
+static bool der_expect(const uint8_t *d, uint32_t *off, uint32_t end, uint8_t tag,
+		       struct der_el *e)
+{
+	return der_el_next(d, off, end, e) && e->tag == tag;
+}
+
+static X509_NAME *walk_name(const uint8_t *d, const struct der_el *e)
+{
+	const unsigned char *p = d + e->start;
+	X509_NAME *n = d2i_X509_NAME(NULL, &p, e->end - e->start);
+	if (n != NULL && p != d + e->end) {
+		X509_NAME_free(n);
+		n = NULL;
+	}
+	return n;
+}
+
+static bool walk_time(const uint8_t *d, uint32_t *off, uint32_t end, ASN1_TIME **t)
+{
+	struct der_el e;
+	if (!der_el_next(d, off, end, &e) || (e.tag != 0x17 && e.tag != 0x18))
+		return false;
+	const unsigned char *p = d + e.start;
+	*t = d2i_ASN1_TIME(NULL, &p, e.end - e.start);
+	return *t != NULL && p == d + e.end;
+}
+
+struct cert_parts {
+	long version;
+	ASN1_INTEGER *serial;
+	X509_NAME *issuer, *subject;
+	ASN1_TIME *notbefore, *notafter;
+	X509_EXTENSIONS *exts;
+};
+
+static void parts_free(struct cert_parts *cp)
+{
+	ASN1_INTEGER_free(cp->serial);
+	X509_NAME_free(cp->issuer);
+	X509_NAME_free(cp->subject);
+	ASN1_TIME_free(cp->notbefore);
+	ASN1_TIME_free(cp->notafter);
+	sk_X509_EXTENSION_pop_free(cp->exts, X509_EXTENSION_free);
+}
+
+/* An AlgorithmIdentifier: SEQUENCE { OBJECT IDENTIFIER, parameters OPTIONAL }. */
+static bool walk_algorithm(const uint8_t *d, const struct der_el *e)
+{
+	uint32_t o = e->body;
+	struct der_el oid;
+	if (e->tag != 0x30 || !der_expect(d, &o, e->end, 0x06, &oid) || oid.end == oid.body)
+		return false;
+	struct der_el par;
+	if (o < e->end && !der_el_next(d, &o, e->end, &par))
+		return false;
+	return o == e->end;
+}
+
+static bool walk_tbs(const uint8_t *d, const struct der_el *tbs, struct cert_parts *cp)
+{
+	uint32_t o = tbs->body, end = tbs->end;
+	struct der_el e, v;
+	if (!der_el_next(d, &o, end, &e))
+		return false;
+	cp->version = 0;
+	if (e.tag == 0xa0) { /* [0] EXPLICIT Version */
+		uint32_t vo = e.body;
+		if (!der_expect(d, &vo, e.end, 0x02, &v) || vo != e.end || v.end == v.body)
+			return false;
+		if (v.end - v.body == 1)
+			cp->version = (int8_t)d[v.body];
+		else
+			cp->version = -1; /* not 0..2: reported as an invalid version */
+		if (!der_el_next(d, &o, end, &e))
+			return false;
+	}
+	if (e.tag != 0x02)
+		return false;
+	const unsigned char *p = d + e.start;
+	cp->serial = d2i_ASN1_INTEGER(NULL, &p, e.end - e.start);
+	if (cp->serial == NULL || p != d + e.end)
+		return false;
+	if (!der_el_next(d, &o, end, &e) || !walk_algorithm(d, &e))
+		return false;
+	if (!der_expect(d, &o, end, 0x30, &e) || (cp->issuer = walk_name(d, &e)) == NULL)
+		return false;
+	if (!der_expect(d, &o, end, 0x30, &e))
+		return false;
+	uint32_t vo = e.body;
+	if (!walk_time(d, &vo, e.end, &cp->notbefore) || !walk_time(d, &vo, e.end, &cp->notafter) ||
+	    vo != e.end)
+		return false;
+	if (!der_expect(d, &o, end, 0x30, &e) || (cp->subject = walk_name(d, &e)) == NULL)
+		return false;
+	/* SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier, BIT STRING } */
+	if (!der_expect(d, &o, end, 0x30, &e))
+		return false;
+	uint32_t ko = e.body;
+	struct der_el alg, key;
+	if (!der_el_next(d, &ko, e.end, &alg) || !walk_algorithm(d, &alg) ||
+	    !der_expect(d, &ko, e.end, 0x03, &key) || key.end == key.body || ko != e.end)
+		return false;
+	/* [1] issuerUniqueID, [2] subjectUniqueID, [3] extensions, in order */
+	int last = 0;
+	while (o < end) {
+		if (!der_el_next(d, &o, end, &e))
+			return false;
+		int n = e.tag == 0x81 || e.tag == 0xa1 ? 1 : e.tag == 0x82 || e.tag == 0xa2 ? 2
+							     : e.tag == 0xa3		 ? 3
+											 : 0;
+		if (n <= last)
+			return false;
+		last = n;
+		if (n == 3) {
+			uint32_t xo = e.body;
+			struct der_el seq;
+			if (!der_expect(d, &xo, e.end, 0x30, &seq) || xo != e.end)
+				return false;
+			p = d + seq.start;
+			cp->exts = d2i_X509_EXTENSIONS(NULL, &p, seq.end - seq.start);
+			if (cp->exts == NULL || p != d + seq.end)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The fields of a well-formed certificate; false to leave it to d2i_X509. */
+static bool cert_read_walk(struct tls_state *s, struct tls_cert *c)
+{
+	const uint8_t *d = c->der;
+	uint32_t o = 0;
+	struct der_el cert, tbs, alg, sig;
+	if (!der_expect(d, &o, c->der_len, 0x30, &cert))
+		return false;
+	uint32_t co = cert.body;
+	if (!der_expect(d, &co, cert.end, 0x30, &tbs) || !der_el_next(d, &co, cert.end, &alg) ||
+	    !walk_algorithm(d, &alg) || !der_expect(d, &co, cert.end, 0x03, &sig) ||
+	    sig.end == sig.body || co != cert.end)
+		return false;
+	struct cert_parts cp;
+	memset(&cp, 0, sizeof(cp));
+	if (!walk_tbs(d, &tbs, &cp)) {
+		parts_free(&cp);
+		return false;
+	}
+	if (cp.version < 0 || cp.version > 2)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VERSION);
+	c->subject = name_string(cp.subject, &c->subject_len);
+	if (c->subject == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SUBJECT);
+	c->issuer = name_string(cp.issuer, &c->issuer_len);
+	if (c->issuer == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_ISSUER);
+	c->serial = serial_string(cp.serial);
+	if (c->serial == NULL)
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SERIAL);
+	bool ok = true;
+	c->notbefore = asn1_time_epoch(cp.notbefore, &ok);
+	c->notafter = asn1_time_epoch(cp.notafter, &ok);
+	if (!ok) {
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DATE);
+		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VALIDITY);
+	}
+	if (cp.exts != NULL)
+		read_sans(c, X509V3_get_d2i(cp.exts, NID_subject_alt_name, NULL, NULL));
+	parts_free(&cp);
+	return true;
+}
+
 /* Reads one certificate's fields; the DER is already in c.  False when
  * it is no X.509 certificate. */
 static bool cert_read(struct tls_state *s, struct tls_cert *c)
@@ -217,7 +424,8 @@ static bool cert_read(struct tls_state *s, struct tls_cert *c)
 	if (EVP_Digest(c->der, c->der_len, sha1, &sha1_len, EVP_sha1(), NULL) == 1 &&
 	    sha1_len == 20)
 		hex_colon(sha1, 20, false, c->fingerprint);
-
+	if (cert_read_walk(s, c))
+		return true;
 	const unsigned char *p = c->der;
 	X509 *x = d2i_X509(NULL, &p, c->der_len);
 	if (x == NULL) {
@@ -238,7 +446,7 @@ static bool cert_read(struct tls_state *s, struct tls_cert *c)
 	c->issuer = name_string(X509_get_issuer_name(x), &c->issuer_len);
 	if (c->issuer == NULL)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_ISSUER);
-	c->serial = serial_string(x);
+	c->serial = serial_string(X509_get0_serialNumber(x));
 	if (c->serial == NULL)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_SERIAL);
 	bool ok = true;
@@ -248,7 +456,7 @@ static bool cert_read(struct tls_state *s, struct tls_cert *c)
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_DATE);
 		tls_set_event(s, TLS_EV_CERTIFICATE_INVALID_VALIDITY);
 	}
-	read_sans(c, x);
+	read_sans(c, X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL));
 	X509_free(x);
 	return true;
 }

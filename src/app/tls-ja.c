@@ -36,13 +36,41 @@ struct fp {
 	size_t len, cap;
 };
 
-static void fp_printf(struct fp *f, const char *fmt, unsigned v)
+/* Appends v in decimal (hex4: four lower-case hex digits), as
+ * snprintf's "%u" / "%04x" would, without its cost (a handshake has
+ * dozens of these numbers). */
+static void fp_num(struct fp *f, uint16_t v, bool hex4)
 {
-	if (f->s == NULL)
+	static const char hex[] = "0123456789abcdef";
+	char tmp[12];
+	size_t n = 0;
+	if (hex4) { /* the values are 16-bit */
+		for (int i = 3; i >= 0; i--)
+			tmp[n++] = hex[(v >> (4 * i)) & 15];
+	} else {
+		char rev[12];
+		size_t k = 0;
+		do
+			rev[k++] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		while (k > 0)
+			tmp[n++] = rev[--k];
+	}
+	if (f->s == NULL || f->len + n >= f->cap)
 		return;
-	int n = snprintf(f->s + f->len, f->cap - f->len, fmt, v);
-	if (n > 0 && (size_t)n < f->cap - f->len)
-		f->len += (size_t)n;
+	memcpy(f->s + f->len, tmp, n);
+	f->len += n;
+	f->s[f->len] = '\0';
+}
+
+static void hex_bytes(const unsigned char *md, unsigned n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 static void fp_char(struct fp *f, char c)
@@ -61,7 +89,7 @@ static void fp_list16(struct fp *f, const uint16_t *v, uint32_t n)
 			continue;
 		if (!first)
 			fp_char(f, '-');
-		fp_printf(f, "%u", v[i]);
+		fp_num(f, v[i], false);
 		first = false;
 	}
 }
@@ -73,8 +101,7 @@ static void md5_hex(const char *s, char out[33])
 	out[0] = '\0';
 	if (EVP_Digest(s, strlen(s), md, &n, EVP_md5(), NULL) != 1 || n != 16)
 		return;
-	for (unsigned i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_bytes(md, 16, out);
 }
 
 static struct fp fp_new(const struct tls_hello *h)
@@ -92,7 +119,8 @@ void tls_ja_client(struct tls_state *s)
 	struct fp f = fp_new(h);
 	if (f.s == NULL)
 		return;
-	fp_printf(&f, "%u,", h->version);
+	fp_num(&f, h->version, false);
+	fp_char(&f, ',');
 	fp_list16(&f, h->ciphers, h->n_ciphers);
 	fp_char(&f, ',');
 	fp_list16(&f, h->exts, h->n_exts);
@@ -102,7 +130,7 @@ void tls_ja_client(struct tls_state *s)
 	for (uint32_t i = 0; i < h->n_pformats; i++) {
 		if (i > 0)
 			fp_char(&f, '-');
-		fp_printf(&f, "%u", h->pformats[i]);
+		fp_num(&f, h->pformats[i], false);
 	}
 	free(s->ja3);
 	s->ja3 = f.s;
@@ -116,7 +144,8 @@ void tls_ja_server(struct tls_state *s)
 	struct fp f = fp_new(h);
 	if (f.s == NULL)
 		return;
-	fp_printf(&f, "%u,", h->version);
+	fp_num(&f, h->version, false);
+	fp_char(&f, ',');
 	fp_list16(&f, h->ciphers, h->n_ciphers);
 	fp_char(&f, ',');
 	fp_list16(&f, h->exts, h->n_exts);
@@ -189,7 +218,7 @@ static void ja4_hex_list(struct fp *f, const uint16_t *v, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		if (i > 0)
 			fp_char(f, ',');
-		fp_printf(f, "%04x", v[i]);
+		fp_num(f, v[i], true);
 	}
 }
 
@@ -202,8 +231,7 @@ static void sha256_12(const char *s, bool empty, char out[13])
 	out[12] = '\0';
 	if (empty || EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 || n < 6)
 		return;
-	for (unsigned i = 0; i < 6; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_bytes(md, 6, out);
 }
 
 static bool has_sni_ext(const struct tls_hello *h);
@@ -253,7 +281,7 @@ void tls_ja4_compute(struct tls_state *s)
 		if (tls_is_grease(h->sigalgs[i]))
 			continue;
 		fp_char(&f, nsig++ == 0 ? '_' : ',');
-		fp_printf(&f, "%04x", h->sigalgs[i]);
+		fp_num(&f, h->sigalgs[i], true);
 	}
 	sha256_12(f.s, k == 0, hash_c);
 	free(tmp);

@@ -1,11 +1,13 @@
 /*
- * capture — where packets enter vigil: capture files read with libpcap.
+ * capture — where packets enter vigil: capture files.
  *
  * A capture source is a list of files (one file, or every regular file of a
  * directory in name order) read one after another as a single stream, with
- * pcap_cnt numbering continuing across files as Suricata does.  pcap and
- * pcapng are both read by libpcap; timestamps are always delivered in
- * microseconds (nanosecond files are converted by libpcap).
+ * pcap_cnt numbering continuing across files as Suricata does.  Classic
+ * pcap files of the common link types are read in large blocks by
+ * pcap-file.c itself, exactly as libpcap would give them; pcapng and the
+ * rest by libpcap.  Timestamps are always delivered in microseconds
+ * (nanosecond files are converted).
  *
  * A file that cannot be opened, has an unsupported link type, or ends in a
  * truncated record is reported on stderr with its name (and the packet

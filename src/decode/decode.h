@@ -243,6 +243,10 @@ struct packet {
 	uint8_t stream_event_count;
 	uint8_t stream_events_lost; /* events that did not fit */
 	uint16_t stream_events[PACKET_MAX_STREAM_EVENTS];
+	/* An exception policy applied to this packet (util/exception-policy.h:
+	 * enum exception_policy, target bit); 0/0 when none. */
+	uint8_t exception_policy;
+	uint8_t exception_target;
 
 	/* ---- set by the app stage ---- */
 	uint8_t app_events; /* protocol-detection events, bits of enum app_detect_event */

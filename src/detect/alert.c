@@ -18,16 +18,13 @@ void alert_queue_reset(struct alert_queue *q)
 	q->flow_pass = false;
 	q->flow_drop = false;
 	q->tagged = false;
+	q->flow_bypass = false;
+	q->has_drop_alert = false;
 }
 
-void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
-			enum detect_action action, uint32_t flags)
+static void alert_fill(struct alert *a, const struct rule *r, enum detect_action action,
+		       uint32_t flags)
 {
-	if (q->count >= de->alert_max) {
-		q->discarded++;
-		return;
-	}
-	struct alert *a = &q->alerts[q->count++];
 	a->action = action;
 	a->gid = r->gid;
 	a->sid = r->sid;
@@ -60,6 +57,25 @@ void detect_keep_context(struct det_thread *dt, const char *key, const char *jso
 		dt->ctx[dt->nctx++] = (struct alert_context){key, json};
 }
 
+void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
+			enum detect_action action, uint32_t flags)
+{
+	if (q->count >= de->alert_max) {
+		q->discarded++;
+		return;
+	}
+	alert_fill(&q->alerts[q->count++], r, action, flags);
+}
+
+void alert_queue_set_drop(struct alert_queue *q, const struct rule *r, enum detect_action action,
+			  uint32_t flags)
+{
+	if (q->has_drop_alert && q->drop_alert.rule_num <= r->num)
+		return;
+	alert_fill(&q->drop_alert, r, action, flags);
+	q->has_drop_alert = true;
+}
+
 static bool queue_has_rule(const struct alert_queue *q, uint32_t rule_num)
 {
 	for (unsigned i = 0; i < q->count; i++)
@@ -76,6 +92,12 @@ void alert_queue_merge(const struct detect_engine *de, struct alert_queue *into,
 	into->flow_pass |= from->flow_pass;
 	into->flow_drop |= from->flow_drop;
 	into->tagged |= from->tagged;
+	into->flow_bypass |= from->flow_bypass;
+	if (from->has_drop_alert &&
+	    (!into->has_drop_alert || from->drop_alert.rule_num < into->drop_alert.rule_num)) {
+		into->drop_alert = from->drop_alert;
+		into->has_drop_alert = true;
+	}
 	into->discarded += from->discarded;
 	for (unsigned i = 0; i < from->count; i++) {
 		const struct alert *a = &from->alerts[i];

@@ -111,6 +111,11 @@ struct rule_header {
 	struct addr_set src, dst;
 	struct port_set sp, dp;
 	bool bidir;
+	/* "=>": a transactional rule (Suricata 8): directional like "->" from
+	 * the client's side, its keywords read either side of one
+	 * transaction, evaluated once the response side is ready. */
+	bool tx_both;
+	uint8_t hook_dirs; /* app-layer hook: `proto:request_*`/`client_*` AD_TS, `response_*`/`server_*` AD_TC */
 };
 
 struct parse_ctx;
@@ -192,7 +197,7 @@ extern const struct kw_family kw_family_meta, kw_family_content, kw_family_pcre,
     kw_family_udp, kw_family_vlan, kw_family_events, kw_family_flowstats, kw_family_buffers,
     kw_family_tag, kw_family_checksum, kw_family_base64, kw_family_modifiers,
     kw_family_dns, kw_family_tls, kw_family_applayer, kw_family_file, kw_family_http,
-    kw_family_dataset, kw_family_iprep, kw_family_intel, kw_family_frame;
+    kw_family_dataset, kw_family_iprep, kw_family_intel, kw_family_frame, kw_family_lua;
 /* One line per protocol's keyword family and buffer family. */
 extern const struct kw_family kw_family_ssh;
 extern const struct kw_family kw_family_ftp;
@@ -208,6 +213,7 @@ extern const struct kw_family kw_family_iec104;
 extern const struct kw_family kw_family_s7comm;
 extern const struct kw_family kw_family_mms;
 extern const struct kw_family kw_family_goose;
+extern const struct kw_family kw_family_mqtt;
 /* GOOSE packet buffers (kw-goose.c), in kw-buffers.c's table */
 bool goose_get_gocbref(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
 bool goose_get_datset(const struct packet *p, uint32_t index, const uint8_t **d, uint32_t *l);
@@ -316,6 +322,8 @@ extern const struct app_buffer_family app_buffers_stratum;
 extern const struct app_buffer_family app_buffers_mms;
 extern const struct app_buffer_family app_buffers_smtp;
 extern const struct app_buffer_family app_buffers_pgsql;
+extern const struct app_buffer_family app_buffers_sip;
+extern const struct app_buffer_family app_buffers_mqtt;
 /* The list of families (keywords.c). */
 extern const struct app_buffer_family *const app_buffer_families[];
 extern const size_t app_buffer_families_n;
@@ -329,6 +337,9 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 uint8_t *app_scratch_reserve(struct det_thread *dt, uint32_t n);
 /* app_inspect_tx() as a rule being evaluated sees it: only dt->tx_only's
  * transaction when one is set (dt may be NULL: all). */
+bool det_app_tx_stage(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		      enum app_proto *proto, const void **tx, uint64_t *tx_id,
+		      enum app_inspect_stage *stage);
 bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		enum app_proto *proto, const void **tx, uint64_t *tx_id);
 /* Buffer id of an app buffer name (or alias); -1 when none. */
@@ -443,6 +454,7 @@ enum rule_flags {
 	RF_APP_BUF = 1 << 20,	  /* inspects an app-layer buffer: runs on ready transactions */
 	RF_FRAME = 1 << 21,	  /* frame: runs on each ready frame of frame_proto/frame_type */
 	RF_APP_EARLY = 1 << 22,	  /* RF_APP_BUF reading only early buffers: judged at the early stage */
+	RF_BYPASS = 1 << 23,	  /* `bypass`: a match bypasses the flow (post-match) */
 };
 
 struct rule {
@@ -566,6 +578,7 @@ struct detect_flow {
 	uint8_t *int_set;
 	bool pass; /* an IP-only pass rule matched: no more inspection */
 	bool drop; /* an IP-only drop/reject rule matched (IPS drops the rest) */
+	uint8_t iponly_done; /* IP-only rules ran: bit 1 to server, bit 2 to client */
 	/* tag:session (kw-tag.c) */
 	bool tag_active;
 	uint8_t tag_metric;
@@ -573,6 +586,8 @@ struct detect_flow {
 	int64_t tag_until;
 };
 
+/* Grows the flow's flowint arrays to hold id (kw-flowint.c); 0 or -1. */
+int detect_flow_ints_reserve(struct detect_flow *df, uint32_t id);
 /* Returns (allocating) the flow's detect state, or NULL without flow. */
 struct detect_flow *detect_flow_get(struct det_thread *dt, const struct packet *p);
 
@@ -607,7 +622,7 @@ struct det_thread {
 	uint32_t ncand;
 	uint32_t *cand_extra;
 	uint32_t nextra;
-	uint8_t *cand_seen;
+	uint64_t *cand_seen; /* bit per rule: in cand_extra already */
 	struct ai_memo *ai_memo; /* recent address index lookups (prefilter.c) */
 	uint64_t pkt_count;
 	bool in_stream; /* evaluating a reassembled stream chunk (flow:only_stream) */
@@ -621,7 +636,16 @@ struct det_thread {
 	uint8_t *app_scratch; /* composed app buffer instances (kw-app.c) */
 	uint32_t app_scratch_cap;
 	struct alert_queue block_alerts; /* detect_stream_blocks: one block's alerts */
+	/* The transactions offered for the packet being evaluated, read once
+	 * per run of the rules (app_inspect_txs) instead of once per rule and
+	 * buffer: valid while txc_p is the packet and txc_valid holds. */
+	struct app_tx_ref txc[APP_INSPECT_MAX];
+	uint32_t txc_n;
+	enum app_proto txc_proto;
+	const struct packet *txc_p;
+	bool txc_valid;
 	struct file_magic *magic;	 /* libmagic, opened on first use (file.magic) */
+	void *lua;			 /* Lua states of this worker (kw-lua.c) */
 	bool magic_failed;		 /* ... and reported once if it cannot be */
 	/* JSON of dataset hits of the rule being evaluated (kw-dataset.c) */
 	struct alert_context ctx[ALERT_CONTEXT_MAX];
@@ -731,7 +755,25 @@ struct detect_engine {
 	uint32_t *frame_rules;
 	uint32_t nframe_rules;
 	uint64_t frames[APP_PROTO_MAX];
+	uint32_t niponly; /* RF_IPONLY rules: flows remember the directions they ran on */
+	/* Lua (kw-lua.c): settings, where scripts are, scripts loaded (each
+	 * lua / luaxform instance gets an index for the workers' states). */
+	struct detect_lua_config lua;
+	char *rule_path;
+	char *log_dir;
+	uint32_t nlua;
 };
+/* kw-lua.c: the engine's Lua settings from cfg; a worker's Lua states, freed with it. */
+void lua_engine_config(struct detect_engine *de, const struct detect_config *cfg);
+void lua_thread_free(struct det_thread *dt);
+/* Registers a Lua transform (luaxform) on the rule's current buffer (kw-transforms.c). */
+int transform_add_lua(struct parse_ctx *pc, struct rule *r, void *ctx);
+/* Runs a Lua transform on b (the result in the transform scratch `slot`);
+ * true always: a script that fails or returns nil leaves b as it was. */
+bool lua_xform_apply(struct det_thread *dt, const void *ctx, struct inspect_buf *b, int slot);
+/* The worker's transform scratch `slot`, grown to need bytes; NULL without memory. */
+uint8_t *transform_scratch(struct det_thread *dt, int slot, uint32_t need);
+void lua_xform_free(void *ctx);
 
 /* prefilter.c */
 int prefilter_build(struct detect_engine *de, FILE *log);
@@ -748,6 +790,9 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 bool rule_match_packet(struct det_thread *dt, const struct rule *r, const struct packet *p);
 /* alert.c */
 void alert_queue_reset(struct alert_queue *q);
+/* Records r as the packet's drop cause unless an earlier rule is. */
+void alert_queue_set_drop(struct alert_queue *q, const struct rule *r, enum detect_action action,
+			  uint32_t flags);
 void alert_queue_append(struct detect_engine *de, struct alert_queue *q, const struct rule *r,
 			enum detect_action action, uint32_t flags);
 /* Adds from's alerts of rules `into` does not hold yet, in rule order, and

@@ -66,6 +66,17 @@ struct detect_config {
 	 * default used. */
 	const char *const *action_order;
 	size_t action_order_count;
+	/* security.lua (kw-lua.c): Lua rules and transforms. */
+	struct detect_lua_config {
+		bool allow_rules;      /* allow-rules (Suricata 8 default: yes) */
+		bool allow_restricted; /* allow-restricted-functions: all standard libraries */
+		uint64_t max_bytes;    /* memory of one Lua state; 0 = no limit */
+		uint64_t max_instructions; /* per call into a script; 0 = no limit */
+		bool set;		   /* the fields were filled (else Suricata 8's defaults) */
+	} lua;
+	const char *default_rule_path; /* scripts named relative to it; NULL = the rule file's
+					* directory, then the working directory */
+	const char *log_dir;	       /* suricata.config.log_path() for scripts; NULL = "." */
 };
 
 struct detect_load_stats {
@@ -145,6 +156,12 @@ struct alert_queue {
 	bool flow_drop;	    /* a drop/reject applies to the whole flow (IP-only rule): EVE
 			     * flow.action "drop"; in IPS mode the flow's later packets drop */
 	bool tagged;	    /* an earlier `tag` covers this packet: log it (EVE "packet") */
+	bool flow_bypass;   /* a rule with `bypass` matched: the flow is bypassed */
+	/* The rule that dropped (first in rule order), whether it alerts or
+	 * not (noalert): the drop event shows it, as Suricata's
+	 * p->alerts.drop. */
+	bool has_drop_alert;
+	struct alert drop_alert;
 	struct alert alerts[DETECT_PACKET_ALERT_MAX];
 };
 

@@ -508,6 +508,7 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	de->datasets = dataset_registry_new(cfg->config, cfg->data_dir, log);
 	de->iprep = iprep_load(cfg->config, log);
 	setup_action_order(de, cfg, log);
+	lua_engine_config(de, cfg);
 	if (setup_vars(de, cfg) != 0)
 		goto fail;
 	if (cfg->classification_file != NULL &&
@@ -526,6 +527,9 @@ struct detect_engine *detect_engine_new(const struct detect_config *cfg,
 	detect_enrich_rules(de);
 	if (collect_frame_rules(de) != 0)
 		goto fail;
+	for (uint32_t i = 0; i < de->nrules; i++)
+		if (de->rules[i]->flags & RF_IPONLY)
+			de->niponly++;
 	for (uint32_t i = 0; i < de->nrules; i++)
 		if ((de->rules[i]->flags & RF_STREAM) &&
 		    de->rules[i]->max_content_len > de->max_pattern_len)
@@ -571,6 +575,8 @@ void detect_engine_free(struct detect_engine *de)
 	for (size_t i = 0; i < de->nfiles; i++)
 		free(de->files[i]);
 	free(de->files);
+	free(de->rule_path);
+	free(de->log_dir);
 	classification_free(&de->classes);
 	reference_free(&de->refs);
 	threshold_config_free(de);
@@ -647,6 +653,7 @@ void detect_thread_free(struct detect_thread *t)
 	xbits_thread_free(dt);
 	tag_thread_free(dt);
 	prefilter_thread_free(dt);
+	lua_thread_free(dt);
 	free(dt);
 }
 
@@ -686,15 +693,23 @@ static bool header_match(const struct rule *r, const struct packet *p, bool *swa
 		return false;
 	if (!app_header_match(h, p))
 		return false;
+	/* Ports first: most candidates come from the address index, which
+	 * already found one side's addresses, and fail on a port. */
 	bool ports = p->proto == 6 || p->proto == 17 || p->proto == 132;
-	if (addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst) &&
-	    (!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))))
+	if (h->tx_both && !p->flow_toserver) {
+		/* "=>" is matched from the client's side on the response */
+		*swapped = true;
+		return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+		       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
+	}
+	if ((!ports || (port_set_match(&h->sp, p->sp) && port_set_match(&h->dp, p->dp))) &&
+	    addr_set_match(&h->src, &p->src) && addr_set_match(&h->dst, &p->dst))
 		return true;
 	if (!h->bidir)
 		return false;
 	*swapped = true;
-	return addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src) &&
-	       (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp)));
+	return (!ports || (port_set_match(&h->sp, p->dp) && port_set_match(&h->dp, p->sp))) &&
+	       addr_set_match(&h->src, &p->dst) && addr_set_match(&h->dst, &p->src);
 }
 
 /* One instance of a buffer: transforms, then the buffer's keywords. */
@@ -821,6 +836,8 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 {
 	struct detect_engine *de = dt->de;
 	run_postmatch(dt, r, p);
+	if ((r->flags & RF_BYPASS) && p->flow != NULL)
+		out->flow_bypass = true;
 	enum detect_action action = r->h.action;
 	enum tc_verdict tv = threshold_config_check(dt, r, p, &action);
 	if (tv == TC_DISCARD)
@@ -841,9 +858,12 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 	}
 	if (action != r->h.action)
 		flags |= ALERT_F_RATE_FILTER;
-	/* As Suricata: pass and drop apply to the whole flow for IP-only
-	 * rules and stream matches (first to set wins), else to the packet. */
-	bool to_flow = p->flow != NULL && (mode == RUN_STREAM || rule_is_iponly(r));
+	/* As Suricata (signature_properties' flow_action): pass and drop
+	 * apply to the whole flow for IP-only and protocol-only rules,
+	 * stream matches and transaction (app-layer state) matches, first to
+	 * set wins; else to the packet. */
+	bool to_flow = p->flow != NULL &&
+		       (mode == RUN_STREAM || rule_is_iponly(r) || (r->flags & RF_APP_BUF));
 	struct detect_flow *df = to_flow ? detect_flow_get(dt, p) : NULL;
 	if (action == DETECT_ACTION_PASS) {
 		out->pass = true;
@@ -861,6 +881,7 @@ static bool rule_matched(struct det_thread *dt, const struct rule *r, const stru
 			flags |= ALERT_F_APPLY_FLOW;
 			out->flow_drop = true;
 		}
+		alert_queue_set_drop(out, r, action, flags);
 	}
 	/* Pass rules stop inspection; they are logged only with `alert`. */
 	if (!(r->flags & RF_NOALERT) && tv == TC_ALERT &&
@@ -893,7 +914,7 @@ static bool run_tx_rule(struct det_thread *dt, const struct rule *r, const struc
 	enum app_inspect_stage stage;
 	bool pass = false;
 	bool early = (r->flags & RF_APP_EARLY) != 0;
-	for (uint32_t t = 0; !pass && app_inspect_tx_stage(p, t, &proto, &tx, &id, &stage); t++) {
+	for (uint32_t t = 0; !pass && det_app_tx_stage(dt, p, t, &proto, &tx, &id, &stage); t++) {
 		/* a side seen early: its early rules were judged then, the
 		 * others wait for it to be complete */
 		if ((stage == APP_STAGE_EARLY && !early) ||
@@ -944,10 +965,18 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 	    [RUN_STREAM] = CAND_STREAM,
 	    [RUN_APP] = CAND_PACKET | CAND_APP,
 	};
+	dt->txc_valid = false; /* the transactions offered may have changed */
 	prefilter_run(dt, p, want[mode]);
+	/* IP-only rules: once per direction of a flow (Suricata's
+	 * DetectRunInspectIPOnly), every time for packets without one. */
+	bool iponly_ran = false;
+	if (de->niponly > 0 && p->flow != NULL && p->flow->detect != NULL) {
+		const struct detect_flow *df = p->flow->detect;
+		iponly_ran = (df->iponly_done & (p->flow_toserver ? 1 : 2)) != 0;
+	}
 	for (uint32_t i = 0; i < dt->ncand; i++) {
 		const struct rule *r = de->rules[dt->cand[i]];
-		if (!rule_wanted(r, mode))
+		if (!rule_wanted(r, mode) || (iponly_ran && (r->flags & RF_IPONLY)))
 			continue;
 		bool pass;
 		if ((r->flags & RF_APP_BUF) && p->flow != NULL)
@@ -963,6 +992,12 @@ static void run_rules(struct det_thread *dt, const struct packet *p, struct aler
 		(void)run_frame_rules(dt, p, out, mode);
 	if (out->count > 0 && p->flow != NULL)
 		p->flow->alerted = true;
+	if (de->niponly > 0 && p->flow != NULL && !iponly_ran &&
+	    (mode == RUN_PACKET || mode == RUN_PACKET_NO_STR)) {
+		struct detect_flow *df = detect_flow_get(dt, p);
+		if (df != NULL)
+			df->iponly_done |= p->flow_toserver ? 1 : 2;
+	}
 }
 
 static bool flow_passed(const struct packet *p)

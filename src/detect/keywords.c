@@ -34,10 +34,12 @@ static const struct kw_family *const families[] = {
     &kw_family_s7comm,
     &kw_family_mms,
     &kw_family_goose,
+    &kw_family_mqtt,
     &kw_family_ftp,
     &kw_family_dataset,
     &kw_family_iprep,
     &kw_family_intel,
+    &kw_family_lua,
 };
 
 /* Each protocol's rule buffers (kw-<proto>.c); every one gets a sticky
@@ -60,6 +62,8 @@ const struct app_buffer_family *const app_buffer_families[] = {
     &app_buffers_ftp,
     &app_buffers_smtp,
     &app_buffers_pgsql,
+    &app_buffers_sip,
+    &app_buffers_mqtt,
 };
 const size_t app_buffer_families_n = sizeof(app_buffer_families) / sizeof(app_buffer_families[0]);
 

@@ -189,9 +189,31 @@ const uint8_t *app_scratch_put(struct det_thread *dt, const uint8_t *d, uint32_t
 bool det_app_tx(const struct det_thread *dt, const struct packet *p, uint32_t i,
 		enum app_proto *proto, const void **tx, uint64_t *tx_id)
 {
-	if (dt == NULL || dt->tx_only < 0)
-		return app_inspect_tx(p, i, proto, tx, tx_id);
-	return i == 0 && app_inspect_tx(p, (uint32_t)dt->tx_only, proto, tx, tx_id);
+	enum app_inspect_stage stage;
+	return det_app_tx_stage(dt, p, i, proto, tx, tx_id, &stage);
+}
+
+bool det_app_tx_stage(const struct det_thread *dt, const struct packet *p, uint32_t i,
+		      enum app_proto *proto, const void **tx, uint64_t *tx_id,
+		      enum app_inspect_stage *stage)
+{
+	if (dt == NULL)
+		return app_inspect_tx_stage(p, i, proto, tx, tx_id, stage);
+	/* The cache is the thread's scratch, not the engine's. */
+	struct det_thread *w = (struct det_thread *)dt;
+	if (!w->txc_valid || w->txc_p != p) {
+		w->txc_n = app_inspect_txs(p, &w->txc_proto, w->txc);
+		w->txc_p = p;
+		w->txc_valid = true;
+	}
+	uint32_t k = dt->tx_only < 0 ? i : i == 0 ? (uint32_t)dt->tx_only : UINT32_MAX;
+	if (k >= w->txc_n)
+		return false;
+	*proto = w->txc_proto;
+	*tx = w->txc[k].tx;
+	*tx_id = w->txc[k].id;
+	*stage = w->txc[k].stage;
+	return true;
 }
 
 bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, uint32_t index,
@@ -200,8 +222,10 @@ bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, u
 	const struct app_buf *b = buf_by_id(buf_id);
 	if (b == NULL || p->flow == NULL)
 		return false;
-	enum app_dir dir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
-	if (!(b->dirs & (1u << dir)))
+	enum app_dir pdir = p->flow_toserver ? APP_TOSERVER : APP_TOCLIENT;
+	/* a transactional (=>) rule reads a one-sided buffer from its side */
+	bool tx_both = dt != NULL && dt->r != NULL && dt->r->h.tx_both;
+	if (!tx_both && !(b->dirs & (1u << pdir)))
 		return false;
 	enum app_proto proto;
 	const void *tx;
@@ -209,6 +233,9 @@ bool app_buffer_get(int buf_id, struct det_thread *dt, const struct packet *p, u
 	uint32_t seen = 0;
 	for (uint32_t t = 0; det_app_tx(dt, p, t, &proto, &tx, &id); t++) {
 		const struct app_buffer_spec *s = spec_for(b, proto);
+		enum app_dir dir = pdir;
+		if (tx_both && s != NULL && !(s->dirs & (1u << pdir)))
+			dir = pdir == APP_TOSERVER ? APP_TOCLIENT : APP_TOSERVER;
 		if (s == NULL || !(s->dirs & (1u << dir)))
 			return false;
 		for (uint32_t i = 0; s->get(s, dt, tx, dir, i, d, l); i++, seen++)
@@ -262,7 +289,9 @@ int rule_require_app(struct parse_ctx *pc, struct rule *r, enum app_proto proto,
 		pc_error(pc, "rule mixes keywords of different app protocols");
 		return -1;
 	}
-	r->tx_dirs = r->tx_proto == APP_PROTO_UNKNOWN ? dirs : (uint8_t)(r->tx_dirs & dirs);
+	/* a transactional (=>) rule may use keywords of both sides */
+	uint8_t both = r->h.tx_both ? (uint8_t)(r->tx_dirs | dirs) : (uint8_t)(r->tx_dirs & dirs);
+	r->tx_dirs = r->tx_proto == APP_PROTO_UNKNOWN ? dirs : both;
 	r->tx_proto = (uint8_t)proto;
 	return 0;
 }
@@ -319,7 +348,7 @@ static int check_buffer(struct parse_ctx *pc, struct rule *r, const struct app_b
 			 app_proto_name((enum app_proto)r->tx_proto));
 		return -1;
 	}
-	*dirs &= d;
+	*dirs = r->h.tx_both ? (uint8_t)(*dirs | d) : (uint8_t)(*dirs & d);
 	return 0;
 }
 
@@ -346,7 +375,12 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		}
 	}
-	uint8_t dirs = AD_BOTH;
+	uint8_t dirs = r->h.tx_both ? 0 : AD_BOTH;
+	/* A Suricata 8 hook (`dns:request_complete`): the rule runs on the
+	 * protocol's transactions, in the hook's direction. */
+	if (r->h.hook_dirs != 0 && rule_require_app(pc, r, (enum app_proto)r->h.app,
+						    r->h.hook_dirs) != 0)
+		return -1;
 	if (r->tx_proto != APP_PROTO_UNKNOWN) {
 		r->flags |= RF_APP_BUF;
 		dirs = r->tx_dirs;
@@ -368,8 +402,17 @@ int rule_finish_app(struct parse_ctx *pc, struct rule *r)
 			return -1;
 		early = early && buffer_early(b->name);
 	}
-	if (early && (r->flags & RF_APP_BUF))
+	if (early && (r->flags & RF_APP_BUF) && !r->h.tx_both) /* "=>" waits for the response */
 		r->flags |= RF_APP_EARLY;
+	if (r->h.tx_both) {
+		if (!(r->flags & RF_APP_BUF)) {
+			pc_error(pc, "'=>' needs transaction keywords");
+			return -1;
+		}
+		/* evaluated on the response side, whatever its keywords */
+		r->flags |= RF_TOCLIENT;
+		return 0;
+	}
 	if (dirs == 0 || (dirs == AD_TS && (r->flags & RF_TOCLIENT)) ||
 	    (dirs == AD_TC && (r->flags & RF_TOSERVER))) {
 		pc_error(pc, "rule inspects buffers of both directions");

@@ -25,6 +25,8 @@ struct bval {
 
 struct byte_ctx {
 	uint32_t bytes;
+	int bytes_var;	    /* byte_extract/byte_math variable giving `bytes`, -1 = none */
+	uint32_t bytes_max; /* largest binary size the keyword takes (8; byte_math 4) */
 	struct bval offset;
 	bool relative, string, negated;
 	bool dce; /* byte order of the DCERPC stub (dt->dce_big_endian) */
@@ -49,9 +51,29 @@ static uint64_t bval_get(struct det_thread *dt, const struct bval *b)
 }
 
 /* Reads the field; false when it lies outside the buffer or is not a number. */
-static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const struct inspect_buf *b,
-		      uint32_t cursor, uint32_t *pos_out, uint64_t *val)
+/* The number of bytes to read: fixed, or a variable's value, which must
+ * be a size the keyword could have been written with. */
+static bool byte_count(struct det_thread *dt, const struct byte_ctx *c, uint32_t *n)
 {
+	if (c->bytes_var < 0) {
+		*n = c->bytes;
+		return true;
+	}
+	uint64_t v = dt != NULL ? dt->byte_values[c->bytes_var] : 0;
+	if (v == 0 || v > (c->string ? 23u : c->bytes_max) ||
+	    (c->dce && v != 1 && v != 2 && v != 4))
+		return false;
+	*n = (uint32_t)v;
+	return true;
+}
+
+static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const struct inspect_buf *b,
+		      uint32_t cursor, uint32_t *pos_out, uint64_t *val, uint32_t *nbytes)
+{
+	uint32_t nb;
+	if (!byte_count(dt, c, &nb))
+		return false;
+	*nbytes = nb;
 	int64_t pos = (int64_t)bval_get(dt, &c->offset);
 	if (c->offset.var)
 		pos = (int64_t)dt->byte_values[c->offset.v];
@@ -59,14 +81,14 @@ static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const str
 		pos = c->offset.v;
 	if (c->relative)
 		pos += cursor;
-	if (pos < 0 || (uint64_t)pos + c->bytes > b->len)
+	if (pos < 0 || (uint64_t)pos + nb > b->len)
 		return false;
 	const uint8_t *p = b->data + pos;
 	uint64_t v = 0;
 	if (c->string) {
 		/* 0 bytes: the number as long as it goes (at most 23 characters,
 		 * the longest that fits 64 bits), as Suricata reads it */
-		uint32_t n = c->bytes;
+		uint32_t n = nb;
 		if (n == 0)
 			n = b->len - (uint32_t)pos < 23 ? b->len - (uint32_t)pos : 23;
 		if (n == 0)
@@ -81,10 +103,10 @@ static bool byte_read(struct det_thread *dt, const struct byte_ctx *c, const str
 		if (end == tmp)
 			return false;
 	} else if (c->dce ? (dt != NULL && dt->dce_big_endian) : c->endian == B_BIG) {
-		for (uint32_t i = 0; i < c->bytes; i++)
+		for (uint32_t i = 0; i < nb; i++)
 			v = (v << 8) | p[i];
 	} else {
-		for (uint32_t i = c->bytes; i > 0; i--)
+		for (uint32_t i = nb; i > 0; i--)
 			v = (v << 8) | p[i - 1];
 	}
 	if (c->bitmask != 0) {
@@ -106,9 +128,9 @@ static int byte_test_inspect(struct det_thread *dt, const void *ctx, const struc
 	const struct byte_ctx *c = ctx;
 	*retry = UINT32_MAX;
 	*end = cursor;
-	uint32_t pos;
+	uint32_t pos, nb;
 	uint64_t v;
-	if (!byte_read(dt, c, b, cursor, &pos, &v))
+	if (!byte_read(dt, c, b, cursor, &pos, &v, &nb))
 		return 0;
 	uint64_t t = bval_get(dt, &c->value);
 	bool m = false;
@@ -132,9 +154,9 @@ static int byte_jump_inspect(struct det_thread *dt, const void *ctx, const struc
 {
 	const struct byte_ctx *c = ctx;
 	*retry = UINT32_MAX;
-	uint32_t pos;
+	uint32_t pos, nb;
 	uint64_t v;
-	if (!byte_read(dt, c, b, cursor, &pos, &v))
+	if (!byte_read(dt, c, b, cursor, &pos, &v, &nb))
 		return 0;
 	int64_t val = (int64_t)(v * c->multiplier);
 	if (c->align && (val % 4) != 0)
@@ -145,7 +167,7 @@ static int byte_jump_inspect(struct det_thread *dt, const void *ctx, const struc
 	else if (c->from_end)
 		j = (int64_t)b->len + val;
 	else
-		j = (int64_t)pos + c->bytes + val;
+		j = (int64_t)pos + nb + val;
 	j += c->post_offset;
 	if (j < 0 || j > (int64_t)b->len)
 		return 0;
@@ -158,15 +180,15 @@ static int byte_extract_inspect(struct det_thread *dt, const void *ctx, const st
 {
 	const struct byte_ctx *c = ctx;
 	*retry = UINT32_MAX;
-	uint32_t pos;
+	uint32_t pos, nb;
 	uint64_t v;
-	if (!byte_read(dt, c, b, cursor, &pos, &v))
+	if (!byte_read(dt, c, b, cursor, &pos, &v, &nb))
 		return 0;
 	v *= c->multiplier;
 	if (c->align && (v % 4) != 0)
 		v += 4 - (v % 4);
 	dt->byte_values[c->var] = v;
-	*end = pos + c->bytes;
+	*end = pos + nb;
 	return 1;
 }
 
@@ -176,9 +198,9 @@ static int byte_math_inspect(struct det_thread *dt, const void *ctx, const struc
 	const struct byte_ctx *c = ctx;
 	*retry = UINT32_MAX;
 	*end = cursor;
-	uint32_t pos;
+	uint32_t pos, nb;
 	uint64_t v;
-	if (!byte_read(dt, c, b, cursor, &pos, &v))
+	if (!byte_read(dt, c, b, cursor, &pos, &v, &nb))
 		return 0;
 	uint64_t rv = bval_get(dt, &c->rvalue);
 	switch (c->moper) {
@@ -220,9 +242,23 @@ static int parse_bval(struct parse_ctx *pc, struct rule *r, const char *s, int64
 	return 0;
 }
 
-static int parse_bytes(struct parse_ctx *pc, const char *s, struct byte_ctx *c, bool zero_ok)
+/* The byte count: a number, or (byte_test, byte_jump, byte_math: Suricata's
+ * *_NBYTES_VAR) the name of an earlier byte_extract/byte_math variable. */
+static int parse_bytes(struct parse_ctx *pc, struct rule *r, const char *s, struct byte_ctx *c,
+		       bool zero_ok)
 {
 	uint64_t n;
+	c->bytes_var = -1;
+	if (c->bytes_max == 0)
+		c->bytes_max = 8;
+	if (r != NULL && !parse_u64(s, &n)) {
+		int id = rule_byte_var_lookup(r, s);
+		if (id >= 0) {
+			c->bytes_var = id;
+			c->bytes = 1; /* checked against the variable's value when read */
+			return 0;
+		}
+	}
 	if (!parse_u64(s, &n) || (n == 0 && !zero_ok) || n > 23) {
 		pc_error(pc, "invalid number of bytes '%s'", s);
 		return -1;
@@ -305,7 +341,7 @@ static int byte_test_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 		pc_error(pc, "byte_test needs bytes, operator, value, offset");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c, true) != 0)
+	if (parse_bytes(pc, r, f[0], c, true) != 0)
 		goto fail;
 	char *op = f[1];
 	if (*op == '!') {
@@ -362,7 +398,7 @@ static int byte_jump_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 		pc_error(pc, "byte_jump needs bytes, offset");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c, true) != 0 ||
+	if (parse_bytes(pc, r, f[0], c, true) != 0 ||
 	    parse_bval(pc, r, f[1], -65535, 65535, &c->offset, "byte_jump offset") != 0)
 		goto fail;
 	for (int i = 2; i < n; i++) {
@@ -414,7 +450,7 @@ static int byte_extract_setup(struct parse_ctx *pc, struct rule *r, const char *
 		pc_error(pc, "byte_extract needs bytes, offset, name");
 		goto fail;
 	}
-	if (parse_bytes(pc, f[0], c, false) != 0 ||
+	if (parse_bytes(pc, NULL, f[0], c, false) != 0 ||
 	    parse_bval(pc, r, f[1], -65535, 65535, &c->offset, "byte_extract offset") != 0)
 		goto fail;
 	for (int i = 3; i < n; i++) {
@@ -455,6 +491,7 @@ static int byte_math_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 	struct byte_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return -1;
+	c->bytes_max = 4; /* byte_math reads at most 4 binary bytes */
 	bool have_bytes = false, have_off = false, have_op = false, have_rv = false;
 	const char *result = NULL;
 	for (int i = 0; i < n; i++) {
@@ -464,7 +501,7 @@ static int byte_math_setup(struct parse_ctx *pc, struct rule *r, const char *arg
 			v = str_trim(v + 1);
 		}
 		if (v != NULL && strcmp(k, "bytes") == 0) {
-			if (parse_bytes(pc, v, c, false) != 0)
+			if (parse_bytes(pc, r, v, c, false) != 0)
 				goto fail;
 			have_bytes = true;
 		} else if (v != NULL && strcmp(k, "offset") == 0) {

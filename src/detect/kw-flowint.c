@@ -21,7 +21,7 @@ struct flowint_ctx {
 	uint32_t value; /* number, or flowint id */
 };
 
-static int ints_reserve(struct detect_flow *df, uint32_t id)
+int detect_flow_ints_reserve(struct detect_flow *df, uint32_t id)
 {
 	if (id < df->nints)
 		return 0;
@@ -65,7 +65,7 @@ static int flowint_match(struct det_thread *dt, const struct packet *p, const st
 	case FI_ADD:
 	case FI_SUB:
 	case FI_SET:
-		if (df == NULL || ints_reserve(df, c->id) != 0)
+		if (df == NULL || detect_flow_ints_reserve(df, c->id) != 0)
 			return 1;
 		if (!set)
 			cur = 0;

@@ -220,6 +220,16 @@ static int noalert_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 	return 0;
 }
 
+/* Suricata's post-match `bypass` (rules/bypass-keyword): a match takes the
+ * flow out of all further evaluation (a local bypass). */
+static int bypass_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
+{
+	(void)pc;
+	(void)arg;
+	r->flags |= RF_BYPASS;
+	return 0;
+}
+
 /* "8.0.0" or "8" / "8.0"; missing parts are 0. */
 static bool parse_version(const char *s, unsigned v[3])
 {
@@ -376,6 +386,7 @@ static const struct kw_def defs[] = {
     {"target", NULL, "which side is the target (src_ip, dest_ip)", target_setup, NULL, NULL, NULL,
      0},
     {"noalert", NULL, "match without alerting", noalert_setup, NULL, NULL, NULL, KW_NOOPT},
+    {"bypass", NULL, "bypass the flow on a match", bypass_setup, NULL, NULL, NULL, KW_NOOPT},
     {"prefilter", NULL, "prefilter hint (accepted, vigil chooses its own)", prefilter_setup, NULL,
      NULL, NULL, KW_NOOPT},
     {"alert", NULL, "also log a pass rule's match as an alert", alert_setup, NULL, NULL, NULL,

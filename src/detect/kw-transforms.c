@@ -33,6 +33,7 @@ enum {
 	T_PCREXFORM,
 	T_HEADER_LOWER,
 	T_STRIP_PSEUDO,
+	T_LUAXFORM, /* kw-lua.c */
 };
 
 struct xor_ctx {
@@ -45,7 +46,7 @@ struct b64_ctx {
 	bool strict;
 };
 
-static uint8_t *scratch(struct det_thread *dt, int slot, uint32_t need)
+uint8_t *transform_scratch(struct det_thread *dt, int slot, uint32_t need)
 {
 	if (need == 0)
 		need = 1;
@@ -173,9 +174,11 @@ static uint32_t header_lower(const uint8_t *in, uint32_t len, uint8_t *out)
 bool transform_apply(struct det_thread *dt, const struct transform *t, struct inspect_buf *b,
 		     int slot)
 {
+	if (t->type == T_LUAXFORM)
+		return lua_xform_apply(dt, t->ctx, b, slot);
 	const uint8_t *in = b->data;
 	uint32_t len = b->len, o = 0;
-	uint8_t *out = scratch(dt, slot, len + 64);
+	uint8_t *out = transform_scratch(dt, slot, len + 64);
 	if (out == NULL)
 		return false;
 	switch (t->type) {
@@ -241,6 +244,11 @@ bool transform_apply(struct det_thread *dt, const struct transform *t, struct in
 
 void transform_free(struct transform *t)
 {
+	if (t->type == T_LUAXFORM) {
+		lua_xform_free(t->ctx);
+		t->ctx = NULL;
+		return;
+	}
 	if (t->type == T_PCREXFORM)
 		pcre2_code_free(t->ctx);
 	else if (t->type == T_XOR && t->ctx != NULL)
@@ -283,6 +291,11 @@ static int add_transform(struct parse_ctx *pc, struct rule *r, int type, void *c
 	n[rb->nxf].ctx = ctx;
 	rb->nxf++;
 	return 0;
+}
+
+int transform_add_lua(struct parse_ctx *pc, struct rule *r, void *ctx)
+{
+	return add_transform(pc, r, T_LUAXFORM, ctx);
 }
 
 #define SIMPLE(fn, type)                                                                           \

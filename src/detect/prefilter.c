@@ -190,7 +190,8 @@ static const struct rule_buffer *fp_buffer(const struct rule *r)
  * any) take no parameters, so one scan serves every rule with that chain. */
 static bool app_fp_usable(const struct rule *r)
 {
-	if (!r->has_fp || !buffer_is_app(r->fp.buf_id))
+	/* a transactional (=>) rule may read its pattern from the other side */
+	if (!r->has_fp || !buffer_is_app(r->fp.buf_id) || r->h.tx_both)
 		return false;
 	const struct rule_buffer *rb = fp_buffer(r);
 	if (rb == NULL)
@@ -902,7 +903,7 @@ int prefilter_thread_init(struct detect_engine *de, struct det_thread *dt)
 	dt->cand_extra = malloc((de->nrules + 1) * sizeof(uint32_t));
 	if (dt->cand_extra == NULL)
 		return -1;
-	dt->cand_seen = calloc(de->nrules + 1, 1);
+	dt->cand_seen = calloc(de->nrules / 64 + 1, sizeof(uint64_t));
 	dt->ai_memo = calloc(AI_MEMO_SLOTS, sizeof(struct ai_memo));
 	if (dt->cand == NULL || dt->cand_seen == NULL || dt->ai_memo == NULL)
 		return -1;
@@ -943,10 +944,48 @@ struct scan_ctx {
  * generic list, which is already in rule order. */
 static void add_cand(struct det_thread *dt, uint32_t num)
 {
-	if (dt->cand_seen[num])
+	uint64_t bit = 1ull << (num % 64);
+	if (dt->cand_seen[num / 64] & bit)
 		return;
-	dt->cand_seen[num] = 1;
+	dt->cand_seen[num / 64] |= bit;
 	dt->cand_extra[dt->nextra++] = num;
+}
+
+/*
+ * cand_extra in rule order, and cand_seen cleared, without a general
+ * sort: a few candidates by insertion, more by reading their bits back
+ * in order over the words they span (a packet with many candidates pays
+ * one pass over at most nrules / 64 words).
+ */
+#define CAND_INSERTION_MAX 24
+
+static void cand_extra_order(struct det_thread *dt)
+{
+	uint32_t *v = dt->cand_extra, n = dt->nextra;
+	if (n <= CAND_INSERTION_MAX) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t x = v[i], k = i;
+			dt->cand_seen[x / 64] = 0;
+			for (; k > 0 && v[k - 1] > x; k--)
+				v[k] = v[k - 1];
+			v[k] = x;
+		}
+		return;
+	}
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	uint32_t k = 0;
+	for (uint32_t w = lo / 64; w <= hi / 64; w++) {
+		uint64_t bits = dt->cand_seen[w];
+		dt->cand_seen[w] = 0;
+		while (bits != 0) {
+			v[k++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+		}
+	}
 }
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
@@ -996,13 +1035,20 @@ static void scan_buf(struct scan_ctx *sc, const uint8_t *d, uint32_t n)
 		scan_runs(sc, d, n);
 }
 
+static uint64_t be64_at(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
 static u128 addr_value(const struct ip_addr *a)
 {
-	u128 v = 0;
-	int n = a->family == 4 ? 4 : 16;
-	for (int i = 0; i < n; i++)
-		v = (v << 8) | a->bytes[i];
-	return v;
+	if (a->family == 4)
+		return (u128)a->bytes[0] << 24 | (u128)a->bytes[1] << 16 | (u128)a->bytes[2] << 8 |
+		       a->bytes[3];
+	return (u128)be64_at(a->bytes) << 64 | be64_at(a->bytes + 8);
 }
 
 static void ai_lookup(struct det_thread *dt, const struct addr_index *ai, const struct ip_addr *a)
@@ -1026,7 +1072,7 @@ static void app_prefilter(struct det_thread *dt, const struct group *g, const st
 	enum app_proto proto;
 	const void *tx;
 	uint64_t tx_id;
-	if ((g->nnofp == 0 && g->nsets <= 1) || !app_inspect_tx(p, 0, &proto, &tx, &tx_id))
+	if ((g->nnofp == 0 && g->nsets <= 1) || !det_app_tx(dt, p, 0, &proto, &tx, &tx_id))
 		return;
 	for (uint32_t i = 0; i < g->nnofp; i++)
 		add_cand(dt, g->nofp[i]);
@@ -1094,10 +1140,7 @@ void prefilter_run(struct det_thread *dt, const struct packet *p, unsigned want)
 		app_prefilter(dt, &pf->g[APP_GROUP(dir)], p);
 	uint32_t nnofp = g != NULL ? g->nnofp : 0;
 	const uint32_t *nofp = g != NULL ? g->nofp : NULL;
-	for (uint32_t i = 0; i < dt->nextra; i++)
-		dt->cand_seen[dt->cand_extra[i]] = 0;
-	if (dt->nextra > 1)
-		qsort(dt->cand_extra, dt->nextra, sizeof(uint32_t), u32_cmp_pub);
+	cand_extra_order(dt);
 	/* merge (a rule too wide for one address family's index is generic and
 	 * may also come from the other family's index: keep it once) */
 	uint32_t a = 0, b = 0;

@@ -432,14 +432,42 @@ void addr_set_free(struct addr_set *a)
 	rset_free(&a->v6);
 }
 
+/* A set whose ranges all fit in 64 bits (IPv4, ports): searched without 128-bit
+ * arithmetic (this runs for every candidate rule of every packet). */
+static bool rset_contains_small(const struct rset *s, uint64_t v)
+{
+	uint32_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v < (uint64_t)s->r[mid].lo)
+			hi = mid;
+		else if (v > (uint64_t)s->r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static uint64_t be64_at(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
 bool addr_set_match(const struct addr_set *a, const struct ip_addr *ip)
 {
 	if (a->any)
 		return true;
 	if (ip->family == 4)
-		return rset_contains(&a->v4, ip_to_u128(ip));
+		return rset_contains_small(&a->v4, (uint64_t)ip->bytes[0] << 24 |
+						    (uint64_t)ip->bytes[1] << 16 |
+						    (uint64_t)ip->bytes[2] << 8 | ip->bytes[3]);
 	if (ip->family == 6)
-		return rset_contains(&a->v6, ip_to_u128(ip));
+		return rset_contains(&a->v6,
+				     (u128)be64_at(ip->bytes) << 64 | be64_at(ip->bytes + 8));
 	return false;
 }
 
@@ -584,7 +612,7 @@ void port_set_free(struct port_set *p)
 
 bool port_set_match(const struct port_set *p, uint16_t port)
 {
-	return p->any || rset_contains(&p->ports, port);
+	return p->any || rset_contains_small(&p->ports, port); /* ports fit in 64 bits too */
 }
 
 /* ------------------------------------------------------------ header */
@@ -637,6 +665,34 @@ static void proto_set(struct rule_header *h, uint8_t p)
 
 static int header_proto(struct rule_header *h, const char *p, char *err, size_t errlen)
 {
+	/* Suricata 8's app-layer hooks: `<proto>:request_<state>` and
+	 * `<proto>:response_<state>` (request_started, request_complete,
+	 * response_banner_done ...; TLS: client_* / server_*): the protocol's
+	 * transactions, one side.  vigil offers a transaction side to rules
+	 * when its parser says it is ready, not at each named state. */
+	const char *hook = strchr(p, ':');
+	if (hook != NULL) {
+		char base[32];
+		size_t n = (size_t)(hook - p);
+		if (n == 0 || n >= sizeof(base))
+			ERR("unknown protocol '%s'", p);
+		memcpy(base, p, n);
+		base[n] = '\0';
+		/* TLS names its states client_* / server_* (client_hello_done) */
+		if ((strncmp(hook + 1, "request_", 8) == 0 && hook[9] != '\0') ||
+		    (strncmp(hook + 1, "client_", 7) == 0 && hook[8] != '\0'))
+			h->hook_dirs = 1u << APP_TOSERVER;
+		else if ((strncmp(hook + 1, "response_", 9) == 0 && hook[10] != '\0') ||
+			 (strncmp(hook + 1, "server_", 7) == 0 && hook[8] != '\0'))
+			h->hook_dirs = 1u << APP_TOCLIENT;
+		else
+			ERR("unknown hook '%s' in protocol '%s'", hook + 1, p);
+		if (header_proto(h, base, err, errlen) != 0)
+			return -1;
+		if (!(h->proto_flags & RP_APP))
+			ERR("hook '%s' on a protocol that is not an application protocol", p);
+		return 0;
+	}
 	if (strcmp(p, "ip") == 0 || strcmp(p, "ipv4") == 0 || strcmp(p, "ipv6") == 0 ||
 	    strcmp(p, "pkthdr") == 0) {
 		memset(h->protos, 0xff, sizeof(h->protos));
@@ -761,6 +817,8 @@ int rule_header_parse(struct parse_ctx *pc, const char *hdr, struct rule_header 
 		h->bidir = false;
 	else if (strcmp(f[4], "<>") == 0)
 		h->bidir = true;
+	else if (strcmp(f[4], "=>") == 0)
+		h->tx_both = true;
 	else {
 		snprintf(err, errlen, "invalid direction '%s'", f[4]);
 		goto out;

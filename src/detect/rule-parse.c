@@ -647,6 +647,24 @@ static void rule_classify_stream(struct rule *r)
 	r->flags |= RF_STREAM;
 }
 
+/*
+ * Suricata's IP-only rules (detect-engine-build.c SignatureIsIPOnly): no
+ * payload, buffer, application protocol or per-packet keyword, and for
+ * TCP/UDP both ports "any".  They look at addresses only, so on a flow
+ * they run on its first packet in each direction, not on every packet.
+ */
+static void rule_classify_iponly(struct rule *r)
+{
+	if (r->nbufs > 0 || r->lists[LIST_MATCH].n > 0 || (r->flags & (RF_APP_BUF | RF_FRAME)) ||
+	    r->h.app != 0 || (r->h.proto_flags & RP_APP) || r->tx_proto != 0)
+		return;
+	bool tcp_udp = !r->h.proto_any && ((r->h.protos[6 / 8] & (1u << (6 % 8))) ||
+					   (r->h.protos[17 / 8] & (1u << (17 % 8))));
+	if (tcp_udp && (!r->h.sp.any || !r->h.dp.any))
+		return;
+	r->flags |= RF_IPONLY;
+}
+
 static int rule_finish(struct parse_ctx *pc, struct rule *r)
 {
 	if (!(r->flags & RF_HAS_SID)) {
@@ -666,6 +684,7 @@ static int rule_finish(struct parse_ctx *pc, struct rule *r)
 		return -1;
 	rule_finalize_content(r);
 	rule_classify_stream(r);
+	rule_classify_iponly(r);
 	return 0;
 }
 

@@ -7,8 +7,10 @@
 #include "engine/dispatch.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BATCH_FRAMES 256
 #define BATCH_BYTES (512 * 1024)
@@ -33,6 +35,7 @@ struct lane {
 	unsigned nfree;
 	struct batch *filling; /* reader side only */
 	bool started;
+	double cpu_s; /* the thread's CPU time, set when it stops */
 };
 
 struct dispatch {
@@ -63,6 +66,9 @@ static void batch_free(struct batch *b)
 static void *lane_main(void *arg)
 {
 	struct lane *l = arg;
+	char name[16];
+	snprintf(name, sizeof(name), "vigil-w%u", l->worker->id);
+	pthread_setname_np(pthread_self(), name); /* for top and perf */
 	for (;;) {
 		pthread_mutex_lock(&l->lock);
 		while (l->count == 0)
@@ -85,8 +91,12 @@ static void *lane_main(void *arg)
 		l->free_list[l->nfree++] = b;
 		pthread_cond_broadcast(&l->cond);
 		pthread_mutex_unlock(&l->lock);
-		if (stop)
+		if (stop) {
+			struct timespec ts;
+			if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+				l->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 			return NULL;
+		}
 	}
 }
 
@@ -139,15 +149,85 @@ struct dispatch *dispatch_start(struct worker **workers, unsigned n)
 	}
 	return d;
 fail:
-	dispatch_finish(d);
+	dispatch_finish(d, NULL);
 	return NULL;
 }
 
-/* Symmetric hash of the outermost IP pair; frames without IP go to lane 0. */
+/* Symmetric in the two addresses (XOR and sum of each byte pair). */
+static unsigned route_hash(const uint8_t *a, const uint8_t *b, size_t alen, const uint16_t *vlan,
+			   int nvlan, unsigned nworkers)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < alen; i++) {
+		h = (h ^ (uint32_t)(a[i] ^ b[i])) * 16777619u;
+		h = (h ^ (uint32_t)(a[i] + b[i])) * 16777619u;
+	}
+	for (int i = 0; i < nvlan; i++)
+		h = (h ^ vlan[i]) * 16777619u;
+	h ^= h >> 15;
+	return h % nworkers;
+}
+
+static uint16_t be16(const uint8_t *d)
+{
+	return (uint16_t)(d[0] << 8 | d[1]);
+}
+
+/*
+ * The reader's cheap path: Ethernet, up to DECODE_MAX_VLAN VLAN tags,
+ * then an IPv4 header without options or an IPv6 header whose next
+ * header is TCP or UDP, checked as the decoder checks them, so the
+ * addresses are the ones decode_packet() would give.  Anything else
+ * (options, ICMP that may quote another flow, extension headers, other
+ * link types) returns false and is decoded in full.
+ */
+static bool route_fast(const struct capture_frame *fr, unsigned nworkers, unsigned *lane)
+{
+	const uint8_t *d = fr->data;
+	uint32_t len = fr->caplen;
+	if (fr->linktype != 1 /* DLT_EN10MB */ || len < 14)
+		return false;
+	uint16_t vlan[DECODE_MAX_VLAN];
+	int nvlan = 0;
+	uint16_t type = be16(d + 12);
+	d += 14;
+	len -= 14;
+	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+		if (len < 4 || nvlan == DECODE_MAX_VLAN)
+			return false;
+		vlan[nvlan++] = be16(d) & 0x0fff;
+		type = be16(d + 2);
+		d += 4;
+		len -= 4;
+	}
+	if (type == 0x0800) {
+		if (len < 20 || d[0] != 0x45 || be16(d + 2) < 20 || len < be16(d + 2) || d[9] == 1)
+			return false;
+		*lane = route_hash(d + 12, d + 16, 4, vlan, nvlan, nworkers);
+		return true;
+	}
+	if (type == 0x86dd) {
+		if (len < 40 || (d[0] >> 4) != 6 || len < 40u + be16(d + 4) || (d[6] != 6 && d[6] != 17))
+			return false;
+		*lane = route_hash(d + 8, d + 24, 16, vlan, nvlan, nworkers);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Symmetric hash of the outermost IP pair and VLAN ids (so a fragment
+ * goes where its datagram's flow is); an ICMP error that quotes a TCP or
+ * UDP datagram goes with the flow of that datagram, as the flow table
+ * files it; frames without IP go to lane 0.
+ */
 unsigned dispatch_route(const struct capture_frame *fr, unsigned nworkers)
 {
 	if (nworkers <= 1)
 		return 0;
+	unsigned lane;
+	if (route_fast(fr, nworkers, &lane))
+		return lane;
 	struct packet p;
 	struct decode_stats scratch;
 	memset(&scratch, 0, sizeof(scratch));
@@ -155,19 +235,18 @@ unsigned dispatch_route(const struct capture_frame *fr, unsigned nworkers)
 	p.data = fr->data;
 	p.len = fr->caplen;
 	p.linktype = fr->linktype;
-	if (!decode_packet(&p, &scratch) || p.ip_version == 0)
+	(void)decode_packet(&p, &scratch); /* an invalid layer above IP keeps its addresses */
+	if (p.ip_version == 0)
 		return 0;
-	uint32_t h = 2166136261u;
-	size_t alen = p.ip_version == 6 ? 16 : 4;
-	for (size_t i = 0; i < alen; i++) {
-		/* XOR of both ends is order independent: symmetric. */
-		h = (h ^ (uint32_t)(p.src.bytes[i] ^ p.dst.bytes[i])) * 16777619u;
-		h = (h ^ (uint32_t)(p.src.bytes[i] + p.dst.bytes[i])) * 16777619u;
+	const struct ip_addr *a = &p.src, *b = &p.dst;
+	bool icmp = p.proto == 1 || p.proto == 58;
+	if (icmp && p.icmp.has_inner && (p.icmp.inner_proto == 6 || p.icmp.inner_proto == 17) &&
+	    p.icmp.inner_src.family == p.src.family) {
+		a = &p.icmp.inner_src;
+		b = &p.icmp.inner_dst;
 	}
-	for (int i = 0; i < p.vlan_count; i++)
-		h = (h ^ p.vlan_id[i]) * 16777619u;
-	h ^= h >> 15;
-	return h % nworkers;
+	return route_hash(a->bytes, b->bytes, p.ip_version == 6 ? 16 : 4, p.vlan_id,
+			  p.vlan_count, nworkers);
 }
 
 static void lane_add(struct lane *l, const struct capture_frame *fr)
@@ -210,7 +289,7 @@ void dispatch_frame(struct dispatch *d, const struct capture_frame *fr)
 	lane_add(&d->lanes[dispatch_route(fr, d->n)], fr);
 }
 
-void dispatch_finish(struct dispatch *d)
+void dispatch_finish(struct dispatch *d, double *cpu_s)
 {
 	if (!d)
 		return;
@@ -222,6 +301,8 @@ void dispatch_finish(struct dispatch *d)
 		lane_push(l, l->filling);
 		l->filling = NULL;
 		pthread_join(l->thread, NULL);
+		if (cpu_s != NULL)
+			cpu_s[i] = l->cpu_s;
 	}
 	for (unsigned i = 0; i < d->n; i++) {
 		struct lane *l = &d->lanes[i];

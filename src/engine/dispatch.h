@@ -15,8 +15,9 @@ struct dispatch;
 
 struct dispatch *dispatch_start(struct worker **workers, unsigned n);
 void dispatch_frame(struct dispatch *d, const struct capture_frame *fr);
-/* Sends what is queued, waits for every worker to finish it, joins them. */
-void dispatch_finish(struct dispatch *d);
+/* Sends what is queued, waits for every worker to finish it, joins them;
+ * each worker thread's CPU seconds go to cpu_s[i] (cpu_s may be NULL). */
+void dispatch_finish(struct dispatch *d, double *cpu_s);
 
 /* The worker index of a frame (exposed for tests). */
 unsigned dispatch_route(const struct capture_frame *fr, unsigned nworkers);

@@ -4,6 +4,7 @@
  * log directory) are fatal with a one-line reason; anything that goes
  * wrong inside the input is reported and counted, and the run goes on.
  */
+#include "util/exception-policy.h"
 #include "engine/engine.h"
 #include "app/file.h"
 #include "app/frame.h"
@@ -89,6 +90,26 @@ static const struct capture_stats *capture_stats_of(struct engine *e)
 	return &e->live_stats;
 }
 
+/* Exception policies (util/exception-policy.h), resolved once: the stream
+ * stage applies the midstream one, EVE names them in flow events. */
+static bool load_exception_policies(struct engine *e, char *err, size_t errlen)
+{
+	enum exception_policy pol;
+	bool ips = e->opt->simulate_ips;
+	if (!exception_policy_resolve_midstream(e->config, e->stream_cfg.midstream, ips, &pol, err,
+						errlen))
+		return false;
+	e->stream_cfg.midstream_policy = (uint8_t)pol;
+	e->stream_cfg.ips = ips;
+	/* stream.inline absent or "auto": inline in IPS mode, as Suricata's
+	 * StreamTcpInitConfig (data is inspected before it is ACKed). */
+	const char *inl = config_get_str(e->config, "stream.inline", NULL);
+	if (ips && (inl == NULL || strcmp(inl, "auto") == 0))
+		e->stream_cfg.inline_mode = true;
+	e->eve_cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] = (uint8_t)pol;
+	return true;
+}
+
 static bool load_config(struct engine *e, char *err, size_t errlen)
 {
 	e->config = config_new();
@@ -128,7 +149,7 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	if (!stream_config_load(&e->stream_cfg, e->config, err, errlen))
 		return false;
 	e->stream_cfg.app_reader = true; /* the app layer reads reassembled data */
-	return true;
+	return load_exception_policies(e, err, errlen);
 }
 
 static bool open_output(struct engine *e, char *err, size_t errlen)
@@ -250,6 +271,16 @@ static void fill_detect_config(struct engine *e, struct detect_config *dc)
 	dc->action_order = dc->action_order_count ? e->action_order : NULL;
 	dc->config = e->config;
 	dc->data_dir = config_get_str(e->config, "default-data-dir", e->opt->logdir);
+	/* security.lua, with Suricata 8's defaults */
+	dc->lua.allow_rules = config_get_bool(e->config, "security.lua.allow-rules", true);
+	dc->lua.allow_restricted =
+	    config_get_bool(e->config, "security.lua.allow-restricted-functions", false);
+	dc->lua.max_bytes = config_get_size(e->config, "security.lua.max-bytes", 500000);
+	dc->lua.max_instructions =
+	    (uint64_t)config_get_int(e->config, "security.lua.max-instructions", 500000);
+	dc->lua.set = true;
+	dc->default_rule_path = config_get_str(e->config, "default-rule-path", NULL);
+	dc->log_dir = e->opt->logdir;
 }
 
 /* Without the classification table every alert would carry an empty
@@ -474,8 +505,16 @@ static void periodic(struct engine *e)
 	}
 }
 
+static double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void run_single(struct engine *e)
 {
+	double t0 = thread_cpu_seconds();
 	struct capture_frame fr;
 	uint32_t tick = 0;
 	while (capture_next(e->capture, &fr) == 1) {
@@ -486,10 +525,14 @@ static void run_single(struct engine *e)
 			periodic(e);
 		}
 	}
+	if (e->opt->verbose)
+		fprintf(stderr, "vigil: CPU seconds while processing: %.2f (one thread)\n",
+			thread_cpu_seconds() - t0);
 }
 
 static void run_workers(struct engine *e)
 {
+	double t0 = thread_cpu_seconds();
 	struct dispatch *d = dispatch_start(e->workers, e->nworkers);
 	if (!d) {
 		fprintf(stderr, "vigil: cannot start worker threads; running single-threaded\n");
@@ -506,7 +549,16 @@ static void run_workers(struct engine *e)
 			periodic(e);
 		}
 	}
-	dispatch_finish(d);
+	double cpu[ENGINE_MAX_WORKERS] = {0};
+	dispatch_finish(d, cpu);
+	if (e->opt->verbose) {
+		/* What the workers' balance allows on as many idle cores. */
+		fprintf(stderr, "vigil: CPU seconds while processing: reader %.2f, workers",
+			thread_cpu_seconds() - t0);
+		for (unsigned i = 0; i < e->nworkers; i++)
+			fprintf(stderr, " %.2f", cpu[i]);
+		fputc('\n', stderr);
+	}
 }
 
 /* What became of the run's output, for the summary and the exit status. */

@@ -37,6 +37,7 @@ static const struct {
     {"reference-config-file", K_STR},
     {"threshold-file", K_STR},
     {"action-order.*", K_STR},
+    {"exception-policy", K_STR}, /* util/exception-policy.h */
     {"default-log-dir", K_STR},
     {"sensor-name", K_STR}, /* "host" in every EVE event */
     {"suricata-version", K_STR},
@@ -123,7 +124,9 @@ static const struct {
     {"host-os-policy.*.*", K_STR},
     {"stream.memcap", K_SIZE},
     {"stream.midstream", K_BOOL},
+    {"stream.bypass", K_BOOL},
     {"stream.async-oneside", K_BOOL},
+    {"stream.midstream-policy", K_STR},
     {"stream.inline", K_STR},
     {"stream.max-syn-queued", K_INT},
     {"stream.max-synack-queued", K_INT},
@@ -134,6 +137,10 @@ static const struct {
     {"stream.reassembly.policy", K_STR},
     /* detection */
     {"detect.cache", K_BOOL},
+    {"security.lua.allow-rules", K_BOOL},
+    {"security.lua.allow-restricted-functions", K_BOOL},
+    {"security.lua.max-bytes", K_SIZE},
+    {"security.lua.max-instructions", K_INT},
     {"detect.cache-dir", K_STR},
     {"detect.packet-alert-max", K_INT},
     {"detect.guess-applayer-tx", K_BOOL},

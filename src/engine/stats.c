@@ -4,6 +4,7 @@
  * ...) so dashboards built on them keep working.
  */
 #include "engine/stats.h"
+#include "util/exception-policy.h"
 #include "util/json.h"
 
 #include <stdio.h>
@@ -42,6 +43,51 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(alerts);
 	ADD_FIELD(ips_accepted);
 	ADD_FIELD(ips_blocked);
+	ADD_FIELD(bypassed_pkts);
+	ADD_FIELD(bypassed_bytes);
+	for (unsigned i = 0; i < EXC_TARGET_COUNT; i++)
+		ADD_FIELD(ips_drop_exception[i]);
+}
+
+/* Suricata 8's exception_policy counters: packets each (non-ignore)
+ * policy was applied to, per target; only the midstream target applies
+ * policies so far. */
+static void put_exception_policy(struct json *j, const struct worker_counters *c, bool zeros)
+{
+	const uint64_t *n = c->stream.midstream_policy;
+	bool any = false;
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		any |= n[i] != 0;
+	if (!any)
+		return;
+	json_open_object(j, "exception_policy");
+	json_open_object(j, "tcp");
+	json_open_object(j, "midstream");
+	for (int i = EXC_POLICY_AUTO; i < EXC_POLICY_COUNT; i++)
+		counter(j, zeros, exception_policy_name((enum exception_policy)i, true), n[i]);
+	json_close_object(j);
+	json_close_object(j);
+	json_close_object(j);
+}
+
+/* One protocol's counter; a protocol on both TCP and UDP (and "failed")
+ * has one per transport, <name>_tcp and <name>_udp, as Suricata names
+ * them. */
+static void app_counter(struct json *j, bool zeros, int p, uint64_t all, uint64_t udp)
+{
+	const struct app_protocol *ap = app_protocol((enum app_proto)p);
+	const char *name = app_proto_name((enum app_proto)p);
+	bool both = p == APP_PROTO_FAILED ||
+		    (ap != NULL && ap->ipprotos == (APP_IPPROTO_TCP | APP_IPPROTO_UDP));
+	if (!both) {
+		counter(j, zeros, name, all);
+		return;
+	}
+	char key[64];
+	snprintf(key, sizeof(key), "%s_tcp", name);
+	counter(j, zeros, key, all - udp);
+	snprintf(key, sizeof(key), "%s_udp", name);
+	counter(j, zeros, key, udp);
 }
 
 /* Suricata's "app_layer" stats: flows and transactions per protocol. */
@@ -50,11 +96,11 @@ static void put_app(struct json *j, const struct app_stats *a, bool zeros)
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_MAX; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->flows[i]);
+		app_counter(j, zeros, i, a->flows[i], a->flows_udp[i]);
 	json_close_object(j);
 	json_open_object(j, "tx");
 	for (int i = APP_PROTO_UNKNOWN + 1; i < APP_PROTO_FAILED; i++)
-		counter(j, zeros, app_proto_name((enum app_proto)i), a->tx[i]);
+		app_counter(j, zeros, i, a->tx[i], a->tx_udp[i]);
 	json_close_object(j);
 	json_close_object(j);
 }
@@ -237,6 +283,25 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 		json_open_object(j, "ips");
 		counter(j, zeros, "accepted", c->ips_accepted);
 		counter(j, zeros, "blocked", c->ips_blocked);
+		json_open_object(j, "drop_reason");
+		for (unsigned i = 0; i < EXC_TARGET_COUNT; i++) {
+			/* Suricata's counter names: the reason with '_' for ' ' */
+			char name[32];
+			const char *r = exception_target_drop_reason(1u << i);
+			size_t k = 0;
+			for (; r[k] && k + 1 < sizeof(name); k++)
+				name[k] = r[k] == ' ' ? '_' : r[k];
+			name[k] = 0;
+			counter(j, zeros, name, c->ips_drop_exception[i]);
+		}
+		json_close_object(j);
+		json_close_object(j);
+	}
+	put_exception_policy(j, c, zeros);
+	if (c->bypassed_pkts) {
+		json_open_object(j, "flow_bypassed");
+		counter(j, zeros, "local_pkts", c->bypassed_pkts);
+		counter(j, zeros, "local_bytes", c->bypassed_bytes);
 		json_close_object(j);
 	}
 	/* Memory pressure, in percent of the fullest memcap (Suricata 8 writes

@@ -15,17 +15,28 @@
 static void inspect_stream_at_end(struct worker *w, struct flow *f);
 static void log_app(struct worker *w, struct packet *p, struct flow *f, bool flow_end);
 
+/* A flow dropped in IPS mode: its application layer is off from the
+ * drop on (Suricata 8's StreamTcpDisableAppLayer on a flow drop): nothing
+ * more is parsed, inspected at its end or logged. */
+static bool ips_dropped(const struct worker *w, const struct flow *f)
+{
+	return w->ips && f != NULL && f->action == FLOW_ACTION_DROP;
+}
+
 static void on_flow_end(struct flow *f, enum flow_end_reason why, void *arg)
 {
 	struct worker *w = arg;
-	if (f->stream) {
+	if (f->stream && ips_dropped(w, f)) {
+		stream_flow_end(f);
+	} else if (f->stream) {
 		stream_flow_end(f);
 		if (w->detect)
 			inspect_stream_at_end(w, f);
 		else
 			app_flow_end(w->app, f);
 	}
-	log_app(w, NULL, f, true);
+	if (!ips_dropped(w, f))
+		log_app(w, NULL, f, true);
 	eve_log_flow(w->eve, f, why, w->now_sec, w->now_usec);
 	app_flow_free(f->app);
 	f->app = NULL;
@@ -51,6 +62,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
+	w->stream_bypass = s->stream_cfg->bypass;
 	w->app = app_ctx_new(s->app_cfg);
 	w->goose = goose_tracker_new();
 	if (s->ransomware_cfg != NULL && s->ransomware_cfg->enabled)
@@ -189,6 +201,8 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	struct flow *f = p->flow;
 	if (q->tagged)
 		eve_log_tagged_packet(w->eve, p);
+	if (f && q->flow_bypass)
+		f->bypassed = true; /* later packets: counted only (process_packet) */
 	if (f && q->flow_pass && f->action == FLOW_ACTION_NONE)
 		f->action = FLOW_ACTION_PASS;
 	if (f && q->flow_drop && w->ips && f->action == FLOW_ACTION_NONE)
@@ -210,6 +224,8 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	}
 	if (w->ips && q->drop) {
 		w->dropping = true;
+		if (drop_cause == NULL && q->has_drop_alert)
+			drop_cause = &q->drop_alert; /* a noalert rule dropped */
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
 	}
 }
@@ -262,7 +278,8 @@ static void on_tx(void *arg, enum app_proto proto, const void *state, const void
 	if (q.count == 0)
 		return;
 	q.discarded = 0;
-	q.drop = q.pass = q.flow_pass = q.flow_drop = q.tagged = false;
+	q.drop = q.pass = q.flow_pass = q.flow_drop = q.tagged = q.flow_bypass = false;
+	q.has_drop_alert = false;
 	struct packet pp;
 	struct packet *p = s->p;
 	if (p == NULL) {
@@ -343,7 +360,7 @@ static void inspect_stream(struct worker *w, struct packet *p, enum stream_dir d
 	for (unsigned i = 0; i < n; i++)
 		blocks[i] = (struct detect_block){c[i].data, c[i].len};
 	detect_stream_blocks(w->detect, p, blocks, n, &w->alerts);
-	if (w->alerts.count || w->alerts.flow_pass || w->alerts.flow_drop) {
+	if (w->alerts.count || w->alerts.flow_pass || w->alerts.flow_drop || w->alerts.flow_bypass) {
 		struct packet sp = *p;
 		stream_alert_payload(w, c, n, &sp);
 		handle_alerts(w, &sp, &w->alerts);
@@ -418,6 +435,38 @@ static void detect(struct worker *w, struct packet *p)
 	}
 }
 
+/*
+ * What an exception policy applied to this packet (by the stream stage:
+ * util/exception-policy.h) means for it, as Suricata's
+ * ExceptionPolicyApply: the drop policies drop it (IPS mode), every policy
+ * but ignore keeps it from inspection.  True when it is not inspected.
+ */
+static bool exception_verdict(struct worker *w, struct packet *p)
+{
+	if (p->exception_target == 0)
+		return false;
+	switch ((enum exception_policy)p->exception_policy) {
+	case EXC_POLICY_REJECT:
+	case EXC_POLICY_DROP_FLOW:
+	case EXC_POLICY_DROP_PACKET:
+		if (w->ips) {
+			w->dropping = true;
+			unsigned t = exception_target_index(p->exception_target);
+			if (t < EXC_TARGET_COUNT)
+				w->ips_drop_exception[t]++;
+			eve_log_drop_exception(w->eve, p, p->exception_target);
+			if (p->flow)
+				p->flow->drop_logged |= p->flow_toserver ? 1 : 2;
+			return true;
+		}
+		return p->exception_policy != EXC_POLICY_REJECT;
+	case EXC_POLICY_BYPASS:
+	case EXC_POLICY_PASS_FLOW:
+	case EXC_POLICY_PASS_PACKET: return true;
+	default: return false;
+	}
+}
+
 static void process_packet(struct worker *w, struct packet *p)
 {
 	w->dropping = false;
@@ -425,12 +474,26 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (p->goose.present) /* its events before detection sees them */
 		goose_track(w->goose, p);
 	flow_table_handle_packet(w->flows, p);
-	if (p->flow && p->proto == 6 && !p->is_fragment) {
+	if (p->flow && p->flow->bypassed) {
+		/* Local bypass: the flow's packets are counted, nothing more. */
+		w->bypassed_pkts++;
+		w->bypassed_bytes += p->len;
+		if (w->ips && !p->parent)
+			w->ips_accepted++;
+		return;
+	}
+	/* A flow dropped in IPS mode is not tracked further: its packets drop
+	 * before the stream stage (detect() logs them). */
+	bool flow_dropped = ips_dropped(w, p->flow);
+	if (p->flow && p->proto == 6 && !p->is_fragment && !flow_dropped) {
 		stream_handle_packet(w->stream, p);
 		flow_table_refile(w->flows, p->flow);
 	}
-	app_handle_packet(w->app, p);
-	if (w->detect)
+	bool skip = exception_verdict(w, p);
+	if (!flow_dropped && (!skip || p->exception_policy == EXC_POLICY_PASS_PACKET ||
+			      p->exception_policy == EXC_POLICY_PASS_FLOW))
+		app_handle_packet(w->app, p);
+	if (w->detect && !skip)
 		detect(w, p);
 	eve_log_anomalies(w->eve, p);
 	if (p->goose.present)
@@ -438,7 +501,12 @@ static void process_packet(struct worker *w, struct packet *p)
 	if (p->flow) {
 		eve_log_frames(w->eve, p);
 		app_inspect_done(p); /* rules (if any) have seen this packet's transactions */
-		log_app(w, p, p->flow, false);
+		if (!ips_dropped(w, p->flow))
+			log_app(w, p, p->flow, false);
+		/* stream.bypass: a flow its parser has done with (SSH encrypted,
+		 * encryption-handling bypass) is bypassed from now on */
+		if (w->stream_bypass && !p->flow->bypassed && app_flow_bypass_ready(p->flow))
+			p->flow->bypassed = true;
 	}
 	if (w->ips && !p->parent) {
 		if (w->dropping)
@@ -505,6 +573,10 @@ void worker_publish(struct worker *w)
 	w->published.alerts = w->alerts_total;
 	w->published.ips_accepted = w->ips_accepted;
 	w->published.ips_blocked = w->ips_blocked;
+	w->published.bypassed_pkts = w->bypassed_pkts;
+	w->published.bypassed_bytes = w->bypassed_bytes;
+	memcpy(w->published.ips_drop_exception, w->ips_drop_exception,
+	       sizeof(w->ips_drop_exception));
 	pthread_mutex_unlock(&w->pub_lock);
 }
 

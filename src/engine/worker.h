@@ -29,6 +29,9 @@ struct worker_counters {
 	uint64_t checksum_invalid;
 	uint64_t alerts;
 	uint64_t ips_accepted, ips_blocked; /* captured packets, IPS mode */
+	uint64_t bypassed_pkts, bypassed_bytes; /* packets of locally bypassed flows */
+	/* IPS drops an exception policy decided, by exception_target_index() */
+	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
 };
 
 struct worker {
@@ -38,6 +41,7 @@ struct worker {
 	struct defrag_table *defrag;
 	struct stream_ctx *stream;
 	struct app_ctx *app;
+	bool stream_bypass; /* stream.bypass: flows the app layer has done with are bypassed */
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
 	struct detect_thread *detect; /* NULL when no rules are loaded */
@@ -51,6 +55,8 @@ struct worker {
 	bool dropping; /* the packet being processed is dropped (IPS) */
 	uint64_t alerts_total;
 	uint64_t ips_accepted, ips_blocked;
+	uint64_t bypassed_pkts, bypassed_bytes;
+	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
 	struct decode_stats dstats;
 	uint64_t checksum_invalid;
 	int64_t now_sec; /* newest packet time seen */

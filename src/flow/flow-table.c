@@ -401,6 +401,31 @@ const struct flow_stats *flow_table_stats(const struct flow_table *t)
 	return &t->stats;
 }
 
+#define SWAP(type, a, b)                                                                          \
+	do {                                                                                       \
+		type tmp_ = (a);                                                                   \
+		(a) = (b);                                                                         \
+		(b) = tmp_;                                                                        \
+	} while (0)
+
+/* Suricata's FlowSwap: the side first seen turns out to be the responder.
+ * The key is symmetric, so the flow stays in its bucket; everything kept
+ * per direction changes sides. */
+void flow_swap(struct flow *f)
+{
+	SWAP(struct ip_addr, f->src, f->dst);
+	SWAP(uint16_t, f->sp, f->dp);
+	SWAP(uint64_t, f->pkts_toserver, f->pkts_toclient);
+	SWAP(uint64_t, f->bytes_toserver, f->bytes_toclient);
+	SWAP(uint8_t, f->tcp_flags_ts, f->tcp_flags_tc);
+	SWAP(uint8_t, f->icmp_type, f->icmp_resp_type);
+	SWAP(uint8_t, f->icmp_code, f->icmp_resp_code);
+	f->seen_toclient = f->pkts_toclient > 0;
+	f->drop_logged = (uint8_t)(((f->drop_logged & 1) << 1) | ((f->drop_logged & 2) >> 1));
+}
+
+#undef SWAP
+
 const char *flow_state_name(enum flow_state s)
 {
 	switch (s) {

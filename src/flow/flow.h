@@ -91,6 +91,10 @@ struct flow {
 	bool alerted;
 	bool seen_toclient;
 	enum flow_action action;
+	/* Local bypass (the `bypass` keyword, a bypass exception policy):
+	 * the flow's later packets are only counted (EVE state "bypassed"). */
+	bool bypassed;
+	uint8_t exception_targets; /* exception policies met: EXC_TARGET_* bits */
 	uint8_t drop_logged; /* bit 1: to server, bit 2: to client (drop flows: start) */
 
 	/* Slots for later stages (stream, app layer, detection); the flow
@@ -174,6 +178,11 @@ const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Symmetric hash of a packet's flow key: the same for both directions. */
 uint32_t flow_hash_packet(const struct packet *p);
+
+/* Turns a flow around (Suricata's FlowSwap): source and destination,
+ * and every per-direction counter, change places.  The caller flips the
+ * direction of the packet at hand (p->flow_toserver) itself. */
+void flow_swap(struct flow *f);
 
 const char *flow_state_name(enum flow_state s);
 const char *flow_tcp_state_name(enum tcp_state s);

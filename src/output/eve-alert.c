@@ -63,12 +63,9 @@ static void put_metadata(struct json *j, const struct alert *a)
 	json_close_object(j);
 }
 
-void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
-{
-	eve_put_alert_object_ex(j, a, ips, true);
-}
-
-void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata)
+/* The alert object; `xff` (or NULL) is the X-Forwarded-For address. */
+static void put_alert_object(struct json *j, const struct alert *a, bool ips, bool rule_metadata,
+			     const char *xff)
 {
 	json_open_object(j, "alert");
 	json_str(j, "action", detect_alert_action_name(a, ips));
@@ -89,7 +86,19 @@ void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bo
 	}
 	if (a->enrichment) /* KEV / CVE / ATT&CK of the rule (detect/enrich.c) */
 		json_raw(j, "enrichment", a->enrichment, strlen(a->enrichment));
+	if (xff != NULL)
+		json_str(j, "xff", xff);
 	json_close_object(j);
+}
+
+void eve_put_alert_object_ex(struct json *j, const struct alert *a, bool ips, bool rule_metadata)
+{
+	put_alert_object(j, a, ips, rule_metadata, NULL);
+}
+
+void eve_put_alert_object(struct json *j, const struct alert *a, bool ips)
+{
+	put_alert_object(j, a, ips, true, NULL);
 }
 
 static void put_flow_summary(struct json *j, const struct flow *f)
@@ -155,9 +164,19 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 	for (unsigned i = 0; i < q->count; i++) {
 		/* Pass rules are in the queue only when they ask to be logged. */
 		const struct alert *a = &q->alerts[i];
-		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
 		bool has_tx = (a->flags & ALERT_F_TX) != 0;
 		uint64_t tx_id = a->tx_id;
+		/* XFF (Suricata's output-json-alert.c): overwrite replaces the
+		 * client's address (dest_ip on a packet to the client),
+		 * extra-data adds alert.xff */
+		char xff[EVE_XFF_LEN];
+		bool have_xff = cfg->alert_xff.enabled &&
+				eve_xff_of_alert(p->flow, has_tx, tx_id, &cfg->alert_xff, xff);
+		if (have_xff && cfg->alert_xff.overwrite) {
+			bool toclient = p->flow && !p->flow_toserver;
+			eve_logger_override_addrs(l, toclient ? NULL : xff, toclient ? xff : NULL);
+		}
+		struct json *j = eve_begin(l, "alert", p, p->flow, 0, 0);
 		/* detect.guess-applayer-tx: a flow's only transaction is the alert's */
 		bool guessed = !has_tx && cfg->alert_guess_tx && app_flow_tx_total(p->flow) == 1;
 		if (guessed) {
@@ -168,7 +187,8 @@ void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct a
 			json_uint(j, "tx_id", tx_id);
 		if (guessed)
 			json_bool(j, "tx_guessed", true);
-		eve_put_alert_object_ex(j, a, ips, cfg->alert_rule_metadata);
+		put_alert_object(j, a, ips, cfg->alert_rule_metadata,
+				 have_xff && !cfg->alert_xff.overwrite ? xff : NULL);
 		enum app_proto proto;
 		const void *state, *tx;
 		if (has_tx && cfg->alert_app_layer &&

@@ -191,20 +191,24 @@ void eve_log_app_tx(struct eve_logger *l, const struct packet *p, struct flow *f
 		log_files(a, proto, ap, state, tx, tx_id);
 	if (!cfg->app_types[proto] || ap->log_json == NULL)
 		return;
-	struct json *j;
-	/* A message protocol's event carries the message's own direction (a
-	 * DNS response comes from the server), as Suricata logs them. */
-	if ((ap->eve_dir_packet && a->p) ||
-	    (ap->tx_msg_dir != NULL && a->p &&
-	     a->p->flow_toserver == (ap->tx_msg_dir(tx) == APP_TOSERVER))) {
-		j = eve_begin(a->l, ap->eve_type, a->p, a->f, 0, 0);
-	} else {
-		j = eve_begin_tx(a->l, ap->eve_type, a->p, a->f);
-		if (!ap->eve_no_tx_id)
-			json_uint(j, "tx_id", tx_id);
+	uint32_t opts = cfg->app_opts[proto];
+	uint32_t parts = ap->eve_parts != NULL ? ap->eve_parts(tx, opts) : 1;
+	for (uint32_t k = 0; k < parts && k < 256; k++) {
+		struct json *j;
+		/* A message protocol's event carries the message's own direction (a
+		 * DNS response comes from the server), as Suricata logs them. */
+		if ((ap->eve_dir_packet && a->p) ||
+		    (ap->tx_msg_dir != NULL && a->p &&
+		     a->p->flow_toserver == (ap->tx_msg_dir(tx) == APP_TOSERVER))) {
+			j = eve_begin(a->l, ap->eve_type, a->p, a->f, 0, 0);
+		} else {
+			j = eve_begin_tx(a->l, ap->eve_type, a->p, a->f);
+			if (!ap->eve_no_tx_id)
+				json_uint(j, "tx_id", tx_id);
+		}
+		ap->log_json(j, state, tx, opts | (k << APP_EVE_PART_SHIFT));
+		eve_commit(a->l);
 	}
-	ap->log_json(j, state, tx, cfg->app_opts[proto]);
-	eve_commit(a->l);
 }
 
 static void log_tx(void *arg, enum app_proto proto, const void *state, const void *tx,

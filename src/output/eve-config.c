@@ -248,6 +248,16 @@ static void load_alert(struct eve_config *c, const struct config_node *n)
 	}
 	c->alert_verdict = config_get_bool(n, "verdict", false);
 	c->alert_tagged_packets = config_get_bool(n, "tagged-packets", true);
+	/* xff: Suricata's HttpXFFGetCfg; mode extra-data unless overwrite,
+	 * deployment reverse unless forward */
+	struct eve_xff *x = &c->alert_xff;
+	x->enabled = config_get_bool(n, "xff.enabled", false);
+	const char *mode = config_get_str(n, "xff.mode", "extra-data");
+	x->overwrite = strcmp(mode, "overwrite") == 0;
+	const char *dep = config_get_str(n, "xff.deployment", "reverse");
+	x->reverse = strcmp(dep, "forward") != 0;
+	snprintf(x->header, sizeof(x->header), "%s",
+		 config_get_str(n, "xff.header", "X-Forwarded-For"));
 }
 
 static void load_anomaly(struct eve_config *c, const struct config_node *n)

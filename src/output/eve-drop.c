@@ -3,6 +3,7 @@
  * and transport header fields Suricata logs, why the packet was dropped,
  * and (with `alerts: yes`) the alert of the rule that dropped it.
  */
+#include "util/exception-policy.h"
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/json.h"
@@ -61,18 +62,38 @@ static void put_l4(struct json *j, const struct packet *p)
 	}
 }
 
+static struct json *begin_drop(struct eve_logger *l, const struct packet *p, const char *reason)
+{
+	struct json *j = eve_begin(l, "drop", p, p->flow, 0, 0);
+	json_open_object(j, "drop");
+	put_ip(j, p);
+	put_l4(j, p);
+	json_str(j, "reason", reason);
+	json_close_object(j);
+	return j;
+}
+
+void eve_log_drop_exception(struct eve_logger *l, const struct packet *p, unsigned target_bit)
+{
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_DROP] || p->parent)
+		return;
+	begin_drop(l, p, exception_target_drop_reason(target_bit));
+	eve_commit(l);
+}
+
 void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct alert *cause,
 		  bool ips)
 {
 	const struct eve_config *cfg = eve_logger_config(l);
 	if (!cfg->types[EVE_T_DROP] || p->parent)
 		return; /* pseudo packets are not drop-logged, as in Suricata */
-	struct json *j = eve_begin(l, "drop", p, p->flow, 0, 0);
-	json_open_object(j, "drop");
-	put_ip(j, p);
-	put_l4(j, p);
-	json_str(j, "reason", cause ? "rules" : "flow drop");
-	json_close_object(j);
+	/* Suricata's reasons: a rate_filter's new_action drops for
+	 * "threshold detection_filter", other rules for "rules". */
+	const char *reason = cause == NULL			     ? "flow drop"
+			     : (cause->flags & ALERT_F_RATE_FILTER) ? "threshold detection_filter"
+								     : "rules";
+	struct json *j = begin_drop(l, p, reason);
 	if (cause && cfg->drop_alerts)
 		eve_put_alert_object(j, cause, ips);
 	eve_commit(l);

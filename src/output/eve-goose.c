@@ -30,8 +30,13 @@
 
 static void put_mac(struct json *j, const char *key, const uint8_t *m)
 {
+	static const char digits[] = "0123456789abcdef";
 	char b[18];
-	snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	for (int i = 0; i < 6; i++) {
+		b[3 * i] = digits[m[i] >> 4];
+		b[3 * i + 1] = digits[m[i] & 15];
+		b[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
 	json_str(j, key, b);
 }
 
@@ -40,8 +45,11 @@ static void put_hex(struct json *j, const char *key, const uint8_t *d, uint32_t 
 	char b[2 * 64 + 1];
 	if (n > 64)
 		n = 64;
-	for (uint32_t i = 0; i < n; i++)
-		snprintf(b + 2 * i, 3, "%02x", d[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (uint32_t i = 0; i < n; i++) {
+		b[2 * i] = digits[d[i] >> 4];
+		b[2 * i + 1] = digits[d[i] & 15];
+	}
 	b[2 * n] = 0;
 	json_str(j, key, b);
 }

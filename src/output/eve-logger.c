@@ -24,7 +24,16 @@ struct eve_logger {
 	size_t batch_len, batch_cap;
 	struct file_magic *magic; /* force-magic: opened on first use */
 	bool magic_failed;
+	/* XFF overwrite: addresses the next header shows instead of the
+	 * packet's (eve_logger_override_addrs); cleared by that header. */
+	const char *addr_src, *addr_dst;
 };
+
+void eve_logger_override_addrs(struct eve_logger *l, const char *src_ip, const char *dst_ip)
+{
+	l->addr_src = src_ip;
+	l->addr_dst = dst_ip;
+}
 
 void eve_logger_set_exercise(struct eve_logger *l, const char *name)
 {
@@ -46,7 +55,14 @@ void eve_format_time(int64_t sec, uint32_t usec, char out[40])
 		strftime(zone, sizeof(zone), "%z", &tm);
 		cached_sec = sec;
 	}
-	snprintf(out, 40, "%s.%06u%s", date, usec % 1000000u, zone);
+	/* "date.uuuuuu+zone" without snprintf (a few events per packet) */
+	size_t n = strlen(date), z = strlen(zone);
+	memcpy(out, date, n);
+	out[n] = '.';
+	uint32_t u = usec % 1000000u;
+	for (int i = 6; i >= 1; i--, u /= 10)
+		out[n + (size_t)i] = (char)('0' + u % 10);
+	memcpy(out + n + 7, zone, z + 1);
 }
 
 struct eve_logger *eve_logger_new(struct eve_file *f, const struct eve_config *cfg,
@@ -102,6 +118,19 @@ void eve_logger_free(struct eve_logger *l)
 
 const char *eve_addr_str(const struct ip_addr *a, char buf[64])
 {
+	if (a->family == 4) { /* dotted quad, without inet_ntop's sprintf */
+		char *o = buf;
+		for (int i = 0; i < 4; i++) {
+			uint8_t b = a->bytes[i];
+			if (b >= 100)
+				*o++ = (char)('0' + b / 100);
+			if (b >= 10)
+				*o++ = (char)('0' + b / 10 % 10);
+			*o++ = (char)('0' + b % 10);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	if (a->family != 6)
 		return decode_addr_str(a, buf, 64);
 	/* Suricata writes IPv6 addresses in full: eight groups of four digits. */
@@ -128,12 +157,16 @@ static bool proto_has_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;
 }
 
-static void put_mac(struct json *j, const char *key, const uint8_t m[6])
+static void put_mac(struct json *j, const char *key, const uint8_t *m)
 {
-	char buf[18];
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	json_str(j, key, buf);
+	static const char digits[] = "0123456789abcdef";
+	char b[18];
+	for (int i = 0; i < 6; i++) {
+		b[3 * i] = digits[m[i] >> 4];
+		b[3 * i + 1] = digits[m[i] & 15];
+		b[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	json_str(j, key, b);
 }
 
 /* Tuple of a packet, in packet direction. */
@@ -149,10 +182,21 @@ static void put_addrs_ports(struct json *j, const struct ip_addr *src, uint16_t 
 		json_uint(j, "dest_port", dp);
 }
 
-static void header_packet_tuple(struct json *j, const struct packet *p)
+static void header_packet_tuple(struct json *j, const struct packet *p, const char *src_ip,
+				const char *dst_ip)
 {
 	char pbuf[8];
-	put_addrs_ports(j, &p->src, p->sp, &p->dst, p->dp, p->proto);
+	if (src_ip || dst_ip) {
+		char buf[64];
+		json_str(j, "src_ip", src_ip ? src_ip : eve_addr_str(&p->src, buf));
+		if (proto_has_ports(p->proto))
+			json_uint(j, "src_port", p->sp);
+		json_str(j, "dest_ip", dst_ip ? dst_ip : eve_addr_str(&p->dst, buf));
+		if (proto_has_ports(p->proto))
+			json_uint(j, "dest_port", p->dp);
+	} else {
+		put_addrs_ports(j, &p->src, p->sp, &p->dst, p->dp, p->proto);
+	}
 	json_uint(j, "ip_v", p->ip_version);
 	json_str(j, "proto", decode_proto_name(p->proto, pbuf));
 	if (p->proto == 1 || p->proto == 58) {
@@ -273,13 +317,14 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 		json_close_array(j);
 	}
 	if (p && p->ip_version && !(tk != TUPLE_PACKET && f))
-		header_packet_tuple(j, p);
+		header_packet_tuple(j, p, l->addr_src, l->addr_dst);
 	else if (f)
 		header_flow_tuple(j, f, tk == TUPLE_FLOW_REVERSED);
 	if (p)
 		json_str(j, "pkt_src", decode_packet_source_name(p->pkt_src));
 	if (l->cfg.community_id)
 		put_community_id(j, &l->cfg, p, f);
+	l->addr_src = l->addr_dst = NULL;
 	if (p) {
 		header_tunnel(j, p);
 		if (l->cfg.ethernet && p->has_eth) {

@@ -87,6 +87,15 @@ struct eve_output_config {
 	char error[320];
 };
 
+/* X-Forwarded-For for alerts (eve-log alert `xff:`), see eve-xff.c. */
+#define EVE_XFF_LEN 46
+struct eve_xff {
+	bool enabled;
+	bool overwrite; /* mode overwrite: the address replaces src_ip/dest_ip */
+	bool reverse;	/* deployment reverse (default): the chain's last address */
+	char header[64];
+};
+
 struct eve_config {
 	bool enabled;
 	char filename[256];
@@ -105,6 +114,7 @@ struct eve_config {
 	bool alert_flow, alert_app_layer, alert_rule_metadata;
 	bool alert_verdict;
 	bool alert_tagged_packets; /* EVE "packet" events for tagged packets */
+	struct eve_xff alert_xff;
 	bool alert_guess_tx;	   /* detect.guess-applayer-tx */
 	/* per application protocol (the table's eve_type names): logged, and
 	 * the writer's options from the type's config (eve_options) */
@@ -130,6 +140,10 @@ struct eve_config {
 	/* sensor-name (top level, as Suricata): "host" in every event, so
 	 * events from many sensors keep where they were seen */
 	char sensor_name[128];
+	/* The exception policy of each target (enum exception_policy by
+	 * exception_target_index()), as resolved at start-up: the flow
+	 * event names the policy of each target the flow met. */
+	uint8_t exception_policy[6];
 };
 
 /* The Community ID (v1) of a flow's tuple: "1:" and 28 base64 characters;
@@ -218,6 +232,9 @@ void eve_log_tagged_packet(struct eve_logger *l, const struct packet *p);
  * NULL when the packet belongs to an already dropped flow. */
 void eve_log_drop(struct eve_logger *l, const struct packet *p, const struct alert *cause,
 		  bool ips);
+/* A drop an exception policy decided: drop.reason is Suricata's name of
+ * the target ("stream midstream", "flow memcap", ...). */
+void eve_log_drop_exception(struct eve_logger *l, const struct packet *p, unsigned target_bit);
 
 /* Per-packet and per-flow events. */
 void eve_log_alerts(struct eve_logger *l, const struct packet *p, const struct alert_queue *q,
@@ -293,5 +310,16 @@ const char *eve_addr_str(const struct ip_addr *a, char buf[64]);
 
 /* "2024-01-02T03:04:05.123456+0000" in the local time zone, as Suricata. */
 void eve_format_time(int64_t sec, uint32_t usec, char out[40]);
+
+/* The X-Forwarded-For address of a header value (reverse: the chain's
+ * last, else its first); false when there is none. */
+bool eve_xff_parse(const uint8_t *v, size_t n, bool reverse, char out[EVE_XFF_LEN]);
+/* The address for an alert on flow f: of its transaction, or of the
+ * flow's first transaction that has one; HTTP flows only. */
+struct flow;
+bool eve_xff_of_alert(const struct flow *f, bool has_tx, uint64_t tx_id,
+		      const struct eve_xff *cfg, char out[EVE_XFF_LEN]);
+/* The next event's header shows these addresses (NULL: the packet's). */
+void eve_logger_override_addrs(struct eve_logger *l, const char *src_ip, const char *dst_ip);
 
 #endif

@@ -28,6 +28,7 @@ void reasm_init(struct reasm *ra, uint32_t base_seq, bool no_ack_gate)
 	ra->base_seq = base_seq;
 	ra->no_ack_gate = no_ack_gate;
 	ra->active = true;
+	ra->regions = ra->max_regions = 1;
 }
 
 int64_t reasm_seq_to_offset(const struct reasm *ra, uint32_t seq)
@@ -199,10 +200,15 @@ void reasm_insert(struct stream_ctx *ctx, struct reasm *ra, enum stream_policy p
 		return;
 	}
 	memcpy(ra->buf + (o - ra->buf_off), ctx->scratch, len);
+	if (o > ra->max_end + STREAM_REGION_GAP && ra->regions < UINT16_MAX &&
+	    ++ra->regions > ra->max_regions)
+		ra->max_regions = ra->regions;
 	if (e > ra->max_end)
 		ra->max_end = e;
 	if (o <= ra->ra_end)
 		advance_contiguous(ra, rec);
+	if (ra->ra_end >= ra->max_end)
+		ra->regions = 1; /* the holes filled: one region again */
 }
 
 static bool add_gap(struct stream_ctx *ctx, struct reasm *ra, uint64_t off, uint64_t end)
@@ -330,7 +336,10 @@ static void buf_shift(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto)
 	uint64_t used = ra->max_end > upto ? ra->max_end - upto : 0;
 	if (used > 0 && d < ra->buf_cap) {
 		memmove(ra->buf, ra->buf + d, used);
-		memset(ra->buf + used, 0, ra->buf_cap - used);
+		/* Bytes past max_end are zero (growth zeroes them); only those
+		 * the move left behind need clearing, not the whole rest. */
+		uint64_t stale = used + d < ra->buf_cap ? used + d : ra->buf_cap;
+		memset(ra->buf + used, 0, stale - used);
 	}
 	ra->buf_off = upto;
 	if (used == 0) {

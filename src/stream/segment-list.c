@@ -75,7 +75,13 @@ struct stream_seg *seglist_insert(struct stream_ctx *ctx, struct reasm *ra, uint
 		return at;
 	if (!stream_ra_mem_reserve(ctx, sizeof(struct stream_seg)))
 		return NULL;
-	struct stream_seg *s = malloc(sizeof(*s));
+	struct stream_seg *s = ctx->free_segs;
+	if (s != NULL) {
+		ctx->free_segs = s->next;
+		ctx->nfree_segs--;
+	} else {
+		s = malloc(sizeof(*s));
+	}
 	if (!s) {
 		stream_ra_mem_release(ctx, sizeof(struct stream_seg));
 		return NULL;
@@ -120,7 +126,13 @@ void seglist_release(struct stream_ctx *ctx, struct reasm *ra, uint64_t upto)
 		struct stream_seg *next = s->next;
 		if (s->off + s->len <= upto) {
 			unlink_seg(ra, s);
-			free(s);
+			if (ctx->nfree_segs < SEG_FREE_MAX) {
+				s->next = ctx->free_segs;
+				ctx->free_segs = s;
+				ctx->nfree_segs++;
+			} else {
+				free(s);
+			}
 			stream_ra_mem_release(ctx, sizeof(struct stream_seg));
 		}
 		s = next;

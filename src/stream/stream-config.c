@@ -161,8 +161,10 @@ bool stream_config_load(struct stream_config *cfg, const struct config_node *roo
 	if (!root)
 		return true;
 	cfg->midstream = config_get_bool(root, "stream.midstream", cfg->midstream);
+	cfg->bypass = config_get_bool(root, "stream.bypass", cfg->bypass);
 	cfg->async_oneside = config_get_bool(root, "stream.async-oneside", cfg->async_oneside);
-	/* "auto" means inline only in IPS runmodes, which we do not run. */
+	/* "auto" (and no value) means inline in IPS mode: the engine decides
+	 * that (engine.c), knowing the mode. */
 	const char *inl = config_get_str(root, "stream.inline", NULL);
 	if (inl && strcmp(inl, "auto") != 0)
 		cfg->inline_mode = config_parse_bool(inl, cfg->inline_mode);

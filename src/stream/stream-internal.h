@@ -13,6 +13,7 @@
 
 #include "flow/flow.h"
 #include "stream/stream.h"
+#include "util/exception-policy.h"
 
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
@@ -27,7 +28,13 @@ struct stream_ctx {
 	struct stream_stats st;
 	uint8_t *scratch; /* one segment's bytes while overlaps are resolved */
 	uint32_t scratch_cap;
+	/* Released segment records kept for reuse (a record per TCP data
+	 * packet would otherwise be a malloc and a free per packet); at most
+	 * SEG_FREE_MAX, so the list never holds more than a few hundred KiB. */
+	struct stream_seg *free_segs;
+	uint32_t nfree_segs;
 };
+#define SEG_FREE_MAX 8192
 
 /* One stored segment as it arrived (after trimming to the retained range
  * and the depth).  Segments may overlap each other; their bytes live in
@@ -74,7 +81,13 @@ struct reasm {
 	bool eof;
 	bool gap_seen;
 	bool raw_trigger; /* the app layer asked for raw inspection now */
+	/* Suricata's streaming-buffer regions: data stored more than
+	 * STREAM_REGION_GAP past everything held opens a region of its own,
+	 * until the hole before it fills (EVE flow tcp.ts/tc_max_regions). */
+	uint16_t regions, max_regions;
 };
+/* Suricata's default streaming-buffer region gap (bytes). */
+#define STREAM_REGION_GAP 262144u
 
 /* Per-side session flags. */
 enum {

@@ -31,6 +31,11 @@ void stream_ctx_free(struct stream_ctx *ctx)
 	if (!ctx)
 		return;
 	free(ctx->scratch);
+	while (ctx->free_segs != NULL) {
+		struct stream_seg *s = ctx->free_segs;
+		ctx->free_segs = s->next;
+		free(s);
+	}
 	free(ctx);
 }
 
@@ -326,6 +331,15 @@ bool stream_session_closed(const struct flow *f)
 {
 	const struct tcp_session *ssn = f ? f->stream : NULL;
 	return ssn != NULL && (ssn->ended || ssn->state == TCP_STATE_CLOSED);
+}
+
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out)
+{
+	const struct reasm *ra = dir_reasm(f, dir);
+	if (!ra)
+		return false;
+	*out = ra->max_regions ? ra->max_regions : 1;
+	return true;
 }
 
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir)

@@ -12,9 +12,10 @@
  *     session started; 00 without a session, as Suricata's EVE),
  * and overwrites whatever the flow stage's coarse tracker put there, so
  * calling it after the flow stage is all it takes for its values to win.
- * "ts" is the TCP client: for a session picked up from a SYN/ACK the
- * flow's source is the server (stream_flow_reversed()); Suricata swaps
- * such a flow, and the engine should too before logging it.
+ * "ts" is the TCP client: a session picked up from a SYN/ACK turns its
+ * flow around (flow_swap(), as Suricata's FlowSwap) so the flow starts at
+ * the client; stream_flow_reversed() says when the flow's source is still
+ * the server (a SYN/ACK or SYN met on a flow another packet opened).
  *
  * Stream events (Suricata's `stream.*` names) are added to the packet's
  * p->stream_events[] (decode.h); the EVE anomaly logger and the
@@ -56,6 +57,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "util/exception-policy.h"
 
 struct flow;
 struct config_node;
@@ -195,6 +197,9 @@ struct stream_host_policy {
 
 struct stream_config {
 	bool midstream;		    /* stream.midstream (false) */
+	/* stream.bypass (false): a flow whose app layer says the rest is not
+	 * worth inspecting (SSH/TLS encryption-handling: bypass) is bypassed */
+	bool bypass;
 	bool async_oneside;	    /* stream.async-oneside (false) */
 	bool inline_mode;	    /* stream.inline (false): data readable before it is ACKed */
 	uint64_t memcap;	    /* stream.memcap: sessions (64 MiB) */
@@ -213,6 +218,11 @@ struct stream_config {
 	 * false is treated as having consumed everything readable. */
 	bool app_reader;
 	bool raw_reader;
+	/* stream.midstream-policy (enum exception_policy, resolved by the
+	 * engine: util/exception-policy.h) and whether the engine runs
+	 * inline (IPS), which decides what a reject policy does. */
+	uint8_t midstream_policy;
+	bool ips;
 };
 
 /* The policy of the host at address a. */
@@ -234,6 +244,9 @@ struct stream_stats {
 	uint64_t sessions;	       /* tcp.sessions */
 	uint64_t ssn_memcap_drop;      /* tcp.ssn_memcap_drop: sessions refused by stream.memcap */
 	uint64_t midstream_pickups;    /* tcp.midstream_pickups */
+	/* exception_policy.tcp.midstream.<policy>: packets the midstream
+	 * policy was applied to, by enum exception_policy */
+	uint64_t midstream_policy[EXC_POLICY_COUNT];
 	uint64_t syn, synack, rst;     /* tcp.syn, tcp.synack, tcp.rst (packets) */
 	uint64_t segment_memcap_drop;  /* tcp.segment_memcap_drop: segments refused by
 					  reassembly.memcap */
@@ -382,7 +395,10 @@ bool stream_session_closed(const struct flow *f);
  * STREAM_TOSERVER is the client's side.  False without a TCP session. */
 bool stream_seq_size(const struct flow *f, enum stream_dir dir, uint32_t *out);
 
-/* A gap was declared in this direction (EVE flow tcp.gap_ts / gap_tc). */
+/* The most regions a direction's data was held in at once (EVE flow
+ * tcp.ts_max_regions / tc_max_regions); false without a session. */
+bool stream_max_regions(const struct flow *f, enum stream_dir dir, unsigned *out);
+/* A gap was declared in this direction (EVE flow tcp.ts_gap / tc_gap). */
 bool stream_flow_had_gap(const struct flow *f, enum stream_dir dir);
 
 /* Span of the stream one direction holds, from the oldest unconsumed byte

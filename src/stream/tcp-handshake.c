@@ -78,6 +78,10 @@ static bool start_on_synack(struct tcp_pkt *t, struct flow *f)
 		return false;
 	ctx->st.midstream_pickups++;
 	ssn->flags |= SSN_MIDSTREAM | SSN_MIDSTREAM_SYNACK;
+	/* As Suricata (PacketSwap + FlowSwap): the SYN/ACK's receiver is the
+	 * client, so the flow is turned around to start there. */
+	flow_swap(f);
+	t->p->flow_toserver = !t->p->flow_toserver;
 	if (t->p->flow_toserver)
 		ssn->flags |= SSN_REVERSED;
 	tcp_bind(t, ssn, false);
@@ -143,6 +147,33 @@ static bool start_midstream(struct tcp_pkt *t, struct flow *f, bool fin)
 	return true;
 }
 
+/*
+ * A packet that would start a session mid-stream meets the midstream
+ * exception policy first, whether pick-up is enabled or not, as in
+ * Suricata's StreamTcpPacketStateNone: the flow records it (EVE
+ * flow.exception_policy), the packet carries it for the worker, and the
+ * flow-wide policies act on the flow here.  True when the policy lets a
+ * session start (ignore or pass-flow).
+ */
+static bool apply_midstream_policy(struct tcp_pkt *t, struct flow *f)
+{
+	enum exception_policy pol = (enum exception_policy)t->ctx->cfg.midstream_policy;
+	f->exception_targets |= EXC_TARGET_MIDSTREAM;
+	t->p->exception_policy = (uint8_t)pol;
+	t->p->exception_target = EXC_TARGET_MIDSTREAM;
+	if (pol < EXC_POLICY_COUNT)
+		t->ctx->st.midstream_policy[pol]++;
+	/* In IPS mode a reject drops the flow too; a bypassed flow is a
+	 * passed one. */
+	bool drop = pol == EXC_POLICY_DROP_FLOW || (pol == EXC_POLICY_REJECT && t->ctx->cfg.ips);
+	bool pass = pol == EXC_POLICY_PASS_FLOW || pol == EXC_POLICY_BYPASS;
+	if (pol == EXC_POLICY_BYPASS)
+		f->bypassed = true;
+	if (f->action == FLOW_ACTION_NONE && (drop || pass))
+		f->action = drop ? FLOW_ACTION_DROP : FLOW_ACTION_PASS;
+	return pol == EXC_POLICY_IGNORE || pol == EXC_POLICY_PASS_FLOW;
+}
+
 bool tcp_state_none(struct tcp_pkt *t, struct flow *f)
 {
 	uint8_t fl = t->fl;
@@ -151,18 +182,24 @@ bool tcp_state_none(struct tcp_pkt *t, struct flow *f)
 		return false;
 	}
 	if (fl & TCP_FIN) {
-		if (!t->ctx->cfg.midstream || t->len == 0) {
+		bool allowed = apply_midstream_policy(t, f);
+		if (!t->ctx->cfg.midstream || t->len == 0 || !allowed) {
 			tcp_ev(t, STREAM_EV_FIN_BUT_NO_SESSION);
 			return false;
 		}
 		return start_midstream(t, f, true);
 	}
-	if ((fl & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+	if ((fl & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+		if (!apply_midstream_policy(t, f))
+			return true;
 		return start_on_synack(t, f);
+	}
 	if (fl & TCP_SYN)
 		return start_on_syn(t, f);
-	if ((fl & TCP_ACK) && t->ctx->cfg.midstream)
-		return start_midstream(t, f, false);
+	if (fl & TCP_ACK) {
+		if (apply_midstream_policy(t, f) && t->ctx->cfg.midstream)
+			return start_midstream(t, f, false);
+	}
 	return true;
 }
 

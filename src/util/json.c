@@ -146,11 +146,25 @@ static void json_key(struct json *j, const char *key)
 	if (!j->first[j->depth])
 		json_putc(j, ',');
 	j->first[j->depth] = false;
-	if (key) {
-		json_putc(j, '"');
-		json_append_escaped(j, (const uint8_t *)key, strlen(key));
-		json_put(j, "\":", 2);
+	if (!key)
+		return;
+	size_t n = 0;
+	while (key[n] != '\0' && (uint8_t)key[n] >= 0x20 && (uint8_t)key[n] < 0x80 &&
+	       key[n] != '"' && key[n] != '\\')
+		n++;
+	if (key[n] == '\0') { /* the usual key: nothing to escape, one copy */
+		if (!json_reserve(j, n + 4))
+			return;
+		char *o = j->buf + j->len;
+		o[0] = '"';
+		memcpy(o + 1, key, n);
+		memcpy(o + 1 + n, "\":", 3);
+		j->len += n + 3;
+		return;
 	}
+	json_putc(j, '"');
+	json_append_escaped(j, (const uint8_t *)key, strlen(key));
+	json_put(j, "\":", 2);
 }
 
 static void json_push(struct json *j, char open)
@@ -214,20 +228,36 @@ void json_str(struct json *j, const char *key, const char *s)
 	json_strn(j, key, (const uint8_t *)s, strlen(s));
 }
 
+/* Decimal digits of v, written backwards from end; returns the first.
+ * (Numbers are most of an event's fields: snprintf costs several times
+ * more per number than the whole of this.) */
+static char *u64_digits(uint64_t v, char *end)
+{
+	char *p = end;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
 void json_uint(struct json *j, const char *key, uint64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+	char *p = u64_digits(v, tmp + sizeof(tmp));
 	json_key(j, key);
-	json_put(j, tmp, (size_t)n);
+	json_put(j, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void json_int(struct json *j, const char *key, int64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char *p = u64_digits(m, tmp + sizeof(tmp));
+	if (v < 0)
+		*--p = '-';
 	json_key(j, key);
-	json_put(j, tmp, (size_t)n);
+	json_put(j, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void json_double(struct json *j, const char *key, double v)

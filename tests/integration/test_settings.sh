@@ -51,7 +51,7 @@ stock="$SHARED_DIR/reference/suricata-ref.yaml"
 echo 'alert tcp any any -> any any (msg:"t"; flags:S; sid:1;)' >"$TMP/one.rules"
 "$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP" -c "$stock" -S "$TMP/one.rules" 2>"$TMP/e5" || { tail "$TMP/e5"; fail "the stock suricata.yaml was refused"; }
 grep "vigil: config: " "$TMP/e5" | grep -v "settings above" >"$TMP/reported"
-for key in unix-command "outputs.0.fast" pcap-file threading "app-layer.protocols.mqtt"; do
+for key in unix-command "outputs.0.fast" pcap-file threading "app-layer.protocols.telnet"; do
 	grep -q "vigil: config: $key: " "$TMP/reported" || fail "$key not reported"
 done
 for key in "flow.memcap" "stream.memcap" "af-packet" "vars" "outputs.1.eve-log.filename" "app-layer.protocols.http:"; do

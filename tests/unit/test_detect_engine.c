@@ -703,6 +703,73 @@ static void test_rate_filter(void **state)
 	unlink(tpath);
 }
 
+/* track by_both is one tracker per IP pair whichever way a packet goes
+ * (Suricata's ippair table), for the threshold keyword and rate_filter. */
+static void test_by_both_either_direction(void **state)
+{
+	(void)state;
+	struct detect_engine *de = th_engine(
+	    "alert tcp any any -> any any (content:\"b\"; threshold:type limit, track by_both, "
+	    "count 1, seconds 60; sid:1;)\n",
+	    NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct packet p;
+	th_packet(&p, 6, 1000, 80, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 1);
+	th_ip4(&p.dst, 10, 0, 0, 2);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	/* the reply: same pair, over the limit */
+	th_packet(&p, 6, 80, 1000, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 1);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 0);
+	/* another pair sharing one address: its own tracker */
+	th_packet(&p, 6, 80, 1000, "b", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 3);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+
+	char rpath[] = "/tmp/vigil-rfb-rules-XXXXXX", tpath[] = "/tmp/vigil-rfb-XXXXXX";
+	FILE *f = fdopen(mkstemp(rpath), "w");
+	fputs("alert tcp any any -> any any (content:\"r\"; sid:7;)\n", f);
+	fclose(f);
+	f = fdopen(mkstemp(tpath), "w");
+	fputs("rate_filter gen_id 1, sig_id 7, track by_both, count 1, seconds 60, new_action "
+	      "drop, timeout 100\n",
+	      f);
+	fclose(f);
+	const char *files[] = {rpath};
+	struct detect_config cfg = {
+	    .rule_files = files, .rule_file_count = 1, .threshold_file = tpath, .no_cache = true};
+	de = detect_engine_new(&cfg, NULL, NULL);
+	assert_non_null(de);
+	t = detect_thread_new(de);
+	th_packet(&p, 6, 1000, 80, "r", 1);
+	th_ip4(&p.src, 10, 0, 0, 1);
+	th_ip4(&p.dst, 10, 0, 0, 2);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.alerts[0].action, DETECT_ACTION_ALERT);
+	th_packet(&p, 6, 80, 1000, "r", 1);
+	th_ip4(&p.src, 10, 0, 0, 2);
+	th_ip4(&p.dst, 10, 0, 0, 1);
+	detect_packet(t, &p, &q);
+	assert_int_equal(q.count, 1);
+	assert_int_equal(q.alerts[0].action, DETECT_ACTION_DROP);
+	/* the new action is marked as a rate_filter's (drop.reason) */
+	assert_true(q.alerts[0].flags & ALERT_F_RATE_FILTER);
+	assert_true(q.drop);
+	detect_thread_free(t);
+	detect_engine_free(de);
+	unlink(rpath);
+	unlink(tpath);
+}
+
 static void test_classification_and_alert_fields(void **state)
 {
 	char rpath[] = "/tmp/vigil-cls-rules-XXXXXX", cpath[] = "/tmp/vigil-cls-XXXXXX";
@@ -771,9 +838,174 @@ static void test_cache(void **state)
 	unlink(rpath);
 }
 
+/* `bypass` (Suricata's post-match keyword): a match marks the flow for
+ * bypass, whatever the rule's action; no match, no bypass; no flow, no
+ * bypass. */
+static void test_bypass_keyword(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("alert udp any any -> any any (content:\"skip\"; bypass; sid:1;)\n"
+		      "pass tcp any any -> any 443 (content:\"|16 03|\"; depth:2; bypass; sid:2;)\n",
+		      NULL);
+	assert_non_null(de);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct packet p;
+	th_packet(&p, 17, 5000, 53, "noskip", 6);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.flow_bypass);
+	assert_int_equal(q.count, 1);
+	th_packet(&p, 17, 5000, 53, "nothing", 7);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_false(q.flow_bypass);
+	th_packet(&p, 17, 5000, 53, "skip", 4);
+	p.flow = NULL;
+	detect_packet(t, &p, &q);
+	assert_false(q.flow_bypass);
+	/* a pass rule with bypass: no alert, the flow still bypassed */
+	th_packet(&p, 6, 40000, 443, "\x16\x03\x01", 3);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.flow_bypass);
+	assert_int_equal(q.count, 0);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+/* The drop cause is kept even for a noalert rule (Suricata's
+ * p->alerts.drop): the drop event names it; the first dropping rule in
+ * rule order wins; alert rules are no cause. */
+static void test_drop_cause_noalert(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("drop tcp any any -> any any (content:\"d\"; noalert; sid:1;)\n"
+		      "reject tcp any any -> any any (content:\"dd\"; sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"a\"; sid:3;)\n",
+		      NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct packet p;
+	th_packet(&p, 6, 1000, 80, "d", 1);
+	detect_packet(t, &p, &q);
+	assert_true(q.drop);
+	assert_int_equal(q.count, 0);
+	assert_true(q.has_drop_alert);
+	assert_int_equal(q.drop_alert.sid, 1);
+	th_packet(&p, 6, 1000, 80, "dd", 2);
+	detect_packet(t, &p, &q);
+	assert_true(q.has_drop_alert);
+	assert_int_equal(q.drop_alert.sid, 1); /* first in order, though it does not alert */
+	assert_int_equal(q.count, 1);
+	assert_int_equal(q.alerts[0].sid, 2);
+	th_packet(&p, 6, 1000, 80, "a", 1);
+	detect_packet(t, &p, &q);
+	assert_false(q.has_drop_alert);
+	assert_int_equal(q.count, 1);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+static bool has_sid(const struct alert_queue *q, uint32_t sid)
+{
+	for (unsigned i = 0; i < q->count; i++)
+		if (q->alerts[i].sid == sid)
+			return true;
+	return false;
+}
+
+/* IP-only rules (Suricata's SignatureIsIPOnly: no payload or packet
+ * keyword, any ports for TCP/UDP) run on a flow's first packet in each
+ * direction only; rules with ports or content run on every packet;
+ * packets without a flow always run them. */
+static void test_iponly_once_per_direction(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("alert ip any any -> any any (sid:1;)\n"
+		      "alert tcp any any -> any 80 (sid:2;)\n"
+		      "alert tcp any any -> any any (content:\"x\"; sid:3;)\n"
+		      "alert udp 192.168.1.1 any -> any any (sid:4;)\n",
+		      NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f, u;
+	memset(&f, 0, sizeof(f));
+	memset(&u, 0, sizeof(u));
+	struct packet p;
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 1234, 80, "x", 1);
+		p.flow = &f;
+		p.flow_toserver = true;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 1), k == 0);
+		assert_true(has_sid(&q, 2));
+		assert_true(has_sid(&q, 3));
+	}
+	/* the other direction: once more */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 80, 1234, "y", 1);
+		p.flow = &f;
+		p.flow_toserver = false;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 1), k == 0);
+		assert_false(has_sid(&q, 2));
+	}
+	/* UDP with an address but any ports: IP-only too */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 17, 5000, 53, "z", 1);
+		p.flow = &u;
+		p.flow_toserver = true;
+		detect_packet(t, &p, &q);
+		assert_int_equal(has_sid(&q, 4), k == 0);
+	}
+	/* no flow: every packet */
+	for (int k = 0; k < 2; k++) {
+		th_packet(&p, 6, 1234, 80, "y", 1);
+		detect_packet(t, &p, &q);
+		assert_true(has_sid(&q, 1));
+	}
+	detect_flow_free(f.detect);
+	detect_flow_free(u.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
+/* Suricata's signature properties: a pass on a packet-payload match (not
+ * a stream, transaction or IP-only match) ends that packet's inspection
+ * only, not the flow's. */
+static void test_payload_pass_stays_on_packet(void **state)
+{
+	(void)state;
+	struct detect_engine *de =
+	    th_engine("pass tcp any any -> any 22 (content:\"SSH\"; sid:1;)\n", NULL);
+	struct detect_thread *t = detect_thread_new(de);
+	struct alert_queue q;
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct packet p;
+	th_packet(&p, 6, 1234, 22, "SSH-2.0", 7);
+	p.flow = &f;
+	detect_packet(t, &p, &q);
+	assert_true(q.pass);
+	assert_false(q.flow_pass); /* a packet payload match: this packet only */
+	detect_flow_free(f.detect);
+	detect_thread_free(t);
+	detect_engine_free(de);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_bypass_keyword),
+	    cmocka_unit_test(test_iponly_once_per_direction),
+	    cmocka_unit_test(test_payload_pass_stays_on_packet),
+	    cmocka_unit_test(test_drop_cause_noalert),
 	    cmocka_unit_test(test_prefilter_equals_bruteforce),
 	    cmocka_unit_test(test_prefilter_runs_equal_bruteforce),
 	    cmocka_unit_test(test_address_index_equals_bruteforce),
@@ -790,6 +1022,7 @@ int main(void)
 	    cmocka_unit_test(test_threshold_many_sources),
 	    cmocka_unit_test(test_threshold_config),
 	    cmocka_unit_test(test_rate_filter),
+	    cmocka_unit_test(test_by_both_either_direction),
 	    cmocka_unit_test(test_classification_and_alert_fields),
 	    cmocka_unit_test(test_cache),
 	};

@@ -15,6 +15,7 @@
 #include "detect/detect.h"
 #include "output/eve.h"
 #include "util/config.h"
+#include "util/exception-policy.h"
 
 struct fixture {
 	char path[64];
@@ -125,6 +126,87 @@ static void test_flow_event(void **state)
 	free(out);
 }
 
+/* A flow that met an exception policy names target and policy (Suricata
+ * 8's output-json-flow.c); a bypassed flow says so. */
+static void test_flow_event_exception_policy(void **state)
+{
+	struct fixture *fx = *state;
+	eve_logger_free(fx->log);
+	fx->cfg.exception_policy[exception_target_index(EXC_TARGET_MIDSTREAM)] =
+	    EXC_POLICY_PASS_FLOW;
+	fx->log = eve_logger_new(fx->file, &fx->cfg, NULL, NULL);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.proto = 17;
+	f.src.family = f.dst.family = 4;
+	f.exception_targets = EXC_TARGET_MIDSTREAM;
+	f.bypassed = true;
+	f.action = FLOW_ACTION_PASS;
+	eve_log_flow(fx->log, &f, FLOW_END_TIMEOUT, 1700000009, 0);
+	char *out = slurp(fx);
+	assert_non_null(strstr(out, "\"state\":\"bypassed\",\"bypass\":\"local\""));
+	assert_non_null(strstr(out, "\"action\":\"pass\",\"exception_policy\":[{\"target\":"
+				    "\"stream_midstream\",\"policy\":\"pass_flow\"}]"));
+	free(out);
+}
+
+/* drop.reason: a rule, a rate_filter's new action, a flow drop, an
+ * exception policy. */
+static void test_drop_reasons(void **state)
+{
+	struct fixture *fx = *state;
+	eve_logger_free(fx->log);
+	fx->cfg.types[EVE_T_DROP] = true;
+	fx->log = eve_logger_new(fx->file, &fx->cfg, NULL, NULL);
+	struct packet p;
+	tuple(&p);
+	struct alert a;
+	memset(&a, 0, sizeof(a));
+	a.action = DETECT_ACTION_DROP;
+	a.msg = a.category = "";
+	eve_log_drop(fx->log, &p, &a, true);
+	a.flags = ALERT_F_RATE_FILTER;
+	eve_log_drop(fx->log, &p, &a, true);
+	eve_log_drop(fx->log, &p, NULL, true);
+	eve_log_drop_exception(fx->log, &p, EXC_TARGET_MIDSTREAM);
+	char *out = slurp(fx);
+	const char *want[] = {"\"reason\":\"rules\"", "\"reason\":\"threshold detection_filter\"",
+			      "\"reason\":\"flow drop\"", "\"reason\":\"stream midstream\""};
+	const char *at = out;
+	for (int i = 0; i < 4; i++) {
+		at = strstr(at, want[i]);
+		assert_non_null(at);
+	}
+	free(out);
+}
+
+/* X-Forwarded-For chains as Suricata's app-layer-htp-xff.c reads them. */
+static void xff_is(const char *chain, bool reverse, const char *want)
+{
+	char out[EVE_XFF_LEN];
+	bool ok = eve_xff_parse((const uint8_t *)chain, strlen(chain), reverse, out);
+	if (want == NULL) {
+		assert_false(ok);
+		return;
+	}
+	assert_true(ok);
+	assert_string_equal(out, want);
+}
+
+static void test_xff_chains(void **state)
+{
+	(void)state;
+	xff_is("10.1.1.1, 10.2.2.2, 10.3.3.3", true, "10.3.3.3");
+	xff_is("10.1.1.1, 10.2.2.2, 10.3.3.3", false, "10.1.1.1");
+	xff_is("10.1.1.1:8080", true, "10.1.1.1");
+	xff_is("[2001:db8::7]:443, 10.0.0.1", false, "2001:db8::7");
+	xff_is("proxy, 2001:db8::9", true, "2001:db8::9");
+	xff_is("unknown, 10.9.9.9", false, NULL);	  /* the first is no address */
+	xff_is("10.1.1.1,10.2.2.2", true, NULL);	  /* reverse splits on spaces only */
+	xff_is("1.2.3", true, NULL);			  /* shorter than 7 */
+	xff_is("300.1.1.1, 10.0.0.1", false, NULL);
+}
+
 static void test_anomaly_events_keep_duplicates(void **state)
 {
 	struct fixture *fx = *state;
@@ -232,7 +314,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_xff_chains),
 		cmocka_unit_test_setup_teardown(test_flow_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_event_exception_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drop_reasons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_anomaly_events_keep_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alert_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_keeps_lines_whole, setup, teardown),

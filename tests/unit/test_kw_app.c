@@ -131,6 +131,38 @@ static const char http_legacy_rules[] =
     "bsize:13; sid:62;)\n"
     "alert http any any -> any any (http.request_header; content:\"Server\"; sid:63;)\n";
 
+/* Transactional rules ("=>", Suricata 8's rules/intro): directional from
+ * the client's side, keywords of the request and of the response of one
+ * transaction, one alert once both sides are there. */
+static const char tx_both_rules[] =
+    "alert http any any => any any (msg:\"uri+stat\"; http.uri; content:\"/Index.php\"; "
+    "http.stat_code; content:\"200\"; sid:1;)\n"
+    "alert http any any => any any (msg:\"stat+uri, fp on the response\"; http.stat_code; "
+    "content:\"200\"; fast_pattern; http.user_agent; content:\"BadBot\"; sid:2;)\n"
+    "alert http any any => any any (msg:\"wrong stat\"; http.uri; content:\"/Index.php\"; "
+    "http.stat_code; content:\"404\"; sid:3;)\n"
+    "alert http any any => any 80 (msg:\"server port\"; http.method; content:\"GET\"; "
+    "http.server; content:\"nginx\"; sid:4;)\n"
+    "alert http any 80 => any any (msg:\"reversed ports\"; http.method; content:\"GET\"; "
+    "http.server; content:\"nginx\"; sid:5;)\n";
+
+static void test_tx_both_rules(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r, tx_both_rules, 5);
+	http_flow(&r);
+	assert_int_equal(count_sid(&r.hits, 1), 1);
+	assert_int_equal(count_sid(&r.hits, 2), 1);
+	assert_int_equal(count_sid(&r.hits, 3), 0);
+	assert_int_equal(count_sid(&r.hits, 4), 1);
+	assert_int_equal(count_sid(&r.hits, 5), 0);
+	run_free(&r);
+	/* "=>" without transaction keywords is refused */
+	assert_int_equal(th_parse_result("alert http any any => any any (content:\"x\"; sid:9;)"),
+			 0);
+}
+
 static void test_http_legacy(void **state)
 {
 	struct run r;
@@ -641,7 +673,7 @@ static void test_applayer_keywords(void **state)
 	} c[] = {
 	    {"app-layer-protocol:nosuch;", 0},
 	    {"app-layer-protocol:smtp;", 1}, /* recognised, not parsed */
-	    {"app-layer-protocol:sip;", -1},
+	    {"app-layer-protocol:irc;", -1},
 	    {"app-layer-protocol:http,sideways;", 0},
 	    {"app-layer-protocol:http; app-layer-protocol:tls;", 0},
 	    {"app-layer-protocol:!http; app-layer-protocol:tls;", 0},
@@ -652,7 +684,7 @@ static void test_applayer_keywords(void **state)
 	    {"http.uri; content:\"a\"; app-layer-protocol:http;", 0},
 	    {"app-layer-event:http.nosuch;", 0},
 	    {"app-layer-event:smtp.invalid_reply;", 1},
-	    {"app-layer-event:sip.invalid_data;", -1}, /* recognised by Suricata, not vigil */
+	    {"app-layer-event:sip.invalid_data;", 1},
 	    {"app-layer-event:nosuchproto.x;", 0},
 	    {"app-layer-event:applayer_mismatch_protocol_both_directions;", 1},
 	    {"app-layer-event:APPLAYER_UNEXPECTED_PROTOCOL;", 1},
@@ -669,7 +701,7 @@ static void test_applayer_keywords(void **state)
 		assert_int_equal(th_parse_result(rule), c[i].result);
 	}
 	/* a header protocol conflicts with both keywords */
-	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!sip; "
+	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!irc; "
 					 "sid:1;)"),
 			 -1);
 	assert_int_equal(th_parse_result("alert http any any -> any any (app-layer-protocol:!tls; "
@@ -693,7 +725,7 @@ static void test_parse(void **state)
 			 1);
 	/* protocols without recognition stay skipped; parsed ones load with
 	 * their own buffers (file.data on SMTP is the decoded attachment) */
-	assert_int_equal(th_parse_result("alert sip any any -> any any (sid:1;)"), -1);
+	assert_int_equal(th_parse_result("alert irc any any -> any any (sid:1;)"), -1);
 	assert_int_equal(th_parse_result("alert smtp any any -> any any (sid:1;)"), 1);
 	assert_int_equal(th_parse_result("alert smtp any any -> any any (file.data; content:\"a\"; "
 					 "sid:1;)"),
@@ -759,6 +791,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_http_buffers),
+	    cmocka_unit_test(test_tx_both_rules),
 	    cmocka_unit_test(test_dns_query),
 	    cmocka_unit_test(test_tls_sni),
 	    cmocka_unit_test(test_parse),

@@ -98,11 +98,47 @@ static void test_byte_jump_extract_math(void **state)
 			 1);
 }
 
+/* The byte count of byte_test, byte_jump and byte_math may be a variable
+ * (Suricata's *_NBYTES_VAR): read when the rule runs, and a value the
+ * keyword could not have been written with is no match. */
+static void test_byte_count_variable(void **state)
+{
+	(void)state;
+	/* first byte = count, then the number */
+	const uint8_t two[] = {2, 0x01, 0x00, 0xff};
+	const uint8_t four[] = {4, 0x00, 0x00, 0x01, 0x00};
+	const uint8_t nine[] = {9, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+	const uint8_t zero[] = {0, 1, 2};
+	const char *t = "byte_extract:1,0,n; byte_test:n,=,256,1;";
+	assert_int_equal(m(t, two, sizeof(two)), 1);
+	assert_int_equal(m(t, four, sizeof(four)), 1);
+	assert_int_equal(m(t, nine, sizeof(nine)), 0);
+	assert_int_equal(m(t, zero, sizeof(zero)), 0);
+	/* byte_jump: skip the count's worth of length field and its value */
+	const uint8_t jump[] = {1, 3, 'a', 'b', 'c', 'Z'};
+	assert_int_equal(m("byte_extract:1,0,n; byte_jump:n,1; content:\"Z\"; within:1;", jump,
+			   sizeof(jump)),
+			 1);
+	/* byte_math with a variable count: 0x0005 + 1 = 6, the byte after it */
+	const uint8_t math[] = {2, 0x00, 0x05, 0x06};
+	const char *bm = "byte_extract:1,0,n; byte_math:bytes n, offset 1, oper +, rvalue 1, "
+			 "result r; byte_test:1,=,r,3;";
+	assert_int_equal(m(bm, math, sizeof(math)), 1);
+	/* 5 bytes: more than byte_math reads without 'string' */
+	const uint8_t math5[] = {5, 0, 0, 0, 0, 5, 6};
+	assert_int_equal(m(bm, math5, sizeof(math5)), 0);
+	/* an unknown name is still an error */
+	assert_int_equal(th_parse_result("alert tcp any any -> any any (byte_test:nope,=,1,0; "
+					 "sid:1;)"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_byte_test),
 	    cmocka_unit_test(test_byte_jump_extract_math),
+	    cmocka_unit_test(test_byte_count_variable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

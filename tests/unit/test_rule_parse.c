@@ -253,7 +253,7 @@ static void test_unsupported_is_skipped(void **state)
 	static const struct case_ c[] = {
 	    {"alert tcp any any -> any any (sid:1; nosuchkeyword;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; mqtt.topic; content:\"a\";)", SKIP},
-	    {"alert sip any any -> any any (sid:1;)", SKIP},
+	    {"alert irc any any -> any any (sid:1;)", SKIP},
 	    {"alert tcp any any -> any any (sid:1; pcre:\"/(a)/,flow:x\";)", SKIP},
 	};
 	run_cases(c, sizeof(c) / sizeof(c[0]));

@@ -46,6 +46,58 @@ static void expect_app(struct flow *f, const char *want, uint64_t offset)
 	assert_memory_equal(c.data, want, c.len);
 }
 
+/* Suricata's streaming-buffer regions: data stored more than the region
+ * gap past what is held opens a second region; filling the hole merges
+ * them, and the maximum stays what it was. */
+/* A mid-stream pick-up assumes the largest window scale: data far ahead
+ * is in window. */
+static struct flow *midstream_start(struct harness *h, const char *first)
+{
+	struct packet p = send_pkt(h, 1, A, C(0), SISN + 1, first);
+	return p.flow;
+}
+
+static void test_max_regions(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.midstream = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = midstream_start(&h, "abc");
+	unsigned n = 0;
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 1);
+	client_data(&h, 3 + STREAM_REGION_GAP, "far"); /* exactly the gap: same region */
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 1);
+	client_data(&h, 3 + 2 * STREAM_REGION_GAP + 100, "farther");
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 2);
+	assert_true(stream_max_regions(f, STREAM_TOCLIENT, &n));
+	assert_int_equal(n, 1);
+	harness_free(&h);
+}
+
+static void test_max_regions_merge(void **state)
+{
+	(void)state;
+	struct stream_config cfg = cfg_with(true, false);
+	cfg.midstream = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct flow *f = midstream_start(&h, "a");
+	static char fill[STREAM_REGION_GAP + 2];
+	memset(fill, 'x', sizeof(fill) - 1);
+	client_data(&h, 2 + STREAM_REGION_GAP, "b");
+	client_data(&h, 1, fill); /* the hole fills: one region again */
+	client_data(&h, 3 + 3 * STREAM_REGION_GAP, "c");
+	unsigned n = 0;
+	assert_true(stream_max_regions(f, STREAM_TOSERVER, &n));
+	assert_int_equal(n, 2);
+	harness_free(&h);
+}
+
 static void test_in_order_needs_ack(void **state)
 {
 	(void)state;
@@ -580,6 +632,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_order_needs_ack),
+	    cmocka_unit_test(test_max_regions),
+	    cmocka_unit_test(test_max_regions_merge),
 	    cmocka_unit_test(test_inline_mode_no_ack_needed),
 	    cmocka_unit_test(test_out_of_order_delivery),
 	    cmocka_unit_test(test_overlap_policies),

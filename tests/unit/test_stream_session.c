@@ -181,9 +181,14 @@ static void test_midstream_synack_first(void **state)
 	struct packet p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
 	struct flow *f = p.flow;
 	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
-	/* The SYN/ACK's sender is the flow's source, but the TCP server. */
-	assert_true(stream_flow_reversed(f));
+	/* Suricata's FlowSwap: the flow now starts at the SYN/ACK's receiver. */
+	assert_false(stream_flow_reversed(f));
+	assert_false(p.flow_toserver);
 	assert_false(stream_packet_toserver(f, &p));
+	assert_int_equal(f->sp, p.dp);
+	assert_int_equal(f->dp, 80);
+	assert_int_equal(f->pkts_toserver, 0);
+	assert_int_equal(f->pkts_toclient, 1);
 	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, "GET");
 	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
 	assert_true(stream_packet_toserver(f, &p));
@@ -191,6 +196,58 @@ static void test_midstream_synack_first(void **state)
 	struct stream_chunk c;
 	assert_true(stream_app_data(f, STREAM_TOSERVER, &c));
 	assert_memory_equal(c.data, "GET", 3);
+	harness_free(&h);
+}
+
+/* async-oneside alone picks a SYN/ACK up too, and turns the flow around:
+ * the server's data then travels to the client, counted that way. */
+static void test_async_synack_first_swaps(void **state)
+{
+	(void)state;
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.async_oneside = true;
+	cfg.app_reader = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct packet p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	struct flow *f = p.flow;
+	assert_non_null(f->stream);
+	p = send_pkt(&h, 0, A, SISN + 1, CISN + 1, "220 ready");
+	assert_false(p.flow_toserver);
+	assert_false(stream_packet_toserver(f, &p));
+	assert_int_equal(f->pkts_toclient, 2);
+	assert_int_equal(f->pkts_toserver, 0);
+	assert_int_equal(f->tcp_flags_ts, 0);
+	assert_int_equal(f->tcp_flags_tc, TCP_SYN | A);
+	/* one-sided: readable without the client's ACK */
+	struct stream_chunk c;
+	assert_true(stream_app_data(f, STREAM_TOCLIENT, &c));
+	assert_memory_equal(c.data, "220 ready", 9);
+	harness_free(&h);
+}
+
+/* A SYN/ACK on a flow the client's packet opened (no session then): the
+ * swap makes the server the flow's source, and the session says so. */
+static void test_synack_after_client_packet(void **state)
+{
+	(void)state;
+	struct stream_config cfg;
+	stream_config_defaults(&cfg);
+	cfg.async_oneside = true;
+	struct harness h;
+	harness_init(&h, &cfg);
+	struct packet p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	struct flow *f = p.flow;
+	assert_null(f->stream);
+	p = send_pkt(&h, 0, TCP_SYN | A, SISN, CISN + 1, NULL);
+	assert_non_null(f->stream);
+	assert_true(p.flow_toserver);
+	assert_true(stream_flow_reversed(f));
+	assert_false(stream_packet_toserver(f, &p));
+	assert_int_equal(f->sp, 80);
+	p = send_pkt(&h, 1, A, CISN + 1, SISN + 1, NULL);
+	assert_true(stream_packet_toserver(f, &p));
 	harness_free(&h);
 }
 
@@ -840,6 +897,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_three_way_handshake),
+	    cmocka_unit_test(test_async_synack_first_swaps),
+	    cmocka_unit_test(test_synack_after_client_packet),
 	    cmocka_unit_test(test_synack_wrong_ack),
 	    cmocka_unit_test(test_syn_recv_events),
 	    cmocka_unit_test(test_synack_flood),
