@@ -94,11 +94,11 @@ static bool import_line(PGconn *c, const char *path, uint64_t lineno, char *line
 		if (!s->malformed++)
 			s->first_bad_line = lineno;
 		fprintf(stderr, "vigil: %s:%llu: %s; skipped\n", path, (unsigned long long)lineno,
-			!ev			   ? je.text
-			: !json_is_object(ev)	   ? "not a JSON object"
-			: !type || !ts		   ? "no event_type or timestamp"
-						   : "no sensor: the event has no \"host\" and no "
-						     "--sensor was given");
+			!ev		      ? je.text
+			: !json_is_object(ev) ? "not a JSON object"
+			: !type || !ts	      ? "no event_type or timestamp"
+					      : "no sensor: the event has no \"host\" and no "
+						"--sensor was given");
 		json_decref(ev);
 		return true;
 	}
@@ -137,10 +137,11 @@ int store_pg_import_eve(const char *conninfo, const char *sensor, const char *ev
 	}
 	bool ok = pg_exec(c, pg_schema, err, errlen) && pg_exec(c, "BEGIN", err, errlen);
 	if (ok) {
-		PGresult *r = PQprepare(c, "put",
-					"INSERT INTO vigil_event(sensor, digest, event_type, ts, line)"
-					" VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-					5, NULL);
+		PGresult *r =
+		    PQprepare(c, "put",
+			      "INSERT INTO vigil_event(sensor, digest, event_type, ts, line)"
+			      " VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+			      5, NULL);
 		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (!ok)
 			snprintf(err, errlen, "PostgreSQL: %s", PQerrorMessage(c));
