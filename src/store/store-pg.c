@@ -46,9 +46,13 @@ static PGconn *pg_connect(const char *conninfo, char *err, size_t errlen)
 	PGconn *c = PQconnectdb(conninfo);
 	if (PQstatus(c) != CONNECTION_OK) {
 		snprintf(err, errlen, "PostgreSQL: cannot connect: %s", PQerrorMessage(c));
+		/* libpq's message is several lines: one line here */
 		size_t n = strlen(err);
-		if (n && err[n - 1] == '\n')
-			err[n - 1] = '\0';
+		while (n && (err[n - 1] == '\n' || err[n - 1] == '\t'))
+			err[--n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (err[i] == '\n' || err[i] == '\t')
+				err[i] = ' ';
 		PQfinish(c);
 		return NULL;
 	}
