@@ -10,7 +10,8 @@
  * keep a row each.  The sensor is the event's "host" (Suricata's
  * sensor-name), else the --sensor given; an event with neither is refused
  * with the file and line.  Malformed lines are counted and reported as
- * the SQLite import does; each file is one transaction.
+ * the SQLite import does; each file is one transaction, its inserts sent
+ * pipelined (PG_PIPELINE per round trip).
  *
  * The briefing does not query PostgreSQL directly: store_pg_export_eve()
  * writes the events (with "host" set to the sensor) as EVE lines, which the
@@ -79,7 +80,44 @@ static void sha256_hex(const char *s, size_t n, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-/* One line: stored, duplicate or malformed (reported); false on a
+/* Rows go out pipelined (libpq's pipeline mode): PG_PIPELINE inserts are
+ * sent before their results are read, so a batch costs one round trip. */
+#define PG_PIPELINE 1000
+
+/* Reads the results of the pending inserts (after a sync): each stored or
+ * already present; false on the first error (the rest are aborted). */
+static bool collect(PGconn *c, struct store_pg_stats *s, char *err, size_t errlen)
+{
+	bool ok = PQpipelineSync(c) == 1;
+	if (!ok)
+		snprintf(err, errlen, "PostgreSQL: %s", PQerrorMessage(c));
+	for (; ok && s->pending; s->pending--) {
+		PGresult *r = PQgetResult(c);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			if (!err[0])
+				snprintf(err, errlen, "PostgreSQL: %s",
+					 r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+			ok = false;
+		} else if (strcmp(PQcmdTuples(r), "1") == 0)
+			s->stored++;
+		else
+			s->duplicate++;
+		PQclear(r);
+		PQclear(PQgetResult(c)); /* the NULL that ends each query's results */
+	}
+	/* then the sync's own result (after an error: whatever is left of the
+	 * aborted queries first) */
+	for (PGresult *r; (r = PQgetResult(c)) != NULL;) {
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	s->pending = 0;
+	return ok;
+}
+
+/* One line: sent to be stored, or malformed (reported); false on a
  * database error (err set). */
 static bool import_line(PGconn *c, const char *path, uint64_t lineno, char *line, size_t n,
 			const char *sensor, struct store_pg_stats *s, char *err, size_t errlen)
@@ -109,17 +147,16 @@ static bool import_line(PGconn *c, const char *path, uint64_t lineno, char *line
 	char digest[65];
 	sha256_hex(line, n, digest);
 	const char *params[5] = {who, digest, type, ts, line};
-	PGresult *r = PQexecPrepared(c, "put", 5, params, NULL, NULL, 0);
-	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	/* libpq copies the parameters into its send buffer */
+	bool ok = PQsendQueryPrepared(c, "put", 5, params, NULL, NULL, 0) == 1;
 	if (!ok)
 		snprintf(err, errlen, "PostgreSQL: %s:%llu: %s", path, (unsigned long long)lineno,
 			 PQerrorMessage(c));
-	else if (strcmp(PQcmdTuples(r), "1") == 0)
-		s->stored++;
 	else
-		s->duplicate++;
-	PQclear(r);
+		s->pending++;
 	json_decref(ev);
+	if (ok && s->pending >= PG_PIPELINE)
+		ok = collect(c, s, err, errlen);
 	return ok;
 }
 
@@ -127,6 +164,8 @@ int store_pg_import_eve(const char *conninfo, const char *sensor, const char *ev
 			struct store_pg_stats *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
+	if (errlen)
+		err[0] = '\0';
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	FILE *f = fopen(eve_path, "r");
@@ -151,6 +190,10 @@ int store_pg_import_eve(const char *conninfo, const char *sensor, const char *ev
 			snprintf(err, errlen, "PostgreSQL: %s", PQerrorMessage(c));
 		PQclear(r);
 	}
+	if (ok && PQenterPipelineMode(c) != 1) {
+		snprintf(err, errlen, "PostgreSQL: %s", PQerrorMessage(c));
+		ok = false;
+	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -169,12 +212,20 @@ int store_pg_import_eve(const char *conninfo, const char *sensor, const char *ev
 		snprintf(err, errlen, "%s: read error", eve_path);
 		ok = false;
 	}
+	if (PQpipelineStatus(c) == PQ_PIPELINE_ON) {
+		char last[512] = ""; /* the rest of the batch; after an error, drained */
+		if (!collect(c, s, last, sizeof(last)) && ok) {
+			snprintf(err, errlen, "%s", last);
+			ok = false;
+		}
+		PQexitPipelineMode(c);
+	}
 	free(line);
 	fclose(f);
 	if (ok)
 		ok = pg_exec(c, "COMMIT", err, errlen);
 	else
-		PQexec(c, "ROLLBACK"); /* nothing of the file is kept */
+		PQclear(PQexec(c, "ROLLBACK")); /* nothing of the file is kept */
 	PQfinish(c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

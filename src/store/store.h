@@ -125,6 +125,7 @@ struct store_pg_stats {
 	uint64_t malformed; /* not a JSON object with event_type and timestamp,
 			     * or no sensor (no "host" and none given) */
 	uint64_t first_bad_line;
+	uint64_t pending; /* sent, result not read yet (internal) */
 	double seconds;
 };
 /* Loads one EVE file, rows tagged with the event's "host", else sensor
