@@ -14,7 +14,7 @@
 #   make fuzz            libFuzzer targets, short runs (clang)
 #   make install         PREFIX=/usr/local DESTDIR=: bin/vigil, share/vigil, man1/vigil.1
 
-PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 hiredis rdkafka libpq
+PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 libnetfilter_queue hiredis rdkafka libpq
 BUILD     ?= build
 CC        ?= cc
 OPT       ?= -O2 -g
@@ -40,7 +40,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit integration asan conformance sweep bench fuzz clean format install uninstall
+.PHONY: all test unit integration asan conformance sweep bench fuzz clean format install uninstall deb
 
 all: $(BUILD)/vigil
 
@@ -96,19 +96,40 @@ bench: $(BUILD)/vigil
 # Install like any package: PREFIX (default /usr/local), DESTDIR for a
 # staging root.  The binary finds its data files in ../share/vigil beside
 # its own directory, so the installed tree works wherever it is put.
+# The systemd unit (dist/vigil.service.in) and the configuration
+# (dist/vigil.yaml, never overwritten) go to SYSTEMDDIR and SYSCONFDIR
+# (/etc for PREFIX=/usr, else PREFIX/etc).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/vigil
 MANDIR  ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 install: $(BUILD)/vigil
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSCONFDIR)/vigil
 	install -m 755 $(BUILD)/vigil $(DESTDIR)$(BINDIR)/vigil
 	cp -R data/. $(DESTDIR)$(DATADIR)/
 	install -m 644 doc/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' dist/vigil.service.in \
+		>$(DESTDIR)$(SYSTEMDDIR)/vigil.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/vigil.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml ] || \
+		install -m 644 dist/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MANDIR)/man1/vigil.1
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/vigil.service
 	rm -rf $(DESTDIR)$(DATADIR)
+	# the configuration only if the operator never changed it
+	! cmp -s dist/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml
+
+# A Debian package of the /usr install, built with dpkg-deb (dependencies
+# from dpkg-shlibdeps): DEBDIR/vigil_VERSION_ARCH.deb (DEBDIR: BUILD).
+DEBDIR ?= $(BUILD)
+deb: $(BUILD)/vigil
+	scripts/make-deb.sh $(BUILD) $(VERSION) $(DEBDIR)
 
 fuzz:
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "fuzz: no targets"; fi

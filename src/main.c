@@ -29,7 +29,7 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: vigil -r FILE|DIR [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
-	      "       vigil -i IFACE [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
+	      "       vigil -i IFACE|-q QUEUE [-l OUTDIR] [-S RULES]... [-c CONFIG.yaml] [options]\n"
 	      "       vigil COMMAND [ARGS]   (vigil COMMAND --help for details)\n"
 	      "\n"
 	      "Commands:\n"
@@ -50,27 +50,41 @@ static void usage(FILE *out)
 	      "  -k none|all          checksum validation (default: none for capture files)\n"
 	      "  --runmode MODE       single (default) or workers\n"
 	      "  --threads N          worker threads for --runmode workers (default: CPU count)\n"
-	      "  --simulate-ips       accepted for compatibility (IPS verdicts are logged, not enforced)\n"
+	      "  --simulate-ips       IPS verdicts on a capture file: drop events and blocked alerts\n"
+	      "                       are logged, nothing is enforced (inline: -q, copy-mode ips)\n"
 	      "  -v                   more messages on stderr (repeatable)\n"
-	      "  -q                   no run summary line on stderr (errors are still reported)\n"
+	      "  --quiet              no run summary line on stderr (errors are still reported);\n"
+	      "                       -q without a queue number after it means the same\n"
 	      "  --no-progress        no progress line, even on a terminal\n"
 	      "\n"
-	      "Live capture (runs until SIGINT or SIGTERM, then ends every flow and exits 0):\n"
-	      "  -i IFACE             capture on IFACE with AF_PACKET (same as --af-packet=IFACE)\n"
+	      "Live capture and inline IPS (runs until SIGINT or SIGTERM, then ends every flow and\n"
+	      "exits 0):\n"
+	      "  -i IFACE             capture on IFACE with AF_PACKET (same as --af-packet=IFACE);\n"
+	      "                       repeatable: each interface has its own workers\n"
 	      "  --af-packet[=IFACE]  AF_PACKET TPACKET_V3 rings, one per worker in a fanout group;\n"
-	      "                       settings from the config's af-packet: entry for IFACE (or the\n"
-	      "                       first entry when IFACE is not given)\n"
-	      "  --pcap[=IFACE]       capture with libpcap instead (one worker)\n"
+	      "                       settings from the config's af-packet: entry for IFACE (or its\n"
+	      "                       interface: default entry); without IFACE every interface of\n"
+	      "                       the af-packet: section.  An entry with copy-mode: ips and\n"
+	      "                       copy-iface: PEER is inline (IPS between two interfaces)\n"
+	      "  --pcap[=IFACE]       capture with libpcap instead (one worker per interface)\n"
+	      "  -q QUEUE             inline IPS on NFQUEUE number QUEUE (repeatable, one worker\n"
+	      "                       each): drop and reject rules block packets; settings from\n"
+	      "                       the config's nfq: section (mode accept, fail-open, batchcount)\n"
 	      "  -f FILTER            BPF filter for live capture (over the config's bpf-filter)\n"
 	      "  --threads N          live: capture workers (default: the entry's threads, else CPUs)\n"
 	      "  -D                   run in the background once capture has started (stderr goes\n"
 	      "                       to OUTDIR/vigil.log)\n"
 	      "  --pidfile FILE       write the process id to FILE (refused while FILE names a live\n"
 	      "                       process); removed at exit\n"
-	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept);\n"
+	      "  --user USER          after start-up run as USER (libcap-ng; no capability kept,\n"
+	      "                       but CAP_NET_ADMIN with -q for the NFQUEUE verdicts);\n"
 	      "                       the log directory must be writable by USER\n"
 	      "  --group GROUP        ... and as GROUP (default: USER's group)\n"
-	      "  SIGHUP reopens eve.json (for logrotate); SIGUSR2 reloads the rules\n"
+	      "  --unix-socket[=PATH] the command socket (suricatasc) even if the config's\n"
+	      "                       unix-command says no; a relative PATH is under /run/vigil\n"
+	      "                       (default name vigil-command.socket)\n"
+	      "  SIGHUP reopens eve.json, fast.log and stats.log (for logrotate); SIGUSR2 reloads\n"
+	      "  the rules\n"
 	      "\n"
 	      "Rules:\n"
 	      "  -T                   load the configuration and rules, report, exit 0 (all good) or 1\n"
@@ -165,19 +179,64 @@ enum {
 	OPT_PIDFILE,
 	OPT_USER,
 	OPT_GROUP,
+	OPT_QUIET,
+	OPT_UNIX_SOCKET,
 };
 
-/* -i, --af-packet[=IFACE], --pcap[=IFACE]: one live source per run. */
+/* -i, --af-packet[=IFACE], --pcap[=IFACE] (repeatable), -q QUEUE: one
+ * capture method per run. */
 static int set_live(struct engine_options *o, enum capture_method m, const char *iface)
 {
-	if (o->live_method && (o->live_method != m || (iface && o->live_iface))) {
-		fprintf(stderr, "vigil: one live interface per run (-i, --af-packet or --pcap once)\n");
+	if (o->live_method && o->live_method != m) {
+		fprintf(stderr, "vigil: one capture method per run (-i/--af-packet, --pcap or -q)\n");
 		return 2;
 	}
 	o->live_method = m;
-	if (iface)
-		o->live_iface = iface;
+	if (!iface)
+		return -1;
+	if (o->nlive_ifaces == ENGINE_MAX_SOURCES) {
+		fprintf(stderr, "vigil: too many interfaces (max %d)\n", ENGINE_MAX_SOURCES);
+		return 2;
+	}
+	o->live_ifaces[o->nlive_ifaces++] = iface;
 	return -1;
+}
+
+static bool is_queue_number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	return s[0] >= '0' && s[0] <= '9' && !*end && n >= 0 && n <= 65535;
+}
+
+static int add_queue(struct engine_options *o, const char *arg)
+{
+	if (!is_queue_number(arg)) {
+		fprintf(stderr, "vigil: -q takes an NFQUEUE number 0..65535, not '%s'\n", arg);
+		return 2;
+	}
+	int rc = set_live(o, CAPTURE_NFQ, NULL);
+	if (rc >= 0)
+		return rc;
+	if (o->nnfq_queues == ENGINE_MAX_SOURCES) {
+		fprintf(stderr, "vigil: too many queues (max %d)\n", ENGINE_MAX_SOURCES);
+		return 2;
+	}
+	o->nfq_queues[o->nnfq_queues++] = (uint16_t)strtol(arg, NULL, 10);
+	return -1;
+}
+
+/* -q is Suricata's NFQUEUE option; vigil's older -q (no summary line) is
+ * kept when no queue number follows, as --quiet. */
+static void rewrite_quiet(int argc, char **argv)
+{
+	static char quiet[] = "--quiet";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-q") == 0 && (i + 1 == argc || !is_queue_number(argv[i + 1])))
+			argv[i] = quiet;
+	}
 }
 
 static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bool *test_rules,
@@ -201,11 +260,14 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 		{"pidfile", required_argument, NULL, OPT_PIDFILE},
 		{"user", required_argument, NULL, OPT_USER},
 		{"group", required_argument, NULL, OPT_GROUP},
+		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vqhVTD", longopts, NULL)) != -1) {
+	rewrite_quiet(argc, argv);
+	while ((c = getopt_long(argc, argv, ":r:l:S:c:k:i:f:vq:hVTD", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->input = optarg; break;
 		case 'f': o->bpf = optarg; break;
@@ -241,7 +303,14 @@ static int parse_sensor_args(int argc, char **argv, struct engine_options *o, bo
 			}
 			break;
 		case 'v': o->verbose++; break;
-		case 'q': o->quiet = true; break;
+		case OPT_QUIET: o->quiet = true; break;
+		case OPT_UNIX_SOCKET: o->unix_socket = optarg ? optarg : ""; break;
+		case 'q': {
+			int rc = add_queue(o, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		}
 		case OPT_RUNMODE:
 			if (strcmp(optarg, "single") == 0)
 				o->runmode = RUNMODE_SINGLE;
@@ -332,15 +401,15 @@ int main(int argc, char **argv)
 	if (test_rules)
 		return engine_test_rules(&o);
 	if (o.input && o.live_method) {
-		fprintf(stderr, "vigil: -r and live capture (-i/--af-packet/--pcap) exclude each other\n");
+		fprintf(stderr, "vigil: -r and live capture (-i/--af-packet/--pcap/-q) exclude each other\n");
 		return 2;
 	}
 	if (!o.input && !o.live_method) {
-		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR or -i IFACE (see vigil --help)\n");
+		fprintf(stderr, "vigil: nothing to read: give -r FILE|DIR, -i IFACE or -q QUEUE (see vigil --help)\n");
 		return 2;
 	}
-	if ((o.daemon || o.pidfile || o.user || o.group) && !o.live_method) {
-		fprintf(stderr, "vigil: -D, --pidfile, --user and --group are for live capture (-i/--af-packet/--pcap)\n");
+	if ((o.daemon || o.pidfile || o.user || o.group || o.unix_socket) && !o.live_method) {
+		fprintf(stderr, "vigil: -D, --pidfile, --user, --group and --unix-socket are for live capture (-i/--af-packet/--pcap/-q)\n");
 		return 2;
 	}
 	if (o.live_method)

@@ -13,6 +13,14 @@
  * between the MAC addresses and the header, in a per-handle buffer, so the
  * decoder sees the frame as it was on the wire.
  *
+ * With `copy-mode: ips` the handle is inline, as Suricata's af-packet IPS
+ * mode: each frame waits for its verdict, and an accepted frame is sent,
+ * unchanged (VLAN tag included), out of `copy_iface` through a second
+ * AF_PACKET socket; a dropped one is not.  The capture socket ignores
+ * frames going out of its own interface (PACKET_IGNORE_OUTGOING), so what
+ * the peer handle sends out of it is not read back.  The frame is sent
+ * before its block is given back to the kernel, so no copy is made.
+ *
  * The BPF filter is compiled by libpcap (for Ethernet) and attached before
  * the socket is bound, so no unfiltered packet reaches the ring.  A packet
  * longer than what a block can hold arrives truncated (caplen < wirelen).
@@ -50,6 +58,13 @@ struct capture_live_afp {
 	uint64_t kernel_packets, kernel_drops; /* stats reader only */
 	uint8_t *vlan_buf;  /* a frame with its VLAN tag put back */
 	char iface[64];
+	/* copy-mode ips */
+	int tx_fd;          /* -1 when passive */
+	const uint8_t *cur; /* the frame awaiting its verdict */
+	uint32_t cur_len;
+	bool owed;
+	uint64_t accepted, dropped, send_failed;
+	char copy_iface[64];
 };
 
 /* Suricata's cluster-type names. */
@@ -200,6 +215,54 @@ static bool bind_and_join(struct capture_live_afp *a, const struct capture_live_
 	return true;
 }
 
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+/* copy-mode ips: the socket accepted frames leave by. */
+static bool open_copy_iface(struct capture_live_afp *a, const struct capture_live_config *cfg,
+			    char *err, size_t errlen)
+{
+	int one = 1;
+	if (setsockopt(a->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) != 0) {
+		snprintf(err, errlen, "%s: copy-mode ips needs PACKET_IGNORE_OUTGOING (Linux 4.20): %s",
+			 cfg->iface, strerror(errno));
+		return false;
+	}
+	unsigned idx = if_nametoindex(cfg->copy_iface);
+	if (idx == 0) {
+		snprintf(err, errlen, "%s: copy-iface %s: no such interface", cfg->iface,
+			 cfg->copy_iface);
+		return false;
+	}
+	a->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = (int)idx};
+	if (a->tx_fd < 0 || bind(a->tx_fd, (struct sockaddr *)&sll, sizeof(sll)) != 0) {
+		snprintf(err, errlen, "%s: cannot open copy-iface %s: %s", cfg->iface,
+			 cfg->copy_iface, strerror(errno));
+		return false;
+	}
+	snprintf(a->copy_iface, sizeof(a->copy_iface), "%s", cfg->copy_iface);
+	return true;
+}
+
+void capture_afp_verdict(struct capture_live_afp *a, enum capture_verdict v)
+{
+	if (!a->owed)
+		return;
+	a->owed = false;
+	if (v == CAPTURE_DROP) {
+		__atomic_store_n(&a->dropped, a->dropped + 1, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&a->accepted, a->accepted + 1, __ATOMIC_RELAXED);
+	if (send(a->tx_fd, a->cur, a->cur_len, 0) != (ssize_t)a->cur_len) {
+		if (a->send_failed == 0)
+			fprintf(stderr, "vigil: %s: cannot send a frame of %u bytes out of %s: %s (counted; further failures are not reported one by one)\n",
+				a->iface, a->cur_len, a->copy_iface, strerror(errno));
+		__atomic_store_n(&a->send_failed, a->send_failed + 1, __ATOMIC_RELAXED);
+	}
+}
 
 struct capture_live_afp *capture_afp_open(const struct capture_live_config *cfg, char *err,
 					  size_t errlen)
@@ -210,6 +273,7 @@ struct capture_live_afp *capture_afp_open(const struct capture_live_config *cfg,
 		return NULL;
 	}
 	snprintf(a->iface, sizeof(a->iface), "%s", cfg->iface);
+	a->tx_fd = -1;
 	if (strlen(cfg->iface) >= IFNAMSIZ) {
 		snprintf(err, errlen, "%s: interface name too long", cfg->iface);
 		free(a);
@@ -225,7 +289,9 @@ struct capture_live_afp *capture_afp_open(const struct capture_live_config *cfg,
 	}
 	bool ok = check_link(a->fd, cfg->iface, err, errlen) &&
 		  (!cfg->bpf[0] || attach_bpf(a->fd, cfg->iface, cfg->bpf, err, errlen)) &&
-		  setup_ring(a, cfg, err, errlen) && bind_and_join(a, cfg, err, errlen);
+		  setup_ring(a, cfg, err, errlen) &&
+		  (!cfg->inline_mode || open_copy_iface(a, cfg, err, errlen)) &&
+		  bind_and_join(a, cfg, err, errlen);
 	if (!ok) {
 		capture_afp_close(a);
 		return NULL;
@@ -292,10 +358,16 @@ static void fill_frame(struct capture_live_afp *a, struct tpacket3_hdr *h, struc
 	__atomic_store_n(&a->packets, n, __ATOMIC_RELAXED);
 	__atomic_store_n(&a->bytes, a->bytes + caplen, __ATOMIC_RELAXED);
 	f->pcap_cnt = n;
+	if (a->tx_fd >= 0) {
+		a->cur = data;
+		a->cur_len = caplen;
+		a->owed = true;
+	}
 }
 
 int capture_afp_next(struct capture_live_afp *a, struct capture_frame *f, int timeout_ms)
 {
+	capture_afp_verdict(a, CAPTURE_ACCEPT); /* one left without a verdict */
 	for (int round = 0; round < 2; round++) {
 		if (a->holding && a->left == 0)
 			release_block(a);
@@ -340,6 +412,9 @@ void capture_afp_stats(struct capture_live_afp *a, struct capture_stats *st)
 	st->kernel_drops += a->kernel_drops;
 	st->packets += __atomic_load_n(&a->packets, __ATOMIC_RELAXED);
 	st->bytes += __atomic_load_n(&a->bytes, __ATOMIC_RELAXED);
+	st->inline_accepted += __atomic_load_n(&a->accepted, __ATOMIC_RELAXED);
+	st->inline_dropped += __atomic_load_n(&a->dropped, __ATOMIC_RELAXED);
+	st->inline_send_failed += __atomic_load_n(&a->send_failed, __ATOMIC_RELAXED);
 }
 
 void capture_afp_close(struct capture_live_afp *a)
@@ -350,6 +425,8 @@ void capture_afp_close(struct capture_live_afp *a)
 		munmap(a->ring, a->ring_len);
 	if (a->fd >= 0)
 		close(a->fd);
+	if (a->tx_fd >= 0)
+		close(a->tx_fd);
 	free(a->vlan_buf);
 	free(a);
 }

@@ -44,6 +44,9 @@ struct capture_stats {
 	 * it saw and dropped on all sockets of the run. */
 	bool live;
 	uint64_t kernel_packets, kernel_drops, kernel_ifdrops;
+	/* Inline only: frames sent on (accepted) and dropped, and frames an
+	 * AF_PACKET copy-mode handle could not send out of copy_iface. */
+	uint64_t inline_accepted, inline_dropped, inline_send_failed;
 };
 
 /* Validates the link type of a file before decoding it. */
@@ -90,7 +93,10 @@ void capture_close(struct capture *c);
  * stands alone.  A frame stays valid until the next capture_live_next()
  * on the same handle.  Timestamps are the kernel's (wall clock).
  */
-enum capture_method { CAPTURE_AF_PACKET = 1, CAPTURE_PCAP };
+enum capture_method { CAPTURE_AF_PACKET = 1, CAPTURE_PCAP, CAPTURE_NFQ };
+
+/* What becomes of a frame read inline (NFQUEUE, AF_PACKET copy-mode). */
+enum capture_verdict { CAPTURE_ACCEPT = 0, CAPTURE_DROP };
 
 struct capture_live_config {
 	enum capture_method method;
@@ -106,6 +112,15 @@ struct capture_live_config {
 	uint32_t block_timeout_ms;
 	uint32_t snaplen;      /* libpcap */
 	uint32_t buffer_size;  /* libpcap kernel buffer, bytes; 0 = default */
+	/* Inline: every frame waits for capture_live_verdict().  NFQUEUE
+	 * always; AF_PACKET with `copy-mode: ips`, which sends accepted
+	 * frames out of copy_iface. */
+	bool inline_mode;
+	char copy_iface[64];
+	uint16_t queue;        /* NFQUEUE number */
+	bool fail_open;        /* NFQUEUE: the kernel accepts when the queue is full */
+	uint32_t batch;        /* NFQUEUE: accept verdicts sent together (1 = each) */
+	uint32_t queue_maxlen; /* NFQUEUE: packets the kernel queues; 0 = default */
 };
 
 struct capture_live;
@@ -117,6 +132,10 @@ struct capture_live *capture_live_open(const struct capture_live_config *cfg, ch
 /* 1 = frame, 0 = nothing within timeout_ms, -1 = the handle failed (the
  * reason was printed on stderr). */
 int capture_live_next(struct capture_live *c, struct capture_frame *f, int timeout_ms);
+/* Inline handles: the verdict on the frame last returned by
+ * capture_live_next() (a frame left without one is accepted by the next
+ * call).  No effect on a passive handle. */
+void capture_live_verdict(struct capture_live *c, enum capture_verdict v);
 /* Adds the kernel's counters since the last call to `st` (kernel_packets,
  * kernel_drops, packets, bytes).  Call from one thread only. */
 void capture_live_stats(struct capture_live *c, struct capture_stats *st);

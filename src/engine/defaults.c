@@ -13,7 +13,7 @@ static const char default_yaml[] =
 	"  enabled: yes\n"
 	"  interval: 8\n"
 	"outputs:\n"
-	"  - fast:\n" /* not written by vigil; keeps eve-log at index 1 */
+	"  - fast:\n" /* off by default; keeps eve-log at index 1 */
 	"      enabled: no\n"
 	"      filename: fast.log\n"
 	"  - eve-log:\n"

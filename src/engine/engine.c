@@ -15,11 +15,15 @@
 #include "engine/privs.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
+#include "engine/stats-log.h"
+#include "engine/unix-socket.h"
+#include "output/fast-log.h"
 #include "engine/worker.h"
 #include "intel/ioc.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/datadir.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -36,12 +40,15 @@ struct engine {
 	struct capture *capture;
 	struct live *live; /* instead of `capture` when capturing live */
 	struct capture_stats live_stats;
-	struct capture_live_config live_cfg;
-	unsigned live_threads;
+	struct live_plan live_plan;
+	char live_desc[512]; /* "eth0, eth1" */
 	struct eve_config eve_cfg;
 	struct eve_file *eve_file;
 	char eve_path[4096];
 	struct eve_logger *main_eve; /* stats events from the main thread */
+	struct fast_log *fast;       /* outputs: - fast: (NULL when off) */
+	struct stats_log *stats_log; /* outputs: - stats: (NULL when off) */
+	struct unix_socket *unix_socket; /* unix-command (live runs) */
 	struct flow_config flow_cfg;
 	struct defrag_config defrag_cfg;
 	struct stream_config stream_cfg;
@@ -152,6 +159,50 @@ static bool load_config(struct engine *e, char *err, size_t errlen)
 	return load_exception_policies(e, err, errlen);
 }
 
+/* The enabled entry `name` of outputs:, or NULL. */
+static const struct config_node *output_entry(const struct engine *e, const char *name)
+{
+	const struct config_node *outputs = config_get(e->config, "outputs");
+	for (size_t i = 0; outputs && outputs->kind == CONFIG_SEQ && i < outputs->nchild; i++) {
+		const struct config_node *o = config_child(outputs->child[i], name);
+		if (o && config_get_bool(o, "enabled", true))
+			return o;
+	}
+	return NULL;
+}
+
+static void log_path(const struct engine *e, const char *name, char *out, size_t len)
+{
+	if (name[0] == '/')
+		snprintf(out, len, "%s", name);
+	else
+		snprintf(out, len, "%s/%s", e->opt->logdir, name);
+}
+
+/* fast.log and stats.log, when the config asks for them. */
+static bool open_text_logs(struct engine *e, char *err, size_t errlen)
+{
+	char path[4096];
+	const struct config_node *o = output_entry(e, "fast");
+	if (o) {
+		log_path(e, config_get_str(o, "filename", "fast.log"), path, sizeof(path));
+		e->fast = fast_log_open(path, config_get_bool(o, "append", true), err, errlen);
+		if (!e->fast)
+			return false;
+	}
+	o = output_entry(e, "stats");
+	if (o && config_get_bool(e->config, "stats.enabled", true)) {
+		if (config_get_bool(o, "threads", false))
+			fprintf(stderr, "vigil: outputs.stats.threads: per-thread blocks are not written by vigil; totals only\n");
+		log_path(e, config_get_str(o, "filename", "stats.log"), path, sizeof(path));
+		e->stats_log = stats_log_open(path, config_get_bool(o, "append", true),
+					      config_get_bool(o, "null-values", false), err, errlen);
+		if (!e->stats_log)
+			return false;
+	}
+	return true;
+}
+
 static bool open_output(struct engine *e, char *err, size_t errlen)
 {
 	struct stat st;
@@ -165,6 +216,8 @@ static bool open_output(struct engine *e, char *err, size_t errlen)
 			 strerror(errno));
 		return false;
 	}
+	if (!open_text_logs(e, err, errlen))
+		return false;
 	if (!e->eve_cfg.enabled)
 		return true;
 	if (e->eve_cfg.filename[0] == '/')
@@ -403,7 +456,7 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 {
 	unsigned n = 1;
 	if (e->live)
-		n = e->live_threads;
+		n = e->live_plan.n;
 	else if (e->opt->runmode == RUNMODE_WORKERS) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		n = e->opt->threads > 0 ? (unsigned)e->opt->threads : cpus > 0 ? (unsigned)cpus : 1;
@@ -424,7 +477,8 @@ static bool start_workers(struct engine *e, char *err, size_t errlen)
 		    .file_name_fn = file_name_of,
 		    .file_name_arg = e->capture,
 		    .detect = e->detect,
-		    .ips = e->opt->simulate_ips,
+		    .fast = e->fast,
+		    .ips = e->opt->simulate_ips || (e->live && e->live_plan.lanes[i].inline_mode),
 		};
 		e->workers[i] = worker_new(&s);
 		if (!e->workers[i]) {
@@ -459,15 +513,18 @@ static void log_stats(struct engine *e)
 	uint64_t n = e->nworkers ? e->nworkers : 1;
 	struct stats_extra x = {
 	    .uptime_s = (uint64_t)elapsed_since(&e->started),
-	    .ips = e->opt->simulate_ips,
+	    .ips = e->opt->simulate_ips || (e->live && e->live_plan.inline_mode),
 	    .pressure = stats_memcap_pressure(&t, e->flow_cfg.memcap * n, e->stream_cfg.memcap * n,
 					      e->stream_cfg.reassembly_memcap * n),
 	};
 	if (x.pressure > e->pressure_max)
 		e->pressure_max = x.pressure;
 	x.pressure_max = e->pressure_max;
-	stats_log_eve(e->main_eve, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
-		      &x, e->last_ts_sec, e->last_ts_usec);
+	const struct capture_stats *cs = capture_stats_of(e);
+	stats_log_eve(e->main_eve, &t, cs, e->detect ? &e->rules : NULL, &x, e->last_ts_sec,
+		      e->last_ts_usec);
+	if (e->stats_log)
+		stats_log_write(e->stats_log, &t, cs, e->detect ? &e->rules : NULL, &x, time(NULL));
 	eve_logger_flush(e->main_eve);
 }
 
@@ -695,6 +752,9 @@ static void engine_cleanup(struct engine *e)
 		worker_free(e->workers[i]);
 	eve_logger_free(e->main_eve);
 	eve_file_close(e->eve_file);
+	fast_log_close(e->fast);
+	stats_log_close(e->stats_log);
+	unix_socket_close(e->unix_socket);
 	detect_engine_free(e->detect);
 	for (unsigned i = 0; i < e->nretired; i++)
 		detect_engine_free(e->retired[i]);
@@ -708,6 +768,7 @@ static void engine_cleanup(struct engine *e)
 static void live_tick(void *arg)
 {
 	struct engine *e = arg;
+	unix_socket_poll(e->unix_socket);
 	if (!e->eve_cfg.stats_interval ||
 	    elapsed_since(&e->last_stats) < (double)e->eve_cfg.stats_interval)
 		return;
@@ -719,20 +780,35 @@ static void live_tick(void *arg)
 	log_stats(e);
 }
 
+static const char *live_method_name(const struct engine *e)
+{
+	switch (e->opt->live_method) {
+	case CAPTURE_PCAP: return "pcap";
+	case CAPTURE_NFQ: return "nfqueue";
+	default: return e->live_plan.inline_mode ? "af-packet (copy-mode ips)" : "af-packet";
+	}
+}
+
 static void live_summary(struct engine *e)
 {
 	struct worker_counters t;
 	totals(e, &t);
 	const struct capture_stats *cs = capture_stats_of(e);
 	double secs = elapsed_since(&e->processing);
+	char ips[256] = "";
+	if (e->live_plan.inline_mode)
+		snprintf(ips, sizeof(ips), "; inline: %llu accepted, %llu blocked (%llu rejected)%s",
+			 (unsigned long long)t.ips_accepted, (unsigned long long)t.ips_blocked,
+			 (unsigned long long)t.ips_rejected,
+			 cs->inline_send_failed ? ", some not sent on (see above)" : "");
 	fprintf(stderr,
 		"vigil: %s on %s, %u worker%s: %llu packets (kernel: %llu packets, %llu drops), "
-		"%llu invalid, %llu flows, %llu events in %.1f s\n",
-		e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet", e->live_cfg.iface,
-		e->nworkers, e->nworkers == 1 ? "" : "s", (unsigned long long)cs->packets,
-		(unsigned long long)cs->kernel_packets, (unsigned long long)cs->kernel_drops,
-		(unsigned long long)t.decode.invalid, (unsigned long long)t.flow.total,
-		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs);
+		"%llu invalid, %llu flows, %llu events in %.1f s%s\n",
+		live_method_name(e), e->live_desc, e->nworkers, e->nworkers == 1 ? "" : "s",
+		(unsigned long long)cs->packets, (unsigned long long)cs->kernel_packets,
+		(unsigned long long)cs->kernel_drops, (unsigned long long)t.decode.invalid,
+		(unsigned long long)t.flow.total,
+		(unsigned long long)(e->eve_file ? eve_file_events(e->eve_file) : 0), secs, ips);
 }
 
 /* SIGHUP: logrotate moved eve.json away; write to a new one. */
@@ -740,6 +816,10 @@ static void live_hup(void *arg)
 {
 	struct engine *e = arg;
 	char err[512];
+	if (e->fast && !fast_log_reopen(e->fast, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
+	if (e->stats_log && !stats_log_reopen(e->stats_log, err, sizeof(err)))
+		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
 	if (!e->eve_file)
 		return;
 	if (eve_file_reopen(e->eve_file, err, sizeof(err)))
@@ -748,35 +828,34 @@ static void live_hup(void *arg)
 		fprintf(stderr, "vigil: SIGHUP: cannot reopen %s\n", err);
 }
 
-/* SIGUSR2: the rules are loaded again beside the running ones and the
- * workers switch between two packets.  A ruleset that cannot be loaded,
- * or loads no rule, leaves the running one in place, and says why. */
-static void live_reload(void *arg)
+/* A ruleset that cannot be loaded, or loads no rule, leaves the running
+ * one in place, and says why (in `why`). */
+static bool reload_rules(struct engine *e, char *why, size_t len)
 {
-	struct engine *e = arg;
 	char err[512] = "";
 	struct detect_config dc;
 	if (!e->detect) {
-		fprintf(stderr, "vigil: rule reload: no rules were loaded at start-up; restart to add them\n");
-		return;
+		snprintf(why, len, "no rules were loaded at start-up; restart to add them");
+		return false;
 	}
 	memset(e->datadir_tried, 0, sizeof(e->datadir_tried));
 	fill_detect_config(e, &dc);
 	if ((dc.rule_file_count == 0 && dc.ioc == NULL) || !tables_found(e, &dc, err, sizeof(err))) {
-		fprintf(stderr, "vigil: rule reload: %s; the %u rules running are kept\n",
-			err[0] ? err : "no rule files", e->rules.loaded);
+		snprintf(why, len, "%s; the %u rules running are kept",
+			 err[0] ? err : "no rule files", e->rules.loaded);
 		ioc_db_free(dc.ioc);
-		return;
+		return false;
 	}
 	fprintf(stderr, "vigil: rule reload: loading\n");
 	struct detect_load_stats ls;
 	memset(&ls, 0, sizeof(ls));
 	struct detect_engine *de = detect_engine_new(&dc, &ls, stderr);
 	if (!de || ls.loaded == 0) {
-		fprintf(stderr, "vigil: rule reload: the new rules %s; the %u rules running are kept\n",
-			!de ? "could not be loaded (see above)" : "load no rule", e->rules.loaded);
+		snprintf(why, len, "the new rules %s; the %u rules running are kept",
+			 !de ? "could not be loaded (see the sensor's log)" : "load no rule",
+			 e->rules.loaded);
 		detect_engine_free(de);
-		return;
+		return false;
 	}
 	uint64_t frames[APP_PROTO_MAX] = {0};
 	detect_engine_frames(de, frames);
@@ -796,17 +875,233 @@ static void live_reload(void *arg)
 		e->retired[e->nretired++] = old;
 	else
 		fprintf(stderr, "vigil: rule reload: too many engines kept for workers that could not switch; one is leaked\n");
-	fprintf(stderr, "vigil: rule reload: %u rules loaded, %u failed, %u skipped%s\n", ls.loaded,
-		ls.failed, ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+	snprintf(why, len, "%u rules loaded, %u failed, %u skipped%s", ls.loaded, ls.failed,
+		 ls.skipped, all ? "" : " (a worker could not switch: out of memory)");
+	return true;
+}
+
+/* SIGUSR2 (and the unix socket's reload-rules): the rules are loaded again
+ * beside the running ones and the workers switch between two packets. */
+static void live_reload(void *arg)
+{
+	char why[768];
+	reload_rules(arg, why, sizeof(why));
+	fprintf(stderr, "vigil: rule reload: %s\n", why);
+}
+
+/* --- the unix socket's commands (unix-socket.h) --- */
+
+/* Where a relative unix-command filename lives (systemd's RuntimeDirectory). */
+#ifndef VIGIL_RUNSTATEDIR
+#define VIGIL_RUNSTATEDIR "/run/vigil"
+#endif
+
+static char *json_text(struct json *j)
+{
+	char *out = j->oom ? NULL : malloc(j->len + 1);
+	if (out) {
+		memcpy(out, j->buf, j->len);
+		out[j->len] = '\0';
+	}
+	json_free(j);
+	return out;
+}
+
+static char *json_string_text(const char *s)
+{
+	struct json j;
+	json_init(&j);
+	json_str(&j, NULL, s);
+	return json_text(&j);
+}
+
+static const char *capture_mode_name(const struct engine *e)
+{
+	switch (e->opt->live_method) {
+	case CAPTURE_PCAP: return "PCAP_DEV";
+	case CAPTURE_NFQ: return "NFQ";
+	default: return "AF_PACKET_DEV";
+	}
+}
+
+/* iface-stat: the interface's packets, kernel drops and (with -k all)
+ * invalid checksums of its workers. */
+static bool iface_stat(struct engine *e, const char *iface, char **msg)
+{
+	struct capture_stats cs;
+	if (!iface || !live_iface_stats(e->live, iface, &cs)) {
+		*msg = json_string_text("Interface not found");
+		return false;
+	}
+	uint64_t bad = 0;
+	for (unsigned i = 0; i < e->nworkers && i < e->live_plan.n; i++) {
+		if (strcmp(e->live_plan.lanes[i].iface, iface) != 0)
+			continue;
+		struct worker_counters c;
+		worker_read_published(e->workers[i], &c);
+		bad += c.checksum_invalid;
+	}
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	json_uint(&j, "pkts", cs.packets);
+	json_uint(&j, "drop", cs.kernel_drops);
+	json_uint(&j, "invalid-checksums", bad);
+	if (e->live_plan.inline_mode) {
+		json_uint(&j, "accepted", cs.inline_accepted);
+		json_uint(&j, "blocked", cs.inline_dropped);
+	}
+	json_close_object(&j);
+	*msg = json_text(&j);
+	return true;
+}
+
+static char *iface_list(struct engine *e)
+{
+	const char *names[ENGINE_MAX_WORKERS];
+	unsigned n = live_ifaces(e->live, names, ENGINE_MAX_WORKERS);
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	json_uint(&j, "count", n);
+	json_open_array(&j, "ifaces");
+	for (unsigned i = 0; i < n; i++)
+		json_str(&j, NULL, names[i]);
+	json_close_array(&j);
+	json_close_object(&j);
+	return json_text(&j);
+}
+
+static char *ruleset_stats(struct engine *e)
+{
+	struct json j;
+	json_init(&j);
+	json_open_array(&j, NULL);
+	if (e->detect) {
+		json_open_object(&j, NULL);
+		json_uint(&j, "id", 0);
+		json_uint(&j, "rules_loaded", e->rules.loaded);
+		json_uint(&j, "rules_failed", e->rules.failed);
+		json_uint(&j, "rules_skipped", e->rules.skipped);
+		json_close_object(&j);
+	}
+	json_close_array(&j);
+	return json_text(&j);
+}
+
+/* dump-counters: the counters of the EVE stats event, as of now. */
+static char *dump_counters(struct engine *e)
+{
+	struct worker_counters t;
+	totals(e, &t);
+	struct stats_extra x = {.uptime_s = (uint64_t)elapsed_since(&e->started),
+				.ips = e->opt->simulate_ips || e->live_plan.inline_mode,
+				.pressure = e->pressure_max,
+				.pressure_max = e->pressure_max};
+	char *all = stats_json_string(true, &t, capture_stats_of(e), e->detect ? &e->rules : NULL,
+				      &x);
+	/* {"stats":{...}} -> {...} */
+	if (all && strncmp(all, "{\"stats\":", 9) == 0) {
+		size_t n = strlen(all);
+		memmove(all, all + 9, n - 9);
+		all[n - 10] = '\0';
+	}
+	return all;
+}
+
+static char *command_list(void)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	unsigned n = 0;
+	json_open_array(&j, "commands");
+	for (; unix_socket_commands[n]; n++)
+		json_str(&j, NULL, unix_socket_commands[n]);
+	json_close_array(&j);
+	json_uint(&j, "count", n);
+	json_close_object(&j);
+	return json_text(&j);
+}
+
+static bool unix_command(void *arg, const char *cmd, const struct unix_args *a, char **msg)
+{
+	struct engine *e = arg;
+	char buf[800];
+	if (strcmp(cmd, "version") == 0) {
+		snprintf(buf, sizeof(buf), "vigil %s (Suricata %s compatible)", VIGIL_VERSION,
+			 "8.0.0");
+		*msg = json_string_text(buf);
+	} else if (strcmp(cmd, "uptime") == 0) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)elapsed_since(&e->started));
+		*msg = strdup(buf);
+	} else if (strcmp(cmd, "running-mode") == 0) {
+		*msg = json_string_text("workers");
+	} else if (strcmp(cmd, "capture-mode") == 0) {
+		*msg = json_string_text(capture_mode_name(e));
+	} else if (strcmp(cmd, "iface-list") == 0) {
+		*msg = iface_list(e);
+	} else if (strcmp(cmd, "iface-stat") == 0) {
+		return iface_stat(e, unix_arg(a, "iface"), msg);
+	} else if (strcmp(cmd, "reload-rules") == 0 || strcmp(cmd, "ruleset-reload-rules") == 0) {
+		bool ok = reload_rules(e, buf, sizeof(buf));
+		fprintf(stderr, "vigil: rule reload (unix socket): %s\n", buf);
+		*msg = json_string_text(ok ? "done" : buf);
+		return ok;
+	} else if (strcmp(cmd, "ruleset-stats") == 0) {
+		*msg = ruleset_stats(e);
+	} else if (strcmp(cmd, "dump-counters") == 0) {
+		*msg = dump_counters(e);
+	} else if (strcmp(cmd, "command-list") == 0 || strcmp(cmd, "help") == 0) {
+		*msg = command_list();
+	} else if (strcmp(cmd, "shutdown") == 0) {
+		fprintf(stderr, "vigil: shutdown asked on the unix socket\n");
+		live_request_stop();
+		*msg = json_string_text("Closing Suricata");
+	} else {
+		*msg = json_string_text("Unknown command");
+		return false;
+	}
+	return *msg != NULL;
+}
+
+/* unix-command: enabled yes (a failure is fatal), auto (live runs; a
+ * failure is said and the run goes on) or no (also when the config has no
+ * unix-command: section); --unix-socket forces it. */
+static bool open_unix_socket(struct engine *e, char *err, size_t errlen)
+{
+	const char *enabled = config_get_str(e->config, "unix-command.enabled", "no");
+	bool forced = e->opt->unix_socket != NULL;
+	if (!forced && strcmp(enabled, "auto") != 0 && !config_parse_bool(enabled, false))
+		return true;
+	const char *name = forced && e->opt->unix_socket[0]
+			       ? e->opt->unix_socket
+			       : config_get_str(e->config, "unix-command.filename",
+						"vigil-command.socket");
+	char path[4096];
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", VIGIL_RUNSTATEDIR, name);
+	e->unix_socket = unix_socket_open(path, unix_command, e, err, errlen);
+	if (e->unix_socket) {
+		fprintf(stderr, "vigil: unix socket %s\n", path);
+		return true;
+	}
+	if (forced || strcmp(enabled, "auto") != 0)
+		return false;
+	fprintf(stderr, "vigil: unix-command (auto): %s; running without the command socket\n", err);
+	err[0] = '\0';
+	return true;
 }
 
 /* Captures until SIGINT/SIGTERM, then ends every flow and logs. */
 static int run_live(struct engine *e)
 {
 	fprintf(stderr, "vigil: capturing on %s with %s, %u worker%s (SIGINT or SIGTERM stops)\n",
-		e->live_cfg.iface, e->live_cfg.method == CAPTURE_PCAP ? "pcap" : "af-packet",
-		e->nworkers, e->nworkers == 1 ? "" : "s");
+		e->live_desc, live_method_name(e), e->nworkers, e->nworkers == 1 ? "" : "s");
 	bool captured = live_run(e->live, e->workers, live_tick, live_hup, live_reload, e);
+	live_release_queues(e->live);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	e->last_ts_sec = now.tv_sec;
@@ -825,16 +1120,21 @@ static int run_live(struct engine *e)
 				"store not updated)\n");
 	if (!captured)
 		fprintf(stderr, "vigil: capture on %s failed; stopped (events so far are logged)\n",
-			e->live_cfg.iface);
+			e->live_desc);
 	return !captured ? 1 : ro.eve.lost || ro.close_failed || ro.store_failed ? ENGINE_EXIT_LOSSES
 										     : 0;
 }
 
 static bool open_live(struct engine *e, char *err, size_t errlen)
 {
-	if (!live_config_load(e->opt, e->config, &e->live_cfg, &e->live_threads, err, errlen))
+	if (!live_config_load(e->opt, e->config, &e->live_plan, err, errlen))
 		return false;
-	e->live = live_open(&e->live_cfg, e->live_threads, err, errlen);
+	live_plan_describe(&e->live_plan, e->live_desc, sizeof(e->live_desc));
+	/* stream.inline: auto (Suricata's default) is inline in IPS mode. */
+	const char *inl = config_get_str(e->config, "stream.inline", "auto");
+	if (e->live_plan.inline_mode && strcmp(inl, "auto") == 0)
+		e->stream_cfg.inline_mode = true;
+	e->live = live_open(&e->live_plan, err, errlen);
 	return e->live != NULL;
 }
 
@@ -859,7 +1159,7 @@ int engine_run(const struct engine_options *o)
 		eve_logger_set_exercise(e.main_eve, e.eve_cfg.exercise);
 	}
 	ok = ok && load_rules(&e, err, sizeof(err)) && open_filestore(&e, err, sizeof(err)) &&
-	     start_workers(&e, err, sizeof(err));
+	     start_workers(&e, err, sizeof(err)) && (!e.live || open_unix_socket(&e, err, sizeof(err)));
 	if (!ok) {
 		fprintf(stderr, "vigil: %s\n", err);
 		engine_cleanup(&e);
@@ -871,7 +1171,7 @@ int engine_run(const struct engine_options *o)
 		struct daemon_state d;
 		if (!daemon_pidfile_claim(&d, o->pidfile, err, sizeof(err)) ||
 		    (o->daemon && !daemon_background(&d, o->logdir, err, sizeof(err))) ||
-		    !privs_drop(o->user, o->group, err, sizeof(err))) {
+		    !privs_drop(o->user, o->group, o->live_method == CAPTURE_NFQ, err, sizeof(err))) {
 			fprintf(stderr, "vigil: %s\n", err);
 			daemon_pidfile_remove(&d);
 			engine_cleanup(&e);
@@ -879,8 +1179,10 @@ int engine_run(const struct engine_options *o)
 		}
 		daemon_pidfile_write(&d);
 		if (o->user || o->group)
-			fprintf(stderr, "vigil: running as %s%s%s, no capabilities kept\n",
-				o->user ? o->user : "", o->group ? ":" : "", o->group ? o->group : "");
+			fprintf(stderr, "vigil: running as %s%s%s, %s\n", o->user ? o->user : "",
+				o->group ? ":" : "", o->group ? o->group : "",
+				o->live_method == CAPTURE_NFQ ? "keeping only CAP_NET_ADMIN (NFQUEUE verdicts)"
+							      : "no capabilities kept");
 		int lrc = run_live(&e);
 		engine_cleanup(&e);
 		daemon_pidfile_remove(&d);

@@ -14,23 +14,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "capture/capture.h"
 
 #define ENGINE_MAX_RULE_FILES 64
 #define ENGINE_MAX_SETS 128
 #define ENGINE_MAX_WORKERS 64
+#define ENGINE_MAX_SOURCES 16 /* live interfaces or NFQUEUE queues */
 
 enum engine_runmode { RUNMODE_SINGLE = 0, RUNMODE_WORKERS };
 enum checksum_mode { CHECKSUM_NONE = 0, CHECKSUM_ALL };
 
 struct engine_options {
 	const char *input;  /* -r: file or directory */
-	/* Live capture (-i, --af-packet, --pcap): 0 when reading files. */
+	/* Live capture (-i, --af-packet, --pcap, -q): 0 when reading files. */
 	enum capture_method live_method;
-	const char *live_iface; /* NULL: the first interface of the config */
+	/* -i/--af-packet/--pcap interfaces; none: the config's (af-packet:
+	 * every entry; pcap: the first) */
+	const char *live_ifaces[ENGINE_MAX_SOURCES];
+	unsigned nlive_ifaces;
+	uint16_t nfq_queues[ENGINE_MAX_SOURCES]; /* -q QUEUE (NFQUEUE inline) */
+	unsigned nnfq_queues;
 	const char *bpf;        /* -f: BPF filter, over the config's bpf-filter */
 	bool daemon;            /* -D: live capture in the background */
+	/* --unix-socket[=PATH]: the command socket ("" = the config's or the
+	 * default name); NULL = as the config's unix-command says */
+	const char *unix_socket;
 	const char *pidfile;    /* --pidfile */
 	const char *user, *group; /* --user/--group: dropped to after start-up */
 	const char *logdir; /* -l */

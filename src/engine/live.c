@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM so the main thread takes them and its sleep is cut short.
  */
 #include "engine/live.h"
+#include "engine/reject.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +19,9 @@ static volatile sig_atomic_t live_stop_signal, live_hup_signal, live_usr2_signal
 
 struct lane {
 	struct capture_live *cap;
+	const char *iface;   /* points into struct live */
+	bool inline_mode;
+	struct reject_sender *reject; /* inline lanes */
 	struct worker *worker;
 	pthread_t thread;
 	bool started;
@@ -34,7 +38,8 @@ struct live {
 	struct lane lanes[ENGINE_MAX_WORKERS];
 	unsigned n;
 	int stop;
-	char iface[64];
+	char ifaces[ENGINE_MAX_WORKERS][64];
+	struct capture_stats released; /* counters of handles closed early */
 };
 
 static void on_signal(int sig)
@@ -47,148 +52,36 @@ static void on_signal(int sig)
 		live_stop_signal = 1;
 }
 
-/* The config entry for `iface` in a sequence like `af-packet:`, else its
- * `interface: default` entry, else NULL. */
-static const struct config_node *iface_entry(const struct config_node *config, const char *section,
-					     const char *iface)
-{
-	const struct config_node *seq = config_get(config, section);
-	const struct config_node *def = NULL;
-	for (size_t i = 0; seq && seq->kind == CONFIG_SEQ && i < seq->nchild; i++) {
-		const char *name = config_get_str(seq->child[i], "interface", NULL);
-		if (!name)
-			continue;
-		if (iface && strcmp(name, iface) == 0)
-			return seq->child[i];
-		if (strcmp(name, "default") == 0)
-			def = seq->child[i];
-		else if (!iface && !def)
-			return seq->child[i]; /* --af-packet alone: the first interface */
-	}
-	return def;
-}
-
-static bool get_uint(const struct config_node *entry, const char *section, const char *key,
-		     uint64_t max, uint32_t *out, char *err, size_t errlen)
-{
-	const char *v = entry ? config_get_str(entry, key, NULL) : NULL;
-	if (!v)
-		return true;
-	uint64_t n;
-	if (!config_parse_size(v, &n) || n > max) {
-		snprintf(err, errlen, "%s.%s: bad value '%s' (a number up to %llu)", section, key, v,
-			 (unsigned long long)max);
-		return false;
-	}
-	*out = (uint32_t)n;
-	return true;
-}
-
-static bool get_threads(const struct engine_options *o, const struct config_node *entry,
-			const char *section, unsigned *threads, char *err, size_t errlen)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	*threads = cpus > 0 ? (unsigned)cpus : 1;
-	const char *v = entry ? config_get_str(entry, "threads", NULL) : NULL;
-	if (o->threads > 0)
-		*threads = (unsigned)o->threads;
-	else if (v && strcmp(v, "auto") != 0) {
-		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > ENGINE_MAX_WORKERS) {
-			snprintf(err, errlen, "%s.threads: bad value '%s' (auto or 1..%d)", section, v,
-				 ENGINE_MAX_WORKERS);
-			return false;
-		}
-		*threads = (unsigned)n;
-	}
-	if (*threads > ENGINE_MAX_WORKERS)
-		*threads = ENGINE_MAX_WORKERS;
-	return true;
-}
-
-bool live_config_load(const struct engine_options *o, const struct config_node *config,
-		      struct capture_live_config *out, unsigned *threads, char *err,
-		      size_t errlen)
-{
-	memset(out, 0, sizeof(*out));
-	out->method = o->live_method;
-	const char *section = o->live_method == CAPTURE_PCAP ? "pcap" : "af-packet";
-	const struct config_node *entry = iface_entry(config, section, o->live_iface);
-	const char *iface = o->live_iface;
-	if (!iface && entry) {
-		iface = config_get_str(entry, "interface", NULL);
-		if (iface && strcmp(iface, "default") == 0)
-			iface = NULL;
-	}
-	if (!iface) {
-		snprintf(err, errlen, "no interface to capture on: give -i IFACE or an interface in the config's %s: section",
-			 section);
-		return false;
-	}
-	snprintf(out->iface, sizeof(out->iface), "%s", iface);
-	const char *bpf = o->bpf ? o->bpf : entry ? config_get_str(entry, "bpf-filter", NULL) : NULL;
-	if (bpf)
-		snprintf(out->bpf, sizeof(out->bpf), "%s", bpf);
-	out->cluster_id = 99;
-	out->cluster_type = -1;
-	out->defrag = true;
-	out->use_mmap = true;
-	out->ring_size = 2048;
-	out->block_size = 1u << 17;
-	out->block_timeout_ms = 10;
-	out->snaplen = 65535;
-	uint32_t cid = out->cluster_id;
-	if (!get_threads(o, entry, section, threads, err, errlen))
-		return false;
-	if (o->live_method == CAPTURE_PCAP) {
-		out->promisc = entry ? config_get_bool(entry, "promisc", true) : true;
-		if (o->threads > 1)
-			fprintf(stderr, "vigil: --pcap captures with one worker (libpcap has no fanout); %u threads asked\n",
-				o->threads);
-		*threads = 1;
-		return get_uint(entry, section, "snaplen", 262144, &out->snaplen, err, errlen) &&
-		       get_uint(entry, section, "buffer-size", UINT32_MAX, &out->buffer_size, err,
-				errlen);
-	}
-	out->promisc = entry ? !config_get_bool(entry, "disable-promisc", false) : true;
-	out->defrag = entry ? config_get_bool(entry, "defrag", true) : true;
-	out->use_mmap = entry ? config_get_bool(entry, "use-mmap", true) : true;
-	if (!out->use_mmap)
-		fprintf(stderr, "vigil: af-packet.use-mmap: no is not supported; the mmap'ed TPACKET_V3 ring is used\n");
-	if (!get_uint(entry, section, "cluster-id", 65535, &cid, err, errlen) ||
-	    !get_uint(entry, section, "ring-size", 1u << 24, &out->ring_size, err, errlen) ||
-	    !get_uint(entry, section, "block-size", 1u << 30, &out->block_size, err, errlen) ||
-	    !get_uint(entry, section, "block-timeout", 60000, &out->block_timeout_ms, err, errlen))
-		return false;
-	out->cluster_id = (uint16_t)cid;
-	const char *ct = entry ? config_get_str(entry, "cluster-type", NULL) : NULL;
-	if (ct && (out->cluster_type = capture_cluster_type(ct)) < 0) {
-		snprintf(err, errlen, "%s.cluster-type: bad value '%s' (cluster_flow, cluster_cpu, cluster_qm, cluster_rollover, cluster_random or cluster_lb)",
-			 section, ct);
-		return false;
-	}
-	return true;
-}
-
-struct live *live_open(const struct capture_live_config *cfg, unsigned n, char *err,
-		       size_t errlen)
+struct live *live_open(const struct live_plan *plan, char *err, size_t errlen)
 {
 	struct live *l = calloc(1, sizeof(*l));
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	snprintf(l->iface, sizeof(l->iface), "%s", cfg->iface);
-	for (unsigned i = 0; i < n && i < ENGINE_MAX_WORKERS; i++) {
-		l->lanes[i].cap = capture_live_open(cfg, err, errlen);
-		if (!l->lanes[i].cap) {
+	for (unsigned i = 0; i < plan->n && i < ENGINE_MAX_WORKERS; i++) {
+		struct lane *ln = &l->lanes[i];
+		const struct capture_live_config *cfg = &plan->lanes[i];
+		snprintf(l->ifaces[i], sizeof(l->ifaces[i]), "%s", cfg->iface);
+		ln->iface = l->ifaces[i];
+		ln->inline_mode = cfg->inline_mode;
+		ln->cap = capture_live_open(cfg, err, errlen);
+		if (ln->cap && cfg->inline_mode && !(ln->reject = reject_sender_open(err, errlen))) {
+			capture_live_close(ln->cap);
+			ln->cap = NULL;
+		}
+		if (!ln->cap) {
 			live_close(l);
 			return NULL;
 		}
 		l->n++;
 	}
 	return l;
+}
+
+void live_request_stop(void)
+{
+	live_stop_signal = 1;
 }
 
 static bool stopping(const struct lane *ln)
@@ -221,6 +114,15 @@ static void lane_check_swap(struct lane *ln)
 	__atomic_store_n(&ln->swapped, to, __ATOMIC_RELEASE);
 }
 
+/* Inline: answer a reject, then let the frame go on or not. */
+static void lane_verdict(struct lane *ln)
+{
+	struct worker *w = ln->worker;
+	if (w->frame_dropped && w->reject.set)
+		reject_send(ln->reject, &w->reject);
+	capture_live_verdict(ln->cap, w->frame_dropped ? CAPTURE_DROP : CAPTURE_ACCEPT);
+}
+
 static void *lane_main(void *arg)
 {
 	struct lane *ln = arg;
@@ -235,8 +137,11 @@ static void *lane_main(void *arg)
 			__atomic_store_n(ln->stop, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		if (rc == 1)
+		if (rc == 1) {
 			worker_process_frame(ln->worker, &fr);
+			if (ln->inline_mode)
+				lane_verdict(ln);
+		}
 		if (rc == 0 || ++since_check == 256) {
 			since_check = 0;
 			time_t now = time(NULL);
@@ -342,17 +247,54 @@ bool live_run(struct live *l, struct worker **workers, void (*tick)(void *arg),
 
 void live_stats(struct live *l, struct capture_stats *out)
 {
+	*out = l->released;
+	out->live = true;
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->lanes[i].cap)
+			capture_live_stats(l->lanes[i].cap, out);
+}
+
+void live_release_queues(struct live *l)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		struct lane *ln = &l->lanes[i];
+		if (!ln->cap || ln->started || !ln->inline_mode)
+			continue;
+		capture_live_stats(ln->cap, &l->released);
+		capture_live_close(ln->cap);
+		ln->cap = NULL;
+	}
+}
+
+unsigned live_ifaces(const struct live *l, const char **out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < l->n && n < max; i++)
+		if (i == 0 || strcmp(l->ifaces[i - 1], l->ifaces[i]) != 0)
+			out[n++] = l->ifaces[i];
+	return n;
+}
+
+bool live_iface_stats(struct live *l, const char *iface, struct capture_stats *out)
+{
+	bool found = false;
 	memset(out, 0, sizeof(*out));
 	out->live = true;
 	for (unsigned i = 0; i < l->n; i++)
-		capture_live_stats(l->lanes[i].cap, out);
+		if (strcmp(l->ifaces[i], iface) == 0 && l->lanes[i].cap) {
+			capture_live_stats(l->lanes[i].cap, out);
+			found = true;
+		}
+	return found;
 }
 
 void live_close(struct live *l)
 {
 	if (!l)
 		return;
-	for (unsigned i = 0; i < l->n; i++)
+	for (unsigned i = 0; i < l->n; i++) {
 		capture_live_close(l->lanes[i].cap);
+		reject_sender_close(l->lanes[i].reject);
+	}
 	free(l);
 }

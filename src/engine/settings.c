@@ -58,6 +58,15 @@ static const struct {
     {"outputs.*.eve-log.community-id", K_BOOL},
     {"outputs.*.eve-log.community-id-seed", K_INT},
     {"outputs.*.eve-log.ethernet", K_BOOL},
+    {"outputs.*.fast.enabled", K_BOOL},
+    {"outputs.*.fast.filename", K_STR},
+    {"outputs.*.fast.append", K_BOOL},
+    {"outputs.*.stats.enabled", K_BOOL},
+    {"outputs.*.stats.filename", K_STR},
+    {"outputs.*.stats.append", K_BOOL},
+    {"outputs.*.stats.totals", K_BOOL},
+    {"outputs.*.stats.threads", K_BOOL},
+    {"outputs.*.stats.null-values", K_BOOL},
     {"outputs.*.eve-log.identity", K_STR}, /* filetype syslog */
     {"outputs.*.eve-log.facility", K_STR},
     {"outputs.*.eve-log.level", K_STR},
@@ -101,6 +110,13 @@ static const struct {
     {"af-packet.*.block-timeout", K_INT},
     {"af-packet.*.bpf-filter", K_STR},
     {"af-packet.*.disable-promisc", K_BOOL},
+    {"af-packet.*.copy-mode", K_STR},
+    {"af-packet.*.copy-iface", K_STR},
+    {"unix-command.enabled", K_STR},
+    {"unix-command.filename", K_STR},
+    {"nfq.mode", K_STR},
+    {"nfq.fail-open", K_BOOL},
+    {"nfq.batchcount", K_INT},
     {"pcap.*.interface", K_STR},
     {"pcap.*.threads", K_STR},
     {"pcap.*.bpf-filter", K_STR},
@@ -246,12 +262,13 @@ static void walk_eve_type(struct walk *w, const struct config_node *n, const cha
 	}
 }
 
-/* outputs.N.NAME: eve-log and sqlite are vigil's; others are reported
- * unless switched off. */
+/* outputs.N.NAME: eve-log, sqlite, fast and stats are vigil's; others are
+ * reported unless switched off. */
 static bool output_supported(struct walk *w, const struct config_node *n, const char *path)
 {
 	const char *name = n->key ? n->key : "";
 	if (strcmp(name, "eve-log") == 0 || strcmp(name, "sqlite") == 0 ||
+	    strcmp(name, "fast") == 0 || strcmp(name, "stats") == 0 ||
 	    strcmp(name, "file-store") == 0)
 		return true;
 	if (n->kind == CONFIG_MAP && !config_get_bool(n, "enabled", true))
@@ -262,6 +279,10 @@ static bool output_supported(struct walk *w, const struct config_node *n, const 
 
 static void walk_scalar(struct walk *w, const struct config_node *n, const char *path)
 {
+	bool empty = !n->value || !n->value[0] || strcmp(n->value, "~") == 0;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]) && empty; i++)
+		if (path_matches(known[i].path, path, true))
+			return; /* an empty section vigil reads (`nfq:` all commented out) */
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		if (!path_matches(known[i].path, path, false))
 			continue;

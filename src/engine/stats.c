@@ -5,6 +5,9 @@
  */
 #include "engine/stats.h"
 #include "util/exception-policy.h"
+
+#include <stdlib.h>
+#include <string.h>
 #include "util/json.h"
 
 #include <stdio.h>
@@ -43,6 +46,7 @@ void stats_add(struct worker_counters *a, const struct worker_counters *b)
 	ADD_FIELD(alerts);
 	ADD_FIELD(ips_accepted);
 	ADD_FIELD(ips_blocked);
+	ADD_FIELD(ips_rejected);
 	ADD_FIELD(bypassed_pkts);
 	ADD_FIELD(bypassed_bytes);
 	for (unsigned i = 0; i < EXC_TARGET_COUNT; i++)
@@ -239,15 +243,10 @@ static void put_flow(struct json *j, const struct flow_stats *f, bool zeros)
 	json_close_object(j);
 }
 
-void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
-		   const struct capture_stats *cap, const struct detect_load_stats *rules,
-		   const struct stats_extra *x, int64_t ts_sec, uint32_t ts_usec)
+void stats_json(struct json *j, bool zeros, const struct worker_counters *c,
+		const struct capture_stats *cap, const struct detect_load_stats *rules,
+		const struct stats_extra *x)
 {
-	const struct eve_config *cfg = eve_logger_config(l);
-	if (!cfg->types[EVE_T_STATS])
-		return;
-	bool zeros = cfg->stats_null_values;
-	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", x->uptime_s);
 	json_open_object(j, "capture");
@@ -283,6 +282,7 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 		json_open_object(j, "ips");
 		counter(j, zeros, "accepted", c->ips_accepted);
 		counter(j, zeros, "blocked", c->ips_blocked);
+		counter(j, zeros, "rejected", c->ips_rejected);
 		json_open_object(j, "drop_reason");
 		for (unsigned i = 0; i < EXC_TARGET_COUNT; i++) {
 			/* Suricata's counter names: the reason with '_' for ' ' */
@@ -313,5 +313,34 @@ void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
 	put_app(j, &c->app, zeros);
 	defrag_stats_json_opt(j, &c->defrag, zeros);
 	json_close_object(j);
+}
+
+char *stats_json_string(bool zeros, const struct worker_counters *c,
+			const struct capture_stats *cap, const struct detect_load_stats *rules,
+			const struct stats_extra *x)
+{
+	struct json j;
+	json_init(&j);
+	json_open_object(&j, NULL);
+	stats_json(&j, zeros, c, cap, rules, x);
+	json_close_object(&j);
+	char *out = j.oom ? NULL : malloc(j.len + 1);
+	if (out) {
+		memcpy(out, j.buf, j.len);
+		out[j.len] = '\0';
+	}
+	json_free(&j);
+	return out;
+}
+
+void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,
+		   const struct capture_stats *cap, const struct detect_load_stats *rules,
+		   const struct stats_extra *x, int64_t ts_sec, uint32_t ts_usec)
+{
+	const struct eve_config *cfg = eve_logger_config(l);
+	if (!cfg->types[EVE_T_STATS])
+		return;
+	struct json *j = eve_begin(l, "stats", NULL, NULL, ts_sec, ts_usec);
+	stats_json(j, cfg->stats_null_values, c, cap, rules, x);
 	eve_commit(l);
 }

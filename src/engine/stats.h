@@ -25,6 +25,18 @@ struct stats_extra {
 unsigned stats_memcap_pressure(const struct worker_counters *c, uint64_t flow_memcap,
 			       uint64_t stream_memcap, uint64_t reassembly_memcap);
 
+struct json;
+/* The "stats" object (Suricata's counter names) into j; zero counters
+ * only when `zeros` (a few Suricata always writes are always there). */
+void stats_json(struct json *j, bool zeros, const struct worker_counters *c,
+		const struct capture_stats *cap, const struct detect_load_stats *rules,
+		const struct stats_extra *x);
+
+/* The same as a string, {"stats":{...}}, to free(); NULL without memory. */
+char *stats_json_string(bool zeros, const struct worker_counters *c,
+			const struct capture_stats *cap, const struct detect_load_stats *rules,
+			const struct stats_extra *x);
+
 /* Writes one "stats" event with the given totals; `rules` is NULL when no
  * ruleset is loaded. */
 void stats_log_eve(struct eve_logger *l, const struct worker_counters *c,

@@ -71,6 +71,7 @@ struct worker *worker_new(const struct worker_setup *s)
 		flow_table_set_reuse_check(w->flows, tcp_reuse, w);
 	w->eve = eve_logger_new(s->eve_file, s->eve_cfg, s->file_name_fn, s->file_name_arg);
 	w->ips = s->ips;
+	w->fast = s->fast;
 	if (s->detect) {
 		w->detect = detect_thread_new(s->detect);
 		uint32_t longest = detect_engine_max_pattern_len(s->detect);
@@ -221,11 +222,15 @@ static void handle_alerts(struct worker *w, struct packet *p, const struct alert
 	if (q->count) {
 		w->alerts_total += q->count;
 		eve_log_alerts(w->eve, p, q, w->ips);
+		fast_log_alerts(w->fast, p, q, w->ips);
 	}
 	if (w->ips && q->drop) {
 		w->dropping = true;
 		if (drop_cause == NULL && q->has_drop_alert)
 			drop_cause = &q->drop_alert; /* a noalert rule dropped */
+		if (drop_cause && drop_cause->action >= DETECT_ACTION_REJECT &&
+		    drop_cause->action <= DETECT_ACTION_REJECTBOTH && !w->reject.set)
+			reject_target_set(&w->reject, p, drop_cause->action);
 		eve_log_drop(w->eve, p, drop_cause, w->ips);
 	}
 }
@@ -478,9 +483,7 @@ static void process_packet(struct worker *w, struct packet *p)
 		/* Local bypass: the flow's packets are counted, nothing more. */
 		w->bypassed_pkts++;
 		w->bypassed_bytes += p->len;
-		if (w->ips && !p->parent)
-			w->ips_accepted++;
-		return;
+		return; /* accepted: count_verdict() counts the frame */
 	}
 	/* A flow dropped in IPS mode is not tracked further: its packets drop
 	 * before the stream stage (detect() logs them). */
@@ -508,12 +511,21 @@ static void process_packet(struct worker *w, struct packet *p)
 		if (w->stream_bypass && !p->flow->bypassed && app_flow_bypass_ready(p->flow))
 			p->flow->bypassed = true;
 	}
-	if (w->ips && !p->parent) {
-		if (w->dropping)
-			w->ips_blocked++;
-		else
-			w->ips_accepted++;
-	}
+	w->frame_dropped |= w->dropping;
+}
+
+/* One verdict per captured frame: a tunnel's inner packet dropped drops
+ * the frame that carries it. */
+static void count_verdict(struct worker *w)
+{
+	if (!w->ips)
+		return;
+	if (w->frame_dropped)
+		w->ips_blocked++;
+	else
+		w->ips_accepted++;
+	if (w->frame_dropped && w->reject.set)
+		w->ips_rejected++;
 }
 
 void worker_process_frame(struct worker *w, const struct capture_frame *fr)
@@ -529,6 +541,8 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	p->linktype = fr->linktype;
 	p->file_index = fr->file_index;
 	p->pkt_src = PKT_SRC_WIRE;
+	w->frame_dropped = false;
+	w->reject.set = false;
 	advance_time(w, p);
 	if (!fr->data)
 		return; /* a clock tick */
@@ -559,6 +573,7 @@ void worker_process_frame(struct worker *w, const struct capture_frame *fr)
 	}
 	for (int i = 0; i < nreassembled; i++)
 		free(w->defrag_bufs[i]);
+	count_verdict(w);
 }
 
 void worker_publish(struct worker *w)
@@ -577,6 +592,7 @@ void worker_publish(struct worker *w)
 	w->published.bypassed_bytes = w->bypassed_bytes;
 	memcpy(w->published.ips_drop_exception, w->ips_drop_exception,
 	       sizeof(w->ips_drop_exception));
+	w->published.ips_rejected = w->ips_rejected;
 	pthread_mutex_unlock(&w->pub_lock);
 }
 

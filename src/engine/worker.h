@@ -16,8 +16,10 @@
 #include "decode/defrag.h"
 #include "detect/detect.h"
 #include "engine/engine.h"
+#include "engine/reject.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/fast-log.h"
 #include "stream/stream.h"
 
 struct worker_counters {
@@ -28,7 +30,9 @@ struct worker_counters {
 	struct app_stats app;
 	uint64_t checksum_invalid;
 	uint64_t alerts;
-	uint64_t ips_accepted, ips_blocked; /* captured packets, IPS mode */
+	/* IPS mode, per captured frame: accepted or blocked; rejected ones
+	 * (a reject rule; answered when live) are also counted as blocked. */
+	uint64_t ips_accepted, ips_blocked, ips_rejected;
 	uint64_t bypassed_pkts, bypassed_bytes; /* packets of locally bypassed flows */
 	/* IPS drops an exception policy decided, by exception_target_index() */
 	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
@@ -44,6 +48,7 @@ struct worker {
 	bool stream_bypass; /* stream.bypass: flows the app layer has done with are bypassed */
 	struct goose_tracker *goose; /* GOOSE publishers (decode/goose.h) */
 	struct eve_logger *eve;
+	struct fast_log *fast; /* shared, thread-safe; NULL when off */
 	struct detect_thread *detect; /* NULL when no rules are loaded */
 	struct ransomware *ransomware; /* behaviour detection; NULL when off */
 	struct alert_queue alerts;
@@ -53,8 +58,12 @@ struct worker {
 	size_t gap_payload_cap;
 	bool ips;
 	bool dropping; /* the packet being processed is dropped (IPS) */
+	/* The verdict on the frame being processed (any of its packets
+	 * dropped drops it), and the packet a reject rule answers. */
+	bool frame_dropped;
+	struct reject_target reject;
 	uint64_t alerts_total;
-	uint64_t ips_accepted, ips_blocked;
+	uint64_t ips_accepted, ips_blocked, ips_rejected;
 	uint64_t bypassed_pkts, bypassed_bytes;
 	uint64_t ips_drop_exception[EXC_TARGET_COUNT];
 	struct decode_stats dstats;
@@ -84,12 +93,15 @@ struct worker_setup {
 	eve_file_name_fn file_name_fn;
 	void *file_name_arg;
 	struct detect_engine *detect; /* NULL: no detection */
+	struct fast_log *fast;        /* NULL: no fast.log */
 	bool ips;
 };
 
 struct worker *worker_new(const struct worker_setup *s);
 /* Processes one captured frame end to end.  A frame with no data is a
- * clock tick: it only advances packet time (and so runs timeouts). */
+ * clock tick: it only advances packet time (and so runs timeouts).  In
+ * IPS mode the verdict is then in w->frame_dropped, and w->reject.set says
+ * a reject rule wants the frame answered. */
 void worker_process_frame(struct worker *w, const struct capture_frame *fr);
 /* Copies this worker's counters for readers on other threads. */
 void worker_publish(struct worker *w);

@@ -235,9 +235,10 @@ bool stream_raw_window(const struct flow *f, enum stream_dir dir, struct stream_
 						: ssn->ctx->cfg.toclient_chunk_size;
 	/* As Suricata's raw reassembly limit: a chunk's worth of ACKed data,
 	 * or now regardless of size once the app layer asked for it, the
-	 * depth was reached, or the session is past time_wait. */
-	bool flush =
-	    ra->raw_trigger || ra->depth_reached || out->eof || ssn->state > TCP_STATE_TIME_WAIT;
+	 * depth was reached, or the session is past time_wait; inline (IPS),
+	 * every packet's data at once, so a drop acts on the packet carrying it. */
+	bool flush = ra->raw_trigger || ra->depth_reached || out->eof ||
+		     ssn->state > TCP_STATE_TIME_WAIT || ssn->ctx->cfg.inline_mode;
 	out->ready = have && (out->len >= chunk || flush);
 	return have;
 }

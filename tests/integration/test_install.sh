@@ -14,6 +14,18 @@ bin=$root/opt/vigil/bin/vigil
 [ -x "$bin" ] || fail "no $bin"
 [ -f "$root/opt/vigil/share/vigil/classification.config" ] || fail "data files not installed"
 [ -f "$root/opt/vigil/share/man/man1/vigil.1" ] || fail "man page not installed"
+# The systemd unit names the installed binary and configuration; the
+# configuration installed is read without a single unsupported key.
+unit=$root/opt/vigil/lib/systemd/system/vigil.service
+grep -q "^ExecStart=/opt/vigil/bin/vigil -c /opt/vigil/etc/vigil/vigil.yaml " "$unit" || fail "unit ExecStart"
+grep -q "^ExecReload=/bin/kill -USR2 \$MAINPID" "$unit" || fail "unit ExecReload"
+if command -v systemd-analyze >/dev/null; then
+	systemd-analyze verify "$unit" 2>&1 | grep -v "not executable\|man vigil\|Failed to\|No such file" |
+		grep . && fail "systemd-analyze verify found problems in the unit"
+fi
+"$bin" --dump-config -c "$root/opt/vigil/etc/vigil/vigil.yaml" >/dev/null 2>"$TMP/cfg.err" ||
+	{ cat "$TMP/cfg.err"; fail "the installed configuration is refused"; }
+! grep -q "vigil: config:" "$TMP/cfg.err" || { cat "$TMP/cfg.err"; fail "the installed configuration has unsupported keys"; }
 
 make_sample "$TMP/s.pcap"
 echo 'alert tcp any any -> any any (msg:"install: SYN"; flags:S; classtype:trojan-activity; sid:1; rev:1;)' >"$TMP/r.rules"

@@ -26,7 +26,8 @@ done
 "$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP" --set flow.memcapp=64mb 2>"$TMP/e3" || fail "misspelt key fatal"
 grep -q "vigil: config: flow.memcapp: not supported by vigil, ignored" "$TMP/e3" || { cat "$TMP/e3"; fail "misspelt key not reported"; }
 
-# An output switched off asks for nothing; switched on, it is reported.
+# An output switched off asks for nothing; stats.log is written; one vigil
+# does not write, switched on, is reported.
 cat >"$TMP/out.yaml" <<'EOF2'
 %YAML 1.1
 ---
@@ -40,10 +41,14 @@ outputs:
   - stats:
       enabled: yes
       filename: stats.log
+  - syslog:
+      enabled: yes
 EOF2
 "$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP" -c "$TMP/out.yaml" 2>"$TMP/e4" || fail "-c out.yaml"
-grep -q "outputs.2.stats: output not written by vigil" "$TMP/e4" || { cat "$TMP/e4"; fail "stats.log not reported"; }
-! grep -q "outputs.0.fast" "$TMP/e4" || fail "a disabled output was reported"
+grep -q "outputs.3.syslog: output not written by vigil" "$TMP/e4" || { cat "$TMP/e4"; fail "syslog output not reported"; }
+! grep -q "outputs.2.stats\|outputs.0.fast" "$TMP/e4" || fail "a written or disabled output was reported"
+grep -q "^Date: " "$TMP/stats.log" || fail "stats.log not written"
+[ ! -e "$TMP/fast.log" ] || fail "fast.log written while disabled"
 
 # Suricata's shipped suricata.yaml.
 stock="$SHARED_DIR/reference/suricata-ref.yaml"
@@ -51,10 +56,11 @@ stock="$SHARED_DIR/reference/suricata-ref.yaml"
 echo 'alert tcp any any -> any any (msg:"t"; flags:S; sid:1;)' >"$TMP/one.rules"
 "$VIGIL_BIN" -r "$TMP/s.pcap" -l "$TMP" -c "$stock" -S "$TMP/one.rules" 2>"$TMP/e5" || { tail "$TMP/e5"; fail "the stock suricata.yaml was refused"; }
 grep "vigil: config: " "$TMP/e5" | grep -v "settings above" >"$TMP/reported"
-for key in unix-command "outputs.0.fast" pcap-file threading "app-layer.protocols.telnet"; do
+for key in pcap-file threading "app-layer.protocols.telnet"; do
 	grep -q "vigil: config: $key: " "$TMP/reported" || fail "$key not reported"
 done
-for key in "flow.memcap" "stream.memcap" "af-packet" "vars" "outputs.1.eve-log.filename" "app-layer.protocols.http:"; do
+for key in "flow.memcap" "stream.memcap" "af-packet" "vars" "outputs.1.eve-log.filename" "app-layer.protocols.http:" \
+	"outputs.0.fast" "outputs.7.stats" nfq unix-command; do
 	! grep -q "vigil: config: $key" "$TMP/reported" || fail "$key (read by vigil) reported"
 done
 [ -z "$(sort "$TMP/reported" | uniq -d)" ] || fail "a key reported twice"
