@@ -18,6 +18,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -577,6 +578,7 @@ static void test_redis_backlog_cap(void **state)
 
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN); /* as vigil: a dead server is an error, not the end */
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_config_values),
 	    cmocka_unit_test(test_config_refused),
