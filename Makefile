@@ -14,7 +14,7 @@
 #   make fuzz            libFuzzer targets, short runs (clang)
 #   make install         PREFIX=/usr/local DESTDIR=: bin/vigil, share/vigil, man1/vigil.1
 
-PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 libnetfilter_queue libnghttp2
+PKGS      := libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 libnetfilter_queue libnghttp2 hiredis rdkafka libpq
 BUILD     ?= build
 CC        ?= cc
 OPT       ?= -O2 -g

@@ -42,6 +42,8 @@ static void usage(FILE *out)
 	      "Sensor (Suricata-compatible offline options):\n"
 	      "  -r FILE|DIR          read a pcap/pcapng file, or every file of a directory in name order\n"
 	      "  -l OUTDIR            write eve.json (and other logs) here (default: current directory)\n"
+	      "                       (eve-log filetype syslog, redis or kafka ships the events\n"
+	      "                       instead: --set outputs.1.eve-log.filetype=redis)\n"
 	      "  -S FILE              load signatures from FILE (repeatable)\n"
 	      "  -c FILE              suricata.yaml-style configuration (default: built-in defaults)\n"
 	      "  --set KEY=VALUE      override a configuration value (repeatable)\n"

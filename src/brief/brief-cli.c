@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "intel/intel.h"
 #include "store/store.h"
@@ -147,11 +148,44 @@ static void report_eve(const char *path, const struct store_eve_stats *s)
 	}
 }
 
+/* import eve FILE... --pg CONNINFO: into the central PostgreSQL store. */
+static int import_pg(struct cli *cl)
+{
+	if (cli_get(cl, "db") || cli_get(cl, "assets")) {
+		cli_error("cli.pg-exclusive", "import");
+		return 2;
+	}
+	int rc = 0;
+	for (size_t i = 1; i < cl->npos; i++) {
+		struct store_pg_stats s;
+		char err[1024] = "";
+		if (store_pg_import_eve(cli_get(cl, "pg"), cli_get(cl, "sensor"), cl->pos[i], &s, err,
+					sizeof(err)) != 0) {
+			fprintf(stderr, "vigil: %s\n", err);
+			rc = 1;
+			continue;
+		}
+		char n[4][32], secs[32];
+		const uint64_t v[4] = {s.lines, s.stored, s.duplicate, s.malformed};
+		for (int k = 0; k < 4; k++)
+			snprintf(n[k], sizeof(n[k]), "%llu", (unsigned long long)v[k]);
+		snprintf(secs, sizeof(secs), "%.3f", s.seconds);
+		char *t = msgf(cli_messages, "import.pg-done", "file", cl->pos[i], "lines", n[0],
+			       "stored", n[1], "duplicate", n[2], "malformed", n[3], "seconds", secs,
+			       NULL);
+		printf("%s\n", t);
+		free(t);
+	}
+	return rc;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	struct cli cl = {0};
 	cli_declare(&cl, "db", false);
 	cli_declare(&cl, "assets", false);
+	cli_declare(&cl, "pg", false);
+	cli_declare(&cl, "sensor", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {
@@ -160,6 +194,12 @@ static int cmd_import(int argc, char **argv)
 	}
 	if (cl.npos < 2 || strcmp(cl.pos[0], "eve") != 0) {
 		cli_error("cli.import-usage", NULL);
+		return 2;
+	}
+	if (cli_get(&cl, "pg"))
+		return import_pg(&cl);
+	if (cli_get(&cl, "sensor")) {
+		cli_error("cli.sensor-needs-pg", NULL);
 		return 2;
 	}
 	struct store *st = open_store(cli_get(&cl, "db"));
@@ -390,6 +430,64 @@ static bool brief_check(struct cli *cl, struct brief_options *o)
 	return true;
 }
 
+/* Copies the SQLite store at from (when given) to the scratch file to. */
+static bool copy_store(const char *from, const char *to, char *err, size_t errlen)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	bool ok = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		  sqlite3_open(to, &dst) == SQLITE_OK;
+	sqlite3_backup *b = ok ? sqlite3_backup_init(dst, "main", src, "main") : NULL;
+	ok = b && sqlite3_backup_step(b, -1) == SQLITE_DONE;
+	if (b)
+		sqlite3_backup_finish(b);
+	if (!ok)
+		snprintf(err, errlen, "%s: cannot read the event store: %s", from,
+			 sqlite3_errmsg(src ? src : dst));
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	return ok;
+}
+
+/* brief --pg: the central store's events (of --sensor, or all) written out
+ * as EVE and loaded into a scratch SQLite store (a copy of --db when given,
+ * for its sources), which the briefing reads as always. */
+static int brief_from_pg(struct cli *cl, struct brief_options *o)
+{
+	char dir[] = "/tmp/vigil-brief-XXXXXX", eve[64], db[64], err[1024] = "";
+	if (!mkdtemp(dir)) {
+		perror("vigil: scratch directory");
+		return 1;
+	}
+	snprintf(eve, sizeof(eve), "%s/central.json", dir);
+	snprintf(db, sizeof(db), "%s/central.db", dir);
+	uint64_t n = 0;
+	int rc = 1;
+	struct store_eve_stats st;
+	if (o->db && !copy_store(o->db, db, err, sizeof(err)))
+		fprintf(stderr, "vigil: %s\n", err);
+	else if (store_pg_export_eve(cli_get(cl, "pg"), cli_get(cl, "sensor"), eve, &n, err,
+				     sizeof(err)) != 0)
+		fprintf(stderr, "vigil: %s\n", err);
+	else if (n && store_import_eve_file(db, eve, NULL, &st) != 0)
+		fprintf(stderr, "vigil: the central store's events could not be loaded (see above)\n");
+	else {
+		o->db = db;
+		if (brief_generate(o, err, sizeof(err)) != 0)
+			fprintf(stderr, "vigil: %s\n", err);
+		else
+			rc = 0;
+	}
+	unlink(eve);
+	unlink(db);
+	char side[80];
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+	rmdir(dir);
+	return rc;
+}
+
 static int cmd_brief(int argc, char **argv)
 {
 	struct cli cl = {0};
@@ -400,6 +498,8 @@ static int cmd_brief(int argc, char **argv)
 	cli_declare(&cl, "include-exercise", true);
 	cli_declare(&cl, "max-tlp", false);
 	cli_declare(&cl, "country", false);
+	cli_declare(&cl, "pg", false);
+	cli_declare(&cl, "sensor", false);
 	if (!cli_parse(&cl, argc, argv, 1))
 		return 2;
 	if (cl.help) {
@@ -409,7 +509,13 @@ static int cmd_brief(int argc, char **argv)
 	struct brief_options o = {0};
 	if (!brief_check(&cl, &o))
 		return 2;
+	if (cli_get(&cl, "sensor") && !cli_get(&cl, "pg")) {
+		cli_error("cli.sensor-needs-pg", NULL);
+		return 2;
+	}
 	char err[1024] = "";
+	if (cli_get(&cl, "pg"))
+		return brief_from_pg(&cl, &o);
 	if (brief_generate(&o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vigil: %s\n", err);
 		return 1;

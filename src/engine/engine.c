@@ -225,7 +225,9 @@ static bool open_output(struct engine *e, char *err, size_t errlen)
 	else
 		snprintf(e->eve_path, sizeof(e->eve_path), "%s/%s", e->opt->logdir,
 			 e->eve_cfg.filename);
-	e->eve_file = eve_file_open(e->eve_path, err, errlen);
+	e->eve_file = eve_output_open(&e->eve_cfg, e->eve_path, err, errlen);
+	if (e->eve_file) /* messages name the output: the file, or the server */
+		snprintf(e->eve_path, sizeof(e->eve_path), "%s", eve_file_path(e->eve_file));
 	return e->eve_file != NULL;
 }
 
@@ -700,6 +702,7 @@ static void close_eve(struct engine *e, struct run_outcome *ro)
 {
 	if (!e->eve_file)
 		return;
+	eve_file_settle(e->eve_file); /* a server's backlog: delivered or counted */
 	eve_file_get_stats(e->eve_file, &ro->eve);
 	ro->have_eve = true;
 	ro->eve.path = NULL; /* freed with the file */
@@ -723,8 +726,8 @@ static void store_events(struct engine *e, struct run_outcome *ro)
 		if (oc.enabled) {
 			fprintf(
 			    stderr,
-			    "vigil: %s is not a regular file (pipe, device or socket): the event "
-			    "store is not updated from it\n",
+			    "vigil: %s is not a regular file (pipe, device, socket or server): "
+			    "the event store is not updated from it\n",
 			    e->eve_path);
 			ro->store_note = "EVE output is not a regular file";
 		}

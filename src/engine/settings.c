@@ -39,6 +39,7 @@ static const struct {
     {"action-order.*", K_STR},
     {"exception-policy", K_STR}, /* util/exception-policy.h */
     {"default-log-dir", K_STR},
+    {"sensor-name", K_STR}, /* "host" in every EVE event */
     {"suricata-version", K_STR},
     {"assets", K_TREE}, /* the event store's asset list */
     {"datasets", K_TREE}, /* dataset / datarep sets (detect/dataset.c) */
@@ -66,6 +67,27 @@ static const struct {
     {"outputs.*.stats.totals", K_BOOL},
     {"outputs.*.stats.threads", K_BOOL},
     {"outputs.*.stats.null-values", K_BOOL},
+    {"outputs.*.eve-log.identity", K_STR}, /* filetype syslog */
+    {"outputs.*.eve-log.facility", K_STR},
+    {"outputs.*.eve-log.level", K_STR},
+    /* filetype redis and kafka (values range-checked by output/eve-config.c) */
+    {"outputs.*.eve-log.redis.server", K_STR},
+    {"outputs.*.eve-log.redis.port", K_INT},
+    {"outputs.*.eve-log.redis.mode", K_STR},
+    {"outputs.*.eve-log.redis.key", K_STR},
+    {"outputs.*.eve-log.redis.pipelining.enabled", K_BOOL},
+    {"outputs.*.eve-log.redis.pipelining.batch-size", K_INT},
+    {"outputs.*.eve-log.redis.stream-maxlen", K_INT},
+    {"outputs.*.eve-log.redis.stream-trim-exact", K_BOOL},
+    {"outputs.*.eve-log.redis.backlog", K_INT},
+    {"outputs.*.eve-log.redis.timeout", K_INT},
+    {"outputs.*.eve-log.kafka.brokers", K_STR},
+    {"outputs.*.eve-log.kafka.topic", K_STR},
+    {"outputs.*.eve-log.kafka.compression", K_STR},
+    {"outputs.*.eve-log.kafka.acks", K_STR},
+    {"outputs.*.eve-log.kafka.idempotence", K_BOOL},
+    {"outputs.*.eve-log.kafka.backlog", K_INT},
+    {"outputs.*.eve-log.kafka.flush-timeout", K_INT},
     {"outputs.*.file-store.version", K_INT},
     {"outputs.*.file-store.enabled", K_BOOL},
     {"outputs.*.file-store.dir", K_STR},

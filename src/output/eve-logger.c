@@ -340,6 +340,8 @@ static struct json *begin(struct eve_logger *l, const char *event_type, const st
 void eve_commit(struct eve_logger *l)
 {
 	struct json *j = &l->ev;
+	if (l->cfg.sensor_name[0]) /* last, where Suricata writes it */
+		json_str(j, "host", l->cfg.sensor_name);
 	json_close_object(j);
 	if (j->oom) {
 		fprintf(stderr, "vigil: out of memory building an EVE event; event lost\n");

@@ -37,6 +37,56 @@ enum eve_type {
 	EVE_T_MAX,
 };
 
+/* Where the EVE lines go (eve-log `filetype:`). */
+enum eve_filetype {
+	EVE_FILETYPE_REGULAR = 0, /* a file (or pipe/device) named by filename */
+	EVE_FILETYPE_SYSLOG,	  /* the system's syslog(3) */
+	EVE_FILETYPE_REDIS,	  /* a Redis server (hiredis) */
+	EVE_FILETYPE_KAFKA,	  /* Kafka brokers (librdkafka) */
+};
+
+/* eve-log `redis:` as Suricata reads it, plus vigil's bounded backlog. */
+enum eve_redis_mode { EVE_REDIS_LPUSH, EVE_REDIS_RPUSH, EVE_REDIS_PUBLISH, EVE_REDIS_XADD };
+struct eve_redis_config {
+	char server[256];
+	unsigned port;
+	enum eve_redis_mode mode;
+	char key[256];
+	bool pipelining;	 /* pipelining: enabled */
+	unsigned batch_size;	 /* pipelining: batch-size (commands per round trip) */
+	uint64_t stream_maxlen;	 /* stream-maxlen (XADD MAXLEN), 0 = no trimming */
+	bool stream_trim_exact;	 /* stream-trim-exact: MAXLEN n, not MAXLEN ~ n */
+	unsigned backlog;	 /* backlog: events held while the server is away */
+	unsigned timeout_ms;	 /* timeout: connect and reply wait */
+};
+
+/* eve-log `kafka:` (vigil's own keys; librdkafka does the work). */
+struct eve_kafka_config {
+	char brokers[512];
+	char topic[256];
+	char compression[16]; /* none, gzip, snappy, lz4, zstd */
+	char acks[8];	      /* all, 1, 0 */
+	bool idempotence;     /* enable.idempotence (needs acks all) */
+	unsigned backlog;     /* queue.buffering.max.messages */
+	unsigned flush_timeout_ms; /* how long the end of a run waits for deliveries */
+};
+
+/* eve-log `identity`, `facility`, `level` for filetype syslog. */
+struct eve_syslog_config {
+	char identity[64];
+	int facility; /* LOG_LOCAL5 ... */
+	int level;    /* LOG_INFO ... */
+};
+
+struct eve_output_config {
+	enum eve_filetype filetype;
+	struct eve_redis_config redis;
+	struct eve_kafka_config kafka;
+	struct eve_syslog_config syslog;
+	/* the first bad value, naming its key; start-up fails with it */
+	char error[320];
+};
+
 /* X-Forwarded-For for alerts (eve-log alert `xff:`), see eve-xff.c. */
 #define EVE_XFF_LEN 46
 struct eve_xff {
@@ -49,6 +99,7 @@ struct eve_xff {
 struct eve_config {
 	bool enabled;
 	char filename[256];
+	struct eve_output_config output;
 	bool types[EVE_T_MAX];
 	bool ethernet;	    /* "ether": {src_mac, dest_mac} */
 	bool pcap_filename; /* "pcap_filename" (eve-log pcap-file: yes) */
@@ -86,6 +137,9 @@ struct eve_config {
 	/* exercise: the scenario name when the input is vigil's own synthetic
 	 * traffic (capture_exercise()); written as "exercise" in every event */
 	const char *exercise;
+	/* sensor-name (top level, as Suricata): "host" in every event, so
+	 * events from many sensors keep where they were seen */
+	char sensor_name[128];
 	/* The exception policy of each target (enum exception_policy by
 	 * exception_target_index()), as resolved at start-up: the flow
 	 * event names the policy of each target the flow met. */
@@ -106,6 +160,16 @@ void eve_config_load(struct eve_config *c, const struct config_node *root);
 
 struct eve_file;
 struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
+/* Opens the eve-log output the config names: the file at path for
+ * filetype regular, else syslog, Redis or Kafka (path unused).  A bad
+ * output setting (cfg->output.error) or a failure to start is said in err.
+ * Every line handed to the output is counted as written (delivered) or
+ * lost, as for a file; a server away is retried, its events held up to
+ * the backlog, the rest counted lost. */
+struct eve_file *eve_output_open(const struct eve_config *cfg, const char *path, char *err,
+				 size_t errlen);
+/* "redis://host:port (list suricata)", "kafka (topic ...)", the path ... */
+const char *eve_file_path(const struct eve_file *f);
 /* Writes n bytes of whole lines atomically with respect to other writers.
  * On failure the lines that did not reach the file are counted lost (the
  * first failure is reported on stderr) and a cut line is taken back. */
@@ -133,6 +197,10 @@ struct eve_file_stats {
 void eve_file_get_stats(const struct eve_file *f, struct eve_file_stats *out);
 /* Whether the output is a regular file (which can be read back). */
 bool eve_file_is_regular(const struct eve_file *f);
+/* For an output that holds lines (Redis backlog, Kafka queue): delivers
+ * what it can within its limits and counts the rest lost, so that
+ * eve_file_get_stats() says what became of every line.  Nothing for a file. */
+void eve_file_settle(struct eve_file *f);
 /* Closes; false (reported on stderr) when close() itself failed. */
 bool eve_file_close(struct eve_file *f);
 /* Opens the path again (after logrotate moved the file away); on failure

@@ -115,6 +115,30 @@ int store_import_eve_file(const char *db_path, const char *eve_path, const char 
 int store_import_eve(struct store *st, const char *eve_path, struct store_eve_stats *stats);
 
 /*
+ * The central store in PostgreSQL (store-pg.c): the EVE of many sensors in
+ * one table, a row per (sensor, event).  conninfo is libpq's ("host=...
+ * port=... dbname=..." or a postgresql:// URI).
+ */
+struct store_pg_stats {
+	uint64_t lines, stored;
+	uint64_t duplicate; /* already stored for that sensor (re-import) */
+	uint64_t malformed; /* not a JSON object with event_type and timestamp,
+			     * or no sensor (no "host" and none given) */
+	uint64_t first_bad_line;
+	uint64_t pending; /* sent, result not read yet (internal) */
+	double seconds;
+};
+/* Loads one EVE file, rows tagged with the event's "host", else sensor
+ * (may be NULL).  One transaction: on a database error nothing of the file
+ * is stored.  Returns 0, or -1 with err. */
+int store_pg_import_eve(const char *conninfo, const char *sensor, const char *eve_path,
+			struct store_pg_stats *stats, char *err, size_t errlen);
+/* Writes the stored events (of one sensor, or all when sensor is NULL) as
+ * EVE lines to out_path, each with "host" naming its sensor; *count set. */
+int store_pg_export_eve(const char *conninfo, const char *sensor, const char *out_path,
+			uint64_t *count, char *err, size_t errlen);
+
+/*
  * The sensor's end-of-run hook (store-config.c), driven by vigil's config:
  *
  *   outputs:

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
 SECS=${FUZZ_SECONDS:-10}
-PKGS="libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 libnetfilter_queue libnghttp2"
+PKGS="libpcap libhs libpcre2-8 zlib liblzma libcrypto yaml-0.1 sqlite3 jansson libcap-ng icu-i18n icu-uc lua5.4 libnetfilter_queue libnghttp2 hiredis rdkafka libpq"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 BASE="-std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(pkg-config --cflags $PKGS) -DVIGIL_VERSION=\"fuzz\" -DVIGIL_GIT_REV=\"fuzz\""
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lmagic -lpthread -lm"
