@@ -398,10 +398,11 @@ static void inspect_stream_at_end(struct worker *w, struct flow *f)
 				app_inspect_done(&pp);
 			}
 		}
-		/* what this direction's end completed is logged on its pseudo
-		 * packet (a reply parsed at the end goes server to client), as
-		 * Suricata's flow-timeout packets */
-		if (!ips_dropped(w, f))
+		/* what the ends completed is logged once both directions were
+		 * inspected (nothing released before its last side is seen), on
+		 * the last, to-client pseudo packet: a reply parsed at the end goes
+		 * server to client, as on Suricata's flow-timeout packets */
+		if (d == 1 && !ips_dropped(w, f))
 			log_app(w, &pp, f, false);
 	}
 }
