@@ -635,7 +635,7 @@ static uint32_t msg_len(enum app_dir dir, const uint8_t *d, uint32_t n)
 	if (n < hdr)
 		return 0;
 	uint32_t l = untyped ? be32(d) : be32(d + 1);
-	if (untyped ? l < 8 : l < 4)
+	if (untyped ? l < 8 : (l < 4 || l == UINT32_MAX)) /* l + 1 must not wrap to 0 */
 		return UINT32_MAX;
 	return untyped ? l : l + 1;
 }
@@ -716,7 +716,7 @@ enum app_parse_result pgsql_parse(struct pgsql_state *s, enum app_dir dir, const
 			uint32_t need = msg_len(dir, b->buf, b->len);
 			if (need == 0)
 				need = (dir == APP_TOSERVER && b->buf[0] == 0) ? 8 : 5;
-			if (need == UINT32_MAX)
+			if (need == UINT32_MAX || need <= b->len)
 				goto malformed;
 			uint32_t take = need - b->len < n ? need - b->len : n;
 			if (!buf_put(b, d, take))

@@ -59,7 +59,7 @@ struct worker *worker_new(const struct worker_setup *s)
 	w->flows = flow_table_new(s->flow_cfg, on_flow_end, w);
 	w->defrag = defrag_table_new(s->defrag_cfg);
 	w->stream = stream_ctx_new(s->stream_cfg);
-	w->stream_bypass = s->stream_cfg->bypass;
+	w->stream_bypass = s->stream_cfg != NULL && s->stream_cfg->bypass;
 	w->app = app_ctx_new(s->app_cfg);
 	w->goose = goose_tracker_new();
 	if (s->ransomware_cfg != NULL && s->ransomware_cfg->enabled)
