@@ -70,15 +70,8 @@ static int frame_setup(struct parse_ctx *pc, struct rule *r, const char *arg)
 			 app_proto_name(proto));
 		return -1;
 	}
-	if (r->tx_proto != APP_PROTO_UNKNOWN) {
-		pc_error(pc, "'frame' with transaction keywords");
-		return -1;
-	}
-	for (uint32_t i = 0; i < r->nbufs; i++)
-		if (r->bufs[i].sms.n > 0 && r->bufs[i].buf_id != BUF_BASE64) {
-			pc_error(pc, "'frame' after content on another buffer");
-			return -1;
-		}
+	/* what may stand beside the frame is checked once the rule is read
+	 * (rule_finish_frame), whichever side of it the other keywords are */
 	r->frame_proto = (uint8_t)proto;
 	r->frame_type = (uint8_t)type;
 	r->flags |= RF_FRAME;
